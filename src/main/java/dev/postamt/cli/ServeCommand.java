@@ -1,0 +1,19 @@
+package dev.postamt.cli;
+
+import dev.postamt.server.Server;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "serve", description = "Run every configured service in the foreground.")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+
+  @Override
+  public Integer call() throws Exception {
+    Server server = Server.start(config.load());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+    server.awaitShutdown();
+    return 0;
+  }
+}

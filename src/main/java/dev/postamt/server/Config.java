@@ -1,0 +1,476 @@
+package dev.postamt.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+
+/**
+ * The whole configuration as typed records. Every value has a safe default and, where it makes sense,
+ * bounds; {@link #load} reports every problem at once, each naming its key.
+ *
+ * <p>Relative paths ({@code data_dir}, {@code aliases_file}, {@code dns.zone_file}, {@code tls.*}) are
+ * resolved against the directory of the config file, or the working directory when there is none.
+ */
+public record Config(
+    Path source,
+    String hostname,
+    Path dataDir,
+    Optional<Path> aliasesFile,
+    Listen listen,
+    Relay relay,
+    Delivery delivery,
+    Dns dns,
+    Tls tls,
+    Limits limits,
+    Queue queue,
+    MailAuth mailauth) {
+
+  /** Services and the addresses they listen on; an absent key disables that service. */
+  public record Listen(Map<String, InetSocketAddress> services) {
+    public static final List<String> KNOWN =
+        List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "http", "lmtp");
+
+    public Optional<InetSocketAddress> get(String service) {
+      return Optional.ofNullable(services.get(service));
+    }
+  }
+
+  /** Like Postfix {@code mynetworks}, {@code relayhost} and {@code relay_domains}. */
+  public record Relay(List<Cidr> networks, Optional<String> relayhost, List<String> relayDomains) {}
+
+  public record Delivery(int remotePort, boolean allowForwardCommands) {}
+
+  /** With {@code zoneFile} present, DNS answers come from that RFC 1035 master file only. */
+  public record Dns(Optional<Path> zoneFile, List<String> servers, Duration timeout) {}
+
+  /** PEM certificate chain and private key; when absent a self-signed pair is made in data_dir. */
+  public record Tls(Optional<Path> certificate, Optional<Path> privateKey) {}
+
+  public record Limits(
+      long messageSize,
+      int recipients,
+      int lineLength,
+      int errors,
+      Duration idleTimeout,
+      int connections,
+      int connectionsPerIp,
+      int authFailures) {}
+
+  public record Queue(
+      List<Duration> retry,
+      Duration maxLifetime,
+      Duration delayWarning,
+      int parallel,
+      int perDestination) {}
+
+  /** Inbound authentication policy: whether a DMARC p=reject failure is refused at end of DATA. */
+  public record MailAuth(boolean rejectDmarcFailures, boolean addAuthenticationResults) {}
+
+  public static final Path DEFAULT_FILE = Path.of("postamt.toml");
+
+  /** The configuration a missing default file stands for. */
+  public static Config defaults() {
+    try {
+      return parse(Toml.parse(""), null, Path.of("").toAbsolutePath());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("defaults must be valid", e);
+    }
+  }
+
+  /**
+   * Loads {@code file}. When {@code explicit} is false and the file does not exist, the defaults are
+   * used (that is what {@code ./postamt serve} on a fresh clone does).
+   */
+  public static Config load(Path file, boolean explicit) throws ConfigException {
+    if (!Files.exists(file)) {
+      if (explicit) {
+        throw new ConfigException(List.of("config file " + file + " does not exist"));
+      }
+      return defaults();
+    }
+    TomlParseResult toml;
+    try {
+      toml = Toml.parse(file);
+    } catch (java.io.IOException e) {
+      throw new ConfigException(List.of("cannot read " + file + ": " + e.getMessage()));
+    }
+    if (toml.hasErrors()) {
+      List<String> errs = new ArrayList<>();
+      toml.errors().forEach(e -> errs.add(file + ":" + e.position().line() + ": " + e.getMessage()));
+      throw new ConfigException(errs);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(toml, file.toAbsolutePath(), base);
+  }
+
+  private static Config parse(TomlTable toml, Path source, Path base) throws ConfigException {
+    Reader r = new Reader(toml, base);
+    r.allowKeys(
+        "",
+        "hostname",
+        "data_dir",
+        "aliases_file",
+        "listen",
+        "relay",
+        "delivery",
+        "dns",
+        "tls",
+        "limits",
+        "queue",
+        "mailauth");
+    String hostname = r.string("hostname", defaultHostname());
+    if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+      r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
+    }
+    Path dataDir = r.path("data_dir").orElse(base.resolve("data"));
+    Optional<Path> aliases = r.path("aliases_file");
+
+    r.allowKeys("listen", Listen.KNOWN.toArray(String[]::new));
+    Map<String, InetSocketAddress> services = new LinkedHashMap<>();
+    boolean listenGiven = toml.isTable("listen");
+    for (String svc : Listen.KNOWN) {
+      String def = listenGiven ? null : defaultListen(svc);
+      String v = r.string("listen." + svc, def);
+      if (v != null && !v.isEmpty()) {
+        InetSocketAddress a = parseAddress(v);
+        if (a == null) {
+          r.error("listen." + svc, "must be \"address:port\" with port 0-65535, got \"" + v + "\"");
+        } else {
+          services.put(svc, a);
+        }
+      }
+    }
+
+    r.allowKeys("relay", "networks", "relayhost", "relay_domains");
+    List<Cidr> networks = new ArrayList<>();
+    for (String n : r.strings("relay.networks", List.of("127.0.0.0/8", "::1/128"))) {
+      try {
+        networks.add(Cidr.parse(n));
+      } catch (IllegalArgumentException e) {
+        r.error("relay.networks", e.getMessage());
+      }
+    }
+    String relayhost = r.string("relay.relayhost", "");
+    if (!relayhost.isEmpty() && !relayhost.matches("\\[?[A-Za-z0-9.:-]+\\]?(:\\d{1,5})?")) {
+      r.error("relay.relayhost", "must be \"host\" or \"host:port\", got \"" + relayhost + "\"");
+    }
+    List<String> relayDomains =
+        r.strings("relay.relay_domains", List.of()).stream().map(String::toLowerCase).toList();
+
+    r.allowKeys("delivery", "remote_port", "allow_forward_commands");
+    int remotePort = r.integer("delivery.remote_port", 25, 1, 65535);
+    boolean forwardCommands = r.bool("delivery.allow_forward_commands", false);
+
+    r.allowKeys("dns", "zone_file", "servers", "timeout");
+    Optional<Path> zone = r.path("dns.zone_file");
+    if (zone.isPresent() && !Files.isReadable(zone.get())) {
+      r.error("dns.zone_file", "cannot read " + zone.get());
+    }
+    List<String> servers = r.strings("dns.servers", List.of());
+    Duration dnsTimeout = r.duration("dns.timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
+
+    r.allowKeys("tls", "certificate", "private_key");
+    Optional<Path> cert = r.path("tls.certificate");
+    Optional<Path> key = r.path("tls.private_key");
+    if (cert.isPresent() != key.isPresent()) {
+      r.error(cert.isPresent() ? "tls.private_key" : "tls.certificate", "tls.certificate and tls.private_key go together");
+    }
+    cert.filter(p -> !Files.isReadable(p)).ifPresent(p -> r.error("tls.certificate", "cannot read " + p));
+    key.filter(p -> !Files.isReadable(p)).ifPresent(p -> r.error("tls.private_key", "cannot read " + p));
+
+    r.allowKeys(
+        "limits",
+        "message_size",
+        "recipients",
+        "line_length",
+        "errors",
+        "idle_timeout",
+        "connections",
+        "connections_per_ip",
+        "auth_failures");
+    Limits limits =
+        new Limits(
+            r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
+            r.integer("limits.recipients", 1000, 1, 100_000),
+            r.integer("limits.line_length", 4096, 1000, 1 << 20),
+            r.integer("limits.errors", 20, 1, 1000),
+            r.duration("limits.idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
+            r.integer("limits.connections", 2000, 1, 1_000_000),
+            r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
+            r.integer("limits.auth_failures", 5, 1, 1000));
+
+    r.allowKeys("queue", "retry", "max_lifetime", "delay_warning", "parallel", "per_destination");
+    List<Duration> retry = new ArrayList<>();
+    for (String s : r.strings("queue.retry", List.of("1m", "5m", "15m", "30m", "1h"))) {
+      Duration d = parseDuration(s);
+      if (d == null || d.isNegative() || d.isZero()) {
+        r.error("queue.retry", "\"" + s + "\" is not a positive duration like 30s, 5m, 1h, 2d");
+      } else {
+        retry.add(d);
+      }
+    }
+    if (retry.isEmpty()) {
+      retry.add(Duration.ofMinutes(5));
+    }
+    Queue queue =
+        new Queue(
+            List.copyOf(retry),
+            r.duration("queue.max_lifetime", Duration.ofDays(5), Duration.ofMinutes(1), Duration.ofDays(100)),
+            r.duration("queue.delay_warning", Duration.ofHours(4), Duration.ZERO, Duration.ofDays(100)),
+            r.integer("queue.parallel", 20, 1, 10_000),
+            r.integer("queue.per_destination", 5, 1, 1000));
+
+    r.allowKeys("mailauth", "reject_dmarc_failures", "authentication_results");
+    MailAuth mailauth =
+        new MailAuth(
+            r.bool("mailauth.reject_dmarc_failures", true),
+            r.bool("mailauth.authentication_results", true));
+
+    if (!r.errors.isEmpty()) {
+      throw new ConfigException(r.errors);
+    }
+    return new Config(
+        source,
+        hostname.toLowerCase(),
+        dataDir,
+        aliases,
+        new Listen(services),
+        new Relay(List.copyOf(networks), relayhost.isEmpty() ? Optional.empty() : Optional.of(relayhost), relayDomains),
+        new Delivery(remotePort, forwardCommands),
+        new Dns(zone, servers, dnsTimeout),
+        new Tls(cert, key),
+        limits,
+        queue,
+        mailauth);
+  }
+
+  static String defaultListen(String svc) {
+    return switch (svc) {
+      case "smtp" -> "0.0.0.0:25";
+      case "submission" -> "0.0.0.0:587";
+      case "smtps" -> "0.0.0.0:465";
+      case "imap" -> "0.0.0.0:143";
+      case "imaps" -> "0.0.0.0:993";
+      case "pop3" -> "0.0.0.0:110";
+      case "pop3s" -> "0.0.0.0:995";
+      case "http" -> "127.0.0.1:8080";
+      default -> null;
+    };
+  }
+
+  static String defaultHostname() {
+    try {
+      String h = InetAddress.getLocalHost().getCanonicalHostName();
+      if (h != null && !h.isBlank() && !h.matches("[0-9.:]+")) {
+        return h;
+      }
+    } catch (Exception ignored) {
+      // fall through
+    }
+    return "localhost";
+  }
+
+  /** Parses "host:port", "[v6]:port"; null when malformed. */
+  public static InetSocketAddress parseAddress(String v) {
+    int colon = v.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String host = v.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(v.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (port < 0 || port > 65535) {
+      return null;
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  /** "90s", "5m", "1h", "5d", "250ms", or a plain number of seconds; null if malformed. */
+  public static Duration parseDuration(String s) {
+    var m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)?").matcher(s.trim());
+    if (!m.matches()) {
+      return null;
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofDays(7 * n);
+    };
+  }
+
+  /** Reads typed values from the TOML tree and collects every error with its key. */
+  private static final class Reader {
+    final TomlTable toml;
+    final Path base;
+    final List<String> errors = new ArrayList<>();
+
+    Reader(TomlTable toml, Path base) {
+      this.toml = toml;
+      this.base = base;
+    }
+
+    void error(String key, String msg) {
+      errors.add(key + ": " + msg);
+    }
+
+    void allowKeys(String table, String... keys) {
+      TomlTable t = table.isEmpty() ? toml : (toml.isTable(table) ? toml.getTable(table) : null);
+      if (t == null) {
+        if (!table.isEmpty() && toml.contains(table)) {
+          error(table, "must be a table [" + table + "]");
+        }
+        return;
+      }
+      List<String> allowed = List.of(keys);
+      for (String k : t.keySet()) {
+        if (!allowed.contains(k)) {
+          error(table.isEmpty() ? k : table + "." + k, "unknown key");
+        }
+      }
+    }
+
+    String string(String key, String def) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      if (!toml.isString(key)) {
+        error(key, "must be a string");
+        return def;
+      }
+      return toml.getString(key);
+    }
+
+    boolean bool(String key, boolean def) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      if (!toml.isBoolean(key)) {
+        error(key, "must be true or false");
+        return def;
+      }
+      return toml.getBoolean(key);
+    }
+
+    Optional<Path> path(String key) {
+      String s = string(key, "");
+      if (s.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(base.resolve(s).normalize());
+    }
+
+    List<String> strings(String key, List<String> def) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      if (!toml.isArray(key)) {
+        error(key, "must be an array of strings");
+        return def;
+      }
+      TomlArray a = toml.getArray(key);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        Object o = a.get(i);
+        if (o instanceof String s) {
+          out.add(s);
+        } else {
+          error(key, "element " + (i + 1) + " must be a string");
+        }
+      }
+      return out;
+    }
+
+    int integer(String key, int def, int min, int max) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      if (!toml.isLong(key)) {
+        error(key, "must be an integer");
+        return def;
+      }
+      long v = toml.getLong(key);
+      if (v < min || v > max) {
+        error(key, "must be between " + min + " and " + max + ", got " + v);
+        return def;
+      }
+      return (int) v;
+    }
+
+    /** A byte size: an integer, or a string like "25M", "512k", "1G". */
+    long size(String key, long def, long min, long max) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      long v;
+      if (toml.isLong(key)) {
+        v = toml.getLong(key);
+      } else if (toml.isString(key)) {
+        var m = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([kmg]i?b?|b)?").matcher(toml.getString(key).trim());
+        if (!m.matches()) {
+          error(key, "must be a size like 10485760, \"512k\", \"25M\" or \"1G\"");
+          return def;
+        }
+        v = Long.parseLong(m.group(1));
+        String u = m.group(2) == null ? "b" : m.group(2).toLowerCase();
+        v <<= switch (u.charAt(0)) {
+          case 'k' -> 10;
+          case 'm' -> 20;
+          case 'g' -> 30;
+          default -> 0;
+        };
+      } else {
+        error(key, "must be a size like 10485760 or \"25M\"");
+        return def;
+      }
+      if (v < min || v > max) {
+        error(key, "must be between " + min + " and " + max + " bytes, got " + v);
+        return def;
+      }
+      return v;
+    }
+
+    Duration duration(String key, Duration def, Duration min, Duration max) {
+      if (!toml.contains(key)) {
+        return def;
+      }
+      Duration d = null;
+      if (toml.isLong(key)) {
+        d = Duration.ofSeconds(toml.getLong(key));
+      } else if (toml.isString(key)) {
+        d = parseDuration(toml.getString(key));
+      }
+      if (d == null) {
+        error(key, "must be a duration like \"30s\", \"5m\", \"1h\", \"5d\"");
+        return def;
+      }
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        error(key, "must be between " + min + " and " + max + ", got " + d);
+        return def;
+      }
+      return d;
+    }
+  }
+}
