@@ -376,13 +376,13 @@ public final class Account implements AutoCloseable {
   }
 
   /**
-   * Marks every message of the mailbox as no longer recent and returns the first UID that was still
+   * Marks messages below {@code upToUidNext} as no longer recent and returns the first UID that was still
    * recent: the calling session reports UIDs from there on as {@code \Recent} (RFC 3501 §2.3.2).
    */
-  public synchronized long claimRecent(long mailboxId) {
+  public synchronized long claimRecent(long mailboxId, long upToUidNext) {
     try {
       MailboxInfo m = require(mailboxId);
-      inTx(() -> update("UPDATE mailbox SET first_recent_uid=uidnext WHERE id=?", mailboxId));
+      inTx(() -> update("UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", upToUidNext, mailboxId));
       return m.firstRecentUid();
     } catch (SQLException e) {
       throw bug(e);
