@@ -3,7 +3,7 @@ package dev.postamt.imap;
 import dev.postamt.store.Account;
 import dev.postamt.store.Flags;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.Maildir;
+import dev.postamt.store.MaildirFolders;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * STATUS, APPEND (RFC 3501 §6.3). Hierarchy separator is {@code /}.
  */
 final class MailboxCommands {
-  private static final String SEP = String.valueOf(Maildir.SEPARATOR);
+  private static final String SEP = String.valueOf(MaildirFolders.SEPARATOR);
   private final ImapSession s;
 
   MailboxCommands(ImapSession s) {
@@ -56,7 +56,7 @@ final class MailboxCommands {
     while (name.endsWith(SEP)) {
       name = name.substring(0, name.length() - 1); // RFC 3501 §6.3.3: a trailing separator is a hint
     }
-    if (name.equals(Maildir.INBOX)) {
+    if (name.equals(MaildirFolders.INBOX)) {
       throw ImapException.no("ALREADYEXISTS", "INBOX always exists");
     }
     String use = null;
@@ -112,10 +112,10 @@ final class MailboxCommands {
     TreeMap<String, Boolean> all = new TreeMap<>();
     for (String n : c.lsub() || onlySubscribed ? subscribed : existing.keySet()) {
       all.put(n, true);
-      int i = n.indexOf(Maildir.SEPARATOR);
+      int i = n.indexOf(MaildirFolders.SEPARATOR);
       while (i > 0) {
         all.putIfAbsent(n.substring(0, i), false);
-        i = n.indexOf(Maildir.SEPARATOR, i + 1);
+        i = n.indexOf(MaildirFolders.SEPARATOR, i + 1);
       }
     }
     List<Pattern> patterns = new ArrayList<>();

@@ -63,7 +63,7 @@ public final class Account implements AutoCloseable {
 
   final MailStore owner;
   final String user;
-  private final Maildir maildir;
+  private final MaildirFolders maildir;
   private final Connection db;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
   private final Map<Long, Long> newDirStamp = new HashMap<>();
@@ -72,10 +72,10 @@ public final class Account implements AutoCloseable {
   Account(MailStore owner, String user, Path home) {
     this.owner = owner;
     this.user = user;
-    this.maildir = new Maildir(home.resolve("Maildir"));
+    this.maildir = new MaildirFolders(home.resolve("Maildir"));
     try {
       Files.createDirectories(home);
-      maildir.ensureFolder(Maildir.INBOX);
+      maildir.ensureFolder(MaildirFolders.INBOX);
       db = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("index.db"));
       try (Statement s = db.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
@@ -106,7 +106,7 @@ public final class Account implements AutoCloseable {
     return user;
   }
 
-  public Maildir maildir() {
+  public MaildirFolders maildir() {
     return maildir;
   }
 
@@ -114,8 +114,8 @@ public final class Account implements AutoCloseable {
   private void initialize() throws SQLException, IOException {
     boolean fresh = meta("initialized") == null;
     inTx(() -> {
-      if (findMailbox(Maildir.INBOX).isEmpty()) {
-        insertMailbox(Maildir.INBOX, null);
+      if (findMailbox(MaildirFolders.INBOX).isEmpty()) {
+        insertMailbox(MaildirFolders.INBOX, null);
       }
       if (fresh) {
         for (var e : DEFAULT_FOLDERS.entrySet()) {
@@ -125,7 +125,7 @@ public final class Account implements AutoCloseable {
             update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", e.getKey());
           }
         }
-        update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", Maildir.INBOX);
+        update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", MaildirFolders.INBOX);
         update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
       }
       for (String name : maildir.folderNames()) {
@@ -144,11 +144,11 @@ public final class Account implements AutoCloseable {
 
   /** INBOX is case-insensitive (RFC 3501 §5.1); every other name is taken as given. */
   public static String normalize(String name) {
-    if (name.equalsIgnoreCase(Maildir.INBOX)) {
-      return Maildir.INBOX;
+    if (name.equalsIgnoreCase(MaildirFolders.INBOX)) {
+      return MaildirFolders.INBOX;
     }
-    if (name.length() > 6 && name.substring(0, 6).equalsIgnoreCase("INBOX" + Maildir.SEPARATOR)) {
-      return Maildir.INBOX + name.substring(5);
+    if (name.length() > 6 && name.substring(0, 6).equalsIgnoreCase("INBOX" + MaildirFolders.SEPARATOR)) {
+      return MaildirFolders.INBOX + name.substring(5);
     }
     return name;
   }
@@ -212,7 +212,7 @@ public final class Account implements AutoCloseable {
   }
 
   static void validateName(String n) {
-    String sep = String.valueOf(Maildir.SEPARATOR);
+    String sep = String.valueOf(MaildirFolders.SEPARATOR);
     if (n.isEmpty() || n.startsWith(sep) || n.contains(sep + sep) || n.length() > 1000) {
       throw new StoreException(StoreException.Kind.CANNOT, "Invalid mailbox name");
     }
@@ -225,22 +225,22 @@ public final class Account implements AutoCloseable {
 
   public synchronized void delete(String name) {
     String n = normalize(name);
-    if (n.equals(Maildir.INBOX)) {
+    if (n.equals(MaildirFolders.INBOX)) {
       throw new StoreException(StoreException.Kind.CANNOT, "INBOX can't be deleted");
     }
     try {
       MailboxInfo m = require(n);
       for (MailboxInfo other : mailboxes()) {
-        if (other.name().startsWith(n + Maildir.SEPARATOR)) {
+        if (other.name().startsWith(n + MaildirFolders.SEPARATOR)) {
           throw new StoreException(StoreException.Kind.CANNOT, "Mailbox has children, delete them first");
         }
       }
       // Move the folder out of the Maildir++ namespace first, so a crash leaves no half-deleted folder.
       Path dir = maildir.folder(n);
-      Path gone = maildir.root().resolve("postamt-deleted-" + Maildir.uniqueBase(0));
+      Path gone = maildir.root().resolve("postamt-deleted-" + MaildirFolders.uniqueBase(0));
       if (Files.exists(dir)) {
         Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
-        Maildir.fsyncDir(maildir.root());
+        MaildirFolders.fsyncDir(maildir.root());
       }
       inTx(() -> update("DELETE FROM mailbox WHERE id=?", m.id()));
       deleteTree(gone);
@@ -260,10 +260,10 @@ public final class Account implements AutoCloseable {
       if (findMailbox(t).isPresent()) {
         throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Target mailbox already exists");
       }
-      if (t.startsWith(f + Maildir.SEPARATOR)) {
+      if (t.startsWith(f + MaildirFolders.SEPARATOR)) {
         throw new StoreException(StoreException.Kind.CANNOT, "Can't rename a mailbox under itself");
       }
-      if (f.equals(Maildir.INBOX)) {
+      if (f.equals(MaildirFolders.INBOX)) {
         MailboxInfo target = create(t, null);
         List<MessageRecord> all = messages(src.id());
         copy(src.id(), all, target.name());
@@ -273,7 +273,7 @@ public final class Account implements AutoCloseable {
       }
       List<MailboxInfo> moving = new ArrayList<>();
       for (MailboxInfo m : mailboxes()) {
-        if (m.name().equals(f) || m.name().startsWith(f + Maildir.SEPARATOR)) {
+        if (m.name().equals(f) || m.name().startsWith(f + MaildirFolders.SEPARATOR)) {
           moving.add(m);
         }
       }
@@ -288,7 +288,7 @@ public final class Account implements AutoCloseable {
         }
         inTx(() -> update("UPDATE mailbox SET name=? WHERE id=?", newName, m.id()));
       }
-      Maildir.fsyncDir(maildir.root());
+      MaildirFolders.fsyncDir(maildir.root());
       changed();
     } catch (SQLException | IOException e) {
       throw bug(e);
@@ -506,7 +506,7 @@ public final class Account implements AutoCloseable {
         && a.stream().allMatch(f -> b.stream().anyMatch(f::equals));
   }
 
-  /** Best effort: keeps the Maildir info letters in step with the index, which stays authoritative. */
+  /** Best effort: keeps the MaildirFolders info letters in step with the index, which stays authoritative. */
   private void renameForFlags(MailboxInfo mb, MessageRecord old, Set<String> flags) {
     if (Flags.maildirLetters(old.flags()).equals(Flags.maildirLetters(flags))) {
       return;
@@ -514,7 +514,7 @@ public final class Account implements AutoCloseable {
     try {
       Path from = maildir.find(mb.name(), old.base(), old.flags());
       if (from != null) {
-        Files.move(from, maildir.folder(mb.name()).resolve("cur").resolve(Maildir.fileName(old.base(), flags)),
+        Files.move(from, maildir.folder(mb.name()).resolve("cur").resolve(MaildirFolders.fileName(old.base(), flags)),
             StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
@@ -549,7 +549,7 @@ public final class Account implements AutoCloseable {
           Files.deleteIfExists(p);
         }
       }
-      Maildir.fsyncDir(maildir.folder(mb.name()).resolve("cur"));
+      MaildirFolders.fsyncDir(maildir.folder(mb.name()).resolve("cur"));
       inTx(() -> {
         for (MessageRecord m : doomed) {
           update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mb.id(), m.uid());
@@ -611,7 +611,7 @@ public final class Account implements AutoCloseable {
     for (String sub : List.of("cur", "new")) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
         for (Path p : ds) {
-          onDisk.add(Maildir.baseOf(p.getFileName().toString()));
+          onDisk.add(MaildirFolders.baseOf(p.getFileName().toString()));
         }
       }
     }
@@ -644,7 +644,7 @@ public final class Account implements AutoCloseable {
         if (name.startsWith(".")) {
           continue;
         }
-        String base = Maildir.baseOf(name);
+        String base = MaildirFolders.baseOf(name);
         if (known.contains(base)) {
           if (!isCur) {
             knownInNew.add(p);
@@ -656,7 +656,7 @@ public final class Account implements AutoCloseable {
           if (!attrs.isRegularFile()) {
             continue;
           }
-          long size = Maildir.sizeOf(base);
+          long size = MaildirFolders.sizeOf(base);
           found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
         } catch (NoSuchFileException e) {
           // taken by someone else meanwhile
@@ -669,26 +669,26 @@ public final class Account implements AutoCloseable {
     if (!found.isEmpty()) {
       inTx(() -> {
         for (Found f : found) {
-          Set<String> flags = Flags.fromMaildirLetters(Maildir.lettersOf(f.path().getFileName().toString()));
+          Set<String> flags = Flags.fromMaildirLetters(MaildirFolders.lettersOf(f.path().getFileName().toString()));
           insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
         }
         return null;
       });
     }
     if (!isCur) {
-      // After the commit, as Maildir readers expect: seen files live in cur/ with an info suffix.
+      // After the commit, as MaildirFolders readers expect: seen files live in cur/ with an info suffix.
       List<Path> move = new ArrayList<>(knownInNew);
       found.forEach(f -> move.add(f.path()));
       for (Path p : move) {
         String name = p.getFileName().toString();
-        String target = name.contains(":2,") ? name : Maildir.baseOf(name) + ":2,";
+        String target = name.contains(":2,") ? name : MaildirFolders.baseOf(name) + ":2,";
         try {
           Files.move(p, dir.resolveSibling("cur").resolve(target), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-          // Still found through Maildir.find in new/.
+          // Still found through MaildirFolders.find in new/.
         }
       }
-      Maildir.fsyncDir(dir.resolveSibling("cur"));
+      MaildirFolders.fsyncDir(dir.resolveSibling("cur"));
     }
     return found.size();
   }

@@ -71,7 +71,7 @@ public final class Flags {
     return out;
   }
 
-  /** The Maildir info suffix letters for the system flags (D, F, R, S, T), sorted as the spec asks. */
+  /** The MaildirFolders info suffix letters for the system flags (D, F, R, S, T), sorted as the spec asks. */
   static String maildirLetters(Set<String> flags) {
     StringBuilder b = new StringBuilder();
     if (contains(flags, DRAFT)) b.append('D');

@@ -63,13 +63,13 @@ public final class MailStore implements AutoCloseable {
       a.refs++;
     }
     try {
-      a.mailbox(Maildir.INBOX).ifPresent(m -> a.poll(m.id()));
+      a.mailbox(MaildirFolders.INBOX).ifPresent(m -> a.poll(m.id()));
     } finally {
       a.close();
     }
   }
 
-  /** Reconciles the index with the Maildir files; {@code renumber} rebuilds every UID (new UIDVALIDITY). */
+  /** Reconciles the index with the MaildirFolders files; {@code renumber} rebuilds every UID (new UIDVALIDITY). */
   public void reindex(String user, boolean renumber) {
     try (Account a = open(user)) {
       a.reindex(renumber);

@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * One message of a mailbox.
  *
- * @param base the Maildir base name (the file name before {@code :2,}); the file itself never changes
+ * @param base the MaildirFolders base name (the file name before {@code :2,}); the file itself never changes
  * @param flags system flags in canonical spelling ({@code \Seen}) and keywords, as a sorted set
  * @param internalDate milliseconds since the epoch: the delivery or APPEND time
  */

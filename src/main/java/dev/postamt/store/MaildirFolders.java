@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * contain dots. INBOX is the root itself.
  *
  * <p>Files: {@code <unique>,S=<size>:2,<letters>} in {@code cur/}; the part before {@code :2,} is the
- * base name the index keys on, the letters mirror the system flags for other Maildir readers. Message
+ * base name the index keys on, the letters mirror the system flags for other MaildirFolders readers. Message
  * contents are never rewritten; flag changes only rename.
  */
-public final class Maildir {
+public final class MaildirFolders {
   public static final String INBOX = "INBOX";
   public static final char SEPARATOR = '/';
   private static final AtomicLong COUNTER = new AtomicLong();
@@ -34,7 +34,7 @@ public final class Maildir {
 
   private final Path root;
 
-  public Maildir(Path root) {
+  public MaildirFolders(Path root) {
     this.root = root;
   }
 
@@ -102,7 +102,7 @@ public final class Maildir {
     return out;
   }
 
-  /** A new unique base name in the usual Maildir form, with the size as Dovecot writes it. */
+  /** A new unique base name in the usual MaildirFolders form, with the size as Dovecot writes it. */
   public static String uniqueBase(long size) {
     long now = System.currentTimeMillis();
     return (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + COUNTER.incrementAndGet()
@@ -113,13 +113,13 @@ public final class Maildir {
     return base + ":2," + Flags.maildirLetters(flags);
   }
 
-  /** The base name of a Maildir file name: the part before {@code :2,} (or {@code :}). */
+  /** The base name of a MaildirFolders file name: the part before {@code :2,} (or {@code :}). */
   public static String baseOf(String fileName) {
     int colon = fileName.indexOf(':');
     return colon < 0 ? fileName : fileName.substring(0, colon);
   }
 
-  /** The flag letters of a Maildir file name, empty when it has none. */
+  /** The flag letters of a MaildirFolders file name, empty when it has none. */
   public static String lettersOf(String fileName) {
     int i = fileName.indexOf(":2,");
     return i < 0 ? "" : fileName.substring(i + 3);
@@ -145,7 +145,7 @@ public final class Maildir {
 
   /**
    * The file holding a message: the name the flags predict, else whatever file in cur/ or new/ starts
-   * with the base name (another Maildir reader may have renamed it, or a crash came between our index
+   * with the base name (another MaildirFolders reader may have renamed it, or a crash came between our index
    * commit and the rename). Null if the message file is gone.
    */
   public Path find(String mailbox, String base, Set<String> flags) throws IOException {
