@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // Admin commands print results, not logs; the server logs its work.
+    if (args.length == 0 || !args[0].equals("serve")) {
+      System.setProperty("postamt.log.level", System.getProperty("postamt.log.level", "WARN"));
+    }
     System.exit(run(args));
   }
 
