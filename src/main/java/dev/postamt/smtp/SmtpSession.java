@@ -72,17 +72,17 @@ final class SmtpSession {
     try {
       while (true) {
         byte[] raw;
+        boolean goOn;
         try {
           raw = lines.readLine();
+          if (raw == null) {
+            return; // client went away
+          }
+          goOn = command(new String(raw, StandardCharsets.UTF_8));
         } catch (LineReader.LineTooLongException e) {
-          fail(new SmtpException(SmtpReply.LINE_TOO_LONG));
-          continue;
+          goOn = fail(new SmtpException(SmtpReply.LINE_TOO_LONG));
         }
-        if (raw == null) {
-          return; // client went away
-        }
-        String line = new String(raw, StandardCharsets.UTF_8);
-        if (!command(line)) {
+        if (!goOn) {
           return;
         }
         if (conn.in().available() == 0) {
@@ -654,7 +654,7 @@ final class SmtpSession {
   // ---- output ------------------------------------------------------------------------------------
 
   private void reply(SmtpReply r) throws IOException {
-    conn.out().write(r.encode(esmtp || r.code() >= 400 || r.enhanced() != null && helo != null));
+    conn.out().write(r.encode(true));
   }
 
   private void flush() throws IOException {
