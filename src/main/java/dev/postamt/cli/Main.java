@@ -12,16 +12,38 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ConfigCommand.class,
+      DomainCommand.class,
+      UserCommand.class,
+      AliasCommand.class,
     })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    // Admin commands print results, not logs; the server logs its work.
+    if (args.length == 0 || !args[0].equals("serve")) {
+      System.setProperty("postamt.log.level", System.getProperty("postamt.log.level", "WARN"));
+    }
     System.exit(run(args));
   }
 
   /** Runs the command line and returns the exit status (tests call this directly). */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /**
+   * Like {@link #run(String...)} with standard output and error going to {@code out} and {@code err}
+   * (null: the process's own), so that tests running in parallel can each read what a command printed.
+   * Commands print through {@code spec.commandLine().getOut()/getErr()} for this to work.
+   */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    if (out != null) {
+      cl.setOut(out);
+    }
+    if (err != null) {
+      cl.setErr(err);
+    }
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           String msg = ex instanceof CliException ? ex.getMessage() : describe(ex);

@@ -11,7 +11,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Server server = Server.start(config.load());
+    Server server;
+    try {
+      server = Server.start(config.load());
+    } catch (java.io.IOException e) {
+      throw new CliException(e.getMessage());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
     server.awaitShutdown();
     return 0;

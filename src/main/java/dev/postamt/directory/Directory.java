@@ -1,78 +1,559 @@
 package dev.postamt.directory;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db}. Every lookup reads the
  * database, so changes made by the CLI while the server runs take effect at once.
+ *
+ * <p>All addresses are normalised by {@link Address#parse} before they are stored or looked up. Changes
+ * validate their input and throw a {@link DirectoryException} whose message is fit for a one-line CLI
+ * error. Lookups ({@link #isLocalDomain}, {@link #userExists}, {@link #aliasTargets}, …) treat a
+ * syntactically bad address as simply unknown; they throw only when the database itself fails, which
+ * callers should treat as a temporary failure.
+ *
+ * <p>One instance holds one connection, shared by all threads under a lock; queries are index lookups
+ * of a few microseconds, and Argon2 work is done outside the lock. The database runs in WAL mode with a
+ * busy timeout so that the CLI and a running server can use it at the same time.
  */
 public final class Directory implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
-  public static Directory open(Path dataDir) throws DirectoryException {
-    throw new UnsupportedOperationException("directory not written yet");
+  public static final String FILE_NAME = "directory.db";
+  static final int SCHEMA_VERSION = 1;
+  private static final int BUSY_TIMEOUT_MS = 10_000;
+
+  private static final String[] SCHEMA = {
+    """
+    CREATE TABLE IF NOT EXISTS domains (
+      name     TEXT PRIMARY KEY,
+      created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS users (
+      address  TEXT PRIMARY KEY,
+      domain   TEXT NOT NULL REFERENCES domains(name),
+      password TEXT NOT NULL,
+      created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    )""",
+    "CREATE INDEX IF NOT EXISTS users_domain ON users(domain)",
+    // address is "local@domain", or "@domain" for the domain's catch-all.
+    """
+    CREATE TABLE IF NOT EXISTS aliases (
+      address  TEXT NOT NULL,
+      domain   TEXT NOT NULL REFERENCES domains(name),
+      position INTEGER NOT NULL,
+      target   TEXT NOT NULL,
+      PRIMARY KEY (address, target)
+    )""",
+    "CREATE INDEX IF NOT EXISTS aliases_domain ON aliases(domain)",
+  };
+
+  private final Path file;
+  private final Connection db;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private Directory(Path file, Connection db) {
+    this.file = file;
+    this.db = db;
   }
+
+  /** Opens (creating when missing) {@code dataDir/directory.db}. */
+  public static Directory open(Path dataDir) throws DirectoryException {
+    Path file = dataDir.resolve(FILE_NAME);
+    try {
+      Files.createDirectories(dataDir);
+      createPrivate(file);
+    } catch (IOException e) {
+      throw new DirectoryException("cannot create " + file + ": " + e.getMessage(), e);
+    }
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
+    cfg.enforceForeignKeys(true);
+    // IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers wait for each other
+    // (busy timeout) instead of one failing with SQLITE_BUSY when it upgrades a read lock.
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Connection c = null;
+    try {
+      c = cfg.createConnection("jdbc:sqlite:" + file);
+      migrate(c, file);
+      return new Directory(file, c);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new DirectoryException("cannot open " + file + ": " + e.getMessage(), e);
+    } catch (DirectoryException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /** The database holds password hashes: create it readable by the owner only (SQLite copies the mode
+   * to its -wal and -shm files). */
+  private static void createPrivate(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return;
+    }
+    try {
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+    } catch (FileAlreadyExistsException raced) {
+      // another process created it first: fine
+    }
+  }
+
+  private static void migrate(Connection c, Path file) throws SQLException, DirectoryException {
+    int version;
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      version = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (version == SCHEMA_VERSION) {
+      return;
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new DirectoryException(
+          file + " has schema version " + version + ", newer than this Postamt understands (" + SCHEMA_VERSION + ")");
+    }
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      for (String sql : SCHEMA) {
+        st.execute(sql);
+      }
+      st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  // ---- domains ----
 
   public void addDomain(String name) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    String d = Address.parseDomain(name);
+    write("add domain " + d, () -> {
+      if (exists("SELECT 1 FROM domains WHERE name = ?", d)) {
+        throw new DirectoryException("domain " + d + " already exists");
+      }
+      update("INSERT INTO domains(name) VALUES (?)", d);
+      return null;
+    });
   }
 
+  /** Removes an empty domain; refuses while users or aliases of the domain remain. */
   public void removeDomain(String name) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    String d = Address.parseDomain(name);
+    write("remove domain " + d, () -> {
+      if (!exists("SELECT 1 FROM domains WHERE name = ?", d)) {
+        throw notLocal(d);
+      }
+      List<String> users = strings("SELECT address FROM users WHERE domain = ? ORDER BY address", d);
+      if (!users.isEmpty()) {
+        throw new DirectoryException(
+            "domain " + d + " still has " + count(users, "user") + " (" + sample(users)
+                + "); remove them first with 'postamt user remove ADDRESS'");
+      }
+      List<String> aliases = strings("SELECT DISTINCT address FROM aliases WHERE domain = ? ORDER BY address", d);
+      if (!aliases.isEmpty()) {
+        throw new DirectoryException(
+            "domain " + d + " still has " + count(aliases, "alias") + " (" + sample(aliases)
+                + "); remove them first with 'postamt alias remove ADDRESS'");
+      }
+      update("DELETE FROM domains WHERE name = ?", d);
+      return null;
+    });
   }
 
   public List<String> domains() throws DirectoryException {
-    throw new UnsupportedOperationException();
+    return read("list domains", () -> strings("SELECT name FROM domains ORDER BY name"));
   }
 
   public boolean isLocalDomain(String domain) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    String d;
+    try {
+      d = Address.parseDomain(domain);
+    } catch (DirectoryException bad) {
+      return false;
+    }
+    return read("look up domain " + d, () -> exists("SELECT 1 FROM domains WHERE name = ?", d));
   }
 
+  // ---- users ----
+
   public void addUser(String address, char[] password) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    Address a = Address.parse(address);
+    checkPassword(password);
+    String hash = PasswordHash.hash(password); // slow: outside the lock
+    write("add user " + a, () -> {
+      requireLocalDomain(a.domain());
+      if (exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
+        throw new DirectoryException("user " + a + " already exists");
+      }
+      update("INSERT INTO users(address, domain, password) VALUES (?, ?, ?)", a.toString(), a.domain(), hash);
+      return null;
+    });
   }
 
   public void setPassword(String address, char[] password) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    Address a = Address.parse(address);
+    checkPassword(password);
+    String hash = PasswordHash.hash(password);
+    write("set password of " + a, () -> {
+      if (update("UPDATE users SET password = ? WHERE address = ?", hash, a.toString()) == 0) {
+        throw new DirectoryException("user " + a + " does not exist");
+      }
+      return null;
+    });
   }
 
+  /** Removes the user from the directory. The mail on disk is kept; deleting it is the admin's call. */
   public void removeUser(String address) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    Address a = Address.parse(address);
+    write("remove user " + a, () -> {
+      if (update("DELETE FROM users WHERE address = ?", a.toString()) == 0) {
+        throw new DirectoryException("user " + a + " does not exist");
+      }
+      return null;
+    });
   }
 
   public List<String> users() throws DirectoryException {
-    throw new UnsupportedOperationException();
+    return read("list users", () -> strings("SELECT address FROM users ORDER BY domain, address"));
   }
 
   public boolean userExists(String address) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    Optional<Address> a = lenient(address);
+    if (a.isEmpty()) {
+      return false;
+    }
+    return read("look up user " + a.get(), () -> exists("SELECT 1 FROM users WHERE address = ?", a.get().toString()));
   }
 
-  /** The user's canonical address when the password is right. */
+  /**
+   * The user's canonical address when the password is right. The username is the full address, in any
+   * letter case. An unknown user costs the same Argon2 work as a wrong password, so response times do
+   * not tell which addresses exist.
+   */
   public Optional<String> authenticate(String username, char[] password) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    Optional<Address> a = lenient(username);
+    String stored =
+        a.isEmpty()
+            ? null
+            : read("authenticate " + a.get(), () -> string("SELECT password FROM users WHERE address = ?", a.get().toString()));
+    if (stored == null || password == null) {
+      PasswordHash.verifyDummy(password == null ? new char[0] : password);
+      return Optional.empty();
+    }
+    if (!PasswordHash.verify(password, stored)) {
+      return Optional.empty();
+    }
+    String user = a.get().toString();
+    if (PasswordHash.needsRehash(stored)) {
+      upgradeHash(user, stored, password);
+    }
+    return Optional.of(user);
   }
 
+  /** Re-hashes with today's parameters after a successful login; the only moment we know the password. */
+  private void upgradeHash(String user, String old, char[] password) {
+    String fresh = PasswordHash.hash(password);
+    try {
+      write("upgrade password hash of " + user, () ->
+          update("UPDATE users SET password = ? WHERE address = ? AND password = ?", fresh, user, old));
+    } catch (DirectoryException e) {
+      log.warn("could not upgrade the password hash of {}: {}", user, e.getMessage());
+    }
+  }
+
+  // ---- aliases ----
+
+  /**
+   * Adds {@code targets} to the alias {@code address} (a full address, or {@code @domain} for the
+   * domain's catch-all), creating it if needed. Targets already present are skipped, so adding is
+   * idempotent and mailing lists can be built one member at a time.
+   */
   public void addAlias(String address, List<String> targets) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    String key = aliasKey(address);
+    String domain = key.substring(key.indexOf('@') + 1);
+    if (targets == null || targets.isEmpty()) {
+      throw new DirectoryException("alias " + key + " needs at least one target");
+    }
+    List<String> norm = new ArrayList<>();
+    for (String t : targets) {
+      String n = Address.parse(t).toString();
+      if (!norm.contains(n)) {
+        norm.add(n);
+      }
+    }
+    write("add alias " + key, () -> {
+      requireLocalDomain(domain);
+      List<String> present = strings("SELECT target FROM aliases WHERE address = ?", key);
+      int next = present.isEmpty()
+          ? 0
+          : Integer.parseInt(string("SELECT MAX(position) + 1 FROM aliases WHERE address = ?", key));
+      for (String t : norm) {
+        if (!present.contains(t)) {
+          update("INSERT INTO aliases(address, domain, position, target) VALUES (?, ?, ?, ?)", key, domain, next++, t);
+        }
+      }
+      return null;
+    });
   }
 
   public void removeAlias(String address) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    String key = aliasKey(address);
+    write("remove alias " + key, () -> {
+      if (update("DELETE FROM aliases WHERE address = ?", key) == 0) {
+        throw new DirectoryException("alias " + key + " does not exist");
+      }
+      return null;
+    });
   }
 
+  /** Removes some targets of an alias; the alias goes away with its last target. */
+  public void removeAliasTargets(String address, List<String> targets) throws DirectoryException {
+    String key = aliasKey(address);
+    List<String> norm = new ArrayList<>();
+    for (String t : targets) {
+      norm.add(Address.parse(t).toString());
+    }
+    write("remove targets of alias " + key, () -> {
+      if (!exists("SELECT 1 FROM aliases WHERE address = ?", key)) {
+        throw new DirectoryException("alias " + key + " does not exist");
+      }
+      for (String t : norm) {
+        if (update("DELETE FROM aliases WHERE address = ? AND target = ?", key, t) == 0) {
+          throw new DirectoryException("alias " + key + " has no target " + t);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Every alias with its targets, ordered by domain then address (catch-alls first in their domain). */
   public Map<String, List<String>> aliases() throws DirectoryException {
-    throw new UnsupportedOperationException();
+    return read("list aliases", () -> {
+      Map<String, List<String>> out = new LinkedHashMap<>();
+      try (PreparedStatement ps =
+              db.prepareStatement("SELECT address, target FROM aliases ORDER BY domain, address, position");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+      return out;
+    });
   }
 
   /** Targets of the alias {@code address} (exact address, then {@code @domain} catch-all); empty if none. */
   public List<String> aliasTargets(String address) throws DirectoryException {
-    throw new UnsupportedOperationException();
+    List<String> exact = exactAliasTargets(address);
+    if (!exact.isEmpty()) {
+      return exact;
+    }
+    Optional<Address> a = lenient(address);
+    return a.isEmpty() ? List.of() : catchAllTargets(a.get().domain());
+  }
+
+  /**
+   * Targets of the alias for exactly {@code address} (or the catch-all when {@code address} is
+   * {@code @domain}), without falling back to the catch-all; empty if none.
+   */
+  public List<String> exactAliasTargets(String address) throws DirectoryException {
+    String key;
+    try {
+      key = aliasKey(address);
+    } catch (DirectoryException bad) {
+      return List.of();
+    }
+    return read("look up alias " + key, () -> targetsOf(key));
+  }
+
+  /** Targets of the catch-all alias {@code @domain}; empty if the domain has none. */
+  public List<String> catchAllTargets(String domain) throws DirectoryException {
+    String d;
+    try {
+      d = Address.parseDomain(domain);
+    } catch (DirectoryException bad) {
+      return List.of();
+    }
+    return read("look up catch-all @" + d, () -> targetsOf("@" + d));
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    lock.lock();
+    try {
+      db.close();
+    } catch (SQLException e) {
+      log.warn("closing {}: {}", file, e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- helpers ----
+
+  /** Normalises an alias key: a full address, or "@domain" for a catch-all. */
+  static String aliasKey(String address) throws DirectoryException {
+    if (address != null && address.trim().startsWith("@")) {
+      return "@" + Address.parseDomain(address.trim().substring(1));
+    }
+    return Address.parse(address).toString();
+  }
+
+  private static Optional<Address> lenient(String address) {
+    try {
+      return Optional.of(Address.parse(address));
+    } catch (DirectoryException bad) {
+      return Optional.empty();
+    }
+  }
+
+  private static void checkPassword(char[] password) throws DirectoryException {
+    if (password == null || password.length == 0) {
+      throw new DirectoryException("password must not be empty");
+    }
+  }
+
+  private void requireLocalDomain(String domain) throws SQLException, DirectoryException {
+    if (!exists("SELECT 1 FROM domains WHERE name = ?", domain)) {
+      throw notLocal(domain);
+    }
+  }
+
+  private static DirectoryException notLocal(String domain) {
+    return new DirectoryException(
+        "domain " + domain + " is not a local domain; add it first with 'postamt domain add " + domain + "'");
+  }
+
+  private static String count(List<String> items, String noun) {
+    return items.size() + " " + noun + (items.size() == 1 ? "" : noun.endsWith("s") ? "es" : "s");
+  }
+
+  private static String sample(List<String> items) {
+    return items.size() <= 3 ? String.join(", ", items) : String.join(", ", items.subList(0, 3)) + ", …";
+  }
+
+  private List<String> targetsOf(String key) throws SQLException {
+    return strings("SELECT target FROM aliases WHERE address = ? ORDER BY position", key);
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException, DirectoryException;
+  }
+
+  private <T> T read(String what, Work<T> work) throws DirectoryException {
+    lock.lock();
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      throw dbError(what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code work} in one IMMEDIATE transaction: the checks and the change see the same state. */
+  private <T> T write(String what, Work<T> work) throws DirectoryException {
+    lock.lock();
+    try {
+      db.setAutoCommit(false);
+      try {
+        T result = work.run();
+        db.commit();
+        return result;
+      } catch (SQLException | DirectoryException | RuntimeException e) {
+        try {
+          db.rollback();
+        } catch (SQLException ignored) {
+          // the original error is the one worth reporting
+        }
+        throw e;
+      } finally {
+        db.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw dbError(what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private DirectoryException dbError(String what, SQLException e) {
+    return new DirectoryException("directory database " + file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  private boolean exists(String sql, String... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  private String string(String sql, String... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private List<String> strings(String sql, String... args) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private int update(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement ps = db.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing
+      }
+    }
+  }
 }

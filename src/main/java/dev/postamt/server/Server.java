@@ -1,13 +1,121 @@
 package dev.postamt.server;
 
+import dev.postamt.delivery.LocalDelivery;
+import dev.postamt.delivery.RemoteTransport;
+import dev.postamt.directory.Directory;
+import dev.postamt.net.Listener;
+import dev.postamt.net.TlsContext;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueueManager;
+import dev.postamt.routing.Router;
+import dev.postamt.smtp.InboundCheck;
+import dev.postamt.smtp.SmtpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the configured services and stops them in reverse order. */
+/**
+ * Starts the configured services in the order mail flows backwards (store and queue first, listeners
+ * last, so nothing is accepted that cannot be kept) and stops them in reverse.
+ */
 public final class Server implements AutoCloseable {
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
 
+  private final Config config;
+  private final Directory directory;
+  private final Router router;
+  private final DurableSpool spool;
+  private final QueueManager queue;
+  private final List<Listener> listeners = new ArrayList<>();
+  private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closed;
+
+  private Server(Config config) throws Exception {
+    this.config = config;
+    Files.createDirectories(config.dataDir());
+    this.directory = Directory.open(config.dataDir());
+    this.router = new Router(directory, config);
+    this.spool = new DurableSpool(config.dataDir().resolve("queue"));
+    LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
+    this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
+  }
+
+  /** Starts every configured service; on failure, whatever was started is stopped again. */
   public static Server start(Config config) throws Exception {
-    return new Server();
+    return start(config, InboundCheck.NONE);
+  }
+
+  public static Server start(Config config, InboundCheck check) throws Exception {
+    Server s = new Server(config);
+    try {
+      s.queue.start();
+      TlsContext tls = TlsContext.fromConfig(config);
+      SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
+      SmtpServer submission =
+          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check);
+      s.listen("smtp", tls, false, mx);
+      s.listen("submission", tls, false, submission);
+      s.listen("smtps", tls, true, submission);
+      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http", "lmtp")) {
+        if (config.listen().get(svc).isPresent()) {
+          log.info("{}: not available in this build; listen.{} ignored", svc, svc);
+        }
+      }
+      log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
+      return s;
+    } catch (Exception e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void listen(String service, TlsContext tls, boolean implicitTls, dev.postamt.net.ConnectionHandler h)
+      throws IOException {
+    Optional<InetSocketAddress> addr = config.listen().get(service);
+    if (addr.isEmpty()) {
+      return;
+    }
+    listeners.add(
+        Listener.open(
+            service,
+            addr.get(),
+            tls,
+            implicitTls,
+            config.limits().idleTimeout(),
+            config.limits().connections(),
+            config.limits().connectionsPerIp(),
+            h));
+  }
+
+  /** The address a service is bound to (with the real port when the config said port 0). */
+  public Optional<InetSocketAddress> address(String service) {
+    return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
+  }
+
+  public QueueManager queue() {
+    return queue;
+  }
+
+  public DurableSpool spool() {
+    return spool;
+  }
+
+  public Directory directory() {
+    return directory;
+  }
+
+  /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
+  public void onDelivery(Consumer<String> listener) {
+    deliveryListeners.add(listener);
   }
 
   public void awaitShutdown() throws InterruptedException {
@@ -15,7 +123,17 @@ public final class Server implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Listener l : listeners.reversed()) {
+      l.close();
+    }
+    queue.close();
+    directory.close();
+    log.info("postamt stopped");
     stopped.countDown();
   }
 }

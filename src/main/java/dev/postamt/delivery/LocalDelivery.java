@@ -1,0 +1,150 @@
+package dev.postamt.delivery;
+
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueuedMessage;
+import dev.postamt.queue.RecipientStatus;
+import dev.postamt.routing.Destination;
+import dev.postamt.server.Config;
+import dev.postamt.store.MailboxLayout;
+import dev.postamt.store.Maildir;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one queued message to one local destination: a user's Maildir, a command's stdin or an mbox
+ * file. Each delivery adds {@code Return-Path:} and {@code Delivered-To:} in front of the spooled
+ * message (which already carries our {@code Received:}). Mailbox deliveries are idempotent: the Maildir
+ * name is derived from the queue id, recipient and user, and a retry that finds it does not write it
+ * again.
+ */
+public final class LocalDelivery {
+  private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
+  /** sysexits.h EX_TEMPFAIL: the command asks to be tried again later, as in Postfix local(8). */
+  private static final int EX_TEMPFAIL = 75;
+
+  private final Config config;
+  private final DurableSpool spool;
+  private final Consumer<String> onDelivered;
+
+  /**
+   * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
+   */
+  public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered) {
+    this.config = config;
+    this.spool = spool;
+    this.onDelivered = onDelivered;
+  }
+
+  /**
+   * @param recipient the envelope recipient this destination came from
+   * @param retry true when an earlier attempt may already have delivered (check before writing)
+   */
+  public RecipientStatus deliver(QueuedMessage m, int index, String recipient, Destination dest, boolean retry) {
+    try {
+      return switch (dest) {
+        case Destination.Mailbox mb -> toMailbox(m, index, mb.user(), retry);
+        case Destination.Pipe p -> toPipe(m, recipient, p.command());
+        case Destination.File f -> toFile(m, f.path());
+        case Destination.Remote r -> throw new IllegalArgumentException("remote destination in local delivery");
+      };
+    } catch (IOException e) {
+      log.warn("{}: local delivery to {} failed: {}", m.id(), dest, e.toString());
+      return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.0 local delivery failed: " + e.getMessage());
+    }
+  }
+
+  private RecipientStatus toMailbox(QueuedMessage m, int index, String user, boolean retry) throws IOException {
+    Path maildir = MailboxLayout.maildir(config.dataDir(), user);
+    byte[] prefix = prefix(m, user);
+    String unique = "Q" + m.id() + "R" + index + "M" + Integer.toHexString(user.hashCode() & 0x7fffffff);
+    String base = Maildir.baseName(m.envelope().arrival().getEpochSecond(), unique, config.hostname(), prefix.length + m.size());
+    if (retry && Maildir.contains(maildir, base)) {
+      return new RecipientStatus.Delivered(Instant.now(), "already in " + user + "'s mailbox");
+    }
+    try (InputStream in = spool.openMessage(m)) {
+      Maildir.deliver(maildir, base, prefix, in);
+    }
+    onDelivered.accept(user);
+    return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
+  }
+
+  private byte[] prefix(QueuedMessage m, String deliveredTo) {
+    return ("Return-Path: <" + m.envelope().sender() + ">\r\nDelivered-To: " + deliveredTo + "\r\n" + m.headers())
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private RecipientStatus toPipe(QueuedMessage m, String recipient, String command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command);
+    pb.environment().put("SENDER", m.envelope().sender());
+    pb.environment().put("RECIPIENT", recipient);
+    pb.environment().put("QUEUE_ID", m.id());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try (OutputStream os = p.getOutputStream(); InputStream in = spool.openMessage(m)) {
+      os.write(prefix(m, recipient));
+      in.transferTo(os);
+    } catch (IOException e) {
+      // the command may exit without reading everything; its exit status decides
+    }
+    try {
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        return new RecipientStatus.TempFail(Instant.now(), 0, "4.3.0 command timed out: " + command);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return new RecipientStatus.TempFail(Instant.now(), 0, "4.3.0 interrupted");
+    }
+    int rc = p.exitValue();
+    if (rc == 0) {
+      return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to command: " + command);
+    }
+    if (rc == EX_TEMPFAIL) {
+      return new RecipientStatus.TempFail(Instant.now(), 0, "4.3.0 command asked to retry (exit 75): " + command);
+    }
+    return new RecipientStatus.PermFail(Instant.now(), "5.3.0 command failed with exit status " + rc + ": " + command);
+  }
+
+  /** Appends in mbox format (RFC 4155): "From " line, ">From " quoting, a blank line after. */
+  private RecipientStatus toFile(QueuedMessage m, Path file) throws IOException {
+    String sender = m.envelope().sender().isEmpty() ? "MAILER-DAEMON" : m.envelope().sender();
+    String date =
+        DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(Instant.now().atZone(ZoneOffset.UTC));
+    try (FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileLock lock = ch.lock();
+        InputStream in = spool.openMessage(m)) {
+      long start = ch.size();
+      try {
+        OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch));
+        out.write(("From " + sender + " " + date + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(("Return-Path: <" + m.envelope().sender() + ">\n").getBytes(StandardCharsets.UTF_8));
+        MboxWriter.copy(in, out);
+        out.write('\n');
+        out.flush();
+        ch.force(true);
+      } catch (IOException e) {
+        ch.truncate(start); // never leave half a message in the mbox
+        throw e;
+      }
+    }
+    return new RecipientStatus.Delivered(Instant.now(), "2.0.0 appended to " + file);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.postamt.net;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts on one platform thread and runs each connection on its own virtual thread. The connection
+ * permit (global and per client address) is taken before the handler runs and released in exactly one
+ * place, the {@code finally} of {@link #serve}.
+ */
+public final class Listener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
+  private final String service;
+  private final ServerSocket server;
+  private final TlsContext tls;
+  private final boolean implicitTls;
+  private final Duration idleTimeout;
+  private final Semaphore permits;
+  private final int maxPerIp;
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private final ConnectionHandler handler;
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private Listener(
+      String service,
+      ServerSocket server,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler) {
+    this.service = service;
+    this.server = server;
+    this.tls = tls;
+    this.implicitTls = implicitTls;
+    this.idleTimeout = idleTimeout;
+    this.permits = new Semaphore(maxConnections);
+    this.maxPerIp = maxPerIp;
+    this.handler = handler;
+    this.acceptor = Thread.ofPlatform().name(service + "-accept").daemon(true).unstarted(this::acceptLoop);
+  }
+
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      ConnectionHandler handler)
+      throws IOException {
+    return open(service, address, tls, implicitTls, idleTimeout, maxConnections, maxConnections, handler);
+  }
+
+  /** Binds and starts accepting. A port that cannot be bound gives a one-line message naming it. */
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler)
+      throws IOException {
+    if (implicitTls && tls == null) {
+      throw new IllegalArgumentException(service + ": implicit TLS needs a TLS context");
+    }
+    ServerSocket ss = new ServerSocket();
+    ss.setReuseAddress(true);
+    try {
+      ss.bind(address, 1024);
+    } catch (IOException e) {
+      ss.close();
+      String what = address.getHostString() + ":" + address.getPort();
+      String hint =
+          e instanceof BindException && address.getPort() < 1024
+              ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or change listen." + service + " in the config)"
+              : " (is another mail server running? change listen." + service + " in the config)";
+      throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
+    }
+    Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
+    l.acceptor.start();
+    log.info("{} listening on {}", service, ss.getLocalSocketAddress());
+    return l;
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  public String service() {
+    return service;
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          log.warn("{}: accept failed: {}", service, e.getMessage());
+        }
+        continue;
+      }
+      Thread.ofVirtual().name(service + "-conn").start(() -> serve(s));
+    }
+  }
+
+  private void serve(Socket s) {
+    InetAddress peer = s.getInetAddress();
+    boolean global = permits.tryAcquire();
+    AtomicInteger count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
+    int n = count.incrementAndGet();
+    Connection c = null;
+    try {
+      s.setTcpNoDelay(true);
+      s.setSoTimeout((int) idleTimeout.toMillis());
+      c = new Connection(service, s, tls);
+      if (implicitTls) {
+        c.handshakeImplicit();
+      }
+      if (!global) {
+        handler.refuse(c, "too many connections");
+      } else if (n > maxPerIp) {
+        handler.refuse(c, "too many connections from " + peer.getHostAddress());
+      } else {
+        handler.handle(c);
+      }
+    } catch (SocketException | javax.net.ssl.SSLException e) {
+      log.debug("{}: connection from {} ended: {}", service, peer, e.getMessage());
+    } catch (java.net.SocketTimeoutException e) {
+      log.debug("{}: connection from {} timed out", service, peer);
+    } catch (Exception e) {
+      log.warn("{}: connection from {} failed", service, peer, e);
+    } finally {
+      if (c != null) {
+        c.close();
+      } else {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // nothing more to do
+        }
+      }
+      if (count.decrementAndGet() == 0) {
+        perIp.remove(peer, count);
+      }
+      if (global) {
+        permits.release();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.postamt.net;
+
+import dev.postamt.server.Config;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The server's TLS identity: the configured PEM certificate chain and key, or a self-signed pair made
+ * on first start and kept in {@code data_dir/tls/} so that it stays the same across restarts. Only
+ * TLS 1.2 and 1.3 are offered.
+ */
+public final class TlsContext {
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private final SSLContext context;
+
+  private TlsContext(SSLContext context) {
+    this.context = context;
+  }
+
+  public SSLContext sslContext() {
+    return context;
+  }
+
+  public static TlsContext fromConfig(Config config) throws IOException {
+    if (config.tls().certificate().isPresent()) {
+      return fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow());
+    }
+    Path dir = config.dataDir().resolve("tls");
+    Path cert = dir.resolve("selfsigned.crt");
+    Path key = dir.resolve("selfsigned.key");
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      writeSelfSigned(config.hostname(), cert, key);
+    }
+    return fromPem(cert, key);
+  }
+
+  /** Loads a PEM certificate chain and a PEM private key (PKCS#1 or PKCS#8, RSA or EC). */
+  public static TlsContext fromPem(Path certFile, Path keyFile) throws IOException {
+    try {
+      List<Certificate> chain = new ArrayList<>();
+      JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+      try (Reader r = Files.newBufferedReader(certFile, StandardCharsets.US_ASCII);
+          PEMParser p = new PEMParser(r)) {
+        Object o;
+        while ((o = p.readObject()) != null) {
+          if (o instanceof X509CertificateHolder h) {
+            chain.add(conv.getCertificate(h));
+          }
+        }
+      }
+      if (chain.isEmpty()) {
+        throw new IOException(certFile + ": no PEM certificate found");
+      }
+      PrivateKey pk;
+      try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
+          PEMParser p = new PEMParser(r)) {
+        Object o = p.readObject();
+        JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
+        if (o instanceof PEMKeyPair kp) {
+          pk = kc.getPrivateKey(kp.getPrivateKeyInfo());
+        } else if (o instanceof PrivateKeyInfo pki) {
+          pk = kc.getPrivateKey(pki);
+        } else {
+          throw new IOException(keyFile + ": no unencrypted PEM private key found");
+        }
+      }
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("server", pk, new char[0], chain.toArray(Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+      return new TlsContext(ctx);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("TLS set-up from " + certFile + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes a self-signed RSA-2048 certificate for {@code hostname}, valid ten years. */
+  static void writeSelfSigned(String hostname, Path certFile, Path keyFile) throws IOException {
+    try {
+      Files.createDirectories(certFile.getParent());
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      KeyPair kp = g.generateKeyPair();
+      X500Name name = new X500Name("CN=" + hostname);
+      Instant now = Instant.now();
+      var builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofDays(1))),
+              Date.from(now.plus(Duration.ofDays(3650))),
+              name,
+              kp.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      builder.addExtension(
+          Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+      writePem(keyFile, kp.getPrivate(), true);
+      writePem(certFile, cert, false);
+    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IOException("cannot make a self-signed certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writePem(Path file, Object obj, boolean secret) throws IOException {
+    StringWriter sw = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+      w.writeObject(obj);
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, sw.toString(), StandardCharsets.US_ASCII);
+    if (secret) {
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system
+      }
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Wraps an accepted plain socket as the server side of TLS (used for STARTTLS and implicit TLS). */
+  SSLSocket wrapServer(Socket plain) throws IOException {
+    SSLSocket s =
+        (SSLSocket)
+            context
+                .getSocketFactory()
+                .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+    s.setUseClientMode(false);
+    SSLParameters p = s.getSSLParameters();
+    p.setProtocols(PROTOCOLS);
+    s.setSSLParameters(p);
+    return s;
+  }
+}

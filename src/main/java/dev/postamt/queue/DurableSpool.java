@@ -1,0 +1,438 @@
+package dev.postamt.queue;
+
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The durable queue on disk. A message is one file: the message bytes as received, then the envelope
+ * as a trailer (text lines, values in xtext), then a fixed-size footer giving the trailer's length.
+ * It is written in {@code incoming/}, fsync'd, and renamed into
+ * {@code active/}, whose directory is fsync'd before the SMTP server answers 250: the rename is the
+ * commit. Per-recipient outcomes are appended (and fsync'd) to {@code active/<id>.status}; the last line
+ * for a recipient wins, so replaying it after a crash is idempotent. Held messages live in {@code hold/}.
+ *
+ * <pre>
+ * queue/incoming/ID         being received; deleted at start-up (never acknowledged)
+ * queue/active/ID           committed messages
+ * queue/active/ID.status    "IDX D|F|T EPOCHMS XTEXT" lines
+ * queue/hold/ID(.status)    on hold
+ * </pre>
+ */
+public final class DurableSpool {
+  private static final String MAGIC = "POSTAMT-QUEUE 1";
+  private static final String FOOTER = "POSTAMT-TRAILER";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicLong SEQ = new AtomicLong();
+  private static final char[] ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
+
+  private final Path incoming;
+  private final Path active;
+  private final Path hold;
+
+  public DurableSpool(Path queueDir) throws IOException {
+    this.incoming = Files.createDirectories(queueDir.resolve("incoming"));
+    this.active = Files.createDirectories(queueDir.resolve("active"));
+    this.hold = Files.createDirectories(queueDir.resolve("hold"));
+  }
+
+  /** Deletes what was being received when the process died; none of it was acknowledged. */
+  public int recover() throws IOException {
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(incoming)) {
+      for (Path p : ds) {
+        Files.deleteIfExists(p);
+        n++;
+      }
+    }
+    for (Path dir : List.of(active, hold)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.status")) {
+        for (Path p : ds) {
+          String name = p.getFileName().toString();
+          if (!Files.exists(dir.resolve(name.substring(0, name.length() - 7)))) {
+            Files.deleteIfExists(p); // its message was removed just before a crash
+          }
+        }
+      }
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.tmp")) {
+        for (Path p : ds) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** A new queue id: time-ordered, unique within this spool, safe as a file and Maildir name. */
+  public static String newId() {
+    long t = System.currentTimeMillis();
+    long r = (SEQ.incrementAndGet() & 0xfff) << 20 | RANDOM.nextInt(1 << 20);
+    return base(t, 9) + base(r, 7);
+  }
+
+  private static String base(long v, int width) {
+    char[] c = new char[width];
+    for (int i = width - 1; i >= 0; i--) {
+      c[i] = ALPHABET[(int) Long.remainderUnsigned(v, ALPHABET.length)];
+      v = Long.divideUnsigned(v, ALPHABET.length);
+    }
+    return new String(c);
+  }
+
+  /** Starts writing a message; write it to {@link Writer#out()}, then commit or abort. */
+  public Writer create(String id) throws IOException {
+    return new Writer(id);
+  }
+
+  /** An incoming message being written. Not thread-safe; one per SMTP transaction. */
+  public final class Writer implements AutoCloseable {
+    private final String id;
+    private final Path tmp;
+    private final FileChannel channel;
+    private final OutputStream out;
+    private boolean finished;
+
+    private Writer(String id) throws IOException {
+      this.id = id;
+      this.tmp = incoming.resolve(id);
+      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public OutputStream out() {
+      return out;
+    }
+
+    /** The message bytes written so far (flushed first), for checks that run before the commit. */
+    public InputStream openWritten() throws IOException {
+      out.flush();
+      return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), channel.size()), 64 * 1024);
+    }
+
+    /**
+     * Appends the envelope and makes the message durable: data and directory entry are on stable
+     * storage on return.
+     *
+     * @param headers header lines we add in front of the message at delivery (Received:,
+     *     Authentication-Results:), CRLF-terminated; kept apart so the message bytes stay as received
+     */
+    public void commit(Envelope env, String headers) throws IOException {
+      if (!env.id().equals(id)) {
+        throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
+      }
+      out.flush();
+      long bodySize = channel.size();
+      byte[] trailer = encodeTrailer(env, headers, bodySize);
+      out.write(trailer);
+      out.write(String.format(java.util.Locale.ROOT, "%s %012d\n", FOOTER, trailer.length).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      channel.force(true);
+      channel.close();
+      Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+      fsyncDirectory(active);
+      finished = true;
+    }
+
+    public void abort() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // deleting anyway
+      }
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // recover() removes it at the next start
+      }
+    }
+
+    @Override
+    public void close() {
+      abort();
+    }
+  }
+
+  static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  static byte[] encodeTrailer(Envelope e, String headers, long bodySize) {
+    StringBuilder b = new StringBuilder(256);
+    b.append(MAGIC).append('\n');
+    line(b, "size", Long.toString(bodySize));
+    line(b, "headers", Xtext.encode(headers));
+    line(b, "id", e.id());
+    line(b, "arrival", Long.toString(e.arrival().toEpochMilli()));
+    line(b, "sender", Xtext.encode(e.sender()));
+    line(b, "body", e.body());
+    line(b, "smtputf8", e.smtpUtf8() ? "1" : "0");
+    e.ret().ifPresent(v -> line(b, "ret", v));
+    e.envid().ifPresent(v -> line(b, "envid", Xtext.encode(v)));
+    line(b, "helo", Xtext.encode(e.clientHelo()));
+    line(b, "client", Xtext.encode(e.clientAddress()));
+    e.authUser().ifPresent(v -> line(b, "auth", Xtext.encode(v)));
+    line(b, "protocol", e.protocol());
+    for (Envelope.Recipient r : e.recipients()) {
+      b.append("rcpt ")
+          .append(Xtext.encode(r.address()))
+          .append(' ')
+          .append(r.notifyOn().isEmpty() ? "-" : String.join(",", r.notifyOn()))
+          .append(' ')
+          .append(r.orcpt().map(Xtext::encode).orElse("-"))
+          .append('\n');
+    }
+    return b.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static void line(StringBuilder b, String key, String value) {
+    b.append(key).append(' ').append(value).append('\n');
+  }
+
+  /** Ids of committed messages, active first then held, oldest first. */
+  public List<String> ids() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path dir : List.of(active, hold)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          String n = p.getFileName().toString();
+          if (!n.contains(".")) {
+            out.add(n);
+          }
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** Loads a message's envelope and statuses; empty when it is no longer in the queue. */
+  public Optional<QueuedMessage> load(String id) throws IOException {
+    if (!id.matches("[0-9A-Z]{6,40}")) {
+      return Optional.empty();
+    }
+    for (Path dir : List.of(active, hold)) {
+      Path f = dir.resolve(id);
+      try {
+        return Optional.of(read(f, dir == hold));
+      } catch (NoSuchFileException e) {
+        // try the next place
+      }
+    }
+    return Optional.empty();
+  }
+
+  private QueuedMessage read(Path f, boolean held) throws IOException {
+    String text;
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      long len = ch.size();
+      int footerLen = FOOTER.length() + 14;
+      if (len < footerLen) {
+        throw new IOException(f + ": not a Postamt queue file");
+      }
+      java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(footerLen);
+      ch.read(fb, len - footerLen);
+      String footer = new String(fb.array(), StandardCharsets.US_ASCII);
+      if (!footer.startsWith(FOOTER + " ")) {
+        throw new IOException(f + ": not a Postamt queue file");
+      }
+      int tlen = Integer.parseInt(footer.substring(FOOTER.length() + 1, footerLen - 1));
+      java.nio.ByteBuffer tb = java.nio.ByteBuffer.allocate(tlen);
+      ch.read(tb, len - footerLen - tlen);
+      text = new String(tb.array(), StandardCharsets.US_ASCII);
+    }
+    String[] lines = text.split("\n");
+    if (lines.length == 0 || !lines[0].equals(MAGIC)) {
+      throw new IOException(f + ": not a Postamt queue file");
+    }
+    String id = null, sender = "", body = "7BIT", helo = "", client = "", protocol = "SMTP", headers = "";
+    long size = 0;
+    Instant arrival = Instant.EPOCH;
+    boolean utf8 = false;
+    Optional<String> ret = Optional.empty(), envid = Optional.empty(), auth = Optional.empty();
+    List<Envelope.Recipient> rcpts = new ArrayList<>();
+    for (int i = 1; i < lines.length; i++) {
+      String l = lines[i];
+      if (l.isEmpty()) {
+        continue;
+      }
+      int sp = l.indexOf(' ');
+      String k = sp < 0 ? l : l.substring(0, sp);
+      String v = sp < 0 ? "" : l.substring(sp + 1);
+      switch (k) {
+        case "id" -> id = v;
+        case "size" -> size = Long.parseLong(v);
+        case "headers" -> headers = Xtext.decode(v);
+        case "arrival" -> arrival = Instant.ofEpochMilli(Long.parseLong(v));
+        case "sender" -> sender = Xtext.decode(v);
+        case "body" -> body = v;
+        case "smtputf8" -> utf8 = v.equals("1");
+        case "ret" -> ret = Optional.of(v);
+        case "envid" -> envid = Optional.of(Xtext.decode(v));
+        case "helo" -> helo = Xtext.decode(v);
+        case "client" -> client = Xtext.decode(v);
+        case "auth" -> auth = Optional.of(Xtext.decode(v));
+        case "protocol" -> protocol = v;
+        case "rcpt" -> {
+          String[] p = v.split(" ");
+          rcpts.add(
+              new Envelope.Recipient(
+                  Xtext.decode(p[0]),
+                  p.length > 1 && !p[1].equals("-") ? List.of(p[1].split(",")) : List.of(),
+                  p.length > 2 && !p[2].equals("-") ? Optional.of(Xtext.decode(p[2])) : Optional.empty()));
+        }
+        default -> {
+          // unknown keys from a newer version are ignored
+        }
+      }
+    }
+    if (id == null) {
+      throw new IOException(f + ": queue file without id");
+    }
+    Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol);
+    List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size());
+    return new QueuedMessage(env, statuses, f, headers, size, held);
+  }
+
+  private static List<RecipientStatus> readStatuses(Path statusFile, int n) throws IOException {
+    RecipientStatus[] st = new RecipientStatus[n];
+    Arrays.fill(st, new RecipientStatus.Scheduled());
+    int[] attempts = new int[n];
+    if (Files.exists(statusFile)) {
+      try (BufferedReader r = Files.newBufferedReader(statusFile, StandardCharsets.US_ASCII)) {
+        String l;
+        while ((l = r.readLine()) != null) {
+          String[] p = l.split(" ", 4);
+          if (p.length < 3) {
+            continue; // a torn last line after a crash: that outcome was never recorded
+          }
+          int idx;
+          long ms;
+          try {
+            idx = Integer.parseInt(p[0]);
+            ms = Long.parseLong(p[2]);
+          } catch (NumberFormatException e) {
+            continue;
+          }
+          if (idx < 0 || idx >= n) {
+            continue;
+          }
+          String text = p.length > 3 ? safeDecode(p[3]) : "";
+          Instant at = Instant.ofEpochMilli(ms);
+          st[idx] =
+              switch (p[1]) {
+                case "D" -> new RecipientStatus.Delivered(at, text);
+                case "F" -> new RecipientStatus.PermFail(at, text);
+                case "T" -> new RecipientStatus.TempFail(at, ++attempts[idx], text);
+                case "S" -> new RecipientStatus.Scheduled();
+                default -> st[idx];
+              };
+        }
+      }
+    }
+    return List.of(st);
+  }
+
+  private static String safeDecode(String s) {
+    try {
+      return Xtext.decode(s);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  /** Appends outcomes for recipients (by index) and fsyncs them. */
+  public void record(String id, List<Integer> indexes, RecipientStatus status) throws IOException {
+    Path dir = Files.exists(active.resolve(id)) ? active : hold;
+    Path f = dir.resolve(id + ".status");
+    StringBuilder b = new StringBuilder();
+    for (int idx : indexes) {
+      b.append(idx).append(' ');
+      switch (status) {
+        case RecipientStatus.Delivered d ->
+            b.append("D ").append(d.at().toEpochMilli()).append(' ').append(Xtext.encode(d.detail()));
+        case RecipientStatus.PermFail p ->
+            b.append("F ").append(p.at().toEpochMilli()).append(' ').append(Xtext.encode(p.reason()));
+        case RecipientStatus.TempFail t ->
+            b.append("T ").append(t.next().toEpochMilli()).append(' ').append(Xtext.encode(t.reason()));
+        case RecipientStatus.Scheduled s -> b.append("S ").append(System.currentTimeMillis());
+      }
+      b.append('\n');
+    }
+    boolean created = !Files.exists(f);
+    try (FileChannel ch =
+        FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII)));
+      ch.force(false);
+    }
+    if (created) {
+      fsyncDirectory(dir);
+    }
+  }
+
+  /** Opens the message bytes (after the envelope header). */
+  public InputStream openMessage(QueuedMessage m) throws IOException {
+    return new java.io.BufferedInputStream(
+        new BoundedInputStream(Files.newInputStream(m.file()), m.size()), 64 * 1024);
+  }
+
+  /** Removes a message (done, or deleted by the admin). The message file goes first: it is the record. */
+  public boolean remove(String id) throws IOException {
+    boolean any = false;
+    for (Path dir : List.of(active, hold)) {
+      if (Files.deleteIfExists(dir.resolve(id))) {
+        any = true;
+        Files.deleteIfExists(dir.resolve(id + ".status"));
+        fsyncDirectory(dir);
+      }
+    }
+    return any;
+  }
+
+  /** Moves a message to hold/ (true) or back to active/ (false); false when it was not there. */
+  public boolean setHeld(String id, boolean held) throws IOException {
+    Path from = held ? active : hold;
+    Path to = held ? hold : active;
+    if (!Files.exists(from.resolve(id))) {
+      return false;
+    }
+    // status first: a crash in between leaves it beside a message that is still where it was,
+    // and recover() only removes status files whose message is gone from that directory.
+    if (Files.exists(from.resolve(id + ".status"))) {
+      Files.copy(from.resolve(id + ".status"), to.resolve(id + ".status"), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.move(from.resolve(id), to.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+    Files.deleteIfExists(from.resolve(id + ".status"));
+    fsyncDirectory(to);
+    fsyncDirectory(from);
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.postamt.queue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who a spooled message is from and for, with what the SMTP client told us about it. {@code sender}
+ * is "" for the null reverse-path {@code <>}.
+ *
+ * @param body {@code 7BIT}, {@code 8BITMIME} or {@code BINARYMIME} (RFC 6152, RFC 3030)
+ * @param ret {@code FULL} or {@code HDRS} when the client asked (RFC 3461 §4.3)
+ * @param envid the client's envelope id (RFC 3461 §4.4), decoded from xtext
+ */
+public record Envelope(
+    String id,
+    Instant arrival,
+    String sender,
+    List<Recipient> recipients,
+    String body,
+    boolean smtpUtf8,
+    Optional<String> ret,
+    Optional<String> envid,
+    String clientHelo,
+    String clientAddress,
+    Optional<String> authUser,
+    String protocol) {
+
+  /**
+   * One envelope recipient.
+   *
+   * @param notifyOn RFC 3461 NOTIFY values (empty when the client gave none: the default)
+   * @param orcpt the ORCPT parameter as given ("rfc822;a@b"), when given
+   */
+  public record Recipient(String address, List<String> notifyOn, Optional<String> orcpt) {
+    public static Recipient of(String address) {
+      return new Recipient(address, List.of(), Optional.empty());
+    }
+  }
+
+  public List<String> recipientAddresses() {
+    return recipients.stream().map(Recipient::address).toList();
+  }
+}

@@ -1,0 +1,279 @@
+package dev.postamt.queue;
+
+import dev.postamt.delivery.LocalDelivery;
+import dev.postamt.delivery.RemoteTransport;
+import dev.postamt.routing.Destination;
+import dev.postamt.routing.Resolution;
+import dev.postamt.routing.Router;
+import dev.postamt.server.Config;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules the spooled messages: the first attempt right after the commit, retries on the back-off
+ * schedule ({@code queue.retry}, the last step repeating) until {@code queue.max_lifetime}, at most
+ * {@code queue.parallel} messages at once. Each attempt is restartable: outcomes are recorded per
+ * recipient before the message is removed, and a recipient already delivered is never tried again.
+ */
+public final class QueueManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueueManager.class);
+
+  private final Config config;
+  private final DurableSpool spool;
+  private final Router router;
+  private final LocalDelivery local;
+  private final RemoteTransport remote;
+  private final DelayQueue<Due> due = new DelayQueue<>();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Set<String> recovered = ConcurrentHashMap.newKeySet();
+  private final Semaphore slots;
+  private final Thread dispatcher;
+  private volatile boolean closed;
+
+  public QueueManager(
+      Config config, DurableSpool spool, Router router, LocalDelivery local, RemoteTransport remote) {
+    this.config = config;
+    this.spool = spool;
+    this.router = router;
+    this.local = local;
+    this.remote = remote;
+    this.slots = new Semaphore(config.queue().parallel());
+    this.dispatcher = Thread.ofPlatform().name("queue-dispatch").daemon(true).unstarted(this::dispatch);
+  }
+
+  /** Recovers the spool after a crash and schedules everything in it. */
+  public void start() throws IOException {
+    int dropped = spool.recover();
+    if (dropped > 0) {
+      log.info("queue: removed {} unacknowledged partial message(s)", dropped);
+    }
+    List<String> ids = spool.ids();
+    Instant now = Instant.now();
+    for (String id : ids) {
+      recovered.add(id); // a previous run may have delivered part of it: check before writing
+      Optional<QueuedMessage> m = spool.load(id);
+      m.ifPresent(q -> schedule(id, nextDue(q).orElse(now)));
+    }
+    if (!ids.isEmpty()) {
+      log.info("queue: {} message(s) recovered from the spool", ids.size());
+    }
+    dispatcher.start();
+  }
+
+  /** A message was just committed: try it now. */
+  public void submit(String id) {
+    schedule(id, Instant.now());
+  }
+
+  /** Like {@code postqueue -f}: every deferred message is due now. */
+  public int flush() throws IOException {
+    int n = 0;
+    for (String id : spool.ids()) {
+      schedule(id, Instant.now());
+      n++;
+    }
+    return n;
+  }
+
+  private void schedule(String id, Instant at) {
+    due.removeIf(d -> d.id.equals(id));
+    due.add(new Due(id, at));
+  }
+
+  private void dispatch() {
+    while (!closed) {
+      try {
+        Due d = due.take();
+        if (!running.add(d.id)) {
+          // being delivered right now; look again shortly so a flush is not lost
+          schedule(d.id, Instant.now().plusSeconds(1));
+          continue;
+        }
+        slots.acquire();
+        Thread.ofVirtual()
+            .name("deliver-" + d.id)
+            .start(
+                () -> {
+                  try {
+                    process(d.id);
+                  } catch (Exception e) {
+                    log.error("queue: {}: delivery attempt failed", d.id, e);
+                    schedule(d.id, Instant.now().plus(config.queue().retry().getFirst()));
+                  } finally {
+                    running.remove(d.id);
+                    slots.release();
+                  }
+                });
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** One delivery attempt for every recipient of {@code id} that is due. */
+  void process(String id) throws IOException {
+    Optional<QueuedMessage> loaded = spool.load(id);
+    if (loaded.isEmpty()) {
+      return; // deleted meanwhile
+    }
+    QueuedMessage m = loaded.get();
+    if (m.held()) {
+      return;
+    }
+    Instant now = Instant.now();
+    boolean retry = recovered.contains(id);
+    List<RemoteTransport.Target> remoteTargets = new ArrayList<>();
+    Map<Integer, List<RecipientStatus>> outcomes = new HashMap<>();
+    List<String> rcpts = m.envelope().recipientAddresses();
+    for (int i = 0; i < rcpts.size(); i++) {
+      RecipientStatus st = m.statuses().get(i);
+      if (st.done()) {
+        continue;
+      }
+      boolean wasTried = st instanceof RecipientStatus.TempFail;
+      String rcpt = rcpts.get(i);
+      Resolution r = router.resolve(rcpt);
+      List<RecipientStatus> list = outcomes.computeIfAbsent(i, k -> new ArrayList<>());
+      switch (r) {
+        case Resolution.NotLocal n -> remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+        case Resolution.Unknown u -> list.add(new RecipientStatus.PermFail(now, "5.1.1 <" + rcpt + ">: " + u.reason()));
+        case Resolution.TempFail t -> list.add(new RecipientStatus.TempFail(now, 0, "4.3.0 " + t.reason()));
+        case Resolution.Local l -> {
+          for (Destination d : l.destinations()) {
+            if (d instanceof Destination.Remote rem) {
+              remoteTargets.add(new RemoteTransport.Target(i, rem.address()));
+            } else {
+              list.add(local.deliver(m, i, rcpt, d, retry || wasTried));
+            }
+          }
+        }
+      }
+    }
+    if (!remoteTargets.isEmpty()) {
+      List<RecipientStatus> res = remote.deliver(m, remoteTargets);
+      for (int k = 0; k < remoteTargets.size(); k++) {
+        outcomes.computeIfAbsent(remoteTargets.get(k).index(), x -> new ArrayList<>()).add(res.get(k));
+      }
+    }
+    record(m, outcomes, now);
+  }
+
+  /** Combines the outcomes per recipient (any temporary failure wins, then permanent) and records them. */
+  private void record(QueuedMessage m, Map<Integer, List<RecipientStatus>> outcomes, Instant now) throws IOException {
+    Map<String, List<Integer>> grouped = new HashMap<>();
+    Map<String, RecipientStatus> byKey = new HashMap<>();
+    for (var e : outcomes.entrySet()) {
+      int i = e.getKey();
+      RecipientStatus combined = combine(e.getValue(), now);
+      if (combined instanceof RecipientStatus.TempFail t) {
+        int attempts =
+            m.statuses().get(i) instanceof RecipientStatus.TempFail prev ? prev.attempts() + 1 : 1;
+        List<Duration> sched = config.queue().retry();
+        Duration wait = sched.get(Math.min(attempts - 1, sched.size() - 1));
+        if (m.envelope().arrival().plus(config.queue().maxLifetime()).isBefore(now)) {
+          combined = new RecipientStatus.PermFail(now, "5.4.7 delivery time expired; last error: " + t.reason());
+        } else {
+          combined = new RecipientStatus.TempFail(now.plus(wait), attempts, t.reason());
+        }
+      }
+      String key = combined.toString();
+      grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+      byKey.put(key, combined);
+    }
+    for (var g : grouped.entrySet()) {
+      spool.record(m.id(), g.getValue(), byKey.get(g.getKey()));
+    }
+    QueuedMessage after = spool.load(m.id()).orElse(null);
+    if (after == null) {
+      return;
+    }
+    for (int i = 0; i < after.statuses().size(); i++) {
+      log.info("queue: {}: to=<{}> {}", m.id(), after.envelope().recipients().get(i).address(), describe(after.statuses().get(i)));
+    }
+    if (after.done()) {
+      spool.remove(m.id());
+      recovered.remove(m.id());
+    } else {
+      schedule(m.id(), nextDue(after).orElse(now.plus(config.queue().retry().getFirst())));
+    }
+  }
+
+  private static RecipientStatus combine(List<RecipientStatus> list, Instant now) {
+    if (list.isEmpty()) {
+      return new RecipientStatus.PermFail(now, "5.1.1 no destination");
+    }
+    for (RecipientStatus s : list) {
+      if (s instanceof RecipientStatus.TempFail) {
+        return s;
+      }
+    }
+    for (RecipientStatus s : list) {
+      if (s instanceof RecipientStatus.PermFail) {
+        return s;
+      }
+    }
+    return list.getFirst();
+  }
+
+  static String describe(RecipientStatus s) {
+    return switch (s) {
+      case RecipientStatus.Delivered d -> "status=sent (" + d.detail() + ")";
+      case RecipientStatus.PermFail p -> "status=bounced (" + p.reason() + ")";
+      case RecipientStatus.TempFail t -> "status=deferred (" + t.reason() + ")";
+      case RecipientStatus.Scheduled x -> "status=scheduled";
+    };
+  }
+
+  /** The earliest time a pending recipient is due; empty when none is pending. */
+  static Optional<Instant> nextDue(QueuedMessage m) {
+    Instant best = null;
+    for (RecipientStatus s : m.statuses()) {
+      Instant at =
+          switch (s) {
+            case RecipientStatus.Scheduled x -> Instant.EPOCH;
+            case RecipientStatus.TempFail t -> t.next();
+            default -> null;
+          };
+      if (at != null && (best == null || at.isBefore(best))) {
+        best = at;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  public boolean idle() {
+    return running.isEmpty() && due.stream().noneMatch(d -> d.getDelay(TimeUnit.MILLISECONDS) <= 0);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    dispatcher.interrupt();
+  }
+
+  private record Due(String id, Instant at) implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(Duration.between(Instant.now(), at));
+    }
+
+    @Override
+    public int compareTo(Delayed o) {
+      return at.compareTo(((Due) o).at);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.postamt.queue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A message in the spool with the status of each recipient (same order as the envelope's).
+ *
+ * @param file the spool file: the message bytes first, then the envelope trailer
+ * @param headers header lines we add in front of the message (Received:, Authentication-Results:)
+ * @param size size of the message bytes
+ * @param held whether it is on hold ({@code queue hold})
+ */
+public record QueuedMessage(
+    Envelope envelope, List<RecipientStatus> statuses, Path file, String headers, long size, boolean held) {
+
+  public String id() {
+    return envelope.id();
+  }
+
+  public boolean done() {
+    return statuses.stream().allMatch(RecipientStatus::done);
+  }
+}

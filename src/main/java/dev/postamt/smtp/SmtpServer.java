@@ -1,0 +1,64 @@
+package dev.postamt.smtp;
+
+import dev.postamt.directory.Directory;
+import dev.postamt.net.Connection;
+import dev.postamt.net.ConnectionHandler;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueueManager;
+import dev.postamt.routing.Router;
+import dev.postamt.server.Config;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The SMTP service for one listener. {@link Mode#MX} is port 25 (accepts for local domains, relays for
+ * trusted networks and authenticated users); {@link Mode#SUBMISSION} is ports 587 and 465 (AUTH
+ * required before MAIL).
+ */
+public final class SmtpServer implements ConnectionHandler {
+  public enum Mode {
+    MX,
+    SUBMISSION
+  }
+
+  final Config config;
+  final Mode mode;
+  final Directory directory;
+  final Router router;
+  final DurableSpool spool;
+  final QueueManager queue;
+  final InboundCheck check;
+
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check) {
+    this.config = config;
+    this.mode = mode;
+    this.directory = directory;
+    this.router = router;
+    this.spool = spool;
+    this.queue = queue;
+    this.check = check;
+  }
+
+  @Override
+  public void handle(Connection connection) throws Exception {
+    new SmtpSession(this, connection).run();
+  }
+
+  @Override
+  public void refuse(Connection connection, String reason) throws Exception {
+    connection.out().write(
+        new SmtpReply(421, "4.7.0", config.hostname() + " Error: " + reason + "; try again later")
+            .encode(true));
+    connection.out().flush();
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

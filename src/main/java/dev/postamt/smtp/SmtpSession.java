@@ -1,0 +1,663 @@
+package dev.postamt.smtp;
+
+import dev.postamt.directory.DirectoryException;
+import dev.postamt.net.Connection;
+import dev.postamt.net.LineReader;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.Envelope;
+import dev.postamt.routing.Resolution;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP conversation (RFC 5321) with its extensions. State is explicit: the HELO name, the
+ * authenticated user, and the current transaction (sender, recipients, open spool file). Every command
+ * answers with an {@link SmtpReply}; failures are {@link SmtpException}s caught in one place, counted,
+ * and the session ends after {@code limits.errors} of them.
+ */
+final class SmtpSession {
+  private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+  private static final DateTimeFormatter RFC5322_DATE =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+  private final SmtpServer server;
+  private final Connection conn;
+  private final LineReader lines;
+  private final String clientIp;
+  private final boolean trustedNetwork;
+
+  private String helo;
+  private boolean esmtp;
+  private String authUser;
+  private int errors;
+  private int authFailures;
+
+  // the transaction
+  private MailPath sender;
+  private final List<Envelope.Recipient> recipients = new ArrayList<>();
+  private DurableSpool.Writer bdat;
+  private long bdatSize;
+  private boolean bdatFailed;
+
+  SmtpSession(SmtpServer server, Connection conn) {
+    this.server = server;
+    this.conn = conn;
+    this.lines = new LineReader(conn.in(), server.config.limits().lineLength());
+    InetAddress addr = conn.remote().getAddress();
+    this.clientIp = addr.getHostAddress();
+    this.trustedNetwork = server.config.relay().networks().stream().anyMatch(c -> c.contains(addr));
+  }
+
+  void run() throws IOException {
+    conn.setReadTimeout(server.config.limits().idleTimeout());
+    reply(new SmtpReply(220, null, server.config.hostname() + " ESMTP Postamt"));
+    flush();
+    try {
+      while (true) {
+        byte[] raw;
+        boolean goOn;
+        try {
+          raw = lines.readLine();
+          if (raw == null) {
+            return; // client went away
+          }
+          goOn = command(new String(raw, StandardCharsets.UTF_8));
+        } catch (LineReader.LineTooLongException e) {
+          goOn = fail(new SmtpException(SmtpReply.LINE_TOO_LONG));
+        }
+        if (!goOn) {
+          return;
+        }
+        if (conn.in().available() == 0) {
+          flush(); // RFC 2920: answer a pipelined group when the client waits
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      reply(new SmtpReply(421, "4.4.2", server.config.hostname() + " Error: timeout exceeded"));
+      flush();
+    } catch (EOFException e) {
+      log.debug("smtp {}: connection lost: {}", clientIp, e.getMessage());
+    } finally {
+      abortTransaction();
+    }
+  }
+
+  /** Runs one command line; false ends the session. */
+  private boolean command(String line) throws IOException {
+    int sp = line.indexOf(' ');
+    String verb = sp < 0 ? line : line.substring(0, sp);
+    String arg = sp < 0 ? "" : line.substring(sp + 1);
+    SmtpCommand cmd = SmtpCommand.of(verb, line);
+    try {
+      if (cmd.needsHelo && helo == null) {
+        throw new SmtpException(SmtpReply.NEED_HELO);
+      }
+      switch (cmd) {
+        case HELO -> hello(arg, false);
+        case EHLO -> hello(arg, true);
+        case MAIL -> mail(arg);
+        case RCPT -> rcpt(arg);
+        case DATA -> data(arg);
+        case BDAT -> bdat(arg);
+        case RSET -> {
+          abortTransaction();
+          reply(SmtpReply.OK);
+        }
+        case NOOP -> reply(SmtpReply.OK);
+        case QUIT -> {
+          reply(new SmtpReply(221, "2.0.0", "Bye"));
+          flush();
+          return false;
+        }
+        case HELP -> reply(new SmtpReply(214, "2.0.0", "See RFC 5321; Postamt " + server.config.hostname()));
+        case VRFY -> reply(SmtpReply.VRFY);
+        case EXPN -> throw new SmtpException(SmtpReply.EXPN);
+        case STARTTLS -> starttls(arg);
+        case AUTH -> auth(arg);
+        case FORBIDDEN -> {
+          log.info("smtp {}: non-SMTP command \"{}\"; disconnecting", clientIp, MailPath.printable(verb));
+          reply(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
+          flush();
+          return false;
+        }
+        case UNKNOWN -> throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+      }
+      return true;
+    } catch (SmtpException e) {
+      return fail(e);
+    }
+  }
+
+  /** Sends a failure reply, counts it, and says whether the session goes on. */
+  private boolean fail(SmtpException e) throws IOException {
+    reply(e.reply());
+    if (e.close()) {
+      flush();
+      return false;
+    }
+    if (++errors >= server.config.limits().errors()) {
+      reply(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many errors"));
+      flush();
+      return false;
+    }
+    return true;
+  }
+
+  // ---- HELO / EHLO -------------------------------------------------------------------------------
+
+  private void hello(String arg, boolean extended) throws SmtpException, IOException {
+    String name = arg.trim();
+    if (name.isEmpty() || name.contains(" ")) {
+      throw new SmtpException(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname");
+    }
+    abortTransaction();
+    helo = name;
+    esmtp = extended;
+    if (!extended) {
+      reply(new SmtpReply(250, null, server.config.hostname()));
+      return;
+    }
+    List<String> caps = new ArrayList<>();
+    caps.add(server.config.hostname());
+    caps.add("PIPELINING");
+    caps.add("SIZE " + server.config.limits().messageSize());
+    if (conn.canStartTls()) {
+      caps.add("STARTTLS");
+    }
+    if (conn.isTls()) {
+      caps.add("AUTH PLAIN LOGIN");
+    }
+    caps.add("ENHANCEDSTATUSCODES");
+    caps.add("8BITMIME");
+    caps.add("DSN");
+    caps.add("SMTPUTF8");
+    caps.add("CHUNKING");
+    reply(new SmtpReply(250, null, caps));
+  }
+
+  // ---- STARTTLS (RFC 3207) -----------------------------------------------------------------------
+
+  private void starttls(String arg) throws SmtpException, IOException {
+    if (!arg.isBlank()) {
+      throw new SmtpException(501, "5.5.4", "Syntax: STARTTLS");
+    }
+    if (conn.isTls()) {
+      throw new SmtpException(503, "5.5.1", "Error: TLS already active");
+    }
+    if (!conn.canStartTls()) {
+      throw new SmtpException(454, "4.7.0", "TLS not available");
+    }
+    reply(new SmtpReply(220, "2.0.0", "Ready to start TLS"));
+    flush();
+    conn.startTls(); // drops anything pipelined behind STARTTLS (CVE-2011-0411)
+    // RFC 3207 §4.2: forget everything learnt before TLS.
+    helo = null;
+    esmtp = false;
+    authUser = null;
+    abortTransaction();
+  }
+
+  // ---- AUTH (RFC 4954) ---------------------------------------------------------------------------
+
+  private void auth(String arg) throws SmtpException, IOException {
+    if (!conn.isTls()) {
+      throw new SmtpException(SmtpReply.TLS_REQUIRED);
+    }
+    if (authUser != null) {
+      throw new SmtpException(503, "5.5.1", "Error: already authenticated");
+    }
+    if (sender != null) {
+      throw new SmtpException(503, "5.5.1", "Error: MAIL transaction in progress");
+    }
+    String[] p = arg.trim().split(" ");
+    String mech = p[0].toUpperCase(Locale.ROOT);
+    String initial = p.length > 1 ? p[1] : null;
+    String user;
+    String pass;
+    switch (mech) {
+      case "PLAIN" -> {
+        byte[] resp = initial != null ? Sasl.decode(initial) : Sasl.decode(challenge(""));
+        Sasl.Plain plain = Sasl.plain(resp);
+        user = plain.user();
+        pass = plain.password();
+      }
+      case "LOGIN" -> {
+        user = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("VXNlcm5hbWU6")), StandardCharsets.UTF_8);
+        pass = new String(Sasl.decode(challenge("UGFzc3dvcmQ6")), StandardCharsets.UTF_8);
+      }
+      default -> throw new SmtpException(504, "5.5.4", "Unsupported authentication mechanism");
+    }
+    Optional<String> who;
+    try {
+      who = server.directory.authenticate(user, pass.toCharArray());
+    } catch (DirectoryException e) {
+      log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
+      throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
+    }
+    if (who.isEmpty()) {
+      log.info("smtp {}: authentication failed for {}", clientIp, MailPath.printable(user));
+      if (++authFailures >= server.config.limits().authFailures()) {
+        throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
+      }
+      throw new SmtpException(SmtpReply.AUTH_FAILED);
+    }
+    authUser = who.get();
+    log.info("smtp {}: authenticated as {}", clientIp, authUser);
+    reply(SmtpReply.AUTH_OK);
+  }
+
+  /** Sends a 334 challenge and reads the client's line; "*" cancels (RFC 4954 §4). */
+  private String challenge(String b64) throws IOException, SmtpException {
+    reply(new SmtpReply(334, null, b64));
+    flush();
+    byte[] raw = lines.readLine();
+    if (raw == null) {
+      throw new EOFException("connection closed during AUTH");
+    }
+    String s = new String(raw, StandardCharsets.US_ASCII).trim();
+    if (s.equals("*")) {
+      throw new SmtpException(501, "5.7.0", "Authentication aborted");
+    }
+    return s;
+  }
+
+  // ---- MAIL --------------------------------------------------------------------------------------
+
+  private void mail(String arg) throws SmtpException, IOException {
+    if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
+      throw new SmtpException(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+    }
+    if (sender != null) {
+      throw new SmtpException(SmtpReply.NESTED_MAIL);
+    }
+    if (server.mode == SmtpServer.Mode.SUBMISSION && authUser == null) {
+      throw new SmtpException(conn.isTls() ? SmtpReply.AUTH_REQUIRED : SmtpReply.TLS_REQUIRED);
+    }
+    MailPath from = MailPath.parse(arg.substring(5), true);
+    Map<String, String> params = from.params();
+    for (var e : params.entrySet()) {
+      String v = e.getValue();
+      switch (e.getKey()) {
+        case "SIZE" -> {
+          if (v == null || !v.matches("\\d{1,18}")) {
+            throw new SmtpException(501, "5.5.4", "Bad SIZE parameter");
+          }
+          if (Long.parseLong(v) > server.config.limits().messageSize()) {
+            throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
+          }
+        }
+        case "BODY" -> {
+          if (v == null || !(v.equalsIgnoreCase("7BIT") || v.equalsIgnoreCase("8BITMIME"))) {
+            throw new SmtpException(501, "5.5.4", "Bad BODY parameter (7BIT or 8BITMIME)");
+          }
+        }
+        case "SMTPUTF8" -> {
+          if (v != null) {
+            throw new SmtpException(501, "5.5.4", "SMTPUTF8 takes no value");
+          }
+        }
+        case "RET" -> {
+          if (v == null || !(v.equalsIgnoreCase("FULL") || v.equalsIgnoreCase("HDRS"))) {
+            throw new SmtpException(501, "5.5.4", "Bad RET parameter (FULL or HDRS)");
+          }
+        }
+        case "ENVID" -> {
+          if (v == null || v.length() > 100 || !validXtext(v)) {
+            throw new SmtpException(501, "5.5.4", "Bad ENVID parameter");
+          }
+        }
+        case "AUTH" -> {
+          // RFC 4954 §5: accepted; we do not relay the identity.
+        }
+        default -> throw new SmtpException(555, "5.5.4", "Unsupported option: " + e.getKey());
+      }
+    }
+    if (from.utf8() && !params.containsKey("SMTPUTF8")) {
+      throw new SmtpException(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
+    }
+    if (authUser != null && !from.isNull() && !server.router.mayUseSender(authUser, from.address())) {
+      throw new SmtpException(553, "5.7.1", "<" + from.address() + ">: Sender address rejected: not owned by user " + authUser);
+    }
+    sender = from;
+    reply(SmtpReply.SENDER_OK);
+  }
+
+  private static boolean validXtext(String v) {
+    try {
+      dev.postamt.queue.Xtext.decode(v);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  // ---- RCPT --------------------------------------------------------------------------------------
+
+  private void rcpt(String arg) throws SmtpException, IOException {
+    if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
+      throw new SmtpException(501, "5.5.4", "Syntax: RCPT TO:<address>");
+    }
+    if (sender == null) {
+      throw new SmtpException(SmtpReply.NEED_MAIL);
+    }
+    if (bdat != null) {
+      throw new SmtpException(SmtpReply.BAD_SEQUENCE);
+    }
+    if (recipients.size() >= server.config.limits().recipients()) {
+      throw new SmtpException(SmtpReply.TOO_MANY_RECIPIENTS);
+    }
+    MailPath to = MailPath.parse(arg.substring(3), false);
+    List<String> notify = List.of();
+    Optional<String> orcpt = Optional.empty();
+    for (var e : to.params().entrySet()) {
+      String v = e.getValue();
+      switch (e.getKey()) {
+        case "NOTIFY" -> {
+          if (v == null) {
+            throw new SmtpException(501, "5.5.4", "Bad NOTIFY parameter");
+          }
+          List<String> n = List.of(v.toUpperCase(Locale.ROOT).split(","));
+          boolean ok = n.stream().allMatch(x -> x.equals("NEVER") || x.equals("SUCCESS") || x.equals("FAILURE") || x.equals("DELAY"));
+          if (!ok || (n.contains("NEVER") && n.size() > 1)) {
+            throw new SmtpException(501, "5.5.4", "Bad NOTIFY parameter");
+          }
+          notify = n;
+        }
+        case "ORCPT" -> {
+          if (v == null || !v.contains(";") || !validXtext(v.substring(v.indexOf(';') + 1))) {
+            throw new SmtpException(501, "5.5.4", "Bad ORCPT parameter");
+          }
+          orcpt = Optional.of(v);
+        }
+        default -> throw new SmtpException(555, "5.5.4", "Unsupported option: " + e.getKey());
+      }
+    }
+    boolean smtputf8 = sender.params().containsKey("SMTPUTF8");
+    if (to.utf8() && !smtputf8) {
+      throw new SmtpException(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
+    }
+    boolean trusted = trustedNetwork || authUser != null;
+    String shown = "<" + MailPath.printable(to.address()) + ">";
+    if (!trusted && to.routingTrick()) {
+      throw new SmtpException(554, "5.7.1", shown + ": Relay access denied (sender-routed address)");
+    }
+    String address = to.address();
+    String domain = to.domain();
+    if (domain.isEmpty()) {
+      domain = server.config.hostname(); // bare "postmaster"
+      address = "postmaster@" + domain;
+    } else if (to.addressLiteral()) {
+      if (isOurAddress(domain)) {
+        domain = server.config.hostname();
+        address = to.localPart() + "@" + domain;
+      } else if (!trusted) {
+        throw new SmtpException(554, "5.7.1", shown + ": Relay access denied");
+      }
+    }
+    Resolution r = to.addressLiteral() && !domain.equals(server.config.hostname())
+        ? new Resolution.NotLocal()
+        : server.router.resolve(address);
+    switch (r) {
+      case Resolution.Local l -> {}
+      case Resolution.Unknown u ->
+          throw new SmtpException(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
+      case Resolution.TempFail t ->
+          throw new SmtpException(451, "4.3.0", shown + ": Temporary lookup failure");
+      case Resolution.NotLocal n -> {
+        boolean backup = server.config.relay().relayDomains().contains(domain);
+        if (!backup && !trusted) {
+          throw new SmtpException(554, "5.7.1", shown + ": Relay access denied");
+        }
+      }
+    }
+    recipients.add(new Envelope.Recipient(address, notify, orcpt));
+    reply(SmtpReply.RCPT_OK);
+  }
+
+  private static boolean isOurAddress(String literal) {
+    String ip = literal.substring(1, literal.length() - 1);
+    if (ip.regionMatches(true, 0, "IPv6:", 0, 5)) {
+      ip = ip.substring(5);
+    }
+    try {
+      InetAddress a = InetAddress.getByName(ip);
+      return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  // ---- DATA and BDAT -----------------------------------------------------------------------------
+
+  private void data(String arg) throws SmtpException, IOException {
+    if (!arg.isBlank()) {
+      throw new SmtpException(501, "5.5.4", "Syntax: DATA");
+    }
+    if (bdat != null) {
+      throw new SmtpException(SmtpReply.BAD_SEQUENCE);
+    }
+    if (sender == null) {
+      throw new SmtpException(SmtpReply.NEED_MAIL);
+    }
+    if (recipients.isEmpty()) {
+      throw new SmtpException(SmtpReply.NEED_RCPT);
+    }
+    DurableSpool.Writer w = openSpool();
+    reply(SmtpReply.START_DATA);
+    flush();
+    DataReader.Result r;
+    try {
+      r = DataReader.read(conn.in(), w.out(), server.config.limits().messageSize());
+    } catch (IOException e) {
+      w.abort(); // the client went away or the spool failed: nothing was acknowledged
+      throw e;
+    }
+    if (r.tooBig()) {
+      w.abort();
+      resetTransaction();
+      throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
+    }
+    if (r.bareLineEnding()) {
+      w.abort();
+      resetTransaction();
+      log.info("smtp {}: message refused: bare CR or LF (possible SMTP smuggling)", clientIp);
+      throw new SmtpException(SmtpReply.BARE_LF);
+    }
+    finish(w);
+  }
+
+  /** RFC 3030: {@code BDAT <size> [LAST]}; the chunk is read in full even when it will be refused. */
+  private void bdat(String arg) throws SmtpException, IOException {
+    String[] p = arg.trim().split(" +");
+    if (p.length < 1 || p.length > 2 || !p[0].matches("\\d{1,18}")
+        || (p.length == 2 && !p[1].equalsIgnoreCase("LAST"))) {
+      // we cannot know how much to skip: the session cannot continue in step
+      throw new SmtpException(new SmtpReply(501, "5.5.4", "Syntax: BDAT size [LAST]"), true);
+    }
+    long n = Long.parseLong(p[0]);
+    boolean last = p.length == 2;
+    if (sender == null || recipients.isEmpty()) {
+      conn.in().skipNBytes(n);
+      throw new SmtpException(sender == null ? SmtpReply.NEED_MAIL : SmtpReply.NEED_RCPT);
+    }
+    if (bdat == null) {
+      bdat = openSpool();
+      bdatSize = 0;
+      bdatFailed = false;
+    }
+    long max = server.config.limits().messageSize();
+    InputStream in = conn.in();
+    OutputStream out = bdat.out();
+    byte[] buf = new byte[16 * 1024];
+    long left = n;
+    while (left > 0) {
+      int k = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (k < 0) {
+        throw new EOFException("connection closed during BDAT");
+      }
+      if (!bdatFailed && bdatSize + k <= max) {
+        out.write(buf, 0, k);
+      } else {
+        bdatFailed = true;
+      }
+      bdatSize += k;
+      left -= k;
+    }
+    if (!last) {
+      if (bdatFailed) {
+        reply(new SmtpReply(552, "5.3.4", "Error: message file too big"));
+      } else {
+        reply(new SmtpReply(250, "2.0.0", n + " octets received"));
+      }
+      return;
+    }
+    DurableSpool.Writer w = bdat;
+    bdat = null;
+    if (bdatFailed) {
+      w.abort();
+      resetTransaction();
+      throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
+    }
+    finish(w);
+  }
+
+  private DurableSpool.Writer openSpool() throws SmtpException {
+    try {
+      return server.spool.create(DurableSpool.newId());
+    } catch (IOException e) {
+      log.error("smtp {}: cannot create a queue file", clientIp, e);
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
+    }
+  }
+
+  /** Checks, commits (durable before the 250) and hands the message to the queue. */
+  private void finish(DurableSpool.Writer w) throws SmtpException, IOException {
+    Envelope env = envelope(w.id());
+    String headers;
+    try {
+      String added =
+          server.check.check(
+              new dev.postamt.smtp.InboundCheck.Session(conn.service(), clientIp, helo, conn.isTls(), authUser != null),
+              env,
+              () -> {
+                try {
+                  return w.openWritten();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      headers = added + received(env);
+      w.commit(env, headers);
+    } catch (SmtpException e) {
+      w.abort();
+      resetTransaction();
+      throw e;
+    } catch (IOException | UncheckedIOException e) {
+      w.abort();
+      resetTransaction();
+      log.error("smtp {}: queue file write failed", clientIp, e);
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
+    }
+    log.info(
+        "smtp {}: {} from=<{}> to={} queued",
+        clientIp,
+        env.id(),
+        env.sender(),
+        env.recipientAddresses());
+    resetTransaction();
+    reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id()));
+    server.queue.submit(env.id());
+  }
+
+  private Envelope envelope(String id) {
+    Map<String, String> p = sender.params();
+    String body = p.getOrDefault("BODY", "7BIT");
+    return new Envelope(
+        id,
+        Instant.now(),
+        sender.address(),
+        List.copyOf(recipients),
+        body == null ? "7BIT" : body.toUpperCase(Locale.ROOT),
+        p.containsKey("SMTPUTF8"),
+        Optional.ofNullable(p.get("RET")).map(s -> s.toUpperCase(Locale.ROOT)),
+        Optional.ofNullable(p.get("ENVID")).map(dev.postamt.queue.Xtext::decode),
+        helo,
+        clientIp,
+        Optional.ofNullable(authUser),
+        protocol());
+  }
+
+  /** RFC 3848 / RFC 6531 "with" protocol name. */
+  private String protocol() {
+    String base = sender != null && sender.params().containsKey("SMTPUTF8") ? "UTF8SMTP" : (esmtp ? "ESMTP" : "SMTP");
+    if (base.equals("SMTP")) {
+      return "SMTP";
+    }
+    return base + (conn.isTls() ? "S" : "") + (authUser != null ? "A" : "");
+  }
+
+  /** The Received: trace header (RFC 5321 §4.4), folded, CRLF-terminated. */
+  private String received(Envelope env) {
+    StringBuilder b = new StringBuilder(200);
+    b.append("Received: from ").append(sanitize(helo)).append(" ([").append(clientIp).append("])\r\n");
+    b.append("\tby ").append(server.config.hostname()).append(" (Postamt) with ").append(env.protocol())
+        .append(" id ").append(env.id()).append("\r\n");
+    conn.tlsProtocol().ifPresent(
+        v -> b.append("\t(using ").append(v).append(" with cipher ").append(conn.tlsCipher().orElse("?")).append(")\r\n"));
+    if (env.recipients().size() == 1) {
+      b.append("\tfor <").append(sanitize(env.recipients().getFirst().address())).append(">");
+    } else {
+      b.setLength(b.length() - 2);
+    }
+    b.append("; ").append(RFC5322_DATE.format(Instant.now().atZone(ZoneId.systemDefault()))).append("\r\n");
+    return b.toString();
+  }
+
+  private static String sanitize(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
+    }
+    return b.toString();
+  }
+
+  private void resetTransaction() {
+    sender = null;
+    recipients.clear();
+    if (bdat != null) {
+      bdat.abort();
+      bdat = null;
+    }
+  }
+
+  private void abortTransaction() {
+    resetTransaction();
+  }
+
+  // ---- output ------------------------------------------------------------------------------------
+
+  private void reply(SmtpReply r) throws IOException {
+    conn.out().write(r.encode(true));
+  }
+
+  private void flush() throws IOException {
+    conn.out().flush();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes messages into a Maildir the way every Maildir reader expects: the file is written in {@code
+ * tmp/}, fsync'd, then renamed into {@code new/}, and {@code new/} is fsync'd. Names are
+ * {@code <time>.<unique>.<host>,S=<size>}; the caller chooses {@code <unique>} so that a retried
+ * delivery of the same queue recipient finds its earlier copy instead of writing a second one.
+ */
+public final class Maildir {
+  private Maildir() {}
+
+  /** Creates {@code cur/ new/ tmp/} when missing. */
+  public static void create(Path maildir) throws IOException {
+    for (String d : new String[] {"cur", "new", "tmp"}) {
+      Files.createDirectories(maildir.resolve(d));
+    }
+  }
+
+  /** The Maildir base name for a delivery. Host name characters '/' and ':' are escaped as in Maildir++. */
+  public static String baseName(long epochSeconds, String unique, String host, long size) {
+    String h = host.replace("/", "\\057").replace(":", "\\072");
+    return epochSeconds + "." + unique + "." + h + ",S=" + size;
+  }
+
+  /** Whether a message with this base name is already in {@code new/} or {@code cur/} (any flags). */
+  public static boolean contains(Path maildir, String base) throws IOException {
+    if (Files.exists(maildir.resolve("new").resolve(base))) {
+      return true;
+    }
+    Path cur = maildir.resolve("cur");
+    if (!Files.isDirectory(cur)) {
+      return false;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(cur, p -> p.getFileName().toString().startsWith(base))) {
+      for (Path p : ds) {
+        String rest = p.getFileName().toString().substring(base.length());
+        if (rest.isEmpty() || rest.startsWith(":2,") || rest.startsWith(",")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Delivers {@code prefix} followed by {@code message} as {@code new/<base>}; returns the path.
+   * Durable on return.
+   */
+  public static Path deliver(Path maildir, String base, byte[] prefix, InputStream message) throws IOException {
+    create(maildir);
+    Path tmp = maildir.resolve("tmp").resolve(base);
+    Path target = maildir.resolve("new").resolve(base);
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      OutputStream out = Channels.newOutputStream(ch);
+      out.write(prefix);
+      message.transferTo(out);
+      ch.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      Files.deleteIfExists(tmp);
+    }
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+    return target;
+  }
+}

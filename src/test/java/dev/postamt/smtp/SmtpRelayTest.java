@@ -1,0 +1,92 @@
+package dev.postamt.smtp;
+
+import dev.postamt.testing.SmtpScript;
+import dev.postamt.testing.TestServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Relay control like Postfix's permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination,
+ * tested from a client that is not in relay.networks (the list is empty here).
+ */
+class SmtpRelayTest {
+  @TempDir static Path dir;
+  static TestServer t;
+
+  @BeforeAll
+  static void start() throws Exception {
+    t = TestServer.start(dir, "[relay]\nnetworks = []\nrelay_domains = [\"backup.example\"]\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  private SmtpScript transaction() throws Exception {
+    SmtpScript s = SmtpScript.connect(t.port("smtp"));
+    s.expect("220 *");
+    s.send("EHLO outside.example").read();
+    s.send("MAIL FROM:<someone@outside.example>").expect("250 *");
+    return s;
+  }
+
+  @Test
+  void localRecipientsAreAcceptedAndUnknownOnesRefused() throws Exception {
+    try (SmtpScript s = transaction()) {
+      s.send("RCPT TO:<alice@example.test>").expect("250 2.1.5 Ok");
+      s.send("RCPT TO:<ALICE@EXAMPLE.TEST>").expect("250 2.1.5 Ok");
+      s.send("RCPT TO:<nobody@example.test>").expect("550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown");
+      s.send("RCPT TO:<postmaster>").expect("5* *");
+    }
+  }
+
+  @Test
+  void relayToRemoteDomainIsDenied() throws Exception {
+    try (SmtpScript s = transaction()) {
+      s.send("RCPT TO:<victim@remote.example>").expect("554 5.7.1 <victim@remote.example>: Relay access denied");
+    }
+  }
+
+  @Test
+  void backupMxDomainsAreAccepted() throws Exception {
+    try (SmtpScript s = transaction()) {
+      s.send("RCPT TO:<anyone@backup.example>").expect("250 2.1.5 Ok");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "<victim%remote.example@example.test>|554 5.7.1 *",
+        "<remote.example!victim@example.test>|554 5.7.1 *",
+        "<@example.test:victim@remote.example>|554 5.7.1 *",
+        "<\"victim@remote.example\"@example.test>|554 5.7.1 *",
+        "<victim@[192.0.2.1]>|554 5.7.1 *",
+        "<alice@example.test.>|501 5.1.3 *",
+        "<victim@remote.example.>|501 5.1.3 *",
+        "<victim@@remote.example>|501 5.1.3 *",
+        "<alice@example.test|501 5.1.3 *",
+      })
+  void oldRelayTricksAreRefused(String path, String reply) throws Exception {
+    try (SmtpScript s = transaction()) {
+      s.send("RCPT TO:" + path).expect(reply);
+    }
+  }
+
+  @Test
+  void submissionNeedsTlsAndAuthBeforeMail() throws Exception {
+    try (SmtpScript s = SmtpScript.connect(t.port("submission"))) {
+      s.expect("220 *");
+      s.send("EHLO client").read();
+      s.send("AUTH PLAIN AGFsaWNlQGV4YW1wbGUudGVzdABzZWNyZXQ=").expect("530 5.7.0 Must issue a STARTTLS command first");
+      s.send("MAIL FROM:<alice@example.test>").expect("530 5.7.0 *");
+    }
+  }
+}
