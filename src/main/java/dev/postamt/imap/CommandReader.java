@@ -20,10 +20,12 @@ final class CommandReader {
   /** A line or literal over the limit; {@code fatal} when the stream can no longer be followed. */
   static final class TooLongException extends IOException {
     final boolean fatal;
+    final String tag;
 
-    TooLongException(String message, boolean fatal) {
+    TooLongException(String message, boolean fatal, String tag) {
       super(message);
       this.fatal = fatal;
+      this.tag = tag;
     }
   }
 
@@ -43,6 +45,7 @@ final class CommandReader {
   byte[] read(Continuation cont) throws IOException {
     ByteArrayOutputStream cmd = new ByteArrayOutputStream();
     boolean first = true;
+    String tag = null;
     while (true) {
       byte[] line = readLine();
       if (line == null) {
@@ -50,6 +53,11 @@ final class CommandReader {
           return null;
         }
         throw new EOFException("connection closed inside a command");
+      }
+      if (first) {
+        String l = new String(line, 0, Math.min(line.length, 100), java.nio.charset.StandardCharsets.US_ASCII);
+        int sp = l.indexOf(' ');
+        tag = sp > 0 ? l.substring(0, sp) : null;
       }
       first = false;
       cmd.write(line);
@@ -62,7 +70,7 @@ final class CommandReader {
       if (n > maxLiteral || cmd.size() + n > maxCommand) {
         // A synchronising literal was never invited, so the client sends nothing more of it; a
         // non-synchronising one is already on its way and the stream cannot be followed (RFC 7888 §4).
-        throw new TooLongException("Literal too large", !sync);
+        throw new TooLongException("Literal too large", !sync, tag);
       }
       if (sync) {
         cont.ready();
@@ -98,7 +106,7 @@ final class CommandReader {
       }
       if (line.size() >= maxLine) {
         skipLine();
-        throw new TooLongException("Command line too long", false);
+        throw new TooLongException("Command line too long", false, null);
       }
       line.write(c);
     }

@@ -72,7 +72,11 @@ public final class ImapSession {
             w.flush();
             return;
           }
-          bad("*", e.getMessage());
+          if (e.tag != null) {
+            w.tagged(e.tag, "NO [TOOBIG] " + e.getMessage()); // RFC 9051 §7.1 TOOBIG
+          } else {
+            bad("*", e.getMessage());
+          }
           continue;
         }
         if (cmd == null) {
