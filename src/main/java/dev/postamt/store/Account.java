@@ -256,7 +256,6 @@ public final class Account implements AutoCloseable {
     String t = normalize(to);
     validateName(t);
     try {
-      MailboxInfo src = require(f);
       if (findMailbox(t).isPresent()) {
         throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Target mailbox already exists");
       }
@@ -264,6 +263,7 @@ public final class Account implements AutoCloseable {
         throw new StoreException(StoreException.Kind.CANNOT, "Can't rename a mailbox under itself");
       }
       if (f.equals(MaildirFolders.INBOX)) {
+        MailboxInfo src = require(f);
         MailboxInfo target = create(t, null);
         List<MessageRecord> all = messages(src.id());
         copy(src.id(), all, target.name());
@@ -276,6 +276,10 @@ public final class Account implements AutoCloseable {
         if (m.name().equals(f) || m.name().startsWith(f + MaildirFolders.SEPARATOR)) {
           moving.add(m);
         }
+      }
+      if (moving.isEmpty()) {
+        // A name that exists only as the parent of others (\Noselect) may be renamed with them.
+        throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + from);
       }
       for (MailboxInfo m : moving) {
         String newName = t + m.name().substring(f.length());

@@ -81,7 +81,7 @@ class ImapMailboxTest {
   void renameWithChildrenAndInbox() throws Exception {
     c.run("a CREATE a/b", "a OK *");
     c.run("b APPEND a/b {" + MSG.length() + "+}\r\n" + MSG, "b OK [APPENDUID * 1] *");
-    c.run("c RENAME a x", "c NO [NONEXISTENT] *");
+    c.run("c RENAME nothing x", "c NO [NONEXISTENT] *");
     c.run("d CREATE a", "d OK *");
     c.run("e RENAME a x", "e OK *");
     c.runExactly("f LIST \"\" x*", "* LIST (\\HasChildren) \"/\" \"x\"", "* LIST (\\HasNoChildren) \"/\" \"x/b\"", "f OK *");
