@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DomainCommand.class,
       UserCommand.class,
       AliasCommand.class,
+      StoreCommand.class,
     })
 public final class Main implements Runnable {
 
