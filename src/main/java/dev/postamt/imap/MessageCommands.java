@@ -151,12 +151,9 @@ final class MessageCommands {
     boolean missing = false;
     for (int msn : msns) {
       MessageRecord r = sel.record(msn);
-      byte[] out = new FetchResponder(sel, r).render(msn, c.attrs(), seenNow.contains(r.uid()));
-      if (out == null) {
+      if (!new FetchResponder(sel, r).write(s.w, msn, c.attrs(), seenNow.contains(r.uid()))) {
         missing = true;
-        continue;
       }
-      s.w.raw(out);
     }
     if (missing) {
       throw ImapException.no("EXPUNGEISSUED", "Some messages were expunged meanwhile");
@@ -243,7 +240,7 @@ final class MessageCommands {
 
   private SelectedMailbox writable() throws ImapException {
     if (s.selected.readOnly) {
-      throw ImapException.no("READ-ONLY", "Mailbox is read-only");
+      throw ImapException.no("Mailbox is read-only (EXAMINE)");
     }
     return s.selected;
   }

@@ -43,7 +43,9 @@ final class SelectedMailbox {
     this.readOnly = readOnly;
     this.uidValidity = info.uidValidity();
     Account.Snapshot s = account.snapshot(id);
-    long firstRecent = readOnly ? s.info().firstRecentUid() : account.claimRecent(id, s.info().uidNext());
+    long firstRecent = readOnly || s.info().firstRecentUid() >= s.info().uidNext()
+        ? s.info().firstRecentUid()
+        : account.claimRecent(id, s.info().uidNext());
     for (MessageRecord m : s.messages()) {
       uids.add(m.uid());
       records.put(m.uid(), m);
