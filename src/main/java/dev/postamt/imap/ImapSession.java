@@ -28,7 +28,8 @@ public final class ImapSession {
   /** Extensions advertised in every state (each one implemented and tested). */
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
-          "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "ESEARCH", "CONDSTORE");
+          "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
+          "STATUS=SIZE");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -192,6 +193,7 @@ public final class ImapSession {
 
   String capabilities() {
     List<String> caps = new ArrayList<>(EXTENSIONS);
+    caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
         caps.add("STARTTLS");

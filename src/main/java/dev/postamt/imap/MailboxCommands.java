@@ -66,7 +66,8 @@ final class MailboxCommands {
     }
     String use = null;
     for (String u : c.specialUse()) {
-      String canonical = u.substring(0, 1) + u.substring(1).toLowerCase(Locale.ROOT);
+      String canonical = u.length() < 2 ? u
+          : u.substring(0, 2).toUpperCase(Locale.ROOT) + u.substring(2).toLowerCase(Locale.ROOT);
       if (!List.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash").contains(canonical)) {
         throw ImapException.no("USEATTR", "Unsupported special-use attribute " + u);
       }
