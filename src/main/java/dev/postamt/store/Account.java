@@ -1,17 +1,12 @@
 package dev.postamt.store;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -64,9 +59,9 @@ public final class Account implements AutoCloseable {
   final MailStore owner;
   final String user;
   private final MaildirFolders maildir;
-  private final Connection db;
+  final MailIndex index;
+  private final FolderScan scan;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
-  private final Map<Long, Long> newDirStamp = new HashMap<>();
   int refs;
 
   Account(MailStore owner, String user, Path home) {
@@ -76,26 +71,8 @@ public final class Account implements AutoCloseable {
     try {
       Files.createDirectories(home);
       maildir.ensureFolder(MaildirFolders.INBOX);
-      db = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("index.db"));
-      try (Statement s = db.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=10000");
-        s.execute("PRAGMA foreign_keys=ON");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-                + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
-                + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1)");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
-                + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
-                + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
-                + " PRIMARY KEY(mailbox_id, uid))");
-        s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
-        s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
-      }
+      index = new MailIndex(home.resolve("index.db"));
+      scan = new FolderScan(this, index, maildir);
       initialize();
     } catch (SQLException | IOException e) {
       throw new StoreException(StoreException.Kind.SERVERBUG, "cannot open mail store of " + user + ": " + e.getMessage(), e);
@@ -112,25 +89,25 @@ public final class Account implements AutoCloseable {
 
   /** First open: default folders; every open: folders on disk the index lacks, then reconcile. */
   private void initialize() throws SQLException, IOException {
-    boolean fresh = meta("initialized") == null;
-    inTx(() -> {
-      if (findMailbox(MaildirFolders.INBOX).isEmpty()) {
-        insertMailbox(MaildirFolders.INBOX, null);
+    boolean fresh = index.meta("initialized") == null;
+    index.inTx(() -> {
+      if (index.findMailbox(MaildirFolders.INBOX).isEmpty()) {
+        index.insertMailbox(MaildirFolders.INBOX, null);
       }
       if (fresh) {
         for (var e : DEFAULT_FOLDERS.entrySet()) {
-          if (findMailbox(e.getKey()).isEmpty()) {
+          if (index.findMailbox(e.getKey()).isEmpty()) {
             maildir.ensureFolder(e.getKey());
-            insertMailbox(e.getKey(), e.getValue());
-            update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", e.getKey());
+            index.insertMailbox(e.getKey(), e.getValue());
+            index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", e.getKey());
           }
         }
-        update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", MaildirFolders.INBOX);
-        update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
+        index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", MaildirFolders.INBOX);
+        index.update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
       }
       for (String name : maildir.folderNames()) {
-        if (findMailbox(name).isEmpty()) {
-          insertMailbox(name, DEFAULT_FOLDERS.get(name));
+        if (index.findMailbox(name).isEmpty()) {
+          index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
         }
       }
       return null;
@@ -154,11 +131,11 @@ public final class Account implements AutoCloseable {
   }
 
   public synchronized List<MailboxInfo> mailboxes() {
-    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox ORDER BY name")) {
+    try (PreparedStatement ps = index.db.prepareStatement("SELECT * FROM mailbox ORDER BY name")) {
       List<MailboxInfo> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(mailboxRow(rs));
+          out.add(MailIndex.mailboxRow(rs));
         }
       }
       return out;
@@ -169,17 +146,17 @@ public final class Account implements AutoCloseable {
 
   public synchronized Optional<MailboxInfo> mailbox(String name) {
     try {
-      return findMailbox(normalize(name));
+      return index.findMailbox(normalize(name));
     } catch (SQLException e) {
       throw bug(e);
     }
   }
 
   public synchronized Optional<MailboxInfo> mailbox(long id) {
-    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE id=?")) {
+    try (PreparedStatement ps = index.db.prepareStatement("SELECT * FROM mailbox WHERE id=?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(MailIndex.mailboxRow(rs)) : Optional.empty();
       }
     } catch (SQLException e) {
       throw bug(e);
@@ -187,7 +164,7 @@ public final class Account implements AutoCloseable {
   }
 
   MailboxInfo require(String name) throws SQLException {
-    return findMailbox(normalize(name))
+    return index.findMailbox(normalize(name))
         .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + name));
   }
 
@@ -199,11 +176,11 @@ public final class Account implements AutoCloseable {
     String n = normalize(name);
     validateName(n);
     try {
-      if (findMailbox(n).isPresent()) {
+      if (index.findMailbox(n).isPresent()) {
         throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Mailbox already exists");
       }
       maildir.ensureFolder(n);
-      MailboxInfo m = inTx(() -> insertMailbox(n, specialUse));
+      MailboxInfo m = index.inTx(() -> index.insertMailbox(n, specialUse));
       changed();
       return m;
     } catch (SQLException | IOException e) {
@@ -242,7 +219,7 @@ public final class Account implements AutoCloseable {
         Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
         MaildirFolders.fsyncDir(maildir.root());
       }
-      inTx(() -> update("DELETE FROM mailbox WHERE id=?", m.id()));
+      index.inTx(() -> index.update("DELETE FROM mailbox WHERE id=?", m.id()));
       deleteTree(gone);
       changed();
     } catch (SQLException | IOException e) {
@@ -256,7 +233,7 @@ public final class Account implements AutoCloseable {
     String t = normalize(to);
     validateName(t);
     try {
-      if (findMailbox(t).isPresent()) {
+      if (index.findMailbox(t).isPresent()) {
         throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Target mailbox already exists");
       }
       if (t.startsWith(f + MaildirFolders.SEPARATOR)) {
@@ -290,7 +267,7 @@ public final class Account implements AutoCloseable {
         } else {
           maildir.ensureFolder(newName);
         }
-        inTx(() -> update("UPDATE mailbox SET name=? WHERE id=?", newName, m.id()));
+        index.inTx(() -> index.update("UPDATE mailbox SET name=? WHERE id=?", newName, m.id()));
       }
       MaildirFolders.fsyncDir(maildir.root());
       changed();
@@ -303,9 +280,9 @@ public final class Account implements AutoCloseable {
     try {
       String n = normalize(name);
       if (on) {
-        inTx(() -> update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", n));
+        index.inTx(() -> index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", n));
       } else {
-        inTx(() -> update("DELETE FROM subscription WHERE name=?", n));
+        index.inTx(() -> index.update("DELETE FROM subscription WHERE name=?", n));
       }
     } catch (SQLException e) {
       throw bug(e);
@@ -313,7 +290,7 @@ public final class Account implements AutoCloseable {
   }
 
   public synchronized Set<String> subscriptions() {
-    try (PreparedStatement ps = db.prepareStatement("SELECT name FROM subscription");
+    try (PreparedStatement ps = index.db.prepareStatement("SELECT name FROM subscription");
         ResultSet rs = ps.executeQuery()) {
       Set<String> out = new TreeSet<>();
       while (rs.next()) {
@@ -331,7 +308,7 @@ public final class Account implements AutoCloseable {
       poll(m.id());
       m = require(name);
       try (PreparedStatement ps =
-          db.prepareStatement(
+          index.db.prepareStatement(
               "SELECT count(*), sum(uid>=?), sum(' '||flags||' ' NOT LIKE '% \\Seen %'),"
                   + " coalesce(sum(size),0), sum(' '||flags||' ' LIKE '% \\Deleted %') FROM message WHERE mailbox_id=?")) {
         ps.setLong(1, m.firstRecentUid());
@@ -350,12 +327,12 @@ public final class Account implements AutoCloseable {
 
   public synchronized List<MessageRecord> messages(long mailboxId) {
     try (PreparedStatement ps =
-        db.prepareStatement("SELECT * FROM message WHERE mailbox_id=? ORDER BY uid")) {
+        index.db.prepareStatement("SELECT * FROM message WHERE mailbox_id=? ORDER BY uid")) {
       ps.setLong(1, mailboxId);
       List<MessageRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(messageRow(rs));
+          out.add(MailIndex.messageRow(rs));
         }
       }
       return out;
@@ -386,7 +363,7 @@ public final class Account implements AutoCloseable {
   public synchronized long claimRecent(long mailboxId, long upToUidNext) {
     try {
       MailboxInfo m = require(mailboxId);
-      inTx(() -> update("UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", upToUidNext, mailboxId));
+      index.inTx(() -> index.update("UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", upToUidNext, mailboxId));
       return m.firstRecentUid();
     } catch (SQLException e) {
       throw bug(e);
@@ -398,7 +375,7 @@ public final class Account implements AutoCloseable {
       MailboxInfo m = require(mailbox);
       Set<String> f = Flags.of(flags);
       String base = maildir.deliver(m.name(), content, f, internalDate);
-      long uid = inTx(() -> insertMessage(m.id(), base, f, internalDate, content.length));
+      long uid = index.inTx(() -> index.insertMessage(m.id(), base, f, internalDate, content.length));
       changed();
       return new AppendResult(m.uidValidity(), uid);
     } catch (SQLException | IOException e) {
@@ -422,11 +399,11 @@ public final class Account implements AutoCloseable {
         copied.add(m);
       }
       List<Long> uids =
-          inTx(() -> {
+          index.inTx(() -> {
             List<Long> out = new ArrayList<>();
             for (int i = 0; i < copied.size(); i++) {
               MessageRecord m = copied.get(i);
-              out.add(insertMessage(dst.id(), bases.get(i), m.flags(), m.internalDate(), m.size()));
+              out.add(index.insertMessage(dst.id(), bases.get(i), m.flags(), m.internalDate(), m.size()));
             }
             return out;
           });
@@ -499,11 +476,11 @@ public final class Account implements AutoCloseable {
         return List.of();
       }
       List<MessageRecord> out =
-          inTx(() -> {
+          index.inTx(() -> {
             List<MessageRecord> done = new ArrayList<>();
             for (MessageRecord[] c : changes) {
-              long modseq = nextModseq(mailboxId);
-              update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?",
+              long modseq = index.nextModseq(mailboxId);
+              index.update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?",
                   Flags.encode(c[1].flags()), modseq, mailboxId, c[1].uid());
               done.add(new MessageRecord(c[1].uid(), c[1].base(), c[1].flags(), modseq, c[1].internalDate(), c[1].size()));
             }
@@ -568,11 +545,11 @@ public final class Account implements AutoCloseable {
         }
       }
       MaildirFolders.fsyncDir(maildir.folder(mb.name()).resolve("cur"));
-      inTx(() -> {
+      index.inTx(() -> {
         for (MessageRecord m : doomed) {
-          update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mb.id(), m.uid());
+          index.update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mb.id(), m.uid());
         }
-        nextModseq(mb.id());
+        index.nextModseq(mb.id());
         return null;
       });
     } catch (SQLException | IOException e) {
@@ -580,29 +557,12 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  // ---- new mail and reconciliation -----------------------------------------------------------------
+  // ---- new mail and reconciliation (see FolderScan) -----------------------------------------------
 
   /** Takes in whatever the delivery agent (or another program) put into {@code new/}. Cheap when idle. */
   public synchronized void poll(long mailboxId) {
-    Optional<MailboxInfo> m = mailbox(mailboxId);
-    if (m.isEmpty()) {
-      return;
-    }
-    Path newDir = maildir.folder(m.get().name()).resolve("new");
-    long stamp;
     try {
-      stamp = Files.getLastModifiedTime(newDir).toMillis();
-    } catch (IOException e) {
-      return;
-    }
-    Long seen = newDirStamp.get(mailboxId);
-    // A directory mtime may be coarse; rescan while it is recent so same-tick deliveries are not missed.
-    if (seen != null && seen == stamp && System.currentTimeMillis() - stamp > 2000) {
-      return;
-    }
-    newDirStamp.put(mailboxId, stamp);
-    try {
-      if (reconcileDir(m.get(), newDir, false) > 0) {
+      if (scan.poll(mailboxId) > 0) {
         changed();
       }
     } catch (SQLException | IOException e) {
@@ -610,125 +570,14 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  /** Makes index and folder agree; with {@code renumber}, all UIDs are assigned afresh. */
   synchronized void reconcile(MailboxInfo m, boolean renumber) throws SQLException, IOException {
-    Path dir = maildir.folder(m.name());
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    maildir.ensureFolder(m.name());
-    if (renumber) {
-      long uv = newUidValidity();
-      inTx(() -> {
-        update("DELETE FROM message WHERE mailbox_id=?", m.id());
-        update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1 WHERE id=?", uv, m.id());
-        return null;
-      });
-    }
-    Set<String> onDisk = new TreeSet<>();
-    for (String sub : List.of("cur", "new")) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
-        for (Path p : ds) {
-          onDisk.add(MaildirFolders.baseOf(p.getFileName().toString()));
-        }
-      }
-    }
-    List<MessageRecord> missing = messages(m.id()).stream().filter(r -> !onDisk.contains(r.base())).toList();
-    if (!missing.isEmpty()) {
-      inTx(() -> {
-        for (MessageRecord r : missing) {
-          update("DELETE FROM message WHERE mailbox_id=? AND uid=?", m.id(), r.uid());
-        }
-        nextModseq(m.id());
-        return null;
-      });
-    }
-    reconcileDir(m, dir.resolve("cur"), true);
-    reconcileDir(m, dir.resolve("new"), false);
-  }
-
-  /** Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/. */
-  private int reconcileDir(MailboxInfo m, Path dir, boolean isCur) throws SQLException, IOException {
-    record Found(Path path, String base, long mtime, long size) {}
-    Set<String> known = new TreeSet<>();
-    for (MessageRecord r : messages(m.id())) {
-      known.add(r.base());
-    }
-    List<Found> found = new ArrayList<>();
-    List<Path> knownInNew = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        String base = MaildirFolders.baseOf(name);
-        if (known.contains(base)) {
-          if (!isCur) {
-            knownInNew.add(p);
-          }
-          continue;
-        }
-        try {
-          var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-          if (!attrs.isRegularFile()) {
-            continue;
-          }
-          long size = MaildirFolders.sizeOf(base);
-          found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
-        } catch (NoSuchFileException e) {
-          // taken by someone else meanwhile
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return 0;
-    }
-    found.sort(Comparator.comparingLong(Found::mtime).thenComparing(Found::base));
-    if (!found.isEmpty()) {
-      inTx(() -> {
-        for (Found f : found) {
-          Set<String> flags = Flags.fromMaildirLetters(MaildirFolders.lettersOf(f.path().getFileName().toString()));
-          insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
-        }
-        return null;
-      });
-    }
-    if (!isCur) {
-      // After the commit, as MaildirFolders readers expect: seen files live in cur/ with an info suffix.
-      List<Path> move = new ArrayList<>(knownInNew);
-      found.forEach(f -> move.add(f.path()));
-      for (Path p : move) {
-        String name = p.getFileName().toString();
-        String target = name.contains(":2,") ? name : MaildirFolders.baseOf(name) + ":2,";
-        try {
-          Files.move(p, dir.resolveSibling("cur").resolve(target), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-          // Still found through MaildirFolders.find in new/.
-        }
-      }
-      MaildirFolders.fsyncDir(dir.resolveSibling("cur"));
-    }
-    return found.size();
+    scan.reconcile(m, renumber);
   }
 
   /** {@code postamt store reindex}: reconcile every folder; with {@code renumber} rebuild all UIDs. */
   public synchronized void reindex(boolean renumber) {
     try {
-      inTx(() -> {
-        for (String name : maildir.folderNames()) {
-          if (findMailbox(name).isEmpty()) {
-            insertMailbox(name, DEFAULT_FOLDERS.get(name));
-          }
-        }
-        return null;
-      });
-      for (MailboxInfo m : mailboxes()) {
-        if (!Files.isDirectory(maildir.folder(m.name()))) {
-          inTx(() -> update("DELETE FROM mailbox WHERE id=? AND name<>'INBOX'", m.id()));
-          continue;
-        }
-        reconcile(m, renumber);
-      }
+      scan.reindex(renumber);
       changed();
     } catch (SQLException | IOException e) {
       throw bug(e);
@@ -755,125 +604,7 @@ public final class Account implements AutoCloseable {
   }
 
   void closeDb() {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      // nothing left to do
-    }
-  }
-
-  // ---- SQL helpers -----------------------------------------------------------------------------------
-
-  private interface Tx<T> {
-    T run() throws SQLException, IOException;
-  }
-
-  private <T> T inTx(Tx<T> body) throws SQLException {
-    db.setAutoCommit(false);
-    try {
-      T t = body.run();
-      db.commit();
-      return t;
-    } catch (SQLException | RuntimeException e) {
-      db.rollback();
-      throw e;
-    } catch (IOException e) {
-      db.rollback();
-      throw bug(e);
-    } finally {
-      db.setAutoCommit(true);
-    }
-  }
-
-  private int update(String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      return ps.executeUpdate();
-    }
-  }
-
-  private String meta(String key) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key=?")) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private Optional<MailboxInfo> findMailbox(String name) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE name=?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  /** UIDVALIDITY: the clock in seconds, but always above every value this account has used. */
-  private long newUidValidity() throws SQLException {
-    long max = 0;
-    try (PreparedStatement ps = db.prepareStatement("SELECT coalesce(max(uidvalidity),0) FROM mailbox");
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        max = rs.getLong(1);
-      }
-    }
-    String last = meta("last_uidvalidity");
-    if (last != null) {
-      max = Math.max(max, Long.parseLong(last));
-    }
-    long uv = Math.min(Math.max(System.currentTimeMillis() / 1000, max + 1), 0xFFFFFFFFL);
-    update("INSERT OR REPLACE INTO meta(key, value) VALUES('last_uidvalidity', ?)", String.valueOf(uv));
-    return uv;
-  }
-
-  private MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
-    long uv = newUidValidity();
-    update("INSERT INTO mailbox(name, uidvalidity, uidnext, highestmodseq, special_use) VALUES(?,?,1,1,?)",
-        name, uv, specialUse);
-    return findMailbox(name).orElseThrow();
-  }
-
-  private long nextModseq(long mailboxId) throws SQLException {
-    update("UPDATE mailbox SET highestmodseq=highestmodseq+1 WHERE id=?", mailboxId);
-    try (PreparedStatement ps = db.prepareStatement("SELECT highestmodseq FROM mailbox WHERE id=?")) {
-      ps.setLong(1, mailboxId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
-      throws SQLException {
-    long modseq = nextModseq(mailboxId);
-    long uid;
-    try (PreparedStatement ps = db.prepareStatement("SELECT uidnext FROM mailbox WHERE id=?")) {
-      ps.setLong(1, mailboxId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        uid = rs.getLong(1);
-      }
-    }
-    update("UPDATE mailbox SET uidnext=? WHERE id=?", uid + 1, mailboxId);
-    update("INSERT INTO message(mailbox_id, uid, base, flags, modseq, internaldate, size) VALUES(?,?,?,?,?,?,?)",
-        mailboxId, uid, base, Flags.encode(flags), modseq, internalDate, size);
-    return uid;
-  }
-
-  private static MailboxInfo mailboxRow(ResultSet rs) throws SQLException {
-    return new MailboxInfo(rs.getLong("id"), rs.getString("name"), rs.getLong("uidvalidity"),
-        rs.getLong("uidnext"), rs.getLong("highestmodseq"), Optional.ofNullable(rs.getString("special_use")),
-        rs.getLong("first_recent_uid"));
-  }
-
-  private static MessageRecord messageRow(ResultSet rs) throws SQLException {
-    return new MessageRecord(rs.getLong("uid"), rs.getString("base"), Flags.decode(rs.getString("flags")),
-        rs.getLong("modseq"), rs.getLong("internaldate"), rs.getLong("size"));
+    index.close();
   }
 
   private static void deleteTree(Path p) throws IOException {
@@ -887,7 +618,7 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  private StoreException bug(Exception e) {
-    return new StoreException(StoreException.Kind.SERVERBUG, "mail store error: " + e.getMessage(), e);
+  private static StoreException bug(Exception e) {
+    return MailIndex.bug(e);
   }
 }

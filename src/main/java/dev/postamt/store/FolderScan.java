@@ -1,0 +1,177 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps an account's index in step with its Maildir folders: gives files that appeared (delivery into
+ * {@code new/}, a crash between file write and commit, another Maildir program) UIDs in arrival order,
+ * as Dovecot's uidlist does, and drops rows whose file is gone. Runs under the {@link Account} lock.
+ */
+final class FolderScan {
+  private final Account account;
+  private final MailIndex index;
+  private final MaildirFolders maildir;
+  private final Map<Long, Long> newDirStamp = new HashMap<>();
+
+  FolderScan(Account account, MailIndex index, MaildirFolders maildir) {
+    this.account = account;
+    this.index = index;
+    this.maildir = maildir;
+  }
+
+  /** Indexes what appeared in {@code new/} of a mailbox; returns how many messages were added. */
+  int poll(long mailboxId) throws SQLException, IOException {
+    Optional<MailboxInfo> m = account.mailbox(mailboxId);
+    if (m.isEmpty()) {
+      return 0;
+    }
+    Path newDir = maildir.folder(m.get().name()).resolve("new");
+    long stamp;
+    try {
+      stamp = Files.getLastModifiedTime(newDir).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+    Long seen = newDirStamp.get(mailboxId);
+    // A directory mtime may be coarse; rescan while it is recent so same-tick deliveries are not missed.
+    if (seen != null && seen == stamp && System.currentTimeMillis() - stamp > 2000) {
+      return 0;
+    }
+    newDirStamp.put(mailboxId, stamp);
+    return reconcileDir(m.get(), newDir, false);
+  }
+
+  /** Makes index and folder agree; with {@code renumber}, all UIDs are assigned afresh. */
+  void reconcile(MailboxInfo m, boolean renumber) throws SQLException, IOException {
+    Path dir = maildir.folder(m.name());
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    maildir.ensureFolder(m.name());
+    if (renumber) {
+      long uv = index.newUidValidity();
+      index.inTx(() -> {
+        index.update("DELETE FROM message WHERE mailbox_id=?", m.id());
+        index.update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1 WHERE id=?", uv, m.id());
+        return null;
+      });
+    }
+    Set<String> onDisk = new TreeSet<>();
+    for (String sub : List.of("cur", "new")) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
+        for (Path p : ds) {
+          onDisk.add(MaildirFolders.baseOf(p.getFileName().toString()));
+        }
+      }
+    }
+    List<MessageRecord> missing = account.messages(m.id()).stream().filter(r -> !onDisk.contains(r.base())).toList();
+    if (!missing.isEmpty()) {
+      index.inTx(() -> {
+        for (MessageRecord r : missing) {
+          index.update("DELETE FROM message WHERE mailbox_id=? AND uid=?", m.id(), r.uid());
+        }
+        index.nextModseq(m.id());
+        return null;
+      });
+    }
+    reconcileDir(m, dir.resolve("cur"), true);
+    reconcileDir(m, dir.resolve("new"), false);
+  }
+
+  /** Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/. */
+  int reconcileDir(MailboxInfo m, Path dir, boolean isCur) throws SQLException, IOException {
+    record Found(Path path, String base, long mtime, long size) {}
+    Set<String> known = new TreeSet<>();
+    for (MessageRecord r : account.messages(m.id())) {
+      known.add(r.base());
+    }
+    List<Found> found = new ArrayList<>();
+    List<Path> knownInNew = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+          continue;
+        }
+        String base = MaildirFolders.baseOf(name);
+        if (known.contains(base)) {
+          if (!isCur) {
+            knownInNew.add(p);
+          }
+          continue;
+        }
+        try {
+          var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+          if (!attrs.isRegularFile()) {
+            continue;
+          }
+          long size = MaildirFolders.sizeOf(base);
+          found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
+        } catch (NoSuchFileException e) {
+          // taken by someone else meanwhile
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    found.sort(Comparator.comparingLong(Found::mtime).thenComparing(Found::base));
+    if (!found.isEmpty()) {
+      index.inTx(() -> {
+        for (Found f : found) {
+          Set<String> flags = Flags.fromMaildirLetters(MaildirFolders.lettersOf(f.path().getFileName().toString()));
+          index.insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
+        }
+        return null;
+      });
+    }
+    if (!isCur) {
+      // After the commit, as Maildir readers expect: seen files live in cur/ with an info suffix.
+      List<Path> move = new ArrayList<>(knownInNew);
+      found.forEach(f -> move.add(f.path()));
+      for (Path p : move) {
+        String name = p.getFileName().toString();
+        String target = name.contains(":2,") ? name : MaildirFolders.baseOf(name) + ":2,";
+        try {
+          Files.move(p, dir.resolveSibling("cur").resolve(target), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          // Still found through MaildirFolders.find in new/.
+        }
+      }
+      MaildirFolders.fsyncDir(dir.resolveSibling("cur"));
+    }
+    return found.size();
+  }
+
+  /** Reconciles every folder on disk; with {@code renumber} all UIDs are assigned afresh. */
+  void reindex(boolean renumber) throws SQLException, IOException {
+    index.inTx(() -> {
+      for (String name : maildir.folderNames()) {
+        if (index.findMailbox(name).isEmpty()) {
+          index.insertMailbox(name, Account.DEFAULT_FOLDERS.get(name));
+        }
+      }
+      return null;
+    });
+    for (MailboxInfo m : account.mailboxes()) {
+      if (!Files.isDirectory(maildir.folder(m.name()))) {
+        index.inTx(() -> index.update("DELETE FROM mailbox WHERE id=? AND name<>'INBOX'", m.id()));
+        continue;
+      }
+      reconcile(m, renumber);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The SQLite side of an {@link Account}: schema, transactions and the few statements that allocate
+ * UIDs, MODSEQs and UIDVALIDITYs. WAL with {@code synchronous=FULL}, so a committed transaction survives
+ * power loss; the caller ({@link Account}) holds its lock around every use.
+ */
+final class MailIndex implements AutoCloseable {
+  final Connection db;
+
+  MailIndex(Path file) throws SQLException {
+    db = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA foreign_keys=ON");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+              + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
+              + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
+              + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
+              + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
+              + " PRIMARY KEY(mailbox_id, uid))");
+      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
+      s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
+    }
+  }
+
+
+  interface Tx<T> {
+    T run() throws SQLException, IOException;
+  }
+
+  <T> T inTx(Tx<T> body) throws SQLException {
+    db.setAutoCommit(false);
+    try {
+      T t = body.run();
+      db.commit();
+      return t;
+    } catch (SQLException | RuntimeException e) {
+      db.rollback();
+      throw e;
+    } catch (IOException e) {
+      db.rollback();
+      throw bug(e);
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
+  int update(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
+  String meta(String key) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key=?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  Optional<MailboxInfo> findMailbox(String name) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE name=?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** UIDVALIDITY: the clock in seconds, but always above every value this account has used. */
+  long newUidValidity() throws SQLException {
+    long max = 0;
+    try (PreparedStatement ps = db.prepareStatement("SELECT coalesce(max(uidvalidity),0) FROM mailbox");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        max = rs.getLong(1);
+      }
+    }
+    String last = meta("last_uidvalidity");
+    if (last != null) {
+      max = Math.max(max, Long.parseLong(last));
+    }
+    long uv = Math.min(Math.max(System.currentTimeMillis() / 1000, max + 1), 0xFFFFFFFFL);
+    update("INSERT OR REPLACE INTO meta(key, value) VALUES('last_uidvalidity', ?)", String.valueOf(uv));
+    return uv;
+  }
+
+  MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
+    long uv = newUidValidity();
+    update("INSERT INTO mailbox(name, uidvalidity, uidnext, highestmodseq, special_use) VALUES(?,?,1,1,?)",
+        name, uv, specialUse);
+    return findMailbox(name).orElseThrow();
+  }
+
+  long nextModseq(long mailboxId) throws SQLException {
+    update("UPDATE mailbox SET highestmodseq=highestmodseq+1 WHERE id=?", mailboxId);
+    try (PreparedStatement ps = db.prepareStatement("SELECT highestmodseq FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    long modseq = nextModseq(mailboxId);
+    long uid;
+    try (PreparedStatement ps = db.prepareStatement("SELECT uidnext FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        uid = rs.getLong(1);
+      }
+    }
+    update("UPDATE mailbox SET uidnext=? WHERE id=?", uid + 1, mailboxId);
+    update("INSERT INTO message(mailbox_id, uid, base, flags, modseq, internaldate, size) VALUES(?,?,?,?,?,?,?)",
+        mailboxId, uid, base, Flags.encode(flags), modseq, internalDate, size);
+    return uid;
+  }
+
+  static MailboxInfo mailboxRow(ResultSet rs) throws SQLException {
+    return new MailboxInfo(rs.getLong("id"), rs.getString("name"), rs.getLong("uidvalidity"),
+        rs.getLong("uidnext"), rs.getLong("highestmodseq"), Optional.ofNullable(rs.getString("special_use")),
+        rs.getLong("first_recent_uid"));
+  }
+
+  static MessageRecord messageRow(ResultSet rs) throws SQLException {
+    return new MessageRecord(rs.getLong("uid"), rs.getString("base"), Flags.decode(rs.getString("flags")),
+        rs.getLong("modseq"), rs.getLong("internaldate"), rs.getLong("size"));
+  }
+
+  static StoreException bug(Exception e) {
+    return new StoreException(StoreException.Kind.SERVERBUG, "mail store error: " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // nothing left to do
+    }
+  }
+}
