@@ -43,9 +43,17 @@ public sealed interface Command {
 
   record Subscribe(String mailbox, boolean subscribe) implements Command {}
 
-  /** LIST or LSUB; selection and return options from RFC 5258 syntax, when given. */
+  /**
+   * LIST or LSUB; selection and return options in RFC 5258 syntax, when given; {@code statusItems} from
+   * an RFC 5819 {@code RETURN (STATUS (...))}, else empty.
+   */
   record ListMailboxes(
-      String reference, List<String> patterns, boolean lsub, List<String> selection, List<String> returns)
+      String reference,
+      List<String> patterns,
+      boolean lsub,
+      List<String> selection,
+      List<String> returns,
+      List<String> statusItems)
       implements Command {}
 
   record Status(String mailbox, List<String> items) implements Command {}

@@ -234,6 +234,7 @@ public final class CommandParser extends ImapLexer {
       patterns.add(listMailbox());
     }
     List<String> returns = new ArrayList<>();
+    List<String> statusItems = new ArrayList<>();
     if (!lsub && peek() == ' ') {
       sp();
       String kw = atom();
@@ -241,9 +242,21 @@ public final class CommandParser extends ImapLexer {
         throw ImapException.bad("Expected RETURN");
       }
       sp();
-      returns = atomList();
+      expect('(');
+      while (peek() != ')') {
+        if (!returns.isEmpty()) {
+          sp();
+        }
+        String opt = atom();
+        returns.add(opt);
+        if (opt.equalsIgnoreCase("STATUS")) {
+          sp();
+          statusItems.addAll(atomList());
+        }
+      }
+      expect(')');
     }
-    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns);
+    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems);
   }
 
   Command status() throws ImapException {

@@ -29,7 +29,7 @@ public final class ImapSession {
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "STATUS=SIZE");
+          "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -45,6 +45,7 @@ public final class ImapSession {
   private int badCount;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
+  private final ListCommand lists = new ListCommand(this, mailboxes);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, Authenticator auth) {
     this.transport = transport;
@@ -256,7 +257,7 @@ public final class ImapSession {
       case Command.Delete d -> mailboxes.delete(d);
       case Command.Rename r -> mailboxes.rename(r);
       case Command.Subscribe s -> mailboxes.subscribe(s);
-      case Command.ListMailboxes l -> mailboxes.list(l);
+      case Command.ListMailboxes l -> lists.list(l);
       case Command.Status s -> mailboxes.status(s);
       case Command.Append a -> mailboxes.append(a);
       case Command.Close c -> messages.close(true);

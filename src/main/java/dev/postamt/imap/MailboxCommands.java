@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Commands on mailboxes as a whole: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, LIST/LSUB,
@@ -98,98 +95,20 @@ final class MailboxCommands {
     return (c.subscribe() ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed";
   }
 
-  String list(Command.ListMailboxes c) throws ImapException, IOException {
-    String verb = c.lsub() ? "LSUB" : "LIST";
-    boolean onlySubscribed = c.selection().stream().anyMatch(o -> o.equalsIgnoreCase("SUBSCRIBED"));
-    boolean onlySpecial = c.selection().stream().anyMatch(o -> o.equalsIgnoreCase("SPECIAL-USE"));
-    boolean returnSubscribed =
-        onlySubscribed || c.returns().stream().anyMatch(o -> o.equalsIgnoreCase("SUBSCRIBED"));
-    if (c.patterns().size() == 1 && c.patterns().getFirst().isEmpty()) {
-      // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter and root.
-      s.w.untagged(verb + " (\\Noselect) \"/\" \"\"");
-      return verb + " completed";
-    }
-    Map<String, MailboxInfo> existing = new TreeMap<>();
-    for (MailboxInfo m : s.account.mailboxes()) {
-      existing.put(m.name(), m);
-    }
-    Set<String> subscribed = s.account.subscriptions();
-    // Every name plus its parents, so '%' can show a parent that exists only by its children.
-    TreeMap<String, Boolean> all = new TreeMap<>();
-    for (String n : c.lsub() || onlySubscribed ? subscribed : existing.keySet()) {
-      all.put(n, true);
-      int i = n.indexOf(MaildirFolders.SEPARATOR);
-      while (i > 0) {
-        all.putIfAbsent(n.substring(0, i), false);
-        i = n.indexOf(MaildirFolders.SEPARATOR, i + 1);
-      }
-    }
-    List<Pattern> patterns = new ArrayList<>();
-    for (String p : c.patterns()) {
-      String ref = s.mailboxName(c.reference().isEmpty() ? "" : c.reference());
-      String full = Account.normalize(ref + (ModifiedUtf7.decode(p) == null ? p : ModifiedUtf7.decode(p)));
-      patterns.add(wildcard(full));
-    }
-    for (var e : all.entrySet()) {
-      String name = e.getKey();
-      if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) {
-        continue;
-      }
-      boolean listed = e.getValue(); // in the source set, not only a parent of something in it
-      boolean exists = existing.containsKey(name);
-      List<String> attrs = new ArrayList<>();
-      if (c.lsub()) {
-        if (!listed || !exists) {
-          attrs.add("\\Noselect");
-        }
-      } else {
-        if (!exists) {
-          attrs.add(onlySubscribed && listed ? "\\NonExistent" : "\\Noselect");
-        }
-        boolean children = existing.keySet().stream().anyMatch(n -> n.startsWith(name + SEP));
-        attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
-        MailboxInfo m = existing.get(name);
-        if (m != null && m.specialUse().isPresent()) {
-          attrs.add(m.specialUse().get());
-        } else if (onlySpecial) {
-          continue;
-        }
-        if (onlySubscribed && !listed) {
-          continue;
-        }
-        if (returnSubscribed && subscribed.contains(name)) {
-          attrs.add("\\Subscribed");
-        }
-      }
-      s.w.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + s.wireName(name));
-    }
-    return verb + " completed";
-  }
-
-  /** An IMAP list pattern as a regex: {@code *} is anything, {@code %} anything but the separator. */
-  static Pattern wildcard(String pattern) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char ch = pattern.charAt(i);
-      if (ch == '*') {
-        b.append(".*");
-      } else if (ch == '%') {
-        b.append("[^/]*");
-      } else {
-        b.append(Pattern.quote(String.valueOf(ch)));
-      }
-    }
-    return Pattern.compile(b.toString(), Pattern.DOTALL);
-  }
-
   String status(Command.Status c) throws ImapException, IOException {
     String name = s.mailboxName(c.mailbox());
     if (s.account.mailbox(name).isEmpty()) {
       throw ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name);
     }
+    s.w.untagged("STATUS " + s.wireName(name) + " (" + statusData(name, c.items()) + ")");
+    return "STATUS completed";
+  }
+
+  /** The data of a STATUS response (RFC 3501 §7.2.4), also used by LIST-STATUS. */
+  String statusData(String name, List<String> items) throws ImapException {
     Account.Status st = s.account.status(name);
     List<String> out = new ArrayList<>();
-    for (String item : c.items()) {
+    for (String item : items) {
       switch (item.toUpperCase(Locale.ROOT)) {
         case "MESSAGES" -> out.add("MESSAGES " + st.messages());
         case "RECENT" -> out.add("RECENT " + st.recent());
@@ -205,8 +124,7 @@ final class MailboxCommands {
         default -> throw ImapException.bad("Unknown STATUS item " + CommandParser.printable(item));
       }
     }
-    s.w.untagged("STATUS " + s.wireName(name) + " (" + String.join(" ", out) + ")");
-    return "STATUS completed";
+    return String.join(" ", out);
   }
 
   String append(Command.Append c) throws ImapException {
