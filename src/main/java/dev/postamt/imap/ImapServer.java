@@ -29,10 +29,11 @@ public final class ImapServer implements ConnectionHandler {
 
   /** Production wiring: limits from {@code [limits]}, passwords from the directory. */
   public static ImapServer fromConfig(Config config, MailStore store, Directory directory) {
-    return new ImapServer(
-        store,
-        directory::authenticate,
-        ImapSettings.defaults(config.hostname(), config.limits().messageSize()));
+    ImapSettings d = ImapSettings.defaults(config.hostname(), config.limits().messageSize());
+    ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
+        config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
+        config.limits().authFailures());
+    return new ImapServer(store, directory::authenticate, s);
   }
 
   @Override

@@ -43,6 +43,7 @@ public final class ImapSession {
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;
   private int badCount;
+  private int authFailures;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
@@ -344,6 +345,10 @@ public final class ImapSession {
         Thread.sleep(settings.authFailureDelay());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (++authFailures >= settings.maxAuthFailures()) {
+        state = State.LOGOUT; // the tagged NO is the last word; the loop then ends the connection
+        log.info("imap: {} failed logins from {}, closing", authFailures, transport.remote());
       }
       throw ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
     }

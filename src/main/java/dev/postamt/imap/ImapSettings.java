@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param loopbackIsSecure whether connections from this machine may authenticate without TLS
  *     (Dovecot's rule for {@code disable_plaintext_auth}; local tools such as imaptest rely on it)
  * @param authFailureDelay pause after a failed login, to slow down guessing
+ * @param maxAuthFailures failed logins after which the connection is closed
  */
 public record ImapSettings(
     String hostname,
@@ -24,7 +25,8 @@ public record ImapSettings(
     int maxBadCommands,
     boolean plaintextAuth,
     boolean loopbackIsSecure,
-    Duration authFailureDelay) {
+    Duration authFailureDelay,
+    int maxAuthFailures) {
 
   public static final Duration MIN_IDLE = Duration.ofMinutes(30);
 
@@ -37,6 +39,6 @@ public record ImapSettings(
   /** Production defaults: 64 KiB lines, the configured message size, 30 minutes, TLS or loopback to log in. */
   public static ImapSettings defaults(String hostname, long messageSize) {
     return new ImapSettings(hostname, 65536, messageSize, MIN_IDLE, Duration.ofMinutes(2), 20, false, true,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), 5);
   }
 }

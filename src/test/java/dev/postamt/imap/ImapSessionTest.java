@@ -135,6 +135,17 @@ class ImapSessionTest {
   }
 
   @Test
+  void repeatedLoginFailuresCloseTheConnection() throws Exception {
+    try (ImapClient c = server.connect()) {
+      c.greeting();
+      c.run("a LOGIN alice x", "a NO [AUTHENTICATIONFAILED] *");
+      c.run("b LOGIN alice y", "b NO [AUTHENTICATIONFAILED] *");
+      c.run("c LOGIN alice z", "c NO [AUTHENTICATIONFAILED] *");
+      assertThat(c.line()).isNull();
+    }
+  }
+
+  @Test
   void idNamespaceEnable() throws Exception {
     try (ImapClient c = server.login("alice")) {
       c.run("a ID (\"name\" \"test\")", "* ID (\"name\" \"Postamt\"*)", "a OK *");
