@@ -61,6 +61,15 @@ class DomainCommandTest {
   }
 
   @Test
+  void everySubcommandHasHelp() {
+    for (String[] cmd : new String[][] {{"domain", "add"}, {"user", "passwd"}, {"alias", "remove"}}) {
+      CliFixture.Result r = cli.run(cmd[0], cmd[1], "--help");
+      assertThat(r.status()).isZero();
+      assertThat(r.out()).startsWith("Usage: postamt " + cmd[0] + " " + cmd[1]);
+    }
+  }
+
+  @Test
   void aMissingExplicitConfigIsReported() {
     int status = Main.run(
         new java.io.PrintWriter(new java.io.StringWriter()),
