@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DomainCommand.class,
       UserCommand.class,
       AliasCommand.class,
+      CheckCommand.class,
     })
 public final class Main implements Runnable {
 
