@@ -65,7 +65,9 @@ public final class Server implements AutoCloseable {
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
-      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http", "lmtp")) {
+      s.listen("lmtp", tls, false,
+          new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
+      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http")) {
         if (config.listen().get(svc).isPresent()) {
           log.info("{}: not available in this build; listen.{} ignored", svc, svc);
         }

@@ -47,6 +47,7 @@ public final class TestServer implements AutoCloseable {
         smtp = "127.0.0.1:0"
         submission = "127.0.0.1:0"
         smtps = "127.0.0.1:0"
+        lmtp = "127.0.0.1:0"
         """
             + extraToml;
     Path cfg = dir.resolve("postamt.toml");
