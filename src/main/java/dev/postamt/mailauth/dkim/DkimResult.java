@@ -77,7 +77,7 @@ public record DkimResult(
       comment.append(comment.isEmpty() ? "" : "; ").append("testing key");
     }
     if (bodyLengthLimited) {
-      comment.append(comment.isEmpty() ? "" : "; ").append("body partially signed (l=)");
+      comment.append(comment.isEmpty() ? "" : "; ").append("l= signs only part of the body");
     }
     if (!comment.isEmpty()) {
       sb.append(" (").append(comment.toString().replace('(', '[').replace(')', ']').replace('\\', '/')).append(')');
