@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ConfigCommand.class,
+      DkimCommand.class,
     })
 public final class Main implements Runnable {
 

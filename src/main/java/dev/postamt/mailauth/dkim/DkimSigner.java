@@ -117,7 +117,12 @@ public final class DkimSigner {
     f.add("s=" + k.selector() + ";");
     f.add("t=" + now + ";");
     for (int i = 0; i < names.size(); i++) {
-      f.add((i == 0 ? "h=" : "") + names.get(i) + (i == names.size() - 1 ? ";" : ":"));
+      String token = names.get(i) + (i == names.size() - 1 ? ";" : ":");
+      if (i == 0) {
+        f.add("h=" + token);
+      } else {
+        f.addAdjacent(token); // h= allows folding white space after each colon, nothing else
+      }
     }
     f.add("bh=" + bh + ";");
     f.add("b=");
@@ -150,6 +155,16 @@ public final class DkimSigner {
       } else {
         sb.append(' ');
         lineLength++;
+      }
+      sb.append(token);
+      lineLength += token.length();
+    }
+
+    /** Appends directly after the previous token, or on a new folded line when it does not fit. */
+    void addAdjacent(String token) {
+      if (lineLength + token.length() > 78) {
+        sb.append("\r\n\t");
+        lineLength = 8;
       }
       sb.append(token);
       lineLength += token.length();
