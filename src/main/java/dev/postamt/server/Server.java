@@ -3,6 +3,8 @@ package dev.postamt.server;
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteTransport;
 import dev.postamt.directory.Directory;
+import dev.postamt.dns.Resolvers;
+import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.queue.DurableSpool;
@@ -51,7 +53,7 @@ public final class Server implements AutoCloseable {
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
   public static Server start(Config config) throws Exception {
-    return start(config, InboundCheck.NONE);
+    return start(config, new InboundAuthenticator(config, Resolvers.fromConfig(config)));
   }
 
   public static Server start(Config config, InboundCheck check) throws Exception {

@@ -569,7 +569,7 @@ final class SmtpSession {
     Envelope env = envelope(w.id());
     String headers;
     try {
-      String added =
+      InboundCheck.Result verdict =
           server.check.check(
               new dev.postamt.smtp.InboundCheck.Session(conn.service(), clientIp, helo, conn.isTls(), authUser != null),
               env,
@@ -580,7 +580,10 @@ final class SmtpSession {
                   throw new UncheckedIOException(e);
                 }
               });
-      headers = added + received(env);
+      if (!verdict.dropFields().isEmpty()) {
+        w.dropHeaderFields(verdict.dropFields());
+      }
+      headers = verdict.headers() + received(env);
       w.commit(env, headers);
     } catch (SmtpException e) {
       w.abort();
