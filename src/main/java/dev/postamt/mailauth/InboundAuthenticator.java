@@ -63,8 +63,36 @@ public final class InboundAuthenticator implements InboundCheck {
     if (!session.service().equals("smtp") || !config.mailauth().addAuthenticationResults()) {
       return Result.NOTHING;
     }
-    InetAddress ip = InetAddress.ofLiteral(session.clientIp());
-    SpfResult spfResult = spf.check(ip, env.sender(), session.helo());
+    Evaluation e = evaluate(InetAddress.ofLiteral(session.clientIp()), env.sender(), session.helo(), message);
+    if (e.refuse()) {
+      log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
+      throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));
+    }
+    return new Result(e.header(), e.forged());
+  }
+
+  /**
+   * Everything the inbound checks found about one message.
+   *
+   * @param header the Authentication-Results field to add, CRLF-terminated
+   * @param forged positions of Authentication-Results fields in the message that claim to be ours
+   * @param refuse whether policy says to refuse the message
+   * @param verdict one line: {@code accept}, {@code accept: quarantine (…)} or {@code reject: …}
+   */
+  public record Evaluation(
+      SpfResult spf,
+      List<DkimResult> dkim,
+      DmarcResult dmarc,
+      IprevResult iprev,
+      String header,
+      List<Integer> forged,
+      boolean refuse,
+      String verdict) {}
+
+  /** Runs SPF, iprev, DKIM and DMARC on a message; {@code message} is opened once per pass. */
+  public Evaluation evaluate(InetAddress ip, String mailFrom, String helo, Supplier<InputStream> message)
+      throws IOException {
+    SpfResult spfResult = spf.check(ip, mailFrom, helo);
     IprevResult iprevResult = iprev.check(ip);
     List<DkimResult> dkimResults;
     try (InputStream in = message.get()) {
@@ -76,11 +104,6 @@ public final class InboundAuthenticator implements InboundCheck {
     }
     DmarcResult dmarcResult =
         dmarc.evaluate(headers, new SpfOutcome(spfResult.result().keyword(), spfResult.domain()), dkimResults);
-    if (dmarcResult.reject() && config.mailauth().rejectDmarcFailures()) {
-      log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), dmarcResult.policyDomain(), dmarcResult.authResults());
-      throw new SmtpException(
-          550, "5.7.1", "Email rejected per DMARC policy for " + dmarcResult.fromDomain());
-    }
     List<String> resinfo = new ArrayList<>();
     resinfo.add(spfResult.authenticationResult());
     if (dkimResults.isEmpty()) {
@@ -90,7 +113,22 @@ public final class InboundAuthenticator implements InboundCheck {
     }
     resinfo.add(dmarcResult.authResults());
     resinfo.add(iprevResult.authenticationResult());
-    return new Result(AuthenticationResults.header(config.hostname(), resinfo), forged(headers));
+    boolean refuse = dmarcResult.reject() && config.mailauth().rejectDmarcFailures();
+    String verdict =
+        refuse
+            ? "reject: Email rejected per DMARC policy for " + dmarcResult.fromDomain()
+            : dmarcResult.reject()
+                ? "accept: DMARC p=reject failure accepted (mailauth.reject_dmarc_failures = false)"
+                : dmarcResult.quarantine() ? "accept: quarantine (DMARC policy of " + dmarcResult.policyDomain() + ")" : "accept";
+    return new Evaluation(
+        spfResult,
+        dkimResults,
+        dmarcResult,
+        iprevResult,
+        AuthenticationResults.header(config.hostname(), resinfo),
+        forged(headers),
+        refuse,
+        verdict);
   }
 
   /** Positions of Authentication-Results fields whose authserv-id is ours (RFC 8601 §5). */

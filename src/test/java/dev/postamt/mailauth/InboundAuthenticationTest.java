@@ -120,6 +120,26 @@ class InboundAuthenticationTest {
     assertThat(results.getFirst().passed()).as(results.toString()).isTrue();
   }
 
+  @Test
+  void checkMessageCommandPrintsTheHeaderAndTheVerdict() throws Exception {
+    Path msg = dir.resolve("spoof.eml");
+    Files.writeString(msg, "From: x@strict.example\r\nSubject: spoof\r\n\r\nhello\r\n");
+    java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+    int rc =
+        dev.postamt.cli.Main.run(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            "check", "message", msg.toString(), "--ip", "127.0.0.1", "--mail-from", "x@strict.example",
+            "--helo", "client.outside.example", "--config", dir.resolve("postamt.toml").toString());
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .startsWith("Authentication-Results: mx.example.test;")
+        .contains("spf=fail smtp.mailfrom=x@strict.example")
+        .contains("dmarc=fail (p=reject dis=reject)")
+        .contains("iprev=pass")
+        .endsWith("verdict: reject: Email rejected per DMARC policy for strict.example\n");
+  }
+
   static String read(Path p) {
     try {
       return Files.readString(p, StandardCharsets.UTF_8);
