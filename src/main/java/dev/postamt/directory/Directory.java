@@ -209,7 +209,30 @@ public final class Directory implements AutoCloseable {
   public void addUser(String address, char[] password) throws DirectoryException {
     Address a = Address.parse(address);
     checkPassword(password);
-    String hash = PasswordHash.hash(password); // slow: outside the lock
+    // Fail fast (before the slow hash) on the usual mistakes; the insert checks again in its transaction.
+    if (!isLocalDomain(a.domain())) {
+      throw notLocal(a.domain());
+    }
+    if (userExists(a.toString())) {
+      throw new DirectoryException("user " + a + " already exists");
+    }
+    insertUser(a, PasswordHash.hash(password)); // hashing is slow: outside the lock
+  }
+
+  /**
+   * Adds a user whose password is already hashed, for moving users over from Dovecot or another
+   * Postamt (a {@code {ARGON2ID}} hash works as it is once the scheme prefix is removed). Only Argon2id
+   * PHC strings are accepted: the directory never stores anything weaker.
+   */
+  public void addUserWithHash(String address, String passwordHash) throws DirectoryException {
+    Address a = Address.parse(address);
+    if (!PasswordHash.isWellFormed(passwordHash)) {
+      throw new DirectoryException("password hash for " + a + " is not an Argon2id PHC string ($argon2id$v=19$...)");
+    }
+    insertUser(a, passwordHash);
+  }
+
+  private void insertUser(Address a, String hash) throws DirectoryException {
     write("add user " + a, () -> {
       requireLocalDomain(a.domain());
       if (exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {

@@ -67,7 +67,12 @@ final class SmtpSession {
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
-    reply(new SmtpReply(220, null, server.config.hostname() + " ESMTP Postamt"));
+    if (lmtp() && !trustedNetwork) {
+      reply(new SmtpReply(554, "5.7.1", server.config.hostname() + " LMTP is for relay.networks only"));
+      flush();
+      return;
+    }
+    reply(new SmtpReply(220, null, server.config.hostname() + (lmtp() ? " LMTP Postamt" : " ESMTP Postamt")));
     flush();
     try {
       while (true) {
@@ -110,8 +115,18 @@ final class SmtpSession {
         throw new SmtpException(SmtpReply.NEED_HELO);
       }
       switch (cmd) {
-        case HELO -> hello(arg, false);
-        case EHLO -> hello(arg, true);
+        case HELO, EHLO -> {
+          if (lmtp()) {
+            throw new SmtpException(500, "5.5.1", "Error: this is LMTP; use LHLO");
+          }
+          hello(arg, cmd == SmtpCommand.EHLO);
+        }
+        case LHLO -> {
+          if (!lmtp()) {
+            throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+          }
+          hello(arg, true);
+        }
         case MAIL -> mail(arg);
         case RCPT -> rcpt(arg);
         case DATA -> data(arg);
@@ -165,7 +180,7 @@ final class SmtpSession {
   private void hello(String arg, boolean extended) throws SmtpException, IOException {
     String name = arg.trim();
     if (name.isEmpty() || name.contains(" ")) {
-      throw new SmtpException(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname");
+      throw new SmtpException(501, "5.5.4", "Syntax: " + (lmtp() ? "LHLO" : extended ? "EHLO" : "HELO") + " hostname");
     }
     abortTransaction();
     helo = name;
@@ -178,10 +193,10 @@ final class SmtpSession {
     caps.add(server.config.hostname());
     caps.add("PIPELINING");
     caps.add("SIZE " + server.config.limits().messageSize());
-    if (conn.canStartTls()) {
+    if (conn.canStartTls() && !lmtp()) {
       caps.add("STARTTLS");
     }
-    if (conn.isTls()) {
+    if (conn.isTls() && !lmtp()) {
       caps.add("AUTH PLAIN LOGIN");
     }
     caps.add("ENHANCEDSTATUSCODES");
@@ -420,6 +435,8 @@ final class SmtpSession {
           throw new SmtpException(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
       case Resolution.TempFail t ->
           throw new SmtpException(451, "4.3.0", shown + ": Temporary lookup failure");
+      case Resolution.NotLocal n when lmtp() ->
+          throw new SmtpException(550, "5.1.2", shown + ": not a local recipient (LMTP delivers locally only)");
       case Resolution.NotLocal n -> {
         boolean backup = server.config.relay().relayDomains().contains(domain);
         if (!backup && !trusted) {
@@ -552,7 +569,7 @@ final class SmtpSession {
     Envelope env = envelope(w.id());
     String headers;
     try {
-      String added =
+      InboundCheck.Result verdict =
           server.check.check(
               new dev.postamt.smtp.InboundCheck.Session(conn.service(), clientIp, helo, conn.isTls(), authUser != null),
               env,
@@ -563,7 +580,10 @@ final class SmtpSession {
                   throw new UncheckedIOException(e);
                 }
               });
-      headers = added + received(env);
+      if (!verdict.dropFields().isEmpty()) {
+        w.dropHeaderFields(verdict.dropFields());
+      }
+      headers = verdict.headers() + received(env);
       w.commit(env, headers);
     } catch (SmtpException e) {
       w.abort();
@@ -582,7 +602,16 @@ final class SmtpSession {
         env.sender(),
         env.recipientAddresses());
     resetTransaction();
-    reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id()));
+    SmtpReply ok = new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id());
+    if (lmtp()) {
+      // RFC 2033 §4.2: one reply per accepted recipient, in order. The message is durable for all
+      // of them at once, so the replies are the same.
+      for (int i = 0; i < env.recipients().size(); i++) {
+        reply(new SmtpReply(250, "2.1.5", "<" + env.recipients().get(i).address() + "> Ok: queued as " + env.id()));
+      }
+    } else {
+      reply(ok);
+    }
     server.queue.submit(env.id());
   }
 
@@ -606,6 +635,9 @@ final class SmtpSession {
 
   /** RFC 3848 / RFC 6531 "with" protocol name. */
   private String protocol() {
+    if (lmtp()) {
+      return "LMTP" + (conn.isTls() ? "S" : "");
+    }
     String base = sender != null && sender.params().containsKey("SMTPUTF8") ? "UTF8SMTP" : (esmtp ? "ESMTP" : "SMTP");
     if (base.equals("SMTP")) {
       return "SMTP";
@@ -636,6 +668,10 @@ final class SmtpSession {
       b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
     }
     return b.toString();
+  }
+
+  private boolean lmtp() {
+    return server.mode == SmtpServer.Mode.LMTP;
   }
 
   private void resetTransaction() {
