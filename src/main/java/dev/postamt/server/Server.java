@@ -7,11 +7,13 @@ import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
+import dev.postamt.pop3.Pop3Server;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.smtp.SmtpServer;
+import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -36,6 +38,7 @@ public final class Server implements AutoCloseable {
   private final Router router;
   private final DurableSpool spool;
   private final QueueManager queue;
+  private final MailStore store;
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -49,6 +52,9 @@ public final class Server implements AutoCloseable {
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
     this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
+    // One MailStore per process: all sessions of a user share its Account (store/MailStore).
+    this.store = new MailStore(config.dataDir());
+    deliveryListeners.add(store::notifyDelivered);
   }
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
@@ -69,7 +75,11 @@ public final class Server implements AutoCloseable {
       s.listen("smtps", tls, true, submission);
       s.listen("lmtp", tls, false,
           new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
-      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http")) {
+      // POP3 (issue 5): one handler for both listeners, sharing the store.
+      Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory);
+      s.listen("pop3", tls, false, pop3);
+      s.listen("pop3s", tls, true, pop3);
+      for (String svc : List.of("imap", "imaps", "http")) {
         if (config.listen().get(svc).isPresent()) {
           log.info("{}: not available in this build; listen.{} ignored", svc, svc);
         }
@@ -117,6 +127,10 @@ public final class Server implements AutoCloseable {
     return directory;
   }
 
+  public MailStore store() {
+    return store;
+  }
+
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
   public void onDelivery(Consumer<String> listener) {
     deliveryListeners.add(listener);
@@ -136,6 +150,7 @@ public final class Server implements AutoCloseable {
       l.close();
     }
     queue.close();
+    store.close();
     directory.close();
     log.info("postamt stopped");
     stopped.countDown();
