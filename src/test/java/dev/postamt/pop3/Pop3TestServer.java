@@ -34,13 +34,29 @@ final class Pop3TestServer implements AutoCloseable {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     store = new MailStore(dataDir);
-    Path cfg = dir.resolve("postamt.toml");
-    Files.writeString(cfg, "hostname = \"pop.example.test\"\ndata_dir = \"data\"\n");
-    TlsContext tlsContext = TlsContext.fromConfig(Config.load(cfg, true));
+    TlsContext tlsContext = sharedTls();
     Pop3Server server = new Pop3Server(store, Pop3TestServer::check, settings);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
+  }
+
+  private static TlsContext sharedTls;
+
+  /** One self-signed certificate for all tests of this JVM: RSA key generation is slow on a busy box. */
+  static synchronized TlsContext sharedTls() throws Exception {
+    if (sharedTls == null) {
+      Path d = Files.createTempDirectory("pop3-tls");
+      Path cfg = d.resolve("postamt.toml");
+      Files.writeString(cfg, "hostname = \"pop.example.test\"\ndata_dir = \"data\"\n");
+      sharedTls = TlsContext.fromConfig(Config.load(cfg, true));
+      try (var walk = Files.walk(d)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p); // the context holds the key in memory now
+        }
+      }
+    }
+    return sharedTls;
   }
 
   static Optional<String> check(String user, char[] password) {
