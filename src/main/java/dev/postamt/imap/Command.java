@@ -68,7 +68,9 @@ public sealed interface Command {
   record Search(boolean uid, Optional<String> charset, SearchKey key, List<String> returns)
       implements Command {}
 
-  record Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro) implements Command {}
+  /** FETCH; {@code changedSince} is the RFC 7162 CHANGEDSINCE modifier, -1 when absent. */
+  record Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince)
+      implements Command {}
 
   /** How STORE changes flags. */
   enum StoreMode {
@@ -77,7 +79,9 @@ public sealed interface Command {
     REPLACE
   }
 
-  record Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags)
+  /** STORE; {@code unchangedSince} is the RFC 7162 UNCHANGEDSINCE modifier, -1 when absent. */
+  record Store(
+      boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags, long unchangedSince)
       implements Command {}
 
   /** COPY, or MOVE (RFC 6851) when {@code move}. */

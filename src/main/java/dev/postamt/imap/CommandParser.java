@@ -336,16 +336,43 @@ public final class CommandParser {
       attrs.addAll(fetchAttr());
       macro = attrs.size() > 1 || !new String(b, before, pos - before, StandardCharsets.US_ASCII).contains("[");
     }
+    long changedSince = -1;
+    if (peek() == ' ') {
+      sp();
+      expect('(');
+      String m = atom();
+      if (!m.equalsIgnoreCase("CHANGEDSINCE")) {
+        throw ImapException.bad("Unknown FETCH modifier " + printable(m));
+      }
+      sp();
+      changedSince = number0();
+      expect(')');
+      if (attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.MODSEQ)) {
+        attrs.add(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ));
+      }
+    }
     if (uid && attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.UID)) {
       attrs.addFirst(new FetchAttr.Simple(FetchAttr.Kind.UID));
     }
-    return new Command.Fetch(uid, set, attrs, macro);
+    return new Command.Fetch(uid, set, attrs, macro, changedSince);
   }
 
   Command store() throws ImapException {
     sp();
     SequenceSet set = sequenceSet();
     sp();
+    long unchangedSince = -1;
+    if (peek() == '(') {
+      pos++;
+      String m = atom();
+      if (!m.equalsIgnoreCase("UNCHANGEDSINCE")) {
+        throw ImapException.bad("Unknown STORE modifier " + printable(m));
+      }
+      sp();
+      unchangedSince = number0();
+      expect(')');
+      sp();
+    }
     String item = atom().toUpperCase(Locale.ROOT);
     StoreMode mode = StoreMode.REPLACE;
     if (item.startsWith("+")) {
@@ -370,7 +397,7 @@ public final class CommandParser {
         flags.add(flag());
       }
     }
-    return new Command.Store(uid, set, mode, silent, flags);
+    return new Command.Store(uid, set, mode, silent, flags, unchangedSince);
   }
 
   Command copy(boolean move) throws ImapException {

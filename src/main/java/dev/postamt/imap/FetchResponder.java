@@ -6,8 +6,9 @@ import dev.postamt.mime.MimePart;
 import dev.postamt.store.MessageRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -68,41 +69,71 @@ final class FetchResponder {
     return false;
   }
 
+  /** Items that are the whole message as it is on disk: streamed from the file, never held in memory. */
+  private static boolean wholeMessage(FetchAttr a) {
+    return (a instanceof FetchAttr.Section s && s.part().isEmpty() && s.spec().isEmpty() && s.origin() < 0)
+        || (a instanceof FetchAttr.Simple k && k.kind() == FetchAttr.Kind.RFC822);
+  }
+
   /**
-   * The whole {@code * n FETCH (...)} response, or null when the message file is gone (expunged by
-   * another session meanwhile).
+   * Writes the whole {@code * n FETCH (...)} response. Returns false, writing nothing, when the message
+   * file is gone (expunged by another session meanwhile). Message files are immutable and stay readable
+   * through an open channel even if unlinked, so a response once begun is always complete.
    */
-  byte[] render(int msn, List<FetchAttr> attrs, boolean addFlags) throws IOException {
+  boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags) throws IOException {
+    FileChannel file = null;
     if (needsContent(attrs)) {
       Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
       if (p == null) {
-        return null;
+        return false;
       }
       try {
-        content = Files.readAllBytes(p);
+        file = FileChannel.open(p, StandardOpenOption.READ);
       } catch (java.nio.file.NoSuchFileException e) {
-        return null;
+        return false;
       }
     }
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ascii(o, "* " + msn + " FETCH (");
-    boolean first = true;
-    boolean flagsDone = false;
-    for (FetchAttr a : attrs) {
-      if (!first) {
-        ascii(o, " ");
+    try {
+      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || !needsContent(List.of(a)))) {
+        content = new byte[(int) Math.min(Integer.MAX_VALUE - 16, file.size())];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+        while (buf.hasRemaining() && file.read(buf) >= 0) {
+          // read fully
+        }
       }
-      first = false;
-      if (a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.FLAGS) {
-        flagsDone = true;
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      ascii(o, "* " + msn + " FETCH (");
+      boolean first = true;
+      boolean flagsDone = false;
+      for (FetchAttr a : attrs) {
+        if (!first) {
+          ascii(o, " ");
+        }
+        first = false;
+        if (a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.FLAGS) {
+          flagsDone = true;
+        }
+        if (wholeMessage(a) && content == null) {
+          ascii(o, (a instanceof FetchAttr.Simple ? "RFC822" : "BODY[]") + " {" + file.size() + "}\r\n");
+          w.raw(o.toByteArray());
+          o.reset();
+          file.position(0);
+          w.stream(java.nio.channels.Channels.newInputStream(file), file.size());
+        } else {
+          item(o, a);
+        }
       }
-      item(o, a);
+      if (addFlags && !flagsDone) {
+        ascii(o, (first ? "" : " ") + "FLAGS (" + String.join(" ", flags) + ")");
+      }
+      ascii(o, ")\r\n");
+      w.raw(o.toByteArray());
+      return true;
+    } finally {
+      if (file != null) {
+        file.close();
+      }
     }
-    if (addFlags && !flagsDone) {
-      ascii(o, (first ? "" : " ") + "FLAGS (" + String.join(" ", flags) + ")");
-    }
-    ascii(o, ")\r\n");
-    return o.toByteArray();
   }
 
   private MimePart root() {

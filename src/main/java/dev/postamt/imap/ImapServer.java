@@ -87,5 +87,10 @@ public final class ImapServer implements ConnectionHandler {
     public String remote() {
       return String.valueOf(c.remote());
     }
+
+    @Override
+    public boolean isLoopback() {
+      return c.remote() != null && c.remote().getAddress() != null && c.remote().getAddress().isLoopbackAddress();
+    }
   }
 }

@@ -28,7 +28,8 @@ public final class ImapSession {
   /** Extensions advertised in every state (each one implemented and tested). */
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
-          "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "ESEARCH");
+          "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
+          "STATUS=SIZE");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -39,6 +40,8 @@ public final class ImapSession {
   State state = State.NOT_AUTHENTICATED;
   Account account;
   SelectedMailbox selected;
+  /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
+  boolean condstore;
   private int badCount;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
@@ -190,6 +193,7 @@ public final class ImapSession {
 
   String capabilities() {
     List<String> caps = new ArrayList<>(EXTENSIONS);
+    caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
         caps.add("STARTTLS");
@@ -204,7 +208,7 @@ public final class ImapSession {
   }
 
   private boolean loginAllowed() {
-    return transport.isTls() || settings.plaintextAuth();
+    return transport.isTls() || settings.plaintextAuth() || (settings.loopbackIsSecure() && transport.isLoopback());
   }
 
   private String execute(Tagged t) throws ImapException, IOException {
@@ -229,8 +233,12 @@ public final class ImapSession {
         yield "Namespace completed";
       }
       case Command.Enable e -> {
-        // Nothing we advertise is ENABLE-able yet (RFC 5161: unknown capabilities are ignored).
-        w.untagged("ENABLED");
+        // RFC 5161: unknown capabilities are ignored; only CONDSTORE can be enabled so far.
+        boolean cs = e.capabilities().stream().anyMatch(x -> x.equalsIgnoreCase("CONDSTORE"));
+        if (cs) {
+          enableCondstore();
+        }
+        w.untagged("ENABLED" + (cs ? " CONDSTORE" : ""));
         yield "Enabled";
       }
       case Command.StartTls s -> {
@@ -398,6 +406,13 @@ public final class ImapSession {
   }
 
   // ---- helpers for the command groups ----------------------------------------------------------------
+
+  void enableCondstore() {
+    condstore = true;
+    if (selected != null) {
+      selected.condstore = true;
+    }
+  }
 
   /** The Unicode mailbox name for a wire name (modified UTF-7 for IMAP4rev1 clients, RFC 3501 §5.1.3). */
   String mailboxName(String wire) throws ImapException {

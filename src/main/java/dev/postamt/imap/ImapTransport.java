@@ -29,4 +29,9 @@ public interface ImapTransport {
   default String remote() {
     return "?";
   }
+
+  /** Whether the peer is on this machine (then, as in Dovecot, the channel counts as secure). */
+  default boolean isLoopback() {
+    return false;
+  }
 }

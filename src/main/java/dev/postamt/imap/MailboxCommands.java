@@ -34,7 +34,11 @@ final class MailboxCommands {
     String name = s.mailboxName(c.mailbox());
     MailboxInfo info =
         s.account.mailbox(name).orElseThrow(() -> ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name));
+    if (c.condstore()) {
+      s.enableCondstore();
+    }
     SelectedMailbox sel = new SelectedMailbox(s.account, info, c.readOnly());
+    sel.condstore = s.condstore;
     sel.writeFlags(s.w);
     s.w.untagged(sel.size() + " EXISTS");
     s.w.untagged(sel.recentCount() + " RECENT");
@@ -46,6 +50,7 @@ final class MailboxCommands {
     }
     s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
     s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
+    s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
     s.selected = sel;
     s.state = State.SELECTED;
     return (c.readOnly() ? "[READ-ONLY] EXAMINE" : "[READ-WRITE] SELECT") + " completed";
@@ -61,7 +66,8 @@ final class MailboxCommands {
     }
     String use = null;
     for (String u : c.specialUse()) {
-      String canonical = u.substring(0, 1) + u.substring(1).toLowerCase(Locale.ROOT);
+      String canonical = u.length() < 2 ? u
+          : u.substring(0, 2).toUpperCase(Locale.ROOT) + u.substring(2).toLowerCase(Locale.ROOT);
       if (!List.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash").contains(canonical)) {
         throw ImapException.no("USEATTR", "Unsupported special-use attribute " + u);
       }
@@ -192,6 +198,10 @@ final class MailboxCommands {
         case "UNSEEN" -> out.add("UNSEEN " + st.unseen());
         case "SIZE" -> out.add("SIZE " + st.size());
         case "DELETED" -> out.add("DELETED " + st.deleted());
+        case "HIGHESTMODSEQ" -> {
+          s.enableCondstore();
+          out.add("HIGHESTMODSEQ " + st.info().highestModseq());
+        }
         default -> throw ImapException.bad("Unknown STATUS item " + CommandParser.printable(item));
       }
     }

@@ -56,19 +56,27 @@ final class MessageCommands {
         throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
       }
     }
+    boolean modseqKey = usesModseq(c.key());
+    if (modseqKey) {
+      s.enableCondstore();
+    }
     List<Long> hits = new ArrayList<>();
+    long maxModseq = 0;
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
       if (new SearchMatcher(sel, msn, r).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);
+        maxModseq = Math.max(maxModseq, r.modseq());
       }
     }
+    // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the matches.
+    String modseqSuffix = modseqKey && !hits.isEmpty() ? " (MODSEQ " + maxModseq + ")" : "";
     if (c.returns() == null) {
       StringBuilder b = new StringBuilder("SEARCH");
       for (long h : hits) {
         b.append(' ').append(h);
       }
-      s.w.untagged(b.toString());
+      s.w.untagged(b + modseqSuffix);
       return "SEARCH completed";
     }
     // RFC 4731 ESEARCH: RETURN () means ALL.
@@ -98,13 +106,32 @@ final class MessageCommands {
         default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
       }
     }
+    if (modseqKey && !hits.isEmpty()) {
+      b.append(" MODSEQ ").append(maxModseq);
+    }
     s.w.untagged(b.toString());
     return "SEARCH completed";
+  }
+
+  private static boolean usesModseq(SearchKey k) {
+    return switch (k) {
+      case SearchKey.ModSeq m -> true;
+      case SearchKey.And a -> a.keys().stream().anyMatch(MessageCommands::usesModseq);
+      case SearchKey.Or o -> usesModseq(o.a()) || usesModseq(o.b());
+      case SearchKey.Not n -> usesModseq(n.key());
+      default -> false;
+    };
   }
 
   String fetch(Command.Fetch c) throws ImapException, IOException {
     SelectedMailbox sel = s.selected;
     List<Integer> msns = sel.resolve(c.set(), c.uid());
+    if (c.changedSince() >= 0 || c.attrs().contains(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ))) {
+      s.enableCondstore();
+    }
+    if (c.changedSince() >= 0) {
+      msns = msns.stream().filter(msn -> sel.record(msn).modseq() > c.changedSince()).toList();
+    }
     Set<Long> seenNow = new HashSet<>();
     if (!sel.readOnly && FetchResponder.setsSeen(c.attrs())) {
       List<Long> unseen = new ArrayList<>();
@@ -124,12 +151,9 @@ final class MessageCommands {
     boolean missing = false;
     for (int msn : msns) {
       MessageRecord r = sel.record(msn);
-      byte[] out = new FetchResponder(sel, r).render(msn, c.attrs(), seenNow.contains(r.uid()));
-      if (out == null) {
+      if (!new FetchResponder(sel, r).write(s.w, msn, c.attrs(), seenNow.contains(r.uid()))) {
         missing = true;
-        continue;
       }
-      s.w.raw(out);
     }
     if (missing) {
       throw ImapException.no("EXPUNGEISSUED", "Some messages were expunged meanwhile");
@@ -150,15 +174,33 @@ final class MessageCommands {
       case REMOVE -> Account.FlagMode.REMOVE;
       case REPLACE -> Account.FlagMode.REPLACE;
     };
-    for (MessageRecord r : s.account.store(sel.id, uids, mode, flags)) {
-      sel.updated(r);
+    if (c.unchangedSince() >= 0) {
+      s.enableCondstore();
     }
-    if (!c.silent()) {
-      for (int msn : msns) {
-        MessageRecord r = sel.record(msn);
+    List<Long> modified = new ArrayList<>();
+    Set<Long> changed = new HashSet<>();
+    for (MessageRecord r : s.account.store(sel.id, uids, mode, flags, c.unchangedSince(), modified)) {
+      sel.updated(r);
+      changed.add(r.uid());
+    }
+    Set<Long> refused = new HashSet<>(modified);
+    for (int msn : msns) {
+      MessageRecord r = sel.record(msn);
+      // RFC 7162 §3.2: with CONDSTORE, changes are reported with their MODSEQ even under .SILENT.
+      boolean report = !refused.contains(r.uid()) && (!c.silent() || (s.condstore && changed.contains(r.uid())));
+      if (report) {
         s.w.untagged(msn + " FETCH (" + (c.uid() ? "UID " + r.uid() + " " : "")
-            + "FLAGS (" + String.join(" ", sel.flags(r)) + "))");
+            + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
+            + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
       }
+    }
+    if (!modified.isEmpty()) {
+      List<Long> ids = new ArrayList<>();
+      for (long uid : modified) {
+        ids.add(c.uid() ? uid : sel.msn(uid));
+      }
+      ids.sort(null);
+      return "[MODIFIED " + SequenceSet.format(ids) + "] Conditional STORE failed";
     }
     return (c.uid() ? "UID STORE" : "STORE") + " completed";
   }
@@ -198,7 +240,7 @@ final class MessageCommands {
 
   private SelectedMailbox writable() throws ImapException {
     if (s.selected.readOnly) {
-      throw ImapException.no("READ-ONLY", "Mailbox is read-only");
+      throw ImapException.no("Mailbox is read-only (EXAMINE)");
     }
     return s.selected;
   }

@@ -39,6 +39,20 @@ final class ResponseWriter {
     out.write(bytes);
   }
 
+  /** Copies exactly {@code n} bytes (a literal's content) from {@code in}. */
+  synchronized void stream(java.io.InputStream in, long n) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long left = n;
+    while (left > 0) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (r < 0) {
+        throw new java.io.EOFException("message file shorter than announced");
+      }
+      out.write(buf, 0, r);
+      left -= r;
+    }
+  }
+
   synchronized void flush() throws IOException {
     out.flush();
   }

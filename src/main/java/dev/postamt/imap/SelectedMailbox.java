@@ -26,6 +26,8 @@ final class SelectedMailbox {
   final String name;
   final boolean readOnly;
   final long uidValidity;
+  /** Whether unsolicited FETCH responses carry MODSEQ (RFC 7162 §3.2). */
+  boolean condstore;
   private final List<Long> uids = new ArrayList<>();
   private final Map<Long, MessageRecord> records = new HashMap<>();
   private final Set<Long> recent = new HashSet<>();
@@ -41,7 +43,9 @@ final class SelectedMailbox {
     this.readOnly = readOnly;
     this.uidValidity = info.uidValidity();
     Account.Snapshot s = account.snapshot(id);
-    long firstRecent = readOnly ? s.info().firstRecentUid() : account.claimRecent(id, s.info().uidNext());
+    long firstRecent = readOnly || s.info().firstRecentUid() >= s.info().uidNext()
+        ? s.info().firstRecentUid()
+        : account.claimRecent(id, s.info().uidNext());
     for (MessageRecord m : s.messages()) {
       uids.add(m.uid());
       records.put(m.uid(), m);
@@ -139,10 +143,13 @@ final class SelectedMailbox {
    * sequence numbers must stay fixed; expunges are then remembered and reported later.
    */
   void sync(ResponseWriter w, boolean allowExpunge, boolean withUid) throws IOException {
-    Account.Snapshot s = account.snapshot(id);
-    if (s.info().highestModseq() == knownModseq && s.info().uidNext() == uidNext && gone.isEmpty()) {
+    // Cheap check first: most commands change nothing, and a mailbox may hold many messages.
+    account.poll(id);
+    MailboxInfo now0 = account.mailbox(id).orElse(null);
+    if (now0 != null && now0.highestModseq() == knownModseq && now0.uidNext() == uidNext && gone.isEmpty()) {
       return;
     }
+    Account.Snapshot s = account.snapshot(id);
     Map<Long, MessageRecord> now = new HashMap<>();
     for (MessageRecord m : s.messages()) {
       now.put(m.uid(), m);
@@ -168,7 +175,8 @@ final class SelectedMailbox {
       if (fresh != null && fresh.modseq() > old.modseq()) {
         records.put(uid, fresh);
         if (!fresh.flags().equals(old.flags()) || !String.join(" ", fresh.flags()).equals(String.join(" ", old.flags()))) {
-          w.untagged((i + 1) + " FETCH (" + (withUid ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + "))");
+          w.untagged((i + 1) + " FETCH (" + (withUid ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + ")"
+              + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
         }
       }
     }

@@ -452,6 +452,16 @@ public final class Account implements AutoCloseable {
    */
   public synchronized List<MessageRecord> store(
       long mailboxId, Collection<Long> uids, FlagMode mode, Collection<String> flags) {
+    return store(mailboxId, uids, mode, flags, -1, new ArrayList<>());
+  }
+
+  /**
+   * STORE with RFC 7162 UNCHANGEDSINCE: messages whose MODSEQ is above {@code unchangedSince} (when
+   * it is not -1) are left alone and their UIDs added to {@code modified}.
+   */
+  public synchronized List<MessageRecord> store(
+      long mailboxId, Collection<Long> uids, FlagMode mode, Collection<String> flags, long unchangedSince,
+      List<Long> modified) {
     try {
       MailboxInfo mb = require(mailboxId);
       Set<String> given = Flags.of(flags);
@@ -463,6 +473,10 @@ public final class Account implements AutoCloseable {
       for (long uid : uids) {
         MessageRecord m = current.get(uid);
         if (m == null) {
+          continue;
+        }
+        if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
+          modified.add(uid);
           continue;
         }
         TreeSet<String> next = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);

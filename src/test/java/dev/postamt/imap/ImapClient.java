@@ -37,6 +37,10 @@ final class ImapClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
+  int port() {
+    return socket.getPort();
+  }
+
   String greeting() throws IOException {
     String g = line();
     assertThat(g).startsWith("* OK ");

@@ -94,6 +94,16 @@ class ImapMailboxTest {
   }
 
   @Test
+  void createWithSpecialUse() throws Exception {
+    c.run("a CREATE Outbox (USE (\\Sent))", "a OK *");
+    c.run("b LIST \"\" Outbox", "* LIST (\\HasNoChildren \\Sent) \"/\" \"Outbox\"", "b OK *");
+    c.run("c CREATE Weird (USE (\\Bogus))", "c NO [USEATTR] *");
+    c.run("d CAPABILITY", "* CAPABILITY * CREATE-SPECIAL-USE *APPENDLIMIT=10485760*", "d OK *");
+    c.run("e APPEND Outbox {5+}\r\nHi!\r\n", "e OK *");
+    c.run("f STATUS Outbox (SIZE MESSAGES)", "* STATUS \"Outbox\" (SIZE 5 MESSAGES 1)", "f OK *");
+  }
+
+  @Test
   void subscriptions() throws Exception {
     c.run("a CREATE lists", "a OK *");
     c.run("b SUBSCRIBE lists", "b OK *");

@@ -203,4 +203,25 @@ class ImapMessageTest {
     c.run("i STATUS INBOX (MESSAGES)", "* STATUS \"INBOX\" (MESSAGES 0)", "i OK *");
     c.run("j EXPUNGE", "j BAD *");
   }
+
+  @Test
+  void largeMessageIsStreamedWholeAndByPart() throws Exception {
+    StringBuilder b = new StringBuilder("Subject: big\r\n\r\n");
+    String line = "0123456789".repeat(7) + "\r\n";
+    while (b.length() < 3_000_000) {
+      b.append(line);
+    }
+    String big = b.toString();
+    c.send("ap APPEND INBOX {" + big.length() + "+}");
+    c.sendRaw(big.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    c.send("");
+    ImapClient.check(c.until("ap"), "* 4 EXISTS", "ap OK [APPENDUID * 4] *");
+
+    var lines = c.run("f UID FETCH 4 (RFC822.SIZE BODY.PEEK[])", "f OK *");
+    assertThat(lines.get(0)).startsWith("* 4 FETCH (UID 4 RFC822.SIZE " + big.length() + " BODY[] {" + big.length() + "}\r\nSubject: big")
+        .endsWith(line + ")");
+    assertThat(lines.get(0)).hasSize(("* 4 FETCH (UID 4 RFC822.SIZE " + big.length() + " BODY[] {" + big.length() + "}\r\n").length() + big.length() + 1);
+    c.run("g FETCH 4 BODY.PEEK[TEXT]<2999990.100>", "* 4 FETCH (BODY[TEXT]<2999990> {*}*)", "g OK *");
+    c.run("h APPEND INBOX {20000000}", "h NO [TOOBIG] *");
+  }
 }

@@ -140,7 +140,7 @@ class ImapSessionTest {
       c.run("a ID (\"name\" \"test\")", "* ID (\"name\" \"Postamt\"*)", "a OK *");
       c.run("b ID NIL", "* ID *", "b OK *");
       c.run("c NAMESPACE", "* NAMESPACE ((\"\" \"/\")) NIL NIL", "c OK *");
-      c.run("d ENABLE CONDSTORE", "* ENABLED", "d OK *");
+      c.run("d ENABLE CONDSTORE X-UNKNOWN", "* ENABLED CONDSTORE", "d OK *");
     }
   }
 }

@@ -41,7 +41,7 @@ final class ImapTestServer implements AutoCloseable {
       return known && new String(pass).equals(PASSWORD) ? Optional.of(local + "@example.test") : Optional.empty();
     };
     ImapSettings settings = new ImapSettings("imap.example.test", 8192, 10 << 20, Duration.ofMinutes(30),
-        Duration.ofMinutes(1), 10, plaintextAuth, Duration.ZERO);
+        Duration.ofMinutes(1), 10, plaintextAuth, false, Duration.ZERO);
     ImapServer server = new ImapServer(store, auth, settings);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     this.plain = Listener.open("imap", any, tlsContext, false, Duration.ofMinutes(1), 100, server);

@@ -3,7 +3,6 @@ package dev.postamt.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.imap.ImapServer;
-import dev.postamt.imap.ImapSettings;
 import dev.postamt.net.Listener;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
@@ -79,9 +78,7 @@ class Pop3EndToEndTest {
       c.send("QUIT").expect("+OK*");
     }
     // An IMAP session on the server's store sees one message, the second, with the UID in its UIDL.
-    ImapSettings settings = new ImapSettings("mx.example.test", 8192, 1 << 20, Duration.ofMinutes(30),
-        Duration.ofMinutes(1), 10, true, Duration.ZERO);
-    ImapServer imap = new ImapServer(t.server.store(), t.server.directory()::authenticate, settings);
+    ImapServer imap = ImapServer.fromConfig(t.config, t.server.store(), t.server.directory());
     try (Listener l = Listener.open("imap", new InetSocketAddress("127.0.0.1", 0), null, false,
             Duration.ofMinutes(1), 10, imap);
         Pop3Client c = Pop3Client.connect(l.localAddress().getPort())) {
