@@ -53,6 +53,7 @@ final class SmtpSession {
   private MailPath sender;
   private final List<Envelope.Recipient> recipients = new ArrayList<>();
   private DurableSpool.Writer bdat;
+  private SpoolSink bdatSink;
   private long bdatSize;
   private boolean bdatFailed;
 
@@ -480,11 +481,18 @@ final class SmtpSession {
     reply(SmtpReply.START_DATA);
     flush();
     DataReader.Result r;
+    SpoolSink sink = new SpoolSink(w.out());
     try {
-      r = DataReader.read(conn.in(), w.out(), server.config.limits().messageSize());
+      r = DataReader.read(conn.in(), sink, server.config.limits().messageSize());
     } catch (IOException e) {
-      w.abort(); // the client went away or the spool failed: nothing was acknowledged
+      w.abort(); // the client went away: nothing was acknowledged
       throw e;
+    }
+    if (sink.failure() != null) {
+      w.abort();
+      resetTransaction();
+      log.error("smtp {}: queue file write failed", clientIp, sink.failure());
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (r.tooBig()) {
       w.abort();
@@ -516,12 +524,13 @@ final class SmtpSession {
     }
     if (bdat == null) {
       bdat = openSpool();
+      bdatSink = new SpoolSink(bdat.out());
       bdatSize = 0;
       bdatFailed = false;
     }
     long max = server.config.limits().messageSize();
     InputStream in = conn.in();
-    OutputStream out = bdat.out();
+    OutputStream out = bdatSink;
     byte[] buf = new byte[16 * 1024];
     long left = n;
     while (left > 0) {
@@ -536,6 +545,13 @@ final class SmtpSession {
       }
       bdatSize += k;
       left -= k;
+    }
+    if (bdatSink.failure() != null) {
+      log.error("smtp {}: queue file write failed", clientIp, bdatSink.failure());
+      bdat.abort();
+      bdat = null;
+      resetTransaction();
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (!last) {
       if (bdatFailed) {
