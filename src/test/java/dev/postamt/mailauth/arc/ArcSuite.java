@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /** Reads the ValiMail ARC test suite (YAML, several documents per file). */
 final class ArcSuite {
-  static final Path ROOT = Path.of("../../shared/testdata/arc");
+  static final Path ROOT = dev.postamt.mailauth.TestData.dir("arc");
 
   /** One test: its document's fake DNS and its own fields. */
   record Case(String name, Map<String, Object> fields, Map<String, Object> document) {
