@@ -5,6 +5,7 @@ import dev.postamt.delivery.RemoteTransport;
 import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.queue.DurableSpool;
@@ -15,6 +16,7 @@ import dev.postamt.smtp.SmtpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +41,8 @@ public final class Server implements AutoCloseable {
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Failed logins per client address, shared by every protocol's listeners. */
+  private final AuthThrottle authThrottle;
   private volatile boolean closed;
 
   private Server(Config config) throws Exception {
@@ -48,6 +52,7 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
+    this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
     this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
   }
 
@@ -61,9 +66,10 @@ public final class Server implements AutoCloseable {
     try {
       s.queue.start();
       TlsContext tls = TlsContext.fromConfig(config);
-      SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
+      SmtpServer mx =
+          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       SmtpServer submission =
-          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check);
+          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
@@ -103,6 +109,10 @@ public final class Server implements AutoCloseable {
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
+  }
+
+  public AuthThrottle authThrottle() {
+    return authThrottle;
   }
 
   public QueueManager queue() {
