@@ -52,7 +52,10 @@ public final class HeaderSection {
     return new HeaderSection(fields);
   }
 
-  /** Reads the header section and the empty line after it; the stream is left at the first body byte. */
+  /**
+   * Reads the header section and the empty line after it; the stream is left at the first body byte.
+   * Reads byte by byte so as not to consume body bytes: give it a buffered stream.
+   */
   public static HeaderSection read(InputStream in) throws IOException {
     List<String> lines = new ArrayList<>();
     ByteArrayOutputStream line = new ByteArrayOutputStream(128);

@@ -1,6 +1,8 @@
 package dev.postamt.mailauth;
 
 import dev.postamt.dns.Resolver;
+import dev.postamt.mailauth.arc.ArcResult;
+import dev.postamt.mailauth.arc.ArcVerifier;
 import dev.postamt.mailauth.dkim.DkimResult;
 import dev.postamt.mailauth.dkim.DkimSigner;
 import dev.postamt.mailauth.dkim.DkimVerifier;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The mail-authentication stage of the inbound pipeline.
  *
  * <ul>
- *   <li>Port 25, not authenticated: SPF (MAIL FROM, else HELO), DKIM, DMARC and iprev, written into
+ *   <li>Port 25, not authenticated: SPF (MAIL FROM, else HELO), DKIM, DMARC, ARC and iprev, written into
  *       one {@code Authentication-Results:} field (RFC 8601) with our host name as authserv-id.
  *       Authentication-Results fields in the message that carry our authserv-id are forged (§5) and
  *       removed. A DMARC failure with {@code p=reject} (after pct) is refused with {@code 550 5.7.1}
@@ -45,6 +47,7 @@ public final class InboundAuthenticator implements InboundCheck {
   private final DkimVerifier dkim;
   private final DmarcEvaluator dmarc;
   private final Iprev iprev;
+  private final ArcVerifier arc;
 
   public InboundAuthenticator(Config config, Resolver resolver) {
     this.config = config;
@@ -52,6 +55,7 @@ public final class InboundAuthenticator implements InboundCheck {
     this.dkim = new DkimVerifier(resolver);
     this.dmarc = new DmarcEvaluator(resolver);
     this.iprev = new Iprev(resolver);
+    this.arc = new ArcVerifier(resolver);
   }
 
   @Override
@@ -83,13 +87,14 @@ public final class InboundAuthenticator implements InboundCheck {
       SpfResult spf,
       List<DkimResult> dkim,
       DmarcResult dmarc,
+      ArcResult arc,
       IprevResult iprev,
       String header,
       List<Integer> forged,
       boolean refuse,
       String verdict) {}
 
-  /** Runs SPF, iprev, DKIM and DMARC on a message; {@code message} is opened once per pass. */
+  /** Runs SPF, iprev, DKIM, ARC and DMARC on a message; {@code message} is opened once per pass. */
   public Evaluation evaluate(InetAddress ip, String mailFrom, String helo, Supplier<InputStream> message)
       throws IOException {
     SpfResult spfResult = spf.check(ip, mailFrom, helo);
@@ -97,6 +102,10 @@ public final class InboundAuthenticator implements InboundCheck {
     List<DkimResult> dkimResults;
     try (InputStream in = message.get()) {
       dkimResults = dkim.verify(in);
+    }
+    ArcResult arcResult;
+    try (InputStream in = message.get()) {
+      arcResult = arc.verify(in);
     }
     HeaderSection headers;
     try (InputStream in = message.get()) {
@@ -112,6 +121,7 @@ public final class InboundAuthenticator implements InboundCheck {
       dkimResults.forEach(r -> resinfo.add(r.authResults()));
     }
     resinfo.add(dmarcResult.authResults());
+    resinfo.add(arcResult.authResults());
     resinfo.add(iprevResult.authenticationResult());
     boolean refuse = dmarcResult.reject() && config.mailauth().rejectDmarcFailures();
     String verdict =
@@ -124,6 +134,7 @@ public final class InboundAuthenticator implements InboundCheck {
         spfResult,
         dkimResults,
         dmarcResult,
+        arcResult,
         iprevResult,
         AuthenticationResults.header(config.hostname(), resinfo),
         forged(headers),

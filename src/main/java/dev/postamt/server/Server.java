@@ -5,6 +5,7 @@ import dev.postamt.delivery.RemoteTransport;
 import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
@@ -17,6 +18,7 @@ import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public final class Server implements AutoCloseable {
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Failed logins per client address, shared by every protocol's listeners. */
+  private final AuthThrottle authThrottle;
   private volatile boolean closed;
 
   private Server(Config config) throws Exception {
@@ -51,6 +55,7 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
+    this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
     this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     this.store = new MailStore(config.dataDir());
@@ -67,9 +72,10 @@ public final class Server implements AutoCloseable {
     try {
       s.queue.start();
       TlsContext tls = TlsContext.fromConfig(config);
-      SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
+      SmtpServer mx =
+          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       SmtpServer submission =
-          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check);
+          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
@@ -113,6 +119,10 @@ public final class Server implements AutoCloseable {
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
+  }
+
+  public AuthThrottle authThrottle() {
+    return authThrottle;
   }
 
   public QueueManager queue() {

@@ -41,6 +41,7 @@ final class SmtpSession {
   private final Connection conn;
   private final LineReader lines;
   private final String clientIp;
+  private final InetAddress clientAddress;
   private final boolean trustedNetwork;
 
   private String helo;
@@ -53,6 +54,7 @@ final class SmtpSession {
   private MailPath sender;
   private final List<Envelope.Recipient> recipients = new ArrayList<>();
   private DurableSpool.Writer bdat;
+  private SpoolSink bdatSink;
   private long bdatSize;
   private boolean bdatFailed;
 
@@ -62,6 +64,7 @@ final class SmtpSession {
     this.lines = new LineReader(conn.in(), server.config.limits().lineLength());
     InetAddress addr = conn.remote().getAddress();
     this.clientIp = addr.getHostAddress();
+    this.clientAddress = addr;
     this.trustedNetwork = server.config.relay().networks().stream().anyMatch(c -> c.contains(addr));
   }
 
@@ -197,7 +200,7 @@ final class SmtpSession {
       caps.add("STARTTLS");
     }
     if (conn.isTls() && !lmtp()) {
-      caps.add("AUTH PLAIN LOGIN");
+      caps.add("AUTH SCRAM-SHA-256 PLAIN LOGIN");
     }
     caps.add("ENHANCEDSTATUSCODES");
     caps.add("8BITMIME");
@@ -241,6 +244,11 @@ final class SmtpSession {
     if (sender != null) {
       throw new SmtpException(503, "5.5.1", "Error: MAIL transaction in progress");
     }
+    if (!server.throttle.allowed(clientAddress)) {
+      throw new SmtpException(
+          new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many failed logins from " + clientIp + "; try again later"),
+          true);
+    }
     String[] p = arg.trim().split(" ");
     String mech = p[0].toUpperCase(Locale.ROOT);
     String initial = p.length > 1 ? p[1] : null;
@@ -257,6 +265,10 @@ final class SmtpSession {
         user = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("VXNlcm5hbWU6")), StandardCharsets.UTF_8);
         pass = new String(Sasl.decode(challenge("UGFzc3dvcmQ6")), StandardCharsets.UTF_8);
       }
+      case "SCRAM-SHA-256" -> {
+        scram(initial);
+        return;
+      }
       default -> throw new SmtpException(504, "5.5.4", "Unsupported authentication mechanism");
     }
     Optional<String> who;
@@ -268,6 +280,7 @@ final class SmtpSession {
     }
     if (who.isEmpty()) {
       log.info("smtp {}: authentication failed for {}", clientIp, MailPath.printable(user));
+      server.throttle.failed(clientAddress);
       if (++authFailures >= server.config.limits().authFailures()) {
         throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
       }
@@ -276,6 +289,38 @@ final class SmtpSession {
     authUser = who.get();
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
+  }
+
+  /** SCRAM-SHA-256 (RFC 7677) over SMTP AUTH: two round trips, the server signature in a last 334. */
+  private void scram(String initial) throws SmtpException, IOException {
+    dev.postamt.directory.ScramServer scram = new dev.postamt.directory.ScramServer(server.directory);
+    try {
+      String first = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("")), StandardCharsets.UTF_8);
+      String serverFirst = scram.clientFirst(first);
+      String clientFinal = new String(Sasl.decode(challenge(b64(serverFirst))), StandardCharsets.UTF_8);
+      String serverFinal = scram.clientFinal(clientFinal);
+      String ack = challenge(b64(serverFinal)); // RFC 4954 §4: additional data goes in a 334; the client answers empty
+      if (!ack.isEmpty() && !ack.equals("=")) {
+        throw new SmtpException(501, "5.5.2", "Expected an empty response");
+      }
+    } catch (dev.postamt.directory.ScramServer.ScramException e) {
+      log.info("smtp {}: SCRAM authentication failed: {}", clientIp, e.getMessage());
+      server.throttle.failed(clientAddress);
+      if (++authFailures >= server.config.limits().authFailures()) {
+        throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
+      }
+      throw new SmtpException(SmtpReply.AUTH_FAILED);
+    } catch (DirectoryException e) {
+      log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
+      throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
+    }
+    authUser = scram.user();
+    log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
+    reply(SmtpReply.AUTH_OK);
+  }
+
+  private static String b64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends a 334 challenge and reads the client's line; "*" cancels (RFC 4954 §4). */
@@ -480,11 +525,18 @@ final class SmtpSession {
     reply(SmtpReply.START_DATA);
     flush();
     DataReader.Result r;
+    SpoolSink sink = new SpoolSink(w.out());
     try {
-      r = DataReader.read(conn.in(), w.out(), server.config.limits().messageSize());
+      r = DataReader.read(conn.in(), sink, server.config.limits().messageSize());
     } catch (IOException e) {
-      w.abort(); // the client went away or the spool failed: nothing was acknowledged
+      w.abort(); // the client went away: nothing was acknowledged
       throw e;
+    }
+    if (sink.failure() != null) {
+      w.abort();
+      resetTransaction();
+      log.error("smtp {}: queue file write failed", clientIp, sink.failure());
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (r.tooBig()) {
       w.abort();
@@ -516,12 +568,13 @@ final class SmtpSession {
     }
     if (bdat == null) {
       bdat = openSpool();
+      bdatSink = new SpoolSink(bdat.out());
       bdatSize = 0;
       bdatFailed = false;
     }
     long max = server.config.limits().messageSize();
     InputStream in = conn.in();
-    OutputStream out = bdat.out();
+    OutputStream out = bdatSink;
     byte[] buf = new byte[16 * 1024];
     long left = n;
     while (left > 0) {
@@ -536,6 +589,13 @@ final class SmtpSession {
       }
       bdatSize += k;
       left -= k;
+    }
+    if (bdatSink.failure() != null) {
+      log.error("smtp {}: queue file write failed", clientIp, bdatSink.failure());
+      bdat.abort();
+      bdat = null;
+      resetTransaction();
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (!last) {
       if (bdatFailed) {

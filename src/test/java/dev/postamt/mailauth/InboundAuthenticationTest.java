@@ -77,6 +77,7 @@ class InboundAuthenticationTest {
     assertThat(m).contains("spf=pass smtp.mailfrom=someone@outside.example");
     assertThat(m).contains("dkim=none");
     assertThat(m).contains("dmarc=pass");
+    assertThat(m).contains("arc=none");
     assertThat(m).contains("iprev=pass policy.iprev=127.0.0.1");
     assertThat(m).doesNotContain("forged@example.test");
     assertThat(m).contains("Authentication-Results: other.example;\r\n  dkim=pass header.d=kept.example\r\n");

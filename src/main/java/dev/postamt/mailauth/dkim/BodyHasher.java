@@ -11,7 +11,7 @@ import java.security.MessageDigest;
  * <p>Bare LF is taken as a line end, so a message stored with LF endings hashes like its CRLF wire
  * form; a CR not followed by LF is ordinary content.
  */
-final class BodyHasher extends OutputStream {
+public final class BodyHasher extends OutputStream {
   private final MessageDigest digest;
   private final boolean relaxed;
   private final long limit;
@@ -26,7 +26,7 @@ final class BodyHasher extends OutputStream {
   private byte[] hash;
 
   /** {@code limit} is the l= value, or -1 for the whole body. */
-  BodyHasher(MessageDigest digest, boolean relaxed, long limit) {
+  public BodyHasher(MessageDigest digest, boolean relaxed, long limit) {
     this.digest = digest;
     this.relaxed = relaxed;
     this.limit = limit;
@@ -99,7 +99,7 @@ final class BodyHasher extends OutputStream {
   }
 
   /** Ends the body and returns the hash (bh=). Idempotent. */
-  byte[] finish() {
+  public byte[] finish() {
     if (finished) {
       return hash;
     }
@@ -122,7 +122,7 @@ final class BodyHasher extends OutputStream {
   }
 
   /** The length of the whole canonical body (known after {@link #finish}). */
-  long canonicalLength() {
+  public long canonicalLength() {
     return emitted;
   }
 

@@ -7,7 +7,7 @@ public enum Canonicalization {
   SIMPLE,
   RELAXED;
 
-  static Canonicalization parse(String s) {
+  public static Canonicalization parse(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "simple" -> SIMPLE;
       case "relaxed" -> RELAXED;

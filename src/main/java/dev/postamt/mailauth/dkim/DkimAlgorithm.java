@@ -18,7 +18,7 @@ public enum DkimAlgorithm {
     this.digest = digest;
   }
 
-  static DkimAlgorithm parse(String s) {
+  public static DkimAlgorithm parse(String s) {
     String l = s.toLowerCase(Locale.ROOT);
     for (DkimAlgorithm a : values()) {
       if (a.tag.equals(l)) {
@@ -39,12 +39,12 @@ public enum DkimAlgorithm {
   }
 
   /** The JCA digest name. */
-  String digest() {
+  public String digest() {
     return digest;
   }
 
   /** The hash name as listed in a key record's h= tag. */
-  String hashName() {
+  public String hashName() {
     return this == RSA_SHA1 ? "sha1" : "sha256";
   }
 }

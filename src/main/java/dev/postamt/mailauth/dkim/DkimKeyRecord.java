@@ -162,7 +162,7 @@ public record DkimKeyRecord(
   }
 
   /** Whether h= permits the signature's hash. */
-  boolean allows(DkimAlgorithm a) {
+  public boolean allows(DkimAlgorithm a) {
     return hashes.isEmpty() || hashes.contains(a.hashName());
   }
 }

@@ -184,7 +184,7 @@ public record DkimSignature(
     return OptionalLong.of(Long.parseLong(v));
   }
 
-  static boolean isDomain(String s) {
+  public static boolean isDomain(String s) {
     if (s.isEmpty() || s.length() > 253 || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
       return false;
     }

@@ -75,7 +75,7 @@ public final class DkimSigner {
   }
 
   public String sign(Path message) throws IOException {
-    try (InputStream in = Files.newInputStream(message)) {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(message), 65536)) {
       return sign(in);
     }
   }

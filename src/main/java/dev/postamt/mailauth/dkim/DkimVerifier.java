@@ -50,7 +50,7 @@ public final class DkimVerifier {
   }
 
   public List<DkimResult> verify(Path message) throws IOException {
-    try (InputStream in = Files.newInputStream(message)) {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(message), 65536)) {
       return verify(in);
     }
   }

@@ -20,14 +20,14 @@ import java.util.Map;
  * are hashed, and the RSA / Ed25519 operations on them. Shared by signer and verifier (and ARC, whose
  * AMS and AS use the same construction).
  */
-final class HeaderHash {
+public final class HeaderHash {
   private HeaderHash() {}
 
   /**
    * Picks the fields named in {@code names}: for each name, the bottom-most instance not yet used; a
    * name with no instance left contributes nothing (over-signing, §5.4.2).
    */
-  static List<Field> select(HeaderSection headers, List<String> names) {
+  public static List<Field> select(HeaderSection headers, List<String> names) {
     Map<String, List<Field>> byName = new HashMap<>();
     for (Field f : headers.fields()) {
       byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
@@ -62,7 +62,7 @@ final class HeaderHash {
    * The bytes to sign: the selected fields canonicalized, then the signature field itself (with b=
    * already emptied by the caller) canonicalized and without its final CRLF (§3.7).
    */
-  static byte[] data(List<Field> signed, Canonicalization c, String signatureFieldWithoutB) {
+  public static byte[] data(List<Field> signed, Canonicalization c, String signatureFieldWithoutB) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     for (Field f : signed) {
       out.writeBytes(c.header(f.raw()).getBytes(StandardCharsets.ISO_8859_1));
@@ -77,14 +77,14 @@ final class HeaderHash {
   }
 
   /** RSA signs the data itself; Ed25519 signs its SHA-256 hash (RFC 8463 §3). */
-  static byte[] sign(DkimAlgorithm a, PrivateKey key, byte[] data) throws GeneralSecurityException {
+  public static byte[] sign(DkimAlgorithm a, PrivateKey key, byte[] data) throws GeneralSecurityException {
     Signature s = instance(a);
     s.initSign(key);
     s.update(a == DkimAlgorithm.ED25519_SHA256 ? sha256(data) : data);
     return s.sign();
   }
 
-  static boolean verify(DkimAlgorithm a, PublicKey key, byte[] data, byte[] signature) {
+  public static boolean verify(DkimAlgorithm a, PublicKey key, byte[] data, byte[] signature) {
     try {
       Signature s = instance(a);
       s.initVerify(key);
@@ -107,7 +107,7 @@ final class HeaderHash {
     return digest("SHA-256").digest(data);
   }
 
-  static MessageDigest digest(String name) {
+  public static MessageDigest digest(String name) {
     try {
       return MessageDigest.getInstance(name);
     } catch (GeneralSecurityException e) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * is in the pom, but Jazzer 0.24 cannot instrument Java 25 class files, so a plain seeded loop is used.)
  */
 class DkimFuzzTest {
-  static final Path DATA = Path.of("../../shared/testdata/dkim/dkimpy/dkim/tests/data");
+  static final Path DATA = dev.postamt.mailauth.TestData.dir("dkim/dkimpy");
 
   @Test
   void mutatedMessagesNeverThrow() throws Exception {

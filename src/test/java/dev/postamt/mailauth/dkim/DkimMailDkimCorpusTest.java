@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FAIL, "pass" is PASS. The documented exceptions are in {@link #EXCEPTIONS}.
  */
 class DkimMailDkimCorpusTest {
-  static final Path ROOT = Path.of("../../shared/testdata/dkim/mail-dkim");
+  static final Path ROOT = dev.postamt.mailauth.TestData.dir("dkim/mail-dkim");
 
   /**
    * Files where we knowingly differ from Mail::DKIM, with the reason. The value is our expected

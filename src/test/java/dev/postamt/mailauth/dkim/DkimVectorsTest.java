@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** dkimpy's RFC 6376 and RFC 8463 examples: the published signatures verify and we reproduce them. */
 class DkimVectorsTest {
-  static final Path DATA = Path.of("../../shared/testdata/dkim/dkimpy/dkim/tests/data");
+  static final Path DATA = dev.postamt.mailauth.TestData.dir("dkim/dkimpy");
   // RFC 8463 §A.2: the public half of the RFC 8032 §7.1 test 1 key, used for selector "brisbane".
   static final String BRISBANE = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
   static final Clock CLOCK = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
