@@ -1,12 +1,14 @@
 package dev.postamt.pop3;
 
 import dev.postamt.directory.Directory;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
 import dev.postamt.server.Config;
 import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,19 +30,28 @@ public final class Pop3Server implements ConnectionHandler {
   final MailStore store;
   final PasswordCheck passwords;
   final Pop3Settings settings;
+  final AuthThrottle throttle;
 
+  /** A server with its own (generous) per-address failed-login count, for tests and embedding. */
   public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings) {
+    this(store, passwords, settings, new AuthThrottle(1000, Duration.ofMinutes(15)));
+  }
+
+  /** @param throttle failed-login counts per client address, shared with the other listeners */
+  public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings, AuthThrottle throttle) {
     this.store = store;
     this.passwords = passwords;
     this.settings = settings;
+    this.throttle = throttle;
   }
 
   /**
    * Production wiring: passwords from the directory; the idle timer is {@code limits.idle_timeout} but at
    * least 10 minutes (RFC 1939 §3); {@code limits.errors} and {@code limits.auth_failures} bound bad
-   * commands and failed logins.
+   * commands and failed logins per session, and {@code throttle} ({@code limits.auth_failures_per_ip})
+   * failed logins per client address across sessions and protocols.
    */
-  public static Pop3Server fromConfig(Config config, MailStore store, Directory directory) {
+  public static Pop3Server fromConfig(Config config, MailStore store, Directory directory, AuthThrottle throttle) {
     return new Pop3Server(
         store,
         directory::authenticate,
@@ -48,7 +59,8 @@ public final class Pop3Server implements ConnectionHandler {
             config.hostname(),
             config.limits().idleTimeout(),
             config.limits().errors(),
-            config.limits().authFailures()));
+            config.limits().authFailures()),
+        throttle);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ final class Pop3Session {
   private final LineReader lines;
   private final OutputStream out;
   private final String clientIp;
+  private final InetAddress clientAddress;
 
   private State state = State.AUTHORIZATION;
   private boolean hangUp;
@@ -49,7 +51,8 @@ final class Pop3Session {
     // Connection's streams are stable across STLS, and LineReader reads nothing beyond the current line.
     this.lines = new LineReader(conn.in(), settings.maxLine());
     this.out = conn.out();
-    this.clientIp = conn.remote() == null ? "?" : conn.remote().getAddress().getHostAddress();
+    this.clientAddress = conn.remote().getAddress();
+    this.clientIp = clientAddress.getHostAddress();
   }
 
   void run() throws IOException {
@@ -272,6 +275,13 @@ final class Pop3Session {
 
   /** Checks the password, locks the maildrop and enters TRANSACTION; stays in AUTHORIZATION on failure. */
   private void login(String user, char[] password) throws IOException, Pop3Exception {
+    if (!server.throttle.allowed(clientAddress)) {
+      // Like Postfix's anvil: an address that failed too often lately is not even asked for more.
+      java.util.Arrays.fill(password, '\0');
+      line("-ERR [AUTH] Too many failed logins from " + clientIp + "; try again later");
+      hangUp = true;
+      return;
+    }
     Optional<String> who;
     try {
       who = server.passwords.authenticate(user, password);
@@ -302,6 +312,7 @@ final class Pop3Session {
    * the reply says so and the session ends, otherwise this throws.
    */
   private void authFailed(String text) throws IOException, Pop3Exception {
+    server.throttle.failed(clientAddress);
     if (!settings.authFailureDelay().isZero()) {
       try {
         Thread.sleep(settings.authFailureDelay());

@@ -82,7 +82,7 @@ public final class Server implements AutoCloseable {
       s.listen("lmtp", tls, false,
           new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
       // POP3 (issue 5): one handler for both listeners, sharing the store.
-      Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory);
+      Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("pop3", tls, false, pop3);
       s.listen("pop3s", tls, true, pop3);
       for (String svc : List.of("imap", "imaps", "http")) {

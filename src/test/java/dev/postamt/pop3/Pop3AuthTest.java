@@ -136,4 +136,29 @@ class Pop3AuthTest {
       assertThat(c.closedByServer()).isTrue();
     }
   }
+
+  @Test
+  void failedLoginsAreCountedPerAddressAcrossSessions(@TempDir Path own) throws Exception {
+    var throttle = new dev.postamt.net.AuthThrottle(2, java.time.Duration.ofMinutes(15));
+    try (Pop3TestServer s = Pop3TestServer.start(own, Pop3TestServer.settings(false, java.time.Duration.ofMinutes(10)), throttle)) {
+      try (Pop3Client c = Pop3Client.connectTls(s.tlsPort())) {
+        c.expect("+OK*");
+        c.login("alice", "secret").send("QUIT").expect("+OK*");
+      }
+      for (int i = 0; i < 2; i++) {
+        try (Pop3Client c = Pop3Client.connectTls(s.tlsPort())) {
+          c.expect("+OK*");
+          c.send("USER alice").expect("+OK*");
+          c.send("PASS wrong").expect("-ERR [AUTH] Authentication failed");
+        }
+      }
+      try (Pop3Client c = Pop3Client.connectTls(s.tlsPort())) {
+        c.expect("+OK*");
+        c.send("USER alice").expect("+OK*");
+        // even the right password is not checked now
+        c.send("PASS secret").expect("-ERR [AUTH] Too many failed logins from 127.0.0.1; try again later");
+        assertThat(c.closedByServer()).isTrue();
+      }
+    }
+  }
 }

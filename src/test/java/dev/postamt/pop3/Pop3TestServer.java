@@ -1,5 +1,6 @@
 package dev.postamt.pop3;
 
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.server.Config;
@@ -30,12 +31,12 @@ final class Pop3TestServer implements AutoCloseable {
   final Listener plain;
   final Listener tls;
 
-  private Pop3TestServer(Path dir, Pop3Settings settings) throws Exception {
+  private Pop3TestServer(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     store = new MailStore(dataDir);
     TlsContext tlsContext = sharedTls();
-    Pop3Server server = new Pop3Server(store, Pop3TestServer::check, settings);
+    Pop3Server server = new Pop3Server(store, Pop3TestServer::check, settings, throttle);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -72,7 +73,11 @@ final class Pop3TestServer implements AutoCloseable {
   }
 
   static Pop3TestServer start(Path dir, Pop3Settings settings) throws Exception {
-    return new Pop3TestServer(dir, settings);
+    return start(dir, settings, new AuthThrottle(1000, Duration.ofMinutes(15)));
+  }
+
+  static Pop3TestServer start(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
+    return new Pop3TestServer(dir, settings, throttle);
   }
 
   static Pop3Settings settings(boolean plaintextAuth, Duration idle) {
