@@ -17,7 +17,8 @@
  *
  * <p>Failure behaviour: every bad command gets a {@code -ERR} with the reason and is counted; the
  * session ends after {@code limits.errors} of them, after {@code limits.auth_failures} failed logins
- * (and an address over {@code limits.auth_failures_per_ip}, shared with SMTP, is not let in), or after the idle timer (never under 10 minutes in production), each time with a last {@code -ERR}.
+ * (and an address over {@code limits.auth_failures_per_ip}, shared with SMTP, is not let in), or
+ * after the idle timer (never under 10 minutes in production), each time with a last {@code -ERR}.
  * A session that ends without QUIT changes nothing in the store. Store errors become {@code -ERR
  * [SYS/TEMP]} and are logged.
  *
