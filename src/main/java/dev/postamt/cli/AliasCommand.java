@@ -47,7 +47,9 @@ final class AliasCommand {
     }
   }
 
-  @Command(name = "list", description = "List aliases, one a line: ADDRESS -> TARGET, TARGET…")
+  @Command(
+      name = "list",
+      description = "List aliases, one a line: ADDRESS -> TARGET, TARGET…")
   static final class ListAliases implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -65,7 +67,9 @@ final class AliasCommand {
     }
   }
 
-  @Command(name = "remove", description = "Remove an alias, or only the given targets of it.")
+  @Command(
+      name = "remove",
+      description = "Remove an alias, or only the given targets of it.")
   static final class RemoveAlias implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;

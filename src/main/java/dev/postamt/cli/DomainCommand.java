@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {DomainCommand.AddDomain.class, DomainCommand.ListDomains.class, DomainCommand.RemoveDomain.class})
 final class DomainCommand {
 
-  @Command(name = "add", description = "Add a local domain.")
+  @Command(
+      name = "add",
+      description = "Add a local domain.")
   static final class AddDomain implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -36,7 +38,9 @@ final class DomainCommand {
     }
   }
 
-  @Command(name = "list", description = "List the local domains, one a line.")
+  @Command(
+      name = "list",
+      description = "List the local domains, one a line.")
   static final class ListDomains implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -54,7 +58,9 @@ final class DomainCommand {
     }
   }
 
-  @Command(name = "remove", description = "Remove a local domain that has no users or aliases left.")
+  @Command(
+      name = "remove",
+      description = "Remove a local domain that has no users or aliases left.")
   static final class RemoveDomain implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;

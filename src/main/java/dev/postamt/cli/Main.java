@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code postamt} command. Subcommands are thin: each calls one service of the server packages. */
 @Command(
     name = "postamt",
+    // INHERIT: every subcommand gets --help and --version too ("postamt user add --help").
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Postamt: a complete self-hosted mail system.",
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
       DomainCommand.class,
       UserCommand.class,
       AliasCommand.class,
+      CheckCommand.class,
+      DkimCommand.class,
       StoreCommand.class,
     })
 public final class Main implements Runnable {

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
     })
 final class UserCommand {
 
-  @Command(name = "add", description = "Add a user in a local domain and create their Maildir.")
+  @Command(
+      name = "add",
+      description = "Add a user in a local domain and create their Maildir.")
   static final class AddUser implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -64,7 +66,9 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "list", description = "List the users, one a line.")
+  @Command(
+      name = "list",
+      description = "List the users, one a line.")
   static final class ListUsers implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -82,7 +86,9 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "passwd", description = "Set a user's password.")
+  @Command(
+      name = "passwd",
+      description = "Set a user's password.")
   static final class Passwd implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;
@@ -108,7 +114,9 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "remove", description = "Remove a user; their mail stays on disk until you delete it.")
+  @Command(
+      name = "remove",
+      description = "Remove a user; their mail stays on disk until you delete it.")
   static final class RemoveUser implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Spec CommandSpec spec;

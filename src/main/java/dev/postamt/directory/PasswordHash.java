@@ -79,6 +79,21 @@ public final class PasswordHash {
     derive(password, new byte[SALT_BYTES], MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
   }
 
+  /** Whether {@code phc} is an Argon2id PHC string that {@link #verify} can check. */
+  public static boolean isWellFormed(String phc) {
+    Matcher m = phc == null ? null : PHC.matcher(phc);
+    if (m == null || !m.matches()) {
+      return false;
+    }
+    try {
+      B64D.decode(m.group(4));
+      B64D.decode(m.group(5));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Whether {@code phc} was made with weaker parameters than new hashes get. */
   public static boolean needsRehash(String phc) {
     Matcher m = phc == null ? null : PHC.matcher(phc);

@@ -69,12 +69,6 @@ final class AliasesFile {
     return Optional.ofNullable(e);
   }
 
-  /** All keys, for reverse lookups (which aliases lead to a user). */
-  synchronized List<Entry> all() throws UnreadableException {
-    refresh();
-    return List.copyOf(entries.values());
-  }
-
   private void refresh() throws UnreadableException {
     FileTime mtime;
     long size;

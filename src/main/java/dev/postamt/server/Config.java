@@ -65,7 +65,8 @@ public record Config(
       Duration idleTimeout,
       int connections,
       int connectionsPerIp,
-      int authFailures) {}
+      int authFailures,
+      int authFailuresPerIp) {}
 
   public record Queue(
       List<Duration> retry,
@@ -198,7 +199,8 @@ public record Config(
         "idle_timeout",
         "connections",
         "connections_per_ip",
-        "auth_failures");
+        "auth_failures",
+        "auth_failures_per_ip");
     Limits limits =
         new Limits(
             r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
@@ -208,7 +210,8 @@ public record Config(
             r.duration("limits.idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
             r.integer("limits.connections", 2000, 1, 1_000_000),
             r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
-            r.integer("limits.auth_failures", 5, 1, 1000));
+            r.integer("limits.auth_failures", 5, 1, 1000),
+            r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000));
 
     r.allowKeys("queue", "retry", "max_lifetime", "delay_warning", "parallel", "per_destination");
     List<Duration> retry = new ArrayList<>();

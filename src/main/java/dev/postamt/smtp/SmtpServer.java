@@ -12,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The SMTP service for one listener. {@link Mode#MX} is port 25 (accepts for local domains, relays for
  * trusted networks and authenticated users); {@link Mode#SUBMISSION} is ports 587 and 465 (AUTH
- * required before MAIL).
+ * required before MAIL); {@link Mode#LMTP} serves clients in {@code relay.networks} only.
  */
 public final class SmtpServer implements ConnectionHandler {
   public enum Mode {
     MX,
-    SUBMISSION
+    SUBMISSION,
+    /** RFC 2033 LMTP: LHLO, local recipients only, one reply per recipient after the data. */
+    LMTP
   }
 
   final Config config;
@@ -27,6 +29,7 @@ public final class SmtpServer implements ConnectionHandler {
   final DurableSpool spool;
   final QueueManager queue;
   final InboundCheck check;
+  final dev.postamt.net.AuthThrottle throttle;
 
   public SmtpServer(
       Config config,
@@ -36,6 +39,21 @@ public final class SmtpServer implements ConnectionHandler {
       DurableSpool spool,
       QueueManager queue,
       InboundCheck check) {
+    this(config, mode, directory, router, spool, queue, check,
+        new dev.postamt.net.AuthThrottle(config.limits().authFailuresPerIp(), java.time.Duration.ofMinutes(15)));
+  }
+
+  /** @param throttle failed-login counts per client address, shared with the other listeners */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle) {
+    this.throttle = throttle;
     this.config = config;
     this.mode = mode;
     this.directory = directory;

@@ -132,6 +132,32 @@ class DirectoryTest {
   }
 
   @Test
+  void usersCanBeImportedWithAnExistingArgon2idHashOnly() throws Exception {
+    dir.addDomain("b.test");
+    String phc = "$argon2id$v=19$m=1024,t=2,p=1$c29tZXNhbHQ$7FfsnA6vUe7qLpL/3Kqc3uR48ZJyFbUVt7jWZlf0Htk";
+    dir.addUserWithHash("Moved@b.test", phc);
+    assertThat(dir.authenticate("moved@b.test", "password".toCharArray())).contains("moved@b.test");
+    assertThatThrownBy(() -> dir.addUserWithHash("md5@b.test", "{MD5}X03MO1qnZdYdgyfeuILPmQ=="))
+        .hasMessageContaining("not an Argon2id PHC string");
+    assertThatThrownBy(() -> dir.addUserWithHash("moved@b.test", phc)).hasMessage("user moved@b.test already exists");
+    assertThatThrownBy(() -> dir.addUserWithHash("x@c.test", phc)).hasMessageContaining("not a local domain");
+  }
+
+  @Test
+  void aWeakStoredHashIsUpgradedOnSuccessfulLogin() throws Exception {
+    dir.addDomain("b.test");
+    String weak = "$argon2id$v=19$m=1024,t=2,p=1$c29tZXNhbHQ$7FfsnA6vUe7qLpL/3Kqc3uR48ZJyFbUVt7jWZlf0Htk";
+    dir.addUserWithHash("u@b.test", weak);
+    assertThat(dir.authenticate("u@b.test", "password".toCharArray())).isPresent();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("directory.db"));
+        var rs = c.createStatement().executeQuery("SELECT password FROM users")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    }
+    assertThat(dir.authenticate("u@b.test", "password".toCharArray())).isPresent();
+  }
+
+  @Test
   void aDomainWithUsersOrAliasesIsNotRemoved() throws Exception {
     dir.addDomain("b.test");
     dir.addUser("a@b.test", "x".toCharArray());

@@ -44,9 +44,12 @@ final class RouterFixture implements AutoCloseable {
     return new Router(dir, config());
   }
 
+  /** One real hash for all fixture users: Argon2 at full cost per user would dominate the test time. */
+  private static final String PW_HASH = dev.postamt.directory.PasswordHash.hash("pw".toCharArray());
+
   void users(String... addresses) throws Exception {
     for (String a : addresses) {
-      dir.addUser(a, "pw".toCharArray());
+      dir.addUserWithHash(a, PW_HASH);
     }
   }
 

@@ -1,0 +1,31 @@
+/**
+ * Who has mail here: local domains, mailbox users with their passwords, and aliases.
+ *
+ * <p>{@link dev.postamt.directory.Directory} is the one service; the CLI ({@code postamt domain|user|alias})
+ * and the server (SMTP AUTH, routing, IMAP/POP3 login) both open it. {@link dev.postamt.directory.Address}
+ * is the canonical form of an address (lower case, IDNA A-label domain) used for every key.
+ *
+ * <h2>On disk</h2>
+ *
+ * {@code data_dir/directory.db}, SQLite in WAL mode (so also {@code directory.db-wal} and
+ * {@code -shm}), created with mode 0600 on first open. Schema version in {@code PRAGMA user_version}:
+ *
+ * <pre>
+ *   domains(name PK, created)
+ *   users(address PK, domain → domains, password, created)      password: Argon2id PHC string
+ *   aliases(address, domain → domains, position, target)         address "@domain" = catch-all
+ * </pre>
+ *
+ * Password strings are {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, which Dovecot reads as
+ * {@code {ARGON2ID}}, so a directory can be exported to Dovecot and back.
+ *
+ * <h2>Failure behaviour</h2>
+ *
+ * Every method reads or writes the database directly; there is no cache, so a change by the CLI is seen
+ * by a running server at its next lookup. A writer waits up to the busy timeout (10 s) for another
+ * process's write. Invalid input to a change is a {@link dev.postamt.directory.DirectoryException} whose
+ * message is one line fit for the CLI. Lookups treat malformed input as "not found" and throw only when
+ * the database fails; callers answer such failures with a temporary error (SMTP 451/454), never a
+ * permanent one. A stored password string that does not parse never matches.
+ */
+package dev.postamt.directory;

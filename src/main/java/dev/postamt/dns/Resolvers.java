@@ -1,0 +1,29 @@
+package dev.postamt.dns;
+
+import dev.postamt.server.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Picks the resolver the configuration asks for. */
+public final class Resolvers {
+  private Resolvers() {}
+
+  /**
+   * The zone-file resolver when {@code [dns] zone_file} is set, else real DNS with {@code [dns]
+   * servers} (or the system's) and {@code [dns] timeout}.
+   *
+   * @throws UncheckedIOException when the zone file cannot be read or parsed; the message names file
+   *     and line
+   */
+  public static Resolver fromConfig(Config config) {
+    Config.Dns dns = config.dns();
+    if (dns.zoneFile().isPresent()) {
+      try {
+        return ZoneFileResolver.load(dns.zoneFile().get());
+      } catch (IOException e) {
+        throw new UncheckedIOException("dns.zone_file: " + e.getMessage(), e);
+      }
+    }
+    return new DnsjavaResolver(dns.servers(), dns.timeout());
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Where a message for one envelope recipient goes: {@link dev.postamt.routing.Router#resolve} decides
+ * whether the domain is local and expands the address into final
+ * {@link dev.postamt.routing.Destination}s, and {@link dev.postamt.routing.Router#mayUseSender} applies
+ * the same tables backwards for sender-login checks on submission.
+ *
+ * <p>Sources, in the order they are consulted for a local address: directory aliases (Postfix
+ * {@code virtual_alias_maps}), the {@code aliases_file} (Postfix/Sendmail {@code aliases(5)} syntax with
+ * {@code |command}, {@code /file}, {@code :include:} and backslash-user targets), the user's mailbox
+ * with its {@code .forward}, and the domain's catch-all alias.
+ *
+ * <h2>On disk</h2>
+ *
+ * Nothing of its own. It reads {@code aliases_file} (re-parsed when its mtime or size changes),
+ * {@code :include:} files (on every use) and {@code data_dir/mail/<domain>/<local>/.forward} (on every
+ * use; see {@link dev.postamt.store.MailboxLayout#home}).
+ *
+ * <h2>Failure behaviour</h2>
+ *
+ * A database error, an unreadable aliases or include file, or an expansion past the depth or width
+ * limits gives {@link dev.postamt.routing.Resolution.TempFail}: the mail waits and is retried, as Postfix
+ * defers on table lookup errors. Malformed lines in the aliases file and malformed targets anywhere are
+ * logged with their file and line and skipped. Loops are broken per branch; an address left with no
+ * destination at all is {@link dev.postamt.routing.Resolution.Unknown}. A {@code .forward} whose targets
+ * are all skipped (commands not allowed, unknown addresses) leaves the mail in the mailbox rather than
+ * drop it.
+ */
+package dev.postamt.routing;
