@@ -162,6 +162,10 @@ public final class ImapSession {
         case SERVERBUG -> "SERVERBUG";
       };
       w.tagged(t.tag(), "NO [" + code + "] " + (e.kind() == StoreException.Kind.SERVERBUG ? "Internal error" : e.getMessage()));
+    } catch (RuntimeException e) {
+      // A bug must cost one command, not the connection; the client sees no details.
+      log.error("imap {} failed: {}", t.verb(), e.toString(), e);
+      w.tagged(t.tag(), "NO [SERVERBUG] Internal error");
     }
   }
 
