@@ -417,7 +417,11 @@ public final class ImapSession {
 
   // ---- helpers for the command groups ----------------------------------------------------------------
 
-  void enableCondstore() {
+  /** RFC 7162 §3.1: turning CONDSTORE on with a mailbox selected reports its HIGHESTMODSEQ. */
+  void enableCondstore() throws IOException {
+    if (!condstore && selected != null) {
+      w.untagged("OK [HIGHESTMODSEQ " + selected.highestModseq() + "] Highest");
+    }
     condstore = true;
     if (selected != null) {
       selected.condstore = true;

@@ -105,7 +105,7 @@ final class MailboxCommands {
   }
 
   /** The data of a STATUS response (RFC 3501 §7.2.4), also used by LIST-STATUS. */
-  String statusData(String name, List<String> items) throws ImapException {
+  String statusData(String name, List<String> items) throws ImapException, IOException {
     Account.Status st = s.account.status(name);
     List<String> out = new ArrayList<>();
     for (String item : items) {

@@ -61,11 +61,13 @@ final class MessageCommands {
       s.enableCondstore();
     }
     List<Long> hits = new ArrayList<>();
+    List<Long> modseqs = new ArrayList<>();
     long maxModseq = 0;
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
       if (new SearchMatcher(sel, msn, r).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);
+        modseqs.add(r.modseq());
         maxModseq = Math.max(maxModseq, r.modseq());
       }
     }
@@ -81,6 +83,18 @@ final class MessageCommands {
     }
     // RFC 4731 ESEARCH: RETURN () means ALL.
     List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    // RFC 7162 §3.1.5 with ESEARCH: MODSEQ is the highest of the messages actually returned, so with
+    // only MIN and/or MAX it is that of those messages.
+    boolean allReturned = opts.stream().anyMatch(o -> o.equalsIgnoreCase("ALL") || o.equalsIgnoreCase("COUNT"));
+    if (!allReturned && !hits.isEmpty()) {
+      maxModseq = 0;
+      if (opts.stream().anyMatch(o -> o.equalsIgnoreCase("MIN"))) {
+        maxModseq = modseqs.getFirst();
+      }
+      if (opts.stream().anyMatch(o -> o.equalsIgnoreCase("MAX"))) {
+        maxModseq = Math.max(maxModseq, modseqs.getLast());
+      }
+    }
     StringBuilder b = new StringBuilder("ESEARCH (TAG " + ResponseWriter.quote(tag) + ")");
     if (c.uid()) {
       b.append(" UID");

@@ -55,4 +55,18 @@ class ImapCondstoreTest {
       c.run("e NOOP", "* 3 FETCH (FLAGS ($Work *) MODSEQ (5))", "e OK *");
     }
   }
+
+  @Test
+  void esearchWithModseqAfterImaptest() throws Exception {
+    c.run("s SELECT INBOX", "s OK *");
+    c.runExactly("a FETCH 1 MODSEQ", "* OK [HIGHESTMODSEQ 4] *", "* 1 FETCH (MODSEQ (2))", "a OK *");
+    c.run("b STORE 1 +FLAGS \\Seen", "* 1 FETCH (FLAGS (\\Seen \\Recent) MODSEQ (5))", "b OK *");
+    c.run("c STORE 3 +FLAGS \\Seen", "* 3 FETCH (* MODSEQ (6))", "c OK *");
+    c.run("d STORE 2 +FLAGS \\Seen", "* 2 FETCH (* MODSEQ (7))", "d OK *");
+    c.runExactly("e SEARCH RETURN (MIN) 1:3 MODSEQ \"/flags/\\\\seen\" all 1", "* ESEARCH (TAG \"e\") MIN 1 MODSEQ 5", "e OK *");
+    c.runExactly("f SEARCH RETURN (MAX) 1:3 MODSEQ 1", "* ESEARCH (TAG \"f\") MAX 3 MODSEQ 6", "f OK *");
+    c.runExactly("g SEARCH RETURN () 1:3 MODSEQ 1", "* ESEARCH (TAG \"g\") ALL 1:3 MODSEQ 7", "g OK *");
+    c.runExactly("h SEARCH RETURN (MIN MAX) 2:3 MODSEQ 1", "* ESEARCH (TAG \"h\") MIN 2 MAX 3 MODSEQ 7", "h OK *");
+    c.runExactly("i SEARCH RETURN (ALL) 2:3 MODSEQ 8", "* ESEARCH (TAG \"i\")", "i OK *");
+  }
 }
