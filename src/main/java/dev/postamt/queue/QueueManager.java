@@ -37,6 +37,7 @@ public final class QueueManager implements AutoCloseable {
   private final Router router;
   private final LocalDelivery local;
   private final RemoteTransport remote;
+  private final Notifier notifier;
   private final DelayQueue<Due> due = new DelayQueue<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
   private final Set<String> recovered = ConcurrentHashMap.newKeySet();
@@ -51,6 +52,7 @@ public final class QueueManager implements AutoCloseable {
     this.router = router;
     this.local = local;
     this.remote = remote;
+    this.notifier = new Notifier(config, spool);
     this.slots = new Semaphore(config.queue().parallel());
     this.dispatcher = Thread.ofPlatform().name("queue-dispatch").daemon(true).unstarted(this::dispatch);
   }
@@ -61,8 +63,19 @@ public final class QueueManager implements AutoCloseable {
     if (dropped > 0) {
       log.info("queue: removed {} unacknowledged partial message(s)", dropped);
     }
-    List<String> ids = spool.ids();
     Instant now = Instant.now();
+    // Before anything is delivered: finish what a crash interrupted between recording outcomes,
+    // queueing notices and removing the message (see Notifier on why this order matters).
+    for (String id : spool.ids()) {
+      Optional<QueuedMessage> m = spool.load(id);
+      if (m.isPresent() && !m.get().held()) {
+        notifier.notify(m.get(), now);
+        if (m.get().done()) {
+          spool.remove(id);
+        }
+      }
+    }
+    List<String> ids = spool.ids();
     for (String id : ids) {
       recovered.add(id); // a previous run may have delivered part of it: check before writing
       Optional<QueuedMessage> m = spool.load(id);
@@ -87,6 +100,35 @@ public final class QueueManager implements AutoCloseable {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Like {@code postsuper -r}: forgets the back-off of the message's deferred recipients and tries it
+   * now. False when there is no such message.
+   */
+  public boolean requeue(String id) throws IOException {
+    Optional<QueuedMessage> m = spool.load(id);
+    if (m.isEmpty()) {
+      return false;
+    }
+    resetDeferred(spool, m.get());
+    if (!m.get().held()) {
+      submit(id);
+    }
+    return true;
+  }
+
+  /** Marks deferred recipients as scheduled again (attempt count and next time forgotten). */
+  static void resetDeferred(DurableSpool spool, QueuedMessage m) throws IOException {
+    List<Integer> deferred = new ArrayList<>();
+    for (int i = 0; i < m.statuses().size(); i++) {
+      if (m.statuses().get(i) instanceof RecipientStatus.TempFail) {
+        deferred.add(i);
+      }
+    }
+    if (!deferred.isEmpty()) {
+      spool.record(m.id(), deferred, new RecipientStatus.Scheduled());
+    }
   }
 
   private void schedule(String id, Instant at) {
@@ -204,12 +246,14 @@ public final class QueueManager implements AutoCloseable {
     for (int i = 0; i < after.statuses().size(); i++) {
       log.info("queue: {}: to=<{}> {}", m.id(), after.envelope().recipients().get(i).address(), describe(after.statuses().get(i)));
     }
+    List<String> notices = notifier.notify(after, now);
     if (after.done()) {
       spool.remove(m.id());
       recovered.remove(m.id());
     } else {
       schedule(m.id(), nextDue(after).orElse(now.plus(config.queue().retry().getFirst())));
     }
+    notices.forEach(this::submit);
   }
 
   private static RecipientStatus combine(List<RecipientStatus> list, Instant now) {

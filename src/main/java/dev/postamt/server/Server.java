@@ -1,7 +1,10 @@
 package dev.postamt.server;
 
 import dev.postamt.delivery.LocalDelivery;
-import dev.postamt.delivery.RemoteTransport;
+import dev.postamt.delivery.RemoteDelivery;
+import dev.postamt.dns.Resolvers;
+import dev.postamt.queue.ControlSocket;
+import dev.postamt.queue.QueueAdmin;
 import dev.postamt.directory.Directory;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
@@ -34,6 +37,8 @@ public final class Server implements AutoCloseable {
   private final Router router;
   private final DurableSpool spool;
   private final QueueManager queue;
+  private final RemoteDelivery remote;
+  private ControlSocket control;
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -46,7 +51,9 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
-    this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
+    this.remote =
+        new RemoteDelivery(config, spool, Resolvers.fromConfig(config), router, local, this::isOurSmtpListener);
+    this.queue = new QueueManager(config, spool, router, local, remote);
   }
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
@@ -58,6 +65,7 @@ public final class Server implements AutoCloseable {
     Server s = new Server(config);
     try {
       s.queue.start();
+      s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
       TlsContext tls = TlsContext.fromConfig(config);
       SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
       SmtpServer submission =
@@ -96,6 +104,25 @@ public final class Server implements AutoCloseable {
             h));
   }
 
+  /**
+   * Whether mail sent to {@code a} would reach our own SMTP service (an MX record pointing back at
+   * us): the smtp listener's address, or any local address when it listens on the wildcard.
+   */
+  private boolean isOurSmtpListener(InetSocketAddress a) {
+    Optional<InetSocketAddress> bound = address("smtp").or(() -> config.listen().get("smtp"));
+    if (bound.isEmpty() || bound.get().getPort() != a.getPort()) {
+      return false;
+    }
+    if (!bound.get().getAddress().isAnyLocalAddress()) {
+      return bound.get().getAddress().equals(a.getAddress());
+    }
+    try {
+      return a.getAddress().isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a.getAddress()) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
@@ -128,10 +155,14 @@ public final class Server implements AutoCloseable {
       return;
     }
     closed = true;
+    if (control != null) {
+      control.close();
+    }
     for (Listener l : listeners.reversed()) {
       l.close();
     }
     queue.close();
+    remote.close();
     directory.close();
     log.info("postamt stopped");
     stopped.countDown();

@@ -49,11 +49,12 @@ public final class SmtpClient implements Closeable {
   public record Transaction(String sender, List<String> mailParams, List<Rcpt> recipients) {}
 
   /**
-   * The replies of one transaction. {@code rcpt} has one reply per recipient. {@code data} is empty when
-   * no recipient was accepted; otherwise it holds the DATA reply when that failed, else the replies to
-   * the final dot: one for SMTP, one per accepted recipient (in order) for LMTP.
+   * The replies of one transaction. {@code rcpt} has one reply per recipient (the MAIL reply when MAIL
+   * failed). {@code dataFailure} is the reply to DATA when it was not 354 (null otherwise, and null
+   * when no recipient was accepted). {@code end} holds the replies to the final dot: one for SMTP, one
+   * per accepted recipient (in order) for LMTP; empty when the content was not sent.
    */
-  public record Result(ClientReply mail, List<ClientReply> rcpt, List<ClientReply> data) {}
+  public record Result(ClientReply mail, List<ClientReply> rcpt, ClientReply dataFailure, List<ClientReply> end) {}
 
   /** Writes the message content (without dot-stuffing; the client does that). */
   @FunctionalInterface
@@ -271,14 +272,14 @@ public final class SmtpClient implements Closeable {
       command(mail.toString());
       mailReply = read(timeouts.command());
       if (!mailReply.positive()) {
-        return new Result(mailReply, rcptLines.stream().map(x -> mailReply).toList(), List.of());
+        return new Result(mailReply, rcptLines.stream().map(x -> mailReply).toList(), null, List.of());
       }
       for (String l : rcptLines) {
         command(l);
         rcptReplies.add(read(timeouts.command()));
       }
       if (rcptReplies.stream().noneMatch(ClientReply::positive)) {
-        return new Result(mailReply, rcptReplies, List.of());
+        return new Result(mailReply, rcptReplies, null, List.of());
       }
       command("DATA");
       dataReply = read(timeouts.dataInit());
@@ -288,7 +289,7 @@ public final class SmtpClient implements Closeable {
       rcptReplies.replaceAll(r -> mailReply); // the recipients failed because MAIL did
     }
     if (dataReply.code() != 354) {
-      return new Result(mailReply, rcptReplies, accepted == 0 ? List.of() : List.of(dataReply));
+      return new Result(mailReply, rcptReplies, accepted == 0 ? null : dataReply, List.of());
     }
     if (accepted == 0) {
       // RFC 2920 §3.1: a server must not answer 354 without a valid recipient; if it does, send an
@@ -296,7 +297,7 @@ public final class SmtpClient implements Closeable {
       write(".");
       out.flush();
       read(timeouts.dataEnd());
-      return new Result(mailReply, rcptReplies, List.of());
+      return new Result(mailReply, rcptReplies, null, List.of());
     }
     DotStuffingOutputStream body = new DotStuffingOutputStream(out);
     content.writeTo(body);
@@ -306,7 +307,7 @@ public final class SmtpClient implements Closeable {
     for (int i = 0; i < (lmtp ? accepted : 1); i++) {
       end.add(read(timeouts.dataEnd()));
     }
-    return new Result(mailReply, rcptReplies, end);
+    return new Result(mailReply, rcptReplies, null, end);
   }
 
   /** RSET before reusing the connection; false when the peer is no longer usable. */

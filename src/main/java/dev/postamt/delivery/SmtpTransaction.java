@@ -1,0 +1,246 @@
+package dev.postamt.delivery;
+
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.Envelope;
+import dev.postamt.queue.QueuedMessage;
+import dev.postamt.queue.RecipientStatus;
+import dev.postamt.queue.Xtext;
+import dev.postamt.server.Config;
+import dev.postamt.smtp.client.ClientReply;
+import dev.postamt.smtp.client.SmtpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * One delivery attempt of one message to one host address: connection (cached or new), EHLO,
+ * STARTTLS when offered, AUTH for the relayhost, the checks of what the message needs against what the
+ * peer offers, and the transaction. Turns the replies into a {@link RecipientStatus} per recipient with
+ * Postfix-style texts ("host mx.example.org[192.0.2.1] said: 550 … (in reply to RCPT TO command)")
+ * that the DSN parts are later read from.
+ */
+final class SmtpTransaction {
+  /** Relayhost login; sent only over TLS. */
+  record Credentials(String user, String password) {}
+
+  sealed interface Outcome {
+    /** The host could not take the mail at all; the next host should be tried. */
+    record HostFailed(String reason) implements Outcome {}
+
+    /** A status per recipient, in the order given. */
+    record Answered(List<RecipientStatus> statuses) implements Outcome {}
+  }
+
+  private final Config config;
+  private final DurableSpool spool;
+  private final ConnectionCache cache;
+  private final SmtpClient.Timeouts timeouts;
+
+  SmtpTransaction(Config config, DurableSpool spool, ConnectionCache cache) {
+    this.config = config;
+    this.spool = spool;
+    this.cache = cache;
+    Config.Delivery d = config.delivery();
+    this.timeouts =
+        new SmtpClient.Timeouts(
+            d.connectTimeout(), d.commandTimeout(), d.dataInitTimeout(), d.dataBlockTimeout(), d.dataEndTimeout());
+  }
+
+  Outcome attempt(
+      QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred) {
+    String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user());
+    SmtpClient c = cache.take(key);
+    try {
+      if (c == null) {
+        Object opened = open(hop, lmtp, cred, true);
+        if (opened instanceof Outcome.HostFailed f) {
+          return f;
+        }
+        c = (SmtpClient) opened;
+      }
+      Outcome o = transact(m, targets, c, lmtp);
+      cache.put(key, c);
+      return o;
+    } catch (IOException e) {
+      if (c != null) {
+        c.close();
+      }
+      String peer = c != null ? c.peer() : hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]";
+      return new Outcome.HostFailed("4.4.2 lost connection with " + peer + ": " + e.getMessage());
+    }
+  }
+
+  /** A ready client, or the reason there is none. */
+  private Object open(MxResolver.Hop hop, boolean lmtp, Credentials cred, boolean tryTls) throws IOException {
+    String what = hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]:" + hop.address().getPort();
+    SmtpClient c;
+    try {
+      c = SmtpClient.connect(hop.address(), hop.host(), lmtp, timeouts);
+    } catch (IOException e) {
+      return new Outcome.HostFailed("4.4.1 connect to " + what + ": " + e.getMessage());
+    }
+    try {
+      if (c.greeting().code() != 220) {
+        c.quit();
+        return new Outcome.HostFailed(c.greeting().status() + " host " + c.peer() + " refused to talk to me: " + c.greeting());
+      }
+      String me = config.hostname();
+      ClientReply hello = c.hello(me);
+      if (!hello.positive()) {
+        c.quit();
+        return new Outcome.HostFailed(hello.status() + " host " + c.peer() + " said: " + hello + " (in reply to " + (lmtp ? "LHLO" : "EHLO/HELO") + " command)");
+      }
+      if (tryTls && c.has("STARTTLS")) {
+        try {
+          ClientReply r = c.startTls(me);
+          if (!r.positive() && cred != null) {
+            c.quit();
+            return new Outcome.HostFailed("4.7.0 host " + c.peer() + " refused STARTTLS: " + r);
+          }
+        } catch (SSLException e) {
+          c.close();
+          if (cred != null) {
+            return new Outcome.HostFailed("4.7.5 TLS handshake with " + what + " failed: " + e.getMessage());
+          }
+          // opportunistic TLS falls back to plain text, as Postfix does at level "may"
+          return open(hop, lmtp, null, false);
+        }
+      }
+      if (cred != null) {
+        if (!c.isTls()) {
+          c.quit();
+          return new Outcome.HostFailed("4.7.0 host " + c.peer() + " offers no STARTTLS; credentials not sent in clear text");
+        }
+        ClientReply a = c.auth(cred.user(), cred.password());
+        if (a.code() != 235) {
+          c.quit();
+          return new Outcome.HostFailed(
+              "4.7.0 SASL authentication failed for " + cred.user() + " at " + c.peer() + ": " + a);
+        }
+      }
+      return c;
+    } catch (IOException e) {
+      c.close();
+      return new Outcome.HostFailed("4.4.2 conversation with " + what + " failed: " + e.getMessage());
+    }
+  }
+
+  private Outcome transact(QueuedMessage m, List<RemoteDelivery.Target> targets, SmtpClient c, boolean lmtp)
+      throws IOException {
+    Envelope env = m.envelope();
+    byte[] prefix = m.headers().getBytes(StandardCharsets.UTF_8);
+    long size = prefix.length + m.size();
+    MessageScan scan = null;
+    if (c.sizeLimit() > 0 && size > c.sizeLimit()) {
+      return permAll(targets, "5.3.4 message size " + size + " exceeds size limit " + c.sizeLimit() + " of server " + c.peer());
+    }
+    boolean utf8 = false;
+    if (env.smtpUtf8()) {
+      scan = MessageScan.of(spool, m);
+      boolean needed = scan.eightBitHeaders() || !isAscii(env.sender()) || targets.stream().anyMatch(t -> !isAscii(t.address()));
+      if (needed && !c.has("SMTPUTF8")) {
+        // RFC 6531 §3.2: an SMTPUTF8 message must not go to a server that lacks the extension
+        return permAll(targets, "5.6.7 host " + c.peer() + " does not support SMTPUTF8, which this message needs");
+      }
+      utf8 = needed || c.has("SMTPUTF8");
+    }
+    boolean eightBit = false;
+    if (env.body().equals("8BITMIME")) {
+      if (scan == null) {
+        scan = MessageScan.of(spool, m);
+      }
+      if (scan.eightBit() && !c.has("8BITMIME")) {
+        // We bounce instead of converting to quoted-printable: conversion would break signatures
+        // (DKIM) and a peer without 8BITMIME is rare today.
+        return permAll(targets, "5.6.3 host " + c.peer() + " does not support 8BITMIME, which this 8-bit message needs");
+      }
+      eightBit = c.has("8BITMIME");
+    }
+    boolean dsn = c.has("DSN");
+    List<String> mailParams = new ArrayList<>();
+    if (c.sizeLimit() >= 0 && c.has("SIZE")) {
+      mailParams.add("SIZE=" + size);
+    }
+    if (eightBit) {
+      mailParams.add("BODY=8BITMIME");
+    }
+    if (utf8) {
+      mailParams.add("SMTPUTF8");
+    }
+    if (dsn) {
+      env.ret().ifPresent(r -> mailParams.add("RET=" + r));
+      env.envid().ifPresent(e -> mailParams.add("ENVID=" + Xtext.encode(e)));
+    }
+    List<SmtpClient.Rcpt> rcpts = new ArrayList<>();
+    for (RemoteDelivery.Target t : targets) {
+      List<String> params = new ArrayList<>();
+      if (dsn) {
+        Envelope.Recipient r = env.recipients().get(t.index());
+        if (!r.notifyOn().isEmpty()) {
+          params.add("NOTIFY=" + String.join(",", r.notifyOn()));
+        }
+        // RFC 3461 §4.2: keep the original recipient across alias expansion
+        r.orcpt().or(() -> r.address().equals(t.address()) ? java.util.Optional.empty() : java.util.Optional.of("rfc822;" + Xtext.encode(r.address())))
+            .ifPresent(o -> params.add("ORCPT=" + o));
+      }
+      rcpts.add(new SmtpClient.Rcpt(t.address(), params));
+    }
+    SmtpClient.Result res =
+        c.send(
+            new SmtpClient.Transaction(env.sender(), mailParams, rcpts),
+            out -> {
+              out.write(prefix);
+              try (InputStream in = spool.openMessage(m)) {
+                in.transferTo(out);
+              }
+            });
+    List<RecipientStatus> out = new ArrayList<>();
+    int accepted = 0;
+    for (int k = 0; k < targets.size(); k++) {
+      ClientReply rr = res.rcpt().get(k);
+      if (!res.mail().positive()) {
+        out.add(failure(res.mail(), c, "MAIL FROM"));
+        continue;
+      }
+      if (!rr.positive()) {
+        out.add(failure(rr, c, "RCPT TO"));
+        continue;
+      }
+      if (res.dataFailure() != null) {
+        out.add(failure(res.dataFailure(), c, "DATA"));
+        continue;
+      }
+      ClientReply end = res.end().get(lmtp ? accepted : 0);
+      accepted++;
+      if (!end.positive()) {
+        out.add(failure(end, c, "end of DATA"));
+        continue;
+      }
+      RecipientStatus.Kind kind =
+          lmtp ? RecipientStatus.Kind.DELIVERED
+              : dsn ? RecipientStatus.Kind.DSN_PASSED_ON : RecipientStatus.Kind.RELAYED;
+      out.add(new RecipientStatus.Delivered(Instant.now(), end.status() + " host " + c.peer() + " said: " + end, kind));
+    }
+    return new Outcome.Answered(out);
+  }
+
+  private static RecipientStatus failure(ClientReply r, SmtpClient c, String stage) {
+    String text = r.status() + " host " + c.peer() + " said: " + r + " (in reply to " + stage + " command)";
+    return r.permanentFailure()
+        ? new RecipientStatus.PermFail(Instant.now(), text)
+        : new RecipientStatus.TempFail(Instant.now(), 0, text);
+  }
+
+  private static Outcome permAll(List<RemoteDelivery.Target> targets, String text) {
+    RecipientStatus s = new RecipientStatus.PermFail(Instant.now(), text);
+    return new Outcome.Answered(targets.stream().map(t -> s).toList());
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(ch -> ch < 128);
+  }
+}
