@@ -53,7 +53,26 @@ final class SmtpTransaction {
   Outcome attempt(
       QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred) {
     String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user());
-    SmtpClient c = cache.take(key);
+    SmtpClient cached = cache.take(key);
+    if (cached != null) {
+      Outcome o = attempt(m, targets, hop, lmtp, cred, key, cached);
+      if (!(o instanceof Outcome.HostFailed)) {
+        return o;
+      }
+      // a cached connection may have been closed by the peer meanwhile: that says nothing about the
+      // host, so try once more on a fresh connection
+    }
+    return attempt(m, targets, hop, lmtp, cred, key, null);
+  }
+
+  private Outcome attempt(
+      QueuedMessage m,
+      List<RemoteDelivery.Target> targets,
+      MxResolver.Hop hop,
+      boolean lmtp,
+      Credentials cred,
+      String key,
+      SmtpClient c) {
     try {
       if (c == null) {
         Object opened = open(hop, lmtp, cred, true);

@@ -65,7 +65,12 @@ public final class Server implements AutoCloseable {
     Server s = new Server(config);
     try {
       s.queue.start();
-      s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
+      try {
+        s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
+      } catch (IOException e) {
+        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next retry
+        log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
+      }
       TlsContext tls = TlsContext.fromConfig(config);
       SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
       SmtpServer submission =

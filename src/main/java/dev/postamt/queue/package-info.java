@@ -1,0 +1,17 @@
+/**
+ * The mail queue: the durable spool, the scheduler with its retry back-off, delivery status
+ * notifications (RFC 3464 bounces, delay and success notices) and queue administration.
+ *
+ * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
+ * {@code incoming/} for messages being received, {@code active/ID} for committed messages (message
+ * bytes, then the envelope as a trailer), {@code active/ID.status} for the append-only per-recipient
+ * outcome log (which also records the notices queued), {@code hold/} for held messages. The running
+ * server listens on {@code data_dir/run/control.sock} for {@code postamt queue} requests
+ * ({@link dev.postamt.queue.ControlSocket}).
+ *
+ * <p>Failure behaviour: a message is durable before the SMTP server answers 250; every later step
+ * (delivery, recording, notice, removal) is idempotent and repeated after a crash. Outcomes are
+ * recorded before a message is removed, notices are committed and recorded before the message is
+ * removed, and the start-up pass finishes interrupted work before any new delivery starts.
+ */
+package dev.postamt.queue;
