@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       UserCommand.class,
       AliasCommand.class,
       CheckCommand.class,
+      DkimCommand.class,
       QueueCommand.class,
     })
 public final class Main implements Runnable {

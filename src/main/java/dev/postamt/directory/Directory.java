@@ -38,7 +38,7 @@ public final class Directory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   public static final String FILE_NAME = "directory.db";
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private static final String[] SCHEMA = {
@@ -65,6 +65,12 @@ public final class Directory implements AutoCloseable {
       PRIMARY KEY (address, target)
     )""",
     "CREATE INDEX IF NOT EXISTS aliases_domain ON aliases(domain)",
+  };
+
+  /** Changes from one schema version to the next: index 0 takes version 1 to 2. */
+  private static final String[] UPGRADES = {
+    // v2: SCRAM-SHA-256 credentials (i$salt$storedKey$serverKey), null until derivable
+    "ALTER TABLE users ADD COLUMN scram TEXT",
   };
 
   private final Path file;
@@ -138,6 +144,10 @@ public final class Directory implements AutoCloseable {
     try (Statement st = c.createStatement()) {
       for (String sql : SCHEMA) {
         st.execute(sql);
+      }
+      // a new database gets the version-1 tables above, then every upgrade
+      for (int v = Math.max(version, 1); v < SCHEMA_VERSION; v++) {
+        st.execute(UPGRADES[v - 1]);
       }
       st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
       c.commit();
@@ -216,7 +226,7 @@ public final class Directory implements AutoCloseable {
     if (userExists(a.toString())) {
       throw new DirectoryException("user " + a + " already exists");
     }
-    insertUser(a, PasswordHash.hash(password)); // hashing is slow: outside the lock
+    insertUser(a, PasswordHash.hash(password), ScramCredentials.derive(password).encode()); // slow: outside the lock
   }
 
   /**
@@ -229,16 +239,16 @@ public final class Directory implements AutoCloseable {
     if (!PasswordHash.isWellFormed(passwordHash)) {
       throw new DirectoryException("password hash for " + a + " is not an Argon2id PHC string ($argon2id$v=19$...)");
     }
-    insertUser(a, passwordHash);
+    insertUser(a, passwordHash, null);
   }
 
-  private void insertUser(Address a, String hash) throws DirectoryException {
+  private void insertUser(Address a, String hash, String scram) throws DirectoryException {
     write("add user " + a, () -> {
       requireLocalDomain(a.domain());
       if (exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
         throw new DirectoryException("user " + a + " already exists");
       }
-      update("INSERT INTO users(address, domain, password) VALUES (?, ?, ?)", a.toString(), a.domain(), hash);
+      update("INSERT INTO users(address, domain, password, scram) VALUES (?, ?, ?, ?)", a.toString(), a.domain(), hash, scram);
       return null;
     });
   }
@@ -247,8 +257,9 @@ public final class Directory implements AutoCloseable {
     Address a = Address.parse(address);
     checkPassword(password);
     String hash = PasswordHash.hash(password);
+    String scram = ScramCredentials.derive(password).encode();
     write("set password of " + a, () -> {
-      if (update("UPDATE users SET password = ? WHERE address = ?", hash, a.toString()) == 0) {
+      if (update("UPDATE users SET password = ?, scram = ? WHERE address = ?", hash, scram, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -300,7 +311,35 @@ public final class Directory implements AutoCloseable {
     if (PasswordHash.needsRehash(stored)) {
       upgradeHash(user, stored, password);
     }
+    fillScram(user, password);
     return Optional.of(user);
+  }
+
+  /**
+   * The SCRAM-SHA-256 credentials of a user (any letter case), or empty when the user does not exist
+   * or was added with only a password hash and has not logged in with a plain password since.
+   */
+  public Optional<ScramCredentials> scramCredentials(String username) throws DirectoryException {
+    Optional<Address> a = lenient(username);
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    String s = read("look up SCRAM credentials of " + a.get(), () -> string("SELECT scram FROM users WHERE address = ?", a.get().toString()));
+    return Optional.ofNullable(ScramCredentials.decode(s));
+  }
+
+  /** Derives SCRAM credentials for a user who has none yet, at the one moment the password is known. */
+  private void fillScram(String user, char[] password) {
+    try {
+      String have = read("look up SCRAM credentials of " + user, () -> string("SELECT scram FROM users WHERE address = ?", user));
+      if (have != null) {
+        return;
+      }
+      String fresh = ScramCredentials.derive(password).encode();
+      write("store SCRAM credentials of " + user, () -> update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
+    } catch (DirectoryException e) {
+      log.warn("could not store SCRAM credentials of {}: {}", user, e.getMessage());
+    }
   }
 
   /** Re-hashes with today's parameters after a successful login; the only moment we know the password. */

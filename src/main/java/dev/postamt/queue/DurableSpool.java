@@ -107,8 +107,8 @@ public final class DurableSpool {
   public final class Writer implements AutoCloseable {
     private final String id;
     private final Path tmp;
-    private final FileChannel channel;
-    private final OutputStream out;
+    private FileChannel channel;
+    private OutputStream out;
     private boolean finished;
 
     private Writer(String id) throws IOException {
@@ -130,6 +130,23 @@ public final class DurableSpool {
     public InputStream openWritten() throws IOException {
       out.flush();
       return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), channel.size()), 64 * 1024);
+    }
+
+    /**
+     * Removes header fields (0-based positions in the header section) from what was written, e.g.
+     * forged Authentication-Results. A field is its first line and its continuation lines.
+     */
+    public void dropHeaderFields(java.util.Collection<Integer> positions) throws IOException {
+      out.flush();
+      channel.close();
+      Path rewritten = incoming.resolve(id + ".rw");
+      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(tmp));
+          OutputStream o = new BufferedOutputStream(Files.newOutputStream(rewritten))) {
+        HeaderFilter.copyWithout(in, o, java.util.Set.copyOf(positions));
+      }
+      Files.move(rewritten, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
     }
 
     /**

@@ -2,13 +2,14 @@ package dev.postamt.server;
 
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
-import dev.postamt.dns.Resolvers;
-import dev.postamt.queue.ControlSocket;
-import dev.postamt.queue.QueueAdmin;
 import dev.postamt.directory.Directory;
+import dev.postamt.dns.Resolvers;
+import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
+import dev.postamt.queue.ControlSocket;
 import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
@@ -58,7 +59,7 @@ public final class Server implements AutoCloseable {
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
   public static Server start(Config config) throws Exception {
-    return start(config, InboundCheck.NONE);
+    return start(config, new InboundAuthenticator(config, Resolvers.fromConfig(config)));
   }
 
   public static Server start(Config config, InboundCheck check) throws Exception {
@@ -78,7 +79,9 @@ public final class Server implements AutoCloseable {
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
-      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http", "lmtp")) {
+      s.listen("lmtp", tls, false,
+          new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
+      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http")) {
         if (config.listen().get(svc).isPresent()) {
           log.info("{}: not available in this build; listen.{} ignored", svc, svc);
         }

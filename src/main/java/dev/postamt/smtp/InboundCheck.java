@@ -3,20 +3,29 @@ package dev.postamt.smtp;
 import dev.postamt.queue.Envelope;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Examines a received message before it is committed (SPF, DKIM, DMARC, spam, virus…). Returns the
- * header lines to add in front of the message (CRLF-terminated, may be empty) or throws {@link
- * SmtpException} to refuse it.
+ * Examines a received message before it is committed (SPF, DKIM, DMARC, signing, later spam and
+ * virus checks). It returns the header lines to add in front of the message and the header fields of
+ * the message to drop (forged Authentication-Results), or throws {@link SmtpException} to refuse it.
  */
 @FunctionalInterface
 public interface InboundCheck {
-  String check(Session session, Envelope envelope, Supplier<InputStream> message)
+  Result check(Session session, Envelope envelope, Supplier<InputStream> message)
       throws SmtpException, IOException;
 
   /** What the check may know about the SMTP session. */
   record Session(String service, String clientIp, String helo, boolean tls, boolean authenticated) {}
 
-  InboundCheck NONE = (s, e, m) -> "";
+  /**
+   * @param headers fields to add in front of the message, each CRLF-terminated (may be empty)
+   * @param dropFields 0-based positions of header fields of the message to remove
+   */
+  record Result(String headers, List<Integer> dropFields) {
+    public static final Result NOTHING = new Result("", List.of());
+  }
+
+  InboundCheck NONE = (s, e, m) -> Result.NOTHING;
 }

@@ -10,6 +10,8 @@ import java.util.Locale;
 enum SmtpCommand {
   HELO(false),
   EHLO(false),
+  /** LMTP's EHLO (RFC 2033 §4.1). */
+  LHLO(false),
   MAIL(true),
   RCPT(true),
   DATA(true),

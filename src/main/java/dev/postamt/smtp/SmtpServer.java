@@ -12,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The SMTP service for one listener. {@link Mode#MX} is port 25 (accepts for local domains, relays for
  * trusted networks and authenticated users); {@link Mode#SUBMISSION} is ports 587 and 465 (AUTH
- * required before MAIL).
+ * required before MAIL); {@link Mode#LMTP} serves clients in {@code relay.networks} only.
  */
 public final class SmtpServer implements ConnectionHandler {
   public enum Mode {
     MX,
-    SUBMISSION
+    SUBMISSION,
+    /** RFC 2033 LMTP: LHLO, local recipients only, one reply per recipient after the data. */
+    LMTP
   }
 
   final Config config;

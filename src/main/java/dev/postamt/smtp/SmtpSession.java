@@ -53,6 +53,7 @@ final class SmtpSession {
   private MailPath sender;
   private final List<Envelope.Recipient> recipients = new ArrayList<>();
   private DurableSpool.Writer bdat;
+  private SpoolSink bdatSink;
   private long bdatSize;
   private boolean bdatFailed;
 
@@ -67,7 +68,12 @@ final class SmtpSession {
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
-    reply(new SmtpReply(220, null, server.config.hostname() + " ESMTP Postamt"));
+    if (lmtp() && !trustedNetwork) {
+      reply(new SmtpReply(554, "5.7.1", server.config.hostname() + " LMTP is for relay.networks only"));
+      flush();
+      return;
+    }
+    reply(new SmtpReply(220, null, server.config.hostname() + (lmtp() ? " LMTP Postamt" : " ESMTP Postamt")));
     flush();
     try {
       while (true) {
@@ -110,8 +116,18 @@ final class SmtpSession {
         throw new SmtpException(SmtpReply.NEED_HELO);
       }
       switch (cmd) {
-        case HELO -> hello(arg, false);
-        case EHLO -> hello(arg, true);
+        case HELO, EHLO -> {
+          if (lmtp()) {
+            throw new SmtpException(500, "5.5.1", "Error: this is LMTP; use LHLO");
+          }
+          hello(arg, cmd == SmtpCommand.EHLO);
+        }
+        case LHLO -> {
+          if (!lmtp()) {
+            throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+          }
+          hello(arg, true);
+        }
         case MAIL -> mail(arg);
         case RCPT -> rcpt(arg);
         case DATA -> data(arg);
@@ -165,7 +181,7 @@ final class SmtpSession {
   private void hello(String arg, boolean extended) throws SmtpException, IOException {
     String name = arg.trim();
     if (name.isEmpty() || name.contains(" ")) {
-      throw new SmtpException(501, "5.5.4", "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname");
+      throw new SmtpException(501, "5.5.4", "Syntax: " + (lmtp() ? "LHLO" : extended ? "EHLO" : "HELO") + " hostname");
     }
     abortTransaction();
     helo = name;
@@ -178,11 +194,11 @@ final class SmtpSession {
     caps.add(server.config.hostname());
     caps.add("PIPELINING");
     caps.add("SIZE " + server.config.limits().messageSize());
-    if (conn.canStartTls()) {
+    if (conn.canStartTls() && !lmtp()) {
       caps.add("STARTTLS");
     }
-    if (conn.isTls()) {
-      caps.add("AUTH PLAIN LOGIN");
+    if (conn.isTls() && !lmtp()) {
+      caps.add("AUTH SCRAM-SHA-256 PLAIN LOGIN");
     }
     caps.add("ENHANCEDSTATUSCODES");
     caps.add("8BITMIME");
@@ -242,6 +258,10 @@ final class SmtpSession {
         user = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("VXNlcm5hbWU6")), StandardCharsets.UTF_8);
         pass = new String(Sasl.decode(challenge("UGFzc3dvcmQ6")), StandardCharsets.UTF_8);
       }
+      case "SCRAM-SHA-256" -> {
+        scram(initial);
+        return;
+      }
       default -> throw new SmtpException(504, "5.5.4", "Unsupported authentication mechanism");
     }
     Optional<String> who;
@@ -261,6 +281,37 @@ final class SmtpSession {
     authUser = who.get();
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
+  }
+
+  /** SCRAM-SHA-256 (RFC 7677) over SMTP AUTH: two round trips, the server signature in a last 334. */
+  private void scram(String initial) throws SmtpException, IOException {
+    dev.postamt.directory.ScramServer scram = new dev.postamt.directory.ScramServer(server.directory);
+    try {
+      String first = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("")), StandardCharsets.UTF_8);
+      String serverFirst = scram.clientFirst(first);
+      String clientFinal = new String(Sasl.decode(challenge(b64(serverFirst))), StandardCharsets.UTF_8);
+      String serverFinal = scram.clientFinal(clientFinal);
+      String ack = challenge(b64(serverFinal)); // RFC 4954 §4: additional data goes in a 334; the client answers empty
+      if (!ack.isEmpty() && !ack.equals("=")) {
+        throw new SmtpException(501, "5.5.2", "Expected an empty response");
+      }
+    } catch (dev.postamt.directory.ScramServer.ScramException e) {
+      log.info("smtp {}: SCRAM authentication failed: {}", clientIp, e.getMessage());
+      if (++authFailures >= server.config.limits().authFailures()) {
+        throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
+      }
+      throw new SmtpException(SmtpReply.AUTH_FAILED);
+    } catch (DirectoryException e) {
+      log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
+      throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
+    }
+    authUser = scram.user();
+    log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
+    reply(SmtpReply.AUTH_OK);
+  }
+
+  private static String b64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends a 334 challenge and reads the client's line; "*" cancels (RFC 4954 §4). */
@@ -420,6 +471,8 @@ final class SmtpSession {
           throw new SmtpException(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
       case Resolution.TempFail t ->
           throw new SmtpException(451, "4.3.0", shown + ": Temporary lookup failure");
+      case Resolution.NotLocal n when lmtp() ->
+          throw new SmtpException(550, "5.1.2", shown + ": not a local recipient (LMTP delivers locally only)");
       case Resolution.NotLocal n -> {
         boolean backup = server.config.relay().relayDomains().contains(domain);
         if (!backup && !trusted) {
@@ -463,11 +516,18 @@ final class SmtpSession {
     reply(SmtpReply.START_DATA);
     flush();
     DataReader.Result r;
+    SpoolSink sink = new SpoolSink(w.out());
     try {
-      r = DataReader.read(conn.in(), w.out(), server.config.limits().messageSize());
+      r = DataReader.read(conn.in(), sink, server.config.limits().messageSize());
     } catch (IOException e) {
-      w.abort(); // the client went away or the spool failed: nothing was acknowledged
+      w.abort(); // the client went away: nothing was acknowledged
       throw e;
+    }
+    if (sink.failure() != null) {
+      w.abort();
+      resetTransaction();
+      log.error("smtp {}: queue file write failed", clientIp, sink.failure());
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (r.tooBig()) {
       w.abort();
@@ -499,12 +559,13 @@ final class SmtpSession {
     }
     if (bdat == null) {
       bdat = openSpool();
+      bdatSink = new SpoolSink(bdat.out());
       bdatSize = 0;
       bdatFailed = false;
     }
     long max = server.config.limits().messageSize();
     InputStream in = conn.in();
-    OutputStream out = bdat.out();
+    OutputStream out = bdatSink;
     byte[] buf = new byte[16 * 1024];
     long left = n;
     while (left > 0) {
@@ -519,6 +580,13 @@ final class SmtpSession {
       }
       bdatSize += k;
       left -= k;
+    }
+    if (bdatSink.failure() != null) {
+      log.error("smtp {}: queue file write failed", clientIp, bdatSink.failure());
+      bdat.abort();
+      bdat = null;
+      resetTransaction();
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (!last) {
       if (bdatFailed) {
@@ -552,7 +620,7 @@ final class SmtpSession {
     Envelope env = envelope(w.id());
     String headers;
     try {
-      String added =
+      InboundCheck.Result verdict =
           server.check.check(
               new dev.postamt.smtp.InboundCheck.Session(conn.service(), clientIp, helo, conn.isTls(), authUser != null),
               env,
@@ -563,7 +631,10 @@ final class SmtpSession {
                   throw new UncheckedIOException(e);
                 }
               });
-      headers = added + received(env);
+      if (!verdict.dropFields().isEmpty()) {
+        w.dropHeaderFields(verdict.dropFields());
+      }
+      headers = verdict.headers() + received(env);
       w.commit(env, headers);
     } catch (SmtpException e) {
       w.abort();
@@ -582,7 +653,16 @@ final class SmtpSession {
         env.sender(),
         env.recipientAddresses());
     resetTransaction();
-    reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id()));
+    SmtpReply ok = new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id());
+    if (lmtp()) {
+      // RFC 2033 §4.2: one reply per accepted recipient, in order. The message is durable for all
+      // of them at once, so the replies are the same.
+      for (int i = 0; i < env.recipients().size(); i++) {
+        reply(new SmtpReply(250, "2.1.5", "<" + env.recipients().get(i).address() + "> Ok: queued as " + env.id()));
+      }
+    } else {
+      reply(ok);
+    }
     server.queue.submit(env.id());
   }
 
@@ -606,6 +686,9 @@ final class SmtpSession {
 
   /** RFC 3848 / RFC 6531 "with" protocol name. */
   private String protocol() {
+    if (lmtp()) {
+      return "LMTP" + (conn.isTls() ? "S" : "");
+    }
     String base = sender != null && sender.params().containsKey("SMTPUTF8") ? "UTF8SMTP" : (esmtp ? "ESMTP" : "SMTP");
     if (base.equals("SMTP")) {
       return "SMTP";
@@ -636,6 +719,10 @@ final class SmtpSession {
       b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
     }
     return b.toString();
+  }
+
+  private boolean lmtp() {
+    return server.mode == SmtpServer.Mode.LMTP;
   }
 
   private void resetTransaction() {

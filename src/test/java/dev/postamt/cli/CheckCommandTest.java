@@ -42,20 +42,13 @@ class CheckCommandTest {
       broken   TXT "v=spf1 ip4:192.0.2.300 -all"
       """;
 
+  // Output is captured per call (not through System.out/err), so tests running in parallel, and the
+  // log lines of servers they start, cannot mix into it.
   private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int status = Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+    return new Run(status, out.toString(), err.toString());
   }
 
   @Test

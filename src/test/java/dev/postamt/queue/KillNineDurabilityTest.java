@@ -52,7 +52,9 @@ class KillNineDurabilityTest {
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(
         cfg,
-        "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n[listen]\nsmtp = \"127.0.0.1:" + port + "\"\n");
+        "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n[dns]\nzone_file = \"zone.txt\"\n"
+            + "[listen]\nsmtp = \"127.0.0.1:" + port + "\"\n");
+    Files.writeString(dir.resolve("zone.txt"), "");
 
     Set<String> acked = ConcurrentHashMap.newKeySet();
     Random random = new Random(42);

@@ -49,7 +49,7 @@ class SmtpSessionTest {
     try (SmtpScript s = SmtpScript.connectTls(t.port("smtps"))) {
       s.expect("220 *");
       s.send("EHLO client.example").read();
-      assertThat(s.lastReply()).anyMatch(l -> l.endsWith("AUTH PLAIN LOGIN")).noneMatch(l -> l.endsWith("STARTTLS"));
+      assertThat(s.lastReply()).anyMatch(l -> l.endsWith("AUTH SCRAM-SHA-256 PLAIN LOGIN")).noneMatch(l -> l.endsWith("STARTTLS"));
     }
   }
 

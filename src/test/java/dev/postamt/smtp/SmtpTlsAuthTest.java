@@ -45,7 +45,7 @@ class SmtpTlsAuthTest {
   @Test
   void afterStarttlsAuthIsOfferedAndTlsIsRecordedInReceived() throws Exception {
     try (SmtpScript s = submissionWithTls()) {
-      assertThat(s.lastReply()).anyMatch(l -> l.endsWith("AUTH PLAIN LOGIN")).noneMatch(l -> l.endsWith("STARTTLS"));
+      assertThat(s.lastReply()).anyMatch(l -> l.endsWith("AUTH SCRAM-SHA-256 PLAIN LOGIN")).noneMatch(l -> l.endsWith("STARTTLS"));
       s.send("AUTH PLAIN " + plain("alice@example.test", "secret")).expect("235 2.7.0 Authentication successful");
       s.send("MAIL FROM:<alice@example.test>").expect("250 *");
       s.send("RCPT TO:<bob@example.test>").expect("250 *");
@@ -111,6 +111,27 @@ class SmtpTlsAuthTest {
       s.send("EHLO client").read();
       s.send("MAIL FROM:<x@outside.example>").expect("250 *");
       s.send("RCPT TO:<y@remote.example>").expect("554 5.7.1 *");
+    }
+  }
+
+  @Test
+  void scramSha256() throws Exception {
+    try (SmtpScript s = submissionWithTls()) {
+      dev.postamt.testing.ScramClient c = new dev.postamt.testing.ScramClient("bob@example.test", "secret");
+      s.send("AUTH SCRAM-SHA-256 " + b64(c.clientFirst())).read();
+      String serverFirst = new String(Base64.getDecoder().decode(s.lastReply().getFirst().substring(4)), StandardCharsets.UTF_8);
+      assertThat(s.lastReply().getFirst()).startsWith("334 ");
+      s.send(b64(c.clientFinal(serverFirst))).read();
+      String serverFinal = new String(Base64.getDecoder().decode(s.lastReply().getFirst().substring(4)), StandardCharsets.UTF_8);
+      assertThat(c.verifyServer(serverFinal)).as(serverFinal).isTrue();
+      s.send("").expect("235 2.7.0 Authentication successful");
+      s.send("MAIL FROM:<bob@example.test>").expect("250 *");
+    }
+    try (SmtpScript s = submissionWithTls()) {
+      dev.postamt.testing.ScramClient c = new dev.postamt.testing.ScramClient("bob@example.test", "wrong");
+      s.send("AUTH SCRAM-SHA-256 " + b64(c.clientFirst())).read();
+      String serverFirst = new String(Base64.getDecoder().decode(s.lastReply().getFirst().substring(4)), StandardCharsets.UTF_8);
+      s.send(b64(c.clientFinal(serverFirst))).expect("535 5.7.8 *");
     }
   }
 

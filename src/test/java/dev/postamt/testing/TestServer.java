@@ -31,7 +31,10 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** @param extraToml appended to the config (may override [relay] etc.) */
+  /**
+   * @param extraToml appended to the config (may add [relay], [limits] …). DNS answers come from
+   *     {@code zone.txt} in {@code dir}: write it before starting to give the test DNS data.
+   */
   public static TestServer start(Path dir, String extraToml) throws Exception {
     Path data = dir.resolve("data");
     try (Directory d = Directory.open(data)) {
@@ -39,14 +42,21 @@ public final class TestServer implements AutoCloseable {
       d.addUser("alice@example.test", PASSWORD.toCharArray());
       d.addUser("bob@example.test", PASSWORD.toCharArray());
     }
+    Path zone = dir.resolve("zone.txt");
+    if (!Files.exists(zone)) {
+      Files.writeString(zone, "");
+    }
     String toml =
         """
         hostname = "mx.example.test"
         data_dir = "data"
+        [dns]
+        zone_file = "zone.txt"
         [listen]
         smtp = "127.0.0.1:0"
         submission = "127.0.0.1:0"
         smtps = "127.0.0.1:0"
+        lmtp = "127.0.0.1:0"
         """
             + extraToml;
     Path cfg = dir.resolve("postamt.toml");

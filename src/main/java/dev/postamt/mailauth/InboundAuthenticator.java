@@ -1,0 +1,186 @@
+package dev.postamt.mailauth;
+
+import dev.postamt.dns.Resolver;
+import dev.postamt.mailauth.arc.ArcResult;
+import dev.postamt.mailauth.arc.ArcVerifier;
+import dev.postamt.mailauth.dkim.DkimResult;
+import dev.postamt.mailauth.dkim.DkimSigner;
+import dev.postamt.mailauth.dkim.DkimVerifier;
+import dev.postamt.mailauth.dmarc.DmarcEvaluator;
+import dev.postamt.mailauth.dmarc.DmarcResult;
+import dev.postamt.mailauth.dmarc.FromDomain;
+import dev.postamt.mailauth.dmarc.SpfOutcome;
+import dev.postamt.mailauth.spf.SpfResult;
+import dev.postamt.mailauth.spf.SpfVerifier;
+import dev.postamt.queue.Envelope;
+import dev.postamt.server.Config;
+import dev.postamt.smtp.InboundCheck;
+import dev.postamt.smtp.SmtpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mail-authentication stage of the inbound pipeline.
+ *
+ * <ul>
+ *   <li>Port 25, not authenticated: SPF (MAIL FROM, else HELO), DKIM, DMARC, ARC and iprev, written into
+ *       one {@code Authentication-Results:} field (RFC 8601) with our host name as authserv-id.
+ *       Authentication-Results fields in the message that carry our authserv-id are forged (§5) and
+ *       removed. A DMARC failure with {@code p=reject} (after pct) is refused with {@code 550 5.7.1}
+ *       when {@code mailauth.reject_dmarc_failures} is on (RFC 7489 §6.7).
+ *   <li>Authenticated submissions: signed with the DKIM keys of the From domain when it has any.
+ * </ul>
+ */
+public final class InboundAuthenticator implements InboundCheck {
+  private static final Logger log = LoggerFactory.getLogger(InboundAuthenticator.class);
+
+  private final Config config;
+  private final SpfVerifier spf;
+  private final DkimVerifier dkim;
+  private final DmarcEvaluator dmarc;
+  private final Iprev iprev;
+  private final ArcVerifier arc;
+
+  public InboundAuthenticator(Config config, Resolver resolver) {
+    this.config = config;
+    this.spf = new SpfVerifier(resolver, config.hostname());
+    this.dkim = new DkimVerifier(resolver);
+    this.dmarc = new DmarcEvaluator(resolver);
+    this.iprev = new Iprev(resolver);
+    this.arc = new ArcVerifier(resolver);
+  }
+
+  @Override
+  public Result check(Session session, Envelope env, Supplier<InputStream> message)
+      throws SmtpException, IOException {
+    if (session.authenticated()) {
+      return sign(message);
+    }
+    if (!session.service().equals("smtp") || !config.mailauth().addAuthenticationResults()) {
+      return Result.NOTHING;
+    }
+    Evaluation e = evaluate(InetAddress.ofLiteral(session.clientIp()), env.sender(), session.helo(), message);
+    if (e.refuse()) {
+      log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
+      throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));
+    }
+    return new Result(e.header(), e.forged());
+  }
+
+  /**
+   * Everything the inbound checks found about one message.
+   *
+   * @param header the Authentication-Results field to add, CRLF-terminated
+   * @param forged positions of Authentication-Results fields in the message that claim to be ours
+   * @param refuse whether policy says to refuse the message
+   * @param verdict one line: {@code accept}, {@code accept: quarantine (…)} or {@code reject: …}
+   */
+  public record Evaluation(
+      SpfResult spf,
+      List<DkimResult> dkim,
+      DmarcResult dmarc,
+      ArcResult arc,
+      IprevResult iprev,
+      String header,
+      List<Integer> forged,
+      boolean refuse,
+      String verdict) {}
+
+  /** Runs SPF, iprev, DKIM, ARC and DMARC on a message; {@code message} is opened once per pass. */
+  public Evaluation evaluate(InetAddress ip, String mailFrom, String helo, Supplier<InputStream> message)
+      throws IOException {
+    SpfResult spfResult = spf.check(ip, mailFrom, helo);
+    IprevResult iprevResult = iprev.check(ip);
+    List<DkimResult> dkimResults;
+    try (InputStream in = message.get()) {
+      dkimResults = dkim.verify(in);
+    }
+    ArcResult arcResult;
+    try (InputStream in = message.get()) {
+      arcResult = arc.verify(in);
+    }
+    HeaderSection headers;
+    try (InputStream in = message.get()) {
+      headers = HeaderSection.read(in);
+    }
+    DmarcResult dmarcResult =
+        dmarc.evaluate(headers, new SpfOutcome(spfResult.result().keyword(), spfResult.domain()), dkimResults);
+    List<String> resinfo = new ArrayList<>();
+    resinfo.add(spfResult.authenticationResult());
+    if (dkimResults.isEmpty()) {
+      resinfo.add(DkimResult.noneAuthResults());
+    } else {
+      dkimResults.forEach(r -> resinfo.add(r.authResults()));
+    }
+    resinfo.add(dmarcResult.authResults());
+    resinfo.add(arcResult.authResults());
+    resinfo.add(iprevResult.authenticationResult());
+    boolean refuse = dmarcResult.reject() && config.mailauth().rejectDmarcFailures();
+    String verdict =
+        refuse
+            ? "reject: Email rejected per DMARC policy for " + dmarcResult.fromDomain()
+            : dmarcResult.reject()
+                ? "accept: DMARC p=reject failure accepted (mailauth.reject_dmarc_failures = false)"
+                : dmarcResult.quarantine() ? "accept: quarantine (DMARC policy of " + dmarcResult.policyDomain() + ")" : "accept";
+    return new Evaluation(
+        spfResult,
+        dkimResults,
+        dmarcResult,
+        arcResult,
+        iprevResult,
+        AuthenticationResults.header(config.hostname(), resinfo),
+        forged(headers),
+        refuse,
+        verdict);
+  }
+
+  /** Positions of Authentication-Results fields whose authserv-id is ours (RFC 8601 §5). */
+  private List<Integer> forged(HeaderSection headers) {
+    List<Integer> out = new ArrayList<>();
+    List<HeaderSection.Field> fields = headers.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      HeaderSection.Field f = fields.get(i);
+      if (f.is("Authentication-Results") && authservId(f.value()).equalsIgnoreCase(config.hostname())) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** The authserv-id: the first token of the value, before ';' or white space, comments skipped. */
+  static String authservId(String value) {
+    String v = value.replaceAll("\\([^)]*\\)", " ").trim();
+    int end = 0;
+    while (end < v.length() && v.charAt(end) != ';' && !Character.isWhitespace(v.charAt(end))) {
+      end++;
+    }
+    return v.substring(0, end);
+  }
+
+  /** DKIM-signs mail from authenticated users with the keys of their From domain, when it has any. */
+  private Result sign(Supplier<InputStream> message) throws IOException {
+    HeaderSection headers;
+    try (InputStream in = message.get()) {
+      headers = HeaderSection.read(in);
+    }
+    FromDomain.Result from = FromDomain.of(headers);
+    if (!from.ok()) {
+      return Result.NOTHING;
+    }
+    Optional<DkimSigner> signer = DkimSigner.forDomain(config.dataDir(), from.domain().toLowerCase(Locale.ROOT));
+    if (signer.isEmpty()) {
+      return Result.NOTHING;
+    }
+    try (InputStream in = message.get()) {
+      return new Result(signer.get().sign(in), List.of());
+    }
+  }
+}

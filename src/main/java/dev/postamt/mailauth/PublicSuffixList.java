@@ -1,0 +1,150 @@
+package dev.postamt.mailauth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Public Suffix List algorithm (https://publicsuffix.org/list/): normal rules, wildcards ({@code
+ * *.ck}) and exceptions ({@code !www.ck}); the longest matching rule wins, an exception beats the
+ * wildcard it excepts, and an unlisted TLD falls under the implicit rule {@code *}. Both the ICANN and
+ * the private sections are used, as DMARC implementations commonly do, so {@code a.github.io} and
+ * {@code b.github.io} are different organizations.
+ *
+ * <p>The bundled list is {@code public_suffix_list.dat} next to this class (see the README there).
+ * Rules are kept in their ASCII (punycode) form; Unicode input is converted for matching.
+ */
+public final class PublicSuffixList {
+  private final Set<String> rules = new HashSet<>();
+  private final Set<String> wildcards = new HashSet<>(); // "*.ck" stored as "ck"
+  private final Set<String> exceptions = new HashSet<>(); // "!www.ck" stored as "www.ck"
+
+  private static final class Bundled {
+    static final PublicSuffixList LIST = load();
+
+    private static PublicSuffixList load() {
+      try (InputStream in = PublicSuffixList.class.getResourceAsStream("public_suffix_list.dat")) {
+        if (in == null) {
+          throw new IllegalStateException("public_suffix_list.dat missing from the classpath");
+        }
+        return parse(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The list shipped with Postamt, loaded once on first use. */
+  public static PublicSuffixList bundled() {
+    return Bundled.LIST;
+  }
+
+  public static PublicSuffixList parse(InputStream in) throws IOException {
+    PublicSuffixList psl = new PublicSuffixList();
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    for (String line; (line = r.readLine()) != null; ) {
+      // A rule is the first white-space-separated word of a line; "//" starts a comment line.
+      String rule = line.strip().split("\\s+", 2)[0];
+      if (rule.isEmpty() || rule.startsWith("//")) {
+        continue;
+      }
+      if (rule.startsWith("!")) {
+        ascii(rule.substring(1)).ifPresent(psl.exceptions::add);
+      } else if (rule.startsWith("*.")) {
+        ascii(rule.substring(2)).ifPresent(psl.wildcards::add);
+      } else {
+        ascii(rule).ifPresent(psl.rules::add);
+      }
+    }
+    return psl;
+  }
+
+  private static Optional<String> ascii(String name) {
+    try {
+      return Optional.of(IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The public suffix of {@code domain} (e.g. {@code co.uk} for {@code www.example.co.uk}), lower case ASCII. */
+  public Optional<String> publicSuffix(String domain) {
+    Optional<String> a = normalize(domain);
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] labels = a.get().split("\\.");
+    return Optional.of(join(labels, labels.length - suffixLabels(labels)));
+  }
+
+  /**
+   * The registrable domain: the public suffix plus one label (RFC 7489 §3.2's organizational domain).
+   * Empty when {@code domain} is itself a public suffix or not a domain name. Unicode input gives
+   * Unicode output.
+   */
+  public Optional<String> registrableDomain(String domain) {
+    Optional<String> a = normalize(domain);
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] labels = a.get().split("\\.");
+    int suffix = suffixLabels(labels);
+    if (suffix >= labels.length) {
+      return Optional.empty();
+    }
+    String out = join(labels, labels.length - suffix - 1);
+    boolean unicode = domain.chars().anyMatch(c -> c >= 0x80);
+    return Optional.of(unicode ? IDN.toUnicode(out, IDN.ALLOW_UNASSIGNED) : out);
+  }
+
+  /**
+   * The organizational domain for DMARC: the registrable domain, or the name itself when it is a
+   * public suffix (so that a record published at a suffix still applies to that exact name only).
+   */
+  public String organizationalDomain(String domain) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    if (d.endsWith(".")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    return registrableDomain(d).orElse(d);
+  }
+
+  /** How many labels at the right of {@code labels} form the public suffix. */
+  private int suffixLabels(String[] labels) {
+    int n = labels.length;
+    for (int i = 0; i < n; i++) {
+      String suffix = join(labels, i);
+      if (exceptions.contains(suffix)) {
+        return n - i - 1; // an exception rule: its public suffix drops the leftmost label
+      }
+      if (rules.contains(suffix) || (i + 1 < n && wildcards.contains(join(labels, i + 1)))) {
+        return n - i;
+      }
+    }
+    return 1; // the implicit "*" rule: an unlisted TLD is a public suffix
+  }
+
+  private static String join(String[] labels, int from) {
+    return String.join(".", java.util.Arrays.copyOfRange(labels, from, labels.length));
+  }
+
+  private static Optional<String> normalize(String domain) {
+    if (domain == null || domain.isEmpty() || domain.startsWith(".")) {
+      return Optional.empty();
+    }
+    String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+    Optional<String> a = ascii(d);
+    if (a.isEmpty() || a.get().isEmpty() || a.get().contains("..")) {
+      return Optional.empty();
+    }
+    return a;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.postamt.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postamt.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir Path dir;
+
+  private Config load(String toml) throws Exception {
+    Path f = dir.resolve("postamt.toml");
+    Files.writeString(f, toml);
+    return Config.load(f, true);
+  }
+
+  @Test
+  void interfaceExampleLoadsWithPathsRelativeToTheConfigFile() throws Exception {
+    Files.writeString(dir.resolve("test-zone.txt"), "");
+    Config c =
+        load(
+            """
+            hostname = "mx.example.test"
+            data_dir = "data"
+            [listen]
+            smtp       = "0.0.0.0:25"
+            submission = "0.0.0.0:587"
+            smtps      = "0.0.0.0:465"
+            imap       = "0.0.0.0:143"
+            imaps      = "0.0.0.0:993"
+            pop3       = "0.0.0.0:110"
+            pop3s      = "0.0.0.0:995"
+            http       = "127.0.0.1:8080"
+            [relay]
+            networks   = ["127.0.0.0/8", "::1/128"]
+            relayhost  = ""
+            [delivery]
+            remote_port = 25
+            [dns]
+            zone_file  = "test-zone.txt"
+            """);
+    assertThat(c.hostname()).isEqualTo("mx.example.test");
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.dns().zoneFile()).contains(dir.resolve("test-zone.txt"));
+    assertThat(c.listen().get("submission").orElseThrow().getPort()).isEqualTo(587);
+    assertThat(c.relay().relayhost()).isEmpty();
+    assertThat(c.relay().networks()).hasSize(2);
+  }
+
+  @Test
+  void defaultsAreSafe() {
+    Config c = Config.defaults();
+    assertThat(c.listen().get("smtp").orElseThrow().getPort()).isEqualTo(25);
+    assertThat(c.listen().get("http").orElseThrow().getAddress().isLoopbackAddress()).isTrue();
+    assertThat(c.limits().messageSize()).isEqualTo(50L << 20);
+    assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
+    assertThat(c.relay().networks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
+  }
+
+  @Test
+  void aListenTableWithOnlySomeKeysDisablesTheOthers() throws Exception {
+    Config c = load("[listen]\nsmtp = \"127.0.0.1:2525\"\n");
+    assertThat(c.listen().services()).containsOnlyKeys("smtp");
+  }
+
+  @Test
+  void everyErrorIsReportedWithItsKey() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
+                    hostname = "bad host"
+                    colour = "blue"
+                    [listen]
+                    smtp = "nowhere"
+                    [relay]
+                    networks = ["10.0.0.0/33", "banana"]
+                    [limits]
+                    message_size = "lots"
+                    recipients = 0
+                    idle_timeout = "5 fortnights"
+                    [queue]
+                    retry = ["5m", "-1"]
+                    [tls]
+                    certificate = "missing.pem"
+                    """))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .anyMatch(p -> p.startsWith("hostname: "))
+                    .anyMatch(p -> p.equals("colour: unknown key"))
+                    .anyMatch(p -> p.startsWith("listen.smtp: "))
+                    .anyMatch(p -> p.startsWith("relay.networks: \"10.0.0.0/33\""))
+                    .anyMatch(p -> p.startsWith("relay.networks: \"banana\""))
+                    .anyMatch(p -> p.startsWith("limits.message_size: "))
+                    .anyMatch(p -> p.startsWith("limits.recipients: must be between 1 and"))
+                    .anyMatch(p -> p.startsWith("limits.idle_timeout: "))
+                    .anyMatch(p -> p.startsWith("queue.retry: \"-1\""))
+                    .anyMatch(p -> p.startsWith("tls.private_key: "))
+                    .anyMatch(p -> p.startsWith("tls.certificate: cannot read")));
+  }
+
+  @Test
+  void tomlSyntaxErrorsNameTheLine() {
+    assertThatThrownBy(() -> load("hostname = \"x\"\n[listen\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().getFirst()).contains(":2:"));
+  }
+
+  @Test
+  void sizesAndDurations() throws Exception {
+    Config c = load("[limits]\nmessage_size = \"25M\"\nidle_timeout = \"90s\"\n[queue]\nretry = [\"30s\", \"2m\", \"1h\"]\nmax_lifetime = \"2d\"\n");
+    assertThat(c.limits().messageSize()).isEqualTo(25L << 20);
+    assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.queue().retry()).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofHours(1));
+    assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
+  void configCheckCommandListsEveryErrorAndFails() throws Exception {
+    Path f = dir.resolve("bad.toml");
+    Files.writeString(f, "[limits]\nrecipients = -1\nerrors = \"x\"\n");
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int rc = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "config", "check", "--config", f.toString());
+    assertThat(rc).isNotZero();
+    assertThat(err.toString()).contains("limits.recipients").contains("limits.errors");
+    Path good = dir.resolve("good.toml");
+    Files.writeString(good, "hostname = \"mx.example.test\"\n");
+    rc = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "config", "check", "--config", good.toString());
+    assertThat(rc).isZero();
+    assertThat(out.toString()).contains("config ok");
+  }
+}

@@ -1,0 +1,70 @@
+package dev.postamt.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.testing.SmtpScript;
+import dev.postamt.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LMTP (RFC 2033): LHLO, local recipients only, a reply per recipient after DATA. */
+class LmtpTest {
+  @TempDir static Path dir;
+  static TestServer t;
+
+  @BeforeAll
+  static void start() throws Exception {
+    t = TestServer.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    t.close();
+  }
+
+  @Test
+  void transcript() throws Exception {
+    try (SmtpScript s = SmtpScript.connect(t.port("lmtp"))) {
+      s.expect("220 mx.example.test LMTP Postamt");
+      s.send("EHLO x").expect("500 5.5.1 Error: this is LMTP; use LHLO");
+      s.send("LHLO client").read();
+      assertThat(s.lastReply()).noneMatch(l -> l.contains("STARTTLS") || l.contains("AUTH"));
+      s.send("MAIL FROM:<a@remote.example>").expect("250 *");
+      s.send("RCPT TO:<alice@example.test>").expect("250 *");
+      s.send("RCPT TO:<someone@remote.example>").expect("550 5.1.2 *");
+      s.send("RCPT TO:<bob@example.test>").expect("250 *");
+      s.send("DATA").expect("354 *");
+      s.raw("Subject: lmtp\r\n\r\nx\r\n.\r\n");
+      s.expect("250 2.1.5 <alice@example.test> Ok: queued as *");
+      s.expect("250 2.1.5 <bob@example.test> Ok: queued as *");
+    }
+    assertThat(Files.readString(t.awaitMessages("bob@example.test", 1).getFirst())).contains("with LMTP id");
+  }
+
+  @Test
+  void pythonSmtplibLmtp() throws Exception {
+    String script =
+        """
+        import smtplib, sys
+        l = smtplib.LMTP("127.0.0.1", int(sys.argv[1]))
+        refused = l.sendmail("x@remote.example", ["alice@example.test"], "Subject: py lmtp\\r\\n\\r\\nhi\\r\\n")
+        assert refused == {}, refused
+        l.quit()
+        print("ok")
+        """;
+    Path py = dir.resolve("lmtp.py");
+    Files.writeString(py, script);
+    Process p = new ProcessBuilder("python3", py.toString(), String.valueOf(t.port("lmtp"))).redirectErrorStream(true).start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(out).as(out).contains("ok");
+    assertThat(t.awaitMessages("alice@example.test", 1).stream().map(SmtpInteropTest::read))
+        .anyMatch(m -> m.contains("Subject: py lmtp"));
+  }
+}
