@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueManager.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Config config;
   private final DurableSpool spool;
@@ -145,7 +146,12 @@ public final class QueueManager implements AutoCloseable {
           schedule(d.id, Instant.now().plusSeconds(1));
           continue;
         }
-        slots.acquire();
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          running.remove(d.id);
+          return;
+        }
         Thread.ofVirtual()
             .name("deliver-" + d.id)
             .start(
@@ -153,6 +159,10 @@ public final class QueueManager implements AutoCloseable {
                   try {
                     process(d.id);
                   } catch (Exception e) {
+                    if (closed) {
+                      log.info("queue: {}: delivery attempt ended by shutdown: {}", d.id, e.toString());
+                      return;
+                    }
                     log.error("queue: {}: delivery attempt failed", d.id, e);
                     schedule(d.id, Instant.now().plus(config.queue().retry().getFirst()));
                   } finally {
@@ -307,6 +317,21 @@ public final class QueueManager implements AutoCloseable {
   public void close() {
     closed = true;
     dispatcher.interrupt();
+    // Let deliveries in flight record their outcome (they are idempotent anyway, but a clean stop
+    // should not leave a delivered recipient marked as pending). Bounded: a peer that hangs must not
+    // hold up a shutdown for its full SMTP time-out.
+    long end = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!running.isEmpty()) {
+      log.warn("queue: stopping with {} deliveries still running; they are retried at the next start", running.size());
+    }
   }
 
   private record Due(String id, Instant at) implements Delayed {

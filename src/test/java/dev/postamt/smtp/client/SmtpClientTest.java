@@ -100,10 +100,10 @@ class SmtpClientTest {
   @Test
   void bouncesWhatThePeerCannotTake() throws Exception {
     FakeSmtpServer mx1 = fake("127.0.4.3");
-    mx1.capabilities = List.of("PIPELINING", "SIZE 200");
+    mx1.capabilities = List.of("PIPELINING", "SIZE 1500");
     a.start();
 
-    a.send("alice@a.test", "big@peer.test", "x".repeat(300));
+    a.send("alice@a.test", "big@peer.test", "x".repeat(2000));
     try (var s = new dev.postamt.testing.SmtpScript(new java.net.Socket(a.ip, a.port))) {
       s.expect("220 *").send("EHLO c").expect("250 *");
       s.send("MAIL FROM:<alice@a.test> BODY=8BITMIME").expect("250 *");
