@@ -10,6 +10,7 @@ import dev.postamt.smtp.client.ClientReply;
 import dev.postamt.smtp.client.SmtpClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class SmtpTransaction {
     String what = hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]:" + hop.address().getPort();
     SmtpClient c;
     try {
-      c = SmtpClient.connect(hop.address(), hop.host(), lmtp, timeouts);
+      c = SmtpClient.connect(hop.address(), hop.host(), lmtp, timeouts, source(hop.address().getAddress()));
     } catch (IOException e) {
       return new Outcome.HostFailed("4.4.1 connect to " + what + ": " + e.getMessage());
     }
@@ -146,6 +147,26 @@ final class SmtpTransaction {
       c.close();
       return new Outcome.HostFailed("4.4.2 conversation with " + what + " failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * Sends from the address the smtp service listens on when that is one specific address, so that
+   * peers see the same address for our outbound mail as our MX record names (SPF, iprev), like
+   * Postfix does with a single {@code inet_interfaces} address. A loopback listener is used only for
+   * loopback destinations (lab set-ups with several instances on 127.0.0.x), as it cannot reach others.
+   */
+  private java.net.InetAddress source(java.net.InetAddress destination) {
+    java.net.InetAddress listen = config.listen().get("smtp").map(InetSocketAddress::getAddress).orElse(null);
+    if (listen == null || listen.isAnyLocalAddress()) {
+      return null;
+    }
+    if (listen.isLoopbackAddress() && !destination.isLoopbackAddress()) {
+      return null;
+    }
+    if ((listen instanceof java.net.Inet4Address) != (destination instanceof java.net.Inet4Address)) {
+      return null;
+    }
+    return listen;
   }
 
   private Outcome transact(QueuedMessage m, List<RemoteDelivery.Target> targets, SmtpClient c, boolean lmtp)

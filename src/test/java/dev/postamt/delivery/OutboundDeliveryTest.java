@@ -66,6 +66,8 @@ class OutboundDeliveryTest {
     assertThat(got).contains("hello over MX").contains("Return-Path: <alice@a.test>");
     // B's Received header names A's HELO; A's own Received header travels along
     assertThat(got).contains("by mx.b.test").contains("by mx.a.test");
+    // sent from A's own address, the one its MX record names
+    assertThat(got).contains("Received: from mx.a.test ([127.0.1.2])");
     a.awaitEmptyQueue();
   }
 

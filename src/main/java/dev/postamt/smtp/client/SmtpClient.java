@@ -90,9 +90,19 @@ public final class SmtpClient implements Closeable {
    */
   public static SmtpClient connect(InetSocketAddress address, String serverName, boolean lmtp, Timeouts timeouts)
       throws IOException {
+    return connect(address, serverName, lmtp, timeouts, null);
+  }
+
+  /** @param source the local address to send from (null: the system's choice) */
+  public static SmtpClient connect(
+      InetSocketAddress address, String serverName, boolean lmtp, Timeouts timeouts, java.net.InetAddress source)
+      throws IOException {
     SmtpClient c = new SmtpClient(address, serverName, lmtp, timeouts);
     Socket s = new Socket();
     try {
+      if (source != null) {
+        s.bind(new InetSocketAddress(source, 0));
+      }
       s.connect(address, (int) timeouts.connect().toMillis());
       c.attach(s);
       c.greeting = c.read(timeouts.command());
