@@ -25,6 +25,12 @@ import javax.net.ssl.SSLException;
  * that the DSN parts are later read from.
  */
 final class SmtpTransaction {
+  /**
+   * Recipients per transaction, like Postfix {@code smtp_destination_recipient_limit}; more go in
+   * further transactions on the same connection. RFC 5321 §4.5.3.1.8 only promises 100.
+   */
+  static final int MAX_RECIPIENTS = 50;
+
   /** Relayhost login; sent only over TLS. */
   record Credentials(String user, String password) {}
 
@@ -82,9 +88,24 @@ final class SmtpTransaction {
         }
         c = (SmtpClient) opened;
       }
-      Outcome o = transact(m, targets, c, lmtp);
+      List<RecipientStatus> statuses = new ArrayList<>();
+      for (int from = 0; from < targets.size(); from += MAX_RECIPIENTS) {
+        List<RemoteDelivery.Target> chunk = targets.subList(from, Math.min(targets.size(), from + MAX_RECIPIENTS));
+        try {
+          statuses.addAll(((Outcome.Answered) transact(m, chunk, c, lmtp)).statuses());
+        } catch (IOException e) {
+          if (statuses.isEmpty()) {
+            throw e;
+          }
+          // earlier transactions went through; only the rest waits for the next host or attempt
+          c.close();
+          String reason = "4.4.2 lost connection with " + c.peer() + ": " + e.getMessage();
+          targets.subList(from, targets.size()).forEach(t -> statuses.add(RemoteDelivery.temp(reason)));
+          return new Outcome.Answered(statuses);
+        }
+      }
       cache.put(key, c);
-      return o;
+      return new Outcome.Answered(statuses);
     } catch (IOException e) {
       if (c != null) {
         c.close();

@@ -68,6 +68,8 @@ class OutboundDeliveryTest {
     assertThat(got).contains("by mx.b.test").contains("by mx.a.test");
     // sent from A's own address, the one its MX record names
     assertThat(got).contains("Received: from mx.a.test ([127.0.1.2])");
+    // opportunistic STARTTLS between the two (B's certificate is self-signed)
+    assertThat(got).containsPattern("by mx.b.test \\(Postamt\\) with ESMTPS ");
     a.awaitEmptyQueue();
   }
 

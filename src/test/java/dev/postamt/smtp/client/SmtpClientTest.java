@@ -135,6 +135,23 @@ class SmtpClientTest {
   }
 
   @Test
+  void splitsManyRecipientsIntoTransactionsOfFifty() throws Exception {
+    FakeSmtpServer mx1 = fake("127.0.4.3");
+    a.start();
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      many.add("r" + i + "@peer.test");
+    }
+
+    a.send("alice@a.test", many, "", "Subject: many\r\n\r\nhi\r\n");
+
+    MailHost.await(() -> mx1.messages.size() == 3, "three transactions");
+    assertThat(mx1.connections).isEqualTo(1);
+    assertThat(mx1.commands.stream().filter(c -> c.startsWith("RCPT")).count()).isEqualTo(120);
+    a.awaitEmptyQueue();
+  }
+
+  @Test
   void reusesOneConnectionForSeveralMessages() throws Exception {
     FakeSmtpServer mx1 = fake("127.0.4.3");
     a.start();
