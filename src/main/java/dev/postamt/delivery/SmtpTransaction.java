@@ -82,11 +82,11 @@ final class SmtpTransaction {
       SmtpClient c) {
     try {
       if (c == null) {
-        Object opened = open(hop, lmtp, cred, true);
-        if (opened instanceof Outcome.HostFailed f) {
-          return f;
+        try {
+          c = open(hop, lmtp, cred, true);
+        } catch (HostUnavailable e) {
+          return new Outcome.HostFailed(e.getMessage());
         }
-        c = (SmtpClient) opened;
       }
       List<RecipientStatus> statuses = new ArrayList<>();
       for (int from = 0; from < targets.size(); from += MAX_RECIPIENTS) {
@@ -115,37 +115,44 @@ final class SmtpTransaction {
     }
   }
 
-  /** A ready client, or the reason there is none. */
-  private Object open(MxResolver.Hop hop, boolean lmtp, Credentials cred, boolean tryTls) throws IOException {
+  /** Why a host cannot take mail now; the message is the status text. */
+  private static final class HostUnavailable extends Exception {
+    HostUnavailable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** A client ready for MAIL FROM. */
+  private SmtpClient open(MxResolver.Hop hop, boolean lmtp, Credentials cred, boolean tryTls) throws HostUnavailable {
     String what = hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]:" + hop.address().getPort();
     SmtpClient c;
     try {
       c = SmtpClient.connect(hop.address(), hop.host(), lmtp, timeouts, source(hop.address().getAddress()));
     } catch (IOException e) {
-      return new Outcome.HostFailed("4.4.1 connect to " + what + ": " + e.getMessage());
+      throw new HostUnavailable("4.4.1 connect to " + what + ": " + e.getMessage());
     }
     try {
       if (c.greeting().code() != 220) {
         c.quit();
-        return new Outcome.HostFailed(c.greeting().status() + " host " + c.peer() + " refused to talk to me: " + c.greeting());
+        throw new HostUnavailable(c.greeting().status() + " host " + c.peer() + " refused to talk to me: " + c.greeting());
       }
       String me = config.hostname();
       ClientReply hello = c.hello(me);
       if (!hello.positive()) {
         c.quit();
-        return new Outcome.HostFailed(hello.status() + " host " + c.peer() + " said: " + hello + " (in reply to " + (lmtp ? "LHLO" : "EHLO/HELO") + " command)");
+        throw new HostUnavailable(hello.status() + " host " + c.peer() + " said: " + hello + " (in reply to " + (lmtp ? "LHLO" : "EHLO/HELO") + " command)");
       }
       if (tryTls && c.has("STARTTLS")) {
         try {
           ClientReply r = c.startTls(me);
           if (!r.positive() && cred != null) {
             c.quit();
-            return new Outcome.HostFailed("4.7.0 host " + c.peer() + " refused STARTTLS: " + r);
+            throw new HostUnavailable("4.7.0 host " + c.peer() + " refused STARTTLS: " + r);
           }
         } catch (SSLException e) {
           c.close();
           if (cred != null) {
-            return new Outcome.HostFailed("4.7.5 TLS handshake with " + what + " failed: " + e.getMessage());
+            throw new HostUnavailable("4.7.5 TLS handshake with " + what + " failed: " + e.getMessage());
           }
           // opportunistic TLS falls back to plain text, as Postfix does at level "may"
           return open(hop, lmtp, null, false);
@@ -154,19 +161,19 @@ final class SmtpTransaction {
       if (cred != null) {
         if (!c.isTls()) {
           c.quit();
-          return new Outcome.HostFailed("4.7.0 host " + c.peer() + " offers no STARTTLS; credentials not sent in clear text");
+          throw new HostUnavailable("4.7.0 host " + c.peer() + " offers no STARTTLS; credentials not sent in clear text");
         }
         ClientReply a = c.auth(cred.user(), cred.password());
         if (a.code() != 235) {
           c.quit();
-          return new Outcome.HostFailed(
+          throw new HostUnavailable(
               "4.7.0 SASL authentication failed for " + cred.user() + " at " + c.peer() + ": " + a);
         }
       }
       return c;
     } catch (IOException e) {
       c.close();
-      return new Outcome.HostFailed("4.4.2 conversation with " + what + " failed: " + e.getMessage());
+      throw new HostUnavailable("4.4.2 conversation with " + what + " failed: " + e.getMessage());
     }
   }
 
