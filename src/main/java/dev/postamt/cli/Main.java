@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       AliasCommand.class,
       CheckCommand.class,
       DkimCommand.class,
+      StoreCommand.class,
       QueueCommand.class,
     })
 public final class Main implements Runnable {

@@ -105,7 +105,8 @@ public record Config(
       Duration idleTimeout,
       int connections,
       int connectionsPerIp,
-      int authFailures) {}
+      int authFailures,
+      int authFailuresPerIp) {}
 
   /**
    * @param delayWarning after this long in the queue a delay notice is sent (NOTIFY=DELAY or no
@@ -295,7 +296,8 @@ public record Config(
         "idle_timeout",
         "connections",
         "connections_per_ip",
-        "auth_failures");
+        "auth_failures",
+        "auth_failures_per_ip");
     Limits limits =
         new Limits(
             r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
@@ -305,7 +307,8 @@ public record Config(
             r.duration("limits.idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
             r.integer("limits.connections", 2000, 1, 1_000_000),
             r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
-            r.integer("limits.auth_failures", 5, 1, 1000));
+            r.integer("limits.auth_failures", 5, 1, 1000),
+            r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000));
 
     r.allowKeys(
         "queue",

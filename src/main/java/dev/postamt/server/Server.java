@@ -5,8 +5,10 @@ import dev.postamt.delivery.RemoteDelivery;
 import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
+import dev.postamt.pop3.Pop3Server;
 import dev.postamt.queue.ControlSocket;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueAdmin;
@@ -14,9 +16,11 @@ import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.smtp.SmtpServer;
+import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,9 +44,12 @@ public final class Server implements AutoCloseable {
   private final QueueManager queue;
   private final RemoteDelivery remote;
   private ControlSocket control;
+  private final MailStore store;
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Failed logins per client address, shared by every protocol's listeners. */
+  private final AuthThrottle authThrottle;
   private volatile boolean closed;
 
   private Server(Config config) throws Exception {
@@ -52,9 +59,13 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
+    this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
     this.remote =
         new RemoteDelivery(config, spool, Resolvers.fromConfig(config), router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
+    // One MailStore per process: all sessions of a user share its Account (store/MailStore).
+    this.store = new MailStore(config.dataDir());
+    deliveryListeners.add(store::notifyDelivered);
   }
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
@@ -73,15 +84,20 @@ public final class Server implements AutoCloseable {
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
       TlsContext tls = TlsContext.fromConfig(config);
-      SmtpServer mx = new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check);
+      SmtpServer mx =
+          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       SmtpServer submission =
-          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check);
+          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
       s.listen("lmtp", tls, false,
           new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
-      for (String svc : List.of("imap", "imaps", "pop3", "pop3s", "http")) {
+      // POP3 (issue 5): one handler for both listeners, sharing the store.
+      Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
+      s.listen("pop3", tls, false, pop3);
+      s.listen("pop3s", tls, true, pop3);
+      for (String svc : List.of("imap", "imaps", "http")) {
         if (config.listen().get(svc).isPresent()) {
           log.info("{}: not available in this build; listen.{} ignored", svc, svc);
         }
@@ -136,6 +152,10 @@ public final class Server implements AutoCloseable {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
   }
 
+  public AuthThrottle authThrottle() {
+    return authThrottle;
+  }
+
   public QueueManager queue() {
     return queue;
   }
@@ -146,6 +166,10 @@ public final class Server implements AutoCloseable {
 
   public Directory directory() {
     return directory;
+  }
+
+  public MailStore store() {
+    return store;
   }
 
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
@@ -171,6 +195,7 @@ public final class Server implements AutoCloseable {
     }
     queue.close();
     remote.close();
+    store.close();
     directory.close();
     log.info("postamt stopped");
     stopped.countDown();

@@ -29,6 +29,7 @@ public final class SmtpServer implements ConnectionHandler {
   final DurableSpool spool;
   final QueueManager queue;
   final InboundCheck check;
+  final dev.postamt.net.AuthThrottle throttle;
 
   public SmtpServer(
       Config config,
@@ -38,6 +39,21 @@ public final class SmtpServer implements ConnectionHandler {
       DurableSpool spool,
       QueueManager queue,
       InboundCheck check) {
+    this(config, mode, directory, router, spool, queue, check,
+        new dev.postamt.net.AuthThrottle(config.limits().authFailuresPerIp(), java.time.Duration.ofMinutes(15)));
+  }
+
+  /** @param throttle failed-login counts per client address, shared with the other listeners */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle) {
+    this.throttle = throttle;
     this.config = config;
     this.mode = mode;
     this.directory = directory;

@@ -41,6 +41,7 @@ final class SmtpSession {
   private final Connection conn;
   private final LineReader lines;
   private final String clientIp;
+  private final InetAddress clientAddress;
   private final boolean trustedNetwork;
 
   private String helo;
@@ -63,6 +64,7 @@ final class SmtpSession {
     this.lines = new LineReader(conn.in(), server.config.limits().lineLength());
     InetAddress addr = conn.remote().getAddress();
     this.clientIp = addr.getHostAddress();
+    this.clientAddress = addr;
     this.trustedNetwork = server.config.relay().networks().stream().anyMatch(c -> c.contains(addr));
   }
 
@@ -242,6 +244,11 @@ final class SmtpSession {
     if (sender != null) {
       throw new SmtpException(503, "5.5.1", "Error: MAIL transaction in progress");
     }
+    if (!server.throttle.allowed(clientAddress)) {
+      throw new SmtpException(
+          new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many failed logins from " + clientIp + "; try again later"),
+          true);
+    }
     String[] p = arg.trim().split(" ");
     String mech = p[0].toUpperCase(Locale.ROOT);
     String initial = p.length > 1 ? p[1] : null;
@@ -273,6 +280,7 @@ final class SmtpSession {
     }
     if (who.isEmpty()) {
       log.info("smtp {}: authentication failed for {}", clientIp, MailPath.printable(user));
+      server.throttle.failed(clientAddress);
       if (++authFailures >= server.config.limits().authFailures()) {
         throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
       }
@@ -297,6 +305,7 @@ final class SmtpSession {
       }
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
       log.info("smtp {}: SCRAM authentication failed: {}", clientIp, e.getMessage());
+      server.throttle.failed(clientAddress);
       if (++authFailures >= server.config.limits().authFailures()) {
         throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
       }

@@ -39,6 +39,30 @@ class SmtpLimitsTest {
   }
 
   @Test
+  void failedLoginsAreCountedPerClientAcrossSessions(@TempDir Path own) throws Exception {
+    try (TestServer t = TestServer.start(own, "[limits]\nauth_failures_per_ip = 2\n")) {
+      failedLogins(t);
+    }
+  }
+
+  private static void failedLogins(TestServer t) throws Exception {
+    String bad = java.util.Base64.getEncoder().encodeToString("\0alice@example.test\0wrong".getBytes());
+    for (int i = 0; i < 2; i++) {
+      try (SmtpScript s = SmtpScript.connectTls(t.port("smtps"))) {
+        s.expect("220 *");
+        s.send("EHLO x").read();
+        s.send("AUTH PLAIN " + bad).expect("535 5.7.8 *");
+      }
+    }
+    try (SmtpScript s = SmtpScript.connectTls(t.port("smtps"))) {
+      s.expect("220 *");
+      s.send("EHLO x").read();
+      s.send("AUTH PLAIN " + bad).expect("421 4.7.0 * too many failed logins from 127.0.0.1; try again later");
+      assertThat(s.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
   void idleClientsAreDisconnected() throws Exception {
     try (SmtpScript s = SmtpScript.connect(t.port("smtp"))) {
       s.expect("220 *");

@@ -1,0 +1,89 @@
+package dev.postamt.imap;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A parsed IMAP command, one record per command (RFC 3501 §6, RFC 9051 §6). Mailbox names are as sent
+ * on the wire (modified UTF-7 for IMAP4rev1 clients); the session decodes them.
+ */
+public sealed interface Command {
+  /** A command with its tag, as the parser returns it. */
+  record Tagged(String tag, Verb verb, Command command) {}
+
+  record Capability() implements Command {}
+
+  record Noop() implements Command {}
+
+  record Logout() implements Command {}
+
+  record StartTls() implements Command {}
+
+  record Login(String user, String password) implements Command {}
+
+  /** AUTHENTICATE with an optional SASL-IR initial response (RFC 4959); {@code "="} means empty. */
+  record Authenticate(String mechanism, Optional<String> initialResponse) implements Command {}
+
+  record Enable(List<String> capabilities) implements Command {}
+
+  /** ID (RFC 2971): the client's field/value pairs, or empty for NIL. */
+  record Id(List<String> params) implements Command {}
+
+  record Namespace() implements Command {}
+
+  /** SELECT, or EXAMINE when {@code readOnly}. */
+  record Select(String mailbox, boolean readOnly, boolean condstore) implements Command {}
+
+  record Create(String mailbox, List<String> specialUse) implements Command {}
+
+  record Delete(String mailbox) implements Command {}
+
+  record Rename(String from, String to) implements Command {}
+
+  record Subscribe(String mailbox, boolean subscribe) implements Command {}
+
+  /** LIST or LSUB; selection and return options from RFC 5258 syntax, when given. */
+  record ListMailboxes(
+      String reference, List<String> patterns, boolean lsub, List<String> selection, List<String> returns)
+      implements Command {}
+
+  record Status(String mailbox, List<String> items) implements Command {}
+
+  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, byte[] message)
+      implements Command {}
+
+  record Check() implements Command {}
+
+  record Close() implements Command {}
+
+  record Unselect() implements Command {}
+
+  record Idle() implements Command {}
+
+  /** EXPUNGE, or UID EXPUNGE (RFC 4315) restricted to {@code uids}. */
+  record Expunge(Optional<SequenceSet> uids) implements Command {}
+
+  /** SEARCH; {@code returns} non-null for the RFC 4731 ESEARCH form {@code RETURN (...)}. */
+  record Search(boolean uid, Optional<String> charset, SearchKey key, List<String> returns)
+      implements Command {}
+
+  /** FETCH; {@code changedSince} is the RFC 7162 CHANGEDSINCE modifier, -1 when absent. */
+  record Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince)
+      implements Command {}
+
+  /** How STORE changes flags. */
+  enum StoreMode {
+    ADD,
+    REMOVE,
+    REPLACE
+  }
+
+  /** STORE; {@code unchangedSince} is the RFC 7162 UNCHANGEDSINCE modifier, -1 when absent. */
+  record Store(
+      boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags, long unchangedSince)
+      implements Command {}
+
+  /** COPY, or MOVE (RFC 6851) when {@code move}. */
+  record Copy(boolean uid, SequenceSet set, String mailbox, boolean move) implements Command {}
+}

@@ -1,0 +1,52 @@
+package dev.postamt.imap;
+
+import java.util.List;
+
+/** One FETCH data item (RFC 3501 §6.4.5); macros ALL/FAST/FULL are expanded by the parser. */
+public sealed interface FetchAttr {
+  /** Items without arguments. */
+  enum Kind {
+    FLAGS,
+    INTERNALDATE,
+    RFC822_SIZE,
+    ENVELOPE,
+    BODY,
+    BODYSTRUCTURE,
+    UID,
+    RFC822,
+    RFC822_HEADER,
+    RFC822_TEXT,
+    MODSEQ
+  }
+
+  record Simple(Kind kind) implements FetchAttr {}
+
+  /**
+   * {@code BODY[part.spec]<origin.length>} or BODY.PEEK. {@code spec} is one of "", HEADER,
+   * HEADER.FIELDS, HEADER.FIELDS.NOT, TEXT, MIME; {@code origin} -1 when there is no partial.
+   */
+  record Section(boolean peek, List<Integer> part, String spec, List<String> fields, long origin, long length)
+      implements FetchAttr {
+
+    /** The section as echoed in the response: {@code 1.HEADER.FIELDS (From To)}. */
+    public String label() {
+      StringBuilder b = new StringBuilder();
+      for (int p : part) {
+        if (!b.isEmpty()) {
+          b.append('.');
+        }
+        b.append(p);
+      }
+      if (!spec.isEmpty()) {
+        if (!b.isEmpty()) {
+          b.append('.');
+        }
+        b.append(spec);
+      }
+      if (spec.startsWith("HEADER.FIELDS")) {
+        b.append(" (").append(String.join(" ", fields)).append(')');
+      }
+      return b.toString();
+    }
+  }
+}

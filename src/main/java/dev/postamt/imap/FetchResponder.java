@@ -1,0 +1,258 @@
+package dev.postamt.imap;
+
+import static dev.postamt.imap.ResponseWriter.ascii;
+
+import dev.postamt.mime.MimePart;
+import dev.postamt.store.MessageRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Renders the data items of one FETCH response (RFC 3501 §7.4.2). The message file is read only when
+ * an item needs its content, and parsed only when an item needs its structure. Sections are cut from
+ * the MIME tree by offsets (RFC 3501 §6.4.5 {@code BODY[<section>]<<partial>>}).
+ */
+final class FetchResponder {
+  static final DateTimeFormatter INTERNALDATE =
+      DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+  private final SelectedMailbox sel;
+  private final MessageRecord rec;
+  private final List<String> flags;
+  private byte[] content;
+  private MimePart root;
+
+  FetchResponder(SelectedMailbox sel, MessageRecord rec) {
+    this.sel = sel;
+    this.rec = rec;
+    this.flags = sel.flags(rec);
+  }
+
+  static boolean needsContent(List<FetchAttr> attrs) {
+    for (FetchAttr a : attrs) {
+      if (a instanceof FetchAttr.Section) {
+        return true;
+      }
+      if (a instanceof FetchAttr.Simple s) {
+        switch (s.kind()) {
+          case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT -> {
+            return true;
+          }
+          default -> {}
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether fetching sets {@code \Seen} (RFC 3501 §6.4.5: BODY[...] and RFC822[.TEXT] do, PEEK does not). */
+  static boolean setsSeen(List<FetchAttr> attrs) {
+    for (FetchAttr a : attrs) {
+      if (a instanceof FetchAttr.Section s && !s.peek()) {
+        return true;
+      }
+      if (a instanceof FetchAttr.Simple s
+          && (s.kind() == FetchAttr.Kind.RFC822 || s.kind() == FetchAttr.Kind.RFC822_TEXT)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Items that are the whole message as it is on disk: streamed from the file, never held in memory. */
+  private static boolean wholeMessage(FetchAttr a) {
+    return (a instanceof FetchAttr.Section s && s.part().isEmpty() && s.spec().isEmpty() && s.origin() < 0)
+        || (a instanceof FetchAttr.Simple k && k.kind() == FetchAttr.Kind.RFC822);
+  }
+
+  /**
+   * Writes the whole {@code * n FETCH (...)} response. Returns false, writing nothing, when the message
+   * file is gone (expunged by another session meanwhile). Message files are immutable and stay readable
+   * through an open channel even if unlinked, so a response once begun is always complete.
+   */
+  boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags) throws IOException {
+    FileChannel file = null;
+    if (needsContent(attrs)) {
+      Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
+      if (p == null) {
+        return false;
+      }
+      try {
+        file = FileChannel.open(p, StandardOpenOption.READ);
+      } catch (java.nio.file.NoSuchFileException e) {
+        return false;
+      }
+    }
+    try {
+      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || !needsContent(List.of(a)))) {
+        content = new byte[(int) Math.min(Integer.MAX_VALUE - 16, file.size())];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+        while (buf.hasRemaining() && file.read(buf) >= 0) {
+          // read fully
+        }
+      }
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      ascii(o, "* " + msn + " FETCH (");
+      boolean first = true;
+      boolean flagsDone = false;
+      for (FetchAttr a : attrs) {
+        if (!first) {
+          ascii(o, " ");
+        }
+        first = false;
+        if (a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.FLAGS) {
+          flagsDone = true;
+        }
+        if (wholeMessage(a) && content == null) {
+          ascii(o, (a instanceof FetchAttr.Simple ? "RFC822" : "BODY[]") + " {" + file.size() + "}\r\n");
+          w.raw(o.toByteArray());
+          o.reset();
+          file.position(0);
+          w.stream(java.nio.channels.Channels.newInputStream(file), file.size());
+        } else {
+          item(o, a);
+        }
+      }
+      if (addFlags && !flagsDone) {
+        ascii(o, (first ? "" : " ") + "FLAGS (" + String.join(" ", flags) + ")");
+      }
+      ascii(o, ")\r\n");
+      w.raw(o.toByteArray());
+      return true;
+    } finally {
+      if (file != null) {
+        file.close();
+      }
+    }
+  }
+
+  private MimePart root() {
+    if (root == null) {
+      root = MimePart.parse(content);
+    }
+    return root;
+  }
+
+  private void item(ByteArrayOutputStream o, FetchAttr a) {
+    switch (a) {
+      case FetchAttr.Simple s -> {
+        switch (s.kind()) {
+          case UID -> ascii(o, "UID " + rec.uid());
+          case FLAGS -> ascii(o, "FLAGS (" + String.join(" ", flags) + ")");
+          case INTERNALDATE ->
+              ascii(o, "INTERNALDATE \"" + INTERNALDATE.format(Instant.ofEpochMilli(rec.internalDate()).atZone(ZoneId.systemDefault())) + "\"");
+          case RFC822_SIZE -> ascii(o, "RFC822.SIZE " + rec.size());
+          case MODSEQ -> ascii(o, "MODSEQ (" + rec.modseq() + ")");
+          case ENVELOPE -> {
+            ascii(o, "ENVELOPE ");
+            BodyStructure.envelope(o, root());
+          }
+          case BODY -> {
+            ascii(o, "BODY ");
+            BodyStructure.body(o, root(), false);
+          }
+          case BODYSTRUCTURE -> {
+            ascii(o, "BODYSTRUCTURE ");
+            BodyStructure.body(o, root(), true);
+          }
+          case RFC822 -> {
+            ascii(o, "RFC822 ");
+            ResponseWriter.literal(o, content, 0, content.length);
+          }
+          case RFC822_HEADER -> {
+            ascii(o, "RFC822.HEADER ");
+            ResponseWriter.literal(o, content, 0, root().bodyStart());
+          }
+          case RFC822_TEXT -> {
+            ascii(o, "RFC822.TEXT ");
+            ResponseWriter.literal(o, content, root().bodyStart(), content.length - root().bodyStart());
+          }
+        }
+      }
+      case FetchAttr.Section s -> {
+        byte[] data = section(s);
+        ascii(o, "BODY[" + s.label() + "]");
+        int off = 0;
+        int len = data.length;
+        if (s.origin() >= 0) {
+          ascii(o, "<" + s.origin() + ">");
+          off = (int) Math.min(s.origin(), data.length);
+          len = (int) Math.min(s.length(), data.length - off);
+        }
+        ascii(o, " ");
+        ResponseWriter.literal(o, data, off, len);
+      }
+    }
+  }
+
+  /** The bytes of a section; empty when the part does not exist (as Dovecot answers). */
+  byte[] section(FetchAttr.Section s) {
+    MimePart part = root();
+    for (int i = 0; i < s.part().size(); i++) {
+      int n = s.part().get(i);
+      if (i > 0 && part.message() != null) {
+        part = part.message();
+      }
+      if (part.isMultipart()) {
+        if (n > part.children().size()) {
+          return new byte[0];
+        }
+        part = part.children().get(n - 1);
+      } else if (n != 1) {
+        return new byte[0];
+      }
+    }
+    boolean top = s.part().isEmpty();
+    MimePart msg = top ? part : part.message();
+    switch (s.spec()) {
+      case "" -> {
+        return top ? slice(part.start(), part.end()) : slice(part.bodyStart(), part.end());
+      }
+      case "MIME" -> {
+        return slice(part.start(), part.bodyStart());
+      }
+      case "TEXT" -> {
+        return msg == null ? new byte[0] : slice(msg.bodyStart(), msg.end());
+      }
+      case "HEADER" -> {
+        return msg == null ? new byte[0] : slice(msg.start(), msg.bodyStart());
+      }
+      default -> {
+        if (msg == null) {
+          return new byte[0];
+        }
+        boolean not = s.spec().endsWith(".NOT");
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(s.fields());
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (MimePart.Field f : msg.fields()) {
+          if (names.contains(f.name()) != not) {
+            o.write(content, f.start(), f.end() - f.start());
+            byte last = content[f.end() - 1];
+            if (last != '\n') {
+              o.write('\r');
+              o.write('\n');
+            }
+          }
+        }
+        o.write('\r');
+        o.write('\n');
+        return o.toByteArray();
+      }
+    }
+  }
+
+  private byte[] slice(int from, int to) {
+    return java.util.Arrays.copyOfRange(content, from, Math.max(from, to));
+  }
+}

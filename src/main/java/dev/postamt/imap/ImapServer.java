@@ -1,0 +1,96 @@
+package dev.postamt.imap;
+
+import dev.postamt.directory.Directory;
+import dev.postamt.net.Connection;
+import dev.postamt.net.ConnectionHandler;
+import dev.postamt.server.Config;
+import dev.postamt.store.MailStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The IMAP service: a {@link ConnectionHandler} for both the {@code imap} listener (STARTTLS,
+ * LOGINDISABLED until TLS) and the {@code imaps} listener (implicit TLS). The listener gives each
+ * connection its own virtual thread; this runs one {@link ImapSession} on it.
+ */
+public final class ImapServer implements ConnectionHandler {
+  private final MailStore store;
+  private final Authenticator authenticator;
+  private final ImapSettings settings;
+
+  public ImapServer(MailStore store, Authenticator authenticator, ImapSettings settings) {
+    this.store = store;
+    this.authenticator = authenticator;
+    this.settings = settings;
+  }
+
+  /** Production wiring: limits from {@code [limits]}, passwords from the directory. */
+  public static ImapServer fromConfig(Config config, MailStore store, Directory directory) {
+    return new ImapServer(
+        store,
+        directory::authenticate,
+        ImapSettings.defaults(config.hostname(), config.limits().messageSize()));
+  }
+
+  @Override
+  public void handle(Connection c) {
+    serve(new ConnectionTransport(c));
+  }
+
+  @Override
+  public void refuse(Connection c, String reason) throws IOException {
+    c.out().write(("* BYE " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    c.out().flush();
+  }
+
+  /** Runs one session to its end on the calling thread (tests call this with their own transport). */
+  public void serve(ImapTransport t) {
+    new ImapSession(t, settings, store, authenticator).run();
+  }
+
+  /** {@link Connection} seen as an {@link ImapTransport}. */
+  private record ConnectionTransport(Connection c) implements ImapTransport {
+    @Override
+    public InputStream in() {
+      return c.in();
+    }
+
+    @Override
+    public OutputStream out() {
+      return c.out();
+    }
+
+    @Override
+    public boolean isTls() {
+      return c.isTls();
+    }
+
+    @Override
+    public boolean canStartTls() {
+      return c.canStartTls();
+    }
+
+    @Override
+    public void startTls() throws IOException {
+      c.startTls();
+    }
+
+    @Override
+    public void setReadTimeout(Duration d) {
+      c.setReadTimeout(d);
+    }
+
+    @Override
+    public String remote() {
+      return String.valueOf(c.remote());
+    }
+
+    @Override
+    public boolean isLoopback() {
+      return c.remote() != null && c.remote().getAddress() != null && c.remote().getAddress().isLoopbackAddress();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.postamt.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * What a session needs from its connection: two streams and STARTTLS. {@code net.Connection} is adapted
+ * to it in {@link ImapServer}; tests use sockets or pipes. After {@link #startTls} the streams returned
+ * by {@link #in()} and {@link #out()} carry TLS, and any plaintext the client sent after STARTTLS is
+ * gone.
+ */
+public interface ImapTransport {
+  InputStream in();
+
+  OutputStream out();
+
+  boolean isTls();
+
+  /** Whether STARTTLS is possible here (a TLS context exists and TLS is not already on). */
+  boolean canStartTls();
+
+  void startTls() throws IOException;
+
+  /** Read time-out; the session uses it for the autologout timer (RFC 3501 §5.4). */
+  default void setReadTimeout(Duration d) {}
+
+  default String remote() {
+    return "?";
+  }
+
+  /** Whether the peer is on this machine (then, as in Dovecot, the channel counts as secure). */
+  default boolean isLoopback() {
+    return false;
+  }
+}

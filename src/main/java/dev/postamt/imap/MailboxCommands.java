@@ -1,0 +1,226 @@
+package dev.postamt.imap;
+
+import dev.postamt.store.Account;
+import dev.postamt.store.Flags;
+import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.MaildirFolders;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Commands on mailboxes as a whole: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, LIST/LSUB,
+ * STATUS, APPEND (RFC 3501 §6.3). Hierarchy separator is {@code /}.
+ */
+final class MailboxCommands {
+  private static final String SEP = String.valueOf(MaildirFolders.SEPARATOR);
+  private final ImapSession s;
+
+  MailboxCommands(ImapSession s) {
+    this.s = s;
+  }
+
+  String select(Command.Select c) throws ImapException, IOException {
+    if (s.selected != null) {
+      s.selected = null;
+      s.state = State.AUTHENTICATED;
+      s.w.untagged("OK [CLOSED] Previous mailbox closed");
+    }
+    String name = s.mailboxName(c.mailbox());
+    MailboxInfo info =
+        s.account.mailbox(name).orElseThrow(() -> ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name));
+    if (c.condstore()) {
+      s.enableCondstore();
+    }
+    SelectedMailbox sel = new SelectedMailbox(s.account, info, c.readOnly());
+    sel.condstore = s.condstore;
+    sel.writeFlags(s.w);
+    s.w.untagged(sel.size() + " EXISTS");
+    s.w.untagged(sel.recentCount() + " RECENT");
+    for (int msn = 1; msn <= sel.size(); msn++) {
+      if (!sel.record(msn).has(Flags.SEEN)) {
+        s.w.untagged("OK [UNSEEN " + msn + "] First unseen");
+        break;
+      }
+    }
+    s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
+    s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
+    s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
+    s.selected = sel;
+    s.state = State.SELECTED;
+    return (c.readOnly() ? "[READ-ONLY] EXAMINE" : "[READ-WRITE] SELECT") + " completed";
+  }
+
+  String create(Command.Create c) throws ImapException {
+    String name = s.mailboxName(c.mailbox());
+    while (name.endsWith(SEP)) {
+      name = name.substring(0, name.length() - 1); // RFC 3501 §6.3.3: a trailing separator is a hint
+    }
+    if (name.equals(MaildirFolders.INBOX)) {
+      throw ImapException.no("ALREADYEXISTS", "INBOX always exists");
+    }
+    String use = null;
+    for (String u : c.specialUse()) {
+      String canonical = u.length() < 2 ? u
+          : u.substring(0, 2).toUpperCase(Locale.ROOT) + u.substring(2).toLowerCase(Locale.ROOT);
+      if (!List.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash").contains(canonical)) {
+        throw ImapException.no("USEATTR", "Unsupported special-use attribute " + u);
+      }
+      use = canonical;
+    }
+    s.account.create(name, use);
+    return "CREATE completed";
+  }
+
+  String delete(Command.Delete c) throws ImapException {
+    String name = s.mailboxName(c.mailbox());
+    if (s.selected != null && s.selected.name.equals(name)) {
+      // Deleting the selected mailbox: leave it first, as Dovecot does.
+      s.selected = null;
+      s.state = State.AUTHENTICATED;
+    }
+    s.account.delete(name);
+    return "DELETE completed";
+  }
+
+  String rename(Command.Rename c) throws ImapException {
+    s.account.rename(s.mailboxName(c.from()), s.mailboxName(c.to()));
+    return "RENAME completed";
+  }
+
+  String subscribe(Command.Subscribe c) throws ImapException {
+    s.account.subscribe(s.mailboxName(c.mailbox()), c.subscribe());
+    return (c.subscribe() ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed";
+  }
+
+  String list(Command.ListMailboxes c) throws ImapException, IOException {
+    String verb = c.lsub() ? "LSUB" : "LIST";
+    boolean onlySubscribed = c.selection().stream().anyMatch(o -> o.equalsIgnoreCase("SUBSCRIBED"));
+    boolean onlySpecial = c.selection().stream().anyMatch(o -> o.equalsIgnoreCase("SPECIAL-USE"));
+    boolean returnSubscribed =
+        onlySubscribed || c.returns().stream().anyMatch(o -> o.equalsIgnoreCase("SUBSCRIBED"));
+    if (c.patterns().size() == 1 && c.patterns().getFirst().isEmpty()) {
+      // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter and root.
+      s.w.untagged(verb + " (\\Noselect) \"/\" \"\"");
+      return verb + " completed";
+    }
+    Map<String, MailboxInfo> existing = new TreeMap<>();
+    for (MailboxInfo m : s.account.mailboxes()) {
+      existing.put(m.name(), m);
+    }
+    Set<String> subscribed = s.account.subscriptions();
+    // Every name plus its parents, so '%' can show a parent that exists only by its children.
+    TreeMap<String, Boolean> all = new TreeMap<>();
+    for (String n : c.lsub() || onlySubscribed ? subscribed : existing.keySet()) {
+      all.put(n, true);
+      int i = n.indexOf(MaildirFolders.SEPARATOR);
+      while (i > 0) {
+        all.putIfAbsent(n.substring(0, i), false);
+        i = n.indexOf(MaildirFolders.SEPARATOR, i + 1);
+      }
+    }
+    List<Pattern> patterns = new ArrayList<>();
+    for (String p : c.patterns()) {
+      String ref = s.mailboxName(c.reference().isEmpty() ? "" : c.reference());
+      String full = Account.normalize(ref + (ModifiedUtf7.decode(p) == null ? p : ModifiedUtf7.decode(p)));
+      patterns.add(wildcard(full));
+    }
+    for (var e : all.entrySet()) {
+      String name = e.getKey();
+      if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) {
+        continue;
+      }
+      boolean listed = e.getValue(); // in the source set, not only a parent of something in it
+      boolean exists = existing.containsKey(name);
+      List<String> attrs = new ArrayList<>();
+      if (c.lsub()) {
+        if (!listed || !exists) {
+          attrs.add("\\Noselect");
+        }
+      } else {
+        if (!exists) {
+          attrs.add(onlySubscribed && listed ? "\\NonExistent" : "\\Noselect");
+        }
+        boolean children = existing.keySet().stream().anyMatch(n -> n.startsWith(name + SEP));
+        attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
+        MailboxInfo m = existing.get(name);
+        if (m != null && m.specialUse().isPresent()) {
+          attrs.add(m.specialUse().get());
+        } else if (onlySpecial) {
+          continue;
+        }
+        if (onlySubscribed && !listed) {
+          continue;
+        }
+        if (returnSubscribed && subscribed.contains(name)) {
+          attrs.add("\\Subscribed");
+        }
+      }
+      s.w.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + s.wireName(name));
+    }
+    return verb + " completed";
+  }
+
+  /** An IMAP list pattern as a regex: {@code *} is anything, {@code %} anything but the separator. */
+  static Pattern wildcard(String pattern) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char ch = pattern.charAt(i);
+      if (ch == '*') {
+        b.append(".*");
+      } else if (ch == '%') {
+        b.append("[^/]*");
+      } else {
+        b.append(Pattern.quote(String.valueOf(ch)));
+      }
+    }
+    return Pattern.compile(b.toString(), Pattern.DOTALL);
+  }
+
+  String status(Command.Status c) throws ImapException, IOException {
+    String name = s.mailboxName(c.mailbox());
+    if (s.account.mailbox(name).isEmpty()) {
+      throw ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name);
+    }
+    Account.Status st = s.account.status(name);
+    List<String> out = new ArrayList<>();
+    for (String item : c.items()) {
+      switch (item.toUpperCase(Locale.ROOT)) {
+        case "MESSAGES" -> out.add("MESSAGES " + st.messages());
+        case "RECENT" -> out.add("RECENT " + st.recent());
+        case "UIDNEXT" -> out.add("UIDNEXT " + st.info().uidNext());
+        case "UIDVALIDITY" -> out.add("UIDVALIDITY " + st.info().uidValidity());
+        case "UNSEEN" -> out.add("UNSEEN " + st.unseen());
+        case "SIZE" -> out.add("SIZE " + st.size());
+        case "DELETED" -> out.add("DELETED " + st.deleted());
+        case "HIGHESTMODSEQ" -> {
+          s.enableCondstore();
+          out.add("HIGHESTMODSEQ " + st.info().highestModseq());
+        }
+        default -> throw ImapException.bad("Unknown STATUS item " + CommandParser.printable(item));
+      }
+    }
+    s.w.untagged("STATUS " + s.wireName(name) + " (" + String.join(" ", out) + ")");
+    return "STATUS completed";
+  }
+
+  String append(Command.Append c) throws ImapException {
+    String name = s.mailboxName(c.mailbox());
+    if (s.account.mailbox(name).isEmpty()) {
+      throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + name);
+    }
+    if (c.message().length == 0) {
+      throw ImapException.no("Can't save a zero byte message");
+    }
+    List<String> flags = MessageCommands.checkFlags(c.flags());
+    long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
+    Account.AppendResult r = s.account.append(name, c.message(), Set.copyOf(flags), date);
+    return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
+  }
+
+}

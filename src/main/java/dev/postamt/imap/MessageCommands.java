@@ -1,0 +1,263 @@
+package dev.postamt.imap;
+
+import dev.postamt.store.Account;
+import dev.postamt.store.Flags;
+import dev.postamt.store.MessageRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Commands on the messages of the selected mailbox: FETCH, STORE, SEARCH, COPY/MOVE, EXPUNGE, CLOSE
+ * and UNSELECT, each with its UID form (RFC 3501 §6.4, RFC 4315, RFC 6851, RFC 4731).
+ */
+final class MessageCommands {
+  private final ImapSession s;
+
+  MessageCommands(ImapSession s) {
+    this.s = s;
+  }
+
+  /** CLOSE (expunging silently unless read-only, RFC 3501 §6.4.2) or UNSELECT (RFC 3691). */
+  String close(boolean expunge) {
+    SelectedMailbox sel = s.selected;
+    s.selected = null;
+    s.state = State.AUTHENTICATED;
+    if (expunge && !sel.readOnly) {
+      s.account.expunge(sel.id, Optional.empty());
+    }
+    return expunge ? "CLOSE completed" : "UNSELECT completed";
+  }
+
+  String expunge(Command.Expunge c) throws ImapException, IOException {
+    SelectedMailbox sel = writable();
+    Optional<Set<Long>> only = Optional.empty();
+    if (c.uids().isPresent()) {
+      Set<Long> uids = new HashSet<>();
+      for (int msn : sel.resolve(c.uids().get(), true)) {
+        uids.add(sel.uid(msn));
+      }
+      only = Optional.of(uids);
+    }
+    List<Long> removed = s.account.expunge(sel.id, only);
+    sel.expunged(removed, s.w);
+    return "EXPUNGE completed";
+  }
+
+  String search(Command.Search c, String tag) throws ImapException, IOException {
+    SelectedMailbox sel = s.selected;
+    if (c.charset().isPresent()) {
+      String cs = c.charset().get().toUpperCase(Locale.ROOT);
+      if (!cs.equals("UTF-8") && !cs.equals("US-ASCII")) {
+        throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+      }
+    }
+    boolean modseqKey = usesModseq(c.key());
+    if (modseqKey) {
+      s.enableCondstore();
+    }
+    List<Long> hits = new ArrayList<>();
+    long maxModseq = 0;
+    for (int msn = 1; msn <= sel.size(); msn++) {
+      MessageRecord r = sel.record(msn);
+      if (new SearchMatcher(sel, msn, r).matches(c.key())) {
+        hits.add(c.uid() ? r.uid() : msn);
+        maxModseq = Math.max(maxModseq, r.modseq());
+      }
+    }
+    // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the matches.
+    String modseqSuffix = modseqKey && !hits.isEmpty() ? " (MODSEQ " + maxModseq + ")" : "";
+    if (c.returns() == null) {
+      StringBuilder b = new StringBuilder("SEARCH");
+      for (long h : hits) {
+        b.append(' ').append(h);
+      }
+      s.w.untagged(b + modseqSuffix);
+      return "SEARCH completed";
+    }
+    // RFC 4731 ESEARCH: RETURN () means ALL.
+    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    StringBuilder b = new StringBuilder("ESEARCH (TAG " + ResponseWriter.quote(tag) + ")");
+    if (c.uid()) {
+      b.append(" UID");
+    }
+    for (String o : opts) {
+      switch (o.toUpperCase(Locale.ROOT)) {
+        case "MIN" -> {
+          if (!hits.isEmpty()) {
+            b.append(" MIN ").append(hits.getFirst());
+          }
+        }
+        case "MAX" -> {
+          if (!hits.isEmpty()) {
+            b.append(" MAX ").append(hits.getLast());
+          }
+        }
+        case "COUNT" -> b.append(" COUNT ").append(hits.size());
+        case "ALL" -> {
+          if (!hits.isEmpty()) {
+            b.append(" ALL ").append(SequenceSet.format(hits));
+          }
+        }
+        default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
+      }
+    }
+    if (modseqKey && !hits.isEmpty()) {
+      b.append(" MODSEQ ").append(maxModseq);
+    }
+    s.w.untagged(b.toString());
+    return "SEARCH completed";
+  }
+
+  private static boolean usesModseq(SearchKey k) {
+    return switch (k) {
+      case SearchKey.ModSeq m -> true;
+      case SearchKey.And a -> a.keys().stream().anyMatch(MessageCommands::usesModseq);
+      case SearchKey.Or o -> usesModseq(o.a()) || usesModseq(o.b());
+      case SearchKey.Not n -> usesModseq(n.key());
+      default -> false;
+    };
+  }
+
+  String fetch(Command.Fetch c) throws ImapException, IOException {
+    SelectedMailbox sel = s.selected;
+    List<Integer> msns = sel.resolve(c.set(), c.uid());
+    if (c.changedSince() >= 0 || c.attrs().contains(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ))) {
+      s.enableCondstore();
+    }
+    if (c.changedSince() >= 0) {
+      msns = msns.stream().filter(msn -> sel.record(msn).modseq() > c.changedSince()).toList();
+    }
+    Set<Long> seenNow = new HashSet<>();
+    if (!sel.readOnly && FetchResponder.setsSeen(c.attrs())) {
+      List<Long> unseen = new ArrayList<>();
+      for (int msn : msns) {
+        MessageRecord r = sel.record(msn);
+        if (!r.has(Flags.SEEN) && !sel.isGone(r.uid())) {
+          unseen.add(r.uid());
+        }
+      }
+      if (!unseen.isEmpty()) {
+        for (MessageRecord r : s.account.store(sel.id, unseen, Account.FlagMode.ADD, List.of(Flags.SEEN))) {
+          sel.updated(r);
+          seenNow.add(r.uid());
+        }
+      }
+    }
+    boolean missing = false;
+    for (int msn : msns) {
+      MessageRecord r = sel.record(msn);
+      if (!new FetchResponder(sel, r).write(s.w, msn, c.attrs(), seenNow.contains(r.uid()))) {
+        missing = true;
+      }
+    }
+    if (missing) {
+      throw ImapException.no("EXPUNGEISSUED", "Some messages were expunged meanwhile");
+    }
+    return (c.uid() ? "UID FETCH" : "FETCH") + " completed";
+  }
+
+  String store(Command.Store c) throws ImapException, IOException {
+    SelectedMailbox sel = writable();
+    List<String> flags = checkFlags(c.flags());
+    List<Integer> msns = sel.resolve(c.set(), c.uid());
+    List<Long> uids = new ArrayList<>();
+    for (int msn : msns) {
+      uids.add(sel.uid(msn));
+    }
+    Account.FlagMode mode = switch (c.mode()) {
+      case ADD -> Account.FlagMode.ADD;
+      case REMOVE -> Account.FlagMode.REMOVE;
+      case REPLACE -> Account.FlagMode.REPLACE;
+    };
+    if (c.unchangedSince() >= 0) {
+      s.enableCondstore();
+    }
+    List<Long> modified = new ArrayList<>();
+    Set<Long> changed = new HashSet<>();
+    for (MessageRecord r : s.account.store(sel.id, uids, mode, flags, c.unchangedSince(), modified)) {
+      sel.updated(r);
+      changed.add(r.uid());
+    }
+    Set<Long> refused = new HashSet<>(modified);
+    for (int msn : msns) {
+      MessageRecord r = sel.record(msn);
+      // RFC 7162 §3.2: with CONDSTORE, changes are reported with their MODSEQ even under .SILENT.
+      boolean report = !refused.contains(r.uid()) && (!c.silent() || (s.condstore && changed.contains(r.uid())));
+      if (report) {
+        s.w.untagged(msn + " FETCH (" + (c.uid() ? "UID " + r.uid() + " " : "")
+            + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
+            + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
+      }
+    }
+    if (!modified.isEmpty()) {
+      List<Long> ids = new ArrayList<>();
+      for (long uid : modified) {
+        ids.add(c.uid() ? uid : sel.msn(uid));
+      }
+      ids.sort(null);
+      return "[MODIFIED " + SequenceSet.format(ids) + "] Conditional STORE failed";
+    }
+    return (c.uid() ? "UID STORE" : "STORE") + " completed";
+  }
+
+  String copy(Command.Copy c) throws ImapException, IOException {
+    SelectedMailbox sel = c.move() ? writable() : s.selected;
+    String target = s.mailboxName(c.mailbox());
+    if (s.account.mailbox(target).isEmpty()) {
+      throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + target);
+    }
+    List<MessageRecord> msgs = new ArrayList<>();
+    for (int msn : sel.resolve(c.set(), c.uid())) {
+      MessageRecord r = sel.record(msn);
+      if (!sel.isGone(r.uid())) {
+        msgs.add(r);
+      }
+    }
+    String verb = c.move() ? "MOVE" : "COPY";
+    if (msgs.isEmpty()) {
+      return verb + " completed";
+    }
+    Account.CopyResult r = c.move()
+        ? s.account.move(sel.id, msgs, target)
+        : s.account.copy(sel.id, msgs, target);
+    String code = r.targetUids().isEmpty() ? "" : "[COPYUID " + r.uidValidity() + " "
+        + SequenceSet.format(r.sourceUids()) + " " + SequenceSet.format(r.targetUids()) + "] ";
+    if (c.move()) {
+      // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
+      if (!code.isEmpty()) {
+        s.w.untagged("OK " + code + "Moved");
+      }
+      sel.expunged(r.sourceUids(), s.w);
+      return verb + " completed";
+    }
+    return code + verb + " completed";
+  }
+
+  private SelectedMailbox writable() throws ImapException {
+    if (s.selected.readOnly) {
+      throw ImapException.no("Mailbox is read-only (EXAMINE)");
+    }
+    return s.selected;
+  }
+
+  /** System flags must be one of the five a client may set (RFC 3501 §2.3.2); keywords are atoms. */
+  static List<String> checkFlags(List<String> flags) throws ImapException {
+    List<String> out = new ArrayList<>();
+    for (String f : flags) {
+      String c = Flags.canonical(f);
+      if (c.startsWith("\\") && !Flags.SYSTEM.contains(c)) {
+        if (c.equals(Flags.RECENT)) {
+          continue;
+        }
+        throw ImapException.bad("Invalid system flag " + CommandParser.printable(f));
+      }
+      out.add(c);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.postamt.imap;
+
+import static dev.postamt.imap.State.AUTHENTICATED;
+import static dev.postamt.imap.State.NOT_AUTHENTICATED;
+import static dev.postamt.imap.State.SELECTED;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command table: every command name, the states it is allowed in (RFC 3501 §6), whether it has a
+ * UID form, and its argument parser. The session looks up the verb, checks the state, and hands the
+ * parsed record to its handler.
+ */
+public enum Verb {
+  CAPABILITY(any(), CommandParser::capability),
+  NOOP(any(), CommandParser::noop),
+  LOGOUT(any(), CommandParser::logout),
+  ID(any(), CommandParser::id),
+  STARTTLS(EnumSet.of(NOT_AUTHENTICATED), CommandParser::startTls),
+  LOGIN(EnumSet.of(NOT_AUTHENTICATED), CommandParser::login),
+  AUTHENTICATE(EnumSet.of(NOT_AUTHENTICATED), CommandParser::authenticate),
+  ENABLE(authed(), CommandParser::enable),
+  NAMESPACE(authed(), CommandParser::namespace),
+  SELECT(authed(), p -> p.select(false)),
+  EXAMINE(authed(), p -> p.select(true)),
+  CREATE(authed(), CommandParser::create),
+  DELETE(authed(), CommandParser::delete),
+  RENAME(authed(), CommandParser::rename),
+  SUBSCRIBE(authed(), p -> p.subscribe(true)),
+  UNSUBSCRIBE(authed(), p -> p.subscribe(false)),
+  LIST(authed(), p -> p.list(false)),
+  LSUB(authed(), p -> p.list(true)),
+  STATUS(authed(), CommandParser::status),
+  APPEND(authed(), CommandParser::append),
+  IDLE(authed(), CommandParser::idle),
+  CHECK(EnumSet.of(SELECTED), CommandParser::check),
+  CLOSE(EnumSet.of(SELECTED), CommandParser::close),
+  UNSELECT(EnumSet.of(SELECTED), CommandParser::unselect),
+  EXPUNGE(EnumSet.of(SELECTED), CommandParser::expunge),
+  SEARCH(EnumSet.of(SELECTED), CommandParser::search),
+  FETCH(EnumSet.of(SELECTED), CommandParser::fetch),
+  STORE(EnumSet.of(SELECTED), CommandParser::store),
+  COPY(EnumSet.of(SELECTED), p -> p.copy(false)),
+  MOVE(EnumSet.of(SELECTED), p -> p.copy(true));
+
+  /** Commands that take the {@code UID} prefix (RFC 3501 §6.4.8, RFC 4315, RFC 6851). */
+  static final Set<Verb> UID_FORMS = EnumSet.of(FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE);
+
+  /** Parses the arguments after the command name. */
+  @FunctionalInterface
+  interface ArgumentParser {
+    Command parse(CommandParser p) throws ImapException;
+  }
+
+  private final Set<State> states;
+  private final ArgumentParser parser;
+
+  Verb(Set<State> states, ArgumentParser parser) {
+    this.states = states;
+    this.parser = parser;
+  }
+
+  public boolean allowedIn(State s) {
+    return states.contains(s);
+  }
+
+  Command parse(CommandParser p) throws ImapException {
+    return parser.parse(p);
+  }
+
+  static Verb lookup(String name) {
+    try {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Set<State> any() {
+    return EnumSet.of(NOT_AUTHENTICATED, AUTHENTICATED, SELECTED);
+  }
+
+  private static Set<State> authed() {
+    return EnumSet.of(AUTHENTICATED, SELECTED);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.postamt.mime;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Header field text: unfolding, structured parameters, RFC 2047 encoded words, RFC 5322 dates. */
+public final class HeaderText {
+  private HeaderText() {}
+
+  /** RFC 5322 §2.2.3: removes the CRLF of folded lines, keeping the white space after it. */
+  public static String unfold(String raw) {
+    return raw.replace("\r\n", "").replace("\n", "").replace("\r", "");
+  }
+
+  /**
+   * Parses {@code type/subtype; name=value; ...} (RFC 2045 §5.1) into {@code params} (lower-case names)
+   * and returns the lower-case {@code type/subtype}, or null when the value is malformed.
+   */
+  public static String parseContentType(String v, Map<String, String> params) {
+    int semi = indexOutsideQuotes(v, ';', 0);
+    String t = stripComments(semi < 0 ? v : v.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    if (!t.matches("[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")) {
+      return null;
+    }
+    if (semi >= 0) {
+      parseParams(v.substring(semi + 1), params);
+    }
+    return t;
+  }
+
+  /** Parses a disposition such as {@code attachment; filename=a.txt}; returns the lower-case value. */
+  public static String parseDisposition(String v, Map<String, String> params) {
+    int semi = indexOutsideQuotes(v, ';', 0);
+    String t = stripComments(semi < 0 ? v : v.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    if (semi >= 0) {
+      parseParams(v.substring(semi + 1), params);
+    }
+    return t;
+  }
+
+  static void parseParams(String s, Map<String, String> params) {
+    int i = 0;
+    while (i < s.length()) {
+      int semi = indexOutsideQuotes(s, ';', i);
+      String p = s.substring(i, semi < 0 ? s.length() : semi);
+      int eq = p.indexOf('=');
+      if (eq > 0) {
+        String name = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+        String value = p.substring(eq + 1).strip();
+        if (value.startsWith("\"")) {
+          value = unquote(value);
+        } else {
+          value = stripComments(value).strip();
+        }
+        if (!name.isEmpty() && !params.containsKey(name)) {
+          params.put(name, value);
+        }
+      }
+      if (semi < 0) {
+        break;
+      }
+      i = semi + 1;
+    }
+  }
+
+  static int indexOutsideQuotes(String s, char c, int from) {
+    boolean q = false;
+    for (int i = from; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (q && ch == '\\') {
+        i++;
+      } else if (ch == '"') {
+        q = !q;
+      } else if (!q && ch == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The content of a quoted string, backslash escapes removed; stops at the closing quote. */
+  public static String unquote(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        b.append(s.charAt(++i));
+      } else if (c == '"') {
+        break;
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Removes RFC 5322 comments {@code (…)}, which nest, outside quoted strings. */
+  public static String stripComments(String s) {
+    StringBuilder b = new StringBuilder();
+    int depth = 0;
+    boolean q = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (depth == 0 && c == '"') {
+        q = !q;
+      }
+      if (!q && c == '(') {
+        depth++;
+      } else if (!q && c == ')' && depth > 0) {
+        depth--;
+      } else if (depth == 0) {
+        b.append(c);
+        if (q && c == '\\' && i + 1 < s.length()) {
+          b.append(s.charAt(++i));
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static final Pattern ENCODED_WORD =
+      Pattern.compile("=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?=");
+
+  /**
+   * Header text as a person reads it: raw bytes taken as UTF-8 when valid (RFC 6532), then RFC 2047
+   * encoded words decoded; white space between adjacent encoded words dropped.
+   */
+  public static String decode(String latin1) {
+    String s = toUnicode(latin1);
+    Matcher m = ENCODED_WORD.matcher(s);
+    StringBuilder b = new StringBuilder();
+    int last = 0;
+    boolean prevEncoded = false;
+    while (m.find()) {
+      String between = s.substring(last, m.start());
+      if (!(prevEncoded && between.isBlank())) {
+        b.append(between);
+      }
+      b.append(decodeWord(m.group(1), m.group(2), m.group(3), m.group()));
+      last = m.end();
+      prevEncoded = true;
+    }
+    b.append(s.substring(last));
+    return b.toString();
+  }
+
+  private static String decodeWord(String charset, String enc, String text, String whole) {
+    try {
+      int star = charset.indexOf('*');
+      Charset cs = Charset.forName(star < 0 ? charset : charset.substring(0, star));
+      byte[] bytes;
+      if (enc.equalsIgnoreCase("b")) {
+        bytes = Base64.getMimeDecoder().decode(text);
+      } else {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+          char c = text.charAt(i);
+          if (c == '_') {
+            o.write(' ');
+          } else if (c == '=' && i + 2 < text.length()) {
+            o.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+            i += 2;
+          } else {
+            o.write(c);
+          }
+        }
+        bytes = o.toByteArray();
+      }
+      return new String(bytes, cs);
+    } catch (RuntimeException e) {
+      return whole;
+    }
+  }
+
+  /** The chars of an ISO-8859-1 byte string read as UTF-8 when they are valid UTF-8. */
+  public static String toUnicode(String latin1) {
+    boolean ascii = true;
+    for (int i = 0; i < latin1.length() && ascii; i++) {
+      ascii = latin1.charAt(i) < 0x80;
+    }
+    if (ascii) {
+      return latin1;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return latin1;
+    }
+  }
+
+  private static final Pattern DATE =
+      Pattern.compile(
+          "(?:[A-Za-z]{3},)?\\s*(\\d{1,2})\\s+([A-Za-z]{3})\\s+(\\d{2,4})\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([+-]\\d{4}|[A-Za-z]+)?.*");
+  private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+  /** An RFC 5322 date-time (leniently), or null. */
+  public static ZonedDateTime parseDate(String v) {
+    if (v == null) {
+      return null;
+    }
+    Matcher m = DATE.matcher(stripComments(v).strip());
+    if (!m.matches()) {
+      return null;
+    }
+    int mon = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT));
+    if (mon < 0 || mon % 3 != 0) {
+      return null;
+    }
+    int year = Integer.parseInt(m.group(3));
+    if (m.group(3).length() <= 2) {
+      year += year < 50 ? 2000 : 1900;
+    }
+    ZoneOffset zone = ZoneOffset.UTC;
+    String z = m.group(7);
+    if (z != null && (z.startsWith("+") || z.startsWith("-"))) {
+      int hh = Integer.parseInt(z.substring(1, 3));
+      int mm = Integer.parseInt(z.substring(3, 5));
+      if (hh <= 18 && mm < 60) {
+        int secs = (hh * 3600 + mm * 60) * (z.startsWith("-") ? -1 : 1);
+        zone = ZoneOffset.ofTotalSeconds(secs);
+      }
+    }
+    try {
+      return ZonedDateTime.of(year, mon / 3 + 1, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(4)),
+          Integer.parseInt(m.group(5)), m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), 0, zone);
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Message parsing on bytes: the MIME tree of a message ({@link dev.postamt.mime.MimePart}), header
+ * text (unfolding, parameters, RFC 2047 words, dates) and RFC 5322 address lists.
+ *
+ * <p>Parsers never throw on malformed mail: they return the best-effort structure a tolerant reader
+ * (Dovecot, mutt) would see, because mail in a mailbox must be readable whatever its shape. Offsets point
+ * into the original bytes; nothing is rewritten.
+ */
+package dev.postamt.mime;

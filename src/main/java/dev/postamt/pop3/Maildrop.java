@@ -1,0 +1,202 @@
+package dev.postamt.pop3;
+
+import dev.postamt.store.Account;
+import dev.postamt.store.Flags;
+import dev.postamt.store.MailStore;
+import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.MailboxLayout;
+import dev.postamt.store.MaildirFolders;
+import dev.postamt.store.MessageRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A user's INBOX as one POP3 session sees it: a snapshot taken at login, numbered 1..n in UID order and
+ * fixed for the session (RFC 1939 §5: mail arriving meanwhile shows up in the next session), with the
+ * session's DELE and RETR marks. Nothing reaches the store before {@link #update} (QUIT, the UPDATE
+ * state of RFC 1939 §6); a session that ends any other way changes nothing.
+ *
+ * <p>Holds the {@link MaildropLock} from {@link #open} to {@link #close}.
+ */
+final class Maildrop implements AutoCloseable {
+  /** One message: its fixed number, the store's record, and its exact size on the wire. */
+  record Message(int number, MessageRecord record, long size) {}
+
+  private final Path home;
+  private final Account account;
+  private final MailboxInfo inbox;
+  private final List<Message> messages;
+  private final boolean[] deleted;
+  private final boolean[] retrieved;
+
+  private Maildrop(Path home, Account account, MailboxInfo inbox, List<Message> messages) {
+    this.home = home;
+    this.account = account;
+    this.inbox = inbox;
+    this.messages = messages;
+    this.deleted = new boolean[messages.size()];
+    this.retrieved = new boolean[messages.size()];
+  }
+
+  /**
+   * Locks and opens the INBOX of {@code user} (the store's canonical address).
+   *
+   * @throws Pop3Exception {@code [IN-USE]} when another session has it, {@code [SYS/TEMP]} when the
+   *     store cannot be read
+   */
+  static Maildrop open(MailStore store, String user) throws Pop3Exception {
+    Path home = MailboxLayout.home(store.dataDir(), user);
+    if (!MaildropLock.tryLock(home)) {
+      throw Pop3Exception.refused(RespCode.IN_USE, "Mailbox is locked by another POP3 session");
+    }
+    Account account = null;
+    try {
+      account = store.open(user);
+      MailboxInfo inbox = account.mailbox(MaildirFolders.INBOX).orElseThrow();
+      Account.Snapshot snap = account.snapshot(inbox.id());
+      WireSizes sizes = WireSizes.load(home);
+      List<Message> list = new ArrayList<>(snap.messages().size());
+      Set<String> bases = new HashSet<>();
+      for (MessageRecord r : snap.messages()) {
+        long size = sizes.size(r.base(), account.file(snap.info(), r), r.size());
+        list.add(new Message(list.size() + 1, r, size));
+        bases.add(r.base());
+      }
+      sizes.save(bases);
+      return new Maildrop(home, account, snap.info(), List.copyOf(list));
+    } catch (RuntimeException e) {
+      if (account != null) {
+        account.close();
+      }
+      MaildropLock.unlock(home);
+      throw e;
+    }
+  }
+
+  String user() {
+    return account.user();
+  }
+
+  /** Messages in the maildrop, including those marked deleted (their numbers stay taken). */
+  int count() {
+    return messages.size();
+  }
+
+  /** Messages not marked deleted, in number order. */
+  List<Message> present() {
+    return messages.stream().filter(m -> !deleted[m.number() - 1]).toList();
+  }
+
+  long presentSize() {
+    return present().stream().mapToLong(Message::size).sum();
+  }
+
+  /**
+   * The message a command argument names. RFC 1939 §5: a message-number is decimal, between 1 and the
+   * number of messages, and may not refer to a message marked as deleted.
+   */
+  Message get(String arg) throws Pop3Exception {
+    if (arg.isEmpty() || arg.length() > 9 || !arg.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw Pop3Exception.bad("Invalid message number: " + Pop3Session.printable(arg));
+    }
+    int n = Integer.parseInt(arg);
+    if (n < 1 || n > messages.size()) {
+      throw Pop3Exception.refused(
+          "No such message, only " + messages.size() + " message" + (messages.size() == 1 ? "" : "s") + " in maildrop");
+    }
+    if (deleted[n - 1]) {
+      throw Pop3Exception.refused("Message " + n + " already deleted");
+    }
+    return messages.get(n - 1);
+  }
+
+  /**
+   * The unique-id listing of RFC 1939 §7: the store's identity of the message, UID and UIDVALIDITY as
+   * eight hex digits each — the format of Dovecot's default {@code pop3_uidl_format = %08Xu%08Xv}. It
+   * is the same in every session and changes only if the store is renumbered (new UIDVALIDITY), which
+   * a client then rightly sees as new mail.
+   */
+  String uidl(Message m) {
+    return String.format("%08X%08X", m.record().uid(), inbox.uidValidity());
+  }
+
+  /** Opens the message file for RETR/TOP; refused when another client expunged it meanwhile. */
+  InputStream read(Message m) throws Pop3Exception {
+    Path p = account.file(inbox, m.record());
+    if (p != null) {
+      try {
+        return Files.newInputStream(p);
+      } catch (NoSuchFileException e) {
+        // fall through: expunged (or its flags renamed it) between finding and opening
+      } catch (IOException e) {
+        throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot read message " + m.number());
+      }
+      p = account.file(inbox, m.record());
+      if (p != null) {
+        try {
+          return Files.newInputStream(p);
+        } catch (IOException e) {
+          // give up below
+        }
+      }
+    }
+    throw Pop3Exception.refused("Message " + m.number() + " was removed by another client");
+  }
+
+  void delete(Message m) {
+    deleted[m.number() - 1] = true;
+  }
+
+  void retrieved(Message m) {
+    retrieved[m.number() - 1] = true;
+  }
+
+  /** RSET: unmarks every deleted (and retrieved) message; the session is as it was at login. */
+  void reset() {
+    java.util.Arrays.fill(deleted, false);
+    java.util.Arrays.fill(retrieved, false);
+  }
+
+  /**
+   * The UPDATE state: retrieved messages that stay get {@code \Seen} (as Dovecot does), deleted ones are
+   * flagged {@code \Deleted} and expunged from the store, so IMAP sees them gone too. Only the messages
+   * of this session are expunged, never others an IMAP client flagged. Returns the messages left.
+   */
+  int update() {
+    List<Long> seen = new ArrayList<>();
+    Set<Long> doomed = new TreeSet<>();
+    for (Message m : messages) {
+      if (deleted[m.number() - 1]) {
+        doomed.add(m.record().uid());
+      } else if (retrieved[m.number() - 1] && !m.record().has(Flags.SEEN)) {
+        seen.add(m.record().uid());
+      }
+    }
+    if (!seen.isEmpty()) {
+      account.store(inbox.id(), seen, Account.FlagMode.ADD, List.of(Flags.SEEN));
+    }
+    if (!doomed.isEmpty()) {
+      account.store(inbox.id(), doomed, Account.FlagMode.ADD, List.of(Flags.DELETED));
+      account.expunge(inbox.id(), Optional.of(doomed));
+    }
+    return messages.size() - doomed.size();
+  }
+
+  @Override
+  public void close() {
+    try {
+      account.close();
+    } finally {
+      MaildropLock.unlock(home);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.postamt.pop3;
+
+import dev.postamt.directory.Directory;
+import dev.postamt.net.AuthThrottle;
+import dev.postamt.net.Connection;
+import dev.postamt.net.ConnectionHandler;
+import dev.postamt.server.Config;
+import dev.postamt.store.MailStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The POP3 service: one {@link ConnectionHandler} for both the {@code pop3} listener (port 110, STLS
+ * offered, authentication only after it) and the {@code pop3s} listener (port 995, implicit TLS, RFC
+ * 8314). Use one instance for both, sharing the process's {@link MailStore}; each connection runs one
+ * {@link Pop3Session} on its virtual thread.
+ */
+public final class Pop3Server implements ConnectionHandler {
+  /**
+   * Checks a user name and password; returns the canonical address (the mail store key) when right.
+   * Production wires {@code Directory::authenticate}.
+   */
+  @FunctionalInterface
+  public interface PasswordCheck {
+    Optional<String> authenticate(String username, char[] password) throws Exception;
+  }
+
+  final MailStore store;
+  final PasswordCheck passwords;
+  final Pop3Settings settings;
+  final AuthThrottle throttle;
+
+  /** A server with its own (generous) per-address failed-login count, for tests and embedding. */
+  public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings) {
+    this(store, passwords, settings, new AuthThrottle(1000, Duration.ofMinutes(15)));
+  }
+
+  /** @param throttle failed-login counts per client address, shared with the other listeners */
+  public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings, AuthThrottle throttle) {
+    this.store = store;
+    this.passwords = passwords;
+    this.settings = settings;
+    this.throttle = throttle;
+  }
+
+  /**
+   * Production wiring: passwords from the directory; the idle timer is {@code limits.idle_timeout} but at
+   * least 10 minutes (RFC 1939 §3); {@code limits.errors} and {@code limits.auth_failures} bound bad
+   * commands and failed logins per session, and {@code throttle} ({@code limits.auth_failures_per_ip})
+   * failed logins per client address across sessions and protocols.
+   */
+  public static Pop3Server fromConfig(Config config, MailStore store, Directory directory, AuthThrottle throttle) {
+    return new Pop3Server(
+        store,
+        directory::authenticate,
+        Pop3Settings.fromLimits(
+            config.hostname(),
+            config.limits().idleTimeout(),
+            config.limits().errors(),
+            config.limits().authFailures()),
+        throttle);
+  }
+
+  @Override
+  public void handle(Connection c) throws IOException {
+    new Pop3Session(this, c).run();
+  }
+
+  /** RFC 3206 §5: a full server is a temporary condition. */
+  @Override
+  public void refuse(Connection c, String reason) throws IOException {
+    c.out().write(("-ERR [SYS/TEMP] " + reason + "; try again later\r\n").getBytes(StandardCharsets.US_ASCII));
+    c.out().flush();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.postamt.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Python's imaplib against the server: plain LOGIN, and STARTTLS + AUTHENTICATE PLAIN. */
+class ImapPythonInteropTest {
+  @TempDir Path dir;
+
+  static boolean havePython() {
+    try {
+      return new ProcessBuilder("python3", "--version").start().waitFor(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  String runScript(int port, String mode) throws Exception {
+    Path script = dir.resolve("imaplib_client.py");
+    try (InputStream in = getClass().getResourceAsStream("imaplib_client.py")) {
+      Files.copy(in, script);
+    }
+    Process p = new ProcessBuilder("python3", script.toString(), String.valueOf(port), mode)
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void plainLogin() throws Exception {
+    assumeTrue(havePython(), "python3 not installed");
+    try (ImapTestServer server = ImapTestServer.start(dir)) {
+      assertThat(runScript(server.port(), "plain")).isEqualTo("OK\n");
+    }
+  }
+
+  @Test
+  void startTlsThenAuthenticatePlain() throws Exception {
+    assumeTrue(havePython(), "python3 not installed");
+    try (ImapTestServer server = ImapTestServer.startStrict(dir)) {
+      assertThat(runScript(server.port(), "starttls")).isEqualTo("OK\n");
+    }
+  }
+}
