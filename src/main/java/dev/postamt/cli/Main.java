@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       DkimCommand.class,
       StoreCommand.class,
+      QueueCommand.class,
     })
 public final class Main implements Runnable {
 

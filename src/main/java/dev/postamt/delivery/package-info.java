@@ -1,8 +1,14 @@
 /**
- * Final delivery of queued messages: {@link dev.postamt.delivery.LocalDelivery} writes into a user's
- * Maildir (adding {@code Return-Path:} and {@code Delivered-To:}), pipes to a command, or appends to an
- * mbox file; {@link dev.postamt.delivery.RemoteTransport} is what the queue calls for addresses outside
- * our domains. A failed delivery is a temporary or permanent {@link
- * dev.postamt.queue.RecipientStatus}, never an exception that escapes to the queue.
+ * Delivery agents the queue calls: {@link dev.postamt.delivery.LocalDelivery} into mailboxes, commands
+ * and mbox files, and {@link dev.postamt.delivery.RemoteDelivery} to other hosts over SMTP or LMTP
+ * (MX routing, relayhost, {@code [transport]} maps, backup MX, connection reuse, per-destination
+ * limits).
+ *
+ * <p>Failure behaviour: agents never throw for delivery trouble; every recipient gets a
+ * {@link dev.postamt.queue.RecipientStatus} (delivered, temporary or permanent failure) and the queue
+ * decides about retries and bounces. Local mailbox deliveries are idempotent (the Maildir name derives
+ * from the queue id), so a retry after a crash does not deliver twice. Remote deliveries can duplicate
+ * only when the connection breaks after the final dot and before the peer's reply, the unavoidable
+ * case of RFC 1047.
  */
 package dev.postamt.delivery;

@@ -335,11 +335,13 @@ public final class DurableSpool {
       throw new IOException(f + ": queue file without id");
     }
     Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol);
-    List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size());
-    return new QueuedMessage(env, statuses, f, headers, size, held);
+    List<QueuedMessage.Notice> notices = new ArrayList<>();
+    List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size(), notices);
+    return new QueuedMessage(env, statuses, f, headers, size, held, List.copyOf(notices));
   }
 
-  private static List<RecipientStatus> readStatuses(Path statusFile, int n) throws IOException {
+  private static List<RecipientStatus> readStatuses(Path statusFile, int n, List<QueuedMessage.Notice> notices)
+      throws IOException {
     RecipientStatus[] st = new RecipientStatus[n];
     Arrays.fill(st, new RecipientStatus.Scheduled());
     int[] attempts = new int[n];
@@ -367,9 +369,22 @@ public final class DurableSpool {
           st[idx] =
               switch (p[1]) {
                 case "D" -> new RecipientStatus.Delivered(at, text);
+                case "R" -> new RecipientStatus.Delivered(at, text, RecipientStatus.Kind.RELAYED);
+                case "P" -> new RecipientStatus.Delivered(at, text, RecipientStatus.Kind.DSN_PASSED_ON);
+                case "N" -> {
+                  // "IDX N EPOCHMS KIND:DSNID": a delivery status notification was queued
+                  int colon = text.indexOf(':');
+                  if (colon > 0) {
+                    notices.add(new QueuedMessage.Notice(idx, text.substring(0, colon), text.substring(colon + 1)));
+                  }
+                  yield st[idx];
+                }
                 case "F" -> new RecipientStatus.PermFail(at, text);
                 case "T" -> new RecipientStatus.TempFail(at, ++attempts[idx], text);
-                case "S" -> new RecipientStatus.Scheduled();
+                case "S" -> {
+                  attempts[idx] = 0; // requeued: the back-off starts again
+                  yield new RecipientStatus.Scheduled();
+                }
                 default -> st[idx];
               };
         }
@@ -386,16 +401,40 @@ public final class DurableSpool {
     }
   }
 
+  /**
+   * Records that a delivery status notification of {@code kind} ("failure", "success", "delay") with
+   * queue id {@code dsnId} was committed for these recipients; fsync'd, so it is never sent twice.
+   */
+  public void recordNotice(String id, List<Integer> indexes, String kind, String dsnId) throws IOException {
+    StringBuilder b = new StringBuilder();
+    long now = System.currentTimeMillis();
+    for (int idx : indexes) {
+      b.append(idx).append(" N ").append(now).append(' ').append(Xtext.encode(kind + ":" + dsnId)).append('\n');
+    }
+    append(id, b.toString());
+  }
+
+  /** Whether a committed message with this id exists (active or held). */
+  public boolean exists(String id) {
+    return Files.exists(active.resolve(id)) || Files.exists(hold.resolve(id));
+  }
+
   /** Appends outcomes for recipients (by index) and fsyncs them. */
   public void record(String id, List<Integer> indexes, RecipientStatus status) throws IOException {
-    Path dir = Files.exists(active.resolve(id)) ? active : hold;
-    Path f = dir.resolve(id + ".status");
     StringBuilder b = new StringBuilder();
     for (int idx : indexes) {
       b.append(idx).append(' ');
       switch (status) {
         case RecipientStatus.Delivered d ->
-            b.append("D ").append(d.at().toEpochMilli()).append(' ').append(Xtext.encode(d.detail()));
+            b.append(
+                    switch (d.kind()) {
+                      case DELIVERED -> "D ";
+                      case RELAYED -> "R ";
+                      case DSN_PASSED_ON -> "P ";
+                    })
+                .append(d.at().toEpochMilli())
+                .append(' ')
+                .append(Xtext.encode(d.detail()));
         case RecipientStatus.PermFail p ->
             b.append("F ").append(p.at().toEpochMilli()).append(' ').append(Xtext.encode(p.reason()));
         case RecipientStatus.TempFail t ->
@@ -404,10 +443,16 @@ public final class DurableSpool {
       }
       b.append('\n');
     }
+    append(id, b.toString());
+  }
+
+  private void append(String id, String lines) throws IOException {
+    Path dir = Files.exists(active.resolve(id)) ? active : hold;
+    Path f = dir.resolve(id + ".status");
     boolean created = !Files.exists(f);
     try (FileChannel ch =
         FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII)));
+      ch.write(java.nio.ByteBuffer.wrap(lines.getBytes(StandardCharsets.US_ASCII)));
       ch.force(false);
     }
     if (created) {

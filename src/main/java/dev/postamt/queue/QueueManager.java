@@ -31,12 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueManager.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Config config;
   private final DurableSpool spool;
   private final Router router;
   private final LocalDelivery local;
   private final RemoteTransport remote;
+  private final Notifier notifier;
   private final DelayQueue<Due> due = new DelayQueue<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
   private final Set<String> recovered = ConcurrentHashMap.newKeySet();
@@ -51,6 +53,7 @@ public final class QueueManager implements AutoCloseable {
     this.router = router;
     this.local = local;
     this.remote = remote;
+    this.notifier = new Notifier(config, spool);
     this.slots = new Semaphore(config.queue().parallel());
     this.dispatcher = Thread.ofPlatform().name("queue-dispatch").daemon(true).unstarted(this::dispatch);
   }
@@ -61,8 +64,19 @@ public final class QueueManager implements AutoCloseable {
     if (dropped > 0) {
       log.info("queue: removed {} unacknowledged partial message(s)", dropped);
     }
-    List<String> ids = spool.ids();
     Instant now = Instant.now();
+    // Before anything is delivered: finish what a crash interrupted between recording outcomes,
+    // queueing notices and removing the message (see Notifier on why this order matters).
+    for (String id : spool.ids()) {
+      Optional<QueuedMessage> m = spool.load(id);
+      if (m.isPresent() && !m.get().held()) {
+        notifier.notify(m.get(), now);
+        if (m.get().done()) {
+          spool.remove(id);
+        }
+      }
+    }
+    List<String> ids = spool.ids();
     for (String id : ids) {
       recovered.add(id); // a previous run may have delivered part of it: check before writing
       Optional<QueuedMessage> m = spool.load(id);
@@ -89,6 +103,35 @@ public final class QueueManager implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Like {@code postsuper -r}: forgets the back-off of the message's deferred recipients and tries it
+   * now. False when there is no such message.
+   */
+  public boolean requeue(String id) throws IOException {
+    Optional<QueuedMessage> m = spool.load(id);
+    if (m.isEmpty()) {
+      return false;
+    }
+    resetDeferred(spool, m.get());
+    if (!m.get().held()) {
+      submit(id);
+    }
+    return true;
+  }
+
+  /** Marks deferred recipients as scheduled again (attempt count and next time forgotten). */
+  static void resetDeferred(DurableSpool spool, QueuedMessage m) throws IOException {
+    List<Integer> deferred = new ArrayList<>();
+    for (int i = 0; i < m.statuses().size(); i++) {
+      if (m.statuses().get(i) instanceof RecipientStatus.TempFail) {
+        deferred.add(i);
+      }
+    }
+    if (!deferred.isEmpty()) {
+      spool.record(m.id(), deferred, new RecipientStatus.Scheduled());
+    }
+  }
+
   private void schedule(String id, Instant at) {
     due.removeIf(d -> d.id.equals(id));
     due.add(new Due(id, at));
@@ -103,7 +146,12 @@ public final class QueueManager implements AutoCloseable {
           schedule(d.id, Instant.now().plusSeconds(1));
           continue;
         }
-        slots.acquire();
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          running.remove(d.id);
+          return;
+        }
         Thread.ofVirtual()
             .name("deliver-" + d.id)
             .start(
@@ -111,6 +159,10 @@ public final class QueueManager implements AutoCloseable {
                   try {
                     process(d.id);
                   } catch (Exception e) {
+                    if (closed) {
+                      log.info("queue: {}: delivery attempt ended by shutdown: {}", d.id, e.toString());
+                      return;
+                    }
                     log.error("queue: {}: delivery attempt failed", d.id, e);
                     schedule(d.id, Instant.now().plus(config.queue().retry().getFirst()));
                   } finally {
@@ -204,12 +256,14 @@ public final class QueueManager implements AutoCloseable {
     for (int i = 0; i < after.statuses().size(); i++) {
       log.info("queue: {}: to=<{}> {}", m.id(), after.envelope().recipients().get(i).address(), describe(after.statuses().get(i)));
     }
+    List<String> notices = notifier.notify(after, now);
     if (after.done()) {
       spool.remove(m.id());
       recovered.remove(m.id());
     } else {
       schedule(m.id(), nextDue(after).orElse(now.plus(config.queue().retry().getFirst())));
     }
+    notices.forEach(this::submit);
   }
 
   private static RecipientStatus combine(List<RecipientStatus> list, Instant now) {
@@ -263,6 +317,21 @@ public final class QueueManager implements AutoCloseable {
   public void close() {
     closed = true;
     dispatcher.interrupt();
+    // Let deliveries in flight record their outcome (they are idempotent anyway, but a clean stop
+    // should not leave a delivered recipient marked as pending). Bounded: a peer that hangs must not
+    // hold up a shutdown for its full SMTP time-out.
+    long end = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!running.isEmpty()) {
+      log.warn("queue: stopping with {} deliveries still running; they are retried at the next start", running.size());
+    }
   }
 
   private record Due(String id, Instant at) implements Delayed {

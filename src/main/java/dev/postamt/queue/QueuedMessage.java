@@ -10,9 +10,28 @@ import java.util.List;
  * @param headers header lines we add in front of the message (Received:, Authentication-Results:)
  * @param size size of the message bytes
  * @param held whether it is on hold ({@code queue hold})
+ * @param notices the DSNs already queued for its recipients (from the status log)
  */
 public record QueuedMessage(
-    Envelope envelope, List<RecipientStatus> statuses, Path file, String headers, long size, boolean held) {
+    Envelope envelope,
+    List<RecipientStatus> statuses,
+    Path file,
+    String headers,
+    long size,
+    boolean held,
+    List<Notice> notices) {
+
+  /** A delivery status notification already queued for recipient {@code index}. */
+  public record Notice(int index, String kind, String dsnId) {}
+
+  public boolean notified(int index, String kind) {
+    return notices.stream().anyMatch(n -> n.index() == index && n.kind().equals(kind));
+  }
+
+  /** How many distinct notifications this message has caused so far. */
+  public int noticeCount() {
+    return (int) notices.stream().map(Notice::dsnId).distinct().count();
+  }
 
   public String id() {
     return envelope.id();

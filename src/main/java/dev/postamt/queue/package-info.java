@@ -1,13 +1,17 @@
 /**
- * The durable queue and its scheduler.
+ * The mail queue: the durable spool, the scheduler with its retry back-off, delivery status
+ * notifications (RFC 3464 bounces, delay and success notices) and queue administration.
  *
- * <p>On disk ({@code data_dir/queue/}): {@code incoming/ID} while a message is received (deleted at
- * start-up: never acknowledged), {@code active/ID} once committed (message bytes, envelope trailer,
- * footer; written, fsync'd, renamed, directory fsync'd before the SMTP 250), {@code active/ID.status}
- * with one appended, fsync'd line per recipient outcome, and {@code hold/} for held mail.
+ * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
+ * {@code incoming/} for messages being received, {@code active/ID} for committed messages (message
+ * bytes, then the envelope as a trailer), {@code active/ID.status} for the append-only per-recipient
+ * outcome log (which also records the notices queued), {@code hold/} for held messages. The running
+ * server listens on {@code data_dir/run/control.sock} for {@code postamt queue} requests
+ * ({@link dev.postamt.queue.ControlSocket}).
  *
- * <p>Every step after the commit is idempotent: a restart after {@code kill -9} re-reads the spool,
- * skips recipients already delivered, and local delivery recognises a copy it already wrote, so each
- * acknowledged message is delivered exactly once.
+ * <p>Failure behaviour: a message is durable before the SMTP server answers 250; every later step
+ * (delivery, recording, notice, removal) is idempotent and repeated after a crash. Outcomes are
+ * recorded before a message is removed, notices are committed and recorded before the message is
+ * removed, and the start-up pass finishes interrupted work before any new delivery starts.
  */
 package dev.postamt.queue;

@@ -34,7 +34,8 @@ public record Config(
     Tls tls,
     Limits limits,
     Queue queue,
-    MailAuth mailauth) {
+    MailAuth mailauth,
+    Map<String, TransportRule> transport) {
 
   /** Services and the addresses they listen on; an absent key disables that service. */
   public record Listen(Map<String, InetSocketAddress> services) {
@@ -46,10 +47,49 @@ public record Config(
     }
   }
 
-  /** Like Postfix {@code mynetworks}, {@code relayhost} and {@code relay_domains}. */
-  public record Relay(List<Cidr> networks, Optional<String> relayhost, List<String> relayDomains) {}
+  /**
+   * Like Postfix {@code mynetworks}, {@code relayhost} and {@code relay_domains}. With a relayhost
+   * user, the password comes from {@code relayhost_password} or, read at each use, from the first line
+   * of {@code relayhost_password_file}.
+   */
+  public record Relay(
+      List<Cidr> networks,
+      Optional<String> relayhost,
+      List<String> relayDomains,
+      Optional<String> relayhostUser,
+      Optional<String> relayhostPassword,
+      Optional<Path> relayhostPasswordFile) {
+    public Relay(List<Cidr> networks, Optional<String> relayhost, List<String> relayDomains) {
+      this(networks, relayhost, relayDomains, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
 
-  public record Delivery(int remotePort, boolean allowForwardCommands) {}
+  /**
+   * Outbound SMTP. The time-outs are those of RFC 5321 §4.5.3.2: {@code commandTimeout} for the
+   * greeting and every command reply, {@code dataInitTimeout} for the 354, {@code dataBlockTimeout} for
+   * each write of message data, {@code dataEndTimeout} for the reply to the final dot.
+   */
+  public record Delivery(
+      int remotePort,
+      boolean allowForwardCommands,
+      Duration connectTimeout,
+      Duration commandTimeout,
+      Duration dataInitTimeout,
+      Duration dataBlockTimeout,
+      Duration dataEndTimeout,
+      Duration connectionCacheTime) {
+    public Delivery(int remotePort, boolean allowForwardCommands) {
+      this(
+          remotePort,
+          allowForwardCommands,
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(3),
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(2));
+    }
+  }
 
   /** With {@code zoneFile} present, DNS answers come from that RFC 1035 master file only. */
   public record Dns(Optional<Path> zoneFile, List<String> servers, Duration timeout) {}
@@ -68,12 +108,24 @@ public record Config(
       int authFailures,
       int authFailuresPerIp) {}
 
+  /**
+   * @param delayWarning after this long in the queue a delay notice is sent (NOTIFY=DELAY or no
+   *     NOTIFY); zero turns delay notices off
+   * @param postmaster where bounces that cannot be delivered go (double bounces)
+   * @param bounceSizeLimit failure notices return the whole message up to this size, else its headers
+   */
   public record Queue(
       List<Duration> retry,
       Duration maxLifetime,
       Duration delayWarning,
       int parallel,
-      int perDestination) {}
+      int perDestination,
+      String postmaster,
+      long bounceSizeLimit) {
+    public Queue(List<Duration> retry, Duration maxLifetime, Duration delayWarning, int parallel, int perDestination) {
+      this(retry, maxLifetime, delayWarning, parallel, perDestination, "postmaster", 50_000);
+    }
+  }
 
   /** Inbound authentication policy: whether a DMARC p=reject failure is refused at end of DATA. */
   public record MailAuth(boolean rejectDmarcFailures, boolean addAuthenticationResults) {}
@@ -129,7 +181,8 @@ public record Config(
         "tls",
         "limits",
         "queue",
-        "mailauth");
+        "mailauth",
+        "transport");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -153,7 +206,14 @@ public record Config(
       }
     }
 
-    r.allowKeys("relay", "networks", "relayhost", "relay_domains");
+    r.allowKeys(
+        "relay",
+        "networks",
+        "relayhost",
+        "relay_domains",
+        "relayhost_user",
+        "relayhost_password",
+        "relayhost_password_file");
     List<Cidr> networks = new ArrayList<>();
     for (String n : r.strings("relay.networks", List.of("127.0.0.0/8", "::1/128"))) {
       try {
@@ -168,10 +228,47 @@ public record Config(
     }
     List<String> relayDomains =
         r.strings("relay.relay_domains", List.of()).stream().map(String::toLowerCase).toList();
+    String relayUser = r.string("relay.relayhost_user", "");
+    String relayPassword = r.string("relay.relayhost_password", "");
+    Optional<Path> relayPasswordFile = r.path("relay.relayhost_password_file");
+    if (!relayPassword.isEmpty() && relayPasswordFile.isPresent()) {
+      r.error("relay.relayhost_password", "give relayhost_password or relayhost_password_file, not both");
+    }
+    if (!relayUser.isEmpty() && relayPassword.isEmpty() && relayPasswordFile.isEmpty()) {
+      r.error("relay.relayhost_user", "needs relay.relayhost_password or relay.relayhost_password_file");
+    }
+    if (relayUser.isEmpty() && (!relayPassword.isEmpty() || relayPasswordFile.isPresent())) {
+      r.error("relay.relayhost_user", "a relayhost password needs relay.relayhost_user");
+    }
+    if (!relayUser.isEmpty() && relayhost.isEmpty()) {
+      r.error("relay.relayhost_user", "set only together with relay.relayhost");
+    }
+    relayPasswordFile
+        .filter(p -> !Files.isReadable(p))
+        .ifPresent(p -> r.error("relay.relayhost_password_file", "cannot read " + p));
 
-    r.allowKeys("delivery", "remote_port", "allow_forward_commands");
-    int remotePort = r.integer("delivery.remote_port", 25, 1, 65535);
-    boolean forwardCommands = r.bool("delivery.allow_forward_commands", false);
+    r.allowKeys(
+        "delivery",
+        "remote_port",
+        "allow_forward_commands",
+        "connect_timeout",
+        "command_timeout",
+        "data_init_timeout",
+        "data_block_timeout",
+        "data_end_timeout",
+        "connection_cache_time");
+    Duration sec = Duration.ofSeconds(1);
+    Duration ms100 = Duration.ofMillis(100);
+    Delivery delivery =
+        new Delivery(
+            r.integer("delivery.remote_port", 25, 1, 65535),
+            r.bool("delivery.allow_forward_commands", false),
+            r.duration("delivery.connect_timeout", Duration.ofSeconds(30), ms100, Duration.ofMinutes(10)),
+            r.duration("delivery.command_timeout", Duration.ofMinutes(5), ms100, Duration.ofHours(1)),
+            r.duration("delivery.data_init_timeout", Duration.ofMinutes(2), ms100, Duration.ofHours(1)),
+            r.duration("delivery.data_block_timeout", Duration.ofMinutes(3), ms100, Duration.ofHours(1)),
+            r.duration("delivery.data_end_timeout", Duration.ofMinutes(10), ms100, Duration.ofHours(1)),
+            r.duration("delivery.connection_cache_time", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(5)));
 
     r.allowKeys("dns", "zone_file", "servers", "timeout");
     Optional<Path> zone = r.path("dns.zone_file");
@@ -213,7 +310,15 @@ public record Config(
             r.integer("limits.auth_failures", 5, 1, 1000),
             r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000));
 
-    r.allowKeys("queue", "retry", "max_lifetime", "delay_warning", "parallel", "per_destination");
+    r.allowKeys(
+        "queue",
+        "retry",
+        "max_lifetime",
+        "delay_warning",
+        "parallel",
+        "per_destination",
+        "postmaster",
+        "bounce_size_limit");
     List<Duration> retry = new ArrayList<>();
     for (String s : r.strings("queue.retry", List.of("1m", "5m", "15m", "30m", "1h"))) {
       Duration d = parseDuration(s);
@@ -232,7 +337,39 @@ public record Config(
             r.duration("queue.max_lifetime", Duration.ofDays(5), Duration.ofMinutes(1), Duration.ofDays(100)),
             r.duration("queue.delay_warning", Duration.ofHours(4), Duration.ZERO, Duration.ofDays(100)),
             r.integer("queue.parallel", 20, 1, 10_000),
-            r.integer("queue.per_destination", 5, 1, 1000));
+            r.integer("queue.per_destination", 5, 1, 1000),
+            r.string("queue.postmaster", "postmaster"),
+            r.size("queue.bounce_size_limit", 50_000, 0, 1L << 30));
+    if (queue.postmaster().isBlank() || queue.postmaster().matches(".*[\\s<>].*")) {
+      r.error("queue.postmaster", "must be an address like \"postmaster\" or \"admin@example.org\"");
+    }
+
+    // [transport]: keys are domains (quoted when they contain dots), ".domain" for its subdomains,
+    // "*" for everything else; values like Postfix transport(5) entries.
+    Map<String, TransportRule> transport = new LinkedHashMap<>();
+    if (toml.contains("transport") && !toml.isTable("transport")) {
+      r.error("transport", "must be a table [transport]");
+    } else if (toml.isTable("transport")) {
+      TomlTable t = toml.getTable("transport");
+      for (String k : t.keySet()) {
+        String tkey = "transport.\"" + k + "\"";
+        Object v = t.get(List.of(k));
+        if (!(v instanceof String s)) {
+          r.error(tkey, "must be a string like \"smtp:[host]:port\"");
+          continue;
+        }
+        String domain = k.toLowerCase(java.util.Locale.ROOT);
+        if (!domain.equals("*") && !domain.matches("\\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+          r.error(tkey, "key must be a domain, \".domain\" or \"*\"");
+          continue;
+        }
+        try {
+          transport.put(domain, TransportRule.parse(s));
+        } catch (IllegalArgumentException e) {
+          r.error(tkey, e.getMessage());
+        }
+      }
+    }
 
     r.allowKeys("mailauth", "reject_dmarc_failures", "authentication_results");
     MailAuth mailauth =
@@ -249,13 +386,39 @@ public record Config(
         dataDir,
         aliases,
         new Listen(services),
-        new Relay(List.copyOf(networks), relayhost.isEmpty() ? Optional.empty() : Optional.of(relayhost), relayDomains),
-        new Delivery(remotePort, forwardCommands),
+        new Relay(
+            List.copyOf(networks),
+            relayhost.isEmpty() ? Optional.empty() : Optional.of(relayhost),
+            relayDomains,
+            relayUser.isEmpty() ? Optional.empty() : Optional.of(relayUser),
+            relayPassword.isEmpty() ? Optional.empty() : Optional.of(relayPassword),
+            relayPasswordFile),
+        delivery,
         new Dns(zone, servers, dnsTimeout),
         new Tls(cert, key),
         limits,
         queue,
-        mailauth);
+        mailauth,
+        Map.copyOf(transport));
+  }
+
+  /**
+   * The transport rule for a recipient domain: the exact domain, then ".parent" entries from the
+   * closest parent up, then "*"; empty when none applies.
+   */
+  public Optional<TransportRule> transportFor(String domain) {
+    String d = domain.toLowerCase(java.util.Locale.ROOT);
+    TransportRule exact = transport.get(d);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
+      TransportRule parent = transport.get(d.substring(dot));
+      if (parent != null) {
+        return Optional.of(parent);
+      }
+    }
+    return Optional.ofNullable(transport.get("*"));
   }
 
   static String defaultListen(String svc) {

@@ -1,7 +1,7 @@
 package dev.postamt.server;
 
 import dev.postamt.delivery.LocalDelivery;
-import dev.postamt.delivery.RemoteTransport;
+import dev.postamt.delivery.RemoteDelivery;
 import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
@@ -9,7 +9,9 @@ import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
+import dev.postamt.queue.ControlSocket;
 import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
@@ -40,6 +42,8 @@ public final class Server implements AutoCloseable {
   private final Router router;
   private final DurableSpool spool;
   private final QueueManager queue;
+  private final RemoteDelivery remote;
+  private ControlSocket control;
   private final MailStore store;
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
@@ -56,7 +60,9 @@ public final class Server implements AutoCloseable {
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
-    this.queue = new QueueManager(config, spool, router, local, RemoteTransport.UNAVAILABLE);
+    this.remote =
+        new RemoteDelivery(config, spool, Resolvers.fromConfig(config), router, local, this::isOurSmtpListener);
+    this.queue = new QueueManager(config, spool, router, local, remote);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     this.store = new MailStore(config.dataDir());
     deliveryListeners.add(store::notifyDelivered);
@@ -71,6 +77,12 @@ public final class Server implements AutoCloseable {
     Server s = new Server(config);
     try {
       s.queue.start();
+      try {
+        s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
+      } catch (IOException e) {
+        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next retry
+        log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
+      }
       TlsContext tls = TlsContext.fromConfig(config);
       SmtpServer mx =
           new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
@@ -116,6 +128,25 @@ public final class Server implements AutoCloseable {
             h));
   }
 
+  /**
+   * Whether mail sent to {@code a} would reach our own SMTP service (an MX record pointing back at
+   * us): the smtp listener's address, or any local address when it listens on the wildcard.
+   */
+  private boolean isOurSmtpListener(InetSocketAddress a) {
+    Optional<InetSocketAddress> bound = address("smtp").or(() -> config.listen().get("smtp"));
+    if (bound.isEmpty() || bound.get().getPort() != a.getPort()) {
+      return false;
+    }
+    if (!bound.get().getAddress().isAnyLocalAddress()) {
+      return bound.get().getAddress().equals(a.getAddress());
+    }
+    try {
+      return a.getAddress().isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a.getAddress()) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
@@ -156,10 +187,14 @@ public final class Server implements AutoCloseable {
       return;
     }
     closed = true;
+    if (control != null) {
+      control.close();
+    }
     for (Listener l : listeners.reversed()) {
       l.close();
     }
     queue.close();
+    remote.close();
     store.close();
     directory.close();
     log.info("postamt stopped");

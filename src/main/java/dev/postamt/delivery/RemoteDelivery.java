@@ -1,0 +1,254 @@
+package dev.postamt.delivery;
+
+import dev.postamt.dns.Resolver;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.QueuedMessage;
+import dev.postamt.queue.RecipientStatus;
+import dev.postamt.routing.Destination;
+import dev.postamt.routing.Resolution;
+import dev.postamt.routing.Router;
+import dev.postamt.server.Config;
+import dev.postamt.server.TransportRule;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers to addresses outside our domains. Recipients are grouped by domain; each group is routed
+ * by the first rule that applies:
+ *
+ * <ol>
+ *   <li>a {@code [transport]} entry for the domain ({@code smtp:}, {@code lmtp:}, {@code local},
+ *       {@code discard}, {@code error:});
+ *   <li>{@code relay.relayhost} (not for {@code relay.relay_domains}, which are backup-MX domains and go
+ *       to their best MX);
+ *   <li>the domain's MX hosts ({@link MxResolver}).
+ * </ol>
+ *
+ * A group goes to its hosts in order; recipients that got a 4xx or whose host could not be reached
+ * are tried at the next host, a 5xx is final. At most {@code queue.per_destination} deliveries run at
+ * once per destination (domain, relayhost or transport next hop).
+ */
+public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
+
+  private final Config config;
+  private final Router router;
+  private final LocalDelivery local;
+  private final MxResolver mx;
+  private final SmtpTransaction smtp;
+  private final ConnectionCache cache;
+  private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+
+  /**
+   * @param isUs whether an address is one of our own SMTP listeners, so that we never send to
+   *     ourselves through an MX record
+   */
+  public RemoteDelivery(
+      Config config,
+      DurableSpool spool,
+      Resolver resolver,
+      Router router,
+      LocalDelivery local,
+      Predicate<InetSocketAddress> isUs) {
+    this.config = config;
+    this.router = router;
+    this.local = local;
+    this.mx = new MxResolver(resolver, config.hostname(), isUs);
+    this.cache = new ConnectionCache(config.delivery().connectionCacheTime());
+    this.smtp = new SmtpTransaction(config, spool, cache);
+  }
+
+  @Override
+  public List<RecipientStatus> deliver(QueuedMessage m, List<Target> targets) {
+    RecipientStatus[] out = new RecipientStatus[targets.size()];
+    Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
+    for (int k = 0; k < targets.size(); k++) {
+      String a = targets.get(k).address();
+      byDomain.computeIfAbsent(a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(k);
+    }
+    for (var group : byDomain.entrySet()) {
+      List<Target> ts = group.getValue().stream().map(targets::get).toList();
+      List<RecipientStatus> res;
+      try {
+        res = deliverDomain(m, group.getKey(), ts);
+      } catch (RuntimeException e) {
+        log.error("{}: delivery to {} failed", m.id(), group.getKey(), e);
+        res = ts.stream().map(t -> temp("4.3.0 internal error: " + e)).toList();
+      }
+      for (int i = 0; i < ts.size(); i++) {
+        out[group.getValue().get(i)] = res.get(i);
+      }
+    }
+    return List.of(out);
+  }
+
+  private List<RecipientStatus> deliverDomain(QueuedMessage m, String domain, List<Target> ts) {
+    Optional<TransportRule> rule = config.transportFor(domain);
+    int port = config.delivery().remotePort();
+    if (rule.isPresent()) {
+      return switch (rule.get()) {
+        case TransportRule.Discard d ->
+            all(ts, new RecipientStatus.Delivered(Instant.now(), "2.0.0 discarded by the transport map"));
+        case TransportRule.Error e -> {
+          String text = withStatus("5.0.0", e.text());
+          yield all(ts, text.startsWith("4") ? temp(text) : new RecipientStatus.PermFail(Instant.now(), text));
+        }
+        case TransportRule.Local l -> toLocal(m, ts);
+        case TransportRule.Lmtp l ->
+            viaHops(m, ts, mx.byAddress(l.host(), l.port()), "lmtp:" + l.host() + ":" + l.port(), true, null);
+        case TransportRule.Smtp s -> {
+          int p = s.port().orElse(port);
+          MxResolver.Hops hops = s.mxLookup() ? mx.byMx(s.host(), p) : mx.byAddress(s.host(), p);
+          yield viaHops(m, ts, hops, "smtp:" + s.host() + ":" + p, false, null);
+        }
+      };
+    }
+    Optional<String> relayhost = config.relay().relayhost();
+    if (relayhost.isPresent() && !config.relay().relayDomains().contains(domain)) {
+      TransportRule.HostPort hp = TransportRule.HostPort.parse(relayhost.get());
+      int p = hp.port().orElse(port);
+      MxResolver.Hops hops = hp.bracketed() ? mx.byAddress(hp.host(), p) : mx.byMx(hp.host(), p);
+      return viaHops(m, ts, hops, "relayhost:" + hp.host() + ":" + p, false, credentials());
+    }
+    return viaHops(m, ts, mx.byMx(domain, port), domain, false, null);
+  }
+
+  private SmtpTransaction.Credentials credentials() {
+    Config.Relay r = config.relay();
+    if (r.relayhostUser().isEmpty()) {
+      return null;
+    }
+    String password = r.relayhostPassword().orElse(null);
+    if (password == null) {
+      try {
+        // read at each use so that a changed password file applies without a restart
+        password = Files.readAllLines(r.relayhostPasswordFile().orElseThrow()).stream().findFirst().orElse("").strip();
+      } catch (IOException e) {
+        log.warn("relay.relayhost_password_file: {}", e.toString());
+        password = "";
+      }
+    }
+    return new SmtpTransaction.Credentials(r.relayhostUser().get(), password);
+  }
+
+  /** Tries the hops in order until every recipient has a final answer or the hops are used up. */
+  private List<RecipientStatus> viaHops(
+      QueuedMessage m,
+      List<Target> ts,
+      MxResolver.Hops hops,
+      String destination,
+      boolean lmtp,
+      SmtpTransaction.Credentials credentials) {
+    if (hops instanceof MxResolver.Hops.Failed f) {
+      String text = f.status() + " " + f.text();
+      return all(ts, f.permanent() ? new RecipientStatus.PermFail(Instant.now(), text) : temp(text));
+    }
+    List<MxResolver.Hop> list = ((MxResolver.Hops.Found) hops).hops();
+    Semaphore limit = perDestination.computeIfAbsent(destination, d -> new Semaphore(config.queue().perDestination()));
+    try {
+      limit.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return all(ts, temp("4.3.0 interrupted"));
+    }
+    try {
+      RecipientStatus[] out = new RecipientStatus[ts.size()];
+      List<Integer> pending = new ArrayList<>();
+      for (int i = 0; i < ts.size(); i++) {
+        pending.add(i);
+      }
+      String lastError = "4.4.1 no host could be tried";
+      for (MxResolver.Hop hop : list) {
+        if (pending.isEmpty()) {
+          break;
+        }
+        List<Target> now = pending.stream().map(ts::get).toList();
+        SmtpTransaction.Outcome o = smtp.attempt(m, now, hop, lmtp, credentials);
+        if (o instanceof SmtpTransaction.Outcome.HostFailed hf) {
+          lastError = hf.reason();
+          log.info("{}: {} {}: {}; trying the next host if any", m.id(), lmtp ? "lmtp" : "smtp", hop.address(), hf.reason());
+          continue;
+        }
+        List<RecipientStatus> res = ((SmtpTransaction.Outcome.Answered) o).statuses();
+        List<Integer> still = new ArrayList<>();
+        for (int k = 0; k < now.size(); k++) {
+          RecipientStatus s = res.get(k);
+          int idx = pending.get(k);
+          out[idx] = s;
+          if (s instanceof RecipientStatus.TempFail t) {
+            still.add(idx);
+            lastError = t.reason();
+          }
+        }
+        pending = still;
+      }
+      for (int idx : pending) {
+        if (out[idx] == null) {
+          out[idx] = temp(lastError);
+        }
+      }
+      return List.of(out);
+    } finally {
+      limit.release();
+    }
+  }
+
+  /** Transport {@code local}: the local part is a user or alias of our hostname. */
+  private List<RecipientStatus> toLocal(QueuedMessage m, List<Target> ts) {
+    List<RecipientStatus> out = new ArrayList<>();
+    for (Target t : ts) {
+      String localPart = t.address().substring(0, t.address().lastIndexOf('@'));
+      Resolution r = router.resolve(localPart);
+      out.add(
+          switch (r) {
+            case Resolution.Local l -> {
+              RecipientStatus worst = null;
+              for (Destination d : l.destinations()) {
+                if (d instanceof Destination.Remote) {
+                  continue; // would loop through this transport again; local means local
+                }
+                RecipientStatus s = local.deliver(m, t.index(), t.address(), d, true);
+                if (worst == null || !(s instanceof RecipientStatus.Delivered)) {
+                  worst = s;
+                }
+              }
+              yield worst != null ? worst : new RecipientStatus.PermFail(Instant.now(), "5.1.1 no local destination for " + localPart);
+            }
+            case Resolution.TempFail f -> temp("4.3.0 " + f.reason());
+            default ->
+                new RecipientStatus.PermFail(Instant.now(), "5.1.1 <" + t.address() + ">: no such local user " + localPart);
+          });
+    }
+    return out;
+  }
+
+  private static List<RecipientStatus> all(List<Target> ts, RecipientStatus s) {
+    return ts.stream().map(t -> s).toList();
+  }
+
+  static RecipientStatus temp(String reason) {
+    return new RecipientStatus.TempFail(Instant.now(), 0, reason);
+  }
+
+  private static String withStatus(String def, String text) {
+    return text.matches("[245]\\.\\d{1,3}\\.\\d{1,3}( .*)?") ? text : def + " " + text;
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+}
