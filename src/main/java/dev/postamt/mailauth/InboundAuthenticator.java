@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       Authentication-Results fields in the message that carry our authserv-id are forged (§5) and
  *       removed. A DMARC failure with {@code p=reject} (after pct) is refused with {@code 550 5.7.1}
  *       when {@code mailauth.reject_dmarc_failures} is on (RFC 7489 §6.7).
+ *   <li>Port 25 mail that an alias forwards to a remote address: ARC-sealed (RFC 8617) with the
+ *       forwarding domain's DKIM key, so the next hop can see our authentication results.
  *   <li>Authenticated submissions: signed with the DKIM keys of the From domain when it has any.
  * </ul>
  */
@@ -48,8 +50,26 @@ public final class InboundAuthenticator implements InboundCheck {
   private final DmarcEvaluator dmarc;
   private final Iprev iprev;
   private final ArcVerifier arc;
+  private final Forwarding forwarding;
+
+  /**
+   * Tells which local domain forwards a message to a remote address (an alias to the outside), so that
+   * the message is ARC-sealed (RFC 8617 §5.1) with that domain's DKIM key before it leaves.
+   */
+  @FunctionalInterface
+  public interface Forwarding {
+    /** The domain of the first recipient that forwards to a remote address, if any. */
+    Optional<String> sealingDomain(List<String> recipients);
+
+    Forwarding NONE = r -> Optional.empty();
+  }
 
   public InboundAuthenticator(Config config, Resolver resolver) {
+    this(config, resolver, Forwarding.NONE);
+  }
+
+  public InboundAuthenticator(Config config, Resolver resolver, Forwarding forwarding) {
+    this.forwarding = forwarding;
     this.config = config;
     this.spf = new SpfVerifier(resolver, config.hostname());
     this.dkim = new DkimVerifier(resolver);
@@ -72,7 +92,25 @@ public final class InboundAuthenticator implements InboundCheck {
       log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
       throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));
     }
-    return new Result(e.header(), e.forged());
+    return new Result(arcSeal(env, e, message) + e.header(), e.forged());
+  }
+
+  /** The ARC set for a message we will forward, with the forwarding domain's key; "" otherwise. */
+  private String arcSeal(Envelope env, Evaluation e, Supplier<InputStream> message) throws IOException {
+    Optional<String> domain = forwarding.sealingDomain(env.recipientAddresses());
+    if (domain.isEmpty()) {
+      return "";
+    }
+    List<dev.postamt.mailauth.dkim.SigningKey> keys = dev.postamt.mailauth.dkim.DkimKeys.load(config.dataDir(), domain.get());
+    if (keys.isEmpty()) {
+      log.debug("mailauth: no DKIM key for {}: forwarded mail is not ARC-sealed", domain.get());
+      return "";
+    }
+    try (InputStream in = message.get()) {
+      return new dev.postamt.mailauth.arc.ArcSealer(keys.getFirst(), java.time.Clock.systemUTC())
+          .seal(in, config.hostname(), e.resinfos(), e.arc(), null)
+          .orElse("");
+    }
   }
 
   /**
@@ -89,6 +127,7 @@ public final class InboundAuthenticator implements InboundCheck {
       DmarcResult dmarc,
       ArcResult arc,
       IprevResult iprev,
+      List<String> resinfos,
       String header,
       List<Integer> forged,
       boolean refuse,
@@ -136,6 +175,7 @@ public final class InboundAuthenticator implements InboundCheck {
         dmarcResult,
         arcResult,
         iprevResult,
+        List.copyOf(resinfo),
         AuthenticationResults.header(config.hostname(), resinfo),
         forged(headers),
         refuse,

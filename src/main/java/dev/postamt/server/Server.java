@@ -70,11 +70,15 @@ public final class Server implements AutoCloseable {
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
   public static Server start(Config config) throws Exception {
-    return start(config, new InboundAuthenticator(config, Resolvers.fromConfig(config)));
+    return start(config, null);
   }
 
+  /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
     Server s = new Server(config);
+    if (check == null) {
+      check = new InboundAuthenticator(config, Resolvers.fromConfig(config), s::forwardingDomain);
+    }
     try {
       s.queue.start();
       try {
@@ -150,6 +154,17 @@ public final class Server implements AutoCloseable {
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
+  }
+
+  /** The domain of the first recipient an alias forwards to a remote address (ARC sealing). */
+  private Optional<String> forwardingDomain(List<String> recipients) {
+    for (String r : recipients) {
+      if (router.resolve(r) instanceof dev.postamt.routing.Resolution.Local l
+          && l.destinations().stream().anyMatch(d -> d instanceof dev.postamt.routing.Destination.Remote)) {
+        return Optional.of(r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return Optional.empty();
   }
 
   public AuthThrottle authThrottle() {

@@ -72,7 +72,7 @@ class InboundAuthenticationTest {
             + "Authentication-Results: other.example;\r\n  dkim=pass header.d=kept.example\r\n"
             + "From: someone@outside.example\r\nSubject: ar\r\n\r\nhello\r\n",
         "250 *");
-    String m = Files.readString(t.awaitMessages("alice@example.test", 1).getFirst(), StandardCharsets.UTF_8);
+    String m = t.awaitMessageContaining("alice@example.test", "Subject: ar\r\n");
     assertThat(m).contains("Authentication-Results: mx.example.test;");
     assertThat(m).contains("spf=pass smtp.mailfrom=someone@outside.example");
     assertThat(m).contains("dkim=none");
@@ -83,6 +83,28 @@ class InboundAuthenticationTest {
     assertThat(m).contains("Authentication-Results: other.example;\r\n  dkim=pass header.d=kept.example\r\n");
     // our field comes before the message's own header
     assertThat(m.indexOf("Authentication-Results: mx.example.test")).isLessThan(m.indexOf("From: someone"));
+  }
+
+  @Test
+  void mailForwardedToARemoteAddressIsArcSealed() throws Exception {
+    t.server.directory().addAlias("fwd@example.test", List.of("alice@example.test", "friend@remote.example"));
+    send(
+        t.port("smtp"),
+        "someone@outside.example",
+        "fwd@example.test",
+        "From: someone@outside.example\r\nTo: fwd@example.test\r\nSubject: forwarded\r\n\r\nhello\r\n",
+        "250 *");
+    Path copy =
+        t.awaitMessages("alice@example.test", 1).stream()
+            .filter(p -> read(p).contains("Subject: forwarded"))
+            .findFirst()
+            .orElseThrow();
+    String m = read(copy);
+    assertThat(m).containsPattern("ARC-Seal: [^\n]*(\n\t[^\n]*)*cv=none; d=example.test; i=1; s=s1");
+    assertThat(m).contains("ARC-Authentication-Results: i=1; mx.example.test;");
+    dev.postamt.mailauth.arc.ArcResult arc =
+        new dev.postamt.mailauth.arc.ArcVerifier(ZoneFileResolver.load(dir.resolve("zone.txt"))).verify(Files.readAllBytes(copy));
+    assertThat(arc.status()).as(arc.toString()).isEqualTo(dev.postamt.mailauth.arc.ArcResult.Status.PASS);
   }
 
   @Test

@@ -105,6 +105,23 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Waits (polling, bounded) for a message of the user that contains {@code text}; returns its content. */
+  public String awaitMessageContaining(String user, String text) throws Exception {
+    Instant end = Instant.now().plus(Duration.ofSeconds(20));
+    while (true) {
+      for (Path p : messages(user)) {
+        String m = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        if (m.contains(text)) {
+          return m;
+        }
+      }
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError("no message containing \"" + text + "\" for " + user);
+      }
+      Thread.sleep(20);
+    }
+  }
+
   @Override
   public void close() {
     server.close();
