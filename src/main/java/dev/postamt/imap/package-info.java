@@ -1,18 +1,26 @@
 /**
- * The IMAP server (IMAP4rev1, RFC 3501, with the extensions listed in {@link
- * dev.postamt.imap.ImapSession#EXTENSIONS}).
+ * The IMAP server: IMAP4rev1 (RFC 3501) with the extensions listed in {@link
+ * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
+ * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
+ * LIST-EXTENDED, LIST-STATUS, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=PLAIN before login.
+ * IMAP4rev2 is not advertised yet (it needs BINARY and the rev2 response forms).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the
- * connection; {@link dev.postamt.imap.CommandParser} turns the bytes into a {@link
- * dev.postamt.imap.Command} record without any I/O; {@link dev.postamt.imap.Verb} is the command table
- * with the states each command is allowed in; {@link dev.postamt.imap.ImapSession} runs one connection
- * and dispatches to {@link dev.postamt.imap.MailboxCommands} and {@link
+ * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer} and {@link
+ * dev.postamt.imap.SearchParser}) turns the bytes into a {@link dev.postamt.imap.Command} record without
+ * any I/O; {@link dev.postamt.imap.Verb} is the command table with the states each command is allowed
+ * in; {@link dev.postamt.imap.ImapSession} runs one connection and dispatches to {@link
+ * dev.postamt.imap.MailboxCommands}, {@link dev.postamt.imap.ListCommand} and {@link
  * dev.postamt.imap.MessageCommands}. Every failure of a command is an {@link
  * dev.postamt.imap.ImapException} carrying its tagged NO/BAD reply.
  *
+ * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
+ * flags told, \Recent) and compares it with the store after every command and on every store change
+ * while IDLE; EXPUNGE is held back during FETCH, STORE, SEARCH and COPY (RFC 3501 §7.4.1).
+ *
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;
- * over-long lines and literals are refused without reading them into memory; store errors become
- * {@code NO [SERVERBUG]} and are logged. Mailbox names travel as modified UTF-7 on the wire and are kept
- * in Unicode by the store.
+ * over-long lines and literals are refused without reading them into memory; repeated login failures
+ * close the connection; store errors and bugs become {@code NO [SERVERBUG]} for that command and are
+ * logged. Mailbox names travel as modified UTF-7 on the wire and are kept in Unicode by the store.
  */
 package dev.postamt.imap;

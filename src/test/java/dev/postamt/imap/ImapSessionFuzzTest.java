@@ -90,7 +90,7 @@ class ImapSessionFuzzTest {
   @Test
   void randomCommandsFromGrammarWords() throws Exception {
     Random r = new Random(42);
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 8; round++) {
       StringBuilder b = new StringBuilder(SETUP);
       for (int i = 0; i < 60; i++) {
         b.append("t").append(i);
