@@ -16,6 +16,7 @@ import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.smtp.SmtpServer;
+import dev.postamt.imap.ImapServer;
 import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -101,7 +102,11 @@ public final class Server implements AutoCloseable {
       Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("pop3", tls, false, pop3);
       s.listen("pop3s", tls, true, pop3);
-      for (String svc : List.of("imap", "imaps", "http")) {
+      // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
+      ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory);
+      s.listen("imap", tls, false, imap);
+      s.listen("imaps", tls, true, imap);
+      for (String svc : List.of("http")) {
         if (config.listen().get(svc).isPresent()) {
           log.info("{}: not available in this build; listen.{} ignored", svc, svc);
         }

@@ -57,6 +57,8 @@ public final class TestServer implements AutoCloseable {
         submission = "127.0.0.1:0"
         smtps = "127.0.0.1:0"
         lmtp = "127.0.0.1:0"
+        imap = "127.0.0.1:0"
+        imaps = "127.0.0.1:0"
         """
             + extraToml;
     Path cfg = dir.resolve("postamt.toml");
