@@ -138,17 +138,24 @@ public final class InboundAuthenticator implements InboundCheck {
       throws IOException {
     SpfResult spfResult = spf.check(ip, mailFrom, helo);
     IprevResult iprevResult = iprev.check(ip);
-    List<DkimResult> dkimResults;
-    try (InputStream in = message.get()) {
-      dkimResults = dkim.verify(in);
-    }
-    ArcResult arcResult;
-    try (InputStream in = message.get()) {
-      arcResult = arc.verify(in);
-    }
+    // The header section first: a message without signatures or seals need not be read again.
     HeaderSection headers;
     try (InputStream in = message.get()) {
       headers = HeaderSection.read(in);
+    }
+    List<DkimResult> dkimResults = List.of();
+    if (!headers.all("DKIM-Signature").isEmpty()) {
+      try (InputStream in = message.get()) {
+        dkimResults = dkim.verify(in);
+      }
+    }
+    ArcResult arcResult = ArcResult.NONE;
+    if (!headers.all("ARC-Seal").isEmpty()
+        || !headers.all("ARC-Message-Signature").isEmpty()
+        || !headers.all("ARC-Authentication-Results").isEmpty()) {
+      try (InputStream in = message.get()) {
+        arcResult = arc.verify(in);
+      }
     }
     DmarcResult dmarcResult =
         dmarc.evaluate(headers, new SpfOutcome(spfResult.result().keyword(), spfResult.domain()), dkimResults);

@@ -1,6 +1,5 @@
 package dev.postamt.net;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -39,7 +38,7 @@ public final class Connection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    this.rawIn = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+    this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 16 * 1024);
     this.rawOut = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
   }
 

@@ -169,7 +169,7 @@ public final class DurableSpool {
       channel.force(true);
       channel.close();
       Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(active);
+      dev.postamt.store.DirectorySync.sync(active); // group commit with the other sessions
       finished = true;
     }
 
@@ -466,14 +466,30 @@ public final class DurableSpool {
         new BoundedInputStream(Files.newInputStream(m.file()), m.size()), 64 * 1024);
   }
 
-  /** Removes a message (done, or deleted by the admin). The message file goes first: it is the record. */
+  /** Removes a message for good (deleted by the admin): durable on return. */
   public boolean remove(String id) throws IOException {
+    return remove(id, true);
+  }
+
+  /**
+   * Removes a message whose delivery is finished. The directory is not fsync'd: a removal lost in a
+   * crash brings back a message whose recipients are all recorded as done (or, on the queue's quick
+   * path, whose Maildir copies are found again), so nothing is delivered twice.
+   */
+  public boolean removeDone(String id) throws IOException {
+    return remove(id, false);
+  }
+
+  /** The message file goes first: it is the record. */
+  private boolean remove(String id, boolean durable) throws IOException {
     boolean any = false;
     for (Path dir : List.of(active, hold)) {
       if (Files.deleteIfExists(dir.resolve(id))) {
         any = true;
         Files.deleteIfExists(dir.resolve(id + ".status"));
-        fsyncDirectory(dir);
+        if (durable) {
+          fsyncDirectory(dir);
+        }
       }
     }
     return any;

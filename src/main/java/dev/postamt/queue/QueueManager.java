@@ -190,6 +190,7 @@ public final class QueueManager implements AutoCloseable {
     boolean retry = recovered.contains(id);
     List<RemoteTransport.Target> remoteTargets = new ArrayList<>();
     Map<Integer, List<RecipientStatus>> outcomes = new HashMap<>();
+    boolean onlyMailboxes = true; // every destination a Maildir: redelivery after a crash is detected
     List<String> rcpts = m.envelope().recipientAddresses();
     for (int i = 0; i < rcpts.size(); i++) {
       RecipientStatus st = m.statuses().get(i);
@@ -201,11 +202,15 @@ public final class QueueManager implements AutoCloseable {
       Resolution r = router.resolve(rcpt);
       List<RecipientStatus> list = outcomes.computeIfAbsent(i, k -> new ArrayList<>());
       switch (r) {
-        case Resolution.NotLocal n -> remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+        case Resolution.NotLocal n -> {
+          onlyMailboxes = false;
+          remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+        }
         case Resolution.Unknown u -> list.add(new RecipientStatus.PermFail(now, "5.1.1 <" + rcpt + ">: " + u.reason()));
         case Resolution.TempFail t -> list.add(new RecipientStatus.TempFail(now, 0, "4.3.0 " + t.reason()));
         case Resolution.Local l -> {
           for (Destination d : l.destinations()) {
+            onlyMailboxes &= d instanceof Destination.Mailbox;
             if (d instanceof Destination.Remote rem) {
               remoteTargets.add(new RemoteTransport.Target(i, rem.address()));
             } else {
@@ -221,7 +226,39 @@ public final class QueueManager implements AutoCloseable {
         outcomes.computeIfAbsent(remoteTargets.get(k).index(), x -> new ArrayList<>()).add(res.get(k));
       }
     }
+    if (onlyMailboxes && allDeliveredQuietly(m, outcomes)) {
+      // The common case: every recipient is now in its Maildir and nobody asked for a success notice.
+      // No status record is needed: if this removal is lost in a crash, the message comes back at
+      // start-up as recovered, and local delivery finds each copy already there (Maildir.contains).
+      for (int i = 0; i < rcpts.size(); i++) {
+        log.info("queue: {}: to=<{}> {}", id, rcpts.get(i), describe(combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now)));
+      }
+      spool.removeDone(id);
+      recovered.remove(id);
+      return;
+    }
     record(m, outcomes, now);
+  }
+
+  /** Whether every recipient ends delivered in this attempt and none asked for NOTIFY=SUCCESS. */
+  private static boolean allDeliveredQuietly(QueuedMessage m, Map<Integer, List<RecipientStatus>> outcomes) {
+    List<Envelope.Recipient> rcpts = m.envelope().recipients();
+    for (int i = 0; i < rcpts.size(); i++) {
+      if (rcpts.get(i).notifyOn().contains("SUCCESS")) {
+        return false;
+      }
+      List<RecipientStatus> now = outcomes.get(i);
+      if (now == null) {
+        if (!(m.statuses().get(i) instanceof RecipientStatus.Delivered)) {
+          return false;
+        }
+        continue;
+      }
+      if (now.isEmpty() || !now.stream().allMatch(s -> s instanceof RecipientStatus.Delivered)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Combines the outcomes per recipient (any temporary failure wins, then permanent) and records them. */
@@ -258,7 +295,7 @@ public final class QueueManager implements AutoCloseable {
     }
     List<String> notices = notifier.notify(after, now);
     if (after.done()) {
-      spool.remove(m.id());
+      spool.removeDone(m.id());
       recovered.remove(m.id());
     } else {
       schedule(m.id(), nextDue(after).orElse(now.plus(config.queue().retry().getFirst())));

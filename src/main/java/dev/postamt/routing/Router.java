@@ -370,6 +370,9 @@ public final class Router {
      */
     private boolean forward(Address user, int depth) throws DirectoryException, ExpansionFailure {
       Path file = MailboxLayout.home(config.dataDir(), user.toString()).resolve(".forward");
+      if (!Files.exists(file)) {
+        return false; // the usual case; checked first so no exception is thrown per lookup
+      }
       String text;
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);

@@ -24,6 +24,9 @@ final class DataReader {
 
   private final InputStream in;
   private final OutputStream out;
+  /** Bytes collect here and go to {@code out} in blocks, not one write call per byte. */
+  private final byte[] pending = new byte[8192];
+  private int npending;
   private final long maxSize;
   private long size;
   private boolean tooBig;
@@ -65,6 +68,7 @@ final class DataReader {
         }
         case DOT_CR -> {
           if (c == '\n') {
+            drain();
             out.flush();
             return;
           }
@@ -108,7 +112,17 @@ final class DataReader {
     if (size > maxSize) {
       tooBig = true;
     } else {
-      out.write(c);
+      if (npending == pending.length) {
+        drain();
+      }
+      pending[npending++] = (byte) c;
+    }
+  }
+
+  private void drain() throws IOException {
+    if (npending > 0) {
+      out.write(pending, 0, npending);
+      npending = 0;
     }
   }
 }

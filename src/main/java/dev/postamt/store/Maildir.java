@@ -59,7 +59,9 @@ public final class Maildir {
    * Durable on return.
    */
   public static Path deliver(Path maildir, String base, byte[] prefix, InputStream message) throws IOException {
-    create(maildir);
+    if (!Files.isDirectory(maildir.resolve("tmp")) || !Files.isDirectory(maildir.resolve("new"))) {
+      create(maildir);
+    }
     Path tmp = maildir.resolve("tmp").resolve(base);
     Path target = maildir.resolve("new").resolve(base);
     try (FileChannel ch =
@@ -77,9 +79,7 @@ public final class Maildir {
     } catch (FileAlreadyExistsException e) {
       Files.deleteIfExists(tmp);
     }
-    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    DirectorySync.sync(target.getParent());
     return target;
   }
 }
