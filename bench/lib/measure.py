@@ -5,8 +5,9 @@
 
 Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops it when DIR/new + DIR/cur
 hold N more files than when we started: delivered messages per second from first connect until every
-message is in the Maildir. Meanwhile it samples the memory of the server's process tree (the process PID
-and all its descendants) every 100 ms, and reads the tree's CPU time (user + system, including reaped
+message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
+accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
+descendants) every 100 ms, and reads the tree's CPU time (user + system, including reaped
 children, from /proc/<pid>/stat) before and after. Prints one line of key=value pairs.
 """
 import argparse
@@ -109,6 +110,7 @@ def main():
     last_mem = 0.0
     n = base
     client_rc = None
+    t_client = None
     while True:
         now = time.monotonic()
         if now - last_mem >= 0.1:
@@ -121,6 +123,8 @@ def main():
             break
         if client_rc is None:
             client_rc = client.poll()
+            if client_rc is not None:
+                t_client = time.monotonic() - t0
         if now > deadline:
             break
         time.sleep(0.02)
@@ -131,6 +135,7 @@ def main():
         except subprocess.TimeoutExpired:
             client.kill()
             client_rc = client.wait()
+        t_client = time.monotonic() - t0
     err = client.stderr.read().decode(errors="replace").strip().replace("\n", " | ")
     pids = tree(a.pid)
     cpu1 = cpu_seconds(pids)
@@ -140,7 +145,7 @@ def main():
     secs = t1 - t0
     print(
         f"delivered={delivered} expected={a.count} complete={int(delivered >= a.count)} secs={secs:.3f} "
-        f"rate={delivered / secs:.1f} cpu={cpu1 - cpu0:.2f} rss_mb={peak_rss / 1024:.0f} "
+        f"rate={delivered / secs:.1f} client_secs={t_client:.3f} cpu={cpu1 - cpu0:.2f} rss_mb={peak_rss / 1024:.0f} "
         f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc}"
     )
     if err:
