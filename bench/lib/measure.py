@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Runs one load against one server and measures it.
+
+    measure.py --pid PID --maildir DIR --count N [--timeout S] -- LOAD-COMMAND...
+
+Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops it when DIR/new + DIR/cur
+hold N more files than when we started: delivered messages per second from first connect until every
+message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
+accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
+descendants) every 100 ms, and reads the tree's CPU time (user + system, including reaped
+children, from /proc/<pid>/stat) before and after. Prints one line of key=value pairs.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def tree(root):
+    """The pid root and all its descendants (one pass over /proc)."""
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        rest = s[s.rindex(b")") + 2:].split()
+        children.setdefault(int(rest[1]), []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_seconds(pids):
+    """utime + stime + cutime + cstime over pids: children that exited and were reaped by a process in
+    the tree (Postfix's master reaps its daemons) are still counted, through the parent's cutime/cstime."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        rest = s[s.rindex(b")") + 2:].split()
+        total += sum(int(x) for x in rest[11:15])  # fields 14..17: utime stime cutime cstime
+    return total / CLK
+
+
+def memory_kib(pids):
+    """(sum of VmRSS, sum of PSS) over pids, in KiB. PSS shares pages fairly between processes, so a
+    multi-process server (Postfix) is not charged many times for the same shared libraries."""
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        rss += int(line.split()[1])
+                        break
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return rss, pss
+
+
+def count(maildir):
+    n = 0
+    for sub in ("new", "cur"):
+        try:
+            with os.scandir(os.path.join(maildir, sub)) as it:
+                for e in it:
+                    if not e.name.startswith("."):
+                        n += 1
+        except FileNotFoundError:
+            pass
+    return n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pid", type=int, required=True)
+    ap.add_argument("--maildir", required=True)
+    ap.add_argument("--count", type=int, required=True)
+    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("load", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    load = a.load[1:] if a.load and a.load[0] == "--" else a.load
+
+    base = count(a.maildir)
+    target = base + a.count
+    pids = tree(a.pid)
+    cpu0 = cpu_seconds(pids)
+    peak_rss = peak_pss = 0
+    t0 = time.monotonic()
+    client = subprocess.Popen(load, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = t0 + a.timeout
+    last_mem = 0.0
+    n = base
+    client_rc = None
+    t_client = None
+    while True:
+        now = time.monotonic()
+        if now - last_mem >= 0.1:
+            pids = tree(a.pid)
+            rss, pss = memory_kib(pids)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            last_mem = now
+        n = count(a.maildir)
+        if n >= target:
+            break
+        if client_rc is None:
+            client_rc = client.poll()
+            if client_rc is not None:
+                t_client = time.monotonic() - t0
+        if now > deadline:
+            break
+        time.sleep(0.02)
+    t1 = time.monotonic()
+    if client_rc is None:
+        try:
+            client_rc = client.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            client.kill()
+            client_rc = client.wait()
+        t_client = time.monotonic() - t0
+    err = client.stderr.read().decode(errors="replace").strip().replace("\n", " | ")
+    pids = tree(a.pid)
+    cpu1 = cpu_seconds(pids)
+    rss, pss = memory_kib(pids)
+    peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+    delivered = n - base
+    secs = t1 - t0
+    print(
+        f"delivered={delivered} expected={a.count} complete={int(delivered >= a.count)} secs={secs:.3f} "
+        f"rate={delivered / secs:.1f} client_secs={t_client:.3f} cpu={cpu1 - cpu0:.2f} rss_mb={peak_rss / 1024:.0f} "
+        f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc}"
+    )
+    if err:
+        print(f"client stderr: {err[:500]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
