@@ -78,9 +78,19 @@ public final class InboundAuthenticator implements InboundCheck {
     this.arc = new ArcVerifier(resolver);
   }
 
+  /** Like Postfix's {@code hopcount_limit}: more Received: fields than this is a mail loop. */
+  static final int MAX_HOPS = 50;
+
   @Override
   public Result check(Session session, Envelope env, Supplier<InputStream> message)
       throws SmtpException, IOException {
+    int hops;
+    try (InputStream in = message.get()) {
+      hops = HeaderSection.read(in).all("Received").size();
+    }
+    if (hops > MAX_HOPS) {
+      throw new SmtpException(554, "5.4.6", "Error: too many hops (" + hops + " Received: fields); mail loop?");
+    }
     if (session.authenticated()) {
       return sign(message);
     }

@@ -108,6 +108,22 @@ class InboundAuthenticationTest {
   }
 
   @Test
+  void mailLoopsAreRefusedByHopCount() throws Exception {
+    send(
+        t.port("smtp"),
+        "someone@outside.example",
+        "alice@example.test",
+        "Received: from a by b; Mon, 23 Nov 2026 00:00:00 +0000\r\n".repeat(51) + "Subject: loop\r\n\r\nx\r\n",
+        "554 5.4.6 Error: too many hops (51 Received: fields); mail loop?");
+    send(
+        t.port("smtp"),
+        "someone@outside.example",
+        "alice@example.test",
+        "Received: from a by b; Mon, 23 Nov 2026 00:00:00 +0000\r\n".repeat(50) + "Subject: fifty\r\n\r\nx\r\n",
+        "250 *");
+  }
+
+  @Test
   void dmarcRejectPolicyRefusesAtEndOfData() throws Exception {
     send(
         t.port("smtp"),
