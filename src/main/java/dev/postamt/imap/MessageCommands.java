@@ -170,7 +170,7 @@ final class MessageCommands {
       }
     }
     if (missing) {
-      throw ImapException.no("EXPUNGEISSUED", "Some messages were expunged meanwhile");
+      throw ImapException.no("EXPUNGEISSUED", "Some of the requested messages no longer exist");
     }
     return (c.uid() ? "UID FETCH" : "FETCH") + " completed";
   }

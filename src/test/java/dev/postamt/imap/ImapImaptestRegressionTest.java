@@ -92,4 +92,21 @@ class ImapImaptestRegressionTest {
     c.runExactly("b SEARCH FROM realfrom", "* SEARCH 2", "b OK *");
     c.run("f FETCH 1 ENVELOPE", "* 1 FETCH (ENVELOPE (NIL NIL ((NIL NIL \"user-from\" \"domain.org\"))*", "f OK *");
   }
+
+  /**
+   * imaptest stress "FETCH failed": a FETCH of messages another session expunged meanwhile answers
+   * NO [EXPUNGEISSUED] with RFC 5530's wording, which imaptest (and clients) recognise as benign.
+   */
+  @Test
+  void fetchOfMessageExpungedElsewhereSaysNoLongerExist() throws Exception {
+    append("Subject: one\r\n\r\nbody\r\n");
+    append("Subject: two\r\n\r\nbody\r\n");
+    c.run("s SELECT INBOX", "* 2 EXISTS", "s OK *");
+    c2.run("s SELECT INBOX", "s OK *");
+    c2.run("a STORE 1 +FLAGS.SILENT (\\Deleted)", "a OK *");
+    c2.run("b EXPUNGE", "* 1 EXPUNGE", "b OK *");
+    c.run("f FETCH 1:2 BODY.PEEK[]", "* 2 FETCH *",
+        "f NO [EXPUNGEISSUED] Some of the requested messages no longer exist");
+    c.run("n NOOP", "* 1 EXPUNGE", "n OK *");
+  }
 }
