@@ -171,7 +171,7 @@ public final class ImapSession {
 
   /** Untagged updates are allowed after most commands; EXPUNGE never during FETCH/STORE/SEARCH/COPY. */
   private void syncSelected(Tagged t) throws IOException {
-    if (selected == null) {
+    if (selected == null || state == State.LOGOUT) { // nothing follows BYE but the tagged OK
       return;
     }
     boolean uid = switch (t.command()) {

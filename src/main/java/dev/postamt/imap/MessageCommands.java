@@ -170,7 +170,7 @@ final class MessageCommands {
       }
     }
     if (missing) {
-      throw ImapException.no("EXPUNGEISSUED", "Some messages were expunged meanwhile");
+      throw ImapException.no("EXPUNGEISSUED", "Some of the requested messages no longer exist");
     }
     return (c.uid() ? "UID FETCH" : "FETCH") + " completed";
   }
@@ -203,6 +203,7 @@ final class MessageCommands {
       // RFC 7162 §3.2: with CONDSTORE, changes are reported with their MODSEQ even under .SILENT.
       boolean report = !refused.contains(r.uid()) && (!c.silent() || (s.condstore && changed.contains(r.uid())));
       if (report) {
+        sel.announce(r.flags(), s.w);
         s.w.untagged(msn + " FETCH (" + (c.uid() ? "UID " + r.uid() + " " : "")
             + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
             + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");

@@ -83,6 +83,30 @@ final class SearchMatcher {
       if (needle.isEmpty() || fold(HeaderText.decode(v)).contains(needle)) {
         return true;
       }
+      if (ADDRESS_FIELDS.contains(h.field().toLowerCase(java.util.Locale.ROOT)) && addressesContain(v, needle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final java.util.Set<String> ADDRESS_FIELDS =
+      java.util.Set.of("from", "to", "cc", "bcc", "sender", "reply-to");
+
+  /**
+   * Address headers are also matched in their normalised form, {@code Name <local@host>}, so that
+   * comments and white space inside an address ({@code <a (c)@ b.org>}) do not hide it, as Dovecot does.
+   */
+  private boolean addressesContain(String value, String needle) {
+    for (dev.postamt.mime.Address a : dev.postamt.mime.Address.parseList(value)) {
+      if (a.isGroupEnd()) {
+        continue;
+      }
+      String email = a.email();
+      String form = a.name() == null ? email : HeaderText.decode(a.name()) + " <" + email + ">";
+      if (fold(form).contains(needle)) {
+        return true;
+      }
     }
     return false;
   }

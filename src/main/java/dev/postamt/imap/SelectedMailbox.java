@@ -175,6 +175,7 @@ final class SelectedMailbox {
       if (fresh != null && fresh.modseq() > old.modseq()) {
         records.put(uid, fresh);
         if (!fresh.flags().equals(old.flags()) || !String.join(" ", fresh.flags()).equals(String.join(" ", old.flags()))) {
+          announce(fresh.flags(), w);
           w.untagged((i + 1) + " FETCH (" + (withUid ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + ")"
               + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
         }
@@ -197,6 +198,7 @@ final class SelectedMailbox {
           recent.add(m.uid());
         }
       }
+      reportKeywords(w);
       w.untagged(uids.size() + " EXISTS");
       w.untagged(recent.size() + " RECENT");
     }
@@ -226,6 +228,20 @@ final class SelectedMailbox {
       w.untagged("OK [PERMANENTFLAGS ()] Read-only mailbox");
     } else {
       w.untagged("OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + " \\*)] Flags permitted");
+    }
+  }
+
+  /**
+   * Sends FLAGS (with every keyword in use) before a response that shows one of {@code flags} the
+   * client has not been told about yet: RFC 3501 §7.2.6, and imaptest checks it.
+   */
+  void announce(java.util.Collection<String> flags, ResponseWriter w) throws IOException {
+    for (String f : flags) {
+      if (!f.startsWith("\\") && !announcedKeywords.contains(f)) {
+        announcedKeywords.addAll(flags.stream().filter(k -> !k.startsWith("\\")).toList());
+        writeFlags(w);
+        return;
+      }
     }
   }
 

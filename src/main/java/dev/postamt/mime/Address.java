@@ -34,6 +34,7 @@ public record Address(String name, String adl, String mailbox, String host) {
     boolean inGroup = false;
     while (i < n) {
       StringBuilder phrase = new StringBuilder();
+      String comment = null;
       char stop = 0;
       // Collect up to a top-level , ; : or <
       while (i < n) {
@@ -60,6 +61,7 @@ public record Address(String name, String adl, String mailbox, String host) {
               break;
             }
           }
+          comment = s.substring(i + 1, Math.min(j, n));
           phrase.append(' ');
           i = j + 1;
           continue;
@@ -80,7 +82,7 @@ public record Address(String name, String adl, String mailbox, String host) {
       }
       if (stop == '<') {
         int close = s.indexOf('>', i);
-        String route = s.substring(i + 1, close < 0 ? n : close).strip();
+        String route = stripComments(s.substring(i + 1, close < 0 ? n : close));
         i = close < 0 ? n : close + 1;
         String adl = null;
         int colon = route.indexOf(':');
@@ -99,7 +101,9 @@ public record Address(String name, String adl, String mailbox, String host) {
           stop = 0;
         }
       } else if (!text.isEmpty()) {
-        out.add(spec(null, null, text.replace(" ", "")));
+        // addr-spec form; a trailing comment is the conventional display name ("a@b (Name)")
+        String name = comment == null ? null : words(comment);
+        out.add(spec(name == null || name.isEmpty() ? null : name, null, text.replace(" ", "")));
       }
       if (stop == ';' && inGroup) {
         out.add(new Address(null, null, null, null));
@@ -111,6 +115,35 @@ public record Address(String name, String adl, String mailbox, String host) {
       out.add(new Address(null, null, null, null));
     }
     return out;
+  }
+
+  /** Drops RFC 5322 comments and white space outside quoted strings, as inside an angle-addr. */
+  private static String stripComments(String s) {
+    StringBuilder b = new StringBuilder();
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        if (depth == 0) {
+          b.append(c).append(s.charAt(i + 1));
+        }
+        i++;
+      } else if (quoted) {
+        b.append(c);
+        quoted = c != '"';
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && depth > 0) {
+        depth--;
+      } else if (depth == 0 && c == '"') {
+        b.append(c);
+        quoted = true;
+      } else if (depth == 0 && !Character.isWhitespace(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   private static Address spec(String name, String adl, String addr) {

@@ -67,8 +67,11 @@ class MimeTest {
 
   @Test
   void addresses() {
+    // A trailing comment on a bare addr-spec is its display name, as Dovecot does (imaptest fetch-envelope).
     assertThat(Address.parseList("\"Doe, John\" <john@example.test>, jane@example.test (Jane)"))
-        .containsExactly(new Address("Doe, John", null, "john", "example.test"), new Address(null, null, "jane", "example.test"));
+        .containsExactly(new Address("Doe, John", null, "john", "example.test"), new Address("Jane", null, "jane", "example.test"));
+    // Comments and white space inside an angle address are not part of it.
+    assertThat(Address.parseList("<user (c)@ (c) domain.org>")).containsExactly(new Address(null, null, "user", "domain.org"));
     assertThat(Address.parseList("team: a@x.test, B <b@y.test>;, c@z.test")).containsExactly(
         new Address(null, null, "team", null), new Address(null, null, "a", "x.test"), new Address("B", null, "b", "y.test"),
         new Address(null, null, null, null), new Address(null, null, "c", "z.test"));
