@@ -31,6 +31,8 @@ final class DkimCommand {
 
     @Mixin ConfigOption config;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
       Config c = config.load();
@@ -55,9 +57,9 @@ final class DkimCommand {
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
-      System.out.println("; key stored in " + g.key().file());
-      System.out.println("; mail from " + d + " is signed with this key from now on: publish this record in DNS");
-      System.out.println(g.zoneLine());
+      spec.commandLine().getOut().println("; key stored in " + g.key().file());
+      spec.commandLine().getOut().println("; mail from " + d + " is signed with this key from now on: publish this record in DNS");
+      spec.commandLine().getOut().println(g.zoneLine());
       return 0;
     }
   }

@@ -28,15 +28,12 @@ class DkimCommandTest {
     try (Directory d = Directory.open(dir.resolve("data"))) {
       d.addDomain("example.test");
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    System.setOut(new PrintStream(out, true));
-    int status;
-    try {
-      status = Main.run("dkim", "keygen", "example.test", "--selector", "s1", "--algorithm", "ed25519", "--config", cfg.toString());
-    } finally {
-      System.setOut(old);
-    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    int status =
+        Main.run(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            "dkim", "keygen", "example.test", "--selector", "s1", "--algorithm", "ed25519", "--config", cfg.toString());
     assertThat(status).isZero();
     assertThat(out.toString()).contains("s1._domainkey.example.test. IN TXT ( \"v=DKIM1; k=ed25519; p=");
     assertThat(dir.resolve("data/dkim/example.test/s1.ed25519.key")).exists();

@@ -29,19 +29,14 @@ class StoreCommandTest {
     for (String f : new String[] {"index.db", "index.db-wal", "index.db-shm"}) {
       Files.deleteIfExists(home.resolve(f));
     }
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc;
-    synchronized (System.class) {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      try {
-        rc = Main.run("store", "reindex", "carol@example.test", "--config", cfg.toString());
-      } finally {
-        System.setOut(old);
-      }
-    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    int rc =
+        Main.run(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            "store", "reindex", "carol@example.test", "--config", cfg.toString());
     assertThat(rc).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(out.toString())
         .containsPattern("INBOX +messages 1 unseen 0")
         .containsPattern("Sent +messages 1 unseen 1");
     assertThat(Main.run("store", "reindex", "nobody@example.test", "--config", cfg.toString())).isNotZero();
