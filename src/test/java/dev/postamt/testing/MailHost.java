@@ -130,18 +130,7 @@ public final class MailHost implements AutoCloseable {
   }
 
   public List<Path> messages(String user) throws IOException {
-    List<Path> out = new ArrayList<>();
-    for (String sub : List.of("new", "cur")) {
-      Path d = maildir(user).resolve(sub);
-      if (!Files.isDirectory(d)) {
-        continue;
-      }
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-        ds.forEach(out::add);
-      }
-    }
-    out.sort(null);
-    return out;
+    return TestServer.messagesIn(maildir(user));
   }
 
   /** Waits (bounded) until the user has {@code n} messages; returns their contents. */

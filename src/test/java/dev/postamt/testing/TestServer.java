@@ -81,9 +81,14 @@ public final class TestServer implements AutoCloseable {
 
   /** Message files in the user's Maildir new/ and cur/. */
   public List<Path> messages(String user) throws IOException {
+    return messagesIn(maildir(user));
+  }
+
+  /** Message files in a Maildir's new/ and cur/, sorted by name. */
+  public static List<Path> messagesIn(Path maildir) throws IOException {
     List<Path> out = new ArrayList<>();
     for (String sub : List.of("new", "cur")) {
-      Path d = maildir(user).resolve(sub);
+      Path d = maildir.resolve(sub);
       if (!Files.isDirectory(d)) {
         continue;
       }
