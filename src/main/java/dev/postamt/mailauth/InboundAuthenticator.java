@@ -84,20 +84,21 @@ public final class InboundAuthenticator implements InboundCheck {
   @Override
   public Result check(Session session, Envelope env, Supplier<InputStream> message)
       throws SmtpException, IOException {
-    int hops;
+    HeaderSection headers;
     try (InputStream in = message.get()) {
-      hops = HeaderSection.read(in).all("Received").size();
+      headers = HeaderSection.read(in);
     }
+    int hops = headers.all("Received").size();
     if (hops > MAX_HOPS) {
       throw new SmtpException(554, "5.4.6", "Error: too many hops (" + hops + " Received: fields); mail loop?");
     }
     if (session.authenticated()) {
-      return sign(message);
+      return sign(headers, message);
     }
     if (!session.service().equals("smtp") || !config.mailauth().addAuthenticationResults()) {
       return Result.NOTHING;
     }
-    Evaluation e = evaluate(InetAddress.ofLiteral(session.clientIp()), env.sender(), session.helo(), message);
+    Evaluation e = evaluate(InetAddress.ofLiteral(session.clientIp()), env.sender(), session.helo(), headers, message);
     if (e.refuse()) {
       log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
       throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));
@@ -146,13 +147,17 @@ public final class InboundAuthenticator implements InboundCheck {
   /** Runs SPF, iprev, DKIM, ARC and DMARC on a message; {@code message} is opened once per pass. */
   public Evaluation evaluate(InetAddress ip, String mailFrom, String helo, Supplier<InputStream> message)
       throws IOException {
+    try (InputStream in = message.get()) {
+      return evaluate(ip, mailFrom, helo, HeaderSection.read(in), message);
+    }
+  }
+
+  /** The same with the header section already read: a message without signatures or seals is not read again. */
+  private Evaluation evaluate(
+      InetAddress ip, String mailFrom, String helo, HeaderSection headers, Supplier<InputStream> message)
+      throws IOException {
     SpfResult spfResult = spf.check(ip, mailFrom, helo);
     IprevResult iprevResult = iprev.check(ip);
-    // The header section first: a message without signatures or seals need not be read again.
-    HeaderSection headers;
-    try (InputStream in = message.get()) {
-      headers = HeaderSection.read(in);
-    }
     List<DkimResult> dkimResults = List.of();
     if (!headers.all("DKIM-Signature").isEmpty()) {
       try (InputStream in = message.get()) {
@@ -223,11 +228,7 @@ public final class InboundAuthenticator implements InboundCheck {
   }
 
   /** DKIM-signs mail from authenticated users with the keys of their From domain, when it has any. */
-  private Result sign(Supplier<InputStream> message) throws IOException {
-    HeaderSection headers;
-    try (InputStream in = message.get()) {
-      headers = HeaderSection.read(in);
-    }
+  private Result sign(HeaderSection headers, Supplier<InputStream> message) throws IOException {
     FromDomain.Result from = FromDomain.of(headers);
     if (!from.ok()) {
       return Result.NOTHING;

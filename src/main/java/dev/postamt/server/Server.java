@@ -41,6 +41,7 @@ public final class Server implements AutoCloseable {
   private final Config config;
   private final Directory directory;
   private final Router router;
+  private final dev.postamt.dns.Resolver resolver;
   private final DurableSpool spool;
   private final QueueManager queue;
   private final RemoteDelivery remote;
@@ -55,6 +56,7 @@ public final class Server implements AutoCloseable {
 
   private Server(Config config) throws Exception {
     this.config = config;
+    this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config.dataDir());
     this.router = new Router(directory, config);
@@ -62,7 +64,7 @@ public final class Server implements AutoCloseable {
     LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
     this.remote =
-        new RemoteDelivery(config, spool, Resolvers.fromConfig(config), router, local, this::isOurSmtpListener);
+        new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     this.store = new MailStore(config.dataDir());
@@ -78,7 +80,7 @@ public final class Server implements AutoCloseable {
   public static Server start(Config config, InboundCheck check) throws Exception {
     Server s = new Server(config);
     if (check == null) {
-      check = new InboundAuthenticator(config, Resolvers.fromConfig(config), s::forwardingDomain);
+      check = new InboundAuthenticator(config, s.resolver, s::forwardingDomain);
     }
     try {
       s.queue.start();

@@ -279,16 +279,25 @@ final class SmtpSession {
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
     if (who.isEmpty()) {
-      log.info("smtp {}: authentication failed for {}", clientIp, MailPath.printable(user));
-      server.throttle.failed(clientAddress);
-      if (++authFailures >= server.config.limits().authFailures()) {
-        throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
-      }
-      throw new SmtpException(SmtpReply.AUTH_FAILED);
+      throw authFailed("for " + MailPath.printable(user));
     }
     authUser = who.get();
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
+  }
+
+  /**
+   * Counts a failed login (in this session, and for the client address across sessions) and gives
+   * the reply: 535, or 421 and the end of the session at {@code limits.auth_failures}.
+   */
+  private SmtpException authFailed(String detail) {
+    log.info("smtp {}: authentication failed {}", clientIp, detail);
+    server.throttle.failed(clientAddress);
+    if (++authFailures >= server.config.limits().authFailures()) {
+      return new SmtpException(
+          new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
+    }
+    return new SmtpException(SmtpReply.AUTH_FAILED);
   }
 
   /** SCRAM-SHA-256 (RFC 7677) over SMTP AUTH: two round trips, the server signature in a last 334. */
@@ -304,12 +313,7 @@ final class SmtpSession {
         throw new SmtpException(501, "5.5.2", "Expected an empty response");
       }
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
-      log.info("smtp {}: SCRAM authentication failed: {}", clientIp, e.getMessage());
-      server.throttle.failed(clientAddress);
-      if (++authFailures >= server.config.limits().authFailures()) {
-        throw new SmtpException(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
-      }
-      throw new SmtpException(SmtpReply.AUTH_FAILED);
+      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")");
     } catch (DirectoryException e) {
       log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
