@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class Directory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   public static final String FILE_NAME = "directory.db";
-  static final int SCHEMA_VERSION = 2;
+  static final int SCHEMA_VERSION = 3;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private static final String[] SCHEMA = {
@@ -68,9 +69,11 @@ public final class Directory implements AutoCloseable {
   };
 
   /** Changes from one schema version to the next: index 0 takes version 1 to 2. */
-  private static final String[] UPGRADES = {
+  private static final String[][] UPGRADES = {
     // v2: SCRAM-SHA-256 credentials (i$salt$storedKey$serverKey), null until derivable
-    "ALTER TABLE users ADD COLUMN scram TEXT",
+    {"ALTER TABLE users ADD COLUMN scram TEXT"},
+    // v3: per-user quota in bytes and in messages; NULL means the default of [store] in the config
+    {"ALTER TABLE users ADD COLUMN quota_bytes INTEGER", "ALTER TABLE users ADD COLUMN quota_messages INTEGER"},
   };
 
   private final Path file;
@@ -147,7 +150,9 @@ public final class Directory implements AutoCloseable {
       }
       // a new database gets the version-1 tables above, then every upgrade
       for (int v = Math.max(version, 1); v < SCHEMA_VERSION; v++) {
-        st.execute(UPGRADES[v - 1]);
+        for (String sql : UPGRADES[v - 1]) {
+          st.execute(sql);
+        }
       }
       st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
       c.commit();
@@ -287,6 +292,61 @@ public final class Directory implements AutoCloseable {
       return false;
     }
     return read("look up user " + a.get(), () -> exists("SELECT 1 FROM users WHERE address = ?", a.get().toString()));
+  }
+
+  /**
+   * A user's own quota: each limit is a number (0 for unlimited) or empty, meaning the default from
+   * {@code [store]} in the config applies. The directory stores the setting; the store enforces it.
+   */
+  public record UserQuota(OptionalLong storageBytes, OptionalLong messages) {
+    public static final UserQuota DEFAULT = new UserQuota(OptionalLong.empty(), OptionalLong.empty());
+  }
+
+  /** The quota settings of a user (any letter case); empty when there is no such user. */
+  public Optional<UserQuota> quota(String address) throws DirectoryException {
+    Optional<Address> a = lenient(address);
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    return read("look up quota of " + a.get(), () -> {
+      try (PreparedStatement ps = prepare("SELECT quota_bytes, quota_messages FROM users WHERE address = ?", a.get().toString());
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.<UserQuota>empty();
+        }
+        return Optional.of(new UserQuota(optionalLong(rs, 1), optionalLong(rs, 2)));
+      }
+    });
+  }
+
+  /** Sets the storage limit in bytes (0: unlimited; empty: back to the config default). */
+  public void setStorageQuota(String address, OptionalLong bytes) throws DirectoryException {
+    setQuotaColumn(address, "quota_bytes", bytes, "storage quota");
+  }
+
+  /** Sets the message-count limit (0: unlimited; empty: back to the config default). */
+  public void setMessageQuota(String address, OptionalLong messages) throws DirectoryException {
+    setQuotaColumn(address, "quota_messages", messages, "message quota");
+  }
+
+  private void setQuotaColumn(String address, String column, OptionalLong value, String what)
+      throws DirectoryException {
+    Address a = Address.parse(address);
+    if (value.isPresent() && value.getAsLong() < 0) {
+      throw new DirectoryException(what + " must not be negative");
+    }
+    Object v = value.isPresent() ? value.getAsLong() : null;
+    write("set " + what + " of " + a, () -> {
+      if (update("UPDATE users SET " + column + " = ? WHERE address = ?", v, a.toString()) == 0) {
+        throw new DirectoryException("user " + a + " does not exist");
+      }
+      return null;
+    });
+  }
+
+  private static OptionalLong optionalLong(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
   /**

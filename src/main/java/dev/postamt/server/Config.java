@@ -35,7 +35,8 @@ public record Config(
     Limits limits,
     Queue queue,
     MailAuth mailauth,
-    Map<String, TransportRule> transport) {
+    Map<String, TransportRule> transport,
+    Store store) {
 
   /** Services and the addresses they listen on; an absent key disables that service. */
   public record Listen(Map<String, InetSocketAddress> services) {
@@ -130,6 +131,12 @@ public record Config(
   /** Inbound authentication policy: whether a DMARC p=reject failure is refused at end of DATA. */
   public record MailAuth(boolean rejectDmarcFailures, boolean addAuthenticationResults) {}
 
+  /**
+   * The mail store. {@code quota} (bytes) and {@code quotaMessages} are the per-user limits for users
+   * without their own ({@code postamt user quota}); 0 means unlimited.
+   */
+  public record Store(long quota, long quotaMessages) {}
+
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
   /** The configuration a missing default file stands for. */
@@ -182,7 +189,8 @@ public record Config(
         "limits",
         "queue",
         "mailauth",
-        "transport");
+        "transport",
+        "store");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -377,6 +385,12 @@ public record Config(
             r.bool("mailauth.reject_dmarc_failures", true),
             r.bool("mailauth.authentication_results", true));
 
+    r.allowKeys("store", "quota", "quota_messages");
+    Store store =
+        new Store(
+            r.size("store.quota", 0, 0, 1L << 50),
+            r.integer("store.quota_messages", 0, 0, Integer.MAX_VALUE));
+
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }
@@ -399,7 +413,8 @@ public record Config(
         limits,
         queue,
         mailauth,
-        Map.copyOf(transport));
+        Map.copyOf(transport),
+        store);
   }
 
   /**
@@ -485,6 +500,30 @@ public record Config(
       case "d" -> Duration.ofDays(n);
       default -> Duration.ofDays(7 * n);
     };
+  }
+
+  /**
+   * A byte size: digits with an optional unit k, M, G or T (powers of 1024, with an optional "i" and
+   * "B": "512k", "25MiB", "1G"); -1 when malformed or beyond a long.
+   */
+  public static long parseSize(String s) {
+    var m = java.util.regex.Pattern.compile("(?i)(\\d{1,19})\\s*([kmgt]i?b?|b)?").matcher(s.trim());
+    if (!m.matches()) {
+      return -1;
+    }
+    String u = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+    int shift = switch (u.charAt(0)) {
+      case 'k' -> 10;
+      case 'm' -> 20;
+      case 'g' -> 30;
+      case 't' -> 40;
+      default -> 0;
+    };
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+    } catch (NumberFormatException | ArithmeticException tooBig) {
+      return -1;
+    }
   }
 
   /** Reads typed values from the TOML tree and collects every error with its key. */
@@ -594,19 +633,11 @@ public record Config(
       if (toml.isLong(key)) {
         v = toml.getLong(key);
       } else if (toml.isString(key)) {
-        var m = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([kmg]i?b?|b)?").matcher(toml.getString(key).trim());
-        if (!m.matches()) {
+        v = parseSize(toml.getString(key));
+        if (v < 0) {
           error(key, "must be a size like 10485760, \"512k\", \"25M\" or \"1G\"");
           return def;
         }
-        v = Long.parseLong(m.group(1));
-        String u = m.group(2) == null ? "b" : m.group(2).toLowerCase();
-        v <<= switch (u.charAt(0)) {
-          case 'k' -> 10;
-          case 'm' -> 20;
-          case 'g' -> 30;
-          default -> 0;
-        };
       } else {
         error(key, "must be a size like 10485760 or \"25M\"");
         return def;

@@ -243,7 +243,7 @@ public final class Account implements AutoCloseable {
         MailboxInfo src = require(f);
         MailboxInfo target = create(t, null);
         List<MessageRecord> all = messages(src.id());
-        copy(src.id(), all, target.name());
+        copyMessages(src.id(), all, target.name());
         removeMessages(src, all);
         changed();
         return;
@@ -373,6 +373,7 @@ public final class Account implements AutoCloseable {
   public synchronized AppendResult append(String mailbox, byte[] content, Set<String> flags, long internalDate) {
     try {
       MailboxInfo m = require(mailbox);
+      checkQuota(content.length, 1);
       Set<String> f = Flags.of(flags);
       String base = maildir.deliver(m.name(), content, f, internalDate);
       long uid = index.inTx(() -> index.insertMessage(m.id(), base, f, internalDate, content.length));
@@ -383,8 +384,18 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  /** Copies messages (in UID order) into {@code target}, keeping flags and INTERNALDATE. */
+  /**
+   * Copies messages (in UID order) into {@code target}, keeping flags and INTERNALDATE. Refused as a
+   * whole ({@link StoreException.Kind#OVERQUOTA}) when the copies would not fit in the user's quota.
+   */
   public synchronized CopyResult copy(long sourceId, List<MessageRecord> msgs, String target) {
+    mailbox(target).orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + target));
+    checkQuota(msgs.stream().mapToLong(MessageRecord::size).sum(), msgs.size());
+    return copyMessages(sourceId, msgs, target);
+  }
+
+  /** COPY without the quota check: for MOVE and RENAME INBOX, which do not add to the usage. */
+  private CopyResult copyMessages(long sourceId, List<MessageRecord> msgs, String target) {
     try {
       MailboxInfo src = require(sourceId);
       MailboxInfo dst = require(target);
@@ -414,9 +425,12 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  /** MOVE (RFC 6851): copy, then remove from the source. */
+  /**
+   * MOVE (RFC 6851): copy, then remove from the source. Within one account a move leaves the usage as
+   * it was, so it is not checked against the quota (a user over quota can still move mail to Trash).
+   */
   public synchronized CopyResult move(long sourceId, List<MessageRecord> msgs, String target) {
-    CopyResult r = copy(sourceId, msgs, target);
+    CopyResult r = copyMessages(sourceId, msgs, target);
     Set<Long> moved = new TreeSet<>(r.sourceUids());
     removeMessages(require(sourceId), msgs.stream().filter(m -> moved.contains(m.uid())).toList());
     changed();
@@ -557,6 +571,44 @@ public final class Account implements AutoCloseable {
     }
   }
 
+  // ---- quota ---------------------------------------------------------------------------------------
+
+  /** The user's quota limit and usage over all mailboxes, after taking in new deliveries to INBOX. */
+  public synchronized Quota.Status quota() {
+    return quota(owner.quotaPolicy().limitFor(user));
+  }
+
+  private Quota.Status quota(Quota.Limit limit) {
+    try {
+      index.findMailbox(MaildirFolders.INBOX).ifPresent(m -> poll(m.id()));
+      return new Quota.Status(limit, index.usage());
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
+  private void checkQuota(long addBytes, long addMessages) {
+    Quota.Limit limit = owner.quotaPolicy().limitFor(user);
+    if (!limit.unlimited() && !quota(limit).allows(addBytes, addMessages)) {
+      throw Quota.exceeded();
+    }
+  }
+
+  /** The bytes an EXPUNGE of the mailbox would free: its messages flagged {@code \Deleted}. */
+  public synchronized long deletedSize(String name) {
+    try (PreparedStatement ps =
+        index.db.prepareStatement(
+            "SELECT coalesce(sum(size),0) FROM message WHERE mailbox_id=? AND ' '||flags||' ' LIKE '% \\Deleted %'")) {
+      ps.setLong(1, require(name).id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
   // ---- new mail and reconciliation (see FolderScan) -----------------------------------------------
 
   /** Takes in whatever the delivery agent (or another program) put into {@code new/}. Cheap when idle. */
@@ -578,6 +630,7 @@ public final class Account implements AutoCloseable {
   public synchronized void reindex(boolean renumber) {
     try {
       scan.reindex(renumber);
+      index.recountUsage();
       changed();
     } catch (SQLException | IOException e) {
       throw bug(e);

@@ -40,6 +40,63 @@ final class MailIndex implements AutoCloseable {
       s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
       s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
     }
+    createUsage();
+  }
+
+  /**
+   * Quota usage, kept by triggers so that every path that adds or removes message rows (APPEND, COPY,
+   * MOVE, EXPUNGE, delivery picked up from new/, reconcile, reindex, a mailbox deleted with its
+   * messages by ON DELETE CASCADE) counts, and reading it is one row. An index from before quotas is
+   * counted once here, in the same transaction that adds the triggers.
+   */
+  private void createUsage() throws SQLException {
+    inTx(() -> {
+      try (Statement s = db.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS quota_usage(id INTEGER PRIMARY KEY CHECK(id = 1),"
+            + " bytes INTEGER NOT NULL, messages INTEGER NOT NULL)");
+        s.execute("INSERT OR IGNORE INTO quota_usage(id, bytes, messages)"
+            + " SELECT 1, coalesce(sum(size), 0), count(*) FROM message");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_insert AFTER INSERT ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes + NEW.size, messages = messages + 1 WHERE id = 1; END");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_delete AFTER DELETE ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes - OLD.size, messages = messages - 1 WHERE id = 1; END");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_resize AFTER UPDATE OF size ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes - OLD.size + NEW.size WHERE id = 1; END");
+      }
+      return null;
+    });
+  }
+
+  Quota.Usage usage() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT bytes, messages FROM quota_usage WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Quota.Usage(rs.getLong(1), rs.getLong(2)) : Quota.Usage.NONE;
+    }
+  }
+
+  /** Counts the usage afresh from the message rows (reindex; a repair should the counter ever drift). */
+  void recountUsage() throws SQLException {
+    inTx(() -> update("UPDATE quota_usage SET bytes = (SELECT coalesce(sum(size), 0) FROM message),"
+        + " messages = (SELECT count(*) FROM message) WHERE id = 1"));
+  }
+
+  /**
+   * The usage recorded in an index file, read without opening the account (no reconcile): empty when
+   * the file or its usage table does not exist yet.
+   */
+  static Optional<Quota.Usage> peekUsage(Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      try (ResultSet rs = s.executeQuery("SELECT bytes, messages FROM quota_usage WHERE id = 1")) {
+        return rs.next() ? Optional.of(new Quota.Usage(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      return Optional.empty(); // an index from before quotas, or unreadable: the caller opens the account
+    }
   }
 
 

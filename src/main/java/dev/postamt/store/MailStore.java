@@ -12,10 +12,63 @@ import java.util.Map;
  */
 public final class MailStore implements AutoCloseable {
   private final Path dataDir;
+  private final Quota.Policy quotas;
   private final Map<String, Account> open = new HashMap<>();
 
+  /** A store without quotas (tools, tests). */
   public MailStore(Path dataDir) {
+    this(dataDir, Quota.Policy.NONE);
+  }
+
+  /** @param quotas each user's limits; APPEND and COPY are refused beyond them */
+  public MailStore(Path dataDir, Quota.Policy quotas) {
     this.dataDir = dataDir;
+    this.quotas = quotas;
+  }
+
+  public Quota.Policy quotaPolicy() {
+    return quotas;
+  }
+
+  /**
+   * A user's quota limit and usage, for checks made outside a session (SMTP RCPT, local delivery, the
+   * CLI). Cheap: an open account answers from its index; otherwise the usage row is read from the index
+   * file without opening the account, plus the messages waiting in INBOX's {@code new/}. Only a user
+   * whose index predates quotas (or who has none yet) costs an account open, once.
+   */
+  public Quota.Status quota(String user) {
+    String key = user.toLowerCase(Locale.ROOT);
+    Quota.Limit limit = quotas.limitFor(key);
+    if (limit.unlimited()) {
+      return new Quota.Status(limit, Quota.Usage.NONE); // nothing to count against
+    }
+    return new Quota.Status(limit, usage(key));
+  }
+
+  /** What a user's mailboxes hold (see {@link #quota}). */
+  public Quota.Usage usage(String user) {
+    String key = user.toLowerCase(Locale.ROOT);
+    Account a;
+    synchronized (open) {
+      a = open.get(key);
+      if (a != null) {
+        a.refs++;
+      }
+    }
+    if (a == null) {
+      Path home = MailboxLayout.home(dataDir, key);
+      java.util.Optional<Quota.Usage> peeked = MailIndex.peekUsage(home.resolve("index.db"));
+      if (peeked.isPresent()) {
+        Quota.Usage waiting = waiting(home.resolve("Maildir").resolve("new"));
+        return peeked.get().plus(waiting.bytes(), waiting.messages());
+      }
+      a = open(key);
+    }
+    try {
+      return a.quota().usage();
+    } finally {
+      a.close();
+    }
   }
 
   public Path dataDir() {
@@ -46,6 +99,33 @@ public final class MailStore implements AutoCloseable {
         a.closeDb();
       }
     }
+  }
+
+  /** Messages delivered into {@code new/} and not yet taken into the index (which moves them to cur/). */
+  private static Quota.Usage waiting(Path newDir) {
+    long bytes = 0;
+    long count = 0;
+    try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(newDir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+          continue;
+        }
+        long size = MaildirFolders.sizeOf(MaildirFolders.baseOf(name));
+        if (size < 0) {
+          try {
+            size = java.nio.file.Files.size(p);
+          } catch (java.io.IOException gone) {
+            continue; // taken in meanwhile
+          }
+        }
+        bytes += size;
+        count++;
+      }
+    } catch (java.io.IOException e) {
+      // no new/ yet: nothing waiting
+    }
+    return new Quota.Usage(bytes, count);
   }
 
   /**
