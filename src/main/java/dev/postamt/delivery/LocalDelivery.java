@@ -5,8 +5,10 @@ import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
 import dev.postamt.server.Config;
+import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxLayout;
 import dev.postamt.store.Maildir;
+import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,14 +42,21 @@ public final class LocalDelivery {
   private final Config config;
   private final DurableSpool spool;
   private final Consumer<String> onDelivered;
+  private final MailStore store;
 
   /**
    * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
    */
   public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered) {
+    this(config, spool, onDelivered, null);
+  }
+
+  /** @param store checks each user's quota before a mailbox delivery; null for no quotas */
+  public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered, MailStore store) {
     this.config = config;
     this.spool = spool;
     this.onDelivered = onDelivered;
+    this.store = store;
   }
 
   /**
@@ -76,11 +85,36 @@ public final class LocalDelivery {
     if (retry && Maildir.contains(maildir, base)) {
       return new RecipientStatus.Delivered(Instant.now(), "already in " + user + "'s mailbox");
     }
+    RecipientStatus overQuota = checkQuota(m, user, prefix.length + m.size());
+    if (overQuota != null) {
+      return overQuota;
+    }
     try (InputStream in = spool.openMessage(m)) {
       Maildir.deliver(maildir, base, prefix, in);
     }
     onDelivered.accept(user);
     return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
+  }
+
+  /**
+   * A full mailbox is a temporary failure, as with Postfix and Dovecot: the queue retries on its
+   * schedule (the user may expunge, or the admin raise the quota) and bounces at {@code
+   * queue.max_lifetime} with 5.2.2. RFC 3463: X.2.2 "mailbox full". Null when the message fits.
+   */
+  private RecipientStatus checkQuota(QueuedMessage m, String user, long size) {
+    if (store == null) {
+      return null;
+    }
+    try {
+      if (store.quota(user).allows(size, 1)) {
+        return null;
+      }
+    } catch (StoreException e) {
+      log.warn("{}: cannot check the quota of {}: {}", m.id(), user, e.getMessage());
+      return new RecipientStatus.TempFail(Instant.now(), 0, "4.3.0 cannot check the quota of " + user);
+    }
+    log.info("{}: {} is over quota; delivery deferred", m.id(), user);
+    return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.2 <" + user + ">: Mailbox full (quota exceeded)");
   }
 
   private byte[] prefix(QueuedMessage m, String deliveredTo) {

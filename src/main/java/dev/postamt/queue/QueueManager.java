@@ -274,7 +274,7 @@ public final class QueueManager implements AutoCloseable {
         List<Duration> sched = config.queue().retry();
         Duration wait = sched.get(Math.min(attempts - 1, sched.size() - 1));
         if (m.envelope().arrival().plus(config.queue().maxLifetime()).isBefore(now)) {
-          combined = new RecipientStatus.PermFail(now, "5.4.7 delivery time expired; last error: " + t.reason());
+          combined = new RecipientStatus.PermFail(now, expiredStatus(t.reason()) + " delivery time expired; last error: " + t.reason());
         } else {
           combined = new RecipientStatus.TempFail(now.plus(wait), attempts, t.reason());
         }
@@ -301,6 +301,14 @@ public final class QueueManager implements AutoCloseable {
       schedule(m.id(), nextDue(after).orElse(now.plus(config.queue().retry().getFirst())));
     }
     notices.forEach(this::submit);
+  }
+
+  /**
+   * The status of a bounce after {@code max_lifetime}: 5.4.7 (RFC 3463 "delivery time expired"), but a
+   * mailbox that stayed full (4.2.2) is reported as 5.2.2, which says what the sender can act on.
+   */
+  static String expiredStatus(String lastError) {
+    return lastError.startsWith("4.2.2 ") ? "5.2.2" : "5.4.7";
   }
 
   private static RecipientStatus combine(List<RecipientStatus> list, Instant now) {

@@ -17,7 +17,10 @@ import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.smtp.SmtpServer;
 import dev.postamt.imap.ImapServer;
+import dev.postamt.directory.DirectoryException;
 import dev.postamt.store.MailStore;
+import dev.postamt.store.Quota;
+import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -61,14 +64,32 @@ public final class Server implements AutoCloseable {
     this.directory = Directory.open(config.dataDir());
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
-    LocalDelivery local = new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)));
+    // One MailStore per process: all sessions of a user share its Account (store/MailStore).
+    this.store = new MailStore(config.dataDir(), quotaPolicy(directory, config));
+    LocalDelivery local =
+        new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
-    // One MailStore per process: all sessions of a user share its Account (store/MailStore).
-    this.store = new MailStore(config.dataDir());
     deliveryListeners.add(store::notifyDelivered);
+  }
+
+  /**
+   * Each user's quota: their own setting in the directory ({@code postamt user quota}), else the
+   * {@code [store]} default. Read at every check, so a change takes effect at once.
+   */
+  public static Quota.Policy quotaPolicy(Directory directory, Config config) {
+    return user -> {
+      Directory.UserQuota q;
+      try {
+        q = directory.quota(user).orElse(Directory.UserQuota.DEFAULT);
+      } catch (DirectoryException e) {
+        throw new StoreException(StoreException.Kind.SERVERBUG, "cannot look up the quota of " + user + ": " + e.getMessage(), e);
+      }
+      return new Quota.Limit(
+          q.storageBytes().orElse(config.store().quota()), q.messages().orElse(config.store().quotaMessages()));
+    };
   }
 
   /** Starts every configured service; on failure, whatever was started is stopped again. */
@@ -92,14 +113,16 @@ public final class Server implements AutoCloseable {
       }
       TlsContext tls = TlsContext.fromConfig(config);
       SmtpServer mx =
-          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
+          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle, s.store);
       SmtpServer submission =
-          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle);
+          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle,
+              s.store);
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
       s.listen("lmtp", tls, false,
-          new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE));
+          new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE,
+              s.authThrottle, s.store));
       // POP3 (issue 5): one handler for both listeners, sharing the store.
       Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("pop3", tls, false, pop3);

@@ -7,6 +7,7 @@ import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.server.Config;
+import dev.postamt.store.MailStore;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -30,6 +31,8 @@ public final class SmtpServer implements ConnectionHandler {
   final QueueManager queue;
   final InboundCheck check;
   final dev.postamt.net.AuthThrottle throttle;
+  /** For the quota check at RCPT; null: no check (the queue still checks at delivery). */
+  final MailStore store;
 
   public SmtpServer(
       Config config,
@@ -53,6 +56,21 @@ public final class SmtpServer implements ConnectionHandler {
       QueueManager queue,
       InboundCheck check,
       dev.postamt.net.AuthThrottle throttle) {
+    this(config, mode, directory, router, spool, queue, check, throttle, null);
+  }
+
+  /** @param store refuses recipients whose mailbox is full at RCPT ({@code 452 4.2.2}) */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle,
+      MailStore store) {
+    this.store = store;
     this.throttle = throttle;
     this.config = config;
     this.mode = mode;

@@ -5,6 +5,7 @@ import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.Envelope;
+import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import java.io.EOFException;
 import java.io.IOException;
@@ -479,7 +480,7 @@ final class SmtpSession {
         ? new Resolution.NotLocal()
         : server.router.resolve(address);
     switch (r) {
-      case Resolution.Local l -> {}
+      case Resolution.Local l -> refuseIfMailboxFull(l, address, shown);
       case Resolution.Unknown u ->
           throw new SmtpException(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
       case Resolution.TempFail t ->
@@ -495,6 +496,39 @@ final class SmtpSession {
     }
     recipients.add(new Envelope.Recipient(address, notify, orcpt));
     reply(SmtpReply.RCPT_OK);
+  }
+
+  /**
+   * Refuses a recipient whose mailbox is full now, before the message is sent (as Postfix does with
+   * Dovecot's quota-status policy service): {@code 452 4.2.2}, so the client keeps the message and
+   * tries again later. With {@code MAIL FROM ... SIZE=n} a mailbox is full for this message when n
+   * bytes would not fit. Only recipients that resolve to mailboxes, all of them full, are refused: an
+   * alias with one full member still reaches the others (the queue defers that one copy).
+   * {@code postmaster} is never refused here (RFC 5321 §4.5.1). A failing quota lookup accepts: the
+   * delivery checks again.
+   */
+  private void refuseIfMailboxFull(Resolution.Local l, String address, String shown) throws SmtpException {
+    if (server.store == null || l.destinations().isEmpty()
+        || address.regionMatches(true, 0, "postmaster@", 0, "postmaster@".length())) {
+      return;
+    }
+    String declared = sender.params().get("SIZE");
+    long size = declared == null ? 1 : Math.max(1, Long.parseLong(declared)); // validated at MAIL
+    for (Destination d : l.destinations()) {
+      if (!(d instanceof Destination.Mailbox mb)) {
+        return;
+      }
+      try {
+        if (server.store.quota(mb.user()).allows(size, 1)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.warn("smtp {}: quota check for {} failed: {}", clientIp, mb.user(), e.toString());
+        return;
+      }
+    }
+    log.info("smtp {}: {} refused: mailbox full", clientIp, shown);
+    throw new SmtpException(452, "4.2.2", shown + ": Recipient address rejected: Mailbox full");
   }
 
   private static boolean isOurAddress(String literal) {
