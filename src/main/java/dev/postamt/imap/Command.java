@@ -94,4 +94,13 @@ public sealed interface Command {
 
   /** COPY, or MOVE (RFC 6851) when {@code move}. */
   record Copy(boolean uid, SequenceSet set, String mailbox, boolean move) implements Command {}
+
+  /** GETQUOTA (RFC 9208 §4.1.1). */
+  record GetQuota(String root) implements Command {}
+
+  /** GETQUOTAROOT (RFC 9208 §4.1.2). */
+  record GetQuotaRoot(String mailbox) implements Command {}
+
+  /** SETQUOTA (RFC 9208 §4.1.3): resource names, upper case, with the limits asked for. */
+  record SetQuota(String root, java.util.Map<String, Long> limits) implements Command {}
 }

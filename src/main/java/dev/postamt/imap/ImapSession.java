@@ -47,6 +47,7 @@ public final class ImapSession {
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
+  private final QuotaCommands quotas = new QuotaCommands(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, Authenticator auth) {
     this.transport = transport;
@@ -199,6 +200,7 @@ public final class ImapSession {
 
   String capabilities() {
     List<String> caps = new ArrayList<>(EXTENSIONS);
+    caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
@@ -272,6 +274,9 @@ public final class ImapSession {
       case Command.Fetch f -> messages.fetch(f);
       case Command.Store s -> messages.store(s);
       case Command.Copy c -> messages.copy(c);
+      case Command.GetQuota q -> quotas.getQuota(q);
+      case Command.GetQuotaRoot q -> quotas.getQuotaRoot(q);
+      case Command.SetQuota q -> quotas.setQuota(q);
     };
   }
 

@@ -117,6 +117,8 @@ final class MailboxCommands {
         case "UNSEEN" -> out.add("UNSEEN " + st.unseen());
         case "SIZE" -> out.add("SIZE " + st.size());
         case "DELETED" -> out.add("DELETED " + st.deleted());
+        // RFC 9208 §4.2.5: what EXPUNGE would free, in the units of the STORAGE resource
+        case "DELETED-STORAGE" -> out.add("DELETED-STORAGE " + QuotaCommands.kib(s.account.deletedSize(name)));
         case "HIGHESTMODSEQ" -> {
           s.enableCondstore();
           out.add("HIGHESTMODSEQ " + st.info().highestModseq());
