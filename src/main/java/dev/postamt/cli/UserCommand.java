@@ -2,11 +2,17 @@ package dev.postamt.cli;
 
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
+import dev.postamt.server.Config;
+import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxLayout;
+import dev.postamt.store.Quota;
+import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,14 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code postamt user add|list|passwd|remove}: mailbox users and their passwords. */
+/** {@code postamt user add|list|show|passwd|quota|remove}: mailbox users, their passwords and quotas. */
 @Command(
     name = "user",
     description = "Mailbox users: they receive mail and log in with their address and password.",
     subcommands = {
       UserCommand.AddUser.class,
       UserCommand.ListUsers.class,
+      UserCommand.ShowUser.class,
       UserCommand.Passwd.class,
+      UserCommand.SetQuota.class,
       UserCommand.RemoveUser.class
     })
 final class UserCommand {
@@ -138,5 +146,107 @@ final class UserCommand {
           "removed user " + user + (Files.isDirectory(home) ? " (mail kept in " + home + ")" : ""));
       return 0;
     }
+  }
+
+  @Command(
+      name = "show",
+      description = "Show a user's quota limits and how much of them the mailboxes use.")
+  static final class ShowUser implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ADDRESS", description = "the user's address")
+    String address;
+
+    @Override
+    public Integer call() {
+      Config c = config.load();
+      try (Directory dir = Directory.open(c.dataDir())) {
+        printQuota(spec, dir, c, address);
+        return 0;
+      } catch (DirectoryException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(
+      name = "quota",
+      description = "Set a user's storage quota (and with --messages their message limit). SIZE is bytes or"
+          + " a size like 500M or 2G; 0 or 'unlimited' for no limit; 'none' to use the default of [store].")
+  static final class SetQuota implements Callable<Integer> {
+    @Mixin ConfigOption config;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ADDRESS", description = "the user's address")
+    String address;
+
+    @Parameters(index = "1", paramLabel = "SIZE|none", description = "storage limit: 1G, 500M, 0/unlimited, or none (the default)")
+    String size;
+
+    @Option(names = "--messages", paramLabel = "N|none", description = "message-count limit: a number, 0/unlimited, or none (the default)")
+    String messages;
+
+    @Override
+    public Integer call() {
+      OptionalLong bytes = limit(size, true, "SIZE");
+      OptionalLong count = messages == null ? null : limit(messages, false, "--messages");
+      Config c = config.load();
+      try (Directory dir = Directory.open(c.dataDir())) {
+        dir.setStorageQuota(address, bytes);
+        if (count != null) {
+          dir.setMessageQuota(address, count);
+        }
+        printQuota(spec, dir, c, address);
+        return 0;
+      } catch (DirectoryException e) {
+        throw new CliException(e.getMessage());
+      }
+    }
+
+    /** A limit as typed: empty for "none"/"default", 0 for "unlimited". */
+    private static OptionalLong limit(String v, boolean isSize, String what) {
+      String t = v.trim().toLowerCase(Locale.ROOT);
+      if (t.equals("none") || t.equals("default")) {
+        return OptionalLong.empty();
+      }
+      if (t.equals("unlimited")) {
+        return OptionalLong.of(0);
+      }
+      long n = isSize ? Config.parseSize(t) : (t.matches("\\d{1,18}") ? Long.parseLong(t) : -1);
+      if (n < 0) {
+        throw new CliException(what + " must be " + (isSize ? "a size like 500M or 2G" : "a number")
+            + ", 0, 'unlimited' or 'none', got '" + v + "'");
+      }
+      return OptionalLong.of(n);
+    }
+  }
+
+  /** The user's limits (their own, or the config default) and the usage of their mailboxes. */
+  static void printQuota(CommandSpec spec, Directory dir, Config c, String address) throws DirectoryException {
+    Directory.UserQuota own = dir.quota(address).orElseThrow(
+        () -> new CliException("user " + DirectoryAccess.address(address) + " does not exist"));
+    String user = DirectoryAccess.address(address);
+    Quota.Usage usage;
+    try (MailStore store = new MailStore(c.dataDir())) {
+      usage = store.usage(user);
+    } catch (StoreException e) {
+      throw new CliException("cannot read the mailbox usage of " + user + ": " + e.getMessage());
+    }
+    var out = spec.commandLine().getOut();
+    out.println("user: " + user);
+    out.println("storage: " + usage.bytes() + " of "
+        + describe(own.storageBytes(), c.store().quota(), usage.bytes(), " bytes"));
+    out.println("messages: " + usage.messages() + " of "
+        + describe(own.messages(), c.store().quotaMessages(), usage.messages(), ""));
+  }
+
+  private static String describe(OptionalLong own, long fallback, long used, String unit) {
+    long limit = own.orElse(fallback);
+    String source = own.isPresent() ? "[user]" : "[default]";
+    if (limit == 0) {
+      return "unlimited " + source;
+    }
+    return limit + unit + " (" + (used * 100 / limit) + "%) " + source;
   }
 }
