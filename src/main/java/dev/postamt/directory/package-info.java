@@ -12,7 +12,8 @@
  *
  * <pre>
  *   domains(name PK, created)
- *   users(address PK, domain → domains, password, created)      password: Argon2id PHC string
+ *   users(address PK, domain → domains, password, created,       password: Argon2id PHC string
+ *         scram, quota_bytes, quota_messages)                    v2: SCRAM; v3: quotas, NULL = config default
  *   aliases(address, domain → domains, position, target)         address "@domain" = catch-all
  * </pre>
  *
