@@ -57,12 +57,15 @@ class SmtpQuotaTest {
     }
   }
 
-  /** Waits (bounded) until the queue has recorded a deferral for the message; returns its reason. */
+  /**
+   * Waits (bounded) until the queue has recorded a deferral for the message and finished the attempt
+   * (a flush during the attempt would be overtaken by its rescheduling); returns the reason.
+   */
   String awaitDeferred(String id) throws Exception {
     Instant end = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(end)) {
       Optional<QueuedMessage> m = t.server.spool().load(id);
-      if (m.isPresent() && m.get().statuses().getFirst() instanceof RecipientStatus.TempFail f) {
+      if (m.isPresent() && m.get().statuses().getFirst() instanceof RecipientStatus.TempFail f && t.server.queue().idle()) {
         return f.reason();
       }
       Thread.sleep(20);
