@@ -193,6 +193,10 @@ public final class ImapSession {
     }
     selected.sync(w, !seqCommand, qresync);
     selected.reportKeywords(w);
+    long held = condstore ? selected.highestModseqBeforeHeldExpunges() : -1;
+    if (held >= 0) {
+      w.untagged("OK [HIGHESTMODSEQ " + held + "] Expunges are held back until a command allows them");
+    }
   }
 
   private static boolean usesSequenceNumbers(SearchKey k) {

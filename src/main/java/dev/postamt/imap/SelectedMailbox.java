@@ -164,6 +164,18 @@ final class SelectedMailbox {
     return out;
   }
 
+  /**
+   * RFC 7162 §3.2 and §6: while expunges are held back, the client must not take a later MODSEQ as
+   * its sync point; this is the HIGHESTMODSEQ to tell it instead (just below the earliest held-back
+   * expunge), or -1 when nothing is held back.
+   */
+  long highestModseqBeforeHeldExpunges() {
+    if (gone.isEmpty()) {
+      return -1;
+    }
+    return Math.max(1, Math.min(knownModseq, account.expungeModseq(id, gone) - 1));
+  }
+
   /** Records a change made by this session so that {@link #sync} does not report it back. */
   void updated(MessageRecord m) {
     if (records.containsKey(m.uid())) {

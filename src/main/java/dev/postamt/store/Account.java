@@ -568,6 +568,15 @@ public final class Account implements AutoCloseable {
     }
   }
 
+  /** The lowest MODSEQ at which one of the UIDs was expunged (or the history's floor, if none is known). */
+  public synchronized long expungeModseq(long mailboxId, Collection<Long> uids) {
+    try {
+      return index.expungeModseq(mailboxId, uids);
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
   /** Forgets all but the newest {@code keep} expunged UIDs of a mailbox; returns how many were dropped. */
   public synchronized int forgetExpunged(long mailboxId, int keep) {
     try {

@@ -116,6 +116,34 @@ final class MailIndex implements AutoCloseable {
   }
 
   /**
+   * The lowest MODSEQ at which one of {@code uids} was expunged; the floor when none is remembered (it
+   * was expunged before the history reaches back).
+   */
+  long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
+    long min = Long.MAX_VALUE;
+    try (PreparedStatement ps = db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? AND uid=?")) {
+      for (long uid : uids) {
+        ps.setLong(1, mailboxId);
+        ps.setLong(2, uid);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            min = Math.min(min, rs.getLong(1));
+          }
+        }
+      }
+    }
+    if (min == Long.MAX_VALUE) {
+      try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
+        ps.setLong(1, mailboxId);
+        try (ResultSet rs = ps.executeQuery()) {
+          min = rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+    return min;
+  }
+
+  /**
    * UIDs expunged with a MODSEQ above {@code since}, ascending; null when the history does not reach
    * back that far (expunges at or below the floor were forgotten or happened before it was kept).
    */

@@ -161,6 +161,24 @@ class ImapQresyncTest {
     }
   }
 
+  /** RFC 7162 §3.2 and the example in §6: a held-back VANISHED caps the HIGHESTMODSEQ a client may keep. */
+  @Test
+  void heldBackExpungeLowersHighestModseq() throws Exception {
+    try (ImapClient b = server.login("alice")) {
+      b.run("a ENABLE QRESYNC", "a OK *");
+      b.run("b SELECT INBOX", "* OK [HIGHESTMODSEQ 6] *", "b OK *");
+      c.run("c SELECT INBOX", "c OK *");
+      c.run("d STORE 2 +FLAGS.SILENT (\\Deleted)", "d OK *"); // MODSEQ 7
+      c.run("e EXPUNGE", "e OK *"); // MODSEQ 8
+      c.run("f STORE 1 +FLAGS.SILENT (\\Seen)", "f OK *"); // MODSEQ 9
+      b.runExactly("g STORE 3 +FLAGS.SILENT (\\Answered)", "* 3 FETCH (UID 3 MODSEQ (10))",
+          "* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) MODSEQ (9))",
+          "* OK [HIGHESTMODSEQ 7] Expunges are held back until a command allows them", "g OK *");
+      b.runExactly("h NOOP", "* VANISHED 2", "h OK *");
+      b.runExactly("i FETCH 1 (MODSEQ)", "* 1 FETCH (MODSEQ (9))", "i OK *");
+    }
+  }
+
   @Test
   void moveReportsVanishedAndCloseIsRememberedSilently() throws Exception {
     c.run("a ENABLE QRESYNC", "a OK *");
