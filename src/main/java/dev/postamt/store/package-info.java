@@ -12,7 +12,9 @@
  *       dev.postamt.store.Maildir}); the store gives it a UID and moves it to {@code cur/}.
  *   <li>{@code index.db} — SQLite (WAL, synchronous=FULL): mailboxes (UIDVALIDITY, UIDNEXT,
  *       HIGHESTMODSEQ, special use, first recent UID), messages (UID, base, flags and keywords, MODSEQ,
- *       INTERNALDATE, size), subscriptions.
+ *       INTERNALDATE, size), subscriptions, and expunged UIDs with the MODSEQ of their expunge (for
+ *       QRESYNC; the newest 100,000 per mailbox, {@code mailbox.expunge_floor} marking how far back the
+ *       history is complete).
  * </ul>
  *
  * <p>Failure behaviour: files are fsync'd before index rows are committed, and every open reconciles
