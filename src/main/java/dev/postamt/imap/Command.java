@@ -32,8 +32,25 @@ public sealed interface Command {
 
   record Namespace() implements Command {}
 
-  /** SELECT, or EXAMINE when {@code readOnly}. */
-  record Select(String mailbox, boolean readOnly, boolean condstore) implements Command {}
+  /** SELECT, or EXAMINE when {@code readOnly}; {@code qresync} holds the RFC 7162 §3.2.5 parameter. */
+  record Select(String mailbox, boolean readOnly, boolean condstore, Optional<QresyncParams> qresync)
+      implements Command {
+    Select(String mailbox, boolean readOnly, boolean condstore) {
+      this(mailbox, readOnly, condstore, Optional.empty());
+    }
+  }
+
+  /**
+   * {@code QRESYNC (uidvalidity modseq [known-uids] [(known-sequence-set known-uid-set)])}: what the
+   * client last knew of the mailbox (RFC 7162 §3.2.5). The two match sets, when given, have the same
+   * number of members.
+   */
+  record QresyncParams(
+      long uidValidity,
+      long modseq,
+      Optional<SequenceSet> knownUids,
+      Optional<SequenceSet> matchSeqs,
+      Optional<SequenceSet> matchUids) {}
 
   record Create(String mailbox, List<String> specialUse) implements Command {}
 
@@ -76,9 +93,17 @@ public sealed interface Command {
   record Search(boolean uid, Optional<String> charset, SearchKey key, List<String> returns)
       implements Command {}
 
-  /** FETCH; {@code changedSince} is the RFC 7162 CHANGEDSINCE modifier, -1 when absent. */
-  record Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince)
-      implements Command {}
+  /**
+   * FETCH; {@code changedSince} is the RFC 7162 CHANGEDSINCE modifier, -1 when absent; {@code vanished}
+   * the RFC 7162 §3.2.6 VANISHED modifier (UID FETCH with CHANGEDSINCE only).
+   */
+  record Fetch(
+      boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince, boolean vanished)
+      implements Command {
+    Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince) {
+      this(uid, set, attrs, macro, changedSince, false);
+    }
+  }
 
   /** How STORE changes flags. */
   enum StoreMode {

@@ -158,6 +158,7 @@ public final class CommandParser extends ImapLexer {
     sp();
     String mailbox = astring();
     boolean condstore = false;
+    Optional<Command.QresyncParams> qresync = Optional.empty();
     if (peek() == ' ') {
       sp();
       expect('(');
@@ -168,13 +169,68 @@ public final class CommandParser extends ImapLexer {
         String p = atom();
         if (p.equalsIgnoreCase("CONDSTORE")) {
           condstore = true;
+        } else if (p.equalsIgnoreCase("QRESYNC") && qresync.isEmpty()) {
+          sp();
+          qresync = Optional.of(qresyncParams());
         } else {
-          throw ImapException.bad("Unknown SELECT parameter " + p);
+          throw ImapException.bad("Unknown SELECT parameter " + printable(p));
         }
       }
       expect(')');
     }
-    return new Command.Select(mailbox, readOnly, condstore);
+    return new Command.Select(mailbox, readOnly, condstore, qresync);
+  }
+
+  /** RFC 7162 §7: {@code "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")"}. */
+  private Command.QresyncParams qresyncParams() throws ImapException {
+    expect('(');
+    long uidValidity = number();
+    if (uidValidity > 0xFFFFFFFFL) {
+      throw ImapException.bad("Invalid UIDVALIDITY");
+    }
+    sp();
+    long modseq = number0(); // the grammar wants >= 1; a client that never saw a MODSEQ may send 0
+    Optional<SequenceSet> known = Optional.empty();
+    Optional<SequenceSet> seqs = Optional.empty();
+    Optional<SequenceSet> uids = Optional.empty();
+    if (peek() == ' ') {
+      sp();
+      if (peek() != '(') {
+        known = Optional.of(explicitSet());
+        if (peek() == ' ') {
+          sp();
+        }
+      }
+      if (peek() == '(') {
+        pos++;
+        seqs = Optional.of(explicitSet());
+        sp();
+        uids = Optional.of(explicitSet());
+        expect(')');
+        if (count(seqs.get()) != count(uids.get())) {
+          throw ImapException.bad("QRESYNC sequence match data: sets differ in size");
+        }
+      }
+    }
+    expect(')');
+    return new Command.QresyncParams(uidValidity, modseq, known, seqs, uids);
+  }
+
+  /** A sequence set without {@code *} or {@code $}, as RFC 7162 wants for known UIDs and match data. */
+  private SequenceSet explicitSet() throws ImapException {
+    SequenceSet set = sequenceSet();
+    if (set.saved() || set.hasStar()) {
+      throw ImapException.bad("QRESYNC sets may not contain * or $");
+    }
+    return set;
+  }
+
+  private static long count(SequenceSet set) {
+    long n = 0;
+    for (SequenceSet.Range r : set.ranges()) {
+      n += r.hi(0) - r.lo(0) + 1;
+    }
+    return n;
   }
 
   Command create() throws ImapException {
@@ -344,16 +400,32 @@ public final class CommandParser extends ImapLexer {
       macro = attrs.size() > 1 || !new String(b, before, pos - before, StandardCharsets.US_ASCII).contains("[");
     }
     long changedSince = -1;
+    boolean vanished = false;
     if (peek() == ' ') {
       sp();
       expect('(');
-      String m = atom();
-      if (!m.equalsIgnoreCase("CHANGEDSINCE")) {
-        throw ImapException.bad("Unknown FETCH modifier " + printable(m));
+      while (true) {
+        String m = atom();
+        if (m.equalsIgnoreCase("CHANGEDSINCE") && changedSince < 0) {
+          sp();
+          changedSince = number0();
+        } else if (m.equalsIgnoreCase("VANISHED") && !vanished) {
+          if (!uid) {
+            throw ImapException.bad("VANISHED is only allowed with UID FETCH"); // RFC 7162 §3.2.6
+          }
+          vanished = true;
+        } else {
+          throw ImapException.bad("Unknown FETCH modifier " + printable(m));
+        }
+        if (peek() != ' ') {
+          break;
+        }
+        sp();
       }
-      sp();
-      changedSince = number0();
       expect(')');
+      if (vanished && changedSince < 0) {
+        throw ImapException.bad("VANISHED needs CHANGEDSINCE");
+      }
       if (attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.MODSEQ)) {
         attrs.add(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ));
       }
@@ -361,7 +433,7 @@ public final class CommandParser extends ImapLexer {
     if (uid && attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.UID)) {
       attrs.addFirst(new FetchAttr.Simple(FetchAttr.Kind.UID));
     }
-    return new Command.Fetch(uid, set, attrs, macro, changedSince);
+    return new Command.Fetch(uid, set, attrs, macro, changedSince, vanished);
   }
 
   Command store() throws ImapException {

@@ -102,6 +102,10 @@ class ImapLexer {
   }
 
   SequenceSet sequenceSet() throws ImapException {
+    if (peek() == '$') { // RFC 5182: "$" stands alone, never inside a list such as "1,$"
+      pos++;
+      return SequenceSet.SAVED;
+    }
     int start = pos;
     while (pos < b.length && (b[pos] >= '0' && b[pos] <= '9' || b[pos] == ':' || b[pos] == ',' || b[pos] == '*')) {
       pos++;

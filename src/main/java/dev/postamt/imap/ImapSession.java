@@ -29,7 +29,7 @@ public final class ImapSession {
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS");
+          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -42,6 +42,8 @@ public final class ImapSession {
   SelectedMailbox selected;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;
+  /** RFC 7162 §3.2.3: after ENABLE QRESYNC, expunges are reported as VANISHED for the connection. */
+  boolean qresync;
   private int badCount;
   private int authFailures;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
@@ -186,8 +188,26 @@ public final class ImapSession {
       case FETCH, STORE, SEARCH, COPY, MOVE -> !uid;
       default -> false;
     };
-    selected.sync(w, !seqCommand, false);
+    // RFC 7162 §3.2.10.2: nor during a UID SEARCH whose criteria contain message numbers.
+    if (t.command() instanceof Command.Search s && s.uid() && usesSequenceNumbers(s.key())) {
+      seqCommand = true;
+    }
+    selected.sync(w, !seqCommand, qresync);
     selected.reportKeywords(w);
+    long held = condstore ? selected.highestModseqBeforeHeldExpunges() : -1;
+    if (held >= 0) {
+      w.untagged("OK [HIGHESTMODSEQ " + held + "] Expunges are held back until a command allows them");
+    }
+  }
+
+  private static boolean usesSequenceNumbers(SearchKey k) {
+    return switch (k) {
+      case SearchKey.Sequence q -> !q.uid() && !q.set().saved();
+      case SearchKey.And a -> a.keys().stream().anyMatch(ImapSession::usesSequenceNumbers);
+      case SearchKey.Or o -> usesSequenceNumbers(o.a()) || usesSequenceNumbers(o.b());
+      case SearchKey.Not n -> usesSequenceNumbers(n.key());
+      default -> false;
+    };
   }
 
   private void syncQuietly(Tagged t) {
@@ -241,12 +261,22 @@ public final class ImapSession {
         yield "Namespace completed";
       }
       case Command.Enable e -> {
-        // RFC 5161: unknown capabilities are ignored; only CONDSTORE can be enabled so far.
-        boolean cs = e.capabilities().stream().anyMatch(x -> x.equalsIgnoreCase("CONDSTORE"));
-        if (cs) {
-          enableCondstore();
+        // RFC 5161: unknown capabilities are ignored. RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+        StringBuilder enabled = new StringBuilder("ENABLED");
+        for (String x : e.capabilities()) {
+          String cap = x.toUpperCase(java.util.Locale.ROOT);
+          if ((cap.equals("CONDSTORE") || cap.equals("QRESYNC")) && enabled.indexOf(" " + cap) < 0) {
+            enableCondstore();
+            if (cap.equals("QRESYNC")) {
+              qresync = true;
+              if (selected != null) {
+                selected.qresync = true;
+              }
+            }
+            enabled.append(' ').append(cap);
+          }
         }
-        w.untagged("ENABLED" + (cs ? " CONDSTORE" : ""));
+        w.untagged(enabled.toString());
         yield "Enabled";
       }
       case Command.StartTls s -> {
@@ -383,7 +413,7 @@ public final class ImapSession {
               wake.tryAcquire(5, TimeUnit.SECONDS);
               wake.drainPermits();
               if (!stop.get() && selected != null) {
-                selected.sync(w, true, false);
+                selected.sync(w, true, qresync);
                 selected.reportKeywords(w);
                 w.flush();
               }
@@ -415,7 +445,7 @@ public final class ImapSession {
       throw ImapException.bad("Expected DONE");
     }
     if (selected != null) {
-      selected.sync(w, true, false);
+      selected.sync(w, true, qresync);
     }
     w.tagged(tag, "OK IDLE terminated");
   }

@@ -23,6 +23,9 @@ final class MailboxCommands {
   }
 
   String select(Command.Select c) throws ImapException, IOException {
+    if (c.qresync().isPresent() && !s.qresync) {
+      throw ImapException.bad("QRESYNC parameter needs ENABLE QRESYNC first"); // RFC 7162 §3.2.5
+    }
     if (s.selected != null) {
       s.selected = null;
       s.state = State.AUTHENTICATED;
@@ -36,6 +39,7 @@ final class MailboxCommands {
     }
     SelectedMailbox sel = new SelectedMailbox(s.account, info, c.readOnly());
     sel.condstore = s.condstore;
+    sel.qresync = s.qresync;
     sel.writeFlags(s.w);
     s.w.untagged(sel.size() + " EXISTS");
     s.w.untagged(sel.recentCount() + " RECENT");
@@ -48,6 +52,10 @@ final class MailboxCommands {
     s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
     s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
     s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
+    // RFC 7162 §3.2.5: a UIDVALIDITY that no longer matches makes it a plain SELECT.
+    if (c.qresync().isPresent() && c.qresync().get().uidValidity() == sel.uidValidity) {
+      Qresync.resync(sel, c.qresync().get(), s.w);
+    }
     s.selected = sel;
     s.state = State.SELECTED;
     return (c.readOnly() ? "[READ-ONLY] EXAMINE" : "[READ-WRITE] SELECT") + " completed";

@@ -45,10 +45,45 @@ final class MessageCommands {
     }
     List<Long> removed = s.account.expunge(sel.id, only);
     sel.expunged(removed, s.w);
+    if (s.qresync && !removed.isEmpty()) {
+      // RFC 7162 §3.2.7, §3.2.9: the new HIGHESTMODSEQ in the tagged OK, once everything before it was
+      // reported (so the client may store it as its sync point).
+      sel.sync(s.w, true, true);
+      return "[HIGHESTMODSEQ " + sel.highestModseq() + "] EXPUNGE completed";
+    }
     return "EXPUNGE completed";
   }
 
   String search(Command.Search c, String tag) throws ImapException, IOException {
+    // RFC 4731 ESEARCH: RETURN () means ALL.
+    List<String> opts = c.returns() == null ? null : c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    boolean save = false;
+    if (opts != null) {
+      for (String o : opts) {
+        switch (o.toUpperCase(Locale.ROOT)) {
+          case "MIN", "MAX", "COUNT", "ALL" -> {}
+          case "SAVE" -> save = true;
+          default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
+        }
+      }
+    }
+    try {
+      return search(c, tag, opts, save);
+    } catch (ImapException e) {
+      if (save && e.status() != ImapException.Status.BAD) {
+        s.selected.save(List.of()); // RFC 5182 §2.1: a SAVE that fails with NO empties "$"
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      if (save) {
+        s.selected.save(List.of());
+      }
+      throw e;
+    }
+  }
+
+  private String search(Command.Search c, String tag, List<String> opts, boolean save)
+      throws ImapException, IOException {
     SelectedMailbox sel = s.selected;
     if (c.charset().isPresent()) {
       String cs = c.charset().get().toUpperCase(Locale.ROOT);
@@ -61,19 +96,21 @@ final class MessageCommands {
       s.enableCondstore();
     }
     List<Long> hits = new ArrayList<>();
+    List<Long> hitUids = new ArrayList<>();
     List<Long> modseqs = new ArrayList<>();
     long maxModseq = 0;
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
       if (new SearchMatcher(sel, msn, r).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);
+        hitUids.add(r.uid());
         modseqs.add(r.modseq());
         maxModseq = Math.max(maxModseq, r.modseq());
       }
     }
     // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the matches.
     String modseqSuffix = modseqKey && !hits.isEmpty() ? " (MODSEQ " + maxModseq + ")" : "";
-    if (c.returns() == null) {
+    if (opts == null) {
       StringBuilder b = new StringBuilder("SEARCH");
       for (long h : hits) {
         b.append(' ').append(h);
@@ -81,17 +118,34 @@ final class MessageCommands {
       s.w.untagged(b + modseqSuffix);
       return "SEARCH completed";
     }
-    // RFC 4731 ESEARCH: RETURN () means ALL.
-    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    boolean allReturned = opts.stream().anyMatch(o -> o.equalsIgnoreCase("ALL") || o.equalsIgnoreCase("COUNT"));
+    boolean min = opts.stream().anyMatch(o -> o.equalsIgnoreCase("MIN"));
+    boolean max = opts.stream().anyMatch(o -> o.equalsIgnoreCase("MAX"));
+    if (save) {
+      // RFC 5182 §2.4: with only MIN and/or MAX beside SAVE, "$" holds just those messages.
+      List<Long> keep = hitUids;
+      if (!allReturned && (min || max) && !hitUids.isEmpty()) {
+        keep = new ArrayList<>();
+        if (min) {
+          keep.add(hitUids.getFirst());
+        }
+        if (max) {
+          keep.add(hitUids.getLast());
+        }
+      }
+      sel.save(keep);
+      if (opts.stream().allMatch(o -> o.equalsIgnoreCase("SAVE"))) {
+        return "SEARCH completed, result saved"; // RFC 5182 §1: SAVE alone suppresses the response
+      }
+    }
     // RFC 7162 §3.1.5 with ESEARCH: MODSEQ is the highest of the messages actually returned, so with
     // only MIN and/or MAX it is that of those messages.
-    boolean allReturned = opts.stream().anyMatch(o -> o.equalsIgnoreCase("ALL") || o.equalsIgnoreCase("COUNT"));
     if (!allReturned && !hits.isEmpty()) {
       maxModseq = 0;
-      if (opts.stream().anyMatch(o -> o.equalsIgnoreCase("MIN"))) {
+      if (min) {
         maxModseq = modseqs.getFirst();
       }
-      if (opts.stream().anyMatch(o -> o.equalsIgnoreCase("MAX"))) {
+      if (max) {
         maxModseq = Math.max(maxModseq, modseqs.getLast());
       }
     }
@@ -117,7 +171,7 @@ final class MessageCommands {
             b.append(" ALL ").append(SequenceSet.format(hits));
           }
         }
-        default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
+        default -> {} // SAVE
       }
     }
     if (modseqKey && !hits.isEmpty()) {
@@ -143,6 +197,12 @@ final class MessageCommands {
     if (c.changedSince() >= 0 || c.attrs().contains(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ))) {
       s.enableCondstore();
     }
+    if (c.vanished()) {
+      if (!s.qresync) {
+        throw ImapException.bad("VANISHED needs ENABLE QRESYNC first"); // RFC 7162 §3.2.6
+      }
+      Qresync.fetchVanished(sel, c.set(), c.changedSince(), s.w);
+    }
     if (c.changedSince() >= 0) {
       msns = msns.stream().filter(msn -> sel.record(msn).modseq() > c.changedSince()).toList();
     }
@@ -162,10 +222,21 @@ final class MessageCommands {
         }
       }
     }
+    // RFC 7162 §3.2.4: with QRESYNC, a FETCH that set \Seen reports UID and MODSEQ as well.
+    List<FetchAttr> seenAttrs = c.attrs();
+    if (s.qresync && !seenNow.isEmpty()) {
+      seenAttrs = new ArrayList<>(c.attrs());
+      for (FetchAttr.Kind k : List.of(FetchAttr.Kind.UID, FetchAttr.Kind.MODSEQ)) {
+        if (!seenAttrs.contains(new FetchAttr.Simple(k))) {
+          seenAttrs.add(new FetchAttr.Simple(k));
+        }
+      }
+    }
     boolean missing = false;
     for (int msn : msns) {
       MessageRecord r = sel.record(msn);
-      if (!new FetchResponder(sel, r).write(s.w, msn, c.attrs(), seenNow.contains(r.uid()))) {
+      boolean seen = seenNow.contains(r.uid());
+      if (!new FetchResponder(sel, r).write(s.w, msn, seen ? seenAttrs : c.attrs(), seen)) {
         missing = true;
       }
     }
@@ -204,7 +275,8 @@ final class MessageCommands {
       boolean report = !refused.contains(r.uid()) && (!c.silent() || (s.condstore && changed.contains(r.uid())));
       if (report) {
         sel.announce(r.flags(), s.w);
-        s.w.untagged(msn + " FETCH (" + (c.uid() ? "UID " + r.uid() + " " : "")
+        // RFC 7162 §3.2.4: with QRESYNC every FETCH caused by a STORE carries the UID.
+        s.w.untagged(msn + " FETCH (" + (c.uid() || s.qresync ? "UID " + r.uid() + " " : "")
             + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
             + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
       }

@@ -38,6 +38,7 @@ final class SearchMatcher {
       case SearchKey.And and -> and.keys().stream().allMatch(this::matches);
       case SearchKey.Or or -> matches(or.a()) || matches(or.b());
       case SearchKey.Not not -> !matches(not.key());
+      case SearchKey.Sequence s when s.set().saved() -> sel.isSaved(rec.uid()); // RFC 5182 "$", UID or not
       case SearchKey.Sequence s -> {
         long max = s.uid() ? (sel.size() == 0 ? 0 : sel.uid(sel.size())) : sel.size();
         yield s.set().contains(s.uid() ? rec.uid() : msn, max);

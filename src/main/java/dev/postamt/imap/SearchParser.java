@@ -33,7 +33,7 @@ final class SearchParser {
         return keys.size() == 1 ? keys.getFirst() : new SearchKey.And(keys);
       }
       int c = in.peek();
-      if ((c >= '0' && c <= '9') || c == '*') {
+      if ((c >= '0' && c <= '9') || c == '*' || c == '$') {
         return new SearchKey.Sequence(in.sequenceSet(), false);
       }
       String k = in.atom().toUpperCase(Locale.ROOT);

@@ -18,7 +18,9 @@ import java.util.Set;
  * client, and which messages are {@code \Recent} for it. The store is the truth; {@link #sync} compares
  * and reports the difference as untagged EXPUNGE / EXISTS / RECENT / FETCH (RFC 3501 §7.3–7.4, §5.5).
  * Messages expunged elsewhere stay in the view (with their last known flags) until an EXPUNGE may be
- * sent, so sequence numbers never shift under a FETCH, STORE or SEARCH (RFC 3501 §7.4.1).
+ * sent, so sequence numbers never shift under a FETCH, STORE or SEARCH (RFC 3501 §7.4.1). With QRESYNC
+ * enabled, expunges are reported as one {@code VANISHED} of UIDs instead (RFC 7162 §3.2.10.2). The view
+ * also holds the SEARCHRES result ({@code $}, RFC 5182) as UIDs, so expunged messages drop out of it.
  */
 final class SelectedMailbox {
   final Account account;
@@ -28,6 +30,10 @@ final class SelectedMailbox {
   final long uidValidity;
   /** Whether unsolicited FETCH responses carry MODSEQ (RFC 7162 §3.2). */
   boolean condstore;
+  /** Whether expunges are reported as VANISHED (RFC 7162 §3.2.10). */
+  boolean qresync;
+  /** The saved search result, {@code $}: empty until a SEARCH RETURN (SAVE), and on every SELECT. */
+  private Set<Long> saved = Set.of();
   private final List<Long> uids = new ArrayList<>();
   private final Map<Long, MessageRecord> records = new HashMap<>();
   private final Set<Long> recent = new HashSet<>();
@@ -105,9 +111,36 @@ final class SelectedMailbox {
     return out;
   }
 
-  /** Sequence numbers (ascending) selected by a message-number or UID set. */
+  /** The UIDs of the view, ascending (sequence number - 1 is the index). */
+  List<Long> uids() {
+    return Collections.unmodifiableList(uids);
+  }
+
+  /** RFC 5182 §2.1: a SEARCH with SAVE replaces {@code $}; a failed one empties it. */
+  void save(java.util.Collection<Long> uidsFound) {
+    saved = Set.copyOf(uidsFound);
+  }
+
+  List<Long> savedUids() {
+    return saved.stream().sorted().toList();
+  }
+
+  boolean isSaved(long uid) {
+    return saved.contains(uid);
+  }
+
+  /** Sequence numbers (ascending) selected by a message-number or UID set, or by {@code $}. */
   List<Integer> resolve(SequenceSet set, boolean byUid) throws ImapException {
     List<Integer> out = new ArrayList<>();
+    if (set.saved()) {
+      // "$" holds UIDs whichever command saved it, and never fails: messages gone since are skipped.
+      for (int i = 0; i < uids.size(); i++) {
+        if (saved.contains(uids.get(i))) {
+          out.add(i + 1);
+        }
+      }
+      return out;
+    }
     if (byUid) {
       long max = uids.isEmpty() ? 0 : uids.getLast();
       for (int i = 0; i < uids.size(); i++) {
@@ -129,6 +162,18 @@ final class SelectedMailbox {
       }
     }
     return out;
+  }
+
+  /**
+   * RFC 7162 §3.2 and §6: while expunges are held back, the client must not take a later MODSEQ as
+   * its sync point; this is the HIGHESTMODSEQ to tell it instead (just below the earliest held-back
+   * expunge), or -1 when nothing is held back.
+   */
+  long highestModseqBeforeHeldExpunges() {
+    if (gone.isEmpty()) {
+      return -1;
+    }
+    return Math.max(1, Math.min(knownModseq, account.expungeModseq(id, gone) - 1));
   }
 
   /** Records a change made by this session so that {@link #sync} does not report it back. */
@@ -154,20 +199,18 @@ final class SelectedMailbox {
     for (MessageRecord m : s.messages()) {
       now.put(m.uid(), m);
     }
+    List<Long> vanished = new ArrayList<>();
     for (int i = uids.size() - 1; i >= 0; i--) {
       long uid = uids.get(i);
       if (!now.containsKey(uid)) {
         if (allowExpunge) {
-          uids.remove(i);
-          records.remove(uid);
-          recent.remove(uid);
-          gone.remove(uid);
-          w.untagged((i + 1) + " EXPUNGE");
+          drop(i, w, vanished);
         } else {
           gone.add(uid);
         }
       }
     }
+    reportVanished(vanished, w);
     for (int i = 0; i < uids.size(); i++) {
       long uid = uids.get(i);
       MessageRecord fresh = now.get(uid);
@@ -256,15 +299,33 @@ final class SelectedMailbox {
   /** After this session's EXPUNGE: drops the UIDs and reports them, highest sequence number first. */
   void expunged(List<Long> removed, ResponseWriter w) throws IOException {
     Set<Long> r = new HashSet<>(removed);
+    List<Long> vanished = new ArrayList<>();
     for (int i = uids.size() - 1; i >= 0; i--) {
-      long uid = uids.get(i);
-      if (r.contains(uid)) {
-        uids.remove(i);
-        records.remove(uid);
-        recent.remove(uid);
-        gone.remove(uid);
-        w.untagged((i + 1) + " EXPUNGE");
+      if (r.contains(uids.get(i))) {
+        drop(i, w, vanished);
       }
+    }
+    reportVanished(vanished, w);
+  }
+
+  /** Removes the message at index {@code i}; reports EXPUNGE now, or collects its UID for VANISHED. */
+  private void drop(int i, ResponseWriter w, List<Long> vanished) throws IOException {
+    long uid = uids.remove(i);
+    records.remove(uid);
+    recent.remove(uid);
+    gone.remove(uid);
+    if (qresync) {
+      vanished.add(uid);
+    } else {
+      w.untagged((i + 1) + " EXPUNGE");
+    }
+  }
+
+  /** One VANISHED (without EARLIER) for UIDs the client was shown, as RFC 7162 §3.2.10.2 requires. */
+  private static void reportVanished(List<Long> vanished, ResponseWriter w) throws IOException {
+    if (!vanished.isEmpty()) {
+      vanished.sort(null);
+      w.untagged("VANISHED " + SequenceSet.format(vanished));
     }
   }
 }

@@ -5,10 +5,24 @@ import java.util.List;
 
 /**
  * A sequence set (RFC 3501 §9 {@code sequence-set}) of message numbers or UIDs. {@code *} is kept as
- * {@link #STAR} and resolved against the largest number in use when the set is applied.
+ * {@link #STAR} and resolved against the largest number in use when the set is applied. {@code $}
+ * (RFC 5182 {@code seq-last-command}) is {@link #SAVED}, with no ranges: the session substitutes the
+ * saved search result.
  */
-public record SequenceSet(List<Range> ranges) {
+public record SequenceSet(List<Range> ranges, boolean saved) {
   public static final long STAR = -1;
+
+  /** {@code $}: the result saved by the last {@code SEARCH RETURN (SAVE)}. */
+  public static final SequenceSet SAVED = new SequenceSet(List.of(), true);
+
+  public SequenceSet(List<Range> ranges) {
+    this(ranges, false);
+  }
+
+  /** Whether {@code *} appears in the set. */
+  public boolean hasStar() {
+    return ranges.stream().anyMatch(r -> r.from() == STAR || r.to() == STAR);
+  }
 
   /** {@code from:to} as written; either end may be {@link #STAR}; the order of the ends is free. */
   public record Range(long from, long to) {
@@ -25,6 +39,7 @@ public record SequenceSet(List<Range> ranges) {
     }
   }
 
+  /** Whether {@code n} is in the set, {@code *} standing for {@code max}. Not for {@link #SAVED}. */
   public boolean contains(long n, long max) {
     for (Range r : ranges) {
       if (n >= r.lo(max) && n <= r.hi(max)) {

@@ -560,13 +560,42 @@ public final class Account implements AutoCloseable {
       }
       MaildirFolders.fsyncDir(maildir.folder(mb.name()).resolve("cur"));
       index.inTx(() -> {
-        for (MessageRecord m : doomed) {
-          index.update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mb.id(), m.uid());
-        }
-        index.nextModseq(mb.id());
+        index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
         return null;
       });
     } catch (SQLException | IOException e) {
+      throw bug(e);
+    }
+  }
+
+  /**
+   * Expunge history for QRESYNC (RFC 7162 §3.2.5, §3.2.6): the UIDs expunged from a mailbox with a
+   * MODSEQ above {@code sinceModseq}, ascending; empty when the history no longer reaches back that far
+   * (it starts when the index first kept it, and its oldest part is forgotten beyond a cap), so the
+   * caller must treat every absent UID as possibly expunged.
+   */
+  public synchronized Optional<List<Long>> expungedSince(long mailboxId, long sinceModseq) {
+    try {
+      return Optional.ofNullable(index.expungedSince(mailboxId, sinceModseq));
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
+  /** The lowest MODSEQ at which one of the UIDs was expunged (or the history's floor, if none is known). */
+  public synchronized long expungeModseq(long mailboxId, Collection<Long> uids) {
+    try {
+      return index.expungeModseq(mailboxId, uids);
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
+  /** Forgets all but the newest {@code keep} expunged UIDs of a mailbox; returns how many were dropped. */
+  public synchronized int forgetExpunged(long mailboxId, int keep) {
+    try {
+      return index.inTx(() -> index.forgetExpunged(mailboxId, keep));
+    } catch (SQLException e) {
       throw bug(e);
     }
   }

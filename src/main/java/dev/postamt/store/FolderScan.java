@@ -66,7 +66,10 @@ final class FolderScan {
       long uv = index.newUidValidity();
       index.inTx(() -> {
         index.update("DELETE FROM message WHERE mailbox_id=?", m.id());
-        index.update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1 WHERE id=?", uv, m.id());
+        // A new UIDVALIDITY makes every client start afresh; the old UIDs' history means nothing now.
+        index.update("DELETE FROM expunged WHERE mailbox_id=?", m.id());
+        index.update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1,"
+            + " expunge_floor=highestmodseq WHERE id=?", uv, m.id());
         return null;
       });
     }
@@ -80,11 +83,9 @@ final class FolderScan {
     }
     List<MessageRecord> missing = account.messages(m.id()).stream().filter(r -> !onDisk.contains(r.base())).toList();
     if (!missing.isEmpty()) {
+      // Files removed behind our back are expunges too: clients hear of them through VANISHED.
       index.inTx(() -> {
-        for (MessageRecord r : missing) {
-          index.update("DELETE FROM message WHERE mailbox_id=? AND uid=?", m.id(), r.uid());
-        }
-        index.nextModseq(m.id());
+        index.removeMessages(m.id(), missing.stream().map(MessageRecord::uid).toList());
         return null;
       });
     }

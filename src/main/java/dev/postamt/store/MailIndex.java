@@ -8,6 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +34,8 @@ final class MailIndex implements AutoCloseable {
       s.execute(
           "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
               + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
-              + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1)");
+              + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1,"
+              + " expunge_floor INTEGER NOT NULL DEFAULT 0)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
               + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
@@ -39,9 +43,134 @@ final class MailIndex implements AutoCloseable {
               + " PRIMARY KEY(mailbox_id, uid))");
       s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
       s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
+      // RFC 7162 §3.2: the MODSEQ of each expunge, for QRESYNC's VANISHED (EARLIER).
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS expunged(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
+              + " ON DELETE CASCADE, uid INTEGER NOT NULL, modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, uid))");
+      s.execute("CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged(mailbox_id, modseq)");
     }
+    migrateExpungeFloor();
     createUsage();
   }
+
+  /**
+   * Indexes from before expunge history lack {@code mailbox.expunge_floor}. Their earlier expunges are
+   * unknown, so the history starts at each mailbox's present HIGHESTMODSEQ.
+   */
+  private void migrateExpungeFloor() throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(mailbox)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("expunge_floor")) {
+          return;
+        }
+      }
+    }
+    inTx(() -> {
+      update("ALTER TABLE mailbox ADD COLUMN expunge_floor INTEGER NOT NULL DEFAULT 0");
+      update("UPDATE mailbox SET expunge_floor=highestmodseq");
+      return null;
+    });
+  }
+
+  /**
+   * Removes the rows of expunged messages and remembers each UID with the one new MODSEQ of this
+   * expunge (RFC 7162 §3.2: HIGHESTMODSEQ goes up and the expunged UIDs carry it). Beyond {@link
+   * #EXPUNGED_KEPT} remembered UIDs per mailbox the oldest are forgotten and the floor raised. Call
+   * inside a transaction.
+   */
+  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+    if (uids.isEmpty()) {
+      return;
+    }
+    long modseq = nextModseq(mailboxId);
+    for (long uid : uids) {
+      update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mailboxId, uid);
+      update("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?,?,?)", mailboxId, uid, modseq);
+    }
+    forgetExpunged(mailboxId, EXPUNGED_KEPT);
+  }
+
+  /**
+   * How many expunged UIDs a mailbox remembers. Dovecot keeps them all; we bound the table so a
+   * mailbox with heavy churn (a Trash emptied daily for years) does not grow it forever. A client whose
+   * state predates the floor gets every absent UID of its range as VANISHED (EARLIER), which RFC 7162
+   * §3.2.6 allows.
+   */
+  static final int EXPUNGED_KEPT = 100_000;
+
+  /** Keeps at most {@code keep} expunged UIDs of a mailbox, raising its floor over those dropped. */
+  int forgetExpunged(long mailboxId, int keep) throws SQLException {
+    long cut;
+    try (PreparedStatement ps =
+        db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? ORDER BY modseq DESC LIMIT 1 OFFSET ?")) {
+      ps.setLong(1, mailboxId);
+      ps.setInt(2, keep);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return 0;
+        }
+        cut = rs.getLong(1);
+      }
+    }
+    update("UPDATE mailbox SET expunge_floor=max(expunge_floor, ?) WHERE id=?", cut, mailboxId);
+    return update("DELETE FROM expunged WHERE mailbox_id=? AND modseq<=?", mailboxId, cut);
+  }
+
+  /**
+   * The lowest MODSEQ at which one of {@code uids} was expunged; the floor when none is remembered (it
+   * was expunged before the history reaches back).
+   */
+  long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
+    long min = Long.MAX_VALUE;
+    try (PreparedStatement ps = db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? AND uid=?")) {
+      for (long uid : uids) {
+        ps.setLong(1, mailboxId);
+        ps.setLong(2, uid);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            min = Math.min(min, rs.getLong(1));
+          }
+        }
+      }
+    }
+    if (min == Long.MAX_VALUE) {
+      try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
+        ps.setLong(1, mailboxId);
+        try (ResultSet rs = ps.executeQuery()) {
+          min = rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+    return min;
+  }
+
+  /**
+   * UIDs expunged with a MODSEQ above {@code since}, ascending; null when the history does not reach
+   * back that far (expunges at or below the floor were forgotten or happened before it was kept).
+   */
+  List<Long> expungedSince(long mailboxId, long since) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || since < rs.getLong(1)) {
+          return null;
+        }
+      }
+    }
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        db.prepareStatement("SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid")) {
+      ps.setLong(1, mailboxId);
+      ps.setLong(2, since);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
 
   /**
    * Quota usage, kept by triggers so that every path that adds or removes message rows (APPEND, COPY,
@@ -98,7 +227,6 @@ final class MailIndex implements AutoCloseable {
       return Optional.empty(); // an index from before quotas, or unreadable: the caller opens the account
     }
   }
-
 
   interface Tx<T> {
     T run() throws SQLException, IOException;

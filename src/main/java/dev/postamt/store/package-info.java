@@ -12,8 +12,10 @@
  *       dev.postamt.store.Maildir}); the store gives it a UID and moves it to {@code cur/}.
  *   <li>{@code index.db} — SQLite (WAL, synchronous=FULL): mailboxes (UIDVALIDITY, UIDNEXT,
  *       HIGHESTMODSEQ, special use, first recent UID), messages (UID, base, flags and keywords, MODSEQ,
- *       INTERNALDATE, size), subscriptions, and the quota usage (bytes and messages of the whole account,
- *       kept by triggers on the message table; see {@link dev.postamt.store.Quota}).
+ *       INTERNALDATE, size), subscriptions, and expunged UIDs with the MODSEQ of their expunge (for
+ *       QRESYNC; the newest 100,000 per mailbox, {@code mailbox.expunge_floor} marking how far back the
+ *       history is complete), and the quota usage (bytes and messages of the whole account, kept by
+ *       triggers on the message table; see {@link dev.postamt.store.Quota}).
  * </ul>
  *
  * <p>Failure behaviour: files are fsync'd before index rows are committed, and every open reconciles

@@ -85,7 +85,8 @@ class ImapSessionFuzzTest {
       "INBOX", "Trash", "{1+}\r\nx", "STATUS", "(MESSAGES)", "LIST", "\"\"", "%", "SELECT", "EXAMINE", "CLOSE", "NOOP",
       "CHECK", "UNSELECT", "RENAME", "CREATE", "DELETE", "new", "(CHANGEDSINCE 1)", "(UNCHANGEDSINCE 2)", "MODSEQ",
       "RETURN", "(MIN MAX)", "CHARSET", "UTF-8", "HEADER", "Subject", "RFC822", "RFC822.TEXT", "SUBSCRIBE", "LSUB",
-      "APPEND", "ENABLE", "CONDSTORE", "IDLE", "DONE", "ID", "NIL", "NAMESPACE", "BODY[TEXT]<1.1>", "LARGER", "100");
+      "APPEND", "ENABLE", "CONDSTORE", "IDLE", "DONE", "ID", "NIL", "NAMESPACE", "BODY[TEXT]<1.1>", "LARGER", "100",
+      "QRESYNC", "(QRESYNC (1 1 1:3 (1:2 1,3)))", "(CHANGEDSINCE 1 VANISHED)", "$", "(SAVE)", "(SAVE MIN)");
 
   @Test
   void randomCommandsFromGrammarWords() throws Exception {
