@@ -41,6 +41,8 @@ public final class QueueManager implements AutoCloseable {
   private final Notifier notifier;
   private final DelayQueue<Due> due = new DelayQueue<>();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  /** Messages asked for (flush, requeue) while an attempt was running: tried again right after it. */
+  private final Set<String> again = ConcurrentHashMap.newKeySet();
   private final Set<String> recovered = ConcurrentHashMap.newKeySet();
   private final Semaphore slots;
   private final Thread dispatcher;
@@ -142,8 +144,12 @@ public final class QueueManager implements AutoCloseable {
       try {
         Due d = due.take();
         if (!running.add(d.id)) {
-          // being delivered right now; look again shortly so a flush is not lost
-          schedule(d.id, Instant.now().plusSeconds(1));
+          // Being delivered right now. The attempt ends by scheduling its own retry, which would
+          // replace a flush scheduled now; so remember the request and honour it after the attempt.
+          again.add(d.id);
+          if (!running.contains(d.id) && again.remove(d.id)) {
+            schedule(d.id, Instant.now()); // the attempt finished in between
+          }
           continue;
         }
         try {
@@ -168,6 +174,9 @@ public final class QueueManager implements AutoCloseable {
                   } finally {
                     running.remove(d.id);
                     slots.release();
+                    if (again.remove(d.id)) {
+                      schedule(d.id, Instant.now());
+                    }
                   }
                 });
       } catch (InterruptedException e) {
