@@ -27,9 +27,9 @@ public final class ImapSession {
 
   /** Extensions advertised in every state (each one implemented and tested). */
   static final List<String> EXTENSIONS =
-      List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
+      List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS");
+          "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -42,6 +42,12 @@ public final class ImapSession {
   SelectedMailbox selected;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;
+  /**
+   * After {@code ENABLE IMAP4rev2} (RFC 9051 Appendix A): rev2 semantics for this connection — no
+   * \Recent or RECENT, SEARCH answered as ESEARCH, UID in unsolicited FETCH, LIST on SELECT, and
+   * mailbox names in UTF-8 instead of modified UTF-7.
+   */
+  boolean rev2;
   private int badCount;
   private int authFailures;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
@@ -239,12 +245,16 @@ public final class ImapSession {
         yield "Namespace completed";
       }
       case Command.Enable e -> {
-        // RFC 5161: unknown capabilities are ignored; only CONDSTORE can be enabled so far.
+        // RFC 5161: unknown capabilities are ignored; ENABLED lists what this command turned on.
         boolean cs = e.capabilities().stream().anyMatch(x -> x.equalsIgnoreCase("CONDSTORE"));
         if (cs) {
           enableCondstore();
         }
-        w.untagged("ENABLED" + (cs ? " CONDSTORE" : ""));
+        boolean r2 = e.capabilities().stream().anyMatch(x -> x.equalsIgnoreCase("IMAP4rev2"));
+        if (r2) {
+          enableRev2();
+        }
+        w.untagged("ENABLED" + (cs ? " CONDSTORE" : "") + (r2 ? " IMAP4rev2" : ""));
         yield "Enabled";
       }
       case Command.StartTls s -> {
@@ -428,8 +438,22 @@ public final class ImapSession {
     }
   }
 
-  /** The Unicode mailbox name for a wire name (modified UTF-7 for IMAP4rev1 clients, RFC 3501 §5.1.3). */
+  /** RFC 9051 Appendix A: IMAP4rev2 from now on; the selected mailbox drops \Recent at once. */
+  void enableRev2() {
+    rev2 = true;
+    if (selected != null) {
+      selected.rev2 = true;
+    }
+  }
+
+  /**
+   * The Unicode mailbox name for a wire name: modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3),
+   * UTF-8 as it stands once IMAP4rev2 is enabled (RFC 9051 §5.1).
+   */
   String mailboxName(String wire) throws ImapException {
+    if (rev2) {
+      return Account.normalize(wire);
+    }
     String n = ModifiedUtf7.decode(wire);
     if (n == null) {
       throw ImapException.no("CANNOT", "Invalid mailbox name (not modified UTF-7)");
@@ -437,8 +461,11 @@ public final class ImapSession {
     return Account.normalize(n);
   }
 
-  /** The wire form of a mailbox name, quoted. */
+  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */
   String wireName(String name) {
+    if (rev2) {
+      return ResponseWriter.quoteUtf8(name);
+    }
     return ResponseWriter.quote(ModifiedUtf7.encode(name));
   }
 }

@@ -73,7 +73,9 @@ final class MessageCommands {
     }
     // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the matches.
     String modseqSuffix = modseqKey && !hits.isEmpty() ? " (MODSEQ " + maxModseq + ")" : "";
-    if (c.returns() == null) {
+    // RFC 9051 §6.4.4: an IMAP4rev2 client always gets ESEARCH; without RETURN that is RETURN (ALL).
+    List<String> returns = c.returns() == null && s.rev2 ? List.of() : c.returns();
+    if (returns == null) {
       StringBuilder b = new StringBuilder("SEARCH");
       for (long h : hits) {
         b.append(' ').append(h);
@@ -82,7 +84,7 @@ final class MessageCommands {
       return "SEARCH completed";
     }
     // RFC 4731 ESEARCH: RETURN () means ALL.
-    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    List<String> opts = returns.isEmpty() ? List.of("ALL") : returns;
     // RFC 7162 §3.1.5 with ESEARCH: MODSEQ is the highest of the messages actually returned, so with
     // only MIN and/or MAX it is that of those messages.
     boolean allReturned = opts.stream().anyMatch(o -> o.equalsIgnoreCase("ALL") || o.equalsIgnoreCase("COUNT"));
@@ -204,7 +206,7 @@ final class MessageCommands {
       boolean report = !refused.contains(r.uid()) && (!c.silent() || (s.condstore && changed.contains(r.uid())));
       if (report) {
         sel.announce(r.flags(), s.w);
-        s.w.untagged(msn + " FETCH (" + (c.uid() ? "UID " + r.uid() + " " : "")
+        s.w.untagged(msn + " FETCH (" + (c.uid() || s.rev2 ? "UID " + r.uid() + " " : "")
             + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
             + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
       }
