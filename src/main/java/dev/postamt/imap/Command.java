@@ -75,7 +75,8 @@ public sealed interface Command {
 
   record Status(String mailbox, List<String> items) implements Command {}
 
-  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, byte[] message)
+  /** APPEND; {@code binary} when the message came as a literal8 {@code ~{n}} (RFC 3516 §4.4). */
+  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, byte[] message, boolean binary)
       implements Command {}
 
   record Check() implements Command {}

@@ -343,7 +343,8 @@ public final class CommandParser extends ImapLexer {
     if (peek() != '{' && peek() != '~') {
       throw ImapException.bad("APPEND needs a literal");
     }
-    return new Command.Append(mailbox, flags, date, literal());
+    boolean binary = peek() == '~'; // literal8, RFC 3516 §4.4
+    return new Command.Append(mailbox, flags, date, literal(), binary);
   }
 
   Command expunge() throws ImapException {
@@ -494,6 +495,9 @@ public final class CommandParser extends ImapLexer {
       pos++;
     }
     String name = new String(b, start, pos - start, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    if (peek() == '[' && name.startsWith("BINARY")) {
+      return List.of(binarySection(name));
+    }
     if (peek() == '[') {
       boolean peek = name.equals("BODY.PEEK");
       if (!peek && !name.equals("BODY")) {
@@ -527,6 +531,39 @@ public final class CommandParser extends ImapLexer {
       out.add(new FetchAttr.Simple(k));
     }
     return out;
+  }
+
+  /** {@code BINARY[1.2]<0.100>}, BINARY.PEEK, BINARY.SIZE: section-binary is part numbers only (RFC 3516 §6). */
+  private FetchAttr binarySection(String name) throws ImapException {
+    if (!name.equals("BINARY") && !name.equals("BINARY.PEEK") && !name.equals("BINARY.SIZE")) {
+      throw ImapException.bad("Invalid fetch attribute " + printable(name));
+    }
+    expect('[');
+    List<Integer> part = new ArrayList<>();
+    while (peek() != ']') {
+      if (!part.isEmpty()) {
+        expect('.');
+      }
+      long n = number();
+      if (n > 100_000) {
+        throw ImapException.bad("Invalid section");
+      }
+      part.add((int) n);
+    }
+    expect(']');
+    if (name.equals("BINARY.SIZE")) {
+      return new FetchAttr.BinarySize(List.copyOf(part));
+    }
+    long origin = -1;
+    long length = -1;
+    if (peek() == '<') {
+      pos++;
+      origin = number0();
+      expect('.');
+      length = number();
+      expect('>');
+    }
+    return new FetchAttr.Binary(name.equals("BINARY.PEEK"), List.copyOf(part), origin, length);
   }
 
   private FetchAttr section(boolean peek) throws ImapException {

@@ -49,4 +49,25 @@ public sealed interface FetchAttr {
       return b.toString();
     }
   }
+
+  /**
+   * {@code BINARY[part]<origin.length>} or BINARY.PEEK (RFC 3516 §4.2, RFC 9051 §6.4.5): the part with
+   * its Content-Transfer-Encoding undone; {@code origin} -1 when there is no partial.
+   */
+  record Binary(boolean peek, List<Integer> part, long origin, long length) implements FetchAttr {}
+
+  /** {@code BINARY.SIZE[part]}: the size of the decoded part (RFC 3516 §4.2). */
+  record BinarySize(List<Integer> part) implements FetchAttr {}
+
+  /** A part number as echoed in the response: {@code 1.2}, or empty for the whole message. */
+  static String partLabel(List<Integer> part) {
+    StringBuilder b = new StringBuilder();
+    for (int p : part) {
+      if (!b.isEmpty()) {
+        b.append('.');
+      }
+      b.append(p);
+    }
+    return b.toString();
+  }
 }

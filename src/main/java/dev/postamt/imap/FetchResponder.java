@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,6 +33,8 @@ final class FetchResponder {
   private final List<String> flags;
   private byte[] content;
   private MimePart root;
+  /** Decoded BINARY sections by part number, prepared before the response begins. */
+  private final Map<List<Integer>, byte[]> binaries = new HashMap<>();
 
   FetchResponder(SelectedMailbox sel, MessageRecord rec) {
     this.sel = sel;
@@ -40,7 +44,7 @@ final class FetchResponder {
 
   static boolean needsContent(List<FetchAttr> attrs) {
     for (FetchAttr a : attrs) {
-      if (a instanceof FetchAttr.Section) {
+      if (a instanceof FetchAttr.Section || a instanceof FetchAttr.Binary || a instanceof FetchAttr.BinarySize) {
         return true;
       }
       if (a instanceof FetchAttr.Simple s) {
@@ -61,6 +65,9 @@ final class FetchResponder {
       if (a instanceof FetchAttr.Section s && !s.peek()) {
         return true;
       }
+      if (a instanceof FetchAttr.Binary b && !b.peek()) {
+        return true;
+      }
       if (a instanceof FetchAttr.Simple s
           && (s.kind() == FetchAttr.Kind.RFC822 || s.kind() == FetchAttr.Kind.RFC822_TEXT)) {
         return true;
@@ -78,9 +85,11 @@ final class FetchResponder {
   /**
    * Writes the whole {@code * n FETCH (...)} response. Returns false, writing nothing, when the message
    * file is gone (expunged by another session meanwhile). Message files are immutable and stay readable
-   * through an open channel even if unlinked, so a response once begun is always complete.
+   * through an open channel even if unlinked, so a response once begun is always complete. A BINARY
+   * item whose transfer encoding is unknown fails before anything is written ({@code NO [UNKNOWN-CTE]}).
    */
-  boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags) throws IOException {
+  boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags)
+      throws IOException, ImapException {
     FileChannel file = null;
     if (needsContent(attrs)) {
       Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
@@ -99,6 +108,13 @@ final class FetchResponder {
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
         while (buf.hasRemaining() && file.read(buf) >= 0) {
           // read fully
+        }
+      }
+      for (FetchAttr a : attrs) {
+        switch (a) {
+          case FetchAttr.Binary b -> decodeBinary(b.part());
+          case FetchAttr.BinarySize b -> decodeBinary(b.part());
+          default -> {}
         }
       }
       ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -192,25 +208,62 @@ final class FetchResponder {
         ascii(o, " ");
         ResponseWriter.literal(o, data, off, len);
       }
+      case FetchAttr.Binary b -> {
+        byte[] data = binaries.get(b.part());
+        ascii(o, "BINARY[" + FetchAttr.partLabel(b.part()) + "]");
+        int off = 0;
+        int len = data.length;
+        if (b.origin() >= 0) {
+          ascii(o, "<" + b.origin() + ">");
+          off = (int) Math.min(b.origin(), data.length);
+          len = (int) Math.min(b.length(), data.length - off);
+        }
+        ascii(o, " ");
+        // RFC 3516 §4.3: a literal8 only when the data holds a NUL, so clients can tell without scanning.
+        if (BinaryDecoder.hasNul(data, off, len)) {
+          ascii(o, "~");
+        }
+        ResponseWriter.literal(o, data, off, len);
+      }
+      case FetchAttr.BinarySize b ->
+          ascii(o, "BINARY.SIZE[" + FetchAttr.partLabel(b.part()) + "] " + binaries.get(b.part()).length);
     }
+  }
+
+  /**
+   * The decoded content of a part for BINARY (RFC 3516 §4.2). Only leaf parts have a transfer encoding
+   * to undo; a multipart or message/rfc822 part is returned as BODY[part] would (Dovecot does the same),
+   * and for the whole of a single-part message the header goes out unchanged before the decoded body.
+   * A part that does not exist is empty, as for BODY.
+   */
+  private void decodeBinary(List<Integer> path) throws ImapException {
+    if (binaries.containsKey(path)) {
+      return;
+    }
+    MimePart part = locate(root(), path);
+    byte[] data;
+    if (part == null) {
+      data = new byte[0];
+    } else if (part.isMultipart() || part.message() != null) {
+      data = path.isEmpty() ? slice(part.start(), part.end()) : slice(part.bodyStart(), part.end());
+    } else {
+      byte[] body = BinaryDecoder.decode(content, part.bodyStart(), part.end(), part.encoding());
+      if (path.isEmpty()) {
+        byte[] head = slice(part.start(), part.bodyStart());
+        data = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, data, head.length, body.length);
+      } else {
+        data = body;
+      }
+    }
+    binaries.put(path, data);
   }
 
   /** The bytes of a section; empty when the part does not exist (as Dovecot answers). */
   byte[] section(FetchAttr.Section s) {
-    MimePart part = root();
-    for (int i = 0; i < s.part().size(); i++) {
-      int n = s.part().get(i);
-      if (i > 0 && part.message() != null) {
-        part = part.message();
-      }
-      if (part.isMultipart()) {
-        if (n > part.children().size()) {
-          return new byte[0];
-        }
-        part = part.children().get(n - 1);
-      } else if (n != 1) {
-        return new byte[0];
-      }
+    MimePart part = locate(root(), s.part());
+    if (part == null) {
+      return new byte[0];
     }
     boolean top = s.part().isEmpty();
     MimePart msg = top ? part : part.message();
@@ -250,6 +303,26 @@ final class FetchResponder {
         return o.toByteArray();
       }
     }
+  }
+
+  /** The part a section number names (RFC 3501 §6.4.5), or null when there is none. */
+  static MimePart locate(MimePart root, List<Integer> path) {
+    MimePart part = root;
+    for (int i = 0; i < path.size(); i++) {
+      int n = path.get(i);
+      if (i > 0 && part.message() != null) {
+        part = part.message();
+      }
+      if (part.isMultipart()) {
+        if (n > part.children().size()) {
+          return null;
+        }
+        part = part.children().get(n - 1);
+      } else if (n != 1) {
+        return null;
+      }
+    }
+    return part;
   }
 
   private byte[] slice(int from, int to) {

@@ -27,9 +27,9 @@ public final class ImapSession {
 
   /** Extensions advertised in every state (each one implemented and tested). */
   static final List<String> EXTENSIONS =
-      List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
+      List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS");
+          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY");
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -44,6 +44,12 @@ public final class ImapSession {
   boolean condstore;
   /** RFC 7162 §3.2.3: after ENABLE QRESYNC, expunges are reported as VANISHED for the connection. */
   boolean qresync;
+  /**
+   * After {@code ENABLE IMAP4rev2} (RFC 9051 Appendix A): rev2 semantics for this connection — no
+   * \Recent or RECENT, SEARCH answered as ESEARCH, UID in unsolicited FETCH, LIST on SELECT, and
+   * mailbox names in UTF-8 instead of modified UTF-7.
+   */
+  boolean rev2;
   private int badCount;
   private int authFailures;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
@@ -261,11 +267,15 @@ public final class ImapSession {
         yield "Namespace completed";
       }
       case Command.Enable e -> {
-        // RFC 5161: unknown capabilities are ignored. RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+        // RFC 5161: unknown capabilities are ignored; ENABLED lists what this command turned on.
+        // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
         StringBuilder enabled = new StringBuilder("ENABLED");
         for (String x : e.capabilities()) {
           String cap = x.toUpperCase(java.util.Locale.ROOT);
-          if ((cap.equals("CONDSTORE") || cap.equals("QRESYNC")) && enabled.indexOf(" " + cap) < 0) {
+          if (enabled.indexOf(" " + cap) >= 0) {
+            continue;
+          }
+          if (cap.equals("CONDSTORE") || cap.equals("QRESYNC")) {
             enableCondstore();
             if (cap.equals("QRESYNC")) {
               qresync = true;
@@ -274,6 +284,9 @@ public final class ImapSession {
               }
             }
             enabled.append(' ').append(cap);
+          } else if (cap.equals("IMAP4REV2")) {
+            enableRev2();
+            enabled.append(" IMAP4rev2");
           }
         }
         w.untagged(enabled.toString());
@@ -463,8 +476,22 @@ public final class ImapSession {
     }
   }
 
-  /** The Unicode mailbox name for a wire name (modified UTF-7 for IMAP4rev1 clients, RFC 3501 §5.1.3). */
+  /** RFC 9051 Appendix A: IMAP4rev2 from now on; the selected mailbox drops \Recent at once. */
+  void enableRev2() {
+    rev2 = true;
+    if (selected != null) {
+      selected.rev2 = true;
+    }
+  }
+
+  /**
+   * The Unicode mailbox name for a wire name: modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3),
+   * UTF-8 as it stands once IMAP4rev2 is enabled (RFC 9051 §5.1).
+   */
   String mailboxName(String wire) throws ImapException {
+    if (rev2) {
+      return Account.normalize(wire);
+    }
     String n = ModifiedUtf7.decode(wire);
     if (n == null) {
       throw ImapException.no("CANNOT", "Invalid mailbox name (not modified UTF-7)");
@@ -472,8 +499,11 @@ public final class ImapSession {
     return Account.normalize(n);
   }
 
-  /** The wire form of a mailbox name, quoted. */
+  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */
   String wireName(String name) {
+    if (rev2) {
+      return ResponseWriter.quoteUtf8(name);
+    }
     return ResponseWriter.quote(ModifiedUtf7.encode(name));
   }
 }

@@ -74,7 +74,7 @@ final class ListCommand {
     List<Pattern> patterns = new ArrayList<>();
     String ref = s.mailboxName(c.reference());
     for (String p : c.patterns()) {
-      String decoded = ModifiedUtf7.decode(p);
+      String decoded = s.rev2 ? p : ModifiedUtf7.decode(p); // RFC 9051: UTF-8 patterns in rev2
       patterns.add(wildcard(Account.normalize(ref + (decoded == null ? p : decoded))));
     }
     Set<String> matched = new TreeSet<>();

@@ -40,13 +40,19 @@ final class MailboxCommands {
     SelectedMailbox sel = new SelectedMailbox(s.account, info, c.readOnly());
     sel.condstore = s.condstore;
     sel.qresync = s.qresync;
+    sel.rev2 = s.rev2;
     sel.writeFlags(s.w);
     s.w.untagged(sel.size() + " EXISTS");
-    s.w.untagged(sel.recentCount() + " RECENT");
-    for (int msn = 1; msn <= sel.size(); msn++) {
-      if (!sel.record(msn).has(Flags.SEEN)) {
-        s.w.untagged("OK [UNSEEN " + msn + "] First unseen");
-        break;
+    if (s.rev2) {
+      // RFC 9051 §6.3.2: LIST with the mailbox name is required; RECENT and UNSEEN are gone (Appendix E).
+      s.w.untagged("LIST () \"/\" " + s.wireName(info.name()));
+    } else {
+      s.w.untagged(sel.recentCount() + " RECENT");
+      for (int msn = 1; msn <= sel.size(); msn++) {
+        if (!sel.record(msn).has(Flags.SEEN)) {
+          s.w.untagged("OK [UNSEEN " + msn + "] First unseen");
+          break;
+        }
       }
     }
     s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
@@ -147,7 +153,8 @@ final class MailboxCommands {
     }
     List<String> flags = MessageCommands.checkFlags(c.flags());
     long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
-    Account.AppendResult r = s.account.append(name, c.message(), Set.copyOf(flags), date);
+    byte[] message = BinaryUpload.storable(c.message(), c.binary());
+    Account.AppendResult r = s.account.append(name, message, Set.copyOf(flags), date);
     return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
   }
 

@@ -55,8 +55,11 @@ final class MessageCommands {
   }
 
   String search(Command.Search c, String tag) throws ImapException, IOException {
-    // RFC 4731 ESEARCH: RETURN () means ALL.
-    List<String> opts = c.returns() == null ? null : c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    // RFC 4731 ESEARCH: RETURN () means ALL. RFC 9051 §6.4.4: an IMAP4rev2 client always gets
+    // ESEARCH; without RETURN that is RETURN (ALL).
+    List<String> opts = c.returns() == null
+        ? (s.rev2 ? List.of("ALL") : null)
+        : c.returns().isEmpty() ? List.of("ALL") : c.returns();
     boolean save = false;
     if (opts != null) {
       for (String o : opts) {
@@ -276,7 +279,7 @@ final class MessageCommands {
       if (report) {
         sel.announce(r.flags(), s.w);
         // RFC 7162 §3.2.4: with QRESYNC every FETCH caused by a STORE carries the UID.
-        s.w.untagged(msn + " FETCH (" + (c.uid() || s.qresync ? "UID " + r.uid() + " " : "")
+        s.w.untagged(msn + " FETCH (" + (c.uid() || s.qresync || s.rev2 ? "UID " + r.uid() + " " : "")
             + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
             + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
       }

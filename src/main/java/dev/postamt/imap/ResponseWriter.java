@@ -113,6 +113,23 @@ final class ResponseWriter {
     return o.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A string for an IMAP4rev2 session: quoted even with UTF-8 in it (RFC 9051 §9 allows UTF-8 in
+   * quoted-char), a literal only for control characters or great length.
+   */
+  static String quoteUtf8(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    boolean quotable = bytes.length < 1024;
+    for (int i = 0; i < bytes.length && quotable; i++) {
+      int c = bytes[i] & 0xff;
+      quotable = c >= 0x20 && c != 0x7f;
+    }
+    if (!quotable) {
+      return quote(s);
+    }
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
   static void ascii(ByteArrayOutputStream o, String s) {
     o.writeBytes(s.getBytes(StandardCharsets.UTF_8));
   }

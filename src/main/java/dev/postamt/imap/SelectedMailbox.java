@@ -34,6 +34,8 @@ final class SelectedMailbox {
   boolean qresync;
   /** The saved search result, {@code $}: empty until a SEARCH RETURN (SAVE), and on every SELECT. */
   private Set<Long> saved = Set.of();
+  /** IMAP4rev2 session (RFC 9051 Appendix E items 12, 21): no \Recent / RECENT, UID in every FETCH update. */
+  boolean rev2;
   private final List<Long> uids = new ArrayList<>();
   private final Map<Long, MessageRecord> records = new HashMap<>();
   private final Set<Long> recent = new HashSet<>();
@@ -105,7 +107,7 @@ final class SelectedMailbox {
   /** The flags as the client sees them: stored flags plus {@code \Recent}. */
   List<String> flags(MessageRecord m) {
     List<String> out = new ArrayList<>(m.flags());
-    if (recent.contains(m.uid())) {
+    if (!rev2 && recent.contains(m.uid())) {
       out.add(Flags.RECENT);
     }
     return out;
@@ -219,7 +221,7 @@ final class SelectedMailbox {
         records.put(uid, fresh);
         if (!fresh.flags().equals(old.flags()) || !String.join(" ", fresh.flags()).equals(String.join(" ", old.flags()))) {
           announce(fresh.flags(), w);
-          w.untagged((i + 1) + " FETCH (" + (withUid ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + ")"
+          w.untagged((i + 1) + " FETCH (" + (withUid || rev2 ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + ")"
               + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
         }
       }
@@ -243,7 +245,9 @@ final class SelectedMailbox {
       }
       reportKeywords(w);
       w.untagged(uids.size() + " EXISTS");
-      w.untagged(recent.size() + " RECENT");
+      if (!rev2) {
+        w.untagged(recent.size() + " RECENT");
+      }
     }
     knownModseq = s.info().highestModseq();
     uidNext = s.info().uidNext();

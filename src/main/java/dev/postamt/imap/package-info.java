@@ -2,8 +2,9 @@
  * The IMAP server: IMAP4rev1 (RFC 3501) with the extensions listed in {@link
  * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
- * LIST-EXTENDED, LIST-STATUS, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=PLAIN before login.
- * IMAP4rev2 is not advertised yet (it needs BINARY and the rev2 response forms).
+ * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=PLAIN before
+ * login. IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
+ * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the
  * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer} and {@link
@@ -21,6 +22,7 @@
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;
  * over-long lines and literals are refused without reading them into memory; repeated login failures
  * close the connection; store errors and bugs become {@code NO [SERVERBUG]} for that command and are
- * logged. Mailbox names travel as modified UTF-7 on the wire and are kept in Unicode by the store.
+ * logged. Mailbox names travel as modified UTF-7 on the wire (UTF-8 for IMAP4rev2 sessions) and are
+ * kept in Unicode by the store.
  */
 package dev.postamt.imap;

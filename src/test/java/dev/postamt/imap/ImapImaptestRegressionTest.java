@@ -109,4 +109,18 @@ class ImapImaptestRegressionTest {
         "f NO [EXPUNGEISSUED] Some of the requested messages no longer exist");
     c.run("n NOOP", "* 1 EXPUNGE", "n OK *");
   }
+
+  /**
+   * imaptest fetch-binary-mime-base64: BINARY partials count decoded octets, bare CR and LF in the
+   * decoded data go out as they are (no line-ending repair), and BINARY.SIZE is the full decoded size.
+   */
+  @Test
+  void binaryPartialsOfBase64CountDecodedOctets() throws Exception {
+    append("Content-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\n--foo bar\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\nYWJjZGVmZw1oaWprbA0KbW5vCnBxcnN0dXZxeHl6\r\n\r\n--foo bar--\r\n");
+    c.run("s SELECT INBOX", "s OK *");
+    c.runExactly("a FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1]<5.10>)",
+        "* 1 FETCH (BINARY.SIZE[1] 30 BINARY[1]<5> {10}\r\nfg\rhijkl\r\n)", "a OK *");
+    c.runExactly("b FETCH 1 BINARY.PEEK[1]<15.100>", "* 1 FETCH (BINARY[1]<15> {15}\r\nmno\npqrstuvqxyz)", "b OK *");
+  }
 }
