@@ -85,6 +85,10 @@ public final class LocalDelivery {
     if (retry && Maildir.contains(maildir, base)) {
       return new RecipientStatus.Delivered(Instant.now(), "already in " + user + "'s mailbox");
     }
+    if (alreadyDeliveredTo(m, user)) {
+      log.warn("{}: mail forwarding loop for {}: the message already has Delivered-To: {}", m.id(), user, user);
+      return new RecipientStatus.PermFail(Instant.now(), "5.4.6 mail forwarding loop for " + user);
+    }
     RecipientStatus overQuota = checkQuota(m, user, prefix.length + m.size());
     if (overQuota != null) {
       return overQuota;
@@ -115,6 +119,37 @@ public final class LocalDelivery {
     }
     log.info("{}: {} is over quota; delivery deferred", m.id(), user);
     return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.2 <" + user + ">: Mailbox full (quota exceeded)");
+  }
+
+  /** Longest header section read for the loop check; a Delivered-To beyond it is not looked for. */
+  private static final int MAX_HEADER_SCAN = 256 * 1024;
+
+  /**
+   * Postfix local(8)'s loop check: a message that already carries {@code Delivered-To: user} has been
+   * here before (forwarded out and back, e.g. by a {@code .forward} or an alias at another site), and
+   * delivering it again would loop; it bounces with 5.4.6 (RFC 3463 "routing loop detected").
+   */
+  private boolean alreadyDeliveredTo(QueuedMessage m, String user) throws IOException {
+    try (InputStream in = new java.io.BufferedInputStream(spool.openMessage(m), 8192)) {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+      int read = 0;
+      int c;
+      while ((c = in.read()) >= 0 && read++ < MAX_HEADER_SCAN) {
+        if (c != '\n') {
+          line.write(c);
+          continue;
+        }
+        String l = line.toString(StandardCharsets.UTF_8).stripTrailing();
+        if (l.isEmpty()) {
+          return false; // end of the header section
+        }
+        if (l.regionMatches(true, 0, "Delivered-To:", 0, 13) && l.substring(13).strip().equalsIgnoreCase(user)) {
+          return true;
+        }
+        line.reset();
+      }
+    }
+    return false;
   }
 
   private byte[] prefix(QueuedMessage m, String deliveredTo) {
