@@ -35,7 +35,7 @@ import org.sqlite.SQLiteConfig;
  * of a few microseconds, and Argon2 work is done outside the lock. The database runs in WAL mode with a
  * busy timeout so that the CLI and a running server can use it at the same time.
  */
-public final class Directory implements AutoCloseable {
+public final class Directory implements AutoCloseable, LoginCheck {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   public static final String FILE_NAME = "directory.db";
@@ -354,6 +354,7 @@ public final class Directory implements AutoCloseable {
    * letter case. An unknown user costs the same Argon2 work as a wrong password, so response times do
    * not tell which addresses exist.
    */
+  @Override
   public Optional<String> authenticate(String username, char[] password) throws DirectoryException {
     Optional<Address> a = lenient(username);
     String stored =
@@ -380,12 +381,18 @@ public final class Directory implements AutoCloseable {
    * or was added with only a password hash and has not logged in with a plain password since.
    */
   public Optional<ScramCredentials> scramCredentials(String username) throws DirectoryException {
+    return scramLogin(username).map(ScramLogin::credentials);
+  }
+
+  @Override
+  public Optional<ScramLogin> scramLogin(String username) throws DirectoryException {
     Optional<Address> a = lenient(username);
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    String s = read("look up SCRAM credentials of " + a.get(), () -> string("SELECT scram FROM users WHERE address = ?", a.get().toString()));
-    return Optional.ofNullable(ScramCredentials.decode(s));
+    String user = a.get().toString();
+    String s = read("look up SCRAM credentials of " + user, () -> string("SELECT scram FROM users WHERE address = ?", user));
+    return Optional.ofNullable(ScramCredentials.decode(s)).map(c -> new ScramLogin(user, c));
   }
 
   /** Derives SCRAM credentials for a user who has none yet, at the one moment the password is known. */

@@ -1,5 +1,6 @@
 package dev.postamt.directory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * C: c=biws,r=cnonce+snonce,p=proof                      -> {@link #clientFinal}
  * S: v=signature                                          (then the protocol's success reply)
  * </pre>
+ *
+ * <p>{@link #exchange} runs these steps over any of the protocols; they differ only in how a
+ * challenge is framed ({@code 334} or {@code +}) and in their replies, which stay with the caller.
  *
  * Channel binding is not offered (no -PLUS mechanism): a client flag "y" is accepted (RFC 5802 §6),
  * "p=" refused. For an unknown user the exchange runs with a salt derived from the name, so the
@@ -37,16 +41,45 @@ public final class ScramServer {
     }
   }
 
-  private final Directory directory;
+  /**
+   * The protocol's half of a SASL exchange: sends {@code serverMessage} as a challenge (base64 in a
+   * {@code 334} or {@code +} line) and returns the client's answer decoded. A cancel ({@code *}) or bad
+   * base64 is the protocol's own error {@code E}, raised here.
+   */
+  @FunctionalInterface
+  public interface Challenges<E extends Exception> {
+    String challenge(String serverMessage) throws IOException, E;
+  }
+
+  private final LoginCheck logins;
   private String clientFirstBare;
   private String serverFirst;
   private String gs2Header;
   private String nonce;
   private String user;
+  private String address;
   private ScramCredentials creds;
 
-  public ScramServer(Directory directory) {
-    this.directory = directory;
+  public ScramServer(LoginCheck logins) {
+    this.logins = logins;
+  }
+
+  /**
+   * A whole exchange. {@code initial} is the client-first-message sent with the command (SASL-IR), or
+   * null to ask for it with an empty challenge. IMAP, POP3 and SMTP AUTH have no room for "additional
+   * data with success" in their success reply, so (RFC 4422 §5 item 4) the server-final-message goes
+   * out as a last challenge, which the client must answer with an empty response. Returns the
+   * authenticated user's canonical address; a wrong proof (or an unknown user, or one without SCRAM
+   * credentials) is a {@link ScramException}.
+   */
+  public <E extends Exception> String exchange(String initial, Challenges<E> channel)
+      throws ScramException, DirectoryException, IOException, E {
+    String first = initial != null ? initial : channel.challenge("");
+    String serverFinal = clientFinal(channel.challenge(clientFirst(first)));
+    if (!channel.challenge(serverFinal).isEmpty()) {
+      throw new ScramException("expected an empty response after the server signature");
+    }
+    return user();
   }
 
   /** Takes the client-first-message and returns the server-first-message. */
@@ -78,10 +111,11 @@ public final class ScramServer {
     byte[] sn = new byte[18];
     RANDOM.nextBytes(sn);
     nonce = attrs[1].substring(2) + Base64.getEncoder().encodeToString(sn);
-    Optional<ScramCredentials> found = directory.scramCredentials(user);
+    Optional<LoginCheck.ScramLogin> found = logins.scramLogin(user);
+    address = found.map(LoginCheck.ScramLogin::address).orElse(null);
     creds =
-        found.orElseGet(
-            () -> new ScramCredentials(ScramCredentials.ITERATIONS, fakeSalt(user), new byte[32], new byte[32]));
+        found.map(LoginCheck.ScramLogin::credentials)
+            .orElseGet(() -> new ScramCredentials(ScramCredentials.ITERATIONS, fakeSalt(user), new byte[32], new byte[32]));
     serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(creds.salt()) + ",i=" + creds.iterations();
     return serverFirst;
   }
@@ -132,9 +166,9 @@ public final class ScramServer {
     return "v=" + Base64.getEncoder().encodeToString(serverSignature);
   }
 
-  /** The user named in the exchange (canonical once {@link #clientFinal} succeeded). */
+  /** The canonical address of the user, once {@link #clientFinal} succeeded. */
   public String user() {
-    return user.toLowerCase(java.util.Locale.ROOT);
+    return address;
   }
 
   /** RFC 5802 §5.1: "=2C" is ',' and "=3D" is '='; any other '=' is malformed. */

@@ -1,6 +1,7 @@
 package dev.postamt.imap;
 
 import dev.postamt.directory.Directory;
+import dev.postamt.directory.LoginCheck;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
 import dev.postamt.server.Config;
@@ -18,22 +19,22 @@ import java.time.Duration;
  */
 public final class ImapServer implements ConnectionHandler {
   private final MailStore store;
-  private final Authenticator authenticator;
+  private final LoginCheck logins;
   private final ImapSettings settings;
 
-  public ImapServer(MailStore store, Authenticator authenticator, ImapSettings settings) {
+  public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings) {
     this.store = store;
-    this.authenticator = authenticator;
+    this.logins = logins;
     this.settings = settings;
   }
 
-  /** Production wiring: limits from {@code [limits]}, passwords from the directory. */
+  /** Production wiring: limits from {@code [limits]}, passwords and SCRAM credentials from the directory. */
   public static ImapServer fromConfig(Config config, MailStore store, Directory directory) {
     ImapSettings d = ImapSettings.defaults(config.hostname(), config.limits().messageSize());
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
         config.limits().authFailures());
-    return new ImapServer(store, directory::authenticate, s);
+    return new ImapServer(store, directory, s);
   }
 
   @Override
@@ -49,7 +50,7 @@ public final class ImapServer implements ConnectionHandler {
 
   /** Runs one session to its end on the calling thread (tests call this with their own transport). */
   public void serve(ImapTransport t) {
-    new ImapSession(t, settings, store, authenticator).run();
+    new ImapSession(t, settings, store, logins).run();
   }
 
   /** {@link Connection} seen as an {@link ImapTransport}. */

@@ -1,5 +1,8 @@
 package dev.postamt.imap;
 
+import dev.postamt.directory.DirectoryException;
+import dev.postamt.directory.LoginCheck;
+import dev.postamt.directory.ScramServer;
 import dev.postamt.imap.Command.Tagged;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
@@ -34,7 +37,7 @@ public final class ImapSession {
   final ImapTransport transport;
   final ImapSettings settings;
   final MailStore store;
-  final Authenticator authenticator;
+  final LoginCheck logins;
   ResponseWriter w;
   CommandReader reader;
   State state = State.NOT_AUTHENTICATED;
@@ -57,11 +60,11 @@ public final class ImapSession {
   private final ListCommand lists = new ListCommand(this, mailboxes);
   private final QuotaCommands quotas = new QuotaCommands(this);
 
-  public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, Authenticator auth) {
+  public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this.transport = transport;
     this.settings = settings;
     this.store = store;
-    this.authenticator = auth;
+    this.logins = logins;
     attachStreams();
   }
 
@@ -233,6 +236,7 @@ public final class ImapSession {
         caps.add("STARTTLS");
       }
       if (loginAllowed()) {
+        caps.add("AUTH=SCRAM-SHA-256");
         caps.add("AUTH=PLAIN");
       } else {
         caps.add("LOGINDISABLED");
@@ -342,35 +346,19 @@ public final class ImapSession {
   }
 
   private String authenticate(Command.Authenticate a) throws ImapException, IOException {
-    if (!a.mechanism().equals("PLAIN")) {
+    boolean scram = a.mechanism().equals("SCRAM-SHA-256");
+    if (!scram && !a.mechanism().equals("PLAIN")) {
       throw ImapException.no("CANNOT", "Unsupported authentication mechanism");
     }
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
-    String response;
-    if (a.initialResponse().isPresent()) {
-      response = a.initialResponse().get();
-    } else {
-      w.continuation("");
-      byte[] line = reader.readLine();
-      if (line == null) {
-        throw new IOException("connection closed during AUTHENTICATE");
-      }
-      response = new String(line, StandardCharsets.US_ASCII).strip();
-    }
-    if (response.equals("*")) {
-      throw ImapException.bad("Authentication aborted");
-    }
-    byte[] decoded;
-    try {
-      decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
-    } catch (IllegalArgumentException e) {
-      throw ImapException.bad("Invalid base64");
+    String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
+    if (scram) {
+      return scram(initial);
     }
     // RFC 4616: [authzid] NUL authcid NUL passwd
-    String s = new String(decoded, StandardCharsets.UTF_8);
-    String[] parts = s.split("\0", -1);
+    String[] parts = (initial != null ? initial : saslChallenge("")).split("\0", -1);
     if (parts.length != 3) {
       throw ImapException.bad("Invalid PLAIN response");
     }
@@ -382,10 +370,49 @@ public final class ImapSession {
     return loggedIn(user, parts[2].toCharArray());
   }
 
+  /** SCRAM-SHA-256 (RFC 7677); the server signature goes in a last {@code +} that the client answers empty. */
+  private String scram(String initial) throws ImapException, IOException {
+    ScramServer scram = new ScramServer(logins);
+    String user;
+    try {
+      user = scram.exchange(initial, this::saslChallenge);
+    } catch (ScramServer.ScramException e) {
+      log.info("imap: SCRAM-SHA-256 from {} failed: {}", transport.remote(), e.getMessage());
+      throw authenticationFailed();
+    } catch (DirectoryException e) {
+      log.warn("imap authentication backend failed: {}", e.toString());
+      throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
+    }
+    return enterAuthenticated(user);
+  }
+
+  /** RFC 9051 §6.2.2: a {@code +} challenge in base64, answered by one line of base64. */
+  private String saslChallenge(String serverMessage) throws ImapException, IOException {
+    w.continuation(Base64.getEncoder().encodeToString(serverMessage.getBytes(StandardCharsets.UTF_8)));
+    byte[] line = reader.readLine();
+    if (line == null) {
+      throw new IOException("connection closed during AUTHENTICATE");
+    }
+    return saslDecode(new String(line, StandardCharsets.US_ASCII).strip());
+  }
+
+  /** A client response: {@code *} cancels and bad base64 is BAD (RFC 9051 §6.2.2); {@code =} is empty. */
+  private static String saslDecode(String response) throws ImapException {
+    if (response.equals("*")) {
+      throw ImapException.bad("Authentication aborted");
+    }
+    try {
+      byte[] decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
+      return new String(decoded, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ImapException.bad("Invalid base64");
+    }
+  }
+
   private String loggedIn(String user, char[] password) throws ImapException {
     Optional<String> who;
     try {
-      who = authenticator.authenticate(user, password);
+      who = logins.authenticate(user, password);
     } catch (Exception e) {
       log.warn("imap authentication backend failed: {}", e.toString());
       throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
@@ -393,18 +420,27 @@ public final class ImapSession {
       java.util.Arrays.fill(password, '\0');
     }
     if (who.isEmpty()) {
-      try {
-        Thread.sleep(settings.authFailureDelay());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (++authFailures >= settings.maxAuthFailures()) {
-        state = State.LOGOUT; // the tagged NO is the last word; the loop then ends the connection
-        log.info("imap: {} failed logins from {}, closing", authFailures, transport.remote());
-      }
-      throw ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
+      throw authenticationFailed();
     }
-    account = store.open(who.get());
+    return enterAuthenticated(who.get());
+  }
+
+  /** A failed login of any kind: delayed, counted, and the connection ends at {@code maxAuthFailures}. */
+  private ImapException authenticationFailed() {
+    try {
+      Thread.sleep(settings.authFailureDelay());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (++authFailures >= settings.maxAuthFailures()) {
+      state = State.LOGOUT; // the tagged NO is the last word; the loop then ends the connection
+      log.info("imap: {} failed logins from {}, closing", authFailures, transport.remote());
+    }
+    return ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
+  }
+
+  private String enterAuthenticated(String user) throws ImapException {
+    account = store.open(user);
     state = State.AUTHENTICATED;
     transport.setReadTimeout(settings.idleTimeout());
     return "[CAPABILITY " + capabilities() + "] Logged in";

@@ -2,8 +2,8 @@
  * The IMAP server: IMAP4rev1 (RFC 3501) with the extensions listed in {@link
  * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
- * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=PLAIN before
- * login. IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
+ * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * AUTH=PLAIN before login. IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the

@@ -23,8 +23,9 @@ public final class HeaderText {
   }
 
   /**
-   * Parses {@code type/subtype; name=value; ...} (RFC 2045 §5.1) into {@code params} (lower-case names)
-   * and returns the lower-case {@code type/subtype}, or null when the value is malformed.
+   * Parses {@code type/subtype; name=value; ...} (RFC 2045 §5.1) into {@code params} (lower-case names,
+   * RFC 2231 pieces joined by {@link MimeParameters}) and returns the lower-case {@code type/subtype},
+   * or null when the value is malformed.
    */
   public static String parseContentType(String v, Map<String, String> params) {
     int semi = indexOutsideQuotes(v, ';', 0);
@@ -33,7 +34,7 @@ public final class HeaderText {
       return null;
     }
     if (semi >= 0) {
-      parseParams(v.substring(semi + 1), params);
+      MimeParameters.parse(v.substring(semi + 1), params);
     }
     return t;
   }
@@ -43,34 +44,9 @@ public final class HeaderText {
     int semi = indexOutsideQuotes(v, ';', 0);
     String t = stripComments(semi < 0 ? v : v.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
     if (semi >= 0) {
-      parseParams(v.substring(semi + 1), params);
+      MimeParameters.parse(v.substring(semi + 1), params);
     }
     return t;
-  }
-
-  static void parseParams(String s, Map<String, String> params) {
-    int i = 0;
-    while (i < s.length()) {
-      int semi = indexOutsideQuotes(s, ';', i);
-      String p = s.substring(i, semi < 0 ? s.length() : semi);
-      int eq = p.indexOf('=');
-      if (eq > 0) {
-        String name = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-        String value = p.substring(eq + 1).strip();
-        if (value.startsWith("\"")) {
-          value = unquote(value);
-        } else {
-          value = stripComments(value).strip();
-        }
-        if (!name.isEmpty() && !params.containsKey(name)) {
-          params.put(name, value);
-        }
-      }
-      if (semi < 0) {
-        break;
-      }
-      i = semi + 1;
-    }
   }
 
   static int indexOutsideQuotes(String s, char c, int from) {

@@ -1,6 +1,7 @@
 /**
  * Message parsing on bytes: the MIME tree of a message ({@link dev.postamt.mime.MimePart}), header
- * text (unfolding, parameters, RFC 2047 words, dates) and RFC 5322 address lists.
+ * text (unfolding, RFC 2047 words, dates), Content-Type parameters with RFC 2231 continuations and
+ * charsets ({@link dev.postamt.mime.MimeParameters}) and RFC 5322 address lists.
  *
  * <p>Parsers never throw on malformed mail: they return the best-effort structure a tolerant reader
  * (Dovecot, mutt) would see, because mail in a mailbox must be readable whatever its shape. Offsets point

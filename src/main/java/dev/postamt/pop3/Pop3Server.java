@@ -1,6 +1,7 @@
 package dev.postamt.pop3;
 
 import dev.postamt.directory.Directory;
+import dev.postamt.directory.LoginCheck;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
@@ -9,7 +10,6 @@ import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The POP3 service: one {@link ConnectionHandler} for both the {@code pop3} listener (port 110, STLS
@@ -18,35 +18,26 @@ import java.util.Optional;
  * {@link Pop3Session} on its virtual thread.
  */
 public final class Pop3Server implements ConnectionHandler {
-  /**
-   * Checks a user name and password; returns the canonical address (the mail store key) when right.
-   * Production wires {@code Directory::authenticate}.
-   */
-  @FunctionalInterface
-  public interface PasswordCheck {
-    Optional<String> authenticate(String username, char[] password) throws Exception;
-  }
-
   final MailStore store;
-  final PasswordCheck passwords;
+  final LoginCheck logins;
   final Pop3Settings settings;
   final AuthThrottle throttle;
 
   /** A server with its own (generous) per-address failed-login count, for tests and embedding. */
-  public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings) {
-    this(store, passwords, settings, new AuthThrottle(1000, Duration.ofMinutes(15)));
+  public Pop3Server(MailStore store, LoginCheck logins, Pop3Settings settings) {
+    this(store, logins, settings, new AuthThrottle(1000, Duration.ofMinutes(15)));
   }
 
   /** @param throttle failed-login counts per client address, shared with the other listeners */
-  public Pop3Server(MailStore store, PasswordCheck passwords, Pop3Settings settings, AuthThrottle throttle) {
+  public Pop3Server(MailStore store, LoginCheck logins, Pop3Settings settings, AuthThrottle throttle) {
     this.store = store;
-    this.passwords = passwords;
+    this.logins = logins;
     this.settings = settings;
     this.throttle = throttle;
   }
 
   /**
-   * Production wiring: passwords from the directory; the idle timer is {@code limits.idle_timeout} but at
+   * Production wiring: passwords and SCRAM credentials from the directory; the idle timer is {@code limits.idle_timeout} but at
    * least 10 minutes (RFC 1939 §3); {@code limits.errors} and {@code limits.auth_failures} bound bad
    * commands and failed logins per session, and {@code throttle} ({@code limits.auth_failures_per_ip})
    * failed logins per client address across sessions and protocols.
@@ -54,7 +45,7 @@ public final class Pop3Server implements ConnectionHandler {
   public static Pop3Server fromConfig(Config config, MailStore store, Directory directory, AuthThrottle throttle) {
     return new Pop3Server(
         store,
-        directory::authenticate,
+        directory,
         Pop3Settings.fromLimits(
             config.hostname(),
             config.limits().idleTimeout(),

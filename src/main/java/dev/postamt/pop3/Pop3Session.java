@@ -1,5 +1,7 @@
 package dev.postamt.pop3;
 
+import dev.postamt.directory.DirectoryException;
+import dev.postamt.directory.ScramServer;
 import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
 import dev.postamt.pop3.Pop3Command.State;
@@ -170,7 +172,7 @@ final class Pop3Session {
       }
       if (authAllowed()) {
         caps.add("USER");
-        caps.add("SASL PLAIN");
+        caps.add("SASL SCRAM-SHA-256 PLAIN");
       }
     }
     caps.add("IMPLEMENTATION Postamt");
@@ -227,42 +229,28 @@ final class Pop3Session {
     login(u, password.toCharArray());
   }
 
-  /** RFC 5034 AUTH with PLAIN (RFC 4616) only; a bare AUTH lists the mechanisms, as many clients ask. */
+  /** RFC 5034 AUTH with SCRAM-SHA-256 or PLAIN; a bare AUTH lists the mechanisms, as many clients ask. */
   private void auth(List<String> args) throws IOException, Pop3Exception {
     arity(Pop3Command.AUTH, args, 0, 2);
     requireTls();
     if (args.isEmpty()) {
       ok("Supported mechanisms follow");
+      line("SCRAM-SHA-256");
       line("PLAIN");
       line(".");
       return;
     }
-    if (!args.getFirst().equalsIgnoreCase("PLAIN")) {
+    String mechanism = args.getFirst().toUpperCase(Locale.ROOT);
+    if (!mechanism.equals("PLAIN") && !mechanism.equals("SCRAM-SHA-256")) {
       throw Pop3Exception.refused("Unsupported authentication mechanism: " + printable(args.getFirst()));
     }
-    String response;
-    if (args.size() == 2) {
-      response = args.get(1);
-    } else {
-      line("+ "); // RFC 5034 §4: an empty challenge
-      flush();
-      byte[] raw = lines.readLine();
-      if (raw == null) {
-        throw new EOFException("connection closed during AUTH");
-      }
-      response = new String(raw, StandardCharsets.US_ASCII).strip();
-    }
-    if (response.equals("*")) {
-      throw Pop3Exception.refused("Authentication cancelled"); // RFC 5034 §4
-    }
-    byte[] decoded;
-    try {
-      decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
-    } catch (IllegalArgumentException e) {
-      throw Pop3Exception.bad("Invalid base64 in AUTH response");
+    String initial = args.size() == 2 ? saslDecode(args.get(1)) : null;
+    if (mechanism.equals("SCRAM-SHA-256")) {
+      scram(initial);
+      return;
     }
     // RFC 4616: [authzid] NUL authcid NUL passwd
-    String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
+    String[] parts = (initial != null ? initial : saslChallenge("")).split("\0", -1);
     if (parts.length != 3 || parts[1].isEmpty()) {
       throw Pop3Exception.bad("Malformed PLAIN response");
     }
@@ -273,18 +261,59 @@ final class Pop3Session {
     login(parts[1], parts[2].toCharArray());
   }
 
+  /** SCRAM-SHA-256 (RFC 7677); the server signature goes in a last {@code +} that the client answers empty. */
+  private void scram(String initial) throws IOException, Pop3Exception {
+    if (throttled()) {
+      return;
+    }
+    ScramServer scram = new ScramServer(server.logins);
+    String user;
+    try {
+      user = scram.exchange(initial, this::saslChallenge);
+    } catch (ScramServer.ScramException e) {
+      log.info("pop3 {}: SCRAM-SHA-256 failed: {}", clientIp, e.getMessage());
+      authFailed("Authentication failed");
+      return;
+    } catch (DirectoryException e) {
+      log.warn("pop3 {}: authentication backend failed: {}", clientIp, e.toString());
+      throw Pop3Exception.refused(RespCode.SYS_TEMP, "Authentication temporarily unavailable");
+    }
+    enterTransaction(user);
+  }
+
+  /** RFC 5034 §4: a {@code +} challenge in base64, answered by one line. */
+  private String saslChallenge(String serverMessage) throws IOException, Pop3Exception {
+    line("+ " + Base64.getEncoder().encodeToString(serverMessage.getBytes(StandardCharsets.UTF_8)));
+    flush();
+    byte[] raw = lines.readLine();
+    if (raw == null) {
+      throw new EOFException("connection closed during AUTH");
+    }
+    return saslDecode(new String(raw, StandardCharsets.US_ASCII).strip());
+  }
+
+  /** A client response: {@code *} cancels (RFC 5034 §4), {@code =} is empty, bad base64 is an error. */
+  private static String saslDecode(String response) throws Pop3Exception {
+    if (response.equals("*")) {
+      throw Pop3Exception.refused("Authentication cancelled");
+    }
+    try {
+      byte[] decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
+      return new String(decoded, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw Pop3Exception.bad("Invalid base64 in AUTH response");
+    }
+  }
+
   /** Checks the password, locks the maildrop and enters TRANSACTION; stays in AUTHORIZATION on failure. */
   private void login(String user, char[] password) throws IOException, Pop3Exception {
-    if (!server.throttle.allowed(clientAddress)) {
-      // Like Postfix's anvil: an address that failed too often lately is not even asked for more.
+    if (throttled()) {
       java.util.Arrays.fill(password, '\0');
-      line("-ERR [AUTH] Too many failed logins from " + clientIp + "; try again later");
-      hangUp = true;
       return;
     }
     Optional<String> who;
     try {
-      who = server.passwords.authenticate(user, password);
+      who = server.logins.authenticate(user, password);
     } catch (Exception e) {
       log.warn("pop3 {}: authentication backend failed: {}", clientIp, e.toString());
       throw Pop3Exception.refused(RespCode.SYS_TEMP, "Authentication temporarily unavailable");
@@ -296,14 +325,28 @@ final class Pop3Session {
       authFailed("Authentication failed");
       return;
     }
+    enterTransaction(who.get());
+  }
+
+  /** Like Postfix's anvil: an address that failed too often lately is not even asked for more. */
+  private boolean throttled() throws IOException {
+    if (server.throttle.allowed(clientAddress)) {
+      return false;
+    }
+    line("-ERR [AUTH] Too many failed logins from " + clientIp + "; try again later");
+    hangUp = true;
+    return true;
+  }
+
+  private void enterTransaction(String user) throws IOException, Pop3Exception {
     try {
-      drop = Maildrop.open(server.store, who.get());
+      drop = Maildrop.open(server.store, user);
     } catch (StoreException e) {
-      log.warn("pop3 {}: cannot open the maildrop of {}: {}", clientIp, who.get(), e.getMessage(), e);
+      log.warn("pop3 {}: cannot open the maildrop of {}: {}", clientIp, user, e.getMessage(), e);
       throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot open the mailbox, try again later");
     }
     state = State.TRANSACTION;
-    log.info("pop3 {}: {} logged in{}, {} messages", clientIp, who.get(), conn.isTls() ? " (TLS)" : "", drop.count());
+    log.info("pop3 {}: {} logged in{}, {} messages", clientIp, user, conn.isTls() ? " (TLS)" : "", drop.count());
     ok("Logged in, " + drop.count() + " message" + (drop.count() == 1 ? "" : "s") + " (" + drop.presentSize() + " octets)");
   }
 

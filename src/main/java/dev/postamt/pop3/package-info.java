@@ -1,6 +1,6 @@
 /**
- * The POP3 server: RFC 1939 with CAPA (RFC 2449), STLS and POP3S (RFC 2595, RFC 8314), AUTH PLAIN
- * (RFC 5034), UIDL, TOP, and the response codes of RFC 2449 §8 and RFC 3206 ({@code [IN-USE]}, {@code
+ * The POP3 server: RFC 1939 with CAPA (RFC 2449), STLS and POP3S (RFC 2595, RFC 8314), AUTH PLAIN and
+ * SCRAM-SHA-256 (RFC 5034, RFC 7677), UIDL, TOP, and the response codes of RFC 2449 §8 and RFC 3206 ({@code [IN-USE]}, {@code
  * [AUTH]}, {@code [SYS/TEMP]}, {@code [SYS/PERM]}). APOP is not offered: it needs reversible passwords.
  *
  * <p>Shape: {@link dev.postamt.pop3.Pop3Server} is the listeners' handler; {@link

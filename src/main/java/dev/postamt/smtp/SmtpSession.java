@@ -305,27 +305,26 @@ final class SmtpSession {
   private void scram(String initial) throws SmtpException, IOException {
     dev.postamt.directory.ScramServer scram = new dev.postamt.directory.ScramServer(server.directory);
     try {
-      String first = new String(initial != null ? Sasl.decode(initial) : Sasl.decode(challenge("")), StandardCharsets.UTF_8);
-      String serverFirst = scram.clientFirst(first);
-      String clientFinal = new String(Sasl.decode(challenge(b64(serverFirst))), StandardCharsets.UTF_8);
-      String serverFinal = scram.clientFinal(clientFinal);
-      String ack = challenge(b64(serverFinal)); // RFC 4954 §4: additional data goes in a 334; the client answers empty
-      if (!ack.isEmpty() && !ack.equals("=")) {
-        throw new SmtpException(501, "5.5.2", "Expected an empty response");
-      }
+      authUser =
+          scram.exchange(
+              initial == null ? null : utf8(Sasl.decode(initial)),
+              serverMessage -> utf8(Sasl.decode(challenge(b64(serverMessage)))));
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
       throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")");
     } catch (DirectoryException e) {
       log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
-    authUser = scram.user();
     log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
   }
 
   private static String b64(String s) {
     return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** Sends a 334 challenge and reads the client's line; "*" cancels (RFC 4954 §4). */

@@ -26,14 +26,14 @@ final class ImapTestServer implements AutoCloseable {
   final Listener tls;
   final TlsContext tlsContext;
 
-  private ImapTestServer(Path dir, boolean plaintextAuth) throws Exception {
+  private ImapTestServer(Path dir, boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) throws Exception {
     this.dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     this.store = new MailStore(dataDir);
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, "hostname = \"imap.example.test\"\ndata_dir = \"data\"\n");
     this.tlsContext = TlsContext.fromConfig(Config.load(cfg, true));
-    Authenticator auth = (user, pass) -> {
+    dev.postamt.directory.LoginCheck fake = (user, pass) -> {
       String u = user.toLowerCase();
       String local = u.contains("@") ? u.substring(0, u.indexOf('@')) : u;
       boolean known = Map.of("alice", 1, "bob", 1).containsKey(local)
@@ -42,7 +42,7 @@ final class ImapTestServer implements AutoCloseable {
     };
     ImapSettings settings = new ImapSettings("imap.example.test", 8192, 10 << 20, Duration.ofMinutes(30),
         Duration.ofMinutes(1), 10, plaintextAuth, false, Duration.ZERO, 3);
-    ImapServer server = new ImapServer(store, auth, settings);
+    ImapServer server = new ImapServer(store, logins != null ? logins : fake, settings);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     this.plain = Listener.open("imap", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     this.tls = Listener.open("imaps", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -50,12 +50,17 @@ final class ImapTestServer implements AutoCloseable {
 
   /** Plaintext LOGIN allowed (most tests). */
   static ImapTestServer start(Path dir) throws Exception {
-    return new ImapTestServer(dir, true);
+    return new ImapTestServer(dir, true, null);
   }
 
   /** Production policy: LOGINDISABLED until STARTTLS. */
   static ImapTestServer startStrict(Path dir) throws Exception {
-    return new ImapTestServer(dir, false);
+    return new ImapTestServer(dir, false, null);
+  }
+
+  /** Production policy, with logins checked by {@code logins} (a real directory) instead of the fake. */
+  static ImapTestServer startStrict(Path dir, dev.postamt.directory.LoginCheck logins) throws Exception {
+    return new ImapTestServer(dir, false, logins);
   }
 
   int port() {

@@ -31,12 +31,13 @@ final class Pop3TestServer implements AutoCloseable {
   final Listener plain;
   final Listener tls;
 
-  private Pop3TestServer(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
+  private Pop3TestServer(Path dir, Pop3Settings settings, AuthThrottle throttle, dev.postamt.directory.LoginCheck logins)
+      throws Exception {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     store = new MailStore(dataDir);
     TlsContext tlsContext = sharedTls();
-    Pop3Server server = new Pop3Server(store, Pop3TestServer::check, settings, throttle);
+    Pop3Server server = new Pop3Server(store, logins, settings, throttle);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -77,7 +78,12 @@ final class Pop3TestServer implements AutoCloseable {
   }
 
   static Pop3TestServer start(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
-    return new Pop3TestServer(dir, settings, throttle);
+    return new Pop3TestServer(dir, settings, throttle, Pop3TestServer::check);
+  }
+
+  /** Production policy, with logins checked by {@code logins} (a real directory) instead of the fake. */
+  static Pop3TestServer start(Path dir, dev.postamt.directory.LoginCheck logins) throws Exception {
+    return new Pop3TestServer(dir, settings(false, Duration.ofMinutes(10)), new AuthThrottle(1000, Duration.ofMinutes(15)), logins);
   }
 
   static Pop3Settings settings(boolean plaintextAuth, Duration idle) {
