@@ -2,6 +2,7 @@ package dev.postamt.imap;
 
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.LoginCheck;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
 import dev.postamt.server.Config;
@@ -21,20 +22,27 @@ public final class ImapServer implements ConnectionHandler {
   private final MailStore store;
   private final LoginCheck logins;
   private final ImapSettings settings;
+  private final AuthThrottle throttle;
 
   public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings) {
+    this(store, logins, settings, null);
+  }
+
+  /** @param throttle failed-login counts per client address, shared with the other listeners; may be null */
+  public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings, AuthThrottle throttle) {
     this.store = store;
     this.logins = logins;
     this.settings = settings;
+    this.throttle = throttle;
   }
 
   /** Production wiring: limits from {@code [limits]}, passwords and SCRAM credentials from the directory. */
-  public static ImapServer fromConfig(Config config, MailStore store, Directory directory) {
+  public static ImapServer fromConfig(Config config, MailStore store, Directory directory, AuthThrottle throttle) {
     ImapSettings d = ImapSettings.defaults(config.hostname(), config.limits().messageSize());
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
         config.limits().authFailures());
-    return new ImapServer(store, directory, s);
+    return new ImapServer(store, directory, s, throttle);
   }
 
   @Override
@@ -50,7 +58,7 @@ public final class ImapServer implements ConnectionHandler {
 
   /** Runs one session to its end on the calling thread (tests call this with their own transport). */
   public void serve(ImapTransport t) {
-    new ImapSession(t, settings, store, logins).run();
+    new ImapSession(t, settings, store, logins, throttle).run();
   }
 
   /** {@link Connection} seen as an {@link ImapTransport}. */
@@ -88,6 +96,11 @@ public final class ImapServer implements ConnectionHandler {
     @Override
     public String remote() {
       return String.valueOf(c.remote());
+    }
+
+    @Override
+    public java.net.InetAddress remoteAddress() {
+      return c.remote() == null ? null : c.remote().getAddress();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.postamt.directory.DirectoryException;
 import dev.postamt.directory.LoginCheck;
 import dev.postamt.directory.ScramServer;
 import dev.postamt.imap.Command.Tagged;
+import dev.postamt.net.AuthThrottle;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.StoreException;
@@ -55,16 +56,24 @@ public final class ImapSession {
   boolean rev2;
   private int badCount;
   private int authFailures;
+  private final AuthThrottle throttle;
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
   private final QuotaCommands quotas = new QuotaCommands(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
+    this(transport, settings, store, logins, null);
+  }
+
+  /** @param throttle failed logins per client address across sessions and protocols; may be null */
+  public ImapSession(
+      ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins, AuthThrottle throttle) {
     this.transport = transport;
     this.settings = settings;
     this.store = store;
     this.logins = logins;
+    this.throttle = throttle;
     attachStreams();
   }
 
@@ -342,6 +351,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    checkThrottle();
     return loggedIn(user, password.toCharArray());
   }
 
@@ -353,6 +363,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    checkThrottle();
     String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
     if (scram) {
       return scram(initial);
@@ -425,8 +436,27 @@ public final class ImapSession {
     return enterAuthenticated(who.get());
   }
 
+  /**
+   * Like Postfix's anvil and Dovecot's auth penalty ({@code limits.auth_failures_per_ip}, shared with
+   * SMTP AUTH and POP3): an address that failed too often lately is not even asked for a password; the
+   * tagged NO is the last word of the connection.
+   */
+  private void checkThrottle() throws ImapException {
+    java.net.InetAddress client = transport.remoteAddress();
+    if (throttle == null || client == null || throttle.allowed(client)) {
+      return;
+    }
+    state = State.LOGOUT;
+    log.info("imap: login from {} refused: too many failed logins from that address", transport.remote());
+    throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
+  }
+
   /** A failed login of any kind: delayed, counted, and the connection ends at {@code maxAuthFailures}. */
   private ImapException authenticationFailed() {
+    java.net.InetAddress client = transport.remoteAddress();
+    if (throttle != null && client != null) {
+      throttle.failed(client);
+    }
     try {
       Thread.sleep(settings.authFailureDelay());
     } catch (InterruptedException e) {

@@ -30,6 +30,11 @@ public interface ImapTransport {
     return "?";
   }
 
+  /** The client's address, for the failed-login count per address; null when unknown (tests). */
+  default java.net.InetAddress remoteAddress() {
+    return null;
+  }
+
   /** Whether the peer is on this machine (then, as in Dovecot, the channel counts as secure). */
   default boolean isLoopback() {
     return false;

@@ -128,7 +128,7 @@ public final class Server implements AutoCloseable {
       s.listen("pop3", tls, false, pop3);
       s.listen("pop3s", tls, true, pop3);
       // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
-      ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory);
+      ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("imap", tls, false, imap);
       s.listen("imaps", tls, true, imap);
       for (String svc : List.of("http")) {

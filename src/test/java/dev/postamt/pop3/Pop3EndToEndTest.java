@@ -78,7 +78,7 @@ class Pop3EndToEndTest {
       c.send("QUIT").expect("+OK*");
     }
     // An IMAP session on the server's store sees one message, the second, with the UID in its UIDL.
-    ImapServer imap = ImapServer.fromConfig(t.config, t.server.store(), t.server.directory());
+    ImapServer imap = ImapServer.fromConfig(t.config, t.server.store(), t.server.directory(), null);
     try (Listener l = Listener.open("imap", new InetSocketAddress("127.0.0.1", 0), null, false,
             Duration.ofMinutes(1), 10, imap);
         Pop3Client c = Pop3Client.connect(l.localAddress().getPort())) {
