@@ -311,6 +311,9 @@ def idle(a):
           f"rss_mb={rss / 1024:.0f} pss_mb={pss / 1024:.0f}")
     for e in errs:
         print("imapload idle: " + e, file=sys.stderr)
+    sys.stdout.flush()
+    if a.hold:  # keep them open a while longer, e.g. for jcmd
+        time.sleep(a.hold)
     for s in list(conns):
         try:
             s.sendall(b"DONE\r\na4 LOGOUT\r\n")
@@ -332,6 +335,7 @@ def main():
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--hold", type=float, default=0, help="idle: seconds to keep the connections after sampling")
     ap.add_argument("--dir")
     a = ap.parse_args()
     {"mix": mix, "idle": idle, "mkmail": mkmail}[a.mode](a)

@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashes in the PHC string format that Dovecot ({@code {ARGON2ID}}), libsodium and
@@ -104,24 +102,12 @@ public final class PasswordHash {
   }
 
   private static byte[] derive(char[] password, byte[] salt, int memory, int iterations, int lanes, int len) {
-    Argon2Parameters params =
-        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-            .withMemoryAsKB(memory)
-            .withIterations(iterations)
-            .withParallelism(lanes)
-            .withSalt(salt)
-            .build();
-    Argon2BytesGenerator gen = new Argon2BytesGenerator();
-    gen.init(params);
     byte[] pw = utf8(password);
-    byte[] out = new byte[len];
     try {
-      gen.generateBytes(pw, out);
+      return Argon2id.hash(pw, salt, memory, iterations, lanes, len);
     } finally {
       Arrays.fill(pw, (byte) 0);
     }
-    return out;
   }
 
   /** UTF-8 without an intermediate String, so the caller can wipe the password afterwards. */

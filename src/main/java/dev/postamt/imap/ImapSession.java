@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -480,42 +478,16 @@ public final class ImapSession {
 
   private void idle(String tag) throws IOException, ImapException {
     w.continuation("idling");
-    Semaphore wake = new Semaphore(0);
-    Runnable unwatch = account.watch(wake::release);
-    var stop = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread notifier =
-        Thread.ofVirtual().name("imap-idle").start(() -> {
-          while (!stop.get()) {
-            try {
-              // Changes from this process wake us at once; other writers (a second process putting
-              // mail into new/) are caught by the periodic look.
-              wake.tryAcquire(5, TimeUnit.SECONDS);
-              wake.drainPermits();
-              if (!stop.get() && selected != null) {
-                selected.sync(w, true, qresync);
-                selected.reportKeywords(w);
-                w.flush();
-              }
-            } catch (InterruptedException e) {
-              return;
-            } catch (IOException | RuntimeException e) {
-              log.debug("idle notifier: {}", e.toString());
-              return;
-            }
-          }
-        });
+    // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
-    try {
-      line = reader.readLine();
-    } finally {
-      stop.set(true);
-      wake.release();
-      unwatch.run();
-      try {
-        notifier.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> {
+      if (selected != null) {
+        selected.sync(w, true, qresync);
+        selected.reportKeywords(w);
+        w.flush();
       }
+    })) {
+      line = reader.readLine();
     }
     if (line == null) {
       throw new IOException("connection closed during IDLE");

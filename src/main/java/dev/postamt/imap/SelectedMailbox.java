@@ -6,11 +6,8 @@ import dev.postamt.store.MailboxInfo;
 import dev.postamt.store.MessageRecord;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +18,11 @@ import java.util.Set;
  * sent, so sequence numbers never shift under a FETCH, STORE or SEARCH (RFC 3501 §7.4.1). With QRESYNC
  * enabled, expunges are reported as one {@code VANISHED} of UIDs instead (RFC 7162 §3.2.10.2). The view
  * also holds the SEARCHRES result ({@code $}, RFC 5182) as UIDs, so expunged messages drop out of it.
+ *
+ * <p>Memory: while the view is in step with the store, it is the very (immutable) message list that
+ * the {@link Account} shares with every session of the mailbox; a session copies it only while it
+ * differs (own STORE not yet synced, expunges it may not report yet). Thousands of sessions idling on
+ * one mailbox so hold one list between them, not one each.
  */
 final class SelectedMailbox {
   final Account account;
@@ -36,8 +38,8 @@ final class SelectedMailbox {
   private Set<Long> saved = Set.of();
   /** IMAP4rev2 session (RFC 9051 Appendix E items 12, 21): no \Recent / RECENT, UID in every FETCH update. */
   boolean rev2;
-  private final List<Long> uids = new ArrayList<>();
-  private final Map<Long, MessageRecord> records = new HashMap<>();
+  /** The messages in sequence-number order (= UID order); shared until {@link #mutable} copies it. */
+  private List<MessageRecord> view;
   private final Set<Long> recent = new HashSet<>();
   private final Set<Long> gone = new HashSet<>();
   private final Set<String> announcedKeywords = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -54,9 +56,8 @@ final class SelectedMailbox {
     long firstRecent = readOnly || s.info().firstRecentUid() >= s.info().uidNext()
         ? s.info().firstRecentUid()
         : account.claimRecent(id, s.info().uidNext());
-    for (MessageRecord m : s.messages()) {
-      uids.add(m.uid());
-      records.put(m.uid(), m);
+    view = s.messages();
+    for (MessageRecord m : view) {
       if (m.uid() >= firstRecent) {
         recent.add(m.uid());
       }
@@ -66,7 +67,7 @@ final class SelectedMailbox {
   }
 
   int size() {
-    return uids.size();
+    return view.size();
   }
 
   int recentCount() {
@@ -82,11 +83,11 @@ final class SelectedMailbox {
   }
 
   long uid(int msn) {
-    return uids.get(msn - 1);
+    return view.get(msn - 1).uid();
   }
 
   MessageRecord record(int msn) {
-    return records.get(uids.get(msn - 1));
+    return view.get(msn - 1);
   }
 
   boolean isRecent(long uid) {
@@ -100,8 +101,34 @@ final class SelectedMailbox {
 
   /** Sequence number of a UID in the view, or 0. */
   int msn(long uid) {
-    int i = Collections.binarySearch(uids, uid);
+    int i = indexOf(view, uid);
     return i < 0 ? 0 : i + 1;
+  }
+
+  /** Index of a UID in a list in UID order, or a negative number. */
+  private static int indexOf(List<MessageRecord> list, long uid) {
+    int lo = 0;
+    int hi = list.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long u = list.get(mid).uid();
+      if (u < uid) {
+        lo = mid + 1;
+      } else if (u > uid) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /** The view as a list of this session's own, before it changes it. */
+  private List<MessageRecord> mutable() {
+    if (!(view instanceof ArrayList)) {
+      view = new ArrayList<>(view);
+    }
+    return view;
   }
 
   /** The flags as the client sees them: stored flags plus {@code \Recent}. */
@@ -115,7 +142,11 @@ final class SelectedMailbox {
 
   /** The UIDs of the view, ascending (sequence number - 1 is the index). */
   List<Long> uids() {
-    return Collections.unmodifiableList(uids);
+    List<Long> out = new ArrayList<>(view.size());
+    for (MessageRecord m : view) {
+      out.add(m.uid());
+    }
+    return out;
   }
 
   /** RFC 5182 §2.1: a SEARCH with SAVE replaces {@code $}; a failed one empties it. */
@@ -136,30 +167,31 @@ final class SelectedMailbox {
     List<Integer> out = new ArrayList<>();
     if (set.saved()) {
       // "$" holds UIDs whichever command saved it, and never fails: messages gone since are skipped.
-      for (int i = 0; i < uids.size(); i++) {
-        if (saved.contains(uids.get(i))) {
+      for (int i = 0; i < view.size(); i++) {
+        if (saved.contains(view.get(i).uid())) {
           out.add(i + 1);
         }
       }
       return out;
     }
     if (byUid) {
-      long max = uids.isEmpty() ? 0 : uids.getLast();
-      for (int i = 0; i < uids.size(); i++) {
-        if (set.contains(uids.get(i), max)) {
+      long max = view.isEmpty() ? 0 : view.getLast().uid();
+      for (int i = 0; i < view.size(); i++) {
+        if (set.contains(view.get(i).uid(), max)) {
           out.add(i + 1);
         }
       }
       return out;
     }
+    int n = view.size();
     for (SequenceSet.Range r : set.ranges()) {
-      long hi = r.hi(uids.size());
-      if (hi > uids.size() || (r.lo(uids.size()) == 0)) {
+      long hi = r.hi(n);
+      if (hi > n || (r.lo(n) == 0)) {
         throw ImapException.bad("Invalid messageset");
       }
     }
-    for (int msn = 1; msn <= uids.size(); msn++) {
-      if (set.contains(msn, uids.size())) {
+    for (int msn = 1; msn <= n; msn++) {
+      if (set.contains(msn, n)) {
         out.add(msn);
       }
     }
@@ -180,8 +212,9 @@ final class SelectedMailbox {
 
   /** Records a change made by this session so that {@link #sync} does not report it back. */
   void updated(MessageRecord m) {
-    if (records.containsKey(m.uid())) {
-      records.put(m.uid(), m);
+    int i = indexOf(view, m.uid());
+    if (i >= 0) {
+      mutable().set(i, m);
     }
   }
 
@@ -197,54 +230,70 @@ final class SelectedMailbox {
       return;
     }
     Account.Snapshot s = account.snapshot(id);
-    Map<Long, MessageRecord> now = new HashMap<>();
-    for (MessageRecord m : s.messages()) {
-      now.put(m.uid(), m);
+    List<MessageRecord> now = s.messages();
+    // Both lists are in UID order: pair each message of the view with its fresh record, or null.
+    int n = view.size();
+    MessageRecord[] fresh = new MessageRecord[n];
+    for (int i = 0, j = 0; i < n; i++) {
+      long uid = view.get(i).uid();
+      while (j < now.size() && now.get(j).uid() < uid) {
+        j++;
+      }
+      if (j < now.size() && now.get(j).uid() == uid) {
+        fresh[i] = now.get(j);
+      }
     }
     List<Long> vanished = new ArrayList<>();
-    for (int i = uids.size() - 1; i >= 0; i--) {
-      long uid = uids.get(i);
-      if (!now.containsKey(uid)) {
+    for (int i = n - 1; i >= 0; i--) {
+      if (fresh[i] == null) {
+        long uid = view.get(i).uid();
         if (allowExpunge) {
-          drop(i, w, vanished);
+          forget(i, uid, w, vanished); // the view itself is rebuilt below, without it
         } else {
           gone.add(uid);
         }
       }
     }
     reportVanished(vanished, w);
-    for (int i = 0; i < uids.size(); i++) {
-      long uid = uids.get(i);
-      MessageRecord fresh = now.get(uid);
-      MessageRecord old = records.get(uid);
-      if (fresh != null && fresh.modseq() > old.modseq()) {
-        records.put(uid, fresh);
-        if (!fresh.flags().equals(old.flags()) || !String.join(" ", fresh.flags()).equals(String.join(" ", old.flags()))) {
-          announce(fresh.flags(), w);
-          w.untagged((i + 1) + " FETCH (" + (withUid || rev2 ? "UID " + uid + " " : "") + "FLAGS (" + String.join(" ", flags(fresh)) + ")"
-              + (condstore ? " MODSEQ (" + fresh.modseq() + ")" : "") + ")");
+    List<MessageRecord> next = new ArrayList<>(Math.max(n, now.size()));
+    for (int i = 0; i < n; i++) {
+      MessageRecord old = view.get(i);
+      MessageRecord f = fresh[i];
+      if (f == null) {
+        if (!allowExpunge) {
+          next.add(old);
+        }
+      } else if (f.modseq() < old.modseq()) {
+        next.add(old);
+      } else {
+        next.add(f); // the shared record, also when unchanged, so that the view can be the shared list
+        if (f.modseq() > old.modseq()
+            && (!f.flags().equals(old.flags()) || !String.join(" ", f.flags()).equals(String.join(" ", old.flags())))) {
+          announce(f.flags(), w);
+          w.untagged(next.size() + " FETCH (" + (withUid || rev2 ? "UID " + f.uid() + " " : "") + "FLAGS (" + String.join(" ", flags(f)) + ")"
+              + (condstore ? " MODSEQ (" + f.modseq() + ")" : "") + ")");
         }
       }
     }
-    long maxUid = uids.isEmpty() ? 0 : uids.getLast();
-    List<MessageRecord> added = new ArrayList<>();
-    for (MessageRecord m : s.messages()) {
-      if (m.uid() > maxUid) {
-        added.add(m);
-      }
+    long maxUid = next.isEmpty() ? 0 : next.getLast().uid();
+    int firstAdded = now.size();
+    while (firstAdded > 0 && now.get(firstAdded - 1).uid() > maxUid) {
+      firstAdded--;
     }
-    if (!added.isEmpty()) {
+    if (firstAdded < now.size()) {
       long firstRecent =
           readOnly ? s.info().firstRecentUid() : account.claimRecent(id, s.info().uidNext());
-      for (MessageRecord m : added) {
-        uids.add(m.uid());
-        records.put(m.uid(), m);
+      for (MessageRecord m : now.subList(firstAdded, now.size())) {
+        next.add(m);
         if (m.uid() >= firstRecent) {
           recent.add(m.uid());
         }
       }
+    }
+    view = sameElements(next, now) ? now : next;
+    if (firstAdded < now.size()) {
       reportKeywords(w);
-      w.untagged(uids.size() + " EXISTS");
+      w.untagged(view.size() + " EXISTS");
       if (!rev2) {
         w.untagged(recent.size() + " RECENT");
       }
@@ -256,7 +305,7 @@ final class SelectedMailbox {
   /** The keywords in use: listed in FLAGS so clients learn of them (RFC 3501 §7.2.6). */
   private Set<String> keywords() {
     Set<String> k = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    for (MessageRecord m : records.values()) {
+    for (MessageRecord m : view) {
       for (String f : m.flags()) {
         if (!f.startsWith("\\")) {
           k.add(f);
@@ -304,18 +353,21 @@ final class SelectedMailbox {
   void expunged(List<Long> removed, ResponseWriter w) throws IOException {
     Set<Long> r = new HashSet<>(removed);
     List<Long> vanished = new ArrayList<>();
-    for (int i = uids.size() - 1; i >= 0; i--) {
-      if (r.contains(uids.get(i))) {
-        drop(i, w, vanished);
+    for (int i = view.size() - 1; i >= 0; i--) {
+      long uid = view.get(i).uid();
+      if (r.contains(uid)) {
+        mutable().remove(i);
+        forget(i, uid, w, vanished);
       }
     }
     reportVanished(vanished, w);
   }
 
-  /** Removes the message at index {@code i}; reports EXPUNGE now, or collects its UID for VANISHED. */
-  private void drop(int i, ResponseWriter w, List<Long> vanished) throws IOException {
-    long uid = uids.remove(i);
-    records.remove(uid);
+  /**
+   * Forgets the expunged message that was at index {@code i} (the caller takes it out of the view);
+   * reports EXPUNGE now, or collects its UID for VANISHED.
+   */
+  private void forget(int i, long uid, ResponseWriter w, List<Long> vanished) throws IOException {
     recent.remove(uid);
     gone.remove(uid);
     if (qresync) {
@@ -331,5 +383,17 @@ final class SelectedMailbox {
       vanished.sort(null);
       w.untagged("VANISHED " + SequenceSet.format(vanished));
     }
+  }
+
+  private static boolean sameElements(List<MessageRecord> a, List<MessageRecord> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -17,7 +17,9 @@
  *
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
  * flags told, \Recent) and compares it with the store after every command and on every store change
- * while IDLE; EXPUNGE is held back during FETCH, STORE, SEARCH and COPY (RFC 3501 §7.4.1).
+ * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); EXPUNGE is held back
+ * during FETCH, STORE, SEARCH and COPY (RFC 3501 §7.4.1). Views of one mailbox share the account's
+ * message list while they are in step with it, so idle sessions cost little memory.
  *
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;
  * over-long lines and literals are refused without reading them into memory; repeated login failures

@@ -1,6 +1,5 @@
 package dev.postamt.net;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -38,8 +37,9 @@ public final class Connection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 16 * 1024);
-    this.rawOut = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    // Small while the conversation is a few lines, up to 16 KiB while bulk data flows (see there).
+    this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 1024, 16 * 1024);
+    this.rawOut = new UnsyncBufferedOutputStream(s.getOutputStream(), 1024, 16 * 1024);
   }
 
   /** The listener's service name, e.g. {@code smtp}, {@code submission}, {@code imaps}. */

@@ -62,6 +62,8 @@ public final class Account implements AutoCloseable {
   final MailIndex index;
   private final FolderScan scan;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
+  /** Per mailbox id: the last snapshot taken, whose message list sessions share (see {@link #snapshot}). */
+  private final Map<Long, Snapshot> snapshots = new HashMap<>();
   int refs;
 
   Account(MailStore owner, String user, Path home) {
@@ -341,10 +343,31 @@ public final class Account implements AutoCloseable {
     }
   }
 
-  /** Picks up new deliveries, then returns the mailbox and its messages as one consistent view. */
+  /**
+   * Picks up new deliveries, then returns the mailbox and its messages as one consistent view. The
+   * message list is immutable and shared: every session of the mailbox gets the same list until the
+   * mailbox changes (see {@link #currentMessages}).
+   */
   public synchronized Snapshot snapshot(long mailboxId) {
     poll(mailboxId);
-    return new Snapshot(require(mailboxId), messages(mailboxId));
+    MailboxInfo info = require(mailboxId);
+    return new Snapshot(info, currentMessages(info));
+  }
+
+  /**
+   * The messages of a mailbox in UID order, from the last snapshot while it is current. Every change of
+   * a message row (flags, insert, delete) raises the mailbox's HIGHESTMODSEQ, and a renumbering its
+   * UIDVALIDITY, so an unchanged (uidvalidity, highestmodseq, uidnext) means unchanged rows.
+   */
+  private List<MessageRecord> currentMessages(MailboxInfo info) {
+    Snapshot last = snapshots.get(info.id());
+    if (last != null && last.info().uidValidity() == info.uidValidity()
+        && last.info().highestModseq() == info.highestModseq() && last.info().uidNext() == info.uidNext()) {
+      return last.messages();
+    }
+    List<MessageRecord> list = List.copyOf(messages(info.id()));
+    snapshots.put(info.id(), new Snapshot(info, list));
+    return list;
   }
 
   /** The message file, or null when it has been expunged meanwhile. */
@@ -456,16 +479,14 @@ public final class Account implements AutoCloseable {
     try {
       MailboxInfo mb = require(mailboxId);
       Set<String> given = Flags.of(flags);
-      Map<Long, MessageRecord> current = new HashMap<>();
-      for (MessageRecord m : messages(mailboxId)) {
-        current.put(m.uid(), m);
-      }
+      List<MessageRecord> current = currentMessages(mb);
       List<MessageRecord[]> changes = new ArrayList<>();
       for (long uid : uids) {
-        MessageRecord m = current.get(uid);
-        if (m == null) {
+        int at = indexOf(current, uid);
+        if (at < 0) {
           continue;
         }
+        MessageRecord m = current.get(at);
         if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
           modified.add(uid);
           continue;
@@ -508,6 +529,25 @@ public final class Account implements AutoCloseable {
     } catch (SQLException e) {
       throw bug(e);
     }
+  }
+
+  /** Index of a UID in a list in UID order, or -1. */
+  private static int indexOf(List<MessageRecord> list, long uid) {
+    int lo = 0;
+    int hi = list.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long u = list.get(mid).uid();
+      if (u == uid) {
+        return mid;
+      }
+      if (u < uid) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
   }
 
   private static boolean sameFlags(Set<String> a, Set<String> b) {
