@@ -349,6 +349,17 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
+  private volatile VerifiedLogins verifiedLogins = VerifiedLogins.OFF;
+
+  /**
+   * Remembers successful password checks for {@code ttl} (0: off), so that a client that logs in again
+   * and again (IMAP clients open several connections, and reconnect) does not cost an Argon2 run each
+   * time. See {@link VerifiedLogins}.
+   */
+  public void cacheVerifiedLogins(java.time.Duration ttl) {
+    verifiedLogins = ttl.isZero() ? VerifiedLogins.OFF : new VerifiedLogins(ttl, 10_000);
+  }
+
   /**
    * The user's canonical address when the password is right. The username is the full address, in any
    * letter case. An unknown user costs the same Argon2 work as a wrong password, so response times do
@@ -365,10 +376,14 @@ public final class Directory implements AutoCloseable, LoginCheck {
       PasswordHash.verifyDummy(password == null ? new char[0] : password);
       return Optional.empty();
     }
+    String user = a.get().toString();
+    if (verifiedLogins.matches(user, stored, password)) {
+      return Optional.of(user); // verified with this very hash lately: no second Argon2 run
+    }
     if (!PasswordHash.verify(password, stored)) {
       return Optional.empty();
     }
-    String user = a.get().toString();
+    verifiedLogins.remember(user, stored, password);
     if (PasswordHash.needsRehash(stored)) {
       upgradeHash(user, stored, password);
     }

@@ -107,7 +107,8 @@ public record Config(
       int connections,
       int connectionsPerIp,
       int authFailures,
-      int authFailuresPerIp) {}
+      int authFailuresPerIp,
+      Duration authCacheTtl) {}
 
   /**
    * @param delayWarning after this long in the queue a delay notice is sent (NOTIFY=DELAY or no
@@ -305,7 +306,8 @@ public record Config(
         "connections",
         "connections_per_ip",
         "auth_failures",
-        "auth_failures_per_ip");
+        "auth_failures_per_ip",
+        "auth_cache_ttl");
     Limits limits =
         new Limits(
             r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
@@ -316,7 +318,8 @@ public record Config(
             r.integer("limits.connections", 2000, 1, 1_000_000),
             r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
             r.integer("limits.auth_failures", 5, 1, 1000),
-            r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000));
+            r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000),
+            r.duration("limits.auth_cache_ttl", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(1)));
 
     r.allowKeys(
         "queue",

@@ -62,6 +62,7 @@ public final class Server implements AutoCloseable {
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config.dataDir());
+    this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
