@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,9 +366,56 @@ public final class Account implements AutoCloseable {
         && last.info().highestModseq() == info.highestModseq() && last.info().uidNext() == info.uidNext()) {
       return last.messages();
     }
-    List<MessageRecord> list = List.copyOf(messages(info.id()));
+    List<MessageRecord> list = last != null && last.info().uidValidity() == info.uidValidity() ? changedSince(last) : null;
+    if (list == null) {
+      list = List.copyOf(messages(info.id()));
+    }
     snapshots.put(info.id(), new Snapshot(info, list));
     return list;
+  }
+
+  /**
+   * The last snapshot's list brought up to date from the rows whose MODSEQ is above its HIGHESTMODSEQ
+   * and the UIDs expunged since (RFC 7162's expunge history), so that a change costs in proportion to
+   * itself and not to the mailbox. Null when the history does not reach back that far.
+   */
+  private List<MessageRecord> changedSince(Snapshot last) {
+    long mailboxId = last.info().id();
+    long since = last.info().highestModseq();
+    try {
+      List<Long> expunged = index.expungedSince(mailboxId, since);
+      if (expunged == null) {
+        return null;
+      }
+      List<MessageRecord> changed = new ArrayList<>();
+      try (PreparedStatement ps =
+          index.db.prepareStatement("SELECT * FROM message WHERE mailbox_id=? AND modseq>? ORDER BY uid")) {
+        ps.setLong(1, mailboxId);
+        ps.setLong(2, since);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            changed.add(MailIndex.messageRow(rs));
+          }
+        }
+      }
+      Set<Long> gone = new HashSet<>(expunged);
+      List<MessageRecord> out = new ArrayList<>(last.messages().size() + changed.size());
+      int j = 0;
+      for (MessageRecord m : last.messages()) {
+        while (j < changed.size() && changed.get(j).uid() < m.uid()) {
+          out.add(changed.get(j++));
+        }
+        if (j < changed.size() && changed.get(j).uid() == m.uid()) {
+          out.add(changed.get(j++));
+        } else if (!gone.contains(m.uid())) {
+          out.add(m);
+        }
+      }
+      out.addAll(changed.subList(j, changed.size()));
+      return List.copyOf(out);
+    } catch (SQLException e) {
+      throw bug(e);
+    }
   }
 
   /** The message file, or null when it has been expunged meanwhile. */

@@ -42,6 +42,8 @@ final class MailIndex implements AutoCloseable {
               + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
               + " PRIMARY KEY(mailbox_id, uid))");
       s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
+      // Account.currentMessages reads only the rows changed since its last snapshot.
+      s.execute("CREATE INDEX IF NOT EXISTS message_modseq ON message(mailbox_id, modseq)");
       s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
       // RFC 7162 §3.2: the MODSEQ of each expunge, for QRESYNC's VANISHED (EARLIER).
       s.execute(
