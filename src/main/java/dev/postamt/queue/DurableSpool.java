@@ -157,6 +157,21 @@ public final class DurableSpool {
      *     Authentication-Results:), CRLF-terminated; kept apart so the message bytes stay as received
      */
     public void commit(Envelope env, String headers) throws IOException {
+      appendTrailer(env, headers);
+      commitStaged();
+    }
+
+    /**
+     * Appends the envelope as {@link #commit} does, but makes nothing durable: the message stays in
+     * {@code incoming/}, which start-up empties (nothing there was ever acknowledged), and is returned as
+     * the queue would load it. Then {@link #commitStaged} or {@link #abort}.
+     */
+    public QueuedMessage stage(Envelope env, String headers) throws IOException {
+      appendTrailer(env, headers);
+      return read(tmp, false);
+    }
+
+    private void appendTrailer(Envelope env, String headers) throws IOException {
       if (!env.id().equals(id)) {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
@@ -166,6 +181,10 @@ public final class DurableSpool {
       out.write(trailer);
       out.write(String.format(java.util.Locale.ROOT, "%s %012d\n", FOOTER, trailer.length).getBytes(StandardCharsets.US_ASCII));
       out.flush();
+    }
+
+    /** Makes an appended message durable: data and directory entry are on stable storage on return. */
+    public void commitStaged() throws IOException {
       channel.force(true);
       channel.close();
       Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);

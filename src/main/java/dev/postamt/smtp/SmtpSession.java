@@ -5,6 +5,7 @@ import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.Envelope;
+import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import java.io.EOFException;
@@ -665,6 +666,7 @@ final class SmtpSession {
   private void finish(DurableSpool.Writer w) throws SmtpException, IOException {
     Envelope env = envelope(w.id());
     String headers;
+    QueueManager.DirectOutcome outcome;
     try {
       InboundCheck.Result verdict =
           server.check.check(
@@ -681,7 +683,18 @@ final class SmtpSession {
         w.dropHeaderFields(verdict.dropFields());
       }
       headers = verdict.headers() + received(env);
-      w.commit(env, headers);
+      outcome = lmtp() ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(w, env, headers);
+      switch (outcome) {
+        case DELIVERED -> w.abort(); // the Maildir copies are durable; the spool file is not needed
+        case NOT_ELIGIBLE -> {
+          if (lmtp()) {
+            w.commit(env, headers);
+          } else {
+            w.commitStaged();
+          }
+        }
+        case PARTIAL -> w.commitStaged();
+      }
     } catch (SmtpException e) {
       w.abort();
       resetTransaction();
@@ -709,7 +722,27 @@ final class SmtpSession {
     } else {
       reply(ok);
     }
-    server.queue.submit(env.id());
+    switch (outcome) {
+      case DELIVERED -> {}
+      case NOT_ELIGIBLE -> server.queue.submit(env.id());
+      case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
+    }
+  }
+
+  /**
+   * When every recipient is a local mailbox, the message goes into the Maildirs before the reply
+   * ({@link QueueManager#deliverBeforeAck}); anything unexpected there falls back to the queue, which
+   * finds the copies already written by name.
+   */
+  private QueueManager.DirectOutcome deliverBeforeAck(DurableSpool.Writer w, Envelope env, String headers)
+      throws IOException {
+    dev.postamt.queue.QueuedMessage staged = w.stage(env, headers);
+    try {
+      return server.queue.deliverBeforeAck(staged);
+    } catch (RuntimeException e) {
+      log.warn("smtp {}: {}: delivery before acknowledging failed, queueing instead: {}", clientIp, env.id(), e.toString());
+      return QueueManager.DirectOutcome.PARTIAL;
+    }
   }
 
   private Envelope envelope(String id) {
