@@ -1,5 +1,6 @@
 package dev.postamt.delivery;
 
+import dev.postamt.mailauth.HeaderSection;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
@@ -121,35 +122,20 @@ public final class LocalDelivery {
     return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.2 <" + user + ">: Mailbox full (quota exceeded)");
   }
 
-  /** Longest header section read for the loop check; a Delivered-To beyond it is not looked for. */
-  private static final int MAX_HEADER_SCAN = 256 * 1024;
-
   /**
    * Postfix local(8)'s loop check: a message that already carries {@code Delivered-To: user} has been
    * here before (forwarded out and back, e.g. by a {@code .forward} or an alias at another site), and
    * delivering it again would loop; it bounces with 5.4.6 (RFC 3463 "routing loop detected").
    */
   private boolean alreadyDeliveredTo(QueuedMessage m, String user) throws IOException {
-    try (InputStream in = new java.io.BufferedInputStream(spool.openMessage(m), 8192)) {
-      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
-      int read = 0;
-      int c;
-      while ((c = in.read()) >= 0 && read++ < MAX_HEADER_SCAN) {
-        if (c != '\n') {
-          line.write(c);
-          continue;
-        }
-        String l = line.toString(StandardCharsets.UTF_8).stripTrailing();
-        if (l.isEmpty()) {
-          return false; // end of the header section
-        }
-        if (l.regionMatches(true, 0, "Delivered-To:", 0, 13) && l.substring(13).strip().equalsIgnoreCase(user)) {
-          return true;
-        }
-        line.reset();
-      }
+    HeaderSection headers;
+    try (InputStream in = spool.openMessage(m)) {
+      headers = HeaderSection.read(in);
+    } catch (HeaderSection.TooLargeException e) {
+      return false; // no Delivered-To looked for beyond the limit
     }
-    return false;
+    return headers.fields().stream()
+        .anyMatch(f -> f.is("Delivered-To") && f.value().strip().equalsIgnoreCase(user));
   }
 
   private byte[] prefix(QueuedMessage m, String deliveredTo) {

@@ -683,17 +683,13 @@ final class SmtpSession {
         w.dropHeaderFields(verdict.dropFields());
       }
       headers = verdict.headers() + received(env);
-      outcome = lmtp() ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(w, env, headers);
-      switch (outcome) {
-        case DELIVERED -> w.abort(); // the Maildir copies are durable; the spool file is not needed
-        case NOT_ELIGIBLE -> {
-          if (lmtp()) {
-            w.commit(env, headers);
-          } else {
-            w.commitStaged();
-          }
-        }
-        case PARTIAL -> w.commitStaged();
+      dev.postamt.queue.QueuedMessage staged = w.stage(env, headers);
+      // LMTP answers per recipient and keeps the queue's path
+      outcome = lmtp() ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env);
+      if (outcome == QueueManager.DirectOutcome.DELIVERED) {
+        w.abort(); // the Maildir copies are durable; the spool file is not needed
+      } else {
+        w.commitStaged();
       }
     } catch (SmtpException e) {
       w.abort();
@@ -734,9 +730,7 @@ final class SmtpSession {
    * ({@link QueueManager#deliverBeforeAck}); anything unexpected there falls back to the queue, which
    * finds the copies already written by name.
    */
-  private QueueManager.DirectOutcome deliverBeforeAck(DurableSpool.Writer w, Envelope env, String headers)
-      throws IOException {
-    dev.postamt.queue.QueuedMessage staged = w.stage(env, headers);
+  private QueueManager.DirectOutcome deliverBeforeAck(dev.postamt.queue.QueuedMessage staged, Envelope env) {
     try {
       return server.queue.deliverBeforeAck(staged);
     } catch (RuntimeException e) {

@@ -329,9 +329,24 @@ public final class Account implements AutoCloseable {
   // ---- messages ------------------------------------------------------------------------------------
 
   public synchronized List<MessageRecord> messages(long mailboxId) {
-    try (PreparedStatement ps =
-        index.db.prepareStatement("SELECT * FROM message WHERE mailbox_id=? ORDER BY uid")) {
+    try {
+      return messagesAbove(mailboxId, 0);
+    } catch (SQLException e) {
+      throw bug(e);
+    }
+  }
+
+  /** The messages of a mailbox whose MODSEQ is above {@code modseq} (0: all), in UID order. */
+  private List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException {
+    // All rows: by primary key, already in UID order; changed rows: through the MODSEQ index.
+    String sql = modseq == 0
+        ? "SELECT * FROM message WHERE mailbox_id=? ORDER BY uid"
+        : "SELECT * FROM message WHERE mailbox_id=? AND modseq>? ORDER BY uid";
+    try (PreparedStatement ps = index.db.prepareStatement(sql)) {
       ps.setLong(1, mailboxId);
+      if (modseq != 0) {
+        ps.setLong(2, modseq);
+      }
       List<MessageRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -339,8 +354,6 @@ public final class Account implements AutoCloseable {
         }
       }
       return out;
-    } catch (SQLException e) {
-      throw bug(e);
     }
   }
 
@@ -387,17 +400,7 @@ public final class Account implements AutoCloseable {
       if (expunged == null) {
         return null;
       }
-      List<MessageRecord> changed = new ArrayList<>();
-      try (PreparedStatement ps =
-          index.db.prepareStatement("SELECT * FROM message WHERE mailbox_id=? AND modseq>? ORDER BY uid")) {
-        ps.setLong(1, mailboxId);
-        ps.setLong(2, since);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            changed.add(MailIndex.messageRow(rs));
-          }
-        }
-      }
+      List<MessageRecord> changed = messagesAbove(mailboxId, since);
       Set<Long> gone = new HashSet<>(expunged);
       List<MessageRecord> out = new ArrayList<>(last.messages().size() + changed.size());
       int j = 0;
