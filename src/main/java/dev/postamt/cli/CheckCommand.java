@@ -5,7 +5,7 @@ import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.mailauth.spf.SpfResult;
 import dev.postamt.mailauth.spf.SpfVerifier;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.postamt.cli;
 
-import dev.postamt.server.Config;
-import dev.postamt.server.ConfigException;
+import dev.postamt.config.Config;
+import dev.postamt.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

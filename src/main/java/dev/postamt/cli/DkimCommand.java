@@ -3,7 +3,7 @@ package dev.postamt.cli;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.mailauth.dkim.DkimKeys;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -5,7 +5,7 @@ import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.postamt.cli;
 
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;

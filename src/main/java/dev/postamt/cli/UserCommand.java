@@ -2,7 +2,7 @@ package dev.postamt.cli;
 
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxLayout;
 import dev.postamt.store.Quota;

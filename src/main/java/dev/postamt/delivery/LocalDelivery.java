@@ -5,7 +5,7 @@ import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxLayout;
 import dev.postamt.store.Maildir;

@@ -5,7 +5,7 @@ import dev.postamt.queue.Envelope;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.queue.Xtext;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.smtp.client.ClientReply;
 import dev.postamt.smtp.client.SmtpClient;
 import java.io.IOException;

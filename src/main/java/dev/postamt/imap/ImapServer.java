@@ -5,7 +5,7 @@ import dev.postamt.directory.LoginCheck;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,7 +13,7 @@ import dev.postamt.mailauth.dmarc.SpfOutcome;
 import dev.postamt.mailauth.spf.SpfResult;
 import dev.postamt.mailauth.spf.SpfVerifier;
 import dev.postamt.queue.Envelope;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.smtp.SmtpException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.postamt.net;
 
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -1,6 +1,6 @@
 package dev.postamt.queue;
 
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

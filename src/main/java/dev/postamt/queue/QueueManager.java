@@ -5,7 +5,7 @@ import dev.postamt.delivery.RemoteTransport;
 import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.postamt.routing;
 import dev.postamt.directory.Address;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailboxLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

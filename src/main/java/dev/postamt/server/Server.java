@@ -1,5 +1,6 @@
 package dev.postamt.server;
 
+import dev.postamt.config.Config;
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
 import dev.postamt.directory.Directory;

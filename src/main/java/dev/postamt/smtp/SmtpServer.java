@@ -6,7 +6,7 @@ import dev.postamt.net.ConnectionHandler;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import java.nio.charset.StandardCharsets;
 

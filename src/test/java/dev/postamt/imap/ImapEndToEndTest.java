@@ -91,7 +91,7 @@ class ImapEndToEndTest {
     Path cfg = dir.resolve("postamt.toml");
     t.close();
     t = null;
-    dev.postamt.server.Server again = dev.postamt.server.Server.start(dev.postamt.server.Config.load(cfg, true));
+    dev.postamt.server.Server again = dev.postamt.server.Server.start(dev.postamt.config.Config.load(cfg, true));
     try {
       int imapPort = again.address("imap").orElseThrow().getPort();
       String check =

@@ -3,7 +3,7 @@ package dev.postamt.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.server.Server;
 import dev.postamt.testing.TestServer;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.postamt.imap;
 
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;

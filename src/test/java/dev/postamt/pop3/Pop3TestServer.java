@@ -3,7 +3,7 @@ package dev.postamt.pop3;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Maildir;
 import dev.postamt.store.MailboxLayout;

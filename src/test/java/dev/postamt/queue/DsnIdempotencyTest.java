@@ -2,7 +2,7 @@ package dev.postamt.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.postamt.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.postamt.server.Config;
-import dev.postamt.server.ConfigException;
-import dev.postamt.server.TransportRule;
+import dev.postamt.config.Config;
+import dev.postamt.config.ConfigException;
+import dev.postamt.config.TransportRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

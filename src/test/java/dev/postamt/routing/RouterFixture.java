@@ -1,7 +1,7 @@
 package dev.postamt.routing;
 
 import dev.postamt.directory.Directory;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.store.MailboxLayout;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.postamt.testing;
 
 import dev.postamt.directory.Directory;
-import dev.postamt.server.Config;
+import dev.postamt.config.Config;
 import dev.postamt.server.Server;
 import dev.postamt.store.MailboxLayout;
 import java.io.IOException;

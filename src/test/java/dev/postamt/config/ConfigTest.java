@@ -1,4 +1,4 @@
-package dev.postamt.server;
+package dev.postamt.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

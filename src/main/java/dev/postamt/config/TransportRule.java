@@ -1,4 +1,4 @@
-package dev.postamt.server;
+package dev.postamt.config;
 
 import java.util.Locale;
 import java.util.Optional;
