@@ -42,6 +42,7 @@ public final class ImapServer implements ConnectionHandler {
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
         config.limits().authFailures());
+    Literal.deleteLeftovers(ImapSession.spillDir(store));
     return new ImapServer(store, directory, s, throttle);
   }
 

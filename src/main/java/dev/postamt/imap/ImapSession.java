@@ -77,7 +77,12 @@ public final class ImapSession {
 
   private void attachStreams() {
     w = new ResponseWriter(transport.out());
-    reader = new CommandReader(transport.in(), settings.maxLine(), settings.maxLiteral());
+    reader = new CommandReader(transport.in(), settings.maxLine(), settings.maxLiteral(), spillDir(store));
+  }
+
+  /** Large APPEND literals go to {@code data_dir/tmp} (on the store's file system, not the heap). */
+  static java.nio.file.Path spillDir(MailStore store) {
+    return store == null ? null : store.dataDir().resolve("tmp");
   }
 
   /** Runs the conversation until LOGOUT, end of stream, time-out or a fatal error. */
@@ -87,7 +92,7 @@ public final class ImapSession {
       w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {
-        byte[] cmd;
+        CommandBytes cmd;
         try {
           cmd = reader.read(() -> w.continuation("Ready for literal data"));
         } catch (CommandReader.TooLongException e) {
@@ -106,7 +111,9 @@ public final class ImapSession {
         if (cmd == null) {
           return;
         }
-        handle(cmd);
+        try (cmd) {
+          handle(cmd);
+        }
       }
     } catch (SocketTimeoutException e) {
       try {
@@ -138,7 +145,7 @@ public final class ImapSession {
     }
   }
 
-  void handle(byte[] line) throws IOException, TooManyErrors {
+  void handle(CommandBytes line) throws IOException, TooManyErrors {
     CommandParser p = new CommandParser(line);
     Tagged t;
     try {
@@ -470,6 +477,7 @@ public final class ImapSession {
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
     state = State.AUTHENTICATED;
+    reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());
     return "[CAPABILITY " + capabilities() + "] Logged in";
   }
