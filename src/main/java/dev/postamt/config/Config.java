@@ -108,7 +108,8 @@ public record Config(
       int connectionsPerIp,
       int authFailures,
       int authFailuresPerIp,
-      Duration authCacheTtl) {}
+      Duration authCacheTtl,
+      Duration commandDeadline) {}
 
   /**
    * @param delayWarning after this long in the queue a delay notice is sent (NOTIFY=DELAY or no
@@ -307,7 +308,8 @@ public record Config(
         "connections_per_ip",
         "auth_failures",
         "auth_failures_per_ip",
-        "auth_cache_ttl");
+        "auth_cache_ttl",
+        "command_deadline");
     Limits limits =
         new Limits(
             r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
@@ -319,7 +321,8 @@ public record Config(
             r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
             r.integer("limits.auth_failures", 5, 1, 1000),
             r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000),
-            r.duration("limits.auth_cache_ttl", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(1)));
+            r.duration("limits.auth_cache_ttl", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(1)),
+            r.duration("limits.command_deadline", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)));
 
     r.allowKeys(
         "queue",

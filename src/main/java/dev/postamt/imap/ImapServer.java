@@ -41,7 +41,7 @@ public final class ImapServer implements ConnectionHandler {
     ImapSettings d = ImapSettings.defaults(config.hostname(), config.limits().messageSize());
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
-        config.limits().authFailures());
+        config.limits().authFailures(), config.limits().commandDeadline());
     Literal.deleteLeftovers(ImapSession.spillDir(store));
     return new ImapServer(store, directory, s, throttle);
   }
@@ -92,6 +92,11 @@ public final class ImapServer implements ConnectionHandler {
     @Override
     public void setReadTimeout(Duration d) {
       c.setReadTimeout(d);
+    }
+
+    @Override
+    public void setLineDeadline(Duration d) {
+      c.setLineDeadline(d);
     }
 
     @Override

@@ -89,6 +89,7 @@ public final class ImapSession {
   public void run() {
     try {
       transport.setReadTimeout(settings.loginTimeout());
+      transport.setLineDeadline(settings.commandDeadline());
       w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {
@@ -117,7 +118,8 @@ public final class ImapSession {
       }
     } catch (SocketTimeoutException e) {
       try {
-        w.untagged("BYE Autologout; idle for too long");
+        w.untagged(e instanceof dev.postamt.net.LineDeadlineException
+            ? "BYE Command not received in time" : "BYE Autologout; idle for too long");
         w.flush();
       } catch (IOException ignored) {
         // peer gone

@@ -59,6 +59,7 @@ final class Pop3Session {
 
   void run() throws IOException {
     conn.setReadTimeout(settings.idleTimeout());
+    conn.setLineDeadline(settings.commandDeadline());
     // RFC 1939 §4 greeting; no APOP timestamp, since APOP is not offered.
     ok(settings.hostname() + " Postamt POP3 server ready");
     flush();
@@ -84,7 +85,8 @@ final class Pop3Session {
         }
       }
     } catch (SocketTimeoutException e) {
-      line("-ERR Autologout; idle for too long");
+      line(e instanceof dev.postamt.net.LineDeadlineException
+          ? "-ERR Command not received in time" : "-ERR Autologout; idle for too long");
       flush();
     } catch (EOFException e) {
       log.debug("pop3 {}: connection lost: {}", clientIp, e.getMessage());

@@ -72,6 +72,7 @@ final class SmtpSession {
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
+    conn.setLineDeadline(server.config.limits().commandDeadline());
     if (lmtp() && !trustedNetwork) {
       reply(new SmtpReply(554, "5.7.1", server.config.hostname() + " LMTP is for relay.networks only"));
       flush();
@@ -332,7 +333,12 @@ final class SmtpSession {
   private String challenge(String b64) throws IOException, SmtpException {
     reply(new SmtpReply(334, null, b64));
     flush();
-    byte[] raw = lines.readLine();
+    byte[] raw;
+    try {
+      raw = lines.readLine(Sasl.MAX_RESPONSE);
+    } catch (LineReader.LineTooLongException e) {
+      throw new SmtpException(500, "5.5.6", "Authentication exchange line is too long");
+    }
     if (raw == null) {
       throw new EOFException("connection closed during AUTH");
     }
