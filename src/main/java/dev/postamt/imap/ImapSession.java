@@ -396,7 +396,7 @@ public final class ImapSession {
       user = scram.exchange(initial, this::saslChallenge);
     } catch (ScramServer.ScramException e) {
       log.info("imap: SCRAM-SHA-256 from {} failed: {}", transport.remote(), e.getMessage());
-      throw authenticationFailed();
+      throw authenticationFailed(scram.claimedUser());
     } catch (DirectoryException e) {
       log.warn("imap authentication backend failed: {}", e.toString());
       throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
@@ -438,7 +438,7 @@ public final class ImapSession {
       java.util.Arrays.fill(password, '\0');
     }
     if (who.isEmpty()) {
-      throw authenticationFailed();
+      throw authenticationFailed(user);
     }
     return enterAuthenticated(who.get());
   }
@@ -458,11 +458,14 @@ public final class ImapSession {
     throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
   }
 
-  /** A failed login of any kind: delayed, counted, and the connection ends at {@code maxAuthFailures}. */
-  private ImapException authenticationFailed() {
+  /**
+   * A failed login of any kind for {@code user} (as the client named it; may be null): delayed, counted
+   * for the address and the account, and the connection ends at {@code maxAuthFailures}.
+   */
+  private ImapException authenticationFailed(String user) {
     java.net.InetAddress client = transport.remoteAddress();
-    if (throttle != null && client != null) {
-      throttle.failed(client);
+    if (throttle != null) {
+      throttle.failed(client, user);
     }
     try {
       Thread.sleep(settings.authFailureDelay());

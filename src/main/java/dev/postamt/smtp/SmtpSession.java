@@ -282,7 +282,7 @@ final class SmtpSession {
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
     if (who.isEmpty()) {
-      throw authFailed("for " + MailPath.printable(user));
+      throw authFailed("for " + MailPath.printable(user), user);
     }
     authUser = who.get();
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
@@ -293,9 +293,9 @@ final class SmtpSession {
    * Counts a failed login (in this session, and for the client address across sessions) and gives
    * the reply: 535, or 421 and the end of the session at {@code limits.auth_failures}.
    */
-  private SmtpException authFailed(String detail) {
+  private SmtpException authFailed(String detail, String user) {
     log.info("smtp {}: authentication failed {}", clientIp, detail);
-    server.throttle.failed(clientAddress);
+    server.throttle.failed(clientAddress, user);
     if (++authFailures >= server.config.limits().authFailures()) {
       return new SmtpException(
           new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
@@ -312,7 +312,7 @@ final class SmtpSession {
               initial == null ? null : utf8(Sasl.decode(initial)),
               serverMessage -> utf8(Sasl.decode(challenge(b64(serverMessage)))));
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
-      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")");
+      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")", scram.claimedUser());
     } catch (DirectoryException e) {
       log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
