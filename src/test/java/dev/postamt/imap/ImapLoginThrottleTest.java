@@ -58,7 +58,7 @@ class ImapLoginThrottleTest {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       ImapSettings settings = new ImapSettings("h", 8192, 1 << 20, java.time.Duration.ofMinutes(30),
           java.time.Duration.ofMinutes(1), 10, true, false, java.time.Duration.ZERO, 10);
-      new ImapSession(ImapSessionFuzzTest.transport(input.getBytes(), out), settings, store,
+      new ImapSession(ImapSessionFuzzTest.transport(new java.io.ByteArrayInputStream(input.getBytes()), out), settings, store,
           (u, p) -> java.util.Optional.empty(), throttle).run();
       assertThat(out.toString()).contains("a NO [AUTHENTICATIONFAILED]", "b NO [AUTHENTICATIONFAILED]");
     }

@@ -34,7 +34,7 @@ class ImapSessionFuzzTest {
   static String session(Path dir, byte[] input) throws Exception {
     try (MailStore store = new MailStore(dir)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImapTransport t = transport(input, out);
+      ImapTransport t = transport(new ByteArrayInputStream(input), out);
       ImapSettings settings = new ImapSettings("fuzz", 8192, 1 << 20, Duration.ofMinutes(30), Duration.ofMinutes(1),
           1000, true, false, Duration.ZERO, 1000);
       new ImapSession(t, settings, store, (u, p) -> Optional.of("alice@example.test")).run();
@@ -43,8 +43,7 @@ class ImapSessionFuzzTest {
   }
 
   /** A transport over in-memory streams: the client's bytes in, the server's out; no TLS. */
-  static ImapTransport transport(byte[] input, OutputStream out) {
-    InputStream in = new ByteArrayInputStream(input);
+  static ImapTransport transport(InputStream in, OutputStream out) {
     return new ImapTransport() {
       @Override
       public InputStream in() {
