@@ -163,14 +163,14 @@ final class CommandReader {
     Literal lit = Literal.spilled(f, n);
     try (OutputStream o = Files.newOutputStream(f)) {
       byte[] buf = new byte[16 * 1024];
-      long left = n;
-      while (left > 0) {
-        int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (r < 0) {
+      for (long left = n; left > 0; ) {
+        int want = (int) Math.min(buf.length, left);
+        int got = in.readNBytes(buf, 0, want);
+        o.write(buf, 0, got);
+        left -= got;
+        if (got < want) {
           throw new EOFException("connection closed inside a literal");
         }
-        o.write(buf, 0, r);
-        left -= r;
       }
     } catch (IOException | RuntimeException e) {
       lit.close();

@@ -89,7 +89,6 @@ public final class ImapSession {
   public void run() {
     try {
       transport.setReadTimeout(settings.loginTimeout());
-      transport.setLineDeadline(settings.commandDeadline());
       w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {

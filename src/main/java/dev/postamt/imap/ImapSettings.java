@@ -15,8 +15,6 @@ import java.time.Duration;
  *     (Dovecot's rule for {@code disable_plaintext_auth}; local tools such as imaptest rely on it)
  * @param authFailureDelay pause after a failed login, to slow down guessing
  * @param maxAuthFailures failed logins after which the connection is closed
- * @param commandDeadline each command line and literal line must arrive whole within this ({@code
- *     limits.command_deadline})
  */
 public record ImapSettings(
     String hostname,
@@ -28,25 +26,9 @@ public record ImapSettings(
     boolean plaintextAuth,
     boolean loopbackIsSecure,
     Duration authFailureDelay,
-    int maxAuthFailures,
-    Duration commandDeadline) {
+    int maxAuthFailures) {
 
   public static final Duration MIN_IDLE = Duration.ofMinutes(30);
-
-  public ImapSettings(
-      String hostname,
-      int maxLine,
-      long maxLiteral,
-      Duration idleTimeout,
-      Duration loginTimeout,
-      int maxBadCommands,
-      boolean plaintextAuth,
-      boolean loopbackIsSecure,
-      Duration authFailureDelay,
-      int maxAuthFailures) {
-    this(hostname, maxLine, maxLiteral, idleTimeout, loginTimeout, maxBadCommands, plaintextAuth, loopbackIsSecure,
-        authFailureDelay, maxAuthFailures, dev.postamt.net.Connection.DEFAULT_LINE_DEADLINE);
-  }
 
   public ImapSettings {
     if (idleTimeout.compareTo(MIN_IDLE) < 0) {

@@ -26,9 +26,6 @@ public interface ImapTransport {
   /** Read time-out; the session uses it for the autologout timer (RFC 3501 §5.4). */
   default void setReadTimeout(Duration d) {}
 
-  /** Each line must arrive whole within this of its first byte ({@code limits.command_deadline}). */
-  default void setLineDeadline(Duration d) {}
-
   default String remote() {
     return "?";
   }
