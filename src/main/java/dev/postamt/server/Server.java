@@ -57,6 +57,7 @@ public final class Server implements AutoCloseable {
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
   private volatile boolean closed;
+  private DataDirLock lock;
 
   private Server(Config config) throws Exception {
     this.config = config;
@@ -101,7 +102,16 @@ public final class Server implements AutoCloseable {
 
   /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
-    Server s = new Server(config);
+    Files.createDirectories(config.dataDir());
+    DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
+    Server s;
+    try {
+      s = new Server(config);
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
+    s.lock = lock;
     if (check == null) {
       check = new InboundAuthenticator(config, s.resolver, s::forwardingDomain);
     }
@@ -245,6 +255,9 @@ public final class Server implements AutoCloseable {
     store.close();
     directory.close();
     log.info("postamt stopped");
+    if (lock != null) {
+      lock.close();
+    }
     stopped.countDown();
   }
 }
