@@ -28,6 +28,8 @@ public record Listen(Map<String, InetSocketAddress> services) {
         InetSocketAddress a = Config.parseAddress(v);
         if (a == null) {
           r.error("listen." + svc, "must be \"address:port\" with port 0-65535, got \"" + v + "\"");
+        } else if (a.isUnresolved()) {
+          r.error("listen." + svc, "\"" + a.getHostString() + "\" is neither an IP address nor a name that resolves");
         } else {
           services.put(svc, a);
         }
