@@ -143,17 +143,37 @@ public record Config(
     return Listen.standardAddress(svc);
   }
 
+  /**
+   * The machine's fully qualified name, as Postfix's {@code myhostname} default: the canonical name of
+   * the local host, else Debian's {@code /etc/mailname}, else the plain host name; a name with a dot is
+   * preferred, {@code localhost} only when nothing else is known.
+   */
   static String defaultHostname() {
+    List<String> candidates = new ArrayList<>();
     try {
-      String h = InetAddress.getLocalHost().getCanonicalHostName();
-      if (h != null && !h.isBlank() && !h.matches("[0-9.:]+")) {
-        return h;
-      }
-    } catch (Exception ignored) {
-      // fall through
+      InetAddress local = InetAddress.getLocalHost();
+      candidates.add(local.getCanonicalHostName());
+      candidates.add(mailname());
+      candidates.add(local.getHostName());
+    } catch (Exception e) {
+      candidates.add(mailname());
     }
-    return "localhost";
+    List<String> valid =
+        candidates.stream()
+            .filter(h -> h != null && h.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?") && !h.matches("[0-9.]+"))
+            .filter(h -> !h.equalsIgnoreCase("localhost") && !h.toLowerCase(Locale.ROOT).startsWith("localhost."))
+            .toList();
+    return valid.stream().filter(h -> h.contains(".")).findFirst().or(() -> valid.stream().findFirst()).orElse("localhost");
   }
+
+  private static String mailname() {
+    try {
+      return Files.readString(Path.of("/etc/mailname")).trim();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
 
   /** Parses "host:port", "[v6]:port"; null when malformed. */
   public static InetSocketAddress parseAddress(String v) {
