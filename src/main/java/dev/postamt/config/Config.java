@@ -35,7 +35,8 @@ public record Config(
     Queue queue,
     MailAuth mailauth,
     Map<String, TransportRule> transport,
-    Store store) {
+    Store store,
+    Log log) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -90,7 +91,8 @@ public record Config(
         "queue",
         "mailauth",
         "transport",
-        "store");
+        "store",
+        "log");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -113,7 +115,8 @@ public record Config(
             Queue.parse(r),
             MailAuth.parse(r),
             TransportTable.parse(r),
-            Store.parse(r));
+            Store.parse(r),
+            Log.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

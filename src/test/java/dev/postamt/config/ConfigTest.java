@@ -77,6 +77,20 @@ class ConfigTest {
   }
 
   @Test
+  void logSectionIsValidated() {
+    assertThatThrownBy(
+            () -> load("[log]\nformat = \"xml\"\nlevel = \"loud\"\nfile = \"p.log\"\nsyslog = \"localhost\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "log.format: must be \"text\" or \"json\", got \"xml\"",
+                        "log.syslog: give log.file or log.syslog, not both",
+                        "log.level: must be one of error, warn, info, debug, trace, got \"loud\""));
+  }
+
+  @Test
   void aListenTableWithOnlySomeKeysDisablesTheOthers() throws Exception {
     Config c = load("[listen]\nsmtp = \"127.0.0.1:2525\"\n");
     assertThat(c.listen().services()).containsOnlyKeys("smtp");
