@@ -21,6 +21,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+    // SIGHUP reloads, as for Postfix and Dovecot (the JVM's default would shut down).
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
     return 0;
   }

@@ -50,7 +50,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TlsContext {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-  private final SSLContext context;
+  private volatile SSLContext context;
 
   private TlsContext(SSLContext context) {
     this.context = context;
@@ -58,6 +58,14 @@ public final class TlsContext {
 
   public SSLContext sslContext() {
     return context;
+  }
+
+  /**
+   * Takes the certificate and key of {@code fresh} for every connection that starts TLS from now on
+   * (reload on SIGHUP); sessions already encrypted keep theirs.
+   */
+  public void replaceWith(TlsContext fresh) {
+    this.context = fresh.context;
   }
 
   public static TlsContext fromConfig(Config config) throws IOException {
@@ -162,7 +170,7 @@ public final class TlsContext {
    * Makes a self-signed RSA-2048 certificate, valid ten years, whose subject is the first name and
    * whose subjectAltName lists every name (IP addresses as iPAddress entries, RFC 5280 §4.2.1.6).
    */
-  static void writeSelfSigned(List<String> names, Path certFile, Path keyFile) throws IOException {
+  public static void writeSelfSigned(List<String> names, Path certFile, Path keyFile) throws IOException {
     String hostname = names.getFirst();
     try {
       Files.createDirectories(certFile.getParent());

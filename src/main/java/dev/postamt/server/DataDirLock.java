@@ -54,6 +54,32 @@ final class DataDirLock implements AutoCloseable {
     return new DataDirLock(ch, lock);
   }
 
+  /** The process id of the {@code serve} running on {@code dataDir}, if one runs. */
+  static java.util.OptionalLong runningServer(Path dataDir) {
+    Path file = dataDir.resolve("run").resolve("serve.lock");
+    if (!Files.exists(file)) {
+      return java.util.OptionalLong.empty();
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = ch.tryLock();
+      } catch (OverlappingFileLockException sameProcess) {
+        probe = null;
+      }
+      if (probe != null) {
+        probe.release();
+        return java.util.OptionalLong.empty(); // nobody holds it: a file left by a stopped server
+      }
+      String owner = owner(ch);
+      return owner.isEmpty()
+          ? java.util.OptionalLong.empty()
+          : java.util.OptionalLong.of(Long.parseLong(owner.replaceAll("\\D", "")));
+    } catch (IOException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   private static String owner(FileChannel ch) {
     try {
       ByteBuffer b = ByteBuffer.allocate(32);
