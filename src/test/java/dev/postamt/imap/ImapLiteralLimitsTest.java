@@ -86,6 +86,18 @@ class ImapLiteralLimitsTest {
   }
 
   @Test
+  void aSpilledLiteralWhereAStringIsExpectedIsRefused() throws Exception {
+    try (ImapClient c = server.login("alice")) {
+      c.run("a SELECT INBOX", "a OK *");
+      int n = CommandReader.SPILL + 10;
+      c.sendRaw(("b SEARCH TEXT {" + n + "+}\r\n" + "q".repeat(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.check(c.until("b"), "b BAD Literal too large for this argument");
+      c.run("c NOOP", "c OK *");
+    }
+    assertThat(leftovers(server.dataDir.resolve("tmp"))).isEmpty();
+  }
+
+  @Test
   void readerSpillsOnlyAfterLoginAndOnlyLargeLiterals() throws Exception {
     byte[] big = new byte[CommandReader.SPILL + 1];
     java.util.Arrays.fill(big, (byte) 'x');
