@@ -61,6 +61,27 @@ class CommandDeadlineTest {
   }
 
   @Test
+  void smtpBdatChunkWithoutLineEnds() throws Exception {
+    try (Socket s = connect("smtp")) {
+      assertThat(readLine(s)).startsWith("220 ");
+      send(s, "HELO client.example.net\r\nMAIL FROM:<x@remote.example>\r\nRCPT TO:<alice@example.test>\r\n");
+      for (String expected : new String[] {"250 ", "250 ", "250 "}) {
+        assertThat(readLine(s)).startsWith(expected);
+      }
+      send(s, "BDAT 100 LAST\r\n");
+      assertThat(trickle(s, "x".repeat(100))).startsWith("421 4.4.2 ");
+    }
+  }
+
+  @Test
+  void lmtpCommandLine() throws Exception {
+    try (Socket s = connect("lmtp")) {
+      assertThat(readLine(s)).startsWith("220 ");
+      assertThat(trickle(s, "LHLO slow.example.net\r\n")).startsWith("421 4.4.2 ");
+    }
+  }
+
+  @Test
   void imapCommandLine() throws Exception {
     try (Socket s = connect("imap")) {
       assertThat(readLine(s)).startsWith("* OK ");
