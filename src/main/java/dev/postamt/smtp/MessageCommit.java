@@ -72,6 +72,12 @@ final class MessageCommit {
       w.abort();
       log.error("smtp {}: queue file write failed", client.ip(), e);
       throw new SmtpException(SmtpReply.LOCAL_ERROR);
+    } catch (RuntimeException e) {
+      // A check that trips over its input is our bug: nothing was acknowledged, the client may retry,
+      // and the session goes on instead of ending without a reply.
+      w.abort();
+      log.error("smtp {}: end-of-data check failed", client.ip(), e);
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
     if (lmtp) {
