@@ -81,10 +81,10 @@ final class MessageCommit {
     }
     log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
     if (lmtp) {
-      // RFC 2033 §4.2: one reply per accepted recipient, in order. The message is durable for all
-      // of them at once, so the replies are the same.
-      for (Envelope.Recipient r : env.recipients()) {
-        reply(new SmtpReply(250, "2.1.5", "<" + r.address() + "> Ok: queued as " + env.id()));
+      // RFC 2033 §4.2: one reply per accepted RCPT, in order, a repeated one included. The message
+      // is durable for all of them at once, so the replies are the same.
+      for (String address : tx.acceptedAddresses()) {
+        reply(new SmtpReply(250, "2.1.5", "<" + address + "> Ok: queued as " + env.id()));
       }
     } else {
       reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id()));

@@ -21,7 +21,8 @@ final class Transaction {
   final MailPath sender;
   private final List<Envelope.Recipient> recipients = new ArrayList<>();
   private final Set<String> keys = new HashSet<>();
-  private int accepted;
+  /** Every accepted RCPT's address in order, repeats included: LMTP answers each after the data. */
+  private final List<String> accepted = new ArrayList<>();
 
   /** The message of a BDAT transaction while its chunks arrive (null before the first chunk). */
   MessageReceiver.Chunks chunks;
@@ -32,12 +33,17 @@ final class Transaction {
 
   /** RCPT commands accepted so far, duplicates included. */
   int acceptedCount() {
-    return accepted;
+    return accepted.size();
+  }
+
+  /** The address of every accepted RCPT, in order, repeats included. */
+  List<String> acceptedAddresses() {
+    return List.copyOf(accepted);
   }
 
   /** Records an accepted RCPT; false when it repeats an earlier recipient (nothing is added). */
   boolean add(String key, Envelope.Recipient r) {
-    accepted++;
+    accepted.add(r.address());
     if (!keys.add(key)) {
       return false;
     }

@@ -105,4 +105,26 @@ class SmtpDuplicateRecipientsTest {
     awaitIdle();
     assertThat(t.messages("bob@example.test")).hasSize(1);
   }
+
+  @Test
+  void aRemoteLocalPartKeepsItsCase(@TempDir Path own) throws Exception {
+    // an unreachable relayhost and hourly retries: the message stays in the queue to be looked at
+    try (TestServer r = TestServer.start(own, "[relay]\nrelayhost = \"[127.0.0.1]:9\"\n[queue]\nretry = [\"1h\"]\n")) {
+      String id;
+      try (SmtpScript s = SmtpScript.connect(r.port("smtp"))) {
+        s.expect("220 *");
+        s.send("EHLO client.example").read();
+        s.send("MAIL FROM:<alice@example.test>").expect("250 2.1.0 Ok");
+        for (String to : List.of("Bob@remote.example", "Bob@REMOTE.example", "bob@remote.example", "bob@Remote.Example")) {
+          s.send("RCPT TO:<" + to + ">").expect("250 2.1.5 Ok");
+        }
+        s.send("DATA").expect("354 *");
+        s.raw("Subject: dup\r\n\r\nx\r\n.\r\n").expect("250 2.0.0 Ok: queued as *");
+        String last = s.lastReply().getLast();
+        id = last.substring(last.lastIndexOf(' ') + 1);
+      }
+      assertThat(r.server.spool().load(id).orElseThrow().envelope().recipientAddresses())
+          .containsExactly("Bob@remote.example", "bob@remote.example");
+    }
+  }
 }
