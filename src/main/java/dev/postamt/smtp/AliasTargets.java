@@ -25,16 +25,8 @@ import org.slf4j.LoggerFactory;
  * looked up: their delivery does not depend on their DNS. An alias with at least one destination that can receive mail (a mailbox, or a remote domain that
  * resolves) is accepted: the dead members are the admin's to fix, and each of them is logged.
  */
-final class AliasTargets implements StageCheck {
+record AliasTargets(Resolver dns, Config config) implements StageCheck {
   private static final Logger log = LoggerFactory.getLogger(AliasTargets.class);
-
-  private final Resolver dns;
-  private final Config config;
-
-  AliasTargets(Resolver dns, Config config) {
-    this.dns = dns;
-    this.config = config;
-  }
 
   private enum Reach {
     YES,

@@ -19,16 +19,8 @@ import org.slf4j.LoggerFactory;
  * The end of a received message: the END_OF_DATA checks, the commit (durable before the {@code 250}),
  * the reply (one per recipient for LMTP) and the hand-over to the queue.
  */
-final class MessageCommit {
+record MessageCommit(SmtpServer server, Connection conn) {
   private static final Logger log = LoggerFactory.getLogger(MessageCommit.class);
-
-  private final SmtpServer server;
-  private final Connection conn;
-
-  MessageCommit(SmtpServer server, Connection conn) {
-    this.server = server;
-    this.conn = conn;
-  }
 
   /**
    * Checks, commits and answers. The spool file is gone afterwards either way: committed, delivered,
@@ -118,7 +110,7 @@ final class MessageCommit {
         id,
         Instant.now(),
         tx.sender.address(),
-        tx.recipients(),
+        List.copyOf(tx.recipients()),
         body == null ? "7BIT" : body.toUpperCase(Locale.ROOT),
         smtputf8,
         NoticeRequests.ret(Optional.ofNullable(p.get("RET")), client.trusted()),

@@ -15,17 +15,12 @@ import org.slf4j.LoggerFactory;
  * data is always read to its end before the refusal, so the session stays in step with the client; a
  * refused message's spool file is removed, nothing having been acknowledged.
  */
-final class MessageReceiver {
+record MessageReceiver(SmtpServer server, Connection conn) {
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
 
-  private final SmtpServer server;
-  private final Connection conn;
-  private final String clientIp;
-
-  MessageReceiver(SmtpServer server, Connection conn, String clientIp) {
-    this.server = server;
-    this.conn = conn;
-    this.clientIp = clientIp;
+  /** For the log lines, which are rare enough to work it out each time. */
+  private String clientIp() {
+    return conn.remote().getAddress().getHostAddress();
   }
 
   /** A BDAT message while its chunks arrive. */
@@ -51,7 +46,7 @@ final class MessageReceiver {
     try {
       return server.spool.create(DurableSpool.newId());
     } catch (IOException e) {
-      log.error("smtp {}: cannot create a queue file", clientIp, e);
+      log.error("smtp {}: cannot create a queue file", clientIp(), e);
       throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
   }
@@ -130,7 +125,7 @@ final class MessageReceiver {
   /** Why a completely read message is refused, or null; the first problem in the order below wins. */
   private SmtpException refusal(SpoolSink sink, boolean tooBig, ContentScanner.Verdict verdict) {
     if (sink.failure() != null) {
-      log.error("smtp {}: queue file write failed", clientIp, sink.failure());
+      log.error("smtp {}: queue file write failed", clientIp(), sink.failure());
       return new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     if (tooBig) {
@@ -139,15 +134,15 @@ final class MessageReceiver {
     return switch (verdict) {
       case NONE -> null;
       case BARE_LINE_ENDING -> {
-        log.info("smtp {}: message refused: bare CR or LF (possible SMTP smuggling)", clientIp);
+        log.info("smtp {}: message refused: bare CR or LF (possible SMTP smuggling)", clientIp());
         yield new SmtpException(SmtpReply.BARE_LF);
       }
       case NUL -> {
-        log.info("smtp {}: message refused: NUL character in the data", clientIp);
+        log.info("smtp {}: message refused: NUL character in the data", clientIp());
         yield new SmtpException(SmtpReply.NUL_IN_DATA);
       }
       case HEADER_TOO_LARGE -> {
-        log.info("smtp {}: message refused: header section larger than {} bytes", clientIp, server.config.limits().headerSize());
+        log.info("smtp {}: message refused: header section larger than {} bytes", clientIp(), server.config.limits().headerSize());
         yield new SmtpException(SmtpReply.HEADER_TOO_BIG);
       }
     };

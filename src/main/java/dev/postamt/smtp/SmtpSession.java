@@ -55,7 +55,7 @@ final class SmtpSession {
     this.clientAddress = addr;
     this.trustedNetwork = server.config.relay().networks().stream().anyMatch(c -> c.contains(addr));
     this.lookup = new RecipientLookup(server.router, server.config.hostname());
-    this.receiver = new MessageReceiver(server, conn, clientIp);
+    this.receiver = new MessageReceiver(server, conn);
     this.commit = new MessageCommit(server, conn);
   }
 
@@ -95,7 +95,7 @@ final class SmtpSession {
     } catch (EOFException e) {
       log.debug("smtp {}: connection lost: {}", clientIp, e.getMessage());
     } finally {
-      abortTransaction();
+      resetTransaction();
     }
   }
 
@@ -127,7 +127,7 @@ final class SmtpSession {
         case DATA -> data(arg);
         case BDAT -> bdat(arg);
         case RSET -> {
-          abortTransaction();
+          resetTransaction();
           reply(SmtpReply.OK);
         }
         case NOOP -> reply(SmtpReply.OK);
@@ -177,7 +177,7 @@ final class SmtpSession {
     if (name.isEmpty() || name.contains(" ")) {
       throw new SmtpException(501, "5.5.4", "Syntax: " + (lmtp() ? "LHLO" : extended ? "EHLO" : "HELO") + " hostname");
     }
-    abortTransaction();
+    resetTransaction();
     server.checks.require(new StageContext(Stage.HELO, client().withHelo(name), null, null, List.of(), null));
     helo = name;
     esmtp = extended;
@@ -222,7 +222,7 @@ final class SmtpSession {
     helo = null;
     esmtp = false;
     authUser = null;
-    abortTransaction();
+    resetTransaction();
   }
 
   // ---- AUTH (RFC 4954) ---------------------------------------------------------------------------
@@ -419,13 +419,11 @@ final class SmtpSession {
       requireRecipients();
       if (tx.chunks == null) {
         server.checks.require(new StageContext(Stage.DATA, client(), tx.sender, null, tx.recipients(), null));
+        tx.chunks = receiver.openChunks();
       }
     } catch (SmtpException e) {
-      conn.in().skipNBytes(n);
+      conn.in().skipNBytes(n); // the chunk is on its way: read past it to stay in step
       throw e;
-    }
-    if (tx.chunks == null) {
-      tx.chunks = receiver.openChunks();
     }
     try {
       SmtpReply chunkReply = receiver.readChunk(tx.chunks, n, last);
@@ -463,15 +461,12 @@ final class SmtpSession {
     return server.mode == SmtpServer.Mode.LMTP;
   }
 
+  /** Ends the transaction; a BDAT message not yet complete is dropped (nothing was acknowledged). */
   private void resetTransaction() {
     if (tx != null) {
       tx.abort();
       tx = null;
     }
-  }
-
-  private void abortTransaction() {
-    resetTransaction();
   }
 
   // ---- output ------------------------------------------------------------------------------------

@@ -51,8 +51,9 @@ final class Transaction {
     return true;
   }
 
+  /** The distinct recipients so far, in order (a read-only view). */
   List<Envelope.Recipient> recipients() {
-    return List.copyOf(recipients);
+    return java.util.Collections.unmodifiableList(recipients);
   }
 
   boolean hasRecipients() {
