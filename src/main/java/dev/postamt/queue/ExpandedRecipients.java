@@ -15,7 +15,8 @@ import java.util.Map;
  * the first recipient (in envelope order) that reaches it. Two recipients that expand to the same
  * mailbox or remote address (an alias and its member, two aliases sharing a member) give it one copy,
  * as Postfix's cleanup and local delivery agent drop duplicates after alias expansion. The later
- * recipient's share is recorded as delivered ("duplicate"), so its notices stay correct.
+ * recipient's share is recorded as delivered ("duplicate of &lt;first&gt;"); what became of the copy is
+ * the first recipient's status, as in Postfix, where the duplicate is gone from the queue file.
  *
  * <p>Every recipient is resolved on every attempt, those already done included, so the owner of a
  * destination is the same from one attempt to the next and a retry never delivers the copy a second
