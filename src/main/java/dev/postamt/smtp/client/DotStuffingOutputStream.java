@@ -50,8 +50,13 @@ final class DotStuffingOutputStream extends FilterOutputStream {
         start = i; // a bare CR was a line end of its own
       }
       if (c == '\r') {
+        if (i + 1 < end && b[i + 1] == '\n') {
+          i++; // CRLF, the usual case: stays in the run written at once
+          atLineStart = true;
+          continue;
+        }
         out.write(b, start, i - start);
-        pendingCr = true;
+        pendingCr = true; // decided by the next byte, which may come in the next write
         start = i + 1;
       } else if (c == '\n') {
         out.write(b, start, i - start); // a bare LF
