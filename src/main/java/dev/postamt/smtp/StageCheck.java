@@ -18,7 +18,11 @@ interface StageCheck {
     /** No objection: the next check of the stage runs. */
     record Continue() implements Decision {}
 
-    /** Accepted: the remaining checks of this stage are skipped (Postfix {@code OK}, {@code permit_*}). */
+    /**
+     * Accepted: the remaining checks of this stage are skipped (Postfix {@code OK}, {@code permit_*}).
+     * The relay rules are checks of the RCPT stage too, so a check that accepts belongs after them
+     * unless it means to allow relaying (as Postfix's {@code smtpd_relay_restrictions} come first).
+     */
     record Accept() implements Decision {}
 
     /** Refused with this reply: 4xx asks the client to try later (defer), 5xx refuses for good. */

@@ -146,6 +146,12 @@ class SmtpMessageContentTest {
   /** The default limit (1 MiB) and the mail-authentication stage (1 MiB) agree: no 451, no stack trace. */
   @Test
   void aTenMebibyteHeaderGets552NotALocalError(@TempDir Path own) throws Exception {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    root.addAppender(log);
     try (TestServer big = TestServer.start(own, "[relay]\nnetworks = []\n")) {
       try (SmtpScript s = SmtpScript.connect(big.port("smtp"))) {
         s.expect("220 *");
@@ -163,6 +169,13 @@ class SmtpMessageContentTest {
       }
       assertThat(Files.exists(big.maildir("bob@example.test").resolve("new"))
           ? big.messages("bob@example.test") : java.util.List.of()).isEmpty();
+    } finally {
+      root.detachAppender(log);
     }
+    assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null);
+    assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("header section"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(
+            "smtp 127.0.0.1: message refused: header section larger than 1048576 bytes"));
   }
 }
