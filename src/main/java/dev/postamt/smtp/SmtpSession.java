@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP conversation (RFC 5321) with its extensions. State is explicit: the HELO name, the
- * authenticated user, and the current transaction (sender, recipients, open spool file). Every command
- * answers with an {@link SmtpReply}; failures are {@link SmtpException}s caught in one place, counted,
- * and the session ends after {@code limits.errors} of them.
+ * authenticated user, and the current {@link Transaction}. Every command answers with an {@link
+ * SmtpReply}; failures are {@link SmtpException}s caught in one place, counted, and the session ends
+ * after {@code limits.errors} of them. The session checks the protocol (order of commands, syntax);
+ * whether a client, sender, recipient or message is welcome is for the {@link StageChecks} it runs at
+ * each {@link Stage}.
  */
 final class SmtpSession {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
