@@ -2,9 +2,14 @@ package dev.postamt.config;
 
 import java.time.Duration;
 
-/** {@code [limits]}: what one client may ask of every protocol, with the bounds of each value. */
+/**
+ * {@code [limits]}: what one client may ask of every protocol, with the bounds of each value.
+ *
+ * @param headerSize the largest header section a message may have ({@code 552 5.3.4} beyond)
+ */
 public record Limits(
     long messageSize,
+    int headerSize,
     int recipients,
     int lineLength,
     int errors,
@@ -19,6 +24,7 @@ public record Limits(
     r.allowKeys(
         "limits",
         "message_size",
+        "header_size",
         "recipients",
         "line_length",
         "errors",
@@ -31,6 +37,8 @@ public record Limits(
         "command_deadline");
     return new Limits(
         r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
+        // at most 1 MiB: the mail-authentication stage reads header sections up to that size
+        (int) r.size("limits.header_size", 1L << 20, 10 * 1024, 1L << 20),
         r.integer("limits.recipients", 1000, 1, 100_000),
         r.integer("limits.line_length", 4096, 1000, 1 << 20),
         r.integer("limits.errors", 20, 1, 1000),

@@ -115,15 +115,17 @@ public final class QueueManager implements AutoCloseable {
     }
     List<String> rcpts = m.envelope().recipientAddresses();
     List<List<Destination>> plan = new ArrayList<>();
+    ExpandedRecipients expanded = ExpandedRecipients.of(router, m.envelope());
     for (int i = 0; i < rcpts.size(); i++) {
       if (m.envelope().recipients().get(i).notifyOn().contains("SUCCESS")) {
         return DirectOutcome.NOT_ELIGIBLE;
       }
-      if (!(router.resolve(rcpts.get(i)) instanceof Resolution.Local l) || l.destinations().isEmpty()
+      if (!(expanded.resolution(i) instanceof Resolution.Local l) || l.destinations().isEmpty()
           || !l.destinations().stream().allMatch(d -> d instanceof Destination.Mailbox)) {
         return DirectOutcome.NOT_ELIGIBLE;
       }
-      plan.add(l.destinations());
+      final int index = i;
+      plan.add(l.destinations().stream().filter(d -> !expanded.duplicate(index, d)).toList());
     }
     Instant now = Instant.now();
     for (int i = 0; i < rcpts.size(); i++) {
@@ -258,6 +260,7 @@ public final class QueueManager implements AutoCloseable {
     Map<Integer, List<RecipientStatus>> outcomes = new HashMap<>();
     boolean onlyMailboxes = true; // every destination a Maildir: redelivery after a crash is detected
     List<String> rcpts = m.envelope().recipientAddresses();
+    ExpandedRecipients expanded = ExpandedRecipients.of(router, m.envelope());
     for (int i = 0; i < rcpts.size(); i++) {
       RecipientStatus st = m.statuses().get(i);
       if (st.done()) {
@@ -265,19 +268,25 @@ public final class QueueManager implements AutoCloseable {
       }
       boolean wasTried = st instanceof RecipientStatus.TempFail;
       String rcpt = rcpts.get(i);
-      Resolution r = router.resolve(rcpt);
+      Resolution r = expanded.resolution(i);
       List<RecipientStatus> list = outcomes.computeIfAbsent(i, k -> new ArrayList<>());
       switch (r) {
         case Resolution.NotLocal n -> {
           onlyMailboxes = false;
-          remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+          if (expanded.duplicateRemote(i)) {
+            list.add(expanded.duplicateRemoteStatus(i, now));
+          } else {
+            remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+          }
         }
         case Resolution.Unknown u -> list.add(new RecipientStatus.PermFail(now, "5.1.1 <" + rcpt + ">: " + u.reason()));
         case Resolution.TempFail t -> list.add(new RecipientStatus.TempFail(now, 0, "4.3.0 " + t.reason()));
         case Resolution.Local l -> {
           for (Destination d : l.destinations()) {
             onlyMailboxes &= d instanceof Destination.Mailbox;
-            if (d instanceof Destination.Remote rem) {
+            if (expanded.duplicate(i, d)) {
+              list.add(expanded.duplicateStatus(i, d, now));
+            } else if (d instanceof Destination.Remote rem) {
               remoteTargets.add(new RemoteTransport.Target(i, rem.address()));
             } else {
               list.add(local.deliver(m, i, rcpt, d, retry || wasTried));

@@ -1,6 +1,8 @@
 /**
  * The mail queue: the durable spool, the scheduler with its retry back-off, delivery status
- * notifications (RFC 3464 bounces, delay and success notices) and queue administration.
+ * notifications (RFC 3464 bounces, delay and success notices) and queue administration. Each attempt
+ * expands the envelope recipients once ({@link dev.postamt.queue.ExpandedRecipients}) and delivers one
+ * copy per final mailbox or remote address, however many recipients lead to it.
  *
  * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
  * {@code incoming/} for messages being received, {@code active/ID} for committed messages (message

@@ -134,16 +134,17 @@ public final class Server implements AutoCloseable {
       TlsContext tls = TlsContext.fromConfig(config);
       s.tls = tls;
       SmtpServer mx =
-          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle, s.store);
+          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle, s.store,
+              s.resolver);
       SmtpServer submission =
           new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle,
-              s.store);
+              s.store, s.resolver);
       s.listen("smtp", tls, false, mx);
       s.listen("submission", tls, false, submission);
       s.listen("smtps", tls, true, submission);
       s.listen("lmtp", tls, false,
           new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE,
-              s.authThrottle, s.store));
+              s.authThrottle, s.store, s.resolver));
       // POP3 (issue 5): one handler for both listeners, sharing the store.
       Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("pop3", tls, false, pop3);
@@ -216,6 +217,10 @@ public final class Server implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  public dev.postamt.dns.Resolver resolver() {
+    return resolver;
   }
 
   public AuthThrottle authThrottle() {

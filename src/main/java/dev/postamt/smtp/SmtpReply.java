@@ -37,6 +37,11 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
       new SmtpReply(552, "5.3.4", "Error: message file too big");
   public static final SmtpReply BARE_LF =
       new SmtpReply(550, "5.5.2", "Error: bare <CR> or <LF> in message; lines must end with <CR><LF>");
+  /** RFC 3030 §3: NUL is allowed only in BINARYMIME data, which we do not offer (as for 8BITMIME text). */
+  public static final SmtpReply NUL_IN_DATA =
+      new SmtpReply(550, "5.6.0", "Error: NUL character in message data; not allowed without BINARYMIME");
+  public static final SmtpReply HEADER_TOO_BIG =
+      new SmtpReply(552, "5.3.4", "Error: message header section too large");
   public static final SmtpReply LOCAL_ERROR =
       new SmtpReply(451, "4.3.0", "Error: queue file write error; try again later");
   public static final SmtpReply VRFY = new SmtpReply(252, "2.0.0", "Cannot VRFY user, but will accept message and attempt delivery");

@@ -1,6 +1,7 @@
 package dev.postamt.smtp;
 
 import dev.postamt.directory.Directory;
+import dev.postamt.dns.Resolver;
 import dev.postamt.net.Connection;
 import dev.postamt.net.ConnectionHandler;
 import dev.postamt.queue.DurableSpool;
@@ -33,6 +34,8 @@ public final class SmtpServer implements ConnectionHandler {
   final dev.postamt.net.AuthThrottle throttle;
   /** For the quota check at RCPT; null: no check (the queue still checks at delivery). */
   final MailStore store;
+  /** The checks of each stage of a session. */
+  final StageChecks checks;
 
   public SmtpServer(
       Config config,
@@ -56,10 +59,14 @@ public final class SmtpServer implements ConnectionHandler {
       QueueManager queue,
       InboundCheck check,
       dev.postamt.net.AuthThrottle throttle) {
-    this(config, mode, directory, router, spool, queue, check, throttle, null);
+    this(config, mode, directory, router, spool, queue, check, throttle, null, null);
   }
 
-  /** @param store refuses recipients whose mailbox is full at RCPT ({@code 452 4.2.2}) */
+  /**
+   * @param store refuses recipients whose mailbox is full at RCPT ({@code 452 4.2.2}); null: no check
+   * @param dns refuses at RCPT an alias whose targets are all in domains that take no mail
+   *     ({@link AliasTargets}); null: no such check
+   */
   public SmtpServer(
       Config config,
       Mode mode,
@@ -69,7 +76,8 @@ public final class SmtpServer implements ConnectionHandler {
       QueueManager queue,
       InboundCheck check,
       dev.postamt.net.AuthThrottle throttle,
-      MailStore store) {
+      MailStore store,
+      Resolver dns) {
     this.store = store;
     this.throttle = throttle;
     this.config = config;
@@ -79,6 +87,7 @@ public final class SmtpServer implements ConnectionHandler {
     this.spool = spool;
     this.queue = queue;
     this.check = check;
+    this.checks = StageChecks.standard(this, dns);
   }
 
   @Override

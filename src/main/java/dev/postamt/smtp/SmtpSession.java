@@ -5,39 +5,28 @@ import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.Envelope;
-import dev.postamt.queue.QueueManager;
-import dev.postamt.routing.Destination;
-import dev.postamt.routing.Resolution;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP conversation (RFC 5321) with its extensions. State is explicit: the HELO name, the
- * authenticated user, and the current transaction (sender, recipients, open spool file). Every command
- * answers with an {@link SmtpReply}; failures are {@link SmtpException}s caught in one place, counted,
- * and the session ends after {@code limits.errors} of them.
+ * authenticated user, and the current {@link Transaction}. Every command answers with an {@link
+ * SmtpReply}; failures are {@link SmtpException}s caught in one place, counted, and the session ends
+ * after {@code limits.errors} of them. The session checks the protocol (order of commands, syntax);
+ * whether a client, sender, recipient or message is welcome is for the {@link StageChecks} it runs at
+ * each {@link Stage}.
  */
 final class SmtpSession {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
-  private static final DateTimeFormatter RFC5322_DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
   private final SmtpServer server;
   private final Connection conn;
@@ -52,13 +41,12 @@ final class SmtpSession {
   private int errors;
   private int authFailures;
 
-  // the transaction
-  private MailPath sender;
-  private final List<Envelope.Recipient> recipients = new ArrayList<>();
-  private DurableSpool.Writer bdat;
-  private SpoolSink bdatSink;
-  private long bdatSize;
-  private boolean bdatFailed;
+  /** The current mail transaction; null outside one. */
+  private Transaction tx;
+
+  private final RecipientLookup lookup;
+  private final MessageReceiver receiver;
+  private final MessageCommit commit;
 
   SmtpSession(SmtpServer server, Connection conn) {
     this.server = server;
@@ -68,13 +56,17 @@ final class SmtpSession {
     this.clientIp = addr.getHostAddress();
     this.clientAddress = addr;
     this.trustedNetwork = server.config.relay().networks().stream().anyMatch(c -> c.contains(addr));
+    this.lookup = new RecipientLookup(server.router, server.config.hostname());
+    this.receiver = new MessageReceiver(server, conn);
+    this.commit = new MessageCommit(server, conn);
   }
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
     conn.setLineDeadline(server.config.limits().commandDeadline());
-    if (lmtp() && !trustedNetwork) {
-      reply(new SmtpReply(554, "5.7.1", server.config.hostname() + " LMTP is for relay.networks only"));
+    if (server.checks.run(new StageContext(Stage.CONNECT, client(), null, null, List.of(), null))
+        instanceof StageCheck.Decision.Refuse r) {
+      reply(r.reply());
       flush();
       return;
     }
@@ -106,7 +98,7 @@ final class SmtpSession {
     } catch (EOFException e) {
       log.debug("smtp {}: connection lost: {}", clientIp, e.getMessage());
     } finally {
-      abortTransaction();
+      resetTransaction();
     }
   }
 
@@ -138,7 +130,7 @@ final class SmtpSession {
         case DATA -> data(arg);
         case BDAT -> bdat(arg);
         case RSET -> {
-          abortTransaction();
+          resetTransaction();
           reply(SmtpReply.OK);
         }
         case NOOP -> reply(SmtpReply.OK);
@@ -188,7 +180,8 @@ final class SmtpSession {
     if (name.isEmpty() || name.contains(" ")) {
       throw new SmtpException(501, "5.5.4", "Syntax: " + (lmtp() ? "LHLO" : extended ? "EHLO" : "HELO") + " hostname");
     }
-    abortTransaction();
+    resetTransaction();
+    server.checks.require(new StageContext(Stage.HELO, client().withHelo(name), null, null, List.of(), null));
     helo = name;
     esmtp = extended;
     if (!extended) {
@@ -232,7 +225,7 @@ final class SmtpSession {
     helo = null;
     esmtp = false;
     authUser = null;
-    abortTransaction();
+    resetTransaction();
   }
 
   // ---- AUTH (RFC 4954) ---------------------------------------------------------------------------
@@ -244,7 +237,7 @@ final class SmtpSession {
     if (authUser != null) {
       throw new SmtpException(503, "5.5.1", "Error: already authenticated");
     }
-    if (sender != null) {
+    if (tx != null) {
       throw new SmtpException(503, "5.5.1", "Error: MAIL transaction in progress");
     }
     if (!server.throttle.allowed(clientAddress)) {
@@ -349,74 +342,23 @@ final class SmtpSession {
     return s;
   }
 
-  // ---- MAIL --------------------------------------------------------------------------------------
+  // ---- MAIL ------------------------------------------------------------------------------------
 
   private void mail(String arg) throws SmtpException, IOException {
     if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
       throw new SmtpException(501, "5.5.4", "Syntax: MAIL FROM:<address>");
     }
-    if (sender != null) {
+    if (tx != null) {
       throw new SmtpException(SmtpReply.NESTED_MAIL);
     }
     if (server.mode == SmtpServer.Mode.SUBMISSION && authUser == null) {
       throw new SmtpException(conn.isTls() ? SmtpReply.AUTH_REQUIRED : SmtpReply.TLS_REQUIRED);
     }
     MailPath from = MailPath.parse(arg.substring(5), true);
-    Map<String, String> params = from.params();
-    for (var e : params.entrySet()) {
-      String v = e.getValue();
-      switch (e.getKey()) {
-        case "SIZE" -> {
-          if (v == null || !v.matches("\\d{1,18}")) {
-            throw new SmtpException(501, "5.5.4", "Bad SIZE parameter");
-          }
-          if (Long.parseLong(v) > server.config.limits().messageSize()) {
-            throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
-          }
-        }
-        case "BODY" -> {
-          if (v == null || !(v.equalsIgnoreCase("7BIT") || v.equalsIgnoreCase("8BITMIME"))) {
-            throw new SmtpException(501, "5.5.4", "Bad BODY parameter (7BIT or 8BITMIME)");
-          }
-        }
-        case "SMTPUTF8" -> {
-          if (v != null) {
-            throw new SmtpException(501, "5.5.4", "SMTPUTF8 takes no value");
-          }
-        }
-        case "RET" -> {
-          if (v == null || !(v.equalsIgnoreCase("FULL") || v.equalsIgnoreCase("HDRS"))) {
-            throw new SmtpException(501, "5.5.4", "Bad RET parameter (FULL or HDRS)");
-          }
-        }
-        case "ENVID" -> {
-          if (v == null || v.length() > 100 || !validXtext(v)) {
-            throw new SmtpException(501, "5.5.4", "Bad ENVID parameter");
-          }
-        }
-        case "AUTH" -> {
-          // RFC 4954 §5: accepted; we do not relay the identity.
-        }
-        default -> throw new SmtpException(555, "5.5.4", "Unsupported option: " + e.getKey());
-      }
-    }
-    if (from.utf8() && !params.containsKey("SMTPUTF8")) {
-      throw new SmtpException(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
-    }
-    if (authUser != null && !from.isNull() && !server.router.mayUseSender(authUser, from.address())) {
-      throw new SmtpException(553, "5.7.1", "<" + from.address() + ">: Sender address rejected: not owned by user " + authUser);
-    }
-    sender = from;
+    EnvelopeParameters.checkMail(from, server.config.limits().messageSize());
+    server.checks.require(new StageContext(Stage.MAIL, client(), from, null, List.of(), null));
+    tx = new Transaction(from);
     reply(SmtpReply.SENDER_OK);
-  }
-
-  private static boolean validXtext(String v) {
-    try {
-      dev.postamt.queue.Xtext.decode(v);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   // ---- RCPT --------------------------------------------------------------------------------------
@@ -425,129 +367,26 @@ final class SmtpSession {
     if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
       throw new SmtpException(501, "5.5.4", "Syntax: RCPT TO:<address>");
     }
-    if (sender == null) {
+    if (tx == null) {
       throw new SmtpException(SmtpReply.NEED_MAIL);
     }
-    if (bdat != null) {
+    if (tx.chunks != null) {
       throw new SmtpException(SmtpReply.BAD_SEQUENCE);
     }
-    if (recipients.size() >= server.config.limits().recipients()) {
+    if (tx.acceptedCount() >= server.config.limits().recipients()) {
       throw new SmtpException(SmtpReply.TOO_MANY_RECIPIENTS);
     }
     MailPath to = MailPath.parse(arg.substring(3), false);
-    List<String> notify = List.of();
-    Optional<String> orcpt = Optional.empty();
-    for (var e : to.params().entrySet()) {
-      String v = e.getValue();
-      switch (e.getKey()) {
-        case "NOTIFY" -> {
-          if (v == null) {
-            throw new SmtpException(501, "5.5.4", "Bad NOTIFY parameter");
-          }
-          List<String> n = List.of(v.toUpperCase(Locale.ROOT).split(","));
-          boolean ok = n.stream().allMatch(x -> x.equals("NEVER") || x.equals("SUCCESS") || x.equals("FAILURE") || x.equals("DELAY"));
-          if (!ok || (n.contains("NEVER") && n.size() > 1)) {
-            throw new SmtpException(501, "5.5.4", "Bad NOTIFY parameter");
-          }
-          notify = n;
-        }
-        case "ORCPT" -> {
-          if (v == null || !v.contains(";") || !validXtext(v.substring(v.indexOf(';') + 1))) {
-            throw new SmtpException(501, "5.5.4", "Bad ORCPT parameter");
-          }
-          orcpt = Optional.of(v);
-        }
-        default -> throw new SmtpException(555, "5.5.4", "Unsupported option: " + e.getKey());
-      }
+    EnvelopeParameters.Rcpt params = EnvelopeParameters.checkRcpt(to, tx.sender);
+    StageContext.Client client = client();
+    StageContext.Recipient r = lookup.resolve(to);
+    server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null));
+    Envelope.Recipient rcpt =
+        new Envelope.Recipient(r.address(), NoticeRequests.notify(params.notifyOn(), client.trusted()), params.orcpt());
+    if (!tx.add(RecipientLookup.duplicateKey(r), rcpt)) {
+      log.debug("smtp {}: {} repeated; one copy", clientIp, r.shown());
     }
-    boolean smtputf8 = sender.params().containsKey("SMTPUTF8");
-    if (to.utf8() && !smtputf8) {
-      throw new SmtpException(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
-    }
-    boolean trusted = trustedNetwork || authUser != null;
-    String shown = "<" + MailPath.printable(to.address()) + ">";
-    if (!trusted && to.routingTrick()) {
-      throw new SmtpException(554, "5.7.1", shown + ": Relay access denied (sender-routed address)");
-    }
-    String address = to.address();
-    String domain = to.domain();
-    if (domain.isEmpty()) {
-      domain = server.config.hostname(); // bare "postmaster"
-      address = "postmaster@" + domain;
-    } else if (to.addressLiteral()) {
-      if (isOurAddress(domain)) {
-        domain = server.config.hostname();
-        address = to.localPart() + "@" + domain;
-      } else if (!trusted) {
-        throw new SmtpException(554, "5.7.1", shown + ": Relay access denied");
-      }
-    }
-    Resolution r = to.addressLiteral() && !domain.equals(server.config.hostname())
-        ? new Resolution.NotLocal()
-        : server.router.resolve(address);
-    switch (r) {
-      case Resolution.Local l -> refuseIfMailboxFull(l, address, shown);
-      case Resolution.Unknown u ->
-          throw new SmtpException(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
-      case Resolution.TempFail t ->
-          throw new SmtpException(451, "4.3.0", shown + ": Temporary lookup failure");
-      case Resolution.NotLocal n when lmtp() ->
-          throw new SmtpException(550, "5.1.2", shown + ": not a local recipient (LMTP delivers locally only)");
-      case Resolution.NotLocal n -> {
-        boolean backup = server.config.relay().relayDomains().contains(domain);
-        if (!backup && !trusted) {
-          throw new SmtpException(554, "5.7.1", shown + ": Relay access denied");
-        }
-      }
-    }
-    recipients.add(new Envelope.Recipient(address, notify, orcpt));
     reply(SmtpReply.RCPT_OK);
-  }
-
-  /**
-   * Refuses a recipient whose mailbox is full now, before the message is sent (as Postfix does with
-   * Dovecot's quota-status policy service): {@code 452 4.2.2}, so the client keeps the message and
-   * tries again later. With {@code MAIL FROM ... SIZE=n} a mailbox is full for this message when n
-   * bytes would not fit. Only recipients that resolve to mailboxes, all of them full, are refused: an
-   * alias with one full member still reaches the others (the queue defers that one copy).
-   * {@code postmaster} is never refused here (RFC 5321 §4.5.1). A failing quota lookup accepts: the
-   * delivery checks again.
-   */
-  private void refuseIfMailboxFull(Resolution.Local l, String address, String shown) throws SmtpException {
-    if (server.store == null || l.destinations().isEmpty()
-        || address.regionMatches(true, 0, "postmaster@", 0, "postmaster@".length())) {
-      return;
-    }
-    String declared = sender.params().get("SIZE");
-    long size = declared == null ? 1 : Math.max(1, Long.parseLong(declared)); // validated at MAIL
-    for (Destination d : l.destinations()) {
-      if (!(d instanceof Destination.Mailbox mb)) {
-        return;
-      }
-      try {
-        if (server.store.quota(mb.user()).allows(size, 1)) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        log.warn("smtp {}: quota check for {} failed: {}", clientIp, mb.user(), e.toString());
-        return;
-      }
-    }
-    log.info("smtp {}: {} refused: mailbox full", clientIp, shown);
-    throw new SmtpException(452, "4.2.2", shown + ": Recipient address rejected: Mailbox full");
-  }
-
-  private static boolean isOurAddress(String literal) {
-    String ip = literal.substring(1, literal.length() - 1);
-    if (ip.regionMatches(true, 0, "IPv6:", 0, 5)) {
-      ip = ip.substring(5);
-    }
-    try {
-      InetAddress a = InetAddress.getByName(ip);
-      return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   // ---- DATA and BDAT -----------------------------------------------------------------------------
@@ -556,44 +395,22 @@ final class SmtpSession {
     if (!arg.isBlank()) {
       throw new SmtpException(501, "5.5.4", "Syntax: DATA");
     }
-    if (bdat != null) {
+    if (tx != null && tx.chunks != null) {
       throw new SmtpException(SmtpReply.BAD_SEQUENCE);
     }
-    if (sender == null) {
-      throw new SmtpException(SmtpReply.NEED_MAIL);
-    }
-    if (recipients.isEmpty()) {
-      throw new SmtpException(SmtpReply.NEED_RCPT);
-    }
-    DurableSpool.Writer w = openSpool();
-    reply(SmtpReply.START_DATA);
-    flush();
-    DataReader.Result r;
-    SpoolSink sink = new SpoolSink(w.out());
+    requireRecipients();
     try {
-      r = DataReader.read(conn.in(), sink, server.config.limits().messageSize());
-    } catch (IOException e) {
-      w.abort(); // the client went away: nothing was acknowledged
+      server.checks.require(new StageContext(Stage.DATA, client(), tx.sender, null, tx.recipients(), null));
+      DurableSpool.Writer w = receiver.openSpool();
+      reply(SmtpReply.START_DATA);
+      flush();
+      receiver.readData(w);
+      commit.finish(w, tx, client(), esmtp);
+    } catch (SmtpException e) {
+      resetTransaction();
       throw e;
     }
-    if (sink.failure() != null) {
-      w.abort();
-      resetTransaction();
-      log.error("smtp {}: queue file write failed", clientIp, sink.failure());
-      throw new SmtpException(SmtpReply.LOCAL_ERROR);
-    }
-    if (r.tooBig()) {
-      w.abort();
-      resetTransaction();
-      throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
-    }
-    if (r.bareLineEnding()) {
-      w.abort();
-      resetTransaction();
-      log.info("smtp {}: message refused: bare CR or LF (possible SMTP smuggling)", clientIp);
-      throw new SmtpException(SmtpReply.BARE_LF);
-    }
-    finish(w);
+    resetTransaction();
   }
 
   /** RFC 3030: {@code BDAT <size> [LAST]}; the chunk is read in full even when it will be refused. */
@@ -606,215 +423,58 @@ final class SmtpSession {
     }
     long n = Long.parseLong(p[0]);
     boolean last = p.length == 2;
-    if (sender == null || recipients.isEmpty()) {
-      conn.in().skipNBytes(n);
-      throw new SmtpException(sender == null ? SmtpReply.NEED_MAIL : SmtpReply.NEED_RCPT);
-    }
-    if (bdat == null) {
-      bdat = openSpool();
-      bdatSink = new SpoolSink(bdat.out());
-      bdatSize = 0;
-      bdatFailed = false;
-    }
-    long max = server.config.limits().messageSize();
-    InputStream in = conn.in();
-    OutputStream out = bdatSink;
-    byte[] buf = new byte[16 * 1024];
-    long left = n;
-    while (left > 0) {
-      int k = in.read(buf, 0, (int) Math.min(buf.length, left));
-      if (k < 0) {
-        throw new EOFException("connection closed during BDAT");
-      }
-      if (!bdatFailed && bdatSize + k <= max) {
-        out.write(buf, 0, k);
-      } else {
-        bdatFailed = true;
-      }
-      bdatSize += k;
-      left -= k;
-    }
-    if (bdatSink.failure() != null) {
-      log.error("smtp {}: queue file write failed", clientIp, bdatSink.failure());
-      bdat.abort();
-      bdat = null;
-      resetTransaction();
-      throw new SmtpException(SmtpReply.LOCAL_ERROR);
-    }
-    if (!last) {
-      if (bdatFailed) {
-        reply(new SmtpReply(552, "5.3.4", "Error: message file too big"));
-      } else {
-        reply(new SmtpReply(250, "2.0.0", n + " octets received"));
-      }
-      return;
-    }
-    DurableSpool.Writer w = bdat;
-    bdat = null;
-    if (bdatFailed) {
-      w.abort();
-      resetTransaction();
-      throw new SmtpException(SmtpReply.MESSAGE_TOO_BIG);
-    }
-    finish(w);
-  }
-
-  private DurableSpool.Writer openSpool() throws SmtpException {
     try {
-      return server.spool.create(DurableSpool.newId());
-    } catch (IOException e) {
-      log.error("smtp {}: cannot create a queue file", clientIp, e);
-      throw new SmtpException(SmtpReply.LOCAL_ERROR);
-    }
-  }
-
-  /** Checks, commits (durable before the 250) and hands the message to the queue. */
-  private void finish(DurableSpool.Writer w) throws SmtpException, IOException {
-    Envelope env = envelope(w.id());
-    String headers;
-    QueueManager.DirectOutcome outcome;
-    try {
-      InboundCheck.Result verdict =
-          server.check.check(
-              new dev.postamt.smtp.InboundCheck.Session(conn.service(), clientIp, helo, conn.isTls(), authUser != null),
-              env,
-              () -> {
-                try {
-                  return w.openWritten();
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-      if (!verdict.dropFields().isEmpty()) {
-        w.dropHeaderFields(verdict.dropFields());
-      }
-      headers = verdict.headers() + received(env);
-      dev.postamt.queue.QueuedMessage staged = w.stage(env, headers);
-      // LMTP answers per recipient and keeps the queue's path
-      outcome = lmtp() ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env);
-      if (outcome == QueueManager.DirectOutcome.DELIVERED) {
-        w.abort(); // the Maildir copies are durable; the spool file is not needed
-      } else {
-        w.commitStaged();
+      requireRecipients();
+      if (tx.chunks == null) {
+        server.checks.require(new StageContext(Stage.DATA, client(), tx.sender, null, tx.recipients(), null));
+        tx.chunks = receiver.openChunks();
       }
     } catch (SmtpException e) {
-      w.abort();
+      conn.in().skipNBytes(n); // the chunk is on its way: read past it to stay in step
+      throw e;
+    }
+    try {
+      SmtpReply chunkReply = receiver.readChunk(tx.chunks, n, last);
+      if (!last) {
+        reply(chunkReply);
+        return;
+      }
+      DurableSpool.Writer w = tx.chunks.writer();
+      tx.chunks = null;
+      commit.finish(w, tx, client(), esmtp);
+    } catch (SmtpException e) {
+      tx.chunks = null; // the receiver aborted the spool file
       resetTransaction();
       throw e;
-    } catch (IOException | UncheckedIOException e) {
-      w.abort();
-      resetTransaction();
-      log.error("smtp {}: queue file write failed", clientIp, e);
-      throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
-    log.info(
-        "smtp {}: {} from=<{}> to={} queued",
-        clientIp,
-        env.id(),
-        env.sender(),
-        env.recipientAddresses());
     resetTransaction();
-    SmtpReply ok = new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id());
-    if (lmtp()) {
-      // RFC 2033 §4.2: one reply per accepted recipient, in order. The message is durable for all
-      // of them at once, so the replies are the same.
-      for (int i = 0; i < env.recipients().size(); i++) {
-        reply(new SmtpReply(250, "2.1.5", "<" + env.recipients().get(i).address() + "> Ok: queued as " + env.id()));
-      }
-    } else {
-      reply(ok);
+  }
+
+  private void requireRecipients() throws SmtpException {
+    if (tx == null) {
+      throw new SmtpException(SmtpReply.NEED_MAIL);
     }
-    switch (outcome) {
-      case DELIVERED -> {}
-      case NOT_ELIGIBLE -> server.queue.submit(env.id());
-      case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
+    if (!tx.hasRecipients()) {
+      throw new SmtpException(SmtpReply.NEED_RCPT);
     }
   }
 
-  /**
-   * When every recipient is a local mailbox, the message goes into the Maildirs before the reply
-   * ({@link QueueManager#deliverBeforeAck}); anything unexpected there falls back to the queue, which
-   * finds the copies already written by name.
-   */
-  private QueueManager.DirectOutcome deliverBeforeAck(dev.postamt.queue.QueuedMessage staged, Envelope env) {
-    try {
-      return server.queue.deliverBeforeAck(staged);
-    } catch (RuntimeException e) {
-      log.warn("smtp {}: {}: delivery before acknowledging failed, queueing instead: {}", clientIp, env.id(), e.toString());
-      return QueueManager.DirectOutcome.PARTIAL;
-    }
-  }
-
-  private Envelope envelope(String id) {
-    Map<String, String> p = sender.params();
-    String body = p.getOrDefault("BODY", "7BIT");
-    return new Envelope(
-        id,
-        Instant.now(),
-        sender.address(),
-        List.copyOf(recipients),
-        body == null ? "7BIT" : body.toUpperCase(Locale.ROOT),
-        p.containsKey("SMTPUTF8"),
-        Optional.ofNullable(p.get("RET")).map(s -> s.toUpperCase(Locale.ROOT)),
-        Optional.ofNullable(p.get("ENVID")).map(dev.postamt.queue.Xtext::decode),
-        helo,
-        clientIp,
-        Optional.ofNullable(authUser),
-        protocol());
-  }
-
-  /** RFC 3848 / RFC 6531 "with" protocol name. */
-  private String protocol() {
-    if (lmtp()) {
-      return "LMTP" + (conn.isTls() ? "S" : "");
-    }
-    String base = sender != null && sender.params().containsKey("SMTPUTF8") ? "UTF8SMTP" : (esmtp ? "ESMTP" : "SMTP");
-    if (base.equals("SMTP")) {
-      return "SMTP";
-    }
-    return base + (conn.isTls() ? "S" : "") + (authUser != null ? "A" : "");
-  }
-
-  /** The Received: trace header (RFC 5321 §4.4), folded, CRLF-terminated. */
-  private String received(Envelope env) {
-    StringBuilder b = new StringBuilder(200);
-    b.append("Received: from ").append(sanitize(helo)).append(" ([").append(clientIp).append("])\r\n");
-    b.append("\tby ").append(server.config.hostname()).append(" (Postamt) with ").append(env.protocol())
-        .append(" id ").append(env.id()).append("\r\n");
-    conn.tlsProtocol().ifPresent(
-        v -> b.append("\t(using ").append(v).append(" with cipher ").append(conn.tlsCipher().orElse("?")).append(")\r\n"));
-    if (env.recipients().size() == 1) {
-      b.append("\tfor <").append(sanitize(env.recipients().getFirst().address())).append(">");
-    } else {
-      b.setLength(b.length() - 2);
-    }
-    b.append("; ").append(RFC5322_DATE.format(Instant.now().atZone(ZoneId.systemDefault()))).append("\r\n");
-    return b.toString();
-  }
-
-  private static String sanitize(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
-    }
-    return b.toString();
+  /** What the stage checks may know about the client now. */
+  private StageContext.Client client() {
+    return new StageContext.Client(
+        server.mode, conn.service(), clientAddress, clientIp, trustedNetwork, helo, conn.isTls(), authUser);
   }
 
   private boolean lmtp() {
     return server.mode == SmtpServer.Mode.LMTP;
   }
 
+  /** Ends the transaction; a BDAT message not yet complete is dropped (nothing was acknowledged). */
   private void resetTransaction() {
-    sender = null;
-    recipients.clear();
-    if (bdat != null) {
-      bdat.abort();
-      bdat = null;
+    if (tx != null) {
+      tx.abort();
+      tx = null;
     }
-  }
-
-  private void abortTransaction() {
-    resetTransaction();
   }
 
   // ---- output ------------------------------------------------------------------------------------

@@ -1,17 +1,44 @@
 /**
  * The SMTP server (RFC 5321) for the MX port and the submission ports, with PIPELINING (RFC 2920),
  * SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034/3463),
- * CHUNKING (RFC 3030), DSN parameters (RFC 3461), STARTTLS (RFC 3207) and AUTH PLAIN/LOGIN (RFC 4954,
- * only under TLS).
+ * CHUNKING (RFC 3030), DSN parameters (RFC 3461), STARTTLS (RFC 3207) and AUTH PLAIN/LOGIN/SCRAM (RFC
+ * 4954, only under TLS), and the LMTP server (RFC 2033).
  *
- * <p>A session is explicit state plus a command table ({@link dev.postamt.smtp.SmtpCommand}); every
- * failure is an {@link dev.postamt.smtp.SmtpException} carrying its reply, caught in one place, counted
- * against {@code limits.errors}. The client never sees a stack trace. Relay control follows Postfix's
- * {@code permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination}. A message is
- * acknowledged with 250 only after {@link dev.postamt.queue.DurableSpool} has made it durable. DATA
- * refuses bare CR or LF (SMTP smuggling); STARTTLS discards pipelined plaintext (CVE-2011-0411).
- * Command lines are bounded by {@code limits.line_length}, AUTH responses by 12 KiB ({@link
- * dev.postamt.smtp.Sasl#MAX_RESPONSE}), and every command and message data line must arrive whole
- * within {@code limits.command_deadline} ({@code 421 4.4.2} otherwise).
+ * <p>A session ({@code SmtpSession}) is explicit state plus a command table ({@link
+ * dev.postamt.smtp.SmtpCommand}); every failure is an {@link dev.postamt.smtp.SmtpException} carrying its
+ * reply, caught in one place, counted against {@code limits.errors}. The client never sees a stack
+ * trace. One file per concern: {@code Transaction} (sender, recipients with duplicates collapsed),
+ * {@code EnvelopeParameters} (MAIL/RCPT parameters), {@code RecipientLookup} (what a RCPT address is),
+ * {@code MessageReceiver} with {@code ContentScanner} and {@code DataReader} (DATA and BDAT into the
+ * spool), {@code MessageCommit} (end of data: checks, commit, reply), {@code TraceHeader}.
+ *
+ * <h2>Stage checks</h2>
+ *
+ * The decisions about a client, sender, recipient or message are not in the session: at each {@code
+ * Stage} (CONNECT, HELO, MAIL, RCPT, DATA, END_OF_DATA) the session builds a {@code StageContext} (the
+ * client; the sender, recipient or message as far as the stage knows them) and runs the ordered list of
+ * {@code StageCheck}s that {@code StageChecks} holds for that stage, like Postfix's {@code
+ * smtpd_*_restrictions}. A check answers Continue (next check), Accept (skip the rest of the stage) or
+ * Refuse with an {@link dev.postamt.smtp.SmtpReply} — 4xx defers, 5xx refuses; a check whose lookup
+ * fails for now must defer, never refuse for good. The first refusal is the reply. END_OF_DATA checks
+ * may add header fields and drop forged ones ({@code MessageEdits}). The built-in entries are the relay
+ * rules ({@code RelayRules}: Postfix's {@code permit_mynetworks, permit_sasl_authenticated,
+ * reject_unauth_destination}, LMTP clients, sender-routed addresses), unknown recipients, sender
+ * ownership ({@code SenderOwnership}), full mailboxes ({@code MailboxQuota}), aliases that can only
+ * bounce ({@code AliasTargets}) and, at the end of the data, the {@link dev.postamt.smtp.InboundCheck}
+ * (SPF, DKIM, DMARC, ARC). The {@code policy} package adds its checks to these lists.
+ *
+ * <h2>Failure behaviour</h2>
+ *
+ * A message is acknowledged with 250 only after {@link dev.postamt.queue.DurableSpool} has made it
+ * durable (or every copy is in its Maildir). DATA and BDAT refuse bare CR or LF (SMTP smuggling), NUL
+ * bytes and an oversized header section, always after the whole data has been read so the session stays
+ * in step; a refused message leaves nothing in the spool. Command lines are bounded by {@code
+ * limits.line_length}, AUTH responses by 12 KiB ({@link dev.postamt.smtp.Sasl#MAX_RESPONSE}), and every
+ * command and message data line must arrive whole within {@code limits.command_deadline} ({@code 421
+ * 4.4.2} otherwise). STARTTLS discards pipelined plaintext
+ * (CVE-2011-0411). Requests for success notices and full bounces from untrusted clients are reduced
+ * ({@code NoticeRequests}) so that a forged sender cannot be made a target of backscatter. The package
+ * owns no files.
  */
 package dev.postamt.smtp;

@@ -47,6 +47,27 @@ class LmtpTest {
     assertThat(Files.readString(t.awaitMessages("bob@example.test", 1).getFirst())).contains("with LMTP id");
   }
 
+  /** RFC 2033 §4.2: one reply per accepted RCPT, a repeated recipient included (it gets one copy). */
+  @Test
+  void aRepeatedRecipientStillGetsItsReplyAfterTheData() throws Exception {
+    int before = t.messages("bob@example.test").size();
+    try (SmtpScript s = SmtpScript.connect(t.port("lmtp"))) {
+      s.expect("220 *");
+      s.send("LHLO client").read();
+      s.send("MAIL FROM:<a@remote.example>").expect("250 *");
+      s.send("RCPT TO:<bob@example.test>").expect("250 *");
+      s.send("RCPT TO:<Bob@example.test>").expect("250 *");
+      s.send("DATA").expect("354 *");
+      s.raw("Subject: lmtp twice\r\n\r\nx\r\n.\r\n");
+      s.expect("250 2.1.5 <bob@example.test> Ok: queued as *");
+      s.expect("250 2.1.5 <Bob@example.test> Ok: queued as *");
+      s.send("NOOP").expect("250 2.0.0 Ok");
+    }
+    assertThat(t.awaitMessageContaining("bob@example.test", "Subject: lmtp twice")).isNotEmpty();
+    Thread.sleep(300);
+    assertThat(t.messages("bob@example.test")).hasSize(before + 1);
+  }
+
   @Test
   void pythonSmtplibLmtp() throws Exception {
     String script =

@@ -34,7 +34,7 @@ class SmtpSessionFuzzTest {
     t = TestServer.start(dir, "[relay]\nnetworks = []\n[limits]\nmessage_size = \"1M\"\nidle_timeout = \"30s\"\n");
     SmtpServer mx = new SmtpServer(t.config, SmtpServer.Mode.MX, t.server.directory(),
         new Router(t.server.directory(), t.config), t.server.spool(), t.server.queue(), InboundCheck.NONE,
-        t.server.authThrottle(), t.server.store());
+        t.server.authThrottle(), t.server.store(), t.server.resolver());
     measured = new SessionFuzz.Measuring(mx);
     listener = Listener.open("smtp", new InetSocketAddress("127.0.0.1", 0), null, false, Duration.ofSeconds(30), 10,
         measured);

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -27,8 +26,10 @@ public final class FakeSmtpServer implements AutoCloseable {
   /** For SMTP: the reply to the final dot. For LMTP: given each accepted recipient. */
   public volatile Function<String, String> dataEndReply = a -> "250 2.0.0 Ok: queued";
 
-  public final List<String> commands = Collections.synchronizedList(new ArrayList<>());
-  public final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+  /** Copy-on-write: a test may iterate while the server still appends (RSET, QUIT after the data). */
+  /** Copy-on-write: a test may iterate while the server still appends (RSET, QUIT after the data). */
+  public final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+  public final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
   public volatile int connections;
 
   private final boolean lmtp;

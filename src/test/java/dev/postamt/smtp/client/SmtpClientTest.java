@@ -69,6 +69,35 @@ class SmtpClientTest {
     a.awaitEmptyQueue();
   }
 
+  /**
+   * A message stored with bare line ends (spooled before the server refused them, or from a local
+   * source) goes out with CRLF only: the hidden {@code <LF>.<LF>} cannot end the data at a peer that
+   * takes LF as a line end, so the lines after it stay text and never become commands.
+   */
+  @Test
+  void aStoredMessageWithBareLineEndsCannotSmuggleACommandToTheNextHop() throws Exception {
+    FakeSmtpServer mx1 = fake("127.0.4.3");
+    a.start();
+    dev.postamt.queue.DurableSpool spool = a.server().spool();
+    String id = dev.postamt.queue.DurableSpool.newId();
+    try (dev.postamt.queue.DurableSpool.Writer w = spool.create(id)) {
+      w.out().write("Subject: old\r\n\r\nfirst\n.\nMAIL FROM:<evil@x.test>\nRCPT TO:<victim@peer.test>\nDATA\nsmuggled\r.\r"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      w.commit(
+          new dev.postamt.queue.Envelope(id, java.time.Instant.now(), "alice@a.test",
+              List.of(dev.postamt.queue.Envelope.Recipient.of("x@peer.test")), "7BIT", false, java.util.Optional.empty(),
+              java.util.Optional.empty(), "local", "", java.util.Optional.empty(), "ESMTP"),
+          "");
+    }
+    a.server().queue().submit(id);
+
+    MailHost.await(() -> mx1.messages.size() == 1, "delivery to the peer");
+    a.awaitEmptyQueue();
+    assertThat(mx1.messages).hasSize(1);
+    assertThat(mx1.commands).noneMatch(c -> c.contains("evil") || c.contains("victim"));
+    assertThat(mx1.messages.getFirst()).contains("first\r\n.\r\nMAIL FROM:<evil@x.test>\r\n").contains("smuggled\r\n.\r\n");
+  }
+
   @Test
   void pipelinesMailRcptAndDataAndPassesDsnParameters() throws Exception {
     FakeSmtpServer mx1 = fake("127.0.4.3");

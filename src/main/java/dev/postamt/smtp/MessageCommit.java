@@ -1,0 +1,127 @@
+package dev.postamt.smtp;
+
+import dev.postamt.net.Connection;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.Envelope;
+import dev.postamt.queue.QueueManager;
+import dev.postamt.queue.QueuedMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a received message: the END_OF_DATA checks, the commit (durable before the {@code 250}),
+ * the reply (one per recipient for LMTP) and the hand-over to the queue.
+ */
+record MessageCommit(SmtpServer server, Connection conn) {
+  private static final Logger log = LoggerFactory.getLogger(MessageCommit.class);
+
+  /**
+   * Checks, commits and answers. The spool file is gone afterwards either way: committed, delivered,
+   * or aborted with the refusal thrown.
+   */
+  void finish(DurableSpool.Writer w, Transaction tx, StageContext.Client client, boolean esmtp)
+      throws SmtpException, IOException {
+    boolean lmtp = client.lmtp();
+    Envelope env = envelope(w.id(), tx, client, esmtp);
+    QueueManager.DirectOutcome outcome;
+    try {
+      MessageEdits edits = new MessageEdits();
+      StageContext.Message message =
+          new StageContext.Message(
+              env,
+              () -> {
+                try {
+                  return w.openWritten();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              edits);
+      server.checks.require(new StageContext(Stage.END_OF_DATA, client, tx.sender, null, env.recipients(), message));
+      if (!edits.dropFields().isEmpty()) {
+        w.dropHeaderFields(edits.dropFields());
+      }
+      String headers = edits.headers() + TraceHeader.received(client.helo(), client.ip(), server.config.hostname(), conn, env);
+      QueuedMessage staged = w.stage(env, headers);
+      // LMTP answers per recipient and keeps the queue's path
+      outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip());
+      if (outcome == QueueManager.DirectOutcome.DELIVERED) {
+        w.abort(); // the Maildir copies are durable; the spool file is not needed
+      } else {
+        w.commitStaged();
+      }
+    } catch (SmtpException e) {
+      w.abort();
+      throw e;
+    } catch (IOException | UncheckedIOException e) {
+      w.abort();
+      log.error("smtp {}: queue file write failed", client.ip(), e);
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
+    } catch (RuntimeException e) {
+      // A check that trips over its input is our bug: nothing was acknowledged, the client may retry,
+      // and the session goes on instead of ending without a reply.
+      w.abort();
+      log.error("smtp {}: end-of-data check failed", client.ip(), e);
+      throw new SmtpException(SmtpReply.LOCAL_ERROR);
+    }
+    log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    if (lmtp) {
+      // RFC 2033 §4.2: one reply per accepted RCPT, in order, a repeated one included. The message
+      // is durable for all of them at once, so the replies are the same.
+      for (String address : tx.acceptedAddresses()) {
+        reply(new SmtpReply(250, "2.1.5", "<" + address + "> Ok: queued as " + env.id()));
+      }
+    } else {
+      reply(new SmtpReply(250, "2.0.0", "Ok: queued as " + env.id()));
+    }
+    switch (outcome) {
+      case DELIVERED -> {}
+      case NOT_ELIGIBLE -> server.queue.submit(env.id());
+      case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
+    }
+  }
+
+  /**
+   * When every recipient is a local mailbox, the message goes into the Maildirs before the reply
+   * ({@link QueueManager#deliverBeforeAck}); anything unexpected there falls back to the queue, which
+   * finds the copies already written by name.
+   */
+  private QueueManager.DirectOutcome deliverBeforeAck(QueuedMessage staged, Envelope env, String clientIp) {
+    try {
+      return server.queue.deliverBeforeAck(staged);
+    } catch (RuntimeException e) {
+      log.warn("smtp {}: {}: delivery before acknowledging failed, queueing instead: {}", clientIp, env.id(), e.toString());
+      return QueueManager.DirectOutcome.PARTIAL;
+    }
+  }
+
+  private static Envelope envelope(String id, Transaction tx, StageContext.Client client, boolean esmtp) {
+    Map<String, String> p = tx.sender.params();
+    String body = p.getOrDefault("BODY", "7BIT");
+    boolean smtputf8 = p.containsKey("SMTPUTF8");
+    return new Envelope(
+        id,
+        Instant.now(),
+        tx.sender.address(),
+        List.copyOf(tx.recipients()),
+        body == null ? "7BIT" : body.toUpperCase(Locale.ROOT),
+        smtputf8,
+        NoticeRequests.ret(Optional.ofNullable(p.get("RET")), client.trusted()),
+        Optional.ofNullable(p.get("ENVID")).map(dev.postamt.queue.Xtext::decode),
+        client.helo(),
+        client.ip(),
+        Optional.ofNullable(client.authUser()),
+        TraceHeader.protocol(client.lmtp(), esmtp, smtputf8, client.tls(), client.authUser() != null));
+  }
+
+  private void reply(SmtpReply r) throws IOException {
+    conn.out().write(r.encode(true));
+  }
+}

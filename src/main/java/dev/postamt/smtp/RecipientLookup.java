@@ -1,0 +1,91 @@
+package dev.postamt.smtp;
+
+import dev.postamt.directory.Address;
+import dev.postamt.directory.DirectoryException;
+import dev.postamt.routing.Resolution;
+import dev.postamt.routing.Router;
+import dev.postamt.smtp.StageCheck.Decision;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+
+/**
+ * Turns a RCPT TO path into the address the message is for and asks the router about it; as a RCPT
+ * check it refuses what the router does not know (Postfix {@code reject_unlisted_recipient}).
+ */
+final class RecipientLookup {
+  private final Router router;
+  private final String hostname;
+
+  RecipientLookup(Router router, String hostname) {
+    this.router = router;
+    this.hostname = hostname;
+  }
+
+  /**
+   * The normalised recipient: a bare {@code postmaster} (RFC 5321 §4.1.1.3) and an address literal
+   * naming one of our own addresses become {@code local@hostname}; a foreign address literal is not
+   * looked up (it is {@link Resolution.NotLocal}, which the relay rules then judge).
+   */
+  StageContext.Recipient resolve(MailPath to) {
+    String address = to.address();
+    String domain = to.domain();
+    boolean foreignLiteral = false;
+    if (domain.isEmpty()) {
+      domain = hostname;
+      address = "postmaster@" + domain;
+    } else if (to.addressLiteral()) {
+      if (isOurAddress(domain)) {
+        domain = hostname;
+        address = to.localPart() + "@" + domain;
+      } else {
+        foreignLiteral = true;
+      }
+    }
+    Resolution r = foreignLiteral ? new Resolution.NotLocal() : router.resolve(address);
+    return new StageContext.Recipient(to, address, domain, r);
+  }
+
+  /** RCPT: unknown local addresses, failed lookups, and anything not local over LMTP. */
+  static Decision known(StageContext c) {
+    String shown = c.recipient().shown();
+    return switch (c.recipient().resolution()) {
+      case Resolution.Local l -> Decision.CONTINUE;
+      case Resolution.Unknown u -> Decision.refuse(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
+      case Resolution.TempFail t -> Decision.refuse(451, "4.3.0", shown + ": Temporary lookup failure");
+      case Resolution.NotLocal n when c.client().lmtp() ->
+          Decision.refuse(550, "5.1.2", shown + ": not a local recipient (LMTP delivers locally only)");
+      case Resolution.NotLocal n -> Decision.CONTINUE;
+    };
+  }
+
+  /**
+   * The key under which two recipients of one transaction are the same: the address with its domain
+   * lower-cased (MailPath does that) and, when the directory knows the address, its canonical form (a
+   * local part in any letter case names the same user). A remote local part keeps its case: RFC 5321
+   * §2.4 lets the remote server tell {@code Bob@x} from {@code bob@x}, and Postfix does not merge them.
+   */
+  static String duplicateKey(StageContext.Recipient r) {
+    if (r.resolution() instanceof Resolution.Local) {
+      try {
+        return Address.parse(r.address()).toString();
+      } catch (DirectoryException e) {
+        return r.address();
+      }
+    }
+    return r.address();
+  }
+
+  private static boolean isOurAddress(String literal) {
+    String ip = literal.substring(1, literal.length() - 1);
+    if (ip.regionMatches(true, 0, "IPv6:", 0, 5)) {
+      ip = ip.substring(5);
+    }
+    try {
+      InetAddress a = InetAddress.getByName(ip);
+      return a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

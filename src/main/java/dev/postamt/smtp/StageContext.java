@@ -1,0 +1,77 @@
+package dev.postamt.smtp;
+
+import dev.postamt.queue.Envelope;
+import dev.postamt.routing.Resolution;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a {@link StageCheck} may know when it runs: the client, and what the stage adds (the sender
+ * from MAIL on, the recipient at RCPT, the message at END_OF_DATA). Fields a stage has not reached
+ * yet are null, like the attributes of Postfix's policy delegation protocol.
+ *
+ * @param sender the MAIL FROM path (null before MAIL)
+ * @param recipient the recipient being checked (RCPT only)
+ * @param recipients the recipients accepted so far in the transaction
+ * @param message the received message (END_OF_DATA only)
+ */
+record StageContext(
+    Stage stage,
+    Client client,
+    MailPath sender,
+    Recipient recipient,
+    List<Envelope.Recipient> recipients,
+    Message message) {
+
+  /**
+   * @param helo the HELO/EHLO name (null before it)
+   * @param authUser the authenticated user (null when not authenticated)
+   * @param trustedNetwork the client is in {@code relay.networks}
+   */
+  record Client(
+      SmtpServer.Mode mode,
+      String service,
+      InetAddress address,
+      String ip,
+      boolean trustedNetwork,
+      String helo,
+      boolean tls,
+      String authUser) {
+    /** Postfix {@code permit_mynetworks, permit_sasl_authenticated}: may relay, may ask for notices. */
+    boolean trusted() {
+      return trustedNetwork || authUser != null;
+    }
+
+    boolean lmtp() {
+      return mode == SmtpServer.Mode.LMTP;
+    }
+
+    /** The same client, having just said HELO/EHLO with {@code name}. */
+    Client withHelo(String name) {
+      return new Client(mode, service, address, ip, trustedNetwork, name, tls, authUser);
+    }
+  }
+
+  /**
+   * One RCPT TO after normalisation.
+   *
+   * @param address the address the message is for: the local part as given, the domain lower-cased; a
+   *     bare {@code postmaster} or an address literal of ours is qualified with our host name
+   * @param domain its domain ({@code [ip]} for an address literal that is not ours)
+   * @param resolution what the router says about it ({@link Resolution.NotLocal} for a foreign literal)
+   */
+  record Recipient(MailPath path, String address, String domain, Resolution resolution) {
+    /** Shown in replies: {@code <address>} as the client wrote it, made printable. */
+    String shown() {
+      return "<" + MailPath.printable(path.address()) + ">";
+    }
+  }
+
+  /**
+   * @param content opens the message as received (an {@link java.io.UncheckedIOException} when it
+   *     cannot)
+   */
+  record Message(Envelope envelope, Supplier<InputStream> content, MessageEdits edits) {}
+}
