@@ -1,15 +1,9 @@
 package dev.postamt.cli;
 
-import dev.postamt.directory.Directory;
-import dev.postamt.directory.DirectoryException;
+import dev.postamt.admin.Admin;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code postamt alias add|list|remove}: addresses that forward to other addresses (Postfix
@@ -24,10 +18,7 @@ final class AliasCommand {
   @Command(
       name = "add",
       description = "Add targets to an alias (creating it); @domain is the catch-all for unknown addresses.")
-  static final class AddAlias implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
+  static final class AddAlias extends AdminCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain for a catch-all")
     String address;
 
@@ -36,44 +27,20 @@ final class AliasCommand {
 
     @Override
     public Integer call() {
-      try (Directory dir = DirectoryAccess.open(config)) {
-        dir.addAlias(address, targets);
-        String key = aliasKey(address);
-        spec.commandLine().getOut().println("alias " + key + " -> " + String.join(", ", dir.exactAliasTargets(key)));
-        return 0;
-      } catch (DirectoryException e) {
-        throw new CliException(e.getMessage());
-      }
+      return print("alias " + line(admin().addAlias(address, targets)));
     }
   }
 
-  @Command(
-      name = "list",
-      description = "List aliases, one a line: ADDRESS -> TARGET, TARGET…")
-  static final class ListAliases implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
+  @Command(name = "list", description = "List aliases, one a line: ADDRESS -> TARGET, TARGET…")
+  static final class ListAliases extends AdminCommand {
     @Override
     public Integer call() {
-      try (Directory dir = DirectoryAccess.open(config)) {
-        for (Map.Entry<String, List<String>> e : dir.aliases().entrySet()) {
-          spec.commandLine().getOut().println(e.getKey() + " -> " + String.join(", ", e.getValue()));
-        }
-        return 0;
-      } catch (DirectoryException e) {
-        throw new CliException(e.getMessage());
-      }
+      return print(admin().aliases().stream().map(AliasCommand::line).toList());
     }
   }
 
-  @Command(
-      name = "remove",
-      description = "Remove an alias, or only the given targets of it.")
-  static final class RemoveAlias implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
+  @Command(name = "remove", description = "Remove an alias, or only the given targets of it.")
+  static final class RemoveAlias extends AdminCommand {
     @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain")
     String address;
 
@@ -82,26 +49,13 @@ final class AliasCommand {
 
     @Override
     public Integer call() {
-      try (Directory dir = DirectoryAccess.open(config)) {
-        String key = aliasKey(address);
-        if (targets == null || targets.isEmpty()) {
-          dir.removeAlias(address);
-          spec.commandLine().getOut().println("removed alias " + key);
-        } else {
-          dir.removeAliasTargets(address, targets);
-          List<String> left = dir.exactAliasTargets(key);
-          spec.commandLine().getOut().println(
-              left.isEmpty() ? "removed alias " + key : "alias " + key + " -> " + String.join(", ", left));
-        }
-        return 0;
-      } catch (DirectoryException e) {
-        throw new CliException(e.getMessage());
-      }
+      Admin.Alias left = admin().removeAlias(address, targets);
+      return print(left.targets().isEmpty() ? "removed alias " + left.address() : "alias " + line(left));
     }
   }
 
-  private static String aliasKey(String address) {
-    String a = address.trim();
-    return a.startsWith("@") ? "@" + DirectoryAccess.domain(a.substring(1)) : DirectoryAccess.address(a);
+  /** {@code ADDRESS -> TARGET, TARGET…} */
+  private static String line(Admin.Alias a) {
+    return a.address() + " -> " + String.join(", ", a.targets());
   }
 }

@@ -1,7 +1,6 @@
 package dev.postamt.cli;
 
-import dev.postamt.config.Config;
-import dev.postamt.config.ConfigException;
+import dev.postamt.admin.ConfigCheck;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,19 +20,15 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      Path f = file == null ? Config.DEFAULT_FILE : file;
-      try {
-        Config c = Config.load(f, file != null);
-        spec.commandLine().getOut().println(
-            "config ok: " + (c.source() == null ? "defaults (no " + f + ")" : c.source())
-                + "; hostname " + c.hostname() + "; data_dir " + c.dataDir());
+      ConfigCheck.Result r = ConfigCheck.check(file);
+      if (r.ok()) {
+        spec.commandLine().getOut().println(r.summary());
         return 0;
-      } catch (ConfigException e) {
-        for (String p : e.problems()) {
-          spec.commandLine().getErr().println("postamt: config: " + p);
-        }
-        return 1;
       }
+      for (String p : r.problems()) {
+        spec.commandLine().getErr().println("postamt: config: " + p);
+      }
+      return 1;
     }
   }
 }
