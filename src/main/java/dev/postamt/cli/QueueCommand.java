@@ -11,6 +11,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -141,12 +143,13 @@ final class QueueCommand {
     @Option(names = "--all", description = "every message in the queue")
     boolean all;
 
-    /** The queue, once the arguments are known to name an id or --all (checked before the config). */
-    QueueOperations queue() {
+    /** Runs {@code forAll} or {@code forOne}, once the arguments name an id or --all (checked before the config). */
+    Integer run(Function<QueueOperations, String> forAll, BiFunction<QueueOperations, String, String> forOne) {
       if (all == (id != null)) {
         throw new CliException("give a queue id or --all");
       }
-      return admin().queue();
+      QueueOperations q = admin().queue();
+      return print(all ? forAll.apply(q) : forOne.apply(q, id));
     }
   }
 
@@ -154,8 +157,7 @@ final class QueueCommand {
   static final class Requeue extends OneOrAll {
     @Override
     public Integer call() {
-      QueueOperations q = queue();
-      return print(all ? q.requeueAll() : q.requeue(id));
+      return run(QueueOperations::requeueAll, QueueOperations::requeue);
     }
   }
 
@@ -163,8 +165,7 @@ final class QueueCommand {
   static final class Delete extends OneOrAll {
     @Override
     public Integer call() {
-      QueueOperations q = queue();
-      return print(all ? q.deleteAll() : q.delete(id));
+      return run(QueueOperations::deleteAll, QueueOperations::delete);
     }
   }
 
