@@ -13,10 +13,7 @@ class ImapCondstoreTest {
 
   @BeforeEach
   void start() throws Exception {
-    c = server.login("alice");
-    for (int i = 0; i < 3; i++) {
-      c.run("ap APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "ap OK *");
-    }
+    c = server.loginWithMessages("alice", 3, MSG);
   }
 
   @Test

@@ -16,10 +16,7 @@ class ImapRev2Test {
 
   @BeforeEach
   void start() throws Exception {
-    c = server.login("alice");
-    for (int i = 0; i < 2; i++) {
-      c.run("ap APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "ap OK *");
-    }
+    c = server.loginWithMessages("alice", 2, MSG);
   }
 
   @Test

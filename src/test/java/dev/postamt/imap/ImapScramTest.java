@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.postamt.directory.Directory;
-import dev.postamt.directory.PasswordHash;
 import dev.postamt.testing.ScramClient;
+import dev.postamt.testing.ScramUsers;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +30,7 @@ class ImapScramTest {
 
   @BeforeEach
   void start() throws Exception {
-    directory = Directory.open(Files.createDirectories(dir.resolve("directory")));
-    directory.addDomain("example.test");
-    directory.addUser("alice@example.test", "pencil".toCharArray());
-    directory.addUserWithHash("carol@example.test", PasswordHash.hash("crayon".toCharArray()));
+    directory = ScramUsers.open(dir);
     server = ImapTestServer.startStrict(dir, directory);
   }
 

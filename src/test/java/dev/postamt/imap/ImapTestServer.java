@@ -106,6 +106,15 @@ final class ImapTestServer extends ServerFixture {
     return c;
   }
 
+  /** Like {@link #login}, with {@code n} copies of {@code message} appended to INBOX first. */
+  ImapClient loginWithMessages(String user, int n, String message) throws IOException {
+    ImapClient c = login(user);
+    for (int i = 0; i < n; i++) {
+      c.run("ap APPEND INBOX {" + message.length() + "+}\r\n" + message, "ap OK *");
+    }
+    return c;
+  }
+
   /** Puts a message into the user's INBOX new/ as local delivery does, then notifies the store. */
   Path deliver(String user, String message) throws IOException {
     Path maildir = dev.postamt.store.MailboxLayout.maildir(dataDir, user);

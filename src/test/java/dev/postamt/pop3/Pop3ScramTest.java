@@ -3,10 +3,9 @@ package dev.postamt.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.directory.Directory;
-import dev.postamt.directory.PasswordHash;
 import dev.postamt.testing.ScramClient;
+import dev.postamt.testing.ScramUsers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +21,7 @@ class Pop3ScramTest {
 
   @BeforeEach
   void start() throws Exception {
-    directory = Directory.open(Files.createDirectories(dir.resolve("directory")));
-    directory.addDomain("example.test");
-    directory.addUser("alice@example.test", "pencil".toCharArray());
-    directory.addUserWithHash("carol@example.test", PasswordHash.hash("crayon".toCharArray()));
+    directory = ScramUsers.open(dir);
     server = Pop3TestServer.start(dir, directory);
   }
 
