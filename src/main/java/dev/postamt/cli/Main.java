@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Postamt: a complete self-hosted mail system.",
     subcommands = {
       ServeCommand.class,
+      ReloadCommand.class,
       ConfigCommand.class,
       DomainCommand.class,
       UserCommand.class,

@@ -1,5 +1,6 @@
 package dev.postamt.cli;
 
+import dev.postamt.server.LogSetup;
 import dev.postamt.server.Server;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,11 +14,15 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Server server;
     try {
-      server = Server.start(config.load());
+      var cfg = config.load();
+      LogSetup.apply(cfg.log());
+      server = Server.start(cfg);
     } catch (java.io.IOException e) {
       throw new CliException(e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+    // SIGHUP reloads, as for Postfix and Dovecot (the JVM's default would shut down).
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
     return 0;
   }

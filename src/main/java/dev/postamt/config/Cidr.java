@@ -6,6 +6,17 @@ import java.net.UnknownHostException;
 /** An address block like {@code 192.0.2.0/24} or {@code 2001:db8::/32}; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix) {
 
+  // A record compares arrays by identity; two blocks with the same bytes are the same block.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr c && prefix == c.prefix && java.util.Arrays.equals(network, c.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(network) + prefix;
+  }
+
   public static Cidr parse(String text) {
     String s = text.trim();
     int slash = s.indexOf('/');

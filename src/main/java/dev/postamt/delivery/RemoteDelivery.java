@@ -9,6 +9,7 @@ import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
 import dev.postamt.config.Config;
+import dev.postamt.config.Relay;
 import dev.postamt.config.TransportRule;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -128,7 +129,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   }
 
   private SmtpTransaction.Credentials credentials() {
-    Config.Relay r = config.relay();
+    Relay r = config.relay();
     if (r.relayhostUser().isEmpty()) {
       return null;
     }

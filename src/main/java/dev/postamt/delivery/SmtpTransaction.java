@@ -6,6 +6,7 @@ import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.queue.Xtext;
 import dev.postamt.config.Config;
+import dev.postamt.config.Delivery;
 import dev.postamt.smtp.client.ClientReply;
 import dev.postamt.smtp.client.SmtpClient;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class SmtpTransaction {
     this.config = config;
     this.spool = spool;
     this.cache = cache;
-    Config.Delivery d = config.delivery();
+    Delivery d = config.delivery();
     this.timeouts =
         new SmtpClient.Timeouts(
             d.connectTimeout(), d.commandTimeout(), d.dataInitTimeout(), d.dataBlockTimeout(), d.dataEndTimeout());

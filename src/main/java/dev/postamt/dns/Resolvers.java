@@ -1,6 +1,7 @@
 package dev.postamt.dns;
 
 import dev.postamt.config.Config;
+import dev.postamt.config.Dns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -16,7 +17,7 @@ public final class Resolvers {
    *     and line
    */
   public static Resolver fromConfig(Config config) {
-    Config.Dns dns = config.dns();
+    Dns dns = config.dns();
     if (dns.zoneFile().isPresent()) {
       try {
         return ZoneFileResolver.load(dns.zoneFile().get());

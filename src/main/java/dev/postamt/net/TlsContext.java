@@ -50,7 +50,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TlsContext {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-  private final SSLContext context;
+  private volatile SSLContext context;
 
   private TlsContext(SSLContext context) {
     this.context = context;
@@ -60,6 +60,14 @@ public final class TlsContext {
     return context;
   }
 
+  /**
+   * Takes the certificate and key of {@code fresh} for every connection that starts TLS from now on
+   * (reload on SIGHUP); sessions already encrypted keep theirs.
+   */
+  public void replaceWith(TlsContext fresh) {
+    this.context = fresh.context;
+  }
+
   public static TlsContext fromConfig(Config config) throws IOException {
     if (config.tls().certificate().isPresent()) {
       return fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow());
@@ -67,10 +75,52 @@ public final class TlsContext {
     Path dir = config.dataDir().resolve("tls");
     Path cert = dir.resolve("selfsigned.crt");
     Path key = dir.resolve("selfsigned.key");
-    if (!Files.exists(cert) || !Files.exists(key)) {
-      writeSelfSigned(config.hostname(), cert, key);
+    List<String> names = selfSignedNames(config);
+    if (!Files.exists(cert) || !Files.exists(key) || !names.equals(subjectAltNames(cert))) {
+      // First start, or the hostname or a listener address changed: only our own certificate is remade.
+      writeSelfSigned(names, cert, key);
     }
     return fromPem(cert, key);
+  }
+
+  /**
+   * What the self-signed certificate names: the hostname, {@code localhost}, and the loopback and
+   * listener addresses (wildcard addresses left out), so that a client connecting by any of them can
+   * pin or trust it. Sorted after the hostname, so a restart with the same config finds the same list.
+   */
+  static List<String> selfSignedNames(Config config) {
+    java.util.TreeSet<String> rest = new java.util.TreeSet<>(List.of("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1"));
+    for (var a : config.listen().services().values()) {
+      if (a.getAddress() != null && !a.getAddress().isAnyLocalAddress()) {
+        rest.add(a.getAddress().getHostAddress().replaceAll("%.*$", ""));
+      }
+    }
+    rest.remove(config.hostname());
+    List<String> names = new ArrayList<>();
+    names.add(config.hostname());
+    names.addAll(rest);
+    return names;
+  }
+
+  /** The DNS names and IP addresses a PEM certificate names, in the form {@link #selfSignedNames} uses. */
+  static List<String> subjectAltNames(Path certFile) {
+    try (Reader r = Files.newBufferedReader(certFile, StandardCharsets.US_ASCII);
+        PEMParser p = new PEMParser(r)) {
+      if (!(p.readObject() instanceof X509CertificateHolder h)) {
+        return List.of();
+      }
+      X509Certificate c = new JcaX509CertificateConverter().getCertificate(h);
+      List<String> out = new ArrayList<>();
+      if (c.getSubjectAlternativeNames() != null) {
+        for (List<?> san : c.getSubjectAlternativeNames()) {
+          String v = String.valueOf(san.get(1));
+          out.add(((Integer) san.get(0)) == GeneralName.iPAddress ? java.net.InetAddress.getByName(v).getHostAddress() : v);
+        }
+      }
+      return out;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      return List.of(); // unreadable: made again
+    }
   }
 
   /** Loads a PEM certificate chain and a PEM private key (PKCS#1 or PKCS#8, RSA or EC). */
@@ -116,8 +166,12 @@ public final class TlsContext {
     }
   }
 
-  /** Makes a self-signed RSA-2048 certificate for {@code hostname}, valid ten years. */
-  static void writeSelfSigned(String hostname, Path certFile, Path keyFile) throws IOException {
+  /**
+   * Makes a self-signed RSA-2048 certificate, valid ten years, whose subject is the first name and
+   * whose subjectAltName lists every name (IP addresses as iPAddress entries, RFC 5280 §4.2.1.6).
+   */
+  public static void writeSelfSigned(List<String> names, Path certFile, Path keyFile) throws IOException {
+    String hostname = names.getFirst();
     try {
       Files.createDirectories(certFile.getParent());
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -134,8 +188,11 @@ public final class TlsContext {
               name,
               kp.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(
-          Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
+      GeneralName[] sans =
+          names.stream()
+              .map(n -> new GeneralName(n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n))
+              .toArray(GeneralName[]::new);
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       X509Certificate cert =
           new JcaX509CertificateConverter()
               .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));

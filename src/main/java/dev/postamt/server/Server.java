@@ -1,6 +1,7 @@
 package dev.postamt.server;
 
 import dev.postamt.config.Config;
+import dev.postamt.config.ConfigException;
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
 import dev.postamt.directory.Directory;
@@ -25,6 +26,7 @@ import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,8 @@ public final class Server implements AutoCloseable {
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
   private volatile boolean closed;
+  private DataDirLock lock;
+  private TlsContext tls;
 
   private Server(Config config) throws Exception {
     this.config = config;
@@ -94,6 +98,11 @@ public final class Server implements AutoCloseable {
     };
   }
 
+  /** The process id of the {@code serve} running on this config's data directory, if one runs. */
+  public static java.util.OptionalLong runningPid(Config config) {
+    return DataDirLock.runningServer(config.dataDir());
+  }
+
   /** Starts every configured service; on failure, whatever was started is stopped again. */
   public static Server start(Config config) throws Exception {
     return start(config, null);
@@ -101,7 +110,16 @@ public final class Server implements AutoCloseable {
 
   /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
-    Server s = new Server(config);
+    Files.createDirectories(config.dataDir());
+    DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
+    Server s;
+    try {
+      s = new Server(config);
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
+    s.lock = lock;
     if (check == null) {
       check = new InboundAuthenticator(config, s.resolver, s::forwardingDomain);
     }
@@ -114,6 +132,7 @@ public final class Server implements AutoCloseable {
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
       TlsContext tls = TlsContext.fromConfig(config);
+      s.tls = tls;
       SmtpServer mx =
           new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle, s.store);
       SmtpServer submission =
@@ -219,6 +238,51 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
+   * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
+   * certificate (and the self-signed one's names) take effect for the next TLS handshake; the aliases
+   * file and {@code .forward} files are read again whenever they change, reload or not. Other changed
+   * sections are named in the log as needing a restart.
+   *
+   * @return one line per thing reloaded or changed, for the log and {@code postamt reload}
+   */
+  public synchronized List<String> reload() {
+    List<String> report = new ArrayList<>();
+    Config fresh;
+    try {
+      fresh = config.source() == null ? Config.defaults() : Config.load(config.source(), true);
+    } catch (ConfigException e) {
+      report.add("config has errors, the running configuration stays: " + String.join("; ", e.problems()));
+      report.forEach(l -> log.error("reload: {}", l));
+      return report;
+    }
+    if (tls != null) {
+      try {
+        tls.replaceWith(TlsContext.fromConfig(fresh));
+        report.add("certificate reloaded from "
+            + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
+      } catch (IOException e) {
+        report.add("certificate not reloaded, the running one stays: " + e.getMessage());
+      }
+    }
+    var components = Config.class.getRecordComponents();
+    for (var c : components) {
+      if (c.getName().equals("tls") || c.getName().equals("source")) {
+        continue;
+      }
+      try {
+        if (!java.util.Objects.equals(c.getAccessor().invoke(config), c.getAccessor().invoke(fresh))) {
+          report.add(c.getName() + " changed: takes effect at the next restart");
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    report.forEach(l -> log.info("reload: {}", l));
+    return report;
+  }
+
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
   public void onDelivery(Consumer<String> listener) {
     deliveryListeners.add(listener);
@@ -245,6 +309,9 @@ public final class Server implements AutoCloseable {
     store.close();
     directory.close();
     log.info("postamt stopped");
+    if (lock != null) {
+      lock.close();
+    }
     stopped.countDown();
   }
 }

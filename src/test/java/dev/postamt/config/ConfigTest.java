@@ -65,6 +65,32 @@ class ConfigTest {
   }
 
   @Test
+  void impossibleListenAddressesAreRefused() {
+    assertThatThrownBy(() -> load("[listen]\nsmtp = \"300.1.1.1:25\"\nimap = \"127.0.0.1:99999\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "listen.smtp: \"300.1.1.1\" is neither an IP address nor a name that resolves",
+                        "listen.imap: must be \"address:port\" with port 0-65535, got \"127.0.0.1:99999\""));
+  }
+
+  @Test
+  void logSectionIsValidated() {
+    assertThatThrownBy(
+            () -> load("[log]\nformat = \"xml\"\nlevel = \"loud\"\nfile = \"p.log\"\nsyslog = \"localhost\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "log.format: must be \"text\" or \"json\", got \"xml\"",
+                        "log.syslog: give log.file or log.syslog, not both",
+                        "log.level: must be one of error, warn, info, debug, trace, got \"loud\""));
+  }
+
+  @Test
   void aListenTableWithOnlySomeKeysDisablesTheOthers() throws Exception {
     Config c = load("[listen]\nsmtp = \"127.0.0.1:2525\"\n");
     assertThat(c.listen().services()).containsOnlyKeys("smtp");

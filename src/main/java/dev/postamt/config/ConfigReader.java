@@ -1,0 +1,157 @@
+package dev.postamt.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads typed values from the TOML tree and collects every error with its key, so that one run of
+ * {@code config check} lists them all. Each section's record parses itself through one of these.
+ */
+final class ConfigReader {
+  final TomlTable toml;
+  final Path base;
+  final List<String> errors = new ArrayList<>();
+
+  ConfigReader(TomlTable toml, Path base) {
+    this.toml = toml;
+    this.base = base;
+  }
+
+  void error(String key, String msg) {
+    errors.add(key + ": " + msg);
+  }
+
+  void allowKeys(String table, String... keys) {
+    TomlTable t = table.isEmpty() ? toml : (toml.isTable(table) ? toml.getTable(table) : null);
+    if (t == null) {
+      if (!table.isEmpty() && toml.contains(table)) {
+        error(table, "must be a table [" + table + "]");
+      }
+      return;
+    }
+    List<String> allowed = List.of(keys);
+    for (String k : t.keySet()) {
+      if (!allowed.contains(k)) {
+        error(table.isEmpty() ? k : table + "." + k, "unknown key");
+      }
+    }
+  }
+
+  String string(String key, String def) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    if (!toml.isString(key)) {
+      error(key, "must be a string");
+      return def;
+    }
+    return toml.getString(key);
+  }
+
+  boolean bool(String key, boolean def) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    if (!toml.isBoolean(key)) {
+      error(key, "must be true or false");
+      return def;
+    }
+    return toml.getBoolean(key);
+  }
+
+  Optional<Path> path(String key) {
+    String s = string(key, "");
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(base.resolve(s).normalize());
+  }
+
+  List<String> strings(String key, List<String> def) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    if (!toml.isArray(key)) {
+      error(key, "must be an array of strings");
+      return def;
+    }
+    TomlArray a = toml.getArray(key);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      Object o = a.get(i);
+      if (o instanceof String s) {
+        out.add(s);
+      } else {
+        error(key, "element " + (i + 1) + " must be a string");
+      }
+    }
+    return out;
+  }
+
+  int integer(String key, int def, int min, int max) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    if (!toml.isLong(key)) {
+      error(key, "must be an integer");
+      return def;
+    }
+    long v = toml.getLong(key);
+    if (v < min || v > max) {
+      error(key, "must be between " + min + " and " + max + ", got " + v);
+      return def;
+    }
+    return (int) v;
+  }
+
+  /** A byte size: an integer, or a string like "25M", "512k", "1G". */
+  long size(String key, long def, long min, long max) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    long v;
+    if (toml.isLong(key)) {
+      v = toml.getLong(key);
+    } else if (toml.isString(key)) {
+      v = Config.parseSize(toml.getString(key));
+      if (v < 0) {
+        error(key, "must be a size like 10485760, \"512k\", \"25M\" or \"1G\"");
+        return def;
+      }
+    } else {
+      error(key, "must be a size like 10485760 or \"25M\"");
+      return def;
+    }
+    if (v < min || v > max) {
+      error(key, "must be between " + min + " and " + max + " bytes, got " + v);
+      return def;
+    }
+    return v;
+  }
+
+  Duration duration(String key, Duration def, Duration min, Duration max) {
+    if (!toml.contains(key)) {
+      return def;
+    }
+    Duration d = null;
+    if (toml.isLong(key)) {
+      d = Duration.ofSeconds(toml.getLong(key));
+    } else if (toml.isString(key)) {
+      d = Config.parseDuration(toml.getString(key));
+    }
+    if (d == null) {
+      error(key, "must be a duration like \"30s\", \"5m\", \"1h\", \"5d\"");
+      return def;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      error(key, "must be between " + min + " and " + max + ", got " + d);
+      return def;
+    }
+    return d;
+  }
+}

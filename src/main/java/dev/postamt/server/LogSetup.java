@@ -1,0 +1,117 @@
+package dev.postamt.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.net.SyslogAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import dev.postamt.config.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Points the log of {@code serve} where {@code [log]} says: standard error, a size-rotated file, or
+ * syslog (facility MAIL). Every text line starts with an ISO 8601 date and time with zone offset, so
+ * that fail2ban-style tools and people reading a month-old file agree on when a thing happened.
+ */
+public final class LogSetup {
+  /** The text line: {@code 2026-12-04T13:45:01.123+00:00 INFO  imap: message}. */
+  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
+
+  private LogSetup() {}
+
+  public static void apply(Log log) throws IOException {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return; // another SLF4J binding in tests: leave it alone
+    }
+    OutputStreamAppender<ILoggingEvent> appender;
+    if (log.file().isPresent()) {
+      appender = rollingFile(ctx, log);
+    } else if (log.syslog().isPresent()) {
+      startSyslog(ctx, log);
+      return;
+    } else {
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setTarget("System.err");
+      appender = console;
+    }
+    appender.setContext(ctx);
+    appender.setName("postamt");
+    appender.setEncoder(encoder(ctx, log));
+    appender.start();
+    install(ctx, appender, log);
+  }
+
+  private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext ctx, Log log) throws IOException {
+    String file = log.file().orElseThrow().toString();
+    Files.createDirectories(log.file().get().toAbsolutePath().getParent());
+    RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
+    a.setContext(ctx);
+    a.setFile(file);
+    FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+    rolling.setContext(ctx);
+    rolling.setParent(a);
+    rolling.setFileNamePattern(file + ".%i");
+    rolling.setMinIndex(1);
+    rolling.setMaxIndex(log.keep());
+    rolling.start();
+    SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+    trigger.setContext(ctx);
+    trigger.setMaxFileSize(new FileSize(log.maxSize()));
+    // logback looks at the size once a minute by default; a stat per line is cheap and keeps the bound
+    trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(0));
+    trigger.start();
+    a.setRollingPolicy(rolling);
+    a.setTriggeringPolicy(trigger);
+    return a;
+  }
+
+  private static void startSyslog(LoggerContext ctx, Log log) {
+    // "host", "host:port", "[v6]", "[v6]:port" or a bare IPv6 address
+    var m = java.util.regex.Pattern.compile("\\[([^\\]]+)\\](?::(\\d+))?|([^:]+)(?::(\\d+))?|(.*:.*)")
+        .matcher(log.syslog().orElseThrow());
+    m.matches();
+    String host = m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(5);
+    String port = m.group(2) != null ? m.group(2) : m.group(4);
+    SyslogAppender a = new SyslogAppender();
+    a.setContext(ctx);
+    a.setName("postamt");
+    a.setSyslogHost(host);
+    a.setPort(port == null ? 514 : Integer.parseInt(port));
+    a.setFacility("MAIL");
+    a.setSuffixPattern("postamt[" + ProcessHandle.current().pid() + "]: %-5level %logger{0}: %msg");
+    a.start();
+    install(ctx, a, log);
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, Log log) {
+    if (log.format().equals("json")) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(ctx);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder e = new PatternLayoutEncoder();
+    e.setContext(ctx);
+    e.setPattern(PATTERN);
+    e.start();
+    return e;
+  }
+
+  private static void install(LoggerContext ctx, ch.qos.logback.core.Appender<ILoggingEvent> appender, Log log) {
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    root.addAppender(appender);
+    ctx.getLogger("dev.postamt").setLevel(Level.toLevel(log.level(), Level.INFO));
+  }
+}

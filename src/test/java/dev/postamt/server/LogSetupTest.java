@@ -1,0 +1,63 @@
+package dev.postamt.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import dev.postamt.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.slf4j.LoggerFactory;
+
+/** {@code [log]}: lines with date, time and zone, in a rotated file, as text or JSON (issue 14 item 4). */
+@Isolated // changes the process-wide logging set-up
+class LogSetupTest {
+  @TempDir Path dir;
+
+  @AfterEach
+  void restoreLogging() throws Exception {
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    new ContextInitializer(ctx).autoConfig();
+  }
+
+  private Config config(String log) throws Exception {
+    Path cfg = dir.resolve("postamt.toml");
+    Files.writeString(cfg, "[log]\n" + log);
+    return Config.load(cfg, true);
+  }
+
+  @Test
+  void textLinesCarryDateTimeAndZoneAndTheFileIsRotatedBySize() throws Exception {
+    LogSetup.apply(config("file = \"logs/postamt.log\"\nmax_size = \"64k\"\nkeep = 2\n").log());
+    var log = LoggerFactory.getLogger("dev.postamt.imap.ImapSession");
+    log.info("login ok: proto=imap user=<alice@example.test> ip=192.0.2.1");
+    List<String> lines = Files.readAllLines(dir.resolve("logs/postamt.log"));
+    assertThat(lines)
+        .singleElement()
+        .asString()
+        .matches(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) INFO  ImapSession: "
+                + "login ok: proto=imap user=<alice@example.test> ip=192.0.2.1");
+    String filler = "x".repeat(1000);
+    for (int i = 0; i < 400; i++) { // 400 KB through a 64 KB file: rolled, at most 2 old files kept
+      log.info(filler);
+    }
+    assertThat(dir.resolve("logs/postamt.log.1")).exists();
+    assertThat(dir.resolve("logs/postamt.log.3")).doesNotExist();
+    assertThat(Files.size(dir.resolve("logs/postamt.log"))).isLessThan(200_000);
+  }
+
+  @Test
+  void jsonFormatWritesOneObjectPerLine() throws Exception {
+    LogSetup.apply(config("format = \"json\"\nfile = \"p.log\"\n").log());
+    LoggerFactory.getLogger("dev.postamt.smtp.SmtpSession").info("accepted");
+    List<String> lines = Files.readAllLines(dir.resolve("p.log"));
+    assertThat(lines).singleElement().asString().startsWith("{").endsWith("}").contains("\"message\":\"accepted\"");
+  }
+}

@@ -1,0 +1,151 @@
+package dev.postamt.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.cli.Main;
+import dev.postamt.directory.Directory;
+import dev.postamt.net.TlsContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGHUP and {@code postamt reload} against a real server process: the new certificate is used for
+ * the next handshake, an IDLE session stays up, the server keeps running (issue 14 items 3 and 6).
+ */
+class ReloadTest {
+  @TempDir Path dir;
+
+  @Test
+  void reloadTakesTheNewCertificateWhileAnIdleSessionStaysUp() throws Exception {
+    Path data = dir.resolve("data");
+    try (Directory d = Directory.open(data)) {
+      d.addDomain("example.test");
+      d.addUser("alice@example.test", "secret".toCharArray());
+    }
+    TlsContext.writeSelfSigned(List.of("first.example.test"), dir.resolve("cert.pem"), dir.resolve("key.pem"));
+    int imap = freePort();
+    int imaps = freePort();
+    Path cfg = dir.resolve("postamt.toml");
+    Files.writeString(
+        cfg,
+        """
+        hostname = "mx.example.test"
+        [listen]
+        imap = "127.0.0.1:%d"
+        imaps = "127.0.0.1:%d"
+        [tls]
+        certificate = "cert.pem"
+        private_key = "key.pem"
+        [log]
+        file = "postamt.log"
+        """
+            .formatted(imap, imaps));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process server =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
+    try {
+      awaitLog("postamt ready");
+      assertThat(peerName(imaps)).isEqualTo("CN=first.example.test");
+      try (Socket idle = new Socket("127.0.0.1", imap)) {
+        idle.setSoTimeout(20_000);
+        var in = new BufferedReader(new InputStreamReader(idle.getInputStream(), StandardCharsets.US_ASCII));
+        OutputStream out = idle.getOutputStream();
+        assertThat(in.readLine()).startsWith("* OK");
+        out.write("a LOGIN alice@example.test secret\r\nb SELECT INBOX\r\nc IDLE\r\n".getBytes(StandardCharsets.US_ASCII));
+        String line;
+        while (!(line = in.readLine()).startsWith("+ ")) {
+          assertThat(line).doesNotStartWith("a NO").doesNotStartWith("b NO");
+        }
+
+        TlsContext.writeSelfSigned(List.of("second.example.test"), dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        int status = Main.run(new String[] {"reload", "--config", cfg.toString()});
+        assertThat(status).isZero();
+        awaitLog("reload: certificate reloaded");
+        assertThat(peerName(imaps)).isEqualTo("CN=second.example.test");
+
+        out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(in.readLine()).startsWith("c OK");
+        assertThat(server.isAlive()).isTrue();
+      }
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  @Test
+  void aBrokenConfigIsRefusedAndOtherChangesAreNamed() throws Exception {
+    try (var t = dev.postamt.testing.TestServer.start(dir)) {
+      Path cfg = dir.resolve("postamt.toml");
+      String good = Files.readString(cfg);
+      Files.writeString(cfg, good + "[limits]\nrecipients = 0\n");
+      assertThat(t.server.reload())
+          .containsExactly(
+              "config has errors, the running configuration stays: limits.recipients: must be between 1 and 100000, got 0");
+      Files.writeString(cfg, good + "[limits]\nrecipients = 50\n");
+      assertThat(t.server.reload())
+          .containsExactly(
+              "certificate reloaded from " + t.config.dataDir().resolve("tls/selfsigned.crt"),
+              "limits changed: takes effect at the next restart");
+    }
+  }
+
+  private void awaitLog(String text) throws Exception {
+    Instant end = Instant.now().plusSeconds(60);
+    Path log = dir.resolve("postamt.log");
+    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError("no \"" + text + "\" in the log: " + (Files.exists(log) ? Files.readString(log) : "")
+            + Files.readString(dir.resolve("stdout.log")));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static String peerName(int port) throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.startHandshake();
+      return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
