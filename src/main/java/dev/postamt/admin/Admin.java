@@ -10,6 +10,7 @@ import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.mailauth.dkim.DkimKeys;
 import dev.postamt.mailauth.spf.SpfResult;
 import dev.postamt.mailauth.spf.SpfVerifier;
+import dev.postamt.server.Server;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,10 +24,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every administrative operation of a Postamt installation, written once: local domains, users with
- * their passwords and quotas, aliases, DKIM keys and the inbound checks; the queue through {@link
+ * their passwords and quotas, aliases, DKIM keys, the inbound checks and reloading the running
+ * server; the queue through {@link
  * #queue()} and the mail store through {@link #mailboxes()}. The CLI and the web console are thin
  * callers. Each operation opens what it needs and closes it again, so it works whether or not the
  * server runs, and the server sees a change at once.
@@ -258,6 +261,23 @@ public final class Admin {
     } catch (UncheckedIOException | IllegalArgumentException e) {
       throw new AdminException(e.getMessage(), e);
     }
+  }
+
+  // ---- the running server
+
+  /**
+   * Asks the {@code serve} running on this data directory to re-read its config, maps and
+   * certificates, as {@code kill -HUP} does; returns its process id. What was reloaded is in its log.
+   */
+  public long requestReload() throws IOException, InterruptedException {
+    long pid = Server.runningPid(config)
+        .orElseThrow(() -> new AdminException("no postamt serve is running on data directory " + config.dataDir()));
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes()).trim();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AdminException("cannot signal postamt serve (pid " + pid + "): " + out);
+    }
+    return pid;
   }
 
   // ---- plumbing
