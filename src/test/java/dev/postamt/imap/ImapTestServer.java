@@ -4,6 +4,7 @@ import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
+import dev.postamt.testing.LoginDirectory;
 import dev.postamt.testing.ServerFixture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +29,9 @@ final class ImapTestServer extends ServerFixture {
 
   private final boolean plaintextAuth;
   private final dev.postamt.directory.LoginCheck logins;
+  /** Opens the real directory logins are checked against, in the server's directory; null: {@link #logins}. */
+  private LoginDirectory loginDirectory;
+  private dev.postamt.directory.Directory openedDirectory;
   Path dataDir;
   MailStore store;
   Listener plain;
@@ -56,7 +60,12 @@ final class ImapTestServer extends ServerFixture {
     };
     ImapSettings settings = new ImapSettings("imap.example.test", 8192, 10 << 20, Duration.ofMinutes(30),
         Duration.ofMinutes(1), 10, plaintextAuth, false, Duration.ZERO, 3);
-    ImapServer server = new ImapServer(store, logins != null ? logins : fake, settings);
+    dev.postamt.directory.LoginCheck check = logins != null ? logins : fake;
+    if (loginDirectory != null) {
+      openedDirectory = loginDirectory.open(dir);
+      check = openedDirectory;
+    }
+    ImapServer server = new ImapServer(store, check, settings);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     this.plain = Listener.open("imap", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     this.tls = Listener.open("imaps", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -65,6 +74,13 @@ final class ImapTestServer extends ServerFixture {
   /** Not started yet; plaintext LOGIN allowed (most tests). */
   static ImapTestServer create() {
     return new ImapTestServer(true, null);
+  }
+
+  /** Not started yet; production policy, logins checked against the directory {@code logins} opens. */
+  static ImapTestServer createStrict(LoginDirectory logins) {
+    ImapTestServer s = new ImapTestServer(false, null);
+    s.loginDirectory = logins;
+    return s;
   }
 
   /** Plaintext LOGIN allowed (most tests). */
@@ -132,6 +148,9 @@ final class ImapTestServer extends ServerFixture {
       plain.close();
       tls.close();
       store.close();
+    }
+    if (openedDirectory != null) {
+      openedDirectory.close();
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Maildir;
 import dev.postamt.store.MailboxLayout;
+import dev.postamt.testing.LoginDirectory;
 import dev.postamt.testing.ServerFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +36,9 @@ final class Pop3TestServer extends ServerFixture {
   private final Pop3Settings settings;
   private final AuthThrottle throttle;
   private final dev.postamt.directory.LoginCheck logins;
+  /** Opens the real directory logins are checked against, in the server's directory; null: {@link #logins}. */
+  private LoginDirectory loginDirectory;
+  private dev.postamt.directory.Directory openedDirectory;
   Path dataDir;
   MailStore store;
   Listener plain;
@@ -52,7 +56,12 @@ final class Pop3TestServer extends ServerFixture {
     Files.createDirectories(dataDir);
     store = new MailStore(dataDir);
     TlsContext tlsContext = sharedTls();
-    Pop3Server server = new Pop3Server(store, logins, settings, throttle);
+    dev.postamt.directory.LoginCheck check = logins;
+    if (loginDirectory != null) {
+      openedDirectory = loginDirectory.open(dir);
+      check = openedDirectory;
+    }
+    Pop3Server server = new Pop3Server(store, check, settings, throttle);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -64,6 +73,13 @@ final class Pop3TestServer extends ServerFixture {
    */
   static Pop3TestServer create(dev.postamt.directory.LoginCheck logins) {
     return new Pop3TestServer(settings(false, Duration.ofMinutes(10)), new AuthThrottle(1000, Duration.ofMinutes(15)), logins);
+  }
+
+  /** Like {@link #create(dev.postamt.directory.LoginCheck)}, against the directory {@code logins} opens. */
+  static Pop3TestServer create(LoginDirectory logins) {
+    Pop3TestServer s = create((dev.postamt.directory.LoginCheck) null);
+    s.loginDirectory = logins;
+    return s;
   }
 
   private Pop3TestServer startedIn(Path dir) throws Exception {
@@ -153,6 +169,9 @@ final class Pop3TestServer extends ServerFixture {
       plain.close();
       tls.close();
       store.close();
+    }
+    if (openedDirectory != null) {
+      openedDirectory.close();
     }
   }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 public final class ScramUsers {
   private ScramUsers() {}
 
-  /** Opens the directory in {@code dir/directory} with alice and carol; the caller closes it. */
+  /** Opens the directory in {@code dir/directory} with alice and carol (a {@link LoginDirectory}); the caller closes it. */
   public static Directory open(Path dir) throws Exception {
     Directory directory = Directory.open(Files.createDirectories(dir.resolve("directory")));
     directory.addDomain("example.test");
