@@ -3,6 +3,7 @@ package dev.postamt.cli;
 import dev.postamt.admin.Admin;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -11,47 +12,31 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "alias",
-    description = "Aliases: an address in a local domain that forwards to local users, remote addresses or both.",
-    subcommands = {AliasCommand.AddAlias.class, AliasCommand.ListAliases.class, AliasCommand.RemoveAlias.class})
-final class AliasCommand {
+    description = "Aliases: an address in a local domain that forwards to local users, remote addresses or both.")
+final class AliasCommand extends AdminGroup {
 
   @Command(
       name = "add",
       description = "Add targets to an alias (creating it); @domain is the catch-all for unknown addresses.")
-  static final class AddAlias extends AdminCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain for a catch-all")
-    String address;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TARGET", description = "addresses the mail goes to")
-    List<String> targets;
-
-    @Override
-    public Integer call() {
-      return print("alias " + line(admin().addAlias(address, targets)));
-    }
+  Integer add(
+      @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain for a catch-all") String address,
+      @Parameters(index = "1..*", arity = "1..*", paramLabel = "TARGET", description = "addresses the mail goes to") List<String> targets,
+      @Mixin ConfigOption config) {
+    return print("alias " + line(admin(config).addAlias(address, targets)));
   }
 
   @Command(name = "list", description = "List aliases, one a line: ADDRESS -> TARGET, TARGET…")
-  static final class ListAliases extends AdminCommand {
-    @Override
-    public Integer call() {
-      return print(admin().aliases().stream().map(AliasCommand::line).toList());
-    }
+  Integer list(@Mixin ConfigOption config) {
+    return print(admin(config).aliases().stream().map(AliasCommand::line).toList());
   }
 
   @Command(name = "remove", description = "Remove an alias, or only the given targets of it.")
-  static final class RemoveAlias extends AdminCommand {
-    @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain")
-    String address;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "TARGET", description = "remove only these targets")
-    List<String> targets;
-
-    @Override
-    public Integer call() {
-      Admin.Alias left = admin().removeAlias(address, targets);
-      return print(left.targets().isEmpty() ? "removed alias " + left.address() : "alias " + line(left));
-    }
+  Integer remove(
+      @Parameters(index = "0", paramLabel = "ADDRESS", description = "alias address, or @domain") String address,
+      @Parameters(index = "1..*", arity = "0..*", paramLabel = "TARGET", description = "remove only these targets") List<String> targets,
+      @Mixin ConfigOption config) {
+    Admin.Alias left = admin(config).removeAlias(address, targets);
+    return print(left.targets().isEmpty() ? "removed alias " + left.address() : "alias " + line(left));
   }
 
   /** {@code ADDRESS -> TARGET, TARGET…} */

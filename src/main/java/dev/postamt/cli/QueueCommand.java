@@ -25,15 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "queue",
     description = "Inspect and manage the mail queue.",
-    subcommands = {
-      QueueCommand.ListQueue.class,
-      QueueCommand.Show.class,
-      QueueCommand.Flush.class,
-      QueueCommand.Requeue.class,
-      QueueCommand.Delete.class,
-      QueueCommand.Hold.class,
-      QueueCommand.Release.class
-    })
+    subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Flush.class,
+        QueueCommand.Requeue.class, QueueCommand.Delete.class, QueueCommand.Hold.class, QueueCommand.Release.class})
 final class QueueCommand {
   private static final DateTimeFormatter ARRIVAL = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss", Locale.ROOT);
   private static final String INDENT = " ".repeat(47);

@@ -12,14 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "user",
     description = "Mailbox users: they receive mail and log in with their address and password.",
-    subcommands = {
-      UserCommand.AddUser.class,
-      UserCommand.ListUsers.class,
-      UserCommand.ShowUser.class,
-      UserCommand.Passwd.class,
-      UserCommand.SetQuota.class,
-      UserCommand.RemoveUser.class
-    })
+    subcommands = {UserCommand.AddUser.class, UserCommand.ListUsers.class, UserCommand.ShowUser.class,
+        UserCommand.Passwd.class, UserCommand.SetQuota.class, UserCommand.RemoveUser.class})
 final class UserCommand {
 
   /** The ADDRESS every user command but list takes. */

@@ -5,6 +5,7 @@
  * ({@link dev.postamt.admin.AdminException}, and {@link dev.postamt.cli.CliException} for bad
  * arguments) become one line on stderr with a non-zero exit status; a stack trace is printed only with
  * {@code POSTAMT_DEBUG=1}. Admin commands work on the data directory directly, so they work whether or
- * not the server runs.
+ * not the server runs. A subcommand is a class ({@code AdminCommand}), or a method of its group
+ * ({@code AdminGroup}) where the group's subcommands are listed by name anyway.
  */
 package dev.postamt.cli;
