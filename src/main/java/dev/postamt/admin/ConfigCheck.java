@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Loading and validating the config file, for every command and for {@code postamt config check}. */
+/** Loading, validating and showing the config file, for every command and for {@code postamt config}. */
 public final class ConfigCheck {
   private ConfigCheck() {}
 
@@ -38,6 +38,18 @@ public final class ConfigCheck {
       return new Result(f, Optional.of(Config.load(f, file != null)), List.of());
     } catch (ConfigException e) {
       return new Result(f, Optional.empty(), e.problems());
+    }
+  }
+
+  /**
+   * The effective configuration, key by key, each with its value as TOML and whether the file sets it
+   * ({@code postamt config show}); the problems of an invalid file as one line.
+   */
+  public static List<Config.Setting> settings(Path file) {
+    try {
+      return Config.settings(file == null ? Config.DEFAULT_FILE : file, file != null);
+    } catch (ConfigException e) {
+      throw new AdminException("config: " + String.join("; ", e.problems()), e);
     }
   }
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * The whole configuration as typed records. Every value has a safe default and, where it makes sense,
@@ -40,13 +39,29 @@ public record Config(
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
+  /**
+   * One effective setting, for {@code postamt config show}.
+   *
+   * @param key as written in the file ({@code limits.message_size}, {@code transport."example.org"})
+   * @param value rendered as TOML
+   * @param given whether the file sets it (else it is the default)
+   */
+  public record Setting(String key, String value, boolean given) {}
+
   /** The configuration a missing default file stands for. */
   public static Config defaults() {
     try {
-      return parse(Toml.parse(""), null, Path.of("").toAbsolutePath());
+      return parse(new ConfigReader(Toml.parse(""), Path.of("").toAbsolutePath()), null);
     } catch (ConfigException e) {
       throw new IllegalStateException("defaults must be valid", e);
     }
+  }
+
+  /** Every effective setting of {@code file} (or of the defaults, as {@link #load} decides), in file order. */
+  public static List<Setting> settings(Path file, boolean explicit) throws ConfigException {
+    ConfigReader r = reader(file, explicit);
+    parse(r, file.toAbsolutePath());
+    return List.copyOf(r.settings.values());
   }
 
   /**
@@ -54,11 +69,18 @@ public record Config(
    * used (that is what {@code ./postamt serve} on a fresh clone does).
    */
   public static Config load(Path file, boolean explicit) throws ConfigException {
+    if (!Files.exists(file) && !explicit) {
+      return defaults();
+    }
+    return parse(reader(file, explicit), file.toAbsolutePath());
+  }
+
+  private static ConfigReader reader(Path file, boolean explicit) throws ConfigException {
     if (!Files.exists(file)) {
       if (explicit) {
         throw new ConfigException(List.of("config file " + file + " does not exist"));
       }
-      return defaults();
+      return new ConfigReader(Toml.parse(""), Path.of("").toAbsolutePath());
     }
     TomlParseResult toml;
     try {
@@ -71,12 +93,10 @@ public record Config(
       toml.errors().forEach(e -> errs.add(file + ":" + e.position().line() + ": " + e.getMessage()));
       throw new ConfigException(errs);
     }
-    Path base = file.toAbsolutePath().getParent();
-    return parse(toml, file.toAbsolutePath(), base);
+    return new ConfigReader(toml, file.toAbsolutePath().getParent());
   }
 
-  private static Config parse(TomlTable toml, Path source, Path base) throws ConfigException {
-    ConfigReader r = new ConfigReader(toml, base);
+  private static Config parse(ConfigReader r, Path source) throws ConfigException {
     r.allowKeys(
         "",
         "hostname",
@@ -97,7 +117,8 @@ public record Config(
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
     }
-    Path dataDir = r.path("data_dir").orElse(base.resolve("data"));
+    Path dataDir = r.path("data_dir").orElse(r.base.resolve("data"));
+    r.note("data_dir", ConfigReader.quote(dataDir.toString()));
     Optional<Path> aliases = r.path("aliases_file");
     // Every section parses itself; the reader collects their errors so that all are reported at once.
     Config config =

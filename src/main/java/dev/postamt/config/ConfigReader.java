@@ -3,7 +3,9 @@ package dev.postamt.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
@@ -20,6 +22,77 @@ final class ConfigReader {
   ConfigReader(TomlTable toml, Path base) {
     this.toml = toml;
     this.base = base;
+  }
+
+  /**
+   * Every value read, rendered as TOML, in the order read ({@code postamt config show}); {@code given}
+   * when the file sets it.
+   */
+  final Map<String, Config.Setting> settings = new LinkedHashMap<>();
+
+  void note(String key, String toml) {
+    if (toml != null) {
+      settings.put(key, new Config.Setting(key, toml, this.toml.contains(key)));
+    }
+  }
+
+  String string(String key, String def) {
+    String v = readString(key, def);
+    note(key, v == null || v.isEmpty() ? null : quote(v));
+    return v;
+  }
+
+  boolean bool(String key, boolean def) {
+    boolean v = readBool(key, def);
+    note(key, Boolean.toString(v));
+    return v;
+  }
+
+  List<String> strings(String key, List<String> def) {
+    List<String> v = readStrings(key, def);
+    note(key, "[" + String.join(", ", v.stream().map(ConfigReader::quote).toList()) + "]");
+    return v;
+  }
+
+  int integer(String key, int def, int min, int max) {
+    int v = readInteger(key, def, min, max);
+    note(key, Integer.toString(v));
+    return v;
+  }
+
+  long size(String key, long def, long min, long max) {
+    long v = readSize(key, def, min, max);
+    note(key, Long.toString(v));
+    return v;
+  }
+
+  Duration duration(String key, Duration def, Duration min, Duration max) {
+    Duration v = readDuration(key, def, min, max);
+    note(key, quote(render(v)));
+    return v;
+  }
+
+  /** A duration the way the config writes it: "250ms", "30s", "5m", "2h", "5d". */
+  static String render(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    if (s != 0 && s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s != 0 && s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s != 0 && s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   void error(String key, String msg) {
@@ -42,7 +115,7 @@ final class ConfigReader {
     }
   }
 
-  String string(String key, String def) {
+  private String readString(String key, String def) {
     if (!toml.contains(key)) {
       return def;
     }
@@ -53,7 +126,7 @@ final class ConfigReader {
     return toml.getString(key);
   }
 
-  boolean bool(String key, boolean def) {
+  private boolean readBool(String key, boolean def) {
     if (!toml.contains(key)) {
       return def;
     }
@@ -72,7 +145,7 @@ final class ConfigReader {
     return Optional.of(base.resolve(s).normalize());
   }
 
-  List<String> strings(String key, List<String> def) {
+  private List<String> readStrings(String key, List<String> def) {
     if (!toml.contains(key)) {
       return def;
     }
@@ -93,7 +166,7 @@ final class ConfigReader {
     return out;
   }
 
-  int integer(String key, int def, int min, int max) {
+  private int readInteger(String key, int def, int min, int max) {
     if (!toml.contains(key)) {
       return def;
     }
@@ -110,7 +183,7 @@ final class ConfigReader {
   }
 
   /** A byte size: an integer, or a string like "25M", "512k", "1G". */
-  long size(String key, long def, long min, long max) {
+  private long readSize(String key, long def, long min, long max) {
     if (!toml.contains(key)) {
       return def;
     }
@@ -134,7 +207,7 @@ final class ConfigReader {
     return v;
   }
 
-  Duration duration(String key, Duration def, Duration min, Duration max) {
+  private Duration readDuration(String key, Duration def, Duration min, Duration max) {
     if (!toml.contains(key)) {
       return def;
     }

@@ -36,6 +36,7 @@ final class TransportTable {
       }
       try {
         transport.put(domain, TransportRule.parse(s));
+        r.note("transport.\"" + k + "\"", ConfigReader.quote(s));
       } catch (IllegalArgumentException e) {
         r.error(key, e.getMessage());
       }
