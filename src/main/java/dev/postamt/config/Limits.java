@@ -13,7 +13,8 @@ public record Limits(
     int connectionsPerIp,
     int authFailures,
     int authFailuresPerIp,
-    Duration authCacheTtl) {
+    Duration authCacheTtl,
+    Duration commandDeadline) {
   static Limits parse(ConfigReader r) {
     r.allowKeys(
         "limits",
@@ -26,7 +27,8 @@ public record Limits(
         "connections_per_ip",
         "auth_failures",
         "auth_failures_per_ip",
-        "auth_cache_ttl");
+        "auth_cache_ttl",
+        "command_deadline");
     return new Limits(
         r.size("limits.message_size", 50L << 20, 1024, 2L << 30),
         r.integer("limits.recipients", 1000, 1, 100_000),
@@ -37,6 +39,7 @@ public record Limits(
         r.integer("limits.connections_per_ip", 100, 1, 1_000_000),
         r.integer("limits.auth_failures", 5, 1, 1000),
         r.integer("limits.auth_failures_per_ip", 20, 1, 1_000_000),
-        r.duration("limits.auth_cache_ttl", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(1)));
+        r.duration("limits.auth_cache_ttl", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(1)),
+        r.duration("limits.command_deadline", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)));
   }
 }

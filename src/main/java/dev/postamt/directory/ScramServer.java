@@ -166,6 +166,11 @@ public final class ScramServer {
     return "v=" + Base64.getEncoder().encodeToString(serverSignature);
   }
 
+  /** The user name the client gave in its first message (null before it), for failed-login counts. */
+  public String claimedUser() {
+    return user;
+  }
+
   /** The canonical address of the user, once {@link #clientFinal} succeeded. */
   public String user() {
     return address;

@@ -75,8 +75,11 @@ public sealed interface Command {
 
   record Status(String mailbox, List<String> items) implements Command {}
 
-  /** APPEND; {@code binary} when the message came as a literal8 {@code ~{n}} (RFC 3516 §4.4). */
-  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, byte[] message, boolean binary)
+  /**
+   * APPEND; {@code binary} when the message came as a literal8 {@code ~{n}} (RFC 3516 §4.4). A large
+   * message is in a file ({@link Literal}), deleted when the session is done with the command.
+   */
+  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, Literal message, boolean binary)
       implements Command {}
 
   record Check() implements Command {}

@@ -23,6 +23,10 @@ public final class CommandParser extends ImapLexer {
     super(command);
   }
 
+  CommandParser(CommandBytes command) {
+    super(command);
+  }
+
   /** Parses tag, command name and arguments. */
   public static Command.Tagged parse(byte[] command) throws ImapException {
     return new CommandParser(command).parse();
@@ -344,7 +348,7 @@ public final class CommandParser extends ImapLexer {
       throw ImapException.bad("APPEND needs a literal");
     }
     boolean binary = peek() == '~'; // literal8, RFC 3516 §4.4
-    return new Command.Append(mailbox, flags, date, literal(), binary);
+    return new Command.Append(mailbox, flags, date, largeLiteral(), binary);
   }
 
   Command expunge() throws ImapException {

@@ -11,11 +11,18 @@ import java.util.List;
  */
 class ImapLexer {
   final byte[] b;
+  /** Literals that {@link CommandReader} put in files, by the offset where their bytes would begin. */
+  private final java.util.Map<Integer, Literal> spilled;
   int pos;
   int depth;
 
   ImapLexer(byte[] bytes) {
-    this.b = bytes;
+    this(new CommandBytes(bytes));
+  }
+
+  ImapLexer(CommandBytes command) {
+    this.b = command.bytes();
+    this.spilled = command.spilled();
   }
 
   String readTag() throws ImapException {
@@ -191,6 +198,24 @@ class ImapLexer {
 
   /** {@code {n}CRLF} or {@code {n+}CRLF} (RFC 7888) followed by n bytes; {@code ~{n}} too (RFC 3516). */
   byte[] literal() throws ImapException {
+    long n = literalHeader();
+    if (spilled.containsKey(pos)) {
+      throw ImapException.bad("Literal too large for this argument");
+    }
+    return literalBytes(n);
+  }
+
+  /** A literal that may be large (an APPENDed message): in memory or in the file it was spilled to. */
+  Literal largeLiteral() throws ImapException {
+    long n = literalHeader();
+    Literal l = spilled.get(pos);
+    if (l != null && l.size() == n) {
+      return l;
+    }
+    return Literal.of(literalBytes(n));
+  }
+
+  private long literalHeader() throws ImapException {
     if (peek() == '~') {
       pos++;
     }
@@ -204,6 +229,10 @@ class ImapLexer {
       pos++;
     }
     expect('\n');
+    return n;
+  }
+
+  private byte[] literalBytes(long n) throws ImapException {
     if (n > b.length - pos) {
       throw ImapException.bad("Literal longer than the command");
     }

@@ -23,6 +23,7 @@ public final class ImapServer implements ConnectionHandler {
   private final LoginCheck logins;
   private final ImapSettings settings;
   private final AuthThrottle throttle;
+  private final Duration commandDeadline;
 
   public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings) {
     this(store, logins, settings, null);
@@ -30,6 +31,13 @@ public final class ImapServer implements ConnectionHandler {
 
   /** @param throttle failed-login counts per client address, shared with the other listeners; may be null */
   public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings, AuthThrottle throttle) {
+    this(store, logins, settings, throttle, Connection.DEFAULT_LINE_DEADLINE);
+  }
+
+  /** @param commandDeadline each line must arrive whole within this ({@code limits.command_deadline}) */
+  public ImapServer(
+      MailStore store, LoginCheck logins, ImapSettings settings, AuthThrottle throttle, Duration commandDeadline) {
+    this.commandDeadline = commandDeadline;
     this.store = store;
     this.logins = logins;
     this.settings = settings;
@@ -42,11 +50,13 @@ public final class ImapServer implements ConnectionHandler {
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
         config.limits().authFailures());
-    return new ImapServer(store, directory, s, throttle);
+    Literal.deleteLeftovers(ImapSession.spillDir(store));
+    return new ImapServer(store, directory, s, throttle, config.limits().commandDeadline());
   }
 
   @Override
   public void handle(Connection c) {
+    c.setLineDeadline(commandDeadline);
     serve(new ConnectionTransport(c));
   }
 

@@ -77,7 +77,12 @@ public final class ImapSession {
 
   private void attachStreams() {
     w = new ResponseWriter(transport.out());
-    reader = new CommandReader(transport.in(), settings.maxLine(), settings.maxLiteral());
+    reader = new CommandReader(transport.in(), settings.maxLine(), settings.maxLiteral(), spillDir(store));
+  }
+
+  /** Large APPEND literals go to {@code data_dir/tmp} (on the store's file system, not the heap). */
+  static java.nio.file.Path spillDir(MailStore store) {
+    return store == null ? null : store.dataDir().resolve("tmp");
   }
 
   /** Runs the conversation until LOGOUT, end of stream, time-out or a fatal error. */
@@ -87,7 +92,7 @@ public final class ImapSession {
       w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {
-        byte[] cmd;
+        CommandBytes cmd;
         try {
           cmd = reader.read(() -> w.continuation("Ready for literal data"));
         } catch (CommandReader.TooLongException e) {
@@ -106,11 +111,14 @@ public final class ImapSession {
         if (cmd == null) {
           return;
         }
-        handle(cmd);
+        try (cmd) {
+          handle(cmd);
+        }
       }
     } catch (SocketTimeoutException e) {
       try {
-        w.untagged("BYE Autologout; idle for too long");
+        w.untagged(e instanceof dev.postamt.net.LineDeadlineException
+            ? "BYE Command not received in time" : "BYE Autologout; idle for too long");
         w.flush();
       } catch (IOException ignored) {
         // peer gone
@@ -138,7 +146,7 @@ public final class ImapSession {
     }
   }
 
-  void handle(byte[] line) throws IOException, TooManyErrors {
+  void handle(CommandBytes line) throws IOException, TooManyErrors {
     CommandParser p = new CommandParser(line);
     Tagged t;
     try {
@@ -387,7 +395,7 @@ public final class ImapSession {
       user = scram.exchange(initial, this::saslChallenge);
     } catch (ScramServer.ScramException e) {
       log.info("imap: SCRAM-SHA-256 from {} failed: {}", transport.remote(), e.getMessage());
-      throw authenticationFailed();
+      throw authenticationFailed(scram.claimedUser());
     } catch (DirectoryException e) {
       log.warn("imap authentication backend failed: {}", e.toString());
       throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
@@ -429,7 +437,7 @@ public final class ImapSession {
       java.util.Arrays.fill(password, '\0');
     }
     if (who.isEmpty()) {
-      throw authenticationFailed();
+      throw authenticationFailed(user);
     }
     return enterAuthenticated(who.get());
   }
@@ -449,11 +457,14 @@ public final class ImapSession {
     throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
   }
 
-  /** A failed login of any kind: delayed, counted, and the connection ends at {@code maxAuthFailures}. */
-  private ImapException authenticationFailed() {
+  /**
+   * A failed login of any kind for {@code user} (as the client named it; may be null): delayed, counted
+   * for the address and the account, and the connection ends at {@code maxAuthFailures}.
+   */
+  private ImapException authenticationFailed(String user) {
     java.net.InetAddress client = transport.remoteAddress();
-    if (throttle != null && client != null) {
-      throttle.failed(client);
+    if (throttle != null) {
+      throttle.failed(client, user);
     }
     try {
       Thread.sleep(settings.authFailureDelay());
@@ -470,6 +481,7 @@ public final class ImapSession {
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
     state = State.AUTHENTICATED;
+    reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());
     return "[CAPABILITY " + capabilities() + "] Logged in";
   }

@@ -148,12 +148,12 @@ final class MailboxCommands {
     if (s.account.mailbox(name).isEmpty()) {
       throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + name);
     }
-    if (c.message().length == 0) {
+    if (c.message().size() == 0) {
       throw ImapException.no("Can't save a zero byte message");
     }
     List<String> flags = MessageCommands.checkFlags(c.flags());
     long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
-    byte[] message = BinaryUpload.storable(c.message(), c.binary());
+    byte[] message = BinaryUpload.storable(c.message().bytes(), c.binary());
     Account.AppendResult r = s.account.append(name, message, Set.copyOf(flags), date);
     return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
   }

@@ -22,9 +22,15 @@
  * message list while they are in step with it, so idle sessions cost little memory.
  *
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;
- * over-long lines and literals are refused without reading them into memory; repeated login failures
+ * over-long lines and literals are refused without reading them into memory (before login, literals
+ * of more than 8 KiB; see {@link dev.postamt.imap.CommandReader}); a line that does not arrive whole
+ * within {@code limits.command_deadline} ends the session with {@code * BYE}; repeated login failures
  * close the connection; store errors and bugs become {@code NO [SERVERBUG]} for that command and are
  * logged. Mailbox names travel as modified UTF-7 on the wire (UTF-8 for IMAP4rev2 sessions) and are
  * kept in Unicode by the store.
+ *
+ * <p>On disk: a literal over 256 KiB (an APPENDed message) is written as it arrives to {@code
+ * data_dir/tmp/imap-literal-*.tmp} ({@link dev.postamt.imap.Literal}) and deleted when its command is
+ * done; files a crash left behind are deleted when the service starts.
  */
 package dev.postamt.imap;

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
@@ -19,12 +20,33 @@ import javax.net.ssl.SSLSocket;
  * {@link #startTls()} they carry the TLS layer and whatever plaintext the client had pipelined behind
  * its STARTTLS command is thrown away (CVE-2011-0411: injected commands must never be read as if they
  * came through TLS).
+ *
+ * <p>Two timers govern reading. The read time-out ({@link #setReadTimeout}) bounds the wait for the
+ * next line; the line deadline ({@link #setLineDeadline}, {@code limits.command_deadline}) bounds the
+ * time from a line's first byte to its LF, so a client that trickles bytes slower than the deadline
+ * but faster than the read time-out is cut off (Postfix's {@code smtpd_per_record_deadline}). Before
+ * each read that would block, the socket time-out is set to whichever ends first; a line longer than
+ * {@value #RECORD} bytes gets a fresh deadline every {@value #RECORD} bytes, so binary data without
+ * line ends (BDAT, literal8) is not held to one deadline for its whole length.
  */
 public final class Connection implements Closeable {
   private final String service;
   private final TlsContext tls;
+  /** Bytes after which a long line counts as a new record for the deadline. */
+  static final int RECORD = 64 * 1024;
+
+  /** Used until a protocol sets its own: {@code limits.command_deadline}'s default. */
+  public static final Duration DEFAULT_LINE_DEADLINE = Duration.ofMinutes(5);
+
   private Socket socket;
-  private InputStream rawIn;
+  private UnsyncBufferedInputStream rawIn;
+  /** Socket time-out while waiting for a line to begin, ms; 0 waits forever. */
+  private int idleMillis = -1;
+  private long deadlineNanos = DEFAULT_LINE_DEADLINE.toNanos();
+  /** System.nanoTime() when the current line (record) began, or -1 between lines. */
+  private long lineStart = -1;
+  private int lineBytes;
+  private int appliedTimeout = -1;
   private OutputStream rawOut;
   private final InputStream in = new Delegating();
   private final OutputStream out = new DelegatingOut();
@@ -37,6 +59,10 @@ public final class Connection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
+    if (idleMillis < 0) {
+      idleMillis = s.getSoTimeout(); // what the listener set
+    }
+    appliedTimeout = -1;
     // Small while the conversation is a few lines, up to 16 KiB while bulk data flows (see there).
     this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 1024, 16 * 1024);
     this.rawOut = new UnsyncBufferedOutputStream(s.getOutputStream(), 1024, 16 * 1024);
@@ -102,10 +128,63 @@ public final class Connection implements Closeable {
 
   /** Read time-out for the next reads; a read that waits longer throws SocketTimeoutException. */
   public void setReadTimeout(Duration d) {
-    try {
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
-    } catch (SocketException ignored) {
-      // socket already closed: the next read reports it
+    idleMillis = (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
+  /**
+   * Each line must arrive whole within {@code d} of its first byte; a read past it throws {@link
+   * LineDeadlineException}.
+   */
+  public void setLineDeadline(Duration d) {
+    deadlineNanos = d.toNanos();
+  }
+
+  /** Sets the socket time-out for a read that will block: the idle time or what is left of the deadline. */
+  private void arm() throws IOException {
+    int t = idleMillis;
+    if (lineStart >= 0) {
+      long left = deadlineNanos - (System.nanoTime() - lineStart);
+      if (left <= 0) {
+        throw new LineDeadlineException(deadlineNanos / 1_000_000);
+      }
+      int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
+      t = t == 0 ? leftMillis : Math.min(t, leftMillis);
+    }
+    if (t != appliedTimeout) {
+      try {
+        socket.setSoTimeout(t);
+        appliedTimeout = t;
+      } catch (SocketException ignored) {
+        // socket already closed: the read reports it
+      }
+    }
+  }
+
+  /** A time-out during a read: the deadline's when the line has run out of time, else the idle timer's. */
+  private SocketTimeoutException timedOut(SocketTimeoutException e) {
+    if (lineStart >= 0 && System.nanoTime() - lineStart >= deadlineNanos) {
+      return new LineDeadlineException(deadlineNanos / 1_000_000);
+    }
+    return e;
+  }
+
+  /** Accounts for {@code n} bytes consumed; with {@code sawLf}, {@code afterLastLf} of them follow the last LF. */
+  private void consumed(int n, int afterLastLf, boolean sawLf) {
+    if (sawLf) {
+      lineStart = -1;
+      n = afterLastLf;
+      if (n == 0) {
+        return;
+      }
+    }
+    if (lineStart < 0) {
+      lineStart = System.nanoTime();
+      lineBytes = 0;
+    }
+    lineBytes += n;
+    if (lineBytes >= RECORD) {
+      lineStart = System.nanoTime();
+      lineBytes = 0;
     }
   }
 
@@ -134,17 +213,66 @@ public final class Connection implements Closeable {
 
     @Override
     public int read() throws IOException {
-      return rawIn.read();
+      int c;
+      if (rawIn.buffered() > 0) {
+        c = rawIn.read();
+      } else {
+        arm();
+        try {
+          c = rawIn.read();
+        } catch (SocketTimeoutException e) {
+          throw timedOut(e);
+        }
+      }
+      if (c == '\n') {
+        lineStart = -1;
+      } else if (c >= 0) {
+        consumed(1, 0, false);
+      }
+      return c;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      return rawIn.read(b, off, len);
+      int n;
+      if (rawIn.buffered() > 0) {
+        n = rawIn.read(b, off, len);
+      } else {
+        arm();
+        try {
+          n = rawIn.read(b, off, len);
+        } catch (SocketTimeoutException e) {
+          throw timedOut(e);
+        }
+      }
+      if (n > 0) {
+        int last = off + n - 1;
+        while (last >= off && b[last] != '\n') {
+          last--;
+        }
+        consumed(n, off + n - 1 - last, last >= off);
+      }
+      return n;
     }
 
     @Override
     public int available() throws IOException {
       return rawIn.available();
+    }
+
+    /** Skipped bytes are read like any others (FilterInputStream's own skip would need {@code in}). */
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] scratch = new byte[(int) Math.min(8192, Math.max(0, n))];
+      long done = 0;
+      while (done < n) {
+        int k = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+        if (k < 0) {
+          break;
+        }
+        done += k;
+      }
+      return done;
     }
 
     @Override

@@ -30,6 +30,11 @@ public final class LineReader {
    * @throws LineTooLongException when the line exceeds the limit (the rest of it has been consumed)
    */
   public byte[] readLine() throws IOException {
+    return readLine(maxLength);
+  }
+
+  /** Like {@link #readLine()} with a limit of its own for this line (a SASL response, say). */
+  public byte[] readLine(int maxLength) throws IOException {
     buf.reset();
     bareLf = false;
     int total = 0;

@@ -75,6 +75,11 @@ final class UnsyncBufferedInputStream extends InputStream {
     return n;
   }
 
+  /** Bytes in the buffer: a read of at most this many will not block. */
+  int buffered() {
+    return limit - pos;
+  }
+
   @Override
   public int available() throws IOException {
     int buffered = limit - pos;

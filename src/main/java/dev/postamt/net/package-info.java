@@ -7,5 +7,12 @@
  * read ahead (CVE-2011-0411). {@link dev.postamt.net.TlsContext} loads PEM files or makes a self-signed
  * certificate in {@code data_dir/tls/} on first start. A handler that throws ends only its own
  * connection; the listener logs it and releases the permit.
+ *
+ * <p>Resource limits shared by the protocols: {@link dev.postamt.net.LineReader} bounds a line's
+ * bytes; {@link dev.postamt.net.Connection} bounds its time, the wait for a line by the idle time-out
+ * and the line itself by {@code limits.command_deadline} ({@link
+ * dev.postamt.net.LineDeadlineException}); {@link dev.postamt.net.AuthThrottle} counts failed logins
+ * per client network (IPv6 per /64), refusing past {@code limits.auth_failures_per_ip}, and per
+ * account, delaying the next failed answer for it (never a lockout).
  */
 package dev.postamt.net;

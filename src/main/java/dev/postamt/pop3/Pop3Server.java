@@ -50,7 +50,8 @@ public final class Pop3Server implements ConnectionHandler {
             config.hostname(),
             config.limits().idleTimeout(),
             config.limits().errors(),
-            config.limits().authFailures()),
+            config.limits().authFailures())
+            .withCommandDeadline(config.limits().commandDeadline()),
         throttle);
   }
 

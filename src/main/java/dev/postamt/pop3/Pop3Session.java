@@ -59,6 +59,7 @@ final class Pop3Session {
 
   void run() throws IOException {
     conn.setReadTimeout(settings.idleTimeout());
+    conn.setLineDeadline(settings.commandDeadline());
     // RFC 1939 §4 greeting; no APOP timestamp, since APOP is not offered.
     ok(settings.hostname() + " Postamt POP3 server ready");
     flush();
@@ -84,7 +85,8 @@ final class Pop3Session {
         }
       }
     } catch (SocketTimeoutException e) {
-      line("-ERR Autologout; idle for too long");
+      line(e instanceof dev.postamt.net.LineDeadlineException
+          ? "-ERR Command not received in time" : "-ERR Autologout; idle for too long");
       flush();
     } catch (EOFException e) {
       log.debug("pop3 {}: connection lost: {}", clientIp, e.getMessage());
@@ -255,7 +257,7 @@ final class Pop3Session {
       throw Pop3Exception.bad("Malformed PLAIN response");
     }
     if (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1])) {
-      authFailed("Authorization identity not allowed");
+      authFailed("Authorization identity not allowed", parts[1]);
       return;
     }
     login(parts[1], parts[2].toCharArray());
@@ -272,7 +274,7 @@ final class Pop3Session {
       user = scram.exchange(initial, this::saslChallenge);
     } catch (ScramServer.ScramException e) {
       log.info("pop3 {}: SCRAM-SHA-256 failed: {}", clientIp, e.getMessage());
-      authFailed("Authentication failed");
+      authFailed("Authentication failed", scram.claimedUser());
       return;
     } catch (DirectoryException e) {
       log.warn("pop3 {}: authentication backend failed: {}", clientIp, e.toString());
@@ -322,7 +324,7 @@ final class Pop3Session {
     }
     if (who.isEmpty()) {
       log.info("pop3 {}: authentication failed for {}", clientIp, printable(user));
-      authFailed("Authentication failed");
+      authFailed("Authentication failed", user);
       return;
     }
     enterTransaction(who.get());
@@ -354,8 +356,8 @@ final class Pop3Session {
    * A failed login: delayed, counted, and answered with {@code -ERR [AUTH]} (RFC 3206 §4); at the limit
    * the reply says so and the session ends, otherwise this throws.
    */
-  private void authFailed(String text) throws IOException, Pop3Exception {
-    server.throttle.failed(clientAddress);
+  private void authFailed(String text, String user) throws IOException, Pop3Exception {
+    server.throttle.failed(clientAddress, user);
     if (!settings.authFailureDelay().isZero()) {
       try {
         Thread.sleep(settings.authFailureDelay());

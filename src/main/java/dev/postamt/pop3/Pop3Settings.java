@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxAuthFailures failed authentications before the server closes the connection
  * @param authFailureDelay pause before answering a failed authentication, to slow down guessing
  * @param plaintextAuth whether USER/PASS and AUTH are allowed without TLS (tests, localhost set-ups)
+ * @param commandDeadline each command line must arrive whole within this ({@code limits.command_deadline})
  */
 public record Pop3Settings(
     String hostname,
@@ -23,7 +24,19 @@ public record Pop3Settings(
     int maxBadCommands,
     int maxAuthFailures,
     Duration authFailureDelay,
-    boolean plaintextAuth) {
+    boolean plaintextAuth,
+    Duration commandDeadline) {
+
+  public Pop3Settings(String hostname, int maxLine, Duration idleTimeout, int maxBadCommands, int maxAuthFailures,
+      Duration authFailureDelay, boolean plaintextAuth) {
+    this(hostname, maxLine, idleTimeout, maxBadCommands, maxAuthFailures, authFailureDelay, plaintextAuth,
+        dev.postamt.net.Connection.DEFAULT_LINE_DEADLINE);
+  }
+
+  public Pop3Settings withCommandDeadline(Duration d) {
+    return new Pop3Settings(hostname, maxLine, idleTimeout, maxBadCommands, maxAuthFailures, authFailureDelay,
+        plaintextAuth, d);
+  }
 
   /** RFC 1939 §3: "Such a timer MUST be of at least 10 minutes' duration." */
   public static final Duration MIN_IDLE = Duration.ofMinutes(10);

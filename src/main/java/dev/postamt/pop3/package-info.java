@@ -18,7 +18,9 @@
  * <p>Failure behaviour: every bad command gets a {@code -ERR} with the reason and is counted; the
  * session ends after {@code limits.errors} of them, after {@code limits.auth_failures} failed logins
  * (and an address over {@code limits.auth_failures_per_ip}, shared with SMTP, is not let in), or
- * after the idle timer (never under 10 minutes in production), each time with a last {@code -ERR}.
+ * after the idle timer (never under 10 minutes in production) or a command line that does not arrive
+ * whole within {@code limits.command_deadline}, each time with a last {@code -ERR}. Lines, AUTH
+ * responses included, are bounded (8 KiB) before and after login.
  * A session that ends without QUIT changes nothing in the store. Store errors become {@code -ERR
  * [SYS/TEMP]} and are logged.
  *

@@ -5,6 +5,12 @@ import java.util.Base64;
 
 /** SASL PLAIN (RFC 4616) and LOGIN decoding for AUTH. */
 final class Sasl {
+  /**
+   * The longest response line in an AUTH exchange, whatever {@code limits.line_length} says: RFC 4954
+   * §4 asks servers to take 12288 octets, and nothing longer is needed (Postfix reads as much).
+   */
+  static final int MAX_RESPONSE = 12 * 1024;
+
   private Sasl() {}
 
   record Plain(String user, String password) {}

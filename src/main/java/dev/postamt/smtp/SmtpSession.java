@@ -72,6 +72,7 @@ final class SmtpSession {
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
+    conn.setLineDeadline(server.config.limits().commandDeadline());
     if (lmtp() && !trustedNetwork) {
       reply(new SmtpReply(554, "5.7.1", server.config.hostname() + " LMTP is for relay.networks only"));
       flush();
@@ -281,7 +282,7 @@ final class SmtpSession {
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
     if (who.isEmpty()) {
-      throw authFailed("for " + MailPath.printable(user));
+      throw authFailed("for " + MailPath.printable(user), user);
     }
     authUser = who.get();
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
@@ -292,9 +293,9 @@ final class SmtpSession {
    * Counts a failed login (in this session, and for the client address across sessions) and gives
    * the reply: 535, or 421 and the end of the session at {@code limits.auth_failures}.
    */
-  private SmtpException authFailed(String detail) {
+  private SmtpException authFailed(String detail, String user) {
     log.info("smtp {}: authentication failed {}", clientIp, detail);
-    server.throttle.failed(clientAddress);
+    server.throttle.failed(clientAddress, user);
     if (++authFailures >= server.config.limits().authFailures()) {
       return new SmtpException(
           new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many authentication failures"), true);
@@ -311,7 +312,7 @@ final class SmtpSession {
               initial == null ? null : utf8(Sasl.decode(initial)),
               serverMessage -> utf8(Sasl.decode(challenge(b64(serverMessage)))));
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
-      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")");
+      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")", scram.claimedUser());
     } catch (DirectoryException e) {
       log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
@@ -332,7 +333,12 @@ final class SmtpSession {
   private String challenge(String b64) throws IOException, SmtpException {
     reply(new SmtpReply(334, null, b64));
     flush();
-    byte[] raw = lines.readLine();
+    byte[] raw;
+    try {
+      raw = lines.readLine(Sasl.MAX_RESPONSE);
+    } catch (LineReader.LineTooLongException e) {
+      throw new SmtpException(500, "5.5.6", "Authentication exchange line is too long");
+    }
     if (raw == null) {
       throw new EOFException("connection closed during AUTH");
     }

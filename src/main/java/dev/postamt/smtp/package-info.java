@@ -10,5 +10,8 @@
  * {@code permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination}. A message is
  * acknowledged with 250 only after {@link dev.postamt.queue.DurableSpool} has made it durable. DATA
  * refuses bare CR or LF (SMTP smuggling); STARTTLS discards pipelined plaintext (CVE-2011-0411).
+ * Command lines are bounded by {@code limits.line_length}, AUTH responses by 12 KiB ({@link
+ * dev.postamt.smtp.Sasl#MAX_RESPONSE}), and every command and message data line must arrive whole
+ * within {@code limits.command_deadline} ({@code 421 4.4.2} otherwise).
  */
 package dev.postamt.smtp;

@@ -150,6 +150,15 @@ class ConfigTest {
   }
 
   @Test
+  void commandDeadlineDefaultsToFiveMinutesAndIsBounded() throws Exception {
+    assertThat(load("").limits().commandDeadline()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(load("[limits]\ncommand_deadline = \"90s\"\n").limits().commandDeadline()).isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> load("[limits]\ncommand_deadline = \"2h\"\n"))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("limits.command_deadline: ")));
+  }
+
+  @Test
   void configCheckCommandListsEveryErrorAndFails() throws Exception {
     Path f = dir.resolve("bad.toml");
     Files.writeString(f, "[limits]\nrecipients = -1\nerrors = \"x\"\n");

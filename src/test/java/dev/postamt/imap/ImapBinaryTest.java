@@ -191,7 +191,7 @@ class ImapBinaryTest {
   void appendRecordsLiteral8() throws Exception {
     Command.Append a = (Command.Append) CommandParser.parse("x APPEND INBOX ~{2}\r\na\0".getBytes(StandardCharsets.US_ASCII)).command();
     assertThat(a.binary()).isTrue();
-    assertThat(a.message()).containsExactly('a', 0);
+    assertThat(a.message().bytes()).containsExactly('a', 0);
     Command.Append b = (Command.Append) CommandParser.parse("x APPEND INBOX {1+}\r\na".getBytes(StandardCharsets.US_ASCII)).command();
     assertThat(b.binary()).isFalse();
   }

@@ -46,4 +46,23 @@ class ImapLoginThrottleTest {
       }
     }
   }
+
+  @Test
+  void failedLoginsAndAuthenticateCountAgainstTheAccountAndWaitOutItsPenalty() throws Exception {
+    List<java.time.Duration> waits = new java.util.ArrayList<>();
+    var throttle = new dev.postamt.net.AuthThrottle(100, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC(),
+        waits::add);
+    String plain = java.util.Base64.getEncoder().encodeToString("\0alice@example.test\0nope".getBytes());
+    String input = "a LOGIN alice@example.test wrong\r\nb AUTHENTICATE PLAIN " + plain + "\r\nc LOGOUT\r\n";
+    try (dev.postamt.store.MailStore store = new dev.postamt.store.MailStore(dir)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ImapSettings settings = new ImapSettings("h", 8192, 1 << 20, java.time.Duration.ofMinutes(30),
+          java.time.Duration.ofMinutes(1), 10, true, false, java.time.Duration.ZERO, 10);
+      new ImapSession(ImapSessionFuzzTest.transport(new java.io.ByteArrayInputStream(input.getBytes()), out), settings, store,
+          (u, p) -> java.util.Optional.empty(), throttle).run();
+      assertThat(out.toString()).contains("a NO [AUTHENTICATIONFAILED]", "b NO [AUTHENTICATIONFAILED]");
+    }
+    assertThat(throttle.accountFailures("alice@example.test")).isEqualTo(2);
+    assertThat(waits).extracting(java.time.Duration::toMillis).containsExactly(250L, 500L);
+  }
 }

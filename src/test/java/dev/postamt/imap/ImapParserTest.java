@@ -153,7 +153,7 @@ class ImapParserTest {
     assertThat(a.mailbox()).isEqualTo("Drafts");
     assertThat(a.flags()).containsExactly("\\Draft");
     assertThat(a.date()).contains(ZonedDateTime.of(2024, 3, 5, 9, 8, 7, 0, ZoneOffset.ofHoursMinutes(-1, -30)));
-    assertThat(a.message()).containsExactly(0xff, '\r', '\n', '\n');
+    assertThat(a.message().bytes()).containsExactly(0xff, '\r', '\n', '\n');
   }
 
   @org.junit.jupiter.api.Test

@@ -34,37 +34,40 @@ class ImapSessionFuzzTest {
   static String session(Path dir, byte[] input) throws Exception {
     try (MailStore store = new MailStore(dir)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImapTransport t = new ImapTransport() {
-        final InputStream in = new ByteArrayInputStream(input);
-
-        @Override
-        public InputStream in() {
-          return in;
-        }
-
-        @Override
-        public OutputStream out() {
-          return out;
-        }
-
-        @Override
-        public boolean isTls() {
-          return false;
-        }
-
-        @Override
-        public boolean canStartTls() {
-          return false;
-        }
-
-        @Override
-        public void startTls() {}
-      };
+      ImapTransport t = transport(new ByteArrayInputStream(input), out);
       ImapSettings settings = new ImapSettings("fuzz", 8192, 1 << 20, Duration.ofMinutes(30), Duration.ofMinutes(1),
           1000, true, false, Duration.ZERO, 1000);
       new ImapSession(t, settings, store, (u, p) -> Optional.of("alice@example.test")).run();
       return out.toString(StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** A transport over in-memory streams: the client's bytes in, the server's out; no TLS. */
+  static ImapTransport transport(InputStream in, OutputStream out) {
+    return new ImapTransport() {
+      @Override
+      public InputStream in() {
+        return in;
+      }
+
+      @Override
+      public OutputStream out() {
+        return out;
+      }
+
+      @Override
+      public boolean isTls() {
+        return false;
+      }
+
+      @Override
+      public boolean canStartTls() {
+        return false;
+      }
+
+      @Override
+      public void startTls() {}
+    };
   }
 
   @FuzzTest(maxDuration = "60s")

@@ -149,4 +149,21 @@ class Pop3AuthTest {
       }
     }
   }
+
+  @Test
+  void failedLoginsCountAgainstTheAccountAndWaitOutItsPenalty(@TempDir Path own) throws Exception {
+    java.util.List<java.time.Duration> waits = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    var throttle = new dev.postamt.net.AuthThrottle(100, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC(),
+        waits::add);
+    try (Pop3TestServer s = Pop3TestServer.start(own, Pop3TestServer.settings(false, java.time.Duration.ofMinutes(10)), throttle);
+        Pop3Client c = Pop3Client.connectTls(s.tlsPort())) {
+      c.expect("+OK*");
+      c.send("USER alice").expect("+OK*");
+      c.send("PASS wrong").expect("-ERR [AUTH] Authentication failed");
+      String plain = java.util.Base64.getEncoder().encodeToString("\0alice\0nope".getBytes());
+      c.send("AUTH PLAIN " + plain).expect("-ERR [AUTH] Authentication failed");
+    }
+    assertThat(throttle.accountFailures("alice")).isEqualTo(2);
+    assertThat(waits).extracting(java.time.Duration::toMillis).containsExactly(250L, 500L);
+  }
 }
