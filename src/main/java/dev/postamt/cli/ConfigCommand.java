@@ -1,8 +1,9 @@
 package dev.postamt.cli;
 
+import dev.postamt.admin.ConfigCheck;
 import dev.postamt.config.Config;
-import dev.postamt.config.ConfigException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,19 +22,15 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      Path f = file == null ? Config.DEFAULT_FILE : file;
-      try {
-        Config c = Config.load(f, file != null);
-        spec.commandLine().getOut().println(
-            "config ok: " + (c.source() == null ? "defaults (no " + f + ")" : c.source())
-                + "; hostname " + c.hostname() + "; data_dir " + c.dataDir());
+      ConfigCheck.Result r = ConfigCheck.check(file);
+      if (r.ok()) {
+        spec.commandLine().getOut().println(r.summary());
         return 0;
-      } catch (ConfigException e) {
-        for (String p : e.problems()) {
-          spec.commandLine().getErr().println("postamt: config: " + p);
-        }
-        return 1;
       }
+      for (String p : r.problems()) {
+        spec.commandLine().getErr().println("postamt: config: " + p);
+      }
+      return 1;
     }
   }
 
@@ -51,13 +48,7 @@ final class ConfigCommand {
 
     @Override
     public Integer call() {
-      Path f = file == null ? Config.DEFAULT_FILE : file;
-      java.util.List<Config.Setting> settings;
-      try {
-        settings = Config.settings(f, file != null);
-      } catch (ConfigException e) {
-        throw new CliException("config: " + String.join("; ", e.problems()));
-      }
+      List<Config.Setting> settings = ConfigCheck.settings(file);
       var out = spec.commandLine().getOut();
       String table = "";
       for (Config.Setting s : settings) {

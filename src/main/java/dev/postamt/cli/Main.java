@@ -1,9 +1,10 @@
 package dev.postamt.cli;
 
+import dev.postamt.admin.AdminException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code postamt} command. Subcommands are thin: each calls one service of the server packages. */
+/** The {@code postamt} command. Subcommands are thin: each calls one operation of {@link dev.postamt.admin.Admin}. */
 @Command(
     name = "postamt",
     // INHERIT: every subcommand gets --help and --version too ("postamt user add --help").
@@ -53,7 +54,7 @@ public final class Main implements Runnable {
     }
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
-          String msg = ex instanceof CliException ? ex.getMessage() : describe(ex);
+          String msg = ex instanceof CliException || ex instanceof AdminException ? ex.getMessage() : describe(ex);
           cmd.getErr().println("postamt: " + msg);
           if (System.getenv("POSTAMT_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());

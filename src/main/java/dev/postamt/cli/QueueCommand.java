@@ -1,89 +1,44 @@
 package dev.postamt.cli;
 
-import dev.postamt.queue.ControlSocket;
-import dev.postamt.queue.DurableSpool;
-import dev.postamt.queue.QueueAdmin;
+import dev.postamt.admin.QueueOperations;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
-import dev.postamt.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code postamt queue list|show|flush|requeue|delete|hold|release}: like mailq, postcat, postqueue -f
  * and postsuper. Changes go through the running server's control socket when it listens, else straight
- * to the spool; list and show always read the spool.
+ * to the spool; list and show always read the spool ({@link QueueOperations}).
  */
 @Command(
     name = "queue",
     description = "Inspect and manage the mail queue.",
-    subcommands = {
-      QueueCommand.ListQueue.class,
-      QueueCommand.Show.class,
-      QueueCommand.Flush.class,
-      QueueCommand.Requeue.class,
-      QueueCommand.Delete.class,
-      QueueCommand.Hold.class,
-      QueueCommand.Release.class
-    })
+    subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Flush.class,
+        QueueCommand.Requeue.class, QueueCommand.Delete.class, QueueCommand.Hold.class, QueueCommand.Release.class})
 final class QueueCommand {
   private static final DateTimeFormatter ARRIVAL = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss", Locale.ROOT);
-
-  /** Runs {@code request} on the server, or {@code direct} on the spool when no server runs. */
-  static int act(CommandSpec spec, ConfigOption option, String request, Direct direct) {
-    Config config = option.load();
-    try {
-      Optional<String> reply = ControlSocket.request(ControlSocket.path(config), request);
-      String line;
-      if (reply.isPresent()) {
-        line = reply.get();
-      } else {
-        line = direct.run(new QueueAdmin(new DurableSpool(config.dataDir().resolve("queue")), null));
-      }
-      if (line.startsWith("error ")) {
-        throw new CliException(line.substring(6));
-      }
-      spec.commandLine().getOut().println(line.startsWith("ok ") ? line.substring(3) : line);
-      return 0;
-    } catch (IOException e) {
-      throw new CliException("queue: " + e.getMessage());
-    }
-  }
-
-  @FunctionalInterface
-  interface Direct {
-    String run(QueueAdmin admin) throws IOException;
-  }
-
-  static QueueAdmin reader(ConfigOption option) throws IOException {
-    return new QueueAdmin(new DurableSpool(option.load().dataDir().resolve("queue")), null);
-  }
+  private static final String INDENT = " ".repeat(47);
 
   @Command(name = "list", description = "List the queued messages (like mailq).")
-  static final class ListQueue implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
+  static final class ListQueue extends AdminCommand {
     @Override
-    public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      var messages = reader(config).list();
+    public Integer call() {
+      PrintWriter out = out();
+      List<QueuedMessage> messages = admin().queue().list();
       if (messages.isEmpty()) {
-        out.println("Mail queue is empty");
-        return 0;
+        return print("Mail queue is empty");
       }
       out.println("-Queue ID-       --Size-- ----Arrival Time---- -Sender/Recipient-------");
       long bytes = 0;
@@ -103,9 +58,9 @@ final class QueueCommand {
             continue;
           }
           if (s instanceof RecipientStatus.TempFail t) {
-            out.println("                                               (" + t.reason() + ")");
+            out.println(INDENT + "(" + t.reason() + ")");
           }
-          out.println("                                               " + m.envelope().recipients().get(i).address());
+          out.println(INDENT + m.envelope().recipients().get(i).address());
         }
         out.println();
       }
@@ -115,18 +70,12 @@ final class QueueCommand {
   }
 
   @Command(name = "show", description = "Show a queued message's envelope and content (like postcat -q).")
-  static final class Show implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "queue id")
-    String id;
-
+  static final class Show extends OneId {
     @Override
     public Integer call() throws IOException {
-      QueueAdmin admin = reader(config);
-      QueuedMessage m = admin.show(id).orElseThrow(() -> new CliException("queue: no message " + id + " in the queue"));
-      PrintWriter out = spec.commandLine().getOut();
+      QueueOperations queue = admin().queue();
+      QueuedMessage m = queue.show(id);
+      PrintWriter out = out();
       var env = m.envelope();
       out.println("*** ENVELOPE RECORDS " + id + " ***");
       out.println("queue: " + (m.held() ? "hold" : "active"));
@@ -148,7 +97,7 @@ final class QueueCommand {
       out.println("*** MESSAGE CONTENTS " + id + " ***");
       out.print(m.headers().replace("\r\n", "\n"));
       out.flush();
-      try (InputStream in = admin.spool().openMessage(m)) {
+      try (InputStream in = queue.openContent(m)) {
         out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n"));
       }
       out.println("*** MESSAGE FILE END " + id + " ***");
@@ -166,34 +115,34 @@ final class QueueCommand {
   }
 
   @Command(name = "flush", description = "Try all deferred mail now (like postqueue -f).")
-  static final class Flush implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
+  static final class Flush extends AdminCommand {
     @Override
     public Integer call() {
-      return act(spec, config, "flush",
-          a -> "ok " + a.flush() + " message(s) will be tried as soon as the server runs (it is not running)");
+      return print(admin().queue().flush());
     }
   }
 
-  /** ID or --all, for requeue and delete. */
-  abstract static class OneOrAll implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
+  /** The ID of hold, release and show. */
+  abstract static class OneId extends AdminCommand {
+    @Parameters(paramLabel = "ID", description = "queue id")
+    String id;
+  }
 
+  /** ID or --all, for requeue and delete. */
+  abstract static class OneOrAll extends AdminCommand {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "a queue id")
     String id;
 
     @Option(names = "--all", description = "every message in the queue")
     boolean all;
 
-    /** The request word for the server: the id or "--all". */
-    String target() {
+    /** Runs {@code forAll} or {@code forOne}, once the arguments name an id or --all (checked before the config). */
+    Integer run(Function<QueueOperations, String> forAll, BiFunction<QueueOperations, String, String> forOne) {
       if (all == (id != null)) {
         throw new CliException("give a queue id or --all");
       }
-      return all ? "--all" : id;
+      QueueOperations q = admin().queue();
+      return print(all ? forAll.apply(q) : forOne.apply(q, id));
     }
   }
 
@@ -201,10 +150,7 @@ final class QueueCommand {
   static final class Requeue extends OneOrAll {
     @Override
     public Integer call() {
-      String t = target();
-      return act(spec, config, "requeue " + t, a -> all
-          ? "ok requeued " + a.requeueAll() + " message(s)"
-          : a.requeue(id) ? "ok requeued " + id : "error no message " + id + " in the queue");
+      return run(QueueOperations::requeueAll, QueueOperations::requeue);
     }
   }
 
@@ -212,40 +158,23 @@ final class QueueCommand {
   static final class Delete extends OneOrAll {
     @Override
     public Integer call() {
-      String t = target();
-      return act(spec, config, "delete " + t, a -> all
-          ? "ok deleted " + a.deleteAll() + " message(s)"
-          : a.delete(id) ? "ok deleted " + id : "error no message " + id + " in the queue");
+      return run(QueueOperations::deleteAll, QueueOperations::delete);
     }
   }
 
   @Command(name = "hold", description = "Put a message on hold: kept, not tried (like postsuper -h).")
-  static final class Hold implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "queue id")
-    String id;
-
+  static final class Hold extends OneId {
     @Override
     public Integer call() {
-      return act(spec, config, "hold " + id,
-          a -> a.hold(id) ? "ok " + id + " is on hold" : "error no active message " + id + " in the queue");
+      return print(admin().queue().hold(id));
     }
   }
 
   @Command(name = "release", description = "Release a held message (like postsuper -H).")
-  static final class Release implements Callable<Integer> {
-    @Mixin ConfigOption config;
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "ID", description = "queue id")
-    String id;
-
+  static final class Release extends OneId {
     @Override
     public Integer call() {
-      return act(spec, config, "release " + id,
-          a -> a.release(id) ? "ok released " + id : "error no held message " + id + " in the queue");
+      return print(admin().queue().release(id));
     }
   }
 }

@@ -1,7 +1,8 @@
 package dev.postamt.delivery;
 
-import dev.postamt.mailauth.HeaderSection;
+import dev.postamt.mime.HeaderSection;
 import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.LocalTransport;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * name is derived from the queue id, recipient and user, and a retry that finds it does not write it
  * again.
  */
-public final class LocalDelivery {
+public final class LocalDelivery implements LocalTransport {
   private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
   /** sysexits.h EX_TEMPFAIL: the command asks to be tried again later, as in Postfix local(8). */
   private static final int EX_TEMPFAIL = 75;
@@ -64,6 +65,7 @@ public final class LocalDelivery {
    * @param recipient the envelope recipient this destination came from
    * @param retry true when an earlier attempt may already have delivered (check before writing)
    */
+  @Override
   public RecipientStatus deliver(QueuedMessage m, int index, String recipient, Destination dest, boolean retry) {
     try {
       return switch (dest) {

@@ -4,6 +4,7 @@ import dev.postamt.dns.Resolver;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
+import dev.postamt.queue.RemoteTransport;
 import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;

@@ -1,6 +1,8 @@
 /**
- * Delivery agents the queue calls: {@link dev.postamt.delivery.LocalDelivery} into mailboxes, commands
- * and mbox files, and {@link dev.postamt.delivery.RemoteDelivery} to other hosts over SMTP or LMTP
+ * Delivery agents the queue calls through the interfaces it owns ({@link
+ * dev.postamt.queue.LocalTransport}, {@link dev.postamt.queue.RemoteTransport}): {@link
+ * dev.postamt.delivery.LocalDelivery} into mailboxes, commands and mbox files, and {@link
+ * dev.postamt.delivery.RemoteDelivery} to other hosts over SMTP or LMTP
  * (MX routing, relayhost, {@code [transport]} maps, backup MX, connection reuse, per-destination
  * limits).
  *

@@ -1,6 +1,7 @@
 package dev.postamt.mailauth;
 
 import dev.postamt.dns.Resolver;
+import dev.postamt.mime.HeaderSection;
 import dev.postamt.mailauth.arc.ArcResult;
 import dev.postamt.mailauth.arc.ArcVerifier;
 import dev.postamt.mailauth.dkim.DkimResult;

@@ -1,7 +1,5 @@
 package dev.postamt.queue;
 
-import dev.postamt.delivery.LocalDelivery;
-import dev.postamt.delivery.RemoteTransport;
 import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
@@ -36,7 +34,7 @@ public final class QueueManager implements AutoCloseable {
   private final Config config;
   private final DurableSpool spool;
   private final Router router;
-  private final LocalDelivery local;
+  private final LocalTransport local;
   private final RemoteTransport remote;
   private final Notifier notifier;
   private final DelayQueue<Due> due = new DelayQueue<>();
@@ -49,7 +47,7 @@ public final class QueueManager implements AutoCloseable {
   private volatile boolean closed;
 
   public QueueManager(
-      Config config, DurableSpool spool, Router router, LocalDelivery local, RemoteTransport remote) {
+      Config config, DurableSpool spool, Router router, LocalTransport local, RemoteTransport remote) {
     this.config = config;
     this.spool = spool;
     this.router = router;

@@ -2,7 +2,10 @@
  * The mail queue: the durable spool, the scheduler with its retry back-off, delivery status
  * notifications (RFC 3464 bounces, delay and success notices) and queue administration. Each attempt
  * expands the envelope recipients once ({@link dev.postamt.queue.ExpandedRecipients}) and delivers one
- * copy per final mailbox or remote address, however many recipients lead to it.
+ * copy per final mailbox or remote address, however many recipients lead to it. The queue delivers
+ * through the two small interfaces it owns, {@link dev.postamt.queue.LocalTransport} and {@link
+ * dev.postamt.queue.RemoteTransport}; the agents of {@code delivery} implement them and {@code server}
+ * wires them in, so this package depends on no delivery agent.
  *
  * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
  * {@code incoming/} for messages being received, {@code active/ID} for committed messages (message

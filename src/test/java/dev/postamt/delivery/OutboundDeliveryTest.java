@@ -3,56 +3,34 @@ package dev.postamt.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.testing.MailHost;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.postamt.testing.MailNetwork;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several Postamt instances on 127.0.1.x exchanging mail through MX records of one zone file: A
  * (a.test) sends, B (b.test) and C (c.test) receive. C's preferred MX is dead.
  */
 class OutboundDeliveryTest {
-  @TempDir Path tmp;
-  private final List<MailHost> hosts = new ArrayList<>();
-  private Path zone;
-  private int port;
-
-  @BeforeEach
-  void zone() throws Exception {
-    port = MailHost.freePort();
-    zone = tmp.resolve("zone.txt");
-    Files.writeString(
-        zone,
-        """
-        $ORIGIN test.
-        $TTL 300
-        a.test.        MX 10 mx.a.test.
-        mx.a.test.     A  127.0.1.2
-        b.test.        MX 10 mx.b.test.
-        mx.b.test.     A  127.0.1.3
-        c.test.        MX 10 dead.c.test.
-                       MX 20 mx.c.test.
-        dead.c.test.   A  127.0.1.9
-        mx.c.test.     A  127.0.1.4
-        noemail.test.  MX 0 .
-        implicit.test. A  127.0.1.3
-        """);
-  }
-
-  @AfterEach
-  void stop() {
-    hosts.forEach(MailHost::close);
-  }
+  @RegisterExtension final MailNetwork net = MailNetwork.withZone(
+      """
+      $ORIGIN test.
+      $TTL 300
+      a.test.        MX 10 mx.a.test.
+      mx.a.test.     A  127.0.1.2
+      b.test.        MX 10 mx.b.test.
+      mx.b.test.     A  127.0.1.3
+      c.test.        MX 10 dead.c.test.
+                     MX 20 mx.c.test.
+      dead.c.test.   A  127.0.1.9
+      mx.c.test.     A  127.0.1.4
+      noemail.test.  MX 0 .
+      implicit.test. A  127.0.1.3
+      """);
 
   private MailHost host(String ip, String name, String domain, MailHost.Sections s) throws Exception {
-    MailHost h = MailHost.create(tmp, ip, port, name, domain, List.of("alice", "bob"), zone, s);
-    hosts.add(h);
-    return h;
+    return net.host(ip, name, domain, List.of("alice", "bob"), s);
   }
 
   @Test

@@ -4,41 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.testing.FakeSmtpServer;
 import dev.postamt.testing.MailHost;
+import dev.postamt.testing.MailNetwork;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Relayhost with AUTH, transport map entries and backup MX, on 127.0.3.x. */
 class RemoteRoutingTest {
   @TempDir Path tmp;
   private final List<AutoCloseable> open = new ArrayList<>();
-  private Path zone;
-  private int port;
-
-  @BeforeEach
-  void network() throws Exception {
-    port = MailHost.freePort();
-    zone = tmp.resolve("zone.txt");
-    Files.writeString(
-        zone,
-        """
-        a.test.        MX 10 mx.a.test.
-        mx.a.test.     A  127.0.3.2
-        relay.test.    A  127.0.3.3
-        c.test.        MX 10 mx.c.test.
-        mx.c.test.     A  127.0.3.4
-        backup.test.   MX 10 primary.backup.test.
-                       MX 20 mx.b.test.
-        primary.backup.test. A 127.0.3.4
-        mx.b.test.     A  127.0.3.3
-        """);
-  }
+  @RegisterExtension final MailNetwork net = MailNetwork.withZone(
+      """
+      a.test.        MX 10 mx.a.test.
+      mx.a.test.     A  127.0.3.2
+      relay.test.    A  127.0.3.3
+      c.test.        MX 10 mx.c.test.
+      mx.c.test.     A  127.0.3.4
+      backup.test.   MX 10 primary.backup.test.
+                     MX 20 mx.b.test.
+      primary.backup.test. A 127.0.3.4
+      mx.b.test.     A  127.0.3.3
+      """);
 
   @AfterEach
   void close() throws Exception {
@@ -48,9 +40,7 @@ class RemoteRoutingTest {
   }
 
   private MailHost host(String ip, String name, String domain, List<String> users, MailHost.Sections s) throws Exception {
-    MailHost h = MailHost.create(tmp, ip, port, name, domain, users, zone, s);
-    open.add(h);
-    return h;
+    return net.host(ip, name, domain, users, s);
   }
 
   @Test

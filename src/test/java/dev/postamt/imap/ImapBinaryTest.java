@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,22 +35,14 @@ class ImapBinaryTest {
       + "--b--\r\n";
   static final String QP_DECODED = "hello\r\nbar\r\nfoo\tbar\r\nfoo\t \tb\r\nfoo bar\r\nfoo b\r\nfoo\r\nbar\r\nfoo_bar\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     c.run("ap APPEND INBOX {" + MIXED.length() + "+}\r\n" + MIXED, "ap OK *");
     c.run("s SELECT INBOX", "s OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

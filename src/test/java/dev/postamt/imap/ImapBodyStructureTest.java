@@ -1,10 +1,8 @@
 package dev.postamt.imap;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * BODYSTRUCTURE with RFC 2231 parameters (RFC 9051 §7.5.2 body-fld-param): continuations joined under
@@ -35,22 +33,14 @@ class ImapBodyStructureTest {
           + "AAEC\r\n"
           + "--==part-boundary--\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     c.run("ap APPEND INBOX {" + RFC2231.length() + "+}\r\n" + RFC2231, "ap OK *");
     c.run("s SELECT INBOX", "* 1 EXISTS", "s OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

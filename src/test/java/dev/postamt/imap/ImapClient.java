@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
  * that the given patterns match response lines in order ({@code *} matches anything), the last one
  * being the tagged reply. Literals in responses are folded into their line.
  */
-final class ImapClient implements AutoCloseable {
+public final class ImapClient implements AutoCloseable {
   final Socket socket;
   InputStream in;
   OutputStream out;
 
-  ImapClient(String host, int port) throws IOException {
+  public ImapClient(String host, int port) throws IOException {
     socket = new Socket(host, port);
     socket.setSoTimeout(20_000);
     in = socket.getInputStream();
@@ -41,7 +41,7 @@ final class ImapClient implements AutoCloseable {
     return socket.getPort();
   }
 
-  String greeting() throws IOException {
+  public String greeting() throws IOException {
     String g = line();
     assertThat(g).startsWith("* OK ");
     return g;
@@ -104,7 +104,7 @@ final class ImapClient implements AutoCloseable {
   }
 
   /** Sends {@code command}, reads its response, and checks {@code expected} in order (last = tagged). */
-  List<String> run(String command, String... expected) throws IOException {
+  public List<String> run(String command, String... expected) throws IOException {
     String tag = command.substring(0, command.indexOf(' '));
     send(command);
     List<String> lines = until(tag);

@@ -2,28 +2,14 @@ package dev.postamt.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two sessions on one mailbox, delivery notification, IDLE (RFC 2177), \Recent ownership. */
 class ImapConcurrencyTest {
   static final String MSG = "Subject: x\r\n\r\nbody\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ImapTestServer.start(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
 
   @Test
   void sessionsSeeEachOthersChanges() throws Exception {

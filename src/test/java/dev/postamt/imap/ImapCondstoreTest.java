@@ -1,32 +1,19 @@
 package dev.postamt.imap;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CONDSTORE (RFC 7162 §3): HIGHESTMODSEQ, FETCH MODSEQ / CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ. */
 class ImapCondstoreTest {
   static final String MSG = "Subject: m\r\n\r\nbody\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
-    c = server.login("alice");
-    for (int i = 0; i < 3; i++) {
-      c.run("ap APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "ap OK *");
-    }
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
+    c = server.loginWithMessages("alice", 3, MSG);
   }
 
   @Test

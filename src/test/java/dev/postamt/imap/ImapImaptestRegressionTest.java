@@ -1,33 +1,22 @@
 package dev.postamt.imap;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Behaviours Dovecot's imaptest checks (its scripts in testdata/imaptest/tests and its stress state
  * tracking) that Postamt once got wrong; each test names the imaptest group or error it keeps fixed.
  */
 class ImapImaptestRegressionTest {
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
   ImapClient c2;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     c2 = server.login("alice");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    c2.close();
-    server.close();
   }
 
   void append(String msg) throws Exception {

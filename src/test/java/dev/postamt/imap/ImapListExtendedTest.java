@@ -1,20 +1,16 @@
 package dev.postamt.imap;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** LIST-EXTENDED (RFC 5258) and LIST-STATUS (RFC 5819), after imaptest's listext script. */
 class ImapListExtendedTest {
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     for (String m : new String[] {"m/", "m/test1", "m/test2/", "m/test2/test1", "m/test3", "m/test4/test5",
         "m/test4/test52", "m/test6", "m/test7/test7", "m/test8/test8", "m/test8/test9"}) {
@@ -24,12 +20,6 @@ class ImapListExtendedTest {
       c.run("s SUBSCRIBE " + m, "s OK *");
     }
     c.run("d DELETE m/test6", "d OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

@@ -3,30 +3,20 @@ package dev.postamt.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CREATE, DELETE, RENAME, LIST/LSUB, SUBSCRIBE, STATUS, APPEND, SELECT/EXAMINE. */
 class ImapMailboxTest {
   static final String MSG = "From: a@example.test\r\nSubject: hi\r\n\r\nhello\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

@@ -2,11 +2,9 @@ package dev.postamt.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE, CLOSE, UNSELECT and their UID forms. */
 class ImapMessageTest {
@@ -49,13 +47,11 @@ class ImapMessageTest {
           + "--XX--\r\n"
           + "epilogue\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     append(SIMPLE, "(\\Flagged)");
     append(MULTI, "()");
@@ -65,12 +61,6 @@ class ImapMessageTest {
 
   void append(String msg, String flags) throws Exception {
     c.run("ap APPEND INBOX " + flags + " {" + msg.length() + "+}\r\n" + msg, "ap OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.directory.Directory;
 import dev.postamt.testing.TestServer;
-import java.nio.file.Path;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RFC 9208 QUOTA against the whole server: limits come from the directory, usage from the store. */
 class ImapQuotaTest {
   /** 1500 octets: two make 3000 (3 KiB rounded up), a third would pass a 4096-octet limit. */
   static final String MSG = message(1500);
 
-  @TempDir Path dir;
-  TestServer t;
+  @RegisterExtension final TestServer t = TestServer.create();
   Directory directory;
   ImapClient c;
 
@@ -28,17 +25,8 @@ class ImapQuotaTest {
 
   @BeforeEach
   void start() throws Exception {
-    t = TestServer.start(dir);
     directory = t.server.directory();
-    c = new ImapClient("127.0.0.1", t.port("imap"));
-    c.greeting();
-    c.run("L LOGIN alice@example.test secret", "L OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    t.close();
+    c = t.imapLogin("alice@example.test");
   }
 
   void limit(long bytes, long messages) throws Exception {

@@ -1,10 +1,8 @@
 package dev.postamt.imap;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * IMAP4rev2 (RFC 9051) beside IMAP4rev1: ENABLE IMAP4rev2 and what changes with it (Appendix E), while a
@@ -13,23 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ImapRev2Test {
   static final String MSG = "Subject: m\r\n\r\nbody\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
-    c = server.login("alice");
-    for (int i = 0; i < 2; i++) {
-      c.run("ap APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "ap OK *");
-    }
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
+    c = server.loginWithMessages("alice", 2, MSG);
   }
 
   @Test

@@ -3,9 +3,8 @@ package dev.postamt.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.postamt.directory.Directory;
-import dev.postamt.directory.PasswordHash;
 import dev.postamt.testing.ScramClient;
+import dev.postamt.testing.ScramUsers;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +12,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,23 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImapScramTest {
   @TempDir Path dir;
-  Directory directory;
-  ImapTestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    directory = Directory.open(Files.createDirectories(dir.resolve("directory")));
-    directory.addDomain("example.test");
-    directory.addUser("alice@example.test", "pencil".toCharArray());
-    directory.addUserWithHash("carol@example.test", PasswordHash.hash("crayon".toCharArray()));
-    server = ImapTestServer.startStrict(dir, directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    directory.close();
-  }
+  @RegisterExtension final ImapTestServer server = ImapTestServer.createStrict(ScramUsers::open);
 
   ImapClient tls() throws Exception {
     SSLSocket s = (SSLSocket) ImapStartTlsTest.trustAll().getSocketFactory().createSocket("127.0.0.1", server.tlsPort());

@@ -2,11 +2,9 @@ package dev.postamt.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SEARCHRES (RFC 5182): {@code SEARCH RETURN (SAVE ...)} and the {@code $} marker in FETCH, STORE,
@@ -18,25 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ImapSearchresTest {
   static final String MSG = "Subject: m\r\n\r\nbody\r\n";
 
-  @TempDir Path dir;
-  ImapTestServer server;
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
   ImapClient c;
 
   @BeforeEach
   void start() throws Exception {
-    server = ImapTestServer.start(dir);
     c = server.login("alice");
     for (String flags : new String[] {"(\\Deleted)", "(\\Flagged)", "()", "(\\Flagged)", "()", "()"}) {
       c.run("ap APPEND INBOX " + flags + " {" + MSG.length() + "+}\r\n" + MSG, "ap OK *");
     }
     c.run("s SELECT INBOX", "* 6 EXISTS", "s OK *");
     c.run("x EXPUNGE", "* 1 EXPUNGE", "x OK *");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    c.close();
-    server.close();
   }
 
   @Test

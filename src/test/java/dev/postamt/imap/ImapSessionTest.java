@@ -3,27 +3,13 @@ package dev.postamt.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connection-level commands: greeting, CAPABILITY, LOGIN, AUTHENTICATE, states, limits, LOGOUT. */
 class ImapSessionTest {
-  @TempDir Path dir;
-  ImapTestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ImapTestServer.start(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final ImapTestServer server = ImapTestServer.create();
 
   @Test
   void greetingCarriesCapabilities() throws Exception {

@@ -4,6 +4,8 @@ import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
+import dev.postamt.testing.LoginDirectory;
+import dev.postamt.testing.ServerFixture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -15,18 +17,34 @@ import java.util.Optional;
 /**
  * An IMAP service on 127.0.0.1 port 0 over the real {@code net.Listener}, with a mail store in a temp
  * directory and a fake authenticator: users {@code alice} and {@code bob} (with or without
- * {@code @example.test}), password {@code secret}.
+ * {@code @example.test}), password {@code secret}. Start one with {@link #start}, or let JUnit start
+ * it afresh for each test ({@link ServerFixture}):
+ *
+ * <pre>{@code
+ * @RegisterExtension final ImapTestServer server = ImapTestServer.create();
+ * }</pre>
  */
-final class ImapTestServer implements AutoCloseable {
+final class ImapTestServer extends ServerFixture {
   static final String PASSWORD = "secret";
 
-  final Path dataDir;
-  final MailStore store;
-  final Listener plain;
-  final Listener tls;
-  final TlsContext tlsContext;
+  private final boolean plaintextAuth;
+  private final dev.postamt.directory.LoginCheck logins;
+  /** Opens the real directory logins are checked against, in the server's directory; null: {@link #logins}. */
+  private LoginDirectory loginDirectory;
+  private dev.postamt.directory.Directory openedDirectory;
+  Path dataDir;
+  MailStore store;
+  Listener plain;
+  Listener tls;
+  TlsContext tlsContext;
 
-  private ImapTestServer(Path dir, boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) throws Exception {
+  private ImapTestServer(boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) {
+    this.plaintextAuth = plaintextAuth;
+    this.logins = logins;
+  }
+
+  @Override
+  protected void startIn(Path dir) throws Exception {
     this.dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     this.store = new MailStore(dataDir);
@@ -42,25 +60,46 @@ final class ImapTestServer implements AutoCloseable {
     };
     ImapSettings settings = new ImapSettings("imap.example.test", 8192, 10 << 20, Duration.ofMinutes(30),
         Duration.ofMinutes(1), 10, plaintextAuth, false, Duration.ZERO, 3);
-    ImapServer server = new ImapServer(store, logins != null ? logins : fake, settings);
+    dev.postamt.directory.LoginCheck check = logins != null ? logins : fake;
+    if (loginDirectory != null) {
+      openedDirectory = loginDirectory.open(dir);
+      check = openedDirectory;
+    }
+    ImapServer server = new ImapServer(store, check, settings);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     this.plain = Listener.open("imap", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     this.tls = Listener.open("imaps", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
   }
 
+  /** Not started yet; plaintext LOGIN allowed (most tests). */
+  static ImapTestServer create() {
+    return new ImapTestServer(true, null);
+  }
+
+  /** Not started yet; production policy, logins checked against the directory {@code logins} opens. */
+  static ImapTestServer createStrict(LoginDirectory logins) {
+    ImapTestServer s = new ImapTestServer(false, null);
+    s.loginDirectory = logins;
+    return s;
+  }
+
   /** Plaintext LOGIN allowed (most tests). */
   static ImapTestServer start(Path dir) throws Exception {
-    return new ImapTestServer(dir, true, null);
+    ImapTestServer s = create();
+    s.startIn(dir);
+    return s;
   }
 
   /** Production policy: LOGINDISABLED until STARTTLS. */
   static ImapTestServer startStrict(Path dir) throws Exception {
-    return new ImapTestServer(dir, false, null);
+    return startStrict(dir, null);
   }
 
   /** Production policy, with logins checked by {@code logins} (a real directory) instead of the fake. */
   static ImapTestServer startStrict(Path dir, dev.postamt.directory.LoginCheck logins) throws Exception {
-    return new ImapTestServer(dir, false, logins);
+    ImapTestServer s = new ImapTestServer(false, logins);
+    s.startIn(dir);
+    return s;
   }
 
   int port() {
@@ -75,11 +114,20 @@ final class ImapTestServer implements AutoCloseable {
     return new ImapClient("127.0.0.1", port());
   }
 
-  /** A client already logged in as {@code user}. */
+  /** A client already logged in as {@code user}; closed with the server. */
   ImapClient login(String user) throws IOException {
-    ImapClient c = connect();
+    ImapClient c = closeAfter(connect());
     c.greeting();
     c.run("L LOGIN " + user + " " + PASSWORD, "L OK *");
+    return c;
+  }
+
+  /** Like {@link #login}, with {@code n} copies of {@code message} appended to INBOX first. */
+  ImapClient loginWithMessages(String user, int n, String message) throws IOException {
+    ImapClient c = login(user);
+    for (int i = 0; i < n; i++) {
+      c.run("ap APPEND INBOX {" + message.length() + "+}\r\n" + message, "ap OK *");
+    }
     return c;
   }
 
@@ -95,9 +143,14 @@ final class ImapTestServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    plain.close();
-    tls.close();
-    store.close();
+  protected void stop() {
+    if (plain != null) {
+      plain.close();
+      tls.close();
+      store.close();
+    }
+    if (openedDirectory != null) {
+      openedDirectory.close();
+    }
   }
 }

@@ -6,25 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The AUTHORIZATION state: greeting, CAPA, STLS, USER/PASS, AUTH PLAIN, APOP, failures and limits. */
 class Pop3AuthTest {
-  @TempDir static Path dir;
-  static Pop3TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = Pop3TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final Pop3TestServer server = Pop3TestServer.create(Pop3TestServer::check);
 
   static String plain(String authz, String user, String pass) {
     return Base64.getEncoder().encodeToString((authz + "\0" + user + "\0" + pass).getBytes(StandardCharsets.UTF_8));

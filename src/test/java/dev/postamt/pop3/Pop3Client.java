@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * line; {@code *} matches any run of characters. {@link #multi} reads a multi-line body up to the
  * terminating "." and undoes the byte-stuffing, {@link #rawBody} keeps the wire bytes.
  */
-final class Pop3Client implements AutoCloseable {
+public final class Pop3Client implements AutoCloseable {
   private Socket socket;
   private InputStream in;
   private OutputStream out;
@@ -33,7 +33,7 @@ final class Pop3Client implements AutoCloseable {
     return new Pop3Client(new Socket("127.0.0.1", port));
   }
 
-  static Pop3Client connectTls(int port) throws Exception {
+  public static Pop3Client connectTls(int port) throws Exception {
     SSLSocket s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket("127.0.0.1", port);
     s.startHandshake();
     return new Pop3Client(s);
@@ -65,7 +65,7 @@ final class Pop3Client implements AutoCloseable {
     return l;
   }
 
-  Pop3Client expect(String pattern) throws IOException {
+  public Pop3Client expect(String pattern) throws IOException {
     expectLine(pattern);
     return this;
   }
@@ -106,7 +106,7 @@ final class Pop3Client implements AutoCloseable {
   }
 
   /** Logs in with USER/PASS and checks the "+OK". */
-  Pop3Client login(String user, String password) throws IOException {
+  public Pop3Client login(String user, String password) throws IOException {
     send("USER " + user).expect("+OK*");
     return send("PASS " + password).expect("+OK*");
   }

@@ -7,32 +7,18 @@ import dev.postamt.net.Listener;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path in one process: mail arrives over SMTP, is collected over POP3S, and what POP3 deletes
  * is gone for an IMAP session on the same store.
  */
 class Pop3EndToEndTest {
-  @TempDir Path dir;
-  TestServer t;
-
-  @BeforeEach
-  void start() throws Exception {
-    t = TestServer.start(dir, "pop3 = \"127.0.0.1:0\"\npop3s = \"127.0.0.1:0\"\n");
-  }
-
-  @AfterEach
-  void stop() {
-    t.close();
-  }
+  @RegisterExtension final TestServer t = TestServer.create().listen("pop3", "pop3s");
 
   void smtp(String subject) throws Exception {
     try (SmtpScript s = SmtpScript.connect(t.port("smtp"))) {

@@ -20,9 +20,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.pop3.POP3Folder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Pop3InteropTest {
   @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir, "pop3 = \"127.0.0.1:0\"\npop3s = \"127.0.0.1:0\"\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create().listen("pop3", "pop3s");
 
   static void deliver(String user, int n) throws Exception {
     for (int i = 1; i <= n; i++) {

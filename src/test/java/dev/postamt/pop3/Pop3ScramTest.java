@@ -2,38 +2,16 @@ package dev.postamt.pop3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postamt.directory.Directory;
-import dev.postamt.directory.PasswordHash;
 import dev.postamt.testing.ScramClient;
+import dev.postamt.testing.ScramUsers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** AUTH SCRAM-SHA-256 (RFC 5034, RFC 7677) against a real directory, over POP3S. */
 class Pop3ScramTest {
-  @TempDir Path dir;
-  Directory directory;
-  Pop3TestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    directory = Directory.open(Files.createDirectories(dir.resolve("directory")));
-    directory.addDomain("example.test");
-    directory.addUser("alice@example.test", "pencil".toCharArray());
-    directory.addUserWithHash("carol@example.test", PasswordHash.hash("crayon".toCharArray()));
-    server = Pop3TestServer.start(dir, directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    directory.close();
-  }
+  @RegisterExtension final Pop3TestServer server = Pop3TestServer.create(ScramUsers::open);
 
   static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));

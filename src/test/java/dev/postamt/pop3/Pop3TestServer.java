@@ -7,6 +7,8 @@ import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Maildir;
 import dev.postamt.store.MailboxLayout;
+import dev.postamt.testing.LoginDirectory;
+import dev.postamt.testing.ServerFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,27 +22,69 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A POP3 service on 127.0.0.1 port 0 over the real {@code net.Listener} (plain with STLS, and implicit
  * TLS), with a mail store in a temp directory and a fake password check: users {@code alice} and
- * {@code bob} (with or without {@code @example.test}), password {@code secret}.
+ * {@code bob} (with or without {@code @example.test}), password {@code secret}. Start one with
+ * {@link #start}, or let JUnit start it afresh for each test ({@link ServerFixture}):
+ *
+ * <pre>{@code
+ * @RegisterExtension final Pop3TestServer server = Pop3TestServer.create(Pop3TestServer::check);
+ * }</pre>
  */
-final class Pop3TestServer implements AutoCloseable {
+final class Pop3TestServer extends ServerFixture {
   static final String PASSWORD = "secret";
   private static final AtomicLong UNIQUE = new AtomicLong();
 
-  final Path dataDir;
-  final MailStore store;
-  final Listener plain;
-  final Listener tls;
+  private final Pop3Settings settings;
+  private final AuthThrottle throttle;
+  private final dev.postamt.directory.LoginCheck logins;
+  /** Opens the real directory logins are checked against, in the server's directory; null: {@link #logins}. */
+  private LoginDirectory loginDirectory;
+  private dev.postamt.directory.Directory openedDirectory;
+  Path dataDir;
+  MailStore store;
+  Listener plain;
+  Listener tls;
 
-  private Pop3TestServer(Path dir, Pop3Settings settings, AuthThrottle throttle, dev.postamt.directory.LoginCheck logins)
-      throws Exception {
+  private Pop3TestServer(Pop3Settings settings, AuthThrottle throttle, dev.postamt.directory.LoginCheck logins) {
+    this.settings = settings;
+    this.throttle = throttle;
+    this.logins = logins;
+  }
+
+  @Override
+  protected void startIn(Path dir) throws Exception {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
     store = new MailStore(dataDir);
     TlsContext tlsContext = sharedTls();
-    Pop3Server server = new Pop3Server(store, logins, settings, throttle);
+    dev.postamt.directory.LoginCheck check = logins;
+    if (loginDirectory != null) {
+      openedDirectory = loginDirectory.open(dir);
+      check = openedDirectory;
+    }
+    Pop3Server server = new Pop3Server(store, check, settings, throttle);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
+  }
+
+  /**
+   * Not started yet: production policy (authentication only after TLS) without the failure delay,
+   * logins checked by {@code logins} ({@link #check} for the fake users, or a real directory).
+   */
+  static Pop3TestServer create(dev.postamt.directory.LoginCheck logins) {
+    return new Pop3TestServer(settings(false, Duration.ofMinutes(10)), new AuthThrottle(1000, Duration.ofMinutes(15)), logins);
+  }
+
+  /** Like {@link #create(dev.postamt.directory.LoginCheck)}, against the directory {@code logins} opens. */
+  static Pop3TestServer create(LoginDirectory logins) {
+    Pop3TestServer s = create((dev.postamt.directory.LoginCheck) null);
+    s.loginDirectory = logins;
+    return s;
+  }
+
+  private Pop3TestServer startedIn(Path dir) throws Exception {
+    startIn(dir);
+    return this;
   }
 
   private static TlsContext sharedTls;
@@ -78,12 +122,12 @@ final class Pop3TestServer implements AutoCloseable {
   }
 
   static Pop3TestServer start(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
-    return new Pop3TestServer(dir, settings, throttle, Pop3TestServer::check);
+    return new Pop3TestServer(settings, throttle, Pop3TestServer::check).startedIn(dir);
   }
 
   /** Production policy, with logins checked by {@code logins} (a real directory) instead of the fake. */
   static Pop3TestServer start(Path dir, dev.postamt.directory.LoginCheck logins) throws Exception {
-    return new Pop3TestServer(dir, settings(false, Duration.ofMinutes(10)), new AuthThrottle(1000, Duration.ofMinutes(15)), logins);
+    return create(logins).startedIn(dir);
   }
 
   static Pop3Settings settings(boolean plaintextAuth, Duration idle) {
@@ -98,9 +142,9 @@ final class Pop3TestServer implements AutoCloseable {
     return tls.localAddress().getPort();
   }
 
-  /** Connected over POP3S, greeting read, logged in. */
+  /** Connected over POP3S, greeting read, logged in; closed with the server. */
   Pop3Client login(String user) throws Exception {
-    Pop3Client c = Pop3Client.connectTls(tlsPort());
+    Pop3Client c = closeAfter(Pop3Client.connectTls(tlsPort()));
     c.expect("+OK*");
     return c.login(user, PASSWORD);
   }
@@ -120,9 +164,14 @@ final class Pop3TestServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    plain.close();
-    tls.close();
-    store.close();
+  protected void stop() {
+    if (plain != null) {
+      plain.close();
+      tls.close();
+      store.close();
+    }
+    if (openedDirectory != null) {
+      openedDirectory.close();
+    }
   }
 }

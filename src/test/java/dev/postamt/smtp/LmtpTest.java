@@ -8,25 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LMTP (RFC 2033): LHLO, local recipients only, a reply per recipient after DATA. */
 class LmtpTest {
   @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create();
 
   @Test
   void transcript() throws Exception {

@@ -8,25 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MAIL, RCPT, DATA and BDAT through the queue into Maildir. */
 class SmtpDeliveryTest {
-  @TempDir Path dir;
-  TestServer t;
-
-  @BeforeEach
-  void start() throws Exception {
-    t = TestServer.start(dir, "[limits]\nmessage_size = 2048\nrecipients = 3\n");
-  }
-
-  @AfterEach
-  void stop() {
-    t.close();
-  }
+  @RegisterExtension final TestServer t = TestServer.create().toml("[limits]\nmessage_size = 2048\nrecipients = 3\n");
 
   private SmtpScript hello() throws Exception {
     SmtpScript s = SmtpScript.connect(t.port("smtp"));

@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Connection limits and the idle time-out. */
 class SmtpLimitsTest {
-  @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir, "[limits]\nconnections_per_ip = 2\nidle_timeout = \"1s\"\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create().toml("[limits]\nconnections_per_ip = 2\nidle_timeout = \"1s\"\n");
 
   @Test
   void connectionsPerClientAreLimited() throws Exception {

@@ -10,37 +10,28 @@ import dev.postamt.store.MailboxInfo;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Full mailboxes: refused at RCPT with {@code 452 4.2.2} on every listener, and deferred by the queue
  * (4.2.2) until space is freed or the limit raised.
  */
 class SmtpQuotaTest {
-  @TempDir Path dir;
-  TestServer t;
+  // Retries an hour apart: the test decides when the queue tries again (like postqueue -f).
+  @RegisterExtension final TestServer t = TestServer.create().toml("[queue]\nretry = [\"1h\"]\n");
   Directory directory;
 
   @BeforeEach
   void start() throws Exception {
-    // Retries an hour apart: the test decides when the queue tries again (like postqueue -f).
-    t = TestServer.start(dir, "[queue]\nretry = [\"1h\"]\n");
     directory = t.server.directory();
-  }
-
-  @AfterEach
-  void stop() {
-    t.close();
   }
 
   /** Sends one message on port 25; returns its queue id. */

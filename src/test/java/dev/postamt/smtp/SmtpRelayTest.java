@@ -2,31 +2,17 @@ package dev.postamt.smtp;
 
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Relay control like Postfix's permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination,
  * tested from a client that is not in relay.networks (the list is empty here).
  */
 class SmtpRelayTest {
-  @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir, "[relay]\nnetworks = []\nrelay_domains = [\"backup.example\"]\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create().toml("[relay]\nnetworks = []\nrelay_domains = [\"backup.example\"]\n");
 
   private SmtpScript transaction() throws Exception {
     SmtpScript s = SmtpScript.connect(t.port("smtp"));

@@ -4,26 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Session-level commands: greeting, EHLO capabilities per port, simple verbs, limits on bad input. */
 class SmtpSessionTest {
-  @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir, "[limits]\nerrors = 5\nline_length = 1000\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create().toml("[limits]\nerrors = 5\nline_length = 1000\n");
 
   @Test
   void greetingAndEhloOnPort25OffersStarttlsButNoAuthBeforeTls() throws Exception {

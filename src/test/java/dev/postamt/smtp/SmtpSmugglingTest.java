@@ -4,30 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SMTP smuggling (CVE-2023-51764 class): a message that hides a second transaction behind a
  * non-standard end-of-data marker must neither end early nor be accepted.
  */
 class SmtpSmugglingTest {
-  @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create();
 
   @ParameterizedTest
   @ValueSource(strings = {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r", "\r.\r\n", "\r\n.\r"})

@@ -6,27 +6,13 @@ import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** STARTTLS (RFC 3207), AUTH (RFC 4954) and what an authenticated user may do. */
 class SmtpTlsAuthTest {
-  @TempDir static Path dir;
-  static TestServer t;
-
-  @BeforeAll
-  static void start() throws Exception {
-    t = TestServer.start(dir, "[relay]\nnetworks = []\n[limits]\nauth_failures = 3\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    t.close();
-  }
+  @RegisterExtension static final TestServer t = TestServer.create().toml("[relay]\nnetworks = []\n[limits]\nauth_failures = 3\n");
 
   static String plain(String user, String pass) {
     return Base64.getEncoder().encodeToString(("\0" + user + "\0" + pass).getBytes(StandardCharsets.UTF_8));

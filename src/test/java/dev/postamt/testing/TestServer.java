@@ -1,6 +1,8 @@
 package dev.postamt.testing;
 
 import dev.postamt.directory.Directory;
+import dev.postamt.imap.ImapClient;
+import dev.postamt.pop3.Pop3Client;
 import dev.postamt.config.Config;
 import dev.postamt.server.Server;
 import dev.postamt.store.MailboxLayout;
@@ -16,19 +18,31 @@ import java.util.List;
 /**
  * A Postamt server on loopback with every listener on an ephemeral port and its data in a temp
  * directory; {@code example.test} is a local domain with users {@code alice} and {@code bob} (password
- * {@code secret}).
+ * {@code secret}). Start one for a block with {@link #start(Path, String)}, or let JUnit start and stop
+ * it for a test class (see {@link ServerFixture}):
+ *
+ * <pre>{@code
+ * @RegisterExtension static final TestServer t = TestServer.create().listen("pop3s").user("carol");
+ * }</pre>
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer extends ServerFixture {
   public static final String PASSWORD = "secret";
 
-  public final Path dir;
-  public final Config config;
-  public final Server server;
+  /** The server's directory: {@code postamt.toml}, {@code zone.txt} and {@code data/}. */
+  public Path dir;
+  public Config config;
+  public Server server;
 
-  private TestServer(Path dir, Config config, Server server) {
-    this.dir = dir;
-    this.config = config;
-    this.server = server;
+  private final StringBuilder extraToml = new StringBuilder();
+  private final List<String> extraListeners = new ArrayList<>();
+  private final List<String> users = new ArrayList<>(List.of("alice", "bob"));
+  private String zone = "";
+
+  private TestServer() {}
+
+  /** A server not started yet: configure it, then register it as an extension or {@link #startIn}. */
+  public static TestServer create() {
+    return new TestServer();
   }
 
   /**
@@ -36,17 +50,53 @@ public final class TestServer implements AutoCloseable {
    *     {@code zone.txt} in {@code dir}: write it before starting to give the test DNS data.
    */
   public static TestServer start(Path dir, String extraToml) throws Exception {
+    TestServer t = create().toml(extraToml);
+    t.startIn(dir);
+    return t;
+  }
+
+  public static TestServer start(Path dir) throws Exception {
+    return start(dir, "");
+  }
+
+  /** Appends {@code toml} to the config (right after the {@code [listen]} table). */
+  public TestServer toml(String toml) {
+    extraToml.append(toml);
+    return this;
+  }
+
+  /** Also listens on these services ({@code pop3}, {@code pop3s}…) on ephemeral ports. */
+  public TestServer listen(String... services) {
+    extraListeners.addAll(List.of(services));
+    return this;
+  }
+
+  /** Adds user {@code localPart@example.test} with {@link #PASSWORD}, besides alice and bob. */
+  public TestServer user(String localPart) {
+    users.add(localPart);
+    return this;
+  }
+
+  /** The DNS data (zone-file lines) when {@code zone.txt} does not exist yet. */
+  public TestServer zone(String zoneFile) {
+    zone = zoneFile;
+    return this;
+  }
+
+  @Override
+  protected void startIn(Path dir) throws Exception {
     Path data = dir.resolve("data");
     try (Directory d = Directory.open(data)) {
       d.addDomain("example.test");
-      d.addUser("alice@example.test", PASSWORD.toCharArray());
-      d.addUser("bob@example.test", PASSWORD.toCharArray());
+      for (String u : users) {
+        d.addUser(u + "@example.test", PASSWORD.toCharArray());
+      }
     }
-    Path zone = dir.resolve("zone.txt");
-    if (!Files.exists(zone)) {
-      Files.writeString(zone, "");
+    Path zoneFile = dir.resolve("zone.txt");
+    if (!Files.exists(zoneFile)) {
+      Files.writeString(zoneFile, zone);
     }
-    String toml =
+    StringBuilder toml = new StringBuilder(
         """
         hostname = "mx.example.test"
         data_dir = "data"
@@ -59,16 +109,47 @@ public final class TestServer implements AutoCloseable {
         lmtp = "127.0.0.1:0"
         imap = "127.0.0.1:0"
         imaps = "127.0.0.1:0"
-        """
-            + extraToml;
+        """);
+    for (String service : extraListeners) {
+      toml.append(service).append(" = \"127.0.0.1:0\"\n");
+    }
+    toml.append(extraToml);
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, toml);
     Config c = Config.load(cfg, true);
-    return new TestServer(dir, c, Server.start(c));
+    Server started = Server.start(c);
+    this.dir = dir;
+    this.config = c;
+    this.server = started;
   }
 
-  public static TestServer start(Path dir) throws Exception {
-    return start(dir, "");
+  @Override
+  protected void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Connected to {@code service} ({@code smtp}, {@code submission}, {@code lmtp}), the greeting read. */
+  public SmtpScript smtp(String service) throws Exception {
+    SmtpScript s = closeAfter(SmtpScript.connect(port(service)));
+    s.expect("220 *");
+    return s;
+  }
+
+  /** An IMAP client on the plain port, greeting read, logged in as {@code user} with {@link #PASSWORD}. */
+  public ImapClient imapLogin(String user) throws Exception {
+    ImapClient c = closeAfter(new ImapClient("127.0.0.1", port("imap")));
+    c.greeting();
+    c.run("L LOGIN " + user + " " + PASSWORD, "L OK *");
+    return c;
+  }
+
+  /** A POP3 client over implicit TLS ({@code pop3s} must listen), logged in as {@code user}. */
+  public Pop3Client pop3Login(String user) throws Exception {
+    Pop3Client c = closeAfter(Pop3Client.connectTls(port("pop3s")));
+    c.expect("+OK *");
+    return c.login(user, PASSWORD);
   }
 
   public int port(String service) {
@@ -127,10 +208,5 @@ public final class TestServer implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-  }
-
-  @Override
-  public void close() {
-    server.close();
   }
 }

@@ -1,7 +1,7 @@
 package dev.postamt.mailauth.arc;
 
-import dev.postamt.mailauth.HeaderSection;
-import dev.postamt.mailauth.HeaderSection.Field;
+import dev.postamt.mime.HeaderSection;
+import dev.postamt.mime.HeaderSection.Field;
 import dev.postamt.mailauth.TagList;
 import dev.postamt.mailauth.dkim.BodyHasher;
 import dev.postamt.mailauth.dkim.Canonicalization;

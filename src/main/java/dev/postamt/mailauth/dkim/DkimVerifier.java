@@ -2,8 +2,8 @@ package dev.postamt.mailauth.dkim;
 
 import dev.postamt.dns.DnsResult;
 import dev.postamt.dns.Resolver;
-import dev.postamt.mailauth.HeaderSection;
-import dev.postamt.mailauth.HeaderSection.Field;
+import dev.postamt.mime.HeaderSection;
+import dev.postamt.mime.HeaderSection.Field;
 import dev.postamt.mailauth.dkim.DkimResult.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

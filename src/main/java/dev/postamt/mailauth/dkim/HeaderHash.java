@@ -1,7 +1,7 @@
 package dev.postamt.mailauth.dkim;
 
-import dev.postamt.mailauth.HeaderSection;
-import dev.postamt.mailauth.HeaderSection.Field;
+import dev.postamt.mime.HeaderSection;
+import dev.postamt.mime.HeaderSection.Field;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

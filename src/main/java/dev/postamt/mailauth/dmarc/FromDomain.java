@@ -1,6 +1,6 @@
 package dev.postamt.mailauth.dmarc;
 
-import dev.postamt.mailauth.HeaderSection;
+import dev.postamt.mime.HeaderSection;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

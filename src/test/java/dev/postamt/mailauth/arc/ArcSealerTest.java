@@ -55,7 +55,7 @@ class ArcSealerTest {
     // Removing a set breaks the structure.
     StringBuilder noSecond = new StringBuilder();
     int removed = 0;
-    for (var f : dev.postamt.mailauth.HeaderSection.parse(m.getBytes(StandardCharsets.UTF_8)).fields()) {
+    for (var f : dev.postamt.mime.HeaderSection.parse(m.getBytes(StandardCharsets.UTF_8)).fields()) {
       boolean second = f.name().startsWith("ARC-") && f.value().replaceAll("\\s+", "").matches("(?s)(.*;)?i=2;.*");
       removed += second ? 1 : 0;
       noSecond.append(second ? "" : f.raw());

@@ -3,7 +3,7 @@ package dev.postamt.mailauth.arc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.AuthenticationResults;
-import dev.postamt.mailauth.HeaderSection;
+import dev.postamt.mime.HeaderSection;
 import dev.postamt.mailauth.TagList;
 import dev.postamt.mailauth.dkim.DkimAlgorithm;
 import dev.postamt.mailauth.dkim.DkimKeys;

@@ -130,7 +130,7 @@ class DkimMailDkimCorpusTest {
 
   /** Whether the i-th DKIM-Signature of the file is an RFC one (v=1) rather than a draft. */
   static boolean fieldHasVersion1(Path file, int i) throws IOException {
-    var fields = dev.postamt.mailauth.HeaderSection.parse(Files.readAllBytes(file)).all("DKIM-Signature");
+    var fields = dev.postamt.mime.HeaderSection.parse(Files.readAllBytes(file)).all("DKIM-Signature");
     return fields.get(i).value().replaceAll("\\s+", "").matches("(?s)(.*;)?v=1(;.*)?");
   }
 

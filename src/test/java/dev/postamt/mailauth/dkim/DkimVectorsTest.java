@@ -3,7 +3,7 @@ package dev.postamt.mailauth.dkim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.FakeResolver;
-import dev.postamt.mailauth.HeaderSection;
+import dev.postamt.mime.HeaderSection;
 import dev.postamt.mailauth.dkim.DkimResult.Status;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.postamt.mailauth.dmarc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.FakeResolver;
-import dev.postamt.mailauth.HeaderSection;
+import dev.postamt.mime.HeaderSection;
 import dev.postamt.mailauth.PublicSuffixList;
 import dev.postamt.mailauth.dkim.DkimResult;
 import dev.postamt.mailauth.dmarc.DmarcRecord.Policy;

@@ -1,4 +1,4 @@
-package dev.postamt.mailauth;
+package dev.postamt.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

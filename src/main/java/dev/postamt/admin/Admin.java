@@ -1,0 +1,332 @@
+package dev.postamt.admin;
+
+import dev.postamt.config.Config;
+import dev.postamt.directory.Address;
+import dev.postamt.directory.Directory;
+import dev.postamt.directory.DirectoryException;
+import dev.postamt.dns.Resolver;
+import dev.postamt.dns.Resolvers;
+import dev.postamt.mailauth.InboundAuthenticator;
+import dev.postamt.mailauth.dkim.DkimKeys;
+import dev.postamt.mailauth.spf.SpfResult;
+import dev.postamt.mailauth.spf.SpfVerifier;
+import dev.postamt.server.Server;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every administrative operation of a Postamt installation, written once: local domains, users with
+ * their passwords and quotas, aliases, DKIM keys, the inbound checks and reloading the running
+ * server; the queue through {@link
+ * #queue()} and the mail store through {@link #mailboxes()}. The CLI and the web console are thin
+ * callers. Each operation opens what it needs and closes it again, so it works whether or not the
+ * server runs, and the server sees a change at once.
+ *
+ * <p>Operations return typed results (names come back normalised, as stored) or throw {@link
+ * AdminException} with a one-line message.
+ */
+public final class Admin {
+  private final Config config;
+
+  public Admin(Config config) {
+    this.config = config;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** {@code postamt queue …}. */
+  public QueueOperations queue() {
+    return new QueueOperations(config);
+  }
+
+  /** {@code postamt store …}, and every other use of the mail store. */
+  public MailboxAdmin mailboxes() {
+    return new MailboxAdmin(config.dataDir());
+  }
+
+  // ---- domains
+
+  /** Adds a local domain; returns its normalised name. */
+  public String addDomain(String name) {
+    changeDirectory(dir -> dir.addDomain(name));
+    return domain(name);
+  }
+
+  public List<String> domains() {
+    return withDirectory(Directory::domains);
+  }
+
+  /** Removes a local domain that has no users or aliases left; returns its normalised name. */
+  public String removeDomain(String name) {
+    changeDirectory(dir -> dir.removeDomain(name));
+    return domain(name);
+  }
+
+  // ---- users
+
+  /** A new user and where their mail goes. */
+  public record AddedUser(String address, Path maildir) {}
+
+  /** A removed user, and where their mail stays on disk when there is any. */
+  public record RemovedUser(String address, Optional<Path> mailKept) {}
+
+  /** Adds a user and creates their Maildir. {@code password} is cleared once used. */
+  public AddedUser addUser(String address, char[] password) {
+    try {
+      changeDirectory(dir -> dir.addUser(address, password));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    String user = address(address);
+    MailboxAdmin mailboxes = mailboxes();
+    try {
+      return new AddedUser(user, mailboxes.createMaildir(user));
+    } catch (IOException e) {
+      throw new AdminException(
+          "added user " + user + " but cannot create " + mailboxes.maildir(user) + ": " + e.getMessage(), e);
+    }
+  }
+
+  public List<String> users() {
+    return withDirectory(Directory::users);
+  }
+
+  /** Sets a user's password; returns the normalised address. {@code password} is cleared once used. */
+  public String setPassword(String address, char[] password) {
+    try {
+      changeDirectory(dir -> dir.setPassword(address, password));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    return address(address);
+  }
+
+  /** Removes a user; their mail stays on disk until someone deletes it. */
+  public RemovedUser removeUser(String address) {
+    changeDirectory(dir -> dir.removeUser(address));
+    String user = address(address);
+    return new RemovedUser(user, mailboxes().keptMail(user));
+  }
+
+  /** The user's limits and what their mailboxes use of them. */
+  public QuotaReport quota(String address) {
+    return withDirectory(dir -> quota(dir, address));
+  }
+
+  /**
+   * Sets a user's limits (see {@link QuotaReport#parseLimit}: empty means the config default, 0
+   * unlimited) and returns the result.
+   *
+   * @param messages null to leave the message limit as it is
+   */
+  public QuotaReport setQuota(String address, OptionalLong bytes, OptionalLong messages) {
+    return withDirectory(dir -> {
+      dir.setStorageQuota(address, bytes);
+      if (messages != null) {
+        dir.setMessageQuota(address, messages);
+      }
+      return quota(dir, address);
+    });
+  }
+
+  private QuotaReport quota(Directory dir, String address) throws DirectoryException {
+    String user = address(address);
+    Directory.UserQuota own =
+        dir.quota(address).orElseThrow(() -> new AdminException("user " + user + " does not exist"));
+    MailboxAdmin.Usage usage = mailboxes().usage(user);
+    return new QuotaReport(
+        user,
+        QuotaReport.Limit.of(usage.bytes(), own.storageBytes(), config.store().quota()),
+        QuotaReport.Limit.of(usage.messages(), own.messages(), config.store().quotaMessages()));
+  }
+
+  // ---- aliases
+
+  /** An alias ({@code @domain} for a domain's catch-all) and its targets. */
+  public record Alias(String address, List<String> targets) {}
+
+  /** Adds targets to an alias, creating it; returns the alias with all its targets. */
+  public Alias addAlias(String address, List<String> targets) {
+    return withDirectory(dir -> {
+      dir.addAlias(address, targets);
+      String key = aliasKey(address);
+      return new Alias(key, dir.exactAliasTargets(key));
+    });
+  }
+
+  public List<Alias> aliases() {
+    return withDirectory(dir -> {
+      List<Alias> out = new ArrayList<>();
+      for (Map.Entry<String, List<String>> e : dir.aliases().entrySet()) {
+        out.add(new Alias(e.getKey(), e.getValue()));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Removes an alias, or only some of its targets; returns what is left of it (no targets: the alias
+   * is gone).
+   *
+   * @param targets null or empty to remove the whole alias
+   */
+  public Alias removeAlias(String address, List<String> targets) {
+    return withDirectory(dir -> {
+      String key = aliasKey(address);
+      if (targets == null || targets.isEmpty()) {
+        dir.removeAlias(address);
+        return new Alias(key, List.of());
+      }
+      dir.removeAliasTargets(address, targets);
+      return new Alias(key, dir.exactAliasTargets(key));
+    });
+  }
+
+  // ---- DKIM
+
+  /** A new signing key: where it is stored and the DNS record to publish. */
+  public record DkimKey(String domain, Path file, String zoneLine) {}
+
+  /**
+   * Creates a signing key for a local domain; mail from it is signed with the key from then on.
+   *
+   * @param selector null for the default {@code postamt-YYYYMM-ALGORITHM}
+   * @param algorithm {@code rsa} (2048 bits) or {@code ed25519}
+   */
+  public DkimKey dkimKeygen(String domain, String selector, String algorithm) throws IOException {
+    String d;
+    try {
+      d = DkimKeys.normalizeDomain(domain);
+    } catch (IllegalArgumentException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
+    try (Directory dir = Directory.open(config.dataDir())) {
+      if (!dir.isLocalDomain(d)) {
+        throw new AdminException("not a local domain: " + d + " (add it with 'postamt domain add " + d + "')");
+      }
+    } catch (DirectoryException e) {
+      throw new AdminException("directory: " + e.getMessage(), e);
+    }
+    String alg = algorithm.toLowerCase(Locale.ROOT);
+    String sel = selector != null ? selector : DkimKeys.defaultSelector(alg);
+    try {
+      DkimKeys.Generated g = DkimKeys.generate(config.dataDir(), d, sel, alg);
+      return new DkimKey(d, g.key().file(), g.zoneLine());
+    } catch (IllegalArgumentException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
+  }
+
+  // ---- inbound checks, with the DNS the config names ([dns] zone_file makes them offline)
+
+  /** Evaluates SPF (RFC 7208) for a client and MAIL FROM, or the HELO name for the null sender. */
+  public SpfResult checkSpf(InetAddress client, String mailFrom, String helo) {
+    return new SpfVerifier(resolver(), config.hostname()).check(client, mailFrom, helo);
+  }
+
+  /** Runs the inbound checks (SPF, DKIM, DMARC, iprev) on a message file as if it came in on port 25. */
+  public InboundAuthenticator.Evaluation checkMessage(InetAddress client, String mailFrom, String helo, Path file)
+      throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new AdminException("cannot read " + file);
+    }
+    InboundAuthenticator auth = new InboundAuthenticator(config, resolver());
+    return auth.evaluate(client, mailFrom, helo, () -> {
+      try {
+        return new BufferedInputStream(Files.newInputStream(file));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    });
+  }
+
+  /** The resolver the config asks for, with a zone-file problem as one error line. */
+  private Resolver resolver() {
+    try {
+      return Resolvers.fromConfig(config);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
+  }
+
+  // ---- the running server
+
+  /**
+   * Asks the {@code serve} running on this data directory to re-read its config, maps and
+   * certificates, as {@code kill -HUP} does; returns its process id. What was reloaded is in its log.
+   */
+  public long requestReload() throws IOException, InterruptedException {
+    long pid = Server.runningPid(config)
+        .orElseThrow(() -> new AdminException("no postamt serve is running on data directory " + config.dataDir()));
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes()).trim();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AdminException("cannot signal postamt serve (pid " + pid + "): " + out);
+    }
+    return pid;
+  }
+
+  // ---- plumbing
+
+  @FunctionalInterface
+  private interface DirectoryWork<T> {
+    T run(Directory dir) throws DirectoryException;
+  }
+
+  @FunctionalInterface
+  private interface DirectoryChange {
+    void run(Directory dir) throws DirectoryException;
+  }
+
+  /** Runs {@code work} on the directory, opened for it; its refusals become the operation's message. */
+  private <T> T withDirectory(DirectoryWork<T> work) {
+    try (Directory dir = Directory.open(config.dataDir())) {
+      return work.run(dir);
+    } catch (DirectoryException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
+  }
+
+  private void changeDirectory(DirectoryChange change) {
+    withDirectory(dir -> {
+      change.run(dir);
+      return null;
+    });
+  }
+
+  /** The normalised form for results; only called after the directory accepted the name. */
+  static String domain(String name) {
+    try {
+      return Address.parseDomain(name);
+    } catch (DirectoryException e) {
+      return name.trim();
+    }
+  }
+
+  static String address(String address) {
+    try {
+      return Address.parse(address).toString();
+    } catch (DirectoryException e) {
+      return address.trim();
+    }
+  }
+
+  private static String aliasKey(String address) {
+    String a = address.trim();
+    return a.startsWith("@") ? "@" + domain(a.substring(1)) : address(a);
+  }
+}

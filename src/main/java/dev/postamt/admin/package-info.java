@@ -1,0 +1,16 @@
+/**
+ * Every administrative operation, written once. {@link dev.postamt.admin.Admin}: local domains, users
+ * (passwords, quotas), aliases, DKIM keys, the inbound checks and reloading the running server. {@link
+ * dev.postamt.admin.QueueOperations}: the queue, through the running server's control socket or on the
+ * spool directly. {@link dev.postamt.admin.MailboxAdmin}: the mail store's maintenance, and the one
+ * class here that touches the store. {@link dev.postamt.admin.ConfigCheck}: loading and validating the
+ * config. The {@code cli} commands and the web console are thin callers: they parse their input, call
+ * one method and present its typed result.
+ *
+ * <p>Failure behaviour: an operation that cannot be done throws {@link
+ * dev.postamt.admin.AdminException} with a one-line message for a person ("user a@example.org does
+ * not exist"), nothing else; it changes nothing it reports as not done. Operations open the directory,
+ * spool or store for the call and close them again, so they work whether or not the server runs and
+ * take effect without a restart. This package owns no on-disk state of its own.
+ */
+package dev.postamt.admin;

@@ -1,0 +1,37 @@
+package dev.postamt.cli;
+
+import dev.postamt.admin.Admin;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command whose subcommands are its own methods, each taking {@code --config FILE} as a mixin
+ * parameter (picocli lists such subcommands by name), and the base of {@link AdminCommand}: the admin
+ * service on a config, and where to print (picocli's writers, so that tests running in parallel each
+ * read their own output).
+ */
+abstract class AdminGroup {
+  @Spec CommandSpec spec;
+
+  /** The admin service on the loaded config; a bad config is the command's one-line error. */
+  static Admin admin(ConfigOption config) {
+    return new Admin(config.load());
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** Prints {@code lines}, one a line, and returns the success status. */
+  Integer print(Iterable<?> lines) {
+    PrintWriter out = out();
+    lines.forEach(out::println);
+    return 0;
+  }
+
+  Integer print(String line) {
+    out().println(line);
+    return 0;
+  }
+}

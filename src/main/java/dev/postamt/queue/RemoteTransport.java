@@ -1,0 +1,27 @@
+package dev.postamt.queue;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How the queue hands a message to addresses outside our domains (SMTP to the MX, relayhost, LMTP…).
+ * The queue owns this interface so that it depends on no delivery agent; {@code
+ * dev.postamt.delivery.RemoteDelivery} implements it and the server wires the two together.
+ */
+public interface RemoteTransport {
+  /**
+   * @param targets the remote addresses with the envelope recipient index each belongs to
+   * @return an outcome per target (same order); trouble is an outcome, never an exception
+   */
+  List<RecipientStatus> deliver(QueuedMessage message, List<Target> targets);
+
+  record Target(int index, String address) {}
+
+  /** Used where outbound delivery does not exist: every remote recipient stays queued. */
+  RemoteTransport UNAVAILABLE =
+      (m, targets) ->
+          targets.stream()
+              .map(t -> (RecipientStatus) new RecipientStatus.TempFail(
+                  Instant.now(), 0, "4.4.0 remote delivery is not available in this build"))
+              .toList();
+}
