@@ -2,7 +2,7 @@ package dev.postamt.mailauth.arc;
 
 import dev.postamt.mime.HeaderSection;
 import dev.postamt.mime.HeaderSection.Field;
-import dev.postamt.mailauth.TagList;
+import dev.postamt.mailauth.dkim.TagList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

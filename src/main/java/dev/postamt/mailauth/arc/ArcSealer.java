@@ -2,7 +2,7 @@ package dev.postamt.mailauth.arc;
 
 import dev.postamt.mime.HeaderSection;
 import dev.postamt.mime.HeaderSection.Field;
-import dev.postamt.mailauth.TagList;
+import dev.postamt.mailauth.dkim.TagList;
 import dev.postamt.mailauth.dkim.BodyHasher;
 import dev.postamt.mailauth.dkim.Canonicalization;
 import dev.postamt.mailauth.dkim.HeaderHash;

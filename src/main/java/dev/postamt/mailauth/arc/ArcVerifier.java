@@ -4,7 +4,7 @@ import dev.postamt.dns.DnsResult;
 import dev.postamt.dns.Resolver;
 import dev.postamt.mime.HeaderSection;
 import dev.postamt.mime.HeaderSection.Field;
-import dev.postamt.mailauth.TagList;
+import dev.postamt.mailauth.dkim.TagList;
 import dev.postamt.mailauth.arc.ArcResult.Status;
 import dev.postamt.mailauth.dkim.BodyHasher;
 import dev.postamt.mailauth.dkim.Canonicalization;

@@ -1,6 +1,5 @@
 package dev.postamt.mailauth.dkim;
 
-import dev.postamt.mailauth.TagList;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

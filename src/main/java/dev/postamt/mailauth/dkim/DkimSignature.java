@@ -1,6 +1,5 @@
 package dev.postamt.mailauth.dkim;
 
-import dev.postamt.mailauth.TagList;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.postamt.mailauth.dmarc;
 import dev.postamt.dns.DnsResult;
 import dev.postamt.dns.Resolver;
 import dev.postamt.mime.HeaderSection;
-import dev.postamt.mailauth.PublicSuffixList;
 import dev.postamt.mailauth.dkim.DkimResult;
 import dev.postamt.mailauth.dmarc.DmarcRecord.Policy;
 import dev.postamt.mailauth.dmarc.DmarcResult.Status;

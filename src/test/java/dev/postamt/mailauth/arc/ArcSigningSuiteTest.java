@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.AuthenticationResults;
 import dev.postamt.mime.HeaderSection;
-import dev.postamt.mailauth.TagList;
+import dev.postamt.mailauth.dkim.TagList;
 import dev.postamt.mailauth.dkim.DkimAlgorithm;
 import dev.postamt.mailauth.dkim.DkimKeys;
 import dev.postamt.mailauth.dkim.SigningKey;

@@ -3,7 +3,6 @@ package dev.postamt.mailauth.dkim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.FakeResolver;
-import dev.postamt.mailauth.TagList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mailauth.FakeResolver;
 import dev.postamt.mime.HeaderSection;
-import dev.postamt.mailauth.PublicSuffixList;
 import dev.postamt.mailauth.dkim.DkimResult;
 import dev.postamt.mailauth.dmarc.DmarcRecord.Policy;
 import dev.postamt.mailauth.dmarc.DmarcResult.Status;

@@ -1,4 +1,4 @@
-package dev.postamt.mailauth;
+package dev.postamt.mailauth.dkim;
 
 import java.util.ArrayList;
 import java.util.Collections;

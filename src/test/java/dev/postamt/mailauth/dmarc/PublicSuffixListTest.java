@@ -1,4 +1,4 @@
-package dev.postamt.mailauth;
+package dev.postamt.mailauth.dmarc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

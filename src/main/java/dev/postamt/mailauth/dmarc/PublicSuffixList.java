@@ -1,4 +1,4 @@
-package dev.postamt.mailauth;
+package dev.postamt.mailauth.dmarc;
 
 import java.io.BufferedReader;
 import java.io.IOException;
