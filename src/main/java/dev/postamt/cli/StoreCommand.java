@@ -4,9 +4,8 @@ import dev.postamt.config.Config;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MailboxLayout;
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
-import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,10 +37,10 @@ final class StoreCommand {
     @Override
     public Integer call() {
       Config c = config.load();
-      if (!Files.isDirectory(MailboxLayout.maildir(c.dataDir(), address))) {
-        throw new CliException("no Maildir for " + address + " in " + c.dataDir());
-      }
-      try (MailStore store = new MailStore(c.dataDir())) {
+      try (MailStore store = new SqliteMailStore(c.dataDir())) {
+        if (!store.exists(address)) {
+          throw new CliException("no Maildir for " + address + " in " + c.dataDir());
+        }
         store.reindex(address, renumber);
         printStatus(store, address, spec);
         return 0;
@@ -62,10 +61,10 @@ final class StoreCommand {
     @Override
     public Integer call() {
       Config c = config.load();
-      if (!Files.isDirectory(MailboxLayout.maildir(c.dataDir(), address))) {
-        throw new CliException("no Maildir for " + address + " in " + c.dataDir());
-      }
-      try (MailStore store = new MailStore(c.dataDir())) {
+      try (MailStore store = new SqliteMailStore(c.dataDir())) {
+        if (!store.exists(address)) {
+          throw new CliException("no Maildir for " + address + " in " + c.dataDir());
+        }
         printStatus(store, address, spec);
         return 0;
       } catch (StoreException e) {

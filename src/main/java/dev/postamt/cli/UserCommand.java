@@ -4,9 +4,10 @@ import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.MailboxLayout;
 import dev.postamt.store.Quota;
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
+import dev.postamt.store.UserHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,16 +61,15 @@ final class UserCommand {
         Arrays.fill(pw, '\0');
       }
       String user = DirectoryAccess.address(address);
-      Path maildir = MailboxLayout.maildir(dataDir, user);
-      try {
-        // Maildir: new/ cur/ tmp/ must exist before any reader (IMAP, mutt) or writer looks at it.
-        for (String sub : new String[] {"cur", "new", "tmp"}) {
-          Files.createDirectories(maildir.resolve(sub));
+      // The mail store must exist before any reader (IMAP, mutt) or writer looks at it.
+      try (MailStore store = new SqliteMailStore(dataDir)) {
+        try {
+          store.create(user);
+        } catch (IOException e) {
+          throw new CliException("added user " + user + " but cannot create " + store.location(user) + ": " + e.getMessage());
         }
-      } catch (IOException e) {
-        throw new CliException("added user " + user + " but cannot create " + maildir + ": " + e.getMessage());
+        spec.commandLine().getOut().println("added user " + user + " (mail in " + store.location(user) + ")");
       }
-      spec.commandLine().getOut().println("added user " + user + " (mail in " + maildir + ")");
       return 0;
     }
   }
@@ -141,7 +141,7 @@ final class UserCommand {
         throw new CliException(e.getMessage());
       }
       String user = DirectoryAccess.address(address);
-      Path home = MailboxLayout.home(dataDir, user);
+      Path home = UserHome.of(dataDir, user);
       spec.commandLine().getOut().println(
           "removed user " + user + (Files.isDirectory(home) ? " (mail kept in " + home + ")" : ""));
       return 0;
@@ -228,7 +228,7 @@ final class UserCommand {
         () -> new CliException("user " + DirectoryAccess.address(address) + " does not exist"));
     String user = DirectoryAccess.address(address);
     Quota.Usage usage;
-    try (MailStore store = new MailStore(c.dataDir())) {
+    try (MailStore store = new SqliteMailStore(c.dataDir())) {
       usage = store.usage(user);
     } catch (StoreException e) {
       throw new CliException("cannot read the mailbox usage of " + user + ": " + e.getMessage());

@@ -7,12 +7,13 @@ import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.MailboxLayout;
-import dev.postamt.store.Maildir;
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -44,6 +45,7 @@ public final class LocalDelivery {
   private final DurableSpool spool;
   private final Consumer<String> onDelivered;
   private final MailStore store;
+  private final boolean checkQuota;
 
   /**
    * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
@@ -52,12 +54,16 @@ public final class LocalDelivery {
     this(config, spool, onDelivered, null);
   }
 
-  /** @param store checks each user's quota before a mailbox delivery; null for no quotas */
+  /**
+   * @param store where mailbox deliveries go, and whose quotas are checked first; null for a store
+   *     without quotas on {@code config.dataDir()}
+   */
   public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered, MailStore store) {
     this.config = config;
     this.spool = spool;
     this.onDelivered = onDelivered;
-    this.store = store;
+    this.checkQuota = store != null;
+    this.store = store != null ? store : new SqliteMailStore(config.dataDir());
   }
 
   /**
@@ -79,23 +85,23 @@ public final class LocalDelivery {
   }
 
   private RecipientStatus toMailbox(QueuedMessage m, int index, String user, boolean retry) throws IOException {
-    Path maildir = MailboxLayout.maildir(config.dataDir(), user);
     byte[] prefix = prefix(m, user);
     String unique = "Q" + m.id() + "R" + index + "M" + Integer.toHexString(user.hashCode() & 0x7fffffff);
-    String base = Maildir.baseName(m.envelope().arrival().getEpochSecond(), unique, config.hostname(), prefix.length + m.size());
-    if (retry && Maildir.contains(maildir, base)) {
+    MailStore.DeliveryId id = new MailStore.DeliveryId(m.envelope().arrival().getEpochSecond(), unique, config.hostname());
+    long size = prefix.length + m.size();
+    if (retry && store.delivered(user, id, size)) {
       return new RecipientStatus.Delivered(Instant.now(), "already in " + user + "'s mailbox");
     }
     if (alreadyDeliveredTo(m, user)) {
       log.warn("{}: mail forwarding loop for {}: the message already has Delivered-To: {}", m.id(), user, user);
       return new RecipientStatus.PermFail(Instant.now(), "5.4.6 mail forwarding loop for " + user);
     }
-    RecipientStatus overQuota = checkQuota(m, user, prefix.length + m.size());
+    RecipientStatus overQuota = checkQuota(m, user, size);
     if (overQuota != null) {
       return overQuota;
     }
-    try (InputStream in = spool.openMessage(m)) {
-      Maildir.deliver(maildir, base, prefix, in);
+    try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.openMessage(m))) {
+      store.deliver(user, id, in, size);
     }
     onDelivered.accept(user);
     return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
@@ -107,7 +113,7 @@ public final class LocalDelivery {
    * queue.max_lifetime} with 5.2.2. RFC 3463: X.2.2 "mailbox full". Null when the message fits.
    */
   private RecipientStatus checkQuota(QueuedMessage m, String user, long size) {
-    if (store == null) {
+    if (!checkQuota) {
       return null;
     }
     try {

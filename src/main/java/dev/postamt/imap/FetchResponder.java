@@ -3,12 +3,10 @@ package dev.postamt.imap;
 import static dev.postamt.imap.ResponseWriter.ascii;
 
 import dev.postamt.mime.MimePart;
+import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -90,25 +88,16 @@ final class FetchResponder {
    */
   boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags)
       throws IOException, ImapException {
-    FileChannel file = null;
+    MessageContent file = null;
     if (needsContent(attrs)) {
-      Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
-      if (p == null) {
-        return false;
-      }
-      try {
-        file = FileChannel.open(p, StandardOpenOption.READ);
-      } catch (java.nio.file.NoSuchFileException e) {
+      file = sel.open(rec).orElse(null);
+      if (file == null) {
         return false;
       }
     }
     try {
       if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || !needsContent(List.of(a)))) {
-        content = new byte[(int) Math.min(Integer.MAX_VALUE - 16, file.size())];
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-        while (buf.hasRemaining() && file.read(buf) >= 0) {
-          // read fully
-        }
+        content = file.readAllBytes();
       }
       for (FetchAttr a : attrs) {
         switch (a) {
@@ -133,8 +122,7 @@ final class FetchResponder {
           ascii(o, (a instanceof FetchAttr.Simple ? "RFC822" : "BODY[]") + " {" + file.size() + "}\r\n");
           w.raw(o.toByteArray());
           o.reset();
-          file.position(0);
-          w.stream(java.nio.channels.Channels.newInputStream(file), file.size());
+          w.stream(file.stream(), file.size());
         } else {
           item(o, a);
         }

@@ -7,6 +7,7 @@ import dev.postamt.imap.Command.Tagged;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
+import dev.postamt.store.MailboxNames;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -177,7 +178,8 @@ public final class ImapSession {
         case NONEXISTENT -> "NONEXISTENT";
         case ALREADYEXISTS -> "ALREADYEXISTS";
         case CANNOT -> "CANNOT";
-        case OVERQUOTA -> "OVERQUOTA";
+        case LIMIT -> "LIMIT";
+        case OVERQUOTA, NOSPACE -> "OVERQUOTA"; // a full disk as Dovecot says it: NO [OVERQUOTA] Not enough disk space
         case SERVERBUG -> "SERVERBUG";
       };
       w.tagged(t.tag(), "NO [" + code + "] " + (e.kind() == StoreException.Kind.SERVERBUG ? "Internal error" : e.getMessage()));
@@ -528,13 +530,13 @@ public final class ImapSession {
    */
   String mailboxName(String wire) throws ImapException {
     if (rev2) {
-      return Account.normalize(wire);
+      return MailboxNames.normalize(wire);
     }
     String n = ModifiedUtf7.decode(wire);
     if (n == null) {
       throw ImapException.no("CANNOT", "Invalid mailbox name (not modified UTF-7)");
     }
-    return Account.normalize(n);
+    return MailboxNames.normalize(n);
   }
 
   /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */

@@ -1,5 +1,6 @@
 package dev.postamt.imap;
 
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.config.Config;
@@ -29,7 +30,7 @@ final class ImapTestServer implements AutoCloseable {
   private ImapTestServer(Path dir, boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) throws Exception {
     this.dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
-    this.store = new MailStore(dataDir);
+    this.store = new SqliteMailStore(dataDir);
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, "hostname = \"imap.example.test\"\ndata_dir = \"data\"\n");
     this.tlsContext = TlsContext.fromConfig(Config.load(cfg, true));

@@ -1,5 +1,6 @@
 package dev.postamt.pop3;
 
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
@@ -35,7 +36,7 @@ final class Pop3TestServer implements AutoCloseable {
       throws Exception {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
-    store = new MailStore(dataDir);
+    store = new SqliteMailStore(dataDir);
     TlsContext tlsContext = sharedTls();
     Pop3Server server = new Pop3Server(store, logins, settings, throttle);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
