@@ -7,7 +7,6 @@ import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one queued message to one local destination: a user's Maildir, a command's stdin or an mbox
- * file. Each delivery adds {@code Return-Path:} and {@code Delivered-To:} in front of the spooled
- * message (which already carries our {@code Received:}). Mailbox deliveries are idempotent: the Maildir
- * name is derived from the queue id, recipient and user, and a retry that finds it does not write it
- * again.
+ * Delivers one queued message to one local destination: a user's mailbox (through {@link
+ * MailStore#deliver}), a command's stdin or an mbox file. Each delivery adds {@code Return-Path:} and
+ * {@code Delivered-To:} in front of the spooled message (which already carries our {@code Received:}).
+ * Mailbox deliveries are idempotent: the {@link MailStore.DeliveryId} is derived from the queue id,
+ * recipient and user, and a retry that finds it stored does not store it again.
  */
 public final class LocalDelivery {
   private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
@@ -45,25 +44,16 @@ public final class LocalDelivery {
   private final DurableSpool spool;
   private final Consumer<String> onDelivered;
   private final MailStore store;
-  private final boolean checkQuota;
 
   /**
    * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
-   */
-  public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered) {
-    this(config, spool, onDelivered, null);
-  }
-
-  /**
-   * @param store where mailbox deliveries go, and whose quotas are checked first; null for a store
-   *     without quotas on {@code config.dataDir()}
+   * @param store where mailbox deliveries go; each user's quota is checked first
    */
   public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered, MailStore store) {
     this.config = config;
     this.spool = spool;
     this.onDelivered = onDelivered;
-    this.checkQuota = store != null;
-    this.store = store != null ? store : new SqliteMailStore(config.dataDir());
+    this.store = store;
   }
 
   /**
@@ -113,9 +103,6 @@ public final class LocalDelivery {
    * queue.max_lifetime} with 5.2.2. RFC 3463: X.2.2 "mailbox full". Null when the message fits.
    */
   private RecipientStatus checkQuota(QueuedMessage m, String user, long size) {
-    if (!checkQuota) {
-      return null;
-    }
     try {
       if (store.quota(user).allows(size, 1)) {
         return null;

@@ -382,26 +382,36 @@ final class SqliteAccount implements Account {
 
   /**
    * Takes in whatever the delivery agent (or another program) put into {@code new/}. Lock-free when
-   * nothing arrived. On a full disk new mail waits in {@code new/}: reading and deleting go on.
+   * nothing arrived, and skipped while another thread writes (the mail is taken in at the next look;
+   * local delivery's {@link SqliteMailStore#notifyDelivered} waits instead). On a full disk new mail
+   * waits in {@code new/}: reading and deleting go on.
    */
   @Override
   public void poll(long mailboxId) {
+    poll(mailboxId, false);
+  }
+
+  void poll(long mailboxId, boolean wait) {
     Optional<MailboxInfo> m = mailbox(mailboxId);
     if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
       return;
     }
+    if (wait || writeLock.isHeldByCurrentThread()) {
+      writeLock.lock();
+    } else if (!writeLock.tryLock()) {
+      return;
+    }
     try {
-      write(() -> {
-        if (scan.poll(mailboxId) > 0) {
-          changed();
-        }
-        return null;
-      });
-    } catch (StoreException e) {
-      if (e.kind() != StoreException.Kind.NOSPACE) {
-        throw e;
+      if (scan.poll(mailboxId) > 0) {
+        changed();
+      }
+    } catch (SQLException | IOException e) {
+      if (!DiskReserve.isNoSpace(e)) {
+        throw MailIndex.bug(e);
       }
       log.debug("store: {}: new mail waits, disk full", user);
+    } finally {
+      writeLock.unlock();
     }
   }
 

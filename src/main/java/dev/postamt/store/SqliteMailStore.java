@@ -202,7 +202,7 @@ public final class SqliteMailStore implements MailStore {
       a.refs++;
     }
     try {
-      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m.id()));
+      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m.id(), true));
     } finally {
       a.close();
     }
