@@ -16,16 +16,20 @@ import org.slf4j.LoggerFactory;
  * Removing messages needs a little space itself: SQLite writes the changed pages to its WAL before it
  * can drop them, and opening an index creates its {@code -wal} and {@code -shm} files. So the store
  * keeps a file of {@code bytes} real (not sparse) bytes at {@code <data_dir>/mail/.space-reserve}; an
- * operation that frees space (login, flag change, expunge, delete) and fails for lack of space releases
- * the reserve and is tried once more. Adding mail (APPEND, COPY, delivery) never uses the reserve: it
- * is refused with {@link StoreException.Kind#NOSPACE}. The reserve is laid down again once there is
- * room for it several times over.
+ * operation that frees space or needs only a little (login, flag change, expunge, delete) and fails for
+ * lack of space gives back one slice of it ({@link #SLICES} in all, by truncating the file) and is
+ * tried once more. Slices rather than the whole file, because whatever is given back is free for any
+ * writer, deliveries included: under sustained pressure each later expunge still finds a slice. Adding
+ * mail (APPEND, COPY, delivery) never uses the reserve: it is refused with {@link
+ * StoreException.Kind#NOSPACE}. The reserve is laid down again whole once there is room for it several
+ * times over.
  */
 final class DiskReserve {
   private static final Logger log = LoggerFactory.getLogger(DiskReserve.class);
   /** Enough for the WAL of an expunge of thousands of messages and a few index opens. */
   static final long DEFAULT_BYTES = 8L << 20;
-  static final DiskReserve NONE = new DiskReserve(null, 0);
+  /** How many times an operation can be rescued before the reserve is used up. */
+  static final int SLICES = 8;
 
   private final Path file;
   private final long bytes;
@@ -70,20 +74,25 @@ final class DiskReserve {
     }
   }
 
-  /** Deletes the reserve; false when there was none to release. */
+  /** Gives one slice of the reserve back to the file system; false when nothing was left. */
   synchronized boolean release() {
     if (bytes == 0) {
       return false;
     }
-    try {
-      boolean had = Files.deleteIfExists(file);
-      present = false;
-      if (had) {
-        log.warn("store: disk full; released the space reserve {} so that mail can be deleted", file);
+    present = false;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      if (size == 0) {
+        return false;
       }
-      return had;
+      long left = Math.max(0, size - Math.max(bytes / SLICES, 64 * 1024));
+      ch.truncate(left);
+      ch.force(true);
+      log.warn("store: disk full; gave back {} bytes of the space reserve {} ({} left) so that mail can be deleted",
+          size - left, file, left);
+      return true;
     } catch (IOException e) {
-      return false;
+      return false; // no reserve (never laid down, or deleted by hand)
     }
   }
 

@@ -258,34 +258,51 @@ final class MailIndex implements AutoCloseable {
     T run() throws SQLException, IOException;
   }
 
+  /**
+   * Runs {@code body} in one transaction. BEGIN/COMMIT/ROLLBACK are issued as statements rather than
+   * through JDBC's auto-commit switch: when a COMMIT fails (SQLITE_FULL on a full disk) SQLite may
+   * already have rolled back, and the driver's switch would then fail with "no transaction is active",
+   * hiding the real error and leaving the connection in a state the next transaction trips over.
+   */
   <T> T inTx(Tx<T> body) throws SQLException {
-    db.setAutoCommit(false);
+    exec("BEGIN");
     try {
       T t = body.run();
-      db.commit();
+      exec("COMMIT");
       return t;
     } catch (SQLException | RuntimeException e) {
-      db.rollback();
+      rollbackQuietly(e);
       throw e;
     } catch (IOException e) {
-      db.rollback();
+      rollbackQuietly(e);
       throw bug(e);
-    } finally {
-      db.setAutoCommit(true);
+    }
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** ROLLBACK, if SQLite has not rolled back by itself already. */
+  private void rollbackQuietly(Exception cause) {
+    try {
+      exec("ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
     }
   }
 
   /** Runs reads in one transaction, so that they see one committed state (WAL snapshot isolation). */
   <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
-    db.setAutoCommit(false);
+    exec("BEGIN");
     try {
       return body.run(this);
     } finally {
-      try {
-        db.rollback();
-      } finally {
-        db.setAutoCommit(true);
-      }
+      exec("ROLLBACK");
     }
   }
 

@@ -28,9 +28,14 @@ final class ImapTestServer implements AutoCloseable {
   final TlsContext tlsContext;
 
   private ImapTestServer(Path dir, boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) throws Exception {
+    this(dir, plaintextAuth, logins, SqliteMailStore::new);
+  }
+
+  private ImapTestServer(Path dir, boolean plaintextAuth, dev.postamt.directory.LoginCheck logins,
+      java.util.function.Function<Path, MailStore> stores) throws Exception {
     this.dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
-    this.store = new SqliteMailStore(dataDir);
+    this.store = stores.apply(dataDir);
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, "hostname = \"imap.example.test\"\ndata_dir = \"data\"\n");
     this.tlsContext = TlsContext.fromConfig(Config.load(cfg, true));
@@ -52,6 +57,11 @@ final class ImapTestServer implements AutoCloseable {
   /** Plaintext LOGIN allowed (most tests). */
   static ImapTestServer start(Path dir) throws Exception {
     return new ImapTestServer(dir, true, null);
+  }
+
+  /** Plaintext LOGIN allowed, over a store of the test's making (given the data directory). */
+  static ImapTestServer start(Path dir, java.util.function.Function<Path, MailStore> stores) throws Exception {
+    return new ImapTestServer(dir, true, null, stores);
   }
 
   /** Production policy: LOGINDISABLED until STARTTLS. */

@@ -10,6 +10,11 @@ import java.util.Set;
 public final class StoreTesting {
   private StoreTesting() {}
 
+  /** A store with a space reserve of {@code reserveBytes} whose blob stores {@code wrap} may decorate. */
+  public static MailStore store(Path dataDir, long reserveBytes, java.util.function.UnaryOperator<BlobStore> wrap) {
+    return new SqliteMailStore(dataDir, Quota.Policy.NONE, reserveBytes, wrap);
+  }
+
   public static Account.AppendResult append(Account a, String mailbox, byte[] message, Set<String> flags, long date) {
     return a.append(mailbox, new ByteArrayInputStream(message), message.length, flags, date);
   }
