@@ -80,6 +80,11 @@ final class FetchResponder {
         || (a instanceof FetchAttr.Simple k && k.kind() == FetchAttr.Kind.RFC822);
   }
 
+  /** A range of the whole message ({@code BODY[]<o.n>}): read from the store at its offset, nothing else. */
+  private static boolean rangeOfWhole(FetchAttr a) {
+    return a instanceof FetchAttr.Section s && s.part().isEmpty() && s.spec().isEmpty() && s.origin() >= 0;
+  }
+
   /**
    * Writes the whole {@code * n FETCH (...)} response. Returns false, writing nothing, when the message
    * file is gone (expunged by another session meanwhile). Message files are immutable and stay readable
@@ -96,7 +101,7 @@ final class FetchResponder {
       }
     }
     try {
-      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || !needsContent(List.of(a)))) {
+      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || rangeOfWhole(a) || !needsContent(List.of(a)))) {
         content = file.readAllBytes();
       }
       for (FetchAttr a : attrs) {
@@ -123,6 +128,11 @@ final class FetchResponder {
           w.raw(o.toByteArray());
           o.reset();
           w.stream(file.stream(), file.size());
+        } else if (rangeOfWhole(a) && content == null) {
+          FetchAttr.Section s = (FetchAttr.Section) a;
+          byte[] data = file.read(s.origin(), (int) Math.min(s.length(), Integer.MAX_VALUE - 16));
+          ascii(o, "BODY[" + s.label() + "]<" + s.origin() + "> ");
+          ResponseWriter.literal(o, data, 0, data.length);
         } else {
           item(o, a);
         }

@@ -145,21 +145,18 @@ final class MessageWriter {
 
   /** Index of a UID in a list in UID order, or -1. */
   private static int indexOf(List<MessageRecord> list, long uid) {
-    int lo = 0;
-    int hi = list.size() - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      long u = list.get(mid).uid();
-      if (u == uid) {
-        return mid;
+    List<Long> uids = new java.util.AbstractList<>() {
+      @Override
+      public Long get(int i) {
+        return list.get(i).uid();
       }
-      if (u < uid) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
+
+      @Override
+      public int size() {
+        return list.size();
       }
-    }
-    return -1;
+    };
+    return Math.max(-1, java.util.Collections.binarySearch(uids, uid));
   }
 
   private static boolean sameFlags(Set<String> a, Set<String> b) {
