@@ -173,6 +173,8 @@ public final class ImapSession {
     } catch (StoreException e) {
       if (e.kind() == StoreException.Kind.SERVERBUG) {
         log.warn("imap {} for {}: {}", t.verb(), account == null ? "?" : account.user(), e.getMessage(), e);
+      } else if (e.kind() == StoreException.Kind.NOSPACE) {
+        log.warn("imap {} for {}: disk full: {}", t.verb(), account == null ? "?" : account.user(), e.getCause());
       }
       String code = switch (e.kind()) {
         case NONEXISTENT -> "NONEXISTENT";
