@@ -140,13 +140,22 @@ final class SqliteAccount implements Account {
     }
   }
 
-  /** Runs reads on a connection of their own, or on the writer's when this thread is writing. */
+  /** Runs one read statement on a connection of its own, or on the writer's when this thread is writing. */
   <T> T read(ReadConnections.Read<T> body) {
+    return read(body, false);
+  }
+
+  /** Runs several reads that must see one committed state (one read transaction). */
+  <T> T readConsistent(ReadConnections.Read<T> body) {
+    return read(body, true);
+  }
+
+  private <T> T read(ReadConnections.Read<T> body, boolean oneState) {
     try {
       if (writeLock.isHeldByCurrentThread()) {
         return body.run(index);
       }
-      return readers.read(r -> r.inReadTx(body));
+      return readers.read(oneState ? r -> r.inReadTx(body) : body);
     } catch (SQLException e) {
       throw MailIndex.bug(e);
     }
@@ -278,7 +287,9 @@ final class SqliteAccount implements Account {
   @Override
   public Status status(String name) {
     poll(require(name).id());
-    return read(i -> i.status(require(name)));
+    String n = MailboxNames.normalize(name);
+    return readConsistent(i -> i.status(i.findMailbox(n)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + name))));
   }
 
   // ---- messages: reads here, writes in MessageWriter ---------------------------------------------
@@ -291,7 +302,7 @@ final class SqliteAccount implements Account {
   @Override
   public Snapshot snapshot(long mailboxId) {
     poll(mailboxId);
-    return read(i -> {
+    return readConsistent(i -> {
       MailboxInfo info = i.findMailbox(mailboxId)
           .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
       return new Snapshot(info, snapshots.current(i, info));
@@ -348,7 +359,7 @@ final class SqliteAccount implements Account {
 
   @Override
   public Optional<List<Long>> expungedSince(long mailboxId, long sinceModseq) {
-    return read(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq)));
+    return readConsistent(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq)));
   }
 
   @Override
@@ -375,7 +386,8 @@ final class SqliteAccount implements Account {
 
   @Override
   public long deletedSize(String name) {
-    return read(i -> i.deletedSize(require(name).id()));
+    long id = require(name).id();
+    return read(i -> i.deletedSize(id));
   }
 
   // ---- new mail and reconciliation (see FolderScan) -----------------------------------------------
