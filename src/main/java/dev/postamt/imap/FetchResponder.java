@@ -80,6 +80,37 @@ final class FetchResponder {
         || (a instanceof FetchAttr.Simple k && k.kind() == FetchAttr.Kind.RFC822);
   }
 
+  /** Items answered from the top-level header alone: only the header is read, however big the message. */
+  private static boolean headerOnly(FetchAttr a) {
+    return switch (a) {
+      case FetchAttr.Section s -> s.part().isEmpty() && s.spec().startsWith("HEADER");
+      case FetchAttr.Simple k -> k.kind() == FetchAttr.Kind.ENVELOPE || k.kind() == FetchAttr.Kind.RFC822_HEADER;
+      default -> false;
+    };
+  }
+
+  /**
+   * The start of the message up to and including its header, as {@link MimePart#parse} sees the header
+   * end (blank line, or the first line that is no header field). Read in growing chunks; the header is
+   * known once the parse ends it before the last complete line read.
+   */
+  private static byte[] header(MessageContent file) throws IOException {
+    int chunk = 16 * 1024;
+    while (true) {
+      byte[] prefix = file.read(0, chunk);
+      if (prefix.length >= file.size()) {
+        return prefix;
+      }
+      int bodyStart = MimePart.parse(prefix).bodyStart();
+      for (int i = bodyStart; i < prefix.length; i++) {
+        if (prefix[i] == '\n') {
+          return prefix; // the line the header ended at was whole: more bytes cannot change it
+        }
+      }
+      chunk = (int) Math.min(Integer.MAX_VALUE - 16, 4L * chunk);
+    }
+  }
+
   /** A range of the whole message ({@code BODY[]<o.n>}): read from the store at its offset, nothing else. */
   private static boolean rangeOfWhole(FetchAttr a) {
     return a instanceof FetchAttr.Section s && s.part().isEmpty() && s.spec().isEmpty() && s.origin() >= 0;
@@ -101,8 +132,13 @@ final class FetchResponder {
       }
     }
     try {
-      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || rangeOfWhole(a) || !needsContent(List.of(a)))) {
-        content = file.readAllBytes();
+      List<FetchAttr> parsed =
+          attrs.stream().filter(a -> !wholeMessage(a) && !rangeOfWhole(a) && needsContent(List.of(a))).toList();
+      // Whether content holds the whole message; if not, whole-message items come from the store.
+      boolean whole = false;
+      if (file != null && !parsed.isEmpty()) {
+        whole = !parsed.stream().allMatch(FetchResponder::headerOnly);
+        content = whole ? file.readAllBytes() : header(file);
       }
       for (FetchAttr a : attrs) {
         switch (a) {
@@ -123,12 +159,12 @@ final class FetchResponder {
         if (a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.FLAGS) {
           flagsDone = true;
         }
-        if (wholeMessage(a) && content == null) {
+        if (wholeMessage(a) && !whole) {
           ascii(o, (a instanceof FetchAttr.Simple ? "RFC822" : "BODY[]") + " {" + file.size() + "}\r\n");
           w.raw(o.toByteArray());
           o.reset();
           w.stream(file.stream(), file.size());
-        } else if (rangeOfWhole(a) && content == null) {
+        } else if (rangeOfWhole(a) && !whole) {
           FetchAttr.Section s = (FetchAttr.Section) a;
           byte[] data = file.read(s.origin(), (int) Math.min(s.length(), Integer.MAX_VALUE - 16));
           ascii(o, "BODY[" + s.label() + "]<" + s.origin() + "> ");
