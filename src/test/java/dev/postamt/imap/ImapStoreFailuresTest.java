@@ -3,18 +3,11 @@ package dev.postamt.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.postamt.store.BlobStore;
-import dev.postamt.store.MessageContent;
-import dev.postamt.store.MessageRecord;
 import dev.postamt.store.StoreTesting;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,59 +46,9 @@ class ImapStoreFailuresTest {
     }
   }
 
-  /** A blob store whose disk is full: every write fails as the kernel says it. */
-  static BlobStore full(BlobStore real) {
-    return new BlobStore() {
-      @Override
-      public void checkName(String mailbox) {
-        real.checkName(mailbox);
-      }
-
-      @Override
-      public void createMailbox(String mailbox) throws IOException {
-        real.createMailbox(mailbox);
-      }
-
-      @Override
-      public void renameMailbox(String from, String to) throws IOException {
-        real.renameMailbox(from, to);
-      }
-
-      @Override
-      public void deleteMailbox(String mailbox) throws IOException {
-        real.deleteMailbox(mailbox);
-      }
-
-      @Override
-      public String put(String mailbox, InputStream content, long size, Set<String> flags, long date) throws IOException {
-        throw new IOException("No space left on device");
-      }
-
-      @Override
-      public Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
-        return real.open(mailbox, key, flags);
-      }
-
-      @Override
-      public String copy(String from, String key, Set<String> flags, long size, String to) throws IOException {
-        throw new IOException("No space left on device");
-      }
-
-      @Override
-      public void delete(String mailbox, Collection<MessageRecord> messages) throws IOException {
-        real.delete(mailbox, messages);
-      }
-
-      @Override
-      public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
-        real.flagsChanged(mailbox, key, oldFlags, newFlags);
-      }
-    };
-  }
-
   @Test
   void appendAndCopyOnAFullDiskAreOverquotaNotServerbug() throws Exception {
-    try (ImapTestServer server = ImapTestServer.start(dir, d -> StoreTesting.store(d, 0, ImapStoreFailuresTest::full));
+    try (ImapTestServer server = ImapTestServer.start(dir, d -> StoreTesting.store(d, 0, StoreTesting::fullDisk));
         ImapClient c = server.login("alice")) {
       server.deliver("alice@example.test", MSG);
       c.run("a APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "a NO [OVERQUOTA] Not enough disk space");

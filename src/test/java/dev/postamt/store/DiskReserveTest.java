@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -74,7 +73,7 @@ class DiskReserveTest {
   /** Adding mail never eats into the reserve: APPEND on a full disk is refused and the reserve stays. */
   @Test
   void appendOnAFullDiskIsRefusedWithoutTouchingTheReserve() throws IOException {
-    try (MailStore s = new SqliteMailStore(data, Quota.Policy.NONE, 64 * 1024, real -> new FullOnPut(real));
+    try (MailStore s = new SqliteMailStore(data, Quota.Policy.NONE, 64 * 1024, StoreTesting::fullDisk);
         Account a = s.open("dave@example.test")) {
       assertThatThrownBy(() -> a.append("INBOX", new ByteArrayInputStream(MSG), MSG.length, Set.of(), 1))
           .isInstanceOfSatisfying(StoreException.class, e -> {
@@ -83,54 +82,6 @@ class DiskReserveTest {
           });
       assertThat(Files.size(file())).isEqualTo(64 * 1024);
       assertThat(a.messages(a.mailbox("INBOX").orElseThrow().id())).isEmpty();
-    }
-  }
-
-  /** Delegates everything but {@code put}, which finds the disk full. */
-  record FullOnPut(BlobStore real) implements BlobStore {
-    @Override
-    public void checkName(String mailbox) {
-      real.checkName(mailbox);
-    }
-
-    @Override
-    public void createMailbox(String mailbox) throws IOException {
-      real.createMailbox(mailbox);
-    }
-
-    @Override
-    public void renameMailbox(String from, String to) throws IOException {
-      real.renameMailbox(from, to);
-    }
-
-    @Override
-    public void deleteMailbox(String mailbox) throws IOException {
-      real.deleteMailbox(mailbox);
-    }
-
-    @Override
-    public String put(String mailbox, InputStream content, long size, Set<String> flags, long date) throws IOException {
-      throw new IOException("No space left on device");
-    }
-
-    @Override
-    public java.util.Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
-      return real.open(mailbox, key, flags);
-    }
-
-    @Override
-    public String copy(String from, String key, Set<String> flags, long size, String to) throws IOException {
-      return real.copy(from, key, flags, size, to);
-    }
-
-    @Override
-    public void delete(String mailbox, java.util.Collection<MessageRecord> messages) throws IOException {
-      real.delete(mailbox, messages);
-    }
-
-    @Override
-    public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
-      real.flagsChanged(mailbox, key, oldFlags, newFlags);
     }
   }
 }
