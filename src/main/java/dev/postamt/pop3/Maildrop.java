@@ -182,12 +182,17 @@ final class Maildrop implements AutoCloseable {
     return messages.size() - doomed.size();
   }
 
+  /**
+   * Unlocks first: the maildrop is done with once UPDATE has answered, and giving back the account may
+   * take a moment (the last user of an index checkpoints it), which a client logging in again right
+   * after QUIT should not find locked.
+   */
   @Override
   public void close() {
     try {
-      account.close();
-    } finally {
       MaildropLock.unlock(home);
+    } finally {
+      account.close();
     }
   }
 }
