@@ -7,12 +7,13 @@ import java.util.ArrayDeque;
 /**
  * Read-only connections to one account's index, lent to one thread at a time, so that sessions of a
  * user read (SELECT, FETCH flags, STATUS, LIST) side by side and do not wait for each other or for a
- * writer: in WAL mode each read sees the last committed state. One idle connection is kept per open
- * account (a SQLite connection costs three file descriptors and its page cache, and a server may have
- * thousands of accounts open); concurrent reads open more, which are closed when given back.
+ * writer: in WAL mode each read sees the last committed state. Connections are opened on demand, so
+ * an account with one session has one (a SQLite connection costs three file descriptors and its page
+ * cache, and a server may have thousands of accounts open); up to {@link #KEPT} are kept for accounts
+ * read by several sessions at once, more are closed when given back.
  */
 final class ReadConnections implements AutoCloseable {
-  static final int KEPT = 1;
+  static final int KEPT = 4;
 
   @FunctionalInterface
   interface Read<T> {
