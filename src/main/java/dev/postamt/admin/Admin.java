@@ -79,7 +79,7 @@ public final class Admin {
   // ---- users
 
   /** A new user and where their mail goes. */
-  public record AddedUser(String address, Path maildir) {}
+  public record AddedUser(String address, String maildir) {}
 
   /** A removed user, and where their mail stays on disk when there is any. */
   public record RemovedUser(String address, Optional<Path> mailKept) {}
@@ -94,10 +94,10 @@ public final class Admin {
     String user = address(address);
     MailboxAdmin mailboxes = mailboxes();
     try {
-      return new AddedUser(user, mailboxes.createMaildir(user));
+      return new AddedUser(user, mailboxes.createMailbox(user));
     } catch (IOException e) {
       throw new AdminException(
-          "added user " + user + " but cannot create " + mailboxes.maildir(user) + ": " + e.getMessage(), e);
+          "added user " + user + " but cannot create " + mailboxes.location(user) + ": " + e.getMessage(), e);
     }
   }
 

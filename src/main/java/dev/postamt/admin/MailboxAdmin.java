@@ -3,9 +3,10 @@ package dev.postamt.admin;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MailboxLayout;
 import dev.postamt.store.Quota;
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
+import dev.postamt.store.UserHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,30 +33,36 @@ public final class MailboxAdmin {
   public record Usage(long bytes, long messages) {}
 
   /**
-   * Creates the user's Maildir ({@code new/ cur/ tmp/} must exist before any reader, IMAP or mutt, or
-   * writer looks at it) and returns where it is.
+   * Creates the user's (empty) mail store, which other programs (IMAP, mutt) may look at before the
+   * first message arrives, and returns where it is.
    */
-  Path createMaildir(String user) throws IOException {
-    Path maildir = maildir(user);
-    for (String sub : new String[] {"cur", "new", "tmp"}) {
-      Files.createDirectories(maildir.resolve(sub));
+  String createMailbox(String user) throws IOException {
+    try (MailStore store = open()) {
+      store.create(user);
+      return store.location(user);
     }
-    return maildir;
   }
 
-  Path maildir(String user) {
-    return MailboxLayout.maildir(dataDir, user);
+  /** Where the user's mail is (or would be), for messages to the administrator. */
+  String location(String user) {
+    try (MailStore store = open()) {
+      return store.location(user);
+    }
   }
 
-  /** The user's mail directory when something is left on disk. */
+  /** The user's home directory when something is left on disk. */
   Optional<Path> keptMail(String user) {
-    Path home = MailboxLayout.home(dataDir, user);
+    Path home = UserHome.of(dataDir, user);
     return Files.isDirectory(home) ? Optional.of(home) : Optional.empty();
+  }
+
+  private MailStore open() {
+    return new SqliteMailStore(dataDir);
   }
 
   /** What the user's mailboxes hold; a store fault is reported naming the user. */
   public Usage usage(String user) {
-    try (MailStore store = new MailStore(dataDir)) {
+    try (MailStore store = open()) {
       Quota.Usage u = store.usage(user);
       return new Usage(u.bytes(), u.messages());
     } catch (StoreException e) {
@@ -69,7 +76,7 @@ public final class MailboxAdmin {
    */
   public List<MailboxStatus> reindex(String address, boolean renumber) {
     requireMaildir(address);
-    try (MailStore store = new MailStore(dataDir)) {
+    try (MailStore store = open()) {
       store.reindex(address, renumber);
       return status(store, address);
     } catch (StoreException e) {
@@ -80,7 +87,7 @@ public final class MailboxAdmin {
   /** The user's mailboxes with message counts and UIDs. */
   public List<MailboxStatus> status(String address) {
     requireMaildir(address);
-    try (MailStore store = new MailStore(dataDir)) {
+    try (MailStore store = open()) {
       return status(store, address);
     } catch (StoreException e) {
       throw new AdminException(e.getMessage(), e);
@@ -88,8 +95,10 @@ public final class MailboxAdmin {
   }
 
   private void requireMaildir(String address) {
-    if (!Files.isDirectory(maildir(address))) {
-      throw new AdminException("no Maildir for " + address + " in " + dataDir);
+    try (MailStore store = open()) {
+      if (!store.exists(address)) {
+        throw new AdminException("no Maildir for " + address + " in " + dataDir);
+      }
     }
   }
 

@@ -8,12 +8,12 @@ import dev.postamt.queue.RecipientStatus;
 import dev.postamt.routing.Destination;
 import dev.postamt.config.Config;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.MailboxLayout;
-import dev.postamt.store.Maildir;
 import dev.postamt.store.StoreException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one queued message to one local destination: a user's Maildir, a command's stdin or an mbox
- * file. Each delivery adds {@code Return-Path:} and {@code Delivered-To:} in front of the spooled
- * message (which already carries our {@code Received:}). Mailbox deliveries are idempotent: the Maildir
- * name is derived from the queue id, recipient and user, and a retry that finds it does not write it
- * again.
+ * Delivers one queued message to one local destination: a user's mailbox (through {@link
+ * MailStore#deliver}), a command's stdin or an mbox file. Each delivery adds {@code Return-Path:} and
+ * {@code Delivered-To:} in front of the spooled message (which already carries our {@code Received:}).
+ * Mailbox deliveries are idempotent: the {@link MailStore.DeliveryId} is derived from the queue id,
+ * recipient and user, and a retry that finds it stored does not store it again.
  */
 public final class LocalDelivery implements LocalTransport {
   private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
@@ -48,12 +48,8 @@ public final class LocalDelivery implements LocalTransport {
 
   /**
    * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
+   * @param store where mailbox deliveries go; each user's quota is checked first
    */
-  public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered) {
-    this(config, spool, onDelivered, null);
-  }
-
-  /** @param store checks each user's quota before a mailbox delivery; null for no quotas */
   public LocalDelivery(Config config, DurableSpool spool, Consumer<String> onDelivered, MailStore store) {
     this.config = config;
     this.spool = spool;
@@ -81,23 +77,23 @@ public final class LocalDelivery implements LocalTransport {
   }
 
   private RecipientStatus toMailbox(QueuedMessage m, int index, String user, boolean retry) throws IOException {
-    Path maildir = MailboxLayout.maildir(config.dataDir(), user);
     byte[] prefix = prefix(m, user);
     String unique = "Q" + m.id() + "R" + index + "M" + Integer.toHexString(user.hashCode() & 0x7fffffff);
-    String base = Maildir.baseName(m.envelope().arrival().getEpochSecond(), unique, config.hostname(), prefix.length + m.size());
-    if (retry && Maildir.contains(maildir, base)) {
+    MailStore.DeliveryId id = new MailStore.DeliveryId(m.envelope().arrival().getEpochSecond(), unique, config.hostname());
+    long size = prefix.length + m.size();
+    if (retry && store.delivered(user, id, size)) {
       return new RecipientStatus.Delivered(Instant.now(), "already in " + user + "'s mailbox");
     }
     if (alreadyDeliveredTo(m, user)) {
       log.warn("{}: mail forwarding loop for {}: the message already has Delivered-To: {}", m.id(), user, user);
       return new RecipientStatus.PermFail(Instant.now(), "5.4.6 mail forwarding loop for " + user);
     }
-    RecipientStatus overQuota = checkQuota(m, user, prefix.length + m.size());
+    RecipientStatus overQuota = checkQuota(m, user, size);
     if (overQuota != null) {
       return overQuota;
     }
-    try (InputStream in = spool.openMessage(m)) {
-      Maildir.deliver(maildir, base, prefix, in);
+    try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.openMessage(m))) {
+      store.deliver(user, id, in, size);
     }
     onDelivered.accept(user);
     return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
@@ -109,9 +105,6 @@ public final class LocalDelivery implements LocalTransport {
    * queue.max_lifetime} with 5.2.2. RFC 3463: X.2.2 "mailbox full". Null when the message fits.
    */
   private RecipientStatus checkQuota(QueuedMessage m, String user, long size) {
-    if (store == null) {
-      return null;
-    }
     try {
       if (store.quota(user).allows(size, 1)) {
         return null;

@@ -8,8 +8,8 @@
  *
  * <p>Failure behaviour: agents never throw for delivery trouble; every recipient gets a
  * {@link dev.postamt.queue.RecipientStatus} (delivered, temporary or permanent failure) and the queue
- * decides about retries and bounces. Local mailbox deliveries are idempotent (the Maildir name derives
- * from the queue id), so a retry after a crash does not deliver twice. Remote deliveries can duplicate
+ * decides about retries and bounces. Local mailbox deliveries are idempotent (the store's delivery id
+ * derives from the queue id), so a retry after a crash does not deliver twice. Remote deliveries can duplicate
  * only when the connection breaks after the final dot and before the peer's reply, the unavoidable
  * case of RFC 1047.
  */

@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * <p>The local part must be an RFC 5322 dot-atom. Quoted local parts ({@code "john doe"@x}) are legal
  * on the wire but are refused here: they are vanishingly rare, and a user's local part also names a
- * directory on disk (see {@code store.MailboxLayout}), so {@code /} and {@code \} are refused as well.
+ * directory on disk (see {@code store.UserHome}), so {@code /} and {@code \} are refused as well.
  * Lengths follow RFC 5321 §4.5.3.1 (local part 64, domain 255 octets, labels 63).
  */
 public record Address(String localPart, String domain) {

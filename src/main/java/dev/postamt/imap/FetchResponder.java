@@ -3,12 +3,10 @@ package dev.postamt.imap;
 import static dev.postamt.imap.ResponseWriter.ascii;
 
 import dev.postamt.mime.MimePart;
+import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -82,6 +80,42 @@ final class FetchResponder {
         || (a instanceof FetchAttr.Simple k && k.kind() == FetchAttr.Kind.RFC822);
   }
 
+  /** Items answered from the top-level header alone: only the header is read, however big the message. */
+  private static boolean headerOnly(FetchAttr a) {
+    return switch (a) {
+      case FetchAttr.Section s -> s.part().isEmpty() && s.spec().startsWith("HEADER");
+      case FetchAttr.Simple k -> k.kind() == FetchAttr.Kind.ENVELOPE || k.kind() == FetchAttr.Kind.RFC822_HEADER;
+      default -> false;
+    };
+  }
+
+  /**
+   * The start of the message up to and including its header, as {@link MimePart#parse} sees the header
+   * end (blank line, or the first line that is no header field). Read in growing chunks; the header is
+   * known once the parse ends it before the last complete line read.
+   */
+  private static byte[] header(MessageContent file) throws IOException {
+    int chunk = 16 * 1024;
+    while (true) {
+      byte[] prefix = file.read(0, chunk);
+      if (prefix.length >= file.size()) {
+        return prefix;
+      }
+      int bodyStart = MimePart.parse(prefix).bodyStart();
+      for (int i = bodyStart; i < prefix.length; i++) {
+        if (prefix[i] == '\n') {
+          return prefix; // the line the header ended at was whole: more bytes cannot change it
+        }
+      }
+      chunk = (int) Math.min(Integer.MAX_VALUE - 16, 4L * chunk);
+    }
+  }
+
+  /** A range of the whole message ({@code BODY[]<o.n>}): read from the store at its offset, nothing else. */
+  private static boolean rangeOfWhole(FetchAttr a) {
+    return a instanceof FetchAttr.Section s && s.part().isEmpty() && s.spec().isEmpty() && s.origin() >= 0;
+  }
+
   /**
    * Writes the whole {@code * n FETCH (...)} response. Returns false, writing nothing, when the message
    * file is gone (expunged by another session meanwhile). Message files are immutable and stay readable
@@ -90,25 +124,21 @@ final class FetchResponder {
    */
   boolean write(ResponseWriter w, int msn, List<FetchAttr> attrs, boolean addFlags)
       throws IOException, ImapException {
-    FileChannel file = null;
+    MessageContent file = null;
     if (needsContent(attrs)) {
-      Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
-      if (p == null) {
-        return false;
-      }
-      try {
-        file = FileChannel.open(p, StandardOpenOption.READ);
-      } catch (java.nio.file.NoSuchFileException e) {
+      file = sel.open(rec).orElse(null);
+      if (file == null) {
         return false;
       }
     }
     try {
-      if (file != null && !attrs.stream().allMatch(a -> wholeMessage(a) || !needsContent(List.of(a)))) {
-        content = new byte[(int) Math.min(Integer.MAX_VALUE - 16, file.size())];
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-        while (buf.hasRemaining() && file.read(buf) >= 0) {
-          // read fully
-        }
+      List<FetchAttr> parsed =
+          attrs.stream().filter(a -> !wholeMessage(a) && !rangeOfWhole(a) && needsContent(List.of(a))).toList();
+      // Whether content holds the whole message; if not, whole-message items come from the store.
+      boolean whole = false;
+      if (file != null && !parsed.isEmpty()) {
+        whole = !parsed.stream().allMatch(FetchResponder::headerOnly);
+        content = whole ? file.readAllBytes() : header(file);
       }
       for (FetchAttr a : attrs) {
         switch (a) {
@@ -129,12 +159,16 @@ final class FetchResponder {
         if (a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.FLAGS) {
           flagsDone = true;
         }
-        if (wholeMessage(a) && content == null) {
+        if (wholeMessage(a) && !whole) {
           ascii(o, (a instanceof FetchAttr.Simple ? "RFC822" : "BODY[]") + " {" + file.size() + "}\r\n");
           w.raw(o.toByteArray());
           o.reset();
-          file.position(0);
-          w.stream(java.nio.channels.Channels.newInputStream(file), file.size());
+          w.stream(file.stream(), file.size());
+        } else if (rangeOfWhole(a) && !whole) {
+          FetchAttr.Section s = (FetchAttr.Section) a;
+          byte[] data = file.read(s.origin(), (int) Math.min(s.length(), Integer.MAX_VALUE - 16));
+          ascii(o, "BODY[" + s.label() + "]<" + s.origin() + "> ");
+          ResponseWriter.literal(o, data, 0, data.length);
         } else {
           item(o, a);
         }

@@ -7,6 +7,7 @@ import dev.postamt.imap.Command.Tagged;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
+import dev.postamt.store.MailboxNames;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -180,12 +181,15 @@ public final class ImapSession {
     } catch (StoreException e) {
       if (e.kind() == StoreException.Kind.SERVERBUG) {
         log.warn("imap {} for {}: {}", t.verb(), account == null ? "?" : account.user(), e.getMessage(), e);
+      } else if (e.kind() == StoreException.Kind.NOSPACE) {
+        log.warn("imap {} for {}: disk full: {}", t.verb(), account == null ? "?" : account.user(), e.getCause());
       }
       String code = switch (e.kind()) {
         case NONEXISTENT -> "NONEXISTENT";
         case ALREADYEXISTS -> "ALREADYEXISTS";
         case CANNOT -> "CANNOT";
-        case OVERQUOTA -> "OVERQUOTA";
+        case LIMIT -> "LIMIT";
+        case OVERQUOTA, NOSPACE -> "OVERQUOTA"; // a full disk as Dovecot says it: NO [OVERQUOTA] Not enough disk space
         case SERVERBUG -> "SERVERBUG";
       };
       w.tagged(t.tag(), "NO [" + code + "] " + (e.kind() == StoreException.Kind.SERVERBUG ? "Internal error" : e.getMessage()));
@@ -540,13 +544,13 @@ public final class ImapSession {
    */
   String mailboxName(String wire) throws ImapException {
     if (rev2) {
-      return Account.normalize(wire);
+      return MailboxNames.normalize(wire);
     }
     String n = ModifiedUtf7.decode(wire);
     if (n == null) {
       throw ImapException.no("CANNOT", "Invalid mailbox name (not modified UTF-7)");
     }
-    return Account.normalize(n);
+    return MailboxNames.normalize(n);
   }
 
   /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */

@@ -1,8 +1,7 @@
 package dev.postamt.imap;
 
-import dev.postamt.store.Account;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MaildirFolders;
+import dev.postamt.store.MailboxNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * options SUBSCRIBED, CHILDREN, SPECIAL-USE and STATUS (LIST-STATUS, RFC 5819).
  */
 final class ListCommand {
-  private static final String SEP = String.valueOf(MaildirFolders.SEPARATOR);
+  private static final String SEP = String.valueOf(MailboxNames.SEPARATOR);
   private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
   private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS");
 
@@ -65,17 +64,17 @@ final class ListCommand {
     TreeMap<String, Boolean> all = new TreeMap<>();
     for (String n : source) {
       all.put(n, true);
-      int i = n.indexOf(MaildirFolders.SEPARATOR);
+      int i = n.indexOf(MailboxNames.SEPARATOR);
       while (i > 0) {
         all.putIfAbsent(n.substring(0, i), false);
-        i = n.indexOf(MaildirFolders.SEPARATOR, i + 1);
+        i = n.indexOf(MailboxNames.SEPARATOR, i + 1);
       }
     }
     List<Pattern> patterns = new ArrayList<>();
     String ref = s.mailboxName(c.reference());
     for (String p : c.patterns()) {
       String decoded = s.rev2 ? p : ModifiedUtf7.decode(p); // RFC 9051: UTF-8 patterns in rev2
-      patterns.add(wildcard(Account.normalize(ref + (decoded == null ? p : decoded))));
+      patterns.add(wildcard(MailboxNames.normalize(ref + (decoded == null ? p : decoded))));
     }
     Set<String> matched = new TreeSet<>();
     for (String n : all.keySet()) {

@@ -3,7 +3,7 @@ package dev.postamt.imap;
 import dev.postamt.store.Account;
 import dev.postamt.store.Flags;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MaildirFolders;
+import dev.postamt.store.MailboxNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Set;
  * STATUS, APPEND (RFC 3501 §6.3). Hierarchy separator is {@code /}.
  */
 final class MailboxCommands {
-  private static final String SEP = String.valueOf(MaildirFolders.SEPARATOR);
+  private static final String SEP = String.valueOf(MailboxNames.SEPARATOR);
   private final ImapSession s;
 
   MailboxCommands(ImapSession s) {
@@ -72,7 +72,7 @@ final class MailboxCommands {
     while (name.endsWith(SEP)) {
       name = name.substring(0, name.length() - 1); // RFC 3501 §6.3.3: a trailing separator is a hint
     }
-    if (name.equals(MaildirFolders.INBOX)) {
+    if (name.equals(MailboxNames.INBOX)) {
       throw ImapException.no("ALREADYEXISTS", "INBOX always exists");
     }
     String use = null;
@@ -153,9 +153,28 @@ final class MailboxCommands {
     }
     List<String> flags = MessageCommands.checkFlags(c.flags());
     long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
-    byte[] message = BinaryUpload.storable(c.message().bytes(), c.binary());
-    Account.AppendResult r = s.account.append(name, message, Set.copyOf(flags), date);
+    Literal literal = c.message();
+    Account.AppendResult r;
+    if (literal.spilled() && !c.binary() && !spilledHasNul(literal)) {
+      // A large plain message goes from its spill file to the store without ever being in memory.
+      try (java.io.InputStream in = literal.open()) {
+        r = s.account.append(name, in, literal.size(), Set.copyOf(flags), date);
+      } catch (IOException e) {
+        throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
+      }
+    } else {
+      byte[] message = BinaryUpload.storable(literal.bytes(), c.binary());
+      r = s.account.append(name, new java.io.ByteArrayInputStream(message), message.length, Set.copyOf(flags), date);
+    }
     return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
+  }
+
+  private static boolean spilledHasNul(Literal literal) throws ImapException {
+    try {
+      return BinaryUpload.hasNul(literal);
+    } catch (IOException e) {
+      throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
+    }
   }
 
 }

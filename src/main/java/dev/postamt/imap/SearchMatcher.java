@@ -6,8 +6,6 @@ import dev.postamt.store.Flags;
 import dev.postamt.store.MessageRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -171,9 +169,11 @@ final class SearchMatcher {
     if (!loaded) {
       loaded = true;
       try {
-        Path p = sel.account.file(sel.account.mailbox(sel.id).orElseThrow(), rec);
-        if (p != null) {
-          root = MimePart.parse(Files.readAllBytes(p));
+        java.util.Optional<dev.postamt.store.MessageContent> c = sel.open(rec);
+        if (c.isPresent()) {
+          try (dev.postamt.store.MessageContent content = c.get()) {
+            root = MimePart.parse(content.readAllBytes());
+          }
         }
       } catch (IOException | RuntimeException e) {
         root = null;

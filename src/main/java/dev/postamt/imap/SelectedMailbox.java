@@ -3,6 +3,7 @@ package dev.postamt.imap;
 import dev.postamt.store.Account;
 import dev.postamt.store.Flags;
 import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -68,6 +69,11 @@ final class SelectedMailbox {
 
   int size() {
     return view.size();
+  }
+
+  /** A message's content for FETCH and SEARCH; empty when it was expunged meanwhile. The caller closes it. */
+  java.util.Optional<MessageContent> open(MessageRecord rec) {
+    return account.mailbox(id).flatMap(info -> account.open(info, rec));
   }
 
   int recentCount() {

@@ -4,13 +4,13 @@ import dev.postamt.store.Account;
 import dev.postamt.store.Flags;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MailboxLayout;
-import dev.postamt.store.MaildirFolders;
+import dev.postamt.store.MailboxNames;
+import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
+import dev.postamt.store.StoreException;
+import dev.postamt.store.UserHome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,20 +54,21 @@ final class Maildrop implements AutoCloseable {
    *     store cannot be read
    */
   static Maildrop open(MailStore store, String user) throws Pop3Exception {
-    Path home = MailboxLayout.home(store.dataDir(), user);
+    Path home = UserHome.of(store.dataDir(), user);
     if (!MaildropLock.tryLock(home)) {
       throw Pop3Exception.refused(RespCode.IN_USE, "Mailbox is locked by another POP3 session");
     }
     Account account = null;
     try {
       account = store.open(user);
-      MailboxInfo inbox = account.mailbox(MaildirFolders.INBOX).orElseThrow();
+      MailboxInfo inbox = account.mailbox(MailboxNames.INBOX).orElseThrow();
       Account.Snapshot snap = account.snapshot(inbox.id());
       WireSizes sizes = WireSizes.load(home);
       List<Message> list = new ArrayList<>(snap.messages().size());
       Set<String> bases = new HashSet<>();
+      Account opened = account;
       for (MessageRecord r : snap.messages()) {
-        long size = sizes.size(r.base(), account.file(snap.info(), r), r.size());
+        long size = sizes.size(r.base(), () -> opened.open(snap.info(), r), r.size());
         list.add(new Message(list.size() + 1, r, size));
         bases.add(r.base());
       }
@@ -129,25 +130,15 @@ final class Maildrop implements AutoCloseable {
     return String.format("%08X%08X", m.record().uid(), inbox.uidValidity());
   }
 
-  /** Opens the message file for RETR/TOP; refused when another client expunged it meanwhile. */
+  /** Opens the message for RETR/TOP; refused when another client expunged it meanwhile. */
   InputStream read(Message m) throws Pop3Exception {
-    Path p = account.file(inbox, m.record());
-    if (p != null) {
-      try {
-        return Files.newInputStream(p);
-      } catch (NoSuchFileException e) {
-        // fall through: expunged (or its flags renamed it) between finding and opening
-      } catch (IOException e) {
-        throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot read message " + m.number());
+    try {
+      java.util.Optional<MessageContent> c = account.open(inbox, m.record());
+      if (c.isPresent()) {
+        return c.get().stream();
       }
-      p = account.file(inbox, m.record());
-      if (p != null) {
-        try {
-          return Files.newInputStream(p);
-        } catch (IOException e) {
-          // give up below
-        }
-      }
+    } catch (IOException | StoreException e) {
+      throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot read message " + m.number());
     }
     throw Pop3Exception.refused("Message " + m.number() + " was removed by another client");
   }
@@ -191,12 +182,17 @@ final class Maildrop implements AutoCloseable {
     return messages.size() - doomed.size();
   }
 
+  /**
+   * Unlocks first: the maildrop is done with once UPDATE has answered, and giving back the account may
+   * take a moment (the last user of an index checkpoints it), which a client logging in again right
+   * after QUIT should not find locked.
+   */
   @Override
   public void close() {
     try {
-      account.close();
-    } finally {
       MaildropLock.unlock(home);
+    } finally {
+      account.close();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.postamt.pop3;
 
+import dev.postamt.store.MessageContent;
+import dev.postamt.store.StoreException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,21 +60,24 @@ final class WireSizes {
     return w;
   }
 
-  /** The wire size of {@code base}, computed from {@code file} when not known yet. */
-  long size(String base, Path file, long fallback) {
+  /** The wire size of {@code base}, computed from its content when not known yet. */
+  long size(String base, Supplier<Optional<MessageContent>> content, long fallback) {
     Long known = sizes.get(base);
     if (known != null) {
       return known;
     }
-    if (file == null) {
-      return fallback; // expunged meanwhile; RETR will say so
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      long s = MessageEncoder.size(in);
-      sizes.put(base, s);
-      dirty = true;
-      return s;
-    } catch (IOException e) {
+    try {
+      Optional<MessageContent> c = content.get();
+      if (c.isEmpty()) {
+        return fallback; // expunged meanwhile; RETR will say so
+      }
+      try (MessageContent mc = c.get(); InputStream in = mc.stream()) {
+        long s = MessageEncoder.size(in);
+        sizes.put(base, s);
+        dirty = true;
+        return s;
+      }
+    } catch (IOException | StoreException e) {
       return fallback;
     }
   }

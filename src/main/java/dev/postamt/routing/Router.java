@@ -4,7 +4,7 @@ import dev.postamt.directory.Address;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.config.Config;
-import dev.postamt.store.MailboxLayout;
+import dev.postamt.store.UserHome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -369,7 +369,7 @@ public final class Router {
      * caller delivers to the mailbox. a backslashed {@code name} in it keeps a copy in a mailbox without expanding.
      */
     private boolean forward(Address user, int depth) throws DirectoryException, ExpansionFailure {
-      Path file = MailboxLayout.home(config.dataDir(), user.toString()).resolve(".forward");
+      Path file = UserHome.of(config.dataDir(), user.toString()).resolve(".forward");
       if (!Files.exists(file)) {
         return false; // the usual case; checked first so no exception is thrown per lookup
       }

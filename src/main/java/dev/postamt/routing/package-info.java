@@ -13,7 +13,7 @@
  *
  * Nothing of its own. It reads {@code aliases_file} (re-parsed when its mtime or size changes),
  * {@code :include:} files (on every use) and {@code data_dir/mail/<domain>/<local>/.forward} (on every
- * use; see {@link dev.postamt.store.MailboxLayout#home}).
+ * use; see {@link dev.postamt.store.UserHome#of}).
  *
  * <h2>Failure behaviour</h2>
  *

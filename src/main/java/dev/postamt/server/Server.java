@@ -22,6 +22,7 @@ import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Quota;
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,7 +72,7 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
-    this.store = new MailStore(config.dataDir(), quotaPolicy(directory, config));
+    this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, config));
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));

@@ -9,28 +9,44 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps an account's index in step with its Maildir folders: gives files that appeared (delivery into
  * {@code new/}, a crash between file write and commit, another Maildir program) UIDs in arrival order,
- * as Dovecot's uidlist does, and drops rows whose file is gone. Runs under the {@link Account} lock.
+ * as Dovecot's uidlist does, and drops rows whose file is gone. Runs under the account's write lock,
+ * except {@link #mayHaveNew}, which only looks.
  */
 final class FolderScan {
-  private final Account account;
+  private final SqliteAccount account;
   private final MailIndex index;
-  private final MaildirFolders maildir;
-  private final Map<Long, Long> newDirStamp = new HashMap<>();
+  private final MaildirBlobStore maildir;
+  private final Map<Long, Long> newDirStamp = new ConcurrentHashMap<>();
 
-  FolderScan(Account account, MailIndex index, MaildirFolders maildir) {
+  FolderScan(SqliteAccount account, MailIndex index, MaildirBlobStore maildir) {
     this.account = account;
     this.index = index;
     this.maildir = maildir;
+  }
+
+  /**
+   * Whether {@code new/} of a mailbox may hold something not yet indexed: its mtime moved since the
+   * last scan, or is so recent that a same-tick delivery could hide behind a coarse timestamp.
+   */
+  boolean mayHaveNew(MailboxInfo m) {
+    long stamp;
+    try {
+      stamp = Files.getLastModifiedTime(maildir.folder(m.name()).resolve("new")).toMillis();
+    } catch (IOException e) {
+      return false;
+    }
+    Long seen = newDirStamp.get(m.id());
+    return seen == null || seen != stamp || System.currentTimeMillis() - stamp <= 2000;
   }
 
   /** Indexes what appeared in {@code new/} of a mailbox; returns how many messages were added. */
@@ -77,7 +93,7 @@ final class FolderScan {
     for (String sub : List.of("cur", "new")) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
         for (Path p : ds) {
-          onDisk.add(MaildirFolders.baseOf(p.getFileName().toString()));
+          onDisk.add(MaildirBlobStore.baseOf(p.getFileName().toString()));
         }
       }
     }
@@ -108,7 +124,7 @@ final class FolderScan {
         if (name.startsWith(".")) {
           continue;
         }
-        String base = MaildirFolders.baseOf(name);
+        String base = MaildirBlobStore.baseOf(name);
         if (known.contains(base)) {
           if (!isCur) {
             knownInNew.add(p);
@@ -120,7 +136,7 @@ final class FolderScan {
           if (!attrs.isRegularFile()) {
             continue;
           }
-          long size = MaildirFolders.sizeOf(base);
+          long size = MaildirBlobStore.sizeOf(base);
           found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
         } catch (NoSuchFileException e) {
           // taken by someone else meanwhile
@@ -133,7 +149,7 @@ final class FolderScan {
     if (!found.isEmpty()) {
       index.inTx(() -> {
         for (Found f : found) {
-          Set<String> flags = Flags.fromMaildirLetters(MaildirFolders.lettersOf(f.path().getFileName().toString()));
+          Set<String> flags = Flags.fromMaildirLetters(MaildirBlobStore.lettersOf(f.path().getFileName().toString()));
           index.insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
         }
         return null;
@@ -145,14 +161,14 @@ final class FolderScan {
       found.forEach(f -> move.add(f.path()));
       for (Path p : move) {
         String name = p.getFileName().toString();
-        String target = name.contains(":2,") ? name : MaildirFolders.baseOf(name) + ":2,";
+        String target = name.contains(":2,") ? name : MaildirBlobStore.baseOf(name) + ":2,";
         try {
           Files.move(p, dir.resolveSibling("cur").resolve(target), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-          // Still found through MaildirFolders.find in new/.
+          // Still found through MaildirBlobStore.find in new/.
         }
       }
-      MaildirFolders.fsyncDir(dir.resolveSibling("cur"));
+      MaildirBlobStore.fsyncDir(dir.resolveSibling("cur"));
     }
     return found.size();
   }

@@ -15,15 +15,39 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The SQLite side of an {@link Account}: schema, transactions and the few statements that allocate
- * UIDs, MODSEQs and UIDVALIDITYs. WAL with {@code synchronous=FULL}, so a committed transaction survives
- * power loss; the caller ({@link Account}) holds its lock around every use.
+ * The SQLite side of a {@link SqliteAccount}: schema, transactions, every statement, and the few that
+ * allocate UIDs, MODSEQs and UIDVALIDITYs. WAL with {@code synchronous=FULL}, so a committed transaction
+ * survives power loss. One instance is one connection and is used by one thread at a time: the
+ * account's writer under its write lock, readers borrowed from {@link ReadConnections} (WAL lets them
+ * read the last commit while the writer writes).
  */
 final class MailIndex implements AutoCloseable {
   final Connection db;
 
+  /** A read-only connection to an index that {@link #MailIndex(Path)} has set up. */
+  static MailIndex reader(Path file) throws SQLException {
+    return new MailIndex(DriverManager.getConnection("jdbc:sqlite:" + file));
+  }
+
+  private MailIndex(Connection db) throws SQLException {
+    this.db = db;
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA query_only=1");
+    }
+  }
+
   MailIndex(Path file) throws SQLException {
     db = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try {
+      setUp();
+    } catch (SQLException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void setUp() throws SQLException {
     try (Statement s = db.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
@@ -234,20 +258,51 @@ final class MailIndex implements AutoCloseable {
     T run() throws SQLException, IOException;
   }
 
+  /**
+   * Runs {@code body} in one transaction. BEGIN/COMMIT/ROLLBACK are issued as statements rather than
+   * through JDBC's auto-commit switch: when a COMMIT fails (SQLITE_FULL on a full disk) SQLite may
+   * already have rolled back, and the driver's switch would then fail with "no transaction is active",
+   * hiding the real error and leaving the connection in a state the next transaction trips over.
+   */
   <T> T inTx(Tx<T> body) throws SQLException {
-    db.setAutoCommit(false);
+    exec("BEGIN");
     try {
       T t = body.run();
-      db.commit();
+      exec("COMMIT");
       return t;
     } catch (SQLException | RuntimeException e) {
-      db.rollback();
+      rollbackQuietly(e);
       throw e;
     } catch (IOException e) {
-      db.rollback();
+      rollbackQuietly(e);
       throw bug(e);
+    }
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** ROLLBACK, if SQLite has not rolled back by itself already. */
+  private void rollbackQuietly(Exception cause) {
+    try {
+      exec("ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Runs reads in one transaction, so that they see one committed state (WAL snapshot isolation). */
+  <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
+    exec("BEGIN");
+    try {
+      return body.run(this);
     } finally {
-      db.setAutoCommit(true);
+      exec("ROLLBACK");
     }
   }
 
@@ -331,6 +386,87 @@ final class MailIndex implements AutoCloseable {
     return uid;
   }
 
+  List<MailboxInfo> mailboxes() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox ORDER BY name")) {
+      List<MailboxInfo> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(mailboxRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  Optional<MailboxInfo> findMailbox(long id) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE id=?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  Set<String> subscriptions() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT name FROM subscription");
+        ResultSet rs = ps.executeQuery()) {
+      Set<String> out = new java.util.TreeSet<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+
+  /** The counters of STATUS for a mailbox. */
+  Account.Status status(MailboxInfo m) throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT count(*), sum(uid>=?), sum(' '||flags||' ' NOT LIKE '% \\Seen %'),"
+                + " coalesce(sum(size),0), sum(' '||flags||' ' LIKE '% \\Deleted %') FROM message WHERE mailbox_id=?")) {
+      ps.setLong(1, m.firstRecentUid());
+      ps.setLong(2, m.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Account.Status(m, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      }
+    }
+  }
+
+  /** The bytes of a mailbox's messages flagged {@code \Deleted}. */
+  long deletedSize(long mailboxId) throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT coalesce(sum(size),0) FROM message WHERE mailbox_id=? AND ' '||flags||' ' LIKE '% \\Deleted %'")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The messages of a mailbox whose MODSEQ is above {@code modseq} (0: all), in UID order. */
+  List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException {
+    // All rows: by primary key, already in UID order; changed rows: through the MODSEQ index.
+    String sql = modseq == 0
+        ? "SELECT * FROM message WHERE mailbox_id=? ORDER BY uid"
+        : "SELECT * FROM message WHERE mailbox_id=? AND modseq>? ORDER BY uid";
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      ps.setLong(1, mailboxId);
+      if (modseq != 0) {
+        ps.setLong(2, modseq);
+      }
+      List<MessageRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(messageRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
   static MailboxInfo mailboxRow(ResultSet rs) throws SQLException {
     return new MailboxInfo(rs.getLong("id"), rs.getString("name"), rs.getLong("uidvalidity"),
         rs.getLong("uidnext"), rs.getLong("highestmodseq"), Optional.ofNullable(rs.getString("special_use")),
@@ -343,6 +479,9 @@ final class MailIndex implements AutoCloseable {
   }
 
   static StoreException bug(Exception e) {
+    if (DiskReserve.isNoSpace(e)) {
+      return DiskReserve.noSpace(e);
+    }
     return new StoreException(StoreException.Kind.SERVERBUG, "mail store error: " + e.getMessage(), e);
   }
 

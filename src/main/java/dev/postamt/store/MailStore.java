@@ -1,168 +1,66 @@
 package dev.postamt.store;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * Entry to every user's mail under {@code data_dir}. One instance per process: it hands out one shared
- * {@link Account} per user so that all sessions of a user see the same state and wake each other, and
- * it is where local delivery reports new mail ({@link #notifyDelivered}).
+ * Entry to every user's mail. One instance per process: it hands out one shared {@link Account} per
+ * user so that all sessions of a user see the same state and wake each other, takes local deliveries
+ * ({@link #deliver}) and answers quota questions without opening accounts. The default backend is
+ * {@link SqliteMailStore} (Maildir++ and a SQLite index per user); a PostgreSQL one is planned, and
+ * {@code MailStoreContract} in the tests is what every backend must pass.
  */
-public final class MailStore implements AutoCloseable {
-  private final Path dataDir;
-  private final Quota.Policy quotas;
-  private final Map<String, Account> open = new HashMap<>();
-
-  /** A store without quotas (tools, tests). */
-  public MailStore(Path dataDir) {
-    this(dataDir, Quota.Policy.NONE);
-  }
-
-  /** @param quotas each user's limits; APPEND and COPY are refused beyond them */
-  public MailStore(Path dataDir, Quota.Policy quotas) {
-    this.dataDir = dataDir;
-    this.quotas = quotas;
-  }
-
-  public Quota.Policy quotaPolicy() {
-    return quotas;
-  }
-
+public interface MailStore extends AutoCloseable {
   /**
-   * A user's quota limit and usage, for checks made outside a session (SMTP RCPT, local delivery, the
-   * CLI). Cheap: an open account answers from its index; otherwise the usage row is read from the index
-   * file without opening the account, plus the messages waiting in INBOX's {@code new/}. Only a user
-   * whose index predates quotas (or who has none yet) costs an account open, once.
+   * Names one local delivery of a queued message, so that a retry after a crash finds the copy an
+   * earlier attempt stored instead of storing a second one.
+   *
+   * @param unique unique per queue message, recipient and user (the queue id is part of it)
+   * @param host the delivering host's name
    */
-  public Quota.Status quota(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    Quota.Limit limit = quotas.limitFor(key);
-    if (limit.unlimited()) {
-      return new Quota.Status(limit, Quota.Usage.NONE); // nothing to count against
-    }
-    return new Quota.Status(limit, usage(key));
-  }
+  record DeliveryId(long arrivalEpochSeconds, String unique, String host) {}
+
+  /** Opens (or shares) the account of {@code user}, creating it on first use. The caller closes it. */
+  Account open(String user);
+
+  Quota.Policy quotaPolicy();
+
+  /** A user's quota limit and usage, for checks made outside a session (SMTP RCPT, delivery, CLI). Cheap. */
+  Quota.Status quota(String user);
 
   /** What a user's mailboxes hold (see {@link #quota}). */
-  public Quota.Usage usage(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    Account a;
-    synchronized (open) {
-      a = open.get(key);
-      if (a != null) {
-        a.refs++;
-      }
-    }
-    if (a == null) {
-      Path home = MailboxLayout.home(dataDir, key);
-      java.util.Optional<Quota.Usage> peeked = MailIndex.peekUsage(home.resolve("index.db"));
-      if (peeked.isPresent()) {
-        Quota.Usage waiting = waiting(home.resolve("Maildir").resolve("new"));
-        return peeked.get().plus(waiting.bytes(), waiting.messages());
-      }
-      a = open(key);
-    }
-    try {
-      return a.quota().usage();
-    } finally {
-      a.close();
-    }
-  }
+  Quota.Usage usage(String user);
 
-  public Path dataDir() {
-    return dataDir;
-  }
+  /** Whether delivery {@code id} of {@code size} bytes is already in the user's INBOX (a retry after a crash). */
+  boolean delivered(String user, DeliveryId id, long size) throws IOException;
 
   /**
-   * Opens (or shares) the account of {@code user}, creating its Maildir, index and default folders on
-   * first use. The caller must {@link Account#close} it.
+   * Stores {@code size} bytes from {@code content} in the user's INBOX; on stable storage when it
+   * returns (the caller may then acknowledge). Does not check the quota (the caller does, to choose
+   * its reply) and does not open the account: sessions see the message at once (see {@link
+   * #notifyDelivered}) or at their next look.
    */
-  public Account open(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    synchronized (open) {
-      Account a = open.get(key);
-      if (a == null) {
-        a = new Account(this, key, MailboxLayout.home(dataDir, key));
-        open.put(key, a);
-      }
-      a.refs++;
-      return a;
-    }
-  }
+  void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException;
 
-  void release(Account a) {
-    synchronized (open) {
-      if (--a.refs == 0) {
-        open.remove(a.user);
-        a.closeDb();
-      }
-    }
-  }
+  /** Tells sessions of the user (IDLE, selected INBOX) about new mail. Cheap when nobody is logged in. */
+  void notifyDelivered(String user);
 
-  /** Messages delivered into {@code new/} and not yet taken into the index (which moves them to cur/). */
-  private static Quota.Usage waiting(Path newDir) {
-    long bytes = 0;
-    long count = 0;
-    try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(newDir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        long size = MaildirFolders.sizeOf(MaildirFolders.baseOf(name));
-        if (size < 0) {
-          try {
-            size = java.nio.file.Files.size(p);
-          } catch (java.io.IOException gone) {
-            continue; // taken in meanwhile
-          }
-        }
-        bytes += size;
-        count++;
-      }
-    } catch (java.io.IOException e) {
-      // no new/ yet: nothing waiting
-    }
-    return new Quota.Usage(bytes, count);
-  }
+  /** Rebuilds a user's index from the stored messages; {@code renumber} assigns every UID afresh. */
+  void reindex(String user, boolean renumber);
 
-  /**
-   * Local delivery calls this after it has put a message into {@code <maildir>/new/}: the message gets
-   * its UID now and sessions that have the user's INBOX selected (or are IDLE) are told at once. Cheap
-   * and harmless when nobody is logged in (the message is then indexed on next access).
-   */
-  public void notifyDelivered(String user) {
-    Account a;
-    synchronized (open) {
-      a = open.get(user.toLowerCase(Locale.ROOT));
-      if (a == null) {
-        return;
-      }
-      a.refs++;
-    }
-    try {
-      a.mailbox(MaildirFolders.INBOX).ifPresent(m -> a.poll(m.id()));
-    } finally {
-      a.close();
-    }
-  }
+  /** Whether the user has a mail store yet. */
+  boolean exists(String user);
 
-  /** Reconciles the index with the MaildirFolders files; {@code renumber} rebuilds every UID (new UIDVALIDITY). */
-  public void reindex(String user, boolean renumber) {
-    try (Account a = open(user)) {
-      a.reindex(renumber);
-    }
-  }
+  /** Creates the user's (empty) mail store, so that other programs find it; does nothing if it exists. */
+  void create(String user) throws IOException;
+
+  /** Where a user's mail is, for messages to the administrator. */
+  String location(String user);
+
+  /** The data directory this store lives in (user homes, {@link UserHome}). */
+  Path dataDir();
 
   @Override
-  public void close() {
-    synchronized (open) {
-      for (Account a : open.values()) {
-        a.closeDb();
-      }
-      open.clear();
-    }
-  }
+  void close();
 }

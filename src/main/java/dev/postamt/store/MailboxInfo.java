@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * One mailbox as the index knows it at the moment of reading.
  *
- * @param name the mailbox name in Unicode, hierarchy separated by {@link MaildirFolders#SEPARATOR}
+ * @param name the mailbox name in Unicode, hierarchy separated by {@link MailboxNames#SEPARATOR}
  * @param specialUse an RFC 6154 attribute such as {@code \Sent}, when the mailbox has one
  * @param firstRecentUid messages with this UID or higher have not yet been seen by any read-write
  *     session (IMAP4rev1 {@code \Recent})
@@ -20,6 +20,6 @@ public record MailboxInfo(
     long firstRecentUid) {
 
   public boolean isInbox() {
-    return name.equals(MaildirFolders.INBOX);
+    return name.equals(MailboxNames.INBOX);
   }
 }

@@ -54,11 +54,13 @@ public final class Maildir {
     return false;
   }
 
-  /**
-   * Delivers {@code prefix} followed by {@code message} as {@code new/<base>}; returns the path.
-   * Durable on return.
-   */
+  /** Delivers {@code prefix} followed by {@code message} as {@code new/<base>}; returns the path. Durable on return. */
   public static Path deliver(Path maildir, String base, byte[] prefix, InputStream message) throws IOException {
+    return deliver(maildir, base, new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(prefix), message));
+  }
+
+  /** Delivers {@code message} as {@code new/<base>}; returns the path. Durable on return. */
+  static Path deliver(Path maildir, String base, InputStream message) throws IOException {
     if (!Files.isDirectory(maildir.resolve("tmp")) || !Files.isDirectory(maildir.resolve("new"))) {
       create(maildir);
     }
@@ -67,7 +69,6 @@ public final class Maildir {
     try (FileChannel ch =
         FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       OutputStream out = Channels.newOutputStream(ch);
-      out.write(prefix);
       message.transferTo(out);
       ch.force(true);
     } catch (IOException e) {

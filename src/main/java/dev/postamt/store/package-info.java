@@ -1,14 +1,57 @@
 /**
- * The mailbox store: each user's mail as Maildir++ files plus a SQLite index.
+ * The mail store: every user's mailboxes and messages, behind one API that protocols and delivery use,
+ * with the message bytes behind a second one.
  *
- * <p>On-disk layout, below {@link dev.postamt.store.MailboxLayout#home} of a user:
+ * <h2>API</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.postamt.store.MailStore} — the entry (one per process): opens a user's shared
+ *       {@link dev.postamt.store.Account}, takes local deliveries ({@code deliver}, {@code delivered}
+ *       for idempotent retries, {@code notifyDelivered}), answers quota questions cheaply.
+ *   <li>{@link dev.postamt.store.Account} — one user's mail: mailboxes (create, rename with children,
+ *       delete, subscriptions, STATUS), messages with UIDs, flags and keywords, MODSEQs and expunge
+ *       history (CONDSTORE/QRESYNC), append (a stream and its size), copy/move, expunge, quota, and
+ *       change notification ({@code watch}). Messages are opened as {@link
+ *       dev.postamt.store.MessageContent}: a stream, or a positioned channel for ranges.
+ *   <li>{@link dev.postamt.store.MailboxNames} — the name rules: separator {@code /}, INBOX in any case,
+ *       and the limits below.
+ *   <li>{@link dev.postamt.store.BlobStore} — where message bytes live: write once, open, copy, delete,
+ *       per mailbox. {@link dev.postamt.store.MaildirBlobStore} is today's implementation.
+ * </ul>
+ *
+ * <p>Backends: {@link dev.postamt.store.SqliteMailStore} / {@code SqliteAccount} (SQLite index per user
+ * over Maildir++ blobs) is the default; PostgreSQL (and object storage for blobs) are planned. Every
+ * backend must pass {@code MailStoreContract} and {@code BlobStoreContract} in the tests. Nothing
+ * outside this package sees a message file or a Maildir class.
+ *
+ * <h2>Locking</h2>
+ *
+ * <p>One {@code SqliteAccount} per user per process, shared by all its sessions. Writes hold the
+ * account's write lock and use its one writer connection, so they are serialised; reads take no lock
+ * and run each in one read transaction on a pooled read-only connection (WAL: they see the last commit
+ * and never wait for the writer), so two sessions of a user read side by side. Taking in new deliveries
+ * ({@code poll}) is a cheap directory stat and is skipped while another thread writes, except on the
+ * delivery's own notification. SQLite's file locking keeps other processes (the CLI) consistent.
+ *
+ * <h2>Limits</h2>
+ *
+ * <p>A mailbox name has at most {@value dev.postamt.store.MailboxNames#MAX_LEVELS} levels, at most
+ * {@value dev.postamt.store.MailboxNames#MAX_LEVEL_BYTES} bytes per level and {@value
+ * dev.postamt.store.MailboxNames#MAX_NAME_BYTES} bytes in all (UTF-8); no empty level, control
+ * character, {@code *} or {@code %}. Maildir++ is tighter: the whole name is one directory name, so it
+ * may have at most 255 bytes as written on disk ({@code .a.b}, dots inside a level as {@code %2E}).
+ * Beyond a limit: {@link dev.postamt.store.StoreException.Kind#LIMIT}; bad characters: {@code CANNOT}.
+ *
+ * <h2>On-disk layout (default backend)</h2>
+ *
+ * <p>Below {@link dev.postamt.store.UserHome#of} of a user ({@code mail/<domain>/<localpart>/}):
  *
  * <ul>
  *   <li>{@code Maildir/} — INBOX ({@code cur/ new/ tmp/}); other mailboxes as Maildir++ folders
  *       {@code Maildir/.Sent}, {@code Maildir/.a.b} for {@code a/b}; names in UTF-8, a dot inside a name
- *       level escaped as {@code %2E} (see {@link dev.postamt.store.MaildirFolders}).
- *   <li>Message files {@code cur/<base>:2,<flags>}, immutable; {@code <base>} is the delivery's unique
- *       name (with {@code ,S=<size>}). Local delivery writes {@code new/<base>} ({@link
+ *       level escaped as {@code %2E} (see {@link dev.postamt.store.MaildirBlobStore}).
+ *   <li>Message files {@code cur/<base>:2,<flags>}, immutable; {@code <base>} (the blob key) is the
+ *       delivery's unique name (with {@code ,S=<size>}). Local delivery writes {@code new/<base>} ({@link
  *       dev.postamt.store.Maildir}); the store gives it a UID and moves it to {@code cur/}.
  *   <li>{@code index.db} — SQLite (WAL, synchronous=FULL): mailboxes (UIDVALIDITY, UIDNEXT,
  *       HIGHESTMODSEQ, special use, first recent UID), messages (UID, base, flags and keywords, MODSEQ,
@@ -16,11 +59,19 @@
  *       QRESYNC; the newest 100,000 per mailbox, {@code mailbox.expunge_floor} marking how far back the
  *       history is complete), and the quota usage (bytes and messages of the whole account, kept by
  *       triggers on the message table; see {@link dev.postamt.store.Quota}).
+ *   <li>{@code <data_dir>/mail/.space-reserve} — the server's disk space reserve (see below).
  * </ul>
  *
- * <p>Failure behaviour: files are fsync'd before index rows are committed, and every open reconciles
- * index and files, so {@code kill -9} at any point neither loses a message nor reuses a UID. The index
- * can be rebuilt from the files ({@code postamt store reindex}). Errors surface as {@link
- * dev.postamt.store.StoreException} with a kind protocols map to their replies.
+ * <h2>Failure behaviour</h2>
+ *
+ * <p>Files are fsync'd (file and directory) before index rows are committed, and every open reconciles
+ * index and files, so {@code kill -9} at any point neither loses a message nor reuses a UID; a local
+ * delivery is on stable storage when {@code deliver} returns, and a retry finds it ({@code delivered}).
+ * The index can be rebuilt from the files ({@code postamt store reindex}). Errors surface as {@link
+ * dev.postamt.store.StoreException} with a kind protocols map to their replies; only {@code SERVERBUG}
+ * is a bug. A full disk ({@code NOSPACE}) refuses APPEND, COPY and delivery, while login, flag changes,
+ * expunge and delete go on: they give back a slice of the space reserve ({@link
+ * dev.postamt.store.DiskReserve}) when they run out, and new mail waits in {@code new/} until there is
+ * room to index it.
  */
 package dev.postamt.store;

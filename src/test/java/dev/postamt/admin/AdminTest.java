@@ -41,7 +41,7 @@ class AdminTest {
     Admin.AddedUser added = admin.addUser("A@B.test", pw);
     assertThat(added.address()).isEqualTo("a@b.test");
     assertThat(pw).containsOnly('\0'); // cleared once used
-    assertThat(added.maildir().resolve("new")).isDirectory();
+    assertThat(java.nio.file.Path.of(added.maildir()).resolve("new")).isDirectory();
     assertThat(admin.users()).containsExactly("a@b.test");
     assertThat(admin.setPassword("a@b.test", "other".toCharArray())).isEqualTo("a@b.test");
 

@@ -1,5 +1,7 @@
 package dev.postamt.cli;
 
+import dev.postamt.store.SqliteMailStore;
+import dev.postamt.store.StoreTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.directory.Directory;
@@ -40,8 +42,8 @@ class UserQuotaCommandTest {
 
   @Test
   void setsStorageAndMessageLimitsAndBackToTheDefault() throws Exception {
-    try (MailStore store = new MailStore(cli.data); Account a = store.open("a@b.test")) {
-      a.append("INBOX", "x".repeat(1024).getBytes(StandardCharsets.US_ASCII), Set.of(), 0); // 1024 bytes
+    try (MailStore store = new SqliteMailStore(cli.data); Account a = store.open("a@b.test")) {
+      StoreTesting.append(a, "INBOX", "x".repeat(1024).getBytes(StandardCharsets.US_ASCII), Set.of(), 0); // 1024 bytes
     }
     assertThat(cli.ok("user", "quota", "a@b.test", "2k", "--messages", "100").lines()).containsExactly(
         "user: a@b.test", "storage: 1024 of 2048 bytes (50%) [user]", "messages: 1 of 100 (1%) [user]");

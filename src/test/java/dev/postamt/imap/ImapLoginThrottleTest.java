@@ -54,7 +54,7 @@ class ImapLoginThrottleTest {
         waits::add);
     String plain = java.util.Base64.getEncoder().encodeToString("\0alice@example.test\0nope".getBytes());
     String input = "a LOGIN alice@example.test wrong\r\nb AUTHENTICATE PLAIN " + plain + "\r\nc LOGOUT\r\n";
-    try (dev.postamt.store.MailStore store = new dev.postamt.store.MailStore(dir)) {
+    try (dev.postamt.store.MailStore store = new dev.postamt.store.SqliteMailStore(dir)) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       ImapSettings settings = new ImapSettings("h", 8192, 1 << 20, java.time.Duration.ofMinutes(30),
           java.time.Duration.ofMinutes(1), 10, true, false, java.time.Duration.ZERO, 10);

@@ -1,5 +1,6 @@
 package dev.postamt.imap;
 
+import dev.postamt.store.StoreTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.store.Account;
@@ -203,7 +204,7 @@ class ImapQresyncTest {
     // A file removed behind the store's back is an expunge too once reindex notices.
     try (Account a = server.store.open(USER)) {
       var inbox = a.mailbox("INBOX").orElseThrow();
-      Files.delete(a.file(inbox, a.messages(inbox.id()).getFirst())); // UID 1
+      Files.delete(StoreTesting.file(a, inbox, a.messages(inbox.id()).getFirst())); // UID 1
     }
     server.store.reindex(USER, false);
     c.run("d EXAMINE INBOX (QRESYNC (" + uv + " 6))", "* 2 EXISTS", "* OK [UIDVALIDITY " + uv + "] *",

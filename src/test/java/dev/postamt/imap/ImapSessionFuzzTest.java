@@ -1,5 +1,6 @@
 package dev.postamt.imap;
 
+import dev.postamt.store.SqliteMailStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -32,7 +33,7 @@ class ImapSessionFuzzTest {
 
   /** Runs one session over in-memory streams and returns what the server wrote. */
   static String session(Path dir, byte[] input) throws Exception {
-    try (MailStore store = new MailStore(dir)) {
+    try (MailStore store = new SqliteMailStore(dir)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ImapTransport t = transport(new ByteArrayInputStream(input), out);
       ImapSettings settings = new ImapSettings("fuzz", 8192, 1 << 20, Duration.ofMinutes(30), Duration.ofMinutes(1),

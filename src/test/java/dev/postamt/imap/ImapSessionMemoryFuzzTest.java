@@ -27,7 +27,7 @@ class ImapSessionMemoryFuzzTest {
   void unauthenticatedSessionStaysSmall(byte[] data) throws Exception {
     SessionFuzz.Input input = SessionFuzz.Input.parse(data, MAX_FILLER);
     Path dir = Files.createTempDirectory("imapmem");
-    try (MailStore store = new MailStore(dir)) {
+    try (MailStore store = new dev.postamt.store.SqliteMailStore(dir)) {
       Sink out = new Sink();
       ImapTransport t = ImapSessionFuzzTest.transport(input.stream(), out);
       ImapSettings settings = ImapSettings.defaults("fuzz", 50L << 20);

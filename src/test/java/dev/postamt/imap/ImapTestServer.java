@@ -1,5 +1,6 @@
 package dev.postamt.imap;
 
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.config.Config;
@@ -38,6 +39,9 @@ final class ImapTestServer extends ServerFixture {
   Listener tls;
   TlsContext tlsContext;
 
+  /** Makes the store from the data directory; tests of store failures give their own. */
+  private java.util.function.Function<Path, MailStore> stores = SqliteMailStore::new;
+
   private ImapTestServer(boolean plaintextAuth, dev.postamt.directory.LoginCheck logins) {
     this.plaintextAuth = plaintextAuth;
     this.logins = logins;
@@ -47,7 +51,7 @@ final class ImapTestServer extends ServerFixture {
   protected void startIn(Path dir) throws Exception {
     this.dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
-    this.store = new MailStore(dataDir);
+    this.store = stores.apply(dataDir);
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, "hostname = \"imap.example.test\"\ndata_dir = \"data\"\n");
     this.tlsContext = TlsContext.fromConfig(Config.load(cfg, true));
@@ -86,6 +90,14 @@ final class ImapTestServer extends ServerFixture {
   /** Plaintext LOGIN allowed (most tests). */
   static ImapTestServer start(Path dir) throws Exception {
     ImapTestServer s = create();
+    s.startIn(dir);
+    return s;
+  }
+
+  /** Plaintext LOGIN allowed, over a store of the test's making (given the data directory). */
+  static ImapTestServer start(Path dir, java.util.function.Function<Path, MailStore> stores) throws Exception {
+    ImapTestServer s = create();
+    s.stores = stores;
     s.startIn(dir);
     return s;
   }

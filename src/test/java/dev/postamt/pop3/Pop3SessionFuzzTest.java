@@ -33,7 +33,7 @@ class Pop3SessionFuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
-    store = new MailStore(dir);
+    store = new dev.postamt.store.SqliteMailStore(dir);
     Pop3Settings settings = new Pop3Settings("fuzz", 8192, Duration.ofSeconds(30), 20, 3, Duration.ZERO, true);
     Pop3Server pop3 = new Pop3Server(store,
         (u, p) -> u.equals("alice") && new String(p).equals("secret") ? Optional.of("alice@example.test") : Optional.empty(),

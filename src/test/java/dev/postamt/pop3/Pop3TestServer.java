@@ -1,5 +1,6 @@
 package dev.postamt.pop3;
 
+import dev.postamt.store.SqliteMailStore;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
@@ -54,7 +55,7 @@ final class Pop3TestServer extends ServerFixture {
   protected void startIn(Path dir) throws Exception {
     dataDir = dir.resolve("data");
     Files.createDirectories(dataDir);
-    store = new MailStore(dataDir);
+    store = new SqliteMailStore(dataDir);
     TlsContext tlsContext = sharedTls();
     dev.postamt.directory.LoginCheck check = logins;
     if (loginDirectory != null) {

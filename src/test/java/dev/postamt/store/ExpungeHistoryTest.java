@@ -22,7 +22,7 @@ class ExpungeHistoryTest {
 
   static long appendFive(Account a) {
     for (int i = 0; i < 5; i++) {
-      a.append("INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
     }
     return a.mailbox("INBOX").orElseThrow().id();
   }
@@ -35,7 +35,7 @@ class ExpungeHistoryTest {
 
   @Test
   void oneModseqPerExpungeAndHistoryFromThere() {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       long id = appendFive(a); // HIGHESTMODSEQ 6
       expunge(a, id, 2, 4); // flags 7, 8; expunge 9
       assertThat(a.mailbox(id).orElseThrow().highestModseq()).isEqualTo(9);
@@ -48,7 +48,7 @@ class ExpungeHistoryTest {
 
   @Test
   void forgettingRaisesTheFloor() {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       long id = appendFive(a);
       expunge(a, id, 1); // expunge modseq 8
       expunge(a, id, 2, 3); // flags 9, 10; expunge 11
@@ -63,9 +63,9 @@ class ExpungeHistoryTest {
 
   @Test
   void historyDiesWithItsMailbox() {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       long id = a.create("Box", null).id();
-      a.append("Box", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "Box", MSG, Set.of(), 1000);
       expunge(a, id, 1);
       a.delete("Box");
       long again = a.create("Box", null).id();
@@ -77,7 +77,7 @@ class ExpungeHistoryTest {
   @Test
   void olderIndexIsMigratedWithTheFloorAtItsHighestModseq() throws Exception {
     long id;
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       id = appendFive(a);
       expunge(a, id, 1); // HIGHESTMODSEQ 8
     }
@@ -86,13 +86,13 @@ class ExpungeHistoryTest {
       s.execute("DROP TABLE expunged");
       s.execute("ALTER TABLE mailbox DROP COLUMN expunge_floor");
     }
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       assertThat(a.expungedSince(id, 7)).isEmpty();
       assertThat(a.expungedSince(id, 8)).contains(List.of());
       expunge(a, id, 2);
       assertThat(a.expungedSince(id, 8)).contains(List.of(2L));
     }
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       assertThat(a.expungedSince(id, 8)).contains(List.of(2L)); // survives reopening
     }
   }

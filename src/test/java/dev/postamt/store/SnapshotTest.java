@@ -21,9 +21,9 @@ class SnapshotTest {
 
   @Test
   void incrementalSnapshotsEqualAFullReadThroughRandomChanges() {
-    try (MailStore store = new MailStore(data); Account a = store.open("alice@example.test")) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open("alice@example.test")) {
       for (int i = 0; i < 20; i++) {
-        a.append("INBOX", MSG, Set.of(), 1000);
+        StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
       }
       long id = a.mailbox("INBOX").orElseThrow().id();
       Random r = new Random(42);
@@ -32,7 +32,7 @@ class SnapshotTest {
       for (int step = 0; step < 60; step++) {
         List<MessageRecord> now = a.messages(id);
         switch (r.nextInt(4)) {
-          case 0 -> a.append("INBOX", MSG, Set.of("\\Seen"), 2000);
+          case 0 -> StoreTesting.append(a, "INBOX", MSG, Set.of("\\Seen"), 2000);
           case 1 -> {
             if (!now.isEmpty()) {
               long uid = now.get(r.nextInt(now.size())).uid();

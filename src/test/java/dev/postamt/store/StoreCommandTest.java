@@ -21,9 +21,9 @@ class StoreCommandTest {
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(cfg, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n");
     Path data = dir.resolve("data");
-    try (MailStore store = new MailStore(data); Account a = store.open("carol@example.test")) {
-      a.append("INBOX", "Subject: a\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII), Set.of("\\Seen"), 1);
-      a.append("Sent", "Subject: b\r\n\r\ny\r\n".getBytes(StandardCharsets.US_ASCII), Set.of(), 1);
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open("carol@example.test")) {
+      StoreTesting.append(a, "INBOX", "Subject: a\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII), Set.of("\\Seen"), 1);
+      StoreTesting.append(a, "Sent", "Subject: b\r\n\r\ny\r\n".getBytes(StandardCharsets.US_ASCII), Set.of(), 1);
     }
     Path home = MailboxLayout.home(data, "carol@example.test");
     for (String f : new String[] {"index.db", "index.db-wal", "index.db-shm"}) {

@@ -34,10 +34,10 @@ class StoreQuotaTest {
 
   @Test
   void usageFollowsAppendCopyMoveExpungeDeleteAndDelivery() throws Exception {
-    try (MailStore store = new MailStore(data, policy); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data, policy); Account a = store.open(USER)) {
       assertThat(a.quota().usage()).isEqualTo(new Quota.Usage(0, 0));
-      a.append("INBOX", MSG, Set.of(), 1000);
-      a.append("INBOX", MSG, Set.of(), 2000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 2000);
       assertThat(a.quota().usage()).isEqualTo(new Quota.Usage(2L * N, 2));
 
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
@@ -61,7 +61,7 @@ class StoreQuotaTest {
       a.reindex(true);
       assertThat(a.quota().usage()).isEqualTo(new Quota.Usage(2L * N, 2));
     }
-    try (MailStore store = new MailStore(data, policy); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data, policy); Account a = store.open(USER)) {
       assertThat(a.quota().usage()).isEqualTo(new Quota.Usage(2L * N, 2));
     }
   }
@@ -69,9 +69,9 @@ class StoreQuotaTest {
   @Test
   void appendAndCopyBeyondTheLimitAreRefusedMoveIsNot() throws Exception {
     limits.put(USER, new Quota.Limit(3L * N, 0));
-    try (MailStore store = new MailStore(data, policy); Account a = store.open(USER)) {
-      a.append("INBOX", MSG, Set.of(), 1000);
-      a.append("INBOX", MSG, Set.of(), 1000);
+    try (MailStore store = new SqliteMailStore(data, policy); Account a = store.open(USER)) {
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
       // two more would make four: refused as a whole, nothing copied
       assertThatThrownBy(() -> a.copy(inbox.id(), a.messages(inbox.id()), "Archive"))
@@ -80,7 +80,7 @@ class StoreQuotaTest {
       a.copy(inbox.id(), a.messages(inbox.id()).subList(0, 1), "Archive"); // exactly at the limit is allowed
       assertThat(a.quota().usage().bytes()).isEqualTo(3L * N);
       assertThat(a.quota().full()).isTrue();
-      assertThatThrownBy(() -> a.append("INBOX", MSG, Set.of(), 1000))
+      assertThatThrownBy(() -> StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000))
           .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.OVERQUOTA))
           .hasMessageContaining("Quota exceeded");
       // a full user can still tidy up: MOVE does not add to the usage
@@ -90,17 +90,17 @@ class StoreQuotaTest {
       assertThatThrownBy(() -> a.copy(inbox.id(), List.of(), "Nope"))
           .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NONEXISTENT));
       limits.put(USER, new Quota.Limit(10L * N, 0)); // limits are read at each check
-      a.append("INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
     }
   }
 
   @Test
   void messageCountLimit() throws Exception {
     limits.put(USER, new Quota.Limit(0, 2));
-    try (MailStore store = new MailStore(data, policy); Account a = store.open(USER)) {
-      a.append("INBOX", MSG, Set.of(), 1000);
-      a.append("Drafts", MSG, Set.of(), 1000);
-      assertThatThrownBy(() -> a.append("Sent", MSG, Set.of(), 1000))
+    try (MailStore store = new SqliteMailStore(data, policy); Account a = store.open(USER)) {
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "Drafts", MSG, Set.of(), 1000);
+      assertThatThrownBy(() -> StoreTesting.append(a, "Sent", MSG, Set.of(), 1000))
           .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.OVERQUOTA));
     }
   }
@@ -108,9 +108,9 @@ class StoreQuotaTest {
   @Test
   void quotaOfAUserWithoutAnOpenAccountCountsMailWaitingInNew() throws Exception {
     limits.put(USER, new Quota.Limit(3L * N, 0));
-    try (MailStore store = new MailStore(data, policy)) {
+    try (MailStore store = new SqliteMailStore(data, policy)) {
       try (Account a = store.open(USER)) {
-        a.append("Sent", MSG, Set.of(), 1000);
+        StoreTesting.append(a, "Sent", MSG, Set.of(), 1000);
       }
       deliver("w1");
       deliver("w2");
@@ -125,9 +125,9 @@ class StoreQuotaTest {
 
   @Test
   void anIndexFromBeforeQuotasIsCountedOnOpen() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
-      a.append("INBOX", MSG, Set.of(), 1000);
-      a.append("Sent", MSG, Set.of(), 1000);
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
+      StoreTesting.append(a, "Sent", MSG, Set.of(), 1000);
     }
     Path index = MailboxLayout.home(data, USER).resolve("index.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + index); Statement st = c.createStatement()) {
@@ -138,7 +138,7 @@ class StoreQuotaTest {
     }
     assertThat(MailIndex.peekUsage(index)).isEmpty();
     limits.put(USER, new Quota.Limit(1000, 0));
-    try (MailStore store = new MailStore(data, policy)) {
+    try (MailStore store = new SqliteMailStore(data, policy)) {
       assertThat(store.quota(USER).usage()).isEqualTo(new Quota.Usage(2L * N, 2)); // opens and counts once
     }
     assertThat(MailIndex.peekUsage(index)).contains(new Quota.Usage(2L * N, 2));

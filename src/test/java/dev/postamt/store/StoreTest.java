@@ -43,16 +43,16 @@ class StoreTest {
   @Test
   void uidsFlagsAndUidValiditySurviveReopen() throws Exception {
     long uv;
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       MailboxInfo inbox = a.mailbox("inbox").orElseThrow();
       uv = inbox.uidValidity();
-      assertThat(a.append("INBOX", MSG, Set.of("\\seen"), 1000).uid()).isEqualTo(1);
-      assertThat(a.append("INBOX", MSG, Set.of("$Label1"), 2000).uid()).isEqualTo(2);
+      assertThat(StoreTesting.append(a, "INBOX", MSG, Set.of("\\seen"), 1000).uid()).isEqualTo(1);
+      assertThat(StoreTesting.append(a, "INBOX", MSG, Set.of("$Label1"), 2000).uid()).isEqualTo(2);
       a.store(inbox.id(), List.of(2L), Account.FlagMode.ADD, List.of("\\Flagged"));
       a.expunge(inbox.id(), Optional.empty());
-      assertThat(a.append("INBOX", MSG, Set.of(), 3000).uid()).isEqualTo(3);
+      assertThat(StoreTesting.append(a, "INBOX", MSG, Set.of(), 3000).uid()).isEqualTo(3);
     }
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
       assertThat(inbox.uidValidity()).isEqualTo(uv);
       assertThat(inbox.uidNext()).isEqualTo(4);
@@ -69,14 +69,14 @@ class StoreTest {
 
   @Test
   void defaultFoldersOnFirstOpenOnly() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       assertThat(a.mailboxes()).extracting(MailboxInfo::name)
           .containsExactly("Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash");
       assertThat(a.mailbox("Sent").orElseThrow().specialUse()).contains("\\Sent");
       assertThat(a.subscriptions()).contains("INBOX", "Sent");
       a.delete("Junk");
     }
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       assertThat(a.mailboxes()).extracting(MailboxInfo::name).doesNotContain("Junk");
     }
     assertThat(Files.isDirectory(maildir().resolve(".Drafts/cur"))).isTrue();
@@ -85,7 +85,7 @@ class StoreTest {
 
   @Test
   void deliveriesGetUidsInArrivalOrderAndMoveToCur() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       deliver("one");
       Thread.sleep(5);
       deliver("two");
@@ -100,26 +100,26 @@ class StoreTest {
     }
     // Delivered while the store was closed: picked up on open.
     deliver("three");
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
       assertThat(a.messages(inbox.id())).extracting(MessageRecord::uid).containsExactly(1L, 2L, 3L);
-      Path f = a.file(inbox, a.messages(inbox.id()).get(2));
+      Path f = StoreTesting.file(a, inbox, a.messages(inbox.id()).get(2));
       assertThat(Files.readAllBytes(f)).isEqualTo(MSG);
     }
   }
 
   @Test
   void reconcileAfterCrashOrOutsideChanges() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
-      a.append("INBOX", MSG, Set.of(), 1);
-      a.append("INBOX", MSG, Set.of(), 2);
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 2);
     }
     // A file whose row was never committed (crash after write), with flags in its name,
     // and a row whose file vanished (crash after unlink, or another program).
     Files.write(maildir().resolve("cur/12345.orphan.host,S=" + MSG.length + ":2,FS"), MSG);
     String first = files("cur").stream().filter(f -> !f.contains("orphan")).findFirst().orElseThrow();
     Files.delete(maildir().resolve("cur").resolve(first));
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       List<MessageRecord> m = a.messages(a.mailbox("INBOX").orElseThrow().id());
       assertThat(m).hasSize(2);
       assertThat(m.getLast().uid()).isEqualTo(3); // never reuses a UID
@@ -129,15 +129,15 @@ class StoreTest {
 
   @Test
   void reindexRebuildsFromFiles() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       a.create("Lists/java", null);
-      a.append("Lists/java", MSG, Set.of("\\Answered"), 1);
-      a.append("INBOX", MSG, Set.of(), 1);
+      StoreTesting.append(a, "Lists/java", MSG, Set.of("\\Answered"), 1);
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1);
     }
     Files.delete(MailboxLayout.home(data, USER).resolve("index.db"));
     Files.deleteIfExists(MailboxLayout.home(data, USER).resolve("index.db-wal"));
     Files.deleteIfExists(MailboxLayout.home(data, USER).resolve("index.db-shm"));
-    try (MailStore store = new MailStore(data)) {
+    try (MailStore store = new SqliteMailStore(data)) {
       store.reindex(USER, true);
       try (Account a = store.open(USER)) {
         MailboxInfo java = a.mailbox("Lists/java").orElseThrow();
@@ -149,13 +149,13 @@ class StoreTest {
 
   @Test
   void mailboxOperations() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       MailboxInfo x = a.create("x", null);
       assertThatThrownBy(() -> a.create("x", null)).isInstanceOf(StoreException.class)
           .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.ALREADYEXISTS);
       assertThatThrownBy(() -> a.create("bad*name", null)).isInstanceOf(StoreException.class);
       a.create("x/y.z", null);
-      a.append("x/y.z", MSG, Set.of(), 1);
+      StoreTesting.append(a, "x/y.z", MSG, Set.of(), 1);
       a.rename("x", "renamed");
       assertThat(a.mailbox("renamed/y.z")).isPresent();
       assertThat(a.mailbox("renamed").orElseThrow().uidValidity()).isEqualTo(x.uidValidity());
@@ -170,9 +170,9 @@ class StoreTest {
 
   @Test
   void copyAndMoveKeepFlagsAndDates() throws Exception {
-    try (MailStore store = new MailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
-      a.append("INBOX", MSG, Set.of("\\Flagged", "work"), 42_000);
+      StoreTesting.append(a, "INBOX", MSG, Set.of("\\Flagged", "work"), 42_000);
       List<MessageRecord> msgs = a.messages(inbox.id());
       Account.CopyResult c = a.copy(inbox.id(), msgs, "Archive");
       assertThat(c.sourceUids()).containsExactly(1L);

@@ -1,6 +1,9 @@
 package dev.postamt.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,14 +11,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The on-disk Maildir++ side of a user's store: where a mailbox's directory is, how message files are
- * named, and the fsync discipline.
+ * The Maildir++ {@link BlobStore}: one user's message files, where a mailbox's directory is, how message
+ * files are named, and the fsync discipline. Only the store package sees files; everyone else gets
+ * {@link MessageContent}.
  *
  * <p>Folder names: the IMAP hierarchy separator is {@code /}; on disk each level becomes a Maildir++
  * folder {@code .a.b} below the root, in UTF-8 (Dovecot's {@code maildir:~/Maildir:UTF-8} reads the same
@@ -23,39 +31,83 @@ import java.util.concurrent.atomic.AtomicLong;
  * contain dots. INBOX is the root itself.
  *
  * <p>Files: {@code <unique>,S=<size>:2,<letters>} in {@code cur/}; the part before {@code :2,} is the
- * base name the index keys on, the letters mirror the system flags for other MaildirFolders readers. Message
- * contents are never rewritten; flag changes only rename.
+ * base name the index keys on (the blob key), the letters mirror the system flags for other Maildir
+ * readers. Message contents are never rewritten; flag changes only rename.
  */
-public final class MaildirFolders {
-  public static final String INBOX = "INBOX";
-  public static final char SEPARATOR = '/';
+final class MaildirBlobStore implements BlobStore {
+  static final String INBOX = MailboxNames.INBOX;
+  static final char SEPARATOR = MailboxNames.SEPARATOR;
+  /** A Maildir++ folder is one directory name ({@code .a.b}): NAME_MAX of common file systems. */
+  static final int MAX_FOLDER_BYTES = 255;
   private static final AtomicLong COUNTER = new AtomicLong();
   private static final long PID = ProcessHandle.current().pid();
 
   private final Path root;
 
-  public MaildirFolders(Path root) {
+  MaildirBlobStore(Path root) {
     this.root = root;
   }
 
-  public Path root() {
+  Path root() {
     return root;
   }
 
   /** The folder directory of mailbox {@code name}. */
-  public Path folder(String name) {
-    if (name.equals(INBOX)) {
-      return root;
-    }
+  Path folder(String name) {
+    return name.equals(INBOX) ? root : root.resolve(dirName(name));
+  }
+
+  private static String dirName(String name) {
     StringBuilder b = new StringBuilder();
     for (String level : name.split(String.valueOf(SEPARATOR), -1)) {
       b.append('.').append(level.replace("%", "%25").replace(".", "%2E"));
     }
-    return root.resolve(b.toString());
+    return b.toString();
+  }
+
+  @Override
+  public void checkName(String mailbox) {
+    if (!mailbox.equals(INBOX) && dirName(mailbox).getBytes(StandardCharsets.UTF_8).length > MAX_FOLDER_BYTES) {
+      throw new StoreException(StoreException.Kind.LIMIT,
+          "Mailbox name too long for Maildir++ (at most " + MAX_FOLDER_BYTES + " bytes as a folder name)");
+    }
+  }
+
+  @Override
+  public void createMailbox(String mailbox) throws IOException {
+    ensureFolder(mailbox);
+  }
+
+  @Override
+  public void renameMailbox(String from, String to) throws IOException {
+    Path a = folder(from);
+    if (Files.exists(a)) {
+      Files.move(a, folder(to), StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      ensureFolder(to);
+    }
+    fsyncDir(root);
+  }
+
+  /** Moves the folder out of the Maildir++ namespace first, so a crash leaves no half-deleted folder. */
+  @Override
+  public void deleteMailbox(String mailbox) throws IOException {
+    Path dir = folder(mailbox);
+    Path gone = root.resolve("postamt-deleted-" + uniqueBase(0));
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDir(root);
+    try (var walk = Files.walk(gone)) {
+      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
   }
 
   /** The mailbox name of a Maildir++ folder directory name such as {@code .Sent} or {@code .a.b}. */
-  public static String nameOf(String dirName) {
+  static String nameOf(String dirName) {
     if (!dirName.startsWith(".") || dirName.equals(".") || dirName.equals("..")) {
       return null;
     }
@@ -71,7 +123,7 @@ public final class MaildirFolders {
   }
 
   /** Creates cur/ new/ tmp/ of a folder (and the maildirfolder marker for subfolders). */
-  public void ensureFolder(String name) throws IOException {
+  void ensureFolder(String name) throws IOException {
     Path f = folder(name);
     for (String sub : List.of("cur", "new", "tmp")) {
       Files.createDirectories(f.resolve(sub));
@@ -85,7 +137,7 @@ public final class MaildirFolders {
   }
 
   /** Lists the mailbox names that exist as folders on disk (INBOX first). */
-  public List<String> folderNames() throws IOException {
+  List<String> folderNames() throws IOException {
     List<String> out = new ArrayList<>();
     out.add(INBOX);
     if (!Files.isDirectory(root)) {
@@ -102,31 +154,31 @@ public final class MaildirFolders {
     return out;
   }
 
-  /** A new unique base name in the usual MaildirFolders form, with the size as Dovecot writes it. */
-  public static String uniqueBase(long size) {
+  /** A new unique base name in the usual Maildir form, with the size as Dovecot writes it. */
+  static String uniqueBase(long size) {
     long now = System.currentTimeMillis();
     return (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + COUNTER.incrementAndGet()
         + ".postamt,S=" + size;
   }
 
-  public static String fileName(String base, Set<String> flags) {
+  static String fileName(String base, Set<String> flags) {
     return base + ":2," + Flags.maildirLetters(flags);
   }
 
-  /** The base name of a MaildirFolders file name: the part before {@code :2,} (or {@code :}). */
-  public static String baseOf(String fileName) {
+  /** The base name of a Maildir file name: the part before {@code :2,} (or {@code :}). */
+  static String baseOf(String fileName) {
     int colon = fileName.indexOf(':');
     return colon < 0 ? fileName : fileName.substring(0, colon);
   }
 
-  /** The flag letters of a MaildirFolders file name, empty when it has none. */
-  public static String lettersOf(String fileName) {
+  /** The flag letters of a Maildir file name, empty when it has none. */
+  static String lettersOf(String fileName) {
     int i = fileName.indexOf(":2,");
     return i < 0 ? "" : fileName.substring(i + 3);
   }
 
   /** The size from a {@code ,S=} field of the base name, or -1. */
-  public static long sizeOf(String base) {
+  static long sizeOf(String base) {
     int i = base.indexOf(",S=");
     if (i < 0) {
       return -1;
@@ -145,10 +197,10 @@ public final class MaildirFolders {
 
   /**
    * The file holding a message: the name the flags predict, else whatever file in cur/ or new/ starts
-   * with the base name (another MaildirFolders reader may have renamed it, or a crash came between our index
+   * with the base name (another Maildir reader may have renamed it, or a crash came between our index
    * commit and the rename). Null if the message file is gone.
    */
-  public Path find(String mailbox, String base, Set<String> flags) throws IOException {
+  Path find(String mailbox, String base, Set<String> flags) throws IOException {
     Path dir = folder(mailbox);
     Path expected = dir.resolve("cur").resolve(fileName(base, flags));
     if (Files.exists(expected)) {
@@ -175,17 +227,21 @@ public final class MaildirFolders {
   }
 
   /** Writes {@code content} as a new message in cur/ of {@code mailbox}: tmp/, fsync, rename, fsync dir. */
-  public String deliver(String mailbox, byte[] content, Set<String> flags, long mtime) throws IOException {
+  @Override
+  public String put(String mailbox, InputStream content, long size, Set<String> flags, long mtime) throws IOException {
     Path dir = folder(mailbox);
-    String base = uniqueBase(content.length);
+    String base = uniqueBase(size);
     Path tmp = dir.resolve("tmp").resolve(base);
-    try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      var buf = java.nio.ByteBuffer.wrap(content);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      OutputStream out = Channels.newOutputStream(ch);
+      long written = content.transferTo(out);
+      if (written != size) {
+        throw new IOException("message is " + written + " bytes, " + size + " announced");
       }
       ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(mtime));
     Files.move(tmp, dir.resolve("cur").resolve(fileName(base, flags)), StandardCopyOption.ATOMIC_MOVE);
@@ -193,8 +249,58 @@ public final class MaildirFolders {
     return base;
   }
 
+  @Override
+  public Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Path p = find(mailbox, key, flags);
+      if (p == null) {
+        return Optional.empty();
+      }
+      try {
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        return Optional.of(new MessageContent(ch, ch.size()));
+      } catch (NoSuchFileException e) {
+        // renamed for its flags (or expunged) between finding and opening: look once more
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String copy(String fromMailbox, String key, Set<String> flags, long size, String toMailbox) throws IOException {
+    Path source = find(fromMailbox, key, flags);
+    return source == null ? null : copyIn(source, toMailbox, flags, size);
+  }
+
+  @Override
+  public void delete(String mailbox, Collection<MessageRecord> messages) throws IOException {
+    for (MessageRecord m : messages) {
+      Path p = find(mailbox, m.base(), m.flags());
+      if (p != null) {
+        Files.deleteIfExists(p);
+      }
+    }
+    fsyncDir(folder(mailbox).resolve("cur"));
+  }
+
+  /** Best effort: keeps the Maildir info letters in step with the index, which stays authoritative. */
+  @Override
+  public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
+    if (Flags.maildirLetters(oldFlags).equals(Flags.maildirLetters(newFlags))) {
+      return;
+    }
+    try {
+      Path from = find(mailbox, key, oldFlags);
+      if (from != null) {
+        Files.move(from, folder(mailbox).resolve("cur").resolve(fileName(key, newFlags)), StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      // The index has the flags; the file name is only a courtesy to other readers.
+    }
+  }
+
   /** Puts a copy of {@code source} into {@code mailbox}: a hard link when possible, else a byte copy. */
-  public String copyIn(Path source, String mailbox, Set<String> flags, long size) throws IOException {
+  private String copyIn(Path source, String mailbox, Set<String> flags, long size) throws IOException {
     Path dir = folder(mailbox);
     String base = uniqueBase(size);
     Path target = dir.resolve("cur").resolve(fileName(base, flags));
@@ -213,7 +319,7 @@ public final class MaildirFolders {
   }
 
   /** Directory fsync so that a rename or create survives a crash (no-op where the OS refuses). */
-  public static void fsyncDir(Path dir) {
+  static void fsyncDir(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -1,0 +1,205 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The message writes of a {@link SqliteAccount}: APPEND, COPY, MOVE, STORE and EXPUNGE, each under the
+ * account's write lock. Blobs first, index after: a blob is on stable storage before its row is
+ * committed, and gone before its row is removed.
+ */
+final class MessageWriter {
+  private final SqliteAccount account;
+  private final MailIndex index;
+
+  MessageWriter(SqliteAccount account) {
+    this.account = account;
+    this.index = account.index;
+  }
+
+  Account.AppendResult append(String mailbox, InputStream content, long size, Set<String> flags, long internalDate) {
+    return account.write(() -> {
+      MailboxInfo m = account.require(mailbox);
+      checkQuota(size, 1);
+      Set<String> f = Flags.of(flags);
+      String base = account.blobs.put(m.name(), content, size, f, internalDate);
+      long uid = index.inTx(() -> index.insertMessage(m.id(), base, f, internalDate, size));
+      account.changed();
+      return new Account.AppendResult(m.uidValidity(), uid);
+    });
+  }
+
+  /** Refused as a whole ({@link StoreException.Kind#OVERQUOTA}) when the copies would not fit. */
+  Account.CopyResult copy(long sourceId, List<MessageRecord> msgs, String target) {
+    return account.write(() -> {
+      account.require(target);
+      checkQuota(msgs.stream().mapToLong(MessageRecord::size).sum(), msgs.size());
+      return copyMessages(sourceId, msgs, target);
+    });
+  }
+
+  /**
+   * Within one account a move leaves the usage as it was, so it is not checked against the quota (a
+   * user over quota can still move mail to Trash).
+   */
+  Account.CopyResult move(long sourceId, List<MessageRecord> msgs, String target) {
+    return account.write(() -> {
+      Account.CopyResult r = copyMessages(sourceId, msgs, target);
+      Set<Long> moved = new TreeSet<>(r.sourceUids());
+      removeMessages(account.require(sourceId), msgs.stream().filter(m -> moved.contains(m.uid())).toList());
+      account.changed();
+      return r;
+    });
+  }
+
+  /** COPY without the quota check: for MOVE and RENAME INBOX, which do not add to the usage. */
+  Account.CopyResult copyMessages(long sourceId, List<MessageRecord> msgs, String target) throws IOException {
+    MailboxInfo src = account.require(sourceId);
+    MailboxInfo dst = account.require(target);
+    List<String> bases = new ArrayList<>();
+    List<MessageRecord> copied = new ArrayList<>();
+    for (MessageRecord m : msgs) {
+      String base = account.blobs.copy(src.name(), m.base(), m.flags(), m.size(), dst.name());
+      if (base != null) {
+        bases.add(base);
+        copied.add(m);
+      }
+    }
+    List<Long> uids;
+    try {
+      uids = index.inTx(() -> {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < copied.size(); i++) {
+          MessageRecord m = copied.get(i);
+          out.add(index.insertMessage(dst.id(), bases.get(i), m.flags(), m.internalDate(), m.size()));
+        }
+        return out;
+      });
+    } catch (java.sql.SQLException e) {
+      throw MailIndex.bug(e);
+    }
+    account.changed();
+    return new Account.CopyResult(dst.uidValidity(), copied.stream().map(MessageRecord::uid).toList(), uids);
+  }
+
+  List<MessageRecord> store(
+      long mailboxId, Collection<Long> uids, Account.FlagMode mode, Collection<String> flags, long unchangedSince,
+      List<Long> modified) {
+    return account.write(() -> {
+      MailboxInfo mb = account.require(mailboxId);
+      Set<String> given = Flags.of(flags);
+      List<MessageRecord> current = account.snapshots.current(index, mb);
+      List<MessageRecord[]> changes = new ArrayList<>();
+      for (long uid : uids) {
+        int at = indexOf(current, uid);
+        if (at < 0) {
+          continue;
+        }
+        MessageRecord m = current.get(at);
+        if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
+          modified.add(uid);
+          continue;
+        }
+        TreeSet<String> next = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        switch (mode) {
+          case ADD -> {
+            next.addAll(m.flags());
+            next.addAll(given);
+          }
+          case REMOVE -> {
+            next.addAll(m.flags());
+            next.removeAll(given);
+          }
+          case REPLACE -> next.addAll(given);
+        }
+        if (!sameFlags(next, m.flags())) {
+          changes.add(new MessageRecord[] {m, new MessageRecord(uid, m.base(), next, 0, m.internalDate(), m.size())});
+        }
+      }
+      if (changes.isEmpty()) {
+        return List.of();
+      }
+      List<MessageRecord> out = index.inTx(() -> {
+        List<MessageRecord> done = new ArrayList<>();
+        for (MessageRecord[] c : changes) {
+          long modseq = index.nextModseq(mailboxId);
+          index.update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?",
+              Flags.encode(c[1].flags()), modseq, mailboxId, c[1].uid());
+          done.add(new MessageRecord(c[1].uid(), c[1].base(), c[1].flags(), modseq, c[1].internalDate(), c[1].size()));
+        }
+        return done;
+      });
+      for (MessageRecord[] c : changes) {
+        account.blobs.flagsChanged(mb.name(), c[0].base(), c[0].flags(), c[1].flags());
+      }
+      account.changed();
+      return out;
+    });
+  }
+
+  /** Index of a UID in a list in UID order, or -1. */
+  private static int indexOf(List<MessageRecord> list, long uid) {
+    List<Long> uids = new java.util.AbstractList<>() {
+      @Override
+      public Long get(int i) {
+        return list.get(i).uid();
+      }
+
+      @Override
+      public int size() {
+        return list.size();
+      }
+    };
+    return Math.max(-1, java.util.Collections.binarySearch(uids, uid));
+  }
+
+  private static boolean sameFlags(Set<String> a, Set<String> b) {
+    return a.size() == b.size() && a.stream().allMatch(f -> Flags.contains(b, f))
+        && a.stream().allMatch(f -> b.stream().anyMatch(f::equals));
+  }
+
+  List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
+    return account.write(() -> {
+      MailboxInfo mb = account.require(mailboxId);
+      List<MessageRecord> doomed = new ArrayList<>();
+      for (MessageRecord m : account.messages(mailboxId)) {
+        if (m.has(Flags.DELETED) && onlyUids.map(s -> s.contains(m.uid())).orElse(true)) {
+          doomed.add(m);
+        }
+      }
+      removeMessages(mb, doomed);
+      if (!doomed.isEmpty()) {
+        account.changed();
+      }
+      return doomed.stream().map(MessageRecord::uid).toList();
+    });
+  }
+
+  void removeMessages(MailboxInfo mb, List<MessageRecord> doomed) throws IOException {
+    if (doomed.isEmpty()) {
+      return;
+    }
+    account.blobs.delete(mb.name(), doomed);
+    try {
+      index.inTx(() -> {
+        index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
+        return null;
+      });
+    } catch (java.sql.SQLException e) {
+      throw MailIndex.bug(e);
+    }
+  }
+
+  private void checkQuota(long addBytes, long addMessages) {
+    Quota.Limit limit = account.owner.quotaPolicy().limitFor(account.user);
+    if (!limit.unlimited() && !account.quota(limit).allows(addBytes, addMessages)) {
+      throw Quota.exceeded();
+    }
+  }
+}

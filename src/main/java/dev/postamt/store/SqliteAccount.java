@@ -1,0 +1,468 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link Account}: a SQLite index ({@code <home>/index.db}) that gives the messages of a
+ * {@link BlobStore} (Maildir++ files) UIDs, flags, MODSEQs and INTERNALDATEs.
+ *
+ * <p>Locking: writes hold {@link #writeLock} and use the one writer connection, so they are
+ * serialised; reads take no lock and run on a connection of their own ({@link ReadConnections}), each
+ * in one read transaction, so two sessions of a user (and a session and a delivery) never wait for
+ * each other to read. A read made while the calling thread holds the write lock uses the writer
+ * connection, so it sees its own transaction. SQLite's own locking keeps other processes (the CLI)
+ * consistent.
+ *
+ * <p>Order of writes, so that {@code kill -9} at any point loses nothing and never reuses a UID: blobs
+ * are written and fsync'd before the index row is committed; expunged blobs are removed before their
+ * rows. Opening reconciles both ways (see {@link FolderScan}).
+ *
+ * <p>Mailbox operations live here; message writes in {@link MessageWriter}, the shared snapshot list
+ * in {@link SnapshotCache}.
+ */
+final class SqliteAccount implements Account {
+  private static final Logger log = LoggerFactory.getLogger(SqliteAccount.class);
+
+  final SqliteMailStore owner;
+  final String user;
+  final MaildirBlobStore maildir;
+  final BlobStore blobs;
+  final MailIndex index;
+  final ReentrantLock writeLock = new ReentrantLock();
+  private final ReadConnections readers;
+  private final FolderScan scan;
+  final SnapshotCache snapshots = new SnapshotCache(this);
+  private final MessageWriter messages;
+  private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
+  int refs;
+
+  SqliteAccount(SqliteMailStore owner, String user, Path home, BlobStore blobs) {
+    this.owner = owner;
+    this.user = user;
+    this.maildir = new MaildirBlobStore(home.resolve("Maildir"));
+    this.blobs = blobs == null ? maildir : blobs;
+    Path file = home.resolve("index.db");
+    MailIndex opened = null;
+    try {
+      Files.createDirectories(home);
+      maildir.ensureFolder(MailboxNames.INBOX);
+      opened = new MailIndex(file);
+    } catch (SQLException | IOException e) {
+      throw MailIndex.bug(e);
+    }
+    index = opened;
+    readers = new ReadConnections(file);
+    scan = new FolderScan(this, index, maildir);
+    messages = new MessageWriter(this);
+    try {
+      write(() -> {
+        initialize();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      closeDb();
+      throw e;
+    }
+  }
+
+  @Override
+  public String user() {
+    return user;
+  }
+
+  /** First open: default folders; every open: folders on disk the index lacks, then reconcile. */
+  private void initialize() throws SQLException, IOException {
+    boolean fresh = index.meta("initialized") == null;
+    index.inTx(() -> {
+      if (index.findMailbox(MailboxNames.INBOX).isEmpty()) {
+        index.insertMailbox(MailboxNames.INBOX, null);
+      }
+      if (fresh) {
+        for (var e : DEFAULT_FOLDERS.entrySet()) {
+          if (index.findMailbox(e.getKey()).isEmpty()) {
+            maildir.ensureFolder(e.getKey());
+            index.insertMailbox(e.getKey(), e.getValue());
+            index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", e.getKey());
+          }
+        }
+        index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", MailboxNames.INBOX);
+        index.update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
+      }
+      for (String name : maildir.folderNames()) {
+        if (index.findMailbox(name).isEmpty()) {
+          index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
+        }
+      }
+      return null;
+    });
+    for (MailboxInfo m : mailboxes()) {
+      try {
+        scan.reconcile(m, false);
+      } catch (SQLException | IOException e) {
+        if (!DiskReserve.isNoSpace(e)) {
+          throw e;
+        }
+        // Disk full: files not yet indexed wait for the next open; the user can still log in and delete.
+        log.warn("store: {}: cannot take in new files of {} (disk full)", user, m.name());
+      }
+    }
+  }
+
+  // ---- locking ----------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run() throws SQLException, IOException;
+  }
+
+  /** Runs {@code body} as the account's one writer. */
+  <T> T write(Work<T> body) {
+    writeLock.lock();
+    try {
+      return body.run();
+    } catch (SQLException | IOException e) {
+      throw MailIndex.bug(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Runs one read statement on a connection of its own, or on the writer's when this thread is writing. */
+  <T> T read(ReadConnections.Read<T> body) {
+    return read(body, false);
+  }
+
+  /** Runs several reads that must see one committed state (one read transaction). */
+  <T> T readConsistent(ReadConnections.Read<T> body) {
+    return read(body, true);
+  }
+
+  private <T> T read(ReadConnections.Read<T> body, boolean oneState) {
+    try {
+      if (writeLock.isHeldByCurrentThread()) {
+        return body.run(index);
+      }
+      return readers.read(oneState ? r -> r.inReadTx(body) : body);
+    } catch (SQLException e) {
+      throw MailIndex.bug(e);
+    }
+  }
+
+  // ---- mailboxes ----------------------------------------------------------------------------------
+
+  @Override
+  public List<MailboxInfo> mailboxes() {
+    return read(MailIndex::mailboxes);
+  }
+
+  @Override
+  public Optional<MailboxInfo> mailbox(String name) {
+    String n = MailboxNames.normalize(name);
+    return read(i -> i.findMailbox(n));
+  }
+
+  @Override
+  public Optional<MailboxInfo> mailbox(long id) {
+    return read(i -> i.findMailbox(id));
+  }
+
+  MailboxInfo require(String name) {
+    return mailbox(name)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + name));
+  }
+
+  MailboxInfo require(long id) {
+    return mailbox(id).orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+  }
+
+  @Override
+  public MailboxInfo create(String name, String specialUse) {
+    String n = MailboxNames.normalize(name);
+    MailboxNames.validate(n);
+    blobs.checkName(n);
+    return write(() -> {
+      if (index.findMailbox(n).isPresent()) {
+        throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Mailbox already exists");
+      }
+      blobs.createMailbox(n);
+      MailboxInfo m = index.inTx(() -> index.insertMailbox(n, specialUse));
+      changed();
+      return m;
+    });
+  }
+
+  @Override
+  public void delete(String name) {
+    String n = MailboxNames.normalize(name);
+    if (n.equals(MailboxNames.INBOX)) {
+      throw new StoreException(StoreException.Kind.CANNOT, "INBOX can't be deleted");
+    }
+    owner.reserve.freeing(() -> write(() -> {
+      MailboxInfo m = require(n);
+      for (MailboxInfo other : mailboxes()) {
+        if (MailboxNames.isBelow(other.name(), n)) {
+          throw new StoreException(StoreException.Kind.CANNOT, "Mailbox has children, delete them first");
+        }
+      }
+      blobs.deleteMailbox(n);
+      index.inTx(() -> index.update("DELETE FROM mailbox WHERE id=?", m.id()));
+      snapshots.forget(m.id());
+      changed();
+      return null;
+    }));
+  }
+
+  @Override
+  public void rename(String from, String to) {
+    String f = MailboxNames.normalize(from);
+    String t = MailboxNames.normalize(to);
+    MailboxNames.validate(t);
+    write(() -> {
+      if (index.findMailbox(t).isPresent()) {
+        throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Target mailbox already exists");
+      }
+      if (MailboxNames.isBelow(t, f)) {
+        throw new StoreException(StoreException.Kind.CANNOT, "Can't rename a mailbox under itself");
+      }
+      if (f.equals(MailboxNames.INBOX)) {
+        blobs.checkName(t);
+        MailboxInfo src = require(f);
+        MailboxInfo target = create(t, null);
+        List<MessageRecord> all = messages(src.id());
+        messages.copyMessages(src.id(), all, target.name());
+        messages.removeMessages(src, all);
+        changed();
+        return null;
+      }
+      List<MailboxInfo> moving = new ArrayList<>();
+      for (MailboxInfo m : mailboxes()) {
+        if (m.name().equals(f) || MailboxNames.isBelow(m.name(), f)) {
+          moving.add(m);
+        }
+      }
+      if (moving.isEmpty()) {
+        throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + from);
+      }
+      for (MailboxInfo m : moving) {
+        String newName = t + m.name().substring(f.length());
+        MailboxNames.validate(newName);
+        blobs.checkName(newName);
+      }
+      for (MailboxInfo m : moving) {
+        String newName = t + m.name().substring(f.length());
+        blobs.renameMailbox(m.name(), newName);
+        index.inTx(() -> index.update("UPDATE mailbox SET name=? WHERE id=?", newName, m.id()));
+      }
+      changed();
+      return null;
+    });
+  }
+
+  @Override
+  public void subscribe(String name, boolean on) {
+    String n = MailboxNames.normalize(name);
+    owner.reserve.freeing(() -> write(() -> index.inTx(() -> on
+        ? index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", n)
+        : index.update("DELETE FROM subscription WHERE name=?", n))));
+  }
+
+  @Override
+  public Set<String> subscriptions() {
+    return read(MailIndex::subscriptions);
+  }
+
+  @Override
+  public Status status(String name) {
+    poll(require(name).id());
+    String n = MailboxNames.normalize(name);
+    return readConsistent(i -> i.status(i.findMailbox(n)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + name))));
+  }
+
+  // ---- messages: reads here, writes in MessageWriter ---------------------------------------------
+
+  @Override
+  public List<MessageRecord> messages(long mailboxId) {
+    return read(i -> i.messagesAbove(mailboxId, 0));
+  }
+
+  @Override
+  public Snapshot snapshot(long mailboxId) {
+    poll(mailboxId);
+    return readConsistent(i -> {
+      MailboxInfo info = i.findMailbox(mailboxId)
+          .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+      return new Snapshot(info, snapshots.current(i, info));
+    });
+  }
+
+  @Override
+  public Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord m) {
+    try {
+      return blobs.open(mailbox.name(), m.base(), m.flags());
+    } catch (IOException e) {
+      throw MailIndex.bug(e);
+    }
+  }
+
+  @Override
+  public long claimRecent(long mailboxId, long upToUidNext) {
+    return owner.reserve.freeing(() -> write(() -> {
+      MailboxInfo m = require(mailboxId);
+      if (m.firstRecentUid() < upToUidNext) {
+        index.inTx(() -> index.update(
+            "UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", upToUidNext, mailboxId));
+      }
+      return m.firstRecentUid();
+    }));
+  }
+
+  @Override
+  public AppendResult append(String mailbox, InputStream content, long size, Set<String> flags, long internalDate) {
+    return messages.append(mailbox, content, size, flags, internalDate);
+  }
+
+  @Override
+  public CopyResult copy(long sourceId, List<MessageRecord> msgs, String target) {
+    return messages.copy(sourceId, msgs, target);
+  }
+
+  @Override
+  public CopyResult move(long sourceId, List<MessageRecord> msgs, String target) {
+    return messages.move(sourceId, msgs, target);
+  }
+
+  @Override
+  public List<MessageRecord> store(
+      long mailboxId, Collection<Long> uids, FlagMode mode, Collection<String> flags, long unchangedSince,
+      List<Long> modified) {
+    return owner.reserve.freeing(() -> messages.store(mailboxId, uids, mode, flags, unchangedSince, modified));
+  }
+
+  @Override
+  public List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
+    return owner.reserve.freeing(() -> messages.expunge(mailboxId, onlyUids));
+  }
+
+  @Override
+  public Optional<List<Long>> expungedSince(long mailboxId, long sinceModseq) {
+    return readConsistent(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq)));
+  }
+
+  @Override
+  public long expungeModseq(long mailboxId, Collection<Long> uids) {
+    return read(i -> i.expungeModseq(mailboxId, uids));
+  }
+
+  @Override
+  public int forgetExpunged(long mailboxId, int keep) {
+    return write(() -> index.inTx(() -> index.forgetExpunged(mailboxId, keep)));
+  }
+
+  // ---- quota ---------------------------------------------------------------------------------------
+
+  @Override
+  public Quota.Status quota() {
+    return quota(owner.quotaPolicy().limitFor(user));
+  }
+
+  Quota.Status quota(Quota.Limit limit) {
+    mailbox(MailboxNames.INBOX).ifPresent(m -> poll(m.id()));
+    return new Quota.Status(limit, read(MailIndex::usage));
+  }
+
+  @Override
+  public long deletedSize(String name) {
+    long id = require(name).id();
+    return read(i -> i.deletedSize(id));
+  }
+
+  // ---- new mail and reconciliation (see FolderScan) -----------------------------------------------
+
+  /**
+   * Takes in whatever the delivery agent (or another program) put into {@code new/}. Lock-free when
+   * nothing arrived, and skipped while another thread writes (the mail is taken in at the next look;
+   * local delivery's {@link SqliteMailStore#notifyDelivered} waits instead). On a full disk new mail
+   * waits in {@code new/}: reading and deleting go on.
+   */
+  @Override
+  public void poll(long mailboxId) {
+    poll(mailboxId, false);
+  }
+
+  void poll(long mailboxId, boolean wait) {
+    Optional<MailboxInfo> m = mailbox(mailboxId);
+    if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
+      return;
+    }
+    if (wait || writeLock.isHeldByCurrentThread()) {
+      writeLock.lock();
+    } else if (!writeLock.tryLock()) {
+      return;
+    }
+    try {
+      if (scan.poll(mailboxId) > 0) {
+        changed();
+      }
+    } catch (SQLException | IOException e) {
+      if (!DiskReserve.isNoSpace(e)) {
+        throw MailIndex.bug(e);
+      }
+      log.debug("store: {}: new mail waits, disk full", user);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void reindex(boolean renumber) {
+    write(() -> {
+      scan.reindex(renumber);
+      index.recountUsage();
+      changed();
+      return null;
+    });
+  }
+
+  // ---- change notification ---------------------------------------------------------------------------
+
+  @Override
+  public Runnable watch(Runnable r) {
+    watchers.add(r);
+    return () -> watchers.remove(r);
+  }
+
+  void changed() {
+    for (Runnable r : watchers) {
+      r.run();
+    }
+  }
+
+  @Override
+  public void close() {
+    owner.release(this);
+  }
+
+  void closeDb() {
+    readers.close();
+    index.close();
+  }
+
+  /** For tests that remove files behind the store's back. */
+  Path file(MailboxInfo mailbox, MessageRecord m) throws IOException {
+    return maildir.find(mailbox.name(), m.base(), m.flags());
+  }
+}

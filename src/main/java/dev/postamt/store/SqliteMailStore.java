@@ -1,0 +1,228 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The default {@link MailStore}: every user's mail under {@code data_dir} as Maildir++ files ({@link
+ * MaildirBlobStore}) plus a SQLite index per user ({@link SqliteAccount}), in the layout of {@link
+ * MailboxLayout}. Local delivery writes straight into INBOX's {@code new/} as a Maildir delivery agent
+ * does (no index work on the delivery path); the account takes the message in at its next look.
+ */
+public final class SqliteMailStore implements MailStore {
+  private final Path dataDir;
+  private final Quota.Policy quotas;
+  private final UnaryOperator<BlobStore> blobs;
+  final DiskReserve reserve;
+  private final Map<String, SqliteAccount> open = new HashMap<>();
+
+  /** A store without quotas (tools, tests). */
+  public SqliteMailStore(Path dataDir) {
+    this(dataDir, Quota.Policy.NONE);
+  }
+
+  /** @param quotas each user's limits; APPEND and COPY are refused beyond them */
+  public SqliteMailStore(Path dataDir, Quota.Policy quotas) {
+    this(dataDir, quotas, 0, UnaryOperator.identity());
+  }
+
+  /**
+   * @param reserveBytes disk space kept back so that mail can be deleted on a full disk (see {@link
+   *     DiskReserve}); 0 for none (tools)
+   * @param blobs wraps each user's Maildir blob store (tests inject failures here)
+   */
+  SqliteMailStore(Path dataDir, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
+    this.dataDir = dataDir;
+    this.quotas = quotas;
+    this.blobs = blobs;
+    this.reserve = new DiskReserve(dataDir, reserveBytes);
+    reserve.ensure();
+  }
+
+  /** The server's store: with the default space reserve. */
+  public static SqliteMailStore forServer(Path dataDir, Quota.Policy quotas) {
+    return new SqliteMailStore(dataDir, quotas, DiskReserve.DEFAULT_BYTES, UnaryOperator.identity());
+  }
+
+  @Override
+  public Quota.Policy quotaPolicy() {
+    return quotas;
+  }
+
+  /**
+   * Cheap: an open account answers from its index; otherwise the usage row is read from the index
+   * file without opening the account, plus the messages waiting in INBOX's {@code new/}. Only a user
+   * whose index predates quotas (or who has none yet) costs an account open, once.
+   */
+  @Override
+  public Quota.Status quota(String user) {
+    String key = user.toLowerCase(Locale.ROOT);
+    Quota.Limit limit = quotas.limitFor(key);
+    if (limit.unlimited()) {
+      return new Quota.Status(limit, Quota.Usage.NONE); // nothing to count against
+    }
+    return new Quota.Status(limit, usage(key));
+  }
+
+  @Override
+  public Quota.Usage usage(String user) {
+    String key = user.toLowerCase(Locale.ROOT);
+    Account a;
+    synchronized (open) {
+      SqliteAccount shared = open.get(key);
+      if (shared != null) {
+        shared.refs++;
+      }
+      a = shared;
+    }
+    if (a == null) {
+      java.util.Optional<Quota.Usage> peeked = MailIndex.peekUsage(MailboxLayout.index(dataDir, key));
+      if (peeked.isPresent()) {
+        Quota.Usage waiting = waiting(MailboxLayout.maildir(dataDir, key).resolve("new"));
+        return peeked.get().plus(waiting.bytes(), waiting.messages());
+      }
+      a = open(key);
+    }
+    try {
+      return a.quota().usage();
+    } finally {
+      a.close();
+    }
+  }
+
+  @Override
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Creates the Maildir, index and default folders on first use. On a full disk the space reserve is
+   * given up for it, so that the user can log in and delete mail.
+   */
+  @Override
+  public Account open(String user) {
+    String key = user.toLowerCase(Locale.ROOT);
+    synchronized (open) {
+      SqliteAccount a = open.get(key);
+      if (a == null) {
+        Path home = MailboxLayout.home(dataDir, key);
+        a = reserve.freeing(() -> new SqliteAccount(this, key, home, blobs.apply(new MaildirBlobStore(home.resolve("Maildir")))));
+        open.put(key, a);
+      }
+      a.refs++;
+      return a;
+    }
+  }
+
+  @Override
+  public boolean delivered(String user, DeliveryId id, long size) throws IOException {
+    return Maildir.contains(MailboxLayout.maildir(dataDir, user), baseName(id, size));
+  }
+
+  /** The Maildir delivery of today: {@code tmp/}, fsync, rename into {@code new/}, fsync {@code new/}. */
+  @Override
+  public void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException {
+    Maildir.deliver(MailboxLayout.maildir(dataDir, user), baseName(id, size), content);
+  }
+
+  private static String baseName(DeliveryId id, long size) {
+    return Maildir.baseName(id.arrivalEpochSeconds(), id.unique(), id.host(), size);
+  }
+
+  @Override
+  public boolean exists(String user) {
+    return Files.isDirectory(MailboxLayout.maildir(dataDir, user));
+  }
+
+  @Override
+  public void create(String user) throws IOException {
+    Maildir.create(MailboxLayout.maildir(dataDir, user));
+  }
+
+  @Override
+  public String location(String user) {
+    return MailboxLayout.maildir(dataDir, user).toString();
+  }
+
+  void release(SqliteAccount a) {
+    synchronized (open) {
+      if (--a.refs == 0) {
+        open.remove(a.user);
+        a.closeDb();
+      }
+    }
+  }
+
+  /** Messages delivered into {@code new/} and not yet taken into the index (which moves them to cur/). */
+  private static Quota.Usage waiting(Path newDir) {
+    long bytes = 0;
+    long count = 0;
+    try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(newDir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+          continue;
+        }
+        long size = MaildirBlobStore.sizeOf(MaildirBlobStore.baseOf(name));
+        if (size < 0) {
+          try {
+            size = java.nio.file.Files.size(p);
+          } catch (java.io.IOException gone) {
+            continue; // taken in meanwhile
+          }
+        }
+        bytes += size;
+        count++;
+      }
+    } catch (java.io.IOException e) {
+      // no new/ yet: nothing waiting
+    }
+    return new Quota.Usage(bytes, count);
+  }
+
+  /**
+   * The message delivered into {@code new/} gets its UID now and sessions that have the user's INBOX
+   * selected (or are IDLE) are told at once. Cheap and harmless when nobody is logged in (the message is
+   * then indexed on next access).
+   */
+  @Override
+  public void notifyDelivered(String user) {
+    SqliteAccount a;
+    synchronized (open) {
+      a = open.get(user.toLowerCase(Locale.ROOT));
+      if (a == null) {
+        return;
+      }
+      a.refs++;
+    }
+    try {
+      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m.id(), true));
+    } finally {
+      a.close();
+    }
+  }
+
+  /** Reconciles the index with the Maildir files; {@code renumber} rebuilds every UID (new UIDVALIDITY). */
+  @Override
+  public void reindex(String user, boolean renumber) {
+    try (Account a = open(user)) {
+      a.reindex(renumber);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (open) {
+      for (SqliteAccount a : open.values()) {
+        a.closeDb();
+      }
+      open.clear();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.postamt.store;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A user's home directory under {@code data_dir}: {@code mail/<domain>/<localpart>/}. It holds the
+ * user's own files whatever the mail store backend ({@code .forward}, the POP3 size cache, later
+ * {@code sieve/}); with the default backend also the {@code Maildir/} and {@code index.db}.
+ */
+public final class UserHome {
+  private UserHome() {}
+
+  public static Path of(Path dataDir, String address) {
+    String a = address.toLowerCase(Locale.ROOT);
+    int at = a.lastIndexOf('@');
+    String local = at < 0 ? a : a.substring(0, at);
+    String domain = at < 0 ? "localhost" : a.substring(at + 1);
+    return dataDir.resolve("mail").resolve(safe(domain)).resolve(safe(local));
+  }
+
+  /** Keeps a path component from escaping its parent ("..", "/", NUL). */
+  static String safe(String s) {
+    if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+      return "_" + s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      b.append(c == '/' || c == '\\' || c == 0 ? '_' : c);
+    }
+    return b.toString();
+  }
+}

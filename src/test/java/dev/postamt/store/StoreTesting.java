@@ -1,0 +1,83 @@
+package dev.postamt.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Test shortcuts into the store: appends from a byte array, and the file behind a message. */
+public final class StoreTesting {
+  private StoreTesting() {}
+
+  /** A store with a space reserve of {@code reserveBytes} whose blob stores {@code wrap} may decorate. */
+  public static MailStore store(Path dataDir, long reserveBytes, java.util.function.UnaryOperator<BlobStore> wrap) {
+    return new SqliteMailStore(dataDir, Quota.Policy.NONE, reserveBytes, wrap);
+  }
+
+  public static Account.AppendResult append(Account a, String mailbox, byte[] message, Set<String> flags, long date) {
+    return a.append(mailbox, new ByteArrayInputStream(message), message.length, flags, date);
+  }
+
+  /** The Maildir file of a message (for tests that remove files behind the store's back), or null. */
+  public static Path file(Account a, MailboxInfo mailbox, MessageRecord m) {
+    try {
+      return ((SqliteAccount) a).file(mailbox, m);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Wraps a blob store whose disk is full: {@code put} and {@code copy} fail as the kernel says it. */
+  public static BlobStore fullDisk(BlobStore real) {
+    return new FullDisk(real);
+  }
+
+  private record FullDisk(BlobStore real) implements BlobStore {
+    @Override
+    public void checkName(String mailbox) {
+      real.checkName(mailbox);
+    }
+
+    @Override
+    public void createMailbox(String mailbox) throws IOException {
+      real.createMailbox(mailbox);
+    }
+
+    @Override
+    public void renameMailbox(String from, String to) throws IOException {
+      real.renameMailbox(from, to);
+    }
+
+    @Override
+    public void deleteMailbox(String mailbox) throws IOException {
+      real.deleteMailbox(mailbox);
+    }
+
+    @Override
+    public String put(String mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
+        throws IOException {
+      throw new IOException("No space left on device");
+    }
+
+    @Override
+    public java.util.Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
+      return real.open(mailbox, key, flags);
+    }
+
+    @Override
+    public String copy(String from, String key, Set<String> flags, long size, String to) throws IOException {
+      throw new IOException("No space left on device");
+    }
+
+    @Override
+    public void delete(String mailbox, java.util.Collection<MessageRecord> messages) throws IOException {
+      real.delete(mailbox, messages);
+    }
+
+    @Override
+    public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
+      real.flagsChanged(mailbox, key, oldFlags, newFlags);
+    }
+  }
+}
