@@ -1,0 +1,259 @@
+package dev.postamt.sieve;
+
+import dev.postamt.mime.HeaderText;
+import dev.postamt.sieve.SieveMessage.Header;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one run of a script for one message: variables, match values, the internal flags of
+ * imap4flags, header edits, the actions so far, and the step and time budget. Commands and tests read
+ * and change it; one Execution belongs to one thread.
+ */
+public final class Execution {
+  private final SieveScript script;
+  private final SieveMessage message;
+  private final SieveEnvelope envelope;
+  private final SieveEnvironment environment;
+  private final SieveLimits limits;
+  private final ResultBuilder result;
+  private final long deadline;
+  private final Map<Object, Object> extensionState = new HashMap<>();
+  final List<String> log = new ArrayList<>();
+  private Map<String, String> variables = new HashMap<>();
+  private final Map<String, String> globals = new HashMap<>();
+  private List<String> matchValues = List.of();
+  private List<String> flags = List.of();
+  private List<Header> editedHeaders;
+  private boolean matchVariables;
+  private long steps;
+  boolean stopped;
+
+  Execution(SieveScript script, SieveMessage message, SieveEnvelope envelope, SieveEnvironment environment,
+      SieveLimits limits) {
+    this.script = script;
+    this.message = message;
+    this.envelope = envelope;
+    this.environment = environment;
+    this.limits = limits;
+    this.result = new ResultBuilder(limits);
+    this.deadline = System.nanoTime() + limits.maxRunTime().toNanos();
+    this.matchVariables = script.requires("variables");
+  }
+
+  public SieveMessage message() {
+    return message;
+  }
+
+  public SieveEnvelope envelope() {
+    return envelope;
+  }
+
+  public SieveEnvironment environment() {
+    return environment;
+  }
+
+  public SieveLimits limits() {
+    return limits;
+  }
+
+  public ResultBuilder result() {
+    return result;
+  }
+
+  /** Per-run state of an extension, keyed by something the extension owns. */
+  public Map<Object, Object> state() {
+    return extensionState;
+  }
+
+  public void log(String line) {
+    log.add(line);
+  }
+
+  /** Counts one step; fails the run when the step or time budget is spent. */
+  public void step() throws SieveRuntimeException {
+    if (++steps > limits.maxSteps()) {
+      throw new SieveRuntimeException(null, "execution exceeded the step limit (" + limits.maxSteps() + ")");
+    }
+    if ((steps & 0xff) == 0 && System.nanoTime() - deadline > 0) {
+      throw new SieveRuntimeException(null, "execution exceeded the CPU time limit (" + limits.maxRunTime() + ")");
+    }
+  }
+
+  // Variables (RFC 5229)
+
+  public String variable(String name) {
+    String v = variables.get(name);
+    return v == null ? "" : v;
+  }
+
+  public void setVariable(String name, String value) {
+    if (value.length() > limits.maxVariableSize()) {
+      int end = limits.maxVariableSize();
+      if (Character.isHighSurrogate(value.charAt(end - 1))) {
+        end--;
+      }
+      value = value.substring(0, end);
+    }
+    variables.put(name, value);
+  }
+
+  public boolean hasVariable(String name) {
+    return variables.containsKey(name);
+  }
+
+  /** Global variables shared with included scripts (RFC 6609 §3.3). */
+  public Map<String, String> globals() {
+    return globals;
+  }
+
+  /** Swaps the local variable scope (include); returns the previous one. */
+  Map<String, String> swapVariables(Map<String, String> scope) {
+    Map<String, String> old = variables;
+    variables = scope;
+    return old;
+  }
+
+  Map<String, String> variables() {
+    return variables;
+  }
+
+  public String matchValue(int i) {
+    return i >= 0 && i < matchValues.size() ? matchValues.get(i) : "";
+  }
+
+  public boolean matchVariablesEnabled() {
+    return matchVariables;
+  }
+
+  void matchVariablesEnabled(boolean on) {
+    matchVariables = on;
+  }
+
+  public void setMatchValues(List<String> values) {
+    matchValues = values.size() > 10 ? List.copyOf(values.subList(0, 10)) : values;
+  }
+
+  // imap4flags internal variable (RFC 5232 §3)
+
+  public List<String> flags() {
+    return flags;
+  }
+
+  public void setFlags(List<String> f) {
+    flags = List.copyOf(f);
+  }
+
+  // Headers as edited so far (RFC 5293 §6: later tests see the edits)
+
+  public List<Header> headers() {
+    return editedHeaders != null ? editedHeaders : message.headers();
+  }
+
+  /** Raw values of header {@code name}, in order, edits applied. */
+  public List<String> headerValues(String name) {
+    if (editedHeaders == null) {
+      return message.headerValues(name);
+    }
+    List<String> out = new ArrayList<>(2);
+    for (Header h : editedHeaders) {
+      if (h.name().equalsIgnoreCase(name)) {
+        out.add(h.value());
+      }
+    }
+    return out;
+  }
+
+  /** Values of header {@code name} with RFC 2047 words decoded, as the header test compares them. */
+  public List<String> decodedHeaderValues(String name) {
+    List<String> raw = headerValues(name);
+    List<String> out = new ArrayList<>(raw.size());
+    for (String v : raw) {
+      out.add(v.indexOf("=?") < 0 && isAscii(v) ? v : HeaderText.decode(v));
+    }
+    return out;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A mutable copy of the headers for editheader. */
+  public List<Header> editableHeaders() {
+    if (editedHeaders == null) {
+      editedHeaders = new ArrayList<>(message.headers());
+    }
+    return editedHeaders;
+  }
+
+  // Running
+
+  public void stop() {
+    stopped = true;
+  }
+
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /** Runs a block; {@code if}/{@code elsif}/{@code else} chains are resolved here. */
+  public void run(List<CompiledNode> block) throws SieveRuntimeException {
+    boolean chainDone = true;
+    for (CompiledNode n : block) {
+      if (stopped) {
+        return;
+      }
+      step();
+      switch (n.def.name()) {
+        case "if" -> {
+          chainDone = test(n.tests.get(0));
+          if (chainDone) {
+            run(n.block);
+          }
+        }
+        case "elsif" -> {
+          if (!chainDone) {
+            chainDone = test(n.tests.get(0));
+            if (chainDone) {
+              run(n.block);
+            }
+          }
+        }
+        case "else" -> {
+          if (!chainDone) {
+            chainDone = true;
+            run(n.block);
+          }
+        }
+        default -> {
+          chainDone = true;
+          try {
+            n.def.execute(this, n);
+          } catch (SieveRuntimeException e) {
+            throw e.at() == null ? new SieveRuntimeException(n.at, e.getMessage()) : e;
+          }
+        }
+      }
+    }
+  }
+
+  public boolean test(CompiledNode t) throws SieveRuntimeException {
+    step();
+    try {
+      return t.def.test(this, t);
+    } catch (SieveRuntimeException e) {
+      throw e.at() == null ? new SieveRuntimeException(t.at, e.getMessage()) : e;
+    }
+  }
+
+  SieveScript script() {
+    return script;
+  }
+}
