@@ -14,11 +14,11 @@ import java.util.Map;
  */
 public final class Execution {
   private final SieveScript script;
-  private final SieveMessage message;
-  private final SieveEnvelope envelope;
+  private SieveMessage message;
+  private SieveEnvelope envelope;
   private final SieveEnvironment environment;
   private final SieveLimits limits;
-  private final ResultBuilder result;
+  private ResultBuilder result;
   private final long deadline;
   private final Map<Object, Object> extensionState = new HashMap<>();
   final List<String> log = new ArrayList<>();
@@ -49,6 +49,16 @@ public final class Execution {
 
   public SieveEnvelope envelope() {
     return envelope;
+  }
+
+  /**
+   * Replaces the message and envelope the rest of the run sees, dropping header edits. For test
+   * harnesses and tools that run one script over several messages.
+   */
+  public void replaceMessage(SieveMessage m, SieveEnvelope e) {
+    message = m;
+    envelope = e;
+    editedHeaders = null;
   }
 
   public SieveEnvironment environment() {
@@ -251,6 +261,42 @@ public final class Execution {
     } catch (SieveRuntimeException e) {
       throw e.at() == null ? new SieveRuntimeException(t.at, e.getMessage()) : e;
     }
+  }
+
+  /** Starts a new, empty result (test harnesses; multiscript runs). */
+  public void resetResult() {
+    result = new ResultBuilder(limits);
+    flags = List.of();
+  }
+
+  /**
+   * Runs another compiled script in this execution: its actions add to this result; it has its own
+   * variables and match values. Used by include (RFC 6609) and test harnesses. A {@code stop} in it ends
+   * only it.
+   */
+  public void runScript(SieveScript other) throws SieveRuntimeException {
+    Map<String, String> saved = swapVariables(new HashMap<>());
+    List<String> savedMatch = matchValues;
+    boolean savedEnabled = matchVariables;
+    matchVariables = other.requires("variables");
+    try {
+      run(other.commands());
+    } finally {
+      stopped = false;
+      swapVariables(saved);
+      matchValues = savedMatch;
+      matchVariables = savedEnabled;
+    }
+  }
+
+  /** The actions as they stand, with the implicit keep if it is still due. */
+  public List<SieveAction> currentActions() {
+    return result.finish(flags);
+  }
+
+  /** Clears a {@code stop} (test harnesses that run several tests in one script). */
+  public void resume() {
+    stopped = false;
   }
 
   SieveScript script() {

@@ -34,8 +34,8 @@ public final class SieveCompiler {
     for (SieveExtension e : extensions) {
       this.extensions.put(e.name(), e);
       for (SieveCommand c : e.commands()) {
-        commands.put(c.name(), c);
-        owner.put(c.name(), e.name());
+        commands.put(key(c.kind(), c.name()), c);
+        owner.put(key(c.kind(), c.name()), e.name());
       }
     }
   }
@@ -43,6 +43,10 @@ public final class SieveCompiler {
   /** Every extension this build implements, with default limits and no scripts to include. */
   public static SieveCompiler standard() {
     return new SieveCompiler(dev.postamt.sieve.ext.Extensions.all(), SieveLimits.DEFAULTS, ScriptLoader.NONE);
+  }
+
+  private static String key(SieveCommand.Kind kind, String name) {
+    return (kind == SieveCommand.Kind.TEST ? "t:" : "c:") + name;
   }
 
   public SieveCompiler withLimits(SieveLimits l) {
@@ -154,21 +158,20 @@ public final class SieveCompiler {
     }
 
     CompiledNode node(Node n, SieveCommand.Kind kind, int depth) {
-      SieveCommand def = commands.get(n.name());
-      String ext = owner.get(n.name());
+      SieveCommand def = commands.get(key(kind, n.name()));
+      String ext = owner.get(key(kind, n.name()));
       if (def == null || ext != null && !required.contains(ext)) {
-        String what = kind == SieveCommand.Kind.TEST ? "test" : "command";
-        if (def != null && def.kind() != kind) {
-          what = kind == SieveCommand.Kind.TEST ? "test" : "command";
+        SieveCommand.Kind other = kind == SieveCommand.Kind.TEST ? SieveCommand.Kind.COMMAND : SieveCommand.Kind.TEST;
+        String otherExt = owner.get(key(other, n.name()));
+        if (def == null && otherExt != null && required.contains(otherExt)) {
+          error(n.at(), kind == SieveCommand.Kind.TEST
+              ? "'" + n.name() + "' is a command, but a test was expected here"
+              : "'" + n.name() + "' is a test, but a command was expected here (missing if?)");
+          return null;
         }
+        String what = kind == SieveCommand.Kind.TEST ? "test" : "command";
         String hint = def != null && ext != null && !ext.isEmpty() ? " (missing require \"" + ext + "\"?)" : "";
         error(n.at(), "unknown " + what + " '" + n.name() + "'" + hint);
-        return null;
-      }
-      if (def.kind() != kind) {
-        error(n.at(), kind == SieveCommand.Kind.TEST
-            ? "'" + n.name() + "' is a command, but a test was expected here"
-            : "'" + n.name() + "' is a test, but a command was expected here (missing if?)");
         return null;
       }
       Signature sig = def.signature();

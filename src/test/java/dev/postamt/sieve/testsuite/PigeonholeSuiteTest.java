@@ -1,0 +1,161 @@
+package dev.postamt.sieve.testsuite;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.postamt.sieve.Interpreter;
+import dev.postamt.sieve.Parser;
+import dev.postamt.sieve.SieveCompileException;
+import dev.postamt.sieve.SieveCompiler;
+import dev.postamt.sieve.SieveResult;
+import dev.postamt.sieve.SieveScript;
+import dev.postamt.sieve.SyntaxTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Runs Pigeonhole's test suite (src/test/resources/sieve/pigeonhole, LGPL, see SOURCE.txt) against our
+ * Sieve implementation: one dynamic test per {@code test "..." {}} block. Tests of extensions we do not
+ * implement are aborted with the reason, so the counts are honest; the per-extension summary is printed
+ * and written to target/sieve-pigeonhole-summary.txt.
+ */
+class PigeonholeSuiteTest {
+  static final Path ROOT = resourceRoot();
+  static final Map<String, int[]> SUMMARY = new ConcurrentHashMap<>();
+
+  static Path resourceRoot() {
+    try {
+      return Path.of(PigeonholeSuiteTest.class.getResource("/sieve/pigeonhole/tests").toURI());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The extension a test file belongs to: its directory under extensions/, else "core". */
+  static String group(Path file) {
+    Path rel = ROOT.relativize(file);
+    if (rel.getNameCount() > 2 && rel.getName(0).toString().equals("extensions")) {
+      return rel.getName(1).toString();
+    }
+    if (rel.getName(0).toString().equals("plugins")) {
+      return "plugin " + rel.getName(1);
+    }
+    if (rel.getName(0).toString().equals("multiscript")) {
+      return "multiscript";
+    }
+    return "core";
+  }
+
+  @TestFactory
+  Stream<DynamicNode> pigeonhole() throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(ROOT)) {
+      files = s.filter(p -> p.toString().endsWith(".svtest")).sorted().toList();
+    }
+    return files.stream().map(this::file);
+  }
+
+  private DynamicNode file(Path file) {
+    String group = group(file);
+    String rel = ROOT.relativize(file).toString();
+    String text;
+    List<String> names = new ArrayList<>();
+    try {
+      text = Files.readString(file);
+      for (SyntaxTree.Node n : Parser.parse(text, dev.postamt.sieve.SieveLimits.DEFAULTS).commands()) {
+        if (n.name().equals("test") && !n.arguments().isEmpty()
+            && n.arguments().get(0) instanceof SyntaxTree.StringList l) {
+          names.add(l.values().get(0).value());
+        }
+      }
+    } catch (Exception e) {
+      return DynamicTest.dynamicTest(rel, () -> record(group, false, false, "parse: " + e.getMessage()));
+    }
+    SieveCompiler compiler = SieveCompiler.standard().with(List.of(TestsuiteExtension.extension()));
+    TestsuiteState state = new TestsuiteState(file.getParent(), compiler);
+    String abort = null;
+    String fileFailure = null;
+    try {
+      SieveScript script = compiler.withLoader(state.loader()).compile(rel, text);
+      SieveResult r = Interpreter.run(script, state.parsed, state.envelope, state, state.limits());
+      if (r.failed()) {
+        fileFailure = "run: " + r.error();
+      }
+    } catch (SieveCompileException e) {
+      Matcher m = java.util.regex.Pattern.compile("unknown Sieve capability '([^']*)'").matcher(e.getMessage());
+      if (m.find()) {
+        abort = "extension " + m.group(1) + " not implemented";
+      } else {
+        fileFailure = "compile: " + e.getMessage();
+      }
+    }
+    List<DynamicNode> tests = new ArrayList<>();
+    int k = 0;
+    for (String name : names) {
+      TestsuiteState.Outcome outcome = null;
+      for (TestsuiteState.Outcome o : state.outcomes) {
+        if (o.name().equals(name) && !tests.isEmpty() | true) {
+          outcome = o;
+          state.outcomes.remove(o);
+          break;
+        }
+      }
+      String why = abort;
+      String failure = abort != null ? null
+          : outcome != null ? outcome.failure() : fileFailure != null ? fileFailure : "test block did not run";
+      TestsuiteState.Outcome found = outcome;
+      tests.add(DynamicTest.dynamicTest(name.isEmpty() ? "test " + k : name, () -> {
+        if (why != null) {
+          record(group, false, true, why);
+        }
+        record(group, failure == null, false, failure);
+      }));
+      k++;
+    }
+    return DynamicContainer.dynamicContainer(rel, tests);
+  }
+
+  private static void record(String group, boolean passed, boolean aborted, String message) {
+    int[] c = SUMMARY.computeIfAbsent(group, g -> new int[3]);
+    synchronized (c) {
+      c[passed ? 0 : aborted ? 2 : 1]++;
+    }
+    if (aborted) {
+      throw new TestAbortedException(message);
+    }
+    if (!passed) {
+      fail(message);
+    }
+  }
+
+  @AfterAll
+  static void summary() throws Exception {
+    StringBuilder b = new StringBuilder("Pigeonhole test suite, per extension: passed/total (failed, not implemented)\n");
+    int[] total = new int[3];
+    for (Map.Entry<String, int[]> e : new TreeMap<>(SUMMARY).entrySet()) {
+      int[] c = e.getValue();
+      b.append(String.format("  %-22s %4d/%-4d (failed %d, not implemented %d)%n", e.getKey(), c[0], c[0] + c[1] + c[2], c[1], c[2]));
+      for (int i = 0; i < 3; i++) {
+        total[i] += c[i];
+      }
+    }
+    b.append(String.format("  %-22s %4d/%-4d (failed %d, not implemented %d)%n", "TOTAL", total[0],
+        total[0] + total[1] + total[2], total[1], total[2]));
+    System.out.print(b);
+    Path out = Path.of("target", "sieve-pigeonhole-summary.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, b.toString());
+  }
+}
