@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 public enum Comparator {
   OCTET("i;octet"),
   ASCII_CASEMAP("i;ascii-casemap"),
-  ASCII_NUMERIC("i;ascii-numeric");
+  ASCII_NUMERIC("i;ascii-numeric"),
+  /** RFC 5051: Unicode case folding (approximated by lower-casing the upper-cased text). */
+  UNICODE_CASEMAP("i;unicode-casemap");
 
   private final String id;
 
@@ -40,12 +42,16 @@ public enum Comparator {
       case OCTET -> a.equals(b);
       case ASCII_CASEMAP -> asciiEqualsIgnoreCase(a, b);
       case ASCII_NUMERIC -> compare(a, b) == 0;
+      case UNICODE_CASEMAP -> fold(a).equals(fold(b));
     };
   }
 
   public boolean contains(String value, String key) {
     if (this == OCTET) {
       return value.contains(key);
+    }
+    if (this == UNICODE_CASEMAP) {
+      return fold(value).contains(fold(key));
     }
     int n = key.length();
     for (int i = 0; i + n <= value.length(); i++) {
@@ -62,7 +68,12 @@ public enum Comparator {
       case OCTET -> compareOctets(a, b);
       case ASCII_CASEMAP -> compareOctets(asciiLower(a), asciiLower(b));
       case ASCII_NUMERIC -> compareNumeric(a, b);
+      case UNICODE_CASEMAP -> compareOctets(fold(a), fold(b));
     };
+  }
+
+  static String fold(String s) {
+    return s.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static int compareOctets(String a, String b) {

@@ -14,6 +14,9 @@ final class Lexer {
 
   record Token(Kind kind, String text, long number, Position at) {}
 
+  /** Pigeonhole's limit on identifier length (sieve-lexer.c). */
+  static final int MAX_IDENTIFIER = 32;
+
   private final String s;
   private final SieveLimits limits;
   private final List<Diagnostic> errors;
@@ -68,6 +71,9 @@ final class Lexer {
             error(at, "unexpected character ':' (a tag must be ':' followed by an identifier)");
             continue;
           }
+          if (pos - start > MAX_IDENTIFIER) {
+            error(at, "unexpected tag: ':" + s.substring(start, start + 16) + "...' is too long");
+          }
           return new Token(Kind.TAG, s.substring(start, pos), 0, at);
         }
         default -> {
@@ -80,6 +86,9 @@ final class Lexer {
               pos++;
             }
             String word = s.substring(start, pos);
+            if (word.length() > MAX_IDENTIFIER) {
+              error(at, "unexpected identifier: '" + word.substring(0, 16) + "...' is too long");
+            }
             if (word.equalsIgnoreCase("text") && pos < s.length() && s.charAt(pos) == ':') {
               pos++;
               return multiline(at);
@@ -142,11 +151,15 @@ final class Lexer {
       pos++;
     }
     String digits = s.substring(start, pos);
+    // Numbers are unsigned 64-bit as in Pigeonhole; beyond the signed range they saturate (no size or
+    // count gets there).
     long value;
+    boolean tooLarge = false;
     try {
-      value = Long.parseLong(digits);
+      value = Long.parseUnsignedLong(digits);
     } catch (NumberFormatException e) {
-      value = Long.MAX_VALUE;
+      value = -1;
+      tooLarge = true;
     }
     int shift = 0;
     if (pos < s.length()) {
@@ -163,11 +176,12 @@ final class Lexer {
       }
     }
     // Pigeonhole keeps numbers in 64 bits; a larger value is an error rather than a silent wrap.
-    if (value == Long.MAX_VALUE || value > (Long.MAX_VALUE >> shift)) {
+    if (tooLarge || shift > 0 && Long.compareUnsigned(value, -1L >>> shift) > 0) {
       error(at, "number is too large");
       value = Long.MAX_VALUE;
     } else {
-      value <<= shift;
+      value = value < 0 ? Long.MAX_VALUE : value << shift;
+      value = value < 0 ? Long.MAX_VALUE : value;
     }
     if (pos < s.length() && isIdentifierChar(s.charAt(pos), true)) {
       error(here(), "unexpected character '" + s.charAt(pos) + "' after number");

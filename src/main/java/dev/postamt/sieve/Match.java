@@ -66,14 +66,15 @@ public final class Match {
 
   private Pattern pattern(String key) {
     if (type == Type.REGEX) {
-      int flags = comparator == Comparator.ASCII_CASEMAP ? Pattern.CASE_INSENSITIVE : 0;
+      int flags = comparator == Comparator.ASCII_CASEMAP ? Pattern.CASE_INSENSITIVE
+          : comparator == Comparator.UNICODE_CASEMAP ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
       try {
         return Pattern.compile(translateRegex(key), flags | Pattern.DOTALL);
       } catch (PatternSyntaxException e) {
         return null;
       }
     }
-    return globPattern(key, comparator == Comparator.ASCII_CASEMAP);
+    return globPattern(key, comparator == Comparator.ASCII_CASEMAP, comparator == Comparator.UNICODE_CASEMAP);
   }
 
   /** POSIX ERE is close to Java's syntax; bracket classes like [[:alpha:]] need translating. */
@@ -88,7 +89,7 @@ public final class Match {
   }
 
   /** {@code *} and {@code ?} as groups (each one is a match variable), {@code \} quoting the next char. */
-  static Pattern globPattern(String key, boolean caseInsensitive) {
+  static Pattern globPattern(String key, boolean caseInsensitive, boolean unicode) {
     StringBuilder re = new StringBuilder();
     StringBuilder lit = new StringBuilder();
     for (int i = 0; i < key.length(); i++) {
@@ -108,7 +109,8 @@ public final class Match {
     if (!lit.isEmpty()) {
       re.append(Pattern.quote(lit.toString()));
     }
-    return Pattern.compile(re.toString(), Pattern.DOTALL | (caseInsensitive ? Pattern.CASE_INSENSITIVE : 0));
+    return Pattern.compile(re.toString(), Pattern.DOTALL | (caseInsensitive || unicode ? Pattern.CASE_INSENSITIVE : 0)
+        | (unicode ? Pattern.UNICODE_CASE : 0));
   }
 
   /** True when one of {@code values} matches one of {@code keys}. */

@@ -137,7 +137,7 @@ public final class Core {
   static void checkHeaderNames(Checker c, CompiledNode n) {
     for (Template h : n.strings(0)) {
       if (h.isConstant() && !validHeaderName(h.text())) {
-        c.error(n.argAt(0), "specified header field name '" + h.text() + "' is invalid");
+        c.warning(n.argAt(0), "specified header field name '" + h.text() + "' is invalid");
       }
     }
   }
