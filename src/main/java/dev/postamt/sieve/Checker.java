@@ -49,6 +49,20 @@ public final class Checker {
     return compiler;
   }
 
+  /** Compiles a script named by include, one level deeper; null after reporting its errors here. */
+  public SieveScript compileIncluded(SyntaxTree.Position at, String name, String text) {
+    if (includeDepth + 1 > limits.maxIncludeDepth()) {
+      error(at, "include nesting is too deep (more than " + limits.maxIncludeDepth() + " levels) at script '" + name + "'");
+      return null;
+    }
+    try {
+      return compiler.compile(name, text, includeDepth + 1);
+    } catch (SieveCompileException e) {
+      error(at, "failed to compile included script '" + name + "': " + e.errors().get(0));
+      return null;
+    }
+  }
+
   public int includeDepth() {
     return includeDepth;
   }

@@ -24,6 +24,8 @@ public final class Execution {
   final List<String> log = new ArrayList<>();
   private Map<String, String> variables = new HashMap<>();
   private final Map<String, String> globals = new HashMap<>();
+  private java.util.Set<String> globalNames = new java.util.HashSet<>();
+  private boolean returning;
   private List<String> matchValues = List.of();
   private List<String> flags = List.of();
   private List<Header> editedHeaders;
@@ -95,8 +97,26 @@ public final class Execution {
   // Variables (RFC 5229)
 
   public String variable(String name) {
-    String v = variables.get(name);
+    String v = scopeOf(name).get(unqualified(name));
     return v == null ? "" : v;
+  }
+
+  private Map<String, String> scopeOf(String name) {
+    return name.startsWith("global.") || globalNames.contains(name) ? globals : variables;
+  }
+
+  private static String unqualified(String name) {
+    return name.startsWith("global.") ? name.substring(7) : name;
+  }
+
+  /** RFC 6609 §3.3: makes {@code name} refer to the variable shared with included scripts. */
+  public void declareGlobal(String name) {
+    globalNames.add(name);
+  }
+
+  /** RFC 6609 §3.4 "return": ends the current script only. */
+  public void returnFromScript() {
+    returning = true;
   }
 
   public void setVariable(String name, String value) {
@@ -107,11 +127,7 @@ public final class Execution {
       }
       value = value.substring(0, end);
     }
-    variables.put(name, value);
-  }
-
-  public boolean hasVariable(String name) {
-    return variables.containsKey(name);
+    scopeOf(name).put(unqualified(name), value);
   }
 
   /** Global variables shared with included scripts (RFC 6609 §3.3). */
@@ -217,7 +233,7 @@ public final class Execution {
   public void run(List<CompiledNode> block) throws SieveRuntimeException {
     boolean chainDone = true;
     for (CompiledNode n : block) {
-      if (stopped) {
+      if (stopped || returning) {
         return;
       }
       step();
@@ -275,14 +291,29 @@ public final class Execution {
    * only it.
    */
   public void runScript(SieveScript other) throws SieveRuntimeException {
+    runScript(other, false);
+  }
+
+  /** Runs an included script (RFC 6609): like {@link #runScript} but a stop in it ends everything. */
+  public void include(SieveScript other) throws SieveRuntimeException {
+    runScript(other, true);
+  }
+
+  private void runScript(SieveScript other, boolean included) throws SieveRuntimeException {
     Map<String, String> saved = swapVariables(new HashMap<>());
+    java.util.Set<String> savedGlobals = globalNames;
+    globalNames = new java.util.HashSet<>();
     List<String> savedMatch = matchValues;
     boolean savedEnabled = matchVariables;
     matchVariables = other.requires("variables");
     try {
       run(other.commands());
     } finally {
-      stopped = false;
+      if (!included) {
+        stopped = false;
+      }
+      returning = false;
+      globalNames = savedGlobals;
       swapVariables(saved);
       matchValues = savedMatch;
       matchVariables = savedEnabled;

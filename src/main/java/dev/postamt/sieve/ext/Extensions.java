@@ -8,7 +8,7 @@ public final class Extensions {
   private Extensions() {}
 
   public static List<SieveExtension> all() {
-    return List.of(
+    List<SieveExtension> all = new java.util.ArrayList<>(List.of(
         Core.extension(),
         SieveExtension.of("encoded-character"),
         Envelope.extension(),
@@ -26,6 +26,16 @@ public final class Extensions {
         MailboxExt.extension(),
         SpecialUse.extension(),
         Index.extension(),
-        SieveExtension.of("regex"));
+        SieveExtension.of("regex"),
+        Body.extension(),
+        Date.extension(),
+        Environment.extension(),
+        EditHeader.extension(),
+        Duplicate.extension(),
+        Include.extension(),
+        Enotify.extension()));
+    all.addAll(Vacation.extensions());
+    all.addAll(SpamVirusTest.extensions());
+    return List.copyOf(all);
   }
 }

@@ -55,7 +55,9 @@ public final class Variables {
 
   static void checkSet(Checker c, CompiledNode n) {
     Template name = n.string(0);
-    if (!name.isConstant() || !Template.isVariableName(name.text(), false)) {
+    boolean global = c.requires("include") && name.isConstant() && name.text().toLowerCase(Locale.ROOT).startsWith("global.")
+        && Template.isVariableName(name.text().substring(7), false);
+    if (!global && (!name.isConstant() || !Template.isVariableName(name.text(), false))) {
       if (name.isConstant() && Template.isVariableName(name.text(), true)) {
         c.error(n.argAt(0), "set command: variable namespace of '" + name.text() + "' is not known");
       } else {
