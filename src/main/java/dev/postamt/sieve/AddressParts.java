@@ -72,7 +72,7 @@ public final class AddressParts {
       a = a.substring(1, a.length() - 1);
     }
     if (a.isEmpty()) {
-      return part.equals("all") ? "" : null;
+      return part.equals("detail") ? null : "";
     }
     int at = a.lastIndexOf('@');
     return at < 0 ? part(a, null, part) : part(a.substring(0, at), a.substring(at + 1), part);

@@ -13,6 +13,9 @@ import java.util.Map;
  * and change it; one Execution belongs to one thread.
  */
 public final class Execution {
+  /** Match variables kept: RFC 5229 asks for ${0}..${9}; Pigeonhole keeps more. */
+  static final int MAX_MATCH_VALUES = 64;
+
   private final SieveScript script;
   private SieveMessage message;
   private SieveEnvelope envelope;
@@ -101,6 +104,24 @@ public final class Execution {
     return v == null ? "" : v;
   }
 
+  /** At most {@code max} UTF-8 bytes of {@code s}, cut at a character boundary (RFC 5229 §6). */
+  static String truncateUtf8(String s, int max) {
+    if (s.length() * 3L <= max) {
+      return s;
+    }
+    int bytes = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + n > max) {
+        return s.substring(0, i);
+      }
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return s;
+  }
+
   private Map<String, String> scopeOf(String name) {
     return name.startsWith("global.") || globalNames.contains(name) ? globals : variables;
   }
@@ -120,13 +141,7 @@ public final class Execution {
   }
 
   public void setVariable(String name, String value) {
-    if (value.length() > limits.maxVariableSize()) {
-      int end = limits.maxVariableSize();
-      if (Character.isHighSurrogate(value.charAt(end - 1))) {
-        end--;
-      }
-      value = value.substring(0, end);
-    }
+    value = truncateUtf8(value, limits.maxVariableSize());
     scopeOf(name).put(unqualified(name), value);
   }
 
@@ -159,7 +174,7 @@ public final class Execution {
   }
 
   public void setMatchValues(List<String> values) {
-    matchValues = values.size() > 10 ? List.copyOf(values.subList(0, 10)) : values;
+    matchValues = values.size() > MAX_MATCH_VALUES ? List.copyOf(values.subList(0, MAX_MATCH_VALUES)) : values;
   }
 
   // imap4flags internal variable (RFC 5232 §3)
@@ -209,6 +224,23 @@ public final class Execution {
       }
     }
     return true;
+  }
+
+  /** The size of the message with header edits applied (RFC 5293 §6: later tests see the edits). */
+  public long messageSize() {
+    long size = message.size();
+    if (editedHeaders != null) {
+      size += headerBytes(editedHeaders) - headerBytes(message.headers());
+    }
+    return size;
+  }
+
+  private static long headerBytes(List<Header> hs) {
+    long n = 0;
+    for (Header h : hs) {
+      n += h.name().length() + 2 + h.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2;
+    }
+    return n;
   }
 
   /** A mutable copy of the headers for editheader. */

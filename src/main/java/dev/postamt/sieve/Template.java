@@ -77,7 +77,8 @@ public final class Template {
           return null;
         }
       }
-      return name.length() > 4 ? new Ref(Integer.MAX_VALUE, null) : new Ref(Integer.parseInt(name), null);
+      String digits = name.replaceFirst("^0+(?=.)", "");
+      return digits.length() > 4 ? new Ref(Integer.MAX_VALUE, null) : new Ref(Integer.parseInt(digits), null);
     }
     return isVariableName(name, true) ? new Ref(-1, name.toLowerCase(Locale.ROOT)) : null;
   }

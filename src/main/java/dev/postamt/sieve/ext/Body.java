@@ -34,6 +34,9 @@ public final class Body {
 
   static boolean evaluate(Execution x, CompiledNode n) throws SieveRuntimeException {
     List<String> values = new ArrayList<>();
+    if (x.message().rawBody().isEmpty()) {
+      return false;
+    }
     if (n.has("raw")) {
       values.add(x.message().rawBody());
     } else if (n.has("content")) {

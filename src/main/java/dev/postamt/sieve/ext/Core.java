@@ -80,7 +80,7 @@ public final class Core {
                 c.error(n.at(), "the size test requires either the :under or the :over tag to be specified");
               }
             },
-            (x, n) -> n.has("over") ? x.message().size() > n.number(0) : x.message().size() < n.number(0)),
+            (x, n) -> n.has("over") ? x.messageSize() > n.number(0) : x.messageSize() < n.number(0)),
         test("header", HEADER, Core::checkHeaderTest, Core::header),
         test("address", ADDRESS, Core::checkAddressTest, Core::address));
   }

@@ -117,7 +117,8 @@ public final class Date {
         values.add(part(inZone(x, n, d, true), part));
       }
     }
-    return !values.isEmpty() && n.match().matches(x, values, n.strings(2));
+    return (!values.isEmpty() || n.match().type() == dev.postamt.sieve.Match.Type.COUNT)
+        && n.match().matches(x, values, n.strings(2));
   }
 
   static boolean currentdate(Execution x, CompiledNode n) throws SieveRuntimeException {

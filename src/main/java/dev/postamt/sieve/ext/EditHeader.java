@@ -44,19 +44,11 @@ public final class EditHeader {
   static boolean validValue(String v) {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
-      if (c == 0 || (c == '\r' || c == '\n') && !folding(v, i)) {
+      if (c == 0) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean folding(String v, int i) {
-    int j = i;
-    if (v.charAt(j) == '\r' && j + 1 < v.length() && v.charAt(j + 1) == '\n') {
-      j++;
-    }
-    return v.charAt(j) == '\n' && j + 1 < v.length() && (v.charAt(j + 1) == ' ' || v.charAt(j + 1) == '\t');
   }
 
   static void checkAdd(Checker c, CompiledNode n) {
@@ -95,7 +87,7 @@ public final class EditHeader {
     if (isProtected(name)) {
       return;
     }
-    String stored = encode(value.replaceAll("\r?\n([ \t])", "$1"));
+    String stored = encode(value.replaceAll("\r?\n[ \t]*", " ").strip());
     List<Header> headers = x.editableHeaders();
     boolean last = n.has("last");
     if (last) {

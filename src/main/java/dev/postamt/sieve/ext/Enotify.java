@@ -72,11 +72,12 @@ public final class Enotify {
     String to = q < 0 ? rest : rest.substring(0, q);
     int count = 0;
     try {
-      for (String r : to.split(",", -1)) {
-        if (r.isEmpty() && to.isEmpty()) {
+      String decodedTo = URLDecoder.decode(to.replace("+", "%2B"), StandardCharsets.UTF_8);
+      for (String a : decodedTo.split(",", -1)) {
+        if (a.isEmpty() && decodedTo.isEmpty()) {
           continue;
         }
-        String a = URLDecoder.decode(r.replace("+", "%2B"), StandardCharsets.UTF_8);
+        a = a.strip();
         if (!Core.validAddress(a)) {
           return "invalid recipient '" + a + "' in mailto URI";
         }

@@ -133,9 +133,17 @@ public final class Vacation {
       }
     }
     for (String h : List.of("list-id", "list-owner", "list-unsubscribe", "list-post", "list-help", "list-subscribe",
-        "list-archive", "x-auto-response-suppress")) {
-      if (!x.headerValues(h).isEmpty() && !h.startsWith("x-")) {
+        "list-archive")) {
+      if (!x.headerValues(h).isEmpty()) {
         return false;
+      }
+    }
+    // Microsoft's X-Auto-Response-Suppress: "All" or "OOF" asks not to send out-of-office replies.
+    for (String v : x.headerValues("x-auto-response-suppress")) {
+      for (String token : v.split("[,\\s]+")) {
+        if (token.equalsIgnoreCase("all") || token.equalsIgnoreCase("oof")) {
+          return false;
+        }
       }
     }
     String local = AddressParts.envelopePart(sender, "localpart");
@@ -147,9 +155,6 @@ public final class Vacation {
     List<String> mine = new ArrayList<>(addresses);
     if (x.envelope().to() != null) {
       mine.add(x.envelope().to());
-    }
-    if (x.envelope().origTo() != null) {
-      mine.add(x.envelope().origTo());
     }
     mine.addAll(x.environment().userAddresses());
     for (String m : mine) {

@@ -124,8 +124,9 @@ class PigeonholeSuiteTest {
           break;
         }
       }
-      String why = abort;
-      String failure = abort != null ? null
+      String why = abort != null ? abort
+          : outcome != null && outcome.failure() != null && outcome.failure().startsWith("ABORT ") ? outcome.failure().substring(6) : null;
+      String failure = why != null ? null
           : outcome != null ? outcome.failure() : fileFailure != null ? fileFailure : "test block did not run";
       String shown = failure == null ? null : rel + " [" + name + "] " + failure;
       tests.add(DynamicTest.dynamicTest(name.isEmpty() ? "test " + k : name, () -> {

@@ -17,6 +17,7 @@ final class ResultExecutor {
   static boolean execute(TestsuiteState st, Execution x) {
     List<SieveAction> actions = x.currentActions();
     x.resetResult();
+    st.outbox.clear();
     byte[] message = edited(st, x);
     for (SieveAction a : actions) {
       switch (a) {

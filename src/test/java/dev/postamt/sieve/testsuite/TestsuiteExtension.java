@@ -28,6 +28,13 @@ import java.util.List;
 final class TestsuiteExtension {
   private TestsuiteExtension() {}
 
+  /** A test needs a file outside the copied tests/ tree (Pigeonhole's examples/): not judged. */
+  static final class MissingData extends RuntimeException {
+    MissingData(String message) {
+      super(message);
+    }
+  }
+
   static TestsuiteState state(Execution x) {
     return (TestsuiteState) x.environment();
   }
@@ -124,6 +131,8 @@ final class TestsuiteExtension {
       x.run(n.block());
     } catch (SieveRuntimeException e) {
       failure = e.toString();
+    } catch (MissingData e) {
+      failure = "ABORT " + e.getMessage();
     } catch (RuntimeException e) {
       failure = "exception: " + e;
     }
@@ -139,8 +148,14 @@ final class TestsuiteExtension {
     SieveEnvelope e = st.envelope;
     switch (name) {
       case "message" -> st.setMessage(value.getBytes(StandardCharsets.UTF_8));
-      case "envelope.from" -> st.envelope = new SieveEnvelope(unbracket(value), e.to(), e.origTo(), e.auth());
-      case "envelope.to" -> st.envelope = new SieveEnvelope(e.from(), unbracket(value), e.origTo(), e.auth());
+      case "envelope.from" -> {
+        st.envelope = new SieveEnvelope(unbracket(value), e.to(), e.origTo(), e.auth());
+        st.fromSet = true;
+      }
+      case "envelope.to" -> {
+        st.envelope = new SieveEnvelope(e.from(), unbracket(value), e.origTo(), e.auth());
+        st.toSet = true;
+      }
       case "envelope.orig_to" -> st.envelope = new SieveEnvelope(e.from(), e.to(), unbracket(value), e.auth());
       case "envelope.auth" -> st.envelope = new SieveEnvelope(e.from(), e.to(), e.origTo(), value);
       default -> throw new SieveRuntimeException(n.at(), "test_set: unknown item '" + name + "'");
@@ -183,8 +198,7 @@ final class TestsuiteExtension {
     try {
       text = Files.readString(st.dir.resolve(path));
     } catch (IOException e) {
-      st.errors.add("failed to read script " + path + ": " + e);
-      return false;
+      throw new MissingData("script " + path + " is not in the copied test data");
     }
     try {
       st.compiled = st.subCompiler().compile(path, text);

@@ -55,15 +55,44 @@ final class TestsuiteState implements SieveEnvironment {
     mailboxes.put("INBOX", new ArrayList<>());
   }
 
+  boolean fromSet;
+  boolean toSet;
+
   void setMessage(byte[] m) {
     message = m;
     parsed = MimeSieveMessage.parse(m);
+    // Like Pigeonhole's sieve-tool: an envelope part not set explicitly comes from the message header.
+    SieveEnvelope e = envelope;
+    String from = fromSet ? e.from() : firstAddress("return-path", "sender", "from");
+    String to = toSet ? e.to() : firstAddress("envelope-to", "to");
+    envelope = new SieveEnvelope(from == null ? e.from() : from, to == null ? e.to() : to, e.origTo(), e.auth());
+  }
+
+  private String firstAddress(String... headers) {
+    for (String h : headers) {
+      List<String> v = dev.postamt.sieve.AddressParts.fromHeaders(parsed.headerValues(h), "all");
+      if (!v.isEmpty()) {
+        return v.get(0);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public List<String> userAddresses() {
+    String u = config.get("sieve_user_email");
+    return u == null ? List.of() : List.of(u);
   }
 
   SieveLimits limits() {
     SieveLimits l = SieveLimits.DEFAULTS;
     if (config.containsKey("sieve_max_redirects")) {
       l = l.withMaxRedirects(Integer.parseInt(config.get("sieve_max_redirects")));
+    }
+    if (config.containsKey("sieve_variables_max_variable_size")) {
+      int v = Integer.parseInt(config.get("sieve_variables_max_variable_size"));
+      l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
+          l.maxRunTime(), l.maxRedirects(), l.maxActions(), l.maxIncludeDepth(), l.maxVariables(), v);
     }
     if (config.containsKey("sieve_max_actions")) {
       l = l.withMaxActions(Integer.parseInt(config.get("sieve_max_actions")));
@@ -124,6 +153,7 @@ final class TestsuiteState implements SieveEnvironment {
       case "host" -> Optional.of("host.example.com");
       case "name" -> Optional.of("Pigeonhole Sieve");
       case "version" -> Optional.of("0.5");
+      case "location" -> Optional.of("MS");
       default -> SieveEnvironment.super.item(name);
     };
   }
