@@ -15,6 +15,8 @@ public final class Checker {
   private final ScriptLoader loader;
   private final SieveCompiler compiler;
   int includeDepth;
+  /** Scripts included in this compilation by "location:name"; null while one is being compiled. */
+  java.util.Map<String, SieveScript> included = new java.util.HashMap<>();
 
   Checker(Set<String> required, List<Diagnostic> diagnostics, SieveLimits limits, ScriptLoader loader,
       SieveCompiler compiler) {
@@ -49,14 +51,29 @@ public final class Checker {
     return compiler;
   }
 
-  /** Compiles a script named by include, one level deeper; null after reporting its errors here. */
-  public SieveScript compileIncluded(SyntaxTree.Position at, String name, String text) {
+  /**
+   * Compiles a script named by include, one level deeper, once per compilation. Returns a lookup that
+   * gives the compiled script when the run reaches the include; a script that includes itself (directly
+   * or not) is allowed only with {@code :once} (RFC 6609 §3.2), else it is reported as circular.
+   */
+  public java.util.function.Supplier<SieveScript> compileIncluded(SyntaxTree.Position at, String key, String name,
+      String text, boolean once) {
+    java.util.Map<String, SieveScript> shared = included;
+    if (shared.containsKey(key)) {
+      if (shared.get(key) == null && !once) {
+        error(at, "circular include of script '" + name + "'");
+        return null;
+      }
+      return () -> shared.get(key);
+    }
     if (includeDepth + 1 > limits.maxIncludeDepth()) {
       error(at, "include nesting is too deep (more than " + limits.maxIncludeDepth() + " levels) at script '" + name + "'");
       return null;
     }
+    shared.put(key, null);
     try {
-      return compiler.compile(name, text, includeDepth + 1);
+      shared.put(key, compiler.compile(name, text, includeDepth + 1, shared));
+      return () -> shared.get(key);
     } catch (SieveCompileException e) {
       error(at, "failed to compile included script '" + name + "': " + e.errors().get(0));
       return null;

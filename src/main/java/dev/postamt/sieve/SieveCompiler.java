@@ -78,6 +78,11 @@ public final class SieveCompiler {
   }
 
   SieveScript compile(String name, String text, int includeDepth) throws SieveCompileException {
+    return compile(name, text, includeDepth, new HashMap<>());
+  }
+
+  SieveScript compile(String name, String text, int includeDepth, Map<String, SieveScript> included)
+      throws SieveCompileException {
     List<Diagnostic> diagnostics = new ArrayList<>();
     SyntaxTree.Script tree = Parser.parse(text, limits, diagnostics);
     if (!diagnostics.isEmpty()) {
@@ -87,6 +92,7 @@ public final class SieveCompiler {
     required.add("");
     Checker checker = new Checker(required, diagnostics, limits, loader, this);
     checker.includeDepth = includeDepth;
+    checker.included = included;
     Walk w = new Walk(checker, required, diagnostics);
     List<CompiledNode> out = w.block(tree.commands(), true, 0);
     List<Diagnostic> errors = diagnostics.stream().filter(d -> !d.warning()).toList();

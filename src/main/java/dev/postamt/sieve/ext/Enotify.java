@@ -132,11 +132,10 @@ public final class Enotify {
     String from = n.has("from") ? n.tagString("from").eval(x) : null;
     List<String> options = n.has("options") ? Definitions.eval(x, n.tagStrings("options")) : List.of();
     String message = n.has("message") ? n.tagString("message").eval(x) : null;
-    int count = (Integer) x.state().getOrDefault(Enotify.class, 0);
+    long count = x.result().actions().stream().filter(a -> a instanceof SieveAction.Notify).count();
     if (count >= MAX_NOTIFICATIONS) {
       throw new SieveRuntimeException(n.at(), "notify action: too many notifications (more than " + MAX_NOTIFICATIONS + ")");
     }
-    x.state().put(Enotify.class, count + 1);
     x.result().other(n.at(), new SieveAction.Notify(method.toLowerCase(Locale.ROOT).startsWith("mailto:") ? method : method,
         from, importance, options, message));
   }

@@ -73,8 +73,7 @@ public final class Include {
       }
       return;
     }
-    SieveScript s = c.compileIncluded(n.argAt(0), t.text(), text.get());
-    n.data(s);
+    n.data(c.compileIncluded(n.argAt(0), where + ":" + t.text(), t.text(), text.get(), n.has("once")));
   }
 
   static void checkGlobal(Checker c, CompiledNode n) {
@@ -90,7 +89,8 @@ public final class Include {
 
   @SuppressWarnings("unchecked")
   static void execute(Execution x, CompiledNode n) throws SieveRuntimeException {
-    SieveScript s = n.data();
+    java.util.function.Supplier<SieveScript> ref = n.data();
+    SieveScript s = ref == null ? null : ref.get();
     if (s == null) {
       return; // optional and missing
     }
