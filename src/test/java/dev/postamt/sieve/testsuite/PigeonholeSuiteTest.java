@@ -28,12 +28,29 @@ import org.opentest4j.TestAbortedException;
 /**
  * Runs Pigeonhole's test suite (src/test/resources/sieve/pigeonhole, LGPL, see SOURCE.txt) against our
  * Sieve implementation: one dynamic test per {@code test "..." {}} block. Tests of extensions we do not
- * implement are aborted with the reason, so the counts are honest; the per-extension summary is printed
- * and written to target/sieve-pigeonhole-summary.txt.
+ * implement are aborted with the reason, so the counts are honest; tests listed in
+ * pigeonhole-known-failures.txt are aborted as "known failure" with their message (a new failure breaks the
+ * build, a fixed one should be removed from the list). The per-extension summary is printed and written to
+ * target/sieve-pigeonhole-summary.txt.
  */
 class PigeonholeSuiteTest {
   static final Path ROOT = resourceRoot();
   static final Map<String, int[]> SUMMARY = new ConcurrentHashMap<>();
+  static final java.util.Set<String> FAILING = ConcurrentHashMap.newKeySet();
+  /** Tests known to fail today ("file [test name]"); they are reported, not hidden, and do not break the build. */
+  static final java.util.Set<String> KNOWN_FAILURES = knownFailures();
+
+  static java.util.Set<String> knownFailures() {
+    try (var in = PigeonholeSuiteTest.class.getResourceAsStream("/sieve/pigeonhole-known-failures.txt")) {
+      if (in == null) {
+        return java.util.Set.of();
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#")).collect(java.util.stream.Collectors.toSet());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static Path resourceRoot() {
     try {
@@ -84,7 +101,7 @@ class PigeonholeSuiteTest {
         }
       }
     } catch (Exception e) {
-      return DynamicTest.dynamicTest(rel, () -> record(group, false, false, "parse: " + e.getMessage()));
+      return DynamicTest.dynamicTest(rel, () -> record(group, false, false, false, "parse: " + e.getMessage()));
     }
     SieveCompiler compiler = SieveCompiler.standard().with(List.of(TestsuiteExtension.extension()));
     TestsuiteState state = new TestsuiteState(file.getParent(), compiler);
@@ -128,47 +145,61 @@ class PigeonholeSuiteTest {
           : outcome != null && outcome.failure() != null && outcome.failure().startsWith("ABORT ") ? outcome.failure().substring(6) : null;
       String failure = why != null ? null
           : outcome != null ? outcome.failure() : fileFailure != null ? fileFailure : "test block did not run";
-      String shown = failure == null ? null : rel + " [" + name + "] " + failure;
+      String key = rel + " [" + name + "]";
+      String shown = failure == null ? null : key + " " + failure;
+      boolean known = KNOWN_FAILURES.contains(key);
       tests.add(DynamicTest.dynamicTest(name.isEmpty() ? "test " + k : name, () -> {
         if (why != null) {
-          record(group, false, true, why);
+          record(group, false, true, false, why);
         }
-        record(group, shown == null, false, shown);
+        if (shown != null) {
+          FAILING.add(key);
+        }
+        record(group, shown == null, false, known, shown);
       }));
       k++;
     }
     return DynamicContainer.dynamicContainer(rel, tests);
   }
 
-  private static void record(String group, boolean passed, boolean aborted, String message) {
-    int[] c = SUMMARY.computeIfAbsent(group, g -> new int[3]);
+  private static void record(String group, boolean passed, boolean aborted, boolean known, String message) {
+    int[] c = SUMMARY.computeIfAbsent(group, g -> new int[4]);
     synchronized (c) {
-      c[passed ? 0 : aborted ? 2 : 1]++;
+      c[passed ? 0 : aborted ? 2 : known ? 3 : 1]++;
     }
     if (aborted) {
       throw new TestAbortedException(message);
+    }
+    if (!passed && known) {
+      throw new TestAbortedException("known failure: " + message);
     }
     if (!passed) {
       fail(message);
     }
   }
 
+  private static String line(String name, int[] c) {
+    return String.format("  %-24s %4d/%-4d (known failures %d, new failures %d, not implemented %d)%n", name, c[0],
+        c[0] + c[1] + c[2] + c[3], c[3], c[1], c[2]);
+  }
+
   @AfterAll
   static void summary() throws Exception {
-    StringBuilder b = new StringBuilder("Pigeonhole test suite, per extension: passed/total (failed, not implemented)\n");
-    int[] total = new int[3];
+    StringBuilder b = new StringBuilder(
+        "Pigeonhole test suite, per extension: passed/total (known failures, new failures, not implemented)\n");
+    int[] total = new int[4];
     for (Map.Entry<String, int[]> e : new TreeMap<>(SUMMARY).entrySet()) {
       int[] c = e.getValue();
-      b.append(String.format("  %-22s %4d/%-4d (failed %d, not implemented %d)%n", e.getKey(), c[0], c[0] + c[1] + c[2], c[1], c[2]));
-      for (int i = 0; i < 3; i++) {
+      b.append(line(e.getKey(), c));
+      for (int i = 0; i < 4; i++) {
         total[i] += c[i];
       }
     }
-    b.append(String.format("  %-22s %4d/%-4d (failed %d, not implemented %d)%n", "TOTAL", total[0],
-        total[0] + total[1] + total[2], total[1], total[2]));
+    b.append(line("TOTAL", total));
     System.out.print(b);
     Path out = Path.of("target", "sieve-pigeonhole-summary.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, b.toString());
+    Files.write(Path.of("target", "sieve-pigeonhole-failing.txt"), new java.util.TreeSet<>(FAILING));
   }
 }
