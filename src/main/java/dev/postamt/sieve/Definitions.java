@@ -29,32 +29,7 @@ public final class Definitions {
   }
 
   public static SieveCommand command(String name, Signature sig, Check check, Action action) {
-    return new SieveCommand() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Kind kind() {
-        return Kind.COMMAND;
-      }
-
-      @Override
-      public Signature signature() {
-        return sig;
-      }
-
-      @Override
-      public void check(Checker c, CompiledNode n) {
-        check.check(c, n);
-      }
-
-      @Override
-      public void execute(Execution x, CompiledNode n) throws SieveRuntimeException {
-        action.execute(x, n);
-      }
-    };
+    return new Definition(name, SieveCommand.Kind.COMMAND, sig, check, action, null);
   }
 
   public static SieveCommand test(String name, Signature sig, Predicate predicate) {
@@ -62,32 +37,25 @@ public final class Definitions {
   }
 
   public static SieveCommand test(String name, Signature sig, Check check, Predicate predicate) {
-    return new SieveCommand() {
-      @Override
-      public String name() {
-        return name;
-      }
+    return new Definition(name, SieveCommand.Kind.TEST, sig, check, null, predicate);
+  }
 
-      @Override
-      public Kind kind() {
-        return Kind.TEST;
-      }
+  private record Definition(String name, SieveCommand.Kind kind, Signature signature, Check checker, Action action,
+      Predicate predicate) implements SieveCommand {
+    @Override
+    public void check(Checker c, CompiledNode n) {
+      checker.check(c, n);
+    }
 
-      @Override
-      public Signature signature() {
-        return sig;
-      }
+    @Override
+    public void execute(Execution x, CompiledNode n) throws SieveRuntimeException {
+      action.execute(x, n);
+    }
 
-      @Override
-      public void check(Checker c, CompiledNode n) {
-        check.check(c, n);
-      }
-
-      @Override
-      public boolean test(Execution x, CompiledNode n) throws SieveRuntimeException {
-        return predicate.test(x, n);
-      }
-    };
+    @Override
+    public boolean test(Execution x, CompiledNode n) throws SieveRuntimeException {
+      return predicate.test(x, n);
+    }
   }
 
   /** Evaluates every template of a list. */

@@ -20,6 +20,21 @@ public interface SieveExtension {
     return List.of();
   }
 
+  /** A capability with no commands of its own that brings {@code implied} with it. */
+  static SieveExtension implying(String name, String implied) {
+    return new SieveExtension() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<String> implies() {
+        return List.of(implied);
+      }
+    };
+  }
+
   static SieveExtension of(String name, SieveCommand... commands) {
     List<SieveCommand> list = List.of(commands);
     return new SieveExtension() {

@@ -38,16 +38,17 @@ public final class FileInto {
 
   /** A mailbox name a store can hold: UTF-8 text without control characters (RFC 5228 §4.1, RFC 3501). */
   static boolean validMailboxName(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
+    return !name.isEmpty() && !hasControlCharacter(name);
+  }
+
+  static boolean hasControlCharacter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c < 0x20 || c == 0x7f) {
-        return false;
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
   static void execute(Execution x, CompiledNode n) throws SieveRuntimeException {

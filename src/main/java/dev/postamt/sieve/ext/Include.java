@@ -42,16 +42,7 @@ public final class Include {
   }
 
   static boolean validScriptName(String name) {
-    if (name.isEmpty() || name.length() > 256 || name.contains("/")) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        return false;
-      }
-    }
-    return true;
+    return !name.isEmpty() && name.length() <= 256 && !name.contains("/") && !FileInto.hasControlCharacter(name);
   }
 
   static void check(Checker c, CompiledNode n) {

@@ -33,17 +33,7 @@ public final class SpamVirusTest {
       }
       return n.match().matches(x, List.of(v), List.of(n.string(0)));
     }));
-    SieveExtension plus = new SieveExtension() {
-      @Override
-      public String name() {
-        return "spamtestplus";
-      }
-
-      @Override
-      public List<String> implies() {
-        return List.of("spamtest");
-      }
-    };
+    SieveExtension plus = SieveExtension.implying("spamtestplus", "spamtest");
     SieveExtension virustest = SieveExtension.of("virustest", test("virustest", virus, (x, n) -> {
       int v = Math.max(0, Math.min(5, x.environment().virusVerdict()));
       return n.match().matches(x, List.of(Integer.toString(v)), List.of(n.string(0)));

@@ -42,17 +42,7 @@ public final class Vacation {
         .tag(TagSpec.flag("mime")).tag(TagSpec.withParameter("handle", Type.STRING, null))
         .arg(Type.STRING, "reason").build();
     SieveExtension vacation = SieveExtension.of("vacation", command("vacation", sig, Vacation::check, Vacation::execute));
-    SieveExtension seconds = new SieveExtension() {
-      @Override
-      public String name() {
-        return "vacation-seconds";
-      }
-
-      @Override
-      public List<String> implies() {
-        return List.of("vacation");
-      }
-    };
+    SieveExtension seconds = SieveExtension.implying("vacation-seconds", "vacation");
     return List.of(vacation, seconds);
   }
 
