@@ -31,7 +31,9 @@ public sealed interface SieveAction {
   record Ereject(String reason) implements SieveAction {}
 
   /**
-   * An auto-reply to send (RFC 5230 §4, RFC 6131): the interpreter has already decided it is due.
+   * An auto-reply (RFC 5230 §4, RFC 6131). The interpreter has decided whether it is due: when
+   * {@code suppressed} is null delivery sends it, else it names why not (null sender, list mail, already
+   * answered, ...) and nothing is sent. It is in the result either way, as it conflicts with reject.
    *
    * @param recipient whom to answer (the envelope sender)
    * @param from the From address of the reply, or null for the user's address
@@ -40,9 +42,14 @@ public sealed interface SieveAction {
    * @param handle identifies this reply for the "seen before" record
    * @param period how long the reply suppresses the next one to the same sender
    * @param inReplyTo the Message-ID answered, or null
+   * @param suppressed why no reply is sent, or null when it is due
    */
   record Vacation(String recipient, String from, String subject, String reason, boolean mime, String handle,
-      Duration period, String inReplyTo) implements SieveAction {}
+      Duration period, String inReplyTo, String suppressed) implements SieveAction {
+    public boolean due() {
+      return suppressed == null;
+    }
+  }
 
   /** A notification (RFC 5435) by {@code method} (a URI, e.g. mailto:). */
   record Notify(String method, String from, String importance, List<String> options, String message)

@@ -76,13 +76,13 @@ public final class Vacation {
     String handle = n.has("handle") ? n.tagString("handle").eval(x)
         : defaultHandle(reason, subject, from, n.has("mime"), addresses);
     String sender = x.envelope().from();
-    if (!due(x, sender, addresses)) {
-      return;
-    }
     Duration period = period(n);
-    if (period.isPositive() && x.environment().vacationSent(sender, handle, period)) {
-      x.log("vacation: already replied to " + sender + " within " + period);
-      return;
+    String suppressed = whyNot(x, sender, addresses);
+    if (suppressed == null && period.isPositive() && x.environment().vacationSent(sender, handle, period)) {
+      suppressed = "already replied to " + sender + " within " + period;
+    }
+    if (suppressed != null) {
+      x.log("vacation: no reply: " + suppressed);
     }
     if (subject == null) {
       List<String> s = x.decodedHeaderValues("subject");
@@ -90,7 +90,7 @@ public final class Vacation {
     }
     List<String> ids = x.headerValues("message-id");
     x.result().vacation(n.at(), new SieveAction.Vacation(sender, from, subject, reason, n.has("mime"), handle, period,
-        ids.isEmpty() ? null : ids.get(0).strip()));
+        ids.isEmpty() ? null : ids.get(0).strip(), suppressed));
   }
 
   /** RFC 5230 §4.2: a handle from the arguments that define the reply. */
@@ -104,35 +104,33 @@ public final class Vacation {
     }
   }
 
-  /** RFC 5230 §4.3–4.6 and RFC 3834: whether answering this message is appropriate. */
-  static boolean due(Execution x, String sender, List<String> addresses) {
+  /** RFC 5230 §4.3–4.6 and RFC 3834: why answering this message is not appropriate, or null. */
+  static String whyNot(Execution x, String sender, List<String> addresses) {
     if (sender == null || sender.isEmpty()) {
-      x.log("vacation: not replying to the null sender");
-      return false;
+      return "null sender";
     }
     for (String v : x.headerValues("auto-submitted")) {
       if (!v.strip().toLowerCase(Locale.ROOT).startsWith("no")) {
-        x.log("vacation: not replying to auto-submitted message");
-        return false;
+        return "auto-submitted message";
       }
     }
     for (String v : x.headerValues("precedence")) {
       String p = v.strip().toLowerCase(Locale.ROOT);
       if (p.equals("bulk") || p.equals("list") || p.equals("junk")) {
-        return false;
+        return "precedence " + p;
       }
     }
     for (String h : List.of("list-id", "list-owner", "list-unsubscribe", "list-post", "list-help", "list-subscribe",
         "list-archive")) {
       if (!x.headerValues(h).isEmpty()) {
-        return false;
+        return "mailing list message (" + h + ")";
       }
     }
     // Microsoft's X-Auto-Response-Suppress: "All" or "OOF" asks not to send out-of-office replies.
     for (String v : x.headerValues("x-auto-response-suppress")) {
       for (String token : v.split("[,\\s]+")) {
         if (token.equalsIgnoreCase("all") || token.equalsIgnoreCase("oof")) {
-          return false;
+          return "X-Auto-Response-Suppress";
         }
       }
     }
@@ -140,7 +138,7 @@ public final class Vacation {
     String l = local == null ? "" : local.toLowerCase(Locale.ROOT);
     if (l.equals("mailer-daemon") || l.equals("listserv") || l.equals("majordomo") || l.endsWith("-request")
         || l.startsWith("owner-") || l.endsWith("-owner") || l.equals("postmaster")) {
-      return false;
+      return "system address " + sender;
     }
     List<String> mine = new ArrayList<>(addresses);
     if (x.envelope().to() != null) {
@@ -149,7 +147,7 @@ public final class Vacation {
     mine.addAll(x.environment().userAddresses());
     for (String m : mine) {
       if (Core.bareAddress(m).equalsIgnoreCase(sender)) {
-        return false;
+        return "sender is the user";
       }
     }
     List<String> recipients = new ArrayList<>();
@@ -159,11 +157,10 @@ public final class Vacation {
     for (String r : recipients) {
       for (String m : mine) {
         if (r.equalsIgnoreCase(Core.bareAddress(m))) {
-          return true;
+          return null;
         }
       }
     }
-    x.log("vacation: the user's address is not among the recipients");
-    return false;
+    return "the user's address is not among the recipients";
   }
 }

@@ -43,7 +43,7 @@ final class ResultExecutor {
           }
         }
         case SieveAction.Vacation v -> {
-          if (v.recipient() != null && !v.recipient().isEmpty()) {
+          if (v.due()) {
             st.outbox.add(new TestsuiteState.Sent("", v.recipient(), vacation(st, v)));
           }
         }
