@@ -27,9 +27,10 @@ public final class SpamVirusTest {
       if (score.isEmpty()) {
         v = "0";
       } else if (n.has("percent")) {
-        v = Long.toString(Math.round(Math.max(0, Math.min(1, score.getAsDouble())) * 100));
+        v = Long.toString((long) (Math.max(0, Math.min(1, score.getAsDouble())) * 100 + 1e-9));
       } else {
-        v = Long.toString(1 + Math.round(Math.max(0, Math.min(1, score.getAsDouble())) * 9));
+        // 1 (certainly not spam) .. 10 (certainly spam), RFC 5235 §3.2
+        v = Long.toString(1 + (long) (Math.max(0, Math.min(1, score.getAsDouble())) * 9 + 1e-9));
       }
       return n.match().matches(x, List.of(v), List.of(n.string(0)));
     }));

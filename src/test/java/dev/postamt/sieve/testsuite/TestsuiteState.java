@@ -158,8 +158,76 @@ final class TestsuiteState implements SieveEnvironment {
     };
   }
 
+  /**
+   * Pigeonhole's way of getting a verdict: a configured header (and regex) of the current message, read
+   * as a score against a maximum, as a string length, or as configured text values.
+   */
   @Override
   public OptionalDouble spamScore() {
-    return OptionalDouble.empty();
+    OptionalDouble v = verdict("sieve_spamtest_", 10);
+    return v.isEmpty() ? v : OptionalDouble.of(v.getAsDouble());
+  }
+
+  @Override
+  public int virusVerdict() {
+    OptionalDouble v = verdict("sieve_virustest_", 5);
+    return v.isEmpty() ? 0 : 1 + (int) (v.getAsDouble() * 4 + 1e-9);
+  }
+
+  private OptionalDouble verdict(String prefix, int levels) {
+    String status = statusValue(config.get(prefix + "status_header"));
+    if (status == null) {
+      return OptionalDouble.empty();
+    }
+    String type = config.getOrDefault(prefix + "status_type", "score");
+    try {
+      switch (type) {
+        case "text" -> {
+          for (int i = 0; i <= levels; i++) {
+            String t = config.get(prefix + "text_value/" + i);
+            if (t != null && t.equalsIgnoreCase(status.strip())) {
+              return OptionalDouble.of(i <= 1 ? 0 : (i - 1) / (double) (levels - 1));
+            }
+          }
+          return OptionalDouble.empty();
+        }
+        case "strlen", "score" -> {
+          double value = type.equals("strlen") ? status.length() : Double.parseDouble(status.strip());
+          String maxText = config.containsKey(prefix + "score_max_header")
+              ? statusValue(config.get(prefix + "score_max_header")) : config.get(prefix + "score_max_value");
+          double max = maxText == null ? 0 : Double.parseDouble(maxText.strip());
+          if (max <= 0) {
+            return OptionalDouble.empty();
+          }
+          return OptionalDouble.of(Math.max(0, Math.min(1, value / max)));
+        }
+        default -> {
+          return OptionalDouble.empty();
+        }
+      }
+    } catch (NumberFormatException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
+  /** "Header" or "Header:regex": the header's value, or the regex's first group in it. */
+  private String statusValue(String spec) {
+    if (spec == null) {
+      return null;
+    }
+    int colon = spec.indexOf(':');
+    String name = colon < 0 ? spec : spec.substring(0, colon);
+    List<String> values = parsed.headerValues(name.strip());
+    if (values.isEmpty()) {
+      return null;
+    }
+    if (colon < 0) {
+      return values.get(0);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(spec.substring(colon + 1)).matcher(values.get(0));
+    if (!m.find()) {
+      return null;
+    }
+    return m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
   }
 }
