@@ -127,8 +127,9 @@ public final class SieveCompiler {
         if (n.name().equals("require")) {
           if (!requiresAllowed) {
             error(n.at(), "require command can only be placed at top level at the beginning of the file");
+          } else {
+            require(n);
           }
-          require(n);
           previous = "require";
           continue;
         }
@@ -190,7 +191,8 @@ public final class SieveCompiler {
       List<Argument> in = n.arguments();
       int i = 0;
       // Tagged arguments come first (RFC 5228 §2.6.2), each maybe with its parameter.
-      while (i < in.size() && in.get(i) instanceof SyntaxTree.Tag t) {
+      // Like Pigeonhole, a command's first argument error is its only one: the rest would be noise.
+      while (i < in.size() && in.get(i) instanceof SyntaxTree.Tag t && diagnostics.size() == errorsBefore) {
         i++;
         TagSpec spec = sig.tag(t.name());
         if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
@@ -227,7 +229,7 @@ public final class SieveCompiler {
         tagAt.put(t.name(), t.at());
       }
       int p = 0;
-      for (; i < in.size(); i++) {
+      for (; i < in.size() && diagnostics.size() == errorsBefore; i++) {
         Argument a = in.get(i);
         if (a instanceof SyntaxTree.Tag t) {
           error(t.at(), "unexpected tagged argument ':" + t.name() + "' after the positional arguments of "
@@ -245,13 +247,8 @@ public final class SieveCompiler {
         argAt.add(a.at());
         p++;
       }
-      long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
-      if (p < requiredArgs && i >= in.size()) {
-        ArgSpec missing = sig.positional().get(p);
-        error(n.at(), def.describe() + " expects " + missing.type().article + " as argument " + (p + 1) + " ("
-            + missing.label() + "), but none was found");
-      }
-      if (n.tests().size() < sig.minTests() || n.tests().size() > sig.maxTests()) {
+      boolean argumentsOk = diagnostics.size() == errorsBefore;
+      if (argumentsOk && (n.tests().size() < sig.minTests() || n.tests().size() > sig.maxTests())) {
         if (sig.maxTests() == 0) {
           error(n.at(), def.describe() + " expects no tests, but " + n.tests().size() + " were found");
         } else if (sig.maxTests() == 1) {
@@ -260,6 +257,12 @@ public final class SieveCompiler {
           error(n.at(), def.describe() + " expects a list of tests, but none was found");
         }
       }
+      long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
+      if (p < requiredArgs && i >= in.size() && argumentsOk) {
+        ArgSpec missing = sig.positional().get(p);
+        error(n.at(), def.describe() + " expects " + missing.type().article + " as argument " + (p + 1) + " ("
+            + missing.label() + "), but none was found");
+      }
       if (sig.block() && n.block() == null) {
         error(n.at(), def.describe() + " requires a block, but none was found");
       } else if (!sig.block() && n.block() != null) {
@@ -267,7 +270,7 @@ public final class SieveCompiler {
       }
       CompiledNode c = new CompiledNode(def, n.at(), tags, tagAt, args, argAt);
       List<CompiledNode> tests = new ArrayList<>();
-      for (Node t : n.tests()) {
+      for (Node t : diagnostics.size() == errorsBefore ? n.tests() : List.<Node>of()) {
         CompiledNode ct = node(t, SieveCommand.Kind.TEST, depth + 1);
         if (ct != null) {
           tests.add(ct);

@@ -38,7 +38,8 @@ public final class FileInto {
 
   /** A mailbox name a store can hold: UTF-8 text without control characters (RFC 5228 §4.1, RFC 3501). */
   static boolean validMailboxName(String name) {
-    return !name.isEmpty() && !hasControlCharacter(name);
+    // U+FFFD stands for bytes that were not UTF-8 (e.g. "${hex:ff}"): not a name a store can hold.
+    return !name.isEmpty() && !hasControlCharacter(name) && name.indexOf('\uFFFD') < 0;
   }
 
   static boolean hasControlCharacter(String s) {
