@@ -62,19 +62,64 @@ public final class AddressParts {
     };
   }
 
-  /** Splits an envelope address ("" for the null path) into local part and domain. */
-  public static String envelopePart(String address, String part) {
-    if (address == null) {
+  /**
+   * One part of an SMTP path (RFC 5321 §4.1.2), with or without angle brackets, source route ignored;
+   * "" for the null path; null when the path is not valid (then no part of it matches anything).
+   */
+  public static String envelopePart(String path, String part) {
+    if (path == null) {
       return null;
     }
-    String a = address.strip();
-    if (a.startsWith("<") && a.endsWith(">")) {
+    String a = path.strip();
+    boolean open = a.startsWith("<");
+    boolean close = a.endsWith(">");
+    if (open != close) {
+      return null;
+    }
+    if (open) {
       a = a.substring(1, a.length() - 1);
     }
     if (a.isEmpty()) {
       return part.equals("detail") ? null : "";
     }
+    if (a.startsWith("@")) {
+      int colon = a.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      for (String hop : a.substring(0, colon).split(",", -1)) {
+        if (!hop.startsWith("@") || !validDomain(hop.substring(1))) {
+          return null;
+        }
+      }
+      a = a.substring(colon + 1);
+    }
     int at = a.lastIndexOf('@');
-    return at < 0 ? part(a, null, part) : part(a.substring(0, at), a.substring(at + 1), part);
+    String local = at < 0 ? a : a.substring(0, at);
+    if (local.isEmpty() || local.indexOf('@') >= 0 && !local.startsWith("\"") || local.indexOf(' ') >= 0 && !local.startsWith("\"")) {
+      return null;
+    }
+    if (at < 0) {
+      return part(local, null, part);
+    }
+    String domain = a.substring(at + 1);
+    return validDomain(domain) ? part(local, domain, part) : null;
+  }
+
+  static boolean validDomain(String d) {
+    if (d.isEmpty() || d.startsWith(".") || d.endsWith(".") || d.contains("..")) {
+      return false;
+    }
+    if (d.startsWith("[") && d.endsWith("]")) {
+      return true;
+    }
+    for (int i = 0; i < d.length(); i++) {
+      char c = d.charAt(i);
+      // Underscores and edge hyphens are not in RFC 5321 but occur in real mail; accept them (as Pigeonhole).
+      if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c >= 0x80)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

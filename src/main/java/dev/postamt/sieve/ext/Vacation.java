@@ -75,7 +75,7 @@ public final class Vacation {
     List<String> addresses = n.has("addresses") ? Definitions.eval(x, n.tagStrings("addresses")) : List.of();
     String handle = n.has("handle") ? n.tagString("handle").eval(x)
         : defaultHandle(reason, subject, from, n.has("mime"), addresses);
-    String sender = x.envelope().from();
+    String sender = AddressParts.envelopePart(x.envelope().from(), "all");
     Duration period = period(n);
     String suppressed = whyNot(x, sender, addresses);
     if (suppressed == null && period.isPositive() && x.environment().vacationSent(sender, handle, period)) {

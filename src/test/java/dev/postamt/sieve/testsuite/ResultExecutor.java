@@ -36,10 +36,11 @@ final class ResultExecutor {
           }
           st.mailboxes.computeIfAbsent(box.equalsIgnoreCase("INBOX") ? "INBOX" : box, b -> new ArrayList<>()).add(message);
         }
-        case SieveAction.Redirect r -> st.outbox.add(new TestsuiteState.Sent(st.envelope.from(), r.address(), message));
+        case SieveAction.Redirect r -> st.outbox.add(new TestsuiteState.Sent(sender(st), r.address(), message));
         case SieveAction.Reject r -> {
-          if (st.envelope.from() != null && !st.envelope.from().isEmpty()) {
-            st.outbox.add(new TestsuiteState.Sent("", st.envelope.from(), bounce(st, r.reason())));
+          String sender = sender(st);
+          if (sender != null && !sender.isEmpty()) {
+            st.outbox.add(new TestsuiteState.Sent("", sender, bounce(st, r.reason())));
           }
         }
         case SieveAction.Vacation v -> {
@@ -60,6 +61,10 @@ final class ResultExecutor {
     return true;
   }
 
+  private static String sender(TestsuiteState st) {
+    return dev.postamt.sieve.AddressParts.envelopePart(st.envelope.from(), "all");
+  }
+
   /** The message with the header edits of the run applied. */
   private static byte[] edited(TestsuiteState st, Execution x) {
     if (x.headers() == st.parsed.headers()) {
@@ -74,7 +79,7 @@ final class ResultExecutor {
   }
 
   private static byte[] bounce(TestsuiteState st, String reason) {
-    String s = "From: Mail Delivery System <MAILER-DAEMON@example.com>\r\nTo: <" + st.envelope.from() + ">\r\n"
+    String s = "From: Mail Delivery System <MAILER-DAEMON@example.com>\r\nTo: <" + sender(st) + ">\r\n"
         + "Subject: Automatically rejected mail\r\nAuto-Submitted: auto-replied (rejected)\r\n"
         + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
         + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";

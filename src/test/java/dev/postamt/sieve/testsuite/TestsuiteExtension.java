@@ -149,23 +149,18 @@ final class TestsuiteExtension {
     switch (name) {
       case "message" -> st.setMessage(value.getBytes(StandardCharsets.UTF_8));
       case "envelope.from" -> {
-        st.envelope = new SieveEnvelope(unbracket(value), e.to(), e.origTo(), e.auth());
+        st.envelope = new SieveEnvelope(value, e.to(), e.origTo(), e.auth());
         st.fromSet = true;
       }
       case "envelope.to" -> {
-        st.envelope = new SieveEnvelope(e.from(), unbracket(value), e.origTo(), e.auth());
+        st.envelope = new SieveEnvelope(e.from(), value, e.origTo(), e.auth());
         st.toSet = true;
       }
-      case "envelope.orig_to" -> st.envelope = new SieveEnvelope(e.from(), e.to(), unbracket(value), e.auth());
+      case "envelope.orig_to" -> st.envelope = new SieveEnvelope(e.from(), e.to(), value, e.auth());
       case "envelope.auth" -> st.envelope = new SieveEnvelope(e.from(), e.to(), e.origTo(), value);
       default -> throw new SieveRuntimeException(n.at(), "test_set: unknown item '" + name + "'");
     }
     x.replaceMessage(st.parsed, st.envelope);
-  }
-
-  private static String unbracket(String v) {
-    String s = v.strip();
-    return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
   }
 
   private static boolean selectMessage(Execution x, CompiledNode n) {
