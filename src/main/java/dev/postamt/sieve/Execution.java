@@ -165,6 +165,10 @@ public final class Execution {
     return i >= 0 && i < matchValues.size() ? matchValues.get(i) : "";
   }
 
+  public List<String> matchValues() {
+    return matchValues;
+  }
+
   public boolean matchVariablesEnabled() {
     return matchVariables;
   }

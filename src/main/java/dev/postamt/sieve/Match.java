@@ -19,11 +19,14 @@ public final class Match {
   private final Comparator comparator;
   private final String relation;
   private final Pattern[] constantPatterns;
+  /** The key list the patterns were compiled for; other lists are matched without them. */
+  private final List<Template> compiledKeys;
 
   Match(Type type, Comparator comparator, String relation, List<Template> keys) {
     this.type = type;
     this.comparator = comparator;
     this.relation = relation;
+    this.compiledKeys = keys;
     if ((type == Type.MATCHES || type == Type.REGEX) && keys != null) {
       constantPatterns = new Pattern[keys.size()];
       for (int i = 0; i < keys.size(); i++) {
@@ -153,7 +156,7 @@ public final class Match {
           }
         }
         case MATCHES, REGEX -> {
-          Pattern p = constantPatterns != null && constantPatterns[i] != null ? constantPatterns[i] : null;
+          Pattern p = keys == compiledKeys && constantPatterns != null ? constantPatterns[i] : null;
           if (p == null) {
             p = pattern(k.eval(x));
             if (p == null) {

@@ -61,7 +61,11 @@ public final class Body {
         }
       }
     }
-    return n.match().matches(x, values, n.strings(0));
+    // Pigeonhole leaves the match variables alone for body: a body is too large to copy into them.
+    List<String> saved = x.matchValues();
+    boolean matched = n.match().matches(x, values, n.strings(0));
+    x.setMatchValues(saved);
+    return matched;
   }
 
   /** RFC 5173 §5.2: "" matches every type, "text" its subtypes, "text/plain" itself. */

@@ -83,7 +83,11 @@ public final class Imap4Flags {
     } else {
       current = x.flags();
     }
-    List<Template> keys = n.strings(n.argCount() - 1);
+    // RFC 5232 §5: the keys are flag lists too; each flag in them is a key of its own.
+    List<Template> keys = new ArrayList<>();
+    for (String flag : parse(dev.postamt.sieve.Definitions.eval(x, n.strings(n.argCount() - 1)))) {
+      keys.add(Template.constant(flag));
+    }
     return n.match().matches(x, current, keys);
   }
 
