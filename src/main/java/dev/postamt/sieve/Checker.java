@@ -75,7 +75,10 @@ public final class Checker {
       shared.put(key, compiler.compile(name, text, includeDepth + 1, shared));
       return () -> shared.get(key);
     } catch (SieveCompileException e) {
-      error(at, "failed to compile included script '" + name + "': " + e.errors().get(0));
+      for (Diagnostic d : e.errors()) {
+        error(at, "in included script '" + name + "': " + d);
+      }
+      error(at, "failed to compile included script '" + name + "'");
       return null;
     }
   }
