@@ -106,7 +106,7 @@ public final class AddressParts {
     return validDomain(domain) ? part(local, domain, part) : null;
   }
 
-  static boolean validDomain(String d) {
+  public static boolean validDomain(String d) {
     if (d.isEmpty() || d.startsWith(".") || d.endsWith(".") || d.contains("..")) {
       return false;
     }

@@ -93,23 +93,36 @@ public final class Core {
   }
 
   static boolean validAddress(String a) {
-    String s = a.strip();
-    int lt = s.indexOf('<');
-    if (lt >= 0 && s.endsWith(">")) {
-      s = s.substring(lt + 1, s.length() - 1);
-    }
-    int at = s.lastIndexOf('@');
-    if (at <= 0 || at == s.length() - 1 || s.indexOf(' ') >= 0 || s.indexOf(',') >= 0) {
-      return false;
-    }
-    String domain = s.substring(at + 1);
-    return !domain.startsWith(".") && !domain.endsWith(".") && !domain.contains("..");
+    return bareAddress(a) != null;
   }
 
-  static String bareAddress(String a) {
-    String s = a.strip();
-    int lt = s.indexOf('<');
-    return lt >= 0 && s.endsWith(">") ? s.substring(lt + 1, s.length() - 1) : s;
+  /**
+   * The addr-spec of a single RFC 5322 address ("Name <local@domain>", white space around the parts
+   * allowed, as Pigeonhole accepts it), or null when the text is not exactly one address with a domain.
+   */
+  static String bareAddress(String text) {
+    int lt = text.indexOf('<');
+    if (lt >= 0 != text.indexOf('>') > lt) {
+      return null;
+    }
+    if (lt < 0) {
+      // Without angle brackets the text is a bare addr-spec: no phrase before it.
+      int at = text.lastIndexOf('@');
+      String local = at < 0 ? text.strip() : text.substring(0, at).strip();
+      if (!local.startsWith("\"") && local.chars().anyMatch(c -> c == ' ' || c == '\t')) {
+        return null;
+      }
+    }
+    java.util.List<dev.postamt.mime.Address> list = dev.postamt.mime.Address.parseList(text);
+    if (list.size() != 1) {
+      return null;
+    }
+    dev.postamt.mime.Address a = list.get(0);
+    if (a.isGroupStart() || a.isGroupEnd() || a.mailbox() == null || a.mailbox().isEmpty() || a.host() == null
+        || !AddressParts.validDomain(a.host()) || a.mailbox().chars().anyMatch(c -> c >= 0x80)) {
+      return null;
+    }
+    return a.mailbox() + "@" + a.host();
   }
 
   static void redirect(Execution x, CompiledNode n) throws SieveRuntimeException {

@@ -146,7 +146,7 @@ public final class Vacation {
     }
     mine.addAll(x.environment().userAddresses());
     for (String m : mine) {
-      if (Core.bareAddress(m).equalsIgnoreCase(sender)) {
+      if (sender.equalsIgnoreCase(Core.bareAddress(m))) {
         return "sender is the user";
       }
     }

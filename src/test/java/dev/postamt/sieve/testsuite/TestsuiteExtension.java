@@ -220,6 +220,8 @@ final class TestsuiteExtension {
       return true;
     } catch (SieveRuntimeException e) {
       st.errors = new ArrayList<>(List.of(e.getMessage()));
+      // As in delivery: a failed run leaves only the implicit keep.
+      x.resetResult();
       return false;
     }
   }
