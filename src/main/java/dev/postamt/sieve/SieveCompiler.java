@@ -1,0 +1,390 @@
+package dev.postamt.sieve;
+
+import dev.postamt.sieve.Signature.ArgSpec;
+import dev.postamt.sieve.Signature.TagSpec;
+import dev.postamt.sieve.Signature.Type;
+import dev.postamt.sieve.SyntaxTree.Argument;
+import dev.postamt.sieve.SyntaxTree.Node;
+import dev.postamt.sieve.SyntaxTree.Position;
+import dev.postamt.sieve.SyntaxTree.StringList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles script text into a {@link SieveScript}: parses, then checks every command and test against
+ * its {@link Signature} and its own rules, with only the capabilities the script requires (RFC 5228 §3.2:
+ * using an extension without {@code require} is an error). All errors found are reported together, each
+ * as {@code LINE:COLUMN: message}.
+ */
+public final class SieveCompiler {
+  private final Map<String, SieveExtension> extensions = new LinkedHashMap<>();
+  private final Map<String, String> owner = new HashMap<>();
+  private final Map<String, SieveCommand> commands = new HashMap<>();
+  private final SieveLimits limits;
+  private final ScriptLoader loader;
+
+  public SieveCompiler(List<SieveExtension> extensions, SieveLimits limits, ScriptLoader loader) {
+    this.limits = limits;
+    this.loader = loader;
+    for (SieveExtension e : extensions) {
+      this.extensions.put(e.name(), e);
+      for (SieveCommand c : e.commands()) {
+        commands.put(key(c.kind(), c.name()), c);
+        owner.put(key(c.kind(), c.name()), e.name());
+      }
+    }
+  }
+
+  /** Every extension this build implements, with default limits and no scripts to include. */
+  public static SieveCompiler standard() {
+    return new SieveCompiler(dev.postamt.sieve.ext.Extensions.all(), SieveLimits.DEFAULTS, ScriptLoader.NONE);
+  }
+
+  private static String key(SieveCommand.Kind kind, String name) {
+    return (kind == SieveCommand.Kind.TEST ? "t:" : "c:") + name;
+  }
+
+  public SieveCompiler withLimits(SieveLimits l) {
+    return new SieveCompiler(List.copyOf(extensions.values()), l, loader);
+  }
+
+  public SieveCompiler withLoader(ScriptLoader l) {
+    return new SieveCompiler(List.copyOf(extensions.values()), limits, l);
+  }
+
+  /** This compiler plus more extensions (a test suite's commands, a site's own). */
+  public SieveCompiler with(List<SieveExtension> more) {
+    List<SieveExtension> all = new ArrayList<>(extensions.values());
+    all.addAll(more);
+    return new SieveCompiler(all, limits, loader);
+  }
+
+  public SieveLimits limits() {
+    return limits;
+  }
+
+  /** The capability strings a script may require (for the ManageSieve SIEVE capability). */
+  public Set<String> capabilities() {
+    return extensions.keySet().stream().filter(n -> !n.isEmpty()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  public SieveScript compile(String name, String text) throws SieveCompileException {
+    return compile(name, text, 0);
+  }
+
+  SieveScript compile(String name, String text, int includeDepth) throws SieveCompileException {
+    return compile(name, text, includeDepth, new HashMap<>());
+  }
+
+  SieveScript compile(String name, String text, int includeDepth, Map<String, SieveScript> included)
+      throws SieveCompileException {
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    SyntaxTree.Script tree = Parser.parse(text, limits, diagnostics);
+    if (!diagnostics.isEmpty()) {
+      throw new SieveCompileException(diagnostics);
+    }
+    Set<String> required = new HashSet<>();
+    required.add("");
+    Checker checker = new Checker(required, diagnostics, limits, loader, this);
+    checker.includeDepth = includeDepth;
+    checker.included = included;
+    Walk w = new Walk(checker, required, diagnostics);
+    List<CompiledNode> out = w.block(tree.commands(), true, 0);
+    List<Diagnostic> errors = diagnostics.stream().filter(d -> !d.warning()).toList();
+    if (!errors.isEmpty()) {
+      throw new SieveCompileException(errors.size() > limits.maxErrors() ? errors.subList(0, limits.maxErrors()) : errors);
+    }
+    required.remove("");
+    return new SieveScript(name, out, required, diagnostics);
+  }
+
+  private final class Walk {
+    final Checker checker;
+    final Set<String> required;
+    final List<Diagnostic> diagnostics;
+    final Set<String> reportedUnknown = new HashSet<>();
+
+    Walk(Checker checker, Set<String> required, List<Diagnostic> diagnostics) {
+      this.checker = checker;
+      this.required = required;
+      this.diagnostics = diagnostics;
+    }
+
+    void error(Position at, String message) {
+      diagnostics.add(Diagnostic.error(at, message));
+    }
+
+    List<CompiledNode> block(List<Node> nodes, boolean top, int depth) {
+      List<CompiledNode> out = new ArrayList<>();
+      boolean requiresAllowed = top;
+      String previous = null;
+      for (Node n : nodes) {
+        if (n.name().equals("require")) {
+          if (!requiresAllowed) {
+            error(n.at(), "require command can only be placed at top level at the beginning of the file");
+          } else {
+            require(n);
+          }
+          previous = "require";
+          continue;
+        }
+        requiresAllowed = false;
+        if ((n.name().equals("elsif") || n.name().equals("else"))
+            && !("if".equals(previous) || "elsif".equals(previous))) {
+          error(n.at(), "the " + n.name() + " command must follow an if or elsif command");
+        }
+        previous = n.name();
+        CompiledNode c = node(n, SieveCommand.Kind.COMMAND, depth);
+        if (c != null) {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    void require(Node n) {
+      if (n.arguments().size() != 1 || !(n.arguments().get(0) instanceof StringList l) || !n.tests().isEmpty()
+          || n.block() != null) {
+        error(n.at(), "the require command expects a string list as argument 1 (capabilities)");
+        return;
+      }
+      for (SyntaxTree.StringValue v : l.values()) {
+        SieveExtension e = extensions.get(v.value());
+        if (e == null || v.value().isEmpty()) {
+          error(v.at(), "require command: unknown Sieve capability '" + v.value() + "'");
+        } else {
+          required.add(e.name());
+          required.addAll(e.implies());
+        }
+      }
+    }
+
+    CompiledNode node(Node n, SieveCommand.Kind kind, int depth) {
+      SieveCommand def = commands.get(key(kind, n.name()));
+      String ext = owner.get(key(kind, n.name()));
+      if (def == null || ext != null && !required.contains(ext)) {
+        SieveCommand.Kind other = kind == SieveCommand.Kind.TEST ? SieveCommand.Kind.COMMAND : SieveCommand.Kind.TEST;
+        String otherExt = owner.get(key(other, n.name()));
+        if (def == null && otherExt != null && required.contains(otherExt)) {
+          error(n.at(), kind == SieveCommand.Kind.TEST
+              ? "'" + n.name() + "' is a command, but a test was expected here"
+              : "'" + n.name() + "' is a test, but a command was expected here (missing if?)");
+          return null;
+        }
+        String what = kind == SieveCommand.Kind.TEST ? "test" : "command";
+        String hint = def != null && ext != null && !ext.isEmpty() ? " (missing require \"" + ext + "\"?)" : "";
+        error(n.at(), "unknown " + what + " '" + n.name() + "'" + hint);
+        return null;
+      }
+      Signature sig = def.signature();
+      Map<String, Object> tags = new LinkedHashMap<>();
+      Map<String, Position> tagAt = new HashMap<>();
+      Map<String, String> groups = new HashMap<>();
+      List<Object> args = new ArrayList<>();
+      List<Position> argAt = new ArrayList<>();
+      int errorsBefore = diagnostics.size();
+      List<Argument> in = n.arguments();
+      int i = 0;
+      // Tagged arguments come first (RFC 5228 §2.6.2), each maybe with its parameter.
+      // Like Pigeonhole, a command's first argument error is its only one: the rest would be noise.
+      while (i < in.size() && in.get(i) instanceof SyntaxTree.Tag t && diagnostics.size() == errorsBefore) {
+        i++;
+        TagSpec spec = sig.tag(t.name());
+        if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
+          if (reportedUnknown.add(def.name() + ":" + t.name())) {
+            error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe());
+          }
+          continue;
+        }
+        if (spec.group() != null) {
+          String prev = groups.put(spec.group(), t.name());
+          if (prev != null) {
+            error(t.at(), "multiple " + spec.group() + "s specified for " + def.describe() + " (:" + prev + " and :"
+                + t.name() + ")");
+          }
+        } else if (tags.containsKey(t.name())) {
+          error(t.at(), "the :" + t.name() + " tag for " + def.describe() + " is specified more than once");
+        }
+        Object value = Boolean.TRUE;
+        if (spec.parameter() != Type.NONE) {
+          if (i >= in.size() || in.get(i) instanceof SyntaxTree.Tag) {
+            error(t.at(), "the :" + t.name() + " tag for " + def.describe() + " requires " + spec.parameter().article
+                + " as parameter, but " + (i >= in.size() ? "none was found" : "a tag was found"));
+            continue;
+          }
+          value = value(in.get(i), spec.parameter(), t.at(),
+              "the :" + t.name() + " tag for " + def.describe() + " requires " + spec.parameter().article
+                  + " as parameter");
+          i++;
+          if (value == null) {
+            continue;
+          }
+        }
+        tags.put(t.name(), value);
+        tagAt.put(t.name(), t.at());
+      }
+      int p = 0;
+      for (; i < in.size() && diagnostics.size() == errorsBefore; i++) {
+        Argument a = in.get(i);
+        if (a instanceof SyntaxTree.Tag t) {
+          error(t.at(), "unexpected tagged argument ':" + t.name() + "' after the positional arguments of "
+              + def.describe());
+          continue;
+        }
+        if (p >= sig.positional().size()) {
+          error(a.at(), def.describe() + " expects " + countPhrase(sig) + ", but more were found");
+          break;
+        }
+        ArgSpec spec = sig.positional().get(p);
+        Object v = value(a, spec.type(), a.at(), def.describe() + " expects " + spec.type().article + " as argument "
+            + (p + 1) + " (" + spec.label() + ")");
+        args.add(v);
+        argAt.add(a.at());
+        p++;
+      }
+      boolean argumentsOk = diagnostics.size() == errorsBefore;
+      if (argumentsOk && (n.tests().size() < sig.minTests() || n.tests().size() > sig.maxTests())) {
+        if (sig.maxTests() == 0) {
+          error(n.at(), def.describe() + " expects no tests, but " + n.tests().size() + " were found");
+        } else if (sig.maxTests() == 1) {
+          error(n.at(), def.describe() + " expects a test, but " + (n.tests().isEmpty() ? "none was" : n.tests().size() + " were") + " found");
+        } else {
+          error(n.at(), def.describe() + " expects a list of tests, but none was found");
+        }
+      }
+      long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
+      if (p < requiredArgs && i >= in.size() && argumentsOk) {
+        ArgSpec missing = sig.positional().get(p);
+        error(n.at(), def.describe() + " expects " + missing.type().article + " as argument " + (p + 1) + " ("
+            + missing.label() + "), but none was found");
+      }
+      if (sig.block() && n.block() == null) {
+        error(n.at(), def.describe() + " requires a block, but none was found");
+      } else if (!sig.block() && n.block() != null) {
+        error(n.at(), def.describe() + " does not take a block");
+      }
+      CompiledNode c = new CompiledNode(def, n.at(), tags, tagAt, args, argAt);
+      List<CompiledNode> tests = new ArrayList<>();
+      for (Node t : diagnostics.size() == errorsBefore ? n.tests() : List.<Node>of()) {
+        CompiledNode ct = node(t, SieveCommand.Kind.TEST, depth + 1);
+        if (ct != null) {
+          tests.add(ct);
+        }
+      }
+      c.tests = List.copyOf(tests);
+      c.block = n.block() == null ? null : block(n.block(), false, depth + 1);
+      if (diagnostics.size() == errorsBefore) {
+        matchTags(c, groups);
+      }
+      if (diagnostics.size() == errorsBefore) {
+        def.check(checker, c);
+      }
+      return c;
+    }
+
+    private String countPhrase(Signature sig) {
+      int n = sig.positional().size();
+      return n == 0 ? "no positional arguments" : n == 1 ? "1 positional argument" : n + " positional arguments";
+    }
+
+    /** Builds the match type and comparator of a test that takes them. */
+    private void matchTags(CompiledNode c, Map<String, String> groups) {
+      if (groups.containsKey(Signature.ADDRESS_PART)) {
+        c.addressPart = groups.get(Signature.ADDRESS_PART);
+      }
+      if (c.def.signature().tag("is") == null) {
+        return;
+      }
+      String mt = groups.getOrDefault(Signature.MATCH_TYPE, "is");
+      Comparator comparator = Comparator.ASCII_CASEMAP;
+      if (c.has("comparator")) {
+        Template name = c.tagString("comparator");
+        comparator = Comparator.byName(name.text());
+        if (comparator == null) {
+          error(c.tagAt("comparator"), "unknown comparator '" + name.text() + "'");
+          return;
+        }
+        if (comparator == Comparator.ASCII_NUMERIC && !required.contains("comparator-i;ascii-numeric")) {
+          error(c.tagAt("comparator"), "unknown comparator 'i;ascii-numeric' (missing require \"comparator-i;ascii-numeric\"?)");
+          return;
+        }
+      }
+      String relation = null;
+      if (mt.equals("count") || mt.equals("value")) {
+        relation = c.tagString(mt).text().toLowerCase(java.util.Locale.ROOT);
+        if (!c.tagString(mt).isConstant() || !Match.isRelation(relation)) {
+          error(c.tagAt(mt), "invalid relational match type '" + c.tagString(mt).text() + "' for the :" + mt
+              + " match type (expected \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\")");
+          return;
+        }
+      }
+      if (!comparator.supportsSubstring() && (mt.equals("contains") || mt.equals("matches") || mt.equals("regex"))) {
+        error(c.tagAt(mt), "the comparator '" + comparator.id() + "' does not support the :" + mt + " match type");
+        return;
+      }
+      List<Template> keys = null;
+      if (!c.args.isEmpty() && c.args.get(c.args.size() - 1) instanceof List<?>) {
+        keys = c.strings(c.args.size() - 1);
+      } else if (!c.args.isEmpty() && c.args.get(c.args.size() - 1) instanceof Template t) {
+        keys = List.of(t);
+      }
+      if (mt.equals("regex") && keys != null) {
+        for (int k = 0; k < keys.size(); k++) {
+          String err = keys.get(k).isConstant() ? Match.regexError(keys.get(k).text()) : null;
+          if (err != null) {
+            error(c.argAt(c.args.size() - 1), "invalid regular expression '" + keys.get(k).text() + "' for regex match: " + err);
+            return;
+          }
+        }
+      }
+      c.match = new Match(Match.Type.valueOf(mt.toUpperCase(java.util.Locale.ROOT)), comparator, relation, keys);
+    }
+
+    /** An argument as the type wants it, or null after reporting the mismatch. */
+    private Object value(Argument a, Type want, Position at, String expectation) {
+      boolean vars = required.contains("variables");
+      boolean enc = required.contains("encoded-character");
+      switch (want) {
+        case NUMBER -> {
+          if (a instanceof SyntaxTree.Number num) {
+            return num.value();
+          }
+        }
+        case STRING -> {
+          if (a instanceof StringList l && !l.bracketed()) {
+            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+          }
+          if (a instanceof StringList l && l.values().size() == 1) {
+            // Pigeonhole accepts ["x"] where one string is expected.
+            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+          }
+        }
+        case STRING_LIST -> {
+          if (a instanceof StringList l) {
+            List<Template> out = new ArrayList<>(l.values().size());
+            for (SyntaxTree.StringValue v : l.values()) {
+              out.add(Template.compile(EncodedCharacter.decode(v, enc, diagnostics), vars));
+            }
+            return List.copyOf(out);
+          }
+        }
+        default -> {}
+      }
+      error(at, expectation + ", but " + found(a) + " was found");
+      return null;
+    }
+
+    private String found(Argument a) {
+      return switch (a) {
+        case SyntaxTree.Number x -> "a number";
+        case SyntaxTree.Tag x -> "a tag";
+        case StringList l -> l.bracketed() ? "a string list" : "a string";
+      };
+    }
+  }
+}

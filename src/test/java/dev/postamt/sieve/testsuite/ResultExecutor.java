@@ -1,0 +1,106 @@
+package dev.postamt.sieve.testsuite;
+
+import dev.postamt.sieve.Execution;
+import dev.postamt.sieve.SieveAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries out a result for the test suite the way delivery will: stores into the in-memory mailboxes,
+ * puts redirects, bounces, vacation replies and mailto notifications into the outbox. Fails like a
+ * store would when a mailbox is missing and {@code :create} was not given.
+ */
+final class ResultExecutor {
+  private ResultExecutor() {}
+
+  static boolean execute(TestsuiteState st, Execution x) {
+    List<SieveAction> actions = x.currentActions();
+    x.resetResult();
+    st.outbox.clear();
+    byte[] message = edited(st, x);
+    for (SieveAction a : actions) {
+      switch (a) {
+        case SieveAction.Keep k -> st.mailboxes.get("INBOX").add(message);
+        case SieveAction.FileInto f -> {
+          String box = f.mailbox();
+          if (f.specialUse() != null) {
+            box = st.specialUseMailbox(f.specialUse()).orElse(box);
+          }
+          if (!st.mailboxes.containsKey(box) && !box.equalsIgnoreCase("INBOX")) {
+            if (!f.create()) {
+              st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Mailbox doesn't exist"));
+              return false;
+            }
+            st.mailboxes.put(box, new ArrayList<>());
+          }
+          st.mailboxes.computeIfAbsent(box.equalsIgnoreCase("INBOX") ? "INBOX" : box, b -> new ArrayList<>()).add(message);
+        }
+        case SieveAction.Redirect r -> st.outbox.add(new TestsuiteState.Sent(sender(st), r.address(), message));
+        case SieveAction.Reject r -> {
+          String sender = sender(st);
+          if (sender != null && !sender.isEmpty()) {
+            st.outbox.add(new TestsuiteState.Sent("", sender, bounce(st, r.reason())));
+          }
+        }
+        case SieveAction.Vacation v -> {
+          if (v.due()) {
+            st.outbox.add(new TestsuiteState.Sent("", v.recipient(), vacation(st, v)));
+          }
+        }
+        case SieveAction.Notify nt -> {
+          String to = nt.method().substring(nt.method().indexOf(':') + 1);
+          int q = to.indexOf('?');
+          to = q < 0 ? to : to.substring(0, q);
+          st.outbox.add(new TestsuiteState.Sent("", to, ("To: " + to + "\r\nSubject: " + (nt.message() == null ? "Notification" : nt.message())
+              + "\r\nAuto-Submitted: auto-notified\r\n\r\n" + (nt.message() == null ? "" : nt.message()) + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        }
+        default -> {}
+      }
+    }
+    return true;
+  }
+
+  private static String sender(TestsuiteState st) {
+    return dev.postamt.sieve.AddressParts.envelopePart(st.envelope.from(), "all");
+  }
+
+  /** The message with the header edits of the run applied. */
+  private static byte[] edited(TestsuiteState st, Execution x) {
+    if (x.headers() == st.parsed.headers()) {
+      return st.message;
+    }
+    StringBuilder b = new StringBuilder();
+    for (var h : x.headers()) {
+      b.append(h.name()).append(": ").append(h.value()).append("\r\n");
+    }
+    b.append("\r\n").append(st.parsed.rawBody());
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bounce(TestsuiteState st, String reason) {
+    String s = "From: Mail Delivery System <MAILER-DAEMON@example.com>\r\nTo: <" + sender(st) + ">\r\n"
+        + "Subject: Automatically rejected mail\r\nAuto-Submitted: auto-replied (rejected)\r\n"
+        + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
+        + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] vacation(TestsuiteState st, SieveAction.Vacation v) {
+    String from = v.from() != null ? v.from() : st.envelope.to() == null ? "user@example.com" : st.envelope.to();
+    StringBuilder b = new StringBuilder();
+    b.append("From: ").append(from).append("\r\n");
+    b.append("To: <").append(v.recipient()).append(">\r\n");
+    b.append("Subject: ").append(v.subject()).append("\r\n");
+    if (v.inReplyTo() != null) {
+      b.append("In-Reply-To: ").append(v.inReplyTo()).append("\r\n");
+      b.append("References: ").append(v.inReplyTo()).append("\r\n");
+    }
+    b.append("Auto-Submitted: auto-replied (vacation)\r\nPrecedence: bulk\r\n");
+    if (!v.mime()) {
+      b.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
+    }
+    b.append(v.reason());
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
