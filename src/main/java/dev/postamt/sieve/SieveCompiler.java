@@ -40,11 +40,6 @@ public final class SieveCompiler {
     }
   }
 
-  /** Every extension this build implements, with default limits and no scripts to include. */
-  public static SieveCompiler standard() {
-    return new SieveCompiler(dev.postamt.sieve.ext.Extensions.all(), SieveLimits.DEFAULTS, ScriptLoader.NONE);
-  }
-
   private static String key(SieveCommand.Kind kind, String name) {
     return (kind == SieveCommand.Kind.TEST ? "t:" : "c:") + name;
   }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The compile/run API as delivery will use it: results, implicit keep, conflicts, failures, limits. */
 class SieveInterpreterTest {
-  static final SieveCompiler COMPILER = SieveCompiler.standard();
+  static final SieveCompiler COMPILER = dev.postamt.sieve.ext.Extensions.standardCompiler();
   static final SieveMessage MESSAGE = MimeSieveMessage.parse(("From: Alice <alice+news@example.org>\r\n"
       + "To: bob@example.net\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= [list]\r\nMessage-ID: <1@example.org>\r\n"
       + "Content-Type: text/plain; charset=utf-8\r\n\r\nHello there\r\n").getBytes(StandardCharsets.UTF_8));

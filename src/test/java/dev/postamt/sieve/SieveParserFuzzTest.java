@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@code src/test/resources/.../SieveParserFuzzTestInputs}.
  */
 class SieveParserFuzzTest {
-  private static final SieveCompiler COMPILER = SieveCompiler.standard();
+  private static final SieveCompiler COMPILER = dev.postamt.sieve.ext.Extensions.standardCompiler();
   private static final SieveMessage MESSAGE = MimeSieveMessage.parse(
       "From: a@example.org\r\nTo: b@example.net\r\nSubject: [SPAM] hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
 

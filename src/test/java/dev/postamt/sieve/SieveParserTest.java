@@ -136,7 +136,7 @@ class SieveParserTest {
 
   private static void tryParse(String s) {
     try {
-      SieveCompiler.standard().compile("t", s);
+      dev.postamt.sieve.ext.Extensions.standardCompiler().compile("t", s);
     } catch (SieveCompileException expected) {
       assertThat(expected.errors()).isNotEmpty();
     }

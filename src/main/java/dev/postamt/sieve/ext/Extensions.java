@@ -7,6 +7,14 @@ import java.util.List;
 public final class Extensions {
   private Extensions() {}
 
+  /**
+   * A compiler with every extension this build implements, default limits and no scripts to include
+   * (the language core in {@code sieve} knows no extension; this package registers them).
+   */
+  public static dev.postamt.sieve.SieveCompiler standardCompiler() {
+    return new dev.postamt.sieve.SieveCompiler(all(), dev.postamt.sieve.SieveLimits.DEFAULTS, dev.postamt.sieve.ScriptLoader.NONE);
+  }
+
   public static List<SieveExtension> all() {
     List<SieveExtension> all = new java.util.ArrayList<>(List.of(
         Core.extension(),
