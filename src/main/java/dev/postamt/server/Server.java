@@ -154,11 +154,6 @@ public final class Server implements AutoCloseable {
       ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("imap", tls, false, imap);
       s.listen("imaps", tls, true, imap);
-      for (String svc : List.of("http")) {
-        if (config.listen().get(svc).isPresent()) {
-          log.info("{}: not available in this build; listen.{} ignored", svc, svc);
-        }
-      }
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
       return s;
     } catch (Exception e) {

@@ -37,7 +37,6 @@ class ConfigTest {
             imaps      = "0.0.0.0:993"
             pop3       = "0.0.0.0:110"
             pop3s      = "0.0.0.0:995"
-            http       = "127.0.0.1:8080"
             [relay]
             networks   = ["127.0.0.0/8", "::1/128"]
             relayhost  = ""
@@ -58,7 +57,7 @@ class ConfigTest {
   void defaultsAreSafe() {
     Config c = Config.defaults();
     assertThat(c.listen().get("smtp").orElseThrow().getPort()).isEqualTo(25);
-    assertThat(c.listen().get("http").orElseThrow().getAddress().isLoopbackAddress()).isTrue();
+    assertThat(c.listen().services()).containsOnlyKeys("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s");
     assertThat(c.limits().messageSize()).isEqualTo(50L << 20);
     assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
     assertThat(c.relay().networks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
@@ -74,6 +73,13 @@ class ConfigTest {
                     .containsExactly(
                         "listen.smtp: \"300.1.1.1\" is neither an IP address nor a name that resolves",
                         "listen.imap: must be \"address:port\" with port 0-65535, got \"127.0.0.1:99999\""));
+  }
+
+  @Test
+  void servicesNotBuiltYetAreRefusedNotIgnored() {
+    assertThatThrownBy(() -> load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("listen.http: the http service is not available in this build yet; remove the key");
   }
 
   @Test
