@@ -10,6 +10,9 @@ import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.mailauth.dkim.DkimKeys;
 import dev.postamt.mailauth.spf.SpfResult;
 import dev.postamt.mailauth.spf.SpfVerifier;
+import dev.postamt.routing.Destination;
+import dev.postamt.routing.Resolution;
+import dev.postamt.routing.Router;
 import dev.postamt.server.Server;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -74,6 +77,41 @@ public final class Admin {
   public String removeDomain(String name) {
     changeDirectory(dir -> dir.removeDomain(name));
     return domain(name);
+  }
+
+  // ---- postmaster
+
+  /**
+   * One line saying where mail to {@code postmaster} goes (RFC 5321 §4.5.1), for {@code config check}
+   * and start-up. Does not create the data directory when there is none yet.
+   */
+  public String postmaster() {
+    String address = config.queue().postmaster().indexOf('@') < 0
+        ? "postmaster@" + config.hostname() : config.queue().postmaster();
+    String prefix = "postmaster: mail to postmaster (postmaster@" + config.hostname() + " and every local domain"
+        + " without its own alias) goes to ";
+    if (!Files.isDirectory(config.dataDir())) {
+      return prefix + (address.regionMatches(true, 0, "postmaster@", 0, 11)
+          ? "the first user (none yet: data_dir " + config.dataDir() + " does not exist)" : address);
+    }
+    return withDirectory(dir -> {
+      Router router = new Router(dir, config);
+      return switch (router.resolve("postmaster")) {
+        case Resolution.Local l -> prefix + String.join(", ", l.destinations().stream().map(Admin::describe).toList());
+        case Resolution.Unknown u -> prefix + "nowhere yet (" + u.reason() + "); it is refused until then";
+        case Resolution.TempFail t -> prefix + "nowhere for now: " + t.reason();
+        case Resolution.NotLocal n -> prefix + "nowhere: the hostname is not ours"; // cannot happen
+      };
+    });
+  }
+
+  private static String describe(Destination d) {
+    return switch (d) {
+      case Destination.Mailbox m -> m.user();
+      case Destination.Remote r -> r.address() + " (remote)";
+      case Destination.Pipe p -> "|" + p.command();
+      case Destination.File f -> f.path().toString();
+    };
   }
 
   // ---- users

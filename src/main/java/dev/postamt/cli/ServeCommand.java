@@ -17,6 +17,7 @@ final class ServeCommand implements Callable<Integer> {
       var cfg = config.load();
       LogSetup.apply(cfg.log());
       server = Server.start(cfg);
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("{}", new dev.postamt.admin.Admin(cfg).postmaster());
     } catch (java.io.IOException e) {
       throw new CliException(e.getMessage());
     }
