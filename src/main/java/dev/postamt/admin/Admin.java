@@ -69,6 +69,20 @@ public final class Admin {
     return domain(name);
   }
 
+  /**
+   * Like {@link #addDomain(String)}, but a single-label name ({@code localdomain}) only with {@code
+   * force}: other hosts cannot send to it and many clients refuse such addresses, so it is almost always
+   * a typo or a leftover from {@code /etc/hosts}.
+   */
+  public String addDomain(String name, boolean force) {
+    String d = domain(name);
+    if (!force && !d.isEmpty() && d.indexOf('.') < 0) { // an invalid name gets the directory's error
+      throw new AdminException("\"" + d + "\" is a single-label name: no other host can send mail to it and"
+          + " many mail clients refuse its addresses; use a full name like " + d + ".example.org, or --force");
+    }
+    return addDomain(name);
+  }
+
   public List<String> domains() {
     return withDirectory(Directory::domains);
   }
@@ -344,6 +358,15 @@ public final class Admin {
       change.run(dir);
       return null;
     });
+  }
+
+  /** Throws the one-line reason why {@code text} is not a domain name, if it is not one. */
+  public static void checkDomainName(String text) {
+    try {
+      Address.parseDomain(text);
+    } catch (DirectoryException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
   }
 
   /** The normalised form for results; only called after the directory accepted the name. */
