@@ -106,7 +106,7 @@ public final class Router {
         if (target.isEmpty()) {
           return new Resolution.Unknown("no postmaster mailbox yet: add a user or set queue.postmaster");
         }
-        x.expand(target.get(), 0);
+        x.expandPostmaster(target.get());
       }
       if (x.out.isEmpty()) {
         if (!x.loops.isEmpty()) {
@@ -250,6 +250,27 @@ public final class Router {
       }
       if (!expandLocal(a, depth)) {
         drop(a.toString(), "no such user or alias");
+      }
+    }
+
+    /**
+     * The postmaster target: expanded like an alias target, except that an address at our hostname is
+     * looked up here even when the hostname is no local domain (sent out, it would come back to us).
+     */
+    void expandPostmaster(String target) throws DirectoryException, ExpansionFailure {
+      if (!target.substring(target.lastIndexOf('@') + 1).equalsIgnoreCase(config.hostname())) {
+        expand(target, 0);
+        return;
+      }
+      Address a;
+      try {
+        a = Address.parse(target);
+      } catch (DirectoryException e) {
+        drop(target, e.getMessage());
+        return;
+      }
+      if (!expandLocal(a, 0)) {
+        drop(target, "queue.postmaster names no user or alias");
       }
     }
 
