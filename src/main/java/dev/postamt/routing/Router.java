@@ -241,6 +241,23 @@ public final class Router {
         add(new Destination.Remote(address.substring(0, at) + "@" + domain));
         return;
       }
+      expandLocalTarget(address, depth);
+    }
+
+    /**
+     * The postmaster target: expanded like an alias target, except that an address at our hostname is
+     * looked up here even when the hostname is no local domain (sent out, it would come back to us).
+     */
+    void expandPostmaster(String target) throws DirectoryException, ExpansionFailure {
+      if (target.substring(target.lastIndexOf('@') + 1).equalsIgnoreCase(config.hostname())) {
+        expandLocalTarget(target, 0);
+      } else {
+        expand(target, 0);
+      }
+    }
+
+    /** A target in one of our domains: expanded, or dropped when nothing is known under it. */
+    private void expandLocalTarget(String address, int depth) throws DirectoryException, ExpansionFailure {
       Address a;
       try {
         a = Address.parse(address);
@@ -250,27 +267,6 @@ public final class Router {
       }
       if (!expandLocal(a, depth)) {
         drop(a.toString(), "no such user or alias");
-      }
-    }
-
-    /**
-     * The postmaster target: expanded like an alias target, except that an address at our hostname is
-     * looked up here even when the hostname is no local domain (sent out, it would come back to us).
-     */
-    void expandPostmaster(String target) throws DirectoryException, ExpansionFailure {
-      if (!target.substring(target.lastIndexOf('@') + 1).equalsIgnoreCase(config.hostname())) {
-        expand(target, 0);
-        return;
-      }
-      Address a;
-      try {
-        a = Address.parse(target);
-      } catch (DirectoryException e) {
-        drop(target, e.getMessage());
-        return;
-      }
-      if (!expandLocal(a, 0)) {
-        drop(target, "queue.postmaster names no user or alias");
       }
     }
 
