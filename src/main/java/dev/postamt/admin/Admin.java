@@ -10,6 +10,9 @@ import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.mailauth.dkim.DkimKeys;
 import dev.postamt.mailauth.spf.SpfResult;
 import dev.postamt.mailauth.spf.SpfVerifier;
+import dev.postamt.routing.Destination;
+import dev.postamt.routing.Resolution;
+import dev.postamt.routing.Router;
 import dev.postamt.server.Server;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -66,6 +69,20 @@ public final class Admin {
     return domain(name);
   }
 
+  /**
+   * Like {@link #addDomain(String)}, but a single-label name ({@code localdomain}) only with {@code
+   * force}: other hosts cannot send to it and many clients refuse such addresses, so it is almost always
+   * a typo or a leftover from {@code /etc/hosts}.
+   */
+  public String addDomain(String name, boolean force) {
+    String d = domain(name);
+    if (!force && !d.isEmpty() && d.indexOf('.') < 0) { // an invalid name gets the directory's error
+      throw new AdminException("\"" + d + "\" is a single-label name: no other host can send mail to it and"
+          + " many mail clients refuse its addresses; use a full name like " + d + ".example.org, or --force");
+    }
+    return addDomain(name);
+  }
+
   public List<String> domains() {
     return withDirectory(Directory::domains);
   }
@@ -74,6 +91,41 @@ public final class Admin {
   public String removeDomain(String name) {
     changeDirectory(dir -> dir.removeDomain(name));
     return domain(name);
+  }
+
+  // ---- postmaster
+
+  /**
+   * One line saying where mail to {@code postmaster} goes (RFC 5321 §4.5.1), for {@code config check}
+   * and start-up. Does not create the data directory when there is none yet.
+   */
+  public String postmaster() {
+    String address = config.queue().postmaster().indexOf('@') < 0
+        ? "postmaster@" + config.hostname() : config.queue().postmaster();
+    String prefix = "postmaster: mail to postmaster (postmaster@" + config.hostname() + " and every local domain"
+        + " without its own alias) goes to ";
+    if (!Files.isDirectory(config.dataDir())) {
+      return prefix + (address.regionMatches(true, 0, "postmaster@", 0, 11)
+          ? "the first user (none yet: data_dir " + config.dataDir() + " does not exist)" : address);
+    }
+    return withDirectory(dir -> {
+      Router router = new Router(dir, config);
+      return switch (router.resolve("postmaster")) {
+        case Resolution.Local l -> prefix + String.join(", ", l.destinations().stream().map(Admin::describe).toList());
+        case Resolution.Unknown u -> prefix + "nowhere yet (" + u.reason() + "); it is refused until then";
+        case Resolution.TempFail t -> prefix + "nowhere for now: " + t.reason();
+        case Resolution.NotLocal n -> prefix + "nowhere: the hostname is not ours"; // cannot happen
+      };
+    });
+  }
+
+  private static String describe(Destination d) {
+    return switch (d) {
+      case Destination.Mailbox m -> m.user();
+      case Destination.Remote r -> r.address() + " (remote)";
+      case Destination.Pipe p -> "|" + p.command();
+      case Destination.File f -> f.path().toString();
+    };
   }
 
   // ---- users
@@ -306,6 +358,15 @@ public final class Admin {
       change.run(dir);
       return null;
     });
+  }
+
+  /** Throws the one-line reason why {@code text} is not a domain name, if it is not one. */
+  public static void checkDomainName(String text) {
+    try {
+      Address.parseDomain(text);
+    } catch (DirectoryException e) {
+      throw new AdminException(e.getMessage(), e);
+    }
   }
 
   /** The normalised form for results; only called after the directory accepted the name. */

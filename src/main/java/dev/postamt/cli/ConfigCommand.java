@@ -1,5 +1,6 @@
 package dev.postamt.cli;
 
+import dev.postamt.admin.Admin;
 import dev.postamt.admin.ConfigCheck;
 import dev.postamt.config.Config;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ final class ConfigCommand {
       ConfigCheck.Result r = ConfigCheck.check(file);
       if (r.ok()) {
         spec.commandLine().getOut().println(r.summary());
+        spec.commandLine().getOut().println(new Admin(r.config().orElseThrow()).postmaster());
         return 0;
       }
       for (String p : r.problems()) {

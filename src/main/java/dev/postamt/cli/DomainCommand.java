@@ -2,6 +2,7 @@ package dev.postamt.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code postamt domain add|list|remove}: the local domains (Postfix {@code virtual_mailbox_domains}). */
@@ -11,8 +12,9 @@ final class DomainCommand extends AdminGroup {
   @Command(name = "add", description = "Add a local domain.")
   Integer add(
       @Parameters(paramLabel = "NAME", description = "domain name, e.g. example.org") String name,
+      @Option(names = "--force", description = "also a single-label name such as localdomain") boolean force,
       @Mixin ConfigOption config) {
-    return print("added domain " + admin(config).addDomain(name));
+    return print("added domain " + admin(config).addDomain(name, force));
   }
 
   @Command(name = "list", description = "List the local domains, one a line.")

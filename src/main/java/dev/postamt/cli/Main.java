@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "Postamt: a complete self-hosted mail system.",
     subcommands = {
+      HelpCommand.class,
+      VersionCommand.class,
       ServeCommand.class,
       ReloadCommand.class,
       ConfigCommand.class,
@@ -27,6 +29,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    args = Arguments.configLast(args); // "postamt --config f serve" is serve too
     // Admin commands print results, not logs; the server logs its work.
     if (args.length == 0 || !args[0].equals("serve")) {
       System.setProperty("postamt.log.level", System.getProperty("postamt.log.level", "WARN"));
@@ -63,11 +66,16 @@ public final class Main implements Runnable {
         });
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          String domainProblem = Arguments.domainLikeOption(ex, a);
+          if (domainProblem != null) {
+            ex.getCommandLine().getErr().println("postamt: " + domainProblem);
+            return 2;
+          }
           ex.getCommandLine().getErr().println(
               "postamt: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
           return 2;
         });
-    return cl.execute(args);
+    return cl.execute(Arguments.configLast(args));
   }
 
   static String describe(Throwable ex) {

@@ -17,6 +17,7 @@ final class ServeCommand implements Callable<Integer> {
       var cfg = config.load();
       LogSetup.apply(cfg.log());
       server = Server.start(cfg);
+      logPostmaster(cfg);
     } catch (java.io.IOException e) {
       throw new CliException(e.getMessage());
     }
@@ -25,5 +26,15 @@ final class ServeCommand implements Callable<Integer> {
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
     return 0;
+  }
+
+  /** Where postmaster mail goes (RFC 5321 §4.5.1), once at start-up; the server runs on regardless. */
+  private static void logPostmaster(dev.postamt.config.Config cfg) {
+    var log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+    try {
+      log.info("{}", new dev.postamt.admin.Admin(cfg).postmaster());
+    } catch (RuntimeException e) {
+      log.warn("postmaster: cannot tell where its mail goes: {}", e.getMessage());
+    }
   }
 }

@@ -27,12 +27,13 @@ final class UserCommand {
     @Parameters(paramLabel = "ADDRESS", description = "the user's address, also their login name")
     String address;
 
-    @Option(names = "--password", paramLabel = "PW", description = "the password, or - to read one line from stdin")
+    @Option(names = "--password", paramLabel = "PW",
+        description = "the password, or - to read one line from stdin; left out: asked twice on the terminal")
     String password;
 
     @Override
     public Integer call() {
-      char[] pw = Passwords.read(password);
+      char[] pw = Passwords.read(password, Passwords.terminal());
       Admin.AddedUser added = admin().addUser(address, pw);
       return print("added user " + added.address() + " (mail in " + added.maildir() + ")");
     }
@@ -48,12 +49,13 @@ final class UserCommand {
 
   @Command(name = "passwd", description = "Set a user's password.")
   static final class Passwd extends OneUser {
-    @Option(names = "--password", paramLabel = "PW", description = "the new password, or - to read one line from stdin")
+    @Option(names = "--password", paramLabel = "PW",
+        description = "the new password, or - to read one line from stdin; left out: asked twice on the terminal")
     String password;
 
     @Override
     public Integer call() {
-      char[] pw = Passwords.read(password); // before the config: a missing --password is said first
+      char[] pw = Passwords.read(password, Passwords.terminal()); // before the config: a missing --password is said first
       return print("changed password of " + admin().setPassword(address, pw));
     }
   }

@@ -6,6 +6,9 @@
  * arguments) become one line on stderr with a non-zero exit status; a stack trace is printed only with
  * {@code POSTAMT_DEBUG=1}. Admin commands work on the data directory directly, so they work whether or
  * not the server runs. A subcommand is a class ({@code AdminCommand}), or a method of its group
- * ({@code AdminGroup}) where the group's subcommands are listed by name anyway.
+ * ({@code AdminGroup}) where the group's subcommands are listed by name anyway. {@code Arguments} holds
+ * the conventions applied around parsing: {@code --config FILE} may stand anywhere (it is moved to the
+ * end, where every command accepts it), and a domain argument that starts with a hyphen is reported as a
+ * bad name rather than an unknown option.
  */
 package dev.postamt.cli;

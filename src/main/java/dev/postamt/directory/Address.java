@@ -71,25 +71,57 @@ public record Address(String localPart, String domain) {
     if (d.endsWith(".")) {
       d = d.substring(0, d.length() - 1);
     }
+    String problem = labelProblem(d);
+    if (problem != null) {
+      throw notADomain(text, problem);
+    }
     String ascii;
     try {
       ascii = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
-      throw new DirectoryException("\"" + text.trim() + "\" is not a valid domain name");
+      throw notADomain(text, "not a valid international name");
     }
     if (ascii.isEmpty() || ascii.length() > 253) {
-      throw new DirectoryException("\"" + text.trim() + "\" is not a valid domain name");
+      throw notADomain(text, "longer than 253 characters");
     }
-    for (String label : ascii.split("\\.", -1)) {
-      if (!label.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-        throw new DirectoryException("\"" + text.trim() + "\" is not a valid domain name");
-      }
+    problem = labelProblem(ascii);
+    if (problem != null) {
+      throw notADomain(text, problem);
     }
     // An all-numeric last label would make "10.0.0.1" look like a domain; RFC 5321 wants [10.0.0.1].
     if (ascii.substring(ascii.lastIndexOf('.') + 1).matches("[0-9]+")) {
-      throw new DirectoryException("\"" + text.trim() + "\" is not a valid domain name");
+      throw notADomain(text, "the last label is all digits (an IP address is written [192.0.2.1])");
     }
     return ascii;
+  }
+
+  private static DirectoryException notADomain(String text, String why) {
+    return new DirectoryException("\"" + text.trim() + "\" is not a domain name: " + why);
+  }
+
+  /** Why a label of {@code d} is not an LDH label (RFC 5890 §2.3.1), or null; non-ASCII is IDN's to judge. */
+  private static String labelProblem(String d) {
+    for (String label : d.split("\\.", -1)) {
+      if (label.isEmpty()) {
+        return "it has an empty label (two dots in a row, or a dot at the start)";
+      }
+      if (label.startsWith("-")) {
+        return "a label may not start with a hyphen";
+      }
+      if (label.endsWith("-")) {
+        return "a label may not end with a hyphen";
+      }
+      if (label.length() > 63) {
+        return "a label is longer than 63 characters";
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (c < 0x80 && !(Character.isLetterOrDigit(c) || c == '-')) {
+          return "'" + c + "' is not allowed (only letters, digits and hyphens)";
+        }
+      }
+    }
+    return null;
   }
 
   private static void checkLocalPart(String whole, String local) throws DirectoryException {

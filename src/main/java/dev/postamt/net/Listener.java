@@ -1,7 +1,6 @@
 package dev.postamt.net;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -87,16 +86,36 @@ public final class Listener implements AutoCloseable {
     } catch (IOException e) {
       ss.close();
       String what = address.getHostString() + ":" + address.getPort();
-      String hint =
-          e instanceof BindException && address.getPort() < 1024
-              ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; or change listen." + service + " in the config)"
-              : " (is another mail server running? change listen." + service + " in the config)";
+      String hint = bindHint(e, address, service);
       throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
     }
     Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
     l.acceptor.start();
     log.info("{} listening on {}", service, ss.getLocalSocketAddress());
     return l;
+  }
+
+  /**
+   * What to do about a failed bind, by its errno (the JDK gives the C library's text): only "address
+   * already in use" means another server holds the port.
+   */
+  static String bindHint(IOException e, InetSocketAddress address, String service) {
+    String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+    String key = "listen." + service;
+    if (m.contains("already in use")) { // EADDRINUSE
+      return " (another program, perhaps another mail server, listens there: stop it or change " + key + " in the config)";
+    }
+    if (m.contains("permission denied") || m.contains("access denied")) { // EACCES
+      return address.getPort() < 1024
+          ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE, e.g. setcap cap_net_bind_service=+ep on the java"
+              + " binary or AmbientCapabilities= in the systemd unit; or change " + key + " in the config)"
+          : " (the system does not allow this address or port; change " + key + " in the config)";
+    }
+    if (m.contains("cannot assign requested address") || m.contains("not available")) { // EADDRNOTAVAIL
+      return " (address not available: " + address.getHostString() + " is not an address of this machine; use one of"
+          + " its addresses or 0.0.0.0 in " + key + ")";
+    }
+    return " (change " + key + " in the config)";
   }
 
   public InetSocketAddress localAddress() {

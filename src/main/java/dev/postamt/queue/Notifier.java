@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Never to the null sender: a failed message from {@code <>} (a bounce) goes to {@code
- * queue.postmaster} instead, and when that "double bounce" fails too it is only logged.
+ * queue.postmaster} (a bare name qualified with the hostname) instead, and when that "double bounce" fails too it is only logged.
  *
  * <p>Crash safety: the notification gets the queue id {@code <id>N<n>}, where n counts the
  * notifications already recorded for the message. It is committed first, then recorded in the status
@@ -77,7 +77,11 @@ final class Notifier {
           spool.recordNotice(m.id(), idx, kind.key(), "-");
           continue;
         }
+        // Qualified: a bare name would go out unrouted. The router delivers postmaster@hostname locally.
         to = config.queue().postmaster();
+        if (to.indexOf('@') < 0) {
+          to = to + "@" + config.hostname();
+        }
         protocol = PROTOCOL_DOUBLE_BOUNCE;
       }
       String dsnId = m.id() + "N" + (++count);

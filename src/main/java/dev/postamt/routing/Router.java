@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the {@code aliases_file}: a {@code name@domain} key, then a bare {@code name} key;
  *   <li>a user: their mailbox, or what their {@code .forward} says;
  *   <li>the domain's catch-all alias {@code @domain};
+ *   <li>for {@code postmaster}: the {@linkplain #postmasterTarget postmaster target}.
  * </ol>
  *
  * and otherwise the address is unknown. Targets are expanded again the same way. An address that is
@@ -55,6 +56,8 @@ public final class Router {
   /** Lookups per resolution; stops a fan-out that revisits the same sub-lists exponentially. */
   private static final int MAX_STEPS = 10_000;
 
+  private static final String POSTMASTER = "postmaster";
+
   private final Directory directory;
   private final Config config;
   private final Optional<AliasesFile> aliasesFile;
@@ -68,25 +71,25 @@ public final class Router {
   /**
    * Resolves one envelope recipient. A bare local part (RFC 5321 §4.1.1.3 requires accepting
    * {@code <postmaster>}) is qualified with the configured hostname, like Postfix's
-   * {@code append_at_myorigin}.
+   * {@code append_at_myorigin}; {@code postmaster@hostname} is local even when the hostname is not a
+   * local domain, so that double bounces and a bare {@code <postmaster>} always arrive.
    */
   public Resolution resolve(String recipient) {
     if (recipient == null || recipient.isBlank()) {
       return new Resolution.Unknown("empty recipient address");
     }
     String r = recipient.strip();
-    if (r.indexOf('@') < 0) {
-      r = r + "@" + config.hostname();
-    }
+    r = qualify(r);
     String domain;
     try {
       domain = Address.parseDomain(r.substring(r.lastIndexOf('@') + 1));
     } catch (DirectoryException e) {
       return new Resolution.NotLocal();
     }
+    boolean postmaster = r.substring(0, r.lastIndexOf('@')).equalsIgnoreCase(POSTMASTER);
     Expansion x = new Expansion(true);
     try {
-      if (!x.isLocal(domain)) {
+      if (!x.isLocal(domain) && !(postmaster && domain.equalsIgnoreCase(config.hostname()))) {
         return new Resolution.NotLocal();
       }
       Address a;
@@ -96,7 +99,14 @@ public final class Router {
         return new Resolution.Unknown(e.getMessage());
       }
       if (!x.expandLocal(a, 0)) {
-        return new Resolution.Unknown("no such user here: " + a);
+        if (!postmaster) {
+          return new Resolution.Unknown("no such user here: " + a);
+        }
+        Optional<String> target = postmasterTarget();
+        if (target.isEmpty()) {
+          return new Resolution.Unknown("no postmaster mailbox yet: add a user or set queue.postmaster");
+        }
+        x.expandPostmaster(target.get());
       }
       if (x.out.isEmpty()) {
         if (!x.loops.isEmpty()) {
@@ -113,6 +123,27 @@ public final class Router {
       log.warn("resolving {}: {}", r, e.getMessage());
       return new Resolution.TempFail(e.getMessage());
     }
+  }
+
+  /**
+   * Where mail for {@code postmaster@} a local domain (or our hostname) goes when no alias, aliases-file
+   * entry or user claims that address (RFC 5321 §4.5.1 requires the address to work): {@code
+   * queue.postmaster} (qualified with the hostname when it has no domain), unless that is itself a
+   * postmaster address, the default; then the first user (by domain, then address, as {@code postamt user
+   * list} shows them). Empty while there are no users.
+   */
+  public Optional<String> postmasterTarget() throws DirectoryException {
+    String configured = qualify(config.queue().postmaster());
+    if (!configured.substring(0, configured.lastIndexOf('@')).equalsIgnoreCase(POSTMASTER)) {
+      return Optional.of(configured);
+    }
+    List<String> users = directory.users();
+    return users.isEmpty() ? Optional.empty() : Optional.of(users.getFirst());
+  }
+
+  /** {@code name} as a full address: a bare local part is qualified with the hostname. */
+  public String qualify(String name) {
+    return name.indexOf('@') < 0 ? name + "@" + config.hostname() : name;
   }
 
   /**
@@ -210,6 +241,23 @@ public final class Router {
         add(new Destination.Remote(address.substring(0, at) + "@" + domain));
         return;
       }
+      expandLocalTarget(address, depth);
+    }
+
+    /**
+     * The postmaster target: expanded like an alias target, except that an address at our hostname is
+     * looked up here even when the hostname is no local domain (sent out, it would come back to us).
+     */
+    void expandPostmaster(String target) throws DirectoryException, ExpansionFailure {
+      if (target.substring(target.lastIndexOf('@') + 1).equalsIgnoreCase(config.hostname())) {
+        expandLocalTarget(target, 0);
+      } else {
+        expand(target, 0);
+      }
+    }
+
+    /** A target in one of our domains: expanded, or dropped when nothing is known under it. */
+    private void expandLocalTarget(String address, int depth) throws DirectoryException, ExpansionFailure {
       Address a;
       try {
         a = Address.parse(address);

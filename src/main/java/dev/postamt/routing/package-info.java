@@ -7,7 +7,10 @@
  * <p>Sources, in the order they are consulted for a local address: directory aliases (Postfix
  * {@code virtual_alias_maps}), the {@code aliases_file} (Postfix/Sendmail {@code aliases(5)} syntax with
  * {@code |command}, {@code /file}, {@code :include:} and backslash-user targets), the user's mailbox
- * with its {@code .forward}, and the domain's catch-all alias.
+ * with its {@code .forward}, and the domain's catch-all alias. {@code postmaster} at every local
+ * domain and at the hostname (and bare) is local even with none of these (RFC 5321 §4.5.1): it then
+ * goes to {@code queue.postmaster}, or to the first user ({@link
+ * dev.postamt.routing.Router#postmasterTarget}).
  *
  * <h2>On disk</h2>
  *

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The store's rules for mailbox names, the same for every backend: {@code /} separates hierarchy
- * levels, {@code INBOX} is case-insensitive (RFC 3501 §5.1), and a name a client may create stays
+ * levels, {@code INBOX} is case-insensitive (RFC 3501 §5.1), no level is empty, {@code .} or {@code ..}, and a name a client may create stays
  * within {@link #MAX_LEVELS} levels, {@link #MAX_LEVEL_BYTES} bytes per level and {@link
  * #MAX_NAME_BYTES} bytes in all (UTF-8). A backend may be tighter still (the Maildir++ layout puts the
  * whole name into one directory name; see {@link MaildirBlobStore#checkName}), and says so with
@@ -45,8 +45,8 @@ public final class MailboxNames {
   }
 
   /**
-   * Checks a (normalized) name a client wants to create or rename to. Bad characters and empty levels
-   * are {@link StoreException.Kind#CANNOT}; names beyond the limits {@link StoreException.Kind#LIMIT}.
+   * Checks a (normalized) name a client wants to create or rename to. Bad characters, empty levels and
+   * the levels {@code .} and {@code ..} are {@link StoreException.Kind#CANNOT}; names beyond the limits {@link StoreException.Kind#LIMIT}.
    */
   public static void validate(String n) {
     if (n.isEmpty() || n.startsWith(SEP) || n.endsWith(SEP) || n.contains(SEP + SEP)) {
@@ -69,6 +69,14 @@ public final class MailboxNames {
       throw new StoreException(StoreException.Kind.LIMIT, "Mailbox name too long (at most " + MAX_NAME_BYTES + " bytes)");
     }
     String[] levels = n.split(SEP, -1);
+    for (String level : levels) {
+      // mbsync (isync) refuses to sync an account with such a folder, and on a file system they mean
+      // "this directory" and "the parent".
+      if (level.equals(".") || level.equals("..")) {
+        throw new StoreException(StoreException.Kind.CANNOT,
+            "Invalid mailbox name: \"" + level + "\" may not be a hierarchy level");
+      }
+    }
     if (levels.length > MAX_LEVELS) {
       throw new StoreException(StoreException.Kind.LIMIT, "Mailbox hierarchy too deep (at most " + MAX_LEVELS + " levels)");
     }

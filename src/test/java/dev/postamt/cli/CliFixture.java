@@ -28,14 +28,19 @@ final class CliFixture {
   }
 
   Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--config");
     all.add(config.toString());
+    return runAsGiven(all.toArray(String[]::new));
+  }
+
+  /** Runs exactly {@code args}, without adding {@code --config}. */
+  Result runAsGiven(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     int status;
     try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-      status = Main.run(o, e, all.toArray(String[]::new));
+      status = Main.run(o, e, args);
     }
     return new Result(status, out.toString(), err.toString());
   }

@@ -64,7 +64,7 @@ class DirectoryTest {
     for (String bad : List.of("", "a..b", "-a.test", "a_b.test", "10.0.0.1", "a.test/x", "x".repeat(64) + ".test")) {
       assertThatThrownBy(() -> dir.addDomain(bad)).isInstanceOf(DirectoryException.class);
     }
-    assertThatThrownBy(() -> dir.addDomain("a_b.test")).hasMessage("\"a_b.test\" is not a valid domain name");
+    assertThatThrownBy(() -> dir.addDomain("a_b.test")).hasMessage("\"a_b.test\" is not a domain name: '_' is not allowed (only letters, digits and hyphens)");
   }
 
   @Test

@@ -39,6 +39,22 @@ class ImapMailboxTest {
   }
 
   @Test
+  void dotAndDotDotAreNoHierarchyLevels() throws Exception {
+    // mbsync refuses to sync an account with such a folder; the file system reads them as paths
+    c.run("a CREATE .", "a NO [CANNOT] Invalid mailbox name: \".\" may not be a hierarchy level");
+    c.run("b CREATE ..", "b NO [CANNOT] Invalid mailbox name: \"..\" may not be a hierarchy level");
+    c.run("c CREATE work/../x", "c NO [CANNOT] *\"..\"*");
+    c.run("d CREATE work/./x", "d NO [CANNOT] *\".\"*");
+    c.run("e CREATE work/x/..", "e NO [CANNOT] *");
+    c.run("f CREATE work", "f OK *");
+    c.run("g RENAME work ..", "g NO [CANNOT] *");
+    c.run("h RENAME work a/./b", "h NO [CANNOT] *");
+    c.run("i CREATE ...", "i OK *"); // only the two exact names are refused
+    c.run("j CREATE .hidden/x..y", "j OK *");
+    c.runExactly("k LIST \"\" work", "* LIST (\\HasNoChildren) \"/\" \"work\"", "k OK *");
+  }
+
+  @Test
   void createHierarchyListAndDelete() throws Exception {
     c.run("a CREATE work/projects/x", "a OK *");
     c.run("b CREATE work/projects/x", "b NO [ALREADYEXISTS] *");

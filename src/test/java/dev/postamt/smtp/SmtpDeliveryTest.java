@@ -13,7 +13,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MAIL, RCPT, DATA and BDAT through the queue into Maildir. */
 class SmtpDeliveryTest {
-  @RegisterExtension final TestServer t = TestServer.create().toml("[limits]\nmessage_size = 2048\nrecipients = 3\n");
+  // The success notice to the (unresolvable) remote sender bounces; the double bounce would reach the
+  // postmaster, by default alice, the first user: an unknown postmaster keeps her mailbox to the test's mail.
+  @RegisterExtension
+  final TestServer t =
+      TestServer.create().toml("[limits]\nmessage_size = 2048\nrecipients = 3\n[queue]\npostmaster = \"nobody@example.test\"\n");
 
   private SmtpScript hello() throws Exception {
     SmtpScript s = SmtpScript.connect(t.port("smtp"));
