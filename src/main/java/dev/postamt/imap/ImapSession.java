@@ -5,6 +5,7 @@ import dev.postamt.directory.LoginCheck;
 import dev.postamt.directory.ScramServer;
 import dev.postamt.imap.Command.Tagged;
 import dev.postamt.net.AuthThrottle;
+import dev.postamt.net.LoginLog;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
@@ -56,6 +57,10 @@ public final class ImapSession {
   private int badCount;
   private int authFailures;
   private final AuthThrottle throttle;
+  /** The protocol name in login log lines. */
+  private static final String PROTO = "imap";
+  /** LOGIN or the AUTHENTICATE mechanism of the login under way, for the login log. */
+  private String authMethod = "LOGIN";
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
@@ -361,6 +366,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    authMethod = "LOGIN";
     checkThrottle();
     return loggedIn(user, password.toCharArray());
   }
@@ -373,6 +379,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    authMethod = a.mechanism();
     checkThrottle();
     String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
     if (scram) {
@@ -457,6 +464,7 @@ public final class ImapSession {
       return;
     }
     state = State.LOGOUT;
+    LoginLog.failed(PROTO, null, client, authMethod, transport.isTls(), "too many failed logins from this address");
     log.info("imap: login from {} refused: too many failed logins from that address", transport.remote());
     throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
   }
@@ -467,6 +475,7 @@ public final class ImapSession {
    */
   private ImapException authenticationFailed(String user) {
     java.net.InetAddress client = transport.remoteAddress();
+    LoginLog.failed(PROTO, user, client, authMethod, transport.isTls(), "bad credentials");
     if (throttle != null) {
       throttle.failed(client, user);
     }
@@ -484,6 +493,7 @@ public final class ImapSession {
 
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
+    LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
     state = State.AUTHENTICATED;
     reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());

@@ -45,7 +45,7 @@ public final class Pop3Client implements AutoCloseable {
     out = s.getOutputStream();
   }
 
-  Pop3Client send(String line) throws IOException {
+  public Pop3Client send(String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     return this;
