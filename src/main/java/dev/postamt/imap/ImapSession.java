@@ -99,8 +99,12 @@ public final class ImapSession {
       w.flush();
       while (state != State.LOGOUT) {
         CommandBytes cmd;
+        transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
-          cmd = reader.read(() -> w.continuation("Ready for literal data"));
+          cmd = reader.read(() -> {
+            transport.holdGoodbye(true); // a shutdown lets the literal (APPEND) finish
+            w.continuation("Ready for literal data");
+          });
         } catch (CommandReader.TooLongException e) {
           if (e.fatal) {
             w.untagged("BYE " + e.getMessage());
@@ -494,6 +498,7 @@ public final class ImapSession {
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
     LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
+    transport.loggedIn(user);
     state = State.AUTHENTICATED;
     reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());

@@ -357,6 +357,7 @@ final class Pop3Session {
     }
     state = State.TRANSACTION;
     LoginLog.ok(PROTO, user, clientAddress, authMethod, conn.isTls());
+    conn.loggedIn(user);
     log.info("pop3 {}: {} logged in{}, {} messages", clientIp, user, conn.isTls() ? " (TLS)" : "", drop.count());
     ok("Logged in, " + drop.count() + " message" + (drop.count() == 1 ? "" : "s") + " (" + drop.presentSize() + " octets)");
   }

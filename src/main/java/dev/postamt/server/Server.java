@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
+  /** How long a message being received at shutdown may take to finish. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Config config;
   private final Directory directory;
@@ -306,6 +308,18 @@ public final class Server implements AutoCloseable {
     closed = true;
     if (control != null) {
       control.close();
+    }
+    // Goodbye on SIGTERM: every session is told (421 / * BYE / -ERR) when between commands; one
+    // receiving a message may finish it within the grace time, then what is left is cut (never
+    // answered 250, so the client keeps it).
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    listeners.forEach(Listener::shutdown);
+    try {
+      for (Listener l : listeners) {
+        l.awaitIdle(deadline);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (Listener l : listeners.reversed()) {
       l.close();

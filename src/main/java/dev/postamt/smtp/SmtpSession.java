@@ -283,6 +283,7 @@ final class SmtpSession {
     }
     authUser = who.get();
     LoginLog.ok(PROTO, authUser, clientAddress, mech, conn.isTls());
+    conn.loggedIn(authUser);
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
   }
@@ -318,6 +319,7 @@ final class SmtpSession {
     }
     log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
     LoginLog.ok(PROTO, authUser, clientAddress, "SCRAM-SHA-256", conn.isTls());
+    conn.loggedIn(authUser);
     reply(SmtpReply.AUTH_OK);
   }
 
@@ -411,8 +413,13 @@ final class SmtpSession {
       DurableSpool.Writer w = receiver.openSpool();
       reply(SmtpReply.START_DATA);
       flush();
-      receiver.readData(w);
-      commit.finish(w, tx, client(), esmtp);
+      conn.holdGoodbye(true); // a shutdown lets the message finish (within its grace time)
+      try {
+        receiver.readData(w);
+        commit.finish(w, tx, client(), esmtp);
+      } finally {
+        conn.holdGoodbye(false);
+      }
     } catch (SmtpException e) {
       resetTransaction();
       throw e;
@@ -440,6 +447,7 @@ final class SmtpSession {
       conn.in().skipNBytes(n); // the chunk is on its way: read past it to stay in step
       throw e;
     }
+    conn.holdGoodbye(true); // a shutdown lets the chunk finish (within its grace time)
     try {
       SmtpReply chunkReply = receiver.readChunk(tx.chunks, n, last);
       if (!last) {
@@ -453,6 +461,8 @@ final class SmtpSession {
       tx.chunks = null; // the receiver aborted the spool file
       resetTransaction();
       throw e;
+    } finally {
+      conn.holdGoodbye(false);
     }
     resetTransaction();
   }

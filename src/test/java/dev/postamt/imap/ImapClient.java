@@ -58,7 +58,7 @@ public final class ImapClient implements AutoCloseable {
   }
 
   /** One response line; a literal at its end is read and appended, with the text after it. */
-  String line() throws IOException {
+  public String line() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     while (true) {
       int c = in.read();
