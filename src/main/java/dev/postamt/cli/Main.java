@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ReloadCommand.class,
+      SessionCommands.Status.class,
+      SessionCommands.Who.class,
+      SessionCommands.Kick.class,
       ConfigCommand.class,
       DomainCommand.class,
       UserCommand.class,

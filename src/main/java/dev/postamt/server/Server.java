@@ -11,7 +11,7 @@ import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
-import dev.postamt.queue.ControlSocket;
+import dev.postamt.net.ControlSocket;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
@@ -56,7 +56,7 @@ public final class Server implements AutoCloseable {
   private final RemoteDelivery remote;
   private ControlSocket control;
   private final MailStore store;
-  private final List<Listener> listeners = new ArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
@@ -129,9 +129,12 @@ public final class Server implements AutoCloseable {
     try {
       s.queue.start();
       try {
-        s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
+        QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
+        s.control = ControlSocket.open(ControlSocket.path(config),
+            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool)));
       } catch (IOException e) {
-        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next retry
+        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
+        // retry; "postamt status" then reports the server as not running
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
       TlsContext tls = TlsContext.fromConfig(config);
