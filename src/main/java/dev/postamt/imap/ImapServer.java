@@ -110,6 +110,11 @@ public final class ImapServer implements ConnectionHandler {
     }
 
     @Override
+    public void writeAside(Connection.Write write) throws IOException {
+      c.writeAside(write);
+    }
+
+    @Override
     public void loggedIn(String user) {
       c.loggedIn(user);
     }

@@ -511,13 +511,14 @@ public final class ImapSession {
     w.continuation("idling");
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
-    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> {
+    // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
+    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
       if (selected != null) {
         selected.sync(w, true, qresync);
         selected.reportKeywords(w);
         w.flush();
       }
-    })) {
+    }))) {
       line = reader.readLine();
     }
     if (line == null) {

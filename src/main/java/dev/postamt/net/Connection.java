@@ -250,6 +250,28 @@ public final class Connection implements Closeable {
     }
   }
 
+  /** Output written from a thread other than the session's; see {@link #writeAside}. */
+  @FunctionalInterface
+  public interface Write {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code write}, output from another thread while the session thread waits in a read (IMAP
+   * IDLE's notifier), so that it never overlaps a goodbye; once the goodbye was said it is not run.
+   */
+  public void writeAside(Write write) throws IOException {
+    goodbyeLock.lock();
+    try {
+      if (said) {
+        throw new SocketException("connection closed: " + goodbye);
+      }
+      write.run();
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
   /** Writes the goodbye and closes the socket; the caller holds goodbyeLock and no other thread writes. */
   private void sayGoodbye() {
     said = true;

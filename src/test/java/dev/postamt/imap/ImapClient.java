@@ -47,11 +47,11 @@ public final class ImapClient implements AutoCloseable {
     return g;
   }
 
-  ImapClient send(String line) throws IOException {
+  public ImapClient send(String line) throws IOException {
     return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  ImapClient sendRaw(byte[] bytes) throws IOException {
+  public ImapClient sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
     return this;

@@ -73,4 +73,34 @@ class ShutdownGoodbyeTest {
             }))
         .isTrue();
   }
+
+  @Test
+  void anAppendLiteralBeingReceivedFinishesThenByeAndAnIdleSessionGetsBye(@TempDir Path dir) throws Exception {
+    try (TestServer t = TestServer.start(dir);
+        ImapClient append = new ImapClient("127.0.0.1", t.port("imap"));
+        ImapClient idle = new ImapClient("127.0.0.1", t.port("imap"))) {
+      append.greeting();
+      append.run("L LOGIN alice@example.test " + TestServer.PASSWORD, "L OK *");
+      idle.greeting();
+      idle.run("L LOGIN bob@example.test " + TestServer.PASSWORD, "L OK *");
+      idle.run("S SELECT INBOX", "S OK *");
+      idle.send("I IDLE");
+      assertThat(idle.line()).startsWith("+ ");
+
+      String message = "Subject: appended in flight\r\n\r\nbody\r\n";
+      append.send("A APPEND INBOX {" + message.length() + "}");
+      assertThat(append.line()).startsWith("+ ");
+      append.sendRaw(message.substring(0, 10).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(t.server::close);
+      assertThat(idle.line()).isEqualTo("* BYE Server shutting down");
+      assertThat(closing).isNotDone();
+
+      append.sendRaw((message.substring(10) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(append.line()).startsWith("A OK ");
+      assertThat(append.line()).isEqualTo("* BYE Server shutting down");
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat(t.messages("alice@example.test")).hasSize(1);
+    }
+  }
 }
