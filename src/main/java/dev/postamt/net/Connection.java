@@ -338,6 +338,18 @@ public final class Connection implements Closeable {
     }
   }
 
+  /**
+   * Closes the socket from another thread without touching the output buffer (which belongs to the
+   * session thread): the session's blocked read or write then fails and it ends.
+   */
+  void abort() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+
   private final class Delegating extends FilterInputStream {
     Delegating() {
       super(null);

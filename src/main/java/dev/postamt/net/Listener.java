@@ -187,7 +187,7 @@ public final class Listener implements AutoCloseable {
   public void goodbye(Connection c, ConnectionHandler.Goodbye why) {
     String line = handler.goodbye(c, why);
     if (line == null) {
-      c.close();
+      c.abort();
       return;
     }
     // A thread each: writing the line may block on a client that does not read; the grace time's
@@ -219,7 +219,7 @@ public final class Listener implements AutoCloseable {
   public void close() {
     closeServerSocket();
     for (Connection c : connections()) {
-      c.close();
+      c.abort(); // not close(): its flush would write beside the session thread
     }
   }
 
