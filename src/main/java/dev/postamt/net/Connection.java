@@ -40,6 +40,8 @@ public final class Connection implements Closeable {
   public static final Duration DEFAULT_LINE_DEADLINE = Duration.ofMinutes(5);
 
   private Socket socket;
+  /** The accepted TCP socket, under TLS too: closing it ends a blocked TLS read at once (see {@link #abort}). */
+  private final Socket plain;
   private UnsyncBufferedInputStream rawIn;
   /** Socket time-out while waiting for a line to begin, ms; 0 waits forever. */
   private int idleMillis = -1;
@@ -76,6 +78,7 @@ public final class Connection implements Closeable {
   Connection(String service, Socket socket, TlsContext tls) throws IOException {
     this.service = service;
     this.tls = tls;
+    this.plain = socket;
     attach(socket);
   }
 
@@ -243,7 +246,7 @@ public final class Connection implements Closeable {
       }
       goodbye = line;
       if (waiting) {
-        sayGoodbye();
+        sayGoodbye(false);
       }
     } finally {
       goodbyeLock.unlock();
@@ -272,8 +275,12 @@ public final class Connection implements Closeable {
     }
   }
 
-  /** Writes the goodbye and closes the socket; the caller holds goodbyeLock and no other thread writes. */
-  private void sayGoodbye() {
+  /**
+   * Writes the goodbye and closes the socket; the caller holds goodbyeLock and no other thread writes.
+   * From another thread (the session thread blocked in a read) only the TCP socket is closed: closing
+   * a TLS socket there can wait for the blocked read.
+   */
+  private void sayGoodbye(boolean sessionThread) {
     said = true;
     try {
       rawOut.write((goodbye + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -281,7 +288,11 @@ public final class Connection implements Closeable {
     } catch (IOException ignored) {
       // peer gone
     }
-    close();
+    if (sessionThread) {
+      close();
+    } else {
+      abort();
+    }
   }
 
   /**
@@ -296,7 +307,7 @@ public final class Connection implements Closeable {
     try {
       if (goodbye != null) {
         if (!said) {
-          sayGoodbye();
+          sayGoodbye(true);
         }
         throw new SocketException("connection closed: " + goodbye);
       }
@@ -344,7 +355,7 @@ public final class Connection implements Closeable {
    */
   void abort() {
     try {
-      socket.close();
+      plain.close();
     } catch (IOException ignored) {
       // nothing more to do
     }

@@ -319,7 +319,10 @@ public final class Server implements AutoCloseable {
     listeners.forEach(Listener::shutdown);
     try {
       for (Listener l : listeners) {
-        l.awaitIdle(deadline);
+        if (!l.awaitIdle(deadline)) {
+          log.warn("{}: {} session(s) still busy after {} s, closing them", l.service(), l.connections().size(),
+              SHUTDOWN_GRACE.toSeconds());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

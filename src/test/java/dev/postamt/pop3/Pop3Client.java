@@ -29,7 +29,7 @@ public final class Pop3Client implements AutoCloseable {
     s.setSoTimeout(15_000);
   }
 
-  static Pop3Client connect(int port) throws IOException {
+  public static Pop3Client connect(int port) throws IOException {
     return new Pop3Client(new Socket("127.0.0.1", port));
   }
 
