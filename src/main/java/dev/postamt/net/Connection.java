@@ -277,8 +277,8 @@ public final class Connection implements Closeable {
 
   /**
    * Writes the goodbye and closes the socket; the caller holds goodbyeLock and no other thread writes.
-   * From another thread (the session thread blocked in a read) only the TCP socket is closed: closing
-   * a TLS socket there can wait for the blocked read.
+   * Only the TCP socket is closed: closing the TLS layer waits to read the client's close_notify
+   * (SSLSocketImpl.bruteForceCloseInput), which a client that has not noticed yet does not send.
    */
   private void sayGoodbye(boolean sessionThread) {
     said = true;
@@ -288,11 +288,7 @@ public final class Connection implements Closeable {
     } catch (IOException ignored) {
       // peer gone
     }
-    if (sessionThread) {
-      close();
-    } else {
-      abort();
-    }
+    abort();
   }
 
   /**

@@ -16,17 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ShutdownGoodbyeTest {
   @Test
   void idleSessionsOfEveryProtocolGetTheGoodbyeLine(@TempDir Path dir) throws Exception {
-    try (TestServer t = TestServer.start(dir, "pop3 = \"127.0.0.1:0\"\n");
+    try (TestServer t = TestServer.start(dir, "pop3 = \"127.0.0.1:0\"\npop3s = \"127.0.0.1:0\"\n");
         SmtpScript smtp = SmtpScript.connect(t.port("smtp"));
         SmtpScript lmtp = SmtpScript.connect(t.port("lmtp"));
         ImapClient imap = new ImapClient("127.0.0.1", t.port("imap"));
-        Pop3Client pop3 = Pop3Client.connect(t.port("pop3"))) {
+        Pop3Client pop3 = Pop3Client.connect(t.port("pop3"));
+        Pop3Client pop3s = Pop3Client.connectTls(t.port("pop3s"))) {
       smtp.expect("220 *");
       smtp.send("EHLO client.example").read();
       lmtp.expect("220 *");
       imap.greeting();
       imap.run("L LOGIN alice@example.test " + TestServer.PASSWORD, "L OK *");
       pop3.expect("+OK *");
+      pop3s.expect("+OK *");
+      pop3s.login("bob@example.test", TestServer.PASSWORD); // TLS, blocked in a read when told
 
       long start = System.nanoTime();
       t.server.close();
@@ -38,6 +41,7 @@ class ShutdownGoodbyeTest {
       lmtp.expect("421 4.3.2 mx.example.test Service shutting down");
       assertThat(imap.line()).isEqualTo("* BYE Server shutting down");
       pop3.expect("-ERR Server shutting down");
+      pop3s.expect("-ERR Server shutting down");
     }
   }
 
