@@ -56,6 +56,11 @@ public final class Admin {
     return new QueueOperations(config);
   }
 
+  /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
+  public RunningServer server() {
+    return new RunningServer(config);
+  }
+
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
     return new MailboxAdmin(config.dataDir());

@@ -1,7 +1,7 @@
 package dev.postamt.admin;
 
 import dev.postamt.config.Config;
-import dev.postamt.queue.ControlSocket;
+import dev.postamt.net.ControlSocket;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueuedMessage;

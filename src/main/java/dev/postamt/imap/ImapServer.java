@@ -66,6 +66,12 @@ public final class ImapServer implements ConnectionHandler {
     c.out().flush();
   }
 
+  /** RFC 9051 §7.1.5: an untagged BYE, then the server closes. */
+  @Override
+  public String goodbye(Connection c, Goodbye why) {
+    return why == Goodbye.KICK ? "* BYE Disconnected by the administrator" : "* BYE Server shutting down";
+  }
+
   /** Runs one session to its end on the calling thread (tests call this with their own transport). */
   public void serve(ImapTransport t) {
     new ImapSession(t, settings, store, logins, throttle).run();
@@ -96,6 +102,21 @@ public final class ImapServer implements ConnectionHandler {
     @Override
     public void startTls() throws IOException {
       c.startTls();
+    }
+
+    @Override
+    public void holdGoodbye(boolean on) {
+      c.holdGoodbye(on);
+    }
+
+    @Override
+    public void writeAside(Connection.Write write) throws IOException {
+      c.writeAside(write);
+    }
+
+    @Override
+    public void loggedIn(String user) {
+      c.loggedIn(user);
     }
 
     @Override

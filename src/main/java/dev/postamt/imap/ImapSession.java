@@ -5,6 +5,7 @@ import dev.postamt.directory.LoginCheck;
 import dev.postamt.directory.ScramServer;
 import dev.postamt.imap.Command.Tagged;
 import dev.postamt.net.AuthThrottle;
+import dev.postamt.net.LoginLog;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
@@ -56,6 +57,10 @@ public final class ImapSession {
   private int badCount;
   private int authFailures;
   private final AuthThrottle throttle;
+  /** The protocol name in login log lines. */
+  private static final String PROTO = "imap";
+  /** LOGIN or the AUTHENTICATE mechanism of the login under way, for the login log. */
+  private String authMethod = "LOGIN";
   private final MailboxCommands mailboxes = new MailboxCommands(this);
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
@@ -94,8 +99,12 @@ public final class ImapSession {
       w.flush();
       while (state != State.LOGOUT) {
         CommandBytes cmd;
+        transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
-          cmd = reader.read(() -> w.continuation("Ready for literal data"));
+          cmd = reader.read(() -> {
+            transport.holdGoodbye(true); // a shutdown lets the literal (APPEND) finish
+            w.continuation("Ready for literal data");
+          });
         } catch (CommandReader.TooLongException e) {
           if (e.fatal) {
             w.untagged("BYE " + e.getMessage());
@@ -361,6 +370,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    authMethod = "LOGIN";
     checkThrottle();
     return loggedIn(user, password.toCharArray());
   }
@@ -373,6 +383,7 @@ public final class ImapSession {
     if (!loginAllowed()) {
       throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
     }
+    authMethod = a.mechanism();
     checkThrottle();
     String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
     if (scram) {
@@ -457,6 +468,7 @@ public final class ImapSession {
       return;
     }
     state = State.LOGOUT;
+    LoginLog.failed(PROTO, null, client, authMethod, transport.isTls(), "too many failed logins from this address");
     log.info("imap: login from {} refused: too many failed logins from that address", transport.remote());
     throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
   }
@@ -467,6 +479,7 @@ public final class ImapSession {
    */
   private ImapException authenticationFailed(String user) {
     java.net.InetAddress client = transport.remoteAddress();
+    LoginLog.failed(PROTO, user, client, authMethod, transport.isTls(), "bad credentials");
     if (throttle != null) {
       throttle.failed(client, user);
     }
@@ -484,6 +497,8 @@ public final class ImapSession {
 
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
+    LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
+    transport.loggedIn(user);
     state = State.AUTHENTICATED;
     reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());
@@ -496,13 +511,14 @@ public final class ImapSession {
     w.continuation("idling");
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
-    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> {
+    // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
+    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
       if (selected != null) {
         selected.sync(w, true, qresync);
         selected.reportKeywords(w);
         w.flush();
       }
-    })) {
+    }))) {
       line = reader.readLine();
     }
     if (line == null) {

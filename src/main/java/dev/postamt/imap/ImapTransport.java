@@ -23,6 +23,17 @@ public interface ImapTransport {
 
   void startTls() throws IOException;
 
+  /** While on, a shutdown waits for the literal being received ({@link dev.postamt.net.Connection#holdGoodbye}). */
+  default void holdGoodbye(boolean on) {}
+
+  /** Runs output written from another thread (IDLE's notifier) so that it never overlaps a goodbye. */
+  default void writeAside(dev.postamt.net.Connection.Write write) throws IOException {
+    write.run();
+  }
+
+  /** The session logged in as {@code user} (for {@code postamt who} and {@code kick}). */
+  default void loggedIn(String user) {}
+
   /** Read time-out; the session uses it for the autologout timer (RFC 3501 §5.4). */
   default void setReadTimeout(Duration d) {}
 

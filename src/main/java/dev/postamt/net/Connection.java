@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -39,6 +40,8 @@ public final class Connection implements Closeable {
   public static final Duration DEFAULT_LINE_DEADLINE = Duration.ofMinutes(5);
 
   private Socket socket;
+  /** The accepted TCP socket, under TLS too: closing it ends a blocked TLS read at once (see {@link #abort}). */
+  private final Socket plain;
   private UnsyncBufferedInputStream rawIn;
   /** Socket time-out while waiting for a line to begin, ms; 0 waits forever. */
   private int idleMillis = -1;
@@ -51,9 +54,31 @@ public final class Connection implements Closeable {
   private final InputStream in = new Delegating();
   private final OutputStream out = new DelegatingOut();
 
+  /*
+   * The goodbye (shutdown, kick). Only one thread writes to the socket at a time: the session thread,
+   * except while it is blocked in a read at the start of a line (waiting), when the thread asking for
+   * the goodbye writes it and closes the socket, holding the lock; the session thread takes the lock
+   * when its read returns, so it continues only after that. Otherwise the session thread says the
+   * goodbye itself before its next such read.
+   */
+  private final ReentrantLock goodbyeLock = new ReentrantLock();
+  /** The line to say, once asked; guarded by goodbyeLock. */
+  private String goodbye;
+  /** Whether the goodbye was said (and the socket closed); guarded by goodbyeLock. */
+  private boolean said;
+  /** Whether the session thread is blocked in a read between lines; written under goodbyeLock. */
+  private boolean waiting;
+  /** While true (a message is being received), the goodbye waits for the next line after it. */
+  private volatile boolean holdGoodbye;
+  private volatile Login login;
+
+  /** Who logged in on this connection and when; see {@link #loggedIn}. */
+  public record Login(String user, java.time.Instant since) {}
+
   Connection(String service, Socket socket, TlsContext tls) throws IOException {
     this.service = service;
     this.tls = tls;
+    this.plain = socket;
     attach(socket);
   }
 
@@ -188,6 +213,120 @@ public final class Connection implements Closeable {
     }
   }
 
+  /**
+   * Records that {@code user} logged in on this connection, for {@code postamt who} and {@code kick}
+   * (the protocols call it once authenticated; the record goes with the connection).
+   */
+  public void loggedIn(String user) {
+    login = new Login(user, java.time.Instant.now());
+  }
+
+  public Optional<Login> login() {
+    return Optional.ofNullable(login);
+  }
+
+  /**
+   * While {@code on}, a goodbye waits: the session is receiving a message (DATA, BDAT, an APPEND
+   * literal) that it should be allowed to finish within the shutdown grace time.
+   */
+  public void holdGoodbye(boolean on) {
+    holdGoodbye = on;
+  }
+
+  /**
+   * Asks the session to end with {@code line} (e.g. {@code 421 4.3.2 … Service shutting down}): said at
+   * once when the session waits for its next command, else before the next one is read. Any thread may
+   * call it; only the first request counts.
+   */
+  public void goodbye(String line) {
+    goodbyeLock.lock();
+    try {
+      if (goodbye != null) {
+        return;
+      }
+      goodbye = line;
+      if (waiting) {
+        sayGoodbye(false);
+      }
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
+  /** Output written from a thread other than the session's; see {@link #writeAside}. */
+  @FunctionalInterface
+  public interface Write {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code write}, output from another thread while the session thread waits in a read (IMAP
+   * IDLE's notifier), so that it never overlaps a goodbye; once the goodbye was said it is not run.
+   */
+  public void writeAside(Write write) throws IOException {
+    goodbyeLock.lock();
+    try {
+      if (said) {
+        throw new SocketException("connection closed: " + goodbye);
+      }
+      write.run();
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
+  /**
+   * Writes the goodbye and closes the socket; the caller holds goodbyeLock and no other thread writes.
+   * Only the TCP socket is closed: closing the TLS layer waits to read the client's close_notify
+   * (SSLSocketImpl.bruteForceCloseInput), which a client that has not noticed yet does not send.
+   */
+  private void sayGoodbye(boolean sessionThread) {
+    said = true;
+    try {
+      rawOut.write((goodbye + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      rawOut.flush();
+    } catch (IOException ignored) {
+      // peer gone
+    }
+    abort();
+  }
+
+  /**
+   * Before a read that will block: at a line start and not holding, says a pending goodbye (and ends
+   * the session) or marks the session as waiting. Returns whether it marked it.
+   */
+  private boolean enterRead() throws IOException {
+    if (lineStart >= 0 || holdGoodbye) {
+      return false;
+    }
+    goodbyeLock.lock();
+    try {
+      if (goodbye != null) {
+        if (!said) {
+          sayGoodbye(true);
+        }
+        throw new SocketException("connection closed: " + goodbye);
+      }
+      waiting = true;
+      return true;
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
+  /** After the read: waits for a goodbye being written by another thread, and ends the session if one was. */
+  private void leaveRead() throws IOException {
+    goodbyeLock.lock();
+    try {
+      waiting = false;
+      if (said) {
+        throw new SocketException("connection closed: " + goodbye);
+      }
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
   public boolean isClosed() {
     return socket.isClosed();
   }
@@ -206,6 +345,18 @@ public final class Connection implements Closeable {
     }
   }
 
+  /**
+   * Closes the socket from another thread without touching the output buffer (which belongs to the
+   * session thread): the session's blocked read or write then fails and it ends.
+   */
+  void abort() {
+    try {
+      plain.close();
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+
   private final class Delegating extends FilterInputStream {
     Delegating() {
       super(null);
@@ -218,10 +369,15 @@ public final class Connection implements Closeable {
         c = rawIn.read();
       } else {
         arm();
+        boolean w = enterRead();
         try {
           c = rawIn.read();
         } catch (SocketTimeoutException e) {
           throw timedOut(e);
+        } finally {
+          if (w) {
+            leaveRead();
+          }
         }
       }
       if (c == '\n') {
@@ -239,10 +395,15 @@ public final class Connection implements Closeable {
         n = rawIn.read(b, off, len);
       } else {
         arm();
+        boolean w = enterRead();
         try {
           n = rawIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
           throw timedOut(e);
+        } finally {
+          if (w) {
+            leaveRead();
+          }
         }
       }
       if (n > 0) {

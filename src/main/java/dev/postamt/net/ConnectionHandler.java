@@ -10,4 +10,21 @@ public interface ConnectionHandler {
    * (SMTP {@code 421}, IMAP {@code * BYE}) before the listener closes the socket.
    */
   default void refuse(Connection connection, String reason) throws Exception {}
+
+  /** Why a session is ended from outside. */
+  enum Goodbye {
+    /** The server stops (SIGTERM, {@code Server.close()}). */
+    SHUTDOWN,
+    /** An administrator ended the user's sessions ({@code postamt kick}). */
+    KICK
+  }
+
+  /**
+   * The protocol's last line to a session ended from outside (without CRLF), e.g. {@code 421 4.3.2
+   * mx.example.test Service shutting down} or {@code * BYE Server shutting down}; null to close
+   * without a word. {@link Connection#goodbye} says it when the session is between commands.
+   */
+  default String goodbye(Connection connection, Goodbye why) {
+    return null;
+  }
 }

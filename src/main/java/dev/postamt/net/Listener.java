@@ -30,6 +30,8 @@ public final class Listener implements AutoCloseable {
   private final int maxPerIp;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private final ConnectionHandler handler;
+  /** The connections being served; each is added and removed in {@link #serve}. */
+  private final java.util.Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile boolean closed;
 
@@ -151,6 +153,10 @@ public final class Listener implements AutoCloseable {
       s.setTcpNoDelay(true);
       s.setSoTimeout((int) idleTimeout.toMillis());
       c = new Connection(service, s, tls);
+      open.add(c);
+      if (closed) {
+        return; // accepted just before the listener closed
+      }
       if (implicitTls) {
         c.handshakeImplicit();
       }
@@ -169,6 +175,7 @@ public final class Listener implements AutoCloseable {
       log.warn("{}: connection from {} failed", service, peer, e);
     } finally {
       if (c != null) {
+        open.remove(c);
         c.close();
       } else {
         try {
@@ -186,8 +193,56 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  /** The connections open now (a snapshot). */
+  public java.util.List<Connection> connections() {
+    return java.util.List.copyOf(open);
+  }
+
+  /**
+   * Ends {@code c} with the protocol's goodbye line for {@code why} (see {@link
+   * ConnectionHandler#goodbye}); it is said when the session is between commands, so this returns at
+   * once and the session ends on its own thread.
+   */
+  public void goodbye(Connection c, ConnectionHandler.Goodbye why) {
+    String line = handler.goodbye(c, why);
+    if (line == null) {
+      c.abort();
+      return;
+    }
+    // A thread each: writing the line may block on a client that does not read; the grace time's
+    // close() of the socket ends that write.
+    Thread.ofVirtual().name(service + "-goodbye").start(() -> c.goodbye(line));
+  }
+
+  /** Stops accepting and asks every open session to end ({@link #goodbye}); see {@link #awaitIdle}. */
+  public void shutdown() {
+    closeServerSocket();
+    for (Connection c : connections()) {
+      goodbye(c, ConnectionHandler.Goodbye.SHUTDOWN);
+    }
+  }
+
+  /** Waits until every connection has ended or {@code deadline} (System.nanoTime()) has passed. */
+  public boolean awaitIdle(long deadline) throws InterruptedException {
+    while (!open.isEmpty()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** Stops accepting and closes every connection still open (a message not yet answered 250 is cut). */
   @Override
   public void close() {
+    closeServerSocket();
+    for (Connection c : connections()) {
+      c.abort(); // not close(): its flush would write beside the session thread
+    }
+  }
+
+  private void closeServerSocket() {
     closed = true;
     try {
       server.close();

@@ -8,6 +8,14 @@
  * certificate in {@code data_dir/tls/} on first start. A handler that throws ends only its own
  * connection; the listener logs it and releases the permit.
  *
+ * <p>The listener also knows its open connections: {@link dev.postamt.net.Listener#goodbye} ends one
+ * with its protocol's last line ({@link dev.postamt.net.ConnectionHandler#goodbye}), written by {@link
+ * dev.postamt.net.Connection#goodbye} only while the session waits between commands (one writer at a
+ * time) and held off while a message is received; a connection records who logged in on it ({@code
+ * postamt who}, {@code kick}). {@link dev.postamt.net.ControlSocket} is the running server's admin
+ * socket ({@code data_dir/run/control.sock}), one request line, one reply line, answered by handlers.
+ * {@link dev.postamt.net.LoginLog} writes the one line per login attempt of every protocol.
+ *
  * <p>Resource limits shared by the protocols: {@link dev.postamt.net.LineReader} bounds a line's
  * bytes; {@link dev.postamt.net.Connection} bounds its time, the wait for a line by the idle time-out
  * and the line itself by {@code limits.command_deadline} ({@link

@@ -60,6 +60,11 @@ public final class Pop3Server implements ConnectionHandler {
     new Pop3Session(this, c).run();
   }
 
+  @Override
+  public String goodbye(Connection c, Goodbye why) {
+    return why == Goodbye.KICK ? "-ERR Disconnected by the administrator" : "-ERR Server shutting down";
+  }
+
   /** RFC 3206 §5: a full server is a temporary condition. */
   @Override
   public void refuse(Connection c, String reason) throws IOException {

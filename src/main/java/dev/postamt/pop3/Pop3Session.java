@@ -4,6 +4,7 @@ import dev.postamt.directory.DirectoryException;
 import dev.postamt.directory.ScramServer;
 import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
+import dev.postamt.net.LoginLog;
 import dev.postamt.pop3.Pop3Command.State;
 import dev.postamt.store.StoreException;
 import java.io.EOFException;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Pop3Session {
   private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
+  /** The protocol name in login log lines. */
+  private static final String PROTO = "pop3";
+  /** USER (USER/PASS) or the AUTH mechanism of the login under way, for the login log. */
+  private String authMethod = "USER";
 
   private final Pop3Server server;
   private final Pop3Settings settings;
@@ -228,6 +233,7 @@ final class Pop3Session {
     }
     String u = pendingUser;
     pendingUser = null;
+    authMethod = "USER";
     login(u, password.toCharArray());
   }
 
@@ -246,6 +252,7 @@ final class Pop3Session {
     if (!mechanism.equals("PLAIN") && !mechanism.equals("SCRAM-SHA-256")) {
       throw Pop3Exception.refused("Unsupported authentication mechanism: " + printable(args.getFirst()));
     }
+    authMethod = mechanism;
     String initial = args.size() == 2 ? saslDecode(args.get(1)) : null;
     if (mechanism.equals("SCRAM-SHA-256")) {
       scram(initial);
@@ -335,6 +342,7 @@ final class Pop3Session {
     if (server.throttle.allowed(clientAddress)) {
       return false;
     }
+    LoginLog.failed(PROTO, null, clientAddress, authMethod, conn.isTls(), "too many failed logins from this address");
     line("-ERR [AUTH] Too many failed logins from " + clientIp + "; try again later");
     hangUp = true;
     return true;
@@ -348,6 +356,8 @@ final class Pop3Session {
       throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot open the mailbox, try again later");
     }
     state = State.TRANSACTION;
+    LoginLog.ok(PROTO, user, clientAddress, authMethod, conn.isTls());
+    conn.loggedIn(user);
     log.info("pop3 {}: {} logged in{}, {} messages", clientIp, user, conn.isTls() ? " (TLS)" : "", drop.count());
     ok("Logged in, " + drop.count() + " message" + (drop.count() == 1 ? "" : "s") + " (" + drop.presentSize() + " octets)");
   }
@@ -357,6 +367,8 @@ final class Pop3Session {
    * the reply says so and the session ends, otherwise this throws.
    */
   private void authFailed(String text, String user) throws IOException, Pop3Exception {
+    LoginLog.failed(PROTO, user, clientAddress, authMethod, conn.isTls(),
+        text.startsWith("Authorization") ? "authorization identity not allowed" : "bad credentials");
     server.throttle.failed(clientAddress, user);
     if (!settings.authFailureDelay().isZero()) {
       try {

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The queue operations of {@code postamt queue} (like mailq, postqueue -f and postsuper -r/-d/-h/-H),
- * written once: the running server performs them through its {@link ControlSocket} with its queue
+ * written once: the running server performs them through its control socket ({@code net.ControlSocket}) with its queue
  * manager, and the CLI performs them on the spool directly when no server listens. Every operation is
  * safe while deliveries run: spool changes are atomic renames or fsync'd status lines.
  */
@@ -100,6 +100,25 @@ public final class QueueAdmin {
     }
     queue.ifPresent(q -> q.submit(id));
     return true;
+  }
+
+  /**
+   * The queue's requests on the server's control socket ({@code net.ControlSocket}): {@code flush |
+   * requeue ID | requeue --all | delete ID | delete --all | hold ID | release ID}; empty for others.
+   */
+  public Optional<String> answer(String verb, String arg) throws IOException {
+    return Optional.ofNullable(switch (verb) {
+      case "flush" -> "ok " + flush() + " message(s) scheduled for delivery now";
+      case "requeue" -> arg.equals("--all")
+          ? "ok requeued " + requeueAll() + " message(s)"
+          : requeue(arg) ? "ok requeued " + arg : "error no message " + arg + " in the queue";
+      case "delete" -> arg.equals("--all")
+          ? "ok deleted " + deleteAll() + " message(s)"
+          : delete(arg) ? "ok deleted " + arg : "error no message " + arg + " in the queue";
+      case "hold" -> hold(arg) ? "ok " + arg + " is on hold" : "error no active message " + arg + " in the queue";
+      case "release" -> release(arg) ? "ok released " + arg : "error no held message " + arg + " in the queue";
+      default -> null;
+    });
   }
 
   private static boolean validId(String id) {

@@ -12,7 +12,7 @@
  * bytes, then the envelope as a trailer), {@code active/ID.status} for the append-only per-recipient
  * outcome log (which also records the notices queued), {@code hold/} for held messages. The running
  * server listens on {@code data_dir/run/control.sock} for {@code postamt queue} requests
- * ({@link dev.postamt.queue.ControlSocket}).
+ * ({@link dev.postamt.net.ControlSocket}, answered by {@link dev.postamt.queue.QueueAdmin#answer}).
  *
  * <p>Failure behaviour: a message is durable before the SMTP server answers 250; every later step
  * (delivery, recording, notice, removal) is idempotent and repeated after a crash. Outcomes are

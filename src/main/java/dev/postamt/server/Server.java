@@ -11,7 +11,7 @@ import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
-import dev.postamt.queue.ControlSocket;
+import dev.postamt.net.ControlSocket;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
+  /** How long a message being received at shutdown may take to finish. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Config config;
   private final Directory directory;
@@ -54,7 +56,7 @@ public final class Server implements AutoCloseable {
   private final RemoteDelivery remote;
   private ControlSocket control;
   private final MailStore store;
-  private final List<Listener> listeners = new ArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
@@ -127,9 +129,12 @@ public final class Server implements AutoCloseable {
     try {
       s.queue.start();
       try {
-        s.control = ControlSocket.open(ControlSocket.path(config), new QueueAdmin(s.spool, s.queue));
+        QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
+        s.control = ControlSocket.open(ControlSocket.path(config),
+            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool)));
       } catch (IOException e) {
-        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next retry
+        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
+        // retry; "postamt status" then reports the server as not running
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
       TlsContext tls = TlsContext.fromConfig(config);
@@ -301,6 +306,21 @@ public final class Server implements AutoCloseable {
     closed = true;
     if (control != null) {
       control.close();
+    }
+    // Goodbye on SIGTERM: every session is told (421 / * BYE / -ERR) when between commands; one
+    // receiving a message may finish it within the grace time, then what is left is cut (never
+    // answered 250, so the client keeps it).
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    listeners.forEach(Listener::shutdown);
+    try {
+      for (Listener l : listeners) {
+        if (!l.awaitIdle(deadline)) {
+          log.warn("{}: {} session(s) still busy after {} s, closing them", l.service(), l.connections().size(),
+              SHUTDOWN_GRACE.toSeconds());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (Listener l : listeners.reversed()) {
       l.close();

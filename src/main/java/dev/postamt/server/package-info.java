@@ -4,5 +4,12 @@
  * <p>{@link dev.postamt.server.Server} starts the store and queue before the listeners (nothing is
  * accepted that cannot be kept) and stops them in reverse; a port that cannot be bound ends start-up
  * with one line naming the port. The configuration it runs on comes from {@link dev.postamt.config}.
+ *
+ * <p>On {@code close()} (the JVM's shutdown hook on SIGTERM) every open session is told first (SMTP/LMTP
+ * {@code 421 4.3.2}, IMAP {@code * BYE}, POP3 {@code -ERR}); a message being received may finish within
+ * a grace time of 10 s, then the rest is cut (the client was never answered 250 for it, so nothing is
+ * lost). {@link dev.postamt.server.StatusRequests} answers {@code status}, {@code who} and {@code kick}
+ * on the control socket ({@code data_dir/run/control.sock}, {@link dev.postamt.net.ControlSocket}),
+ * beside the queue's requests.
  */
 package dev.postamt.server;

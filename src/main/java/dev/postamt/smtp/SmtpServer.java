@@ -103,6 +103,12 @@ public final class SmtpServer implements ConnectionHandler {
     connection.out().flush();
   }
 
+  /** RFC 5321 §3.8: 421 before closing; the same words for a shutdown and a kick. */
+  @Override
+  public String goodbye(Connection connection, Goodbye why) {
+    return "421 4.3.2 " + config.hostname() + " Service shutting down";
+  }
+
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

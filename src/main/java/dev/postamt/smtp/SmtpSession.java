@@ -3,6 +3,7 @@ package dev.postamt.smtp;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.net.Connection;
 import dev.postamt.net.LineReader;
+import dev.postamt.net.LoginLog;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.Envelope;
 import java.io.EOFException;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SmtpSession {
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+  /** The protocol name in login log lines. */
+  private static final String PROTO = "smtp";
 
   private final SmtpServer server;
   private final Connection conn;
@@ -240,13 +243,14 @@ final class SmtpSession {
     if (tx != null) {
       throw new SmtpException(503, "5.5.1", "Error: MAIL transaction in progress");
     }
+    String[] p = arg.trim().split(" ");
+    String mech = p[0].toUpperCase(Locale.ROOT);
     if (!server.throttle.allowed(clientAddress)) {
+      LoginLog.failed(PROTO, null, clientAddress, mech, conn.isTls(), "too many failed logins from this address");
       throw new SmtpException(
           new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many failed logins from " + clientIp + "; try again later"),
           true);
     }
-    String[] p = arg.trim().split(" ");
-    String mech = p[0].toUpperCase(Locale.ROOT);
     String initial = p.length > 1 ? p[1] : null;
     String user;
     String pass;
@@ -275,9 +279,11 @@ final class SmtpSession {
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
     if (who.isEmpty()) {
-      throw authFailed("for " + MailPath.printable(user), user);
+      throw authFailed("for " + MailPath.printable(user), user, mech);
     }
     authUser = who.get();
+    LoginLog.ok(PROTO, authUser, clientAddress, mech, conn.isTls());
+    conn.loggedIn(authUser);
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
   }
@@ -286,8 +292,9 @@ final class SmtpSession {
    * Counts a failed login (in this session, and for the client address across sessions) and gives
    * the reply: 535, or 421 and the end of the session at {@code limits.auth_failures}.
    */
-  private SmtpException authFailed(String detail, String user) {
+  private SmtpException authFailed(String detail, String user, String mech) {
     log.info("smtp {}: authentication failed {}", clientIp, detail);
+    LoginLog.failed(PROTO, user, clientAddress, mech, conn.isTls(), "bad credentials");
     server.throttle.failed(clientAddress, user);
     if (++authFailures >= server.config.limits().authFailures()) {
       return new SmtpException(
@@ -305,12 +312,14 @@ final class SmtpSession {
               initial == null ? null : utf8(Sasl.decode(initial)),
               serverMessage -> utf8(Sasl.decode(challenge(b64(serverMessage)))));
     } catch (dev.postamt.directory.ScramServer.ScramException e) {
-      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")", scram.claimedUser());
+      throw authFailed("(SCRAM-SHA-256: " + e.getMessage() + ")", scram.claimedUser(), "SCRAM-SHA-256");
     } catch (DirectoryException e) {
       log.warn("smtp {}: authentication lookup failed: {}", clientIp, e.getMessage());
       throw new SmtpException(454, "4.7.0", "Temporary authentication failure");
     }
     log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
+    LoginLog.ok(PROTO, authUser, clientAddress, "SCRAM-SHA-256", conn.isTls());
+    conn.loggedIn(authUser);
     reply(SmtpReply.AUTH_OK);
   }
 
@@ -404,8 +413,13 @@ final class SmtpSession {
       DurableSpool.Writer w = receiver.openSpool();
       reply(SmtpReply.START_DATA);
       flush();
-      receiver.readData(w);
-      commit.finish(w, tx, client(), esmtp);
+      conn.holdGoodbye(true); // a shutdown lets the message finish (within its grace time)
+      try {
+        receiver.readData(w);
+        commit.finish(w, tx, client(), esmtp);
+      } finally {
+        conn.holdGoodbye(false);
+      }
     } catch (SmtpException e) {
       resetTransaction();
       throw e;
@@ -433,6 +447,7 @@ final class SmtpSession {
       conn.in().skipNBytes(n); // the chunk is on its way: read past it to stay in step
       throw e;
     }
+    conn.holdGoodbye(true); // a shutdown lets the chunk finish (within its grace time)
     try {
       SmtpReply chunkReply = receiver.readChunk(tx.chunks, n, last);
       if (!last) {
@@ -446,6 +461,8 @@ final class SmtpSession {
       tx.chunks = null; // the receiver aborted the spool file
       resetTransaction();
       throw e;
+    } finally {
+      conn.holdGoodbye(false);
     }
     resetTransaction();
   }

@@ -47,18 +47,18 @@ public final class ImapClient implements AutoCloseable {
     return g;
   }
 
-  ImapClient send(String line) throws IOException {
+  public ImapClient send(String line) throws IOException {
     return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  ImapClient sendRaw(byte[] bytes) throws IOException {
+  public ImapClient sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
     return this;
   }
 
   /** One response line; a literal at its end is read and appended, with the text after it. */
-  String line() throws IOException {
+  public String line() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     while (true) {
       int c = in.read();

@@ -29,7 +29,7 @@ public final class Pop3Client implements AutoCloseable {
     s.setSoTimeout(15_000);
   }
 
-  static Pop3Client connect(int port) throws IOException {
+  public static Pop3Client connect(int port) throws IOException {
     return new Pop3Client(new Socket("127.0.0.1", port));
   }
 
@@ -45,7 +45,7 @@ public final class Pop3Client implements AutoCloseable {
     out = s.getOutputStream();
   }
 
-  Pop3Client send(String line) throws IOException {
+  public Pop3Client send(String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     return this;

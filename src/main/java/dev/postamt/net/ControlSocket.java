@@ -1,4 +1,4 @@
-package dev.postamt.queue;
+package dev.postamt.net;
 
 import dev.postamt.config.Config;
 import java.io.BufferedReader;
@@ -14,31 +14,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running server's admin socket, {@code data_dir/run/control.sock} (a Unix-domain socket, only
- * for the owner), through which {@code postamt queue} asks the server to act on its queue. One request
- * line per connection, one reply line: {@code ok TEXT} or {@code error TEXT}.
- *
- * <pre>
- * flush | requeue ID | requeue --all | delete ID | delete --all | hold ID | release ID
- * </pre>
+ * for the owner), through which the CLI asks the server to act: on its queue ({@code postamt queue},
+ * see {@code queue.QueueAdmin#answer}) and on its sessions ({@code postamt status}, {@code who}, {@code
+ * kick}). One request line per connection, one reply line: {@code ok TEXT} or {@code error TEXT}. The
+ * requests are answered by {@link Handler}s, asked in turn.
  */
 public final class ControlSocket implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlSocket.class);
 
   private final Path path;
   private final ServerSocketChannel server;
-  private final QueueAdmin admin;
+  private final List<Handler> handlers;
   private volatile boolean closed;
 
-  private ControlSocket(Path path, ServerSocketChannel server, QueueAdmin admin) {
+  /** Answers the requests it knows: a one-line reply ({@code ok …} / {@code error …}), else empty. */
+  @FunctionalInterface
+  public interface Handler {
+    Optional<String> answer(String verb, String argument) throws IOException;
+  }
+
+  private ControlSocket(Path path, ServerSocketChannel server, List<Handler> handlers) {
     this.path = path;
     this.server = server;
-    this.admin = admin;
+    this.handlers = List.copyOf(handlers);
   }
 
   public static Path path(Config config) {
@@ -46,7 +51,7 @@ public final class ControlSocket implements AutoCloseable {
   }
 
   /** Binds the socket (replacing a stale one left by a killed server) and starts answering. */
-  public static ControlSocket open(Path path, QueueAdmin admin) throws IOException {
+  public static ControlSocket open(Path path, List<Handler> handlers) throws IOException {
     Path dir = Files.createDirectories(path.getParent());
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -56,7 +61,7 @@ public final class ControlSocket implements AutoCloseable {
     Files.deleteIfExists(path);
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     ch.bind(UnixDomainSocketAddress.of(path));
-    ControlSocket c = new ControlSocket(path, ch, admin);
+    ControlSocket c = new ControlSocket(path, ch, handlers);
     Thread.ofVirtual().name("control-socket").start(c::accept);
     return c;
   }
@@ -89,24 +94,21 @@ public final class ControlSocket implements AutoCloseable {
 
   /** Runs one request; the reply is one line. */
   String execute(String request) {
-    String[] p = request.split("\\s+");
-    String arg = p.length > 1 ? p[1] : "";
-    try {
-      return switch (p[0]) {
-        case "flush" -> "ok " + admin.flush() + " message(s) scheduled for delivery now";
-        case "requeue" -> arg.equals("--all")
-            ? "ok requeued " + admin.requeueAll() + " message(s)"
-            : admin.requeue(arg) ? "ok requeued " + arg : "error no message " + arg + " in the queue";
-        case "delete" -> arg.equals("--all")
-            ? "ok deleted " + admin.deleteAll() + " message(s)"
-            : admin.delete(arg) ? "ok deleted " + arg : "error no message " + arg + " in the queue";
-        case "hold" -> admin.hold(arg) ? "ok " + arg + " is on hold" : "error no active message " + arg + " in the queue";
-        case "release" -> admin.release(arg) ? "ok released " + arg : "error no held message " + arg + " in the queue";
-        default -> "error unknown request: " + p[0];
-      };
-    } catch (IOException e) {
-      return "error " + e.getMessage();
+    String[] p = request.split("\\s+", 2);
+    String verb = p[0];
+    String arg = p.length > 1 ? p[1].trim() : "";
+    for (Handler h : handlers) {
+      try {
+        Optional<String> reply = h.answer(verb, arg);
+        if (reply.isPresent()) {
+          return reply.get().replace('\n', ' ').replace('\r', ' ');
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("control socket: {} failed", verb, e);
+        return "error " + e.getMessage();
+      }
     }
+    return "error unknown request: " + verb;
   }
 
   /**
