@@ -27,6 +27,7 @@ final class ConfigCommand {
       if (r.ok()) {
         spec.commandLine().getOut().println(r.summary());
         spec.commandLine().getOut().println(new Admin(r.config().orElseThrow()).postmaster());
+        r.config().orElseThrow().listen().warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
         return 0;
       }
       for (String p : r.problems()) {

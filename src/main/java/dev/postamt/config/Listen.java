@@ -10,26 +10,33 @@ import java.util.Optional;
  * {@code [listen]}: services and the addresses they listen on. Without the section every service runs
  * on its standard port; with it, only the services it names run (an absent key disables that service).
  */
-public record Listen(Map<String, InetSocketAddress> services) {
+public record Listen(Map<String, InetSocketAddress> services, List<String> notBuiltYet) {
+  public Listen(Map<String, InetSocketAddress> services) {
+    this(services, List.of());
+  }
+
   public static final List<String> KNOWN =
       List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "lmtp");
 
   /**
-   * Services INTERFACE.md names for work not built yet: refused by {@code config check} with a line
-   * saying so, rather than accepted and silently not served.
+   * Services INTERFACE.md names for work not built yet: accepted (a config written for a later build
+   * still loads) but named by {@code config check} and in a warning at start, never silently ignored.
    */
   static final List<String> NOT_YET = List.of("http", "https", "managesieve");
+
+  /** One line per requested service this build does not have, for {@code config check} and the log. */
+  public List<String> warnings() {
+    return notBuiltYet.stream()
+        .map(svc -> "listen." + svc + ": the " + svc + " service is not available in this build yet; not served")
+        .toList();
+  }
 
   public Optional<InetSocketAddress> get(String service) {
     return Optional.ofNullable(services.get(service));
   }
 
   static Listen parse(ConfigReader r) {
-    for (String svc : NOT_YET) {
-      if (r.toml.contains("listen." + svc)) {
-        r.error("listen." + svc, "the " + svc + " service is not available in this build yet; remove the key");
-      }
-    }
+    List<String> notBuilt = NOT_YET.stream().filter(svc -> r.toml.contains("listen." + svc)).toList();
     r.allowKeys("listen", java.util.stream.Stream.concat(KNOWN.stream(), NOT_YET.stream()).toArray(String[]::new));
     Map<String, InetSocketAddress> services = new LinkedHashMap<>();
     boolean given = r.toml.isTable("listen");
@@ -46,7 +53,7 @@ public record Listen(Map<String, InetSocketAddress> services) {
         }
       }
     }
-    return new Listen(services);
+    return new Listen(services, notBuilt);
   }
 
   /** The address a service listens on when the config has no {@code [listen]} section. */

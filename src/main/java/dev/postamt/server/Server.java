@@ -159,6 +159,7 @@ public final class Server implements AutoCloseable {
       ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("imap", tls, false, imap);
       s.listen("imaps", tls, true, imap);
+      config.listen().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
       return s;
     } catch (Exception e) {

@@ -37,6 +37,7 @@ class ConfigTest {
             imaps      = "0.0.0.0:993"
             pop3       = "0.0.0.0:110"
             pop3s      = "0.0.0.0:995"
+            http       = "127.0.0.1:8080"
             [relay]
             networks   = ["127.0.0.0/8", "::1/128"]
             relayhost  = ""
@@ -76,10 +77,13 @@ class ConfigTest {
   }
 
   @Test
-  void servicesNotBuiltYetAreRefusedNotIgnored() {
-    assertThatThrownBy(() -> load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\n"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("listen.http: the http service is not available in this build yet; remove the key");
+  void servicesNotBuiltYetLoadButAreNamed() throws Exception {
+    Config c = load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\nmanagesieve = \"0.0.0.0:4190\"\n");
+    assertThat(c.listen().services()).containsOnlyKeys("smtp");
+    assertThat(c.listen().warnings())
+        .containsExactly(
+            "listen.http: the http service is not available in this build yet; not served",
+            "listen.managesieve: the managesieve service is not available in this build yet; not served");
   }
 
   @Test
