@@ -20,19 +20,6 @@ final class BinaryUpload {
    * The message to store: unchanged unless a leaf part holds a NUL or, for a literal8 upload, is
    * declared {@code binary}.
    */
-  /** Whether a literal holds a NUL byte (then it must be re-encoded before it is stored), read in chunks. */
-  static boolean hasNul(Literal literal) throws java.io.IOException {
-    byte[] buf = new byte[64 * 1024];
-    try (java.io.InputStream in = literal.open()) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        if (BinaryDecoder.hasNul(buf, 0, n)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   static byte[] storable(byte[] message, boolean literal8) {
     boolean nul = BinaryDecoder.hasNul(message, 0, message.length);
     if (!nul && !(literal8 && mentionsBinary(message))) {

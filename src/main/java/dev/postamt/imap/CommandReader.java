@@ -160,12 +160,13 @@ final class CommandReader {
     Path f = spillDir == null
         ? Files.createTempFile("imap-literal-", ".tmp")
         : Files.createTempFile(Files.createDirectories(spillDir), "imap-literal-", ".tmp");
-    Literal lit = Literal.spilled(f, n);
+    boolean nul = false;
     try (OutputStream o = Files.newOutputStream(f)) {
       byte[] buf = new byte[16 * 1024];
       for (long left = n; left > 0; ) {
         int want = (int) Math.min(buf.length, left);
         int got = in.readNBytes(buf, 0, want);
+        nul |= BinaryDecoder.hasNul(buf, 0, got); // noted on the way, so APPEND need not read the file twice
         o.write(buf, 0, got);
         left -= got;
         if (got < want) {
@@ -173,10 +174,10 @@ final class CommandReader {
         }
       }
     } catch (IOException | RuntimeException e) {
-      lit.close();
+      Files.deleteIfExists(f);
       throw e;
     }
-    return lit;
+    return Literal.spilled(f, n, nul);
   }
 
   /** One line without CRLF (a bare LF ends a line too), or null at end of stream. */

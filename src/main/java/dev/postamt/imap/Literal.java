@@ -16,20 +16,30 @@ public final class Literal implements AutoCloseable {
   private final byte[] bytes;
   private final Path file;
   private final long size;
+  private final boolean hasNul;
 
-  private Literal(byte[] bytes, Path file, long size) {
+  private Literal(byte[] bytes, Path file, long size, boolean hasNul) {
     this.bytes = bytes;
     this.file = file;
     this.size = size;
+    this.hasNul = hasNul;
   }
 
   static Literal of(byte[] bytes) {
-    return new Literal(bytes, null, bytes.length);
+    return new Literal(bytes, null, bytes.length, false);
   }
 
-  /** A literal of {@code size} bytes in {@code file}, which this object deletes on {@link #close()}. */
-  static Literal spilled(Path file, long size) {
-    return new Literal(null, file, size);
+  /**
+   * A literal of {@code size} bytes in {@code file}, which this object deletes on {@link #close()};
+   * {@code hasNul} as seen while it was written (an in-memory literal is looked at when asked).
+   */
+  static Literal spilled(Path file, long size, boolean hasNul) {
+    return new Literal(null, file, size, hasNul);
+  }
+
+  /** Whether the bytes hold a NUL (then a message must be re-encoded before it is stored). */
+  public boolean hasNul() {
+    return file == null ? BinaryDecoder.hasNul(bytes, 0, bytes.length) : hasNul;
   }
 
   /** Deletes spill files a crashed process left in {@code dir}; called once at start-up. */

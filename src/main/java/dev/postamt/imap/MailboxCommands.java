@@ -155,7 +155,7 @@ final class MailboxCommands {
     long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
     Literal literal = c.message();
     Account.AppendResult r;
-    if (literal.spilled() && !c.binary() && !spilledHasNul(literal)) {
+    if (literal.spilled() && !c.binary() && !literal.hasNul()) {
       // A large plain message goes from its spill file to the store without ever being in memory.
       try (java.io.InputStream in = literal.open()) {
         r = s.account.append(name, in, literal.size(), Set.copyOf(flags), date);
@@ -169,12 +169,5 @@ final class MailboxCommands {
     return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
   }
 
-  private static boolean spilledHasNul(Literal literal) throws ImapException {
-    try {
-      return BinaryUpload.hasNul(literal);
-    } catch (IOException e) {
-      throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
-    }
-  }
 
 }

@@ -86,6 +86,23 @@ class ImapLiteralLimitsTest {
   }
 
   @Test
+  void aLargeAppendWithANulIsReencodedNotStoredRaw() throws Exception {
+    // The NUL is noticed while the literal is spilled; the message then takes the re-encoding path.
+    String part = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n".repeat(6000);
+    String body = "Subject: nul\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n" + part + "a\0b\r\n";
+    try (ImapClient c = server.login("bob")) {
+      c.send("a APPEND INBOX {" + body.length() + "}");
+      assertThat(c.line()).startsWith("+");
+      c.sendRaw((body + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(c.until("a")).last().asString().startsWith("a OK [APPENDUID");
+      c.run("b SELECT INBOX", "b OK *");
+      List<String> fetched = c.run("c FETCH 1 BODY.PEEK[HEADER.FIELDS (CONTENT-TRANSFER-ENCODING)]", "c OK *");
+      assertThat(String.join("\n", fetched)).containsIgnoringCase("Content-Transfer-Encoding: base64");
+    }
+    assertThat(leftovers(server.dataDir.resolve("tmp"))).isEmpty();
+  }
+
+  @Test
   void aSpilledLiteralWhereAStringIsExpectedIsRefused() throws Exception {
     try (ImapClient c = server.login("alice")) {
       c.run("a SELECT INBOX", "a OK *");
