@@ -1,0 +1,54 @@
+package dev.postamt.sieve.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Each user's Sieve scripts (RFC 5804 §1.1: named scripts, at most one active) and the last error a
+ * delivery met running them. The one owner of this state: ManageSieve, the CLI, delivery and (later) JMAP
+ * go through these methods; an SQLite implementation is the default, PostgreSQL comes with scale-out.
+ * Names are validated by the implementation (RFC 5804 §1.6); scripts are stored as given (UTF-8 text),
+ * compiling them is the caller's job. Addresses are canonical user addresses (lower case).
+ */
+public interface SieveScripts extends AutoCloseable {
+  /** One stored script. */
+  record Script(String name, String text, boolean active, Instant modified) {}
+
+  /** What went wrong the last time delivery ran a user's scripts, for {@code sieve list} and the log. */
+  record LastError(Instant when, String script, String message) {}
+
+  /** The user's scripts, by name, without their text (text is empty). */
+  List<Script> list(String user) throws SieveStoreException;
+
+  Optional<Script> get(String user, String name) throws SieveStoreException;
+
+  /** The active script, if the user has one. */
+  Optional<Script> active(String user) throws SieveStoreException;
+
+  /**
+   * Stores (creating or replacing) a script. Refused with {@link SieveStoreException.Kind#QUOTA} when the
+   * user would have more than {@code maxScripts} scripts or the text is over {@code maxBytes}.
+   */
+  void put(String user, String name, String text) throws SieveStoreException;
+
+  /** Makes {@code name} the active script, or none when {@code name} is null (RFC 5804 §2.8). */
+  void activate(String user, String name) throws SieveStoreException;
+
+  /** Deletes a script; refused with {@link SieveStoreException.Kind#ACTIVE} for the active one. */
+  void delete(String user, String name) throws SieveStoreException;
+
+  /** Renames a script (keeping it active if it was); refused when {@code to} exists. */
+  void rename(String user, String from, String to) throws SieveStoreException;
+
+  /** Records (or with null {@code error} clears) the last run error of the user's scripts. */
+  void recordError(String user, LastError error) throws SieveStoreException;
+
+  Optional<LastError> lastError(String user) throws SieveStoreException;
+
+  /** Changes each time any of the user's scripts or the active one change (compiled-script caches). */
+  long version(String user) throws SieveStoreException;
+
+  @Override
+  void close();
+}
