@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
 
-  private final Config config;
+  /** Read per message for the route ({@code [transport]}, {@code [relay]}); {@link #reconfigure} swaps it. */
+  private volatile Config config;
   private final Router router;
   private final LocalDelivery local;
   private final MxResolver mx;
@@ -144,6 +145,14 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       }
     }
     return new SmtpTransaction.Credentials(r.relayhostUser().get(), password);
+  }
+
+  /**
+   * Routes messages sent from now on by {@code fresh}'s {@code [transport]} table and {@code [relay]}
+   * relayhost (a reload); the connection settings of {@code [delivery]} stay until the next restart.
+   */
+  public void reconfigure(Config fresh) {
+    this.config = fresh;
   }
 
   /** Tries the hops in order until every recipient has a final answer or the hops are used up. */

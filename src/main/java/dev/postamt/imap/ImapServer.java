@@ -50,8 +50,15 @@ public final class ImapServer implements ConnectionHandler {
     ImapSettings s = new ImapSettings(d.hostname(), d.maxLine(), d.maxLiteral(), d.idleTimeout(), d.loginTimeout(),
         config.limits().errors(), d.plaintextAuth(), d.loopbackIsSecure(), d.authFailureDelay(),
         config.limits().authFailures());
-    Literal.deleteLeftovers(ImapSession.spillDir(store));
     return new ImapServer(store, directory, s, throttle, config.limits().commandDeadline());
+  }
+
+  /**
+   * Deletes literal spill files a previous run left behind (a crash mid-APPEND). Call once at start,
+   * before any session runs: a session of this run may be spilling into the same directory.
+   */
+  public static void deleteSpillLeftovers(MailStore store) {
+    Literal.deleteLeftovers(ImapSession.spillDir(store));
   }
 
   @Override

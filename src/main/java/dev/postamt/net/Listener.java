@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +24,14 @@ public final class Listener implements AutoCloseable {
   private final ServerSocket server;
   private final TlsContext tls;
   private final boolean implicitTls;
-  private final Duration idleTimeout;
-  private final Semaphore permits;
-  private final int maxPerIp;
+  /**
+   * What a new connection gets; {@link #reconfigure} replaces it (a reload), while each connection keeps
+   * the one it started with, as a Postfix smtpd process keeps the config it was started with.
+   */
+  private volatile Settings settings;
+  /** Connections counted against {@link Settings#maxConnections}. */
+  private final AtomicInteger active = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
-  private final ConnectionHandler handler;
   /** The connections being served; each is added and removed in {@link #serve}. */
   private final java.util.Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
@@ -48,10 +50,7 @@ public final class Listener implements AutoCloseable {
     this.server = server;
     this.tls = tls;
     this.implicitTls = implicitTls;
-    this.idleTimeout = idleTimeout;
-    this.permits = new Semaphore(maxConnections);
-    this.maxPerIp = maxPerIp;
-    this.handler = handler;
+    this.settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
     this.acceptor = Thread.ofPlatform().name(service + "-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
@@ -143,15 +142,28 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  /** The handler and limits a new connection gets. */
+  private record Settings(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {}
+
+  /**
+   * Gives connections accepted from now on another handler and limits (a reload); open connections keep
+   * theirs. A lower connection limit lets the connections over it finish; it only refuses new ones.
+   */
+  public void reconfigure(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {
+    settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
+  }
+
   private void serve(Socket s) {
     InetAddress peer = s.getInetAddress();
-    boolean global = permits.tryAcquire();
+    Settings settings = this.settings;
+    ConnectionHandler handler = settings.handler();
+    boolean global = active.incrementAndGet() <= settings.maxConnections();
     AtomicInteger count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
     int n = count.incrementAndGet();
     Connection c = null;
     try {
       s.setTcpNoDelay(true);
-      s.setSoTimeout((int) idleTimeout.toMillis());
+      s.setSoTimeout((int) settings.idleTimeout().toMillis());
       c = new Connection(service, s, tls);
       open.add(c);
       if (closed) {
@@ -162,7 +174,7 @@ public final class Listener implements AutoCloseable {
       }
       if (!global) {
         handler.refuse(c, "too many connections");
-      } else if (n > maxPerIp) {
+      } else if (n > settings.maxPerIp()) {
         handler.refuse(c, "too many connections from " + peer.getHostAddress());
       } else {
         handler.handle(c);
@@ -187,9 +199,7 @@ public final class Listener implements AutoCloseable {
       if (count.decrementAndGet() == 0) {
         perIp.remove(peer, count);
       }
-      if (global) {
-        permits.release();
-      }
+      active.decrementAndGet();
     }
   }
 
@@ -204,7 +214,7 @@ public final class Listener implements AutoCloseable {
    * once and the session ends on its own thread.
    */
   public void goodbye(Connection c, ConnectionHandler.Goodbye why) {
-    String line = handler.goodbye(c, why);
+    String line = settings.handler().goodbye(c, why);
     if (line == null) {
       c.abort();
       return;

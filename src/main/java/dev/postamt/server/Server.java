@@ -8,6 +8,7 @@ import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
 import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.net.AuthThrottle;
+import dev.postamt.net.ConnectionHandler;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,7 +49,10 @@ public final class Server implements AutoCloseable {
   /** How long a message being received at shutdown may take to finish. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
-  private final Config config;
+  /** The running configuration: the one started with, or the last one {@link #reload} accepted. */
+  private volatile Config config;
+  /** The inbound checks a test gave; null for the standard ones, made anew from each config. */
+  private InboundCheck givenCheck;
   private final Directory directory;
   private final Router router;
   private final dev.postamt.dns.Resolver resolver;
@@ -74,7 +79,8 @@ public final class Server implements AutoCloseable {
     this.router = new Router(directory, config);
     this.spool = new DurableSpool(config.dataDir().resolve("queue"));
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
-    this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, config));
+    // the [store] default quota is read from the running config at each check, so a reload changes it
+    this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
@@ -89,7 +95,12 @@ public final class Server implements AutoCloseable {
    * {@code [store]} default. Read at every check, so a change takes effect at once.
    */
   public static Quota.Policy quotaPolicy(Directory directory, Config config) {
+    return quotaPolicy(directory, () -> config);
+  }
+
+  private static Quota.Policy quotaPolicy(Directory directory, java.util.function.Supplier<Config> running) {
     return user -> {
+      Config config = running.get();
       Directory.UserQuota q;
       try {
         q = directory.quota(user).orElse(Directory.UserQuota.DEFAULT);
@@ -123,9 +134,7 @@ public final class Server implements AutoCloseable {
       throw e;
     }
     s.lock = lock;
-    if (check == null) {
-      check = new InboundAuthenticator(config, s.resolver, s::forwardingDomain);
-    }
+    s.givenCheck = check;
     try {
       s.queue.start();
       try {
@@ -139,26 +148,11 @@ public final class Server implements AutoCloseable {
       }
       TlsContext tls = TlsContext.fromConfig(config);
       s.tls = tls;
-      SmtpServer mx =
-          new SmtpServer(config, SmtpServer.Mode.MX, s.directory, s.router, s.spool, s.queue, check, s.authThrottle, s.store,
-              s.resolver);
-      SmtpServer submission =
-          new SmtpServer(config, SmtpServer.Mode.SUBMISSION, s.directory, s.router, s.spool, s.queue, check, s.authThrottle,
-              s.store, s.resolver);
-      s.listen("smtp", tls, false, mx);
-      s.listen("submission", tls, false, submission);
-      s.listen("smtps", tls, true, submission);
-      s.listen("lmtp", tls, false,
-          new SmtpServer(config, SmtpServer.Mode.LMTP, s.directory, s.router, s.spool, s.queue, InboundCheck.NONE,
-              s.authThrottle, s.store, s.resolver));
-      // POP3 (issue 5): one handler for both listeners, sharing the store.
-      Pop3Server pop3 = Pop3Server.fromConfig(config, s.store, s.directory, s.authThrottle);
-      s.listen("pop3", tls, false, pop3);
-      s.listen("pop3s", tls, true, pop3);
-      // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
-      ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory, s.authThrottle);
-      s.listen("imap", tls, false, imap);
-      s.listen("imaps", tls, true, imap);
+      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      Map<String, ConnectionHandler> handlers = s.handlers(config);
+      for (String service : SERVICES) {
+        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
+      }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
       return s;
@@ -168,7 +162,41 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  private void listen(String service, TlsContext tls, boolean implicitTls, dev.postamt.net.ConnectionHandler h)
+  /** Every service, in the order the listeners open. */
+  private static final List<String> SERVICES =
+      List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps");
+  private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
+
+  /**
+   * The protocol handler of each service for {@code config}: made at start, and made anew by {@link
+   * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
+   */
+  private Map<String, ConnectionHandler> handlers(Config config) {
+    InboundCheck check = givenCheck != null ? givenCheck : new InboundAuthenticator(config, resolver, this::forwardingDomain);
+    SmtpServer mx =
+        new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver);
+    SmtpServer submission =
+        new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
+            resolver);
+    SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
+        authThrottle, store, resolver);
+    // POP3 (issue 5): one handler for both listeners, sharing the store.
+    Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
+    // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
+    ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
+    Map<String, ConnectionHandler> h = new java.util.HashMap<>();
+    h.put("smtp", mx);
+    h.put("submission", submission);
+    h.put("smtps", submission);
+    h.put("lmtp", lmtp);
+    h.put("pop3", pop3);
+    h.put("pop3s", pop3);
+    h.put("imap", imap);
+    h.put("imaps", imap);
+    return h;
+  }
+
+  private void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)
       throws IOException {
     Optional<InetSocketAddress> addr = config.listen().get(service);
     if (addr.isEmpty()) {
@@ -248,9 +276,11 @@ public final class Server implements AutoCloseable {
   /**
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
-   * certificate (and the self-signed one's names) take effect for the next TLS handshake; the aliases
-   * file and {@code .forward} files are read again whenever they change, reload or not. Other changed
-   * sections are named in the log as needing a restart.
+   * certificate (and the self-signed one's names) take effect for the next TLS handshake; the {@link
+   * #RELOADABLE} sections for what comes after the reload (new sessions, newly routed messages), while open
+   * sessions, an IMAP IDLE among them, go on with what they started with. The aliases file and {@code
+   * .forward} files are read again whenever they change, reload or not. Other changed sections are named
+   * in the log as needing a restart.
    *
    * @return one line per thing reloaded or changed, for the log and {@code postamt reload}
    */
@@ -273,21 +303,65 @@ public final class Server implements AutoCloseable {
         report.add("certificate not reloaded, the running one stays: " + e.getMessage());
       }
     }
-    var components = Config.class.getRecordComponents();
-    for (var c : components) {
-      if (c.getName().equals("tls") || c.getName().equals("source")) {
-        continue;
-      }
+    Config running = config;
+    Config next = takeReloadable(running, fresh, report);
+    if (!java.util.Objects.equals(running.log(), next.log())) {
       try {
-        if (!java.util.Objects.equals(c.getAccessor().invoke(config), c.getAccessor().invoke(fresh))) {
-          report.add(c.getName() + " changed: takes effect at the next restart");
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
+        LogSetup.apply(next.log());
+      } catch (IOException e) {
+        report.add("log settings not applied: " + e.getMessage());
       }
+    }
+    config = next;
+    remote.reconfigure(next);
+    Map<String, ConnectionHandler> handlers = handlers(next);
+    for (Listener l : listeners) {
+      l.reconfigure(handlers.get(l.service()), next.limits().idleTimeout(), next.limits().connections(),
+          next.limits().connectionsPerIp());
     }
     report.forEach(l -> log.info("reload: {}", l));
     return report;
+  }
+
+  /**
+   * The sections a reload applies: to the sessions that start after it (limits, relay networks, mail
+   * authentication), to messages routed after it (transport, relayhost), to every quota check (store
+   * defaults) and to the log. Open sessions keep what they started with.
+   */
+  static final java.util.Set<String> RELOADABLE = java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log");
+
+  /**
+   * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
+   * section is named in {@code report} as waiting for a restart (listener addresses, hostname, data
+   * directory, DNS, queue and delivery settings are held by parts that live as long as the process).
+   */
+  static Config takeReloadable(Config running, Config fresh, List<String> report) {
+    var components = Config.class.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    List<String> applied = new ArrayList<>();
+    try {
+      for (int i = 0; i < components.length; i++) {
+        var c = components[i];
+        types[i] = c.getType();
+        Object old = c.getAccessor().invoke(running);
+        Object now = c.getAccessor().invoke(fresh);
+        boolean changed = !java.util.Objects.equals(old, now);
+        boolean take = RELOADABLE.contains(c.getName()) || c.getName().equals("tls") || c.getName().equals("source");
+        values[i] = take ? now : old;
+        if (changed && RELOADABLE.contains(c.getName())) {
+          applied.add(c.getName());
+        } else if (changed && !take) {
+          report.add(c.getName() + " changed: takes effect at the next restart");
+        }
+      }
+      if (!applied.isEmpty()) {
+        report.add(String.join(", ", applied) + " changed: applied (sessions already open keep the settings they started with)");
+      }
+      return Config.class.getDeclaredConstructor(types).newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */

@@ -105,8 +105,53 @@ class ReloadTest {
       assertThat(t.server.reload())
           .containsExactly(
               "certificate reloaded from " + t.config.dataDir().resolve("tls/selfsigned.crt"),
-              "limits changed: takes effect at the next restart");
+              "limits changed: applied (sessions already open keep the settings they started with)");
+      Files.writeString(cfg, good.replace("hostname = ", "hostname = \"other.example.test\"\n#") + "[limits]\nrecipients = 50\n");
+      assertThat(t.server.reload()).contains("hostname changed: takes effect at the next restart");
     }
+  }
+
+  /** A changed limit reaches the sessions that start after the reload; an open one keeps its own. */
+  @Test
+  void aReloadedLimitAppliesToNewSessionsWhileAnOpenOneKeepsItsOwn() throws Exception {
+    try (var t = dev.postamt.testing.TestServer.start(dir)) {
+      Path cfg = dir.resolve("postamt.toml");
+      Files.writeString(cfg, Files.readString(cfg) + "[limits]\nmessage_size = \"1M\"\n");
+      assertThat(t.server.reload()).anyMatch(l -> l.startsWith("limits changed: applied"));
+      int port = t.server.address("smtp").orElseThrow().getPort();
+      try (Socket before = new Socket("127.0.0.1", port)) {
+        String sizeBefore = ehloSize(before);
+        Files.writeString(cfg, Files.readString(cfg).replace("message_size = \"1M\"", "message_size = \"2M\""));
+        t.server.reload();
+        try (Socket after = new Socket("127.0.0.1", port)) {
+          assertThat(ehloSize(after)).isEqualTo("250-SIZE " + 2 * 1024 * 1024);
+        }
+        assertThat(sizeBefore).isEqualTo("250-SIZE " + 1024 * 1024);
+        before.getOutputStream().write("EHLO again.test\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(sizeLine(new BufferedReader(new InputStreamReader(before.getInputStream(), StandardCharsets.US_ASCII))))
+            .isEqualTo("250-SIZE " + 1024 * 1024);
+      }
+    }
+  }
+
+  private static String ehloSize(Socket s) throws IOException {
+    s.setSoTimeout(20_000);
+    var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    assertThat(in.readLine()).startsWith("220");
+    s.getOutputStream().write("EHLO client.test\r\n".getBytes(StandardCharsets.US_ASCII));
+    return sizeLine(in);
+  }
+
+  private static String sizeLine(BufferedReader in) throws IOException {
+    String size = null;
+    String line;
+    do {
+      line = in.readLine();
+      if (line.startsWith("250-SIZE") || line.startsWith("250 SIZE")) {
+        size = line;
+      }
+    } while (line.startsWith("250-"));
+    return size;
   }
 
   private void awaitLog(String text) throws Exception {
