@@ -252,6 +252,10 @@ final class MessageCommands {
   String store(Command.Store c) throws ImapException, IOException {
     SelectedMailbox sel = writable();
     List<String> flags = checkFlags(c.flags());
+    if (c.mode() != Command.StoreMode.REMOVE && !sel.hasRoomForKeywords(flags)) {
+      throw ImapException.no("LIMIT",
+          "Too many different keywords in this mailbox (at most " + MAX_KEYWORDS_PER_MAILBOX + "); remove some first");
+    }
     List<Integer> msns = sel.resolve(c.set(), c.uid());
     List<Long> uids = new ArrayList<>();
     for (int msn : msns) {
@@ -335,10 +339,24 @@ final class MessageCommands {
     return s.selected;
   }
 
-  /** System flags must be one of the five a client may set (RFC 3501 §2.3.2); keywords are atoms. */
+  /** Longest keyword accepted, in characters (Dovecot's mail_max_keyword_length). */
+  static final int MAX_KEYWORD_LENGTH = 50;
+  /** Most distinct keywords in one mailbox (Cyrus allows 128 user flags per mailbox). */
+  static final int MAX_KEYWORDS_PER_MAILBOX = 128;
+
+  /**
+   * System flags must be one of the five a client may set (RFC 3501 §2.3.2); keywords are atoms of at
+   * most {@link #MAX_KEYWORD_LENGTH} characters, refused with {@code NO [LIMIT]} (RFC 5530) beyond it.
+   */
   static List<String> checkFlags(List<String> flags) throws ImapException {
     List<String> out = new ArrayList<>();
     for (String f : flags) {
+      if (!f.startsWith("\\") && f.length() > MAX_KEYWORD_LENGTH) {
+        throw ImapException.no("LIMIT", "Keyword too long (at most " + MAX_KEYWORD_LENGTH + " characters)");
+      }
+      if (out.size() >= MAX_KEYWORDS_PER_MAILBOX) {
+        throw ImapException.no("LIMIT", "Too many flags in one command (at most " + MAX_KEYWORDS_PER_MAILBOX + ")");
+      }
       String c = Flags.canonical(f);
       if (c.startsWith("\\") && !Flags.SYSTEM.contains(c)) {
         if (c.equals(Flags.RECENT)) {

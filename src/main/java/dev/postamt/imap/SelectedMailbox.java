@@ -321,7 +321,17 @@ final class SelectedMailbox {
     return k;
   }
 
-  /** The FLAGS and PERMANENTFLAGS responses of SELECT. */
+  /** Whether setting {@code flags} keeps the mailbox within its keyword limit (RFC 3501 §7.1: no \\*). */
+  boolean hasRoomForKeywords(List<String> flags) {
+    Set<String> k = keywords();
+    flags.stream().filter(f -> !f.startsWith("\\")).forEach(k::add);
+    return k.size() <= MessageCommands.MAX_KEYWORDS_PER_MAILBOX;
+  }
+
+  /**
+   * The FLAGS and PERMANENTFLAGS responses of SELECT; {@code \*} (new keywords may be made) only while
+   * the mailbox is below its keyword limit.
+   */
   void writeFlags(ResponseWriter w) throws IOException {
     announcedKeywords.addAll(keywords());
     String kw = announcedKeywords.isEmpty() ? "" : " " + String.join(" ", announcedKeywords);
@@ -329,7 +339,8 @@ final class SelectedMailbox {
     if (readOnly) {
       w.untagged("OK [PERMANENTFLAGS ()] Read-only mailbox");
     } else {
-      w.untagged("OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + " \\*)] Flags permitted");
+      String more = keywords().size() < MessageCommands.MAX_KEYWORDS_PER_MAILBOX ? " \\*" : "";
+      w.untagged("OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + more + ")] Flags permitted");
     }
   }
 

@@ -63,6 +63,21 @@ class ImapMessageTest {
     c.run("ap APPEND INBOX " + flags + " {" + msg.length() + "+}\r\n" + msg, "ap OK *");
   }
 
+  /** Keywords are bounded: 50 characters each, 128 different ones per mailbox (then no \\* any more). */
+  @Test
+  void keywordsHaveLimits() throws Exception {
+    c.run("a STORE 1 +FLAGS (" + "k".repeat(51) + ")", "a NO [LIMIT] Keyword too long *");
+    c.run("b STORE 1 +FLAGS (" + "k".repeat(50) + ")", "b OK *");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 126; i++) { // with $Important and the 50-k one: 128
+      many.append(i == 0 ? "" : " ").append("kw").append(i);
+    }
+    c.run("c STORE 2 +FLAGS.SILENT (" + many + ")", "c OK *");
+    c.run("d STORE 3 +FLAGS (one-more)", "d NO [LIMIT] Too many different keywords *");
+    c.run("e STORE 3 +FLAGS (kw7)", "* 3 FETCH *", "e OK *");
+    c.run("f SELECT INBOX", "* FLAGS *", "* OK [PERMANENTFLAGS (*\\Draft * kw99)] *", "f OK *");
+  }
+
   @Test
   void fetchSimpleItems() throws Exception {
     c.run("a FETCH 1 (FLAGS RFC822.SIZE UID)",
