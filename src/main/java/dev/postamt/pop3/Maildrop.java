@@ -122,12 +122,13 @@ final class Maildrop implements AutoCloseable {
 
   /**
    * The unique-id listing of RFC 1939 §7: the store's identity of the message, UID and UIDVALIDITY as
-   * eight hex digits each — the format of Dovecot's default {@code pop3_uidl_format = %08Xu%08Xv}. It
-   * is the same in every session and changes only if the store is renumbered (new UIDVALIDITY), which
+   * eight hex digits each — the format of Dovecot's default {@code pop3_uidl_format = %08Xu%08Xv},
+   * which Dovecot renders in lower case (its {@code %X} modifier prints with {@code %llx}): a client that
+   * leaves mail on the server keeps its ids across a migration from Dovecot. It is the same in every session and changes only if the store is renumbered (new UIDVALIDITY), which
    * a client then rightly sees as new mail.
    */
   String uidl(Message m) {
-    return String.format("%08X%08X", m.record().uid(), inbox.uidValidity());
+    return String.format("%08x%08x", m.record().uid(), inbox.uidValidity());
   }
 
   /** Opens the message for RETR/TOP; refused when another client expunged it meanwhile. */

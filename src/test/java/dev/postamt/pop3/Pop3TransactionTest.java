@@ -81,8 +81,10 @@ class Pop3TransactionTest {
       try (Account a = s.store.open("alice@example.test")) {
         var snap = a.snapshot(a.mailbox("INBOX").orElseThrow().id());
         List<String> expect = snap.messages().stream()
-            .map(m -> String.format("%08X%08X", m.uid(), snap.info().uidValidity())).toList();
+            .map(m -> String.format("%08x%08x", m.uid(), snap.info().uidValidity())).toList();
         assertThat(first.subList(1, 3)).extracting(l -> l.split(" ")[1]).isEqualTo(expect);
+        // Dovecot's form, lower-case hex: the UID in eight digits, then the UIDVALIDITY
+        assertThat(first.get(1).split(" ")[1]).matches("0000000[0-9a-f]{9}");
       }
       s.deliver("alice@example.test", M1);
       try (Pop3Client c = s.login("alice")) {
@@ -93,7 +95,7 @@ class Pop3TransactionTest {
         assertThat(second.get(0).split(" ")[1]).isEqualTo(first.get(1).split(" ")[1]);
         assertThat(second.get(1).split(" ")[1]).isEqualTo(first.get(2).split(" ")[1]);
         assertThat(second.get(2).split(" ")[1]).isNotIn(first.stream().map(l -> l.split(" ")[1]).toList());
-        assertThat(second).allMatch(l -> l.split(" ")[1].matches("[0-9A-F]{16}"));
+        assertThat(second).allMatch(l -> l.split(" ")[1].matches("[0-9a-f]{16}"));
       }
     }
   }
