@@ -205,8 +205,13 @@ final class Pop3Session {
     pendingUser = null; // nothing learnt before TLS is trusted after it
   }
 
+  /** Under TLS, or from this machine (the one rule IMAP has too), or when a test allows plaintext. */
   private boolean authAllowed() {
-    return conn.isTls() || settings.plaintextAuth();
+    return conn.isTls() || settings.plaintextAuth() || (settings.loopbackIsSecure() && isLoopback());
+  }
+
+  private boolean isLoopback() {
+    return conn.remote() != null && conn.remote().getAddress() != null && conn.remote().getAddress().isLoopbackAddress();
   }
 
   private void requireTls() throws Pop3Exception {

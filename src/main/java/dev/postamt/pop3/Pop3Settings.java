@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param authFailureDelay pause before answering a failed authentication, to slow down guessing
  * @param plaintextAuth whether USER/PASS and AUTH are allowed without TLS (tests, localhost set-ups)
  * @param commandDeadline each command line must arrive whole within this ({@code limits.command_deadline})
+ * @param loopbackIsSecure whether connections from this machine may log in without TLS: the same rule
+ *     as IMAP's, and Dovecot's (a connection from localhost is not exposed to the network)
  */
 public record Pop3Settings(
     String hostname,
@@ -25,7 +27,14 @@ public record Pop3Settings(
     int maxAuthFailures,
     Duration authFailureDelay,
     boolean plaintextAuth,
-    Duration commandDeadline) {
+    Duration commandDeadline,
+    boolean loopbackIsSecure) {
+
+  public Pop3Settings(String hostname, int maxLine, Duration idleTimeout, int maxBadCommands, int maxAuthFailures,
+      Duration authFailureDelay, boolean plaintextAuth, Duration commandDeadline) {
+    this(hostname, maxLine, idleTimeout, maxBadCommands, maxAuthFailures, authFailureDelay, plaintextAuth,
+        commandDeadline, false);
+  }
 
   public Pop3Settings(String hostname, int maxLine, Duration idleTimeout, int maxBadCommands, int maxAuthFailures,
       Duration authFailureDelay, boolean plaintextAuth) {
@@ -35,7 +44,7 @@ public record Pop3Settings(
 
   public Pop3Settings withCommandDeadline(Duration d) {
     return new Pop3Settings(hostname, maxLine, idleTimeout, maxBadCommands, maxAuthFailures, authFailureDelay,
-        plaintextAuth, d);
+        plaintextAuth, d, loopbackIsSecure);
   }
 
   /** RFC 1939 §3: "Such a timer MUST be of at least 10 minutes' duration." */
@@ -44,12 +53,13 @@ public record Pop3Settings(
   /**
    * Production policy: the configured {@code limits.idle_timeout} but never under 10 minutes, {@code
    * limits.errors} bad commands, {@code limits.auth_failures} failed logins, authentication only under
-   * TLS.
+   * TLS or from this machine (as IMAP).
    */
   public static Pop3Settings fromLimits(
       String hostname, Duration idleTimeout, int maxBadCommands, int maxAuthFailures) {
     Duration idle = idleTimeout.compareTo(MIN_IDLE) < 0 ? MIN_IDLE : idleTimeout;
     return new Pop3Settings(
-        hostname, 8192, idle, maxBadCommands, maxAuthFailures, Duration.ofSeconds(2), false);
+        hostname, 8192, idle, maxBadCommands, maxAuthFailures, Duration.ofSeconds(2), false,
+        dev.postamt.net.Connection.DEFAULT_LINE_DEADLINE, true);
   }
 }

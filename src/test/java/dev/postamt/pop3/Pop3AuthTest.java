@@ -34,6 +34,22 @@ class Pop3AuthTest {
     }
   }
 
+  /** The production rule, the same as IMAP's: a connection from this machine may log in without TLS. */
+  @Test
+  void fromLoopbackTheProductionPolicyAllowsPlaintextLogin(@TempDir Path own) throws Exception {
+    Pop3Settings production = Pop3Settings.fromLimits("pop.example.test", java.time.Duration.ofMinutes(10), 5, 3);
+    assertThat(production.loopbackIsSecure()).isTrue();
+    try (Pop3TestServer local = Pop3TestServer.start(own, production);
+        Pop3Client c = Pop3Client.connect(local.port())) {
+      c.expect("+OK*");
+      c.send("CAPA").expect("+OK*");
+      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN", "STLS");
+      c.send("USER alice@example.test").expect("+OK*");
+      c.send("PASS secret").expect("+OK Logged in*");
+      c.send("QUIT").expect("+OK*");
+    }
+  }
+
   @Test
   void stlsThenCapaThenUserPass() throws Exception {
     try (Pop3Client c = Pop3Client.connect(server.port())) {
