@@ -6,7 +6,9 @@ import java.time.Duration;
  * {@code [delivery]}: outbound SMTP. The time-outs are those of RFC 5321 §4.5.3.2: {@code
  * commandTimeout} for the greeting and every command reply, {@code dataInitTimeout} for the 354, {@code
  * dataBlockTimeout} for each write of message data, {@code dataEndTimeout} for the reply to the final
- * dot.
+ * dot. {@code recipientDelimiter} (Postfix's {@code recipient_delimiter}, RFC 5233) separates a
+ * recipient's detail: {@code alice+lists@} reaches {@code alice@} when no user or alias claims the whole
+ * address; empty turns that off.
  */
 public record Delivery(
     int remotePort,
@@ -16,7 +18,8 @@ public record Delivery(
     Duration dataInitTimeout,
     Duration dataBlockTimeout,
     Duration dataEndTimeout,
-    Duration connectionCacheTime) {
+    Duration connectionCacheTime,
+    String recipientDelimiter) {
   public Delivery(int remotePort, boolean allowForwardCommands) {
     this(
         remotePort,
@@ -26,7 +29,8 @@ public record Delivery(
         Duration.ofMinutes(2),
         Duration.ofMinutes(3),
         Duration.ofMinutes(10),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        "+");
   }
 
   static Delivery parse(ConfigReader r) {
@@ -39,7 +43,8 @@ public record Delivery(
         "data_init_timeout",
         "data_block_timeout",
         "data_end_timeout",
-        "connection_cache_time");
+        "connection_cache_time",
+        "recipient_delimiter");
     Duration ms100 = Duration.ofMillis(100);
     Duration hour = Duration.ofHours(1);
     return new Delivery(
@@ -50,6 +55,18 @@ public record Delivery(
         r.duration("delivery.data_init_timeout", Duration.ofMinutes(2), ms100, hour),
         r.duration("delivery.data_block_timeout", Duration.ofMinutes(3), ms100, hour),
         r.duration("delivery.data_end_timeout", Duration.ofMinutes(10), ms100, hour),
-        r.duration("delivery.connection_cache_time", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(5)));
+        r.duration("delivery.connection_cache_time", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(5)),
+        recipientDelimiter(r));
+  }
+
+  private static String recipientDelimiter(ConfigReader r) {
+    String delimiter = r.string("delivery.recipient_delimiter", "+");
+    if (delimiter.length() > 1 || (delimiter.length() == 1 && (delimiter.equals("@") || delimiter.equals(".")
+        || Character.isLetterOrDigit(delimiter.charAt(0)) || delimiter.charAt(0) <= ' '))) {
+      r.error("delivery.recipient_delimiter", "must be one character other than a letter, digit, space, '.' or '@',"
+          + " or empty to turn details off, got \"" + delimiter + "\"");
+      return "+";
+    }
+    return delimiter;
   }
 }

@@ -98,7 +98,13 @@ public final class Router {
       } catch (DirectoryException e) {
         return new Resolution.Unknown(e.getMessage());
       }
-      if (!x.expandLocal(a, 0)) {
+      boolean found = x.expandLocal(a, 0);
+      Optional<Address> base = found ? Optional.empty() : withoutDetail(a);
+      if (base.isPresent()) {
+        x = new Expansion(true);
+        found = x.expandLocal(base.get(), 0);
+      }
+      if (!found) {
         if (!postmaster) {
           return new Resolution.Unknown("no such user here: " + a);
         }
@@ -123,6 +129,20 @@ public final class Router {
       log.warn("resolving {}: {}", r, e.getMessage());
       return new Resolution.TempFail(e.getMessage());
     }
+  }
+
+  /**
+   * RFC 5233 subaddressing, Postfix's {@code recipient_delimiter}: {@code alice+lists@example.org}
+   * without its detail, when the address has one. The whole address is always tried first, so a user or
+   * alias may claim {@code alice+lists@} for itself.
+   */
+  private Optional<Address> withoutDetail(Address a) {
+    String delimiter = config.delivery().recipientDelimiter();
+    int at = delimiter.isEmpty() ? -1 : a.localPart().indexOf(delimiter);
+    if (at <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new Address(a.localPart().substring(0, at), a.domain()));
   }
 
   /**

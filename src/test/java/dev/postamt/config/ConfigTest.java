@@ -169,6 +169,18 @@ class ConfigTest {
   }
 
   @Test
+  void recipientDelimiterDefaultsToPlusAndMayBeTurnedOff() throws Exception {
+    assertThat(load("").delivery().recipientDelimiter()).isEqualTo("+");
+    assertThat(load("[delivery]\nrecipient_delimiter = \"-\"\n").delivery().recipientDelimiter()).isEqualTo("-");
+    assertThat(load("[delivery]\nrecipient_delimiter = \"\"\n").delivery().recipientDelimiter()).isEmpty();
+    for (String bad : new String[] {"++", "a", "@", " "}) {
+      assertThatThrownBy(() -> load("[delivery]\nrecipient_delimiter = \"" + bad + "\"\n"))
+          .isInstanceOfSatisfying(ConfigException.class,
+              e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("delivery.recipient_delimiter: must be one")));
+    }
+  }
+
+  @Test
   void configCheckCommandListsEveryErrorAndFails() throws Exception {
     Path f = dir.resolve("bad.toml");
     Files.writeString(f, "[limits]\nrecipients = -1\nerrors = \"x\"\n");

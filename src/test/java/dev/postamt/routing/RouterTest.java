@@ -62,6 +62,19 @@ class RouterTest {
     assertThat(local("Postmaster").destinations()).containsExactly(mbox("postmaster@mx.a.test"));
   }
 
+  /** RFC 5233: alice+lists@ reaches alice (every user, no alias needed); the whole address wins if claimed. */
+  @Test
+  void aDetailAfterThePlusReachesTheUser() throws Exception {
+    f.users("alice@a.test", "bob@a.test");
+    f.alias("alice+special@a.test", "bob@a.test");
+    assertThat(local("alice+lists@a.test").destinations()).containsExactly(mbox("alice@a.test"));
+    assertThat(local("Alice+Lists+more@A.test").destinations()).containsExactly(mbox("alice@a.test"));
+    assertThat(local("alice+@a.test").destinations()).containsExactly(mbox("alice@a.test"));
+    assertThat(local("alice+special@a.test").destinations()).containsExactly(mbox("bob@a.test"));
+    assertThat(router.resolve("nobody+x@a.test")).isInstanceOf(Resolution.Unknown.class);
+    assertThat(router.resolve("+alice@a.test")).isInstanceOf(Resolution.Unknown.class);
+  }
+
   @Test
   void directoryChangesTakeEffectWithoutANewRouter() throws Exception {
     assertThat(router.resolve("late@a.test")).isInstanceOf(Resolution.Unknown.class);
