@@ -179,7 +179,7 @@ final class Pop3Session {
       }
       if (authAllowed()) {
         caps.add("USER");
-        caps.add("SASL SCRAM-SHA-256 PLAIN");
+        caps.add("SASL SCRAM-SHA-256 PLAIN LOGIN");
       }
     }
     caps.add("IMPLEMENTATION Postamt");
@@ -242,7 +242,11 @@ final class Pop3Session {
     login(u, password.toCharArray());
   }
 
-  /** RFC 5034 AUTH with SCRAM-SHA-256 or PLAIN; a bare AUTH lists the mechanisms, as many clients ask. */
+  /**
+   * RFC 5034 AUTH with SCRAM-SHA-256, PLAIN or LOGIN (draft-murchison-sasl-login, for older clients; like
+   * PLAIN only where authentication is allowed at all); a bare AUTH lists the mechanisms, as many clients
+   * ask.
+   */
   private void auth(List<String> args) throws IOException, Pop3Exception {
     arity(Pop3Command.AUTH, args, 0, 2);
     requireTls();
@@ -250,17 +254,28 @@ final class Pop3Session {
       ok("Supported mechanisms follow");
       line("SCRAM-SHA-256");
       line("PLAIN");
+      line("LOGIN");
       line(".");
       return;
     }
     String mechanism = args.getFirst().toUpperCase(Locale.ROOT);
-    if (!mechanism.equals("PLAIN") && !mechanism.equals("SCRAM-SHA-256")) {
+    if (!mechanism.equals("PLAIN") && !mechanism.equals("SCRAM-SHA-256") && !mechanism.equals("LOGIN")) {
       throw Pop3Exception.refused("Unsupported authentication mechanism: " + printable(args.getFirst()));
     }
     authMethod = mechanism;
     String initial = args.size() == 2 ? saslDecode(args.get(1)) : null;
     if (mechanism.equals("SCRAM-SHA-256")) {
       scram(initial);
+      return;
+    }
+    if (mechanism.equals("LOGIN")) {
+      // an initial response, where a client sends one, is the user name
+      String user = initial != null ? initial : saslChallenge("Username:");
+      String password = saslChallenge("Password:");
+      if (user.isEmpty()) {
+        throw Pop3Exception.bad("Malformed LOGIN response");
+      }
+      login(user, password.toCharArray());
       return;
     }
     // RFC 4616: [authzid] NUL authcid NUL passwd

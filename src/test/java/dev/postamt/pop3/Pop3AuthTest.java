@@ -25,7 +25,7 @@ class Pop3AuthTest {
       c.send("CAPA").expect("+OK*");
       List<String> caps = c.multi();
       assertThat(caps).contains("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS")
-          .doesNotContain("USER", "SASL SCRAM-SHA-256 PLAIN").noneMatch(l -> l.startsWith("APOP"));
+          .doesNotContain("USER", "SASL SCRAM-SHA-256 PLAIN LOGIN").noneMatch(l -> l.startsWith("APOP"));
       c.send("USER alice").expect("-ERR [AUTH] *STLS*");
       c.send("PASS secret").expect("-ERR [AUTH] *");
       c.send("AUTH PLAIN " + plain("", "alice", "secret")).expect("-ERR [AUTH] *");
@@ -43,7 +43,7 @@ class Pop3AuthTest {
         Pop3Client c = Pop3Client.connect(local.port())) {
       c.expect("+OK*");
       c.send("CAPA").expect("+OK*");
-      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN", "STLS");
+      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN LOGIN", "STLS");
       c.send("USER alice@example.test").expect("+OK*");
       c.send("PASS secret").expect("+OK Logged in*");
       c.send("QUIT").expect("+OK*");
@@ -56,12 +56,12 @@ class Pop3AuthTest {
       c.expect("+OK*");
       c.stls();
       c.send("CAPA").expect("+OK*");
-      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN").doesNotContain("STLS");
+      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN LOGIN").doesNotContain("STLS");
       c.send("STLS").expect("-ERR Command not permitted when TLS active");
       c.send("USER alice@example.test").expect("+OK*");
       c.send("PASS secret").expect("+OK Logged in, 0 messages (0 octets)");
       c.send("CAPA").expect("+OK*");
-      assertThat(c.multi()).contains("TOP", "UIDL").doesNotContain("USER", "SASL SCRAM-SHA-256 PLAIN", "STLS");
+      assertThat(c.multi()).contains("TOP", "UIDL").doesNotContain("USER", "SASL SCRAM-SHA-256 PLAIN LOGIN", "STLS");
       c.send("QUIT").expect("+OK pop.example.test Postamt POP3 server signing off (0 messages left)");
     }
   }
@@ -82,9 +82,9 @@ class Pop3AuthTest {
     try (Pop3Client c = Pop3Client.connectTls(server.tlsPort())) {
       c.expect("+OK*");
       c.send("CAPA").expect("+OK*");
-      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN").doesNotContain("STLS");
+      assertThat(c.multi()).contains("USER", "SASL SCRAM-SHA-256 PLAIN LOGIN").doesNotContain("STLS");
       c.send("AUTH").expect("+OK*");
-      assertThat(c.multi()).containsExactly("SCRAM-SHA-256", "PLAIN");
+      assertThat(c.multi()).containsExactly("SCRAM-SHA-256", "PLAIN", "LOGIN");
       c.send("AUTH PLAIN " + plain("", "alice", "secret")).expect("+OK Logged in*");
       c.send("QUIT").expect("+OK*");
     }
@@ -95,6 +95,30 @@ class Pop3AuthTest {
       c.send("AUTH plain").expect("+ ");
       c.send(plain("bob@example.test", "bob@example.test", "secret")).expect("+OK Logged in*");
       c.send("QUIT").expect("+OK*");
+    }
+  }
+
+  /** SASL LOGIN for older clients: two base64 challenges "Username:" and "Password:", or the user given at once. */
+  @Test
+  void authLoginWithChallengesAndWithTheUserAsInitialResponse() throws Exception {
+    java.util.function.Function<String, String> b64 =
+        t -> Base64.getEncoder().encodeToString(t.getBytes(StandardCharsets.UTF_8));
+    try (Pop3Client c = Pop3Client.connectTls(server.tlsPort())) {
+      c.expect("+OK*");
+      c.send("AUTH LOGIN").expect("+ " + b64.apply("Username:"));
+      c.send(b64.apply("alice@example.test")).expect("+ " + b64.apply("Password:"));
+      c.send(b64.apply("secret")).expect("+OK Logged in*");
+      c.send("QUIT").expect("+OK*");
+    }
+    try (Pop3Client c = Pop3Client.connectTls(server.tlsPort())) {
+      c.expect("+OK*");
+      c.send("AUTH LOGIN " + b64.apply("bob@example.test")).expect("+ " + b64.apply("Password:"));
+      c.send(b64.apply("wrong")).expect("-ERR [AUTH] Authentication failed");
+      c.send("QUIT").expect("+OK*");
+    }
+    try (Pop3Client c = Pop3Client.connect(server.port())) {
+      c.expect("+OK*");
+      c.send("AUTH LOGIN").expect("-ERR [AUTH] *STLS*");
     }
   }
 

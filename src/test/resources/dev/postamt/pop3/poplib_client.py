@@ -32,7 +32,7 @@ def connect():
 def login():
     m = connect()
     caps = m.capa()
-    check("USER" in caps and caps.get("SASL") == ["SCRAM-SHA-256", "PLAIN"] and "UIDL" in caps and "TOP" in caps
+    check("USER" in caps and caps.get("SASL") == ["SCRAM-SHA-256", "PLAIN", "LOGIN"] and "UIDL" in caps and "TOP" in caps
           and "RESP-CODES" in caps and "STLS" not in caps, "caps with TLS: %r" % caps)
     m.user(user)
     m.pass_("secret")
