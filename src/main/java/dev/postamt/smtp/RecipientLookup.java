@@ -61,13 +61,17 @@ final class RecipientLookup {
    * malformed) is unknown, with the reason, which {@link #known} turns into {@code 550 5.1.1}.
    */
   private StageContext.Recipient reverseSrs(MailPath to, String address, String domain) {
-    String original;
+    String original = address;
     try {
-      var reversed = router.srs().reverse(address);
-      if (reversed.isEmpty()) {
-        return new StageContext.Recipient(to, address, domain, router.resolve(address)); // SRS is off
+      // An SRS1 address of ours reverses to an SRS0 address; when that one is ours too (the mail went
+      // out, came back through another forwarder and out again) it is reversed as well, at most twice.
+      for (int i = 0; i < 3 && Srs.isSrs(original) && (i == 0 || atSrsDomain(original)); i++) {
+        var reversed = router.srs().reverse(original);
+        if (reversed.isEmpty()) {
+          return new StageContext.Recipient(to, address, domain, router.resolve(address)); // SRS is off
+        }
+        original = reversed.get();
       }
-      original = reversed.get();
     } catch (SrsException e) {
       return new StageContext.Recipient(to, address, domain, new Resolution.Unknown(e.getMessage()));
     } catch (UncheckedIOException e) {
@@ -79,6 +83,10 @@ final class RecipientLookup {
       r = new Resolution.Local(java.util.List.of(new Destination.Remote(original)));
     }
     return new StageContext.Recipient(to, original, originalDomain, r);
+  }
+
+  private boolean atSrsDomain(String address) {
+    return address.substring(address.lastIndexOf('@') + 1).equalsIgnoreCase(router.srs().domain());
   }
 
   /** RCPT: unknown local addresses, failed lookups, and anything not local over LMTP. */
