@@ -102,6 +102,11 @@ class SrsForwardingTest {
       s.send("RCPT TO:<SRS0=abcd@mx.a.test>").expect("550 5.1.1 *malformed SRS address*");
       s.send("RCPT TO:<SRS1=abcd=c.test==x@a.test>").expect("550 5.1.1 *invalid hash*");
       s.send("RCPT TO:<" + valid.toLowerCase() + ">").expect("250 *");
+      // longer than RFC 5321's 64 octets, as SRS addresses often are
+      String longer = now.forward("a.very.long.local.part.that.goes.on.and.on.and.on@c.test");
+      assertThat(longer.substring(0, longer.indexOf('@'))).hasSizeGreaterThan(64);
+      s.send("RCPT TO:<" + longer + ">").expect("250 *");
+      s.send("RCPT TO:<SRS0=" + "x".repeat(600) + "@mx.a.test>").expect("501 *");
       s.send("QUIT").expect("221 *");
     }
   }
