@@ -77,18 +77,22 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   @Override
   public List<RecipientStatus> deliver(QueuedMessage m, List<Target> targets) {
     RecipientStatus[] out = new RecipientStatus[targets.size()];
-    Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
+    // One transaction per domain and envelope sender: copies forwarded with an SRS sender go in a
+    // transaction of their own.
+    Map<List<String>, List<Integer>> byDomain = new LinkedHashMap<>();
     for (int k = 0; k < targets.size(); k++) {
       String a = targets.get(k).address();
-      byDomain.computeIfAbsent(a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(k);
+      String domain = a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+      byDomain.computeIfAbsent(List.of(domain, targets.get(k).sender()), d -> new ArrayList<>()).add(k);
     }
     for (var group : byDomain.entrySet()) {
       List<Target> ts = group.getValue().stream().map(targets::get).toList();
+      String domain = group.getKey().getFirst();
       List<RecipientStatus> res;
       try {
-        res = deliverDomain(m, group.getKey(), ts);
+        res = deliverDomain(m, domain, ts);
       } catch (RuntimeException e) {
-        log.error("{}: delivery to {} failed", m.id(), group.getKey(), e);
+        log.error("{}: delivery to {} failed", m.id(), domain, e);
         res = ts.stream().map(t -> temp("4.3.0 internal error: " + e)).toList();
       }
       for (int i = 0; i < ts.size(); i++) {

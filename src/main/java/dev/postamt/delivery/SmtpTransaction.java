@@ -201,6 +201,7 @@ final class SmtpTransaction {
   private Outcome transact(QueuedMessage m, List<RemoteDelivery.Target> targets, SmtpClient c, boolean lmtp)
       throws IOException {
     Envelope env = m.envelope();
+    String sender = targets.getFirst().sender(); // RemoteDelivery groups the targets by sender
     byte[] prefix = m.headers().getBytes(StandardCharsets.UTF_8);
     long size = prefix.length + m.size();
     MessageScan scan = null;
@@ -210,7 +211,7 @@ final class SmtpTransaction {
     boolean utf8 = false;
     if (env.smtpUtf8()) {
       scan = MessageScan.of(spool, m);
-      boolean needed = scan.eightBitHeaders() || !isAscii(env.sender()) || targets.stream().anyMatch(t -> !isAscii(t.address()));
+      boolean needed = scan.eightBitHeaders() || !isAscii(sender) || targets.stream().anyMatch(t -> !isAscii(t.address()));
       if (needed && !c.has("SMTPUTF8")) {
         // RFC 6531 §3.2: an SMTPUTF8 message must not go to a server that lacks the extension
         return permAll(targets, "5.6.7 host " + c.peer() + " does not support SMTPUTF8, which this message needs");
@@ -260,7 +261,7 @@ final class SmtpTransaction {
     }
     SmtpClient.Result res =
         c.send(
-            new SmtpClient.Transaction(env.sender(), mailParams, rcpts),
+            new SmtpClient.Transaction(sender, mailParams, rcpts),
             out -> {
               out.write(prefix);
               try (InputStream in = spool.openMessage(m)) {

@@ -274,7 +274,7 @@ public final class QueueManager implements AutoCloseable {
           if (expanded.duplicateRemote(i)) {
             list.add(expanded.duplicateRemoteStatus(i, now));
           } else {
-            remoteTargets.add(new RemoteTransport.Target(i, rcpt));
+            remoteTargets.add(new RemoteTransport.Target(i, rcpt, m.envelope().sender()));
           }
         }
         case Resolution.Unknown u -> list.add(new RecipientStatus.PermFail(now, "5.1.1 <" + rcpt + ">: " + u.reason()));
@@ -285,7 +285,8 @@ public final class QueueManager implements AutoCloseable {
             if (expanded.duplicate(i, d)) {
               list.add(expanded.duplicateStatus(i, d, now));
             } else if (d instanceof Destination.Remote rem) {
-              remoteTargets.add(new RemoteTransport.Target(i, rem.address()));
+              forwarded(m, i, rem).ifPresentOrElse(remoteTargets::add, () -> list.add(new RecipientStatus.TempFail(
+                  now, 0, "4.3.0 cannot rewrite the sender with SRS; see the server log")));
             } else {
               list.add(local.deliver(m, i, rcpt, d, retry || wasTried));
             }
@@ -311,6 +312,29 @@ public final class QueueManager implements AutoCloseable {
       return;
     }
     record(m, outcomes, now);
+  }
+
+  /**
+   * The copy an alias or {@code .forward} sends to a remote address: it goes out with the sender
+   * rewritten by SRS ({@code [srs]}), so that the next hop's SPF check sees our domain and its bounces
+   * come back to us. Worked out at each attempt from the envelope and the tables, so nothing about it
+   * needs to be in the spool. Empty when the key file cannot be read: the copy waits (never goes out
+   * unrewritten, where SPF would have it refused).
+   */
+  private Optional<RemoteTransport.Target> forwarded(QueuedMessage m, int index, Destination.Remote rem) {
+    String sender = m.envelope().sender();
+    String rewritten;
+    try {
+      rewritten = router.srs().forward(sender);
+    } catch (java.io.UncheckedIOException e) {
+      log.error("queue: {}: to=<{}>: {}", m.id(), rem.address(), e.getMessage());
+      return Optional.empty();
+    }
+    if (!rewritten.equals(sender)) {
+      log.info("queue: {}: to=<{}> forwarded for <{}> with the SRS sender <{}>", m.id(), rem.address(),
+          m.envelope().recipients().get(index).address(), rewritten);
+    }
+    return Optional.of(new RemoteTransport.Target(index, rem.address(), rewritten));
   }
 
   /** Whether every recipient ends delivered in this attempt and none asked for NOTIFY=SUCCESS. */

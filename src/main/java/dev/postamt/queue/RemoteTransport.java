@@ -15,7 +15,15 @@ public interface RemoteTransport {
    */
   List<RecipientStatus> deliver(QueuedMessage message, List<Target> targets);
 
-  record Target(int index, String address) {}
+  /**
+   * One copy to send.
+   *
+   * @param index the envelope recipient it belongs to
+   * @param address where it goes
+   * @param sender the envelope sender of this copy ({@code ""} for the null sender): the message's own,
+   *     or, for a copy an alias or {@code .forward} sends on, the one the Sender Rewriting Scheme makes
+   */
+  record Target(int index, String address, String sender) {}
 
   /** Used where outbound delivery does not exist: every remote recipient stays queued. */
   RemoteTransport UNAVAILABLE =

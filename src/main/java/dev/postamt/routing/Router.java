@@ -4,6 +4,7 @@ import dev.postamt.directory.Address;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.config.Config;
+import dev.postamt.srs.Srs;
 import dev.postamt.store.UserHome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,11 +62,39 @@ public final class Router {
   private final Directory directory;
   private final Config config;
   private final Optional<AliasesFile> aliasesFile;
+  private final Srs srs;
 
   public Router(Directory directory, Config config) {
     this.directory = directory;
     this.config = config;
     this.aliasesFile = config.aliasesFile().map(AliasesFile::new);
+    this.srs = new Srs(config.srs(), this::isOurDomain);
+  }
+
+  /**
+   * The Sender Rewriting Scheme of this server ({@code [srs]}): the queue rewrites the sender of copies
+   * that aliases and {@code .forward} files send to remote addresses with {@link Srs#forward}, the SMTP
+   * server reverses bounces with {@link Srs#reverse}, and Sieve's redirect uses {@code
+   * router.srs()::forward} as its sender rewriter.
+   */
+  public Srs srs() {
+    return srs;
+  }
+
+  /**
+   * Whether {@code domain} (lower case) is ours: a local domain or the hostname. A failed directory
+   * lookup answers false: the sender is then rewritten, which is harmless (the bounce comes back).
+   */
+  private boolean isOurDomain(String domain) {
+    if (domain.equalsIgnoreCase(config.hostname())) {
+      return true;
+    }
+    try {
+      return directory.isLocalDomain(domain);
+    } catch (DirectoryException e) {
+      log.warn("srs: cannot tell whether {} is a local domain: {}", domain, e.getMessage());
+      return false;
+    }
   }
 
   /**

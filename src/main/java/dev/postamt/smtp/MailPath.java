@@ -22,6 +22,9 @@ public record MailPath(
     boolean utf8,
     Map<String, String> params) {
 
+  /** Local parts tagged {@code SRS0}/{@code SRS1} may be this long (the whole path stays under 1000). */
+  static final int MAX_SRS_LOCAL_PART = 512;
+
   /** The null reverse-path {@code <>}. */
   public boolean isNull() {
     return localPart.isEmpty() && domain.isEmpty();
@@ -150,7 +153,10 @@ public record MailPath(
     } else if (!isDomain(domain)) {
       throw bad("bad domain");
     }
-    if (local.isEmpty() || local.length() > 64 || domain.length() > 255) {
+    // RFC 5321 §4.5.3.1.1 sets 64 octets, but SRS addresses (ours and other forwarders') are often
+    // longer and must reach us as senders and as bounce recipients, as Postfix (no limit) lets them.
+    int maxLocal = dev.postamt.srs.Srs.isSrs(local) ? MAX_SRS_LOCAL_PART : 64;
+    if (local.isEmpty() || local.length() > maxLocal || domain.length() > 255) {
       throw bad("address too long or empty local part");
     }
     return new MailPath(local, domain.toLowerCase(Locale.ROOT), routed, quoted, utf8, params);

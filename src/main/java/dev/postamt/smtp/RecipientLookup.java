@@ -2,10 +2,14 @@ package dev.postamt.smtp;
 
 import dev.postamt.directory.Address;
 import dev.postamt.directory.DirectoryException;
+import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.StageCheck.Decision;
+import dev.postamt.srs.Srs;
+import dev.postamt.srs.SrsException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 
@@ -43,7 +47,46 @@ final class RecipientLookup {
       }
     }
     Resolution r = foreignLiteral ? new Resolution.NotLocal() : router.resolve(address);
+    if (Srs.isSrs(address) && (domain.equals(router.srs().domain()) || r instanceof Resolution.Unknown)) {
+      return reverseSrs(to, address, domain);
+    }
     return new StageContext.Recipient(to, address, domain, r);
+  }
+
+  /**
+   * A bounce (or reply) to an SRS address we made: the recipient becomes the address it stands for,
+   * before the message is queued, as Postsrsd's reverse map does in Postfix. That address is ours to
+   * reach (we signed it), so it is accepted from any client and relayed; a remote one is reported as a
+   * local destination so the relay rules let it pass. An address that fails the check (forged, expired,
+   * malformed) is unknown, with the reason, which {@link #known} turns into {@code 550 5.1.1}.
+   */
+  private StageContext.Recipient reverseSrs(MailPath to, String address, String domain) {
+    String original = address;
+    try {
+      // An SRS1 address of ours reverses to an SRS0 address; when that one is ours too (the mail went
+      // out, came back through another forwarder and out again) it is reversed as well, at most twice.
+      for (int i = 0; i < 3 && Srs.isSrs(original) && (i == 0 || atSrsDomain(original)); i++) {
+        var reversed = router.srs().reverse(original);
+        if (reversed.isEmpty()) {
+          return new StageContext.Recipient(to, address, domain, router.resolve(address)); // SRS is off
+        }
+        original = reversed.get();
+      }
+    } catch (SrsException e) {
+      return new StageContext.Recipient(to, address, domain, new Resolution.Unknown(e.getMessage()));
+    } catch (UncheckedIOException e) {
+      return new StageContext.Recipient(to, address, domain, new Resolution.TempFail(e.getMessage()));
+    }
+    String originalDomain = original.substring(original.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+    Resolution r = router.resolve(original);
+    if (r instanceof Resolution.NotLocal) {
+      r = new Resolution.Local(java.util.List.of(new Destination.Remote(original)));
+    }
+    return new StageContext.Recipient(to, original, originalDomain, r);
+  }
+
+  private boolean atSrsDomain(String address) {
+    return address.substring(address.lastIndexOf('@') + 1).equalsIgnoreCase(router.srs().domain());
   }
 
   /** RCPT: unknown local addresses, failed lookups, and anything not local over LMTP. */
@@ -51,6 +94,8 @@ final class RecipientLookup {
     String shown = c.recipient().shown();
     return switch (c.recipient().resolution()) {
       case Resolution.Local l -> Decision.CONTINUE;
+      case Resolution.Unknown u when Srs.isSrs(c.recipient().path().address()) ->
+          Decision.refuse(550, "5.1.1", shown + ": Recipient address rejected: " + u.reason());
       case Resolution.Unknown u -> Decision.refuse(550, "5.1.1", shown + ": Recipient address rejected: User unknown");
       case Resolution.TempFail t -> Decision.refuse(451, "4.3.0", shown + ": Temporary lookup failure");
       case Resolution.NotLocal n when c.client().lmtp() ->

@@ -82,4 +82,15 @@ class MailPathTest {
     assertThat(MailPath.parse("<jörg@bücher.example>", false).utf8()).isTrue();
     assertThat(MailPath.parse("<j@b.example>", false).utf8()).isFalse();
   }
+
+  @Test
+  void srsLocalPartsMayBeLongerThan64Octets() throws Exception {
+    String srs = "SRS0=AbCd=2W=department.long-company-name.example=firstname.middlename.lastname";
+    assertThat(MailPath.parse("<" + srs + "@mx.example.test>", false).localPart()).isEqualTo(srs);
+    assertThat(MailPath.parse("<" + srs + "@mx.example.test>", true).localPart()).isEqualTo(srs);
+    assertThatThrownBy(() -> MailPath.parse("<x" + srs + "@mx.example.test>", false))
+        .isInstanceOf(SmtpException.class).hasMessageContaining("too long");
+    assertThatThrownBy(() -> MailPath.parse("<SRS0=" + "x".repeat(MailPath.MAX_SRS_LOCAL_PART) + "@mx.example.test>", false))
+        .isInstanceOf(SmtpException.class).hasMessageContaining("too long");
+  }
 }
