@@ -61,6 +61,8 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
+  /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
+  private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
   private volatile boolean closed;
   private DataDirLock lock;
   private TlsContext tls;
@@ -78,6 +80,7 @@ public final class Server implements AutoCloseable {
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
+    this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir());
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
@@ -159,6 +162,9 @@ public final class Server implements AutoCloseable {
       ImapServer imap = ImapServer.fromConfig(config, s.store, s.directory, s.authThrottle);
       s.listen("imap", tls, false, imap);
       s.listen("imaps", tls, true, imap);
+      // ManageSieve (issue 15): STARTTLS, authentication under TLS or from loopback like IMAP.
+      s.listen("managesieve", tls, false,
+          dev.postamt.managesieve.ManageSieveServer.fromConfig(config, s.sieveScripts, s.directory, s.authThrottle));
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
       return s;
@@ -235,6 +241,11 @@ public final class Server implements AutoCloseable {
 
   public DurableSpool spool() {
     return spool;
+  }
+
+  /** Users' Sieve scripts, shared by ManageSieve and delivery. */
+  public dev.postamt.sieve.store.SieveScripts sieveScripts() {
+    return sieveScripts;
   }
 
   public Directory directory() {
@@ -329,6 +340,7 @@ public final class Server implements AutoCloseable {
     queue.close();
     remote.close();
     store.close();
+    sieveScripts.close();
     directory.close();
     log.info("postamt stopped");
     if (lock != null) {
