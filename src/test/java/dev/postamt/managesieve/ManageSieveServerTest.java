@@ -27,6 +27,27 @@ class ManageSieveServerTest {
   }
 
   @Test
+  void loginsAreLoggedLikeEveryOtherProtocol() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(dev.postamt.net.LoginLog.class);
+    appender.start();
+    logger.addAppender(appender);
+    try (SieveClient c = SieveClient.connect(t.port("managesieve"))) {
+      c.capabilities();
+      c.startTls();
+      assertThat(c.plain("alice@example.test", "wrong")).startsWith("NO");
+      assertThat(c.plain("alice@example.test", TestServer.PASSWORD)).startsWith("OK");
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)).contains(
+        "login failed: proto=managesieve ip=127.0.0.1 user=<alice@example.test> method=PLAIN tls=yes reason=bad credentials",
+        "login ok: proto=managesieve ip=127.0.0.1 user=<alice@example.test> method=PLAIN tls=yes");
+  }
+
+  @Test
   void shutdownSaysGoodbye() throws Exception {
     SieveClient c = SieveClient.connect(t.port("managesieve"));
     c.capabilities();
