@@ -69,6 +69,12 @@ class ManageSieveScriptsTest {
     c.sendWithLiteral("PUTSCRIPT \"main\"", main).expect("NO \"2:*included personal script 'lists' does not exist\"");
     c.sendWithLiteral("PUTSCRIPT \"lists\"", SCRIPT).expect("OK *");
     c.sendWithLiteral("PUTSCRIPT \"main\"", main).expect("OK *");
+    // a script that includes itself: once stored that way, the compiler finds the circle
+    String self = "require \"include\";\r\ninclude :personal \"self\";\r\n";
+    c.sendWithLiteral("PUTSCRIPT \"self\"", "keep;").expect("OK *");
+    c.sendWithLiteral("PUTSCRIPT \"self\"", self).expect("OK *");
+    c.sendWithLiteral("PUTSCRIPT \"self\"", self).expect("NO {*}\r\n2:19: in included script 'self': 2:19: circular include*");
+    c.send("NOOP").expect("OK \"Done\"");
   }
 
   @Test
