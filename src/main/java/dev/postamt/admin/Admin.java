@@ -61,6 +61,11 @@ public final class Admin {
     return new RunningServer(config);
   }
 
+  /** {@code postamt sieve …}: users' Sieve scripts. */
+  public SieveAdmin sieve() {
+    return new SieveAdmin(config);
+  }
+
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
     return new MailboxAdmin(config.dataDir());

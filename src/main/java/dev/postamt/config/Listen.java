@@ -16,13 +16,13 @@ public record Listen(Map<String, InetSocketAddress> services, List<String> notBu
   }
 
   public static final List<String> KNOWN =
-      List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "lmtp");
+      List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "lmtp", "managesieve");
 
   /**
    * Services INTERFACE.md names for work not built yet: accepted (a config written for a later build
    * still loads) but named by {@code config check} and in a warning at start, never silently ignored.
    */
-  static final List<String> NOT_YET = List.of("http", "https", "managesieve");
+  static final List<String> NOT_YET = List.of("http", "https");
 
   /** One line per requested service this build does not have, for {@code config check} and the log. */
   public List<String> warnings() {
@@ -66,6 +66,7 @@ public record Listen(Map<String, InetSocketAddress> services, List<String> notBu
       case "imaps" -> "0.0.0.0:993";
       case "pop3" -> "0.0.0.0:110";
       case "pop3s" -> "0.0.0.0:995";
+      case "managesieve" -> "0.0.0.0:4190"; // RFC 5804 §1.8
       default -> null;
     };
   }

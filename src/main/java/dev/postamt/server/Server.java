@@ -66,6 +66,8 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
+  /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
+  private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
   private volatile boolean closed;
   private DataDirLock lock;
   private TlsContext tls;
@@ -84,6 +86,7 @@ public final class Server implements AutoCloseable {
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
+    this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir());
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
@@ -164,7 +167,7 @@ public final class Server implements AutoCloseable {
 
   /** Every service, in the order the listeners open. */
   private static final List<String> SERVICES =
-      List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps");
+      List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
   private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
 
   /**
@@ -193,6 +196,9 @@ public final class Server implements AutoCloseable {
     h.put("pop3s", pop3);
     h.put("imap", imap);
     h.put("imaps", imap);
+    // ManageSieve (issue 15): STARTTLS, authentication under TLS or from loopback like IMAP.
+    h.put("managesieve",
+        dev.postamt.managesieve.ManageSieveServer.fromConfig(config, sieveScripts, directory, authThrottle));
     return h;
   }
 
@@ -263,6 +269,11 @@ public final class Server implements AutoCloseable {
 
   public DurableSpool spool() {
     return spool;
+  }
+
+  /** Users' Sieve scripts, shared by ManageSieve and delivery. */
+  public dev.postamt.sieve.store.SieveScripts sieveScripts() {
+    return sieveScripts;
   }
 
   public Directory directory() {
@@ -403,6 +414,7 @@ public final class Server implements AutoCloseable {
     queue.close();
     remote.close();
     store.close();
+    sieveScripts.close();
     directory.close();
     log.info("postamt stopped");
     if (lock != null) {

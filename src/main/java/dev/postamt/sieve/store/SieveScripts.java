@@ -15,6 +15,34 @@ public interface SieveScripts extends AutoCloseable {
   /** One stored script. */
   record Script(String name, String text, boolean active, Instant modified) {}
 
+  /**
+   * What {@link #put} enforces per user (Pigeonhole: {@code sieve_quota_max_scripts}, {@code
+   * sieve_max_script_size}); a limit of 0 means unlimited.
+   *
+   * @param maxScripts scripts one user may keep
+   * @param maxScriptBytes size of one script's text in UTF-8 bytes
+   */
+  record Limits(int maxScripts, long maxScriptBytes) {
+    /** 20 scripts of at most 1 MiB each. */
+    public static final Limits DEFAULTS = new Limits(20, 1 << 20);
+
+    public Limits {
+      if (maxScripts < 0 || maxScriptBytes < 0) {
+        throw new IllegalArgumentException("sieve script limits must not be negative");
+      }
+    }
+
+    /** Whether a script of {@code bytes} is too large. */
+    public boolean tooLarge(long bytes) {
+      return maxScriptBytes > 0 && bytes > maxScriptBytes;
+    }
+
+    /** Whether a user who has {@code count} scripts may not add one more. */
+    public boolean full(int count) {
+      return maxScripts > 0 && count >= maxScripts;
+    }
+  }
+
   /** What went wrong the last time delivery ran a user's scripts, for {@code sieve list} and the log. */
   record LastError(Instant when, String script, String message) {}
 
@@ -48,6 +76,14 @@ public interface SieveScripts extends AutoCloseable {
 
   /** Changes each time any of the user's scripts or the active one change (compiled-script caches). */
   long version(String user) throws SieveStoreException;
+
+  /**
+   * The limits {@link #put} enforces, so that a protocol can tell which one a refusal hit (ManageSieve's
+   * {@code QUOTA/MAXSIZE} and {@code QUOTA/MAXSCRIPTS}, RFC 5804 §1.3) and answer HAVESPACE.
+   */
+  default Limits limits() {
+    return Limits.DEFAULTS;
+  }
 
   @Override
   void close();
