@@ -50,7 +50,8 @@ final class BuiltinChecks {
       case "reject_unknown_helo_hostname" -> unknownHelo(r.helo());
       case "reject_non_fqdn_sender" -> nonFqdnAddress(r.sender(), "Sender");
       case "reject_non_fqdn_recipient" -> nonFqdnAddress(r.recipient(), "Recipient");
-      case "reject_unknown_sender_domain" -> unknownSenderDomain(r.sender());
+      case "reject_unknown_sender_domain" ->
+          r.senderLocal() ? CheckResult.dunno("sender domain is ours") : unknownSenderDomain(r.sender());
       case "reject_rbl_client" -> rblClient(Dnsbl.Site.parse(res.argument()), r.client());
       case "permit_dnswl_client" -> dnswlClient(Dnsbl.Site.parse(res.argument()), r.client());
       case "reject_rhsbl_sender" -> rhsbl(Dnsbl.Site.parse(res.argument()), r.sender() == null ? "" : PolicyRequest.domainOf(r.sender()), "Sender address");

@@ -13,6 +13,8 @@ import java.net.InetAddress;
  * @param sender the MAIL FROM address ({@code ""} for the null sender), or null before MAIL
  * @param recipient the RCPT TO address, or null outside RCPT
  * @param recipientStatus what the router says about the recipient, or null outside RCPT
+ * @param senderLocal the sender's domain is one of ours (then {@code reject_unknown_sender_domain} does
+ *     not apply: Postfix checks only senders it is not the final destination for)
  */
 public record PolicyRequest(
     InetAddress client,
@@ -21,7 +23,8 @@ public record PolicyRequest(
     String helo,
     String sender,
     String recipient,
-    RecipientStatus recipientStatus) {
+    RecipientStatus recipientStatus,
+    boolean senderLocal) {
 
   /** The router's answer about a recipient. */
   public enum RecipientStatus {

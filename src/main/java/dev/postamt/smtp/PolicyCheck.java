@@ -1,5 +1,7 @@
 package dev.postamt.smtp;
 
+import dev.postamt.directory.Directory;
+import dev.postamt.directory.DirectoryException;
 import dev.postamt.policy.Evaluation;
 import dev.postamt.policy.PolicyRequest;
 import dev.postamt.policy.PolicyStage;
@@ -15,10 +17,14 @@ import dev.postamt.smtp.StageCheck.Decision;
 final class PolicyCheck implements StageCheck {
   private final Restrictions restrictions;
   private final java.util.List<String> relayDomains;
+  private final String hostname;
+  private final Directory directory;
 
-  PolicyCheck(Restrictions restrictions, java.util.List<String> relayDomains) {
+  PolicyCheck(Restrictions restrictions, SmtpServer server) {
     this.restrictions = restrictions;
-    this.relayDomains = relayDomains;
+    this.relayDomains = server.config.relay().relayDomains();
+    this.hostname = server.config.hostname();
+    this.directory = server.directory;
   }
 
   @Override
@@ -33,11 +39,24 @@ final class PolicyCheck implements StageCheck {
             cl.helo(),
             c.sender() == null ? null : c.sender().address(),
             rcpt == null ? null : rcpt.address(),
-            rcpt == null ? null : status(rcpt));
+            rcpt == null ? null : status(rcpt),
+            c.sender() != null && ours(c.sender().domain()));
     Evaluation e = restrictions.evaluate(stage(c.stage()), request);
     return e.refusal()
         .<Decision>map(s -> Decision.refuse(s.result().code(), s.result().enhanced(), s.result().text()))
         .orElse(Decision.CONTINUE);
+  }
+
+  /** A local domain or our host name; a failing lookup counts as ours (no refusal for our own trouble). */
+  private boolean ours(String domain) {
+    if (domain.isEmpty() || domain.equalsIgnoreCase(hostname)) {
+      return true;
+    }
+    try {
+      return directory.isLocalDomain(domain.toLowerCase(java.util.Locale.ROOT));
+    } catch (DirectoryException e) {
+      return true;
+    }
   }
 
   private PolicyRequest.RecipientStatus status(StageContext.Recipient r) {

@@ -51,7 +51,7 @@ final class StageChecks {
     }
     s.add(Stage.END_OF_DATA, "mail_authentication", inbound(server.check));
     if (server.policy != null) {
-      PolicyCheck policy = new PolicyCheck(server.policy, server.config.relay().relayDomains());
+      PolicyCheck policy = new PolicyCheck(server.policy, server);
       for (Stage stage : Stage.values()) {
         s.add(stage, "policy", policy);
       }
