@@ -347,7 +347,8 @@ public final class Server implements AutoCloseable {
    * authentication), to messages routed after it (transport, relayhost), to every quota check (store
    * defaults) and to the log. Open sessions keep what they started with.
    */
-  static final java.util.Set<String> RELOADABLE = java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log");
+  static final java.util.Set<String> RELOADABLE =
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
