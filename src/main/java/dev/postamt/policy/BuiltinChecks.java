@@ -5,7 +5,6 @@ import dev.postamt.config.Policy.Restriction;
 import dev.postamt.dns.DnsNames;
 import dev.postamt.dns.DnsResult;
 import dev.postamt.dns.Resolver;
-import dev.postamt.mailauth.IprevResult;
 import java.net.InetAddress;
 import java.util.Locale;
 
@@ -79,18 +78,18 @@ final class BuiltinChecks {
     return CheckResult.dunno(r.recipient() == null ? "no recipient yet" : "recipient known or not ours to judge");
   }
 
-  private static CheckResult unknownReverse(IprevResult f, String ip) {
-    return switch (f.result()) {
-      case PERMERROR -> CheckResult.refuse(450, "4.7.25", "Client host rejected: cannot find your reverse hostname, [" + ip + "]", f.reason());
-      case TEMPERROR -> CheckResult.dunno("skipped: " + f.reason());
+  private static CheckResult unknownReverse(ReverseName f, String ip) {
+    return switch (f.status()) {
+      case NO_PTR -> CheckResult.refuse(450, "4.7.25", "Client host rejected: cannot find your reverse hostname, [" + ip + "]", f.reason());
+      case TEMPFAIL -> CheckResult.dunno("skipped: " + f.reason());
       default -> CheckResult.dunno("has a PTR record");
     };
   }
 
-  private static CheckResult unknownClient(IprevResult f, String ip) {
-    return switch (f.result()) {
-      case PASS -> CheckResult.dunno("forward-confirmed: " + f.reason());
-      case TEMPERROR -> CheckResult.dunno("skipped: " + f.reason());
+  private static CheckResult unknownClient(ReverseName f, String ip) {
+    return switch (f.status()) {
+      case CONFIRMED -> CheckResult.dunno("forward-confirmed: " + f.reason());
+      case TEMPFAIL -> CheckResult.dunno("skipped: " + f.reason());
       default -> CheckResult.refuse(450, "4.7.25", "Client host rejected: cannot find your hostname, [" + ip + "]", f.reason());
     };
   }

@@ -1,8 +1,6 @@
 package dev.postamt.policy;
 
 import dev.postamt.dns.DnsNames;
-import dev.postamt.mailauth.Iprev;
-import dev.postamt.mailauth.IprevResult;
 
 /**
  * The DNS facts about one request that several checks share, each looked up at most once per
@@ -10,21 +8,21 @@ import dev.postamt.mailauth.IprevResult;
  */
 final class ClientFacts {
   private final PolicyRequest request;
-  private final Iprev iprev;
+  private final dev.postamt.dns.Resolver dns;
   private final DnsLists lists;
-  private IprevResult fcrdns;
+  private ReverseName fcrdns;
   private DnsLists.Score score;
 
-  ClientFacts(PolicyRequest request, Iprev iprev, DnsLists lists) {
+  ClientFacts(PolicyRequest request, dev.postamt.dns.Resolver dns, DnsLists lists) {
     this.request = request;
-    this.iprev = iprev;
+    this.dns = dns;
     this.lists = lists;
   }
 
-  /** RFC 8601 iprev of the client: pass with the confirmed name, fail, permerror (no PTR) or temperror. */
-  IprevResult fcrdns() {
+  /** The client's forward-confirmed reverse name, or why there is none. */
+  ReverseName fcrdns() {
     if (fcrdns == null) {
-      fcrdns = iprev.check(request.client());
+      fcrdns = ReverseName.of(dns, request.client());
     }
     return fcrdns;
   }

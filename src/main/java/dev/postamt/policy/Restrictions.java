@@ -4,7 +4,6 @@ import dev.postamt.config.Config;
 import dev.postamt.config.Policy;
 import dev.postamt.config.Policy.Restriction;
 import dev.postamt.dns.Resolver;
-import dev.postamt.mailauth.Iprev;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class Restrictions {
 
   private final Policy policy;
   private final int threshold;
-  private final Iprev iprev;
+  private final Resolver dns;
   private final DnsLists lists;
   private final BuiltinChecks checks;
 
@@ -39,7 +38,7 @@ public final class Restrictions {
   public Restrictions(Config config, Resolver dns, GreylistStore greylist, Clock clock) {
     this.policy = config.policy();
     this.threshold = config.dnsbl().threshold();
-    this.iprev = new Iprev(dns);
+    this.dns = dns;
     this.lists = new DnsLists(dns, config.dnsbl());
     this.checks = new BuiltinChecks(dns, lists, new Greylisting(config.greylist(), greylist, clock));
   }
@@ -58,7 +57,7 @@ public final class Restrictions {
   }
 
   private Evaluation run(List<String> names, PolicyRequest request, boolean dryRun, boolean stopAtRefusal) {
-    ClientFacts facts = new ClientFacts(request, iprev, lists);
+    ClientFacts facts = new ClientFacts(request, dns, lists);
     List<Evaluation.Step> steps = new ArrayList<>();
     Optional<Evaluation.Step> refusal = Optional.empty();
     lists:
