@@ -15,6 +15,7 @@ import dev.postamt.smtp.StageCheck.Decision;
  * policy does not skip the built-in checks after it (mailbox quota, alias targets): it answers Continue.
  */
 final class PolicyCheck implements StageCheck {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PolicyCheck.class);
   private final Restrictions restrictions;
   private final java.util.List<String> relayDomains;
   private final String hostname;
@@ -41,7 +42,14 @@ final class PolicyCheck implements StageCheck {
             rcpt == null ? null : rcpt.address(),
             rcpt == null ? null : status(rcpt),
             c.sender() != null && ours(c.sender().domain()));
-    Evaluation e = restrictions.evaluate(stage(c.stage()), request);
+    Evaluation e;
+    try {
+      e = restrictions.evaluate(stage(c.stage()), request);
+    } catch (RuntimeException bug) {
+      // a fault of ours defers: the client keeps the message and tries again (never a refusal for good)
+      log.error("policy: {} check failed for {}; deferring", c.stage(), cl.ip(), bug);
+      return Decision.refuse(451, "4.3.0", "Temporary local problem, please try again later");
+    }
     return e.refusal()
         .<Decision>map(s -> Decision.refuse(s.result().code(), s.result().enhanced(), s.result().text()))
         .orElse(Decision.CONTINUE);
