@@ -224,7 +224,7 @@ final class BuiltinChecks {
     DnsLists.Answer a = lists.client(site, client);
     return switch (a.status()) {
       case LISTED ->
-          CheckResult.refuse(554, "5.7.1", "Service unavailable; Client host " + a.subject() + " blocked using " + site.zone(), a.detail()).zone(site.zone());
+          CheckResult.refuse(554, "5.7.1", "Service unavailable; Client host " + a.subject() + " blocked using " + site.zone() + lists.reason(a), a.detail()).zone(site.zone());
       case NOT_LISTED -> CheckResult.dunno("not listed in " + site.zone());
       case SKIPPED -> CheckResult.dunno("skipped: " + a.detail()).zone(site.zone());
     };
@@ -246,7 +246,7 @@ final class BuiltinChecks {
     DnsLists.Answer a = lists.domain(site, domain);
     return switch (a.status()) {
       case LISTED ->
-          CheckResult.refuse(554, "5.7.1", "Service unavailable; " + what + " " + a.subject() + " blocked using " + site.zone(), a.detail()).zone(site.zone());
+          CheckResult.refuse(554, "5.7.1", "Service unavailable; " + what + " " + a.subject() + " blocked using " + site.zone() + lists.reason(a), a.detail()).zone(site.zone());
       case NOT_LISTED -> CheckResult.dunno(domain + " not listed in " + site.zone());
       case SKIPPED -> CheckResult.dunno("skipped: " + a.detail()).zone(site.zone());
     };

@@ -48,7 +48,20 @@ final class DnsLists {
    *     [sender.example]}
    * @param detail the matching address, or why it was skipped
    */
-  record Answer(Site site, String subject, Status status, String detail) {}
+  record Answer(Site site, String subject, Status status, String detail, String name) {}
+
+  /**
+   * The list's TXT record for a listing, as Postfix adds it to the reply ({@code ; text}): printable
+   * ASCII, at most 200 characters; {@code ""} when there is none or it cannot be had at once.
+   */
+  String reason(Answer a) {
+    DnsResult<String> txt = dns.txt(a.name());
+    if (txt.status() != DnsResult.Status.OK || txt.records().isEmpty()) {
+      return "";
+    }
+    String t = txt.records().getFirst().replaceAll("[^\\x20-\\x7e]", "?");
+    return "; " + (t.length() > 200 ? t.substring(0, 200) : t);
+  }
 
   /**
    * The postscreen-like score of a client: the weights of every {@code sites} zone that lists the
@@ -127,12 +140,12 @@ final class DnsLists {
         out.add(answer(q, r));
       } catch (TimeoutException e) {
         f.cancel(true);
-        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "no answer from " + q.site().zone() + " within " + render(config.timeout())));
+        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "no answer from " + q.site().zone() + " within " + render(config.timeout()), q.name()));
       } catch (ExecutionException e) {
-        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "lookup in " + q.site().zone() + " failed: " + e.getCause()));
+        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "lookup in " + q.site().zone() + " failed: " + e.getCause(), q.name()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "interrupted"));
+        out.add(new Answer(q.site(), q.subject(), Status.SKIPPED, "interrupted", q.name()));
       }
     }
     return out;
@@ -140,14 +153,14 @@ final class DnsLists {
 
   private static Answer answer(Question q, DnsResult<InetAddress> r) {
     if (r.status() == DnsResult.Status.TEMPFAIL) {
-      return new Answer(q.site(), q.subject(), Status.SKIPPED, "DNS error (SERVFAIL or time-out) asking " + q.name());
+      return new Answer(q.site(), q.subject(), Status.SKIPPED, "DNS error (SERVFAIL or time-out) asking " + q.name(), q.name());
     }
     for (InetAddress a : r.records()) {
       if (q.site().matches(a)) {
-        return new Answer(q.site(), q.subject(), Status.LISTED, q.name() + " = " + DnsNames.addressText(a));
+        return new Answer(q.site(), q.subject(), Status.LISTED, q.name() + " = " + DnsNames.addressText(a), q.name());
       }
     }
-    return new Answer(q.site(), q.subject(), Status.NOT_LISTED, r.records().isEmpty() ? "not listed" : "answer does not match " + q.site().pattern());
+    return new Answer(q.site(), q.subject(), Status.NOT_LISTED, r.records().isEmpty() ? "not listed" : "answer does not match " + q.site().pattern(), q.name());
   }
 
   private static String render(Duration d) {

@@ -51,6 +51,7 @@ class RestrictionsTest {
       69.2.0.192.zen.example.test.   A 127.0.0.99
       66.2.0.192.broken.example.test. CNAME 66.2.0.192.broken.example.test.
       spammer.example.dbl.example.test. A 127.0.1.2
+      spammer.example.dbl.example.test. TXT "see https://dbl.example.test/\\001why"
       """;
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -182,11 +183,12 @@ class RestrictionsTest {
         sender = ["reject_rhsbl_sender dbl.example.test"]
         """);
     assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("192.0.2.66", "helo.example", "a@sender.example", "bob@example.test"))))
-        .isEqualTo("554 5.7.1 Service unavailable; Client host [192.0.2.66] blocked using zen.example.test");
+        .isEqualTo("554 5.7.1 Service unavailable; Client host [192.0.2.66] blocked using zen.example.test; listed");
     assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("192.0.2.69", "helo.example", "a@sender.example", "bob@example.test"))))
         .as("an answer outside the pattern does not count").isEqualTo("accept");
     assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("192.0.2.10", "helo.example", "a@spammer.example", "bob@example.test"))))
-        .isEqualTo("554 5.7.1 Service unavailable; Sender address [spammer.example] blocked using dbl.example.test");
+        .startsWith("554 5.7.1 Service unavailable; Sender address [spammer.example] blocked using dbl.example.test; see https://dbl.example.test/?why")
+        .doesNotContain("\u0001");
     assertThat(logLines()).anySatisfy(l -> assertThat(l).contains("check=reject_rbl_client zone=zen.example.test"));
   }
 
