@@ -124,6 +124,14 @@ public record Policy(boolean delayReject, Map<String, List<Restriction>> lists, 
       }
       lists.put(list, List.copyOf(out));
     }
+    Policy p = new Policy(delay, lists, List.copyOf(warnings));
+    // switched on but never consulted: say so rather than let it look active
+    if (Boolean.TRUE.equals(r.toml.get("greylist.enabled")) && !p.uses("check_greylist")) {
+      warnings.add("greylist.enabled: no [policy] list has check_greylist, so nothing is greylisted");
+    }
+    if (r.toml.isArray("dnsbl.sites") && !r.toml.getArray("dnsbl.sites").isEmpty() && !p.uses("check_dnsbl")) {
+      warnings.add("dnsbl.sites: no [policy] list has check_dnsbl, so the sites are not asked");
+    }
     return new Policy(delay, lists, List.copyOf(warnings));
   }
 

@@ -72,6 +72,23 @@ class PolicyConfigTest {
   }
 
   @Test
+  void greylistingOrDnsListsThatNoListConsultsAreNamed() throws Exception {
+    Config c = load("""
+        [policy]
+        client = ["permit_mynetworks"]
+        recipient = ["reject_unauth_destination"]
+        [greylist]
+        enabled = true
+        [dnsbl]
+        sites = ["zen.example.test"]
+        """);
+    assertThat(c.policy().warnings()).containsExactly(
+        "greylist.enabled: no [policy] list has check_greylist, so nothing is greylisted",
+        "dnsbl.sites: no [policy] list has check_dnsbl, so the sites are not asked");
+    assertThat(load("[greylist]\nenabled = true\n[dnsbl]\nsites = [\"zen.example.test\"]\n").policy().warnings()).isEmpty();
+  }
+
+  @Test
   void unknownChecksAndBadArgumentsNameTheList() {
     assertThat(problems("""
         [policy]
