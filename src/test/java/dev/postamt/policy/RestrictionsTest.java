@@ -51,6 +51,7 @@ class RestrictionsTest {
       69.2.0.192.zen.example.test.   A 127.0.0.99
       66.2.0.192.broken.example.test. CNAME 66.2.0.192.broken.example.test.
       spammer.example.dbl.example.test. A 127.0.1.2
+      1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.zen.example.test. A 127.0.0.2
       spammer.example.dbl.example.test. TXT "see https://dbl.example.test/\\001why"
       """;
 
@@ -190,6 +191,21 @@ class RestrictionsTest {
         .startsWith("554 5.7.1 Service unavailable; Sender address [spammer.example] blocked using dbl.example.test; see https://dbl.example.test/?why")
         .doesNotContain("\u0001");
     assertThat(logLines()).anySatisfy(l -> assertThat(l).contains("check=reject_rbl_client zone=zen.example.test"));
+  }
+
+  @Test
+  void ipv6ClientsAreAskedByNibblesAndAllowListsAndHeloListsWork() throws Exception {
+    Restrictions r = restrictions("""
+        [policy]
+        client = ["permit_dnswl_client wl.example.test", "reject_rbl_client zen.example.test"]
+        helo = ["reject_rhsbl_helo dbl.example.test"]
+        """);
+    assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("2001:db8::1", "helo.example", "a@sender.example", "bob@example.test"))))
+        .isEqualTo("554 5.7.1 Service unavailable; Client host [2001:db8::1] blocked using zen.example.test");
+    Evaluation allowed = r.evaluate(PolicyStage.RCPT, rcpt("192.0.2.68", "helo.example", "a@sender.example", "bob@example.test"));
+    assertThat(allowed.steps().getFirst().result().action()).isEqualTo("permit");
+    assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("192.0.2.10", "spammer.example", "a@sender.example", "bob@example.test"))))
+        .startsWith("554 5.7.1 Service unavailable; Helo command [spammer.example] blocked using dbl.example.test");
   }
 
   @Test
