@@ -39,8 +39,9 @@ final class PolicyQuery {
         throw new AdminException(e.getMessage(), e);
       }
     } else {
+      // no data directory yet: no local domain, so every recipient is someone else's
       request = new PolicyRequest(client, mynetworks, null, blankToNull(helo), mailFrom, rcpt,
-          rcpt == null ? null : PolicyRequest.RecipientStatus.UNKNOWN, false);
+          rcpt == null ? null : PolicyRequest.RecipientStatus.REMOTE, false);
     }
     Optional<SqliteGreylistStore> live;
     try {
