@@ -316,6 +316,14 @@ public final class Admin {
     });
   }
 
+  /**
+   * {@code postamt check policy}: one line per check of each {@code [policy]} list (list, check, what it
+   * says and why), then {@code result: accept} or the refusal; the greylist state is only read.
+   */
+  public List<String> checkPolicy(InetAddress client, String helo, String mailFrom, String rcpt) {
+    return PolicyQuery.explain(config, resolver(), client, helo, mailFrom, rcpt);
+  }
+
   /** The resolver the config asks for, with a zone-file problem as one error line. */
   private Resolver resolver() {
     try {

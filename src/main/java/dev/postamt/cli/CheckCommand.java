@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  * {@code postamt check ...}: run an inbound check by hand, with the DNS the config names (so a
  * {@code [dns] zone_file} makes it fully offline). Each check is a subcommand.
  */
-@Command(name = "check", description = "Run inbound checks by hand.", subcommands = {CheckCommand.Spf.class, CheckCommand.Message.class})
+@Command(name = "check", description = "Run inbound checks by hand.", subcommands = {CheckCommand.Spf.class, CheckCommand.Message.class, CheckCommand.Policy.class})
 final class CheckCommand {
 
   /** The SMTP client a check pretends to be: its address, MAIL FROM and HELO. */
@@ -84,6 +84,28 @@ final class CheckCommand {
         out.println("removed: " + e.forged().size() + " forged Authentication-Results field(s) naming " + admin.config().hostname());
       }
       out.println("verdict: " + e.verdict());
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "policy",
+      description = {
+        "Show what each [policy] restriction list (client, helo, sender, recipient, data, end_of_data) would decide",
+        "for this client, HELO name, sender and recipient, check by check and why, with the configured DNS and the",
+        "live greylist state (read only). The last line is 'result: accept' or the refusal."
+      })
+  static final class Policy extends ClientCheck {
+    @Option(names = "--rcpt", required = true, paramLabel = "ADDR", description = "the RCPT TO address")
+    String rcpt;
+
+    @Override
+    public Integer call() {
+      InetAddress client = client();
+      var admin = admin();
+      PrintWriter out = out();
+      admin.checkPolicy(client, helo, mailFrom, rcpt).forEach(out::println);
       out.flush();
       return 0;
     }

@@ -28,6 +28,7 @@ final class ConfigCommand {
         spec.commandLine().getOut().println(r.summary());
         spec.commandLine().getOut().println(new Admin(r.config().orElseThrow()).postmaster());
         r.config().orElseThrow().listen().warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
+        r.config().orElseThrow().policy().warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
         return 0;
       }
       for (String p : r.problems()) {

@@ -36,7 +36,10 @@ public record Config(
     Map<String, TransportRule> transport,
     Store store,
     Log log,
-    Srs srs) {
+    Srs srs,
+    Policy policy,
+    Greylist greylist,
+    Dnsbl dnsbl) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -114,7 +117,10 @@ public record Config(
         "transport",
         "store",
         "log",
-        "srs");
+        "srs",
+        "policy",
+        "greylist",
+        "dnsbl");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -140,7 +146,10 @@ public record Config(
             TransportTable.parse(r),
             Store.parse(r),
             Log.parse(r),
-            Srs.parse(r, hostname, dataDir));
+            Srs.parse(r, hostname, dataDir),
+            Policy.parse(r),
+            Greylist.parse(r),
+            Dnsbl.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -18,6 +18,9 @@ import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
+import dev.postamt.policy.GreylistStore;
+import dev.postamt.policy.Restrictions;
+import dev.postamt.policy.SqliteGreylistStore;
 import dev.postamt.smtp.SmtpServer;
 import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
@@ -69,6 +72,8 @@ public final class Server implements AutoCloseable {
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
   private volatile boolean closed;
+  /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
+  private GreylistStore greylist;
   private DataDirLock lock;
   private TlsContext tls;
 
@@ -157,6 +162,7 @@ public final class Server implements AutoCloseable {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
+      config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
       return s;
     } catch (Exception e) {
@@ -170,6 +176,18 @@ public final class Server implements AutoCloseable {
       List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
   private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
 
+  /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
+  private synchronized GreylistStore greylist(Config config) {
+    if (greylist == null && config.greylist().enabled()) {
+      try {
+        greylist = SqliteGreylistStore.open(config.dataDir());
+      } catch (GreylistStore.Failure e) {
+        log.error("greylisting off: {}", e.getMessage());
+      }
+    }
+    return greylist;
+  }
+
   /**
    * The protocol handler of each service for {@code config}: made at start, and made anew by {@link
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
@@ -177,7 +195,8 @@ public final class Server implements AutoCloseable {
   private Map<String, ConnectionHandler> handlers(Config config) {
     InboundCheck check = givenCheck != null ? givenCheck : new InboundAuthenticator(config, resolver, this::forwardingDomain);
     SmtpServer mx =
-        new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver);
+        new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
+            new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()));
     SmtpServer submission =
         new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
             resolver);
@@ -339,7 +358,8 @@ public final class Server implements AutoCloseable {
    * authentication), to messages routed after it (transport, relayhost), to every quota check (store
    * defaults) and to the log. Open sessions keep what they started with.
    */
-  static final java.util.Set<String> RELOADABLE = java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log");
+  static final java.util.Set<String> RELOADABLE =
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -416,6 +436,9 @@ public final class Server implements AutoCloseable {
     store.close();
     sieveScripts.close();
     directory.close();
+    if (greylist != null) {
+      greylist.close();
+    }
     log.info("postamt stopped");
     if (lock != null) {
       lock.close();

@@ -34,6 +34,8 @@ public final class SmtpServer implements ConnectionHandler {
   final dev.postamt.net.AuthThrottle throttle;
   /** For the quota check at RCPT; null: no check (the queue still checks at delivery). */
   final MailStore store;
+  /** The {@code [policy]} restriction lists (MX only); null: none. */
+  final dev.postamt.policy.Restrictions policy;
   /** The checks of each stage of a session. */
   final StageChecks checks;
 
@@ -78,6 +80,27 @@ public final class SmtpServer implements ConnectionHandler {
       dev.postamt.net.AuthThrottle throttle,
       MailStore store,
       Resolver dns) {
+    this(config, mode, directory, router, spool, queue, check, throttle, store, dns,
+        mode == Mode.MX && dns != null ? new dev.postamt.policy.Restrictions(config, dns, null, java.time.Clock.systemUTC()) : null);
+  }
+
+  /**
+   * @param policy the {@code [policy]} lists with the greylist state the server keeps (MX only: the
+   *     submission and LMTP ports serve authenticated or trusted clients); null: no policy checks
+   */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle,
+      MailStore store,
+      Resolver dns,
+      dev.postamt.policy.Restrictions policy) {
+    this.policy = mode == Mode.MX ? policy : null;
     this.store = store;
     this.throttle = throttle;
     this.config = config;

@@ -32,7 +32,8 @@ final class StageChecks {
   /**
    * The built-in checks, in the order the session used to apply them: the LMTP client rule; the
    * sender-ownership rule; at RCPT sender-routed addresses, unknown recipients, relay access, full
-   * mailboxes and dead alias targets; at the end of the data the mail-authentication stage.
+   * mailboxes and dead alias targets; at the end of the data the mail-authentication stage; then, on
+   * the MX port, the {@code [policy]} lists at every stage ({@link PolicyCheck}).
    */
   static StageChecks standard(SmtpServer server, Resolver dns) {
     StageChecks s = new StageChecks();
@@ -49,6 +50,12 @@ final class StageChecks {
       s.add(Stage.RCPT, "alias_target_domain", new AliasTargets(dns, server.config));
     }
     s.add(Stage.END_OF_DATA, "mail_authentication", inbound(server.check));
+    if (server.policy != null) {
+      PolicyCheck policy = new PolicyCheck(server.policy, server);
+      for (Stage stage : Stage.values()) {
+        s.add(stage, "policy", policy);
+      }
+    }
     return s;
   }
 

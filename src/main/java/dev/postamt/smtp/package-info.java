@@ -26,7 +26,8 @@
  * reject_unauth_destination}, LMTP clients, sender-routed addresses), unknown recipients, sender
  * ownership ({@code SenderOwnership}), full mailboxes ({@code MailboxQuota}), aliases that can only
  * bounce ({@code AliasTargets}) and, at the end of the data, the {@link dev.postamt.smtp.InboundCheck}
- * (SPF, DKIM, DMARC, ARC). The {@code policy} package adds its checks to these lists.
+ * (SPF, DKIM, DMARC, ARC). On the MX port {@code PolicyCheck} then runs the {@code [policy]} restriction
+ * lists of the {@code policy} package at every stage.
  *
  * <h2>Failure behaviour</h2>
  *

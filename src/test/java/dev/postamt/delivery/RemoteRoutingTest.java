@@ -30,6 +30,8 @@ class RemoteRoutingTest {
                      MX 20 mx.b.test.
       primary.backup.test. A 127.0.3.4
       mx.b.test.     A  127.0.3.3
+      ; an outside sender's domain (the default [policy] refuses unknown sender domains)
+      elsewhere.test. MX 10 mx.elsewhere.test.
       """);
 
   @AfterEach

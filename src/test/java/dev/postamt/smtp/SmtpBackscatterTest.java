@@ -27,6 +27,8 @@ class SmtpBackscatterTest {
       mx.live.test.  A  192.0.2.1
       loop.test.     CNAME loop.test.
       nullmx.test.   MX 0 .
+      ; the outside senders' domain exists (the default [policy] refuses unknown sender domains)
+      remote.example. MX 10 nohost.remote.example.
       """;
 
   private TestServer start(String extra) throws Exception {

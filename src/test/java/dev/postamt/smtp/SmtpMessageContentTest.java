@@ -152,6 +152,8 @@ class SmtpMessageContentTest {
         new ch.qos.logback.core.read.ListAppender<>();
     log.start();
     root.addAppender(log);
+    // the sender's domain exists: the default [policy] refuses unknown sender domains
+    Files.writeString(own.resolve("zone.txt"), "remote.example. MX 10 nohost.remote.example.\n");
     try (TestServer big = TestServer.start(own, "[relay]\nnetworks = []\n")) {
       try (SmtpScript s = SmtpScript.connect(big.port("smtp"))) {
         s.expect("220 *");

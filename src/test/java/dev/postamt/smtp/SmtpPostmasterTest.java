@@ -18,6 +18,7 @@ class SmtpPostmasterTest {
   @RegisterExtension
   final TestServer t =
       TestServer.create()
+          .zone("remote.example. MX 10 nohost.remote.example.\n") // the default [policy] refuses unknown sender domains
           .toml("[relay]\nnetworks = []\n[transport]\n\"old.test\" = \"error:5.1.2 gone\"\n");
 
   private void send(String from, String rcpt, String subject) throws Exception {

@@ -12,7 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * tested from a client that is not in relay.networks (the list is empty here).
  */
 class SmtpRelayTest {
-  @RegisterExtension static final TestServer t = TestServer.create().toml("[relay]\nnetworks = []\nrelay_domains = [\"backup.example\"]\n");
+  @RegisterExtension static final TestServer t = TestServer.create()
+      .zone("outside.example. MX 10 nohost.outside.example.\n") // the default [policy] refuses unknown sender domains
+      .toml("[relay]\nnetworks = []\nrelay_domains = [\"backup.example\"]\n");
 
   private SmtpScript transaction() throws Exception {
     SmtpScript s = SmtpScript.connect(t.port("smtp"));

@@ -9,7 +9,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RFC 5233 over SMTP: {@code alice+lists@} is accepted at RCPT and lands in alice's mailbox. */
 class SmtpSubaddressTest {
-  @RegisterExtension final TestServer t = TestServer.create().toml("[relay]\nnetworks = []\n");
+  @RegisterExtension
+  final TestServer t =
+      TestServer.create()
+          .toml("[relay]\nnetworks = []\n")
+          .zone("remote.example. MX 10 nohost.remote.example.\n"); // the default [policy] refuses unknown sender domains
 
   @Test
   void aRecipientWithADetailIsAcceptedAndDeliveredToTheUser() throws Exception {

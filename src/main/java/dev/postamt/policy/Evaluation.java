@@ -1,0 +1,25 @@
+package dev.postamt.policy;
+
+import dev.postamt.config.Policy.Restriction;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks that ran for one stage, in order, and the refusal that ends it if any.
+ *
+ * @param steps every check that ran, with its answer
+ * @param refusal the step whose refusal is the reply; empty when the stage passes
+ */
+public record Evaluation(List<Step> steps, Optional<Step> refusal) {
+  /**
+   * One check.
+   *
+   * @param list the {@code [policy]} list it belongs to
+   * @param applied false for a {@code warn_if_reject} check, whose refusal is only logged
+   */
+  public record Step(String list, Restriction restriction, CheckResult result, boolean applied) {}
+
+  public boolean refused() {
+    return refusal.isPresent();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.postamt.policy;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The greylisting state: triplets (client network, sender, recipient) with when they were first and
+ * last seen and whether a retry passed, and per client network the number of triplets that passed (for
+ * auto-whitelisting). Keys are opaque strings made by {@link Greylisting}. One implementation per
+ * backend ({@link SqliteGreylistStore} today); every method may throw {@link Failure}.
+ */
+public interface GreylistStore extends AutoCloseable {
+  /** A triplet's state. */
+  record Entry(Instant firstSeen, Instant lastSeen, boolean passed) {}
+
+  /**
+   * What one RCPT needs, read at once.
+   *
+   * @param triplet the triplet, if known
+   * @param clientPasses how many triplets of the client network passed so far
+   */
+  record Lookup(Optional<Entry> triplet, int clientPasses) {}
+
+  Lookup lookup(String triplet, String client);
+
+  /** Records a first attempt, or starts a triplet over: first and last seen now, not passed. */
+  void start(String triplet, Instant now);
+
+  /** Records another attempt still inside the delay. */
+  void touch(String triplet, Instant now);
+
+  /**
+   * Records a passing attempt. The first time a triplet passes, its client network's count goes up by
+   * one; returns whether this was that first time.
+   */
+  boolean pass(String triplet, String client, Instant now);
+
+  /** Records that an auto-whitelisted client network was seen, so that expiry keeps it. */
+  void seenClient(String client, Instant now);
+
+  /** Forgets triplets and client networks last seen before {@code unusedSince}; returns how many. */
+  int purge(Instant unusedSince);
+
+  @Override
+  void close();
+
+  /** The store cannot answer (I/O error, full disk, locked database): the caller defers. */
+  final class Failure extends RuntimeException {
+    public Failure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

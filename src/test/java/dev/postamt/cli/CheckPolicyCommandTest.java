@@ -1,0 +1,89 @@
+package dev.postamt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.policy.SqliteGreylistStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code postamt check policy}: each list's checks with their answers and reasons, the live greylist read only. */
+class CheckPolicyCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  private String config() throws Exception {
+    Files.writeString(dir.resolve("zone.txt"), """
+        sender.example. MX 10 mx.sender.example.
+        1.2.0.192.zen.example.test. A 127.0.0.2
+        """);
+    Path cfg = dir.resolve("postamt.toml");
+    Files.writeString(cfg, """
+        hostname = "mx.example.test"
+        data_dir = "data"
+        [dns]
+        zone_file = "zone.txt"
+        [greylist]
+        enabled = true
+        [dnsbl]
+        sites = ["zen.example.test"]
+        """);
+    assertThat(run("domain", "add", "example.test", "--config", cfg.toString()).status()).isZero();
+    assertThat(run("user", "add", "bob@example.test", "--password", "x", "--config", cfg.toString()).status()).isZero();
+    return cfg.toString();
+  }
+
+  @Test
+  void aListedClientIsRefusedAtTheClientListAndEveryListIsShown() throws Exception {
+    String cfg = config();
+    Run r = run("check", "policy", "--ip", "192.0.2.1", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+        "--rcpt", "bob@example.test", "--config", cfg);
+    assertThat(r.status()).isZero();
+    assertThat(r.out().lines())
+        .contains("client: permit_mynetworks: dunno (192.0.2.1 is not in relay.networks)")
+        .anySatisfy(l -> assertThat(l).startsWith("client: check_dnsbl: reject 554 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.example.test"))
+        .anySatisfy(l -> assertThat(l).startsWith("helo: reject_non_fqdn_helo_hostname: dunno"))
+        .anySatisfy(l -> assertThat(l).startsWith("recipient: check_greylist: defer 450 4.2.0"))
+        .contains("data: (empty list)");
+    assertThat(r.out().lines().toList().getLast())
+        .isEqualTo("result: reject at client by check_dnsbl: 554 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.example.test");
+    assertThat(dir.resolve("data").resolve(SqliteGreylistStore.FILE_NAME)).as("nothing written").doesNotExist();
+  }
+
+  @Test
+  void theLiveGreylistIsReadNotWritten() throws Exception {
+    String cfg = config();
+    Path data = dir.resolve("data");
+    try (SqliteGreylistStore s = SqliteGreylistStore.open(data)) {
+      Instant long_ago = Instant.now().minusSeconds(3600);
+      s.start("192.0.2.0/24/a@sender.example/bob@example.test", long_ago);
+    }
+    Run r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+        "--rcpt", "bob@example.test", "--config", cfg);
+    assertThat(r.out()).contains("recipient: check_greylist: dunno (retried after 3600s: greylisting passed)");
+    assertThat(r.out().lines().toList().getLast()).isEqualTo("result: accept");
+    try (SqliteGreylistStore s = SqliteGreylistStore.open(data)) {
+      assertThat(s.lookup("192.0.2.0/24/a@sender.example/bob@example.test", "192.0.2.0/24").triplet().orElseThrow().passed())
+          .as("a dry run records no pass").isFalse();
+    }
+  }
+
+  @Test
+  void aBadAddressIsAUsageError() throws Exception {
+    Run r = run("check", "policy", "--ip", "not-an-ip", "--rcpt", "bob@example.test", "--config", config());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--ip: \"not-an-ip\" is not an IP address");
+  }
+}
