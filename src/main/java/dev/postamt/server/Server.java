@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
   private final RemoteDelivery remote;
   private ControlSocket control;
   private final MailStore store;
+  private final dev.postamt.mda.SieveDelivery sieve;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -81,6 +82,12 @@ public final class Server implements AutoCloseable {
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
+    // Sieve at delivery: mail it sends goes through the queue. Users' scripts come with a script store
+    // (sieveScripts); until then the [sieve] before/after scripts and the default Junk rule run.
+    dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, java.util.function.UnaryOperator.identity());
+    outbox.submitTo(queue::submit);
+    this.sieve = new dev.postamt.mda.SieveDelivery(config, store, null, outbox);
+    local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);
   }
 
@@ -245,6 +252,11 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /** The users' Sieve scripts that delivery runs (a script store; tests give their own). */
+  public void sieveScripts(dev.postamt.sieve.store.SieveScripts scripts) {
+    sieve.useScripts(scripts);
+  }
+
   /**
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
@@ -328,6 +340,7 @@ public final class Server implements AutoCloseable {
     }
     queue.close();
     remote.close();
+    sieve.close();
     store.close();
     directory.close();
     log.info("postamt stopped");
