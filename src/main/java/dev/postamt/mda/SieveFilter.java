@@ -37,9 +37,10 @@ public final class SieveFilter {
    *
    * @param headers the header section as edited, or null when no script edited it
    * @param trace what the scripts logged (vacation not sent and why, ...), for {@code sieve test}
+   * @param implicitKeep whether the {@link SieveAction.Keep} among the actions is the implicit keep
    */
   public record Decision(List<SieveAction> actions, List<ScriptError> errors, List<SieveMessage.Header> headers,
-      List<String> trace) {
+      List<String> trace, boolean implicitKeep) {
     public boolean failed() {
       return !errors.isEmpty();
     }
@@ -65,6 +66,7 @@ public final class SieveFilter {
     List<SieveMessage.Header> edited = null;
     int redirects = 0;
     boolean keep = false;
+    boolean implicit = true;
     for (int i = 0; i < entries.size(); i++) {
       ScriptSequence.Entry e = entries.get(i);
       boolean last = i == entries.size() - 1;
@@ -86,6 +88,7 @@ public final class SieveFilter {
         current = new EditedMessage(message, edited);
       }
       keep = false;
+      implicit = r.implicitKeep();
       for (SieveAction a : r.actions()) {
         switch (a) {
           case SieveAction.Keep k -> {
@@ -115,8 +118,10 @@ public final class SieveFilter {
     if (keep && actions.stream().noneMatch(a -> a instanceof SieveAction.Keep)) {
       // a failure, or the keep of a script the sequence ended with before its last one
       actions.add(new SieveAction.Keep(List.of()));
+      implicit = true;
     }
-    return new Decision(List.copyOf(actions), List.copyOf(errors), edited, List.copyOf(trace));
+    return new Decision(List.copyOf(actions), List.copyOf(errors), edited, List.copyOf(trace),
+        implicit || !errors.isEmpty());
   }
 
   private static boolean changed(SieveResult r) {
