@@ -60,9 +60,15 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
     if (name.equals(MailboxNames.INBOX)) {
       return true;
     }
+    if (store == null) {
+      return false;
+    }
+    if (store.mailboxExists(user, name)) {
+      return true; // the common case, without opening the account
+    }
     try {
-      Account a = account();
-      return a != null && a.mailbox(name).isPresent();
+      // the account knows best (and makes the default folders of a user who never logged in)
+      return account().mailbox(name).isPresent();
     } catch (StoreException e) {
       return false;
     }

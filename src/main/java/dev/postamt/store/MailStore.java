@@ -44,6 +44,12 @@ public interface MailStore extends AutoCloseable {
   void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException;
 
   /**
+   * Whether the user has {@code mailbox}, answered without opening the account (delivery asks for every
+   * message a Sieve script files; opening an account is far dearer than the delivery itself).
+   */
+  boolean mailboxExists(String user, String mailbox);
+
+  /**
    * Whether delivery {@code id} of {@code size} bytes is already in {@code mailbox} (a retry after a
    * crash), for deliveries that Sieve files into a mailbox other than INBOX or with flags.
    */

@@ -131,6 +131,13 @@ public final class SqliteMailStore implements MailStore {
     Maildir.deliver(MailboxLayout.maildir(dataDir, user), baseName(id, size), content);
   }
 
+  /** A Maildir++ folder is a mailbox: the index takes in folders it does not know at its next reconcile. */
+  @Override
+  public boolean mailboxExists(String user, String mailbox) {
+    String name = MailboxNames.normalize(mailbox);
+    return name.equals(MailboxNames.INBOX) || Files.isDirectory(folder(user, name).resolve("cur"));
+  }
+
   @Override
   public boolean delivered(String user, String mailbox, DeliveryId id, long size) throws IOException {
     return Maildir.contains(folder(user, MailboxNames.normalize(mailbox)), baseName(id, size));

@@ -248,7 +248,10 @@ public interface MailStoreContract {
     try (MailStore s = newStore(dir, Quota.Policy.NONE)) {
       MailStore.DeliveryId id = new MailStore.DeliveryId(1_700_000_000L, "Qabc.R0F1", "mx.example.test");
       try (Account a = s.open(USER)) {
+        assertThat(s.mailboxExists(USER, "Lists/Work")).isFalse();
         a.create("Lists/Work", null);
+        assertThat(s.mailboxExists(USER, "Lists/Work")).isTrue();
+        assertThat(s.mailboxExists(USER, "inbox")).isTrue();
         assertThat(s.delivered(USER, "Lists/Work", id, MSG.length)).isFalse();
         s.deliver(USER, "Lists/Work", id, new ByteArrayInputStream(MSG), MSG.length, Set.of("\\Seen", "$Work"));
         assertThat(s.delivered(USER, "Lists/Work", id, MSG.length)).isTrue();
