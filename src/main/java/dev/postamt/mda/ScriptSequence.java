@@ -61,6 +61,8 @@ public final class ScriptSequence {
   private final Map<Path, Cached<FileStamp>> adminCache = new ConcurrentHashMap<>();
   private final Map<String, Cached<Long>> userCache = new ConcurrentHashMap<>();
   private final Entry defaultEntry;
+  private volatile AdminScripts admins;
+  static final long RECHECK_NANOS = 1_000_000_000L;
 
   /** @param scripts the users' scripts; null when there is no script store (before/after and the default only) */
   public ScriptSequence(Sieve config, SieveScripts scripts) {
@@ -89,15 +91,34 @@ public final class ScriptSequence {
 
   /** The scripts to run for {@code user}, in order. */
   public List<Entry> forUser(String user) throws SieveStoreException {
-    List<Entry> out = new ArrayList<>();
-    for (Path p : expand(config.before())) {
-      out.add(admin(p));
-    }
+    AdminScripts a = adminScripts();
+    List<Entry> out = new ArrayList<>(a.before().size() + 1 + a.after().size());
+    out.addAll(a.before());
     out.add(personal(user));
-    for (Path p : expand(config.after())) {
-      out.add(admin(p));
-    }
+    out.addAll(a.after());
     return out;
+  }
+
+  private record AdminScripts(List<Entry> before, List<Entry> after, long checkedAt) {}
+
+  /**
+   * The administrator's scripts, looked at (directory listings, file stamps) at most once per
+   * {@link #RECHECK_NANOS}: a changed file is picked up within a second, and a busy server does not pay
+   * a few system calls per message for it.
+   */
+  private AdminScripts adminScripts() {
+    AdminScripts a = admins;
+    long now = System.nanoTime();
+    if (a != null && now - a.checkedAt() < RECHECK_NANOS) {
+      return a;
+    }
+    List<Entry> before = new ArrayList<>();
+    expand(config.before()).forEach(p -> before.add(admin(p)));
+    List<Entry> after = new ArrayList<>();
+    expand(config.after()).forEach(p -> after.add(admin(p)));
+    a = new AdminScripts(List.copyOf(before), List.copyOf(after), now);
+    admins = a;
+    return a;
   }
 
   private Entry personal(String user) throws SieveStoreException {
