@@ -105,6 +105,18 @@ public final class SieveDelivery implements AutoCloseable {
     } catch (IOException | StoreException e) {
       log.warn("{}: sieve: user={}: delivery failed: {}", r.queueId(), r.user(), e.toString());
       return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.0 local delivery failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug of ours, not the script's: the message still goes into INBOX, as it came.
+      log.error("{}: sieve: user={}: internal error, keeping the message in INBOX", r.queueId(), r.user(), e);
+      try {
+        if (!store.delivered(r.user(), r.inboxId(), r.message().length)) {
+          store.deliver(r.user(), r.inboxId(), new ByteArrayInputStream(r.message()), r.message().length);
+        }
+        return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to INBOX of " + r.user()
+            + " (Sieve failed: " + e + ")");
+      } catch (IOException | RuntimeException again) {
+        return new RecipientStatus.TempFail(Instant.now(), 0, "4.2.0 local delivery failed: " + again.getMessage());
+      }
     }
   }
 

@@ -346,4 +346,28 @@ class SieveDeliveryTest {
     assertThat(messages("Archive")).hasSize(1);
     assertThat(messages("INBOX")).hasSize(1);
   }
+
+  @Test
+  void aBugOutsideTheScriptStillKeepsTheMessageInTheInbox() throws Exception {
+    start("");
+    SqliteMailStore real = store;
+    MailStore buggy = (MailStore) java.lang.reflect.Proxy.newProxyInstance(MailStore.class.getClassLoader(),
+        new Class<?>[] {MailStore.class}, (p, method, args) -> {
+          if (method.getName().equals("mailboxExists")) {
+            throw new IllegalStateException("a bug");
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    sieve.close();
+    startWith(buggy);
+    scripts.activate(ALICE, "main", "require \"fileinto\"; fileinto \"Work\";");
+    RecipientStatus st = deliver(message(BOB, "", "hi\r\n"));
+    assertThat(st).isInstanceOf(RecipientStatus.Delivered.class);
+    assertThat(((RecipientStatus.Delivered) st).detail()).contains("Sieve failed");
+    assertThat(messages("INBOX")).hasSize(1);
+  }
 }
