@@ -370,4 +370,15 @@ class SieveDeliveryTest {
     assertThat(((RecipientStatus.Delivered) st).detail()).contains("Sieve failed");
     assertThat(messages("INBOX")).hasSize(1);
   }
+
+  @Test
+  void repliesAreDkimSignedWithTheKeyOfTheirFromDomain() throws Exception {
+    start("");
+    dev.postamt.mailauth.dkim.DkimKeys.generate(config.dataDir(), "example.test", "s1", "ed25519");
+    scripts.activate(ALICE, "away", "require \"vacation\"; vacation \"Away.\";");
+    deliver(message(BOB, "", "hi\r\n"));
+    List<QueuedMessage> q = queued();
+    assertThat(q).hasSize(1);
+    assertThat(q.getFirst().headers()).startsWith("DKIM-Signature:").contains("d=example.test").contains("s=s1");
+  }
 }
