@@ -178,13 +178,22 @@ public final class SieveAdmin {
     }
   }
 
+  /**
+   * {@code sieve test}: the actions the user's scripts (before, active, after) would take on the message
+   * in {@code file}, in Pigeonhole's {@code sieve-test} layout; nothing is delivered, sent or recorded.
+   */
+  public List<String> test(String address, Path file) {
+    String user = existingUser(address);
+    return withScripts(scripts -> SieveTest.run(config, scripts, user, file));
+  }
+
   @FunctionalInterface
   private interface ScriptsWork<T> {
     T run(SieveScripts scripts) throws SieveStoreException;
   }
 
   private <T> T withScripts(ScriptsWork<T> work) {
-    try (SieveScripts scripts = SqliteSieveScripts.open(config.dataDir())) {
+    try (SieveScripts scripts = SqliteSieveScripts.open(config.dataDir(), SieveScripts.Limits.of(config.sieve()))) {
       return work.run(scripts);
     } catch (SieveStoreException e) {
       throw new AdminException(e.getMessage(), e);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
     name = "sieve",
     description = "Users' Sieve scripts: the rules that sort, flag, forward and answer their incoming mail.",
     subcommands = {SieveCommand.Put.class, SieveCommand.Get.class, SieveCommand.ListScripts.class,
-        SieveCommand.Activate.class, SieveCommand.Delete.class, SieveCommand.Check.class})
+        SieveCommand.Activate.class, SieveCommand.Delete.class, SieveCommand.Check.class, SieveTestCommand.class})
 final class SieveCommand {
 
   /** The ADDRESS every subcommand but check takes. */

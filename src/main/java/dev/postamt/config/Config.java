@@ -39,7 +39,8 @@ public record Config(
     Srs srs,
     Policy policy,
     Greylist greylist,
-    Dnsbl dnsbl) {
+    Dnsbl dnsbl,
+    Sieve sieve) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -120,7 +121,8 @@ public record Config(
         "srs",
         "policy",
         "greylist",
-        "dnsbl");
+        "dnsbl",
+        "sieve");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -149,7 +151,8 @@ public record Config(
             Srs.parse(r, hostname, dataDir),
             Policy.parse(r),
             Greylist.parse(r),
-            Dnsbl.parse(r));
+            Dnsbl.parse(r),
+            Sieve.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

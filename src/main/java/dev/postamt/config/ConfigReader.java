@@ -145,6 +145,34 @@ final class ConfigReader {
     return Optional.of(base.resolve(s).normalize());
   }
 
+  /**
+   * A path or a list of paths ({@code before = "a.sieve"} or {@code before = ["a.sieve", "dir"]}),
+   * resolved against the config's directory; empty when not set.
+   */
+  List<Path> pathOrPaths(String key) {
+    List<String> raw;
+    if (!toml.contains(key)) {
+      raw = List.of();
+    } else if (toml.isString(key)) {
+      raw = toml.getString(key).isEmpty() ? List.of() : List.of(toml.getString(key));
+    } else if (toml.isArray(key)) {
+      raw = readStrings(key, List.of());
+    } else {
+      error(key, "must be a path or an array of paths");
+      raw = List.of();
+    }
+    List<Path> out = new ArrayList<>();
+    for (String s : raw) {
+      if (s.isEmpty()) {
+        error(key, "must not contain an empty path");
+      } else {
+        out.add(base.resolve(s).normalize());
+      }
+    }
+    note(key, "[" + String.join(", ", out.stream().map(p -> quote(p.toString())).toList()) + "]");
+    return out;
+  }
+
   private List<String> readStrings(String key, List<String> def) {
     if (!toml.contains(key)) {
       return def;

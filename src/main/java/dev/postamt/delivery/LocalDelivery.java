@@ -1,7 +1,10 @@
 package dev.postamt.delivery;
 
+import dev.postamt.mda.SieveDelivery;
 import dev.postamt.mime.HeaderSection;
 import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.Envelope;
+import dev.postamt.sieve.SieveEnvelope;
 import dev.postamt.queue.LocalTransport;
 import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
@@ -45,6 +48,7 @@ public final class LocalDelivery implements LocalTransport {
   private final DurableSpool spool;
   private final Consumer<String> onDelivered;
   private final MailStore store;
+  private volatile SieveDelivery sieve;
 
   /**
    * @param onDelivered told the canonical address of each user who got a message (wakes IMAP IDLE)
@@ -58,6 +62,14 @@ public final class LocalDelivery implements LocalTransport {
   }
 
   /**
+   * Filters mailbox deliveries through Sieve from now on (the user's scripts, {@code [sieve] before} and
+   * {@code after}, the default Junk rule); null delivers straight into INBOX.
+   */
+  public void sieve(SieveDelivery s) {
+    this.sieve = s;
+  }
+
+  /**
    * @param recipient the envelope recipient this destination came from
    * @param retry true when an earlier attempt may already have delivered (check before writing)
    */
@@ -65,7 +77,7 @@ public final class LocalDelivery implements LocalTransport {
   public RecipientStatus deliver(QueuedMessage m, int index, String recipient, Destination dest, boolean retry) {
     try {
       return switch (dest) {
-        case Destination.Mailbox mb -> toMailbox(m, index, mb.user(), retry);
+        case Destination.Mailbox mb -> toMailbox(m, index, recipient, mb.user(), retry);
         case Destination.Pipe p -> toPipe(m, recipient, p.command());
         case Destination.File f -> toFile(m, f.path());
         case Destination.Remote r -> throw new IllegalArgumentException("remote destination in local delivery");
@@ -76,7 +88,8 @@ public final class LocalDelivery implements LocalTransport {
     }
   }
 
-  private RecipientStatus toMailbox(QueuedMessage m, int index, String user, boolean retry) throws IOException {
+  private RecipientStatus toMailbox(QueuedMessage m, int index, String recipient, String user, boolean retry)
+      throws IOException {
     byte[] prefix = prefix(m, user);
     String unique = "Q" + m.id() + "R" + index + "M" + Integer.toHexString(user.hashCode() & 0x7fffffff);
     MailStore.DeliveryId id = new MailStore.DeliveryId(m.envelope().arrival().getEpochSecond(), unique, config.hostname());
@@ -92,11 +105,32 @@ public final class LocalDelivery implements LocalTransport {
     if (overQuota != null) {
       return overQuota;
     }
+    SieveDelivery filter = sieve;
+    if (filter != null) {
+      byte[] all;
+      try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.openMessage(m))) {
+        all = in.readAllBytes();
+      }
+      RecipientStatus st = filter.deliver(new SieveDelivery.Request(m.id(), index, user, sieveEnvelope(m, index, recipient),
+          m.envelope().body(), all, SieveDelivery.returnPathLength(all), id, retry));
+      if (st instanceof RecipientStatus.Delivered) {
+        onDelivered.accept(user);
+      }
+      return st;
+    }
     try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.openMessage(m))) {
       store.deliver(user, id, in, size);
     }
     onDelivered.accept(user);
     return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
+  }
+
+  /** RFC 5228 §5.4: the envelope as Sieve's envelope test sees it (RFC 3461 ORCPT as orig_to, RFC 5183 auth). */
+  private static SieveEnvelope sieveEnvelope(QueuedMessage m, int index, String recipient) {
+    Envelope e = m.envelope();
+    String orig = index < e.recipients().size()
+        ? e.recipients().get(index).orcpt().map(o -> o.substring(o.indexOf(';') + 1).strip()).orElse(null) : null;
+    return new SieveEnvelope(e.sender(), recipient, orig, e.authUser().orElse(null));
   }
 
   /**

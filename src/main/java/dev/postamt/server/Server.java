@@ -64,6 +64,7 @@ public final class Server implements AutoCloseable {
   private final RemoteDelivery remote;
   private ControlSocket control;
   private final MailStore store;
+  private final dev.postamt.mda.SieveDelivery sieve;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,10 +92,17 @@ public final class Server implements AutoCloseable {
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
-    this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir());
+    this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
+        dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
+    // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
+    // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
+    dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
+    outbox.submitTo(queue::submit);
+    this.sieve = new dev.postamt.mda.SieveDelivery(config, store, sieveScripts, outbox);
+    local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);
   }
 
@@ -303,6 +311,11 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /** The users' Sieve scripts that delivery runs (a script store; tests give their own). */
+  public void sieveScripts(dev.postamt.sieve.store.SieveScripts scripts) {
+    sieve.useScripts(scripts);
+  }
+
   /**
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
@@ -433,6 +446,7 @@ public final class Server implements AutoCloseable {
     }
     queue.close();
     remote.close();
+    sieve.close();
     store.close();
     sieveScripts.close();
     directory.close();

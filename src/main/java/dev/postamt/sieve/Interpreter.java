@@ -24,6 +24,27 @@ public final class Interpreter {
     }
   }
 
+  /**
+   * Runs like {@link #run(SieveScript, SieveMessage, SieveEnvelope, SieveEnvironment, SieveLimits)} and, when
+   * the run succeeds, hands {@code editedHeaders} the header fields as the script left them (RFC 5293
+   * editheader): delivery stores that header section, and the next script of a sequence sees it. Fields
+   * the script did not touch are the very instances of {@code message.headers()}.
+   */
+  public static SieveResult run(SieveScript script, SieveMessage message, SieveEnvelope envelope,
+      SieveEnvironment environment, SieveLimits limits, java.util.function.Consumer<List<SieveMessage.Header>> editedHeaders) {
+    Execution x = new Execution(script, message, envelope, environment, limits);
+    try {
+      x.run(script.commands());
+      List<SieveAction> actions = x.result().finish(x.flags());
+      editedHeaders.accept(x.headers());
+      return new SieveResult(actions, x.result().implicitKeep(), null, x.log);
+    } catch (SieveRuntimeException e) {
+      return SieveResult.failure(e.toString(), x.log);
+    } catch (RuntimeException | StackOverflowError e) {
+      return SieveResult.failure("internal error in Sieve interpreter: " + e, x.log);
+    }
+  }
+
   /** Runs with default limits. */
   public static SieveResult run(SieveScript script, SieveMessage message, SieveEnvelope envelope,
       SieveEnvironment environment) {

@@ -43,6 +43,28 @@ public interface MailStore extends AutoCloseable {
    */
   void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException;
 
+  /**
+   * Whether the user has {@code mailbox}, answered without opening the account (delivery asks for every
+   * message a Sieve script files; opening an account is far dearer than the delivery itself).
+   */
+  boolean mailboxExists(String user, String mailbox);
+
+  /**
+   * Whether delivery {@code id} of {@code size} bytes is already in {@code mailbox} (a retry after a
+   * crash), for deliveries that Sieve files into a mailbox other than INBOX or with flags.
+   */
+  boolean delivered(String user, String mailbox, DeliveryId id, long size) throws IOException;
+
+  /**
+   * Like {@link #deliver} but into {@code mailbox}, which must exist (create it through {@link
+   * Account#create} first; {@link StoreException.Kind#NONEXISTENT} otherwise), with {@code flags}
+   * (system flags and keywords, RFC 5232 imap4flags at delivery). The message and its system flags are
+   * on stable storage when it returns; keywords are added to the index right after (a crash in between
+   * loses the keywords, never the message). Each target mailbox needs its own {@code id}.
+   */
+  void deliver(String user, String mailbox, DeliveryId id, InputStream content, long size, java.util.Set<String> flags)
+      throws IOException;
+
   /** Tells sessions of the user (IDLE, selected INBOX) about new mail. Cheap when nobody is logged in. */
   void notifyDelivered(String user);
 

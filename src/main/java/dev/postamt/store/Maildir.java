@@ -39,15 +39,18 @@ public final class Maildir {
     if (Files.exists(maildir.resolve("new").resolve(base))) {
       return true;
     }
-    Path cur = maildir.resolve("cur");
-    if (!Files.isDirectory(cur)) {
-      return false;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(cur, p -> p.getFileName().toString().startsWith(base))) {
-      for (Path p : ds) {
-        String rest = p.getFileName().toString().substring(base.length());
-        if (rest.isEmpty() || rest.startsWith(":2,") || rest.startsWith(",")) {
-          return true;
+    // cur/ with any flags; new/ too, where a delivery with flags (Sieve imap4flags) writes base:2,<letters>
+    for (String sub : new String[] {"cur", "new"}) {
+      Path dir = maildir.resolve(sub);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(base))) {
+        for (Path p : ds) {
+          String rest = p.getFileName().toString().substring(base.length());
+          if (rest.isEmpty() || rest.startsWith(":2,") || rest.startsWith(",")) {
+            return true;
+          }
         }
       }
     }

@@ -131,6 +131,55 @@ public final class SqliteMailStore implements MailStore {
     Maildir.deliver(MailboxLayout.maildir(dataDir, user), baseName(id, size), content);
   }
 
+  /** A Maildir++ folder is a mailbox: the index takes in folders it does not know at its next reconcile. */
+  @Override
+  public boolean mailboxExists(String user, String mailbox) {
+    String name = MailboxNames.normalize(mailbox);
+    return name.equals(MailboxNames.INBOX) || Files.isDirectory(folder(user, name).resolve("cur"));
+  }
+
+  @Override
+  public boolean delivered(String user, String mailbox, DeliveryId id, long size) throws IOException {
+    return Maildir.contains(folder(user, MailboxNames.normalize(mailbox)), baseName(id, size));
+  }
+
+  /**
+   * Writes {@code new/<base>:2,<letters>} of the mailbox's folder (the system flags in the name, as other
+   * Maildir readers expect; {@link FolderScan} takes them from there), then adds keywords through the
+   * account, which needs the message indexed first.
+   */
+  @Override
+  public void deliver(String user, String mailbox, DeliveryId id, InputStream content, long size,
+      java.util.Set<String> flags) throws IOException {
+    String name = MailboxNames.normalize(mailbox);
+    Path folder = folder(user, name);
+    if (!name.equals(MailboxNames.INBOX) && !Files.isDirectory(folder)) {
+      throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + mailbox);
+    }
+    java.util.Set<String> all = Flags.of(flags);
+    String letters = Flags.maildirLetters(all);
+    String base = baseName(id, size);
+    Maildir.deliver(folder, letters.isEmpty() ? base : base + ":2," + letters, content);
+    java.util.List<String> keywords = all.stream().filter(f -> !f.startsWith("\\")).toList();
+    if (keywords.isEmpty()) {
+      return;
+    }
+    try (Account a = open(user)) {
+      MailboxInfo m = a.mailbox(name).orElseThrow(
+          () -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + mailbox));
+      ((SqliteAccount) a).poll(m.id(), true);
+      for (MessageRecord r : a.messages(m.id())) {
+        if (r.base().equals(base)) {
+          a.store(m.id(), java.util.List.of(r.uid()), Account.FlagMode.ADD, keywords);
+        }
+      }
+    }
+  }
+
+  private Path folder(String user, String mailbox) {
+    return new MaildirBlobStore(MailboxLayout.maildir(dataDir, user)).folder(mailbox);
+  }
+
   private static String baseName(DeliveryId id, long size) {
     return Maildir.baseName(id.arrivalEpochSeconds(), id.unique(), id.host(), size);
   }

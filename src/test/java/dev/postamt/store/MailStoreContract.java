@@ -242,4 +242,36 @@ public interface MailStoreContract {
       assertThat(s.usage(USER)).isEqualTo(new Quota.Usage(MSG.length, 1));
     }
   }
+
+  @Test
+  default void deliveryIntoAMailboxWithFlagsIsIdempotentAndKeepsTheFlags(@TempDir Path dir) throws Exception {
+    try (MailStore s = newStore(dir, Quota.Policy.NONE)) {
+      MailStore.DeliveryId id = new MailStore.DeliveryId(1_700_000_000L, "Qabc.R0F1", "mx.example.test");
+      try (Account a = s.open(USER)) {
+        assertThat(s.mailboxExists(USER, "Lists/Work")).isFalse();
+        a.create("Lists/Work", null);
+        assertThat(s.mailboxExists(USER, "Lists/Work")).isTrue();
+        assertThat(s.mailboxExists(USER, "inbox")).isTrue();
+        assertThat(s.delivered(USER, "Lists/Work", id, MSG.length)).isFalse();
+        s.deliver(USER, "Lists/Work", id, new ByteArrayInputStream(MSG), MSG.length, Set.of("\\Seen", "$Work"));
+        assertThat(s.delivered(USER, "Lists/Work", id, MSG.length)).isTrue();
+        assertThat(s.delivered(USER, "INBOX", id, MSG.length)).isFalse();
+        MailboxInfo box = a.mailbox("Lists/Work").orElseThrow();
+        List<MessageRecord> msgs = a.snapshot(box.id()).messages();
+        assertThat(msgs).hasSize(1);
+        assertThat(msgs.getFirst().flags()).containsExactlyInAnyOrder("\\Seen", "$Work");
+        assertThat(read(a, box, msgs.getFirst())).isEqualTo(MSG);
+        assertThat(s.delivered(USER, "Lists/Work", id, MSG.length)).isTrue(); // found once indexed, too
+        // INBOX with a system flag: the flag is in the file name, no index work needed
+        MailStore.DeliveryId inboxId = new MailStore.DeliveryId(1_700_000_000L, "Qabc.R0", "mx.example.test");
+        s.deliver(USER, "inbox", inboxId, new ByteArrayInputStream(MSG), MSG.length, Set.of("\\Flagged"));
+        assertThat(s.delivered(USER, inboxId, MSG.length)).isTrue();
+        MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+        assertThat(a.snapshot(inbox.id()).messages()).singleElement()
+            .satisfies(m -> assertThat(m.flags()).containsExactly("\\Flagged"));
+      }
+      assertThatThrownBy(() -> s.deliver(USER, "Nowhere", id, new ByteArrayInputStream(MSG), MSG.length, Set.of()))
+          .isInstanceOf(StoreException.class).hasMessageContaining("Nowhere");
+    }
+  }
 }

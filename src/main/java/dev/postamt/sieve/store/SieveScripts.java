@@ -26,6 +26,11 @@ public interface SieveScripts extends AutoCloseable {
     /** 20 scripts of at most 1 MiB each. */
     public static final Limits DEFAULTS = new Limits(20, 1 << 20);
 
+    /** The limits {@code [sieve] max_scripts} and {@code max_script_size} set. */
+    public static Limits of(dev.postamt.config.Sieve sieve) {
+      return new Limits(sieve.maxScripts(), sieve.maxScriptSize());
+    }
+
     public Limits {
       if (maxScripts < 0 || maxScriptBytes < 0) {
         throw new IllegalArgumentException("sieve script limits must not be negative");

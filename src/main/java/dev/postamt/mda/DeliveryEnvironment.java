@@ -1,0 +1,159 @@
+package dev.postamt.mda;
+
+import dev.postamt.sieve.SieveEnvironment;
+import dev.postamt.store.Account;
+import dev.postamt.store.MailStore;
+import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.MailboxNames;
+import dev.postamt.store.StoreException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a script sees of the system during one delivery to one user: the user's mailboxes (the account
+ * is opened only if a script asks), the vacation and duplicate records, the clock. Duplicate ids
+ * (RFC 7352) are only noted here; {@link #commitDuplicates} records them once the delivery succeeded,
+ * so a retried delivery answers the same. A failure reading the records counts as "not seen": a reply
+ * too many is better than a message lost.
+ */
+final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryEnvironment.class);
+
+  private final String user;
+  private final String hostname;
+  private final MailStore store;
+  private final SeenLog vacations;
+  private final SeenLog duplicates;
+  private final ZonedDateTime now;
+  private final List<String> pendingDuplicates = new ArrayList<>();
+  private Account account;
+
+  /** @param store the mail store, or null (no mailbox exists but INBOX) */
+  DeliveryEnvironment(String user, String hostname, MailStore store, SeenLog vacations, SeenLog duplicates,
+      ZonedDateTime now) {
+    this.user = user;
+    this.hostname = hostname;
+    this.store = store;
+    this.vacations = vacations;
+    this.duplicates = duplicates;
+    this.now = now;
+  }
+
+  /** The user's account, opened on first use; null without a store. */
+  Account account() {
+    if (account == null && store != null) {
+      account = store.open(user);
+    }
+    return account;
+  }
+
+  @Override
+  public boolean mailboxExists(String mailbox) {
+    String name = MailboxNames.normalize(mailbox);
+    if (name.equals(MailboxNames.INBOX)) {
+      return true;
+    }
+    if (store == null) {
+      return false;
+    }
+    if (store.mailboxExists(user, name)) {
+      return true; // the common case, without opening the account
+    }
+    try {
+      // the account knows best (and makes the default folders of a user who never logged in)
+      return account().mailbox(name).isPresent();
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<String> specialUseMailbox(String use) {
+    Account a = account();
+    if (a == null) {
+      return Optional.empty();
+    }
+    for (MailboxInfo m : a.mailboxes()) {
+      if (m.specialUse().isPresent() && m.specialUse().get().equalsIgnoreCase(use)) {
+        return Optional.of(m.name());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean duplicateSeen(String id, Duration period) {
+    pendingDuplicates.add(id);
+    try {
+      return duplicates != null && duplicates.within(user, id, period, now.toInstant());
+    } catch (IOException e) {
+      log.warn("sieve: user={}: cannot read the duplicate records: {}", user, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Records the ids the duplicate test saw, now that the message is delivered. */
+  void commitDuplicates() {
+    for (String id : pendingDuplicates) {
+      try {
+        duplicates.record(user, id, now.toInstant());
+      } catch (IOException e) {
+        log.warn("sieve: user={}: cannot record a duplicate id: {}", user, e.getMessage());
+      }
+    }
+    pendingDuplicates.clear();
+  }
+
+  static String vacationKey(String sender, String handle) {
+    return sender.toLowerCase(Locale.ROOT) + "\0" + handle;
+  }
+
+  @Override
+  public boolean vacationSent(String sender, String handle, Duration period) {
+    try {
+      return vacations != null && vacations.within(user, vacationKey(sender, handle), period, now.toInstant());
+    } catch (IOException e) {
+      log.warn("sieve: user={}: cannot read the vacation records: {}", user, e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public ZonedDateTime now() {
+    return now;
+  }
+
+  @Override
+  public String user() {
+    return user;
+  }
+
+  @Override
+  public List<String> userAddresses() {
+    return List.of(user);
+  }
+
+  @Override
+  public Optional<String> item(String name) {
+    return switch (name) {
+      case "domain" -> Optional.of(user.substring(user.indexOf('@') + 1));
+      case "host" -> Optional.of(hostname);
+      default -> SieveEnvironment.super.item(name);
+    };
+  }
+
+  @Override
+  public void close() {
+    if (account != null) {
+      account.close();
+      account = null;
+    }
+  }
+}
