@@ -65,6 +65,9 @@ public final class ImapSession {
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
   private final QuotaCommands quotas = new QuotaCommands(this);
+  private final SortCommands sorts = new SortCommands(this);
+  /** After COMPRESS DEFLATE (RFC 4978): both directions are compressed for the rest of the connection. */
+  private boolean compressed;
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -219,14 +222,20 @@ public final class ImapSession {
       case Command.Store s -> s.uid();
       case Command.Search s -> s.uid();
       case Command.Copy c -> c.uid();
+      case Command.Sort c -> c.uid();
+      case Command.Thread c -> c.uid();
       default -> true;
     };
     boolean seqCommand = switch (t.verb()) {
-      case FETCH, STORE, SEARCH, COPY, MOVE -> !uid;
+      case FETCH, STORE, SEARCH, COPY, MOVE, SORT, THREAD -> !uid;
       default -> false;
     };
     // RFC 7162 §3.2.10.2: nor during a UID SEARCH whose criteria contain message numbers.
     if (t.command() instanceof Command.Search s && s.uid() && usesSequenceNumbers(s.key())) {
+      seqCommand = true;
+    }
+    if (t.command() instanceof Command.Sort s && s.uid() && usesSequenceNumbers(s.key())
+        || t.command() instanceof Command.Thread th && th.uid() && usesSequenceNumbers(th.key())) {
       seqCommand = true;
     }
     selected.sync(w, !seqCommand, qresync);
@@ -259,6 +268,10 @@ public final class ImapSession {
     List<String> caps = new ArrayList<>(EXTENSIONS);
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
+    caps.addAll(SortCommands.CAPABILITIES);
+    if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
+      caps.add("COMPRESS=DEFLATE"); // RFC 4978; as Dovecot, once logged in (the command needs it)
+    }
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
         caps.add("STARTTLS");
@@ -352,6 +365,12 @@ public final class ImapSession {
       case Command.GetQuota q -> quotas.getQuota(q);
       case Command.GetQuotaRoot q -> quotas.getQuotaRoot(q);
       case Command.SetQuota q -> quotas.setQuota(q);
+      case Command.Sort c -> sorts.sort(c, t.tag());
+      case Command.Thread c -> sorts.thread(c);
+      case Command.Compress c -> {
+        compress(t.tag(), c);
+        yield null;
+      }
     };
   }
 
@@ -364,6 +383,27 @@ public final class ImapSession {
     w.tagged(tag, "OK Begin TLS negotiation now");
     transport.startTls();
     attachStreams();
+  }
+
+  /**
+   * RFC 4978 §3: the tagged OK goes out uncompressed, then both directions are DEFLATE. A second
+   * COMPRESS is {@code NO [COMPRESSIONACTIVE]} (RFC 4978 §3; Java's TLS never compresses, so TLS is no
+   * reason to refuse).
+   */
+  private void compress(String tag, Command.Compress c) throws ImapException, IOException {
+    if (!c.mechanism().equals("DEFLATE")) {
+      throw ImapException.bad("Unknown compression mechanism");
+    }
+    if (compressed) {
+      throw ImapException.no("COMPRESSIONACTIVE", "DEFLATE is already active");
+    }
+    if (!transport.canCompress()) {
+      throw ImapException.no("CANNOT", "Compression is not available on this connection");
+    }
+    syncSelected(new Tagged(tag, Verb.NOOP, new Command.Noop()));
+    w.tagged(tag, "OK DEFLATE active");
+    transport.startCompression();
+    compressed = true;
   }
 
   private String login(String user, String password) throws ImapException, IOException {
