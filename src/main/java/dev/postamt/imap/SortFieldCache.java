@@ -37,7 +37,7 @@ final class SortFieldCache {
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
       SortFields f = map.get(r.uid());
-      if (f == null) {
+      if (f == null || !f.base().equals(r.base())) {
         f = load(sel, r);
         map.put(r.uid(), f);
       }

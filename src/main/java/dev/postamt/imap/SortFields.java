@@ -17,6 +17,8 @@ import java.util.List;
  * message files never change). Strings used as sort keys are already in comparison form ({@link
  * BaseSubject#casemap}).
  *
+ * @param base the message file's base name ({@link MessageRecord#base}), which the cache checks so that
+ *     a reused mailbox id or UIDVALIDITY can never yield another message's fields
  * @param sentDate the Date header in ms since the epoch; the internal date when it is missing or
  *     cannot be parsed (RFC 5256 §3, DATE)
  * @param subject the base subject (RFC 5256 §2.1), case-mapped
@@ -28,6 +30,7 @@ import java.util.List;
  * @param references the ids of References, else the first of In-Reply-To (RFC 5256 §2.2 step 1)
  */
 record SortFields(
+    String base,
     long sentDate,
     String subject,
     boolean replyOrForward,
@@ -44,7 +47,7 @@ record SortFields(
 
   /** The fields of a message whose file cannot be read: nothing but its internal date. */
   static SortFields missing(MessageRecord r) {
-    return new SortFields(r.internalDate(), "", false, "", "", "", "", "", null, List.of());
+    return new SortFields(r.base(), r.internalDate(), "", false, "", "", "", "", "", null, List.of());
   }
 
   /** Reads the header section of {@code content} (not the body) and parses it. */
@@ -55,10 +58,11 @@ record SortFields(
     } catch (HeaderSection.TooLargeException e) {
       return missing(r);
     }
-    return parse(h, r.internalDate());
+    return parse(h, r);
   }
 
-  static SortFields parse(HeaderSection h, long internalDate) {
+  static SortFields parse(HeaderSection h, MessageRecord r) {
+    long internalDate = r.internalDate();
     String date = first(h, "Date");
     ZonedDateTime sent = date == null ? null : HeaderText.parseDate(HeaderText.unfold(date));
     String subj = first(h, "Subject");
@@ -74,6 +78,7 @@ record SortFields(
     }
     List<String> ids = messageIds(first(h, "Message-ID"));
     return new SortFields(
+        r.base(),
         sent == null ? internalDate : sent.toInstant().toEpochMilli(),
         BaseSubject.casemap(base.text()),
         base.replyOrForward(),
