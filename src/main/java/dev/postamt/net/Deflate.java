@@ -48,25 +48,24 @@ final class Deflate {
     /** Fills {@link #out}; returns false at the end of the stream, or when {@code block} is off and no data is there. */
     private boolean produce(boolean block) throws IOException {
       while (!eof) {
+        // Inflate before asking for input: zlib may hold output of input it has already taken.
+        int n;
+        try {
+          n = inflater.inflate(out);
+        } catch (DataFormatException e) {
+          throw new IOException("invalid compressed data: " + e.getMessage());
+        }
+        if (n > 0) {
+          pos = 0;
+          limit = n;
+          return true;
+        }
+        if (inflater.finished() || inflater.needsDictionary()) {
+          eof = true; // the peer ended its stream: nothing more will be understood
+          return false;
+        }
         if (!inflater.needsInput()) {
-          int n;
-          try {
-            n = inflater.inflate(out);
-          } catch (DataFormatException e) {
-            throw new IOException("invalid compressed data: " + e.getMessage());
-          }
-          if (n > 0) {
-            pos = 0;
-            limit = n;
-            return true;
-          }
-          if (inflater.finished() || inflater.needsDictionary()) {
-            eof = true; // the peer ended its stream: nothing more will be understood
-            return false;
-          }
-          if (!inflater.needsInput()) {
-            continue;
-          }
+          continue;
         }
         int avail = src.buffered();
         if (avail == 0) {
