@@ -152,4 +152,31 @@ class ImapSortTest {
     c.run("b NOOP", "* 1 EXPUNGE", "b OK *");
     c.runExactly("c SORT (SUBJECT) UTF-8 ALL", "* SORT 1", "c OK *");
   }
+
+  /**
+   * SORT and THREAD read each message's header once (SortFieldCache), not at every command: a file
+   * changed behind the store's back (which never happens to a real message) keeps its first subject.
+   */
+  @Test
+  void headersAreReadOncePerMessage() throws Exception {
+    append("Subject: bbb\r\n", 1);
+    append("Subject: aaa\r\n", 1);
+    c.run("s SELECT INBOX", "s OK *");
+    c.runExactly("a SORT (SUBJECT) UTF-8 ALL", "* SORT 2 1", "a OK *");
+    java.nio.file.Path maildir = dev.postamt.store.MailboxLayout.maildir(server.dataDir, "alice@example.test");
+    int changed = 0;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(maildir)) {
+      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        String text = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (text.startsWith("Subject: bbb")) {
+          java.nio.file.Files.writeString(f, text.replace("Subject: bbb", "Subject: Aaa"),
+              java.nio.charset.StandardCharsets.ISO_8859_1);
+          changed++;
+        }
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(changed).isEqualTo(1);
+    c.runExactly("b FETCH 1 BODY.PEEK[HEADER]", "* 1 FETCH (BODY[HEADER] {*}\r\nSubject: Aaa\r\n\r\n)", "b OK *");
+    c.runExactly("c SORT (SUBJECT) UTF-8 ALL", "* SORT 2 1", "c OK *");
+  }
 }
