@@ -31,6 +31,7 @@ final class Deflate {
     private int pos;
     private int limit;
     private boolean eof;
+    private boolean ended;
 
     Input(UnsyncBufferedInputStream src, BeforeBlocking beforeBlocking) {
       this.src = src;
@@ -47,6 +48,9 @@ final class Deflate {
 
     /** Fills {@link #out}; returns false at the end of the stream, or when {@code block} is off and no data is there. */
     private boolean produce(boolean block) throws IOException {
+      if (ended) {
+        throw new IOException("connection closed");
+      }
       while (!eof) {
         // Inflate before asking for input: zlib may hold output of input it has already taken.
         int n;
@@ -112,6 +116,7 @@ final class Deflate {
     }
 
     void end() {
+      ended = true;
       inflater.end();
     }
   }
@@ -121,6 +126,7 @@ final class Deflate {
     private final OutputStream out;
     private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
     private final byte[] buf = new byte[8192];
+    private boolean ended;
 
     Output(OutputStream out) {
       this.out = out;
@@ -133,6 +139,9 @@ final class Deflate {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      if (ended) {
+        throw new IOException("connection closed");
+      }
       if (len == 0) {
         return;
       }
@@ -145,6 +154,9 @@ final class Deflate {
 
     @Override
     public void flush() throws IOException {
+      if (ended) {
+        throw new IOException("connection closed");
+      }
       int n;
       do {
         n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
@@ -154,6 +166,7 @@ final class Deflate {
     }
 
     void end() {
+      ended = true;
       deflater.end();
     }
   }

@@ -88,4 +88,28 @@ class ImapCompressTest {
     c.in = new InflaterInputStream(c.in, new Inflater(true));
     assertThat(c.line()).startsWith("n OK ");
   }
+
+  /** IDLE's notifier writes from another thread; its updates come deflated like any other response. */
+  @Test
+  void idleUpdatesAndTheKickGoodbyeAreCompressed() throws Exception {
+    ImapClient c = server.login("alice");
+    c.run("c COMPRESS DEFLATE", "c OK *");
+    compress(c);
+    c.run("s SELECT INBOX", "* 0 EXISTS", "s OK *");
+    c.send("i IDLE");
+    assertThat(c.line()).startsWith("+ ");
+    ImapClient other = server.login("alice");
+    String msg = "Subject: while idling\r\n\r\nhi\r\n";
+    other.run("ap APPEND INBOX {" + msg.length() + "+}\r\n" + msg, "ap OK *");
+    assertThat(c.line()).isEqualTo("* 1 EXISTS");
+    c.send("DONE");
+    ImapClient.check(c.until("i"), "i OK *");
+    // The administrator's kick, said by another thread while the session waits for a command.
+    for (dev.postamt.net.Connection conn : server.plain.connections()) {
+      if (conn.isCompressed()) {
+        server.plain.goodbye(conn, dev.postamt.net.ConnectionHandler.Goodbye.KICK);
+      }
+    }
+    assertThat(c.line()).isEqualTo("* BYE Disconnected by the administrator");
+  }
 }
