@@ -91,7 +91,7 @@ final class SortCommands {
     return keys.size() == 1 ? keys.getFirst() : new SearchKey.And(keys);
   }
 
-  /** RETURN options: MIN MAX ALL COUNT, and {@code PARTIAL low:high} kept as one "PARTIAL low:high". */
+  /** RETURN options: MIN MAX ALL COUNT, SAVE (RFC 5182 §2.4, with SEARCHRES), and {@code PARTIAL low:high} kept as one "PARTIAL low:high". */
   private static List<String> returnOptions(CommandParser p) throws ImapException {
     p.expect('(');
     List<String> out = new ArrayList<>();
@@ -101,7 +101,7 @@ final class SortCommands {
       }
       String o = p.atom().toUpperCase(Locale.ROOT);
       switch (o) {
-        case "MIN", "MAX", "ALL", "COUNT" -> out.add(o);
+        case "MIN", "MAX", "ALL", "COUNT", "SAVE" -> out.add(o);
         case "PARTIAL" -> {
           p.sp();
           String range = p.atom();
@@ -135,6 +135,18 @@ final class SortCommands {
   // ---- SORT ------------------------------------------------------------------------------------------
 
   String sort(Command.Sort c, String tag) throws ImapException, IOException {
+    boolean save = c.returns() != null && c.returns().contains("SAVE");
+    try {
+      return sort(c, tag, save);
+    } catch (ImapException | RuntimeException e) {
+      if (save && !(e instanceof ImapException x && x.status() == ImapException.Status.BAD)) {
+        s.selected.save(List.of()); // RFC 5182 §2.1: a SAVE that fails empties "$"
+      }
+      throw e;
+    }
+  }
+
+  private String sort(Command.Sort c, String tag, boolean save) throws ImapException, IOException {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
     List<Integer> hits = matching(c.key());
@@ -158,6 +170,7 @@ final class SortCommands {
       maxModseq = Math.max(maxModseq, r.modseq());
     }
     boolean modseq = usesModseq(c.key()) && !hits.isEmpty(); // RFC 7162 §3.1.5 applies to SORT too
+    String done = (c.uid() ? "UID SORT" : "SORT") + " completed";
     if (c.returns() == null) {
       StringBuilder b = new StringBuilder("SORT");
       for (long n : numbers) {
@@ -167,11 +180,25 @@ final class SortCommands {
         b.append(" (MODSEQ ").append(maxModseq).append(')');
       }
       s.w.untagged(b.toString());
-    } else {
-      s.w.untagged(esearch(tag, c.uid(), c.returns().isEmpty() ? List.of("ALL") : c.returns(), numbers,
-          modseq ? maxModseq : -1));
+      return done;
     }
-    return (c.uid() ? "UID SORT" : "SORT") + " completed";
+    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    if (save) {
+      // RFC 5182 §2.4: with only MIN and/or MAX beside SAVE, "$" holds just those messages.
+      boolean whole = opts.contains("ALL") || opts.contains("COUNT") || !(opts.contains("MIN") || opts.contains("MAX"));
+      List<Long> keep = new ArrayList<>();
+      for (int i = 0; i < hits.size(); i++) {
+        if (whole || (i == 0 && opts.contains("MIN")) || (i == hits.size() - 1 && opts.contains("MAX"))) {
+          keep.add(sel.uid(hits.get(i)));
+        }
+      }
+      sel.save(keep);
+      if (opts.stream().allMatch("SAVE"::equals)) {
+        return done + ", result saved"; // RFC 5182 §2.1: SAVE alone suppresses the response
+      }
+    }
+    s.w.untagged(esearch(tag, c.uid(), opts, numbers, modseq ? maxModseq : -1));
+    return done;
   }
 
   /**
@@ -203,6 +230,7 @@ final class SortCommands {
           }
         }
         case "COUNT" -> b.append(" COUNT ").append(sorted.size());
+        case "SAVE" -> {}
         default -> { // ALL
           if (!sorted.isEmpty()) {
             b.append(" ALL ").append(inOrder(sorted));

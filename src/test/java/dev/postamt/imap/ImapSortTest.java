@@ -116,7 +116,7 @@ class ImapSortTest {
     c.runExactly("f SORT RETURN (PARTIAL 2:3) (SUBJECT) UTF-8 ALL", "* ESEARCH (TAG \"f\") PARTIAL (2:3 4,3)", "f OK *");
     c.runExactly("g SORT RETURN (PARTIAL 9:7) (SUBJECT) UTF-8 ALL", "* ESEARCH (TAG \"g\") PARTIAL (7:9 NIL)", "g OK *");
     c.run("h SORT RETURN (PARTIAL 1:*) (SUBJECT) UTF-8 ALL", "h BAD *");
-    c.run("i SORT RETURN (SAVE) (SUBJECT) UTF-8 ALL", "i BAD *");
+    c.run("i SORT RETURN (SAVED) (SUBJECT) UTF-8 ALL", "i BAD *");
   }
 
   @Test
@@ -178,5 +178,21 @@ class ImapSortTest {
     org.assertj.core.api.Assertions.assertThat(changed).isEqualTo(1);
     c.runExactly("b FETCH 1 BODY.PEEK[HEADER]", "* 1 FETCH (BODY[HEADER] {*}\r\nSubject: Aaa\r\n\r\n)", "b OK *");
     c.runExactly("c SORT (SUBJECT) UTF-8 ALL", "* SORT 2 1", "c OK *");
+  }
+
+  /** RFC 5182 §2.4 (SEARCHRES with ESORT): SORT RETURN (SAVE) fills "$" like SEARCH does. */
+  @Test
+  void sortReturnSaveFillsTheSearchResultVariable() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      append("Subject: " + (char) ('f' - i) + "\r\n", 1); // e d c b a
+    }
+    c.run("s SELECT INBOX", "s OK *");
+    c.runExactly("a SORT RETURN (SAVE) (SUBJECT) UTF-8 2:4", "a OK *");
+    c.runExactly("b SEARCH $", "* SEARCH 2 3 4", "b OK *");
+    // with MIN and MAX only, "$" holds the first and the last in sort order
+    c.runExactly("c SORT RETURN (SAVE MIN MAX) (SUBJECT) UTF-8 2:4", "* ESEARCH (TAG \"c\") MIN 4 MAX 2", "c OK *");
+    c.runExactly("d UID SORT (SUBJECT) UTF-8 $", "* SORT 4 2", "d OK *");
+    c.run("e SORT RETURN (SAVE) (SUBJECT) KOI8-R ALL", "e NO [BADCHARSET*");
+    c.runExactly("f SEARCH $", "* SEARCH", "f OK *");
   }
 }
