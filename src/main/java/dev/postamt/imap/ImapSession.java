@@ -66,8 +66,7 @@ public final class ImapSession {
   private final ListCommand lists = new ListCommand(this, mailboxes);
   private final QuotaCommands quotas = new QuotaCommands(this);
   private final SortCommands sorts = new SortCommands(this);
-  /** After COMPRESS DEFLATE (RFC 4978): both directions are compressed for the rest of the connection. */
-  private boolean compressed;
+  private final CompressCommand compression = new CompressCommand(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -213,7 +212,7 @@ public final class ImapSession {
   }
 
   /** Untagged updates are allowed after most commands; EXPUNGE never during FETCH/STORE/SEARCH/COPY. */
-  private void syncSelected(Tagged t) throws IOException {
+  void syncSelected(Tagged t) throws IOException {
     if (selected == null || state == State.LOGOUT) { // nothing follows BYE but the tagged OK
       return;
     }
@@ -270,7 +269,7 @@ public final class ImapSession {
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
-      caps.add("COMPRESS=DEFLATE"); // RFC 4978; as Dovecot, once logged in (the command needs it)
+      caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
@@ -368,7 +367,7 @@ public final class ImapSession {
       case Command.Sort c -> sorts.sort(c, t.tag());
       case Command.Thread c -> sorts.thread(c);
       case Command.Compress c -> {
-        compress(t.tag(), c);
+        compression.run(t.tag(), c);
         yield null;
       }
     };
@@ -383,27 +382,6 @@ public final class ImapSession {
     w.tagged(tag, "OK Begin TLS negotiation now");
     transport.startTls();
     attachStreams();
-  }
-
-  /**
-   * RFC 4978 §3: the tagged OK goes out uncompressed, then both directions are DEFLATE. A second
-   * COMPRESS is {@code NO [COMPRESSIONACTIVE]} (RFC 4978 §3; Java's TLS never compresses, so TLS is no
-   * reason to refuse).
-   */
-  private void compress(String tag, Command.Compress c) throws ImapException, IOException {
-    if (!c.mechanism().equals("DEFLATE")) {
-      throw ImapException.bad("Unknown compression mechanism");
-    }
-    if (compressed) {
-      throw ImapException.no("COMPRESSIONACTIVE", "DEFLATE is already active");
-    }
-    if (!transport.canCompress()) {
-      throw ImapException.no("CANNOT", "Compression is not available on this connection");
-    }
-    syncSelected(new Tagged(tag, Verb.NOOP, new Command.Noop()));
-    w.tagged(tag, "OK DEFLATE active");
-    transport.startCompression();
-    compressed = true;
   }
 
   private String login(String user, String password) throws ImapException, IOException {

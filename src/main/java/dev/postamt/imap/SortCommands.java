@@ -150,7 +150,7 @@ final class SortCommands {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
     List<Integer> hits = matching(c.key());
-    SortFields[] fields = SortFieldCache.fields(sel);
+    SortFields[] fields = SortFieldCache.fields(sel, hits);
     Comparator<Integer> order = null;
     for (Criterion k : c.criteria()) {
       Comparator<Integer> one = comparator(k.key(), sel, fields);
@@ -290,7 +290,7 @@ final class SortCommands {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
     List<Integer> hits = matching(c.key());
-    SortFields[] fields = SortFieldCache.fields(sel);
+    SortFields[] fields = SortFieldCache.fields(sel, hits);
     List<Threader.Message> messages = new ArrayList<>(hits.size());
     for (int msn : hits) {
       messages.add(new Threader.Message(c.uid() ? sel.uid(msn) : msn, msn, fields[msn - 1]));

@@ -30,11 +30,14 @@ final class SortFieldCache {
 
   private SortFieldCache() {}
 
-  /** The fields of the messages {@code 1..sel.size()} of the view, indexed by sequence number - 1. */
-  static SortFields[] fields(SelectedMailbox sel) {
+  /**
+   * The fields of the messages {@code msns} of the view, indexed by sequence number - 1 (null for the
+   * others): only the messages a command works on are read.
+   */
+  static SortFields[] fields(SelectedMailbox sel, java.util.List<Integer> msns) {
     Map<Long, SortFields> map = mailbox(sel);
     SortFields[] out = new SortFields[sel.size()];
-    for (int msn = 1; msn <= sel.size(); msn++) {
+    for (int msn : msns) {
       MessageRecord r = sel.record(msn);
       SortFields f = map.get(r.uid());
       if (f == null || !f.base().equals(r.base())) {
