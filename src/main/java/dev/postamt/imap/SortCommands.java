@@ -150,7 +150,9 @@ final class SortCommands {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
     List<Integer> hits = matching(c.key());
-    SortFields[] fields = SortFieldCache.fields(sel, hits);
+    // ARRIVAL and SIZE are in the store's record; the other keys need the header.
+    boolean headers = c.criteria().stream().anyMatch(k -> !k.key().equals("ARRIVAL") && !k.key().equals("SIZE"));
+    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits) : null;
     Comparator<Integer> order = null;
     for (Criterion k : c.criteria()) {
       Comparator<Integer> one = comparator(k.key(), sel, fields);
