@@ -105,8 +105,10 @@ record SortFields(
     if (v == null) {
       return null;
     }
+    // The first entry, a group's start too: RFC 3501 gives it the group name as addr-mailbox, and so
+    // the group name is what FROM/TO/CC and DISPLAYFROM/DISPLAYTO compare (as Dovecot does).
     for (Address a : Address.parseList(HeaderText.unfold(v))) {
-      if (!a.isGroupStart() && !a.isGroupEnd()) {
+      if (!a.isGroupEnd()) {
         return a;
       }
     }

@@ -90,14 +90,15 @@ class ImapSortTest {
     append("From: Zed <aaa@z.example>\r\nTo: Zora <ccc@z.example>\r\nCc: y@b.example\r\n", 1);
     append("From: \"Aaron\" <bbb@a.example>\r\nTo: bob@b.example\r\nCc: Xavier <x@a.example>, a@a.example\r\n", 1);
     append("Subject: nobody\r\n", 1);
-    append("From: =?iso-8859-1?q?M=FCller?= <mmm@m.example>\r\nTo: group: <ddd@d.example>;\r\n", 1);
+    append("From: =?iso-8859-1?q?M=FCller?= <mmm@m.example>\r\nTo: aaa-list: <ddd@d.example>;\r\n", 1);
     c.run("s SELECT INBOX", "s OK *");
     c.runExactly("a SORT (FROM) UTF-8 ALL", "* SORT 3 1 2 4", "a OK *");
-    c.runExactly("b SORT (TO) UTF-8 ALL", "* SORT 3 2 1 4", "b OK *");
+    // a group's name is its first entry's addr-mailbox (RFC 3501 §7.4.2), as in Dovecot
+    c.runExactly("b SORT (TO) UTF-8 ALL", "* SORT 3 4 2 1", "b OK *");
     c.runExactly("c SORT (CC) UTF-8 ALL", "* SORT 3 4 2 1", "c OK *");
     // RFC 5957: the decoded display name, else the address
     c.runExactly("d SORT (DISPLAYFROM) UTF-8 ALL", "* SORT 3 2 4 1", "d OK *");
-    c.runExactly("e SORT (DISPLAYTO) UTF-8 ALL", "* SORT 3 2 4 1", "e OK *");
+    c.runExactly("e SORT (DISPLAYTO) UTF-8 ALL", "* SORT 3 4 2 1", "e OK *");
     c.runExactly("f SORT (REVERSE DISPLAYFROM) UTF-8 ALL", "* SORT 1 4 2 3", "f OK *");
   }
 
