@@ -132,4 +132,17 @@ public sealed interface Command {
 
   /** SETQUOTA (RFC 9208 §4.1.3): resource names, upper case, with the limits asked for. */
   record SetQuota(String root, java.util.Map<String, Long> limits) implements Command {}
+
+  /**
+   * SORT (RFC 5256 §3); {@code returns} non-null for the ESORT form {@code RETURN (...)} (RFC 5267 §3),
+   * with a PARTIAL option kept as {@code "PARTIAL low:high"}.
+   */
+  record Sort(boolean uid, List<SortCommands.Criterion> criteria, String charset, SearchKey key, List<String> returns)
+      implements Command {}
+
+  /** THREAD (RFC 5256 §3); the algorithm upper-cased as sent. */
+  record Thread(boolean uid, String algorithm, String charset, SearchKey key) implements Command {}
+
+  /** COMPRESS (RFC 4978 §3); the mechanism upper-cased as sent. */
+  record Compress(String mechanism) implements Command {}
 }

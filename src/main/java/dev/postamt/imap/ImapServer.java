@@ -112,6 +112,16 @@ public final class ImapServer implements ConnectionHandler {
     }
 
     @Override
+    public boolean canCompress() {
+      return true;
+    }
+
+    @Override
+    public void startCompression() throws IOException {
+      c.compress();
+    }
+
+    @Override
     public void holdGoodbye(boolean on) {
       c.holdGoodbye(on);
     }

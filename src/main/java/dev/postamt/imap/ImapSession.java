@@ -65,6 +65,8 @@ public final class ImapSession {
   private final MessageCommands messages = new MessageCommands(this);
   private final ListCommand lists = new ListCommand(this, mailboxes);
   private final QuotaCommands quotas = new QuotaCommands(this);
+  private final SortCommands sorts = new SortCommands(this);
+  private final CompressCommand compression = new CompressCommand(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -210,7 +212,7 @@ public final class ImapSession {
   }
 
   /** Untagged updates are allowed after most commands; EXPUNGE never during FETCH/STORE/SEARCH/COPY. */
-  private void syncSelected(Tagged t) throws IOException {
+  void syncSelected(Tagged t) throws IOException {
     if (selected == null || state == State.LOGOUT) { // nothing follows BYE but the tagged OK
       return;
     }
@@ -219,14 +221,20 @@ public final class ImapSession {
       case Command.Store s -> s.uid();
       case Command.Search s -> s.uid();
       case Command.Copy c -> c.uid();
+      case Command.Sort c -> c.uid();
+      case Command.Thread c -> c.uid();
       default -> true;
     };
     boolean seqCommand = switch (t.verb()) {
-      case FETCH, STORE, SEARCH, COPY, MOVE -> !uid;
+      case FETCH, STORE, SEARCH, COPY, MOVE, SORT, THREAD -> !uid;
       default -> false;
     };
     // RFC 7162 §3.2.10.2: nor during a UID SEARCH whose criteria contain message numbers.
     if (t.command() instanceof Command.Search s && s.uid() && usesSequenceNumbers(s.key())) {
+      seqCommand = true;
+    }
+    if (t.command() instanceof Command.Sort s && s.uid() && usesSequenceNumbers(s.key())
+        || t.command() instanceof Command.Thread th && th.uid() && usesSequenceNumbers(th.key())) {
       seqCommand = true;
     }
     selected.sync(w, !seqCommand, qresync);
@@ -259,6 +267,10 @@ public final class ImapSession {
     List<String> caps = new ArrayList<>(EXTENSIONS);
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
+    caps.addAll(SortCommands.CAPABILITIES);
+    if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
+      caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
+    }
     if (state == State.NOT_AUTHENTICATED) {
       if (!transport.isTls() && transport.canStartTls()) {
         caps.add("STARTTLS");
@@ -352,6 +364,12 @@ public final class ImapSession {
       case Command.GetQuota q -> quotas.getQuota(q);
       case Command.GetQuotaRoot q -> quotas.getQuotaRoot(q);
       case Command.SetQuota q -> quotas.setQuota(q);
+      case Command.Sort c -> sorts.sort(c, t.tag());
+      case Command.Thread c -> sorts.thread(c);
+      case Command.Compress c -> {
+        compression.run(t.tag(), c);
+        yield null;
+      }
     };
   }
 

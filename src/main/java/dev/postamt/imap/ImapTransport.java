@@ -23,6 +23,19 @@ public interface ImapTransport {
 
   void startTls() throws IOException;
 
+  /** Whether {@link #startCompression} is possible here (COMPRESS=DEFLATE, RFC 4978). */
+  default boolean canCompress() {
+    return false;
+  }
+
+  /**
+   * From now on both directions are raw DEFLATE, beneath the same {@link #in()} and {@link #out()}
+   * streams ({@link dev.postamt.net.Connection#compress}); the caller has flushed its last plain reply.
+   */
+  default void startCompression() throws IOException {
+    throw new IOException("compression not available on this transport");
+  }
+
   /** While on, a shutdown waits for the literal being received ({@link dev.postamt.net.Connection#holdGoodbye}). */
   default void holdGoodbye(boolean on) {}
 

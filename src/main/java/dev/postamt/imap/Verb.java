@@ -46,10 +46,16 @@ public enum Verb {
   FETCH(EnumSet.of(SELECTED), CommandParser::fetch),
   STORE(EnumSet.of(SELECTED), CommandParser::store),
   COPY(EnumSet.of(SELECTED), p -> p.copy(false)),
-  MOVE(EnumSet.of(SELECTED), p -> p.copy(true));
+  MOVE(EnumSet.of(SELECTED), p -> p.copy(true)),
+  SORT(EnumSet.of(SELECTED), SortCommands::parseSort),
+  THREAD(EnumSet.of(SELECTED), SortCommands::parseThread),
+  COMPRESS(authed(), p -> {
+    p.sp();
+    return new Command.Compress(p.atom().toUpperCase(Locale.ROOT));
+  });
 
-  /** Commands that take the {@code UID} prefix (RFC 3501 §6.4.8, RFC 4315, RFC 6851). */
-  static final Set<Verb> UID_FORMS = EnumSet.of(FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE);
+  /** Commands that take the {@code UID} prefix (RFC 3501 §6.4.8, RFC 4315, RFC 6851, RFC 5256). */
+  static final Set<Verb> UID_FORMS = EnumSet.of(FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE, SORT, THREAD);
 
   /** Parses the arguments after the command name. */
   @FunctionalInterface

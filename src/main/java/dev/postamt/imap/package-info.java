@@ -2,8 +2,10 @@
  * The IMAP server: IMAP4rev1 (RFC 3501) with the extensions listed in {@link
  * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
- * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
- * AUTH=PLAIN before login. IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
+ * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), the QUOTA capabilities, SORT, SORT=DISPLAY, ESORT and
+ * THREAD ({@link dev.postamt.imap.SortCommands}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
+ * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the
@@ -18,7 +20,9 @@
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
  * flags told, \Recent) and compares it with the store after every command and on every store change
  * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); EXPUNGE is held back
- * during FETCH, STORE, SEARCH and COPY (RFC 3501 §7.4.1). Views of one mailbox share the account's
+ * during FETCH, STORE, SEARCH, SORT, THREAD and COPY (RFC 3501 §7.4.1). SORT and THREAD read message
+ * headers through {@link dev.postamt.imap.SortFieldCache}, shared by all sessions and bounded, so each
+ * header is parsed once. Views of one mailbox share the account's
  * message list while they are in step with it, so idle sessions cost little memory.
  *
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;

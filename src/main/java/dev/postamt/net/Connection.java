@@ -51,6 +51,9 @@ public final class Connection implements Closeable {
   private int lineBytes;
   private int appliedTimeout = -1;
   private OutputStream rawOut;
+  /** Once {@link #compress} ran: the inflating and deflating layers (else null). */
+  private Deflate.Input inflating;
+  private Deflate.Output deflating;
   private final InputStream in = new Delegating();
   private final OutputStream out = new DelegatingOut();
 
@@ -91,6 +94,37 @@ public final class Connection implements Closeable {
     // Small while the conversation is a few lines, up to 16 KiB while bulk data flows (see there).
     this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 1024, 16 * 1024);
     this.rawOut = new UnsyncBufferedOutputStream(s.getOutputStream(), 1024, 16 * 1024);
+  }
+
+  /**
+   * From now on both directions are raw DEFLATE (IMAP COMPRESS=DEFLATE, RFC 4978): bytes the client
+   * already sent behind its command are inflated too, {@link #out()} deflates and flushes with
+   * SYNC_FLUSH, and {@link #in()} inflates. The compression sits below the line accounting, so the
+   * line deadline and the protocol's limits see the uncompressed bytes. The caller flushes its answer
+   * to the command before calling this. Not undone; a second call does nothing.
+   */
+  public void compress() throws IOException {
+    if (inflating != null) {
+      return;
+    }
+    rawOut.flush();
+    inflating = new Deflate.Input(rawIn, this::arm);
+    deflating = new Deflate.Output(rawOut);
+    rawOut = deflating;
+  }
+
+  /** Whether {@link #compress} ran. */
+  public boolean isCompressed() {
+    return inflating != null;
+  }
+
+  /** Bytes the next read returns without blocking: read ahead, and inflated when compressed. */
+  private int buffered() throws IOException {
+    return inflating != null ? inflating.buffered() : rawIn.buffered();
+  }
+
+  private InputStream source() {
+    return inflating != null ? inflating : rawIn;
   }
 
   /** The listener's service name, e.g. {@code smtp}, {@code submission}, {@code imaps}. */
@@ -343,6 +377,10 @@ public final class Connection implements Closeable {
     } catch (IOException ignored) {
       // nothing more to do
     }
+    if (inflating != null) { // the zlib memory outside the heap, at once rather than at the next GC
+      inflating.end();
+      deflating.end();
+    }
   }
 
   /**
@@ -365,13 +403,13 @@ public final class Connection implements Closeable {
     @Override
     public int read() throws IOException {
       int c;
-      if (rawIn.buffered() > 0) {
-        c = rawIn.read();
+      if (buffered() > 0) {
+        c = source().read();
       } else {
         arm();
         boolean w = enterRead();
         try {
-          c = rawIn.read();
+          c = source().read();
         } catch (SocketTimeoutException e) {
           throw timedOut(e);
         } finally {
@@ -391,13 +429,13 @@ public final class Connection implements Closeable {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n;
-      if (rawIn.buffered() > 0) {
-        n = rawIn.read(b, off, len);
+      if (buffered() > 0) {
+        n = source().read(b, off, len);
       } else {
         arm();
         boolean w = enterRead();
         try {
-          n = rawIn.read(b, off, len);
+          n = source().read(b, off, len);
         } catch (SocketTimeoutException e) {
           throw timedOut(e);
         } finally {
@@ -418,7 +456,7 @@ public final class Connection implements Closeable {
 
     @Override
     public int available() throws IOException {
-      return rawIn.available();
+      return source().available();
     }
 
     /** Skipped bytes are read like any others (FilterInputStream's own skip would need {@code in}). */

@@ -97,7 +97,17 @@ class ImapParserTest {
         Arguments.of("x ID (\"name\" \"mutt\" \"version\" NIL)", new Command.Id(java.util.Arrays.asList("name", "mutt", "version", null))),
         Arguments.of("x ENABLE CONDSTORE UTF8=ACCEPT", new Command.Enable(List.of("CONDSTORE", "UTF8=ACCEPT"))),
         Arguments.of("x IDLE", new Command.Idle()),
-        Arguments.of("x UNSELECT", new Command.Unselect()));
+        Arguments.of("x UNSELECT", new Command.Unselect()),
+        Arguments.of("x SORT (REVERSE date subject) UTF-8 UNSEEN",
+            new Command.Sort(false, List.of(new SortCommands.Criterion("DATE", true), new SortCommands.Criterion("SUBJECT", false)),
+                "UTF-8", new SearchKey.Flag("\\Seen", false), null)),
+        Arguments.of("x UID SORT RETURN (MIN PARTIAL 1:10) (DISPLAYFROM) \"us-ascii\" 1:5 LARGER 3",
+            new Command.Sort(true, List.of(new SortCommands.Criterion("DISPLAYFROM", false)), "us-ascii",
+                new SearchKey.And(List.of(new SearchKey.Sequence(set(1, 5), false), new SearchKey.Size(true, 3))),
+                List.of("MIN", "PARTIAL 1:10"))),
+        Arguments.of("x UID THREAD references UTF-8 ALL",
+            new Command.Thread(true, "REFERENCES", "UTF-8", new SearchKey.All())),
+        Arguments.of("x COMPRESS deflate", new Command.Compress("DEFLATE")));
   }
 
   @ParameterizedTest
@@ -133,6 +143,14 @@ class ImapParserTest {
       "a SEARCH BEFORE 32-Jan-2020",
       "a SEARCH (ALL",
       "a UID NOOP",
+      "a SORT (SUBJECT) UTF-8",
+      "a SORT SUBJECT UTF-8 ALL",
+      "a SORT (SUBJECT REVERSE) UTF-8 ALL",
+      "a SORT (ARRIVAL) ALL",
+      "a SORT RETURN (PARTIAL 0:3) (ARRIVAL) UTF-8 ALL",
+      "a THREAD REFERENCES UTF-8",
+      "a UID COMPRESS DEFLATE",
+      "a COMPRESS",
       "a UID",
       "a BOGUS",
       "a APPEND INBOX \"not a date\" {1}\r\nx",

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Python's imaplib against the server: plain LOGIN, and STARTTLS + AUTHENTICATE PLAIN. */
+/**
+ * Python's imaplib against the server: plain LOGIN, STARTTLS + AUTHENTICATE PLAIN, and SORT / THREAD
+ * over a COMPRESS=DEFLATE connection (imaplib's sort() and thread(), its socket wrapped in zlib).
+ */
 class ImapPythonInteropTest {
   @TempDir Path dir;
 
@@ -24,11 +27,17 @@ class ImapPythonInteropTest {
   }
 
   String runScript(int port, String mode) throws Exception {
-    Path script = dir.resolve("imaplib_client.py");
-    try (InputStream in = getClass().getResourceAsStream("imaplib_client.py")) {
+    return run("imaplib_client.py", String.valueOf(port), mode);
+  }
+
+  String run(String name, String... args) throws Exception {
+    Path script = dir.resolve(name);
+    try (InputStream in = getClass().getResourceAsStream(name)) {
       Files.copy(in, script);
     }
-    Process p = new ProcessBuilder("python3", script.toString(), String.valueOf(port), mode)
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("python3", script.toString()));
+    cmd.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -47,6 +56,14 @@ class ImapPythonInteropTest {
     assumeTrue(havePython(), "python3 not installed");
     try (ImapTestServer server = ImapTestServer.startStrict(dir)) {
       assertThat(runScript(server.port(), "starttls")).isEqualTo("OK\n");
+    }
+  }
+
+  @Test
+  void sortAndThreadOverCompress() throws Exception {
+    assumeTrue(havePython(), "python3 not installed");
+    try (ImapTestServer server = ImapTestServer.start(dir)) {
+      assertThat(run("imaplib_sort.py", String.valueOf(server.port()))).isEqualTo("OK\n");
     }
   }
 }

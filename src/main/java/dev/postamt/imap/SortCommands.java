@@ -1,0 +1,338 @@
+package dev.postamt.imap;
+
+import dev.postamt.store.MessageRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * SORT (RFC 5256 §3, with the DISPLAYFROM/DISPLAYTO keys of RFC 5957), its ESORT form {@code SORT
+ * RETURN (...)} (RFC 5267 §3) and THREAD (RFC 5256 §3, algorithms in {@link Threader}), each also as
+ * UID SORT / UID THREAD. The search criteria are SEARCH's ({@link SearchParser}, {@link
+ * SearchMatcher}); the header fields come from {@link SortFieldCache}, so a mailbox's files are read
+ * once, not at every command.
+ */
+final class SortCommands {
+  static final List<String> CAPABILITIES =
+      List.of("SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES");
+
+  /** A sort criterion: a key, and whether REVERSE came before it. */
+  record Criterion(String key, boolean reverse) {}
+
+  static final List<String> KEYS =
+      List.of("ARRIVAL", "CC", "DATE", "FROM", "SIZE", "SUBJECT", "TO", "DISPLAYFROM", "DISPLAYTO");
+
+  private final ImapSession s;
+
+  SortCommands(ImapSession s) {
+    this.s = s;
+  }
+
+  // ---- parsing (RFC 5256 §5, RFC 5267 §3) -------------------------------------------------------------
+
+  /** {@code sort = ["UID" SP] "SORT" [SP "RETURN" SP "(" ... ")"] SP sort-criteria SP charset 1*(SP search-key)} */
+  static Command parseSort(CommandParser p) throws ImapException {
+    p.sp();
+    List<String> returns = null;
+    if (p.peekWord("RETURN")) {
+      p.atom();
+      p.sp();
+      returns = returnOptions(p);
+      p.sp();
+    }
+    p.expect('(');
+    List<Criterion> criteria = new ArrayList<>();
+    boolean reverse = false;
+    while (true) {
+      String k = p.atom().toUpperCase(Locale.ROOT);
+      if (k.equals("REVERSE")) {
+        if (reverse) {
+          throw ImapException.bad("REVERSE twice");
+        }
+        reverse = true;
+      } else if (KEYS.contains(k)) {
+        criteria.add(new Criterion(k, reverse));
+        reverse = false;
+      } else {
+        throw ImapException.bad("Unknown sort key " + ImapLexer.printable(k));
+      }
+      if (p.peek() == ')') {
+        break;
+      }
+      p.sp();
+    }
+    p.expect(')');
+    if (reverse) {
+      throw ImapException.bad("REVERSE must be followed by a sort key");
+    }
+    p.sp();
+    String charset = p.astring();
+    return new Command.Sort(p.uid, criteria, charset, searchKeys(p), returns);
+  }
+
+  /** {@code thread = ["UID" SP] "THREAD" SP thread-alg SP search-charset 1*(SP search-key)} */
+  static Command parseThread(CommandParser p) throws ImapException {
+    p.sp();
+    String algorithm = p.atom().toUpperCase(Locale.ROOT);
+    p.sp();
+    String charset = p.astring();
+    return new Command.Thread(p.uid, algorithm, charset, searchKeys(p));
+  }
+
+  private static SearchKey searchKeys(CommandParser p) throws ImapException {
+    SearchParser search = new SearchParser(p);
+    List<SearchKey> keys = new ArrayList<>();
+    do {
+      p.sp();
+      keys.add(search.searchKey());
+    } while (p.peek() == ' ');
+    return keys.size() == 1 ? keys.getFirst() : new SearchKey.And(keys);
+  }
+
+  /** RETURN options: MIN MAX ALL COUNT, SAVE (RFC 5182 §2.4, with SEARCHRES), and {@code PARTIAL low:high} kept as one "PARTIAL low:high". */
+  private static List<String> returnOptions(CommandParser p) throws ImapException {
+    p.expect('(');
+    List<String> out = new ArrayList<>();
+    while (p.peek() != ')') {
+      if (!out.isEmpty()) {
+        p.sp();
+      }
+      String o = p.atom().toUpperCase(Locale.ROOT);
+      switch (o) {
+        case "MIN", "MAX", "ALL", "COUNT", "SAVE" -> out.add(o);
+        case "PARTIAL" -> {
+          p.sp();
+          String range = p.atom();
+          partialRange(range);
+          out.add("PARTIAL " + range);
+        }
+        default -> throw ImapException.bad("Unknown SORT RETURN option " + ImapLexer.printable(o));
+      }
+    }
+    p.expect(')');
+    return out;
+  }
+
+  /** RFC 5267 §4.4 {@code partial-range = nz-number ":" nz-number}, as {low, high}. */
+  static int[] partialRange(String range) throws ImapException {
+    int colon = range.indexOf(':');
+    try {
+      if (colon > 0) {
+        int a = Integer.parseInt(range.substring(0, colon));
+        int b = Integer.parseInt(range.substring(colon + 1));
+        if (a > 0 && b > 0 && Character.isDigit(range.charAt(0)) && Character.isDigit(range.charAt(colon + 1))) {
+          return new int[] {Math.min(a, b), Math.max(a, b)};
+        }
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw ImapException.bad("Invalid PARTIAL range " + ImapLexer.printable(range));
+  }
+
+  // ---- SORT ------------------------------------------------------------------------------------------
+
+  String sort(Command.Sort c, String tag) throws ImapException, IOException {
+    boolean save = c.returns() != null && c.returns().contains("SAVE");
+    try {
+      return sort(c, tag, save);
+    } catch (ImapException | RuntimeException e) {
+      if (save && !(e instanceof ImapException x && x.status() == ImapException.Status.BAD)) {
+        s.selected.save(List.of()); // RFC 5182 §2.1: a SAVE that fails empties "$"
+      }
+      throw e;
+    }
+  }
+
+  private String sort(Command.Sort c, String tag, boolean save) throws ImapException, IOException {
+    checkCharset(c.charset());
+    SelectedMailbox sel = s.selected;
+    List<Integer> hits = matching(c.key());
+    // ARRIVAL and SIZE are in the store's record; the other keys need the header.
+    boolean headers = c.criteria().stream().anyMatch(k -> !k.key().equals("ARRIVAL") && !k.key().equals("SIZE"));
+    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits) : null;
+    Comparator<Integer> order = null;
+    for (Criterion k : c.criteria()) {
+      Comparator<Integer> one = comparator(k.key(), sel, fields);
+      if (k.reverse()) {
+        one = one.reversed();
+      }
+      order = order == null ? one : order.thenComparing(one);
+    }
+    // RFC 5256 §3: messages equal by every criterion stay in mailbox order.
+    order = order == null ? Comparator.naturalOrder() : order.thenComparing(Comparator.naturalOrder());
+    hits.sort(order);
+    List<Long> numbers = new ArrayList<>(hits.size());
+    long maxModseq = 0;
+    for (int msn : hits) {
+      MessageRecord r = sel.record(msn);
+      numbers.add(c.uid() ? r.uid() : msn);
+      maxModseq = Math.max(maxModseq, r.modseq());
+    }
+    boolean modseq = usesModseq(c.key()) && !hits.isEmpty(); // RFC 7162 §3.1.5 applies to SORT too
+    String done = (c.uid() ? "UID SORT" : "SORT") + " completed";
+    if (c.returns() == null) {
+      StringBuilder b = new StringBuilder("SORT");
+      for (long n : numbers) {
+        b.append(' ').append(n);
+      }
+      if (modseq) {
+        b.append(" (MODSEQ ").append(maxModseq).append(')');
+      }
+      s.w.untagged(b.toString());
+      return done;
+    }
+    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    if (save) {
+      // RFC 5182 §2.4: with only MIN and/or MAX beside SAVE, "$" holds just those messages.
+      boolean whole = opts.contains("ALL") || opts.contains("COUNT") || !(opts.contains("MIN") || opts.contains("MAX"));
+      List<Long> keep = new ArrayList<>();
+      for (int i = 0; i < hits.size(); i++) {
+        if (whole || (i == 0 && opts.contains("MIN")) || (i == hits.size() - 1 && opts.contains("MAX"))) {
+          keep.add(sel.uid(hits.get(i)));
+        }
+      }
+      sel.save(keep);
+      if (opts.stream().allMatch("SAVE"::equals)) {
+        return done + ", result saved"; // RFC 5182 §2.1: SAVE alone suppresses the response
+      }
+    }
+    s.w.untagged(esearch(tag, c.uid(), opts, numbers, modseq ? maxModseq : -1));
+    return done;
+  }
+
+  /**
+   * RFC 5267 §3.1: the ESEARCH answer to a SORT. MIN and MAX are the first and last message in sort
+   * order, ALL the result in sort order (ascending runs as ranges), PARTIAL the given positions of it.
+   */
+  static String esearch(String tag, boolean uid, List<String> opts, List<Long> sorted, long modseq) throws ImapException {
+    StringBuilder b = new StringBuilder("ESEARCH (TAG " + ResponseWriter.quote(tag) + ")");
+    if (uid) {
+      b.append(" UID");
+    }
+    for (String o : opts) {
+      if (o.startsWith("PARTIAL ")) {
+        int[] r = partialRange(o.substring(8));
+        b.append(" PARTIAL (").append(r[0]).append(':').append(r[1]).append(' ');
+        List<Long> part = r[0] > sorted.size() ? List.of() : sorted.subList(r[0] - 1, Math.min(r[1], sorted.size()));
+        b.append(part.isEmpty() ? "NIL" : inOrder(part)).append(')');
+        continue;
+      }
+      switch (o) {
+        case "MIN" -> {
+          if (!sorted.isEmpty()) {
+            b.append(" MIN ").append(sorted.getFirst());
+          }
+        }
+        case "MAX" -> {
+          if (!sorted.isEmpty()) {
+            b.append(" MAX ").append(sorted.getLast());
+          }
+        }
+        case "COUNT" -> b.append(" COUNT ").append(sorted.size());
+        case "SAVE" -> {}
+        default -> { // ALL
+          if (!sorted.isEmpty()) {
+            b.append(" ALL ").append(inOrder(sorted));
+          }
+        }
+      }
+    }
+    if (modseq >= 0) {
+      b.append(" MODSEQ ").append(modseq);
+    }
+    return b.toString();
+  }
+
+  /** A sequence set that keeps the given order: only ascending runs become {@code a:b}. */
+  static String inOrder(List<Long> nums) {
+    StringBuilder b = new StringBuilder();
+    int i = 0;
+    while (i < nums.size()) {
+      int j = i;
+      while (j + 1 < nums.size() && nums.get(j + 1) == nums.get(j) + 1) {
+        j++;
+      }
+      if (!b.isEmpty()) {
+        b.append(',');
+      }
+      b.append(nums.get(i));
+      if (j > i) {
+        b.append(':').append(nums.get(j));
+      }
+      i = j + 1;
+    }
+    return b.toString();
+  }
+
+  private static Comparator<Integer> comparator(String key, SelectedMailbox sel, SortFields[] f) {
+    return switch (key) {
+      case "ARRIVAL" -> Comparator.comparingLong(msn -> sel.record(msn).internalDate());
+      case "SIZE" -> Comparator.comparingLong(msn -> sel.record(msn).size());
+      case "DATE" -> Comparator.comparingLong(msn -> f[msn - 1].sentDate());
+      case "SUBJECT" -> Comparator.comparing(msn -> f[msn - 1].subject(), BaseSubject::compare);
+      case "FROM" -> Comparator.comparing(msn -> f[msn - 1].from(), BaseSubject::compare);
+      case "TO" -> Comparator.comparing(msn -> f[msn - 1].to(), BaseSubject::compare);
+      case "CC" -> Comparator.comparing(msn -> f[msn - 1].cc(), BaseSubject::compare);
+      case "DISPLAYFROM" -> Comparator.comparing(msn -> f[msn - 1].displayFrom(), BaseSubject::compare);
+      case "DISPLAYTO" -> Comparator.comparing(msn -> f[msn - 1].displayTo(), BaseSubject::compare);
+      default -> throw new IllegalArgumentException(key);
+    };
+  }
+
+  // ---- THREAD ----------------------------------------------------------------------------------------
+
+  String thread(Command.Thread c) throws ImapException, IOException {
+    boolean references = c.algorithm().equals("REFERENCES");
+    if (!references && !c.algorithm().equals("ORDEREDSUBJECT")) {
+      throw ImapException.bad("Unknown threading algorithm " + ImapLexer.printable(c.algorithm()));
+    }
+    checkCharset(c.charset());
+    SelectedMailbox sel = s.selected;
+    List<Integer> hits = matching(c.key());
+    SortFields[] fields = SortFieldCache.fields(sel, hits);
+    List<Threader.Message> messages = new ArrayList<>(hits.size());
+    for (int msn : hits) {
+      messages.add(new Threader.Message(c.uid() ? sel.uid(msn) : msn, msn, fields[msn - 1]));
+    }
+    s.w.untagged(Threader.format(references ? Threader.references(messages) : Threader.orderedSubject(messages)));
+    return (c.uid() ? "UID THREAD" : "THREAD") + " completed";
+  }
+
+  // ---- shared -----------------------------------------------------------------------------------------
+
+  /** RFC 5256 §3: US-ASCII and UTF-8 (which every server must know); others are NO [BADCHARSET]. */
+  private static void checkCharset(String charset) throws ImapException {
+    String cs = charset.toUpperCase(Locale.ROOT);
+    if (!cs.equals("UTF-8") && !cs.equals("US-ASCII")) {
+      throw ImapException.no("BADCHARSET (UTF-8 US-ASCII)", "Unsupported charset");
+    }
+  }
+
+  /** The sequence numbers of the messages matching {@code key}, ascending (SEARCH's matcher). */
+  private List<Integer> matching(SearchKey key) throws IOException {
+    if (usesModseq(key)) {
+      s.enableCondstore();
+    }
+    SelectedMailbox sel = s.selected;
+    List<Integer> hits = new ArrayList<>();
+    for (int msn = 1; msn <= sel.size(); msn++) {
+      if (new SearchMatcher(sel, msn, sel.record(msn)).matches(key)) {
+        hits.add(msn);
+      }
+    }
+    return hits;
+  }
+
+  private static boolean usesModseq(SearchKey k) {
+    return switch (k) {
+      case SearchKey.ModSeq m -> true;
+      case SearchKey.And a -> a.keys().stream().anyMatch(SortCommands::usesModseq);
+      case SearchKey.Or o -> usesModseq(o.a()) || usesModseq(o.b());
+      case SearchKey.Not n -> usesModseq(n.key());
+      default -> false;
+    };
+  }
+}
