@@ -35,7 +35,8 @@ public record Config(
     MailAuth mailauth,
     Map<String, TransportRule> transport,
     Store store,
-    Log log) {
+    Log log,
+    Antivirus antivirus) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -112,7 +113,8 @@ public record Config(
         "mailauth",
         "transport",
         "store",
-        "log");
+        "log",
+        "antivirus");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -137,7 +139,8 @@ public record Config(
             MailAuth.parse(r),
             TransportTable.parse(r),
             Store.parse(r),
-            Log.parse(r));
+            Log.parse(r),
+            Antivirus.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

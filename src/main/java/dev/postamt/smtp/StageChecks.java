@@ -49,6 +49,7 @@ final class StageChecks {
       s.add(Stage.RCPT, "alias_target_domain", new AliasTargets(dns, server.config));
     }
     s.add(Stage.END_OF_DATA, "mail_authentication", inbound(server.check));
+    VirusCheck.of(server).ifPresent(v -> s.add(Stage.END_OF_DATA, "antivirus", v));
     return s;
   }
 
