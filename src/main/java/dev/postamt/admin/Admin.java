@@ -56,6 +56,11 @@ public final class Admin {
     return new QueueOperations(config);
   }
 
+  /** {@code postamt quarantine …}. */
+  public QuarantineAdmin quarantine() {
+    return new QuarantineAdmin(config);
+  }
+
   /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
   public RunningServer server() {
     return new RunningServer(config);

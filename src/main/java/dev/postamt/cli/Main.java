@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       DkimCommand.class,
       StoreCommand.class,
       QueueCommand.class,
+      QuarantineCommand.class,
     })
 public final class Main implements Runnable {
 
