@@ -18,6 +18,9 @@ import java.util.List;
  *     StreamMaxLength} (what is longer is scanned up to this size and the header says so)
  * @param connections idle clamd sessions kept open for reuse
  * @param notifyRecipient with {@code quarantine}: the recipients get a short notice naming the virus
+ * @param blockAttachments forbidden attachments (executables, double extensions, bidi-control names,
+ *     executable content, zip bombs, encrypted archives, Office macros) are treated like a virus; works
+ *     without clamd too
  */
 public record Antivirus(
     String clamd,
@@ -26,13 +29,15 @@ public record Antivirus(
     Duration timeout,
     long maxSize,
     int connections,
-    boolean notifyRecipient) {
+    boolean notifyRecipient,
+    boolean blockAttachments) {
   public static final List<String> ON_UNAVAILABLE = List.of("tempfail", "accept");
   public static final List<String> ACTIONS = List.of("reject", "quarantine", "discard");
 
   static Antivirus parse(ConfigReader r) {
     r.allowKeys(
-        "antivirus", "clamd", "on_unavailable", "action", "timeout", "max_size", "connections", "notify_recipient");
+        "antivirus", "clamd", "on_unavailable", "action", "timeout", "max_size", "connections", "notify_recipient",
+        "block_attachments");
     String clamd = r.string("antivirus.clamd", "").strip();
     if (!clamd.isEmpty() && !validAddress(clamd)) {
       r.error("antivirus.clamd", "must be \"unix:/path/to/socket\" or \"tcp:host:port\", got \"" + clamd + "\"");
@@ -53,7 +58,8 @@ public record Antivirus(
         // Debian's clamd.conf ships StreamMaxLength 25M
         r.size("antivirus.max_size", 25L << 20, 1L << 20, 4L << 30),
         r.integer("antivirus.connections", 8, 0, 1000),
-        r.bool("antivirus.notify_recipient", true));
+        r.bool("antivirus.notify_recipient", true),
+        r.bool("antivirus.block_attachments", false));
   }
 
   /** Whether messages are scanned at all. */
