@@ -28,6 +28,7 @@ class AntivirusConfigTest {
     assertThat(av.maxSize()).isEqualTo(25L << 20);
     assertThat(av.timeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(av.notifyRecipient()).isTrue();
+    assertThat(av.blockAttachments()).isFalse();
   }
 
   @Test

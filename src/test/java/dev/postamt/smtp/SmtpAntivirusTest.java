@@ -94,6 +94,24 @@ class SmtpAntivirusTest {
     notDelivered("b64-eicar");
   }
 
+  static byte[] zip(String name, byte[] content) throws Exception {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+      z.putNextEntry(new java.util.zip.ZipEntry(name));
+      z.write(content);
+      z.closeEntry();
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void eicarInsideAZipInsideAZipIsRefused() throws Exception {
+    byte[] nested = zip("inner.zip", zip("eicar.com", Clamd.EICAR.getBytes(StandardCharsets.ISO_8859_1)));
+    String reply = data(base64Attachment("zip-in-zip", nested, "outer.zip"));
+    assertThat(reply).startsWith("554 5.7.0 Virus found: Postamt.Test.");
+    notDelivered("zip-in-zip");
+  }
+
   @Test
   void eicarSplitAcrossBdatChunksIsRefused() throws Exception {
     String m = "Subject: bdat-eicar\r\n\r\n" + Clamd.EICAR + "\r\n";
