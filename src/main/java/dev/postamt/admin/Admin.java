@@ -316,6 +316,14 @@ public final class Admin {
     });
   }
 
+  /** The antivirus and attachment verdict on a message file, one line each ({@link ContentVerdict}). */
+  public List<String> checkContent(Path file) {
+    if (!Files.isReadable(file)) {
+      throw new AdminException("cannot read " + file);
+    }
+    return ContentVerdict.lines(config, file);
+  }
+
   /** The resolver the config asks for, with a zone-file problem as one error line. */
   private Resolver resolver() {
     try {
