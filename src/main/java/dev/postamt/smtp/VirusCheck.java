@@ -130,7 +130,11 @@ final class VirusCheck implements StageCheck {
     boolean authenticated = c.client().authUser() != null;
     String action = authenticated ? "reject" : config.action();
     log.info("antivirus {}: {} {} from=<{}> to={}: {}", c.client().ip(), env.id(), reason, env.sender(), env.recipientAddresses(),
-        action.equals("reject") ? "rejected" : action + "ed");
+        switch (action) {
+          case "quarantine" -> "quarantined";
+          case "discard" -> "discarded";
+          default -> "rejected";
+        });
     if (authenticated) {
       return Decision.refuse(554, "5.7.0", replyText + "; your message was not sent, check your device");
     }

@@ -26,7 +26,10 @@
  * reject_unauth_destination}, LMTP clients, sender-routed addresses), unknown recipients, sender
  * ownership ({@code SenderOwnership}), full mailboxes ({@code MailboxQuota}), aliases that can only
  * bounce ({@code AliasTargets}) and, at the end of the data, the {@link dev.postamt.smtp.InboundCheck}
- * (SPF, DKIM, DMARC, ARC). The {@code policy} package adds its checks to these lists.
+ * (SPF, DKIM, DMARC, ARC), then the virus and attachment check ({@code VirusCheck}, {@code [antivirus]}),
+ * which may also divert an accepted message away from the queue into the quarantine or discard it
+ * ({@code MessageEdits.divert}: still answered 250, only after the quarantine has it on disk). The
+ * {@code policy} package adds its checks to these lists.
  *
  * <h2>Failure behaviour</h2>
  *
