@@ -90,6 +90,20 @@ class ClamdClientTest {
   }
 
   @Test
+  void aPooledSessionOfAClamdThatRestartedIsReplacedTransparently() throws Exception {
+    ClamdClient c = new ClamdClient(clamd.unix(), Duration.ofSeconds(10), 2);
+    try (ClamdClient.Lease l = c.lease()) {
+      assertThat(l.scan(bytes("first".getBytes(StandardCharsets.US_ASCII)), 1 << 20)).isInstanceOf(ClamdClient.Reply.Clean.class);
+    } // back in the pool, then its clamd goes away
+    clamd.kill();
+    clamd.startProcess();
+    try (ClamdClient.Lease l = c.lease()) {
+      assertThat(l.scan(bytes(Clamd.EICAR.getBytes(StandardCharsets.ISO_8859_1)), 1 << 20))
+          .isInstanceOf(ClamdClient.Reply.Found.class);
+    }
+  }
+
+  @Test
   void moreThanStreamMaxLengthIsAnErrorNeverClean() {
     ClamdClient c = new ClamdClient(clamd.unix(), Duration.ofSeconds(30), 0);
     byte[] big = new byte[3 << 20];
