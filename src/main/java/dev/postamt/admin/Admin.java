@@ -56,6 +56,11 @@ public final class Admin {
     return new QueueOperations(config);
   }
 
+  /** {@code postamt quarantine …}. */
+  public QuarantineAdmin quarantine() {
+    return new QuarantineAdmin(config);
+  }
+
   /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
   public RunningServer server() {
     return new RunningServer(config);
@@ -322,6 +327,14 @@ public final class Admin {
    */
   public List<String> checkPolicy(InetAddress client, String helo, String mailFrom, String rcpt) {
     return PolicyQuery.explain(config, resolver(), client, helo, mailFrom, rcpt);
+  }
+
+  /** The antivirus and attachment verdict on a message file, one line each ({@link ContentVerdict}). */
+  public List<String> checkContent(Path file) {
+    if (!Files.isReadable(file)) {
+      throw new AdminException("cannot read " + file);
+    }
+    return ContentVerdict.lines(config, file);
   }
 
   /** The resolver the config asks for, with a zone-file problem as one error line. */

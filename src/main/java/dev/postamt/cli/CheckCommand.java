@@ -67,7 +67,8 @@ final class CheckCommand {
       name = "message",
       description = {
         "Run the inbound checks (SPF, DKIM, DMARC, iprev) on a message file as if it had arrived on port 25.",
-        "Prints the Authentication-Results header Postamt would add, then a line 'verdict: accept|reject: …'."
+        "Prints the Authentication-Results header Postamt would add, then a line 'verdict: accept|reject: …',",
+        "then the antivirus and attachment verdict ('antivirus: …', 'attachment: SYMBOL: reason', 'content action: …')."
       })
   static final class Message extends ClientCheck {
     @Parameters(paramLabel = "FILE", description = "the message (RFC 5322, as received)")
@@ -84,6 +85,7 @@ final class CheckCommand {
         out.println("removed: " + e.forged().size() + " forged Authentication-Results field(s) naming " + admin.config().hostname());
       }
       out.println("verdict: " + e.verdict());
+      admin.checkContent(file).forEach(out::println);
       out.flush();
       return 0;
     }

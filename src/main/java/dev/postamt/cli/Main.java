@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       StoreCommand.class,
       QueueCommand.class,
       SieveCommand.class,
+      QuarantineCommand.class,
     })
 public final class Main implements Runnable {
 

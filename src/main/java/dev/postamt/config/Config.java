@@ -40,7 +40,8 @@ public record Config(
     Policy policy,
     Greylist greylist,
     Dnsbl dnsbl,
-    Sieve sieve) {
+    Sieve sieve,
+    Antivirus antivirus) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -122,7 +123,8 @@ public record Config(
         "policy",
         "greylist",
         "dnsbl",
-        "sieve");
+        "sieve",
+        "antivirus");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -152,7 +154,8 @@ public record Config(
             Policy.parse(r),
             Greylist.parse(r),
             Dnsbl.parse(r),
-            Sieve.parse(r));
+            Sieve.parse(r),
+            Antivirus.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -372,7 +372,7 @@ public final class Server implements AutoCloseable {
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed

@@ -49,6 +49,10 @@ record MessageCommit(SmtpServer server, Connection conn) {
         w.dropHeaderFields(edits.dropFields());
       }
       String headers = edits.headers() + TraceHeader.received(client.helo(), client.ip(), server.config.hostname(), conn, env);
+      if (edits.diversion() != null) {
+        divert(edits.diversion(), w, env, headers, tx, lmtp);
+        return;
+      }
       QueuedMessage staged = w.stage(env, headers);
       // LMTP answers per recipient and keeps the queue's path
       outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip());
@@ -85,6 +89,24 @@ record MessageCommit(SmtpServer server, Connection conn) {
       case DELIVERED -> {}
       case NOT_ELIGIBLE -> server.queue.submit(env.id());
       case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
+    }
+  }
+
+  /** A message a check kept from the queue (quarantine, discard): taken, then answered 250. */
+  private void divert(MessageEdits.Diversion d, DurableSpool.Writer w, Envelope env, String headers, Transaction tx, boolean lmtp)
+      throws IOException {
+    String text;
+    try (java.io.InputStream in = new java.io.SequenceInputStream(
+        new java.io.ByteArrayInputStream(headers.getBytes(java.nio.charset.StandardCharsets.UTF_8)), w.openWritten())) {
+      text = d.take(env, in);
+    }
+    w.abort();
+    if (lmtp) {
+      for (String address : tx.acceptedAddresses()) {
+        reply(new SmtpReply(250, "2.1.5", "<" + address + "> " + text));
+      }
+    } else {
+      reply(new SmtpReply(250, "2.0.0", text));
     }
   }
 

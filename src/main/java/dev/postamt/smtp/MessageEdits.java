@@ -12,6 +12,17 @@ import java.util.List;
 final class MessageEdits {
   private final StringBuilder headers = new StringBuilder();
   private final List<Integer> dropFields = new ArrayList<>();
+  private Diversion diversion;
+
+  /**
+   * Takes an accepted message instead of the queue (quarantine, discard): it gets the message as it
+   * would have been queued (our header fields, then the message) and must have it on stable storage, if
+   * it keeps it, before it returns; the client then gets 250 with the returned text.
+   */
+  @FunctionalInterface
+  interface Diversion {
+    String take(dev.postamt.queue.Envelope envelope, java.io.InputStream message) throws java.io.IOException;
+  }
 
   /** @param fields header fields, each CRLF-terminated, added in front of those added so far */
   void prepend(String fields) {
@@ -21,6 +32,15 @@ final class MessageEdits {
   /** @param positions 0-based positions of header fields of the received message */
   void drop(List<Integer> positions) {
     dropFields.addAll(positions);
+  }
+
+  /** The message is accepted but not queued: {@code d} takes it. */
+  void divert(Diversion d) {
+    diversion = d;
+  }
+
+  Diversion diversion() {
+    return diversion;
   }
 
   String headers() {

@@ -56,6 +56,7 @@ final class StageChecks {
         s.add(stage, "policy", policy);
       }
     }
+    VirusCheck.of(server).ifPresent(v -> s.add(Stage.END_OF_DATA, "antivirus", v));
     return s;
   }
 

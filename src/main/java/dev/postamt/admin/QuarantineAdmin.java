@@ -1,0 +1,115 @@
+package dev.postamt.admin;
+
+import dev.postamt.config.Config;
+import dev.postamt.net.ControlSocket;
+import dev.postamt.quarantine.Quarantine;
+import dev.postamt.queue.DurableSpool;
+import dev.postamt.queue.Envelope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code postamt quarantine list|show|release|delete}: the messages held instead of delivered. Works
+ * on the data directory whether or not the server runs. {@code release} puts the message into the
+ * queue for its original recipients, with a header saying it was released (the spool commit first,
+ * then the quarantine entry is removed: a crash in between gives a second copy, never none), and asks a
+ * running server to deliver it at once; a stopped server delivers it when it starts.
+ */
+public final class QuarantineAdmin {
+  static final String RELEASED = "X-Quarantine-Released";
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+  private final Config config;
+
+  QuarantineAdmin(Config config) {
+    this.config = config;
+  }
+
+  /** Everything held, oldest first. */
+  public List<Quarantine.Entry> list() {
+    try {
+      return quarantine().list();
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+  }
+
+  public Quarantine.Entry show(String id) {
+    try {
+      return quarantine().find(id).orElseThrow(() -> notHeld(id));
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+  }
+
+  /** The held message as it would have been delivered. */
+  public InputStream open(String id) {
+    show(id);
+    try {
+      return quarantine().open(id);
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+  }
+
+  /** Sends a held message on to its original recipients; returns the confirmation line. */
+  public String release(String id) {
+    Quarantine.Entry e = show(id);
+    String queueId = DurableSpool.newId();
+    try {
+      Quarantine q = quarantine();
+      DurableSpool spool = new DurableSpool(config.dataDir().resolve("queue"));
+      Envelope env = new Envelope(queueId, Instant.now(), e.sender(),
+          e.recipients().stream().map(Envelope.Recipient::of).toList(), e.body(), e.smtpUtf8(),
+          Optional.empty(), Optional.empty(), config.hostname(), e.clientIp(), Optional.empty(), "ESMTP");
+      String header = RELEASED + ": " + id + " (" + oneLine(e.reason()) + ") by postamt quarantine release, "
+          + DATE.format(ZonedDateTime.now()) + "\r\n";
+      try (DurableSpool.Writer w = spool.create(queueId); InputStream in = q.open(id)) {
+        in.transferTo(w.out());
+        w.commit(env, header);
+      }
+      q.delete(id);
+    } catch (IOException ex) {
+      throw AdminException.of(ex);
+    }
+    String delivery;
+    try {
+      delivery = ControlSocket.request(ControlSocket.path(config), "requeue " + queueId).isPresent()
+          ? "being delivered"
+          : "delivered when the server starts";
+    } catch (IOException ex) {
+      delivery = "queued (" + ex.getMessage() + ")";
+    }
+    return "released " + id + " to " + e.recipients().size() + " recipient(s) as queue id " + queueId + ", " + delivery;
+  }
+
+  /** Drops a held message for good. */
+  public String delete(String id) {
+    try {
+      if (!quarantine().delete(id)) {
+        throw notHeld(id);
+      }
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+    return "deleted " + id;
+  }
+
+  private static AdminException notHeld(String id) {
+    return new AdminException("quarantine: no message " + id + " is held");
+  }
+
+  private Quarantine quarantine() throws IOException {
+    return Quarantine.of(config.dataDir());
+  }
+
+  private static String oneLine(String s) {
+    return s.replaceAll("[\\p{Cntrl}()]", " ");
+  }
+}

@@ -1,0 +1,175 @@
+package dev.postamt.quarantine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The quarantine on one machine: each message a file {@code messages/ID} (fsync'd, then renamed into
+ * place, then the directory fsync'd), its envelope and reason a row of {@code quarantine.db}. The file
+ * is written before the row, so a crash in between leaves a file no one lists, never a row without its
+ * message; {@link #delete} removes the row first for the same reason.
+ *
+ * <pre>
+ * data_dir/quarantine/quarantine.db   SQLite: one row per held message
+ * data_dir/quarantine/messages/ID     the message as it would have been delivered (our header fields first)
+ * </pre>
+ */
+public final class SqliteQuarantine implements Quarantine {
+  private final Path db;
+  private final Path messages;
+
+  public SqliteQuarantine(Path dir) throws IOException {
+    this.messages = Files.createDirectories(dir.resolve("messages"));
+    this.db = dir.resolve("quarantine.db");
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate(
+          """
+          CREATE TABLE IF NOT EXISTS held (
+            id TEXT PRIMARY KEY,
+            held INTEGER NOT NULL,
+            sender TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            client_ip TEXT NOT NULL,
+            body TEXT NOT NULL,
+            smtputf8 INTEGER NOT NULL,
+            size INTEGER NOT NULL)""");
+    } catch (SQLException e) {
+      throw new IOException("cannot open " + db + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    cfg.setBusyTimeout(10_000);
+    return cfg.createConnection("jdbc:sqlite:" + db);
+  }
+
+  @Override
+  public Entry store(Entry e, InputStream message) throws IOException {
+    Path file = messages.resolve(e.id());
+    if (find(e.id()).isPresent()) {
+      throw new IOException("quarantine: " + e.id() + " is already held");
+    }
+    Path tmp = messages.resolve(e.id() + ".tmp");
+    long size;
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      OutputStream out = Channels.newOutputStream(ch);
+      size = message.transferTo(out);
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(messages);
+    Entry stored = new Entry(e.id(), e.held(), e.sender(), e.recipients(), e.reason(), e.subject(), e.clientIp(), e.body(), e.smtpUtf8(), size);
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO held VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, stored.id());
+      ps.setLong(2, stored.held().toEpochMilli());
+      ps.setString(3, stored.sender());
+      ps.setString(4, String.join("\n", stored.recipients()));
+      ps.setString(5, stored.reason());
+      ps.setString(6, stored.subject());
+      ps.setString(7, stored.clientIp());
+      ps.setString(8, stored.body());
+      ps.setInt(9, stored.smtpUtf8() ? 1 : 0);
+      ps.setLong(10, size);
+      ps.executeUpdate();
+    } catch (SQLException ex) {
+      throw new IOException("quarantine: cannot record " + e.id() + ": " + ex.getMessage(), ex);
+    }
+    return stored;
+  }
+
+  @Override
+  public List<Entry> list() throws IOException {
+    return query("SELECT * FROM held ORDER BY held, id", null);
+  }
+
+  @Override
+  public Optional<Entry> find(String id) throws IOException {
+    if (!Quarantine.validId(id)) {
+      return Optional.empty();
+    }
+    return query("SELECT * FROM held WHERE id = ?", id).stream().findFirst();
+  }
+
+  @Override
+  public InputStream open(String id) throws IOException {
+    if (find(id).isEmpty()) {
+      throw new NoSuchFileException("quarantine: no message " + id);
+    }
+    return Files.newInputStream(messages.resolve(id));
+  }
+
+  @Override
+  public boolean delete(String id) throws IOException {
+    if (!Quarantine.validId(id)) {
+      return false;
+    }
+    int rows;
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM held WHERE id = ?")) {
+      ps.setString(1, id);
+      rows = ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IOException("quarantine: cannot delete " + id + ": " + e.getMessage(), e);
+    }
+    Files.deleteIfExists(messages.resolve(id));
+    return rows > 0;
+  }
+
+  private List<Entry> query(String sql, String arg) throws IOException {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (arg != null) {
+        ps.setString(1, arg);
+      }
+      List<Entry> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String rcpts = rs.getString("recipients");
+          out.add(new Entry(
+              rs.getString("id"),
+              Instant.ofEpochMilli(rs.getLong("held")),
+              rs.getString("sender"),
+              rcpts.isEmpty() ? List.of() : Arrays.asList(rcpts.split("\n")),
+              rs.getString("reason"),
+              rs.getString("subject"),
+              rs.getString("client_ip"),
+              rs.getString("body"),
+              rs.getInt("smtputf8") != 0,
+              rs.getLong("size")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException("quarantine: " + e.getMessage(), e);
+    }
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}
