@@ -17,7 +17,6 @@ final class ResultExecutor {
   static boolean execute(TestsuiteState st, Execution x) {
     List<SieveAction> actions = x.currentActions();
     x.resetResult();
-    st.outbox.clear();
     byte[] message = edited(st, x);
     for (SieveAction a : actions) {
       switch (a) {
@@ -45,7 +44,10 @@ final class ResultExecutor {
         }
         case SieveAction.Vacation v -> {
           if (v.due()) {
-            st.outbox.add(new TestsuiteState.Sent("", v.recipient(), vacation(st, v)));
+            var out = dev.postamt.sieve.ext.VacationReply.compose(v, st.parsed, st.envelope, st);
+            for (String to : out.envelopeTo()) {
+              st.outbox.add(new TestsuiteState.Sent(out.envelopeFrom(), to, out.content()));
+            }
           }
         }
         case SieveAction.Notify nt -> {
@@ -84,23 +86,5 @@ final class ResultExecutor {
         + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
         + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] vacation(TestsuiteState st, SieveAction.Vacation v) {
-    String from = v.from() != null ? v.from() : st.envelope.to() == null ? "user@example.com" : st.envelope.to();
-    StringBuilder b = new StringBuilder();
-    b.append("From: ").append(from).append("\r\n");
-    b.append("To: <").append(v.recipient()).append(">\r\n");
-    b.append("Subject: ").append(v.subject()).append("\r\n");
-    if (v.inReplyTo() != null) {
-      b.append("In-Reply-To: ").append(v.inReplyTo()).append("\r\n");
-      b.append("References: ").append(v.inReplyTo()).append("\r\n");
-    }
-    b.append("Auto-Submitted: auto-replied (vacation)\r\nPrecedence: bulk\r\n");
-    if (!v.mime()) {
-      b.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
-    }
-    b.append(v.reason());
-    return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -66,7 +66,10 @@ final class TestsuiteExtension {
           }
         }),
         test("test_message", message, TestsuiteExtension::selectMessage),
-        command("test_result_reset", none, (x, n) -> x.resetResult()),
+        command("test_result_reset", none, (x, n) -> {
+          x.resetResult();
+          state(x).outbox.clear();
+        }),
         command("test_result_print", none, (x, n) -> {}),
         command("test_message_print", none, (x, n) -> {}),
         command("test_binary_save", oneString, (x, n) -> {
@@ -148,14 +151,8 @@ final class TestsuiteExtension {
     SieveEnvelope e = st.envelope;
     switch (name) {
       case "message" -> st.setMessage(value.getBytes(StandardCharsets.UTF_8));
-      case "envelope.from" -> {
-        st.envelope = new SieveEnvelope(value, e.to(), e.origTo(), e.auth());
-        st.fromSet = true;
-      }
-      case "envelope.to" -> {
-        st.envelope = new SieveEnvelope(e.from(), value, e.origTo(), e.auth());
-        st.toSet = true;
-      }
+      case "envelope.from" -> st.envelope = new SieveEnvelope(value, e.to(), e.origTo(), e.auth());
+      case "envelope.to" -> st.envelope = new SieveEnvelope(e.from(), value, value, e.auth());
       case "envelope.orig_to" -> st.envelope = new SieveEnvelope(e.from(), e.to(), value, e.auth());
       case "envelope.auth" -> st.envelope = new SieveEnvelope(e.from(), e.to(), e.origTo(), value);
       default -> throw new SieveRuntimeException(n.at(), "test_set: unknown item '" + name + "'");

@@ -55,17 +55,23 @@ final class TestsuiteState implements SieveEnvironment {
     mailboxes.put("INBOX", new ArrayList<>());
   }
 
-  boolean fromSet;
-  boolean toSet;
-
+  /**
+   * Like Pigeonhole's testsuite-message.c: a new message brings a new envelope, the sender from
+   * Return-Path, Sender or From, the recipient (and original recipient) from Envelope-To or To.
+   */
   void setMessage(byte[] m) {
     message = m;
     parsed = MimeSieveMessage.parse(m);
-    // Like Pigeonhole's sieve-tool: an envelope part not set explicitly comes from the message header.
-    SieveEnvelope e = envelope;
-    String from = fromSet ? e.from() : firstAddress("return-path", "sender", "from");
-    String to = toSet ? e.to() : firstAddress("envelope-to", "to");
-    envelope = new SieveEnvelope(from == null ? e.from() : from, to == null ? e.to() : to, e.origTo(), e.auth());
+    String from = firstAddress("return-path", "sender", "from");
+    String to = firstAddress("envelope-to", "to");
+    from = from == null ? "sender@example.com" : from;
+    to = to == null ? "recipient@example.com" : to;
+    envelope = new SieveEnvelope(from, to, to, envelope.auth());
+  }
+
+  @Override
+  public Optional<String> setting(String name) {
+    return Optional.ofNullable(config.get(name));
   }
 
   private String firstAddress(String... headers) {
