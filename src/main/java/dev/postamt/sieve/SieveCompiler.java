@@ -27,10 +27,17 @@ public final class SieveCompiler {
   private final Map<String, SieveCommand> commands = new HashMap<>();
   private final SieveLimits limits;
   private final ScriptLoader loader;
+  private final SieveEnvironment settings;
 
   public SieveCompiler(List<SieveExtension> extensions, SieveLimits limits, ScriptLoader loader) {
+    this(extensions, limits, loader, SieveEnvironment.DEFAULT);
+  }
+
+  private SieveCompiler(List<SieveExtension> extensions, SieveLimits limits, ScriptLoader loader,
+      SieveEnvironment settings) {
     this.limits = limits;
     this.loader = loader;
+    this.settings = settings;
     for (SieveExtension e : extensions) {
       this.extensions.put(e.name(), e);
       for (SieveCommand c : e.commands()) {
@@ -45,18 +52,31 @@ public final class SieveCompiler {
   }
 
   public SieveCompiler withLimits(SieveLimits l) {
-    return new SieveCompiler(List.copyOf(extensions.values()), l, loader);
+    return new SieveCompiler(List.copyOf(extensions.values()), l, loader, settings);
   }
 
   public SieveCompiler withLoader(ScriptLoader l) {
-    return new SieveCompiler(List.copyOf(extensions.values()), limits, l);
+    return new SieveCompiler(List.copyOf(extensions.values()), limits, l, settings);
+  }
+
+  /**
+   * This compiler reading administrator settings ({@link SieveEnvironment#setting}) from {@code env}, for
+   * the few compile-time policies (a notify action prohibited, editheader's protected fields, ...).
+   */
+  public SieveCompiler withSettings(SieveEnvironment env) {
+    return new SieveCompiler(List.copyOf(extensions.values()), limits, loader, env);
+  }
+
+  /** The administrator setting {@code name} as this compiler sees it. */
+  public java.util.Optional<String> setting(String name) {
+    return settings.setting(name);
   }
 
   /** This compiler plus more extensions (a test suite's commands, a site's own). */
   public SieveCompiler with(List<SieveExtension> more) {
     List<SieveExtension> all = new ArrayList<>(extensions.values());
     all.addAll(more);
-    return new SieveCompiler(all, limits, loader);
+    return new SieveCompiler(all, limits, loader, settings);
   }
 
   public SieveLimits limits() {

@@ -50,14 +50,12 @@ final class ResultExecutor {
             }
           }
         }
-        case SieveAction.Notify nt -> {
-          String to = nt.method().substring(nt.method().indexOf(':') + 1);
-          int q = to.indexOf('?');
-          to = q < 0 ? to : to.substring(0, q);
-          st.outbox.add(new TestsuiteState.Sent("", to, ("To: " + to + "\r\nSubject: " + (nt.message() == null ? "Notification" : nt.message())
-              + "\r\nAuto-Submitted: auto-notified\r\n\r\n" + (nt.message() == null ? "" : nt.message()) + "\r\n").getBytes(StandardCharsets.UTF_8)));
-        }
         default -> {}
+      }
+    }
+    for (var out : dev.postamt.sieve.ext.Mailto.notifications(actions, st.parsed, st.envelope, st)) {
+      for (String to : out.envelopeTo()) {
+        st.outbox.add(new TestsuiteState.Sent(out.envelopeFrom(), to, out.content()));
       }
     }
     return true;

@@ -107,7 +107,7 @@ final class TestsuiteState implements SieveEnvironment {
   }
 
   SieveCompiler subCompiler() {
-    return compiler.withLimits(limits()).withLoader(loader());
+    return compiler.withLimits(limits()).withLoader(loader()).withSettings(this);
   }
 
   ScriptLoader loader() {
