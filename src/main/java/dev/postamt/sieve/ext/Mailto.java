@@ -222,15 +222,7 @@ public final class Mailto {
     if (sender != null && sender.isEmpty()) {
       envelopeFrom = "";
     } else {
-      envelopeFrom = switch (source.toLowerCase(Locale.ROOT)) {
-        case "sender" -> sender;
-        case "recipient" -> recipient;
-        case "orig_recipient" -> AddressParts.envelopePart(envelope.origTo(), "all");
-        case "user_email" -> userEmail;
-        case "postmaster" -> postmaster;
-        case "default", "" -> null;
-        default -> Core.bareAddress(source);
-      };
+      envelopeFrom = Redirects.addressSource(source, envelope, env).orElse(null);
       if (envelopeFrom == null) {
         envelopeFrom = fromAddress != null ? fromAddress : userEmail != null ? Core.bareAddress(userEmail) : postmaster;
       }

@@ -35,7 +35,13 @@ final class ResultExecutor {
           }
           st.mailboxes.computeIfAbsent(box.equalsIgnoreCase("INBOX") ? "INBOX" : box, b -> new ArrayList<>()).add(message);
         }
-        case SieveAction.Redirect r -> st.outbox.add(new TestsuiteState.Sent(sender(st), r.address(), message));
+        case SieveAction.Redirect r -> {
+          var out = dev.postamt.sieve.ext.Redirects.compose(r, message, st.parsed, st.envelope, st);
+          if (out.isEmpty() && !r.copy()) {
+            st.mailboxes.get("INBOX").add(message);
+          }
+          out.ifPresent(o -> st.outbox.add(new TestsuiteState.Sent(o.envelopeFrom(), o.envelopeTo().get(0), o.content())));
+        }
         case SieveAction.Reject r -> {
           String sender = sender(st);
           if (sender != null && !sender.isEmpty()) {
