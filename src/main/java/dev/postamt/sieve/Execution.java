@@ -20,7 +20,7 @@ public final class Execution {
   private SieveMessage message;
   private SieveEnvelope envelope;
   private final SieveEnvironment environment;
-  private final SieveLimits limits;
+  private SieveLimits limits;
   private ResultBuilder result;
   private final long deadline;
   private final Map<Object, Object> extensionState = new HashMap<>();
@@ -313,6 +313,14 @@ public final class Execution {
     } catch (SieveRuntimeException e) {
       throw e.at() == null ? new SieveRuntimeException(t.at, e.getMessage()) : e;
     }
+  }
+
+  /**
+   * Applies changed limits from now on (a test harness reloading its configuration); the current
+   * result keeps the limits it was started with. The run-time deadline does not move.
+   */
+  public void changeLimits(SieveLimits l) {
+    limits = l;
   }
 
   /** Starts a new, empty result (test harnesses; multiscript runs). */

@@ -92,6 +92,11 @@ public final class Core {
     }
   }
 
+  /** RFC 5233 separators of user and detail: the recipient_delimiter setting, "+" by default. */
+  static String delimiters(Execution x) {
+    return x.environment().setting("recipient_delimiter").filter(d -> !d.isEmpty()).orElse("+");
+  }
+
   static boolean validAddress(String a) {
     return bareAddress(a) != null;
   }
@@ -205,7 +210,7 @@ public final class Core {
       if (!AddressParts.isAddressHeader(name)) {
         continue;
       }
-      values.addAll(AddressParts.fromHeaders(Index.select(n, x.headerValues(name)), n.addressPart()));
+      values.addAll(AddressParts.fromHeaders(Index.select(n, x.headerValues(name)), n.addressPart(), delimiters(x)));
     }
     return n.match().matches(x, values, n.strings(1));
   }

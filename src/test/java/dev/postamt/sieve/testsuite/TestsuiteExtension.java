@@ -57,7 +57,7 @@ final class TestsuiteExtension {
             (x, n) -> state(x).config.put(n.string(0).eval(x), n.string(1).eval(x))),
         command("test_config_unset", oneString, (x, n) -> state(x).config.remove(n.string(0).eval(x))),
         command("test_config_reload", Signature.builder().tag(TagSpec.withParameter("extension", Type.STRING, null)).build(),
-            (x, n) -> {}),
+            (x, n) -> x.changeLimits(state(x).limits())),
         command("test_mailbox_create", oneString,
             (x, n) -> state(x).mailboxes.putIfAbsent(n.string(0).eval(x), new ArrayList<>())),
         command("test_message", message, (x, n) -> {
