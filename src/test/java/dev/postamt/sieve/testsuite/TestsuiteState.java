@@ -95,8 +95,9 @@ final class TestsuiteState implements SieveEnvironment {
     if (config.containsKey("sieve_max_redirects")) {
       l = l.withMaxRedirects(Integer.parseInt(config.get("sieve_max_redirects")));
     }
-    if (config.containsKey("sieve_variables_max_variable_size")) {
-      int v = Integer.parseInt(config.get("sieve_variables_max_variable_size"));
+    String size = config.getOrDefault("sieve_variables_max_variable_size", config.get("sieve_variables_max_value_size"));
+    if (size != null) {
+      int v = Integer.parseInt(size);
       l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
           l.maxRunTime(), l.maxRedirects(), l.maxActions(), l.maxIncludeDepth(), l.maxVariables(), v);
     }
