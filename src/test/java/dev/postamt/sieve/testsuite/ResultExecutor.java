@@ -20,25 +20,25 @@ final class ResultExecutor {
     byte[] message = edited(st, x);
     for (SieveAction a : actions) {
       switch (a) {
-        case SieveAction.Keep k -> st.mailboxes.get("INBOX").add(message);
+        case SieveAction.Keep k -> st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(message, k.flags()));
         case SieveAction.FileInto f -> {
-          String box = f.mailbox();
+          String box = TestsuiteState.canonical(f.mailbox());
           if (f.specialUse() != null) {
             box = st.specialUseMailbox(f.specialUse()).orElse(box);
           }
-          if (!st.mailboxes.containsKey(box) && !box.equalsIgnoreCase("INBOX")) {
+          if (!st.mailboxes.containsKey(box)) {
             if (!f.create()) {
               st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Mailbox doesn't exist"));
               return false;
             }
             st.mailboxes.put(box, new ArrayList<>());
           }
-          st.mailboxes.computeIfAbsent(box.equalsIgnoreCase("INBOX") ? "INBOX" : box, b -> new ArrayList<>()).add(message);
+          st.mailboxes.get(box).add(new TestsuiteState.Stored(message, f.flags()));
         }
         case SieveAction.Redirect r -> {
           var out = dev.postamt.sieve.ext.Redirects.compose(r, message, st.parsed, st.envelope, st);
           if (out.isEmpty() && !r.copy()) {
-            st.mailboxes.get("INBOX").add(message);
+            st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(message, List.of()));
           }
           out.ifPresent(o -> st.outbox.add(new TestsuiteState.Sent(o.envelopeFrom(), o.envelopeTo().get(0), o.content())));
         }

@@ -59,7 +59,7 @@ final class TestsuiteExtension {
         command("test_config_reload", Signature.builder().tag(TagSpec.withParameter("extension", Type.STRING, null)).build(),
             (x, n) -> x.changeLimits(state(x).limits())),
         command("test_mailbox_create", oneString,
-            (x, n) -> state(x).mailboxes.putIfAbsent(n.string(0).eval(x), new ArrayList<>())),
+            (x, n) -> state(x).mailboxes.putIfAbsent(TestsuiteState.canonical(n.string(0).eval(x)), new ArrayList<>())),
         command("test_message", message, (x, n) -> {
           if (!selectMessage(x, n)) {
             throw new SieveRuntimeException(n.at(), "test_message: no such message");
@@ -164,11 +164,17 @@ final class TestsuiteExtension {
     TestsuiteState st = state(x);
     int i = (int) n.number(0);
     if (n.has("folder")) {
-      List<byte[]> box = st.mailboxes.get(n.tagString("folder").eval(x));
+      List<TestsuiteState.Stored> box = st.mailboxes.get(TestsuiteState.canonical(n.tagString("folder").eval(x)));
       if (box == null || i < 0 || i >= box.size()) {
         return false;
       }
-      st.setMessage(box.get(i));
+      st.setMessage(box.get(i).message());
+      // Dovecot's attachment detection (as in Pigeonhole's test setup) adds $HasNoAttachment on save.
+      List<String> flags = new ArrayList<>(box.get(i).flags());
+      flags.add("$HasNoAttachment");
+      x.replaceMessage(st.parsed, st.envelope);
+      x.setFlags(flags);
+      return true;
     } else {
       if (i < 0 || i >= st.outbox.size()) {
         return false;

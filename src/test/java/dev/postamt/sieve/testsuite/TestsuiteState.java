@@ -31,6 +31,9 @@ final class TestsuiteState implements SieveEnvironment {
   /** A message handed to SMTP by an executed result. */
   record Sent(String envelopeFrom, String envelopeTo, byte[] message) {}
 
+  /** A message stored in a mailbox with its IMAP flags. */
+  record Stored(byte[] message, List<String> flags) {}
+
   /** The outcome of one test block: null failure means passed. */
   record Outcome(String name, String failure) {}
 
@@ -41,7 +44,7 @@ final class TestsuiteState implements SieveEnvironment {
   SieveEnvelope envelope = new SieveEnvelope("sender@example.com", "recipient@example.net", null, null);
   SieveScript compiled;
   List<String> errors = new ArrayList<>();
-  final Map<String, List<byte[]>> mailboxes = new LinkedHashMap<>();
+  final Map<String, List<Stored>> mailboxes = new LinkedHashMap<>();
   final List<Sent> outbox = new ArrayList<>();
   final Map<String, String> config = new HashMap<>();
   final Map<String, SieveScript> binaries = new HashMap<>();
@@ -135,7 +138,16 @@ final class TestsuiteState implements SieveEnvironment {
 
   @Override
   public boolean mailboxExists(String mailbox) {
-    return mailbox.equalsIgnoreCase("INBOX") || mailboxes.containsKey(mailbox);
+    return mailboxes.containsKey(canonical(mailbox));
+  }
+
+  /** IMAP (RFC 3501 §5.1): INBOX is case-insensitive, also as the parent in Dovecot's "INBOX." names. */
+  static String canonical(String mailbox) {
+    if (mailbox.regionMatches(true, 0, "INBOX", 0, 5)
+        && (mailbox.length() == 5 || mailbox.charAt(5) == '.' || mailbox.charAt(5) == '/')) {
+      return "INBOX" + mailbox.substring(5);
+    }
+    return mailbox;
   }
 
   @Override
