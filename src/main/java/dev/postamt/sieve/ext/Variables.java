@@ -76,6 +76,9 @@ public final class Variables {
       }
     }
     n.data(name.text().toLowerCase(Locale.ROOT));
+    if (!global && !c.isMarked("global-variable:" + name.text().toLowerCase(Locale.ROOT))) {
+      c.mark("local-variable:" + name.text().toLowerCase(Locale.ROOT));
+    }
   }
 
   static void set(Execution x, CompiledNode n) {

@@ -104,6 +104,11 @@ final class TestsuiteState implements SieveEnvironment {
       l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
           l.maxRunTime(), l.maxRedirects(), l.maxActions(), l.maxIncludeDepth(), l.maxVariables(), v);
     }
+    if (config.containsKey("sieve_include_max_nesting_depth")) {
+      int d = Integer.parseInt(config.get("sieve_include_max_nesting_depth"));
+      l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
+          l.maxRunTime(), l.maxRedirects(), l.maxActions(), d, l.maxVariables(), l.maxVariableSize());
+    }
     if (config.containsKey("sieve_max_actions")) {
       l = l.withMaxActions(Integer.parseInt(config.get("sieve_max_actions")));
     }
