@@ -26,7 +26,7 @@ public final class Execution {
   private final Map<Object, Object> extensionState = new HashMap<>();
   final List<String> log = new ArrayList<>();
   private Map<String, String> variables = new HashMap<>();
-  private final Map<String, String> globals = new HashMap<>();
+  private Map<String, String> globals = new HashMap<>();
   private java.util.Set<String> globalNames = new java.util.HashSet<>();
   private boolean returning;
   private List<String> matchValues = List.of();
@@ -336,6 +336,20 @@ public final class Execution {
    */
   public void runScript(SieveScript other) throws SieveRuntimeException {
     runScript(other, false);
+  }
+
+  /**
+   * Runs another script as a run of its own that adds to this result: unlike {@link #runScript} it does
+   * not see this run's global variables (RFC 6609 §3.3 globals belong to one run). For test harnesses.
+   */
+  public void runSeparately(SieveScript other) throws SieveRuntimeException {
+    Map<String, String> saved = globals;
+    globals = new HashMap<>();
+    try {
+      runScript(other, false);
+    } finally {
+      globals = saved;
+    }
   }
 
   /** Runs an included script (RFC 6609): like {@link #runScript} but a stop in it ends everything. */

@@ -219,7 +219,7 @@ final class TestsuiteExtension {
       x.resetResult();
     }
     try {
-      x.runScript(st.compiled);
+      x.runSeparately(st.compiled);
       return true;
     } catch (SieveRuntimeException e) {
       st.errors = new ArrayList<>(List.of(e.getMessage()));
