@@ -26,9 +26,17 @@ final class ResultExecutor {
           if (f.specialUse() != null) {
             box = st.specialUseMailbox(f.specialUse()).orElse(box);
           }
+          if (box.isEmpty() || box.contains("//") || box.startsWith("/") || box.endsWith("/")) {
+            // Like Dovecot's store: an empty hierarchy level is not a mailbox name.
+            st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Invalid mailbox name"));
+            st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(st.message, List.of()));
+            return false;
+          }
           if (!st.mailboxes.containsKey(box)) {
             if (!f.create()) {
               st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Mailbox doesn't exist"));
+              // As delivery does: a failed result falls back to keeping the original message in INBOX.
+              st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(st.message, List.of()));
               return false;
             }
             st.mailboxes.put(box, new ArrayList<>());
