@@ -70,6 +70,8 @@ public final class ResultBuilder {
         return;
       }
       if (actions.get(i) instanceof FileInto f && f.mailbox().equalsIgnoreCase("INBOX") && f.specialUse() == null) {
+        // The same store as the earlier fileinto "INBOX": one action, reported as the keep it now is.
+        actions.set(i, new Keep(List.copyOf(flags)));
         return;
       }
     }

@@ -14,9 +14,18 @@ import java.util.List;
 final class ResultExecutor {
   private ResultExecutor() {}
 
+  /**
+   * Like Pigeonhole's test_result_execute: the result stays (test_result_action still sees it, scripts run
+   * with :append_result add to it) and executing it again carries out only the actions added since.
+   */
   static boolean execute(TestsuiteState st, Execution x) {
-    List<SieveAction> actions = x.currentActions();
-    x.resetResult();
+    List<SieveAction> actions = new java.util.ArrayList<>(x.currentActions());
+    actions.removeAll(st.executed);
+    st.executed.addAll(actions);
+    return execute(st, x, actions);
+  }
+
+  static boolean execute(TestsuiteState st, Execution x, List<SieveAction> actions) {
     byte[] message = edited(st, x);
     for (SieveAction a : actions) {
       switch (a) {

@@ -67,7 +67,7 @@ final class TestsuiteExtension {
         }),
         test("test_message", message, TestsuiteExtension::selectMessage),
         command("test_result_reset", none, (x, n) -> {
-          x.resetResult();
+          reset(x);
           state(x).outbox.clear();
         }),
         command("test_result_print", none, (x, n) -> {}),
@@ -86,7 +86,9 @@ final class TestsuiteExtension {
         }),
         test("test_result_execute", none, (x, n) -> ResultExecutor.execute(state(x), x)),
         test("test_script_compile", oneString, TestsuiteExtension::compile),
-        test("test_script_run", Signature.builder().tag(TagSpec.flag("append")).build(), TestsuiteExtension::run),
+        test("test_script_run", Signature.builder().tag(TagSpec.flag("append_result")).build(), TestsuiteExtension::run),
+        test("test_multiscript", Signature.builder().arg(Type.STRING_LIST, "scripts").build(),
+            TestsuiteExtension::multiscript),
         test("test_error", matchIndexed, (x, n) -> {
           List<String> errors = state(x).errors;
           return n.match().matches(x, indexed(n, errors), n.strings(0));
@@ -123,6 +125,12 @@ final class TestsuiteExtension {
       case SieveAction.Notify v -> "notify";
       default -> null;
     };
+  }
+
+  /** A new, empty result; nothing of it executed yet. */
+  static void reset(Execution x) {
+    x.resetResult();
+    state(x).executed.clear();
   }
 
   private static void runTest(Execution x, CompiledNode n) {
@@ -210,13 +218,58 @@ final class TestsuiteExtension {
     }
   }
 
+  /**
+   * Pigeonhole's multiscript run (sieve_before, the user's script, sieve_after): each script runs on a
+   * result of its own; while a script ends with the message kept, its other actions are carried out and
+   * the next script runs (the IMAP flags and header edits carry over); the first script that does not
+   * keep, or the last one, has its whole result carried out.
+   */
+  private static boolean multiscript(Execution x, CompiledNode n) throws SieveRuntimeException {
+    TestsuiteState st = state(x);
+    List<String> paths = dev.postamt.sieve.Definitions.eval(x, n.strings(0));
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      SieveScript script;
+      try {
+        script = st.subCompiler().compile(path, Files.readString(st.dir.resolve(path)));
+      } catch (IOException e) {
+        throw new MissingData("script " + path + " is not in the copied test data");
+      } catch (SieveCompileException e) {
+        st.errors = TestsuiteState.messages(e.errors());
+        return false;
+      }
+      List<String> flags = x.flags();
+      reset(x);
+      x.setFlags(flags);
+      try {
+        x.runSeparately(script);
+      } catch (SieveRuntimeException e) {
+        st.errors = new ArrayList<>(List.of(e.getMessage()));
+        reset(x);
+        ResultExecutor.execute(st, x);
+        return false;
+      }
+      List<SieveAction> actions = x.currentActions();
+      boolean keeps = actions.stream().anyMatch(a -> a instanceof SieveAction.Keep);
+      if (keeps && i < paths.size() - 1) {
+        if (!ResultExecutor.execute(st, x, actions.stream().filter(a -> !(a instanceof SieveAction.Keep)).toList())) {
+          return false;
+        }
+        continue;
+      }
+      reset(x);
+      return ResultExecutor.execute(st, x, actions);
+    }
+    return true;
+  }
+
   private static boolean run(Execution x, CompiledNode n) {
     TestsuiteState st = state(x);
     if (st.compiled == null) {
       return false;
     }
-    if (!n.has("append")) {
-      x.resetResult();
+    if (!n.has("append_result")) {
+      reset(x);
     }
     try {
       x.runSeparately(st.compiled);
@@ -224,7 +277,7 @@ final class TestsuiteExtension {
     } catch (SieveRuntimeException e) {
       st.errors = new ArrayList<>(List.of(e.getMessage()));
       // As in delivery: a failed run leaves only the implicit keep.
-      x.resetResult();
+      reset(x);
       return false;
     }
   }

@@ -46,6 +46,8 @@ final class TestsuiteState implements SieveEnvironment {
   List<String> errors = new ArrayList<>();
   final Map<String, List<Stored>> mailboxes = new LinkedHashMap<>();
   final List<Sent> outbox = new ArrayList<>();
+  /** Actions of the current result already carried out by test_result_execute. */
+  final List<dev.postamt.sieve.SieveAction> executed = new ArrayList<>();
   final Map<String, String> config = new HashMap<>();
   final Map<String, SieveScript> binaries = new HashMap<>();
   final Map<String, Long> duplicates = new HashMap<>();
