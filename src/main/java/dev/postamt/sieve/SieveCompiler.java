@@ -187,8 +187,8 @@ public final class SieveCompiler {
         String otherExt = owner.get(key(other, n.name()));
         if (def == null && otherExt != null && required.contains(otherExt)) {
           error(n.at(), kind == SieveCommand.Kind.TEST
-              ? "'" + n.name() + "' is a command, but a test was expected here"
-              : "'" + n.name() + "' is a test, but a command was expected here (missing if?)");
+              ? "attempted to use command '" + n.name() + "' as test"
+              : "attempted to use test '" + n.name() + "' as command (missing if?)");
           return null;
         }
         String what = kind == SieveCommand.Kind.TEST ? "test" : "command";
@@ -212,7 +212,8 @@ public final class SieveCompiler {
         TagSpec spec = sig.tag(t.name());
         if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
           if (reportedUnknown.add(def.name() + ":" + t.name())) {
-            error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe());
+            error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe()
+                + " (reported only once at first occurrence)");
           }
           continue;
         }
@@ -243,18 +244,35 @@ public final class SieveCompiler {
         tags.put(t.name(), value);
         tagAt.put(t.name(), t.at());
       }
+      // Pigeonhole's order: a tag among the positional arguments, then their number, then their types.
       int p = 0;
+      if (diagnostics.size() == errorsBefore) {
+        int count = 0;
+        for (int k = i; k < in.size(); k++) {
+          if (in.get(k) instanceof SyntaxTree.Tag t) {
+            TagSpec spec = sig.tag(t.name());
+            if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
+              if (reportedUnknown.add(def.name() + ":" + t.name())) {
+                error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe()
+                    + " (reported only once at first occurrence)");
+              }
+            } else {
+              error(t.at(), "encountered an unexpected tagged argument ':" + t.name()
+                  + "' while validating positional arguments for " + def.describe());
+            }
+            count = -1;
+            break;
+          }
+          count++;
+        }
+        long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
+        if (count >= 0 && (count < requiredArgs || count > sig.positional().size())) {
+          error(n.at(), def.describe() + " requires " + requiredArgs + " positional argument(s), but " + count
+              + " is/are specified");
+        }
+      }
       for (; i < in.size() && diagnostics.size() == errorsBefore; i++) {
         Argument a = in.get(i);
-        if (a instanceof SyntaxTree.Tag t) {
-          error(t.at(), "unexpected tagged argument ':" + t.name() + "' after the positional arguments of "
-              + def.describe());
-          continue;
-        }
-        if (p >= sig.positional().size()) {
-          error(a.at(), def.describe() + " expects " + countPhrase(sig) + ", but more were found");
-          break;
-        }
         ArgSpec spec = sig.positional().get(p);
         Object v = value(a, spec.type(), a.at(), def.describe() + " expects " + spec.type().article + " as argument "
             + (p + 1) + " (" + spec.label() + ")");
@@ -262,25 +280,14 @@ public final class SieveCompiler {
         argAt.add(a.at());
         p++;
       }
-      boolean argumentsOk = diagnostics.size() == errorsBefore;
-      if (argumentsOk && (n.tests().size() < sig.minTests() || n.tests().size() > sig.maxTests())) {
-        if (sig.maxTests() == 0) {
-          error(n.at(), def.describe() + " expects no tests, but " + n.tests().size() + " were found");
-        } else if (sig.maxTests() == 1) {
-          error(n.at(), def.describe() + " expects a test, but " + (n.tests().isEmpty() ? "none was" : n.tests().size() + " were") + " found");
-        } else {
-          error(n.at(), def.describe() + " expects a list of tests, but none was found");
-        }
-      }
-      long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
-      if (p < requiredArgs && i >= in.size() && argumentsOk) {
-        ArgSpec missing = sig.positional().get(p);
-        error(n.at(), def.describe() + " expects " + missing.type().article + " as argument " + (p + 1) + " ("
-            + missing.label() + "), but none was found");
-      }
-      if (sig.block() && n.block() == null) {
+      boolean argsOk = diagnostics.size() == errorsBefore;
+      // A tag missing its colon becomes a sub-test, so the sub-tests are checked even after an argument
+      // error (as Pigeonhole does); the block only when all else is right.
+      subtests(n, def, sig);
+      boolean clean = argsOk && diagnostics.size() == errorsBefore;
+      if (clean && sig.block() && n.block() == null) {
         error(n.at(), def.describe() + " requires a block, but none was found");
-      } else if (!sig.block() && n.block() != null) {
+      } else if (clean && !sig.block() && n.block() != null) {
         error(n.at(), def.describe() + " does not take a block");
       }
       CompiledNode c = new CompiledNode(def, n.at(), tags, tagAt, args, argAt);
@@ -302,9 +309,33 @@ public final class SieveCompiler {
       return c;
     }
 
-    private String countPhrase(Signature sig) {
-      int n = sig.positional().size();
-      return n == 0 ? "no positional arguments" : n == 1 ? "1 positional argument" : n + " positional arguments";
+    /**
+     * The sub-tests against what the command takes, with Pigeonhole's diagnosis of the usual typos: a
+     * "test" after a command that takes none is a missing semicolon, or a tag without its colon.
+     */
+    private void subtests(Node n, SieveCommand def, Signature sig) {
+      int count = n.tests().size();
+      if (count >= sig.minTests() && count <= sig.maxTests()) {
+        return;
+      }
+      if (sig.maxTests() == 0) {
+        String first = n.tests().get(0).name();
+        SieveCommand asTest = commands.get(key(SieveCommand.Kind.TEST, first));
+        if (asTest != null) {
+          error(n.at(), def.describe() + " accepts no sub-tests, but tests are specified");
+        } else if (commands.get(key(SieveCommand.Kind.COMMAND, first)) == null && sig.tag(first) != null) {
+          error(n.at(), "missing colon ':' before ':" + first + "' tag in " + def.name() + " "
+              + (def.kind() == SieveCommand.Kind.TEST ? "test" : "command"));
+        } else {
+          error(n.at(), "missing semicolon ';' after " + def.name() + " "
+              + (def.kind() == SieveCommand.Kind.TEST ? "test" : "command"));
+        }
+      } else if (sig.maxTests() == 1) {
+        error(n.at(), def.describe() + " requires one sub-test, but " + (count == 0 ? "none is" : "a list of tests is")
+            + " specified");
+      } else {
+        error(n.at(), def.describe() + " requires a list of sub-tests, but none is specified");
+      }
     }
 
     /** Builds the match type and comparator of a test that takes them. */
