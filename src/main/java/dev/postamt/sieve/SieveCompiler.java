@@ -273,6 +273,9 @@ public final class SieveCompiler {
       }
       for (; i < in.size() && diagnostics.size() == errorsBefore; i++) {
         Argument a = in.get(i);
+        if (a instanceof SyntaxTree.Tag || p >= sig.positional().size()) {
+          break; // an unknown tag reported at its first occurrence
+        }
         ArgSpec spec = sig.positional().get(p);
         Object v = value(a, spec.type(), a.at(), def.describe() + " expects " + spec.type().article + " as argument "
             + (p + 1) + " (" + spec.label() + ")");
