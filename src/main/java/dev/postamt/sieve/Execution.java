@@ -87,6 +87,11 @@ public final class Execution {
     log.add(line);
   }
 
+  /** What the run logged so far (errors that did not stop it start with "error: "). */
+  public List<String> logLines() {
+    return java.util.Collections.unmodifiableList(log);
+  }
+
   /** Counts one step; fails the run when the step or time budget is spent. */
   public void step() throws SieveRuntimeException {
     if (++steps > limits.maxSteps()) {

@@ -102,7 +102,7 @@ final class ResultExecutor {
   }
 
   private static byte[] bounce(TestsuiteState st, String reason) {
-    String s = "From: Mail Delivery System <MAILER-DAEMON@example.com>\r\nTo: <" + sender(st) + ">\r\n"
+    String s = "From: Postmaster <postmaster@example.com>\r\nTo: <" + sender(st) + ">\r\n"
         + "Subject: Automatically rejected mail\r\nAuto-Submitted: auto-replied (rejected)\r\n"
         + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
         + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";

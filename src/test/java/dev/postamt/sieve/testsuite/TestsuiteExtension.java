@@ -271,8 +271,15 @@ final class TestsuiteExtension {
     if (!n.has("append_result")) {
       reset(x);
     }
+    int logged = x.logLines().size();
     try {
       x.runSeparately(st.compiled);
+      st.errors = new ArrayList<>();
+      for (String line : x.logLines().subList(logged, x.logLines().size())) {
+        if (line.startsWith("error: ")) {
+          st.errors.add(line.substring(7));
+        }
+      }
       return true;
     } catch (SieveRuntimeException e) {
       st.errors = new ArrayList<>(List.of(e.getMessage()));

@@ -250,7 +250,7 @@ final class TestsuiteState implements SieveEnvironment {
     if (colon < 0) {
       return values.get(0);
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(spec.substring(colon + 1)).matcher(values.get(0));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(spec.substring(colon + 1).stripLeading()).matcher(values.get(0));
     if (!m.find()) {
       return null;
     }
