@@ -70,7 +70,9 @@ public final class MimeSieveMessage implements SieveMessage {
    */
   private static void collect(MimePart part, List<BodyPart> out) {
     String type = part.type() + "/" + part.subtype();
-    if (part.subtype().indexOf('/') >= 0 || part.type().isEmpty() || part.subtype().isEmpty()) {
+    String declared = part.header("Content-Type");
+    if (declared != null && dev.postamt.mime.HeaderText.parseContentType(declared, new java.util.HashMap<>()) == null) {
+      // Pigeonhole does not read a malformed type ("text/plain/stupid") as the text/plain default.
       type = "application/octet-stream";
     }
     if (part.isMultipart()) {
