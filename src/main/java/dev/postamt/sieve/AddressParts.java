@@ -114,8 +114,16 @@ public final class AddressParts {
     }
     int at = a.lastIndexOf('@');
     String local = at < 0 ? a : a.substring(0, at);
-    if (local.isEmpty() || local.indexOf('@') >= 0 && !local.startsWith("\"") || local.indexOf(' ') >= 0 && !local.startsWith("\"")) {
+    if (local.isEmpty()) {
       return null;
+    }
+    if (!local.startsWith("\"")) {
+      // RFC 5321 §4.1.2 Dot-string (dots placed freely, as Pigeonhole allows): no specials or spaces.
+      for (int k = 0; k < local.length(); k++) {
+        if ("@:<>()[],;\\\" \t".indexOf(local.charAt(k)) >= 0) {
+          return null;
+        }
+      }
     }
     if (at < 0) {
       return part(local, null, part, delimiters);
