@@ -94,6 +94,15 @@ public final class Checker {
     return reported.contains(key);
   }
 
+  /** How many keys starting with {@code prefix} are marked. */
+  public int marked(String prefix) {
+    int n = 0;
+    for (String k : reported) {
+      n += k.startsWith(prefix) ? 1 : 0;
+    }
+    return n;
+  }
+
   /** Scripts included so far in this compilation, at every level (Pigeonhole's sieve_include_max_includes). */
   public int includedScripts() {
     return included == null ? 0 : included.size();

@@ -15,6 +15,8 @@ import java.util.Map;
 public final class Execution {
   /** Match variables kept: RFC 5229 asks for ${0}..${9}; Pigeonhole keeps more. */
   static final int MAX_MATCH_VALUES = 64;
+  /** The highest match variable a script may name (Pigeonhole: ${32}). */
+  static final int MAX_MATCH_INDEX = 32;
 
   private final SieveScript script;
   private SieveMessage message;

@@ -341,6 +341,26 @@ public final class SieveCompiler {
       }
     }
 
+    /**
+     * RFC 5229 §3: a reference into a namespace nobody implements ("${frop.x}"; only "global." with
+     * include) and a match variable past the ones kept are errors, as in Pigeonhole.
+     */
+    private Template checked(Template t, Position at) {
+      for (Template.Ref r : t.references()) {
+        if (r.name() != null && r.name().indexOf('.') > 0) {
+          String ns = r.name().substring(0, r.name().indexOf('.'));
+          // "global." comes with include (RFC 6609); "tst." is Pigeonhole's test suite's own namespace.
+          if (!(ns.equals("global") && required.contains("include"))
+              && !(ns.equals("tst") && required.contains("vnd.dovecot.testsuite"))) {
+            error(at, "variable '" + r.name() + "' is in an unknown namespace '" + ns + "'");
+          }
+        } else if (r.name() == null && r.index() > Execution.MAX_MATCH_INDEX) {
+          error(at, "match value ${" + r.index() + "} is out of range (at most " + Execution.MAX_MATCH_INDEX + ")");
+        }
+      }
+      return t;
+    }
+
     /** Builds the match type and comparator of a test that takes them. */
     private void matchTags(CompiledNode c, Map<String, String> groups) {
       if (groups.containsKey(Signature.ADDRESS_PART)) {
@@ -406,18 +426,20 @@ public final class SieveCompiler {
         }
         case STRING -> {
           if (a instanceof StringList l && !l.bracketed()) {
-            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+            return checked(Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars),
+                l.values().get(0).at());
           }
           if (a instanceof StringList l && l.values().size() == 1) {
             // Pigeonhole accepts ["x"] where one string is expected.
-            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+            return checked(Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars),
+                l.values().get(0).at());
           }
         }
         case STRING_LIST -> {
           if (a instanceof StringList l) {
             List<Template> out = new ArrayList<>(l.values().size());
             for (SyntaxTree.StringValue v : l.values()) {
-              out.add(Template.compile(EncodedCharacter.decode(v, enc, diagnostics), vars));
+              out.add(checked(Template.compile(EncodedCharacter.decode(v, enc, diagnostics), vars), v.at()));
             }
             return List.copyOf(out);
           }

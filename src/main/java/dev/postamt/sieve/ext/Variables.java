@@ -31,6 +31,9 @@ public final class Variables {
   private static final List<String> MODIFIERS =
       List.of("lower", "upper", "lowerfirst", "upperfirst", "quotewildcard", "quoteregex", "encodeurl", "length");
 
+  /** Pigeonhole's longest variable name. */
+  static final int MAX_NAME_LENGTH = 64;
+
   private static int precedence(String m) {
     return switch (m) {
       case "lower", "upper" -> 40;
@@ -76,8 +79,14 @@ public final class Variables {
       }
     }
     n.data(name.text().toLowerCase(Locale.ROOT));
-    if (!global && !c.isMarked("global-variable:" + name.text().toLowerCase(Locale.ROOT))) {
-      c.mark("local-variable:" + name.text().toLowerCase(Locale.ROOT));
+    if (name.isConstant() && name.text().length() > MAX_NAME_LENGTH) {
+      c.error(n.argAt(0), "set command: variable name '" + name.text().substring(0, 32) + "...' is longer than "
+          + MAX_NAME_LENGTH + " characters");
+    }
+    if (!global && !c.isMarked("global-variable:" + name.text().toLowerCase(Locale.ROOT))
+        && c.mark("local-variable:" + name.text().toLowerCase(Locale.ROOT))
+        && c.marked("local-variable:") > c.limits().maxVariables() && c.mark("too-many-variables")) {
+      c.error(n.argAt(0), "set command: no more than " + c.limits().maxVariables() + " variables may be declared");
     }
   }
 
