@@ -103,7 +103,7 @@ class PigeonholeSuiteTest {
     } catch (Exception e) {
       return DynamicTest.dynamicTest(rel, () -> record(group, false, false, false, "parse: " + e.getMessage()));
     }
-    SieveCompiler compiler = dev.postamt.sieve.ext.Extensions.standardCompiler().with(List.of(TestsuiteExtension.extension()));
+    SieveCompiler compiler = dev.postamt.sieve.ext.Extensions.standardCompiler().with(List.of(TestsuiteExtension.extension(), TestsuiteExtension.debug()));
     TestsuiteState state = new TestsuiteState(file.getParent(), compiler);
     String abort = null;
     String fileFailure = null;

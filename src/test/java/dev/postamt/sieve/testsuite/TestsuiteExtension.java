@@ -106,6 +106,12 @@ final class TestsuiteExtension {
         }));
   }
 
+  /** Pigeonhole's "vnd.dovecot.debug": debug_log writes to the run's log; some test files require it. */
+  static SieveExtension debug() {
+    return SieveExtension.of("vnd.dovecot.debug", command("debug_log",
+        Signature.builder().arg(Type.STRING, "message").build(), (x, n) -> x.log("debug: " + n.string(0).eval(x))));
+  }
+
   private static List<String> indexed(CompiledNode n, List<String> values) {
     if (!n.has("index")) {
       return values;
