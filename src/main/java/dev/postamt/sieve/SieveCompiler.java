@@ -295,7 +295,9 @@ public final class SieveCompiler {
       }
       CompiledNode c = new CompiledNode(def, n.at(), tags, tagAt, args, argAt);
       List<CompiledNode> tests = new ArrayList<>();
-      for (Node t : diagnostics.size() == errorsBefore ? n.tests() : List.<Node>of()) {
+      // Like Pigeonhole, the tests of a command that takes tests are checked even when the command is
+      // wrong ("if setflag;" is two errors); a command that takes none never looks into them.
+      for (Node t : diagnostics.size() == errorsBefore || sig.maxTests() > 0 ? n.tests() : List.<Node>of()) {
         CompiledNode ct = node(t, SieveCommand.Kind.TEST, depth + 1);
         if (ct != null) {
           tests.add(ct);
