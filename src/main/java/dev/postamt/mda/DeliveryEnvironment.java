@@ -32,6 +32,8 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
   private final SeenLog vacations;
   private final SeenLog duplicates;
   private final ZonedDateTime now;
+  /** {@code delivery.recipient_delimiter}, so Sieve's {@code :detail} splits as routing does (RFC 5233). */
+  private String recipientDelimiter = "+";
   private final List<String> pendingDuplicates = new ArrayList<>();
   private Account account;
 
@@ -44,6 +46,21 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
     this.vacations = vacations;
     this.duplicates = duplicates;
     this.now = now;
+  }
+
+  DeliveryEnvironment recipientDelimiter(String delimiter) {
+    this.recipientDelimiter = delimiter;
+    return this;
+  }
+
+  /** Pigeonhole's setting names that our config decides. */
+  @Override
+  public Optional<String> setting(String name) {
+    return switch (name) {
+      case "recipient_delimiter" -> Optional.of(recipientDelimiter);
+      case "sieve_user_email" -> Optional.of(user);
+      default -> Optional.empty();
+    };
   }
 
   /** The user's account, opened on first use; null without a store. */

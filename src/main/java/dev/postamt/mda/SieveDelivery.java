@@ -93,7 +93,7 @@ public final class SieveDelivery implements AutoCloseable {
     }
     MimeSieveMessage message = MimeSieveMessage.parse(r.message());
     try (DeliveryEnvironment env = new DeliveryEnvironment(r.user(), config.hostname(), store, vacations, duplicates,
-        ZonedDateTime.now())) {
+        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())) {
       SieveFilter.Decision d = f.decide(entries, message, r.envelope(), env);
       List<SieveFilter.ScriptError> errors = new ArrayList<>(d.errors());
       String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
@@ -129,7 +129,7 @@ public final class SieveDelivery implements AutoCloseable {
     SieveFilter f = filter;
     List<ScriptSequence.Entry> entries = f.sequence().forUser(user);
     try (DeliveryEnvironment env = new DeliveryEnvironment(user, config.hostname(), store, vacations, duplicates,
-        ZonedDateTime.now())) {
+        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())) {
       return f.decide(entries, MimeSieveMessage.parse(message), envelope, env);
     }
   }

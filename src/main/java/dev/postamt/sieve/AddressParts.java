@@ -24,6 +24,14 @@ public final class AddressParts {
 
   /** The chosen part of every address in {@code headerValues}; unparsable values count as a whole. */
   public static List<String> fromHeaders(List<String> headerValues, String part) {
+    return fromHeaders(headerValues, part, "+");
+  }
+
+  /**
+   * As {@link #fromHeaders(List, String)}, with {@code delimiters} the characters that separate user and
+   * detail (RFC 5233 §4; Dovecot's recipient_delimiter, "+" by default).
+   */
+  public static List<String> fromHeaders(List<String> headerValues, String part, String delimiters) {
     List<String> out = new ArrayList<>();
     for (String v : headerValues) {
       List<Address> list = Address.parseList(v);
@@ -33,7 +41,7 @@ public final class AddressParts {
           continue;
         }
         any = true;
-        String p = part(a.mailbox() == null ? "" : a.mailbox(), a.host(), part);
+        String p = part(a.mailbox() == null ? "" : a.mailbox(), a.host(), part, delimiters);
         if (p != null) {
           out.add(p);
         }
@@ -47,17 +55,22 @@ public final class AddressParts {
 
   /** One part of {@code local@domain}; null when the part does not exist (":detail" without "+"). */
   public static String part(String local, String domain, String part) {
+    return part(local, domain, part, "+");
+  }
+
+  /** As {@link #part(String, String, String)}, user and detail split at the first of {@code delimiters}. */
+  public static String part(String local, String domain, String part, String delimiters) {
+    int plus = -1;
+    for (int i = 0; i < local.length() && plus < 0; i++) {
+      if (delimiters.indexOf(local.charAt(i)) >= 0) {
+        plus = i;
+      }
+    }
     return switch (part) {
       case "localpart" -> local;
       case "domain" -> domain == null ? "" : domain;
-      case "user" -> {
-        int plus = local.indexOf('+');
-        yield plus < 0 ? local : local.substring(0, plus);
-      }
-      case "detail" -> {
-        int plus = local.indexOf('+');
-        yield plus < 0 ? null : local.substring(plus + 1);
-      }
+      case "user" -> plus < 0 ? local : local.substring(0, plus);
+      case "detail" -> plus < 0 ? null : local.substring(plus + 1);
       default -> domain == null || domain.isEmpty() ? local : local + "@" + domain;
     };
   }
@@ -67,6 +80,11 @@ public final class AddressParts {
    * "" for the null path; null when the path is not valid (then no part of it matches anything).
    */
   public static String envelopePart(String path, String part) {
+    return envelopePart(path, part, "+");
+  }
+
+  /** As {@link #envelopePart(String, String)} with the user/detail {@code delimiters}. */
+  public static String envelopePart(String path, String part, String delimiters) {
     if (path == null) {
       return null;
     }
@@ -96,14 +114,22 @@ public final class AddressParts {
     }
     int at = a.lastIndexOf('@');
     String local = at < 0 ? a : a.substring(0, at);
-    if (local.isEmpty() || local.indexOf('@') >= 0 && !local.startsWith("\"") || local.indexOf(' ') >= 0 && !local.startsWith("\"")) {
+    if (local.isEmpty()) {
       return null;
     }
+    if (!local.startsWith("\"")) {
+      // RFC 5321 §4.1.2 Dot-string (dots placed freely, as Pigeonhole allows): no specials or spaces.
+      for (int k = 0; k < local.length(); k++) {
+        if ("@:<>()[],;\\\" \t".indexOf(local.charAt(k)) >= 0) {
+          return null;
+        }
+      }
+    }
     if (at < 0) {
-      return part(local, null, part);
+      return part(local, null, part, delimiters);
     }
     String domain = a.substring(at + 1);
-    return validDomain(domain) ? part(local, domain, part) : null;
+    return validDomain(domain) ? part(local, domain, part, delimiters) : null;
   }
 
   public static boolean validDomain(String d) {

@@ -83,6 +83,36 @@ public final class Checker {
     }
   }
 
+  private final java.util.Set<String> reported = new java.util.HashSet<>();
+
+  /** Marks {@code key} for the rest of this compilation (a local variable seen, ...); true when new. */
+  public boolean mark(String key) {
+    return reported.add(key);
+  }
+
+  public boolean isMarked(String key) {
+    return reported.contains(key);
+  }
+
+  /** How many keys starting with {@code prefix} are marked. */
+  public int marked(String prefix) {
+    int n = 0;
+    for (String k : reported) {
+      n += k.startsWith(prefix) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Scripts included so far in this compilation, at every level (Pigeonhole's sieve_include_max_includes). */
+  public int includedScripts() {
+    return included == null ? 0 : included.size();
+  }
+
+  /** Whether the script "location:name" is already part of this compilation. */
+  public boolean isIncluded(String key) {
+    return included != null && included.containsKey(key);
+  }
+
   public int includeDepth() {
     return includeDepth;
   }

@@ -60,7 +60,8 @@ final class EncodedCharacter {
         return null;
       }
     }
-    return t.isEmpty() ? new String[0] : t.split("[ \t\r\n]+");
+    // RFC 5228 §2.4.2.4: at least one hex-pair (or unicode-hex); "${hex:}" stays as it is.
+    return t.isEmpty() ? null : t.split("[ \t\r\n]+");
   }
 
   private static String hex(String body) {

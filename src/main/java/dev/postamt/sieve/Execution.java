@@ -15,18 +15,20 @@ import java.util.Map;
 public final class Execution {
   /** Match variables kept: RFC 5229 asks for ${0}..${9}; Pigeonhole keeps more. */
   static final int MAX_MATCH_VALUES = 64;
+  /** The highest match variable a script may name (Pigeonhole: ${32}). */
+  static final int MAX_MATCH_INDEX = 32;
 
   private final SieveScript script;
   private SieveMessage message;
   private SieveEnvelope envelope;
   private final SieveEnvironment environment;
-  private final SieveLimits limits;
+  private SieveLimits limits;
   private ResultBuilder result;
   private final long deadline;
   private final Map<Object, Object> extensionState = new HashMap<>();
   final List<String> log = new ArrayList<>();
   private Map<String, String> variables = new HashMap<>();
-  private final Map<String, String> globals = new HashMap<>();
+  private Map<String, String> globals = new HashMap<>();
   private java.util.Set<String> globalNames = new java.util.HashSet<>();
   private boolean returning;
   private List<String> matchValues = List.of();
@@ -85,6 +87,11 @@ public final class Execution {
 
   public void log(String line) {
     log.add(line);
+  }
+
+  /** What the run logged so far (errors that did not stop it start with "error: "). */
+  public List<String> logLines() {
+    return java.util.Collections.unmodifiableList(log);
   }
 
   /** Counts one step; fails the run when the step or time budget is spent. */
@@ -315,6 +322,14 @@ public final class Execution {
     }
   }
 
+  /**
+   * Applies changed limits from now on (a test harness reloading its configuration); the current
+   * result keeps the limits it was started with. The run-time deadline does not move.
+   */
+  public void changeLimits(SieveLimits l) {
+    limits = l;
+  }
+
   /** Starts a new, empty result (test harnesses; multiscript runs). */
   public void resetResult() {
     result = new ResultBuilder(limits);
@@ -328,6 +343,20 @@ public final class Execution {
    */
   public void runScript(SieveScript other) throws SieveRuntimeException {
     runScript(other, false);
+  }
+
+  /**
+   * Runs another script as a run of its own that adds to this result: unlike {@link #runScript} it does
+   * not see this run's global variables (RFC 6609 §3.3 globals belong to one run). For test harnesses.
+   */
+  public void runSeparately(SieveScript other) throws SieveRuntimeException {
+    Map<String, String> saved = globals;
+    globals = new HashMap<>();
+    try {
+      runScript(other, false);
+    } finally {
+      globals = saved;
+    }
   }
 
   /** Runs an included script (RFC 6609): like {@link #runScript} but a stop in it ends everything. */

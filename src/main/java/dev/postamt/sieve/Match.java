@@ -160,7 +160,10 @@ public final class Match {
           if (p == null) {
             p = pattern(k.eval(x));
             if (p == null) {
-              throw new SieveRuntimeException(null, "invalid regular expression '" + k.eval(x) + "'");
+              // As Pigeonhole: a bad pattern made at run time is an error in the log, and no match; the
+              // script goes on.
+              x.log("error: invalid regular expression '" + k.eval(x) + "' for regex match");
+              continue;
             }
           }
           Matcher m = p.matcher(value);

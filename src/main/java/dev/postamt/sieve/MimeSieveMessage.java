@@ -63,21 +63,49 @@ public final class MimeSieveMessage implements SieveMessage {
     return p;
   }
 
+  /**
+   * RFC 5173 §5.2: a multipart part contributes its prologue and its epilogue (two strings, boundaries
+   * excluded), a message/rfc822 part its nested header; leaves their decoded text. A Content-Type that
+   * is not type/subtype counts as application/octet-stream, an unknown transfer encoding as no text.
+   */
   private static void collect(MimePart part, List<BodyPart> out) {
     String type = part.type() + "/" + part.subtype();
+    String declared = part.header("Content-Type");
+    if (declared != null && dev.postamt.mime.HeaderText.parseContentType(declared, new java.util.HashMap<>()) == null) {
+      // Pigeonhole does not read a malformed type ("text/plain/stupid") as the text/plain default.
+      type = "application/octet-stream";
+    }
     if (part.isMultipart()) {
-      out.add(new BodyPart(type, "", true));
+      String body = new String(part.data(), part.bodyStart(), part.end() - part.bodyStart(), StandardCharsets.ISO_8859_1);
+      String boundary = "--" + part.params().getOrDefault("boundary", "");
+      int first = body.startsWith(boundary) ? 0 : body.indexOf("\n" + boundary);
+      String prologue = first < 0 ? "" : body.substring(0, first);
+      int close = body.lastIndexOf(boundary + "--");
+      String epilogue = "";
+      if (close >= 0) {
+        int eol = body.indexOf('\n', close);
+        epilogue = eol < 0 ? "" : body.substring(eol + 1);
+      }
+      out.add(new BodyPart(type, prologue.strip(), true));
       for (MimePart c : part.children()) {
         collect(c, out);
       }
+      out.add(new BodyPart(type, epilogue.strip(), true));
       return;
     }
     if (part.message() != null) {
-      out.add(new BodyPart(type, "", true));
-      collect(part.message(), out);
+      MimePart m = part.message();
+      String header = new String(m.data(), m.start(), Math.max(0, m.bodyStart() - m.start()), StandardCharsets.ISO_8859_1);
+      header = header.endsWith("\r\n\r\n") ? header.substring(0, header.length() - 2)
+          : header.endsWith("\n\n") ? header.substring(0, header.length() - 1) : header;
+      out.add(new BodyPart(type, header, true));
+      collect(m, out);
       return;
     }
-    out.add(new BodyPart(type, text(part), false));
+    String cte = part.encoding();
+    boolean known = cte.equals("7bit") || cte.equals("8bit") || cte.equals("binary") || cte.equals("base64")
+        || cte.equals("quoted-printable");
+    out.add(new BodyPart(type, known ? text(part) : "", false));
   }
 
   /** The body of a leaf part as text: transfer encoding undone, charset applied (default US-ASCII/UTF-8). */

@@ -9,9 +9,7 @@ import dev.postamt.sieve.SieveAction.Reject;
 import dev.postamt.sieve.SieveAction.Vacation;
 import dev.postamt.sieve.SyntaxTree.Position;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Collects the actions of one run and applies the rules between them: the implicit keep (RFC 5228
@@ -67,10 +65,13 @@ public final class ResultBuilder {
     implicitKeep = false;
     for (int i = 0; i < actions.size(); i++) {
       if (actions.get(i) instanceof Keep k) {
-        actions.set(i, new Keep(union(k.flags(), flags)));
+        // RFC 5232 §5: when stores are merged, the last flag list wins.
+        actions.set(i, new Keep(List.copyOf(flags)));
         return;
       }
       if (actions.get(i) instanceof FileInto f && f.mailbox().equalsIgnoreCase("INBOX") && f.specialUse() == null) {
+        // The same store as the earlier fileinto "INBOX": one action, reported as the keep it now is.
+        actions.set(i, new Keep(List.copyOf(flags)));
         return;
       }
     }
@@ -85,7 +86,7 @@ public final class ResultBuilder {
     for (int i = 0; i < actions.size(); i++) {
       SieveAction a = actions.get(i);
       if (a instanceof FileInto g && sameMailbox(g.mailbox(), f.mailbox())) {
-        actions.set(i, new FileInto(g.mailbox(), union(g.flags(), f.flags()), g.create() || f.create(),
+        actions.set(i, new FileInto(g.mailbox(), f.flags(), g.create() || f.create(),
             g.specialUse() != null ? g.specialUse() : f.specialUse(), g.copy() && f.copy()));
         return;
       }
@@ -97,7 +98,15 @@ public final class ResultBuilder {
   }
 
   private static boolean sameMailbox(String a, String b) {
-    return a.equalsIgnoreCase("INBOX") ? b.equalsIgnoreCase("INBOX") : a.equals(b);
+    return inboxCanonical(a).equals(inboxCanonical(b));
+  }
+
+  /** RFC 3501 §5.1: "INBOX" is case-insensitive, also as the first level of a hierarchical name. */
+  private static String inboxCanonical(String m) {
+    if (m.regionMatches(true, 0, "INBOX", 0, 5) && (m.length() == 5 || m.charAt(5) == '.' || m.charAt(5) == '/')) {
+      return "INBOX" + m.substring(5);
+    }
+    return m;
   }
 
   public void redirect(Position at, String address, boolean copy) throws SieveRuntimeException {
@@ -181,19 +190,5 @@ public final class ResultBuilder {
       }
     }
     return out;
-  }
-
-  static List<String> union(List<String> a, List<String> b) {
-    LinkedHashSet<String> s = new LinkedHashSet<>(a);
-    for (String f : b) {
-      boolean present = false;
-      for (String g : s) {
-        present |= g.toLowerCase(Locale.ROOT).equals(f.toLowerCase(Locale.ROOT));
-      }
-      if (!present) {
-        s.add(f);
-      }
-    }
-    return List.copyOf(s);
   }
 }

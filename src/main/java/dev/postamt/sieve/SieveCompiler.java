@@ -27,10 +27,17 @@ public final class SieveCompiler {
   private final Map<String, SieveCommand> commands = new HashMap<>();
   private final SieveLimits limits;
   private final ScriptLoader loader;
+  private final SieveEnvironment settings;
 
   public SieveCompiler(List<SieveExtension> extensions, SieveLimits limits, ScriptLoader loader) {
+    this(extensions, limits, loader, SieveEnvironment.DEFAULT);
+  }
+
+  private SieveCompiler(List<SieveExtension> extensions, SieveLimits limits, ScriptLoader loader,
+      SieveEnvironment settings) {
     this.limits = limits;
     this.loader = loader;
+    this.settings = settings;
     for (SieveExtension e : extensions) {
       this.extensions.put(e.name(), e);
       for (SieveCommand c : e.commands()) {
@@ -45,18 +52,31 @@ public final class SieveCompiler {
   }
 
   public SieveCompiler withLimits(SieveLimits l) {
-    return new SieveCompiler(List.copyOf(extensions.values()), l, loader);
+    return new SieveCompiler(List.copyOf(extensions.values()), l, loader, settings);
   }
 
   public SieveCompiler withLoader(ScriptLoader l) {
-    return new SieveCompiler(List.copyOf(extensions.values()), limits, l);
+    return new SieveCompiler(List.copyOf(extensions.values()), limits, l, settings);
+  }
+
+  /**
+   * This compiler reading administrator settings ({@link SieveEnvironment#setting}) from {@code env}, for
+   * the few compile-time policies (a notify action prohibited, editheader's protected fields, ...).
+   */
+  public SieveCompiler withSettings(SieveEnvironment env) {
+    return new SieveCompiler(List.copyOf(extensions.values()), limits, loader, env);
+  }
+
+  /** The administrator setting {@code name} as this compiler sees it. */
+  public java.util.Optional<String> setting(String name) {
+    return settings.setting(name);
   }
 
   /** This compiler plus more extensions (a test suite's commands, a site's own). */
   public SieveCompiler with(List<SieveExtension> more) {
     List<SieveExtension> all = new ArrayList<>(extensions.values());
     all.addAll(more);
-    return new SieveCompiler(all, limits, loader);
+    return new SieveCompiler(all, limits, loader, settings);
   }
 
   public SieveLimits limits() {
@@ -167,8 +187,8 @@ public final class SieveCompiler {
         String otherExt = owner.get(key(other, n.name()));
         if (def == null && otherExt != null && required.contains(otherExt)) {
           error(n.at(), kind == SieveCommand.Kind.TEST
-              ? "'" + n.name() + "' is a command, but a test was expected here"
-              : "'" + n.name() + "' is a test, but a command was expected here (missing if?)");
+              ? "attempted to use command '" + n.name() + "' as test"
+              : "attempted to use test '" + n.name() + "' as command (missing if?)");
           return null;
         }
         String what = kind == SieveCommand.Kind.TEST ? "test" : "command";
@@ -192,7 +212,8 @@ public final class SieveCompiler {
         TagSpec spec = sig.tag(t.name());
         if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
           if (reportedUnknown.add(def.name() + ":" + t.name())) {
-            error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe());
+            error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe()
+                + " (reported only once at first occurrence)");
           }
           continue;
         }
@@ -223,17 +244,37 @@ public final class SieveCompiler {
         tags.put(t.name(), value);
         tagAt.put(t.name(), t.at());
       }
+      // Pigeonhole's order: a tag among the positional arguments, then their number, then their types.
       int p = 0;
+      if (diagnostics.size() == errorsBefore) {
+        int count = 0;
+        for (int k = i; k < in.size(); k++) {
+          if (in.get(k) instanceof SyntaxTree.Tag t) {
+            TagSpec spec = sig.tag(t.name());
+            if (spec == null || spec.extension() != null && !required.contains(spec.extension())) {
+              if (reportedUnknown.add(def.name() + ":" + t.name())) {
+                error(t.at(), "unknown tagged argument ':" + t.name() + "' for " + def.describe()
+                    + " (reported only once at first occurrence)");
+              }
+            } else {
+              error(t.at(), "encountered an unexpected tagged argument ':" + t.name()
+                  + "' while validating positional arguments for " + def.describe());
+            }
+            count = -1;
+            break;
+          }
+          count++;
+        }
+        long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
+        if (count >= 0 && (count < requiredArgs || count > sig.positional().size())) {
+          error(n.at(), def.describe() + " requires " + requiredArgs + " positional argument(s), but " + count
+              + " is/are specified");
+        }
+      }
       for (; i < in.size() && diagnostics.size() == errorsBefore; i++) {
         Argument a = in.get(i);
-        if (a instanceof SyntaxTree.Tag t) {
-          error(t.at(), "unexpected tagged argument ':" + t.name() + "' after the positional arguments of "
-              + def.describe());
-          continue;
-        }
-        if (p >= sig.positional().size()) {
-          error(a.at(), def.describe() + " expects " + countPhrase(sig) + ", but more were found");
-          break;
+        if (a instanceof SyntaxTree.Tag || p >= sig.positional().size()) {
+          break; // an unknown tag reported at its first occurrence
         }
         ArgSpec spec = sig.positional().get(p);
         Object v = value(a, spec.type(), a.at(), def.describe() + " expects " + spec.type().article + " as argument "
@@ -242,30 +283,21 @@ public final class SieveCompiler {
         argAt.add(a.at());
         p++;
       }
-      boolean argumentsOk = diagnostics.size() == errorsBefore;
-      if (argumentsOk && (n.tests().size() < sig.minTests() || n.tests().size() > sig.maxTests())) {
-        if (sig.maxTests() == 0) {
-          error(n.at(), def.describe() + " expects no tests, but " + n.tests().size() + " were found");
-        } else if (sig.maxTests() == 1) {
-          error(n.at(), def.describe() + " expects a test, but " + (n.tests().isEmpty() ? "none was" : n.tests().size() + " were") + " found");
-        } else {
-          error(n.at(), def.describe() + " expects a list of tests, but none was found");
-        }
-      }
-      long requiredArgs = sig.positional().stream().filter(s -> !s.optional()).count();
-      if (p < requiredArgs && i >= in.size() && argumentsOk) {
-        ArgSpec missing = sig.positional().get(p);
-        error(n.at(), def.describe() + " expects " + missing.type().article + " as argument " + (p + 1) + " ("
-            + missing.label() + "), but none was found");
-      }
-      if (sig.block() && n.block() == null) {
+      boolean argsOk = diagnostics.size() == errorsBefore;
+      // A tag missing its colon becomes a sub-test, so the sub-tests are checked even after an argument
+      // error (as Pigeonhole does); the block only when all else is right.
+      subtests(n, def, sig);
+      boolean clean = argsOk && diagnostics.size() == errorsBefore;
+      if (clean && sig.block() && n.block() == null) {
         error(n.at(), def.describe() + " requires a block, but none was found");
-      } else if (!sig.block() && n.block() != null) {
+      } else if (clean && !sig.block() && n.block() != null) {
         error(n.at(), def.describe() + " does not take a block");
       }
       CompiledNode c = new CompiledNode(def, n.at(), tags, tagAt, args, argAt);
       List<CompiledNode> tests = new ArrayList<>();
-      for (Node t : diagnostics.size() == errorsBefore ? n.tests() : List.<Node>of()) {
+      // Like Pigeonhole, the tests of a command that takes tests are checked even when the command is
+      // wrong ("if setflag;" is two errors); a command that takes none never looks into them.
+      for (Node t : diagnostics.size() == errorsBefore || sig.maxTests() > 0 ? n.tests() : List.<Node>of()) {
         CompiledNode ct = node(t, SieveCommand.Kind.TEST, depth + 1);
         if (ct != null) {
           tests.add(ct);
@@ -282,9 +314,53 @@ public final class SieveCompiler {
       return c;
     }
 
-    private String countPhrase(Signature sig) {
-      int n = sig.positional().size();
-      return n == 0 ? "no positional arguments" : n == 1 ? "1 positional argument" : n + " positional arguments";
+    /**
+     * The sub-tests against what the command takes, with Pigeonhole's diagnosis of the usual typos: a
+     * "test" after a command that takes none is a missing semicolon, or a tag without its colon.
+     */
+    private void subtests(Node n, SieveCommand def, Signature sig) {
+      int count = n.tests().size();
+      if (count >= sig.minTests() && count <= sig.maxTests()) {
+        return;
+      }
+      if (sig.maxTests() == 0) {
+        String first = n.tests().get(0).name();
+        SieveCommand asTest = commands.get(key(SieveCommand.Kind.TEST, first));
+        if (asTest != null) {
+          error(n.at(), def.describe() + " accepts no sub-tests, but tests are specified");
+        } else if (commands.get(key(SieveCommand.Kind.COMMAND, first)) == null && sig.tag(first) != null) {
+          error(n.at(), "missing colon ':' before ':" + first + "' tag in " + def.name() + " "
+              + (def.kind() == SieveCommand.Kind.TEST ? "test" : "command"));
+        } else {
+          error(n.at(), "missing semicolon ';' after " + def.name() + " "
+              + (def.kind() == SieveCommand.Kind.TEST ? "test" : "command"));
+        }
+      } else if (sig.maxTests() == 1) {
+        error(n.at(), def.describe() + " requires one sub-test, but " + (count == 0 ? "none is" : "a list of tests is")
+            + " specified");
+      } else {
+        error(n.at(), def.describe() + " requires a list of sub-tests, but none is specified");
+      }
+    }
+
+    /**
+     * RFC 5229 §3: a reference into a namespace nobody implements ("${frop.x}"; only "global." with
+     * include) and a match variable past the ones kept are errors, as in Pigeonhole.
+     */
+    private Template checked(Template t, Position at) {
+      for (Template.Ref r : t.references()) {
+        if (r.name() != null && r.name().indexOf('.') > 0) {
+          String ns = r.name().substring(0, r.name().indexOf('.'));
+          // "global." comes with include (RFC 6609); "tst." is Pigeonhole's test suite's own namespace.
+          if (!(ns.equals("global") && required.contains("include"))
+              && !(ns.equals("tst") && required.contains("vnd.dovecot.testsuite"))) {
+            error(at, "variable '" + r.name() + "' is in an unknown namespace '" + ns + "'");
+          }
+        } else if (r.name() == null && r.index() > Execution.MAX_MATCH_INDEX) {
+          error(at, "match value ${" + r.index() + "} is out of range (at most " + Execution.MAX_MATCH_INDEX + ")");
+        }
+      }
+      return t;
     }
 
     /** Builds the match type and comparator of a test that takes them. */
@@ -352,18 +428,20 @@ public final class SieveCompiler {
         }
         case STRING -> {
           if (a instanceof StringList l && !l.bracketed()) {
-            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+            return checked(Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars),
+                l.values().get(0).at());
           }
           if (a instanceof StringList l && l.values().size() == 1) {
             // Pigeonhole accepts ["x"] where one string is expected.
-            return Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars);
+            return checked(Template.compile(EncodedCharacter.decode(l.values().get(0), enc, diagnostics), vars),
+                l.values().get(0).at());
           }
         }
         case STRING_LIST -> {
           if (a instanceof StringList l) {
             List<Template> out = new ArrayList<>(l.values().size());
             for (SyntaxTree.StringValue v : l.values()) {
-              out.add(Template.compile(EncodedCharacter.decode(v, enc, diagnostics), vars));
+              out.add(checked(Template.compile(EncodedCharacter.decode(v, enc, diagnostics), vars), v.at()));
             }
             return List.copyOf(out);
           }

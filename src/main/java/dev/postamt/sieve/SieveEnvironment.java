@@ -73,5 +73,23 @@ public interface SieveEnvironment {
     return uri.regionMatches(true, 0, "mailto:", 0, 7);
   }
 
+  /**
+   * An administrator setting, named as Pigeonhole names it ({@code sieve_user_email},
+   * {@code sieve_vacation_default_subject}, {@code sieve_subaddress_sep}, ...), or empty for the default.
+   * Extensions read the few that change behaviour; delivery maps its own config onto these names.
+   */
+  default Optional<String> setting(String name) {
+    return Optional.empty();
+  }
+
+  /** A boolean {@link #setting}: "yes"/"true"/"1" or "no"/"false"/"0", else {@code otherwise}. */
+  default boolean flag(String name, boolean otherwise) {
+    return setting(name).map(v -> switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "yes", "true", "1", "on" -> true;
+      case "no", "false", "0", "off" -> false;
+      default -> otherwise;
+    }).orElse(otherwise);
+  }
+
   SieveEnvironment DEFAULT = new SieveEnvironment() {};
 }

@@ -11,7 +11,11 @@ public interface SieveMessage {
   /** One header field, its value unfolded but not decoded (RFC 2047 words intact, 8-bit as read). */
   record Header(String name, String value) {}
 
-  /** A body part for the body test (RFC 5173): its media type and its content decoded to text. */
+  /**
+   * A body part for the body test (RFC 5173): its media type and its content decoded to text. A
+   * {@code multipart} entry is not a leaf: for a multipart part its prologue or its epilogue (each an
+   * entry of its own), for message/rfc822 the nested header (RFC 5173 §5.2); empty when there is none.
+   */
   record BodyPart(String contentType, String text, boolean multipart) {}
 
   /** The header fields of the top-level message, in order. */

@@ -66,6 +66,19 @@ public final class Template {
     return new Template(null, List.copyOf(parts));
   }
 
+  /** The variable references in this template. */
+  List<Ref> references() {
+    List<Ref> out = new ArrayList<>();
+    if (parts != null) {
+      for (Object p : parts) {
+        if (p instanceof Ref r) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
+
   /** {@code num-variable / identifier *("." identifier)}; null when the text is neither. */
   static Ref parseReference(String name) {
     if (name.isEmpty()) {

@@ -74,8 +74,8 @@ class SieveCommandTest {
     CliFixture.Result r = cli.run("sieve", "put", "alice@example.test", "broken", broken.toString(), "--activate");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).isEqualTo(
-        broken + ":2:1: the fileinto command expects no tests, but 1 were found\n"
-            + broken + ":4:1: the redirect command expects a string as argument 1 (address), but none was found\n"
+        broken + ":2:1: missing semicolon ';' after fileinto command\n"
+            + broken + ":4:1: the redirect command requires 1 positional argument(s), but 0 is/are specified\n"
             + "postamt: " + broken + " does not compile; nothing stored\n");
     assertThat(r.out()).isEmpty();
     assertThat(cli.ok("sieve", "list", "alice@example.test").lines()).containsExactly("alice@example.test has no Sieve scripts");
@@ -91,8 +91,8 @@ class SieveCommandTest {
     CliFixture.Result bad = cli.runAsGiven("sieve", "check", broken.toString());
     assertThat(bad.status()).isEqualTo(1);
     assertThat(bad.err().lines()).containsExactly(
-        broken + ":2:1: the fileinto command expects no tests, but 1 were found",
-        broken + ":4:1: the redirect command expects a string as argument 1 (address), but none was found");
+        broken + ":2:1: missing semicolon ';' after fileinto command",
+        broken + ":4:1: the redirect command requires 1 positional argument(s), but 0 is/are specified");
 
     Path warn = Files.writeString(tmp.resolve("warn.sieve"), "if header :is \"bad name:\" \"x\" { keep; }\n");
     CliFixture.Result w = cli.runAsGiven("sieve", "check", warn.toString());

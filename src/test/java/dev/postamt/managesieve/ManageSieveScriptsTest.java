@@ -45,8 +45,8 @@ class ManageSieveScriptsTest {
     String broken = "require \"fileinto\";\r\nfileinto \"a\"\r\nkeep;\r\nredirect;\r\n";
     c.sendWithLiteral("PUTSCRIPT \"broken\"", broken);
     String no = c.response().getLast();
-    assertThat(no).startsWith("NO {").endsWith("\r\n2:1: the fileinto command expects no tests, but 1 were found\r\n"
-        + "4:1: the redirect command expects a string as argument 1 (address), but none was found");
+    assertThat(no).startsWith("NO {").endsWith("\r\n2:1: missing semicolon ';' after fileinto command\r\n"
+        + "4:1: the redirect command requires 1 positional argument(s), but 0 is/are specified");
     c.send("LISTSCRIPTS");
     assertThat(c.response()).containsExactly("OK \"Listscripts completed\"");
     c.send("CHECKSCRIPT \"fileinto \\\"x\\\";\"").expect("NO \"1:1: unknown command 'fileinto' (missing require \\\"fileinto\\\"?)\"");

@@ -121,6 +121,24 @@ class SieveDeliveryTest {
     assertThat(messages("Junk")).hasSize(1);
   }
 
+  /** Sieve's :detail splits the envelope recipient with the delimiter routing uses (delivery.recipient_delimiter). */
+  @Test
+  void theDetailFollowsTheConfiguredRecipientDelimiter() throws Exception {
+    start("[delivery]\nrecipient_delimiter = \"-\"\n");
+    scripts.activate(ALICE, "main", """
+        require ["fileinto", "mailbox", "envelope", "subaddress"];
+        if envelope :detail "to" "lists" { fileinto :create "Lists"; }
+        """);
+    byte[] all = ("Return-Path: <" + BOB + ">\r\nDelivered-To: " + ALICE + "\r\n" + message(BOB, "", "hi\r\n"))
+        .getBytes(StandardCharsets.UTF_8);
+    MailStore.DeliveryId id = new MailStore.DeliveryId(1_700_000_000L, "QDETAILR0", "mx.example.test");
+    RecipientStatus st = sieve.deliver(new SieveDelivery.Request("00000000000DETAIL", 0, ALICE,
+        new SieveEnvelope(BOB, "alice-lists@example.test", null, null), "8BITMIME", all,
+        SieveDelivery.returnPathLength(all), id, false));
+    assertThat(st).isInstanceOf(RecipientStatus.Delivered.class);
+    assertThat(messages("Lists")).hasSize(1);
+  }
+
   @Test
   void fileintoCreatesTheFolderAndTheFlagsLandInTheStore() throws Exception {
     start("");
@@ -232,7 +250,7 @@ class SieveDeliveryTest {
     assertThat(q.getFirst().envelope().sender()).isEmpty();
     assertThat(q.getFirst().envelope().recipientAddresses()).containsExactly(BOB);
     assertThat(text(q.getFirst())).contains("Auto-Submitted: auto-replied", "In-Reply-To: <m1@example.org>",
-        "References: <m1@example.org>", "Subject: Auto: Hello", "I am away until Monday.", "From: <" + ALICE + ">");
+        "References: <m1@example.org>", "Subject: Auto: Hello", "I am away until Monday.", "From: " + ALICE);
     // another sender still gets one
     deliver("0000000000CCCCCC", "dave@example.org", message("dave@example.org", "", "three\r\n"), false);
     assertThat(queued()).hasSize(2);

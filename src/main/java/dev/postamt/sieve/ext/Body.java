@@ -45,7 +45,8 @@ public final class Body {
         types.add(t.eval(x).toLowerCase(Locale.ROOT));
       }
       for (BodyPart p : x.message().bodyParts()) {
-        if (typeMatches(p.contentType(), types) && !p.multipart()) {
+        // Multipart parts give their prologue and epilogue, message/rfc822 its header (RFC 5173 §5.2).
+        if (typeMatches(p.contentType(), types) && !(p.multipart() && p.text().isEmpty())) {
           values.add(p.text());
         }
       }
@@ -56,7 +57,7 @@ public final class Body {
         }
         if (p.contentType().equals("text/plain") || p.contentType().startsWith("text/") && !p.contentType().equals("text/html")) {
           values.add(p.text());
-        } else if (p.contentType().equals("text/html")) {
+        } else if (p.contentType().equals("text/html") || p.contentType().equals("application/xhtml+xml")) {
           values.add(htmlToText(p.text()));
         }
       }

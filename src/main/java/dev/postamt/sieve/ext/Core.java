@@ -92,6 +92,11 @@ public final class Core {
     }
   }
 
+  /** RFC 5233 separators of user and detail: the recipient_delimiter setting, "+" by default. */
+  static String delimiters(Execution x) {
+    return x.environment().setting("recipient_delimiter").filter(d -> !d.isEmpty()).orElse("+");
+  }
+
   static boolean validAddress(String a) {
     return bareAddress(a) != null;
   }
@@ -130,7 +135,26 @@ public final class Core {
     if (!validAddress(a)) {
       throw new SieveRuntimeException(n.at(), "specified redirect address '" + a + "' is invalid");
     }
-    x.result().redirect(n.at(), bareAddress(a), n.has("copy"));
+    x.result().redirect(n.at(), normalized(bareAddress(a)), n.has("copy"));
+  }
+
+  private static final java.util.regex.Pattern DOT_ATOM =
+      java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+
+  /**
+   * An address in its RFC 5321 normal form: the local part quoted only when it is not a dot-atom
+   * ({@code "Sirius"@example.net} is {@code Sirius@example.net}), as the SMTP envelope wants it.
+   */
+  static String normalized(String address) {
+    int at = address.lastIndexOf('@');
+    String local = address.substring(0, at);
+    if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
+      local = local.substring(1, local.length() - 1).replaceAll("\\\\(.)", "$1");
+    }
+    if (!DOT_ATOM.matcher(local).matches()) {
+      local = "\"" + local.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+    return local + address.substring(at);
   }
 
   /** RFC 5228 §2.4.2.2: header names are field names (no colon, no spaces). */
@@ -186,7 +210,7 @@ public final class Core {
       if (!AddressParts.isAddressHeader(name)) {
         continue;
       }
-      values.addAll(AddressParts.fromHeaders(Index.select(n, x.headerValues(name)), n.addressPart()));
+      values.addAll(AddressParts.fromHeaders(Index.select(n, x.headerValues(name)), n.addressPart(), delimiters(x)));
     }
     return n.match().matches(x, values, n.strings(1));
   }

@@ -37,33 +37,81 @@ public final class EditHeader {
             EditHeader::checkDelete, EditHeader::delete));
   }
 
-  static boolean isProtected(String name) {
-    return name.equalsIgnoreCase("received") || name.equalsIgnoreCase("auto-submitted");
+  /**
+   * Pigeonhole's rules: Subject may always be edited; X-Sieve-Redirected-From (loop protection) never;
+   * Received and Auto-Submitted may be added but not deleted (RFC 5293 §6); others as the administrator
+   * configures them (sieve_editheader_header/NAME/forbid_add, .../forbid_delete).
+   */
+  static boolean allowed(dev.postamt.sieve.SieveEnvironment env, String name, boolean add) {
+    if (name.equalsIgnoreCase("subject")) {
+      return true;
+    }
+    if (name.equalsIgnoreCase("x-sieve-redirected-from")) {
+      return false;
+    }
+    if (!add && (name.equalsIgnoreCase("received") || name.equalsIgnoreCase("auto-submitted"))) {
+      return false;
+    }
+    for (String key : env.setting("sieve_editheader_header").orElse("").trim().split("\\s+")) {
+      if (key.isEmpty()) {
+        continue;
+      }
+      String configured = env.setting("sieve_editheader_header/" + key + "/name").orElse(key);
+      if (configured.equalsIgnoreCase(name)) {
+        return !env.flag("sieve_editheader_header/" + key + (add ? "/forbid_add" : "/forbid_delete"), false);
+      }
+    }
+    return true;
   }
 
+  /** Pigeonhole's sieve_editheader_max_header_size (2048 by default). */
+  static int maxHeaderSize(java.util.Optional<String> setting) {
+    try {
+      return setting.map(v -> Integer.parseInt(v.strip())).orElse(MAX_HEADER_SIZE);
+    } catch (NumberFormatException e) {
+      return MAX_HEADER_SIZE;
+    }
+  }
+
+  /** RFC 5322 unstructured text: no control characters but tab and line ends (folding). */
   static boolean validValue(String v) {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
-      if (c == 0) {
+      if (c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f) {
         return false;
       }
     }
     return true;
   }
 
+  private static String shown(String v) {
+    String s = v.replaceAll("[\\x00-\\x1f\\x7f]", "");
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
   static void checkAdd(Checker c, CompiledNode n) {
     if (n.string(0).isConstant() && !Core.validHeaderName(n.string(0).text())) {
       c.error(n.argAt(0), "addheader command: specified field name '" + n.string(0).text() + "' is invalid");
+      return;
     }
-    if (n.string(1).isConstant() && !validValue(n.string(1).text())) {
-      c.error(n.argAt(1), "addheader command: specified value for field '" + n.string(0).text() + "' is invalid");
-    }
-    if (n.string(1).isConstant() && n.string(1).text().length() > MAX_HEADER_SIZE) {
-      c.error(n.argAt(1), "addheader command: specified header value for field '" + n.string(0).text() + "' is too large");
+    if (n.string(1).isConstant()) {
+      String v = n.string(1).text();
+      if (v.indexOf(0) >= 0) {
+        c.error(n.argAt(1), "addheader command: specified value '" + shown(v.substring(0, v.indexOf(0)))
+            + "' is invalid (contains NUL character)");
+      } else if (!validValue(v)) {
+        c.error(n.argAt(1), "addheader command: specified value '" + shown(v) + "' is invalid");
+      } else if (v.getBytes(StandardCharsets.UTF_8).length > maxHeaderSize(c.compiler().setting("sieve_editheader_max_header_size"))) {
+        c.error(n.argAt(1), "addheader command: specified header value '" + shown(v) + "' is too large");
+      }
     }
   }
 
   static void checkDelete(Checker c, CompiledNode n) {
+    if (n.has("last") && !n.has("index")) {
+      c.error(n.tagAt("last"), "deleteheader command: the :last tag cannot be specified without the :index tag");
+      return;
+    }
     if (n.string(0).isConstant() && !Core.validHeaderName(n.string(0).text())) {
       c.error(n.argAt(0), "deleteheader command: specified field name '" + n.string(0).text() + "' is invalid");
     }
@@ -82,9 +130,13 @@ public final class EditHeader {
       throw new SieveRuntimeException(n.at(), "addheader action: specified field name '" + name + "' is invalid");
     }
     if (!validValue(value)) {
-      throw new SieveRuntimeException(n.at(), "addheader action: specified value for field '" + name + "' is invalid");
+      throw new SieveRuntimeException(n.at(), "addheader action: specified value '" + shown(value) + "' is invalid");
     }
-    if (isProtected(name)) {
+    if (value.getBytes(StandardCharsets.UTF_8).length > maxHeaderSize(x.environment().setting("sieve_editheader_max_header_size"))) {
+      throw new SieveRuntimeException(n.at(), "addheader action: specified header value '" + shown(value) + "' is too large");
+    }
+    if (!allowed(x.environment(), name, true)) {
+      x.log("addheader: adding header field '" + name + "' is forbidden; modification denied");
       return;
     }
     String stored = encode(value.replaceAll("\r?\n[ \t]*", " ").strip());
@@ -115,7 +167,8 @@ public final class EditHeader {
     if (!Core.validHeaderName(name)) {
       throw new SieveRuntimeException(n.at(), "deleteheader action: specified field name '" + name + "' is invalid");
     }
-    if (isProtected(name)) {
+    if (!allowed(x.environment(), name, false)) {
+      x.log("deleteheader: deleting header field '" + name + "' is forbidden; modification denied");
       return;
     }
     List<Header> headers = x.editableHeaders();

@@ -14,8 +14,6 @@ import dev.postamt.sieve.Signature;
 import dev.postamt.sieve.Signature.TagSpec;
 import dev.postamt.sieve.Signature.Type;
 import dev.postamt.sieve.Template;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,44 +65,42 @@ public final class Enotify {
     if (!uri.substring(0, colon).equalsIgnoreCase("mailto")) {
       return "unsupported notification method '" + uri.substring(0, colon) + "'";
     }
-    String rest = uri.substring(colon + 1);
-    int q = rest.indexOf('?');
-    String to = q < 0 ? rest : rest.substring(0, q);
-    int count = 0;
     try {
-      String decodedTo = URLDecoder.decode(to.replace("+", "%2B"), StandardCharsets.UTF_8);
-      for (String a : decodedTo.split(",", -1)) {
-        if (a.isEmpty() && decodedTo.isEmpty()) {
-          continue;
-        }
-        a = a.strip();
-        if (!Core.validAddress(a)) {
-          return "invalid recipient '" + a + "' in mailto URI";
-        }
-        count++;
-      }
-      if (q >= 0) {
-        for (String h : rest.substring(q + 1).split("&")) {
-          int eq = h.indexOf('=');
-          if (eq <= 0) {
-            return "invalid header in mailto URI";
-          }
-          String name = URLDecoder.decode(h.substring(0, eq), StandardCharsets.UTF_8);
-          if (!Core.validHeaderName(name)) {
-            return "invalid header name '" + name + "' in mailto URI";
-          }
-          if (name.equalsIgnoreCase("to") || name.equalsIgnoreCase("cc")) {
-            count++;
-          }
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      return "invalid escape in mailto URI";
+      Mailto.parse(uri.substring(colon + 1));
+      return null;
+    } catch (Mailto.Invalid e) {
+      return "invalid mailto URI: " + e.getMessage();
     }
-    return count == 0 ? "mailto URI has no recipients" : null;
+  }
+
+  /** RFC 5435 §3.7 (as Pigeonhole reads it): "name=value", name alphanumeric first, no CR/LF in the value. */
+  static boolean validOption(String o) {
+    int eq = o.indexOf('=');
+    if (eq <= 0 || !Character.isLetterOrDigit(o.charAt(0)) || o.charAt(0) >= 0x80) {
+      return false;
+    }
+    for (int i = 1; i < eq; i++) {
+      char c = o.charAt(i);
+      if (!(c < 0x80 && Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_')) {
+        return false;
+      }
+    }
+    return o.indexOf('\r') < 0 && o.indexOf('\n') < 0;
+  }
+
+  /** Pigeonhole's sieve_notify_max_notifications: notify actions per run; 0 prohibits notify. */
+  static int maxNotifications(java.util.Optional<String> setting) {
+    try {
+      return setting.map(v -> Integer.parseInt(v.strip())).orElse(MAX_NOTIFICATIONS);
+    } catch (NumberFormatException e) {
+      return MAX_NOTIFICATIONS;
+    }
   }
 
   static void check(Checker c, CompiledNode n) {
+    if (maxNotifications(c.compiler().setting("sieve_notify_max_notifications")) == 0) {
+      c.error(n.at(), "notify action: local policy prohibits the use of a notify action");
+    }
     if (n.string(0).isConstant()) {
       String err = mailtoError(n.string(0).text());
       if (err != null) {
@@ -120,6 +116,13 @@ public final class Enotify {
     if (n.has("from") && n.tagString("from").isConstant() && !Core.validAddress(n.tagString("from").text())) {
       c.error(n.tagAt("from"), "notify command: invalid :from address '" + n.tagString("from").text() + "'");
     }
+    if (n.has("options")) {
+      for (Template t : n.tagStrings("options")) {
+        if (t.isConstant() && !validOption(t.text())) {
+          c.error(n.tagAt("options"), "notify command: invalid option '" + t.text() + "' (must be name=value)");
+        }
+      }
+    }
   }
 
   static void execute(Execution x, CompiledNode n) throws SieveRuntimeException {
@@ -132,9 +135,13 @@ public final class Enotify {
     String from = n.has("from") ? n.tagString("from").eval(x) : null;
     List<String> options = n.has("options") ? Definitions.eval(x, n.tagStrings("options")) : List.of();
     String message = n.has("message") ? n.tagString("message").eval(x) : null;
+    int max = maxNotifications(x.environment().setting("sieve_notify_max_notifications"));
+    if (max == 0) {
+      throw new SieveRuntimeException(n.at(), "notify action: local policy prohibits the use of a notify action");
+    }
     long count = x.result().actions().stream().filter(a -> a instanceof SieveAction.Notify).count();
-    if (count >= MAX_NOTIFICATIONS) {
-      throw new SieveRuntimeException(n.at(), "notify action: too many notifications (more than " + MAX_NOTIFICATIONS + ")");
+    if (count >= max) {
+      throw new SieveRuntimeException(n.at(), "notify action: number of notify actions exceeds policy limit (" + max + ")");
     }
     x.result().other(n.at(), new SieveAction.Notify(method.toLowerCase(Locale.ROOT).startsWith("mailto:") ? method : method,
         from, importance, options, message));

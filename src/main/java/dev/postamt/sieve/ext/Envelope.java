@@ -55,7 +55,7 @@ public final class Envelope {
         values.add(addr);
         continue;
       }
-      String v = AddressParts.envelopePart(addr, n.addressPart());
+      String v = AddressParts.envelopePart(addr, n.addressPart(), Core.delimiters(x));
       if (v != null) {
         values.add(v);
       }

@@ -56,6 +56,12 @@ public final class Include {
       return;
     }
     ScriptLoader.Location where = n.has("global") ? ScriptLoader.Location.GLOBAL : ScriptLoader.Location.PERSONAL;
+    int max = maxIncludes(c);
+    if (!c.isIncluded(where + ":" + t.text()) && c.includedScripts() >= max) {
+      c.error(n.argAt(0), "failed to include script '" + t.text() + "': no more than " + max
+          + " includes allowed in total");
+      return;
+    }
     Optional<String> text = c.loader().load(t.text(), where);
     if (text.isEmpty()) {
       if (!n.has("optional")) {
@@ -67,6 +73,15 @@ public final class Include {
     n.data(c.compileIncluded(n.argAt(0), where + ":" + t.text(), t.text(), text.get(), n.has("once")));
   }
 
+  /** Pigeonhole's sieve_include_max_includes: scripts included in one compilation, 255 by default. */
+  static int maxIncludes(Checker c) {
+    try {
+      return c.compiler().setting("sieve_include_max_includes").map(v -> Integer.parseInt(v.strip())).orElse(255);
+    } catch (NumberFormatException e) {
+      return 255;
+    }
+  }
+
   static void checkGlobal(Checker c, CompiledNode n) {
     if (!c.requires("variables")) {
       c.error(n.at(), "the global command requires the variables extension");
@@ -74,6 +89,13 @@ public final class Include {
     for (Template t : n.strings(0)) {
       if (!t.isConstant() || !Template.isVariableName(t.text(), false)) {
         c.error(n.argAt(0), "invalid variable name '" + t.text() + "' for global command");
+      } else {
+        String name = t.text().toLowerCase(java.util.Locale.ROOT);
+        // RFC 6609 §3.3: a variable used as a local one before cannot become global.
+        if (c.isMarked("local-variable:" + name)) {
+          c.error(n.argAt(0), "variable '" + t.text() + "' is already used as a local variable");
+        }
+        c.mark("global-variable:" + name);
       }
     }
   }

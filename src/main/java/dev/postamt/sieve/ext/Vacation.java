@@ -77,20 +77,40 @@ public final class Vacation {
         : defaultHandle(reason, subject, from, n.has("mime"), addresses);
     String sender = AddressParts.envelopePart(x.envelope().from(), "all");
     Duration period = period(n);
-    String suppressed = whyNot(x, sender, addresses);
+    String[] replyFrom = new String[1];
+    String suppressed = whyNot(x, sender, addresses, replyFrom);
     if (suppressed == null && period.isPositive() && x.environment().vacationSent(sender, handle, period)) {
       suppressed = "already replied to " + sender + " within " + period;
     }
     if (suppressed != null) {
       x.log("vacation: no reply: " + suppressed);
     }
-    if (subject == null) {
-      List<String> s = x.decodedHeaderValues("subject");
-      subject = "Auto: " + (s.isEmpty() ? "" : s.get(0));
+    if (subject == null || subject.isEmpty()) {
+      subject = defaultSubject(x);
+    }
+    if (from == null || from.isEmpty()) {
+      from = replyFrom[0];
     }
     List<String> ids = x.headerValues("message-id");
-    x.result().vacation(n.at(), new SieveAction.Vacation(sender, from, subject, reason, n.has("mime"), handle, period,
-        ids.isEmpty() ? null : ids.get(0).strip(), suppressed));
+    x.result().vacation(n.at(), new SieveAction.Vacation(sender, from, VacationReply.limit(subject), reason,
+        n.has("mime"), handle, period, ids.isEmpty() ? null : ids.get(0).strip(), suppressed));
+  }
+
+  /**
+   * The subject when the script gives none: "Auto: " and the original subject, or the administrator's
+   * template ({@code %{subject}}) or fixed text (Pigeonhole's sieve_vacation_default_subject[_template]).
+   */
+  static String defaultSubject(Execution x) {
+    List<String> s = x.decodedHeaderValues("subject");
+    String template = x.environment().setting("sieve_vacation_default_subject_template").orElse("");
+    if (!s.isEmpty() && template.isEmpty()) {
+      return "Auto: " + s.get(0);
+    }
+    if (!template.isEmpty()) {
+      return template.replace("%{subject}", s.isEmpty() ? "" : s.get(0)).replace("%$", s.isEmpty() ? "" : s.get(0));
+    }
+    String fixed = x.environment().setting("sieve_vacation_default_subject").orElse("");
+    return fixed.isEmpty() ? "Automated reply" : fixed;
   }
 
   /** RFC 5230 §4.2: a handle from the arguments that define the reply. */
@@ -105,7 +125,7 @@ public final class Vacation {
   }
 
   /** RFC 5230 §4.3–4.6 and RFC 3834: why answering this message is not appropriate, or null. */
-  static String whyNot(Execution x, String sender, List<String> addresses) {
+  static String whyNot(Execution x, String sender, List<String> addresses, String[] replyFrom) {
     if (sender == null || sender.isEmpty()) {
       return "null sender";
     }
@@ -140,27 +160,70 @@ public final class Vacation {
         || l.startsWith("owner-") || l.endsWith("-owner") || l.equals("postmaster")) {
       return "system address " + sender;
     }
-    List<String> mine = new ArrayList<>(addresses);
-    if (x.envelope().to() != null) {
-      mine.add(x.envelope().to());
+    var env = x.environment();
+    String recipient = AddressParts.envelopePart(x.envelope().to(), "all");
+    if (recipient == null || recipient.isEmpty()) {
+      return "envelope recipient is <>";
     }
-    mine.addAll(x.environment().userAddresses());
-    for (String m : mine) {
-      if (sender.equalsIgnoreCase(Core.bareAddress(m))) {
-        return "sender is the user";
+    if (sender.equalsIgnoreCase(recipient)) {
+      return "sender is the user";
+    }
+    for (String a : addresses) {
+      if (sender.equalsIgnoreCase(Core.bareAddress(a))) {
+        return "sender is the user (:addresses)";
       }
     }
-    List<String> recipients = new ArrayList<>();
+    String orig = env.flag("sieve_vacation_use_original_recipient", false)
+        ? AddressParts.envelopePart(x.envelope().origTo(), "all") : null;
+    String userEmail = env.setting("sieve_user_email").filter(u -> !u.isBlank()).orElse(null);
+    // RFC 5230 §4.5: only answer mail addressed to the user, looked for header by header as Pigeonhole does.
     for (String h : List.of("to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc")) {
-      recipients.addAll(AddressParts.fromHeaders(x.headerValues(h), "all"));
-    }
-    for (String r : recipients) {
-      for (String m : mine) {
-        if (r.equalsIgnoreCase(Core.bareAddress(m))) {
+      List<String> listed = AddressParts.fromHeaders(x.headerValues(h), "all");
+      if (listed.isEmpty()) {
+        continue;
+      }
+      if (contains(listed, recipient)) {
+        replyFrom[0] = recipient;
+        return null;
+      }
+      if (orig != null && !orig.isEmpty() && contains(listed, orig)) {
+        replyFrom[0] = orig;
+        return null;
+      }
+      for (String a : addresses) {
+        if (contains(listed, Core.bareAddress(a))) {
+          replyFrom[0] = Core.bareAddress(a);
+          return null;
+        }
+      }
+      if (userEmail != null && contains(listed, Core.bareAddress(userEmail))) {
+        replyFrom[0] = Core.bareAddress(userEmail);
+        return null;
+      }
+      for (String m : env.userAddresses()) {
+        if (contains(listed, Core.bareAddress(m))) {
+          replyFrom[0] = Core.bareAddress(m);
           return null;
         }
       }
     }
+    boolean check = env.flag("sieve_vacation_check_recipient", !env.flag("sieve_vacation_dont_check_recipient", false));
+    if (!check) {
+      replyFrom[0] = userEmail != null ? Core.bareAddress(userEmail) : null;
+      return null;
+    }
     return "the user's address is not among the recipients";
+  }
+
+  private static boolean contains(List<String> listed, String address) {
+    if (address == null) {
+      return false;
+    }
+    for (String l : listed) {
+      if (l.equalsIgnoreCase(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -31,6 +31,9 @@ public final class Variables {
   private static final List<String> MODIFIERS =
       List.of("lower", "upper", "lowerfirst", "upperfirst", "quotewildcard", "quoteregex", "encodeurl", "length");
 
+  /** Pigeonhole's longest variable name. */
+  static final int MAX_NAME_LENGTH = 64;
+
   private static int precedence(String m) {
     return switch (m) {
       case "lower", "upper" -> 40;
@@ -76,16 +79,81 @@ public final class Variables {
       }
     }
     n.data(name.text().toLowerCase(Locale.ROOT));
+    if (name.isConstant() && name.text().length() > MAX_NAME_LENGTH) {
+      c.error(n.argAt(0), "set command: variable name '" + name.text().substring(0, 32) + "...' is longer than "
+          + MAX_NAME_LENGTH + " characters");
+    }
+    if (!global && !c.isMarked("global-variable:" + name.text().toLowerCase(Locale.ROOT))
+        && c.mark("local-variable:" + name.text().toLowerCase(Locale.ROOT))
+        && c.marked("local-variable:") > c.limits().maxVariables() && c.mark("too-many-variables")) {
+      c.error(n.argAt(0), "set command: no more than " + c.limits().maxVariables() + " variables may be declared");
+    }
   }
 
   static void set(Execution x, CompiledNode n) {
     String v = n.string(1).eval(x);
     for (String m : MODIFIERS) {
       if (n.has(m)) {
-        v = modify(m, v);
+        v = modify(m, v, x.limits().maxVariableSize());
       }
     }
     x.setVariable(n.data(), v);
+  }
+
+  /**
+   * {@code v} with modifier {@code m} applied; the quoting and encoding modifiers stop before an escape
+   * that would take the value past {@code max} UTF-8 bytes, so a cut never leaves half an escape.
+   */
+  static String modify(String m, String v, int max) {
+    return switch (m) {
+      case "quotewildcard" -> quote(v, "*?\\", max);
+      case "quoteregex" -> quote(v, "\\^$.[]|()?*+{}", max);
+      case "encodeurl" -> encodeUrl(v, max);
+      default -> modify(m, v);
+    };
+  }
+
+  /** RFC 5435 §6 :encodeurl: percent-encoding of all but RFC 3986 unreserved characters. */
+  private static String encodeUrl(String v, int max) {
+    StringBuilder b = new StringBuilder(v.length() * 3 / 2);
+    for (int i = 0; i < v.length(); ) {
+      int cp = v.codePointAt(i);
+      String unit;
+      if (cp < 0x80 && (Character.isLetterOrDigit(cp) || "-._~".indexOf(cp) >= 0)) {
+        unit = String.valueOf((char) cp);
+      } else {
+        StringBuilder u = new StringBuilder();
+        for (byte by : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+          u.append('%').append(String.format("%02X", by & 0xff));
+        }
+        unit = u.toString();
+      }
+      if (b.length() + unit.length() > max) {
+        break;
+      }
+      b.append(unit);
+      i += Character.charCount(cp);
+    }
+    return b.toString();
+  }
+
+  private static String quote(String v, String special, int max) {
+    StringBuilder b = new StringBuilder(v.length() + 4);
+    int bytes = 0;
+    for (int i = 0; i < v.length(); ) {
+      int cp = v.codePointAt(i);
+      int n = (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) + (cp < 0x80 && special.indexOf(cp) >= 0 ? 1 : 0);
+      if (bytes + n > max) {
+        break;
+      }
+      if (n > 1 && cp < 0x80) {
+        b.append('\\');
+      }
+      b.appendCodePoint(cp);
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return b.toString();
   }
 
   static String modify(String m, String v) {

@@ -14,29 +14,51 @@ import java.util.List;
 final class ResultExecutor {
   private ResultExecutor() {}
 
+  /**
+   * Like Pigeonhole's test_result_execute: the result stays (test_result_action still sees it, scripts run
+   * with :append_result add to it) and executing it again carries out only the actions added since.
+   */
   static boolean execute(TestsuiteState st, Execution x) {
-    List<SieveAction> actions = x.currentActions();
-    x.resetResult();
-    st.outbox.clear();
+    List<SieveAction> actions = new java.util.ArrayList<>(x.currentActions());
+    actions.removeAll(st.executed);
+    st.executed.addAll(actions);
+    return execute(st, x, actions);
+  }
+
+  static boolean execute(TestsuiteState st, Execution x, List<SieveAction> actions) {
     byte[] message = edited(st, x);
     for (SieveAction a : actions) {
       switch (a) {
-        case SieveAction.Keep k -> st.mailboxes.get("INBOX").add(message);
+        case SieveAction.Keep k -> st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(message, k.flags()));
         case SieveAction.FileInto f -> {
-          String box = f.mailbox();
+          String box = TestsuiteState.canonical(f.mailbox());
           if (f.specialUse() != null) {
             box = st.specialUseMailbox(f.specialUse()).orElse(box);
           }
-          if (!st.mailboxes.containsKey(box) && !box.equalsIgnoreCase("INBOX")) {
+          if (box.isEmpty() || box.contains("//") || box.startsWith("/") || box.endsWith("/")) {
+            // Like Dovecot's store: an empty hierarchy level is not a mailbox name.
+            st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Invalid mailbox name"));
+            st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(st.message, List.of()));
+            return false;
+          }
+          if (!st.mailboxes.containsKey(box)) {
             if (!f.create()) {
               st.errors = new ArrayList<>(List.of("failed to store into mailbox '" + box + "': Mailbox doesn't exist"));
+              // As delivery does: a failed result falls back to keeping the original message in INBOX.
+              st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(st.message, List.of()));
               return false;
             }
             st.mailboxes.put(box, new ArrayList<>());
           }
-          st.mailboxes.computeIfAbsent(box.equalsIgnoreCase("INBOX") ? "INBOX" : box, b -> new ArrayList<>()).add(message);
+          st.mailboxes.get(box).add(new TestsuiteState.Stored(message, f.flags()));
         }
-        case SieveAction.Redirect r -> st.outbox.add(new TestsuiteState.Sent(sender(st), r.address(), message));
+        case SieveAction.Redirect r -> {
+          var out = dev.postamt.sieve.ext.Redirects.compose(r, message, st.parsed, st.envelope, st);
+          if (out.isEmpty() && !r.copy()) {
+            st.mailboxes.get("INBOX").add(new TestsuiteState.Stored(message, List.of()));
+          }
+          out.ifPresent(o -> st.outbox.add(new TestsuiteState.Sent(o.envelopeFrom(), o.envelopeTo().get(0), o.content())));
+        }
         case SieveAction.Reject r -> {
           String sender = sender(st);
           if (sender != null && !sender.isEmpty()) {
@@ -45,17 +67,18 @@ final class ResultExecutor {
         }
         case SieveAction.Vacation v -> {
           if (v.due()) {
-            st.outbox.add(new TestsuiteState.Sent("", v.recipient(), vacation(st, v)));
+            var out = dev.postamt.sieve.ext.VacationReply.compose(v, st.parsed, st.envelope, st);
+            for (String to : out.envelopeTo()) {
+              st.outbox.add(new TestsuiteState.Sent(out.envelopeFrom(), to, out.content()));
+            }
           }
         }
-        case SieveAction.Notify nt -> {
-          String to = nt.method().substring(nt.method().indexOf(':') + 1);
-          int q = to.indexOf('?');
-          to = q < 0 ? to : to.substring(0, q);
-          st.outbox.add(new TestsuiteState.Sent("", to, ("To: " + to + "\r\nSubject: " + (nt.message() == null ? "Notification" : nt.message())
-              + "\r\nAuto-Submitted: auto-notified\r\n\r\n" + (nt.message() == null ? "" : nt.message()) + "\r\n").getBytes(StandardCharsets.UTF_8)));
-        }
         default -> {}
+      }
+    }
+    for (var out : dev.postamt.sieve.ext.Mailto.notifications(actions, st.parsed, st.envelope, st)) {
+      for (String to : out.envelopeTo()) {
+        st.outbox.add(new TestsuiteState.Sent(out.envelopeFrom(), to, out.content()));
       }
     }
     return true;
@@ -79,28 +102,10 @@ final class ResultExecutor {
   }
 
   private static byte[] bounce(TestsuiteState st, String reason) {
-    String s = "From: Mail Delivery System <MAILER-DAEMON@example.com>\r\nTo: <" + sender(st) + ">\r\n"
+    String s = "From: Postmaster <postmaster@example.com>\r\nTo: <" + sender(st) + ">\r\n"
         + "Subject: Automatically rejected mail\r\nAuto-Submitted: auto-replied (rejected)\r\n"
         + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
         + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] vacation(TestsuiteState st, SieveAction.Vacation v) {
-    String from = v.from() != null ? v.from() : st.envelope.to() == null ? "user@example.com" : st.envelope.to();
-    StringBuilder b = new StringBuilder();
-    b.append("From: ").append(from).append("\r\n");
-    b.append("To: <").append(v.recipient()).append(">\r\n");
-    b.append("Subject: ").append(v.subject()).append("\r\n");
-    if (v.inReplyTo() != null) {
-      b.append("In-Reply-To: ").append(v.inReplyTo()).append("\r\n");
-      b.append("References: ").append(v.inReplyTo()).append("\r\n");
-    }
-    b.append("Auto-Submitted: auto-replied (vacation)\r\nPrecedence: bulk\r\n");
-    if (!v.mime()) {
-      b.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
-    }
-    b.append(v.reason());
-    return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

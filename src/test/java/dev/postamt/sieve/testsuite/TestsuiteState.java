@@ -31,6 +31,9 @@ final class TestsuiteState implements SieveEnvironment {
   /** A message handed to SMTP by an executed result. */
   record Sent(String envelopeFrom, String envelopeTo, byte[] message) {}
 
+  /** A message stored in a mailbox with its IMAP flags. */
+  record Stored(byte[] message, List<String> flags) {}
+
   /** The outcome of one test block: null failure means passed. */
   record Outcome(String name, String failure) {}
 
@@ -41,8 +44,10 @@ final class TestsuiteState implements SieveEnvironment {
   SieveEnvelope envelope = new SieveEnvelope("sender@example.com", "recipient@example.net", null, null);
   SieveScript compiled;
   List<String> errors = new ArrayList<>();
-  final Map<String, List<byte[]>> mailboxes = new LinkedHashMap<>();
+  final Map<String, List<Stored>> mailboxes = new LinkedHashMap<>();
   final List<Sent> outbox = new ArrayList<>();
+  /** Actions of the current result already carried out by test_result_execute. */
+  final List<dev.postamt.sieve.SieveAction> executed = new ArrayList<>();
   final Map<String, String> config = new HashMap<>();
   final Map<String, SieveScript> binaries = new HashMap<>();
   final Map<String, Long> duplicates = new HashMap<>();
@@ -55,17 +60,23 @@ final class TestsuiteState implements SieveEnvironment {
     mailboxes.put("INBOX", new ArrayList<>());
   }
 
-  boolean fromSet;
-  boolean toSet;
-
+  /**
+   * Like Pigeonhole's testsuite-message.c: a new message brings a new envelope, the sender from
+   * Return-Path, Sender or From, the recipient (and original recipient) from Envelope-To or To.
+   */
   void setMessage(byte[] m) {
     message = m;
     parsed = MimeSieveMessage.parse(m);
-    // Like Pigeonhole's sieve-tool: an envelope part not set explicitly comes from the message header.
-    SieveEnvelope e = envelope;
-    String from = fromSet ? e.from() : firstAddress("return-path", "sender", "from");
-    String to = toSet ? e.to() : firstAddress("envelope-to", "to");
-    envelope = new SieveEnvelope(from == null ? e.from() : from, to == null ? e.to() : to, e.origTo(), e.auth());
+    String from = firstAddress("return-path", "sender", "from");
+    String to = firstAddress("envelope-to", "to");
+    from = from == null ? "sender@example.com" : from;
+    to = to == null ? "recipient@example.com" : to;
+    envelope = new SieveEnvelope(from, to, to, envelope.auth());
+  }
+
+  @Override
+  public Optional<String> setting(String name) {
+    return Optional.ofNullable(config.get(name));
   }
 
   private String firstAddress(String... headers) {
@@ -85,14 +96,23 @@ final class TestsuiteState implements SieveEnvironment {
   }
 
   SieveLimits limits() {
+    // Pigeonhole's test suite logs every compile error (its tests count up to 31); delivery keeps 20.
     SieveLimits l = SieveLimits.DEFAULTS;
+    l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), 100, l.maxSteps(),
+        l.maxRunTime(), l.maxRedirects(), l.maxActions(), l.maxIncludeDepth(), l.maxVariables(), l.maxVariableSize());
     if (config.containsKey("sieve_max_redirects")) {
       l = l.withMaxRedirects(Integer.parseInt(config.get("sieve_max_redirects")));
     }
-    if (config.containsKey("sieve_variables_max_variable_size")) {
-      int v = Integer.parseInt(config.get("sieve_variables_max_variable_size"));
+    String size = config.getOrDefault("sieve_variables_max_variable_size", config.get("sieve_variables_max_value_size"));
+    if (size != null) {
+      int v = Integer.parseInt(size);
       l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
           l.maxRunTime(), l.maxRedirects(), l.maxActions(), l.maxIncludeDepth(), l.maxVariables(), v);
+    }
+    if (config.containsKey("sieve_include_max_nesting_depth")) {
+      int d = Integer.parseInt(config.get("sieve_include_max_nesting_depth"));
+      l = new SieveLimits(l.maxScriptBytes(), l.maxNestingDepth(), l.maxStringLength(), l.maxErrors(), l.maxSteps(),
+          l.maxRunTime(), l.maxRedirects(), l.maxActions(), d, l.maxVariables(), l.maxVariableSize());
     }
     if (config.containsKey("sieve_max_actions")) {
       l = l.withMaxActions(Integer.parseInt(config.get("sieve_max_actions")));
@@ -101,7 +121,7 @@ final class TestsuiteState implements SieveEnvironment {
   }
 
   SieveCompiler subCompiler() {
-    return compiler.withLimits(limits()).withLoader(loader());
+    return compiler.withLimits(limits()).withLoader(loader()).withSettings(this);
   }
 
   ScriptLoader loader() {
@@ -128,7 +148,16 @@ final class TestsuiteState implements SieveEnvironment {
 
   @Override
   public boolean mailboxExists(String mailbox) {
-    return mailbox.equalsIgnoreCase("INBOX") || mailboxes.containsKey(mailbox);
+    return mailboxes.containsKey(canonical(mailbox));
+  }
+
+  /** IMAP (RFC 3501 §5.1): INBOX is case-insensitive, also as the parent in Dovecot's "INBOX." names. */
+  static String canonical(String mailbox) {
+    if (mailbox.regionMatches(true, 0, "INBOX", 0, 5)
+        && (mailbox.length() == 5 || mailbox.charAt(5) == '.' || mailbox.charAt(5) == '/')) {
+      return "INBOX" + mailbox.substring(5);
+    }
+    return mailbox;
   }
 
   @Override
@@ -224,7 +253,7 @@ final class TestsuiteState implements SieveEnvironment {
     if (colon < 0) {
       return values.get(0);
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(spec.substring(colon + 1)).matcher(values.get(0));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(spec.substring(colon + 1).stripLeading()).matcher(values.get(0));
     if (!m.find()) {
       return null;
     }

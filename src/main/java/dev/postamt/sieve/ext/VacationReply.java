@@ -1,0 +1,153 @@
+package dev.postamt.sieve.ext;
+
+import dev.postamt.mime.Address;
+import dev.postamt.mime.HeaderText;
+import dev.postamt.sieve.AddressParts;
+import dev.postamt.sieve.OutgoingMessage;
+import dev.postamt.sieve.SieveAction;
+import dev.postamt.sieve.SieveEnvelope;
+import dev.postamt.sieve.SieveEnvironment;
+import dev.postamt.sieve.SieveMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The reply a due {@link SieveAction.Vacation} sends (RFC 5230 §5, RFC 3834 §3): from the null
+ * reverse-path to the sender, {@code Auto-Submitted: auto-replied}, {@code In-Reply-To} and
+ * {@code References} threading it to the original. Header choices follow Pigeonhole so that its test
+ * suite and {@code sieve-test} agree with ours: the To header keeps the sender's display name when a
+ * Sender/Resent-From/From field carries the envelope sender's address.
+ */
+public final class VacationReply {
+  private VacationReply() {}
+
+  /** Pigeonhole's SIEVE_MAX_SUBJECT_HEADER_CODEPOINTS: longer subjects are cut and end in "…". */
+  static final int MAX_SUBJECT_CODEPOINTS = 256;
+
+  /** {@code subject} cut to {@link #MAX_SUBJECT_CODEPOINTS} code points, an ellipsis marking the cut. */
+  public static String limit(String subject) {
+    String s = subject.replaceAll("[\\r\\n]+[ \\t]*", " ");
+    if (s.codePointCount(0, s.length()) <= MAX_SUBJECT_CODEPOINTS) {
+      return s;
+    }
+    return s.substring(0, s.offsetByCodePoints(0, MAX_SUBJECT_CODEPOINTS - 1)) + "\u2026";
+  }
+
+  /** The reply to send for {@code v} (which must be {@link SieveAction.Vacation#due() due}). */
+  public static OutgoingMessage compose(SieveAction.Vacation v, SieveMessage original, SieveEnvelope envelope,
+      SieveEnvironment env) {
+    String recipient = v.recipient();
+    StringBuilder b = new StringBuilder(512);
+    header(b, "X-Sieve", "Postamt Sieve");
+    header(b, "Message-ID", messageId(env));
+    header(b, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(env.now()));
+    String from = v.from();
+    if (from == null || from.isBlank()) {
+      from = postmaster(env);
+    }
+    header(b, "From", from);
+    header(b, "To", replyTo(original, recipient, env.flag("sieve_vacation_to_header_ignore_envelope", false)));
+    header(b, "Subject", encodeWords(v.subject()));
+    String references = first(original, "references");
+    String id = first(original, "message-id");
+    if (id != null) {
+      header(b, "In-Reply-To", id);
+      header(b, "References", references == null ? id : references + " " + id);
+    } else if (references != null) {
+      header(b, "References", references);
+    }
+    header(b, "Auto-Submitted", "auto-replied (vacation)");
+    header(b, "Precedence", "bulk");
+    header(b, "X-Auto-Response-Suppress", "All");
+    header(b, "MIME-Version", "1.0");
+    if (!v.mime()) {
+      header(b, "Content-Type", "text/plain; charset=utf-8");
+      header(b, "Content-Transfer-Encoding", "8bit");
+      b.append("\r\n");
+    }
+    b.append(crlf(v.reason())).append("\r\n");
+    String envelopeFrom = "";
+    if (env.flag("sieve_vacation_send_from_recipient", false)) {
+      String to = AddressParts.envelopePart(envelope.to(), "all");
+      envelopeFrom = to == null ? "" : to;
+    }
+    return new OutgoingMessage(envelopeFrom, List.of(recipient), b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The administrator's postmaster address (Pigeonhole's postmaster_address), else postmaster@domain. */
+  static String postmaster(SieveEnvironment env) {
+    return env.setting("postmaster_address").orElseGet(() -> "postmaster@" + env.item("domain").orElse("localhost"));
+  }
+
+  static String messageId(SieveEnvironment env) {
+    return "<" + UUID.randomUUID() + "@" + env.item("host").orElse("localhost") + ">";
+  }
+
+  /** The first value of {@code name}, folding removed, or null. */
+  static String first(SieveMessage m, String name) {
+    List<String> v = m.headerValues(name);
+    return v.isEmpty() ? null : HeaderText.toUnicode(v.get(0).replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
+  }
+
+  /** The sender as named in Sender, Resent-From or From when the address matches, else {@code <recipient>}. */
+  static String replyTo(SieveMessage original, String recipient, boolean ignoreEnvelope) {
+    for (String h : List.of("sender", "resent-from", "from")) {
+      String value = first(original, h);
+      if (value == null) {
+        continue;
+      }
+      for (Address a : Address.parseList(value)) {
+        if (a.isGroupStart() || a.isGroupEnd() || a.host() == null || a.mailbox() == null) {
+          continue;
+        }
+        String addr = a.mailbox() + "@" + a.host();
+        if (ignoreEnvelope || addr.equalsIgnoreCase(recipient)) {
+          String name = a.name() == null ? "" : HeaderText.decode(a.name());
+          return name.isEmpty() ? "<" + addr + ">"
+              : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + addr + ">";
+        }
+      }
+    }
+    return "<" + recipient + ">";
+  }
+
+  static void header(StringBuilder b, String name, String value) {
+    b.append(name).append(": ").append(value).append("\r\n");
+  }
+
+  /** RFC 2047 B-encoding, in words of whole characters, when the text is not plain ASCII. */
+  static String encodeWords(String text) {
+    if (text.chars().allMatch(c -> c < 0x80)) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < text.length()) {
+      int end = i;
+      int bytes = 0;
+      while (end < text.length()) {
+        int cp = text.codePointAt(end);
+        int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes + n > 45) {
+          break;
+        }
+        bytes += n;
+        end += Character.charCount(cp);
+      }
+      if (out.length() > 0) {
+        out.append("\r\n ");
+      }
+      out.append("=?UTF-8?B?").append(java.util.Base64.getEncoder()
+          .encodeToString(text.substring(i, end).getBytes(StandardCharsets.UTF_8))).append("?=");
+      i = end;
+    }
+    return out.toString();
+  }
+
+  /** Bare LF and CR made CRLF, as SMTP wants. */
+  static String crlf(String text) {
+    return text.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+  }
+}

@@ -1,0 +1,4 @@
+require ["fileinto", "imap4flags"];
+setflag "\\Seen";
+addflag "$Important";
+fileinto "Archive";

@@ -1,0 +1,2 @@
+redirect "bob@example.org";
+keep;

@@ -1,0 +1,2 @@
+if address :is :domain "from" "example.com" { discard; stop; }
+keep;

@@ -1,0 +1,2 @@
+require ["date", "fileinto", "relational"];
+if date :value "ge" "date" "year" "2020" { fileinto "Recent"; }

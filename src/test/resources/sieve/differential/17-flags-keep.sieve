@@ -1,0 +1,5 @@
+require "imap4flags";
+addflag "\\Flagged";
+removeflag "\\Flagged";
+addflag "\\Answered";
+keep;

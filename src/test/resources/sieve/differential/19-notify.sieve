@@ -1,0 +1,2 @@
+require "enotify";
+notify :importance "1" :message "You have mail" "mailto:user@example.net";
