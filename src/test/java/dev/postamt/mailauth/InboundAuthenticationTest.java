@@ -176,7 +176,8 @@ class InboundAuthenticationTest {
         .contains("spf=fail smtp.mailfrom=x@strict.example")
         .contains("dmarc=fail (p=reject dis=reject)")
         .contains("iprev=pass")
-        .endsWith("verdict: reject: Email rejected per DMARC policy for strict.example\n");
+        .contains("\nverdict: reject: Email rejected per DMARC policy for strict.example\n")
+        .endsWith("antivirus: off (antivirus.clamd is empty)\nattachment: no rule matches\ncontent action: deliver\n");
   }
 
   static String read(Path p) {
