@@ -278,6 +278,7 @@ public final class ImapSession {
       if (loginAllowed()) {
         caps.add("AUTH=SCRAM-SHA-256");
         caps.add("AUTH=PLAIN");
+        caps.add("AUTH=LOGIN"); // older clients (draft-murchison-sasl-login), under the same rule as PLAIN
       } else {
         caps.add("LOGINDISABLED");
       }
@@ -395,7 +396,7 @@ public final class ImapSession {
 
   private String authenticate(Command.Authenticate a) throws ImapException, IOException {
     boolean scram = a.mechanism().equals("SCRAM-SHA-256");
-    if (!scram && !a.mechanism().equals("PLAIN")) {
+    if (!scram && !a.mechanism().equals("PLAIN") && !a.mechanism().equals("LOGIN")) {
       throw ImapException.no("CANNOT", "Unsupported authentication mechanism");
     }
     if (!loginAllowed()) {
@@ -406,6 +407,10 @@ public final class ImapSession {
     String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
     if (scram) {
       return scram(initial);
+    }
+    if (a.mechanism().equals("LOGIN")) { // an initial response, where a client sends one, is the user name
+      String user = initial != null ? initial : saslChallenge("Username:");
+      return loggedIn(user, saslChallenge("Password:").toCharArray());
     }
     // RFC 4616: [authzid] NUL authcid NUL passwd
     String[] parts = (initial != null ? initial : saslChallenge("")).split("\0", -1);

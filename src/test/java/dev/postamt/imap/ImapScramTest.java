@@ -55,6 +55,28 @@ class ImapScramTest {
     }
   }
 
+  /** SASL LOGIN (for older clients): "Username:" and "Password:" challenges, or the user given at once. */
+  @Test
+  void authenticateLoginForOlderClients() throws Exception {
+    try (ImapClient c = tls()) {
+      c.send("a AUTHENTICATE LOGIN");
+      assertThat(challenge(c.line())).isEqualTo("Username:");
+      c.send(b64("alice@example.test"));
+      assertThat(challenge(c.line())).isEqualTo("Password:");
+      c.send(b64("pencil"));
+      c.check(c.until("a"), "a OK [CAPABILITY IMAP4rev1 *] Logged in");
+    }
+    try (ImapClient c = tls()) {
+      c.send("a AUTHENTICATE LOGIN " + b64("alice@example.test"));
+      assertThat(challenge(c.line())).isEqualTo("Password:");
+      c.send(b64("wrong"));
+      c.check(c.until("a"), "a NO [AUTHENTICATIONFAILED] *");
+    }
+    try (ImapClient c = server.connect()) {
+      c.run("a AUTHENTICATE LOGIN", "a NO [PRIVACYREQUIRED] *");
+    }
+  }
+
   @Test
   void withInitialResponse() throws Exception {
     try (ImapClient c = tls()) {
