@@ -115,4 +115,38 @@ class OutgoingMailTest {
     assertEquals("user@example.net", Redirects.envelopeSender(ENVELOPE, env));
     assertEquals("", Redirects.envelopeSender(new SieveEnvelope("", "user@example.net", null, null), env));
   }
+  @Test
+  void nonAsciiTextIsSentQuotedPrintableSoTheMessageIs7Bit() throws Exception {
+    String message = MESSAGE.replace("\"Alice A.\"", "\"Alíce Ä.\"");
+    SieveResult r = run("require \"vacation\"; vacation \"Zurück am Montag.\";", message, SieveEnvironment.DEFAULT);
+    SieveAction.Vacation v = (SieveAction.Vacation) r.actions().stream()
+        .filter(a -> a instanceof SieveAction.Vacation).findFirst().orElseThrow();
+    OutgoingMessage out = VacationReply.compose(v, MimeSieveMessage.parse(message.getBytes(StandardCharsets.UTF_8)),
+        ENVELOPE, SieveEnvironment.DEFAULT);
+    for (byte b : out.content()) {
+      assertTrue(b >= 0, "7-bit: " + text(out));
+    }
+    String t = text(out);
+    assertTrue(t.contains("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable"
+        + "\r\n\r\nZur=C3=BCck am Montag.\r\n"), t);
+    assertTrue(t.contains("\r\nTo: =?UTF-8?B?"), t);
+    // the header test decodes it back, as the Pigeonhole suite reads the reply
+    MimeSieveMessage reply = MimeSieveMessage.parse(out.content());
+    assertEquals("Alíce Ä. <alice@example.com>", dev.postamt.mime.HeaderText.decode(reply.headerValues("to").get(0)));
+  }
+
+  @Test
+  void quotedPrintableKeepsLinesShortAndDecodesBack() throws Exception {
+    String text = "é".repeat(40) + " = x \t\r\n" + "a".repeat(100) + "\r\nend ";
+    String qp = VacationReply.quotedPrintable(text);
+    for (String line : qp.split("\r\n")) {
+      assertTrue(line.length() <= 76, line);
+      assertFalse(line.endsWith(" ") || line.endsWith("\t"), line);
+    }
+    assertTrue(qp.chars().allMatch(c -> c < 0x80));
+    assertTrue(qp.contains("=3D"), qp);
+    byte[] back = dev.postamt.mime.TransferDecoding.decode(
+        new java.io.ByteArrayInputStream(qp.getBytes(StandardCharsets.US_ASCII)), "quoted-printable").readAllBytes();
+    assertEquals(text, new String(back, StandardCharsets.UTF_8));
+  }
 }
