@@ -1,7 +1,6 @@
 package dev.postamt.mda;
 
 import dev.postamt.config.Config;
-import dev.postamt.mime.HeaderText;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.sieve.MimeSieveMessage;
 import dev.postamt.sieve.OutgoingMessage;
@@ -9,6 +8,7 @@ import dev.postamt.sieve.SieveAction;
 import dev.postamt.sieve.SieveEnvelope;
 import dev.postamt.sieve.ext.Mailto;
 import dev.postamt.sieve.ext.Redirects;
+import dev.postamt.sieve.ext.RejectNotice;
 import dev.postamt.sieve.ext.VacationReply;
 import dev.postamt.sieve.store.SieveScripts;
 import dev.postamt.sieve.store.SieveStoreException;
@@ -200,7 +200,6 @@ public final class SieveDelivery implements AutoCloseable {
     if (!targets.isEmpty()) {
       done.add("delivered to " + String.join(", ", targets.keySet()) + " of " + r.user());
     }
-    Replies.Original original = original(message);
     int redirects = 0;
     for (OutgoingMessage copy : redirected) {
       String to = copy.envelopeTo().getFirst();
@@ -216,8 +215,8 @@ public final class SieveDelivery implements AutoCloseable {
           vacations.record(r.user(), DeliveryEnvironment.vacationKey(v.recipient(), v.handle()), env.now().toInstant());
           done.add("vacation reply to " + v.recipient());
         }
-        case SieveAction.Reject rj -> done.add(reject(r, rj.reason(), original, env));
-        case SieveAction.Ereject rj -> done.add(reject(r, rj.reason(), original, env));
+        case SieveAction.Reject rj -> done.add(reject(r, rj.reason(), message, env));
+        case SieveAction.Ereject rj -> done.add(reject(r, rj.reason(), message, env));
         case SieveAction.Discard x -> done.add("discarded by Sieve");
         default -> {} // header edits are in the stored copies; a vacation not due sends nothing
       }
@@ -304,16 +303,14 @@ public final class SieveDelivery implements AutoCloseable {
     return lt >= 0 && gt > lt ? s.substring(lt + 1, gt) : s;
   }
 
-  /** RFC 5429 §2.2.2: a notice to the envelope sender; never to the null sender. */
-  private String reject(Request r, String reason, Replies.Original original, DeliveryEnvironment env) throws IOException {
-    String sender = r.envelope().from();
-    if (sender == null || sender.isEmpty()) {
+  /** RFC 5429 §2.2.2: the notice the language composes, to the envelope sender; never to the null sender. */
+  private String reject(Request r, String reason, MimeSieveMessage message, DeliveryEnvironment env) throws IOException {
+    Optional<OutgoingMessage> notice = RejectNotice.compose(reason, r.message(), message, r.envelope(), env);
+    if (notice.isEmpty()) {
       return "rejected by Sieve (no notice: null sender)";
     }
-    String text = Replies.rejection(reason, r.user(), sender, config.hostname(), original, env.now());
-    outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'J', 0),
-        new OutgoingMessage("", List.of(sender), text.getBytes(StandardCharsets.UTF_8)));
-    return "rejected by Sieve, notice sent to " + sender;
+    outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'J', 0), notice.get());
+    return "rejected by Sieve, notice sent to " + String.join(", ", notice.get().envelopeTo());
   }
 
   /**
@@ -335,14 +332,6 @@ public final class SieveDelivery implements AutoCloseable {
       outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'T', k++), n);
       done.add("notification to " + String.join(", ", n.envelopeTo()));
     }
-  }
-
-  private static Replies.Original original(MimeSieveMessage m) {
-    List<String> id = m.headerValues("Message-ID");
-    List<String> subject = m.headerValues("Subject");
-    String headerSection = new String(m.root().data(), 0, m.root().bodyStart(), StandardCharsets.UTF_8);
-    return new Replies.Original(id.isEmpty() ? null : id.getFirst().strip(),
-        subject.isEmpty() ? "" : HeaderText.decode(subject.getFirst()).strip(), headerSection);
   }
 
   /** Length of a leading Return-Path field (with its CRLF), 0 when there is none. */

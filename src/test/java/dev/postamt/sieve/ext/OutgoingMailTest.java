@@ -149,4 +149,27 @@ class OutgoingMailTest {
         new java.io.ByteArrayInputStream(qp.getBytes(StandardCharsets.US_ASCII)), "quoted-printable").readAllBytes();
     assertEquals(text, new String(back, StandardCharsets.UTF_8));
   }
+  @Test
+  void rejectionNoticeIsAnMdnFromThePostmasterQuotingTheHeaderAndNeverToTheNullSender() throws Exception {
+    byte[] raw = MESSAGE.getBytes(StandardCharsets.UTF_8);
+    SieveEnvironment env = settings(Map.of("postmaster_address", "pm@example.net"));
+    OutgoingMessage out = RejectNotice.compose("Nicht erwünscht.", raw, MimeSieveMessage.parse(raw), ENVELOPE, env)
+        .orElseThrow();
+    assertEquals("", out.envelopeFrom());
+    assertEquals(List.of("alice@example.com"), out.envelopeTo());
+    String t = text(out);
+    assertTrue(t.contains("\r\nFrom: Postmaster <pm@example.net>\r\n"), t);
+    assertTrue(t.contains("\r\nSubject: Automatically rejected mail: Lunch?\r\n"), t);
+    assertTrue(t.contains("\r\nAuto-Submitted: auto-replied (rejected)\r\n"), t);
+    assertTrue(t.contains("report-type=disposition-notification"), t);
+    assertTrue(t.contains("Nicht erw=C3=BCnscht."), t);
+    assertTrue(t.contains("\r\nFinal-Recipient: rfc822; user@example.net\r\n"), t);
+    assertTrue(t.contains("\r\nDisposition: automatic-action/MDN-sent-automatically; deleted\r\n"), t);
+    assertTrue(t.contains("Content-Type: text/rfc822-headers\r\n\r\nFrom: \"Alice A.\" <alice@example.com>\r\n"), t);
+    assertFalse(t.contains("Return-Path") || t.contains("Are you in?"), t);
+    MimeSieveMessage parsed = MimeSieveMessage.parse(out.content());
+    assertEquals(List.of("auto-replied (rejected)"), parsed.headerValues("auto-submitted"));
+    assertTrue(RejectNotice.compose("x", raw, MimeSieveMessage.parse(raw),
+        new SieveEnvelope("", "user@example.net", null, null), env).isEmpty());
+  }
 }
