@@ -34,6 +34,8 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
   private final ZonedDateTime now;
   /** {@code delivery.recipient_delimiter}, so Sieve's {@code :detail} splits as routing does (RFC 5233). */
   private String recipientDelimiter = "+";
+  /** {@code queue.postmaster}, qualified with our hostname: who vacation and notification fall back to. */
+  private String postmaster;
   private final List<String> pendingDuplicates = new ArrayList<>();
   private Account account;
 
@@ -53,12 +55,24 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
     return this;
   }
 
-  /** Pigeonhole's setting names that our config decides. */
+  /** {@code queue.postmaster}; without a domain it is qualified with our hostname. */
+  DeliveryEnvironment postmaster(String address) {
+    this.postmaster = address == null || address.isBlank() ? null
+        : address.indexOf('@') < 0 ? address + "@" + hostname : address;
+    return this;
+  }
+
+  /**
+   * Pigeonhole's setting names that our config decides: the recipient delimiter, the user's address and
+   * the postmaster (the From of a vacation reply or notification that has no other, {@code
+   * sieve.ext.VacationReply#postmaster}). The others keep Pigeonhole's defaults.
+   */
   @Override
   public Optional<String> setting(String name) {
     return switch (name) {
       case "recipient_delimiter" -> Optional.of(recipientDelimiter);
       case "sieve_user_email" -> Optional.of(user);
+      case "postmaster_address" -> Optional.ofNullable(postmaster);
       default -> Optional.empty();
     };
   }

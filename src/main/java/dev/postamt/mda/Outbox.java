@@ -2,8 +2,10 @@ package dev.postamt.mda;
 
 import dev.postamt.config.Config;
 import dev.postamt.mailauth.dkim.DkimSigner;
+import dev.postamt.mime.Address;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.Envelope;
+import dev.postamt.sieve.OutgoingMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -80,16 +82,54 @@ public final class Outbox {
     return queue(id, from, List.of(to), bodyType, message, "");
   }
 
-  /** Queues generated mail from the null sender, DKIM-signed for {@code fromDomain} when we have a key. */
-  boolean send(String id, List<String> to, String fromDomain, byte[] message) throws IOException {
+  /**
+   * Queues mail composed for a user's script (vacation reply, notification, rejection notice) from the
+   * null sender, whatever sender the language chose: RFC 3834 §3.3 wants automatic replies sent so that
+   * they bounce nowhere, and a notification that cannot be delivered must not produce mail to the user
+   * (RFC 5436 §2.7 warns of loops). DKIM-signed with the key of the From field's domain when we have
+   * one. The body type is {@code 8BITMIME} when the message holds 8-bit bytes (a {@code vacation :mime}
+   * entity the script wrote in 8bit), so the SMTP client sends it with BODY=8BITMIME or refuses it to a
+   * server without 8BITMIME rather than send undeclared 8-bit data; what we compose ourselves is 7-bit.
+   * Returns false if it was queued before.
+   */
+  boolean send(String id, OutgoingMessage message) throws IOException {
+    byte[] content = message.content();
     String signature = "";
-    if (fromDomain != null && !fromDomain.isEmpty()) {
-      Optional<DkimSigner> signer = DkimSigner.forDomain(config.dataDir(), fromDomain.toLowerCase(Locale.ROOT));
+    String fromDomain = fromDomain(content);
+    if (!fromDomain.isEmpty()) {
+      Optional<DkimSigner> signer = DkimSigner.forDomain(config.dataDir(), fromDomain);
       if (signer.isPresent()) {
-        signature = signer.get().sign(message);
+        signature = signer.get().sign(content);
       }
     }
-    return queue(id, "", to, "7BIT", message, signature);
+    return queue(id, "", message.envelopeTo(), eightBit(content) ? "8BITMIME" : "7BIT", content, signature);
+  }
+
+  static boolean eightBit(byte[] content) {
+    for (byte b : content) {
+      if (b < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The domain of the (first) From address of a message, lower case; "" when there is none. */
+  static String fromDomain(byte[] content) {
+    String text = new String(content, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    String[] fields = (end < 0 ? text : text.substring(0, end)).split("\r\n(?![ \t])");
+    for (String f : fields) {
+      if (f.regionMatches(true, 0, "From:", 0, 5)) {
+        for (Address a : Address.parseList(f.substring(5).replaceAll("\r\n", ""))) {
+          if (a.host() != null && !a.isGroupStart() && !a.isGroupEnd()) {
+            return a.host().toLowerCase(Locale.ROOT);
+          }
+        }
+        return "";
+      }
+    }
+    return "";
   }
 
   private boolean queue(String id, String sender, List<String> to, String bodyType, byte[] message, String headers)

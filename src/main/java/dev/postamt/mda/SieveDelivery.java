@@ -1,11 +1,15 @@
 package dev.postamt.mda;
 
 import dev.postamt.config.Config;
-import dev.postamt.mime.HeaderText;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.sieve.MimeSieveMessage;
+import dev.postamt.sieve.OutgoingMessage;
 import dev.postamt.sieve.SieveAction;
 import dev.postamt.sieve.SieveEnvelope;
+import dev.postamt.sieve.ext.Mailto;
+import dev.postamt.sieve.ext.Redirects;
+import dev.postamt.sieve.ext.RejectNotice;
+import dev.postamt.sieve.ext.VacationReply;
 import dev.postamt.sieve.store.SieveScripts;
 import dev.postamt.sieve.store.SieveStoreException;
 import dev.postamt.store.MailStore;
@@ -17,11 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +98,8 @@ public final class SieveDelivery implements AutoCloseable {
     }
     MimeSieveMessage message = MimeSieveMessage.parse(r.message());
     try (DeliveryEnvironment env = new DeliveryEnvironment(r.user(), config.hostname(), store, vacations, duplicates,
-        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())) {
+        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
+        .postmaster(config.queue().postmaster())) {
       SieveFilter.Decision d = f.decide(entries, message, r.envelope(), env);
       List<SieveFilter.ScriptError> errors = new ArrayList<>(d.errors());
       String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
@@ -129,7 +135,8 @@ public final class SieveDelivery implements AutoCloseable {
     SieveFilter f = filter;
     List<ScriptSequence.Entry> entries = f.sequence().forUser(user);
     try (DeliveryEnvironment env = new DeliveryEnvironment(user, config.hostname(), store, vacations, duplicates,
-        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())) {
+        ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
+        .postmaster(config.queue().postmaster())) {
       return f.decide(entries, MimeSieveMessage.parse(message), envelope, env);
     }
   }
@@ -157,6 +164,7 @@ public final class SieveDelivery implements AutoCloseable {
     int forwardOffset = d.headers() == null ? r.forwardOffset() : returnPathLength(content);
     Map<String, Set<String>> targets = new LinkedHashMap<>();
     List<SieveAction> outgoing = new ArrayList<>();
+    List<OutgoingMessage> redirected = new ArrayList<>();
     boolean keepNeeded = false;
     for (SieveAction a : d.actions()) {
       switch (a) {
@@ -164,11 +172,17 @@ public final class SieveDelivery implements AutoCloseable {
         case SieveAction.FileInto fi -> add(targets, resolve(fi, env, errors, script), fi.flags());
         case SieveAction.Redirect rd -> {
           String problem = loop(r, message, rd.address());
+          Optional<OutgoingMessage> copy = problem != null ? Optional.empty() : Redirects.compose(rd,
+              Arrays.copyOfRange(content, forwardOffset, content.length), message, r.envelope(), env);
+          if (problem == null && copy.isEmpty()) {
+            problem = "redirect to " + rd.address() + " would loop (the message was redirected by "
+                + r.user() + " before); kept in INBOX";
+          }
           if (problem != null) {
             errors.add(new SieveFilter.ScriptError(script, 0, problem, true));
             keepNeeded = true;
           } else {
-            outgoing.add(rd);
+            redirected.add(copy.get());
           }
         }
         case SieveAction.Reject rj when !targets.isEmpty() -> keepNeeded = true;
@@ -186,37 +200,28 @@ public final class SieveDelivery implements AutoCloseable {
     if (!targets.isEmpty()) {
       done.add("delivered to " + String.join(", ", targets.keySet()) + " of " + r.user());
     }
-    Replies.Original original = original(message);
     int redirects = 0;
-    int notifications = 0;
+    for (OutgoingMessage copy : redirected) {
+      String to = copy.envelopeTo().getFirst();
+      outbox.forward(Outbox.childId(r.queueId(), r.user(), r.index(), 'R', redirects++), copy.envelopeFrom(), to,
+          r.bodyType(), copy.content());
+      done.add("redirected to " + to);
+    }
     for (SieveAction a : outgoing) {
       switch (a) {
-        case SieveAction.Redirect rd -> {
-          byte[] copy = java.util.Arrays.copyOfRange(content, forwardOffset, content.length);
-          outbox.forward(Outbox.childId(r.queueId(), r.user(), r.index(), 'R', redirects++), r.envelope().from(),
-              rd.address(), r.bodyType(), copy);
-          done.add("redirected to " + rd.address());
-        }
         case SieveAction.Vacation v when v.due() -> {
-          String text = Replies.vacation(v, r.user(), config.hostname(), original, env.now());
-          String from = v.from() != null && !v.from().isEmpty() ? v.from() : r.user();
-          outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'V', 0), List.of(v.recipient()), domain(from),
-              text.getBytes(StandardCharsets.UTF_8));
+          outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'V', 0),
+              VacationReply.compose(v, message, r.envelope(), env));
           vacations.record(r.user(), DeliveryEnvironment.vacationKey(v.recipient(), v.handle()), env.now().toInstant());
           done.add("vacation reply to " + v.recipient());
         }
-        case SieveAction.Reject rj -> done.add(reject(r, rj.reason(), original, env));
-        case SieveAction.Ereject rj -> done.add(reject(r, rj.reason(), original, env));
-        case SieveAction.Notify n -> {
-          String why = notify(r, n, message, original, env, notifications++);
-          if (why != null) {
-            done.add(why);
-          }
-        }
+        case SieveAction.Reject rj -> done.add(reject(r, rj.reason(), message, env));
+        case SieveAction.Ereject rj -> done.add(reject(r, rj.reason(), message, env));
         case SieveAction.Discard x -> done.add("discarded by Sieve");
         default -> {} // header edits are in the stored copies; a vacation not due sends nothing
       }
     }
+    notify(r, d.actions(), message, env, done);
     return done.isEmpty() ? "discarded by Sieve" : String.join("; ", done);
   }
 
@@ -298,57 +303,35 @@ public final class SieveDelivery implements AutoCloseable {
     return lt >= 0 && gt > lt ? s.substring(lt + 1, gt) : s;
   }
 
-  /** RFC 5429 §2.2.2: a notice to the envelope sender; never to the null sender. */
-  private String reject(Request r, String reason, Replies.Original original, DeliveryEnvironment env) throws IOException {
-    String sender = r.envelope().from();
-    if (sender == null || sender.isEmpty()) {
+  /** RFC 5429 §2.2.2: the notice the language composes, to the envelope sender; never to the null sender. */
+  private String reject(Request r, String reason, MimeSieveMessage message, DeliveryEnvironment env) throws IOException {
+    Optional<OutgoingMessage> notice = RejectNotice.compose(reason, r.message(), message, r.envelope(), env);
+    if (notice.isEmpty()) {
       return "rejected by Sieve (no notice: null sender)";
     }
-    String text = Replies.rejection(reason, r.user(), sender, config.hostname(), original, env.now());
-    outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'J', 0), List.of(sender), config.hostname(),
-        text.getBytes(StandardCharsets.UTF_8));
-    return "rejected by Sieve, notice sent to " + sender;
+    outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'J', 0), notice.get());
+    return "rejected by Sieve, notice sent to " + String.join(", ", notice.get().envelopeTo());
   }
 
-  /** RFC 5436: a mailto notification; none about mail that is itself automatic (§2.7). */
-  private String notify(Request r, SieveAction.Notify n, MimeSieveMessage message, Replies.Original original,
-      DeliveryEnvironment env, int k) throws IOException {
-    if (!n.method().regionMatches(true, 0, "mailto:", 0, 7)) {
-      return null;
+  /**
+   * RFC 5436: the mailto notifications of all {@code notify} actions, as the language composes them
+   * (none about mail that is itself automatic, §2.7; each recipient once).
+   */
+  private void notify(Request r, List<SieveAction> actions, MimeSieveMessage message, DeliveryEnvironment env,
+      List<String> done) throws IOException {
+    if (actions.stream().noneMatch(a -> a instanceof SieveAction.Notify)) {
+      return;
     }
-    for (String v : message.headerValues("Auto-Submitted")) {
-      if (!v.strip().toLowerCase(Locale.ROOT).startsWith("no")) {
-        return "no notification about auto-submitted mail";
-      }
+    List<OutgoingMessage> notes = Mailto.notifications(actions, message, r.envelope(), env);
+    if (notes.isEmpty() && !message.headerValues("Auto-Submitted").stream()
+        .allMatch(v -> v.strip().equalsIgnoreCase("no"))) {
+      done.add("no notification about auto-submitted mail");
     }
-    Replies.Mailto mailto = Replies.parseMailto(n.method());
-    if (mailto.to().isEmpty()) {
-      return null;
+    int k = 0;
+    for (OutgoingMessage n : notes) {
+      outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'T', k++), n);
+      done.add("notification to " + String.join(", ", n.envelopeTo()));
     }
-    List<String> from = message.headerValues("From");
-    String text = Replies.notification(n, mailto, r.user(), config.hostname(), original,
-        from.isEmpty() ? r.envelope().from() : HeaderText.decode(from.getFirst()).strip(), env.now());
-    String sender = n.from() != null && !n.from().isEmpty() ? n.from() : r.user();
-    outbox.send(Outbox.childId(r.queueId(), r.user(), r.index(), 'T', k), mailto.to(), domain(bare(sender)),
-        text.getBytes(StandardCharsets.UTF_8));
-    return "notification to " + String.join(", ", mailto.to());
-  }
-
-  private static Replies.Original original(MimeSieveMessage m) {
-    List<String> id = m.headerValues("Message-ID");
-    List<String> refs = m.headerValues("References");
-    List<String> subject = m.headerValues("Subject");
-    List<String> date = m.headerValues("Date");
-    String headerSection = new String(m.root().data(), 0, m.root().bodyStart(), StandardCharsets.UTF_8);
-    return new Replies.Original(id.isEmpty() ? null : id.getFirst().strip(), refs.isEmpty() ? null : refs.getFirst(),
-        subject.isEmpty() ? "" : HeaderText.decode(subject.getFirst()).strip(), date.isEmpty() ? null : date.getFirst(),
-        headerSection);
-  }
-
-  private static String domain(String address) {
-    String a = bare(address);
-    int at = a.lastIndexOf('@');
-    return at < 0 ? "" : a.substring(at + 1);
   }
 
   /** Length of a leading Return-Path field (with its CRLF), 0 when there is none. */

@@ -5,7 +5,10 @@
  * {@link dev.postamt.mda.SieveFilter} runs the sequence over the message, parsed once;
  * {@link dev.postamt.mda.SieveDelivery} carries out the actions: copies into the mail store (folders,
  * flags, header edits), and through {@link dev.postamt.mda.Outbox} into the queue: redirected copies
- * (envelope sender rewritten), vacation replies, rejection notices, notifications.
+ * (envelope sender rewritten), vacation replies, rejection notices, notifications. The language composes
+ * all of these ({@code sieve.ext.Redirects}, {@code VacationReply}, {@code RejectNotice}, {@code Mailto}),
+ * so delivery sends what {@code sieve test} and the Pigeonhole suite see; delivery adds the spool ids,
+ * SRS, the null envelope sender and DKIM signing.
  *
  * <p>Failure behaviour: never lose mail. A script that does not compile, fails at run time or exceeds a
  * limit keeps the message in INBOX; the error is logged ({@code sieve: user=... script=... line=...:})

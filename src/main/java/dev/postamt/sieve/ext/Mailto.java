@@ -274,10 +274,8 @@ public final class Mailto {
     }
     VacationReply.header(b, "MIME-Version", "1.0");
     if (uri.body() != null) {
-      boolean ascii = uri.body().chars().allMatch(c -> c < 0x80);
-      VacationReply.header(b, "Content-Type", ascii ? "text/plain; charset=us-ascii" : "text/plain; charset=utf-8");
-      VacationReply.header(b, "Content-Transfer-Encoding", ascii ? "7bit" : "8bit");
-      b.append("\r\n").append(VacationReply.crlf(uri.body())).append("\r\n");
+      // quoted-printable when not ASCII, so the notification is 7-bit (VacationReply.textBody)
+      b.append(VacationReply.textBody(uri.body() + "\r\n", "us-ascii"));
     } else {
       VacationReply.header(b, "Content-Type", "text/plain; charset=US-ASCII");
       VacationReply.header(b, "Content-Transfer-Encoding", "7bit");

@@ -62,12 +62,12 @@ public final class VacationReply {
     header(b, "Precedence", "bulk");
     header(b, "X-Auto-Response-Suppress", "All");
     header(b, "MIME-Version", "1.0");
-    if (!v.mime()) {
-      header(b, "Content-Type", "text/plain; charset=utf-8");
-      header(b, "Content-Transfer-Encoding", "8bit");
-      b.append("\r\n");
+    if (v.mime()) {
+      // RFC 5230 §5.7: with :mime the reason is a MIME entity, its own header fields first
+      b.append(crlf(v.reason())).append("\r\n");
+    } else {
+      b.append(textBody(v.reason() + "\r\n", "utf-8"));
     }
-    b.append(crlf(v.reason())).append("\r\n");
     String envelopeFrom = "";
     if (env.flag("sieve_vacation_send_from_recipient", false)) {
       String to = AddressParts.envelopePart(envelope.to(), "all");
@@ -105,8 +105,12 @@ public final class VacationReply {
         String addr = a.mailbox() + "@" + a.host();
         if (ignoreEnvelope || addr.equalsIgnoreCase(recipient)) {
           String name = a.name() == null ? "" : HeaderText.decode(a.name());
-          return name.isEmpty() ? "<" + addr + ">"
-              : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + addr + ">";
+          if (name.isEmpty()) {
+            return "<" + addr + ">";
+          }
+          // a non-ASCII name goes back into RFC 2047 words: the header section stays 7-bit
+          return (name.chars().allMatch(c -> c < 0x80)
+              ? "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : encodeWords(name)) + " <" + addr + ">";
         }
       }
     }
@@ -142,6 +146,53 @@ public final class VacationReply {
       out.append("=?UTF-8?B?").append(java.util.Base64.getEncoder()
           .encodeToString(text.substring(i, end).getBytes(StandardCharsets.UTF_8))).append("?=");
       i = end;
+    }
+    return out.toString();
+  }
+
+  /**
+   * Content-Type, Content-Transfer-Encoding, the blank line and the body of a text/plain part. ASCII
+   * text is sent as it is ({@code 7bit}, labelled {@code asciiCharset}); other text as UTF-8 in quoted-printable (RFC 2045 §6.7), not
+   * {@code 8bit} as Pigeonhole does, so that the message is 7-bit and any server takes it: our SMTP
+   * client refuses an 8-bit message to a server without 8BITMIME rather than convert it, since
+   * converting would break the DKIM signature generated mail carries.
+   */
+  static String textBody(String text, String asciiCharset) {
+    String t = crlf(text);
+    if (t.chars().allMatch(c -> c < 0x80)) {
+      return "Content-Type: text/plain; charset=" + asciiCharset + "\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + t;
+    }
+    return "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + quotedPrintable(t);
+  }
+
+  /**
+   * RFC 2045 §6.7 quoted-printable of {@code text} (CRLF line ends) in UTF-8: hard line breaks stay
+   * CRLF, "=", control characters, non-ASCII bytes and whitespace before a line end are escaped, and
+   * lines longer than 76 characters get soft breaks ("=" at the end).
+   */
+  static String quotedPrintable(String text) {
+    StringBuilder out = new StringBuilder(text.length() + text.length() / 4);
+    String[] lines = text.split("\r\n", -1);
+    for (int li = 0; li < lines.length; li++) {
+      byte[] bytes = lines[li].getBytes(StandardCharsets.UTF_8);
+      int col = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        int c = bytes[i] & 0xff;
+        boolean last = i == bytes.length - 1;
+        boolean plain = c >= 33 && c <= 126 && c != '=' || (c == ' ' || c == '\t') && !last;
+        String piece = plain ? String.valueOf((char) c) : String.format("=%02X", c);
+        // keep room for the soft break's "=" unless this is the last piece of the line
+        if (col + piece.length() > (last ? 76 : 75)) {
+          out.append("=\r\n");
+          col = 0;
+        }
+        out.append(piece);
+        col += piece.length();
+      }
+      if (li < lines.length - 1) {
+        out.append("\r\n");
+      }
     }
     return out.toString();
   }

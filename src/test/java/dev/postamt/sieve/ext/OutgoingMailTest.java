@@ -115,4 +115,61 @@ class OutgoingMailTest {
     assertEquals("user@example.net", Redirects.envelopeSender(ENVELOPE, env));
     assertEquals("", Redirects.envelopeSender(new SieveEnvelope("", "user@example.net", null, null), env));
   }
+  @Test
+  void nonAsciiTextIsSentQuotedPrintableSoTheMessageIs7Bit() throws Exception {
+    String message = MESSAGE.replace("\"Alice A.\"", "\"Alíce Ä.\"");
+    SieveResult r = run("require \"vacation\"; vacation \"Zurück am Montag.\";", message, SieveEnvironment.DEFAULT);
+    SieveAction.Vacation v = (SieveAction.Vacation) r.actions().stream()
+        .filter(a -> a instanceof SieveAction.Vacation).findFirst().orElseThrow();
+    OutgoingMessage out = VacationReply.compose(v, MimeSieveMessage.parse(message.getBytes(StandardCharsets.UTF_8)),
+        ENVELOPE, SieveEnvironment.DEFAULT);
+    for (byte b : out.content()) {
+      assertTrue(b >= 0, "7-bit: " + text(out));
+    }
+    String t = text(out);
+    assertTrue(t.contains("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable"
+        + "\r\n\r\nZur=C3=BCck am Montag.\r\n"), t);
+    assertTrue(t.contains("\r\nTo: =?UTF-8?B?"), t);
+    // the header test decodes it back, as the Pigeonhole suite reads the reply
+    MimeSieveMessage reply = MimeSieveMessage.parse(out.content());
+    assertEquals("Alíce Ä. <alice@example.com>", dev.postamt.mime.HeaderText.decode(reply.headerValues("to").get(0)));
+  }
+
+  @Test
+  void quotedPrintableKeepsLinesShortAndDecodesBack() throws Exception {
+    String text = "é".repeat(40) + " = x \t\r\n" + "a".repeat(100) + "\r\nend ";
+    String qp = VacationReply.quotedPrintable(text);
+    for (String line : qp.split("\r\n")) {
+      assertTrue(line.length() <= 76, line);
+      assertFalse(line.endsWith(" ") || line.endsWith("\t"), line);
+    }
+    assertTrue(qp.chars().allMatch(c -> c < 0x80));
+    assertTrue(qp.contains("=3D"), qp);
+    byte[] back = dev.postamt.mime.TransferDecoding.decode(
+        new java.io.ByteArrayInputStream(qp.getBytes(StandardCharsets.US_ASCII)), "quoted-printable").readAllBytes();
+    assertEquals(text, new String(back, StandardCharsets.UTF_8));
+  }
+  @Test
+  void rejectionNoticeIsAnMdnFromThePostmasterQuotingTheHeaderAndNeverToTheNullSender() throws Exception {
+    byte[] raw = MESSAGE.getBytes(StandardCharsets.UTF_8);
+    SieveEnvironment env = settings(Map.of("postmaster_address", "pm@example.net"));
+    OutgoingMessage out = RejectNotice.compose("Nicht erwünscht.", raw, MimeSieveMessage.parse(raw), ENVELOPE, env)
+        .orElseThrow();
+    assertEquals("", out.envelopeFrom());
+    assertEquals(List.of("alice@example.com"), out.envelopeTo());
+    String t = text(out);
+    assertTrue(t.contains("\r\nFrom: Postmaster <pm@example.net>\r\n"), t);
+    assertTrue(t.contains("\r\nSubject: Automatically rejected mail: Lunch?\r\n"), t);
+    assertTrue(t.contains("\r\nAuto-Submitted: auto-replied (rejected)\r\n"), t);
+    assertTrue(t.contains("report-type=disposition-notification"), t);
+    assertTrue(t.contains("Nicht erw=C3=BCnscht."), t);
+    assertTrue(t.contains("\r\nFinal-Recipient: rfc822; user@example.net\r\n"), t);
+    assertTrue(t.contains("\r\nDisposition: automatic-action/MDN-sent-automatically; deleted\r\n"), t);
+    assertTrue(t.contains("Content-Type: text/rfc822-headers\r\n\r\nFrom: \"Alice A.\" <alice@example.com>\r\n"), t);
+    assertFalse(t.contains("Return-Path") || t.contains("Are you in?"), t);
+    MimeSieveMessage parsed = MimeSieveMessage.parse(out.content());
+    assertEquals(List.of("auto-replied (rejected)"), parsed.headerValues("auto-submitted"));
+    assertTrue(RejectNotice.compose("x", raw, MimeSieveMessage.parse(raw),
+        new SieveEnvelope("", "user@example.net", null, null), env).isEmpty());
+  }
 }

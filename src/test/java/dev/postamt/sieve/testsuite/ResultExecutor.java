@@ -59,12 +59,9 @@ final class ResultExecutor {
           }
           out.ifPresent(o -> st.outbox.add(new TestsuiteState.Sent(o.envelopeFrom(), o.envelopeTo().get(0), o.content())));
         }
-        case SieveAction.Reject r -> {
-          String sender = sender(st);
-          if (sender != null && !sender.isEmpty()) {
-            st.outbox.add(new TestsuiteState.Sent("", sender, bounce(st, r.reason())));
-          }
-        }
+        case SieveAction.Reject r -> dev.postamt.sieve.ext.RejectNotice.compose(r.reason(), st.message, st.parsed,
+            st.envelope, st).ifPresent(o -> st.outbox.add(new TestsuiteState.Sent(o.envelopeFrom(), o.envelopeTo().get(0),
+            o.content())));
         case SieveAction.Vacation v -> {
           if (v.due()) {
             var out = dev.postamt.sieve.ext.VacationReply.compose(v, st.parsed, st.envelope, st);
@@ -84,9 +81,6 @@ final class ResultExecutor {
     return true;
   }
 
-  private static String sender(TestsuiteState st) {
-    return dev.postamt.sieve.AddressParts.envelopePart(st.envelope.from(), "all");
-  }
 
   /** The message with the header edits of the run applied. */
   private static byte[] edited(TestsuiteState st, Execution x) {
@@ -99,13 +93,5 @@ final class ResultExecutor {
     }
     b.append("\r\n").append(st.parsed.rawBody());
     return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bounce(TestsuiteState st, String reason) {
-    String s = "From: Postmaster <postmaster@example.com>\r\nTo: <" + sender(st) + ">\r\n"
-        + "Subject: Automatically rejected mail\r\nAuto-Submitted: auto-replied (rejected)\r\n"
-        + "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\r\n\r\n"
-        + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + reason + "\r\n--b--\r\n";
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
