@@ -14,9 +14,10 @@ import java.util.Set;
  * decided at RCPT, so the client sees one clear reply there.
  *
  * <p>A name that is not a known check is an error naming the list. Checks INTERFACE.md names for work
- * not built yet ({@code check_*_access}, {@code check_policy_service}, {@code reject_unverified_sender})
+ * not built yet ({@code check_policy_service}, {@code reject_unverified_sender})
  * load, so that a config written for a later build still starts, but are skipped and named in {@link
- * #warnings}.
+ * #warnings}. The tables of {@code check_*_access} ({@link AccessTable}) are read when the config loads;
+ * each bad line is one {@code policy: FILE:LINE: problem} error.
  *
  * @param lists list name → its checks, in the order of {@link #LISTS}
  */
@@ -69,7 +70,12 @@ public record Policy(boolean delayReject, Map<String, List<Restriction>> lists, 
 
     /** Not built in this version: evaluated as {@code dunno}. */
     public boolean notBuiltYet() {
-      return NOT_YET.contains(name) || isAccessMap(name);
+      return NOT_YET.contains(name);
+    }
+
+    /** A {@code check_*_access} restriction; its argument is then {@code type:/absolute/path}. */
+    public boolean accessMap() {
+      return isAccessMap(name);
     }
   }
 
@@ -165,7 +171,38 @@ public record Policy(boolean delayReject, Map<String, List<Restriction>> lists, 
         return null;
       }
     }
+    if (isAccessMap(name)) {
+      arg = accessTable(arg, r);
+      if (arg == null) {
+        return null;
+      }
+    }
     return new Restriction(name, arg, warn);
+  }
+
+  /**
+   * Checks an access table when the config loads: each problem one {@code policy: FILE:LINE: …}
+   * line. Returns the argument as {@code type:/absolute/path}, or null when the table is unusable.
+   */
+  private static String accessTable(String arg, ConfigReader r) {
+    AccessTable.Spec spec;
+    try {
+      spec = AccessTable.Spec.parse(arg);
+    } catch (IllegalArgumentException e) {
+      r.error("policy", "\"" + arg + "\": " + e.getMessage());
+      return null;
+    }
+    if (spec.path().isEmpty()) {
+      r.error("policy", "\"" + arg + "\" names no file");
+      return null;
+    }
+    java.nio.file.Path file = r.base.resolve(spec.path()).normalize();
+    List<String> problems = new ArrayList<>();
+    if (AccessTable.read(spec.type(), file, problems).isEmpty()) {
+      problems.forEach(p -> r.error("policy", p));
+      return null;
+    }
+    return spec.render(file);
   }
 
   /** {@code check_client_access}, {@code check_helo_access}, {@code check_sender_access}, … (Postfix access(5)). */

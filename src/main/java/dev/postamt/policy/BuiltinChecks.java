@@ -19,17 +19,22 @@ final class BuiltinChecks {
   private final Resolver dns;
   private final DnsLists lists;
   private final Greylisting greylisting;
+  private final AccessMaps accessMaps;
 
-  BuiltinChecks(Resolver dns, DnsLists lists, Greylisting greylisting) {
+  BuiltinChecks(Resolver dns, DnsLists lists, Greylisting greylisting, AccessMaps accessMaps) {
     this.dns = dns;
     this.lists = lists;
     this.greylisting = greylisting;
+    this.accessMaps = accessMaps;
   }
 
   CheckResult run(Restriction res, PolicyRequest r, ClientFacts facts, int threshold, boolean dryRun) {
     String ip = DnsNames.addressText(r.client());
     if (res.notBuiltYet()) {
       return CheckResult.dunno(res.name() + " is not available in this build yet; skipped");
+    }
+    if (res.accessMap()) {
+      return accessMaps.check(res, r, facts);
     }
     return switch (res.name()) {
       case "permit" -> CheckResult.permit("permit");

@@ -9,8 +9,10 @@ package dev.postamt.policy;
  * @param text the reply text of a refusal
  * @param zone the DNS list that decided, or ""
  * @param reason why, in words, for the log and {@code check policy}
+ * @param effect what an access map asks for besides the answer ({@code DISCARD}, {@code HOLD}, …), or
+ *     null
  */
-public record CheckResult(Kind kind, int code, String enhanced, String text, String zone, String reason) {
+public record CheckResult(Kind kind, int code, String enhanced, String text, String zone, String reason, Effect effect) {
   public enum Kind {
     PERMIT,
     DUNNO,
@@ -18,19 +20,23 @@ public record CheckResult(Kind kind, int code, String enhanced, String text, Str
   }
 
   static CheckResult permit(String reason) {
-    return new CheckResult(Kind.PERMIT, 0, "", "", "", reason);
+    return new CheckResult(Kind.PERMIT, 0, "", "", "", reason, null);
   }
 
   static CheckResult dunno(String reason) {
-    return new CheckResult(Kind.DUNNO, 0, "", "", "", reason);
+    return new CheckResult(Kind.DUNNO, 0, "", "", "", reason, null);
   }
 
   static CheckResult refuse(int code, String enhanced, String text, String reason) {
-    return new CheckResult(Kind.REFUSE, code, enhanced, text, "", reason);
+    return new CheckResult(Kind.REFUSE, code, enhanced, text, "", reason, null);
   }
 
   CheckResult zone(String z) {
-    return new CheckResult(kind, code, enhanced, text, z, reason);
+    return new CheckResult(kind, code, enhanced, text, z, reason, effect);
+  }
+
+  CheckResult with(Effect e) {
+    return new CheckResult(kind, code, enhanced, text, zone, reason, e);
   }
 
   /** "permit", "dunno", "reject" (5xx) or "defer" (4xx). */

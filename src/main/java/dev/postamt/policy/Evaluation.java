@@ -9,8 +9,10 @@ import java.util.Optional;
  *
  * @param steps every check that ran, with its answer
  * @param refusal the step whose refusal is the reply; empty when the stage passes
+ * @param effects what access maps asked for besides the answer (DISCARD, HOLD, PREPEND, REDIRECT), in
+ *     order, for the session to apply to the message; meaningless when refused
  */
-public record Evaluation(List<Step> steps, Optional<Step> refusal) {
+public record Evaluation(List<Step> steps, Optional<Step> refusal, List<Effect> effects) {
   /**
    * One check.
    *

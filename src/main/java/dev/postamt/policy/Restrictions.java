@@ -40,7 +40,7 @@ public final class Restrictions {
     this.threshold = config.dnsbl().threshold();
     this.dns = dns;
     this.lists = new DnsLists(dns, config.dnsbl());
-    this.checks = new BuiltinChecks(dns, lists, new Greylisting(config.greylist(), greylist, clock));
+    this.checks = new BuiltinChecks(dns, lists, new Greylisting(config.greylist(), greylist, clock), new AccessMaps(dns, System::nanoTime));
   }
 
   /** Evaluates the lists of {@code stage}, applying greylisting's state changes: what a session does. */
@@ -60,14 +60,39 @@ public final class Restrictions {
     ClientFacts facts = new ClientFacts(request, dns, lists);
     List<Evaluation.Step> steps = new ArrayList<>();
     Optional<Evaluation.Step> refusal = Optional.empty();
+    List<Effect> effects = new ArrayList<>();
+    Evaluation.Step deferIfPermit = null;
+    boolean deferIfReject = false;
     lists:
     for (String list : names) {
       for (Restriction res : policy.list(list)) {
         CheckResult r = checks.run(res, request, facts, threshold, dryRun);
+        if (r.kind() == CheckResult.Kind.REFUSE && r.code() >= 500 && deferIfReject && !res.warnOnly()) {
+          // access(5) DEFER_IF_REJECT: a later rejection becomes a deferral
+          r = new CheckResult(r.kind(), 450, "4.7.1", r.text(), r.zone(), r.reason() + " (deferred: DEFER_IF_REJECT earlier)", r.effect());
+        }
         Evaluation.Step step = new Evaluation.Step(list, res, r, !res.warnOnly());
         steps.add(step);
         if (!dryRun) {
           logSkips(list, res, r, request, facts);
+        }
+        if (r.effect() != null) {
+          Effect e = r.effect();
+          switch (e.kind()) {
+            case DEFER_IF_REJECT -> deferIfReject = true;
+            case DEFER_IF_PERMIT -> {
+              if (deferIfPermit == null) {
+                deferIfPermit = new Evaluation.Step(list, res,
+                    CheckResult.refuse(450, "4.7.1", e.value(), r.reason() + " (DEFER_IF_PERMIT)"), true);
+              }
+            }
+            default -> {
+              effects.add(e);
+              if (!dryRun) {
+                log.info("{}", line(e.kind().name().toLowerCase(java.util.Locale.ROOT), list, res, r, request, facts));
+              }
+            }
+          }
         }
         if (r.kind() == CheckResult.Kind.REFUSE && res.warnOnly()) {
           if (!dryRun) {
@@ -92,7 +117,14 @@ public final class Restrictions {
         }
       }
     }
-    return new Evaluation(List.copyOf(steps), refusal);
+    if (refusal.isEmpty() && deferIfPermit != null) {
+      // access(5) DEFER_IF_PERMIT: the evaluation would accept, so it defers instead
+      refusal = Optional.of(deferIfPermit);
+      if (!dryRun) {
+        log.info("{}", line("defer", deferIfPermit.list(), deferIfPermit.restriction(), deferIfPermit.result(), request, facts));
+      }
+    }
+    return new Evaluation(List.copyOf(steps), refusal, List.copyOf(effects));
   }
 
   private static void logSkips(String list, Restriction res, CheckResult r, PolicyRequest request, ClientFacts facts) {

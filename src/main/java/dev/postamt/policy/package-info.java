@@ -1,6 +1,8 @@
 /**
  * The front door's decisions before the message is read: Postfix-style restriction lists per SMTP
- * stage ({@code [policy]}), the built-in checks as Postfix names them, DNS block and allow lists with
+ * stage ({@code [policy]}), the built-in checks as Postfix names them, access maps ({@code
+ * check_*_access} over access(5), CIDR and regexp tables: {@code AccessMaps}, re-read when the file
+ * changes), DNS block and allow lists with
  * postscreen-like weights ({@code [dnsbl]}), and postgrey-like greylisting ({@code [greylist]}).
  *
  * <p>{@link dev.postamt.policy.Restrictions} evaluates the lists of a stage for a {@link
@@ -8,7 +10,9 @@
  * knows them) and returns an {@link dev.postamt.policy.Evaluation}: every check that ran, what it said
  * and why, and the refusal if any. The SMTP server applies it through its stage-check seam; {@code
  * postamt check policy} prints it. Within a list the first definitive answer (permit, reject, defer)
- * ends the list; a refusal ends the evaluation. With {@code delay_reject} (the default) the client,
+ * ends the list; a refusal ends the evaluation. Access-map actions that change the message (DISCARD,
+ * HOLD, PREPEND, REDIRECT) come back as {@link dev.postamt.policy.Effect}s in the evaluation; the SMTP
+ * server applies them to the message once it is received. With {@code delay_reject} (the default) the client,
  * helo and sender lists are decided at RCPT.
  *
  * <p>Failure behaviour: a DNS time-out or SERVFAIL never refuses — the check is skipped and the log

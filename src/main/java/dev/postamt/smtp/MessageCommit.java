@@ -44,7 +44,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
                 }
               },
               edits);
-      server.checks.require(new StageContext(Stage.END_OF_DATA, client, tx.sender, null, env.recipients(), message));
+      server.checks.require(new StageContext(Stage.END_OF_DATA, client, tx.sender, null, env.recipients(), message, tx.policyEffects));
       if (!edits.dropFields().isEmpty()) {
         w.dropHeaderFields(edits.dropFields());
       }

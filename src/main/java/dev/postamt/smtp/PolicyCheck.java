@@ -2,6 +2,7 @@ package dev.postamt.smtp;
 
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
+import dev.postamt.policy.Effect;
 import dev.postamt.policy.Evaluation;
 import dev.postamt.policy.PolicyRequest;
 import dev.postamt.policy.PolicyStage;
@@ -20,12 +21,14 @@ final class PolicyCheck implements StageCheck {
   private final java.util.List<String> relayDomains;
   private final String hostname;
   private final Directory directory;
+  private final PolicyEffects effects;
 
   PolicyCheck(Restrictions restrictions, SmtpServer server) {
     this.restrictions = restrictions;
     this.relayDomains = server.config.relay().relayDomains();
     this.hostname = server.config.hostname();
     this.directory = server.directory;
+    this.effects = new PolicyEffects(server);
   }
 
   @Override
@@ -50,9 +53,17 @@ final class PolicyCheck implements StageCheck {
       log.error("policy: {} check failed for {}; deferring", c.stage(), cl.ip(), bug);
       return Decision.refuse(451, "4.3.0", "Temporary local problem, please try again later");
     }
-    return e.refusal()
-        .<Decision>map(s -> Decision.refuse(s.result().code(), s.result().enhanced(), s.result().text()))
-        .orElse(Decision.CONTINUE);
+    if (e.refused()) {
+      Evaluation.Step s = e.refusal().get();
+      return Decision.refuse(s.result().code(), s.result().enhanced(), s.result().text());
+    }
+    if (c.policyEffects() != null) {
+      e.effects().stream().filter(Effect::changesMessage).forEach(c.policyEffects()::add);
+    }
+    if (c.stage() == Stage.END_OF_DATA && c.message() != null && !c.policyEffects().isEmpty()) {
+      effects.apply(c.policyEffects(), c.message(), cl.ip());
+    }
+    return Decision.CONTINUE;
   }
 
   /** A local domain or our host name; a failing lookup counts as ours (no refusal for our own trouble). */

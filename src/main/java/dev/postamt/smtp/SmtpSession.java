@@ -389,7 +389,7 @@ final class SmtpSession {
     EnvelopeParameters.Rcpt params = EnvelopeParameters.checkRcpt(to, tx.sender);
     StageContext.Client client = client();
     StageContext.Recipient r = lookup.resolve(to);
-    server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null));
+    server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null, tx.policyEffects));
     Envelope.Recipient rcpt =
         new Envelope.Recipient(r.address(), NoticeRequests.notify(params.notifyOn(), client.trusted()), params.orcpt());
     if (!tx.add(RecipientLookup.duplicateKey(r), rcpt)) {

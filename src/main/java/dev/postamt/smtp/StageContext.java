@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  * @param recipient the recipient being checked (RCPT only)
  * @param recipients the recipients accepted so far in the transaction
  * @param message the received message (END_OF_DATA only)
+ * @param policyEffects what the {@code [policy]} access maps asked for in this transaction (DISCARD,
+ *     HOLD, PREPEND, REDIRECT): the transaction's own list, added to at RCPT, applied at END_OF_DATA;
+ *     an empty unmodifiable list outside a transaction
  */
 record StageContext(
     Stage stage,
@@ -23,7 +26,12 @@ record StageContext(
     MailPath sender,
     Recipient recipient,
     List<Envelope.Recipient> recipients,
-    Message message) {
+    Message message,
+    List<dev.postamt.policy.Effect> policyEffects) {
+
+  StageContext(Stage stage, Client client, MailPath sender, Recipient recipient, List<Envelope.Recipient> recipients, Message message) {
+    this(stage, client, sender, recipient, recipients, message, List.of());
+  }
 
   /**
    * @param helo the HELO/EHLO name (null before it)

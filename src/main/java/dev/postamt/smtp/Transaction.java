@@ -24,6 +24,9 @@ final class Transaction {
   /** Every accepted RCPT's address in order, repeats included: LMTP answers each after the data. */
   private final List<String> accepted = new ArrayList<>();
 
+  /** What the {@code [policy]} access maps asked for at RCPT, applied to the message at END_OF_DATA. */
+  final List<dev.postamt.policy.Effect> policyEffects = new ArrayList<>();
+
   /** The message of a BDAT transaction while its chunks arrive (null before the first chunk). */
   MessageReceiver.Chunks chunks;
 

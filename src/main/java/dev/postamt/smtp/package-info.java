@@ -27,7 +27,9 @@
  * ownership ({@code SenderOwnership}), full mailboxes ({@code MailboxQuota}), aliases that can only
  * bounce ({@code AliasTargets}) and, at the end of the data, the {@link dev.postamt.smtp.InboundCheck}
  * (SPF, DKIM, DMARC, ARC). On the MX port {@code PolicyCheck} then runs the {@code [policy]} restriction
- * lists of the {@code policy} package at every stage. Last comes the virus and attachment check
+ * lists of the {@code policy} package at every stage; what its access maps ask for besides an answer
+ * (DISCARD, HOLD, PREPEND, REDIRECT) is kept with the transaction and applied to the message at the end
+ * of the data ({@code PolicyEffects}, through {@code MessageEdits}). Last comes the virus and attachment check
  * ({@code VirusCheck}, {@code [antivirus]}), which may also divert an accepted message away from the queue
  * into the quarantine or discard it ({@code MessageEdits.divert}: still answered 250, only after the
  * quarantine has it on disk).

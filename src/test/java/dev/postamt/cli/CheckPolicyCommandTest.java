@@ -86,4 +86,26 @@ class CheckPolicyCommandTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--ip: \"not-an-ip\" is not an IP address");
   }
+
+  @Test
+  void anAccessMapHitIsShownWithFileKeyAndAction() throws Exception {
+    String cfg = config();
+    Files.writeString(dir.resolve("senders"), "sender.example REJECT 5.7.9 not from you\n");
+    Files.writeString(Path.of(cfg), Files.readString(Path.of(cfg)) + "[policy]\nsender = [\"check_sender_access hash:senders\"]\n");
+    Run r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+        "--rcpt", "bob@example.test", "--config", cfg);
+    assertThat(r.out().lines()).contains("sender: check_sender_access hash:" + dir.resolve("senders")
+        + ": reject 554 5.7.9 <a@sender.example>: Sender address rejected: not from you (" + dir.resolve("senders")
+        + ": sender.example REJECT 5.7.9 not from you)");
+  }
+
+  @Test
+  void configCheckNamesEachBadTableLine() throws Exception {
+    String cfg = config();
+    Files.writeString(dir.resolve("senders"), "# senders\na@x.example OK\nb@x.example REJEKT\n");
+    Files.writeString(Path.of(cfg), Files.readString(Path.of(cfg)) + "[policy]\nsender = [\"check_sender_access hash:senders\"]\n");
+    Run r = run("config", "check", "--config", cfg);
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().lines()).containsExactly("postamt: config: policy: " + dir.resolve("senders") + ":3: unknown action \"REJEKT\"");
+  }
 }

@@ -51,12 +51,13 @@ class PolicyConfigTest {
   }
 
   @Test
-  void theInterfaceExampleLoadsAndAccessMapsAreNamedAsNotBuiltYet() throws Exception {
+  void theInterfaceExampleLoadsWithItsAccessTableRead() throws Exception {
+    Files.writeString(dir.resolve("sender_access"), "spammer@bad.example REJECT go away\n");
     Config c = load("""
         [policy]
         client    = ["permit_mynetworks"]
         helo      = ["reject_invalid_helo_hostname"]
-        sender    = ["check_sender_access hash:/etc/postamt/sender_access"]
+        sender    = ["check_sender_access hash:sender_access"]
         recipient = ["permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination"]
         [greylist]
         enabled  = false
@@ -66,9 +67,29 @@ class PolicyConfigTest {
         threshold = 1
         """);
     assertThat(c.policy().list("sender").getFirst().name()).isEqualTo("check_sender_access");
-    assertThat(c.policy().list("sender").getFirst().argument()).isEqualTo("hash:/etc/postamt/sender_access");
-    assertThat(c.policy().warnings()).containsExactly(
-        "policy.sender: \"check_sender_access hash:/etc/postamt/sender_access\" is not available in this build yet; skipped (dunno)");
+    assertThat(c.policy().list("sender").getFirst().argument()).isEqualTo("hash:" + dir.resolve("sender_access"));
+    assertThat(c.policy().list("sender").getFirst().accessMap()).isTrue();
+    assertThat(c.policy().warnings()).isEmpty();
+  }
+
+  @Test
+  void aBrokenOrMissingAccessTableIsOneProblemPerLineNamingFileAndLine() throws Exception {
+    Path table = dir.resolve("sender_access");
+    Files.writeString(table, "# comment\nok@example.org OK\nbad.example REJEKT no\nlonelykey\n");
+    Files.writeString(dir.resolve("x.regexp"), "/unclosed REJECT\n!/fine/ OK\n/ok/q DUNNO\n");
+    assertThat(problems("""
+        [policy]
+        sender = ["check_sender_access hash:sender_access", "check_sender_access regexp:x.regexp",
+                  "check_sender_access cidr:missing.cidr", "check_sender_access ldap:x"]
+        recipient = ["check_recipient_access"]
+        """)).containsExactlyInAnyOrder(
+            "policy: " + table + ":3: unknown action \"REJEKT\"",
+            "policy: " + table + ":4: \"lonelykey\" has no action",
+            "policy: " + dir.resolve("x.regexp") + ":1: pattern has no closing /",
+            "policy: " + dir.resolve("x.regexp") + ":3: unknown pattern flag \"q\"",
+            "policy: " + dir.resolve("missing.cidr") + ": cannot read: NoSuchFile " + dir.resolve("missing.cidr"),
+            "policy: \"ldap:x\": table type \"ldap:\" is not supported (use hash:, texthash:, cidr:, regexp: or pcre:)",
+            "policy.recipient: \"check_recipient_access\" needs an argument");
   }
 
   @Test
