@@ -176,7 +176,7 @@ public final class Bans {
   /** Bans network {@code k} automatically, for the base time doubled per recent earlier ban. */
   private synchronized BanList.Entry ban(String k, String reason) {
     Ban c = config;
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // as stored
     BanList.Entry prev = snapshot.get(k);
     int count = prev != null && prev.until().isPresent() && prev.until().get().plus(c.maxDuration()).isAfter(now)
         ? prev.count() + 1 : 1;
@@ -209,7 +209,7 @@ public final class Bans {
         throw new IllegalArgumentException(k + " is in the allowlist (relay.networks or ban.allow); it is never banned");
       }
     }
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // as stored
     BanList.Entry prev = snapshot.get(k);
     int count = prev == null ? 1 : prev.count() + 1;
     return save(new BanList.Entry(k, now, length.map(now::plus), reason, count));
