@@ -82,6 +82,23 @@ class BansAcrossProtocolsTest {
   }
 
   @Test
+  void failuresInDifferentProtocolsAddUp() throws Exception {
+    t = TestServer.start(dir, TOML);
+    for (int i = 0; i < 5; i++) {
+      failImapLogin(i);
+    }
+    for (int i = 0; i < 5; i++) {
+      try (Pop3Client pop3 = Pop3Client.connect(t.port("pop3"))) {
+        pop3.expect("+OK *");
+        pop3.send("USER other" + i + "@example.test").expect("+OK*");
+        pop3.send("PASS wrong").expect("-ERR *");
+      }
+    }
+    assertThat(t.server.bans().banned(InetAddress.getByName("127.0.0.1"))).isPresent();
+    assertThat(firstLine(t.port("imap"))).startsWith("* BYE client 127.0.0.1 is banned");
+  }
+
+  @Test
   void aBanOutlivesARestart() throws Exception {
     t = TestServer.start(dir, TOML);
     t.server.bans().add("127.0.0.1", java.util.Optional.of(java.time.Duration.ofHours(1)), "test");
