@@ -86,6 +86,21 @@ public final class Listener implements AutoCloseable {
       int maxPerIp,
       ConnectionHandler handler)
       throws IOException {
+    return open(service, address, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, null);
+  }
+
+  /** As above, with the {@link Gate} asked from the first connection on (null: everyone is served). */
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler,
+      Gate gate)
+      throws IOException {
     if (implicitTls && tls == null) {
       throw new IllegalArgumentException(service + ": implicit TLS needs a TLS context");
     }
@@ -100,6 +115,7 @@ public final class Listener implements AutoCloseable {
       throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
     }
     Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
+    l.gate(gate);
     l.acceptor.start();
     log.info("{} listening on {}", service, ss.getLocalSocketAddress());
     return l;

@@ -251,8 +251,8 @@ public final class Server implements AutoCloseable {
             config.limits().idleTimeout(),
             config.limits().connections(),
             config.limits().connectionsPerIp(),
-            h);
-    l.gate(bans::refusal);
+            h,
+            bans::refusal);
     listeners.add(l);
   }
 
