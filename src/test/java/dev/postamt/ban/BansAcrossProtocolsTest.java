@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,23 @@ class BansAcrossProtocolsTest {
     }
   }
 
+  /** Failed logins {@code from} … {@code from + n - 1}, at once (IMAP pauses before each NO). */
+  private void failImapLogins(int from, int n) throws Exception {
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Object>> done = new java.util.ArrayList<>();
+      for (int i = from; i < from + n; i++) {
+        int k = i;
+        done.add(pool.submit(() -> {
+          failImapLogin(k);
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    }
+  }
+
   private static String firstLine(int port) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
       BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -61,9 +79,7 @@ class BansAcrossProtocolsTest {
   @Test
   void tenFailedImapLoginsGetTheClientRefusedInEveryProtocol() throws Exception {
     t = TestServer.start(dir, TOML);
-    for (int i = 0; i < 9; i++) {
-      failImapLogin(i);
-    }
+    failImapLogins(0, 9);
     t.smtp("smtp").send("QUIT").expect("221 *"); // nine are not enough
     failImapLogin(9);
 
@@ -84,18 +100,36 @@ class BansAcrossProtocolsTest {
   @Test
   void failuresInDifferentProtocolsAddUp() throws Exception {
     t = TestServer.start(dir, TOML);
-    for (int i = 0; i < 5; i++) {
-      failImapLogin(i);
-    }
-    for (int i = 0; i < 5; i++) {
-      try (Pop3Client pop3 = Pop3Client.connect(t.port("pop3"))) {
-        pop3.expect("+OK *");
-        pop3.send("USER other" + i + "@example.test").expect("+OK*");
-        pop3.send("PASS wrong").expect("-ERR *");
+    failImapLogins(0, 5);
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Object>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        int k = i;
+        done.add(pool.submit(() -> {
+          try (Pop3Client pop3 = Pop3Client.connect(t.port("pop3"))) {
+            pop3.expect("+OK *");
+            pop3.send("USER other" + k + "@example.test").expect("+OK*");
+            pop3.send("PASS wrong").expect("-ERR *");
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
       }
     }
     assertThat(t.server.bans().banned(InetAddress.getByName("127.0.0.1"))).isPresent();
     assertThat(firstLine(t.port("imap"))).startsWith("* BYE client 127.0.0.1 is banned");
+  }
+
+  @Test
+  void aReloadedBanSectionAppliesToTheNextFailures() throws Exception {
+    t = TestServer.start(dir, TOML);
+    Path cfg = t.dir.resolve("postamt.toml");
+    java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(cfg).replace("auth_failures = 10", "auth_failures = 2"));
+    assertThat(t.server.reload()).anyMatch(l -> l.startsWith("ban changed: applied"));
+    failImapLogins(0, 2);
+    assertThat(firstLine(t.port("smtp"))).startsWith("554 5.7.1 ");
   }
 
   @Test
@@ -112,9 +146,7 @@ class BansAcrossProtocolsTest {
   @Test
   void withTheDefaultRelayNetworksLoopbackIsNeverBanned() throws Exception {
     t = TestServer.start(dir, "[ban]\nauth_failures = 2\n");
-    failImapLogin(0);
-    failImapLogin(1);
-    failImapLogin(2);
+    failImapLogins(0, 3);
     assertThat(t.server.bans().active()).isEmpty();
     t.smtp("smtp").send("QUIT").expect("221 *");
   }

@@ -188,6 +188,31 @@ class BansTest {
   }
 
   @Test
+  void oneLogLinePerBanAndAtMostOneAMinutePerRefusedClient() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Bans.class);
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      fail("192.0.2.7", 3);
+      for (int i = 0; i < 5; i++) {
+        bans.refusal(ip("192.0.2.7"), "imap");
+        clock.advance(Duration.ofSeconds(10));
+      }
+      clock.advance(Duration.ofSeconds(20));
+      bans.refusal(ip("192.0.2.7"), "smtp");
+      List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()).toList();
+      assertThat(lines).containsExactly(
+          "ban: added ip=192.0.2.7 for=10m reason=auth failures: 3 in 10m",
+          "ban: refused ip=192.0.2.7 service=imap ban=192.0.2.7 until=2026-12-04T12:10:00Z",
+          "ban: refused ip=192.0.2.7 service=smtp ban=192.0.2.7 until=2026-12-04T12:10:00Z");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void normaliseNamesEachBanOneWay() {
     assertThat(Bans.normalise("192.0.2.7")).isEqualTo("192.0.2.7");
     assertThat(Bans.normalise("192.0.2.7/32")).isEqualTo("192.0.2.7");
