@@ -61,6 +61,11 @@ public final class Admin {
     return new QuarantineAdmin(config);
   }
 
+  /** {@code postamt ban list|add|remove}: the ban list every protocol enforces. */
+  public BanAdmin bans() {
+    return new BanAdmin(config);
+  }
+
   /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
   public RunningServer server() {
     return new RunningServer(config);

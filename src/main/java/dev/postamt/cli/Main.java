@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       QueueCommand.class,
       SieveCommand.class,
       QuarantineCommand.class,
+      BanCommand.class,
     })
 public final class Main implements Runnable {
 

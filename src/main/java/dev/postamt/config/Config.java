@@ -41,7 +41,8 @@ public record Config(
     Greylist greylist,
     Dnsbl dnsbl,
     Sieve sieve,
-    Antivirus antivirus) {
+    Antivirus antivirus,
+    Ban ban) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -124,7 +125,8 @@ public record Config(
         "greylist",
         "dnsbl",
         "sieve",
-        "antivirus");
+        "antivirus",
+        "ban");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -155,7 +157,8 @@ public record Config(
             Greylist.parse(r),
             Dnsbl.parse(r),
             Sieve.parse(r),
-            Antivirus.parse(r));
+            Antivirus.parse(r),
+            Ban.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -48,6 +48,8 @@ public final class AuthThrottle {
   private final Sleeper sleeper;
   private final ConcurrentHashMap<InetAddress, Deque<Instant>> failures = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Deque<Instant>> accounts = new ConcurrentHashMap<>();
+  /** Told of every failure with a known client (the ban list counts them too). */
+  private volatile java.util.function.Consumer<InetAddress> onFailure = a -> {};
 
   public AuthThrottle(int max, Duration window) {
     this(max, window, Clock.systemUTC(), Thread::sleep);
@@ -63,6 +65,11 @@ public final class AuthThrottle {
     this.window = window;
     this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /** Tells {@code listener} of every failed login from a known client, before the account's penalty. */
+  public void onFailure(java.util.function.Consumer<InetAddress> listener) {
+    this.onFailure = listener == null ? a -> {} : listener;
   }
 
   /** Whether {@code client} may try to log in now. */
@@ -94,6 +101,7 @@ public final class AuthThrottle {
   public void failed(InetAddress client, String account) {
     if (client != null) {
       record(failures, network(client), max);
+      onFailure.accept(client);
     }
     if (account == null || account.isBlank()) {
       return;

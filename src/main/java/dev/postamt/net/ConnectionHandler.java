@@ -11,6 +11,15 @@ public interface ConnectionHandler {
    */
   default void refuse(Connection connection, String reason) throws Exception {}
 
+  /**
+   * Called instead of {@link #handle} for a banned client ({@link Listener.Gate}), before the greeting;
+   * by default the same words as {@link #refuse}. SMTP answers {@code 554 5.7.1} here (RFC 5321 §3.1: a
+   * server may refuse the session with 554 instead of the 220 greeting).
+   */
+  default void refuseBanned(Connection connection, String reason) throws Exception {
+    refuse(connection, reason);
+  }
+
   /** Why a session is ended from outside. */
   enum Goodbye {
     /** The server stops (SIGTERM, {@code Server.close()}). */

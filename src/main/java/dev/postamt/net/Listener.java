@@ -36,6 +36,15 @@ public final class Listener implements AutoCloseable {
   private final java.util.Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
   private volatile boolean closed;
+  /** Asked at every connection before anything else is said (bans); lets everyone in by default. */
+  private volatile Gate gate = (peer, svc) -> null;
+
+  /** Whether a client may connect at all, asked before the greeting. */
+  @FunctionalInterface
+  public interface Gate {
+    /** The reason to refuse a connection from {@code peer} to {@code service}, or null to serve it. */
+    String refusal(InetAddress peer, String service);
+  }
 
   private Listener(
       String service,
@@ -77,6 +86,21 @@ public final class Listener implements AutoCloseable {
       int maxPerIp,
       ConnectionHandler handler)
       throws IOException {
+    return open(service, address, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, null);
+  }
+
+  /** As above, with the {@link Gate} asked from the first connection on (null: everyone is served). */
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler,
+      Gate gate)
+      throws IOException {
     if (implicitTls && tls == null) {
       throw new IllegalArgumentException(service + ": implicit TLS needs a TLS context");
     }
@@ -91,6 +115,7 @@ public final class Listener implements AutoCloseable {
       throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
     }
     Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
+    l.gate(gate);
     l.acceptor.start();
     log.info("{} listening on {}", service, ss.getLocalSocketAddress());
     return l;
@@ -142,6 +167,14 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets what is asked at every new connection (the ban list); a refused client hears the protocol's
+   * refusal ({@link ConnectionHandler#refuseBanned}) instead of the greeting.
+   */
+  public void gate(Gate g) {
+    this.gate = g == null ? (peer, svc) -> null : g;
+  }
+
   /** The handler and limits a new connection gets. */
   private record Settings(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {}
 
@@ -169,10 +202,13 @@ public final class Listener implements AutoCloseable {
       if (closed) {
         return; // accepted just before the listener closed
       }
+      String banned = gate.refusal(peer, service);
       if (implicitTls) {
         c.handshakeImplicit();
       }
-      if (!global) {
+      if (banned != null) {
+        handler.refuseBanned(c, banned);
+      } else if (!global) {
         handler.refuse(c, "too many connections");
       } else if (n > settings.maxPerIp()) {
         handler.refuse(c, "too many connections from " + peer.getHostAddress());

@@ -22,6 +22,9 @@
  * and the line itself by {@code limits.command_deadline} ({@link
  * dev.postamt.net.LineDeadlineException}); {@link dev.postamt.net.AuthThrottle} counts failed logins
  * per client network (IPv6 per /64), refusing past {@code limits.auth_failures_per_ip}, and per
- * account, delaying the next failed answer for it (never a lockout).
+ * account, delaying the next failed answer for it (never a lockout), and passes each failure on
+ * ({@link dev.postamt.net.AuthThrottle#onFailure}, the ban list). Before the greeting the listener asks
+ * its {@link dev.postamt.net.Listener.Gate} (the ban list); a refused client hears {@link
+ * dev.postamt.net.ConnectionHandler#refuseBanned} and the connection is closed.
  */
 package dev.postamt.net;

@@ -70,6 +70,9 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
+  /** Banned clients ({@code data_dir/bans.db}), asked by every listener at connect; fed by the throttle. */
+  private final dev.postamt.ban.SqliteBanList banList;
+  private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
   private volatile boolean closed;
@@ -92,6 +95,9 @@ public final class Server implements AutoCloseable {
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
+    this.banList = dev.postamt.ban.SqliteBanList.open(config.dataDir());
+    this.bans = new dev.postamt.ban.Bans(banList, config.ban(), config.relay().networks(), java.time.Clock.systemUTC());
+    authThrottle.onFailure(bans::authFailed);
     this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
         dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
     this.remote =
@@ -156,7 +162,8 @@ public final class Server implements AutoCloseable {
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
-            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool)));
+            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool),
+                s.bans::answer));
       } catch (IOException e) {
         // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
         // retry; "postamt status" then reports the server as not running
@@ -235,7 +242,7 @@ public final class Server implements AutoCloseable {
     if (addr.isEmpty()) {
       return;
     }
-    listeners.add(
+    Listener l =
         Listener.open(
             service,
             addr.get(),
@@ -244,7 +251,9 @@ public final class Server implements AutoCloseable {
             config.limits().idleTimeout(),
             config.limits().connections(),
             config.limits().connectionsPerIp(),
-            h));
+            h,
+            bans::refusal);
+    listeners.add(l);
   }
 
   /**
@@ -284,6 +293,11 @@ public final class Server implements AutoCloseable {
 
   public dev.postamt.dns.Resolver resolver() {
     return resolver;
+  }
+
+  /** The ban list every listener asks at connect. */
+  public dev.postamt.ban.Bans bans() {
+    return bans;
   }
 
   public AuthThrottle authThrottle() {
@@ -357,6 +371,7 @@ public final class Server implements AutoCloseable {
     }
     config = next;
     remote.reconfigure(next);
+    bans.configure(next.ban(), next.relay().networks());
     Map<String, ConnectionHandler> handlers = handlers(next);
     for (Listener l : listeners) {
       l.reconfigure(handlers.get(l.service()), next.limits().idleTimeout(), next.limits().connections(),
@@ -372,7 +387,7 @@ public final class Server implements AutoCloseable {
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -449,6 +464,7 @@ public final class Server implements AutoCloseable {
     sieve.close();
     store.close();
     sieveScripts.close();
+    banList.close();
     directory.close();
     if (greylist != null) {
       greylist.close();

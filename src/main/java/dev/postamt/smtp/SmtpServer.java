@@ -126,6 +126,13 @@ public final class SmtpServer implements ConnectionHandler {
     connection.out().flush();
   }
 
+  /** RFC 5321 §3.1: a banned client gets 554 instead of the greeting, then the connection closes. */
+  @Override
+  public void refuseBanned(Connection connection, String reason) throws Exception {
+    connection.out().write(new SmtpReply(554, "5.7.1", config.hostname() + " Error: " + reason).encode(true));
+    connection.out().flush();
+  }
+
   /** RFC 5321 §3.8: 421 before closing; the same words for a shutdown and a kick. */
   @Override
   public String goodbye(Connection connection, Goodbye why) {

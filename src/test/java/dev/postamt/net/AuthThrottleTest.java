@@ -49,6 +49,17 @@ class AuthThrottleTest {
   }
 
   @Test
+  void everyFailureWithAKnownClientIsPassedOnToTheBanList() throws Exception {
+    AuthThrottle t = new AuthThrottle(3, Duration.ofMinutes(15), new MutableClock(), d -> {});
+    java.util.List<InetAddress> told = new java.util.ArrayList<>();
+    t.onFailure(told::add);
+    t.failed(InetAddress.ofLiteral("192.0.2.1"), "a@example.test");
+    t.failed(InetAddress.ofLiteral("2001:db8::5"));
+    t.failed(null, "b@example.test");
+    assertThat(told).containsExactly(InetAddress.ofLiteral("192.0.2.1"), InetAddress.ofLiteral("2001:db8::5"));
+  }
+
+  @Test
   void anIpv6ClientIsCountedPerSlash64() throws Exception {
     AuthThrottle t = new AuthThrottle(3, Duration.ofMinutes(15), new MutableClock(), d -> {});
     for (int i = 1; i <= 3; i++) {
