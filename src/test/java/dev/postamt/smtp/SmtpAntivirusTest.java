@@ -31,7 +31,7 @@ class SmtpAntivirusTest {
     clamd = Clamd.start(Files.createDirectories(dir.resolve("clamd")), true, "30M");
     Files.writeString(Files.createDirectories(dir.resolve("server")).resolve("zone.txt"), "remote.example. MX 10 nohost.remote.example.\n"); // the default [policy] refuses unknown sender domains
     t = TestServer.start(dir.resolve("server"),
-        "[relay]\nnetworks = []\n[antivirus]\nclamd = \"" + clamd.unix() + "\"\nmax_size = \"30M\"\ntimeout = \"20s\"\n");
+        "[relay]\nnetworks = []\n[antivirus]\nclamd = \"" + clamd.unix() + "\"\nmax_size = \"30M\"\ntimeout = \"120s\"\n");
   }
 
   @AfterAll
@@ -55,7 +55,10 @@ class SmtpAntivirusTest {
   }
 
   private static SmtpScript transaction(String from) throws Exception {
-    SmtpScript s = SmtpScript.connect(t.port("smtp"));
+    // a 27 MB scan by clamd can take many seconds while the whole suite runs beside it
+    java.net.Socket socket = new java.net.Socket("127.0.0.1", t.port("smtp"));
+    SmtpScript s = new SmtpScript(socket);
+    socket.setSoTimeout(120_000);
     s.expect("220 *");
     s.send("EHLO client.example").read();
     s.send("MAIL FROM:<" + from + ">").expect("250 *");
