@@ -50,6 +50,27 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
     this.now = now;
   }
 
+  /** RFC 5235 virustest: 0 not tested, 1 clean, 5 infected (docs/antivirus.md). */
+  private int virusVerdict;
+
+  /**
+   * The virus verdict our end-of-DATA scan wrote into {@code X-Virus-Status} (the scan drops such fields
+   * arriving from outside, so they are only believed while {@code scanning} is on).
+   */
+  DeliveryEnvironment virusStatus(boolean scanning, List<String> statusFields) {
+    virusVerdict = 0;
+    if (scanning && !statusFields.isEmpty()) {
+      String v = statusFields.getFirst().strip().toLowerCase(java.util.Locale.ROOT);
+      virusVerdict = v.startsWith("clean") ? 1 : v.startsWith("infected") ? 5 : 0;
+    }
+    return this;
+  }
+
+  @Override
+  public int virusVerdict() {
+    return virusVerdict;
+  }
+
   DeliveryEnvironment recipientDelimiter(String delimiter) {
     this.recipientDelimiter = delimiter;
     return this;

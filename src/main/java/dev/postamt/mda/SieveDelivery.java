@@ -99,7 +99,8 @@ public final class SieveDelivery implements AutoCloseable {
     MimeSieveMessage message = MimeSieveMessage.parse(r.message());
     try (DeliveryEnvironment env = new DeliveryEnvironment(r.user(), config.hostname(), store, vacations, duplicates,
         ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
-        .postmaster(config.queue().postmaster())) {
+        .postmaster(config.queue().postmaster())
+        .virusStatus(config.antivirus().enabled(), message.headerValues("X-Virus-Status"))) {
       SieveFilter.Decision d = f.decide(entries, message, r.envelope(), env);
       List<SieveFilter.ScriptError> errors = new ArrayList<>(d.errors());
       String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
@@ -137,7 +138,9 @@ public final class SieveDelivery implements AutoCloseable {
     try (DeliveryEnvironment env = new DeliveryEnvironment(user, config.hostname(), store, vacations, duplicates,
         ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
         .postmaster(config.queue().postmaster())) {
-      return f.decide(entries, MimeSieveMessage.parse(message), envelope, env);
+      MimeSieveMessage parsed = MimeSieveMessage.parse(message);
+      env.virusStatus(config.antivirus().enabled(), parsed.headerValues("X-Virus-Status"));
+      return f.decide(entries, parsed, envelope, env);
     }
   }
 

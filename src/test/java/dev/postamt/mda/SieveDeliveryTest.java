@@ -139,6 +139,29 @@ class SieveDeliveryTest {
     assertThat(messages("Lists")).hasSize(1);
   }
 
+  /** virustest reads the X-Virus-Status our scan wrote, and only while scanning is on (else it may be forged). */
+  @Test
+  void virustestReadsTheScanVerdictOnlyWhenScanningIsOn() throws Exception {
+    String script = """
+        require ["fileinto", "mailbox", "virustest", "relational", "comparator-i;ascii-numeric"];
+        if virustest :value "eq" :comparator "i;ascii-numeric" "1" { fileinto :create "Clean"; }
+        elsif virustest :value "eq" :comparator "i;ascii-numeric" "5" { fileinto :create "Infected"; }
+        """;
+    start("[antivirus]\nclamd = \"unix:/run/clamav/clamd.ctl\"\n");
+    scripts.activate(ALICE, "main", script);
+    deliver(message(BOB, "X-Virus-Status: clean\r\n", "hi\r\n"));
+    deliver("0000000000ABCDEG", BOB, message(BOB, "X-Virus-Status: infected; virus=Eicar\r\n", "x\r\n"), false);
+    assertThat(messages("Clean")).hasSize(1);
+    assertThat(messages("Infected")).hasSize(1);
+    close();
+    Files.delete(dir.resolve("postamt.toml"));
+    start("");
+    scripts.activate(ALICE, "main", script);
+    deliver("0000000000ABCDEH", BOB, message(BOB, "X-Virus-Status: clean\r\n", "forged\r\n"), false);
+    assertThat(messages("Clean")).hasSize(1); // unchanged: without scanning the field is not believed
+    assertThat(messages("INBOX")).hasSize(1);
+  }
+
   @Test
   void fileintoCreatesTheFolderAndTheFlagsLandInTheStore() throws Exception {
     start("");
