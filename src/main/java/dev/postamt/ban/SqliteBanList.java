@@ -2,6 +2,7 @@ package dev.postamt.ban;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.postamt.sqlite.SqliteFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The bans in {@code data_dir/bans.db}: SQLite in WAL mode (the server and {@code postamt ban} may
@@ -39,41 +39,18 @@ public final class SqliteBanList implements BanList {
   /** Opens (creating when missing) {@code dataDir/bans.db}. */
   public static SqliteBanList open(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(5000);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    Connection c = null;
     try {
-      Files.createDirectories(dataDir);
-      c = cfg.createConnection("jdbc:sqlite:" + file);
-      migrate(c);
-      return new SqliteBanList(file, c);
+      return new SqliteBanList(file, SqliteFiles.open(file, SqliteBanList::migrate));
     } catch (SQLException | java.io.IOException e) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // reporting the first error
-        }
-      }
       throw new Failure("cannot open " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static void migrate(Connection c) throws SQLException {
+    if (SqliteFiles.schemaVersion(c, SCHEMA_VERSION, "bans.db") == SCHEMA_VERSION) {
+      return;
+    }
     try (Statement st = c.createStatement()) {
-      int version;
-      try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-        version = rs.next() ? rs.getInt(1) : 0;
-      }
-      if (version == SCHEMA_VERSION) {
-        return;
-      }
-      if (version > SCHEMA_VERSION) {
-        throw new SQLException("bans.db has schema version " + version + ", newer than this build knows (" + SCHEMA_VERSION + ")");
-      }
       st.executeUpdate(
           "CREATE TABLE IF NOT EXISTS ban(network TEXT PRIMARY KEY, since INTEGER NOT NULL, until INTEGER,"
               + " reason TEXT NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID");

@@ -217,7 +217,7 @@ final class SortCommands {
         int[] r = partialRange(o.substring(8));
         b.append(" PARTIAL (").append(r[0]).append(':').append(r[1]).append(' ');
         List<Long> part = r[0] > sorted.size() ? List.of() : sorted.subList(r[0] - 1, Math.min(r[1], sorted.size()));
-        b.append(part.isEmpty() ? "NIL" : inOrder(part)).append(')');
+        b.append(part.isEmpty() ? "NIL" : SequenceSet.format(part)).append(')');
         continue;
       }
       switch (o) {
@@ -235,34 +235,13 @@ final class SortCommands {
         case "SAVE" -> {}
         default -> { // ALL
           if (!sorted.isEmpty()) {
-            b.append(" ALL ").append(inOrder(sorted));
+            b.append(" ALL ").append(SequenceSet.format(sorted));
           }
         }
       }
     }
     if (modseq >= 0) {
       b.append(" MODSEQ ").append(modseq);
-    }
-    return b.toString();
-  }
-
-  /** A sequence set that keeps the given order: only ascending runs become {@code a:b}. */
-  static String inOrder(List<Long> nums) {
-    StringBuilder b = new StringBuilder();
-    int i = 0;
-    while (i < nums.size()) {
-      int j = i;
-      while (j + 1 < nums.size() && nums.get(j + 1) == nums.get(j) + 1) {
-        j++;
-      }
-      if (!b.isEmpty()) {
-        b.append(',');
-      }
-      b.append(nums.get(i));
-      if (j > i) {
-        b.append(':').append(nums.get(j));
-      }
-      i = j + 1;
     }
     return b.toString();
   }

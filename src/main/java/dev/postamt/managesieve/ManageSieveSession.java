@@ -446,16 +446,7 @@ final class ManageSieveSession {
     return client == null ? "unknown" : client.getHostAddress();
   }
 
-  /** For replies and logs: control characters escaped, at most 64 characters. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if (b.length() >= 64) {
-        b.append("...");
-        break;
-      }
-      b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format(Locale.ROOT, "\\u%04x", (int) c));
-    }
-    return b.toString();
+    return dev.postamt.net.Printable.of(s);
   }
 }

@@ -2,6 +2,7 @@ package dev.postamt.policy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.postamt.sqlite.SqliteFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,19 +39,9 @@ public final class SqliteGreylistStore implements GreylistStore {
   /** Opens (creating when missing) {@code dataDir/greylist.db}. */
   public static SqliteGreylistStore open(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(5000);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    Connection c = null;
     try {
-      Files.createDirectories(dataDir);
-      c = cfg.createConnection("jdbc:sqlite:" + file);
-      migrate(c);
-      return new SqliteGreylistStore(file, c);
+      return new SqliteGreylistStore(file, SqliteFiles.open(file, SqliteGreylistStore::migrate));
     } catch (SQLException | java.io.IOException e) {
-      closeQuietly(c);
       throw new Failure("cannot open " + file + ": " + e.getMessage(), e);
     }
   }
@@ -75,17 +66,10 @@ public final class SqliteGreylistStore implements GreylistStore {
   }
 
   private static void migrate(Connection c) throws SQLException {
+    if (SqliteFiles.schemaVersion(c, SCHEMA_VERSION, "greylist.db") == SCHEMA_VERSION) {
+      return;
+    }
     try (Statement st = c.createStatement()) {
-      int version;
-      try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-        version = rs.next() ? rs.getInt(1) : 0;
-      }
-      if (version == SCHEMA_VERSION) {
-        return;
-      }
-      if (version > SCHEMA_VERSION) {
-        throw new SQLException("greylist.db has schema version " + version + ", newer than this build knows (" + SCHEMA_VERSION + ")");
-      }
       st.executeUpdate(
           "CREATE TABLE IF NOT EXISTS triplet(key TEXT PRIMARY KEY, first_seen INTEGER NOT NULL,"
               + " last_seen INTEGER NOT NULL, passed INTEGER NOT NULL) WITHOUT ROWID");

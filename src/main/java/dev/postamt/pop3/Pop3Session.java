@@ -500,17 +500,8 @@ final class Pop3Session {
     return drop == null ? "-" : drop.user();
   }
 
-  /** For logs and replies: control characters and non-ASCII shown escaped, at most 64 characters. */
   static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if (b.length() >= 64) {
-        b.append("...");
-        break;
-      }
-      b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format(Locale.ROOT, "\\u%04x", (int) c));
-    }
-    return b.toString();
+    return dev.postamt.net.Printable.of(s);
   }
 
   private void ok(String text) throws IOException {

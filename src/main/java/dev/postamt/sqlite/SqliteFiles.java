@@ -1,0 +1,64 @@
+package dev.postamt.sqlite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/** A state owner's writable SQLite connection, and its schema version. */
+public final class SqliteFiles {
+  private SqliteFiles() {}
+
+  /**
+   * Opens (creating it and its directory when missing) {@code file} in WAL mode with synchronous=NORMAL,
+   * a 5 s busy time-out and IMMEDIATE transactions, then runs {@code migrate} on it; closed again when
+   * either fails.
+   */
+  public static Connection open(Path file, Migration migrate) throws SQLException, IOException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setBusyTimeout(5000);
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Connection c = cfg.createConnection("jdbc:sqlite:" + file);
+    try {
+      migrate.run(c);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // reporting the first error
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The schema version ({@code PRAGMA user_version}) of {@code c}, refused when newer than {@code known}
+   * (a file from a newer build): 0 for a new file.
+   */
+  public static int schemaVersion(Connection c, int known, String name) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      int version = rs.next() ? rs.getInt(1) : 0;
+      if (version > known) {
+        throw new SQLException(name + " has schema version " + version + ", newer than this build knows (" + known + ")");
+      }
+      return version;
+    }
+  }
+
+  /** Brings a freshly opened connection's schema up to date. */
+  @FunctionalInterface
+  public interface Migration {
+    void run(Connection c) throws SQLException;
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Opening the SQLite files that state owners keep under {@code data_dir} the same way: WAL, a busy time-out,
+ * IMMEDIATE write transactions, and a {@code user_version} schema check. The SQL of each kind of state
+ * stays in its owner class.
+ */
+package dev.postamt.sqlite;
