@@ -42,7 +42,8 @@ public record Config(
     Dnsbl dnsbl,
     Sieve sieve,
     Antivirus antivirus,
-    Ban ban) {
+    Ban ban,
+    Spam spam) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -126,7 +127,8 @@ public record Config(
         "dnsbl",
         "sieve",
         "antivirus",
-        "ban");
+        "ban",
+        "spam");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -158,7 +160,8 @@ public record Config(
             Dnsbl.parse(r),
             Sieve.parse(r),
             Antivirus.parse(r),
-            Ban.parse(r));
+            Ban.parse(r),
+            Spam.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -60,6 +60,26 @@ final class ConfigReader {
     return v;
   }
 
+  /** A number with a fraction (TOML float or integer), between {@code min} and {@code max}. */
+  double decimal(String key, double def, double min, double max) {
+    double v = def;
+    if (toml.contains(key)) {
+      if (toml.isDouble(key)) {
+        v = toml.getDouble(key);
+      } else if (toml.isLong(key)) {
+        v = toml.getLong(key);
+      } else {
+        error(key, "must be a number");
+      }
+      if (v < min || v > max) {
+        error(key, "must be between " + min + " and " + max + ", got " + v);
+        v = def;
+      }
+    }
+    note(key, Double.toString(v));
+    return v;
+  }
+
   long size(String key, long def, long min, long max) {
     long v = readSize(key, def, min, max);
     note(key, Long.toString(v));

@@ -1,0 +1,317 @@
+package dev.postamt.filter;
+
+import dev.postamt.mime.HeaderSection;
+import dev.postamt.mime.HeaderText;
+import dev.postamt.mime.MimePart;
+import dev.postamt.mime.TransferDecoding;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
+
+/**
+ * One message as the scan sees it: its bytes (up to {@code spam.max_size}, read once), its header
+ * section and MIME tree, and, computed on first use and then shared by every check, the decoded text
+ * parts, HTML reduced to text, the links of HTML parts and the attachments. Derived data a check wants
+ * to share (URIs, Bayes tokens) is kept with {@link #derived}.
+ *
+ * <p>Text is decoded from its transfer encoding and charset (an unknown charset is read as
+ * windows-1252, as mail readers do). Nothing here throws for malformed input.
+ */
+public final class ScannedMessage {
+  /** Text parts decoded; attachments beyond this many bytes of text are cut, like SpamAssassin's body limit. */
+  static final int MAX_TEXT_PER_PART = 1 << 20;
+
+  /**
+   * A decoded text part.
+   *
+   * @param part where it is in the MIME tree
+   * @param mimeType {@code text/plain}, {@code text/html}, …
+   * @param text what a reader sees: the decoded text, for HTML the rendered text (block elements end lines)
+   * @param html the HTML source, decoded; null for other types
+   */
+  public record TextPart(MimePart part, String mimeType, String text, String html) {}
+
+  /**
+   * A part that is not inline text.
+   *
+   * @param filename from Content-Disposition or Content-Type {@code name}, decoded ("" when none)
+   * @param mimeType its declared type
+   * @param size its encoded size in bytes
+   */
+  public record Attachment(MimePart part, String filename, String mimeType, int size) {}
+
+  /**
+   * A link in an HTML part.
+   *
+   * @param url the {@code href}/{@code src}/{@code action} value as written
+   * @param text the visible text of the anchor ("" for images and forms)
+   * @param tag {@code a}, {@code img}, {@code form}, …
+   */
+  public record HtmlLink(String url, String text, String tag) {}
+
+  private final byte[] raw;
+  private final long size;
+  private final MimePart root;
+  private final HeaderSection headers;
+  private final Map<String, Object> derived = new HashMap<>();
+  private List<TextPart> textParts;
+  private List<Attachment> attachments;
+  private List<HtmlLink> htmlLinks;
+  private String visibleText;
+  private String rawBody;
+
+  private ScannedMessage(byte[] raw, long size) {
+    this.raw = raw;
+    this.size = size;
+    this.root = MimePart.parse(raw);
+    this.headers = HeaderSection.parse(raw);
+  }
+
+  /** A message given whole. */
+  public static ScannedMessage of(byte[] raw) {
+    return new ScannedMessage(raw, raw.length);
+  }
+
+  /** Reads at most {@code maxBytes} of {@code in}; the rest is counted (for {@link #size}) but not kept. */
+  public static ScannedMessage read(InputStream in, long maxBytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    byte[] buf = new byte[16384];
+    long total = 0;
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      long room = maxBytes - out.size();
+      if (room > 0) {
+        out.write(buf, 0, (int) Math.min(room, n));
+      }
+      total += n;
+    }
+    return new ScannedMessage(out.toByteArray(), total);
+  }
+
+  /** The bytes read (all of the message unless {@link #truncated}). */
+  public byte[] raw() {
+    return raw;
+  }
+
+  /** The size of the whole message in bytes. */
+  public long size() {
+    return size;
+  }
+
+  /** Whether only the first {@code spam.max_size} bytes were read. */
+  public boolean truncated() {
+    return size > raw.length;
+  }
+
+  public MimePart root() {
+    return root;
+  }
+
+  /** The top-level header fields, raw (ISO-8859-1, one char per byte, folded as received). */
+  public HeaderSection headers() {
+    return headers;
+  }
+
+  /** The decoded values (unfolded, RFC 2047 and UTF-8 decoded, trimmed) of every top-level field named so. */
+  public List<String> header(String name) {
+    List<String> out = new ArrayList<>();
+    for (HeaderSection.Field f : headers.all(name)) {
+      out.add(HeaderText.decode(HeaderText.unfold(f.value())).strip());
+    }
+    return out;
+  }
+
+  /** The first decoded value of a field, or "" when there is none. */
+  public String first(String name) {
+    List<String> v = header(name);
+    return v.isEmpty() ? "" : v.getFirst();
+  }
+
+  /** The decoded text parts in message order (attached messages included). */
+  public synchronized List<TextPart> textParts() {
+    if (textParts == null) {
+      List<TextPart> texts = new ArrayList<>();
+      List<Attachment> atts = new ArrayList<>();
+      walk(root, texts, atts, 0);
+      textParts = List.copyOf(texts);
+      attachments = List.copyOf(atts);
+    }
+    return textParts;
+  }
+
+  /** The parts that are not inline text: attachments, images, inline files. */
+  public synchronized List<Attachment> attachments() {
+    textParts();
+    return attachments;
+  }
+
+  /**
+   * SpamAssassin's {@code body}: the Subject, then every text part as a reader sees it (HTML rendered to
+   * text), parts separated by an empty line.
+   */
+  public synchronized String visibleText() {
+    if (visibleText == null) {
+      StringBuilder b = new StringBuilder(first("Subject")).append('\n');
+      for (TextPart t : textParts()) {
+        b.append(t.text()).append("\n\n");
+      }
+      visibleText = b.toString();
+    }
+    return visibleText;
+  }
+
+  /** SpamAssassin's {@code rawbody}: the decoded text parts with HTML markup left in. */
+  public synchronized String rawBody() {
+    if (rawBody == null) {
+      StringBuilder b = new StringBuilder();
+      for (TextPart t : textParts()) {
+        b.append(t.html() != null ? t.html() : t.text()).append("\n\n");
+      }
+      rawBody = b.toString();
+    }
+    return rawBody;
+  }
+
+  /** Links of the HTML parts: anchors, images, forms, frames, areas, in document order. */
+  public synchronized List<HtmlLink> htmlLinks() {
+    if (htmlLinks == null) {
+      List<HtmlLink> out = new ArrayList<>();
+      for (TextPart t : textParts()) {
+        if (t.html() == null) {
+          continue;
+        }
+        Document doc = Jsoup.parse(t.html());
+        for (Element e : doc.select("a[href], area[href], img[src], form[action], iframe[src], frame[src], link[href]")) {
+          String tag = e.tagName();
+          String url = e.hasAttr("href") ? e.attr("href") : e.hasAttr("src") ? e.attr("src") : e.attr("action");
+          out.add(new HtmlLink(url.strip(), tag.equals("a") ? e.text() : "", tag));
+        }
+      }
+      htmlLinks = List.copyOf(out);
+    }
+    return htmlLinks;
+  }
+
+  /**
+   * Data derived once per message and shared (the URI list, Bayes tokens): computed by {@code compute}
+   * the first time {@code key} is asked for.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized <T> T derived(String key, Supplier<T> compute) {
+    Object v = derived.get(key);
+    if (v == null) {
+      v = compute.get();
+      derived.put(key, v);
+    }
+    return (T) v;
+  }
+
+  private static void walk(MimePart p, List<TextPart> texts, List<Attachment> atts, int depth) {
+    if (depth > 32) {
+      return;
+    }
+    if (p.isMultipart()) {
+      for (MimePart c : p.children()) {
+        walk(c, texts, atts, depth + 1);
+      }
+      return;
+    }
+    if (p.message() != null) {
+      walk(p.message(), texts, atts, depth + 1);
+      return;
+    }
+    String type = p.type() + "/" + p.subtype();
+    String disposition = p.header("Content-Disposition");
+    Map<String, String> dparams = new HashMap<>();
+    String disp = disposition == null ? "" : HeaderText.parseDisposition(disposition, dparams);
+    String filename = dparams.getOrDefault("filename", p.params().getOrDefault("name", ""));
+    boolean attachment = "attachment".equalsIgnoreCase(disp) || !filename.isEmpty();
+    if (p.type().equals("text") && !attachment && (p.subtype().equals("plain") || p.subtype().equals("html"))) {
+      String text = decodeText(p);
+      if (p.subtype().equals("html")) {
+        texts.add(new TextPart(p, type, renderHtml(text), text));
+      } else {
+        texts.add(new TextPart(p, type, text, null));
+      }
+    } else {
+      atts.add(new Attachment(p, HeaderText.decode(filename == null ? "" : filename), type, p.bodySize()));
+    }
+  }
+
+  /** The body of a text part decoded from its transfer encoding and charset, at most {@link #MAX_TEXT_PER_PART} bytes. */
+  public static String decodeText(MimePart p) {
+    byte[] bytes;
+    try (InputStream in = TransferDecoding.decoded(p)) {
+      bytes = in.readNBytes(MAX_TEXT_PER_PART);
+    } catch (IOException | RuntimeException e) {
+      bytes = new byte[0];
+    }
+    return new String(bytes, charset(p.params().get("charset")));
+  }
+
+  static Charset charset(String name) {
+    if (name == null || name.isBlank()) {
+      return StandardCharsets.UTF_8;
+    }
+    String n = name.strip().toLowerCase(Locale.ROOT);
+    if (n.equals("us-ascii") || n.equals("ascii") || n.equals("iso-8859-1") || n.equals("latin1")) {
+      return Charset.forName("windows-1252"); // what senders mean, as mail readers assume
+    }
+    try {
+      return Charset.forName(n);
+    } catch (RuntimeException e) {
+      return Charset.forName("windows-1252");
+    }
+  }
+
+  private static final java.util.Set<String> BLOCKS =
+      java.util.Set.of("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+          "blockquote", "pre", "hr", "title", "dd", "dt", "section", "article", "header", "footer");
+
+  /** HTML as a reader sees it: the text, block elements on their own lines, white space collapsed per line. */
+  public static String renderHtml(String html) {
+    Document doc = Jsoup.parse(html);
+    doc.select("script, style, head > :not(title)").remove();
+    StringBuilder b = new StringBuilder();
+    NodeTraversor.traverse(new NodeVisitor() {
+      @Override
+      public void head(Node node, int depth) {
+        if (node instanceof TextNode t) {
+          b.append(t.text());
+        } else if (node instanceof Element e && BLOCKS.contains(e.tagName())) {
+          b.append('\n');
+        }
+      }
+
+      @Override
+      public void tail(Node node, int depth) {
+        if (node instanceof Element e && BLOCKS.contains(e.tagName()) && !e.tagName().equals("br")) {
+          b.append('\n');
+        }
+      }
+    }, doc);
+    StringBuilder out = new StringBuilder(b.length());
+    for (String line : b.toString().split("\n")) {
+      String l = line.replaceAll("[ \\t\\u00a0]+", " ").strip();
+      if (!l.isEmpty()) {
+        out.append(l).append('\n');
+      }
+    }
+    return out.toString();
+  }
+}

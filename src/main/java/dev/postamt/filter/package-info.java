@@ -1,0 +1,19 @@
+/**
+ * The content verdict at the end of DATA: a scan of the parsed message by independent {@link
+ * dev.postamt.filter.Check}s (rules in the SpamAssassin language, Bayes, checksums of known spam,
+ * header-forgery analysis, URI lists, white- and blacklists), each adding named {@link
+ * dev.postamt.filter.Symbol}s with a score and a one-line reason to the {@link
+ * dev.postamt.filter.Findings}; the sum decides the action ({@code [spam]} thresholds).
+ *
+ * <p>The message is read once, up to {@code spam.max_size}, into a {@link
+ * dev.postamt.filter.ScannedMessage}, which parses its MIME structure, decodes the text parts and
+ * reduces HTML to text lazily, so that every check shares the same work. What the server already knows
+ * (client, HELO, envelope, our own SPF/DKIM/DMARC/ARC/iprev results) comes in a {@link
+ * dev.postamt.filter.ScanInput}.
+ *
+ * <p>Sub-packages: {@code rules} (the rule language), {@code bayes} (tokenizer, classifier, token
+ * store, training), {@code checksum} (fuzzy hashes of known spam), {@code forgery} (the Received chain
+ * and header consistency), {@code uri} (link extraction and URI DNS lists), {@code lists} (white- and
+ * blacklists, per user and global).
+ */
+package dev.postamt.filter;
