@@ -89,7 +89,7 @@ class AttachmentPolicyTest {
   void insideZipArchivesAndAZipInAZip() throws Exception {
     assertThat(symbols("docs.zip", zip(false, "a.txt", TEXT, "b.pdf", TEXT))).isEmpty();
     assertThat(symbols("docs.zip", zip(false, "a.txt", TEXT, "invoice.pdf.exe", PE)))
-        .containsExactly("ARCHIVE_EXECUTABLE_NAME", "ATTACH_DOUBLE_EXTENSION");
+        .containsExactly("ARCHIVE_EXECUTABLE_NAME", "ATTACH_DOUBLE_EXTENSION", "ARCHIVE_EXECUTABLE_CONTENT");
     byte[] inner = zip(false, "tool.scr", TEXT);
     assertThat(symbols("outer.zip", zip(true, "inner.zip", inner))).containsExactly("ARCHIVE_EXECUTABLE_NAME");
   }
@@ -122,7 +122,7 @@ class AttachmentPolicyTest {
 
   @Test
   void tooManyEntriesAndBrokenDirectories() throws Exception {
-    Object[] many = new Object[2 * (ZipDirectory.MAX_ENTRIES + 1)];
+    Object[] many = new Object[2 * (ArchiveBudget.MAX_ENTRIES + 1)];
     for (int i = 0; i < many.length; i += 2) {
       many[i] = "f" + i;
       many[i + 1] = new byte[0];
