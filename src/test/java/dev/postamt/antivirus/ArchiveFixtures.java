@@ -14,11 +14,11 @@ import java.util.zip.GZIPOutputStream;
  * of any claimed size made of repeated deflate blocks, and compound files (OLE2) with the directory
  * entries a test asks for.
  */
-final class ArchiveFixtures {
+public final class ArchiveFixtures {
   private ArchiveFixtures() {}
 
   /** A ustar archive of (name, content) pairs; a content of null makes a directory entry. */
-  static byte[] tar(Object... nameAndContent) {
+  public static byte[] tar(Object... nameAndContent) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     for (int i = 0; i < nameAndContent.length; i += 2) {
       String name = (String) nameAndContent[i];
@@ -68,7 +68,7 @@ final class ArchiveFixtures {
     System.arraycopy(v, 0, h, at, Math.min(v.length, 100));
   }
 
-  static byte[] gzip(byte[] data) throws IOException {
+  public static byte[] gzip(byte[] data) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (GZIPOutputStream z = new GZIPOutputStream(b)) {
       z.write(data);
@@ -82,7 +82,7 @@ final class ArchiveFixtures {
    * 32 KiB of zeros) repeated; each ends on a byte boundary (a sync flush). The trailer is not right;
    * a reader that stops at its limit never gets there.
    */
-  static byte[] gzipBombOfZeros(long mib) {
+  public static byte[] gzipBombOfZeros(long mib) {
     Deflater d = new Deflater(9, true);
     byte[] zeros = new byte[1 << 20];
     byte[] buf = new byte[1 << 20];
@@ -105,13 +105,13 @@ final class ArchiveFixtures {
   }
 
   /** A directory entry of a compound file: name, type (1 storage, 2 stream, 5 root), class id (16 bytes or null). */
-  record Ole2Entry(String name, int type, byte[] clsid) {}
+  public record Ole2Entry(String name, int type, byte[] clsid) {}
 
   /**
    * A version 3 compound file ([MS-CFB]) of three sectors: the FAT, the directory, and one sector of
    * stream data; {@code entries} are written into the directory in order after the root entry.
    */
-  static byte[] ole2(byte[] rootClsid, Ole2Entry... entries) {
+  public static byte[] ole2(byte[] rootClsid, Ole2Entry... entries) {
     if (entries.length > 3) {
       throw new IllegalArgumentException("one directory sector holds four entries");
     }
@@ -146,5 +146,21 @@ final class ArchiveFixtures {
       b.put(e.clsid());
     }
     b.position(at + 0x74).putInt(e.type() == 2 ? 2 : -2).putInt(e.type() == 2 ? 16 : 0);
+  }
+
+  /** A central directory only (no data): one entry whose ZIP64 sizes claim {@code usize} from {@code csize}. */
+  public static byte[] zip64Claiming(long usize, long csize) {
+    ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] name = "zeros.bin".getBytes(StandardCharsets.US_ASCII);
+    b.putInt(0x04034b50).put(new byte[26]); // a local header stub, so the data starts like a zip
+    int cd = b.position();
+    b.putInt(0x02014b50).putShort((short) 45).putShort((short) 45).putShort((short) 0).putShort((short) 8)
+        .putInt(0).putInt(0).putInt(-1).putInt(-1).putShort((short) name.length).putShort((short) 20)
+        .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0).put(name)
+        .putShort((short) 1).putShort((short) 16).putLong(usize).putLong(csize);
+    int cdSize = b.position() - cd;
+    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
+        .putInt(cdSize).putInt(cd).putShort((short) 0);
+    return java.util.Arrays.copyOf(b.array(), b.position());
   }
 }

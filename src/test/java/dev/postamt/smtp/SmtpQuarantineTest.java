@@ -66,6 +66,7 @@ class SmtpQuarantineTest {
       List<Quarantine.Entry> held = Quarantine.of(t.config.dataDir()).list();
       assertThat(held).singleElement().satisfies(e -> {
         assertThat(e.id()).isEqualTo(id);
+        assertThat(e.kind()).isEqualTo(Quarantine.Kind.VIRUS);
         assertThat(e.sender()).isEqualTo("forged@remote.example");
         assertThat(e.recipients()).containsExactly("bob@example.test", "alice@example.test");
         assertThat(e.reason()).startsWith("virus Postamt.Test.Eicar").endsWith(" in message");
@@ -88,7 +89,8 @@ class SmtpQuarantineTest {
       String released = new Admin(t.config).quarantine().release(id);
       assertThat(released).startsWith("released " + id + " to 2 recipient(s) as queue id ").endsWith("being delivered");
       String delivered = t.awaitMessageContaining("bob@example.test", "Subject: held-one");
-      assertThat(delivered).contains("X-Quarantine-Released: " + id + " (virus Postamt.Test.Eicar").contains(Clamd.EICAR);
+      assertThat(delivered).containsPattern("X-Quarantine-Released: by postamt quarantine release at [^\r\n]+\\r?\\n \\(held for virus Postamt\\.Test\\.Eicar[^;]+; id " + id + "\\)\\r?\\n")
+          .contains(Clamd.EICAR);
       t.awaitMessageContaining("alice@example.test", "Subject: held-one");
       assertThat(Quarantine.of(t.config.dataDir()).list()).isEmpty();
     }
