@@ -50,7 +50,7 @@ public final class AttachmentPolicy {
 
   /** OOXML formats that may carry a VBA project (ECMA-376 with Microsoft's macro-enabled content types). */
   static final Set<String> MACRO_ENABLED = Set.of(
-      "docm", "dotm", "xlsm", "xltm", "xlam", "xlsb", "pptm", "potm", "ppsm", "ppam", "sldm");
+      "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppsm", "ppam", "sldm");
 
 
   private AttachmentPolicy() {}
