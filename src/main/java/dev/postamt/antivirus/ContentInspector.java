@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Looks at one attachment by its bytes, and into the archives it is or holds: zip ({@link
@@ -23,6 +25,7 @@ import java.util.Locale;
  * its end) is held in memory, up to {@link ArchiveBudget#MAX_MATERIALIZE}.
  */
 final class ContentInspector {
+  private static final Logger log = LoggerFactory.getLogger(ContentInspector.class);
   private final List<Finding> out;
   private final ArchiveBudget budget = new ArchiveBudget();
 
@@ -38,6 +41,10 @@ final class ContentInspector {
       add(AttachmentSymbol.ARCHIVE_BOMB, e.getMessage());
     } catch (IOException e) {
       add(AttachmentSymbol.ARCHIVE_UNREADABLE, shown + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // a parser bug must not fail the message: reported as unreadable (never as clean) and logged
+      log.warn("antivirus: cannot parse {}: {}", shown, e.toString(), e);
+      add(AttachmentSymbol.ARCHIVE_UNREADABLE, shown + ": could not be parsed");
     }
   }
 
