@@ -2,7 +2,6 @@ package dev.postamt.antivirus;
 
 import dev.postamt.antivirus.AttachmentPolicy.Finding;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -139,40 +138,15 @@ final class ContentInspector {
   }
 
   /**
-   * One gzip member (RFC 1952 §2.3): the header, then the deflate data inflated under watch and
-   * drained to its end, since a gzip declares no size worth trusting (ISIZE is modulo 2^32 and at the
-   * end). The name inside is its FNAME, else the attachment's name without {@code .gz}.
+   * A gzip file ({@link GzipStream}): its content inflated under watch and drained to its end, since
+   * a gzip declares no size worth trusting (ISIZE is modulo 2^32 and at the end). The name inside is
+   * the first member's FNAME, else the attachment's name without {@code .gz}.
    */
   private void gzip(InputStream in, String name, String shown, int depth) throws IOException {
-    byte[] fixed = in.readNBytes(10);
-    if (fixed.length < 10) {
-      throw new EOFException("gzip header cut short");
-    }
-    int flags = fixed[3] & 0xff;
-    if ((flags & 0x04) != 0) { // FEXTRA
-      byte[] len = in.readNBytes(2);
-      if (len.length < 2) {
-        throw new EOFException("gzip header cut short");
-      }
-      in.skipNBytes((len[0] & 0xff) | (len[1] & 0xff) << 8);
-    }
-    String inner = null;
-    if ((flags & 0x08) != 0) { // FNAME, ISO 8859-1, zero-terminated
-      inner = zeroTerminated(in);
-    }
-    if ((flags & 0x10) != 0) { // FCOMMENT
-      zeroTerminated(in);
-    }
-    if ((flags & 0x02) != 0) { // FHCRC
-      in.skipNBytes(2);
-    }
-    if (inner == null) {
-      inner = unzippedName(name);
-    }
-    String innerShown = inside(shown, inner);
-    entryName(inner, shown);
-    try (InputStream data = new InflatingStream(in, -1, budget, innerShown)) {
-      content(data, inner, innerShown, depth + 1);
+    try (GzipStream data = GzipStream.open(in, unzippedName(name), budget, shown)) {
+      entryName(data.name(), shown);
+      String innerShown = inside(shown, data.name());
+      content(data, data.name(), innerShown, depth + 1);
       data.transferTo(OutputStream.nullOutputStream());
     }
   }
@@ -189,18 +163,5 @@ final class ContentInspector {
       return name.substring(0, name.length() - 3);
     }
     return name + " (gunzipped)";
-  }
-
-  private static String zeroTerminated(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (int c = in.read(); c != 0; c = in.read()) {
-      if (c < 0) {
-        throw new EOFException("gzip header cut short");
-      }
-      if (b.length() < 1024) {
-        b.append((char) c);
-      }
-    }
-    return b.toString();
   }
 }

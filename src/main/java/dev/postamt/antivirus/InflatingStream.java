@@ -22,6 +22,7 @@ final class InflatingStream extends InputStream {
   private final String shown;
   private long out;
   private boolean done;
+  private int filled;
 
   /**
    * @param declared the size the container says the data inflates to ({@code -1}: not said)
@@ -66,6 +67,7 @@ final class InflatingStream extends InputStream {
             throw new EOFException("deflate data cut short");
           }
           inflater.setInput(input, 0, r);
+          filled = r;
         }
       }
     } catch (DataFormatException e) {
@@ -84,6 +86,17 @@ final class InflatingStream extends InputStream {
       throw new ArchiveLimit(shown + " grows more than " + ArchiveBudget.MAX_RATIO + " times (" + out + " bytes from "
           + in + ", unpacking stopped there)");
     }
+  }
+
+  /** After the end of the deflate data: what follows it (a gzip trailer, the next member). */
+  InputStream rest() {
+    int left = inflater.getRemaining();
+    return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(input, filled - left, left), compressed);
+  }
+
+  /** Frees the inflater, leaving the compressed stream open (for what follows the data). */
+  void end() {
+    inflater.end();
   }
 
   @Override

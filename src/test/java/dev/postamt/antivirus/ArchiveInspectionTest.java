@@ -33,6 +33,23 @@ class ArchiveInspectionTest {
   }
 
   @Test
+  void everyGzipMemberCountsAsGunzipWouldJoinThem() throws Exception {
+    assertThat(symbols("two.gz", concat(gzip(TEXT), gzip(TEXT)))).isEmpty();
+    // a small clean member first, the bomb after it
+    assertThat(symbols("late.gz", concat(gzip(TEXT), ArchiveFixtures.gzipBombOfZeros(64)))).containsExactly("ARCHIVE_BOMB");
+    // a tar split across two members: its second entry is in the second member
+    byte[] t = tar("a.txt", TEXT, "setup.exe", TEXT);
+    byte[] split = concat(gzip(java.util.Arrays.copyOf(t, 1024)), gzip(java.util.Arrays.copyOfRange(t, 1024, t.length)));
+    assertThat(symbols("split.tgz", split)).containsExactly("ARCHIVE_EXECUTABLE_NAME");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  @Test
   void tarEntriesAreCheckedByNameAndBytes() {
     assertThat(symbols("docs.tar", tar("docs/", null, "docs/a.txt", TEXT, "docs/b.pdf", TEXT))).isEmpty();
     assertThat(symbols("docs.tar", tar("a.txt", TEXT, "setup.exe", TEXT))).containsExactly("ARCHIVE_EXECUTABLE_NAME");
