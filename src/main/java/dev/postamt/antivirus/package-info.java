@@ -12,8 +12,8 @@
  *
  * <p>Attachment rules, independent of clamd ({@link dev.postamt.antivirus.AttachmentPolicy}): names,
  * the actual bytes ({@code ContentMagic}), and what is inside zip, gzip and tar archives and Office
- * compound files, nested in any order ({@code ContentInspector}, {@code ZipDirectory}, {@code GzipStream}, {@code
- * TarReader}, {@code Ole2Directory}) under one budget against archive bombs ({@code ArchiveBudget}:
+ * compound files, nested in any order ({@code ContentInspector}, {@code ZipDirectory}, {@code
+ * GzipStream}, {@code TarReader}, {@code Ole2Directory}) under one budget against archive bombs ({@code ArchiveBudget}:
  * declared sizes first, then inflation watched and stopped at the limit). Each rule is a stable
  * {@link dev.postamt.antivirus.AttachmentSymbol}. Data that does not parse is reported as unreadable,
  * never passed as clean; no parser allocates more than the data it reads or loops on a cyclic chain.
