@@ -17,9 +17,11 @@ import java.util.Optional;
 /**
  * {@code postamt quarantine list|show|release|delete}: the messages held instead of delivered. Works
  * on the data directory whether or not the server runs. {@code release} puts the message into the
- * queue for its original recipients, with a header saying it was released (the spool commit first,
- * then the quarantine entry is removed: a crash in between gives a second copy, never none), and asks a
- * running server to deliver it at once; a stopped server delivers it when it starts.
+ * queue for its original recipients as if it had just been accepted (no check runs again), with
+ * {@code X-Quarantine-Released: by postamt quarantine release at DATE (held for REASON; id ID)} in
+ * front (the spool commit first, then the quarantine entry is removed: a crash in between gives a
+ * second copy, never none), and asks a running server to deliver it at once; a stopped server
+ * delivers it when it starts.
  */
 public final class QuarantineAdmin {
   static final String RELEASED = "X-Quarantine-Released";
@@ -68,8 +70,7 @@ public final class QuarantineAdmin {
       Envelope env = new Envelope(queueId, Instant.now(), e.sender(),
           e.recipients().stream().map(Envelope.Recipient::of).toList(), e.body(), e.smtpUtf8(),
           Optional.empty(), Optional.empty(), config.hostname(), e.clientIp(), Optional.empty(), "ESMTP");
-      String header = RELEASED + ": " + id + " (" + oneLine(e.reason()) + ") by postamt quarantine release, "
-          + DATE.format(ZonedDateTime.now()) + "\r\n";
+      String header = releasedHeader(e, ZonedDateTime.now());
       try (DurableSpool.Writer w = spool.create(queueId); InputStream in = q.open(id)) {
         in.transferTo(w.out());
         w.commit(env, header);
@@ -109,7 +110,13 @@ public final class QuarantineAdmin {
     return Quarantine.of(config.dataDir());
   }
 
-  private static String oneLine(String s) {
-    return s.replaceAll("[\\p{Cntrl}()]", " ");
+  /** The field a released message gets, folded after the date (RFC 5322 §2.2.3); the reason kept to one short line. */
+  static String releasedHeader(Quarantine.Entry e, ZonedDateTime at) {
+    String reason = e.reason().replaceAll("[()]", " ").replaceAll("[^\\x20-\\x7e]", "?").strip();
+    if (reason.length() > 200) {
+      reason = reason.substring(0, 200) + "...";
+    }
+    return RELEASED + ": by postamt quarantine release at " + DATE.format(at) + "\r\n (held for " + reason + "; id "
+        + e.id() + ")\r\n";
   }
 }

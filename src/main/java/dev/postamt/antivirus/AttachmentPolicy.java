@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,19 +18,25 @@ import java.util.Set;
 /**
  * Forbidden attachments, independent of clamd: by file name (executables and scripts, double
  * extensions such as {@code invoice.pdf.exe}, names that hide their end behind Unicode bidirectional
- * controls such as U+202E RIGHT-TO-LEFT OVERRIDE), by actual content (magic bytes of Windows, ELF and
- * Mach-O executables, whatever the name and declared type say), and inside zip archives by reading
- * only their central directory ({@link ZipDirectory}): executable entry names, encrypted entries,
- * Office documents with a VBA project, and archive bombs (too many entries, too high a compression
- * ratio, too much uncompressed data) — nothing is ever inflated.
+ * controls such as U+202E RIGHT-TO-LEFT OVERRIDE, macro-enabled Office names), by actual content
+ * (magic bytes: programs, scripts, shortcuts, HTML applications, whatever the name and declared type
+ * say; {@link ContentMagic}), and inside zip, gzip and tar archives and Office compound files, nested
+ * in any order ({@link ContentInspector}), under limits against archive bombs ({@link ArchiveBudget}):
+ * a bomb is recognised from what the archive declares or stopped as soon as it passes a limit, never
+ * unpacked in full.
  *
- * <p>Each finding is a named symbol with a one-line reason, in the shape of the content verdict's
- * symbols (issue 17), so that the spam scanner can later weigh them; until then a finding is acted on
- * like a virus when {@code antivirus.block_attachments} is on.
+ * <p>Each finding is a named symbol ({@link AttachmentSymbol}) with a one-line reason, in the shape of
+ * the content verdict's symbols, so that the spam scanner can weigh them; with {@code
+ * antivirus.block_attachments} a finding is acted on like a virus. One finding per symbol and
+ * attachment is kept (the first): the symbols say what matched, the reason shows one example.
  */
 public final class AttachmentPolicy {
   /** One rule that matched: {@code ATTACH_DOUBLE_EXTENSION}, with why. */
-  public record Finding(String symbol, String reason) {}
+  public record Finding(String symbol, String reason) {
+    public Finding(AttachmentSymbol symbol, String reason) {
+      this(symbol.name(), reason);
+    }
+  }
 
   /** Executables and scripts Windows, macOS or a shell runs on a double click. */
   static final Set<String> EXECUTABLE = Set.of(
@@ -40,6 +47,10 @@ public final class AttachmentPolicy {
   static final Set<String> DOCUMENT = Set.of(
       "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "rtf", "jpg", "jpeg", "png", "gif", "zip", "htm",
       "html", "mp3", "mp4", "avi", "odt", "csv", "xml", "eml");
+
+  /** OOXML formats that may carry a VBA project (ECMA-376 with Microsoft's macro-enabled content types). */
+  static final Set<String> MACRO_ENABLED = Set.of(
+      "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppsm", "ppam", "sldm");
 
 
   private AttachmentPolicy() {}
@@ -62,27 +73,22 @@ public final class AttachmentPolicy {
   }
 
   private static void leaf(MimePart p, List<Finding> out) {
+    List<Finding> found = new ArrayList<>();
     String name = filename(p);
     if (name != null) {
-      checkName(name, "attachment", out);
-    }
-    byte[] head;
-    byte[] body = null;
-    try (InputStream in = TransferDecoding.decoded(p)) {
-      head = in.readNBytes(64);
-      if (head.length >= 4 && ZipDirectory.isZip(head)) {
-        body = concat(head, in.readAllBytes());
-      }
-    } catch (IOException e) {
-      return; // a byte array stream; decoding never fails
+      checkName(name, "attachment", found);
     }
     String shown = name == null ? "an unnamed part" : "\"" + printable(name) + "\"";
-    String exe = executableMagic(head);
-    if (exe != null) {
-      out.add(new Finding("ATTACH_EXECUTABLE_CONTENT", shown + " is " + exe + " (by its bytes)"));
+    try (InputStream in = TransferDecoding.decoded(p)) {
+      new ContentInspector(found).attachment(in, name, shown);
+    } catch (IOException e) {
+      // closing a byte array stream; nothing to report
     }
-    if (body != null) {
-      ZipDirectory.check(body, shown, out);
+    Set<String> symbols = new HashSet<>();
+    for (Finding f : found) {
+      if (symbols.add(f.symbol())) {
+        out.add(f);
+      }
     }
   }
 
@@ -90,7 +96,7 @@ public final class AttachmentPolicy {
   static void checkName(String name, String where, List<Finding> out) {
     String shown = "\"" + printable(name) + "\"";
     if (name.codePoints().anyMatch(AttachmentPolicy::bidiControl)) {
-      out.add(new Finding("ATTACH_BIDI_NAME", where + " " + shown + " hides its real extension behind a bidirectional control"));
+      out.add(new Finding(AttachmentSymbol.ATTACH_BIDI_NAME, where + " " + shown + " hides its real extension behind a bidirectional control"));
     }
     String clean = name.codePoints().filter(c -> !bidiControl(c) && !Character.isWhitespace(c) && c != 0)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
@@ -106,43 +112,21 @@ public final class AttachmentPolicy {
     }
     String last = parts[parts.length - 1];
     if (EXECUTABLE.contains(last)) {
-      out.add(new Finding(where.equals("attachment") ? "ATTACH_EXECUTABLE_NAME" : "ARCHIVE_EXECUTABLE_NAME",
+      out.add(new Finding(where.equals("attachment") ? AttachmentSymbol.ATTACH_EXECUTABLE_NAME : AttachmentSymbol.ARCHIVE_EXECUTABLE_NAME,
           where + " " + shown + " is an executable (." + last + ")"));
       if (parts.length >= 3 && DOCUMENT.contains(parts[parts.length - 2])) {
-        out.add(new Finding("ATTACH_DOUBLE_EXTENSION",
+        out.add(new Finding(AttachmentSymbol.ATTACH_DOUBLE_EXTENSION,
             where + " " + shown + " poses as ." + parts[parts.length - 2] + " but is ." + last));
       }
+    }
+    if (MACRO_ENABLED.contains(last)) {
+      out.add(new Finding(AttachmentSymbol.OFFICE_MACRO, where + " " + shown + " is a macro-enabled Office document (." + last + ")"));
     }
   }
 
   /** U+202A–U+202E (embeddings, overrides), U+2066–U+2069 (isolates), U+200E/U+200F (marks). */
   static boolean bidiControl(int c) {
     return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
-  }
-
-  static String executableMagic(byte[] h) {
-    if (h.length >= 2 && h[0] == 'M' && h[1] == 'Z' && containsNul(h)) {
-      return "a Windows executable (MZ)"; // the DOS header has NUL bytes; a text starting "MZ" has none
-    }
-    if (h.length >= 4 && h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F') {
-      return "an ELF executable";
-    }
-    if (h.length >= 4) {
-      int m = (h[0] & 0xff) << 24 | (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
-      if (m == 0xfeedface || m == 0xfeedfacf || m == 0xcefaedfe || m == 0xcffaedfe) {
-        return "a Mach-O executable";
-      }
-    }
-    return null;
-  }
-
-  private static boolean containsNul(byte[] h) {
-    for (byte b : h) {
-      if (b == 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Content-Disposition filename, else Content-Type name; RFC 2231 and RFC 2047 forms decoded. */
@@ -186,11 +170,4 @@ public final class AttachmentPolicy {
     });
     return b.toString();
   }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
-  }
-
 }

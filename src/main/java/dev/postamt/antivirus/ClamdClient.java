@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,6 +43,7 @@ public final class ClamdClient {
   private final Duration timeout;
   private final int poolSize;
   private final Deque<Session> idle = new ArrayDeque<>();
+  private boolean closed;
 
   /**
    * @param address {@code unix:/path} or {@code tcp:host:port}
@@ -81,6 +83,28 @@ public final class ClamdClient {
   public String version() throws ClamdException {
     try (Lease l = lease()) {
       return l.session.version();
+    }
+  }
+
+  /**
+   * Closes the idle sessions and keeps no more: sessions leased now end when returned, and later
+   * scans still work, each on a connection of its own. For a client that a reload replaced, whose
+   * old sessions may still be finishing a message.
+   */
+  public void close() {
+    List<Session> drop;
+    synchronized (idle) {
+      closed = true;
+      drop = List.copyOf(idle);
+      idle.clear();
+    }
+    drop.forEach(Session::close);
+  }
+
+  /** Idle sessions kept now (for tests). */
+  int idleSessions() {
+    synchronized (idle) {
+      return idle.size();
     }
   }
 
@@ -149,7 +173,7 @@ public final class ClamdClient {
       }
       session.lastUsed = System.nanoTime();
       synchronized (idle) {
-        if (idle.size() < poolSize && session.open()) {
+        if (!closed && idle.size() < poolSize && session.open()) {
           idle.addFirst(session);
           session = null;
           return;

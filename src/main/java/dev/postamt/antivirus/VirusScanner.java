@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,6 +46,52 @@ public final class VirusScanner {
   public VirusScanner(ClamdClient clamd, long maxSize) {
     this.clamd = clamd;
     this.maxSize = maxSize;
+  }
+
+  /** The scanner each owner (a running server) uses now, with the config it was made for. */
+  private record Current(Antivirus config, VirusScanner scanner) {}
+
+  private static final Map<Object, Current> CURRENT = new WeakHashMap<>();
+
+  /**
+   * The scanner for {@code owner} (one running server: its SMTP and submission services share it) and
+   * {@code config}: the same one as long as the config is unchanged, so a reload that leaves {@code
+   * [antivirus]} alone keeps its pooled clamd sessions; a new one when it changed, the old one closed
+   * ({@link #close}: its idle sessions now, the busy ones when their message is done). Null, and the
+   * old one closed, when {@code antivirus.clamd} is empty.
+   */
+  public static VirusScanner forOwner(Object owner, Antivirus config) {
+    VirusScanner old;
+    synchronized (CURRENT) {
+      Current c = CURRENT.get(owner);
+      if (c != null && c.config().equals(config)) {
+        return c.scanner();
+      }
+      old = c == null ? null : c.scanner();
+      if (config.enabled()) {
+        VirusScanner fresh = new VirusScanner(config);
+        CURRENT.put(owner, new Current(config, fresh));
+        if (old != null) {
+          old.close();
+        }
+        return fresh;
+      }
+      CURRENT.remove(owner);
+    }
+    if (old != null) {
+      old.close();
+    }
+    return null;
+  }
+
+  /** Closes the clamd sessions kept for reuse; scanning still works, without reuse. */
+  public void close() {
+    clamd.close();
+  }
+
+  /** Idle clamd sessions kept now (for tests). */
+  int idleSessions() {
+    return clamd.idleSessions();
   }
 
   /** The outcome of one message's scan. */

@@ -1,38 +1,35 @@
 package dev.postamt.antivirus;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Reads a zip archive's central directory (APPNOTE.TXT §4.3.12, §4.3.16; ZIP64 §4.3.14, §4.5.3) to
- * judge the archive without inflating anything: the sizes each entry declares give the compression
- * ratio and the total, which is how a bomb (42.zip, a 10 GB file of zeros in 10 MB) shows itself. A
- * nested zip stored without compression is looked into as well, up to {@link #MAX_DEPTH} levels; a
- * compressed nested archive is not opened (that would mean inflating it).
+ * judge the archive before inflating anything: the sizes each entry declares give the compression
+ * ratio and the total, which is how a bomb (42.zip, a 10 GB file of zeros in 10 MB) shows itself, and
+ * such an archive is not opened at all. Otherwise each entry (stored or deflated, not encrypted) is
+ * handed to the {@link ContentInspector} as a stream that inflates under watch ({@link
+ * InflatingStream}): the inspector reads its first bytes, and all of it only when it is itself an
+ * archive or compound file.
  *
- * <p>Limits: more than {@link #MAX_ENTRIES} entries, more than {@link #MAX_TOTAL} bytes declared
- * uncompressed, or an entry over 1 MiB that claims to grow more than {@link #MAX_RATIO} times is a
- * bomb. A directory that cannot be read is reported as such rather than passed.
+ * <p>Limits ({@link ArchiveBudget}): more entries than allowed, more bytes declared uncompressed, or
+ * an entry over 1 MiB that claims to grow more than {@code MAX_RATIO} times is a bomb; so is an entry
+ * that inflates past the size it declares. A directory that cannot be read is reported as such rather
+ * than passed; an encrypted entry flags the archive as password-protected.
  */
 final class ZipDirectory {
-  static final int MAX_ENTRIES = 10_000;
-  static final long MAX_TOTAL = 1L << 30;
-  static final long MAX_RATIO = 200;
-  static final int MAX_DEPTH = 3;
-
   private ZipDirectory() {}
 
-  static boolean isZip(byte[] head) {
-    return head[0] == 'P' && head[1] == 'K' && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6));
-  }
+  /** One entry as the central directory describes it. */
+  private record Entry(String name, int method, boolean encrypted, long csize, long usize, long local) {}
 
-  /** Adds the findings about the zip archive {@code data} (named {@code shown}) to {@code out}. */
-  static void check(byte[] data, String shown, List<AttachmentPolicy.Finding> out) {
-    check(data, shown, out, 1);
-  }
-
-  private static void check(byte[] d, String shown, List<AttachmentPolicy.Finding> out, int depth) {
+  /** Adds the findings about the zip archive {@code d} (named {@code shown}, at {@code depth}). */
+  static void check(byte[] d, String shown, ContentInspector inspector, int depth) throws IOException {
     int eocd = -1;
     for (int i = d.length - 22; i >= Math.max(0, d.length - 22 - 65535); i--) {
       if (u32(d, i) == 0x06054b50L) {
@@ -41,31 +38,27 @@ final class ZipDirectory {
       }
     }
     if (eocd < 0) {
-      out.add(new AttachmentPolicy.Finding("ARCHIVE_UNREADABLE", shown + " looks like a zip archive but has no central directory"));
-      return;
+      throw new IOException("looks like a zip archive but has no central directory");
     }
-    long entries = u16(d, eocd + 10);
+    long count = u16(d, eocd + 10);
     long cdOffset = u32(d, eocd + 16);
-    if ((entries == 0xffff || cdOffset == 0xffffffffL) && eocd >= 20 && u32(d, eocd - 20) == 0x07064b50L) {
+    if ((count == 0xffff || cdOffset == 0xffffffffL) && eocd >= 20 && u32(d, eocd - 20) == 0x07064b50L) {
       long z64 = u64(d, eocd - 20 + 8);
       if (z64 >= 0 && z64 + 56 <= d.length && u32(d, (int) z64) == 0x06064b50L) {
-        entries = u64(d, (int) z64 + 32);
+        count = u64(d, (int) z64 + 32);
         cdOffset = u64(d, (int) z64 + 48);
       }
     }
-    if (entries > MAX_ENTRIES) {
-      out.add(new AttachmentPolicy.Finding("ARCHIVE_BOMB", shown + " has " + entries + " entries (limit " + MAX_ENTRIES + ")"));
-      return;
+    if (count < 0 || count > ArchiveBudget.MAX_ENTRIES) {
+      throw new ArchiveLimit(shown + " has " + count + " entries (limit " + ArchiveBudget.MAX_ENTRIES + ")");
     }
-    long total = 0;
+    List<Entry> entries = new ArrayList<>();
     boolean encrypted = false;
     boolean macros = false;
-    boolean bomb = false;
     long p = cdOffset;
-    for (long n = 0; n < entries; n++) {
+    for (long n = 0; n < count; n++) {
       if (p < 0 || p + 46 > d.length || u32(d, (int) p) != 0x02014b50L) {
-        out.add(new AttachmentPolicy.Finding("ARCHIVE_UNREADABLE", shown + ": its central directory is damaged"));
-        return;
+        throw new IOException("its central directory is damaged");
       }
       int at = (int) p;
       int flags = u16(d, at + 8);
@@ -77,8 +70,7 @@ final class ZipDirectory {
       int commentLen = u16(d, at + 32);
       long local = u32(d, at + 42);
       if (at + 46 + nameLen + extraLen > d.length) {
-        out.add(new AttachmentPolicy.Finding("ARCHIVE_UNREADABLE", shown + ": its central directory is cut short"));
-        return;
+        throw new IOException("its central directory is cut short");
       }
       String name = new String(d, at + 46, nameLen, (flags & 0x800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
       // ZIP64 extended information: the 8-byte values of the fields set to 0xFFFFFFFF, in this order
@@ -106,37 +98,51 @@ final class ZipDirectory {
       if (usize < 0) {
         usize = Long.MAX_VALUE; // beyond 2^63: a bomb by any measure
       }
-      total = total + usize < 0 ? Long.MAX_VALUE : total + usize;
-      if (usize > (1 << 20) && usize / Math.max(1, csize) > MAX_RATIO && !bomb) {
-        bomb = true;
-        out.add(new AttachmentPolicy.Finding("ARCHIVE_BOMB", shown + ": \"" + AttachmentPolicy.printable(name)
-            + "\" claims to grow from " + csize + " to " + usize + " bytes"));
+      if (usize > ArchiveBudget.RATIO_FLOOR && usize / Math.max(1, csize) > ArchiveBudget.MAX_RATIO) {
+        throw new ArchiveLimit(shown + ": \"" + AttachmentPolicy.printable(name) + "\" claims to grow from " + csize
+            + " to " + usize + " bytes");
       }
-      encrypted |= (flags & 1) != 0;
-      String lower = name.toLowerCase(Locale.ROOT);
-      macros |= lower.endsWith("vbaproject.bin");
-      AttachmentPolicy.checkName(name, "archive entry", out);
-      if (lower.endsWith(".zip") && method == 0 && depth < MAX_DEPTH && local + 30 <= d.length) {
-        int l = (int) local;
-        if (u32(d, l) == 0x04034b50L) {
-          long start = l + 30L + u16(d, l + 26) + u16(d, l + 28);
-          if (start + csize <= d.length && csize >= 22) {
-            byte[] inner = java.util.Arrays.copyOfRange(d, (int) start, (int) (start + csize));
-            check(inner, shown + " / \"" + AttachmentPolicy.printable(name) + "\"", out, depth + 1);
+      inspector.budget().declared(usize, shown);
+      boolean entryEncrypted = (flags & 1) != 0;
+      encrypted |= entryEncrypted;
+      macros |= name.toLowerCase(Locale.ROOT).endsWith("vbaproject.bin");
+      entries.add(new Entry(name, method, entryEncrypted, csize, usize, local));
+      p = at + 46L + nameLen + extraLen + commentLen;
+    }
+    if (encrypted) {
+      inspector.add(AttachmentSymbol.ARCHIVE_ENCRYPTED, shown + " is password-protected: its content cannot be checked");
+    }
+    if (macros) {
+      inspector.add(AttachmentSymbol.OFFICE_MACRO, shown + " is an Office document with macros (vbaProject.bin)");
+    }
+    for (Entry e : entries) {
+      inspector.entryName(e.name(), shown);
+      if (!e.encrypted() && !e.name().endsWith("/") && (e.method() == 0 || e.method() == 8)) {
+        try (InputStream in = open(d, e, inspector, ContentInspector.inside(shown, e.name()))) {
+          if (in != null) {
+            inspector.content(in, e.name(), ContentInspector.inside(shown, e.name()), depth + 1);
           }
         }
       }
-      p = at + 46L + nameLen + extraLen + commentLen;
     }
-    if (total > MAX_TOTAL && !bomb) {
-      out.add(new AttachmentPolicy.Finding("ARCHIVE_BOMB", shown + " would unpack to " + total + " bytes (limit " + MAX_TOTAL + ")"));
+  }
+
+  /** The entry's data from its local header (APPNOTE §4.3.7), inflating when deflated; null when out of bounds. */
+  private static InputStream open(byte[] d, Entry e, ContentInspector inspector, String shown) throws IOException {
+    if (e.local() < 0 || e.local() + 30 > d.length || u32(d, (int) e.local()) != 0x04034b50L) {
+      throw new IOException("a local header is missing");
     }
-    if (encrypted) {
-      out.add(new AttachmentPolicy.Finding("ARCHIVE_ENCRYPTED", shown + " is password-protected: its content cannot be checked"));
+    int l = (int) e.local();
+    long start = l + 30L + u16(d, l + 26) + u16(d, l + 28);
+    long end = Math.min(d.length, start + e.csize());
+    if (start > d.length) {
+      throw new IOException("an entry lies past the end");
     }
-    if (macros) {
-      out.add(new AttachmentPolicy.Finding("OFFICE_MACRO", shown + " is an Office document with macros (vbaProject.bin)"));
+    InputStream raw = new ByteArrayInputStream(d, (int) start, (int) (end - start));
+    if (e.method() == 0) {
+      return raw;
     }
+    return new InflatingStream(raw, e.usize(), inspector.budget(), shown);
   }
 
   private static int u16(byte[] d, int i) {

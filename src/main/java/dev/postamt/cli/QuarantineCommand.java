@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -13,8 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code postamt quarantine list|show|release|delete}: messages held instead of delivered (a virus
- * found with {@code antivirus.action = "quarantine"}); the logic is {@link
+ * {@code postamt quarantine list|show|release|delete}: messages held instead of delivered (a virus or a
+ * forbidden attachment with {@code antivirus.action = "quarantine"}, a spam score over {@code
+ * spam.quarantine}); the logic is {@link
  * dev.postamt.admin.QuarantineAdmin}.
  */
 @Command(
@@ -31,7 +34,7 @@ final class QuarantineCommand {
     String id;
   }
 
-  @Command(name = "list", description = "List the held messages, oldest first.")
+  @Command(name = "list", description = "List the held messages, oldest first: id, kind, time held, age, size, sender, recipients, reason.")
   static final class ListHeld extends AdminCommand {
     @Override
     public Integer call() {
@@ -40,14 +43,30 @@ final class QuarantineCommand {
         return print("Quarantine is empty");
       }
       PrintWriter out = out();
+      Instant now = Instant.now();
       for (Quarantine.Entry e : held) {
-        out.printf(Locale.ROOT, "%-16s %s %9d  from=<%s> to=%s  %s%n", e.id(),
-            HELD.format(e.held().atZone(ZoneId.systemDefault())), e.size(), e.sender(),
-            String.join(",", e.recipients()), e.reason());
+        out.printf(Locale.ROOT, "%-16s %-10s %s %6s %9d  from=<%s> to=%s  %s%n", e.id(), e.kind().word(),
+            HELD.format(e.held().atZone(ZoneId.systemDefault())), age(Duration.between(e.held(), now)), e.size(),
+            e.sender(), String.join(",", e.recipients()), e.reason());
       }
       out.printf(Locale.ROOT, "-- %d message%s held%n", held.size(), held.size() == 1 ? "" : "s");
       return 0;
     }
+  }
+
+  /** {@code 45s}, {@code 12m}, {@code 5h}, {@code 3d}: the largest whole unit. */
+  static String age(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m";
+    }
+    if (s < 86_400) {
+      return s / 3600 + "h";
+    }
+    return s / 86_400 + "d";
   }
 
   @Command(name = "show", description = "Show a held message's envelope, reason and content.")
@@ -57,7 +76,8 @@ final class QuarantineCommand {
       Quarantine.Entry e = admin().quarantine().show(id);
       PrintWriter out = out();
       out.println("id: " + e.id());
-      out.println("held: " + e.held());
+      out.println("held: " + e.held() + " (" + age(Duration.between(e.held(), Instant.now())) + " ago)");
+      out.println("kind: " + e.kind().word());
       out.println("reason: " + e.reason());
       out.println("sender: " + e.sender());
       for (String r : e.recipients()) {

@@ -8,12 +8,35 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Messages held instead of delivered (a virus found, later a spam score over {@code spam.quarantine}),
- * with the envelope they came with, so that {@code postamt quarantine release} can send them on to
- * their original recipients. The one owner of this state; {@link SqliteQuarantine} keeps it under
- * {@code data_dir/quarantine}.
+ * Messages held instead of delivered (a virus found, a forbidden attachment, a spam score over {@code
+ * spam.quarantine}), with the envelope they came with, so that {@code postamt quarantine release} can
+ * send them on to their original recipients. Each is of a {@link Kind}; entries older than {@code
+ * quarantine.retention} are deleted ({@link #expire}). The one owner of this state; {@link
+ * SqliteQuarantine} keeps it under {@code data_dir/quarantine}.
  */
 public interface Quarantine {
+  /** Why a message is held, in the words {@code quarantine list} shows and the database stores. */
+  enum Kind {
+    VIRUS,
+    ATTACHMENT,
+    SPAM;
+
+    /** {@code virus}, {@code attachment}, {@code spam}. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The kind of a stored word; an unknown one (written by a newer version) reads as {@code VIRUS}, never fails. */
+    public static Kind of(String word) {
+      for (Kind k : values()) {
+        if (k.word().equals(word)) {
+          return k;
+        }
+      }
+      return VIRUS;
+    }
+  }
+
   /**
    * One held message.
    *
@@ -21,6 +44,7 @@ public interface Quarantine {
    * @param reason why it is held, one line ({@code virus Eicar-Signature in part 2 "a.zip"})
    * @param body the envelope's BODY ({@code 7BIT}, {@code 8BITMIME})
    * @param size bytes of the stored message (set by {@link #store})
+   * @param kind what the content verdict found
    */
   record Entry(
       String id,
@@ -32,12 +56,28 @@ public interface Quarantine {
       String clientIp,
       String body,
       boolean smtpUtf8,
-      long size) {
+      long size,
+      Kind kind) {
     public Entry {
       if (!validId(id)) {
         throw new IllegalArgumentException("not a quarantine id: " + id);
       }
       recipients = List.copyOf(recipients);
+      kind = kind == null ? Kind.VIRUS : kind;
+    }
+
+    /** An entry held for a virus (what every entry was before kinds existed). */
+    public Entry(String id, Instant held, String sender, List<String> recipients, String reason, String subject,
+        String clientIp, String body, boolean smtpUtf8, long size) {
+      this(id, held, sender, recipients, reason, subject, clientIp, body, smtpUtf8, size, Kind.VIRUS);
+    }
+
+    public Entry withKind(Kind k) {
+      return new Entry(id, held, sender, recipients, reason, subject, clientIp, body, smtpUtf8, size, k);
+    }
+
+    Entry withSize(long n) {
+      return new Entry(id, held, sender, recipients, reason, subject, clientIp, body, smtpUtf8, n, kind);
     }
   }
 
@@ -53,6 +93,19 @@ public interface Quarantine {
    * @return the entry with its size
    */
   Entry store(Entry entry, InputStream message) throws IOException;
+
+  /** {@link #store(Entry, InputStream)} with the entry's kind set to {@code kind} (for the spam check). */
+  default Entry store(Kind kind, Entry entry, InputStream message) throws IOException {
+    return store(entry.withKind(kind), message);
+  }
+
+  /**
+   * Deletes every entry held before {@code cutoff}, row and message file, and message files no row
+   * names that are older than it (left by a crash between the two writes of {@link #store}).
+   *
+   * @return the number of entries deleted
+   */
+  int expire(Instant cutoff) throws IOException;
 
   /** Everything held, oldest first. */
   List<Entry> list() throws IOException;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,6 +33,10 @@ import org.sqlite.SQLiteConfig;
  * data_dir/quarantine/quarantine.db   SQLite: one row per held message
  * data_dir/quarantine/messages/ID     the message as it would have been delivered (our header fields first)
  * </pre>
+ *
+ * <p>Schema versions ({@code PRAGMA user_version}): 1 is the first table; 2 adds {@code kind} ({@code
+ * virus}, {@code attachment}, {@code spam}), existing rows reading as {@code virus}. Opening an older
+ * database migrates it in place, in one transaction.
  */
 public final class SqliteQuarantine implements Quarantine {
   private final Path db;
@@ -54,8 +59,40 @@ public final class SqliteQuarantine implements Quarantine {
             body TEXT NOT NULL,
             smtputf8 INTEGER NOT NULL,
             size INTEGER NOT NULL)""");
+      migrate(c);
     } catch (SQLException e) {
       throw new IOException("cannot open " + db + ": " + e.getMessage(), e);
+    }
+  }
+
+  static final int SCHEMA = 2;
+
+  private static void migrate(Connection c) throws SQLException {
+    int version;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      version = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (version >= SCHEMA) {
+      return;
+    }
+    boolean hasKind = false;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(held)")) {
+      while (rs.next()) {
+        hasKind |= rs.getString("name").equals("kind");
+      }
+    }
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      if (!hasKind) {
+        s.executeUpdate("ALTER TABLE held ADD COLUMN kind TEXT NOT NULL DEFAULT 'virus'");
+      }
+      s.executeUpdate("PRAGMA user_version = " + SCHEMA);
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 
@@ -82,9 +119,11 @@ public final class SqliteQuarantine implements Quarantine {
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(messages);
-    Entry stored = new Entry(e.id(), e.held(), e.sender(), e.recipients(), e.reason(), e.subject(), e.clientIp(), e.body(), e.smtpUtf8(), size);
+    Entry stored = e.withSize(size);
     try (Connection c = connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO held VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+        PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO held (id, held, sender, recipients, reason, subject, client_ip, body, smtputf8, size, kind)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, stored.id());
       ps.setLong(2, stored.held().toEpochMilli());
       ps.setString(3, stored.sender());
@@ -95,6 +134,7 @@ public final class SqliteQuarantine implements Quarantine {
       ps.setString(8, stored.body());
       ps.setInt(9, stored.smtpUtf8() ? 1 : 0);
       ps.setLong(10, size);
+      ps.setString(11, stored.kind().word());
       ps.executeUpdate();
     } catch (SQLException ex) {
       throw new IOException("quarantine: cannot record " + e.id() + ": " + ex.getMessage(), ex);
@@ -139,6 +179,36 @@ public final class SqliteQuarantine implements Quarantine {
     return rows > 0;
   }
 
+  @Override
+  public int expire(Instant cutoff) throws IOException {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT id FROM held WHERE held < ?")) {
+      ps.setLong(1, cutoff.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException("quarantine: " + e.getMessage(), e);
+    }
+    int n = 0;
+    for (String id : ids) {
+      n += delete(id) ? 1 : 0;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(messages)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        String id = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name;
+        if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && (!Quarantine.validId(id) || name.endsWith(".tmp")
+            || find(id).isEmpty())) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+    return n;
+  }
+
   private List<Entry> query(String sql, String arg) throws IOException {
     try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       if (arg != null) {
@@ -158,7 +228,8 @@ public final class SqliteQuarantine implements Quarantine {
               rs.getString("client_ip"),
               rs.getString("body"),
               rs.getInt("smtputf8") != 0,
-              rs.getLong("size")));
+              rs.getLong("size"),
+              Quarantine.Kind.of(rs.getString("kind"))));
         }
       }
       return out;

@@ -78,6 +78,7 @@ public final class Server implements AutoCloseable {
   private volatile boolean closed;
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
+  private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
   private DataDirLock lock;
   private TlsContext tls;
 
@@ -172,6 +173,7 @@ public final class Server implements AutoCloseable {
       TlsContext tls = TlsContext.fromConfig(config);
       s.tls = tls;
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config.dataDir(), () -> s.config.quarantine().retention());
       Map<String, ConnectionHandler> handlers = s.handlers(config);
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
@@ -387,7 +389,7 @@ public final class Server implements AutoCloseable {
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -468,6 +470,9 @@ public final class Server implements AutoCloseable {
     directory.close();
     if (greylist != null) {
       greylist.close();
+    }
+    if (quarantineExpiry != null) {
+      quarantineExpiry.close();
     }
     log.info("postamt stopped");
     if (lock != null) {

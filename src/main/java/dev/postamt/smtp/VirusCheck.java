@@ -64,13 +64,23 @@ final class VirusCheck implements StageCheck {
     this.scanner = scanner;
   }
 
-  /** The check for this server's config, or none when {@code antivirus.clamd} is empty or for LMTP. */
+  /**
+   * The check for this server's config, or none when {@code antivirus.clamd} is empty and attachments
+   * are not checked, or for LMTP. The scanner (and its pool of clamd sessions) is one per running
+   * server ({@link VirusScanner#forOwner}, keyed by the spool the services share): a reload makes new
+   * SMTP services, which keep the scanner when {@code [antivirus]} is unchanged and close the old one
+   * when it changed or was turned off.
+   */
   static Optional<StageCheck> of(SmtpServer server) {
-    Antivirus av = server.config.antivirus();
-    if ((!av.enabled() && !av.blockAttachments()) || server.mode == SmtpServer.Mode.LMTP) {
+    if (server.mode == SmtpServer.Mode.LMTP) {
       return Optional.empty();
     }
-    return Optional.of(new VirusCheck(server, av.enabled() ? new VirusScanner(av) : null));
+    Antivirus av = server.config.antivirus();
+    VirusScanner scanner = server.spool == null ? (av.enabled() ? new VirusScanner(av) : null) : VirusScanner.forOwner(server.spool, av);
+    if (scanner == null && !av.blockAttachments()) {
+      return Optional.empty();
+    }
+    return Optional.of(new VirusCheck(server, scanner));
   }
 
   @Override
@@ -95,7 +105,7 @@ final class VirusCheck implements StageCheck {
         }
         case Verdict.Infected inf -> {
           String name = printable(inf.name());
-          return refuseOrHold(c, env, "virus " + name, "virus " + name + " in " + inf.where(), "Virus found: " + name,
+          return refuseOrHold(c, env, Quarantine.Kind.VIRUS, "virus " + name, "virus " + name + " in " + inf.where(), "Virus found: " + name,
               SCANNED + ": Postamt (clamd " + inf.version() + ")\r\n" + STATUS + ": infected; virus=" + name + "\r\n");
         }
       }
@@ -110,7 +120,7 @@ final class VirusCheck implements StageCheck {
       if (!findings.isEmpty()) {
         AttachmentPolicy.Finding f = findings.getFirst();
         String symbols = String.join(",", findings.stream().map(AttachmentPolicy.Finding::symbol).distinct().toList());
-        return refuseOrHold(c, env, "forbidden attachment (" + f.symbol() + ")", "forbidden attachment: " + symbols + ": " + f.reason(),
+        return refuseOrHold(c, env, Quarantine.Kind.ATTACHMENT, "forbidden attachment (" + f.symbol() + ")", "forbidden attachment: " + symbols + ": " + f.reason(),
             "Forbidden attachment: " + printableText(f.reason()), ATTACHMENTS + ": " + symbols + "\r\n");
       }
     }
@@ -126,7 +136,7 @@ final class VirusCheck implements StageCheck {
    * @param replyText the 554 text
    * @param headers added to a quarantined message
    */
-  private Decision refuseOrHold(StageContext c, Envelope env, String found, String reason, String replyText, String headers) {
+  private Decision refuseOrHold(StageContext c, Envelope env, Quarantine.Kind kind, String found, String reason, String replyText, String headers) {
     boolean authenticated = c.client().authUser() != null;
     String action = authenticated ? "reject" : config.action();
     log.info("antivirus {}: {} {} from=<{}> to={}: {}", c.client().ip(), env.id(), reason, env.sender(), env.recipientAddresses(),
@@ -142,7 +152,7 @@ final class VirusCheck implements StageCheck {
       case "quarantine" -> {
         c.message().edits().prepend(headers);
         String subject = subject(c.message());
-        c.message().edits().divert((e, message) -> hold(e, message, reason, found, subject));
+        c.message().edits().divert((e, message) -> hold(e, message, kind, reason, found, subject));
         return Decision.CONTINUE;
       }
       case "discard" -> {
@@ -155,9 +165,10 @@ final class VirusCheck implements StageCheck {
     }
   }
 
-  private String hold(Envelope env, InputStream message, String reason, String found, String subject) throws IOException {
+  private String hold(Envelope env, InputStream message, Quarantine.Kind kind, String reason, String found, String subject)
+      throws IOException {
     Quarantine q = quarantine();
-    q.store(new Quarantine.Entry(env.id(), Instant.now(), env.sender(), env.recipientAddresses(), reason, subject,
+    q.store(kind, new Quarantine.Entry(env.id(), Instant.now(), env.sender(), env.recipientAddresses(), reason, subject,
         env.clientAddress(), env.body(), env.smtpUtf8(), 0), message);
     if (config.notifyRecipient() && !env.recipients().isEmpty()) {
       try {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.mime.MimePart;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -89,7 +87,7 @@ class AttachmentPolicyTest {
   void insideZipArchivesAndAZipInAZip() throws Exception {
     assertThat(symbols("docs.zip", zip(false, "a.txt", TEXT, "b.pdf", TEXT))).isEmpty();
     assertThat(symbols("docs.zip", zip(false, "a.txt", TEXT, "invoice.pdf.exe", PE)))
-        .containsExactly("ARCHIVE_EXECUTABLE_NAME", "ATTACH_DOUBLE_EXTENSION");
+        .containsExactly("ARCHIVE_EXECUTABLE_NAME", "ATTACH_DOUBLE_EXTENSION", "ARCHIVE_EXECUTABLE_CONTENT");
     byte[] inner = zip(false, "tool.scr", TEXT);
     assertThat(symbols("outer.zip", zip(true, "inner.zip", inner))).containsExactly("ARCHIVE_EXECUTABLE_NAME");
   }
@@ -117,12 +115,12 @@ class AttachmentPolicyTest {
     }
     assertThat(b.size()).isLessThan(200_000);
     assertThat(symbols("big.zip", b.toByteArray())).containsExactly("ARCHIVE_BOMB");
-    assertThat(symbols("ten-gb.zip", zip64Claiming(10L << 30, 10_000_000L))).containsExactly("ARCHIVE_BOMB");
+    assertThat(symbols("ten-gb.zip", ArchiveFixtures.zip64Claiming(10L << 30, 10_000_000L))).containsExactly("ARCHIVE_BOMB");
   }
 
   @Test
   void tooManyEntriesAndBrokenDirectories() throws Exception {
-    Object[] many = new Object[2 * (ZipDirectory.MAX_ENTRIES + 1)];
+    Object[] many = new Object[2 * (ArchiveBudget.MAX_ENTRIES + 1)];
     for (int i = 0; i < many.length; i += 2) {
       many[i] = "f" + i;
       many[i + 1] = new byte[0];
@@ -138,21 +136,5 @@ class AttachmentPolicyTest {
         z[i + 8] |= 1;
       }
     }
-  }
-
-  /** A central directory only (no data): one entry whose ZIP64 sizes claim {@code usize} from {@code csize}. */
-  private static byte[] zip64Claiming(long usize, long csize) {
-    ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
-    byte[] name = "zeros.bin".getBytes(StandardCharsets.US_ASCII);
-    b.putInt(0x04034b50).put(new byte[26]); // a local header stub, so the data starts like a zip
-    int cd = b.position();
-    b.putInt(0x02014b50).putShort((short) 45).putShort((short) 45).putShort((short) 0).putShort((short) 8)
-        .putInt(0).putInt(0).putInt(-1).putInt(-1).putShort((short) name.length).putShort((short) 20)
-        .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(0).put(name)
-        .putShort((short) 1).putShort((short) 16).putLong(usize).putLong(csize);
-    int cdSize = b.position() - cd;
-    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
-        .putInt(cdSize).putInt(cd).putShort((short) 0);
-    return java.util.Arrays.copyOf(b.array(), b.position());
   }
 }

@@ -118,4 +118,30 @@ class VirusScannerTest {
     assertThat(v).isInstanceOf(VirusScanner.Verdict.Unavailable.class);
     assertThat(none.unavailableCount()).isEqualTo(1);
   }
+
+  @Test
+  void aReloadKeepsTheScannerWhileAntivirusIsUnchangedAndClosesTheOldPoolWhenItChanges() {
+    Object server = new Object();
+    var av = new dev.postamt.config.Antivirus(clamd.unix(), "tempfail", "reject", Duration.ofSeconds(30), LIMIT, 4, true, false);
+    VirusScanner first = VirusScanner.forOwner(server, av);
+    // the submission service of the same server, or a reload that left [antivirus] alone
+    assertThat(VirusScanner.forOwner(server, av)).isSameAs(first);
+    assertThat(VirusScanner.forOwner(new Object(), av)).isNotSameAs(first); // another server has its own
+    assertThat(first.scan(message("Subject: x\r\n\r\nclean\r\n"))).isInstanceOf(VirusScanner.Verdict.Clean.class);
+    assertThat(first.idleSessions()).isEqualTo(1);
+
+    var changed = new dev.postamt.config.Antivirus(clamd.unix(), "tempfail", "quarantine", Duration.ofSeconds(30), LIMIT, 4, true, false);
+    VirusScanner second = VirusScanner.forOwner(server, changed);
+    assertThat(second).isNotSameAs(first);
+    assertThat(first.idleSessions()).isZero();
+    // a session that started before the reload still gets its answer, on a connection not kept
+    assertThat(first.scan(message("Subject: x\r\n\r\n" + Clamd.EICAR + "\r\n"))).isInstanceOf(VirusScanner.Verdict.Infected.class);
+    assertThat(first.idleSessions()).isZero();
+    assertThat(second.scan(message("Subject: x\r\n\r\nclean\r\n"))).isInstanceOf(VirusScanner.Verdict.Clean.class);
+    assertThat(second.idleSessions()).isEqualTo(1);
+
+    var off = new dev.postamt.config.Antivirus("", "tempfail", "reject", Duration.ofSeconds(30), LIMIT, 4, true, false);
+    assertThat(VirusScanner.forOwner(server, off)).isNull();
+    assertThat(second.idleSessions()).isZero();
+  }
 }

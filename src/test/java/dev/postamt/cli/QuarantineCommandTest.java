@@ -34,8 +34,10 @@ class QuarantineCommandTest {
     assertThat(cli.ok("quarantine", "list").out()).isEqualTo("Quarantine is empty\n");
     hold("Q1", "Subject: hello\r\n\r\nbody\r\n");
     List<String> list = cli.ok("quarantine", "list").lines();
-    assertThat(list.getFirst()).startsWith("Q1 ").contains("from=<eve@remote.example> to=bob@mx.test")
+    assertThat(list.getFirst()).startsWith("Q1 ").contains(" virus ").contains("from=<eve@remote.example> to=bob@mx.test")
         .endsWith("virus Test.Eicar in part 2 \"a.com\"");
+    long days = java.time.Duration.between(Instant.parse("2026-12-01T10:00:00Z"), Instant.now()).toDays();
+    assertThat(list.getFirst()).contains(" " + days + "d ");
     assertThat(list.getLast()).isEqualTo("-- 1 message held");
     assertThat(cli.ok("quarantine", "show", "Q1").lines())
         .contains("reason: virus Test.Eicar in part 2 \"a.com\"", "sender: eve@remote.example", "recipient: bob@mx.test",
@@ -52,9 +54,17 @@ class QuarantineCommandTest {
     String queueId = out.split(" ")[8].replace(",", "");
     assertThat(Files.exists(cli.data.resolve("queue/active").resolve(queueId))).isTrue();
     assertThat(cli.ok("queue", "show", queueId).out())
-        .contains("sender: eve@remote.example", "recipient: bob@mx.test", "X-Quarantine-Released: Q2 (virus Test.Eicar",
-            "Subject: again");
+        .contains("sender: eve@remote.example", "recipient: bob@mx.test", "X-Quarantine-Released: by postamt quarantine release at ",
+            " (held for virus Test.Eicar in part 2 \"a.com\"; id Q2)", "Subject: again");
     assertThat(cli.ok("quarantine", "list").out()).isEqualTo("Quarantine is empty\n");
+  }
+
+  @Test
+  void ageIsTheLargestWholeUnit() {
+    assertThat(QuarantineCommand.age(java.time.Duration.ofSeconds(59))).isEqualTo("59s");
+    assertThat(QuarantineCommand.age(java.time.Duration.ofMinutes(61))).isEqualTo("1h");
+    assertThat(QuarantineCommand.age(java.time.Duration.ofHours(49))).isEqualTo("2d");
+    assertThat(QuarantineCommand.age(java.time.Duration.ofSeconds(-5))).isEqualTo("0s");
   }
 
   @Test

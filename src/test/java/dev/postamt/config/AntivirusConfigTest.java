@@ -60,4 +60,14 @@ class AntivirusConfigTest {
     assertThatThrownBy(() -> load("[antivirus]\nclamd = \"tcp:localhost\"\n")).isInstanceOf(ConfigException.class);
     assertThatThrownBy(() -> load("[antivirus]\nclamd = \"unix:relative.sock\"\n")).isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void quarantineRetentionDefaultsTo30DaysAndIsValidated() throws Exception {
+    assertThat(Config.defaults().quarantine().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(load("[quarantine]\nretention = \"7d\"\n").quarantine().retention()).isEqualTo(Duration.ofDays(7));
+    assertThatThrownBy(() -> load("[quarantine]\nretention = \"5m\"\nkeep = 3\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.startsWith("quarantine.retention: "))
+            .anyMatch(p -> p.equals("quarantine.keep: unknown key")));
+  }
 }

@@ -78,4 +78,29 @@ interface QuarantineContract {
     assertThat(q.delete("../x")).isFalse();
     assertThatThrownBy(() -> entry("a/b", 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  default void eachEntryKeepsItsKindAndTheOldStoreMeansVirus() throws IOException {
+    Quarantine q = quarantine();
+    q.store(entry("V1", 1), bytes("v"));
+    q.store(Quarantine.Kind.SPAM, entry("S1", 2), bytes("s"));
+    q.store(entry("A1", 3).withKind(Quarantine.Kind.ATTACHMENT), bytes("a"));
+    assertThat(reopen(q).list()).extracting(Quarantine.Entry::kind)
+        .containsExactly(Quarantine.Kind.VIRUS, Quarantine.Kind.SPAM, Quarantine.Kind.ATTACHMENT);
+  }
+
+  @Test
+  default void expireDeletesWhatWasHeldBeforeTheCutoffWithItsFile() throws IOException {
+    Quarantine q = quarantine();
+    q.store(entry("OLD1", 1_000), bytes("old"));
+    q.store(entry("OLD2", 2_000), bytes("old"));
+    q.store(entry("NEW1", 10_000), bytes("new"));
+    assertThat(q.expire(Instant.ofEpochMilli(5_000))).isEqualTo(2);
+    assertThat(q.list()).extracting(Quarantine.Entry::id).containsExactly("NEW1");
+    assertThatThrownBy(() -> q.open("OLD1")).isInstanceOf(NoSuchFileException.class);
+    try (InputStream in = q.open("NEW1")) {
+      assertThat(in.readAllBytes()).isEqualTo("new".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(q.expire(Instant.ofEpochMilli(5_000))).isZero();
+  }
 }

@@ -2,6 +2,7 @@ package dev.postamt.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postamt.antivirus.ArchiveFixtures;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -58,5 +59,23 @@ class SmtpAttachmentPolicyTest {
     byte[] pe = "MZ\u0090\u0000\u0003\u0000\u0000\u0000\u0004\u0000".getBytes(StandardCharsets.ISO_8859_1);
     assertThat(send("renamed", "notes.txt", pe))
         .isEqualTo("554 5.7.0 Forbidden attachment: \"notes.txt\" is a Windows executable (MZ) (by its bytes)");
+  }
+
+  @Test
+  void tenGigabyteBombsAreRefusedWithoutUnpackingThem() throws Exception {
+    // a zip whose directory claims 10 GiB, and a gzip that really inflates to 10 GiB of zeros (10 MB)
+    assertThat(send("bomb", "big.zip", ArchiveFixtures.zip64Claiming(10L << 30, 10_000_000L)))
+        .isEqualTo("554 5.7.0 Forbidden attachment: \"big.zip\": \"zeros.bin\" claims to grow from 10000000 to 10737418240 bytes");
+    assertThat(send("bomb", "zeros.gz", ArchiveFixtures.gzipBombOfZeros(10 * 1024)))
+        .startsWith("554 5.7.0 Forbidden attachment: \"zeros.gz\" / \"zeros\" grows more than 200 times");
+  }
+
+  @Test
+  void aMacroDocumentInATarGzIsRefused() throws Exception {
+    byte[] doc = ArchiveFixtures.ole2(null, new ArchiveFixtures.Ole2Entry("WordDocument", 2, null),
+        new ArchiveFixtures.Ole2Entry("Macros", 1, null));
+    byte[] tgz = ArchiveFixtures.gzip(ArchiveFixtures.tar("letters/", null, "letters/offer.doc", doc));
+    assertThat(send("macro", "letters.tgz", tgz)).isEqualTo(
+        "554 5.7.0 Forbidden attachment: \"letters.tgz\" / \"letters.tar\" / \"letters/offer.doc\" is an Office document with macros (the Macros storage)");
   }
 }

@@ -66,6 +66,7 @@ class SmtpQuarantineTest {
       List<Quarantine.Entry> held = Quarantine.of(t.config.dataDir()).list();
       assertThat(held).singleElement().satisfies(e -> {
         assertThat(e.id()).isEqualTo(id);
+        assertThat(e.kind()).isEqualTo(Quarantine.Kind.VIRUS);
         assertThat(e.sender()).isEqualTo("forged@remote.example");
         assertThat(e.recipients()).containsExactly("bob@example.test", "alice@example.test");
         assertThat(e.reason()).startsWith("virus Postamt.Test.Eicar").endsWith(" in message");
@@ -88,7 +89,8 @@ class SmtpQuarantineTest {
       String released = new Admin(t.config).quarantine().release(id);
       assertThat(released).startsWith("released " + id + " to 2 recipient(s) as queue id ").endsWith("being delivered");
       String delivered = t.awaitMessageContaining("bob@example.test", "Subject: held-one");
-      assertThat(delivered).contains("X-Quarantine-Released: " + id + " (virus Postamt.Test.Eicar").contains(Clamd.EICAR);
+      assertThat(delivered).containsPattern("X-Quarantine-Released: by postamt quarantine release at [^\r\n]+\\r?\\n \\(held for virus Postamt\\.Test\\.Eicar[^;]+; id " + id + "\\)\\r?\\n")
+          .contains(Clamd.EICAR);
       t.awaitMessageContaining("alice@example.test", "Subject: held-one");
       assertThat(Quarantine.of(t.config.dataDir()).list()).isEmpty();
     }
@@ -114,6 +116,31 @@ class SmtpQuarantineTest {
           .startsWith("250 2.0.0 ");
       assertThat(t.awaitMessageContaining("bob@example.test", "Subject: unscanned"))
           .contains("X-Virus-Scanned: unavailable").contains("X-Virus-Status: unscanned\r\n");
+    }
+  }
+
+  @Test
+  void aForbiddenAttachmentIsHeldAsKindAttachmentAndAReloadSwitchesTheAction() throws Exception {
+    String av = "clamd = \"" + clamd.unix() + "\"\nblock_attachments = true\n";
+    try (TestServer t = server("reload", av + "action = \"reject\"\n")) {
+      String lure = "Subject: lure\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+          + "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+          + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"invoice.pdf.exe\"\r\n\r\n"
+          + "harmless bytes\r\n--b--\r\n";
+      assertThat(send(t, "x@remote.example", List.of("bob@example.test"), lure)).startsWith("554 5.7.0 Forbidden attachment: ");
+      // [antivirus] is reloadable: the next session quarantines instead
+      Path cfg = dir.resolve("reload/postamt.toml");
+      Files.writeString(cfg, Files.readString(cfg).replace("action = \"reject\"", "action = \"quarantine\"\nnotify_recipient = false"));
+      assertThat(t.server.reload()).anyMatch(l -> l.contains("antivirus"));
+      String reply = send(t, "x@remote.example", List.of("bob@example.test"), lure);
+      assertThat(reply).matches("250 2\\.0\\.0 Ok: \\S+ held");
+      assertThat(Quarantine.of(t.config.dataDir()).list()).singleElement().satisfies(e -> {
+        assertThat(e.kind()).isEqualTo(Quarantine.Kind.ATTACHMENT);
+        assertThat(e.reason()).startsWith("forbidden attachment: ATTACH_EXECUTABLE_NAME,ATTACH_DOUBLE_EXTENSION: ");
+      });
+      // clamd still scans after the reload (the new pool works): a clean message is delivered scanned
+      assertThat(send(t, "x@remote.example", List.of("bob@example.test"), "Subject: clean-after\r\n\r\nhello\r\n")).startsWith("250 ");
+      assertThat(t.awaitMessageContaining("bob@example.test", "Subject: clean-after")).contains("X-Virus-Status: clean");
     }
   }
 }
