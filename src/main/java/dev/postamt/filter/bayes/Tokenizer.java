@@ -65,7 +65,8 @@ public final class Tokenizer {
     try {
       headers(m, out);
       String text = m.visibleText();
-      words(text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text, "", out);
+      String body = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+      words(body, "", out);
       for (String uri : Uris.of(m)) {
         uri(uri, out);
       }
