@@ -10,7 +10,7 @@ import java.io.IOException;
  * spam, removed when relearned as ham or forgotten). Used by {@code postamt spam learn} and by IMAP
  * moves into and out of Junk.
  */
-public final class Training {
+public final class Training implements AutoCloseable {
   /** What to do with a message. */
   public enum Mode {
     SPAM,
@@ -58,5 +58,19 @@ public final class Training {
 
   public Bayes bayes() {
     return bayes;
+  }
+
+  /** The checksums of known spam; null when they are not kept. */
+  public Checksums checksums() {
+    return checksums;
+  }
+
+  /** Closes the databases. */
+  @Override
+  public void close() {
+    bayes.close();
+    if (checksums != null) {
+      checksums.close();
+    }
   }
 }
