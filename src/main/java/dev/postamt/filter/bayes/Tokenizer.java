@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The tokens Bayes learns and weighs for one message: the same message gives the same tokens, each
@@ -42,6 +43,11 @@ public final class Tokenizer {
   static final int MAX_TEXT = 256 * 1024;
   static final int MIN_WORD = 3;
   static final int MAX_WORD = 15;
+  private static final Pattern ANGLE_OR_SPACE = Pattern.compile("[<>\\s]");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+  private static final Pattern ADDRESS_END = Pattern.compile("[>\\s\"].*$");
+  private static final Pattern IP_LITERAL = Pattern.compile("\\[?[0-9.]+\\]?");
+  private static final Pattern QUERY = Pattern.compile("[?#].*$");
 
   private Tokenizer() {}
 
@@ -97,14 +103,14 @@ public final class Tokenizer {
     for (String id : m.header("Message-ID")) {
       int at = id.lastIndexOf('@');
       if (at >= 0) {
-        out.accept("MID:d:" + id.substring(at + 1).replaceAll("[<>\\s]", "").toLowerCase(Locale.ROOT));
+        out.accept("MID:d:" + ANGLE_OR_SPACE.matcher(id.substring(at + 1)).replaceAll("").toLowerCase(Locale.ROOT));
       }
       out.accept("MID:s:" + shape(id.substring(0, Math.max(0, at))));
     }
     for (String name : List.of("X-Mailer", "User-Agent")) {
       for (String v : m.header(name)) {
         String lower = v.toLowerCase(Locale.ROOT);
-        out.accept("XM:" + lower.replaceAll("[0-9]+", "0"));
+        out.accept("XM:" + DIGITS.matcher(lower).replaceAll("0"));
         words(v, "XM:", out);
       }
     }
@@ -187,7 +193,7 @@ public final class Tokenizer {
           continue;
         }
         count++;
-        String d = part.substring(at + 1).replaceAll("[>\\s\"].*$", "").toLowerCase(Locale.ROOT);
+        String d = ADDRESS_END.matcher(part.substring(at + 1)).replaceAll("").toLowerCase(Locale.ROOT);
         domain(d, prefix + "d:", out);
       }
     }
@@ -200,7 +206,7 @@ public final class Tokenizer {
     if (d.isEmpty() || d.length() > 100) {
       return;
     }
-    if (d.matches("\\[?[0-9.]+\\]?")) {
+    if (IP_LITERAL.matcher(d).matches()) {
       out.accept(prefix + "ip");
       return;
     }
@@ -279,7 +285,7 @@ public final class Tokenizer {
       if (u.regionMatches(true, 0, "mailto:", 0, 7)) {
         int at = u.lastIndexOf('@');
         if (at > 0) {
-          domain(u.substring(at + 1).replaceAll("[?#].*$", "").toLowerCase(Locale.ROOT), "U:m:", out);
+          domain(QUERY.matcher(u.substring(at + 1)).replaceAll("").toLowerCase(Locale.ROOT), "U:m:", out);
         }
       }
       return;
