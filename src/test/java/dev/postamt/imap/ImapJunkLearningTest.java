@@ -43,6 +43,8 @@ class ImapJunkLearningTest {
     c.run("n NOOP", "n OK *");
     try (SqliteBayesStore store = SqliteBayesStore.open(t.config.dataDir())) {
       assertThat(store.messages(BayesStore.GLOBAL)).isEqualTo(new BayesStore.Counts(1, 0));
+      // without bayes_per_user the mover's own database learns too (ready for when it is turned on)
+      assertThat(store.messages("alice@example.test")).isEqualTo(new BayesStore.Counts(1, 0));
     }
   }
 

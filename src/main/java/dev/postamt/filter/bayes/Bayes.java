@@ -50,6 +50,11 @@ public final class Bayes implements AutoCloseable {
       Map.entry("BAYES_99", 3.5),
       Map.entry("BAYES_999", 0.2));
 
+  /** Whether a symbol is one of Bayes' own (left out of the score autolearn looks at). */
+  public static boolean ownSymbol(dev.postamt.filter.Symbol s) {
+    return s.name().startsWith("BAYES_");
+  }
+
   private final Spam config;
   private final BayesStore store;
   private final Clock clock;
@@ -72,7 +77,7 @@ public final class Bayes implements AutoCloseable {
     return store;
   }
 
-  /** The scope a user's learning goes to: the user's own with {@code bayes_per_user}, else the global one. */
+  /** The scope of a user's own database (null or blank: the global one). */
   public String scopeOf(String user) {
     return user != null && !user.isBlank() ? user.strip().toLowerCase(Locale.ROOT) : BayesStore.GLOBAL;
   }

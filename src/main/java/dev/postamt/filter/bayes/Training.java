@@ -35,17 +35,23 @@ public final class Training implements AutoCloseable {
   /**
    * Learns {@code m} as {@code mode} says.
    *
-   * @param user the user on whose behalf (a mover in IMAP, {@code --user}); null for the global database
-   * @param explicit whether the user was named on purpose ({@code --user}): then the user's database is
-   *     used even without {@code bayes_per_user}
+   * <p>Where it goes: with no user, the global database. With a user named on purpose ({@code --user},
+   * {@code explicit}), that user's own database only. With a user who acted (an IMAP move), that user's
+   * own database, and the global one too unless {@code bayes_per_user} (then each user trains only
+   * their own).
+   *
+   * @return what happened in the database that classifies this user's mail
    */
   public BayesStore.Outcome learn(ScannedMessage m, Mode mode, String user, boolean explicit) throws IOException {
-    String scope = user != null && (perUser || explicit) ? user : null;
-    BayesStore.Outcome o = switch (mode) {
-      case SPAM -> bayes.teach(m, true, scope);
-      case HAM -> bayes.teach(m, false, scope);
-      case FORGET -> bayes.unlearn(m, scope);
-    };
+    BayesStore.Outcome o;
+    if (user == null) {
+      o = apply(m, mode, null);
+    } else if (explicit || perUser) {
+      o = apply(m, mode, user);
+    } else {
+      apply(m, mode, user);
+      o = apply(m, mode, null);
+    }
     if (checksums != null) {
       if (mode == Mode.SPAM) {
         checksums.learnSpam(m);
@@ -54,6 +60,14 @@ public final class Training implements AutoCloseable {
       }
     }
     return o;
+  }
+
+  private BayesStore.Outcome apply(ScannedMessage m, Mode mode, String scope) throws IOException {
+    return switch (mode) {
+      case SPAM -> bayes.teach(m, true, scope);
+      case HAM -> bayes.teach(m, false, scope);
+      case FORGET -> bayes.unlearn(m, scope);
+    };
   }
 
   public Bayes bayes() {
