@@ -50,7 +50,8 @@ public final class SpamAdmin {
     String who = user == null ? null : user(user);
     Map<BayesStore.Outcome, Integer> outcomes = new EnumMap<>(BayesStore.Outcome.class);
     try (Bayes bayes = Bayes.open(config); Checksums checksums = Checksums.open(config)) {
-      Training training = new Training(bayes, checksums, config.spam().bayesPerUser());
+      Training training =
+          new Training(bayes, config.spam().checksums() ? checksums : null, config.spam().bayesPerUser());
       MessageFiles.Walk walk = MessageFiles.walk(path, (origin, content) -> {
         ScannedMessage m = ScannedMessage.read(new ByteArrayInputStream(content), config.spam().maxSize());
         outcomes.merge(training.learn(m, mode, who, true), 1, Integer::sum);
