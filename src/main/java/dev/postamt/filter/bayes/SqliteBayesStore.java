@@ -184,6 +184,7 @@ public final class SqliteBayesStore implements BayesStore {
         return outcome;
       } catch (SQLException | RuntimeException e) {
         db.rollback();
+        scopeIds.clear(); // a scope created in the failed transaction is gone again
         throw e;
       } finally {
         db.setAutoCommit(true);
@@ -222,6 +223,7 @@ public final class SqliteBayesStore implements BayesStore {
         return Outcome.FORGOTTEN;
       } catch (SQLException | RuntimeException e) {
         db.rollback();
+        scopeIds.clear(); // a scope created in the failed transaction is gone again
         throw e;
       } finally {
         db.setAutoCommit(true);
