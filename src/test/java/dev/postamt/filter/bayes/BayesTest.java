@@ -137,6 +137,43 @@ class BayesTest {
   }
 
   @Test
+  void staleTokensExpireOnceADay() throws Exception {
+    Instant now = Instant.parse("2026-12-04T12:00:00Z");
+    java.util.concurrent.atomic.AtomicReference<Instant> time = new java.util.concurrent.atomic.AtomicReference<>(now);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return time.get();
+      }
+    };
+    Path toml = dir.resolve("postamt.toml");
+    Files.writeString(toml, "data_dir = \"" + dir.resolve("data") + "\"\n[spam]\nbayes_token_ttl = \"30d\"\n");
+    Config config = Config.load(toml, true);
+    try (Bayes b = new Bayes(config.spam(), SqliteBayesStore.open(config.dataDir()), clock)) {
+      b.store().learn(BayesStore.GLOBAL, "old", new long[] {1, 2}, true, false, now.minus(java.time.Duration.ofDays(40)));
+      b.store().learn(BayesStore.GLOBAL, "new", new long[] {2, 3}, true, false, now);
+      b.expireIfDue(false);
+      assertThat(b.stats(null).tokens()).isEqualTo(2); // 1 expired; 2 was learned again
+      b.store().learn(BayesStore.GLOBAL, "old2", new long[] {4}, true, false, now.minus(java.time.Duration.ofDays(40)));
+      b.expireIfDue(false);
+      assertThat(b.stats(null).tokens()).as("not again within a day").isEqualTo(3);
+      time.set(now.plus(java.time.Duration.ofHours(25)));
+      b.expireIfDue(false);
+      assertThat(b.stats(null).tokens()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void theDigestIgnoresAddedHeadersAndLineEnds() {
     String body = "Message-ID: <x@example.org>\nSubject: hi\n\nline one\nline two\n";
     ScannedMessage lf = ScannedMessage.of(body.getBytes(StandardCharsets.UTF_8));
