@@ -138,7 +138,7 @@ lock_method flock
     return verdicts, len(files) / elapsed
 
 
-def postamt(postamt_cmd, work, files, clients):
+def postamt(postamt_cmd, work, files, clients, truth):
     data = os.path.join(work, "postamt")
     os.makedirs(data, exist_ok=True)
     conf = os.path.join(data, "postamt.toml")
@@ -169,7 +169,10 @@ autolearn = false
         # SCORE ACTION PATH
         parts = line.split(" ", 2)
         if len(parts) == 3:
-            verdicts[parts[2]] = parts[1] != "no_action"
+            origin = parts[2]
+            if origin not in truth and "#" in origin:
+                origin = origin.rsplit("#", 1)[0]  # a file that starts with "From " is read as a one-message mbox
+            verdicts[origin] = parts[1] != "no_action"
     rate = None
     for line in r.stderr.splitlines():
         if "msgs/s" in line:
@@ -193,7 +196,7 @@ def main():
     truth = {f: f in set(parts[("test", "spam")]) for f in test}
     log(f"split with seed {a.seed}: train {len(parts[('train', 'ham')])} ham + {len(parts[('train', 'spam')])} spam, "
         f"test {len(parts[('test', 'ham')])} ham + {len(parts[('test', 'spam')])} spam; {a.clients} parallel clients")
-    ours, our_rate = postamt([a.postamt], a.work, test, a.clients)
+    ours, our_rate = postamt([a.postamt], a.work, test, a.clients, truth)
     theirs, sa_rate = spamassassin(a.work, test, a.clients)
     print(f"{'test set':<12} {len(parts[('test', 'ham')])} ham, {len(parts[('test', 'spam')])} spam (seed {a.seed}, "
           f"{int(a.train * 100)}% trained)")

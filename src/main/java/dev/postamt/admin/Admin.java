@@ -76,6 +76,11 @@ public final class Admin {
     return new SieveAdmin(config);
   }
 
+  /** {@code postamt spam learn|stats}: Bayes and the checksums of known spam. */
+  public SpamAdmin spam() {
+    return new SpamAdmin(config);
+  }
+
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
     return new MailboxAdmin(config.dataDir());

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       SieveCommand.class,
       QuarantineCommand.class,
       BanCommand.class,
+      SpamCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -24,6 +24,7 @@ public final class ImapServer implements ConnectionHandler {
   private final ImapSettings settings;
   private final AuthThrottle throttle;
   private final Duration commandDeadline;
+  private volatile JunkLearning junkLearning;
 
   public ImapServer(MailStore store, LoginCheck logins, ImapSettings settings) {
     this(store, logins, settings, null);
@@ -79,9 +80,17 @@ public final class ImapServer implements ConnectionHandler {
     return why == Goodbye.KICK ? "* BYE Disconnected by the administrator" : "* BYE Server shutting down";
   }
 
+  /** Has moves into and out of Junk learned as spam and ham (null: not). */
+  public ImapServer learnFromJunk(JunkLearning learning) {
+    this.junkLearning = learning;
+    return this;
+  }
+
   /** Runs one session to its end on the calling thread (tests call this with their own transport). */
   public void serve(ImapTransport t) {
-    new ImapSession(t, settings, store, logins, throttle).run();
+    ImapSession session = new ImapSession(t, settings, store, logins, throttle);
+    session.junkLearning = junkLearning;
+    session.run();
   }
 
   /** {@link Connection} seen as an {@link ImapTransport}. */

@@ -43,6 +43,8 @@ public final class ImapSession {
   CommandReader reader;
   State state = State.NOT_AUTHENTICATED;
   Account account;
+  /** Learns from moves into and out of Junk; null when the server does not (spam.learn_from_junk off). */
+  JunkLearning junkLearning;
   SelectedMailbox selected;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;

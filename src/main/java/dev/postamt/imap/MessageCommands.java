@@ -319,6 +319,7 @@ final class MessageCommands {
     Account.CopyResult r = c.move()
         ? s.account.move(sel.id, msgs, target)
         : s.account.copy(sel.id, msgs, target);
+    learnFromJunk(sel, target, r);
     String code = r.targetUids().isEmpty() ? "" : "[COPYUID " + r.uidValidity() + " "
         + SequenceSet.format(r.sourceUids()) + " " + SequenceSet.format(r.targetUids()) + "] ";
     if (c.move()) {
@@ -330,6 +331,17 @@ final class MessageCommands {
       return verb + " completed";
     }
     return code + verb + " completed";
+  }
+
+  /** Moves into and out of Junk teach the spam filter, in the background ({@link JunkLearning}). */
+  private void learnFromJunk(SelectedMailbox sel, String target, Account.CopyResult r) {
+    if (s.junkLearning != null) {
+      java.util.Optional<dev.postamt.store.MailboxInfo> from = s.account.mailbox(sel.id);
+      java.util.Optional<dev.postamt.store.MailboxInfo> to = s.account.mailbox(target);
+      if (from.isPresent() && to.isPresent()) {
+        JunkLearning.copied(s.junkLearning, s.store, s.account.user(), from.get(), to.get(), r.targetUids());
+      }
+    }
   }
 
   private SelectedMailbox writable() throws ImapException {

@@ -81,6 +81,8 @@ public final class Server implements AutoCloseable {
   private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
   private DataDirLock lock;
   private TlsContext tls;
+  /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
+  private dev.postamt.filter.bayes.Training spamTraining;
 
   private Server(Config config) throws Exception {
     this.config = config;
@@ -223,6 +225,7 @@ public final class Server implements AutoCloseable {
     Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
+    imap.learnFromJunk(junkLearning(config));
     Map<String, ConnectionHandler> h = new java.util.HashMap<>();
     h.put("smtp", mx);
     h.put("submission", submission);
@@ -236,6 +239,30 @@ public final class Server implements AutoCloseable {
     h.put("managesieve",
         dev.postamt.managesieve.ManageSieveServer.fromConfig(config, sieveScripts, directory, authThrottle));
     return h;
+  }
+
+  /** Bayes and the checksums of known spam when {@code config} enables scanning (opened once); null otherwise or when they cannot open. */
+  private synchronized dev.postamt.filter.bayes.Training spamTraining(Config config) {
+    if (spamTraining == null && config.spam().enabled()) {
+      try {
+        spamTraining = new dev.postamt.filter.bayes.Training(dev.postamt.filter.bayes.Bayes.open(config),
+            dev.postamt.filter.checksum.Checksums.open(config), config.spam().bayesPerUser());
+      } catch (IOException e) {
+        log.error("spam learning off: {}", e.getMessage());
+      }
+    }
+    return spamTraining;
+  }
+
+  /** IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off. */
+  private dev.postamt.imap.JunkLearning junkLearning(Config config) {
+    dev.postamt.filter.bayes.Training training = config.spam().learnFromJunk() ? spamTraining(config) : null;
+    if (training == null) {
+      return null;
+    }
+    long maxSize = config.spam().maxSize();
+    return (user, message, spam) -> training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
+        spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
   }
 
   private void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)
@@ -466,6 +493,9 @@ public final class Server implements AutoCloseable {
     sieve.close();
     store.close();
     sieveScripts.close();
+    if (spamTraining != null) {
+      spamTraining.close();
+    }
     banList.close();
     directory.close();
     if (greylist != null) {

@@ -1,0 +1,141 @@
+package dev.postamt.filter.checksum;
+
+import dev.postamt.filter.ScannedMessage;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A fuzzy signature of a message's text that survives the changes spammers make from one copy to the
+ * next: the text is reduced to its words (lower-case letters only: numbers, punctuation, markup and
+ * line breaks go), consecutive words are taken three at a time (shingles), and the set of shingles is
+ * summarised by {@value #SIZE} min-hashes (Broder, "On the resemblance and containment of documents",
+ * 1997): the share of equal positions of two signatures estimates the Jaccard similarity of their
+ * shingle sets. A changed name or a few edited words change a handful of shingles; a different message
+ * shares almost none.
+ *
+ * <p>Lookups use locality-sensitive hashing: the signature is cut into {@value #BANDS} bands of {@value
+ * #ROWS} hashes, each band hashed to one key; two messages whose similarity is 0.6 share a band key
+ * with a probability of 0.999, unrelated ones almost never.
+ */
+public final class FuzzyHash {
+  static final int SIZE = 32;
+  static final int ROWS = 2;
+  static final int BANDS = SIZE / ROWS;
+  static final int SHINGLE = 3;
+  /** Fewer words than this say too little to compare: the text is not hashed. */
+  static final int MIN_WORDS = 20;
+  static final int MAX_WORDS = 5000;
+  private static final long[] SEEDS = new long[SIZE];
+
+  static {
+    long s = 0x5eed_0f_f022_1e5L;
+    for (int i = 0; i < SIZE; i++) {
+      s += 0x9e3779b97f4a7c15L;
+      SEEDS[i] = mix(s);
+    }
+  }
+
+  private FuzzyHash() {}
+
+  /** The signature of {@code m}'s text (computed once per message), or null when the text is too short. */
+  public static long[] of(ScannedMessage m) {
+    long[] sig = m.derived("checksum.signature", () -> {
+      StringBuilder b = new StringBuilder();
+      for (ScannedMessage.TextPart t : m.textParts()) {
+        b.append(t.text()).append('\n');
+        if (b.length() > 200_000) {
+          break;
+        }
+      }
+      long[] s = ofText(b.toString());
+      return s == null ? new long[0] : s;
+    });
+    return sig.length == 0 ? null : sig;
+  }
+
+  /** The signature of a text, or null when it has fewer than {@value #MIN_WORDS} words. */
+  static long[] ofText(String text) {
+    long[] words = new long[256];
+    int n = 0;
+    String lower = text.toLowerCase(Locale.ROOT);
+    int i = 0;
+    int len = lower.length();
+    while (i < len && n < MAX_WORDS) {
+      if (!Character.isLetter(lower.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean digits = false;
+      while (i < len && (Character.isLetterOrDigit(lower.charAt(i)) || lower.charAt(i) == '\'')) {
+        digits |= Character.isDigit(lower.charAt(i));
+        i++;
+      }
+      if (digits || i - start < 2) {
+        continue; // numbers and codes change from copy to copy
+      }
+      if (n == words.length) {
+        words = Arrays.copyOf(words, n * 2);
+      }
+      words[n++] = hash(lower, start, i);
+    }
+    if (n < MIN_WORDS) {
+      return null;
+    }
+    long[] min = new long[SIZE];
+    Arrays.fill(min, Long.MAX_VALUE);
+    for (int k = 0; k + SHINGLE <= n; k++) {
+      long sh = words[k];
+      for (int j = 1; j < SHINGLE; j++) {
+        sh = mix(sh * 31 + words[k + j]);
+      }
+      for (int f = 0; f < SIZE; f++) {
+        long v = mix(sh ^ SEEDS[f]);
+        if (v < min[f]) {
+          min[f] = v;
+        }
+      }
+    }
+    return min;
+  }
+
+  /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */
+  public static double similarity(long[] a, long[] b) {
+    int same = 0;
+    for (int i = 0; i < SIZE; i++) {
+      if (a[i] == b[i]) {
+        same++;
+      }
+    }
+    return (double) same / SIZE;
+  }
+
+  /** The band keys of a signature, for the lookup of candidates. */
+  public static long[] bands(long[] sig) {
+    long[] out = new long[BANDS];
+    for (int b = 0; b < BANDS; b++) {
+      long h = mix(b + 1);
+      for (int r = 0; r < ROWS; r++) {
+        h = mix(h ^ sig[b * ROWS + r]);
+      }
+      out[b] = h;
+    }
+    return out;
+  }
+
+  private static long hash(String s, int from, int to) {
+    long h = 0xcbf29ce484222325L;
+    for (int k = from; k < to; k++) {
+      h ^= s.charAt(k);
+      h *= 0x100000001b3L;
+    }
+    return mix(h);
+  }
+
+  /** The SplitMix64 finaliser. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}
