@@ -85,7 +85,8 @@ public record Verdict(
 
   /** One decimal, as SpamAssassin prints {@code score=} and {@code required=}. */
   public static String oneDecimal(double d) {
-    return String.format(Locale.ROOT, "%.1f", d == 0 ? 0.0 : d); // no "-0.0"
+    double r = Math.round(d * 10) / 10.0;
+    return String.format(Locale.ROOT, "%.1f", r == 0 ? 0.0 : r); // no "-0.0"
   }
 
   /**
