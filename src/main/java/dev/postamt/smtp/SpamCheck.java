@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * what it needs (an {@link IOException}) defers the message with {@code 451 4.7.1}; a bug in one check
  * costs only that check ({@link SpamScanner}). A message another check already diverted (a virus held,
  * a policy DISCARD) is not scanned. Each scan logs one line: queue id, score, action, top symbols, the
- * scan time ({@code scan=1.25ms}: reading the message, the checks and the learners) and the size. LMTP is not scanned: the MTA in front of it filters, as with amavis before Dovecot.
+ * scan time ({@code scan=1.25ms}: reading the message, the checks and the learners) and the size.
+ * LMTP is not scanned: the MTA in front of it filters, as with amavis before Dovecot.
  */
 final class SpamCheck implements StageCheck {
   private static final Logger log = LoggerFactory.getLogger(SpamCheck.class);
