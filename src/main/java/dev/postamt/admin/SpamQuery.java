@@ -35,11 +35,18 @@ final class SpamQuery {
    */
   static List<String> lines(Config config, Resolver dns, String ip, String mailFrom, String helo, Path file,
       String authResults) throws IOException {
-    List<String> out = new ArrayList<>();
     if (!config.spam().enabled()) {
-      out.add("spam: not scanned (spam.enabled = false)");
-      return out;
+      return List.of("spam: not scanned (spam.enabled = false)");
     }
+    try (SpamScanner scanner = Filters.open(config, dns)) {
+      return lines(config, scanner, ip, mailFrom, helo, file, authResults);
+    }
+  }
+
+  /** The same with a scanner given (tests give one with checks of their own). */
+  static List<String> lines(Config config, SpamScanner scanner, String ip, String mailFrom, String helo, Path file,
+      String authResults) throws IOException {
+    List<String> out = new ArrayList<>();
     ScannedMessage message;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
       message = ScannedMessage.read(in, config.spam().maxSize());
@@ -51,10 +58,7 @@ final class SpamQuery {
       auth = Authentication.fromHeader(value.substring(colon + 1).strip(), config.hostname());
     }
     ScanInput input = new ScanInput(message, ip, helo, null, mailFrom, List.of(), List.of(), auth, Instant.now());
-    Verdict v;
-    try (SpamScanner scanner = Filters.open(config, dns)) {
-      v = scanner.dryRun(input);
-    }
+    Verdict v = scanner.dryRun(input);
     out.add("spam: score=" + Verdict.oneDecimal(v.score()) + " required=" + Verdict.oneDecimal(v.required())
         + " action=" + v.action().word() + " (" + v.symbols().size() + " symbol(s), scanned in " + v.scanTime().toMillis()
         + " ms" + (v.truncated() ? ", only the first " + config.spam().maxSize() + " bytes" : "") + ")");
