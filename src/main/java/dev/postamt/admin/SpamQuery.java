@@ -60,8 +60,8 @@ final class SpamQuery {
     ScanInput input = new ScanInput(message, ip, helo, null, mailFrom, List.of(), List.of(), auth, Instant.now());
     Verdict v = scanner.dryRun(input);
     out.add("spam: score=" + Verdict.oneDecimal(v.score()) + " required=" + Verdict.oneDecimal(v.required())
-        + " action=" + v.action().word() + " (" + v.symbols().size() + " symbol(s), scanned in " + v.scanTime().toMillis()
-        + " ms" + (v.truncated() ? ", only the first " + config.spam().maxSize() + " bytes" : "") + ")");
+        + " action=" + v.action().word() + " (" + v.symbols().size() + " symbol(s), scanned in "
+        + String.format(Locale.ROOT, "%.2f", v.scanTime().toNanos() / 1e6) + " ms" + (v.truncated() ? ", only the first " + config.spam().maxSize() + " bytes" : "") + ")");
     int width = 10;
     for (Symbol s : v.symbols()) {
       width = Math.max(width, s.name().length());

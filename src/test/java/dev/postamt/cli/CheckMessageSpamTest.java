@@ -34,7 +34,7 @@ class CheckMessageSpamTest {
     int ar = lines.indexOf(lines.stream().filter(l -> l.startsWith("Authentication-Results: ")).findFirst().orElseThrow());
     int spam = lines.indexOf(lines.stream().filter(l -> l.startsWith("spam: ")).findFirst().orElseThrow());
     assertThat(spam).isGreaterThan(ar);
-    assertThat(lines.get(spam)).matches("spam: score=-?\\d+\\.\\d required=4\\.0 action=\\w+ \\(\\d+ symbol\\(s\\), scanned in \\d+ ms\\)");
+    assertThat(lines.get(spam)).matches("spam: score=-?\\d+\\.\\d required=4\\.0 action=\\w+ \\(\\d+ symbol\\(s\\), scanned in \\d+\\.\\d\\d ms\\)");
     assertThat(lines).anyMatch(l -> l.matches("spam action: (no_action|add_header|quarantine|reject) \\(.*\\); authenticated submissions: reject from 10\\.0"));
     assertThat(lines).anyMatch(l -> l.matches("X-Spam-Status: (Yes|No), score=-?\\d+\\.\\d required=4\\.0 tests=.*"));
   }
