@@ -80,6 +80,36 @@ class SpamHeadersTest {
     assertThat(SpamHeaders.report(v)).contains("only the start of the message was scanned");
   }
 
+  /**
+   * A third of the public corpus' subjects as reasons (every charset, encoded words, very long ones): the fields are
+   * always ASCII, no line passes 998 characters, and they parse back as exactly our five fields.
+   */
+  @Test
+  void realSubjectsAsReasonsGiveWellFormedFields() throws Exception {
+    java.nio.file.Path corpus = java.nio.file.Path.of("/work/shared/testdata/corpus");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(corpus), "no corpus here");
+    List<java.nio.file.Path> files;
+    try (var s = java.nio.file.Files.walk(corpus)) {
+      files = s.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThan(1000);
+    files = java.util.stream.IntStream.range(0, files.size()).filter(i -> i % 3 == 0).mapToObj(files::get).toList(); // a third is enough
+    SpamScanner scanner = new SpamScanner(SpamScannerTest.DEFAULTS, List.of((in, out) -> {
+      out.add("SUBJECT_ECHO", 5.5, in.message().first("Subject"));
+      out.add("FROM_ECHO", -0.1, "From is " + in.message().first("From"));
+    }), java.util.Map.of());
+    for (java.nio.file.Path f : files) {
+      ScannedMessage m = ScannedMessage.of(java.nio.file.Files.readAllBytes(f));
+      ScanInput in = new ScanInput(m, "192.0.2.1", "x", null, "", List.of(), List.of(), Authentication.NONE, java.time.Instant.now());
+      String fields = SpamHeaders.fields(scanner.scan(in));
+      assertThat(fields).as(f.toString()).matches("[\\x09\\x0a\\x0d\\x20-\\x7e]*");
+      assertThat(fields.split("\r\n")).as(f.toString()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(998));
+      assertThat(dev.postamt.mime.HeaderSection.parse((fields + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .fields()).as(f.toString()).extracting(dev.postamt.mime.HeaderSection.Field::name)
+          .containsExactly("X-Spam-Flag", "X-Spam-Score", "X-Spam-Level", "X-Spam-Status", "X-Spam-Report");
+    }
+  }
+
   @Test
   void everyXSpamFieldIsOurs() {
     assertThat(SpamHeaders.isOurs("X-Spam-Flag")).isTrue();
