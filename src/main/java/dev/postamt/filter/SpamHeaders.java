@@ -90,13 +90,12 @@ public final class SpamHeaders {
    * reason folded onto further lines when long. Says so when only the start of the message was scanned.
    */
   public static String report(Verdict v) {
-    StringBuilder b = new StringBuilder(REPORT).append(": score=").append(Verdict.oneDecimal(v.score()))
-        .append(" required=").append(Verdict.oneDecimal(v.required()))
-        .append(" action=").append(v.action().word());
+    List<String> head = new ArrayList<>(List.of("score=" + Verdict.oneDecimal(v.score()),
+        "required=" + Verdict.oneDecimal(v.required()), "action=" + v.action().word()));
     if (v.truncated()) {
-      b.append(" (only the start of the message was scanned)");
+      head.addAll(List.of("(only", "the", "start", "of", "the", "message", "was", "scanned)"));
     }
-    b.append("\r\n");
+    StringBuilder b = new StringBuilder(fold(REPORT + ":", head));
     for (Symbol s : v.symbols()) {
       List<String> words = new ArrayList<>();
       words.add("*");

@@ -76,8 +76,11 @@ class SpamHeadersTest {
 
   @Test
   void theReportSaysWhenOnlyTheStartWasScanned() {
-    Verdict v = new Verdict(0, 5.0, List.of(), Verdict.Action.NO_ACTION, false, true, "disabled", Duration.ZERO);
-    assertThat(SpamHeaders.report(v)).contains("only the start of the message was scanned");
+    Verdict v = new Verdict(16, 5.0, List.of(), Verdict.Action.QUARANTINE, false, true, "disabled", Duration.ZERO);
+    String report = SpamHeaders.report(v);
+    assertThat(report.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
+    assertThat(report.replace("\r\n\t", " ")).isEqualTo(
+        "X-Spam-Report: score=16.0 required=5.0 action=quarantine (only the start of the message was scanned)\r\n");
   }
 
   /**
