@@ -158,6 +158,22 @@ class SmtpSpamTest {
     assertThat(t.awaitMessageContaining("bob@example.test", "Subject: buggy")).contains("X-Spam-Status: No, score=0.0");
   }
 
+  /** The server as started from its config scans too (Filters.open), and drops forged fields there as well. */
+  @Test
+  void theConfiguredServerScansEveryInboundMessage() throws Exception {
+    try (SmtpScript s = SmtpScript.connect(t.port("smtp"))) {
+      s.expect("220 *");
+      s.send("EHLO client.example").read();
+      s.send("MAIL FROM:<sender@remote.example>").expect("250 *");
+      s.send("RCPT TO:<bob@example.test>").expect("250 *");
+      s.send("DATA").expect("354 *");
+      s.raw(message("configured", "X-Spam-Flag: YES\r\nX-Spam-Score: 99\r\n") + "\r\n.\r\n").expect("250 2.0.0 *");
+    }
+    String m = unfold(t.awaitMessageContaining("bob@example.test", "Subject: configured"));
+    assertThat(m).containsOnlyOnce("X-Spam-Status: ").containsOnlyOnce("X-Spam-Score: ").doesNotContain("X-Spam-Score: 99")
+        .containsPattern("X-Spam-Status: (Yes|No), score=-?\\d+\\.\\d required=5\\.0 tests=");
+  }
+
   /** An authenticated submission: refused over outbound_reject, sent (and not tagged) below it. */
   @Test
   void outboundSpamIsRefusedAndTheUserTold() throws Exception {
