@@ -347,6 +347,22 @@ public final class Admin {
     return ContentVerdict.lines(config, file);
   }
 
+  /**
+   * The spam verdict on a message file as the end of DATA would reach it ({@link SpamQuery}), a dry run.
+   *
+   * @param authResults the Authentication-Results field {@link #checkMessage} computed, or null
+   */
+  public List<String> checkSpam(InetAddress client, String mailFrom, String helo, Path file, String authResults) {
+    if (!Files.isReadable(file)) {
+      throw new AdminException("cannot read " + file);
+    }
+    try {
+      return SpamQuery.lines(config, resolver(), client.getHostAddress(), mailFrom, helo, file, authResults);
+    } catch (IOException | UncheckedIOException e) {
+      throw new AdminException("spam scan: " + e.getMessage(), e);
+    }
+  }
+
   /** The resolver the config asks for, with a zone-file problem as one error line. */
   private Resolver resolver() {
     try {

@@ -1,6 +1,7 @@
 /**
  * Every administrative operation, written once. {@link dev.postamt.admin.Admin}: local domains, users
- * (passwords, quotas), aliases, DKIM keys, the inbound checks and reloading the running server. {@link
+ * (passwords, quotas), aliases, DKIM keys, the inbound checks (with the spam verdict of {@code check message}, {@link
+ * dev.postamt.admin.SpamQuery}) and reloading the running server. {@link
  * dev.postamt.admin.QueueOperations}: the queue, through the running server's control socket or on the
  * spool directly. {@link dev.postamt.admin.RunningServer}: {@code status}, {@code who} and {@code kick},
  * asked of the running server through its control socket. {@link dev.postamt.admin.MailboxAdmin}: the mail store's maintenance, and the one

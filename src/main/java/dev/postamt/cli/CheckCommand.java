@@ -68,7 +68,9 @@ final class CheckCommand {
       description = {
         "Run the inbound checks (SPF, DKIM, DMARC, iprev) on a message file as if it had arrived on port 25.",
         "Prints the Authentication-Results header Postamt would add, then a line 'verdict: accept|reject: …',",
-        "then the antivirus and attachment verdict ('antivirus: …', 'attachment: SYMBOL: reason', 'content action: …')."
+        "then the antivirus and attachment verdict ('antivirus: …', 'attachment: SYMBOL: reason', 'content action: …'),",
+        "then the spam verdict ('spam: score=… required=… action=…', a line per symbol: NAME score reason,",
+        "'spam action: …') and the X-Spam-Status field Postamt would add."
       })
   static final class Message extends ClientCheck {
     @Parameters(paramLabel = "FILE", description = "the message (RFC 5322, as received)")
@@ -86,8 +88,14 @@ final class CheckCommand {
       }
       out.println("verdict: " + e.verdict());
       admin.checkContent(file).forEach(out::println);
+      spam(admin, client, e.header(), out);
       out.flush();
       return 0;
+    }
+
+    /** The spam verdict (issue 17): every symbol with its score and reason, the action, the X-Spam-Status field. */
+    private void spam(dev.postamt.admin.Admin admin, InetAddress client, String authResults, PrintWriter out) {
+      admin.checkSpam(client, mailFrom, helo, file, authResults).forEach(out::println);
     }
   }
 

@@ -71,6 +71,54 @@ final class DeliveryEnvironment implements SieveEnvironment, AutoCloseable {
     return virusVerdict;
   }
 
+  /** RFC 5235 spamtest as a fraction 0..1 of "certainly spam"; empty: not tested. */
+  private java.util.OptionalDouble spamScore = java.util.OptionalDouble.empty();
+
+  /**
+   * The spam score our end-of-DATA scan wrote into {@code X-Spam-Score} (the scan drops such fields
+   * arriving from outside, so they are only believed while {@code scanning} is on), as RFC 5235 wants
+   * it: a fraction where 0 is "certainly not spam" and 1 "certainly spam". The thresholds set the scale,
+   * so that a script's tests agree with the tag: a score at or above {@code addHeader} is {@code
+   * spamtest} 5 or more and {@code spamtestplus :percent} 50 or more, a score below it at most 4 and
+   * under 45%; {@code reject} (or above) is 10 and 100%; 0 or less is 1 and 0%.
+   */
+  DeliveryEnvironment spamStatus(boolean scanning, List<String> scoreFields, double addHeader, double reject) {
+    spamScore = java.util.OptionalDouble.empty();
+    if (scanning && !scoreFields.isEmpty()) {
+      try {
+        spamScore = java.util.OptionalDouble.of(spamFraction(Double.parseDouble(scoreFields.getFirst().strip()), addHeader, reject));
+      } catch (NumberFormatException e) {
+        // not a number: not tested
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Below {@code addHeader}: 0 .. 4/9 (spamtest 1..4, as {@code 1 + floor(9 × fraction)}); from it to
+   * {@code reject}: 0.5 .. 1 (spamtest 5..10).
+   */
+  static double spamFraction(double score, double addHeader, double reject) {
+    if (Double.isNaN(score)) {
+      return 0;
+    }
+    if (score < addHeader) {
+      if (score <= 0 || addHeader <= 0) {
+        return 0;
+      }
+      return 4.0 / 9 * score / addHeader * (1 - 1e-9); // strictly below 4/9: spamtest stays under 5
+    }
+    if (score >= reject || reject <= addHeader) {
+      return 1;
+    }
+    return 0.5 + 0.5 * (score - addHeader) / (reject - addHeader);
+  }
+
+  @Override
+  public java.util.OptionalDouble spamScore() {
+    return spamScore;
+  }
+
   DeliveryEnvironment recipientDelimiter(String delimiter) {
     this.recipientDelimiter = delimiter;
     return this;

@@ -32,7 +32,8 @@ public final class ScriptSequence {
   /** Runs when a user has no active script: mail the spam filter marked goes to Junk. */
   public static final String DEFAULT_SCRIPT = """
       require ["fileinto", "mailbox", "special-use"];
-      if anyof (header :is "X-Spam-Status" "Yes", header :matches "X-Spam-Status" "Yes,*") {
+      if anyof (header :is "X-Spam-Flag" "YES", header :is "X-Spam-Status" "Yes",
+                header :matches "X-Spam-Status" "Yes,*") {
         fileinto :specialuse "\\\\Junk" :create "Junk";
       }
       """;

@@ -100,7 +100,9 @@ public final class SieveDelivery implements AutoCloseable {
     try (DeliveryEnvironment env = new DeliveryEnvironment(r.user(), config.hostname(), store, vacations, duplicates,
         ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
         .postmaster(config.queue().postmaster())
-        .virusStatus(config.antivirus().enabled(), message.headerValues("X-Virus-Status"))) {
+        .virusStatus(config.antivirus().enabled(), message.headerValues("X-Virus-Status"))
+        .spamStatus(config.spam().enabled(), message.headerValues("X-Spam-Score"), config.spam().addHeader(),
+            config.spam().reject())) {
       SieveFilter.Decision d = f.decide(entries, message, r.envelope(), env);
       List<SieveFilter.ScriptError> errors = new ArrayList<>(d.errors());
       String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
@@ -139,7 +141,9 @@ public final class SieveDelivery implements AutoCloseable {
         ZonedDateTime.now()).recipientDelimiter(config.delivery().recipientDelimiter())
         .postmaster(config.queue().postmaster())) {
       MimeSieveMessage parsed = MimeSieveMessage.parse(message);
-      env.virusStatus(config.antivirus().enabled(), parsed.headerValues("X-Virus-Status"));
+      env.virusStatus(config.antivirus().enabled(), parsed.headerValues("X-Virus-Status"))
+          .spamStatus(config.spam().enabled(), parsed.headerValues("X-Spam-Score"), config.spam().addHeader(),
+              config.spam().reject());
       return f.decide(entries, parsed, envelope, env);
     }
   }

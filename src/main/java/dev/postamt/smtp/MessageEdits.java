@@ -47,6 +47,20 @@ final class MessageEdits {
     return headers.toString();
   }
 
+  /**
+   * The value of the first field named {@code name} among those prepended so far (unfolded, as a
+   * later check reads our own Authentication-Results), or null.
+   */
+  String prepended(String name) {
+    for (dev.postamt.mime.HeaderSection.Field f
+        : dev.postamt.mime.HeaderSection.parse(headers.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).fields()) {
+      if (f.is(name)) {
+        return f.value().replaceAll("\\r\\n[ \\t]", " ").strip();
+      }
+    }
+    return null;
+  }
+
   List<Integer> dropFields() {
     return List.copyOf(dropFields);
   }

@@ -36,6 +36,8 @@ public final class SmtpServer implements ConnectionHandler {
   final MailStore store;
   /** The {@code [policy]} restriction lists (MX only); null: none. */
   final dev.postamt.policy.Restrictions policy;
+  /** The spam scan at the end of DATA; null: none ({@code spam.enabled = false}, LMTP). */
+  final dev.postamt.filter.SpamScanner spam;
   /** The checks of each stage of a session. */
   final StageChecks checks;
 
@@ -100,6 +102,27 @@ public final class SmtpServer implements ConnectionHandler {
       MailStore store,
       Resolver dns,
       dev.postamt.policy.Restrictions policy) {
+    this(config, mode, directory, router, spool, queue, check, throttle, store, dns, policy, openSpam(config, mode, dns));
+  }
+
+  /**
+   * @param spam the content scan at the end of DATA ({@link SpamCheck}), shared by the listeners of one
+   *     server and closed by its owner; null: no spam scan (as always for LMTP)
+   */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle,
+      MailStore store,
+      Resolver dns,
+      dev.postamt.policy.Restrictions policy,
+      dev.postamt.filter.SpamScanner spam) {
+    this.spam = mode == Mode.LMTP || !config.spam().enabled() ? null : spam;
     this.policy = mode == Mode.MX ? policy : null;
     this.store = store;
     this.throttle = throttle;
@@ -111,6 +134,18 @@ public final class SmtpServer implements ConnectionHandler {
     this.queue = queue;
     this.check = check;
     this.checks = StageChecks.standard(this, dns);
+  }
+
+  /** The scanner {@code [spam]} asks for, when this listener scans; a rule file or database that cannot be read stops the start. */
+  private static dev.postamt.filter.SpamScanner openSpam(Config config, Mode mode, Resolver dns) {
+    if (mode == Mode.LMTP || !config.spam().enabled()) {
+      return null;
+    }
+    try {
+      return dev.postamt.filter.Filters.open(config, dns);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
+    }
   }
 
   @Override

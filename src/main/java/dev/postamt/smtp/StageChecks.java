@@ -33,7 +33,8 @@ final class StageChecks {
    * The built-in checks, in the order the session used to apply them: the LMTP client rule; the
    * sender-ownership rule; at RCPT sender-routed addresses, unknown recipients, relay access, full
    * mailboxes and dead alias targets; at the end of the data the mail-authentication stage; then, on
-   * the MX port, the {@code [policy]} lists at every stage ({@link PolicyCheck}).
+   * the MX port, the {@code [policy]} lists at every stage ({@link PolicyCheck}); last at the end of
+   * the data the virus scan ({@link VirusCheck}) and the spam scan ({@link SpamCheck}).
    */
   static StageChecks standard(SmtpServer server, Resolver dns) {
     StageChecks s = new StageChecks();
@@ -57,6 +58,9 @@ final class StageChecks {
       }
     }
     VirusCheck.of(server).ifPresent(v -> s.add(Stage.END_OF_DATA, "antivirus", v));
+    if (server.spam != null) {
+      s.add(Stage.END_OF_DATA, "spam", new SpamCheck(server, server.spam));
+    }
     return s;
   }
 

@@ -162,6 +162,51 @@ class SieveDeliveryTest {
     assertThat(messages("INBOX")).hasSize(1);
   }
 
+  /**
+   * RFC 5235 spamtest/spamtestplus read the X-Spam-Score our scan wrote, scaled so that add_header (5.0)
+   * is spamtest 5 and 50%, reject (20.0) is 10 and 100%; only while scanning is on (else it may be forged).
+   */
+  @Test
+  void spamtestReadsTheScoreScaledByTheThresholdsOnlyWhenScanningIsOn() throws Exception {
+    String script = """
+        require ["fileinto", "mailbox", "spamtestplus", "relational", "comparator-i;ascii-numeric", "variables"];
+        if spamtest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto :create "Untested"; stop; }
+        if spamtest :value "ge" :comparator "i;ascii-numeric" "10" { fileinto :create "Certain"; stop; }
+        if spamtest :percent :value "ge" :comparator "i;ascii-numeric" "50" { fileinto :create "Spam"; stop; }
+        if spamtest :value "ge" :comparator "i;ascii-numeric" "5" { fileinto :create "Inconsistent"; stop; }
+        if spamtest :value "eq" :comparator "i;ascii-numeric" "1" { fileinto :create "Clean"; stop; }
+        fileinto :create "Grey";
+        """;
+    start("");
+    scripts.activate(ALICE, "main", script);
+    String[][] cases = {{"-2.0", "Clean"}, {"0.0", "Clean"}, {"4.9", "Grey"}, {"5.0", "Spam"}, {"19.9", "Spam"},
+        {"20.0", "Certain"}, {"55.0", "Certain"}, {"junk", "Untested"}};
+    int n = 0;
+    for (String[] c : cases) {
+      deliver("00000000000SPAM" + (char) ('A' + n++), BOB, message(BOB, "X-Spam-Score: " + c[0] + "\r\n", "x\r\n"), false);
+    }
+    assertThat(messages("Clean")).hasSize(2);
+    assertThat(messages("Grey")).hasSize(1);
+    assertThat(messages("Spam")).hasSize(2);
+    assertThat(messages("Certain")).hasSize(2);
+    assertThat(messages("Untested")).hasSize(1);
+    assertThat(messages("Inconsistent")).isEmpty();
+    close();
+    Files.delete(dir.resolve("postamt.toml"));
+    start("[spam]\nenabled = false\n");
+    scripts.activate(ALICE, "main", script);
+    deliver("0000000000SPAMZ", BOB, message(BOB, "X-Spam-Score: 30.0\r\n", "forged\r\n"), false);
+    assertThat(messages("Untested")).hasSize(2);
+  }
+
+  @Test
+  void theDefaultScriptFilesTheSpamFlagIntoJunk() throws Exception {
+    start("");
+    deliver(message(BOB, "X-Spam-Flag: YES\r\nX-Spam-Status: No, tagged by an older filter\r\n", "buy\r\n"));
+    assertThat(messages("Junk")).hasSize(1);
+    assertThat(messages("INBOX")).isEmpty();
+  }
+
   @Test
   void fileintoCreatesTheFolderAndTheFlagsLandInTheStore() throws Exception {
     start("");

@@ -1,0 +1,106 @@
+package dev.postamt.filter;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * What one scan decided: the total score (rounded to one decimal, the number the headers show and the
+ * thresholds are compared with, so that {@code X-Spam-Score: 5.0} is never {@code X-Spam-Status: No} at a
+ * threshold of 5.0), the symbols that scored, and the action the {@code [spam]} thresholds name.
+ *
+ * @param score the sum of the symbols' scores, rounded to one decimal
+ * @param required {@code spam.add_header}: from this score the message is spam
+ * @param symbols the symbols with a score other than 0 (a {@code score NAME 0} line disables a symbol,
+ *     as in SpamAssassin; sub-rules named {@code __…} are never shown), highest score first
+ * @param action what the server does with the message
+ * @param outbound an authenticated submission, judged by {@code spam.outbound_reject} alone
+ * @param truncated only the first {@code spam.max_size} bytes were scanned
+ * @param autolearn what the after-scan learners did ({@code spam}, {@code ham}, {@code no}), or {@code
+ *     disabled} when none ran
+ * @param scanTime how long the checks took
+ */
+public record Verdict(
+    double score,
+    double required,
+    List<Symbol> symbols,
+    Action action,
+    boolean outbound,
+    boolean truncated,
+    String autolearn,
+    Duration scanTime) {
+
+  /** What the score asks the server to do; for an outbound message only {@link #NO_ACTION} or {@link #REJECT}. */
+  public enum Action {
+    /** Delivered as it is (inbound mail still gets {@code X-Spam-Status: No}). */
+    NO_ACTION,
+    /** Tagged as spam: {@code X-Spam-Flag: YES}; the default Sieve script files it into Junk. */
+    ADD_HEADER,
+    /** Held in the quarantine instead of delivered (250 to the client). */
+    QUARANTINE,
+    /** Refused at the end of DATA with {@code 550 5.7.1}. */
+    REJECT;
+
+    /** The name for logs and reports: {@code add_header}, {@code reject}, … */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public Verdict {
+    symbols = symbols.stream()
+        .sorted(Comparator.comparingDouble(Symbol::score).reversed().thenComparing(Symbol::name))
+        .toList();
+  }
+
+  /** Whether the message is spam: its score reaches {@link #required} ({@code X-Spam-Flag: YES}). */
+  public boolean spam() {
+    return score >= required;
+  }
+
+  /** The score without the symbols {@code excluded} picks (autolearn leaves out Bayes' own), unrounded. */
+  public double scoreWithout(Predicate<Symbol> excluded) {
+    double sum = 0;
+    for (Symbol s : symbols) {
+      if (!excluded.test(s)) {
+        sum += s.score();
+      }
+    }
+    return sum;
+  }
+
+  /** The {@code n} symbols that count most for spam ({@code "BAYES_99 (3.5), URIBL_BLACK (1.7)"}), for logs and reasons. */
+  public String top(int n) {
+    StringBuilder b = new StringBuilder();
+    for (Symbol s : symbols) {
+      if (s.score() <= 0 || n-- <= 0) {
+        break;
+      }
+      b.append(b.isEmpty() ? "" : ", ").append(s.name()).append(" (").append(number(s.score())).append(')');
+    }
+    return b.isEmpty() ? "no symbols" : b.toString();
+  }
+
+  /** One decimal, as SpamAssassin prints {@code score=} and {@code required=}. */
+  public static String oneDecimal(double d) {
+    double r = Math.round(d * 10) / 10.0;
+    return String.format(Locale.ROOT, "%.1f", r == 0 ? 0.0 : r); // no "-0.0"
+  }
+
+  /**
+   * A symbol's score as SpamAssassin's {@code tests=} list writes it: at least one decimal, at most four,
+   * no trailing zeros ({@code 2.0}, {@code 1.25}, {@code -0.001}).
+   */
+  public static String number(double d) {
+    java.math.BigDecimal b = java.math.BigDecimal.valueOf(d).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+    if (b.signum() == 0) {
+      return "0.0";
+    }
+    if (b.scale() < 1) {
+      b = b.setScale(1);
+    }
+    return b.toPlainString();
+  }
+}
