@@ -47,6 +47,58 @@ final class MetaExpression {
     return names;
   }
 
+  /**
+   * The names whose hits could make the expression true where it was false: those under a {@code !},
+   * on the small side of a comparison, subtracted, or in {@code ==}, {@code !=} or arithmetic we do not
+   * follow. A name not among them only ever helps the meta fire, so when it is missing the meta fires
+   * less often, never more.
+   */
+  Set<String> nonMonotone() {
+    Set<String> out = new LinkedHashSet<>();
+    polarity(root, 1, out);
+    return out;
+  }
+
+  private static void polarity(Node n, int sign, Set<String> out) {
+    switch (n) {
+      case Num num -> {}
+      case Ref r -> {
+        if (sign != 1) {
+          out.add(r.name());
+        }
+      }
+      case Unary u -> polarity(u.a(), -sign, out);
+      case Binary b -> {
+        switch (b.op()) {
+          case "&&", "||", "+" -> {
+            polarity(b.a(), sign, out);
+            polarity(b.b(), sign, out);
+          }
+          case "-" -> {
+            polarity(b.a(), sign, out);
+            polarity(b.b(), -sign, out);
+          }
+          case ">", ">=" -> {
+            polarity(b.a(), sign, out);
+            polarity(b.b(), -sign, out);
+          }
+          case "<", "<=" -> {
+            polarity(b.a(), -sign, out);
+            polarity(b.b(), sign, out);
+          }
+          case "*" -> {
+            polarity(b.a(), b.b() instanceof Num k && k.v() >= 0 ? sign : 0, out);
+            polarity(b.b(), b.a() instanceof Num k && k.v() >= 0 ? sign : 0, out);
+          }
+          default -> {
+            polarity(b.a(), 0, out);
+            polarity(b.b(), 0, out);
+          }
+        }
+      }
+    }
+  }
+
   /** Parses {@code text}. */
   static MetaExpression parse(String text) throws SyntaxError {
     Parser p = new Parser(tokens(text));

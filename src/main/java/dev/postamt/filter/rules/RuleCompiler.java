@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * orders them so that a meta runs after the metas it refers to.
  *
  * <p>A rule that cannot run is skipped and counted by reason. A meta that refers to a rule skipped
- * for any reason but "network test" or "provided by another check" is skipped too: SpamAssassin's
- * metas are tuned with all their parts present, and {@code !MISSING_PART} would otherwise fire on every
- * message (a false positive is the worst outcome). Rules with score 0 that no scored meta needs are
+ * for any reason but "network test" or "provided by another check" is skipped too when that rule could
+ * make it fire ({@link MetaExpression#nonMonotone}: {@code !MISSING_PART} would otherwise fire on every
+ * message, and a false positive is the worst outcome); a meta that only needs the part to be there
+ * loads, and fires less often, never more, than SpamAssassin's. Rules with score 0 that no scored meta needs are
  * not run (as SpamAssassin).
  */
 final class RuleCompiler {
@@ -98,7 +99,10 @@ final class RuleCompiler {
     if (reason.startsWith("meta refers to skipped")) {
       return "meta refers to a skipped rule";
     }
-    return reason.replaceAll(" [A-Za-z0-9_-]+$", "");
+    if (reason.startsWith("header spec")) {
+      return "header spec not understood";
+    }
+    return reason;
   }
 
   private double defaultScore(String name) {
@@ -258,7 +262,7 @@ final class RuleCompiler {
         if (r.kind() != Rule.Kind.META) {
           continue;
         }
-        for (String n : r.meta().names()) {
+        for (String n : r.meta().nonMonotone()) {
           String why = skipped.get(n);
           if (why != null && !why.equals("network test") && !why.equals("provided by another check")) {
             loaded.remove(r.name());
