@@ -101,6 +101,7 @@ final class EvalFunctions {
             return text >= min && text < max && images(in.message()) > 0;
           };
         }
+        case "check_anchor_domain_mismatch" -> EvalFunctions::anchorMismatch;
         case "check_for_missing_subject" -> in -> in.message().header("Subject").isEmpty();
         default -> null;
       };
@@ -164,6 +165,44 @@ final class EvalFunctions {
       n += t.text().length();
     }
     return n;
+  }
+
+  private static final Pattern URL_TEXT = Pattern.compile(
+      "^(?:https?://)?((?:[a-z0-9-]+\\.)+[a-z]{2,})(?::\\d+)?(?:[/?#]\\S*)?$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern HREF_HOST = Pattern.compile(
+      "^https?://(?:[^/?#@]*@)?([a-z0-9.-]+)", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Our own: an anchor whose visible text is a URL or domain name (the reader believes it) while its
+   * target is on another registered domain (what it really opens).
+   */
+  static boolean anchorMismatch(ScanInput in) {
+    for (ScannedMessage.HtmlLink l : in.message().htmlLinks()) {
+      if (!l.tag().equals("a")) {
+        continue;
+      }
+      Matcher t = URL_TEXT.matcher(l.text().strip());
+      Matcher h = HREF_HOST.matcher(l.url());
+      if (t.matches() && h.find() && t.group(1).contains(".") && !t.group(1).matches("[0-9.]+")) {
+        String shown = registered(t.group(1));
+        String target = registered(h.group(1));
+        if (!shown.isEmpty() && !target.isEmpty() && !shown.equals(target)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The registered domain, roughly: the last two labels, three under a two-letter country's short label. */
+  static String registered(String host) {
+    String[] labels = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "").split("\\.");
+    int n = labels.length;
+    if (n < 2) {
+      return "";
+    }
+    boolean cc = labels[n - 1].length() == 2 && labels[n - 2].length() <= 3 && n >= 3;
+    return cc ? labels[n - 3] + "." + labels[n - 2] + "." + labels[n - 1] : labels[n - 2] + "." + labels[n - 1];
   }
 
   /** SpamAssassin's test: letters present, at least two words, none in lower case. */
