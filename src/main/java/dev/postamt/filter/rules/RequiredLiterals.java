@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * <p>The analysis only ever over-approximates (a string it names is really in every match, compared
  * without case), and gives up (no filter) on anything it does not follow: inline {@code (?x)},
- * look-arounds that break runs, literals shorter than two characters.
+ * classes of more than four characters, a single letter, digit or blank.
  */
 final class RequiredLiterals {
   private static final int MAX_ALTERNATIVES = 24;
@@ -37,8 +37,8 @@ final class RequiredLiterals {
         return List.of();
       }
       for (String s : set) {
-        if (s.length() < 2) {
-          return List.of();
+        if (s.isEmpty() || s.length() < 2 && (Character.isLetterOrDigit(s.charAt(0)) || s.charAt(0) == ' ')) {
+          return List.of(); // one letter is in every text: no use as a filter; one '$' or '@' is
         }
       }
       return List.copyOf(set);
@@ -82,7 +82,7 @@ final class RequiredLiterals {
   }
 
   private Set<String> sequence() {
-    StringBuilder run = new StringBuilder();
+    Run run = new Run();
     List<Set<String>> candidates = new ArrayList<>();
     while (pos < re.length()) {
       char c = re.charAt(pos);
@@ -120,9 +120,19 @@ final class RequiredLiterals {
         continue;
       }
       if (c == '[') {
+        int start = pos;
         skipClass();
-        quantifier();
-        flush(run, candidates);
+        Set<Character> chars = smallClass(re.substring(start, pos));
+        int before = pos;
+        boolean optional = quantifier();
+        if (chars == null || optional) {
+          flush(run, candidates);
+        } else {
+          run.append(chars, candidates);
+          if (pos != before) {
+            flush(run, candidates);
+          }
+        }
         continue;
       }
       if (c == '\\') {
@@ -130,7 +140,9 @@ final class RequiredLiterals {
         if (e == 'Q') {
           int end = re.indexOf("\\E", pos);
           flush(run, candidates);
-          run.append(end < 0 ? re.substring(pos + 2) : re.substring(pos + 2, end));
+          for (char q : (end < 0 ? re.substring(pos + 2) : re.substring(pos + 2, end)).toCharArray()) {
+            run.append(q);
+          }
           pos = end < 0 ? re.length() : end + 2;
           flush(run, candidates);
           continue;
@@ -178,7 +190,7 @@ final class RequiredLiterals {
     return best;
   }
 
-  private void literal(char c, StringBuilder run, List<Set<String>> candidates) {
+  private void literal(char c, Run run, List<Set<String>> candidates) {
     int before = pos;
     boolean optional = quantifier();
     boolean repeated = pos != before;
@@ -236,10 +248,70 @@ final class RequiredLiterals {
     }
   }
 
-  private static void flush(StringBuilder run, List<Set<String>> candidates) {
+  private static void flush(Run run, List<Set<String>> candidates) {
     if (!run.isEmpty()) {
-      candidates.add(Set.of(lower(run.toString())));
-      run.setLength(0);
+      candidates.add(run.strings());
+    }
+    run.reset();
+  }
+
+  /** The characters (lower case) of a class of at most four, without ranges or negation; else null. */
+  private static Set<Character> smallClass(String cls) {
+    if (cls.length() < 3 || cls.charAt(1) == '^') {
+      return null;
+    }
+    Set<Character> out = new LinkedHashSet<>();
+    for (int i = 1; i < cls.length() - 1; i++) {
+      char c = cls.charAt(i);
+      if (c == '\\') {
+        char e = cls.charAt(++i);
+        if (Character.isLetterOrDigit(e)) {
+          return null;
+        }
+        c = e;
+      } else if (c == '-' && i > 1 && i < cls.length() - 2 || c == '[') {
+        return null;
+      }
+      out.add(lower(String.valueOf(c)).charAt(0));
+    }
+    return out.size() <= 4 ? out : null;
+  }
+
+  /** The literal run being read: every string it may be (a class of a few characters branches it). */
+  private static final class Run {
+    private List<String> alternatives = new ArrayList<>(List.of(""));
+
+    boolean isEmpty() {
+      return alternatives.getFirst().isEmpty();
+    }
+
+    void reset() {
+      alternatives = new ArrayList<>(List.of(""));
+    }
+
+    void append(char c) {
+      alternatives.replaceAll(s -> s + c);
+    }
+
+    void append(Set<Character> chars, List<Set<String>> candidates) {
+      if (alternatives.size() * chars.size() > MAX_ALTERNATIVES) {
+        flush(this, candidates);
+      }
+      List<String> next = new ArrayList<>();
+      for (String s : alternatives) {
+        for (char c : chars) {
+          next.add(s + c);
+        }
+      }
+      alternatives = next;
+    }
+
+    Set<String> strings() {
+      Set<String> out = new LinkedHashSet<>();
+      for (String s : alternatives) {
+        out.add(lower(s));
+      }
+      return out;
     }
   }
 }

@@ -44,8 +44,13 @@ public final class RuleSet {
    * read is an error.
    */
   public static RuleSet load(List<Path> extra) throws IOException {
+    return load(extra, true);
+  }
+
+  /** As {@link #load(List)}; without our shipped rules when {@code shipped} is false (the stock-rules report). */
+  static RuleSet load(List<Path> extra, boolean shipped) throws IOException {
     RuleParser parser = new RuleParser();
-    for (String name : SHIPPED) {
+    for (String name : shipped ? SHIPPED : List.<String>of()) {
       try (InputStream in = RuleSet.class.getResourceAsStream(name)) {
         if (in == null) {
           throw new IOException("shipped rule file " + name + " missing from the class path");

@@ -100,6 +100,7 @@ class CorpusRulesTest {
     double hamSum = 0;
     double spamSum = 0;
     List<String> worstHam = new ArrayList<>();
+    Map<String, Long> nanosByRule = new java.util.HashMap<>();
     long parseNanos = 0;
     long ruleNanos = 0;
     int scanned = 0;
@@ -110,6 +111,8 @@ class CorpusRulesTest {
         long t1 = System.nanoTime();
         Findings f = scan(m, rules);
         ruleNanos += System.nanoTime() - t1;
+        rules.profile(new ScanInput(m, "", "", null, "", List.of(), List.of(), Authentication.NONE, Instant.now()),
+            nanosByRule);
         parseNanos += t1 - t0;
         scanned++;
         double score = f.total(s -> false);
@@ -135,6 +138,8 @@ class CorpusRulesTest {
     }
     System.out.printf("CorpusRulesTest: %d messages; shipped rules alone %.0f msgs/s; parsing and decoding (shared"
         + " by all checks) %.0f msgs/s%n", scanned, scanned / (ruleNanos / 1e9), scanned / (parseNanos / 1e9));
+    nanosByRule.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> System.out.printf("  slowest: %-24s %6.1f ms%n", e.getKey(), e.getValue() / 1e6));
     perRule.forEach((k, v) -> System.out.printf("  %-24s train ham %4d  spam %4d%n", k, v[0], v[1]));
     System.out.printf("held out: ham %d, score>=5 %d (%.2f%%), >=2 %d, mean %.2f; spam %d, >=5 %d (%.1f%%), >=2 %d"
             + " (%.1f%%), mean %.2f%n", testHam[0], testHam[1], 100.0 * testHam[1] / testHam[0], testHam[2],

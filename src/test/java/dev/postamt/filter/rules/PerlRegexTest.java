@@ -100,6 +100,13 @@ class PerlRegexTest {
       /colou?r/                 ; colo
       /x{2}yz/                  ; yz
       /lotte(?:ry)?/            ; lotte
+      /[vV]iagra/               ; viagra
+      /\\$\\d+/                 ; $
+      /a\\d+/                   ; ''
+      /v[i1]agra/               ; v1agra viagra
+      /[a-z]bc/                 ; bc
+      /[^x]yz/                  ; yz
+      /x[ab]+yz/                ; xa xb
       """)
   void findsTheLiteralEveryMatchContains(String spec, String expected) throws Exception {
     PerlRegex.Compiled c = PerlRegex.compile(spec);
