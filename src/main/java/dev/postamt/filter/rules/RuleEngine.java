@@ -1,0 +1,314 @@
+package dev.postamt.filter.rules;
+
+import dev.postamt.filter.Findings;
+import dev.postamt.filter.ScanInput;
+import dev.postamt.filter.ScannedMessage;
+import dev.postamt.filter.uri.Uris;
+import dev.postamt.mime.HeaderText;
+import dev.postamt.mime.MimePart;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/**
+ * Runs loaded rules over one message. What each kind reads:
+ *
+ * <ul>
+ *   <li>{@code body}: {@link ScannedMessage#visibleText()} (Subject first, HTML rendered) cut into
+ *       paragraphs at empty lines, white space inside a paragraph squeezed to one space, paragraphs
+ *       joined with {@code \n} and matched in multi-line mode: SpamAssassin matches each paragraph
+ *       ("line") alone, so {@code ^}/{@code $} mean the same; only {@code \s} or a negated class can
+ *       reach over a paragraph end here. One regex search per rule instead of one per paragraph.
+ *   <li>{@code rawbody}: {@link ScannedMessage#rawBody()} (HTML markup kept), multi-line mode likewise.
+ *   <li>{@code full}: the message bytes as ISO-8859-1; {@code uri}: each of {@link Uris#of}.
+ *   <li>{@code header}: see {@link HeaderTarget}; {@code mimeheader}: the fields of every MIME part.
+ * </ul>
+ *
+ * <p>Body and rawbody text is cut at {@link #MAX_TEXT} characters (SpamAssassin scans 50 kB per part).
+ * Each regex rule first asks its {@link PerlRegex.Compiled#mayMatch pre-filter}. A regex that overflows
+ * the stack on odd input counts as no hit. Hit counts of the scan (sub-rules included) are kept with
+ * the message for the metas, which run last and may also read any symbol in the {@link Findings}.
+ */
+final class RuleEngine {
+  static final int MAX_TEXT = 256 * 1024;
+  private static final int EVIDENCE = 60;
+
+  private final List<Rule> rules;
+  private final List<Rule> metas;
+  private final Map<String, Double> scores;
+  private final Map<String, String> descriptions;
+  private final String hitsKey = "rules.hits." + Integer.toHexString(System.identityHashCode(this));
+
+  RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions) {
+    this.rules = rules;
+    this.metas = metas;
+    this.scores = scores;
+    this.descriptions = descriptions;
+  }
+
+  void names(List<String> out) {
+    rules.forEach(r -> out.add(r.name()));
+    metas.forEach(r -> out.add(r.name()));
+  }
+
+  /** The scan's hit counts, fresh for each scan of the message by this rule set. */
+  private Map<String, Integer> hits(ScannedMessage m) {
+    return m.derived(hitsKey, HashMap::new);
+  }
+
+  void runRules(ScanInput in, Findings out) {
+    Map<String, Integer> hits = hits(in.message());
+    hits.clear();
+    Scan scan = new Scan(in);
+    for (Rule r : rules) {
+      int n = scan.run(r);
+      if (n > 0) {
+        hits.put(r.name(), n);
+        if (!r.sub()) {
+          out.add(r.name(), scores.getOrDefault(r.name(), 1.0), reason(r, scan.evidence));
+        }
+      }
+    }
+  }
+
+  /** Nanoseconds each rule took on this message (for tuning rule sets; not used in a scan). */
+  void profile(ScanInput in, Map<String, Long> nanos) {
+    Scan scan = new Scan(in);
+    scan.body();
+    scan.raw();
+    scan.full();
+    for (Rule r : rules) {
+      long t0 = System.nanoTime();
+      scan.run(r);
+      nanos.merge(r.name(), System.nanoTime() - t0, Long::sum);
+    }
+  }
+
+  /** One message's texts, made once, and the evidence of the last hit. */
+  private static final class Scan {
+    final ScanInput in;
+    final ScannedMessage m;
+    final Map<String, String> headerCache = new HashMap<>();
+    String body;
+    String bodyLower;
+    String raw;
+    String rawLower;
+    String full;
+    String fullLower;
+    String evidence;
+
+    Scan(ScanInput in) {
+      this.in = in;
+      this.m = in.message();
+    }
+
+    void body() {
+      if (body == null) {
+        body = bodyText(m);
+        bodyLower = RequiredLiterals.lower(body);
+      }
+    }
+
+    void raw() {
+      if (raw == null) {
+        raw = cut(m.rawBody());
+        rawLower = RequiredLiterals.lower(raw);
+      }
+    }
+
+    void full() {
+      if (full == null) {
+        full = new String(m.raw(), StandardCharsets.ISO_8859_1);
+        fullLower = RequiredLiterals.lower(full);
+      }
+    }
+
+    /** How often {@code r} hits (at most its maxHits); 0 for a regex that gives up on this text. */
+    int run(Rule r) {
+      evidence = null;
+      try {
+        if (r.eval() != null) {
+          return r.eval().test(in) ? 1 : 0;
+        }
+        return switch (r.kind()) {
+          case HEADER -> header(r);
+          case BODY -> {
+            body();
+            yield r.regex().mayMatch(bodyLower) ? count(r, body) : 0;
+          }
+          case RAWBODY -> {
+            raw();
+            yield r.regex().mayMatch(rawLower) ? count(r, raw) : 0;
+          }
+          case FULL -> {
+            full();
+            yield r.regex().mayMatch(fullLower) ? count(r, full) : 0;
+          }
+          case URI -> uri(r);
+          case MIMEHEADER -> mimeHeader(r);
+          case META -> 0;
+        };
+      } catch (StackOverflowError | RuntimeException e) {
+        return 0; // odd input a regex cannot handle is no evidence
+      }
+    }
+
+    private int header(Rule r) {
+      String spec = r.header().spec();
+      String v = headerCache.get(spec);
+      if (v == null) {
+        String s = r.header().value(in);
+        v = s == null ? UNSET : s;
+        headerCache.put(spec, v);
+      }
+      boolean unset = v == UNSET;
+      if (r.regex() == null) {
+        return unset ? 0 : 1;
+      }
+      String text = unset ? (r.ifUnset() == null ? "" : r.ifUnset()) : v;
+      Matcher mt = r.regex().pattern().matcher(text);
+      boolean found = mt.find();
+      if (found == r.negate()) {
+        return 0;
+      }
+      evidence = found ? mt.group() : null;
+      return 1;
+    }
+
+    private int count(Rule r, String text) {
+      Matcher mt = r.regex().pattern().matcher(text);
+      int n = 0;
+      while (n < r.maxHits() && mt.find()) {
+        if (evidence == null) {
+          evidence = mt.group();
+        }
+        n++;
+      }
+      return n;
+    }
+
+    private int uri(Rule r) {
+      int n = 0;
+      for (String u : Uris.of(m)) {
+        if (r.regex().pattern().matcher(u).find()) {
+          if (evidence == null) {
+            evidence = u;
+          }
+          if (++n >= r.maxHits()) {
+            break;
+          }
+        }
+      }
+      return n;
+    }
+
+    private int mimeHeader(Rule r) {
+      for (String v : mimeHeaders(m, r.header())) {
+        Matcher mt = r.regex() == null ? null : r.regex().pattern().matcher(v);
+        if (mt == null || mt.find() != r.negate()) {
+          evidence = mt != null && !r.negate() ? mt.group() : null;
+          return 1;
+        }
+      }
+      return 0;
+    }
+  }
+
+  private static final String UNSET = new String("\u0000unset");
+
+  void runMetas(ScanInput in, Findings out) {
+    Map<String, Integer> hits = hits(in.message());
+    for (Rule r : metas) {
+      boolean fired;
+      try {
+        fired = r.meta().test(name -> {
+          Integer h = hits.get(name);
+          return h != null ? h : out.has(name) ? 1 : 0;
+        });
+      } catch (RuntimeException e) {
+        fired = false;
+      }
+      if (fired) {
+        hits.put(r.name(), 1);
+        if (!r.sub()) {
+          out.add(r.name(), scores.getOrDefault(r.name(), 1.0), reason(r, null));
+        }
+      }
+    }
+  }
+
+  private String reason(Rule r, String evidence) {
+    String d = descriptions.get(r.name());
+    StringBuilder b = new StringBuilder(d != null ? d : r.kind().name().toLowerCase(java.util.Locale.ROOT) + " rule");
+    if (evidence != null && !evidence.isBlank()) {
+      String e = evidence.replaceAll("\\s+", " ").strip();
+      if (e.length() > EVIDENCE) {
+        e = e.substring(0, EVIDENCE) + "…";
+      }
+      b.append(": \"").append(e).append('"');
+    }
+    return b.toString();
+  }
+
+  private static String cut(String s) {
+    return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s;
+  }
+
+  /** The body as body rules read it: paragraphs, white space squeezed, joined with {@code \n}. */
+  static String bodyText(ScannedMessage m) {
+    String t = m.visibleText();
+    StringBuilder b = new StringBuilder(Math.min(t.length(), MAX_TEXT));
+    int nl = t.indexOf('\n');
+    int i = 0;
+    if (nl >= 0) { // the Subject is a paragraph of its own
+      b.append(t, 0, nl).append('\n');
+      i = nl + 1;
+    }
+    int n = t.length();
+    while (i < n && b.length() < MAX_TEXT) {
+      char c = t.charAt(i);
+      if (Character.isWhitespace(c) || c == '\u00a0') {
+        int newlines = 0;
+        while (i < n && (Character.isWhitespace(t.charAt(i)) || t.charAt(i) == '\u00a0')) {
+          if (t.charAt(i) == '\n') {
+            newlines++;
+          }
+          i++;
+        }
+        if (!b.isEmpty() && b.charAt(b.length() - 1) != '\n' && i < n) {
+          b.append(newlines >= 2 ? '\n' : ' ');
+        }
+      } else {
+        b.append(c);
+        i++;
+      }
+    }
+    return b.toString();
+  }
+
+  private static List<String> mimeHeaders(ScannedMessage m, HeaderTarget target) {
+    List<String> out = new ArrayList<>();
+    collect(m.root(), target, out, 0);
+    return out;
+  }
+
+  private static void collect(MimePart p, HeaderTarget target, List<String> out, int depth) {
+    if (depth > 32) {
+      return;
+    }
+    String name = target.spec().split("[:|]")[0];
+    boolean raw = target.spec().contains(":raw");
+    for (String v : p.headers(name)) {
+      out.add(raw ? v : HeaderText.decode(HeaderText.unfold(v)).strip());
+    }
+    for (MimePart c : p.children()) {
+      collect(c, target, out, depth + 1);
+    }
+    if (p.message() != null) {
+      collect(p.message(), target, out, depth + 1);
+    }
+  }
+}
