@@ -108,11 +108,11 @@ public final class HeaderForgery implements Check {
       if (newer != null) {
         Duration d = Duration.between(h.date(), newer.date()); // positive when in order
         if (d.compareTo(Duration.ofHours(-12)) < 0) {
-          out.add("RCVD_BACKWARDS", 1.0, "Received hop " + h.by() + " is dated " + human(d.negated())
-              + " after the later hop " + newer.by());
+          out.add("RCVD_BACKWARDS", 1.0, "the hop by " + name(h.by()) + " from " + name(h.helo()) + " is dated "
+              + human(d.negated()) + " after the later hop by " + name(newer.by()));
         } else if (d.compareTo(Duration.ofDays(3)) > 0) {
-          out.add("RCVD_DAYS_APART", 0.5, "Received hop by " + newer.by() + " came " + human(d)
-              + " after the hop by " + (h.by().isEmpty() ? "?" : h.by()));
+          out.add("RCVD_DAYS_APART", 0.5, "the hop by " + name(newer.by()) + " came " + human(d)
+              + " after the hop by " + name(h.by()));
         }
       }
       newer = h;
@@ -205,6 +205,10 @@ public final class HeaderForgery implements Check {
       }
     }
     return "";
+  }
+
+  private static String name(String host) {
+    return host.isEmpty() ? "?" : host;
   }
 
   static String clip(String s) {
