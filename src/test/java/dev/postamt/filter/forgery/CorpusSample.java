@@ -23,17 +23,17 @@ import java.util.stream.Stream;
  * a tuning part (70%) and a test part (30%), each message as a {@link ScanInput} arriving when its own
  * topmost Received hop says (the messages are from 2002).
  */
-final class CorpusSample {
+public final class CorpusSample {
   static final Path ROOT = Path.of(System.getProperty("postamt.corpus", "/work/shared/testdata/corpus"));
 
   private CorpusSample() {}
 
-  static boolean present() {
+  public static boolean present() {
     return Files.isDirectory(ROOT.resolve("ham")) && Files.isDirectory(ROOT.resolve("spam"));
   }
 
   /** The test part (30%) of {@code kind} ("ham" or "spam"), in a fixed order. */
-  static List<Path> testPart(String kind) {
+  public static List<Path> testPart(String kind) {
     List<Path> all = files(kind);
     Collections.shuffle(all, new Random(20261204L));
     return all.subList(0, all.size() * 3 / 10);
@@ -47,7 +47,7 @@ final class CorpusSample {
     }
   }
 
-  static ScanInput input(Path file) {
+  public static ScanInput input(Path file) {
     try {
       ScannedMessage m = ScannedMessage.of(Files.readAllBytes(file));
       Instant received = null;
