@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * address literals. The public-suffix handling is deliberately small: a name's registered domain is
  * its last two labels, or its last three under one of the common two-level suffixes below ({@code
  * co.uk}, {@code com.au}, {@code co.jp}, …). Private registries deeper than that ({@code
- * city.kawasaki.jp}) and the many hosting suffixes of the full Public Suffix List are not known, so two
+ * city.kawasaki.jp}) and most hosting suffixes of the full Public Suffix List (a few common ones, {@code
+ * blogspot.com}, {@code github.io}, are in the table) are not known, so two
  * customers of one such suffix count as one domain; for the URI lists this asks about the hoster's
  * name, which those lists do not list, so a listed customer is missed rather than a clean one hit.
  */

@@ -278,5 +278,4 @@ public final class Uris {
   private static int hex(char c) {
     return Character.digit(c, 16);
   }
-
 }
