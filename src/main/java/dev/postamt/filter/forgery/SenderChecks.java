@@ -46,6 +46,10 @@ final class SenderChecks {
   /** Outlook and Outlook Express: {@code <000801c2…$…$…@host>}; Outlook 2000/XP: 28 letters A-P then {@code .user@}. */
   private static final Pattern OUTLOOK_MSGID = Pattern.compile(
       "<(?:[0-9a-f]{12}\\$[0-9a-f]{8}\\$[0-9a-f]{8}@[^>]+|[A-P]{28}\\.[^@>]+@[^>]+|[A-P]{28}@[^>]+)>", Pattern.CASE_INSENSITIVE);
+  /** Outlook with Exchange or Microsoft 365 takes the server's ID: {@code <DM6PR…@DM6PR….prod.outlook.com>}, {@code <5C8B…@EXCH01>}. */
+  private static final Pattern EXCHANGE_MSGID = Pattern.compile(
+      "<(?:[^@>]+@[^>]*\\.(?:outlook\\.com|exchangelabs\\.com)|[0-9A-F]{30,}@[^>]+)>",
+      Pattern.CASE_INSENSITIVE);
   /** An ID a server wrote because the client gave none (Exim, Sendmail, Postfix, qmail, Hotmail): says nothing. */
   private static final Pattern SERVER_MSGID = Pattern.compile(
       "<(?:E1[0-9A-Za-z]{5,6}-[0-9A-Za-z]{4,6}-[0-9A-Za-z]{2}|[0-9]{12}\\.[A-Za-z0-9]{6,}|[0-9]{14}\\.[0-9A-F]+"
@@ -165,7 +169,8 @@ final class SenderChecks {
       return;
     }
     String id = HeaderText.stripComments(m.first("Message-ID")).strip();
-    if (id.isEmpty() || SERVER_MSGID.matcher(id).matches() || OUTLOOK_MSGID.matcher(id).matches()) {
+    if (id.isEmpty() || SERVER_MSGID.matcher(id).matches() || OUTLOOK_MSGID.matcher(id).matches()
+        || EXCHANGE_MSGID.matcher(id).matches()) {
       return;
     }
     out.add("FORGED_MUA_OUTLOOK", 1.9, "X-Mailer says " + HeaderForgery.clip(mua) + " but Message-ID "

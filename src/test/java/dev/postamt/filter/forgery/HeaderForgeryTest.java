@@ -106,10 +106,18 @@ class HeaderForgeryTest {
     assertThat(f.get(symbol).reason()).contains(evidence);
   }
 
-  @Test
-  void outlooksOwnMessageIdIsNoForgery() {
-    String message = CLEAN.replace("User-Agent: Mozilla Thunderbird", "X-Mailer: Microsoft Outlook Express 6.00.2600.0000")
-        .replace("<8c1f2a7e-55aa-4e0f-9a59-d3f7b1e2c0aa@example.org>", "<001d01c2623c$f8f6e9a0$6401a8c0@LOCALHOST>");
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      Microsoft Outlook Express 6.00.2600.0000 | <001d01c2623c$f8f6e9a0$6401a8c0@LOCALHOST>
+      Microsoft Outlook 16.0                   | <000001d9a1b2$c3d4e5f6$a7b8c9d0@example.org>
+      Microsoft Outlook IMO, Build 9.0.2416    | <BCEFLMCEIJHPCPLGADJIGEEFCAAA.alice@example.org>
+      Microsoft Outlook 16.0                   | <DM6PR12MB4123ABCDEF0123456789@DM6PR12MB4123.namprd12.prod.outlook.com>
+      Microsoft Outlook 16.0                   | <5C8B0A2D7E3F4A1B9C2D3E4F5A6B7C8D@EXCH01.corp.example>
+      Microsoft Outlook Express 6.00.2600.0000 | <E17huko-0000JF-00@carbon.example.org>
+      """)
+  void outlooksOwnAndServersMessageIdsAreNoForgery(String mailer, String id) {
+    String message = CLEAN.replace("User-Agent: Mozilla Thunderbird", "X-Mailer: " + mailer)
+        .replace("<8c1f2a7e-55aa-4e0f-9a59-d3f7b1e2c0aa@example.org>", id);
     assertThat(scan(message, "", Authentication.NONE).has("FORGED_MUA_OUTLOOK")).isFalse();
   }
 
