@@ -6,7 +6,8 @@
  * spool directly. {@link dev.postamt.admin.RunningServer}: {@code status}, {@code who} and {@code kick},
  * asked of the running server through its control socket. {@link dev.postamt.admin.MailboxAdmin}: the mail store's maintenance, and the one
  * class here that touches the store. {@link dev.postamt.admin.SieveAdmin}: users' Sieve scripts
- * ({@code postamt sieve}), compiled before they are stored. {@link dev.postamt.admin.ConfigCheck}: loading and validating the
+ * ({@code postamt sieve}), compiled before they are stored. {@link dev.postamt.admin.SpamListsAdmin}: the spam white- and blacklists ({@code postamt
+ * spam lists}). {@link dev.postamt.admin.ConfigCheck}: loading and validating the
  * config. The {@code cli} commands and the web console are thin callers: they parse their input, call
  * one method and present its typed result.
  *

@@ -1,8 +1,12 @@
 package dev.postamt.filter.uri;
 
 import dev.postamt.filter.ScannedMessage;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,16 +15,48 @@ import java.util.regex.Pattern;
  * The URIs of a message: links of the HTML parts and URLs written in the text, in order, each once.
  * Computed once per message ({@link ScannedMessage#derived}); the {@code uri} rules, the URI DNS lists
  * and Bayes read the same list.
+ *
+ * <p>Text is read the way a person would follow it, so the forms spammers write to slip past filters
+ * count too: {@code hxxp://}, {@code example[.]com} and {@code example(dot)com}, bare domains with a
+ * common top-level domain ({@code example.com/offer}). A redirect that carries another URL in its query
+ * ({@code …?url=https%3A%2F%2Fevil.example}) adds that URL as well. {@link #host} reduces a URI to the
+ * host a browser would contact: user-info dropped ({@code http://www.bank.example@evil.example/}),
+ * %-escapes decoded, decimal, hex and octal IPv4 forms ({@code http://3232235777/}) as dotted quads,
+ * international names as punycode (RFC 3492, via IDNA).
  */
 public final class Uris {
   private static final Pattern IN_TEXT =
       Pattern.compile("(?i)\\b(?:(?:https?|ftp)://|www\\.)[^\\s<>\"'()\\[\\]{}]+");
+  private static final Pattern OBFUSCATED_DOT =
+      Pattern.compile("(?i)\\s?(?:\\[\\s?(?:\\.|dot)\\s?\\]|\\(\\s?(?:\\.|dot)\\s?\\)|\\{\\s?(?:\\.|dot)\\s?\\})\\s?");
+  private static final Pattern OBFUSCATED_SCHEME = Pattern.compile("(?i)\\b(?:hxxp|h\\*\\*p|hxtp|htxp)(s?)(?=\\s?:\\s?//|\\[:\\]//)");
+  private static final Pattern BARE_DOMAIN = Pattern.compile(
+      "(?i)(?<![@\\w.\\-/:])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,8}(?:com|net|org|info|biz|us|uk|de|ru|cn|"
+          + "jp|fr|it|nl|pl|br|au|ca|in|eu|io|co|tv|cc|ws|xyz|top|online|site|club|shop|store|app|ly|gl|su|tk|ml|ga|cf|gq|"
+          + "pw|icu|live|click|link|work|email|today|space|website|fun|vip))(/[^\\s<>\"']*)?(?![\\w-])");
+  private static final Pattern EMBEDDED =
+      Pattern.compile("(?i)(?:=|%3d)(https?(?::|%3a)(?:/|%2f){2}[^&\\s#]+)");
+  private static final Pattern TRAILING = Pattern.compile("[.,;:!?*>]+$");
 
   private Uris() {}
 
   /** Every URI of the message. */
   public static List<String> of(ScannedMessage m) {
     return m.derived("uris", () -> extract(m));
+  }
+
+  /** The distinct hosts of {@link #of}, normalised by {@link #host}, in order. */
+  public static List<String> hosts(ScannedMessage m) {
+    return m.derived("uri.hosts", () -> {
+      Set<String> out = new LinkedHashSet<>();
+      for (String u : of(m)) {
+        String h = host(u);
+        if (!h.isEmpty()) {
+          out.add(h);
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   private static List<String> extract(ScannedMessage m) {
@@ -31,12 +67,215 @@ public final class Uris {
       }
     }
     for (ScannedMessage.TextPart t : m.textParts()) {
-      Matcher u = IN_TEXT.matcher(t.text());
-      while (u.find()) {
-        String s = u.group().replaceAll("[.,;:!?]+$", "");
-        out.add(s.regionMatches(true, 0, "www.", 0, 4) ? "http://" + s : s);
+      fromText(t.text(), out);
+    }
+    List<String> embedded = new ArrayList<>();
+    for (String u : out) {
+      Matcher e = EMBEDDED.matcher(u);
+      while (e.find()) {
+        embedded.add(percentDecode(e.group(1)));
       }
     }
+    out.addAll(embedded);
     return List.copyOf(out);
+  }
+
+  /** Adds the URLs a reader would follow in {@code text}, obfuscated ones included. */
+  static void fromText(String text, Set<String> out) {
+    String t = OBFUSCATED_SCHEME.matcher(OBFUSCATED_DOT.matcher(text).replaceAll(".")).replaceAll("http$1");
+    t = t.replace("[:]//", "://");
+    Matcher u = IN_TEXT.matcher(t);
+    StringBuilder rest = new StringBuilder(t.length());
+    int last = 0;
+    while (u.find()) {
+      String s = TRAILING.matcher(u.group()).replaceAll("");
+      out.add(s.regionMatches(true, 0, "www.", 0, 4) ? "http://" + s : s);
+      rest.append(t, last, u.start()).append(' ');
+      last = u.end();
+    }
+    rest.append(t, last, t.length());
+    Matcher b = BARE_DOMAIN.matcher(rest);
+    while (b.find()) {
+      out.add("http://" + TRAILING.matcher(b.group()).replaceAll(""));
+    }
+  }
+
+  /**
+   * The host a browser would contact for {@code uri}, lower case, as ASCII (punycode), IPv4 as a
+   * dotted quad whatever its written form, IPv6 without brackets; "" for a URI without a host
+   * ({@code mailto:} gives the mail domain; {@code cid:}, {@code javascript:} and relative links none).
+   */
+  public static String host(String uri) {
+    String authority = authority(uri);
+    if (authority.isEmpty()) {
+      return "";
+    }
+    String h = percentDecode(authority).toLowerCase(Locale.ROOT).replace('\u3002', '.').replace('\uff0e', '.');
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      java.net.InetAddress v6 = Domains.parse(close < 0 ? h.substring(1) : h.substring(1, close));
+      return v6 == null ? "" : dev.postamt.dns.DnsNames.addressText(v6);
+    }
+    int colon = h.indexOf(':');
+    if (colon >= 0) {
+      h = h.substring(0, colon);
+    }
+    while (h.endsWith(".")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    if (h.isEmpty()) {
+      return "";
+    }
+    String quad = numericIpv4(h);
+    if (quad != null) {
+      return quad;
+    }
+    if (!h.chars().allMatch(c -> c < 128)) {
+      try {
+        h = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        return "";
+      }
+    }
+    return h.matches("[a-z0-9_.-]{1,253}") ? h : "";
+  }
+
+  /**
+   * The authority of a URI as written, user-info removed ({@code user@host:port} → {@code host:port});
+   * "" when there is none.
+   */
+  static String authority(String uri) {
+    String s = uri.strip();
+    int scheme = s.indexOf("://");
+    if (scheme < 0) {
+      if (s.regionMatches(true, 0, "mailto:", 0, 7)) {
+        String addr = s.substring(7);
+        int q = addr.indexOf('?');
+        addr = q < 0 ? addr : addr.substring(0, q);
+        int at = addr.lastIndexOf('@');
+        return at < 0 ? "" : addr.substring(at + 1);
+      }
+      if (s.regionMatches(true, 0, "www.", 0, 4)) {
+        s = "http://" + s;
+        scheme = 4;
+      } else {
+        return "";
+      }
+    }
+    String rest = s.substring(scheme + 3);
+    int end = rest.length();
+    for (char c : new char[] {'/', '?', '#', '\\'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String a = rest.substring(0, end);
+    int at = a.lastIndexOf('@');
+    return at < 0 ? a : a.substring(at + 1);
+  }
+
+  /** The user-info of a URI ({@code www.bank.example} in {@code http://www.bank.example@evil.example/}), or "". */
+  public static String userInfo(String uri) {
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return "";
+    }
+    String rest = uri.substring(scheme + 3);
+    int end = rest.length();
+    for (char c : new char[] {'/', '?', '#', '\\'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String a = rest.substring(0, end);
+    int at = a.lastIndexOf('@');
+    return at < 0 ? "" : percentDecode(a.substring(0, at));
+  }
+
+  /** Whether the host of {@code uri} is written with %-escapes or as a non-dotted-decimal IPv4 number. */
+  public static boolean hostObfuscated(String uri) {
+    String a = authority(uri);
+    if (a.indexOf('%') >= 0) {
+      return true;
+    }
+    int colon = a.indexOf(':');
+    String h = (colon >= 0 && !a.startsWith("[") ? a.substring(0, colon) : a).toLowerCase(Locale.ROOT);
+    return numericIpv4(h) != null && !h.matches("(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  }
+
+  /**
+   * An IPv4 host in any form {@code inet_aton} accepts (what browsers still resolve): one to four
+   * parts, each decimal, {@code 0x} hex or {@code 0}-prefixed octal, the last filling the remaining
+   * bytes; as a dotted quad, or null when {@code h} is no such number.
+   */
+  static String numericIpv4(String h) {
+    if (h.isEmpty() || h.length() > 40 || !h.matches("[0-9a-fx.]+") || !Character.isDigit(h.charAt(0))) {
+      return null;
+    }
+    String[] parts = h.split("\\.", -1);
+    if (parts.length > 4) {
+      return null;
+    }
+    long[] v = new long[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i];
+      try {
+        if (p.startsWith("0x")) {
+          v[i] = p.length() == 2 ? 0 : Long.parseLong(p.substring(2), 16);
+        } else if (p.length() > 1 && p.startsWith("0")) {
+          v[i] = Long.parseLong(p.substring(1), 8);
+        } else {
+          v[i] = Long.parseLong(p);
+        }
+      } catch (NumberFormatException e) {
+        return null; // a name that starts with a digit, like 3com.example
+      }
+    }
+    long value = 0;
+    for (int i = 0; i < v.length - 1; i++) {
+      if (v[i] > 255) {
+        return null;
+      }
+      value = (value << 8) | v[i];
+    }
+    int lastBytes = 4 - (v.length - 1);
+    long last = v[v.length - 1];
+    if (last >= (1L << (8 * lastBytes))) {
+      return null;
+    }
+    value = (value << (8 * lastBytes)) | last;
+    return ((value >> 24) & 255) + "." + ((value >> 16) & 255) + "." + ((value >> 8) & 255) + "." + (value & 255);
+  }
+
+  /** %-escapes decoded as UTF-8; malformed escapes are kept as written. */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    byte[] out = new byte[s.length()];
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+        out[n++] = (byte) (hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+        i += 2;
+      } else if (c < 128) {
+        out[n++] = (byte) c;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        if (n + b.length > out.length) {
+          out = java.util.Arrays.copyOf(out, out.length * 2 + b.length);
+        }
+        System.arraycopy(b, 0, out, n, b.length);
+        n += b.length;
+      }
+    }
+    return new String(out, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static int hex(char c) {
+    return Character.digit(c, 16);
   }
 }

@@ -1,0 +1,85 @@
+package dev.postamt.filter.uri;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.filter.ScannedMessage;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Links as a reader would follow them: obfuscated forms found, hosts normalised. */
+class UrisTest {
+  static ScannedMessage message(String type, String body) {
+    String m = "From: a@example.org\r\nSubject: s\r\nContent-Type: " + type + "; charset=utf-8\r\n\r\n" + body;
+    return ScannedMessage.of(m.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void findsObfuscatedFormsInText() {
+    ScannedMessage m = message("text/plain", """
+        Plain: https://shop.example/a?b=1.
+        Defanged: hxxp://evil[.]example/login and hxxps://phish(dot)example/x
+        Bare: visit cheap-pills.example.ru/now, or www.casino.example.com!
+        Spaced: bad [.] example [.] net
+        Mail: someone@mail.example.org is no link.
+        """);
+    assertThat(Uris.of(m)).contains("https://shop.example/a?b=1", "http://evil.example/login", "https://phish.example/x",
+        "http://cheap-pills.example.ru/now", "http://www.casino.example.com", "http://bad.example.net");
+    assertThat(Uris.hosts(m)).doesNotContain("mail.example.org");
+  }
+
+  @Test
+  void findsHtmlLinksAndTheUrlInsideARedirect() {
+    ScannedMessage m = message("text/html", "<p><a href=\"https://r.example/click?u=https%3A%2F%2Fevil.example%2Fx&id=3\">"
+        + "here</a><img src=\"http://img.example/p.gif\"></p>");
+    assertThat(Uris.of(m)).contains("https://r.example/click?u=https%3A%2F%2Fevil.example%2Fx&id=3",
+        "http://img.example/p.gif", "https://evil.example/x");
+    assertThat(Uris.hosts(m)).containsExactly("r.example", "img.example", "evil.example");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      http://www.Example.COM./path                | www.example.com
+      http://www.bank.example@evil.example/login  | evil.example
+      http://user:pw@evil.example:8080/x          | evil.example
+      http://%65%76%69%6c.example/                | evil.example
+      http://3232235777/                          | 192.168.1.1
+      http://0xC0A80101/                          | 192.168.1.1
+      http://0300.0250.01.01/                     | 192.168.1.1
+      http://192.168.257/                         | 192.168.1.1
+      http://[2001:DB8::1]:80/                    | 2001:db8::1
+      http://bücher.example/                      | xn--bcher-kva.example
+      mailto:sales@shop.example?subject=hi        | shop.example
+      www.example.net/x                           | www.example.net
+      cid:part1@example                           | ''
+      javascript:alert(1)                         | ''
+      /relative/link                              | ''
+      http://3com.example/                        | 3com.example
+      """)
+  void normalisesHosts(String uri, String host) {
+    assertThat(Uris.host(uri)).isEqualTo(host);
+  }
+
+  @Test
+  void tellsDisguisedHostsFromPlainOnes() {
+    assertThat(Uris.hostObfuscated("http://3232235777/")).isTrue();
+    assertThat(Uris.hostObfuscated("http://%65vil.example/")).isTrue();
+    assertThat(Uris.hostObfuscated("http://192.168.1.1/")).isFalse();
+    assertThat(Uris.hostObfuscated("http://example.org/%20x")).isFalse();
+    assertThat(Uris.userInfo("http://www.bank.example@evil.example/")).isEqualTo("www.bank.example");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      www.shop.example.co.uk | example.co.uk
+      a.b.example.com        | example.com
+      example.com            | example.com
+      localhost              | localhost
+      x.y.blogspot.com       | y.blogspot.com
+      [192.0.2.1]            | 192.0.2.1
+      """)
+  void registeredDomains(String host, String registered) {
+    assertThat(Domains.registered(host)).isEqualTo(registered);
+  }
+}
