@@ -3,7 +3,7 @@ package dev.postamt.admin;
 import dev.postamt.config.Config;
 import dev.postamt.dns.Resolver;
 import dev.postamt.filter.Authentication;
-import dev.postamt.filter.Filters;
+import dev.postamt.filter.pipeline.Filters;
 import dev.postamt.filter.ScanInput;
 import dev.postamt.filter.ScannedMessage;
 import dev.postamt.filter.SpamHeaders;

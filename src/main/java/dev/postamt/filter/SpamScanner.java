@@ -64,7 +64,7 @@ public final class SpamScanner implements AutoCloseable {
   /** Scans a message and runs the learners: the verdict of a message as the server receives it. */
   public Verdict scan(ScanInput in) throws IOException {
     Verdict v = evaluate(in);
-    if (learners.isEmpty() || !config.autolearn()) {
+    if (learners.isEmpty()) {
       return v;
     }
     String learned = null;
@@ -77,7 +77,7 @@ public final class SpamScanner implements AutoCloseable {
       }
     }
     return new Verdict(v.score(), v.required(), v.symbols(), v.action(), v.outbound(), v.truncated(),
-        learned == null ? "no" : learned, v.scanTime());
+        !config.autolearn() ? "disabled" : learned == null ? "no" : learned, v.scanTime());
   }
 
   /** Scans a message and learns nothing ({@code postamt check message}). */

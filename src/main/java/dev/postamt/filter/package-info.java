@@ -11,7 +11,7 @@
  * (client, HELO, envelope, our own SPF/DKIM/DMARC/ARC/iprev results) comes in a {@link
  * dev.postamt.filter.ScanInput}.
  *
- * <p>{@link dev.postamt.filter.SpamScanner} runs the checks ({@link dev.postamt.filter.Filters#open}
+ * <p>{@link dev.postamt.filter.SpamScanner} runs the checks ({@code filter.pipeline.Filters}
  * builds them from the config) and returns a {@link dev.postamt.filter.Verdict}: the score, the
  * symbols and the action ({@code add_header}, {@code quarantine}, {@code reject}; {@code
  * outbound_reject} for authenticated submissions). {@link dev.postamt.filter.SpamHeaders} writes it as

@@ -82,7 +82,7 @@ public final class Server implements AutoCloseable {
   private DataDirLock lock;
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
-  private dev.postamt.filter.bayes.Training spamTraining;
+  private dev.postamt.filter.pipeline.Stores spamStores;
 
   private Server(Config config) throws Exception {
     this.config = config;
@@ -213,12 +213,13 @@ public final class Server implements AutoCloseable {
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
     InboundCheck check = givenCheck != null ? givenCheck : new InboundAuthenticator(config, resolver, this::forwardingDomain);
+    dev.postamt.filter.SpamScanner spam = spamScanner(config);
     SmtpServer mx =
         new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
-            new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()));
+            new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()), spam);
     SmtpServer submission =
         new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
-            resolver);
+            resolver, null, spam);
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);
     // POP3 (issue 5): one handler for both listeners, sharing the store.
@@ -241,17 +242,41 @@ public final class Server implements AutoCloseable {
     return h;
   }
 
-  /** Bayes and the checksums of known spam when {@code config} enables scanning (opened once); null otherwise or when they cannot open. */
-  private synchronized dev.postamt.filter.bayes.Training spamTraining(Config config) {
-    if (spamTraining == null && config.spam().enabled()) {
-      try {
-        spamTraining = new dev.postamt.filter.bayes.Training(dev.postamt.filter.bayes.Bayes.open(config),
-            dev.postamt.filter.checksum.Checksums.open(config), config.spam().bayesPerUser());
-      } catch (IOException e) {
-        log.error("spam learning off: {}", e.getMessage());
-      }
+  /**
+   * The databases of the content scan (Bayes, checksums, per-user lists) when {@code config} enables
+   * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
+   */
+  private synchronized dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
+    if (spamStores == null && config.spam().enabled()) {
+      spamStores = dev.postamt.filter.pipeline.Stores.open(config);
     }
-    return spamTraining;
+    return spamStores;
+  }
+
+  private dev.postamt.filter.bayes.Training spamTraining(Config config) {
+    try {
+      dev.postamt.filter.pipeline.Stores s = spamStores(config);
+      return s == null ? null : s.training();
+    } catch (IOException e) {
+      log.error("spam learning off: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * The content scan for {@code config} (null when {@code spam.enabled} is off), shared by the MX and
+   * submission listeners. A reload makes a new one with the new rules and thresholds over the same
+   * databases; the old one holds nothing that needs closing.
+   */
+  private dev.postamt.filter.SpamScanner spamScanner(Config config) {
+    if (!config.spam().enabled()) {
+      return null;
+    }
+    try {
+      return dev.postamt.filter.pipeline.Filters.open(config, resolver, spamStores(config));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
+    }
   }
 
   /** IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off. */
@@ -416,7 +441,7 @@ public final class Server implements AutoCloseable {
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -493,8 +518,8 @@ public final class Server implements AutoCloseable {
     sieve.close();
     store.close();
     sieveScripts.close();
-    if (spamTraining != null) {
-      spamTraining.close();
+    if (spamStores != null) {
+      spamStores.close();
     }
     banList.close();
     directory.close();

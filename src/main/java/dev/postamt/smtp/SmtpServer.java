@@ -142,7 +142,7 @@ public final class SmtpServer implements ConnectionHandler {
       return null;
     }
     try {
-      return dev.postamt.filter.Filters.open(config, dns);
+      return dev.postamt.filter.pipeline.Filters.open(config, dns);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
     }
