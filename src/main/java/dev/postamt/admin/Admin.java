@@ -81,6 +81,11 @@ public final class Admin {
     return new SpamAdmin(config);
   }
 
+  /** {@code postamt spam scan}: verdicts for stored messages, a dry run. */
+  public SpamScan spamScan() {
+    return new SpamScan(config, resolver());
+  }
+
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
     return new MailboxAdmin(config.dataDir());

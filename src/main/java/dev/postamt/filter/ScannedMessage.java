@@ -208,6 +208,26 @@ public final class ScannedMessage {
   }
 
   /**
+   * When the message arrived where it is now: the date of the topmost Received field (the last hop),
+   * else of the Date field; empty when neither parses. A stored message checked later (a file, a
+   * corpus) is judged as of its arrival, not as of today.
+   */
+  public java.util.Optional<java.time.Instant> arrival() {
+    for (String r : header("Received")) {
+      int semi = r.lastIndexOf(';');
+      if (semi >= 0) {
+        java.time.ZonedDateTime t = HeaderText.parseDate(r.substring(semi + 1).strip());
+        if (t != null) {
+          return java.util.Optional.of(t.toInstant());
+        }
+      }
+      break;
+    }
+    java.time.ZonedDateTime d = HeaderText.parseDate(first("Date"));
+    return d == null ? java.util.Optional.empty() : java.util.Optional.of(d.toInstant());
+  }
+
+  /**
    * Data derived once per message and shared (the URI list, Bayes tokens): computed by {@code compute}
    * the first time {@code key} is asked for.
    */
