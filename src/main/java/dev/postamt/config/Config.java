@@ -43,7 +43,8 @@ public record Config(
     Sieve sieve,
     Antivirus antivirus,
     Ban ban,
-    Spam spam) {
+    Spam spam,
+    ProxyProtocol proxyProtocol) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -128,7 +129,8 @@ public record Config(
         "sieve",
         "antivirus",
         "ban",
-        "spam");
+        "spam",
+        "proxy_protocol");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -161,7 +163,8 @@ public record Config(
             Sieve.parse(r),
             Antivirus.parse(r),
             Ban.parse(r),
-            Spam.parse(r));
+            Spam.parse(r),
+            ProxyProtocol.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class Listener implements AutoCloseable {
   private volatile boolean closed;
   /** Asked at every connection before anything else is said (bans); lets everyone in by default. */
   private volatile Gate gate = (peer, svc) -> null;
+  /** {@code [proxy_protocol]} when it names this listener, else null. */
+  private final dev.postamt.config.ProxyProtocol proxy;
 
   /** Whether a client may connect at all, asked before the greeting. */
   @FunctionalInterface
@@ -54,8 +57,10 @@ public final class Listener implements AutoCloseable {
       Duration idleTimeout,
       int maxConnections,
       int maxPerIp,
-      ConnectionHandler handler) {
+      ConnectionHandler handler,
+      dev.postamt.config.ProxyProtocol proxy) {
     this.service = service;
+    this.proxy = proxy != null && proxy.expects(service) ? proxy : null;
     this.server = server;
     this.tls = tls;
     this.implicitTls = implicitTls;
@@ -101,6 +106,25 @@ public final class Listener implements AutoCloseable {
       ConnectionHandler handler,
       Gate gate)
       throws IOException {
+    return open(service, address, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, gate, null);
+  }
+
+  /**
+   * As above; when {@code proxy} names this listener, a connection from its {@code from} networks
+   * must begin with a PROXY header ({@link ProxyHeader}), and one from elsewhere may not send one.
+   */
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler,
+      Gate gate,
+      dev.postamt.config.ProxyProtocol proxy)
+      throws IOException {
     if (implicitTls && tls == null) {
       throw new IllegalArgumentException(service + ": implicit TLS needs a TLS context");
     }
@@ -114,7 +138,7 @@ public final class Listener implements AutoCloseable {
       String hint = bindHint(e, address, service);
       throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
     }
-    Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
+    Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, proxy);
     l.gate(gate);
     l.acceptor.start();
     log.info("{} listening on {}", service, ss.getLocalSocketAddress());
@@ -191,13 +215,31 @@ public final class Listener implements AutoCloseable {
     Settings settings = this.settings;
     ConnectionHandler handler = settings.handler();
     boolean global = active.incrementAndGet() <= settings.maxConnections();
-    AtomicInteger count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
-    int n = count.incrementAndGet();
+    AtomicInteger count = null;
     Connection c = null;
     try {
       s.setTcpNoDelay(true);
+      Optional<ProxyHeader.Addresses> real = Optional.empty();
+      boolean fromProxy = proxy != null && proxy.from().stream().anyMatch(b -> b.contains(s.getInetAddress()));
+      if (fromProxy) {
+        try {
+          real = ProxyHeader.read(s, proxy.timeout());
+        } catch (ProxyHeader.Malformed e) {
+          log.info("proxy_protocol: refused {} connection from {}: {}", service, peer.getHostAddress(), e.getMessage());
+          return;
+        }
+        if (real.isPresent()) {
+          peer = real.get().source().getAddress();
+        }
+      }
+      count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
+      int n = count.incrementAndGet();
       s.setSoTimeout((int) settings.idleTimeout().toMillis());
       c = new Connection(service, s, tls);
+      real.ifPresent(c::proxied);
+      if (proxy != null && !fromProxy) {
+        c.refuseProxyHeader();
+      }
       open.add(c);
       if (closed) {
         return; // accepted just before the listener closed
@@ -215,6 +257,8 @@ public final class Listener implements AutoCloseable {
       } else {
         handler.handle(c);
       }
+    } catch (Connection.ProxyHeaderRefused e) {
+      log.debug("{}: {}", service, e.getMessage()); // logged at INFO where it was found
     } catch (SocketException | javax.net.ssl.SSLException e) {
       log.debug("{}: connection from {} ended: {}", service, peer, e.getMessage());
     } catch (java.net.SocketTimeoutException e) {
@@ -232,7 +276,7 @@ public final class Listener implements AutoCloseable {
           // nothing more to do
         }
       }
-      if (count.decrementAndGet() == 0) {
+      if (count != null && count.decrementAndGet() == 0) {
         perIp.remove(peer, count);
       }
       active.decrementAndGet();

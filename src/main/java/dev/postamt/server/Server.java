@@ -252,7 +252,8 @@ public final class Server implements AutoCloseable {
             config.limits().connections(),
             config.limits().connectionsPerIp(),
             h,
-            bans::refusal);
+            bans::refusal,
+            config.proxyProtocol());
     listeners.add(l);
   }
 
