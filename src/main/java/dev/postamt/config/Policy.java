@@ -52,19 +52,19 @@ public record Policy(
    * smtpd_hard_error_limit}, counted in invalid recipients (unknown users, relay attempts, policy
    * refusals at RCPT).
    *
-   * @param after from this many invalid recipients on, each further reply waits
+   * @param after after this many invalid recipients, each further error reply waits (0: no tarpit)
    * @param delay the first wait; each further one twice as long, at most {@link #MAX_DELAY}
    * @param closeAfter at this many the session ends with 421; 0: never
    */
   public record Tarpit(int after, Duration delay, int closeAfter) {
     public static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
-    /** The wait before the reply to the {@code n}th invalid recipient (zero below {@link #after}). */
+    /** The wait before an error reply once {@code n} invalid recipients were sent (zero up to {@link #after}). */
     public Duration delayFor(int n) {
-      if (after == 0 || n < after || delay.isZero()) {
+      if (after == 0 || n <= after || delay.isZero()) {
         return Duration.ZERO;
       }
-      long ms = delay.toMillis() << Math.min(n - after, 20);
+      long ms = delay.toMillis() << Math.min(n - after - 1, 20);
       return Duration.ofMillis(Math.min(ms, MAX_DELAY.toMillis()));
     }
   }

@@ -64,7 +64,7 @@ public final class Listener implements AutoCloseable {
     this.server = server;
     this.tls = tls;
     this.implicitTls = implicitTls;
-    this.settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
+    this.settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp, 0, java.util.List.of());
     this.acceptor = Thread.ofPlatform().name(service + "-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
@@ -200,14 +200,27 @@ public final class Listener implements AutoCloseable {
   }
 
   /** The handler and limits a new connection gets. */
-  private record Settings(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {}
+  private record Settings(
+      ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp, int ratePerMinute,
+      java.util.List<dev.postamt.config.Cidr> rateExempt) {}
+
+  /**
+   * Limits how many connections one client (an IPv4 address, an IPv6 /64) may open per minute, like
+   * Postfix's anvil ({@code smtpd_client_connection_rate_limit}); clients in {@code exempt} (the relay
+   * networks) are not counted. 0 lifts the limit. Kept across {@link #reconfigure}.
+   */
+  public void rateLimit(int perMinute, java.util.List<dev.postamt.config.Cidr> exempt) {
+    Settings s = settings;
+    settings = new Settings(s.handler(), s.idleTimeout(), s.maxConnections(), s.maxPerIp(), perMinute, java.util.List.copyOf(exempt));
+  }
 
   /**
    * Gives connections accepted from now on another handler and limits (a reload); open connections keep
    * theirs. A lower connection limit lets the connections over it finish; it only refuses new ones.
    */
   public void reconfigure(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {
-    settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
+    Settings s = settings;
+    settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp, s.ratePerMinute(), s.rateExempt());
   }
 
   private void serve(Socket s) {
@@ -253,6 +266,11 @@ public final class Listener implements AutoCloseable {
       } else if (!global) {
         handler.refuse(c, "too many connections");
       } else if (n > settings.maxPerIp()) {
+        log.info("{}: refused {}: {} connections at once (limits.connections_per_ip)", service, peer.getHostAddress(), n);
+        handler.refuse(c, "too many connections from " + peer.getHostAddress());
+      } else if (overRate(peer, settings)) {
+        log.info("{}: refused {}: more than {} connections a minute (limits.connection_rate_per_ip)", service,
+            peer.getHostAddress(), settings.ratePerMinute());
         handler.refuse(c, "too many connections from " + peer.getHostAddress());
       } else {
         handler.handle(c);
@@ -280,6 +298,38 @@ public final class Listener implements AutoCloseable {
         perIp.remove(peer, count);
       }
       active.decrementAndGet();
+    }
+  }
+
+  /** Connection times per client network in the last minute, for {@link #rateLimit}. */
+  private final ConcurrentHashMap<InetAddress, java.util.ArrayDeque<Long>> recent = new ConcurrentHashMap<>();
+
+  /** Counts this connection and says whether the client has opened more than its rate allows this minute. */
+  private boolean overRate(InetAddress peer, Settings settings) {
+    int limit = settings.ratePerMinute();
+    if (limit <= 0 || settings.rateExempt().stream().anyMatch(b -> b.contains(peer))) {
+      return false;
+    }
+    InetAddress key = AuthThrottle.network(peer);
+    long now = System.nanoTime();
+    long minute = Duration.ofMinutes(1).toNanos();
+    if (recent.size() >= AuthThrottle.MAX_KEYS && !recent.containsKey(key)) {
+      recent.entrySet().removeIf(e -> {
+        synchronized (e.getValue()) {
+          return e.getValue().isEmpty() || now - e.getValue().peekLast() >= minute;
+        }
+      });
+    }
+    java.util.ArrayDeque<Long> d = recent.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+    synchronized (d) {
+      while (!d.isEmpty() && now - d.peekFirst() >= minute) {
+        d.removeFirst();
+      }
+      d.addLast(now);
+      while (d.size() > limit + 1) {
+        d.removeFirst();
+      }
+      return d.size() > limit;
     }
   }
 

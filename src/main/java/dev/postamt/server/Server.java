@@ -98,6 +98,7 @@ public final class Server implements AutoCloseable {
     this.banList = dev.postamt.ban.SqliteBanList.open(config.dataDir());
     this.bans = new dev.postamt.ban.Bans(banList, config.ban(), config.relay().networks(), java.time.Clock.systemUTC());
     authThrottle.onFailure(bans::authFailed);
+    authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
         dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
     this.remote =
@@ -254,6 +255,7 @@ public final class Server implements AutoCloseable {
             h,
             bans::refusal,
             config.proxyProtocol());
+    l.rateLimit(config.limits().connectionRatePerIp(), config.relay().networks());
     listeners.add(l);
   }
 
@@ -377,6 +379,7 @@ public final class Server implements AutoCloseable {
     for (Listener l : listeners) {
       l.reconfigure(handlers.get(l.service()), next.limits().idleTimeout(), next.limits().connections(),
           next.limits().connectionsPerIp());
+      l.rateLimit(next.limits().connectionRatePerIp(), next.relay().networks());
     }
     report.forEach(l -> log.info("reload: {}", l));
     return report;
