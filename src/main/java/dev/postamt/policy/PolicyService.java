@@ -28,8 +28,9 @@ import java.util.concurrent.TimeoutException;
  * <p>A request is {@code name=value} lines ended by an empty line; the answer is {@code action=…}
  * (an access(5) action: {@code OK}, {@code DUNNO}, {@code REJECT text}, {@code DEFER_IF_PERMIT text},
  * {@code 450 text}, {@code PREPEND header}, …) and an empty line. The connection stays open for the
- * next request of any session (Postfix keeps one per smtpd process); idle ones are kept up to {@value
- * #MAX_IDLE_CONNECTIONS} per service and closed after {@link #MAX_IDLE}. A reused connection the
+ * next request of any session, across reloads (Postfix keeps one per smtpd process); idle ones are kept
+ * up to {@value #MAX_IDLE_CONNECTIONS} per service and closed when found idle longer than {@link
+ * #MAX_IDLE}. A reused connection the
  * server has closed meanwhile is replaced once.
  *
  * <p>Failure: a service that cannot be reached, answers nonsense, or takes longer than {@code
@@ -44,7 +45,11 @@ final class PolicyService {
   private static final ExecutorService EXCHANGES = Executors.newVirtualThreadPerTaskExecutor();
 
   private final Duration timeout;
-  private final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
+  /**
+   * Idle connections by target, shared by every instance: a reload makes new restriction lists, and
+   * the connections they open go on serving them instead of being left open.
+   */
+  private static final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
 
   PolicyService(Duration timeout) {
     this.timeout = timeout;
@@ -217,9 +222,4 @@ final class PolicyService {
     }
   }
 
-  /** Closes the idle connections (a reload made a new one). */
-  void close() {
-    idle.values().forEach(q -> q.forEach(c -> close(c.socket())));
-    idle.clear();
-  }
 }

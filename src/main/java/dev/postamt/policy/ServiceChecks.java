@@ -108,8 +108,4 @@ final class ServiceChecks {
       case UNKNOWN -> CheckResult.dunno(v.detail());
     };
   }
-
-  void close() {
-    service.close();
-  }
 }

@@ -218,7 +218,9 @@ class PolicyServiceTest {
     for (int i = 0; i < 3; i++) {
       assertThat(reply(r.evaluate(PolicyStage.RCPT, rcpt("bob@example.test")))).isEqualTo("accept");
     }
-    assertThat(server.connections.get()).isEqualTo(4);
+    // the first of them still goes to the connection opened before (the pool outlives a reload), which
+    // the server then closes; the other two find theirs closed and open a fresh one each
+    assertThat(server.connections.get()).isEqualTo(3);
   }
 
   @Test
