@@ -50,6 +50,7 @@ public final class Bans {
   /** The rows whose network is a block other than an IPv4 /32 or an IPv6 /64 (added by hand), parsed. */
   private volatile List<Block> blocks = List.of();
   private final ConcurrentHashMap<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Deque<Instant>> rejections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Instant> lastLogged = new ConcurrentHashMap<>();
 
   private record Block(Cidr cidr, BanList.Entry entry) {}
@@ -154,10 +155,28 @@ public final class Bans {
       return;
     }
     String k = key(client);
-    int n = record(k, c.window());
+    int n = record(failures, k, c.window(), c.authFailures());
     if (n >= c.authFailures()) {
       failures.remove(k);
       ban(k, "auth failures: " + n + " in " + render(c.window()));
+    }
+  }
+
+  /**
+   * A refusal of {@code client} by the MX port's policy (an invalid recipient, a DNS-listed client, a
+   * pregreet); the {@code ban.policy_rejections}th within {@code ban.window} bans it like failed
+   * logins do (0: never).
+   */
+  public void policyRejected(InetAddress client) {
+    Ban c = config;
+    if (client == null || !c.enabled() || c.policyRejections() == 0 || allowed(client) || banned(client).isPresent()) {
+      return;
+    }
+    String k = key(client);
+    int n = record(rejections, k, c.window(), c.policyRejections());
+    if (n >= c.policyRejections()) {
+      rejections.remove(k);
+      ban(k, "policy rejections: " + n + " in " + render(c.window()));
     }
   }
 
@@ -238,6 +257,7 @@ public final class Bans {
     had |= m.remove(k) != null;
     publish(m);
     failures.remove(k);
+    rejections.remove(k);
     if (had) {
       log.info("ban: removed ip={}", k);
     }
@@ -265,22 +285,22 @@ public final class Bans {
     return false;
   }
 
-  private int record(String k, Duration window) {
+  private int record(ConcurrentHashMap<String, Deque<Instant>> failures, String k, Duration window, int keep) {
     if (failures.size() >= MAX_KEYS && !failures.containsKey(k)) {
-      shrink(window);
+      shrink(failures, window);
     }
     Deque<Instant> d = failures.computeIfAbsent(k, x -> new ArrayDeque<>());
     synchronized (d) {
       prune(d, window);
       d.addLast(clock.instant());
-      while (d.size() > config.authFailures()) {
+      while (d.size() > keep) {
         d.removeFirst();
       }
       return d.size();
     }
   }
 
-  private void shrink(Duration window) {
+  private void shrink(ConcurrentHashMap<String, Deque<Instant>> failures, Duration window) {
     failures.forEach((k, d) -> {
       synchronized (d) {
         prune(d, window);

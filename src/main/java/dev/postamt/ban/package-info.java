@@ -2,7 +2,9 @@
  * Bans: the built-in fail2ban shared by every protocol. {@link dev.postamt.ban.Bans} counts failed
  * logins per client (an IPv4 address, an IPv6 /64) and bans a client that reaches {@code
  * ban.auth_failures} within {@code ban.window}, for {@code ban.duration} doubling with each repeat ban
- * up to {@code ban.max_duration}; relay networks and {@code ban.allow} are never banned. The listener
+ * up to {@code ban.max_duration}; repeated refusals by the MX port's policy ({@code
+ * ban.policy_rejections} within the window: invalid recipients, DNS-listed clients, pregreets) ban the
+ * same way; relay networks and {@code ban.allow} are never banned. The listener
  * asks it at every connection, before the greeting, from an in-memory copy (no SQL on that path).
  *
  * <p>State: {@code data_dir/bans.db} ({@link dev.postamt.ban.SqliteBanList}, SQLite in WAL mode), so

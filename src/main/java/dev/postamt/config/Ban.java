@@ -13,10 +13,22 @@ import java.util.List;
  * @param enabled whether failures ban automatically; bans added by hand ({@code postamt ban add}) are
  *     enforced either way
  * @param allow address blocks never banned, besides {@code relay.networks}
+ * @param policyRejections refusals by the MX port's policy (unknown users, DNS-listed clients,
+ *     access-map rejections, relay attempts: any 5xx at RCPT) within {@code window} that ban a client
+ *     like failed logins; 0: policy refusals never ban
  */
-public record Ban(boolean enabled, int authFailures, Duration window, Duration duration, Duration maxDuration, List<Cidr> allow) {
+public record Ban(
+    boolean enabled, int authFailures, Duration window, Duration duration, Duration maxDuration, List<Cidr> allow,
+    int policyRejections) {
+  /** Default number of policy refusals that ban. */
+  public static final int POLICY_REJECTIONS = 20;
+
+  public Ban(boolean enabled, int authFailures, Duration window, Duration duration, Duration maxDuration, List<Cidr> allow) {
+    this(enabled, authFailures, window, duration, maxDuration, allow, POLICY_REJECTIONS);
+  }
+
   static Ban parse(ConfigReader r) {
-    r.allowKeys("ban", "enabled", "auth_failures", "window", "duration", "max_duration", "allow");
+    r.allowKeys("ban", "enabled", "auth_failures", "window", "duration", "max_duration", "allow", "policy_rejections");
     boolean enabled = r.bool("ban.enabled", true);
     int failures = r.integer("ban.auth_failures", 10, 1, 1_000_000);
     Duration window = r.duration("ban.window", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7));
@@ -33,6 +45,7 @@ public record Ban(boolean enabled, int authFailures, Duration window, Duration d
         r.error("ban.allow", e.getMessage());
       }
     }
-    return new Ban(enabled, failures, window, duration, max, List.copyOf(allow));
+    int rejections = r.integer("ban.policy_rejections", POLICY_REJECTIONS, 0, 1_000_000);
+    return new Ban(enabled, failures, window, duration, max, List.copyOf(allow), rejections);
   }
 }

@@ -44,7 +44,8 @@ public record Config(
     Antivirus antivirus,
     Ban ban,
     Spam spam,
-    Quarantine quarantine) {
+    Quarantine quarantine,
+    ProxyProtocol proxyProtocol) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -130,7 +131,8 @@ public record Config(
         "antivirus",
         "ban",
         "spam",
-        "quarantine");
+        "quarantine",
+        "proxy_protocol");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -164,7 +166,8 @@ public record Config(
             Antivirus.parse(r),
             Ban.parse(r),
             Spam.parse(r),
-            Quarantine.parse(r));
+            Quarantine.parse(r),
+            ProxyProtocol.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

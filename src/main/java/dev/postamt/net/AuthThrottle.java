@@ -67,6 +67,25 @@ public final class AuthThrottle {
     this.sleeper = sleeper;
   }
 
+  /** Told of every policy refusal of a client (the ban list counts them, {@code ban.policy_rejections}). */
+  private volatile java.util.function.Consumer<InetAddress> onPolicyRejection = a -> {};
+
+  /** Tells {@code listener} of every policy refusal ({@link #policyRejected}). */
+  public void onPolicyRejection(java.util.function.Consumer<InetAddress> listener) {
+    this.onPolicyRejection = listener == null ? a -> {} : listener;
+  }
+
+  /**
+   * A client was refused by the front door's policy (an invalid recipient, a DNS-listed client, a
+   * pregreet): not a failed login, so not counted here, only passed on to the ban list. This class is
+   * the one every protocol already shares, hence the relay.
+   */
+  public void policyRejected(InetAddress client) {
+    if (client != null) {
+      onPolicyRejection.accept(client);
+    }
+  }
+
   /** Tells {@code listener} of every failed login from a known client, before the account's penalty. */
   public void onFailure(java.util.function.Consumer<InetAddress> listener) {
     this.onFailure = listener == null ? a -> {} : listener;

@@ -74,6 +74,11 @@ public final class Connection implements Closeable {
   /** While true (a message is being received), the goodbye waits for the next line after it. */
   private volatile boolean holdGoodbye;
   private volatile Login login;
+  /** The client and local address a PROXY header named (see {@link #proxied}); null: the socket's. */
+  private volatile ProxyHeader.Addresses proxied;
+  /** While not null, the first bytes the client sends, checked for a PROXY header it may not send. */
+  private byte[] guard;
+  private int guardSeen;
 
   /** Who logged in on this connection and when; see {@link #loggedIn}. */
   public record Login(String user, java.time.Instant since) {}
@@ -140,12 +145,60 @@ public final class Connection implements Closeable {
     return out;
   }
 
+  /** The client: the one a PROXY header named, else the socket's peer. */
   public InetSocketAddress remote() {
-    return (InetSocketAddress) socket.getRemoteSocketAddress();
+    ProxyHeader.Addresses p = proxied;
+    return p != null ? p.source() : (InetSocketAddress) socket.getRemoteSocketAddress();
   }
 
+  /** The address the client connected to: the one a PROXY header named, else the socket's. */
   public InetSocketAddress local() {
-    return (InetSocketAddress) socket.getLocalSocketAddress();
+    ProxyHeader.Addresses p = proxied;
+    return p != null ? p.destination() : (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  /** The peer the TCP connection came from (the proxy, when {@link #remote} is the client behind it). */
+  public InetSocketAddress peer() {
+    return (InetSocketAddress) plain.getRemoteSocketAddress();
+  }
+
+  /** The addresses a PROXY header named: from now on {@link #remote} and {@link #local} are these. */
+  void proxied(ProxyHeader.Addresses a) {
+    this.proxied = a;
+  }
+
+  /**
+   * Refuses a PROXY header among the first bytes the client sends (a client that is not one of the
+   * trusted proxies): the read that completes it fails with a {@link ProxyHeaderRefused}.
+   */
+  void refuseProxyHeader() {
+    guard = new byte[6];
+    guardSeen = 0;
+  }
+
+  /** A client that is not a trusted proxy sent a PROXY header; the session ends. */
+  public static final class ProxyHeaderRefused extends SocketException {
+    ProxyHeaderRefused(String message) {
+      super(message);
+    }
+  }
+
+  private void checkGuard(byte[] b, int off, int n) throws ProxyHeaderRefused {
+    int take = Math.min(n, guard.length - guardSeen);
+    System.arraycopy(b, off, guard, guardSeen, take);
+    guardSeen += take;
+    if (guardSeen < guard.length) {
+      return;
+    }
+    boolean header = ProxyHeader.looksLikeHeader(guard, guardSeen);
+    guard = null;
+    if (header) {
+      String msg = "proxy_protocol: refused " + service + " connection from " + peer().getAddress().getHostAddress()
+          + ": it sent a PROXY header but is not in proxy_protocol.from";
+      org.slf4j.LoggerFactory.getLogger(Connection.class).info("{}", msg);
+      abort();
+      throw new ProxyHeaderRefused(msg);
+    }
   }
 
   public boolean isTls() {
@@ -418,6 +471,9 @@ public final class Connection implements Closeable {
           }
         }
       }
+      if (c >= 0 && guard != null) {
+        checkGuard(new byte[] {(byte) c}, 0, 1);
+      }
       if (c == '\n') {
         lineStart = -1;
       } else if (c >= 0) {
@@ -443,6 +499,9 @@ public final class Connection implements Closeable {
             leaveRead();
           }
         }
+      }
+      if (n > 0 && guard != null) {
+        checkGuard(b, off, n);
       }
       if (n > 0) {
         int last = off + n - 1;

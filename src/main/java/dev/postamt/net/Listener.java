@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class Listener implements AutoCloseable {
   private volatile boolean closed;
   /** Asked at every connection before anything else is said (bans); lets everyone in by default. */
   private volatile Gate gate = (peer, svc) -> null;
+  /** {@code [proxy_protocol]} when it names this listener, else null. */
+  private final dev.postamt.config.ProxyProtocol proxy;
 
   /** Whether a client may connect at all, asked before the greeting. */
   @FunctionalInterface
@@ -54,12 +57,14 @@ public final class Listener implements AutoCloseable {
       Duration idleTimeout,
       int maxConnections,
       int maxPerIp,
-      ConnectionHandler handler) {
+      ConnectionHandler handler,
+      dev.postamt.config.ProxyProtocol proxy) {
     this.service = service;
+    this.proxy = proxy != null && proxy.expects(service) ? proxy : null;
     this.server = server;
     this.tls = tls;
     this.implicitTls = implicitTls;
-    this.settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
+    this.settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp, 0, java.util.List.of());
     this.acceptor = Thread.ofPlatform().name(service + "-accept").daemon(true).unstarted(this::acceptLoop);
   }
 
@@ -101,6 +106,25 @@ public final class Listener implements AutoCloseable {
       ConnectionHandler handler,
       Gate gate)
       throws IOException {
+    return open(service, address, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, gate, null);
+  }
+
+  /**
+   * As above; when {@code proxy} names this listener, a connection from its {@code from} networks
+   * must begin with a PROXY header ({@link ProxyHeader}), and one from elsewhere may not send one.
+   */
+  public static Listener open(
+      String service,
+      InetSocketAddress address,
+      TlsContext tls,
+      boolean implicitTls,
+      Duration idleTimeout,
+      int maxConnections,
+      int maxPerIp,
+      ConnectionHandler handler,
+      Gate gate,
+      dev.postamt.config.ProxyProtocol proxy)
+      throws IOException {
     if (implicitTls && tls == null) {
       throw new IllegalArgumentException(service + ": implicit TLS needs a TLS context");
     }
@@ -114,7 +138,7 @@ public final class Listener implements AutoCloseable {
       String hint = bindHint(e, address, service);
       throw new IOException("cannot listen on " + what + " for " + service + ": " + e.getMessage() + hint, e);
     }
-    Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler);
+    Listener l = new Listener(service, ss, tls, implicitTls, idleTimeout, maxConnections, maxPerIp, handler, proxy);
     l.gate(gate);
     l.acceptor.start();
     log.info("{} listening on {}", service, ss.getLocalSocketAddress());
@@ -176,14 +200,27 @@ public final class Listener implements AutoCloseable {
   }
 
   /** The handler and limits a new connection gets. */
-  private record Settings(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {}
+  private record Settings(
+      ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp, int ratePerMinute,
+      java.util.List<dev.postamt.config.Cidr> rateExempt) {}
+
+  /**
+   * Limits how many connections one client (an IPv4 address, an IPv6 /64) may open per minute, like
+   * Postfix's anvil ({@code smtpd_client_connection_rate_limit}); clients in {@code exempt} (the relay
+   * networks) are not counted. 0 lifts the limit. Kept across {@link #reconfigure}.
+   */
+  public void rateLimit(int perMinute, java.util.List<dev.postamt.config.Cidr> exempt) {
+    Settings s = settings;
+    settings = new Settings(s.handler(), s.idleTimeout(), s.maxConnections(), s.maxPerIp(), perMinute, java.util.List.copyOf(exempt));
+  }
 
   /**
    * Gives connections accepted from now on another handler and limits (a reload); open connections keep
    * theirs. A lower connection limit lets the connections over it finish; it only refuses new ones.
    */
   public void reconfigure(ConnectionHandler handler, Duration idleTimeout, int maxConnections, int maxPerIp) {
-    settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp);
+    Settings s = settings;
+    settings = new Settings(handler, idleTimeout, maxConnections, maxPerIp, s.ratePerMinute(), s.rateExempt());
   }
 
   private void serve(Socket s) {
@@ -191,13 +228,31 @@ public final class Listener implements AutoCloseable {
     Settings settings = this.settings;
     ConnectionHandler handler = settings.handler();
     boolean global = active.incrementAndGet() <= settings.maxConnections();
-    AtomicInteger count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
-    int n = count.incrementAndGet();
+    AtomicInteger count = null;
     Connection c = null;
     try {
       s.setTcpNoDelay(true);
+      Optional<ProxyHeader.Addresses> real = Optional.empty();
+      boolean fromProxy = proxy != null && proxy.from().stream().anyMatch(b -> b.contains(s.getInetAddress()));
+      if (fromProxy) {
+        try {
+          real = ProxyHeader.read(s, proxy.timeout());
+        } catch (ProxyHeader.Malformed e) {
+          log.info("proxy_protocol: refused {} connection from {}: {}", service, peer.getHostAddress(), e.getMessage());
+          return;
+        }
+        if (real.isPresent()) {
+          peer = real.get().source().getAddress();
+        }
+      }
+      count = perIp.computeIfAbsent(peer, k -> new AtomicInteger());
+      int n = count.incrementAndGet();
       s.setSoTimeout((int) settings.idleTimeout().toMillis());
       c = new Connection(service, s, tls);
+      real.ifPresent(c::proxied);
+      if (proxy != null && !fromProxy) {
+        c.refuseProxyHeader();
+      }
       open.add(c);
       if (closed) {
         return; // accepted just before the listener closed
@@ -211,10 +266,17 @@ public final class Listener implements AutoCloseable {
       } else if (!global) {
         handler.refuse(c, "too many connections");
       } else if (n > settings.maxPerIp()) {
+        log.info("{}: refused {}: {} connections at once (limits.connections_per_ip)", service, peer.getHostAddress(), n);
+        handler.refuse(c, "too many connections from " + peer.getHostAddress());
+      } else if (overRate(peer, settings)) {
+        log.info("{}: refused {}: more than {} connections a minute (limits.connection_rate_per_ip)", service,
+            peer.getHostAddress(), settings.ratePerMinute());
         handler.refuse(c, "too many connections from " + peer.getHostAddress());
       } else {
         handler.handle(c);
       }
+    } catch (Connection.ProxyHeaderRefused e) {
+      log.debug("{}: {}", service, e.getMessage()); // logged at INFO where it was found
     } catch (SocketException | javax.net.ssl.SSLException e) {
       log.debug("{}: connection from {} ended: {}", service, peer, e.getMessage());
     } catch (java.net.SocketTimeoutException e) {
@@ -232,10 +294,42 @@ public final class Listener implements AutoCloseable {
           // nothing more to do
         }
       }
-      if (count.decrementAndGet() == 0) {
+      if (count != null && count.decrementAndGet() == 0) {
         perIp.remove(peer, count);
       }
       active.decrementAndGet();
+    }
+  }
+
+  /** Connection times per client network in the last minute, for {@link #rateLimit}. */
+  private final ConcurrentHashMap<InetAddress, java.util.ArrayDeque<Long>> recent = new ConcurrentHashMap<>();
+
+  /** Counts this connection and says whether the client has opened more than its rate allows this minute. */
+  private boolean overRate(InetAddress peer, Settings settings) {
+    int limit = settings.ratePerMinute();
+    if (limit <= 0 || settings.rateExempt().stream().anyMatch(b -> b.contains(peer))) {
+      return false;
+    }
+    InetAddress key = AuthThrottle.network(peer);
+    long now = System.nanoTime();
+    long minute = Duration.ofMinutes(1).toNanos();
+    if (recent.size() >= AuthThrottle.MAX_KEYS && !recent.containsKey(key)) {
+      recent.entrySet().removeIf(e -> {
+        synchronized (e.getValue()) {
+          return e.getValue().isEmpty() || now - e.getValue().peekLast() >= minute;
+        }
+      });
+    }
+    java.util.ArrayDeque<Long> d = recent.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+    synchronized (d) {
+      while (!d.isEmpty() && now - d.peekFirst() >= minute) {
+        d.removeFirst();
+      }
+      d.addLast(now);
+      while (d.size() > limit + 1) {
+        d.removeFirst();
+      }
+      return d.size() > limit;
     }
   }
 

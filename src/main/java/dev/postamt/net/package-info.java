@@ -25,6 +25,15 @@
  * account, delaying the next failed answer for it (never a lockout), and passes each failure on
  * ({@link dev.postamt.net.AuthThrottle#onFailure}, the ban list). Before the greeting the listener asks
  * its {@link dev.postamt.net.Listener.Gate} (the ban list); a refused client hears {@link
- * dev.postamt.net.ConnectionHandler#refuseBanned} and the connection is closed.
+ * dev.postamt.net.ConnectionHandler#refuseBanned} and the connection is closed. The listener also
+ * limits how many connections one client opens per minute ({@code limits.connection_rate_per_ip},
+ * like anvil), besides how many it holds at once.
+ *
+ * <p>PROXY protocol ({@code [proxy_protocol]}): on a listed listener, a connection from one of the
+ * {@code from} networks must begin with a v1 or v2 header ({@link dev.postamt.net.ProxyHeader}), read
+ * byte by byte before the greeting or TLS handshake, within {@code proxy_protocol.timeout}; from then
+ * on {@link dev.postamt.net.Connection#remote} is the client it names, so bans, limits, policy and
+ * Received fields see the real client. A proxy that sends no valid header, and a client from anywhere
+ * else that sends one, is refused and logged ({@code proxy_protocol: refused …}).
  */
 package dev.postamt.net;

@@ -262,8 +262,14 @@ final class AccessMaps {
     if (hit.isEmpty()) {
       return CheckResult.dunno("not in " + t.file());
     }
-    AccessTable.Action a = hit.get().action();
-    String why = t.file() + ": " + hit.get().key() + " " + a;
+    return result(t.file() + ": " + hit.get().key() + " " + hit.get().action(), hit.get().action(), reply);
+  }
+
+  /**
+   * An access(5) action as a check's answer ({@code reply}: {@code <addr>: Sender address rejected},
+   * put before the text of a refusal); also the answer of a policy service ({@code check_policy_service}).
+   */
+  static CheckResult result(String why, AccessTable.Action a, String reply) {
     String text = a.text().isEmpty() ? "Access denied" : a.text();
     return switch (a.verb()) {
       case OK -> CheckResult.permit(why);

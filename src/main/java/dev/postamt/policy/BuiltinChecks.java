@@ -20,21 +20,33 @@ final class BuiltinChecks {
   private final DnsLists lists;
   private final Greylisting greylisting;
   private final AccessMaps accessMaps;
+  private final ServiceChecks services;
 
-  BuiltinChecks(Resolver dns, DnsLists lists, Greylisting greylisting, AccessMaps accessMaps) {
+  BuiltinChecks(Resolver dns, DnsLists lists, Greylisting greylisting, AccessMaps accessMaps, ServiceChecks services) {
     this.dns = dns;
     this.lists = lists;
     this.greylisting = greylisting;
     this.accessMaps = accessMaps;
+    this.services = services;
   }
 
-  CheckResult run(Restriction res, PolicyRequest r, ClientFacts facts, int threshold, boolean dryRun) {
+  /**
+   * @param list the {@code [policy]} list {@code res} belongs to (a policy service is told the state and
+   *     a refusal names what the list is about)
+   */
+  CheckResult run(Restriction res, PolicyRequest r, ClientFacts facts, int threshold, boolean dryRun, String list) {
     String ip = DnsNames.addressText(r.client());
     if (res.notBuiltYet()) {
       return CheckResult.dunno(res.name() + " is not available in this build yet; skipped");
     }
     if (res.accessMap()) {
       return accessMaps.check(res, r, facts);
+    }
+    if (res.name().equals("check_policy_service")) {
+      return services.policyService(res.argument(), r, facts, list, dryRun);
+    }
+    if (res.name().equals("reject_unverified_sender")) {
+      return services.unverifiedSender(r, dryRun);
     }
     return switch (res.name()) {
       case "permit" -> CheckResult.permit("permit");

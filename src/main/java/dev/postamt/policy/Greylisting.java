@@ -37,6 +37,14 @@ final class Greylisting {
   private final GreylistStore store;
   private final Clock clock;
   private final AtomicLong lastPurge = new AtomicLong();
+  /**
+   * How stale "last seen" may get for a known triplet or auto-whitelisted network before it is written
+   * again: it only serves expiry (at least an hour), so a client sending many messages costs one write
+   * a minute instead of one per recipient.
+   */
+  static final Duration REFRESH = Duration.ofMinutes(1);
+  /** When each auto-whitelisted network's last seen was last written (bounded; cleared when full). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Instant> clientRefreshed = new java.util.concurrent.ConcurrentHashMap<>();
 
   Greylisting(Greylist config, GreylistStore store, Clock clock) {
     this.config = config;
@@ -65,14 +73,18 @@ final class Greylisting {
     try {
       GreylistStore.Lookup l = store.lookup(key, network);
       if (config.autoWhitelistAfter() > 0 && l.clientPasses() >= config.autoWhitelistAfter()) {
-        if (!dryRun) {
+        if (!dryRun && stale(clientRefreshed.get(network), now)) {
+          if (clientRefreshed.size() >= 100_000) {
+            clientRefreshed.clear();
+          }
           store.seenClient(network, now);
+          clientRefreshed.put(network, now);
         }
         return CheckResult.dunno("client network " + network + " auto-whitelisted after " + l.clientPasses() + " passed retries");
       }
       GreylistStore.Entry e = l.triplet().orElse(null);
       if (e != null && e.passed()) {
-        if (!dryRun) {
+        if (!dryRun && stale(e.lastSeen(), now)) {
           store.pass(key, network, now);
         }
         return CheckResult.dunno("triplet passed greylisting before (first seen " + e.firstSeen() + ")");
@@ -99,6 +111,11 @@ final class Greylisting {
       log.warn("policy: greylist state unavailable, deferring: {}", f.getMessage());
       return CheckResult.refuse(451, "4.3.0", "<" + r.recipient() + ">: Temporary local problem, please try again later", "greylist state unavailable: " + f.getMessage());
     }
+  }
+
+  /** Whether a last-seen time written at {@code written} (null: never) is due to be written again. */
+  private static boolean stale(Instant written, Instant now) {
+    return written == null || Duration.between(written, now).compareTo(REFRESH) >= 0 || written.isAfter(now);
   }
 
   private CheckResult deferred(PolicyRequest r, Duration wait, String reason) {

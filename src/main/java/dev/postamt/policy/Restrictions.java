@@ -30,6 +30,7 @@ public final class Restrictions {
   private final Resolver dns;
   private final DnsLists lists;
   private final BuiltinChecks checks;
+  private final ServiceChecks services;
 
   /**
    * @param greylist the greylist state, or null when greylisting cannot run (it is then skipped)
@@ -40,7 +41,10 @@ public final class Restrictions {
     this.threshold = config.dnsbl().threshold();
     this.dns = dns;
     this.lists = new DnsLists(dns, config.dnsbl());
-    this.checks = new BuiltinChecks(dns, lists, new Greylisting(config.greylist(), greylist, clock), new AccessMaps(dns, System::nanoTime));
+    this.services = new ServiceChecks(policy, new PolicyService(policy.serviceTimeout()),
+        new SenderVerifier(dns, policy.verify(), config.hostname(), clock));
+    this.checks = new BuiltinChecks(dns, lists, new Greylisting(config.greylist(), greylist, clock), new AccessMaps(dns, System::nanoTime),
+        services);
   }
 
   /** Evaluates the lists of {@code stage}, applying greylisting's state changes: what a session does. */
@@ -66,7 +70,7 @@ public final class Restrictions {
     lists:
     for (String list : names) {
       for (Restriction res : policy.list(list)) {
-        CheckResult r = checks.run(res, request, facts, threshold, dryRun);
+        CheckResult r = checks.run(res, request, facts, threshold, dryRun, list);
         if (r.kind() == CheckResult.Kind.REFUSE && r.code() >= 500 && deferIfReject && !res.warnOnly()) {
           // access(5) DEFER_IF_REJECT: a later rejection becomes a deferral
           r = new CheckResult(r.kind(), 450, "4.7.1", r.text(), r.zone(), r.reason() + " (deferred: DEFER_IF_REJECT earlier)", r.effect());

@@ -15,6 +15,12 @@
  * server applies them to the message once it is received. With {@code delay_reject} (the default) the client,
  * helo and sender lists are decided at RCPT.
  *
+ * <p>Two checks ask another server: {@code check_policy_service} speaks Postfix's policy delegation
+ * protocol to a daemon such as postgrey ({@code PolicyService}, connections reused), and {@code
+ * reject_unverified_sender} probes the sender's MX ({@code SenderVerifier}, results cached per address,
+ * temporary failures per domain). A policy service that is down or slow is skipped; a probe that cannot
+ * finish defers (450), never rejects.
+ *
  * <p>Failure behaviour: a DNS time-out or SERVFAIL never refuses — the check is skipped and the log
  * says so — except where Postfix defers on purpose ({@code reject_unknown_sender_domain}: 450). A
  * greylist store that fails defers ({@code 451 4.3.0}); mail is never refused for our own trouble.

@@ -101,6 +101,7 @@ public final class Server implements AutoCloseable {
     this.banList = dev.postamt.ban.SqliteBanList.open(config.dataDir());
     this.bans = new dev.postamt.ban.Bans(banList, config.ban(), config.relay().networks(), java.time.Clock.systemUTC());
     authThrottle.onFailure(bans::authFailed);
+    authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
         dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
     this.remote =
@@ -306,7 +307,9 @@ public final class Server implements AutoCloseable {
             config.limits().connections(),
             config.limits().connectionsPerIp(),
             h,
-            bans::refusal);
+            bans::refusal,
+            config.proxyProtocol());
+    l.rateLimit(config.limits().connectionRatePerIp(), config.relay().networks());
     listeners.add(l);
   }
 
@@ -430,6 +433,7 @@ public final class Server implements AutoCloseable {
     for (Listener l : listeners) {
       l.reconfigure(handlers.get(l.service()), next.limits().idleTimeout(), next.limits().connections(),
           next.limits().connectionsPerIp());
+      l.rateLimit(next.limits().connectionRatePerIp(), next.relay().networks());
     }
     report.forEach(l -> log.info("reload: {}", l));
     return report;

@@ -50,6 +50,7 @@ final class SmtpSession {
   private final RecipientLookup lookup;
   private final MessageReceiver receiver;
   private final MessageCommit commit;
+  private final SessionDefences defences;
 
   SmtpSession(SmtpServer server, Connection conn) {
     this.server = server;
@@ -62,6 +63,7 @@ final class SmtpSession {
     this.lookup = new RecipientLookup(server.router, server.config.hostname());
     this.receiver = new MessageReceiver(server, conn);
     this.commit = new MessageCommit(server, conn);
+    this.defences = new SessionDefences(server, conn, clientIp, trustedNetwork);
   }
 
   void run() throws IOException {
@@ -73,7 +75,11 @@ final class SmtpSession {
       flush();
       return;
     }
-    reply(new SmtpReply(220, null, server.config.hostname() + (lmtp() ? " LMTP Postamt" : " ESMTP Postamt")));
+    String greeting = server.config.hostname() + (lmtp() ? " LMTP Postamt" : " ESMTP Postamt");
+    if (defences.pregreetTalked(greeting)) {
+      return;
+    }
+    reply(new SmtpReply(220, null, greeting));
     flush();
     try {
       while (true) {
@@ -163,8 +169,14 @@ final class SmtpSession {
 
   /** Sends a failure reply, counts it, and says whether the session goes on. */
   private boolean fail(SmtpException e) throws IOException {
+    defences.delayErrorReply();
     reply(e.reply());
     if (e.close()) {
+      flush();
+      return false;
+    }
+    if (defences.closeNow()) {
+      reply(new SmtpReply(421, "4.7.0", server.config.hostname() + " Error: too many invalid recipients"));
       flush();
       return false;
     }
@@ -389,7 +401,14 @@ final class SmtpSession {
     EnvelopeParameters.Rcpt params = EnvelopeParameters.checkRcpt(to, tx.sender);
     StageContext.Client client = client();
     StageContext.Recipient r = lookup.resolve(to);
-    server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null, tx.policyEffects));
+    try {
+      server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null, tx.policyEffects));
+    } catch (SmtpException refused) {
+      if (refused.reply().code() >= 500) {
+        defences.invalidRecipient(client.trusted());
+      }
+      throw refused;
+    }
     Envelope.Recipient rcpt =
         new Envelope.Recipient(r.address(), NoticeRequests.notify(params.notifyOn(), client.trusted()), params.orcpt());
     if (!tx.add(RecipientLookup.duplicateKey(r), rcpt)) {

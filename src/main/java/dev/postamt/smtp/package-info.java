@@ -34,6 +34,12 @@
  * into the quarantine or discard it ({@code MessageEdits.divert}: still answered 250, only after the
  * quarantine has it on disk).
  *
+ * <p>Around the checks, on the MX port and for untrusted clients only, {@code SessionDefences} keeps
+ * postscreen's pregreet test ({@code policy.pregreet}: the greeting's first line {@code 220-}, then a
+ * client that talks before the last one is refused 554) and smtpd's error limits as a tarpit ({@code
+ * policy.tarpit_*}: after N invalid recipients each error reply waits, doubling, and at M the session
+ * ends with 421); each such refusal is reported to the ban list ({@code ban.policy_rejections}).
+ *
  * <h2>Failure behaviour</h2>
  *
  * A message is acknowledged with 250 only after {@link dev.postamt.queue.DurableSpool} has made it
