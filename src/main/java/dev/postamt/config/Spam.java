@@ -3,6 +3,8 @@ package dev.postamt.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code [spam]}: the content scan at the end of DATA (rules, Bayes, checksums, forgery analysis, URI
@@ -68,6 +70,26 @@ public record Spam(
     List<String> moreSpamTo,
     Duration dnsTimeout) {
 
+  private static final Pattern URIBL_SITE =
+      Pattern.compile("([A-Za-z0-9_.-]+?)\\.?(?:=([0-9.\\[\\];]+))?(?:\\*(-?\\d{1,4}(?:\\.\\d{1,3})?))?");
+  private static final Pattern ADDRESS_PATTERN = Pattern.compile("[A-Za-z0-9*?._+=@'/!#$%&^`{|}~-]{1,254}");
+
+  /** Why a {@code spam.uribl} entry is not {@code zone[=pattern][*score]}, or null when it is one. */
+  static String uriblProblem(String site) {
+    Matcher m = URIBL_SITE.matcher(site.strip());
+    if (!m.matches() || !m.group(1).contains(".")) {
+      return "\"" + site + "\" is not \"zone[=127.0.0.[2..11]][*score]\"";
+    }
+    if (m.group(2) != null) {
+      try {
+        Dnsbl.Site.parse(m.group(1) + "=" + m.group(2));
+      } catch (IllegalArgumentException e) {
+        return "\"" + site + "\" has a bad address pattern \"" + m.group(2) + "\"";
+      }
+    }
+    return null;
+  }
+
   static Spam parse(ConfigReader r) {
     r.allowKeys(
         "spam", "enabled", "add_header", "quarantine", "reject", "rules", "outbound_reject", "max_size", "bayes",
@@ -77,6 +99,20 @@ public record Spam(
     double addHeader = r.decimal("spam.add_header", 5.0, -1000, 1000);
     double quarantine = r.decimal("spam.quarantine", 15.0, -1000, 1000);
     double reject = r.decimal("spam.reject", 20.0, -1000, 1000);
+    List<String> uribl = r.strings("spam.uribl", List.of());
+    for (String site : uribl) {
+      String problem = uriblProblem(site);
+      if (problem != null) {
+        r.error("spam.uribl", problem);
+      }
+    }
+    for (String key : List.of("whitelist_from", "whitelist_to", "blacklist_from", "all_spam_to", "more_spam_to")) {
+      for (String p : r.strings("spam." + key, List.of())) {
+        if (p.isBlank() || !ADDRESS_PATTERN.matcher(p.strip()).matches()) {
+          r.error("spam." + key, "\"" + p + "\" is not an address pattern like *@example.org or user@*.example.org");
+        }
+      }
+    }
     if (addHeader > reject) {
       r.error("spam.add_header", "must not be above spam.reject (" + reject + "), got " + addHeader);
     }
@@ -96,7 +132,7 @@ public record Spam(
         r.decimal("spam.autolearn_ham", 0.1, -1000, 1000),
         r.duration("spam.bayes_token_ttl", Duration.ofDays(180), Duration.ofDays(1), Duration.ofDays(36500)),
         r.bool("spam.checksums", true),
-        r.strings("spam.uribl", List.of()),
+        uribl,
         r.bool("spam.learn_from_junk", true),
         r.bool("spam.auto_whitelist", true),
         r.strings("spam.whitelist_from", List.of()),
