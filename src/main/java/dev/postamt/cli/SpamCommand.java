@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "spam",
     description = "Train the spam filter (Bayes, checksums of known spam) and show what it learned.",
-    subcommands = {SpamCommand.Learn.class, SpamCommand.Stats.class, SpamCommand.Scan.class})
+    subcommands = {SpamCommand.Learn.class, SpamCommand.Stats.class, SpamCommand.Scan.class, SpamListsCommand.class})
 final class SpamCommand {
 
   /** Exactly one of --spam, --ham, --forget. */
