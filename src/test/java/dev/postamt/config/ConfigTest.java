@@ -79,11 +79,11 @@ class ConfigTest {
   }
 
   @Test
-  void servicesNotBuiltYetLoadButAreNamed() throws Exception {
-    Config c = load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\nmanagesieve = \"0.0.0.0:4190\"\n");
-    assertThat(c.listen().services()).containsOnlyKeys("smtp", "managesieve");
-    assertThat(c.listen().warnings())
-        .containsExactly("listen.http: the http service is not available in this build yet; not served");
+  void httpAndHttpsAreServices() throws Exception {
+    Config c = load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\nhttps = \"[::1]:8443\"\n");
+    assertThat(c.listen().services()).containsOnlyKeys("smtp", "http", "https");
+    assertThat(c.listen().get("https").orElseThrow().getPort()).isEqualTo(8443);
+    assertThat(c.listen().warnings()).isEmpty();
   }
 
   @Test
