@@ -59,8 +59,9 @@ class ConfigTest {
     Config c = Config.defaults();
     assertThat(c.listen().get("smtp").orElseThrow().getPort()).isEqualTo(25);
     assertThat(c.listen().services())
-        .containsOnlyKeys("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "managesieve");
+        .containsOnlyKeys("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "managesieve", "http");
     assertThat(c.listen().get("managesieve").orElseThrow().getPort()).isEqualTo(4190);
+    assertThat(c.listen().get("http").orElseThrow().getAddress().isLoopbackAddress()).as("http only from this machine").isTrue();
     assertThat(c.limits().messageSize()).isEqualTo(50L << 20);
     assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
     assertThat(c.relay().networks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
