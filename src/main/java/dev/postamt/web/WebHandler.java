@@ -42,12 +42,15 @@ final class WebHandler extends Handler.Abstract {
 
   private final JmapApi api;
   private final Blobs blobs;
+  private final dev.postamt.jmap.EventStream events;
   private final BasicAuth auth;
   private final dev.postamt.net.Listener.Gate gate;
 
-  WebHandler(JmapApi api, Blobs blobs, BasicAuth auth, dev.postamt.net.Listener.Gate gate) {
+  WebHandler(JmapApi api, Blobs blobs, dev.postamt.jmap.EventStream events, BasicAuth auth,
+      dev.postamt.net.Listener.Gate gate) {
     this.api = api;
     this.blobs = blobs;
+    this.events = events;
     this.auth = auth;
     this.gate = gate;
   }
@@ -88,7 +91,8 @@ final class WebHandler extends Handler.Abstract {
     boolean apiCall = path.equals("/jmap/api");
     boolean download = path.startsWith("/jmap/download/");
     boolean upload = path.startsWith("/jmap/upload/");
-    if (!session && !apiCall && !download && !upload) {
+    boolean push = path.equals("/jmap/eventsource");
+    if (!session && !apiCall && !download && !upload && !push) {
       Replies.problem(response, callback, 404, "no such resource");
       return;
     }
@@ -110,6 +114,8 @@ final class WebHandler extends Handler.Abstract {
         JmapApi.Answer a = api.handle(user.get(), body.get());
         Replies.send(response, callback, a.status(), a.contentType(), a.body());
       }
+    } else if (push) {
+      eventSource(request, response, callback, user.get());
     } else if (download) {
       download(request, response, callback, user.get(), path.substring("/jmap/download/".length()));
     } else {
@@ -185,6 +191,26 @@ final class WebHandler extends Handler.Abstract {
       blob.content().transferTo(out);
       out.close();
       callback.succeeded();
+    }
+  }
+
+  /** RFC 8620 §7.3: {@code types}, {@code closeafter} ({@code state} or {@code no}) and {@code ping}. */
+  private void eventSource(Request request, Response response, Callback callback, String user) throws IOException {
+    var q = Request.extractQueryParameters(request);
+    String ping = q.getValue("ping");
+    if (ping != null && !ping.matches("[0-9]{1,6}")) {
+      Replies.problem(response, callback, 400, "ping must be a number of seconds");
+      return;
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream;charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-store");
+    try {
+      events.run(user, q.getValue("types"), "state".equals(q.getValue("closeafter")), ping == null ? 0 : Long.parseLong(ping),
+          text -> Content.Sink.write(response, false, java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
+      response.write(true, null, callback);
+    } catch (IOException gone) {
+      callback.failed(gone); // the client went away
     }
   }
 

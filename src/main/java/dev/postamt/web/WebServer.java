@@ -3,6 +3,7 @@ package dev.postamt.web;
 import dev.postamt.config.Config;
 import dev.postamt.directory.LoginCheck;
 import dev.postamt.jmap.Blobs;
+import dev.postamt.jmap.EventStream;
 import dev.postamt.jmap.JmapApi;
 import dev.postamt.jmap.JmapLimits;
 import dev.postamt.net.AuthThrottle;
@@ -47,10 +48,12 @@ public final class WebServer implements AutoCloseable {
 
   private final Server jetty;
   private final Map<String, ServerConnector> connectors;
+  private final EventStream events;
 
-  private WebServer(Server jetty, Map<String, ServerConnector> connectors) {
+  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events) {
     this.jetty = jetty;
     this.connectors = connectors;
+    this.events = events;
   }
 
   /**
@@ -67,13 +70,14 @@ public final class WebServer implements AutoCloseable {
       return null;
     }
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
+    EventStream events = new EventStream(store);
     WebHandler handler = new WebHandler(new JmapApi(store, limits),
-        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), new BasicAuth(logins, throttle), gate);
-    return start(http, https, tls, handler, config.limits().idleTimeout().toMillis());
+        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate);
+    return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 
   static WebServer start(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https, TlsContext tls,
-      WebHandler handler, long idleMillis) throws IOException {
+      WebHandler handler, EventStream events, long idleMillis) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("http");
     threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory()));
@@ -124,7 +128,7 @@ public final class WebServer implements AutoCloseable {
       }
       throw new IOException("the HTTP listener did not start: " + e.getMessage(), e);
     }
-    WebServer w = new WebServer(jetty, connectors);
+    WebServer w = new WebServer(jetty, connectors, events);
     connectors.forEach((name, c) -> log.info("{} listening on {}", name, w.address(name).orElseThrow()));
     return w;
   }
@@ -174,6 +178,7 @@ public final class WebServer implements AutoCloseable {
   /** Stops accepting, lets running requests finish for a moment, then closes every connection. */
   @Override
   public void close() {
+    events.closeAll();
     try {
       jetty.stop();
     } catch (Exception e) {

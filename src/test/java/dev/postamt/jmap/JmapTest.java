@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JmapTest {
   @RegisterExtension
   static final TestServer t = TestServer.create().listen("http", "https").user("carol").user("dave").user("erin")
-      .user("frank");
+      .user("frank").user("grace");
 
   static final String LUNCH = """
       From: Carol Example <carol@example.org>
@@ -350,6 +350,31 @@ class JmapTest {
         + "\",\"ifInState\":\"" + state + "\",\"destroy\":[]},\"s\"]]}");
     assertThat(name(stale, 0)).isEqualTo("error");
     assertThat(args(stale, 0)).containsEntry("type", "stateMismatch");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anImapChangeIsPushedAsAStateEvent() throws Exception {
+    append("grace", LUNCH, 1_700_000_000_000L, Set.of());
+    HttpTestClient c = client("grace");
+    HttpResponse<java.util.stream.Stream<String>> r = c.getLines("/jmap/eventsource?types=*&closeafter=state&ping=0");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    java.util.Iterator<String> lines = r.body().iterator();
+    assertThat(lines.next()).isEqualTo(": ready");
+    ImapClient imap = t.imapLogin("grace@example.test");
+    imap.run("S SELECT INBOX", "S OK *");
+    imap.run("T STORE 1 +FLAGS (\\Seen)", "T OK *");
+    List<String> rest = new java.util.ArrayList<>();
+    lines.forEachRemaining(rest::add); // closeafter=state: the stream ends after the event
+    assertThat(rest).contains("event: state");
+    String data = rest.stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow().substring(6);
+    Map<String, Object> change = (Map<String, Object>) Json.parse(data);
+    assertThat(change).containsEntry("@type", "StateChange");
+    Map<String, Object> q = c.jmap("{" + using() + ",\"methodCalls\":[[\"Email/get\",{\"accountId\":\"" + account("grace")
+        + "\",\"ids\":[],\"properties\":[\"id\"]},\"g\"]]}");
+    assertThat(change.get("changed")).isEqualTo(Map.of(account("grace"),
+        Map.of("Email", args(q, 0).get("state"), "Mailbox", args(q, 0).get("state"), "Thread", args(q, 0).get("state"))));
   }
 
   @Test

@@ -75,6 +75,11 @@ public final class HttpTestClient {
     return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET whose body is read line by line as it arrives (an event stream). */
+  public HttpResponse<java.util.stream.Stream<String>> getLines(String path) throws Exception {
+    return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
   public HttpResponse<byte[]> getBytes(String path) throws Exception {
     return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
