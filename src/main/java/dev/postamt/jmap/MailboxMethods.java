@@ -171,7 +171,7 @@ final class MailboxMethods {
 
   static Map<String, Object> changes(CallContext c, Args a) throws MethodError {
     String since = a.requiredString("sinceState");
-    a.number("maxChanges", 0, 1, Long.MAX_VALUE);
+    long max = a.number("maxChanges", Long.MAX_VALUE, 1, Long.MAX_VALUE);
     Optional<AccountState> old = AccountState.parse(since);
     if (old.isEmpty()) {
       throw new MethodError("cannotCalculateChanges", "not a state of this server: " + since);
@@ -192,6 +192,9 @@ final class MailboxMethods {
       }
     }
     before.keySet().forEach(id -> destroyed.add(Ids.mailbox(id)));
+    if (created.size() + updated.size() + destroyed.size() > max) {
+      throw new MethodError("cannotCalculateChanges", "more than maxChanges changes; fetch afresh");
+    }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("accountId", c.accountId);
     r.put("oldState", since);

@@ -79,6 +79,10 @@ class JmapTest {
 
   /** Appends a message through the store API; returns nothing, the tests find it over JMAP. */
   static void append(String user, String message, long internalDate, Set<String> flags) {
+    appendTo(t, user, message, internalDate, flags);
+  }
+
+  static void appendTo(TestServer t, String user, String message, long internalDate, Set<String> flags) {
     byte[] b = crlf(message);
     try (Account a = t.server.store().open(user + "@example.test")) {
       a.append("INBOX", new ByteArrayInputStream(b), b.length, flags, internalDate);
