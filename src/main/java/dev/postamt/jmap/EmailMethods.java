@@ -119,7 +119,7 @@ final class EmailMethods {
         case "hasAttachment" -> o.put(p, !view.attachments.isEmpty());
         case "preview" -> o.put(p, view.preview());
         case "headers" -> o.put(p, EmailView.headers(view.root));
-        case "bodyStructure" -> o.put(p, view.partObject(view.structure, withSubParts(bodyProps), true));
+        case "bodyStructure" -> o.put(p, view.partObject(view.structure, bodyProps, true));
         case "textBody" -> o.put(p, parts(view, view.textBody, bodyProps));
         case "htmlBody" -> o.put(p, parts(view, view.htmlBody, bodyProps));
         case "attachments" -> o.put(p, parts(view, view.attachments, bodyProps));
@@ -131,10 +131,6 @@ final class EmailMethods {
       }
     }
     return Optional.of(o);
-  }
-
-  private static List<String> withSubParts(List<String> bodyProps) {
-    return bodyProps;
   }
 
   private static List<Object> parts(EmailView v, List<EmailView.Part> parts, List<String> bodyProps) {

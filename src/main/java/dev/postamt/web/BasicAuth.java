@@ -92,7 +92,7 @@ public final class BasicAuth {
         Optional<String> who = logins.authenticate(user, password);
         return who.<Result>map(Ok::new).orElseGet(() -> failed(client, user, secure, "bad credentials"));
       } catch (Exception e) {
-        log.warn("http: cannot check the password of {}: {}", LoginLogSafe.of(user), e.toString());
+        log.warn("http: cannot check a password: {}", e.toString());
         return new Refused(503, "the password cannot be checked now; try again later", false);
       } finally {
         Arrays.fill(password, '\0');
@@ -129,13 +129,6 @@ public final class BasicAuth {
       return Optional.empty();
     } finally {
       Arrays.fill(raw, (byte) 0);
-    }
-  }
-
-  /** A client-chosen name made safe for a log line. */
-  private static final class LoginLogSafe {
-    static String of(String s) {
-      return s == null ? "" : s.replaceAll("[^\\x21-\\x7e]", "?");
     }
   }
 }
