@@ -1,6 +1,5 @@
 package dev.postamt.web;
 
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -19,7 +18,9 @@ final class ErrorPages implements Request.Handler {
       status = 500;
     }
     Replies.securityHeaders(request, response);
-    response.getHeaders().put(HttpHeader.CONNECTION, status == 400 || status >= 500 ? "close" : "keep-alive");
+    if (status == 400 || status >= 500) {
+      Replies.closeAfter(request, response);
+    }
     Replies.problem(response, callback, status, null);
     return true;
   }

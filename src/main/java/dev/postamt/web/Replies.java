@@ -33,6 +33,13 @@ final class Replies {
     }
   }
 
+  /** Asks an HTTP/1 client to close after this response (HTTP/2 has no Connection header, RFC 9113 §8.2.2). */
+  static void closeAfter(Request request, Response response) {
+    if (request.getConnectionMetaData().getHttpVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_2) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+  }
+
   /** Sends {@code body} with {@code status} and {@code type}; not cached (it is a user's data). */
   static void send(Response response, Callback callback, int status, String type, byte[] body) {
     response.setStatus(status);

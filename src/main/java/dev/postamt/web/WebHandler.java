@@ -62,7 +62,7 @@ final class WebHandler extends Handler.Abstract {
       InetAddress client = client(request);
       String banned = client == null ? null : gate.refusal(client, "http");
       if (banned != null) {
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        Replies.closeAfter(request, response);
         Replies.problem(response, callback, 403, "your address is banned: " + banned);
         return true;
       }
@@ -143,20 +143,20 @@ final class WebHandler extends Handler.Abstract {
   /** The request body, at most {@code max} bytes; empty (and 413 sent) when larger. */
   private static Optional<byte[]> body(Request request, Response response, Callback callback, long max) throws IOException {
     if (request.getLength() > max) {
-      tooLarge(response, callback, max);
+      tooLarge(request, response, callback, max);
       return Optional.empty();
     }
     InputStream in = Content.Source.asInputStream(request);
     byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
     if (b.length > max) {
-      tooLarge(response, callback, max);
+      tooLarge(request, response, callback, max);
       return Optional.empty();
     }
     return Optional.of(b);
   }
 
-  private static void tooLarge(Response response, Callback callback, long max) {
-    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+  private static void tooLarge(Request request, Response response, Callback callback, long max) {
+    Replies.closeAfter(request, response);
     Replies.problem(response, callback, 413, "the request body is larger than " + max + " bytes");
   }
 
@@ -230,7 +230,7 @@ final class WebHandler extends Handler.Abstract {
     }
     long max = api.limits().maxSizeUpload();
     if (request.getLength() > max) {
-      tooLarge(response, callback, max);
+      tooLarge(request, response, callback, max);
       return;
     }
     try {
@@ -238,7 +238,7 @@ final class WebHandler extends Handler.Abstract {
           request.getHeaders().get(HttpHeader.CONTENT_TYPE), max);
       Replies.send(response, callback, 201, "application/json", answer);
     } catch (Blobs.TooLarge e) {
-      tooLarge(response, callback, max);
+      tooLarge(request, response, callback, max);
     }
   }
 
