@@ -16,13 +16,13 @@ public record Listen(Map<String, InetSocketAddress> services, List<String> notBu
   }
 
   public static final List<String> KNOWN =
-      List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "lmtp", "managesieve");
+      List.of("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "lmtp", "managesieve", "http", "https");
 
   /**
    * Services INTERFACE.md names for work not built yet: accepted (a config written for a later build
    * still loads) but named by {@code config check} and in a warning at start, never silently ignored.
    */
-  static final List<String> NOT_YET = List.of("http", "https");
+  static final List<String> NOT_YET = List.of();
 
   /** One line per requested service this build does not have, for {@code config check} and the log. */
   public List<String> warnings() {
@@ -67,6 +67,7 @@ public record Listen(Map<String, InetSocketAddress> services, List<String> notBu
       case "pop3" -> "0.0.0.0:110";
       case "pop3s" -> "0.0.0.0:995";
       case "managesieve" -> "0.0.0.0:4190"; // RFC 5804 §1.8
+      case "http" -> "127.0.0.1:8080"; // INTERFACE.md: the console and API only from this machine by default
       default -> null;
     };
   }

@@ -149,7 +149,7 @@ public final class Listener implements AutoCloseable {
    * What to do about a failed bind, by its errno (the JDK gives the C library's text): only "address
    * already in use" means another server holds the port.
    */
-  static String bindHint(IOException e, InetSocketAddress address, String service) {
+  public static String bindHint(IOException e, InetSocketAddress address, String service) {
     String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
     String key = "listen." + service;
     if (m.contains("already in use")) { // EADDRINUSE

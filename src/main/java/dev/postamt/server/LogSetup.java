@@ -113,5 +113,6 @@ public final class LogSetup {
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
     ctx.getLogger("dev.postamt").setLevel(Level.toLevel(log.level(), Level.INFO));
+    ctx.getLogger("http").setLevel(Level.toLevel(log.level(), Level.INFO)); // the HTTP access log (web.AccessLog)
   }
 }

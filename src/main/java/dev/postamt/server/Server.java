@@ -83,6 +83,8 @@ public final class Server implements AutoCloseable {
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
   private dev.postamt.filter.pipeline.Stores spamStores;
+  /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
+  private volatile dev.postamt.web.WebServer web;
 
   private Server(Config config) throws Exception {
     this.config = config;
@@ -181,6 +183,7 @@ public final class Server implements AutoCloseable {
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
+      s.web = dev.postamt.web.WebServer.start(config, tls, s.store, s.directory, s.authThrottle, s.bans::refusal);
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -334,7 +337,8 @@ public final class Server implements AutoCloseable {
 
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
-    return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst();
+    return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst()
+        .or(() -> web == null ? Optional.empty() : web.address(service));
   }
 
   /** The domain of the first recipient an alias forwards to a remote address (ARC sealing). */
@@ -503,6 +507,9 @@ public final class Server implements AutoCloseable {
     // receiving a message may finish it within the grace time, then what is left is cut (never
     // answered 250, so the client keeps it).
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    if (web != null) {
+      web.close();
+    }
     listeners.forEach(Listener::shutdown);
     try {
       for (Listener l : listeners) {

@@ -59,8 +59,9 @@ class ConfigTest {
     Config c = Config.defaults();
     assertThat(c.listen().get("smtp").orElseThrow().getPort()).isEqualTo(25);
     assertThat(c.listen().services())
-        .containsOnlyKeys("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "managesieve");
+        .containsOnlyKeys("smtp", "submission", "smtps", "imap", "imaps", "pop3", "pop3s", "managesieve", "http");
     assertThat(c.listen().get("managesieve").orElseThrow().getPort()).isEqualTo(4190);
+    assertThat(c.listen().get("http").orElseThrow().getAddress().isLoopbackAddress()).as("http only from this machine").isTrue();
     assertThat(c.limits().messageSize()).isEqualTo(50L << 20);
     assertThat(c.queue().maxLifetime()).isEqualTo(Duration.ofDays(5));
     assertThat(c.relay().networks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
@@ -79,11 +80,11 @@ class ConfigTest {
   }
 
   @Test
-  void servicesNotBuiltYetLoadButAreNamed() throws Exception {
-    Config c = load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\nmanagesieve = \"0.0.0.0:4190\"\n");
-    assertThat(c.listen().services()).containsOnlyKeys("smtp", "managesieve");
-    assertThat(c.listen().warnings())
-        .containsExactly("listen.http: the http service is not available in this build yet; not served");
+  void httpAndHttpsAreServices() throws Exception {
+    Config c = load("[listen]\nsmtp = \"127.0.0.1:25\"\nhttp = \"127.0.0.1:8080\"\nhttps = \"[::1]:8443\"\n");
+    assertThat(c.listen().services()).containsOnlyKeys("smtp", "http", "https");
+    assertThat(c.listen().get("https").orElseThrow().getPort()).isEqualTo(8443);
+    assertThat(c.listen().warnings()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,68 @@
+package dev.postamt.web;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * How every response of the HTTP listener starts and how errors look: the security headers on every
+ * answer, error bodies as RFC 9457 problem details with a fixed title and a sentence, never a stack
+ * trace or an exception text.
+ */
+final class Replies {
+  private Replies() {}
+
+  /** {@code default-src 'self'}: only our own scripts, styles and images; never framed (clickjacking). */
+  static final String CSP = "default-src 'self'; frame-ancestors 'none'";
+  /** One year; sent on https only (RFC 6797 §7.2: a UA ignores it over plain HTTP). */
+  static final String HSTS = "max-age=31536000";
+
+  /** The headers every response carries, errors included. */
+  static void securityHeaders(Request request, Response response) {
+    var h = response.getHeaders();
+    h.put("Content-Security-Policy", CSP);
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("Referrer-Policy", "no-referrer");
+    h.put("X-Frame-Options", "DENY");
+    if (request.isSecure()) {
+      h.put(HttpHeader.STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+  }
+
+  /** Asks an HTTP/1 client to close after this response (HTTP/2 has no Connection header, RFC 9113 §8.2.2). */
+  static void closeAfter(Request request, Response response) {
+    if (request.getConnectionMetaData().getHttpVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_2) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+  }
+
+  /** Sends {@code body} with {@code status} and {@code type}; not cached (it is a user's data). */
+  static void send(Response response, Callback callback, int status, String type, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  /** An RFC 9457 problem: the status, its standard title and one sentence. */
+  static void problem(Response response, Callback callback, int status, String detail) {
+    send(response, callback, status, "application/problem+json", problemJson(status, detail));
+  }
+
+  static byte[] problemJson(int status, String detail) {
+    String title = HttpStatus.getMessage(status);
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("type", "about:blank");
+    m.put("status", (long) status);
+    m.put("title", title == null ? "Error" : title);
+    if (detail != null) {
+      m.put("detail", detail);
+    }
+    return dev.postamt.jmap.json.Json.write(m).getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.postamt.web;
+
+import dev.postamt.config.Config;
+import dev.postamt.directory.LoginCheck;
+import dev.postamt.jmap.Blobs;
+import dev.postamt.jmap.EventStream;
+import dev.postamt.jmap.JmapApi;
+import dev.postamt.jmap.JmapLimits;
+import dev.postamt.net.AuthThrottle;
+import dev.postamt.net.Listener;
+import dev.postamt.net.TlsContext;
+import dev.postamt.store.MailStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener ({@code [listen] http} and {@code https}): one Jetty server with a connector per
+ * configured address. Plain HTTP speaks HTTP/1.1 and HTTP/2 without TLS (h2c, RFC 9113 §3.3 prior
+ * knowledge, or the HTTP/1.1 Upgrade); https speaks HTTP/2 and HTTP/1.1 chosen by ALPN (RFC 7301),
+ * with the certificate of the mail ports. Requests run on virtual threads (the selectors on a few
+ * platform threads); Jetty's error pages are replaced ({@link ErrorPages}) and each request is one line
+ * on the {@code http} logger ({@link AccessLog}).
+ *
+ * <p>The certificate is read once at start: a reload's new certificate reaches https at the next
+ * restart (the mail ports take it at once).
+ */
+public final class WebServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+  /** Request headers larger than this are refused with 431. */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final Server jetty;
+  private final Map<String, ServerConnector> connectors;
+  private final EventStream events;
+
+  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events) {
+    this.jetty = jetty;
+    this.connectors = connectors;
+    this.events = events;
+  }
+
+  /**
+   * Starts the listener on the addresses {@code config} gives for {@code http} and {@code https};
+   * null when it gives neither.
+   *
+   * @param gate asked for every request (the ban list)
+   */
+  public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
+      Listener.Gate gate) throws IOException {
+    Optional<InetSocketAddress> http = config.listen().get("http");
+    Optional<InetSocketAddress> https = config.listen().get("https");
+    if (http.isEmpty() && https.isEmpty()) {
+      return null;
+    }
+    JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
+    EventStream events = new EventStream(store);
+    WebHandler handler = new WebHandler(new JmapApi(store, limits),
+        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate);
+    return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
+  }
+
+  static WebServer start(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https, TlsContext tls,
+      WebHandler handler, EventStream events, long idleMillis) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    threads.setName("http");
+    threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory()));
+    Server jetty = new Server(threads);
+    jetty.setErrorHandler(new ErrorPages());
+    jetty.setRequestLog(new AccessLog());
+    jetty.setStopTimeout(2000);
+    Map<String, ServerConnector> connectors = new LinkedHashMap<>();
+
+    HttpConfiguration plainConfig = httpConfiguration();
+    if (http.isPresent()) {
+      ServerConnector c = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(plainConfig),
+          new HTTP2CServerConnectionFactory(plainConfig));
+      configure(c, http.get(), idleMillis);
+      connectors.put("http", c);
+    }
+    if (https.isPresent()) {
+      HttpConfiguration secureConfig = httpConfiguration();
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false); // the self-signed certificate names addresses, not every host name used
+      secure.setSniRequired(false);
+      secureConfig.addCustomizer(secure);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(tls.sslContext());
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      HttpConnectionFactory h1 = new HttpConnectionFactory(secureConfig);
+      HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(secureConfig);
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+      alpn.setDefaultProtocol(h1.getProtocol());
+      ServerConnector c = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+      configure(c, https.get(), idleMillis);
+      connectors.put("https", c);
+    }
+    connectors.values().forEach(jetty::addConnector);
+    jetty.setHandler(handler);
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      stopQuietly(jetty);
+      for (Map.Entry<String, ServerConnector> c : connectors.entrySet()) {
+        InetSocketAddress a = c.getKey().equals("http") ? http.get() : https.get();
+        if (!c.getValue().isOpen()) {
+          IOException cause = rootIo(e);
+          String what = a.getHostString() + ":" + a.getPort();
+          throw new IOException("cannot listen on " + what + " for " + c.getKey() + ": "
+              + (cause == null ? e.getMessage() : cause.getMessage() + Listener.bindHint(cause, a, c.getKey())), e);
+        }
+      }
+      throw new IOException("the HTTP listener did not start: " + e.getMessage(), e);
+    }
+    WebServer w = new WebServer(jetty, connectors, events);
+    connectors.forEach((name, c) -> log.info("{} listening on {}", name, w.address(name).orElseThrow()));
+    return w;
+  }
+
+  private static HttpConfiguration httpConfiguration() {
+    HttpConfiguration h = new HttpConfiguration();
+    h.setSendServerVersion(false);
+    h.setSendXPoweredBy(false);
+    h.setRequestHeaderSize(MAX_HEADER_BYTES);
+    return h;
+  }
+
+  private static void configure(ServerConnector c, InetSocketAddress a, long idleMillis) {
+    c.setHost(a.getAddress().getHostAddress());
+    c.setPort(a.getPort());
+    c.setIdleTimeout(idleMillis);
+    c.setReuseAddress(true);
+  }
+
+  private static IOException rootIo(Throwable e) {
+    IOException found = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        found = io;
+      }
+    }
+    return found;
+  }
+
+  private static void stopQuietly(Server jetty) {
+    try {
+      jetty.stop();
+    } catch (Exception ignored) {
+      // it did not start; nothing to stop
+    }
+  }
+
+  /** The address {@code service} ({@code http}, {@code https}) is bound to, with the real port. */
+  public Optional<InetSocketAddress> address(String service) {
+    ServerConnector c = connectors.get(service);
+    if (c == null || c.getLocalPort() <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new InetSocketAddress(c.getHost(), c.getLocalPort()));
+  }
+
+  /** Stops accepting, lets running requests finish for a moment, then closes every connection. */
+  @Override
+  public void close() {
+    events.closeAll();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      log.warn("http: stopping: {}", e.toString());
+    }
+  }
+}
