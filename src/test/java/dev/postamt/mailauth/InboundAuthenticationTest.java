@@ -182,7 +182,7 @@ class InboundAuthenticationTest {
         .contains("dmarc=fail (p=reject dis=reject)")
         .contains("iprev=pass")
         .contains("\nverdict: reject: Email rejected per DMARC policy for strict.example\n")
-        .endsWith("antivirus: off (antivirus.clamd is empty)\nattachment: no rule matches\ncontent action: deliver\n");
+        .contains("antivirus: off (antivirus.clamd is empty)\nattachment: no rule matches\ncontent action: deliver\nspam: score=");
   }
 
   static String read(Path p) {

@@ -1,5 +1,6 @@
 package dev.postamt.filter.pipeline;
 
+import dev.postamt.antivirus.AttachmentCheck;
 import dev.postamt.config.Config;
 import dev.postamt.config.Spam;
 import dev.postamt.dns.Resolver;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * listeners; {@code postamt check message} and {@code spam scan} build one for a dry run.
  *
  * <p>Order: rules (header, body, rawbody, uri, full), header forgery, URI lists, white- and blacklists,
- * checksums, Bayes, and last the meta rules, which read the symbols of all the others.
+ * the attachment rules, checksums, Bayes, and last the meta rules, which read the symbols of all the others.
  */
 public final class Filters {
   private static final Logger log = LoggerFactory.getLogger(Filters.class);
@@ -64,6 +65,7 @@ public final class Filters {
       checks.add(new UriLists(spam.uribl(), dns, spam.dnsTimeout()));
     }
     checks.add(stores.lists().check());
+    checks.add(new AttachmentCheck());
     if (spam.checksums()) {
       checks.add(stores.training().checksums().check());
     }
