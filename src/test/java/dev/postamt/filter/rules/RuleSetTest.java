@@ -272,6 +272,14 @@ class RuleSetTest {
         header CAPS       eval:subject_is_all_caps()
         """, MAIL);
     assertThat(names(f)).containsExactlyInAnyOrder("HTML", "TWO_TO", "ANCHOR");
+    Findings dated = run("""
+        header PAST_3_6   eval:check_for_shifted_date('-6', '-3')
+        header PAST_96    eval:check_for_shifted_date('undef', '-96')
+        header FUTURE     eval:check_for_shifted_date('3', 'undef')
+        body   TAG_B      eval:html_tag_exists('b')
+        body   TAG_FONT   eval:html_tag_exists('font')
+        """, "Received: from a by b; Mon, 1 Dec 2025 14:30:00 +0000\n" + MAIL);
+    assertThat(names(dated)).containsExactlyInAnyOrder("PAST_3_6", "TAG_B");
     Findings caps = run("header CAPS eval:subject_is_all_caps()\n",
         MAIL.replace("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= and CHEAP stuff", "Subject: BUY CHEAP PILLS TODAY"));
     assertThat(names(caps)).containsExactly("CAPS");
