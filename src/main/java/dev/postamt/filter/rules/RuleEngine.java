@@ -35,6 +35,7 @@ import java.util.regex.Matcher;
 final class RuleEngine {
   static final int MAX_TEXT = 256 * 1024;
   private static final int EVIDENCE = 60;
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
   private final List<Rule> rules;
   private final List<Rule> metas;
@@ -244,7 +245,7 @@ final class RuleEngine {
     String d = descriptions.get(r.name());
     StringBuilder b = new StringBuilder(d != null ? d : r.kind().name().toLowerCase(java.util.Locale.ROOT) + " rule");
     if (evidence != null && !evidence.isBlank()) {
-      String e = evidence.replaceAll("\\s+", " ").strip();
+      String e = SPACES.matcher(evidence).replaceAll(" ").strip();
       if (e.length() > EVIDENCE) {
         e = e.substring(0, EVIDENCE) + "…";
       }
@@ -299,10 +300,8 @@ final class RuleEngine {
     if (depth > 32) {
       return;
     }
-    String name = target.spec().split("[:|]")[0];
-    boolean raw = target.spec().contains(":raw");
-    for (String v : p.headers(name)) {
-      out.add(raw ? v : HeaderText.decode(HeaderText.unfold(v)).strip());
+    for (String v : p.headers(target.firstName())) {
+      out.add(target.raw() ? v : HeaderText.decode(HeaderText.unfold(v)).strip());
     }
     for (MimePart c : p.children()) {
       collect(c, target, out, depth + 1);
