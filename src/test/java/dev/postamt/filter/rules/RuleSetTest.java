@@ -296,6 +296,15 @@ class RuleSetTest {
   }
 
   @Test
+  void aRunawayRegexGivesUpInsteadOfHoldingTheScan() throws Exception {
+    Findings f = run("""
+        body   EXPONENTIAL  /^(a|aa)+$/
+        body   FINE         /aaaa/
+        """, "Subject: x\n\n" + "a".repeat(60) + "b\n");
+    assertThat(names(f)).containsExactly("FINE"); // without the budget: 10^12 steps, the test would not end
+  }
+
+  @Test
   void loadsFilesAndDirectories(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("b.cf"), "body FROM_B /b/\nscore FROM_B 2\n");
     Files.writeString(dir.resolve("a.cf"), "body FROM_A /a/\nscore FROM_B 1\n");
