@@ -55,7 +55,7 @@ class RuleSetTest {
         Authentication.NONE, Instant.now());
   }
 
-  /** Runs rules {@code cf} (alone, without the shipped ones) over {@code mail}; {@code before} are other checks' symbols. */
+  /** Runs rules {@code cf} alone (not the shipped ones) over {@code mail}; {@code before}: other checks' symbols. */
   static Findings run(String cf, String mail, String... before) throws Exception {
     RuleSet set = RuleSet.ofTexts(Map.of("test.cf", cf));
     Findings f = new Findings();
@@ -256,7 +256,7 @@ class RuleSetTest {
   void aLaterDefinitionAndScoreWin() {
     RuleSet set = RuleSet.ofTexts(Map.of("a.cf", "body X /a/\nscore X 1\n"));
     assertThat(set.scores()).containsEntry("X", 1.0);
-    RuleSet both = RuleSet.ofTexts(new java.util.LinkedHashMap<>(Map.of("a.cf", "body X /a/\nscore X 1\nbody X /b/\nscore X 2\n")));
+    RuleSet both = RuleSet.ofTexts(Map.of("a.cf", "body X /a/\nscore X 1\nbody X /b/\nscore X 2\n"));
     assertThat(both.scores()).containsEntry("X", 2.0);
     assertThat(both.report().seen()).isEqualTo(1);
   }

@@ -59,7 +59,8 @@ class StockRulesTest {
     nanosByRule.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
         .forEach(e -> System.out.printf("  slowest: %-28s %8.1f ms%n", e.getKey(), e.getValue() / 1e6));
     System.out.printf("StockRulesTest: %d rules running; %d messages, %.0f msgs/s (rules alone); score >= 5: ham %d"
-            + " of %d, spam %d of %d%n", set.running().size(), count[0] + count[1], (count[0] + count[1]) / (nanos / 1e9),
+            + " of %d, spam %d of %d%n", set.running().size(), count[0] + count[1],
+        (count[0] + count[1]) / (nanos / 1e9),
         tagged[0], count[0], tagged[1], count[1]);
     assertThat(tagged[1]).as("spam tagged by the stock rules").isGreaterThan(0);
   }
