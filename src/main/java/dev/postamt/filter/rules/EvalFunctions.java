@@ -102,12 +102,54 @@ final class EvalFunctions {
           };
         }
         case "check_anchor_domain_mismatch" -> EvalFunctions::anchorMismatch;
+        case "check_for_shifted_date" -> {
+          Double min = args.get(0).equals("undef") ? null : Double.parseDouble(args.get(0));
+          Double max = args.get(1).equals("undef") ? null : Double.parseDouble(args.get(1));
+          yield in -> {
+            Double h = dateShiftHours(in);
+            return h != null && (min == null || min <= h) && (max == null || h < max);
+          };
+        }
+        case "html_tag_exists" -> {
+          Pattern tag = Pattern.compile("<" + Pattern.quote(args.getFirst()) + "\\b", Pattern.CASE_INSENSITIVE);
+          yield in -> {
+            for (ScannedMessage.TextPart t : in.message().textParts()) {
+              if (t.html() != null && tag.matcher(t.html()).find()) {
+                return true;
+              }
+            }
+            return false;
+          };
+        }
         case "check_for_missing_subject" -> in -> in.message().header("Subject").isEmpty();
         default -> null;
       };
     } catch (RuntimeException e) {
       return null; // arguments we do not understand
     }
+  }
+
+  /**
+   * Hours by which the Date field is ahead of (positive) or behind (negative) the time the message
+   * arrived: the date of the topmost Received field (RFC 5321 §4.4: {@code ; date-time} at its end),
+   * else the scan's arrival time. Null when the Date cannot be read.
+   */
+  static Double dateShiftHours(ScanInput in) {
+    java.time.ZonedDateTime date = dev.postamt.mime.HeaderText.parseDate(in.message().first("Date"));
+    if (date == null) {
+      return null;
+    }
+    java.time.Instant arrived = in.received();
+    List<String> received = in.message().header("Received");
+    if (!received.isEmpty()) {
+      String top = received.getFirst();
+      int semi = top.lastIndexOf(';');
+      java.time.ZonedDateTime r = semi < 0 ? null : dev.postamt.mime.HeaderText.parseDate(top.substring(semi + 1));
+      if (r != null) {
+        arrived = r.toInstant();
+      }
+    }
+    return (date.toInstant().getEpochSecond() - arrived.getEpochSecond()) / 3600.0;
   }
 
   private static List<String> args(String s) {

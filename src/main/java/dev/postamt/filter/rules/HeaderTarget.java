@@ -26,6 +26,8 @@ final class HeaderTarget {
   static final Set<String> UNSUPPORTED_PREFIXES = Set.of("x-spam-relays-", "all-trusted", "all-untrusted",
       "all-internal", "all-external", "x-spam-dcc", "x-spam-", "x-mimeole-");
 
+  private static final java.util.regex.Pattern ANGLES = java.util.regex.Pattern.compile("^\\s*<|>\\s*$");
+
   private final String spec;
   private final List<String> names;
   private final boolean raw;
@@ -73,6 +75,15 @@ final class HeaderTarget {
 
   String spec() {
     return spec;
+  }
+
+  /** The first field name (what {@code mimeheader} reads). */
+  String firstName() {
+    return names.getFirst();
+  }
+
+  boolean raw() {
+    return raw;
   }
 
   /** Whether any of the fields is present (for {@code exists:}). */
@@ -125,7 +136,7 @@ final class HeaderTarget {
           return List.of(in.mailFrom());
         }
         List<String> rp = fields(m, "Return-Path");
-        return rp.isEmpty() ? List.of() : List.of(rp.getFirst().replaceAll("^\\s*<|>\\s*$", ""));
+        return rp.isEmpty() ? List.of() : List.of(ANGLES.matcher(rp.getFirst()).replaceAll(""));
       }
       case "messageid" -> {
         List<String> v = new ArrayList<>(fields(m, "Message-ID"));

@@ -99,6 +99,9 @@ final class RuleCompiler {
     if (reason.startsWith("meta refers to skipped")) {
       return "meta refers to a skipped rule";
     }
+    if (reason.startsWith("meta syntax")) {
+      return "meta syntax error";
+    }
     if (reason.startsWith("header spec")) {
       return "header spec not understood";
     }

@@ -35,6 +35,7 @@ import java.util.regex.Matcher;
 final class RuleEngine {
   static final int MAX_TEXT = 256 * 1024;
   private static final int EVIDENCE = 60;
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
   private final List<Rule> rules;
   private final List<Rule> metas;
@@ -169,7 +170,7 @@ final class RuleEngine {
         return unset ? 0 : 1;
       }
       String text = unset ? (r.ifUnset() == null ? "" : r.ifUnset()) : v;
-      Matcher mt = r.regex().pattern().matcher(text);
+      Matcher mt = r.regex().pattern().matcher(Budgeted.of(text));
       boolean found = mt.find();
       if (found == r.negate()) {
         return 0;
@@ -179,7 +180,7 @@ final class RuleEngine {
     }
 
     private int count(Rule r, String text) {
-      Matcher mt = r.regex().pattern().matcher(text);
+      Matcher mt = r.regex().pattern().matcher(Budgeted.of(text));
       int n = 0;
       while (n < r.maxHits() && mt.find()) {
         if (evidence == null) {
@@ -193,7 +194,7 @@ final class RuleEngine {
     private int uri(Rule r) {
       int n = 0;
       for (String u : Uris.of(m)) {
-        if (r.regex().pattern().matcher(u).find()) {
+        if (r.regex().pattern().matcher(Budgeted.of(u)).find()) {
           if (evidence == null) {
             evidence = u;
           }
@@ -207,13 +208,66 @@ final class RuleEngine {
 
     private int mimeHeader(Rule r) {
       for (String v : mimeHeaders(m, r.header())) {
-        Matcher mt = r.regex() == null ? null : r.regex().pattern().matcher(v);
+        Matcher mt = r.regex() == null ? null : r.regex().pattern().matcher(Budgeted.of(v));
         if (mt == null || mt.find() != r.negate()) {
           evidence = mt != null && !r.negate() ? mt.group() : null;
           return 1;
         }
       }
       return 0;
+    }
+  }
+
+  /**
+   * The text a regex reads, with a budget of character reads: a pattern that backtracks without end on
+   * some input (an operator's rule, say) gives up after {@link #PER_CHAR} reads per character plus a
+   * constant, and the rule counts as no hit, instead of holding the SMTP session. Java's regex engine
+   * has no time-out of its own.
+   */
+  static final class Budgeted implements CharSequence {
+    static final long PER_CHAR = 2_000;
+    private static final long BASE = 1_000_000;
+
+    private final String text;
+    private long left;
+
+    private Budgeted(String text, long budget) {
+      this.text = text;
+      this.left = budget;
+    }
+
+    static Budgeted of(String text) {
+      return new Budgeted(text, BASE + PER_CHAR * text.length());
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (--left < 0) {
+        throw new BudgetExceeded();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
+  /** A regex used up its budget on this text. */
+  static final class BudgetExceeded extends RuntimeException {
+    BudgetExceeded() {
+      super("regex gave up", null, false, false);
     }
   }
 
@@ -244,7 +298,7 @@ final class RuleEngine {
     String d = descriptions.get(r.name());
     StringBuilder b = new StringBuilder(d != null ? d : r.kind().name().toLowerCase(java.util.Locale.ROOT) + " rule");
     if (evidence != null && !evidence.isBlank()) {
-      String e = evidence.replaceAll("\\s+", " ").strip();
+      String e = SPACES.matcher(evidence).replaceAll(" ").strip();
       if (e.length() > EVIDENCE) {
         e = e.substring(0, EVIDENCE) + "…";
       }
@@ -299,10 +353,8 @@ final class RuleEngine {
     if (depth > 32) {
       return;
     }
-    String name = target.spec().split("[:|]")[0];
-    boolean raw = target.spec().contains(":raw");
-    for (String v : p.headers(name)) {
-      out.add(raw ? v : HeaderText.decode(HeaderText.unfold(v)).strip());
+    for (String v : p.headers(target.firstName())) {
+      out.add(target.raw() ? v : HeaderText.decode(HeaderText.unfold(v)).strip());
     }
     for (MimePart c : p.children()) {
       collect(c, target, out, depth + 1);

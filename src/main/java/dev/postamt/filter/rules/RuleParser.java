@@ -75,7 +75,8 @@ final class RuleParser {
       if (line.isEmpty()) {
         continue;
       }
-      if (line.startsWith("lang ")) {
+      boolean lang = line.length() > 4 && Character.isWhitespace(line.charAt(4));
+      if (lang && line.regionMatches(true, 0, "lang", 0, 4)) {
         String[] l = line.split("\\s+", 3);
         if (l.length < 3 || !l[1].equalsIgnoreCase("en")) {
           continue;

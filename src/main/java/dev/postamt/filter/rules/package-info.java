@@ -11,7 +11,8 @@
  * not run; {@link dev.postamt.filter.rules.LoadReport} counts rules seen, loaded and skipped by reason.
  * A skipped rule never makes a meta fire: a meta that refers to one is skipped too.
  *
- * <p>Scanning never throws for odd input: a regex that gives up on a message counts as no hit. Body
+ * <p>Scanning never throws for odd input: a regex that gives up on a message (stack overflow, or its
+ * budget of character reads used up by runaway backtracking) counts as no hit. Body
  * rules are pre-filtered by a literal every match must contain, so most of them cost one {@code
  * indexOf} per message. Nothing is written to disk; failure to read a configured rule path is the only
  * error, reported at start-up.

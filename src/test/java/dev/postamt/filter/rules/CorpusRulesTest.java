@@ -129,7 +129,8 @@ class CorpusRulesTest {
         if (kind == 0) {
           hamSum += score;
           if (score >= 3) {
-            worstHam.add(String.format("%.1f %s %s", score, p.getFileName(), f.all().stream().map(Symbol::name).toList()));
+            List<String> names = f.all().stream().map(Symbol::name).toList();
+            worstHam.add(String.format("%.1f %s %s", score, p.getFileName(), names));
           }
         } else {
           spamSum += score;

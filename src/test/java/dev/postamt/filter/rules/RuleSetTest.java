@@ -55,7 +55,7 @@ class RuleSetTest {
         Authentication.NONE, Instant.now());
   }
 
-  /** Runs rules {@code cf} (alone, without the shipped ones) over {@code mail}; {@code before} are other checks' symbols. */
+  /** Runs rules {@code cf} alone (not the shipped ones) over {@code mail}; {@code before}: other checks' symbols. */
   static Findings run(String cf, String mail, String... before) throws Exception {
     RuleSet set = RuleSet.ofTexts(Map.of("test.cf", cf));
     Findings f = new Findings();
@@ -256,7 +256,7 @@ class RuleSetTest {
   void aLaterDefinitionAndScoreWin() {
     RuleSet set = RuleSet.ofTexts(Map.of("a.cf", "body X /a/\nscore X 1\n"));
     assertThat(set.scores()).containsEntry("X", 1.0);
-    RuleSet both = RuleSet.ofTexts(new java.util.LinkedHashMap<>(Map.of("a.cf", "body X /a/\nscore X 1\nbody X /b/\nscore X 2\n")));
+    RuleSet both = RuleSet.ofTexts(Map.of("a.cf", "body X /a/\nscore X 1\nbody X /b/\nscore X 2\n"));
     assertThat(both.scores()).containsEntry("X", 2.0);
     assertThat(both.report().seen()).isEqualTo(1);
   }
@@ -272,6 +272,14 @@ class RuleSetTest {
         header CAPS       eval:subject_is_all_caps()
         """, MAIL);
     assertThat(names(f)).containsExactlyInAnyOrder("HTML", "TWO_TO", "ANCHOR");
+    Findings dated = run("""
+        header PAST_3_6   eval:check_for_shifted_date('-6', '-3')
+        header PAST_96    eval:check_for_shifted_date('undef', '-96')
+        header FUTURE     eval:check_for_shifted_date('3', 'undef')
+        body   TAG_B      eval:html_tag_exists('b')
+        body   TAG_FONT   eval:html_tag_exists('font')
+        """, "Received: from a by b; Mon, 1 Dec 2025 14:30:00 +0000\n" + MAIL);
+    assertThat(names(dated)).containsExactlyInAnyOrder("PAST_3_6", "TAG_B");
     Findings caps = run("header CAPS eval:subject_is_all_caps()\n",
         MAIL.replace("Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= and CHEAP stuff", "Subject: BUY CHEAP PILLS TODAY"));
     assertThat(names(caps)).containsExactly("CAPS");
@@ -285,6 +293,15 @@ class RuleSetTest {
         full   BIN     /\\x00/
         """, "Subject: " + "ab".repeat(50_000) + "\n\n" + "ab".repeat(200_000) + "\u0000\n");
     assertThat(names(f)).contains("BIN");
+  }
+
+  @Test
+  void aRunawayRegexGivesUpInsteadOfHoldingTheScan() throws Exception {
+    Findings f = run("""
+        body   EXPONENTIAL  /^(a|aa)+$/
+        body   FINE         /aaaa/
+        """, "Subject: x\n\n" + "a".repeat(60) + "b\n");
+    assertThat(names(f)).containsExactly("FINE"); // without the budget: 10^12 steps, the test would not end
   }
 
   @Test
