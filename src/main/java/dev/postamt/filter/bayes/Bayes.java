@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class Bayes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Bayes.class);
 
-  /** SpamAssassin's default scores for the Bayes bands (50_scores.cf, network tests off, Bayes on). */
+  /**
+   * Default scores of the Bayes bands: SpamAssassin's (50_scores.cf, network tests off, Bayes on), but
+   * for the top three, where ours give Bayes more weight (the shipped 50-scores.cf says why).
+   */
   public static final Map<String, Double> SCORES = Map.ofEntries(
       Map.entry("BAYES_00", -1.9),
       Map.entry("BAYES_05", -0.5),
@@ -46,9 +49,9 @@ public final class Bayes implements AutoCloseable {
       Map.entry("BAYES_50", 0.8),
       Map.entry("BAYES_60", 1.5),
       Map.entry("BAYES_80", 2.0),
-      Map.entry("BAYES_95", 3.0),
-      Map.entry("BAYES_99", 3.5),
-      Map.entry("BAYES_999", 0.2));
+      Map.entry("BAYES_95", 3.5),
+      Map.entry("BAYES_99", 4.0),
+      Map.entry("BAYES_999", 1.0));
 
   /** Whether a symbol is one of Bayes' own (left out of the score autolearn looks at). */
   public static boolean ownSymbol(dev.postamt.filter.Symbol s) {
