@@ -85,7 +85,7 @@ class BayesTest {
       b.learn(message("ham"), false, null);
       List<Symbol> spam = scan(b, message("spam"), null);
       assertThat(spam).extracting(Symbol::name).containsExactly("BAYES_99", "BAYES_999");
-      assertThat(spam.getFirst().score()).isEqualTo(3.5);
+      assertThat(spam.getFirst().score()).isEqualTo(4.0);
       assertThat(spam.getFirst().reason()).matches("Bayes spam probability (0\\.99\\d|1\\.000) from \\d+ tokens");
       List<Symbol> ham = scan(b, message("ham"), null);
       assertThat(ham).extracting(Symbol::name).containsExactly("BAYES_00");

@@ -313,7 +313,7 @@ class RuleSetTest {
     Files.writeString(single, "body SINGLE /s/\n");
     RuleSet set = RuleSet.load(List.of(dir, single));
     assertThat(set.running()).contains("FROM_A", "FROM_B", "SINGLE", "MISSING_DATE").doesNotContain("IGNORED");
-    assertThat(set.scores()).containsEntry("FROM_B", 2.0).containsEntry("BAYES_99", 3.5);
+    assertThat(set.scores()).containsEntry("FROM_B", 2.0).containsEntry("BAYES_99", 4.0);
     assertThatThrownBy(() -> RuleSet.load(List.of(dir.resolve("nope"))))
         .isInstanceOf(NoSuchFileException.class).hasMessageContaining("nope");
   }
