@@ -50,6 +50,15 @@ class ShippedRulesTest {
     assertThat(fired(PLAIN)).isEmpty();
   }
 
+  @Test
+  void theStandardTestStringIsCertainSpam() throws Exception {
+    String gtube = PLAIN.replace("Alice\n", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\n\nAlice\n");
+    assertThat(fired(gtube)).containsExactly("GTUBE");
+    assertThat(rules.scores()).containsEntry("GTUBE", 1000.0);
+    assertThat(fired(PLAIN.replace("Alice\n", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.35X\n")))
+        .doesNotContain("GTUBE");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', quoteCharacter = '"', textBlock = """
       MISSING_DATE;          Date: Tue, 2 Dec 2025 09:15:00 +0100\\n;                          ''
