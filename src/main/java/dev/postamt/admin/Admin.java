@@ -329,7 +329,7 @@ public final class Admin {
     InboundAuthenticator auth = new InboundAuthenticator(config, resolver());
     return auth.evaluate(client, mailFrom, helo, () -> {
       try {
-        return new BufferedInputStream(Files.newInputStream(file));
+        return MessageFiles.openMessage(file);
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
       }

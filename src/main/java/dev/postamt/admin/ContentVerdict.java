@@ -6,6 +6,7 @@ import dev.postamt.config.Antivirus;
 import dev.postamt.config.Config;
 import dev.postamt.mime.MimePart;
 import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class ContentVerdict {
     } else {
       VirusScanner.Verdict v = new VirusScanner(av).scan(() -> {
         try {
-          return new BufferedInputStream(Files.newInputStream(file));
+          return MessageFiles.openMessage(file);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -47,7 +48,9 @@ final class ContentVerdict {
     }
     List<AttachmentPolicy.Finding> findings;
     try {
-      findings = AttachmentPolicy.check(MimePart.parse(Files.readAllBytes(file)));
+      try (InputStream raw = MessageFiles.openMessage(file)) {
+        findings = AttachmentPolicy.check(MimePart.parse(raw.readAllBytes()));
+      }
     } catch (IOException e) {
       throw AdminException.of(e);
     }

@@ -38,6 +38,28 @@ public final class MessageFiles {
     void message(String origin, byte[] content) throws IOException;
   }
 
+  /**
+   * One message file opened for reading, a leading mbox {@code From } separator line skipped (a message
+   * saved from a mail reader or taken from a corpus often has one; read as a header line it would end
+   * the header section at once). {@code check message} reads its FILE through this.
+   */
+  public static InputStream openMessage(Path file) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file));
+    in.mark(8);
+    byte[] head = in.readNBytes(6);
+    boolean separator = head.length == 6 && head[0] == 'F' && head[1] == 'r' && head[2] == 'o' && head[3] == 'm'
+        && head[4] == ' ' && head[5] != ' ' && head[5] != ':' && head[5] != '\t';
+    if (!separator) {
+      in.reset();
+      return in;
+    }
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      // the rest of the separator line
+    }
+    return in;
+  }
+
   /** What a walk found. */
   public record Walk(int messages, List<String> skipped) {}
 

@@ -48,7 +48,7 @@ final class SpamQuery {
       String authResults) throws IOException {
     List<String> out = new ArrayList<>();
     ScannedMessage message;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+    try (InputStream in = MessageFiles.openMessage(file)) {
       message = ScannedMessage.read(in, config.spam().maxSize());
     }
     Authentication auth = Authentication.NONE;
