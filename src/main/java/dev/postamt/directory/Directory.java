@@ -1,15 +1,10 @@
 package dev.postamt.directory;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +14,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db}. Every lookup reads the
@@ -39,42 +33,6 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   public static final String FILE_NAME = "directory.db";
-  static final int SCHEMA_VERSION = 3;
-  private static final int BUSY_TIMEOUT_MS = 10_000;
-
-  private static final String[] SCHEMA = {
-    """
-    CREATE TABLE IF NOT EXISTS domains (
-      name     TEXT PRIMARY KEY,
-      created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    )""",
-    """
-    CREATE TABLE IF NOT EXISTS users (
-      address  TEXT PRIMARY KEY,
-      domain   TEXT NOT NULL REFERENCES domains(name),
-      password TEXT NOT NULL,
-      created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-    )""",
-    "CREATE INDEX IF NOT EXISTS users_domain ON users(domain)",
-    // address is "local@domain", or "@domain" for the domain's catch-all.
-    """
-    CREATE TABLE IF NOT EXISTS aliases (
-      address  TEXT NOT NULL,
-      domain   TEXT NOT NULL REFERENCES domains(name),
-      position INTEGER NOT NULL,
-      target   TEXT NOT NULL,
-      PRIMARY KEY (address, target)
-    )""",
-    "CREATE INDEX IF NOT EXISTS aliases_domain ON aliases(domain)",
-  };
-
-  /** Changes from one schema version to the next: index 0 takes version 1 to 2. */
-  private static final String[][] UPGRADES = {
-    // v2: SCRAM-SHA-256 credentials (i$salt$storedKey$serverKey), null until derivable
-    {"ALTER TABLE users ADD COLUMN scram TEXT"},
-    // v3: per-user quota in bytes and in messages; NULL means the default of [store] in the config
-    {"ALTER TABLE users ADD COLUMN quota_bytes INTEGER", "ALTER TABLE users ADD COLUMN quota_messages INTEGER"},
-  };
 
   private final Path file;
   private final Connection db;
@@ -85,83 +43,10 @@ public final class Directory implements AutoCloseable, LoginCheck {
     this.db = db;
   }
 
-  /** Opens (creating when missing) {@code dataDir/directory.db}. */
+  /** Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date. */
   public static Directory open(Path dataDir) throws DirectoryException {
     Path file = dataDir.resolve(FILE_NAME);
-    try {
-      Files.createDirectories(dataDir);
-      createPrivate(file);
-    } catch (IOException e) {
-      throw new DirectoryException("cannot create " + file + ": " + e.getMessage(), e);
-    }
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
-    cfg.enforceForeignKeys(true);
-    // IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers wait for each other
-    // (busy timeout) instead of one failing with SQLITE_BUSY when it upgrades a read lock.
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    Connection c = null;
-    try {
-      c = cfg.createConnection("jdbc:sqlite:" + file);
-      migrate(c, file);
-      return new Directory(file, c);
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw new DirectoryException("cannot open " + file + ": " + e.getMessage(), e);
-    } catch (DirectoryException e) {
-      closeQuietly(c);
-      throw e;
-    }
-  }
-
-  /** The database holds password hashes: create it readable by the owner only (SQLite copies the mode
-   * to its -wal and -shm files). */
-  private static void createPrivate(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return;
-    }
-    try {
-      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-    } catch (FileAlreadyExistsException raced) {
-      // another process created it first: fine
-    }
-  }
-
-  private static void migrate(Connection c, Path file) throws SQLException, DirectoryException {
-    int version;
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-      version = rs.next() ? rs.getInt(1) : 0;
-    }
-    if (version == SCHEMA_VERSION) {
-      return;
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new DirectoryException(
-          file + " has schema version " + version + ", newer than this Postamt understands (" + SCHEMA_VERSION + ")");
-    }
-    c.setAutoCommit(false);
-    try (Statement st = c.createStatement()) {
-      for (String sql : SCHEMA) {
-        st.execute(sql);
-      }
-      // a new database gets the version-1 tables above, then every upgrade
-      for (int v = Math.max(version, 1); v < SCHEMA_VERSION; v++) {
-        for (String sql : UPGRADES[v - 1]) {
-          st.execute(sql);
-        }
-      }
-      st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    return new Directory(file, DirectorySchema.open(dataDir, file));
   }
 
   public Path file() {
@@ -689,15 +574,5 @@ public final class Directory implements AutoCloseable, LoginCheck {
       ps.setObject(i + 1, args[i]);
     }
     return ps;
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // already failing
-      }
-    }
   }
 }
