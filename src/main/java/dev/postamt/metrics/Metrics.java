@@ -11,7 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The meters of the process. One registry per process ({@link #process()}): the SMTP listeners, the
@@ -37,6 +38,7 @@ public final class Metrics {
   private static final Metrics PROCESS = new Metrics();
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<Callable<Integer>> queueSize = new AtomicReference<>(() -> 0);
 
   /** A registry of its own, with the JVM meters bound; production code uses {@link #process()}. */
   Metrics() {
@@ -47,6 +49,9 @@ public final class Metrics {
     @SuppressWarnings("resource")
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
+    Gauge.builder("postamt.queue.messages", this, Metrics::readQueueSize)
+        .description("messages in the queue, held ones included")
+        .register(registry);
   }
 
   /** The registry of this process. */
@@ -123,10 +128,19 @@ public final class Metrics {
   }
 
   /**
-   * A gauge read at each scrape, such as the number of queued messages; {@code value} must be cheap
-   * and must not throw. Registering the same name again keeps the first.
+   * Where {@code postamt_queue_messages} is read from at each scrape: the server started last (one per
+   * process in production; tests start several one after another). The supplier may throw: the
+   * gauge then reads NaN.
    */
-  public void gauge(String name, String description, Supplier<Number> value) {
-    Gauge.builder(name, value).description(description).register(registry);
+  public void queueSize(Callable<Integer> messages) {
+    queueSize.set(messages);
+  }
+
+  private double readQueueSize() {
+    try {
+      return queueSize.get().call();
+    } catch (Exception e) {
+      return Double.NaN;
+    }
   }
 }

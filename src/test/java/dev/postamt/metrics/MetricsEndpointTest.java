@@ -72,6 +72,7 @@ class MetricsEndpointTest {
     String unavailable = "postamt_antivirus_unavailable_total";
     assertThat(value(after, unavailable)).isEqualTo(value(before, unavailable) + 1);
     assertThat(after).contains("# TYPE postamt_antivirus_unavailable_total counter")
+        .containsPattern("(?m)^postamt_queue_messages \\d")
         .contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads").contains("system_cpu_count");
   }
 
