@@ -11,7 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,6 +42,7 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<Callable<Integer>> queueSize = new AtomicReference<>(() -> 0);
+  private final Map<String, Set<Callable<Integer>>> connections = new ConcurrentHashMap<>();
 
   /** A registry of its own, with the JVM meters bound; production code uses {@link #process()}. */
   Metrics() {
@@ -137,8 +141,31 @@ public final class Metrics {
   }
 
   private double readQueueSize() {
+    return read(queueSize.get());
+  }
+
+  /**
+   * Counts the open connections of a listener of {@code protocol} ({@code smtp}, {@code imaps} …) into
+   * {@code postamt_connections{protocol}}, the sum over the listeners registered, until the returned
+   * action is run (when the listener closes).
+   */
+  public Runnable connections(String protocol, Callable<Integer> open) {
+    Set<Callable<Integer>> listeners = connections.computeIfAbsent(protocol, p -> {
+      Set<Callable<Integer>> set = ConcurrentHashMap.newKeySet();
+      Gauge.builder("postamt.connections", set, s -> s.stream().mapToDouble(Metrics::read).sum())
+          .description("connections open on the listeners of a protocol")
+          .tag("protocol", p)
+          .strongReference(true)
+          .register(registry);
+      return set;
+    });
+    listeners.add(open);
+    return () -> listeners.remove(open);
+  }
+
+  private static double read(Callable<Integer> value) {
     try {
-      return queueSize.get().call();
+      return value.call();
     } catch (Exception e) {
       return Double.NaN;
     }

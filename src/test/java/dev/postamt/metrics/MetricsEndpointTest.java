@@ -59,6 +59,7 @@ class MetricsEndpointTest {
   void aReceivedMessageAndAnUnansweredClamdAreCounted() throws Exception {
     String before = scrape(t);
     SmtpScript s = t.smtp("smtp");
+    assertThat(value(scrape(t), "postamt_connections{protocol=\"smtp\"}")).isGreaterThanOrEqualTo(1);
     s.send("EHLO client.example").read();
     s.send("MAIL FROM:<sender@remote.example>").expect("250 *");
     s.send("RCPT TO:<bob@example.test>").expect("250 *");
@@ -69,6 +70,8 @@ class MetricsEndpointTest {
 
     String received = "postamt_messages_received_total{service=\"smtp\"}";
     assertThat(value(after, received)).isEqualTo(value(before, received) + 1);
+    String scans = "postamt_spam_scan_seconds_count";
+    assertThat(value(after, scans)).isGreaterThanOrEqualTo(value(before, scans) + 1);
     String unavailable = "postamt_antivirus_unavailable_total";
     assertThat(value(after, unavailable)).isEqualTo(value(before, unavailable) + 1);
     assertThat(after).contains("# TYPE postamt_antivirus_unavailable_total counter")
