@@ -45,7 +45,8 @@ public record Config(
     Ban ban,
     Spam spam,
     Quarantine quarantine,
-    ProxyProtocol proxyProtocol) {
+    ProxyProtocol proxyProtocol,
+    Metrics metrics) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -132,7 +133,8 @@ public record Config(
         "ban",
         "spam",
         "quarantine",
-        "proxy_protocol");
+        "proxy_protocol",
+        "metrics");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -167,7 +169,8 @@ public record Config(
             Ban.parse(r),
             Spam.parse(r),
             Quarantine.parse(r),
-            ProxyProtocol.parse(r));
+            ProxyProtocol.parse(r),
+            Metrics.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

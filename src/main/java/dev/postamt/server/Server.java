@@ -66,6 +66,8 @@ public final class Server implements AutoCloseable {
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /** Run at close: the listeners' connection gauges stop counting them. */
+  private final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
@@ -165,6 +167,7 @@ public final class Server implements AutoCloseable {
     s.givenCheck = check;
     try {
       s.queue.start();
+      dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size());
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
@@ -314,6 +317,7 @@ public final class Server implements AutoCloseable {
             config.proxyProtocol());
     l.rateLimit(config.limits().connectionRatePerIp(), config.relay().networks());
     listeners.add(l);
+    metricsForget.add(dev.postamt.metrics.Metrics.process().connections(service, () -> l.connections().size()));
   }
 
   /**
@@ -524,6 +528,7 @@ public final class Server implements AutoCloseable {
     for (Listener l : listeners.reversed()) {
       l.close();
     }
+    metricsForget.forEach(Runnable::run);
     queue.close();
     remote.close();
     sieve.close();

@@ -76,6 +76,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
     log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {
       // RFC 2033 §4.2: one reply per accepted RCPT, in order, a repeated one included. The message
       // is durable for all of them at once, so the replies are the same.
@@ -92,6 +93,11 @@ record MessageCommit(SmtpServer server, Connection conn) {
     }
   }
 
+  /** The {@code service} label of the received-messages counter. */
+  private String service(boolean lmtp) {
+    return lmtp || server.mode == SmtpServer.Mode.LMTP ? "lmtp" : server.mode == SmtpServer.Mode.SUBMISSION ? "submission" : "smtp";
+  }
+
   /** A message a check kept from the queue (quarantine, discard): taken, then answered 250. */
   private void divert(MessageEdits.Diversion d, DurableSpool.Writer w, Envelope env, String headers, Transaction tx, boolean lmtp)
       throws IOException {
@@ -101,6 +107,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       text = d.take(env, in);
     }
     w.abort();
+    dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {
       for (String address : tx.acceptedAddresses()) {
         reply(new SmtpReply(250, "2.1.5", "<" + address + "> " + text));

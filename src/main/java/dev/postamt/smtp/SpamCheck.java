@@ -87,7 +87,9 @@ final class SpamCheck implements StageCheck {
       ScanInput input = new ScanInput(message, cl.ip(), cl.helo() == null ? "" : cl.helo(), cl.authUser(), env.sender(),
           env.recipientAddresses(), localRecipients(env), ar == null ? Authentication.NONE
               : Authentication.fromHeader(ar, server.config.hostname()), Instant.now());
+      long started = System.nanoTime();
       v = scanner.scan(input);
+      dev.postamt.metrics.Metrics.process().spamScan(java.time.Duration.ofNanos(System.nanoTime() - started));
     } catch (IOException | UncheckedIOException e) {
       log.warn("spam {}: {} deferred: the scan failed: {}", c.client().ip(), env.id(), e.toString());
       return Decision.refuse(451, "4.7.1", "Spam filter unavailable, try again later");

@@ -81,11 +81,23 @@ final class StageChecks {
         }
         case Decision.Refuse r -> {
           log.debug("smtp {}: {} check {}: {}", context.client().ip(), context.stage(), n.name(), r.reply());
+          dev.postamt.metrics.Metrics.process().rejected(reason(n.name()));
           return r;
         }
       }
     }
     return Decision.CONTINUE;
+  }
+
+  /** The reason class of a refusal by the check named {@code name}, for the rejects counter. */
+  static dev.postamt.metrics.Metrics.RejectReason reason(String name) {
+    return switch (name) {
+      case "antivirus" -> dev.postamt.metrics.Metrics.RejectReason.VIRUS;
+      case "spam" -> dev.postamt.metrics.Metrics.RejectReason.SPAM;
+      case "policy", "mail_authentication", "unauth_destination", "sender_login", "sender_routed", "lmtp_clients" ->
+          dev.postamt.metrics.Metrics.RejectReason.POLICY;
+      default -> dev.postamt.metrics.Metrics.RejectReason.OTHER;
+    };
   }
 
   /** Runs the checks and turns a refusal into the {@link SmtpException} the session answers with. */

@@ -96,6 +96,7 @@ final class VirusCheck implements StageCheck {
           m.edits().prepend(SCANNED + ": Postamt (clamd " + clean.version() + ")" + partial + "\r\n" + STATUS + ": clean\r\n");
         }
         case Verdict.Unavailable u -> {
+          dev.postamt.metrics.Metrics.process().antivirusUnavailable();
           if (!config.onUnavailable().equals("accept")) {
             log.info("antivirus {}: {} deferred: {}", c.client().ip(), env.id(), u.reason());
             return Decision.refuse(451, "4.7.1", "Virus scanner unavailable, try again later");

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes: {@code GET /.well-known/jmap} (RFC 8620 §2.2; also {@code /jmap/session}), {@code POST
  * /jmap/api}, {@code GET /jmap/download/{accountId}/{blobId}/{name}?type=}, {@code POST
- * /jmap/upload/{accountId}/}.
+ * /jmap/upload/{accountId}/}, {@code GET /metrics} (Prometheus, for {@code [metrics] networks} only).
  */
 final class WebHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(WebHandler.class);
@@ -45,9 +45,11 @@ final class WebHandler extends Handler.Abstract {
   private final dev.postamt.jmap.EventStream events;
   private final BasicAuth auth;
   private final dev.postamt.net.Listener.Gate gate;
+  private final dev.postamt.config.Metrics metrics;
 
   WebHandler(JmapApi api, Blobs blobs, dev.postamt.jmap.EventStream events, BasicAuth auth,
-      dev.postamt.net.Listener.Gate gate) {
+      dev.postamt.net.Listener.Gate gate, dev.postamt.config.Metrics metrics) {
+    this.metrics = metrics;
     this.api = api;
     this.blobs = blobs;
     this.events = events;
@@ -87,6 +89,10 @@ final class WebHandler extends Handler.Abstract {
       Replies.problem(response, callback, 404, "no such resource");
       return;
     }
+    if (path.equals("/metrics")) {
+      metrics(request, response, callback, client);
+      return;
+    }
     boolean session = path.equals("/.well-known/jmap") || path.equals("/jmap/session");
     boolean apiCall = path.equals("/jmap/api");
     boolean download = path.startsWith("/jmap/download/");
@@ -120,6 +126,20 @@ final class WebHandler extends Handler.Abstract {
       download(request, response, callback, user.get(), path.substring("/jmap/download/".length()));
     } else {
       upload(request, response, callback, user.get(), path.substring("/jmap/upload/".length()));
+    }
+  }
+
+  /** {@code GET /metrics}: the Prometheus text, for the networks of {@code [metrics]} only. */
+  private void metrics(Request request, Response response, Callback callback, InetAddress client) {
+    String method = request.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      Replies.problem(response, callback, 405, "use GET here");
+    } else if (metrics == null || !metrics.allows(client)) {
+      Replies.problem(response, callback, 403, "metrics are not available to your address (see [metrics] networks)");
+    } else {
+      Replies.send(response, callback, 200, dev.postamt.metrics.Metrics.contentType(),
+          dev.postamt.metrics.Metrics.process().scrape().getBytes(StandardCharsets.UTF_8));
     }
   }
 

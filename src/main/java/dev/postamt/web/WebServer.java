@@ -72,7 +72,8 @@ public final class WebServer implements AutoCloseable {
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
     EventStream events = new EventStream(store);
     WebHandler handler = new WebHandler(new JmapApi(store, limits),
-        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate);
+        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate,
+        config.metrics());
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 

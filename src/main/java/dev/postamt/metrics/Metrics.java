@@ -1,0 +1,173 @@
+package dev.postamt.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The meters of the process. One registry per process ({@link #process()}): the SMTP listeners, the
+ * checks and the HTTP listener are started in different places, and a meter counted twice into two
+ * registries would be wrong in both; tests read a counter before and after and compare the difference.
+ *
+ * <p>Names follow the Prometheus conventions; the registry adds {@code _total} to counters and
+ * {@code _seconds} to timers.
+ */
+public final class Metrics {
+  /** Why a stage check refused: a small fixed set, so that the label stays bounded. */
+  public enum RejectReason {
+    POLICY,
+    SPAM,
+    VIRUS,
+    OTHER;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Metrics PROCESS = new Metrics();
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<Callable<Integer>> queueSize = new AtomicReference<>(() -> 0);
+  private final Map<String, Set<Callable<Integer>>> connections = new ConcurrentHashMap<>();
+
+  /** A registry of its own, with the JVM meters bound; production code uses {@link #process()}. */
+  Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    // JvmGcMetrics listens to GC notifications for the life of the process, as this registry lives
+    @SuppressWarnings("resource")
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    Gauge.builder("postamt.queue.messages", this, Metrics::readQueueSize)
+        .description("messages in the queue, held ones included")
+        .register(registry);
+  }
+
+  /** The registry of this process. */
+  public static Metrics process() {
+    return PROCESS;
+  }
+
+  /** The Prometheus text exposition format (version 0.0.4) of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The content type of {@link #scrape()}. */
+  public static String contentType() {
+    return "text/plain; version=0.0.4; charset=utf-8";
+  }
+
+  /** A message answered with 250 by {@code service} ({@code smtp}, {@code submission}, {@code lmtp}). */
+  public void messageReceived(String service) {
+    received(service).increment();
+  }
+
+  /** How many messages {@code service} has answered 250 for. */
+  public double messagesReceived(String service) {
+    return received(service).count();
+  }
+
+  private Counter received(String service) {
+    return Counter.builder("postamt.messages.received")
+        .description("messages accepted with 250 at the end of DATA")
+        .tag("service", service)
+        .register(registry);
+  }
+
+  /** A stage check refused a command or a message. */
+  public void rejected(RejectReason reason) {
+    rejectsCounter(reason).increment();
+  }
+
+  /** How many refusals of {@code reason} there were. */
+  public double rejects(RejectReason reason) {
+    return rejectsCounter(reason).count();
+  }
+
+  private Counter rejectsCounter(RejectReason reason) {
+    return Counter.builder("postamt.smtp.rejects")
+        .description("SMTP commands or messages refused by a stage check, by reason class")
+        .tag("reason", reason.label())
+        .register(registry);
+  }
+
+  /** The virus scanner did not answer for a message (deferred or accepted unscanned as configured). */
+  public void antivirusUnavailable() {
+    antivirusUnavailableCounter().increment();
+  }
+
+  /** How often the virus scanner did not answer. */
+  public double antivirusUnavailableCount() {
+    return antivirusUnavailableCounter().count();
+  }
+
+  private Counter antivirusUnavailableCounter() {
+    return Counter.builder("postamt.antivirus.unavailable")
+        .description("messages the virus scanner (clamd) did not answer for")
+        .register(registry);
+  }
+
+  /** Records how long a spam scan took. */
+  public void spamScan(Duration took) {
+    Timer.builder("postamt.spam.scan")
+        .description("time the content scan at the end of DATA took")
+        .register(registry)
+        .record(took);
+  }
+
+  /**
+   * Where {@code postamt_queue_messages} is read from at each scrape: the server started last (one per
+   * process in production; tests start several one after another). The supplier may throw: the
+   * gauge then reads NaN.
+   */
+  public void queueSize(Callable<Integer> messages) {
+    queueSize.set(messages);
+  }
+
+  private double readQueueSize() {
+    return read(queueSize.get());
+  }
+
+  /**
+   * Counts the open connections of a listener of {@code protocol} ({@code smtp}, {@code imaps} …) into
+   * {@code postamt_connections{protocol}}, the sum over the listeners registered, until the returned
+   * action is run (when the listener closes).
+   */
+  public Runnable connections(String protocol, Callable<Integer> open) {
+    Set<Callable<Integer>> listeners = connections.computeIfAbsent(protocol, p -> {
+      Set<Callable<Integer>> set = ConcurrentHashMap.newKeySet();
+      Gauge.builder("postamt.connections", set, s -> s.stream().mapToDouble(Metrics::read).sum())
+          .description("connections open on the listeners of a protocol")
+          .tag("protocol", p)
+          .strongReference(true)
+          .register(registry);
+      return set;
+    });
+    listeners.add(open);
+    return () -> listeners.remove(open);
+  }
+
+  private static double read(Callable<Integer> value) {
+    try {
+      return value.call();
+    } catch (Exception e) {
+      return Double.NaN;
+    }
+  }
+}
