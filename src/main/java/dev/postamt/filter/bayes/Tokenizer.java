@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *       and {@code $ ' - . @} inside a word; lower-cased; shorter than 3 characters dropped; longer than
  *       15 kept as {@code sk:} and their first 7 characters (SpamAssassin's trick against hash-busting
  *       gibberish); numbers of more than 3 digits reduced to their length; all-capital words give an
- *       extra {@code caps:} token (shouting is a clue);
+ *       extra {@code caps:} token (shouting is a clue), words in mixed case an extra {@code Cs:} token
+ *       with their case kept (SpamAssassin keeps case too: "Free" at a sentence start, "ViAgRa");
  *   <li>runs of Han, Kana, Hangul-less CJK, Thai, Lao, Khmer or Myanmar letters, which are written
  *       without spaces, as overlapping character bigrams;
  *   <li>chosen header fields, decoded, each under its own prefix so that "free" in the Subject and in
@@ -31,6 +32,9 @@ import java.util.regex.Pattern;
  *       encodings, attachment extensions, priority fields, List-Id and Precedence. Fields that a
  *       collecting site adds ({@code Delivered-To}, {@code X-Spam-*}, dates) are left out: they say
  *       where mail was filed, not what it is;
+ *   <li>the HTML markup of HTML parts: each tag ({@code HT:font}), each tag's attribute names
+ *       ({@code HT:font.color}) and short values other than links ({@code HT:font.size=+2}): spam's
+ *       markup is written by other tools and in another style than a mail reader's;
  *   <li>each link's host, its parent domains and the words of its path ({@link Uris#of});
  *   <li>a few shape tokens: HTML-only, part count, header fields that are missing.
  * </ul>
@@ -73,6 +77,7 @@ public final class Tokenizer {
       String text = m.visibleText();
       String body = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
       words(body, "", out);
+      html(m, out);
       for (String uri : Uris.of(m)) {
         uri(uri, out);
       }
@@ -129,6 +134,33 @@ public final class Tokenizer {
       }
     }
     mime(m, out);
+  }
+
+  private static final Pattern TAG = Pattern.compile("<([a-zA-Z][a-zA-Z0-9]{0,15})([^>]{0,500})>");
+  private static final Pattern ATTR = Pattern.compile("([a-zA-Z-]{1,20})\\s*=\\s*(\"[^\"]{0,100}\"|'[^']{0,100}'|[^\\s>]{1,100})");
+
+  /** The HTML markup itself: tags, their attributes and short attribute values (colours, sizes, fonts). */
+  private static void html(ScannedMessage m, Consumer<String> out) {
+    for (ScannedMessage.TextPart t : m.textParts()) {
+      if (t.html() == null) {
+        continue;
+      }
+      String h = t.html().length() > MAX_TEXT ? t.html().substring(0, MAX_TEXT) : t.html();
+      java.util.regex.Matcher tm = TAG.matcher(h);
+      while (tm.find()) {
+        String tag = tm.group(1).toLowerCase(Locale.ROOT);
+        out.accept("HT:" + tag);
+        java.util.regex.Matcher am = ATTR.matcher(tm.group(2));
+        while (am.find()) {
+          String a = am.group(1).toLowerCase(Locale.ROOT);
+          out.accept("HT:" + tag + "." + a);
+          String v = am.group(2).replace("\"", "").replace("'", "").toLowerCase(Locale.ROOT).strip();
+          if (!a.equals("href") && !a.equals("src") && !a.equals("action") && v.length() <= 20) {
+            out.accept("HT:" + tag + "." + a + "=" + v);
+          }
+        }
+      }
+    }
   }
 
   private static void mime(ScannedMessage m, Consumer<String> out) {
@@ -394,6 +426,9 @@ public final class Tokenizer {
       return;
     }
     out.accept(prefix + lower);
+    if (letters && !upper && !w.equals(lower)) { // "FREE" has caps:, "Free" and "fRee" keep their case
+      out.accept(prefix + "Cs:" + w);
+    }
     if (letters && upper && w.length() >= 4) {
       out.accept(prefix + "caps:" + lower);
     }

@@ -22,14 +22,16 @@ class TokenizerTest {
 
   @Test
   void latinWordsAreLowerCasedAndStrippedOfPunctuation() {
-    assertThat(words("Hello, World! It's a GREAT deal -- don't miss it."))
-        .containsExactly("hello", "world", "it's", "great", "caps:great", "deal", "don't", "miss");
+    // mixed case also gives the word as written (Cs:), all capitals give caps:
+    assertThat(words("Hello, World! It's a GREAT deal -- don't miss it. ViAgRa"))
+        .containsExactly("hello", "Cs:Hello", "world", "Cs:World", "it's", "Cs:It's", "great", "caps:great",
+            "deal", "don't", "miss", "viagra", "Cs:ViAgRa");
   }
 
   @Test
   void numbersAreKeptShortOrReducedToTheirLength() {
     assertThat(words("Only $19.99 for 12 items, call 5551234567 or pay 1,000")).containsExactly(
-        "only", "$19.99", "for", "12", "items", "call", "N:10", "pay", "1,000");
+        "only", "Cs:Only", "$19.99", "for", "12", "items", "call", "N:10", "pay", "1,000");
   }
 
   @Test
@@ -41,14 +43,30 @@ class TokenizerTest {
   @Test
   void accentedLatinAndCyrillicAreWords() {
     assertThat(words("Größte Überraschung! Привет мир")).containsExactly(
-        "größte", "überraschung", "привет", "мир");
+        "größte", "Cs:Größte", "überraschung", "Cs:Überraschung", "привет", "Cs:Привет", "мир");
   }
 
   @Test
   void scriptsWithoutSpacesBecomeBigrams() {
     assertThat(words("無料で今すぐ")).containsExactly("無料", "料で", "で今", "今す", "すぐ");
     assertThat(words("ฟรีวันนี้")).containsExactly("ฟร", "รี", "ีว", "วั", "ัน", "นน", "นี", "ี้");
-    assertThat(words("Buy 中文 now")).containsExactly("buy", "中文", "now");
+    assertThat(words("Buy 中文 now")).containsExactly("buy", "Cs:Buy", "中文", "now");
+  }
+
+  @Test
+  void htmlMarkupGivesTagAndAttributeTokensButNotLinkTargets() {
+    ScannedMessage m = msg("""
+        From: a@example.org
+        Content-Type: text/html; charset=utf-8
+
+        <html><body><FONT SIZE="+2" color='#ff0000'>Act now</FONT>
+        <a href="http://shop.example.com/x">here</a></body></html>
+        """);
+    List<String> t = Tokenizer.strings(m);
+    assertThat(t).contains("HT:html", "HT:font", "HT:font.size", "HT:font.size=+2", "HT:font.color=#ff0000",
+        "HT:a", "HT:a.href");
+    assertThat(t).noneMatch(s -> s.startsWith("HT:a.href="));
+    assertThat(Tokenizer.strings(msg("From: a@example.org\n\n<b>not html</b>\n"))).noneMatch(s -> s.startsWith("HT:"));
   }
 
   @Test
