@@ -88,6 +88,18 @@ public final class Server implements AutoCloseable {
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
 
+  /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
+  private Map<String, InetSocketAddress> webAddresses() {
+    Map<String, InetSocketAddress> out = new java.util.LinkedHashMap<>();
+    dev.postamt.web.WebServer w = web;
+    if (w != null) {
+      for (String service : List.of("http", "https")) {
+        w.address(service).ifPresent(a -> out.put(service, a));
+      }
+    }
+    return out;
+  }
+
   private Server(Config config) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
@@ -171,7 +183,7 @@ public final class Server implements AutoCloseable {
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
-            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool),
+            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool, s::webAddresses),
                 s.bans::answer));
       } catch (IOException e) {
         // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next

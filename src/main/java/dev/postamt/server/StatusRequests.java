@@ -37,9 +37,19 @@ final class StatusRequests implements ControlSocket.Handler {
 
   private final Instant started = Instant.now();
   private final Supplier<List<Listener>> listeners;
+  private final Supplier<Map<String, InetSocketAddress>> others;
   private final DurableSpool spool;
 
   StatusRequests(Supplier<List<Listener>> listeners, DurableSpool spool) {
+    this(listeners, spool, Map::of);
+  }
+
+  /**
+   * @param others listeners that are not {@link Listener}s (the HTTP server): service to bound
+   *     address, shown in {@code listen=} without a session count
+   */
+  StatusRequests(Supplier<List<Listener>> listeners, DurableSpool spool, Supplier<Map<String, InetSocketAddress>> others) {
+    this.others = others;
     this.listeners = listeners;
     this.spool = spool;
   }
@@ -63,6 +73,10 @@ final class StatusRequests implements ControlSocket.Handler {
       listen.add(l.service() + "=" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
       sessions.merge(l.service(), l.connections().size(), Integer::sum);
     }
+    others.get().forEach((service, a) -> {
+      String host = a.getAddress().getHostAddress();
+      listen.add(service + "=" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+    });
     List<String> counts = new ArrayList<>();
     sessions.forEach((service, n) -> counts.add(service + ":" + n));
     return "ok pid=" + ProcessHandle.current().pid()

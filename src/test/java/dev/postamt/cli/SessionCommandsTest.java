@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code postamt status}, {@code who} and {@code kick} against a running in-process server. */
 class SessionCommandsTest {
-  @RegisterExtension static final TestServer t = TestServer.create().listen("pop3s").user("carol").user("dave");
+  @RegisterExtension static final TestServer t = TestServer.create().listen("pop3s", "http").user("carol").user("dave");
 
   private CliFixture.Result run(String... args) {
     StringWriter out = new StringWriter();
@@ -40,6 +40,7 @@ class SessionCommandsTest {
         .contains("queue: 0 message(s)")
         .containsPattern("(?m)^  imap +127\\.0\\.0\\.1:" + t.port("imap") + "$")
         .containsPattern("(?m)^  smtp +127\\.0\\.0\\.1:" + t.port("smtp") + "$")
+        .containsPattern("(?m)^  http +127\\.0\\.0\\.1:" + t.port("http") + "$")
         .containsPattern("(?m)^  imap +[1-9]\\d*$");
   }
 
