@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The meters of the process. One registry per process ({@link #process()}): the SMTP listeners, the
@@ -41,7 +40,7 @@ public final class Metrics {
   private static final Metrics PROCESS = new Metrics();
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final AtomicReference<Callable<Integer>> queueSize = new AtomicReference<>(() -> 0);
+  private final Set<Callable<Integer>> queueSizes = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<Callable<Integer>>> connections = new ConcurrentHashMap<>();
 
   /** A registry of its own, with the JVM meters bound; production code uses {@link #process()}. */
@@ -132,16 +131,17 @@ public final class Metrics {
   }
 
   /**
-   * Where {@code postamt_queue_messages} is read from at each scrape: the server started last (one per
-   * process in production; tests start several one after another). The supplier may throw: the
-   * gauge then reads NaN.
+   * Adds a queue to {@code postamt_queue_messages}, the sum over the running servers' queues (one per
+   * process in production; tests run several at once), until the returned action is run (when the
+   * server closes). A queue that cannot be read counts as NaN.
    */
-  public void queueSize(Callable<Integer> messages) {
-    queueSize.set(messages);
+  public Runnable queueSize(Callable<Integer> messages) {
+    queueSizes.add(messages);
+    return () -> queueSizes.remove(messages);
   }
 
   private double readQueueSize() {
-    return read(queueSize.get());
+    return queueSizes.stream().mapToDouble(Metrics::read).sum();
   }
 
   /**

@@ -179,7 +179,7 @@ public final class Server implements AutoCloseable {
     s.givenCheck = check;
     try {
       s.queue.start();
-      dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size());
+      s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
