@@ -130,14 +130,7 @@ public final class SqliteBanList implements BanList {
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      db.close();
-    } catch (SQLException ignored) {
-      // closing anyway
-    } finally {
-      lock.unlock();
-    }
+    SqliteFiles.close(db, lock);
   }
 
   private Failure failure(String what, SQLException e) {

@@ -193,14 +193,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      db.close();
-    } catch (SQLException ignored) {
-      // closing anyway
-    } finally {
-      lock.unlock();
-    }
+    SqliteFiles.close(db, lock);
   }
 
   private static long key(long[] sig) {

@@ -171,14 +171,7 @@ public final class SqliteSpamLists implements SpamListStore {
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      db.close();
-    } catch (SQLException e) {
-      // nothing is pending: every change was committed when made
-    } finally {
-      lock.unlock();
-    }
+    SqliteFiles.close(db, lock);
   }
 
   private static IOException failure(String what, SQLException e) {

@@ -80,7 +80,7 @@ public final class Filters {
         if (in.outbound()) {
           return null;
         }
-        double without = v.scoreWithout(s -> s.name().startsWith("BAYES_"));
+        double without = v.scoreWithout(Bayes::ownSymbol);
         bayes.autolearn(in, without);
         return without >= spam.autolearnSpam() ? "spam" : without <= spam.autolearnHam() ? "ham" : "no";
       });
