@@ -1,6 +1,7 @@
 package dev.postamt.server;
 
 import dev.postamt.config.Config;
+import dev.postamt.config.DataDirLock;
 import dev.postamt.config.ConfigException;
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
@@ -87,6 +88,7 @@ public final class Server implements AutoCloseable {
   private dev.postamt.filter.pipeline.Stores spamStores;
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
+  private dev.postamt.web.session.WebSessions webSessions;
 
   /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
   private Map<String, InetSocketAddress> webAddresses() {
@@ -198,7 +200,7 @@ public final class Server implements AutoCloseable {
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
-      s.web = dev.postamt.web.WebServer.start(config, tls, s.store, s.directory, s.authThrottle, s.bans::refusal);
+      s.startWeb();
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -212,6 +214,18 @@ public final class Server implements AutoCloseable {
   /** Every service, in the order the listeners open. */
   private static final List<String> SERVICES =
       List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
+  /** The HTTP listener with the web login and the mounted apps, when [listen] names http or https. */
+  private void startWeb() throws IOException {
+    if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
+      return;
+    }
+    webSessions = new dev.postamt.web.session.SqliteWebSessions(config.dataDir().resolve("web").resolve("sessions.db"),
+        java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+    List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
+    // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
+    web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps);
+  }
+
   private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
 
   /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
@@ -525,6 +539,9 @@ public final class Server implements AutoCloseable {
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
     if (web != null) {
       web.close();
+    }
+    if (webSessions != null) {
+      webSessions.close();
     }
     listeners.forEach(Listener::shutdown);
     try {

@@ -1,6 +1,7 @@
 package dev.postamt.web;
 
 import dev.postamt.config.Config;
+import dev.postamt.directory.Directory;
 import dev.postamt.directory.LoginCheck;
 import dev.postamt.jmap.Blobs;
 import dev.postamt.jmap.EventStream;
@@ -10,6 +11,7 @@ import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.store.MailStore;
+import dev.postamt.web.session.WebSessions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -64,6 +66,18 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
       Listener.Gate gate) throws IOException {
+    return start(config, tls, store, logins instanceof Directory d ? d : null, logins, throttle, gate, null, java.util.List.of());
+  }
+
+  /**
+   * Starts the listener with the web login ({@code sessions}, checked against {@code directory}) and
+   * the mounted {@code apps}; null when {@code config} names neither http nor https.
+   *
+   * @param directory null: no browser login (the API still takes Basic with {@code logins})
+   * @param sessions null: no browser sessions or bearer tokens
+   */
+  public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
+      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps) throws IOException {
     Optional<InetSocketAddress> http = config.listen().get("http");
     Optional<InetSocketAddress> https = config.listen().get("https");
     if (http.isEmpty() && https.isEmpty()) {
@@ -71,9 +85,11 @@ public final class WebServer implements AutoCloseable {
     }
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
     EventStream events = new EventStream(store);
+    CookieSigner signer = CookieSigner.open(config.dataDir().resolve("web").resolve("cookie.key"));
+    WebAuth auth = new WebAuth(directory, sessions, signer, new BasicAuth(logins, throttle), throttle);
     WebHandler handler = new WebHandler(new JmapApi(store, limits),
-        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate,
-        config.metrics());
+        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
+        config.metrics(), apps);
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 
