@@ -444,7 +444,11 @@ public final class Server implements AutoCloseable {
     }
     if (tls != null) {
       try {
-        tls.replaceWith(TlsContext.fromConfig(fresh));
+        TlsContext freshTls = TlsContext.fromConfig(fresh);
+        tls.replaceWith(freshTls);
+        if (web != null) {
+          web.reloadTls(freshTls);
+        }
         report.add("certificate reloaded from "
             + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
       } catch (IOException e) {
