@@ -106,7 +106,7 @@ final class ArchiveIndex implements AutoCloseable {
   }
 
   private static final String COLUMNS = "seq, time, queue_id, sender, recipients, subject, message_id, client, helo,"
-      + " auth, direction, segment, data_offset, size";
+      + " auth, direction, segment, offset, size";
 
   /** The messages {@code q} matches, oldest first. */
   List<ArchivedMessage> search(ArchiveQuery q) throws IOException {

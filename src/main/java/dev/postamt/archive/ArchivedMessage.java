@@ -13,12 +13,13 @@ import java.util.Locale;
  * @param recipients the envelope recipients (RCPT TO), in order
  * @param client the client's IP address, or "local" for mail the server made itself
  * @param authUser the submitting user, or "" when the client did not authenticate
+ * @param offset where its record starts in {@code segment}
  * @param direction {@code in} (received from another server) or {@code out} (submitted by a user of ours,
  *     or made by the server: notices, forwards)
  */
 public record ArchivedMessage(
     long seq, Instant time, String queueId, String sender, List<String> recipients, String subject, String messageId,
-    String client, String helo, String authUser, String direction, String segment, long dataOffset, long size) {
+    String client, String helo, String authUser, String direction, String segment, long offset, long size) {
 
   /** The domains of the sender and the recipients, lower case, each once. */
   public List<String> domains() {

@@ -44,6 +44,6 @@ final class Records {
     return new ArchivedMessage(r.seq(), r.time(), r.first("queue-id").orElse(""), r.first("mail-from").orElse(""),
         r.all("rcpt"), r.first("subject").orElse(""), r.first("message-id").orElse(""), r.first("client-ip").orElse(""),
         r.first("helo").orElse(""), r.first("auth").orElse(""), r.first("direction").orElse(""), r.segment(),
-        r.dataOffset(), r.dataLength());
+        r.offset(), r.dataLength());
   }
 }
