@@ -150,9 +150,10 @@ final class ArchiveIndex implements AutoCloseable {
   /** Every segment the index knows, in chain order. */
   List<Segment> segments() throws IOException {
     return query("""
-        SELECT segment, MIN(seq), MAX(seq), COUNT(*),
-          (SELECT prev FROM record r2 WHERE r2.seq = MIN(r.seq)), (SELECT hash FROM record r3 WHERE r3.seq = MAX(r.seq))
-        FROM record r GROUP BY segment ORDER BY MIN(seq)""", List.of(),
+        SELECT g.segment, g.first, g.last, g.n, f.prev, l.hash
+        FROM (SELECT segment, MIN(seq) AS first, MAX(seq) AS last, COUNT(*) AS n FROM record GROUP BY segment) g
+        JOIN record f ON f.seq = g.first JOIN record l ON l.seq = g.last
+        ORDER BY g.first""", List.of(),
         rs -> new Segment(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(5), rs.getString(6), rs.getLong(4)));
   }
 

@@ -52,6 +52,7 @@ public final class ArchiveVerifier {
     List<SegmentSummary> summaries = new ArrayList<>();
     Map<String, JournalRecord.Dropped> dropped = new LinkedHashMap<>();
     long records = 0;
+    Set<String> damaged = new TreeSet<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       long firstSeq = -1, lastSeq = -1, count = 0;
@@ -62,14 +63,21 @@ public final class ArchiveVerifier {
           try {
             rec = r.next(null);
           } catch (JournalDamage d) {
-            boolean lastSegment = i == names.size() - 1;
-            if (lastSegment && head.isPresent() && lastSeq >= head.get().seq()) {
-              notes.add(d.getMessage() + " (after the last indexed record: a record being written, or one a crash cut"
-                  + " before it was acknowledged)");
+            if (d.readable() != null) {
+              problems.add(d.getMessage());
+              damaged.add(name);
+              rec = d.readable(); // the chain goes on from the hash it states: one change, one problem
             } else {
-              problems.add(d.getMessage() + (lastSeq >= 0 ? " (after seq " + lastSeq + ")" : ""));
+              boolean lastSegment = i == names.size() - 1;
+              if (lastSegment && head.isPresent() && lastSeq >= head.get().seq()) {
+                notes.add(d.getMessage() + " (after the last indexed record: a record being written, or one a crash cut"
+                    + " before it was acknowledged)");
+              } else {
+                problems.add(d.getMessage() + (lastSeq >= 0 ? " (after seq " + lastSeq + ")" : ""));
+                damaged.add(name);
+              }
+              break;
             }
-            break;
           }
           if (rec == null) {
             break;
@@ -133,7 +141,7 @@ public final class ArchiveVerifier {
         problems.add("segment " + indexed + ": missing, but the index knows records in it");
       }
     }
-    if (head.isPresent() && head.get().seq() > seq) {
+    if (head.isPresent() && head.get().seq() > seq && !damaged.contains(head.get().segment())) {
       problems.add("segment " + head.get().segment() + ": the journal ends at seq " + seq + " but the index knows records"
           + " up to seq " + head.get().seq() + ": records were cut off the end");
     }

@@ -129,7 +129,10 @@ final class SegmentReader implements AutoCloseable {
       if (!text.startsWith("\nsha256: ")) {
         throw damage(start, "no sha256 line after the data");
       }
-      throw damage(start, "seq " + seq + ": content does not match its sha256 (modified)");
+      String stated = text.substring(9, text.length() - 1);
+      JournalRecord asRead = new JournalRecord(name, start, seq, fields.get(1).value(), time, prev,
+          List.copyOf(fields.subList(4, fields.size())), dataOffset, length, stated, pos);
+      throw new JournalDamage(name, start, "seq " + seq + ": content does not match its sha256 (modified)", asRead);
     }
     return new JournalRecord(name, start, seq, fields.get(1).value(), time, prev,
         List.copyOf(fields.subList(4, fields.size())), dataOffset, length, HexFormat.of().formatHex(expected), pos);
