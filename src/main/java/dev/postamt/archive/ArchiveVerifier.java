@@ -125,7 +125,8 @@ public final class ArchiveVerifier {
         JournalRecord.Dropped d = dropped.get(h);
         if (d == null || d.firstSeq() != q + 1 || !seen.add(d.segment())) {
           problems.add("segment " + s.name() + ", first record seq " + s.firstSeq() + ": does not continue " + after
-              + " (seq " + seq + "): records " + (seq + 1) + ".." + (s.firstSeq() - 1)
+              + " (seq " + seq + (q != seq ? ", tombstones account up to seq " + q : "") + "): records " + (q + 1) + ".."
+              + (s.firstSeq() - 1)
               + " are missing and no tombstone accounts for them");
           break;
         }
