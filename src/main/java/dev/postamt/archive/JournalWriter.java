@@ -86,6 +86,8 @@ public final class JournalWriter implements Journal, AutoCloseable {
     FileLock lock;
     try {
       lock = lf.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // this process holds it already
     } catch (IOException | RuntimeException e) {
       lf.close();
       throw e;
