@@ -164,6 +164,19 @@ class JournalServerTest {
   }
 
   @Test
+  void aMessageTakenIntoQuarantineIsJournalledToo() throws Exception {
+    Files.writeString(Files.createDirectories(dir).resolve("zone.txt"), "remote.example. MX 10 nohost.remote.example.\n");
+    try (TestServer t = TestServer.start(dir, "[relay]\nnetworks = []\n[archive]\njournal = true\n[spam]\nquarantine = 1.0\n")) {
+      String reply = inbound(t, INBOUND);
+      assertThat(reply).matches("250 2\\.0\\.0 Ok: \\S+ held.*");
+      assertThat(new Admin(t.config).archive().search(ArchiveQuery.ALL, "test")).singleElement().satisfies(m -> {
+        assertThat(m.subject()).isEqualTo("Quarterly numbers");
+        assertThat(m.recipients()).containsExactly("bob@example.test", "alice@example.test");
+      });
+    }
+  }
+
+  @Test
   void aJournalThatCannotBeWrittenMeans451AndTheMessageIsNotAccepted() throws Exception {
     try (TestServer t = server(dir)) {
       // where the first segment would go, a directory: the journal cannot create its file
