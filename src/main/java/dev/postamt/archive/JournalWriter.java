@@ -81,7 +81,14 @@ public final class JournalWriter implements Journal, AutoCloseable {
    * @throws IOException when another process appends to it, or the journal is damaged
    */
   public static JournalWriter open(Archive config, Clock clock) throws IOException {
-    Files.createDirectories(config.dir());
+    if (!Files.isDirectory(config.dir())) {
+      Files.createDirectories(config.dir());
+      try { // every message of the organisation: for the server's user only
+        Files.setPosixFilePermissions(config.dir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // left to the file system's defaults
+      }
+    }
     FileChannel lf = FileChannel.open(config.dir().resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
