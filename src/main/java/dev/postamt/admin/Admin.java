@@ -66,6 +66,11 @@ public final class Admin {
     return new BanAdmin(config);
   }
 
+  /** The greylist's triplets (admin console). */
+  public GreylistAdmin greylist() {
+    return new GreylistAdmin(config);
+  }
+
   /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
   public RunningServer server() {
     return new RunningServer(config);
