@@ -63,7 +63,7 @@ final class QueuePage implements ConsoleApp.Family {
       case RecipientStatus.Scheduled x -> "scheduled";
       case RecipientStatus.Delivered d -> "delivered";
       case RecipientStatus.PermFail p -> "failed: " + p.reason();
-      case RecipientStatus.TempFail t -> "deferred (" + t.attempts() + " attempts): " + t.reason();
+      case RecipientStatus.TempFail t -> "deferred (" + t.attempts() + (t.attempts() == 1 ? " attempt): " : " attempts): ") + t.reason();
     };
   }
 

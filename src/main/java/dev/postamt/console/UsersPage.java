@@ -76,10 +76,10 @@ final class UsersPage implements ConsoleApp.Family {
     }
     String a = u.address();
     StringBuilder b = new StringBuilder("<h1>User ").append(ConsolePage.esc(a)).append("</h1>");
-    b.append("<table id=\"user\"><tbody><tr><th>Storage</th><td id=\"storage\">").append(quota(q.storage(), true))
+    b.append("<table id=\"user\"><tbody><tr><th>Storage</th><td id=\"user-storage\">").append(quota(q.storage(), true))
         .append("</td></tr><tr><th>Messages</th><td>").append(quota(q.messages(), false))
-        .append("</td></tr><tr><th>Status</th><td id=\"status\">").append(u.disabled() ? "disabled" : "active")
-        .append("</td></tr><tr><th>Role</th><td id=\"role\">").append(ConsolePage.esc(role(u.roles()).isEmpty() ? "user" : role(u.roles())))
+        .append("</td></tr><tr><th>Status</th><td id=\"user-status\">").append(u.disabled() ? "disabled" : "active")
+        .append("</td></tr><tr><th>Role</th><td id=\"user-role\">").append(ConsolePage.esc(role(u.roles()).isEmpty() ? "user" : role(u.roles())))
         .append("</td></tr></tbody></table>");
 
     b.append("<h2>Quota</h2>").append(c.formStart("users/quota", null, "address", a, "view", "show"))
