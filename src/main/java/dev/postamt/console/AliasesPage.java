@@ -55,6 +55,7 @@ final class AliasesPage implements ConsoleApp.Family {
       }
       c.requireSees(address, "alias");
     }
+    c.requireManageable(address); // an alias on an administrator's address would take their mail
     switch (action) {
       case "add" -> {
         List<String> targets = Arrays.stream(c.form().get("targets").split("[,\\s]+")).filter(t -> !t.isEmpty()).toList();

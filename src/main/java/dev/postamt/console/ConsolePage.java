@@ -133,6 +133,27 @@ final class ConsolePage {
     }
   }
 
+  /**
+   * A domain administrator may not change an account with more power than their own (a global
+   * administrator, or an administrator of a domain they do not administer): resetting its password
+   * would be a way to become it.
+   */
+  void requireManageable(String address) {
+    if (scope.global()) {
+      return;
+    }
+    dev.postamt.directory.AccountSecurity.Roles target;
+    try {
+      target = admin.account(address).roles();
+    } catch (dev.postamt.admin.AdminException e) {
+      return; // no such user: the operation says so
+    }
+    if (target.admin() || !p.roles().domains().containsAll(target.domains())) {
+      throw ConsoleException.forbidden("Only administrators of every domain may change the account of " + Admin.address(address)
+          + ", who administers more than you do.");
+    }
+  }
+
   // ---- building blocks
 
   static String esc(String s) {

@@ -141,6 +141,7 @@ final class UsersPage implements ConsoleApp.Family {
     }
     if (!action.equals("add")) {
       c.requireSees(address, "user");
+      c.requireManageable(address);
     } else if (!c.scope.sees(address)) {
       throw ConsoleException.invalid("address", "The address must be in a domain you administer.");
     }

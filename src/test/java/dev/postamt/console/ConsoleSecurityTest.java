@@ -132,6 +132,19 @@ class ConsoleSecurityTest {
     assertThat(admin.account("carol@example.test").roles().admin()).isFalse();
     assertThat(admin.domains()).doesNotContain("mine.test");
 
+    // nor take over a global administrator of their own domain
+    assertThat(carol.postForm("/admin/users/password", form("address", "alice@example.test", "password", "taken-over-2")).statusCode())
+        .isEqualTo(403);
+    assertThat(carol.postForm("/admin/users/disable", form("address", "alice@example.test")).statusCode()).isEqualTo(403);
+    assertThat(carol.postForm("/admin/users/remove", form("address", "alice@example.test")).statusCode()).isEqualTo(403);
+    assertThat(carol.postForm("/admin/aliases/add", form("address", "alice@example.test", "targets", "carol@example.test"))
+        .statusCode()).isEqualTo(403);
+    assertThat(admin.aliases()).noneMatch(a -> a.address().equals("alice@example.test"));
+    try (Directory d = Directory.open(t.config.dataDir())) {
+      assertThat(d.authenticate("alice@example.test", TestServer.PASSWORD.toCharArray())).isPresent();
+      assertThat(d.security().disabled("alice@example.test")).isFalse();
+    }
+
     // in their own domain it works
     HttpResponse<String> quota = carol.postForm("/admin/users/quota", form("address", "bob@example.test", "storage", "50M", "messages", ""));
     assertThat(quota.statusCode()).isEqualTo(303);
