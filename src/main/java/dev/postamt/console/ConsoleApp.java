@@ -65,6 +65,9 @@ public final class ConsoleApp implements WebApp {
 
   @Override
   public void handle(Exchange x) throws Exception {
+    if (x.method().equals("POST") && !x.principal().map(Principal::admin).orElse(false)) {
+      drain(x); // read the refused form first: an HTTP/2 stream answered unread is reset, and the client sees no answer
+    }
     Optional<Principal> who = x.requireAdmin();
     if (who.isEmpty()) {
       return;
@@ -113,6 +116,19 @@ public final class ConsoleApp implements WebApp {
         x.errorPage(e.getMessage().contains("does not exist") || e.getMessage().contains("no message") ? 404 : 400,
             e.getMessage());
       }
+    }
+  }
+
+  private static void drain(Exchange x) {
+    try {
+      java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(x.request());
+      byte[] buf = new byte[8192];
+      long total = 0;
+      for (int n; total <= Exchange.MAX_FORM_BYTES && (n = in.read(buf)) > 0; ) {
+        total += n;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      log.debug("console: unread form of a refused POST: {}", e.toString());
     }
   }
 

@@ -82,6 +82,13 @@ final class UsersPage implements ConsoleApp.Family {
         .append("</td></tr><tr><th>Role</th><td id=\"user-role\">").append(ConsolePage.esc(role(u.roles()).isEmpty() ? "user" : role(u.roles())))
         .append("</td></tr></tbody></table>");
 
+    boolean mightier = !c.scope.global() && (u.roles().admin() || !c.p.roles().domains().containsAll(u.roles().domains()));
+    if (mightier) {
+      b.append("<p class=\"notice\">").append(ConsolePage.esc(a))
+          .append(" administers more than you do: only an administrator of every domain may change this account.</p>");
+      c.show("User " + a, "users", b.toString());
+      return;
+    }
     b.append("<h2>Quota</h2>").append(c.formStart("users/quota", null, "address", a, "view", "show"))
         .append(c.input("storage", "Storage limit", "text", c.param("storage").isEmpty() ? limitText(q.storage(), true) : c.param("storage"),
             "a size like 500M or 2G; 0 or unlimited; empty for the default of [store]"))
@@ -139,9 +146,17 @@ final class UsersPage implements ConsoleApp.Family {
     if (address.isEmpty()) {
       throw ConsoleException.invalid("address", "Enter an address.");
     }
+    if (action.equals("admin")) {
+      c.requireGlobal();
+    }
     if (!action.equals("add")) {
       c.requireSees(address, "user");
       c.requireManageable(address);
+      boolean self = Admin.address(address).equals(c.p.address());
+      if (self && (action.equals("disable") || action.equals("remove") || action.equals("admin"))) {
+        throw ConsoleException.invalid("address", "You cannot lock yourself out: another administrator, or"
+            + " 'postamt user …' on the server, can do this to your own account.");
+      }
     } else if (!c.scope.sees(address)) {
       throw ConsoleException.invalid("address", "The address must be in a domain you administer.");
     }

@@ -88,6 +88,10 @@ class ConsoleHttpTest {
     assertThat(badQuota.statusCode()).isEqualTo(400);
     assertThat(badQuota.body()).contains("<h1>User dan@example.test</h1>").contains("a size like 500M");
     assertThat(alice.get("/admin/users/show?address=nobody@example.test").statusCode()).isEqualTo(404);
+    HttpResponse<String> self = alice.postForm("/admin/users/disable", form("address", "alice@example.test", "view", "show"));
+    assertThat(self.statusCode()).isEqualTo(400);
+    assertThat(self.body()).contains("You cannot lock yourself out");
+    assertThat(admin.account("alice@example.test").disabled()).isFalse();
   }
 
   @Test

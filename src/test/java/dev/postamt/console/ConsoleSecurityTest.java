@@ -133,6 +133,8 @@ class ConsoleSecurityTest {
     assertThat(admin.domains()).doesNotContain("mine.test");
 
     // nor take over a global administrator of their own domain
+    assertThat(carol.get("/admin/users/show?address=alice@example.test").body()).contains("administers more than you do")
+        .doesNotContain("users/password");
     assertThat(carol.postForm("/admin/users/password", form("address", "alice@example.test", "password", "taken-over-2")).statusCode())
         .isEqualTo(403);
     assertThat(carol.postForm("/admin/users/disable", form("address", "alice@example.test")).statusCode()).isEqualTo(403);
