@@ -1,6 +1,7 @@
 package dev.postamt.admin;
 
 import dev.postamt.config.Config;
+import dev.postamt.directory.AccountSecurity;
 import dev.postamt.directory.Address;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
@@ -75,6 +76,11 @@ public final class Admin {
     return new BanAdmin(config);
   }
 
+  /** The greylist's triplets (admin console). */
+  public GreylistAdmin greylist() {
+    return new GreylistAdmin(config);
+  }
+
   /** {@code postamt status}, {@code who} and {@code kick}: the running server, asked. */
   public RunningServer server() {
     return new RunningServer(config);
@@ -131,6 +137,52 @@ public final class Admin {
     changeDirectory(dir -> dir.removeDomain(name));
     return domain(name);
   }
+
+  /** Whether {@code name} is a local domain. */
+  public boolean isLocalDomain(String name) {
+    return withDirectory(dir -> dir.isLocalDomain(name));
+  }
+
+  /**
+   * {@code postamt domain dns DOMAIN}: every DNS record the local domain needs, and whether it is
+   * published, asked of the configured resolver ({@link DomainDns}).
+   */
+  public List<DomainDns.Record> domainDns(String name) {
+    String d = domain(name);
+    if (!isLocalDomain(d)) {
+      throw new AdminException("not a local domain: " + d);
+    }
+    List<dev.postamt.mailauth.dkim.SigningKey> keys;
+    try {
+      keys = DkimKeys.load(config.dataDir(), d);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new AdminException("DKIM keys of " + d + ": " + e.getMessage(), e);
+    }
+    return DomainDns.check(config, resolver(), d, keys);
+  }
+
+  /** The DKIM signing keys of a local domain, newest first. */
+  public List<DkimKeyInfo> dkimKeys(String name) {
+    String d = domain(name);
+    try {
+      List<DkimKeyInfo> out = new ArrayList<>();
+      for (dev.postamt.mailauth.dkim.SigningKey k : DkimKeys.load(config.dataDir(), d)) {
+        String txt;
+        try {
+          txt = DkimKeys.txtRecord(k.algorithm(), DkimKeys.publicKey(k.key()));
+        } catch (java.security.GeneralSecurityException e) {
+          txt = "(cannot derive the public key: " + e.getMessage() + ")";
+        }
+        out.add(new DkimKeyInfo(d, k.selector(), k.algorithm().keyType(), k.selector() + "._domainkey." + d, txt));
+      }
+      return out;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new AdminException("DKIM keys of " + d + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A signing key as listed: never the private half. */
+  public record DkimKeyInfo(String domain, String selector, String algorithm, String dnsName, String txt) {}
 
   // ---- postmaster
 
@@ -211,6 +263,62 @@ public final class Admin {
     changeDirectory(dir -> dir.removeUser(address));
     String user = address(address);
     return new RemovedUser(user, mailboxes().keptMail(user));
+  }
+
+  /** A user as the console lists them. */
+  public record Account(String address, boolean disabled, AccountSecurity.Roles roles) {}
+
+  /** Every user with whether they are disabled and their administrator role, in one directory read. */
+  public List<Account> accounts() {
+    return withDirectory(dir -> {
+      List<Account> out = new ArrayList<>();
+      for (String u : dir.users()) {
+        out.add(new Account(u, dir.security().disabled(u), dir.security().roles(u)));
+      }
+      return out;
+    });
+  }
+
+  /** One user, or an error when there is no such user. */
+  public Account account(String address) {
+    return withDirectory(dir -> {
+      if (!dir.userExists(address)) {
+        throw new AdminException("user " + address(address) + " does not exist");
+      }
+      String u = address(address);
+      return new Account(u, dir.security().disabled(u), dir.security().roles(u));
+    });
+  }
+
+  /**
+   * {@code postamt user disable|enable}: a disabled user cannot log in anywhere (their web sessions end
+   * at the next request) but still receives mail. Returns the normalised address.
+   */
+  public String setDisabled(String address, boolean disabled) {
+    changeDirectory(dir -> dir.security().setDisabled(address, disabled));
+    return address(address);
+  }
+
+  /**
+   * {@code postamt user admin ADDRESS [--domain D] [--remove]}: grants or takes away the administrator
+   * role, of every domain (no {@code domain}) or of one local domain. Returns the roles after.
+   *
+   * @param domain null for every domain
+   */
+  public AccountSecurity.Roles setAdmin(String address, String domain, boolean grant) {
+    return withDirectory(dir -> {
+      if (!dir.userExists(address)) {
+        throw new AdminException("user " + address(address) + " does not exist");
+      }
+      if (domain == null) {
+        dir.security().setAdmin(address, grant);
+      } else if (grant) {
+        dir.security().addDomainAdmin(address, domain);
+      } else {
+        dir.security().removeDomainAdmin(address, domain);
+      }
+      return dir.security().roles(address);
+    });
   }
 
   /** The user's limits and what their mailboxes use of them. */
@@ -449,7 +557,8 @@ public final class Admin {
     }
   }
 
-  static String address(String address) {
+  /** The normalised form of an address for results (as given when it does not parse). */
+  public static String address(String address) {
     try {
       return Address.parse(address).toString();
     } catch (DirectoryException e) {

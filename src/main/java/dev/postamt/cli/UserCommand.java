@@ -2,18 +2,20 @@ package dev.postamt.cli;
 
 import dev.postamt.admin.Admin;
 import dev.postamt.admin.QuotaReport;
+import dev.postamt.directory.AccountSecurity;
 import java.util.List;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code postamt user add|list|show|passwd|quota|remove}: mailbox users, their passwords and quotas. */
+/** {@code postamt user add|list|show|passwd|quota|disable|enable|admin|remove}: mailbox users, their passwords, quotas and roles. */
 @Command(
     name = "user",
     description = "Mailbox users: they receive mail and log in with their address and password.",
     subcommands = {UserCommand.AddUser.class, UserCommand.ListUsers.class, UserCommand.ShowUser.class,
-        UserCommand.Passwd.class, UserCommand.SetQuota.class, UserCommand.RemoveUser.class})
+        UserCommand.Passwd.class, UserCommand.SetQuota.class, UserCommand.Disable.class, UserCommand.Enable.class,
+        UserCommand.MakeAdmin.class, UserCommand.RemoveUser.class})
 final class UserCommand {
 
   /** The ADDRESS every user command but list takes. */
@@ -93,6 +95,40 @@ final class UserCommand {
       OptionalLong bytes = QuotaReport.parseLimit(size, true, "SIZE");
       OptionalLong count = messages == null ? null : QuotaReport.parseLimit(messages, false, "--messages");
       return print(lines(admin().setQuota(address, bytes, count)));
+    }
+  }
+
+  @Command(name = "disable", description = "Disable a user: no login anywhere (web sessions end too); mail still arrives.")
+  static final class Disable extends OneUser {
+    @Override
+    public Integer call() {
+      return print("disabled user " + admin().setDisabled(address, true));
+    }
+  }
+
+  @Command(name = "enable", description = "Enable a disabled user again.")
+  static final class Enable extends OneUser {
+    @Override
+    public Integer call() {
+      return print("enabled user " + admin().setDisabled(address, false));
+    }
+  }
+
+  @Command(name = "admin", description = "Make a user an administrator of every domain, or with --domain of one;"
+      + " --remove takes the role away. The admin console at /admin/ is theirs then.")
+  static final class MakeAdmin extends OneUser {
+    @Option(names = "--domain", paramLabel = "DOMAIN", description = "administer only this local domain")
+    String domain;
+
+    @Option(names = "--remove", description = "take the role away instead")
+    boolean remove;
+
+    @Override
+    public Integer call() {
+      AccountSecurity.Roles r = admin().setAdmin(address, domain, !remove);
+      String role = r.admin() ? "administrator of every domain"
+          : r.domains().isEmpty() ? "no administrator" : "administrator of " + String.join(", ", new java.util.TreeSet<>(r.domains()));
+      return print(Admin.address(address) + " is now " + role);
     }
   }
 

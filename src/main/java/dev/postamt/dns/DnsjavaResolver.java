@@ -20,6 +20,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
@@ -196,6 +197,14 @@ public final class DnsjavaResolver implements Resolver {
           TLSARecord t = (TLSARecord) r;
           return new Tlsa(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
         });
+  }
+
+  @Override
+  public DnsResult<Srv> srv(String name) {
+    return lookup(name, Type.SRV, r -> {
+      SRVRecord s = (SRVRecord) r;
+      return new Srv(s.getPriority(), s.getWeight(), s.getPort(), plain(s.getTarget()));
+    });
   }
 
   private <T> DnsResult<T> lookup(String name, int type, Function<Record, T> convert) {

@@ -38,8 +38,19 @@ public interface Resolver {
     return new Secured<>(tlsa(name), false);
   }
 
+  /**
+   * SRV records (RFC 2782), for the admin console's check of the client-setup records of RFC 6186; a
+   * resolver that cannot ask for them says TEMPFAIL.
+   */
+  default DnsResult<Srv> srv(String name) {
+    return DnsResult.tempfail();
+  }
+
   /** An MX record; {@code host} without the trailing dot, "" for a null MX (RFC 7505). */
   record Mx(int preference, String host) {}
+
+  /** An SRV record (RFC 2782); {@code target} without the trailing dot, "" for "." (service not offered). */
+  record Srv(int priority, int weight, int port, String target) {}
 
   /** A TLSA record (RFC 6698). */
   record Tlsa(int usage, int selector, int matchingType, byte[] data) {}

@@ -162,6 +162,13 @@ final class ZoneFileParser {
         }
         yield new Resolver.Mx(number(r.get(0).text, 65535), name(r.get(1)));
       }
+      case Type.SRV -> {
+        if (r.size() != 4) {
+          throw new IllegalArgumentException("SRV needs priority, weight, port and target");
+        }
+        yield new Resolver.Srv(number(r.get(0).text, 65535), number(r.get(1).text, 65535), number(r.get(2).text, 65535),
+            name(r.get(3)));
+      }
       case Type.CNAME, Type.PTR, Type.NS, Type.DNAME -> name(one(r, type));
       case Type.TXT, Type.SPF -> {
         // RFC 7208 §3.3: the strings of one record are joined without a separator; joining the bytes

@@ -119,6 +119,11 @@ public final class ZoneFileResolver implements Resolver {
     return lookup(name, Type.TLSA, Tlsa.class);
   }
 
+  @Override
+  public DnsResult<Srv> srv(String name) {
+    return lookup(name, Type.SRV, Srv.class);
+  }
+
   private <T> DnsResult<T> lookup(String name, int type, Class<T> kind) {
     String n = DnsNames.normalize(name);
     for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {

@@ -41,6 +41,19 @@ public interface GreylistStore extends AutoCloseable {
   /** Forgets triplets and client networks last seen before {@code unusedSince}; returns how many. */
   int purge(Instant unusedSince);
 
+  /** A triplet as the admin console lists it: its key ({@code network/sender/recipient}) and state. */
+  record Triplet(String key, Entry entry) {}
+
+  /** The triplets last seen most recently, at most {@code limit}; a backend that cannot list gives none. */
+  default java.util.List<Triplet> list(int limit) {
+    return java.util.List.of();
+  }
+
+  /** Forgets one triplet (its next attempt is greylisted afresh); false when it was not known. */
+  default boolean remove(String triplet) {
+    return false;
+  }
+
   @Override
   void close();
 

@@ -174,6 +174,40 @@ public final class SqliteGreylistStore implements GreylistStore {
   }
 
   @Override
+  public java.util.List<Triplet> list(int limit) {
+    lock.lock();
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT key, first_seen, last_seen, passed FROM triplet ORDER BY last_seen DESC, key LIMIT ?")) {
+      ps.setInt(1, limit);
+      java.util.List<Triplet> out = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Triplet(rs.getString(1), new Entry(Instant.ofEpochSecond(rs.getLong(2)),
+              Instant.ofEpochSecond(rs.getLong(3)), rs.getInt(4) != 0)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("list", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean remove(String triplet) {
+    lock.lock();
+    try (PreparedStatement ps = db.prepareStatement("DELETE FROM triplet WHERE key = ?")) {
+      ps.setString(1, triplet);
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw failure("remove a triplet of", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public void close() {
     closeQuietly(db);
   }

@@ -23,6 +23,22 @@ interface GreylistStoreContract {
   }
 
   @Test
+  default void tripletsAreListedMostRecentFirstAndCanBeForgotten() {
+    GreylistStore s = store();
+    s.start("net/a/b", T0);
+    s.start("net/c/d", T0.plusSeconds(30));
+    s.pass("net/a/b", "net", T0.plusSeconds(600));
+    assertThat(s.list(10)).containsExactly(
+        new GreylistStore.Triplet("net/a/b", new GreylistStore.Entry(T0, T0.plusSeconds(600), true)),
+        new GreylistStore.Triplet("net/c/d", new GreylistStore.Entry(T0.plusSeconds(30), T0.plusSeconds(30), false)));
+    assertThat(s.list(1)).hasSize(1);
+    assertThat(s.remove("net/a/b")).isTrue();
+    assertThat(s.remove("net/a/b")).isFalse();
+    assertThat(s.list(10)).extracting(GreylistStore.Triplet::key).containsExactly("net/c/d");
+    assertThat(s.lookup("net/a/b", "net").triplet()).isEmpty();
+  }
+
+  @Test
   default void startTouchAndPassAreRemembered() {
     GreylistStore s = store();
     s.start("net/a/b", T0);
