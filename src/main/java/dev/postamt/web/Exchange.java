@@ -83,6 +83,7 @@ public final class Exchange {
   public Optional<Principal> requireLogin() throws IOException {
     Optional<Principal> p = principal();
     if (p.isEmpty()) {
+      discardBody();
       String next = path();
       String q = request.getHttpURI().getQuery();
       if (q != null && method().equals("GET")) {
@@ -97,6 +98,7 @@ public final class Exchange {
   public Optional<Principal> requireAdmin() throws IOException {
     Optional<Principal> p = requireLogin();
     if (p.isPresent() && !p.get().admin()) {
+      discardBody();
       errorPage(403, "This page is for administrators.");
       return Optional.empty();
     }
@@ -125,6 +127,21 @@ public final class Exchange {
       return Optional.empty();
     }
     return f;
+  }
+
+  /**
+   * Reads and drops a request body (up to the form limit) before a refusal: an HTTP/2 client whose
+   * body is left unread may see its stream reset instead of our answer.
+   */
+  public void discardBody() {
+    if (method().equals("GET") || method().equals("HEAD")) {
+      return;
+    }
+    try {
+      Content.Source.asInputStream(request).readNBytes((int) MAX_FORM_BYTES);
+    } catch (IOException | RuntimeException ignored) {
+      // the answer matters more than the body
+    }
   }
 
   /** A POSTed form without the CSRF check: only for the login form, which has no session yet. */
