@@ -136,11 +136,11 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
         case TransportRule.Local l -> toLocal(m, ts);
         case TransportRule.Lmtp l ->
             viaHops(m, ts, mx.byAddress(l.host(), l.port()), "lmtp:" + l.host() + ":" + l.port(), true, null,
-                explicitOrMay(l.host()));
+                explicitOrMay(l.host(), false));
         case TransportRule.Smtp s -> {
           int p = s.port().orElse(port);
           MxResolver.Hops hops = s.mxLookup() ? mx.byMx(s.host(), p) : mx.byAddress(s.host(), p);
-          yield viaHops(m, ts, hops, "smtp:" + s.host() + ":" + p, false, null, explicitOrMay(s.host()));
+          yield viaHops(m, ts, hops, "smtp:" + s.host() + ":" + p, false, null, explicitOrMay(s.host(), m.envelope().requireTls()));
         }
       };
     }
@@ -149,7 +149,8 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       TransportRule.HostPort hp = TransportRule.HostPort.parse(relayhost.get());
       int p = hp.port().orElse(port);
       MxResolver.Hops hops = hp.bracketed() ? mx.byAddress(hp.host(), p) : mx.byMx(hp.host(), p);
-      return viaHops(m, ts, hops, "relayhost:" + hp.host() + ":" + p, false, credentials(), explicitOrMay(hp.host()));
+      return viaHops(m, ts, hops, "relayhost:" + hp.host() + ":" + p, false, credentials(),
+          explicitOrMay(hp.host(), m.envelope().requireTls()));
     }
     return toMx(m, domain, ts, port);
   }
@@ -163,6 +164,9 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private List<RecipientStatus> toMx(QueuedMessage m, String domain, List<Target> ts, int port) {
     Optional<TlsPolicy.Level> explicit = config.tlsPolicy().levelFor(domain);
     MxResolver.Hops hops = mx.byMx(domain, port);
+    if (m.envelope().requireTls()) {
+      return requireTls(m, domain, ts, hops);
+    }
     boolean daneWanted = explicit.map(l -> l == TlsPolicy.Level.DANE || l == TlsPolicy.Level.DANE_ONLY)
         .orElse(config.dns().dnssec());
     if (daneWanted && hops instanceof MxResolver.Hops.Found found) {
@@ -198,6 +202,36 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   }
 
   /**
+   * A REQUIRETLS message (RFC 8689 §4.2.1) goes only to MX hosts that are authenticated — by DNSSEC
+   * (the MX RRset validated) or by the domain's MTA-STS policy — over TLS whose certificate is
+   * verified by DANE (when the host has usable TLSA records) or by PKIX naming the MX host, and that
+   * offer REQUIRETLS themselves. A domain whose MX hosts cannot be authenticated gets a bounce.
+   */
+  private List<RecipientStatus> requireTls(QueuedMessage m, String domain, List<Target> ts, MxResolver.Hops hops) {
+    if (!(hops instanceof MxResolver.Hops.Found found)) {
+      return viaHops(m, ts, hops, domain, false, null, new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "requiretls"));
+    }
+    boolean secureMx = config.dns().dnssec() && resolver.mxSecured(domain).secure();
+    if (secureMx) {
+      Map<String, Dane.HostPolicy> dane = dane(domain, found.hops());
+      boolean anyDane = dane.values().stream().anyMatch(p -> p instanceof Dane.HostPolicy.Usable);
+      return viaHops(m, ts, hops, domain, false, null, anyDane
+          ? new TlsRequirement(TlsPolicy.Level.DANE_ONLY, domain, "requiretls", dane)
+          : new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "requiretls"));
+    }
+    Optional<MtaStsPolicy> sts = config.mtaSts().enabled() && mtaSts != null ? mtaSts.policy(domain) : Optional.empty();
+    if (sts.isPresent() && sts.get().mode() != MtaStsPolicy.Mode.NONE) {
+      List<MxResolver.Hop> allowed = found.hops().stream().filter(h -> sts.get().allows(h.host())).toList();
+      if (!allowed.isEmpty()) {
+        return viaHops(m, ts, new MxResolver.Hops.Found(allowed), domain, false, null,
+            new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "requiretls"));
+      }
+    }
+    return all(ts, new RecipientStatus.PermFail(Instant.now(), "5.7.10 REQUIRETLS: the MX hosts of " + domain
+        + " cannot be authenticated (no DNSSEC-validated MX records, no MTA-STS policy naming them)"));
+  }
+
+  /**
    * RFC 7672 §2.2: when the domain's MX RRset is DNSSEC-validated, each MX host's TLSA records at
    * {@code _25._tcp.HOST} (the port mail goes to) decide for that host; an insecure MX RRset means
    * DANE does not apply to any of them.
@@ -213,10 +247,16 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     return out;
   }
 
-  /** The {@code [tls_policy]} level of a relay host or transport next hop, else opportunistic TLS. */
-  private TlsRequirement explicitOrMay(String host) {
-    return config.tlsPolicy().levelFor(host).map(l -> new TlsRequirement(l, host, "tls_policy"))
-        .orElseGet(() -> TlsRequirement.opportunistic(host));
+  /**
+   * The {@code [tls_policy]} level of a relay host or transport next hop, else opportunistic TLS; a
+   * REQUIRETLS message needs at least {@code verify} (RFC 8689 §4.2.1: a certificate valid for the host).
+   */
+  private TlsRequirement explicitOrMay(String host, boolean requireTls) {
+    Optional<TlsPolicy.Level> l = config.tlsPolicy().levelFor(host);
+    if (requireTls && l.map(x -> x != TlsPolicy.Level.SECURE && x != TlsPolicy.Level.DANE_ONLY).orElse(true)) {
+      return new TlsRequirement(TlsPolicy.Level.VERIFY, host, "requiretls");
+    }
+    return l.map(x -> new TlsRequirement(x, host, "tls_policy")).orElseGet(() -> TlsRequirement.opportunistic(host));
   }
 
   private SmtpTransaction.Credentials credentials() {
@@ -299,7 +339,8 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       }
       for (int idx : pending) {
         if (out[idx] == null) {
-          out[idx] = temp(lastError);
+          // a host refused for good (REQUIRETLS not kept) is a bounce; anything else is tried again
+          out[idx] = lastError.startsWith("5.") ? new RecipientStatus.PermFail(Instant.now(), lastError) : temp(lastError);
         }
       }
       return List.of(out);

@@ -96,6 +96,11 @@ final class SmtpTransaction {
           return new Outcome.HostFailed(e.getMessage());
         }
       }
+      if (m.envelope().requireTls() && !lmtp && (!c.isTls() || !c.has("REQUIRETLS"))) {
+        // RFC 8689 §4.2.1: the next hop must promise to keep the requirement
+        cache.put(key, c);
+        return new Outcome.HostFailed("5.7.10 REQUIRETLS: " + c.peer() + " does not support REQUIRETLS");
+      }
       List<RecipientStatus> statuses = new ArrayList<>();
       for (int from = 0; from < targets.size(); from += MAX_RECIPIENTS) {
         List<RemoteDelivery.Target> chunk = targets.subList(from, Math.min(targets.size(), from + MAX_RECIPIENTS));
@@ -315,6 +320,9 @@ final class SmtpTransaction {
     }
     if (utf8) {
       mailParams.add("SMTPUTF8");
+    }
+    if (env.requireTls() && c.has("REQUIRETLS")) {
+      mailParams.add("REQUIRETLS");
     }
     if (dsn) {
       env.ret().ifPresent(r -> mailParams.add("RET=" + r));

@@ -256,6 +256,9 @@ public final class DurableSpool {
     line(b, "sender", Xtext.encode(e.sender()));
     line(b, "body", e.body());
     line(b, "smtputf8", e.smtpUtf8() ? "1" : "0");
+    if (e.requireTls()) {
+      line(b, "requiretls", "1");
+    }
     e.ret().ifPresent(v -> line(b, "ret", v));
     e.envid().ifPresent(v -> line(b, "envid", Xtext.encode(v)));
     line(b, "helo", Xtext.encode(e.clientHelo()));
@@ -338,6 +341,7 @@ public final class DurableSpool {
     long size = 0;
     Instant arrival = Instant.EPOCH;
     boolean utf8 = false;
+    boolean requireTls = false;
     Optional<String> ret = Optional.empty(), envid = Optional.empty(), auth = Optional.empty();
     List<Envelope.Recipient> rcpts = new ArrayList<>();
     for (int i = 1; i < lines.length; i++) {
@@ -356,6 +360,7 @@ public final class DurableSpool {
         case "sender" -> sender = Xtext.decode(v);
         case "body" -> body = v;
         case "smtputf8" -> utf8 = v.equals("1");
+        case "requiretls" -> requireTls = v.equals("1");
         case "ret" -> ret = Optional.of(v);
         case "envid" -> envid = Optional.of(Xtext.decode(v));
         case "helo" -> helo = Xtext.decode(v);
@@ -378,7 +383,7 @@ public final class DurableSpool {
     if (id == null) {
       throw new IOException(f + ": queue file without id");
     }
-    Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol);
+    Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol, requireTls);
     List<QueuedMessage.Notice> notices = new ArrayList<>();
     List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size(), notices);
     return new QueuedMessage(env, statuses, f, headers, size, held, List.copyOf(notices));

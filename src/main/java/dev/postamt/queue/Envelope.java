@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param body {@code 7BIT}, {@code 8BITMIME} or {@code BINARYMIME} (RFC 6152, RFC 3030)
  * @param ret {@code FULL} or {@code HDRS} when the client asked (RFC 3461 §4.3)
  * @param envid the client's envelope id (RFC 3461 §4.4), decoded from xtext
+ * @param requireTls the client asked for REQUIRETLS (RFC 8689): every hop on verified TLS, or a bounce
  */
 public record Envelope(
     String id,
@@ -24,7 +25,14 @@ public record Envelope(
     String clientHelo,
     String clientAddress,
     Optional<String> authUser,
-    String protocol) {
+    String protocol,
+    boolean requireTls) {
+
+  public Envelope(String id, Instant arrival, String sender, List<Recipient> recipients, String body, boolean smtpUtf8,
+      Optional<String> ret, Optional<String> envid, String clientHelo, String clientAddress, Optional<String> authUser,
+      String protocol) {
+    this(id, arrival, sender, recipients, body, smtpUtf8, ret, envid, clientHelo, clientAddress, authUser, protocol, false);
+  }
 
   /**
    * One envelope recipient.

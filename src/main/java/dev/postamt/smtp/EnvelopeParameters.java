@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The ESMTP parameters of MAIL FROM and RCPT TO that we offer: SIZE (RFC 1870), BODY (RFC 6152),
- * SMTPUTF8 (RFC 6531), RET, ENVID, NOTIFY and ORCPT (RFC 3461), AUTH (RFC 4954). Anything else is
+ * SMTPUTF8 (RFC 6531), RET, ENVID, NOTIFY and ORCPT (RFC 3461), AUTH (RFC 4954), REQUIRETLS (RFC 8689). Anything else is
  * {@code 555 5.5.4}; a malformed value is {@code 501 5.5.4}.
  */
 final class EnvelopeParameters {
@@ -17,6 +17,11 @@ final class EnvelopeParameters {
   record Rcpt(List<String> notifyOn, Optional<String> orcpt) {}
 
   static void checkMail(MailPath from, long messageSizeLimit) throws SmtpException {
+    checkMail(from, messageSizeLimit, false);
+  }
+
+  /** @param tls whether the session is encrypted (REQUIRETLS is only taken then, RFC 8689 §4.1) */
+  static void checkMail(MailPath from, long messageSizeLimit, boolean tls) throws SmtpException {
     Map<String, String> params = from.params();
     for (var e : params.entrySet()) {
       String v = e.getValue();
@@ -47,6 +52,14 @@ final class EnvelopeParameters {
         case "ENVID" -> {
           if (v == null || v.length() > 100 || !validXtext(v)) {
             throw new SmtpException(501, "5.5.4", "Bad ENVID parameter");
+          }
+        }
+        case "REQUIRETLS" -> {
+          if (v != null) {
+            throw new SmtpException(501, "5.5.4", "REQUIRETLS takes no value");
+          }
+          if (!tls) {
+            throw new SmtpException(530, "5.7.10", "REQUIRETLS needs a TLS session (RFC 8689)");
           }
         }
         case "AUTH" -> {

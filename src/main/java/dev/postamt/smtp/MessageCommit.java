@@ -148,7 +148,8 @@ record MessageCommit(SmtpServer server, Connection conn) {
         client.helo(),
         client.ip(),
         Optional.ofNullable(client.authUser()),
-        TraceHeader.protocol(client.lmtp(), esmtp, smtputf8, client.tls(), client.authUser() != null));
+        TraceHeader.protocol(client.lmtp(), esmtp, smtputf8, client.tls(), client.authUser() != null),
+        p.containsKey("REQUIRETLS"));
   }
 
   private void reply(SmtpReply r) throws IOException {

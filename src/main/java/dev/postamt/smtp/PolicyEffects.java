@@ -65,7 +65,7 @@ final class PolicyEffects {
     String id = DurableSpool.newId();
     List<Envelope.Recipient> recipients = to == null ? env.recipients() : List.of(Envelope.Recipient.of(to));
     Envelope out = new Envelope(id, env.arrival(), env.sender(), recipients, env.body(), env.smtpUtf8(), env.ret(), env.envid(),
-        env.clientHelo(), env.clientAddress(), env.authUser(), env.protocol());
+        env.clientHelo(), env.clientAddress(), env.authUser(), env.protocol(), env.requireTls());
     try (DurableSpool.Writer w = server.spool.create(id)) {
       in.transferTo(w.out());
       w.commit(out, "");

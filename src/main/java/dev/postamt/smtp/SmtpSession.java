@@ -218,6 +218,9 @@ final class SmtpSession {
     caps.add("DSN");
     caps.add("SMTPUTF8");
     caps.add("CHUNKING");
+    if (conn.isTls() && !lmtp()) {
+      caps.add("REQUIRETLS"); // RFC 8689 §4.1: offered on encrypted sessions only
+    }
     reply(new SmtpReply(250, null, caps));
   }
 
@@ -376,7 +379,7 @@ final class SmtpSession {
       throw new SmtpException(conn.isTls() ? SmtpReply.AUTH_REQUIRED : SmtpReply.TLS_REQUIRED);
     }
     MailPath from = MailPath.parse(arg.substring(5), true);
-    EnvelopeParameters.checkMail(from, server.config.limits().messageSize());
+    EnvelopeParameters.checkMail(from, server.config.limits().messageSize(), conn.isTls());
     server.checks.require(new StageContext(Stage.MAIL, client(), from, null, List.of(), null));
     tx = new Transaction(from);
     reply(SmtpReply.SENDER_OK);
