@@ -113,7 +113,7 @@ final class WebHandler extends Handler.Abstract {
       return;
     }
     if (session) {
-      Replies.send(response, callback, 200, "application/json", SessionResource.json(user.get(), base(request), api.limits()));
+      Replies.send(response, callback, 200, "application/json", api.session(user.get(), base(request)));
     } else if (apiCall) {
       Optional<byte[]> body = body(request, response, callback, api.limits().maxSizeRequest());
       if (body.isPresent()) {

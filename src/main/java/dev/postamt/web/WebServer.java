@@ -64,6 +64,12 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
       Listener.Gate gate) throws IOException {
+    return start(config, tls, store, logins, throttle, gate, null);
+  }
+
+  /** @param jmap what JMAP needs beyond the store (sending, identities, vacation, Sieve); null: mail only */
+  public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
+      Listener.Gate gate, dev.postamt.jmap.JmapServices jmap) throws IOException {
     Optional<InetSocketAddress> http = config.listen().get("http");
     Optional<InetSocketAddress> https = config.listen().get("https");
     if (http.isEmpty() && https.isEmpty()) {
@@ -71,7 +77,7 @@ public final class WebServer implements AutoCloseable {
     }
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
     EventStream events = new EventStream(store);
-    WebHandler handler = new WebHandler(new JmapApi(store, limits),
+    WebHandler handler = new WebHandler(new JmapApi(store, limits, jmap),
         new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate,
         config.metrics());
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
