@@ -136,7 +136,25 @@ final class IdentityMethods {
   }
 
   static Map<String, Object> changes(CallContext c, Args a) throws MethodError {
-    return changes(c, a, TYPE, "i");
+    Map<String, Object> r = changes(c, a, TYPE, "i");
+    // the identity of an address the user may send as existed before its settings were first stored
+    java.util.Set<String> defaults = new java.util.HashSet<>();
+    for (String address : addresses(c)) {
+      defaults.add(defaultId(address));
+    }
+    List<String> created = new ArrayList<>();
+    List<String> updated = new ArrayList<>(castList(r.get("updated")));
+    for (String id : castList(r.get("created"))) {
+      (defaults.contains(id) ? updated : created).add(id);
+    }
+    r.put("created", created);
+    r.put("updated", updated);
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> castList(Object o) {
+    return (List<String>) o;
   }
 
   /** {@code /changes} over a type kept in {@link SqliteJmapRecords}, whose states are prefix + counter. */

@@ -3,7 +3,6 @@ package dev.postamt.web;
 import dev.postamt.jmap.Blobs;
 import dev.postamt.jmap.Ids;
 import dev.postamt.jmap.JmapApi;
-import dev.postamt.jmap.SessionResource;
 
 import java.io.IOException;
 import java.io.InputStream;
