@@ -60,7 +60,7 @@ final class EmailMethods {
     List<Object> list = new ArrayList<>();
     List<Object> notFound = new ArrayList<>();
     for (String id : new LinkedHashSet<>(ids)) {
-      Optional<CallContext.Found> f = Ids.email(id).flatMap(c::find);
+      Optional<CallContext.Found> f = Ids.email(c.resolve(id)).flatMap(c::find);
       Optional<Map<String, Object>> o = f.isEmpty() ? Optional.empty() : email(c, f.get(), props, bodyProps, values);
       if (o.isPresent()) {
         list.add(o.get());

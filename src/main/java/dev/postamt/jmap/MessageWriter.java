@@ -50,11 +50,16 @@ final class MessageWriter {
     }
     fold(h, "MIME-Version", "1.0");
     out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-    node(out, body);
+    node(out, body, false);
     return out.toByteArray();
   }
 
-  private static void node(ByteArrayOutputStream out, Node n) {
+  /**
+   * @param inMultipart the CRLF before the next boundary belongs to the boundary (RFC 2046 §5.1.1), so
+   *     the content is written as it is and the caller writes that CRLF; a message body that does not
+   *     end in a line break gets one
+   */
+  private static void node(ByteArrayOutputStream out, Node n, boolean inMultipart) {
     StringBuilder h = new StringBuilder();
     switch (n) {
       case Leaf l -> {
@@ -84,7 +89,7 @@ final class MessageWriter {
         h.append("\r\n");
         out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
         out.writeBytes(body);
-        if (body.length > 0 && body[body.length - 1] != '\n') {
+        if (!inMultipart && body.length > 0 && body[body.length - 1] != '\n') {
           out.writeBytes(new byte[] {'\r', '\n'});
         }
       }
@@ -98,7 +103,8 @@ final class MessageWriter {
         out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
         for (Node child : m.parts()) {
           out.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));
-          node(out, child);
+          node(out, child, true);
+          out.writeBytes(new byte[] {'\r', '\n'});
         }
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
       }
