@@ -77,7 +77,7 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
-  /** Users' vacation replies ({@code data_dir/vacation.db}): JMAP and self-service set them, delivery answers with them. */
+  /** Users' vacation replies ({@code data_dir/vacation-responses.db}): JMAP and self-service set them, delivery answers with them. */
   private final dev.postamt.sieve.store.SqliteVacations vacations;
   /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
   private volatile SmtpServer submissionServer;

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Users' vacation auto-replies in SQLite at {@code data_dir/vacation.db}, the one class holding their
+ * Users' vacation auto-replies in SQLite at {@code data_dir/vacation-responses.db}, the one class holding their
  * SQL. WAL mode with a busy timeout (the CLI and a running server share the file), one connection under
  * a lock, no cache: a change is seen by the next delivery.
  *
@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </pre>
  */
 public final class SqliteVacations implements Vacations {
-  public static final String FILE_NAME = "vacation.db";
+  public static final String FILE_NAME = "vacation-responses.db";
   static final int SCHEMA_VERSION = 1;
 
   private final Connection db;
@@ -33,7 +33,7 @@ public final class SqliteVacations implements Vacations {
     this.db = db;
   }
 
-  /** Opens (creating when missing) {@code dataDir/vacation.db}. */
+  /** Opens (creating when missing) {@code dataDir/vacation-responses.db}. */
   public static SqliteVacations open(Path dataDir) throws SieveStoreException {
     Path file = dataDir.resolve(FILE_NAME);
     try {
