@@ -77,7 +77,7 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
-  /** Users' vacation replies ({@code data_dir/vacation-responses.db}): JMAP and self-service set them, delivery answers with them. */
+  /** Users' vacation replies ({@code data_dir/vacation-responses.db}): set over JMAP and self-service, answered at delivery. */
   private final dev.postamt.sieve.store.SqliteVacations vacations;
   /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
   private volatile SmtpServer submissionServer;
@@ -208,7 +208,8 @@ public final class Server implements AutoCloseable {
       }
       s.jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), s.store, s.directory, s.router,
           () -> s.submissionServer, s.sieveScripts, s.vacations);
-      s.web = dev.postamt.web.WebServer.start(config, tls, s.store, s.directory, s.authThrottle, s.bans::refusal, s.jmap);
+      s.web = dev.postamt.web.WebServer.start(config, tls, s.store, s.directory, s.authThrottle, s.bans::refusal,
+          s.jmap);
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
