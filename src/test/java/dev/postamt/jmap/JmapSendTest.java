@@ -170,23 +170,29 @@ class JmapSendTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void sendingAsSomeoneElseIsForbiddenFrom() throws Exception {
+  void sendingAsSomeoneElseIsForbiddenFromOrForbiddenMailFrom() throws Exception {
     String drafts = mailboxId("vic", "drafts");
     String identity = (String) ((List<Map<String, Object>>) args(call("vic", "Identity/get", Map.of()), 0).get("list"))
         .getFirst().get("id");
-    Map<String, Object> draft = Map.of("mailboxIds", Map.of(drafts, true),
+    Map<String, Object> forged = Map.of("mailboxIds", Map.of(drafts, true),
         "from", List.of(Map.of("email", "rita@example.test")), "to", List.of(Map.of("email", "sam@example.test")),
         "subject", "not me", "bodyValues", Map.of("t", Map.of("value", "x")),
         "textBody", List.of(Map.of("partId", "t")));
-    List<List<Object>> r = call("vic", "Email/set", Map.of("create", Map.of("d", draft)),
-        "EmailSubmission/set", Map.of("create", Map.of("s", Map.of("identityId", identity, "emailId", "#d"))),
-        "EmailSubmission/set", Map.of("create", Map.of("e", Map.of("identityId", identity, "emailId", "#d",
+    Map<String, Object> own = new LinkedHashMap<>(forged);
+    own.put("from", List.of(Map.of("email", "vic@example.test")));
+    List<List<Object>> r = call("vic", "Email/set", Map.of("create", Map.of("forged", forged, "own", own)),
+        "EmailSubmission/set", Map.of("create", Map.of("s", Map.of("identityId", identity, "emailId", "#forged"))),
+        "EmailSubmission/set", Map.of("create", Map.of("e", Map.of("identityId", identity, "emailId", "#own",
             "envelope", Map.of("mailFrom", Map.of("email", "rita@example.test"),
                 "rcptTo", List.of(Map.of("email", "sam@example.test")))))));
     assertThat(((Map<String, Map<String, Object>>) args(r, 1).get("notCreated")).get("s"))
         .containsEntry("type", "forbiddenFrom");
     assertThat(((Map<String, Map<String, Object>>) args(r, 2).get("notCreated")).get("e"))
-        .containsEntry("type", "forbiddenFrom");
+        .containsEntry("type", "forbiddenMailFrom");
+    for (String id : t.server.spool().ids()) {
+      t.server.spool().load(id).ifPresent(m -> assertThat(m.envelope().authUser()).as("nothing of vic's was queued")
+          .isNotEqualTo(Optional.of("vic@example.test")));
+    }
   }
 
   @Test
