@@ -13,7 +13,6 @@ import dev.postamt.mailauth.spf.SpfVerifier;
 import dev.postamt.routing.Destination;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
-import dev.postamt.server.Server;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +58,16 @@ public final class Admin {
   /** {@code postamt quarantine …}. */
   public QuarantineAdmin quarantine() {
     return new QuarantineAdmin(config);
+  }
+
+  /** {@code postamt archive …}: the compliance journal. */
+  public ArchiveAdmin archive() {
+    return new ArchiveAdmin(config, java.time.Clock.systemUTC());
+  }
+
+  /** {@code postamt archive …} at {@code clock}'s time (tests of the retention sweep). */
+  public ArchiveAdmin archive(java.time.Clock clock) {
+    return new ArchiveAdmin(config, clock);
   }
 
   /** {@code postamt ban list|add|remove}: the ban list every protocol enforces. */
@@ -384,7 +393,7 @@ public final class Admin {
    * certificates, as {@code kill -HUP} does; returns its process id. What was reloaded is in its log.
    */
   public long requestReload() throws IOException, InterruptedException {
-    long pid = Server.runningPid(config)
+    long pid = dev.postamt.config.DataDirLock.runningServer(config.dataDir())
         .orElseThrow(() -> new AdminException("no postamt serve is running on data directory " + config.dataDir()));
     Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
     String out = new String(kill.getInputStream().readAllBytes()).trim();

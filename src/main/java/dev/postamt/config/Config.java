@@ -46,7 +46,10 @@ public record Config(
     Spam spam,
     Quarantine quarantine,
     ProxyProtocol proxyProtocol,
-    Metrics metrics) {
+    Metrics metrics,
+    TlsPolicy tlsPolicy,
+    MtaSts mtaSts,
+    Archive archive) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -134,7 +137,10 @@ public record Config(
         "spam",
         "quarantine",
         "proxy_protocol",
-        "metrics");
+        "metrics",
+        "tls_policy",
+        "mta_sts",
+        "archive");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -170,7 +176,10 @@ public record Config(
             Spam.parse(r),
             Quarantine.parse(r),
             ProxyProtocol.parse(r),
-            Metrics.parse(r));
+            Metrics.parse(r),
+            TlsPolicy.parse(r),
+            MtaSts.parse(r),
+            Archive.parse(r, dataDir));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -38,9 +38,16 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private final Connection db;
   private final ReentrantLock lock = new ReentrantLock();
 
+  private final AccountSecurity security = new AccountSecurity(this);
+
   private Directory(Path file, Connection db) {
     this.file = file;
     this.db = db;
+  }
+
+  /** Disabled accounts, administrator roles, the second factor and app passwords. */
+  public AccountSecurity security() {
+    return security;
   }
 
   /** Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date. */
@@ -252,21 +259,44 @@ public final class Directory implements AutoCloseable, LoginCheck {
    */
   @Override
   public Optional<String> authenticate(String username, char[] password) throws DirectoryException {
+    return authenticate(username, password, true);
+  }
+
+  /**
+   * Like {@link #authenticate} with the account password only, never an app password: the web
+   * console's login, where the account itself is at stake.
+   */
+  public Optional<String> authenticateAccount(String username, char[] password) throws DirectoryException {
+    return authenticate(username, password, false);
+  }
+
+  /**
+   * The user's canonical address when the password (or, with {@code appPasswords}, one of the user's
+   * app passwords) is right and the account is not disabled. An unknown user costs the same Argon2
+   * work as a wrong password, so response times do not tell which addresses exist.
+   */
+  private Optional<String> authenticate(String username, char[] password, boolean appPasswords) throws DirectoryException {
     Optional<Address> a = lenient(username);
-    String stored =
+    String[] row =
         a.isEmpty()
             ? null
-            : read("authenticate " + a.get(), () -> string("SELECT password FROM users WHERE address = ?", a.get().toString()));
-    if (stored == null || password == null) {
+            : read("authenticate " + a.get(), () -> {
+              try (PreparedStatement ps = prepare("SELECT password, disabled FROM users WHERE address = ?", a.get().toString());
+                  ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getInt(2) == 1 ? "disabled" : ""} : null;
+              }
+            });
+    if (row == null || password == null || !row[1].isEmpty()) {
       PasswordHash.verifyDummy(password == null ? new char[0] : password);
       return Optional.empty();
     }
+    String stored = row[0];
     String user = a.get().toString();
     if (verifiedLogins.matches(user, stored, password)) {
       return Optional.of(user); // verified with this very hash lately: no second Argon2 run
     }
     if (!PasswordHash.verify(password, stored)) {
-      return Optional.empty();
+      return appPasswords && security.checkAppPassword(user, password) ? Optional.of(user) : Optional.empty();
     }
     verifiedLogins.remember(user, stored, password);
     if (PasswordHash.needsRehash(stored)) {
@@ -275,6 +305,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     fillScram(user, password);
     return Optional.of(user);
   }
+
 
   /**
    * The SCRAM-SHA-256 credentials of a user (any letter case), or empty when the user does not exist
@@ -291,7 +322,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
       return Optional.empty();
     }
     String user = a.get().toString();
-    String s = read("look up SCRAM credentials of " + user, () -> string("SELECT scram FROM users WHERE address = ?", user));
+    String s = read("look up SCRAM credentials of " + user,
+        () -> string("SELECT scram FROM users WHERE address = ? AND disabled = 0", user));
     return Optional.ofNullable(ScramCredentials.decode(s)).map(c -> new ScramLogin(user, c));
   }
 
@@ -457,7 +489,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return Address.parse(address).toString();
   }
 
-  private static Optional<Address> lenient(String address) {
+  static Optional<Address> lenient(String address) {
     try {
       return Optional.of(Address.parse(address));
     } catch (DirectoryException bad) {
@@ -495,11 +527,11 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run() throws SQLException, DirectoryException;
   }
 
-  private <T> T read(String what, Work<T> work) throws DirectoryException {
+  <T> T read(String what, Work<T> work) throws DirectoryException {
     lock.lock();
     try {
       return work.run();
@@ -511,7 +543,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   /** Runs {@code work} in one IMMEDIATE transaction: the checks and the change see the same state. */
-  private <T> T write(String what, Work<T> work) throws DirectoryException {
+  <T> T write(String what, Work<T> work) throws DirectoryException {
     lock.lock();
     try {
       db.setAutoCommit(false);
@@ -540,19 +572,19 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return new DirectoryException("directory database " + file + ": cannot " + what + ": " + e.getMessage(), e);
   }
 
-  private boolean exists(String sql, String... args) throws SQLException {
+  boolean exists(String sql, String... args) throws SQLException {
     try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
       return rs.next();
     }
   }
 
-  private String string(String sql, String... args) throws SQLException {
+  String string(String sql, String... args) throws SQLException {
     try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getString(1) : null;
     }
   }
 
-  private List<String> strings(String sql, String... args) throws SQLException {
+  List<String> strings(String sql, String... args) throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -562,13 +594,13 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return out;
   }
 
-  private int update(String sql, Object... args) throws SQLException {
+  int update(String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = prepare(sql, args)) {
       return ps.executeUpdate();
     }
   }
 
-  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+  PreparedStatement prepare(String sql, Object... args) throws SQLException {
     PreparedStatement ps = db.prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
       ps.setObject(i + 1, args[i]);

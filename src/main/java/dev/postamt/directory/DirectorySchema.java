@@ -17,7 +17,7 @@ import org.sqlite.SQLiteConfig;
  * {@code PRAGMA user_version}. {@link Directory} owns the data; this class only the file and its tables.
  */
 final class DirectorySchema {
-  static final int SCHEMA_VERSION = 3;
+  static final int SCHEMA_VERSION = 4;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private static final String[] SCHEMA = {
@@ -52,6 +52,28 @@ final class DirectorySchema {
     {"ALTER TABLE users ADD COLUMN scram TEXT"},
     // v3: per-user quota in bytes and in messages; NULL means the default of [store] in the config
     {"ALTER TABLE users ADD COLUMN quota_bytes INTEGER", "ALTER TABLE users ADD COLUMN quota_messages INTEGER"},
+    // v4: the web console's account security (AccountSecurity): disabled accounts, the administrator
+    // role (all domains, or the domains in domain_admins), the TOTP secret of the second factor, and
+    // app passwords (a SHA-256 of a 100-bit random secret: no slow hash needed for a secret that long)
+    {"ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE users ADD COLUMN role TEXT",
+     "ALTER TABLE users ADD COLUMN totp TEXT",
+     """
+     CREATE TABLE IF NOT EXISTS domain_admins (
+       address TEXT NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+       domain  TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+       PRIMARY KEY (address, domain)
+     )""",
+     """
+     CREATE TABLE IF NOT EXISTS app_passwords (
+       id        TEXT PRIMARY KEY,
+       address   TEXT NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+       name      TEXT NOT NULL,
+       hash      TEXT NOT NULL UNIQUE,
+       created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+       last_used TEXT
+     )""",
+     "CREATE INDEX IF NOT EXISTS app_passwords_address ON app_passwords(address)"},
   };
 
   private DirectorySchema() {}

@@ -1,6 +1,7 @@
 package dev.postamt.server;
 
 import dev.postamt.config.Config;
+import dev.postamt.config.DataDirLock;
 import dev.postamt.config.ConfigException;
 import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
@@ -87,12 +88,16 @@ public final class Server implements AutoCloseable {
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
   private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
+  /** The compliance journal when {@code [archive] journal = true} at start; null otherwise. */
+  private final dev.postamt.archive.JournalWriter journal;
+  private dev.postamt.archive.RetentionSweep archiveSweep;
   private DataDirLock lock;
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
   private dev.postamt.filter.pipeline.Stores spamStores;
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
+  private dev.postamt.web.session.WebSessions webSessions;
 
   /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
   private Map<String, InetSocketAddress> webAddresses() {
@@ -113,7 +118,9 @@ public final class Server implements AutoCloseable {
     this.directory = Directory.open(config.dataDir());
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
-    this.spool = new DurableSpool(config.dataDir().resolve("queue"));
+    // [archive] journal: every message the spool commits is journalled first (read at start only)
+    this.journal = config.archive().journal() ? dev.postamt.archive.JournalWriter.open(config.archive(), java.time.Clock.systemUTC()) : null;
+    this.spool = new DurableSpool(config.dataDir().resolve("queue"), journal == null ? dev.postamt.queue.Journal.NONE : journal);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     // the [store] default quota is read from the running config at each check, so a reload changes it
     this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
@@ -202,14 +209,14 @@ public final class Server implements AutoCloseable {
       s.tls = tls;
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
       s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config.dataDir(), () -> s.config.quarantine().retention());
+      if (s.journal != null) {
+        s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
+      }
       Map<String, ConnectionHandler> handlers = s.handlers(config);
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
-      s.jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), s.store, s.directory, s.router,
-          () -> s.submissionServer, s.sieveScripts, s.vacations);
-      s.web = dev.postamt.web.WebServer.start(config, tls, s.store, s.directory, s.authThrottle, s.bans::refusal,
-          s.jmap);
+      s.startWeb();
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -223,6 +230,21 @@ public final class Server implements AutoCloseable {
   /** Every service, in the order the listeners open. */
   private static final List<String> SERVICES =
       List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
+  /** The HTTP listener with the web login and the mounted apps, when [listen] names http or https. */
+  private void startWeb() throws IOException {
+    if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
+      return;
+    }
+    webSessions = new dev.postamt.web.session.SqliteWebSessions(config.dataDir().resolve("web").resolve("sessions.db"),
+        java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+    List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
+    // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
+    jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
+        sieveScripts, vacations);
+    web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
+        jmap);
+  }
+
   private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
 
   /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
@@ -447,7 +469,11 @@ public final class Server implements AutoCloseable {
     }
     if (tls != null) {
       try {
-        tls.replaceWith(TlsContext.fromConfig(fresh));
+        TlsContext freshTls = TlsContext.fromConfig(fresh);
+        tls.replaceWith(freshTls);
+        if (web != null) {
+          web.reloadTls(freshTls);
+        }
         report.add("certificate reloaded from "
             + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
       } catch (IOException e) {
@@ -543,6 +569,9 @@ public final class Server implements AutoCloseable {
     if (web != null) {
       web.close();
     }
+    if (webSessions != null) {
+      webSessions.close();
+    }
     listeners.forEach(Listener::shutdown);
     try {
       for (Listener l : listeners) {
@@ -577,6 +606,12 @@ public final class Server implements AutoCloseable {
     }
     if (quarantineExpiry != null) {
       quarantineExpiry.close();
+    }
+    if (archiveSweep != null) {
+      archiveSweep.close();
+    }
+    if (journal != null) {
+      journal.close();
     }
     log.info("postamt stopped");
     if (lock != null) {

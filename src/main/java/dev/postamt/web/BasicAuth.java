@@ -39,7 +39,7 @@ public final class BasicAuth {
    * Not authenticated: the HTTP status, a sentence for the client, and whether to send a {@code
    * WWW-Authenticate} challenge (only where a password may be sent).
    */
-  public record Refused(int status, String message, boolean challenge) implements Result {}
+  public record Refused(int status, String message, boolean challenge) implements Result, WebAuth.ApiResult {}
 
   private final LoginCheck logins;
   private final AuthThrottle throttle;

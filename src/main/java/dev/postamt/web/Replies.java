@@ -17,7 +17,8 @@ final class Replies {
   private Replies() {}
 
   /** {@code default-src 'self'}: only our own scripts, styles and images; never framed (clickjacking). */
-  static final String CSP = "default-src 'self'; frame-ancestors 'none'";
+  static final String CSP =
+      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   /** One year; sent on https only (RFC 6797 §7.2: a UA ignores it over plain HTTP). */
   static final String HSTS = "max-age=31536000";
 
@@ -26,7 +27,9 @@ final class Replies {
     var h = response.getHeaders();
     h.put("Content-Security-Policy", CSP);
     h.put("X-Content-Type-Options", "nosniff");
-    h.put("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" even for our own
+    // forms, and the origin check of a POST needs the real one (a cross-site request still shows null)
+    h.put("Referrer-Policy", "same-origin");
     h.put("X-Frame-Options", "DENY");
     if (request.isSecure()) {
       h.put(HttpHeader.STRICT_TRANSPORT_SECURITY, HSTS);
@@ -47,6 +50,14 @@ final class Replies {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  /** 308 to {@code location} (a path of this site). */
+  static void redirect(Response response, Callback callback, String location) {
+    response.setStatus(308);
+    response.getHeaders().put(HttpHeader.LOCATION, location);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+    response.write(true, null, callback);
   }
 
   /** An RFC 9457 problem: the status, its standard title and one sentence. */

@@ -42,13 +42,22 @@ final class WebHandler extends Handler.Abstract {
   private final JmapApi api;
   private final Blobs blobs;
   private final dev.postamt.jmap.EventStream events;
-  private final BasicAuth auth;
+  private final WebAuth auth;
   private final dev.postamt.net.Listener.Gate gate;
   private final dev.postamt.config.Metrics metrics;
+  private final java.util.List<WebApp> apps;
 
-  WebHandler(JmapApi api, Blobs blobs, dev.postamt.jmap.EventStream events, BasicAuth auth,
-      dev.postamt.net.Listener.Gate gate, dev.postamt.config.Metrics metrics) {
+  /** @param apps the mounted parts (console, self-service, webmail); the login pages and /static/ are added here */
+  WebHandler(JmapApi api, Blobs blobs, dev.postamt.jmap.EventStream events, WebAuth auth,
+      dev.postamt.net.Listener.Gate gate, dev.postamt.config.Metrics metrics, java.util.List<WebApp> apps) {
     this.metrics = metrics;
+    java.util.List<WebApp> all = new java.util.ArrayList<>(apps);
+    boolean webmail = apps.stream().anyMatch(a -> a.prefix().equals("/mail/"));
+    all.add(new LoginApp(auth, webmail));
+    all.add(new StaticApp());
+    // the longest prefix first: /mail/config-v1.1.xml (autoconfig) before /mail/ (webmail)
+    all.sort(java.util.Comparator.comparingInt((WebApp a) -> a.prefix().length()).reversed());
+    this.apps = java.util.List.copyOf(all);
     this.api = api;
     this.blobs = blobs;
     this.events = events;
@@ -81,7 +90,7 @@ final class WebHandler extends Handler.Abstract {
     return true;
   }
 
-  private void route(Request request, Response response, Callback callback, InetAddress client) throws IOException {
+  private void route(Request request, Response response, Callback callback, InetAddress client) throws Exception {
     String path = request.getHttpURI().getPath();
     String method = request.getMethod();
     if (path == null) {
@@ -91,6 +100,31 @@ final class WebHandler extends Handler.Abstract {
     if (path.equals("/metrics")) {
       metrics(request, response, callback, client);
       return;
+    }
+    if (path.equals("/")) {
+      home(new Exchange(request, response, callback, client, auth));
+      return;
+    }
+    for (WebApp app : apps) {
+      if (path.startsWith(app.prefix()) || (path + "/").equals(app.prefix())) {
+        if (!path.startsWith(app.prefix())) {
+          Replies.redirect(response, callback, app.prefix());
+          return;
+        }
+        try {
+          app.handle(new Exchange(request, response, callback, client, auth));
+        } catch (IOException e) {
+          log.warn("http: {} {}: {}", method, AccessLog.clean(path), e.toString());
+          if (!response.isCommitted()) {
+            response.reset();
+            Replies.securityHeaders(request, response);
+            Replies.problem(response, callback, 503, "the server cannot do this now; try again later");
+          } else {
+            callback.failed(e);
+          }
+        }
+        return;
+      }
     }
     boolean session = path.equals("/.well-known/jmap") || path.equals("/jmap/session");
     boolean apiCall = path.equals("/jmap/api");
@@ -128,6 +162,24 @@ final class WebHandler extends Handler.Abstract {
     }
   }
 
+  /** {@code /}: the start page of whoever is logged in (console for administrators), else the login page. */
+  private void home(Exchange x) throws IOException {
+    java.util.Optional<Principal> p = x.principal();
+    if (p.isEmpty()) {
+      x.redirect("/login");
+      return;
+    }
+    java.util.List<String> order = p.get().admin() ? java.util.List.of("/admin/", "/mail/", "/account/")
+        : java.util.List.of("/mail/", "/account/");
+    for (String prefix : order) {
+      if (apps.stream().anyMatch(a -> a.prefix().equals(prefix))) {
+        x.redirect(prefix);
+        return;
+      }
+    }
+    x.errorPage(404, "Nothing is served here yet for your account.");
+  }
+
   /** {@code GET /metrics}: the Prometheus text, for the networks of {@code [metrics]} only. */
   private void metrics(Request request, Response response, Callback callback, InetAddress client) {
     String method = request.getMethod();
@@ -142,11 +194,12 @@ final class WebHandler extends Handler.Abstract {
     }
   }
 
-  private Optional<String> authenticate(Request request, Response response, Callback callback, InetAddress client) {
-    BasicAuth.Result r = auth.check(request.getHeaders().get(HttpHeader.AUTHORIZATION), client, request.isSecure());
-    if (r instanceof BasicAuth.Ok ok) {
-      request.setAttribute(AccessLog.USER, ok.user());
-      return Optional.of(ok.user());
+  private Optional<String> authenticate(Request request, Response response, Callback callback, InetAddress client)
+      throws IOException {
+    WebAuth.ApiResult r = auth.api(request, client);
+    if (r instanceof WebAuth.ApiOk ok) {
+      request.setAttribute(AccessLog.USER, ok.principal().address());
+      return Optional.of(ok.principal().address());
     }
     BasicAuth.Refused no = (BasicAuth.Refused) r;
     if (no.challenge()) {

@@ -1,6 +1,7 @@
 package dev.postamt.web;
 
 import dev.postamt.config.Config;
+import dev.postamt.directory.Directory;
 import dev.postamt.directory.LoginCheck;
 import dev.postamt.jmap.Blobs;
 import dev.postamt.jmap.EventStream;
@@ -10,6 +11,7 @@ import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
 import dev.postamt.store.MailStore;
+import dev.postamt.web.session.WebSessions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -38,8 +40,7 @@ import org.slf4j.LoggerFactory;
  * platform threads); Jetty's error pages are replaced ({@link ErrorPages}) and each request is one line
  * on the {@code http} logger ({@link AccessLog}).
  *
- * <p>The certificate is read once at start: a reload's new certificate reaches https at the next
- * restart (the mail ports take it at once).
+ * <p>A reload's new certificate reaches https at once, as it reaches the mail ports ({@link #reloadTls}).
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -49,11 +50,28 @@ public final class WebServer implements AutoCloseable {
   private final Server jetty;
   private final Map<String, ServerConnector> connectors;
   private final EventStream events;
+  private final SslContextFactory.Server ssl;
 
-  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events) {
+  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events, SslContextFactory.Server ssl) {
     this.jetty = jetty;
     this.connectors = connectors;
     this.events = events;
+    this.ssl = ssl;
+  }
+
+  /**
+   * Takes the certificate of {@code fresh} for https handshakes from now on (a reload); connections
+   * already open keep theirs.
+   */
+  public void reloadTls(TlsContext fresh) throws IOException {
+    if (ssl == null) {
+      return;
+    }
+    try {
+      ssl.reload(f -> f.setSslContext(fresh.sslContext()));
+    } catch (Exception e) {
+      throw new IOException("https certificate not reloaded: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -64,12 +82,25 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
       Listener.Gate gate) throws IOException {
-    return start(config, tls, store, logins, throttle, gate, null);
+    return start(config, tls, store, logins instanceof Directory d ? d : null, logins, throttle, gate, null, java.util.List.of());
+  }
+
+  /**
+   * Starts the listener with the web login ({@code sessions}, checked against {@code directory}) and
+   * the mounted {@code apps}; null when {@code config} names neither http nor https.
+   *
+   * @param directory null: no browser login (the API still takes Basic with {@code logins})
+   * @param sessions null: no browser sessions or bearer tokens
+   */
+  public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
+      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps) throws IOException {
+    return start(config, tls, store, directory, logins, throttle, gate, sessions, apps, null);
   }
 
   /** @param jmap what JMAP needs beyond the store (sending, identities, vacation, Sieve); null: mail only */
-  public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
-      Listener.Gate gate, dev.postamt.jmap.JmapServices jmap) throws IOException {
+  public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
+      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps,
+      dev.postamt.jmap.JmapServices jmap) throws IOException {
     Optional<InetSocketAddress> http = config.listen().get("http");
     Optional<InetSocketAddress> https = config.listen().get("https");
     if (http.isEmpty() && https.isEmpty()) {
@@ -77,9 +108,13 @@ public final class WebServer implements AutoCloseable {
     }
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
     EventStream events = new EventStream(store);
+    CookieSigner signer = CookieSigner.open(config.dataDir().resolve("web").resolve("cookie.key"));
+    WebAuth auth = new WebAuth(directory, sessions, signer, new BasicAuth(logins, throttle), throttle);
+    java.util.List<WebApp> all = new java.util.ArrayList<>(apps);
+    all.add(new MtaStsApp(config.mtaSts(), config.hostname(), directory));
     WebHandler handler = new WebHandler(new JmapApi(store, limits, jmap),
-        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, new BasicAuth(logins, throttle), gate,
-        config.metrics());
+        new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
+        config.metrics(), all);
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 
@@ -94,6 +129,7 @@ public final class WebServer implements AutoCloseable {
     jetty.setStopTimeout(2000);
     Map<String, ServerConnector> connectors = new LinkedHashMap<>();
 
+    SslContextFactory.Server ssl = null;
     HttpConfiguration plainConfig = httpConfiguration();
     if (http.isPresent()) {
       ServerConnector c = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(plainConfig),
@@ -107,9 +143,10 @@ public final class WebServer implements AutoCloseable {
       secure.setSniHostCheck(false); // the self-signed certificate names addresses, not every host name used
       secure.setSniRequired(false);
       secureConfig.addCustomizer(secure);
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl = new SslContextFactory.Server();
       ssl.setSslContext(tls.sslContext());
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      ssl.setIncludeCipherSuites(TlsContext.cipherSuites());
       HttpConnectionFactory h1 = new HttpConnectionFactory(secureConfig);
       HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(secureConfig);
       ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
@@ -135,7 +172,7 @@ public final class WebServer implements AutoCloseable {
       }
       throw new IOException("the HTTP listener did not start: " + e.getMessage(), e);
     }
-    WebServer w = new WebServer(jetty, connectors, events);
+    WebServer w = new WebServer(jetty, connectors, events, ssl);
     connectors.forEach((name, c) -> log.info("{} listening on {}", name, w.address(name).orElseThrow()));
     return w;
   }

@@ -1,5 +1,7 @@
 package dev.postamt.server;
 
+import dev.postamt.config.DataDirLock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

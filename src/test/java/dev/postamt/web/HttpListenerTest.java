@@ -28,9 +28,10 @@ class HttpListenerTest {
   void everyResponseCarriesTheSecurityHeadersAndHstsOnlyOverHttps() throws Exception {
     HttpResponse<String> plain = HttpTestClient.of(t, "http", null).get("/no/such/page");
     assertThat(plain.statusCode()).isEqualTo(404);
-    assertThat(plain.headers().firstValue("Content-Security-Policy")).contains("default-src 'self'; frame-ancestors 'none'");
+    assertThat(plain.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'").contains("frame-ancestors 'none'"));
     assertThat(plain.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
-    assertThat(plain.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+    assertThat(plain.headers().firstValue("Referrer-Policy")).contains("same-origin");
     assertThat(plain.headers().firstValue("Strict-Transport-Security")).isEmpty();
     assertThat(plain.headers().firstValue("Server")).isEmpty();
     assertThat(plain.body()).contains("\"status\":404");
@@ -38,7 +39,8 @@ class HttpListenerTest {
     HttpResponse<String> tls = HttpTestClient.of(t, "https", null).get("/no/such/page");
     assertThat(tls.statusCode()).isEqualTo(404);
     assertThat(tls.headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
-    assertThat(tls.headers().firstValue("Content-Security-Policy")).contains("default-src 'self'; frame-ancestors 'none'");
+    assertThat(tls.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'").contains("frame-ancestors 'none'"));
   }
 
   @Test
@@ -93,7 +95,7 @@ class HttpListenerTest {
   void aMalformedRequestGetsAPlainErrorWithTheHeadersAndNoStackTrace() throws Exception {
     String answer = raw("GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(answer).startsWith("HTTP/1.1 400 ");
-    assertThat(answer).contains("Content-Security-Policy: default-src 'self'; frame-ancestors 'none'");
+    assertThat(answer).contains("Content-Security-Policy: default-src 'self';").contains("frame-ancestors 'none'");
     assertThat(answer).contains("application/problem+json").contains("\"status\":400");
     assertThat(answer).doesNotContain("org.eclipse").doesNotContain("Exception").doesNotContain("<html");
   }

@@ -17,7 +17,7 @@ class WebServerBindTest {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       InetSocketAddress a = new InetSocketAddress("127.0.0.1", busy.getLocalPort());
       assertThatThrownBy(() -> WebServer.start(Optional.of(a), Optional.empty(), null,
-          new WebHandler(null, null, new EventStream(null), null, null, null), new EventStream(null), 1000))
+          new WebHandler(null, null, new EventStream(null), null, null, null, java.util.List.of()), new EventStream(null), 1000))
           .isInstanceOf(IOException.class)
           .hasMessageStartingWith("cannot listen on 127.0.0.1:" + a.getPort() + " for http: ")
           .hasMessageContaining("change listen.http in the config");

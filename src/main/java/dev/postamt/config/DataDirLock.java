@@ -1,4 +1,4 @@
-package dev.postamt.server;
+package dev.postamt.config;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * drops the lock when the process ends, {@code kill -9} included, so a crash never leaves a stale lock
  * behind. Admin commands do not take it: they work beside a running server.
  */
-final class DataDirLock implements AutoCloseable {
+public final class DataDirLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -29,7 +29,7 @@ final class DataDirLock implements AutoCloseable {
    * @throws IOException with a one-line message naming the data directory (and the other server's
    *     process id) when another {@code serve} holds it
    */
-  static DataDirLock acquire(Path dataDir) throws IOException {
+  public static DataDirLock acquire(Path dataDir) throws IOException {
     Path file = dataDir.resolve("run").resolve("serve.lock");
     Files.createDirectories(file.getParent());
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -55,7 +55,7 @@ final class DataDirLock implements AutoCloseable {
   }
 
   /** The process id of the {@code serve} running on {@code dataDir}, if one runs. */
-  static java.util.OptionalLong runningServer(Path dataDir) {
+  public static java.util.OptionalLong runningServer(Path dataDir) {
     Path file = dataDir.resolve("run").resolve("serve.lock");
     if (!Files.exists(file)) {
       return java.util.OptionalLong.empty();

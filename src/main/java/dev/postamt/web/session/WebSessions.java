@@ -1,0 +1,57 @@
+package dev.postamt.web.session;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The web's logins: browser sessions (behind a signed cookie) and API bearer tokens. The one owner of
+ * that state; an SQLite implementation ({@link SqliteWebSessions}) is the default, PostgreSQL comes
+ * with scale-out. Only hashes of session ids and tokens are stored: a copy of the database logs no one
+ * in. Addresses are canonical user addresses.
+ */
+public interface WebSessions extends AutoCloseable {
+  /**
+   * One browser session.
+   *
+   * @param id the secret id (only in the cookie; the store keeps its hash)
+   * @param csrf the token every state-changing request of this session must carry
+   */
+  record Session(String id, String address, String csrf, Instant created, Instant expires) {}
+
+  /** One bearer token as listed: never the secret. */
+  record Token(String id, String address, String name, Instant created, Instant lastUsed, Instant expires) {}
+
+  /** A new token and its secret, shown this once. */
+  record NewToken(Token token, String secret) {}
+
+  /** Starts a session for {@code address}. */
+  Session create(String address) throws IOException;
+
+  /** The live session with this id (its idle expiry pushed on), or empty. */
+  Optional<Session> find(String id) throws IOException;
+
+  /** Ends one session. */
+  void delete(String id) throws IOException;
+
+  /** Ends every session of {@code address} (password changed, account disabled, {@code kick}); how many. */
+  int deleteAll(String address) throws IOException;
+
+  /** The user's live sessions (ids left empty). */
+  List<Session> sessions(String address) throws IOException;
+
+  /** Creates a bearer token for the API ({@code Authorization: Bearer}), valid until {@code expires} (null: no end). */
+  NewToken createToken(String address, String name, Instant expires) throws IOException;
+
+  /** The address a live token belongs to (recording it as used), or empty. */
+  Optional<String> tokenOwner(String secret) throws IOException;
+
+  List<Token> tokens(String address) throws IOException;
+
+  /** Revokes one of the user's tokens; false when the user has none with that id. */
+  boolean revokeToken(String address, String id) throws IOException;
+
+  @Override
+  void close();
+}

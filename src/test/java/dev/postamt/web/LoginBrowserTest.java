@@ -1,0 +1,30 @@
+package dev.postamt.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.testing.Browser;
+import dev.postamt.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/** The login form in Debian's Chromium: a wrong password is said so, the right one starts a session. */
+class LoginBrowserTest {
+  @RegisterExtension static final TestServer t = TestServer.create().listen("http");
+
+  @Test
+  void logsInThroughTheFormInARealBrowser() throws Exception {
+    try (Browser b = Browser.start()) {
+      String base = "http://127.0.0.1:" + t.port("http");
+      b.driver.get(base + "/login");
+      b.driver.findElement(By.id("address")).sendKeys("alice@example.test");
+      b.driver.findElement(By.id("password")).sendKeys("wrong");
+      b.driver.findElement(By.id("login")).click();
+      assertThat(b.driver.findElement(By.cssSelector(".notice.error")).getText()).contains("wrong");
+      b.driver.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
+      b.driver.findElement(By.id("login")).click();
+      b.driver.get(base + "/login/session");
+      assertThat(b.driver.getPageSource()).contains("alice@example.test");
+    }
+  }
+}
