@@ -94,6 +94,13 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
       AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps) throws IOException {
+    return start(config, tls, store, directory, logins, throttle, gate, sessions, apps, null);
+  }
+
+  /** @param jmap what JMAP needs beyond the store (sending, identities, vacation, Sieve); null: mail only */
+  public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
+      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps,
+      dev.postamt.jmap.JmapServices jmap) throws IOException {
     Optional<InetSocketAddress> http = config.listen().get("http");
     Optional<InetSocketAddress> https = config.listen().get("https");
     if (http.isEmpty() && https.isEmpty()) {
@@ -105,7 +112,7 @@ public final class WebServer implements AutoCloseable {
     WebAuth auth = new WebAuth(directory, sessions, signer, new BasicAuth(logins, throttle), throttle);
     java.util.List<WebApp> all = new java.util.ArrayList<>(apps);
     all.add(new MtaStsApp(config.mtaSts(), config.hostname(), directory));
-    WebHandler handler = new WebHandler(new JmapApi(store, limits),
+    WebHandler handler = new WebHandler(new JmapApi(store, limits, jmap),
         new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
         config.metrics(), all);
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
