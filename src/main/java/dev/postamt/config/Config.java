@@ -46,7 +46,9 @@ public record Config(
     Spam spam,
     Quarantine quarantine,
     ProxyProtocol proxyProtocol,
-    Metrics metrics) {
+    Metrics metrics,
+    TlsPolicy tlsPolicy,
+    MtaSts mtaSts) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -134,7 +136,9 @@ public record Config(
         "spam",
         "quarantine",
         "proxy_protocol",
-        "metrics");
+        "metrics",
+        "tls_policy",
+        "mta_sts");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -170,7 +174,9 @@ public record Config(
             Spam.parse(r),
             Quarantine.parse(r),
             ProxyProtocol.parse(r),
-            Metrics.parse(r));
+            Metrics.parse(r),
+            TlsPolicy.parse(r),
+            MtaSts.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

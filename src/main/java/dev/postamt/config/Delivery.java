@@ -44,7 +44,8 @@ public record Delivery(
         "data_block_timeout",
         "data_end_timeout",
         "connection_cache_time",
-        "recipient_delimiter");
+        "recipient_delimiter",
+        "tls_trust");
     Duration ms100 = Duration.ofMillis(100);
     Duration hour = Duration.ofHours(1);
     return new Delivery(

@@ -10,7 +10,12 @@ import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
 import dev.postamt.config.Config;
 import dev.postamt.config.Relay;
+import dev.postamt.config.TlsPolicy;
 import dev.postamt.config.TransportRule;
+import dev.postamt.delivery.tls.MtaStsPolicy;
+import dev.postamt.delivery.tls.MtaStsResolver;
+import dev.postamt.delivery.tls.TlsRequirement;
+import dev.postamt.delivery.tls.TrustedTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -54,6 +59,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private final SmtpTransaction smtp;
   private final ConnectionCache cache;
   private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+  private final MtaStsResolver mtaSts;
 
   /**
    * @param isUs whether an address is one of our own SMTP listeners, so that we never send to
@@ -70,8 +76,19 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     this.router = router;
     this.local = local;
     this.mx = new MxResolver(resolver, config.hostname(), isUs);
+    this.mtaSts = mtaSts(config, resolver);
     this.cache = new ConnectionCache(config.delivery().connectionCacheTime());
     this.smtp = new SmtpTransaction(config, spool, cache);
+  }
+
+  private static MtaStsResolver mtaSts(Config config, Resolver resolver) {
+    try {
+      return new MtaStsResolver(resolver, config.dataDir().resolve("mta-sts"), TrustedTls.create(config.tlsPolicy().trust()),
+          443, java.time.Clock.systemUTC());
+    } catch (IOException e) {
+      log.warn("mta-sts: policies of other domains are not honoured: {}", e.getMessage());
+      return null;
+    }
   }
 
   @Override
@@ -115,11 +132,12 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
         }
         case TransportRule.Local l -> toLocal(m, ts);
         case TransportRule.Lmtp l ->
-            viaHops(m, ts, mx.byAddress(l.host(), l.port()), "lmtp:" + l.host() + ":" + l.port(), true, null);
+            viaHops(m, ts, mx.byAddress(l.host(), l.port()), "lmtp:" + l.host() + ":" + l.port(), true, null,
+                explicitOrMay(l.host()));
         case TransportRule.Smtp s -> {
           int p = s.port().orElse(port);
           MxResolver.Hops hops = s.mxLookup() ? mx.byMx(s.host(), p) : mx.byAddress(s.host(), p);
-          yield viaHops(m, ts, hops, "smtp:" + s.host() + ":" + p, false, null);
+          yield viaHops(m, ts, hops, "smtp:" + s.host() + ":" + p, false, null, explicitOrMay(s.host()));
         }
       };
     }
@@ -128,9 +146,46 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       TransportRule.HostPort hp = TransportRule.HostPort.parse(relayhost.get());
       int p = hp.port().orElse(port);
       MxResolver.Hops hops = hp.bracketed() ? mx.byAddress(hp.host(), p) : mx.byMx(hp.host(), p);
-      return viaHops(m, ts, hops, "relayhost:" + hp.host() + ":" + p, false, credentials());
+      return viaHops(m, ts, hops, "relayhost:" + hp.host() + ":" + p, false, credentials(), explicitOrMay(hp.host()));
     }
-    return viaHops(m, ts, mx.byMx(domain, port), domain, false, null);
+    return toMx(m, domain, ts, port);
+  }
+
+  /**
+   * Delivery to the domain's MX hosts under its TLS demand: a {@code [tls_policy]} entry, else its
+   * MTA-STS policy (RFC 8461): in {@code enforce} mode only MX hosts the policy names are tried, each
+   * with a certificate we trust naming it; in {@code testing} mode mail goes as it would without the
+   * policy, and what enforcement would have refused is logged.
+   */
+  private List<RecipientStatus> toMx(QueuedMessage m, String domain, List<Target> ts, int port) {
+    Optional<TlsPolicy.Level> explicit = config.tlsPolicy().levelFor(domain);
+    MxResolver.Hops hops = mx.byMx(domain, port);
+    if (explicit.isPresent()) {
+      return viaHops(m, ts, hops, domain, false, null, new TlsRequirement(explicit.get(), domain, "tls_policy"));
+    }
+    Optional<MtaStsPolicy> sts = config.mtaSts().enabled() && mtaSts != null ? mtaSts.policy(domain) : Optional.empty();
+    if (sts.isEmpty() || sts.get().mode() == MtaStsPolicy.Mode.NONE || !(hops instanceof MxResolver.Hops.Found found)) {
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain));
+    }
+    List<MxResolver.Hop> allowed = found.hops().stream().filter(h -> sts.get().allows(h.host())).toList();
+    if (sts.get().mode() == MtaStsPolicy.Mode.TESTING) {
+      if (allowed.size() < found.hops().size()) {
+        log.info("{}: mta-sts testing: {} has MX hosts its policy does not name; sent anyway", m.id(), domain);
+      }
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain));
+    }
+    if (allowed.isEmpty()) {
+      return all(ts, temp("4.7.5 no MX host of " + domain + " is named by its MTA-STS policy (mx: "
+          + String.join(", ", sts.get().mx()) + ")"));
+    }
+    return viaHops(m, ts, new MxResolver.Hops.Found(allowed), domain, false, null,
+        new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "mta-sts"));
+  }
+
+  /** The {@code [tls_policy]} level of a relay host or transport next hop, else opportunistic TLS. */
+  private TlsRequirement explicitOrMay(String host) {
+    return config.tlsPolicy().levelFor(host).map(l -> new TlsRequirement(l, host, "tls_policy"))
+        .orElseGet(() -> TlsRequirement.opportunistic(host));
   }
 
   private SmtpTransaction.Credentials credentials() {
@@ -166,7 +221,8 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       MxResolver.Hops hops,
       String destination,
       boolean lmtp,
-      SmtpTransaction.Credentials credentials) {
+      SmtpTransaction.Credentials credentials,
+      TlsRequirement tls) {
     if (hops instanceof MxResolver.Hops.Failed f) {
       String text = f.status() + " " + f.text();
       return all(ts, f.permanent() ? new RecipientStatus.PermFail(Instant.now(), text) : temp(text));
@@ -191,7 +247,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
           break;
         }
         List<Target> now = pending.stream().map(ts::get).toList();
-        SmtpTransaction.Outcome o = smtp.attempt(m, now, hop, lmtp, credentials);
+        SmtpTransaction.Outcome o = smtp.attempt(m, now, hop, lmtp, credentials, tls);
         if (o instanceof SmtpTransaction.Outcome.HostFailed hf) {
           lastError = hf.reason();
           log.info("{}: {} {}: {}; trying the next host if any", m.id(), lmtp ? "lmtp" : "smtp", hop.address(), hf.reason());

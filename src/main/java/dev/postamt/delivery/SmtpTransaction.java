@@ -6,6 +6,10 @@ import dev.postamt.queue.QueuedMessage;
 import dev.postamt.queue.RecipientStatus;
 import dev.postamt.queue.Xtext;
 import dev.postamt.config.Config;
+import dev.postamt.config.TlsPolicy;
+import dev.postamt.delivery.tls.CertificateNames;
+import dev.postamt.delivery.tls.TlsRequirement;
+import dev.postamt.delivery.tls.TrustedTls;
 import dev.postamt.config.Delivery;
 import dev.postamt.smtp.client.ClientReply;
 import dev.postamt.smtp.client.SmtpClient;
@@ -59,18 +63,19 @@ final class SmtpTransaction {
   }
 
   Outcome attempt(
-      QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred) {
-    String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user());
+      QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred,
+      TlsRequirement tls) {
+    String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user()) + "/" + tls.key();
     SmtpClient cached = cache.take(key);
     if (cached != null) {
-      Outcome o = attempt(m, targets, hop, lmtp, cred, key, cached);
+      Outcome o = attempt(m, targets, hop, lmtp, cred, tls, key, cached);
       if (!(o instanceof Outcome.HostFailed)) {
         return o;
       }
       // a cached connection may have been closed by the peer meanwhile: that says nothing about the
       // host, so try once more on a fresh connection
     }
-    return attempt(m, targets, hop, lmtp, cred, key, null);
+    return attempt(m, targets, hop, lmtp, cred, tls, key, null);
   }
 
   private Outcome attempt(
@@ -79,12 +84,13 @@ final class SmtpTransaction {
       MxResolver.Hop hop,
       boolean lmtp,
       Credentials cred,
+      TlsRequirement tls,
       String key,
       SmtpClient c) {
     try {
       if (c == null) {
         try {
-          c = open(hop, lmtp, cred, true);
+          c = open(hop, lmtp, cred, tls, tls.level() != TlsPolicy.Level.NONE);
         } catch (HostUnavailable e) {
           return new Outcome.HostFailed(e.getMessage());
         }
@@ -124,7 +130,8 @@ final class SmtpTransaction {
   }
 
   /** A client ready for MAIL FROM. */
-  private SmtpClient open(MxResolver.Hop hop, boolean lmtp, Credentials cred, boolean tryTls) throws HostUnavailable {
+  private SmtpClient open(MxResolver.Hop hop, boolean lmtp, Credentials cred, TlsRequirement tls, boolean tryTls)
+      throws HostUnavailable {
     String what = hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]:" + hop.address().getPort();
     SmtpClient c;
     try {
@@ -143,7 +150,9 @@ final class SmtpTransaction {
         c.quit();
         throw new HostUnavailable(hello.status() + " host " + c.peer() + " said: " + hello + " (in reply to " + (lmtp ? "LHLO" : "EHLO/HELO") + " command)");
       }
-      if (tryTls && c.has("STARTTLS")) {
+      if (tls.level().mandatory()) {
+        requireTls(c, me, hop, what, tls);
+      } else if (tryTls && c.has("STARTTLS")) {
         try {
           ClientReply r = c.startTls(me);
           if (!r.positive() && cred != null) {
@@ -156,7 +165,7 @@ final class SmtpTransaction {
             throw new HostUnavailable("4.7.5 TLS handshake with " + what + " failed: " + e.getMessage());
           }
           // opportunistic TLS falls back to plain text, as Postfix does at level "may"
-          return open(hop, lmtp, null, false);
+          return open(hop, lmtp, null, tls, false);
         }
       }
       if (cred != null) {
@@ -176,6 +185,55 @@ final class SmtpTransaction {
       c.close();
       throw new HostUnavailable("4.4.2 conversation with " + what + " failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * STARTTLS that must succeed ({@code encrypt}, {@code verify}, {@code secure}, MTA-STS enforce): a host
+   * that does not offer it, refuses it, fails the handshake or (for the verifying levels) presents a
+   * certificate we do not trust or that names someone else is given up with a 4.7.x status; the
+   * message is never sent in clear text (RFC 8461 §5, Postfix's mandatory TLS levels).
+   */
+  private void requireTls(SmtpClient c, String me, MxResolver.Hop hop, String what, TlsRequirement tls)
+      throws HostUnavailable, IOException {
+    String why = "TLS is required for " + tls.nexthop() + " (" + tls.source() + ": " + tls.level().word() + ")";
+    if (!c.has("STARTTLS")) {
+      c.quit();
+      throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " offers no STARTTLS");
+    }
+    try {
+      ClientReply r = c.startTls(me, tls.level().verifies() ? trusted().context() : null);
+      if (!r.positive()) {
+        c.quit();
+        throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " refused STARTTLS: " + r);
+      }
+    } catch (SSLException e) {
+      c.close();
+      throw new HostUnavailable("4.7.5 " + why + ": TLS with " + what + " failed: " + e.getMessage());
+    }
+    if (tls.level().verifies()) {
+      List<String> names = CertificateNames.dnsNames(c.peerCertificates());
+      if (!tls.satisfiedBy(names, hop.host())) {
+        c.quit();
+        throw new HostUnavailable("4.7.5 " + why + ": the certificate of " + what + " names " + names
+            + ", not " + tls.expected(hop.host()));
+      }
+    }
+  }
+
+  private volatile TrustedTls trusted;
+
+  /** The verifying TLS context, made at first use (reading {@code [delivery] tls_trust}). */
+  private TrustedTls trusted() throws HostUnavailable {
+    TrustedTls t = trusted;
+    if (t == null) {
+      try {
+        t = TrustedTls.create(config.tlsPolicy().trust());
+      } catch (IOException e) {
+        throw new HostUnavailable("4.7.5 cannot verify certificates: " + e.getMessage());
+      }
+      trusted = t;
+    }
+    return t;
   }
 
   /**

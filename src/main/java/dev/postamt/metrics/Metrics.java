@@ -89,6 +89,40 @@ public final class Metrics {
         .register(registry);
   }
 
+  /** What became of one recipient in one delivery attempt, as Postfix logs it ({@code status=…}). */
+  public enum Outcome {
+    DELIVERED("delivered"),
+    DEFERRED("deferred"),
+    BOUNCED("bounced");
+
+    private final String label;
+
+    Outcome(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** One recipient's attempt ended {@code outcome} ({@code postamt_deliveries_total{outcome=…}}). */
+  public void delivery(Outcome outcome) {
+    deliveries(outcome).increment();
+  }
+
+  /** How many recipient attempts ended {@code outcome}. */
+  public double deliveryCount(Outcome outcome) {
+    return deliveries(outcome).count();
+  }
+
+  private Counter deliveries(Outcome outcome) {
+    return Counter.builder("postamt.deliveries")
+        .description("recipients per delivery attempt, by outcome (delivered, deferred, bounced), as Postfix's status= log lines count")
+        .tag("outcome", outcome.label())
+        .register(registry);
+  }
+
   /** A stage check refused a command or a message. */
   public void rejected(RejectReason reason) {
     rejectsCounter(reason).increment();

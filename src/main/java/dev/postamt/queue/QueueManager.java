@@ -137,6 +137,7 @@ public final class QueueManager implements AutoCloseable {
     for (int i = 0; i < rcpts.size(); i++) {
       log.info("queue: {}: to=<{}> {}", m.id(), rcpts.get(i),
           describe(new RecipientStatus.Delivered(now, "2.0.0 delivered to maildir before acknowledging")));
+      dev.postamt.metrics.Metrics.process().delivery(dev.postamt.metrics.Metrics.Outcome.DELIVERED);
     }
     return DirectOutcome.DELIVERED;
   }
@@ -376,6 +377,7 @@ public final class QueueManager implements AutoCloseable {
           combined = new RecipientStatus.TempFail(now.plus(wait), attempts, t.reason());
         }
       }
+      count(combined);
       String key = combined.toString();
       grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
       byKey.put(key, combined);
@@ -423,6 +425,18 @@ public final class QueueManager implements AutoCloseable {
       }
     }
     return list.getFirst();
+  }
+
+  private static void count(RecipientStatus s) {
+    dev.postamt.metrics.Metrics.Outcome o = switch (s) {
+      case RecipientStatus.Delivered d -> dev.postamt.metrics.Metrics.Outcome.DELIVERED;
+      case RecipientStatus.PermFail p -> dev.postamt.metrics.Metrics.Outcome.BOUNCED;
+      case RecipientStatus.TempFail t -> dev.postamt.metrics.Metrics.Outcome.DEFERRED;
+      case RecipientStatus.Scheduled x -> null;
+    };
+    if (o != null) {
+      dev.postamt.metrics.Metrics.process().delivery(o);
+    }
   }
 
   static String describe(RecipientStatus s) {

@@ -56,6 +56,8 @@ final class WebHandler extends Handler.Abstract {
     boolean webmail = apps.stream().anyMatch(a -> a.prefix().equals("/mail/"));
     all.add(new LoginApp(auth, webmail));
     all.add(new StaticApp());
+    // the longest prefix first: /mail/config-v1.1.xml (autoconfig) before /mail/ (webmail)
+    all.sort(java.util.Comparator.comparingInt((WebApp a) -> a.prefix().length()).reversed());
     this.apps = java.util.List.copyOf(all);
     this.api = api;
     this.blobs = blobs;

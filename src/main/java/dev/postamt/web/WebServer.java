@@ -87,9 +87,11 @@ public final class WebServer implements AutoCloseable {
     EventStream events = new EventStream(store);
     CookieSigner signer = CookieSigner.open(config.dataDir().resolve("web").resolve("cookie.key"));
     WebAuth auth = new WebAuth(directory, sessions, signer, new BasicAuth(logins, throttle), throttle);
+    java.util.List<WebApp> all = new java.util.ArrayList<>(apps);
+    all.add(new MtaStsApp(config.mtaSts(), config.hostname(), directory));
     WebHandler handler = new WebHandler(new JmapApi(store, limits),
         new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
-        config.metrics(), apps);
+        config.metrics(), all);
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 

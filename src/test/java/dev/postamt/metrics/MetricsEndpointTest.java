@@ -73,11 +73,42 @@ class MetricsEndpointTest {
     assertThat(value(after, received)).isGreaterThanOrEqualTo(value(before, received) + 1);
     String scans = "postamt_spam_scan_seconds_count";
     assertThat(value(after, scans)).isGreaterThanOrEqualTo(value(before, scans) + 1);
+    String delivered = "postamt_deliveries_total{outcome=\"delivered\"}";
+    assertThat(value(after, delivered)).isGreaterThanOrEqualTo(value(before, delivered) + 1);
     String unavailable = "postamt_antivirus_unavailable_total";
     assertThat(value(after, unavailable)).isGreaterThanOrEqualTo(value(before, unavailable) + 1);
     assertThat(after).contains("# TYPE postamt_antivirus_unavailable_total counter")
         .containsPattern("(?m)^postamt_queue_messages \\d")
         .contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads").contains("system_cpu_count");
+  }
+
+  @Test
+  void aRecipientWhoseDomainCannotBeReachedIsCountedDeferredOrBounced() throws Exception {
+    String deferred = "postamt_deliveries_total{outcome=\"deferred\"}";
+    String bounced = "postamt_deliveries_total{outcome=\"bounced\"}";
+    String first = scrape(t);
+    double before = value(first, deferred) + value(first, bounced);
+    try (SmtpScript s = SmtpScript.connect(t.port("submission"))) {
+      s.expect("220 *");
+      s.send("EHLO client").read();
+      s.send("STARTTLS").expect("220 *");
+      s.upgradeTls();
+      s.send("EHLO client").read();
+      String plain = java.util.Base64.getEncoder().encodeToString("\0alice@example.test\0secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      s.send("AUTH PLAIN " + plain).expect("235 *");
+      s.send("MAIL FROM:<alice@example.test>").expect("250 *");
+      s.send("RCPT TO:<someone@remote.example>").expect("250 *"); // its MX has no address
+      s.send("DATA").expect("354 *");
+      s.raw("Subject: unreachable\r\n\r\nhello\r\n.\r\n").expect("250 2.0.0 *");
+    }
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    double now = before;
+    while (now < before + 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      String sc = scrape(t);
+      now = value(sc, deferred) + value(sc, bounced);
+    }
+    assertThat(now).isGreaterThanOrEqualTo(before + 1);
   }
 
   @Test

@@ -195,6 +195,16 @@ public final class SmtpClient implements Closeable {
    * @throws IOException when the handshake fails; the connection is unusable then
    */
   public ClientReply startTls(String ourName) throws IOException {
+    return startTls(ourName, null);
+  }
+
+  /**
+   * STARTTLS with {@code context} deciding which certificates are trusted (null: any, for
+   * opportunistic TLS). The handshake fails with an {@code SSLException} when the context refuses
+   * the peer's chain; whether the certificate names the right host is the caller's check ({@link
+   * #peerCertificates}).
+   */
+  public ClientReply startTls(String ourName, SSLContext context) throws IOException {
     command("STARTTLS");
     ClientReply r = read(timeouts.command());
     if (r.code() != 220) {
@@ -202,7 +212,7 @@ public final class SmtpClient implements Closeable {
     }
     SSLSocket ssl =
         (SSLSocket)
-            opportunisticTls()
+            (context != null ? context : opportunisticTls())
                 .getSocketFactory()
                 .createSocket(socket, address.getAddress().getHostAddress(), address.getPort(), true);
     ssl.setUseClientMode(true);
@@ -213,9 +223,24 @@ public final class SmtpClient implements Closeable {
     }
     ssl.setSoTimeout((int) timeouts.command().toMillis());
     ssl.startHandshake();
+    peerCertificates = ssl.getSession().getPeerCertificates();
+    tlsProtocol = ssl.getSession().getProtocol();
     attach(ssl);
     tls = true;
     return hello(ourName);
+  }
+
+  private java.security.cert.Certificate[] peerCertificates = new java.security.cert.Certificate[0];
+  private String tlsProtocol = "";
+
+  /** The peer's certificate chain after STARTTLS (leaf first); empty before. */
+  public java.security.cert.Certificate[] peerCertificates() {
+    return peerCertificates.clone();
+  }
+
+  /** The negotiated TLS version ({@code TLSv1.3}), empty before STARTTLS. */
+  public String tlsProtocol() {
+    return tlsProtocol;
   }
 
   /**
