@@ -37,18 +37,27 @@ public final class FilterRules {
 
   /** What a rule looks at. */
   public enum Field {
-    FROM("From", "header", "\"from\""),
-    TO("To or Cc", "header", "[\"to\", \"cc\"]"),
-    SUBJECT("Subject", "header", "\"subject\"");
+    FROM("From", true, "\"from\""),
+    TO("To or Cc", true, "[\"to\", \"cc\"]"),
+    SUBJECT("Subject", false, "\"subject\"");
 
     final String label;
-    final String test;
+    final boolean addresses;
     final String headers;
 
-    Field(String label, String test, String headers) {
+    Field(String label, boolean addresses, String headers) {
       this.label = label;
-      this.test = test;
+      this.addresses = addresses;
       this.headers = headers;
+    }
+
+    /**
+     * The test for {@code match}: "is" on an address field compares the address alone (RFC 5228 §5.1
+     * {@code address}), so that {@code Boss <boss@example.org>} is boss@example.org; "contains" looks at
+     * the whole header, display name included.
+     */
+    String test(Match match) {
+      return addresses && match == Match.IS ? "address" : "header";
     }
 
     public String label() {
@@ -204,7 +213,7 @@ public final class FilterRules {
     int n = 1;
     for (Rule r : rules) {
       b.append("\n# rule ").append(n++).append(": ").append(r.describe().replace('\n', ' ')).append('\n');
-      b.append("if ").append(r.field().test).append(" :").append(r.match().name().toLowerCase(Locale.ROOT)).append(' ')
+      b.append("if ").append(r.field().test(r.match())).append(" :").append(r.match().name().toLowerCase(Locale.ROOT)).append(' ')
           .append(r.field().headers).append(' ').append(quote(r.text())).append(" {\n  ");
       b.append(switch (r.action()) {
         case FILEINTO -> "fileinto :create " + quote(r.argument()) + ";";
@@ -223,7 +232,7 @@ public final class FilterRules {
   }
 
   private static final Pattern IF = Pattern.compile(
-      "^if header :(contains|is) (\"from\"|\\[\"to\", \"cc\"\\]|\"subject\") (\"(?:[^\"\\\\]|\\\\.)*\") \\{$");
+      "^if (?:header|address) :(contains|is) (\"from\"|\\[\"to\", \"cc\"\\]|\"subject\") (\"(?:[^\"\\\\]|\\\\.)*\") \\{$");
   private static final Pattern ACTION = Pattern.compile(
       "^  (?:(fileinto) :create (\"(?:[^\"\\\\]|\\\\.)*\")|(redirect) :copy (\"(?:[^\"\\\\]|\\\\.)*\")|(addflag) \"\\\\\\\\Flagged\"|(discard));$");
 

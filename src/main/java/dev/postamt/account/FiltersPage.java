@@ -126,7 +126,8 @@ final class FiltersPage {
       return AccountLayout.page("Filters", p, "filters", b.toString());
     }
     b.append("<p class=\"hint\">Rules run in order on every message that arrives. Text is compared without regard to"
-        + " upper and lower case; \u201cis\u201d compares the whole field. A message no rule moves or deletes goes to your"
+        + " upper and lower case; \u201cis\u201d compares the whole subject, or for From and To the address alone (the name"
+        + " before it does not count). A message no rule moves or deletes goes to your"
         + " inbox. For more, use the <a href=\"/account/filters/raw\" id=\"open-raw\">Sieve editor</a>.</p>");
     b.append("<h2>Your rules</h2>");
     if (rules.get().isEmpty()) {

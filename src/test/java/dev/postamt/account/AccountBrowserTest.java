@@ -54,6 +54,14 @@ class AccountBrowserTest {
       }
       shot(b, "app-passwords");
 
+      // an API token, shown once
+      b.driver.findElement(By.id("menu-tokens")).click();
+      b.driver.findElement(By.id("name")).sendKeys("backup script");
+      b.driver.findElement(By.id("create-token")).click();
+      assertThat(b.driver.findElement(By.id("secret")).getText()).startsWith("pat_");
+      assertThat(b.driver.findElement(By.id("tokens")).getText()).contains("backup script");
+      shot(b, "tokens");
+
       // a filter rule
       b.driver.findElement(By.id("menu-filters")).click();
       new Select(b.driver.findElement(By.id("field"))).selectByValue("subject");

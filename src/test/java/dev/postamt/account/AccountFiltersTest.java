@@ -28,12 +28,16 @@ class AccountFiltersTest {
   }
 
   private static void send(String to, String subject) throws Exception {
+    send(to, "someone@remote.example", subject);
+  }
+
+  private static void send(String to, String from, String subject) throws Exception {
     try (SmtpScript s = t.smtp("smtp")) {
       s.send("EHLO client.example").read();
       s.send("MAIL FROM:<someone@remote.example>").expect("250 *");
       s.send("RCPT TO:<" + to + ">").expect("250 *");
       s.send("DATA").expect("354 *");
-      s.raw("From: someone@remote.example\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\nhello\r\n.\r\n").expect("250 *");
+      s.raw("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\nhello\r\n.\r\n").expect("250 *");
     }
   }
 
@@ -70,6 +74,14 @@ class AccountFiltersTest {
     assertThat(awaitIn(t.maildir(user).resolve(".Lists"), "Subject: [list] weekly news")).isPresent();
     assertThat(awaitIn(t.maildir(user), "Subject: a personal note")).isPresent();
     assertThat(TestServer.messagesIn(t.maildir(user))).noneMatch(p -> read(p).contains("[list] weekly news"));
+
+    // "is" on From compares the address, whatever the display name
+    c.postForm("/account/filters/add",
+        form("field", "from", "match", "is", "text", "Boss@Example.org", "action", "fileinto", "argument", "Boss"));
+    send(user, "The Boss <boss@example.org>", "see me");
+    send(user, "The Boss <boss@example.org.evil>", "not the boss");
+    assertThat(awaitIn(t.maildir(user).resolve(".Boss"), "Subject: see me")).isPresent();
+    assertThat(awaitIn(t.maildir(user), "Subject: not the boss")).isPresent();
   }
 
   private static String read(Path p) {

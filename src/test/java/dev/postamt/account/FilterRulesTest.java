@@ -28,7 +28,7 @@ class FilterRulesTest {
     assertThat(s).startsWith("# Postamt rules: made by the rule builder")
         .contains("require [\"fileinto\", \"mailbox\", \"imap4flags\", \"copy\"];\n")
         .contains("if header :contains \"subject\" \"[list]\" {\n  fileinto :create \"Lists\";\n}\n")
-        .contains("if header :is \"from\" \"boss@example.org\" {\n  addflag \"\\\\Flagged\";\n}\n")
+        .contains("if address :is \"from\" \"boss@example.org\" {\n  addflag \"\\\\Flagged\";\n}\n")
         .contains("if header :contains [\"to\", \"cc\"] \"say \\\"hi\\\" \\\\ back\" {\n  redirect :copy \"me@elsewhere.example\";\n}\n")
         .contains("fileinto :create \"Familie/Grüße \\\"quoted\\\"\";")
         .contains("if header :contains \"from\" \"spam\" {\n  discard;\n}\n");
@@ -54,6 +54,18 @@ class FilterRulesTest {
     assertThat(FilterRules.read(s.replace("# rule 1", "# my rule"))).isEmpty();
     assertThat(FilterRules.read("require \"fileinto\";\nif header :contains \"subject\" \"x\" {\n  fileinto \"y\";\n}\n")).isEmpty();
     assertThat(FilterRules.read(null)).isEmpty();
+  }
+
+  @Test
+  void isOnAnAddressFieldComparesTheAddressAndContainsTheWholeHeader() {
+    assertThat(FilterRules.write(List.of(new Rule(Field.TO, Match.IS, "me@example.org", Action.DISCARD, ""))))
+        .contains("if address :is [\"to\", \"cc\"] \"me@example.org\" {");
+    assertThat(FilterRules.write(List.of(new Rule(Field.TO, Match.CONTAINS, "Me", Action.DISCARD, ""))))
+        .contains("if header :contains [\"to\", \"cc\"] \"Me\" {");
+    assertThat(FilterRules.write(List.of(new Rule(Field.SUBJECT, Match.IS, "Hi", Action.DISCARD, ""))))
+        .contains("if header :is \"subject\" \"Hi\" {");
+    String s = FilterRules.write(List.of(new Rule(Field.FROM, Match.CONTAINS, "x", Action.DISCARD, "")));
+    assertThat(FilterRules.read(s.replace("if header", "if address"))).as("not what the builder writes").isEmpty();
   }
 
   @Test
