@@ -93,9 +93,10 @@ public final class AccountApp implements WebApp {
           if (x.method().equals("POST")) {
             x.errorPage(405, "Use the forms on the page.");
           } else {
-            x.html(200, overview(p));
+            x.html(200, overview(p, null));
           }
         }
+        case "sessions/end-others" -> endOtherSessions(x, p);
         case "password" -> password.handle(x, p);
         case "app-passwords", "app-passwords/revoke" -> appPasswords.handle(x, p, rest);
         case "tokens", "tokens/revoke" -> tokens.handle(x, p, rest);
@@ -112,9 +113,9 @@ public final class AccountApp implements WebApp {
   }
 
   /** {@code /account/}: what the account has and uses, each with a link to its page. */
-  private String overview(Principal p) throws DirectoryException, SieveStoreException, IOException {
+  private String overview(Principal p, String ok) throws DirectoryException, SieveStoreException, IOException {
     String user = p.address();
-    StringBuilder b = new StringBuilder("<h1>Your account</h1><p>You are logged in as <strong id=\"address\">")
+    StringBuilder b = new StringBuilder("<h1>Your account</h1>").append(Html.notice("ok", ok)).append("<p>You are logged in as <strong id=\"address\">")
         .append(Html.esc(user)).append("</strong>.</p><div class=\"cards\">");
     try {
       QuotaReport q = admin.quota(user);
@@ -137,8 +138,12 @@ public final class AccountApp implements WebApp {
       card(b, "spam", "Spam training", "?", "cannot be read now", null);
     }
     int n = sessions.sessions(user).size();
-    card(b, "sessions", "Browser sessions", Integer.toString(n), n == 1 ? "this one" : "logged in (changing the password ends the others)",
-        "password");
+    card(b, "sessions", "Browser sessions", Integer.toString(n), n <= 1 ? "this one" : "logged in, this one among them", null);
+    if (n > 1 && p.session() != null) {
+      b.setLength(b.length() - "</div>".length());
+      b.append(AccountLayout.form(p, PREFIX + "sessions/end-others", "end-others",
+          "<button type=\"submit\" class=\"secondary\" id=\"end-others-button\">Log out the others</button>")).append("</div>");
+    }
     card(b, "app-passwords", "App passwords", Integer.toString(directory.security().appPasswords(user).size()),
         "for mail programs", "app-passwords");
     card(b, "tokens", "API tokens", Integer.toString(sessions.tokens(user).size()), "for JMAP programs", "tokens");
@@ -154,6 +159,17 @@ public final class AccountApp implements WebApp {
             : "own script", active.map(s -> "active: " + s.name()).orElse("all mail goes to the inbox"), "filters");
     b.append("</div>");
     return AccountLayout.page("Account", p, "", b.toString());
+  }
+
+  /** {@code POST /account/sessions/end-others}: every browser session of the user but this one ends. */
+  private void endOtherSessions(Exchange x, Principal p) throws Exception {
+    Optional<dev.postamt.web.Form> f = x.form(p);
+    if (f.isEmpty()) {
+      return;
+    }
+    int ended = p.session() == null ? 0 : sessions.deleteOthers(p.address(), p.session().id());
+    x.html(200, overview(p, ended == 1 ? "The other browser session is logged out."
+        : ended + " other browser sessions are logged out."));
   }
 
   private static void card(StringBuilder b, String id, String title, String big, String small, String link) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AccountPagesTest {
   @RegisterExtension static final TestServer t =
-      TestServer.create().listen("http").user("carol").user("dave").user("erin").user("fred");
+      TestServer.create().listen("http").user("carol").user("dave").user("erin").user("fred").user("gina");
 
   private static final Pattern SECRET = Pattern.compile("id=\"secret\">([^<]+)<");
   private static final Pattern REVOKE = Pattern.compile("name=\"id\" value=\"([0-9a-f]+)\"");
@@ -68,6 +68,22 @@ class AccountPagesTest {
     assertThat(c.get("/account/no-such-page").statusCode()).isEqualTo(404);
     // an address in the query is not honoured: the page is still the session's own
     assertThat(c.get("/account/?address=bob@example.test").body()).contains("id=\"address\">alice@example.test<");
+  }
+
+  @Test
+  void theOtherBrowserSessionsCanBeLoggedOutFromTheOverview() throws Exception {
+    WebSessionClient mine = login("gina@example.test");
+    WebSessionClient other = login("gina@example.test");
+    WebSessionClient bobs = login("bob@example.test");
+    assertThat(mine.get("/account/").body()).contains("id=\"end-others-button\"");
+    assertThat(mine.postForm("/account/sessions/end-others", form(), false).statusCode()).isEqualTo(403);
+    assertThat(other.get("/account/").statusCode()).isEqualTo(200);
+    HttpResponse<String> r = mine.postForm("/account/sessions/end-others", form());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("The other browser session is logged out.");
+    assertThat(other.get("/account/").statusCode()).isEqualTo(303);
+    assertThat(mine.get("/account/").statusCode()).isEqualTo(200);
+    assertThat(bobs.get("/account/").statusCode()).as("another user's session is not touched").isEqualTo(200);
   }
 
   @Test
