@@ -60,6 +60,16 @@ public final class Admin {
     return new QuarantineAdmin(config);
   }
 
+  /** {@code postamt archive …}: the compliance journal. */
+  public ArchiveAdmin archive() {
+    return new ArchiveAdmin(config, java.time.Clock.systemUTC());
+  }
+
+  /** {@code postamt archive …} at {@code clock}'s time (tests of the retention sweep). */
+  public ArchiveAdmin archive(java.time.Clock clock) {
+    return new ArchiveAdmin(config, clock);
+  }
+
   /** {@code postamt ban list|add|remove}: the ban list every protocol enforces. */
   public BanAdmin bans() {
     return new BanAdmin(config);

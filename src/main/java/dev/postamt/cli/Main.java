@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       QuarantineCommand.class,
       BanCommand.class,
       SpamCommand.class,
+      ArchiveCommand.class,
     })
 public final class Main implements Runnable {
 

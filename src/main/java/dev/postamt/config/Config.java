@@ -48,7 +48,8 @@ public record Config(
     ProxyProtocol proxyProtocol,
     Metrics metrics,
     TlsPolicy tlsPolicy,
-    MtaSts mtaSts) {
+    MtaSts mtaSts,
+    Archive archive) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -138,7 +139,8 @@ public record Config(
         "proxy_protocol",
         "metrics",
         "tls_policy",
-        "mta_sts");
+        "mta_sts",
+        "archive");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -176,7 +178,8 @@ public record Config(
             ProxyProtocol.parse(r),
             Metrics.parse(r),
             TlsPolicy.parse(r),
-            MtaSts.parse(r));
+            MtaSts.parse(r),
+            Archive.parse(r, dataDir));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -30,7 +30,15 @@ public record TlsPolicy(Map<String, Level> levels, Optional<Path> trust) {
     /** STARTTLS required, a certificate chain we trust naming the MX host (as found in DNS). */
     VERIFY("verify"),
     /** STARTTLS required, a certificate we trust naming the next-hop domain itself (not the MX name DNS gave). */
-    SECURE("secure");
+    SECURE("secure"),
+    /**
+     * DANE (RFC 7672) where the MX host has DNSSEC-validated TLSA records: authenticated by them when
+     * usable, TLS without authentication when none is usable; elsewhere as {@code may}. Needs {@code
+     * [dns] dnssec}.
+     */
+    DANE("dane"),
+    /** DANE required: a host without usable validated TLSA records is not used. */
+    DANE_ONLY("dane-only");
 
     private final String word;
 
@@ -78,7 +86,7 @@ public record TlsPolicy(Map<String, Level> levels, Optional<Path> trust) {
     for (String k : t.keySet()) {
       String key = "tls_policy.\"" + k + "\"";
       if (!(t.get(List.of(k)) instanceof String s)) {
-        r.error(key, "must be a level: none, may, encrypt, verify or secure");
+        r.error(key, "must be a level: none, may, encrypt, dane, dane-only, verify or secure");
         continue;
       }
       String domain = k.toLowerCase(Locale.ROOT);
@@ -87,17 +95,20 @@ public record TlsPolicy(Map<String, Level> levels, Optional<Path> trust) {
         continue;
       }
       String v = s.strip().toLowerCase(Locale.ROOT);
-      if (v.equals("dane") || v.equals("dane-only")) {
-        r.error(key, "\"" + v + "\" needs DANE (RFC 7672), which this version does not build yet; use \"verify\" or \"secure\"");
-        continue;
-      }
       Optional<Level> level = Level.of(v);
       if (level.isEmpty()) {
-        r.error(key, "must be one of none, may, encrypt, verify, secure, got \"" + s + "\"");
+        r.error(key, "must be one of none, may, encrypt, dane, dane-only, verify, secure, got \"" + s + "\"");
         continue;
       }
       levels.put(domain, level.get());
       r.note(key, ConfigReader.quote(v));
+    }
+    if (!r.bool("dns.dnssec", false) && r.strings("dns.signed_zones", List.of()).isEmpty()) {
+      levels.forEach((d, l) -> {
+        if (l == Level.DANE || l == Level.DANE_ONLY) {
+          r.error("tls_policy.\"" + d + "\"", "\"" + l.word() + "\" needs validated DNS: set [dns] dnssec = true with a validating resolver (e.g. unbound on this machine)");
+        }
+      });
     }
     return new TlsPolicy(Map.copyOf(levels), trust);
   }

@@ -12,6 +12,7 @@ import dev.postamt.config.Config;
 import dev.postamt.config.Relay;
 import dev.postamt.config.TlsPolicy;
 import dev.postamt.config.TransportRule;
+import dev.postamt.delivery.tls.Dane;
 import dev.postamt.delivery.tls.MtaStsPolicy;
 import dev.postamt.delivery.tls.MtaStsResolver;
 import dev.postamt.delivery.tls.TlsRequirement;
@@ -60,6 +61,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private final ConnectionCache cache;
   private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
   private final MtaStsResolver mtaSts;
+  private final Resolver resolver;
 
   /**
    * @param isUs whether an address is one of our own SMTP listeners, so that we never send to
@@ -77,6 +79,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     this.local = local;
     this.mx = new MxResolver(resolver, config.hostname(), isUs);
     this.mtaSts = mtaSts(config, resolver);
+    this.resolver = resolver;
     this.cache = new ConnectionCache(config.delivery().connectionCacheTime());
     this.smtp = new SmtpTransaction(config, spool, cache);
   }
@@ -160,6 +163,18 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private List<RecipientStatus> toMx(QueuedMessage m, String domain, List<Target> ts, int port) {
     Optional<TlsPolicy.Level> explicit = config.tlsPolicy().levelFor(domain);
     MxResolver.Hops hops = mx.byMx(domain, port);
+    boolean daneWanted = explicit.map(l -> l == TlsPolicy.Level.DANE || l == TlsPolicy.Level.DANE_ONLY)
+        .orElse(config.dns().dnssec());
+    if (daneWanted && hops instanceof MxResolver.Hops.Found found) {
+      Map<String, Dane.HostPolicy> dane = dane(domain, found.hops());
+      boolean applies = dane.values().stream().anyMatch(p -> !(p instanceof Dane.HostPolicy.None));
+      if (applies || explicit.isPresent()) {
+        // DANE takes precedence over MTA-STS where TLSA records exist (RFC 8461 §2)
+        TlsPolicy.Level level = explicit.orElse(TlsPolicy.Level.DANE);
+        return viaHops(m, ts, hops, domain, false, null,
+            new TlsRequirement(level, domain, explicit.isPresent() ? "tls_policy" : "dane", dane));
+      }
+    }
     if (explicit.isPresent()) {
       return viaHops(m, ts, hops, domain, false, null, new TlsRequirement(explicit.get(), domain, "tls_policy"));
     }
@@ -180,6 +195,22 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     }
     return viaHops(m, ts, new MxResolver.Hops.Found(allowed), domain, false, null,
         new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "mta-sts"));
+  }
+
+  /**
+   * RFC 7672 §2.2: when the domain's MX RRset is DNSSEC-validated, each MX host's TLSA records at
+   * {@code _25._tcp.HOST} (the port mail goes to) decide for that host; an insecure MX RRset means
+   * DANE does not apply to any of them.
+   */
+  private Map<String, Dane.HostPolicy> dane(String domain, List<MxResolver.Hop> hops) {
+    if (!resolver.mxSecured(domain).secure()) {
+      return Map.of();
+    }
+    Map<String, Dane.HostPolicy> out = new java.util.HashMap<>();
+    for (MxResolver.Hop h : hops) {
+      out.computeIfAbsent(h.host().toLowerCase(Locale.ROOT), host -> Dane.lookup(resolver, host, h.address().getPort()));
+    }
+    return out;
   }
 
   /** The {@code [tls_policy]} level of a relay host or transport next hop, else opportunistic TLS. */

@@ -8,6 +8,7 @@ import dev.postamt.queue.Xtext;
 import dev.postamt.config.Config;
 import dev.postamt.config.TlsPolicy;
 import dev.postamt.delivery.tls.CertificateNames;
+import dev.postamt.delivery.tls.Dane;
 import dev.postamt.delivery.tls.TlsRequirement;
 import dev.postamt.delivery.tls.TrustedTls;
 import dev.postamt.config.Delivery;
@@ -150,7 +151,23 @@ final class SmtpTransaction {
         c.quit();
         throw new HostUnavailable(hello.status() + " host " + c.peer() + " said: " + hello + " (in reply to " + (lmtp ? "LHLO" : "EHLO/HELO") + " command)");
       }
-      if (tls.level().mandatory()) {
+      Dane.HostPolicy dane = tls.daneFor(hop.host());
+      if (dane instanceof Dane.HostPolicy.Failed f) {
+        c.quit();
+        throw new HostUnavailable("4.7.5 " + f.why() + " (DANE, RFC 7672 §2.2)");
+      } else if (dane instanceof Dane.HostPolicy.Usable u) {
+        requireTls(c, me, hop, what, new TlsRequirement(TlsPolicy.Level.ENCRYPT, tls.nexthop(), "dane"));
+        java.util.Optional<String> bad = Dane.verify(u.records(), c.peerCertificates(), List.of(hop.host(), tls.nexthop()));
+        if (bad.isPresent()) {
+          c.quit();
+          throw new HostUnavailable("4.7.5 DANE authentication of " + what + " failed: " + bad.get());
+        }
+      } else if (dane instanceof Dane.HostPolicy.Unusable) {
+        requireTls(c, me, hop, what, new TlsRequirement(TlsPolicy.Level.ENCRYPT, tls.nexthop(), "dane: TLSA records, none usable"));
+      } else if (tls.level() == TlsPolicy.Level.DANE_ONLY) {
+        c.quit();
+        throw new HostUnavailable("4.7.5 " + hop.host() + " has no DNSSEC-validated usable TLSA records (" + tls.source() + ": dane-only)");
+      } else if (tls.level().mandatory()) {
         requireTls(c, me, hop, what, tls);
       } else if (tryTls && c.has("STARTTLS")) {
         try {

@@ -22,6 +22,22 @@ public interface Resolver {
 
   DnsResult<Tlsa> tlsa(String name);
 
+  /**
+   * An answer and whether it was validated by DNSSEC (RFC 4035 §3.2.3: the AD bit of a validating
+   * resolver we trust; a zone file marked signed). Only validated answers may turn on DANE.
+   */
+  record Secured<T>(DnsResult<T> result, boolean secure) {}
+
+  /** The MX records of {@code name} with their DNSSEC status; not validated unless the resolver can tell. */
+  default Secured<Mx> mxSecured(String name) {
+    return new Secured<>(mx(name), false);
+  }
+
+  /** The TLSA records of {@code name} with their DNSSEC status. */
+  default Secured<Tlsa> tlsaSecured(String name) {
+    return new Secured<>(tlsa(name), false);
+  }
+
   /** An MX record; {@code host} without the trailing dot, "" for a null MX (RFC 7505). */
   record Mx(int preference, String host) {}
 

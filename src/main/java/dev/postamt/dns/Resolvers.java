@@ -20,11 +20,12 @@ public final class Resolvers {
     Dns dns = config.dns();
     if (dns.zoneFile().isPresent()) {
       try {
-        return ZoneFileResolver.load(dns.zoneFile().get());
+        return ZoneFileResolver.load(dns.zoneFile().get()).signed(dns.signedZones());
       } catch (IOException e) {
         throw new UncheckedIOException("dns.zone_file: " + e.getMessage(), e);
       }
     }
-    return new DnsjavaResolver(dns.servers(), dns.timeout());
+    DnsjavaResolver r = new DnsjavaResolver(dns.servers(), dns.timeout());
+    return dns.dnssec() ? r.trustingAd() : r;
   }
 }

@@ -24,6 +24,8 @@ public final class ZoneFileResolver implements Resolver {
   private final Map<String, List<ZoneRecord>> byName = new HashMap<>();
   private final Set<String> existing = new HashSet<>();
   private final int size;
+  /** Zones whose answers count as DNSSEC-validated ({@code [dns] signed_zones}, for tests of DANE). */
+  private volatile List<String> signed = List.of();
 
   private ZoneFileResolver(List<ZoneRecord> records) {
     for (ZoneRecord r : records) {
@@ -46,6 +48,35 @@ public final class ZoneFileResolver implements Resolver {
   /** Zone-file text, e.g. from a test; {@code $INCLUDE} paths are relative to the working directory. */
   public static ZoneFileResolver parse(String text) throws IOException {
     return new ZoneFileResolver(ZoneFileParser.parse("<zone text>", text));
+  }
+
+  /** Marks the zones (and everything below them) whose answers count as validated by DNSSEC. */
+  public ZoneFileResolver signed(List<String> zones) {
+    this.signed = List.copyOf(zones);
+    return this;
+  }
+
+  private boolean isSigned(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    if (n.endsWith(".")) {
+      n = n.substring(0, n.length() - 1);
+    }
+    for (String z : signed) {
+      if (n.equals(z) || n.endsWith("." + z)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Secured<Mx> mxSecured(String name) {
+    return new Secured<>(mx(name), isSigned(name));
+  }
+
+  @Override
+  public Secured<Tlsa> tlsaSecured(String name) {
+    return new Secured<>(tlsa(name), isSigned(name));
   }
 
   /** How many records the file held. */

@@ -50,6 +50,23 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TlsContext {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  /**
+   * Forward-secret AEAD suites only: the TLS 1.3 suites, and for TLS 1.2 ECDHE (and DHE for old RSA-only
+   * clients) with AES-GCM or ChaCha20-Poly1305 — Mozilla's "intermediate" list. No CBC, no static RSA
+   * key exchange, no SHA-1 MACs.
+   */
+  private static final String[] CIPHER_SUITES = {
+    "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+  };
+
+  /** The cipher suites every listener offers (also https). */
+  public static String[] cipherSuites() {
+    return CIPHER_SUITES.clone();
+  }
   private volatile SSLContext context;
 
   private TlsContext(SSLContext context) {
@@ -220,6 +237,19 @@ public final class TlsContext {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  private static volatile String[] supported;
+
+  /** Our list, in our order, less what this JDK does not offer. */
+  private static String[] supported(String[] offered) {
+    String[] s = supported;
+    if (s == null) {
+      java.util.Set<String> have = java.util.Set.of(offered);
+      s = java.util.Arrays.stream(CIPHER_SUITES).filter(have::contains).toArray(String[]::new);
+      supported = s;
+    }
+    return s;
+  }
+
   /** Wraps an accepted plain socket as the server side of TLS (used for STARTTLS and implicit TLS). */
   SSLSocket wrapServer(Socket plain) throws IOException {
     SSLSocket s =
@@ -230,6 +260,8 @@ public final class TlsContext {
     s.setUseClientMode(false);
     SSLParameters p = s.getSSLParameters();
     p.setProtocols(PROTOCOLS);
+    p.setCipherSuites(supported(s.getSupportedCipherSuites()));
+    p.setUseCipherSuitesOrder(true);
     s.setSSLParameters(p);
     return s;
   }

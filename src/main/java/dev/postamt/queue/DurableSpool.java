@@ -48,8 +48,15 @@ public final class DurableSpool {
   private final Path incoming;
   private final Path active;
   private final Path hold;
+  private final Journal journal;
 
   public DurableSpool(Path queueDir) throws IOException {
+    this(queueDir, Journal.NONE);
+  }
+
+  /** A spool that hands every message to {@code journal} before committing it (see {@link Journal}). */
+  public DurableSpool(Path queueDir, Journal journal) throws IOException {
+    this.journal = journal;
     this.incoming = Files.createDirectories(queueDir.resolve("incoming"));
     this.active = Files.createDirectories(queueDir.resolve("active"));
     this.hold = Files.createDirectories(queueDir.resolve("hold"));
@@ -110,6 +117,7 @@ public final class DurableSpool {
     private FileChannel channel;
     private OutputStream out;
     private boolean finished;
+    private boolean journalled;
 
     private Writer(String id) throws IOException {
       this.id = id;
@@ -171,10 +179,27 @@ public final class DurableSpool {
       return read(tmp, false);
     }
 
+    /**
+     * Hands the message as written so far to the spool's {@link Journal}, once per message: {@link
+     * #commit} and {@link #stage} do it themselves; a message taken out of the queue's path instead (a
+     * quarantine) calls it before it is answered. Throws when the journal cannot keep it: then the
+     * message must not be acknowledged.
+     */
+    public void journal(Envelope env, String headers) throws IOException {
+      if (journalled) {
+        return;
+      }
+      out.flush();
+      long size = channel.size();
+      journal.record(env, headers, () -> new BoundedInputStream(Files.newInputStream(tmp), size), size);
+      journalled = true;
+    }
+
     private void appendTrailer(Envelope env, String headers) throws IOException {
       if (!env.id().equals(id)) {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
+      journal(env, headers);
       out.flush();
       long bodySize = channel.size();
       byte[] trailer = encodeTrailer(env, headers, bodySize);

@@ -5,7 +5,9 @@
  * copy per final mailbox or remote address, however many recipients lead to it. The queue delivers
  * through the two small interfaces it owns, {@link dev.postamt.queue.LocalTransport} and {@link
  * dev.postamt.queue.RemoteTransport}; the agents of {@code delivery} implement them and {@code server}
- * wires them in, so this package depends on no delivery agent.
+ * wires them in, so this package depends on no delivery agent. Likewise every message the spool
+ * commits is first handed to the {@link dev.postamt.queue.Journal} it was made with (the compliance
+ * journal of {@code archive}, or none), and is not committed when that fails.
  *
  * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
  * {@code incoming/} for messages being received, {@code active/ID} for committed messages (message

@@ -82,6 +82,9 @@ public final class Server implements AutoCloseable {
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
   private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
+  /** The compliance journal when {@code [archive] journal = true} at start; null otherwise. */
+  private final dev.postamt.archive.JournalWriter journal;
+  private dev.postamt.archive.RetentionSweep archiveSweep;
   private DataDirLock lock;
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
@@ -109,7 +112,9 @@ public final class Server implements AutoCloseable {
     this.directory = Directory.open(config.dataDir());
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
-    this.spool = new DurableSpool(config.dataDir().resolve("queue"));
+    // [archive] journal: every message the spool commits is journalled first (read at start only)
+    this.journal = config.archive().journal() ? dev.postamt.archive.JournalWriter.open(config.archive(), java.time.Clock.systemUTC()) : null;
+    this.spool = new DurableSpool(config.dataDir().resolve("queue"), journal == null ? dev.postamt.queue.Journal.NONE : journal);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     // the [store] default quota is read from the running config at each check, so a reload changes it
     this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
@@ -196,6 +201,9 @@ public final class Server implements AutoCloseable {
       s.tls = tls;
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
       s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config.dataDir(), () -> s.config.quarantine().retention());
+      if (s.journal != null) {
+        s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
+      }
       Map<String, ConnectionHandler> handlers = s.handlers(config);
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
@@ -445,7 +453,11 @@ public final class Server implements AutoCloseable {
     }
     if (tls != null) {
       try {
-        tls.replaceWith(TlsContext.fromConfig(fresh));
+        TlsContext freshTls = TlsContext.fromConfig(fresh);
+        tls.replaceWith(freshTls);
+        if (web != null) {
+          web.reloadTls(freshTls);
+        }
         report.add("certificate reloaded from "
             + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
       } catch (IOException e) {
@@ -574,6 +586,12 @@ public final class Server implements AutoCloseable {
     }
     if (quarantineExpiry != null) {
       quarantineExpiry.close();
+    }
+    if (archiveSweep != null) {
+      archiveSweep.close();
+    }
+    if (journal != null) {
+      journal.close();
     }
     log.info("postamt stopped");
     if (lock != null) {

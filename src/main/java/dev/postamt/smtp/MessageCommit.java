@@ -101,6 +101,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
   /** A message a check kept from the queue (quarantine, discard): taken, then answered 250. */
   private void divert(MessageEdits.Diversion d, DurableSpool.Writer w, Envelope env, String headers, Transaction tx, boolean lmtp)
       throws IOException {
+    w.journal(env, headers); // a quarantined or discarded message was received too: journalled before the 250
     String text;
     try (java.io.InputStream in = new java.io.SequenceInputStream(
         new java.io.ByteArrayInputStream(headers.getBytes(java.nio.charset.StandardCharsets.UTF_8)), w.openWritten())) {

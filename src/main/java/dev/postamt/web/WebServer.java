@@ -40,8 +40,7 @@ import org.slf4j.LoggerFactory;
  * platform threads); Jetty's error pages are replaced ({@link ErrorPages}) and each request is one line
  * on the {@code http} logger ({@link AccessLog}).
  *
- * <p>The certificate is read once at start: a reload's new certificate reaches https at the next
- * restart (the mail ports take it at once).
+ * <p>A reload's new certificate reaches https at once, as it reaches the mail ports ({@link #reloadTls}).
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -51,11 +50,28 @@ public final class WebServer implements AutoCloseable {
   private final Server jetty;
   private final Map<String, ServerConnector> connectors;
   private final EventStream events;
+  private final SslContextFactory.Server ssl;
 
-  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events) {
+  private WebServer(Server jetty, Map<String, ServerConnector> connectors, EventStream events, SslContextFactory.Server ssl) {
     this.jetty = jetty;
     this.connectors = connectors;
     this.events = events;
+    this.ssl = ssl;
+  }
+
+  /**
+   * Takes the certificate of {@code fresh} for https handshakes from now on (a reload); connections
+   * already open keep theirs.
+   */
+  public void reloadTls(TlsContext fresh) throws IOException {
+    if (ssl == null) {
+      return;
+    }
+    try {
+      ssl.reload(f -> f.setSslContext(fresh.sslContext()));
+    } catch (Exception e) {
+      throw new IOException("https certificate not reloaded: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -106,6 +122,7 @@ public final class WebServer implements AutoCloseable {
     jetty.setStopTimeout(2000);
     Map<String, ServerConnector> connectors = new LinkedHashMap<>();
 
+    SslContextFactory.Server ssl = null;
     HttpConfiguration plainConfig = httpConfiguration();
     if (http.isPresent()) {
       ServerConnector c = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(plainConfig),
@@ -119,9 +136,10 @@ public final class WebServer implements AutoCloseable {
       secure.setSniHostCheck(false); // the self-signed certificate names addresses, not every host name used
       secure.setSniRequired(false);
       secureConfig.addCustomizer(secure);
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl = new SslContextFactory.Server();
       ssl.setSslContext(tls.sslContext());
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      ssl.setIncludeCipherSuites(TlsContext.cipherSuites());
       HttpConnectionFactory h1 = new HttpConnectionFactory(secureConfig);
       HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(secureConfig);
       ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
@@ -147,7 +165,7 @@ public final class WebServer implements AutoCloseable {
       }
       throw new IOException("the HTTP listener did not start: " + e.getMessage(), e);
     }
-    WebServer w = new WebServer(jetty, connectors, events);
+    WebServer w = new WebServer(jetty, connectors, events, ssl);
     connectors.forEach((name, c) -> log.info("{} listening on {}", name, w.address(name).orElseThrow()));
     return w;
   }

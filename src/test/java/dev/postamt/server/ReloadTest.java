@@ -41,6 +41,7 @@ class ReloadTest {
     TlsContext.writeSelfSigned(List.of("first.example.test"), dir.resolve("cert.pem"), dir.resolve("key.pem"));
     int imap = freePort();
     int imaps = freePort();
+    int https = freePort();
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(
         cfg,
@@ -49,13 +50,14 @@ class ReloadTest {
         [listen]
         imap = "127.0.0.1:%d"
         imaps = "127.0.0.1:%d"
+        https = "127.0.0.1:%d"
         [tls]
         certificate = "cert.pem"
         private_key = "key.pem"
         [log]
         file = "postamt.log"
         """
-            .formatted(imap, imaps));
+            .formatted(imap, imaps, https));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process server =
         new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
@@ -65,6 +67,7 @@ class ReloadTest {
     try {
       awaitLog("postamt ready");
       assertThat(peerName(imaps)).isEqualTo("CN=first.example.test");
+      assertThat(peerName(https)).isEqualTo("CN=first.example.test");
       try (Socket idle = new Socket("127.0.0.1", imap)) {
         idle.setSoTimeout(20_000);
         var in = new BufferedReader(new InputStreamReader(idle.getInputStream(), StandardCharsets.US_ASCII));
@@ -81,6 +84,7 @@ class ReloadTest {
         assertThat(status).isZero();
         awaitLog("reload: certificate reloaded");
         assertThat(peerName(imaps)).isEqualTo("CN=second.example.test");
+        assertThat(peerName(https)).as("https takes it too").isEqualTo("CN=second.example.test");
 
         out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(in.readLine()).startsWith("c OK");

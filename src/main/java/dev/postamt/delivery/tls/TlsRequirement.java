@@ -13,10 +13,19 @@ import java.util.Locale;
  *
  * @param nexthop the domain or relay host the demand is for
  */
-public record TlsRequirement(TlsPolicy.Level level, String nexthop, String source) {
+public record TlsRequirement(TlsPolicy.Level level, String nexthop, String source, java.util.Map<String, Dane.HostPolicy> dane) {
+  public TlsRequirement(TlsPolicy.Level level, String nexthop, String source) {
+    this(level, nexthop, source, java.util.Map.of());
+  }
+
   /** Opportunistic TLS: what a destination without a policy gets. */
   public static TlsRequirement opportunistic(String nexthop) {
     return new TlsRequirement(TlsPolicy.Level.MAY, nexthop, "default");
+  }
+
+  /** What DANE decided for {@code host}: {@code None} when DANE does not apply. */
+  public Dane.HostPolicy daneFor(String host) {
+    return dane.getOrDefault(host.toLowerCase(Locale.ROOT), new Dane.HostPolicy.None());
   }
 
   /**
@@ -25,7 +34,7 @@ public record TlsRequirement(TlsPolicy.Level level, String nexthop, String sourc
    */
   public boolean satisfiedBy(List<String> dnsNames, String mxHost) {
     return switch (level) {
-      case NONE, MAY, ENCRYPT -> true;
+      case NONE, MAY, ENCRYPT, DANE, DANE_ONLY -> true; // DANE is checked against its records, not by name
       case VERIFY -> CertificateNames.names(dnsNames, mxHost);
       case SECURE -> {
         String d = nexthop.toLowerCase(Locale.ROOT);

@@ -110,11 +110,11 @@ class TlsPolicyDeliveryTest {
   }
 
   @Test
-  void aDaneLevelIsAConfigErrorUntilDaneIsBuilt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void aDaneLevelNeedsValidatedDns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path cfg = dir.resolve("postamt.toml");
     java.nio.file.Files.writeString(cfg, "[tls_policy]\n\"example.org\" = \"dane\"\n\"x.example\" = \"sometimes\"\n");
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> dev.postamt.config.Config.load(cfg, true)))
-        .hasMessageContaining("tls_policy.\"example.org\": \"dane\" needs DANE")
-        .hasMessageContaining("tls_policy.\"x.example\": must be one of none, may, encrypt, verify, secure");
+        .hasMessageContaining("tls_policy.\"example.org\": \"dane\" needs validated DNS: set [dns] dnssec = true")
+        .hasMessageContaining("tls_policy.\"x.example\": must be one of none, may, encrypt, dane, dane-only, verify, secure");
   }
 }
