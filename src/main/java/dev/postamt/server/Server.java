@@ -242,6 +242,7 @@ public final class Server implements AutoCloseable {
     jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
         sieveScripts, vacations);
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
+    apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
         jmap);
   }

@@ -28,7 +28,12 @@ public final class WebSessionClient {
   public String csrf = "";
 
   public WebSessionClient(TestServer t) {
-    this.base = "http://127.0.0.1:" + t.port("http");
+    this("http://127.0.0.1:" + t.port("http"));
+  }
+
+  /** A client of another listener, e.g. {@code http://127.0.0.1:PORT} of a web server a test started itself. */
+  public WebSessionClient(String base) {
+    this.base = base;
   }
 
   /** Logs in; the response of the POST (303 on success). */

@@ -141,6 +141,12 @@ public final class SqliteWebSessions implements WebSessions {
   }
 
   @Override
+  public int deleteOthers(String address, String keepId) throws IOException {
+    String keep = hash(keepId == null ? "" : keepId);
+    return run("end other sessions", () -> update("DELETE FROM sessions WHERE address = ? AND hash <> ?", address, keep));
+  }
+
+  @Override
   public List<Session> sessions(String address) throws IOException {
     long now = clock.millis();
     return run("list sessions", () -> {

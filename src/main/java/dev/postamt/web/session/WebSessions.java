@@ -38,6 +38,9 @@ public interface WebSessions extends AutoCloseable {
   /** Ends every session of {@code address} (password changed, account disabled, {@code kick}); how many. */
   int deleteAll(String address) throws IOException;
 
+  /** Ends every session of {@code address} except the one with id {@code keepId} (the password was changed in it); how many. */
+  int deleteOthers(String address, String keepId) throws IOException;
+
   /** The user's live sessions (ids left empty). */
   List<Session> sessions(String address) throws IOException;
 
