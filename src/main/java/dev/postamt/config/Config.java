@@ -46,7 +46,8 @@ public record Config(
     Spam spam,
     Quarantine quarantine,
     ProxyProtocol proxyProtocol,
-    Metrics metrics) {
+    Metrics metrics,
+    Search search) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -134,7 +135,8 @@ public record Config(
         "spam",
         "quarantine",
         "proxy_protocol",
-        "metrics");
+        "metrics",
+        "search");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -170,7 +172,8 @@ public record Config(
             Spam.parse(r),
             Quarantine.parse(r),
             ProxyProtocol.parse(r),
-            Metrics.parse(r));
+            Metrics.parse(r),
+            Search.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }
