@@ -63,6 +63,7 @@ public final class JmapApi {
       Map.entry("Email/query", new Method(MAIL, true, EmailQuery::query)),
       Map.entry("Email/changes", new Method(MAIL, true, EmailMethods::changes)),
       Map.entry("Email/set", new Method(MAIL, true, EmailSet::set)),
+      Map.entry("SearchSnippet/get", new Method(MAIL, true, SearchSnippets::get)),
       Map.entry("Thread/get", new Method(MAIL, true, EmailMethods::threads)),
       Map.entry("Thread/changes", new Method(MAIL, true, EmailMethods::threadChanges)));
 
