@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       QuarantineCommand.class,
       BanCommand.class,
       SpamCommand.class,
+      SearchCommand.class,
     })
 public final class Main implements Runnable {
 
