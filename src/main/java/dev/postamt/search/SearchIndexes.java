@@ -53,6 +53,9 @@ public final class SearchIndexes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchIndexes.class);
   private static final Map<Account, SearchIndexes> OWNERS = Collections.synchronizedMap(new WeakHashMap<>());
   static final int MAX_OPEN = 64;
+  /** Wakes the indexer to stop (compared by identity). */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String STOP = new String("stop");
 
   private final MailStore store;
   private final Path root;
@@ -156,6 +159,9 @@ public final class SearchIndexes implements AutoCloseable {
       try {
         user = queue.poll(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
+        return;
+      }
+      if (user == STOP) {
         return;
       }
       working.incrementAndGet();
@@ -542,7 +548,9 @@ public final class SearchIndexes implements AutoCloseable {
   public void close() {
     closed = true;
     if (worker != null) {
-      // not interrupted: an interrupt would close Lucene's file channels under the writer
+      // not interrupted: an interrupt would close Lucene's file channels under the writer. A full queue
+      // refuses the offer, but then the indexer is not waiting and sees "closed" at its next turn.
+      queue.offer(STOP);
       try {
         worker.join(30_000);
       } catch (InterruptedException e) {
