@@ -442,8 +442,10 @@ public final class SearchIndexes implements AutoCloseable {
     if (h == null) {
       return Optional.empty();
     }
-    UserIndex.View v = h.index.acquire();
+    UserIndex.View v = null;
     try {
+      catchUpNow(a, h);
+      v = h.index.acquire();
       Map<Long, long[]> hits = new HashMap<>();
       Map<Long, long[]> known = new HashMap<>();
       for (Long mailboxId : v.state.keySet()) {
@@ -460,13 +462,36 @@ public final class SearchIndexes implements AutoCloseable {
       return Optional.empty();
     } finally {
       try {
-        h.index.release(v);
+        if (v != null) {
+          h.index.release(v);
+        }
       } catch (IOException | RuntimeException ignored) {
         // the reader went with a damaged index
       }
       release(h);
     }
   }
+
+  /**
+   * Word semantics differ from the scan's substrings, so JMAP answers are only consistent when the index
+   * holds the messages: a small lag ({@value #CATCH_UP_INLINE} messages or fewer) is caught up on the
+   * caller's thread; a larger one (a rebuild under way) leaves the rest to the scan.
+   */
+  private void catchUpNow(Account a, Holder h) throws IOException {
+    List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
+    if (behind.isEmpty()) {
+      return;
+    }
+    long missing = 0;
+    for (dev.postamt.store.MailboxInfo m : behind) {
+      missing += h.index.missing(m);
+    }
+    if (missing <= CATCH_UP_INLINE) {
+      indexed.addAndGet(h.index.sync(a, budget, () -> closed));
+    }
+  }
+
+  static final int CATCH_UP_INLINE = 2000;
 
   // ---- administration --------------------------------------------------------------------------------
 

@@ -214,6 +214,12 @@ final class UserIndex implements Closeable {
     return out;
   }
 
+  /** At most how many messages of {@code m} the index lacks (UIDs it has not reached). */
+  synchronized long missing(MailboxInfo m) {
+    MailboxState s = state.get(m.id());
+    return s == null || s.uidValidity() != m.uidValidity() ? m.uidNext() : Math.max(0, m.uidNext() - s.uidNext());
+  }
+
   /**
    * Brings the index up to the account: new messages added, flag changes applied, expunged messages
    * and deleted mailboxes removed. Idempotent and restartable: a crash at any point leaves a committed

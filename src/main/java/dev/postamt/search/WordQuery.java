@@ -21,6 +21,26 @@ public final class WordQuery {
   static final int MAX_CHARS = 1000;
   private static final Analyzer ANALYZER = Analyzers.perField();
 
+  /**
+   * Each plain word also matches as the start of a word ({@code grü} finds {@code Grüße}), as people
+   * type into a search box: {@code word} becomes {@code (word | word*)}. Phrases in quotes and words
+   * with query syntax are left as they are.
+   */
+  static String asYouType(String text) {
+    StringBuilder b = new StringBuilder();
+    boolean inPhrase = false;
+    for (String part : text.split("(?<=\\s)|(?=\\s)")) {
+      int quotes = (int) part.chars().filter(ch -> ch == '"').count();
+      boolean plain = !inPhrase && quotes == 0 && !part.isBlank()
+          && part.chars().noneMatch(ch -> "+|-*()~\\".indexOf(ch) >= 0);
+      b.append(plain ? "(" + part + " | " + part + "*)" : part);
+      if (quotes % 2 == 1) {
+        inPhrase = !inPhrase;
+      }
+    }
+    return b.toString();
+  }
+
   /** The word fields each JMAP condition looks in (RFC 8621 §4.4.1). */
   static List<String> fields(String property) {
     return switch (property) {
@@ -47,7 +67,7 @@ public final class WordQuery {
     }
     SimpleQueryParser p = new SimpleQueryParser(ANALYZER, weights);
     p.setDefaultOperator(BooleanClause.Occur.MUST);
-    Query q = p.parse(text);
+    Query q = p.parse(asYouType(text));
     if (q == null || q instanceof org.apache.lucene.search.MatchNoDocsQuery) {
       throw new IllegalArgumentException(property + " \"" + text + "\" has no words to search for");
     }
