@@ -107,9 +107,21 @@ final class MessageDocument {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
     grams(d, "s.hl", SearchText.headerLines(root));
-    List<String> body = SearchText.bodyStrings(root);
-    long chars = body.stream().mapToLong(String::length).sum();
-    if (SearchText.allLeavesText(root) && chars <= budget.substringChars()) {
+    // Every leaf, as the scan reads it: also images and PDFs (their bytes as text, which a needle
+    // rarely meets but may), so that the index's "no" is as good as the scan's, within a budget.
+    List<String> body = new ArrayList<>();
+    long textChars = 0;
+    long otherChars = 0;
+    for (MimePart leaf : SearchText.leaves(root)) {
+      String s = SearchText.fold(SearchText.leafText(leaf));
+      body.add(s);
+      if (leaf.type().equals("text")) {
+        textChars += s.length();
+      } else {
+        otherChars += s.length();
+      }
+    }
+    if (textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4) {
       grams(d, "s.b", body);
     } else {
       partial |= BODY_PARTIAL;

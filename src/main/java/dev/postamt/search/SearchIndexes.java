@@ -202,9 +202,14 @@ public final class SearchIndexes implements AutoCloseable {
       stale.add(user); // locked by another process: try again later
       return -1;
     }
+    long t0 = System.nanoTime();
     try (Account a = store.open(user)) {
       int n = h.index.sync(a, budget, () -> closed);
       indexed.addAndGet(n);
+      if (n > 0) {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
+      }
       return n;
     } catch (IOException | RuntimeException e) {
       if (isDamage(e)) {

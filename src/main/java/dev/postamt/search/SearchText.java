@@ -72,33 +72,31 @@ public final class SearchText {
    */
   public static List<String> bodyStrings(MimePart p) {
     List<String> out = new ArrayList<>();
-    bodyStrings(p, out);
+    for (MimePart leaf : leaves(p)) {
+      out.add(fold(leafText(leaf)));
+    }
     return out;
   }
 
-  private static void bodyStrings(MimePart p, List<String> out) {
+  /** The leaves {@link #bodyStrings} reads, in its order: attached messages' bodies, not their headers. */
+  public static List<MimePart> leaves(MimePart p) {
+    List<MimePart> out = new ArrayList<>();
+    leaves(p, out);
+    return out;
+  }
+
+  private static void leaves(MimePart p, List<MimePart> out) {
     if (p.isMultipart()) {
       for (MimePart c : p.children()) {
-        bodyStrings(c, out);
+        leaves(c, out);
       }
       return;
     }
     if (p.message() != null) {
-      bodyStrings(p.message(), out);
+      leaves(p.message(), out);
       return;
     }
-    out.add(fold(leafText(p)));
-  }
-
-  /** Whether every leaf that {@link #bodyStrings} reads is a text part (not an image, PDF, …). */
-  public static boolean allLeavesText(MimePart p) {
-    if (p.isMultipart()) {
-      return p.children().stream().allMatch(SearchText::allLeavesText);
-    }
-    if (p.message() != null) {
-      return allLeavesText(p.message());
-    }
-    return p.type().equals("text");
+    out.add(p);
   }
 
   /** A leaf's body, transfer decoding undone, as text in its charset (lenient, as mail readers are). */
