@@ -68,6 +68,9 @@ public final class SearchIndexes implements AutoCloseable {
   private final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
   private volatile boolean closed;
+  /** Parses and adds messages beside the indexer's thread during a catch-up (see {@link UserIndex#sync}). */
+  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+      UserIndex.THREADS, Thread.ofPlatform().daemon().name("search-parse-", 0).factory());
   private Thread worker;
 
   private static final class Holder {
@@ -204,7 +207,7 @@ public final class SearchIndexes implements AutoCloseable {
     }
     long t0 = System.nanoTime();
     try (Account a = store.open(user)) {
-      int n = h.index.sync(a, budget, () -> closed);
+      int n = h.index.sync(a, budget, () -> closed, pool);
       indexed.addAndGet(n);
       if (n > 0) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -492,7 +495,7 @@ public final class SearchIndexes implements AutoCloseable {
       missing += h.index.missing(m);
     }
     if (missing <= CATCH_UP_INLINE) {
-      indexed.addAndGet(h.index.sync(a, budget, () -> closed));
+      indexed.addAndGet(h.index.sync(a, budget, () -> closed, pool));
     }
   }
 
@@ -587,6 +590,7 @@ public final class SearchIndexes implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    pool.shutdown();
     synchronized (open) {
       for (Holder h : open.values()) {
         try {

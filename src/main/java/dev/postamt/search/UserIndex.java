@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -49,6 +53,9 @@ final class UserIndex implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UserIndex.class);
   private static final int PUBLISH_EVERY = 2000;
   private static final int COMMIT_EVERY = 20_000;
+  private static final int BATCH = 256;
+  /** Threads that parse and add new messages during a catch-up. */
+  static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** How far a mailbox has been taken in. */
   record MailboxState(long uidValidity, long uidNext, long highestModseq) {
@@ -161,7 +168,7 @@ final class UserIndex implements Closeable {
       }
       IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      cfg.setRAMBufferSizeMB(32);
+      cfg.setRAMBufferSizeMB(64);
       cfg.setCommitOnClose(false);
       writer = new IndexWriter(directory, cfg);
       UserIndex ix = new UserIndex(user, dir, directory, writer, state);
@@ -225,8 +232,8 @@ final class UserIndex implements Closeable {
    * and deleted mailboxes removed. Idempotent and restartable: a crash at any point leaves a committed
    * state at or behind the documents, and redoing a step changes nothing. Returns the messages added.
    */
-  synchronized int sync(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop)
-      throws IOException {
+  synchronized int sync(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
+      ExecutorService pool) throws IOException {
     int added = 0;
     Set<Long> present = new HashSet<>();
     boolean changed = false;
@@ -251,33 +258,33 @@ final class UserIndex implements Closeable {
       } else {
         removeExpunged(a, m, s, snap.messages());
       }
-      int sincePublish = 0;
-      boolean stopped = false;
+      List<MessageRecord> fresh = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
-        if (r.uid() >= s.uidNext() && stop.getAsBoolean()) {
-          state.put(m.id(), new MailboxState(m.uidValidity(), r.uid(), s.highestModseq()));
-          stopped = true;
-          break;
-        }
         if (r.uid() >= s.uidNext()) {
-          writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()),
-              MessageDocument.build(m.id(), r, read(a, m, r, budget), budget));
-          added++;
-          if (++sincePublish >= PUBLISH_EVERY) {
-            // a long catch-up shows its progress: searches use what is done, and a restart resumes here
-            state.put(m.id(), new MailboxState(m.uidValidity(), r.uid() + 1, s.highestModseq()));
-            sincePublish = 0;
-            sinceCommit += PUBLISH_EVERY;
-            publish(sinceCommit >= COMMIT_EVERY);
-          }
+          fresh.add(r);
         } else if (r.modseq() > s.highestModseq()) {
           writer.updateBinaryDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "flags", MessageDocument.flags(r));
           writer.updateNumericDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "modseq", r.modseq());
         }
       }
-      if (stopped) {
-        publish(true);
-        return added;
+      int sincePublish = 0;
+      for (int from = 0; from < fresh.size(); from += BATCH) {
+        if (stop.getAsBoolean()) {
+          state.put(m.id(), new MailboxState(m.uidValidity(), fresh.get(from).uid(), s.highestModseq()));
+          publish(true);
+          return added;
+        }
+        List<MessageRecord> batch = fresh.subList(from, Math.min(fresh.size(), from + BATCH));
+        add(a, m, batch, budget, pool);
+        added += batch.size();
+        sincePublish += batch.size();
+        if (sincePublish >= PUBLISH_EVERY) {
+          // a long catch-up shows its progress: searches use what is done, and a restart resumes here
+          state.put(m.id(), new MailboxState(m.uidValidity(), batch.getLast().uid() + 1, s.highestModseq()));
+          sinceCommit += sincePublish;
+          sincePublish = 0;
+          publish(sinceCommit >= COMMIT_EVERY);
+        }
       }
       state.put(m.id(), new MailboxState(m.uidValidity(), m.uidNext(), m.highestModseq()));
     }
@@ -293,6 +300,53 @@ final class UserIndex implements Closeable {
       publish(true);
     }
     return added;
+  }
+
+  /**
+   * Reads, parses and adds {@code batch} on the pool's threads (IndexWriter takes documents from several
+   * threads at once; parsing and analysis are most of the cost), in as many slices as the pool has.
+   */
+  private void add(Account a, MailboxInfo m, List<MessageRecord> batch, MessageDocument.Budget budget,
+      ExecutorService pool) throws IOException {
+    int slices = pool == null ? 1 : Math.min(THREADS, batch.size());
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int k = 0; k < slices; k++) {
+      int first = k;
+      work.add(() -> {
+        for (int i = first; i < batch.size(); i += slices) {
+          MessageRecord r = batch.get(i);
+          writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()),
+              MessageDocument.build(m.id(), r, read(a, m, r, budget), budget));
+        }
+        return null;
+      });
+    }
+    if (slices == 1) {
+      try {
+        work.getFirst().call();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+      return;
+    }
+    try {
+      for (Future<Void> f : pool.invokeAll(work)) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   /** Expunges since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
