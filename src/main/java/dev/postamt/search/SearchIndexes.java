@@ -483,7 +483,8 @@ public final class SearchIndexes implements AutoCloseable {
   /**
    * Word semantics differ from the scan's substrings, so JMAP answers are only consistent when the index
    * holds the messages: a small lag ({@value #CATCH_UP_INLINE} messages or fewer) is caught up on the
-   * caller's thread; a larger one (a rebuild under way) leaves the rest to the scan.
+   * caller's thread (unless the indexer is busy with the user for more than 200 ms); a larger one (a
+   * rebuild under way) leaves the rest to the scan.
    */
   private void catchUpNow(Account a, Holder h) throws IOException {
     List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
@@ -495,7 +496,8 @@ public final class SearchIndexes implements AutoCloseable {
       missing += h.index.missing(m);
     }
     if (missing <= CATCH_UP_INLINE) {
-      indexed.addAndGet(h.index.sync(a, budget, () -> closed, pool));
+      // not behind the indexer's long catch-up, though: then the scan answers for what it lacks
+      indexed.addAndGet(Math.max(0, h.index.syncWithin(a, budget, () -> closed, pool, 200)));
     }
   }
 

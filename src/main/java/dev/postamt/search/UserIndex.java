@@ -133,8 +133,10 @@ final class UserIndex implements Closeable {
   final Path dir;
   private final FSDirectory directory;
   private final IndexWriter writer;
-  private final Map<Long, MailboxState> state = new HashMap<>();
+  /** Written by {@link #sync} only (under its lock), read by anyone. */
+  private final Map<Long, MailboxState> state = new ConcurrentHashMap<>();
   private volatile View current;
+  private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private int sinceCommit;
 
   private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
@@ -209,7 +211,7 @@ final class UserIndex implements Closeable {
   }
 
   /** The mailboxes whose state differs from the store's (none: the index is up to date). */
-  synchronized List<MailboxInfo> behind(Account a) {
+  List<MailboxInfo> behind(Account a) {
     List<MailboxInfo> out = new ArrayList<>();
     for (MailboxInfo m : a.mailboxes()) {
       MailboxState s = state.get(m.id());
@@ -222,7 +224,7 @@ final class UserIndex implements Closeable {
   }
 
   /** At most how many messages of {@code m} the index lacks (UIDs it has not reached). */
-  synchronized long missing(MailboxInfo m) {
+  long missing(MailboxInfo m) {
     MailboxState s = state.get(m.id());
     return s == null || s.uidValidity() != m.uidValidity() ? m.uidNext() : Math.max(0, m.uidNext() - s.uidNext());
   }
@@ -232,7 +234,33 @@ final class UserIndex implements Closeable {
    * and deleted mailboxes removed. Idempotent and restartable: a crash at any point leaves a committed
    * state at or behind the documents, and redoing a step changes nothing. Returns the messages added.
    */
-  synchronized int sync(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
+  int sync(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop, ExecutorService pool)
+      throws IOException {
+    return syncWithin(a, budget, stop, pool, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #sync}, unless another thread is syncing for longer than {@code waitMillis}: then -1 (the
+   * caller does not wait behind a long catch-up).
+   */
+  int syncWithin(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
+      ExecutorService pool, long waitMillis) throws IOException {
+    try {
+      if (!syncLock.tryLock(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return -1;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    try {
+      return syncLocked(a, budget, stop, pool);
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private int syncLocked(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
       ExecutorService pool) throws IOException {
     int added = 0;
     Set<Long> present = new HashSet<>();
@@ -439,7 +467,8 @@ final class UserIndex implements Closeable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
+    syncLock.lock();
     try {
       if (writer.isOpen()) {
         Map<String, String> data = new HashMap<>();
@@ -451,14 +480,18 @@ final class UserIndex implements Closeable {
       try {
         current.reader.decRef();
       } finally {
-        writer.close();
-        directory.close();
+        try {
+          writer.close();
+          directory.close();
+        } finally {
+          syncLock.unlock();
+        }
       }
     }
   }
 
   /** Closes without committing (the index is being thrown away). */
-  synchronized void abandon() {
+  void abandon() {
     try {
       writer.rollback();
     } catch (IOException | RuntimeException e) {

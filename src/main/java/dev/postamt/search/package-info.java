@@ -24,7 +24,7 @@
  * (a message's content never changes under its mailbox id, UIDVALIDITY and UID), and, for IMAP, only
  * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
  * ({@link dev.postamt.search.Trigrams}); everything else (mail that arrived since the index last caught
- * up, non-text parts, oversized messages, needles with characters it cannot compare) is read and
+ * up, oversized messages, needles with characters it cannot compare) is read and
  * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes
  * searches slower, never different.
  *
@@ -39,6 +39,9 @@
  * </ul>
  *
  * <h2>Failure behaviour</h2>
+ *
+ * <p>IMAP and JMAP find the indexes through {@link dev.postamt.search.SearchIndexes#of} (the account an
+ * indexing store opened); an account of a store without indexing (tools, most tests) has none.
  *
  * <p>Indexing never blocks or fails delivery or a session: a full queue marks the user stale, a failing
  * message is indexed as "read it", a damaged index is moved aside and rebuilt while searches scan. The
