@@ -3,7 +3,6 @@ package dev.postamt.search;
 import dev.postamt.mime.HeaderText;
 import dev.postamt.mime.MimePart;
 import dev.postamt.store.MessageRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,16 +194,5 @@ final class MessageDocument {
         att.append(t).append('\n');
       }
     }
-  }
-
-  /** For tests: the bytes of a string message. */
-  static byte[] bytes(String message) {
-    return message.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static List<String> fieldNames(Document d) {
-    List<String> out = new ArrayList<>();
-    d.getFields().forEach(f -> out.add(f.name()));
-    return out;
   }
 }

@@ -403,7 +403,7 @@ public final class SearchIndexes implements AutoCloseable {
       long[][] known = v.known(mailboxId);
       Map<SubstringQuery, long[]> hits = new HashMap<>();
       for (SubstringQuery q : usable) {
-        hits.put(q, v.uids(UserIndex.inMailboxes(substringQuery(q), Set.of(mailboxId)), 0));
+        hits.put(q, v.uids(UserIndex.inMailboxes(q.query(), Set.of(mailboxId)), 0));
       }
       return new SubstringAnswers(hits, known[0], known[1]);
     } catch (IOException | RuntimeException e) {
@@ -421,17 +421,6 @@ public final class SearchIndexes implements AutoCloseable {
       }
       release(h);
     }
-  }
-
-  private static Query substringQuery(SubstringQuery q) {
-    return switch (q.target()) {
-      case HEADER -> Trigrams.query("s.h." + q.field(), q.needle());
-      case BODY -> Trigrams.query("s.b", q.needle());
-      case TEXT -> new org.apache.lucene.search.BooleanQuery.Builder()
-          .add(Trigrams.query("s.hl", q.needle()), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
-          .add(Trigrams.query("s.b", q.needle()), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
-          .build();
-    };
   }
 
   /**

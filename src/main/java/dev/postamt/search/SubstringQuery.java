@@ -27,6 +27,18 @@ public record SubstringQuery(Target target, String field, String needle) {
     return new SubstringQuery(bodyOnly ? Target.BODY : Target.TEXT, "", SearchText.fold(value));
   }
 
+  /** The exact index query (see {@link Trigrams}) over the substring fields of {@link MessageDocument}. */
+  org.apache.lucene.search.Query query() {
+    return switch (target) {
+      case HEADER -> Trigrams.query("s.h." + field, needle);
+      case BODY -> Trigrams.query("s.b", needle);
+      case TEXT -> new org.apache.lucene.search.BooleanQuery.Builder()
+          .add(Trigrams.query("s.hl", needle), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
+          .add(Trigrams.query("s.b", needle), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
+          .build();
+    };
+  }
+
   /** Whether the index can answer this key at all (otherwise every message is scanned for it). */
   public boolean indexable() {
     return (target != Target.HEADER || HEADER_FIELDS.contains(field)) && Trigrams.searchable(needle);
