@@ -195,6 +195,39 @@ class ImapIndexedSearchTest {
     }
   }
 
+  @Test
+  void anExpungedMessageLeavesTheResultsAndAMovedOneIsFoundInItsNewMailbox() throws Exception {
+    String bob = "bob@example.test";
+    try (Account a = indexed.store.open(bob)) {
+      for (String word : List.of("okapi one", "okapi two", "okapi three")) {
+        byte[] m = ("Subject: " + word + "\r\n\r\nbody of " + word + "\r\n").getBytes(StandardCharsets.UTF_8);
+        a.append("INBOX", new ByteArrayInputStream(m), m.length, Set.of(), 1_700_000_000_000L);
+      }
+      assertThat(SearchIndexes.of(a).orElseThrow().awaitIdle(30_000)).isTrue();
+    }
+    try (ImapClient c = new ImapClient("127.0.0.1", indexed.port())) {
+      c.greeting();
+      c.run("a LOGIN bob " + ImapTestServer.PASSWORD, "a OK*");
+      c.run("b SELECT INBOX", "b OK*");
+      c.run("c UID SEARCH BODY okapi", "* SEARCH 1 2 3", "c OK*");
+      c.run("d UID STORE 1 +FLAGS.SILENT (\\Deleted)", "d OK*");
+      c.run("e EXPUNGE", "* 1 EXPUNGE", "e OK*");
+      c.run("f UID MOVE 2 Archive", "f OK*");
+      c.run("g UID SEARCH BODY okapi", "* SEARCH 3", "g OK*");
+      try (Account a = indexed.store.open(bob)) {
+        assertThat(SearchIndexes.of(a).orElseThrow().awaitIdle(30_000)).isTrue();
+        MailboxInfo archive = a.mailbox("Archive").orElseThrow();
+        SubstringQuery q = SubstringQuery.body(true, "okapi");
+        SubstringAnswers ans = SearchIndexes.of(a).orElseThrow().substrings(a, archive.id(), archive.uidValidity(), List.of(q));
+        assertThat(ans.decide(q, a.messages(archive.id()).getFirst().uid())).as("the index knows the moved message").isTrue();
+      }
+      c.run("h SELECT Archive", "h OK*");
+      c.run("i UID SEARCH BODY okapi", "* SEARCH 1", "i OK*");
+      c.run("j UID SEARCH BODY \"two\"", "* SEARCH 1", "j OK*");
+      c.run("k UID SEARCH BODY one", "* SEARCH", "k OK*");
+    }
+  }
+
   static ImapClient login(ImapTestServer server) throws IOException {
     ImapClient c = new ImapClient("127.0.0.1", server.port());
     c.greeting();
