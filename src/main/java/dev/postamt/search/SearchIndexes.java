@@ -130,7 +130,8 @@ public final class SearchIndexes implements AutoCloseable {
   }
 
   /** Notes that a user's mail changed; never blocks. */
-  void changed(String user) {
+  void changed(String address) {
+    String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
     if (closed || !queued.add(user)) {
       return;
     }
