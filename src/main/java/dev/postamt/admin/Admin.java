@@ -101,6 +101,11 @@ public final class Admin {
     return new SpamScan(config, resolver());
   }
 
+  /** {@code postamt search reindex}: the full-text indexes. */
+  public SearchAdmin search() {
+    return new SearchAdmin(config);
+  }
+
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
     return new MailboxAdmin(config.dataDir());

@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       BanCommand.class,
       SpamCommand.class,
       ArchiveCommand.class,
+      SearchCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -49,7 +49,8 @@ public record Config(
     Metrics metrics,
     TlsPolicy tlsPolicy,
     MtaSts mtaSts,
-    Archive archive) {
+    Archive archive,
+    Search search) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -140,7 +141,8 @@ public record Config(
         "metrics",
         "tls_policy",
         "mta_sts",
-        "archive");
+        "archive",
+        "search");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -179,7 +181,8 @@ public record Config(
             Metrics.parse(r),
             TlsPolicy.parse(r),
             MtaSts.parse(r),
-            Archive.parse(r, dataDir));
+            Archive.parse(r, dataDir),
+            Search.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

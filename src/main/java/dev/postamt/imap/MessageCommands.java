@@ -102,9 +102,10 @@ final class MessageCommands {
     List<Long> hitUids = new ArrayList<>();
     List<Long> modseqs = new ArrayList<>();
     long maxModseq = 0;
+    dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, c.key());
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
-      if (new SearchMatcher(sel, msn, r).matches(c.key())) {
+      if (new SearchMatcher(sel, msn, r, indexed).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);
         hitUids.add(r.uid());
         modseqs.add(r.modseq());

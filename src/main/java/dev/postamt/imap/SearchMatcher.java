@@ -2,32 +2,41 @@ package dev.postamt.imap;
 
 import dev.postamt.mime.HeaderText;
 import dev.postamt.mime.MimePart;
+import dev.postamt.search.SearchText;
+import dev.postamt.search.SubstringAnswers;
+import dev.postamt.search.SubstringQuery;
 import dev.postamt.store.Flags;
 import dev.postamt.store.MessageRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 
 /**
  * Evaluates a {@link SearchKey} against one message (RFC 3501 §6.4.4). Strings match as
- * case-insensitive substrings of the decoded text (RFC 2047 words and UTF-8 headers decoded); the file
- * is read only when a key needs headers or body.
+ * case-insensitive substrings of the decoded text (RFC 2047 words and UTF-8 headers decoded; the texts
+ * are {@link SearchText}'s, which the full-text index shares); the file is read only when a key needs
+ * headers or body and the index does not know the answer.
  */
 final class SearchMatcher {
   private final SelectedMailbox sel;
   private final int msn;
   private final MessageRecord rec;
+  private final SubstringAnswers answers;
   private MimePart root;
   private boolean loaded;
 
   SearchMatcher(SelectedMailbox sel, int msn, MessageRecord rec) {
+    this(sel, msn, rec, SubstringAnswers.NONE);
+  }
+
+  /** @param answers what the full-text index knows of the string keys (see {@link IndexedSearch}) */
+  SearchMatcher(SelectedMailbox sel, int msn, MessageRecord rec, SubstringAnswers answers) {
     this.sel = sel;
     this.msn = msn;
     this.rec = rec;
+    this.answers = answers;
   }
 
   boolean matches(SearchKey k) {
@@ -73,96 +82,37 @@ final class SearchMatcher {
   }
 
   private boolean header(SearchKey.Header h) {
+    if (!h.value().isEmpty()) {
+      Boolean known = answers.decide(SubstringQuery.header(h.field(), h.value()), rec.uid());
+      if (known != null) {
+        return known;
+      }
+    }
     MimePart m = root();
     if (m == null) {
       return false;
     }
-    String needle = fold(h.value());
-    for (String v : m.headers(h.field())) {
-      if (needle.isEmpty() || fold(HeaderText.decode(v)).contains(needle)) {
-        return true;
-      }
-      if (ADDRESS_FIELDS.contains(h.field().toLowerCase(java.util.Locale.ROOT)) && addressesContain(v, needle)) {
-        return true;
-      }
+    String needle = SearchText.fold(h.value());
+    if (needle.isEmpty()) {
+      return !m.headers(h.field()).isEmpty();
     }
-    return false;
-  }
-
-  private static final java.util.Set<String> ADDRESS_FIELDS =
-      java.util.Set.of("from", "to", "cc", "bcc", "sender", "reply-to");
-
-  /**
-   * Address headers are also matched in their normalised form, {@code Name <local@host>}, so that
-   * comments and white space inside an address ({@code <a (c)@ b.org>}) do not hide it, as Dovecot does.
-   */
-  private boolean addressesContain(String value, String needle) {
-    for (dev.postamt.mime.Address a : dev.postamt.mime.Address.parseList(value)) {
-      if (a.isGroupEnd()) {
-        continue;
-      }
-      String email = a.email();
-      String form = a.name() == null ? email : HeaderText.decode(a.name()) + " <" + email + ">";
-      if (fold(form).contains(needle)) {
-        return true;
-      }
-    }
-    return false;
+    return SearchText.headerStrings(m, h.field()).stream().anyMatch(s -> s.contains(needle));
   }
 
   private boolean text(SearchKey.Text t) {
+    Boolean known = answers.decide(SubstringQuery.body(t.bodyOnly(), t.value()), rec.uid());
+    if (known != null) {
+      return known;
+    }
     MimePart m = root();
     if (m == null) {
       return false;
     }
-    String needle = fold(t.value());
-    if (!t.bodyOnly()) {
-      for (MimePart.Field f : m.fields()) {
-        if (fold(f.name() + ": " + HeaderText.decode(f.value())).contains(needle)) {
-          return true;
-        }
-      }
+    String needle = SearchText.fold(t.value());
+    if (!t.bodyOnly() && SearchText.headerLines(m).stream().anyMatch(s -> s.contains(needle))) {
+      return true;
     }
-    return bodyContains(m, needle);
-  }
-
-  /** Searches text parts, decoding quoted-printable and base64 so users find what they read. */
-  private static boolean bodyContains(MimePart p, String needle) {
-    if (p.isMultipart()) {
-      for (MimePart c : p.children()) {
-        if (bodyContains(c, needle)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (p.message() != null) {
-      return bodyContains(p.message(), needle);
-    }
-    byte[] raw = java.util.Arrays.copyOfRange(p.data(), p.bodyStart(), p.end());
-    byte[] decoded = switch (p.encoding()) {
-      case "base64" -> {
-        try {
-          yield java.util.Base64.getMimeDecoder().decode(raw);
-        } catch (IllegalArgumentException e) {
-          yield raw;
-        }
-      }
-      case "quoted-printable" -> QuotedPrintable.decode(raw);
-      default -> raw;
-    };
-    String charset = p.params().getOrDefault("charset", "utf-8");
-    String text;
-    try {
-      text = new String(decoded, java.nio.charset.Charset.forName(charset));
-    } catch (RuntimeException e) {
-      text = new String(decoded, StandardCharsets.UTF_8);
-    }
-    return fold(text).contains(needle);
-  }
-
-  private static String fold(String s) {
-    return s.toLowerCase(Locale.ROOT);
+    return SearchText.bodyStrings(m).stream().anyMatch(s -> s.contains(needle));
   }
 
   private MimePart root() {
@@ -180,34 +130,5 @@ final class SearchMatcher {
       }
     }
     return root;
-  }
-
-  /** Quoted-printable body decoding (RFC 2045 §6.7), lenient. */
-  static final class QuotedPrintable {
-    private QuotedPrintable() {}
-
-    static byte[] decode(byte[] in) {
-      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(in.length);
-      for (int i = 0; i < in.length; i++) {
-        byte c = in[i];
-        if (c == '=' && i + 1 < in.length) {
-          if (in[i + 1] == '\r' || in[i + 1] == '\n') {
-            i += in[i + 1] == '\r' && i + 2 < in.length && in[i + 2] == '\n' ? 2 : 1;
-            continue;
-          }
-          if (i + 2 < in.length) {
-            int hi = Character.digit(in[i + 1], 16);
-            int lo = Character.digit(in[i + 2], 16);
-            if (hi >= 0 && lo >= 0) {
-              o.write(hi * 16 + lo);
-              i += 2;
-              continue;
-            }
-          }
-        }
-        o.write(c);
-      }
-      return o.toByteArray();
-    }
   }
 }

@@ -297,8 +297,9 @@ final class SortCommands {
     }
     SelectedMailbox sel = s.selected;
     List<Integer> hits = new ArrayList<>();
+    dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, key);
     for (int msn = 1; msn <= sel.size(); msn++) {
-      if (new SearchMatcher(sel, msn, sel.record(msn)).matches(key)) {
+      if (new SearchMatcher(sel, msn, sel.record(msn), indexed).matches(key)) {
         hits.add(msn);
       }
     }

@@ -62,10 +62,11 @@ final class EmailQuery {
     Comparator<Candidate> order = comparator(c, sort);
     List<Candidate> hits = new ArrayList<>();
     String state = c.state();
+    FullText index = new FullText(c);
     for (MailboxInfo m : c.mailboxes()) {
       for (MessageRecord r : c.snapshot(m.id()).messages()) {
         Candidate cand = new Candidate(CallContext.Found.of(m, r));
-        if (filter == null || matches(c, cand, filter, 0)) {
+        if (filter == null || matches(c, index, cand, filter, 0)) {
           hits.add(cand);
         }
       }
@@ -116,7 +117,8 @@ final class EmailQuery {
   }
 
   @SuppressWarnings("unchecked")
-  private static boolean matches(CallContext c, Candidate e, Map<String, Object> f, int depth) throws MethodError {
+  private static boolean matches(CallContext c, FullText index, Candidate e, Map<String, Object> f, int depth)
+      throws MethodError {
     if (depth > 16) {
       throw new MethodError("unsupportedFilter", "filter nested too deeply");
     }
@@ -129,7 +131,7 @@ final class EmailQuery {
         if (!(o instanceof Map<?, ?>)) {
           throw new MethodError("unsupportedFilter", "conditions must be objects");
         }
-        boolean m = matches(c, e, (Map<String, Object>) o, depth + 1);
+        boolean m = matches(c, index, e, (Map<String, Object>) o, depth + 1);
         switch (op) {
           case "AND" -> { if (!m) return false; }
           case "OR" -> { if (m) return true; }
@@ -152,17 +154,9 @@ final class EmailQuery {
         case "hasKeyword", "allInThreadHaveKeyword", "someInThreadHaveKeyword" -> hasKeyword(r, string(cond));
         case "notKeyword", "noneInThreadHaveKeyword" -> !hasKeyword(r, string(cond));
         case "hasAttachment" -> !(v instanceof Boolean b) ? bad(cond) : e.view(c) != null && b == !e.view(c).attachments.isEmpty();
-        case "from" -> contains(e.header(c, "header:From:asAddresses"), string(cond));
-        case "to" -> contains(e.header(c, "header:To:asAddresses"), string(cond));
-        case "cc" -> contains(e.header(c, "header:Cc:asAddresses"), string(cond));
-        case "bcc" -> contains(e.header(c, "header:Bcc:asAddresses"), string(cond));
-        case "subject" -> contains(e.header(c, "header:Subject:asText"), string(cond));
-        case "body" -> contains(body(c, e), string(cond));
-        case "text" -> {
-          String t = string(cond);
-          yield contains(e.header(c, "header:From:asAddresses"), t) || contains(e.header(c, "header:To:asAddresses"), t)
-              || contains(e.header(c, "header:Cc:asAddresses"), t) || contains(e.header(c, "header:Bcc:asAddresses"), t)
-              || contains(e.header(c, "header:Subject:asText"), t) || contains(body(c, e), t);
+        case "from", "to", "cc", "bcc", "subject", "body", "text" -> {
+          Boolean known = index.decide(cond.getKey(), string(cond), e.found);
+          yield known != null ? known : scanText(c, e, cond.getKey(), string(cond));
         }
         case "header" -> {
           if (!(v instanceof List<?> l) || l.isEmpty() || l.size() > 2 || !(l.getFirst() instanceof String name)
@@ -181,6 +175,21 @@ final class EmailQuery {
       }
     }
     return true;
+  }
+
+  /** A text condition matched by reading the message: a case-insensitive substring (without the index). */
+  private static boolean scanText(CallContext c, Candidate e, String property, String t) throws MethodError {
+    return switch (property) {
+      case "from" -> contains(e.header(c, "header:From:asAddresses"), t);
+      case "to" -> contains(e.header(c, "header:To:asAddresses"), t);
+      case "cc" -> contains(e.header(c, "header:Cc:asAddresses"), t);
+      case "bcc" -> contains(e.header(c, "header:Bcc:asAddresses"), t);
+      case "subject" -> contains(e.header(c, "header:Subject:asText"), t);
+      case "body" -> contains(body(c, e), t);
+      default -> contains(e.header(c, "header:From:asAddresses"), t) || contains(e.header(c, "header:To:asAddresses"), t)
+          || contains(e.header(c, "header:Cc:asAddresses"), t) || contains(e.header(c, "header:Bcc:asAddresses"), t)
+          || contains(e.header(c, "header:Subject:asText"), t) || contains(body(c, e), t);
+    };
   }
 
   private static boolean bad(Map.Entry<String, Object> cond) throws MethodError {

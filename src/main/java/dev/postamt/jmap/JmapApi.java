@@ -71,6 +71,7 @@ public final class JmapApi {
       Map.entry("Email/import", new Method(MAIL, true, EmailImport::importEmails)),
       Map.entry("Email/copy", new Method(MAIL, false, EmailImport::copy)),
       Map.entry("Email/parse", new Method(MAIL, true, EmailImport::parse)),
+      Map.entry("SearchSnippet/get", new Method(MAIL, true, SearchSnippets::get)),
       Map.entry("Thread/get", new Method(MAIL, true, EmailMethods::threads)),
       Map.entry("Thread/changes", new Method(MAIL, true, EmailMethods::threadChanges)),
       Map.entry("Identity/get", new Method(SUBMISSION, true, IdentityMethods::get)),

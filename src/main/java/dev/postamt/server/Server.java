@@ -123,7 +123,10 @@ public final class Server implements AutoCloseable {
     this.spool = new DurableSpool(config.dataDir().resolve("queue"), journal == null ? dev.postamt.queue.Journal.NONE : journal);
     // One MailStore per process: all sessions of a user share its Account (store/MailStore).
     // the [store] default quota is read from the running config at each check, so a reload changes it
-    this.store = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
+    // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
+    // the store stops it.
+    this.store = dev.postamt.search.SearchIndexes.serve(
+        SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config)), config.search());
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));

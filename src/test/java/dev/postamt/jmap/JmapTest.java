@@ -266,7 +266,8 @@ class JmapTest {
     assertThat(subjects.apply("\"filter\":{\"hasKeyword\":\"$flagged\"}")).containsExactly("Grüße aus Bern");
     assertThat(subjects.apply("\"filter\":{\"notKeyword\":\"$seen\"},\"sort\":[{\"property\":\"receivedAt\"}]"))
         .containsExactly("Grüße aus Bern", "Quarterly report");
-    assertThat(subjects.apply("\"filter\":{\"subject\":\"grüSSe\"}")).isEmpty();
+    // the full-text index matches words (search/WordQuery): ß = ss, and a word's start finds it
+    assertThat(subjects.apply("\"filter\":{\"subject\":\"grüSSe\"}")).containsExactly("Grüße aus Bern");
     assertThat(subjects.apply("\"filter\":{\"subject\":\"GRÜ\"}")).containsExactly("Grüße aus Bern");
     assertThat(subjects.apply("\"filter\":{\"to\":\"bob@example.test\"}")).containsExactly("Quarterly report");
     assertThat(subjects.apply("\"filter\":{\"after\":\"2023-11-14T22:14:00Z\",\"before\":\"2023-11-14T22:16:00Z\"}"))

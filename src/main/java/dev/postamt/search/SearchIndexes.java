@@ -1,0 +1,597 @@
+package dev.postamt.search;
+
+import dev.postamt.config.Search;
+import dev.postamt.store.Account;
+import dev.postamt.store.MailStore;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's full-text indexes: one {@link UserIndex} per user under {@code data_dir/search/}, kept up
+ * by one indexer thread fed through a bounded queue of users whose mail changed, and asked by IMAP SEARCH
+ * ({@link #substrings}) and JMAP ({@link #words}).
+ *
+ * <p>Lag and overflow: a change costs the notifier an {@code offer}; a user already waiting is not
+ * queued twice. When the queue is full the user is marked stale and caught up once the queue has drained,
+ * so delivery and sessions never wait for the index. Catch-up on start: every user with an index is
+ * queued, and so is every user whose account is opened for the first time in this process; the index
+ * compares its recorded UIDVALIDITY/UIDNEXT/HIGHESTMODSEQ per mailbox with the store's.
+ *
+ * <p>Faults: an index that fails to open or to read with signs of damage (Lucene's corruption and format
+ * exceptions, a missing or truncated file) is moved to {@code data_dir/search/.broken/} and rebuilt in the
+ * background; until it has caught up, searches read the messages it does not know. Searching never
+ * throws: a failing index answers nothing ({@link SubstringAnswers#NONE}).
+ */
+public final class SearchIndexes implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SearchIndexes.class);
+  private static final Map<Account, SearchIndexes> OWNERS = Collections.synchronizedMap(new WeakHashMap<>());
+  static final int MAX_OPEN = 64;
+  /** Wakes the indexer to stop (compared by identity). */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String STOP = new String("stop");
+
+  private final MailStore store;
+  private final Path root;
+  private final MessageDocument.Budget budget;
+  private final BlockingQueue<String> queue;
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final Set<String> stale = ConcurrentHashMap.newKeySet();
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Map<String, Holder> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final AtomicInteger indexed = new AtomicInteger();
+  private final AtomicInteger working = new AtomicInteger();
+  private volatile boolean closed;
+  /** Parses and adds messages beside the indexer's thread during a catch-up (see {@link UserIndex#sync}). */
+  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+      UserIndex.THREADS, Thread.ofPlatform().daemon().name("search-parse-", 0).factory());
+  private Thread worker;
+
+  private static final class Holder {
+    final UserIndex index;
+    int inUse;
+
+    Holder(UserIndex index) {
+      this.index = index;
+    }
+  }
+
+  private SearchIndexes(MailStore store, Search config) {
+    this.store = store;
+    this.root = store.dataDir().resolve("search");
+    this.budget = new MessageDocument.Budget(config.messageMax(), 4_000_000, config.attachmentTextMax());
+    this.queue = new ArrayBlockingQueue<>(config.queue());
+  }
+
+  /**
+   * The server's store with indexing: starts the indexer and returns the store that feeds it (closing
+   * that store stops the indexer). With {@code enabled = false}, {@code store} itself.
+   */
+  public static MailStore serve(MailStore store, Search config) {
+    if (!config.enabled()) {
+      return store;
+    }
+    SearchIndexes s = new SearchIndexes(store, config);
+    s.worker = Thread.ofPlatform().daemon().name("search-indexer").start(s::run);
+    s.catchUp();
+    return new IndexedMailStore(store, s);
+  }
+
+  /** For tools ({@code postamt search reindex}): no indexer thread, rebuilds on the caller's. */
+  public static SearchIndexes forTool(MailStore store, Search config) {
+    return new SearchIndexes(store, config);
+  }
+
+  /** The indexes an account was opened with, if its store keeps any. */
+  public static Optional<SearchIndexes> of(Account a) {
+    return Optional.ofNullable(OWNERS.get(a));
+  }
+
+  // ---- feeding ------------------------------------------------------------------------------------
+
+  void attach(Account a) {
+    boolean first;
+    synchronized (OWNERS) {
+      first = OWNERS.putIfAbsent(a, this) == null;
+    }
+    if (first) {
+      String user = a.user();
+      a.watch(() -> changed(user));
+    }
+    if (seen.add(a.user())) {
+      changed(a.user());
+    }
+  }
+
+  /** Notes that a user's mail changed; never blocks. */
+  void changed(String address) {
+    String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
+    if (closed || !queued.add(user)) {
+      return;
+    }
+    if (!queue.offer(user)) {
+      queued.remove(user);
+      stale.add(user);
+    }
+  }
+
+  private void catchUp() {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isDirectory(p)) {
+          seen.add(name);
+          changed(name);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // no index yet
+    } catch (IOException e) {
+      log.warn("search: cannot list {}: {}", root, e.toString());
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      String user;
+      try {
+        user = queue.poll(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (user == STOP) {
+        return;
+      }
+      working.incrementAndGet();
+      try {
+        if (user == null) {
+          user = nextStale();
+        }
+        if (user == null) {
+          requestedRebuilds();
+          continue;
+        }
+        queued.remove(user);
+        syncUser(user);
+        evict();
+      } catch (RuntimeException e) {
+        log.error("search: indexer", e);
+      } finally {
+        working.decrementAndGet();
+      }
+    }
+  }
+
+  private String nextStale() {
+    for (String u : stale) {
+      stale.remove(u);
+      return u;
+    }
+    return null;
+  }
+
+  /** Brings one user's index up to date; returns the messages added, -1 when it could not. */
+  int syncUser(String user) {
+    if (!store.exists(user)) {
+      return 0;
+    }
+    Holder h = lease(user);
+    if (h == null) {
+      stale.add(user); // locked by another process: try again later
+      return -1;
+    }
+    long t0 = System.nanoTime();
+    try (Account a = store.open(user)) {
+      int n = h.index.sync(a, budget, () -> closed, pool);
+      indexed.addAndGet(n);
+      if (n > 0) {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
+      }
+      return n;
+    } catch (IOException | RuntimeException e) {
+      if (isDamage(e)) {
+        broken(user, h, e);
+      } else {
+        log.warn("search: {}: indexing failed: {}", user, e.toString());
+        stale.add(user);
+      }
+      return -1;
+    } finally {
+      release(h);
+    }
+  }
+
+  /** {@code postamt search reindex} of a running server leaves a request file; the indexer acts on it. */
+  private void requestedRebuilds() {
+    Path dir = root.resolve(".reindex");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String user = p.getFileName().toString();
+        Files.deleteIfExists(p);
+        discard(user);
+        changed(user);
+      }
+    } catch (IOException e) {
+      log.warn("search: reindex requests: {}", e.toString());
+    }
+  }
+
+  // ---- indexes --------------------------------------------------------------------------------------
+
+  private Path dirOf(String user) {
+    if (user.isEmpty() || user.startsWith(".") || user.contains("/") || user.contains("\\")) {
+      throw new IllegalArgumentException("not a user name for an index: " + user);
+    }
+    return root.resolve(user);
+  }
+
+  /** The open index of a user (opened, or rebuilt when damaged), marked in use; null when unavailable. */
+  private Holder lease(String user) {
+    synchronized (open) {
+      Holder h = open.get(user);
+      if (h == null) {
+        h = new Holder(openOrRecover(user));
+        if (h.index == null) {
+          return null;
+        }
+        open.put(user, h);
+      }
+      h.inUse++;
+      return h;
+    }
+  }
+
+  private void release(Holder h) {
+    synchronized (open) {
+      h.inUse--;
+    }
+  }
+
+  private UserIndex openOrRecover(String user) {
+    Path dir = dirOf(user);
+    try {
+      return UserIndex.open(user, dir);
+    } catch (LockObtainFailedException e) {
+      log.info("search: {}: index in use by another process", user);
+      return null;
+    } catch (IOException e) {
+      if (!isDamage(e)) {
+        log.warn("search: {}: cannot open the index: {}", user, e.toString());
+        return null;
+      }
+      log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
+      try {
+        moveAside(user, dir);
+        changed(user);
+        return UserIndex.open(user, dir);
+      } catch (IOException again) {
+        log.warn("search: {}: cannot recreate the index: {}", user, again.toString());
+        return null;
+      }
+    }
+  }
+
+  private void moveAside(String user, Path dir) throws IOException {
+    Path broken = root.resolve(".broken");
+    Files.createDirectories(broken);
+    Files.move(dir, broken.resolve(user + "-" + Instant.now().toEpochMilli()));
+  }
+
+  /** A damaged index found while in use: closed, moved aside, rebuilt by the indexer. */
+  private void broken(String user, Holder h, Exception e) {
+    log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
+    synchronized (open) {
+      if (open.get(user) == h) {
+        open.remove(user);
+      }
+    }
+    h.index.abandon();
+    try {
+      moveAside(user, dirOf(user));
+    } catch (IOException io) {
+      log.warn("search: {}: cannot move the damaged index aside: {}", user, io.toString());
+    }
+    changed(user);
+  }
+
+  /** Closes and deletes a user's index (it is rebuilt from the store at the next sync). */
+  private void discard(String user) throws IOException {
+    Holder h;
+    synchronized (open) {
+      h = open.remove(user);
+    }
+    if (h != null) {
+      h.index.abandon();
+    }
+    deleteTree(dirOf(user));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private void evict() {
+    List<Holder> closing = new java.util.ArrayList<>();
+    synchronized (open) {
+      var it = open.entrySet().iterator();
+      while (open.size() - closing.size() > MAX_OPEN && it.hasNext()) {
+        Holder h = it.next().getValue();
+        if (h.inUse == 0) {
+          it.remove();
+          closing.add(h);
+        }
+      }
+    }
+    for (Holder h : closing) {
+      try {
+        h.index.close();
+      } catch (IOException e) {
+        log.warn("search: {}: closing the index: {}", h.index.user, e.toString());
+      }
+    }
+  }
+
+  static boolean isDamage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CorruptIndexException || t instanceof IndexFormatTooOldException
+          || t instanceof IndexFormatTooNewException || t instanceof NoSuchFileException
+          || t instanceof FileNotFoundException || t instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- searching ------------------------------------------------------------------------------------
+
+  /**
+   * The index's answers to IMAP SEARCH string keys over one mailbox (see {@link SubstringAnswers});
+   * {@link SubstringAnswers#NONE} when the index does not cover that mailbox at that UIDVALIDITY.
+   */
+  public SubstringAnswers substrings(Account a, long mailboxId, long uidValidity, List<SubstringQuery> keys) {
+    List<SubstringQuery> usable = keys.stream().filter(SubstringQuery::indexable).distinct().toList();
+    if (usable.isEmpty() || closed) {
+      return SubstringAnswers.NONE;
+    }
+    Holder h = lease(a.user());
+    if (h == null) {
+      return SubstringAnswers.NONE;
+    }
+    UserIndex.View v = h.index.acquire();
+    try {
+      UserIndex.MailboxState st = v.state.get(mailboxId);
+      if (st == null || st.uidValidity() != uidValidity) {
+        changed(a.user());
+        return SubstringAnswers.NONE;
+      }
+      long[][] known = v.known(mailboxId);
+      Map<SubstringQuery, long[]> hits = new HashMap<>();
+      for (SubstringQuery q : usable) {
+        hits.put(q, v.uids(UserIndex.inMailboxes(q.query(), Set.of(mailboxId)), 0));
+      }
+      return new SubstringAnswers(hits, known[0], known[1]);
+    } catch (IOException | RuntimeException e) {
+      if (isDamage(e)) {
+        broken(a.user(), h, e);
+      } else {
+        log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
+      }
+      return SubstringAnswers.NONE;
+    } finally {
+      try {
+        h.index.release(v);
+      } catch (IOException | RuntimeException ignored) {
+        // the reader went with a damaged index
+      }
+      release(h);
+    }
+  }
+
+  /**
+   * A JMAP text condition ({@code text}, {@code body}, {@code subject}, {@code from}, {@code to},
+   * {@code cc}, {@code bcc}) over the word fields ({@link WordQuery}); empty when the index cannot
+   * answer (then every message is read), and the answer says "unknown" for messages it lacks.
+   *
+   * @throws IllegalArgumentException the text has no words to look for, or is too long
+   */
+  public Optional<WordMatches> words(Account a, String property, String text) {
+    Query q = WordQuery.parse(property, text);
+    if (closed) {
+      return Optional.empty();
+    }
+    Holder h = lease(a.user());
+    if (h == null) {
+      return Optional.empty();
+    }
+    UserIndex.View v = null;
+    try {
+      catchUpNow(a, h);
+      v = h.index.acquire();
+      Map<Long, long[]> hits = new HashMap<>();
+      Map<Long, long[]> known = new HashMap<>();
+      for (Long mailboxId : v.state.keySet()) {
+        known.put(mailboxId, v.known(mailboxId)[0]);
+        hits.put(mailboxId, v.uids(UserIndex.inMailboxes(q, Set.of(mailboxId)), 0));
+      }
+      return Optional.of(new WordMatches(hits, known));
+    } catch (IOException | RuntimeException e) {
+      if (isDamage(e)) {
+        broken(a.user(), h, e);
+      } else {
+        log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
+      }
+      return Optional.empty();
+    } finally {
+      try {
+        if (v != null) {
+          h.index.release(v);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the reader went with a damaged index
+      }
+      release(h);
+    }
+  }
+
+  /**
+   * Word semantics differ from the scan's substrings, so JMAP answers are only consistent when the index
+   * holds the messages: a small lag ({@value #CATCH_UP_INLINE} messages or fewer) is caught up on the
+   * caller's thread (unless the indexer is busy with the user for more than 200 ms); a larger one (a
+   * rebuild under way) leaves the rest to the scan.
+   */
+  private void catchUpNow(Account a, Holder h) throws IOException {
+    List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
+    if (behind.isEmpty()) {
+      return;
+    }
+    long missing = 0;
+    for (dev.postamt.store.MailboxInfo m : behind) {
+      missing += h.index.missing(m);
+    }
+    if (missing <= CATCH_UP_INLINE) {
+      // not behind the indexer's long catch-up, though: then the scan answers for what it lacks
+      indexed.addAndGet(Math.max(0, h.index.syncWithin(a, budget, () -> closed, pool, 200)));
+    }
+  }
+
+  static final int CATCH_UP_INLINE = 2000;
+
+  // ---- administration --------------------------------------------------------------------------------
+
+  /** Whether a user's index has caught up with every mailbox of the store (tests, status). */
+  public boolean upToDate(String user) {
+    Holder h = lease(user);
+    if (h == null) {
+      return false;
+    }
+    try (Account a = store.open(user)) {
+      return h.index.behind(a).isEmpty();
+    } finally {
+      release(h);
+    }
+  }
+
+  /** The outcome of a rebuild request. */
+  public enum Rebuilt {
+    DONE,
+    QUEUED_FOR_SERVER
+  }
+
+  /**
+   * Throws the user's index away and builds it again from the store, on the caller's thread; when the
+   * running server holds the index, leaves it a request instead ({@link Rebuilt#QUEUED_FOR_SERVER}).
+   */
+  public Rebuilt rebuild(String user) throws IOException {
+    Path dir = dirOf(user);
+    try {
+      UserIndex probe = UserIndex.open(user, dir);
+      probe.abandon();
+    } catch (LockObtainFailedException e) {
+      Path req = root.resolve(".reindex");
+      Files.createDirectories(req);
+      Files.writeString(req.resolve(user), "");
+      return Rebuilt.QUEUED_FOR_SERVER;
+    } catch (IOException e) {
+      if (!isDamage(e)) {
+        throw e;
+      }
+    }
+    discard(user);
+    if (syncUser(user) < 0) {
+      throw new IOException("the index of " + user + " could not be built (see the log)");
+    }
+    return Rebuilt.DONE;
+  }
+
+  /** The users that have an index. */
+  public List<String> users() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (var s = Files.list(root)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    }
+  }
+
+  /** Messages added to indexes since start (metrics, bench). */
+  public int indexedCount() {
+    return indexed.get();
+  }
+
+  /** Waits until the queue is empty and nothing is stale (tests, bench); false on timeout. */
+  public boolean awaitIdle(long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      synchronized (open) {
+        if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
+          return true;
+        }
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (worker != null) {
+      // not interrupted: an interrupt would close Lucene's file channels under the writer. A full queue
+      // refuses the offer, but then the indexer is not waiting and sees "closed" at its next turn.
+      queue.offer(STOP);
+      try {
+        worker.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    pool.shutdown();
+    synchronized (open) {
+      for (Holder h : open.values()) {
+        try {
+          h.index.close();
+        } catch (IOException | RuntimeException e) {
+          log.warn("search: {}: closing the index: {}", h.index.user, e.toString());
+        }
+      }
+      open.clear();
+    }
+  }
+}

@@ -1,0 +1,511 @@
+package dev.postamt.search;
+
+import dev.postamt.store.Account;
+import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.MessageContent;
+import dev.postamt.store.MessageRecord;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.FSDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lucene index of one user ({@code data_dir/search/<address>/}), and how far it has caught up with
+ * the store: per mailbox the UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ it has taken in, kept in the commit's
+ * user data so that a restart knows what it lacks ({@link #sync}). Searches run on a near-real-time
+ * reader published together with that state ({@link View}).
+ *
+ * <p>One writer per index and process (Lucene's write lock); {@link #sync} is called by one thread at a
+ * time (the indexer's), searches by any number.
+ */
+final class UserIndex implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(UserIndex.class);
+  private static final int PUBLISH_EVERY = 2000;
+  private static final int COMMIT_EVERY = 20_000;
+  private static final int BATCH = 256;
+  /** Threads that parse and add new messages during a catch-up. */
+  static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /** How far a mailbox has been taken in. */
+  record MailboxState(long uidValidity, long uidNext, long highestModseq) {
+    String encode() {
+      return uidValidity + ":" + uidNext + ":" + highestModseq;
+    }
+
+    static MailboxState decode(String s) {
+      String[] p = s.split(":");
+      return new MailboxState(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]));
+    }
+  }
+
+  /** A reader and the state it reflects; UIDs the index knows, per mailbox, worked out on first need. */
+  static final class View {
+    final DirectoryReader reader;
+    final Map<Long, MailboxState> state;
+    private final Map<Long, long[][]> known = new ConcurrentHashMap<>();
+
+    View(DirectoryReader reader, Map<Long, MailboxState> state) {
+      this.reader = reader;
+      this.state = Map.copyOf(state);
+    }
+
+    /** [0]: UIDs with complete headers, [1]: with complete bodies; both sorted. */
+    long[][] known(long mailboxId) throws IOException {
+      long[][] k = known.get(mailboxId);
+      if (k == null) {
+        long[] all = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.HEADERS_PARTIAL);
+        long[] bodies = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.BODY_PARTIAL);
+        k = new long[][] {all, bodies};
+        known.put(mailboxId, k);
+      }
+      return k;
+    }
+
+    /** The sorted UIDs of the documents matching {@code q} whose {@code part} has none of {@code partialBits}. */
+    long[] uids(Query q, int partialBits) throws IOException {
+      IndexSearcher s = new IndexSearcher(reader);
+      s.setQueryCache(null);
+      Weight w = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1);
+      long[] out = new long[64];
+      int n = 0;
+      for (LeafReaderContext leaf : reader.leaves()) {
+        Scorer sc = w.scorer(leaf);
+        if (sc == null) {
+          continue;
+        }
+        NumericDocValues uid = leaf.reader().getNumericDocValues("uid");
+        NumericDocValues part = leaf.reader().getNumericDocValues("part");
+        var live = leaf.reader().getLiveDocs();
+        DocIdSetIterator it = sc.iterator();
+        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+          if (live != null && !live.get(doc)) {
+            continue;
+          }
+          if (partialBits != 0 && part != null && part.advanceExact(doc) && (part.longValue() & partialBits) != 0) {
+            continue;
+          }
+          if (uid != null && uid.advanceExact(doc)) {
+            if (n == out.length) {
+              out = Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = uid.longValue();
+          }
+        }
+      }
+      long[] r = Arrays.copyOf(out, n);
+      Arrays.sort(r);
+      return r;
+    }
+  }
+
+  final String user;
+  final Path dir;
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  /** Written by {@link #sync} only (under its lock), read by anyone. */
+  private final Map<Long, MailboxState> state = new ConcurrentHashMap<>();
+  private volatile View current;
+  private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
+  private int sinceCommit;
+
+  private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
+      throws IOException {
+    this.user = user;
+    this.dir = dir;
+    this.directory = directory;
+    this.writer = writer;
+    this.state.putAll(state);
+    this.current = new View(DirectoryReader.open(writer), state);
+  }
+
+  /**
+   * Opens (or creates) the index in {@code dir}. A damaged index fails here with Lucene's {@code
+   * CorruptIndexException}, {@code IndexFormatTooOldException} or a missing-file error, which {@link
+   * SearchIndexes} answers by moving it aside and rebuilding.
+   */
+  static UserIndex open(String user, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    FSDirectory directory = FSDirectory.open(dir);
+    IndexWriter writer = null;
+    try {
+      Map<Long, MailboxState> state = new HashMap<>();
+      if (DirectoryReader.indexExists(directory)) {
+        SegmentInfos infos = SegmentInfos.readLatestCommit(directory);
+        for (var e : infos.getUserData().entrySet()) {
+          if (e.getKey().startsWith("mb.")) {
+            state.put(Long.parseLong(e.getKey().substring(3)), MailboxState.decode(e.getValue()));
+          }
+        }
+      }
+      IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
+      cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      cfg.setRAMBufferSizeMB(64);
+      cfg.setCommitOnClose(false);
+      writer = new IndexWriter(directory, cfg);
+      UserIndex ix = new UserIndex(user, dir, directory, writer, state);
+      checkReadable(ix.current.reader);
+      return ix;
+    } catch (IOException | RuntimeException e) {
+      if (writer != null) {
+        try {
+          writer.rollback();
+        } catch (IOException | RuntimeException ignored) {
+          // already failing
+        }
+      }
+      directory.close();
+      throw e instanceof IOException io ? io : new IOException(e);
+    }
+  }
+
+  /** Touches every segment's doc values so that truncated or missing files show at open, not mid-search. */
+  private static void checkReadable(DirectoryReader r) throws IOException {
+    for (LeafReaderContext leaf : r.leaves()) {
+      leaf.reader().checkIntegrity();
+    }
+  }
+
+  /** The reader searches use now; {@link View#reader} must be {@code incRef}'d by the caller. */
+  View acquire() {
+    while (true) {
+      View v = current;
+      if (v.reader.tryIncRef()) {
+        return v;
+      }
+    }
+  }
+
+  void release(View v) throws IOException {
+    v.reader.decRef();
+  }
+
+  /** The mailboxes whose state differs from the store's (none: the index is up to date). */
+  List<MailboxInfo> behind(Account a) {
+    List<MailboxInfo> out = new ArrayList<>();
+    for (MailboxInfo m : a.mailboxes()) {
+      MailboxState s = state.get(m.id());
+      if (s == null || s.uidValidity() != m.uidValidity() || s.uidNext() != m.uidNext()
+          || s.highestModseq() != m.highestModseq()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** At most how many messages of {@code m} the index lacks (UIDs it has not reached). */
+  long missing(MailboxInfo m) {
+    MailboxState s = state.get(m.id());
+    return s == null || s.uidValidity() != m.uidValidity() ? m.uidNext() : Math.max(0, m.uidNext() - s.uidNext());
+  }
+
+  /**
+   * Brings the index up to the account: new messages added, flag changes applied, expunged messages
+   * and deleted mailboxes removed. Idempotent and restartable: a crash at any point leaves a committed
+   * state at or behind the documents, and redoing a step changes nothing. Returns the messages added.
+   */
+  int sync(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop, ExecutorService pool)
+      throws IOException {
+    return syncWithin(a, budget, stop, pool, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #sync}, unless another thread is syncing for longer than {@code waitMillis}: then -1 (the
+   * caller does not wait behind a long catch-up).
+   */
+  int syncWithin(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
+      ExecutorService pool, long waitMillis) throws IOException {
+    try {
+      if (!syncLock.tryLock(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return -1;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+    try {
+      return syncLocked(a, budget, stop, pool);
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private int syncLocked(Account a, MessageDocument.Budget budget, java.util.function.BooleanSupplier stop,
+      ExecutorService pool) throws IOException {
+    int added = 0;
+    Set<Long> present = new HashSet<>();
+    boolean changed = false;
+    for (MailboxInfo m0 : a.mailboxes()) {
+      present.add(m0.id());
+      MailboxState s = state.get(m0.id());
+      if (s != null && s.uidValidity() == m0.uidValidity() && s.uidNext() == m0.uidNext()
+          && s.highestModseq() == m0.highestModseq()) {
+        continue;
+      }
+      Account.Snapshot snap;
+      try {
+        snap = a.snapshot(m0.id());
+      } catch (RuntimeException gone) {
+        continue; // deleted meanwhile: forgotten below at the next sync
+      }
+      MailboxInfo m = snap.info();
+      changed = true;
+      if (s == null || s.uidValidity() != m.uidValidity()) {
+        writer.deleteDocuments(MessageDocument.mailboxTerm(m.id()));
+        s = new MailboxState(m.uidValidity(), 0, 0);
+      } else {
+        removeExpunged(a, m, s, snap.messages());
+      }
+      List<MessageRecord> fresh = new ArrayList<>();
+      for (MessageRecord r : snap.messages()) {
+        if (r.uid() >= s.uidNext()) {
+          fresh.add(r);
+        } else if (r.modseq() > s.highestModseq()) {
+          writer.updateBinaryDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "flags", MessageDocument.flags(r));
+          writer.updateNumericDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "modseq", r.modseq());
+        }
+      }
+      int sincePublish = 0;
+      for (int from = 0; from < fresh.size(); from += BATCH) {
+        if (stop.getAsBoolean()) {
+          state.put(m.id(), new MailboxState(m.uidValidity(), fresh.get(from).uid(), s.highestModseq()));
+          publish(true);
+          return added;
+        }
+        List<MessageRecord> batch = fresh.subList(from, Math.min(fresh.size(), from + BATCH));
+        add(a, m, batch, budget, pool);
+        added += batch.size();
+        sincePublish += batch.size();
+        if (sincePublish >= PUBLISH_EVERY) {
+          // a long catch-up shows its progress: searches use what is done, and a restart resumes here
+          state.put(m.id(), new MailboxState(m.uidValidity(), batch.getLast().uid() + 1, s.highestModseq()));
+          sinceCommit += sincePublish;
+          sincePublish = 0;
+          publish(sinceCommit >= COMMIT_EVERY);
+        }
+      }
+      state.put(m.id(), new MailboxState(m.uidValidity(), m.uidNext(), m.highestModseq()));
+    }
+    for (Long id : new ArrayList<>(state.keySet())) {
+      if (!present.contains(id)) {
+        writer.deleteDocuments(MessageDocument.mailboxTerm(id));
+        state.remove(id);
+        changed = true;
+      }
+    }
+    if (changed) {
+      sinceCommit += added + 1;
+      publish(true);
+    }
+    return added;
+  }
+
+  /**
+   * Reads, parses and adds {@code batch} on the pool's threads (IndexWriter takes documents from several
+   * threads at once; parsing and analysis are most of the cost), in as many slices as the pool has.
+   */
+  private void add(Account a, MailboxInfo m, List<MessageRecord> batch, MessageDocument.Budget budget,
+      ExecutorService pool) throws IOException {
+    int slices = pool == null ? 1 : Math.min(THREADS, batch.size());
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int k = 0; k < slices; k++) {
+      int first = k;
+      work.add(() -> {
+        for (int i = first; i < batch.size(); i += slices) {
+          MessageRecord r = batch.get(i);
+          writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()),
+              MessageDocument.build(m.id(), r, read(a, m, r, budget), budget));
+        }
+        return null;
+      });
+    }
+    if (slices == 1) {
+      try {
+        work.getFirst().call();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+      return;
+    }
+    try {
+      for (Future<Void> f : pool.invokeAll(work)) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** Expunges since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
+  private void removeExpunged(Account a, MailboxInfo m, MailboxState s, List<MessageRecord> now) throws IOException {
+    Optional<List<Long>> gone = a.expungedSince(m.id(), s.highestModseq());
+    if (gone.isPresent()) {
+      for (long uid : gone.get()) {
+        if (uid < s.uidNext()) {
+          writer.deleteDocuments(MessageDocument.keyTerm(m.id(), uid));
+        }
+      }
+      return;
+    }
+    Set<Long> keep = new HashSet<>();
+    for (MessageRecord r : now) {
+      keep.add(r.uid());
+    }
+    View v = acquire();
+    try {
+      for (long uid : v.uids(new TermQuery(MessageDocument.mailboxTerm(m.id())), 0)) {
+        if (!keep.contains(uid)) {
+          writer.deleteDocuments(MessageDocument.keyTerm(m.id(), uid));
+        }
+      }
+    } finally {
+      release(v);
+    }
+  }
+
+  private static byte[] read(Account a, MailboxInfo m, MessageRecord r, MessageDocument.Budget budget) {
+    if (r.size() > budget.messageBytes()) {
+      return null;
+    }
+    try {
+      Optional<MessageContent> c = a.open(m, r);
+      if (c.isEmpty()) {
+        return null; // expunged meanwhile; the next sync removes the document
+      }
+      try (MessageContent content = c.get()) {
+        return content.readAllBytes();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("search: {}: cannot read {} UID {}: {}", a.user(), m.name(), r.uid(), e.toString());
+      return null;
+    }
+  }
+
+  /** Makes the changes visible to searches together with the state, and durable when {@code commit}. */
+  private void publish(boolean commit) throws IOException {
+    if (commit) {
+      Map<String, String> data = new HashMap<>();
+      state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+      sinceCommit = 0;
+    }
+    View old = current;
+    DirectoryReader r = DirectoryReader.openIfChanged(old.reader, writer);
+    current = new View(r == null ? cloneRef(old.reader) : r, state);
+    old.reader.decRef();
+  }
+
+  private static DirectoryReader cloneRef(DirectoryReader r) {
+    r.incRef();
+    return r;
+  }
+
+  /** For a search over several mailboxes: the query, limited to those mailboxes. */
+  static Query inMailboxes(Query q, Set<Long> mailboxIds) {
+    BooleanQuery.Builder boxes = new BooleanQuery.Builder();
+    for (long id : mailboxIds) {
+      boxes.add(new TermQuery(MessageDocument.mailboxTerm(id)), BooleanClause.Occur.SHOULD);
+    }
+    return new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
+        .add(boxes.build(), BooleanClause.Occur.FILTER).build();
+  }
+
+  /** Messages indexed so far (tests, logs). */
+  int documents() {
+    View v = acquire();
+    try {
+      return v.reader.numDocs();
+    } finally {
+      try {
+        release(v);
+      } catch (IOException ignored) {
+        // reader closed meanwhile
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    syncLock.lock();
+    try {
+      if (writer.isOpen()) {
+        Map<String, String> data = new HashMap<>();
+        state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
+      }
+    } finally {
+      try {
+        current.reader.decRef();
+      } finally {
+        try {
+          writer.close();
+          directory.close();
+        } finally {
+          syncLock.unlock();
+        }
+      }
+    }
+  }
+
+  /** Closes without committing (the index is being thrown away). */
+  void abandon() {
+    try {
+      writer.rollback();
+    } catch (IOException | RuntimeException e) {
+      log.debug("search: {}: rollback: {}", user, e.toString());
+    }
+    try {
+      current.reader.decRef();
+    } catch (IOException | RuntimeException e) {
+      log.debug("search: {}: reader: {}", user, e.toString());
+    }
+    try {
+      directory.close();
+    } catch (IOException e) {
+      log.debug("search: {}: directory: {}", user, e.toString());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Full-text search: one Lucene index per user, kept up to date behind the store, and asked by IMAP
+ * SEARCH and JMAP Email/query and SearchSnippet/get. (The compliance journal is the {@code archive}'s.)
+ *
+ * <h2>Pieces</h2>
+ *
+ * <ul>
+ *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread; {@code
+ *       serve} wraps the server's store so that every change and delivery queues the user ({@link
+ *       dev.postamt.search.IndexedMailStore}).
+ *   <li>{@link dev.postamt.search.UserIndex} — one user's index and how far it has caught up.
+ *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link
+ *       dev.postamt.search.SearchText} the text IMAP SEARCH compares (shared with the {@code imap}
+ *       scan), {@link dev.postamt.search.Trigrams} the exact substring fields over it, {@link
+ *       dev.postamt.search.Analyzers} the word fields (German, English, CJK), {@link
+ *       dev.postamt.search.AttachmentText} HTML and PDF text.
+ *   <li>{@link dev.postamt.search.SubstringAnswers} (IMAP), {@link dev.postamt.search.WordMatches} and
+ *       {@link dev.postamt.search.Snippets} (JMAP) — what searches get back.
+ * </ul>
+ *
+ * <h2>Never a wrong answer</h2>
+ *
+ * <p>The index answers per message: yes, no, or "read it". It says yes or no only for messages it holds
+ * (a message's content never changes under its mailbox id, UIDVALIDITY and UID), and, for IMAP, only
+ * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
+ * ({@link dev.postamt.search.Trigrams}); everything else (mail that arrived since the index last caught
+ * up, oversized messages, needles with characters it cannot compare) is read and
+ * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes
+ * searches slower, never different.
+ *
+ * <h2>On-disk layout</h2>
+ *
+ * <ul>
+ *   <li>{@code data_dir/search/<address>/} — the Lucene index of a user; its commit data records per
+ *       mailbox id {@code mb.<id> = <uidvalidity>:<uidnext>:<highestmodseq>} taken in.
+ *   <li>{@code data_dir/search/.broken/<address>-<millis>/} — a damaged index moved aside (delete at will).
+ *   <li>{@code data_dir/search/.reindex/<address>} — a rebuild requested by {@code postamt search
+ *       reindex} while the server held the index.
+ * </ul>
+ *
+ * <h2>Failure behaviour</h2>
+ *
+ * <p>IMAP and JMAP find the indexes through {@link dev.postamt.search.SearchIndexes#of} (the account an
+ * indexing store opened); an account of a store without indexing (tools, most tests) has none.
+ *
+ * <p>Indexing never blocks or fails delivery or a session: a full queue marks the user stale, a failing
+ * message is indexed as "read it", a damaged index is moved aside and rebuilt while searches scan. The
+ * index can always be thrown away: it is rebuilt from the store.
+ */
+package dev.postamt.search;
