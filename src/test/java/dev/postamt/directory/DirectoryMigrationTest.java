@@ -58,7 +58,7 @@ class DirectoryMigrationTest {
   void version2DatabaseGainsQuotaColumnsAndKeepsItsData() throws Exception {
     writeOldDatabase(oldSchema(2), PasswordHash.hash("secret".toCharArray()));
     try (Directory dir = Directory.open(data)) {
-      assertThat(userVersion()).isEqualTo(3);
+      assertThat(userVersion()).isEqualTo(4);
       assertThat(dir.users()).containsExactly("alice@example.test");
       assertThat(dir.authenticate("alice@example.test", "secret".toCharArray())).contains("alice@example.test");
       assertThat(dir.aliasTargets("postmaster@example.test")).containsExactly("alice@example.test");
@@ -67,8 +67,8 @@ class DirectoryMigrationTest {
       dir.setStorageQuota("Alice@Example.test", OptionalLong.of(10_000));
       dir.setMessageQuota("alice@example.test", OptionalLong.of(0));
     }
-    try (Directory dir = Directory.open(data)) { // opening a v3 database again changes nothing
-      assertThat(userVersion()).isEqualTo(3);
+    try (Directory dir = Directory.open(data)) { // opening a v4 database again changes nothing
+      assertThat(userVersion()).isEqualTo(4);
       assertThat(dir.quota("alice@example.test"))
           .contains(new Directory.UserQuota(OptionalLong.of(10_000), OptionalLong.of(0)));
       dir.setStorageQuota("alice@example.test", OptionalLong.empty());
@@ -78,13 +78,18 @@ class DirectoryMigrationTest {
   }
 
   @Test
-  void version1DatabaseTakesBothUpgrades() throws Exception {
+  void version1DatabaseTakesEveryUpgrade() throws Exception {
     writeOldDatabase(oldSchema(1), PasswordHash.hash("secret".toCharArray()));
     try (Directory dir = Directory.open(data)) {
-      assertThat(userVersion()).isEqualTo(3);
+      assertThat(userVersion()).isEqualTo(4);
       assertThat(dir.authenticate("alice@example.test", "secret".toCharArray())).isPresent();
       assertThat(dir.scramCredentials("alice@example.test")).isPresent(); // v2 column, filled at login
       assertThat(dir.quota("alice@example.test")).contains(Directory.UserQuota.DEFAULT);
+      // v4: enabled, no role, no second factor, no app passwords
+      assertThat(dir.security().disabled("alice@example.test")).isFalse();
+      assertThat(dir.security().roles("alice@example.test").administers()).isFalse();
+      assertThat(dir.security().totpSecret("alice@example.test")).isEmpty();
+      assertThat(dir.security().appPasswords("alice@example.test")).isEmpty();
     }
   }
 
@@ -106,10 +111,10 @@ class DirectoryMigrationTest {
   void newerSchemaIsRefusedWithAClearMessage() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(Directory.FILE_NAME));
         Statement st = c.createStatement()) {
-      st.execute("PRAGMA user_version = 4");
+      st.execute("PRAGMA user_version = 5");
     }
     assertThatThrownBy(() -> Directory.open(data))
         .isInstanceOf(DirectoryException.class)
-        .hasMessageContaining("schema version 4, newer than this Postamt understands (3)");
+        .hasMessageContaining("schema version 5, newer than this Postamt understands (4)");
   }
 }
