@@ -60,6 +60,11 @@ public final class Admin {
     return new QuarantineAdmin(config);
   }
 
+  /** {@code postamt backup}, {@code backup verify}, {@code restore}. */
+  public BackupAdmin backups() {
+    return new BackupAdmin(config);
+  }
+
   /** {@code postamt ban list|add|remove}: the ban list every protocol enforces. */
   public BanAdmin bans() {
     return new BanAdmin(config);

@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
       QueueCommand.class,
       SieveCommand.class,
       QuarantineCommand.class,
+      BackupCommand.class,
+      BackupCommand.RestoreBackup.class,
       BanCommand.class,
       SpamCommand.class,
     })
