@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
       QuarantineCommand.class,
       BackupCommand.class,
       BackupCommand.RestoreBackup.class,
+      TransferCommands.Import.class,
+      TransferCommands.Export.class,
       BanCommand.class,
       SpamCommand.class,
     })
