@@ -223,6 +223,13 @@ public final class Server implements AutoCloseable {
         java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
+    apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
+      try {
+        return directory.isLocalDomain(d);
+      } catch (DirectoryException e) {
+        return false; // no answer for now rather than a wrong one
+      }
+    }));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps);
   }
 
