@@ -42,6 +42,28 @@ public final class TransferAdmin {
     }
   }
 
+  /**
+   * {@code postamt migrate imap}: copies a mailbox from another IMAP server into {@code address}, resumable
+   * and incremental (progress under {@code data_dir/migrate}).
+   */
+  public dev.postamt.migrate.ImapMigration.Report migrateImap(
+      String from, String login, String password, String address, boolean insecure) {
+    String user = requireUser(address);
+    java.net.URI url;
+    try {
+      url = new java.net.URI(from);
+    } catch (java.net.URISyntaxException e) {
+      throw new AdminException("--from must be imaps://host[:port], got " + from);
+    }
+    try (MailStore store = admin.mailboxes().store()) {
+      return dev.postamt.migrate.ImapMigration.run(store, user, url, login, password, insecure,
+          admin.config().dataDir().resolve("migrate"));
+    } catch (IOException | StoreException e) {
+      throw new AdminException("migration into " + user + " stopped: " + e.getMessage()
+          + " (run it again to go on from there)", e);
+    }
+  }
+
   String requireUser(String address) {
     String user = Admin.address(address);
     if (!admin.users().contains(user)) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       BackupCommand.RestoreBackup.class,
       TransferCommands.Import.class,
       TransferCommands.Export.class,
+      MigrateCommand.class,
       BanCommand.class,
       SpamCommand.class,
     })
