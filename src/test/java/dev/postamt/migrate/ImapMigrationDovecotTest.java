@@ -186,7 +186,7 @@ class ImapMigrationDovecotTest {
           "INBOX three", " @2022-04-03T17:00:00Z",
           "Work work", "\\Answered \\Seen @2023-05-04T08:00:00Z",
           "Work/2026 nested", "\\Draft @2024-06-05T09:00:00Z",
-          "Ärchiv umlaut", "NonJunk \\Seen @2019-07-06T07:00:00Z"));
+          "Ärchiv umlaut", "\\Seen NonJunk @2019-07-06T07:00:00Z"));
 
       ImapMigration.Report second = admin.transfers().migrateImap(from, LOGIN, "old-secret", "alice@example.test", false);
       assertThat(second.copied()).isZero();
