@@ -97,8 +97,16 @@ final class MigrationState {
 
   private void append(String text) throws IOException {
     Files.createDirectories(file.getParent());
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+      ch.position(ch.size()); // append; one writer (this run) at a time
+      if (ch.size() > 0) {
+        java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+        ch.read(last, ch.size() - 1);
+        if (last.get(0) != '\n') {
+          out.write('\n'); // end a line torn by a crash, so that it stays alone (and ignored)
+        }
+      }
       out.write(text.getBytes(StandardCharsets.UTF_8));
       ch.force(true);
     }
