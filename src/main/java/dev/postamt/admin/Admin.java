@@ -71,6 +71,16 @@ public final class Admin {
     return new ArchiveAdmin(config, clock);
   }
 
+  /** {@code postamt backup}, {@code backup verify}, {@code restore}. */
+  public BackupAdmin backups() {
+    return new BackupAdmin(config);
+  }
+
+  /** {@code postamt import}, {@code export} and {@code migrate imap}: mail in and out of a user's store. */
+  public TransferAdmin transfers() {
+    return new TransferAdmin(this);
+  }
+
   /** {@code postamt ban list|add|remove}: the ban list every protocol enforces. */
   public BanAdmin bans() {
     return new BanAdmin(config);

@@ -56,6 +56,11 @@ public final class MailboxAdmin {
     return Files.isDirectory(home) ? Optional.of(home) : Optional.empty();
   }
 
+  /** The store, for the other admin classes that work on mail (import, export, migration). */
+  MailStore store() {
+    return open();
+  }
+
   private MailStore open() {
     return new SqliteMailStore(dataDir);
   }

@@ -246,6 +246,13 @@ public final class Server implements AutoCloseable {
         sieveScripts, vacations);
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
     apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
+    apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
+      try {
+        return directory.isLocalDomain(d);
+      } catch (DirectoryException e) {
+        return false; // no answer for now rather than a wrong one
+      }
+    }));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
         jmap);
   }

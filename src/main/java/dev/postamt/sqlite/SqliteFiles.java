@@ -76,4 +76,24 @@ public final class SqliteFiles {
       lock.unlock();
     }
   }
+
+  /**
+   * Copies the live SQLite file {@code source} to {@code target} (which must not exist yet) as one
+   * consistent snapshot while other connections, in this process or others, read and write it: {@code
+   * VACUUM INTO} runs in one read transaction, so the copy holds exactly the last commit before it
+   * began, the WAL's content included (SQLite's online backup in one statement). The copy is fsync'd.
+   */
+  public static void snapshot(Path source, Path target) throws SQLException, IOException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setBusyTimeout(10_000);
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    try (Connection c = cfg.createConnection("jdbc:sqlite:" + source);
+        java.sql.PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+      ps.setString(1, target.toString());
+      ps.execute();
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(target, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
 }

@@ -1,0 +1,55 @@
+package dev.postamt.admin;
+
+import dev.postamt.backup.Backup;
+import dev.postamt.backup.Restore;
+import dev.postamt.backup.Verify;
+import dev.postamt.config.Config;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code postamt backup PATH [--account ADDRESS]}, {@code backup verify PATH} and {@code restore PATH
+ * [--account ADDRESS]}; the work is in {@code dev.postamt.backup}. Backup runs beside the server,
+ * restore only while it is stopped.
+ */
+public final class BackupAdmin {
+  private final Config config;
+
+  BackupAdmin(Config config) {
+    this.config = config;
+  }
+
+  public Backup.Report backup(Path dir, Optional<String> account) {
+    try {
+      return Backup.run(config, dir, account);
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+  }
+
+  /** Every snapshot checked; the first bad file is the failure, naming snapshot and file. */
+  public List<Verify.Result> verify(Path path) {
+    List<Verify.Result> results;
+    try {
+      results = Verify.run(path);
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+    for (Verify.Result r : results) {
+      if (r.firstBad().isPresent()) {
+        throw new AdminException("backup verify: " + r.snapshot() + "/" + r.firstBad().get());
+      }
+    }
+    return results;
+  }
+
+  public Restore.Report restore(Path path, Optional<String> account) {
+    try {
+      return Restore.run(config, path, account);
+    } catch (IOException e) {
+      throw AdminException.of(e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.postamt.backup;
+
+import dev.postamt.config.Config;
+import dev.postamt.config.DataDirLock;
+import dev.postamt.store.StoreBackup;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code postamt restore PATH [--account ADDRESS]}: puts a snapshot back into an installation whose
+ * server is stopped. Every hash is checked before anything is written; what is replaced is moved
+ * aside, never deleted. The store reconciles the restored indexes with the restored files when it
+ * next opens them.
+ */
+public final class Restore {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** What a restore did; {@code notes} are lines for the administrator. */
+  public record Report(Path snapshot, String scope, int files, Optional<Path> movedAside, List<String> notes) {}
+
+  private Restore() {}
+
+  public static Report run(Config config, Path path, Optional<String> account) throws IOException {
+    Path dataDir = config.dataDir();
+    OptionalLong pid = DataDirLock.runningServer(dataDir);
+    if (pid.isPresent()) {
+      throw new IOException("the server is running on " + dataDir + " (process " + pid.getAsLong()
+          + "); stop it before restoring");
+    }
+    Path snap = Snapshots.resolve(path);
+    Manifest m = Manifest.read(snap).orElseThrow();
+    Optional<String> bad = m.firstBad(snap);
+    if (bad.isPresent()) {
+      throw new IOException("backup " + snap + " is damaged, nothing restored: " + bad.get());
+    }
+    String stamp = STAMP.format(Instant.now());
+    List<String> notes = new ArrayList<>();
+    if (account.isPresent()) {
+      String rel = StoreBackup.relativeHome(account.get()).toString().replace(java.io.File.separatorChar, '/');
+      Path from = snap.resolve("data").resolve(rel);
+      if (!Files.isDirectory(from)) {
+        throw new IOException("backup " + snap + " holds no mail of " + account.get().toLowerCase(Locale.ROOT));
+      }
+      Path home = dataDir.resolve(rel);
+      Optional<Path> aside = Optional.empty();
+      if (Files.exists(home)) {
+        Path saved = dataDir.resolve("restore-saved").resolve(stamp).resolve(rel);
+        Files.createDirectories(saved.getParent());
+        Files.move(home, saved, StandardCopyOption.ATOMIC_MOVE);
+        aside = Optional.of(saved);
+      }
+      int files = copyTree(from, home);
+      return new Report(snap, "account " + account.get().toLowerCase(Locale.ROOT), files, aside, notes);
+    }
+    Optional<Path> aside = Optional.empty();
+    if (hasData(dataDir)) {
+      Path saved = dataDir.resolveSibling(dataDir.getFileName() + ".before-restore-" + stamp);
+      Files.move(dataDir, saved, StandardCopyOption.ATOMIC_MOVE);
+      aside = Optional.of(saved);
+    }
+    int files = copyTree(snap.resolve("data"), dataDir);
+    Path configDir = snap.resolve("config");
+    if (Files.isDirectory(configDir) && config.source() != null) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(configDir)) {
+        for (Path c : ds) {
+          Path target = config.source();
+          if (Files.exists(target) && Files.mismatch(target, c) != -1) {
+            target = target.resolveSibling(target.getFileName() + ".restored");
+            notes.add("the backed-up config differs from " + config.source() + "; it is in " + target);
+          }
+          if (!Files.exists(target)) {
+            Files.copy(c, target);
+            files++;
+          }
+        }
+      }
+    }
+    if (Files.isDirectory(snap.resolve("external"))) {
+      notes.add("TLS files from outside the data directory are in " + snap.resolve("external")
+          + "; put them where [tls] names them");
+    }
+    return new Report(snap, "whole installation", files, aside, notes);
+  }
+
+  /** Whether the data directory holds anything but the run/ files of a stopped server. */
+  private static boolean hasData(Path dataDir) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return false;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
+      for (Path p : ds) {
+        if (!p.getFileName().toString().equals("run")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Copies the snapshot's tree {@code from} to {@code to} (no links: the backup stays untouched). */
+  private static int copyTree(Path from, Path to) throws IOException {
+    int n = 0;
+    List<Path> all;
+    try (var walk = Files.walk(from)) {
+      all = walk.toList();
+    }
+    for (Path p : all) {
+      Path target = to.resolve(from.relativize(p).toString());
+      if (Files.isDirectory(p)) {
+        Files.createDirectories(target);
+      } else {
+        Files.createDirectories(target.getParent());
+        Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        Manifest.fsync(target);
+        n++;
+      }
+    }
+    return n;
+  }
+}
