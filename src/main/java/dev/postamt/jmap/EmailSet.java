@@ -120,7 +120,7 @@ final class EmailSet {
     }
   }
 
-  private static Map<String, Object> error(String type, String description) {
+  static Map<String, Object> error(String type, String description) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type);
     if (description != null) {
@@ -135,7 +135,7 @@ final class EmailSet {
     return new SetFailure(m);
   }
 
-  private static Map<String, Object> storeError(StoreException s) {
+  static Map<String, Object> storeError(StoreException s) {
     return switch (s.kind()) {
       case OVERQUOTA -> error("overQuota", s.getMessage());
       case NOSPACE -> error("overQuota", "the server's disk is full");

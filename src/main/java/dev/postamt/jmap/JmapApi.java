@@ -64,6 +64,7 @@ public final class JmapApi {
       Map.entry("Mailbox/get", new Method(MAIL, true, MailboxMethods::get)),
       Map.entry("Mailbox/query", new Method(MAIL, true, MailboxMethods::query)),
       Map.entry("Mailbox/changes", new Method(MAIL, true, MailboxMethods::changes)),
+      Map.entry("Mailbox/set", new Method(MAIL, true, MailboxSet::set)),
       Map.entry("Email/get", new Method(MAIL, true, EmailMethods::get)),
       Map.entry("Email/query", new Method(MAIL, true, EmailQuery::query)),
       Map.entry("Email/changes", new Method(MAIL, true, EmailMethods::changes)),
