@@ -223,6 +223,7 @@ public final class Server implements AutoCloseable {
         java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
+    apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps);
   }
 
