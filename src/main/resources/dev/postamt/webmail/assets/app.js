@@ -294,6 +294,7 @@ export async function toggleKeyword(id, keyword, on) {
     if (e) e.keywords = { ...(e.keywords || {}), [keyword]: now || undefined };
     renderList();
     Reader.refreshButtons();
+    if (keyword === '$seen') await loadMailboxes();
   });
 }
 

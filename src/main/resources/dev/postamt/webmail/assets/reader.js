@@ -99,9 +99,13 @@ export const Reader = {
     const allowed = allowedSenders().has(sender);
     frame.src = url(allowed);
     body.append(frame);
-    if (allowed) return;
+    if (allowed) {
+      frame.dataset.checked = '0';
+      return;
+    }
     fetch(url(false), { method: 'HEAD', credentials: 'same-origin' }).then(r => {
       const n = Number(r.headers.get('X-Blocked-Images') || 0);
+      frame.dataset.checked = String(n);
       if (!n || this.email !== e) return;
       const once = el('button', { type: 'button', id: 'images-once', text: 'Show images' });
       const always = el('button', { type: 'button', class: 'secondary', id: 'images-sender', text: `Always from ${sender}` });
