@@ -99,8 +99,11 @@ class WebmailBrowserTest {
 
   /** The list row of the message with this subject, once it is there. */
   static WebElement row(Browser b, String subject) {
-    return await(b).until(d -> d.findElements(By.cssSelector("#messages li.msg")).stream()
-        .filter(li -> li.findElement(By.className("subject")).getText().contains(subject)).findFirst().orElse(null));
+    return await(b).until(d -> d.findElements(rowPath(subject)).stream().findFirst().orElse(null));
+  }
+
+  static By rowPath(String subject) {
+    return By.xpath("//ul[@id='messages']/li[contains(@class,'msg')][span[@class='subject'][contains(., '" + subject + "')]]");
   }
 
   static void folder(Browser b, String name) {
@@ -239,8 +242,7 @@ class WebmailBrowserTest {
       await(b).until(d -> d.findElement(By.cssSelector("#messages li.msg .subject")).getText().equals("Hostile 000"));
       for (int i = 0; i < n; i++) {
         String subject = "Hostile %03d".formatted(i);
-        if (b.driver.findElements(By.cssSelector("#messages li.msg")).stream()
-            .noneMatch(li -> li.findElement(By.className("subject")).getText().equals(subject))) {
+        if (b.driver.findElements(rowPath(subject)).isEmpty()) {
           b.driver.findElement(By.id("next")).click(); // the next page, sorted by subject
         }
         row(b, subject).click();
