@@ -141,6 +141,28 @@ public final class Blobs {
     return Json.bytes(m);
   }
 
+  /**
+   * Keeps {@code content} as an upload named by its SHA-256 (so the same content is the same blob) and
+   * returns its blobId: how a Sieve script's text becomes downloadable (RFC 9661 §2.1 blobId).
+   */
+  String keep(String user, byte[] content, String type) throws IOException {
+    String blobId;
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(content);
+      blobId = "u" + HexFormat.of().formatHex(h, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Path dir = dir(user);
+    Files.createDirectories(dir);
+    Path f = dir.resolve(blobId);
+    Path tmp = dir.resolve(blobId + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    Files.write(tmp, content);
+    Files.writeString(dir.resolve(blobId + ".type"), type, StandardCharsets.UTF_8);
+    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // fresh mtime: kept a day more
+    return blobId;
+  }
+
   private Path dir(String user) {
     return uploads.resolve(Ids.account(user));
   }

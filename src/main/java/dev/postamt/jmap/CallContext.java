@@ -17,9 +17,24 @@ final class CallContext {
   final String accountId;
   final Account account;
   final JmapLimits limits;
+  /** Null when the API serves mail only. */
+  final JmapServices services;
+  /** Emails created by earlier calls of this request ({@code #creationId} references, RFC 8620 §5.3). */
+  final Map<String, String> created = new HashMap<>();
   private final Map<Long, Account.Snapshot> snapshots = new HashMap<>();
 
-  CallContext(String user, Account account, JmapLimits limits) {
+  /**
+   * Responses of implicit calls a method made (RFC 8621 §7.5: {@code onSuccessUpdateEmail} answers
+   * as an {@code Email/set}), given after the method's own response with the same call id.
+   */
+  final List<Map.Entry<String, Map<String, Object>>> implicit = new java.util.ArrayList<>();
+  /** The thread of each stored message, as far as known ({@link Threads}). */
+  final Map<Ids.MessageRef, String> threadCache;
+
+  CallContext(String user, Account account, JmapLimits limits, JmapServices services,
+      Map<Ids.MessageRef, String> threadCache) {
+    this.services = services;
+    this.threadCache = threadCache;
     this.user = user;
     this.accountId = Ids.account(user);
     this.account = account;
@@ -69,6 +84,14 @@ final class CallContext {
       }
     }
     return Optional.empty();
+  }
+
+  /** An id, or the id created for {@code #creationId} earlier in the request (unchanged when unknown). */
+  String resolve(String id) {
+    if (id != null && id.startsWith("#")) {
+      return created.getOrDefault(id.substring(1), id);
+    }
+    return id;
   }
 
   /** Forgets cached snapshots after a change. */

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * {@code Email/get}, {@code Email/changes}, {@code Thread/get} and {@code Thread/changes} (RFC 8621
  * §4.2, §4.3, §3). Properties that need the message itself (headers, bodies, preview) read and parse
- * it once per Email; the rest come from the index. Every Email is its own Thread for now.
+ * it once per Email; the rest come from the index. Threads come from Message-ID linkage ({@link Threads}).
  */
 final class EmailMethods {
   private EmailMethods() {}
@@ -41,24 +41,10 @@ final class EmailMethods {
 
   static Map<String, Object> get(CallContext c, Args a) throws MethodError {
     List<String> ids = a.strings("ids");
-    List<String> props = a.strings("properties");
-    props = props == null ? DEFAULT_PROPERTIES : props;
-    for (String p : props) {
-      if (!INDEX_PROPERTIES.contains(p) && !DEFAULT_PROPERTIES.contains(p) && !OTHER_PROPERTIES.contains(p)
-          && HeaderForms.parseProperty(p) == null) {
-        throw MethodError.invalidArguments("unknown Email property " + p);
-      }
-    }
-    List<String> bodyProps = a.strings("bodyProperties");
-    bodyProps = bodyProps == null ? EmailView.BODY_PROPERTIES : bodyProps;
-    for (String p : bodyProps) {
-      if (!EmailView.BODY_PROPERTIES.contains(p) && !p.equals("headers") && !p.equals("subParts")
-          && HeaderForms.parseProperty(p) == null) {
-        throw MethodError.invalidArguments("unknown EmailBodyPart property " + p);
-      }
-    }
-    BodyValues values = new BodyValues(a.bool("fetchTextBodyValues", false), a.bool("fetchHTMLBodyValues", false),
-        a.bool("fetchAllBodyValues", false), a.number("maxBodyValueBytes", 0, 0, Integer.MAX_VALUE));
+    Wanted w = wanted(a, DEFAULT_PROPERTIES);
+    List<String> props = w.props();
+    List<String> bodyProps = w.bodyProps();
+    BodyValues values = w.values();
     String state = c.state();
     if (ids == null) {
       ids = new ArrayList<>();
@@ -74,7 +60,7 @@ final class EmailMethods {
     List<Object> list = new ArrayList<>();
     List<Object> notFound = new ArrayList<>();
     for (String id : new LinkedHashSet<>(ids)) {
-      Optional<CallContext.Found> f = Ids.email(id).flatMap(c::find);
+      Optional<CallContext.Found> f = Ids.email(c.resolve(id)).flatMap(c::find);
       Optional<Map<String, Object>> o = f.isEmpty() ? Optional.empty() : email(c, f.get(), props, bodyProps, values);
       if (o.isPresent()) {
         list.add(o.get());
@@ -111,26 +97,77 @@ final class EmailMethods {
       switch (p) {
         case "id" -> { }
         case "blobId" -> o.put(p, Ids.blob(f.ref()));
-        case "threadId" -> o.put(p, Ids.thread(f.ref()));
+        case "threadId" -> o.put(p, Threads.of(c, f.mailbox(), m));
         case "mailboxIds" -> o.put(p, Map.of(Ids.mailbox(f.mailbox().id()), true));
         case "keywords" -> o.put(p, Keywords.of(m.flags()));
         case "size" -> o.put(p, m.size());
         case "receivedAt" -> o.put(p, HeaderForms.utc(m.internalDate()));
-        case "hasAttachment" -> o.put(p, !view.attachments.isEmpty());
-        case "preview" -> o.put(p, view.preview());
-        case "headers" -> o.put(p, EmailView.headers(view.root));
-        case "bodyStructure" -> o.put(p, view.partObject(view.structure, bodyProps, true));
-        case "textBody" -> o.put(p, parts(view, view.textBody, bodyProps));
-        case "htmlBody" -> o.put(p, parts(view, view.htmlBody, bodyProps));
-        case "attachments" -> o.put(p, parts(view, view.attachments, bodyProps));
-        case "bodyValues" -> o.put(p, bodyValues(view, values));
-        default -> {
-          String header = CONVENIENCE.getOrDefault(p, p);
-          o.put(p, HeaderForms.value(view.root, HeaderForms.parseProperty(header)));
-        }
+        default -> viewProperty(o, view, p, bodyProps, values);
       }
     }
     return Optional.of(o);
+  }
+
+  /** A property read from the parsed message (headers, bodies, preview). */
+  private static void viewProperty(Map<String, Object> o, EmailView view, String p, List<String> bodyProps,
+      BodyValues values) {
+    switch (p) {
+      case "hasAttachment" -> o.put(p, !view.attachments.isEmpty());
+      case "preview" -> o.put(p, view.preview());
+      case "headers" -> o.put(p, EmailView.headers(view.root));
+      case "bodyStructure" -> o.put(p, view.partObject(view.structure, bodyProps, true));
+      case "textBody" -> o.put(p, parts(view, view.textBody, bodyProps));
+      case "htmlBody" -> o.put(p, parts(view, view.htmlBody, bodyProps));
+      case "attachments" -> o.put(p, parts(view, view.attachments, bodyProps));
+      case "bodyValues" -> o.put(p, bodyValues(view, values));
+      default -> {
+        String header = CONVENIENCE.getOrDefault(p, p);
+        o.put(p, HeaderForms.value(view.root, HeaderForms.parseProperty(header)));
+      }
+    }
+  }
+
+  /**
+   * Email/parse (RFC 8621 §4.9): an Email object from a message that is not stored. id, mailboxIds,
+   * keywords, receivedAt and threadId are null.
+   */
+  static Map<String, Object> parsed(EmailView view, String blobId, long size, List<String> props,
+      List<String> bodyProps, BodyValues values) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    for (String p : props) {
+      switch (p) {
+        case "id", "mailboxIds", "keywords", "receivedAt", "threadId" -> o.put(p, null);
+        case "blobId" -> o.put(p, blobId);
+        case "size" -> o.put(p, size);
+        default -> viewProperty(o, view, p, bodyProps, values);
+      }
+    }
+    return o;
+  }
+
+  /** The properties, body properties and body values Email/get and Email/parse are asked for. */
+  record Wanted(List<String> props, List<String> bodyProps, BodyValues values) {}
+
+  static Wanted wanted(Args a, List<String> defaults) throws MethodError {
+    List<String> props = a.strings("properties");
+    props = props == null ? defaults : props;
+    for (String p : props) {
+      if (!INDEX_PROPERTIES.contains(p) && !DEFAULT_PROPERTIES.contains(p) && !OTHER_PROPERTIES.contains(p)
+          && HeaderForms.parseProperty(p) == null) {
+        throw MethodError.invalidArguments("unknown Email property " + p);
+      }
+    }
+    List<String> bodyProps = a.strings("bodyProperties");
+    bodyProps = bodyProps == null ? EmailView.BODY_PROPERTIES : bodyProps;
+    for (String p : bodyProps) {
+      if (!EmailView.BODY_PROPERTIES.contains(p) && !p.equals("headers") && !p.equals("subParts")
+          && HeaderForms.parseProperty(p) == null) {
+        throw MethodError.invalidArguments("unknown EmailBodyPart property " + p);
+      }
+    }
+    BodyValues values = new BodyValues(a.bool("fetchTextBodyValues", false), a.bool("fetchHTMLBodyValues", false),
+        a.bool("fetchAllBodyValues", false), a.number("maxBodyValueBytes", 0, 0, Integer.MAX_VALUE));
+    return new Wanted(props, bodyProps, values);
   }
 
   private static List<Object> parts(EmailView v, List<EmailView.Part> parts, List<String> bodyProps) {
@@ -192,8 +229,32 @@ final class EmailMethods {
     return changes(c, a, Ids::email);
   }
 
+  /**
+   * Thread/changes: the threads of Emails created or changed since (their email lists or the
+   * keywords shown with them may have changed) as updated, and the threads of destroyed Emails when
+   * they are known; a client fetching an updated thread that no longer exists gets it in notFound.
+   */
   static Map<String, Object> threadChanges(CallContext c, Args a) throws MethodError {
-    return changes(c, a, Ids::thread);
+    Map<String, Object> r = changes(c, a, Ids::email);
+    LinkedHashSet<String> updated = new LinkedHashSet<>();
+    for (String key : List.of("created", "updated", "destroyed")) {
+      for (Object id : (List<?>) r.get(key)) {
+        Optional<Ids.MessageRef> ref = Ids.email((String) id);
+        if (ref.isEmpty()) {
+          continue;
+        }
+        String known = c.threadCache.get(ref.get());
+        if (known != null) {
+          updated.add(known);
+        } else {
+          c.find(ref.get()).ifPresent(f -> updated.add(Threads.of(c, f.mailbox(), f.message())));
+        }
+      }
+    }
+    r.put("created", List.of());
+    r.put("updated", new ArrayList<>(updated));
+    r.put("destroyed", List.of());
+    return r;
   }
 
   /**
@@ -271,15 +332,28 @@ final class EmailMethods {
       throw new MethodError("requestTooLarge", "more than " + c.limits.maxObjectsInGet() + " ids");
     }
     String state = c.state();
+    java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+    Map<String, List<CallContext.Found>> members = new java.util.HashMap<>();
+    for (MailboxInfo m : c.mailboxes()) {
+      for (MessageRecord r : c.snapshot(m.id()).messages()) {
+        String t = Threads.of(c, m, r);
+        if (wanted.contains(t)) {
+          members.computeIfAbsent(t, k -> new ArrayList<>()).add(CallContext.Found.of(m, r));
+        }
+      }
+    }
     List<Object> list = new ArrayList<>();
     List<Object> notFound = new ArrayList<>();
     for (String tid : new LinkedHashSet<>(ids)) {
-      Optional<CallContext.Found> f = Ids.thread(tid).flatMap(c::find);
-      if (f.isPresent()) {
-        list.add(Map.of("id", tid, "emailIds", List.of(f.get().id())));
-      } else {
+      List<CallContext.Found> in = members.get(tid);
+      if (in == null) {
         notFound.add(tid);
+        continue;
       }
+      // RFC 8621 §3: sorted by receivedAt, oldest first
+      in.sort(java.util.Comparator.comparingLong((CallContext.Found f) -> f.message().internalDate())
+          .thenComparing(CallContext.Found::id));
+      list.add(Map.of("id", tid, "emailIds", in.stream().map(CallContext.Found::id).toList()));
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("accountId", c.accountId);

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code Email/query} (RFC 8621 §4.4, RFC 8620 §5.5): filter conditions and operators over every
  * mailbox (or those named), sorting, and the window (position or anchor, limit). A condition on the
  * header or body reads the message; those on the index ({@code inMailbox}, dates, size, keywords) do
- * not. Every Email is its own Thread, so {@code collapseThreads} changes nothing and the thread keyword
+ * not. {@code collapseThreads} keeps the first Email of each Thread ({@link Threads}); the thread keyword
  * conditions are those of the Email itself.
  */
 final class EmailQuery {
@@ -58,7 +58,7 @@ final class EmailQuery {
   static Map<String, Object> query(CallContext c, Args a) throws MethodError {
     Map<String, Object> filter = a.object("filter");
     List<Map<String, Object>> sort = a.objects("sort");
-    a.bool("collapseThreads", false);
+    boolean collapse = a.bool("collapseThreads", false);
     Comparator<Candidate> order = comparator(c, sort);
     List<Candidate> hits = new ArrayList<>();
     String state = c.state();
@@ -74,6 +74,10 @@ final class EmailQuery {
       hits.sort(order);
     } catch (Sorting e) {
       throw e.error;
+    }
+    if (collapse) { // RFC 8621 §4.4.3: only the first Email of each Thread in the sorted results
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      hits.removeIf(h -> !seen.add(Threads.of(c, h.found.mailbox(), h.found.message())));
     }
     return window(c, a, hits.stream().map(h -> h.found.id()).toList(), state);
   }

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * message, so they raise its MODSEQ and IMAP clients see them at once (RFC 7162). The store keeps a
  * message in exactly one mailbox, so {@code mailboxIds} must name one: changing it moves the message,
  * which gets a new id there (the old one shows as destroyed in {@code Email/changes}). Destroy is
- * {@code \Deleted} and an EXPUNGE of that one UID. Creating Emails is not supported yet.
+ * {@code \Deleted} and an EXPUNGE of that one UID. Creating is {@link EmailCreate}; an id may be
+ * {@code #creationId} of an Email created earlier in the request (RFC 8620 §5.3).
  */
 final class EmailSet {
   private EmailSet() {}
@@ -38,9 +39,21 @@ final class EmailSet {
     if (ifInState != null && !ifInState.equals(oldState)) {
       throw new MethodError("stateMismatch", "the state is no longer " + ifInState);
     }
+    Map<String, Object> created = new LinkedHashMap<>();
     Map<String, Object> notCreated = new LinkedHashMap<>();
     if (create != null) {
-      create.keySet().forEach(k -> notCreated.put(k, error("forbidden", "creating Emails is not supported yet")));
+      for (Map.Entry<String, Object> e : create.entrySet()) {
+        try {
+          if (!(e.getValue() instanceof Map<?, ?> email)) {
+            throw new SetError("invalidProperties", "an Email is an object");
+          }
+          Map<String, Object> made = EmailCreate.create(c, email);
+          created.put(e.getKey(), made);
+          c.created.put(e.getKey(), (String) made.get("id"));
+        } catch (SetError f) {
+          notCreated.put(e.getKey(), f.error);
+        }
+      }
     }
     Map<String, Object> updated = new LinkedHashMap<>();
     Map<String, Object> notUpdated = new LinkedHashMap<>();
@@ -66,7 +79,7 @@ final class EmailSet {
     Map<String, Object> notDestroyed = new LinkedHashMap<>();
     if (destroy != null) {
       for (String id : new LinkedHashSet<>(destroy)) {
-        Optional<CallContext.Found> f = Ids.email(id).flatMap(c::find);
+        Optional<CallContext.Found> f = Ids.email(c.resolve(id)).flatMap(c::find);
         if (f.isEmpty()) {
           notDestroyed.put(id, error("notFound", null));
           continue;
@@ -88,7 +101,7 @@ final class EmailSet {
     r.put("accountId", c.accountId);
     r.put("oldState", oldState);
     r.put("newState", c.state());
-    r.put("created", null);
+    r.put("created", created.isEmpty() ? null : created);
     r.put("updated", updated.isEmpty() ? null : updated);
     r.put("destroyed", destroyed.isEmpty() ? null : destroyed);
     r.put("notCreated", notCreated.isEmpty() ? null : notCreated);
@@ -132,7 +145,7 @@ final class EmailSet {
   }
 
   private static void update(CallContext c, String id, Map<?, ?> patch) throws SetFailure {
-    CallContext.Found f = Ids.email(id).flatMap(c::find).orElseThrow(() -> new SetFailure(error("notFound", null)));
+    CallContext.Found f = Ids.email(c.resolve(id)).flatMap(c::find).orElseThrow(() -> new SetFailure(error("notFound", null)));
     MessageRecord m = f.message();
     Set<String> keywords = new TreeSet<>(Keywords.of(m.flags()).keySet());
     Set<String> mailboxes = new LinkedHashSet<>(List.of(Ids.mailbox(f.mailbox().id())));

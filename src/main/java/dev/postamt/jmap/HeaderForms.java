@@ -173,27 +173,10 @@ final class HeaderForms {
 
   private static Map<String, Object> address(Address a) {
     Map<String, Object> m = new LinkedHashMap<>();
-    String name = a.name() == null ? null : HeaderText.decode(phrase(a.name())).strip();
+    String name = a.name() == null ? null : HeaderText.decode(a.name()).strip(); // Address unquoted it already
     m.put("name", name == null || name.isEmpty() ? null : name);
     m.put("email", a.host() == null ? a.mailbox() : HeaderText.toUnicode(a.mailbox() + "@" + a.host()));
     return m;
-  }
-
-  /** An RFC 5322 phrase with its quoted strings unquoted (quotes dropped, backslash escapes undone). */
-  static String phrase(String s) {
-    StringBuilder b = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quoted && c == '\\' && i + 1 < s.length()) {
-        b.append(s.charAt(++i));
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
   }
 
   private static final Pattern MSG_ID = Pattern.compile("<([^<>\\s]+)>");

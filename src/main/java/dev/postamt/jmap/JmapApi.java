@@ -27,7 +27,12 @@ public final class JmapApi {
   private static final Logger log = LoggerFactory.getLogger(JmapApi.class);
   public static final String CORE = "urn:ietf:params:jmap:core";
   public static final String MAIL = "urn:ietf:params:jmap:mail";
+  public static final String SUBMISSION = "urn:ietf:params:jmap:submission";
+  public static final String VACATION = "urn:ietf:params:jmap:vacationresponse";
+  public static final String SIEVE = "urn:ietf:params:jmap:sieve";
   static final Set<String> CAPABILITIES = Set.of(CORE, MAIL);
+  /** With {@link JmapServices}: sending, identities, the vacation reply and Sieve scripts too. */
+  static final Set<String> ALL_CAPABILITIES = Set.of(CORE, MAIL, SUBMISSION, VACATION, SIEVE);
   private static final String ERROR = "urn:ietf:params:jmap:error:";
 
   /** What the HTTP side sends back. */
@@ -63,16 +68,48 @@ public final class JmapApi {
       Map.entry("Email/query", new Method(MAIL, true, EmailQuery::query)),
       Map.entry("Email/changes", new Method(MAIL, true, EmailMethods::changes)),
       Map.entry("Email/set", new Method(MAIL, true, EmailSet::set)),
+      Map.entry("Email/import", new Method(MAIL, true, EmailImport::importEmails)),
+      Map.entry("Email/copy", new Method(MAIL, false, EmailImport::copy)),
+      Map.entry("Email/parse", new Method(MAIL, true, EmailImport::parse)),
       Map.entry("Thread/get", new Method(MAIL, true, EmailMethods::threads)),
-      Map.entry("Thread/changes", new Method(MAIL, true, EmailMethods::threadChanges)));
+      Map.entry("Thread/changes", new Method(MAIL, true, EmailMethods::threadChanges)),
+      Map.entry("Identity/get", new Method(SUBMISSION, true, IdentityMethods::get)),
+      Map.entry("Identity/changes", new Method(SUBMISSION, true, IdentityMethods::changes)),
+      Map.entry("Identity/set", new Method(SUBMISSION, true, IdentityMethods::set)),
+      Map.entry("EmailSubmission/get", new Method(SUBMISSION, true, SubmissionMethods::get)),
+      Map.entry("EmailSubmission/set", new Method(SUBMISSION, true, SubmissionMethods::set)),
+      Map.entry("EmailSubmission/query", new Method(SUBMISSION, true, SubmissionMethods::query)),
+      Map.entry("EmailSubmission/changes", new Method(SUBMISSION, true, SubmissionMethods::changes)),
+      Map.entry("VacationResponse/get", new Method(VACATION, true, VacationMethods::get)),
+      Map.entry("VacationResponse/set", new Method(VACATION, true, VacationMethods::set)),
+      Map.entry("SieveScript/get", new Method(SIEVE, true, SieveScriptMethods::get)),
+      Map.entry("SieveScript/set", new Method(SIEVE, true, SieveScriptMethods::set)),
+      Map.entry("SieveScript/query", new Method(SIEVE, true, SieveScriptMethods::query)),
+      Map.entry("SieveScript/validate", new Method(SIEVE, true, SieveScriptMethods::validate)));
 
   private final MailStore store;
   private final JmapLimits limits;
+  private final JmapServices services;
+  private final Set<String> capabilities;
+  private final Threads.Cache threads = new Threads.Cache();
   private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
+  /** Mail only: the core and mail capabilities (no sending, vacation or Sieve). */
   public JmapApi(MailStore store, JmapLimits limits) {
+    this(store, limits, null);
+  }
+
+  /** @param services what sending, identities, the vacation reply and Sieve scripts need; null: mail only */
+  public JmapApi(MailStore store, JmapLimits limits, JmapServices services) {
     this.store = store;
     this.limits = limits;
+    this.services = services;
+    this.capabilities = services == null ? CAPABILITIES : ALL_CAPABILITIES;
+  }
+
+  /** The session resource of {@code user} reached at {@code base}, with this API's capabilities. */
+  public byte[] session(String user, String base) {
+    return SessionResource.json(user, base, limits, services);
   }
 
   public JmapLimits limits() {
@@ -100,7 +137,7 @@ public final class JmapApi {
       if (!(u instanceof String)) {
         return Answer.problem("notRequest", "\"using\" must be a list of strings", Map.of());
       }
-      if (!CAPABILITIES.contains(u)) {
+      if (!capabilities.contains(u)) {
         return Answer.problem("unknownCapability", "this server does not support " + u, Map.of());
       }
     }
@@ -120,7 +157,10 @@ public final class JmapApi {
       return Answer.problem("limit", "too many requests at once", Map.of("limit", "maxConcurrentRequests"));
     }
     try (Account account = store.open(user)) {
-      CallContext ctx = new CallContext(user, account, limits);
+      CallContext ctx = new CallContext(user, account, limits, services, threads.of(user));
+      if (req.get("createdIds") instanceof Map<?, ?> given) {
+        given.forEach((k, v) -> ctx.created.put(String.valueOf(k), String.valueOf(v)));
+      }
       List<ResultReference.Done> done = new ArrayList<>();
       for (Object call : calls) {
         List<?> inv = (List<?>) call;
@@ -133,7 +173,7 @@ public final class JmapApi {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("methodResponses", responses);
       if (req.get("createdIds") != null) {
-        out.put("createdIds", req.get("createdIds"));
+        out.put("createdIds", new LinkedHashMap<>(ctx.created)); // RFC 8620 §3.3: with those made now
       }
       out.put("sessionState", SessionResource.state(user));
       return Answer.json(out);
@@ -146,7 +186,7 @@ public final class JmapApi {
       List<ResultReference.Done> done) {
     Method m = METHODS.get(name);
     try {
-      if (m == null || !using.contains(m.capability())) {
+      if (m == null || !capabilities.contains(m.capability()) || !using.contains(m.capability())) {
         throw new MethodError("unknownMethod", m == null ? "no method " + name : name + " needs " + m.capability() + " in using");
       }
       Map<String, Object> resolved = ResultReference.resolve(args, done);
@@ -154,7 +194,11 @@ public final class JmapApi {
       if (m.perAccount()) {
         ctx.checkAccount(a);
       }
+      ctx.implicit.clear();
       done.add(new ResultReference.Done(name, m.handler().call(ctx, a), callId));
+      for (Map.Entry<String, Map<String, Object>> e : ctx.implicit) {
+        done.add(new ResultReference.Done(e.getKey(), e.getValue(), callId));
+      }
     } catch (MethodError e) {
       done.add(new ResultReference.Done("error", e.arguments(), callId));
     } catch (StoreException e) {

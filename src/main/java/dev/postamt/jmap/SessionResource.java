@@ -16,10 +16,15 @@ public final class SessionResource {
 
   /** The session as JSON bytes, for {@code user} reached at {@code base} (e.g. {@code https://mx:443}). */
   public static byte[] json(String user, String base, JmapLimits limits) {
-    return Json.bytes(of(user, base, limits));
+    return Json.bytes(of(user, base, limits, null));
   }
 
-  static Map<String, Object> of(String user, String base, JmapLimits limits) {
+  /** The same, advertising what {@code services} add (submission, vacationresponse, sieve) when not null. */
+  public static byte[] json(String user, String base, JmapLimits limits, JmapServices services) {
+    return Json.bytes(of(user, base, limits, services));
+  }
+
+  static Map<String, Object> of(String user, String base, JmapLimits limits, JmapServices services) {
     Map<String, Object> core = new LinkedHashMap<>();
     core.put("maxSizeUpload", limits.maxSizeUpload());
     core.put("maxConcurrentUpload", (long) limits.maxConcurrentUpload());
@@ -44,13 +49,43 @@ public final class SessionResource {
     account.put("name", user);
     account.put("isPersonal", true);
     account.put("isReadOnly", false);
-    account.put("accountCapabilities", Map.of(JmapApi.CORE, Map.of(), JmapApi.MAIL, mail));
+    Map<String, Object> accountCaps = new LinkedHashMap<>();
+    accountCaps.put(JmapApi.CORE, Map.of());
+    accountCaps.put(JmapApi.MAIL, mail);
     String id = Ids.account(user);
+    Map<String, Object> primary = new LinkedHashMap<>();
+    primary.put(JmapApi.CORE, id);
+    primary.put(JmapApi.MAIL, id);
+    if (services != null) {
+      // RFC 8621 §1.3.2: no delayed send (undoStatus is final at once), envelope extensions we take
+      Map<String, Object> submission = new LinkedHashMap<>();
+      submission.put("maxDelayedSend", 0L);
+      submission.put("submissionExtensions", Map.of());
+      caps.put(JmapApi.SUBMISSION, Map.of());
+      caps.put(JmapApi.VACATION, Map.of());
+      caps.put(JmapApi.SIEVE, Map.of());
+      accountCaps.put(JmapApi.SUBMISSION, submission);
+      accountCaps.put(JmapApi.VACATION, Map.of());
+      // RFC 9661 §2
+      Map<String, Object> sieve = new LinkedHashMap<>();
+      sieve.put("maxSizeScriptName", 128L);
+      sieve.put("maxSizeScript", services.scripts.limits().maxScriptBytes() == 0 ? null : services.scripts.limits().maxScriptBytes());
+      sieve.put("maxNumberScripts", services.scripts.limits().maxScripts() == 0 ? null : (long) services.scripts.limits().maxScripts());
+      sieve.put("maxNumberRedirects", null);
+      sieve.put("sieveExtensions", services.sieveExtensions);
+      sieve.put("notificationMethods", List.of("mailto"));
+      sieve.put("externalLists", null);
+      accountCaps.put(JmapApi.SIEVE, sieve);
+      primary.put(JmapApi.SUBMISSION, id);
+      primary.put(JmapApi.VACATION, id);
+      primary.put(JmapApi.SIEVE, id);
+    }
+    account.put("accountCapabilities", accountCaps);
 
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("capabilities", caps);
     s.put("accounts", Map.of(id, account));
-    s.put("primaryAccounts", Map.of(JmapApi.CORE, id, JmapApi.MAIL, id));
+    s.put("primaryAccounts", primary);
     s.put("username", user);
     s.put("apiUrl", base + "/jmap/api");
     s.put("downloadUrl", base + "/jmap/download/{accountId}/{blobId}/{name}?type={type}");

@@ -63,6 +63,9 @@ public final class ScriptSequence {
   private final Map<String, Cached<Long>> userCache = new ConcurrentHashMap<>();
   private final Entry defaultEntry;
   private volatile AdminScripts admins;
+  /** The users' vacation replies, run before their own scripts; null: none. */
+  private volatile dev.postamt.sieve.store.Vacations vacations;
+  private final Map<String, Cached<dev.postamt.sieve.store.Vacations.Vacation>> vacationCache = new ConcurrentHashMap<>();
   static final long RECHECK_NANOS = 1_000_000_000L;
 
   /** @param scripts the users' scripts; null when there is no script store (before/after and the default only) */
@@ -95,6 +98,7 @@ public final class ScriptSequence {
     AdminScripts a = adminScripts();
     List<Entry> out = new ArrayList<>(a.before().size() + 1 + a.after().size());
     out.addAll(a.before());
+    vacation(user).ifPresent(out::add);
     out.add(personal(user));
     out.addAll(a.after());
     return out;
@@ -120,6 +124,43 @@ public final class ScriptSequence {
     a = new AdminScripts(List.copyOf(before), List.copyOf(after), now);
     admins = a;
     return a;
+  }
+
+  /** Takes the users' vacation replies ({@link VacationScript}); null: none. */
+  public void useVacations(dev.postamt.sieve.store.Vacations v) {
+    this.vacations = v;
+  }
+
+  /**
+   * The vacation script of a user whose reply is on now. When the settings cannot be read the message
+   * is delivered without it (a missed auto-reply, never a deferred or lost message).
+   */
+  private Optional<Entry> vacation(String user) {
+    dev.postamt.sieve.store.Vacations store = vacations;
+    if (store == null) {
+      return Optional.empty();
+    }
+    dev.postamt.sieve.store.Vacations.Vacation v;
+    try {
+      v = store.get(user);
+    } catch (SieveStoreException e) {
+      org.slf4j.LoggerFactory.getLogger(ScriptSequence.class).warn("sieve: user={}: cannot read the vacation reply: {}",
+          user, e.getMessage());
+      return Optional.empty();
+    }
+    if (!v.activeAt(java.time.Instant.now())) {
+      return Optional.empty();
+    }
+    Cached<dev.postamt.sieve.store.Vacations.Vacation> c = vacationCache.get(user);
+    if (c != null && c.stamp().equals(v)) {
+      return Optional.of(c.entry());
+    }
+    Entry e = compile(compiler, VacationScript.NAME, VacationScript.of(v, List.of()), false);
+    if (vacationCache.size() > MAX_CACHED_USERS) {
+      vacationCache.clear();
+    }
+    vacationCache.put(user, new Cached<>(v, e));
+    return Optional.of(e);
   }
 
   private Entry personal(String user) throws SieveStoreException {

@@ -65,6 +65,7 @@ public final class SieveDelivery implements AutoCloseable {
   private final SeenLog duplicates;
   private volatile SieveScripts scripts;
   private volatile SieveFilter filter;
+  private volatile dev.postamt.sieve.store.Vacations vacationReplies;
 
   /** @param scripts the users' scripts; null until a script store exists (administrator scripts and the default run) */
   public SieveDelivery(Config config, MailStore store, SieveScripts scripts, Outbox outbox) throws IOException {
@@ -79,7 +80,15 @@ public final class SieveDelivery implements AutoCloseable {
   /** Takes the users' script store (compiled scripts are cached per store). */
   public void useScripts(SieveScripts s) {
     this.scripts = s;
-    this.filter = new SieveFilter(new ScriptSequence(config.sieve(), s));
+    ScriptSequence sequence = new ScriptSequence(config.sieve(), s);
+    sequence.useVacations(vacationReplies);
+    this.filter = new SieveFilter(sequence);
+  }
+
+  /** Takes the users' vacation replies: delivery answers as a Sieve {@code vacation} would ({@link VacationScript}). */
+  public void useVacations(dev.postamt.sieve.store.Vacations v) {
+    this.vacationReplies = v;
+    filter.sequence().useVacations(v);
   }
 
   public SieveFilter filter() {

@@ -8,7 +8,9 @@
  * (envelope sender rewritten), vacation replies, rejection notices, notifications. The language composes
  * all of these ({@code sieve.ext.Redirects}, {@code VacationReply}, {@code RejectNotice}, {@code Mailto}),
  * so delivery sends what {@code sieve test} and the Pigeonhole suite see; delivery adds the spool ids,
- * SRS, the null envelope sender and DKIM signing.
+ * SRS, the null envelope sender and DKIM signing. A user's vacation response ({@code
+ * sieve.store.Vacations}, set over JMAP or the self-service page) runs as a generated Sieve {@code
+ * vacation} script before the user's own ({@code VacationScript}).
  *
  * <p>Failure behaviour: never lose mail. A script that does not compile, fails at run time or exceeds a
  * limit keeps the message in INBOX; the error is logged ({@code sieve: user=... script=... line=...:})

@@ -78,6 +78,12 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
+  /** Users' vacation replies ({@code data_dir/vacation-responses.db}): set over JMAP and self-service, answered at delivery. */
+  private final dev.postamt.sieve.store.SqliteVacations vacations;
+  /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
+  private volatile SmtpServer submissionServer;
+  /** What JMAP needs beyond the store ({@code data_dir/jmap.db} among it); null until the web side starts. */
+  private dev.postamt.jmap.JmapServices jmap;
   private volatile boolean closed;
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
@@ -130,6 +136,8 @@ public final class Server implements AutoCloseable {
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
     outbox.submitTo(queue::submit);
     this.sieve = new dev.postamt.mda.SieveDelivery(config, store, sieveScripts, outbox);
+    this.vacations = dev.postamt.sieve.store.SqliteVacations.open(config.dataDir());
+    sieve.useVacations(vacations);
     local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);
   }
@@ -200,6 +208,8 @@ public final class Server implements AutoCloseable {
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
+      s.jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), s.store, s.directory, s.router,
+          () -> s.submissionServer, s.sieveScripts, s.vacations);
       s.startWeb();
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
@@ -224,7 +234,7 @@ public final class Server implements AutoCloseable {
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
     apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
-    web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps);
+    web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps, jmap);
   }
 
   private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
@@ -254,6 +264,7 @@ public final class Server implements AutoCloseable {
     SmtpServer submission =
         new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
             resolver, null, spam);
+    submissionServer = submission;
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);
     // POP3 (issue 5): one handler for both listeners, sharing the store.
@@ -407,6 +418,11 @@ public final class Server implements AutoCloseable {
   /** Users' Sieve scripts, shared by ManageSieve and delivery. */
   public dev.postamt.sieve.store.SieveScripts sieveScripts() {
     return sieveScripts;
+  }
+
+  /** Users' vacation replies, shared by JMAP, the self-service page and delivery. */
+  public dev.postamt.sieve.store.Vacations vacations() {
+    return vacations;
   }
 
   public Directory directory() {
@@ -564,6 +580,10 @@ public final class Server implements AutoCloseable {
     sieve.close();
     store.close();
     sieveScripts.close();
+    vacations.close();
+    if (jmap != null) {
+      jmap.close();
+    }
     if (spamStores != null) {
       spamStores.close();
     }

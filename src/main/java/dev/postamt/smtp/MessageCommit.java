@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The end of a received message: the END_OF_DATA checks, the commit (durable before the {@code 250}),
- * the reply (one per recipient for LMTP) and the hand-over to the queue.
+ * the reply (one per recipient for LMTP) and the hand-over to the queue. {@code conn} is null for a
+ * {@link LocalSubmission}: then nothing is written back.
  */
 record MessageCommit(SmtpServer server, Connection conn) {
   private static final Logger log = LoggerFactory.getLogger(MessageCommit.class);
@@ -151,6 +152,9 @@ record MessageCommit(SmtpServer server, Connection conn) {
   }
 
   private void reply(SmtpReply r) throws IOException {
+    if (conn == null) {
+      return; // LocalSubmission: the caller learns the outcome from finish returning
+    }
     conn.out().write(r.encode(true));
   }
 }

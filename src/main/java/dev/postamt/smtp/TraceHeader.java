@@ -32,8 +32,10 @@ final class TraceHeader {
     b.append("Received: from ").append(sanitize(helo)).append(" ([").append(clientIp).append("])\r\n");
     b.append("\tby ").append(hostname).append(" (Postamt) with ").append(env.protocol())
         .append(" id ").append(env.id()).append("\r\n");
-    conn.tlsProtocol().ifPresent(
+    if (conn != null) {
+      conn.tlsProtocol().ifPresent(
         v -> b.append("\t(using ").append(v).append(" with cipher ").append(conn.tlsCipher().orElse("?")).append(")\r\n"));
+    }
     if (env.recipients().size() == 1) {
       b.append("\tfor <").append(sanitize(env.recipients().getFirst().address())).append(">");
     } else {

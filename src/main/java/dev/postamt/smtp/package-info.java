@@ -10,7 +10,9 @@
  * trace. One file per concern: {@code Transaction} (sender, recipients with duplicates collapsed),
  * {@code EnvelopeParameters} (MAIL/RCPT parameters), {@code RecipientLookup} (what a RCPT address is),
  * {@code MessageReceiver} with {@code ContentScanner} and {@code DataReader} (DATA and BDAT into the
- * spool), {@code MessageCommit} (end of data: checks, commit, reply), {@code TraceHeader}.
+ * spool), {@code MessageCommit} (end of data: checks, commit, reply), {@code TraceHeader}. {@link
+ * dev.postamt.smtp.LocalSubmission} runs the same transaction for a message submitted inside the server
+ * (JMAP EmailSubmission) by an authenticated user, without a socket.
  *
  * <h2>Stage checks</h2>
  *

@@ -3,7 +3,6 @@ package dev.postamt.web;
 import dev.postamt.jmap.Blobs;
 import dev.postamt.jmap.Ids;
 import dev.postamt.jmap.JmapApi;
-import dev.postamt.jmap.SessionResource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,7 +144,7 @@ final class WebHandler extends Handler.Abstract {
       return;
     }
     if (session) {
-      Replies.send(response, callback, 200, "application/json", SessionResource.json(user.get(), base(request), api.limits()));
+      Replies.send(response, callback, 200, "application/json", api.session(user.get(), base(request)));
     } else if (apiCall) {
       Optional<byte[]> body = body(request, response, callback, api.limits().maxSizeRequest());
       if (body.isPresent()) {

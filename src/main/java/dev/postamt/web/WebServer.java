@@ -66,7 +66,7 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, LoginCheck logins, AuthThrottle throttle,
       Listener.Gate gate) throws IOException {
-    return start(config, tls, store, logins instanceof Directory d ? d : null, logins, throttle, gate, null, java.util.List.of());
+    return start(config, tls, store, logins instanceof Directory d ? d : null, logins, throttle, gate, null, java.util.List.of(), null);
   }
 
   /**
@@ -75,9 +75,11 @@ public final class WebServer implements AutoCloseable {
    *
    * @param directory null: no browser login (the API still takes Basic with {@code logins})
    * @param sessions null: no browser sessions or bearer tokens
+   * @param jmap what JMAP needs beyond the store (sending, identities, vacation, Sieve); null: mail only
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
-      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps) throws IOException {
+      AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps,
+      dev.postamt.jmap.JmapServices jmap) throws IOException {
     Optional<InetSocketAddress> http = config.listen().get("http");
     Optional<InetSocketAddress> https = config.listen().get("https");
     if (http.isEmpty() && https.isEmpty()) {
@@ -87,7 +89,7 @@ public final class WebServer implements AutoCloseable {
     EventStream events = new EventStream(store);
     CookieSigner signer = CookieSigner.open(config.dataDir().resolve("web").resolve("cookie.key"));
     WebAuth auth = new WebAuth(directory, sessions, signer, new BasicAuth(logins, throttle), throttle);
-    WebHandler handler = new WebHandler(new JmapApi(store, limits),
+    WebHandler handler = new WebHandler(new JmapApi(store, limits, jmap),
         new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
         config.metrics(), apps);
     return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());

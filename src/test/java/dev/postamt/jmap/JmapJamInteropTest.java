@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Interoperability with jmap-jam, a JMAP client library for Node.js that no one here wrote: it reads
  * the session, lists mailboxes, queries and reads mail with a back-reference and sets a keyword, which
- * IMAP then sees; a flag set over IMAP then shows in its {@code Email/changes}. Skipped (with the reason)
+ * IMAP then sees (FETCH FLAGS CHANGEDSINCE, RFC 7162); a flag set over IMAP then shows in its {@code
+ * Email/changes}; and it sends a message (Email/set create, EmailSubmission/set with
+ * onSuccessUpdateEmail) that reaches another user's INBOX. Skipped (with the reason)
  * when node or npm is missing or the package cannot be installed (offline); the package is installed
  * once per build into {@code target/jmap-jam}.
  */
@@ -32,7 +34,7 @@ class JmapJamInteropTest {
   static final String PACKAGE = "jmap-jam@0.13.1";
   static final Path DIR = Path.of("target", "jmap-jam").toAbsolutePath();
 
-  @RegisterExtension static final TestServer t = TestServer.create().listen("https").user("jam");
+  @RegisterExtension static final TestServer t = TestServer.create().listen("https").user("jam").user("jamfriend");
 
   @BeforeAll
   static void install() throws Exception {
@@ -91,6 +93,9 @@ class JmapJamInteropTest {
     JmapTest.appendTo(t, "jam", JmapTest.LUNCH, 1_700_000_000_000L, Set.of());
     JmapTest.appendTo(t, "jam", JmapTest.GREETING, 1_700_000_100_000L, Set.of());
 
+    ImapClient first = t.imapLogin("jam@example.test");
+    String status = String.join("\n", first.run("M STATUS INBOX (HIGHESTMODSEQ)", "M OK *"));
+    long before = Long.parseLong(status.replaceAll("(?s).*HIGHESTMODSEQ (\\d+).*", "$1"));
     Map<String, Object> read = jam("read");
     assertThat(read).containsEntry("accountId", Ids.account("jam@example.test")).containsEntry("inboxTotal", 2L)
         .containsEntry("subjects", List.of("Lunch plans", "Grüße aus Bern"))
@@ -99,12 +104,27 @@ class JmapJamInteropTest {
     assertThat(read).containsEntry("updated", List.of(id));
 
     ImapClient imap = t.imapLogin("jam@example.test");
-    imap.run("S SELECT INBOX", "S OK *");
-    assertThat(imap.run("F UID FETCH 1 (FLAGS)", "* 1 FETCH *", "F OK *").getFirst()).contains("\\Seen");
+    List<String> selected = imap.run("S SELECT INBOX (CONDSTORE)", "S OK *");
+    assertThat(String.join("\n", selected)).contains("HIGHESTMODSEQ");
+    assertThat(imap.run("F UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + before + ")", "F OK *").stream()
+        .filter(l -> l.startsWith("* ")).toList())
+        .as("only the message jmap-jam marked has changed since")
+        .singleElement().satisfies(l -> assertThat(l).startsWith("* 1 FETCH").contains("\\Seen").contains("MODSEQ"));
     imap.run("T STORE 1 +FLAGS (\\Flagged)", "T OK *");
 
     Map<String, Object> changes = jam("changes", (String) read.get("state"));
     assertThat(changes).containsEntry("updated", List.of(id))
         .containsEntry("keywords", List.of(List.of("$flagged", "$seen")));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void jmapJamSendsAMessageThatArrivesAndIsFiledInSent() throws Exception {
+    Map<String, Object> sent = jam("send", "jamfriend@example.test", "Hello from jmap-jam");
+    assertThat(sent).containsEntry("identity", "jam@example.test").containsEntry("submission", "final")
+        .containsEntry("sentSubjects", List.of("Hello from jmap-jam"))
+        .containsEntry("sentKeywords", List.of(List.of("$seen")));
+    String arrived = t.awaitMessageContaining("jamfriend@example.test", "Sent with jmap-jam.");
+    assertThat(arrived).contains("Subject: Hello from jmap-jam").contains("From: Jam Client <jam@example.test>");
   }
 }

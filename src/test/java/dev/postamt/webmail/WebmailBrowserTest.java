@@ -7,6 +7,7 @@ import dev.postamt.store.MailboxInfo;
 import dev.postamt.testing.Browser;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
+import dev.postamt.web.WebSessionClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class WebmailBrowserTest {
       > Are you free on Friday?
       >> Only after the meeting.
 
-      --\u0020
+      --\s
       Carol, who signs every mail
       """;
   static final String NEWSLETTER = """
@@ -106,9 +107,19 @@ class WebmailBrowserTest {
     return By.xpath("//ul[@id='messages']/li[contains(@class,'msg')][span[@class='subject'][contains(., '" + subject + "')]]");
   }
 
+  /** Clicks inside the wait: the app may redraw the element between finding and clicking it (a stale reference is retried). */
   static void folder(Browser b, String name) {
-    await(b).until(d -> d.findElements(By.cssSelector("#folders button.folder")).stream()
-        .filter(x -> x.findElement(By.className("name")).getText().equals(name)).findFirst().orElse(null)).click();
+    await(b).until(d -> {
+      d.findElement(By.xpath("//ul[@id='folders']//button[span[@class='name'][text()='" + name + "']]")).click();
+      return true;
+    });
+  }
+
+  static void clickRow(Browser b, String subject) {
+    await(b).until(d -> {
+      d.findElement(rowPath(subject)).click();
+      return true;
+    });
   }
 
   static void awaitStatus(Browser b, String text) {
@@ -155,7 +166,7 @@ class WebmailBrowserTest {
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .name")).getText()).isEqualTo("INBOX");
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .count")).getText()).isEqualTo("3");
 
-      row(b, "Lunch plans").click();
+      clickRow(b, "Lunch plans");
       WebElement text = await(b).until(d -> d.findElement(By.id("msg-text")));
       assertThat(text.getText()).contains("Shall we meet at noon?").contains("Carol, who signs every mail");
       assertThat(b.driver.findElement(By.cssSelector("#msg-text .quote.q1")).getText()).contains("Are you free on Friday?");
@@ -163,7 +174,7 @@ class WebmailBrowserTest {
       await(b).until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("2"));
       screenshot(b, "reader-plain");
 
-      row(b, "Weekly newsletter").click();
+      clickRow(b, "Weekly newsletter");
       WebElement bar = await(b).until(d -> d.findElement(By.id("images-bar")));
       assertThat(bar.getText()).contains("1 remote image blocked");
       screenshot(b, "reader");
@@ -173,7 +184,7 @@ class WebmailBrowserTest {
       b.driver.switchTo().defaultContent();
       screenshot(b, "inbox");
 
-      row(b, "Lunch plans").click();
+      clickRow(b, "Lunch plans");
       await(b).until(d -> d.findElement(By.id("msg-text")));
       new Select(b.driver.findElement(By.id("move-to"))).selectByVisibleText("Projects");
       awaitStatus(b, "Moved to Projects");
@@ -188,7 +199,7 @@ class WebmailBrowserTest {
       search.sendKeys(Keys.ESCAPE);
 
       folder(b, "INBOX");
-      row(b, "Unpaid invoice").click();
+      clickRow(b, "Unpaid invoice");
       await(b).until(d -> d.findElement(By.id("spam"))).click();
       awaitStatus(b, "moved to Junk");
       try (Account a = t.server.store().open(alice)) {
@@ -245,7 +256,7 @@ class WebmailBrowserTest {
         if (b.driver.findElements(rowPath(subject)).isEmpty()) {
           b.driver.findElement(By.id("next")).click(); // the next page, sorted by subject
         }
-        row(b, subject).click();
+        clickRow(b, subject);
         await(b).until(d -> d.findElement(By.id("msg-subject")).getText().equals(subject));
         WebElement frame = await(b).until(d -> d.findElement(By.cssSelector("#msg-frame[data-checked]")));
         assertThat(frame.getAttribute("sandbox")).doesNotContain("allow-scripts").doesNotContain("allow-same-origin");
@@ -256,6 +267,61 @@ class WebmailBrowserTest {
         await(b).until(d -> d.findElement(By.tagName("body")) != null);
         b.driver.switchTo().defaultContent();
       }
+      assertNoScriptRan(b);
+    }
+  }
+
+  @Test
+  void repliesBelowTheQuoteWithoutTheSignatureAndForwardsAsAttachment() throws Exception {
+    String dave = "dave@example.test";
+    append(dave, "INBOX", LUNCH.replace("Carol Example <carol@example.org>", "Bob <bob@example.test>").formatted(dave));
+    append(dave, "INBOX", NEWSLETTER.formatted(dave));
+    WebSessionClient api = new WebSessionClient(t);
+    api.login(dave, TestServer.PASSWORD, null);
+    String account = dev.postamt.jmap.Ids.account(dave);
+    String identities = api.postJson("/jmap/api", """
+        {"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:submission"],"methodCalls":[
+         ["Identity/get",{"accountId":"%s"},"i"]]}""".formatted(account), true).body();
+    java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\{\"id\":\"([^\"]+)\"").matcher(identities);
+    assertThat(id.find()).as(identities).isTrue();
+    assertThat(api.postJson("/jmap/api", """
+        {"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:submission"],"methodCalls":[
+         ["Identity/set",{"accountId":"%s","update":{"%s":{"textSignature":"Dave, testing"}}},"s"]]}"""
+        .formatted(account, id.group(1)), true).body()).contains("\"updated\"");
+    try (Browser b = Browser.start()) {
+      login(b, dave);
+      clickRow(b, "Lunch plans");
+      await(b).until(d -> d.findElement(By.id("msg-text")));
+      b.driver.findElement(By.id("reply")).click();
+      WebElement body = await(b).until(d -> d.findElement(By.id("c-body")));
+      String text = body.getDomProperty("value");
+      assertThat(text).startsWith("On ").contains("Bob wrote:\n> Shall we meet at noon?\n>\n>> Are you free on Friday?\n>>> Only after")
+          .doesNotContain("Carol, who signs").endsWith("\n-- \nDave, testing");
+      long caret = ((Number) b.driver.executeScript("return arguments[0].selectionStart", body)).longValue();
+      assertThat(text.substring(0, (int) caret)).endsWith(">>> Only after the meeting.\n\n");
+      assertThat(b.driver.findElement(By.id("c-to")).getDomProperty("value")).isEqualTo("Bob <bob@example.test>");
+      body.sendKeys("Noon is fine, a long line that goes on and on so that format=flowed has to break it into pieces.");
+      screenshot(b, "composer");
+      b.driver.findElement(By.id("c-send")).click();
+      awaitStatus(b, "Sent");
+      String got = t.awaitMessageContaining("bob@example.test", "Noon is fine");
+      assertThat(got).contains("Subject: Re: Lunch plans").contains("In-Reply-To: <lunch@example.org>")
+          .contains("format=flowed").contains("> Shall we meet at noon?").contains(">> Are you free on Friday?")
+          .doesNotContain("Carol, who signs").contains("--=20\r\nDave, testing");
+      try (Account a = t.server.store().open(dave)) {
+        assertThat(a.messages(a.mailbox("Sent").orElseThrow().id())).hasSize(1);
+        assertThat(a.messages(a.mailbox("Drafts").orElseThrow().id())).isEmpty();
+      }
+
+      folder(b, "INBOX");
+      clickRow(b, "Weekly newsletter");
+      await(b).until(d -> d.findElement(By.id("forward-attached"))).click();
+      await(b).until(d -> d.findElement(By.id("c-to"))).sendKeys("bob@example.test");
+      assertThat(b.driver.findElement(By.id("c-att-list")).getText()).contains("Weekly newsletter.eml");
+      b.driver.findElement(By.id("c-send")).click();
+      awaitStatus(b, "Sent");
+      String fwd = t.awaitMessageContaining("bob@example.test", "Subject: Fwd: Weekly newsletter");
+      assertThat(fwd).contains("Content-Type: message/rfc822").contains("Hello from the newsletter");
       assertNoScriptRan(b);
     }
   }

@@ -1,0 +1,56 @@
+package dev.postamt.jmap;
+
+import dev.postamt.directory.Directory;
+import dev.postamt.routing.Router;
+import dev.postamt.sieve.store.SieveScripts;
+import dev.postamt.sieve.store.Vacations;
+import dev.postamt.smtp.SmtpServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * What JMAP needs beyond the mail store, given by the server: the router (who may send as which
+ * address, {@link Router#mayUseSender}), the submission listener whose path {@code EmailSubmission}
+ * takes ({@link dev.postamt.smtp.LocalSubmission}), the Sieve script and vacation stores, and JMAP's
+ * own {@code data_dir/jmap.db} ({@link SqliteJmapRecords}), which this object opens and closes.
+ */
+public final class JmapServices implements AutoCloseable {
+  final Router router;
+  final Directory directory;
+  final Supplier<SmtpServer> submission;
+  final SieveScripts scripts;
+  final Vacations vacations;
+  final SqliteJmapRecords records;
+  /** Uploaded and stored blobs, for Email/set create, Email/import and Email/parse. */
+  final Blobs blobs;
+  /** The Sieve extensions the script compiler knows, for the session resource (RFC 9661 §2). */
+  final java.util.List<String> sieveExtensions;
+
+  private JmapServices(Directory directory, Router router, Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations,
+      SqliteJmapRecords records, Blobs blobs) {
+    this.blobs = blobs;
+    this.router = router;
+    this.directory = directory;
+    this.submission = submission;
+    this.scripts = scripts;
+    this.vacations = vacations;
+    this.records = records;
+    this.sieveExtensions = SieveScriptMethods.extensions();
+  }
+
+  /**
+   * @param submission the current submission listener (a reload makes a new one)
+   * @param dataDir where {@code jmap.db} and the uploads ({@code jmap/uploads}, as the HTTP side keeps them) are
+   */
+  public static JmapServices open(Path dataDir, dev.postamt.store.MailStore store, Directory directory, Router router,
+      Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations) throws IOException {
+    return new JmapServices(directory, router, submission, scripts, vacations, SqliteJmapRecords.open(dataDir),
+        new Blobs(store, dataDir.resolve("jmap").resolve("uploads")));
+  }
+
+  @Override
+  public void close() {
+    records.close();
+  }
+}
