@@ -131,4 +131,24 @@ class WebmailAppTest {
     WebSessionClient c = login("alice");
     assertThat(c.postForm("/mail/", WebSessionClient.form("x", "y")).statusCode()).isEqualTo(405);
   }
+
+  /** Issue 20: the first page (the HTML and every file of the app, gzipped as served) is under 100 KB. */
+  @Test
+  void theFirstPageIsUnder100KbCompressed() throws Exception {
+    WebSessionClient c = login("alice");
+    String page = c.get("/mail/").body();
+    long total = page.getBytes(StandardCharsets.UTF_8).length;
+    HttpClient http = HttpClient.newHttpClient();
+    Matcher m = Pattern.compile("/mail/v/([0-9a-f]+)/").matcher(page);
+    assertThat(m.find()).isTrue();
+    for (String name : Assets.NAMES) {
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(c.base + "/mail/v/" + m.group(1) + "/" + name))
+          .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      total += r.body().length;
+    }
+    System.out.println("webmail first page: " + total + " bytes compressed (HTML " + page.length() + " + "
+        + Assets.NAMES.size() + " gzipped files)");
+    assertThat(total).isLessThan(100 * 1024);
+  }
 }

@@ -45,6 +45,7 @@ export async function busy(label, fn) {
     console.warn(label, e);
     return undefined;
   } finally {
+    if (label && $('status').textContent === label + '…') status('');
     if (--app.busyCount === 0) document.body.classList.remove('busy');
   }
 }
