@@ -83,6 +83,10 @@ export function flow(text, width = 78) {
     let rest = line.slice(marks.length);
     if (marks && rest.startsWith(' ')) rest = rest.slice(1);
     rest = rest.replace(/ +$/, '');
+    if (marks && !rest) {
+      out.push(marks); // "> " would be a soft break (§4.2); an empty quoted line is its marks alone
+      continue;
+    }
     const lead = marks ? marks + ' ' : '';
     const room = Math.max(20, width - lead.length);
     while (rest.length > room) {
