@@ -253,6 +253,7 @@ public final class Server implements AutoCloseable {
         return false; // no answer for now rather than a wrong one
       }
     }));
+    apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
         jmap);
   }

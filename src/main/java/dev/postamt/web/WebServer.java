@@ -91,6 +91,7 @@ public final class WebServer implements AutoCloseable {
    *
    * @param directory null: no browser login (the API still takes Basic with {@code logins})
    * @param sessions null: no browser sessions or bearer tokens
+   * @param jmap what JMAP needs beyond the store (sending, identities, vacation, Sieve); null: mail only
    */
   public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
       AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps) throws IOException {

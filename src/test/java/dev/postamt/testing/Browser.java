@@ -38,6 +38,7 @@ public final class Browser implements AutoCloseable {
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--window-size=1280,900", "--user-data-dir=" + profile);
+    o.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console messages, for tests that check them
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
     ChromeDriver d = new ChromeDriver(service, o);
     d.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));

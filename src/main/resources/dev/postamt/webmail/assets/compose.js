@@ -1,0 +1,300 @@
+// The composer: plain text, replies quoted below the attribution with the answered text only (the
+// selection when there is one) and without the sender's signature, the cursor below the quote,
+// identities with their signatures, drafts saved as you write, attachments by file choice or drop.
+// Sending: the message is built here (mime.js), uploaded, filed in Drafts with Email/import and sent
+// with EmailSubmission/set, whose onSuccessUpdateEmail moves it to Sent (RFC 8621 §7.5).
+import { app, el, status, busy, roleBox, formatAddress, formatSize, loadList, loadMailboxes } from './app.js';
+import { Jmap } from './api.js';
+import { Reader } from './reader.js';
+import { quote, htmlToText, SIG_SEPARATOR } from './text.js';
+import { build, parseAddresses } from './mime.js';
+
+const $ = id => document.getElementById(id);
+const AUTOSAVE_MS = 15000;
+
+function selectedText() {
+  const sel = window.getSelection();
+  const box = $('msg-text');
+  if (!sel || sel.isCollapsed || !box || !box.contains(sel.anchorNode) || !box.contains(sel.focusNode)) return '';
+  return sel.toString();
+}
+
+function answeredText(e) {
+  const chosen = selectedText();
+  if (chosen.trim()) return chosen;
+  const text = Reader.text(e);
+  if (text.trim()) return text;
+  const html = (e.htmlBody || []).find(p => p.type === 'text/html');
+  return html && e.bodyValues[html.partId] ? htmlToText(e.bodyValues[html.partId].value) : '';
+}
+
+function withPrefix(subject, prefix) {
+  const s = subject || '';
+  return new RegExp(`^${prefix}:`, 'i').test(s) ? s : `${prefix}: ${s}`;
+}
+
+function uniqueAddresses(list, skip) {
+  const seen = new Set(skip.map(s => s.toLowerCase()));
+  return list.filter(a => a && a.email && !seen.has(a.email.toLowerCase()) && seen.add(a.email.toLowerCase()));
+}
+
+export const Composer = {
+  identities: null,
+  draftId: null,
+  attachments: [],
+  dirty: false,
+  timer: null,
+
+  init() {
+    document.body.append(el('datalist', { id: 'wm-contacts' }));
+  },
+
+  isOpen() {
+    return !!$('composer');
+  },
+
+  updateContacts() {
+    const dl = $('wm-contacts');
+    if (!dl) return;
+    dl.replaceChildren(...[...app.contacts].slice(0, 500).map(c => el('option', { value: c })));
+  },
+
+  async loadIdentities() {
+    if (this.identities) return this.identities;
+    this.identities = [];
+    if (app.jmap.canSubmit) {
+      const r = await app.jmap.call([['Identity/get', { ids: null }, 'i']], ['i']);
+      this.identities = r.i.error ? [] : r.i.list;
+    }
+    return this.identities;
+  },
+
+  signature(identityId) {
+    const id = (this.identities || []).find(i => i.id === identityId);
+    return id && id.textSignature ? id.textSignature.replace(/\r\n/g, '\n') : '';
+  },
+
+  compose(opts = {}) {
+    return busy('', () => this.open(opts));
+  },
+
+  reply(e, all) {
+    if (!e) return undefined;
+    const mine = [app.jmap.address, ...(this.identities || []).map(i => i.email)];
+    const first = (e.replyTo && e.replyTo.length ? e.replyTo : e.from) || [];
+    const to = all ? uniqueAddresses([...first, ...(e.to || [])], mine.filter(m => !first.some(f => f.email === m))) : first;
+    const cc = all ? uniqueAddresses(e.cc || [], [...mine, ...to.map(a => a.email)]) : [];
+    const who = (e.from && e.from[0]) ? (e.from[0].name || e.from[0].email) : 'someone';
+    const when = new Date(e.sentAt || e.receivedAt).toLocaleString();
+    const quoted = quote(answeredText(e));
+    const ids = e.messageId || [];
+    return this.compose({
+      to, cc, subject: withPrefix(e.subject, 'Re'),
+      top: `On ${when}, ${who} wrote:\n${quoted}\n\n`,
+      inReplyTo: ids.length ? `<${ids[0]}>` : null,
+      references: [...(e.references || []), ...ids].map(r => `<${r}>`).join(' ') || null,
+    });
+  },
+
+  forward(e, attached) {
+    if (!e) return undefined;
+    if (attached) {
+      return this.compose({ subject: withPrefix(e.subject, 'Fwd'),
+        attachments: [{ name: `${(e.subject || 'message').replace(/[\\/:*?"<>|]/g, '_').slice(0, 60)}.eml`,
+          type: 'message/rfc822', size: e.size, blobId: e.blobId, rfc822: true }] });
+    }
+    const head = ['', '', '---------- Forwarded message ----------',
+      `From: ${(e.from || []).map(formatAddress).join(', ')}`,
+      `Date: ${new Date(e.sentAt || e.receivedAt).toUTCString()}`,
+      `Subject: ${e.subject || ''}`,
+      `To: ${(e.to || []).map(formatAddress).join(', ')}`, '', ''].join('\n');
+    const atts = (e.attachments || []).filter(a => a.blobId)
+      .map(a => ({ name: a.name || 'attachment', type: a.type, size: a.size, blobId: a.blobId }));
+    return this.compose({ subject: withPrefix(e.subject, 'Fwd'), bottom: head + answeredText(e), attachments: atts, cursorTop: true });
+  },
+
+  async open(o) {
+    await this.loadIdentities();
+    this.close(false);
+    this.draftId = o.draftId || null;
+    this.attachments = o.attachments || [];
+    this.inReplyTo = o.inReplyTo || null;
+    this.references = o.references || null;
+    const from = el('select', { id: 'c-from', 'aria-label': 'From' });
+    for (const i of this.identities) {
+      from.append(el('option', { value: i.id, text: formatAddress({ name: i.name, email: i.email }) }));
+    }
+    if (!this.identities.length) from.append(el('option', { value: '', text: app.jmap.address }));
+    const own = this.identities.find(i => i.email.toLowerCase() === app.jmap.address.toLowerCase());
+    if (own) from.value = own.id;
+    const addr = (id, label, list) => el('label', { class: 'cf' }, el('span', { text: label }),
+      el('input', { type: 'text', id, list: 'wm-contacts', autocomplete: 'off', value: (list || []).map(formatAddress).join(', ') }));
+    const sig = this.signature(from.value);
+    const sigBlock = sig ? `\n${SIG_SEPARATOR}\n${sig}` : '';
+    const top = o.top || '';
+    const text = top + (o.bottom ? '' : '\n') + (o.bottom || '') + sigBlock;
+    const body = el('textarea', { id: 'c-body', 'aria-label': 'Message', spellcheck: 'true', value: text });
+    const files = el('input', { type: 'file', id: 'c-files', multiple: true, 'aria-label': 'Attach files' });
+    const form = el('form', { id: 'composer', class: 'composer', novalidate: true },
+      el('h2', { text: o.subject ? o.subject : 'New message' }),
+      el('label', { class: 'cf' }, el('span', { text: 'From' }), from),
+      addr('c-to', 'To', o.to), addr('c-cc', 'Cc', o.cc), addr('c-bcc', 'Bcc', []),
+      el('label', { class: 'cf' }, el('span', { text: 'Subject' }), el('input', { type: 'text', id: 'c-subject', value: o.subject || '' })),
+      body,
+      el('div', { class: 'c-atts' }, el('label', { class: 'attach' }, 'Attach files ', files),
+        el('span', { class: 'hint', text: 'or drop them here' }), el('ul', { id: 'c-att-list' })),
+      el('div', { class: 'c-tools' },
+        el('button', { type: 'submit', id: 'c-send', class: 'primary', text: 'Send' }),
+        el('button', { type: 'button', id: 'c-save', class: 'secondary', text: 'Save draft' }),
+        el('button', { type: 'button', id: 'c-discard', class: 'secondary', text: 'Discard' }),
+        el('span', { id: 'c-state', class: 'hint', role: 'status' })),
+      el('p', { id: 'c-error', class: 'error', role: 'alert' }));
+    $('reader').replaceChildren(form);
+    document.body.dataset.view = 'reader';
+    this.renderAttachments();
+    const at = o.cursorTop ? 0 : top.length;
+    body.focus();
+    body.setSelectionRange(at, at);
+    body.scrollTop = 0;
+    form.addEventListener('submit', ev => { ev.preventDefault(); this.send(); });
+    form.addEventListener('input', () => this.touch());
+    $('c-save').addEventListener('click', () => busy('Saving the draft', () => this.saveDraft(true)));
+    $('c-discard').addEventListener('click', () => this.discard());
+    files.addEventListener('change', () => { this.addFiles(files.files); files.value = ''; });
+    form.addEventListener('dragover', ev => { ev.preventDefault(); form.classList.add('drop'); });
+    form.addEventListener('dragleave', () => form.classList.remove('drop'));
+    form.addEventListener('drop', ev => {
+      ev.preventDefault();
+      form.classList.remove('drop');
+      if (ev.dataTransfer.files.length) this.addFiles(ev.dataTransfer.files);
+    });
+    from.addEventListener('change', () => this.swapSignature(sig));
+  },
+
+  swapSignature(old) {
+    const body = $('c-body');
+    const next = this.signature($('c-from').value);
+    const oldBlock = old ? `\n${SIG_SEPARATOR}\n${old}` : '';
+    const at = oldBlock ? body.value.lastIndexOf(oldBlock) : -1;
+    const base = at >= 0 ? body.value.slice(0, at) : body.value;
+    body.value = base + (next ? `\n${SIG_SEPARATOR}\n${next}` : '');
+    $('c-from').addEventListener('change', () => this.swapSignature(next), { once: true });
+  },
+
+  touch() {
+    this.dirty = true;
+    $('c-state').textContent = '';
+    if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.saveDraft(false).catch(() => {}); }, AUTOSAVE_MS);
+  },
+
+  addFiles(list) {
+    for (const f of list) this.attachments.push({ name: f.name, type: f.type || 'application/octet-stream', size: f.size, file: f });
+    this.renderAttachments();
+    this.touch();
+  },
+
+  renderAttachments() {
+    const ul = $('c-att-list');
+    if (!ul) return;
+    ul.replaceChildren(...this.attachments.map((a, i) => {
+      const rm = el('button', { type: 'button', class: 'link', text: 'remove', 'aria-label': `Remove ${a.name}` });
+      rm.addEventListener('click', () => { this.attachments.splice(i, 1); this.renderAttachments(); this.touch(); });
+      return el('li', {}, el('span', { text: `${a.name} (${a.type}, ${formatSize(a.size || 0)}) ` }), rm);
+    }));
+  },
+
+  /** The message as the form says; throws with a sentence naming the field that is wrong. */
+  async message(forSending) {
+    const fieldErr = (id, e) => { $(id).focus(); return new Error(e.message); };
+    let to; let cc; let bcc;
+    try { to = parseAddresses($('c-to').value); } catch (e) { throw fieldErr('c-to', e); }
+    try { cc = parseAddresses($('c-cc').value); } catch (e) { throw fieldErr('c-cc', e); }
+    try { bcc = parseAddresses($('c-bcc').value); } catch (e) { throw fieldErr('c-bcc', e); }
+    if (forSending && !to.length && !cc.length && !bcc.length) throw fieldErr('c-to', new Error('Whom should it go to? The To field is empty.'));
+    const identity = this.identities.find(i => i.id === $('c-from').value);
+    const from = identity ? { name: identity.name || null, email: identity.email } : { name: null, email: app.jmap.address };
+    const attachments = [];
+    for (const a of this.attachments) {
+      let bytes;
+      if (a.file) bytes = new Uint8Array(await a.file.arrayBuffer());
+      else {
+        const r = await fetch(app.jmap.downloadUrl(a.blobId, a.name, a.type), { credentials: 'same-origin' });
+        if (!r.ok) throw new Error(`The attachment ${a.name} could not be read (${r.status})`);
+        bytes = new Uint8Array(await r.arrayBuffer());
+      }
+      attachments.push({ name: a.name, type: a.type, bytes, rfc822: a.rfc822 });
+    }
+    const bytes = build({ from, to, cc, bcc, subject: $('c-subject').value, text: $('c-body').value,
+      inReplyTo: this.inReplyTo, references: this.references, attachments });
+    return { bytes, identity };
+  },
+
+  /** Uploads the message and files it in Drafts (replacing the previous draft); answers the import's response set. */
+  async file(bytes, extra = []) {
+    const drafts = roleBox('drafts');
+    if (!drafts) throw new Error('There is no Drafts folder to keep the message in.');
+    const up = await app.jmap.upload(new Blob([bytes], { type: 'message/rfc822' }));
+    const calls = [['Email/import', { emails: { m: { blobId: up.blobId, mailboxIds: { [drafts.id]: true },
+      keywords: { $draft: true, $seen: true } } } }, 'i'], ...extra];
+    if (this.draftId) calls.push(['Email/set', { destroy: [this.draftId] }, 'd']);
+    const r = await app.jmap.call(calls, extra.map(c => c[2]).concat(['d']));
+    Jmap.check(r.i);
+    this.draftId = r.i.created.m.id;
+    return r;
+  },
+
+  async saveDraft(loud) {
+    if (!this.isOpen()) return;
+    this.dirty = false;
+    const { bytes } = await this.message(false);
+    await this.file(bytes);
+    $('c-state').textContent = `Draft saved at ${new Date().toLocaleTimeString()}`;
+    if (loud) status('Draft saved', 'ok');
+  },
+
+  async send() {
+    $('c-error').textContent = '';
+    const sending = busy('Sending', async () => {
+      const sent = roleBox('sent');
+      const drafts = roleBox('drafts');
+      const { bytes, identity } = await this.message(true);
+      if (!identity) throw new Error('Sending is not available: this server offers no identity for your address.');
+      const onSuccess = { 'keywords/$draft': null };
+      if (sent && drafts) {
+        onSuccess[`mailboxIds/${drafts.id}`] = null;
+        onSuccess[`mailboxIds/${sent.id}`] = true;
+      }
+      const r = await this.file(bytes, [['EmailSubmission/set', { create: { s: { identityId: identity.id, emailId: '#m' } },
+        onSuccessUpdateEmail: { '#s': onSuccess } }, 's']]);
+      if (r.s.error) throw new Error(`The server did not send it: ${r.s.error.description || r.s.error.type}`);
+      const notCreated = r.s.notCreated && r.s.notCreated.s;
+      if (notCreated) throw new Error(`Not sent: ${notCreated.description || notCreated.type}. It is kept in Drafts.`);
+      this.draftId = null;
+      this.close(true);
+      status('Sent', 'ok');
+      await loadMailboxes();
+      await loadList(true);
+      return true;
+    });
+    const ok = await sending;
+    if (!ok && $('c-error')) $('c-error').textContent = $('status').textContent;
+  },
+
+  async discard() {
+    const id = this.draftId;
+    this.close(true);
+    if (id) {
+      await busy('Discarding the draft', async () => {
+        Jmap.check(await app.jmap.one('Email/set', { destroy: [id] }));
+        await loadMailboxes();
+        await loadList(true);
+      });
+    }
+  },
+
+  close(clear) {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.isOpen() && clear) Reader.clear();
+  },
+};

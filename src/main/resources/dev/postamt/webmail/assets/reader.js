@@ -1,0 +1,210 @@
+// The reader: one message with its headers, actions, body and attachments. Plain text is shown
+// as text (quote levels coloured); HTML is sanitised by the server (/mail/render/) and shown in a
+// sandboxed frame without scripts; remote images stay blocked until allowed for the message or sender.
+import { app, el, status, formatAddress, formatSize, roleBox, moveEmails, deleteEmail, toggleKeyword } from './app.js';
+import { Composer } from './compose.js';
+import { renderPlain, unflow } from './text.js';
+
+const $ = id => document.getElementById(id);
+const PREVIEWABLE = /^image\/(png|jpeg|gif|webp)$/;
+const SENDERS_KEY = 'postamt.images.senders';
+
+export const READ_PROPS = ['id', 'blobId', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'cc', 'bcc', 'replyTo',
+  'subject', 'sentAt', 'receivedAt', 'messageId', 'inReplyTo', 'references', 'size', 'hasAttachment',
+  'textBody', 'htmlBody', 'attachments', 'bodyValues'];
+const BODY_PROPS = ['partId', 'blobId', 'size', 'name', 'type', 'charset', 'disposition', 'cid', 'headers'];
+
+function allowedSenders() {
+  try {
+    return new Set(JSON.parse(localStorage.getItem(SENDERS_KEY) || '[]'));
+  } catch {
+    return new Set();
+  }
+}
+
+function isFlowed(part) {
+  const ct = (part.headers || []).find(h => h.name.toLowerCase() === 'content-type');
+  const v = ct ? ct.value.toLowerCase() : '';
+  return { flowed: /format\s*=\s*"?flowed/.test(v), delsp: /delsp\s*=\s*"?yes/.test(v) };
+}
+
+export const Reader = {
+  email: null,
+  preferHtml: true,
+
+  init() {
+    this.refreshMoveTargets();
+  },
+
+  clear() {
+    this.email = null;
+    $('reader').replaceChildren(el('p', { class: 'empty', text: 'No message selected.' }));
+  },
+
+  /** The text of the message's text body (HTML bodies as text for quoting), signature included. */
+  text(email = this.email) {
+    const parts = email.textBody || [];
+    return parts.map(p => {
+      const v = (email.bodyValues[p.partId] || {}).value || '';
+      if (p.type === 'text/html') return null;
+      const f = isFlowed(p);
+      return f.flowed ? unflow(v, f.delsp) : v;
+    }).filter(v => v !== null).join('\n');
+  },
+
+  async fetch(id) {
+    const r = await app.jmap.one('Email/get', { ids: [id], properties: READ_PROPS, bodyProperties: BODY_PROPS,
+      fetchTextBodyValues: true, fetchHTMLBodyValues: true, maxBodyValueBytes: 1 << 20 });
+    if (!r.list.length) throw new Error('This message is no longer there.');
+    return r.list[0];
+  },
+
+  async open(id) {
+    const e = await this.fetch(id);
+    this.email = e;
+    this.show(e);
+    if (!(e.keywords || {}).$seen) {
+      await toggleKeyword(e.id, '$seen', true);
+    }
+  },
+
+  show(e) {
+    const head = el('header', { class: 'msg-head' },
+      el('h2', { id: 'msg-subject', text: e.subject || '(no subject)' }),
+      line('From', e.from), line('To', e.to), e.cc && e.cc.length ? line('Cc', e.cc) : null,
+      el('div', { class: 'hl' }, el('span', { class: 'k', text: 'Date' }),
+        el('span', { text: new Date(e.sentAt || e.receivedAt).toLocaleString() })));
+    const tools = this.toolbar(e);
+    const body = el('div', { class: 'msg-body', id: 'msg-body' });
+    const html = (e.htmlBody || []).find(p => p.type === 'text/html');
+    const hasText = (e.textBody || []).some(p => p.type !== 'text/html');
+    if (html && (this.preferHtml || !hasText)) {
+      this.showHtml(e, html, body);
+    } else {
+      const pre = el('div', { class: 'plain', id: 'msg-text' });
+      pre.append(renderPlain(this.text(e)));
+      body.append(pre);
+    }
+    const atts = this.attachments(e);
+    $('reader').replaceChildren(el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }), head, tools, body, atts);
+    $('back').addEventListener('click', () => { document.body.dataset.view = 'list'; });
+  },
+
+  showHtml(e, part, body) {
+    const sender = (e.from && e.from[0] && e.from[0].email || '').toLowerCase();
+    const url = images => `/mail/render/${encodeURIComponent(part.blobId)}?charset=${encodeURIComponent(part.charset || 'utf-8')}`
+      + (images ? '&images=1' : '');
+    const frame = el('iframe', { class: 'html', id: 'msg-frame', title: 'Message', referrerpolicy: 'no-referrer',
+      sandbox: 'allow-popups allow-popups-to-escape-sandbox' });
+    const allowed = allowedSenders().has(sender);
+    frame.src = url(allowed);
+    body.append(frame);
+    if (allowed) {
+      frame.dataset.checked = '0';
+      return;
+    }
+    fetch(url(false), { method: 'HEAD', credentials: 'same-origin' }).then(r => {
+      const n = Number(r.headers.get('X-Blocked-Images') || 0);
+      frame.dataset.checked = String(n);
+      if (!n || this.email !== e) return;
+      const once = el('button', { type: 'button', id: 'images-once', text: 'Show images' });
+      const always = el('button', { type: 'button', class: 'secondary', id: 'images-sender', text: `Always from ${sender}` });
+      const bar = el('div', { class: 'images-bar', id: 'images-bar' },
+        el('span', { text: `${n} remote image${n === 1 ? '' : 's'} blocked to protect your privacy. ` }), once, always);
+      once.addEventListener('click', () => { frame.src = url(true); bar.remove(); });
+      always.addEventListener('click', () => {
+        const s = allowedSenders();
+        s.add(sender);
+        localStorage.setItem(SENDERS_KEY, JSON.stringify([...s]));
+        frame.src = url(true);
+        bar.remove();
+      });
+      body.prepend(bar);
+    }).catch(() => {});
+    const hasText = (e.textBody || []).some(p => p.type !== 'text/html');
+    if (hasText) {
+      const plain = el('button', { type: 'button', class: 'link', id: 'show-plain', text: 'Show as plain text' });
+      plain.addEventListener('click', () => { this.preferHtml = false; this.show(e); this.preferHtml = true; });
+      body.append(plain);
+    }
+  },
+
+  toolbar(e) {
+    const inJunk = roleBox('junk') && e.mailboxIds[roleBox('junk').id];
+    const b = (id, text, title, fn, cls = '') => {
+      const x = el('button', { type: 'button', id, class: cls, title, text });
+      x.addEventListener('click', fn);
+      return x;
+    };
+    const move = el('select', { id: 'move-to', 'aria-label': 'Move to folder' });
+    move.addEventListener('change', () => {
+      if (move.value) moveEmails([e.id], move.value);
+    });
+    const bar = el('div', { class: 'msg-tools', role: 'toolbar' },
+      b('reply', 'Reply', 'Reply (r)', () => Composer.reply(e, false)),
+      b('reply-all', 'Reply all', 'Reply to all (a)', () => Composer.reply(e, true)),
+      b('forward', 'Forward', 'Forward inline (f)', () => Composer.forward(e, false)),
+      b('forward-attached', 'Forward as attachment', 'Forward with the message attached', () => Composer.forward(e, true), 'secondary'),
+      b('delete', 'Delete', 'Delete (#)', () => deleteEmail(e.id), 'secondary'),
+      inJunk
+        ? b('not-spam', 'Not spam', 'Move to Inbox and teach the filter', () => this.spam(e, false), 'secondary')
+        : b('spam', 'Spam', 'Move to Junk and teach the filter', () => this.spam(e, true), 'secondary'),
+      b('flag', '', 'Flag (s)', () => toggleKeyword(e.id, '$flagged'), 'secondary'),
+      b('unread', '', 'Mark read/unread (.)', () => toggleKeyword(e.id, '$seen'), 'secondary'),
+      move);
+    queueMicrotask(() => { this.refreshButtons(); this.refreshMoveTargets(); });
+    return bar;
+  },
+
+  refreshButtons() {
+    const e = this.email;
+    const f = $('flag');
+    const u = $('unread');
+    if (!e || !f || !u) return;
+    const k = (app.emails.get(e.id) || e).keywords || {};
+    e.keywords = k;
+    f.textContent = k.$flagged ? 'Unflag' : 'Flag';
+    u.textContent = k.$seen ? 'Mark unread' : 'Mark read';
+  },
+
+  refreshMoveTargets() {
+    const move = $('move-to');
+    if (!move) return;
+    move.replaceChildren(el('option', { value: '', text: 'Move to…' }));
+    for (const m of app.mailboxes) {
+      if (this.email && this.email.mailboxIds[m.id]) continue;
+      move.append(el('option', { value: m.id, text: m.name }));
+    }
+  },
+
+  async spam(e, isSpam) {
+    const target = isSpam ? roleBox('junk') : roleBox('inbox');
+    if (!target) {
+      status(isSpam ? 'There is no Junk folder' : 'There is no Inbox', 'error');
+      return;
+    }
+    await moveEmails([e.id], target.id, isSpam ? 'Marked as spam and moved to Junk' : 'Marked as not spam and moved to Inbox');
+  },
+
+  attachments(e) {
+    const list = (e.attachments || []).filter(a => a.blobId);
+    if (!list.length) return null;
+    const ul = el('ul', { class: 'attachments', id: 'attachments' });
+    for (const a of list) {
+      const name = a.name || (a.type === 'message/rfc822' ? 'message.eml' : 'attachment');
+      const link = el('a', { href: app.jmap.downloadUrl(a.blobId, name, a.type), download: name, text: name });
+      const li = el('li', {}, link, el('span', { class: 'meta', text: ` ${a.type}, ${formatSize(a.size)}` }));
+      if (PREVIEWABLE.test(a.type)) {
+        li.append(el('img', { class: 'preview', alt: name, loading: 'lazy', src: app.jmap.downloadUrl(a.blobId, name, a.type) }));
+      }
+      ul.append(li);
+    }
+    return el('section', { class: 'atts' }, el('h3', { text: `${list.length} attachment${list.length === 1 ? '' : 's'}` }), ul);
+  },
+};
+
+function line(label, addrs) {
+  return el('div', { class: 'hl' }, el('span', { class: 'k', text: label }),
+    el('span', { text: (addrs || []).map(formatAddress).join(', ') }));
+}
+
