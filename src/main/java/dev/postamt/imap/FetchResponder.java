@@ -47,7 +47,7 @@ final class FetchResponder {
       }
       if (a instanceof FetchAttr.Simple s) {
         switch (s.kind()) {
-          case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT -> {
+          case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT, PREVIEW -> {
             return true;
           }
           default -> {}
@@ -203,6 +203,14 @@ final class FetchResponder {
               ascii(o, "INTERNALDATE \"" + INTERNALDATE.format(Instant.ofEpochMilli(rec.internalDate()).atZone(ZoneId.systemDefault())) + "\"");
           case RFC822_SIZE -> ascii(o, "RFC822.SIZE " + rec.size());
           case MODSEQ -> ascii(o, "MODSEQ (" + rec.modseq() + ")");
+          case EMAILID -> ascii(o, "EMAILID (" + ObjectIds.email(sel, rec) + ")");
+          case THREADID -> ascii(o, "THREADID NIL");
+          case SAVEDATE ->
+              ascii(o, "SAVEDATE \"" + INTERNALDATE.format(Instant.ofEpochMilli(rec.saveDate()).atZone(ZoneId.systemDefault())) + "\"");
+          case PREVIEW -> {
+            ascii(o, "PREVIEW ");
+            ResponseWriter.nstring(o, Preview.of(root()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
           case ENVELOPE -> {
             ascii(o, "ENVELOPE ");
             BodyStructure.envelope(o, root());

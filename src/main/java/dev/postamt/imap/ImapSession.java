@@ -33,7 +33,8 @@ public final class ImapSession {
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY");
+          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY",
+          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN");
 
   final ImapTransport transport;
   final ImapSettings settings;

@@ -58,6 +58,7 @@ final class MailboxCommands {
     s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
     s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
     s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
+    s.w.untagged("OK [MAILBOXID (" + ObjectIds.mailbox(info) + ")] Ok"); // RFC 8474 §4.2
     // RFC 7162 §3.2.5: a UIDVALIDITY that no longer matches makes it a plain SELECT.
     if (c.qresync().isPresent() && c.qresync().get().uidValidity() == sel.uidValidity) {
       Qresync.resync(sel, c.qresync().get(), s.w);
@@ -84,8 +85,8 @@ final class MailboxCommands {
       }
       use = canonical;
     }
-    s.account.create(name, use);
-    return "CREATE completed";
+    MailboxInfo created = s.account.create(name, use);
+    return "[MAILBOXID (" + ObjectIds.mailbox(created) + ")] CREATE completed"; // RFC 8474 §4.1
   }
 
   String delete(Command.Delete c) throws ImapException {
@@ -133,6 +134,7 @@ final class MailboxCommands {
         case "DELETED" -> out.add("DELETED " + st.deleted());
         // RFC 9208 §4.2.5: what EXPUNGE would free, in the units of the STORAGE resource
         case "DELETED-STORAGE" -> out.add("DELETED-STORAGE " + QuotaCommands.kib(s.account.deletedSize(name)));
+        case "MAILBOXID" -> out.add("MAILBOXID (" + ObjectIds.mailbox(st.info()) + ")"); // RFC 8474 §4.3
         case "HIGHESTMODSEQ" -> {
           s.enableCondstore();
           out.add("HIGHESTMODSEQ " + st.info().highestModseq());
