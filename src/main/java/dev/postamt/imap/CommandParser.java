@@ -2,7 +2,6 @@ package dev.postamt.imap;
 
 import dev.postamt.imap.Command.StoreMode;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -328,27 +327,6 @@ public final class CommandParser extends ImapLexer {
       throw ImapException.bad("STATUS needs data items");
     }
     return new Command.Status(mailbox, items);
-  }
-
-  Command append() throws ImapException {
-    sp();
-    String mailbox = astring();
-    sp();
-    List<String> flags = List.of();
-    if (peek() == '(') {
-      flags = flagList();
-      sp();
-    }
-    Optional<ZonedDateTime> date = Optional.empty();
-    if (peek() == '"') {
-      date = Optional.of(SearchParser.dateTime(string()));
-      sp();
-    }
-    if (peek() != '{' && peek() != '~') {
-      throw ImapException.bad("APPEND needs a literal");
-    }
-    boolean binary = peek() == '~'; // literal8, RFC 3516 §4.4
-    return new Command.Append(mailbox, flags, date, largeLiteral(), binary);
   }
 
   Command expunge() throws ImapException {

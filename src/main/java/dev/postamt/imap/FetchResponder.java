@@ -40,6 +40,14 @@ final class FetchResponder {
     this.flags = sel.flags(rec);
   }
 
+  /** For cutting sections from a message at hand ({@link #section}), as CATENATE's URLs need. */
+  FetchResponder(byte[] content) {
+    this.sel = null;
+    this.rec = null;
+    this.flags = List.of();
+    this.content = content;
+  }
+
   static boolean needsContent(List<FetchAttr> attrs) {
     for (FetchAttr a : attrs) {
       if (a instanceof FetchAttr.Section || a instanceof FetchAttr.Binary || a instanceof FetchAttr.BinarySize) {

@@ -57,6 +57,8 @@ public final class ImapSession {
    * mailbox names in UTF-8 instead of modified UTF-7.
    */
   boolean rev2;
+  /** After {@code ENABLE UTF8=ACCEPT} (RFC 6855 §3): UTF-8 in quoted strings and mailbox names, APPEND UTF8. */
+  boolean utf8Accept;
   private int badCount;
   private int authFailures;
   private final AuthThrottle throttle;
@@ -70,6 +72,7 @@ public final class ImapSession {
   private final QuotaCommands quotas = new QuotaCommands(this);
   private final SortCommands sorts = new SortCommands(this);
   private final CompressCommand compression = new CompressCommand(this);
+  private final AppendCommands appends = new AppendCommands(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -271,6 +274,7 @@ public final class ImapSession {
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
+    caps.addAll(AppendCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -357,7 +361,8 @@ public final class ImapSession {
       case Command.Subscribe s -> mailboxes.subscribe(s);
       case Command.ListMailboxes l -> lists.list(l);
       case Command.Status s -> mailboxes.status(s);
-      case Command.Append a -> mailboxes.append(a);
+      case Command.Append a -> appends.append(a);
+      case Command.Replace r -> appends.replace(r);
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Commands on mailboxes as a whole: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, LIST/LSUB,
@@ -144,32 +143,4 @@ final class MailboxCommands {
     }
     return String.join(" ", out);
   }
-
-  String append(Command.Append c) throws ImapException {
-    String name = s.mailboxName(c.mailbox());
-    if (s.account.mailbox(name).isEmpty()) {
-      throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + name);
-    }
-    if (c.message().size() == 0) {
-      throw ImapException.no("Can't save a zero byte message");
-    }
-    List<String> flags = MessageCommands.checkFlags(c.flags());
-    long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
-    Literal literal = c.message();
-    Account.AppendResult r;
-    if (literal.spilled() && !c.binary() && !literal.hasNul()) {
-      // A large plain message goes from its spill file to the store without ever being in memory.
-      try (java.io.InputStream in = literal.open()) {
-        r = s.account.append(name, in, literal.size(), Set.copyOf(flags), date);
-      } catch (IOException e) {
-        throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
-      }
-    } else {
-      byte[] message = BinaryUpload.storable(literal.bytes(), c.binary());
-      r = s.account.append(name, new java.io.ByteArrayInputStream(message), message.length, Set.copyOf(flags), date);
-    }
-    return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
-  }
-
-
 }
