@@ -184,4 +184,10 @@ public sealed interface Command {
 
   /** COMPRESS (RFC 4978 §3); the mechanism upper-cased as sent. */
   record Compress(String mechanism) implements Command {}
+
+  /** GETMETADATA (RFC 5464 §4.2): entry names in lower case; {@code maxSize} -1 for none, depth -1 for infinity. */
+  record GetMetadata(String mailbox, long maxSize, int depth, List<String> entries) implements Command {}
+
+  /** SETMETADATA (RFC 5464 §4.3): entry names in lower case, a null value removes the entry. */
+  record SetMetadata(String mailbox, java.util.Map<String, byte[]> values) implements Command {}
 }

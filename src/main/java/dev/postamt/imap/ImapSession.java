@@ -73,6 +73,7 @@ public final class ImapSession {
   private final SortCommands sorts = new SortCommands(this);
   private final CompressCommand compression = new CompressCommand(this);
   private final AppendCommands appends = new AppendCommands(this);
+  private final MetadataCommands metadata = new MetadataCommands(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -275,6 +276,7 @@ public final class ImapSession {
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
+    caps.addAll(MetadataCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -363,6 +365,8 @@ public final class ImapSession {
       case Command.Status s -> mailboxes.status(s);
       case Command.Append a -> appends.append(a);
       case Command.Replace r -> appends.replace(r);
+      case Command.GetMetadata g -> metadata.get(g);
+      case Command.SetMetadata m -> metadata.set(m);
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);

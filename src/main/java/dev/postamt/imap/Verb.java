@@ -38,6 +38,8 @@ public enum Verb {
   GETQUOTA(authed(), QuotaCommands::parseGetQuota),
   GETQUOTAROOT(authed(), QuotaCommands::parseGetQuotaRoot),
   SETQUOTA(authed(), QuotaCommands::parseSetQuota),
+  GETMETADATA(authed(), MetadataCommands::parseGet),
+  SETMETADATA(authed(), MetadataCommands::parseSet),
   CHECK(EnumSet.of(SELECTED), CommandParser::check),
   CLOSE(EnumSet.of(SELECTED), CommandParser::close),
   UNSELECT(EnumSet.of(SELECTED), CommandParser::unselect),

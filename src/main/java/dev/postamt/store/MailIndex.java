@@ -77,6 +77,7 @@ final class MailIndex implements AutoCloseable {
     }
     migrateExpungeFloor();
     migrateSaveDate();
+    MetadataTable.create(this);
     createUsage();
   }
 
