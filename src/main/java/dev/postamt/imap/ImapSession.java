@@ -34,7 +34,7 @@ public final class ImapSession {
       List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
           "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY",
-          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN");
+          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN", EnableCommand.UTF8_ACCEPT);
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -320,32 +320,7 @@ public final class ImapSession {
         w.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
         yield "Namespace completed";
       }
-      case Command.Enable e -> {
-        // RFC 5161: unknown capabilities are ignored; ENABLED lists what this command turned on.
-        // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
-        StringBuilder enabled = new StringBuilder("ENABLED");
-        for (String x : e.capabilities()) {
-          String cap = x.toUpperCase(java.util.Locale.ROOT);
-          if (enabled.indexOf(" " + cap) >= 0) {
-            continue;
-          }
-          if (cap.equals("CONDSTORE") || cap.equals("QRESYNC")) {
-            enableCondstore();
-            if (cap.equals("QRESYNC")) {
-              qresync = true;
-              if (selected != null) {
-                selected.qresync = true;
-              }
-            }
-            enabled.append(' ').append(cap);
-          } else if (cap.equals("IMAP4REV2")) {
-            enableRev2();
-            enabled.append(" IMAP4rev2");
-          }
-        }
-        w.untagged(enabled.toString());
-        yield "Enabled";
-      }
+      case Command.Enable e -> EnableCommand.run(this, e);
       case Command.StartTls s -> {
         startTls(t.tag());
         yield null;
@@ -591,10 +566,10 @@ public final class ImapSession {
 
   /**
    * The Unicode mailbox name for a wire name: modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3),
-   * UTF-8 as it stands once IMAP4rev2 is enabled (RFC 9051 §5.1).
+   * UTF-8 as it stands once IMAP4rev2 or UTF8=ACCEPT is enabled (RFC 9051 §5.1, RFC 6855 §3).
    */
   String mailboxName(String wire) throws ImapException {
-    if (rev2) {
+    if (rev2 || utf8Accept) {
       return MailboxNames.normalize(wire);
     }
     String n = ModifiedUtf7.decode(wire);
@@ -604,9 +579,9 @@ public final class ImapSession {
     return MailboxNames.normalize(n);
   }
 
-  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */
+  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2 and UTF8=ACCEPT, RFC 9051 §9). */
   String wireName(String name) {
-    if (rev2) {
+    if (rev2 || utf8Accept) {
       return ResponseWriter.quoteUtf8(name);
     }
     return ResponseWriter.quote(ModifiedUtf7.encode(name));
