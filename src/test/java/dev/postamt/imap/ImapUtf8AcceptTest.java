@@ -42,5 +42,8 @@ class ImapUtf8AcceptTest {
     c.run("e FETCH 1 (BODY.PEEK[])", "* 1 FETCH (BODY[] {" + msg.length + "}\r\n" + new String(msg, StandardCharsets.UTF_8) + ")", "e OK *");
     c.runExactly("f SEARCH SUBJECT \"Grüße\"", "* SEARCH 1", "f OK *");
     c.run("g APPEND INBOX UTF8 ({5+}\r\nHallo)", "g BAD *"); // UTF8 takes a literal8 only
+    // Angus Mail after ENABLE UTF8=ACCEPT sends ISO-8859-1 octets: not UTF-8, so read as Latin-1
+    c.sendRaw("h SEARCH SUBJECT \"gr\u00fc\u00dfe\"\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    ImapClient.check(c.until("h"), "* SEARCH 1", "h OK *");
   }
 }
