@@ -76,11 +76,50 @@ public sealed interface Command {
   record Status(String mailbox, List<String> items) implements Command {}
 
   /**
-   * APPEND; {@code binary} when the message came as a literal8 {@code ~{n}} (RFC 3516 §4.4). A large
-   * message is in a file ({@link Literal}), deleted when the session is done with the command.
+   * APPEND of one message, or of several at once (MULTIAPPEND, RFC 3502: all stored or none). The
+   * accessors for flags, date, message and binary are the first message's.
    */
-  record Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, Literal message, boolean binary)
-      implements Command {}
+  record Append(String mailbox, List<AppendMessage> messages) implements Command {
+    Append(String mailbox, List<String> flags, Optional<ZonedDateTime> date, Literal message, boolean binary) {
+      this(mailbox, List.of(new AppendMessage(flags, date, message, binary, List.of(), false)));
+    }
+
+    List<String> flags() {
+      return messages.getFirst().flags();
+    }
+
+    Optional<ZonedDateTime> date() {
+      return messages.getFirst().date();
+    }
+
+    Literal message() {
+      return messages.getFirst().message();
+    }
+
+    boolean binary() {
+      return messages.getFirst().binary();
+    }
+  }
+
+  /**
+   * One message of APPEND or REPLACE: a literal ({@code binary} when it came as a literal8 {@code ~{n}},
+   * RFC 3516 §4.4; {@code utf8} for RFC 6855 §4 {@code UTF8 (~{n})}), or when {@code message} is null
+   * the parts of a CATENATE (RFC 4469). A large literal is in a file ({@link Literal}), deleted when
+   * the session is done with the command.
+   */
+  record AppendMessage(
+      List<String> flags, Optional<ZonedDateTime> date, Literal message, boolean binary, List<CatPart> catenate,
+      boolean utf8) {}
+
+  /** A part of a CATENATE (RFC 4469 §5): literal text, or an IMAP URL (RFC 5092) of a message or part. */
+  sealed interface CatPart {
+    record Text(Literal text) implements CatPart {}
+
+    record Url(String url) implements CatPart {}
+  }
+
+  /** REPLACE (RFC 8508): {@code number} is a sequence number, or a UID when {@code uid}. */
+  record Replace(boolean uid, long number, String mailbox, AppendMessage message) implements Command {}
 
   record Check() implements Command {}
 
@@ -145,4 +184,10 @@ public sealed interface Command {
 
   /** COMPRESS (RFC 4978 §3); the mechanism upper-cased as sent. */
   record Compress(String mechanism) implements Command {}
+
+  /** GETMETADATA (RFC 5464 §4.2): entry names in lower case; {@code maxSize} -1 for none, depth -1 for infinity. */
+  record GetMetadata(String mailbox, long maxSize, int depth, List<String> entries) implements Command {}
+
+  /** SETMETADATA (RFC 5464 §4.3): entry names in lower case, a null value removes the entry. */
+  record SetMetadata(String mailbox, java.util.Map<String, byte[]> values) implements Command {}
 }

@@ -2,7 +2,6 @@ package dev.postamt.imap;
 
 import dev.postamt.imap.Command.StoreMode;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -330,27 +329,6 @@ public final class CommandParser extends ImapLexer {
     return new Command.Status(mailbox, items);
   }
 
-  Command append() throws ImapException {
-    sp();
-    String mailbox = astring();
-    sp();
-    List<String> flags = List.of();
-    if (peek() == '(') {
-      flags = flagList();
-      sp();
-    }
-    Optional<ZonedDateTime> date = Optional.empty();
-    if (peek() == '"') {
-      date = Optional.of(SearchParser.dateTime(string()));
-      sp();
-    }
-    if (peek() != '{' && peek() != '~') {
-      throw ImapException.bad("APPEND needs a literal");
-    }
-    boolean binary = peek() == '~'; // literal8, RFC 3516 §4.4
-    return new Command.Append(mailbox, flags, date, largeLiteral(), binary);
-  }
-
   Command expunge() throws ImapException {
     if (uid) {
       sp();
@@ -525,8 +503,35 @@ public final class CommandParser extends ImapLexer {
       case "RFC822.HEADER" -> simple(FetchAttr.Kind.RFC822_HEADER);
       case "RFC822.TEXT" -> simple(FetchAttr.Kind.RFC822_TEXT);
       case "MODSEQ" -> simple(FetchAttr.Kind.MODSEQ);
+      case "EMAILID" -> simple(FetchAttr.Kind.EMAILID);
+      case "THREADID" -> simple(FetchAttr.Kind.THREADID);
+      case "SAVEDATE" -> simple(FetchAttr.Kind.SAVEDATE);
+      case "PREVIEW" -> previewModifiers();
       default -> throw ImapException.bad("Invalid fetch attribute " + printable(name));
     };
+  }
+
+  /** RFC 8970 §7: {@code "PREVIEW" [SP "(" "LAZY" *(SP "LAZY") ")"]}; a "(" not holding LAZY is left alone. */
+  private List<FetchAttr> previewModifiers() throws ImapException {
+    int mark = pos;
+    if (peek() == ' ' && pos + 1 < b.length && b[pos + 1] == '(') {
+      pos += 2;
+      boolean lazy = pos + 4 < b.length && new String(b, pos, 4, StandardCharsets.US_ASCII).equalsIgnoreCase("LAZY")
+          && (b[pos + 4] == ' ' || b[pos + 4] == ')');
+      if (!lazy) {
+        pos = mark; // FETCH's own modifiers, as in FETCH 1 PREVIEW (CHANGEDSINCE 5)
+        return simple(FetchAttr.Kind.PREVIEW);
+      }
+      atom();
+      while (peek() == ' ') {
+        sp();
+        if (!atom().equalsIgnoreCase("LAZY")) {
+          throw ImapException.bad("Unknown PREVIEW modifier");
+        }
+      }
+      expect(')');
+    }
+    return simple(FetchAttr.Kind.PREVIEW);
   }
 
   private static List<FetchAttr> simple(FetchAttr.Kind... kinds) {

@@ -16,7 +16,15 @@ public sealed interface FetchAttr {
     RFC822,
     RFC822_HEADER,
     RFC822_TEXT,
-    MODSEQ
+    MODSEQ,
+    /** RFC 8474 §5.1. */
+    EMAILID,
+    /** RFC 8474 §5.2. */
+    THREADID,
+    /** RFC 8514 §4.1. */
+    SAVEDATE,
+    /** RFC 8970 §3; the LAZY modifier is accepted and changes nothing ({@link Preview}). */
+    PREVIEW
   }
 
   record Simple(Kind kind) implements FetchAttr {}

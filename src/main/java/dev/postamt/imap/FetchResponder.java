@@ -40,6 +40,14 @@ final class FetchResponder {
     this.flags = sel.flags(rec);
   }
 
+  /** For cutting sections from a message at hand ({@link #section}), as CATENATE's URLs need. */
+  FetchResponder(byte[] content) {
+    this.sel = null;
+    this.rec = null;
+    this.flags = List.of();
+    this.content = content;
+  }
+
   static boolean needsContent(List<FetchAttr> attrs) {
     for (FetchAttr a : attrs) {
       if (a instanceof FetchAttr.Section || a instanceof FetchAttr.Binary || a instanceof FetchAttr.BinarySize) {
@@ -47,7 +55,7 @@ final class FetchResponder {
       }
       if (a instanceof FetchAttr.Simple s) {
         switch (s.kind()) {
-          case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT -> {
+          case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT, PREVIEW -> {
             return true;
           }
           default -> {}
@@ -203,6 +211,14 @@ final class FetchResponder {
               ascii(o, "INTERNALDATE \"" + INTERNALDATE.format(Instant.ofEpochMilli(rec.internalDate()).atZone(ZoneId.systemDefault())) + "\"");
           case RFC822_SIZE -> ascii(o, "RFC822.SIZE " + rec.size());
           case MODSEQ -> ascii(o, "MODSEQ (" + rec.modseq() + ")");
+          case EMAILID -> ascii(o, "EMAILID (" + ObjectIds.email(sel, rec) + ")");
+          case THREADID -> ascii(o, "THREADID NIL");
+          case SAVEDATE ->
+              ascii(o, "SAVEDATE \"" + INTERNALDATE.format(Instant.ofEpochMilli(rec.saveDate()).atZone(ZoneId.systemDefault())) + "\"");
+          case PREVIEW -> {
+            ascii(o, "PREVIEW ");
+            ResponseWriter.nstring(o, Preview.of(root()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
           case ENVELOPE -> {
             ascii(o, "ENVELOPE ");
             BodyStructure.envelope(o, root());

@@ -188,12 +188,27 @@ class ImapLexer {
         }
         o.write(c);
       }
-      return o.toString(StandardCharsets.UTF_8);
+      return utf8OrLatin1(o.toByteArray());
     }
     if (peek() == '{') {
       return new String(literal(), StandardCharsets.UTF_8);
     }
     throw ImapException.bad("Expected a string");
+  }
+
+  /**
+   * A quoted string's text: UTF-8 (RFC 6855, RFC 9051), else ISO-8859-1. Jakarta/Angus Mail, once it has
+   * enabled UTF8=ACCEPT, sends SEARCH strings as ISO-8859-1 octets without CHARSET; read as UTF-8 they
+   * would match nothing.
+   */
+  static String utf8OrLatin1(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** {@code {n}CRLF} or {@code {n+}CRLF} (RFC 7888) followed by n bytes; {@code ~{n}} too (RFC 3516). */

@@ -33,7 +33,8 @@ public final class ImapSession {
   static final List<String> EXTENSIONS =
       List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY");
+          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY",
+          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN", EnableCommand.UTF8_ACCEPT);
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -56,6 +57,8 @@ public final class ImapSession {
    * mailbox names in UTF-8 instead of modified UTF-7.
    */
   boolean rev2;
+  /** After {@code ENABLE UTF8=ACCEPT} (RFC 6855 §3): UTF-8 in quoted strings and mailbox names, APPEND UTF8. */
+  boolean utf8Accept;
   private int badCount;
   private int authFailures;
   private final AuthThrottle throttle;
@@ -69,6 +72,8 @@ public final class ImapSession {
   private final QuotaCommands quotas = new QuotaCommands(this);
   private final SortCommands sorts = new SortCommands(this);
   private final CompressCommand compression = new CompressCommand(this);
+  private final AppendCommands appends = new AppendCommands(this);
+  private final MetadataCommands metadata = new MetadataCommands(this);
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -270,6 +275,8 @@ public final class ImapSession {
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
+    caps.addAll(AppendCommands.CAPABILITIES);
+    caps.addAll(MetadataCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -313,32 +320,7 @@ public final class ImapSession {
         w.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
         yield "Namespace completed";
       }
-      case Command.Enable e -> {
-        // RFC 5161: unknown capabilities are ignored; ENABLED lists what this command turned on.
-        // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
-        StringBuilder enabled = new StringBuilder("ENABLED");
-        for (String x : e.capabilities()) {
-          String cap = x.toUpperCase(java.util.Locale.ROOT);
-          if (enabled.indexOf(" " + cap) >= 0) {
-            continue;
-          }
-          if (cap.equals("CONDSTORE") || cap.equals("QRESYNC")) {
-            enableCondstore();
-            if (cap.equals("QRESYNC")) {
-              qresync = true;
-              if (selected != null) {
-                selected.qresync = true;
-              }
-            }
-            enabled.append(' ').append(cap);
-          } else if (cap.equals("IMAP4REV2")) {
-            enableRev2();
-            enabled.append(" IMAP4rev2");
-          }
-        }
-        w.untagged(enabled.toString());
-        yield "Enabled";
-      }
+      case Command.Enable e -> EnableCommand.run(this, e);
       case Command.StartTls s -> {
         startTls(t.tag());
         yield null;
@@ -356,7 +338,10 @@ public final class ImapSession {
       case Command.Subscribe s -> mailboxes.subscribe(s);
       case Command.ListMailboxes l -> lists.list(l);
       case Command.Status s -> mailboxes.status(s);
-      case Command.Append a -> mailboxes.append(a);
+      case Command.Append a -> appends.append(a);
+      case Command.Replace r -> appends.replace(r);
+      case Command.GetMetadata g -> metadata.get(g);
+      case Command.SetMetadata m -> metadata.set(m);
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -581,10 +566,10 @@ public final class ImapSession {
 
   /**
    * The Unicode mailbox name for a wire name: modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3),
-   * UTF-8 as it stands once IMAP4rev2 is enabled (RFC 9051 §5.1).
+   * UTF-8 as it stands once IMAP4rev2 or UTF8=ACCEPT is enabled (RFC 9051 §5.1, RFC 6855 §3).
    */
   String mailboxName(String wire) throws ImapException {
-    if (rev2) {
+    if (rev2 || utf8Accept) {
       return MailboxNames.normalize(wire);
     }
     String n = ModifiedUtf7.decode(wire);
@@ -594,9 +579,9 @@ public final class ImapSession {
     return MailboxNames.normalize(n);
   }
 
-  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2, RFC 9051 §9 quoted-char). */
+  /** The wire form of a mailbox name, quoted (UTF-8 in quotes for IMAP4rev2 and UTF8=ACCEPT, RFC 9051 §9). */
   String wireName(String name) {
-    if (rev2) {
+    if (rev2 || utf8Accept) {
       return ResponseWriter.quoteUtf8(name);
     }
     return ResponseWriter.quote(ModifiedUtf7.encode(name));

@@ -73,7 +73,7 @@ final class ListCommand {
     List<Pattern> patterns = new ArrayList<>();
     String ref = s.mailboxName(c.reference());
     for (String p : c.patterns()) {
-      String decoded = s.rev2 ? p : ModifiedUtf7.decode(p); // RFC 9051: UTF-8 patterns in rev2
+      String decoded = s.rev2 || s.utf8Accept ? p : ModifiedUtf7.decode(p); // RFC 9051, RFC 6855: UTF-8
       patterns.add(wildcard(MailboxNames.normalize(ref + (decoded == null ? p : decoded))));
     }
     Set<String> matched = new TreeSet<>();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Commands on mailboxes as a whole: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, LIST/LSUB,
@@ -58,6 +57,7 @@ final class MailboxCommands {
     s.w.untagged("OK [UIDVALIDITY " + sel.uidValidity + "] UIDs valid");
     s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
     s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
+    s.w.untagged("OK [MAILBOXID (" + ObjectIds.mailbox(info) + ")] Ok"); // RFC 8474 §4.2
     // RFC 7162 §3.2.5: a UIDVALIDITY that no longer matches makes it a plain SELECT.
     if (c.qresync().isPresent() && c.qresync().get().uidValidity() == sel.uidValidity) {
       Qresync.resync(sel, c.qresync().get(), s.w);
@@ -84,8 +84,8 @@ final class MailboxCommands {
       }
       use = canonical;
     }
-    s.account.create(name, use);
-    return "CREATE completed";
+    MailboxInfo created = s.account.create(name, use);
+    return "[MAILBOXID (" + ObjectIds.mailbox(created) + ")] CREATE completed"; // RFC 8474 §4.1
   }
 
   String delete(Command.Delete c) throws ImapException {
@@ -133,6 +133,7 @@ final class MailboxCommands {
         case "DELETED" -> out.add("DELETED " + st.deleted());
         // RFC 9208 §4.2.5: what EXPUNGE would free, in the units of the STORAGE resource
         case "DELETED-STORAGE" -> out.add("DELETED-STORAGE " + QuotaCommands.kib(s.account.deletedSize(name)));
+        case "MAILBOXID" -> out.add("MAILBOXID (" + ObjectIds.mailbox(st.info()) + ")"); // RFC 8474 §4.3
         case "HIGHESTMODSEQ" -> {
           s.enableCondstore();
           out.add("HIGHESTMODSEQ " + st.info().highestModseq());
@@ -142,32 +143,4 @@ final class MailboxCommands {
     }
     return String.join(" ", out);
   }
-
-  String append(Command.Append c) throws ImapException {
-    String name = s.mailboxName(c.mailbox());
-    if (s.account.mailbox(name).isEmpty()) {
-      throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + name);
-    }
-    if (c.message().size() == 0) {
-      throw ImapException.no("Can't save a zero byte message");
-    }
-    List<String> flags = MessageCommands.checkFlags(c.flags());
-    long date = c.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
-    Literal literal = c.message();
-    Account.AppendResult r;
-    if (literal.spilled() && !c.binary() && !literal.hasNul()) {
-      // A large plain message goes from its spill file to the store without ever being in memory.
-      try (java.io.InputStream in = literal.open()) {
-        r = s.account.append(name, in, literal.size(), Set.copyOf(flags), date);
-      } catch (IOException e) {
-        throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
-      }
-    } else {
-      byte[] message = BinaryUpload.storable(literal.bytes(), c.binary());
-      r = s.account.append(name, new java.io.ByteArrayInputStream(message), message.length, Set.copyOf(flags), date);
-    }
-    return "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed";
-  }
-
-
 }

@@ -30,7 +30,9 @@ public sealed interface SearchKey {
   /** Which date a date key compares. */
   enum DateField {
     INTERNAL,
-    SENT
+    SENT,
+    /** The save date (RFC 8514 §4.2: SAVEDBEFORE, SAVEDON, SAVEDSINCE). */
+    SAVED
   }
 
   /** How the date compares. */
@@ -49,4 +51,13 @@ public sealed interface SearchKey {
   record Text(boolean bodyOnly, String value) implements SearchKey {}
 
   record ModSeq(long modseq) implements SearchKey {}
+
+  /**
+   * RFC 5032 WITHIN: YOUNGER (INTERNALDATE at most {@code seconds} ago) or OLDER (more than that ago),
+   * measured from the moment of the search.
+   */
+  record Within(boolean younger, long seconds) implements SearchKey {}
+
+  /** RFC 8474 §6: EMAILID or THREADID (when {@code thread}) equal to {@code id}. */
+  record ObjectId(boolean thread, String id) implements SearchKey {}
 }

@@ -59,13 +59,18 @@ final class SearchMatcher {
       case SearchKey.Date d -> compareDate(d);
       case SearchKey.Header h -> header(h);
       case SearchKey.Text t -> text(t);
+      case SearchKey.Within w ->
+          (System.currentTimeMillis() - rec.internalDate() <= w.seconds() * 1000) == w.younger();
+      // THREADID is NIL for every message (ObjectIds), so no THREADID key matches (RFC 8474 §5.2).
+      case SearchKey.ObjectId o -> !o.thread() && o.id().equals(ObjectIds.email(sel, rec));
     };
   }
 
   private boolean compareDate(SearchKey.Date d) {
     LocalDate date;
-    if (d.field() == SearchKey.DateField.INTERNAL) {
-      date = Instant.ofEpochMilli(rec.internalDate()).atZone(ZoneId.systemDefault()).toLocalDate();
+    if (d.field() != SearchKey.DateField.SENT) {
+      long at = d.field() == SearchKey.DateField.SAVED ? rec.saveDate() : rec.internalDate();
+      date = Instant.ofEpochMilli(at).atZone(ZoneId.systemDefault()).toLocalDate();
     } else {
       MimePart m = root();
       ZonedDateTime sent = m == null ? null : HeaderText.parseDate(m.header("Date"));

@@ -69,6 +69,14 @@ final class SearchParser {
         case "SENTBEFORE" -> date(SearchKey.DateField.SENT, SearchKey.DateOp.BEFORE);
         case "SENTON" -> date(SearchKey.DateField.SENT, SearchKey.DateOp.ON);
         case "SENTSINCE" -> date(SearchKey.DateField.SENT, SearchKey.DateOp.SINCE);
+        case "SAVEDBEFORE" -> date(SearchKey.DateField.SAVED, SearchKey.DateOp.BEFORE); // RFC 8514 §4.2
+        case "SAVEDON" -> date(SearchKey.DateField.SAVED, SearchKey.DateOp.ON);
+        case "SAVEDSINCE" -> date(SearchKey.DateField.SAVED, SearchKey.DateOp.SINCE);
+        case "SAVEDATESUPPORTED" -> new SearchKey.All(); // RFC 8514 §4.3: every mailbox keeps save dates
+        case "YOUNGER" -> new SearchKey.Within(true, in.spThen(in::number)); // RFC 5032
+        case "OLDER" -> new SearchKey.Within(false, in.spThen(in::number));
+        case "EMAILID" -> new SearchKey.ObjectId(false, in.spThen(in::astring)); // RFC 8474 §6
+        case "THREADID" -> new SearchKey.ObjectId(true, in.spThen(in::astring));
         case "UID" -> new SearchKey.Sequence(in.spThen(in::sequenceSet), true);
         case "NOT" -> new SearchKey.Not(in.spThen(this::searchKey));
         case "OR" -> {

@@ -33,11 +33,13 @@ public enum Verb {
   LIST(authed(), p -> p.list(false)),
   LSUB(authed(), p -> p.list(true)),
   STATUS(authed(), CommandParser::status),
-  APPEND(authed(), CommandParser::append),
+  APPEND(authed(), AppendCommands::parseAppend),
   IDLE(authed(), CommandParser::idle),
   GETQUOTA(authed(), QuotaCommands::parseGetQuota),
   GETQUOTAROOT(authed(), QuotaCommands::parseGetQuotaRoot),
   SETQUOTA(authed(), QuotaCommands::parseSetQuota),
+  GETMETADATA(authed(), MetadataCommands::parseGet),
+  SETMETADATA(authed(), MetadataCommands::parseSet),
   CHECK(EnumSet.of(SELECTED), CommandParser::check),
   CLOSE(EnumSet.of(SELECTED), CommandParser::close),
   UNSELECT(EnumSet.of(SELECTED), CommandParser::unselect),
@@ -49,13 +51,14 @@ public enum Verb {
   MOVE(EnumSet.of(SELECTED), p -> p.copy(true)),
   SORT(EnumSet.of(SELECTED), SortCommands::parseSort),
   THREAD(EnumSet.of(SELECTED), SortCommands::parseThread),
+  REPLACE(EnumSet.of(SELECTED), AppendCommands::parseReplace),
   COMPRESS(authed(), p -> {
     p.sp();
     return new Command.Compress(p.atom().toUpperCase(Locale.ROOT));
   });
 
-  /** Commands that take the {@code UID} prefix (RFC 3501 §6.4.8, RFC 4315, RFC 6851, RFC 5256). */
-  static final Set<Verb> UID_FORMS = EnumSet.of(FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE, SORT, THREAD);
+  /** Commands that take the {@code UID} prefix (RFC 3501 §6.4.8, RFC 4315, RFC 6851, RFC 5256, RFC 8508). */
+  static final Set<Verb> UID_FORMS = EnumSet.of(FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE, SORT, THREAD, REPLACE);
 
   /** Parses the arguments after the command name. */
   @FunctionalInterface

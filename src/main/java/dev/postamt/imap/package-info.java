@@ -3,7 +3,11 @@
  * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
  * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), the QUOTA capabilities, SORT, SORT=DISPLAY, ESORT and
- * THREAD ({@link dev.postamt.imap.SortCommands}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * THREAD ({@link dev.postamt.imap.SortCommands}), MULTIAPPEND, CATENATE and REPLACE ({@link
+ * dev.postamt.imap.AppendCommands}), OBJECTID ({@link dev.postamt.imap.ObjectIds}, JMAP's ids), PREVIEW
+ * ({@link dev.postamt.imap.Preview}), SAVEDATE, WITHIN, UTF8=ACCEPT ({@link
+ * dev.postamt.imap.EnableCommand}), METADATA and METADATA-SERVER ({@link
+ * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
  * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
  * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).

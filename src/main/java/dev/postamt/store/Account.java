@@ -132,6 +132,20 @@ public interface Account extends AutoCloseable {
   /** Forgets all but the newest {@code keep} expunged UIDs of a mailbox; returns how many were dropped. */
   int forgetExpunged(long mailboxId, int keep);
 
+  // ---- METADATA (RFC 5464)
+
+  /** The id under which {@link #metadata} keeps the server's entries (no mailbox has it). */
+  long SERVER_METADATA = 0;
+
+  /** The annotations of a mailbox (its id) or of the server ({@link #SERVER_METADATA}), by entry name. */
+  java.util.SortedMap<String, byte[]> metadata(long mailboxId);
+
+  /**
+   * Sets annotations all together or not at all; a null value removes the entry. Entry names are the
+   * caller's to check and to normalise (RFC 5464 §3.2: IMAP keeps them lower case).
+   */
+  void setMetadata(long mailboxId, Map<String, byte[]> changes);
+
   // ---- quota, new mail, changes
 
   /** The user's quota limit and usage over all mailboxes, after taking in new deliveries to INBOX. */

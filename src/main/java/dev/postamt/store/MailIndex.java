@@ -64,7 +64,7 @@ final class MailIndex implements AutoCloseable {
           "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
               + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
               + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
-              + " PRIMARY KEY(mailbox_id, uid))");
+              + " savedate INTEGER, PRIMARY KEY(mailbox_id, uid))");
       s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
       // Account.currentMessages reads only the rows changed since its last snapshot.
       s.execute("CREATE INDEX IF NOT EXISTS message_modseq ON message(mailbox_id, modseq)");
@@ -76,6 +76,8 @@ final class MailIndex implements AutoCloseable {
       s.execute("CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged(mailbox_id, modseq)");
     }
     migrateExpungeFloor();
+    migrateSaveDate();
+    MetadataTable.create(this);
     createUsage();
   }
 
@@ -96,6 +98,21 @@ final class MailIndex implements AutoCloseable {
       update("UPDATE mailbox SET expunge_floor=highestmodseq");
       return null;
     });
+  }
+
+  /**
+   * Indexes from before RFC 8514 save dates lack {@code message.savedate}: their messages count as
+   * saved at their INTERNALDATE (the delivery or APPEND time), the best there is.
+   */
+  private void migrateSaveDate() throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(message)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("savedate")) {
+          return;
+        }
+      }
+    }
+    inTx(() -> update("ALTER TABLE message ADD COLUMN savedate INTEGER"));
   }
 
   /**
@@ -351,10 +368,25 @@ final class MailIndex implements AutoCloseable {
     return uv;
   }
 
+  /**
+   * A new mailbox gets an id never used before in this account (SQLite would hand out a deleted
+   * mailbox's id again): the id is the IMAP MAILBOXID and JMAP Mailbox id, which RFC 8474 §4 and RFC
+   * 8620 §1.2 forbid to reuse for another mailbox. The highest id given out is kept in {@code meta}.
+   */
   MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
     long uv = newUidValidity();
-    update("INSERT INTO mailbox(name, uidvalidity, uidnext, highestmodseq, special_use) VALUES(?,?,1,1,?)",
-        name, uv, specialUse);
+    long id = 0;
+    try (PreparedStatement ps = db.prepareStatement("SELECT coalesce(max(id),0) FROM mailbox");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        id = rs.getLong(1);
+      }
+    }
+    String last = meta("last_mailbox_id");
+    id = Math.max(id, last == null ? 0 : Long.parseLong(last)) + 1;
+    update("INSERT OR REPLACE INTO meta(key, value) VALUES('last_mailbox_id', ?)", String.valueOf(id));
+    update("INSERT INTO mailbox(id, name, uidvalidity, uidnext, highestmodseq, special_use) VALUES(?,?,?,1,1,?)",
+        id, name, uv, specialUse);
     return findMailbox(name).orElseThrow();
   }
 
@@ -381,8 +413,10 @@ final class MailIndex implements AutoCloseable {
       }
     }
     update("UPDATE mailbox SET uidnext=? WHERE id=?", uid + 1, mailboxId);
-    update("INSERT INTO message(mailbox_id, uid, base, flags, modseq, internaldate, size) VALUES(?,?,?,?,?,?,?)",
-        mailboxId, uid, base, Flags.encode(flags), modseq, internalDate, size);
+    // RFC 8514: the save date is the moment the message enters this mailbox (delivery, APPEND, COPY, MOVE).
+    update("INSERT INTO message(mailbox_id, uid, base, flags, modseq, internaldate, size, savedate)"
+            + " VALUES(?,?,?,?,?,?,?,?)",
+        mailboxId, uid, base, Flags.encode(flags), modseq, internalDate, size, System.currentTimeMillis());
     return uid;
   }
 
@@ -475,7 +509,12 @@ final class MailIndex implements AutoCloseable {
 
   static MessageRecord messageRow(ResultSet rs) throws SQLException {
     return new MessageRecord(rs.getLong("uid"), rs.getString("base"), Flags.decode(rs.getString("flags")),
-        rs.getLong("modseq"), rs.getLong("internaldate"), rs.getLong("size"));
+        rs.getLong("modseq"), rs.getLong("internaldate"), rs.getLong("size"), saveDate(rs));
+  }
+
+  private static long saveDate(ResultSet rs) throws SQLException {
+    long saved = rs.getLong("savedate");
+    return rs.wasNull() ? rs.getLong("internaldate") : saved;
   }
 
   static StoreException bug(Exception e) {

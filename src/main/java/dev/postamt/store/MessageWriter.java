@@ -119,7 +119,7 @@ final class MessageWriter {
           case REPLACE -> next.addAll(given);
         }
         if (!sameFlags(next, m.flags())) {
-          changes.add(new MessageRecord[] {m, new MessageRecord(uid, m.base(), next, 0, m.internalDate(), m.size())});
+          changes.add(new MessageRecord[] {m, new MessageRecord(uid, m.base(), next, 0, m.internalDate(), m.size(), m.saveDate())});
         }
       }
       if (changes.isEmpty()) {
@@ -131,7 +131,8 @@ final class MessageWriter {
           long modseq = index.nextModseq(mailboxId);
           index.update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?",
               Flags.encode(c[1].flags()), modseq, mailboxId, c[1].uid());
-          done.add(new MessageRecord(c[1].uid(), c[1].base(), c[1].flags(), modseq, c[1].internalDate(), c[1].size()));
+          done.add(new MessageRecord(c[1].uid(), c[1].base(), c[1].flags(), modseq, c[1].internalDate(), c[1].size(),
+              c[1].saveDate()));
         }
         return done;
       });

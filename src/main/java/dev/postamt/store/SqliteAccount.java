@@ -292,6 +292,22 @@ final class SqliteAccount implements Account {
         .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + name))));
   }
 
+  @Override
+  public java.util.SortedMap<String, byte[]> metadata(long mailboxId) {
+    return read(i -> MetadataTable.entries(i, mailboxId));
+  }
+
+  @Override
+  public void setMetadata(long mailboxId, java.util.Map<String, byte[]> changes) {
+    write(() -> index.inTx(() -> {
+      if (mailboxId != SERVER_METADATA && index.findMailbox(mailboxId).isEmpty()) {
+        throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist");
+      }
+      MetadataTable.set(index, mailboxId, changes);
+      return null;
+    }));
+  }
+
   // ---- messages: reads here, writes in MessageWriter ---------------------------------------------
 
   @Override

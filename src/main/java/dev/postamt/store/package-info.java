@@ -55,10 +55,12 @@
  *       dev.postamt.store.Maildir}); the store gives it a UID and moves it to {@code cur/}.
  *   <li>{@code index.db} — SQLite (WAL, synchronous=FULL): mailboxes (UIDVALIDITY, UIDNEXT,
  *       HIGHESTMODSEQ, special use, first recent UID), messages (UID, base, flags and keywords, MODSEQ,
- *       INTERNALDATE, size), subscriptions, and expunged UIDs with the MODSEQ of their expunge (for
+ *       INTERNALDATE, size, RFC 8514 save date), subscriptions, IMAP METADATA entries per mailbox and
+ *       for the server ({@link dev.postamt.store.MetadataTable}), and expunged UIDs with the MODSEQ of their expunge (for
  *       QRESYNC; the newest 100,000 per mailbox, {@code mailbox.expunge_floor} marking how far back the
  *       history is complete), and the quota usage (bytes and messages of the whole account, kept by
- *       triggers on the message table; see {@link dev.postamt.store.Quota}).
+ *       triggers on the message table; see {@link dev.postamt.store.Quota}). Mailbox ids are never
+ *       reused ({@code meta.last_mailbox_id}): they are the IMAP MAILBOXID and the JMAP Mailbox id.
  *   <li>{@code <data_dir>/mail/.space-reserve} — the server's disk space reserve (see below).
  * </ul>
  *

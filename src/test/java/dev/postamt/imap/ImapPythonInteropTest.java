@@ -66,4 +66,13 @@ class ImapPythonInteropTest {
       assertThat(run("imaplib_sort.py", String.valueOf(server.port()))).isEqualTo("OK\n");
     }
   }
+
+  /** OBJECTID, SAVEDATE, WITHIN and PREVIEW through imaplib's fetch, search and status. */
+  @Test
+  void objectIdSaveDateWithinPreview() throws Exception {
+    assumeTrue(havePython(), "python3 not installed");
+    try (ImapTestServer server = ImapTestServer.start(dir)) {
+      assertThat(run("imaplib_objectid.py", String.valueOf(server.port()))).isEqualTo("OK\n");
+    }
+  }
 }
