@@ -20,6 +20,8 @@ import org.openqa.selenium.support.ui.Select;
  * add a filter rule, set a vacation reply, turn on the second factor. With {@code
  * -Dpostamt.screenshots=DIR} it saves the pages as {@code DIR/account-*.png} for the docs.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class AccountBrowserTest {
   @RegisterExtension static final TestServer t = TestServer.create().listen("http");
 

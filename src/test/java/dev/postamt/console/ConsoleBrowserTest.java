@@ -24,6 +24,8 @@ import org.openqa.selenium.WebElement;
  * user's quota and sees it in the list, and releases a quarantined message that then arrives in the
  * mailbox. With {@code -Dpostamt.screenshots=DIR} it saves the main pages as {@code console-*.png}.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ConsoleBrowserTest {
   static final int CLOSED_PORT = closedPort();
 

@@ -17,6 +17,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * installed ({@code .ci/run} installs both).
  */
 public final class Browser implements AutoCloseable {
+  /**
+   * The resource lock every browser test class holds ({@code @ResourceLock(Browser.LOCK)}): one
+   * Chromium at a time, so two browsers do not starve each other of the two cores, and each test
+   * class may take longer than the suite's default time-out.
+   */
+  public static final String LOCK = "chromium";
   public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /** The login form in Debian's Chromium: a wrong password is said so, the right one starts a session. */
+@org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class LoginBrowserTest {
   @RegisterExtension static final TestServer t = TestServer.create().listen("http");
 

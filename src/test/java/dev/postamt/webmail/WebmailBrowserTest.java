@@ -32,6 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the payloads set, and reads the console, where a CSP violation would show a payload the sanitiser
  * let through). With {@code -Dpostamt.screenshots=DIR} it saves the inbox, reader and composer.
  */
+@org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WebmailBrowserTest {
   @RegisterExtension static final TestServer t = TestServer.create().listen("http").user("carol").user("dave");
 
