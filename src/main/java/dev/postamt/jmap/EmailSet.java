@@ -27,87 +27,54 @@ final class EmailSet {
   private EmailSet() {}
 
   static Map<String, Object> set(CallContext c, Args a) throws MethodError {
-    Map<String, Object> create = a.object("create");
-    Map<String, Object> update = a.object("update");
-    List<String> destroy = a.strings("destroy");
-    int n = (create == null ? 0 : create.size()) + (update == null ? 0 : update.size()) + (destroy == null ? 0 : destroy.size());
-    if (n > c.limits.maxObjectsInSet()) {
-      throw new MethodError("requestTooLarge", "more than " + c.limits.maxObjectsInSet() + " changes");
-    }
-    String oldState = c.state();
-    String ifInState = a.string("ifInState");
-    if (ifInState != null && !ifInState.equals(oldState)) {
-      throw new MethodError("stateMismatch", "the state is no longer " + ifInState);
-    }
-    Map<String, Object> created = new LinkedHashMap<>();
-    Map<String, Object> notCreated = new LinkedHashMap<>();
-    if (create != null) {
-      for (Map.Entry<String, Object> e : create.entrySet()) {
-        try {
-          if (!(e.getValue() instanceof Map<?, ?> email)) {
-            throw new SetError("invalidProperties", "an Email is an object");
-          }
-          Map<String, Object> made = EmailCreate.create(c, email);
-          created.put(e.getKey(), made);
-          c.created.put(e.getKey(), (String) made.get("id"));
-        } catch (SetError f) {
-          notCreated.put(e.getKey(), f.error);
+    SetRequest r = SetRequest.of(c, a);
+    for (Map.Entry<String, Object> e : r.create.entrySet()) {
+      try {
+        if (!(e.getValue() instanceof Map<?, ?> email)) {
+          throw new SetError("invalidProperties", "an Email is an object");
         }
+        Map<String, Object> made = EmailCreate.create(c, email);
+        r.created.put(e.getKey(), made);
+        c.created.put(e.getKey(), (String) made.get("id"));
+      } catch (SetError f) {
+        r.notCreated.put(e.getKey(), f.error);
       }
     }
-    Map<String, Object> updated = new LinkedHashMap<>();
-    Map<String, Object> notUpdated = new LinkedHashMap<>();
-    if (update != null) {
-      for (Map.Entry<String, Object> e : update.entrySet()) {
-        if (!(e.getValue() instanceof Map<?, ?> patch)) {
-          notUpdated.put(e.getKey(), error("invalidPatch", "the patch must be an object"));
-          continue;
-        }
-        try {
-          update(c, e.getKey(), patch);
-          updated.put(e.getKey(), null);
-        } catch (SetFailure f) {
-          notUpdated.put(e.getKey(), f.error);
-        } catch (StoreException s) {
-          notUpdated.put(e.getKey(), storeError(s));
-        } finally {
-          c.changed();
-        }
+    for (Map.Entry<String, Object> e : r.update.entrySet()) {
+      if (!(e.getValue() instanceof Map<?, ?> patch)) {
+        r.notUpdated.put(e.getKey(), error("invalidPatch", "the patch must be an object"));
+        continue;
+      }
+      try {
+        update(c, e.getKey(), patch);
+        r.updated.put(e.getKey(), null);
+      } catch (SetFailure f) {
+        r.notUpdated.put(e.getKey(), f.error);
+      } catch (StoreException s) {
+        r.notUpdated.put(e.getKey(), storeError(s));
+      } finally {
+        c.changed();
       }
     }
-    List<Object> destroyed = new ArrayList<>();
-    Map<String, Object> notDestroyed = new LinkedHashMap<>();
-    if (destroy != null) {
-      for (String id : new LinkedHashSet<>(destroy)) {
-        Optional<CallContext.Found> f = Ids.email(c.resolve(id)).flatMap(c::find);
-        if (f.isEmpty()) {
-          notDestroyed.put(id, error("notFound", null));
-          continue;
-        }
-        try {
-          long box = f.get().mailbox().id();
-          long uid = f.get().message().uid();
-          c.account.store(box, List.of(uid), Account.FlagMode.ADD, List.of(Flags.DELETED));
-          c.account.expunge(box, Optional.of(Set.of(uid)));
-          destroyed.add(id);
-        } catch (StoreException s) {
-          notDestroyed.put(id, storeError(s));
-        } finally {
-          c.changed();
-        }
+    for (String id : new LinkedHashSet<>(r.destroy)) {
+      Optional<CallContext.Found> f = Ids.email(c.resolve(id)).flatMap(c::find);
+      if (f.isEmpty()) {
+        r.notDestroyed.put(id, error("notFound", null));
+        continue;
+      }
+      try {
+        long box = f.get().mailbox().id();
+        long uid = f.get().message().uid();
+        c.account.store(box, List.of(uid), Account.FlagMode.ADD, List.of(Flags.DELETED));
+        c.account.expunge(box, Optional.of(Set.of(uid)));
+        r.destroyed.add(id);
+      } catch (StoreException s) {
+        r.notDestroyed.put(id, storeError(s));
+      } finally {
+        c.changed();
       }
     }
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("accountId", c.accountId);
-    r.put("oldState", oldState);
-    r.put("newState", c.state());
-    r.put("created", created.isEmpty() ? null : created);
-    r.put("updated", updated.isEmpty() ? null : updated);
-    r.put("destroyed", destroyed.isEmpty() ? null : destroyed);
-    r.put("notCreated", notCreated.isEmpty() ? null : notCreated);
-    r.put("notUpdated", notUpdated.isEmpty() ? null : notUpdated);
-    r.put("notDestroyed", notDestroyed.isEmpty() ? null : notDestroyed);
-    return r;
+    return r.response(c);
   }
 
   /** A SetError for one record (RFC 8620 §5.3). */

@@ -3,7 +3,6 @@ package dev.postamt.jmap;
 import dev.postamt.store.MailboxInfo;
 import dev.postamt.store.MailboxNames;
 import dev.postamt.store.StoreException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,75 +33,48 @@ final class MailboxSet {
   }
 
   static Map<String, Object> set(CallContext c, Args a) throws MethodError {
-    Map<String, Object> create = a.object("create");
-    Map<String, Object> update = a.object("update");
-    List<String> destroy = a.strings("destroy");
+    SetRequest r = SetRequest.of(c, a);
     boolean removeEmails = Boolean.TRUE.equals(a.raw().get("onDestroyRemoveEmails"));
-    int n = (create == null ? 0 : create.size()) + (update == null ? 0 : update.size()) + (destroy == null ? 0 : destroy.size());
-    if (n > c.limits.maxObjectsInSet()) {
-      throw new MethodError("requestTooLarge", "more than " + c.limits.maxObjectsInSet() + " changes");
-    }
-    String oldState = c.state();
-    String ifInState = a.string("ifInState");
-    if (ifInState != null && !ifInState.equals(oldState)) {
-      throw new MethodError("stateMismatch", "the state is no longer " + ifInState);
-    }
-    Map<String, Object> created = new LinkedHashMap<>();
-    Map<String, Object> notCreated = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : create == null ? Map.<String, Object>of().entrySet() : create.entrySet()) {
+    for (Map.Entry<String, Object> e : r.create.entrySet()) {
       try {
         MailboxInfo m = create(c, e.getValue());
         Map<String, Object> made = new LinkedHashMap<>();
         made.put("id", Ids.mailbox(m.id()));
-        created.put(e.getKey(), made);
+        r.created.put(e.getKey(), made);
         c.created.put(e.getKey(), Ids.mailbox(m.id()));
       } catch (Refused f) {
-        notCreated.put(e.getKey(), f.error);
+        r.notCreated.put(e.getKey(), f.error);
       } catch (StoreException s) {
-        notCreated.put(e.getKey(), EmailSet.storeError(s));
+        r.notCreated.put(e.getKey(), EmailSet.storeError(s));
       } finally {
         c.changed();
       }
     }
-    Map<String, Object> updated = new LinkedHashMap<>();
-    Map<String, Object> notUpdated = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : update == null ? Map.<String, Object>of().entrySet() : update.entrySet()) {
+    for (Map.Entry<String, Object> e : r.update.entrySet()) {
       try {
         update(c, e.getKey(), e.getValue());
-        updated.put(e.getKey(), null);
+        r.updated.put(e.getKey(), null);
       } catch (Refused f) {
-        notUpdated.put(e.getKey(), f.error);
+        r.notUpdated.put(e.getKey(), f.error);
       } catch (StoreException s) {
-        notUpdated.put(e.getKey(), EmailSet.storeError(s));
+        r.notUpdated.put(e.getKey(), EmailSet.storeError(s));
       } finally {
         c.changed();
       }
     }
-    List<Object> destroyed = new ArrayList<>();
-    Map<String, Object> notDestroyed = new LinkedHashMap<>();
-    for (String id : destroy == null ? List.<String>of() : new LinkedHashSet<>(destroy)) {
+    for (String id : new LinkedHashSet<>(r.destroy)) {
       try {
         destroy(c, id, removeEmails);
-        destroyed.add(id);
+        r.destroyed.add(id);
       } catch (Refused f) {
-        notDestroyed.put(id, f.error);
+        r.notDestroyed.put(id, f.error);
       } catch (StoreException s) {
-        notDestroyed.put(id, EmailSet.storeError(s));
+        r.notDestroyed.put(id, EmailSet.storeError(s));
       } finally {
         c.changed();
       }
     }
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("accountId", c.accountId);
-    r.put("oldState", oldState);
-    r.put("newState", c.state());
-    r.put("created", created.isEmpty() ? null : created);
-    r.put("updated", updated.isEmpty() ? null : updated);
-    r.put("destroyed", destroyed.isEmpty() ? null : destroyed);
-    r.put("notCreated", notCreated.isEmpty() ? null : notCreated);
-    r.put("notUpdated", notUpdated.isEmpty() ? null : notUpdated);
-    r.put("notDestroyed", notDestroyed.isEmpty() ? null : notDestroyed);
-    return r;
+    return r.response(c);
   }
 
   private static MailboxInfo create(CallContext c, Object value) throws Refused {

@@ -473,8 +473,9 @@ public final class SearchIndexes implements AutoCloseable {
   /**
    * Word semantics differ from the scan's substrings, so JMAP answers are only consistent when the index
    * holds the messages: a small lag ({@value #CATCH_UP_INLINE} messages or fewer) is caught up on the
-   * caller's thread (unless the indexer is busy with the user for more than 200 ms); a larger one (a
-   * rebuild under way) leaves the rest to the scan.
+   * caller's thread, or waited for when the indexer is already syncing the user (at most {@value
+   * #INLINE_WAIT_MILLIS} ms: a short lag is worth waiting for, since the scan's substring answer differs
+   * from the index's words); a larger one (a rebuild under way) leaves the rest to the scan.
    */
   private void catchUpNow(Account a, Holder h) throws IOException {
     List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
@@ -487,11 +488,12 @@ public final class SearchIndexes implements AutoCloseable {
     }
     if (missing <= CATCH_UP_INLINE) {
       // not behind the indexer's long catch-up, though: then the scan answers for what it lacks
-      indexed.addAndGet(Math.max(0, h.index.syncWithin(a, budget, () -> closed, pool, 200)));
+      indexed.addAndGet(Math.max(0, h.index.syncWithin(a, budget, () -> closed, pool, INLINE_WAIT_MILLIS)));
     }
   }
 
   static final int CATCH_UP_INLINE = 2000;
+  static final long INLINE_WAIT_MILLIS = 10_000;
 
   // ---- administration --------------------------------------------------------------------------------
 

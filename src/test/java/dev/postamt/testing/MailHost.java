@@ -142,11 +142,20 @@ public final class MailHost implements AutoCloseable {
         return false;
       }
     }, user + " to have " + n + " message(s) at " + hostname);
-    List<String> out = new ArrayList<>();
-    for (Path p : messages(user)) {
-      out.add(Files.readString(p));
+    // the search indexer may open the account and move new/ to cur/ between listing and reading: retry
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<String> out = new ArrayList<>();
+        for (Path p : messages(user)) {
+          out.add(Files.readString(p));
+        }
+        return out;
+      } catch (java.nio.file.NoSuchFileException moved) {
+        if (attempt > 50) {
+          throw moved;
+        }
+      }
     }
-    return out;
   }
 
   /** Waits until the queue is empty. */

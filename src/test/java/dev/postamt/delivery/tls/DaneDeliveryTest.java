@@ -2,8 +2,6 @@ package dev.postamt.delivery.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postamt.queue.QueuedMessage;
-import dev.postamt.queue.RecipientStatus;
 import dev.postamt.testing.MailHost;
 import dev.postamt.testing.MailNetwork;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -112,21 +109,6 @@ class DaneDeliveryTest {
   }
 
   private static String deferral(MailHost a) throws Exception {
-    String[] found = new String[1];
-    MailHost.await(() -> {
-      try {
-        for (String id : a.server().spool().ids()) {
-          Optional<QueuedMessage> m = a.server().spool().load(id);
-          if (m.isPresent() && m.get().statuses().getFirst() instanceof RecipientStatus.TempFail t) {
-            found[0] = t.reason();
-            return true;
-          }
-        }
-        return false;
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }, "a deferral");
-    return found[0];
+    return Deferrals.await(a, null);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.dns.ZoneFileResolver;
 import dev.postamt.net.TlsContext;
-import dev.postamt.queue.QueuedMessage;
-import dev.postamt.queue.RecipientStatus;
 import dev.postamt.testing.MailHost;
 import dev.postamt.testing.MailNetwork;
 import java.nio.file.Files;
@@ -109,21 +107,6 @@ class MtaStsDeliveryTest {
   }
 
   private static String deferral(MailHost a) throws Exception {
-    String[] found = new String[1];
-    MailHost.await(() -> {
-      try {
-        for (String id : a.server().spool().ids()) {
-          Optional<QueuedMessage> m = a.server().spool().load(id);
-          if (m.isPresent() && m.get().statuses().getFirst() instanceof RecipientStatus.TempFail t) {
-            found[0] = t.reason();
-            return true;
-          }
-        }
-        return false;
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }, "a deferral");
-    return found[0];
+    return Deferrals.await(a, null);
   }
 }

@@ -2,12 +2,9 @@ package dev.postamt.delivery.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postamt.queue.QueuedMessage;
-import dev.postamt.queue.RecipientStatus;
 import dev.postamt.testing.MailHost;
 import dev.postamt.testing.MailNetwork;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,30 +46,8 @@ class TlsPolicyDeliveryTest {
     return "tls_trust = \"" + b.dir.resolve("data/tls/selfsigned.crt") + "\"\n";
   }
 
-  /** The reason A holds a recipient back with, once it has tried. */
   private static String deferral(MailHost a, String rcpt) throws Exception {
-    String[] found = new String[1];
-    MailHost.await(() -> {
-      try {
-        for (String id : a.server().spool().ids()) {
-          Optional<QueuedMessage> m = a.server().spool().load(id);
-          if (m.isEmpty()) {
-            continue;
-          }
-          for (int i = 0; i < m.get().statuses().size(); i++) {
-            if (m.get().envelope().recipients().get(i).address().equals(rcpt)
-                && m.get().statuses().get(i) instanceof RecipientStatus.TempFail t) {
-              found[0] = t.reason();
-              return true;
-            }
-          }
-        }
-        return false;
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }, "a deferral for " + rcpt);
-    return found[0];
+    return Deferrals.await(a, rcpt);
   }
 
   @Test

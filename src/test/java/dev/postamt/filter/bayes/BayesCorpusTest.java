@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SQLite store, then asked about the other 30%. Ham given BAYES_95 or more is a false positive (below
  * 1%); spam given BAYES_80 or more is caught (most of it). The figures are printed.
  */
+@org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES) // heavy: the whole corpus, under the full suite
 class BayesCorpusTest {
   @TempDir Path dir;
 
