@@ -478,10 +478,9 @@ public final class SearchIndexes implements AutoCloseable {
    * from the index's words); a larger one (a rebuild under way) leaves the rest to the scan.
    */
   private void catchUpNow(Account a, Holder h) throws IOException {
+    // Even when nothing looks behind, pass through the sync lock: a sync running now may have recorded
+    // its new state but not yet published the reader that holds it.
     List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
-    if (behind.isEmpty()) {
-      return;
-    }
     long missing = 0;
     for (dev.postamt.store.MailboxInfo m : behind) {
       missing += h.index.missing(m);
