@@ -92,7 +92,13 @@ public final class StoreBackup {
       Path copy = target.resolve("index.db");
       try {
         SqliteFiles.snapshot(index, copy);
-        known = knownMessages(copy);
+        if (hasSchema(copy)) {
+          known = knownMessages(copy);
+        } else {
+          // an index being created this very moment (the account opened for the first time): leave it
+          // out, the message files are copied as they are and the restored store indexes them
+          Files.delete(copy);
+        }
       } catch (SQLException e) {
         throw new IOException("cannot copy " + index + ": " + e.getMessage(), e);
       }
@@ -114,6 +120,15 @@ public final class StoreBackup {
   }
 
   /** mailbox name → base → flags, from the index snapshot. */
+  /** Whether the copied index has its tables yet. */
+  private static boolean hasSchema(Path indexCopy) throws SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + indexCopy);
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mailbox'")) {
+      return rs.next();
+    }
+  }
+
   private static Map<String, Map<String, Set<String>>> knownMessages(Path indexCopy) throws SQLException {
     Map<String, Map<String, Set<String>>> out = new HashMap<>();
     try (MailIndex idx = MailIndex.reader(indexCopy)) {
