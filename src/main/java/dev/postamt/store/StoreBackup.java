@@ -91,13 +91,19 @@ public final class StoreBackup {
     if (Files.exists(index)) {
       Path copy = target.resolve("index.db");
       try {
-        SqliteFiles.snapshot(index, copy);
-        if (hasSchema(copy)) {
+        boolean copied;
+        try {
+          SqliteFiles.snapshot(index, copy);
+          copied = Files.exists(copy) && hasSchema(copy);
+        } catch (java.nio.file.NoSuchFileException empty) {
+          copied = false; // VACUUM INTO of a database that has nothing yet writes no file
+        }
+        if (copied) {
           known = knownMessages(copy);
         } else {
           // an index being created this very moment (the account opened for the first time): leave it
           // out, the message files are copied as they are and the restored store indexes them
-          Files.delete(copy);
+          Files.deleteIfExists(copy);
         }
       } catch (SQLException e) {
         throw new IOException("cannot copy " + index + ": " + e.getMessage(), e);

@@ -70,14 +70,21 @@ class SrsPostsrsdInteropTest {
       long day = Instant.now().getEpochSecond() / 86_400;
       String theirs = lookup(forwardPort, sender);
       String mine = ours.forward(sender);
+      // The hash's 62nd and 63rd letters: we write '-' and '_' as postsrsd 2 does (SrsTest has its
+      // vectors); Debian's postsrsd 1.x writes '+' and '/' and refuses the other pair, which libsrs2 and we
+      // accept as the same. So the addresses are equal up to that, and postsrsd 1.x reverses ours only
+      // when the hash has neither letter (31 days in 32, per address).
+      boolean oldAlphabet = theirs.substring(0, 10).matches(".*[+/].*");
       if (day == Instant.now().getEpochSecond() / 86_400) { // not across midnight
-        assertThat(mine).as("forward %s", sender).isEqualTo(theirs);
+        assertThat(mine).as("forward %s", sender).isEqualTo(theirs.replace('+', '-').replace('/', '_'));
       }
       assertThat(ours.reverse(theirs)).as("we reverse postsrsd's %s", theirs).contains(sender);
-      assertThat(lookup(reversePort, mine)).as("postsrsd reverses our %s", mine).isEqualTo(sender);
-      // case folded on the way (a mail system that lower-cases local parts): still valid for both
       assertThat(ours.reverse(theirs.toLowerCase())).contains(sender.toLowerCase());
-      assertThat(lookup(reversePort, mine.toUpperCase())).isEqualToIgnoringCase(sender);
+      if (!oldAlphabet) {
+        assertThat(lookup(reversePort, mine)).as("postsrsd reverses our %s", mine).isEqualTo(sender);
+        // case folded on the way (a mail system that lower-cases local parts): still valid for both
+        assertThat(lookup(reversePort, mine.toUpperCase())).isEqualToIgnoringCase(sender);
+      }
     }
   }
 
