@@ -90,8 +90,8 @@ public final class StoreBackup {
     Path index = home.resolve("index.db");
     if (Files.exists(index)) {
       Path copy = target.resolve("index.db");
+      boolean copied;
       try {
-        boolean copied;
         try {
           SqliteFiles.snapshot(index, copy);
           copied = Files.exists(copy) && hasSchema(copy);
@@ -111,7 +111,9 @@ public final class StoreBackup {
       for (String leftover : List.of("index.db-wal", "index.db-shm", "index.db-journal")) {
         Files.deleteIfExists(target.resolve(leftover));
       }
-      sink.written(copy);
+      if (copied) {
+        sink.written(copy);
+      }
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
       for (Path p : ds) {
