@@ -77,6 +77,9 @@ class AccountBrowserTest {
       b.driver.findElement(By.id("text")).sendKeys("boss@example.org");
       new Select(b.driver.findElement(By.id("action"))).selectByValue("flag");
       b.driver.findElement(By.id("add-rule")).click();
+      // the click posts the form; wait for the page it leads to rather than reading the old one
+      new org.openqa.selenium.support.ui.WebDriverWait(b.driver, java.time.Duration.ofSeconds(20))
+          .until(d -> d.findElements(By.cssSelector("#rules li")).size() == 2);
       assertThat(b.driver.findElements(By.cssSelector("#rules li"))).hasSize(2);
       assertThat(t.server.sieveScripts().active(user).orElseThrow().name()).isEqualTo(FilterRules.SCRIPT_NAME);
       shot(b, "filters");
