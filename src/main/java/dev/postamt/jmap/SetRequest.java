@@ -19,7 +19,7 @@ final class SetRequest {
   final Map<String, Object> notCreated = new LinkedHashMap<>();
   final Map<String, Object> updated = new LinkedHashMap<>();
   final Map<String, Object> notUpdated = new LinkedHashMap<>();
-  final List<Object> destroyed = new ArrayList<>();
+  final List<String> destroyed = new ArrayList<>();
   final Map<String, Object> notDestroyed = new LinkedHashMap<>();
 
   private SetRequest(Map<String, Object> create, Map<String, Object> update, List<String> destroy, String oldState) {
@@ -31,10 +31,16 @@ final class SetRequest {
 
   /** The request's changes, refused whole when there are too many or the state is not {@code ifInState}. */
   static SetRequest of(CallContext c, Args a) throws MethodError {
-    SetRequest r = new SetRequest(a.object("create"), a.object("update"), a.strings("destroy"), c.state());
+    SetRequest r = of(a, c.state());
     if (r.create.size() + r.update.size() + r.destroy.size() > c.limits.maxObjectsInSet()) {
       throw new MethodError("requestTooLarge", "more than " + c.limits.maxObjectsInSet() + " changes");
     }
+    return r;
+  }
+
+  /** The request's changes for an object type whose state is {@code oldState}; refused when {@code ifInState} differs. */
+  static SetRequest of(Args a, String oldState) throws MethodError {
+    SetRequest r = new SetRequest(a.object("create"), a.object("update"), a.strings("destroy"), oldState);
     String ifInState = a.string("ifInState");
     if (ifInState != null && !ifInState.equals(r.oldState)) {
       throw new MethodError("stateMismatch", "the state is no longer " + ifInState);
@@ -43,16 +49,7 @@ final class SetRequest {
   }
 
   Map<String, Object> response(CallContext c) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("accountId", c.accountId);
-    r.put("oldState", oldState);
-    r.put("newState", c.state());
-    r.put("created", created.isEmpty() ? null : created);
-    r.put("updated", updated.isEmpty() ? null : updated);
-    r.put("destroyed", destroyed.isEmpty() ? null : destroyed);
-    r.put("notCreated", notCreated.isEmpty() ? null : notCreated);
-    r.put("notUpdated", notUpdated.isEmpty() ? null : notUpdated);
-    r.put("notDestroyed", notDestroyed.isEmpty() ? null : notDestroyed);
-    return r;
+    return SetError.response(c.accountId, oldState, c.state(), created, new ArrayList<>(updated.keySet()), updated, destroyed,
+        notCreated, notUpdated, notDestroyed);
   }
 }

@@ -203,14 +203,11 @@ final class SieveScriptMethods {
 
   static Map<String, Object> set(CallContext c, Args a) throws MethodError {
     JmapServices s = IdentityMethods.services(c);
-    Map<String, Object> create = a.object("create");
-    Map<String, Object> update = a.object("update");
-    List<String> destroy = a.strings("destroy");
-    String oldState = state(c);
-    String ifInState = a.string("ifInState");
-    if (ifInState != null && !ifInState.equals(oldState)) {
-      throw new MethodError("stateMismatch", "the state is no longer " + ifInState);
-    }
+    SetRequest req = SetRequest.of(a, state(c));
+    Map<String, Object> create = req.create;
+    Map<String, Object> update = req.update;
+    List<String> destroy = req.destroy;
+    String oldState = req.oldState;
     Map<String, Object> created = new LinkedHashMap<>();
     Map<String, Object> notCreated = new LinkedHashMap<>();
     Map<String, String> createdIds = new LinkedHashMap<>();
