@@ -42,7 +42,15 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  /**
+   * Lucene says through java.util.logging, once per process, that the JDK's incubating vector API is not
+   * enabled (it works without it); that line is noise on a command's output and in the server log.
+   */
+  private static final java.util.logging.Logger LUCENE_VECTORS =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   public static void main(String[] args) {
+    LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
     args = Arguments.configLast(args); // "postamt --config f serve" is serve too
     // Admin commands print results, not logs; the server logs its work.
     if (args.length == 0 || !args[0].equals("serve")) {
