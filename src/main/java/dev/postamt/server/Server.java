@@ -201,7 +201,7 @@ public final class Server implements AutoCloseable {
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
-            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool, s::webAddresses),
+            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool, s::webAddresses, s::endWebSessions),
                 s.bans::answer));
       } catch (IOException e) {
         // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
@@ -233,6 +233,20 @@ public final class Server implements AutoCloseable {
   /** Every service, in the order the listeners open. */
   private static final List<String> SERVICES =
       List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
+  /** Ends a user's browser sessions ({@code kick}); how many there were. */
+  private int endWebSessions(String address) {
+    dev.postamt.web.session.WebSessions w = webSessions;
+    if (w == null) {
+      return 0;
+    }
+    try {
+      return w.deleteAll(address);
+    } catch (IOException e) {
+      log.warn("kick: cannot end the web sessions of {}: {}", address, e.getMessage());
+      return 0;
+    }
+  }
+
   /** The HTTP listener with the web login and the mounted apps, when [listen] names http or https. */
   private void startWeb() throws IOException {
     if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {

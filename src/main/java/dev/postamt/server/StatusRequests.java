@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <pre>
  * status → ok pid=4711 started=2026-12-04T15:00:00Z uptime=120 queue=3 listen=smtp=127.0.0.1:25,imap=… sessions=smtp:1,imap:2,…
  * who    → ok alice%40example.test,imap,192.0.2.1,2026-12-04T15:01:00Z …   (user URL-encoded; one entry per session)
- * kick A → ok 2                                                            (IMAP and POP3 sessions ended)
+ * kick A → ok 2                                                            (IMAP, POP3 and web sessions ended)
  * </pre>
  */
 final class StatusRequests implements ControlSocket.Handler {
@@ -39,6 +39,7 @@ final class StatusRequests implements ControlSocket.Handler {
   private final Supplier<List<Listener>> listeners;
   private final Supplier<Map<String, InetSocketAddress>> others;
   private final DurableSpool spool;
+  private final java.util.function.ToIntFunction<String> endWebSessions;
 
   StatusRequests(Supplier<List<Listener>> listeners, DurableSpool spool) {
     this(listeners, spool, Map::of);
@@ -49,6 +50,13 @@ final class StatusRequests implements ControlSocket.Handler {
    *     address, shown in {@code listen=} without a session count
    */
   StatusRequests(Supplier<List<Listener>> listeners, DurableSpool spool, Supplier<Map<String, InetSocketAddress>> others) {
+    this(listeners, spool, others, a -> 0);
+  }
+
+  /** @param endWebSessions ends a user's web sessions (browser logins), returning how many there were */
+  StatusRequests(Supplier<List<Listener>> listeners, DurableSpool spool, Supplier<Map<String, InetSocketAddress>> others,
+      java.util.function.ToIntFunction<String> endWebSessions) {
+    this.endWebSessions = endWebSessions;
     this.others = others;
     this.listeners = listeners;
     this.spool = spool;
@@ -122,6 +130,7 @@ final class StatusRequests implements ControlSocket.Handler {
         }
       }
     }
+    n += endWebSessions.applyAsInt(user);
     return "ok " + n;
   }
 }

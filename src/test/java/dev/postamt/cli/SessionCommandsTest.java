@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code postamt status}, {@code who} and {@code kick} against a running in-process server. */
 class SessionCommandsTest {
-  @RegisterExtension static final TestServer t = TestServer.create().listen("pop3s", "http").user("carol").user("dave");
+  @RegisterExtension static final TestServer t = TestServer.create().listen("pop3s", "http").user("carol").user("dave").user("erin");
 
   private CliFixture.Result run(String... args) {
     StringWriter out = new StringWriter();
@@ -66,6 +66,15 @@ class SessionCommandsTest {
     }
     assertThat(run("who").out()).doesNotContain("carol@");
     assertThat(run("kick", "carol@example.test").out().strip()).isEqualTo("kicked 0 sessions of carol@example.test");
+  }
+
+  @Test
+  void kickEndsWebSessionsToo() throws Exception {
+    dev.postamt.web.WebSessionClient web = new dev.postamt.web.WebSessionClient(t);
+    assertThat(web.login("erin@example.test", TestServer.PASSWORD, null).statusCode()).isEqualTo(303);
+    assertThat(web.get("/login/session").statusCode()).isEqualTo(200);
+    assertThat(run("kick", "erin@example.test").out().strip()).isEqualTo("kicked 1 session of erin@example.test");
+    assertThat(web.get("/login/session").statusCode()).isEqualTo(401);
   }
 
   @Test
