@@ -2,7 +2,6 @@ package dev.postamt.admin;
 
 import dev.postamt.ban.BanList;
 import dev.postamt.ban.Bans;
-import dev.postamt.ban.SqliteBanList;
 import dev.postamt.config.Config;
 import dev.postamt.net.ControlSocket;
 import java.io.IOException;
@@ -99,7 +98,7 @@ public final class BanAdmin {
   private <T> T withBans(Function<Bans, T> action) {
     BanList store;
     try {
-      store = SqliteBanList.open(config.dataDir());
+      store = BanList.open(config);
     } catch (BanList.Failure e) {
       throw new AdminException(e.getMessage(), e);
     }
@@ -119,7 +118,7 @@ public final class BanAdmin {
       }
       return reply.isPresent();
     } catch (IOException e) {
-      throw new AdminException("written to " + config.dataDir().resolve(SqliteBanList.FILE_NAME)
+      throw new AdminException("written to the ban list"
           + ", but the running server could not be told: " + e.getMessage(), e);
     }
   }

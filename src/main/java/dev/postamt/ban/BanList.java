@@ -26,6 +26,16 @@ public interface BanList extends AutoCloseable {
     }
   }
 
+  /**
+   * The ban list {@code config} names: PostgreSQL when {@code [database] url} is set, else
+   * {@code data_dir/bans.db}.
+   */
+  static BanList open(dev.postamt.config.Config config) {
+    return config.database().postgres().isPresent()
+        ? PgBanList.open(dev.postamt.postgres.PgDatabase.of(config.database()))
+        : SqliteBanList.open(config.dataDir());
+  }
+
   /** Every row, ended or not. */
   List<Entry> all();
 

@@ -135,7 +135,7 @@ final class ConfigReader {
     }
   }
 
-  private String readString(String key, String def) {
+  String readString(String key, String def) {
     if (!toml.contains(key)) {
       return def;
     }

@@ -74,7 +74,7 @@ public final class Server implements AutoCloseable {
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
   /** Banned clients ({@code data_dir/bans.db}), asked by every listener at connect; fed by the throttle. */
-  private final dev.postamt.ban.SqliteBanList banList;
+  private final dev.postamt.ban.BanList banList;
   private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
@@ -130,7 +130,7 @@ public final class Server implements AutoCloseable {
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
-    this.banList = dev.postamt.ban.SqliteBanList.open(config.dataDir());
+    this.banList = dev.postamt.ban.BanList.open(config);
     this.bans = new dev.postamt.ban.Bans(banList, config.ban(), config.relay().networks(), java.time.Clock.systemUTC());
     authThrottle.onFailure(bans::authFailed);
     authThrottle.onPolicyRejection(bans::policyRejected);
