@@ -30,11 +30,11 @@ public final class GreylistAdmin {
   /** The triplets last seen most recently, at most {@link #LIST_LIMIT}. */
   public List<GreylistStore.Triplet> list() {
     try {
-      Optional<SqliteGreylistStore> store = SqliteGreylistStore.openReadOnly(config.dataDir());
+      Optional<GreylistStore> store = GreylistStore.openReadOnly(config);
       if (store.isEmpty()) {
         return List.of();
       }
-      try (SqliteGreylistStore s = store.get()) {
+      try (GreylistStore s = store.get()) {
         return s.list(LIST_LIMIT);
       }
     } catch (GreylistStore.Failure e) {
@@ -44,10 +44,11 @@ public final class GreylistAdmin {
 
   /** Forgets one triplet; returns the confirmation line. */
   public String remove(String triplet) {
-    if (!java.nio.file.Files.exists(config.dataDir().resolve(SqliteGreylistStore.FILE_NAME))) {
+    if (config.database().postgres().isEmpty()
+        && !java.nio.file.Files.exists(config.dataDir().resolve(SqliteGreylistStore.FILE_NAME))) {
       throw new AdminException("greylist: no triplet " + triplet);
     }
-    try (SqliteGreylistStore s = SqliteGreylistStore.open(config.dataDir())) {
+    try (GreylistStore s = GreylistStore.open(config)) {
       if (!s.remove(triplet)) {
         throw new AdminException("greylist: no triplet " + triplet);
       }

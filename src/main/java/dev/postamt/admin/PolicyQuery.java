@@ -9,7 +9,6 @@ import dev.postamt.policy.Evaluation;
 import dev.postamt.policy.GreylistStore;
 import dev.postamt.policy.PolicyRequest;
 import dev.postamt.policy.Restrictions;
-import dev.postamt.policy.SqliteGreylistStore;
 import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
 import java.net.InetAddress;
@@ -43,9 +42,9 @@ final class PolicyQuery {
       request = new PolicyRequest(client, mynetworks, null, blankToNull(helo), mailFrom, rcpt,
           rcpt == null ? null : PolicyRequest.RecipientStatus.REMOTE, false);
     }
-    Optional<SqliteGreylistStore> live;
+    Optional<GreylistStore> live;
     try {
-      live = SqliteGreylistStore.openReadOnly(config.dataDir());
+      live = GreylistStore.openReadOnly(config);
     } catch (GreylistStore.Failure e) {
       throw new AdminException(e.getMessage(), e);
     }
@@ -53,7 +52,7 @@ final class PolicyQuery {
       Evaluation e = new Restrictions(config, dns, live.isPresent() ? live.get() : EMPTY, Clock.systemUTC()).explain(request);
       return render(config, e);
     } finally {
-      live.ifPresent(SqliteGreylistStore::close);
+      live.ifPresent(GreylistStore::close);
     }
   }
 

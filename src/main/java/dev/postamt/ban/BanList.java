@@ -31,9 +31,14 @@ public interface BanList extends AutoCloseable {
    * {@code data_dir/bans.db}.
    */
   static BanList open(dev.postamt.config.Config config) {
-    return config.database().postgres().isPresent()
-        ? PgBanList.open(dev.postamt.postgres.PgDatabase.of(config.database()))
-        : SqliteBanList.open(config.dataDir());
+    if (config.database().postgres().isEmpty()) {
+      return SqliteBanList.open(config.dataDir());
+    }
+    try {
+      return PgBanList.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new Failure(e.getMessage(), e);
+    }
   }
 
   /** Every row, ended or not. */

@@ -21,6 +21,33 @@ public interface GreylistStore extends AutoCloseable {
    */
   record Lookup(Optional<Entry> triplet, int clientPasses) {}
 
+  /**
+   * The greylist {@code config} names: PostgreSQL when {@code [database] url} is set, else
+   * {@code data_dir/greylist.db}.
+   */
+  static GreylistStore open(dev.postamt.config.Config config) {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteGreylistStore.open(config.dataDir());
+    }
+    try {
+      return PgGreylistStore.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new Failure(e.getMessage(), e);
+    }
+  }
+
+  /** A read-only view of the greylist {@code config} names; empty when SQLite has no file yet. */
+  static java.util.Optional<GreylistStore> openReadOnly(dev.postamt.config.Config config) {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteGreylistStore.openReadOnly(config.dataDir()).map(s -> s);
+    }
+    try {
+      return java.util.Optional.of(PgGreylistStore.openReadOnly(dev.postamt.postgres.PgDatabase.of(config.database())));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new Failure(e.getMessage(), e);
+    }
+  }
+
   Lookup lookup(String triplet, String client);
 
   /** Records a first attempt, or starts a triplet over: first and last seen now, not passed. */

@@ -21,7 +21,6 @@ import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.policy.GreylistStore;
 import dev.postamt.policy.Restrictions;
-import dev.postamt.policy.SqliteGreylistStore;
 import dev.postamt.smtp.SmtpServer;
 import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
@@ -278,7 +277,7 @@ public final class Server implements AutoCloseable {
   private synchronized GreylistStore greylist(Config config) {
     if (greylist == null && config.greylist().enabled()) {
       try {
-        greylist = SqliteGreylistStore.open(config.dataDir());
+        greylist = dev.postamt.policy.GreylistStore.open(config);
       } catch (GreylistStore.Failure e) {
         log.error("greylisting off: {}", e.getMessage());
       }
