@@ -251,8 +251,7 @@ public final class Server implements AutoCloseable {
     if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
       return;
     }
-    webSessions = new dev.postamt.web.session.SqliteWebSessions(config.dataDir().resolve("web").resolve("sessions.db"),
-        java.time.Duration.ofHours(12), java.time.Duration.ofDays(7));
+    webSessions = dev.postamt.web.session.WebSessions.open(config);
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
     jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,

@@ -12,6 +12,25 @@ import java.util.Optional;
  * in. Addresses are canonical user addresses.
  */
 public interface WebSessions extends AutoCloseable {
+  /** How long a session lasts without a request, and at most after its login. */
+  java.time.Duration IDLE = java.time.Duration.ofHours(12);
+  java.time.Duration MAX_AGE = java.time.Duration.ofDays(7);
+
+  /**
+   * The sessions {@code config} names: PostgreSQL when {@code [database] url} is set (a login is then valid
+   * on every node), else {@code data_dir/web/sessions.db}.
+   */
+  static WebSessions open(dev.postamt.config.Config config) throws IOException {
+    if (config.database().postgres().isPresent()) {
+      try {
+        return new PgWebSessions(dev.postamt.postgres.PgDatabase.of(config.database()), IDLE, MAX_AGE);
+      } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+    return new SqliteWebSessions(config.dataDir().resolve("web").resolve("sessions.db"), IDLE, MAX_AGE);
+  }
+
   /**
    * One browser session.
    *
