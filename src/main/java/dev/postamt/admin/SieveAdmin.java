@@ -193,7 +193,7 @@ public final class SieveAdmin {
   }
 
   private <T> T withScripts(ScriptsWork<T> work) {
-    try (SieveScripts scripts = SqliteSieveScripts.open(config.dataDir(), SieveScripts.Limits.of(config.sieve()))) {
+    try (SieveScripts scripts = SieveScripts.open(config)) {
       return work.run(scripts);
     } catch (SieveStoreException e) {
       throw new AdminException(e.getMessage(), e);

@@ -76,9 +76,9 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.ban.BanList banList;
   private final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
-  private final dev.postamt.sieve.store.SqliteSieveScripts sieveScripts;
+  private final dev.postamt.sieve.store.SieveScripts sieveScripts;
   /** Users' vacation replies ({@code data_dir/vacation-responses.db}): set over JMAP and self-service, answered at delivery. */
-  private final dev.postamt.sieve.store.SqliteVacations vacations;
+  private final dev.postamt.sieve.store.Vacations vacations;
   /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
   private volatile SmtpServer submissionServer;
   /** What JMAP needs beyond the store ({@code data_dir/jmap.db} among it); null until the web side starts. */
@@ -133,8 +133,7 @@ public final class Server implements AutoCloseable {
     this.bans = new dev.postamt.ban.Bans(banList, config.ban(), config.relay().networks(), java.time.Clock.systemUTC());
     authThrottle.onFailure(bans::authFailed);
     authThrottle.onPolicyRejection(bans::policyRejected);
-    this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
-        dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
+    this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
     this.queue = new QueueManager(config, spool, router, local, remote);
@@ -143,7 +142,7 @@ public final class Server implements AutoCloseable {
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
     outbox.submitTo(queue::submit);
     this.sieve = new dev.postamt.mda.SieveDelivery(config, store, sieveScripts, outbox);
-    this.vacations = dev.postamt.sieve.store.SqliteVacations.open(config.dataDir());
+    this.vacations = dev.postamt.sieve.store.Vacations.open(config);
     sieve.useVacations(vacations);
     local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);

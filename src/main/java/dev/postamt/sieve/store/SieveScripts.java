@@ -12,6 +12,17 @@ import java.util.Optional;
  * compiling them is the caller's job. Addresses are canonical user addresses (lower case).
  */
 public interface SieveScripts extends AutoCloseable {
+  /**
+   * The scripts {@code config} names: PostgreSQL when {@code [database] url} is set, else
+   * {@code data_dir/sieve.db}; limits from {@code [sieve]}.
+   */
+  static SieveScripts open(dev.postamt.config.Config config) throws SieveStoreException {
+    Limits limits = Limits.of(config.sieve());
+    return config.database().postgres().isPresent()
+        ? PgSieveScripts.open(dev.postamt.postgres.PgDatabase.of(config.database()), limits)
+        : SqliteSieveScripts.open(config.dataDir(), limits);
+  }
+
   /** One stored script. */
   record Script(String name, String text, boolean active, Instant modified) {}
 

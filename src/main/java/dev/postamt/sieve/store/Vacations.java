@@ -11,6 +11,16 @@ import java.util.Objects;
  */
 public interface Vacations extends AutoCloseable {
   /**
+   * The vacation replies {@code config} names: PostgreSQL when {@code [database] url} is set, else
+   * {@code data_dir/vacation-responses.db}.
+   */
+  static Vacations open(dev.postamt.config.Config config) throws SieveStoreException {
+    return config.database().postgres().isPresent()
+        ? PgVacations.open(dev.postamt.postgres.PgDatabase.of(config.database()))
+        : SqliteVacations.open(config.dataDir());
+  }
+
+  /**
    * One user's settings (the JMAP object's properties).
    *
    * @param fromDate null: from now on

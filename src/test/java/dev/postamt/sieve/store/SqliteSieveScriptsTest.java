@@ -44,4 +44,26 @@ class SqliteSieveScriptsTest implements SieveScriptsContract {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteSieveScripts.open(dir))
         .isInstanceOf(SieveStoreException.class).hasMessageContaining("schema version 99");
   }
+
+  @Test
+  void aVersionOneFileKeepsItsScriptsThroughTheRename(@TempDir Path dir) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("sieve.db"));
+        var st = c.createStatement()) {
+      st.execute("CREATE TABLE scripts (user TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL,"
+          + " active INTEGER NOT NULL DEFAULT 0, modified TEXT NOT NULL, PRIMARY KEY (user, name))");
+      st.execute("CREATE UNIQUE INDEX scripts_one_active ON scripts(user) WHERE active = 1");
+      st.execute("CREATE TABLE users (user TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0, error_when TEXT,"
+          + " error_script TEXT, error_message TEXT)");
+      st.execute("INSERT INTO scripts VALUES ('alice@example.test', 'mine', 'keep;', 1, '2026-12-01T00:00:00Z')");
+      st.execute("INSERT INTO users(user, version) VALUES ('alice@example.test', 3)");
+      st.execute("PRAGMA user_version = 1");
+    }
+    try (SqliteSieveScripts s = SqliteSieveScripts.open(dir)) {
+      assertThat(s.active(ALICE).orElseThrow().text()).isEqualTo("keep;");
+      assertThat(s.version(ALICE)).isEqualTo(3);
+      s.put(ALICE, "other", KEEP);
+      s.activate(ALICE, "other");
+      assertThat(s.version(ALICE)).isGreaterThan(3);
+    }
+  }
 }
