@@ -76,6 +76,11 @@ public final class Admin {
     return new BackupAdmin(config);
   }
 
+  /** {@code postamt migrate --to|--from postgresql://…}. */
+  public DatabaseMigration databaseMigration() {
+    return new DatabaseMigration(config);
+  }
+
   /** {@code postamt import}, {@code export} and {@code migrate imap}: mail in and out of a user's store. */
   public TransferAdmin transfers() {
     return new TransferAdmin(this);

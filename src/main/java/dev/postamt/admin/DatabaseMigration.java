@@ -1,0 +1,152 @@
+package dev.postamt.admin;
+
+import dev.postamt.ban.PgBanList;
+import dev.postamt.ban.SqliteBanList;
+import dev.postamt.config.Config;
+import dev.postamt.config.DataDirLock;
+import dev.postamt.config.Database;
+import dev.postamt.policy.PgGreylistStore;
+import dev.postamt.policy.SqliteGreylistStore;
+import dev.postamt.postgres.PgDatabase;
+import dev.postamt.postgres.TableCopy;
+import dev.postamt.sieve.store.PgSieveScripts;
+import dev.postamt.sieve.store.PgVacations;
+import dev.postamt.sieve.store.SieveScripts;
+import dev.postamt.sieve.store.SieveStoreException;
+import dev.postamt.sieve.store.SqliteSieveScripts;
+import dev.postamt.sieve.store.SqliteVacations;
+import dev.postamt.web.session.PgWebSessions;
+import dev.postamt.web.session.SqliteWebSessions;
+import dev.postamt.web.session.WebSessions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code postamt migrate --to postgresql://…}: copies the state kept in SQLite files under {@code data_dir}
+ * into an empty PostgreSQL database, then counts the rows on both sides; {@code --from postgresql://…} is
+ * the reverse, into an installation without that state yet. The server must be stopped (the copy is a
+ * snapshot). Each owner first brings both sides to its current schema by opening them as the server does.
+ *
+ * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies. The
+ * directory, the mailbox indexes and the filter statistics still live only in SQLite (see docs/postgresql.md).
+ */
+public final class DatabaseMigration {
+  /** One table's rows on each side after the copy. */
+  public record Counted(String table, long from, long to) {
+    public boolean matches() {
+      return from == to;
+    }
+  }
+
+  /** One kind of state: its SQLite file under data_dir, its tables (SQLite name, PostgreSQL name). */
+  private record Owner(String what, String file, List<String[]> tables, Opener sqlite, PgOpener postgres) {}
+
+  @FunctionalInterface
+  private interface Opener {
+    void open(Config config) throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface PgOpener {
+    void open(PgDatabase db) throws Exception;
+  }
+
+  private static final List<Owner> OWNERS = List.of(
+      new Owner("bans", SqliteBanList.FILE_NAME, List.<String[]>of(new String[] {"ban", "ban"}),
+          c -> SqliteBanList.open(c.dataDir()).close(), db -> PgBanList.open(db).close()),
+      new Owner("greylist", SqliteGreylistStore.FILE_NAME,
+          List.of(new String[] {"triplet", "greylist_triplet"}, new String[] {"client", "greylist_client"}),
+          c -> SqliteGreylistStore.open(c.dataDir()).close(), db -> PgGreylistStore.open(db).close()),
+      new Owner("web sessions", "web/sessions.db",
+          List.of(new String[] {"web_sessions", "web_sessions"}, new String[] {"web_tokens", "web_tokens"}),
+          c -> new SqliteWebSessions(c.dataDir().resolve("web/sessions.db"), WebSessions.IDLE, WebSessions.MAX_AGE).close(),
+          db -> new PgWebSessions(db, WebSessions.IDLE, WebSessions.MAX_AGE).close()),
+      new Owner("sieve scripts", SqliteSieveScripts.FILE_NAME,
+          List.of(new String[] {"sieve_scripts", "sieve_scripts"}, new String[] {"sieve_users", "sieve_users"}),
+          c -> SqliteSieveScripts.open(c.dataDir()).close(), db -> PgSieveScripts.open(db, SieveScripts.Limits.DEFAULTS).close()),
+      new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
+          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
+
+  private final Config config;
+
+  DatabaseMigration(Config config) {
+    this.config = config;
+  }
+
+  /** Copies SQLite → PostgreSQL at {@code url}; the target's tables must be empty. */
+  public List<Counted> toPostgres(String url) {
+    return copy(url, true);
+  }
+
+  /** Copies PostgreSQL at {@code url} → the SQLite files under data_dir; those tables must be empty. */
+  public List<Counted> fromPostgres(String url) {
+    return copy(url, false);
+  }
+
+  private List<Counted> copy(String url, boolean toPostgres) {
+    Database.Postgres target;
+    try {
+      target = Database.Postgres.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new AdminException((toPostgres ? "--to" : "--from") + ": " + url.replaceAll(":[^:@/]*@", ":***@") + " "
+          + e.getMessage());
+    }
+    if (DataDirLock.runningServer(config.dataDir()).isPresent()) {
+      throw new AdminException("stop the server first: the copy is a snapshot of " + config.dataDir());
+    }
+    PgDatabase pg;
+    try {
+      pg = PgDatabase.of(target, 2);
+    } catch (PgDatabase.Failure e) {
+      throw new AdminException(e.getMessage(), e);
+    }
+    List<Counted> out = new ArrayList<>();
+    try {
+      for (Owner o : OWNERS) {
+        Path file = config.dataDir().resolve(o.file());
+        if (toPostgres && !Files.exists(file)) {
+          o.postgres().open(pg);
+          continue;
+        }
+        o.sqlite().open(config);
+        o.postgres().open(pg);
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + file); Connection pc = pg.connection()) {
+          Connection from = toPostgres ? sqlite : pc;
+          Connection to = toPostgres ? pc : sqlite;
+          for (String[] t : o.tables()) {
+            String fromTable = toPostgres ? t[0] : t[1];
+            String toTable = toPostgres ? t[1] : t[0];
+            long already = TableCopy.count(to, toTable);
+            if (already > 0) {
+              throw new AdminException(o.what() + ": " + (toPostgres ? "PostgreSQL" : file) + " table " + toTable
+                  + " already has " + already + " rows; copy into an empty one");
+            }
+          }
+          for (String[] t : o.tables()) {
+            String fromTable = toPostgres ? t[0] : t[1];
+            String toTable = toPostgres ? t[1] : t[0];
+            TableCopy.copy(from, fromTable, to, toTable);
+            out.add(new Counted(o.what() + ": " + toTable, TableCopy.count(from, fromTable), TableCopy.count(to, toTable)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new AdminException("copy failed: " + e.getMessage(), e);
+    } catch (AdminException e) {
+      throw e;
+    } catch (IOException | SieveStoreException | RuntimeException e) {
+      throw new AdminException("copy failed: " + e.getMessage(), e);
+    } catch (Exception e) {
+      throw new AdminException("copy failed: " + e, e);
+    } finally {
+      pg.close();
+    }
+    return out;
+  }
+}
