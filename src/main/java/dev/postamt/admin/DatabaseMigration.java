@@ -33,8 +33,8 @@ import java.util.List;
  * the reverse, into an installation without that state yet. The server must be stopped (the copy is a
  * snapshot). Each owner first brings both sides to its current schema by opening them as the server does.
  *
- * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies. The
- * directory, the mailbox indexes and the filter statistics still live only in SQLite (see docs/postgresql.md).
+ * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts.
+ * The directory, the mailbox indexes and the other filter state still live only in SQLite (see docs/postgresql.md).
  */
 public final class DatabaseMigration {
   /** One table's rows on each side after the copy. */
@@ -70,6 +70,11 @@ public final class DatabaseMigration {
       new Owner("sieve scripts", SqliteSieveScripts.FILE_NAME,
           List.of(new String[] {"sieve_scripts", "sieve_scripts"}, new String[] {"sieve_users", "sieve_users"}),
           c -> SqliteSieveScripts.open(c.dataDir()).close(), db -> PgSieveScripts.open(db, SieveScripts.Limits.DEFAULTS).close()),
+      new Owner("bayes", dev.postamt.filter.bayes.SqliteBayesStore.FILE_NAME,
+          List.of(new String[] {"scope", "bayes_scope"}, new String[] {"token", "bayes_token"},
+              new String[] {"learned", "bayes_learned"}),
+          c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
+          db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
           c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
 

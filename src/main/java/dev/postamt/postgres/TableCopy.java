@@ -19,6 +19,27 @@ import java.util.List;
 public final class TableCopy {
   private TableCopy() {}
 
+  /** Moves each serial column's sequence past the copied ids, so that the next insert gets a new one. */
+  private static void advanceSequences(Connection to, String table, List<String> columns) throws SQLException {
+    for (String column : columns) {
+      String sequence;
+      try (PreparedStatement ps = to.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+        ps.setString(1, table);
+        ps.setString(2, column);
+        try (ResultSet rs = ps.executeQuery()) {
+          sequence = rs.next() ? rs.getString(1) : null;
+        }
+      }
+      if (sequence != null) {
+        try (PreparedStatement ps = to.prepareStatement(
+            "SELECT setval(?, COALESCE((SELECT max(" + column + ") FROM " + table + "), 0) + 1, false)")) {
+          ps.setString(1, sequence);
+          ps.execute();
+        }
+      }
+    }
+  }
+
   /** How many rows {@code table} has. */
   public static long count(Connection c, String table) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
@@ -75,6 +96,9 @@ public final class TableCopy {
         }
       }
       ins.executeBatch();
+      if ("PostgreSQL".equals(to.getMetaData().getDatabaseProductName())) {
+        advanceSequences(to, toTable, columns);
+      }
       to.commit();
       return n;
     } catch (SQLException | RuntimeException e) {

@@ -75,6 +75,9 @@ class MigrateDatabaseCommandTest {
       sessionId = web.create("alice@example.test").id();
       web.createToken("alice@example.test", "laptop", null);
     }
+    try (dev.postamt.filter.bayes.BayesStore bayes = dev.postamt.filter.bayes.SqliteBayesStore.open(data)) {
+      bayes.learn(dev.postamt.filter.bayes.BayesStore.GLOBAL, "d1", new long[] {1, 2, 3}, true, false, t0);
+    }
 
     CliFixture.Result to = run(sqliteConfig, "migrate", "--to", url);
     assertThat(to.status()).as(to.err()).isZero();
@@ -93,6 +96,12 @@ class MigrateDatabaseCommandTest {
       assertThat(vac.get("alice@example.test").textBody()).isEqualTo("Back soon.");
       assertThat(web.find(sessionId)).isPresent();
       assertThat(web.tokens("alice@example.test")).hasSize(1);
+      try (dev.postamt.filter.bayes.BayesStore bayes = dev.postamt.filter.bayes.PgBayesStore.open(db)) {
+        assertThat(bayes.learned(dev.postamt.filter.bayes.BayesStore.GLOBAL, "d1")).contains(true);
+        assertThat(bayes.learn("bob@example.test", "d2", new long[] {4}, false, false, t0))
+            .as("a new scope after the copied ones gets a new id").isEqualTo(dev.postamt.filter.bayes.BayesStore.Outcome.LEARNED);
+        assertThat(bayes.messages(dev.postamt.filter.bayes.BayesStore.GLOBAL)).isEqualTo(new dev.postamt.filter.bayes.BayesStore.Counts(1, 0));
+      }
     } finally {
       db.close();
     }

@@ -69,11 +69,25 @@ public final class Bayes implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Opens {@code data_dir/bayes.db} and expires stale tokens. */
+  /**
+   * Opens the counts {@code config} names (PostgreSQL when {@code [database] url} is set, else
+   * {@code data_dir/bayes.db}) and expires stale tokens.
+   */
   public static Bayes open(Config config) throws IOException {
-    Bayes b = new Bayes(config.spam(), SqliteBayesStore.open(config.dataDir()), Clock.systemUTC());
+    BayesStore store = config.database().postgres().isPresent()
+        ? PgBayesStore.open(pgDatabase(config))
+        : SqliteBayesStore.open(config.dataDir());
+    Bayes b = new Bayes(config.spam(), store, Clock.systemUTC());
     b.expireIfDue(false);
     return b;
+  }
+
+  private static dev.postamt.postgres.PgDatabase pgDatabase(Config config) throws IOException {
+    try {
+      return dev.postamt.postgres.PgDatabase.of(config.database());
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   public BayesStore store() {
