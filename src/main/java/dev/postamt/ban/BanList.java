@@ -41,6 +41,13 @@ public interface BanList extends AutoCloseable {
     }
   }
 
+  /**
+   * Calls {@code reload} when another process sharing this list may have changed it (PostgreSQL: another
+   * node; see {@link PgBanList}). The SQLite file has no such signal: the CLI tells the server over its
+   * control socket.
+   */
+  default void onChange(Runnable reload) {}
+
   /** Every row, ended or not. */
   List<Entry> all();
 

@@ -61,6 +61,7 @@ public final class Bans {
     this.clock = clock;
     configure(config, relayNetworks);
     reload();
+    store.onChange(this::reload);
   }
 
   /** Takes a reloaded {@code [ban]} section and relay networks; counts and bans stay. */

@@ -1,6 +1,7 @@
 package dev.postamt.ban;
 
 import dev.postamt.postgres.PgDatabase;
+import dev.postamt.postgres.PgNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The ban list in PostgreSQL, shared by every node: a client banned on one node is refused by all of them
- * once their copy is refreshed ({@link Bans} reloads it). The only class with the PostgreSQL ban SQL; times
+ * within moments, as each write sends a {@code NOTIFY} on {@value #CHANNEL} and every node's {@link Bans}
+ * reloads its copy. The only class with the PostgreSQL ban SQL; times
  * in epoch seconds as in {@link SqliteBanList}.
  *
  * <pre>
@@ -22,6 +24,8 @@ import java.util.Optional;
  */
 public final class PgBanList implements BanList {
   static final String OWNER = "ban";
+  /** Sent with the network as payload whenever a ban is added, changed or lifted. */
+  static final String CHANNEL = "postamt_bans";
   private static final List<String> SCHEMA = List.of(
       "CREATE TABLE ban(network TEXT PRIMARY KEY, since BIGINT NOT NULL, until BIGINT, reason TEXT NOT NULL,"
           + " count INTEGER NOT NULL)");
@@ -40,6 +44,12 @@ public final class PgBanList implements BanList {
       throw new Failure(e.getMessage(), e);
     }
     return new PgBanList(db);
+  }
+
+  /** Every node reads the list again when any node adds or lifts a ban. */
+  @Override
+  public void onChange(Runnable reload) {
+    db.notifications().listen(CHANNEL, payload -> reload.run());
   }
 
   @Override
@@ -73,6 +83,7 @@ public final class PgBanList implements BanList {
       ps.setString(4, e.reason());
       ps.setInt(5, e.count());
       ps.executeUpdate();
+      PgNotifications.notify(c, CHANNEL, e.network());
     } catch (SQLException ex) {
       throw failure("write", ex);
     }
@@ -82,7 +93,11 @@ public final class PgBanList implements BanList {
   public boolean remove(String network) {
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("DELETE FROM ban WHERE network = ?")) {
       ps.setString(1, network);
-      return ps.executeUpdate() > 0;
+      boolean removed = ps.executeUpdate() > 0;
+      if (removed) {
+        PgNotifications.notify(c, CHANNEL, network);
+      }
+      return removed;
     } catch (SQLException e) {
       throw failure("write", e);
     }

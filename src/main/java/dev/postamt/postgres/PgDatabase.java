@@ -68,6 +68,33 @@ public final class PgDatabase {
     return target.display();
   }
 
+  /**
+   * A connection of its own, outside the pool, for a long-lived {@code LISTEN} ({@link PgNotifications});
+   * the caller closes it.
+   */
+  Connection openDirect() throws SQLException {
+    java.util.Properties p = new java.util.Properties();
+    if (!target.user().isEmpty()) {
+      p.setProperty("user", target.user());
+    }
+    if (!target.password().isEmpty()) {
+      p.setProperty("password", target.password());
+    }
+    p.setProperty("ApplicationName", "postamt-listen");
+    p.setProperty("tcpKeepAlive", "true");
+    return java.sql.DriverManager.getConnection(target.jdbcUrl(), p);
+  }
+
+  private volatile PgNotifications notifications;
+
+  /** The process's {@code LISTEN}/{@code NOTIFY} for this database, started on first use. */
+  public synchronized PgNotifications notifications() {
+    if (notifications == null) {
+      notifications = new PgNotifications(this);
+    }
+    return notifications;
+  }
+
   /** A connection from the pool (auto-commit on); the caller closes it, which returns it. */
   public Connection connection() throws SQLException {
     return pool.getConnection();
@@ -172,6 +199,10 @@ public final class PgDatabase {
    */
   public void close() {
     POOLS.values().remove(this);
+    PgNotifications n = notifications;
+    if (n != null) {
+      n.close();
+    }
     pool.close();
   }
 
