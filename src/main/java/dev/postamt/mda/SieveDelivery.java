@@ -72,8 +72,8 @@ public final class SieveDelivery implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.outbox = outbox;
-    this.vacations = SeenLog.vacation(config.dataDir());
-    this.duplicates = SeenLog.duplicate(config.dataDir());
+    this.vacations = SeenLog.vacation(config);
+    this.duplicates = SeenLog.duplicate(config);
     useScripts(scripts);
   }
 
