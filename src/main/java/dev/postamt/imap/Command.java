@@ -190,4 +190,7 @@ public sealed interface Command {
 
   /** SETMETADATA (RFC 5464 §4.3): entry names in lower case, a null value removes the entry. */
   record SetMetadata(String mailbox, java.util.Map<String, byte[]> values) implements Command {}
+
+  /** NOTIFY (RFC 5465 §3): {@code NOTIFY NONE} is a spec without groups. */
+  record Notify(NotifySpec spec) implements Command {}
 }

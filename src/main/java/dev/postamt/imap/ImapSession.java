@@ -47,6 +47,8 @@ public final class ImapSession {
   /** Learns from moves into and out of Junk; null when the server does not (spam.learn_from_junk off). */
   JunkLearning junkLearning;
   SelectedMailbox selected;
+  /** The NOTIFY (RFC 5465) in force, or null when the client never sent one. */
+  NotifyWatch notify;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;
   /** RFC 7162 §3.2.3: after ENABLE QRESYNC, expunges are reported as VANISHED for the connection. */
@@ -110,11 +112,24 @@ public final class ImapSession {
         CommandBytes cmd;
         transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
+          if (notify != null) {
+            notify.awaitingClient(); // NOTIFY: changes go out as they happen until the client speaks
+          }
           cmd = reader.read(() -> {
             transport.holdGoodbye(true); // a shutdown lets the literal (APPEND) finish
-            w.continuation("Ready for literal data");
+            if (notify != null) {
+              notify.exclusive(() -> w.continuation("Ready for literal data"));
+            } else {
+              w.continuation("Ready for literal data");
+            }
           });
+          if (notify != null) {
+            notify.clientSpoke();
+          }
         } catch (CommandReader.TooLongException e) {
+          if (notify != null) {
+            notify.clientSpoke();
+          }
           if (e.fatal) {
             w.untagged("BYE " + e.getMessage());
             w.flush();
@@ -136,6 +151,9 @@ public final class ImapSession {
       }
     } catch (SocketTimeoutException e) {
       try {
+        if (notify != null) {
+          notify.clientSpoke();
+        }
         w.untagged(e instanceof dev.postamt.net.LineDeadlineException
             ? "BYE Command not received in time" : "BYE Autologout; idle for too long");
         w.flush();
@@ -147,6 +165,10 @@ public final class ImapSession {
     } catch (TooManyErrors e) {
       // BYE already written
     } finally {
+      if (notify != null) {
+        notify.close();
+        notify = null;
+      }
       if (account != null) {
         account.close();
         account = null;
@@ -220,7 +242,13 @@ public final class ImapSession {
 
   /** Untagged updates are allowed after most commands; EXPUNGE never during FETCH/STORE/SEARCH/COPY. */
   void syncSelected(Tagged t) throws IOException {
-    if (selected == null || state == State.LOGOUT) { // nothing follows BYE but the tagged OK
+    if (state == State.LOGOUT) { // nothing follows BYE but the tagged OK
+      return;
+    }
+    if (selected == null) {
+      if (notify != null) {
+        notify.reportAtCommandEnd(false);
+      }
       return;
     }
     boolean uid = switch (t.command()) {
@@ -244,8 +272,24 @@ public final class ImapSession {
         || t.command() instanceof Command.Thread th && th.uid() && usesSequenceNumbers(th.key())) {
       seqCommand = true;
     }
-    selected.sync(w, !seqCommand, qresync);
-    selected.reportKeywords(w);
+    if (notify != null) {
+      // RFC 5465 §3.1: unasked-for news of the selected mailbox only where a filter covers it; the
+      // commands that expunge still report their own EXPUNGEs.
+      if (!notify.coversSelected() && switch (t.verb()) {
+        case EXPUNGE, MOVE, REPLACE, CLOSE -> false;
+        default -> true;
+      }) {
+        notify.reportAtCommandEnd(false);
+        return;
+      }
+      notify.reportAtCommandEnd(!seqCommand);
+      if (!notify.coversSelected()) {
+        selected.sync(w, !seqCommand, qresync);
+      }
+    } else {
+      selected.sync(w, !seqCommand, qresync);
+      selected.reportKeywords(w);
+    }
     long held = condstore ? selected.highestModseqBeforeHeldExpunges() : -1;
     if (held >= 0) {
       w.untagged("OK [HIGHESTMODSEQ " + held + "] Expunges are held back until a command allows them");
@@ -277,6 +321,7 @@ public final class ImapSession {
     caps.addAll(SortCommands.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
+    caps.add(NotifyWatch.CAPABILITY);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -342,6 +387,7 @@ public final class ImapSession {
       case Command.Replace r -> appends.replace(r);
       case Command.GetMetadata g -> metadata.get(g);
       case Command.SetMetadata m -> metadata.set(m);
+      case Command.Notify n -> notify(n.spec());
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -522,14 +568,24 @@ public final class ImapSession {
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
     // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
-      if (selected != null) {
-        selected.sync(w, true, qresync);
-        selected.reportKeywords(w);
-        w.flush();
+    if (notify != null) { // RFC 5465 §3: IDLE tells what NOTIFY asked for, as it happens
+      w.flush();
+      try (IdleWatch.Registration watch = IdleWatch.register(account, selected, notify::wake)) {
+        notify.awaitingClient();
+        line = reader.readLine();
+      } finally {
+        notify.clientSpoke();
       }
-    }))) {
-      line = reader.readLine();
+    } else {
+      try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
+        if (selected != null) {
+          selected.sync(w, true, qresync);
+          selected.reportKeywords(w);
+          w.flush();
+        }
+      }))) {
+        line = reader.readLine();
+      }
     }
     if (line == null) {
       throw new IOException("connection closed during IDLE");
@@ -537,10 +593,23 @@ public final class ImapSession {
     if (!new String(line, StandardCharsets.US_ASCII).equalsIgnoreCase("DONE")) {
       throw ImapException.bad("Expected DONE");
     }
-    if (selected != null) {
+    if (notify != null) {
+      notify.reportAtCommandEnd(true);
+    } else if (selected != null) {
       selected.sync(w, true, qresync);
     }
     w.tagged(tag, "OK IDLE terminated");
+  }
+
+  // ---- NOTIFY (RFC 5465) ---------------------------------------------------------------------------
+
+  private String notify(NotifySpec spec) throws ImapException, IOException {
+    NotifyWatch next = NotifyWatch.start(this, spec);
+    if (notify != null) {
+      notify.close();
+    }
+    notify = next;
+    return "NOTIFY completed";
   }
 
   // ---- helpers for the command groups ----------------------------------------------------------------
