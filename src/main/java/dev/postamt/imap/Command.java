@@ -141,10 +141,11 @@ public sealed interface Command {
    * the RFC 7162 §3.2.6 VANISHED modifier (UID FETCH with CHANGEDSINCE only).
    */
   record Fetch(
-      boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince, boolean vanished)
+      boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince, boolean vanished,
+      PartialRange partial)
       implements Command {
     Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince) {
-      this(uid, set, attrs, macro, changedSince, false);
+      this(uid, set, attrs, macro, changedSince, false, null);
     }
   }
 

@@ -322,6 +322,7 @@ public final class ImapSession {
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
     caps.add(NotifyWatch.CAPABILITY);
+    caps.add(PartialRange.CAPABILITY);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
