@@ -47,6 +47,9 @@ public final class ImapSession {
   /** Learns from moves into and out of Junk; null when the server does not (spam.learn_from_junk off). */
   JunkLearning junkLearning;
   SelectedMailbox selected;
+  /** The tag of the command running, for INPROGRESS (RFC 9585); how often a long search reports. */
+  String runningTag;
+  java.time.Duration progressInterval = java.time.Duration.ofSeconds(2);
   /** The NOTIFY (RFC 5465) in force, or null when the client never sent one. */
   NotifyWatch notify;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
@@ -204,6 +207,7 @@ public final class ImapSession {
       });
       return;
     }
+    runningTag = t.tag();
     try {
       String ok = execute(t);
       if (ok == null) {
@@ -323,6 +327,7 @@ public final class ImapSession {
     caps.addAll(MetadataCommands.CAPABILITIES);
     caps.add(NotifyWatch.CAPABILITY);
     caps.add(PartialRange.CAPABILITY);
+    caps.add(Progress.CAPABILITY);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }

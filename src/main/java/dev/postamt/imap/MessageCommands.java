@@ -115,7 +115,9 @@ final class MessageCommands {
     List<Long> modseqs = new ArrayList<>();
     long maxModseq = 0;
     dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, c.key());
+    Progress progress = new Progress(s, "Searching", sel.size());
     for (int msn = 1; msn <= sel.size(); msn++) {
+      progress.at(msn - 1);
       MessageRecord r = sel.record(msn);
       if (new SearchMatcher(sel, msn, r, indexed).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);

@@ -287,7 +287,9 @@ final class SortCommands {
     SelectedMailbox sel = s.selected;
     List<Integer> hits = new ArrayList<>();
     dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, key);
+    Progress progress = new Progress(s, "Searching", sel.size());
     for (int msn = 1; msn <= sel.size(); msn++) {
+      progress.at(msn - 1);
       if (new SearchMatcher(sel, msn, sel.record(msn), indexed).matches(key)) {
         hits.add(msn);
       }
