@@ -115,24 +115,14 @@ public final class ImapSession {
         CommandBytes cmd;
         transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
-          if (notify != null) {
-            notify.awaitingClient(); // NOTIFY: changes go out as they happen until the client speaks
-          }
+          NotifyWatch.awaitingClient(notify); // NOTIFY: news go out as they happen until the client speaks
           cmd = reader.read(() -> {
             transport.holdGoodbye(true); // a shutdown lets the literal (APPEND) finish
-            if (notify != null) {
-              notify.exclusive(() -> w.continuation("Ready for literal data"));
-            } else {
-              w.continuation("Ready for literal data");
-            }
+            NotifyWatch.exclusive(notify, () -> w.continuation("Ready for literal data"));
           });
-          if (notify != null) {
-            notify.clientSpoke();
-          }
+          NotifyWatch.clientSpoke(notify);
         } catch (CommandReader.TooLongException e) {
-          if (notify != null) {
-            notify.clientSpoke();
-          }
+          NotifyWatch.clientSpoke(notify);
           if (e.fatal) {
             w.untagged("BYE " + e.getMessage());
             w.flush();
@@ -154,9 +144,7 @@ public final class ImapSession {
       }
     } catch (SocketTimeoutException e) {
       try {
-        if (notify != null) {
-          notify.clientSpoke();
-        }
+        NotifyWatch.clientSpoke(notify);
         w.untagged(e instanceof dev.postamt.net.LineDeadlineException
             ? "BYE Command not received in time" : "BYE Autologout; idle for too long");
         w.flush();
@@ -277,19 +265,7 @@ public final class ImapSession {
       seqCommand = true;
     }
     if (notify != null) {
-      // RFC 5465 §3.1: unasked-for news of the selected mailbox only where a filter covers it; the
-      // commands that expunge still report their own EXPUNGEs.
-      if (!notify.coversSelected() && switch (t.verb()) {
-        case EXPUNGE, MOVE, REPLACE, CLOSE -> false;
-        default -> true;
-      }) {
-        notify.reportAtCommandEnd(false);
-        return;
-      }
-      notify.reportAtCommandEnd(!seqCommand);
-      if (!notify.coversSelected()) {
-        selected.sync(w, !seqCommand, qresync);
-      }
+      notify.afterCommand(t.verb(), !seqCommand);
     } else {
       selected.sync(w, !seqCommand, qresync);
       selected.reportKeywords(w);
@@ -393,7 +369,7 @@ public final class ImapSession {
       case Command.Replace r -> appends.replace(r);
       case Command.GetMetadata g -> metadata.get(g);
       case Command.SetMetadata m -> metadata.set(m);
-      case Command.Notify n -> notify(n.spec());
+      case Command.Notify n -> NotifyWatch.set(this, n.spec());
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -574,14 +550,8 @@ public final class ImapSession {
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
     // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    if (notify != null) { // RFC 5465 §3: IDLE tells what NOTIFY asked for, as it happens
-      w.flush();
-      try (IdleWatch.Registration watch = IdleWatch.register(account, selected, notify::wake)) {
-        notify.awaitingClient();
-        line = reader.readLine();
-      } finally {
-        notify.clientSpoke();
-      }
+    if (notify != null) {
+      line = notify.idle();
     } else {
       try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
         if (selected != null) {
@@ -605,17 +575,6 @@ public final class ImapSession {
       selected.sync(w, true, qresync);
     }
     w.tagged(tag, "OK IDLE terminated");
-  }
-
-  // ---- NOTIFY (RFC 5465) ---------------------------------------------------------------------------
-
-  private String notify(NotifySpec spec) throws ImapException, IOException {
-    NotifyWatch next = NotifyWatch.start(this, spec);
-    if (notify != null) {
-      notify.close();
-    }
-    notify = next;
-    return "NOTIFY completed";
   }
 
   // ---- helpers for the command groups ----------------------------------------------------------------

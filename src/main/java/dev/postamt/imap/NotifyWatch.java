@@ -102,12 +102,76 @@ final class NotifyWatch implements AutoCloseable {
     return n;
   }
 
+  /** NOTIFY SET or NONE: the new watch replaces the session's old one. */
+  static String set(ImapSession s, NotifySpec spec) throws ImapException, IOException {
+    NotifyWatch next = start(s, spec);
+    if (s.notify != null) {
+      s.notify.close();
+    }
+    s.notify = next;
+    return "NOTIFY completed";
+  }
+
+  /** IDLE under NOTIFY (RFC 5465 §3): what NOTIFY asked for goes out as it happens; returns the client's line. */
+  byte[] idle() throws IOException {
+    s.w.flush();
+    try (IdleWatch.Registration watch = IdleWatch.register(s.account, s.selected, this::wake)) {
+      awaitingClient();
+      return s.reader.readLine();
+    } finally {
+      clientSpoke();
+    }
+  }
+
+  /**
+   * After a command with a mailbox selected. RFC 5465 §3.1: news of the selected mailbox that nobody
+   * asked for is not told, but the commands that expunge still report their own EXPUNGEs.
+   */
+  void afterCommand(Verb verb, boolean allowExpunge) throws IOException {
+    boolean expunging = switch (verb) {
+      case EXPUNGE, MOVE, REPLACE, CLOSE -> true;
+      default -> false;
+    };
+    reportAtCommandEnd(coversSelected() && allowExpunge);
+    if (!coversSelected() && expunging && s.selected != null) {
+      s.selected.sync(s.w, allowExpunge, s.qresync);
+    }
+  }
+
   /** Whether the selected mailbox has message events: else nothing about it is told unasked (§3.1). */
   boolean coversSelected() {
     return selectedGroup != null && !selectedGroup.events().isEmpty();
   }
 
   // ---- the session's side -----------------------------------------------------------------------------
+
+  /** {@link #awaitingClient()} when NOTIFY is on ({@code n} not null). */
+  static void awaitingClient(NotifyWatch n) throws IOException {
+    if (n != null) {
+      n.awaitingClient();
+    }
+  }
+
+  /** {@link #clientSpoke()} when NOTIFY is on. */
+  static void clientSpoke(NotifyWatch n) {
+    if (n != null) {
+      n.clientSpoke();
+    }
+  }
+
+  /** Writes from the session thread while it waits for the client (a literal's continuation). */
+  static void exclusive(NotifyWatch n, dev.postamt.net.Connection.Write write) throws IOException {
+    if (n == null) {
+      write.run();
+      return;
+    }
+    n.wire.lock();
+    try {
+      write.run();
+    } finally {
+      n.wire.unlock();
+    }
+  }
 
   /** The session now waits for the client (between commands, in IDLE): report what is pending. */
   void awaitingClient() throws IOException {
@@ -116,7 +180,7 @@ final class NotifyWatch implements AutoCloseable {
       waitingForClient = true;
       if (pending) {
         pending = false;
-        reportAll(true);
+        reportAll();
       }
     } finally {
       wire.unlock();
@@ -128,16 +192,6 @@ final class NotifyWatch implements AutoCloseable {
     wire.lock();
     try {
       waitingForClient = false;
-    } finally {
-      wire.unlock();
-    }
-  }
-
-  /** Writes from the session thread while {@link #waitingForClient} (a literal's continuation). */
-  void exclusive(dev.postamt.net.Connection.Write write) throws IOException {
-    wire.lock();
-    try {
-      write.run();
     } finally {
       wire.unlock();
     }
@@ -193,7 +247,7 @@ final class NotifyWatch implements AutoCloseable {
           pending = true; // the command's end reports it
           continue;
         }
-        s.transport.writeAside(() -> reportAll(false));
+        s.transport.writeAside(this::reportAll);
       } catch (IOException | RuntimeException e) {
         log.debug("notify: {}", e.toString());
         synchronized (drainState) {
@@ -206,7 +260,7 @@ final class NotifyWatch implements AutoCloseable {
   }
 
   /** Between commands: the selected mailbox as its filter says (§5.1: expunges of selected-delayed wait). */
-  private void reportAll(boolean fromSessionThread) throws IOException {
+  private void reportAll() throws IOException {
     if (coversSelected() && s.selected != null) {
       reportSelected(selectedGroup.filter() == NotifySpec.Filter.SELECTED);
     }
