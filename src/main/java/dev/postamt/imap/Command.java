@@ -141,10 +141,11 @@ public sealed interface Command {
    * the RFC 7162 §3.2.6 VANISHED modifier (UID FETCH with CHANGEDSINCE only).
    */
   record Fetch(
-      boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince, boolean vanished)
+      boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince, boolean vanished,
+      PartialRange partial)
       implements Command {
     Fetch(boolean uid, SequenceSet set, List<FetchAttr> attrs, boolean macro, long changedSince) {
-      this(uid, set, attrs, macro, changedSince, false);
+      this(uid, set, attrs, macro, changedSince, false, null);
     }
   }
 
@@ -190,4 +191,7 @@ public sealed interface Command {
 
   /** SETMETADATA (RFC 5464 §4.3): entry names in lower case, a null value removes the entry. */
   record SetMetadata(String mailbox, java.util.Map<String, byte[]> values) implements Command {}
+
+  /** NOTIFY (RFC 5465 §3): {@code NOTIFY NONE} is a spec without groups. */
+  record Notify(NotifySpec spec) implements Command {}
 }

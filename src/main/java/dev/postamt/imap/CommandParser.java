@@ -384,6 +384,7 @@ public final class CommandParser extends ImapLexer {
     }
     long changedSince = -1;
     boolean vanished = false;
+    PartialRange partial = null;
     if (peek() == ' ') {
       sp();
       expect('(');
@@ -397,6 +398,9 @@ public final class CommandParser extends ImapLexer {
             throw ImapException.bad("VANISHED is only allowed with UID FETCH"); // RFC 7162 §3.2.6
           }
           vanished = true;
+        } else if (m.equalsIgnoreCase("PARTIAL") && partial == null) { // RFC 9394 §3.2
+          sp();
+          partial = PartialRange.parse(atom());
         } else {
           throw ImapException.bad("Unknown FETCH modifier " + printable(m));
         }
@@ -409,14 +413,15 @@ public final class CommandParser extends ImapLexer {
       if (vanished && changedSince < 0) {
         throw ImapException.bad("VANISHED needs CHANGEDSINCE");
       }
-      if (attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.MODSEQ)) {
+      if (changedSince >= 0
+          && attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.MODSEQ)) {
         attrs.add(new FetchAttr.Simple(FetchAttr.Kind.MODSEQ));
       }
     }
     if (uid && attrs.stream().noneMatch(a -> a instanceof FetchAttr.Simple s && s.kind() == FetchAttr.Kind.UID)) {
       attrs.addFirst(new FetchAttr.Simple(FetchAttr.Kind.UID));
     }
-    return new Command.Fetch(uid, set, attrs, macro, changedSince, vanished);
+    return new Command.Fetch(uid, set, attrs, macro, changedSince, vanished, partial);
   }
 
   Command store() throws ImapException {

@@ -47,6 +47,11 @@ public final class ImapSession {
   /** Learns from moves into and out of Junk; null when the server does not (spam.learn_from_junk off). */
   JunkLearning junkLearning;
   SelectedMailbox selected;
+  /** The tag of the command running, for INPROGRESS (RFC 9585); how often a long search reports. */
+  String runningTag;
+  java.time.Duration progressInterval = java.time.Duration.ofSeconds(2);
+  /** The NOTIFY (RFC 5465) in force, or null when the client never sent one. */
+  NotifyWatch notify;
   /** RFC 7162 §3.1: once a CONDSTORE-enabling command was seen, FETCH responses carry MODSEQ. */
   boolean condstore;
   /** RFC 7162 §3.2.3: after ENABLE QRESYNC, expunges are reported as VANISHED for the connection. */
@@ -110,11 +115,14 @@ public final class ImapSession {
         CommandBytes cmd;
         transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
+          NotifyWatch.awaitingClient(notify); // NOTIFY: news go out as they happen until the client speaks
           cmd = reader.read(() -> {
             transport.holdGoodbye(true); // a shutdown lets the literal (APPEND) finish
-            w.continuation("Ready for literal data");
+            NotifyWatch.exclusive(notify, () -> w.continuation("Ready for literal data"));
           });
+          NotifyWatch.clientSpoke(notify);
         } catch (CommandReader.TooLongException e) {
+          NotifyWatch.clientSpoke(notify);
           if (e.fatal) {
             w.untagged("BYE " + e.getMessage());
             w.flush();
@@ -136,6 +144,7 @@ public final class ImapSession {
       }
     } catch (SocketTimeoutException e) {
       try {
+        NotifyWatch.clientSpoke(notify);
         w.untagged(e instanceof dev.postamt.net.LineDeadlineException
             ? "BYE Command not received in time" : "BYE Autologout; idle for too long");
         w.flush();
@@ -147,6 +156,10 @@ public final class ImapSession {
     } catch (TooManyErrors e) {
       // BYE already written
     } finally {
+      if (notify != null) {
+        notify.close();
+        notify = null;
+      }
       if (account != null) {
         account.close();
         account = null;
@@ -182,6 +195,7 @@ public final class ImapSession {
       });
       return;
     }
+    runningTag = t.tag();
     try {
       String ok = execute(t);
       if (ok == null) {
@@ -220,7 +234,13 @@ public final class ImapSession {
 
   /** Untagged updates are allowed after most commands; EXPUNGE never during FETCH/STORE/SEARCH/COPY. */
   void syncSelected(Tagged t) throws IOException {
-    if (selected == null || state == State.LOGOUT) { // nothing follows BYE but the tagged OK
+    if (state == State.LOGOUT) { // nothing follows BYE but the tagged OK
+      return;
+    }
+    if (selected == null) {
+      if (notify != null) {
+        notify.reportAtCommandEnd(false);
+      }
       return;
     }
     boolean uid = switch (t.command()) {
@@ -244,8 +264,12 @@ public final class ImapSession {
         || t.command() instanceof Command.Thread th && th.uid() && usesSequenceNumbers(th.key())) {
       seqCommand = true;
     }
-    selected.sync(w, !seqCommand, qresync);
-    selected.reportKeywords(w);
+    if (notify != null) {
+      notify.afterCommand(t.verb(), !seqCommand);
+    } else {
+      selected.sync(w, !seqCommand, qresync);
+      selected.reportKeywords(w);
+    }
     long held = condstore ? selected.highestModseqBeforeHeldExpunges() : -1;
     if (held >= 0) {
       w.untagged("OK [HIGHESTMODSEQ " + held + "] Expunges are held back until a command allows them");
@@ -277,6 +301,9 @@ public final class ImapSession {
     caps.addAll(SortCommands.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
+    caps.add(NotifyWatch.CAPABILITY);
+    caps.add(PartialRange.CAPABILITY);
+    caps.add(Progress.CAPABILITY);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -342,6 +369,7 @@ public final class ImapSession {
       case Command.Replace r -> appends.replace(r);
       case Command.GetMetadata g -> metadata.get(g);
       case Command.SetMetadata m -> metadata.set(m);
+      case Command.Notify n -> NotifyWatch.set(this, n.spec());
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -522,14 +550,18 @@ public final class ImapSession {
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
     // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
-      if (selected != null) {
-        selected.sync(w, true, qresync);
-        selected.reportKeywords(w);
-        w.flush();
+    if (notify != null) {
+      line = notify.idle();
+    } else {
+      try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
+        if (selected != null) {
+          selected.sync(w, true, qresync);
+          selected.reportKeywords(w);
+          w.flush();
+        }
+      }))) {
+        line = reader.readLine();
       }
-    }))) {
-      line = reader.readLine();
     }
     if (line == null) {
       throw new IOException("connection closed during IDLE");
@@ -537,7 +569,9 @@ public final class ImapSession {
     if (!new String(line, StandardCharsets.US_ASCII).equalsIgnoreCase("DONE")) {
       throw ImapException.bad("Expected DONE");
     }
-    if (selected != null) {
+    if (notify != null) {
+      notify.reportAtCommandEnd(true);
+    } else if (selected != null) {
       selected.sync(w, true, qresync);
     }
     w.tagged(tag, "OK IDLE terminated");

@@ -62,13 +62,25 @@ final class MessageCommands {
         : c.returns().isEmpty() ? List.of("ALL") : c.returns();
     boolean save = false;
     if (opts != null) {
-      for (String o : opts) {
+      List<String> merged = new ArrayList<>();
+      for (int i = 0; i < opts.size(); i++) {
+        String o = opts.get(i);
         switch (o.toUpperCase(Locale.ROOT)) {
-          case "MIN", "MAX", "COUNT", "ALL" -> {}
-          case "SAVE" -> save = true;
+          case "MIN", "MAX", "COUNT", "ALL" -> merged.add(o);
+          case "SAVE" -> {
+            save = true;
+            merged.add(o);
+          }
+          case "PARTIAL" -> { // RFC 9394 §3.1: PARTIAL range, kept as one option
+            if (i + 1 == opts.size()) {
+              throw ImapException.bad("PARTIAL needs a range");
+            }
+            merged.add("PARTIAL " + PartialRange.parse(opts.get(++i)).wire());
+          }
           default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
         }
       }
+      opts = merged;
     }
     try {
       return search(c, tag, opts, save);
@@ -103,7 +115,9 @@ final class MessageCommands {
     List<Long> modseqs = new ArrayList<>();
     long maxModseq = 0;
     dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, c.key());
+    Progress progress = new Progress(s, "Searching", sel.size());
     for (int msn = 1; msn <= sel.size(); msn++) {
+      progress.at(msn - 1);
       MessageRecord r = sel.record(msn);
       if (new SearchMatcher(sel, msn, r, indexed).matches(c.key())) {
         hits.add(c.uid() ? r.uid() : msn);
@@ -125,10 +139,18 @@ final class MessageCommands {
     boolean allReturned = opts.stream().anyMatch(o -> o.equalsIgnoreCase("ALL") || o.equalsIgnoreCase("COUNT"));
     boolean min = opts.stream().anyMatch(o -> o.equalsIgnoreCase("MIN"));
     boolean max = opts.stream().anyMatch(o -> o.equalsIgnoreCase("MAX"));
+    PartialRange partial = null;
+    for (String o : opts) {
+      if (o.startsWith("PARTIAL ")) {
+        partial = PartialRange.parse(o.substring(8));
+      }
+    }
     if (save) {
       // RFC 5182 §2.4: with only MIN and/or MAX beside SAVE, "$" holds just those messages.
       List<Long> keep = hitUids;
-      if (!allReturned && (min || max) && !hitUids.isEmpty()) {
+      if (!allReturned && partial != null) {
+        keep = partial.slice(hitUids); // as with MIN and MAX: "$" holds what is returned
+      } else if (!allReturned && (min || max) && !hitUids.isEmpty()) {
         keep = new ArrayList<>();
         if (min) {
           keep.add(hitUids.getFirst());
@@ -151,6 +173,11 @@ final class MessageCommands {
       }
       if (max) {
         maxModseq = Math.max(maxModseq, modseqs.getLast());
+      }
+      if (partial != null) {
+        for (long m : partial.slice(modseqs)) {
+          maxModseq = Math.max(maxModseq, m);
+        }
       }
     }
     StringBuilder b = new StringBuilder("ESEARCH (TAG " + ResponseWriter.quote(tag) + ")");
@@ -175,7 +202,11 @@ final class MessageCommands {
             b.append(" ALL ").append(SequenceSet.format(hits));
           }
         }
-        default -> {} // SAVE
+        default -> {
+          if (o.startsWith("PARTIAL ")) {
+            b.append(' ').append(partial.answer(partial.slice(hits)));
+          } // else SAVE
+        }
       }
     }
     if (modseqKey && !hits.isEmpty()) {
@@ -209,6 +240,9 @@ final class MessageCommands {
     }
     if (c.changedSince() >= 0) {
       msns = msns.stream().filter(msn -> sel.record(msn).modseq() > c.changedSince()).toList();
+    }
+    if (c.partial() != null) {
+      msns = c.partial().slice(msns); // RFC 9394 §3.2: the page of the messages the set (and CHANGEDSINCE) chose
     }
     Set<Long> seenNow = new HashSet<>();
     if (!sel.readOnly && FetchResponder.setsSeen(c.attrs())) {

@@ -37,6 +37,8 @@ final class SelectedMailbox {
   boolean qresync;
   /** The saved search result, {@code $}: empty until a SEARCH RETURN (SAVE), and on every SELECT. */
   private Set<Long> saved = Set.of();
+  /** Off while NOTIFY reports for a client that did not ask for FlagChange (RFC 5465 §5.3). */
+  boolean tellFlags = true;
   /** IMAP4rev2 session (RFC 9051 Appendix E items 12, 21): no \Recent / RECENT, UID in every FETCH update. */
   boolean rev2;
   /** The messages in sequence-number order (= UID order); shared until {@link #mutable} copies it. */
@@ -273,7 +275,7 @@ final class SelectedMailbox {
         next.add(old);
       } else {
         next.add(f); // the shared record, also when unchanged, so that the view can be the shared list
-        if (f.modseq() > old.modseq()
+        if (tellFlags && f.modseq() > old.modseq()
             && (!f.flags().equals(old.flags()) || !String.join(" ", f.flags()).equals(String.join(" ", old.flags())))) {
           announce(f.flags(), w);
           w.untagged(next.size() + " FETCH (" + (withUid || rev2 ? "UID " + f.uid() + " " : "") + "FLAGS (" + String.join(" ", flags(f)) + ")"

@@ -105,7 +105,7 @@ final class SortCommands {
         case "PARTIAL" -> {
           p.sp();
           String range = p.atom();
-          partialRange(range);
+          PartialRange.parse(range);
           out.add("PARTIAL " + range);
         }
         default -> throw ImapException.bad("Unknown SORT RETURN option " + ImapLexer.printable(o));
@@ -113,23 +113,6 @@ final class SortCommands {
     }
     p.expect(')');
     return out;
-  }
-
-  /** RFC 5267 §4.4 {@code partial-range = nz-number ":" nz-number}, as {low, high}. */
-  static int[] partialRange(String range) throws ImapException {
-    int colon = range.indexOf(':');
-    try {
-      if (colon > 0) {
-        int a = Integer.parseInt(range.substring(0, colon));
-        int b = Integer.parseInt(range.substring(colon + 1));
-        if (a > 0 && b > 0 && Character.isDigit(range.charAt(0)) && Character.isDigit(range.charAt(colon + 1))) {
-          return new int[] {Math.min(a, b), Math.max(a, b)};
-        }
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw ImapException.bad("Invalid PARTIAL range " + ImapLexer.printable(range));
   }
 
   // ---- SORT ------------------------------------------------------------------------------------------
@@ -194,6 +177,14 @@ final class SortCommands {
           keep.add(sel.uid(hits.get(i)));
         }
       }
+      for (String o : opts) {
+        if (o.startsWith("PARTIAL ") && !opts.contains("ALL") && !opts.contains("COUNT")) {
+          keep = new ArrayList<>(); // as with MIN and MAX: "$" holds the page returned (RFC 9394 §3.1)
+          for (int msn : PartialRange.parse(o.substring(8)).slice(hits)) {
+            keep.add(sel.uid(msn));
+          }
+        }
+      }
       sel.save(keep);
       if (opts.stream().allMatch("SAVE"::equals)) {
         return done + ", result saved"; // RFC 5182 §2.1: SAVE alone suppresses the response
@@ -214,10 +205,8 @@ final class SortCommands {
     }
     for (String o : opts) {
       if (o.startsWith("PARTIAL ")) {
-        int[] r = partialRange(o.substring(8));
-        b.append(" PARTIAL (").append(r[0]).append(':').append(r[1]).append(' ');
-        List<Long> part = r[0] > sorted.size() ? List.of() : sorted.subList(r[0] - 1, Math.min(r[1], sorted.size()));
-        b.append(part.isEmpty() ? "NIL" : SequenceSet.format(part)).append(')');
+        PartialRange r = PartialRange.parse(o.substring(8)); // RFC 9394 §3.1: positions in sort order
+        b.append(' ').append(r.answer(r.slice(sorted)));
         continue;
       }
       switch (o) {
@@ -298,7 +287,9 @@ final class SortCommands {
     SelectedMailbox sel = s.selected;
     List<Integer> hits = new ArrayList<>();
     dev.postamt.search.SubstringAnswers indexed = IndexedSearch.answers(sel, key);
+    Progress progress = new Progress(s, "Searching", sel.size());
     for (int msn = 1; msn <= sel.size(); msn++) {
+      progress.at(msn - 1);
       if (new SearchMatcher(sel, msn, sel.record(msn), indexed).matches(key)) {
         hits.add(msn);
       }

@@ -40,6 +40,7 @@ public enum Verb {
   SETQUOTA(authed(), QuotaCommands::parseSetQuota),
   GETMETADATA(authed(), MetadataCommands::parseGet),
   SETMETADATA(authed(), MetadataCommands::parseSet),
+  NOTIFY(authed(), NotifySpec::parse),
   CHECK(EnumSet.of(SELECTED), CommandParser::check),
   CLOSE(EnumSet.of(SELECTED), CommandParser::close),
   UNSELECT(EnumSet.of(SELECTED), CommandParser::unselect),

@@ -7,7 +7,9 @@
  * dev.postamt.imap.AppendCommands}), OBJECTID ({@link dev.postamt.imap.ObjectIds}, JMAP's ids), PREVIEW
  * ({@link dev.postamt.imap.Preview}), SAVEDATE, WITHIN, UTF8=ACCEPT ({@link
  * dev.postamt.imap.EnableCommand}), METADATA and METADATA-SERVER ({@link
- * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), NOTIFY ({@link
+ * dev.postamt.imap.NotifySpec} the request, {@link dev.postamt.imap.NotifyWatch} the running watch),
+ * PARTIAL ({@link dev.postamt.imap.PartialRange}) and INPROGRESS ({@link dev.postamt.imap.Progress}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
  * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
  * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
@@ -23,7 +25,9 @@
  *
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
  * flags told, \Recent) and compares it with the store after every command and on every store change
- * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); EXPUNGE is held back
+ * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); under NOTIFY, changes of
+ * any of the user's mailboxes are reported between commands too, by a short-lived virtual thread that
+ * shares one lock with the session's own writes ({@link dev.postamt.imap.NotifyWatch}); EXPUNGE is held back
  * during FETCH, STORE, SEARCH, SORT, THREAD and COPY (RFC 3501 §7.4.1). SORT and THREAD read message
  * headers through {@link dev.postamt.imap.SortFieldCache}, shared by all sessions and bounded, so each
  * header is parsed once. Views of one mailbox share the account's

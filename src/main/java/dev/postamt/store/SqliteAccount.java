@@ -277,6 +277,7 @@ final class SqliteAccount implements Account {
     owner.reserve.freeing(() -> write(() -> index.inTx(() -> on
         ? index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", n)
         : index.update("DELETE FROM subscription WHERE name=?", n))));
+    changed(); // IMAP NOTIFY reports subscription changes (RFC 5465 §5.5)
   }
 
   @Override
@@ -306,6 +307,7 @@ final class SqliteAccount implements Account {
       MetadataTable.set(index, mailboxId, changes);
       return null;
     }));
+    changed(); // IMAP NOTIFY reports annotation changes (RFC 5465 §5.6, §5.7)
   }
 
   // ---- messages: reads here, writes in MessageWriter ---------------------------------------------

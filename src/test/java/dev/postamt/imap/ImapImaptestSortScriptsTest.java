@@ -33,26 +33,7 @@ class ImapImaptestSortScriptsTest {
     assumeTrue(Files.isRegularFile(DIR.resolve(group)), "imaptest scripts not found at " + DIR.toAbsolutePath());
     try (ImapTestServer server = ImapTestServer.start(dir)) {
       ImapClient c = server.login("alice");
-      Path mbox = Files.exists(DIR.resolve(group + ".mbox")) ? DIR.resolve(group + ".mbox") : DIR.resolve("default.mbox");
-      String text = Files.readString(mbox, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
-      List<String> dates = new ArrayList<>();
-      Matcher fm = FROM_LINE.matcher(text);
-      while (fm.find()) {
-        dates.add(String.format("%02d-%s-%s %s %s", Integer.parseInt(fm.group(2)), fm.group(1), fm.group(4),
-            fm.group(3), fm.group(5) == null ? "+0000" : fm.group(5).strip()));
-      }
-      int k = 0;
-      for (String part : ("\n" + text).split("\nFrom [^\n]*\n")) {
-        if (part.isBlank()) {
-          continue;
-        }
-        String m = part.endsWith("\n\n") ? part.substring(0, part.length() - 1) : part; // the separator line
-        byte[] b = m.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        c.sendRaw(("ap APPEND INBOX \"" + dates.get(k++) + "\" {" + b.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
-        c.sendRaw(b);
-        c.send("");
-        ImapClient.check(c.until("ap"), "ap OK *");
-      }
+      appendMbox(c, group);
       c.run("s SELECT INBOX", "s OK *");
       List<String> script = Files.readAllLines(DIR.resolve(group), StandardCharsets.ISO_8859_1);
       int checked = 0;
@@ -68,6 +49,30 @@ class ImapImaptestSortScriptsTest {
         }
       }
       assertThat(checked).isPositive();
+    }
+  }
+
+  /** APPENDs the group's mbox (or default.mbox) to INBOX, each message with its {@code From } line's date. */
+  static void appendMbox(ImapClient c, String group) throws Exception {
+    Path mbox = Files.exists(DIR.resolve(group + ".mbox")) ? DIR.resolve(group + ".mbox") : DIR.resolve("default.mbox");
+    String text = Files.readString(mbox, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
+    List<String> dates = new ArrayList<>();
+    Matcher fm = FROM_LINE.matcher(text);
+    while (fm.find()) {
+      dates.add(String.format("%02d-%s-%s %s %s", Integer.parseInt(fm.group(2)), fm.group(1), fm.group(4),
+          fm.group(3), fm.group(5) == null ? "+0000" : fm.group(5).strip()));
+    }
+    int k = 0;
+    for (String part : ("\n" + text).split("\nFrom [^\n]*\n")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String m = part.endsWith("\n\n") ? part.substring(0, part.length() - 1) : part; // the separator line
+      byte[] b = m.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      c.sendRaw(("ap APPEND INBOX \"" + dates.get(k++) + "\" {" + b.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+      c.sendRaw(b);
+      c.send("");
+      ImapClient.check(c.until("ap"), "ap OK *");
     }
   }
 }
