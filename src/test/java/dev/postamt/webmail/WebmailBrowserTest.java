@@ -100,7 +100,7 @@ class WebmailBrowserTest {
 
       w.clickRow("Lunch plans");
       w.await().until(d -> d.findElement(By.id("msg-text")));
-      new Select(b.driver.findElement(By.id("move-to"))).selectByVisibleText("Projects");
+      w.choose(By.id("move-to"), "Projects");
       w.awaitStatus("Moved to Projects");
       w.folder("Projects");
       w.row("Lunch plans");

@@ -33,9 +33,14 @@ final class WebmailPage {
   }
 
   static void append(TestServer t, String user, String folder, String message) {
+    append(t, user, folder, message, System.currentTimeMillis());
+  }
+
+  /** Stores {@code message} (LF line ends made CRLF) in {@code folder}, arrived at {@code receivedAt} (epoch ms). */
+  static void append(TestServer t, String user, String folder, String message, long receivedAt) {
     byte[] m = message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
     try (Account a = t.server.store().open(user)) {
-      a.append(folder, new ByteArrayInputStream(m), m.length, Set.of(), System.currentTimeMillis());
+      a.append(folder, new ByteArrayInputStream(m), m.length, Set.of(), receivedAt);
     }
   }
 
@@ -94,6 +99,14 @@ final class WebmailPage {
   void click(By by) {
     await().until(d -> {
       d.findElement(by).click();
+      return true;
+    });
+  }
+
+  /** Picks {@code text} in the select {@code by}, retried while the app redraws its options. */
+  void choose(By by, String text) {
+    await().until(d -> {
+      new org.openqa.selenium.support.ui.Select(d.findElement(by)).selectByVisibleText(text);
       return true;
     });
   }

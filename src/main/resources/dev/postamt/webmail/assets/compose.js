@@ -8,7 +8,7 @@ import { Jmap } from './api.js';
 import { Reader } from './reader.js';
 import { quote, htmlToText, SIG_SEPARATOR } from './text.js';
 import { build, parseAddresses } from './mime.js';
-import { attach, loadContacts, remember } from './contacts.js';
+import { attach, remember } from './contacts.js';
 
 const $ = id => document.getElementById(id);
 const AUTOSAVE_MS = 15000;
@@ -144,7 +144,6 @@ export const Composer = {
       el('p', { id: 'c-error', class: 'error', role: 'alert' }));
     $('reader').replaceChildren(form);
     ['c-to', 'c-cc', 'c-bcc'].forEach(id => attach($(id)));
-    loadContacts();
     document.body.dataset.view = 'reader';
     this.renderAttachments();
     const at = o.cursorTop ? 0 : top.length;

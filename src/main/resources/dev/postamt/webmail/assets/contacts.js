@@ -91,13 +91,15 @@ export function attach(input) {
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.focus();
   };
-  input.addEventListener('input', ev => {
-    if (!ev.isTrusted) return; // our own event after choosing
+  const update = () => {
     const typed = input.value.slice(input.value.lastIndexOf(',') + 1);
     items = suggest(typed);
     active = 0;
     draw();
-  });
+  };
+  input.addEventListener('input', ev => { if (ev.isTrusted) update(); }); // not our own event after choosing
+  // the correspondents may arrive after the first letters were typed
+  loadContacts().then(() => { if (document.activeElement === input && input.value) update(); });
   input.addEventListener('keydown', ev => {
     if (list.hidden) return;
     if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
