@@ -64,7 +64,8 @@ final class WebmailPage {
 
   WebDriverWait await() {
     WebDriverWait w = new WebDriverWait(b.driver, Duration.ofSeconds(15));
-    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the app redraws lists as mail changes
+    w.ignoring(org.openqa.selenium.ElementClickInterceptedException.class); // and the busy bar may be over a row a moment
     w.pollingEvery(Duration.ofMillis(50));
     return w;
   }

@@ -256,6 +256,12 @@ export function threadSize(e) {
   return app.threads && app.threadOf.has(e.threadId) ? app.threadOf.get(e.threadId).length : 1;
 }
 
+/** Another page of the list, shown from its top. */
+async function newPage() {
+  await loadList();
+  $('list-pane').scrollTop = 0;
+}
+
 function renderList() {
   const ul = $('messages');
   ul.replaceChildren();
@@ -460,8 +466,8 @@ async function start() {
   $('sort').addEventListener('change', e => { app.sort = e.target.value; app.position = 0; busy('', loadList); });
   $('threads').addEventListener('change', e => { app.threads = e.target.checked; app.position = 0; busy('', loadList); });
   $('show').addEventListener('change', e => { app.show = e.target.value; app.position = 0; busy('', loadList); });
-  $('prev').addEventListener('click', () => { app.position = Math.max(0, app.position - PAGE); busy('', loadList); });
-  $('next').addEventListener('click', () => { app.position += PAGE; busy('', loadList); });
+  $('prev').addEventListener('click', () => { app.position = Math.max(0, app.position - PAGE); busy('', newPage); });
+  $('next').addEventListener('click', () => { app.position += PAGE; busy('', newPage); });
   $('search-form').addEventListener('submit', e => { e.preventDefault(); runSearch($('search').value); });
   document.addEventListener('keydown', onKey);
   await loadMailboxes();
