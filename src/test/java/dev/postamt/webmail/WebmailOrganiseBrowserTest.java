@@ -198,9 +198,71 @@ class WebmailOrganiseBrowserTest {
       java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
       search.sendKeys("subject:trip after:" + today.minusDays(1) + " before:" + today.plusDays(1), Keys.ENTER);
       w.awaitStatus("3 found");
+      search.clear();
+      search.sendKeys("to:zed", Keys.ENTER);
+      w.awaitStatus("1 found");
+      w.row("Hello Zed");
+      search.clear();
+      search.sendKeys("body:replica", Keys.ENTER);
+      w.awaitStatus("1 found");
+      w.row("Unpaid invoice");
       search.sendKeys(Keys.ESCAPE);
+      w.await().until(d -> d.findElements(WebmailPage.rowPath("Trip plan")).size() == 2); // INBOX again, newest first
+
+      // the keys of the issue: j/k, r, a, f, c, /, #, and s (flag), . (read/unread)
+      key(b, "j");
+      awaitSubject(w, "Inline logo");
+      key(b, "j");
+      awaitSubject(w, "Unpaid invoice");
+      key(b, "k");
+      awaitSubject(w, "Inline logo");
+      for (String[] k : new String[][] {{"r", "Re: Inline logo"}, {"a", "Re: Inline logo"}, {"f", "Fwd: Inline logo"}, {"c", ""}}) {
+        key(b, k[0]);
+        w.await().until(d -> d.findElements(By.id("c-subject")).size() == 1
+            && d.findElement(By.id("c-subject")).getDomProperty("value").equals(k[1]));
+        w.click(By.id("c-discard"));
+        w.await().until(d -> d.findElements(By.id("composer")).isEmpty());
+        key(b, "k");
+        awaitSubject(w, "Inline logo");
+      }
+      key(b, "/");
+      w.await().until(d -> "search".equals(d.switchTo().activeElement().getAttribute("id")));
+      b.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+      key(b, "j");
+      awaitSubject(w, "Inline logo");
+      key(b, "s");
+      w.await().until(d -> d.findElement(WebmailPage.rowPath("Inline logo")).getAttribute("class").contains("flagged"));
+      key(b, ".");
+      w.await().until(d -> d.findElement(WebmailPage.rowPath("Inline logo")).getAttribute("class").contains("unread"));
+      key(b, "#");
+      w.awaitStatus("Moved to Trash");
+      assertThat(count("Trash", "Inline logo")).isEqualTo(1);
+
+      // move by keyboard (v, then the folder's first letter) and by dragging a row onto a folder
+      awaitSubject(w, "Unpaid invoice"); // the next message opens after a delete
+      key(b, "v");
+      w.await().until(d -> "move-to".equals(d.switchTo().activeElement().getAttribute("id")));
+      b.driver.switchTo().activeElement().sendKeys("A");
+      w.awaitStatus("Moved to Archive");
+      assertThat(count("Archive", "Unpaid invoice")).isEqualTo(1);
+      b.driver.executeScript("const dt = new DataTransfer();"
+          + " arguments[0].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));"
+          + " arguments[1].dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+          w.row("Re: Trip plan"), b.driver.findElement(WebmailPage.folderPath("Archive")));
+      w.awaitStatus("Moved to Archive");
+      w.await().until(d -> d.findElements(WebmailPage.rowPath("Re: Trip plan")).isEmpty());
+      assertThat(count("Archive", "Re: Trip plan")).isEqualTo(1);
       w.assertNoScriptRan();
     }
+  }
+
+  private static void key(Browser b, String key) {
+    b.driver.findElement(By.tagName("body")).sendKeys(key);
+  }
+
+  private static void awaitSubject(WebmailPage w, String subject) {
+    w.await().until(d -> d.findElements(By.id("msg-subject")).size() == 1
+        && d.findElement(By.id("msg-subject")).getText().equals(subject));
   }
 
   /** The first page's load time and transfer size as this cold browser saw them (bench/README.md). */
