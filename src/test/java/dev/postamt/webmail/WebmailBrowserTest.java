@@ -227,7 +227,13 @@ class WebmailBrowserTest {
       assertThat(got.replace("=\r\n", "")).contains("format=3Dflowed has to=20\r\nbreak it into pieces.\r\n")
           .contains("> Shall we meet at noon?\r\n>\r\n>> Are you free");
       try (Account a = t.server.store().open(dave)) {
-        assertThat(a.messages(a.mailbox("Sent").orElseThrow().id())).hasSize(1);
+        var sent = a.mailbox("Sent").orElseThrow();
+        assertThat(a.messages(sent.id())).hasSize(1);
+        try (var c = a.open(sent, a.messages(sent.id()).getFirst()).orElseThrow(); var in = c.stream()) {
+          String copy = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8); // the copy filed in Sent
+          assertThat(copy).contains("> Shall we meet at noon?").contains(">> Are you free on Friday?")
+              .doesNotContain("Carol, who signs").contains("--=20\r\nDave, testing").contains("Noon is fine");
+        }
         assertThat(a.messages(a.mailbox("Drafts").orElseThrow().id())).isEmpty();
       }
 
