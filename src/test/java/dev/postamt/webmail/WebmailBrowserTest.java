@@ -79,10 +79,12 @@ class WebmailBrowserTest {
       WebmailPage w = WebmailPage.login(t, b, alice);
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .name")).getText()).isEqualTo("INBOX");
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .count")).getText()).isEqualTo("3");
+      w.screenshot("inbox");
 
       w.clickRow("Lunch plans");
       WebElement text = w.await().until(d -> d.findElement(By.id("msg-text")));
       assertThat(text.getText()).contains("Shall we meet at noon?").contains("Carol, who signs every mail");
+      assertThat(b.driver.findElement(By.id("reader")).getText()).doesNotContain("null"); // no part left out shows as "null"
       assertThat(b.driver.findElement(By.cssSelector("#msg-text .quote.q1")).getText()).contains("Are you free on Friday?");
       assertThat(b.driver.findElement(By.cssSelector("#msg-text .quote.q2")).getText()).contains("Only after the meeting.");
       w.await().until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("2"));
@@ -96,7 +98,6 @@ class WebmailBrowserTest {
       assertThat(b.driver.findElement(By.tagName("h1")).getText()).isEqualTo("Hello from the newsletter");
       assertThat(b.driver.findElement(By.tagName("img")).getAttribute("src")).isNullOrEmpty();
       b.driver.switchTo().defaultContent();
-      w.screenshot("inbox");
 
       w.clickRow("Lunch plans");
       w.await().until(d -> d.findElement(By.id("msg-text")));

@@ -119,8 +119,8 @@ export const Reader = {
       body.append(pre);
     }
     const atts = this.attachments(e);
-    $('reader').replaceChildren(el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }),
-      this.threadNav(e, thread), head, tools, body, atts);
+    $('reader').replaceChildren(...[el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }),
+      this.threadNav(e, thread), head, tools, body, atts].filter(Boolean)); // a null would show as the text "null"
     $('back').addEventListener('click', () => { document.body.dataset.view = 'list'; });
   },
 
