@@ -194,7 +194,14 @@ class WebmailAppTest {
   @Test
   void theAppChangesNothingThroughItsOwnRoutes() throws Exception {
     WebSessionClient c = login("alice");
-    assertThat(c.postForm("/mail/", WebSessionClient.form("x", "y")).statusCode()).isEqualTo(405);
+    // HTTP/1.1: the 405 is answered without reading the form, and the JDK client over HTTP/2 may then
+    // report the server's reset of the unread stream instead of the answer (seen once under load)
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(c.base + "/mail/")).header("Cookie", c.cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("x=y&csrf=" + c.csrf)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("GET");
   }
 
   /** Issue 20: the first page (the HTML and every file of the app, gzipped as served) is under 100 KB. */
