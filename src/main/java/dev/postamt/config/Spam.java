@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * @param checksums fuzzy checksums of messages learned as spam; a later near-copy adds a symbol
  * @param uribl URI DNS block lists, {@code zone[=pattern][*score]}, asked about the domains of the
  *     links in a message
- * @param learnFromJunk moving a message into Junk over IMAP learns it as spam, out of Junk as ham
+ * @param learnFromJunk moving a message into Junk over IMAP or JMAP learns it as spam, out of Junk as ham
  * @param autoWhitelist addresses a user has written to (authenticated submissions) are whitelisted for
  *     that user
  * @param whitelistFrom global {@code whitelist_from} patterns ({@code *@example.org}): only when the

@@ -17,7 +17,8 @@ import java.util.Set;
  * Email/copy} (§4.7) and {@code Email/parse} (§4.9: an Email object from a blob without storing it).
  * Each user has one account, so a copy goes from the account to itself: another {@code fromAccountId}
  * is {@code fromAccountNotFound}, another {@code accountId} {@code accountNotFound} (RFC 8620 §5.4).
- * A copy is a new message with the original's bytes, its keywords and receivedAt unless given.
+ * A copy is a new message with the original's bytes, its keywords and receivedAt unless given; a copy
+ * into or out of Junk teaches the spam filter as a move does ({@link JunkTraining}).
  */
 final class EmailImport {
   private EmailImport() {}
@@ -134,6 +135,8 @@ final class EmailImport {
         }
         long received = received(cp.get("receivedAt"), f.message().internalDate());
         Map<String, Object> made = EmailCreate.append(c, box, bytes.get(), flags, received);
+        Ids.email((String) made.get("id"))
+            .ifPresent(ref -> JunkTraining.moved(c, f.mailbox(), box, List.of(ref.uid())));
         created.put(e.getKey(), made);
         c.created.put(e.getKey(), (String) made.get("id"));
         originals.add(f.id());

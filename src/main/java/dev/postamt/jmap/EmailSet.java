@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * property or by patch ({@code keywords/$seen}), and destroy. Keyword changes are IMAP STORE on the
  * message, so they raise its MODSEQ and IMAP clients see them at once (RFC 7162). The store keeps a
  * message in exactly one mailbox, so {@code mailboxIds} must name one: changing it moves the message,
- * which gets a new id there (the old one shows as destroyed in {@code Email/changes}). Destroy is
+ * which gets a new id there (the old one shows as destroyed in {@code Email/changes}); a move into or
+ * out of Junk teaches the spam filter ({@link JunkTraining}). Destroy is
  * {@code \Deleted} and an EXPUNGE of that one UID. Creating is {@link EmailCreate}; an id may be
  * {@code #creationId} of an Email created earlier in the request (RFC 8620 §5.3).
  */
@@ -158,7 +159,8 @@ final class EmailSet {
       }
     }
     if (target != f.mailbox().id()) {
-      c.account.move(f.mailbox().id(), List.of(m), targetBox.get().name());
+      Account.CopyResult moved = c.account.move(f.mailbox().id(), List.of(m), targetBox.get().name());
+      JunkTraining.moved(c, f.mailbox(), targetBox.get(), moved.targetUids());
     }
   }
 

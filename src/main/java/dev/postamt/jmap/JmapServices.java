@@ -26,9 +26,14 @@ public final class JmapServices implements AutoCloseable {
   final Blobs blobs;
   /** The Sieve extensions the script compiler knows, for the session resource (RFC 9661 §2). */
   final java.util.List<String> sieveExtensions;
+  /** The mail store, for work that outlives a request ({@link JunkTraining}). */
+  final dev.postamt.store.MailStore store;
+  /** What moves into and out of Junk teach; null: nothing. */
+  volatile JunkTraining junkTraining;
 
-  private JmapServices(Directory directory, Router router, Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations,
+  private JmapServices(dev.postamt.store.MailStore store, Directory directory, Router router, Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations,
       SqliteJmapRecords records, Blobs blobs) {
+    this.store = store;
     this.blobs = blobs;
     this.router = router;
     this.directory = directory;
@@ -45,8 +50,16 @@ public final class JmapServices implements AutoCloseable {
    */
   public static JmapServices open(Path dataDir, dev.postamt.store.MailStore store, Directory directory, Router router,
       Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations) throws IOException {
-    return new JmapServices(directory, router, submission, scripts, vacations, SqliteJmapRecords.open(dataDir),
+    return new JmapServices(store, directory, router, submission, scripts, vacations, SqliteJmapRecords.open(dataDir),
         new Blobs(store, dataDir.resolve("jmap").resolve("uploads")));
+  }
+
+  /**
+   * Moves into and out of the Junk Mailbox learn spam and ham through {@code training} ({@link
+   * JunkTraining}); null turns learning off. A reload may set a new one.
+   */
+  public void learnFromJunk(JunkTraining training) {
+    this.junkTraining = training;
   }
 
   @Override

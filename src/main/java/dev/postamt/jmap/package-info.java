@@ -19,7 +19,10 @@
  * <p>Sending ({@code EmailSubmission/set}) takes the submission port's path through {@link
  * dev.postamt.smtp.LocalSubmission}: the same sender rule ({@link
  * dev.postamt.routing.Router#mayUseSender}), checks, limits and DKIM signing, then the queue. The
- * vacation response is {@link dev.postamt.sieve.store.Vacations}, which delivery answers with.
+ * vacation response is {@link dev.postamt.sieve.store.Vacations}, which delivery answers with. Moves and
+ * copies into and out of the Junk Mailbox teach the spam filter in the background ({@link
+ * dev.postamt.jmap.JunkTraining}, given by the server through {@link
+ * dev.postamt.jmap.JmapServices#learnFromJunk}), as IMAP moves do.
  *
  * <p>Failure behaviour: a bad request is an RFC 7807 problem (request level) or a method error
  * response (RFC 8620 §3.6); a bad object in a {@code /set} is a SetError for that object alone; a store

@@ -255,6 +255,7 @@ public final class Server implements AutoCloseable {
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
     jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
         sieveScripts, vacations);
+    jmap.learnFromJunk(jmapJunkLearning(config));
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
     apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
     apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
@@ -304,6 +305,9 @@ public final class Server implements AutoCloseable {
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
     imap.learnFromJunk(junkLearning(config));
+    if (jmap != null) {
+      jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
+    }
     Map<String, ConnectionHandler> h = new java.util.HashMap<>();
     h.put("smtp", mx);
     h.put("submission", submission);
@@ -365,6 +369,12 @@ public final class Server implements AutoCloseable {
     long maxSize = config.spam().maxSize();
     return (user, message, spam) -> training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
         spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+  }
+
+  /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
+  private dev.postamt.jmap.JunkTraining jmapJunkLearning(Config config) {
+    dev.postamt.imap.JunkLearning l = junkLearning(config);
+    return l == null ? null : l::learn;
   }
 
   private void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)

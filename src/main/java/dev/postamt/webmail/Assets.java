@@ -22,7 +22,8 @@ import java.util.zip.GZIPOutputStream;
  */
 final class Assets {
   /** Every file of the app; a name not listed is 404. */
-  static final List<String> NAMES = List.of("app.js", "api.js", "reader.js", "compose.js", "mime.js", "text.js", "mail.css");
+  static final List<String> NAMES = List.of("app.js", "api.js", "reader.js", "compose.js", "mime.js", "text.js", "contacts.js",
+      "mail.css");
 
   /** One file: its bytes, their gzip, its media type. */
   record Asset(byte[] plain, byte[] gzip, String type) {}

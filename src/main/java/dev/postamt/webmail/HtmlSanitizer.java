@@ -3,6 +3,7 @@ package dev.postamt.webmail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
@@ -24,6 +25,7 @@ import org.jsoup.safety.Safelist;
  * their controls, {@code iframe}/{@code object}/{@code embed}, SVG and MathML, every {@code on*}
  * handler, {@code javascript:}/{@code vbscript:}/{@code data:} links, CSS with {@code url(}, {@code
  * expression(}, escapes or comments. Images from {@code data:} URLs are kept only for raster types;
+ * {@code cid:} images become the {@code data:} URLs of the message's own inline parts;
  * remote images are kept only when the reader allowed them, and are otherwise counted and removed.
  *
  * <p>This is one of two walls: the page is also served with a CSP without scripts and shown in a
@@ -61,7 +63,7 @@ public final class HtmlSanitizer {
         .addAttributes("table", "border", "cellpadding", "cellspacing")
         .addAttributes("a", "name")
         .addAttributes("img", "data-blocked")
-        .addProtocols("img", "src", "data")
+        .addProtocols("img", "src", "data", "cid")
         .addEnforcedAttribute("a", "rel", "noopener noreferrer nofollow")
         .addEnforcedAttribute("a", "target", "_blank")
         .preserveRelativeLinks(false);
@@ -74,6 +76,16 @@ public final class HtmlSanitizer {
    * @param remoteImages whether {@code http}/{@code https} images stay (the reader allowed them)
    */
   public static Result clean(String html, boolean remoteImages) {
+    return clean(html, remoteImages, Map.of());
+  }
+
+  /**
+   * Cleans {@code html}, showing {@code cid:} images (RFC 2392) from {@code inline}: the {@code data:}
+   * URL of each inline part by its Content-ID ({@link InlineImages}); a {@code cid:} not there stays blank.
+   *
+   * @param remoteImages whether {@code http}/{@code https} images stay (the reader allowed them)
+   */
+  public static Result clean(String html, boolean remoteImages, Map<String, String> inline) {
     // No base URI, and none taken from the mail: jsoup's parser adopts the first <base href> as the
     // document's base, which would turn relative links into links to wherever the sender chose.
     // With an empty base a relative URL has no absolute form, so the protocol check drops it.
@@ -85,7 +97,14 @@ public final class HtmlSanitizer {
     for (Element img : clean.select("img")) {
       String src = img.attr("src").strip();
       String lower = src.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("data:")) {
+      if (lower.startsWith("cid:")) {
+        String data = inline.get(InlineImages.ofUrl(src));
+        if (data != null) {
+          img.attr("src", data);
+        } else {
+          img.removeAttr("src");
+        }
+      } else if (lower.startsWith("data:")) {
         if (!RASTER_DATA.matcher(src).matches()) {
           img.removeAttr("src");
         }

@@ -46,12 +46,13 @@ final class Shell {
         .append("<option value=\"subject\">Subject</option><option value=\"size\">Size</option></select></label>")
         .append("<label>Show <select id=\"show\"><option value=\"all\">All</option><option value=\"unread\">Unread</option>")
         .append("<option value=\"flagged\">Flagged</option></select></label>")
+        .append("<label title=\"One row per conversation\"><input type=\"checkbox\" id=\"threads\"> Threads</label>")
         .append("<span class=\"pager\"><button type=\"button\" id=\"prev\" aria-label=\"Newer\">&lsaquo;</button>")
         .append("<span id=\"range\"></span><button type=\"button\" id=\"next\" aria-label=\"Older\">&rsaquo;</button></span></div>")
         .append("<ul id=\"messages\" role=\"listbox\" aria-label=\"Messages\"></ul></section>")
         .append("<section id=\"reader-pane\" aria-label=\"Message\"><div id=\"reader\"><p class=\"empty\">")
         .append("No message selected. Keys: j/k next/previous, r reply, a reply all, f forward, c compose, ")
-        .append("# delete, / search, . mark read/unread.</p></div></section>")
+        .append("# delete, / search, . mark read/unread, s flag, v move.</p></div></section>")
         .append("</div><div id=\"status\" role=\"status\" aria-live=\"polite\"></div>")
         .append("</body></html>\n");
     return b.toString();

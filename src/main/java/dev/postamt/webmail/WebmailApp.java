@@ -1,6 +1,7 @@
 package dev.postamt.webmail;
 
 import dev.postamt.jmap.Blobs;
+import dev.postamt.jmap.Ids;
 import dev.postamt.web.Exchange;
 import dev.postamt.web.Principal;
 import dev.postamt.web.WebApp;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,7 +30,10 @@ import org.eclipse.jetty.http.HttpHeader;
 public final class WebmailApp implements WebApp {
   /** HTML parts larger than this are not rendered (the reader offers the download instead). */
   static final int MAX_HTML_BYTES = 8 << 20;
+  /** Messages larger than this show their HTML without the {@code cid:} images. */
+  static final int MAX_MESSAGE_BYTES = 40 << 20;
   private static final Pattern BLOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,200}");
+  private static final Pattern CID_URL = Pattern.compile("(?i)cid:");
   private static final Pattern CHARSET = Pattern.compile("[A-Za-z0-9._:-]{1,40}");
   /** The frame's policy: no script, nothing fetched but inline images (and remote ones when allowed). */
   static final String RENDER_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:%s; "
@@ -129,7 +134,8 @@ public final class WebmailApp implements WebApp {
       html = HtmlSanitizer.page(new HtmlSanitizer.Result(
           "<p>This HTML part is larger than " + (MAX_HTML_BYTES >> 20) + " MiB; download it to read it.</p>", 0));
     } else {
-      HtmlSanitizer.Result r = HtmlSanitizer.clean(new String(bytes, charset(x.query("charset"))), images);
+      String dirty = new String(bytes, charset(x.query("charset")));
+      HtmlSanitizer.Result r = HtmlSanitizer.clean(dirty, images, inlineImages(p.get().address(), blobId, dirty));
       x.response().getHeaders().put("X-Blocked-Images", String.valueOf(r.blockedImages()));
       html = HtmlSanitizer.page(r);
     }
@@ -149,6 +155,30 @@ public final class WebmailApp implements WebApp {
     } else {
       x.send(200, "text/html;charset=utf-8", body);
     }
+  }
+
+  /**
+   * The inline images of the message the HTML part {@code blobId} belongs to, when the HTML refers to
+   * any by {@code cid:} (RFC 2392): read from the same user's message blob, at most {@link
+   * #MAX_MESSAGE_BYTES} of it; none when the part is not of a stored message or the message is larger.
+   */
+  private Map<String, String> inlineImages(String user, String blobId, String html) throws IOException {
+    if (!CID_URL.matcher(html).find()) {
+      return Map.of();
+    }
+    Optional<Ids.BlobRef> ref = Ids.blob(blobId).filter(b -> b.partId() != null);
+    if (ref.isEmpty()) {
+      return Map.of();
+    }
+    Optional<Blobs.Download> d = blobs.download(user, Ids.blob(ref.get().message()));
+    if (d.isEmpty()) {
+      return Map.of();
+    }
+    byte[] message;
+    try (Blobs.Download blob = d.get(); InputStream in = blob.content()) {
+      message = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+    }
+    return message.length > MAX_MESSAGE_BYTES ? Map.of() : InlineImages.of(message);
   }
 
   /** The named charset when Java knows it, else UTF-8 (a wrong guess garbles text, it cannot add markup). */

@@ -67,5 +67,38 @@ final class HostileHtml {
       "<img srcset=\"https://tracker.example/a.gif 1x\" src=\"x\">",
       "<a href=\"https://example.org/\" target=\"_self\" ping=\"https://tracker.example/ping\">ping</a>",
       "<div id=\"reader\" name=\"csrf\">clobbering ids</div><form name=\"getElementById\"></form>",
+      // mutation XSS and namespace confusion (DOMPurify bypass write-ups, Securitum's mXSS research)
+      "<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;/mglyph&gt;&lt;img&Tab;src=1&Tab;onerror=alert(1)&gt;\">",
+      "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+      "<svg><style><img src=x onerror=alert(1)></style></svg>",
+      "<math><style><img src=x onerror=alert(1)></style></math>",
+      "<svg><foreignObject><iframe srcdoc=\"<script>alert(1)</script>\"></iframe></foreignObject></svg>",
+      "<svg><a><rect width=\"100\" height=\"100\"/><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></a></svg>",
+      "<svg><use href=\"data:image/svg+xml,&lt;svg id='x' xmlns='http://www.w3.org/2000/svg'&gt;&lt;image href='1' onerror='alert(1)'/&gt;&lt;/svg&gt;#x\"/></svg>",
+      "<math href=\"javascript:alert(1)\">click the formula</math>",
+      "<noscript><style></noscript><img src=x onerror=alert(1)></style>",
+      "<noembed><img title=\"</noembed><img src=x onerror=alert(1)>\"></noembed>",
+      "<xmp><img title=\"</xmp><img src=x onerror=alert(1)>\"></xmp>",
+      "<listing>&lt;img src=x onerror=alert(1)&gt;</listing>",
+      "<template><script>alert(1)</script></template><div>after template</div>",
+      // <base>, meta refresh and meta CSP
+      "<base href=\"https://phish.example/\" target=\"_top\"><a href=\"https://example.org/\">top</a>",
+      "<meta http-equiv=\"refresh\" content=\"0; url=data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">",
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'unsafe-inline'\"><script>alert(1)</script>",
+      // CSS: expression, url(javascript:), bindings, escapes
+      "<div style=\"background-image:url(&quot;javascript:alert(1)&quot;)\">css quoted url</div>",
+      "<div style=\"-moz-binding:url(https://xss.example/xss.xml#xss)\">binding</div>",
+      "<div style=\"width:expr\\ession(alert(1))\">escaped expression</div>",
+      "<p style=\"color:red;background:url('java\\0script:alert(1)')\">escaped scheme</p>",
+      "<p style=\"color:red\" style=\"background:url(https://tracker.example/dup.gif)\">duplicate style</p>",
+      // srcdoc, formaction, forms outside forms
+      "<iframe srcdoc=\"&lt;img src=x onerror=&quot;" + "parent.parent.document.body.setAttribute('data-pwned',1)" + "&quot;&gt;\"></iframe>",
+      "<button form=\"f\" formaction=\"javascript:alert(1)\">go</button><form id=\"f\"></form>",
+      "<input type=\"image\" src=\"x\" formaction=\"javascript:alert(1)\">",
+      "<isindex action=\"javascript:alert(1)\" type=\"image\">",
+      "<object type=\"image/svg+xml\" data=\"data:image/svg+xml,&lt;svg onload=alert(1)&gt;\"></object>",
+      "<body background=\"javascript:alert(1)\" onpageshow=\"alert(1)\">body attributes</body>",
+      "<img src=\"data:image/png;base64,iVBOR\" onerror=\"alert(1)\">",
+      "<img src=\"cid:nothing@here\" onerror=\"alert(1)\"><a href=\"cid:part1@here\">cid link</a>",
       "<p>text <b>bold</b> and <a href=\"https://example.org/\">a link</a></p>");
 }

@@ -108,6 +108,19 @@ class HtmlSanitizerTest {
   }
 
   @Test
+  void cidImagesBecomeTheDataUrlsOfTheMessagesOwnParts() {
+    java.util.Map<String, String> inline = java.util.Map.of("logo@shop.example", "data:image/png;base64,iVBORw0KGgo=",
+        "a b@x", "data:image/gif;base64,R0lGOD==");
+    HtmlSanitizer.Result r = HtmlSanitizer.clean("<img src=\"cid:logo@shop.example\" alt=\"logo\"><img src=\"CID:Missing@x\" alt=\"gone\">"
+        + "<img src=\"cid:a%20b@x\" alt=\"escaped\"><a href=\"cid:logo@shop.example\">link</a>", false, inline);
+    assertThat(r.html()).contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"logo\">")
+        .contains("<img alt=\"gone\">").contains("<img src=\"data:image/gif;base64,R0lGOD==\" alt=\"escaped\">")
+        .doesNotContain("href").doesNotContain("cid:");
+    assertThat(r.blockedImages()).isZero();
+    assertThat(InlineImages.contentId(" <Logo@Shop.Example> ")).isEqualTo("logo@shop.example");
+  }
+
+  @Test
   void thePageCarriesTheBodyAndOnlyOurStyle() {
     String page = HtmlSanitizer.page(HtmlSanitizer.clean("<p>x</p><script>alert(1)</script>", false));
     assertThat(page).startsWith("<!DOCTYPE html>").contains("<body><p>x</p></body>").doesNotContain("script");

@@ -126,10 +126,82 @@ class WebmailAppTest {
     assertThat(alice.get("/mail/render/%3Cscript%3E").statusCode()).isIn(400, 404);
   }
 
+  /** A related HTML mail with an inline PNG by Content-ID, plus a PNG attachment without one (RFC 2387, RFC 2392). */
+  static String relatedMail(String to, String png) {
+    return """
+        From: Shop <news@shop.example>
+        To: %1$s
+        Subject: Inline logo
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="outer"
+
+        --outer
+        Content-Type: multipart/related; boundary="rel"; type="text/html"
+
+        --rel
+        Content-Type: text/html; charset=utf-8
+
+        <p>Our logo:</p><img src="cid:logo.1@shop.example" alt="logo" width="16" height="16"><img src="cid:other@elsewhere" alt="x">
+        --rel
+        Content-Type: image/png
+        Content-Transfer-Encoding: base64
+        Content-ID: <logo.1@shop.example>
+        Content-Disposition: inline
+
+        %2$s
+        --rel--
+        --outer
+        Content-Type: image/png; name="chart.png"
+        Content-Transfer-Encoding: base64
+        Content-Disposition: attachment; filename="chart.png"
+
+        %2$s
+        --outer--
+        """.formatted(to, png);
+  }
+
+  /** A 16 × 16 PNG, base64. */
+  static String png() throws Exception {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 16; x++) {
+      for (int y = 0; y < 16; y++) {
+        img.setRGB(x, y, 0xCC2200);
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return java.util.Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(out.toByteArray());
+  }
+
+  @Test
+  void cidImagesAreInlinedFromTheSameMessage() throws Exception {
+    String png = png();
+    append("alice", relatedMail("alice@example.test", png));
+    WebSessionClient alice = login("alice");
+    String blob = htmlBlob(alice, "alice@example.test", "Inline logo");
+    HttpResponse<String> r = alice.get("/mail/render/" + blob + "?charset=utf-8");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("<img src=\"data:image/png;base64," + png.replace("\n", "") + "\" alt=\"logo\"")
+        .contains("<img alt=\"x\">").doesNotContain("cid:");
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("img-src data:;").contains("sandbox");
+    assertThat(bob().get("/mail/render/" + blob).statusCode()).isEqualTo(404);
+  }
+
+  private static WebSessionClient bob() throws Exception {
+    return login("bob");
+  }
+
   @Test
   void theAppChangesNothingThroughItsOwnRoutes() throws Exception {
     WebSessionClient c = login("alice");
-    assertThat(c.postForm("/mail/", WebSessionClient.form("x", "y")).statusCode()).isEqualTo(405);
+    // HTTP/1.1: the 405 is answered without reading the form, and the JDK client over HTTP/2 may then
+    // report the server's reset of the unread stream instead of the answer (seen once under load)
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(c.base + "/mail/")).header("Cookie", c.cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("x=y&csrf=" + c.csrf)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("GET");
   }
 
   /** Issue 20: the first page (the HTML and every file of the app, gzipped as served) is under 100 KB. */

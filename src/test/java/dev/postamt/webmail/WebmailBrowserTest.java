@@ -8,22 +8,13 @@ import dev.postamt.testing.Browser;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import dev.postamt.web.WebSessionClient;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The webmail in Debian's Chromium: log in, read a plain and an HTML message, move to a folder,
@@ -72,86 +63,7 @@ class WebmailBrowserTest {
       """;
 
   static void append(String user, String folder, String message) {
-    byte[] b = message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-    try (Account a = t.server.store().open(user)) {
-      a.append(folder, new ByteArrayInputStream(b), b.length, Set.of(), System.currentTimeMillis());
-    }
-  }
-
-  static String base() {
-    return "http://127.0.0.1:" + t.port("http");
-  }
-
-  static WebDriverWait await(Browser b) {
-    WebDriverWait w = new WebDriverWait(b.driver, Duration.ofSeconds(15));
-    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the app redraws lists as mail changes
-    w.pollingEvery(Duration.ofMillis(50));
-    return w;
-  }
-
-  static void login(Browser b, String user) {
-    b.driver.manage().timeouts().implicitlyWait(Duration.ZERO); // explicit waits only: absent things are checked too
-    b.driver.get(base() + "/login?next=/mail/");
-    b.driver.findElement(By.id("address")).sendKeys(user);
-    b.driver.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-    b.driver.findElement(By.id("login")).click();
-    await(b).until(d -> d.findElement(By.tagName("body")).getAttribute("class").contains("ready"));
-    b.driver.executeScript("window.__alerts = 0; window.alert = window.confirm = window.prompt = function () {"
-        + " window.__alerts++; document.body.setAttribute('data-pwned', 'alert'); };");
-  }
-
-  /** The list row of the message with this subject, once it is there. */
-  static WebElement row(Browser b, String subject) {
-    return await(b).until(d -> d.findElements(rowPath(subject)).stream().findFirst().orElse(null));
-  }
-
-  static By rowPath(String subject) {
-    return By.xpath("//ul[@id='messages']/li[contains(@class,'msg')][span[@class='subject'][contains(., '" + subject + "')]]");
-  }
-
-  /** Clicks inside the wait: the app may redraw the element between finding and clicking it (a stale reference is retried). */
-  static void folder(Browser b, String name) {
-    await(b).until(d -> {
-      d.findElement(By.xpath("//ul[@id='folders']//button[span[@class='name'][text()='" + name + "']]")).click();
-      return true;
-    });
-  }
-
-  static void clickRow(Browser b, String subject) {
-    await(b).until(d -> {
-      d.findElement(rowPath(subject)).click();
-      return true;
-    });
-  }
-
-  static void awaitStatus(Browser b, String text) {
-    await(b).until(d -> d.findElement(By.id("status")).getText().contains(text));
-  }
-
-  /** No alert, no marker, no console error (a payload blocked by the CSP alone would log one). */
-  static void assertNoScriptRan(Browser b) {
-    try {
-      b.driver.switchTo().alert();
-      throw new AssertionError("an alert is open: " + b.driver.switchTo().alert().getText());
-    } catch (NoAlertPresentException expected) {
-      // none
-    }
-    b.driver.switchTo().defaultContent();
-    assertThat(b.driver.findElement(By.tagName("body")).getAttribute("data-pwned")).isNull();
-    assertThat(((Number) b.driver.executeScript("return window.__alerts")).intValue()).isZero();
-    List<String> errors = b.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
-        .map(LogEntry::getMessage).filter(m -> !m.contains("favicon.ico"))
-        .filter(m -> !m.contains("net::ERR_NAME_NOT_RESOLVED") && !m.contains("net::ERR_CONNECTION_REFUSED")) // remote images, once allowed
-        .toList();
-    assertThat(errors).as("console errors").isEmpty();
-  }
-
-  static void screenshot(Browser b, String name) throws Exception {
-    String dir = System.getProperty("postamt.screenshots");
-    if (dir != null && !dir.isBlank()) {
-      b.screenshot(Path.of(dir).resolve("webmail-" + name + ".png"));
-    }
+    WebmailPage.append(t, user, folder, message);
   }
 
   @Test
@@ -164,68 +76,69 @@ class WebmailBrowserTest {
       a.create("Projects", null);
     }
     try (Browser b = Browser.start()) {
-      login(b, alice);
+      WebmailPage w = WebmailPage.login(t, b, alice);
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .name")).getText()).isEqualTo("INBOX");
       assertThat(b.driver.findElement(By.cssSelector("#folders li.current .count")).getText()).isEqualTo("3");
+      w.screenshot("inbox");
 
-      clickRow(b, "Lunch plans");
-      WebElement text = await(b).until(d -> d.findElement(By.id("msg-text")));
+      w.clickRow("Lunch plans");
+      WebElement text = w.await().until(d -> d.findElement(By.id("msg-text")));
       assertThat(text.getText()).contains("Shall we meet at noon?").contains("Carol, who signs every mail");
+      assertThat(b.driver.findElement(By.id("reader")).getText()).doesNotContain("null"); // no part left out shows as "null"
       assertThat(b.driver.findElement(By.cssSelector("#msg-text .quote.q1")).getText()).contains("Are you free on Friday?");
       assertThat(b.driver.findElement(By.cssSelector("#msg-text .quote.q2")).getText()).contains("Only after the meeting.");
-      await(b).until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("2"));
-      screenshot(b, "reader-plain");
+      w.await().until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("2"));
+      w.screenshot("reader-plain");
 
-      clickRow(b, "Weekly newsletter");
-      WebElement bar = await(b).until(d -> d.findElement(By.id("images-bar")));
+      w.clickRow("Weekly newsletter");
+      WebElement bar = w.await().until(d -> d.findElement(By.id("images-bar")));
       assertThat(bar.getText()).contains("1 remote image blocked");
-      screenshot(b, "reader");
+      w.screenshot("reader");
       b.driver.switchTo().frame(b.driver.findElement(By.id("msg-frame")));
       assertThat(b.driver.findElement(By.tagName("h1")).getText()).isEqualTo("Hello from the newsletter");
       assertThat(b.driver.findElement(By.tagName("img")).getAttribute("src")).isNullOrEmpty();
       b.driver.switchTo().defaultContent();
-      screenshot(b, "inbox");
 
-      clickRow(b, "Lunch plans");
-      await(b).until(d -> d.findElement(By.id("msg-text")));
-      new Select(b.driver.findElement(By.id("move-to"))).selectByVisibleText("Projects");
-      awaitStatus(b, "Moved to Projects");
-      folder(b, "Projects");
-      row(b, "Lunch plans");
+      w.clickRow("Lunch plans");
+      w.await().until(d -> d.findElement(By.id("msg-text")));
+      w.choose(By.id("move-to"), "Projects");
+      w.awaitStatus("Moved to Projects");
+      w.folder("Projects");
+      w.row("Lunch plans");
 
-      folder(b, "INBOX");
+      w.folder("INBOX");
       WebElement search = b.driver.findElement(By.id("search"));
       search.sendKeys("from:carol", Keys.ENTER);
-      awaitStatus(b, "1 found");
-      assertThat(row(b, "Lunch plans").findElement(By.className("where")).getText()).isEqualTo("Projects");
+      w.awaitStatus("1 found");
+      assertThat(w.row("Lunch plans").findElement(By.className("where")).getText()).isEqualTo("Projects");
       search.sendKeys(Keys.ESCAPE);
 
-      folder(b, "INBOX");
-      clickRow(b, "Unpaid invoice");
-      await(b).until(d -> d.findElement(By.id("spam"))).click();
-      awaitStatus(b, "moved to Junk");
+      w.folder("INBOX");
+      w.clickRow("Unpaid invoice");
+      w.await().until(d -> d.findElement(By.id("spam"))).click();
+      w.awaitStatus("moved to Junk");
       try (Account a = t.server.store().open(alice)) {
         MailboxInfo junk = a.mailbox("Junk").orElseThrow();
         assertThat(a.messages(junk.id())).hasSize(1);
       }
-      folder(b, "Junk");
-      row(b, "Unpaid invoice");
+      w.folder("Junk");
+      w.row("Unpaid invoice");
 
-      folder(b, "INBOX");
+      w.folder("INBOX");
       SmtpScript s = t.smtp("smtp");
       s.send("EHLO client.example").read();
       s.send("MAIL FROM:<friend@remote.example>").expect("250 *");
       s.send("RCPT TO:<" + alice + ">").expect("250 *");
       s.send("DATA").expect("354 *");
       s.raw("From: friend@remote.example\r\nSubject: Pushed without reload\r\n\r\nhello\r\n.\r\n").expect("250 2.0.0 *");
-      row(b, "Pushed without reload");
-      await(b).until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("1"));
+      w.row("Pushed without reload");
+      w.await().until(d -> d.findElement(By.cssSelector("#folders li.current .count")).getText().equals("1"));
 
-      assertNoScriptRan(b);
+      w.assertNoScriptRan();
       b.driver.findElement(By.id("logout")).click();
-      await(b).until(d -> d.getCurrentUrl().endsWith("/login"));
-      b.driver.get(base() + "/mail/");
-      await(b).until(d -> d.getCurrentUrl().contains("/login?next="));
+      w.await().until(d -> d.getCurrentUrl().endsWith("/login"));
+      b.driver.get(w.base() + "/mail/");
+      w.await().until(d -> d.getCurrentUrl().contains("/login?next="));
     }
   }
 
@@ -245,31 +158,31 @@ class WebmailBrowserTest {
           """.formatted(n++, payload));
     }
     try (Browser b = Browser.start()) {
-      login(b, carol);
+      WebmailPage w = WebmailPage.login(t, b, carol);
       // the detectors work: a console error and an alert would be seen
       b.driver.executeScript("console.error('probe'); window.alert('probe');");
       assertThat(b.driver.manage().logs().get(LogType.BROWSER).getAll()).anyMatch(e -> e.getMessage().contains("probe"));
       assertThat(((Number) b.driver.executeScript("var n = window.__alerts; window.__alerts = 0;"
           + " document.body.removeAttribute('data-pwned'); return n;")).intValue()).isEqualTo(1);
       new Select(b.driver.findElement(By.id("sort"))).selectByValue("subject");
-      await(b).until(d -> d.findElement(By.cssSelector("#messages li.msg .subject")).getText().equals("Hostile 000"));
+      w.await().until(d -> d.findElement(By.cssSelector("#messages li.msg .subject")).getText().equals("Hostile 000"));
       for (int i = 0; i < n; i++) {
         String subject = "Hostile %03d".formatted(i);
-        if (b.driver.findElements(rowPath(subject)).isEmpty()) {
+        if (b.driver.findElements(WebmailPage.rowPath(subject)).isEmpty()) {
           b.driver.findElement(By.id("next")).click(); // the next page, sorted by subject
         }
-        clickRow(b, subject);
-        await(b).until(d -> d.findElement(By.id("msg-subject")).getText().equals(subject));
-        WebElement frame = await(b).until(d -> d.findElement(By.cssSelector("#msg-frame[data-checked]")));
+        w.clickRow(subject);
+        w.await().until(d -> d.findElement(By.id("msg-subject")).getText().equals(subject));
+        WebElement frame = w.await().until(d -> d.findElement(By.cssSelector("#msg-frame[data-checked]")));
         assertThat(frame.getAttribute("sandbox")).doesNotContain("allow-scripts").doesNotContain("allow-same-origin");
         if (!frame.getAttribute("data-checked").equals("0")) {
           b.driver.findElement(By.id("images-once")).click(); // with remote images allowed, still nothing runs
         }
         b.driver.switchTo().frame(b.driver.findElement(By.id("msg-frame")));
-        await(b).until(d -> d.findElement(By.tagName("body")) != null);
+        w.await().until(d -> d.findElement(By.tagName("body")) != null);
         b.driver.switchTo().defaultContent();
       }
-      assertNoScriptRan(b);
+      w.assertNoScriptRan();
     }
   }
 
@@ -291,11 +204,11 @@ class WebmailBrowserTest {
          ["Identity/set",{"accountId":"%s","update":{"%s":{"textSignature":"Dave, testing"}}},"s"]]}"""
         .formatted(account, id.group(1)), true).body()).contains("\"updated\"");
     try (Browser b = Browser.start()) {
-      login(b, dave);
-      clickRow(b, "Lunch plans");
-      await(b).until(d -> d.findElement(By.id("msg-text")));
+      WebmailPage w = WebmailPage.login(t, b, dave);
+      w.clickRow("Lunch plans");
+      w.await().until(d -> d.findElement(By.id("msg-text")));
       b.driver.findElement(By.id("reply")).click();
-      WebElement body = await(b).until(d -> d.findElement(By.id("c-body")));
+      WebElement body = w.await().until(d -> d.findElement(By.id("c-body")));
       String text = body.getDomProperty("value");
       assertThat(text).startsWith("On ").contains("Bob wrote:\n> Shall we meet at noon?\n>\n>> Are you free on Friday?\n>>> Only after")
           .doesNotContain("Carol, who signs").endsWith("\n-- \nDave, testing");
@@ -303,9 +216,9 @@ class WebmailBrowserTest {
       assertThat(text.substring(0, (int) caret)).endsWith(">>> Only after the meeting.\n\n");
       assertThat(b.driver.findElement(By.id("c-to")).getDomProperty("value")).isEqualTo("Bob <bob@example.test>");
       body.sendKeys("Noon is fine, a long line that goes on and on so that format=flowed has to break it into pieces.");
-      screenshot(b, "composer");
+      w.screenshot("composer");
       b.driver.findElement(By.id("c-send")).click();
-      awaitStatus(b, "Sent");
+      w.awaitStatus("Sent");
       String got = t.awaitMessageContaining("bob@example.test", "Noon is fine");
       assertThat(got).contains("Subject: Re: Lunch plans").contains("In-Reply-To: <lunch@example.org>")
           .contains("format=flowed").contains("> Shall we meet at noon?").contains(">> Are you free on Friday?")
@@ -315,20 +228,26 @@ class WebmailBrowserTest {
       assertThat(got.replace("=\r\n", "")).contains("format=3Dflowed has to=20\r\nbreak it into pieces.\r\n")
           .contains("> Shall we meet at noon?\r\n>\r\n>> Are you free");
       try (Account a = t.server.store().open(dave)) {
-        assertThat(a.messages(a.mailbox("Sent").orElseThrow().id())).hasSize(1);
+        var sent = a.mailbox("Sent").orElseThrow();
+        assertThat(a.messages(sent.id())).hasSize(1);
+        try (var c = a.open(sent, a.messages(sent.id()).getFirst()).orElseThrow(); var in = c.stream()) {
+          String copy = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8); // the copy filed in Sent
+          assertThat(copy).contains("> Shall we meet at noon?").contains(">> Are you free on Friday?")
+              .doesNotContain("Carol, who signs").contains("--=20\r\nDave, testing").contains("Noon is fine");
+        }
         assertThat(a.messages(a.mailbox("Drafts").orElseThrow().id())).isEmpty();
       }
 
-      folder(b, "INBOX");
-      clickRow(b, "Weekly newsletter");
-      await(b).until(d -> d.findElement(By.id("forward-attached"))).click();
-      await(b).until(d -> d.findElement(By.id("c-to"))).sendKeys("bob@example.test");
+      w.folder("INBOX");
+      w.clickRow("Weekly newsletter");
+      w.await().until(d -> d.findElement(By.id("forward-attached"))).click();
+      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("bob@example.test");
       assertThat(b.driver.findElement(By.id("c-att-list")).getText()).contains("Weekly newsletter.eml");
       b.driver.findElement(By.id("c-send")).click();
-      awaitStatus(b, "Sent");
+      w.awaitStatus("Sent");
       String fwd = t.awaitMessageContaining("bob@example.test", "Subject: Fwd: Weekly newsletter");
       assertThat(fwd).contains("Content-Type: message/rfc822").contains("Hello from the newsletter");
-      assertNoScriptRan(b);
+      w.assertNoScriptRan();
     }
   }
 
@@ -338,19 +257,19 @@ class WebmailBrowserTest {
     append(bob, "INBOX", LUNCH.formatted(bob));
     try (Browser b = Browser.start()) {
       b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 800));
-      login(b, bob);
+      WebmailPage w = WebmailPage.login(t, b, bob);
       assertThat(b.driver.findElement(By.id("list-pane")).isDisplayed()).isTrue();
       assertThat(b.driver.findElement(By.id("folders-pane")).isDisplayed()).isFalse();
       assertThat(b.driver.findElement(By.id("reader-pane")).isDisplayed()).isFalse();
-      clickRow(b, "Lunch plans");
-      await(b).until(d -> d.findElement(By.id("reader-pane")).isDisplayed());
+      w.clickRow("Lunch plans");
+      w.await().until(d -> d.findElement(By.id("reader-pane")).isDisplayed());
       assertThat(b.driver.findElement(By.id("list-pane")).isDisplayed()).isFalse();
       b.driver.findElement(By.id("back")).click();
-      await(b).until(d -> d.findElement(By.id("list-pane")).isDisplayed());
+      w.await().until(d -> d.findElement(By.id("list-pane")).isDisplayed());
       b.driver.findElement(By.id("menu")).click();
-      await(b).until(d -> d.findElement(By.id("folders-pane")).isDisplayed());
-      screenshot(b, "phone");
-      assertNoScriptRan(b);
+      w.await().until(d -> d.findElement(By.id("folders-pane")).isDisplayed());
+      w.screenshot("phone");
+      w.assertNoScriptRan();
     }
   }
 }

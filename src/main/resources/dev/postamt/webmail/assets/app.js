@@ -3,6 +3,7 @@
 import { Jmap } from './api.js';
 import { Reader } from './reader.js';
 import { Composer } from './compose.js';
+import { remember } from './contacts.js';
 
 const PAGE = 50;
 const ROLE_ORDER = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash'];
@@ -20,7 +21,8 @@ export const app = {
   ids: [],
   emails: new Map(),
   selected: -1,
-  contacts: new Set(),
+  threads: false, // conversation view: one row per thread (Email/query collapseThreads, RFC 8621 §4.4)
+  threadOf: new Map(), // threadId -> its emailIds, oldest first (Thread/get), for the rows shown
   busyCount: 0,
 };
 
@@ -188,12 +190,28 @@ async function renameFolder() {
 async function deleteFolder() {
   const m = app.mailboxes.find(b => b.id === app.mailbox);
   if (!m || m.role) { status('Only your own folders can be deleted', 'error'); return; }
-  const yes = await ask(`Delete folder ${m.name}? Type its name to confirm.`);
+  if (app.mailboxes.some(b => b.parentId === m.id)) { status(`Delete or move the folders inside ${m.name} first`, 'error'); return; }
+  const trash = roleBox('trash');
+  const n = m.totalEmails || 0;
+  const what = n ? ` Its ${n} message${n === 1 ? '' : 's'} will be moved to ${trash ? trash.name : 'Trash'}.` : '';
+  const yes = await ask(`Delete folder ${m.name}?${what} Type its name to confirm.`);
   if (yes !== m.name) return;
-  await folderSet({ destroy: [m.id], onDestroyRemoveEmails: false }, `Folder ${m.name} deleted`);
-  app.mailbox = null;
-  await loadMailboxes();
-  await loadList();
+  await busy('Deleting the folder', async () => {
+    if (n && !trash) throw new Error('There is no Trash folder to keep its messages in.');
+    // a folder is removed only once it is empty: its mail goes to Trash first, never destroyed with it
+    for (let left = n, round = 0; left > 0 && round < 100; round++) {
+      const q = await app.jmap.one('Email/query', { filter: { inMailbox: m.id }, limit: 500, calculateTotal: true });
+      if (!q.ids.length) break;
+      Jmap.check(await app.jmap.one('Email/set', { update: Object.fromEntries(q.ids.map(id => [id, { mailboxIds: { [trash.id]: true } }])) }));
+      left = q.total - q.ids.length;
+    }
+    Jmap.check(await app.jmap.one('Mailbox/set', { destroy: [m.id], onDestroyRemoveEmails: false }));
+    app.mailbox = null;
+    Reader.clear();
+    await loadMailboxes();
+    await loadList();
+    status(`Folder ${m.name} deleted`, 'ok');
+  });
 }
 
 // ---- list ----------------------------------------------------------------------------------
@@ -217,20 +235,31 @@ const LIST_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 's
 export async function loadList(keepSelection = false) {
   if (!app.mailbox) return;
   const oldId = keepSelection && app.selected >= 0 ? app.ids[app.selected] : null;
-  const r = await app.jmap.call([
+  const calls = [
     ['Email/query', { filter: filter(), sort: [{ property: app.sort, isAscending: app.sort === 'from' || app.sort === 'subject' }],
-      position: app.position, limit: PAGE, calculateTotal: true }, 'q'],
+      collapseThreads: app.threads, position: app.position, limit: PAGE, calculateTotal: true }, 'q'],
     ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: LIST_PROPS }, 'g'],
-  ]);
+  ];
+  if (app.threads) calls.push(['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't']);
+  const r = await app.jmap.call(calls);
+  app.threadOf = new Map(r.t ? r.t.list.map(t => [t.id, t.emailIds]) : []);
   app.total = r.q.total;
   app.ids = r.q.ids;
   app.emails = new Map(r.g.list.map(e => [e.id, e]));
   app.selected = oldId ? app.ids.indexOf(oldId) : -1;
-  for (const e of r.g.list) {
-    for (const a of [...(e.from || []), ...(e.to || [])]) if (a.email) app.contacts.add(formatAddress(a));
-  }
-  Composer.updateContacts();
+  for (const e of r.g.list) (e.from || []).forEach(a => remember(a, 1));
   renderList();
+}
+
+/** How many messages the conversation of a listed Email has (1 when threads are off). */
+export function threadSize(e) {
+  return app.threads && app.threadOf.has(e.threadId) ? app.threadOf.get(e.threadId).length : 1;
+}
+
+/** Another page of the list, shown from its top. */
+async function newPage() {
+  await loadList();
+  $('list-pane').scrollTop = 0;
 }
 
 function renderList() {
@@ -254,7 +283,8 @@ function renderList() {
       flag,
       el('span', { class: 'from', text: who || '(nobody)' }),
       el('span', { class: 'date', text: shortDate(e.receivedAt) }),
-      el('span', { class: 'subject', text: (e.hasAttachment ? '📎 ' : '') + (e.subject || '(no subject)') }),
+      el('span', { class: 'subject', text: (e.hasAttachment ? '📎 ' : '') + (e.subject || '(no subject)') },
+        threadSize(e) > 1 ? el('span', { class: 'thread-count', title: 'Messages in this conversation', text: String(threadSize(e)) }) : null),
       el('span', { class: 'preview', text: e.preview || '' }),
       app.search ? el('span', { class: 'where', text: boxName(Object.keys(e.mailboxIds)[0]) }) : null,
       el('span', { class: 'size', text: formatSize(e.size) }));
@@ -313,6 +343,19 @@ export async function moveEmails(ids, mailboxId, done) {
     if (next >= 0 && next < app.ids.length && Reader.email === null && document.body.dataset.view !== 'list') {
       await select(next);
     }
+  });
+}
+
+/** Copies an Email to another mailbox: a new message there (Email/copy within the account, RFC 8621 §4.7). */
+export async function copyEmail(id, mailboxId) {
+  const target = app.mailboxes.find(m => m.id === mailboxId);
+  await busy('Copying', async () => {
+    const r = await app.jmap.one('Email/copy', { fromAccountId: app.jmap.accountId,
+      create: { c: { id, mailboxIds: { [mailboxId]: true } } } });
+    const failed = r.notCreated && r.notCreated.c;
+    if (failed) throw new Error(`Not copied: ${failed.description || failed.type}`);
+    await loadMailboxes();
+    status(`Copied to ${target ? target.name : 'the folder'}`, 'ok');
   });
 }
 
@@ -389,6 +432,7 @@ function onKey(e) {
     '/': () => $('search').focus(),
     '.': () => cur && toggleKeyword(cur.id, '$seen'),
     s: () => cur && toggleKeyword(cur.id, '$flagged'),
+    v: () => cur && $('move-to') && $('move-to').focus(),
   };
   const act = acts[e.key];
   if (act) {
@@ -420,15 +464,17 @@ async function start() {
   $('compose').addEventListener('click', () => Composer.compose());
   $('menu').addEventListener('click', () => { document.body.dataset.view = document.body.dataset.view === 'folders' ? 'list' : 'folders'; });
   $('sort').addEventListener('change', e => { app.sort = e.target.value; app.position = 0; busy('', loadList); });
+  $('threads').addEventListener('change', e => { app.threads = e.target.checked; app.position = 0; busy('', loadList); });
   $('show').addEventListener('change', e => { app.show = e.target.value; app.position = 0; busy('', loadList); });
-  $('prev').addEventListener('click', () => { app.position = Math.max(0, app.position - PAGE); busy('', loadList); });
-  $('next').addEventListener('click', () => { app.position += PAGE; busy('', loadList); });
+  $('prev').addEventListener('click', () => { app.position = Math.max(0, app.position - PAGE); busy('', newPage); });
+  $('next').addEventListener('click', () => { app.position += PAGE; busy('', newPage); });
   $('search-form').addEventListener('submit', e => { e.preventDefault(); runSearch($('search').value); });
   document.addEventListener('keydown', onKey);
   await loadMailboxes();
   await loadList();
   document.body.dataset.view = 'list';
   document.body.classList.add('ready');
+  performance.mark('postamt-ready'); // the load time bench/README.md reports (WebmailBrowserTest)
   app.events = app.jmap.listen(onPush);
 }
 

@@ -8,6 +8,7 @@ import { Jmap } from './api.js';
 import { Reader } from './reader.js';
 import { quote, htmlToText, SIG_SEPARATOR } from './text.js';
 import { build, parseAddresses } from './mime.js';
+import { attach, remember } from './contacts.js';
 
 const $ = id => document.getElementById(id);
 const AUTOSAVE_MS = 15000;
@@ -45,18 +46,10 @@ export const Composer = {
   dirty: false,
   timer: null,
 
-  init() {
-    document.body.append(el('datalist', { id: 'wm-contacts' }));
-  },
+  init() {},
 
   isOpen() {
     return !!$('composer');
-  },
-
-  updateContacts() {
-    const dl = $('wm-contacts');
-    if (!dl) return;
-    dl.replaceChildren(...[...app.contacts].slice(0, 500).map(c => el('option', { value: c })));
   },
 
   async loadIdentities() {
@@ -128,7 +121,7 @@ export const Composer = {
     const own = this.identities.find(i => i.email.toLowerCase() === app.jmap.address.toLowerCase());
     if (own) from.value = own.id;
     const addr = (id, label, list) => el('label', { class: 'cf' }, el('span', { text: label }),
-      el('input', { type: 'text', id, list: 'wm-contacts', autocomplete: 'off', value: (list || []).map(formatAddress).join(', ') }));
+      el('input', { type: 'text', id, autocomplete: 'off', value: (list || []).map(formatAddress).join(', ') }));
     const sig = this.signature(from.value);
     const sigBlock = sig ? `\n${SIG_SEPARATOR}\n${sig}` : '';
     const top = o.top || '';
@@ -150,6 +143,7 @@ export const Composer = {
         el('span', { id: 'c-state', class: 'hint', role: 'status' })),
       el('p', { id: 'c-error', class: 'error', role: 'alert' }));
     $('reader').replaceChildren(form);
+    ['c-to', 'c-cc', 'c-bcc'].forEach(id => attach($(id)));
     document.body.dataset.view = 'reader';
     this.renderAttachments();
     const at = o.cursorTop ? 0 : top.length;
@@ -269,6 +263,7 @@ export const Composer = {
       if (r.s.error) throw new Error(`The server did not send it: ${r.s.error.description || r.s.error.type}`);
       const notCreated = r.s.notCreated && r.s.notCreated.s;
       if (notCreated) throw new Error(`Not sent: ${notCreated.description || notCreated.type}. It is kept in Drafts.`);
+      for (const id of ['c-to', 'c-cc', 'c-bcc']) parseAddresses($(id).value).forEach(a => remember(a, 3));
       this.draftId = null;
       this.close(true);
       status('Sent', 'ok');

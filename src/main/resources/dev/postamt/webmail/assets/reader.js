@@ -1,7 +1,7 @@
 // The reader: one message with its headers, actions, body and attachments. Plain text is shown
 // as text (quote levels coloured); HTML is sanitised by the server (/mail/render/) and shown in a
 // sandboxed frame without scripts; remote images stay blocked until allowed for the message or sender.
-import { app, el, status, formatAddress, formatSize, roleBox, moveEmails, deleteEmail, toggleKeyword } from './app.js';
+import { app, el, status, formatAddress, formatSize, roleBox, boxName, moveEmails, copyEmail, deleteEmail, toggleKeyword } from './app.js';
 import { Composer } from './compose.js';
 import { renderPlain, unflow } from './text.js';
 
@@ -38,6 +38,7 @@ export const Reader = {
 
   clear() {
     this.email = null;
+    this.thread = [];
     $('reader').replaceChildren(el('p', { class: 'empty', text: 'No message selected.' }));
   },
 
@@ -61,14 +62,46 @@ export const Reader = {
 
   async open(id) {
     const e = await this.fetch(id);
+    const thread = app.threads ? await this.conversation(e) : [];
     this.email = e;
+    this.thread = thread;
     this.show(e);
     if (!(e.keywords || {}).$seen) {
       await toggleKeyword(e.id, '$seen', true);
     }
   },
 
-  show(e) {
+  /** The other messages of e's thread, in every folder, oldest first (Thread/get); empty for a thread of one. */
+  async conversation(e) {
+    let ids = app.threadOf.get(e.threadId);
+    if (!ids) {
+      const t = await app.jmap.one('Thread/get', { ids: [e.threadId] });
+      ids = t.list.length ? t.list[0].emailIds : [];
+    }
+    if (ids.length < 2) return [];
+    const r = await app.jmap.one('Email/get', { ids, properties: ['id', 'from', 'receivedAt', 'mailboxIds', 'keywords', 'preview'] });
+    const byId = new Map(r.list.map(x => [x.id, x]));
+    return ids.map(i => byId.get(i)).filter(Boolean);
+  },
+
+  /** The conversation as a list above the message: who, when, where; the message shown is marked. */
+  threadNav(e, thread) {
+    if (thread.length < 2) return null;
+    const ol = el('ol', { class: 'thread', id: 'thread' });
+    for (const m of thread) {
+      const who = (m.from || []).map(a => a.name || a.email).join(', ') || '(nobody)';
+      const b = el('button', { type: 'button', class: `thread-item${(m.keywords || {}).$seen ? '' : ' unread'}`, dataset: { id: m.id },
+        'aria-current': m.id === e.id ? 'true' : 'false' },
+        el('span', { class: 'who', text: who }), el('span', { class: 'when', text: new Date(m.receivedAt).toLocaleString() }),
+        el('span', { class: 'where', text: boxName(Object.keys(m.mailboxIds)[0]) }), el('span', { class: 'preview', text: m.preview || '' }));
+      if (m.id !== e.id) b.addEventListener('click', () => this.open(m.id).catch(err => status(err.message, 'error')));
+      ol.append(el('li', {}, b));
+    }
+    return el('section', { class: 'conversation', 'aria-label': 'Conversation' },
+      el('h3', { text: `Conversation, ${thread.length} messages` }), ol);
+  },
+
+  show(e, thread = this.thread || []) {
     const head = el('header', { class: 'msg-head' },
       el('h2', { id: 'msg-subject', text: e.subject || '(no subject)' }),
       line('From', e.from), line('To', e.to), e.cc && e.cc.length ? line('Cc', e.cc) : null,
@@ -86,7 +119,8 @@ export const Reader = {
       body.append(pre);
     }
     const atts = this.attachments(e);
-    $('reader').replaceChildren(el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }), head, tools, body, atts);
+    $('reader').replaceChildren(...[el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }),
+      this.threadNav(e, thread), head, tools, body, atts].filter(Boolean)); // a null would show as the text "null"
     $('back').addEventListener('click', () => { document.body.dataset.view = 'list'; });
   },
 
@@ -140,6 +174,12 @@ export const Reader = {
     move.addEventListener('change', () => {
       if (move.value) moveEmails([e.id], move.value);
     });
+    const copy = el('select', { id: 'copy-to', 'aria-label': 'Copy to folder' });
+    copy.addEventListener('change', () => {
+      const to = copy.value;
+      copy.value = '';
+      if (to) copyEmail(e.id, to);
+    });
     const bar = el('div', { class: 'msg-tools', role: 'toolbar' },
       b('reply', 'Reply', 'Reply (r)', () => Composer.reply(e, false)),
       b('reply-all', 'Reply all', 'Reply to all (a)', () => Composer.reply(e, true)),
@@ -151,7 +191,7 @@ export const Reader = {
         : b('spam', 'Spam', 'Move to Junk and teach the filter', () => this.spam(e, true), 'secondary'),
       b('flag', '', 'Flag (s)', () => toggleKeyword(e.id, '$flagged'), 'secondary'),
       b('unread', '', 'Mark read/unread (.)', () => toggleKeyword(e.id, '$seen'), 'secondary'),
-      move);
+      move, copy);
     queueMicrotask(() => { this.refreshButtons(); this.refreshMoveTargets(); });
     return bar;
   },
@@ -168,12 +208,14 @@ export const Reader = {
   },
 
   refreshMoveTargets() {
-    const move = $('move-to');
-    if (!move) return;
-    move.replaceChildren(el('option', { value: '', text: 'Move to…' }));
-    for (const m of app.mailboxes) {
-      if (this.email && this.email.mailboxIds[m.id]) continue;
-      move.append(el('option', { value: m.id, text: m.name }));
+    for (const [id, label] of [['move-to', 'Move to…'], ['copy-to', 'Copy to…']]) {
+      const select = $(id);
+      if (!select) continue;
+      select.replaceChildren(el('option', { value: '', text: label }));
+      for (const m of app.mailboxes) {
+        if (this.email && this.email.mailboxIds[m.id]) continue;
+        select.append(el('option', { value: m.id, text: m.name }));
+      }
     }
   },
 
