@@ -62,6 +62,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
   private final MtaStsResolver mtaSts;
   private final Resolver resolver;
+  private final DurableSpool spool;
 
   /**
    * @param isUs whether an address is one of our own SMTP listeners, so that we never send to
@@ -80,6 +81,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     this.mx = new MxResolver(resolver, config.hostname(), isUs);
     this.mtaSts = mtaSts(config, resolver);
     this.resolver = resolver;
+    this.spool = spool;
     this.cache = new ConnectionCache(config.delivery().connectionCacheTime());
     this.smtp = new SmtpTransaction(config, spool, cache);
   }
@@ -167,6 +169,10 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     if (m.envelope().requireTls()) {
       return requireTls(m, domain, ts, hops);
     }
+    if (explicit.isEmpty() && tlsRequiredNo(m)) {
+      log.info("{}: TLS-Required: No: the TLS policy {} publishes (DANE, MTA-STS) is not applied", m.id(), domain);
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain));
+    }
     boolean daneWanted = explicit.map(l -> l == TlsPolicy.Level.DANE || l == TlsPolicy.Level.DANE_ONLY)
         .orElse(config.dns().dnssec());
     if (daneWanted && hops instanceof MxResolver.Hops.Found found) {
@@ -199,6 +205,22 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     }
     return viaHops(m, ts, new MxResolver.Hops.Found(allowed), domain, false, null,
         new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "mta-sts"));
+  }
+
+  /**
+   * RFC 8689 §5: a message with {@code TLS-Required: No} is sent whatever TLS the recipient domain's
+   * published policies (DANE, MTA-STS) demand, with STARTTLS still tried opportunistically. Our own
+   * {@code [tls_policy]} entries are the operator's, not the recipient's, and keep applying; REQUIRETLS
+   * (checked before this) wins over the header field (§5: the field is then ignored). A message that
+   * cannot be read is treated as without the field: the stricter path.
+   */
+  private boolean tlsRequiredNo(QueuedMessage m) {
+    try (java.io.InputStream in = spool.openMessage(m)) {
+      return dev.postamt.delivery.tls.TlsRequiredHeader.saysNo(m.headers(), in);
+    } catch (IOException e) {
+      log.warn("{}: cannot read the header section for TLS-Required: {}", m.id(), e.getMessage());
+      return false;
+    }
   }
 
   /**
