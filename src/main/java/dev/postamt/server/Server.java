@@ -63,6 +63,9 @@ public final class Server implements AutoCloseable {
   private final DurableSpool spool;
   private final QueueManager queue;
   private final RemoteDelivery remote;
+  /** Outbound TLS results ({@code data_dir/tlsrpt.db}) and their daily reports (RFC 8460). */
+  private final dev.postamt.tlsrpt.TlsReports tlsReports;
+  private dev.postamt.tlsrpt.DailyReports tlsRptJob;
   private ControlSocket control;
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
@@ -136,8 +139,9 @@ public final class Server implements AutoCloseable {
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SqliteSieveScripts.open(config.dataDir(),
         dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
+    this.tlsReports = dev.postamt.tlsrpt.SqliteTlsReports.open(config.dataDir(), java.time.Clock.systemUTC());
     this.remote =
-        new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
+        new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
     this.queue = new QueueManager(config, spool, router, local, remote);
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
@@ -220,6 +224,9 @@ public final class Server implements AutoCloseable {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
       s.startWeb();
+      s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
+          () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
+          () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -535,7 +542,7 @@ public final class Server implements AutoCloseable {
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam", "tlsRpt");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -614,8 +621,12 @@ public final class Server implements AutoCloseable {
       l.close();
     }
     metricsForget.forEach(Runnable::run);
+    if (tlsRptJob != null) {
+      tlsRptJob.close();
+    }
     queue.close();
     remote.close();
+    tlsReports.close();
     sieve.close();
     store.close();
     sieveScripts.close();
