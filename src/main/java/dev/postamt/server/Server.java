@@ -66,6 +66,8 @@ public final class Server implements AutoCloseable {
   /** Outbound TLS results ({@code data_dir/tlsrpt.db}) and their daily reports (RFC 8460). */
   private final dev.postamt.tlsrpt.TlsReports tlsReports;
   private dev.postamt.tlsrpt.DailyReports tlsRptJob;
+  /** The ACME certificate's renewal ({@code [tls] acme = true} at start); null otherwise. */
+  private dev.postamt.acme.AcmeRenewal acme;
   private ControlSocket control;
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
@@ -227,6 +229,9 @@ public final class Server implements AutoCloseable {
       s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
           () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
           () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
+      if (config.tls().acme()) {
+        s.acme = dev.postamt.acme.AcmeRenewal.start(() -> s.config, () -> log.info("acme: {}", s.swapCertificate(s.config)), java.time.Clock.systemUTC());
+      }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -266,6 +271,9 @@ public final class Server implements AutoCloseable {
     jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
         sieveScripts, vacations);
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
+    if (config.tls().acme()) {
+      apps.add(new dev.postamt.acme.ChallengeApp(config.dataDir())); // http-01 answers (RFC 8555 §8.3)
+    }
     apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
     apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
       try {
@@ -502,17 +510,7 @@ public final class Server implements AutoCloseable {
       return report;
     }
     if (tls != null) {
-      try {
-        TlsContext freshTls = TlsContext.fromConfig(fresh);
-        tls.replaceWith(freshTls);
-        if (web != null) {
-          web.reloadTls(freshTls);
-        }
-        report.add("certificate reloaded from "
-            + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
-      } catch (IOException e) {
-        report.add("certificate not reloaded, the running one stays: " + e.getMessage());
-      }
+      report.add(swapCertificate(fresh));
     }
     Config running = config;
     Config next = takeReloadable(running, fresh, report);
@@ -534,6 +532,29 @@ public final class Server implements AutoCloseable {
     }
     report.forEach(l -> log.info("reload: {}", l));
     return report;
+  }
+
+  /**
+   * Loads the certificate {@code fresh} names (or the ACME one, or the self-signed one) into every TLS
+   * listener, https included, for the next handshakes; says what it did.
+   */
+  private synchronized String swapCertificate(Config fresh) {
+    try {
+      TlsContext freshTls = TlsContext.fromConfig(fresh);
+      tls.replaceWith(freshTls);
+      if (web != null) {
+        web.reloadTls(freshTls);
+      }
+      return "certificate reloaded from " + fresh.tls().certificate().map(Path::toString)
+          .orElse(fresh.tls().acme() ? "acme" : fresh.dataDir().resolve("tls/selfsigned.crt").toString());
+    } catch (IOException e) {
+      return "certificate not reloaded, the running one stays: " + e.getMessage();
+    }
+  }
+
+  /** The ACME renewal when {@code [tls] acme = true}. */
+  public Optional<dev.postamt.acme.AcmeRenewal> acme() {
+    return Optional.ofNullable(acme);
   }
 
   /**
@@ -623,6 +644,9 @@ public final class Server implements AutoCloseable {
     metricsForget.forEach(Runnable::run);
     if (tlsRptJob != null) {
       tlsRptJob.close();
+    }
+    if (acme != null) {
+      acme.close();
     }
     queue.close();
     remote.close();
