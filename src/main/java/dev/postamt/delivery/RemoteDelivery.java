@@ -97,6 +97,15 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     this.local = local;
     this.mx = new MxResolver(resolver, config.hostname(), isUs);
     this.mtaSts = mtaSts(config, resolver);
+    if (mtaSts != null) {
+      // RFC 8460 §4.3.2: a policy that cannot be had is reported under the sts policy type
+      mtaSts.onFetchFailure((domain, kind, reason) -> reports.failure(new Policy(domain, Policy.Type.STS, List.of(), List.of()),
+          new TlsReports.Failure(switch (kind) {
+            case FETCH -> ResultType.STS_POLICY_FETCH_ERROR;
+            case INVALID -> ResultType.STS_POLICY_INVALID;
+            case WEBPKI -> ResultType.STS_WEBPKI_INVALID;
+          }, "", "", "", reason)));
+    }
     this.resolver = resolver;
     this.spool = spool;
     this.cache = new ConnectionCache(config.delivery().connectionCacheTime());

@@ -101,6 +101,17 @@ class MtaStsDeliveryTest {
         .contains("\"total-successful-session-count\":1,\"total-failure-session-count\":0");
   }
 
+  @Test
+  void aPolicyHostWeCannotVerifyIsReportedAsStsWebpkiInvalid() throws Exception {
+    MailHost b = receiver("mx.b.test");
+    MailHost a = sender(false);
+    a.send("alice@a.test", "bob@b.test", "no policy to be had");
+    // no policy could be fetched and none was cached: delivered as without one (RFC 8461 §5.1)
+    assertThat(b.awaitMessages("bob@b.test", 1).getFirst()).contains("no policy to be had");
+    assertThat(tlsReport(a)).contains("\"policy-type\":\"sts\"").contains("\"result-type\":\"sts-webpki-invalid\"")
+        .contains("\"policy-type\":\"no-policy-found\"");
+  }
+
   /** The TLS report of today for b.test, as {@code postamt tlsrpt send --dry-run} prints it. */
   private static String tlsReport(MailHost a) {
     String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
