@@ -77,6 +77,9 @@ public final class AcmeRenewal implements AutoCloseable {
    */
   public static AcmeRenewal start(Supplier<Config> config, Runnable installed, Clock clock) {
     AcmeRenewal r = new AcmeRenewal(config, installed, clock);
+    if (config.get().listen().get("http").isEmpty()) {
+      log.warn("acme: [listen] has no http listener: the CA's http-01 validation (port 80) cannot reach us");
+    }
     r.timer.schedule(r::check, 2, TimeUnit.SECONDS);
     return r;
   }
