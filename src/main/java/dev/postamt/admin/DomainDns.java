@@ -92,7 +92,7 @@ public final class DomainDns {
     }
     out.add(txt(dns, "_mta-sts." + domain, "v=STSv1; id=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
         .toString().replace("-", ""), "MTA-STS policy id (with the policy at https://mta-sts." + domain + ")", true, "v=STSv1"));
-    out.add(txt(dns, "_smtp._tls." + domain, "v=TLSRPTv1; rua=mailto:postmaster@" + domain, "TLS reporting", true,
+    out.add(txt(dns, "_smtp._tls." + domain, config.tlsRpt().record(domain), "TLS reporting (RFC 8460; [tlsrpt] rua)", true,
         "v=TLSRPTv1"));
     return out;
   }

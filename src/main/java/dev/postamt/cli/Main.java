@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       AliasCommand.class,
       CheckCommand.class,
       DkimCommand.class,
+      TlsRptCommand.class,
       StoreCommand.class,
       QueueCommand.class,
       SieveCommand.class,

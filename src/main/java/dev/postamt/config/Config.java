@@ -51,7 +51,8 @@ public record Config(
     MtaSts mtaSts,
     Archive archive,
     Search search,
-    Database database) {
+    Database database,
+    TlsRpt tlsRpt) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -144,7 +145,8 @@ public record Config(
         "mta_sts",
         "archive",
         "search",
-        "database");
+        "database",
+        "tlsrpt");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -185,7 +187,8 @@ public record Config(
             MtaSts.parse(r),
             Archive.parse(r, dataDir),
             Search.parse(r),
-            Database.parse(r));
+            Database.parse(r),
+            TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -17,6 +17,9 @@ import dev.postamt.delivery.tls.MtaStsPolicy;
 import dev.postamt.delivery.tls.MtaStsResolver;
 import dev.postamt.delivery.tls.TlsRequirement;
 import dev.postamt.delivery.tls.TrustedTls;
+import dev.postamt.tlsrpt.Policy;
+import dev.postamt.tlsrpt.ResultType;
+import dev.postamt.tlsrpt.TlsReports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -62,6 +65,8 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
   private final MtaStsResolver mtaSts;
   private final Resolver resolver;
+  private final DurableSpool spool;
+  private final TlsReports reports;
 
   /**
    * @param isUs whether an address is one of our own SMTP listeners, so that we never send to
@@ -74,14 +79,37 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       Router router,
       LocalDelivery local,
       Predicate<InetSocketAddress> isUs) {
+    this(config, spool, resolver, router, local, isUs, TlsReports.NONE);
+  }
+
+  /** @param reports where the TLS result of every new connection to an MX host is recorded (RFC 8460) */
+  public RemoteDelivery(
+      Config config,
+      DurableSpool spool,
+      Resolver resolver,
+      Router router,
+      LocalDelivery local,
+      Predicate<InetSocketAddress> isUs,
+      TlsReports reports) {
     this.config = config;
+    this.reports = reports;
     this.router = router;
     this.local = local;
     this.mx = new MxResolver(resolver, config.hostname(), isUs);
     this.mtaSts = mtaSts(config, resolver);
+    if (mtaSts != null) {
+      // RFC 8460 §4.3.2: a policy that cannot be had is reported under the sts policy type
+      mtaSts.onFetchFailure((domain, kind, reason) -> reports.failure(new Policy(domain, Policy.Type.STS, List.of(), List.of()),
+          new TlsReports.Failure(switch (kind) {
+            case FETCH -> ResultType.STS_POLICY_FETCH_ERROR;
+            case INVALID -> ResultType.STS_POLICY_INVALID;
+            case WEBPKI -> ResultType.STS_WEBPKI_INVALID;
+          }, "", "", "", reason)));
+    }
     this.resolver = resolver;
+    this.spool = spool;
     this.cache = new ConnectionCache(config.delivery().connectionCacheTime());
-    this.smtp = new SmtpTransaction(config, spool, cache);
+    this.smtp = new SmtpTransaction(config, spool, cache, reports);
   }
 
   private static MtaStsResolver mtaSts(Config config, Resolver resolver) {
@@ -167,6 +195,10 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     if (m.envelope().requireTls()) {
       return requireTls(m, domain, ts, hops);
     }
+    if (explicit.isEmpty() && tlsRequiredNo(m)) {
+      log.info("{}: TLS-Required: No: the TLS policy {} publishes (DANE, MTA-STS) is not applied", m.id(), domain);
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain), Policy.none(domain));
+    }
     boolean daneWanted = explicit.map(l -> l == TlsPolicy.Level.DANE || l == TlsPolicy.Level.DANE_ONLY)
         .orElse(config.dns().dnssec());
     if (daneWanted && hops instanceof MxResolver.Hops.Found found) {
@@ -176,29 +208,76 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
         // DANE takes precedence over MTA-STS where TLSA records exist (RFC 8461 §2)
         TlsPolicy.Level level = explicit.orElse(TlsPolicy.Level.DANE);
         return viaHops(m, ts, hops, domain, false, null,
-            new TlsRequirement(level, domain, explicit.isPresent() ? "tls_policy" : "dane", dane));
+            new TlsRequirement(level, domain, explicit.isPresent() ? "tls_policy" : "dane", dane),
+            applies ? tlsaPolicy(domain, dane) : Policy.none(domain));
       }
     }
     if (explicit.isPresent()) {
-      return viaHops(m, ts, hops, domain, false, null, new TlsRequirement(explicit.get(), domain, "tls_policy"));
+      return viaHops(m, ts, hops, domain, false, null, new TlsRequirement(explicit.get(), domain, "tls_policy"),
+          Policy.none(domain));
     }
     Optional<MtaStsPolicy> sts = config.mtaSts().enabled() && mtaSts != null ? mtaSts.policy(domain) : Optional.empty();
     if (sts.isEmpty() || sts.get().mode() == MtaStsPolicy.Mode.NONE || !(hops instanceof MxResolver.Hops.Found found)) {
-      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain));
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain), Policy.none(domain));
     }
+    Policy report = new Policy(domain, Policy.Type.STS, List.of(sts.get().text().split("\r\n")), sts.get().mx());
     List<MxResolver.Hop> allowed = found.hops().stream().filter(h -> sts.get().allows(h.host())).toList();
+    List<MxResolver.Hop> unnamed = found.hops().stream().filter(h -> !sts.get().allows(h.host())).toList();
     if (sts.get().mode() == MtaStsPolicy.Mode.TESTING) {
-      if (allowed.size() < found.hops().size()) {
+      if (!unnamed.isEmpty()) {
         log.info("{}: mta-sts testing: {} has MX hosts its policy does not name; sent anyway", m.id(), domain);
+        reportUnnamed(report, unnamed);
       }
-      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain));
+      // certificates are not verified in testing mode: only a policy whose MX hosts all match counts sessions
+      return viaHops(m, ts, hops, domain, false, null, TlsRequirement.opportunistic(domain), unnamed.isEmpty() ? report : null);
     }
     if (allowed.isEmpty()) {
+      reportUnnamed(report, unnamed);
       return all(ts, temp("4.7.5 no MX host of " + domain + " is named by its MTA-STS policy (mx: "
           + String.join(", ", sts.get().mx()) + ")"));
     }
     return viaHops(m, ts, new MxResolver.Hops.Found(allowed), domain, false, null,
-        new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "mta-sts"));
+        new TlsRequirement(TlsPolicy.Level.VERIFY, domain, "mta-sts"), report);
+  }
+
+  /** RFC 8460 {@code validation-failure} for each MX host an MTA-STS policy does not name. */
+  private void reportUnnamed(Policy report, List<MxResolver.Hop> unnamed) {
+    for (MxResolver.Hop h : unnamed) {
+      reports.failure(report, new TlsReports.Failure(ResultType.VALIDATION_FAILURE, "", h.host(),
+          h.address().getAddress().getHostAddress(), "MX host not named by the MTA-STS policy"));
+    }
+  }
+
+  /** The report policy of DANE: the validated TLSA records of every MX host, in presentation form. */
+  private static Policy tlsaPolicy(String domain, Map<String, Dane.HostPolicy> dane) {
+    List<String> records = new ArrayList<>();
+    for (Dane.HostPolicy p : new java.util.TreeMap<>(dane).values()) {
+      if (p instanceof Dane.HostPolicy.Usable u) {
+        for (dev.postamt.dns.Resolver.Tlsa t : u.records()) {
+          String line = t.usage() + " " + t.selector() + " " + t.matchingType() + " " + java.util.HexFormat.of().formatHex(t.data());
+          if (!records.contains(line)) {
+            records.add(line);
+          }
+        }
+      }
+    }
+    return new Policy(domain, Policy.Type.TLSA, records, List.of());
+  }
+
+  /**
+   * RFC 8689 §5: a message with {@code TLS-Required: No} is sent whatever TLS the recipient domain's
+   * published policies (DANE, MTA-STS) demand, with STARTTLS still tried opportunistically. Our own
+   * {@code [tls_policy]} entries are the operator's, not the recipient's, and keep applying; REQUIRETLS
+   * (checked before this) wins over the header field (§5: the field is then ignored). A message that
+   * cannot be read is treated as without the field: the stricter path.
+   */
+  private boolean tlsRequiredNo(QueuedMessage m) {
+    try (java.io.InputStream in = spool.openMessage(m)) {
+      return dev.postamt.delivery.tls.TlsRequiredHeader.saysNo(m.headers(), in);
+    } catch (IOException e) {
+      log.warn("{}: cannot read the header section for TLS-Required: {}", m.id(), e.getMessage());
+      return false;
+    }
   }
 
   /**
@@ -285,7 +364,6 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
     this.config = fresh;
   }
 
-  /** Tries the hops in order until every recipient has a final answer or the hops are used up. */
   private List<RecipientStatus> viaHops(
       QueuedMessage m,
       List<Target> ts,
@@ -294,6 +372,23 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
       boolean lmtp,
       SmtpTransaction.Credentials credentials,
       TlsRequirement tls) {
+    return viaHops(m, ts, hops, destination, lmtp, credentials, tls, null);
+  }
+
+  /**
+   * Tries the hops in order until every recipient has a final answer or the hops are used up.
+   *
+   * @param report the policy new connections' TLS results are reported under (RFC 8460); null: none
+   */
+  private List<RecipientStatus> viaHops(
+      QueuedMessage m,
+      List<Target> ts,
+      MxResolver.Hops hops,
+      String destination,
+      boolean lmtp,
+      SmtpTransaction.Credentials credentials,
+      TlsRequirement tls,
+      Policy report) {
     if (hops instanceof MxResolver.Hops.Failed f) {
       String text = f.status() + " " + f.text();
       return all(ts, f.permanent() ? new RecipientStatus.PermFail(Instant.now(), text) : temp(text));
@@ -318,7 +413,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
           break;
         }
         List<Target> now = pending.stream().map(ts::get).toList();
-        SmtpTransaction.Outcome o = smtp.attempt(m, now, hop, lmtp, credentials, tls);
+        SmtpTransaction.Outcome o = smtp.attempt(m, now, hop, lmtp, credentials, tls, report);
         if (o instanceof SmtpTransaction.Outcome.HostFailed hf) {
           lastError = hf.reason();
           log.info("{}: {} {}: {}; trying the next host if any", m.id(), lmtp ? "lmtp" : "smtp", hop.address(), hf.reason());

@@ -14,6 +14,9 @@ import dev.postamt.delivery.tls.TrustedTls;
 import dev.postamt.config.Delivery;
 import dev.postamt.smtp.client.ClientReply;
 import dev.postamt.smtp.client.SmtpClient;
+import dev.postamt.tlsrpt.Policy;
+import dev.postamt.tlsrpt.ResultType;
+import dev.postamt.tlsrpt.TlsReports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -52,9 +55,12 @@ final class SmtpTransaction {
   private final DurableSpool spool;
   private final ConnectionCache cache;
   private final SmtpClient.Timeouts timeouts;
+  /** Where the TLS result of each new connection under a reported policy goes (RFC 8460). */
+  private final TlsReports reports;
 
-  SmtpTransaction(Config config, DurableSpool spool, ConnectionCache cache) {
+  SmtpTransaction(Config config, DurableSpool spool, ConnectionCache cache, TlsReports reports) {
     this.config = config;
+    this.reports = reports;
     this.spool = spool;
     this.cache = cache;
     Delivery d = config.delivery();
@@ -63,20 +69,24 @@ final class SmtpTransaction {
             d.connectTimeout(), d.commandTimeout(), d.dataInitTimeout(), d.dataBlockTimeout(), d.dataEndTimeout());
   }
 
+  /**
+   * @param report the policy the TLS result of a new connection is reported under (RFC 8460); null for
+   *     deliveries that are not reported (relay hosts, transports, REQUIRETLS)
+   */
   Outcome attempt(
       QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred,
-      TlsRequirement tls) {
+      TlsRequirement tls, Policy report) {
     String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user()) + "/" + tls.key();
     SmtpClient cached = cache.take(key);
     if (cached != null) {
-      Outcome o = attempt(m, targets, hop, lmtp, cred, tls, key, cached);
+      Outcome o = attempt(m, targets, hop, lmtp, cred, tls, key, cached, report);
       if (!(o instanceof Outcome.HostFailed)) {
         return o;
       }
       // a cached connection may have been closed by the peer meanwhile: that says nothing about the
       // host, so try once more on a fresh connection
     }
-    return attempt(m, targets, hop, lmtp, cred, tls, key, null);
+    return attempt(m, targets, hop, lmtp, cred, tls, key, null, report);
   }
 
   private Outcome attempt(
@@ -87,13 +97,21 @@ final class SmtpTransaction {
       Credentials cred,
       TlsRequirement tls,
       String key,
-      SmtpClient c) {
+      SmtpClient c,
+      Policy report) {
     try {
       if (c == null) {
         try {
           c = open(hop, lmtp, cred, tls, tls.level() != TlsPolicy.Level.NONE);
         } catch (HostUnavailable e) {
+          if (report != null && e.result != null) {
+            reports.failure(report, new TlsReports.Failure(e.result, e.sendingIp, hop.host(),
+                hop.address().getAddress().getHostAddress(), e.getMessage()));
+          }
           return new Outcome.HostFailed(e.getMessage());
+        }
+        if (report != null && tls.level() != TlsPolicy.Level.NONE) {
+          reportSession(report, hop, c);
         }
       }
       if (m.envelope().requireTls() && !lmtp && (!c.isTls() || !c.has("REQUIRETLS"))) {
@@ -128,10 +146,36 @@ final class SmtpTransaction {
     }
   }
 
-  /** Why a host cannot take mail now; the message is the status text. */
+  /**
+   * A new connection under a reported policy: TLS as the policy demands is a successful session
+   * (open only returns connections that met the demand); a connection left in clear text (no policy,
+   * and no STARTTLS or a failed one) is reported as {@code starttls-not-supported}.
+   */
+  private void reportSession(Policy report, MxResolver.Hop hop, SmtpClient c) {
+    if (c.isTls()) {
+      reports.success(report);
+    } else {
+      reports.failure(report, new TlsReports.Failure(ResultType.STARTTLS_NOT_SUPPORTED, c.localAddress().getHostAddress(),
+          hop.host(), hop.address().getAddress().getHostAddress(), "no TLS negotiated; sent in clear text"));
+    }
+  }
+
+  /**
+   * Why a host cannot take mail now; the message is the status text. A TLS failure carries its RFC 8460
+   * result type and the address we connected from, for the report.
+   */
   private static final class HostUnavailable extends Exception {
+    final ResultType result;
+    final String sendingIp;
+
     HostUnavailable(String reason) {
+      this(reason, null, null);
+    }
+
+    HostUnavailable(String reason, ResultType result, SmtpClient c) {
       super(reason, null, false, false);
+      this.result = result;
+      this.sendingIp = c == null ? "" : c.localAddress().getHostAddress();
     }
   }
 
@@ -159,19 +203,20 @@ final class SmtpTransaction {
       Dane.HostPolicy dane = tls.daneFor(hop.host());
       if (dane instanceof Dane.HostPolicy.Failed f) {
         c.quit();
-        throw new HostUnavailable("4.7.5 " + f.why() + " (DANE, RFC 7672 §2.2)");
+        throw new HostUnavailable("4.7.5 " + f.why() + " (DANE, RFC 7672 §2.2)", ResultType.DNSSEC_INVALID, c);
       } else if (dane instanceof Dane.HostPolicy.Usable u) {
         requireTls(c, me, hop, what, new TlsRequirement(TlsPolicy.Level.ENCRYPT, tls.nexthop(), "dane"));
         java.util.Optional<String> bad = Dane.verify(u.records(), c.peerCertificates(), List.of(hop.host(), tls.nexthop()));
         if (bad.isPresent()) {
           c.quit();
-          throw new HostUnavailable("4.7.5 DANE authentication of " + what + " failed: " + bad.get());
+          throw new HostUnavailable("4.7.5 DANE authentication of " + what + " failed: " + bad.get(), ResultType.TLSA_INVALID, c);
         }
       } else if (dane instanceof Dane.HostPolicy.Unusable) {
         requireTls(c, me, hop, what, new TlsRequirement(TlsPolicy.Level.ENCRYPT, tls.nexthop(), "dane: TLSA records, none usable"));
       } else if (tls.level() == TlsPolicy.Level.DANE_ONLY) {
         c.quit();
-        throw new HostUnavailable("4.7.5 " + hop.host() + " has no DNSSEC-validated usable TLSA records (" + tls.source() + ": dane-only)");
+        throw new HostUnavailable("4.7.5 " + hop.host() + " has no DNSSEC-validated usable TLSA records (" + tls.source() + ": dane-only)",
+            ResultType.DANE_REQUIRED, c);
       } else if (tls.level().mandatory()) {
         requireTls(c, me, hop, what, tls);
       } else if (tryTls && c.has("STARTTLS")) {
@@ -220,24 +265,24 @@ final class SmtpTransaction {
     String why = "TLS is required for " + tls.nexthop() + " (" + tls.source() + ": " + tls.level().word() + ")";
     if (!c.has("STARTTLS")) {
       c.quit();
-      throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " offers no STARTTLS");
+      throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " offers no STARTTLS", ResultType.STARTTLS_NOT_SUPPORTED, c);
     }
     try {
       ClientReply r = c.startTls(me, tls.level().verifies() ? trusted().context() : null);
       if (!r.positive()) {
         c.quit();
-        throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " refused STARTTLS: " + r);
+        throw new HostUnavailable("4.7.4 " + why + ", but " + c.peer() + " refused STARTTLS: " + r, ResultType.STARTTLS_NOT_SUPPORTED, c);
       }
     } catch (SSLException e) {
       c.close();
-      throw new HostUnavailable("4.7.5 " + why + ": TLS with " + what + " failed: " + e.getMessage());
+      throw new HostUnavailable("4.7.5 " + why + ": TLS with " + what + " failed: " + e.getMessage(), ResultType.ofHandshake(e), c);
     }
     if (tls.level().verifies()) {
       List<String> names = CertificateNames.dnsNames(c.peerCertificates());
       if (!tls.satisfiedBy(names, hop.host())) {
         c.quit();
         throw new HostUnavailable("4.7.5 " + why + ": the certificate of " + what + " names " + names
-            + ", not " + tls.expected(hop.host()));
+            + ", not " + tls.expected(hop.host()), ResultType.CERTIFICATE_HOST_MISMATCH, c);
       }
     }
   }

@@ -89,6 +89,11 @@ public final class TlsContext {
     if (config.tls().certificate().isPresent()) {
       return fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow());
     }
+    Path acmeCert = dev.postamt.config.Tls.acmeCertificate(config.dataDir());
+    Path acmeKey = dev.postamt.config.Tls.acmeKey(config.dataDir());
+    if (config.tls().acme() && Files.exists(acmeCert) && Files.exists(acmeKey)) {
+      return fromPem(acmeCert, acmeKey); // until ACME has issued one, the self-signed pair below serves
+    }
     Path dir = config.dataDir().resolve("tls");
     Path cert = dir.resolve("selfsigned.crt");
     Path key = dir.resolve("selfsigned.key");

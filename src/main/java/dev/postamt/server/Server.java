@@ -62,6 +62,11 @@ public final class Server implements AutoCloseable {
   private final DurableSpool spool;
   private final QueueManager queue;
   private final RemoteDelivery remote;
+  /** Outbound TLS results ({@code data_dir/tlsrpt.db}) and their daily reports (RFC 8460). */
+  private final dev.postamt.tlsrpt.TlsReports tlsReports;
+  private dev.postamt.tlsrpt.DailyReports tlsRptJob;
+  /** The ACME certificate's renewal ({@code [tls] acme = true} at start); null otherwise. */
+  private dev.postamt.acme.AcmeRenewal acme;
   private ControlSocket control;
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
@@ -134,8 +139,9 @@ public final class Server implements AutoCloseable {
     authThrottle.onFailure(bans::authFailed);
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
+    this.tlsReports = dev.postamt.tlsrpt.SqliteTlsReports.open(config.dataDir(), java.time.Clock.systemUTC());
     this.remote =
-        new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
+        new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
     this.queue = new QueueManager(config, spool, router, local, remote);
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
@@ -218,6 +224,12 @@ public final class Server implements AutoCloseable {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
       s.startWeb();
+      s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
+          () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
+          () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
+      if (config.tls().acme()) {
+        s.acme = dev.postamt.acme.AcmeRenewal.start(() -> s.config, () -> log.info("acme: {}", s.swapCertificate(s.config)), java.time.Clock.systemUTC());
+      }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
       log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
@@ -257,6 +269,9 @@ public final class Server implements AutoCloseable {
         sieveScripts, vacations);
     jmap.learnFromJunk(jmapJunkLearning(config));
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
+    if (config.tls().acme()) {
+      apps.add(new dev.postamt.acme.ChallengeApp(config.dataDir())); // http-01 answers (RFC 8555 §8.3)
+    }
     apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
     apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
       try {
@@ -502,17 +517,7 @@ public final class Server implements AutoCloseable {
       return report;
     }
     if (tls != null) {
-      try {
-        TlsContext freshTls = TlsContext.fromConfig(fresh);
-        tls.replaceWith(freshTls);
-        if (web != null) {
-          web.reloadTls(freshTls);
-        }
-        report.add("certificate reloaded from "
-            + fresh.tls().certificate().map(Path::toString).orElse(fresh.dataDir().resolve("tls/selfsigned.crt").toString()));
-      } catch (IOException e) {
-        report.add("certificate not reloaded, the running one stays: " + e.getMessage());
-      }
+      report.add(swapCertificate(fresh));
     }
     Config running = config;
     Config next = takeReloadable(running, fresh, report);
@@ -537,12 +542,35 @@ public final class Server implements AutoCloseable {
   }
 
   /**
+   * Loads the certificate {@code fresh} names (or the ACME one, or the self-signed one) into every TLS
+   * listener, https included, for the next handshakes; says what it did.
+   */
+  private synchronized String swapCertificate(Config fresh) {
+    try {
+      TlsContext freshTls = TlsContext.fromConfig(fresh);
+      tls.replaceWith(freshTls);
+      if (web != null) {
+        web.reloadTls(freshTls);
+      }
+      return "certificate reloaded from " + fresh.tls().certificate().map(Path::toString)
+          .orElse(fresh.tls().acme() ? "acme" : fresh.dataDir().resolve("tls/selfsigned.crt").toString());
+    } catch (IOException e) {
+      return "certificate not reloaded, the running one stays: " + e.getMessage();
+    }
+  }
+
+  /** The ACME renewal when {@code [tls] acme = true}. */
+  public Optional<dev.postamt.acme.AcmeRenewal> acme() {
+    return Optional.ofNullable(acme);
+  }
+
+  /**
    * The sections a reload applies: to the sessions that start after it (limits, relay networks, mail
    * authentication), to messages routed after it (transport, relayhost), to every quota check (store
    * defaults) and to the log. Open sessions keep what they started with.
    */
   static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam");
+      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam", "tlsRpt");
 
   /**
    * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
@@ -621,8 +649,15 @@ public final class Server implements AutoCloseable {
       l.close();
     }
     metricsForget.forEach(Runnable::run);
+    if (tlsRptJob != null) {
+      tlsRptJob.close();
+    }
+    if (acme != null) {
+      acme.close();
+    }
     queue.close();
     remote.close();
+    tlsReports.close();
     sieve.close();
     store.close();
     sieveScripts.close();

@@ -41,6 +41,27 @@ public final class MtaStsResolver {
   private final Clock clock;
   private final Map<String, MtaStsPolicy> cache = new ConcurrentHashMap<>();
   private final Map<String, Instant> failedUntil = new ConcurrentHashMap<>();
+  private volatile FetchFailures failures = (domain, kind, reason) -> {};
+
+  /** Why a policy could not be had, in the terms of RFC 8460 §4.3.2 (TLS reporting). */
+  public enum FetchFailure {
+    /** The policy host could not be reached or did not answer 200 ({@code sts-policy-fetch-error}). */
+    FETCH,
+    /** The answer is not a valid policy ({@code sts-policy-invalid}). */
+    INVALID,
+    /** The policy host's certificate could not be verified ({@code sts-webpki-invalid}). */
+    WEBPKI
+  }
+
+  /** Told of every failed fetch of a domain that publishes a policy id (at most once a minute per domain). */
+  @FunctionalInterface
+  public interface FetchFailures {
+    void failed(String domain, FetchFailure kind, String reason);
+  }
+
+  public void onFetchFailure(FetchFailures listener) {
+    this.failures = listener;
+  }
 
   /** @param port 443; tests give their own listener's */
   public MtaStsResolver(Resolver dns, Path dir, TrustedTls tls, int port, Clock clock) {
@@ -107,19 +128,25 @@ public final class MtaStsResolver {
       HttpsFetch.Answer r = HttpsFetch.get(dns, tls, host, port, "/.well-known/mta-sts.txt", MAX_BODY, Duration.ofSeconds(30));
       if (r.status() != 200) {
         log.info("mta-sts: {}: {} answered {}", domain, where, r.status());
+        failures.failed(domain, FetchFailure.FETCH, where + " answered " + r.status());
         return Optional.empty();
       }
       if (!r.contentType().toLowerCase(Locale.ROOT).startsWith("text/plain")) {
         log.info("mta-sts: {}: {} is {} rather than text/plain", domain, where, r.contentType());
+        failures.failed(domain, FetchFailure.INVALID, where + " is " + r.contentType() + " rather than text/plain");
         return Optional.empty();
       }
       Optional<MtaStsPolicy> p = MtaStsPolicy.parse(new String(r.body(), StandardCharsets.UTF_8), id, now);
       if (p.isEmpty()) {
         log.info("mta-sts: {}: the policy at {} is not valid", domain, where);
+        failures.failed(domain, FetchFailure.INVALID, "the policy at " + where + " is not valid");
       }
       return p;
     } catch (IOException | RuntimeException e) {
       log.info("mta-sts: {}: cannot fetch {}: {}", domain, where, e.toString());
+      // a certificate we cannot verify, or one naming another host, is a Web PKI failure (RFC 8461 §3.3)
+      boolean pki = e instanceof javax.net.ssl.SSLHandshakeException || e instanceof javax.net.ssl.SSLPeerUnverifiedException;
+      failures.failed(domain, pki ? FetchFailure.WEBPKI : FetchFailure.FETCH, "cannot fetch " + where + ": " + e.getMessage());
       return Optional.empty();
     }
   }

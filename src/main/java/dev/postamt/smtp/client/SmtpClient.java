@@ -74,6 +74,7 @@ public final class SmtpClient implements Closeable {
   private final Map<String, String> extensions = new LinkedHashMap<>();
   private boolean tls;
   private int transactions;
+  private java.net.InetAddress local;
 
   private SmtpClient(InetSocketAddress address, String serverName, boolean lmtp, Timeouts timeouts) {
     this.address = address;
@@ -104,6 +105,7 @@ public final class SmtpClient implements Closeable {
         s.bind(new InetSocketAddress(source, 0));
       }
       s.connect(address, (int) timeouts.connect().toMillis());
+      c.local = s.getLocalAddress();
       c.attach(s);
       c.greeting = c.read(timeouts.command());
     } catch (IOException e) {
@@ -133,6 +135,11 @@ public final class SmtpClient implements Closeable {
 
   public boolean isTls() {
     return tls;
+  }
+
+  /** The address this connection is sent from (TLS-RPT's {@code sending-mta-ip}), kept after close. */
+  public java.net.InetAddress localAddress() {
+    return local;
   }
 
   /** "mx.example.org[192.0.2.1]" as Postfix names peers in logs and bounces. */

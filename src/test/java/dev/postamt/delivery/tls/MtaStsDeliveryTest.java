@@ -95,6 +95,28 @@ class MtaStsDeliveryTest {
     MailHost a = sender(true);
     a.send("alice@a.test", "bob@b.test", "under mta-sts");
     assertThat(b.awaitMessages("bob@b.test", 1).getFirst()).contains("under mta-sts").contains("with ESMTPS ");
+    // TLS-RPT (RFC 8460): one successful session under the sts policy, with its policy strings
+    String report = tlsReport(a);
+    assertThat(report).contains("\"policy-type\":\"sts\"").contains("\"mode: enforce\"").contains("\"mx-host\":[\"mx.b.test\"]")
+        .contains("\"total-successful-session-count\":1,\"total-failure-session-count\":0");
+  }
+
+  @Test
+  void aPolicyHostWeCannotVerifyIsReportedAsStsWebpkiInvalid() throws Exception {
+    MailHost b = receiver("mx.b.test");
+    MailHost a = sender(false);
+    a.send("alice@a.test", "bob@b.test", "no policy to be had");
+    // no policy could be fetched and none was cached: delivered as without one (RFC 8461 §5.1)
+    assertThat(b.awaitMessages("bob@b.test", 1).getFirst()).contains("no policy to be had");
+    assertThat(tlsReport(a)).contains("\"policy-type\":\"sts\"").contains("\"result-type\":\"sts-webpki-invalid\"")
+        .contains("\"policy-type\":\"no-policy-found\"");
+  }
+
+  /** The TLS report of today for b.test, as {@code postamt tlsrpt send --dry-run} prints it. */
+  private static String tlsReport(MailHost a) {
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    return a.cli("tlsrpt", "send", "--date", today, "--dry-run").out().lines().filter(l -> l.contains("\"policy-domain\":\"b.test\""))
+        .findFirst().orElse("");
   }
 
   @Test
@@ -104,6 +126,8 @@ class MtaStsDeliveryTest {
     a.send("alice@a.test", "bob@b.test", "no matching mx");
     assertThat(deferral(a)).startsWith("4.7.5 no MX host of b.test is named by its MTA-STS policy");
     assertThat(b.messages("bob@b.test")).isEmpty();
+    assertThat(tlsReport(a)).contains("\"policy-type\":\"sts\"").contains("\"result-type\":\"validation-failure\"")
+        .contains("\"receiving-mx-hostname\":\"mx.b.test\"").contains("\"total-successful-session-count\":0");
   }
 
   private static String deferral(MailHost a) throws Exception {
