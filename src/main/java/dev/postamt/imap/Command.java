@@ -190,4 +190,19 @@ public sealed interface Command {
 
   /** SETMETADATA (RFC 5464 §4.3): entry names in lower case, a null value removes the entry. */
   record SetMetadata(String mailbox, java.util.Map<String, byte[]> values) implements Command {}
+
+  /** SETACL (RFC 4314 §3.1): {@code rights} as sent, with its optional {@code +}/{@code -}. */
+  record SetAcl(String mailbox, String identifier, String rights) implements Command {}
+
+  /** DELETEACL (RFC 4314 §3.2). */
+  record DeleteAcl(String mailbox, String identifier) implements Command {}
+
+  /** GETACL (RFC 4314 §3.3). */
+  record GetAcl(String mailbox) implements Command {}
+
+  /** LISTRIGHTS (RFC 4314 §3.4). */
+  record ListRights(String mailbox, String identifier) implements Command {}
+
+  /** MYRIGHTS (RFC 4314 §3.5). */
+  record MyRights(String mailbox) implements Command {}
 }

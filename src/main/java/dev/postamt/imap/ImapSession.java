@@ -74,6 +74,9 @@ public final class ImapSession {
   private final CompressCommand compression = new CompressCommand(this);
   private final AppendCommands appends = new AppendCommands(this);
   private final MetadataCommands metadata = new MetadataCommands(this);
+  private final AclCommands acl = new AclCommands(this);
+  /** The namespaces and the other users' mailboxes this user reaches (RFC 2342, RFC 4314); set at login. */
+  SharedMailboxes shared;
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -147,6 +150,10 @@ public final class ImapSession {
     } catch (TooManyErrors e) {
       // BYE already written
     } finally {
+      if (shared != null) {
+        shared.close();
+        shared = null;
+      }
       if (account != null) {
         account.close();
         account = null;
@@ -277,6 +284,7 @@ public final class ImapSession {
     caps.addAll(SortCommands.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
+    caps.addAll(AclCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -317,7 +325,7 @@ public final class ImapSession {
         yield "ID completed";
       }
       case Command.Namespace n -> {
-        w.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+        w.untagged(SharedMailboxes.NAMESPACE_RESPONSE); // RFC 2342 §5: personal, other users, shared
         yield "Namespace completed";
       }
       case Command.Enable e -> EnableCommand.run(this, e);
@@ -342,6 +350,11 @@ public final class ImapSession {
       case Command.Replace r -> appends.replace(r);
       case Command.GetMetadata g -> metadata.get(g);
       case Command.SetMetadata m -> metadata.set(m);
+      case Command.SetAcl a -> acl.setAcl(a);
+      case Command.DeleteAcl a -> acl.deleteAcl(a);
+      case Command.GetAcl a -> acl.getAcl(a);
+      case Command.ListRights a -> acl.listRights(a);
+      case Command.MyRights a -> acl.myRights(a);
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -507,6 +520,7 @@ public final class ImapSession {
 
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
+    shared = new SharedMailboxes(store, user, account);
     LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
     transport.loggedIn(user);
     state = State.AUTHENTICATED;
@@ -522,7 +536,7 @@ public final class ImapSession {
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
     // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
+    try (IdleWatch.Registration watch = IdleWatch.register(selected != null ? selected.account : account, selected, () -> transport.writeAside(() -> {
       if (selected != null) {
         selected.sync(w, true, qresync);
         selected.reportKeywords(w);
