@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       DkimCommand.class,
       StoreCommand.class,
+      MailboxCommand.class,
       QueueCommand.class,
       SieveCommand.class,
       QuarantineCommand.class,

@@ -75,6 +75,19 @@ public final class SqliteShares implements Shares {
     return s.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * Whether a send-as grant lets {@code user} send as {@code address} (submission's sender rule asks);
+   * false when there is no grant, no file, or it cannot be read (the rule then refuses, as for any other
+   * lookup failure).
+   */
+  public static boolean sendAsGranted(Path dataDir, String user, String address) {
+    try {
+      return new SqliteShares(dataDir).maySendAs(user, address);
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
   @Override
   public Map<String, Rights> acl(String owner, String mailbox) {
     return with(false, Map.of(), c -> {
