@@ -7,7 +7,10 @@
  * dev.postamt.imap.AppendCommands}), OBJECTID ({@link dev.postamt.imap.ObjectIds}, JMAP's ids), PREVIEW
  * ({@link dev.postamt.imap.Preview}), SAVEDATE, WITHIN, UTF8=ACCEPT ({@link
  * dev.postamt.imap.EnableCommand}), METADATA and METADATA-SERVER ({@link
- * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), ACL with RIGHTS=texk and
+ * LIST-MYRIGHTS ({@link dev.postamt.imap.AclCommands}: other users' mailboxes under {@code Other
+ * Users/} and {@code Shared/}, resolved and opened by {@link dev.postamt.imap.SharedMailboxes}, rights
+ * checked by each command and {@link dev.postamt.imap.AclChecks}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
  * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
  * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
