@@ -161,4 +161,18 @@ class ImapAclTest {
     alice.run("c CREATE Work", "c OK *");
     bob.run("m2 MYRIGHTS \"Other Users/alice@example.test/Work\"", "m2 NO [NONEXISTENT] *");
   }
+
+  @Test
+  void anAdministratorsSharedAccountIsUnderShared() throws Exception {
+    server.store.create("team@example.test");
+    server.store.shares().markShared("team@example.test", true);
+    server.store.shares().grant("team@example.test", "INBOX", "@example.test", dev.postamt.store.Rights.parse("lrs"));
+    server.deliver("team@example.test", "Subject: to the team\r\n\r\nhi\r\n");
+    String inbox = "\"Shared/team@example.test/INBOX\"";
+    bob.run("l LIST \"\" \"Shared/*\"", "* LIST (\\HasNoChildren) \"/\" " + inbox, "l OK *");
+    bob.run("s SELECT " + inbox, "* 1 EXISTS", "s OK [READ-WRITE] *");
+    bob.run("f FETCH 1 (FLAGS BODY[HEADER.FIELDS (SUBJECT)])", "* 1 FETCH (FLAGS (\\Seen*", "f OK *");
+    alice.run("m MYRIGHTS " + inbox, "* MYRIGHTS " + inbox + " lrs", "m OK *");
+    alice.run("o MYRIGHTS \"Other Users/team@example.test/INBOX\"", "o NO [NONEXISTENT] *");
+  }
 }
