@@ -75,7 +75,7 @@ public final class ImapSession {
   private final AppendCommands appends = new AppendCommands(this);
   private final MetadataCommands metadata = new MetadataCommands(this);
   private final AclCommands acl = new AclCommands(this);
-  /** The namespaces and the other users' mailboxes this user reaches (RFC 2342, RFC 4314); set at login. */
+  /** Namespaces and other users' mailboxes (RFC 2342, RFC 4314); set at login. */
   SharedMailboxes shared;
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
@@ -151,8 +151,7 @@ public final class ImapSession {
       // BYE already written
     } finally {
       if (shared != null) {
-        shared.close();
-        shared = null;
+        shared.close(); // gives back the other users' accounts
       }
       if (account != null) {
         account.close();
@@ -536,7 +535,8 @@ public final class ImapSession {
     // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
     byte[] line;
     // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    try (IdleWatch.Registration watch = IdleWatch.register(selected != null ? selected.account : account, selected, () -> transport.writeAside(() -> {
+    Account watched = selected != null ? selected.account : account; // a shared mailbox is its owner's
+    try (IdleWatch.Registration watch = IdleWatch.register(watched, selected, () -> transport.writeAside(() -> {
       if (selected != null) {
         selected.sync(w, true, qresync);
         selected.reportKeywords(w);
