@@ -126,6 +126,11 @@ public final class Admin {
     return new MailboxAdmin(config.dataDir());
   }
 
+  /** {@code postamt mailbox …}: shared mailboxes and send-as grants. */
+  public ShareAdmin shares() {
+    return new ShareAdmin(config.dataDir());
+  }
+
   // ---- domains
 
   /** Adds a local domain; returns its normalised name. */

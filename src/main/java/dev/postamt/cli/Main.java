@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       DkimCommand.class,
       TlsRptCommand.class,
       StoreCommand.class,
+      MailboxCommand.class,
       QueueCommand.class,
       SieveCommand.class,
       QuarantineCommand.class,

@@ -173,15 +173,24 @@ final class AppendCommands {
     MailboxInfo box = target(c.mailbox());
     List<Long> uids = store(box, List.of(prepare(c.message())));
     s.w.untagged("OK [APPENDUID " + box.uidValidity() + " " + uids.getFirst() + "] Replacement message ready");
-    s.account.store(sel.id, List.of(oldUid), Account.FlagMode.ADD, List.of(Flags.DELETED));
-    List<Long> removed = s.account.expunge(sel.id, Optional.of(Set.of(oldUid)));
+    sel.account.store(sel.id, List.of(oldUid), Account.FlagMode.ADD, List.of(Flags.DELETED));
+    List<Long> removed = sel.account.expunge(sel.id, Optional.of(Set.of(oldUid)));
     sel.expunged(removed, s.w);
     return "REPLACE completed";
   }
 
+  /** The account the last {@link #target} is in: the user's own, or a shared mailbox's owner's. */
+  private Account into;
+  /** This user's rights on the last {@link #target}: flags the user may not set are left off (RFC 4314 §4). */
+  private dev.postamt.store.Rights intoRights = dev.postamt.store.Rights.ALL;
+
+  /** RFC 4314 §4: APPEND into someone else's mailbox needs {@code i}. */
   private MailboxInfo target(String wireName) throws ImapException {
     String name = s.mailboxName(wireName);
-    return s.account.mailbox(name)
+    SharedMailboxes.Target t = AclChecks.copyTarget(s, name);
+    into = t.account();
+    intoRights = t.rights();
+    return into.mailbox(t.local())
         .orElseThrow(() -> ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + name));
   }
 
@@ -189,7 +198,7 @@ final class AppendCommands {
     if (m.utf8() && !s.utf8Accept) {
       throw ImapException.bad("UTF8 APPEND needs ENABLE UTF8=ACCEPT"); // RFC 6855 §4
     }
-    Set<String> flags = Set.copyOf(MessageCommands.checkFlags(m.flags()));
+    Set<String> flags = Set.copyOf(AclChecks.permittedFlags(intoRights, MessageCommands.checkFlags(m.flags()), false, false));
     long date = m.date().map(d -> d.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
     Ready r;
     if (m.message() == null) {
@@ -208,14 +217,14 @@ final class AppendCommands {
   /** Stores all messages or, when the store fails half-way, none; returns their UIDs in order. */
   private List<Long> store(MailboxInfo box, List<Ready> ready) throws ImapException {
     long bytes = ready.stream().mapToLong(Ready::size).sum();
-    if (!s.account.quota().allows(bytes, ready.size())) {
+    if (!into.quota().allows(bytes, ready.size())) {
       throw ImapException.no("OVERQUOTA", "Quota exceeded (mailbox for user is full)");
     }
     List<Long> uids = new ArrayList<>();
     try {
       for (Ready r : ready) {
         try (InputStream in = r.open()) {
-          uids.add(s.account.append(box.name(), in, r.size(), r.flags(), r.date()).uid());
+          uids.add(into.append(box.name(), in, r.size(), r.flags(), r.date()).uid());
         } catch (IOException e) {
           throw ImapException.no("SERVERBUG", "Cannot read the uploaded message back: " + e.getMessage());
         }
@@ -232,8 +241,8 @@ final class AppendCommands {
       return;
     }
     try {
-      s.account.store(box.id(), uids, Account.FlagMode.ADD, List.of(Flags.DELETED));
-      s.account.expunge(box.id(), Optional.of(new HashSet<>(uids)));
+      into.store(box.id(), uids, Account.FlagMode.ADD, List.of(Flags.DELETED));
+      into.expunge(box.id(), Optional.of(new HashSet<>(uids)));
     } catch (RuntimeException e) {
       log.warn("imap APPEND for {}: could not take back {} of a failed MULTIAPPEND: {}", s.account.user(), uids, e.toString());
     }

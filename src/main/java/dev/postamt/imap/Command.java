@@ -194,4 +194,19 @@ public sealed interface Command {
 
   /** NOTIFY (RFC 5465 §3): {@code NOTIFY NONE} is a spec without groups. */
   record Notify(NotifySpec spec) implements Command {}
+
+  /** SETACL (RFC 4314 §3.1): {@code rights} as sent, with its optional {@code +}/{@code -}. */
+  record SetAcl(String mailbox, String identifier, String rights) implements Command {}
+
+  /** DELETEACL (RFC 4314 §3.2). */
+  record DeleteAcl(String mailbox, String identifier) implements Command {}
+
+  /** GETACL (RFC 4314 §3.3). */
+  record GetAcl(String mailbox) implements Command {}
+
+  /** LISTRIGHTS (RFC 4314 §3.4). */
+  record ListRights(String mailbox, String identifier) implements Command {}
+
+  /** MYRIGHTS (RFC 4314 §3.5). */
+  record MyRights(String mailbox) implements Command {}
 }

@@ -79,6 +79,9 @@ public final class ImapSession {
   private final CompressCommand compression = new CompressCommand(this);
   private final AppendCommands appends = new AppendCommands(this);
   private final MetadataCommands metadata = new MetadataCommands(this);
+  private final AclCommands acl = new AclCommands(this);
+  /** Namespaces and other users' mailboxes (RFC 2342, RFC 4314); set at login. */
+  SharedMailboxes shared;
 
   public ImapSession(ImapTransport transport, ImapSettings settings, MailStore store, LoginCheck logins) {
     this(transport, settings, store, logins, null);
@@ -159,6 +162,9 @@ public final class ImapSession {
       if (notify != null) {
         notify.close();
         notify = null;
+      }
+      if (shared != null) {
+        shared.close(); // gives back the other users' accounts
       }
       if (account != null) {
         account.close();
@@ -304,6 +310,7 @@ public final class ImapSession {
     caps.add(NotifyWatch.CAPABILITY);
     caps.add(PartialRange.CAPABILITY);
     caps.add(Progress.CAPABILITY);
+    caps.addAll(AclCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -344,7 +351,7 @@ public final class ImapSession {
         yield "ID completed";
       }
       case Command.Namespace n -> {
-        w.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+        w.untagged(SharedMailboxes.NAMESPACE_RESPONSE); // RFC 2342 §5: personal, other users, shared
         yield "Namespace completed";
       }
       case Command.Enable e -> EnableCommand.run(this, e);
@@ -370,6 +377,11 @@ public final class ImapSession {
       case Command.GetMetadata g -> metadata.get(g);
       case Command.SetMetadata m -> metadata.set(m);
       case Command.Notify n -> NotifyWatch.set(this, n.spec());
+      case Command.SetAcl a -> acl.setAcl(a);
+      case Command.DeleteAcl a -> acl.deleteAcl(a);
+      case Command.GetAcl a -> acl.getAcl(a);
+      case Command.ListRights a -> acl.listRights(a);
+      case Command.MyRights a -> acl.myRights(a);
       case Command.Close c -> messages.close(true);
       case Command.Unselect u -> messages.close(false);
       case Command.Expunge e -> messages.expunge(e);
@@ -535,6 +547,7 @@ public final class ImapSession {
 
   private String enterAuthenticated(String user) throws ImapException {
     account = store.open(user);
+    shared = new SharedMailboxes(store, user, account);
     LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
     transport.loggedIn(user);
     state = State.AUTHENTICATED;
@@ -553,7 +566,8 @@ public final class ImapSession {
     if (notify != null) {
       line = notify.idle();
     } else {
-      try (IdleWatch.Registration watch = IdleWatch.register(account, selected, () -> transport.writeAside(() -> {
+      Account watched = selected != null ? selected.account : account; // a shared mailbox is its owner's
+      try (IdleWatch.Registration watch = IdleWatch.register(watched, selected, () -> transport.writeAside(() -> {
         if (selected != null) {
           selected.sync(w, true, qresync);
           selected.reportKeywords(w);

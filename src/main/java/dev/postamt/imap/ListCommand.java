@@ -15,12 +15,13 @@ import java.util.regex.Pattern;
 /**
  * LIST and LSUB (RFC 3501 §6.3.8–9) with the extended syntax of LIST-EXTENDED (RFC 5258): several
  * patterns, selection options SUBSCRIBED, SPECIAL-USE (RFC 6154), REMOTE and RECURSIVEMATCH, return
- * options SUBSCRIBED, CHILDREN, SPECIAL-USE and STATUS (LIST-STATUS, RFC 5819).
+ * options SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS (LIST-STATUS, RFC 5819) and MYRIGHTS (LIST-MYRIGHTS,
+ * RFC 8440); other users' mailboxes shared with the user appear under {@code Other Users/} and {@code Shared/}.
  */
 final class ListCommand {
   private static final String SEP = String.valueOf(MailboxNames.SEPARATOR);
   private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
-  private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS");
+  private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS");
 
   private final ImapSession s;
   private final MailboxCommands mailboxes;
@@ -53,6 +54,14 @@ final class ListCommand {
     Map<String, MailboxInfo> existing = new TreeMap<>();
     for (MailboxInfo m : s.account.mailboxes()) {
       existing.put(m.name(), m);
+    }
+    // Other users' mailboxes this user may see (RFC 4314 §4: the l right), under their public names.
+    Map<String, dev.postamt.store.Rights> foreignRights = new TreeMap<>();
+    for (SharedMailboxes.Visible v : s.shared.visible()) {
+      MailboxInfo i = v.info();
+      existing.put(v.name(), new MailboxInfo(i.id(), v.name(), i.uidValidity(), i.uidNext(), i.highestModseq(),
+          java.util.Optional.empty(), i.firstRecentUid()));
+      foreignRights.put(v.name(), v.rights());
     }
     Set<String> subscribed = s.account.subscriptions();
     // The names that satisfy the selection, then every name with its parents (value false), so '%'
@@ -118,7 +127,11 @@ final class ListCommand {
         }
       }
       s.w.untagged(verb + " (" + String.join(" ", attrs) + ") \"/\" " + s.wireName(name) + childInfo);
-      if (!c.statusItems().isEmpty() && exists) {
+      if (ret.contains("MYRIGHTS") && exists) { // RFC 8440 §3
+        s.w.untagged("MYRIGHTS " + s.wireName(name) + " "
+            + foreignRights.getOrDefault(name, dev.postamt.store.Rights.ALL).wire());
+      }
+      if (!c.statusItems().isEmpty() && exists && foreignRights.getOrDefault(name, dev.postamt.store.Rights.ALL).has('r')) {
         s.w.untagged("STATUS " + s.wireName(name) + " (" + mailboxes.statusData(name, c.statusItems()) + ")");
       }
     }

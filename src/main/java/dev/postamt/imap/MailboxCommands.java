@@ -31,12 +31,17 @@ final class MailboxCommands {
       s.w.untagged("OK [CLOSED] Previous mailbox closed");
     }
     String name = s.mailboxName(c.mailbox());
-    MailboxInfo info =
-        s.account.mailbox(name).orElseThrow(() -> ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name));
+    SharedMailboxes.Target t = s.shared.resolve(name);
+    MailboxInfo info = t.account().mailbox(t.local())
+        .orElseThrow(() -> ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name));
+    t.require('r', "read this mailbox"); // RFC 4314 §4: SELECT and EXAMINE need r
     if (c.condstore()) {
       s.enableCondstore();
     }
-    SelectedMailbox sel = new SelectedMailbox(s.account, info, c.readOnly());
+    // RFC 4314 §4: without any right to change it, the mailbox is selected read-only.
+    boolean readOnly = c.readOnly() || !AclChecks.mayChange(t.rights());
+    SelectedMailbox sel = new SelectedMailbox(t.account(), info, readOnly);
+    sel.rights = t.rights();
     sel.condstore = s.condstore;
     sel.qresync = s.qresync;
     sel.rev2 = s.rev2;
@@ -44,7 +49,7 @@ final class MailboxCommands {
     s.w.untagged(sel.size() + " EXISTS");
     if (s.rev2) {
       // RFC 9051 §6.3.2: LIST with the mailbox name is required; RECENT and UNSEEN are gone (Appendix E).
-      s.w.untagged("LIST () \"/\" " + s.wireName(info.name()));
+      s.w.untagged("LIST () \"/\" " + s.wireName(name));
     } else {
       s.w.untagged(sel.recentCount() + " RECENT");
       for (int msn = 1; msn <= sel.size(); msn++) {
@@ -64,7 +69,7 @@ final class MailboxCommands {
     }
     s.selected = sel;
     s.state = State.SELECTED;
-    return (c.readOnly() ? "[READ-ONLY] EXAMINE" : "[READ-WRITE] SELECT") + " completed";
+    return (readOnly ? "[READ-ONLY] " : "[READ-WRITE] ") + (c.readOnly() ? "EXAMINE" : "SELECT") + " completed";
   }
 
   String create(Command.Create c) throws ImapException {
@@ -84,23 +89,36 @@ final class MailboxCommands {
       }
       use = canonical;
     }
-    MailboxInfo created = s.account.create(name, use);
+    SharedMailboxes.Target t = s.shared.resolveForCreate(name);
+    t.require('k', "create mailboxes here"); // RFC 4314 §4: CREATE needs k on the parent
+    MailboxInfo created = t.account().create(t.local(), use);
     return "[MAILBOXID (" + ObjectIds.mailbox(created) + ")] CREATE completed"; // RFC 8474 §4.1
   }
 
   String delete(Command.Delete c) throws ImapException {
     String name = s.mailboxName(c.mailbox());
-    if (s.selected != null && s.selected.name.equals(name)) {
+    SharedMailboxes.Target t = s.shared.resolve(name);
+    t.require('x', "delete this mailbox"); // RFC 4314 §4
+    if (s.selected != null && s.selected.account == t.account() && s.selected.name.equals(t.local())) {
       // Deleting the selected mailbox: leave it first, as Dovecot does.
       s.selected = null;
       s.state = State.AUTHENTICATED;
     }
-    s.account.delete(name);
+    t.account().delete(t.local());
+    s.shared.shares().deleted(t.own() ? s.shared.user() : t.owner(), t.local());
     return "DELETE completed";
   }
 
   String rename(Command.Rename c) throws ImapException {
-    s.account.rename(s.mailboxName(c.from()), s.mailboxName(c.to()));
+    SharedMailboxes.Target from = s.shared.resolve(s.mailboxName(c.from()));
+    SharedMailboxes.Target to = s.shared.resolveForCreate(s.mailboxName(c.to()));
+    if (from.account() != to.account()) {
+      throw ImapException.no("CANNOT", "Mailboxes cannot be renamed into another user's namespace");
+    }
+    from.require('x', "rename this mailbox"); // RFC 4314 §4: RENAME needs x on the old name, k on the new parent
+    to.require('k', "create mailboxes there");
+    from.account().rename(from.local(), to.local());
+    s.shared.shares().renamed(from.own() ? s.shared.user() : from.owner(), from.local(), to.local());
     return "RENAME completed";
   }
 
@@ -111,16 +129,19 @@ final class MailboxCommands {
 
   String status(Command.Status c) throws ImapException, IOException {
     String name = s.mailboxName(c.mailbox());
-    if (s.account.mailbox(name).isEmpty()) {
+    SharedMailboxes.Target t = s.shared.resolve(name);
+    if (t.account().mailbox(t.local()).isEmpty()) {
       throw ImapException.no("NONEXISTENT", "Mailbox doesn't exist: " + name);
     }
+    t.require('r', "read this mailbox's status"); // RFC 4314 §4
     s.w.untagged("STATUS " + s.wireName(name) + " (" + statusData(name, c.items()) + ")");
     return "STATUS completed";
   }
 
   /** The data of a STATUS response (RFC 3501 §7.2.4), also used by LIST-STATUS. */
   String statusData(String name, List<String> items) throws ImapException, IOException {
-    Account.Status st = s.account.status(name);
+    SharedMailboxes.Target t = s.shared.resolve(name);
+    Account.Status st = t.account().status(t.local());
     List<String> out = new ArrayList<>();
     for (String item : items) {
       switch (item.toUpperCase(Locale.ROOT)) {
@@ -132,7 +153,7 @@ final class MailboxCommands {
         case "SIZE" -> out.add("SIZE " + st.size());
         case "DELETED" -> out.add("DELETED " + st.deleted());
         // RFC 9208 §4.2.5: what EXPUNGE would free, in the units of the STORAGE resource
-        case "DELETED-STORAGE" -> out.add("DELETED-STORAGE " + QuotaCommands.kib(s.account.deletedSize(name)));
+        case "DELETED-STORAGE" -> out.add("DELETED-STORAGE " + QuotaCommands.kib(t.account().deletedSize(t.local())));
         case "MAILBOXID" -> out.add("MAILBOXID (" + ObjectIds.mailbox(st.info()) + ")"); // RFC 8474 §4.3
         case "HIGHESTMODSEQ" -> {
           s.enableCondstore();

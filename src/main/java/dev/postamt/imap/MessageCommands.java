@@ -27,14 +27,17 @@ final class MessageCommands {
     SelectedMailbox sel = s.selected;
     s.selected = null;
     s.state = State.AUTHENTICATED;
-    if (expunge && !sel.readOnly) {
-      s.account.expunge(sel.id, Optional.empty());
+    if (expunge && !sel.readOnly && sel.rights.has('e')) { // RFC 4314 §4: CLOSE expunges only with e
+      sel.account.expunge(sel.id, Optional.empty());
     }
     return expunge ? "CLOSE completed" : "UNSELECT completed";
   }
 
   String expunge(Command.Expunge c) throws ImapException, IOException {
     SelectedMailbox sel = writable();
+    if (!sel.rights.has('e')) {
+      throw ImapException.no("NOPERM", "You lack the 'e' right to expunge this mailbox");
+    }
     Optional<Set<Long>> only = Optional.empty();
     if (c.uids().isPresent()) {
       Set<Long> uids = new HashSet<>();
@@ -43,7 +46,7 @@ final class MessageCommands {
       }
       only = Optional.of(uids);
     }
-    List<Long> removed = s.account.expunge(sel.id, only);
+    List<Long> removed = sel.account.expunge(sel.id, only);
     sel.expunged(removed, s.w);
     if (s.qresync && !removed.isEmpty()) {
       // RFC 7162 §3.2.7, §3.2.9: the new HIGHESTMODSEQ in the tagged OK, once everything before it was
@@ -245,7 +248,7 @@ final class MessageCommands {
       msns = c.partial().slice(msns); // RFC 9394 §3.2: the page of the messages the set (and CHANGEDSINCE) chose
     }
     Set<Long> seenNow = new HashSet<>();
-    if (!sel.readOnly && FetchResponder.setsSeen(c.attrs())) {
+    if (!sel.readOnly && sel.rights.has('s') && FetchResponder.setsSeen(c.attrs())) {
       List<Long> unseen = new ArrayList<>();
       for (int msn : msns) {
         MessageRecord r = sel.record(msn);
@@ -254,7 +257,7 @@ final class MessageCommands {
         }
       }
       if (!unseen.isEmpty()) {
-        for (MessageRecord r : s.account.store(sel.id, unseen, Account.FlagMode.ADD, List.of(Flags.SEEN))) {
+        for (MessageRecord r : sel.account.store(sel.id, unseen, Account.FlagMode.ADD, List.of(Flags.SEEN))) {
           sel.updated(r);
           seenNow.add(r.uid());
         }
@@ -286,7 +289,8 @@ final class MessageCommands {
 
   String store(Command.Store c) throws ImapException, IOException {
     SelectedMailbox sel = writable();
-    List<String> flags = checkFlags(c.flags());
+    List<String> flags = AclChecks.permittedFlags(sel.rights, checkFlags(c.flags()), true,
+        c.mode() == Command.StoreMode.REPLACE);
     if (c.mode() != Command.StoreMode.REMOVE && !sel.hasRoomForKeywords(flags)) {
       throw ImapException.no("LIMIT",
           "Too many different keywords in this mailbox (at most " + MAX_KEYWORDS_PER_MAILBOX + "); remove some first");
@@ -306,7 +310,7 @@ final class MessageCommands {
     }
     List<Long> modified = new ArrayList<>();
     Set<Long> changed = new HashSet<>();
-    for (MessageRecord r : s.account.store(sel.id, uids, mode, flags, c.unchangedSince(), modified)) {
+    for (MessageRecord r : sel.account.store(sel.id, uids, mode, flags, c.unchangedSince(), modified)) {
       sel.updated(r);
       changed.add(r.uid());
     }
@@ -337,8 +341,9 @@ final class MessageCommands {
   String copy(Command.Copy c) throws ImapException, IOException {
     SelectedMailbox sel = c.move() ? writable() : s.selected;
     String target = s.mailboxName(c.mailbox());
-    if (s.account.mailbox(target).isEmpty()) {
-      throw ImapException.no("TRYCREATE", "Mailbox doesn't exist: " + target);
+    SharedMailboxes.Target to = AclChecks.copyTarget(s, target);
+    if (c.move() && !(sel.rights.has('t') && sel.rights.has('e'))) {
+      throw ImapException.no("NOPERM", "You lack the 't' and 'e' rights to move messages out of this mailbox");
     }
     List<MessageRecord> msgs = new ArrayList<>();
     for (int msn : sel.resolve(c.set(), c.uid())) {
@@ -351,9 +356,12 @@ final class MessageCommands {
     if (msgs.isEmpty()) {
       return verb + " completed";
     }
-    Account.CopyResult r = c.move()
-        ? s.account.move(sel.id, msgs, target)
-        : s.account.copy(sel.id, msgs, target);
+    Account.CopyResult r = to.account() != sel.account
+        ? AclChecks.copyAcross(sel, msgs, to, c.move())
+        : c.move() ? sel.account.move(sel.id, msgs, to.local()) : sel.account.copy(sel.id, msgs, to.local());
+    if (!to.own() || sel.account != s.account) {
+      target = null; // Junk learning is for the user's own mail
+    }
     learnFromJunk(sel, target, r);
     String code = r.targetUids().isEmpty() ? "" : "[COPYUID " + r.uidValidity() + " "
         + SequenceSet.format(r.sourceUids()) + " " + SequenceSet.format(r.targetUids()) + "] ";
@@ -370,7 +378,7 @@ final class MessageCommands {
 
   /** Moves into and out of Junk teach the spam filter, in the background ({@link JunkLearning}). */
   private void learnFromJunk(SelectedMailbox sel, String target, Account.CopyResult r) {
-    if (s.junkLearning != null) {
+    if (s.junkLearning != null && target != null) {
       java.util.Optional<dev.postamt.store.MailboxInfo> from = s.account.mailbox(sel.id);
       java.util.Optional<dev.postamt.store.MailboxInfo> to = s.account.mailbox(target);
       if (from.isPresent() && to.isPresent()) {
@@ -380,6 +388,9 @@ final class MessageCommands {
   }
 
   private SelectedMailbox writable() throws ImapException {
+    if (s.selected.readOnly && !AclChecks.mayChange(s.selected.rights)) {
+      throw ImapException.no("NOPERM", "You have no right to change this mailbox (RFC 4314)");
+    }
     if (s.selected.readOnly) {
       throw ImapException.no("Mailbox is read-only (EXAMINE)");
     }

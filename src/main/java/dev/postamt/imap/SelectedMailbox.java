@@ -31,6 +31,8 @@ final class SelectedMailbox {
   final String name;
   final boolean readOnly;
   final long uidValidity;
+  /** The session user's RFC 4314 rights here (all in their own mailboxes), set by SELECT. */
+  dev.postamt.store.Rights rights = dev.postamt.store.Rights.ALL;
   /** Whether unsolicited FETCH responses carry MODSEQ (RFC 7162 §3.2). */
   boolean condstore;
   /** Whether expunges are reported as VANISHED (RFC 7162 §3.2.10). */

@@ -9,7 +9,10 @@
  * dev.postamt.imap.EnableCommand}), METADATA and METADATA-SERVER ({@link
  * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), NOTIFY ({@link
  * dev.postamt.imap.NotifySpec} the request, {@link dev.postamt.imap.NotifyWatch} the running watch),
- * PARTIAL ({@link dev.postamt.imap.PartialRange}) and INPROGRESS ({@link dev.postamt.imap.Progress}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * PARTIAL ({@link dev.postamt.imap.PartialRange}), INPROGRESS ({@link dev.postamt.imap.Progress}), ACL
+ * with RIGHTS=texk and LIST-MYRIGHTS ({@link dev.postamt.imap.AclCommands}: other users' mailboxes under
+ * {@code Other Users/} and {@code Shared/}, resolved and opened by {@link dev.postamt.imap.SharedMailboxes},
+ * rights checked by each command and {@link dev.postamt.imap.AclChecks}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
  * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
  * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).

@@ -6,6 +6,7 @@ import dev.postamt.directory.DirectoryException;
 import dev.postamt.config.Config;
 import dev.postamt.srs.Srs;
 import dev.postamt.store.UserHome;
+import dev.postamt.store.SqliteShares;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,7 +201,9 @@ public final class Router {
    * (any letter case), or an alias — in the directory or the aliases file, catch-alls included — whose
    * expansion delivers to their mailbox. Like Postfix {@code reject_sender_login_mismatch} with the alias
    * maps as {@code smtpd_sender_login_maps}. {@code .forward} files do not count: a user forwarding
-   * their mail to someone does not give that someone their address. Lookup failures answer false.
+   * their mail to someone does not give that someone their address. A send-as grant ({@code postamt
+   * mailbox send-as}, kept in {@link dev.postamt.store.Shares}) lets a user send as a shared address.
+   * Lookup failures answer false.
    */
   public boolean mayUseSender(String authUser, String mailFrom) {
     if (mailFrom == null || mailFrom.isBlank() || mailFrom.strip().equals("<>")) {
@@ -214,7 +217,7 @@ public final class Router {
     } catch (DirectoryException e) {
       return false;
     }
-    if (user.equals(from)) {
+    if (user.equals(from) || SqliteShares.sendAsGranted(config.dataDir(), user.toString(), from.toString())) {
       return true;
     }
     Expansion x = new Expansion(false);

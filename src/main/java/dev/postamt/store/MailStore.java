@@ -83,6 +83,11 @@ public interface MailStore extends AutoCloseable {
   /** The data directory this store lives in (user homes, {@link UserHome}). */
   Path dataDir();
 
+  /** Who may use whose mailboxes (RFC 4314 ACLs, shared accounts, send-as), for the whole server. */
+  default Shares shares() {
+    return new SqliteShares(dataDir());
+  }
+
   @Override
   void close();
 }

@@ -15,6 +15,9 @@
  *       dev.postamt.store.MessageContent}: a stream, or a positioned channel for ranges.
  *   <li>{@link dev.postamt.store.MailboxNames} — the name rules: separator {@code /}, INBOX in any case,
  *       and the limits below.
+ *   <li>{@link dev.postamt.store.Shares} — who may use whose mailboxes: RFC 4314 access lists ({@link
+ *       dev.postamt.store.Rights}), shared (role) accounts and send-as grants, one table for the server
+ *       ({@link dev.postamt.store.SqliteShares}, {@code data_dir/shares.db}).
  *   <li>{@link dev.postamt.store.BlobStore} — where message bytes live: write once, open, copy, delete,
  *       per mailbox. {@link dev.postamt.store.MaildirBlobStore} is today's implementation.
  * </ul>
@@ -61,6 +64,8 @@
  *       history is complete), and the quota usage (bytes and messages of the whole account, kept by
  *       triggers on the message table; see {@link dev.postamt.store.Quota}). Mailbox ids are never
  *       reused ({@code meta.last_mailbox_id}): they are the IMAP MAILBOXID and the JMAP Mailbox id.
+ *   <li>{@code <data_dir>/shares.db} — SQLite: the access lists, shared accounts and send-as grants
+ *       ({@link dev.postamt.store.SqliteShares}); mailboxes by their name in the owner's store.
  *   <li>{@code <data_dir>/mail/.space-reserve} — the server's disk space reserve (see below).
  * </ul>
  *

@@ -136,7 +136,7 @@ class ImapSessionTest {
     try (ImapClient c = server.login("alice")) {
       c.run("a ID (\"name\" \"test\")", "* ID (\"name\" \"Postamt\"*)", "a OK *");
       c.run("b ID NIL", "* ID *", "b OK *");
-      c.run("c NAMESPACE", "* NAMESPACE ((\"\" \"/\")) NIL NIL", "c OK *");
+      c.run("c NAMESPACE", "* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) ((\"Shared/\" \"/\"))", "c OK *");
       c.run("d ENABLE CONDSTORE X-UNKNOWN", "* ENABLED CONDSTORE", "d OK *");
     }
   }
