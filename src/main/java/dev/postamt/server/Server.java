@@ -63,6 +63,8 @@ public final class Server implements AutoCloseable {
   private final DurableSpool spool;
   private final QueueManager queue;
   private final RemoteDelivery remote;
+  /** IM2000 when {@code [im2000] enabled}: outbox, inbox, endpoints. */
+  private final Optional<dev.postamt.im2000.Im2000Service> im2000;
   private ControlSocket control;
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
@@ -125,8 +127,8 @@ public final class Server implements AutoCloseable {
     // the [store] default quota is read from the running config at each check, so a reload changes it
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
-    this.store = dev.postamt.search.SearchIndexes.serve(
-        SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config)), config.search());
+    SqliteMailStore mailStore = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
+    this.store = dev.postamt.search.SearchIndexes.serve(mailStore, config.search());
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
@@ -138,7 +140,11 @@ public final class Server implements AutoCloseable {
         dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener);
-    this.queue = new QueueManager(config, spool, router, local, remote);
+    // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
+    this.im2000 = dev.postamt.im2000.Im2000Service.start(config, resolver, directory, store, spool);
+    im2000.ifPresent(i -> mailStore.resolveWith(i.resolver()));
+    this.queue = new QueueManager(config, spool, router, local,
+        im2000.<dev.postamt.queue.RemoteTransport>map(i -> i.transport(remote)).orElse(remote));
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
@@ -267,6 +273,7 @@ public final class Server implements AutoCloseable {
         return false; // no answer for now rather than a wrong one
       }
     }));
+    im2000.ifPresent(i -> apps.add(i.app()));
     apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
         jmap);
@@ -468,6 +475,11 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /** IM2000, when {@code [im2000] enabled}. */
+  public Optional<dev.postamt.im2000.Im2000Service> im2000() {
+    return im2000;
+  }
+
   /** The users' Sieve scripts that delivery runs (a script store; tests give their own). */
   public void sieveScripts(dev.postamt.sieve.store.SieveScripts scripts) {
     sieve.useScripts(scripts);
@@ -616,6 +628,7 @@ public final class Server implements AutoCloseable {
     metricsForget.forEach(Runnable::run);
     queue.close();
     remote.close();
+    im2000.ifPresent(dev.postamt.im2000.Im2000Service::close);
     sieve.close();
     store.close();
     sieveScripts.close();
