@@ -1,0 +1,159 @@
+package dev.postamt.im2000;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.imap.ImapClient;
+import dev.postamt.mailauth.dkim.DkimKeys;
+import dev.postamt.net.TlsContext;
+import dev.postamt.testing.MailHost;
+import dev.postamt.testing.MailNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * IM2000 end to end between two instances on loopback (A = a.test on 127.0.1.2, B = b.test on 127.0.1.3)
+ * with one zone file: the {@code _im2000} advertisements, DKIM keys of both domains, and each host's
+ * https listener (a certificate naming it, trusted by the other through {@code [delivery] tls_trust}).
+ */
+class Im2000NetworkTest {
+  private static final String ZONE =
+      """
+      $ORIGIN test.
+      $TTL 300
+      a.test.      MX 10 mx.a.test.
+      mx.a.test.   A  127.0.1.2
+      b.test.      MX 10 mx.b.test.
+      mx.b.test.   A  127.0.1.3
+      """;
+
+  @RegisterExtension final MailNetwork net = MailNetwork.withZone(ZONE);
+
+  private int https;
+  private MailHost a;
+  private MailHost b;
+  private int imap;
+
+  /** Creates A and B (not started); {@code advertiseB} false leaves B's TXT record out. */
+  private void network(boolean advertiseB) throws Exception {
+    https = MailHost.freePort();
+    imap = MailHost.freePort();
+    Path trust = net.dir.resolve("trust.pem");
+    a = host("127.0.1.2", "mx.a.test", "a.test", "alice", trust, "[\"b.test\"]");
+    b = host("127.0.1.3", "mx.b.test", "b.test", "bob", trust, "[\"a.test\"]");
+    Files.writeString(trust, Files.readString(a.dir.resolve("cert.pem")) + Files.readString(b.dir.resolve("cert.pem")));
+    StringBuilder zone = new StringBuilder(ZONE.stripIndent());
+    zone.append(advertisement("a.test", "mx.a.test"));
+    if (advertiseB) {
+      zone.append(advertisement("b.test", "mx.b.test"));
+    }
+    zone.append(DkimKeys.generate(a.dir.resolve("data"), "a.test", "im", "ed25519").zoneLine()).append('\n');
+    zone.append(DkimKeys.generate(b.dir.resolve("data"), "b.test", "im", "ed25519").zoneLine()).append('\n');
+    Files.writeString(net.zone, zone.toString());
+  }
+
+  private String advertisement(String domain, String host) {
+    return "_im2000." + domain + ". TXT \"v=IM2000; n=https://" + host + ":" + https + "/im2000/notify\"\n";
+  }
+
+  private MailHost host(String ip, String name, String domain, String user, Path trust, String peers) throws Exception {
+    MailHost h = net.host(ip, name, domain, List.of(user), new MailHost.Sections("", "tls_trust = \"" + trust + "\"\n",
+        "", "", "[tls]\ncertificate = \"cert.pem\"\nprivate_key = \"key.pem\"\n"
+            + "[im2000]\nenabled = true\nurl = \"https://" + name + ":" + https + "/im2000/\"\npeers = " + peers + "\n"));
+    TlsContext.writeSelfSigned(List.of(name), h.dir.resolve("cert.pem"), h.dir.resolve("key.pem"));
+    String cfg = Files.readString(h.configFile);
+    Files.writeString(h.configFile, cfg.replaceFirst("(?m)^smtp = (.*)$",
+        "smtp = $1\nhttps = \"" + ip + ":" + https + "\"\nimap = \"" + ip + ":" + imap + "\""));
+    return h;
+  }
+
+  private static Im2000Service im2000(MailHost h) {
+    return h.server().im2000().orElseThrow();
+  }
+
+  private Path pulled(MailHost h) {
+    return h.dir.resolve("data/im2000/inbox");
+  }
+
+  /** Bob's first message over IMAP: its RFC822.SIZE line and its BODY[] response. */
+  private List<String> fetchOverImap() throws Exception {
+    try (ImapClient c = new ImapClient(b.ip, imap)) {
+      c.greeting();
+      c.run("a LOGIN bob@b.test " + MailHost.PASSWORD, "a OK*");
+      c.run("b SELECT INBOX", "* 1 EXISTS", "b OK*");
+      String size = c.run("c FETCH 1 (RFC822.SIZE)", "* 1 FETCH*", "c OK*").getFirst();
+      String body = String.join("\n", c.run("d FETCH 1 BODY[]", "* 1 FETCH*", "d OK*"));
+      c.run("e LOGOUT", "* BYE*", "e OK*");
+      return List.of(size, body);
+    }
+  }
+
+  private static long outboxFileSize(MailHost h, String id) throws Exception {
+    return Files.size(h.dir.resolve("data/im2000/outbox/" + id + ".eml"));
+  }
+
+  @Test
+  void aMessageArrivesAsANotificationIsPulledOnFirstFetchAndLeavesTheSendersOutbox() throws Exception {
+    network(true);
+    b = b.start();
+    a = a.start();
+    a.send("alice@a.test", "bob@b.test", "the body stays at A until Bob reads it");
+    a.awaitEmptyQueue();
+
+    String stub = b.awaitMessages("bob@b.test", 1).getFirst();
+    assertThat(stub).contains("X-IM2000-Pull: https://mx.a.test:" + https + "/im2000/m/").contains("Subject: test")
+        .doesNotContain("the body stays at A");
+    String id = im2000(a).outboxIds().getFirst();
+    assertThat(im2000(a).outboxStates(id)).containsEntry("b.test", "notified/1");
+    long size = outboxFileSize(a, id);
+    // nothing pulled yet: the search indexer read the stub without pulling it
+    assertThat(pulled(b)).isEmptyDirectory();
+
+    List<String> fetched = fetchOverImap();
+    assertThat(fetched.get(0)).contains("RFC822.SIZE " + size + ")");
+    assertThat(fetched.get(1)).contains("BODY[] {" + size + "}").contains("the body stays at A until Bob reads it")
+        .doesNotContain("X-IM2000-Pull");
+    // B confirmed the fetch: A deleted its copy
+    assertThat(im2000(a).outboxIds()).isEmpty();
+    assertThat(a.dir.resolve("data/im2000/outbox")).isEmptyDirectory();
+    assertThat(im2000(a).notificationPosts()).isEqualTo(1);
+    // a second read serves B's copy
+    assertThat(fetchOverImap().get(1)).contains("the body stays at A until Bob reads it");
+  }
+
+  @Test
+  void aReceiverThatIsDownGetsTheMessageWhenItComesBackWithoutRetriesFromTheSender() throws Exception {
+    network(true);
+    a = a.start();
+    a.send("alice@a.test", "bob@b.test", "sent while B was down");
+    a.awaitEmptyQueue(); // done at once: nothing is left to retry
+    String id = im2000(a).outboxIds().getFirst();
+    assertThat(im2000(a).outboxStates(id)).containsEntry("b.test", "unreached/1");
+
+    b = b.start(); // B reads A's feed when it starts
+    String stub = b.awaitMessages("bob@b.test", 1).getFirst();
+    assertThat(stub).contains("X-IM2000-Pull:").doesNotContain("sent while B was down");
+    assertThat(fetchOverImap().get(1)).contains("sent while B was down");
+    assertThat(im2000(a).outboxIds()).isEmpty();
+    // A made its one notification attempt, and no other
+    assertThat(im2000(a).notificationPosts()).isEqualTo(1);
+    // B polling again brings nothing new
+    assertThat(im2000(b).pollNow()).isZero();
+    assertThat(b.messages("bob@b.test")).hasSize(1);
+  }
+
+  @Test
+  void aDomainWithoutTheAdvertisementGetsTheMessageBySmtp() throws Exception {
+    network(false);
+    b = b.start();
+    a = a.start();
+    a.send("alice@a.test", "bob@b.test", "plain SMTP for b.test");
+    String message = b.awaitMessages("bob@b.test", 1).getFirst();
+    assertThat(message).contains("plain SMTP for b.test").doesNotContain("X-IM2000-Pull");
+    a.awaitEmptyQueue();
+    assertThat(im2000(a).outboxIds()).isEmpty();
+    assertThat(im2000(a).notificationPosts()).isZero();
+  }
+}
