@@ -86,7 +86,7 @@ final class Im2000Transport implements RemoteTransport {
       try (InputStream message = new SequenceInputStream(
           new ByteArrayInputStream(m.headers().getBytes(StandardCharsets.UTF_8)), spool.openMessage(m))) {
         outbox.send(m.id(), sender, message, destinations, key.get());
-        status = new RecipientStatus.Delivered(Instant.now(), "2.0.0 kept in the IM2000 outbox, recipient notified",
+        status = new RecipientStatus.Delivered(Instant.now(), "2.0.0 kept in the IM2000 outbox for the recipient's server to pull",
             RecipientStatus.Kind.RELAYED);
       } catch (IOException | RuntimeException e) {
         log.warn("im2000: {}: cannot keep the message in the outbox: {}", m.id(), e.toString());
