@@ -64,7 +64,8 @@ public final class Im2000Service implements AutoCloseable {
         Clock.systemUTC());
     Inbox inbox;
     try {
-      inbox = new Inbox(dir, config.dataDir(), config.hostname(), dns, directory, store, http, Clock.systemUTC());
+      inbox = new Inbox(dir, config.dataDir(), config.hostname(), dns, directory, store, http, Clock.systemUTC(),
+          config.im2000().eager());
     } catch (IOException | RuntimeException e) {
       outbox.close();
       throw e;

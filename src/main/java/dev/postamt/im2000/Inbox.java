@@ -55,9 +55,12 @@ final class Inbox implements MessageResolver, AutoCloseable {
   private final String hostname;
   private final Clock clock;
   private final Map<String, Object> pulling = new ConcurrentHashMap<>();
+  /** {@code [im2000] pull = "eager"}: a stub is pulled as soon as it is delivered. */
+  private final boolean eager;
 
   Inbox(Path dir, Path dataDir, String hostname, Resolver dns, Directory directory, MailStore store, HttpsClient http,
-      Clock clock) throws IOException {
+      Clock clock, boolean eager) throws IOException {
+    this.eager = eager;
     this.dir = Files.createDirectories(dir.resolve("inbox"));
     this.index = SqliteInbox.open(dir.resolve("inbox.db"));
     this.dataDir = dataDir;
@@ -125,6 +128,9 @@ final class Inbox implements MessageResolver, AutoCloseable {
     index.add(n, senderDomain, local, clock.instant());
     index.addPeer(senderDomain);
     log.info("im2000: notification {} from {} for {}: stub delivered", n.id(), senderDomain, local);
+    if (eager) {
+      index.byUrl(n.url()).ifPresent(r -> Thread.ofVirtual().name("im2000-pull").start(() -> pull(r)));
+    }
     return new Answer(202, Json.write(Map.of("accepted", local, "unknown", unknown)));
   }
 

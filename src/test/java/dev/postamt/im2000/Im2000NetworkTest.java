@@ -38,11 +38,16 @@ class Im2000NetworkTest {
 
   /** Creates A and B (not started); {@code advertiseB} false leaves B's TXT record out. */
   private void network(boolean advertiseB) throws Exception {
+    network(advertiseB, "");
+  }
+
+  /** @param bExtra more lines for B's [im2000] section */
+  private void network(boolean advertiseB, String bExtra) throws Exception {
     https = MailHost.freePort();
     imap = MailHost.freePort();
     Path trust = net.dir.resolve("trust.pem");
-    a = host("127.0.1.2", "mx.a.test", "a.test", "alice", trust, "[\"b.test\"]");
-    b = host("127.0.1.3", "mx.b.test", "b.test", "bob", trust, "[\"a.test\"]");
+    a = host("127.0.1.2", "mx.a.test", "a.test", "alice", trust, "[\"b.test\"]\n");
+    b = host("127.0.1.3", "mx.b.test", "b.test", "bob", trust, "[\"a.test\"]\n" + bExtra);
     Files.writeString(trust, Files.readString(a.dir.resolve("cert.pem")) + Files.readString(b.dir.resolve("cert.pem")));
     StringBuilder zone = new StringBuilder(ZONE.stripIndent());
     zone.append(advertisement("a.test", "mx.a.test"));
@@ -61,7 +66,7 @@ class Im2000NetworkTest {
   private MailHost host(String ip, String name, String domain, String user, Path trust, String peers) throws Exception {
     MailHost h = net.host(ip, name, domain, List.of(user), new MailHost.Sections("", "tls_trust = \"" + trust + "\"\n",
         "", "", "[tls]\ncertificate = \"cert.pem\"\nprivate_key = \"key.pem\"\n"
-            + "[im2000]\nenabled = true\nurl = \"https://" + name + ":" + https + "/im2000/\"\npeers = " + peers + "\n"));
+            + "[im2000]\nenabled = true\nurl = \"https://" + name + ":" + https + "/im2000/\"\npeers = " + peers));
     TlsContext.writeSelfSigned(List.of(name), h.dir.resolve("cert.pem"), h.dir.resolve("key.pem"));
     String cfg = Files.readString(h.configFile);
     Files.writeString(h.configFile, cfg.replaceFirst("(?m)^smtp = (.*)$",
@@ -155,5 +160,62 @@ class Im2000NetworkTest {
     a.awaitEmptyQueue();
     assertThat(im2000(a).outboxIds()).isEmpty();
     assertThat(im2000(a).notificationPosts()).isZero();
+  }
+
+  @Test
+  void eagerPullingFetchesWithoutAnyoneReading() throws Exception {
+    network(true, "pull = \"eager\"\npoll = \"1s\"\n");
+    b = b.start();
+    a = a.start();
+    a.send("alice@a.test", "bob@b.test", "pulled before it is read");
+    a.awaitEmptyQueue();
+    b.awaitMessages("bob@b.test", 1);
+    MailHost.await(() -> im2000(a).outboxIds().isEmpty(), "A's outbox to empty without a read at B");
+    assertThat(im2000(a).notificationPosts()).isEqualTo(1);
+    try (var files = Files.list(pulled(b))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".eml")).toList()).singleElement()
+          .satisfies(p -> assertThat(Files.readString(p)).contains("pulled before it is read"));
+    }
+    assertThat(fetchOverImap().get(1)).contains("pulled before it is read");
+  }
+
+  @Test
+  void unsignedAndForgedNotificationsAreRefusedAndLeaveNoStub() throws Exception {
+    network(true);
+    b = b.start();
+    HttpsClient http = new HttpsClient(dev.postamt.dns.ZoneFileResolver.load(net.zone),
+        dev.postamt.delivery.tls.TrustedTls.create(java.util.Optional.of(net.dir.resolve("trust.pem"))),
+        java.time.Duration.ofSeconds(10));
+    java.net.URI notify = java.net.URI.create("https://mx.b.test:" + https + "/im2000/notify");
+    String url = "https://mx.a.test:" + https + "/im2000/m/" + "C".repeat(43);
+    Notification forged = new Notification("X1", "mallory@a.test", List.of("bob@b.test"), 10, "0".repeat(64), url,
+        "", "forged", "", "");
+    assertThat(http.send("POST", notify, null, forged.json(), 65536).status()).isEqualTo(401);
+    // signed with a key a.test does not publish
+    var otherKey = DkimKeys.generate(net.dir.resolve("elsewhere"), "a.test", "im", "ed25519").key();
+    assertThat(http.send("POST", notify, Signatures.sign(otherKey, "POST", "/im2000/notify", forged.json()),
+        forged.json(), 65536).status()).isEqualTo(401);
+    // signed by a.test, but for a sender of b.test
+    var aKey = DkimKeys.load(a.dir.resolve("data"), "a.test").getFirst();
+    Notification other = new Notification("X2", "eve@b.test", List.of("bob@b.test"), 10, "0".repeat(64), url, "", "", "", "");
+    assertThat(http.send("POST", notify, Signatures.sign(aKey, "POST", "/im2000/notify", other.json()), other.json(), 65536)
+        .status()).isEqualTo(403);
+    // signed by a.test, but the capability URL is elsewhere than a.test's advertised endpoint
+    Notification away = new Notification("X3", "alice@a.test", List.of("bob@b.test"), 10, "0".repeat(64),
+        "https://mx.b.test:" + https + "/im2000/m/" + "D".repeat(43), "", "", "", "");
+    assertThat(http.send("POST", notify, Signatures.sign(aKey, "POST", "/im2000/notify", away.json()), away.json(), 65536)
+        .status()).isEqualTo(403);
+    assertThat(http.send("POST", notify, null, "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), 65536).status())
+        .isEqualTo(400);
+    assertThat(b.messages("bob@b.test")).isEmpty();
+    // a genuine one, twice: one stub
+    Notification real = new Notification("X4", "alice@a.test", List.of("bob@b.test", "nobody@b.test"), 10, "0".repeat(64),
+        url, "", "real", "", "");
+    String sig = Signatures.sign(aKey, "POST", "/im2000/notify", real.json());
+    HttpsClient.Answer first = http.send("POST", notify, sig, real.json(), 65536);
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(new String(first.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"unknown\":[\"nobody@b.test\"]");
+    assertThat(http.send("POST", notify, sig, real.json(), 65536).status()).isEqualTo(200);
+    assertThat(b.awaitMessages("bob@b.test", 1)).hasSize(1);
   }
 }
