@@ -110,10 +110,9 @@ final class Inbox implements MessageResolver, AutoCloseable {
     if (local.isEmpty()) {
       return new Answer(404, "no recipient is a user here");
     }
-    String domain = local.getFirst().substring(local.getFirst().indexOf('@') + 1);
-    byte[] stub = Stub.of(n, domain);
     try {
       for (String user : local) {
+        byte[] stub = Stub.of(n, user);
         // delivered under the full message's size: the index (RFC822.SIZE, quota) has it from the start
         String unique = "im2000-" + HexFormat.of().formatHex(Signatures.sha256((n.url() + " " + user).getBytes(
             java.nio.charset.StandardCharsets.UTF_8)), 0, 12);

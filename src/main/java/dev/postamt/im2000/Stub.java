@@ -19,10 +19,12 @@ final class Stub {
 
   private Stub() {}
 
-  static byte[] of(Notification n, String recipientDomain) {
+  /** The stub for one recipient (addressed to that recipient only: a list's stubs stay small). */
+  static byte[] of(Notification n, String recipient) {
+    String recipientDomain = recipient.substring(recipient.indexOf('@') + 1);
     StringBuilder b = new StringBuilder();
     b.append("From: ").append(n.from().isEmpty() ? "<" + n.sender() + ">" : n.from()).append("\r\n");
-    b.append("To: ").append(String.join(", ", n.recipients())).append("\r\n");
+    b.append("To: <").append(recipient).append(">\r\n");
     if (!n.subject().isEmpty()) {
       b.append("Subject: ").append(n.subject()).append("\r\n");
     }

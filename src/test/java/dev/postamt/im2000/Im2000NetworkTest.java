@@ -2,9 +2,7 @@ package dev.postamt.im2000;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.postamt.imap.ImapClient;
 import dev.postamt.mailauth.dkim.DkimKeys;
-import dev.postamt.net.TlsContext;
 import dev.postamt.testing.MailHost;
 import dev.postamt.testing.MailNetwork;
 import java.nio.file.Files;
@@ -19,84 +17,38 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * https listener (a certificate naming it, trusted by the other through {@code [delivery] tls_trust}).
  */
 class Im2000NetworkTest {
-  private static final String ZONE =
-      """
-      $ORIGIN test.
-      $TTL 300
-      a.test.      MX 10 mx.a.test.
-      mx.a.test.   A  127.0.1.2
-      b.test.      MX 10 mx.b.test.
-      mx.b.test.   A  127.0.1.3
-      """;
+  @RegisterExtension final MailNetwork net = MailNetwork.withZone(Im2000Pair.ZONE);
 
-  @RegisterExtension final MailNetwork net = MailNetwork.withZone(ZONE);
-
-  private int https;
+  private Im2000Pair pair;
   private MailHost a;
   private MailHost b;
-  private int imap;
+  private int https;
 
-  /** Creates A and B (not started); {@code advertiseB} false leaves B's TXT record out. */
   private void network(boolean advertiseB) throws Exception {
     network(advertiseB, "");
   }
 
-  /** @param bExtra more lines for B's [im2000] section */
   private void network(boolean advertiseB, String bExtra) throws Exception {
-    https = MailHost.freePort();
-    imap = MailHost.freePort();
-    Path trust = net.dir.resolve("trust.pem");
-    a = host("127.0.1.2", "mx.a.test", "a.test", "alice", trust, "[\"b.test\"]\n");
-    b = host("127.0.1.3", "mx.b.test", "b.test", "bob", trust, "[\"a.test\"]\n" + bExtra);
-    Files.writeString(trust, Files.readString(a.dir.resolve("cert.pem")) + Files.readString(b.dir.resolve("cert.pem")));
-    StringBuilder zone = new StringBuilder(ZONE.stripIndent());
-    zone.append(advertisement("a.test", "mx.a.test"));
-    if (advertiseB) {
-      zone.append(advertisement("b.test", "mx.b.test"));
-    }
-    zone.append(DkimKeys.generate(a.dir.resolve("data"), "a.test", "im", "ed25519").zoneLine()).append('\n');
-    zone.append(DkimKeys.generate(b.dir.resolve("data"), "b.test", "im", "ed25519").zoneLine()).append('\n');
-    Files.writeString(net.zone, zone.toString());
-  }
-
-  private String advertisement(String domain, String host) {
-    return "_im2000." + domain + ". TXT \"v=IM2000; n=https://" + host + ":" + https + "/im2000/notify\"\n";
-  }
-
-  private MailHost host(String ip, String name, String domain, String user, Path trust, String peers) throws Exception {
-    MailHost h = net.host(ip, name, domain, List.of(user), new MailHost.Sections("", "tls_trust = \"" + trust + "\"\n",
-        "", "", "[tls]\ncertificate = \"cert.pem\"\nprivate_key = \"key.pem\"\n"
-            + "[im2000]\nenabled = true\nurl = \"https://" + name + ":" + https + "/im2000/\"\npeers = " + peers));
-    TlsContext.writeSelfSigned(List.of(name), h.dir.resolve("cert.pem"), h.dir.resolve("key.pem"));
-    String cfg = Files.readString(h.configFile);
-    Files.writeString(h.configFile, cfg.replaceFirst("(?m)^smtp = (.*)$",
-        "smtp = $1\nhttps = \"" + ip + ":" + https + "\"\nimap = \"" + ip + ":" + imap + "\""));
-    return h;
+    pair = Im2000Pair.of(net, advertiseB, bExtra);
+    a = pair.a;
+    b = pair.b;
+    https = pair.https;
   }
 
   private static Im2000Service im2000(MailHost h) {
-    return h.server().im2000().orElseThrow();
+    return Im2000Pair.im2000(h);
   }
 
   private Path pulled(MailHost h) {
-    return h.dir.resolve("data/im2000/inbox");
+    return pair.pulled();
   }
 
-  /** Bob's first message over IMAP: its RFC822.SIZE line and its BODY[] response. */
   private List<String> fetchOverImap() throws Exception {
-    try (ImapClient c = new ImapClient(b.ip, imap)) {
-      c.greeting();
-      c.run("a LOGIN bob@b.test " + MailHost.PASSWORD, "a OK*");
-      c.run("b SELECT INBOX", "* 1 EXISTS", "b OK*");
-      String size = c.run("c FETCH 1 (RFC822.SIZE)", "* 1 FETCH*", "c OK*").getFirst();
-      String body = String.join("\n", c.run("d FETCH 1 BODY[]", "* 1 FETCH*", "d OK*"));
-      c.run("e LOGOUT", "* BYE*", "e OK*");
-      return List.of(size, body);
-    }
+    return pair.fetchOverImap("bob@b.test");
   }
 
-  private static long outboxFileSize(MailHost h, String id) throws Exception {
-    return Files.size(h.dir.resolve("data/im2000/outbox/" + id + ".eml"));
+  private long outboxFileSize(MailHost h, String id) throws Exception {
+    return pair.outboxFileSize(id);
   }
 
   @Test

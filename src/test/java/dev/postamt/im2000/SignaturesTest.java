@@ -87,7 +87,7 @@ class SignaturesTest {
     String url = "https://mx.a.test/im2000/m/" + "B".repeat(43);
     Notification n = new Notification("Q1", "alice@a.test", List.of("bob@b.test"), 99, "0".repeat(64), url, "", "",
         "", "");
-    assertThat(Stub.pullUrl(Stub.of(n, "b.test"))).contains(url);
+    assertThat(Stub.pullUrl(Stub.of(n, "bob@b.test"))).contains(url);
     assertThat(Stub.pullUrl(("Subject: x\r\n\r\n" + Stub.PULL + ": " + url + "\r\n").getBytes(StandardCharsets.UTF_8)))
         .as("in the body, not the header").isEmpty();
   }
