@@ -5,7 +5,6 @@ import dev.postamt.jmap.json.Json;
 import dev.postamt.web.Exchange;
 import dev.postamt.web.WebApp;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,9 +131,5 @@ final class Im2000App implements WebApp {
       entries.add(Map.of("notification", Base64.getEncoder().encodeToString(d.notification()), "signature", d.signature()));
     }
     x.send(200, "application/json", Json.bytes(Map.of("notifications", entries)));
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
