@@ -138,7 +138,8 @@ final class Inbox implements MessageResolver, AutoCloseable {
     if (stored.size() > Stub.MAX_BYTES) {
       return new Resolved(Outcome.CONTENT, stored);
     }
-    Optional<String> url = Stub.pullUrl(stored.read(0, Stub.MAX_BYTES));
+    Optional<String> url = Stub.pullUrl(stored.read(0, Stub.HEAD_BYTES));
+    stored.channel().position(0); // readers that use the channel as it comes start at the first byte
     Optional<SqliteInbox.Received> r = url.flatMap(index::byUrl);
     if (r.isEmpty() || !r.get().recipients().contains(user.toLowerCase(Locale.ROOT))) {
       return new Resolved(Outcome.CONTENT, stored); // not a stub, or one not addressed to this user

@@ -7,8 +7,8 @@ import java.util.Optional;
  * The stand-in delivered to a recipient's mailbox for a notified message: an RFC 5322 message with the
  * header fields a message list shows (taken from the notification) and three of our own naming where
  * the full message is and what it must be; the body tells a reader what they see when the sender cannot
- * be reached. A stub is small ({@link #MAX_BYTES}); only the first bytes of a stored message are looked
- * at to tell a stub from a message.
+ * be reached. A stub is small ({@link #MAX_BYTES}) and starts with {@link #PULL}, so only the first
+ * bytes of a stored message are looked at to tell a stub from a message.
  */
 final class Stub {
   static final String PULL = "X-IM2000-Pull";
@@ -23,6 +23,8 @@ final class Stub {
   static byte[] of(Notification n, String recipient) {
     String recipientDomain = recipient.substring(recipient.indexOf('@') + 1);
     StringBuilder b = new StringBuilder();
+    // first, so that telling a stub from a message takes one short read (pullUrl)
+    b.append(PULL).append(": ").append(n.url()).append("\r\n");
     b.append("From: ").append(n.from().isEmpty() ? "<" + n.sender() + ">" : n.from()).append("\r\n");
     b.append("To: <").append(recipient).append(">\r\n");
     if (!n.subject().isEmpty()) {
@@ -34,7 +36,6 @@ final class Stub {
     if (!n.messageId().isEmpty()) {
       b.append("Message-ID: ").append(n.messageId()).append("\r\n");
     }
-    b.append(PULL).append(": ").append(n.url()).append("\r\n");
     b.append(SHA256).append(": ").append(n.sha256()).append("\r\n");
     b.append(SIZE).append(": ").append(n.size()).append("\r\n");
     b.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
@@ -45,18 +46,20 @@ final class Stub {
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The capability URL named in a stub's header, or empty when {@code head} is not a stub's. */
+  /** How much of a stored message {@link #pullUrl} needs: the first header field of a stub. */
+  static final int HEAD_BYTES = PULL.length() + 2 + 2100;
+
+  /**
+   * The capability URL of a stub: its first header field is {@link #PULL}. Empty for anything else (a
+   * message that merely contains such a field further down is not a stub).
+   */
   static Optional<String> pullUrl(byte[] head) {
     String s = new String(head, StandardCharsets.UTF_8);
-    int end = s.indexOf("\r\n\r\n");
-    String header = "\r\n" + (end < 0 ? s : s.substring(0, end + 2));
-    String key = "\r\n" + PULL + ": ";
-    int at = header.indexOf(key);
-    if (at < 0) {
+    String key = PULL + ": ";
+    int eol = s.indexOf("\r\n");
+    if (!s.startsWith(key) || eol < 0) {
       return Optional.empty();
     }
-    int from = at + key.length();
-    int eol = header.indexOf("\r\n", from);
-    return eol < 0 ? Optional.empty() : Optional.of(header.substring(from, eol).strip());
+    return Optional.of(s.substring(key.length(), eol).strip());
   }
 }

@@ -90,5 +90,7 @@ class SignaturesTest {
     assertThat(Stub.pullUrl(Stub.of(n, "bob@b.test"))).contains(url);
     assertThat(Stub.pullUrl(("Subject: x\r\n\r\n" + Stub.PULL + ": " + url + "\r\n").getBytes(StandardCharsets.UTF_8)))
         .as("in the body, not the header").isEmpty();
+    assertThat(Stub.pullUrl(("Subject: x\r\n" + Stub.PULL + ": " + url + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)))
+        .as("not the first field: not a stub").isEmpty();
   }
 }
