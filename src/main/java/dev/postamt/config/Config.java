@@ -52,7 +52,8 @@ public record Config(
     Archive archive,
     Search search,
     Database database,
-    TlsRpt tlsRpt) {
+    TlsRpt tlsRpt,
+    Im2000 im2000) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -146,7 +147,8 @@ public record Config(
         "archive",
         "search",
         "database",
-        "tlsrpt");
+        "tlsrpt",
+        "im2000");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -188,7 +190,8 @@ public record Config(
             Archive.parse(r, dataDir),
             Search.parse(r),
             Database.parse(r),
-            TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)));
+            TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)),
+            Im2000.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

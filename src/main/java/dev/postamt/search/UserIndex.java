@@ -409,7 +409,8 @@ final class UserIndex implements Closeable {
       return null;
     }
     try {
-      Optional<MessageContent> c = a.open(m, r);
+      // an IM2000 stub is not pulled for the index (MessageResolver): it is left to be read at search time
+      Optional<MessageContent> c = ScopedValue.where(dev.postamt.store.MessageResolver.UNATTENDED, true).call(() -> a.open(m, r));
       if (c.isEmpty()) {
         return null; // expunged meanwhile; the next sync removes the document
       }

@@ -67,6 +67,8 @@ public final class Server implements AutoCloseable {
   private dev.postamt.tlsrpt.DailyReports tlsRptJob;
   /** The ACME certificate's renewal ({@code [tls] acme = true} at start); null otherwise. */
   private dev.postamt.acme.AcmeRenewal acme;
+  /** IM2000 when {@code [im2000] enabled}: outbox, inbox, endpoints. */
+  private final Optional<dev.postamt.im2000.Im2000Service> im2000;
   private ControlSocket control;
   private final MailStore store;
   private final dev.postamt.mda.SieveDelivery sieve;
@@ -129,8 +131,8 @@ public final class Server implements AutoCloseable {
     // the [store] default quota is read from the running config at each check, so a reload changes it
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
-    this.store = dev.postamt.search.SearchIndexes.serve(
-        SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config)), config.search());
+    SqliteMailStore mailStore = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
+    this.store = dev.postamt.search.SearchIndexes.serve(mailStore, config.search());
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
@@ -142,7 +144,11 @@ public final class Server implements AutoCloseable {
     this.tlsReports = dev.postamt.tlsrpt.SqliteTlsReports.open(config.dataDir(), java.time.Clock.systemUTC());
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
-    this.queue = new QueueManager(config, spool, router, local, remote);
+    // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
+    this.im2000 = dev.postamt.im2000.Im2000Service.start(config, resolver, directory, store, spool);
+    im2000.ifPresent(i -> mailStore.resolveWith(i.resolver()));
+    this.queue = new QueueManager(config, spool, router, local,
+        im2000.<dev.postamt.queue.RemoteTransport>map(i -> i.transport(remote)).orElse(remote));
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
@@ -280,6 +286,7 @@ public final class Server implements AutoCloseable {
         return false; // no answer for now rather than a wrong one
       }
     }));
+    im2000.ifPresent(i -> apps.add(i.app()));
     apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
     web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
         jmap);
@@ -490,6 +497,11 @@ public final class Server implements AutoCloseable {
     return store;
   }
 
+  /** IM2000, when {@code [im2000] enabled}. */
+  public Optional<dev.postamt.im2000.Im2000Service> im2000() {
+    return im2000;
+  }
+
   /** The users' Sieve scripts that delivery runs (a script store; tests give their own). */
   public void sieveScripts(dev.postamt.sieve.store.SieveScripts scripts) {
     sieve.useScripts(scripts);
@@ -658,6 +670,7 @@ public final class Server implements AutoCloseable {
     queue.close();
     remote.close();
     tlsReports.close();
+    im2000.ifPresent(dev.postamt.im2000.Im2000Service::close);
     sieve.close();
     store.close();
     sieveScripts.close();

@@ -39,7 +39,8 @@ public interface MailStore extends AutoCloseable {
    * Stores {@code size} bytes from {@code content} in the user's INBOX; on stable storage when it
    * returns (the caller may then acknowledge). Does not check the quota (the caller does, to choose
    * its reply) and does not open the account: sessions see the message at once (see {@link
-   * #notifyDelivered}) or at their next look.
+   * #notifyDelivered}) or at their next look. A stub ({@link MessageResolver}) is the one exception to
+   * "exactly {@code size} bytes": it is delivered under the size of the message it stands for.
    */
   void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException;
 

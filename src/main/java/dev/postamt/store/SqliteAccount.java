@@ -330,7 +330,12 @@ final class SqliteAccount implements Account {
   @Override
   public Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord m) {
     try {
-      return blobs.open(mailbox.name(), m.base(), m.flags());
+      Optional<MessageContent> stored = blobs.open(mailbox.name(), m.base(), m.flags());
+      if (stored.isEmpty()) {
+        return stored;
+      }
+      MessageResolver.Resolved r = owner.resolver().resolve(user, stored.get());
+      return r.outcome() == MessageResolver.Outcome.CONTENT ? Optional.of(r.content()) : Optional.empty();
     } catch (IOException e) {
       throw MailIndex.bug(e);
     }

@@ -50,6 +50,18 @@ public final class SqliteMailStore implements MailStore {
     return new SqliteMailStore(dataDir, quotas, DiskReserve.DEFAULT_BYTES, UnaryOperator.identity());
   }
 
+  /** What {@link Account#open} asks before serving a message (IM2000 stubs); {@link MessageResolver#NONE} by default. */
+  private volatile MessageResolver resolver = MessageResolver.NONE;
+
+  /** Sets what stands in for stub messages when they are read (the server wires IM2000 here). */
+  public void resolveWith(MessageResolver r) {
+    this.resolver = r == null ? MessageResolver.NONE : r;
+  }
+
+  MessageResolver resolver() {
+    return resolver;
+  }
+
   @Override
   public Quota.Policy quotaPolicy() {
     return quotas;
