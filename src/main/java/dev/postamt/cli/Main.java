@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       TransferCommands.Import.class,
       TransferCommands.Export.class,
       MigrateCommand.class,
+      CollectCommand.class,
       BanCommand.class,
       SpamCommand.class,
       ArchiveCommand.class,
