@@ -18,7 +18,7 @@ public record Collect(boolean enabled, Duration interval, Duration maxBackoff, D
     r.allowKeys("collect", "enabled", "interval", "max_backoff", "timeout", "max_accounts");
     return new Collect(
         r.bool("collect.enabled", true),
-        r.duration("collect.interval", Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofDays(1)),
+        r.duration("collect.interval", Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofDays(1)),
         r.duration("collect.max_backoff", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(7)),
         r.duration("collect.timeout", Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMinutes(30)),
         r.integer("collect.max_accounts", 10, 1, 1000));
