@@ -3,7 +3,8 @@
  * the overview (quota, spam training, sessions), the password, app passwords for mail programs, API
  * tokens for JMAP, the TOTP second factor of the web login (RFC 6238), the vacation reply, the
  * accounts at other providers the server collects from ({@code collect}), and the Sieve filters (a
- * rule builder that writes a readable script, and a raw editor that shows compile errors as {@code LINE:COLUMN: message}). Served as a {@link dev.postamt.web.WebApp} by {@link
+ * rule builder that writes a readable script, and a raw editor that shows compile errors as {@code
+ * LINE:COLUMN: message}). Served as a {@link dev.postamt.web.WebApp} by {@link
  * dev.postamt.account.AccountApp}; server-rendered forms, no script.
  *
  * <p>Whose account: always the session's principal; no page takes an address from the request. Every
