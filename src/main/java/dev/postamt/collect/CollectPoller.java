@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The poller of {@code serve} ({@code [collect] enabled}): one virtual thread that runs every account
  * whose next attempt has come, then waits until the earliest next attempt (at most {@code interval}),
- * or until {@link #wake} (the self-service page's "Collect now"). Accounts run one after another, so a
+ * or until {@link #wake} (the self-service page's "Collect now") or the {@link IdleWatch} of an IMAP
+ * account (new mail announced on the remote INBOX). Accounts run one after another, so a
  * slow remote server delays the others but never piles up connections. A run's trouble is recorded by
  * {@link Collector} with its back-off; the poller itself only stops at {@link #close}.
  */
@@ -30,6 +31,7 @@ public final class CollectPoller implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread thread;
+  private final IdleWatch idle;
   private volatile boolean closed;
   private boolean woken;
 
@@ -38,6 +40,7 @@ public final class CollectPoller implements AutoCloseable {
     this.interval = interval;
     this.clock = clock;
     this.thread = Thread.ofVirtual().name("collect-poller").unstarted(this::loop);
+    this.idle = service.idleWatch(this::wakeThis);
   }
 
   /** Starts polling the accounts of {@code config}'s data directory, delivering through {@code drop}. */
@@ -50,14 +53,16 @@ public final class CollectPoller implements AutoCloseable {
 
   /** Makes every poller of this process look at the accounts now (one was made due). */
   public static void wake() {
-    for (CollectPoller p : RUNNING) {
-      p.lock.lock();
-      try {
-        p.woken = true;
-        p.changed.signalAll();
-      } finally {
-        p.lock.unlock();
-      }
+    RUNNING.forEach(CollectPoller::wakeThis);
+  }
+
+  private void wakeThis() {
+    lock.lock();
+    try {
+      woken = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -66,6 +71,7 @@ public final class CollectPoller implements AutoCloseable {
       Instant until;
       try {
         service.runDue();
+        idle.sync(service.accounts());
         Instant latest = clock.instant().plus(interval);
         Optional<Instant> next = service.nextDue();
         until = next.filter(n -> n.isBefore(latest)).orElse(latest);
@@ -91,10 +97,16 @@ public final class CollectPoller implements AutoCloseable {
     }
   }
 
+  /** Whether the remote INBOX of account {@code id} is watched with IDLE (tests). */
+  boolean idling(long id) {
+    return idle.watching(id);
+  }
+
   @Override
   public void close() {
     closed = true;
     RUNNING.remove(this);
+    idle.close();
     thread.interrupt();
     try {
       thread.join(Duration.ofSeconds(30));

@@ -123,6 +123,16 @@ public final class CollectService implements AutoCloseable {
     return accounts.all().stream().map(CollectAccounts.Account::nextAttempt).min(Instant::compareTo);
   }
 
+  /** Watches the remote INBOX of the IMAP accounts (see {@link IdleWatch}); {@code wake} wakes the poller. */
+  IdleWatch idleWatch(Runnable wake) {
+    return new IdleWatch(accounts, secrets, config.collect().timeout(), clock, wake);
+  }
+
+  /** Every account (the poller hands them to {@link IdleWatch#sync}). */
+  List<CollectAccounts.Account> accounts() {
+    return accounts.all();
+  }
+
   private List<Collector.Result> runAll(List<CollectAccounts.Account> which) {
     if (drop == null) {
       throw new IllegalStateException("opened without local delivery");

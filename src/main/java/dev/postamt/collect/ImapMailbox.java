@@ -2,6 +2,7 @@ package dev.postamt.collect;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,7 @@ final class ImapMailbox implements RemoteMailbox {
   private long uidValidity;
   private long exists;
   private boolean uidPlus;
+  private boolean idle;
   private final List<Long> deleted = new ArrayList<>();
 
   private ImapMailbox(RemoteLink link) {
@@ -63,7 +65,9 @@ final class ImapMailbox implements RemoteMailbox {
         throw new IOException("login failed: " + e.getMessage().replaceFirst("^the server refused LOGIN: ", ""), e);
       }
     }
-    m.uidPlus = m.capabilities().contains("UIDPLUS");
+    List<String> caps = m.capabilities();
+    m.uidPlus = caps.contains("UIDPLUS");
+    m.idle = caps.contains("IDLE");
     for (Response r : m.command("SELECT INBOX", SMALL_LITERAL)) {
       Matcher v = UIDVALIDITY.matcher(r.text());
       if (v.find()) {
@@ -148,6 +152,52 @@ final class ImapMailbox implements RemoteMailbox {
       deleted.clear();
     }
     command("LOGOUT", SMALL_LITERAL);
+  }
+
+  /**
+   * Waits in IDLE (RFC 2177) until the server announces a message (an {@code * n EXISTS}) or {@code
+   * max} passes (RFC 2177 §3: re-issue at least every 29 minutes), then ends it with DONE.
+   *
+   * @return true when new mail was announced; false after {@code max}
+   * @throws IOException also when the server does not offer IDLE
+   */
+  boolean idle(Duration max, Duration replyTimeout) throws IOException {
+    if (!idle) {
+      throw new IOException("the server does not offer IDLE");
+    }
+    String t = "c" + (++tag);
+    link.write(t + " IDLE");
+    Response first = read(SMALL_LITERAL);
+    if (!first.text().startsWith("+")) {
+      throw new IOException("the server refused IDLE: " + first.text());
+    }
+    boolean announced = false;
+    link.readTimeout(max);
+    try {
+      while (true) {
+        Response r = read(SMALL_LITERAL);
+        Matcher e = EXISTS.matcher(r.text());
+        // any EXISTS: the count changed, and after expunges a lower one can still mean new mail
+        if (e.find()) {
+          exists = Long.parseLong(e.group(1));
+          announced = true;
+          break;
+        }
+        if (r.text().regionMatches(true, 0, "* BYE", 0, 5)) {
+          throw new IOException("the server closed the session: " + r.text());
+        }
+      }
+    } catch (java.net.SocketTimeoutException quiet) {
+      // max passed without news: DONE, and the caller idles again
+    }
+    link.readTimeout(replyTimeout);
+    link.write("DONE");
+    while (true) {
+      Response r = read(SMALL_LITERAL);
+      if (r.text().startsWith(t + " ")) {
+        return announced;
+      }
+    }
   }
 
   /** Sends a command, returns the untagged responses; a NO or BAD is an IOException with the server's words. */

@@ -65,6 +65,11 @@ final class RemoteLink implements AutoCloseable {
     use(wrap(socket));
   }
 
+  /** The time-out of each read from now on (IMAP IDLE waits longer than a reply). */
+  void readTimeout(Duration d) throws IOException {
+    socket.setSoTimeout((int) Math.min(d.toMillis(), Integer.MAX_VALUE));
+  }
+
   boolean secure() {
     return secure;
   }

@@ -28,7 +28,9 @@
  * {@code --plaintext}); the certificate is checked unless {@code --insecure}; every remote read times out
  * after {@code collect.timeout}; messages larger than {@code limits.message_size} are left on the server
  * and reported. A UIDVALIDITY change on the remote INBOX makes every message there new again (as with
- * fetchmail): the server says its ids no longer hold. Remote IMAP IDLE is not used yet: accounts are polled.
+ * fetchmail): the server says its ids no longer hold. In {@code serve}, an IMAP account whose last run
+ * went well also keeps one connection idling on the remote INBOX (RFC 2177, {@link
+ * dev.postamt.collect.IdleWatch}): new mail announced there makes the account due at once.
  *
  * <p>Failure behaviour: never lose mail. A remote deletion happens only after the local copy is on stable
  * storage and recorded; a failing Sieve script keeps into INBOX; a full mailbox or a store fault ends the
