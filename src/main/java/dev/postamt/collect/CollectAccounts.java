@@ -58,7 +58,7 @@ public interface CollectAccounts extends AutoCloseable {
   /** In one transaction: {@code remoteId} is seen, no longer pending, and counted. */
   void delivered(long account, String remoteId);
 
-  /** Forgets the seen ids not among {@code onServer} (deleted remotely; kept from growing forever). */
+  /** Forgets the seen and pending ids not among {@code onServer} (deleted remotely; kept from growing forever). */
   void forgetAllBut(long account, Collection<String> onServer);
 
   /** Moves the next attempt (the self-service page's "Collect now"). */

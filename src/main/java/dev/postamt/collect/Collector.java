@@ -47,8 +47,11 @@ public final class Collector {
   private static final Logger log = LoggerFactory.getLogger(Collector.class);
   private static final DateTimeFormatter RFC5322_DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-  /** Accounts being collected in this process (a file lock alone does not exclude this JVM's threads). */
-  private static final Set<Long> RUNNING = ConcurrentHashMap.newKeySet();
+  /**
+   * Accounts being collected in this process, as lock file paths (a file lock alone does not exclude
+   * this JVM's threads; the path tells the data directories of several servers in one JVM apart).
+   */
+  private static final Set<Path> RUNNING = ConcurrentHashMap.newKeySet();
 
   /**
    * What one run did.
@@ -76,10 +79,10 @@ public final class Collector {
 
   /** Runs {@code a} now; never throws for trouble with the remote side or delivery. */
   Result run(CollectAccounts.Account a) {
-    if (!RUNNING.add(a.id())) {
+    Path lockFile = config.dataDir().toAbsolutePath().normalize().resolve("collect").resolve(a.id() + ".lock");
+    if (!RUNNING.add(lockFile)) {
       return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "another run is collecting this account");
     }
-    Path lockFile = config.dataDir().resolve("collect").resolve(a.id() + ".lock");
     try {
       Files.createDirectories(lockFile.getParent());
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -92,7 +95,7 @@ public final class Collector {
     } catch (IOException | OverlappingFileLockException e) {
       return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "cannot lock " + lockFile + ": " + e.getMessage());
     } finally {
-      RUNNING.remove(a.id());
+      RUNNING.remove(lockFile);
     }
   }
 

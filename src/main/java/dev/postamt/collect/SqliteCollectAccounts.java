@@ -244,18 +244,24 @@ public final class SqliteCollectAccounts implements CollectAccounts {
     Set<String> keep = new HashSet<>(onServer);
     Set<String> gone = new HashSet<>(seen(account));
     gone.removeAll(keep);
-    if (gone.isEmpty()) {
+    // a pending message no longer on the server (deleted there by another client) will never come
+    Set<String> abandoned = new HashSet<>(pending(account).keySet());
+    abandoned.removeAll(keep);
+    if (gone.isEmpty() && abandoned.isEmpty()) {
       return;
     }
     transaction("forget", () -> {
-      try (PreparedStatement p = db.prepareStatement("DELETE FROM seen WHERE account=? AND remote_id=?")) {
-        for (String id : gone) {
-          p.setLong(1, account);
-          p.setString(2, id);
-          p.addBatch();
+      for (Map.Entry<String, Set<String>> e : Map.of("seen", gone, "pending", abandoned).entrySet()) {
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM " + e.getKey() + " WHERE account=? AND remote_id=?")) {
+          for (String id : e.getValue()) {
+            p.setLong(1, account);
+            p.setString(2, id);
+            p.addBatch();
+          }
+          p.executeBatch();
         }
-        return p.executeBatch();
       }
+      return null;
     });
   }
 
