@@ -43,6 +43,7 @@ public final class AccountApp implements WebApp {
   private final VacationPage vacation;
   private final SieveEditorPage editor;
   private final FiltersPage filters;
+  private final CollectPage collect;
 
   /**
    * @param scripts the users' Sieve scripts, shared with delivery and ManageSieve
@@ -67,6 +68,7 @@ public final class AccountApp implements WebApp {
     this.vacation = new VacationPage(vacations, clock);
     this.editor = new SieveEditorPage(scripts);
     this.filters = new FiltersPage(scripts, editor);
+    this.collect = new CollectPage(config);
   }
 
   @Override
@@ -104,6 +106,7 @@ public final class AccountApp implements WebApp {
         case "vacation" -> vacation.handle(x, p);
         case "filters", "filters/add", "filters/remove" -> filters.handle(x, p, rest);
         case "filters/raw", "filters/raw/delete", "filters/raw/off" -> editor.handle(x, p, rest);
+        case "collect", "collect/add", "collect/remove", "collect/run" -> collect.handle(x, p, rest);
         default -> x.errorPage(404, "There is no such page.");
       }
     } catch (DirectoryException | SieveStoreException e) {

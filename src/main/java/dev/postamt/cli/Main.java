@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       TransferCommands.Import.class,
       TransferCommands.Export.class,
       MigrateCommand.class,
+      CollectCommand.class,
       BanCommand.class,
       SpamCommand.class,
       ArchiveCommand.class,

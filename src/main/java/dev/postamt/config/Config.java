@@ -53,7 +53,8 @@ public record Config(
     Search search,
     Database database,
     TlsRpt tlsRpt,
-    Im2000 im2000) {
+    Im2000 im2000,
+    Collect collect) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -148,7 +149,8 @@ public record Config(
         "search",
         "database",
         "tlsrpt",
-        "im2000");
+        "im2000",
+        "collect");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -191,7 +193,8 @@ public record Config(
             Search.parse(r),
             Database.parse(r),
             TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)),
-            Im2000.parse(r));
+            Im2000.parse(r),
+            Collect.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -97,6 +97,8 @@ public final class Server implements AutoCloseable {
   /** The compliance journal when {@code [archive] journal = true} at start; null otherwise. */
   private final dev.postamt.archive.JournalWriter journal;
   private dev.postamt.archive.RetentionSweep archiveSweep;
+  /** [collect]: polls users' remote POP3/IMAP accounts; null when off. */
+  private dev.postamt.collect.CollectPoller collectPoller;
   private DataDirLock lock;
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
@@ -224,6 +226,10 @@ public final class Server implements AutoCloseable {
       s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config.dataDir(), () -> s.config.quarantine().retention());
       if (s.journal != null) {
         s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
+      }
+      if (config.collect().enabled()) {
+        s.collectPoller = dev.postamt.collect.CollectPoller.start(config, dev.postamt.collect.MdaDrop.of(
+            s.store, s.sieve, user -> s.deliveryListeners.forEach(l -> l.accept(user))));
       }
       Map<String, ConnectionHandler> handlers = s.handlers(config);
       for (String service : SERVICES) {
@@ -666,6 +672,9 @@ public final class Server implements AutoCloseable {
     }
     if (acme != null) {
       acme.close();
+    }
+    if (collectPoller != null) {
+      collectPoller.close();
     }
     queue.close();
     remote.close();
