@@ -24,7 +24,8 @@ final class AccountLayout {
       Map.entry("tokens", "API tokens"),
       Map.entry("two-factor", "Two-step login"),
       Map.entry("vacation", "Vacation reply"),
-      Map.entry("filters", "Filters"));
+      Map.entry("filters", "Filters"),
+      Map.entry("masks", "Masked addresses"));
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
