@@ -46,9 +46,16 @@ final class AppleProfile {
   /** A service of this server: its port and whether it is implicit TLS. */
   record Server(int port, boolean tls) {}
 
+  /** The configured port of {@code service}; its standard port when the config leaves the choice to the system (0). */
   private Optional<Server> server(String service, boolean tls) {
-    return config.listen().get(service).map(InetSocketAddress::getPort).filter(port -> port > 0)
-        .map(port -> new Server(port, tls));
+    int standard = switch (service) {
+      case "imaps" -> 993;
+      case "imap" -> 143;
+      case "smtps" -> 465;
+      default -> 587;
+    };
+    return config.listen().get(service).map(InetSocketAddress::getPort)
+        .map(port -> new Server(port > 0 ? port : standard, tls));
   }
 
   /** The profile's plist XML (Apple's Configuration Profile Reference, "Mail" payload). */
