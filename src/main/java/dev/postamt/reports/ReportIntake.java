@@ -112,7 +112,7 @@ public final class ReportIntake {
           log.info("reports: TLS report {} of {}{}", r.reportId(), r.org(), fresh ? "" : ": already stored");
         }
       } catch (ReportException e) {
-        o = o.plus(Outcome.problem(label + (p.name().isEmpty() ? "" : " (" + p.name() + ")") + ": " + e.getMessage()));
+        o = o.plus(Outcome.problem(label + (p.name().isEmpty() || label.endsWith(p.name()) ? "" : " (" + p.name() + ")") + ": " + e.getMessage()));
       }
     }
     return o;

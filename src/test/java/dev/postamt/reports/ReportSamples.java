@@ -9,11 +9,15 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Report documents and messages as reporters send them, for the tests. */
-final class ReportSamples {
+public final class ReportSamples {
   private ReportSamples() {}
 
+  /** The start of yesterday (UTC): the reports cover that day, so a --since of a few days sees them. */
+  public static final java.time.Instant YESTERDAY =
+      java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(java.time.Duration.ofDays(1));
+
   /** A DMARC aggregate report from {@code org} about {@code domain}: two sources, one failing. */
-  static String dmarcXml(String org, String id, String domain) {
+  public static String dmarcXml(String org, String id, String domain) {
     return """
         <?xml version="1.0" encoding="UTF-8" ?>
         <feedback>
@@ -21,7 +25,7 @@ final class ReportSamples {
             <org_name>%1$s</org_name>
             <email>noreply-dmarc-support@%1$s</email>
             <report_id>%2$s</report_id>
-            <date_range><begin>1764892800</begin><end>1764979199</end></date_range>
+            <date_range><begin>%4$d</begin><end>%5$d</end></date_range>
           </report_metadata>
           <policy_published>
             <domain>%3$s</domain><adkim>r</adkim><aspf>r</aspf><p>quarantine</p><sp>quarantine</sp><pct>100</pct>
@@ -48,14 +52,14 @@ final class ReportSamples {
             <auth_results><spf><domain>spammer.example</domain><result>softfail</result></spf></auth_results>
           </record>
         </feedback>
-        """.formatted(org, id, domain);
+        """.formatted(org, id, domain, YESTERDAY.getEpochSecond(), YESTERDAY.getEpochSecond() + 86399);
   }
 
-  static String tlsJson(String org, String id, String domain) {
+  public static String tlsJson(String org, String id, String domain) {
     return """
         {
           "organization-name": "%1$s",
-          "date-range": {"start-datetime": "2026-12-04T00:00:00Z", "end-datetime": "2026-12-04T23:59:59Z"},
+          "date-range": {"start-datetime": "%4$s", "end-datetime": "%5$s"},
           "contact-info": "smtp-tls-reporting@%1$s",
           "report-id": "%2$s",
           "policies": [{
@@ -70,10 +74,10 @@ final class ReportSamples {
             ]
           }]
         }
-        """.formatted(org, id, domain);
+        """.formatted(org, id, domain, YESTERDAY, YESTERDAY.plusSeconds(86399));
   }
 
-  static byte[] gzip(byte[] data) throws IOException {
+  public static byte[] gzip(byte[] data) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(b)) {
       gz.write(data);
@@ -81,7 +85,7 @@ final class ReportSamples {
     return b.toByteArray();
   }
 
-  static byte[] zip(String name, byte[] data) throws IOException {
+  public static byte[] zip(String name, byte[] data) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(b)) {
       z.putNextEntry(new ZipEntry(name));
@@ -91,12 +95,12 @@ final class ReportSamples {
     return b.toByteArray();
   }
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** A report message as Google or Microsoft send it: a text part and the compressed report attached. */
-  static byte[] message(String to, String type, String fileName, byte[] attachment) {
+  public static byte[] message(String to, String type, String fileName, byte[] attachment) {
     String b64 = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(attachment);
     return ("From: noreply-dmarc-support@google.example\r\n"
         + "To: " + to + "\r\n"
