@@ -71,7 +71,13 @@ public final class Server implements AutoCloseable {
   private final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
-  private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> o.observed(ip, from, e));
+  private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
+    try {
+      o.observed(ip, from, e);
+    } catch (RuntimeException ex) { // reports are never worth a failed delivery
+      log.warn("DMARC observer: {}", ex.toString());
+    }
+  });
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
