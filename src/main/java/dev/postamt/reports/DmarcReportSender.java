@@ -132,7 +132,7 @@ public final class DmarcReportSender {
     if (outbox == null) {
       return new Outcome(domain, false, domain + ": would send " + what + skippedText);
     }
-    byte[] message = message(domain, reportId, to, fileName, gz);
+    byte[] message = signed(message(domain, reportId, to, fileName, gz));
     String queueId = outbox.queue(config.reports().email(), to, message);
     store.markSent(day, domain, reportId, String.join(", ", to));
     log.info("reports: DMARC aggregate {} queued as {}{}", what, queueId, skippedText);
@@ -213,6 +213,24 @@ public final class DmarcReportSender {
       gz.write(xml.getBytes(StandardCharsets.UTF_8));
     }
     return b.toByteArray();
+  }
+
+  /**
+   * The message with a DKIM signature of the sender's domain in front, when that domain has a key
+   * ({@code postamt dkim keygen}): RFC 7489 §7.2.1.1 wants report messages to pass DMARC themselves.
+   */
+  private byte[] signed(byte[] message) throws IOException {
+    String email = config.reports().email();
+    Optional<dev.postamt.mailauth.dkim.DkimSigner> signer = dev.postamt.mailauth.dkim.DkimSigner.forDomain(
+        config.dataDir(), email.substring(email.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));
+    if (signer.isEmpty()) {
+      return message;
+    }
+    byte[] header = signer.get().sign(message).getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[header.length + message.length];
+    System.arraycopy(header, 0, out, 0, header.length);
+    System.arraycopy(message, 0, out, header.length, message.length);
+    return out;
   }
 
   /** The report message (RFC 7489 §7.2.1.1: the subject, a short text part, the gzip attachment). */

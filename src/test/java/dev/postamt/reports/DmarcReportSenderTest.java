@@ -99,6 +99,7 @@ class DmarcReportSenderTest {
 
   @Test
   void eachReportIsRfc7489XmlGzippedAndSentOnce() throws Exception {
+    dev.postamt.mailauth.dkim.DkimKeys.generate(tmp.resolve("data"), "example.test", "rep", "ed25519");
     List<DmarcReportSender.Outcome> first = sender.send(DAY, this::queue);
     assertThat(first).filteredOn(DmarcReportSender.Outcome::sent).extracting(DmarcReportSender.Outcome::domain)
         .containsExactly("example.org", "other.example");
@@ -107,6 +108,7 @@ class DmarcReportSenderTest {
     assertThat(s.sender()).isEqualTo("dmarc-reports@example.test");
     assertThat(s.to()).containsExactly("dmarc@example.org");
     MimePart m = MimePart.parse(s.message());
+    assertThat(m.header("DKIM-Signature")).as("signed with the sender domain's key").contains("d=example.test", "s=rep");
     assertThat(m.header("Subject"))
         .isEqualTo("Report Domain: example.org Submitter: mx.example.test Report-ID: <20261204.example.org.mx.example.test>");
     assertThat(m.header("From")).isEqualTo("dmarc-reports@example.test");
