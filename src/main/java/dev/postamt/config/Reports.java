@@ -22,7 +22,7 @@ public record Reports(
     if (!mailbox.isEmpty() && !mailbox.matches("[^@\\s]+@[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
       r.error("reports.mailbox", "must be a local address like \"reports@example.org\", got \"" + mailbox + "\"");
     }
-    String organization = r.string("reports.organization", hostname).strip();
+    String organization = r.string("reports.organization", hostname.toLowerCase(Locale.ROOT)).strip();
     if (organization.isEmpty() || organization.chars().anyMatch(Character::isISOControl)) {
       r.error("reports.organization", "must be a name on one line");
     }
