@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * page takes the address from the session's {@link Principal}, never from the request. The overview
  * is here; each other page is one class ({@link PasswordPage}, {@link AppPasswordsPage}, {@link
  * TokensPage}, {@link SecondFactorPage}, {@link VacationPage}, {@link FiltersPage}, {@link
- * SieveEditorPage}).
+ * SieveEditorPage}, {@link MasksPage}, and the {@link AppleProfile} download).
  */
 public final class AccountApp implements WebApp {
   static final String PREFIX = "/account/";
@@ -44,6 +44,8 @@ public final class AccountApp implements WebApp {
   private final SieveEditorPage editor;
   private final FiltersPage filters;
   private final CollectPage collect;
+  private final MasksPage masks;
+  private final AppleProfile appleProfile;
 
   /**
    * @param scripts the users' Sieve scripts, shared with delivery and ManageSieve
@@ -69,6 +71,8 @@ public final class AccountApp implements WebApp {
     this.editor = new SieveEditorPage(scripts);
     this.filters = new FiltersPage(scripts, editor);
     this.collect = new CollectPage(config);
+    this.masks = new MasksPage(directory);
+    this.appleProfile = new AppleProfile(config);
   }
 
   @Override
@@ -107,6 +111,8 @@ public final class AccountApp implements WebApp {
         case "filters", "filters/add", "filters/remove" -> filters.handle(x, p, rest);
         case "filters/raw", "filters/raw/delete", "filters/raw/off" -> editor.handle(x, p, rest);
         case "collect", "collect/add", "collect/remove", "collect/run" -> collect.handle(x, p, rest);
+        case "masks", "masks/on", "masks/off" -> masks.handle(x, p, rest);
+        case "apple.mobileconfig" -> appleProfile.handle(x, p);
         default -> x.errorPage(404, "There is no such page.");
       }
     } catch (DirectoryException | SieveStoreException e) {
@@ -160,7 +166,10 @@ public final class AccountApp implements WebApp {
         : active.get().name().equals(FilterRules.SCRIPT_NAME)
             ? FilterRules.read(active.get().text()).map(r -> r.size() + (r.size() == 1 ? " rule" : " rules")).orElse("own script")
             : "own script", active.map(s -> "active: " + s.name()).orElse("all mail goes to the inbox"), "filters");
-    b.append("</div>");
+    int masked = directory.masks().list(user).size();
+    card(b, "masks", "Masked addresses", Integer.toString(masked), "one per shop or newsletter", "masks");
+    b.append("</div><p><a href=\"/account/apple.mobileconfig\" id=\"apple-profile\">Set up Mail on an iPhone, iPad"
+        + " or Mac</a> <small>(a configuration profile without your password)</small></p>");
     return AccountLayout.page("Account", p, "", b.toString());
   }
 

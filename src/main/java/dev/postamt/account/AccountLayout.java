@@ -25,7 +25,8 @@ final class AccountLayout {
       Map.entry("two-factor", "Two-step login"),
       Map.entry("vacation", "Vacation reply"),
       Map.entry("filters", "Filters"),
-      Map.entry("collect", "Collected accounts"));
+      Map.entry("collect", "Collected accounts"),
+      Map.entry("masks", "Masked addresses"));
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);

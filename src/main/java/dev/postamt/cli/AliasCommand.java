@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "alias",
+    subcommands = MaskCommand.class,
     description = "Aliases: an address in a local domain that forwards to local users, remote addresses or both.")
 final class AliasCommand extends AdminGroup {
 

@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       SpamCommand.class,
       ArchiveCommand.class,
       SearchCommand.class,
+      ReportsCommand.class,
     })
 public final class Main implements Runnable {
 

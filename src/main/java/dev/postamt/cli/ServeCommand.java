@@ -13,15 +13,21 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Server server;
+    dev.postamt.config.Config cfg;
     try {
-      var cfg = config.load();
+      cfg = config.load();
       LogSetup.apply(cfg.log());
       server = Server.start(cfg);
       logPostmaster(cfg);
     } catch (java.io.IOException e) {
       throw new CliException(e.getMessage());
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+    Server running = server;
+    AutoCloseable reports = ReportsCommand.startService(cfg, running);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ReportsCommand.closeQuietly(reports);
+      running.close();
+    }, "shutdown"));
     // SIGHUP reloads, as for Postfix and Dovecot (the JVM's default would shut down).
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();

@@ -54,7 +54,8 @@ public record Config(
     Database database,
     TlsRpt tlsRpt,
     Im2000 im2000,
-    Collect collect) {
+    Collect collect,
+    Reports reports) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -150,7 +151,8 @@ public record Config(
         "database",
         "tlsrpt",
         "im2000",
-        "collect");
+        "collect",
+        "reports");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -194,7 +196,8 @@ public record Config(
             Database.parse(r),
             TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)),
             Im2000.parse(r),
-            Collect.parse(r));
+            Collect.parse(r),
+            Reports.parse(r, hostname));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

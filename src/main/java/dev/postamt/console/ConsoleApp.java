@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The admin console at {@code /admin/}: server-rendered pages, one class per family ({@link
  * DashboardPage}, {@link DomainsPage}, {@link UsersPage}, {@link AliasesPage}, {@link DkimPage},
  * {@link QueuePage}, {@link MessagePage}, {@link QuarantinePage}, {@link BansPage}, {@link
- * GreylistPage}). Every request is checked here before a page runs: logged in and an administrator
+ * GreylistPage}, {@link ReportsPage}). Every request is checked here before a page runs: logged in and an administrator
  * ({@link Exchange#requireAdmin()}, read from the directory per request), and for a POST the session's
  * CSRF token and the origin ({@link Exchange#form}). The pages then check each named user, alias,
  * domain or message against the administrator's {@link Scope}.
@@ -38,17 +38,18 @@ public final class ConsoleApp implements WebApp {
     void post(ConsolePage c, String action) throws Exception;
   }
 
-  private static final Map<String, Family> FAMILIES = Map.of(
-      "", new DashboardPage(),
-      "domains", new DomainsPage(),
-      "users", new UsersPage(),
-      "aliases", new AliasesPage(),
-      "dkim", new DkimPage(),
-      "queue", new QueuePage(),
-      "message", new MessagePage(),
-      "quarantine", new QuarantinePage(),
-      "bans", new BansPage(),
-      "greylist", new GreylistPage());
+  private static final Map<String, Family> FAMILIES = Map.ofEntries(
+      Map.entry("", new DashboardPage()),
+      Map.entry("domains", new DomainsPage()),
+      Map.entry("users", new UsersPage()),
+      Map.entry("aliases", new AliasesPage()),
+      Map.entry("dkim", new DkimPage()),
+      Map.entry("queue", new QueuePage()),
+      Map.entry("message", new MessagePage()),
+      Map.entry("quarantine", new QuarantinePage()),
+      Map.entry("bans", new BansPage()),
+      Map.entry("greylist", new GreylistPage()),
+      Map.entry("reports", new ReportsPage()));
 
   private final Supplier<Config> config;
   private final Flash flash = new Flash();

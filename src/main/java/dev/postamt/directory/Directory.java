@@ -39,6 +39,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private final ReentrantLock lock = new ReentrantLock();
 
   private final AccountSecurity security = new AccountSecurity(this);
+  private final Masks masks = new Masks(this);
 
   private Directory(Path file, Connection db) {
     this.file = file;
@@ -48,6 +49,11 @@ public final class Directory implements AutoCloseable, LoginCheck {
   /** Disabled accounts, administrator roles, the second factor and app passwords. */
   public AccountSecurity security() {
     return security;
+  }
+
+  /** Masked (disposable) addresses: {@code postamt alias mask}. */
+  public Masks masks() {
+    return masks;
   }
 
   /** Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date. */

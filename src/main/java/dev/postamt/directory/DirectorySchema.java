@@ -17,7 +17,7 @@ import org.sqlite.SQLiteConfig;
  * {@code PRAGMA user_version}. {@link Directory} owns the data; this class only the file and its tables.
  */
 final class DirectorySchema {
-  static final int SCHEMA_VERSION = 4;
+  static final int SCHEMA_VERSION = 5;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private static final String[] SCHEMA = {
@@ -74,6 +74,18 @@ final class DirectorySchema {
        last_used TEXT
      )""",
      "CREATE INDEX IF NOT EXISTS app_passwords_address ON app_passwords(address)"},
+    // v5: masked (disposable) addresses (Masks): one per correspondent, delivering to their owner until
+    // switched off; a switched-off mask is refused at RCPT TO rather than falling to a catch-all
+    {"""
+     CREATE TABLE IF NOT EXISTS masks (
+       address   TEXT PRIMARY KEY,
+       owner     TEXT NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+       label     TEXT NOT NULL,
+       enabled   INTEGER NOT NULL DEFAULT 1,
+       created   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+       last_used TEXT
+     )""",
+     "CREATE INDEX IF NOT EXISTS masks_owner ON masks(owner)"},
   };
 
   private DirectorySchema() {}

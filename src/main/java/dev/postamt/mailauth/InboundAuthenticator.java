@@ -52,6 +52,7 @@ public final class InboundAuthenticator implements InboundCheck {
   private final Iprev iprev;
   private final ArcVerifier arc;
   private final Forwarding forwarding;
+  private volatile DmarcObserver observer = DmarcObserver.NONE;
 
   /**
    * Tells which local domain forwards a message to a remote address (an alias to the outside), so that
@@ -79,6 +80,12 @@ public final class InboundAuthenticator implements InboundCheck {
     this.arc = new ArcVerifier(resolver);
   }
 
+  /** Tells {@code o} every DMARC evaluation of inbound mail from now on (DMARC aggregate reports). */
+  public InboundAuthenticator observing(DmarcObserver o) {
+    this.observer = o;
+    return this;
+  }
+
   /** Like Postfix's {@code hopcount_limit}: more Received: fields than this is a mail loop. */
   static final int MAX_HOPS = 50;
 
@@ -100,6 +107,7 @@ public final class InboundAuthenticator implements InboundCheck {
       return Result.NOTHING;
     }
     Evaluation e = evaluate(InetAddress.ofLiteral(session.clientIp()), env.sender(), session.helo(), headers, message);
+    observer.observed(InetAddress.ofLiteral(session.clientIp()), env.sender(), e);
     if (e.refuse()) {
       log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
       throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));

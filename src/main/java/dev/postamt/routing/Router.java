@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>For an address in a local domain the first match wins, in this order:
  *
  * <ol>
+ *   <li>a masked address ({@code postamt alias mask}): its owner while it is enabled, unknown once off;
  *   <li>a directory alias for exactly this address ({@code postamt alias add}; like Postfix
  *       {@code virtual_alias_maps}, it applies even when a user has the same address);
  *   <li>the {@code aliases_file}: a {@code name@domain} key, then a bare {@code name} key;
@@ -349,6 +350,13 @@ public final class Router {
       }
       path.add(key);
       try {
+        Optional<dev.postamt.directory.Masks.Mask> mask = directory.masks().lookup(key);
+        if (mask.isPresent()) { // a switched-off mask is unknown (550 5.1.1), never the catch-all's
+          if (mask.get().enabled()) {
+            expand(mask.get().owner(), depth + 1);
+          }
+          return mask.get().enabled();
+        }
         List<String> aliased = directory.exactAliasTargets(key);
         if (!aliased.isEmpty()) {
           for (String t : aliased) {

@@ -76,6 +76,14 @@ public final class Server implements AutoCloseable {
   /** Run at close: the listeners' connection gauges stop counting them. */
   private final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
+  private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
+  private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
+    try {
+      o.observed(ip, from, e);
+    } catch (RuntimeException ex) { // reports are never worth a failed delivery
+      log.warn("DMARC observer: {}", ex.toString());
+    }
+  });
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Failed logins per client address, shared by every protocol's listeners. */
   private final AuthThrottle authThrottle;
@@ -317,7 +325,8 @@ public final class Server implements AutoCloseable {
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
-    InboundCheck check = givenCheck != null ? givenCheck : new InboundAuthenticator(config, resolver, this::forwardingDomain);
+    InboundCheck check = givenCheck != null ? givenCheck
+        : new InboundAuthenticator(config, resolver, this::forwardingDomain).observing(dmarcObserver);
     dev.postamt.filter.SpamScanner spam = spamScanner(config);
     SmtpServer mx =
         new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
@@ -627,6 +636,11 @@ public final class Server implements AutoCloseable {
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
   public void onDelivery(Consumer<String> listener) {
     deliveryListeners.add(listener);
+  }
+
+  /** Registers an observer of the DMARC evaluation of inbound mail (DMARC aggregate reports). */
+  public void onDmarcEvaluation(dev.postamt.mailauth.DmarcObserver observer) {
+    dmarcObservers.add(observer);
   }
 
   public void awaitShutdown() throws InterruptedException {

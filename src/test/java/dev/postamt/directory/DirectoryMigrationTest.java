@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Databases written by earlier versions open, keep their data and gain the new columns (v3: quotas). */
+/** Databases written by earlier versions open, keep their data and gain the new columns (v3: quotas, v5: masked addresses). */
 class DirectoryMigrationTest {
   @TempDir Path data;
 
@@ -58,7 +58,7 @@ class DirectoryMigrationTest {
   void version2DatabaseGainsQuotaColumnsAndKeepsItsData() throws Exception {
     writeOldDatabase(oldSchema(2), PasswordHash.hash("secret".toCharArray()));
     try (Directory dir = Directory.open(data)) {
-      assertThat(userVersion()).isEqualTo(4);
+      assertThat(userVersion()).isEqualTo(5);
       assertThat(dir.users()).containsExactly("alice@example.test");
       assertThat(dir.authenticate("alice@example.test", "secret".toCharArray())).contains("alice@example.test");
       assertThat(dir.aliasTargets("postmaster@example.test")).containsExactly("alice@example.test");
@@ -67,8 +67,8 @@ class DirectoryMigrationTest {
       dir.setStorageQuota("Alice@Example.test", OptionalLong.of(10_000));
       dir.setMessageQuota("alice@example.test", OptionalLong.of(0));
     }
-    try (Directory dir = Directory.open(data)) { // opening a v4 database again changes nothing
-      assertThat(userVersion()).isEqualTo(4);
+    try (Directory dir = Directory.open(data)) { // opening a v5 database again changes nothing
+      assertThat(userVersion()).isEqualTo(5);
       assertThat(dir.quota("alice@example.test"))
           .contains(new Directory.UserQuota(OptionalLong.of(10_000), OptionalLong.of(0)));
       dir.setStorageQuota("alice@example.test", OptionalLong.empty());
@@ -81,7 +81,7 @@ class DirectoryMigrationTest {
   void version1DatabaseTakesEveryUpgrade() throws Exception {
     writeOldDatabase(oldSchema(1), PasswordHash.hash("secret".toCharArray()));
     try (Directory dir = Directory.open(data)) {
-      assertThat(userVersion()).isEqualTo(4);
+      assertThat(userVersion()).isEqualTo(5);
       assertThat(dir.authenticate("alice@example.test", "secret".toCharArray())).isPresent();
       assertThat(dir.scramCredentials("alice@example.test")).isPresent(); // v2 column, filled at login
       assertThat(dir.quota("alice@example.test")).contains(Directory.UserQuota.DEFAULT);
@@ -90,6 +90,10 @@ class DirectoryMigrationTest {
       assertThat(dir.security().roles("alice@example.test").administers()).isFalse();
       assertThat(dir.security().totpSecret("alice@example.test")).isEmpty();
       assertThat(dir.security().appPasswords("alice@example.test")).isEmpty();
+      // v5: no masked addresses yet, and one can be made
+      assertThat(dir.masks().list("alice@example.test")).isEmpty();
+      Masks.Mask m = dir.masks().create("alice@example.test", "shop");
+      assertThat(dir.masks().lookup(m.address())).contains(m);
     }
   }
 
@@ -111,10 +115,10 @@ class DirectoryMigrationTest {
   void newerSchemaIsRefusedWithAClearMessage() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(Directory.FILE_NAME));
         Statement st = c.createStatement()) {
-      st.execute("PRAGMA user_version = 5");
+      st.execute("PRAGMA user_version = 6");
     }
     assertThatThrownBy(() -> Directory.open(data))
         .isInstanceOf(DirectoryException.class)
-        .hasMessageContaining("schema version 5, newer than this Postamt understands (4)");
+        .hasMessageContaining("schema version 6, newer than this Postamt understands (5)");
   }
 }
