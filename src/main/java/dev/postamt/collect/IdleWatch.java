@@ -29,6 +29,8 @@ final class IdleWatch implements AutoCloseable {
   private final Duration timeout;
   private final Clock clock;
   private final Runnable wake;
+  /** The accounts whose INBOX is selected, about to idle or idling. */
+  private final Set<Long> idling = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<Long, Thread> watching = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -67,6 +69,12 @@ final class IdleWatch implements AutoCloseable {
     try (RemoteMailbox m = RemoteMailbox.open(a.url(), a.insecure(), a.plaintext(), a.login(),
         secrets.open(a.owner(), a.password()), timeout)) {
       ImapMailbox imap = (ImapMailbox) m;
+      if (imap.exists() > 0) {
+        // mail that came between the last run and this SELECT is announced by no EXISTS in IDLE: run now
+        accounts.schedule(a.id(), clock.instant());
+        wake.run();
+      }
+      idling.add(a.id());
       while (!closed && !Thread.currentThread().isInterrupted()) {
         if (imap.idle(REISSUE, timeout)) {
           accounts.schedule(a.id(), clock.instant());
@@ -79,13 +87,14 @@ final class IdleWatch implements AutoCloseable {
             e.getMessage());
       }
     } finally {
+      idling.remove(a.id());
       watching.remove(a.id());
     }
   }
 
-  /** Whether the account's remote INBOX is being watched (tests). */
+  /** Whether the account's remote INBOX is selected and being watched (tests). */
   boolean watching(long id) {
-    return watching.containsKey(id);
+    return idling.contains(id);
   }
 
   @Override

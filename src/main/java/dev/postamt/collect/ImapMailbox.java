@@ -161,6 +161,11 @@ final class ImapMailbox implements RemoteMailbox {
    * @return true when new mail was announced; false after {@code max}
    * @throws IOException also when the server does not offer IDLE
    */
+  /** How many messages the INBOX held at SELECT or at the last announcement. */
+  long exists() {
+    return exists;
+  }
+
   boolean idle(Duration max, Duration replyTimeout) throws IOException {
     if (!idle) {
       throw new IOException("the server does not offer IDLE");
@@ -196,6 +201,11 @@ final class ImapMailbox implements RemoteMailbox {
       Response r = read(SMALL_LITERAL);
       if (r.text().startsWith(t + " ")) {
         return announced;
+      }
+      Matcher e = EXISTS.matcher(r.text()); // mail that came while DONE was on its way counts too
+      if (e.find()) {
+        exists = Long.parseLong(e.group(1));
+        announced = true;
       }
     }
   }
