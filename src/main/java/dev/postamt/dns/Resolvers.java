@@ -26,6 +26,15 @@ public final class Resolvers {
       }
     }
     DnsjavaResolver r = new DnsjavaResolver(dns.servers(), dns.timeout());
+    if (dns.validateHere()) {
+      try {
+        return r.validating(dns.trustAnchors().isPresent()
+            ? java.nio.file.Files.readString(dns.trustAnchors().get())
+            : DnsjavaResolver.ROOT_TRUST_ANCHOR);
+      } catch (IOException e) {
+        throw new UncheckedIOException("dns.trust_anchors: " + e.getMessage(), e);
+      }
+    }
     return dns.dnssec() ? r.trustingAd() : r;
   }
 }
