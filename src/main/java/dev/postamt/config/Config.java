@@ -50,7 +50,8 @@ public record Config(
     TlsPolicy tlsPolicy,
     MtaSts mtaSts,
     Archive archive,
-    Search search) {
+    Search search,
+    Trail trail) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -142,7 +143,8 @@ public record Config(
         "tls_policy",
         "mta_sts",
         "archive",
-        "search");
+        "search",
+        "trail");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -182,7 +184,8 @@ public record Config(
             TlsPolicy.parse(r),
             MtaSts.parse(r),
             Archive.parse(r, dataDir),
-            Search.parse(r));
+            Search.parse(r),
+            Trail.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

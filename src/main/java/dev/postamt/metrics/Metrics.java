@@ -156,6 +156,31 @@ public final class Metrics {
         .register(registry);
   }
 
+  /** An event of the catalogue happened ({@code postamt_events_total{event=…}}, the event's dotted name). */
+  public void event(String name) {
+    Counter.builder("postamt.events")
+        .description("events of the closed catalogue (docs/logging.md), by dotted name")
+        .tag("event", name)
+        .register(registry)
+        .increment();
+  }
+
+  /** A trail row was dropped because the trail writer was behind or failing ({@code postamt_trail_dropped_total}). */
+  public void trailDropped() {
+    trailDroppedCounter().increment();
+  }
+
+  /** How many trail rows were dropped. */
+  public double trailDroppedCount() {
+    return trailDroppedCounter().count();
+  }
+
+  private Counter trailDroppedCounter() {
+    return Counter.builder("postamt.trail.dropped")
+        .description("trail rows not recorded because the trail writer was behind or failing (the mail went on)")
+        .register(registry);
+  }
+
   /** Records how long a spam scan took. */
   public void spamScan(Duration took) {
     Timer.builder("postamt.spam.scan")
