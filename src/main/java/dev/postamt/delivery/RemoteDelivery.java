@@ -322,9 +322,11 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
         if (o instanceof SmtpTransaction.Outcome.HostFailed hf) {
           lastError = hf.reason();
           log.info("{}: {} {}: {}; trying the next host if any", m.id(), lmtp ? "lmtp" : "smtp", hop.address(), hf.reason());
+          dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.DELIVERY_ATTEMPT, dev.postamt.events.TrailKey.queue(m.id()).withRecipients(now.stream().map(Target::address).toList()), "host", hop.host() + " " + hop.address(), "reply", hf.reason());
           continue;
         }
         List<RecipientStatus> res = ((SmtpTransaction.Outcome.Answered) o).statuses();
+        dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.DELIVERY_ATTEMPT, dev.postamt.events.TrailKey.queue(m.id()).withRecipients(now.stream().map(Target::address).toList()), "host", hop.host() + " " + hop.address(), "reply", "answered");
         List<Integer> still = new ArrayList<>();
         for (int k = 0; k < now.size(); k++) {
           RecipientStatus s = res.get(k);

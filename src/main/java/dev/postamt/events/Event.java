@@ -18,13 +18,13 @@ public enum Event {
   MAILAUTH_RESULT("mailauth.result", Level.INFO, "results"),
   FILTER_VERDICT("filter.verdict", Level.INFO, "check", "action", "score", "reason"),
   QUARANTINE_HELD("quarantine.held", Level.INFO, "reason"),
-  QUEUE_QUEUED("queue.queued", Level.INFO, "size"),
+  QUEUE_QUEUED("queue.queued", Level.INFO, "path"),
   DELIVERY_ATTEMPT("delivery.attempt", Level.INFO, "host", "reply"),
   DELIVERY_DELIVERED("delivery.delivered", Level.INFO, "to", "reply"),
-  DELIVERY_DEFERRED("delivery.deferred", Level.INFO, "to", "reply"),
+  DELIVERY_DEFERRED("delivery.deferred", Level.INFO, "to", "reply", "attempts"),
   DELIVERY_BOUNCED("delivery.bounced", Level.INFO, "to", "reply"),
   DELIVERY_NOTICE("delivery.notice", Level.INFO, "kind", "notice", "to"),
-  SIEVE_ACTION("sieve.action", Level.INFO, "user", "script", "result"),
+  SIEVE_ACTION("sieve.action", Level.INFO, "user", "script", "actions", "result"),
   SIEVE_ERROR("sieve.error", Level.WARN, "user", "script", "error");
 
   /** How loud the log line is. */
