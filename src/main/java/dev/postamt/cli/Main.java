@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
       SpamCommand.class,
       ArchiveCommand.class,
       SearchCommand.class,
+      TraceCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -49,6 +49,8 @@ public final class ConsoleApp implements WebApp {
       "quarantine", new QuarantinePage(),
       "bans", new BansPage(),
       "greylist", new GreylistPage());
+  /** Beside {@link #FAMILIES}: {@code Map.of} takes at most ten pairs. */
+  private static final Family TRAIL = new TrailPage();
 
   private final Supplier<Config> config;
   private final Flash flash = new Flash();
@@ -77,7 +79,7 @@ public final class ConsoleApp implements WebApp {
     int slash = rest.indexOf('/');
     String section = slash < 0 ? rest : rest.substring(0, slash);
     String sub = slash < 0 ? "" : rest.substring(slash + 1);
-    Family family = FAMILIES.get(section);
+    Family family = section.equals("trail") ? TRAIL : FAMILIES.get(section);
     if (family == null || sub.contains("/")) {
       x.errorPage(404, "There is no such page in the admin console.");
       return;

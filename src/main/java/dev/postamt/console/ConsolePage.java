@@ -24,7 +24,8 @@ final class ConsolePage {
   private static final List<String[]> SECTIONS = List.of(
       new String[] {"", "Dashboard"}, new String[] {"domains", "Domains"}, new String[] {"users", "Users"},
       new String[] {"aliases", "Aliases"}, new String[] {"dkim", "DKIM"}, new String[] {"queue", "Queue"},
-      new String[] {"quarantine", "Quarantine"}, new String[] {"message", "Message"}, new String[] {"bans", "Bans"},
+      new String[] {"quarantine", "Quarantine"}, new String[] {"message", "Message"}, new String[] {"trail", "Trail"},
+      new String[] {"bans", "Bans"},
       new String[] {"greylist", "Greylist"});
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);

@@ -18,7 +18,7 @@ public enum Event {
   MAILAUTH_RESULT("mailauth.result", Level.INFO, "results"),
   FILTER_VERDICT("filter.verdict", Level.INFO, "check", "action", "score", "reason"),
   QUARANTINE_HELD("quarantine.held", Level.INFO, "reason"),
-  QUEUE_QUEUED("queue.queued", Level.INFO, "path"),
+  QUEUE_QUEUED("queue.queued", Level.INFO),
   DELIVERY_ATTEMPT("delivery.attempt", Level.INFO, "host", "reply"),
   DELIVERY_DELIVERED("delivery.delivered", Level.INFO, "to", "reply"),
   DELIVERY_DEFERRED("delivery.deferred", Level.INFO, "to", "reply", "attempts"),

@@ -181,16 +181,20 @@ public final class Trace {
 
   /** One event as a line: time, event name, then its key and fields as {@code name=value}. */
   public static String line(TrailRecord r, ZoneId zone) {
-    StringBuilder b = new StringBuilder(TIME.format(r.time().atZone(zone))).append(' ');
-    b.append(String.format(Locale.ROOT, "%-18s", r.event()));
+    String b = TIME.format(r.time().atZone(zone)) + " " + String.format(Locale.ROOT, "%-18s", r.event());
+    return (b + " " + details(r)).stripTrailing();
+  }
+
+  /** An event's key (less the Message-ID, which the heading shows) and fields as {@code name=value} words. */
+  public static String details(TrailRecord r) {
     Map<String, String> key = Events.keyFields(r.key());
-    key.remove("message_id"); // in the heading
+    key.remove("message_id");
     List<String> words = new ArrayList<>();
     key.forEach((k, v) -> words.add(k + "=" + TrailRecord.quoted(v)));
     String fields = r.fieldText();
     if (!fields.isEmpty()) {
       words.add(fields);
     }
-    return (b + " " + String.join(" ", words)).stripTrailing();
+    return String.join(" ", words);
   }
 }

@@ -56,6 +56,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       }
       String messageId = dev.postamt.events.MessageIds.find(w.openWritten()); // for the trail, before the file moves
       QueuedMessage staged = w.stage(env, headers);
+      dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUEUE_QUEUED, dev.postamt.events.TrailKey.queue(env.id()).withMessageId(messageId).withSender(env.sender()).withRecipients(env.recipientAddresses()));
       // LMTP answers per recipient and keeps the queue's path
       outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip());
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
@@ -63,7 +64,6 @@ record MessageCommit(SmtpServer server, Connection conn) {
       } else {
         w.commitStaged();
       }
-      dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUEUE_QUEUED, dev.postamt.events.TrailKey.queue(env.id()).withMessageId(messageId).withSender(env.sender()).withRecipients(env.recipientAddresses()), "path", outcome == QueueManager.DirectOutcome.DELIVERED ? "delivered_before_ack" : "queue");
     } catch (SmtpException e) {
       w.abort();
       throw e;
