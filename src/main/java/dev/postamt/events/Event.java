@@ -20,10 +20,10 @@ public enum Event {
   QUARANTINE_HELD("quarantine.held", Level.INFO, "reason"),
   QUEUE_QUEUED("queue.queued", Level.INFO),
   DELIVERY_ATTEMPT("delivery.attempt", Level.INFO, "host", "reply"),
-  DELIVERY_DELIVERED("delivery.delivered", Level.INFO, "to", "reply"),
-  DELIVERY_DEFERRED("delivery.deferred", Level.INFO, "to", "reply", "attempts"),
-  DELIVERY_BOUNCED("delivery.bounced", Level.INFO, "to", "reply"),
-  DELIVERY_NOTICE("delivery.notice", Level.INFO, "kind", "notice", "to"),
+  DELIVERY_DELIVERED("delivery.delivered", Level.INFO, "reply"),
+  DELIVERY_DEFERRED("delivery.deferred", Level.INFO, "reply", "attempts"),
+  DELIVERY_BOUNCED("delivery.bounced", Level.INFO, "reply"),
+  DELIVERY_NOTICE("delivery.notice", Level.INFO, "kind", "notice", "notify"),
   SIEVE_ACTION("sieve.action", Level.INFO, "user", "script", "actions", "result"),
   SIEVE_ERROR("sieve.error", Level.WARN, "user", "script", "error");
 

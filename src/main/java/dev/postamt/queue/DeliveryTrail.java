@@ -31,11 +31,11 @@ final class DeliveryTrail {
       case RecipientStatus.Scheduled x -> "";
     };
     String attempts = s instanceof RecipientStatus.TempFail t ? Integer.toString(t.attempts()) : null;
-    Events.at(dataDir).emit(e, key(queueId, env).withRecipient(recipient), "to", recipient, "reply", reply, "attempts", attempts);
+    Events.at(dataDir).emit(e, key(queueId, env).withRecipient(recipient), "reply", reply, "attempts", attempts);
   }
 
   static void notice(Path dataDir, String queueId, Envelope env, String kind, String noticeId, String to) {
-    Events.at(dataDir).emit(Event.DELIVERY_NOTICE, key(queueId, env), "kind", kind, "notice", noticeId, "to", to);
+    Events.at(dataDir).emit(Event.DELIVERY_NOTICE, key(queueId, env), "kind", kind, "notice", noticeId, "notify", to);
   }
 
   private static TrailKey key(String queueId, Envelope env) {

@@ -127,7 +127,9 @@ final class StageChecks {
         return new Decision.Refuse(e.reply());
       }
       m.edits().prepend(r.headers());
-      dev.postamt.events.Events.at(dataDir).emit(dev.postamt.events.Event.MAILAUTH_RESULT, dev.postamt.events.TrailKey.queue(m.envelope().id()).withSender(m.envelope().sender()).withRecipients(m.envelope().recipientAddresses()), "results", r.headers().replaceAll("\r?\n[ \t]+", " ").replaceAll("\r?\n", " ").strip());
+      if (!r.headers().isEmpty()) {
+  dev.postamt.events.Events.at(dataDir).emit(dev.postamt.events.Event.MAILAUTH_RESULT, dev.postamt.events.TrailKey.queue(m.envelope().id()).withSender(m.envelope().sender()).withRecipients(m.envelope().recipientAddresses()), "results", r.headers().replaceAll("\r?\n[ \t]+", " ").replaceAll("\r?\n", " ").strip());
+      }
       m.edits().drop(r.dropFields());
       return Decision.CONTINUE;
     };
