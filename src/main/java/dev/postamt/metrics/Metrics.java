@@ -55,6 +55,7 @@ public final class Metrics {
     Gauge.builder("postamt.queue.messages", this, Metrics::readQueueSize)
         .description("messages in the queue, held ones included")
         .register(registry);
+    trailDroppedCounter(); // at 0 from the start, so that an alert can watch it
   }
 
   /** The registry of this process. */
