@@ -43,6 +43,7 @@ import picocli.CommandLine.Command;
       ArchiveCommand.class,
       SearchCommand.class,
       ReportsCommand.class,
+      TraceCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -55,7 +55,8 @@ public record Config(
     TlsRpt tlsRpt,
     Im2000 im2000,
     Collect collect,
-    Reports reports) {
+    Reports reports,
+    Trail trail) {
 
   public static final Path DEFAULT_FILE = Path.of("postamt.toml");
 
@@ -152,7 +153,8 @@ public record Config(
         "tlsrpt",
         "im2000",
         "collect",
-        "reports");
+        "reports",
+        "trail");
     String hostname = r.string("hostname", defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
@@ -197,7 +199,8 @@ public record Config(
             TlsRpt.parse(r, hostname.toLowerCase(Locale.ROOT)),
             Im2000.parse(r),
             Collect.parse(r),
-            Reports.parse(r, hostname));
+            Reports.parse(r, hostname),
+            Trail.parse(r));
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

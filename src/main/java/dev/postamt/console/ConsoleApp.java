@@ -49,7 +49,8 @@ public final class ConsoleApp implements WebApp {
       Map.entry("quarantine", new QuarantinePage()),
       Map.entry("bans", new BansPage()),
       Map.entry("greylist", new GreylistPage()),
-      Map.entry("reports", new ReportsPage()));
+      Map.entry("reports", new ReportsPage()),
+      Map.entry("trail", new TrailPage()));
 
   private final Supplier<Config> config;
   private final Flash flash = new Flash();

@@ -25,6 +25,7 @@ final class ConsolePage {
       new String[] {"", "Dashboard"}, new String[] {"domains", "Domains"}, new String[] {"users", "Users"},
       new String[] {"aliases", "Aliases"}, new String[] {"dkim", "DKIM"}, new String[] {"queue", "Queue"},
       new String[] {"quarantine", "Quarantine"}, new String[] {"message", "Message"}, new String[] {"reports", "Reports"},
+      new String[] {"trail", "Trail"},
       new String[] {"bans", "Bans"},
       new String[] {"greylist", "Greylist"});
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)

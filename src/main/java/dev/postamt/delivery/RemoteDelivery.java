@@ -417,9 +417,11 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
         if (o instanceof SmtpTransaction.Outcome.HostFailed hf) {
           lastError = hf.reason();
           log.info("{}: {} {}: {}; trying the next host if any", m.id(), lmtp ? "lmtp" : "smtp", hop.address(), hf.reason());
+          dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.DELIVERY_ATTEMPT, dev.postamt.events.TrailKey.queue(m.id()).withRecipients(now.stream().map(Target::address).toList()), "host", hostText(hop), "reply", hf.reason());
           continue;
         }
         List<RecipientStatus> res = ((SmtpTransaction.Outcome.Answered) o).statuses();
+        dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.DELIVERY_ATTEMPT, dev.postamt.events.TrailKey.queue(m.id()).withRecipients(now.stream().map(Target::address).toList()), "host", hostText(hop), "reply", replies(res));
         List<Integer> still = new ArrayList<>();
         for (int k = 0; k < now.size(); k++) {
           RecipientStatus s = res.get(k);
@@ -488,5 +490,20 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
   @Override
   public void close() {
     cache.close();
+  }
+
+  /** A hop as the trail names it, Postfix-style: {@code mx.example.org[192.0.2.1]:25}. */
+  private static String hostText(MxResolver.Hop hop) {
+    return hop.host() + "[" + hop.address().getAddress().getHostAddress() + "]:" + hop.address().getPort();
+  }
+
+  /** What a host answered for each recipient, for the trail's {@code delivery.attempt}. */
+  private static String replies(List<RecipientStatus> statuses) {
+    return String.join("; ", statuses.stream().map(s -> switch (s) {
+      case RecipientStatus.Delivered d -> d.detail();
+      case RecipientStatus.TempFail t -> t.reason();
+      case RecipientStatus.PermFail p -> p.reason();
+      case RecipientStatus.Scheduled x -> "not tried";
+    }).toList());
   }
 }

@@ -117,6 +117,7 @@ public final class SieveDelivery implements AutoCloseable {
       String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
           .findFirst().orElse(ScriptSequence.DEFAULT_NAME);
       String summary = carryOut(r, message, d, env, errors, personal);
+      dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.SIEVE_ACTION, dev.postamt.events.TrailKey.queue(r.queueId()).withRecipient(r.user()), "user", r.user(), "script", personal, "actions", actionWords(d), "result", summary);
       report(r, errors);
       env.commitDuplicates();
       return new RecipientStatus.Delivered(Instant.now(), "2.0.0 " + summary);
@@ -157,9 +158,28 @@ public final class SieveDelivery implements AutoCloseable {
     }
   }
 
+  /** The actions of a decision in a few words for the trail: {@code fileinto "Junk", addheader, keep (implicit)}. */
+  private static String actionWords(SieveFilter.Decision d) {
+    List<String> words = new ArrayList<>();
+    for (dev.postamt.sieve.SieveAction a : d.actions()) {
+      words.add(switch (a) {
+        case dev.postamt.sieve.SieveAction.FileInto f -> "fileinto \"" + f.mailbox() + "\"";
+        case dev.postamt.sieve.SieveAction.Redirect re -> "redirect <" + re.address() + ">";
+        case dev.postamt.sieve.SieveAction.Keep k -> "keep";
+        case dev.postamt.sieve.SieveAction.Discard x -> "discard";
+        default -> a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+      });
+    }
+    if (d.implicitKeep()) {
+      words.add("keep (implicit)");
+    }
+    return String.join(", ", words);
+  }
+
   private void report(Request r, List<SieveFilter.ScriptError> errors) {
     for (SieveFilter.ScriptError e : errors) {
       log.warn("{}: sieve: user={} script={} line={}: {}", r.queueId(), r.user(), e.script(), e.line(), e.message());
+      dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.SIEVE_ERROR, dev.postamt.events.TrailKey.queue(r.queueId()).withRecipient(r.user()), "user", r.user(), "script", e.script(), "error", (e.line() > 0 ? "line " + e.line() + ": " : "") + e.message());
     }
     if (!errors.isEmpty() && scripts != null) {
       SieveFilter.ScriptError e = errors.stream().filter(SieveFilter.ScriptError::personal).findFirst()

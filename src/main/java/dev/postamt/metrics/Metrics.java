@@ -55,6 +55,7 @@ public final class Metrics {
     Gauge.builder("postamt.queue.messages", this, Metrics::readQueueSize)
         .description("messages in the queue, held ones included")
         .register(registry);
+    trailDroppedCounter(); // at 0 from the start, so that an alert can watch it
   }
 
   /** The registry of this process. */
@@ -153,6 +154,31 @@ public final class Metrics {
   private Counter antivirusUnavailableCounter() {
     return Counter.builder("postamt.antivirus.unavailable")
         .description("messages the virus scanner (clamd) did not answer for")
+        .register(registry);
+  }
+
+  /** An event of the catalogue happened ({@code postamt_events_total{event=…}}, the event's dotted name). */
+  public void event(String name) {
+    Counter.builder("postamt.events")
+        .description("events of the closed catalogue (docs/logging.md), by dotted name")
+        .tag("event", name)
+        .register(registry)
+        .increment();
+  }
+
+  /** A trail row was dropped because the trail writer was behind or failing ({@code postamt_trail_dropped_total}). */
+  public void trailDropped() {
+    trailDroppedCounter().increment();
+  }
+
+  /** How many trail rows were dropped. */
+  public double trailDroppedCount() {
+    return trailDroppedCounter().count();
+  }
+
+  private Counter trailDroppedCounter() {
+    return Counter.builder("postamt.trail.dropped")
+        .description("trail rows not recorded because the trail writer was behind or failing (the mail went on)")
         .register(registry);
   }
 

@@ -90,6 +90,7 @@ final class Notifier {
       }
       spool.recordNotice(m.id(), idx, kind.key(), dsnId);
       log.info("queue: {}: sender {} notice {} to <{}>", m.id(), kind.key(), dsnId, to);
+      DeliveryTrail.notice(config.dataDir(), m.id(), m.envelope(), kind.key(), dsnId, to);
       created.add(dsnId);
     }
     return created;

@@ -137,6 +137,7 @@ public final class QueueManager implements AutoCloseable {
     for (int i = 0; i < rcpts.size(); i++) {
       log.info("queue: {}: to=<{}> {}", m.id(), rcpts.get(i),
           describe(new RecipientStatus.Delivered(now, "2.0.0 delivered to maildir before acknowledging")));
+      DeliveryTrail.outcome(config.dataDir(), m.id(), m.envelope(), rcpts.get(i), new RecipientStatus.Delivered(now, "2.0.0 delivered to maildir before acknowledging"));
       dev.postamt.metrics.Metrics.process().delivery(dev.postamt.metrics.Metrics.Outcome.DELIVERED);
     }
     return DirectOutcome.DELIVERED;
@@ -307,6 +308,7 @@ public final class QueueManager implements AutoCloseable {
       // start-up as recovered, and local delivery finds each copy already there (Maildir.contains).
       for (int i = 0; i < rcpts.size(); i++) {
         log.info("queue: {}: to=<{}> {}", id, rcpts.get(i), describe(combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now)));
+        DeliveryTrail.outcome(config.dataDir(), id, m.envelope(), rcpts.get(i), combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now));
       }
       spool.removeDone(id);
       recovered.remove(id);
@@ -391,6 +393,7 @@ public final class QueueManager implements AutoCloseable {
     }
     for (int i = 0; i < after.statuses().size(); i++) {
       log.info("queue: {}: to=<{}> {}", m.id(), after.envelope().recipients().get(i).address(), describe(after.statuses().get(i)));
+      DeliveryTrail.outcome(config.dataDir(), m.id(), after.envelope(), after.envelope().recipients().get(i).address(), after.statuses().get(i));
     }
     List<String> notices = notifier.notify(after, now);
     if (after.done()) {

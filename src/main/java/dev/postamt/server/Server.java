@@ -102,6 +102,8 @@ public final class Server implements AutoCloseable {
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
   private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
+  /** The per-message trail ({@code data_dir/trail.db}) the events of this server go to; null when off. */
+  private dev.postamt.events.TrailRecorder trail;
   /** The compliance journal when {@code [archive] journal = true} at start; null otherwise. */
   private final dev.postamt.archive.JournalWriter journal;
   private dev.postamt.archive.RetentionSweep archiveSweep;
@@ -216,6 +218,7 @@ public final class Server implements AutoCloseable {
     s.lock = lock;
     s.givenCheck = check;
     try {
+      s.trail = dev.postamt.events.TrailRecorder.start(config.dataDir(), () -> s.config.trail());
       s.queue.start();
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
       try {
@@ -711,6 +714,9 @@ public final class Server implements AutoCloseable {
     }
     if (quarantineExpiry != null) {
       quarantineExpiry.close();
+    }
+    if (trail != null) {
+      trail.close();
     }
     if (archiveSweep != null) {
       archiveSweep.close();

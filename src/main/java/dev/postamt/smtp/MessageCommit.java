@@ -54,7 +54,9 @@ record MessageCommit(SmtpServer server, Connection conn) {
         divert(edits.diversion(), w, env, headers, tx, lmtp);
         return;
       }
+      String messageId = dev.postamt.events.MessageIds.find(w.openWritten()); // for the trail, before the file moves
       QueuedMessage staged = w.stage(env, headers);
+      dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUEUE_QUEUED, dev.postamt.events.TrailKey.queue(env.id()).withMessageId(messageId).withSender(env.sender()).withRecipients(env.recipientAddresses()));
       // LMTP answers per recipient and keeps the queue's path
       outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip());
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
@@ -108,6 +110,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
         new java.io.ByteArrayInputStream(headers.getBytes(java.nio.charset.StandardCharsets.UTF_8)), w.openWritten())) {
       text = d.take(env, in);
     }
+    dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUARANTINE_HELD, dev.postamt.events.TrailKey.queue(env.id()).withSender(env.sender()).withRecipients(env.recipientAddresses()), "reason", text);
     w.abort();
     dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {

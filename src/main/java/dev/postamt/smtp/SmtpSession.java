@@ -51,6 +51,7 @@ final class SmtpSession {
   private final MessageReceiver receiver;
   private final MessageCommit commit;
   private final SessionDefences defences;
+  private final SessionTrail trail;
 
   SmtpSession(SmtpServer server, Connection conn) {
     this.server = server;
@@ -64,11 +65,13 @@ final class SmtpSession {
     this.receiver = new MessageReceiver(server, conn);
     this.commit = new MessageCommit(server, conn);
     this.defences = new SessionDefences(server, conn, clientIp, trustedNetwork);
+    this.trail = new SessionTrail(server);
   }
 
   void run() throws IOException {
     conn.setReadTimeout(server.config.limits().idleTimeout());
     conn.setLineDeadline(server.config.limits().commandDeadline());
+    trail.emit(dev.postamt.events.Event.SMTP_CONNECT, null, "service", conn.service(), "ip", clientIp);
     if (server.checks.run(new StageContext(Stage.CONNECT, client(), null, null, List.of(), null))
         instanceof StageCheck.Decision.Refuse r) {
       reply(r.reply());
@@ -163,6 +166,7 @@ final class SmtpSession {
       }
       return true;
     } catch (SmtpException e) {
+      trail.refused(cmd, arg, e, tx);
       return fail(e);
     }
   }
@@ -298,6 +302,7 @@ final class SmtpSession {
     }
     authUser = who.get();
     LoginLog.ok(PROTO, authUser, clientAddress, mech, conn.isTls());
+    trail.emit(dev.postamt.events.Event.SMTP_AUTH_OK, null, "user", authUser, "method", mech, "ip", clientIp);
     conn.loggedIn(authUser);
     log.info("smtp {}: authenticated as {}", clientIp, authUser);
     reply(SmtpReply.AUTH_OK);
@@ -310,6 +315,7 @@ final class SmtpSession {
   private SmtpException authFailed(String detail, String user, String mech) {
     log.info("smtp {}: authentication failed {}", clientIp, detail);
     LoginLog.failed(PROTO, user, clientAddress, mech, conn.isTls(), "bad credentials");
+    trail.emit(dev.postamt.events.Event.SMTP_AUTH_FAILED, null, "user", user, "method", mech, "ip", clientIp, "reason", "bad credentials");
     server.throttle.failed(clientAddress, user);
     if (++authFailures >= server.config.limits().authFailures()) {
       return new SmtpException(
@@ -334,6 +340,7 @@ final class SmtpSession {
     }
     log.info("smtp {}: authenticated as {} (SCRAM-SHA-256)", clientIp, authUser);
     LoginLog.ok(PROTO, authUser, clientAddress, "SCRAM-SHA-256", conn.isTls());
+    trail.emit(dev.postamt.events.Event.SMTP_AUTH_OK, null, "user", authUser, "method", "SCRAM-SHA-256", "ip", clientIp);
     conn.loggedIn(authUser);
     reply(SmtpReply.AUTH_OK);
   }
@@ -438,7 +445,9 @@ final class SmtpSession {
       conn.holdGoodbye(true); // a shutdown lets the message finish (within its grace time)
       try {
         receiver.readData(w);
+        trail.committing(tx, w.id());
         commit.finish(w, tx, client(), esmtp);
+        trail.accepted(client());
       } finally {
         conn.holdGoodbye(false);
       }
@@ -478,7 +487,9 @@ final class SmtpSession {
       }
       DurableSpool.Writer w = tx.chunks.writer();
       tx.chunks = null;
+      trail.committing(tx, w.id());
       commit.finish(w, tx, client(), esmtp);
+      trail.accepted(client());
     } catch (SmtpException e) {
       tx.chunks = null; // the receiver aborted the spool file
       resetTransaction();

@@ -106,6 +106,7 @@ final class SpamCheck implements StageCheck {
         v.outbound() ? "outbound_" : "", v.action().word(), v.top(TOP),
         String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6), message.size(),
         message.truncated() ? " (scanned " + message.raw().length + ")" : "");
+    dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.FILTER_VERDICT, dev.postamt.events.TrailKey.queue(env.id()).withSender(env.sender()).withRecipients(env.recipientAddresses()), "check", "spam", "action", (v.outbound() ? "outbound_" : "") + v.action().word(), "score", Verdict.oneDecimal(v.score()), "reason", v.top(TOP));
     if (v.outbound()) {
       if (v.action() == Verdict.Action.REJECT) {
         return Decision.refuse(550, "5.7.1", "Your message looks like spam (score " + Verdict.oneDecimal(v.score())

@@ -50,7 +50,7 @@ final class StageChecks {
     if (dns != null) {
       s.add(Stage.RCPT, "alias_target_domain", new AliasTargets(dns, server.config));
     }
-    s.add(Stage.END_OF_DATA, "mail_authentication", inbound(server.check));
+    s.add(Stage.END_OF_DATA, "mail_authentication", inbound(server.check, server.config.dataDir()));
     if (server.policy != null) {
       PolicyCheck policy = new PolicyCheck(server.policy, server);
       for (Stage stage : Stage.values()) {
@@ -109,6 +109,11 @@ final class StageChecks {
 
   /** The END_OF_DATA adapter for an {@link InboundCheck}: its refusal, or its header edits. */
   static StageCheck inbound(InboundCheck check) {
+    return inbound(check, null);
+  }
+
+  /** As {@link #inbound(InboundCheck)}, reporting the results as {@code mailauth.result} events of the server on {@code dataDir}. */
+  static StageCheck inbound(InboundCheck check, java.nio.file.Path dataDir) {
     return c -> {
       StageContext.Message m = c.message();
       StageContext.Client cl = c.client();
@@ -122,6 +127,9 @@ final class StageChecks {
         return new Decision.Refuse(e.reply());
       }
       m.edits().prepend(r.headers());
+      if (!r.headers().isEmpty()) {
+  dev.postamt.events.Events.at(dataDir).emit(dev.postamt.events.Event.MAILAUTH_RESULT, dev.postamt.events.TrailKey.queue(m.envelope().id()).withSender(m.envelope().sender()).withRecipients(m.envelope().recipientAddresses()), "results", r.headers().replaceAll("\r?\n[ \t]+", " ").replaceAll("\r?\n", " ").strip());
+      }
       m.edits().drop(r.dropFields());
       return Decision.CONTINUE;
     };

@@ -140,6 +140,7 @@ final class VirusCheck implements StageCheck {
   private Decision refuseOrHold(StageContext c, Envelope env, Quarantine.Kind kind, String found, String reason, String replyText, String headers) {
     boolean authenticated = c.client().authUser() != null;
     String action = authenticated ? "reject" : config.action();
+    dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.FILTER_VERDICT, dev.postamt.events.TrailKey.queue(env.id()).withSender(env.sender()).withRecipients(env.recipientAddresses()), "check", "antivirus", "action", action, "reason", reason);
     log.info("antivirus {}: {} {} from=<{}> to={}: {}", c.client().ip(), env.id(), reason, env.sender(), env.recipientAddresses(),
         switch (action) {
           case "quarantine" -> "quarantined";

@@ -1,0 +1,125 @@
+package dev.postamt.events;
+
+import dev.postamt.metrics.Metrics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Where events go: each {@link #emit} writes (a) one log line through SLF4J, its text readable as
+ * {@code smtp.accepted session=S… queue=… from=<…> to=<…> key=value …} and its key/values attached with
+ * SLF4J 2's {@code addKeyValue} (logback's JSON encoder writes them as {@code kvpList}), (b) the counter
+ * {@code postamt_events_total{event}}, and (c) a row of the trail of the server running on that data
+ * directory, when one runs in this process ({@link TrailRecorder}).
+ *
+ * <p>Emitting never throws and never waits: the mail flow calls it inline.
+ */
+public final class Events {
+  /** The component of every event log line ({@code Event:} in the text format). */
+  private static final Logger log = LoggerFactory.getLogger("dev.postamt.events.Event");
+  private static final Events PROCESS = new Events(null);
+  private static final Map<Path, Events> BY_DATA_DIR = new ConcurrentHashMap<>();
+
+  private final TrailRecorder trail;
+
+  private Events(TrailRecorder trail) {
+    this.trail = trail;
+  }
+
+  /** Log and metrics only, no trail: for events outside a server's data directory. */
+  public static Events process() {
+    return PROCESS;
+  }
+
+  /**
+   * The events of the server whose data directory is {@code dataDir}: with its trail when one is open
+   * in this process (several test servers share a JVM, each with its own), else {@link #process()}.
+   */
+  public static Events at(Path dataDir) {
+    return dataDir == null ? PROCESS : BY_DATA_DIR.getOrDefault(normal(dataDir), PROCESS);
+  }
+
+  static void register(Path dataDir, TrailRecorder trail) {
+    BY_DATA_DIR.put(normal(dataDir), new Events(trail));
+  }
+
+  static void unregister(Path dataDir, TrailRecorder trail) {
+    BY_DATA_DIR.computeIfPresent(normal(dataDir), (k, v) -> v.trail == trail ? null : v);
+  }
+
+  private static Path normal(Path p) {
+    return p.toAbsolutePath().normalize();
+  }
+
+  /** Emits with fields given as alternating names and values; a null value leaves its field out. */
+  public void emit(Event event, TrailKey key, String... namesAndValues) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        fields.put(namesAndValues[i], namesAndValues[i + 1]);
+      }
+    }
+    emit(event, key, fields);
+  }
+
+  /** Logs, counts and records {@code event}; a failure here is logged and swallowed. */
+  public void emit(Event event, TrailKey key, Map<String, String> fields) {
+    try {
+      TrailRecord r = new TrailRecord(Instant.now(), event.key(), key, fields);
+      logLine(event, r);
+      Metrics.process().event(event.key());
+      if (trail != null) {
+        trail.offer(r);
+      }
+    } catch (RuntimeException e) {
+      log.warn("event {} not recorded: {}", event.key(), e.toString());
+    }
+  }
+
+  private static void logLine(Event event, TrailRecord r) {
+    LoggingEventBuilder b = event.level() == Event.Level.WARN ? log.atWarn() : log.atInfo();
+    if (!(event.level() == Event.Level.WARN ? log.isWarnEnabled() : log.isInfoEnabled())) {
+      return;
+    }
+    StringBuilder text = new StringBuilder(event.key());
+    b = b.addKeyValue("event", event.key());
+    for (var e : keyFields(r.key()).entrySet()) {
+      text.append(' ').append(e.getKey()).append('=').append(TrailRecord.quoted(e.getValue()));
+      b = b.addKeyValue(e.getKey(), e.getValue());
+    }
+    for (var e : r.fields().entrySet()) {
+      text.append(' ').append(e.getKey()).append('=').append(TrailRecord.quoted(e.getValue()));
+      b = b.addKeyValue(e.getKey(), e.getValue());
+    }
+    b.setMessage(text.toString()).log();
+  }
+
+  /** The key's parts as named in the log: session, queue, message_id, from, to. */
+  static Map<String, String> keyFields(TrailKey k) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (k == null) {
+      return m;
+    }
+    put(m, "session", k.session());
+    put(m, "queue", k.queueId());
+    put(m, "message_id", k.messageId() == null ? null : "<" + k.messageId() + ">");
+    put(m, "from", k.sender() == null ? null : "<" + k.sender() + ">");
+    List<String> to = k.recipients();
+    if (!to.isEmpty()) {
+      m.put("to", "<" + String.join(">,<", to) + ">");
+    }
+    return m;
+  }
+
+  private static void put(Map<String, String> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.postamt.events;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What ties an event to a message: the SMTP session it arrived in, the queue id given at DATA, its
+ * Message-ID header, and its envelope addresses. Any part may be null (a connect knows only its
+ * session; a delivery attempt knows the queue id and one recipient). The session id links connect,
+ * authentication and refusals to the queue id that {@code smtp.accepted} carries next to it.
+ */
+public record TrailKey(String session, String queueId, String messageId, String sender, List<String> recipients) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
+  public TrailKey {
+    recipients = recipients == null ? List.of() : List.copyOf(recipients);
+    messageId = messageId == null ? null : normalizeMessageId(messageId);
+  }
+
+  /** A fresh session id: 12 characters of Crockford's base 32, unique enough for a trail's lifetime. */
+  public static String newSession() {
+    char[] c = new char[12];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+    }
+    return "S" + new String(c);
+  }
+
+  public static TrailKey session(String session) {
+    return new TrailKey(session, null, null, null, List.of());
+  }
+
+  public static TrailKey queue(String queueId) {
+    return new TrailKey(null, queueId, null, null, List.of());
+  }
+
+  public TrailKey withQueueId(String id) {
+    return new TrailKey(session, id, messageId, sender, recipients);
+  }
+
+  public TrailKey withMessageId(String id) {
+    return new TrailKey(session, queueId, id, sender, recipients);
+  }
+
+  public TrailKey withSender(String address) {
+    return new TrailKey(session, queueId, messageId, address, recipients);
+  }
+
+  public TrailKey withRecipients(List<String> addresses) {
+    return new TrailKey(session, queueId, messageId, sender, addresses);
+  }
+
+  public TrailKey withRecipient(String address) {
+    return withRecipients(address == null ? List.of() : List.of(address));
+  }
+
+  /** A Message-ID as kept in the trail: without the angle brackets and surrounding space. */
+  public static String normalizeMessageId(String id) {
+    String s = id.strip();
+    if (s.startsWith("<") && s.endsWith(">")) {
+      s = s.substring(1, s.length() - 1).strip();
+    }
+    return s.isEmpty() ? null : s;
+  }
+
+  /** The lower-case domain of an address, or "" when it has none. */
+  static String domainOf(String address) {
+    int at = address == null ? -1 : address.lastIndexOf('@');
+    return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+}

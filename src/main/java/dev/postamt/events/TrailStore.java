@@ -1,0 +1,47 @@
+package dev.postamt.events;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the trail is kept: {@link SqliteTrailStore} ({@code data_dir/trail.db}) today; a PostgreSQL
+ * table can follow behind the same methods. {@link Trace} does the following of links over these
+ * lookups; nothing here knows about messages beyond the columns.
+ */
+public interface TrailStore extends AutoCloseable {
+  /** A message or session a lookup found: either part may be null. */
+  record Link(String session, String queueId) {}
+
+  /** Thrown when the store cannot be read or written. */
+  final class Failure extends Exception {
+    public Failure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Appends rows in one transaction. */
+  void append(List<TrailRecord> records) throws Failure;
+
+  /** The links of rows whose queue id, or Message-ID, equals {@code key}, since {@code since}. */
+  Set<Link> linksOfId(String key, Instant since) throws Failure;
+
+  /** The links of rows naming {@code address} as sender or recipient (case-insensitive), since {@code since}. */
+  Set<Link> linksOfAddress(String address, Instant since) throws Failure;
+
+  /**
+   * The most recent links with an address in one of {@code domains} (every domain when null), newest
+   * first, at most {@code limit}.
+   */
+  List<Link> recent(Collection<String> domains, Instant since, int limit) throws Failure;
+
+  /** The rows with one of these queue ids or sessions, in time order. */
+  List<TrailRecord> rows(Collection<String> queueIds, Collection<String> sessions, Instant since) throws Failure;
+
+  /** Deletes the rows older than {@code cutoff}; how many. */
+  int deleteBefore(Instant cutoff) throws Failure;
+
+  @Override
+  void close();
+}
