@@ -3,13 +3,9 @@ package dev.postamt.imap;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MessageContent;
-import dev.postamt.store.MessageRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,26 +60,8 @@ public interface JunkLearning {
     }
     Logger log = LoggerFactory.getLogger(JunkLearning.class);
     Thread.ofVirtual().name("junk-learning").start(() -> {
-      int learned = 0;
       try (Account account = store.open(user)) {
-        Map<Long, MessageRecord> byUid = new HashMap<>();
-        for (MessageRecord r : account.messages(target.id())) {
-          byUid.put(r.uid(), r);
-        }
-        for (long uid : targetUids) {
-          MessageRecord r = byUid.get(uid);
-          if (r == null) {
-            continue; // expunged meanwhile
-          }
-          Optional<MessageContent> content = account.open(target, r);
-          if (content.isEmpty()) {
-            continue;
-          }
-          try (MessageContent c = content.get(); InputStream in = c.stream()) {
-            learning.learn(user, in, spam.get());
-            learned++;
-          }
-        }
+        int learned = account.readEach(target, targetUids, in -> learning.learn(user, in, spam.get()));
         log.info("imap: learned {} message(s) of {} as {} (moved {} {})", learned, user, spam.get() ? "spam" : "ham",
             spam.get() ? "into" : "out of", spam.get() ? target.name() : source.name());
       } catch (IOException | RuntimeException e) {

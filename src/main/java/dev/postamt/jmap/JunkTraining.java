@@ -3,13 +3,9 @@ package dev.postamt.jmap;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
-import dev.postamt.store.MessageContent;
-import dev.postamt.store.MessageRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,23 +57,8 @@ public interface JunkTraining {
     String user = c.user;
     Logger log = LoggerFactory.getLogger(JunkTraining.class);
     Thread.ofVirtual().name("jmap-junk-learning").start(() -> {
-      int learned = 0;
       try (Account account = store.open(user)) {
-        Map<Long, MessageRecord> byUid = new HashMap<>();
-        for (MessageRecord r : account.messages(target.id())) {
-          byUid.put(r.uid(), r);
-        }
-        for (long uid : targetUids) {
-          MessageRecord r = byUid.get(uid);
-          Optional<MessageContent> content = r == null ? Optional.empty() : account.open(target, r);
-          if (content.isEmpty()) {
-            continue; // moved on or deleted meanwhile
-          }
-          try (MessageContent m = content.get(); InputStream in = m.stream()) {
-            training.learn(user, in, spam.get());
-            learned++;
-          }
-        }
+        int learned = account.readEach(target, targetUids, in -> training.learn(user, in, spam.get()));
         log.info("jmap: learned {} message(s) of {} as {} (moved {} {})", learned, user, spam.get() ? "spam" : "ham",
             spam.get() ? "into" : "out of", spam.get() ? target.name() : source.name());
       } catch (IOException | RuntimeException e) {

@@ -86,6 +86,36 @@ public interface Account extends AutoCloseable {
   /** The content of a message, or empty when it has been expunged meanwhile. The caller closes it. */
   Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord message);
 
+  /** Reads one message's bytes. */
+  @FunctionalInterface
+  interface MessageReader {
+    void read(java.io.InputStream message) throws java.io.IOException;
+  }
+
+  /**
+   * Hands the messages at {@code uids} in {@code mailbox} to {@code reader}, one after another, skipping
+   * those expunged meanwhile; how many it read.
+   */
+  default int readEach(MailboxInfo mailbox, List<Long> uids, MessageReader reader) throws java.io.IOException {
+    java.util.Map<Long, MessageRecord> byUid = new java.util.HashMap<>();
+    for (MessageRecord r : messages(mailbox.id())) {
+      byUid.put(r.uid(), r);
+    }
+    int read = 0;
+    for (long uid : uids) {
+      MessageRecord r = byUid.get(uid);
+      Optional<MessageContent> content = r == null ? Optional.empty() : open(mailbox, r);
+      if (content.isEmpty()) {
+        continue;
+      }
+      try (MessageContent m = content.get(); java.io.InputStream in = m.stream()) {
+        reader.read(in);
+        read++;
+      }
+    }
+    return read;
+  }
+
   /**
    * Marks messages below {@code upToUidNext} as no longer recent and returns the first UID that was still
    * recent: the calling session reports UIDs from there on as {@code \Recent} (RFC 3501 §2.3.2).

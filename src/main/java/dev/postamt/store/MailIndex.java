@@ -49,9 +49,11 @@ final class MailIndex implements AutoCloseable {
 
   private void setUp() throws SQLException {
     try (Statement s = db.createStatement()) {
+      // the busy handler first: even "journal_mode=WAL" on a file already in WAL mode needs a lock that
+      // another process (the server, while the CLI opens the same account) may hold for a moment
+      s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
-      s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA foreign_keys=ON");
       s.execute(
           "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");

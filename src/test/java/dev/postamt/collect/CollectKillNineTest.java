@@ -31,6 +31,7 @@ class CollectKillNineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"pop3s", "imaps"})
+  @org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES) // child JVMs, under a full suite
   void killedRunsNeitherLoseNorDuplicate(String scheme) throws Exception {
     try (Dovecot d = Dovecot.start(tmp, "old@remote.test", "old-secret")) {
       CollectFixture f = new CollectFixture(tmp.resolve("postamt"), "");
