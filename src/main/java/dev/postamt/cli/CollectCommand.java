@@ -89,7 +89,8 @@ final class CollectCommand {
       for (CollectService.View v : all) {
         out().println(String.format(Locale.ROOT, "%d %s user=%s %s%s collected=%d last_run=%s next=%s%s", v.id(),
             v.url(), v.login(), v.keep() ? "keep" : "delete", v.insecure() ? " insecure" : "", v.collected(),
-            v.lastRun().map(TIME::format).orElse("never"), TIME.format(v.nextAttempt()),
+            v.lastRun().map(TIME::format).orElse("never"),
+            v.nextAttempt().isAfter(java.time.Instant.now()) ? TIME.format(v.nextAttempt()) : "due",
             v.lastError().map(e -> " error=\"" + e + "\"").orElse("")));
       }
       return 0;
