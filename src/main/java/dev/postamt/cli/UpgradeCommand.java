@@ -33,6 +33,7 @@ final class UpgradeCommand implements Callable<Integer> {
         Upgrade.Rollback r = Upgrade.rollback(dataDir);
         out.println("rolled back " + r.snapshot().to() + " -> " + r.snapshot().from() + ": " + r.restored().size()
             + " database file(s) restored from " + r.snapshot().dir());
+        r.restored().forEach(f -> out.println("  restored " + f));
         out.println("the files they replaced are kept there as *.rolled-back (" + r.movedAside().size() + " moved)");
         out.println("mail delivered since the upgrade stays in the Maildirs and is indexed again when its account opens;"
             + " flags and folder changes made since then are as they were at the snapshot");

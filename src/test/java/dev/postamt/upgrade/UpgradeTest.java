@@ -182,4 +182,33 @@ class UpgradeTest {
     assertThat(Files.readString(fresh.resolve("VERSION")).strip()).isEqualTo(DataDirVersion.current());
     assertThat(fresh.resolve("upgrade")).doesNotExist();
   }
+
+  private long inboxMessages(String user) {
+    try (var store = new dev.postamt.store.SqliteMailStore(data); var account = store.open(user)) {
+      return account.status("INBOX").messages();
+    }
+  }
+
+  /** A message file in {@code new/}, as a delivery (or another Maildir program) leaves it. */
+  private void deliverFile(String user, String name) throws Exception {
+    Path inboxNew = dev.postamt.store.MailboxLayout.maildir(data, user).resolve("new");
+    Files.createDirectories(inboxNew);
+    Files.writeString(inboxNew.resolve(name), "From: a@b.example\r\nSubject: " + name + "\r\n\r\nhello\r\n");
+  }
+
+  @Test
+  void mailDeliveredAfterTheUpgradeIsStillThereAfterTheRollback() throws Exception {
+    String alice = "alice@old.example";
+    deliverFile(alice, "1700000000.before.host");
+    assertThat(inboxMessages(alice)).isEqualTo(1); // the index as the old release left it
+    assertThat(postamt("upgrade").status()).isZero();
+
+    deliverFile(alice, "1700000100.after.host");
+    assertThat(inboxMessages(alice)).isEqualTo(2);
+
+    Run back = postamt("upgrade", "--rollback");
+    assertThat(back.status()).as(back.err()).isZero();
+    assertThat(back.out()).contains("mail/old.example/alice"); // the account's index was put back too
+    assertThat(inboxMessages(alice)).isEqualTo(2); // the old index did not know it; the store picks it up
+  }
 }
