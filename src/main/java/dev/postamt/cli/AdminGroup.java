@@ -19,7 +19,11 @@ abstract class AdminGroup {
    * directory gets its upgrade check (a snapshot when a different build last opened it) first.
    */
   static Admin admin(ConfigOption config) {
-    dev.postamt.config.Config loaded = config.load();
+    return admin(config.load());
+  }
+
+  /** The admin service on {@code loaded}, after the data directory's upgrade check. */
+  static Admin admin(dev.postamt.config.Config loaded) {
     try {
       dev.postamt.upgrade.Upgrade.beforeAdmin(loaded.dataDir());
     } catch (java.io.IOException e) {
