@@ -31,8 +31,11 @@ public final class Backup {
     }
   }
 
-  /** Directories of the data directory a backup leaves out: sockets and locks, temp files, old restores. */
-  private static final Set<String> SKIPPED = Set.of("run", "tmp", "restore-saved");
+  /**
+   * Directories of the data directory a backup leaves out: sockets and locks, temp files, old restores,
+   * the upgrade snapshots (local copies for {@code postamt upgrade --rollback}).
+   */
+  private static final Set<String> SKIPPED = Set.of("run", "tmp", "restore-saved", "upgrade");
 
   private Backup() {}
 

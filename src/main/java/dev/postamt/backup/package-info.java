@@ -10,7 +10,9 @@
  *   <li>{@code data/} — the data directory's files at their relative paths: every SQLite database as a
  *       consistent snapshot ({@code VACUUM INTO}), the queue, DKIM keys, the generated TLS files, and
  *       the users' homes as the store copies them ({@link dev.postamt.store.StoreBackup}: the index
- *       snapshot first, then the message files named as that index says).
+ *       snapshot first, then the message files named as that index says). Left out: {@code run/},
+ *       {@code tmp/}, {@code restore-saved/} and the upgrade snapshots of {@code upgrade/} ({@link
+ *       dev.postamt.upgrade}).
  *   <li>{@code config/} — the config file; {@code external/} — TLS files the config names outside the
  *       data directory.
  *   <li>{@code backup.info} — when, of what (whole or one account), counts.

@@ -14,9 +14,22 @@ import picocli.CommandLine.Spec;
 abstract class AdminGroup {
   @Spec CommandSpec spec;
 
-  /** The admin service on the loaded config; a bad config is the command's one-line error. */
+  /**
+   * The admin service on the loaded config; a bad config is the command's one-line error. The data
+   * directory gets its upgrade check (a snapshot when a different build last opened it) first.
+   */
   static Admin admin(ConfigOption config) {
-    return new Admin(config.load());
+    return admin(config.load());
+  }
+
+  /** The admin service on {@code loaded}, after the data directory's upgrade check. */
+  static Admin admin(dev.postamt.config.Config loaded) {
+    try {
+      dev.postamt.upgrade.Upgrade.beforeAdmin(loaded.dataDir());
+    } catch (java.io.IOException e) {
+      throw new CliException(e.getMessage());
+    }
+    return new Admin(loaded);
   }
 
   PrintWriter out() {

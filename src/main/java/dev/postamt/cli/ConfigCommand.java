@@ -1,6 +1,5 @@
 package dev.postamt.cli;
 
-import dev.postamt.admin.Admin;
 import dev.postamt.admin.ConfigCheck;
 import dev.postamt.config.Config;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ final class ConfigCommand {
       ConfigCheck.Result r = ConfigCheck.check(file);
       if (r.ok()) {
         spec.commandLine().getOut().println(r.summary());
-        spec.commandLine().getOut().println(new Admin(r.config().orElseThrow()).postmaster());
+        spec.commandLine().getOut().println(AdminGroup.admin(r.config().orElseThrow()).postmaster());
         r.config().orElseThrow().listen().warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
         r.config().orElseThrow().policy().warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
         return 0;

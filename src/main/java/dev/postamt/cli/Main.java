@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       QuarantineCommand.class,
       BackupCommand.class,
       BackupCommand.RestoreBackup.class,
+      UpgradeCommand.class,
       TransferCommands.Import.class,
       TransferCommands.Export.class,
       MigrateCommand.class,

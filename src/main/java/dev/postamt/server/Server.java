@@ -210,6 +210,8 @@ public final class Server implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
     Server s;
     try {
+      // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
+      dev.postamt.upgrade.Upgrade.beforeServe(config.dataDir()).ifPresent(snap -> log.info("{}", snap.summary()));
       s = new Server(config);
     } catch (Exception | Error e) {
       lock.close();
