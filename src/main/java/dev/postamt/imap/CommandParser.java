@@ -294,6 +294,7 @@ public final class CommandParser extends ImapLexer {
     }
     List<String> returns = new ArrayList<>();
     List<String> statusItems = new ArrayList<>();
+    List<String> metadataEntries = new ArrayList<>();
     if (!lsub && peek() == ' ') {
       sp();
       String kw = atom();
@@ -311,11 +312,21 @@ public final class CommandParser extends ImapLexer {
         if (opt.equalsIgnoreCase("STATUS")) {
           sp();
           statusItems.addAll(atomList());
+        } else if (opt.equalsIgnoreCase("METADATA") && metadataEntries.isEmpty()) {
+          // RFC 9590 §3: METADATA (entry *(SP entry)), at least one entry.
+          sp();
+          expect('(');
+          metadataEntries.add(MetadataCommands.entry(this));
+          while (peek() == ' ') {
+            sp();
+            metadataEntries.add(MetadataCommands.entry(this));
+          }
+          expect(')');
         }
       }
       expect(')');
     }
-    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems);
+    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems, metadataEntries);
   }
 
   Command status() throws ImapException {
