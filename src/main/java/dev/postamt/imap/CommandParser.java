@@ -313,15 +313,7 @@ public final class CommandParser extends ImapLexer {
           sp();
           statusItems.addAll(atomList());
         } else if (opt.equalsIgnoreCase("METADATA") && metadataEntries.isEmpty()) {
-          // RFC 9590 §3: METADATA (entry *(SP entry)), at least one entry.
-          sp();
-          expect('(');
-          metadataEntries.add(MetadataCommands.entry(this));
-          while (peek() == ' ') {
-            sp();
-            metadataEntries.add(MetadataCommands.entry(this));
-          }
-          expect(')');
+          metadataEntries.addAll(MetadataCommands.parseListReturn(this));
         }
       }
       expect(')');

@@ -124,7 +124,21 @@ final class MetadataCommands {
    * An entry name (RFC 5464 §3.2): under {@code /private/} or {@code /shared/}, no {@code *} or {@code %},
    * no empty component, no trailing slash; printable ASCII. Lower case.
    */
-  static String entry(CommandParser p) throws ImapException {
+  /** The entries of LIST's {@code RETURN (METADATA (entry *(SP entry)))} (RFC 9590 §3), at least one. */
+  static List<String> parseListReturn(CommandParser p) throws ImapException {
+    p.sp();
+    p.expect('(');
+    List<String> entries = new ArrayList<>();
+    entries.add(entry(p));
+    while (p.peek() == ' ') {
+      p.sp();
+      entries.add(entry(p));
+    }
+    p.expect(')');
+    return entries;
+  }
+
+  private static String entry(CommandParser p) throws ImapException {
     String e = p.astring();
     String lower = e.toLowerCase(Locale.ROOT);
     boolean ok = (lower.startsWith("/private/") || lower.startsWith("/shared/")) && !lower.endsWith("/")
