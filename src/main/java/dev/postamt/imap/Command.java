@@ -62,7 +62,8 @@ public sealed interface Command {
 
   /**
    * LIST or LSUB; selection and return options in RFC 5258 syntax, when given; {@code statusItems} from
-   * an RFC 5819 {@code RETURN (STATUS (...))}, else empty.
+   * an RFC 5819 {@code RETURN (STATUS (...))}, else empty; {@code metadataEntries} from an RFC 9590
+   * {@code RETURN (METADATA (...))} (lower case), else empty.
    */
   record ListMailboxes(
       String reference,
@@ -70,8 +71,14 @@ public sealed interface Command {
       boolean lsub,
       List<String> selection,
       List<String> returns,
-      List<String> statusItems)
-      implements Command {}
+      List<String> statusItems,
+      List<String> metadataEntries)
+      implements Command {
+    ListMailboxes(String reference, List<String> patterns, boolean lsub, List<String> selection, List<String> returns,
+        List<String> statusItems) {
+      this(reference, patterns, lsub, selection, returns, statusItems, List.of());
+    }
+  }
 
   record Status(String mailbox, List<String> items) implements Command {}
 

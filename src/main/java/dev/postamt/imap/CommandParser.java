@@ -294,6 +294,7 @@ public final class CommandParser extends ImapLexer {
     }
     List<String> returns = new ArrayList<>();
     List<String> statusItems = new ArrayList<>();
+    List<String> metadataEntries = new ArrayList<>();
     if (!lsub && peek() == ' ') {
       sp();
       String kw = atom();
@@ -311,11 +312,13 @@ public final class CommandParser extends ImapLexer {
         if (opt.equalsIgnoreCase("STATUS")) {
           sp();
           statusItems.addAll(atomList());
+        } else if (opt.equalsIgnoreCase("METADATA") && metadataEntries.isEmpty()) {
+          metadataEntries.addAll(MetadataCommands.parseListReturn(this));
         }
       }
       expect(')');
     }
-    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems);
+    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems, metadataEntries);
   }
 
   Command status() throws ImapException {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * ENABLE (RFC 5161): unknown capabilities are ignored, and the ENABLED response lists what this
  * command turned on. CONDSTORE and QRESYNC (RFC 7162 §3.2.3: QRESYNC implies CONDSTORE), IMAP4rev2
  * (RFC 9051 Appendix A) and UTF8=ACCEPT (RFC 6855 §3: mailbox names and quoted strings in UTF-8 from
- * now on, and APPEND's UTF8 data item).
+ * now on, and APPEND's UTF8 data item), UIDONLY (RFC 9586, {@link UidOnly}).
  */
 final class EnableCommand {
   static final String UTF8_ACCEPT = "UTF8=ACCEPT";
@@ -33,6 +33,12 @@ final class EnableCommand {
       } else if (cap.equals("IMAP4REV2")) {
         s.enableRev2();
         enabled.append(" IMAP4rev2");
+      } else if (cap.equals(UidOnly.CAPABILITY)) {
+        s.uidOnly = true;
+        if (s.selected != null) {
+          s.selected.uidOnly = true;
+        }
+        enabled.append(' ').append(UidOnly.CAPABILITY);
       } else if (cap.equals(UTF8_ACCEPT)) {
         s.utf8Accept = true;
         enabled.append(' ').append(UTF8_ACCEPT);

@@ -156,7 +156,7 @@ final class FetchResponder {
         }
       }
       ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ascii(o, "* " + msn + " FETCH (");
+      ascii(o, "* " + UidOnly.fetchHead(msn, rec.uid(), sel.uidOnly));
       boolean first = true;
       boolean flagsDone = false;
       for (FetchAttr a : attrs) {

@@ -25,6 +25,10 @@ public final class ImapException extends Exception {
     return new ImapException(Status.BAD, null, text);
   }
 
+  public static ImapException bad(String code, String text) {
+    return new ImapException(Status.BAD, code, text);
+  }
+
   public static ImapException no(String text) {
     return new ImapException(Status.NO, null, text);
   }

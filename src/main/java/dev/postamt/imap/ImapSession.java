@@ -34,7 +34,8 @@ public final class ImapSession {
       List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
           "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
           "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY",
-          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN", EnableCommand.UTF8_ACCEPT);
+          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN", EnableCommand.UTF8_ACCEPT,
+          UidOnly.CAPABILITY);
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -56,6 +57,8 @@ public final class ImapSession {
   boolean condstore;
   /** RFC 7162 §3.2.3: after ENABLE QRESYNC, expunges are reported as VANISHED for the connection. */
   boolean qresync;
+  /** RFC 9586: after ENABLE UIDONLY no message sequence numbers either way ({@link UidOnly}). */
+  boolean uidOnly;
   /**
    * After {@code ENABLE IMAP4rev2} (RFC 9051 Appendix A): rev2 semantics for this connection — no
    * \Recent or RECENT, SEARCH answered as ESEARCH, UID in unsolicited FETCH, LIST on SELECT, and
@@ -203,6 +206,9 @@ public final class ImapSession {
     }
     runningTag = t.tag();
     try {
+      if (uidOnly) {
+        UidOnly.check(t.command());
+      }
       String ok = execute(t);
       if (ok == null) {
         return; // the command answered itself (STARTTLS, IDLE)
@@ -212,7 +218,7 @@ public final class ImapSession {
     } catch (ImapException e) {
       syncQuietly(t);
       if (e.status() == ImapException.Status.BAD) {
-        bad(t.tag(), e.getMessage());
+        bad(t.tag(), (e.code() == null ? "" : "[" + e.code() + "] ") + e.getMessage());
       } else {
         w.tagged(t.tag(), e.reply());
       }
@@ -282,7 +288,7 @@ public final class ImapSession {
     }
   }
 
-  private static boolean usesSequenceNumbers(SearchKey k) {
+  static boolean usesSequenceNumbers(SearchKey k) {
     return switch (k) {
       case SearchKey.Sequence q -> !q.uid() && !q.set().saved();
       case SearchKey.And a -> a.keys().stream().anyMatch(ImapSession::usesSequenceNumbers);

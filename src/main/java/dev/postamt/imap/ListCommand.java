@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 /**
  * LIST and LSUB (RFC 3501 §6.3.8–9) with the extended syntax of LIST-EXTENDED (RFC 5258): several
  * patterns, selection options SUBSCRIBED, SPECIAL-USE (RFC 6154), REMOTE and RECURSIVEMATCH, return
- * options SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS (LIST-STATUS, RFC 5819) and MYRIGHTS (LIST-MYRIGHTS,
- * RFC 8440); other users' mailboxes shared with the user appear under {@code Other Users/} and {@code Shared/}.
+ * options SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS (LIST-STATUS, RFC 5819) MYRIGHTS (LIST-MYRIGHTS,
+ * RFC 8440) and METADATA (LIST-METADATA, RFC 9590); other users' mailboxes shared with the user appear under {@code Other Users/} and {@code Shared/}.
  */
 final class ListCommand {
   private static final String SEP = String.valueOf(MailboxNames.SEPARATOR);
   private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
-  private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS");
+  private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS", "METADATA");
 
   private final ImapSession s;
   private final MailboxCommands mailboxes;
@@ -133,6 +133,11 @@ final class ListCommand {
       }
       if (!c.statusItems().isEmpty() && exists && foreignRights.getOrDefault(name, dev.postamt.store.Rights.ALL).has('r')) {
         s.w.untagged("STATUS " + s.wireName(name) + " (" + mailboxes.statusData(name, c.statusItems()) + ")");
+      }
+      // RFC 9590 §3: the entries of each listed mailbox (own mailboxes; shared ones answer GETMETADATA).
+      if (!c.metadataEntries().isEmpty() && existing.containsKey(name) && !foreignRights.containsKey(name)) {
+        s.w.raw(MetadataCommands.listResponse(s.wireName(name), s.account.metadata(existing.get(name).id()),
+            c.metadataEntries()));
       }
     }
     return verb + " completed";

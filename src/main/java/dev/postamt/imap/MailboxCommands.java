@@ -45,6 +45,7 @@ final class MailboxCommands {
     sel.condstore = s.condstore;
     sel.qresync = s.qresync;
     sel.rev2 = s.rev2;
+    sel.uidOnly = s.uidOnly;
     sel.writeFlags(s.w);
     s.w.untagged(sel.size() + " EXISTS");
     if (s.rev2) {
@@ -52,7 +53,7 @@ final class MailboxCommands {
       s.w.untagged("LIST () \"/\" " + s.wireName(name));
     } else {
       s.w.untagged(sel.recentCount() + " RECENT");
-      for (int msn = 1; msn <= sel.size(); msn++) {
+      for (int msn = 1; msn <= sel.size() && !s.uidOnly; msn++) { // RFC 9586 §3: UNSEEN is a sequence number
         if (!sel.record(msn).has(Flags.SEEN)) {
           s.w.untagged("OK [UNSEEN " + msn + "] First unseen");
           break;

@@ -322,7 +322,8 @@ final class MessageCommands {
       if (report) {
         sel.announce(r.flags(), s.w);
         // RFC 7162 §3.2.4: with QRESYNC every FETCH caused by a STORE carries the UID.
-        s.w.untagged(msn + " FETCH (" + (c.uid() || s.qresync || s.rev2 ? "UID " + r.uid() + " " : "")
+        s.w.untagged(UidOnly.fetchHead(msn, r.uid(), sel.uidOnly)
+            + (!sel.uidOnly && (c.uid() || s.qresync || s.rev2) ? "UID " + r.uid() + " " : "")
             + (c.silent() ? "" : "FLAGS (" + String.join(" ", sel.flags(r)) + ")" + (s.condstore ? " " : ""))
             + (s.condstore ? "MODSEQ (" + r.modseq() + ")" : "") + ")");
       }

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * and {@link #MAX_ENTRIES} entries per mailbox and for the server ({@code NO [METADATA TOOMANY]}).
  */
 final class MetadataCommands {
-  static final List<String> CAPABILITIES = List.of("METADATA", "METADATA-SERVER");
+  static final List<String> CAPABILITIES = List.of("METADATA", "METADATA-SERVER", "LIST-METADATA");
   static final int MAX_VALUE = 64 * 1024;
   static final int MAX_ENTRIES = 200;
   private static final int MAX_NAME = 1024;
@@ -124,6 +124,20 @@ final class MetadataCommands {
    * An entry name (RFC 5464 §3.2): under {@code /private/} or {@code /shared/}, no {@code *} or {@code %},
    * no empty component, no trailing slash; printable ASCII. Lower case.
    */
+  /** The entries of LIST's {@code RETURN (METADATA (entry *(SP entry)))} (RFC 9590 §3), at least one. */
+  static List<String> parseListReturn(CommandParser p) throws ImapException {
+    p.sp();
+    p.expect('(');
+    List<String> entries = new ArrayList<>();
+    entries.add(entry(p));
+    while (p.peek() == ' ') {
+      p.sp();
+      entries.add(entry(p));
+    }
+    p.expect(')');
+    return entries;
+  }
+
   private static String entry(CommandParser p) throws ImapException {
     String e = p.astring();
     String lower = e.toLowerCase(Locale.ROOT);
@@ -184,6 +198,29 @@ final class MetadataCommands {
       s.w.raw(o.toByteArray());
     }
     return (longest >= 0 ? "[METADATA LONGENTRIES " + longest + "] " : "") + "GETMETADATA completed";
+  }
+
+  /**
+   * The {@code * METADATA} response for one mailbox of {@code LIST … RETURN (METADATA (entries))} (RFC
+   * 9590 §3): every entry asked for, NIL when it has no value (as for GETMETADATA).
+   */
+  static byte[] listResponse(String wireName, SortedMap<String, byte[]> all, List<String> entries) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ascii(o, "* METADATA " + wireName + " (");
+    boolean first = true;
+    for (String e : new java.util.LinkedHashSet<>(entries)) {
+      byte[] v = all.get(e);
+      ascii(o, (first ? "" : " ") + e + " ");
+      first = false;
+      if (v != null && BinaryDecoder.hasNul(v, 0, v.length)) {
+        ascii(o, "~");
+        ResponseWriter.literal(o, v, 0, v.length);
+      } else {
+        ResponseWriter.nstring(o, v);
+      }
+    }
+    ascii(o, ")\r\n");
+    return o.toByteArray();
   }
 
   String set(Command.SetMetadata c) throws ImapException {

@@ -27,7 +27,7 @@ final class Qresync {
     for (int msn = 1; msn <= sel.size(); msn++) {
       MessageRecord r = sel.record(msn);
       if (r.modseq() > p.modseq() && (p.knownUids().isEmpty() || p.knownUids().get().contains(r.uid(), 0))) {
-        w.untagged(msn + " FETCH (UID " + r.uid() + " FLAGS (" + String.join(" ", sel.flags(r)) + ") MODSEQ ("
+        w.untagged(UidOnly.fetchHead(msn, r.uid(), sel.uidOnly) + (sel.uidOnly ? "" : "UID " + r.uid() + " ") + "FLAGS (" + String.join(" ", sel.flags(r)) + ") MODSEQ ("
             + r.modseq() + "))");
       }
     }

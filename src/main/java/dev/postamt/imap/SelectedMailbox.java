@@ -37,6 +37,8 @@ final class SelectedMailbox {
   boolean condstore;
   /** Whether expunges are reported as VANISHED (RFC 7162 §3.2.10). */
   boolean qresync;
+  /** RFC 9586 §3: UIDFETCH instead of FETCH, VANISHED instead of EXPUNGE. */
+  boolean uidOnly;
   /** The saved search result, {@code $}: empty until a SEARCH RETURN (SAVE), and on every SELECT. */
   private Set<Long> saved = Set.of();
   /** Off while NOTIFY reports for a client that did not ask for FlagChange (RFC 5465 §5.3). */
@@ -280,7 +282,7 @@ final class SelectedMailbox {
         if (tellFlags && f.modseq() > old.modseq()
             && (!f.flags().equals(old.flags()) || !String.join(" ", f.flags()).equals(String.join(" ", old.flags())))) {
           announce(f.flags(), w);
-          w.untagged(next.size() + " FETCH (" + (withUid || rev2 ? "UID " + f.uid() + " " : "") + "FLAGS (" + String.join(" ", flags(f)) + ")"
+          w.untagged(UidOnly.fetchHead(next.size(), f.uid(), uidOnly) + (!uidOnly && (withUid || rev2) ? "UID " + f.uid() + " " : "") + "FLAGS (" + String.join(" ", flags(f)) + ")"
               + (condstore ? " MODSEQ (" + f.modseq() + ")" : "") + ")");
         }
       }
@@ -391,7 +393,7 @@ final class SelectedMailbox {
   private void forget(int i, long uid, ResponseWriter w, List<Long> vanished) throws IOException {
     recent.remove(uid);
     gone.remove(uid);
-    if (qresync) {
+    if (qresync || uidOnly) {
       vanished.add(uid);
     } else {
       w.untagged((i + 1) + " EXPUNGE");

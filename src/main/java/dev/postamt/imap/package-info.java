@@ -6,8 +6,8 @@
  * THREAD ({@link dev.postamt.imap.SortCommands}), MULTIAPPEND, CATENATE and REPLACE ({@link
  * dev.postamt.imap.AppendCommands}), OBJECTID ({@link dev.postamt.imap.ObjectIds}, JMAP's ids), PREVIEW
  * ({@link dev.postamt.imap.Preview}), SAVEDATE, WITHIN, UTF8=ACCEPT ({@link
- * dev.postamt.imap.EnableCommand}), METADATA and METADATA-SERVER ({@link
- * dev.postamt.imap.MetadataCommands}; the entries are kept in the store), NOTIFY ({@link
+ * dev.postamt.imap.EnableCommand}), UIDONLY ({@link dev.postamt.imap.UidOnly}), METADATA and METADATA-SERVER ({@link
+ * dev.postamt.imap.MetadataCommands}; the entries are kept in the store) and LIST-METADATA, NOTIFY ({@link
  * dev.postamt.imap.NotifySpec} the request, {@link dev.postamt.imap.NotifyWatch} the running watch),
  * PARTIAL ({@link dev.postamt.imap.PartialRange}), INPROGRESS ({@link dev.postamt.imap.Progress}), ACL
  * with RIGHTS=texk and LIST-MYRIGHTS ({@link dev.postamt.imap.AclCommands}: other users' mailboxes under
