@@ -28,6 +28,14 @@ class CollectPollerTest {
     }
   }
 
+  private static long remoteCount(Dovecot d) {
+    try {
+      return d.inboxCount();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static long collected(CollectService s) {
     return s.list(CollectFixture.USER).getFirst().collected();
   }
@@ -54,6 +62,8 @@ class CollectPollerTest {
           c.run("A APPEND INBOX {" + msg.length() + "+}\r\n" + msg, "A OK *");
         }
         await("the message announced by IDLE", () -> collected(s) == 2);
+        // the remote copy goes after the local one is recorded, at the end of that run
+        await("the remote copy deleted", () -> remoteCount(d) == 0);
         assertThat(s.list(CollectFixture.USER).getFirst().lastError()).isEmpty();
       }
       assertThat(f.subjects(null).get("INBOX")).isEqualTo(List.of("first", "second"));
