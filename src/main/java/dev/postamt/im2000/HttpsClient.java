@@ -2,9 +2,7 @@ package dev.postamt.im2000;
 
 import dev.postamt.delivery.tls.TrustedTls;
 import dev.postamt.dns.Resolver;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -104,88 +101,9 @@ final class HttpsClient {
           out.write(body);
         }
         out.flush();
-        return read(new java.io.BufferedInputStream(s.getInputStream()), maxBody);
+        dev.postamt.net.HttpResponse r = dev.postamt.net.HttpResponse.read(new java.io.BufferedInputStream(s.getInputStream()), maxBody);
+        return new Answer(r.status(), r.body());
       }
     }
-  }
-
-  private static Answer read(InputStream in, long maxBody) throws IOException {
-    String status = line(in);
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
-      throw new IOException("not an HTTP answer: " + status);
-    }
-    long length = -1;
-    boolean chunked = false;
-    for (int n = 0; ; n++) {
-      String h = line(in);
-      if (h.isEmpty()) {
-        break;
-      }
-      if (n > 100) {
-        throw new IOException("too many header fields");
-      }
-      int colon = h.indexOf(':');
-      if (colon <= 0) {
-        continue;
-      }
-      String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-      String value = h.substring(colon + 1).strip();
-      if (name.equals("content-length")) {
-        length = value.matches("[0-9]{1,15}") ? Long.parseLong(value) : -1;
-      } else if (name.equals("transfer-encoding")) {
-        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-      }
-    }
-    if (length > maxBody) {
-      throw new IOException("the answer is larger than " + maxBody + " bytes");
-    }
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    if (chunked) {
-      while (true) {
-        String size = line(in);
-        int semi = size.indexOf(';');
-        String hex = (semi < 0 ? size : size.substring(0, semi)).strip();
-        if (!hex.matches("[0-9A-Fa-f]{1,8}")) {
-          throw new IOException("bad chunk size");
-        }
-        long n = Long.parseLong(hex, 16);
-        if (n == 0) {
-          break;
-        }
-        if (body.size() + n > maxBody) {
-          throw new IOException("the answer is larger than " + maxBody + " bytes");
-        }
-        body.write(in.readNBytes((int) n));
-        line(in);
-      }
-    } else {
-      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, length < 0 ? maxBody + 1 : length));
-      if (b.length > maxBody || (length >= 0 && b.length < length)) {
-        throw new IOException(b.length > maxBody ? "the answer is larger than " + maxBody + " bytes" : "the answer was cut short");
-      }
-      body.write(b);
-    }
-    return new Answer(Integer.parseInt(parts[1]), body.toByteArray());
-  }
-
-  /** One line of at most 8 KiB without its line end. */
-  private static String line(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\n') {
-        int len = b.length();
-        return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
-      }
-      if (b.length() > 8192) {
-        throw new IOException("header line too long");
-      }
-      b.append((char) c);
-    }
-    if (b.isEmpty()) {
-      throw new IOException("connection closed");
-    }
-    return b.toString();
   }
 }
