@@ -149,6 +149,9 @@ final class FolderScan {
     if (!found.isEmpty()) {
       index.inTx(() -> {
         for (Found f : found) {
+          if (index.hasBase(m.id(), f.base())) {
+            continue; // indexed meanwhile by another process sharing this store (the CLI beside the server)
+          }
           Set<String> flags = Flags.fromMaildirLetters(MaildirBlobStore.lettersOf(f.path().getFileName().toString()));
           index.insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
         }

@@ -284,7 +284,9 @@ final class MailIndex implements AutoCloseable {
    * hiding the real error and leaving the connection in a state the next transaction trips over.
    */
   <T> T inTx(Tx<T> body) throws SQLException {
-    exec("BEGIN");
+    // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before the first read, so a read
+    // inside the transaction cannot go stale under another process's commit (SQLITE_BUSY_SNAPSHOT).
+    exec("BEGIN IMMEDIATE");
     try {
       T t = body.run();
       exec("COMMIT");
@@ -399,6 +401,17 @@ final class MailIndex implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Whether a message with this Maildir base name is indexed in the mailbox. */
+  boolean hasBase(long mailboxId, String base) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM message WHERE mailbox_id=? AND base=?")) {
+      ps.setLong(1, mailboxId);
+      ps.setString(2, base);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
     }
   }
