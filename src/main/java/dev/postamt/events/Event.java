@@ -16,6 +16,7 @@ public enum Event {
   SMTP_REJECT("smtp.reject", Level.INFO, "command", "reply"),
   SMTP_ACCEPTED("smtp.accepted", Level.INFO, "service", "ip", "helo", "tls", "user", "reply"),
   MAILAUTH_RESULT("mailauth.result", Level.INFO, "results"),
+  POLICY_CHECKS("policy.checks", Level.INFO, "stage", "result", "checks"),
   FILTER_VERDICT("filter.verdict", Level.INFO, "check", "action", "score", "reason"),
   QUARANTINE_HELD("quarantine.held", Level.INFO, "reason"),
   QUEUE_QUEUED("queue.queued", Level.INFO),

@@ -48,7 +48,8 @@ public final class LocalSubmission {
     }
     InetAddress loopback = InetAddress.getLoopbackAddress();
     StageContext.Client client = new StageContext.Client(
-        server.mode, SERVICE, loopback, loopback.getHostAddress(), false, server.config.hostname(), true, authUser);
+        server.mode, SERVICE, loopback, loopback.getHostAddress(), false, server.config.hostname(), true, authUser,
+        dev.postamt.events.TrailKey.newSession());
     // RFC 6152: 8-bit data is declared, as a client would with BODY=8BITMIME
     MailPath from = MailPath.parse("<" + mailFrom + ">" + (eightBit(message) ? " BODY=8BITMIME" : ""), true);
     EnvelopeParameters.checkMail(from, server.config.limits().messageSize());

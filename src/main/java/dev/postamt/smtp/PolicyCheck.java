@@ -22,6 +22,7 @@ final class PolicyCheck implements StageCheck {
   private final String hostname;
   private final Directory directory;
   private final PolicyEffects effects;
+  private final java.nio.file.Path dataDir;
 
   PolicyCheck(Restrictions restrictions, SmtpServer server) {
     this.restrictions = restrictions;
@@ -29,6 +30,7 @@ final class PolicyCheck implements StageCheck {
     this.hostname = server.config.hostname();
     this.directory = server.directory;
     this.effects = new PolicyEffects(server);
+    this.dataDir = server.config.dataDir();
   }
 
   @Override
@@ -53,6 +55,7 @@ final class PolicyCheck implements StageCheck {
       log.error("policy: {} check failed for {}; deferring", c.stage(), cl.ip(), bug);
       return Decision.refuse(451, "4.3.0", "Temporary local problem, please try again later");
     }
+    trail(c, e);
     if (e.refused()) {
       Evaluation.Step s = e.refusal().get();
       return Decision.refuse(s.result().code(), s.result().enhanced(), s.result().text());
@@ -64,6 +67,47 @@ final class PolicyCheck implements StageCheck {
       effects.apply(c.policyEffects(), c.message(), cl.ip());
     }
     return Decision.CONTINUE;
+  }
+
+  /**
+   * One trail event per stage that ran checks: every check with its answer and reason
+   * ({@code recipient check_greylist=dunno (…); client reject_rbl_client=reject (…)}, each after its
+   * {@code [policy]} list),
+   * so that {@code postamt trace} shows why a message got through as well as why one did not.
+   */
+  private void trail(StageContext c, Evaluation e) {
+    if (e.steps().isEmpty() || c.client().trailSession() == null) {
+      return;
+    }
+    StringBuilder checks = new StringBuilder();
+    for (Evaluation.Step s : e.steps()) {
+      if (!checks.isEmpty()) {
+        checks.append("; ");
+      }
+      String action = !s.applied() && s.result().kind() == dev.postamt.policy.CheckResult.Kind.REFUSE
+          ? "warn_if_reject " + s.result().action() : s.result().action();
+      checks.append(s.list()).append(' ').append(s.restriction().name()).append('=').append(action);
+      if (!s.result().zone().isEmpty()) {
+        checks.append(" zone=").append(s.result().zone());
+      }
+      if (s.result().effect() != null) {
+        checks.append(' ').append(s.result().effect().kind()).append(' ').append(s.result().effect().value());
+      }
+      checks.append(" (").append(s.result().reason()).append(')');
+    }
+    dev.postamt.events.TrailKey key = dev.postamt.events.TrailKey.session(c.client().trailSession());
+    if (c.message() != null) {
+      key = key.withQueueId(c.message().envelope().id());
+    }
+    if (c.sender() != null) {
+      key = key.withSender(c.sender().address());
+    }
+    if (c.recipient() != null) {
+      key = key.withRecipient(c.recipient().address());
+    }
+    String result = e.refused() ? e.refusal().get().result().action() : "pass";
+    dev.postamt.events.Events.at(dataDir).emit(dev.postamt.events.Event.POLICY_CHECKS, key,
+        "stage", stage(c.stage()).name().toLowerCase(java.util.Locale.ROOT), "result", result, "checks", checks.toString());
   }
 
   /** A local domain or our host name; a failing lookup counts as ours (no refusal for our own trouble). */

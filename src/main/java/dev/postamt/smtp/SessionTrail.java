@@ -22,6 +22,11 @@ final class SessionTrail {
     this.dataDir = server.config.dataDir();
   }
 
+  /** The session id every event of this SMTP session carries. */
+  String session() {
+    return session;
+  }
+
   private Events events() {
     return Events.at(dataDir);
   }

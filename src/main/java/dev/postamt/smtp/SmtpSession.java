@@ -512,7 +512,8 @@ final class SmtpSession {
   /** What the stage checks may know about the client now. */
   private StageContext.Client client() {
     return new StageContext.Client(
-        server.mode, conn.service(), clientAddress, clientIp, trustedNetwork, helo, conn.isTls(), authUser);
+        server.mode, conn.service(), clientAddress, clientIp, trustedNetwork, helo, conn.isTls(), authUser,
+        trail.session());
   }
 
   private boolean lmtp() {

@@ -37,6 +37,7 @@ record StageContext(
    * @param helo the HELO/EHLO name (null before it)
    * @param authUser the authenticated user (null when not authenticated)
    * @param trustedNetwork the client is in {@code relay.networks}
+   * @param trailSession the session id of the message trail ({@link dev.postamt.events.TrailKey}), or null
    */
   record Client(
       SmtpServer.Mode mode,
@@ -46,7 +47,8 @@ record StageContext(
       boolean trustedNetwork,
       String helo,
       boolean tls,
-      String authUser) {
+      String authUser,
+      String trailSession) {
     /** Postfix {@code permit_mynetworks, permit_sasl_authenticated}: may relay, may ask for notices. */
     boolean trusted() {
       return trustedNetwork || authUser != null;
@@ -58,7 +60,7 @@ record StageContext(
 
     /** The same client, having just said HELO/EHLO with {@code name}. */
     Client withHelo(String name) {
-      return new Client(mode, service, address, ip, trustedNetwork, name, tls, authUser);
+      return new Client(mode, service, address, ip, trustedNetwork, name, tls, authUser, trailSession);
     }
   }
 

@@ -108,6 +108,9 @@ class TraceCommandTest {
     assertThat(cli("trace", "Alice@Example.test").out()).contains("queue " + queueId);
     assertThat(cli("trace", queueId, "--since", "1h").out()).isEqualTo(trace);
     assertThat(trace).containsPattern("sieve\\.action .*result=\"[^\"]*Reports");
+    // why it got through: the restriction lists that ran at RCPT, each check with its answer and reason
+    assertThat(trace).containsPattern("policy\\.checks .*to=<alice@example\\.test> stage=rcpt result=pass checks=\"[^\"]*"
+        + "permit_mynetworks=permit \\(127\\.0\\.0\\.1 is in relay\\.networks\\)");
   }
 
   @Test

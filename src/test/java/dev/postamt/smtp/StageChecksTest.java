@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The stage-check lists: order, the first refusal wins, an acceptance ends the stage, stages apart. */
 class StageChecksTest {
   private static final StageContext.Client CLIENT =
-      new StageContext.Client(SmtpServer.Mode.MX, "smtp", InetAddress.getLoopbackAddress(), "127.0.0.1", false, "client", false, null);
+      new StageContext.Client(SmtpServer.Mode.MX, "smtp", InetAddress.getLoopbackAddress(), "127.0.0.1", false, "client", false, null, null);
 
   private static StageContext at(Stage stage) {
     return new StageContext(stage, CLIENT, null, null, List.of(), null);
@@ -58,7 +58,7 @@ class StageChecksTest {
   @Test
   void theLmtpRuleIsAConnectCheck() throws Exception {
     StageContext.Client lmtpOutsider =
-        new StageContext.Client(SmtpServer.Mode.LMTP, "lmtp", InetAddress.getLoopbackAddress(), "127.0.0.1", false, null, false, null);
+        new StageContext.Client(SmtpServer.Mode.LMTP, "lmtp", InetAddress.getLoopbackAddress(), "127.0.0.1", false, null, false, null, null);
     RelayRules rules = new RelayRules(dev.postamt.config.Config.defaults());
     Decision d = rules.lmtpClients(new StageContext(Stage.CONNECT, lmtpOutsider, null, null, List.of(), null));
     assertThat(d).isInstanceOfSatisfying(Decision.Refuse.class, r -> assertThat(r.reply().code()).isEqualTo(554));
