@@ -87,6 +87,18 @@ public final class Restore {
         }
       }
     }
+    Path dump = snap.resolve(PgDump.FILE);
+    var pg = config.database().postgres();
+    if (Files.isRegularFile(dump) && pg.isPresent()) {
+      PgDump.restore(pg.get(), dump);
+      files++;
+      notes.add("the PostgreSQL state was restored into " + pg.get().display());
+    } else if (Files.isRegularFile(dump)) {
+      notes.add("the backup holds PostgreSQL state (" + dump + ") but [database] url is not set here; set it and run"
+          + " pg_restore --clean --if-exists --single-transaction --dbname=URL " + dump);
+    } else if (pg.isPresent()) {
+      notes.add("the backup holds no PostgreSQL state; " + pg.get().display() + " was left as it is");
+    }
     if (Files.isDirectory(snap.resolve("external"))) {
       notes.add("TLS files from outside the data directory are in " + snap.resolve("external")
           + "; put them where [tls] names them");
@@ -112,6 +124,9 @@ public final class Restore {
   /** Copies the snapshot's tree {@code from} to {@code to} (no links: the backup stays untouched). */
   private static int copyTree(Path from, Path to) throws IOException {
     int n = 0;
+    if (!Files.isDirectory(from)) {
+      return 0; // a snapshot of an installation whose state is all in PostgreSQL
+    }
     List<Path> all;
     try (var walk = Files.walk(from)) {
       all = walk.toList();

@@ -15,6 +15,11 @@
  *       dev.postamt.upgrade}).
  *   <li>{@code config/} — the config file; {@code external/} — TLS files the config names outside the
  *       data directory.
+ *   <li>{@code postgresql.dump} — with {@code [database] url}, a whole-installation backup adds the
+ *       PostgreSQL database in {@code pg_dump}'s custom format (one consistent snapshot, taken after the
+ *       mail; {@link dev.postamt.backup.PgDump}); a whole restore puts it back with {@code pg_restore}
+ *       in one transaction. An account backup holds only the account's files: its index rows in
+ *       PostgreSQL come back with the whole-installation backup, or are rebuilt from the files.
  *   <li>{@code backup.info} — when, of what (whole or one account), counts.
  *   <li>{@code MANIFEST.sha256} — one {@code <sha256>  <path>} line per file, the format of {@code
  *       sha256sum}, so {@code sha256sum -c MANIFEST.sha256} in the snapshot checks it too. Written last
