@@ -69,6 +69,11 @@ public record Config(
    */
   public record Setting(String key, String value, boolean given) {}
 
+  /** Where the users' Maildirs live: {@code [store] mail_dir}, or {@code data_dir/mail}. */
+  public Path mailDir() {
+    return store.mailDir().orElse(dataDir.resolve("mail"));
+  }
+
   /** The configuration a missing default file stands for. */
   public static Config defaults() {
     try {
