@@ -62,7 +62,8 @@ public final class TableCopy {
         types.add(md.getColumnType(i));
       }
     }
-    String names = String.join(", ", columns);
+    // quoted: a column may be a word PostgreSQL reserves ("user"); both backends read a quoted name as written
+    String names = String.join(", ", columns.stream().map(c -> '"' + c + '"').toList());
     String marks = String.join(", ", columns.stream().map(c -> "?").toList());
     boolean auto = to.getAutoCommit();
     to.setAutoCommit(false);
