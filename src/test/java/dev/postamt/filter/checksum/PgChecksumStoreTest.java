@@ -40,21 +40,25 @@ class PgChecksumStoreTest implements ChecksumStoreContract {
     try (ChecksumStore nodeA = PgChecksumStore.open(a); ChecksumStore nodeB = PgChecksumStore.open(b);
         ExecutorService threads = Executors.newFixedThreadPool(4)) {
       int messages = 20;
-      assertThat(race(threads, messages, i -> nodeA.add(signature(i), FuzzyHash.bands(signature(i)), T0),
-          i -> nodeB.add(signature(i), FuzzyHash.bands(signature(i)), T0)))
+      assertThat(race(threads, messages, i -> nodeA.add(sig(i), FuzzyHash.bands(sig(i)), T0),
+          i -> nodeB.add(sig(i), FuzzyHash.bands(sig(i)), T0)))
           .as("each signature stored by exactly one node").isEqualTo(messages);
       assertThat(nodeB.count()).isEqualTo(messages);
       for (int i = 0; i < messages; i++) {
-        assertThat(nodeA.candidates(FuzzyHash.bands(signature(i)), 64)).as("signature " + i).hasSize(1);
+        assertThat(nodeA.candidates(FuzzyHash.bands(sig(i)), 64)).as("signature " + i).hasSize(1);
       }
-      assertThat(race(threads, messages, i -> nodeA.remove(signature(i)), i -> nodeB.remove(signature(i))))
+      assertThat(race(threads, messages, i -> nodeA.remove(sig(i)), i -> nodeB.remove(sig(i))))
           .as("each signature removed by exactly one node").isEqualTo(messages);
       assertThat(nodeA.count()).isZero();
-      assertThat(nodeB.candidates(FuzzyHash.bands(signature(3)), 64)).isEmpty();
+      assertThat(nodeB.candidates(FuzzyHash.bands(sig(3)), 64)).isEmpty();
     } finally {
       a.close();
       b.close();
     }
+  }
+
+  private static long[] sig(long i) {
+    return ChecksumStoreContract.signature(i);
   }
 
   @FunctionalInterface
