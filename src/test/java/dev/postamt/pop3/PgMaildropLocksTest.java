@@ -107,12 +107,26 @@ class PgMaildropLocksTest implements MaildropLocksContract {
     onB.get().close();
   }
 
-  /** Ends the database session holding advisory lock {@code key}, as a network failure would; how many ended. */
+  private static final String HOLDERS = " FROM pg_locks WHERE locktype = 'advisory' AND granted"
+      + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      + " AND ((classid::bigint << 32) | objid::bigint) = ?";
+
+  /**
+   * Ends the database session holding advisory lock {@code key}, as a network failure would, and waits until
+   * it is gone (termination is asynchronous); how many sessions it ended.
+   */
   private static int terminateHolderOf(PgDatabase db, long key) throws Exception {
-    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND ((classid::bigint << 32) | objid::bigint) = ?")) {
+    int ended = count(db, "SELECT count(pg_terminate_backend(pid))" + HOLDERS, key);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (count(db, "SELECT count(*)" + HOLDERS, key) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(count(db, "SELECT count(*)" + HOLDERS, key)).as("lock holder ended").isZero();
+    return ended;
+  }
+
+  private static int count(PgDatabase db, String sql, long key) throws Exception {
+    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
