@@ -123,6 +123,13 @@ class MigrateFilterStateCommandTest {
     assertThat(list.status()).as(list.err()).isZero();
     assertThat(list.out()).startsWith("HELD1 ").contains("-- 1 message held");
     assertThat(run(sameNode, "quarantine", "show", "HELD1").out()).contains("Subject: offer");
+    CliFixture.Result added = run(sameNode, "spam", "lists", "add", "blacklist_from", "*@new.example");
+    assertThat(added.status()).as(added.err()).isZero();
+    assertThat(run(sameNode, "spam", "lists", "show").out()).contains("*@spam.example", "*@new.example");
+    try (SpamListStore lists = SqliteSpamLists.open(data)) {
+      assertThat(lists.entries(null)).as("written to PostgreSQL, not to the old file")
+          .extracting(SpamListStore.Entry::pattern).containsExactly("*@spam.example");
+    }
 
     // and back, into an installation without that state
     Path back = config("b", "");
