@@ -136,6 +136,23 @@ class PgMaildropLocksTest implements MaildropLocksContract {
   }
 
   @Test
+  void theConfigChoosesTheLocksAndAProcessKeepsOneConnectionForThem() throws Exception {
+    Database target = PgCluster.get().freshDatabase();
+    String url = PgCluster.get().url(target.postgres().orElseThrow().database());
+    Path plain = dir.resolve("plain.toml");
+    java.nio.file.Files.writeString(plain, "hostname = \"pop.example.test\"\ndata_dir = \"data\"\n");
+    Path shared = dir.resolve("shared.toml");
+    java.nio.file.Files.writeString(shared, "hostname = \"pop.example.test\"\ndata_dir = \"data\"\n[database]\nurl = \"" + url + "\"\n");
+    assertThat(MaildropLocks.of(dev.postamt.config.Config.load(plain, true))).isSameAs(MaildropLocks.LOCAL);
+    dev.postamt.config.Config config = dev.postamt.config.Config.load(shared, true);
+    MaildropLocks locks = MaildropLocks.of(config);
+    opened.add(PgDatabase.of(config.database())::close);
+    opened.add((PgMaildropLocks) locks);
+    assertThat(locks).isInstanceOf(PgMaildropLocks.class);
+    assertThat(MaildropLocks.of(config)).as("the same after a reload").isSameAs(locks);
+  }
+
+  @Test
   void aSecondNodesPop3LoginGetsInUse() throws Exception {
     PgDatabase[] pg = twoPools();
     try (Pop3TestServer a = Pop3TestServer.start(dir.resolve("a"), opened(new PgMaildropLocks(pg[0])));
