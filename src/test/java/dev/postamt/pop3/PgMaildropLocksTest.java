@@ -1,6 +1,7 @@
 package dev.postamt.pop3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postamt.config.Database;
 import dev.postamt.postgres.PgDatabase;
@@ -105,6 +106,41 @@ class PgMaildropLocksTest implements MaildropLocksContract {
     Optional<MaildropLocks.Held> onB = nodeB.tryLock("alice@example.test", dir.resolve("b/alice"));
     assertThat(onB).isPresent();
     onB.get().close();
+  }
+
+  @Test
+  void aNodeThatCannotReachTheDatabaseRefusesTheLoginForNow() throws Exception {
+    PgDatabase[] pg = twoPools();
+    PgMaildropLocks nodeA = opened(new PgMaildropLocks(pg[0]));
+    Optional<MaildropLocks.Held> alice = nodeA.tryLock("alice@example.test", dir.resolve("a/alice"));
+    assertThat(alice).isPresent();
+    long key = PgMaildropLocks.key("alice@example.test");
+    try (Connection admin = java.sql.DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + PgCluster.get().port() + "/postgres", "postamt", "")) {
+      String ours;
+      try (Connection c = pg[1].connection(); java.sql.Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT current_database()")) {
+        rs.next();
+        ours = rs.getString(1);
+      }
+      admin.createStatement().execute("ALTER DATABASE " + ours + " ALLOW_CONNECTIONS false");
+      try {
+        terminateHolderOf(pg[1], key);
+        Path bob = dir.resolve("a/bob");
+        assertThatThrownBy(() -> nodeA.tryLock("bob@example.test", bob)).isInstanceOf(Pop3Exception.class)
+            .extracting(e -> ((Pop3Exception) e).reply()).isEqualTo("-ERR [SYS/TEMP] Cannot lock the mailbox, try again later");
+        assertThat(MaildropLock.isLocked(bob)).as("no half-taken lock left").isFalse();
+      } finally {
+        admin.createStatement().execute("ALTER DATABASE " + ours + " ALLOW_CONNECTIONS true");
+      }
+    }
+    // reachable again: the next login works, and alice's lock is taken again with it
+    Optional<MaildropLocks.Held> bob = nodeA.tryLock("bob@example.test", dir.resolve("a/bob"));
+    assertThat(bob).isPresent();
+    assertThat(count(pg[1], "SELECT count(*)" + HOLDERS, key)).as("alice's lock held again").isEqualTo(1);
+    bob.get().close();
+    alice.get().close();
+    assertThat(count(pg[1], "SELECT count(*)" + HOLDERS, key)).isZero();
   }
 
   private static final String HOLDERS = " FROM pg_locks WHERE locktype = 'advisory' AND granted"

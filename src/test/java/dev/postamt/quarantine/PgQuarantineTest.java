@@ -93,6 +93,26 @@ class PgQuarantineTest implements QuarantineContract {
   }
 
   @Test
+  void theConfigNamesTheQuarantineAndItsDailyExpiry() throws Exception {
+    String url = PgCluster.get().url(PgCluster.get().freshDatabase().postgres().orElseThrow().database());
+    Path cfg = Files.createDirectories(dir.resolve("node")).resolve("postamt.toml");
+    Files.writeString(cfg, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n[database]\nurl = \"" + url + "\"\n");
+    dev.postamt.config.Config config = dev.postamt.config.Config.load(cfg, true);
+    try {
+      Quarantine q = Quarantine.open(config);
+      assertThat(q).isInstanceOf(PgQuarantine.class);
+      q.store(QuarantineContract.entry("OLD1", 1_000), QuarantineContract.bytes("old"));
+      q.store(QuarantineContract.entry("NEW1", System.currentTimeMillis()), QuarantineContract.bytes("new"));
+      assertThat(QuarantineExpiry.runOnce(config, java.time.Duration.ofDays(1), java.time.Clock.systemUTC())).isEqualTo(1);
+      assertThat(q.list()).extracting(Quarantine.Entry::id).containsExactly("NEW1");
+      assertThat(dir.resolve("node/data/quarantine/messages/NEW1")).exists();
+      assertThat(dir.resolve("node/data/quarantine/quarantine.db")).as("nothing in SQLite").doesNotExist();
+    } finally {
+      PgDatabase.of(config.database()).close();
+    }
+  }
+
+  @Test
   void twoNodesHoldingTheSameIdAtOnceHoldItOnce() throws Exception {
     try (Nodes n = nodes(); ExecutorService threads = Executors.newFixedThreadPool(4)) {
       int ids = 10;
