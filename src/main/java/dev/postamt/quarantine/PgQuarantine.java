@@ -30,7 +30,8 @@ import java.util.Optional;
  * <p>Nodes acting at once: an id is held once (the primary key; the second {@link #store} fails and its
  * SMTP session answers 451, so the message is not lost); a row is deleted by one {@code DELETE}, so two
  * nodes expiring or deleting together count each entry once. Expiry deletes every node's old rows; each
- * node's own sweep then removes the files whose rows are gone ({@link HeldFiles#sweep}).
+ * node's own run then removes its files whose rows are gone (deleted or expired by any node) once they are
+ * an hour old ({@link HeldFiles#sweep}).
  */
 public final class PgQuarantine implements Quarantine {
   static final String OWNER = "quarantine";
@@ -40,6 +41,8 @@ public final class PgQuarantine implements Quarantine {
         body TEXT NOT NULL, smtputf8 BOOLEAN NOT NULL, size BIGINT NOT NULL, kind TEXT NOT NULL DEFAULT 'virus');
       CREATE INDEX quarantine_held_held ON quarantine_held(held)""");
   private static final String COLUMNS = "id, held, sender, recipients, reason, subject, client_ip, body, smtputf8, size, kind";
+
+  private static final java.time.Duration SWEEP_GRACE = java.time.Duration.ofHours(1);
 
   private final PgDatabase db;
   private final HeldFiles files;
@@ -152,7 +155,10 @@ public final class PgQuarantine implements Quarantine {
     for (String id : ids) {
       n += delete(id) ? 1 : 0;
     }
-    files.sweep(cutoff, id -> find(id).isPresent());
+    // another node may have deleted the rows of this node's files at any time: those go after an hour, not
+    // after the retention (the hour leaves alone a file whose row is still being written)
+    Instant grace = Instant.now().minus(SWEEP_GRACE);
+    files.sweep(cutoff.isAfter(grace) ? cutoff : grace, id -> find(id).isPresent());
     return n;
   }
 

@@ -82,13 +82,17 @@ class PgQuarantineTest implements QuarantineContract {
       }
       assertThat(dir.resolve("b/quarantine/messages")).as("nothing written on node B").doesNotExist();
 
-      // deleted on node B: gone for both; node A's file goes at its next expiry run
+      // deleted on node B: gone for both; node A's file goes at its next expiry run once an hour old, long
+      // before the retention, while a file whose row may still be on its way stays
       assertThat(n.nodeB().delete("HELDA")).isTrue();
       assertThat(n.nodeA().find("HELDA")).isEmpty();
       Path file = dir.resolve("a/quarantine/messages/HELDA");
       assertThat(file).exists();
-      assertThat(n.nodeA().expire(Instant.now().plusSeconds(60))).isZero();
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(7200)));
+      Path fresh = Files.writeString(dir.resolve("a/quarantine/messages/FRESH1"), "row being written");
+      assertThat(n.nodeA().expire(Instant.EPOCH)).isZero();
       assertThat(file).doesNotExist();
+      assertThat(fresh).exists();
     }
   }
 
