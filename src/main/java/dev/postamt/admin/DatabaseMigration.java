@@ -33,8 +33,9 @@ import java.util.List;
  * the reverse, into an installation without that state yet. The server must be stopped (the copy is a
  * snapshot). Each owner first brings both sides to its current schema by opening them as the server does.
  *
- * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts.
- * The directory, the mailbox indexes and the other filter state still live only in SQLite (see docs/postgresql.md).
+ * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts,
+ * spam checksums, the spam white- and blacklists, the quarantine index (its message files stay where they are).
+ * The directory and the mailbox indexes still live only in SQLite (see docs/postgresql.md).
  */
 public final class DatabaseMigration {
   /** One table's rows on each side after the copy. */
@@ -76,7 +77,19 @@ public final class DatabaseMigration {
           c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
           db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
-          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
+          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()),
+      new Owner("checksums", dev.postamt.filter.checksum.SqliteChecksumStore.FILE_NAME,
+          List.of(new String[] {"checksum", "checksum"}, new String[] {"band", "checksum_band"}),
+          c -> dev.postamt.filter.checksum.SqliteChecksumStore.open(c.dataDir()).close(),
+          db -> dev.postamt.filter.checksum.PgChecksumStore.open(db).close()),
+      new Owner("spam lists", dev.postamt.filter.lists.SqliteSpamLists.FILE_NAME,
+          List.of(new String[] {"entry", "spamlist_entry"}, new String[] {"written", "spamlist_written"}),
+          c -> dev.postamt.filter.lists.SqliteSpamLists.open(c.dataDir()).close(),
+          db -> dev.postamt.filter.lists.PgSpamLists.open(db).close()),
+      // the index only: the held messages' files stay in data_dir/quarantine/messages, where both backends read them
+      new Owner("quarantine", "quarantine/quarantine.db", List.<String[]>of(new String[] {"held", "quarantine_held"}),
+          c -> new dev.postamt.quarantine.SqliteQuarantine(c.dataDir().resolve("quarantine")),
+          db -> dev.postamt.quarantine.PgQuarantine.open(db, Path.of("quarantine"))));
 
   private final Config config;
 

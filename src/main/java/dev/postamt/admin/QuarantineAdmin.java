@@ -107,7 +107,7 @@ public final class QuarantineAdmin {
   }
 
   private Quarantine quarantine() throws IOException {
-    return Quarantine.of(config.dataDir());
+    return Quarantine.open(config);
   }
 
   /** The field a released message gets, folded after the date (RFC 5322 §2.2.3); the reason kept to one short line. */

@@ -25,21 +25,21 @@ import java.util.TreeSet;
  * session's DELE and RETR marks. Nothing reaches the store before {@link #update} (QUIT, the UPDATE
  * state of RFC 1939 §6); a session that ends any other way changes nothing.
  *
- * <p>Holds the {@link MaildropLock} from {@link #open} to {@link #close}.
+ * <p>Holds the maildrop lock ({@link MaildropLocks}) from {@link #open} to {@link #close}.
  */
 final class Maildrop implements AutoCloseable {
   /** One message: its fixed number, the store's record, and its exact size on the wire. */
   record Message(int number, MessageRecord record, long size) {}
 
-  private final Path home;
+  private final MaildropLocks.Held lock;
   private final Account account;
   private final MailboxInfo inbox;
   private final List<Message> messages;
   private final boolean[] deleted;
   private final boolean[] retrieved;
 
-  private Maildrop(Path home, Account account, MailboxInfo inbox, List<Message> messages) {
-    this.home = home;
+  private Maildrop(MaildropLocks.Held lock, Account account, MailboxInfo inbox, List<Message> messages) {
+    this.lock = lock;
     this.account = account;
     this.inbox = inbox;
     this.messages = messages;
@@ -53,11 +53,10 @@ final class Maildrop implements AutoCloseable {
    * @throws Pop3Exception {@code [IN-USE]} when another session has it, {@code [SYS/TEMP]} when the
    *     store cannot be read
    */
-  static Maildrop open(MailStore store, String user) throws Pop3Exception {
+  static Maildrop open(MailStore store, String user, MaildropLocks locks) throws Pop3Exception {
     Path home = UserHome.of(store.dataDir(), user);
-    if (!MaildropLock.tryLock(home)) {
-      throw Pop3Exception.refused(RespCode.IN_USE, "Mailbox is locked by another POP3 session");
-    }
+    MaildropLocks.Held lock = locks.tryLock(user, home)
+        .orElseThrow(() -> Pop3Exception.refused(RespCode.IN_USE, "Mailbox is locked by another POP3 session"));
     Account account = null;
     try {
       account = store.open(user);
@@ -73,12 +72,12 @@ final class Maildrop implements AutoCloseable {
         bases.add(r.base());
       }
       sizes.save(bases);
-      return new Maildrop(home, account, snap.info(), List.copyOf(list));
+      return new Maildrop(lock, account, snap.info(), List.copyOf(list));
     } catch (RuntimeException e) {
       if (account != null) {
         account.close();
       }
-      MaildropLock.unlock(home);
+      lock.close();
       throw e;
     }
   }
@@ -191,7 +190,7 @@ final class Maildrop implements AutoCloseable {
   @Override
   public void close() {
     try {
-      MaildropLock.unlock(home);
+      lock.close();
     } finally {
       account.close();
     }

@@ -22,6 +22,7 @@ public final class Pop3Server implements ConnectionHandler {
   final LoginCheck logins;
   final Pop3Settings settings;
   final AuthThrottle throttle;
+  final MaildropLocks locks;
 
   /** A server with its own (generous) per-address failed-login count, for tests and embedding. */
   public Pop3Server(MailStore store, LoginCheck logins, Pop3Settings settings) {
@@ -30,17 +31,24 @@ public final class Pop3Server implements ConnectionHandler {
 
   /** @param throttle failed-login counts per client address, shared with the other listeners */
   public Pop3Server(MailStore store, LoginCheck logins, Pop3Settings settings, AuthThrottle throttle) {
+    this(store, logins, settings, throttle, MaildropLocks.LOCAL);
+  }
+
+  /** @param locks where a session locks its maildrop (this process, or shared with other nodes) */
+  Pop3Server(MailStore store, LoginCheck logins, Pop3Settings settings, AuthThrottle throttle, MaildropLocks locks) {
     this.store = store;
     this.logins = logins;
     this.settings = settings;
     this.throttle = throttle;
+    this.locks = locks;
   }
 
   /**
    * Production wiring: passwords and SCRAM credentials from the directory; the idle timer is {@code limits.idle_timeout} but at
    * least 10 minutes (RFC 1939 §3); {@code limits.errors} and {@code limits.auth_failures} bound bad
    * commands and failed logins per session, and {@code throttle} ({@code limits.auth_failures_per_ip})
-   * failed logins per client address across sessions and protocols.
+   * failed logins per client address across sessions and protocols. With {@code [database] url} set, maildrop
+   * locks are shared with the other nodes of that database ({@link PgMaildropLocks}).
    */
   public static Pop3Server fromConfig(Config config, MailStore store, Directory directory, AuthThrottle throttle) {
     return new Pop3Server(
@@ -52,7 +60,8 @@ public final class Pop3Server implements ConnectionHandler {
             config.limits().errors(),
             config.limits().authFailures())
             .withCommandDeadline(config.limits().commandDeadline()),
-        throttle);
+        throttle,
+        MaildropLocks.of(config));
   }
 
   @Override

@@ -370,7 +370,7 @@ final class Pop3Session {
 
   private void enterTransaction(String user) throws IOException, Pop3Exception {
     try {
-      drop = Maildrop.open(server.store, user);
+      drop = Maildrop.open(server.store, user, server.locks);
     } catch (StoreException e) {
       log.warn("pop3 {}: cannot open the maildrop of {}: {}", clientIp, user, e.getMessage(), e);
       throw Pop3Exception.refused(RespCode.SYS_TEMP, "Cannot open the mailbox, try again later");

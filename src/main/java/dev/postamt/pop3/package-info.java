@@ -10,7 +10,8 @@
  * the sizes LIST reports from the same code.
  *
  * <p>Semantics: the maildrop is the INBOX of the user's {@link dev.postamt.store.MailStore}, locked per
- * user for the session ({@link dev.postamt.pop3.MaildropLock}); message numbers are fixed at login;
+ * user for the session ({@link dev.postamt.pop3.MaildropLocks}: in the process, and with {@code [database] url}
+ * also in PostgreSQL, so that the lock holds across the nodes); message numbers are fixed at login;
  * DELE and RETR only mark, and QUIT applies the marks (UPDATE state): retrieved messages get {@code
  * \Seen}, deleted ones are expunged from the store, so IMAP sees the same. RSET clears both marks.
  * UIDLs are the store's UID and UIDVALIDITY as 16 hex digits (Dovecot's default form).

@@ -69,10 +69,10 @@ public final class PgDatabase {
   }
 
   /**
-   * A connection of its own, outside the pool, for a long-lived {@code LISTEN} ({@link PgNotifications});
-   * the caller closes it.
+   * A connection of its own, outside the pool, for a long-lived {@code LISTEN} ({@link PgNotifications}) or
+   * session-level advisory locks (the POP3 maildrop locks); the caller closes it.
    */
-  Connection openDirect() throws SQLException {
+  public Connection openDirect() throws SQLException {
     java.util.Properties p = new java.util.Properties();
     if (!target.user().isEmpty()) {
       p.setProperty("user", target.user());

@@ -62,7 +62,8 @@ public final class TableCopy {
         types.add(md.getColumnType(i));
       }
     }
-    String names = String.join(", ", columns);
+    // quoted: a column may be a word PostgreSQL reserves ("user"); both backends read a quoted name as written
+    String names = String.join(", ", columns.stream().map(c -> '"' + c + '"').toList());
     String marks = String.join(", ", columns.stream().map(c -> "?").toList());
     boolean auto = to.getAutoCommit();
     to.setAutoCommit(false);
@@ -83,7 +84,12 @@ public final class TableCopy {
           } else if (type == Types.BIGINT && v instanceof Number num) {
             ins.setLong(i + 1, num.longValue());
           } else if ((type == Types.INTEGER || type == Types.SMALLINT) && v instanceof Number num) {
-            ins.setInt(i + 1, num.intValue());
+            long l = num.longValue(); // SQLite's INTEGER holds 64 bits (hashes, keys): never cut to 32
+            if (l == (int) l) {
+              ins.setInt(i + 1, (int) l);
+            } else {
+              ins.setLong(i + 1, l);
+            }
           } else if (type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB) {
             ins.setBytes(i + 1, rs.getBytes(i + 1));
           } else {

@@ -1,5 +1,7 @@
 package dev.postamt.quarantine;
 
+import dev.postamt.config.Config;
+import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * spam.quarantine}), with the envelope they came with, so that {@code postamt quarantine release} can
  * send them on to their original recipients. Each is of a {@link Kind}; entries older than {@code
  * quarantine.retention} are deleted ({@link #expire}). The one owner of this state; {@link
- * SqliteQuarantine} keeps it under {@code data_dir/quarantine}.
+ * SqliteQuarantine} keeps it under {@code data_dir/quarantine}, {@link PgQuarantine} its index in PostgreSQL
+ * ({@link #open}).
  */
 public interface Quarantine {
   /** Why a message is held, in the words {@code quarantine list} shows and the database stores. */
@@ -118,8 +121,24 @@ public interface Quarantine {
   /** Forgets a held message; false when it was not held. */
   boolean delete(String id) throws IOException;
 
-  /** The quarantine of a data directory. */
+  /** The quarantine of a data directory, on SQLite. */
   static Quarantine of(Path dataDir) throws IOException {
     return new SqliteQuarantine(dataDir.resolve("quarantine"));
+  }
+
+  /**
+   * The quarantine {@code config} names: its index in PostgreSQL when {@code [database] url} is set ({@link
+   * PgQuarantine}), else in {@code data_dir/quarantine/quarantine.db}; the message files under {@code
+   * data_dir/quarantine/messages} either way.
+   */
+  static Quarantine open(Config config) throws IOException {
+    if (config.database().postgres().isEmpty()) {
+      return of(config.dataDir());
+    }
+    try {
+      return PgQuarantine.open(PgDatabase.of(config.database()), config.dataDir().resolve("quarantine"));
+    } catch (PgDatabase.Failure e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 }

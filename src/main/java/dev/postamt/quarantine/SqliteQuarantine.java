@@ -2,15 +2,9 @@ package dev.postamt.quarantine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,10 +34,10 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteQuarantine implements Quarantine {
   private final Path db;
-  private final Path messages;
+  private final HeldFiles files;
 
   public SqliteQuarantine(Path dir) throws IOException {
-    this.messages = Files.createDirectories(dir.resolve("messages"));
+    this.files = new HeldFiles(Files.createDirectories(dir.resolve("messages")));
     this.db = dir.resolve("quarantine.db");
     try (Connection c = connect(); Statement s = c.createStatement()) {
       s.executeUpdate(
@@ -106,19 +100,10 @@ public final class SqliteQuarantine implements Quarantine {
 
   @Override
   public Entry store(Entry e, InputStream message) throws IOException {
-    Path file = messages.resolve(e.id());
     if (find(e.id()).isPresent()) {
       throw new IOException("quarantine: " + e.id() + " is already held");
     }
-    Path tmp = messages.resolve(e.id() + ".tmp");
-    long size;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      OutputStream out = Channels.newOutputStream(ch);
-      size = message.transferTo(out);
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(messages);
+    long size = files.write(e.id(), message);
     Entry stored = e.withSize(size);
     try (Connection c = connect();
         PreparedStatement ps = c.prepareStatement(
@@ -160,7 +145,7 @@ public final class SqliteQuarantine implements Quarantine {
     if (find(id).isEmpty()) {
       throw new NoSuchFileException("quarantine: no message " + id);
     }
-    return Files.newInputStream(messages.resolve(id));
+    return files.open(id);
   }
 
   @Override
@@ -175,7 +160,7 @@ public final class SqliteQuarantine implements Quarantine {
     } catch (SQLException e) {
       throw new IOException("quarantine: cannot delete " + id + ": " + e.getMessage(), e);
     }
-    Files.deleteIfExists(messages.resolve(id));
+    files.delete(id);
     return rows > 0;
   }
 
@@ -196,16 +181,7 @@ public final class SqliteQuarantine implements Quarantine {
     for (String id : ids) {
       n += delete(id) ? 1 : 0;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(messages)) {
-      for (Path f : files) {
-        String name = f.getFileName().toString();
-        String id = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name;
-        if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && (!Quarantine.validId(id) || name.endsWith(".tmp")
-            || find(id).isEmpty())) {
-          Files.deleteIfExists(f);
-        }
-      }
-    }
+    files.sweep(cutoff, id -> find(id).isPresent());
     return n;
   }
 
@@ -217,19 +193,7 @@ public final class SqliteQuarantine implements Quarantine {
       List<Entry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String rcpts = rs.getString("recipients");
-          out.add(new Entry(
-              rs.getString("id"),
-              Instant.ofEpochMilli(rs.getLong("held")),
-              rs.getString("sender"),
-              rcpts.isEmpty() ? List.of() : Arrays.asList(rcpts.split("\n")),
-              rs.getString("reason"),
-              rs.getString("subject"),
-              rs.getString("client_ip"),
-              rs.getString("body"),
-              rs.getInt("smtputf8") != 0,
-              rs.getLong("size"),
-              Quarantine.Kind.of(rs.getString("kind"))));
+          out.add(entry(rs));
         }
       }
       return out;
@@ -238,9 +202,20 @@ public final class SqliteQuarantine implements Quarantine {
     }
   }
 
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+  /** The entry of a row of {@code held} (the same columns on both backends). */
+  static Entry entry(ResultSet rs) throws SQLException {
+    String rcpts = rs.getString("recipients");
+    return new Entry(
+        rs.getString("id"),
+        Instant.ofEpochMilli(rs.getLong("held")),
+        rs.getString("sender"),
+        rcpts.isEmpty() ? List.of() : Arrays.asList(rcpts.split("\n")),
+        rs.getString("reason"),
+        rs.getString("subject"),
+        rs.getString("client_ip"),
+        rs.getString("body"),
+        rs.getBoolean("smtputf8"),
+        rs.getLong("size"),
+        Quarantine.Kind.of(rs.getString("kind")));
   }
 }

@@ -236,7 +236,7 @@ public final class Server implements AutoCloseable {
       TlsContext tls = TlsContext.fromConfig(config);
       s.tls = tls;
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
-      s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config.dataDir(), () -> s.config.quarantine().retention());
+      s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config, () -> s.config.quarantine().retention());
       if (s.journal != null) {
         s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
       }

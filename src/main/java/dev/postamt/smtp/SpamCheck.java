@@ -185,7 +185,7 @@ final class SpamCheck implements StageCheck {
 
   private synchronized Quarantine quarantine() throws IOException {
     if (quarantine == null) {
-      quarantine = Quarantine.of(server.config.dataDir());
+      quarantine = Quarantine.open(server.config);
     }
     return quarantine;
   }

@@ -40,6 +40,8 @@ final class Pop3TestServer extends ServerFixture {
   /** Opens the real directory logins are checked against, in the server's directory; null: {@link #logins}. */
   private LoginDirectory loginDirectory;
   private dev.postamt.directory.Directory openedDirectory;
+  /** Where sessions lock their maildrop: this process unless a test shares the locks with other "nodes". */
+  private MaildropLocks locks = MaildropLocks.LOCAL;
   Path dataDir;
   MailStore store;
   Listener plain;
@@ -62,7 +64,7 @@ final class Pop3TestServer extends ServerFixture {
       openedDirectory = loginDirectory.open(dir);
       check = openedDirectory;
     }
-    Pop3Server server = new Pop3Server(store, check, settings, throttle);
+    Pop3Server server = new Pop3Server(store, check, settings, throttle, locks);
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     plain = Listener.open("pop3", any, tlsContext, false, Duration.ofMinutes(1), 100, server);
     tls = Listener.open("pop3s", any, tlsContext, true, Duration.ofMinutes(1), 100, server);
@@ -124,6 +126,13 @@ final class Pop3TestServer extends ServerFixture {
 
   static Pop3TestServer start(Path dir, Pop3Settings settings, AuthThrottle throttle) throws Exception {
     return new Pop3TestServer(settings, throttle, Pop3TestServer::check).startedIn(dir);
+  }
+
+  /** Production policy, with maildrop locks taken in {@code locks} (as one node of several). */
+  static Pop3TestServer start(Path dir, MaildropLocks locks) throws Exception {
+    Pop3TestServer s = create(Pop3TestServer::check);
+    s.locks = locks;
+    return s.startedIn(dir);
   }
 
   /** Production policy, with logins checked by {@code logins} (a real directory) instead of the fake. */

@@ -1,14 +1,31 @@
 package dev.postamt.filter.checksum;
 
+import dev.postamt.config.Config;
+import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The signatures of messages learned as spam ({@link FuzzyHash}), found by their band keys. Errors are
- * {@link IOException}s naming the file.
+ * {@link IOException}s naming the file or the database.
  */
 public interface ChecksumStore extends AutoCloseable {
+  /**
+   * The store {@code config} names: PostgreSQL when {@code [database] url} is set ({@link PgChecksumStore}),
+   * else {@code data_dir/checksums.db} ({@link SqliteChecksumStore}).
+   */
+  static ChecksumStore open(Config config) throws IOException {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteChecksumStore.open(config.dataDir());
+    }
+    try {
+      return PgChecksumStore.open(PgDatabase.of(config.database()));
+    } catch (PgDatabase.Failure e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
   /** A stored signature and when it was learned. */
   record Entry(long[] signature, Instant added) {}
 

@@ -33,9 +33,12 @@ public final class Checksums implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Opens {@code data_dir/checksums.db}; the check does nothing unless {@code spam.checksums}. */
+  /**
+   * Opens the store {@code config} names ({@link ChecksumStore#open}); the check does nothing unless {@code
+   * spam.checksums}.
+   */
   public static Checksums open(Config config) throws IOException {
-    return new Checksums(SqliteChecksumStore.open(config.dataDir()), config.spam().checksums(), Clock.systemUTC());
+    return new Checksums(ChecksumStore.open(config), config.spam().checksums(), Clock.systemUTC());
   }
 
   public ChecksumStore store() {

@@ -196,7 +196,8 @@ public final class SqliteChecksumStore implements ChecksumStore {
     SqliteFiles.close(db, lock);
   }
 
-  private static long key(long[] sig) {
+  /** The unique key of a signature (the same on both backends, so that a copied store still finds its rows). */
+  static long key(long[] sig) {
     long h = 17;
     for (long v : sig) {
       h = FuzzyHash.mix(h ^ v);
@@ -204,7 +205,8 @@ public final class SqliteChecksumStore implements ChecksumStore {
     return h;
   }
 
-  private static byte[] bytes(long[] sig) {
+  /** A signature as stored: its longs big-endian. */
+  static byte[] bytes(long[] sig) {
     ByteBuffer b = ByteBuffer.allocate(sig.length * 8);
     for (long v : sig) {
       b.putLong(v);
@@ -212,7 +214,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
     return b.array();
   }
 
-  private static long[] longs(byte[] bytes) {
+  static long[] longs(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     long[] out = new long[bytes.length / 8];
     for (int i = 0; i < out.length; i++) {

@@ -6,8 +6,10 @@
  * copy sent to the next victim still matches.
  *
  * <p>On disk: {@code data_dir/checksums.db} (SQLite, WAL), owned by {@link
- * dev.postamt.filter.checksum.SqliteChecksumStore}; its layout is described there. Several nodes may
- * later share it behind the same {@link dev.postamt.filter.checksum.ChecksumStore} interface.
+ * dev.postamt.filter.checksum.SqliteChecksumStore}; its layout is described there. With {@code [database]
+ * url = "postgresql://…"} the nodes share tables {@code checksum} and {@code checksum_band} instead ({@link
+ * dev.postamt.filter.checksum.PgChecksumStore}), behind the same {@link
+ * dev.postamt.filter.checksum.ChecksumStore} interface.
  *
  * <p>Failure behaviour: texts too short to say anything are not hashed and never match; a store that
  * cannot be read is an {@link java.io.IOException} (the scan defers the message).

@@ -1,5 +1,7 @@
 package dev.postamt.filter.lists;
 
+import dev.postamt.config.Config;
+import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +14,21 @@ import java.util.Locale;
  * Methods throw {@link IOException} when the store cannot be read or written.
  */
 public interface SpamListStore extends AutoCloseable {
+
+  /**
+   * The store {@code config} names: PostgreSQL when {@code [database] url} is set ({@link PgSpamLists}), else
+   * {@code data_dir/spamlists.db} ({@link SqliteSpamLists}).
+   */
+  static SpamListStore open(Config config) throws IOException {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteSpamLists.open(config.dataDir());
+    }
+    try {
+      return PgSpamLists.open(PgDatabase.of(config.database()));
+    } catch (PgDatabase.Failure e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
 
   /** The kinds of entry, named as in SpamAssassin's configuration and {@code [spam]}. */
   enum Kind {

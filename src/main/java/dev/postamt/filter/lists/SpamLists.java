@@ -47,9 +47,9 @@ public final class SpamLists implements AutoCloseable {
   private final List<Entry> global;
   private final Clock clock;
 
-  /** Opens the store in {@code data_dir} and takes the global entries of {@code [spam]}. */
+  /** Opens the store {@code config} names ({@link SpamListStore#open}) and takes the global entries of {@code [spam]}. */
   public static SpamLists open(Config config) throws IOException {
-    return new SpamLists(config.spam(), SqliteSpamLists.open(config.dataDir()), Clock.systemUTC());
+    return new SpamLists(config.spam(), SpamListStore.open(config), Clock.systemUTC());
   }
 
   SpamLists(Spam config, SpamListStore store, Clock clock) {

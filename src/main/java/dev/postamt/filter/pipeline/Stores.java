@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /**
  * The databases of the content scan: Bayes tokens ({@code bayes.db}), checksums of known spam ({@code
- * checksums.db}) and the per-user white- and blacklists ({@code spamlists.db}). The server opens them
+ * checksums.db}) and the per-user white- and blacklists ({@code spamlists.db}), or their tables in
+ * PostgreSQL when {@code [database] url} is set, shared by every node. The server opens them
  * once and every scanner it makes (one per config, anew at each reload) shares them, as does the
  * learning from IMAP moves ({@link #training}). Their settings ({@code bayes_min_learned},
  * {@code autolearn_*}, {@code bayes_per_user}, {@code checksums}) are those of the config they were
@@ -24,7 +25,7 @@ public final class Stores implements AutoCloseable {
     this.lists = lists;
   }
 
-  /** Opens the three databases under {@code data_dir}; a database that cannot be opened is an IOException. */
+  /** Opens the three databases the config names; a database that cannot be opened is an IOException. */
   public static Stores open(Config config) throws IOException {
     Bayes bayes = Bayes.open(config);
     Checksums sums = null;

@@ -24,12 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checksums of known spam: a learned spam's near-copy (other names, numbers, a few words changed)
- * matches, other mail does not, short texts are not hashed, forgetting removes the checksum; and on the
- * public corpus, checksums of the training spam do not hit the held-out ham.
+ * Checksums of known spam on SQLite: the store contract ({@link ChecksumStoreContract}: a learned spam's
+ * near-copy matches, other mail does not, short texts are not hashed, forgetting removes the checksum),
+ * the check switched off, and on the public corpus, checksums of the training spam do not hit the
+ * held-out ham.
  */
-class ChecksumsTest {
+class ChecksumsTest implements ChecksumStoreContract {
   @TempDir Path dir;
+  private int n;
+
+  @Override
+  public ChecksumStore store() throws IOException {
+    return SqliteChecksumStore.open(dir.resolve("data" + n++));
+  }
 
   static final String SPAM = """
       Dear John Smith,
@@ -53,32 +60,6 @@ class ChecksumsTest {
     Findings f = new Findings();
     c.check().check(new ScanInput(m, "", "", null, "", List.of(), List.of(), Authentication.NONE, Instant.now()), f);
     return f.all();
-  }
-
-  @Test
-  void aModifiedCopyOfALearnedSpamMatches() throws Exception {
-    try (Checksums c = new Checksums(SqliteChecksumStore.open(dir), true, Clock.systemUTC())) {
-      assertThat(c.learnSpam(message("1", "Your prize", SPAM))).isTrue();
-      assertThat(c.learnSpam(message("1b", "Your prize again", SPAM))).as("same text: stored once").isFalse();
-
-      String copy = SPAM.replace("John Smith", "Maria Garcia").replace("48", "72").replace("88412-A", "11873-Q")
-          .replace("beautiful", "lovely").replace("family", "loved ones");
-      List<Symbol> hit = scan(c, message("2", "Re: your prize", copy));
-      assertThat(hit).extracting(Symbol::name).containsExactly("FUZZY_SPAM");
-      assertThat(hit.getFirst().score()).isEqualTo(3.0);
-      assertThat(hit.getFirst().reason()).matches("Text \\d+% like a message learned as spam on \\d{4}-\\d\\d-\\d\\d");
-
-      String other = "Hi team, the quarterly report is ready. Please review the numbers in the attached sheet before"
-          + " Friday, and add your comments to the shared document so that we can discuss them at the meeting"
-          + " next week. The budget section still needs figures from marketing and from the operations group.";
-      assertThat(scan(c, message("3", "report", other))).isEmpty();
-      assertThat(scan(c, message("4", "short", "Congratulations! You have been selected to receive a free"))).isEmpty();
-      assertThat(c.learnSpam(message("5", "short", "too short to hash"))).isFalse();
-
-      assertThat(c.forget(message("6", "Your prize", SPAM))).isTrue();
-      assertThat(scan(c, message("2", "Re: your prize", copy))).isEmpty();
-      assertThat(c.store().count()).isZero();
-    }
   }
 
   @Test
