@@ -76,7 +76,13 @@ public final class DatabaseMigration {
           c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
           db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
-          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
+          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()),
+      // parents before children: PostgreSQL checks the foreign keys as the rows go in
+      new Owner("directory", dev.postamt.directory.Directory.FILE_NAME,
+          java.util.stream.Stream.of("domains", "users", "aliases", "domain_admins", "app_passwords", "masks")
+              .map(t -> new String[] {t, t}).toList(),
+          c -> dev.postamt.directory.Directory.open(c.dataDir()).close(),
+          db -> dev.postamt.directory.Directory.open(db).close()));
 
   private final Config config;
 
