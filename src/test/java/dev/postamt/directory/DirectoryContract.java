@@ -81,11 +81,12 @@ public interface DirectoryContract {
     try (Directory dir = open(data)) {
       dir.addDomain("b.test");
       dir.addDomain("a.test");
-      for (String u : List.of("zed@a.test", "Bob@b.test", "al.ice@b.test", "al-ice@b.test", "alice@a.test")) {
+      for (String u : List.of("zed@a.test", "Bob@b.test", "al.ice@b.test", "al-ice@b.test", "alice@a.test", "a@a.test", "a1@a.test")) {
         dir.addUserWithHash(u, PasswordHash.hash("x".toCharArray()));
       }
-      // byte order, as SQLite compares: '-' (0x2d) before '.' (0x2e) before letters
-      assertThat(dir.users()).containsExactly("alice@a.test", "zed@a.test", "al-ice@b.test", "al.ice@b.test", "bob@b.test");
+      // byte order, as SQLite compares: '-' (0x2d) before '.' (0x2e) before digits before '@' (0x40) before letters
+      assertThat(dir.users()).containsExactly(
+          "a1@a.test", "a@a.test", "alice@a.test", "zed@a.test", "al-ice@b.test", "al.ice@b.test", "bob@b.test");
     }
   }
 

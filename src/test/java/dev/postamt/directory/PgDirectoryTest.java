@@ -201,6 +201,37 @@ class PgDirectoryTest implements DirectoryContract, DirectorySecurityContract {
   }
 
   @Test
+  void keysSortByteByByteWhateverTheDatabaseLocale() throws Exception {
+    // ICU's English puts '@' before digits ("a@" < "a1@"); SQLite, and so the directory, compares bytes.
+    PgCluster cluster = PgCluster.get();
+    String name = "icu" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    try (Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/postgres", "postamt", "");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name + " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'");
+    } catch (java.sql.SQLException e) {
+      org.junit.jupiter.api.Assumptions.abort("this PostgreSQL cannot make an ICU database: " + e.getMessage());
+    }
+    PgDatabase pg = PgDatabase.of(Database.Postgres.parse(cluster.url(name)), 2);
+    secondPools.add(pg);
+    try (Connection c = pg.connection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT x FROM (VALUES ('a1@a.test'), ('a@a.test')) v(x) ORDER BY x")) {
+      rs.next();
+      assertThat(rs.getString(1)).as("the database's own order differs from bytes").isEqualTo("a@a.test");
+    }
+    try (Directory dir = Directory.open(pg)) {
+      dir.addDomain("a.test");
+      dir.addUserWithHash("a@a.test", PasswordHash.hash("x".toCharArray()));
+      dir.addUserWithHash("a1@a.test", PasswordHash.hash("x".toCharArray()));
+      assertThat(dir.users()).containsExactly("a1@a.test", "a@a.test");
+      dir.addAlias("a1@a.test", List.of("x@r.test"));
+      dir.addAlias("a@a.test", List.of("x@r.test"));
+      dir.addAlias("@a.test", List.of("x@r.test"));
+      assertThat(dir.aliases().keySet()).containsExactly("@a.test", "a1@a.test", "a@a.test");
+    }
+  }
+
+  @Test
   void theTablesAreVersionedAndANewerVersionIsRefused() throws Exception {
     PgDatabase a = pools.fresh();
     try (Directory dir = Directory.open(a)) {
