@@ -112,6 +112,7 @@ class MigrateDirectoryCommandTest {
       assertThat(d.authenticate("carol@example.test", "carol pw".toCharArray())).contains("carol@example.test");
       assertThat(d.masks().lookup(mask)).isPresent();
       assertThat(d.catchAllTargets("other.test")).containsExactly("bob@other.test");
+      assertThat(d.quota("alice@example.test").orElseThrow().storageBytes()).as("64 bits there and back").hasValue(fiftyGigabytes);
     }
   }
 
