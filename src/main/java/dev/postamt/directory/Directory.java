@@ -57,7 +57,10 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return masks;
   }
 
-  /** Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date. */
+  /**
+   * Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date: SQLite
+   * whatever the config says; code that has the {@link Config} opens {@link #open(Config)}.
+   */
   public static Directory open(Path dataDir) throws DirectoryException {
     return new Directory(DirectoryDb.sqlite(dataDir));
   }
