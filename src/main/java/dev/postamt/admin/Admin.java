@@ -128,7 +128,7 @@ public final class Admin {
 
   /** {@code postamt mailbox …}: shared mailboxes and send-as grants. */
   public ShareAdmin shares() {
-    return new ShareAdmin(config.dataDir());
+    return new ShareAdmin(config);
   }
 
   // ---- domains
@@ -438,7 +438,7 @@ public final class Admin {
     } catch (IllegalArgumentException e) {
       throw new AdminException(e.getMessage(), e);
     }
-    try (Directory dir = Directory.open(config.dataDir())) {
+    try (Directory dir = Directory.open(config)) {
       if (!dir.isLocalDomain(d)) {
         throw new AdminException("not a local domain: " + d + " (add it with 'postamt domain add " + d + "')");
       }
@@ -550,7 +550,7 @@ public final class Admin {
 
   /** Runs {@code work} on the directory, opened for it; its refusals become the operation's message. */
   private <T> T withDirectory(DirectoryWork<T> work) {
-    try (Directory dir = Directory.open(config.dataDir())) {
+    try (Directory dir = Directory.open(config)) {
       return work.run(dir);
     } catch (DirectoryException e) {
       throw new AdminException(e.getMessage(), e);

@@ -89,7 +89,13 @@ public final class DatabaseMigration {
       // the index only: the held messages' files stay in data_dir/quarantine/messages, where both backends read them
       new Owner("quarantine", "quarantine/quarantine.db", List.<String[]>of(new String[] {"held", "quarantine_held"}),
           c -> new dev.postamt.quarantine.SqliteQuarantine(c.dataDir().resolve("quarantine")),
-          db -> dev.postamt.quarantine.PgQuarantine.open(db, Path.of("quarantine"))));
+          db -> dev.postamt.quarantine.PgQuarantine.open(db, Path.of("quarantine"))),
+      // parents before children: PostgreSQL checks the foreign keys as the rows go in
+      new Owner("directory", dev.postamt.directory.Directory.FILE_NAME,
+          java.util.stream.Stream.of("domains", "users", "aliases", "domain_admins", "app_passwords", "masks")
+              .map(t -> new String[] {t, t}).toList(),
+          c -> dev.postamt.directory.Directory.open(c.dataDir()).close(),
+          db -> dev.postamt.directory.Directory.open(db).close()));
 
   private final Config config;
 

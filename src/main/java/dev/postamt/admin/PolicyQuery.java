@@ -32,7 +32,7 @@ final class PolicyQuery {
     boolean mynetworks = config.relay().networks().stream().anyMatch(c -> c.contains(client));
     PolicyRequest request;
     if (Files.isDirectory(config.dataDir())) {
-      try (Directory dir = Directory.open(config.dataDir())) {
+      try (Directory dir = Directory.open(config)) {
         request = request(config, new Router(dir, config), dir, client, mynetworks, helo, mailFrom, rcpt);
       } catch (DirectoryException e) {
         throw new AdminException(e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.postamt.admin;
 
+import dev.postamt.config.Config;
 import dev.postamt.directory.Address;
 import dev.postamt.directory.Directory;
 import dev.postamt.directory.DirectoryException;
@@ -28,10 +29,12 @@ public final class ShareAdmin {
   /** What {@code --rights} means when left out: everything but administering the list. */
   public static final String DEFAULT_RIGHTS = "lrswipkxten";
 
+  private final Config config;
   private final Path dataDir;
 
-  ShareAdmin(Path dataDir) {
-    this.dataDir = dataDir;
+  ShareAdmin(Config config) {
+    this.config = config;
+    this.dataDir = config.dataDir();
   }
 
   /** One entry of a shared account's lists, for {@code postamt mailbox shares}. */
@@ -111,7 +114,7 @@ public final class ShareAdmin {
 
   /** A local user's normalised address, or the one-line reason it is none. */
   private String user(String address) {
-    try (Directory dir = Directory.open(dataDir)) {
+    try (Directory dir = Directory.open(config)) {
       String a = Address.parse(address).toString();
       if (!dir.userExists(a)) {
         throw new AdminException("no such user: " + a + " (add it first with 'postamt user add')");
@@ -131,7 +134,7 @@ public final class ShareAdmin {
       return user(w);
     }
     String domain = w.startsWith("@") ? w.substring(1) : w;
-    try (Directory dir = Directory.open(dataDir)) {
+    try (Directory dir = Directory.open(config)) {
       String d = Address.parseDomain(domain);
       if (!dir.isLocalDomain(d)) {
         throw new AdminException("not a user, 'anyone' or a local domain: " + with);

@@ -167,7 +167,7 @@ public final class SieveAdmin {
 
   /** The canonical address of an existing user, or a one-line error. */
   private String existingUser(String address) {
-    try (Directory dir = Directory.open(config.dataDir())) {
+    try (Directory dir = Directory.open(config)) {
       String user = Address.parse(address).toString();
       if (!dir.userExists(user)) {
         throw new AdminException("user " + user + " does not exist");

@@ -94,7 +94,7 @@ public final class SpamListsAdmin {
   /** The user's normalised address; one that is not a user of ours is refused. */
   private String user(String address) {
     String a = Admin.address(address).toLowerCase(java.util.Locale.ROOT);
-    try (Directory dir = Directory.open(config.dataDir())) {
+    try (Directory dir = Directory.open(config)) {
       if (!dir.userExists(a)) {
         throw new AdminException("user " + a + " does not exist");
       }

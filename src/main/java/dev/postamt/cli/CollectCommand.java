@@ -31,7 +31,7 @@ final class CollectCommand {
 
   /** Runs {@code work} on the service, turning its errors into the command's one-line error. */
   private static <T> T with(Config config, boolean deliver, java.util.function.Function<CollectService, T> work) {
-    try (Directory directory = deliver ? Directory.open(config.dataDir()) : null;
+    try (Directory directory = deliver ? Directory.open(config) : null;
         MdaDrop drop = deliver ? MdaDrop.standalone(config, Server.quotaPolicy(directory, config)) : null;
         CollectService s = CollectService.open(config, drop)) {
       return work.apply(s);

@@ -72,7 +72,7 @@ final class MaskCommand extends AdminGroup implements Callable<Integer> {
   }
 
   private static Integer withMasks(ConfigOption config, MaskWork work) {
-    try (Directory dir = Directory.open(config.load().dataDir())) {
+    try (Directory dir = Directory.open(config.load())) {
       return work.run(dir.masks());
     } catch (DirectoryException e) {
       throw new CliException(e.getMessage());

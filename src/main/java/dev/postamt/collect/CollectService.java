@@ -153,7 +153,7 @@ public final class CollectService implements AutoCloseable {
     } catch (DirectoryException e) {
       throw new CollectException("not an address: " + address);
     }
-    try (Directory d = Directory.open(config.dataDir())) {
+    try (Directory d = Directory.open(config)) {
       if (a.isEmpty() || !d.userExists(a)) {
         throw new CollectException("user " + a + " does not exist");
       }

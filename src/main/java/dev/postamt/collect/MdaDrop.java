@@ -62,7 +62,7 @@ public final class MdaDrop implements LocalDrop, AutoCloseable {
           dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));
       owned.add(scripts::close);
       Router router;
-      try (Directory directory = Directory.open(config.dataDir())) {
+      try (Directory directory = Directory.open(config)) {
         router = new Router(directory, config);
       }
       DurableSpool spool = new DurableSpool(config.dataDir().resolve("queue"));

@@ -53,10 +53,10 @@ public final class AccountSecurity {
   /** A new app password: its listing and the secret, which is shown this once. */
   public record NewAppPassword(AppPassword info, String secret) {}
 
-  private final Directory dir;
+  private final DirectoryDb db;
 
-  AccountSecurity(Directory dir) {
-    this.dir = dir;
+  AccountSecurity(DirectoryDb db) {
+    this.db = db;
   }
 
   // ---- disabled accounts ----
@@ -67,7 +67,7 @@ public final class AccountSecurity {
     if (a.isEmpty()) {
       return false;
     }
-    return dir.read("look up " + a.get(), () -> dir.exists("SELECT 1 FROM users WHERE address = ? AND disabled = 1", a.get().toString()));
+    return db.read("look up " + a.get(), () -> db.exists("SELECT 1 FROM users WHERE address = ? AND disabled = 1", a.get().toString()));
   }
 
   /**
@@ -76,8 +76,8 @@ public final class AccountSecurity {
    */
   public void setDisabled(String address, boolean disabled) throws DirectoryException {
     Address a = Address.parse(address);
-    dir.write((disabled ? "disable " : "enable ") + a, () -> {
-      if (dir.update("UPDATE users SET disabled = ? WHERE address = ?", disabled ? 1 : 0, a.toString()) == 0) {
+    db.write((disabled ? "disable " : "enable ") + a, () -> {
+      if (db.update("UPDATE users SET disabled = ? WHERE address = ?", disabled ? 1 : 0, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -92,9 +92,9 @@ public final class AccountSecurity {
       return Roles.USER;
     }
     String user = a.get().toString();
-    return dir.read("look up the role of " + user, () -> {
-      boolean admin = "admin".equals(dir.string("SELECT role FROM users WHERE address = ?", user));
-      Set<String> domains = new LinkedHashSet<>(dir.strings("SELECT domain FROM domain_admins WHERE address = ? ORDER BY domain", user));
+    return db.read("look up the role of " + user, () -> {
+      boolean admin = "admin".equals(db.string("SELECT role FROM users WHERE address = ?", user));
+      Set<String> domains = new LinkedHashSet<>(db.strings("SELECT domain FROM domain_admins WHERE address = ? ORDER BY domain", user));
       return new Roles(admin, Set.copyOf(domains));
     });
   }
@@ -102,8 +102,8 @@ public final class AccountSecurity {
   /** Makes the user an administrator of every domain, or takes that role away. */
   public void setAdmin(String address, boolean admin) throws DirectoryException {
     Address a = Address.parse(address);
-    dir.write("set the role of " + a, () -> {
-      if (dir.update("UPDATE users SET role = ? WHERE address = ?", admin ? "admin" : null, a.toString()) == 0) {
+    db.write("set the role of " + a, () -> {
+      if (db.update("UPDATE users SET role = ? WHERE address = ?", admin ? "admin" : null, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -114,14 +114,14 @@ public final class AccountSecurity {
   public void addDomainAdmin(String address, String domain) throws DirectoryException {
     Address a = Address.parse(address);
     String d = Address.parseDomain(domain);
-    dir.write("make " + a + " an administrator of " + d, () -> {
-      if (!dir.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
+    db.write("make " + a + " an administrator of " + d, () -> {
+      if (!db.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
         throw new DirectoryException("user " + a + " does not exist");
       }
-      if (!dir.exists("SELECT 1 FROM domains WHERE name = ?", d)) {
+      if (!db.exists("SELECT 1 FROM domains WHERE name = ?", d)) {
         throw new DirectoryException("domain " + d + " is not a local domain");
       }
-      dir.update("INSERT OR IGNORE INTO domain_admins(address, domain) VALUES (?, ?)", a.toString(), d);
+      db.update("INSERT INTO domain_admins(address, domain) VALUES (?, ?) ON CONFLICT DO NOTHING", a.toString(), d);
       return null;
     });
   }
@@ -129,8 +129,8 @@ public final class AccountSecurity {
   public void removeDomainAdmin(String address, String domain) throws DirectoryException {
     Address a = Address.parse(address);
     String d = Address.parseDomain(domain);
-    dir.write("remove " + a + " as administrator of " + d, () ->
-        dir.update("DELETE FROM domain_admins WHERE address = ? AND domain = ?", a.toString(), d));
+    db.write("remove " + a + " as administrator of " + d, () ->
+        db.update("DELETE FROM domain_admins WHERE address = ? AND domain = ?", a.toString(), d));
   }
 
   // ---- TOTP ----
@@ -141,8 +141,8 @@ public final class AccountSecurity {
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(dir.read("look up the second factor of " + a.get(),
-        () -> dir.string("SELECT totp FROM users WHERE address = ?", a.get().toString())));
+    return Optional.ofNullable(db.read("look up the second factor of " + a.get(),
+        () -> db.string("SELECT totp FROM users WHERE address = ?", a.get().toString())));
   }
 
   /** Turns the second factor on with {@code secret} (base32), or off with null. */
@@ -151,8 +151,8 @@ public final class AccountSecurity {
     if (secret != null && Totp.decodeBase32(secret).isEmpty()) {
       throw new DirectoryException("the TOTP secret is not base32");
     }
-    dir.write("set the second factor of " + a, () -> {
-      if (dir.update("UPDATE users SET totp = ? WHERE address = ?", secret, a.toString()) == 0) {
+    db.write("set the second factor of " + a, () -> {
+      if (db.update("UPDATE users SET totp = ? WHERE address = ?", secret, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -172,14 +172,14 @@ public final class AccountSecurity {
     String id = newId();
     String hash = hash(secret);
     Instant now = Instant.now();
-    dir.write("add an app password for " + a, () -> {
-      if (!dir.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
+    db.write("add an app password for " + a, () -> {
+      if (!db.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       if (count(a.toString()) >= MAX_APP_PASSWORDS) {
         throw new DirectoryException(a + " already has " + MAX_APP_PASSWORDS + " app passwords; revoke one first");
       }
-      dir.update("INSERT INTO app_passwords(id, address, name, hash, created) VALUES (?, ?, ?, ?, ?)",
+      db.update("INSERT INTO app_passwords(id, address, name, hash, created) VALUES (?, ?, ?, ?, ?)",
           id, a.toString(), n, hash, now.toString());
       return null;
     });
@@ -188,9 +188,9 @@ public final class AccountSecurity {
 
   public List<AppPassword> appPasswords(String address) throws DirectoryException {
     Address a = Address.parse(address);
-    return dir.read("list app passwords of " + a, () -> {
+    return db.read("list app passwords of " + a, () -> {
       List<AppPassword> out = new ArrayList<>();
-      try (PreparedStatement ps = dir.prepare(
+      try (PreparedStatement ps = db.prepare(
               "SELECT id, name, created, last_used FROM app_passwords WHERE address = ? ORDER BY created, id", a.toString());
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -204,8 +204,8 @@ public final class AccountSecurity {
   /** Revokes one app password of the user; false when the user has none with that id. */
   public boolean revokeAppPassword(String address, String id) throws DirectoryException {
     Address a = Address.parse(address);
-    return dir.write("revoke an app password of " + a,
-        () -> dir.update("DELETE FROM app_passwords WHERE address = ? AND id = ?", a.toString(), id) > 0);
+    return db.write("revoke an app password of " + a,
+        () -> db.update("DELETE FROM app_passwords WHERE address = ? AND id = ?", a.toString(), id) > 0);
   }
 
   /**
@@ -218,12 +218,12 @@ public final class AccountSecurity {
       return false;
     }
     String hash = hash(normal);
-    return dir.write("check an app password of " + user, () ->
-        dir.update("UPDATE app_passwords SET last_used = ? WHERE address = ? AND hash = ?", Instant.now().toString(), user, hash) > 0);
+    return db.write("check an app password of " + user, () ->
+        db.update("UPDATE app_passwords SET last_used = ? WHERE address = ? AND hash = ?", Instant.now().toString(), user, hash) > 0);
   }
 
   private int count(String user) throws java.sql.SQLException {
-    return dir.strings("SELECT id FROM app_passwords WHERE address = ?", user).size();
+    return db.strings("SELECT id FROM app_passwords WHERE address = ?", user).size();
   }
 
   private static String normalise(char[] password) {

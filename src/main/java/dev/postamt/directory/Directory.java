@@ -1,7 +1,8 @@
 package dev.postamt.directory;
 
+import dev.postamt.config.Config;
+import dev.postamt.postgres.PgDatabase;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db}. Every lookup reads the
- * database, so changes made by the CLI while the server runs take effect at once.
+ * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db} or, with {@code [database]
+ * url} set, in PostgreSQL shared by every node. Every lookup reads the database, so changes made by the CLI
+ * or another node while the server runs take effect at once.
  *
  * <p>All addresses are normalised by {@link Address#parse} before they are stored or looked up. Changes
  * validate their input and throw a {@link DirectoryException} whose message is fit for a one-line CLI
@@ -25,25 +26,25 @@ import org.slf4j.LoggerFactory;
  * syntactically bad address as simply unknown; they throw only when the database itself fails, which
  * callers should treat as a temporary failure.
  *
- * <p>One instance holds one connection, shared by all threads under a lock; queries are index lookups
- * of a few microseconds, and Argon2 work is done outside the lock. The database runs in WAL mode with a
- * busy timeout so that the CLI and a running server can use it at the same time.
+ * <p>The SQL is the same on both backends; {@link DirectoryDb} runs it (on SQLite one connection shared
+ * by all threads under a lock, in WAL mode with a busy timeout so that the CLI and a running server can
+ * use the file at the same time; on PostgreSQL the process's pool). Argon2 work is done outside any
+ * transaction.
  */
 public final class Directory implements AutoCloseable, LoginCheck {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   public static final String FILE_NAME = "directory.db";
 
-  private final Path file;
-  private final Connection db;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final DirectoryDb db;
 
-  private final AccountSecurity security = new AccountSecurity(this);
-  private final Masks masks = new Masks(this);
+  private final AccountSecurity security;
+  private final Masks masks;
 
-  private Directory(Path file, Connection db) {
-    this.file = file;
+  private Directory(DirectoryDb db) {
     this.db = db;
+    this.security = new AccountSecurity(db);
+    this.masks = new Masks(db);
   }
 
   /** Disabled accounts, administrator roles, the second factor and app passwords. */
@@ -56,25 +57,50 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return masks;
   }
 
-  /** Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date. */
+  /**
+   * Opens (creating when missing) {@code dataDir/directory.db}, its schema brought up to date: SQLite
+   * whatever the config says; code that has the {@link Config} opens {@link #open(Config)}.
+   */
   public static Directory open(Path dataDir) throws DirectoryException {
-    Path file = dataDir.resolve(FILE_NAME);
-    return new Directory(file, DirectorySchema.open(dataDir, file));
+    return new Directory(DirectoryDb.sqlite(dataDir));
   }
 
+  /**
+   * The directory {@code config} names: PostgreSQL when {@code [database] url} is set (its tables created
+   * or upgraded first), else {@code data_dir/directory.db}.
+   */
+  public static Directory open(Config config) throws DirectoryException {
+    if (config.database().postgres().isEmpty()) {
+      return open(config.dataDir());
+    }
+    PgDatabase pg;
+    try {
+      pg = PgDatabase.of(config.database());
+    } catch (PgDatabase.Failure e) {
+      throw new DirectoryException(e.getMessage(), e);
+    }
+    return open(pg);
+  }
+
+  /** The directory in PostgreSQL, shared by every node using {@code pg}; closing it leaves the pool open. */
+  public static Directory open(PgDatabase pg) throws DirectoryException {
+    return new Directory(DirectoryDb.postgres(pg));
+  }
+
+  /** The SQLite file; null when the directory is in PostgreSQL. */
   public Path file() {
-    return file;
+    return db.file();
   }
 
   // ---- domains ----
 
   public void addDomain(String name) throws DirectoryException {
     String d = Address.parseDomain(name);
-    write("add domain " + d, () -> {
-      if (exists("SELECT 1 FROM domains WHERE name = ?", d)) {
+    db.write("add domain " + d, () -> {
+      if (db.exists("SELECT 1 FROM domains WHERE name = ?", d)) {
         throw new DirectoryException("domain " + d + " already exists");
       }
-      update("INSERT INTO domains(name) VALUES (?)", d);
+      db.update("INSERT INTO domains(name) VALUES (?)", d);
       return null;
     });
   }
@@ -82,29 +108,29 @@ public final class Directory implements AutoCloseable, LoginCheck {
   /** Removes an empty domain; refuses while users or aliases of the domain remain. */
   public void removeDomain(String name) throws DirectoryException {
     String d = Address.parseDomain(name);
-    write("remove domain " + d, () -> {
-      if (!exists("SELECT 1 FROM domains WHERE name = ?", d)) {
+    db.write("remove domain " + d, () -> {
+      if (!db.exists("SELECT 1 FROM domains WHERE name = ?", d)) {
         throw notLocal(d);
       }
-      List<String> users = strings("SELECT address FROM users WHERE domain = ? ORDER BY address", d);
+      List<String> users = db.strings("SELECT address FROM users WHERE domain = ? ORDER BY address", d);
       if (!users.isEmpty()) {
         throw new DirectoryException(
             "domain " + d + " still has " + count(users, "user") + " (" + sample(users)
                 + "); remove them first with 'postamt user remove ADDRESS'");
       }
-      List<String> aliases = strings("SELECT DISTINCT address FROM aliases WHERE domain = ? ORDER BY address", d);
+      List<String> aliases = db.strings("SELECT DISTINCT address FROM aliases WHERE domain = ? ORDER BY address", d);
       if (!aliases.isEmpty()) {
         throw new DirectoryException(
             "domain " + d + " still has " + count(aliases, "alias") + " (" + sample(aliases)
                 + "); remove them first with 'postamt alias remove ADDRESS'");
       }
-      update("DELETE FROM domains WHERE name = ?", d);
+      db.update("DELETE FROM domains WHERE name = ?", d);
       return null;
     });
   }
 
   public List<String> domains() throws DirectoryException {
-    return read("list domains", () -> strings("SELECT name FROM domains ORDER BY name"));
+    return db.read("list domains", () -> db.strings("SELECT name FROM domains ORDER BY name"));
   }
 
   public boolean isLocalDomain(String domain) throws DirectoryException {
@@ -114,7 +140,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return false;
     }
-    return read("look up domain " + d, () -> exists("SELECT 1 FROM domains WHERE name = ?", d));
+    return db.read("look up domain " + d, () -> db.exists("SELECT 1 FROM domains WHERE name = ?", d));
   }
 
   // ---- users ----
@@ -146,12 +172,12 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   private void insertUser(Address a, String hash, String scram) throws DirectoryException {
-    write("add user " + a, () -> {
+    db.write("add user " + a, () -> {
       requireLocalDomain(a.domain());
-      if (exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
+      if (db.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
         throw new DirectoryException("user " + a + " already exists");
       }
-      update("INSERT INTO users(address, domain, password, scram) VALUES (?, ?, ?, ?)", a.toString(), a.domain(), hash, scram);
+      db.update("INSERT INTO users(address, domain, password, scram) VALUES (?, ?, ?, ?)", a.toString(), a.domain(), hash, scram);
       return null;
     });
   }
@@ -161,8 +187,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
     checkPassword(password);
     String hash = PasswordHash.hash(password);
     String scram = ScramCredentials.derive(password).encode();
-    write("set password of " + a, () -> {
-      if (update("UPDATE users SET password = ?, scram = ? WHERE address = ?", hash, scram, a.toString()) == 0) {
+    db.write("set password of " + a, () -> {
+      if (db.update("UPDATE users SET password = ?, scram = ? WHERE address = ?", hash, scram, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -172,8 +198,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
   /** Removes the user from the directory. The mail on disk is kept; deleting it is the admin's call. */
   public void removeUser(String address) throws DirectoryException {
     Address a = Address.parse(address);
-    write("remove user " + a, () -> {
-      if (update("DELETE FROM users WHERE address = ?", a.toString()) == 0) {
+    db.write("remove user " + a, () -> {
+      if (db.update("DELETE FROM users WHERE address = ?", a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -181,7 +207,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   public List<String> users() throws DirectoryException {
-    return read("list users", () -> strings("SELECT address FROM users ORDER BY domain, address"));
+    return db.read("list users", () -> db.strings("SELECT address FROM users ORDER BY domain, address"));
   }
 
   public boolean userExists(String address) throws DirectoryException {
@@ -189,7 +215,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     if (a.isEmpty()) {
       return false;
     }
-    return read("look up user " + a.get(), () -> exists("SELECT 1 FROM users WHERE address = ?", a.get().toString()));
+    return db.read("look up user " + a.get(), () -> db.exists("SELECT 1 FROM users WHERE address = ?", a.get().toString()));
   }
 
   /**
@@ -206,8 +232,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    return read("look up quota of " + a.get(), () -> {
-      try (PreparedStatement ps = prepare("SELECT quota_bytes, quota_messages FROM users WHERE address = ?", a.get().toString());
+    return db.read("look up quota of " + a.get(), () -> {
+      try (PreparedStatement ps = db.prepare("SELECT quota_bytes, quota_messages FROM users WHERE address = ?", a.get().toString());
           ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.<UserQuota>empty();
@@ -234,8 +260,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
       throw new DirectoryException(what + " must not be negative");
     }
     Object v = value.isPresent() ? value.getAsLong() : null;
-    write("set " + what + " of " + a, () -> {
-      if (update("UPDATE users SET " + column + " = ? WHERE address = ?", v, a.toString()) == 0) {
+    db.write("set " + what + " of " + a, () -> {
+      if (db.update("UPDATE users SET " + column + " = ? WHERE address = ?", v, a.toString()) == 0) {
         throw new DirectoryException("user " + a + " does not exist");
       }
       return null;
@@ -286,8 +312,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
     String[] row =
         a.isEmpty()
             ? null
-            : read("authenticate " + a.get(), () -> {
-              try (PreparedStatement ps = prepare("SELECT password, disabled FROM users WHERE address = ?", a.get().toString());
+            : db.read("authenticate " + a.get(), () -> {
+              try (PreparedStatement ps = db.prepare("SELECT password, disabled FROM users WHERE address = ?", a.get().toString());
                   ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new String[] {rs.getString(1), rs.getInt(2) == 1 ? "disabled" : ""} : null;
               }
@@ -328,20 +354,20 @@ public final class Directory implements AutoCloseable, LoginCheck {
       return Optional.empty();
     }
     String user = a.get().toString();
-    String s = read("look up SCRAM credentials of " + user,
-        () -> string("SELECT scram FROM users WHERE address = ? AND disabled = 0", user));
+    String s = db.read("look up SCRAM credentials of " + user,
+        () -> db.string("SELECT scram FROM users WHERE address = ? AND disabled = 0", user));
     return Optional.ofNullable(ScramCredentials.decode(s)).map(c -> new ScramLogin(user, c));
   }
 
   /** Derives SCRAM credentials for a user who has none yet, at the one moment the password is known. */
   private void fillScram(String user, char[] password) {
     try {
-      String have = read("look up SCRAM credentials of " + user, () -> string("SELECT scram FROM users WHERE address = ?", user));
+      String have = db.read("look up SCRAM credentials of " + user, () -> db.string("SELECT scram FROM users WHERE address = ?", user));
       if (have != null) {
         return;
       }
       String fresh = ScramCredentials.derive(password).encode();
-      write("store SCRAM credentials of " + user, () -> update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
+      db.write("store SCRAM credentials of " + user, () -> db.update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
     } catch (DirectoryException e) {
       log.warn("could not store SCRAM credentials of {}: {}", user, e.getMessage());
     }
@@ -351,8 +377,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private void upgradeHash(String user, String old, char[] password) {
     String fresh = PasswordHash.hash(password);
     try {
-      write("upgrade password hash of " + user, () ->
-          update("UPDATE users SET password = ? WHERE address = ? AND password = ?", fresh, user, old));
+      db.write("upgrade password hash of " + user, () ->
+          db.update("UPDATE users SET password = ? WHERE address = ? AND password = ?", fresh, user, old));
     } catch (DirectoryException e) {
       log.warn("could not upgrade the password hash of {}: {}", user, e.getMessage());
     }
@@ -378,15 +404,15 @@ public final class Directory implements AutoCloseable, LoginCheck {
         norm.add(n);
       }
     }
-    write("add alias " + key, () -> {
+    db.write("add alias " + key, () -> {
       requireLocalDomain(domain);
-      List<String> present = strings("SELECT target FROM aliases WHERE address = ?", key);
+      List<String> present = db.strings("SELECT target FROM aliases WHERE address = ?", key);
       int next = present.isEmpty()
           ? 0
-          : Integer.parseInt(string("SELECT MAX(position) + 1 FROM aliases WHERE address = ?", key));
+          : Integer.parseInt(db.string("SELECT MAX(position) + 1 FROM aliases WHERE address = ?", key));
       for (String t : norm) {
         if (!present.contains(t)) {
-          update("INSERT INTO aliases(address, domain, position, target) VALUES (?, ?, ?, ?)", key, domain, next++, t);
+          db.update("INSERT INTO aliases(address, domain, position, target) VALUES (?, ?, ?, ?)", key, domain, next++, t);
         }
       }
       return null;
@@ -395,8 +421,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   public void removeAlias(String address) throws DirectoryException {
     String key = aliasKey(address);
-    write("remove alias " + key, () -> {
-      if (update("DELETE FROM aliases WHERE address = ?", key) == 0) {
+    db.write("remove alias " + key, () -> {
+      if (db.update("DELETE FROM aliases WHERE address = ?", key) == 0) {
         throw new DirectoryException("alias " + key + " does not exist");
       }
       return null;
@@ -410,12 +436,12 @@ public final class Directory implements AutoCloseable, LoginCheck {
     for (String t : targets) {
       norm.add(Address.parse(t).toString());
     }
-    write("remove targets of alias " + key, () -> {
-      if (!exists("SELECT 1 FROM aliases WHERE address = ?", key)) {
+    db.write("remove targets of alias " + key, () -> {
+      if (!db.exists("SELECT 1 FROM aliases WHERE address = ?", key)) {
         throw new DirectoryException("alias " + key + " does not exist");
       }
       for (String t : norm) {
-        if (update("DELETE FROM aliases WHERE address = ? AND target = ?", key, t) == 0) {
+        if (db.update("DELETE FROM aliases WHERE address = ? AND target = ?", key, t) == 0) {
           throw new DirectoryException("alias " + key + " has no target " + t);
         }
       }
@@ -425,10 +451,10 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   /** Every alias with its targets, ordered by domain then address (catch-alls first in their domain). */
   public Map<String, List<String>> aliases() throws DirectoryException {
-    return read("list aliases", () -> {
+    return db.read("list aliases", () -> {
       Map<String, List<String>> out = new LinkedHashMap<>();
       try (PreparedStatement ps =
-              db.prepareStatement("SELECT address, target FROM aliases ORDER BY domain, address, position");
+              db.prepare("SELECT address, target FROM aliases ORDER BY domain, address, position");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
@@ -459,7 +485,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return List.of();
     }
-    return read("look up alias " + key, () -> targetsOf(key));
+    return db.read("look up alias " + key, () -> targetsOf(key));
   }
 
   /** Targets of the catch-all alias {@code @domain}; empty if the domain has none. */
@@ -470,19 +496,12 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return List.of();
     }
-    return read("look up catch-all @" + d, () -> targetsOf("@" + d));
+    return db.read("look up catch-all @" + d, () -> targetsOf("@" + d));
   }
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      db.close();
-    } catch (SQLException e) {
-      log.warn("closing {}: {}", file, e.getMessage());
-    } finally {
-      lock.unlock();
-    }
+    db.close();
   }
 
   // ---- helpers ----
@@ -510,7 +529,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   private void requireLocalDomain(String domain) throws SQLException, DirectoryException {
-    if (!exists("SELECT 1 FROM domains WHERE name = ?", domain)) {
+    if (!db.exists("SELECT 1 FROM domains WHERE name = ?", domain)) {
       throw notLocal(domain);
     }
   }
@@ -529,88 +548,6 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   private List<String> targetsOf(String key) throws SQLException {
-    return strings("SELECT target FROM aliases WHERE address = ? ORDER BY position", key);
-  }
-
-  @FunctionalInterface
-  interface Work<T> {
-    T run() throws SQLException, DirectoryException;
-  }
-
-  <T> T read(String what, Work<T> work) throws DirectoryException {
-    lock.lock();
-    try {
-      return work.run();
-    } catch (SQLException e) {
-      throw dbError(what, e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Runs {@code work} in one IMMEDIATE transaction: the checks and the change see the same state. */
-  <T> T write(String what, Work<T> work) throws DirectoryException {
-    lock.lock();
-    try {
-      db.setAutoCommit(false);
-      try {
-        T result = work.run();
-        db.commit();
-        return result;
-      } catch (SQLException | DirectoryException | RuntimeException e) {
-        try {
-          db.rollback();
-        } catch (SQLException ignored) {
-          // the original error is the one worth reporting
-        }
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw dbError(what, e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private DirectoryException dbError(String what, SQLException e) {
-    return new DirectoryException("directory database " + file + ": cannot " + what + ": " + e.getMessage(), e);
-  }
-
-  boolean exists(String sql, String... args) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
-      return rs.next();
-    }
-  }
-
-  String string(String sql, String... args) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  List<String> strings(String sql, String... args) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = prepare(sql, (Object[]) args); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
-  int update(String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, args)) {
-      return ps.executeUpdate();
-    }
-  }
-
-  PreparedStatement prepare(String sql, Object... args) throws SQLException {
-    PreparedStatement ps = db.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
-    return ps;
+    return db.strings("SELECT target FROM aliases WHERE address = ? ORDER BY position", key);
   }
 }

@@ -9,12 +9,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.sqlite.SQLiteConfig;
+import java.util.List;
 
 /**
- * The {@code directory.db} file: created readable by its owner only (it holds password hashes), opened
- * in WAL mode with IMMEDIATE transactions and a busy timeout, and its schema created or upgraded by
- * {@code PRAGMA user_version}. {@link Directory} owns the data; this class only the file and its tables.
+ * The directory's tables. On SQLite, the {@code directory.db} file: created readable by its owner only (it
+ * holds password hashes), opened in WAL mode with IMMEDIATE transactions and a busy timeout, and its schema
+ * created or upgraded by {@code PRAGMA user_version}. On PostgreSQL, the same tables as owner {@value
+ * #PG_OWNER} in {@code postamt_schema}. {@link Directory} owns the data; this class only the tables.
  */
 final class DirectorySchema {
   static final int SCHEMA_VERSION = 5;
@@ -88,54 +89,101 @@ final class DirectorySchema {
      "CREATE INDEX IF NOT EXISTS masks_owner ON masks(owner)"},
   };
 
+  /** The owner's name in {@code postamt_schema} on PostgreSQL. */
+  static final String PG_OWNER = "directory";
+
+  /**
+   * The PostgreSQL tables, version by version ({@link dev.postamt.postgres.PgDatabase#migrate}). Version 1
+   * is the shape of SQLite's version {@value #SCHEMA_VERSION}, column for column, so that {@code postamt
+   * migrate} copies rows as they are and one set of SQL serves both. Keys and addresses are {@code COLLATE
+   * "C"}: compared and ordered byte by byte as SQLite does, whatever the database's locale ({@code "@b.test"},
+   * the catch-all, sorts before {@code "a@b.test"}). Quotas are BIGINT: SQLite's INTEGER holds 64 bits.
+   */
+  static final List<String> POSTGRES = List.of(String.join(";\n",
+      """
+      CREATE TABLE IF NOT EXISTS domains (
+        name     TEXT COLLATE "C" PRIMARY KEY,
+        created  TEXT NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS users (
+        address        TEXT COLLATE "C" PRIMARY KEY,
+        domain         TEXT COLLATE "C" NOT NULL REFERENCES domains(name),
+        password       TEXT NOT NULL,
+        created        TEXT NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+        scram          TEXT,
+        quota_bytes    BIGINT,
+        quota_messages BIGINT,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        role           TEXT,
+        totp           TEXT
+      )""",
+      "CREATE INDEX IF NOT EXISTS users_domain ON users(domain)",
+      """
+      CREATE TABLE IF NOT EXISTS aliases (
+        address  TEXT COLLATE "C" NOT NULL,
+        domain   TEXT COLLATE "C" NOT NULL REFERENCES domains(name),
+        position INTEGER NOT NULL,
+        target   TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (address, target)
+      )""",
+      "CREATE INDEX IF NOT EXISTS aliases_domain ON aliases(domain)",
+      """
+      CREATE TABLE IF NOT EXISTS domain_admins (
+        address TEXT COLLATE "C" NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+        domain  TEXT COLLATE "C" NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+        PRIMARY KEY (address, domain)
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS app_passwords (
+        id        TEXT COLLATE "C" PRIMARY KEY,
+        address   TEXT COLLATE "C" NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+        name      TEXT NOT NULL,
+        hash      TEXT NOT NULL UNIQUE,
+        created   TEXT COLLATE "C" NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+        last_used TEXT
+      )""",
+      "CREATE INDEX IF NOT EXISTS app_passwords_address ON app_passwords(address)",
+      """
+      CREATE TABLE IF NOT EXISTS masks (
+        address   TEXT COLLATE "C" PRIMARY KEY,
+        owner     TEXT COLLATE "C" NOT NULL REFERENCES users(address) ON DELETE CASCADE,
+        label     TEXT NOT NULL,
+        enabled   INTEGER NOT NULL DEFAULT 1,
+        created   TEXT COLLATE "C" NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+        last_used TEXT
+      )""",
+      "CREATE INDEX IF NOT EXISTS masks_owner ON masks(owner)"));
+
   private DirectorySchema() {}
 
-  /** The connection to {@code file} (in {@code dataDir}, created when missing), its schema up to date. */
-  static Connection open(Path dataDir, Path file) throws DirectoryException {
+  /**
+   * Creates {@code dataDir} and, when missing, {@code file} readable by its owner only: it holds password
+   * hashes (SQLite copies the mode to its -wal and -shm files).
+   */
+  static void createPrivate(Path dataDir, Path file) throws DirectoryException {
     try {
       Files.createDirectories(dataDir);
-      createPrivate(file);
+      if (Files.exists(file) || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        return;
+      }
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException raced) {
+      // another process created it first: fine
     } catch (IOException e) {
       throw new DirectoryException("cannot create " + file + ": " + e.getMessage(), e);
     }
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
-    cfg.enforceForeignKeys(true);
-    // IMMEDIATE: a write transaction takes the write lock at BEGIN, so two writers wait for each other
-    // (busy timeout) instead of one failing with SQLITE_BUSY when it upgrades a read lock.
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    Connection c = null;
-    try {
-      c = cfg.createConnection("jdbc:sqlite:" + file);
-      migrate(c, file);
-      return c;
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw new DirectoryException("cannot open " + file + ": " + e.getMessage(), e);
-    } catch (DirectoryException e) {
-      closeQuietly(c);
-      throw e;
-    }
   }
 
-  /** The database holds password hashes: create it readable by the owner only (SQLite copies the mode
-   * to its -wal and -shm files). */
-  private static void createPrivate(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return;
+  /**
+   * Sets up a fresh SQLite connection: foreign keys enforced (removing a user removes its masks and app
+   * passwords), the longer busy timeout of the directory, and the schema created or upgraded.
+   */
+  static void migrate(Connection c, Path file) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA foreign_keys = ON");
+      st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
     }
-    try {
-      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-    } catch (FileAlreadyExistsException raced) {
-      // another process created it first: fine
-    }
-  }
-
-  private static void migrate(Connection c, Path file) throws SQLException, DirectoryException {
     int version;
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       version = rs.next() ? rs.getInt(1) : 0;
@@ -144,7 +192,7 @@ final class DirectorySchema {
       return;
     }
     if (version > SCHEMA_VERSION) {
-      throw new DirectoryException(
+      throw new SQLException(
           file + " has schema version " + version + ", newer than this Postamt understands (" + SCHEMA_VERSION + ")");
     }
     c.setAutoCommit(false);
@@ -165,16 +213,6 @@ final class DirectorySchema {
       throw e;
     } finally {
       c.setAutoCommit(true);
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // already failing
-      }
     }
   }
 }

@@ -35,10 +35,10 @@ public final class Masks {
   /** One masked address. */
   public record Mask(String address, String owner, String label, boolean enabled, Instant created) {}
 
-  private final Directory dir;
+  private final DirectoryDb db;
 
-  Masks(Directory dir) {
-    this.dir = dir;
+  Masks(DirectoryDb db) {
+    this.db = db;
   }
 
   /**
@@ -49,20 +49,20 @@ public final class Masks {
     Address o = Address.parse(owner);
     String l = normaliseLabel(label);
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    return dir.write("add a masked address for " + o, () -> {
-      if (!dir.exists("SELECT 1 FROM users WHERE address = ?", o.toString())) {
+    return db.write("add a masked address for " + o, () -> {
+      if (!db.exists("SELECT 1 FROM users WHERE address = ?", o.toString())) {
         throw new DirectoryException("user " + o + " does not exist");
       }
-      if (dir.strings("SELECT address FROM masks WHERE owner = ?", o.toString()).size() >= MAX_PER_USER) {
+      if (db.strings("SELECT address FROM masks WHERE owner = ?", o.toString()).size() >= MAX_PER_USER) {
         throw new DirectoryException(o + " already has " + MAX_PER_USER + " masked addresses; remove some first");
       }
       for (int attempt = 0; ; attempt++) {
         String address = l + "." + randomLetters() + "@" + o.domain();
-        boolean taken = dir.exists("SELECT 1 FROM masks WHERE address = ?", address)
-            || dir.exists("SELECT 1 FROM users WHERE address = ?", address)
-            || dir.exists("SELECT 1 FROM aliases WHERE address = ?", address);
+        boolean taken = db.exists("SELECT 1 FROM masks WHERE address = ?", address)
+            || db.exists("SELECT 1 FROM users WHERE address = ?", address)
+            || db.exists("SELECT 1 FROM aliases WHERE address = ?", address);
         if (!taken) {
-          dir.update("INSERT INTO masks(address, owner, label, enabled, created) VALUES (?, ?, ?, 1, ?)",
+          db.update("INSERT INTO masks(address, owner, label, enabled, created) VALUES (?, ?, ?, 1, ?)",
               address, o.toString(), l, now.toString());
           return new Mask(address, o.toString(), l, true, now);
         }
@@ -76,7 +76,7 @@ public final class Masks {
   /** The user's masks, newest first. */
   public List<Mask> list(String owner) throws DirectoryException {
     Address o = Address.parse(owner);
-    return dir.read("list masked addresses of " + o, () -> query(
+    return db.read("list masked addresses of " + o, () -> query(
         "SELECT address, owner, label, enabled, created FROM masks WHERE owner = ? ORDER BY created DESC, address",
         o.toString()));
   }
@@ -87,7 +87,7 @@ public final class Masks {
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    return dir.read("look up masked address " + a.get(), () -> query(
+    return db.read("look up masked address " + a.get(), () -> query(
         "SELECT address, owner, label, enabled, created FROM masks WHERE address = ?", a.get().toString())
         .stream().findFirst());
   }
@@ -95,8 +95,8 @@ public final class Masks {
   /** Switches a mask on or off; returns it as it is now. */
   public Mask setEnabled(String address, boolean enabled) throws DirectoryException {
     Address a = Address.parse(address);
-    dir.write((enabled ? "enable " : "disable ") + a, () -> {
-      if (dir.update("UPDATE masks SET enabled = ? WHERE address = ?", enabled ? 1 : 0, a.toString()) == 0) {
+    db.write((enabled ? "enable " : "disable ") + a, () -> {
+      if (db.update("UPDATE masks SET enabled = ? WHERE address = ?", enabled ? 1 : 0, a.toString()) == 0) {
         throw noMask(a);
       }
       return null;
@@ -107,8 +107,8 @@ public final class Masks {
   /** Removes a mask for good: mail to it is refused like mail to any unknown address. */
   public void remove(String address) throws DirectoryException {
     Address a = Address.parse(address);
-    dir.write("remove masked address " + a, () -> {
-      if (dir.update("DELETE FROM masks WHERE address = ?", a.toString()) == 0) {
+    db.write("remove masked address " + a, () -> {
+      if (db.update("DELETE FROM masks WHERE address = ?", a.toString()) == 0) {
         throw noMask(a);
       }
       return null;
@@ -127,7 +127,7 @@ public final class Masks {
 
   private List<Mask> query(String sql, String arg) throws SQLException {
     List<Mask> out = new ArrayList<>();
-    try (PreparedStatement ps = dir.prepare(sql, arg); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = db.prepare(sql, arg); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(new Mask(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0,
             Instant.parse(rs.getString(5))));

@@ -17,14 +17,29 @@
  *   aliases(address, domain → domains, position, target)         address "@domain" = catch-all
  * </pre>
  *
+ * v4 adds {@code users.disabled, role, totp}, {@code domain_admins} and {@code app_passwords}
+ * ({@link dev.postamt.directory.AccountSecurity}); v5 {@code masks} ({@link dev.postamt.directory.Masks}).
+ *
+ * <h2>In PostgreSQL</h2>
+ *
+ * With {@code [database] url} set, {@link dev.postamt.directory.Directory#open(dev.postamt.config.Config)}
+ * keeps the same tables, column for column, in the shared database (owner {@code directory} in
+ * {@code postamt_schema}, version 1 = SQLite's version 5; text keys {@code COLLATE "C"} so that they compare
+ * and sort as in SQLite). The SQL is the same on both; {@code DirectoryDb} runs it, and on PostgreSQL
+ * serialises directory writes of all nodes with one advisory lock, as SQLite's write lock does for the
+ * processes sharing the file. Nothing is cached across requests (the verified-login cache keys on the
+ * stored hash it reads each time), so a user added, disabled or given a new password on one node is seen
+ * by every node at its next login. {@code postamt migrate --to/--from} copies the six tables.
+ *
  * Password strings are {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, which Dovecot reads as
  * {@code {ARGON2ID}}, so a directory can be exported to Dovecot and back.
  *
  * <h2>Failure behaviour</h2>
  *
- * Every method reads or writes the database directly; there is no cache, so a change by the CLI is seen
- * by a running server at its next lookup. A writer waits up to the busy timeout (10 s) for another
- * process's write. Invalid input to a change is a {@link dev.postamt.directory.DirectoryException} whose
+ * Every method reads or writes the database directly; there is no cache, so a change by the CLI (or
+ * another node) is seen by a running server at its next lookup. A writer waits up to the busy timeout
+ * (10 s) for another process's write; an unreachable PostgreSQL is a {@link
+ * dev.postamt.directory.DirectoryException} naming the database (never its password). Invalid input to a change is a {@link dev.postamt.directory.DirectoryException} whose
  * message is one line fit for the CLI. Lookups treat malformed input as "not found" and throw only when
  * the database fails; callers answer such failures with a temporary error (SMTP 451/454), never a
  * permanent one. A stored password string that does not parse never matches.

@@ -133,7 +133,7 @@ public final class Server implements AutoCloseable {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
     Files.createDirectories(config.dataDir());
-    this.directory = Directory.open(config.dataDir());
+    this.directory = Directory.open(config);
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
     // [archive] journal: every message the spool commits is journalled first (read at start only)
