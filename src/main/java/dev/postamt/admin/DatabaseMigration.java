@@ -76,7 +76,12 @@ public final class DatabaseMigration {
           c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
           db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
-          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
+          c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()),
+      new Owner("jmap records", dev.postamt.jmap.SqliteJmapRecords.FILE_NAME,
+          List.of(new String[] {"objects", "jmap_objects"}, new String[] {"counters", "jmap_counters"},
+              new String[] {"threads", "jmap_threads"}),
+          c -> dev.postamt.jmap.SqliteJmapRecords.open(c.dataDir()).close(),
+          db -> dev.postamt.jmap.PgJmapRecords.open(db).close()));
 
   private final Config config;
 

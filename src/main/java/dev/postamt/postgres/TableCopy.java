@@ -62,7 +62,8 @@ public final class TableCopy {
         types.add(md.getColumnType(i));
       }
     }
-    String names = String.join(", ", columns);
+    // quoted: a column may be named by a word PostgreSQL reserves (jmap's "user")
+    String names = String.join(", ", columns.stream().map(c -> '"' + c + '"').toList());
     String marks = String.join(", ", columns.stream().map(c -> "?").toList());
     boolean auto = to.getAutoCommit();
     to.setAutoCommit(false);

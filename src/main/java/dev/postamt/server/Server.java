@@ -290,7 +290,7 @@ public final class Server implements AutoCloseable {
     webSessions = dev.postamt.web.session.WebSessions.open(config);
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
-    jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
+    jmap = dev.postamt.jmap.JmapServices.open(config, store, directory, router, () -> submissionServer,
         sieveScripts, vacations);
     jmap.learnFromJunk(jmapJunkLearning(config));
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
