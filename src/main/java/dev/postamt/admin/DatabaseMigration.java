@@ -81,7 +81,11 @@ public final class DatabaseMigration {
           List.of(new String[] {"objects", "jmap_objects"}, new String[] {"counters", "jmap_counters"},
               new String[] {"threads", "jmap_threads"}),
           c -> dev.postamt.jmap.SqliteJmapRecords.open(c.dataDir()).close(),
-          db -> dev.postamt.jmap.PgJmapRecords.open(db).close()));
+          db -> dev.postamt.jmap.PgJmapRecords.open(db).close()),
+      new Owner("trail", "trail.db",
+          List.of(new String[] {"trail", "trail"}, new String[] {"trail_address", "trail_address"}),
+          c -> dev.postamt.events.SqliteTrailStore.open(c.dataDir()).close(),
+          db -> dev.postamt.events.PgTrailStore.open(db).close()));
 
   private final Config config;
 

@@ -220,7 +220,7 @@ public final class Server implements AutoCloseable {
     s.lock = lock;
     s.givenCheck = check;
     try {
-      s.trail = dev.postamt.events.TrailRecorder.start(config.dataDir(), () -> s.config.trail());
+      s.trail = dev.postamt.events.TrailRecorder.start(config, () -> s.config.trail());
       s.queue.start();
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
       try {
