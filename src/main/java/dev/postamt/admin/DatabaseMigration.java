@@ -85,7 +85,12 @@ public final class DatabaseMigration {
       new Owner("trail", "trail.db",
           List.of(new String[] {"trail", "trail"}, new String[] {"trail_address", "trail_address"}),
           c -> dev.postamt.events.SqliteTrailStore.open(c.dataDir()).close(),
-          db -> dev.postamt.events.PgTrailStore.open(db).close()));
+          db -> dev.postamt.events.PgTrailStore.open(db).close()),
+      new Owner("collected accounts", dev.postamt.collect.SqliteCollectAccounts.FILE_NAME,
+          List.of(new String[] {"account", "collect_account"}, new String[] {"seen", "collect_seen"},
+              new String[] {"pending", "collect_pending"}),
+          c -> dev.postamt.collect.SqliteCollectAccounts.open(c.dataDir()).close(),
+          db -> dev.postamt.collect.PgCollectAccounts.open(db).close()));
 
   private final Config config;
 
