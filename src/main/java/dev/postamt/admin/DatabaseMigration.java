@@ -90,7 +90,11 @@ public final class DatabaseMigration {
           List.of(new String[] {"account", "collect_account"}, new String[] {"seen", "collect_seen"},
               new String[] {"pending", "collect_pending"}),
           c -> dev.postamt.collect.SqliteCollectAccounts.open(c.dataDir()).close(),
-          db -> dev.postamt.collect.PgCollectAccounts.open(db).close()));
+          db -> dev.postamt.collect.PgCollectAccounts.open(db).close()),
+      new Owner("tls reports", dev.postamt.tlsrpt.SqliteTlsReports.FILE_NAME,
+          List.<String[]>of(new String[] {"outcome", "tlsrpt_outcome"}),
+          c -> dev.postamt.tlsrpt.SqliteTlsReports.open(c.dataDir(), java.time.Clock.systemUTC()).close(),
+          db -> dev.postamt.tlsrpt.PgTlsReports.open(db, java.time.Clock.systemUTC()).close()));
 
   private final Config config;
 

@@ -153,7 +153,7 @@ public final class Server implements AutoCloseable {
     authThrottle.onFailure(bans::authFailed);
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
-    this.tlsReports = dev.postamt.tlsrpt.SqliteTlsReports.open(config.dataDir(), java.time.Clock.systemUTC());
+    this.tlsReports = dev.postamt.tlsrpt.TlsReports.open(config, java.time.Clock.systemUTC());
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
     // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
