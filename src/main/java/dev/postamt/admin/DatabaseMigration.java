@@ -94,7 +94,14 @@ public final class DatabaseMigration {
       new Owner("tls reports", dev.postamt.tlsrpt.SqliteTlsReports.FILE_NAME,
           List.<String[]>of(new String[] {"outcome", "tlsrpt_outcome"}),
           c -> dev.postamt.tlsrpt.SqliteTlsReports.open(c.dataDir(), java.time.Clock.systemUTC()).close(),
-          db -> dev.postamt.tlsrpt.PgTlsReports.open(db, java.time.Clock.systemUTC()).close()));
+          db -> dev.postamt.tlsrpt.PgTlsReports.open(db, java.time.Clock.systemUTC()).close()),
+      new Owner("reports", dev.postamt.reports.SqliteReportStore.FILE_NAME,
+          List.of(new String[] {"dmarc_reports", "dmarc_reports"}, new String[] {"dmarc_records", "dmarc_records"},
+              new String[] {"tls_reports", "tls_reports"}, new String[] {"tls_policies", "tls_policies"},
+              new String[] {"tls_failures", "tls_failures"}, new String[] {"dmarc_seen", "dmarc_seen"},
+              new String[] {"dmarc_sent", "dmarc_sent"}, new String[] {"mailbox_read", "reports_mailbox_read"}),
+          c -> dev.postamt.reports.SqliteReportStore.open(c.dataDir()).close(),
+          db -> dev.postamt.reports.PgReportStore.open(db).close()));
 
   private final Config config;
 
