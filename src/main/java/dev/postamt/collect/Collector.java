@@ -101,8 +101,10 @@ public final class Collector {
         }
         return claimed(a, dueBy);
       }
-    } catch (IOException | OverlappingFileLockException | UncheckedIOException e) {
+    } catch (IOException | OverlappingFileLockException e) {
       return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "cannot lock " + lockFile + ": " + e.getMessage());
+    } catch (UncheckedIOException e) { // the shared state could not be read or claimed; tried again next turn
+      return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "cannot claim the account: " + e.getMessage());
     } finally {
       RUNNING.remove(lockFile);
     }
