@@ -17,7 +17,15 @@ import dev.postamt.jmap.JmapRecords;
 import dev.postamt.jmap.PgJmapRecords;
 import dev.postamt.jmap.SqliteJmapRecords;
 import dev.postamt.postgres.PgDatabase;
+import dev.postamt.reports.DmarcReport;
+import dev.postamt.reports.PgReportStore;
+import dev.postamt.reports.ReportStore;
+import dev.postamt.reports.SqliteReportStore;
 import dev.postamt.testing.PgCluster;
+import dev.postamt.tlsrpt.PgTlsReports;
+import dev.postamt.tlsrpt.Policy;
+import dev.postamt.tlsrpt.SqliteTlsReports;
+import dev.postamt.tlsrpt.TlsReports;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,13 +33,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code postamt migrate --to/--from} with the state that lets every node run JMAP and the console: the JMAP
- * records, the trail and the collected accounts, counts verified, new ids after the copied ones.
+ * records, the trail, the collected accounts and the TLS and DMARC report state, counts verified, new ids after
+ * the copied ones.
  */
 class MigrateSharedStateTest {
   private static final String ALICE = "alice@example.test";
@@ -57,7 +67,7 @@ class MigrateSharedStateTest {
   }
 
   @Test
-  void jmapRecordsTrailAndCollectedAccountsGoToPostgresAndBack() throws Exception {
+  void jmapRecordsTrailCollectedAccountsAndReportsGoToPostgresAndBack() throws Exception {
     PgCluster pg = PgCluster.get();
     String url = pg.url(pg.freshDatabase().postgres().orElseThrow().database());
     Path a = config("a");
@@ -77,6 +87,14 @@ class MigrateSharedStateTest {
       collect.delivered(account, "uidl-1");
       collect.begin(account, "uidl-2", t0);
     }
+    try (TlsReports tls = SqliteTlsReports.open(data, java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC));
+        ReportStore reports = SqliteReportStore.open(data)) {
+      tls.success(Policy.none("remote.test"));
+      reports.addDmarc(new DmarcReport("google.example", "noreply@google.example", "r1", t0, t0.plusSeconds(86_399),
+          "example.test", "none", List.of(new DmarcReport.Row("192.0.2.1", 3, "none", "pass", "pass", "example.test",
+              "example.test=pass", "example.test=pass"))));
+      reports.setLastUid("alice@example.test/INBOX", 7, 42);
+    }
 
     CliFixture.Result to = run(a, "migrate", "--to", url);
     assertThat(to.status()).as(to.err()).isZero();
@@ -84,7 +102,10 @@ class MigrateSharedStateTest {
         .containsPattern("jmap records: jmap_objects +2 rows +2 copied +ok")
         .containsPattern("jmap records: jmap_counters +1 rows +1 copied +ok")
         .containsPattern("trail: trail_address +2 rows +2 copied +ok")
-        .containsPattern("collected accounts: collect_pending +1 rows +1 copied +ok");
+        .containsPattern("collected accounts: collect_pending +1 rows +1 copied +ok")
+        .containsPattern("tls reports: tlsrpt_outcome +1 rows +1 copied +ok")
+        .containsPattern("reports: dmarc_records +1 rows +1 copied +ok")
+        .containsPattern("reports: reports_mailbox_read +1 rows +1 copied +ok");
 
     PgDatabase db = PgDatabase.of(dev.postamt.config.Database.Postgres.parse(url), 2);
     try (JmapRecords jmap = PgJmapRecords.open(db); TrailStore trail = PgTrailStore.open(db);
@@ -103,6 +124,13 @@ class MigrateSharedStateTest {
       assertThat(collect.pending(account)).containsOnlyKeys("uidl-2");
       assertThat(collect.add(ALICE, RemoteUrl.parse("imaps://imap.remote.test"), "x", new byte[] {1}, false, false, false, t0))
           .as("a new account after the copied ones gets a new id").isGreaterThan(account);
+      try (ReportStore reports = PgReportStore.open(db);
+          TlsReports tls = PgTlsReports.open(db, java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC))) {
+        assertThat(reports.dmarcBySource(Optional.empty(), Instant.EPOCH)).singleElement()
+            .extracting(ReportStore.DmarcSource::messages).isEqualTo(3L);
+        assertThat(reports.lastUid("alice@example.test/INBOX", 7)).isEqualTo(42);
+        assertThat(tls.day(java.time.LocalDate.parse("2026-12-05"))).containsOnlyKeys("remote.test");
+      }
     } finally {
       db.close();
     }
