@@ -95,7 +95,32 @@ public final class DatabaseMigration {
           java.util.stream.Stream.of("domains", "users", "aliases", "domain_admins", "app_passwords", "masks")
               .map(t -> new String[] {t, t}).toList(),
           c -> dev.postamt.directory.Directory.open(c.dataDir()).close(),
-          db -> dev.postamt.directory.Directory.open(db).close()));
+          db -> dev.postamt.directory.Directory.open(db).close()),
+      new Owner("jmap records", dev.postamt.jmap.SqliteJmapRecords.FILE_NAME,
+          List.of(new String[] {"objects", "jmap_objects"}, new String[] {"counters", "jmap_counters"},
+              new String[] {"threads", "jmap_threads"}),
+          c -> dev.postamt.jmap.SqliteJmapRecords.open(c.dataDir()).close(),
+          db -> dev.postamt.jmap.PgJmapRecords.open(db).close()),
+      new Owner("trail", "trail.db",
+          List.of(new String[] {"trail", "trail"}, new String[] {"trail_address", "trail_address"}),
+          c -> dev.postamt.events.SqliteTrailStore.open(c.dataDir()).close(),
+          db -> dev.postamt.events.PgTrailStore.open(db).close()),
+      new Owner("collected accounts", dev.postamt.collect.SqliteCollectAccounts.FILE_NAME,
+          List.of(new String[] {"account", "collect_account"}, new String[] {"seen", "collect_seen"},
+              new String[] {"pending", "collect_pending"}),
+          c -> dev.postamt.collect.SqliteCollectAccounts.open(c.dataDir()).close(),
+          db -> dev.postamt.collect.PgCollectAccounts.open(db).close()),
+      new Owner("tls reports", dev.postamt.tlsrpt.SqliteTlsReports.FILE_NAME,
+          List.<String[]>of(new String[] {"outcome", "tlsrpt_outcome"}),
+          c -> dev.postamt.tlsrpt.SqliteTlsReports.open(c.dataDir(), java.time.Clock.systemUTC()).close(),
+          db -> dev.postamt.tlsrpt.PgTlsReports.open(db, java.time.Clock.systemUTC()).close()),
+      new Owner("reports", dev.postamt.reports.SqliteReportStore.FILE_NAME,
+          List.of(new String[] {"dmarc_reports", "dmarc_reports"}, new String[] {"dmarc_records", "dmarc_records"},
+              new String[] {"tls_reports", "tls_reports"}, new String[] {"tls_policies", "tls_policies"},
+              new String[] {"tls_failures", "tls_failures"}, new String[] {"dmarc_seen", "dmarc_seen"},
+              new String[] {"dmarc_sent", "dmarc_sent"}, new String[] {"mailbox_read", "reports_mailbox_read"}),
+          c -> dev.postamt.reports.SqliteReportStore.open(c.dataDir()).close(),
+          db -> dev.postamt.reports.PgReportStore.open(db).close()));
 
   private final Config config;
 

@@ -11,7 +11,6 @@ import dev.postamt.reports.ReportIntake;
 import dev.postamt.reports.ReportStore;
 import dev.postamt.reports.ReportsService;
 import dev.postamt.reports.SpoolOutbox;
-import dev.postamt.reports.SqliteReportStore;
 import dev.postamt.server.Server;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -212,7 +211,7 @@ final class ReportsCommand extends AdminGroup {
 
   private static ReportStore open(Config cfg) {
     try {
-      return SqliteReportStore.open(cfg.dataDir());
+      return ReportStore.open(cfg);
     } catch (ReportException e) {
       throw new CliException(e.getMessage());
     }

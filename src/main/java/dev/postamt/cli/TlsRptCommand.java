@@ -6,7 +6,7 @@ import dev.postamt.dns.Resolvers;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.tlsrpt.Report;
 import dev.postamt.tlsrpt.ReportSender;
-import dev.postamt.tlsrpt.SqliteTlsReports;
+import dev.postamt.tlsrpt.TlsReports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,7 +43,7 @@ final class TlsRptCommand {
       if (!dryRun && !config.tlsRpt().enabled()) {
         throw new CliException("tlsrpt send: sending is off ([tlsrpt] enabled = false); --dry-run shows the reports");
       }
-      try (SqliteTlsReports results = SqliteTlsReports.open(config.dataDir(), Clock.systemUTC())) {
+      try (TlsReports results = TlsReports.open(config, Clock.systemUTC())) {
         ReportSender sender = ReportSender.create(config, Resolvers.fromConfig(config),
             new DurableSpool(config.dataDir().resolve("queue")), id -> admin.queue().requeue(id));
         if (dryRun) {

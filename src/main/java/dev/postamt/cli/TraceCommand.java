@@ -1,7 +1,6 @@
 package dev.postamt.cli;
 
 import dev.postamt.config.Config;
-import dev.postamt.events.SqliteTrailStore;
 import dev.postamt.events.Trace;
 import dev.postamt.events.TrailRecord;
 import dev.postamt.events.TrailStore;
@@ -48,11 +47,11 @@ final class TraceCommand implements Callable<Integer> {
     if (what.isBlank()) {
       throw new CliException("give a queue id, a Message-ID or an address", 2);
     }
-    if (!SqliteTrailStore.exists(c.dataDir())) {
+    if (!TrailStore.exists(c)) {
       throw new CliException("no trail for " + what + ": " + c.dataDir().resolve("trail.db") + " does not exist");
     }
     List<Trace.Message> found;
-    try (TrailStore store = SqliteTrailStore.open(c.dataDir())) {
+    try (TrailStore store = TrailStore.open(c)) {
       found = new Trace(store).find(what, from);
     } catch (TrailStore.Failure e) {
       throw new CliException(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.postamt.collect;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -9,10 +10,38 @@ import java.util.Set;
 
 /**
  * The state of collection: the remote accounts of each user, and per account the remote messages
- * already delivered ("seen") and those being delivered ("pending", see {@link Collector}). SQLite today
- * ({@link SqliteCollectAccounts}); a PostgreSQL owner implements the same methods.
+ * already delivered ("seen") and those being delivered ("pending", see {@link Collector}). SQLite
+ * ({@link SqliteCollectAccounts}, {@code data_dir/collect.db}) or, with {@code [database] url}, PostgreSQL
+ * shared by every node ({@link PgCollectAccounts}); the SQL of both is {@link SqlCollectAccounts}'.
  */
 public interface CollectAccounts extends AutoCloseable {
+
+  /** The accounts {@code config} names: PostgreSQL when {@code [database] url} is set, else {@code data_dir/collect.db}. */
+  static CollectAccounts open(dev.postamt.config.Config config) throws IOException {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteCollectAccounts.open(config.dataDir());
+    }
+    try {
+      return PgCollectAccounts.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** One run's hold on an account ({@link #claim}); closing it lets the next run in. */
+  interface Claim extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Claims {@code account} for one run, or empty when a run elsewhere holds it. Where only one data directory
+   * uses the state (SQLite), {@link Collector}'s lock file already keeps runs apart and the claim holds
+   * nothing; PostgreSQL keeps the runs of several nodes apart ({@link PgCollectAccounts#claim}).
+   */
+  default Optional<Claim> claim(long account) {
+    return Optional.of(() -> {});
+  }
 
   /**
    * One remote account.

@@ -47,7 +47,7 @@ public final class CollectService implements AutoCloseable {
    */
   public static CollectService open(Config config, LocalDrop drop) throws IOException {
     SecretBox secrets = SecretBox.open(config.dataDir());
-    return new CollectService(config, SqliteCollectAccounts.open(config.dataDir()), secrets, drop, Clock.systemUTC());
+    return new CollectService(config, CollectAccounts.open(config), secrets, drop, Clock.systemUTC());
   }
 
   /** {@code collect add}: returns the new account's id. The first run is due at once. */
@@ -115,7 +115,7 @@ public final class CollectService implements AutoCloseable {
   /** The accounts whose next attempt has come, for the poller. */
   public List<Collector.Result> runDue() {
     Instant now = clock.instant();
-    return runAll(accounts.all().stream().filter(a -> !a.nextAttempt().isAfter(now)).toList());
+    return runAll(accounts.all().stream().filter(a -> !a.nextAttempt().isAfter(now)).toList(), now);
   }
 
   /** When the poller should look again: the earliest next attempt, empty when there is no account. */
@@ -134,13 +134,18 @@ public final class CollectService implements AutoCloseable {
   }
 
   private List<Collector.Result> runAll(List<CollectAccounts.Account> which) {
+    return runAll(which, null);
+  }
+
+  /** Runs {@code which} one after another; with {@code dueBy}, each only if still due then ({@link Collector#run}). */
+  private List<Collector.Result> runAll(List<CollectAccounts.Account> which, Instant dueBy) {
     if (drop == null) {
       throw new IllegalStateException("opened without local delivery");
     }
     Collector c = new Collector(config, accounts, secrets, drop, clock);
     List<Collector.Result> out = new ArrayList<>();
     for (CollectAccounts.Account a : which) {
-      out.add(c.run(a));
+      out.add(c.run(a, dueBy));
     }
     return out;
   }

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -79,6 +80,14 @@ public final class Collector {
 
   /** Runs {@code a} now; never throws for trouble with the remote side or delivery. */
   Result run(CollectAccounts.Account a) {
+    return run(a, null);
+  }
+
+  /**
+   * Runs {@code a} now, or, with {@code dueBy}, only if it is still due then once claimed: the poller of another
+   * node sharing the state may have run it since {@code a} was read, and an account is polled once per turn.
+   */
+  Result run(CollectAccounts.Account a, Instant dueBy) {
     Path lockFile = config.dataDir().toAbsolutePath().normalize().resolve("collect").resolve(a.id() + ".lock");
     if (!RUNNING.add(lockFile)) {
       return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "another run is collecting this account");
@@ -90,14 +99,38 @@ public final class Collector {
         if (lock == null) {
           return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "another process is collecting this account");
         }
-        return locked(a);
+        return claimed(a, dueBy);
       }
     } catch (IOException | OverlappingFileLockException e) {
       return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "cannot lock " + lockFile + ": " + e.getMessage());
+    } catch (UncheckedIOException e) { // the shared state could not be read or claimed; tried again next turn
+      return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "cannot claim the account: " + e.getMessage());
     } finally {
       RUNNING.remove(lockFile);
     }
   }
+
+  /** Under the lock file, claims the account where several nodes share the state (see {@link CollectAccounts#claim}). */
+  private Result claimed(CollectAccounts.Account a, Instant dueBy) {
+    Optional<CollectAccounts.Claim> claim = accounts.claim(a.id());
+    if (claim.isEmpty()) {
+      return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "another node is collecting this account");
+    }
+    try (CollectAccounts.Claim held = claim.get()) {
+      // read again under the claim: what an earlier run (here or on another node) recorded counts
+      Optional<CollectAccounts.Account> now = accounts.get(a.id());
+      if (now.isEmpty()) {
+        return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, "the account was removed");
+      }
+      if (dueBy != null && now.get().nextAttempt().isAfter(dueBy)) {
+        return new Result(a.id(), a.owner(), a.url(), 0, 0, 0, NOT_DUE);
+      }
+      return locked(now.get());
+    }
+  }
+
+  /** The error of a run left out because another run just did it and set the next attempt later. */
+  static final String NOT_DUE = "not due: another run collected this account meanwhile";
 
   private Result locked(CollectAccounts.Account a) {
     int[] counts = new int[3];

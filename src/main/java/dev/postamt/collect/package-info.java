@@ -22,7 +22,9 @@
  * file lookup. Delivery goes straight through the mail delivery agent rather than the queue: the queue
  * would add a second durable copy and an asynchronous step between delivery and "seen" without making
  * either step safer. One run per account at a time: a lock file {@code data_dir/collect/ID.lock} keeps a
- * CLI run and the poller apart.
+ * CLI run and the poller apart; where several nodes share the state in PostgreSQL, a run also claims the
+ * account with an advisory lock held for the run ({@link dev.postamt.collect.PgCollectAccounts}), and a poller
+ * that finds the account run meanwhile by another node leaves it until it is due again.
  *
  * <p>Limits: TLS required (implicit, or STARTTLS for {@code pop3://}/{@code imap://}; plain only with
  * {@code --plaintext}); the certificate is checked unless {@code --insecure}; every remote read times out
@@ -39,7 +41,9 @@
  * {@code collect.interval} doubled per failure in a row, at most {@code collect.max_backoff}.
  *
  * <p>On disk: {@code data_dir/collect.db} (SQLite, {@link dev.postamt.collect.SqliteCollectAccounts}:
- * accounts, seen and pending remote ids), {@code data_dir/collect/secret.key} (mode 0600, the AES-256-GCM
- * key the remote passwords are sealed with, {@link dev.postamt.collect.SecretBox}) and the lock files.
+ * accounts, seen and pending remote ids; with {@code [database] url} the tables {@code collect_account},
+ * {@code collect_seen}, {@code collect_pending} in PostgreSQL instead), {@code data_dir/collect/secret.key}
+ * (mode 0600, the AES-256-GCM key the remote passwords are sealed with, {@link dev.postamt.collect.SecretBox};
+ * nodes sharing PostgreSQL need the same file) and the lock files.
  */
 package dev.postamt.collect;

@@ -3,7 +3,6 @@ package dev.postamt.console;
 import dev.postamt.config.Config;
 import dev.postamt.reports.ReportException;
 import dev.postamt.reports.ReportStore;
-import dev.postamt.reports.SqliteReportStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ final class ReportsPage implements ConsoleApp.Family {
         .append(c.input("domain", "Domain", "text", domainParam, null))
         .append(c.input("since", "Since", "text", sinceParam, "e.g. 7d, 30d"))
         .append("<button type=\"submit\" class=\"secondary\">Show</button></form>");
-    try (ReportStore store = SqliteReportStore.open(c.admin.config().dataDir())) {
+    try (ReportStore store = ReportStore.open(c.admin.config())) {
       long[] counts = store.reportCounts(domains, since);
       List<ReportStore.DmarcSource> sources = store.dmarcBySource(domains, since);
       List<ReportStore.DmarcDay> days = store.dmarcByDay(domains, since);

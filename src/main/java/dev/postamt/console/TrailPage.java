@@ -1,7 +1,6 @@
 package dev.postamt.console;
 
 import dev.postamt.config.Config;
-import dev.postamt.events.SqliteTrailStore;
 import dev.postamt.events.Trace;
 import dev.postamt.events.TrailRecord;
 import dev.postamt.events.TrailStore;
@@ -45,12 +44,12 @@ final class TrailPage implements ConsoleApp.Family {
         .append(c.input("q", "Queue id, Message-ID or address", "text", q, null))
         .append(c.input("since", "Since", "text", sinceText, "e.g. 2d; empty: all the trail keeps"))
         .append("<button type=\"submit\">Show</button></form>");
-    if (!SqliteTrailStore.exists(config.dataDir())) {
+    if (!TrailStore.exists(config)) {
       body.append("<p>The trail is empty.</p>");
       c.show("Trail", "trail", body.toString());
       return;
     }
-    try (TrailStore store = SqliteTrailStore.open(config.dataDir())) {
+    try (TrailStore store = TrailStore.open(config)) {
       Trace trace = new Trace(store);
       Set<String> domains = c.scope.global() ? null : c.scope.roles().domains().stream()
           .map(d -> d.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());

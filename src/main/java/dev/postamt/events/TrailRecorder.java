@@ -47,22 +47,22 @@ public final class TrailRecorder implements AutoCloseable {
   }
 
   /**
-   * Opens {@code data_dir/trail.db} and starts recording the events {@link Events#at} this data
-   * directory; null (events still logged and counted) when {@code [trail] enabled = false} or the file
-   * cannot be opened.
+   * Opens the trail {@code server} names ({@link TrailStore#open}: {@code data_dir/trail.db}, or PostgreSQL)
+   * and starts recording the events {@link Events#at} its data directory; null (events still logged and
+   * counted) when {@code [trail] enabled = false} or the trail cannot be opened.
    */
-  public static TrailRecorder start(Path dataDir, Supplier<dev.postamt.config.Trail> config) {
+  public static TrailRecorder start(dev.postamt.config.Config server, Supplier<dev.postamt.config.Trail> config) {
     if (!config.get().enabled()) {
       return null;
     }
     TrailStore store;
     try {
-      store = SqliteTrailStore.open(dataDir);
+      store = TrailStore.open(server);
     } catch (TrailStore.Failure e) {
       log.error("trail off: {}", e.getMessage());
       return null;
     }
-    return start(dataDir, store, config);
+    return start(server.dataDir(), store, config);
   }
 
   static TrailRecorder start(Path dataDir, TrailStore store, Supplier<dev.postamt.config.Trail> config) {

@@ -6,11 +6,31 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where the trail is kept: {@link SqliteTrailStore} ({@code data_dir/trail.db}) today; a PostgreSQL
- * table can follow behind the same methods. {@link Trace} does the following of links over these
- * lookups; nothing here knows about messages beyond the columns.
+ * Where the trail is kept: {@link SqliteTrailStore} ({@code data_dir/trail.db}) or, with {@code [database]
+ * url}, {@link PgTrailStore} (one trail written by every node). {@link Trace} does the following of links
+ * over these lookups; nothing here knows about messages beyond the columns.
  */
 public interface TrailStore extends AutoCloseable {
+
+  /** The trail {@code config} names: PostgreSQL when {@code [database] url} is set, else {@code data_dir/trail.db}. */
+  static TrailStore open(dev.postamt.config.Config config) throws Failure {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteTrailStore.open(config.dataDir());
+    }
+    try {
+      return PgTrailStore.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new Failure(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code config} has a trail to read at all (a reader then need not create an empty one to say
+   * "nothing"); a PostgreSQL trail always has.
+   */
+  static boolean exists(dev.postamt.config.Config config) {
+    return config.database().postgres().isPresent() || SqliteTrailStore.exists(config.dataDir());
+  }
   /** A message or session a lookup found: either part may be null. */
   record Link(String session, String queueId) {}
 

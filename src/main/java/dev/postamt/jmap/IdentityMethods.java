@@ -21,7 +21,7 @@ import java.util.Set;
  * from the address and cannot be destroyed ({@code mayDelete} false; destroying one is {@code
  * forbidden}). {@code create} adds another identity (another name or signature) for one of these
  * addresses; any other address is {@code forbiddenFrom}. Settings (name, replyTo, bcc, signatures) are
- * kept in {@code jmap.db} ({@link SqliteJmapRecords}); the state is that store's counter for the user.
+ * kept in {@link JmapRecords}; the state is that store's counter for the user.
  */
 final class IdentityMethods {
   static final String TYPE = "Identity";
@@ -72,7 +72,7 @@ final class IdentityMethods {
     for (String a : addresses) {
       byId.put(defaultId(a), fresh(defaultId(a), a, false));
     }
-    for (SqliteJmapRecords.Stored st : s.records.list(c.user, TYPE)) {
+    for (JmapRecords.Stored st : s.records.list(c.user, TYPE)) {
       Object email = st.json().get("email");
       if (email instanceof String e && addresses.contains(e.toLowerCase(Locale.ROOT))) {
         byId.put(st.id(), st.json()); // an identity for an address no longer allowed is not shown
@@ -157,7 +157,7 @@ final class IdentityMethods {
     return (List<String>) o;
   }
 
-  /** {@code /changes} over a type kept in {@link SqliteJmapRecords}, whose states are prefix + counter. */
+  /** {@code /changes} over a type kept in {@link JmapRecords}, whose states are prefix + counter. */
   static Map<String, Object> changes(CallContext c, Args a, String type, String prefix) throws MethodError {
     String since = a.requiredString("sinceState");
     long max = a.number("maxChanges", Long.MAX_VALUE, 1, Long.MAX_VALUE);
@@ -170,7 +170,7 @@ final class IdentityMethods {
     if (n < 0) {
       throw new MethodError("cannotCalculateChanges", "not a state of this server: " + since);
     }
-    SqliteJmapRecords.Changes ch = services(c).records.changes(c.user, type, n);
+    JmapRecords.Changes ch = services(c).records.changes(c.user, type, n);
     if (n > ch.now()) {
       throw new MethodError("cannotCalculateChanges", "a state from the future: " + since);
     }

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * What JMAP needs beyond the mail store, given by the server: the router (who may send as which
  * address, {@link Router#mayUseSender}), the submission listener whose path {@code EmailSubmission}
  * takes ({@link dev.postamt.smtp.LocalSubmission}), the Sieve script and vacation stores, and JMAP's
- * own {@code data_dir/jmap.db} ({@link SqliteJmapRecords}), which this object opens and closes.
+ * own records ({@link JmapRecords}: {@code data_dir/jmap.db}, or PostgreSQL), which this object opens and closes.
  */
 public final class JmapServices implements AutoCloseable {
   final Router router;
@@ -21,7 +21,7 @@ public final class JmapServices implements AutoCloseable {
   final Supplier<SmtpServer> submission;
   final SieveScripts scripts;
   final Vacations vacations;
-  final SqliteJmapRecords records;
+  final JmapRecords records;
   /** Uploaded and stored blobs, for Email/set create, Email/import and Email/parse. */
   final Blobs blobs;
   /** The Sieve extensions the script compiler knows, for the session resource (RFC 9661 §2). */
@@ -32,7 +32,7 @@ public final class JmapServices implements AutoCloseable {
   volatile JunkTraining junkTraining;
 
   private JmapServices(dev.postamt.store.MailStore store, Directory directory, Router router, Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations,
-      SqliteJmapRecords records, Blobs blobs) {
+      JmapRecords records, Blobs blobs) {
     this.store = store;
     this.blobs = blobs;
     this.router = router;
@@ -46,11 +46,13 @@ public final class JmapServices implements AutoCloseable {
 
   /**
    * @param submission the current submission listener (a reload makes a new one)
-   * @param dataDir where {@code jmap.db} and the uploads ({@code jmap/uploads}, as the HTTP side keeps them) are
+   * @param config where the records are ({@link JmapRecords#open}) and the data directory with the uploads
+   *     ({@code jmap/uploads}, as the HTTP side keeps them)
    */
-  public static JmapServices open(Path dataDir, dev.postamt.store.MailStore store, Directory directory, Router router,
-      Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations) throws IOException {
-    return new JmapServices(store, directory, router, submission, scripts, vacations, SqliteJmapRecords.open(dataDir),
+  public static JmapServices open(dev.postamt.config.Config config, dev.postamt.store.MailStore store, Directory directory,
+      Router router, Supplier<SmtpServer> submission, SieveScripts scripts, Vacations vacations) throws IOException {
+    Path dataDir = config.dataDir();
+    return new JmapServices(store, directory, router, submission, scripts, vacations, JmapRecords.open(config),
         new Blobs(store, dataDir.resolve("jmap").resolve("uploads")));
   }
 

@@ -55,7 +55,7 @@ final class SieveScriptMethods {
       throw new MethodError("serverFail", "cannot read the Sieve scripts: " + e.getMessage());
     }
     Map<String, String> idOf = new LinkedHashMap<>();
-    for (SqliteJmapRecords.Stored st : s.records.list(c.user, TYPE)) {
+    for (JmapRecords.Stored st : s.records.list(c.user, TYPE)) {
       idOf.put(String.valueOf(st.json().get("name")), st.id());
     }
     List<Named> out = new ArrayList<>();

@@ -46,7 +46,7 @@ final class SubmissionMethods {
     List<String> ids = a.strings("ids");
     List<String> props = a.strings("properties");
     String state = state(c);
-    List<SqliteJmapRecords.Stored> all = s.records.list(c.user, TYPE);
+    List<JmapRecords.Stored> all = s.records.list(c.user, TYPE);
     List<Object> list = new ArrayList<>();
     List<Object> notFound = new ArrayList<>();
     if (ids == null) {
@@ -76,7 +76,7 @@ final class SubmissionMethods {
     List<Map<String, Object>> sort = a.objects("sort");
     String state = state(c);
     List<Map<String, Object>> hits = new ArrayList<>();
-    for (SqliteJmapRecords.Stored st : s.records.list(c.user, TYPE)) {
+    for (JmapRecords.Stored st : s.records.list(c.user, TYPE)) {
       if (filter == null || matches(st.json(), filter)) {
         hits.add(st.json());
       }
@@ -157,7 +157,7 @@ final class SubmissionMethods {
     Map<String, Object> notUpdated = new LinkedHashMap<>();
     if (update != null) {
       for (Map.Entry<String, Object> e : update.entrySet()) {
-        Optional<SqliteJmapRecords.Stored> st = s.records.get(c.user, TYPE, e.getKey());
+        Optional<JmapRecords.Stored> st = s.records.get(c.user, TYPE, e.getKey());
         if (st.isEmpty()) {
           notUpdated.put(e.getKey(), SetError.of("notFound", null));
         } else if (e.getValue() instanceof Map<?, ?> patch && patch.size() == 1 && "final".equals(patch.get("undoStatus"))) {

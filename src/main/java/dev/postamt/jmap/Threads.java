@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * Threads (RFC 8621 §3) by Message-ID linkage only, as §3 allows: a message belongs to the thread of
  * any message it names in References or In-Reply-To, or that names it. The first time a message is
  * seen, its Message-ID and every id it names are recorded for its thread in {@code jmap.db} ({@link
- * SqliteJmapRecords#joinThread}), so a reply that names only its parent finds the thread of the root.
+ * JmapRecords#joinThread}), so a reply that names only its parent finds the thread of the root.
  * A new thread's id is made from the first id the message names (the root of its References) or its
  * own Message-ID: {@code t} and 20 hex digits of SHA-256. Neither depends on where the message is, so
  * a moved message keeps its thread. A message without any Message-ID gets a thread of its own, its id
@@ -118,7 +118,7 @@ final class Threads {
       return "t" + hash("no-message-id\0" + b);
     }
     List<String> ids = new ArrayList<>(all);
-    SqliteJmapRecords records = c.services == null ? null : c.services.records;
+    JmapRecords records = c.services == null ? null : c.services.records;
     if (records != null) {
       Map<String, String> known = records.threadsOf(c.user, ids);
       for (String id : ids) { // the root's thread first

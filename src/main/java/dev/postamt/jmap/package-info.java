@@ -32,7 +32,8 @@
  *
  * <p>On disk: uploads under {@code data_dir/jmap/uploads/<accountId>/} (blob file and a {@code .type}
  * file), deleted a day after upload (a Sieve script's text fetched with {@code SieveScript/get} is kept
- * there too, named by its hash); {@code data_dir/jmap.db} ({@link dev.postamt.jmap.SqliteJmapRecords}):
+ * there too, named by its hash); {@code data_dir/jmap.db} ({@link dev.postamt.jmap.SqliteJmapRecords}; with {@code [database] url} the
+ * tables {@code jmap_objects}, {@code jmap_counters}, {@code jmap_threads} in PostgreSQL instead):
  * Identity settings, EmailSubmissions, SieveScript ids and the thread of each Message-ID.
  */
 package dev.postamt.jmap;

@@ -10,13 +10,33 @@ import java.util.Set;
 /**
  * What Postamt keeps about DMARC and TLS reports: the reports received (deduplicated by reporter and
  * report id), the DMARC evaluations of inbound mail that our own aggregate reports are built from, the
- * reports sent, and how far the reports mailbox has been read. {@link SqliteReportStore} is the one
- * backend today ({@code data_dir/reports.db}).
+ * reports sent, and how far the reports mailbox has been read: {@link SqliteReportStore} ({@code
+ * data_dir/reports.db}) or, with {@code [database] url}, {@link PgReportStore} shared by every node.
  *
  * <p>{@code domains} filters: empty means every domain (a global administrator, the CLI), otherwise only
  * reports about those domains (a domain administrator in the console).
  */
 public interface ReportStore extends AutoCloseable {
+
+  /** The store {@code config} names: PostgreSQL when {@code [database] url} is set, else {@code data_dir/reports.db}. */
+  static ReportStore open(dev.postamt.config.Config config) throws ReportException {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteReportStore.open(config.dataDir());
+    }
+    try {
+      return PgReportStore.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new ReportException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Claims the sending of the daily aggregate reports for one run, or empty when another node is sending;
+   * closing the claim ends it. One data directory (SQLite) has one server, whose timer alone sends.
+   */
+  default Optional<AutoCloseable> claimSending() throws ReportException {
+    return Optional.of(() -> {});
+  }
 
   /** Stores a received DMARC report; false when this reporter's report id is already stored. */
   boolean addDmarc(DmarcReport report) throws ReportException;

@@ -61,7 +61,7 @@ public final class ReportsService implements AutoCloseable {
    */
   public static ReportsService start(Config config, MailStore mail, Resolver resolver, DmarcReportSender.Outbox outbox,
       Clock clock) throws ReportException {
-    ReportsService s = new ReportsService(config, SqliteReportStore.open(config.dataDir()), mail, resolver, outbox, clock);
+    ReportsService s = new ReportsService(config, ReportStore.open(config), mail, resolver, outbox, clock);
     s.mailbox.ifPresent(m -> s.delivered(m.address()));
     if (config.reports().sendDmarc()) {
       s.timer.execute(s::sendDaily);
@@ -114,11 +114,20 @@ public final class ReportsService implements AutoCloseable {
       return;
     }
     try {
-      for (DmarcReportSender.Outcome o : sender.send(sender.yesterday(), outbox)) {
-        log.info("reports: {}", o.line());
+      Optional<AutoCloseable> claim = store.claimSending();
+      if (claim.isEmpty()) {
+        log.debug("reports: another node is sending the DMARC aggregate reports");
+        return;
+      }
+      try (AutoCloseable held = claim.get()) {
+        for (DmarcReportSender.Outcome o : sender.send(sender.yesterday(), outbox)) {
+          log.info("reports: {}", o.line());
+        }
       }
     } catch (ReportException | RuntimeException e) {
       log.warn("reports: sending DMARC aggregate reports: {}", e.getMessage());
+    } catch (Exception e) { // only closing the claim throws anything else
+      log.warn("reports: releasing the claim to send: {}", e.toString());
     }
   }
 

@@ -22,6 +22,8 @@
  *
  * <p>On disk: {@code data_dir/reports.db} (SQLite, owned by {@link dev.postamt.reports.SqliteReportStore}):
  * received reports and their rows, the day's counted evaluations, the reports sent, and how far the
- * reports mailbox has been read.
+ * reports mailbox has been read. With {@code [database] url} the same tables live in PostgreSQL ({@link
+ * dev.postamt.reports.PgReportStore}, {@code mailbox_read} named {@code reports_mailbox_read}), shared by every
+ * node; one node at a time sends the daily aggregate reports.
  */
 package dev.postamt.reports;

@@ -153,7 +153,7 @@ public final class Server implements AutoCloseable {
     authThrottle.onFailure(bans::authFailed);
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
-    this.tlsReports = dev.postamt.tlsrpt.SqliteTlsReports.open(config.dataDir(), java.time.Clock.systemUTC());
+    this.tlsReports = dev.postamt.tlsrpt.TlsReports.open(config, java.time.Clock.systemUTC());
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
     // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
@@ -220,7 +220,7 @@ public final class Server implements AutoCloseable {
     s.lock = lock;
     s.givenCheck = check;
     try {
-      s.trail = dev.postamt.events.TrailRecorder.start(config.dataDir(), () -> s.config.trail());
+      s.trail = dev.postamt.events.TrailRecorder.start(config, () -> s.config.trail());
       s.queue.start();
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
       try {
@@ -290,7 +290,7 @@ public final class Server implements AutoCloseable {
     webSessions = dev.postamt.web.session.WebSessions.open(config);
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
-    jmap = dev.postamt.jmap.JmapServices.open(config.dataDir(), store, directory, router, () -> submissionServer,
+    jmap = dev.postamt.jmap.JmapServices.open(config, store, directory, router, () -> submissionServer,
         sieveScripts, vacations);
     jmap.learnFromJunk(jmapJunkLearning(config));
     apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));

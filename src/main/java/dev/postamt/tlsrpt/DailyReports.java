@@ -56,8 +56,23 @@ public final class DailyReports implements AutoCloseable {
     }
   }
 
-  /** One run: report the finished days, drop the old ones. */
+  /** One run: report the finished days, drop the old ones; nothing while another node does (see {@link TlsReports#claimSending}). */
   void run() {
+    java.util.Optional<AutoCloseable> claim = results.claimSending();
+    if (claim.isEmpty()) {
+      log.debug("tlsrpt: another node is sending the reports");
+      return;
+    }
+    try (AutoCloseable held = claim.get()) {
+      runClaimed();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      log.warn("tlsrpt: releasing the claim to send: {}", e.toString());
+    }
+  }
+
+  private void runClaimed() {
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
     for (LocalDate day : results.days()) {
       if (!day.isBefore(today)) {

@@ -10,6 +10,29 @@ import java.util.Map;
  * swallow their own errors there.
  */
 public interface TlsReports extends AutoCloseable {
+
+  /**
+   * The results {@code config} names: PostgreSQL when {@code [database] url} is set, else {@code
+   * data_dir/tlsrpt.db}; days are UTC days of {@code clock}.
+   */
+  static TlsReports open(dev.postamt.config.Config config, java.time.Clock clock) throws java.io.IOException {
+    if (config.database().postgres().isEmpty()) {
+      return SqliteTlsReports.open(config.dataDir(), clock);
+    }
+    try {
+      return PgTlsReports.open(dev.postamt.postgres.PgDatabase.of(config.database()), clock);
+    } catch (dev.postamt.postgres.PgDatabase.Failure e) {
+      throw new java.io.IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Claims the sending of reports for one run of {@link DailyReports}, or empty when another node is sending;
+   * closing the claim ends it. One data directory (SQLite) has one server, whose job alone sends.
+   */
+  default java.util.Optional<AutoCloseable> claimSending() {
+    return java.util.Optional.of(() -> {});
+  }
   /**
    * One kind of failed session ({@code failure-details} entry, RFC 8460 §4.4): what went wrong, where.
    *

@@ -11,6 +11,8 @@
  * <p>Failure behaviour: recording never fails a delivery (a database error is logged and the result
  * lost); a report that cannot be built or sent is logged and its day kept, so the next run tries again;
  * a day is forgotten once sent, or after {@link dev.postamt.tlsrpt.DailyReports#KEEP_DAYS} days. Owns
- * {@code data_dir/tlsrpt.db}.
+ * {@code data_dir/tlsrpt.db} ({@link dev.postamt.tlsrpt.SqliteTlsReports}) or, with {@code [database] url}, the
+ * table {@code tlsrpt_outcome} in PostgreSQL ({@link dev.postamt.tlsrpt.PgTlsReports}), where every node counts
+ * and one node at a time sends.
  */
 package dev.postamt.tlsrpt;

@@ -1,0 +1,431 @@
+package dev.postamt.reports;
+
+import dev.postamt.postgres.Connections;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The only place the SQL of {@link ReportStore} lives, on SQLite ({@link SqliteReportStore}, {@code
+ * data_dir/reports.db}) or PostgreSQL ({@link PgReportStore}, shared by every node). Every change is one
+ * transaction, so a report is stored whole or not at all. The tables have the same names on both, but for
+ * {@code mailbox_read}, which PostgreSQL calls {@code reports_mailbox_read} (one database holds every kind of
+ * state); their types differ as {@link #schema} says. A report received twice (two nodes reading the reports
+ * mailbox at once) is stored once: {@code INSERT … ON CONFLICT (org, report_id) DO NOTHING}.
+ */
+public class SqlReportStore implements ReportStore {
+  /** The SQLite schema; {@link #schema} turns it into PostgreSQL's. */
+  private static final String[] SCHEMA = {
+    """
+    CREATE TABLE IF NOT EXISTS dmarc_reports (
+      id        INTEGER PRIMARY KEY,
+      org       TEXT NOT NULL,
+      report_id TEXT NOT NULL,
+      email     TEXT NOT NULL,
+      domain    TEXT NOT NULL,
+      policy    TEXT NOT NULL,
+      begin_at  INTEGER NOT NULL,
+      end_at    INTEGER NOT NULL,
+      received  INTEGER NOT NULL,
+      UNIQUE (org, report_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS dmarc_reports_domain ON dmarc_reports(domain, begin_at)",
+    """
+    CREATE TABLE IF NOT EXISTS dmarc_records (
+      report      INTEGER NOT NULL REFERENCES dmarc_reports(id) ON DELETE CASCADE,
+      source_ip   TEXT NOT NULL,
+      count       INTEGER NOT NULL,
+      disposition TEXT NOT NULL,
+      dkim        TEXT NOT NULL,
+      spf         TEXT NOT NULL,
+      header_from TEXT NOT NULL,
+      dkim_auth   TEXT NOT NULL,
+      spf_auth    TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS dmarc_records_report ON dmarc_records(report)",
+    """
+    CREATE TABLE IF NOT EXISTS tls_reports (
+      id        INTEGER PRIMARY KEY,
+      org       TEXT NOT NULL,
+      report_id TEXT NOT NULL,
+      contact   TEXT NOT NULL,
+      begin_at  INTEGER NOT NULL,
+      end_at    INTEGER NOT NULL,
+      received  INTEGER NOT NULL,
+      UNIQUE (org, report_id)
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS tls_policies (
+      report      INTEGER NOT NULL REFERENCES tls_reports(id) ON DELETE CASCADE,
+      policy_type TEXT NOT NULL,
+      domain      TEXT NOT NULL,
+      successes   INTEGER NOT NULL,
+      failures    INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS tls_policies_report ON tls_policies(report)",
+    """
+    CREATE TABLE IF NOT EXISTS tls_failures (
+      report      INTEGER NOT NULL REFERENCES tls_reports(id) ON DELETE CASCADE,
+      domain      TEXT NOT NULL,
+      result_type TEXT NOT NULL,
+      count       INTEGER NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS tls_failures_report ON tls_failures(report)",
+    // our own evaluations of inbound mail, one row per distinct outcome and day, counted
+    """
+    CREATE TABLE IF NOT EXISTS dmarc_seen (
+      day           TEXT NOT NULL,
+      policy_domain TEXT NOT NULL,
+      header_from   TEXT NOT NULL,
+      source_ip     TEXT NOT NULL,
+      envelope_from TEXT NOT NULL,
+      spf_domain    TEXT NOT NULL,
+      spf_result    TEXT NOT NULL,
+      dkim_auth     TEXT NOT NULL,
+      spf_aligned   INTEGER NOT NULL,
+      dkim_aligned  INTEGER NOT NULL,
+      disposition   TEXT NOT NULL,
+      count         INTEGER NOT NULL,
+      PRIMARY KEY (day, policy_domain, header_from, source_ip, envelope_from, spf_domain, spf_result, dkim_auth,
+        spf_aligned, dkim_aligned, disposition)
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS dmarc_sent (
+      day        TEXT NOT NULL,
+      domain     TEXT NOT NULL,
+      report_id  TEXT NOT NULL,
+      recipients TEXT NOT NULL,
+      sent       INTEGER NOT NULL,
+      PRIMARY KEY (day, domain)
+    )""",
+    """
+    CREATE TABLE IF NOT EXISTS mailbox_read (
+      mailbox      TEXT PRIMARY KEY,
+      uid_validity INTEGER NOT NULL,
+      last_uid     INTEGER NOT NULL
+    )""",
+  };
+
+  final Connections db;
+  private final String mailboxRead;
+
+  SqlReportStore(Connections db) {
+    this.db = db;
+    this.mailboxRead = db.postgres() ? "reports_mailbox_read" : "mailbox_read";
+  }
+
+  /** The tables in SQLite's types, or PostgreSQL's: identity ids, BIGINT counts and times. */
+  static List<String> schema(boolean postgres) {
+    if (!postgres) {
+      return List.of(SCHEMA);
+    }
+    List<String> out = new ArrayList<>();
+    for (String sql : SCHEMA) {
+      out.add(sql.replace("id        INTEGER PRIMARY KEY", "id        BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+          .replace("report      INTEGER NOT NULL", "report      BIGINT NOT NULL")
+          .replaceAll("(begin_at|end_at|received|count|successes|failures|sent|uid_validity|last_uid)( +)INTEGER", "$1$2BIGINT")
+          .replace("mailbox_read", "reports_mailbox_read"));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean addDmarc(DmarcReport r) throws ReportException {
+    return write("store DMARC report " + r.reportId(), () -> {
+      long id = insert("INSERT INTO dmarc_reports(org, report_id, email, domain, policy, begin_at, end_at, received)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r.org(), r.reportId(), r.email(), r.domain(), r.policy(),
+          r.begin().getEpochSecond(), r.end().getEpochSecond(), Instant.now().getEpochSecond());
+      if (id < 0) {
+        return false;
+      }
+      for (DmarcReport.Row row : r.rows()) {
+        update("INSERT INTO dmarc_records(report, source_ip, count, disposition, dkim, spf, header_from, dkim_auth,"
+            + " spf_auth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, row.sourceIp(), row.count(), row.disposition(),
+            row.dkim(), row.spf(), row.headerFrom(), row.dkimAuth(), row.spfAuth());
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public boolean addTls(TlsReport r) throws ReportException {
+    return write("store TLS report " + r.reportId(), () -> {
+      long id = insert("INSERT INTO tls_reports(org, report_id, contact, begin_at, end_at, received)"
+          + " VALUES (?, ?, ?, ?, ?, ?)", r.org(), r.reportId(), r.contact(), r.begin().getEpochSecond(),
+          r.end().getEpochSecond(), Instant.now().getEpochSecond());
+      if (id < 0) {
+        return false;
+      }
+      for (TlsReport.Policy p : r.policies()) {
+        update("INSERT INTO tls_policies(report, policy_type, domain, successes, failures) VALUES (?, ?, ?, ?, ?)",
+            id, p.type(), p.domain(), p.successes(), p.failures());
+        for (Map.Entry<String, Long> f : p.failuresByType().entrySet()) {
+          update("INSERT INTO tls_failures(report, domain, result_type, count) VALUES (?, ?, ?, ?)",
+              id, p.domain(), f.getKey(), f.getValue());
+        }
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public List<DmarcSource> dmarcBySource(Optional<Set<String>> domains, Instant since) throws ReportException {
+    Filter f = filter("r.domain", domains, since);
+    return read("summarise DMARC reports", () -> {
+      List<DmarcSource> out = new ArrayList<>();
+      try (PreparedStatement ps = prepare("SELECT d.source_ip, SUM(d.count),"
+              + " SUM(CASE WHEN d.dkim = 'pass' OR d.spf = 'pass' THEN d.count ELSE 0 END),"
+              + " SUM(CASE WHEN d.dkim = 'pass' OR d.spf = 'pass' THEN 0 ELSE d.count END),"
+              + " SUM(CASE WHEN d.spf = 'pass' THEN d.count ELSE 0 END),"
+              + " SUM(CASE WHEN d.dkim = 'pass' THEN d.count ELSE 0 END)"
+              + " FROM dmarc_records d JOIN dmarc_reports r ON r.id = d.report WHERE " + f.where
+              + " GROUP BY d.source_ip ORDER BY 2 DESC, 1", f.args);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DmarcSource(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<DmarcDay> dmarcByDay(Optional<Set<String>> domains, Instant since) throws ReportException {
+    Filter f = filter("r.domain", domains, since);
+    return read("summarise DMARC reports by day", () -> {
+      List<DmarcDay> out = new ArrayList<>();
+      String day = db.postgres() ? "to_char(to_timestamp(r.begin_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+          : "date(r.begin_at, 'unixepoch')";
+      try (PreparedStatement ps = prepare("SELECT " + day + ", SUM(d.count),"
+              + " SUM(CASE WHEN d.dkim = 'pass' OR d.spf = 'pass' THEN d.count ELSE 0 END),"
+              + " SUM(CASE WHEN d.dkim = 'pass' OR d.spf = 'pass' THEN 0 ELSE d.count END)"
+              + " FROM dmarc_records d JOIN dmarc_reports r ON r.id = d.report WHERE " + f.where
+              + " GROUP BY 1 ORDER BY 1", f.args);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DmarcDay(LocalDate.parse(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<TlsSummary> tlsByDomain(Optional<Set<String>> domains, Instant since) throws ReportException {
+    Filter f = filter("p.domain", domains, since);
+    return read("summarise TLS reports", () -> {
+      Map<String, long[]> totals = new LinkedHashMap<>();
+      try (PreparedStatement ps = prepare("SELECT p.domain, SUM(p.successes), SUM(p.failures)"
+              + " FROM tls_policies p JOIN tls_reports r ON r.id = p.report WHERE " + f.where
+              + " GROUP BY p.domain ORDER BY p.domain", f.args);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          totals.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
+      Map<String, Map<String, Long>> byType = new LinkedHashMap<>();
+      try (PreparedStatement ps = prepare("SELECT p.domain, p.result_type, SUM(p.count)"
+              + " FROM tls_failures p JOIN tls_reports r ON r.id = p.report WHERE " + f.where
+              + " GROUP BY p.domain, p.result_type ORDER BY 3 DESC, 2", f.args);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byType.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
+        }
+      }
+      List<TlsSummary> out = new ArrayList<>();
+      totals.forEach((d, t) -> out.add(new TlsSummary(d, t[0], t[1], Map.copyOf(byType.getOrDefault(d, Map.of())))));
+      return out;
+    });
+  }
+
+  @Override
+  public long[] reportCounts(Optional<Set<String>> domains, Instant since) throws ReportException {
+    Filter dmarc = filter("r.domain", domains, since);
+    Filter tls = filter("p.domain", domains, since);
+    return read("count reports", () -> new long[] {
+      count("SELECT COUNT(*) FROM dmarc_reports r WHERE " + dmarc.where, dmarc.args),
+      count("SELECT COUNT(DISTINCT r.id) FROM tls_reports r JOIN tls_policies p ON p.report = r.id WHERE " + tls.where,
+          tls.args)});
+  }
+
+  @Override
+  public void observe(LocalDate day, DmarcObservation o) throws ReportException {
+    write("count a DMARC evaluation", () -> {
+      update("INSERT INTO dmarc_seen(day, policy_domain, header_from, source_ip, envelope_from, spf_domain, spf_result,"
+          + " dkim_auth, spf_aligned, dkim_aligned, disposition, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+          + " ON CONFLICT (day, policy_domain, header_from, source_ip, envelope_from, spf_domain, spf_result, dkim_auth,"
+          + " spf_aligned, dkim_aligned, disposition) DO UPDATE SET count = dmarc_seen.count + 1", day.toString(), o.policyDomain(), o.headerFrom(),
+          o.sourceIp(), o.envelopeFrom(), o.spfDomain(), o.spfResult(), o.dkimAuth(), o.spfAligned() ? 1 : 0,
+          o.dkimAligned() ? 1 : 0, o.disposition());
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> observedDomains(LocalDate day) throws ReportException {
+    return read("list observed domains", () -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = prepare("SELECT DISTINCT policy_domain FROM dmarc_seen WHERE day = ? ORDER BY 1",
+              day.toString());
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<Observed> observed(LocalDate day, String policyDomain) throws ReportException {
+    return read("list observed evaluations", () -> {
+      List<Observed> out = new ArrayList<>();
+      try (PreparedStatement ps = prepare("SELECT policy_domain, header_from, source_ip, envelope_from, spf_domain,"
+              + " spf_result, dkim_auth, spf_aligned, dkim_aligned, disposition, count FROM dmarc_seen"
+              + " WHERE day = ? AND policy_domain = ? ORDER BY source_ip, header_from", day.toString(), policyDomain);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Observed(new DmarcObservation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8) != 0, rs.getInt(9) != 0,
+              rs.getString(10)), rs.getLong(11)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public boolean markSent(LocalDate day, String domain, String reportId, String recipients) throws ReportException {
+    return write("record a sent report", () -> update("INSERT INTO dmarc_sent(day, domain, report_id,"
+        + " recipients, sent) VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, domain) DO NOTHING", day.toString(), domain, reportId, recipients,
+        Instant.now().getEpochSecond()) > 0);
+  }
+
+  @Override
+  public boolean sent(LocalDate day, String domain) throws ReportException {
+    return read("look up a sent report", () -> exists("SELECT 1 FROM dmarc_sent WHERE day = ? AND domain = ?",
+        day.toString(), domain));
+  }
+
+  @Override
+  public long lastUid(String mailbox, long uidValidity) throws ReportException {
+    return read("read the reports mailbox position", () -> {
+      try (PreparedStatement ps = prepare("SELECT last_uid FROM " + mailboxRead + " WHERE mailbox = ? AND uid_validity = ?",
+              mailbox, uidValidity);
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  @Override
+  public void setLastUid(String mailbox, long uidValidity, long uid) throws ReportException {
+    write("record the reports mailbox position", () -> update("INSERT INTO " + mailboxRead + "(mailbox, uid_validity, last_uid)"
+        + " VALUES (?, ?, ?) ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,"
+        + " last_uid = excluded.last_uid", mailbox, uidValidity, uid));
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  // ---- helpers ----
+
+  private record Filter(String where, Object[] args) {}
+
+  /** {@code column IN (domains…) AND r.end_at >= since}, or only the time when every domain counts. */
+  private static Filter filter(String column, Optional<Set<String>> domains, Instant since) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = new StringBuilder("r.end_at >= ?");
+    args.add(since.getEpochSecond());
+    if (domains.isPresent()) {
+      if (domains.get().isEmpty()) {
+        return new Filter("1 = 0", new Object[0]);
+      }
+      where.append(" AND ").append(column).append(" IN (").append("?, ".repeat(domains.get().size() - 1)).append("?)");
+      args.addAll(domains.get().stream().sorted().toList());
+    }
+    return new Filter(where.toString(), args.toArray());
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /** The connection of the read or write running on this thread (the helpers below use it). */
+  private final ThreadLocal<Connection> current = new ThreadLocal<>();
+
+  private <T> T read(String what, Work<T> work) throws ReportException {
+    try {
+      return db.with(c -> on(c, work));
+    } catch (SQLException e) {
+      throw new ReportException(db.display() + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T write(String what, Work<T> work) throws ReportException {
+    try {
+      return db.transaction(c -> on(c, work));
+    } catch (SQLException e) {
+      throw new ReportException(db.display() + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T on(Connection c, Work<T> work) throws SQLException {
+    current.set(c);
+    try {
+      return work.run();
+    } finally {
+      current.remove();
+    }
+  }
+
+  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement ps = current.get().prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof String t && db.postgres() && t.indexOf('\0') >= 0) {
+        a = t.replace('\0', '\uFFFD'); // PostgreSQL's text holds no NUL; a report from outside might carry one
+      }
+      ps.setObject(i + 1, a);
+    }
+    return ps;
+  }
+
+  private boolean exists(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  private long count(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private int update(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Inserts a report row unless its (org, report_id) is stored already: its id, or -1 then. */
+  private long insert(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(sql + " ON CONFLICT (org, report_id) DO NOTHING RETURNING id", args);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+}
