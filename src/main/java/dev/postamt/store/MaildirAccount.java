@@ -490,7 +490,7 @@ final class MaildirAccount implements Account {
   void changedElsewhere() {
     snapshots.clear();
     for (MailboxInfo m : mailboxes()) {
-      poll(m.id(), false);
+      poll(m.id(), true);
     }
     changed();
   }
