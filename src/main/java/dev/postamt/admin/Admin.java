@@ -123,12 +123,12 @@ public final class Admin {
 
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
-    return new MailboxAdmin(config.dataDir());
+    return new MailboxAdmin(config);
   }
 
   /** {@code postamt mailbox …}: shared mailboxes and send-as grants. */
   public ShareAdmin shares() {
-    return new ShareAdmin(config.dataDir());
+    return new ShareAdmin(config);
   }
 
   // ---- domains

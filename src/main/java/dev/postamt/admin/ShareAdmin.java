@@ -8,7 +8,6 @@ import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
 import dev.postamt.store.Rights;
 import dev.postamt.store.Shares;
-import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.SqliteShares;
 import dev.postamt.store.StoreException;
 import java.nio.file.Path;
@@ -30,8 +29,11 @@ public final class ShareAdmin {
 
   private final Path dataDir;
 
-  ShareAdmin(Path dataDir) {
-    this.dataDir = dataDir;
+  private final dev.postamt.config.Config config;
+
+  ShareAdmin(dev.postamt.config.Config config) {
+    this.config = config;
+    this.dataDir = config.dataDir();
   }
 
   /** One entry of a shared account's lists, for {@code postamt mailbox shares}. */
@@ -58,7 +60,7 @@ public final class ShareAdmin {
       throw new AdminException("no rights given; use 'postamt mailbox unshare' to take a share back");
     }
     String name = MailboxNames.normalize(mailbox);
-    try (MailStore store = new SqliteMailStore(dataDir); Account a = store.open(owner)) {
+    try (MailStore store = MailStore.open(config); Account a = store.open(owner)) {
       if (a.mailbox(name).isEmpty()) {
         a.create(name, null);
       }

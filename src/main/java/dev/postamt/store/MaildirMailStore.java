@@ -52,6 +52,11 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     return new SqliteMailStore(config.dataDir(), quotas, reserveBytes, UnaryOperator.identity());
   }
 
+  /** The server's store (with the default space reserve), as {@code config} asks for. */
+  public static MaildirMailStore forServer(dev.postamt.config.Config config, Quota.Policy quotas) {
+    return open(config, quotas, DiskReserve.DEFAULT_BYTES);
+  }
+
   /** The writer index of {@code user}'s account, whose home is {@code home}; creates the tables on first use. */
   abstract MailIndex openIndex(String user, Path home) throws java.sql.SQLException;
 
