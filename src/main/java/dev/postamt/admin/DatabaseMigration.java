@@ -33,8 +33,9 @@ import java.util.List;
  * the reverse, into an installation without that state yet. The server must be stopped (the copy is a
  * snapshot). Each owner first brings both sides to its current schema by opening them as the server does.
  *
- * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts.
- * The directory, the mailbox indexes and the other filter state still live only in SQLite (see docs/postgresql.md).
+ * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts,
+ * the mailbox indexes (every user's {@code index.db}, {@link dev.postamt.store.MailIndexCopy}). The directory
+ * and the other filter state still live only in SQLite (see docs/postgresql.md).
  */
 public final class DatabaseMigration {
   /** One table's rows on each side after the copy. */
@@ -140,6 +141,12 @@ public final class DatabaseMigration {
             out.add(new Counted(o.what() + ": " + toTable, TableCopy.count(from, fromTable), TableCopy.count(to, toTable)));
           }
         }
+      }
+      // the mailbox indexes: one SQLite file per user, all in the same PostgreSQL tables
+      for (dev.postamt.store.MailIndexCopy.Counted c : toPostgres
+          ? dev.postamt.store.MailIndexCopy.toPostgres(config.dataDir(), pg)
+          : dev.postamt.store.MailIndexCopy.fromPostgres(pg, config.dataDir())) {
+        out.add(new Counted("mailbox index: " + c.table(), c.from(), c.to()));
       }
     } catch (SQLException e) {
       throw new AdminException("copy failed: " + e.getMessage(), e);

@@ -83,7 +83,11 @@ public final class TableCopy {
           } else if (type == Types.BIGINT && v instanceof Number num) {
             ins.setLong(i + 1, num.longValue());
           } else if ((type == Types.INTEGER || type == Types.SMALLINT) && v instanceof Number num) {
-            ins.setInt(i + 1, num.intValue());
+            if (num.longValue() == num.intValue()) {
+              ins.setInt(i + 1, num.intValue());
+            } else {
+              ins.setLong(i + 1, num.longValue()); // SQLite's INTEGER holds 64 bits (dates in ms, UIDVALIDITY)
+            }
           } else if (type == Types.BINARY || type == Types.VARBINARY || type == Types.LONGVARBINARY || type == Types.BLOB) {
             ins.setBytes(i + 1, rs.getBytes(i + 1));
           } else {
