@@ -76,6 +76,8 @@ public final class DatabaseMigration {
               new String[] {"learned", "bayes_learned"}),
           c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
           db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
+      new Owner("mailbox shares", dev.postamt.store.SqliteShares.FILE_NAME, dev.postamt.store.PgShares.TABLES,
+          c -> dev.postamt.store.SqliteShares.create(c.dataDir()), dev.postamt.store.PgShares::open),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
           c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()));
 

@@ -8,7 +8,6 @@ import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
 import dev.postamt.store.Rights;
 import dev.postamt.store.Shares;
-import dev.postamt.store.SqliteShares;
 import dev.postamt.store.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,7 +107,7 @@ public final class ShareAdmin {
   }
 
   private Shares shares() {
-    return new SqliteShares(dataDir);
+    return Shares.open(config);
   }
 
   /** A local user's normalised address, or the one-line reason it is none. */

@@ -120,6 +120,11 @@ public final class PgMailStore extends MaildirMailStore {
   }
 
   @Override
+  public Shares shares() {
+    return PgShares.open(db);
+  }
+
+  @Override
   public void close() {
     closed = true;
     super.close();
