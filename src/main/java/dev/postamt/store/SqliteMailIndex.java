@@ -130,7 +130,6 @@ final class SqliteMailIndex extends MailIndex {
     forgetExpunged(mailboxId, EXPUNGED_KEPT);
   }
 
-  /** Keeps at most {@code keep} expunged UIDs of a mailbox, raising its floor over those dropped. */
   @Override
   int forgetExpunged(long mailboxId, int keep) throws SQLException {
     long cut;
@@ -149,10 +148,6 @@ final class SqliteMailIndex extends MailIndex {
     return update("DELETE FROM expunged WHERE mailbox_id=? AND modseq<=?", mailboxId, cut);
   }
 
-  /**
-   * The lowest MODSEQ at which one of {@code uids} was expunged; the floor when none is remembered (it
-   * was expunged before the history reaches back).
-   */
   @Override
   long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
     long min = Long.MAX_VALUE;
@@ -178,10 +173,6 @@ final class SqliteMailIndex extends MailIndex {
     return min;
   }
 
-  /**
-   * UIDs expunged with a MODSEQ above {@code since}, ascending; null when the history does not reach
-   * back that far (expunges at or below the floor were forgotten or happened before it was kept).
-   */
   @Override
   List<Long> expungedSince(long mailboxId, long since) throws SQLException {
     try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
@@ -205,7 +196,6 @@ final class SqliteMailIndex extends MailIndex {
     }
     return out;
   }
-
 
   /**
    * Quota usage, kept by triggers so that every path that adds or removes message rows (APPEND, COPY,
@@ -345,7 +335,6 @@ final class SqliteMailIndex extends MailIndex {
     }
   }
 
-  /** UIDVALIDITY: the clock in seconds, but always above every value this account has used. */
   @Override
   long newUidValidity() throws SQLException {
     long max = 0;
@@ -465,7 +454,6 @@ final class SqliteMailIndex extends MailIndex {
     }
   }
 
-  /** The counters of STATUS for a mailbox. */
   @Override
   Account.Status status(MailboxInfo m) throws SQLException {
     try (PreparedStatement ps =
@@ -481,7 +469,6 @@ final class SqliteMailIndex extends MailIndex {
     }
   }
 
-  /** The bytes of a mailbox's messages flagged {@code \Deleted}. */
   @Override
   long deletedSize(long mailboxId) throws SQLException {
     try (PreparedStatement ps =
@@ -577,7 +564,6 @@ final class SqliteMailIndex extends MailIndex {
   void setMetadata(long mailboxId, java.util.Map<String, byte[]> changes) throws SQLException {
     MetadataTable.set(this, mailboxId, changes);
   }
-
 
   static MailboxInfo mailboxRow(ResultSet rs) throws SQLException {
     return new MailboxInfo(rs.getLong("id"), rs.getString("name"), rs.getLong("uidvalidity"),
