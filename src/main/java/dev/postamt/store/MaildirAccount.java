@@ -484,13 +484,16 @@ final class MaildirAccount implements Account {
   }
 
   /**
-   * Another node changed these mailboxes of the account (PostgreSQL's notification, see {@link
-   * PgMailStore}): cached lists are dropped, new files in the shared Maildir taken in, sessions woken.
+   * Another node changed the mailboxes {@code ids} of the account, or delivered to it when {@code ids}
+   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached lists are dropped, new files in
+   * the shared Maildir taken in, sessions woken.
    */
-  void changedElsewhere() {
+  void changedElsewhere(Set<Long> ids) {
     snapshots.clear();
     for (MailboxInfo m : mailboxes()) {
-      poll(m.id(), true);
+      if (ids.isEmpty() || ids.contains(m.id())) {
+        poll(m.id(), true);
+      }
     }
     changed();
   }

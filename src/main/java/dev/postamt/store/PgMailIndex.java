@@ -277,8 +277,12 @@ final class PgMailIndex extends MailIndex {
     return uv;
   }
 
+  /** Another node may have made the mailbox since the caller looked: then it already exists. */
   @Override
   MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
+    if (findMailbox(name).isPresent()) {
+      throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Mailbox already exists");
+    }
     long uv = newUidValidity();
     long id = one("UPDATE mail_account a SET last_mailbox_id=greatest(a.last_mailbox_id, coalesce((SELECT max(id)"
         + " FROM mail_mailbox m WHERE m.account=a.account), 0)) + 1 WHERE a.account=? RETURNING a.last_mailbox_id",

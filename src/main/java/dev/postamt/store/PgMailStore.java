@@ -90,6 +90,7 @@ public final class PgMailStore extends MaildirMailStore {
       return;
     }
     List<MaildirAccount> accounts = new ArrayList<>();
+    java.util.Set<Long> ids = new java.util.HashSet<>();
     if (payload == null) {
       synchronized (open) {
         for (MaildirAccount a : open.values()) {
@@ -107,10 +108,19 @@ public final class PgMailStore extends MaildirMailStore {
         return;
       }
       accounts.add(a);
+      if (words.length > 2) {
+        try {
+          for (String id : words[2].split(",")) {
+            ids.add(Long.parseLong(id));
+          }
+        } catch (NumberFormatException e) {
+          ids.clear(); // not from this version: look at every mailbox
+        }
+      }
     }
     for (MaildirAccount a : accounts) {
       try {
-        a.changedElsewhere();
+        a.changedElsewhere(ids);
       } catch (RuntimeException e) {
         log.warn("store: {}: cannot take in a change made by another node: {}", a.user, e.getMessage());
       } finally {

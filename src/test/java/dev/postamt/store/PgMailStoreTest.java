@@ -185,6 +185,47 @@ class PgMailStoreTest implements MailStoreContract {
     }
   }
 
+  @Test
+  void flagChangesAndCreatesFromTwoNodesAtOnceAreAllKept(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      long uid = StoreTesting.append(a, "INBOX", MSG, Set.of(), 1).uid();
+      AtomicInteger created = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      CountDownLatch start = new CountDownLatch(1);
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (Account on : List.of(a, b)) {
+          String tag = on == a ? "$A" : "$B";
+          pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < 15; i++) {
+              on.store(inbox.id(), List.of(uid), Account.FlagMode.ADD, List.of(tag + i));
+              try {
+                on.create("Race" + i, null);
+                created.incrementAndGet();
+              } catch (StoreException e) {
+                assertThat(e.kind()).isEqualTo(StoreException.Kind.ALREADYEXISTS);
+                refused.incrementAndGet();
+              }
+            }
+            return null;
+          });
+        }
+        start.countDown();
+      }
+      assertThat(a.messages(inbox.id()).getFirst().flags()).as("no node's keyword lost to the other's STORE")
+          .hasSize(30);
+      assertThat(created.get()).as("each mailbox made once").isEqualTo(15);
+      assertThat(refused.get()).isEqualTo(15);
+      assertThat(b.mailboxes().stream().filter(m -> m.name().startsWith("Race")).map(MailboxInfo::id).distinct())
+          .hasSize(15);
+    }
+  }
+
   private static void awaitAbove(AtomicInteger counter, int value, String what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (counter.get() <= value && System.nanoTime() < deadline) {
