@@ -123,7 +123,7 @@ public final class Admin {
 
   /** {@code postamt store …}, and every other use of the mail store. */
   public MailboxAdmin mailboxes() {
-    return new MailboxAdmin(config.dataDir());
+    return new MailboxAdmin(config);
   }
 
   /** {@code postamt mailbox …}: shared mailboxes and send-as grants. */

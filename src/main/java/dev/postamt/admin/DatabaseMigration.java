@@ -35,7 +35,8 @@ import java.util.List;
  *
  * <p>Copied today: bans, greylisting, web sessions and tokens, Sieve scripts, vacation replies, Bayes counts,
  * spam checksums, the spam white- and blacklists, the quarantine index (its message files stay where they are).
- * The directory and the mailbox indexes still live only in SQLite (see docs/postgresql.md).
+ * the mailbox indexes (every user's {@code index.db}, {@link dev.postamt.store.MailIndexCopy}), the directory,
+ * JMAP records, the trail, collected accounts, TLS and DMARC report state (see docs/postgresql.md).
  */
 public final class DatabaseMigration {
   /** One table's rows on each side after the copy. */
@@ -76,6 +77,8 @@ public final class DatabaseMigration {
               new String[] {"learned", "bayes_learned"}),
           c -> dev.postamt.filter.bayes.SqliteBayesStore.open(c.dataDir()).close(),
           db -> dev.postamt.filter.bayes.PgBayesStore.open(db).close()),
+      new Owner("mailbox shares", dev.postamt.store.SqliteShares.FILE_NAME, dev.postamt.store.PgShares.TABLES,
+          c -> dev.postamt.store.SqliteShares.create(c.dataDir()), dev.postamt.store.PgShares::open),
       new Owner("vacation replies", SqliteVacations.FILE_NAME, List.<String[]>of(new String[] {"vacations", "vacations"}),
           c -> SqliteVacations.open(c.dataDir()).close(), db -> PgVacations.open(db).close()),
       new Owner("checksums", dev.postamt.filter.checksum.SqliteChecksumStore.FILE_NAME,
@@ -184,6 +187,12 @@ public final class DatabaseMigration {
             out.add(new Counted(o.what() + ": " + toTable, TableCopy.count(from, fromTable), TableCopy.count(to, toTable)));
           }
         }
+      }
+      // the mailbox indexes: one SQLite file per user, all in the same PostgreSQL tables
+      for (dev.postamt.store.MailIndexCopy.Counted c : toPostgres
+          ? dev.postamt.store.MailIndexCopy.toPostgres(config.dataDir(), pg)
+          : dev.postamt.store.MailIndexCopy.fromPostgres(pg, config.dataDir())) {
+        out.add(new Counted("mailbox index: " + c.table(), c.from(), c.to()));
       }
     } catch (SQLException e) {
       throw new AdminException("copy failed: " + e.getMessage(), e);

@@ -4,7 +4,6 @@ import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxInfo;
 import dev.postamt.store.Quota;
-import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
 import dev.postamt.store.UserHome;
 import java.io.IOException;
@@ -22,8 +21,11 @@ import java.util.Optional;
 public final class MailboxAdmin {
   private final Path dataDir;
 
-  MailboxAdmin(Path dataDir) {
-    this.dataDir = dataDir;
+  private final dev.postamt.config.Config config;
+
+  MailboxAdmin(dev.postamt.config.Config config) {
+    this.config = config;
+    this.dataDir = config.dataDir();
   }
 
   /** One mailbox of a user: its name, counts and UIDs. */
@@ -62,7 +64,7 @@ public final class MailboxAdmin {
   }
 
   private MailStore open() {
-    return new SqliteMailStore(dataDir);
+    return MailStore.open(config);
   }
 
   /** What the user's mailboxes hold; a store fault is reported naming the user. */

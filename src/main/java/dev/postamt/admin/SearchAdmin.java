@@ -3,7 +3,6 @@ package dev.postamt.admin;
 import dev.postamt.config.Config;
 import dev.postamt.search.SearchIndexes;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.SqliteMailStore;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ public final class SearchAdmin {
 
   /** Rebuilds the index of {@code address}. */
   public Reindexed reindex(String address) {
-    try (MailStore store = new SqliteMailStore(config.dataDir())) {
+    try (MailStore store = MailStore.open(config)) {
       return reindex(store, address.toLowerCase(java.util.Locale.ROOT));
     }
   }
@@ -34,7 +33,7 @@ public final class SearchAdmin {
   /** Rebuilds the index of every user of the directory that has mail, and of every other user with an index. */
   public List<Reindexed> reindexAll(List<String> directoryUsers) {
     List<Reindexed> out = new ArrayList<>();
-    try (MailStore store = new SqliteMailStore(config.dataDir())) {
+    try (MailStore store = MailStore.open(config)) {
       SearchIndexes search = SearchIndexes.forTool(store, config.search());
       java.util.Set<String> users = new java.util.TreeSet<>();
       for (String u : directoryUsers) {

@@ -9,8 +9,6 @@ import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
 import dev.postamt.store.Rights;
 import dev.postamt.store.Shares;
-import dev.postamt.store.SqliteMailStore;
-import dev.postamt.store.SqliteShares;
 import dev.postamt.store.StoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +59,7 @@ public final class ShareAdmin {
       throw new AdminException("no rights given; use 'postamt mailbox unshare' to take a share back");
     }
     String name = MailboxNames.normalize(mailbox);
-    try (MailStore store = new SqliteMailStore(dataDir); Account a = store.open(owner)) {
+    try (MailStore store = MailStore.open(config); Account a = store.open(owner)) {
       if (a.mailbox(name).isEmpty()) {
         a.create(name, null);
       }
@@ -109,7 +107,7 @@ public final class ShareAdmin {
   }
 
   private Shares shares() {
-    return new SqliteShares(dataDir);
+    return Shares.open(config);
   }
 
   /** A local user's normalised address, or the one-line reason it is none. */

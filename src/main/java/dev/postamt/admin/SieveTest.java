@@ -9,7 +9,6 @@ import dev.postamt.sieve.SieveMessage;
 import dev.postamt.sieve.store.SieveScripts;
 import dev.postamt.sieve.store.SieveStoreException;
 import dev.postamt.store.MailStore;
-import dev.postamt.store.SqliteMailStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ public final class SieveTest {
     }
     SieveEnvelope envelope = new SieveEnvelope(sender(message), user, null, null);
     SieveFilter.Decision d;
-    try (MailStore store = new SqliteMailStore(config.dataDir());
+    try (MailStore store = MailStore.open(config);
         SieveDelivery sieve = new SieveDelivery(config, store.exists(user) ? store : null, scripts, null)) {
       d = sieve.dryRun(user, message, envelope);
     } catch (SieveStoreException e) {

@@ -12,7 +12,7 @@ import dev.postamt.sieve.store.SqliteSieveScripts;
 import dev.postamt.sieve.store.SqliteVacations;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Quota;
-import dev.postamt.store.SqliteMailStore;
+import dev.postamt.store.MaildirMailStore;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ public final class MdaDrop implements LocalDrop, AutoCloseable {
   public static MdaDrop standalone(Config config, Quota.Policy quotas) throws IOException {
     List<AutoCloseable> owned = new ArrayList<>();
     try {
-      SqliteMailStore store = new SqliteMailStore(config.dataDir(), quotas);
+      MaildirMailStore store = MaildirMailStore.open(config, quotas, 0);
       owned.add(store);
       SqliteSieveScripts scripts = SqliteSieveScripts.open(config.dataDir(),
           dev.postamt.sieve.store.SieveScripts.Limits.of(config.sieve()));

@@ -6,7 +6,7 @@ import dev.postamt.directory.DirectoryException;
 import dev.postamt.config.Config;
 import dev.postamt.srs.Srs;
 import dev.postamt.store.UserHome;
-import dev.postamt.store.SqliteShares;
+import dev.postamt.store.Shares;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,7 +218,7 @@ public final class Router {
     } catch (DirectoryException e) {
       return false;
     }
-    if (user.equals(from) || SqliteShares.sendAsGranted(config.dataDir(), user.toString(), from.toString())) {
+    if (user.equals(from) || Shares.sendAsGranted(config, user.toString(), from.toString())) {
       return true;
     }
     Expansion x = new Expansion(false);

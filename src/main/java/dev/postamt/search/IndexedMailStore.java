@@ -105,6 +105,12 @@ final class IndexedMailStore implements MailStore {
     return inner.dataDir();
   }
 
+  /** The inner store's: with PostgreSQL the shares live in the database, not in {@code shares.db}. */
+  @Override
+  public dev.postamt.store.Shares shares() {
+    return inner.shares();
+  }
+
   /** Stops the indexer (committing what it has) before the store closes under it. */
   @Override
   public void close() {

@@ -26,7 +26,7 @@ import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Quota;
-import dev.postamt.store.SqliteMailStore;
+import dev.postamt.store.MaildirMailStore;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -143,7 +143,7 @@ public final class Server implements AutoCloseable {
     // the [store] default quota is read from the running config at each check, so a reload changes it
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
-    SqliteMailStore mailStore = SqliteMailStore.forServer(config.dataDir(), quotaPolicy(directory, () -> this.config));
+    MaildirMailStore mailStore = MaildirMailStore.forServer(config, quotaPolicy(directory, () -> this.config));
     this.store = dev.postamt.search.SearchIndexes.serve(mailStore, config.search());
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * One user's mail as the protocols see it: mailboxes, messages with UIDs, flags and MODSEQs, message
  * contents as streams, quota and change notification. Never files: how messages are kept is the
- * backend's business ({@link SqliteAccount} over a {@link BlobStore} today). One instance per user per
+ * backend's business ({@link MaildirAccount} over a {@link BlobStore} today). One instance per user per
  * process, shared by all sessions of the user (see {@link MailStore#open}); reads may run side by
  * side, writes are serialised. Mailbox names follow {@link MailboxNames}.
  *

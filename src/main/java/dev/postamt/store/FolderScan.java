@@ -23,12 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * except {@link #mayHaveNew}, which only looks.
  */
 final class FolderScan {
-  private final SqliteAccount account;
+  private final MaildirAccount account;
   private final MailIndex index;
   private final MaildirBlobStore maildir;
   private final Map<Long, Long> newDirStamp = new ConcurrentHashMap<>();
 
-  FolderScan(SqliteAccount account, MailIndex index, MaildirBlobStore maildir) {
+  FolderScan(MaildirAccount account, MailIndex index, MaildirBlobStore maildir) {
     this.account = account;
     this.index = index;
     this.maildir = maildir;
@@ -79,13 +79,8 @@ final class FolderScan {
     }
     maildir.ensureFolder(m.name());
     if (renumber) {
-      long uv = index.newUidValidity();
       index.inTx(() -> {
-        index.update("DELETE FROM message WHERE mailbox_id=?", m.id());
-        // A new UIDVALIDITY makes every client start afresh; the old UIDs' history means nothing now.
-        index.update("DELETE FROM expunged WHERE mailbox_id=?", m.id());
-        index.update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1,"
-            + " expunge_floor=highestmodseq WHERE id=?", uv, m.id());
+        index.resetMailbox(m.id(), index.newUidValidity());
         return null;
       });
     }
@@ -188,7 +183,12 @@ final class FolderScan {
     });
     for (MailboxInfo m : account.mailboxes()) {
       if (!Files.isDirectory(maildir.folder(m.name()))) {
-        index.inTx(() -> index.update("DELETE FROM mailbox WHERE id=? AND name<>'INBOX'", m.id()));
+        if (!m.name().equals(MailboxNames.INBOX)) {
+          index.inTx(() -> {
+            index.deleteMailbox(m.id());
+            return null;
+          });
+        }
         continue;
       }
       reconcile(m, renumber);

@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * Entry to every user's mail. One instance per process: it hands out one shared {@link Account} per
  * user so that all sessions of a user see the same state and wake each other, takes local deliveries
  * ({@link #deliver}) and answers quota questions without opening accounts. The default backend is
- * {@link SqliteMailStore} (Maildir++ and a SQLite index per user); a PostgreSQL one is planned, and
- * {@code MailStoreContract} in the tests is what every backend must pass.
+ * {@link SqliteMailStore} (Maildir++ and a SQLite index per user); {@link PgMailStore} keeps the index in
+ * PostgreSQL for several nodes. {@code MailStoreContract} in the tests is what every backend must pass.
  */
 public interface MailStore extends AutoCloseable {
   /**
@@ -20,6 +20,14 @@ public interface MailStore extends AutoCloseable {
    * @param host the delivering host's name
    */
   record DeliveryId(long arrivalEpochSeconds, String unique, String host) {}
+
+  /**
+   * The store of {@code config} for a tool or command (no quotas, no space reserve): PostgreSQL when
+   * {@code [database] url} names it, else SQLite ({@link MaildirMailStore#open} for the server's).
+   */
+  static MailStore open(dev.postamt.config.Config config) {
+    return MaildirMailStore.open(config, Quota.Policy.NONE, 0);
+  }
 
   /** Opens (or shares) the account of {@code user}, creating it on first use. The caller closes it. */
   Account open(String user);

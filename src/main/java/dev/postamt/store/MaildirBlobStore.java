@@ -131,7 +131,11 @@ final class MaildirBlobStore implements BlobStore {
     if (!name.equals(INBOX)) {
       Path marker = f.resolve("maildirfolder");
       if (!Files.exists(marker)) {
-        Files.createFile(marker);
+        try {
+          Files.createFile(marker);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // made meanwhile by another node sharing the mail directory
+        }
       }
     }
   }

@@ -10,15 +10,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The message writes of a {@link SqliteAccount}: APPEND, COPY, MOVE, STORE and EXPUNGE, each under the
+ * The message writes of a {@link MaildirAccount}: APPEND, COPY, MOVE, STORE and EXPUNGE, each under the
  * account's write lock. Blobs first, index after: a blob is on stable storage before its row is
  * committed, and gone before its row is removed.
  */
 final class MessageWriter {
-  private final SqliteAccount account;
+  private final MaildirAccount account;
   private final MailIndex index;
 
-  MessageWriter(SqliteAccount account) {
+  MessageWriter(MaildirAccount account) {
     this.account = account;
     this.index = account.index;
   }
@@ -88,56 +88,62 @@ final class MessageWriter {
     return new Account.CopyResult(dst.uidValidity(), copied.stream().map(MessageRecord::uid).toList(), uids);
   }
 
+  /**
+   * The flags are worked out inside the write transaction, from the rows as they are then: another
+   * process or node changing the same messages at the same time is serialised by the index, so neither
+   * change is lost (RFC 7162 §3.1.3: UNCHANGEDSINCE is checked against the MODSEQ of that moment).
+   */
   List<MessageRecord> store(
       long mailboxId, Collection<Long> uids, Account.FlagMode mode, Collection<String> flags, long unchangedSince,
       List<Long> modified) {
+    Set<String> given = Flags.of(flags);
     return account.write(() -> {
-      MailboxInfo mb = account.require(mailboxId);
-      Set<String> given = Flags.of(flags);
-      List<MessageRecord> current = account.snapshots.current(index, mb);
+      int modifiedBefore = modified.size();
       List<MessageRecord[]> changes = new ArrayList<>();
-      for (long uid : uids) {
-        int at = indexOf(current, uid);
-        if (at < 0) {
-          continue;
-        }
-        MessageRecord m = current.get(at);
-        if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
-          modified.add(uid);
-          continue;
-        }
-        TreeSet<String> next = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        switch (mode) {
-          case ADD -> {
-            next.addAll(m.flags());
-            next.addAll(given);
-          }
-          case REMOVE -> {
-            next.addAll(m.flags());
-            next.removeAll(given);
-          }
-          case REPLACE -> next.addAll(given);
-        }
-        if (!sameFlags(next, m.flags())) {
-          changes.add(new MessageRecord[] {m, new MessageRecord(uid, m.base(), next, 0, m.internalDate(), m.size(), m.saveDate())});
-        }
-      }
-      if (changes.isEmpty()) {
-        return List.of();
-      }
       List<MessageRecord> out = index.inTx(() -> {
+        modified.subList(modifiedBefore, modified.size()).clear(); // a retried transaction starts afresh
+        changes.clear();
+        MailboxInfo mb = index.findMailbox(mailboxId)
+            .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        List<MessageRecord> current = account.snapshots.current(index, mb);
         List<MessageRecord> done = new ArrayList<>();
-        for (MessageRecord[] c : changes) {
-          long modseq = index.nextModseq(mailboxId);
-          index.update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?",
-              Flags.encode(c[1].flags()), modseq, mailboxId, c[1].uid());
-          done.add(new MessageRecord(c[1].uid(), c[1].base(), c[1].flags(), modseq, c[1].internalDate(), c[1].size(),
-              c[1].saveDate()));
+        for (long uid : uids) {
+          int at = indexOf(current, uid);
+          if (at < 0) {
+            continue;
+          }
+          MessageRecord m = current.get(at);
+          if (unchangedSince >= 0 && m.modseq() > unchangedSince) {
+            modified.add(uid);
+            continue;
+          }
+          TreeSet<String> next = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+          switch (mode) {
+            case ADD -> {
+              next.addAll(m.flags());
+              next.addAll(given);
+            }
+            case REMOVE -> {
+              next.addAll(m.flags());
+              next.removeAll(given);
+            }
+            case REPLACE -> next.addAll(given);
+          }
+          if (!sameFlags(next, m.flags())) {
+            long modseq = index.setFlags(mailboxId, uid, next);
+            MessageRecord after = new MessageRecord(uid, m.base(), next, modseq, m.internalDate(), m.size(), m.saveDate());
+            changes.add(new MessageRecord[] {m, after});
+            done.add(after);
+          }
         }
         return done;
       });
+      if (changes.isEmpty()) {
+        return List.<MessageRecord>of();
+      }
+      String name = account.require(mailboxId).name();
       for (MessageRecord[] c : changes) {
-        account.blobs.flagsChanged(mb.name(), c[0].base(), c[0].flags(), c[1].flags());
+        account.blobs.flagsChanged(name, c[0].base(), c[0].flags(), c[1].flags());
       }
       account.changed();
       return out;

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 final class MetadataTable {
   private MetadataTable() {}
 
-  static void create(MailIndex index) throws SQLException {
+  static void create(SqliteMailIndex index) throws SQLException {
     try (Statement s = index.db.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS metadata(mailbox_id INTEGER NOT NULL, name TEXT NOT NULL,"
           + " value BLOB NOT NULL, PRIMARY KEY(mailbox_id, name))");
@@ -26,7 +26,7 @@ final class MetadataTable {
     }
   }
 
-  static SortedMap<String, byte[]> entries(MailIndex index, long mailboxId) throws SQLException {
+  static SortedMap<String, byte[]> entries(SqliteMailIndex index, long mailboxId) throws SQLException {
     SortedMap<String, byte[]> out = new TreeMap<>();
     try (PreparedStatement ps = index.db.prepareStatement("SELECT name, value FROM metadata WHERE mailbox_id=?")) {
       ps.setLong(1, mailboxId);
@@ -40,7 +40,7 @@ final class MetadataTable {
   }
 
   /** Sets (or, for a null value, removes) entries; call inside a transaction. */
-  static void set(MailIndex index, long mailboxId, Map<String, byte[]> changes) throws SQLException {
+  static void set(SqliteMailIndex index, long mailboxId, Map<String, byte[]> changes) throws SQLException {
     for (Map.Entry<String, byte[]> e : changes.entrySet()) {
       if (e.getValue() == null) {
         index.update("DELETE FROM metadata WHERE mailbox_id=? AND name=?", mailboxId, e.getKey());

@@ -5,14 +5,14 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 
 /**
- * Read-only connections to one account's index, lent to one thread at a time, so that sessions of a
+ * Read-only connections to one account's SQLite index, lent to one thread at a time, so that sessions of a
  * user read (SELECT, FETCH flags, STATUS, LIST) side by side and do not wait for each other or for a
  * writer: in WAL mode each read sees the last committed state. Connections are opened on demand, so
  * an account with one session has one (a SQLite connection costs three file descriptors and its page
  * cache, and a server may have thousands of accounts open); up to {@link #KEPT} are kept for accounts
  * read by several sessions at once, more are closed when given back.
  */
-final class ReadConnections implements AutoCloseable {
+final class ReadConnections implements MailIndex.Readers {
   static final int KEPT = 4;
 
   @FunctionalInterface
@@ -28,7 +28,8 @@ final class ReadConnections implements AutoCloseable {
     this.file = file;
   }
 
-  <T> T read(Read<T> body) throws SQLException {
+  @Override
+  public <T> T read(Read<T> body) throws SQLException {
     MailIndex r = borrow();
     boolean healthy = false;
     try {
@@ -47,7 +48,7 @@ final class ReadConnections implements AutoCloseable {
         return r;
       }
     }
-    return MailIndex.reader(file);
+    return SqliteMailIndex.reader(file);
   }
 
   private void giveBack(MailIndex r, boolean healthy) {

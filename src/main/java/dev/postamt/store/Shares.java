@@ -10,7 +10,8 @@ import java.util.Set;
  * Who may use whose mailboxes: the access control lists of RFC 4314, the accounts the administrator
  * made into shared (role) accounts, and the send-as grants checked at submission. One table for the
  * whole server (not one per user's index), so that a user finds what others share with them without
- * opening every store. The default backend is {@link SqliteShares} ({@code data_dir/shares.db}).
+ * opening every store. The default backend is {@link SqliteShares} ({@code data_dir/shares.db}); with
+ * {@code [database] url} naming PostgreSQL, {@link PgShares}, shared by every node.
  *
  * <p>Identifiers (the grantees of RFC 4314 §2): a user's address; {@code anyone} and {@code
  * authenticated} (the same here: every logged-in user, there is no anonymous login); {@code @domain}
@@ -47,6 +48,27 @@ public interface Shares {
     String u = user.toLowerCase(Locale.ROOT);
     return grantee.equals(u) || grantee.equals(ANYONE) || grantee.equals(AUTHENTICATED)
         || grantee.startsWith("@") && u.endsWith(grantee);
+  }
+
+  /** The shares {@code config} asks for: PostgreSQL when {@code [database] url} names it, else {@code shares.db}. */
+  static Shares open(dev.postamt.config.Config config) {
+    if (config.database().postgres().isPresent()) {
+      return PgShares.open(dev.postamt.postgres.PgDatabase.of(config.database()));
+    }
+    return new SqliteShares(config.dataDir());
+  }
+
+  /**
+   * Whether a send-as grant lets {@code user} send as {@code address} (submission's sender rule asks);
+   * false when there is none or the grants cannot be read (the rule then refuses, as for any other
+   * lookup failure).
+   */
+  static boolean sendAsGranted(dev.postamt.config.Config config, String user, String address) {
+    try {
+      return open(config).maySendAs(user, address);
+    } catch (StoreException | dev.postamt.postgres.PgDatabase.Failure e) {
+      return false;
+    }
   }
 
   /** The entries of one mailbox, by grantee (the owner not among them). */

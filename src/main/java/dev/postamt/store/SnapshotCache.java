@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * whichever is stored last is as good as the other.
  */
 final class SnapshotCache {
-  private final SqliteAccount account;
+  private final MaildirAccount account;
   private final Map<Long, Account.Snapshot> last = new ConcurrentHashMap<>();
 
-  SnapshotCache(SqliteAccount account) {
+  SnapshotCache(MaildirAccount account) {
     this.account = account;
   }
 
@@ -44,6 +44,11 @@ final class SnapshotCache {
 
   void forget(long mailboxId) {
     last.remove(mailboxId);
+  }
+
+  /** Drops every cached list (another node changed the account). */
+  void clear() {
+    last.clear();
   }
 
   /**

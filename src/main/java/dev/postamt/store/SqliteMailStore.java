@@ -1,27 +1,15 @@
 package dev.postamt.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * The default {@link MailStore}: every user's mail under {@code data_dir} as Maildir++ files ({@link
- * MaildirBlobStore}) plus a SQLite index per user ({@link SqliteAccount}), in the layout of {@link
- * MailboxLayout}. Local delivery writes straight into INBOX's {@code new/} as a Maildir delivery agent
- * does (no index work on the delivery path); the account takes the message in at its next look.
+ * The default {@link MailStore}: Maildir++ files plus a SQLite index per user ({@code
+ * mail/<domain>/<localpart>/index.db}, {@link SqliteMailIndex}), for one machine.
  */
-public final class SqliteMailStore implements MailStore {
-  private final Path dataDir;
-  private final Quota.Policy quotas;
-  private final UnaryOperator<BlobStore> blobs;
-  final DiskReserve reserve;
-  private final Map<String, SqliteAccount> open = new HashMap<>();
-
+public final class SqliteMailStore extends MaildirMailStore {
   /** A store without quotas (tools, tests). */
   public SqliteMailStore(Path dataDir) {
     this(dataDir, Quota.Policy.NONE);
@@ -38,11 +26,7 @@ public final class SqliteMailStore implements MailStore {
    * @param blobs wraps each user's Maildir blob store (tests inject failures here)
    */
   SqliteMailStore(Path dataDir, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
-    this.dataDir = dataDir;
-    this.quotas = quotas;
-    this.blobs = blobs;
-    this.reserve = new DiskReserve(dataDir, reserveBytes);
-    reserve.ensure();
+    super(dataDir, quotas, reserveBytes, blobs);
   }
 
   /** The server's store: with the default space reserve. */
@@ -50,240 +34,19 @@ public final class SqliteMailStore implements MailStore {
     return new SqliteMailStore(dataDir, quotas, DiskReserve.DEFAULT_BYTES, UnaryOperator.identity());
   }
 
-  /** What {@link Account#open} asks before serving a message (IM2000 stubs); {@link MessageResolver#NONE} by default. */
-  private volatile MessageResolver resolver = MessageResolver.NONE;
-
-  /** Sets what stands in for stub messages when they are read (the server wires IM2000 here). */
-  public void resolveWith(MessageResolver r) {
-    this.resolver = r == null ? MessageResolver.NONE : r;
-  }
-
-  MessageResolver resolver() {
-    return resolver;
+  @Override
+  MailIndex openIndex(String user, Path home) throws SQLException {
+    return new SqliteMailIndex(home.resolve("index.db"));
   }
 
   @Override
-  public Quota.Policy quotaPolicy() {
-    return quotas;
+  MailIndex.Readers readers(String user, Path home) {
+    return new ReadConnections(home.resolve("index.db"));
   }
 
-  /**
-   * Cheap: an open account answers from its index; otherwise the usage row is read from the index
-   * file without opening the account, plus the messages waiting in INBOX's {@code new/}. Only a user
-   * whose index predates quotas (or who has none yet) costs an account open, once.
-   */
+  /** The usage row of the index file, plus nothing else: the caller adds what waits in {@code new/}. */
   @Override
-  public Quota.Status quota(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    Quota.Limit limit = quotas.limitFor(key);
-    if (limit.unlimited()) {
-      return new Quota.Status(limit, Quota.Usage.NONE); // nothing to count against
-    }
-    return new Quota.Status(limit, usage(key));
-  }
-
-  @Override
-  public Quota.Usage usage(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    Account a;
-    synchronized (open) {
-      SqliteAccount shared = open.get(key);
-      if (shared != null) {
-        shared.refs++;
-      }
-      a = shared;
-    }
-    if (a == null) {
-      java.util.Optional<Quota.Usage> peeked = MailIndex.peekUsage(MailboxLayout.index(dataDir, key));
-      if (peeked.isPresent()) {
-        Quota.Usage waiting = waiting(MailboxLayout.maildir(dataDir, key).resolve("new"));
-        return peeked.get().plus(waiting.bytes(), waiting.messages());
-      }
-      a = open(key);
-    }
-    try {
-      return a.quota().usage();
-    } finally {
-      a.close();
-    }
-  }
-
-  @Override
-  public Path dataDir() {
-    return dataDir;
-  }
-
-  /**
-   * Creates the Maildir, index and default folders on first use. On a full disk the space reserve is
-   * given up for it, so that the user can log in and delete mail.
-   */
-  @Override
-  public Account open(String user) {
-    String key = user.toLowerCase(Locale.ROOT);
-    synchronized (open) {
-      SqliteAccount a = open.get(key);
-      if (a == null) {
-        Path home = MailboxLayout.home(dataDir, key);
-        a = reserve.freeing(() -> new SqliteAccount(this, key, home, blobs.apply(new MaildirBlobStore(home.resolve("Maildir")))));
-        open.put(key, a);
-      }
-      a.refs++;
-      return a;
-    }
-  }
-
-  @Override
-  public boolean delivered(String user, DeliveryId id, long size) throws IOException {
-    return Maildir.contains(MailboxLayout.maildir(dataDir, user), baseName(id, size));
-  }
-
-  /** The Maildir delivery of today: {@code tmp/}, fsync, rename into {@code new/}, fsync {@code new/}. */
-  @Override
-  public void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException {
-    Maildir.deliver(MailboxLayout.maildir(dataDir, user), baseName(id, size), content);
-  }
-
-  /** A Maildir++ folder is a mailbox: the index takes in folders it does not know at its next reconcile. */
-  @Override
-  public boolean mailboxExists(String user, String mailbox) {
-    String name = MailboxNames.normalize(mailbox);
-    return name.equals(MailboxNames.INBOX) || Files.isDirectory(folder(user, name).resolve("cur"));
-  }
-
-  @Override
-  public boolean delivered(String user, String mailbox, DeliveryId id, long size) throws IOException {
-    return Maildir.contains(folder(user, MailboxNames.normalize(mailbox)), baseName(id, size));
-  }
-
-  /**
-   * Writes {@code new/<base>:2,<letters>} of the mailbox's folder (the system flags in the name, as other
-   * Maildir readers expect; {@link FolderScan} takes them from there), then adds keywords through the
-   * account, which needs the message indexed first.
-   */
-  @Override
-  public void deliver(String user, String mailbox, DeliveryId id, InputStream content, long size,
-      java.util.Set<String> flags) throws IOException {
-    String name = MailboxNames.normalize(mailbox);
-    Path folder = folder(user, name);
-    if (!name.equals(MailboxNames.INBOX) && !Files.isDirectory(folder)) {
-      throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + mailbox);
-    }
-    java.util.Set<String> all = Flags.of(flags);
-    String letters = Flags.maildirLetters(all);
-    String base = baseName(id, size);
-    Maildir.deliver(folder, letters.isEmpty() ? base : base + ":2," + letters, content);
-    java.util.List<String> keywords = all.stream().filter(f -> !f.startsWith("\\")).toList();
-    if (keywords.isEmpty()) {
-      return;
-    }
-    try (Account a = open(user)) {
-      MailboxInfo m = a.mailbox(name).orElseThrow(
-          () -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + mailbox));
-      ((SqliteAccount) a).poll(m.id(), true);
-      for (MessageRecord r : a.messages(m.id())) {
-        if (r.base().equals(base)) {
-          a.store(m.id(), java.util.List.of(r.uid()), Account.FlagMode.ADD, keywords);
-        }
-      }
-    }
-  }
-
-  private Path folder(String user, String mailbox) {
-    return new MaildirBlobStore(MailboxLayout.maildir(dataDir, user)).folder(mailbox);
-  }
-
-  private static String baseName(DeliveryId id, long size) {
-    return Maildir.baseName(id.arrivalEpochSeconds(), id.unique(), id.host(), size);
-  }
-
-  @Override
-  public boolean exists(String user) {
-    return Files.isDirectory(MailboxLayout.maildir(dataDir, user));
-  }
-
-  @Override
-  public void create(String user) throws IOException {
-    Maildir.create(MailboxLayout.maildir(dataDir, user));
-  }
-
-  @Override
-  public String location(String user) {
-    return MailboxLayout.maildir(dataDir, user).toString();
-  }
-
-  void release(SqliteAccount a) {
-    synchronized (open) {
-      if (--a.refs == 0) {
-        open.remove(a.user);
-        a.closeDb();
-      }
-    }
-  }
-
-  /** Messages delivered into {@code new/} and not yet taken into the index (which moves them to cur/). */
-  private static Quota.Usage waiting(Path newDir) {
-    long bytes = 0;
-    long count = 0;
-    try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(newDir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        long size = MaildirBlobStore.sizeOf(MaildirBlobStore.baseOf(name));
-        if (size < 0) {
-          try {
-            size = java.nio.file.Files.size(p);
-          } catch (java.io.IOException gone) {
-            continue; // taken in meanwhile
-          }
-        }
-        bytes += size;
-        count++;
-      }
-    } catch (java.io.IOException e) {
-      // no new/ yet: nothing waiting
-    }
-    return new Quota.Usage(bytes, count);
-  }
-
-  /**
-   * The message delivered into {@code new/} gets its UID now and sessions that have the user's INBOX
-   * selected (or are IDLE) are told at once. Cheap and harmless when nobody is logged in (the message is
-   * then indexed on next access).
-   */
-  @Override
-  public void notifyDelivered(String user) {
-    SqliteAccount a;
-    synchronized (open) {
-      a = open.get(user.toLowerCase(Locale.ROOT));
-      if (a == null) {
-        return;
-      }
-      a.refs++;
-    }
-    try {
-      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m.id(), true));
-    } finally {
-      a.close();
-    }
-  }
-
-  /** Reconciles the index with the Maildir files; {@code renumber} rebuilds every UID (new UIDVALIDITY). */
-  @Override
-  public void reindex(String user, boolean renumber) {
-    try (Account a = open(user)) {
-      a.reindex(renumber);
-    }
-  }
-
-  @Override
-  public void close() {
-    synchronized (open) {
-      for (SqliteAccount a : open.values()) {
-        a.closeDb();
-      }
-      open.clear();
-    }
+  Optional<Quota.Usage> peekUsage(String user) {
+    return SqliteMailIndex.peekUsage(MailboxLayout.index(dataDir(), user));
   }
 }

@@ -39,6 +39,13 @@ public final class SqliteShares implements Shares {
     this.file = dataDir.resolve(FILE_NAME);
   }
 
+  /** The shares of {@code dataDir} with the file made now (a copy from PostgreSQL fills it). */
+  public static SqliteShares create(Path dataDir) {
+    SqliteShares s = new SqliteShares(dataDir);
+    s.with(true, null, c -> null);
+    return s;
+  }
+
   private static void migrate(Connection c) throws SQLException {
     if (SqliteFiles.schemaVersion(c, SCHEMA_VERSION, FILE_NAME) == SCHEMA_VERSION) {
       return;

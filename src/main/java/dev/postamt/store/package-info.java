@@ -17,24 +17,34 @@
  *       and the limits below.
  *   <li>{@link dev.postamt.store.Shares} — who may use whose mailboxes: RFC 4314 access lists ({@link
  *       dev.postamt.store.Rights}), shared (role) accounts and send-as grants, one table for the server
- *       ({@link dev.postamt.store.SqliteShares}, {@code data_dir/shares.db}).
+ *       ({@link dev.postamt.store.SqliteShares}, {@code data_dir/shares.db}; {@link
+ *       dev.postamt.store.PgShares} in PostgreSQL).
  *   <li>{@link dev.postamt.store.BlobStore} — where message bytes live: write once, open, copy, delete,
  *       per mailbox. {@link dev.postamt.store.MaildirBlobStore} is today's implementation.
  * </ul>
  *
- * <p>Backends: {@link dev.postamt.store.SqliteMailStore} / {@code SqliteAccount} (SQLite index per user
- * over Maildir++ blobs) is the default; PostgreSQL (and object storage for blobs) are planned. Every
- * backend must pass {@code MailStoreContract} and {@code BlobStoreContract} in the tests. Nothing
- * outside this package sees a message file or a Maildir class.
+ * <p>Backends: both keep messages as Maildir++ files and differ in where the index is ({@link
+ * dev.postamt.store.MailIndex}): {@link dev.postamt.store.SqliteMailStore} (a SQLite file per user,
+ * {@code SqliteMailIndex}) is the default; {@link dev.postamt.store.PgMailStore} ({@code PgMailIndex},
+ * tables keyed by account) lets several nodes serve the same accounts over one shared mail directory,
+ * chosen by {@code [database] url} ({@link dev.postamt.store.MailStore#open}). The account logic above
+ * the index ({@code MaildirAccount}, {@code MessageWriter}, {@code FolderScan}, {@code SnapshotCache})
+ * is the same for both. Every backend must pass {@code MailStoreContract}, {@code SharesContract} and
+ * {@code BlobStoreContract} in the tests. Nothing outside this package sees a message file or a Maildir
+ * class; {@link dev.postamt.store.MailIndexCopy} copies indexes between the backends ({@code postamt
+ * migrate}).
  *
  * <h2>Locking</h2>
  *
- * <p>One {@code SqliteAccount} per user per process, shared by all its sessions. Writes hold the
- * account's write lock and use its one writer connection, so they are serialised; reads take no lock
- * and run each in one read transaction on a pooled read-only connection (WAL: they see the last commit
- * and never wait for the writer), so two sessions of a user read side by side. Taking in new deliveries
- * ({@code poll}) is a cheap directory stat and is skipped while another thread writes, except on the
- * delivery's own notification. SQLite's file locking keeps other processes (the CLI) consistent.
+ * <p>One {@code MaildirAccount} per user per process, shared by all its sessions. Writes hold the
+ * account's write lock and use its one writer index, so they are serialised; reads take no lock and
+ * run each in one read transaction on a connection of their own (SQLite WAL, PostgreSQL REPEATABLE
+ * READ: they see the last commit and never wait for the writer), so two sessions of a user read side
+ * by side. Taking in new deliveries ({@code poll}) is a cheap directory stat and is skipped while
+ * another thread writes, except on the delivery's own notification. Between processes: SQLite's file
+ * locking (the CLI beside the server); on PostgreSQL each write transaction locks the account's row
+ * first, so nodes take turns per account, and {@code NOTIFY postamt_mail} after the commit wakes the
+ * other nodes' sessions of the account (see {@link dev.postamt.store.PgMailStore}).
  *
  * <h2>Limits</h2>
  *
@@ -67,6 +77,10 @@
  *   <li>{@code <data_dir>/shares.db} — SQLite: the access lists, shared accounts and send-as grants
  *       ({@link dev.postamt.store.SqliteShares}); mailboxes by their name in the owner's store.
  *   <li>{@code <data_dir>/mail/.space-reserve} — the server's disk space reserve (see below).
+ *   <li>With PostgreSQL, no {@code index.db} and no {@code shares.db}: the same rows live in the tables
+ *       {@code mail_account}, {@code mail_mailbox}, {@code mail_message}, {@code mail_expunged}, {@code
+ *       mail_subscription}, {@code mail_metadata} (keyed by account) and {@code share_acl}, {@code
+ *       share_account}, {@code share_send_as}; the Maildir layout is unchanged.
  * </ul>
  *
  * <h2>Failure behaviour</h2>

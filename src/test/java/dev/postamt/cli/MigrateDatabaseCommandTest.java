@@ -79,11 +79,20 @@ class MigrateDatabaseCommandTest {
       bayes.learn(dev.postamt.filter.bayes.BayesStore.GLOBAL, "d1", new long[] {1, 2, 3}, true, false, t0);
     }
 
+    try (dev.postamt.store.MailStore mail = new dev.postamt.store.SqliteMailStore(data);
+        dev.postamt.store.Account a = mail.open("alice@example.test")) {
+      byte[] m = "Subject: kept\r\n\r\nhi\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      a.append("INBOX", new java.io.ByteArrayInputStream(m), m.length, java.util.Set.of("\\Seen"), 1_700_000_000_000L);
+      mail.shares().grant("alice@example.test", "INBOX", "bob@example.test", dev.postamt.store.Rights.parse("lr"));
+    }
+
     CliFixture.Result to = run(sqliteConfig, "migrate", "--to", url);
     assertThat(to.status()).as(to.err()).isZero();
     assertThat(to.out()).contains("bans: ban").contains("greylist: greylist_client").contains("sieve scripts: sieve_scripts")
         .doesNotContain("MISMATCH").contains("counts verified");
     assertThat(to.out()).containsPattern("greylist: greylist_triplet +1 rows +1 copied +ok");
+    assertThat(to.out()).containsPattern("mailbox index: mail_message +1 rows +1 copied +ok")
+        .containsPattern("mailbox shares: share_acl +1 rows +1 copied +ok");
 
     PgDatabase db = PgDatabase.of(dev.postamt.config.Database.Postgres.parse(url), 2);
     try (BanList bans = PgBanList.open(db); PgGreylistStore grey = PgGreylistStore.open(db);

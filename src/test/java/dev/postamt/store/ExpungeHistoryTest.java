@@ -20,6 +20,11 @@ class ExpungeHistoryTest {
 
   @TempDir Path data;
 
+  /** The store under test; {@code PgStoreTests} runs these tests again with the index in PostgreSQL. */
+  MailStore store(Path data) {
+    return new SqliteMailStore(data);
+  }
+
   static long appendFive(Account a) {
     for (int i = 0; i < 5; i++) {
       StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
@@ -35,7 +40,7 @@ class ExpungeHistoryTest {
 
   @Test
   void oneModseqPerExpungeAndHistoryFromThere() {
-    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long id = appendFive(a); // HIGHESTMODSEQ 6
       expunge(a, id, 2, 4); // flags 7, 8; expunge 9
       assertThat(a.mailbox(id).orElseThrow().highestModseq()).isEqualTo(9);
@@ -48,7 +53,7 @@ class ExpungeHistoryTest {
 
   @Test
   void forgettingRaisesTheFloor() {
-    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long id = appendFive(a);
       expunge(a, id, 1); // expunge modseq 8
       expunge(a, id, 2, 3); // flags 9, 10; expunge 11
@@ -63,7 +68,7 @@ class ExpungeHistoryTest {
 
   @Test
   void historyDiesWithItsMailbox() {
-    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long id = a.create("Box", null).id();
       StoreTesting.append(a, "Box", MSG, Set.of(), 1000);
       expunge(a, id, 1);

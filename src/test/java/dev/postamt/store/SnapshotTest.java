@@ -19,9 +19,14 @@ class SnapshotTest {
   static final byte[] MSG = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
   @TempDir Path data;
 
+  /** The store under test; {@code PgStoreTests} runs these tests again with the index in PostgreSQL. */
+  MailStore store(Path data) {
+    return new SqliteMailStore(data);
+  }
+
   @Test
   void incrementalSnapshotsEqualAFullReadThroughRandomChanges() {
-    try (MailStore store = new SqliteMailStore(data); Account a = store.open("alice@example.test")) {
+    try (MailStore store = store(data); Account a = store.open("alice@example.test")) {
       for (int i = 0; i < 20; i++) {
         StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
       }

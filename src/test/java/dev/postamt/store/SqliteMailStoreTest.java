@@ -24,7 +24,7 @@ class SqliteMailStoreTest implements MailStoreContract {
     try (MailStore s = newStore(dir, Quota.Policy.NONE); Account a = s.open(USER)) {
       StoreTesting.append(a, "INBOX", MSG, Set.of(), 1);
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
-      SqliteAccount sa = (SqliteAccount) a;
+      MaildirAccount sa = (MaildirAccount) a;
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       Thread writer = Thread.ofVirtual().start(() -> {

@@ -22,9 +22,14 @@ class StoreMetadataTest {
 
   @TempDir Path data;
 
+  /** The store under test; {@code PgStoreTests} runs these tests again with the index in PostgreSQL. */
+  MailStore store(Path data) {
+    return new SqliteMailStore(data);
+  }
+
   @Test
   void metadataGoesWithItsMailbox() {
-    try (MailStore store = new SqliteMailStore(data, Quota.Policy.NONE); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long id = a.create("Projects", null).id();
       a.setMetadata(id, Map.of("/private/color", "red".getBytes(StandardCharsets.UTF_8)));
       a.setMetadata(Account.SERVER_METADATA, Map.of("/shared/comment", "motd".getBytes(StandardCharsets.UTF_8)));
@@ -46,13 +51,13 @@ class StoreMetadataTest {
 
   @Test
   void mailboxIdsAreNeverReused() {
-    try (MailStore store = new SqliteMailStore(data, Quota.Policy.NONE); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long first = a.create("a", null).id();
       a.delete("a");
       long second = a.create("a", null).id();
       assertThat(second).isGreaterThan(first);
     }
-    try (MailStore store = new SqliteMailStore(data, Quota.Policy.NONE); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long max = a.mailboxes().stream().mapToLong(MailboxInfo::id).max().orElseThrow();
       a.delete("a");
       assertThat(a.create("b", null).id()).isGreaterThan(max); // also after a restart
@@ -61,7 +66,7 @@ class StoreMetadataTest {
 
   @Test
   void saveDateIsWhenTheMessageEnteredItsMailbox() throws Exception {
-    try (MailStore store = new SqliteMailStore(data, Quota.Policy.NONE); Account a = store.open(USER)) {
+    try (MailStore store = store(data); Account a = store.open(USER)) {
       long before = System.currentTimeMillis();
       StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
@@ -73,7 +78,14 @@ class StoreMetadataTest {
       assertThat(copied.internalDate()).isEqualTo(1000);
       assertThat(copied.saveDate()).isGreaterThanOrEqualTo(m.saveDate());
     }
-    // an index from before save dates: the column is added, old rows report their INTERNALDATE
+  }
+
+  /** An index from before save dates: the column is added, old rows report their INTERNALDATE. */
+  @Test
+  void olderIndexWithoutSaveDatesReportsTheInternalDate() throws Exception {
+    try (MailStore store = new SqliteMailStore(data, Quota.Policy.NONE); Account a = store.open(USER)) {
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000);
+    }
     Path index = MailboxLayout.maildir(data, USER).getParent().resolve("index.db");
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + index); Statement s = db.createStatement()) {
       s.execute("ALTER TABLE message DROP COLUMN savedate");

@@ -22,7 +22,7 @@ public final class StoreTesting {
   /** The Maildir file of a message (for tests that remove files behind the store's back), or null. */
   public static Path file(Account a, MailboxInfo mailbox, MessageRecord m) {
     try {
-      return ((SqliteAccount) a).file(mailbox, m);
+      return ((MaildirAccount) a).file(mailbox, m);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -16,15 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link Account}: a SQLite index ({@code <home>/index.db}) that gives the messages of a
- * {@link BlobStore} (Maildir++ files) UIDs, flags, MODSEQs and INTERNALDATEs.
+ * The {@link Account} of both backends: a {@link MailIndex} (SQLite file per user, or PostgreSQL rows
+ * shared by every node) that gives the messages of a {@link BlobStore} (Maildir++ files) UIDs, flags,
+ * MODSEQs and INTERNALDATEs.
  *
- * <p>Locking: writes hold {@link #writeLock} and use the one writer connection, so they are
- * serialised; reads take no lock and run on a connection of their own ({@link ReadConnections}), each
- * in one read transaction, so two sessions of a user (and a session and a delivery) never wait for
- * each other to read. A read made while the calling thread holds the write lock uses the writer
- * connection, so it sees its own transaction. SQLite's own locking keeps other processes (the CLI)
- * consistent.
+ * <p>Locking: writes hold {@link #writeLock} and use the one writer index, so they are serialised
+ * within the process; reads take no lock and run on an index of their own ({@link MailIndex.Readers}),
+ * each in one read transaction, so two sessions of a user (and a session and a delivery) never wait for
+ * each other to read. A read made while the calling thread holds the write lock uses the writer index,
+ * so it sees its own transaction. Other processes (the CLI, other nodes) are kept consistent by the
+ * database: SQLite's file lock, PostgreSQL's per-account row lock (see {@link PgMailIndex}).
  *
  * <p>Order of writes, so that {@code kill -9} at any point loses nothing and never reuses a UID: blobs
  * are written and fsync'd before the index row is committed; expunged blobs are removed before their
@@ -33,38 +34,37 @@ import org.slf4j.LoggerFactory;
  * <p>Mailbox operations live here; message writes in {@link MessageWriter}, the shared snapshot list
  * in {@link SnapshotCache}.
  */
-final class SqliteAccount implements Account {
-  private static final Logger log = LoggerFactory.getLogger(SqliteAccount.class);
+final class MaildirAccount implements Account {
+  private static final Logger log = LoggerFactory.getLogger(MaildirAccount.class);
 
-  final SqliteMailStore owner;
+  final MaildirMailStore owner;
   final String user;
   final MaildirBlobStore maildir;
   final BlobStore blobs;
   final MailIndex index;
   final ReentrantLock writeLock = new ReentrantLock();
-  private final ReadConnections readers;
+  private final MailIndex.Readers readers;
   private final FolderScan scan;
   final SnapshotCache snapshots = new SnapshotCache(this);
   private final MessageWriter messages;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
   int refs;
 
-  SqliteAccount(SqliteMailStore owner, String user, Path home, BlobStore blobs) {
+  MaildirAccount(MaildirMailStore owner, String user, Path home, BlobStore blobs) {
     this.owner = owner;
     this.user = user;
     this.maildir = new MaildirBlobStore(home.resolve("Maildir"));
     this.blobs = blobs == null ? maildir : blobs;
-    Path file = home.resolve("index.db");
     MailIndex opened = null;
     try {
       Files.createDirectories(home);
       maildir.ensureFolder(MailboxNames.INBOX);
-      opened = new MailIndex(file);
+      opened = owner.openIndex(user, home);
     } catch (SQLException | IOException e) {
       throw MailIndex.bug(e);
     }
     index = opened;
-    readers = new ReadConnections(file);
+    readers = owner.readers(user, home);
     scan = new FolderScan(this, index, maildir);
     messages = new MessageWriter(this);
     try {
@@ -85,8 +85,8 @@ final class SqliteAccount implements Account {
 
   /** First open: default folders; every open: folders on disk the index lacks, then reconcile. */
   private void initialize() throws SQLException, IOException {
-    boolean fresh = index.meta("initialized") == null;
     index.inTx(() -> {
+      boolean fresh = !index.initialized();
       if (index.findMailbox(MailboxNames.INBOX).isEmpty()) {
         index.insertMailbox(MailboxNames.INBOX, null);
       }
@@ -95,11 +95,11 @@ final class SqliteAccount implements Account {
           if (index.findMailbox(e.getKey()).isEmpty()) {
             maildir.ensureFolder(e.getKey());
             index.insertMailbox(e.getKey(), e.getValue());
-            index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", e.getKey());
+            index.subscribe(e.getKey(), true);
           }
         }
-        index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", MailboxNames.INBOX);
-        index.update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
+        index.subscribe(MailboxNames.INBOX, true);
+        index.markInitialized();
       }
       for (String name : maildir.folderNames()) {
         if (index.findMailbox(name).isEmpty()) {
@@ -218,7 +218,10 @@ final class SqliteAccount implements Account {
         }
       }
       blobs.deleteMailbox(n);
-      index.inTx(() -> index.update("DELETE FROM mailbox WHERE id=?", m.id()));
+      index.inTx(() -> {
+        index.deleteMailbox(m.id());
+        return null;
+      });
       snapshots.forget(m.id());
       changed();
       return null;
@@ -264,7 +267,10 @@ final class SqliteAccount implements Account {
       for (MailboxInfo m : moving) {
         String newName = t + m.name().substring(f.length());
         blobs.renameMailbox(m.name(), newName);
-        index.inTx(() -> index.update("UPDATE mailbox SET name=? WHERE id=?", newName, m.id()));
+        index.inTx(() -> {
+          index.renameMailbox(m.id(), newName);
+          return null;
+        });
       }
       changed();
       return null;
@@ -274,9 +280,10 @@ final class SqliteAccount implements Account {
   @Override
   public void subscribe(String name, boolean on) {
     String n = MailboxNames.normalize(name);
-    owner.reserve.freeing(() -> write(() -> index.inTx(() -> on
-        ? index.update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", n)
-        : index.update("DELETE FROM subscription WHERE name=?", n))));
+    owner.reserve.freeing(() -> write(() -> index.inTx(() -> {
+      index.subscribe(n, on);
+      return null;
+    })));
     changed(); // IMAP NOTIFY reports subscription changes (RFC 5465 §5.5)
   }
 
@@ -295,7 +302,7 @@ final class SqliteAccount implements Account {
 
   @Override
   public java.util.SortedMap<String, byte[]> metadata(long mailboxId) {
-    return read(i -> MetadataTable.entries(i, mailboxId));
+    return read(i -> i.metadata(mailboxId));
   }
 
   @Override
@@ -304,7 +311,7 @@ final class SqliteAccount implements Account {
       if (mailboxId != SERVER_METADATA && index.findMailbox(mailboxId).isEmpty()) {
         throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist");
       }
-      MetadataTable.set(index, mailboxId, changes);
+      index.setMetadata(mailboxId, changes);
       return null;
     }));
     changed(); // IMAP NOTIFY reports annotation changes (RFC 5465 §5.6, §5.7)
@@ -346,8 +353,10 @@ final class SqliteAccount implements Account {
     return owner.reserve.freeing(() -> write(() -> {
       MailboxInfo m = require(mailboxId);
       if (m.firstRecentUid() < upToUidNext) {
-        index.inTx(() -> index.update(
-            "UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", upToUidNext, mailboxId));
+        index.inTx(() -> {
+          index.raiseFirstRecent(mailboxId, upToUidNext);
+          return null;
+        });
       }
       return m.firstRecentUid();
     }));
@@ -418,7 +427,7 @@ final class SqliteAccount implements Account {
   /**
    * Takes in whatever the delivery agent (or another program) put into {@code new/}. Lock-free when
    * nothing arrived, and skipped while another thread writes (the mail is taken in at the next look;
-   * local delivery's {@link SqliteMailStore#notifyDelivered} waits instead). On a full disk new mail
+   * local delivery's {@link MaildirMailStore#notifyDelivered} waits instead). On a full disk new mail
    * waits in {@code new/}: reading and deleting go on.
    */
   @Override
@@ -472,6 +481,21 @@ final class SqliteAccount implements Account {
     for (Runnable r : watchers) {
       r.run();
     }
+  }
+
+  /**
+   * Another node changed the mailboxes {@code ids} of the account, or delivered to it when {@code ids}
+   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached lists are dropped, new files in
+   * the shared Maildir taken in, sessions woken.
+   */
+  void changedElsewhere(Set<Long> ids) {
+    snapshots.clear();
+    for (MailboxInfo m : mailboxes()) {
+      if (ids.isEmpty() || ids.contains(m.id())) {
+        poll(m.id(), true);
+      }
+    }
+    changed();
   }
 
   @Override

@@ -1,0 +1,513 @@
+package dev.postamt.store;
+
+import dev.postamt.postgres.PgDatabase;
+import dev.postamt.postgres.PgNotifications;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The PostgreSQL {@link MailIndex}: every account's index in shared tables keyed by account, so that
+ * several nodes serve the same accounts over one shared mail directory. Tables: {@code mail_account}
+ * (one row per account: first-open flag, highest UIDVALIDITY and mailbox id given out, quota usage kept
+ * by a trigger on {@code mail_message}), {@code mail_mailbox}, {@code mail_message}, {@code
+ * mail_expunged}, {@code mail_subscription}, {@code mail_metadata}; the same columns as the SQLite file
+ * plus {@code account}, so that {@code postamt migrate} copies UIDVALIDITY, UIDs, MODSEQs, flags and
+ * mailbox ids unchanged and clients keep their caches.
+ *
+ * <p>Across nodes: every write transaction first locks the account's {@code mail_account} row ({@code
+ * SELECT … FOR UPDATE}), so the writes of one account are serialised between nodes as SQLite's file lock
+ * serialises processes, and each statement after it (READ COMMITTED) sees every earlier commit: a UID or
+ * MODSEQ ({@code UPDATE mail_mailbox … RETURNING}) is never handed out twice, and a file two nodes find in
+ * {@code new/} at once is indexed once. Accounts do not wait for each other. A transaction that changed
+ * something sends {@code NOTIFY postamt_mail} (delivered at commit) naming the node, the account and the
+ * mailbox ids, which {@link PgMailStore} on the other nodes turns into wake-ups.
+ *
+ * <p>One instance is used by one thread at a time: statements inside {@link #inTx} or {@link #inReadTx}
+ * run on that transaction's connection, others each on a pooled connection in auto-commit.
+ */
+final class PgMailIndex extends MailIndex {
+  /** The LISTEN/NOTIFY channel of index changes; payload {@code node account [id,id…]}. */
+  static final String CHANNEL = "postamt_mail";
+
+  static final String OWNER = "mail_index";
+
+  /** Schema versions (see {@link PgDatabase#migrate}). */
+  static final List<String> SCHEMA = List.of("""
+      CREATE TABLE mail_account(account TEXT PRIMARY KEY, initialized BOOLEAN NOT NULL DEFAULT FALSE,
+        last_uidvalidity BIGINT NOT NULL DEFAULT 0, last_mailbox_id BIGINT NOT NULL DEFAULT 0,
+        bytes BIGINT NOT NULL DEFAULT 0, messages BIGINT NOT NULL DEFAULT 0);
+      CREATE TABLE mail_mailbox(account TEXT NOT NULL REFERENCES mail_account(account) ON DELETE CASCADE,
+        id BIGINT NOT NULL, name TEXT NOT NULL, uidvalidity BIGINT NOT NULL, uidnext BIGINT NOT NULL,
+        highestmodseq BIGINT NOT NULL, special_use TEXT, first_recent_uid BIGINT NOT NULL DEFAULT 1,
+        expunge_floor BIGINT NOT NULL DEFAULT 0, PRIMARY KEY(account, id), UNIQUE(account, name));
+      CREATE TABLE mail_message(account TEXT NOT NULL, mailbox_id BIGINT NOT NULL, uid BIGINT NOT NULL,
+        base TEXT NOT NULL, flags TEXT NOT NULL, modseq BIGINT NOT NULL, internaldate BIGINT NOT NULL,
+        size BIGINT NOT NULL, savedate BIGINT, PRIMARY KEY(account, mailbox_id, uid),
+        UNIQUE(account, mailbox_id, base),
+        FOREIGN KEY(account, mailbox_id) REFERENCES mail_mailbox(account, id) ON DELETE CASCADE);
+      CREATE INDEX mail_message_modseq ON mail_message(account, mailbox_id, modseq);
+      CREATE TABLE mail_expunged(account TEXT NOT NULL, mailbox_id BIGINT NOT NULL, uid BIGINT NOT NULL,
+        modseq BIGINT NOT NULL, PRIMARY KEY(account, mailbox_id, uid),
+        FOREIGN KEY(account, mailbox_id) REFERENCES mail_mailbox(account, id) ON DELETE CASCADE);
+      CREATE INDEX mail_expunged_modseq ON mail_expunged(account, mailbox_id, modseq);
+      CREATE TABLE mail_subscription(account TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(account, name));
+      CREATE TABLE mail_metadata(account TEXT NOT NULL, mailbox_id BIGINT NOT NULL, name TEXT NOT NULL,
+        value BYTEA NOT NULL, PRIMARY KEY(account, mailbox_id, name));
+      CREATE FUNCTION mail_usage_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          UPDATE mail_account SET bytes = bytes + NEW.size, messages = messages + 1 WHERE account = NEW.account;
+        ELSE
+          UPDATE mail_account SET bytes = bytes - OLD.size, messages = messages - 1 WHERE account = OLD.account;
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER mail_message_usage AFTER INSERT OR DELETE ON mail_message
+        FOR EACH ROW EXECUTE FUNCTION mail_usage_count();
+      """);
+
+  /** The index tables in the order {@code postamt migrate} fills them (parents first). */
+  static final List<String> TABLES =
+      List.of("mail_account", "mail_mailbox", "mail_message", "mail_expunged", "mail_subscription", "mail_metadata");
+
+  private final PgDatabase db;
+  private final String node;
+  private final String account;
+  private Connection bound;
+  private boolean wrote;
+  private final Set<Long> touched = new TreeSet<>();
+
+  PgMailIndex(PgDatabase db, String node, String account) {
+    this.db = db;
+    this.node = node;
+    this.account = account;
+  }
+
+  /** The writer index of {@code account}, whose row it creates on first use. */
+  static PgMailIndex open(PgDatabase db, String node, String account) throws SQLException {
+    PgMailIndex i = new PgMailIndex(db, node, account);
+    i.update("INSERT INTO mail_account(account) VALUES(?) ON CONFLICT DO NOTHING", account);
+    return i;
+  }
+
+  /** Reads of {@code account}, each on an index of its own (a pooled connection per statement or read transaction). */
+  static Readers readers(PgDatabase db, String node, String account) {
+    return new Readers() {
+      @Override
+      public <T> T read(ReadConnections.Read<T> body) throws SQLException {
+        return body.run(new PgMailIndex(db, node, account));
+      }
+
+      @Override
+      public void close() {
+        // the pool belongs to the process
+      }
+    };
+  }
+
+  /** The recorded usage of {@code account}, without opening it; empty when it has no index yet. */
+  static Optional<Quota.Usage> peekUsage(PgDatabase db, String account) {
+    try {
+      return new PgMailIndex(db, "", account).usageRow();
+    } catch (SQLException e) {
+      return Optional.empty(); // the caller opens the account, which reports the failure
+    }
+  }
+
+  // ---- statements ---------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T of(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T on(PgDatabase.Work<T> work) throws SQLException {
+    if (bound != null) {
+      return work.run(bound);
+    }
+    try (Connection c = db.connection()) {
+      return work.run(c);
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof Collection<?> list) {
+        ps.setArray(i + 1, c.createArrayOf("bigint", list.toArray()));
+      } else {
+        ps.setObject(i + 1, args[i]);
+      }
+    }
+    return ps;
+  }
+
+  private int update(String sql, Object... args) throws SQLException {
+    return on(c -> {
+      try (PreparedStatement ps = prepare(c, sql, args)) {
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+    return on(c -> {
+      try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row.of(rs));
+        }
+        return out;
+      }
+    });
+  }
+
+  private <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
+    return query(sql, row, args).stream().findFirst();
+  }
+
+  private void touch(long mailboxId) {
+    wrote = true;
+    if (mailboxId > 0) {
+      touched.add(mailboxId);
+    }
+  }
+
+  // ---- transactions -------------------------------------------------------------------------------
+
+  @Override
+  <T> T inTx(Tx<T> body) throws SQLException {
+    if (bound != null) {
+      throw new IllegalStateException("nested index transaction");
+    }
+    return db.transaction(c -> {
+      bound = c;
+      wrote = false;
+      touched.clear();
+      try {
+        query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
+        T result = body.run();
+        if (wrote) {
+          String ids = String.join(",", touched.stream().map(String::valueOf).toList());
+          String payload = node + " " + account + (ids.isEmpty() || ids.length() > 7000 ? "" : " " + ids);
+          PgNotifications.notify(c, CHANNEL, payload);
+        }
+        return result;
+      } catch (IOException e) {
+        throw bug(e);
+      } finally {
+        bound = null;
+      }
+    });
+  }
+
+  /** One REPEATABLE READ, read-only transaction: every statement sees the same committed state. */
+  @Override
+  <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
+    if (bound != null) {
+      return body.run(this);
+    }
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setReadOnly(true);
+      bound = c;
+      try {
+        return body.run(this);
+      } finally {
+        bound = null;
+        c.rollback();
+        c.setReadOnly(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  // ---- the account --------------------------------------------------------------------------------
+
+  @Override
+  boolean initialized() throws SQLException {
+    return one("SELECT initialized FROM mail_account WHERE account=?", rs -> rs.getBoolean(1), account).orElse(false);
+  }
+
+  @Override
+  void markInitialized() throws SQLException {
+    update("UPDATE mail_account SET initialized=TRUE WHERE account=?", account);
+  }
+
+  // ---- mailboxes ----------------------------------------------------------------------------------
+
+  @Override
+  List<MailboxInfo> mailboxes() throws SQLException {
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale
+    return query("SELECT * FROM mail_mailbox WHERE account=? ORDER BY name COLLATE \"C\"", SqliteMailIndex::mailboxRow,
+        account);
+  }
+
+  @Override
+  Optional<MailboxInfo> findMailbox(String name) throws SQLException {
+    return one("SELECT * FROM mail_mailbox WHERE account=? AND name=?", SqliteMailIndex::mailboxRow, account, name);
+  }
+
+  @Override
+  Optional<MailboxInfo> findMailbox(long id) throws SQLException {
+    return one("SELECT * FROM mail_mailbox WHERE account=? AND id=?", SqliteMailIndex::mailboxRow, account, id);
+  }
+
+  @Override
+  long newUidValidity() throws SQLException {
+    long max = one("SELECT greatest(a.last_uidvalidity, coalesce((SELECT max(uidvalidity) FROM mail_mailbox m"
+        + " WHERE m.account=a.account), 0)) FROM mail_account a WHERE a.account=?", rs -> rs.getLong(1), account)
+        .orElse(0L);
+    long uv = Math.min(Math.max(System.currentTimeMillis() / 1000, max + 1), 0xFFFFFFFFL);
+    update("UPDATE mail_account SET last_uidvalidity=? WHERE account=?", uv, account);
+    return uv;
+  }
+
+  /** Another node may have made the mailbox since the caller looked: then it already exists. */
+  @Override
+  MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
+    if (findMailbox(name).isPresent()) {
+      throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Mailbox already exists");
+    }
+    long uv = newUidValidity();
+    long id = one("UPDATE mail_account a SET last_mailbox_id=greatest(a.last_mailbox_id, coalesce((SELECT max(id)"
+        + " FROM mail_mailbox m WHERE m.account=a.account), 0)) + 1 WHERE a.account=? RETURNING a.last_mailbox_id",
+        rs -> rs.getLong(1), account).orElseThrow(() -> new SQLException("no account row for " + account));
+    update("INSERT INTO mail_mailbox(account, id, name, uidvalidity, uidnext, highestmodseq, special_use)"
+        + " VALUES(?,?,?,?,1,1,?)", account, id, name, uv, specialUse);
+    touch(id);
+    return findMailbox(id).orElseThrow();
+  }
+
+  @Override
+  void deleteMailbox(long id) throws SQLException {
+    update("DELETE FROM mail_metadata WHERE account=? AND mailbox_id=?", account, id);
+    update("DELETE FROM mail_mailbox WHERE account=? AND id=?", account, id); // messages, history: ON DELETE CASCADE
+    touch(id);
+  }
+
+  @Override
+  void renameMailbox(long id, String newName) throws SQLException {
+    update("UPDATE mail_mailbox SET name=? WHERE account=? AND id=?", newName, account, id);
+    touch(id);
+  }
+
+  @Override
+  void resetMailbox(long id, long uidValidity) throws SQLException {
+    update("DELETE FROM mail_message WHERE account=? AND mailbox_id=?", account, id);
+    update("DELETE FROM mail_expunged WHERE account=? AND mailbox_id=?", account, id);
+    update("UPDATE mail_mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1, expunge_floor=highestmodseq"
+        + " WHERE account=? AND id=?", uidValidity, account, id);
+    touch(id);
+  }
+
+  @Override
+  void raiseFirstRecent(long id, long uid) throws SQLException {
+    update("UPDATE mail_mailbox SET first_recent_uid=greatest(first_recent_uid, ?) WHERE account=? AND id=?",
+        uid, account, id);
+  }
+
+  @Override
+  void subscribe(String name, boolean on) throws SQLException {
+    if (on) {
+      update("INSERT INTO mail_subscription(account, name) VALUES(?,?) ON CONFLICT DO NOTHING", account, name);
+    } else {
+      update("DELETE FROM mail_subscription WHERE account=? AND name=?", account, name);
+    }
+    wrote = true;
+  }
+
+  @Override
+  Set<String> subscriptions() throws SQLException {
+    return new TreeSet<>(query("SELECT name FROM mail_subscription WHERE account=?", rs -> rs.getString(1), account));
+  }
+
+  @Override
+  Account.Status status(MailboxInfo m) throws SQLException {
+    return one("SELECT count(*), count(*) FILTER (WHERE uid>=?),"
+            + " count(*) FILTER (WHERE position(? in ' '||flags||' ')=0), coalesce(sum(size),0),"
+            + " count(*) FILTER (WHERE position(? in ' '||flags||' ')>0) FROM mail_message"
+            + " WHERE account=? AND mailbox_id=?",
+        rs -> new Account.Status(m, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+        m.firstRecentUid(), " " + Flags.SEEN + " ", " " + Flags.DELETED + " ", account, m.id()).orElseThrow();
+  }
+
+  @Override
+  long deletedSize(long mailboxId) throws SQLException {
+    return one("SELECT coalesce(sum(size),0) FROM mail_message WHERE account=? AND mailbox_id=?"
+        + " AND position(? in ' '||flags||' ')>0", rs -> rs.getLong(1), account, mailboxId, " " + Flags.DELETED + " ")
+        .orElse(0L);
+  }
+
+  // ---- messages -----------------------------------------------------------------------------------
+
+  @Override
+  List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException {
+    return query("SELECT * FROM mail_message WHERE account=? AND mailbox_id=? AND modseq>? ORDER BY uid",
+        SqliteMailIndex::messageRow, account, mailboxId, modseq);
+  }
+
+  @Override
+  boolean hasBase(long mailboxId, String base) throws SQLException {
+    return one("SELECT 1 FROM mail_message WHERE account=? AND mailbox_id=? AND base=?", rs -> 1, account, mailboxId,
+        base).isPresent();
+  }
+
+  /** UID and MODSEQ in one statement; the row stays locked until the transaction ends. */
+  @Override
+  long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    long[] next = one("UPDATE mail_mailbox SET uidnext=uidnext+1, highestmodseq=highestmodseq+1"
+            + " WHERE account=? AND id=? RETURNING uidnext-1, highestmodseq",
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, account, mailboxId)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+    // RFC 8514: the save date is the moment the message enters this mailbox (delivery, APPEND, COPY, MOVE).
+    update("INSERT INTO mail_message(account, mailbox_id, uid, base, flags, modseq, internaldate, size, savedate)"
+            + " VALUES(?,?,?,?,?,?,?,?,?)",
+        account, mailboxId, next[0], base, Flags.encode(flags), next[1], internalDate, size, System.currentTimeMillis());
+    touch(mailboxId);
+    return next[0];
+  }
+
+  private long nextModseq(long mailboxId) throws SQLException {
+    touch(mailboxId);
+    return one("UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=? RETURNING highestmodseq",
+        rs -> rs.getLong(1), account, mailboxId)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+  }
+
+  @Override
+  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
+    long modseq = nextModseq(mailboxId);
+    update("UPDATE mail_message SET flags=?, modseq=? WHERE account=? AND mailbox_id=? AND uid=?",
+        Flags.encode(flags), modseq, account, mailboxId, uid);
+    return modseq;
+  }
+
+  /** Only the rows still there count: another node may have expunged some of them first. */
+  @Override
+  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+    if (uids.isEmpty()) {
+      return;
+    }
+    List<Long> gone = query("DELETE FROM mail_message WHERE account=? AND mailbox_id=? AND uid = ANY(?) RETURNING uid",
+        rs -> rs.getLong(1), account, mailboxId, List.copyOf(uids));
+    if (gone.isEmpty()) {
+      return;
+    }
+    long modseq = nextModseq(mailboxId);
+    update("INSERT INTO mail_expunged(account, mailbox_id, uid, modseq) SELECT ?, ?, unnest(?::bigint[]), ?"
+        + " ON CONFLICT (account, mailbox_id, uid) DO UPDATE SET modseq=excluded.modseq", account, mailboxId, gone, modseq);
+    forgetExpunged(mailboxId, EXPUNGED_KEPT);
+  }
+
+  @Override
+  int forgetExpunged(long mailboxId, int keep) throws SQLException {
+    Optional<Long> cut = one("SELECT modseq FROM mail_expunged WHERE account=? AND mailbox_id=?"
+        + " ORDER BY modseq DESC LIMIT 1 OFFSET ?", rs -> rs.getLong(1), account, mailboxId, keep);
+    if (cut.isEmpty()) {
+      return 0;
+    }
+    update("UPDATE mail_mailbox SET expunge_floor=greatest(expunge_floor, ?) WHERE account=? AND id=?", cut.get(),
+        account, mailboxId);
+    return update("DELETE FROM mail_expunged WHERE account=? AND mailbox_id=? AND modseq<=?", account, mailboxId,
+        cut.get());
+  }
+
+  @Override
+  long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
+    Optional<Long> min = one("SELECT min(modseq) FROM mail_expunged WHERE account=? AND mailbox_id=? AND uid = ANY(?)",
+        rs -> {
+          long v = rs.getLong(1);
+          return rs.wasNull() ? null : v;
+        }, account, mailboxId, List.copyOf(uids));
+    if (min.isPresent()) {
+      return min.get();
+    }
+    return floor(mailboxId).orElse(0L);
+  }
+
+  private Optional<Long> floor(long mailboxId) throws SQLException {
+    return one("SELECT expunge_floor FROM mail_mailbox WHERE account=? AND id=?", rs -> rs.getLong(1), account,
+        mailboxId);
+  }
+
+  @Override
+  List<Long> expungedSince(long mailboxId, long since) throws SQLException {
+    Optional<Long> floor = floor(mailboxId);
+    if (floor.isEmpty() || since < floor.get()) {
+      return null;
+    }
+    return query("SELECT uid FROM mail_expunged WHERE account=? AND mailbox_id=? AND modseq>? ORDER BY uid",
+        rs -> rs.getLong(1), account, mailboxId, since);
+  }
+
+  // ---- METADATA -------------------------------------------------------------------------------------
+
+  @Override
+  SortedMap<String, byte[]> metadata(long mailboxId) throws SQLException {
+    SortedMap<String, byte[]> out = new TreeMap<>();
+    for (Object[] r : query("SELECT name, value FROM mail_metadata WHERE account=? AND mailbox_id=?",
+        rs -> new Object[] {rs.getString(1), rs.getBytes(2)}, account, mailboxId)) {
+      out.put((String) r[0], (byte[]) r[1]);
+    }
+    return out;
+  }
+
+  @Override
+  void setMetadata(long mailboxId, Map<String, byte[]> changes) throws SQLException {
+    for (Map.Entry<String, byte[]> e : changes.entrySet()) {
+      if (e.getValue() == null) {
+        update("DELETE FROM mail_metadata WHERE account=? AND mailbox_id=? AND name=?", account, mailboxId, e.getKey());
+      } else {
+        update("INSERT INTO mail_metadata(account, mailbox_id, name, value) VALUES(?,?,?,?)"
+                + " ON CONFLICT (account, mailbox_id, name) DO UPDATE SET value=excluded.value",
+            account, mailboxId, e.getKey(), e.getValue());
+      }
+    }
+    touch(mailboxId);
+  }
+
+  // ---- quota ----------------------------------------------------------------------------------------
+
+  private Optional<Quota.Usage> usageRow() throws SQLException {
+    return one("SELECT bytes, messages FROM mail_account WHERE account=?",
+        rs -> new Quota.Usage(rs.getLong(1), rs.getLong(2)), account);
+  }
+
+  @Override
+  Quota.Usage usage() throws SQLException {
+    return usageRow().orElse(Quota.Usage.NONE);
+  }
+
+  @Override
+  void recountUsage() throws SQLException {
+    String sql = "UPDATE mail_account a SET"
+        + " bytes=(SELECT coalesce(sum(size),0) FROM mail_message m WHERE m.account=a.account),"
+        + " messages=(SELECT count(*) FROM mail_message m WHERE m.account=a.account) WHERE a.account=?";
+    if (bound != null) {
+      update(sql, account);
+    } else {
+      inTx(() -> update(sql, account));
+    }
+  }
+
+  @Override
+  public void close() {
+    // statements borrow pooled connections; nothing is held between calls
+  }
+}

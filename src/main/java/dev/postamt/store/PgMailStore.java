@@ -1,0 +1,142 @@
+package dev.postamt.store;
+
+import dev.postamt.postgres.PgDatabase;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link MailStore} of several nodes: Maildir++ files in a mail directory every node mounts (as
+ * today, {@code data_dir/mail}), indexed in PostgreSQL ({@link PgMailIndex}), so that the nodes serve
+ * the same accounts with the same UIDs and MODSEQs.
+ *
+ * <p>Change notification between nodes: an index transaction that changed something sends {@code NOTIFY
+ * postamt_mail} with this store's node id, the account and the mailbox ids; every other store that has
+ * the account open drops its cached lists, takes in new files and wakes the account's watchers (IMAP
+ * IDLE and NOTIFY, JMAP push), usually within milliseconds. A delivery into the shared Maildir to an
+ * account this node does not have open is announced the same way ({@link #notifyDelivered}), so that the
+ * node whose user is in IDLE indexes it at once. A notification lost while a listening connection was
+ * down is made good by waking every open account when it is back ({@link
+ * dev.postamt.postgres.PgNotifications}).
+ */
+public final class PgMailStore extends MaildirMailStore {
+  private static final Logger log = LoggerFactory.getLogger(PgMailStore.class);
+
+  private final PgDatabase db;
+  private final String node = UUID.randomUUID().toString();
+  private volatile boolean closed;
+
+  /**
+   * @param reserveBytes disk space kept back so that mail can be deleted on a full disk (see {@link
+   *     DiskReserve}); 0 for none (tools)
+   */
+  public PgMailStore(PgDatabase db, Path dataDir, Quota.Policy quotas, long reserveBytes) {
+    this(db, dataDir, quotas, reserveBytes, UnaryOperator.identity());
+  }
+
+  PgMailStore(PgDatabase db, Path dataDir, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
+    super(dataDir, quotas, reserveBytes, blobs);
+    this.db = db;
+    db.migrate(PgMailIndex.OWNER, PgMailIndex.SCHEMA);
+    // off the listening thread, which serves every kind of state: waking an account reads the index
+    db.notifications().listen(PgMailIndex.CHANNEL, p -> Thread.ofVirtual().name("postamt-mail-notify")
+        .start(() -> changedElsewhere(p)));
+  }
+
+  @Override
+  MailIndex openIndex(String user, Path home) throws SQLException {
+    return PgMailIndex.open(db, node, user);
+  }
+
+  @Override
+  MailIndex.Readers readers(String user, Path home) {
+    return PgMailIndex.readers(db, node, user);
+  }
+
+  @Override
+  Optional<Quota.Usage> peekUsage(String user) {
+    return PgMailIndex.peekUsage(db, user);
+  }
+
+  /** Takes the message in here if this node has the account open, else tells the nodes that may. */
+  @Override
+  public void notifyDelivered(String user) {
+    MaildirAccount a = shared(user);
+    if (a != null) {
+      a.close();
+      super.notifyDelivered(user); // indexing it notifies the other nodes
+      return;
+    }
+    try {
+      db.notifications().notify(PgMailIndex.CHANNEL, node + " " + user.toLowerCase(java.util.Locale.ROOT));
+    } catch (SQLException e) {
+      // the other nodes find the message at their next look (IDLE's periodic check, the next command)
+      log.warn("store: cannot tell other nodes of new mail for {}: {}", user, e.getMessage());
+    }
+  }
+
+  /**
+   * A notification: {@code node account [ids]} from a node (ours is skipped: its sessions were woken
+   * already), or null after the listening connection was (re)made, when every open account is woken.
+   */
+  private void changedElsewhere(String payload) {
+    if (closed) {
+      return;
+    }
+    List<MaildirAccount> accounts = new ArrayList<>();
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    if (payload == null) {
+      synchronized (open) {
+        for (MaildirAccount a : open.values()) {
+          a.refs++;
+          accounts.add(a);
+        }
+      }
+    } else {
+      String[] words = payload.split(" ");
+      if (words.length < 2 || words[0].equals(node)) {
+        return;
+      }
+      MaildirAccount a = shared(words[1]);
+      if (a == null) {
+        return;
+      }
+      accounts.add(a);
+      if (words.length > 2) {
+        try {
+          for (String id : words[2].split(",")) {
+            ids.add(Long.parseLong(id));
+          }
+        } catch (NumberFormatException e) {
+          ids.clear(); // not from this version: look at every mailbox
+        }
+      }
+    }
+    for (MaildirAccount a : accounts) {
+      try {
+        a.changedElsewhere(ids);
+      } catch (RuntimeException e) {
+        log.warn("store: {}: cannot take in a change made by another node: {}", a.user, e.getMessage());
+      } finally {
+        a.close();
+      }
+    }
+  }
+
+  @Override
+  public Shares shares() {
+    return PgShares.open(db);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    super.close();
+  }
+}

@@ -1,0 +1,592 @@
+package dev.postamt.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The SQLite {@link MailIndex}: one file per user ({@code <home>/index.db}), its schema, transactions,
+ * every statement, and the few that allocate UIDs, MODSEQs and UIDVALIDITYs. WAL with {@code synchronous=FULL}, so a committed transaction
+ * survives power loss. One instance is one connection and is used by one thread at a time: the
+ * account's writer under its write lock, readers borrowed from {@link ReadConnections} (WAL lets them
+ * read the last commit while the writer writes).
+ */
+final class SqliteMailIndex extends MailIndex {
+  final Connection db;
+
+  /** A read-only connection to an index that {@link #MailIndex(Path)} has set up. */
+  static SqliteMailIndex reader(Path file) throws SQLException {
+    return new SqliteMailIndex(DriverManager.getConnection("jdbc:sqlite:" + file));
+  }
+
+  private SqliteMailIndex(Connection db) throws SQLException {
+    this.db = db;
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA query_only=1");
+    }
+  }
+
+  SqliteMailIndex(Path file) throws SQLException {
+    db = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try {
+      setUp();
+    } catch (SQLException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void setUp() throws SQLException {
+    try (Statement s = db.createStatement()) {
+      // the busy handler first: even "journal_mode=WAL" on a file already in WAL mode needs a lock that
+      // another process (the server, while the CLI opens the same account) may hold for a moment
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA foreign_keys=ON");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+              + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
+              + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1,"
+              + " expunge_floor INTEGER NOT NULL DEFAULT 0)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
+              + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
+              + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
+              + " savedate INTEGER, PRIMARY KEY(mailbox_id, uid))");
+      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
+      // Account.currentMessages reads only the rows changed since its last snapshot.
+      s.execute("CREATE INDEX IF NOT EXISTS message_modseq ON message(mailbox_id, modseq)");
+      s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
+      // RFC 7162 §3.2: the MODSEQ of each expunge, for QRESYNC's VANISHED (EARLIER).
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS expunged(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
+              + " ON DELETE CASCADE, uid INTEGER NOT NULL, modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, uid))");
+      s.execute("CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged(mailbox_id, modseq)");
+    }
+    migrateExpungeFloor();
+    migrateSaveDate();
+    MetadataTable.create(this);
+    createUsage();
+  }
+
+  /**
+   * Indexes from before expunge history lack {@code mailbox.expunge_floor}. Their earlier expunges are
+   * unknown, so the history starts at each mailbox's present HIGHESTMODSEQ.
+   */
+  private void migrateExpungeFloor() throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(mailbox)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("expunge_floor")) {
+          return;
+        }
+      }
+    }
+    inTx(() -> {
+      update("ALTER TABLE mailbox ADD COLUMN expunge_floor INTEGER NOT NULL DEFAULT 0");
+      update("UPDATE mailbox SET expunge_floor=highestmodseq");
+      return null;
+    });
+  }
+
+  /**
+   * Indexes from before RFC 8514 save dates lack {@code message.savedate}: their messages count as
+   * saved at their INTERNALDATE (the delivery or APPEND time), the best there is.
+   */
+  private void migrateSaveDate() throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(message)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("savedate")) {
+          return;
+        }
+      }
+    }
+    inTx(() -> update("ALTER TABLE message ADD COLUMN savedate INTEGER"));
+  }
+
+  @Override
+  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+    if (uids.isEmpty()) {
+      return;
+    }
+    long modseq = nextModseq(mailboxId);
+    for (long uid : uids) {
+      update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mailboxId, uid);
+      update("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?,?,?)", mailboxId, uid, modseq);
+    }
+    forgetExpunged(mailboxId, EXPUNGED_KEPT);
+  }
+
+  @Override
+  int forgetExpunged(long mailboxId, int keep) throws SQLException {
+    long cut;
+    try (PreparedStatement ps =
+        db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? ORDER BY modseq DESC LIMIT 1 OFFSET ?")) {
+      ps.setLong(1, mailboxId);
+      ps.setInt(2, keep);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return 0;
+        }
+        cut = rs.getLong(1);
+      }
+    }
+    update("UPDATE mailbox SET expunge_floor=max(expunge_floor, ?) WHERE id=?", cut, mailboxId);
+    return update("DELETE FROM expunged WHERE mailbox_id=? AND modseq<=?", mailboxId, cut);
+  }
+
+  @Override
+  long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
+    long min = Long.MAX_VALUE;
+    try (PreparedStatement ps = db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? AND uid=?")) {
+      for (long uid : uids) {
+        ps.setLong(1, mailboxId);
+        ps.setLong(2, uid);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            min = Math.min(min, rs.getLong(1));
+          }
+        }
+      }
+    }
+    if (min == Long.MAX_VALUE) {
+      try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
+        ps.setLong(1, mailboxId);
+        try (ResultSet rs = ps.executeQuery()) {
+          min = rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+    return min;
+  }
+
+  @Override
+  List<Long> expungedSince(long mailboxId, long since) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || since < rs.getLong(1)) {
+          return null;
+        }
+      }
+    }
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        db.prepareStatement("SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid")) {
+      ps.setLong(1, mailboxId);
+      ps.setLong(2, since);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Quota usage, kept by triggers so that every path that adds or removes message rows (APPEND, COPY,
+   * MOVE, EXPUNGE, delivery picked up from new/, reconcile, reindex, a mailbox deleted with its
+   * messages by ON DELETE CASCADE) counts, and reading it is one row. An index from before quotas is
+   * counted once here, in the same transaction that adds the triggers.
+   */
+  private void createUsage() throws SQLException {
+    inTx(() -> {
+      try (Statement s = db.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS quota_usage(id INTEGER PRIMARY KEY CHECK(id = 1),"
+            + " bytes INTEGER NOT NULL, messages INTEGER NOT NULL)");
+        s.execute("INSERT OR IGNORE INTO quota_usage(id, bytes, messages)"
+            + " SELECT 1, coalesce(sum(size), 0), count(*) FROM message");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_insert AFTER INSERT ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes + NEW.size, messages = messages + 1 WHERE id = 1; END");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_delete AFTER DELETE ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes - OLD.size, messages = messages - 1 WHERE id = 1; END");
+        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_resize AFTER UPDATE OF size ON message BEGIN"
+            + " UPDATE quota_usage SET bytes = bytes - OLD.size + NEW.size WHERE id = 1; END");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  Quota.Usage usage() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT bytes, messages FROM quota_usage WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Quota.Usage(rs.getLong(1), rs.getLong(2)) : Quota.Usage.NONE;
+    }
+  }
+
+  /** Counts the usage afresh from the message rows (reindex; a repair should the counter ever drift). */
+  @Override
+  void recountUsage() throws SQLException {
+    inTx(() -> update("UPDATE quota_usage SET bytes = (SELECT coalesce(sum(size), 0) FROM message),"
+        + " messages = (SELECT count(*) FROM message) WHERE id = 1"));
+  }
+
+  /**
+   * The usage recorded in an index file, read without opening the account (no reconcile): empty when
+   * the file or its usage table does not exist yet.
+   */
+  static Optional<Quota.Usage> peekUsage(Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      try (ResultSet rs = s.executeQuery("SELECT bytes, messages FROM quota_usage WHERE id = 1")) {
+        return rs.next() ? Optional.of(new Quota.Usage(rs.getLong(1), rs.getLong(2))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      return Optional.empty(); // an index from before quotas, or unreadable: the caller opens the account
+    }
+  }
+
+  /**
+   * Runs {@code body} in one transaction. BEGIN/COMMIT/ROLLBACK are issued as statements rather than
+   * through JDBC's auto-commit switch: when a COMMIT fails (SQLITE_FULL on a full disk) SQLite may
+   * already have rolled back, and the driver's switch would then fail with "no transaction is active",
+   * hiding the real error and leaving the connection in a state the next transaction trips over.
+   */
+  @Override
+  <T> T inTx(Tx<T> body) throws SQLException {
+    // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before the first read, so a read
+    // inside the transaction cannot go stale under another process's commit (SQLITE_BUSY_SNAPSHOT).
+    exec("BEGIN IMMEDIATE");
+    try {
+      T t = body.run();
+      exec("COMMIT");
+      return t;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(e);
+      throw e;
+    } catch (IOException e) {
+      rollbackQuietly(e);
+      throw bug(e);
+    }
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** ROLLBACK, if SQLite has not rolled back by itself already. */
+  private void rollbackQuietly(Exception cause) {
+    try {
+      exec("ROLLBACK");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Runs reads in one transaction, so that they see one committed state (WAL snapshot isolation). */
+  @Override
+  <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
+    exec("BEGIN");
+    try {
+      return body.run(this);
+    } finally {
+      exec("ROLLBACK");
+    }
+  }
+
+  int update(String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
+  String meta(String key) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key=?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  @Override
+  Optional<MailboxInfo> findMailbox(String name) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE name=?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  long newUidValidity() throws SQLException {
+    long max = 0;
+    try (PreparedStatement ps = db.prepareStatement("SELECT coalesce(max(uidvalidity),0) FROM mailbox");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        max = rs.getLong(1);
+      }
+    }
+    String last = meta("last_uidvalidity");
+    if (last != null) {
+      max = Math.max(max, Long.parseLong(last));
+    }
+    long uv = Math.min(Math.max(System.currentTimeMillis() / 1000, max + 1), 0xFFFFFFFFL);
+    update("INSERT OR REPLACE INTO meta(key, value) VALUES('last_uidvalidity', ?)", String.valueOf(uv));
+    return uv;
+  }
+
+  /**
+   * A new mailbox gets an id never used before in this account (SQLite would hand out a deleted
+   * mailbox's id again): the id is the IMAP MAILBOXID and JMAP Mailbox id, which RFC 8474 §4 and RFC
+   * 8620 §1.2 forbid to reuse for another mailbox. The highest id given out is kept in {@code meta}.
+   */
+  @Override
+  MailboxInfo insertMailbox(String name, String specialUse) throws SQLException {
+    long uv = newUidValidity();
+    long id = 0;
+    try (PreparedStatement ps = db.prepareStatement("SELECT coalesce(max(id),0) FROM mailbox");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        id = rs.getLong(1);
+      }
+    }
+    String last = meta("last_mailbox_id");
+    id = Math.max(id, last == null ? 0 : Long.parseLong(last)) + 1;
+    update("INSERT OR REPLACE INTO meta(key, value) VALUES('last_mailbox_id', ?)", String.valueOf(id));
+    update("INSERT INTO mailbox(id, name, uidvalidity, uidnext, highestmodseq, special_use) VALUES(?,?,?,1,1,?)",
+        id, name, uv, specialUse);
+    return findMailbox(name).orElseThrow();
+  }
+
+  long nextModseq(long mailboxId) throws SQLException {
+    update("UPDATE mailbox SET highestmodseq=highestmodseq+1 WHERE id=?", mailboxId);
+    try (PreparedStatement ps = db.prepareStatement("SELECT highestmodseq FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Whether a message with this Maildir base name is indexed in the mailbox. */
+  @Override
+  boolean hasBase(long mailboxId, String base) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM message WHERE mailbox_id=? AND base=?")) {
+      ps.setLong(1, mailboxId);
+      ps.setString(2, base);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    long modseq = nextModseq(mailboxId);
+    long uid;
+    try (PreparedStatement ps = db.prepareStatement("SELECT uidnext FROM mailbox WHERE id=?")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        uid = rs.getLong(1);
+      }
+    }
+    update("UPDATE mailbox SET uidnext=? WHERE id=?", uid + 1, mailboxId);
+    // RFC 8514: the save date is the moment the message enters this mailbox (delivery, APPEND, COPY, MOVE).
+    update("INSERT INTO message(mailbox_id, uid, base, flags, modseq, internaldate, size, savedate)"
+            + " VALUES(?,?,?,?,?,?,?,?)",
+        mailboxId, uid, base, Flags.encode(flags), modseq, internalDate, size, System.currentTimeMillis());
+    return uid;
+  }
+
+  @Override
+  List<MailboxInfo> mailboxes() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox ORDER BY name")) {
+      List<MailboxInfo> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(mailboxRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Override
+  Optional<MailboxInfo> findMailbox(long id) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT * FROM mailbox WHERE id=?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(mailboxRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  Set<String> subscriptions() throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT name FROM subscription");
+        ResultSet rs = ps.executeQuery()) {
+      Set<String> out = new java.util.TreeSet<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  Account.Status status(MailboxInfo m) throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT count(*), sum(uid>=?), sum(' '||flags||' ' NOT LIKE '% \\Seen %'),"
+                + " coalesce(sum(size),0), sum(' '||flags||' ' LIKE '% \\Deleted %') FROM message WHERE mailbox_id=?")) {
+      ps.setLong(1, m.firstRecentUid());
+      ps.setLong(2, m.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Account.Status(m, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      }
+    }
+  }
+
+  @Override
+  long deletedSize(long mailboxId) throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement(
+            "SELECT coalesce(sum(size),0) FROM message WHERE mailbox_id=? AND ' '||flags||' ' LIKE '% \\Deleted %'")) {
+      ps.setLong(1, mailboxId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The messages of a mailbox whose MODSEQ is above {@code modseq} (0: all), in UID order. */
+  @Override
+  List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException {
+    // All rows: by primary key, already in UID order; changed rows: through the MODSEQ index.
+    String sql = modseq == 0
+        ? "SELECT * FROM message WHERE mailbox_id=? ORDER BY uid"
+        : "SELECT * FROM message WHERE mailbox_id=? AND modseq>? ORDER BY uid";
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      ps.setLong(1, mailboxId);
+      if (modseq != 0) {
+        ps.setLong(2, modseq);
+      }
+      List<MessageRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(messageRow(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Override
+  boolean initialized() throws SQLException {
+    return meta("initialized") != null;
+  }
+
+  @Override
+  void markInitialized() throws SQLException {
+    update("INSERT OR REPLACE INTO meta(key, value) VALUES('initialized', '1')");
+  }
+
+  @Override
+  void deleteMailbox(long id) throws SQLException {
+    update("DELETE FROM mailbox WHERE id=?", id); // messages, history: ON DELETE CASCADE; metadata: trigger
+  }
+
+  @Override
+  void renameMailbox(long id, String newName) throws SQLException {
+    update("UPDATE mailbox SET name=? WHERE id=?", newName, id);
+  }
+
+  @Override
+  void resetMailbox(long id, long uidValidity) throws SQLException {
+    update("DELETE FROM message WHERE mailbox_id=?", id);
+    // A new UIDVALIDITY makes every client start afresh; the old UIDs' history means nothing now.
+    update("DELETE FROM expunged WHERE mailbox_id=?", id);
+    update("UPDATE mailbox SET uidvalidity=?, uidnext=1, first_recent_uid=1, expunge_floor=highestmodseq WHERE id=?",
+        uidValidity, id);
+  }
+
+  @Override
+  void raiseFirstRecent(long id, long uid) throws SQLException {
+    update("UPDATE mailbox SET first_recent_uid=max(first_recent_uid, ?) WHERE id=?", uid, id);
+  }
+
+  @Override
+  void subscribe(String name, boolean on) throws SQLException {
+    if (on) {
+      update("INSERT OR IGNORE INTO subscription(name) VALUES(?)", name);
+    } else {
+      update("DELETE FROM subscription WHERE name=?", name);
+    }
+  }
+
+  @Override
+  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
+    long modseq = nextModseq(mailboxId);
+    update("UPDATE message SET flags=?, modseq=? WHERE mailbox_id=? AND uid=?", Flags.encode(flags), modseq, mailboxId,
+        uid);
+    return modseq;
+  }
+
+  @Override
+  java.util.SortedMap<String, byte[]> metadata(long mailboxId) throws SQLException {
+    return MetadataTable.entries(this, mailboxId);
+  }
+
+  @Override
+  void setMetadata(long mailboxId, java.util.Map<String, byte[]> changes) throws SQLException {
+    MetadataTable.set(this, mailboxId, changes);
+  }
+
+  static MailboxInfo mailboxRow(ResultSet rs) throws SQLException {
+    return new MailboxInfo(rs.getLong("id"), rs.getString("name"), rs.getLong("uidvalidity"),
+        rs.getLong("uidnext"), rs.getLong("highestmodseq"), Optional.ofNullable(rs.getString("special_use")),
+        rs.getLong("first_recent_uid"));
+  }
+
+  static MessageRecord messageRow(ResultSet rs) throws SQLException {
+    return new MessageRecord(rs.getLong("uid"), rs.getString("base"), Flags.decode(rs.getString("flags")),
+        rs.getLong("modseq"), rs.getLong("internaldate"), rs.getLong("size"), saveDate(rs));
+  }
+
+  private static long saveDate(ResultSet rs) throws SQLException {
+    long saved = rs.getLong("savedate");
+    return rs.wasNull() ? rs.getLong("internaldate") : saved;
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // nothing left to do
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package dev.postamt.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.config.Database;
+import dev.postamt.postgres.PgDatabase;
+import dev.postamt.testing.PgCluster;
+import dev.postamt.testing.PgPools;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store contract with the index in PostgreSQL (a throwaway cluster; skipped when PostgreSQL cannot
+ * start), plus what several nodes on one database and one shared mail directory must get right.
+ */
+class PgMailStoreTest implements MailStoreContract {
+  private final PgPools pools = new PgPools();
+  private final List<PgDatabase> nodes = new ArrayList<>();
+  private PgDatabase db;
+
+  /** One database per test: a store reopened on the same directory finds its index again. */
+  @Override
+  public MailStore newStore(Path dir, Quota.Policy quotas) {
+    if (db == null) {
+      db = pools.fresh();
+    }
+    return new PgMailStore(db, dir, quotas, 0);
+  }
+
+  @AfterEach
+  void close() {
+    nodes.forEach(PgDatabase::close);
+    pools.close();
+  }
+
+  /** Two pools of their own on one fresh database, as two processes would have (a distinct URL, a distinct pool). */
+  private List<PgDatabase> twoNodes() {
+    Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
+    nodes.add(PgDatabase.of(pg, 6));
+    nodes.add(PgDatabase.of(new Database.Postgres(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(),
+        "ApplicationName=nodeB"), 6));
+    return nodes;
+  }
+
+  private static byte[] message(int n) {
+    return ("Subject: m" + n + "\r\n\r\nbody " + n + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void concurrentAppendsOnTwoNodesGetDistinctAscendingUids(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    int perThread = 15;
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      List<Future<List<Long>>> runs = new ArrayList<>();
+      CountDownLatch start = new CountDownLatch(1);
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int t = 0; t < 4; t++) {
+          Account on = t % 2 == 0 ? a : b;
+          int thread = t;
+          runs.add(pool.submit(() -> {
+            start.await();
+            List<Long> uids = new ArrayList<>();
+            for (int i = 0; i < perThread; i++) {
+              uids.add(StoreTesting.append(on, "INBOX", message(thread * 100 + i), Set.of(), 1_700_000_000_000L).uid());
+            }
+            return uids;
+          }));
+        }
+        start.countDown();
+      }
+      Set<Long> all = new HashSet<>();
+      for (Future<List<Long>> r : runs) {
+        List<Long> uids = r.get();
+        assertThat(uids).as("each writer's UIDs ascend").isSorted();
+        all.addAll(uids);
+      }
+      assertThat(all).as("no UID handed out twice").hasSize(4 * perThread);
+      MailboxInfo inboxA = a.mailbox("INBOX").orElseThrow();
+      List<Long> seenByA = a.snapshot(inboxA.id()).messages().stream().map(MessageRecord::uid).toList();
+      List<Long> seenByB = b.snapshot(inboxA.id()).messages().stream().map(MessageRecord::uid).toList();
+      assertThat(seenByA).containsExactlyInAnyOrderElementsOf(all).isSorted();
+      assertThat(seenByB).isEqualTo(seenByA);
+      assertThat(a.mailbox("INBOX").orElseThrow().uidNext()).isEqualTo(Collections.max(all) + 1);
+      assertThat(nodeB.usage(USER).messages()).isEqualTo(4L * perThread);
+    }
+  }
+
+  @Test
+  void deliveriesTakenInByTwoNodesAtOnceAreIndexedOnce(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    int each = 20;
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      CountDownLatch start = new CountDownLatch(1);
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int n = 0; n < 2; n++) {
+          MailStore node = n == 0 ? nodeA : nodeB;
+          int which = n;
+          pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < each; i++) {
+              byte[] m = message(which * 1000 + i);
+              node.deliver(USER, new MailStore.DeliveryId(1_700_000_000L, "Q" + which + "." + i, "mx" + which),
+                  new ByteArrayInputStream(m), m.length);
+              node.notifyDelivered(USER); // each node takes in what it finds, racing the other
+            }
+            return null;
+          });
+        }
+        start.countDown();
+      }
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      a.poll(inbox.id());
+      b.poll(inbox.id());
+      List<MessageRecord> msgs = a.snapshot(inbox.id()).messages();
+      assertThat(msgs).hasSize(2 * each);
+      assertThat(msgs.stream().map(MessageRecord::base).distinct()).hasSize(2 * each);
+      assertThat(msgs.stream().map(MessageRecord::uid).distinct()).hasSize(2 * each);
+      assertThat(b.snapshot(inbox.id()).messages()).isEqualTo(msgs);
+    }
+  }
+
+  @Test
+  void changesOnOneNodeWakeTheOtherNodesWatchersWithinASecond(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      List<MessageRecord> before = a.snapshot(inbox.id()).messages(); // cached on node A
+      AtomicInteger told = new AtomicInteger();
+      a.watch(told::incrementAndGet);
+
+      long uid = StoreTesting.append(b, "INBOX", MSG, Set.of(), 1).uid();
+      awaitAbove(told, 0, "an APPEND on node B");
+      assertThat(before).isEmpty();
+      assertThat(a.snapshot(inbox.id()).messages()).extracting(MessageRecord::uid).containsExactly(uid);
+
+      int now = told.get();
+      b.store(inbox.id(), List.of(uid), Account.FlagMode.ADD, List.of(Flags.DELETED));
+      awaitAbove(told, now, "a flag change on node B");
+      assertThat(a.snapshot(inbox.id()).messages().getFirst().flags()).contains(Flags.DELETED);
+
+      now = told.get();
+      b.expunge(inbox.id(), java.util.Optional.empty());
+      awaitAbove(told, now, "an EXPUNGE on node B");
+      assertThat(a.snapshot(inbox.id()).messages()).isEmpty();
+      assertThat(a.expungedSince(inbox.id(), 0)).hasValueSatisfying(v -> assertThat(v).containsExactly(uid));
+    }
+  }
+
+  @Test
+  void aDeliveryByANodeWithoutTheAccountOpenWakesTheNodeThatHasIt(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      AtomicInteger told = new AtomicInteger();
+      a.watch(told::incrementAndGet);
+      nodeB.deliver(USER, new MailStore.DeliveryId(1_700_000_000L, "Qx.R0", "mxb"), new ByteArrayInputStream(MSG),
+          MSG.length);
+      nodeB.notifyDelivered(USER);
+      awaitAbove(told, 0, "a delivery on node B");
+      assertThat(a.messages(inbox.id())).hasSize(1); // node A indexed it when told, without a look of its own
+    }
+  }
+
+  @Test
+  void flagChangesAndCreatesFromTwoNodesAtOnceAreAllKept(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      long uid = StoreTesting.append(a, "INBOX", MSG, Set.of(), 1).uid();
+      AtomicInteger created = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      CountDownLatch start = new CountDownLatch(1);
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (Account on : List.of(a, b)) {
+          String tag = on == a ? "$A" : "$B";
+          pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < 15; i++) {
+              on.store(inbox.id(), List.of(uid), Account.FlagMode.ADD, List.of(tag + i));
+              try {
+                on.create("Race" + i, null);
+                created.incrementAndGet();
+              } catch (StoreException e) {
+                assertThat(e.kind()).isEqualTo(StoreException.Kind.ALREADYEXISTS);
+                refused.incrementAndGet();
+              }
+            }
+            return null;
+          });
+        }
+        start.countDown();
+      }
+      assertThat(a.messages(inbox.id()).getFirst().flags()).as("no node's keyword lost to the other's STORE")
+          .hasSize(30);
+      assertThat(created.get()).as("each mailbox made once").isEqualTo(15);
+      assertThat(refused.get()).isEqualTo(15);
+      assertThat(b.mailboxes().stream().filter(m -> m.name().startsWith("Race")).map(MailboxInfo::id).distinct())
+          .hasSize(15);
+    }
+  }
+
+  private static void awaitAbove(AtomicInteger counter, int value, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (counter.get() <= value && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(counter.get()).as("node A's watchers hear of %s within a second", what).isGreaterThan(value);
+  }
+}
