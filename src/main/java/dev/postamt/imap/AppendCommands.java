@@ -317,33 +317,10 @@ final class AppendCommands {
     } catch (IOException e) {
       throw ImapException.no("SERVERBUG", "Cannot read the message the URL names");
     }
-    byte[] data = content;
-    if (!u.section().isEmpty()) {
-      data = new FetchResponder(content).section(section(u.section(), bad));
-    }
-    if (u.partialOffset() >= 0) {
-      int from = (int) Math.min(u.partialOffset(), data.length);
-      int to = u.partialLength() < 0 ? data.length : (int) Math.min(data.length, from + u.partialLength());
-      data = java.util.Arrays.copyOfRange(data, from, to);
-    }
-    return data;
+    return u.select(content, bad);
   }
 
-  /** A URL's section, read by the FETCH grammar ({@code BODY.PEEK[section]}). */
-  private static FetchAttr.Section section(String spec, ImapException bad) throws ImapException {
-    try {
-      byte[] wire = ("x FETCH 1 BODY.PEEK[" + spec + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      Command.Fetch f = (Command.Fetch) CommandParser.parse(wire).command();
-      if (f.attrs().size() == 1 && f.attrs().getFirst() instanceof FetchAttr.Section sec && sec.origin() < 0) {
-        return sec;
-      }
-    } catch (ImapException e) {
-      // falls through to BADURL
-    }
-    throw bad;
-  }
-
-  private static MessageRecord find(List<MessageRecord> messages, long uid) {
+  static MessageRecord find(List<MessageRecord> messages, long uid) {
     int lo = 0;
     int hi = messages.size() - 1;
     while (lo <= hi) {
