@@ -68,12 +68,15 @@ record ImapUrl(String user, String mailbox, long uidValidity, long uid, String s
 
   private static ImapUrl parseOrNull(String url, boolean authorized) {
     Authorization auth = null;
+    // ';' is never part of a mailbox name or section in a URL (RFC 5092 §11: it is not a uchar), so
+    // the first ;EXPIRE= or ;URLAUTH= starts the iurlauth component.
+    String upper = url.toUpperCase(Locale.ROOT);
+    int expire = upper.indexOf(";EXPIRE=");
+    int urlauth = upper.indexOf(";URLAUTH=");
+    if (!authorized && (expire >= 0 || urlauth >= 0)) {
+      return null;
+    }
     if (authorized) {
-      // ';' is never part of a mailbox name or section in a URL (RFC 5092 §11: it is not a uchar), so
-      // the first ;EXPIRE= or ;URLAUTH= starts the iurlauth component.
-      String upper = url.toUpperCase(Locale.ROOT);
-      int expire = upper.indexOf(";EXPIRE=");
-      int urlauth = upper.indexOf(";URLAUTH=");
       if (urlauth < 0 || (expire >= 0 && expire > urlauth)) {
         return null;
       }

@@ -25,11 +25,17 @@ final class UrlAuthCommands {
   private static final int MAX_URLS = 100;
 
   private final ImapSession s;
-  private final UrlAuthority authority;
+  private UrlAuthority authority;
 
   UrlAuthCommands(ImapSession s) {
-    this.s = s;
-    this.authority = new UrlAuthority(s.store);
+    this.s = s; // made before the session has its store: the authority comes at first use
+  }
+
+  private UrlAuthority authority() {
+    if (authority == null) {
+      authority = new UrlAuthority(s.store);
+    }
+    return authority;
   }
 
   // ---- parsing ------------------------------------------------------------------------------------
@@ -112,20 +118,20 @@ final class UrlAuthCommands {
       }
     }
     if (c.mailbox() == null) {
-      authority.resetAll(s.account);
+      authority().resetAll(s.account);
       return "All keys removed";
     }
     String name = s.mailboxName(c.mailbox());
     MailboxInfo box = s.account.mailbox(name)
         .orElseThrow(() -> ImapException.no("NONEXISTENT", "No such mailbox of yours: " + name));
-    authority.reset(s.account, box);
+    authority().reset(s.account, box);
     return "[" + URLMECH + "] Key reset; earlier URLs of the mailbox no longer work";
   }
 
   String genUrlAuth(Command.GenUrlAuth c) throws ImapException, IOException {
     StringBuilder b = new StringBuilder("GENURLAUTH");
     for (int i = 0; i < c.urls().size(); i++) {
-      b.append(' ').append(ResponseWriter.quote(authority.generate(s.account, c.urls().get(i), c.mechanisms().get(i))));
+      b.append(' ').append(ResponseWriter.quote(authority().generate(s.account, c.urls().get(i), c.mechanisms().get(i))));
     }
     s.w.untagged(b.toString());
     return "GENURLAUTH completed";
@@ -136,7 +142,7 @@ final class UrlAuthCommands {
     for (Command.UrlFetchItem item : c.urls()) {
       String url = ResponseWriter.quote(item.url());
       byte[] response;
-      try (UrlAuthority.Opened o = authority.open(item.url(), me, s.account)) {
+      try (UrlAuthority.Opened o = authority().open(item.url(), me, s.account)) {
         response = item.extended() ? extended(url, item, o) : simple(url, o.bytes());
       } catch (UrlAuthority.Failure f) {
         s.w.untagged("URLFETCH " + url + " NIL");
