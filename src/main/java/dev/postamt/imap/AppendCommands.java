@@ -292,6 +292,9 @@ final class AppendCommands {
    */
   private byte[] resolve(String url) throws ImapException {
     ImapException bad = ImapException.no("BADURL " + ResponseWriter.quote(url), "Invalid URL");
+    if (ImapUrl.parse(url).isEmpty() && ImapUrl.parseAuthorized(url).isPresent()) {
+      return authorized(url);
+    }
     ImapUrl u = ImapUrl.parse(url).orElseThrow(() -> bad);
     if (u.user() != null && !u.user().equalsIgnoreCase(s.account.user())) {
       throw bad;
@@ -318,6 +321,21 @@ final class AppendCommands {
       throw ImapException.no("SERVERBUG", "Cannot read the message the URL names");
     }
     return u.select(content, bad);
+  }
+
+  /** RFC 4469 §5: a URLAUTH-authorized URL, checked as URLFETCH checks it, may name anyone's message. */
+  private byte[] authorized(String url) throws ImapException {
+    UrlAuthority.Requester me = new UrlAuthority.Requester(s.account.user(), false);
+    try (UrlAuthority.Opened o = new UrlAuthority(s.store).open(url, me, s.account)) {
+      if (o.content.size() > s.settings.maxLiteral()) {
+        throw ImapException.no("TOOBIG", "The message would be larger than " + s.settings.maxLiteral() + " octets");
+      }
+      return o.bytes();
+    } catch (UrlAuthority.Failure f) {
+      throw ImapException.no("BADURL " + ResponseWriter.quote(url), f.getMessage());
+    } catch (IOException e) {
+      throw ImapException.no("SERVERBUG", "Cannot read the message the URL names");
+    }
   }
 
   static MessageRecord find(List<MessageRecord> messages, long uid) {

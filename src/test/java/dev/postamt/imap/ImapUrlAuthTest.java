@@ -149,4 +149,18 @@ class ImapUrlAuthTest {
     String whole = gen(c, BASE + ";URLAUTH=authuser");
     c.run("g URLFETCH (\"" + whole + "\" BODYPARTSTRUCTURE)", "* URLFETCH * (BODYPARTSTRUCTURE ((\"text\" \"plain\"*\"mixed\"*))", "g OK *");
   }
+
+  /** RFC 4469 §5: CATENATE takes URLAUTH URLs too, checked as URLFETCH checks them; bob quotes alice's text. */
+  @Test
+  void catenateWithAuthorizedUrl() throws Exception {
+    ImapClient a = alice();
+    String forBob = gen(a, BASE + "/;SECTION=1;URLAUTH=user+bob%40example.test");
+    String forCarol = gen(a, BASE + "/;SECTION=1;URLAUTH=user+carol%40example.test");
+    ImapClient b = server.login("bob@example.test");
+    b.run("a APPEND INBOX CATENATE (TEXT " + ImapAppendExtensionsTest.lit("Subject: quote\r\n\r\n") + " URL \"" + forBob + "\")",
+        "a OK [APPENDUID * 1] *");
+    b.run("b SELECT INBOX", "b OK *");
+    b.runExactly("c FETCH 1 BODY.PEEK[TEXT]", "* 1 FETCH (BODY[TEXT] {26}\r\nSi vis pacem, para bellum.)", "c OK *");
+    b.run("d APPEND INBOX CATENATE (URL \"" + forCarol + "\")", "d NO [BADURL *] The URL is for carol@example.test only");
+  }
 }
