@@ -85,7 +85,7 @@ public final class UrlAuthority implements BurlResolver {
     if (u == null || u.auth().mechanism() != null) {
       throw ImapException.bad(code, "Not a URL rump: imap://user@host/mailbox/;UID=n[/;SECTION=s];URLAUTH=access");
     }
-    if (!u.user().equalsIgnoreCase(own.user())) {
+    if (!qualified(u.user(), own.user()).equalsIgnoreCase(own.user())) {
       throw ImapException.bad(code, "The URL must name you (" + own.user() + ") as its owner");
     }
     if (accessProblem(u.auth().access(), null) != null) {
@@ -127,6 +127,16 @@ public final class UrlAuthority implements BurlResolver {
         }
       }
     }
+  }
+
+  /**
+   * A user name of a URL as an account name: one without a domain ({@code imap://alice@host/…}, as
+   * clients that log in with the local part write it) is taken in the domain of {@code like}, the user
+   * who makes or uses the URL. The token still has to match the key of the account so named.
+   */
+  static String qualified(String user, String like) {
+    int at = like.indexOf('@');
+    return user.indexOf('@') >= 0 || at < 0 ? user : user + like.substring(at);
   }
 
   private static byte[] key(Account owner, MailboxInfo box, boolean create) {
@@ -179,7 +189,7 @@ public final class UrlAuthority implements BurlResolver {
     if (submit && !who.submission()) {
       return "The URL is for the submission server (BURL) only";
     }
-    if (!user.equalsIgnoreCase(who.user())) {
+    if (!qualified(user, who.user()).equalsIgnoreCase(who.user())) {
       return "The URL is for " + user + " only";
     }
     return null;
@@ -274,7 +284,7 @@ public final class UrlAuthority implements BurlResolver {
     if (problem != null) {
       throw new Failure(true, problem);
     }
-    String owner = u.user().toLowerCase(Locale.ROOT);
+    String owner = qualified(u.user(), who.user()).toLowerCase(Locale.ROOT);
     Account account = null;
     boolean borrowed = false;
     try {
@@ -356,7 +366,7 @@ public final class UrlAuthority implements BurlResolver {
   /** A plain URL: only the submitter's own mailboxes, without a token. */
   private Opened plain(String url, String submitter) throws Failure {
     ImapUrl u = ImapUrl.parse(url).orElseThrow();
-    if (u.user() == null || !u.user().equalsIgnoreCase(submitter)) {
+    if (u.user() == null || !qualified(u.user(), submitter).equalsIgnoreCase(submitter)) {
       throw new Failure(true, "A URL without URLAUTH must be one of your own messages");
     }
     Account account = store.open(submitter.toLowerCase(Locale.ROOT));

@@ -50,6 +50,11 @@ class ImapUrlAuthTest {
         "* URLFETCH \"" + url + "\" {26}\r\nSi vis pacem, para bellum.", "f OK URLFETCH completed");
     // the same rump gives the same URL while the key stands
     assertThat(gen(c, rump)).isEqualTo(url);
+    // a user name without its domain, as imaptest and clients that log in with the local part write it
+    String local = gen(c, "imap://alice@imap.example.test/INBOX/;UID=1;URLAUTH=user+alice");
+    c.run("g URLFETCH \"" + local + "\"", "* URLFETCH * {" + MSG.length() + "}\r\n*", "g OK *");
+    ImapClient b = server.login("bob@example.test");
+    b.run("h URLFETCH \"" + local + "\"", "* NO [BADURL *] The URL is for alice only", "h OK *");
   }
 
   @Test
