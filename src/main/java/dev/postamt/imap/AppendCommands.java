@@ -292,6 +292,9 @@ final class AppendCommands {
    */
   private byte[] resolve(String url) throws ImapException {
     ImapException bad = ImapException.no("BADURL " + ResponseWriter.quote(url), "Invalid URL");
+    if (ImapUrl.parse(url).isEmpty() && ImapUrl.parseAuthorized(url).isPresent()) {
+      return authorized(url);
+    }
     ImapUrl u = ImapUrl.parse(url).orElseThrow(() -> bad);
     if (u.user() != null && !u.user().equalsIgnoreCase(s.account.user())) {
       throw bad;
@@ -317,33 +320,25 @@ final class AppendCommands {
     } catch (IOException e) {
       throw ImapException.no("SERVERBUG", "Cannot read the message the URL names");
     }
-    byte[] data = content;
-    if (!u.section().isEmpty()) {
-      data = new FetchResponder(content).section(section(u.section(), bad));
-    }
-    if (u.partialOffset() >= 0) {
-      int from = (int) Math.min(u.partialOffset(), data.length);
-      int to = u.partialLength() < 0 ? data.length : (int) Math.min(data.length, from + u.partialLength());
-      data = java.util.Arrays.copyOfRange(data, from, to);
-    }
-    return data;
+    return u.select(content, bad);
   }
 
-  /** A URL's section, read by the FETCH grammar ({@code BODY.PEEK[section]}). */
-  private static FetchAttr.Section section(String spec, ImapException bad) throws ImapException {
-    try {
-      byte[] wire = ("x FETCH 1 BODY.PEEK[" + spec + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      Command.Fetch f = (Command.Fetch) CommandParser.parse(wire).command();
-      if (f.attrs().size() == 1 && f.attrs().getFirst() instanceof FetchAttr.Section sec && sec.origin() < 0) {
-        return sec;
+  /** RFC 4469 §5: a URLAUTH-authorized URL, checked as URLFETCH checks it, may name anyone's message. */
+  private byte[] authorized(String url) throws ImapException {
+    UrlAuthority.Requester me = new UrlAuthority.Requester(s.account.user(), false);
+    try (UrlAuthority.Opened o = new UrlAuthority(s.store).open(url, me, s.account)) {
+      if (o.content.size() > s.settings.maxLiteral()) {
+        throw ImapException.no("TOOBIG", "The message would be larger than " + s.settings.maxLiteral() + " octets");
       }
-    } catch (ImapException e) {
-      // falls through to BADURL
+      return o.bytes();
+    } catch (UrlAuthority.Failure f) {
+      throw ImapException.no("BADURL " + ResponseWriter.quote(url), f.getMessage());
+    } catch (IOException e) {
+      throw ImapException.no("SERVERBUG", "Cannot read the message the URL names");
     }
-    throw bad;
   }
 
-  private static MessageRecord find(List<MessageRecord> messages, long uid) {
+  static MessageRecord find(List<MessageRecord> messages, long uid) {
     int lo = 0;
     int hi = messages.size() - 1;
     while (lo <= hi) {

@@ -216,4 +216,16 @@ public sealed interface Command {
 
   /** MYRIGHTS (RFC 4314 §3.5). */
   record MyRights(String mailbox) implements Command {}
+
+  /** RESETKEY (RFC 4467 §7): one mailbox, or all of them when {@code mailbox} is null; mechanisms upper-cased. */
+  record ResetKey(String mailbox, List<String> mechanisms) implements Command {}
+
+  /** GENURLAUTH (RFC 4467 §7): rump URLs and their mechanisms (upper-cased), pair by pair. */
+  record GenUrlAuth(List<String> urls, List<String> mechanisms) implements Command {}
+
+  /** URLFETCH (RFC 4467 §7) of URLs, each with its RFC 5524 parameters. */
+  record UrlFetch(List<UrlFetchItem> urls) implements Command {}
+
+  /** One URL of URLFETCH; {@code extended} for the RFC 5524 {@code (url params)} form. */
+  record UrlFetchItem(String url, boolean extended, boolean body, boolean binary, boolean structure) {}
 }

@@ -309,6 +309,23 @@ final class FetchResponder {
     binaries.put(path, data);
   }
 
+  /** The decoded content of a part, as {@code BINARY[part]} gives it (URLFETCH's BINARY, RFC 5524). */
+  byte[] binary(List<Integer> path) throws ImapException {
+    decodeBinary(path);
+    return binaries.get(path);
+  }
+
+  /** The BODYSTRUCTURE of a part (URLFETCH's BODYPARTSTRUCTURE, RFC 5524 §4), or null when there is none. */
+  byte[] structure(List<Integer> path) {
+    MimePart part = locate(root(), path);
+    if (part == null) {
+      return null;
+    }
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    BodyStructure.body(o, part, true);
+    return o.toByteArray();
+  }
+
   /** The bytes of a section; empty when the part does not exist (as Dovecot answers). */
   byte[] section(FetchAttr.Section s) {
     MimePart part = locate(root(), s.part());

@@ -83,6 +83,7 @@ public final class ImapSession {
   private final AppendCommands appends = new AppendCommands(this);
   private final MetadataCommands metadata = new MetadataCommands(this);
   private final AclCommands acl = new AclCommands(this);
+  private final UrlAuthCommands urlAuth = new UrlAuthCommands(this);
   /** Namespaces and other users' mailboxes (RFC 2342, RFC 4314); set at login. */
   SharedMailboxes shared;
 
@@ -317,6 +318,7 @@ public final class ImapSession {
     caps.add(PartialRange.CAPABILITY);
     caps.add(Progress.CAPABILITY);
     caps.addAll(AclCommands.CAPABILITIES);
+    caps.addAll(UrlAuthCommands.CAPABILITIES);
     if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
       caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
     }
@@ -400,6 +402,9 @@ public final class ImapSession {
       case Command.SetQuota q -> quotas.setQuota(q);
       case Command.Sort c -> sorts.sort(c, t.tag());
       case Command.Thread c -> sorts.thread(c);
+      case Command.ResetKey r -> urlAuth.resetKey(r);
+      case Command.GenUrlAuth g -> urlAuth.genUrlAuth(g);
+      case Command.UrlFetch f -> urlAuth.urlFetch(f);
       case Command.Compress c -> {
         compression.run(t.tag(), c);
         yield null;

@@ -64,6 +64,7 @@ final class MailboxCommands {
     s.w.untagged("OK [UIDNEXT " + sel.uidNext() + "] Predicted next UID");
     s.w.untagged("OK [HIGHESTMODSEQ " + sel.highestModseq() + "] Highest");
     s.w.untagged("OK [MAILBOXID (" + ObjectIds.mailbox(info) + ")] Ok"); // RFC 8474 §4.2
+    s.w.untagged("OK [" + UrlAuthCommands.URLMECH + "] URLAUTH mechanisms"); // RFC 4467 §8
     // RFC 7162 §3.2.5: a UIDVALIDITY that no longer matches makes it a plain SELECT.
     if (c.qresync().isPresent() && c.qresync().get().uidValidity() == sel.uidValidity) {
       Qresync.resync(sel, c.qresync().get(), s.w);

@@ -231,7 +231,7 @@ final class MetadataCommands {
       }
     }
     SortedMap<String, byte[]> now = s.account.metadata(id);
-    int count = now.size();
+    int count = (int) now.keySet().stream().filter(k -> k.startsWith("/")).count(); // not UrlAuthority's key
     for (Map.Entry<String, byte[]> x : c.values().entrySet()) {
       boolean had = now.containsKey(x.getKey());
       count += x.getValue() == null ? (had ? -1 : 0) : (had ? 0 : 1);

@@ -437,6 +437,9 @@ final class NotifyWatch implements AutoCloseable {
   private Map<String, Integer> digest(long id) {
     Map<String, Integer> d = new HashMap<>();
     for (var e : s.account.metadata(id).entrySet()) {
+      if (!e.getKey().startsWith("/")) {
+        continue; // not an RFC 5464 entry (UrlAuthority's key)
+      }
       d.put(e.getKey(), Arrays.hashCode(e.getValue()));
     }
     return d;

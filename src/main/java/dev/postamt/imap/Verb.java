@@ -58,6 +58,9 @@ public enum Verb {
   SORT(EnumSet.of(SELECTED), SortCommands::parseSort),
   THREAD(EnumSet.of(SELECTED), SortCommands::parseThread),
   REPLACE(EnumSet.of(SELECTED), AppendCommands::parseReplace),
+  RESETKEY(authed(), UrlAuthCommands::parseResetKey),
+  GENURLAUTH(authed(), UrlAuthCommands::parseGenUrlAuth),
+  URLFETCH(authed(), UrlAuthCommands::parseUrlFetch),
   COMPRESS(authed(), p -> {
     p.sp();
     return new Command.Compress(p.atom().toUpperCase(Locale.ROOT));

@@ -12,7 +12,10 @@
  * PARTIAL ({@link dev.postamt.imap.PartialRange}), INPROGRESS ({@link dev.postamt.imap.Progress}), ACL
  * with RIGHTS=texk and LIST-MYRIGHTS ({@link dev.postamt.imap.AclCommands}: other users' mailboxes under
  * {@code Other Users/} and {@code Shared/}, resolved and opened by {@link dev.postamt.imap.SharedMailboxes},
- * rights checked by each command and {@link dev.postamt.imap.AclChecks}), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
+ * rights checked by each command and {@link dev.postamt.imap.AclChecks}), URLAUTH, URLAUTH=BINARY and
+ * URL-PARTIAL (RFC 4467, 5524, 5550: {@link dev.postamt.imap.UrlAuthCommands} the commands, {@link
+ * dev.postamt.imap.UrlAuthority} the keys and the checking of URLs, which CATENATE and SMTP's BURL use
+ * too), plus STARTTLS / LOGINDISABLED / AUTH=SCRAM-SHA-256
  * AUTH=PLAIN before login and COMPRESS=DEFLATE after it (RFC 4978; the deflate layer is {@code
  * net.Connection}'s, beneath its line deadline). IMAP4rev2 (RFC 9051) is advertised beside IMAP4rev1; a session switches to the rev2 response
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
@@ -43,6 +46,12 @@
  * close the connection; store errors and bugs become {@code NO [SERVERBUG]} for that command and are
  * logged. Mailbox names travel as modified UTF-7 on the wire (UTF-8 for IMAP4rev2 sessions) and are
  * kept in Unicode by the store.
+ *
+ * <p>URLAUTH keys: one random 32-byte mailbox access key per user and mailbox, kept in the store as a
+ * METADATA entry of the mailbox named {@code urlauth-key} (outside RFC 5464's {@code /private} and {@code
+ * /shared} names, so no METADATA command lists, counts or changes it; it goes with the mailbox). A URL
+ * that fails its check is {@code * URLFETCH url NIL} with {@code * NO [BADURL url] why}; the reasons
+ * given before the token matched do not tell which mailboxes exist.
  *
  * <p>On disk: a literal over 256 KiB (an APPENDed message) is written as it arrives to {@code
  * data_dir/tmp/imap-literal-*.tmp} ({@link dev.postamt.imap.Literal}) and deleted when its command is

@@ -339,6 +339,7 @@ public final class Server implements AutoCloseable {
     SmtpServer submission =
         new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
             resolver, null, spam);
+    submission.resolveUrlsWith(new dev.postamt.imap.UrlAuthority(store)); // BURL (RFC 4468), in-process URLAUTH
     submissionServer = submission;
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);

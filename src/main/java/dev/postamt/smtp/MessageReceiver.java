@@ -83,14 +83,18 @@ record MessageReceiver(SmtpServer server, Connection conn) {
    * is thrown, after the spool file was aborted.
    */
   SmtpReply readChunk(Chunks c, long n, boolean last) throws SmtpException, IOException {
+    return readChunk(c, conn.in(), n, last);
+  }
+
+  /** {@link #readChunk(Chunks, long, boolean)} with the octets from {@code in} (BURL: from the store). */
+  SmtpReply readChunk(Chunks c, InputStream in, long n, boolean last) throws SmtpException, IOException {
     long max = server.config.limits().messageSize();
-    InputStream in = conn.in();
     byte[] buf = new byte[16 * 1024];
     long left = n;
     while (left > 0) {
       int k = in.read(buf, 0, (int) Math.min(buf.length, left));
       if (k < 0) {
-        throw new EOFException("connection closed during BDAT");
+        throw new EOFException(in == conn.in() ? "connection closed during BDAT" : "message shorter than its size (BURL)");
       }
       if (!c.tooBig && c.size + k <= max) {
         c.scanner.write(buf, 0, k);

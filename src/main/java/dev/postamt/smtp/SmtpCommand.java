@@ -16,6 +16,8 @@ enum SmtpCommand {
   RCPT(true),
   DATA(true),
   BDAT(true),
+  /** RFC 4468: a chunk fetched from an IMAP URL ({@link Burl}). */
+  BURL(true),
   RSET(false),
   NOOP(false),
   QUIT(false),

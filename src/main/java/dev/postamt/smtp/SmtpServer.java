@@ -40,6 +40,8 @@ public final class SmtpServer implements ConnectionHandler {
   final dev.postamt.filter.SpamScanner spam;
   /** The checks of each stage of a session. */
   final StageChecks checks;
+  /** Resolves BURL URLs (RFC 4468) on the submission ports; null: no BURL. */
+  volatile BurlResolver burl;
 
   public SmtpServer(
       Config config,
@@ -134,6 +136,12 @@ public final class SmtpServer implements ConnectionHandler {
     this.queue = queue;
     this.check = check;
     this.checks = StageChecks.standard(this, dns);
+  }
+
+  /** Offers BURL (RFC 4468) on this submission listener, its URLs resolved by {@code resolver}. */
+  public SmtpServer resolveUrlsWith(BurlResolver resolver) {
+    this.burl = mode == Mode.SUBMISSION ? resolver : null;
+    return this;
   }
 
   /** The scanner {@code [spam]} asks for, when this listener scans; a rule file or database that cannot be read stops the start. */

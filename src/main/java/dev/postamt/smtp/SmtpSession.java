@@ -141,6 +141,7 @@ final class SmtpSession {
         case RCPT -> rcpt(arg);
         case DATA -> data(arg);
         case BDAT -> bdat(arg);
+        case BURL -> burl(arg);
         case RSET -> {
           resetTransaction();
           reply(SmtpReply.OK);
@@ -222,6 +223,9 @@ final class SmtpSession {
     caps.add("DSN");
     caps.add("SMTPUTF8");
     caps.add("CHUNKING");
+    if (server.burl != null && conn.isTls()) {
+      caps.add(Burl.ehloKeyword(authUser != null, server.config.hostname()));
+    }
     if (conn.isTls() && !lmtp()) {
       caps.add("REQUIRETLS"); // RFC 8689 §4.1: offered on encrypted sessions only
     }
@@ -485,13 +489,61 @@ final class SmtpSession {
         reply(chunkReply);
         return;
       }
-      DurableSpool.Writer w = tx.chunks.writer();
-      tx.chunks = null;
-      trail.committing(tx, w.id());
-      commit.finish(w, tx, client(), esmtp);
-      trail.accepted(client());
+      commitChunks();
     } catch (SmtpException e) {
       tx.chunks = null; // the receiver aborted the spool file
+      resetTransaction();
+      throw e;
+    } finally {
+      conn.holdGoodbye(false);
+    }
+    resetTransaction();
+  }
+
+  /** The message of the BDAT/BURL chunks is complete: checks, spool, 250 (or the refusal). */
+  private void commitChunks() throws SmtpException, IOException {
+    DurableSpool.Writer w = tx.chunks.writer();
+    tx.chunks = null;
+    trail.committing(tx, w.id());
+    commit.finish(w, tx, client(), esmtp);
+    trail.accepted(client());
+  }
+
+  /**
+   * RFC 4468: {@code BURL <url> [LAST]}, a chunk fetched from the store ({@link Burl}); only after AUTH
+   * on a submission port. Any failure fails the whole transaction (§3.2), as a refused BDAT does.
+   */
+  private void burl(String arg) throws SmtpException, IOException {
+    if (server.burl == null) {
+      throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+    }
+    Burl.Request r = Burl.parse(arg);
+    if (authUser == null) {
+      throw new SmtpException(SmtpReply.AUTH_REQUIRED);
+    }
+    requireRecipients();
+    conn.holdGoodbye(true);
+    try {
+      if (tx.chunks == null) {
+        server.checks.require(new StageContext(Stage.DATA, client(), tx.sender, null, tx.recipients(), null));
+        tx.chunks = receiver.openChunks();
+      }
+      SmtpReply chunkReply;
+      try (BurlResolver.Content c = Burl.open(server.burl, r.url(), authUser, server.config.limits().messageSize())) {
+        chunkReply = receiver.readChunk(tx.chunks, c.in(), c.size(), r.last());
+      } catch (IOException e) {
+        log.warn("smtp {}: BURL of {} failed: {}", clientIp, authUser, e.toString());
+        throw new SmtpException(451, "4.6.6", "Message content not available now; try again later");
+      }
+      if (!r.last()) {
+        if (chunkReply.code() != 250) {
+          throw new SmtpException(chunkReply);
+        }
+        reply(new SmtpReply(250, "2.5.0", "Waiting for additional BURL or BDAT commands"));
+        return;
+      }
+      commitChunks();
+    } catch (SmtpException e) {
       resetTransaction();
       throw e;
     } finally {

@@ -2,7 +2,8 @@
  * The SMTP server (RFC 5321) for the MX port and the submission ports, with PIPELINING (RFC 2920),
  * SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034/3463),
  * CHUNKING (RFC 3030), DSN parameters (RFC 3461), STARTTLS (RFC 3207) and AUTH PLAIN/LOGIN/SCRAM (RFC
- * 4954, only under TLS), and the LMTP server (RFC 2033).
+ * 4954, only under TLS), BURL (RFC 4468, submission ports only, after AUTH: {@code Burl}), and the LMTP
+ * server (RFC 2033).
  *
  * <p>A session ({@code SmtpSession}) is explicit state plus a command table ({@link
  * dev.postamt.smtp.SmtpCommand}); every failure is an {@link dev.postamt.smtp.SmtpException} carrying its
@@ -13,6 +14,17 @@
  * spool), {@code MessageCommit} (end of data: checks, commit, reply), {@code TraceHeader}. {@link
  * dev.postamt.smtp.LocalSubmission} runs the same transaction for a message submitted inside the server
  * (JMAP EmailSubmission) by an authenticated user, without a socket.
+ *
+ * <p>BURL: {@code BURL <imap-url> [LAST]} adds what the URL names as a chunk, mixed freely with BDAT
+ * chunks and through the same {@code ContentScanner} and size limit. The URL is resolved in-process by
+ * the {@link dev.postamt.smtp.BurlResolver} the server wires in (the IMAP package's URLAUTH check, with
+ * the access identifier {@code submit+<authenticated user>}), not over a loopback IMAP connection with a
+ * "submit" login as RFC 4468 §3.3 describes for separate servers: one process, no password to keep. A
+ * plain URL of the user's own message is taken too (the trust relationship of §3.3, advertised after
+ * AUTH as {@code BURL imap imap://hostname}). Refusals as §6 suggests: {@code 554 5.7.0} for a URL that
+ * fails authorization, {@code 554 5.6.6} for content no longer there, {@code 554 5.7.8} for URLs other
+ * than IMAP, {@code 552/554 5.3.4} over the size limit, {@code 451 4.4.1} when the store fails for now;
+ * each fails the whole transaction (§3.2).
  *
  * <h2>Stage checks</h2>
  *

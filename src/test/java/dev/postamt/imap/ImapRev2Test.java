@@ -45,6 +45,7 @@ class ImapRev2Test {
         "* OK [UIDNEXT 3] *",
         "* OK [HIGHESTMODSEQ *] *",
         "* OK [MAILBOXID (*)] *", // RFC 8474 §4.2
+        "* OK [URLMECH INTERNAL] *", // RFC 4467 §8
         "s OK [READ-WRITE] *");
     c.runExactly("a FETCH 1:2 FLAGS", "* 1 FETCH (FLAGS ())", "* 2 FETCH (FLAGS ())", "a OK *");
     // RFC 9051 §6.3.2 / Appendix E item 9: re-selecting closes the old mailbox with [CLOSED].
