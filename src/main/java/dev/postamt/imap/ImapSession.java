@@ -311,6 +311,7 @@ public final class ImapSession {
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
+    caps.addAll(SearchContexts.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
     caps.add(NotifyWatch.CAPABILITY);
@@ -400,6 +401,7 @@ public final class ImapSession {
       case Command.SetQuota q -> quotas.setQuota(q);
       case Command.Sort c -> sorts.sort(c, t.tag());
       case Command.Thread c -> sorts.thread(c);
+      case Command.CancelUpdate c -> selected.contexts().cancel(c);
       case Command.Compress c -> {
         compression.run(t.tag(), c);
         yield null;
