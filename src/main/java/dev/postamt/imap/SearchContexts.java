@@ -57,13 +57,19 @@ final class SearchContexts {
     final boolean uid;
     final SearchKey key;
     final List<SortCommands.Criterion> sort;
+    /** Whether the key depends on more than the message itself, so every message is looked at again. */
+    final boolean whole;
     List<Long> result;
+    /** The highest MODSEQ and UID of the view when the result was computed: older messages kept theirs. */
+    long seenModseq;
+    long seenUid;
 
     Live(String tag, boolean uid, SearchKey key, List<SortCommands.Criterion> sort, List<Long> result) {
       this.tag = tag;
       this.uid = uid;
       this.key = key;
       this.sort = sort;
+      this.whole = dependsOnMore(key);
       this.result = result;
     }
   }
@@ -99,8 +105,35 @@ final class SearchContexts {
           + MAX_LIVE + "); CANCELUPDATE one first");
       return;
     }
-    live.add(new Live(tag, uid, key, sort == null ? null : List.copyOf(sort), new ArrayList<>(result)));
+    Live l = new Live(tag, uid, key, sort == null ? null : List.copyOf(sort), new ArrayList<>(result));
+    seen(l);
+    live.add(l);
     seenVersion = sel.version();
+  }
+
+  /** Notes how far the view was looked at for {@code l}. */
+  private void seen(Live l) {
+    long modseq = 0;
+    for (int msn = 1; msn <= sel.size(); msn++) {
+      modseq = Math.max(modseq, sel.record(msn).modseq());
+    }
+    l.seenModseq = modseq;
+    l.seenUid = sel.size() == 0 ? 0 : sel.uid(sel.size());
+  }
+
+  /**
+   * Whether a key's answer for a message can change without the message changing: message numbers
+   * (they shift on expunge), {@code $}, {@code *} in a UID set (the last message) and WITHIN (time).
+   */
+  static boolean dependsOnMore(SearchKey k) {
+    return switch (k) {
+      case SearchKey.Sequence q -> true;
+      case SearchKey.Within w -> true;
+      case SearchKey.And a -> a.keys().stream().anyMatch(SearchContexts::dependsOnMore);
+      case SearchKey.Or o -> dependsOnMore(o.a()) || dependsOnMore(o.b());
+      case SearchKey.Not n -> dependsOnMore(n.key());
+      default -> false;
+    };
   }
 
   /** {@code CANCELUPDATE} (RFC 5267 §4.3.5): every tag must name a live context, else NO and none ends. */
@@ -173,6 +206,7 @@ final class SearchContexts {
       List<Long> now;
       try {
         now = evaluate(l);
+        seen(l);
       } catch (RuntimeException e) {
         log.debug("search context {}: {}", l.tag, e.toString()); // keep the old result; the next change retries
         continue;
@@ -181,12 +215,27 @@ final class SearchContexts {
     }
   }
 
-  /** The context's result in the present view: SEARCH's matcher, SORT's order. */
+  /**
+   * The context's result in the present view: SEARCH's matcher, SORT's order. Only messages that are
+   * new or changed (a MODSEQ above the last look; RFC 7162 gives every change a higher one) are matched
+   * again, unless the key depends on more than the message ({@link #dependsOnMore}).
+   */
   private List<Long> evaluate(Live l) {
     List<Integer> hits = new ArrayList<>();
-    SubstringAnswers indexed = IndexedSearch.answers(sel, l.key);
+    Set<Long> had = new HashSet<>(l.result);
+    SubstringAnswers indexed = null;
     for (int msn = 1; msn <= sel.size(); msn++) {
-      if (new SearchMatcher(sel, msn, sel.record(msn), indexed).matches(l.key)) {
+      dev.postamt.store.MessageRecord r = sel.record(msn);
+      boolean in;
+      if (!l.whole && r.modseq() <= l.seenModseq && r.uid() <= l.seenUid) {
+        in = had.contains(r.uid());
+      } else {
+        if (indexed == null) {
+          indexed = IndexedSearch.answers(sel, l.key); // asked once, and only when a message needs it
+        }
+        in = new SearchMatcher(sel, msn, r, indexed).matches(l.key);
+      }
+      if (in) {
         hits.add(msn);
       }
     }
