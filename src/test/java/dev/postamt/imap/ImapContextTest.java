@@ -164,6 +164,26 @@ class ImapContextTest {
     }
   }
 
+  /** With QRESYNC expunges are VANISHED (another session's here); the REMOVEFROM still comes first. */
+  @Test
+  void removalsPrecedeVanished() throws Exception {
+    try (ImapClient a = server.loginWithMessages("alice", 3, MSG); ImapClient b = server.login("alice")) {
+      a.run("a0 ENABLE QRESYNC", "a0 OK *");
+      a.run("a1 SELECT INBOX", "a1 OK *");
+      a.run("a2 UID SEARCH RETURN (UPDATE) DELETED", "a2 OK *");
+      b.run("b1 SELECT INBOX", "b1 OK *");
+      b.run("b2 STORE 2:3 +FLAGS.SILENT (\\Deleted)", "b2 OK *");
+      a.run("a3 NOOP", "* ESEARCH (TAG \"a2\") UID ADDTO (0 2:3)", "a3 OK *");
+      b.run("b3 EXPUNGE", "b3 OK *");
+      List<String> got = a.run("a4 NOOP", "a4 OK *");
+      assertThat(got).containsSubsequence("* ESEARCH (TAG \"a2\") UID REMOVEFROM (0 2:3)", "* VANISHED 2:3");
+      // Flagged and expunged between two looks of a: the live result never held it, only VANISHED is told.
+      b.run("b4 STORE 1 +FLAGS.SILENT (\\Deleted)", "b4 OK *");
+      b.run("b5 EXPUNGE", "b5 OK *");
+      a.runExactly("a5 NOOP", "* VANISHED 1", "a5 OK *");
+    }
+  }
+
   /** Under NOTIFY (RFC 5465) the updates go out as they happen, after the EXISTS they belong with. */
   @Test
   void notifySendsUpdatesBetweenCommands() throws Exception {
