@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * A SEARCH, UID SEARCH, SORT or UID SORT with the return option {@code UPDATE} leaves its result here,
  * and while the mailbox stays selected every change of the view ({@link SelectedMailbox}: messages
  * arriving, flags changing so that they now match or no longer do, expunges) is told as an unsolicited
- * {@code * ESEARCH (TAG "t") [UID] ADDTO (pos set) REMOVEFROM (pos set)} (§4.3.2–§4.3.4).
+ * {@code * ESEARCH (TAG "t") [UID] REMOVEFROM (pos set) ADDTO (pos set)} (§4.3.2–§4.3.4).
  *
  * <p>Rules kept here:
  *
@@ -157,10 +157,6 @@ final class SearchContexts {
       tags.add(p.astring());
     } while (p.peek() == ' ');
     return new Command.CancelUpdate(List.copyOf(tags));
-  }
-
-  boolean isEmpty() {
-    return live.isEmpty();
   }
 
   private Live find(String tag) {
