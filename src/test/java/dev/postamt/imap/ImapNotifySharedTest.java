@@ -93,6 +93,17 @@ class ImapNotifySharedTest {
     bob.runExactly("b2 NOOP", "b2 OK *");
   }
 
+  /** A shared account the administrator set up is watched under {@code Shared/}, deliveries included. */
+  @Test
+  void sharedNamespaceReportsDeliveries() throws Exception {
+    server.store.create("team@example.test");
+    server.store.shares().markShared("team@example.test", true);
+    server.store.shares().grant("team@example.test", "INBOX", "@example.test", dev.postamt.store.Rights.parse("lr"));
+    bob.run("n NOTIFY SET (subtree Shared (MessageNew MessageExpunge))", "n OK *");
+    server.deliver("team@example.test", "Subject: to the team\r\n\r\nhi\r\n");
+    assertThat(bob.line()).matches("\\* STATUS \"Shared/team@example\\.test/INBOX\" \\(MESSAGES 1 UIDNEXT 2 .*");
+  }
+
   /** Bob has alice's mailbox selected: its news come as for his own selected mailbox. */
   @Test
   void selectedSharedMailboxIsReportedAsSelected() throws Exception {
