@@ -187,6 +187,9 @@ public sealed interface Command {
   record Sort(boolean uid, List<SortCommands.Criterion> criteria, String charset, SearchKey key, List<String> returns)
       implements Command {}
 
+  /** CANCELUPDATE (RFC 5267 §4.3.5): the tags of the searching commands whose updates end. */
+  record CancelUpdate(List<String> tags) implements Command {}
+
   /** THREAD (RFC 5256 §3); the algorithm upper-cased as sent. */
   record Thread(boolean uid, String algorithm, String charset, SearchKey key) implements Command {}
 

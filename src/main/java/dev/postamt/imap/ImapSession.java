@@ -312,6 +312,7 @@ public final class ImapSession {
     caps.addAll(QuotaCommands.CAPABILITIES);
     caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
     caps.addAll(SortCommands.CAPABILITIES);
+    caps.addAll(SearchContexts.CAPABILITIES);
     caps.addAll(AppendCommands.CAPABILITIES);
     caps.addAll(MetadataCommands.CAPABILITIES);
     caps.add(NotifyWatch.CAPABILITY);
@@ -405,6 +406,7 @@ public final class ImapSession {
       case Command.ResetKey r -> urlAuth.resetKey(r);
       case Command.GenUrlAuth g -> urlAuth.genUrlAuth(g);
       case Command.UrlFetch f -> urlAuth.urlFetch(f);
+      case Command.CancelUpdate c -> selected.contexts().cancel(c);
       case Command.Compress c -> {
         compression.run(t.tag(), c);
         yield null;

@@ -64,6 +64,7 @@ final class MessageCommands {
         ? (s.rev2 ? List.of("ALL") : null)
         : c.returns().isEmpty() ? List.of("ALL") : c.returns();
     boolean save = false;
+    boolean update = false;
     if (opts != null) {
       List<String> merged = new ArrayList<>();
       for (int i = 0; i < opts.size(); i++) {
@@ -74,6 +75,13 @@ final class MessageCommands {
             save = true;
             merged.add(o);
           }
+          case "CONTEXT" -> {} // RFC 5267 §4.2: a hint, which the server may ignore
+          case "UPDATE" -> { // RFC 5267 §4.3: keep the result live (SearchContexts)
+            if (update) {
+              throw ImapException.bad("UPDATE given twice");
+            }
+            update = true;
+          }
           case "PARTIAL" -> { // RFC 9394 §3.1: PARTIAL range, kept as one option
             if (i + 1 == opts.size()) {
               throw ImapException.bad("PARTIAL needs a range");
@@ -83,10 +91,16 @@ final class MessageCommands {
           default -> throw ImapException.bad("Unknown SEARCH RETURN option " + CommandParser.printable(o));
         }
       }
+      if (merged.isEmpty() && !update) {
+        merged.add("ALL"); // RETURN (CONTEXT) is RETURN (); UPDATE alone returns nothing now (Dovecot alike)
+      }
       opts = merged;
     }
+    if (update) {
+      s.selected.contexts().checkTag(tag); // RFC 5267 §4.3: a reused tag is BAD, before any answer
+    }
     try {
-      return search(c, tag, opts, save);
+      return search(c, tag, opts, save, update);
     } catch (ImapException e) {
       if (save && e.status() != ImapException.Status.BAD) {
         s.selected.save(List.of()); // RFC 5182 §2.1: a SAVE that fails with NO empties "$"
@@ -100,7 +114,7 @@ final class MessageCommands {
     }
   }
 
-  private String search(Command.Search c, String tag, List<String> opts, boolean save)
+  private String search(Command.Search c, String tag, List<String> opts, boolean save, boolean update)
       throws ImapException, IOException {
     SelectedMailbox sel = s.selected;
     if (c.charset().isPresent()) {
@@ -128,6 +142,9 @@ final class MessageCommands {
         modseqs.add(r.modseq());
         maxModseq = Math.max(maxModseq, r.modseq());
       }
+    }
+    if (update) {
+      sel.contexts().add(tag, c.uid(), c.key(), null, hitUids, s.w);
     }
     // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the matches.
     String modseqSuffix = modseqKey && !hits.isEmpty() ? " (MODSEQ " + maxModseq + ")" : "";

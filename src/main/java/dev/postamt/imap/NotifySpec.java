@@ -261,7 +261,7 @@ record NotifySpec(boolean status, List<Group> groups) {
    */
   private static boolean matches(Filter f, String name, List<String> names, boolean subscribed) {
     return switch (f) {
-      case PERSONAL -> true;
+      case PERSONAL -> !SharedMailboxes.isForeign(name); // RFC 5465 §6: the personal namespace only
       case INBOXES -> name.equals(MailboxNames.INBOX) || name.startsWith(MailboxNames.INBOX + MailboxNames.SEPARATOR)
           || name.toLowerCase(Locale.ROOT).equals("junk");
       case SUBSCRIBED -> subscribed;

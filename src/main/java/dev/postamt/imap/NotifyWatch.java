@@ -51,6 +51,8 @@ final class NotifyWatch implements AutoCloseable {
   private final boolean tracksSubscriptions;
   private final boolean tracksMetadata;
   private final boolean tracksServerMetadata;
+  /** The user's mailboxes and the other users' shared with the user. */
+  private final NotifyMailboxes boxes;
 
   /** Held by whoever writes to the client while NOTIFY is on. */
   private final ReentrantLock wire = new ReentrantLock();
@@ -63,9 +65,12 @@ final class NotifyWatch implements AutoCloseable {
   private boolean stopped;
   private Runnable unwatch = () -> {};
 
-  private final Map<Long, Known> known = new HashMap<>();
+  /** What the client was last told, by {@link NotifyMailboxes.Box#key()}. */
+  private final Map<String, Known> known = new HashMap<>();
   private Set<String> subscribed = Set.of();
-  private final Map<Long, Map<String, Integer>> metadata = new HashMap<>();
+  /** Digests of the annotations told, by box key ({@link #SERVER} for the server's). */
+  private final Map<String, Map<String, Integer>> metadata = new HashMap<>();
+  private static final String SERVER = "server";
 
   private NotifyWatch(ImapSession s, NotifySpec spec, List<List<String>> names) {
     this.s = s;
@@ -76,6 +81,7 @@ final class NotifyWatch implements AutoCloseable {
         || spec.groups().stream().anyMatch(g -> g.filter() == NotifySpec.Filter.SUBSCRIBED);
     this.tracksMetadata = spec.anyWants(Event.MAILBOX_METADATA_CHANGE);
     this.tracksServerMetadata = spec.anyWants(Event.SERVER_METADATA_CHANGE);
+    this.boxes = new NotifyMailboxes(s, NotifyMailboxes.namesForeign(spec), this::wake);
   }
 
   /**
@@ -115,7 +121,9 @@ final class NotifyWatch implements AutoCloseable {
   /** IDLE under NOTIFY (RFC 5465 §3): what NOTIFY asked for goes out as it happens; returns the client's line. */
   byte[] idle() throws IOException {
     s.w.flush();
-    try (IdleWatch.Registration watch = IdleWatch.register(s.account, s.selected, this::wake)) {
+    // The selected mailbox may be another user's: its account is the one to look at (the own one is watched anyway).
+    Account watched = s.selected != null ? s.selected.account : s.account;
+    try (IdleWatch.Registration watch = IdleWatch.register(watched, s.selected, this::wake)) {
       awaitingClient();
       return s.reader.readLine();
     } finally {
@@ -299,29 +307,34 @@ final class NotifyWatch implements AutoCloseable {
 
   private void baseline(boolean tellStatus) throws IOException {
     subscribed = tracksSubscriptions ? new HashSet<>(s.account.subscriptions()) : Set.of();
-    long selId = s.selected == null ? -1 : s.selected.id;
-    for (MailboxInfo m : s.account.mailboxes()) {
-      boolean wanted = m.id() != selId && wants(Event.MESSAGE_NEW, m.name(), false);
-      Known k = known(m, wanted);
-      known.put(m.id(), k);
+    for (NotifyMailboxes.Box b : boxes.now()) {
+      boolean wanted = counted(b);
+      Known k = known(b, wanted);
+      known.put(b.key(), k);
       if (tellStatus && wanted) {
         status(k);
       }
-      if (tracksMetadata) {
-        metadata.put(m.id(), digest(m.id()));
+      if (tracksMetadata && b.own()) {
+        metadata.put(b.key(), digest(b.info().id()));
       }
     }
     if (tracksServerMetadata) {
-      metadata.put(Account.SERVER_METADATA, digest(Account.SERVER_METADATA));
+      metadata.put(SERVER, digest(Account.SERVER_METADATA));
     }
   }
 
-  private Known known(MailboxInfo m, boolean counts) {
+  /** Whether message events of {@code b} are told as STATUS: asked for, not selected, and readable (RFC 4314 r). */
+  private boolean counted(NotifyMailboxes.Box b) {
+    return b.readable() && !boxes.isSelected(b) && wants(Event.MESSAGE_NEW, b.name(), false);
+  }
+
+  private Known known(NotifyMailboxes.Box b, boolean counts) {
+    MailboxInfo m = b.info();
     if (!counts) {
-      return new Known(m.name(), m.uidValidity(), m.uidNext(), m.highestModseq(), -1, -1);
+      return new Known(b.name(), m.uidValidity(), m.uidNext(), m.highestModseq(), -1, -1);
     }
-    Account.Status st = s.account.status(m.name());
-    return new Known(m.name(), m.uidValidity(), m.uidNext(), m.highestModseq(), st.messages(), st.unseen());
+    Account.Status st = b.account().status(b.local());
+    return new Known(b.name(), m.uidValidity(), m.uidNext(), m.highestModseq(), st.messages(), st.unseen());
   }
 
   private boolean wants(Event e, String name, boolean isSelected) {
@@ -338,16 +351,18 @@ final class NotifyWatch implements AutoCloseable {
     s.w.untagged("LIST (" + attrs + ") \"/\" " + s.wireName(name) + extra);
   }
 
-  /** The difference between what the client was told and the account now, as responses. */
+  /**
+   * The difference between what the client was told and the mailboxes now, as responses; other users'
+   * mailboxes (RFC 4314 §4: only those the user may see) as its own.
+   */
   private void reportOthers() throws IOException {
     Account a = s.account;
-    List<MailboxInfo> now = a.mailboxes();
+    List<NotifyMailboxes.Box> now = boxes.now();
     Set<String> subsNow = tracksSubscriptions ? new HashSet<>(a.subscriptions()) : Set.of();
     Set<String> subsBefore = subscribed;
-    long selId = s.selected == null ? -1 : s.selected.id;
-    Set<Long> present = new HashSet<>();
-    for (MailboxInfo m : now) {
-      present.add(m.id());
+    Set<String> present = new HashSet<>();
+    for (NotifyMailboxes.Box b : now) {
+      present.add(b.key());
     }
     for (var e : new ArrayList<>(known.entrySet())) {
       if (!present.contains(e.getKey())) { // §5.4: a deleted mailbox is LISTed \NonExistent
@@ -360,31 +375,32 @@ final class NotifyWatch implements AutoCloseable {
       }
     }
     subscribed = subsNow;
-    for (MailboxInfo m : now) {
-      Known k = known.get(m.id());
-      boolean counted = m.id() != selId && wants(Event.MESSAGE_NEW, m.name(), false);
+    for (NotifyMailboxes.Box b : now) {
+      MailboxInfo m = b.info();
+      Known k = known.get(b.key());
+      boolean counted = counted(b);
       if (k == null) {
-        if (wants(Event.MAILBOX_NAME, m.name(), false)) {
-          list("", m.name(), "");
+        if (wants(Event.MAILBOX_NAME, b.name(), false)) {
+          list("", b.name(), "");
         }
-        known.put(m.id(), known(m, counted));
+        known.put(b.key(), known(b, counted));
         continue;
       }
-      if (!k.name().equals(m.name()) && wants(Event.MAILBOX_NAME, m.name(), false)) {
-        list("", m.name(), " (\"OLDNAME\" (" + s.wireName(k.name()) + "))"); // RFC 5465 §5.4, RFC 5258 §3.2
+      if (!k.name().equals(b.name()) && wants(Event.MAILBOX_NAME, b.name(), false)) {
+        list("", b.name(), " (\"OLDNAME\" (" + s.wireName(k.name()) + "))"); // RFC 5465 §5.4, RFC 5258 §3.2
       }
       boolean changed = k.uidNext() != m.uidNext() || k.modseq() != m.highestModseq()
           || k.uidValidity() != m.uidValidity();
       if (!changed) {
-        known.put(m.id(), new Known(m.name(), k.uidValidity(), k.uidNext(), k.modseq(), k.messages(), k.unseen()));
+        known.put(b.key(), new Known(b.name(), k.uidValidity(), k.uidNext(), k.modseq(), k.messages(), k.unseen()));
         continue;
       }
-      Known fresh = known(m, counted);
-      known.put(m.id(), fresh);
+      Known fresh = known(b, counted);
+      known.put(b.key(), fresh);
       if (counted) {
         boolean counts = fresh.messages() != k.messages() || fresh.uidNext() != k.uidNext()
             || fresh.uidValidity() != k.uidValidity();
-        if (counts || wants(Event.FLAG_CHANGE, m.name(), false)) {
+        if (counts || wants(Event.FLAG_CHANGE, b.name(), false)) {
           status(fresh);
         }
       }
@@ -402,22 +418,22 @@ final class NotifyWatch implements AutoCloseable {
       }
     }
     if (tracksMetadata) {
-      for (MailboxInfo m : now) {
-        if (wants(Event.MAILBOX_METADATA_CHANGE, m.name(), false)) {
-          reportMetadata(m.id(), s.wireName(m.name()));
+      for (NotifyMailboxes.Box b : now) {
+        if (b.own() && wants(Event.MAILBOX_METADATA_CHANGE, b.name(), false)) {
+          reportMetadata(b.key(), b.info().id(), s.wireName(b.name()));
         }
       }
     }
     if (tracksServerMetadata) {
-      reportMetadata(Account.SERVER_METADATA, "\"\"");
+      reportMetadata(SERVER, Account.SERVER_METADATA, "\"\"");
     }
   }
 
   /** RFC 5464 §4.4.2: {@code * METADATA mailbox entry…}, the names of the entries that changed. */
-  private void reportMetadata(long id, String wireName) throws IOException {
+  private void reportMetadata(String key, long id, String wireName) throws IOException {
     Map<String, Integer> now = digest(id);
-    Map<String, Integer> before = metadata.getOrDefault(id, Map.of());
-    metadata.put(id, now);
+    Map<String, Integer> before = metadata.getOrDefault(key, Map.of());
+    metadata.put(key, now);
     Set<String> changed = new TreeSet<>();
     for (var e : now.entrySet()) {
       if (!e.getValue().equals(before.get(e.getKey()))) {
@@ -459,6 +475,9 @@ final class NotifyWatch implements AutoCloseable {
       Map<Account, List<NotifyWatch>> byAccount = new HashMap<>();
       for (NotifyWatch n : active) {
         byAccount.computeIfAbsent(n.s.account, k -> new ArrayList<>()).add(n);
+        for (Account other : n.boxes.foreignAccounts()) { // other users' mailboxes shared with the user
+          byAccount.computeIfAbsent(other, k -> new ArrayList<>()).add(n);
+        }
       }
       fingerprints.keySet().retainAll(byAccount.keySet());
       for (var e : byAccount.entrySet()) {
@@ -487,6 +506,7 @@ final class NotifyWatch implements AutoCloseable {
   public void close() {
     active.remove(this);
     unwatch.run();
+    boxes.close();
     synchronized (drainState) {
       stopped = true;
       boolean interrupted = false;

@@ -52,6 +52,10 @@ final class SelectedMailbox {
   private final Set<String> announcedKeywords = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
   private long knownModseq;
   private long uidNext;
+  /** Counts the changes of the view, so that live search results are computed again only after one. */
+  private long version;
+  /** The live SEARCH/SORT results (RFC 5267 §4), made by the first UPDATE; they end with the view. */
+  private SearchContexts contexts;
 
   SelectedMailbox(Account account, MailboxInfo info, boolean readOnly) {
     this.account = account;
@@ -75,6 +79,32 @@ final class SelectedMailbox {
 
   int size() {
     return view.size();
+  }
+
+  long version() {
+    return version;
+  }
+
+  /** The live search results of this view, made on first use. */
+  SearchContexts contexts() {
+    if (contexts == null) {
+      contexts = new SearchContexts(this);
+    }
+    return contexts;
+  }
+
+  /** After a report of changes: live search results follow (RFC 5267 §4.3.3, after EXISTS). */
+  private void updateContexts(ResponseWriter w) throws IOException {
+    if (contexts != null) {
+      contexts.afterChange(w);
+    }
+  }
+
+  /** Before EXPUNGE or VANISHED goes out: live results drop the messages while their numbers hold (§4.3.4). */
+  private void expunging(java.util.Collection<Long> uids, ResponseWriter w) throws IOException {
+    if (contexts != null) {
+      contexts.beforeExpunge(uids, w);
+    }
   }
 
   /** A message's content for FETCH and SEARCH; empty when it was expunged meanwhile. The caller closes it. */
@@ -227,6 +257,7 @@ final class SelectedMailbox {
     int i = indexOf(view, m.uid());
     if (i >= 0) {
       mutable().set(i, m);
+      version++;
     }
   }
 
@@ -239,8 +270,10 @@ final class SelectedMailbox {
     account.poll(id);
     MailboxInfo now0 = account.mailbox(id).orElse(null);
     if (now0 != null && now0.highestModseq() == knownModseq && now0.uidNext() == uidNext && gone.isEmpty()) {
+      updateContexts(w); // this session's own STORE changed the view without changing what the store says
       return;
     }
+    version++;
     Account.Snapshot s = account.snapshot(id);
     List<MessageRecord> now = s.messages();
     // Both lists are in UID order: pair each message of the view with its fresh record, or null.
@@ -254,6 +287,15 @@ final class SelectedMailbox {
       if (j < now.size() && now.get(j).uid() == uid) {
         fresh[i] = now.get(j);
       }
+    }
+    if (allowExpunge && contexts != null) {
+      List<Long> expunged = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (fresh[i] == null) {
+          expunged.add(view.get(i).uid());
+        }
+      }
+      expunging(expunged, w);
     }
     List<Long> vanished = new ArrayList<>();
     for (int i = n - 1; i >= 0; i--) {
@@ -312,6 +354,7 @@ final class SelectedMailbox {
     }
     knownModseq = s.info().highestModseq();
     uidNext = s.info().uidNext();
+    updateContexts(w);
   }
 
   /** The keywords in use: listed in FLAGS so clients learn of them (RFC 3501 §7.2.6). */
@@ -375,6 +418,8 @@ final class SelectedMailbox {
   /** After this session's EXPUNGE: drops the UIDs and reports them, highest sequence number first. */
   void expunged(List<Long> removed, ResponseWriter w) throws IOException {
     Set<Long> r = new HashSet<>(removed);
+    expunging(r, w);
+    version++;
     List<Long> vanished = new ArrayList<>();
     for (int i = view.size() - 1; i >= 0; i--) {
       long uid = view.get(i).uid();

@@ -53,7 +53,8 @@ final class SharedMailboxes implements AutoCloseable {
   private final Shares shares;
   private final String user;
   private final Account own;
-  private final Map<String, Account> opened = new HashMap<>();
+  /** Concurrent: a NOTIFY watch looks at other users' mailboxes from its own thread too. */
+  private final Map<String, Account> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
   SharedMailboxes(MailStore store, String user, Account own) {
     this.store = store;
@@ -140,13 +141,18 @@ final class SharedMailboxes implements AutoCloseable {
     return opened.computeIfAbsent(owner, store::open);
   }
 
+  /** The account of {@code owner} as this session holds it (opened once, given back at the end). */
+  Account accountOf(String owner) {
+    return account(owner);
+  }
+
   /** The wire-side (Unicode) name of an owner's mailbox in this session's namespaces. */
   String publicName(String owner, String local) {
     return (shares.sharedAccounts().contains(owner) ? SHARED : OTHER_USERS) + "/" + owner + "/" + local;
   }
 
-  /** A mailbox of another user that LIST may show, with the user's rights on it. */
-  record Visible(String name, MailboxInfo info, Rights rights) {}
+  /** A mailbox of another user that LIST may show, with the user's rights on it, its owner and its name there. */
+  record Visible(String name, MailboxInfo info, Rights rights, String owner, String local) {}
 
   /** The other users' mailboxes this user can see ({@code l} right, RFC 4314 §4), by their public name. */
   List<Visible> visible() {
@@ -168,7 +174,7 @@ final class SharedMailboxes implements AutoCloseable {
       Optional<MailboxInfo> info = account(owner).mailbox(local);
       if (info.isPresent()) {
         String ns = sharedAccounts.contains(owner) ? SHARED : OTHER_USERS;
-        out.add(new Visible(ns + "/" + owner + "/" + local, info.get(), e.getValue()));
+        out.add(new Visible(ns + "/" + owner + "/" + local, info.get(), e.getValue(), owner, local));
       }
     }
     return out;

@@ -91,7 +91,10 @@ final class SortCommands {
     return keys.size() == 1 ? keys.getFirst() : new SearchKey.And(keys);
   }
 
-  /** RETURN options: MIN MAX ALL COUNT, SAVE (RFC 5182 §2.4, with SEARCHRES), and {@code PARTIAL low:high} kept as one "PARTIAL low:high". */
+  /**
+   * RETURN options: MIN MAX ALL COUNT, SAVE (RFC 5182 §2.4, with SEARCHRES), {@code PARTIAL low:high} kept
+   * as one "PARTIAL low:high", and CONTEXT and UPDATE (RFC 5267 §4.2, §4.3; {@link SearchContexts}).
+   */
   private static List<String> returnOptions(CommandParser p) throws ImapException {
     p.expect('(');
     List<String> out = new ArrayList<>();
@@ -101,7 +104,13 @@ final class SortCommands {
       }
       String o = p.atom().toUpperCase(Locale.ROOT);
       switch (o) {
-        case "MIN", "MAX", "ALL", "COUNT", "SAVE" -> out.add(o);
+        case "MIN", "MAX", "ALL", "COUNT", "SAVE", "CONTEXT" -> out.add(o);
+        case "UPDATE" -> {
+          if (out.contains(o)) {
+            throw ImapException.bad("UPDATE given twice");
+          }
+          out.add(o);
+        }
         case "PARTIAL" -> {
           p.sp();
           String range = p.atom();
@@ -119,6 +128,9 @@ final class SortCommands {
 
   String sort(Command.Sort c, String tag) throws ImapException, IOException {
     boolean save = c.returns() != null && c.returns().contains("SAVE");
+    if (c.returns() != null && c.returns().contains("UPDATE")) {
+      s.selected.contexts().checkTag(tag); // RFC 5267 §4.3: BAD before anything is answered
+    }
     try {
       return sort(c, tag, save);
     } catch (ImapException | RuntimeException e) {
@@ -132,21 +144,7 @@ final class SortCommands {
   private String sort(Command.Sort c, String tag, boolean save) throws ImapException, IOException {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
-    List<Integer> hits = matching(c.key());
-    // ARRIVAL and SIZE are in the store's record; the other keys need the header.
-    boolean headers = c.criteria().stream().anyMatch(k -> !k.key().equals("ARRIVAL") && !k.key().equals("SIZE"));
-    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits) : null;
-    Comparator<Integer> order = null;
-    for (Criterion k : c.criteria()) {
-      Comparator<Integer> one = comparator(k.key(), sel, fields);
-      if (k.reverse()) {
-        one = one.reversed();
-      }
-      order = order == null ? one : order.thenComparing(one);
-    }
-    // RFC 5256 §3: messages equal by every criterion stay in mailbox order.
-    order = order == null ? Comparator.naturalOrder() : order.thenComparing(Comparator.naturalOrder());
-    hits.sort(order);
+    List<Integer> hits = order(sel, c.criteria(), matching(c.key()));
     List<Long> numbers = new ArrayList<>(hits.size());
     long maxModseq = 0;
     for (int msn : hits) {
@@ -167,7 +165,17 @@ final class SortCommands {
       s.w.untagged(b.toString());
       return done;
     }
-    List<String> opts = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+    // RFC 5267 §4: CONTEXT is a hint and UPDATE keeps the result live; neither returns data of its own.
+    List<String> opts = c.returns().stream().filter(o -> !o.equals("CONTEXT") && !o.equals("UPDATE")).toList();
+    if (c.returns().contains("UPDATE")) {
+      List<Long> uids = new ArrayList<>(hits.size());
+      for (int msn : hits) {
+        uids.add(sel.uid(msn));
+      }
+      sel.contexts().add(tag, c.uid(), c.key(), c.criteria(), uids, s.w);
+    } else if (opts.isEmpty()) {
+      opts = List.of("ALL");
+    }
     if (save) {
       // RFC 5182 §2.4: with only MIN and/or MAX beside SAVE, "$" holds just those messages.
       boolean whole = opts.contains("ALL") || opts.contains("COUNT") || !(opts.contains("MIN") || opts.contains("MAX"));
@@ -192,6 +200,25 @@ final class SortCommands {
     }
     s.w.untagged(esearch(tag, c.uid(), opts, numbers, modseq ? maxModseq : -1));
     return done;
+  }
+
+  /** {@code hits} (sequence numbers) in the order of {@code criteria}; ties in mailbox order (RFC 5256 §3). */
+  static List<Integer> order(SelectedMailbox sel, List<Criterion> criteria, List<Integer> hits) {
+    // ARRIVAL and SIZE are in the store's record; the other keys need the header.
+    boolean headers = criteria.stream().anyMatch(k -> !k.key().equals("ARRIVAL") && !k.key().equals("SIZE"));
+    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits) : null;
+    Comparator<Integer> order = null;
+    for (Criterion k : criteria) {
+      Comparator<Integer> one = comparator(k.key(), sel, fields);
+      if (k.reverse()) {
+        one = one.reversed();
+      }
+      order = order == null ? one : order.thenComparing(one);
+    }
+    order = order == null ? Comparator.naturalOrder() : order.thenComparing(Comparator.naturalOrder());
+    List<Integer> sorted = new ArrayList<>(hits);
+    sorted.sort(order);
+    return sorted;
   }
 
   /**

@@ -57,6 +57,7 @@ public enum Verb {
   MOVE(EnumSet.of(SELECTED), p -> p.copy(true)),
   SORT(EnumSet.of(SELECTED), SortCommands::parseSort),
   THREAD(EnumSet.of(SELECTED), SortCommands::parseThread),
+  CANCELUPDATE(EnumSet.of(SELECTED), SearchContexts::parseCancel),
   REPLACE(EnumSet.of(SELECTED), AppendCommands::parseReplace),
   RESETKEY(authed(), UrlAuthCommands::parseResetKey),
   GENURLAUTH(authed(), UrlAuthCommands::parseGenUrlAuth),

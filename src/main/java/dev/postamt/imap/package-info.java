@@ -3,12 +3,16 @@
  * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
  * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), the QUOTA capabilities, SORT, SORT=DISPLAY, ESORT and
- * THREAD ({@link dev.postamt.imap.SortCommands}), MULTIAPPEND, CATENATE and REPLACE ({@link
+ * THREAD ({@link dev.postamt.imap.SortCommands}), CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267 §4: live
+ * results of SEARCH/SORT {@code RETURN (UPDATE)} told as ESEARCH ADDTO/REMOVEFROM, and CANCELUPDATE; {@link
+ * dev.postamt.imap.SearchContexts}, kept in the {@link dev.postamt.imap.SelectedMailbox} view), MULTIAPPEND, CATENATE and REPLACE ({@link
  * dev.postamt.imap.AppendCommands}), OBJECTID ({@link dev.postamt.imap.ObjectIds}, JMAP's ids), PREVIEW
  * ({@link dev.postamt.imap.Preview}), SAVEDATE, WITHIN, UTF8=ACCEPT ({@link
  * dev.postamt.imap.EnableCommand}), UIDONLY ({@link dev.postamt.imap.UidOnly}), METADATA and METADATA-SERVER ({@link
  * dev.postamt.imap.MetadataCommands}; the entries are kept in the store) and LIST-METADATA, NOTIFY ({@link
- * dev.postamt.imap.NotifySpec} the request, {@link dev.postamt.imap.NotifyWatch} the running watch),
+ * dev.postamt.imap.NotifySpec} the request, {@link dev.postamt.imap.NotifyWatch} the running watch, {@link
+ * dev.postamt.imap.NotifyMailboxes} the mailboxes it looks at: the user's own and other users' shared ones,
+ * as the l and r rights allow),
  * PARTIAL ({@link dev.postamt.imap.PartialRange}), INPROGRESS ({@link dev.postamt.imap.Progress}), ACL
  * with RIGHTS=texk and LIST-MYRIGHTS ({@link dev.postamt.imap.AclCommands}: other users' mailboxes under
  * {@code Other Users/} and {@code Shared/}, resolved and opened by {@link dev.postamt.imap.SharedMailboxes},
@@ -32,9 +36,10 @@
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
  * flags told, \Recent) and compares it with the store after every command and on every store change
  * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); under NOTIFY, changes of
- * any of the user's mailboxes are reported between commands too, by a short-lived virtual thread that
+ * any of the user's mailboxes (and of the other users' mailboxes shared with the user) are reported between commands too, by a short-lived virtual thread that
  * shares one lock with the session's own writes ({@link dev.postamt.imap.NotifyWatch}); EXPUNGE is held back
- * during FETCH, STORE, SEARCH, SORT, THREAD and COPY (RFC 3501 §7.4.1). SORT and THREAD read message
+ * during FETCH, STORE, SEARCH, SORT, THREAD and COPY (RFC 3501 §7.4.1). Live search results follow every
+ * report of the view: their REMOVEFROM before the EXPUNGEs, their ADDTO after the EXISTS (RFC 5267 §4.3). SORT and THREAD read message
  * headers through {@link dev.postamt.imap.SortFieldCache}, shared by all sessions and bounded, so each
  * header is parsed once. Views of one mailbox share the account's
  * message list while they are in step with it, so idle sessions cost little memory.

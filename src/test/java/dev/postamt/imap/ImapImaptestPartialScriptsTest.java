@@ -16,9 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays imaptest's {@code search-partial} and {@code sort-partial} groups (RFC 5267 §4.4 PARTIAL, which
- * RFC 9394 extends) without imaptest, as {@link ImapImaptestSortScriptsTest} does the SORT groups:
- * imaptest itself skips them, since they ask for CONTEXT=SEARCH / CONTEXT=SORT, which Postamt does not
- * advertise. {@code ok fetch n uid} lines set {@code $uidn} for the lines after them; {@code bad} lines
+ * RFC 9394 extends) without imaptest, as {@link ImapImaptestSortScriptsTest} does the SORT groups (the
+ * {@code search-context-update*} groups are transcripts in {@link ImapContextTest}). {@code ok fetch n uid} lines set {@code $uidn} for the lines after them; {@code bad} lines
  * must be answered BAD.
  */
 class ImapImaptestPartialScriptsTest {

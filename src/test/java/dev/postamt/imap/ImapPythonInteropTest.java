@@ -67,6 +67,15 @@ class ImapPythonInteropTest {
     }
   }
 
+  /** CONTEXT=SEARCH / CONTEXT=SORT: imaplib collects the unsolicited ESEARCH ADDTO / REMOVEFROM updates. */
+  @Test
+  void searchAndSortContextsStayLive() throws Exception {
+    assumeTrue(havePython(), "python3 not installed");
+    try (ImapTestServer server = ImapTestServer.start(dir)) {
+      assertThat(run("imaplib_context.py", String.valueOf(server.port()))).isEqualTo("OK\n");
+    }
+  }
+
   /** OBJECTID, SAVEDATE, WITHIN and PREVIEW through imaplib's fetch, search and status. */
   @Test
   void objectIdSaveDateWithinPreview() throws Exception {
