@@ -190,8 +190,8 @@ public final class DatabaseMigration {
       }
       // the mailbox indexes: one SQLite file per user, all in the same PostgreSQL tables
       for (dev.postamt.store.MailIndexCopy.Counted c : toPostgres
-          ? dev.postamt.store.MailIndexCopy.toPostgres(config.dataDir(), pg)
-          : dev.postamt.store.MailIndexCopy.fromPostgres(pg, config.dataDir())) {
+          ? dev.postamt.store.MailIndexCopy.toPostgres(config.mailDir(), pg)
+          : dev.postamt.store.MailIndexCopy.fromPostgres(pg, config.mailDir())) {
         out.add(new Counted("mailbox index: " + c.table(), c.from(), c.to()));
       }
     } catch (SQLException e) {

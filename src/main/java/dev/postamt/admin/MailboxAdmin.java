@@ -19,13 +19,10 @@ import java.util.Optional;
  * rest of {@code admin} reaches the store only through this class.
  */
 public final class MailboxAdmin {
-  private final Path dataDir;
-
   private final dev.postamt.config.Config config;
 
   MailboxAdmin(dev.postamt.config.Config config) {
     this.config = config;
-    this.dataDir = config.dataDir();
   }
 
   /** One mailbox of a user: its name, counts and UIDs. */
@@ -54,7 +51,7 @@ public final class MailboxAdmin {
 
   /** The user's home directory when something is left on disk. */
   Optional<Path> keptMail(String user) {
-    Path home = UserHome.of(dataDir, user);
+    Path home = UserHome.of(config, user);
     return Files.isDirectory(home) ? Optional.of(home) : Optional.empty();
   }
 
@@ -104,7 +101,7 @@ public final class MailboxAdmin {
   private void requireMaildir(String address) {
     try (MailStore store = open()) {
       if (!store.exists(address)) {
-        throw new AdminException("no Maildir for " + address + " in " + dataDir);
+        throw new AdminException("no Maildir for " + address + " in " + config.mailDir());
       }
     }
   }

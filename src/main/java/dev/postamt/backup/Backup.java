@@ -53,7 +53,7 @@ public final class Backup {
     }
     Path home = null;
     if (account.isPresent()) {
-      home = dataDir.resolve(StoreBackup.relativeHome(account.get()));
+      home = dev.postamt.store.UserHome.of(config, account.get());
       if (!Files.isDirectory(home)) {
         throw new IOException("account " + account.get() + " has no mail here (" + home + ")");
       }
@@ -82,9 +82,10 @@ public final class Backup {
           }
         }
       }
-      Map<String, Path> homes = StoreBackup.homes(dataDir);
+      // the homes go to data/mail/<domain>/<user> in the backup wherever [store] mail_dir puts them
+      Map<String, Path> homes = StoreBackup.homesIn(config.mailDir());
       for (Path h : homes.values()) {
-        StoreBackup.copyHome(h, data.resolve(dataDir.relativize(h)), w);
+        StoreBackup.copyHome(h, data.resolve("mail").resolve(config.mailDir().relativize(h).toString()), w);
       }
       accounts = homes.size();
       // After the mail: a message delivered meanwhile may have an index row without its file, which the

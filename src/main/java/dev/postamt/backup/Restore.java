@@ -53,10 +53,12 @@ public final class Restore {
       if (!Files.isDirectory(from)) {
         throw new IOException("backup " + snap + " holds no mail of " + account.get().toLowerCase(Locale.ROOT));
       }
-      Path home = dataDir.resolve(rel);
+      Path home = dev.postamt.store.UserHome.of(config, account.get());
       Optional<Path> aside = Optional.empty();
       if (Files.exists(home)) {
-        Path saved = dataDir.resolve("restore-saved").resolve(stamp).resolve(rel);
+        // beside the home's own mail directory, so that the move stays on one filesystem
+        Path saved = (separateMailDir(config) ? config.mailDir().resolve(".restore-saved") : dataDir.resolve("restore-saved"))
+            .resolve(stamp).resolve(rel);
         Files.createDirectories(saved.getParent());
         Files.move(home, saved, StandardCopyOption.ATOMIC_MOVE);
         aside = Optional.of(saved);
@@ -70,7 +72,20 @@ public final class Restore {
       Files.move(dataDir, saved, StandardCopyOption.ATOMIC_MOVE);
       aside = Optional.of(saved);
     }
-    int files = copyTree(snap.resolve("data"), dataDir);
+    int files;
+    if (separateMailDir(config)) {
+      // [store] mail_dir elsewhere: the homes (data/mail in the backup) go there, the rest to data_dir
+      Path mailDir = config.mailDir();
+      if (hasData(mailDir)) {
+        Path saved = mailDir.resolveSibling(mailDir.getFileName() + ".before-restore-" + stamp);
+        Files.move(mailDir, saved, StandardCopyOption.ATOMIC_MOVE);
+        notes.add("the mail directory was moved aside to " + saved);
+      }
+      files = copyTree(snap.resolve("data").resolve("mail"), mailDir);
+      files += copyTree(snap.resolve("data"), dataDir, Path.of("mail"));
+    } else {
+      files = copyTree(snap.resolve("data"), dataDir);
+    }
     Path configDir = snap.resolve("config");
     if (Files.isDirectory(configDir) && config.source() != null) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(configDir)) {
@@ -121,8 +136,20 @@ public final class Restore {
     return false;
   }
 
-  /** Copies the snapshot's tree {@code from} to {@code to} (no links: the backup stays untouched). */
+  /** Whether {@code [store] mail_dir} puts the homes somewhere else than {@code data_dir/mail}. */
+  private static boolean separateMailDir(Config config) {
+    return !config.mailDir().toAbsolutePath().normalize().equals(config.dataDir().resolve("mail").toAbsolutePath().normalize());
+  }
+
   private static int copyTree(Path from, Path to) throws IOException {
+    return copyTree(from, to, null);
+  }
+
+  /**
+   * Copies the snapshot's tree {@code from} to {@code to} (no links: the backup stays untouched), leaving
+   * out the subtree {@code skip} (relative to {@code from}) when given.
+   */
+  private static int copyTree(Path from, Path to, Path skip) throws IOException {
     int n = 0;
     if (!Files.isDirectory(from)) {
       return 0; // a snapshot of an installation whose state is all in PostgreSQL
@@ -132,6 +159,9 @@ public final class Restore {
       all = walk.toList();
     }
     for (Path p : all) {
+      if (skip != null && from.relativize(p).startsWith(skip)) {
+        continue;
+      }
       Path target = to.resolve(from.relativize(p).toString());
       if (Files.isDirectory(p)) {
         Files.createDirectories(target);

@@ -54,7 +54,7 @@ final class Maildrop implements AutoCloseable {
    *     store cannot be read
    */
   static Maildrop open(MailStore store, String user, MaildropLocks locks) throws Pop3Exception {
-    Path home = UserHome.of(store.dataDir(), user);
+    Path home = UserHome.in(store.mailRoot(), user);
     MaildropLocks.Held lock = locks.tryLock(user, home)
         .orElseThrow(() -> Pop3Exception.refused(RespCode.IN_USE, "Mailbox is locked by another POP3 session"));
     Account account = null;

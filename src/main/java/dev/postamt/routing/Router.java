@@ -477,7 +477,7 @@ public final class Router {
      * caller delivers to the mailbox. a backslashed {@code name} in it keeps a copy in a mailbox without expanding.
      */
     private boolean forward(Address user, int depth) throws DirectoryException, ExpansionFailure {
-      Path file = UserHome.of(config.dataDir(), user.toString()).resolve(".forward");
+      Path file = UserHome.of(config, user.toString()).resolve(".forward");
       if (!Files.exists(file)) {
         return false; // the usual case; checked first so no exception is thrown per lookup
       }

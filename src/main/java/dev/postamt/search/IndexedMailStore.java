@@ -105,6 +105,11 @@ final class IndexedMailStore implements MailStore {
     return inner.dataDir();
   }
 
+  @Override
+  public Path mailRoot() {
+    return inner.mailRoot();
+  }
+
   /** The inner store's: with PostgreSQL the shares live in the database, not in {@code shares.db}. */
   @Override
   public dev.postamt.store.Shares shares() {

@@ -35,8 +35,9 @@ final class DiskReserve {
   private final long bytes;
   private volatile boolean present;
 
-  DiskReserve(Path dataDir, long bytes) {
-    this.file = dataDir == null ? null : dataDir.resolve("mail").resolve(".space-reserve");
+  /** @param mailRoot the mail directory, whose disk the reserve is for */
+  DiskReserve(Path mailRoot, long bytes) {
+    this.file = mailRoot == null ? null : mailRoot.resolve(".space-reserve");
     this.bytes = bytes;
   }
 

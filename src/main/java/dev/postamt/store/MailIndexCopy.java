@@ -43,13 +43,13 @@ public final class MailIndexCopy {
     TABLES.put("metadata", "mail_metadata");
   }
 
-  /** Copies every user's SQLite index under {@code dataDir} into PostgreSQL. */
-  public static List<Counted> toPostgres(Path dataDir, PgDatabase db) throws SQLException, IOException {
+  /** Copies every user's SQLite index under the mail directory {@code mailRoot} into PostgreSQL. */
+  public static List<Counted> toPostgres(Path mailRoot, PgDatabase db) throws SQLException, IOException {
     db.migrate(PgMailIndex.OWNER, PgMailIndex.SCHEMA);
     Map<String, Long> from = new LinkedHashMap<>();
     try (Connection pc = db.connection()) {
       refuseRows(pc, "mail_account", "PostgreSQL");
-      for (Map.Entry<String, Path> user : StoreBackup.homes(dataDir).entrySet()) {
+      for (Map.Entry<String, Path> user : StoreBackup.homesIn(mailRoot).entrySet()) {
         Path file = user.getValue().resolve("index.db");
         if (!Files.isRegularFile(file)) {
           continue; // a Maildir never opened: its first open on PostgreSQL indexes it
@@ -69,8 +69,8 @@ public final class MailIndexCopy {
     }
   }
 
-  /** Copies every account of PostgreSQL into SQLite index files under {@code dataDir}, which must have none yet. */
-  public static List<Counted> fromPostgres(PgDatabase db, Path dataDir) throws SQLException, IOException {
+  /** Copies every account of PostgreSQL into SQLite index files under {@code mailRoot}, which must have none yet. */
+  public static List<Counted> fromPostgres(PgDatabase db, Path mailRoot) throws SQLException, IOException {
     db.migrate(PgMailIndex.OWNER, PgMailIndex.SCHEMA);
     Map<String, Long> to = new LinkedHashMap<>();
     try (Connection pc = db.connection()) {
@@ -81,7 +81,7 @@ public final class MailIndexCopy {
         }
       }
       for (String user : accounts) {
-        Path file = MailboxLayout.index(dataDir, user);
+        Path file = MailboxLayout.indexIn(mailRoot, user);
         Files.createDirectories(file.getParent());
         new SqliteMailIndex(file).close();
         String account = quote(user);

@@ -92,6 +92,11 @@ public interface MailStore extends AutoCloseable {
   /** The data directory this store lives in (user homes, {@link UserHome}). */
   Path dataDir();
 
+  /** Where the users' homes are ({@code [store] mail_dir}; {@code data_dir/mail} by default). */
+  default Path mailRoot() {
+    return dataDir().resolve("mail");
+  }
+
   /** Who may use whose mailboxes (RFC 4314 ACLs, shared accounts, send-as), for the whole server. */
   default Shares shares() {
     return new SqliteShares(dataDir());

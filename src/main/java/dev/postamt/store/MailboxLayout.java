@@ -21,4 +21,13 @@ public final class MailboxLayout {
   static Path index(Path dataDir, String address) {
     return home(dataDir, address).resolve("index.db");
   }
+
+  /** The user's Maildir under the mail directory {@code mailRoot} ({@code [store] mail_dir}). */
+  static Path maildirIn(Path mailRoot, String address) {
+    return UserHome.in(mailRoot, address).resolve("Maildir");
+  }
+
+  static Path indexIn(Path mailRoot, String address) {
+    return UserHome.in(mailRoot, address).resolve("index.db");
+  }
 }

@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  */
 public abstract sealed class MaildirMailStore implements MailStore permits SqliteMailStore, PgMailStore {
   private final Path dataDir;
+  private final Path mailRoot;
   private final Quota.Policy quotas;
   private final UnaryOperator<BlobStore> blobs;
   final DiskReserve reserve;
@@ -30,10 +31,16 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
    * @param blobs wraps each user's Maildir blob store (tests inject failures here)
    */
   MaildirMailStore(Path dataDir, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
+    this(dataDir, dataDir.resolve("mail"), quotas, reserveBytes, blobs);
+  }
+
+  /** @param mailRoot where the users' homes are ({@code [store] mail_dir}, by default {@code data_dir/mail}) */
+  MaildirMailStore(Path dataDir, Path mailRoot, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
     this.dataDir = dataDir;
+    this.mailRoot = mailRoot;
     this.quotas = quotas;
     this.blobs = blobs;
-    this.reserve = new DiskReserve(dataDir, reserveBytes);
+    this.reserve = new DiskReserve(mailRoot, reserveBytes);
     reserve.ensure();
   }
 
@@ -46,10 +53,10 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
    */
   public static MaildirMailStore open(dev.postamt.config.Config config, Quota.Policy quotas, long reserveBytes) {
     if (config.database().postgres().isPresent()) {
-      return new PgMailStore(dev.postamt.postgres.PgDatabase.of(config.database()), config.dataDir(), quotas,
-          reserveBytes);
+      return new PgMailStore(dev.postamt.postgres.PgDatabase.of(config.database()), config.dataDir(), config.mailDir(),
+          quotas, reserveBytes, UnaryOperator.identity());
     }
-    return new SqliteMailStore(config.dataDir(), quotas, reserveBytes, UnaryOperator.identity());
+    return new SqliteMailStore(config.dataDir(), config.mailDir(), quotas, reserveBytes, UnaryOperator.identity());
   }
 
   /** The server's store (with the default space reserve), as {@code config} asks for. */
@@ -112,7 +119,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     if (a == null) {
       java.util.Optional<Quota.Usage> peeked = peekUsage(key);
       if (peeked.isPresent()) {
-        Quota.Usage waiting = waiting(MailboxLayout.maildir(dataDir, key).resolve("new"));
+        Quota.Usage waiting = waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
         return peeked.get().plus(waiting.bytes(), waiting.messages());
       }
       a = open(key);
@@ -129,6 +136,11 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     return dataDir;
   }
 
+  @Override
+  public Path mailRoot() {
+    return mailRoot;
+  }
+
   /**
    * Creates the Maildir, index and default folders on first use. On a full disk the space reserve is
    * given up for it, so that the user can log in and delete mail.
@@ -139,7 +151,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     synchronized (open) {
       MaildirAccount a = open.get(key);
       if (a == null) {
-        Path home = MailboxLayout.home(dataDir, key);
+        Path home = UserHome.in(mailRoot, key);
         a = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(new MaildirBlobStore(home.resolve("Maildir")))));
         open.put(key, a);
       }
@@ -150,13 +162,13 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
 
   @Override
   public boolean delivered(String user, DeliveryId id, long size) throws IOException {
-    return Maildir.contains(MailboxLayout.maildir(dataDir, user), baseName(id, size));
+    return Maildir.contains(MailboxLayout.maildirIn(mailRoot, user), baseName(id, size));
   }
 
   /** The Maildir delivery of today: {@code tmp/}, fsync, rename into {@code new/}, fsync {@code new/}. */
   @Override
   public void deliver(String user, DeliveryId id, InputStream content, long size) throws IOException {
-    Maildir.deliver(MailboxLayout.maildir(dataDir, user), baseName(id, size), content);
+    Maildir.deliver(MailboxLayout.maildirIn(mailRoot, user), baseName(id, size), content);
   }
 
   /** A Maildir++ folder is a mailbox: the index takes in folders it does not know at its next reconcile. */
@@ -205,7 +217,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
   }
 
   private Path folder(String user, String mailbox) {
-    return new MaildirBlobStore(MailboxLayout.maildir(dataDir, user)).folder(mailbox);
+    return new MaildirBlobStore(MailboxLayout.maildirIn(mailRoot, user)).folder(mailbox);
   }
 
   private static String baseName(DeliveryId id, long size) {
@@ -214,17 +226,17 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
 
   @Override
   public boolean exists(String user) {
-    return Files.isDirectory(MailboxLayout.maildir(dataDir, user));
+    return Files.isDirectory(MailboxLayout.maildirIn(mailRoot, user));
   }
 
   @Override
   public void create(String user) throws IOException {
-    Maildir.create(MailboxLayout.maildir(dataDir, user));
+    Maildir.create(MailboxLayout.maildirIn(mailRoot, user));
   }
 
   @Override
   public String location(String user) {
-    return MailboxLayout.maildir(dataDir, user).toString();
+    return MailboxLayout.maildirIn(mailRoot, user).toString();
   }
 
   /** The account of {@code user} if this process has it open, with a reference the caller gives back; else null. */

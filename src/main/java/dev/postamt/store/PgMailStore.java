@@ -41,7 +41,13 @@ public final class PgMailStore extends MaildirMailStore {
   }
 
   PgMailStore(PgDatabase db, Path dataDir, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
-    super(dataDir, quotas, reserveBytes, blobs);
+    this(db, dataDir, dataDir.resolve("mail"), quotas, reserveBytes, blobs);
+  }
+
+  /** @param mailRoot the users' homes, on a filesystem every node shares ({@code [store] mail_dir}) */
+  PgMailStore(PgDatabase db, Path dataDir, Path mailRoot, Quota.Policy quotas, long reserveBytes,
+      UnaryOperator<BlobStore> blobs) {
+    super(dataDir, mailRoot, quotas, reserveBytes, blobs);
     this.db = db;
     db.migrate(PgMailIndex.OWNER, PgMailIndex.SCHEMA);
     // off the listening thread, which serves every kind of state: waking an account reads the index

@@ -29,6 +29,10 @@ public final class SqliteMailStore extends MaildirMailStore {
     super(dataDir, quotas, reserveBytes, blobs);
   }
 
+  SqliteMailStore(Path dataDir, Path mailRoot, Quota.Policy quotas, long reserveBytes, UnaryOperator<BlobStore> blobs) {
+    super(dataDir, mailRoot, quotas, reserveBytes, blobs);
+  }
+
   /** The server's store: with the default space reserve. */
   public static SqliteMailStore forServer(Path dataDir, Quota.Policy quotas) {
     return new SqliteMailStore(dataDir, quotas, DiskReserve.DEFAULT_BYTES, UnaryOperator.identity());
@@ -47,6 +51,6 @@ public final class SqliteMailStore extends MaildirMailStore {
   /** The usage row of the index file, plus nothing else: the caller adds what waits in {@code new/}. */
   @Override
   Optional<Quota.Usage> peekUsage(String user) {
-    return SqliteMailIndex.peekUsage(MailboxLayout.index(dataDir(), user));
+    return SqliteMailIndex.peekUsage(MailboxLayout.indexIn(mailRoot(), user));
   }
 }

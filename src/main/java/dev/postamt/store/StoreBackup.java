@@ -58,8 +58,12 @@ public final class StoreBackup {
 
   /** The users that have a mail home under {@code data_dir/mail}, by address, sorted. */
   public static Map<String, Path> homes(Path dataDir) throws IOException {
+    return homesIn(dataDir.resolve("mail"));
+  }
+
+  /** The users that have a mail home under the mail directory {@code mail} ({@code [store] mail_dir}). */
+  public static Map<String, Path> homesIn(Path mail) throws IOException {
     Map<String, Path> out = new TreeMap<>();
-    Path mail = dataDir.resolve("mail");
     if (!Files.isDirectory(mail)) {
       return out;
     }

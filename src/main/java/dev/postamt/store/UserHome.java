@@ -11,12 +11,23 @@ import java.util.Locale;
 public final class UserHome {
   private UserHome() {}
 
+  /** The home of {@code address} under {@code data_dir/mail}. */
   public static Path of(Path dataDir, String address) {
+    return in(dataDir.resolve("mail"), address);
+  }
+
+  /** The home of {@code address} where {@code config} keeps mail ({@code [store] mail_dir}). */
+  public static Path of(dev.postamt.config.Config config, String address) {
+    return in(config.mailDir(), address);
+  }
+
+  /** The home of {@code address} under the mail directory {@code mailRoot}: {@code <domain>/<localpart>}. */
+  public static Path in(Path mailRoot, String address) {
     String a = address.toLowerCase(Locale.ROOT);
     int at = a.lastIndexOf('@');
     String local = at < 0 ? a : a.substring(0, at);
     String domain = at < 0 ? "localhost" : a.substring(at + 1);
-    return dataDir.resolve("mail").resolve(safe(domain)).resolve(safe(local));
+    return mailRoot.resolve(safe(domain)).resolve(safe(local));
   }
 
   /** Keeps a path component from escaping its parent ("..", "/", NUL). */

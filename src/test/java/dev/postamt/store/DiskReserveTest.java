@@ -24,7 +24,7 @@ class DiskReserveTest {
 
   @Test
   void anOperationThatRunsOutOfSpaceGetsOneSliceAndRunsAgain() throws IOException {
-    DiskReserve r = new DiskReserve(data, 8 * 64 * 1024);
+    DiskReserve r = new DiskReserve(data.resolve("mail"), 8 * 64 * 1024);
     r.ensure();
     assertThat(Files.size(file())).isEqualTo(8 * 64 * 1024);
     AtomicInteger tries = new AtomicInteger();
@@ -41,7 +41,7 @@ class DiskReserveTest {
 
   @Test
   void whenTheReserveIsUsedUpTheFailureStands() throws IOException {
-    DiskReserve r = new DiskReserve(data, 64 * 1024);
+    DiskReserve r = new DiskReserve(data.resolve("mail"), 64 * 1024);
     r.ensure();
     assertThat(r.release()).isTrue();
     assertThat(r.release()).isFalse();
@@ -52,7 +52,7 @@ class DiskReserveTest {
 
   @Test
   void otherFailuresAreNotRetried() {
-    DiskReserve r = new DiskReserve(data, 64 * 1024);
+    DiskReserve r = new DiskReserve(data.resolve("mail"), 64 * 1024);
     r.ensure();
     AtomicInteger tries = new AtomicInteger();
     assertThatThrownBy(() -> r.freeing(() -> {
