@@ -1,0 +1,298 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The training run of the JDK's ahead-of-time cache (JEP 483, one step with {@code -XX:AOTCacheOutput}
+ * as of JEP 514), run by the Maven build after the runnable jar is made ({@code pom.xml}, phase {@code
+ * package}), as a single source file ({@code java src/build/AotTraining.java JAR CACHE FLAGS…}).
+ *
+ * <p>It starts {@code java FLAGS -XX:AOTCacheOutput=CACHE.tmp -jar JAR serve} on a fresh config in a
+ * temporary directory (every default service on a free loopback port, an empty zone file), waits for the
+ * SMTP banner, delivers one message over SMTP, logs in over IMAP and POP3 and reads it, asks the HTTP
+ * listener for the webmail page, then stops the server with SIGTERM as an operator would. The JVM writes
+ * the classes it loaded and linked and the profiles it gathered into the cache at exit; the launcher
+ * ({@code ./postamt}) passes {@code -XX:AOTCache} when the cache is there and newer than the jar.
+ *
+ * <p>FLAGS must be the launcher's flags that the cache depends on (the collector, compact object
+ * headers): a cache made with other ones is not used. Nothing here fails the build: the jar is complete
+ * without the cache, so a training run that goes wrong is reported on stderr and leaves no cache (the
+ * launcher then starts without one).
+ */
+public final class AotTraining {
+  private static final String USER = "train@example.test";
+  private static final String PASSWORD = "aot-training-password";
+  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(90);
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: java AotTraining.java JAR CACHE [JVM-FLAG...]");
+      System.exit(2);
+    }
+    Path jar = Path.of(args[0]).toAbsolutePath();
+    Path cache = Path.of(args[1]).toAbsolutePath();
+    List<String> flags = List.of(args).subList(2, args.length);
+    Files.deleteIfExists(cache);
+    Path dir = Files.createTempDirectory("postamt-aot-training");
+    long start = System.nanoTime();
+    try {
+      train(jar, cache, flags, dir);
+      System.err.printf("postamt: AOT cache %s (%d MB) trained in %.1f s%n", cache.getFileName(),
+          Files.size(cache) >> 20, (System.nanoTime() - start) / 1e9);
+    } catch (Exception e) {
+      Files.deleteIfExists(cache);
+      System.err.println("postamt: no AOT cache (the launcher starts without it): " + e.getMessage());
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void train(Path jar, Path cache, List<String> flags, Path dir) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int smtp = freePort();
+    int imap = freePort();
+    int pop3 = freePort();
+    int http = freePort();
+    Files.writeString(dir.resolve("zone.txt"), "");
+    StringBuilder toml = new StringBuilder("""
+        hostname = "aot.training.test"
+        data_dir = "data"
+        [listen]
+        """);
+    toml.append("smtp = \"127.0.0.1:").append(smtp).append("\"\n");
+    toml.append("imap = \"127.0.0.1:").append(imap).append("\"\n");
+    toml.append("pop3 = \"127.0.0.1:").append(pop3).append("\"\n");
+    toml.append("http = \"127.0.0.1:").append(http).append("\"\n");
+    for (String s : List.of("submission", "smtps", "imaps", "pop3s", "managesieve")) {
+      toml.append(s).append(" = \"127.0.0.1:").append(freePort()).append("\"\n");
+    }
+    toml.append("[dns]\nzone_file = \"zone.txt\"\n");
+    Path config = dir.resolve("postamt.toml");
+    Files.writeString(config, toml);
+    Path log = dir.resolve("server.log");
+    run(dir, log, java, "-jar", jar.toString(), "domain", "add", "example.test", "--config", config.toString());
+    run(dir, log, java, "-jar", jar.toString(), "user", "add", USER, "--password", PASSWORD, "--config",
+        config.toString());
+
+    // The cache is written next to the final name and moved there only when whole: a launcher never
+    // sees half a file.
+    Path partial = cache.resolveSibling(cache.getFileName() + ".tmp");
+    Files.deleteIfExists(partial);
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(flags);
+    cmd.addAll(List.of("-XX:AOTCacheOutput=" + partial, "-Xlog:aot=error,cds=error", "-jar", jar.toString(),
+        "serve", "--config", config.toString()));
+    Process server = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    long deadline = System.nanoTime() + DEADLINE_NANOS;
+    try {
+      smtpDelivery(smtp, deadline);
+      waitForDelivery(dir.resolve("data/mail/example.test/train/Maildir"), deadline);
+      imapSession(imap);
+      pop3Session(pop3);
+      httpGet(http, "/mail/");
+      httpGet(http, "/admin/");
+    } catch (Exception e) {
+      server.destroyForcibly();
+      throw new IOException(e.getMessage() + "; server log:\n" + tail(log), e);
+    } finally {
+      server.destroy(); // SIGTERM: the JVM writes the cache while it exits
+    }
+    if (!server.waitFor(120, TimeUnit.SECONDS)) {
+      server.destroyForcibly();
+      throw new IOException("the server did not stop within 120 s");
+    }
+    if (!Files.isRegularFile(partial) || Files.size(partial) == 0) {
+      throw new IOException("the JVM wrote no cache; server log:\n" + tail(log));
+    }
+    Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void smtpDelivery(int port, long deadline) throws Exception {
+    try (Socket s = connect(port, deadline)) {
+      Conversation c = new Conversation(s);
+      c.expect("220");
+      c.send("EHLO training.test").expectLast("250");
+      c.send("MAIL FROM:<sender@example.org>").expect("250");
+      c.send("RCPT TO:<" + USER + ">").expect("250");
+      c.send("DATA").expect("354");
+      c.send("From: sender@example.org\r\nTo: " + USER + "\r\nSubject: AOT training\r\n"
+          + "Message-ID: <training@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+          + "One message, so that receiving, checking, spooling and delivering are in the cache.\r\n.")
+          .expect("250");
+      c.send("QUIT").expect("221");
+    }
+  }
+
+  private static void waitForDelivery(Path maildir, long deadline) throws Exception {
+    while (System.nanoTime() < deadline) {
+      for (String sub : List.of("new", "cur")) {
+        Path d = maildir.resolve(sub);
+        if (Files.isDirectory(d)) {
+          try (Stream<Path> files = Files.list(d)) {
+            if (files.findAny().isPresent()) {
+              return;
+            }
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException("the message was not delivered to " + maildir);
+  }
+
+  private static void imapSession(int port) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      Conversation c = new Conversation(s);
+      c.expect("* OK");
+      c.send("a1 LOGIN " + USER + " " + PASSWORD).expectTagged("a1 OK");
+      c.send("a2 SELECT INBOX").expectTagged("a2 OK");
+      c.send("a3 FETCH 1:* (FLAGS UID RFC822.SIZE ENVELOPE BODYSTRUCTURE)").expectTagged("a3 OK");
+      c.send("a4 FETCH 1 BODY[]").expectTagged("a4 OK");
+      c.send("a5 UID SEARCH TEXT training").expectTagged("a5 OK");
+      c.send("a6 LOGOUT").expectTagged("a6 OK");
+    }
+  }
+
+  private static void pop3Session(int port) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      Conversation c = new Conversation(s);
+      c.expect("+OK");
+      c.send("USER " + USER).expect("+OK");
+      c.send("PASS " + PASSWORD).expect("+OK");
+      c.send("STAT").expect("+OK");
+      c.send("QUIT").expect("+OK");
+    }
+  }
+
+  private static void httpGet(int port, String path) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      if (status == null || !status.startsWith("HTTP/1.1 ")) {
+        throw new IOException("GET " + path + ": " + status);
+      }
+      s.getInputStream().transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  private static Socket connect(int port, long deadline) throws Exception {
+    while (true) {
+      try {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(30_000);
+        return s;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("no SMTP banner on port " + port + ": " + e.getMessage());
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** One line-based client conversation; every wait has the socket's time limit. */
+  private static final class Conversation {
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    Conversation(Socket s) throws IOException {
+      s.setSoTimeout(30_000);
+      in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      out = s.getOutputStream();
+    }
+
+    Conversation send(String line) throws IOException {
+      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return this;
+    }
+
+    String line() throws IOException {
+      String l = in.readLine();
+      if (l == null) {
+        throw new IOException("connection closed");
+      }
+      return l;
+    }
+
+    void expect(String prefix) throws IOException {
+      String l = line();
+      if (!l.startsWith(prefix)) {
+        throw new IOException("expected " + prefix + ", got: " + l);
+      }
+    }
+
+    /** The last line of a multi-line SMTP reply ({@code 250-…} lines before {@code 250 …}). */
+    void expectLast(String code) throws IOException {
+      String l;
+      do {
+        l = line();
+      } while (l.length() > 3 && l.charAt(3) == '-');
+      if (!l.startsWith(code)) {
+        throw new IOException("expected " + code + ", got: " + l);
+      }
+    }
+
+    /** Reads untagged lines (and literals' lines) up to the tagged answer. */
+    void expectTagged(String prefix) throws IOException {
+      String tag = prefix.substring(0, prefix.indexOf(' ') + 1);
+      String l;
+      do {
+        l = line();
+      } while (!l.startsWith(tag));
+      if (!l.startsWith(prefix)) {
+        throw new IOException("expected " + prefix + ", got: " + l);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void run(Path dir, Path log, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", cmd) + " failed:\n" + tail(log));
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
