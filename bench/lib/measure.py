@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Runs one load against one server and measures it.
 
-    measure.py --pid PID --maildir DIR --count N [--timeout S] -- LOAD-COMMAND...
+    measure.py --pid PID --maildir DIR [--maildir DIR2 ...] --count N [--timeout S] [--sink-pid PID2]
+               -- LOAD-COMMAND...
 
 Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops it when DIR/new + DIR/cur
-hold N more files than when we started: delivered messages per second from first connect until every
+(summed over every --maildir: one per recipient of a multi-recipient load) hold N more files than when
+we started: delivered messages per second from first connect until every
 message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
 accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
 descendants) every 100 ms, and reads the tree's CPU time (user + system, including reaped
-children, from /proc/<pid>/stat) before and after. Prints one line of key=value pairs.
+children, from /proc/<pid>/stat) before and after. With --sink-pid (the receiving MX of a relay load),
+that process tree's CPU seconds are measured too, as sink_cpu. Prints one line of key=value pairs.
 """
 import argparse
 import os
@@ -92,17 +95,22 @@ def count(maildir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pid", type=int, required=True)
-    ap.add_argument("--maildir", required=True)
+    ap.add_argument("--maildir", action="append", required=True)
+    ap.add_argument("--sink-pid", type=int)
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("load", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     load = a.load[1:] if a.load and a.load[0] == "--" else a.load
 
-    base = count(a.maildir)
+    def count_all():
+        return sum(count(d) for d in a.maildir)
+
+    base = count_all()
     target = base + a.count
     pids = tree(a.pid)
     cpu0 = cpu_seconds(pids)
+    sink0 = cpu_seconds(tree(a.sink_pid)) if a.sink_pid else 0.0
     peak_rss = peak_pss = 0
     t0 = time.monotonic()
     client = subprocess.Popen(load, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -118,7 +126,7 @@ def main():
             rss, pss = memory_kib(pids)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             last_mem = now
-        n = count(a.maildir)
+        n = count_all()
         if n >= target:
             break
         if client_rc is None:
@@ -139,6 +147,7 @@ def main():
     err = client.stderr.read().decode(errors="replace").strip().replace("\n", " | ")
     pids = tree(a.pid)
     cpu1 = cpu_seconds(pids)
+    sink = f" sink_cpu={cpu_seconds(tree(a.sink_pid)) - sink0:.2f}" if a.sink_pid else ""
     rss, pss = memory_kib(pids)
     peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
     delivered = n - base
@@ -146,7 +155,7 @@ def main():
     print(
         f"delivered={delivered} expected={a.count} complete={int(delivered >= a.count)} secs={secs:.3f} "
         f"rate={delivered / secs:.1f} client_secs={t_client:.3f} cpu={cpu1 - cpu0:.2f} rss_mb={peak_rss / 1024:.0f} "
-        f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc}"
+        f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc}{sink}"
     )
     if err:
         print(f"client stderr: {err[:500]}", file=sys.stderr)

@@ -107,9 +107,14 @@ final class FolderScan {
   /** Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/. */
   int reconcileDir(MailboxInfo m, Path dir, boolean isCur) throws SQLException, IOException {
     record Found(Path path, String base, long mtime, long size) {}
-    Set<String> known = new TreeSet<>();
-    for (MessageRecord r : account.messages(m.id())) {
-      known.add(r.base());
+    // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking each
+    // file of new/ up by its base (a unique index) keeps a delivery's poll independent of the mailbox's
+    // size: reading every row of a 20,000-message INBOX per delivery made delivery slow down as it filled.
+    Set<String> known = isCur ? new TreeSet<>() : null;
+    if (isCur) {
+      for (MessageRecord r : account.messages(m.id())) {
+        known.add(r.base());
+      }
     }
     List<Found> found = new ArrayList<>();
     List<Path> knownInNew = new ArrayList<>();
@@ -120,7 +125,7 @@ final class FolderScan {
           continue;
         }
         String base = MaildirBlobStore.baseOf(name);
-        if (known.contains(base)) {
+        if (known != null ? known.contains(base) : index.hasBase(m.id(), base)) {
           if (!isCur) {
             knownInNew.add(p);
           }

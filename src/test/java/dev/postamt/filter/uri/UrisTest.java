@@ -29,6 +29,28 @@ class UrisTest {
     assertThat(Uris.hosts(m)).doesNotContain("mail.example.org");
   }
 
+  /** Each form alone in its text, so that each pattern's literal pre-check is what lets it run. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "see hxxp://evil[.]example/login now | http://evil.example/login",
+    "see evil(dot)example.com/x now | http://evil.example.com/x",
+    "see h**ps://phish.example/x now | https://phish.example/x",
+    "SEE WWW.CASINO.EXAMPLE.COM NOW | http://WWW.CASINO.EXAMPLE.COM",
+    "see ftp://files.example/a now | ftp://files.example/a",
+    "see Cheap-Pills.Example.RU/now | http://Cheap-Pills.Example.RU/now",
+    "ends with shop.example.com | http://shop.example.com",
+  })
+  void findsEachFormOnItsOwn(String text, String uri) {
+    assertThat(Uris.of(message("text/plain", text + "\r\n"))).contains(uri);
+  }
+
+  @Test
+  void aLongTextWithoutLinksHasNone() {
+    String line = "1" + "X".repeat(78) + "\r\n";
+    ScannedMessage m = message("text/plain", line.repeat(1300) + "Version 2.0 (beta) [draft] a.1\r\n");
+    assertThat(Uris.of(m)).isEmpty();
+  }
+
   @Test
   void findsHtmlLinksAndTheUrlInsideARedirect() {
     ScannedMessage m = message("text/html", "<p><a href=\"https://r.example/click?u=https%3A%2F%2Fevil.example%2Fx&id=3\">"
