@@ -85,7 +85,7 @@ class MailIndexCopyTest {
       bob = seen(sqlite, BOB);
     }
 
-    List<MailIndexCopy.Counted> to = MailIndexCopy.toPostgres(dir, db);
+    List<MailIndexCopy.Counted> to = MailIndexCopy.toPostgres(dir.resolve("mail"), db);
     assertThat(to).extracting(MailIndexCopy.Counted::table).contains("mail_account", "mail_mailbox", "mail_message",
         "mail_expunged", "mail_subscription", "mail_metadata");
     assertThat(to).allSatisfy(c -> assertThat(c.to()).as(c.table()).isEqualTo(c.from()).isPositive());
@@ -110,7 +110,7 @@ class MailIndexCopyTest {
       alice = seen(pg, ALICE);
     }
 
-    assertThatThrownBy(() -> MailIndexCopy.toPostgres(dir, db)).isInstanceOf(SQLException.class)
+    assertThatThrownBy(() -> MailIndexCopy.toPostgres(dir.resolve("mail"), db)).isInstanceOf(SQLException.class)
         .hasMessageContaining("already has 2 rows; copy into an empty one");
 
     // back into SQLite files: the Maildirs are where they were, the index files are made anew
@@ -119,7 +119,7 @@ class MailIndexCopyTest {
         Files.delete(p);
       }
     }
-    List<MailIndexCopy.Counted> from = MailIndexCopy.fromPostgres(db, dir);
+    List<MailIndexCopy.Counted> from = MailIndexCopy.fromPostgres(db, dir.resolve("mail"));
     assertThat(from).allSatisfy(c -> assertThat(c.to()).as(c.table()).isEqualTo(c.from()).isPositive());
     try (MailStore sqlite = new SqliteMailStore(dir)) {
       assertSame(seen(sqlite, ALICE), alice);
