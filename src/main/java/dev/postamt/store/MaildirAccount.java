@@ -435,6 +435,20 @@ final class MaildirAccount implements Account {
     poll(mailboxId, false);
   }
 
+  /**
+   * The write lock, waiting a moment for another holder: most often that is another poll taking in the
+   * same new mail (a wake-up from another node, IDLE's look), and a caller that just delivered expects to
+   * see its message. A long writer (a big COPY) is not waited out: the new mail is then reported later.
+   */
+  private boolean tryWriteLock() {
+    try {
+      return writeLock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   void poll(long mailboxId, boolean wait) {
     Optional<MailboxInfo> m = mailbox(mailboxId);
     if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
@@ -442,7 +456,7 @@ final class MaildirAccount implements Account {
     }
     if (wait || writeLock.isHeldByCurrentThread()) {
       writeLock.lock();
-    } else if (!writeLock.tryLock()) {
+    } else if (!tryWriteLock()) {
       return;
     }
     try {

@@ -41,6 +41,9 @@ class PgTrailStoreTest implements TrailStoreContract {
             .withRecipient("bob@example.test");
         Events.at(dirA).emit(Event.SMTP_CONNECT, TrailKey.session("SA1"), "ip", "192.0.2.9");
         Events.at(dirA).emit(Event.SMTP_ACCEPTED, accepted, "reply", "250 ok");
+        // the delivery follows the acceptance: on one node by the trail's order, across nodes once A's rows are in
+        // (rows of the same millisecond are ordered by when they were written)
+        assertThat(a.flush(Duration.ofSeconds(30))).isTrue();
         Events.at(dirB).emit(Event.DELIVERY_DEFERRED, TrailKey.queue("Q77").withRecipient("bob@example.test"),
             "reply", "4.2.2 over quota");
         for (int i = 0; i < 200; i++) { // a batch of other traffic on both, written concurrently

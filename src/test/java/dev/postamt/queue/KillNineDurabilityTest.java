@@ -39,6 +39,8 @@ class KillNineDurabilityTest {
   @TempDir Path dir;
 
   @Test
+  // four server starts and three rounds of load on a busy machine: its own waits are bounded (20 s a round, 60 s at the end)
+  @org.junit.jupiter.api.Timeout(300)
   void acknowledgedMailSurvivesKillNineExactlyOnce() throws Exception {
     Path data = dir.resolve("data");
     try (Directory d = Directory.open(data)) {
