@@ -27,6 +27,28 @@ final class CliFixture {
     Files.writeString(config, "hostname = \"mx.test\"\ndata_dir = \"" + data + "\"\n[listen]\n");
   }
 
+  /** Runs {@code args} with {@code --config config} added (for tests with several installations). */
+  static Result runWith(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config");
+    all.add(config.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status;
+    try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
+      status = Main.run(o, e, all.toArray(String[]::new));
+    }
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  /** A config file {@code dir/name/postamt.toml} with its data in {@code data}, plus {@code extra}. */
+  static Path installation(Path dir, String name, String extra) throws IOException {
+    Path d = Files.createDirectories(dir.resolve(name));
+    Path f = d.resolve("postamt.toml");
+    Files.writeString(f, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n" + extra);
+    return f;
+  }
+
   Result run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--config");

@@ -18,13 +18,10 @@ import dev.postamt.testing.PgCluster;
 import dev.postamt.web.session.PgWebSessions;
 import dev.postamt.web.session.SqliteWebSessions;
 import dev.postamt.web.session.WebSessions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,22 +34,11 @@ class MigrateDatabaseCommandTest {
   @TempDir Path dir;
 
   private CliFixture.Result run(Path config, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--config", config.toString())).toArray(String[]::new);
-    int status;
-    try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-      status = Main.run(o, e, all);
-    }
-    return new CliFixture.Result(status, out.toString(), err.toString());
+    return CliFixture.runWith(config, args);
   }
 
   private Path config(String name, String extra) throws Exception {
-    Path d = dir.resolve(name);
-    Files.createDirectories(d);
-    Path f = d.resolve("postamt.toml");
-    Files.writeString(f, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n" + extra);
-    return f;
+    return CliFixture.installation(dir, name, extra);
   }
 
   @Test

@@ -15,14 +15,11 @@ import dev.postamt.quarantine.Quarantine;
 import dev.postamt.testing.PgCluster;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,21 +32,11 @@ class MigrateFilterStateCommandTest {
   @TempDir Path dir;
 
   private CliFixture.Result run(Path config, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--config", config.toString())).toArray(String[]::new);
-    int status;
-    try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-      status = Main.run(o, e, all);
-    }
-    return new CliFixture.Result(status, out.toString(), err.toString());
+    return CliFixture.runWith(config, args);
   }
 
   private Path config(String name, String extra) throws Exception {
-    Path d = Files.createDirectories(dir.resolve(name));
-    Path f = d.resolve("postamt.toml");
-    Files.writeString(f, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n" + extra);
-    return f;
+    return CliFixture.installation(dir, name, extra);
   }
 
   private static long[] signature(long seed) {

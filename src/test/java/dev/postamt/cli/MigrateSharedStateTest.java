@@ -26,15 +26,12 @@ import dev.postamt.tlsrpt.PgTlsReports;
 import dev.postamt.tlsrpt.Policy;
 import dev.postamt.tlsrpt.SqliteTlsReports;
 import dev.postamt.tlsrpt.TlsReports;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,14 +45,7 @@ class MigrateSharedStateTest {
   @TempDir Path dir;
 
   private CliFixture.Result run(Path config, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = Stream.concat(Stream.of(args), Stream.of("--config", config.toString())).toArray(String[]::new);
-    int status;
-    try (PrintWriter o = new PrintWriter(out, true); PrintWriter e = new PrintWriter(err, true)) {
-      status = Main.run(o, e, all);
-    }
-    return new CliFixture.Result(status, out.toString(), err.toString());
+    return CliFixture.runWith(config, args);
   }
 
   private Path config(String name) throws Exception {
