@@ -46,4 +46,26 @@ class ServeOnlyTest {
     assertThat(r.status()).isNotZero();
     assertThat(r.err()).startsWith("postamt: ").contains("hostname").doesNotContain("\tat ");
   }
+
+  @Test
+  void jettyIsToldTheReferenceSizeItWouldHaveAskedJmxFor() throws Exception {
+    String key = "org.eclipse.jetty.util.referencesPerCacheLine";
+    String before = System.getProperty(key);
+    try {
+      System.clearProperty(key);
+      ServeCommand.tellJettyTheReferenceSize();
+      var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      boolean compressed = Boolean.parseBoolean(hotspot.getVMOption("UseCompressedOops").getValue());
+      assertThat(System.getProperty(key)).isEqualTo(compressed ? "16" : "8");
+      System.setProperty(key, "4");
+      ServeCommand.tellJettyTheReferenceSize();
+      assertThat(System.getProperty(key)).isEqualTo("4"); // the operator's own wins
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
+  }
 }
