@@ -17,6 +17,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       cfg = config.load();
       LogSetup.apply(cfg.log());
+      tellJettyTheReferenceSize();
       server = Server.start(cfg);
       logPostmaster(cfg);
     } catch (java.io.IOException e) {
@@ -32,6 +33,20 @@ final class ServeCommand implements Callable<Integer> {
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
     return 0;
+  }
+
+  /**
+   * Jetty's {@code MemoryUtils} asks the platform MBean server whether object references are
+   * compressed (to pad its counters to a cache line); starting that server loads ~200 classes of JMX
+   * and JFR diagnostic commands before the banner (issue 27). HotSpot says so itself: it sets {@code
+   * java.vm.compressedOopsMode} only when references are compressed (4 bytes, 16 to a 64-byte line;
+   * otherwise 8), which is the answer Jetty would get. It only tunes padding; an operator's own setting wins.
+   */
+  static void tellJettyTheReferenceSize() {
+    String key = "org.eclipse.jetty.util.referencesPerCacheLine";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, System.getProperty("java.vm.compressedOopsMode") != null ? "16" : "8");
+    }
   }
 
   /** Where postmaster mail goes (RFC 5321 §4.5.1), once at start-up; the server runs on regardless. */

@@ -43,15 +43,10 @@ public final class Metrics {
   private final Set<Callable<Integer>> queueSizes = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<Callable<Integer>>> connections = new ConcurrentHashMap<>();
 
-  /** A registry of its own, with the JVM meters bound; production code uses {@link #process()}. */
+  private volatile boolean jvmBound;
+
+  /** A registry of its own; production code uses {@link #process()}. */
   Metrics() {
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    // JvmGcMetrics listens to GC notifications for the life of the process, as this registry lives
-    @SuppressWarnings("resource")
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
     Gauge.builder("postamt.queue.messages", this, Metrics::readQueueSize)
         .description("messages in the queue, held ones included")
         .register(registry);
@@ -65,7 +60,33 @@ public final class Metrics {
 
   /** The Prometheus text exposition format (version 0.0.4) of every meter. */
   public String scrape() {
+    bindJvmMeters();
     return registry.scrape();
+  }
+
+  /**
+   * The JVM's meters (memory, threads, processors, GC), bound at the first scrape rather than at
+   * start-up: they pull in JMX and {@code java.lang.management}, ~280 classes the server otherwise never
+   * needs before its banner (issue 27). Their values are read at each scrape, so they show the same;
+   * only the GC pause counts start at the first scrape instead of at start-up.
+   */
+  private void bindJvmMeters() {
+    if (jvmBound) {
+      return;
+    }
+    synchronized (this) {
+      if (jvmBound) {
+        return;
+      }
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      // JvmGcMetrics listens to GC notifications for the life of the process, as this registry lives
+      @SuppressWarnings("resource")
+      JvmGcMetrics gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+      jvmBound = true;
+    }
   }
 
   /** The content type of {@link #scrape()}. */

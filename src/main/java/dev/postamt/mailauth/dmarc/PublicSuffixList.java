@@ -23,32 +23,47 @@ import java.util.Set;
  * Rules are kept in their ASCII (punycode) form; Unicode input is converted for matching.
  */
 public final class PublicSuffixList {
-  private final Set<String> rules = new HashSet<>();
-  private final Set<String> wildcards = new HashSet<>(); // "*.ck" stored as "ck"
-  private final Set<String> exceptions = new HashSet<>(); // "!www.ck" stored as "www.ck"
+  /** The three kinds of rule; "*.ck" is stored as "ck" in wildcards, "!www.ck" as "www.ck" in exceptions. */
+  private record Rules(Set<String> rules, Set<String> wildcards, Set<String> exceptions) {}
 
+  private final Rules own; // null for the bundled list: its rules are read on first use
+
+  private PublicSuffixList(Rules own) {
+    this.own = own;
+  }
+
+  /**
+   * The bundled rules, read when the first name is looked up rather than when a {@link DmarcEvaluator}
+   * is made at start-up (~0.2 s of CPU there, issue 27); the JVM's class initialisation makes it once.
+   */
   private static final class Bundled {
-    static final PublicSuffixList LIST = load();
+    static final Rules RULES = load();
 
-    private static PublicSuffixList load() {
+    private static Rules load() {
       try (InputStream in = PublicSuffixList.class.getResourceAsStream("public_suffix_list.dat")) {
         if (in == null) {
           throw new IllegalStateException("public_suffix_list.dat missing from the classpath");
         }
-        return parse(in);
+        return parse(in).own;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
   }
 
-  /** The list shipped with Postamt, loaded once on first use. */
+  private static final PublicSuffixList BUNDLED = new PublicSuffixList(null);
+
+  /** The list shipped with Postamt; its file is read once, on the first look-up. */
   public static PublicSuffixList bundled() {
-    return Bundled.LIST;
+    return BUNDLED;
+  }
+
+  private Rules rules() {
+    return own != null ? own : Bundled.RULES;
   }
 
   public static PublicSuffixList parse(InputStream in) throws IOException {
-    PublicSuffixList psl = new PublicSuffixList();
+    Rules psl = new Rules(new HashSet<>(), new HashSet<>(), new HashSet<>());
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     for (String line; (line = r.readLine()) != null; ) {
       // A rule is the first white-space-separated word of a line; "//" starts a comment line.
@@ -57,14 +72,14 @@ public final class PublicSuffixList {
         continue;
       }
       if (rule.startsWith("!")) {
-        ascii(rule.substring(1)).ifPresent(psl.exceptions::add);
+        ascii(rule.substring(1)).ifPresent(psl.exceptions()::add);
       } else if (rule.startsWith("*.")) {
-        ascii(rule.substring(2)).ifPresent(psl.wildcards::add);
+        ascii(rule.substring(2)).ifPresent(psl.wildcards()::add);
       } else {
-        ascii(rule).ifPresent(psl.rules::add);
+        ascii(rule).ifPresent(psl.rules()::add);
       }
     }
-    return psl;
+    return new PublicSuffixList(psl);
   }
 
   private static Optional<String> ascii(String name) {
@@ -119,13 +134,14 @@ public final class PublicSuffixList {
 
   /** How many labels at the right of {@code labels} form the public suffix. */
   private int suffixLabels(String[] labels) {
+    Rules r = rules();
     int n = labels.length;
     for (int i = 0; i < n; i++) {
       String suffix = join(labels, i);
-      if (exceptions.contains(suffix)) {
+      if (r.exceptions().contains(suffix)) {
         return n - i - 1; // an exception rule: its public suffix drops the leftmost label
       }
-      if (rules.contains(suffix) || (i + 1 < n && wildcards.contains(join(labels, i + 1)))) {
+      if (r.rules().contains(suffix) || (i + 1 < n && r.wildcards().contains(join(labels, i + 1)))) {
         return n - i;
       }
     }
