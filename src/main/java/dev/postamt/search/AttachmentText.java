@@ -44,11 +44,19 @@ final class AttachmentText {
 
   /** At most {@code max} characters of the part's text. */
   static String text(MimePart p, int max) {
+    return text(p, null, max);
+  }
+
+  /**
+   * As {@link #text(MimePart, int)}; {@code leafText} is the part's {@link SearchText#leafText} when the
+   * caller has it already (null: decoded here), so that indexing decodes a body once.
+   */
+  static String text(MimePart p, String leafText, int max) {
     String t;
     if (p.type().equals("text") && p.subtype().equals("html")) {
-      t = Jsoup.parse(SearchText.leafText(p)).text();
+      t = Jsoup.parse(leafText != null ? leafText : SearchText.leafText(p)).text();
     } else if (p.type().equals("text")) {
-      t = SearchText.leafText(p);
+      t = leafText != null ? leafText : SearchText.leafText(p);
     } else if (p.type().equals("application") && p.subtype().equals("pdf") && p.bodySize() <= PDF_MAX_BYTES * 4 / 3 + 4096) {
       t = pdf(p);
     } else {

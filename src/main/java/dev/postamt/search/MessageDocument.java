@@ -5,6 +5,7 @@ import dev.postamt.mime.MimePart;
 import dev.postamt.store.MessageRecord;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,8 +112,12 @@ final class MessageDocument {
     List<String> body = new ArrayList<>();
     long textChars = 0;
     long otherChars = 0;
+    // Each leaf is decoded once: the word fields below read the same decoded text (Readable).
+    Map<MimePart, String> decoded = new IdentityHashMap<>();
     for (MimePart leaf : SearchText.leaves(root)) {
-      String s = SearchText.fold(SearchText.leafText(leaf));
+      String text = SearchText.leafText(leaf);
+      decoded.put(leaf, text);
+      String s = SearchText.fold(text);
       body.add(s);
       if (leaf.type().equals("text")) {
         textChars += s.length();
@@ -133,11 +138,13 @@ final class MessageDocument {
         words.computeIfAbsent(f, k -> new StringBuilder()).append(HeaderText.decode(v)).append('\n');
       }
     }
-    Readable readable = Readable.of(root, budget.attachmentChars());
-    words.put("body", new StringBuilder(readable.body()));
-    words.put("attachment", new StringBuilder(readable.attachments()));
-    for (var e : words.entrySet()) {
-      String text = e.getValue().toString();
+    Readable readable = Readable.of(root, budget.attachmentChars(), decoded);
+    Map<String, String> texts = new LinkedHashMap<>();
+    words.forEach((f, b) -> texts.put(f, b.toString()));
+    texts.put("body", readable.body());
+    texts.put("attachment", readable.attachments());
+    for (var e : texts.entrySet()) {
+      String text = e.getValue();
       if (!text.isBlank()) {
         d.add(new TextField(Analyzers.WORDS + e.getKey(), text, Field.Store.NO));
         d.add(new TextField(Analyzers.STEMS + e.getKey(), text, Field.Store.NO));
@@ -156,16 +163,21 @@ final class MessageDocument {
    */
   record Readable(String body, String attachments) {
     static Readable of(MimePart root, int attachmentChars) {
+      return of(root, attachmentChars, Map.of());
+    }
+
+    /** As {@link #of(MimePart, int)}, taking a leaf's text from {@code decoded} when it holds the leaf. */
+    static Readable of(MimePart root, int attachmentChars, Map<MimePart, String> decoded) {
       StringBuilder body = new StringBuilder();
       StringBuilder att = new StringBuilder();
-      collect(root, body, att, new int[] {attachmentChars});
+      collect(root, body, att, new int[] {attachmentChars}, decoded);
       return new Readable(body.toString(), att.toString());
     }
 
-    private static void collect(MimePart p, StringBuilder body, StringBuilder att, int[] left) {
+    private static void collect(MimePart p, StringBuilder body, StringBuilder att, int[] left, Map<MimePart, String> decoded) {
       if (p.isMultipart()) {
         for (MimePart c : p.children()) {
-          collect(c, body, att, left);
+          collect(c, body, att, left, decoded);
         }
         return;
       }
@@ -176,7 +188,7 @@ final class MessageDocument {
             body.append(HeaderText.decode(v)).append('\n');
           }
         }
-        collect(m, body, att, left);
+        collect(m, body, att, left, decoded);
         return;
       }
       String name = AttachmentText.name(p);
@@ -187,9 +199,9 @@ final class MessageDocument {
         att.append(name).append('\n');
       }
       if (!attached && p.type().equals("text")) {
-        body.append(AttachmentText.text(p, Integer.MAX_VALUE)).append('\n');
+        body.append(AttachmentText.text(p, decoded.get(p), Integer.MAX_VALUE)).append('\n');
       } else if (left[0] > 0) {
-        String t = AttachmentText.text(p, left[0]);
+        String t = AttachmentText.text(p, decoded.get(p), left[0]);
         left[0] -= t.length();
         att.append(t).append('\n');
       }

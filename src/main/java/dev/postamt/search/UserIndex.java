@@ -54,6 +54,13 @@ final class UserIndex implements Closeable {
   private static final int PUBLISH_EVERY = 2000;
   private static final int COMMIT_EVERY = 20_000;
   private static final int BATCH = 256;
+  /**
+   * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
+   * every sync, so the buffer fills only during a long catch-up or rebuild ({@link #PUBLISH_EVERY}
+   * messages between flushes), where it bounds the heap each open index may take; it was 64 MB per
+   * index. 16 MB is Lucene's own default.
+   */
+  static final double RAM_BUFFER_MB = 16;
   /** Threads that parse and add new messages during a catch-up. */
   static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -170,7 +177,7 @@ final class UserIndex implements Closeable {
       }
       IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      cfg.setRAMBufferSizeMB(64);
+      cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
       cfg.setCommitOnClose(false);
       writer = new IndexWriter(directory, cfg);
       UserIndex ix = new UserIndex(user, dir, directory, writer, state);
