@@ -29,7 +29,8 @@ import java.util.Map;
  * session ends.
  */
 final class CommandReader {
-  static final int PRE_AUTH_LINE = 8 * 1024;
+  /** Room for the largest ID command RFC 2971 §3.3 allows (30 pairs of 30-octet fields and 1024-octet values). */
+  static final int PRE_AUTH_LINE = 40 * 1024;
   static final int PRE_AUTH_LITERAL = 8 * 1024;
   static final int PRE_AUTH_LITERALS = 8;
   static final int PRE_AUTH_COMMAND = 32 * 1024;
