@@ -159,19 +159,16 @@ public final class SieveDelivery implements AutoCloseable {
   }
 
   /** The actions of a decision in a few words for the trail: {@code fileinto "Junk", addheader, keep (implicit)}. */
-  private static String actionWords(SieveFilter.Decision d) {
+  static String actionWords(SieveFilter.Decision d) {
     List<String> words = new ArrayList<>();
     for (dev.postamt.sieve.SieveAction a : d.actions()) {
       words.add(switch (a) {
         case dev.postamt.sieve.SieveAction.FileInto f -> "fileinto \"" + f.mailbox() + "\"";
         case dev.postamt.sieve.SieveAction.Redirect re -> "redirect <" + re.address() + ">";
-        case dev.postamt.sieve.SieveAction.Keep k -> "keep";
+        case dev.postamt.sieve.SieveAction.Keep k -> d.implicitKeep() ? "keep (implicit)" : "keep";
         case dev.postamt.sieve.SieveAction.Discard x -> "discard";
         default -> a.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
       });
-    }
-    if (d.implicitKeep()) {
-      words.add("keep (implicit)");
     }
     return String.join(", ", words);
   }

@@ -469,4 +469,13 @@ class SieveDeliveryTest {
     assertThat(q).hasSize(1);
     assertThat(q.getFirst().headers()).startsWith("DKIM-Signature:").contains("d=example.test").contains("s=s1");
   }
+
+  @Test
+  void theTrailNamesAnImplicitKeepOnceAndAnExplicitOneAsSuch() {
+    var keep = new dev.postamt.sieve.SieveAction.Keep(List.of());
+    assertThat(SieveDelivery.actionWords(new SieveFilter.Decision(List.of(keep), List.of(), null, List.of(), true)))
+        .isEqualTo("keep (implicit)");
+    assertThat(SieveDelivery.actionWords(new SieveFilter.Decision(List.of(keep), List.of(), null, List.of(), false)))
+        .isEqualTo("keep");
+  }
 }
