@@ -122,21 +122,9 @@ public final class PgShares implements Shares {
   }
 
   private List<Grant> grants(String sql, String... args) {
-    return with(c -> {
-      List<Grant> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          ps.setString(i + 1, args[i]);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Grant(rs.getString(1), rs.getString(2), rs.getString(3), new Rights(rs.getString(4))));
-          }
-        }
-      }
-      return out;
-    });
+    return with(c -> GrantRows.read(c, sql, args));
   }
+
 
   /** The entries of the mailbox and its children move; an entry already at the new name is replaced. */
   @Override

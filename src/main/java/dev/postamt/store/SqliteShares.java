@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -159,19 +158,9 @@ public final class SqliteShares implements Shares {
   }
 
   private static List<Grant> grants(Connection c, String sql, String... args) throws SQLException {
-    List<Grant> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setString(i + 1, args[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Grant(rs.getString(1), rs.getString(2), rs.getString(3), new Rights(rs.getString(4))));
-        }
-      }
-    }
-    return out;
+    return GrantRows.read(c, sql, args);
   }
+
 
   @Override
   public void renamed(String owner, String from, String to) {

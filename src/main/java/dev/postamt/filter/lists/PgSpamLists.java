@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,19 +58,9 @@ public final class PgSpamLists implements SpamListStore {
         "SELECT \"user\", kind, pattern FROM spamlist_entry WHERE \"user\" = '' OR \"user\" = ?"
             + " ORDER BY \"user\" COLLATE \"C\", kind COLLATE \"C\", pattern COLLATE \"C\"")) {
       ps.setString(1, user == null ? "" : user);
-      List<Entry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Kind k;
-          try {
-            k = Kind.valueOf(rs.getString(2));
-          } catch (IllegalArgumentException e) {
-            continue; // a kind of a newer build
-          }
-          out.add(new Entry(rs.getString(1), k, rs.getString(3)));
-        }
+        return EntryRows.read(rs);
       }
-      return out;
     } catch (SQLException e) {
       throw failure("read", e);
     }

@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -63,19 +62,9 @@ public final class SqliteSpamLists implements SpamListStore {
     try (PreparedStatement ps = db.prepareStatement(
         "SELECT user, kind, pattern FROM entry WHERE user = '' OR user = ? ORDER BY user, kind, pattern")) {
       ps.setString(1, user == null ? "" : user);
-      List<Entry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Kind k;
-          try {
-            k = Kind.valueOf(rs.getString(2));
-          } catch (IllegalArgumentException e) {
-            continue; // a kind of a newer build
-          }
-          out.add(new Entry(rs.getString(1), k, rs.getString(3)));
-        }
+        return EntryRows.read(rs);
       }
-      return out;
     } catch (SQLException e) {
       throw failure("read", e);
     } finally {
