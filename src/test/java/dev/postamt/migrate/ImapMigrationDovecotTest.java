@@ -12,7 +12,6 @@ import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
 import dev.postamt.store.SqliteMailStore;
 import dev.postamt.testing.TestServer;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,10 +54,7 @@ class ImapMigrationDovecotTest {
     Files.createDirectories(home.resolve("Maildir"));
     // Dovecot's own users must be able to reach the config, the passwd file and the mail.
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = dev.postamt.testing.Ports.free();
     boolean root = ((Integer) Files.getAttribute(tmp, "unix:uid")) == 0;
     String uid;
     String gid;

@@ -6,7 +6,6 @@ import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +36,7 @@ class PostgreyInteropTest {
     Path db = Files.createDirectories(dir.resolve("postgrey"));
     Path none = Files.writeString(dir.resolve("empty-whitelist"), "");
     String group = Files.readAttributes(db, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = dev.postamt.testing.Ports.free();
     postgrey = new ProcessBuilder(POSTGREY.toString(), "--inet=127.0.0.1:" + port, "--dbdir=" + db, "--delay=1",
         "--user=" + System.getProperty("user.name"), "--group=" + group, "--pidfile=" + dir.resolve("postgrey.pid"),
         "--whitelist-clients=" + none, "--whitelist-recipients=" + none, "--hostname=mx.example.test")

@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -47,10 +46,7 @@ class KillNineDurabilityTest {
       d.addDomain("example.test");
       d.addUser("alice@example.test", "pw".toCharArray());
     }
-    int port;
-    try (ServerSocket ss = new ServerSocket(0)) {
-      port = ss.getLocalPort();
-    }
+    int port = dev.postamt.testing.Ports.free();
     Path cfg = dir.resolve("postamt.toml");
     Files.writeString(
         cfg,

@@ -2,7 +2,6 @@ package dev.postamt.testing;
 
 import dev.postamt.antivirus.ClamdClient;
 import dev.postamt.antivirus.ClamdException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,10 +52,7 @@ public final class Clamd implements AutoCloseable {
     Files.writeString(db.resolve("test.ndb"),
         "Postamt.Test.EicarText:0:*:" + hex("EICAR-STANDARD-ANTIVIRUS-TEST-FILE") + "\n"
             + "Postamt.Test.Marker:0:*:" + hex(MARKER) + "\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     Path socket = dir.resolve("clamd.sock");
     Path conf = dir.resolve("clamd.conf");
     Files.writeString(conf, String.join("\n", List.of(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,9 +70,7 @@ public final class Dovecot implements AutoCloseable {
         "-keyout", d.resolve("key.pem").toString(), "-out", d.resolve("cert.pem").toString());
     int[] ports = new int[4];
     for (int i = 0; i < ports.length; i++) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        ports[i] = s.getLocalPort();
-      }
+      ports[i] = Ports.free();
     }
     boolean root = ((Integer) Files.getAttribute(tmp, "unix:uid")) == 0;
     String uid;

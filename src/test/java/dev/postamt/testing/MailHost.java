@@ -8,8 +8,6 @@ import dev.postamt.store.MailboxLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +41,9 @@ public final class MailHost implements AutoCloseable {
     this.configFile = configFile;
   }
 
-  /** A port that is free on 127.0.0.1; the other loopback addresses are almost certainly free too. */
+  /** A port free on every address; see {@link Ports#free}. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
+    return Ports.free();
   }
 
   /**

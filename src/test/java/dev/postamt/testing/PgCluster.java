@@ -2,7 +2,6 @@ package dev.postamt.testing;
 
 import dev.postamt.config.Database;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -104,10 +103,7 @@ public final class PgCluster {
     }
     run(root, dir, List.of(initdb.toString(), "-D", data.toString(), "-A", "trust", "-U", "postamt", "--no-sync",
         "-E", "UTF8", "--locale=C"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     String opts = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
         + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
     run(root, dir, List.of(pgCtl.toString(), "-D", data.toString(), "-o", opts, "-l", dir.resolve("log").toString(),
