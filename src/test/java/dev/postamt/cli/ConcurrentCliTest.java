@@ -22,12 +22,12 @@ class ConcurrentCliTest {
     Files.writeString(cfg, "hostname = \"mx.example.test\"\ndata_dir = \"data\"\n[listen]\n");
     ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
     List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < 16; i++) {
       threads.add(
           Thread.ofPlatform()
               .start(
                   () -> {
-                    for (int k = 0; k < 20; k++) {
+                    for (int k = 0; k < 4; k++) {
                       StringWriter out = new StringWriter();
                       StringWriter err = new StringWriter();
                       int rc;
