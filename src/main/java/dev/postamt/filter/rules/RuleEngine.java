@@ -27,8 +27,11 @@ import java.util.regex.Matcher;
  *   <li>{@code header}: see {@link HeaderTarget}; {@code mimeheader}: the fields of every MIME part.
  * </ul>
  *
- * <p>Body and rawbody text is cut at {@link #MAX_TEXT} characters (SpamAssassin scans 50 kB per part).
- * Each regex rule first asks its {@link PerlRegex.Compiled#mayMatch pre-filter}. A regex that overflows
+ * <p>Each text part is cut at {@code body_part_scan_size} characters for body rules and {@code
+ * rawbody_part_scan_size} for rawbody rules (SpamAssassin's limits since 3.4.3, 50,000 and 500,000), the
+ * whole at {@link #MAX_TEXT}. Each text is made once per message, and one pass of a {@link LiteralScan}
+ * over it finds which of the rules' pre-filter strings ({@link RequiredLiterals}) it holds; a body,
+ * rawbody or full rule whose strings are all missing is not run. A regex that overflows
  * the stack on odd input counts as no hit. Hit counts of the scan (sub-rules included) are kept with
  * the message for the metas, which run last and may also read any symbol in the {@link Findings}.
  */
