@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  *     all_spam_to})
  * @param moreSpamTo recipients who accept more spam (a smaller negative score)
  * @param dnsTimeout the time-out of URI list queries; a list that does not answer is skipped
+ * @param bodyPartScanSize characters of each text part that body rules read (SpamAssassin's {@code
+ *     body_part_scan_size}, 50,000 since 3.4.3); the part is cut at the last white space before it
+ * @param rawbodyPartScanSize the same for rawbody rules (SpamAssassin's {@code rawbody_part_scan_size},
+ *     500,000)
  */
 public record Spam(
     boolean enabled,
@@ -68,7 +72,9 @@ public record Spam(
     List<String> blacklistFrom,
     List<String> allSpamTo,
     List<String> moreSpamTo,
-    Duration dnsTimeout) {
+    Duration dnsTimeout,
+    int bodyPartScanSize,
+    int rawbodyPartScanSize) {
 
   private static final Pattern URIBL_SITE =
       Pattern.compile("([A-Za-z0-9_.-]+?)\\.?(?:=([0-9.\\[\\];]+))?(?:\\*(-?\\d{1,4}(?:\\.\\d{1,3})?))?");
@@ -95,7 +101,8 @@ public record Spam(
         "spam", "enabled", "add_header", "quarantine", "reject", "rules", "outbound_reject", "max_size", "bayes",
         "bayes_per_user", "bayes_min_learned", "autolearn", "autolearn_spam", "autolearn_ham", "bayes_token_ttl",
         "checksums", "uribl", "learn_from_junk", "auto_whitelist", "whitelist_from", "whitelist_to", "blacklist_from",
-        "all_spam_to", "more_spam_to", "dns_timeout");
+        "all_spam_to", "more_spam_to", "dns_timeout", "body_part_scan_size",
+        "rawbody_part_scan_size");
     double addHeader = r.decimal("spam.add_header", 5.0, -1000, 1000);
     double quarantine = r.decimal("spam.quarantine", 15.0, -1000, 1000);
     double reject = r.decimal("spam.reject", 20.0, -1000, 1000);
@@ -140,6 +147,8 @@ public record Spam(
         r.strings("spam.blacklist_from", List.of()),
         r.strings("spam.all_spam_to", List.of()),
         r.strings("spam.more_spam_to", List.of()),
-        r.duration("spam.dns_timeout", Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMinutes(1)));
+        r.duration("spam.dns_timeout", Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMinutes(1)),
+        r.integer("spam.body_part_scan_size", 50_000, 1_000, 100_000_000),
+        r.integer("spam.rawbody_part_scan_size", 500_000, 1_000, 100_000_000));
   }
 }

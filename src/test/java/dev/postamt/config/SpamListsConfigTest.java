@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code [spam]} URI lists and white- and blacklists: read as given, bad entries named by their key. */
+/**
+ * {@code [spam]} URI lists and white- and blacklists: read as given, bad entries named by their key; the
+ * per-part scan sizes with SpamAssassin's defaults.
+ */
 class SpamListsConfigTest {
   @TempDir Path dir;
 
@@ -37,5 +40,18 @@ class SpamListsConfigTest {
             .anySatisfy(m -> assertThat(m).contains("spam.whitelist_from", "a b@example.org")));
     assertThat(Spam.uriblProblem("multi.uribl.test*3")).isNull();
     assertThat(List.of("x", "a.b=999.1", "a.b*x")).allSatisfy(bad -> assertThat(Spam.uriblProblem(bad)).isNotNull());
+  }
+
+  @Test
+  void scanSizesDefaultToSpamAssassinsAndAreBounded() throws Exception {
+    Spam d = Config.load(write("[spam]\n"), true).spam();
+    assertThat(d.bodyPartScanSize()).isEqualTo(50_000);
+    assertThat(d.rawbodyPartScanSize()).isEqualTo(500_000);
+    Spam s = Config.load(write("[spam]\nbody_part_scan_size = 100000\nrawbody_part_scan_size = 2000\n"), true).spam();
+    assertThat(s.bodyPartScanSize()).isEqualTo(100_000);
+    assertThat(s.rawbodyPartScanSize()).isEqualTo(2_000);
+    Path f = write("[spam]\nbody_part_scan_size = 10\n");
+    assertThatThrownBy(() -> Config.load(f, true)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(m -> assertThat(m).contains("spam.body_part_scan_size")));
   }
 }

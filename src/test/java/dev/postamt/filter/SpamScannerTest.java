@@ -19,7 +19,7 @@ class SpamScannerTest {
   static Spam spam(double addHeader, double quarantine, double reject, double outboundReject, boolean autolearn) {
     return new Spam(true, addHeader, quarantine, reject, List.of(), outboundReject, 2L << 20, true, false, 200, autolearn,
         12.0, 0.1, Duration.ofDays(180), true, List.of(), true, true, List.of(), List.of(), List.of(), List.of(), List.of(),
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3), 50_000, 500_000);
   }
 
   static final Spam DEFAULTS = spam(5, 15, 20, 10, true);

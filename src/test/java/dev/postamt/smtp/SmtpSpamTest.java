@@ -103,6 +103,13 @@ class SmtpSpamTest {
   }
 
   @Test
+  void theScanTimeIsLoggedInMillisecondsWithTwoDecimals() {
+    for (long nanos : new long[] {0, 4_999, 5_000, 1_234_567, 9_995_000, 12_340_000, 1_000_000_000L, 7_080_000}) {
+      assertThat(SpamCheck.millis(nanos)).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6));
+    }
+  }
+
+  @Test
   void hamGetsStatusNoAndForgedSpamFieldsAreRemoved() throws Exception {
     assertThat(send(message("ham-one", "X-Test-Score: 1.0\r\nX-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=99\r\n")))
         .startsWith("250 2.0.0 ");

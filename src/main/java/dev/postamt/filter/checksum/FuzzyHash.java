@@ -61,14 +61,25 @@ public final class FuzzyHash {
     int i = 0;
     int len = lower.length();
     while (i < len && n < MAX_WORDS) {
-      if (!Character.isLetter(lower.charAt(i))) {
+      char c = lower.charAt(i);
+      if (!letter(c)) {
         i++;
         continue;
       }
-      int start = i;
+      // a word: letters, digits and apostrophes; hashed as it is read (FNV-1a), dropped if it holds a digit
       boolean digits = false;
-      while (i < len && (Character.isLetterOrDigit(lower.charAt(i)) || lower.charAt(i) == '\'')) {
-        digits |= Character.isDigit(lower.charAt(i));
+      long h = 0xcbf29ce484222325L;
+      int start = i;
+      while (i < len) {
+        c = lower.charAt(i);
+        int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
+            : Character.isLetterOrDigit(c) ? 1 : 0;
+        if (kind == 0 && c != '\'') {
+          break;
+        }
+        digits |= kind == 2;
+        h ^= c;
+        h *= 0x100000001b3L;
         i++;
       }
       if (digits || i - start < 2) {
@@ -77,7 +88,7 @@ public final class FuzzyHash {
       if (n == words.length) {
         words = Arrays.copyOf(words, n * 2);
       }
-      words[n++] = hash(lower, start, i);
+      words[n++] = mix(h);
     }
     if (n < MIN_WORDS) {
       return null;
@@ -123,13 +134,21 @@ public final class FuzzyHash {
     return out;
   }
 
-  private static long hash(String s, int from, int to) {
-    long h = 0xcbf29ce484222325L;
-    for (int k = from; k < to; k++) {
-      h ^= s.charAt(k);
-      h *= 0x100000001b3L;
+  /** Per ASCII character: 1 a letter, 2 a digit, 0 anything else. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII[c] = 1;
+      ASCII[c - 32] = 1;
     }
-    return mix(h);
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII[c] = 2;
+    }
+  }
+
+  private static boolean letter(char c) {
+    return c < 128 ? ASCII[c] == 1 : Character.isLetter(c);
   }
 
   /** The SplitMix64 finaliser. */

@@ -31,6 +31,8 @@ public final class SqliteChecksumStore implements ChecksumStore {
   private final Connection db;
   private final ReentrantLock lock = new ReentrantLock();
   private final String candidatesSql;
+  /** The lookup of every scan, compiled once (used under {@link #lock}; closed with the connection). */
+  private PreparedStatement candidates;
 
   private SqliteChecksumStore(Path file, Connection db) {
     this.file = file;
@@ -160,7 +162,11 @@ public final class SqliteChecksumStore implements ChecksumStore {
   @Override
   public List<Entry> candidates(long[] bands, int limit) throws IOException {
     lock.lock();
-    try (PreparedStatement ps = db.prepareStatement(candidatesSql)) {
+    try {
+      if (candidates == null) {
+        candidates = db.prepareStatement(candidatesSql);
+      }
+      PreparedStatement ps = candidates;
       for (int i = 0; i < FuzzyHash.BANDS; i++) {
         ps.setLong(i + 1, bands[Math.min(i, bands.length - 1)]);
       }

@@ -53,7 +53,7 @@ public final class Filters {
     Spam spam = config.spam();
     List<Check> checks = new ArrayList<>();
     Map<String, Double> scores = new HashMap<>();
-    RuleSet rules = RuleSet.load(spam.rules());
+    RuleSet rules = RuleSet.load(spam.rules()).scanning(spam.bodyPartScanSize(), spam.rawbodyPartScanSize());
     scores.putAll(rules.scores());
     if (!rules.warnings().isEmpty()) {
       log.info("spam rules: {} rule(s) skipped (postamt check message shows the rest); first: {}",

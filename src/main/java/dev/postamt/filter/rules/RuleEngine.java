@@ -27,8 +27,11 @@ import java.util.regex.Matcher;
  *   <li>{@code header}: see {@link HeaderTarget}; {@code mimeheader}: the fields of every MIME part.
  * </ul>
  *
- * <p>Body and rawbody text is cut at {@link #MAX_TEXT} characters (SpamAssassin scans 50 kB per part).
- * Each regex rule first asks its {@link PerlRegex.Compiled#mayMatch pre-filter}. A regex that overflows
+ * <p>Each text part is cut at {@code body_part_scan_size} characters for body rules and {@code
+ * rawbody_part_scan_size} for rawbody rules (SpamAssassin's limits since 3.4.3, 50,000 and 500,000), the
+ * whole at {@link #MAX_TEXT}. Each text is made once per message, and one pass of a {@link LiteralScan}
+ * over it finds which of the rules' pre-filter strings ({@link RequiredLiterals}) it holds; a body,
+ * rawbody or full rule whose strings are all missing is not run. A regex that overflows
  * the stack on odd input counts as no hit. Hit counts of the scan (sub-rules included) are kept with
  * the message for the metas, which run last and may also read any symbol in the {@link Findings}.
  */
@@ -37,17 +40,58 @@ final class RuleEngine {
   private static final int EVIDENCE = 60;
   private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
+  /** SpamAssassin's {@code body_part_scan_size} (since 3.4.3): characters of each text part body rules read. */
+  static final int BODY_PART_SCAN_SIZE = 50_000;
+  /** SpamAssassin's {@code rawbody_part_scan_size}: characters of each text part rawbody rules read. */
+  static final int RAWBODY_PART_SCAN_SIZE = 500_000;
+
   private final List<Rule> rules;
   private final List<Rule> metas;
   private final Map<String, Double> scores;
   private final Map<String, String> descriptions;
+  private final int bodyPartScanSize;
+  private final int rawbodyPartScanSize;
+  /** One automaton over the pre-filter strings of all body, rawbody and full rules; null: too large. */
+  private final LiteralScan literals;
+  private final Map<Rule, LiteralScan.Filter> filters = new java.util.IdentityHashMap<>();
   private final String hitsKey = "rules.hits." + Integer.toHexString(System.identityHashCode(this));
 
   RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions) {
+    this(rules, metas, scores, descriptions, BODY_PART_SCAN_SIZE, RAWBODY_PART_SCAN_SIZE);
+  }
+
+  RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions,
+      int bodyPartScanSize, int rawbodyPartScanSize) {
     this.rules = rules;
     this.metas = metas;
     this.scores = scores;
     this.descriptions = descriptions;
+    this.bodyPartScanSize = bodyPartScanSize;
+    this.rawbodyPartScanSize = rawbodyPartScanSize;
+    List<String> strings = new ArrayList<>();
+    for (Rule r : rules) {
+      if (textRule(r)) {
+        strings.addAll(r.regex().literals());
+      }
+    }
+    this.literals = LiteralScan.of(strings);
+    if (literals != null) {
+      for (Rule r : rules) {
+        if (textRule(r)) {
+          filters.put(r, literals.filter(r.regex().literals()));
+        }
+      }
+    }
+  }
+
+  /** The same rules reading at most these many characters of each text part (body, rawbody). */
+  RuleEngine withScanSizes(int body, int rawbody) {
+    return new RuleEngine(rules, metas, scores, descriptions, body, rawbody);
+  }
+
+  private static boolean textRule(Rule r) {
+    return r.eval() == null && r.regex() != null
+        && (r.kind() == Rule.Kind.BODY || r.kind() == Rule.Kind.RAWBODY || r.kind() == Rule.Kind.FULL);
   }
 
   void names(List<String> out) {
@@ -89,15 +133,20 @@ final class RuleEngine {
   }
 
   /** One message's texts, made once, and the evidence of the last hit. */
-  private static final class Scan {
+  private final class Scan {
     final ScanInput in;
     final ScannedMessage m;
     final Map<String, String> headerCache = new HashMap<>();
     String body;
-    String bodyLower;
     String raw;
-    String rawLower;
     String full;
+    /** Which pre-filter strings each text holds ({@link LiteralScan}). */
+    java.util.BitSet bodyFound;
+    java.util.BitSet rawFound;
+    java.util.BitSet fullFound;
+    /** Lower-case copies, only when there is no automaton (a very large rule set). */
+    String bodyLower;
+    String rawLower;
     String fullLower;
     String evidence;
 
@@ -108,23 +157,47 @@ final class RuleEngine {
 
     void body() {
       if (body == null) {
-        body = bodyText(m);
-        bodyLower = RequiredLiterals.lower(body);
+        body = bodyText(m, bodyPartScanSize);
+        if (literals != null) {
+          bodyFound = literals.scan(body);
+        } else {
+          bodyLower = RequiredLiterals.lower(body);
+        }
       }
     }
 
     void raw() {
       if (raw == null) {
-        raw = cut(m.rawBody());
-        rawLower = RequiredLiterals.lower(raw);
+        raw = rawBodyText(m, rawbodyPartScanSize);
+        if (literals != null) {
+          rawFound = literals.scan(raw);
+        } else {
+          rawLower = RequiredLiterals.lower(raw);
+        }
       }
     }
 
+    /** The pre-filter of full rules reads the bytes; the string is made when a regex must run. */
     void full() {
+      if (fullFound == null && fullLower == null) {
+        if (literals != null) {
+          fullFound = literals.scan(m.raw(), m.raw().length);
+        } else {
+          full = new String(m.raw(), StandardCharsets.ISO_8859_1);
+          fullLower = RequiredLiterals.lower(full);
+        }
+      }
+    }
+
+    String fullText() {
       if (full == null) {
         full = new String(m.raw(), StandardCharsets.ISO_8859_1);
-        fullLower = RequiredLiterals.lower(full);
       }
+      return full;
+    }
+
+    private boolean mayMatch(Rule r, java.util.BitSet found, String lower) {
+      return literals != null ? filters.get(r).mayMatch(found) : r.regex().mayMatch(lower);
     }
 
     /** How often {@code r} hits (at most its maxHits); 0 for a regex that gives up on this text. */
@@ -138,15 +211,15 @@ final class RuleEngine {
           case HEADER -> header(r);
           case BODY -> {
             body();
-            yield r.regex().mayMatch(bodyLower) ? count(r, body) : 0;
+            yield mayMatch(r, bodyFound, bodyLower) ? count(r, body) : 0;
           }
           case RAWBODY -> {
             raw();
-            yield r.regex().mayMatch(rawLower) ? count(r, raw) : 0;
+            yield mayMatch(r, rawFound, rawLower) ? count(r, raw) : 0;
           }
           case FULL -> {
             full();
-            yield r.regex().mayMatch(fullLower) ? count(r, full) : 0;
+            yield mayMatch(r, fullFound, fullLower) ? count(r, fullText()) : 0;
           }
           case URI -> uri(r);
           case MIMEHEADER -> mimeHeader(r);
@@ -311,36 +384,110 @@ final class RuleEngine {
     return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s;
   }
 
-  /** The body as body rules read it: paragraphs, white space squeezed, joined with {@code \n}. */
+  /** The body as body rules read it, each text part cut at {@link #BODY_PART_SCAN_SIZE}. */
   static String bodyText(ScannedMessage m) {
-    String t = m.visibleText();
-    StringBuilder b = new StringBuilder(Math.min(t.length(), MAX_TEXT));
-    int nl = t.indexOf('\n');
-    int i = 0;
-    if (nl >= 0) { // the Subject is a paragraph of its own
-      b.append(t, 0, nl).append('\n');
-      i = nl + 1;
+    return bodyText(m, BODY_PART_SCAN_SIZE);
+  }
+
+  /**
+   * The body as body rules read it: the Subject, then each text part ({@link ScannedMessage#visibleText()}
+   * part by part) cut at {@code partLimit} characters ({@link #cutPart}), cut into paragraphs at empty
+   * lines, white space inside a paragraph squeezed to one space, paragraphs joined with {@code \n}; at
+   * most {@link #MAX_TEXT} characters in all.
+   */
+  static String bodyText(ScannedMessage m, int partLimit) {
+    String subject = m.first("Subject");
+    List<ScannedMessage.TextPart> parts = m.textParts();
+    // what visibleText() holds, segment by segment, with the line breaks that follow each
+    List<String> segments = new ArrayList<>(parts.size() + 1);
+    int size = subject.length() + 1;
+    int nl = subject.indexOf('\n');
+    StringBuilder b = new StringBuilder();
+    b.append(nl < 0 ? subject : subject.substring(0, nl)).append('\n'); // the Subject is a paragraph of its own
+    segments.add(nl < 0 ? "" : subject.substring(nl + 1));
+    for (ScannedMessage.TextPart p : parts) {
+      String t = p.text();
+      String cut = t.substring(0, cutPart(t, partLimit));
+      segments.add(cut);
+      size += cut.length() + 2;
     }
-    int n = t.length();
-    while (i < n && b.length() < MAX_TEXT) {
-      char c = t.charAt(i);
-      if (Character.isWhitespace(c) || c == '\u00a0') {
-        int newlines = 0;
-        while (i < n && (Character.isWhitespace(t.charAt(i)) || t.charAt(i) == '\u00a0')) {
-          if (t.charAt(i) == '\n') {
+    b.ensureCapacity(Math.min(size, MAX_TEXT));
+    boolean pending = false;
+    int newlines = 0;
+    for (int k = 0; k < segments.size() && b.length() < MAX_TEXT; k++) {
+      String t = segments.get(k);
+      int n = t.length();
+      int i = 0;
+      while (i < n && b.length() < MAX_TEXT) {
+        char c = t.charAt(i);
+        if (space(c)) {
+          pending = true;
+          if (c == '\n') {
             newlines++;
           }
           i++;
+          continue;
         }
-        if (!b.isEmpty() && b.charAt(b.length() - 1) != '\n' && i < n) {
-          b.append(newlines >= 2 ? '\n' : ' ');
+        flush(b, pending, newlines);
+        pending = false;
+        newlines = 0;
+        int start = i;
+        while (i < n && !space(t.charAt(i))) {
+          i++;
         }
-      } else {
-        b.append(c);
-        i++;
+        b.append(t, start, Math.min(i, start + Math.max(0, MAX_TEXT - b.length())));
+      }
+      pending = true; // the line break(s) after the segment: one after the Subject, an empty line after a part
+      newlines += k == 0 ? 1 : 2;
+    }
+    return b.length() > MAX_TEXT ? b.substring(0, MAX_TEXT) : b.toString();
+  }
+
+  /** White space as body rules squeeze it (a no-break space included). */
+  private static boolean space(char c) {
+    return c == ' ' || c == '\u00a0' || (c <= ' ' || c > 0x7f) && Character.isWhitespace(c);
+  }
+
+  /** Writes the white space seen before a word: a paragraph break for two line breaks or more, else one space. */
+  private static void flush(StringBuilder b, boolean pending, int newlines) {
+    if (pending && !b.isEmpty() && b.charAt(b.length() - 1) != '\n') {
+      b.append(newlines >= 2 ? '\n' : ' ');
+    }
+  }
+
+  /**
+   * The rawbody text: each text part (HTML with its markup) cut at {@code partLimit} characters, parts
+   * separated by an empty line, at most {@link #MAX_TEXT} characters in all.
+   */
+  static String rawBodyText(ScannedMessage m, int partLimit) {
+    StringBuilder b = new StringBuilder();
+    for (ScannedMessage.TextPart p : m.textParts()) {
+      String t = p.html() != null ? p.html() : p.text();
+      b.append(t, 0, cutPart(t, partLimit)).append("\n\n");
+      if (b.length() >= MAX_TEXT) {
+        break;
       }
     }
-    return b.toString();
+    return cut(b.toString());
+  }
+
+  /**
+   * Where a part's text is cut for a scan of at most {@code limit} characters: at the last white space
+   * before the limit, so that no word is cut in two, unless that is more than 1,000 characters back
+   * (one long word), then at the limit. SpamAssassin 3.4.3 cuts each part likewise ({@code
+   * body_part_scan_size}, {@code rawbody_part_scan_size}): spam puts its pitch first, and a regex over
+   * the 500th kilobyte of an attachment finds nothing a reader sees.
+   */
+  static int cutPart(String t, int limit) {
+    if (t.length() <= limit) {
+      return t.length();
+    }
+    for (int i = limit; i > limit - 1000 && i > 0; i--) {
+      if (Character.isWhitespace(t.charAt(i - 1))) {
+        return i;
+      }
+    }
+    return limit;
   }
 
   private static List<String> mimeHeaders(ScannedMessage m, HeaderTarget target) {

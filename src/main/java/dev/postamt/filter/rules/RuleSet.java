@@ -37,6 +37,22 @@ public final class RuleSet {
     this.report = c.report();
   }
 
+  private RuleSet(RuleSet base, RuleEngine engine) {
+    this.scores = base.scores;
+    this.descriptions = base.descriptions;
+    this.report = base.report;
+    this.engine = engine;
+  }
+
+  /**
+   * The same rules reading at most {@code bodyPartScanSize} characters of each text part for body rules
+   * and {@code rawbodyPartScanSize} for rawbody rules ({@code [spam] body_part_scan_size}, {@code
+   * rawbody_part_scan_size}; SpamAssassin's defaults, 50,000 and 500,000, unless set).
+   */
+  public RuleSet scanning(int bodyPartScanSize, int rawbodyPartScanSize) {
+    return new RuleSet(this, engine.withScanSizes(bodyPartScanSize, rawbodyPartScanSize));
+  }
+
   /**
    * The shipped rules from the class path, then each of {@code extra}: a file, or a directory whose
    * {@code *.cf} files are read in name order. A rule defined again replaces the earlier one; a later

@@ -12,9 +12,11 @@
  * A skipped rule never makes a meta fire: a meta that refers to one is skipped too.
  *
  * <p>Scanning never throws for odd input: a regex that gives up on a message (stack overflow, or its
- * budget of character reads used up by runaway backtracking) counts as no hit. Body
- * rules are pre-filtered by a literal every match must contain, so most of them cost one {@code
- * indexOf} per message. Nothing is written to disk; failure to read a configured rule path is the only
+ * budget of character reads used up by runaway backtracking) counts as no hit. Body, rawbody and full
+ * rules are pre-filtered by literals every match must contain, all found in one pass over each text
+ * ({@link dev.postamt.filter.rules.LiteralScan}), so a rule whose literals are missing costs nothing;
+ * body and rawbody rules read each text part up to SpamAssassin's {@code body_part_scan_size} /
+ * {@code rawbody_part_scan_size} ({@code [spam]}). Nothing is written to disk; failure to read a configured rule path is the only
  * error, reported at start-up.
  */
 package dev.postamt.filter.rules;

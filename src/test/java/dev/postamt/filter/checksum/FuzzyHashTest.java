@@ -1,0 +1,92 @@
+package dev.postamt.filter.checksum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The signature stays what it was when it was made with a lookup per character and a second pass per
+ * word (signatures of learned spam are stored, so a faster reading must give the same numbers).
+ */
+class FuzzyHashTest {
+  private static final String ALPHABET = "abcdefghij KLMNOP 0123 ''.,\n\tÄäßéİΣσς\u00a0\u0661𝔄-";
+
+  @Test
+  void signaturesAreTheSameAsBefore() {
+    Random rnd = new Random(3);
+    int compared = 0;
+    for (int round = 0; round < 400; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = rnd.nextInt(3000); i < n; i++) {
+        b.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
+      }
+      String text = b.toString();
+      long[] expected = reference(text);
+      assertThat(FuzzyHash.ofText(text)).as(text).isEqualTo(expected);
+      compared += expected == null ? 0 : 1;
+    }
+    assertThat(compared).isGreaterThan(100);
+  }
+
+  /** The signature as it was computed before (the reference). */
+  private static long[] reference(String text) {
+    long[] words = new long[256];
+    int n = 0;
+    String lower = text.toLowerCase(Locale.ROOT);
+    int i = 0;
+    int len = lower.length();
+    while (i < len && n < FuzzyHash.MAX_WORDS) {
+      if (!Character.isLetter(lower.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean digits = false;
+      while (i < len && (Character.isLetterOrDigit(lower.charAt(i)) || lower.charAt(i) == '\'')) {
+        digits |= Character.isDigit(lower.charAt(i));
+        i++;
+      }
+      if (digits || i - start < 2) {
+        continue;
+      }
+      if (n == words.length) {
+        words = Arrays.copyOf(words, n * 2);
+      }
+      long h = 0xcbf29ce484222325L;
+      for (int k = start; k < i; k++) {
+        h ^= lower.charAt(k);
+        h *= 0x100000001b3L;
+      }
+      words[n++] = FuzzyHash.mix(h);
+    }
+    if (n < FuzzyHash.MIN_WORDS) {
+      return null;
+    }
+    long[] min = new long[FuzzyHash.SIZE];
+    Arrays.fill(min, Long.MAX_VALUE);
+    for (int k = 0; k + FuzzyHash.SHINGLE <= n; k++) {
+      long sh = words[k];
+      for (int j = 1; j < FuzzyHash.SHINGLE; j++) {
+        sh = FuzzyHash.mix(sh * 31 + words[k + j]);
+      }
+      for (int f = 0; f < FuzzyHash.SIZE; f++) {
+        long v = FuzzyHash.mix(sh ^ seed(f));
+        if (v < min[f]) {
+          min[f] = v;
+        }
+      }
+    }
+    return min;
+  }
+
+  private static long seed(int f) {
+    long s = 0x5eed_0f_f022_1e5L;
+    for (int i = 0; i <= f; i++) {
+      s += 0x9e3779b97f4a7c15L;
+    }
+    return FuzzyHash.mix(s);
+  }
+}

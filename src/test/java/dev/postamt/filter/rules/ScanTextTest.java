@@ -1,0 +1,147 @@
+package dev.postamt.filter.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.filter.Authentication;
+import dev.postamt.filter.Findings;
+import dev.postamt.filter.ScanInput;
+import dev.postamt.filter.ScannedMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The texts rules read, built once per message: the one-pass pre-filter ({@link LiteralScan}) finds
+ * exactly the strings a search per string finds, the body text is what it was before it was built part
+ * by part, and each part is cut at SpamAssassin's scan sizes.
+ */
+class ScanTextTest {
+  private static final String ALPHABET = "abcXYZ xyz.-$Ää\u00a0\u212a";
+
+  @Test
+  void theAutomatonFindsWhatIndexOfFinds() {
+    Random rnd = new Random(27);
+    for (int round = 0; round < 300; round++) {
+      List<String> strings = new ArrayList<>();
+      for (int i = 0, n = 1 + rnd.nextInt(30); i < n; i++) {
+        strings.add(RequiredLiterals.lower(random(rnd, 1 + rnd.nextInt(5))));
+      }
+      String text = random(rnd, rnd.nextInt(400));
+      LiteralScan scan = LiteralScan.of(strings);
+      BitSet found = scan.scan(text);
+      String lower = RequiredLiterals.lower(text);
+      for (String s : strings) {
+        assertThat(scan.filter(List.of(s)).mayMatch(found)).as("%s in %s", s, text).isEqualTo(lower.contains(s));
+      }
+      byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1); // unmappable chars become '?', in both
+      BitSet fromBytes = scan.scan(latin1, latin1.length);
+      String lowerBytes = RequiredLiterals.lower(new String(latin1, StandardCharsets.ISO_8859_1));
+      for (String s : strings) {
+        assertThat(scan.filter(List.of(s)).mayMatch(fromBytes)).isEqualTo(lowerBytes.contains(s));
+      }
+    }
+  }
+
+  @Test
+  void aRuleWithoutStringsAlwaysRunsAndTooLargeASetHasNoAutomaton() {
+    LiteralScan scan = LiteralScan.of(List.of("ab"));
+    assertThat(scan.filter(List.of()).mayMatch(scan.scan("zz"))).isTrue();
+    assertThat(scan.filter(List.of("ab")).mayMatch(scan.scan("zz"))).isFalse();
+    List<String> huge = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      huge.add("w" + Integer.toString(i, 36) + "\u0100" + (char) ('a' + i % 26) + "ÿ" + (char) (0x400 + i % 200));
+    }
+    assertThat(LiteralScan.of(huge)).isNull();
+  }
+
+  @Test
+  void theBodyTextIsTheSameAsWhenItWasMadeFromTheWholeVisibleText() {
+    List<String> bodies = List.of(
+        "Hello  Alice,\r\n\r\n  buy\tcheap\u00a0pills now.\r\n\r\n\r\nBye \r\n",
+        "",
+        " \r\n\r\nonly after blanks\r\n",
+        "a\u0001b \u2003 c\r\n\r\nd\u000be",
+        "line one\r\nline two\r\n\r\n\r\n   \r\npara two   \r\n");
+    for (String body : bodies) {
+      for (String subject : List.of("Subject: CHEAP  stuff\r\n", "", "Subject: =?UTF-8?Q?a=0Ab?=\r\n")) {
+        ScannedMessage m = ScannedMessage.of((subject + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            + "Content-Type: text/plain\r\n\r\n" + body + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>one</p><p> two "
+            + "</p>\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(RuleEngine.bodyText(m)).as("%s / %s", subject, body).isEqualTo(before(m.visibleText()));
+      }
+    }
+  }
+
+  @Test
+  void eachPartIsCutAtTheScanSizeAtAWordBoundary() throws Exception {
+    StringBuilder filler = new StringBuilder();
+    while (filler.length() < 60_000) {
+      filler.append("lorem ipsum dolor sit amet\r\n");
+    }
+    String mail = "Subject: long\r\nContent-Type: text/plain\r\n\r\n" + filler + "viagra\r\n";
+    ScannedMessage m = ScannedMessage.of(mail.getBytes(StandardCharsets.US_ASCII));
+    String body = RuleEngine.bodyText(m);
+    assertThat(body).doesNotContain("viagra");
+    assertThat(body.substring(body.lastIndexOf(' ') + 1)).isIn("lorem", "ipsum", "dolor", "sit", "amet"); // a whole word
+    assertThat(body.length()).isBetween(45_000, 50_100);
+    assertThat(RuleEngine.bodyText(m, 100_000)).contains("viagra");
+    assertThat(RuleEngine.cutPart("abc def", 5)).isEqualTo(4);
+    assertThat(RuleEngine.cutPart("x".repeat(3000), 2000)).isEqualTo(2000);
+
+    String cf = "body T_BODY /viagra/\nrawbody T_RAW /viagra/\nfull T_FULL /viagra/\n";
+    RuleSet rules = RuleSet.ofTexts(Map.of("t.cf", cf));
+    assertThat(hits(rules, m)).containsExactlyInAnyOrder("T_RAW", "T_FULL");
+    assertThat(hits(rules.scanning(100_000, 1_000), m)).containsExactlyInAnyOrder("T_BODY", "T_FULL");
+  }
+
+  private static List<String> hits(RuleSet rules, ScannedMessage m) throws java.io.IOException {
+    Findings f = new Findings();
+    rules.check().check(new ScanInput(m, "192.0.2.1", "mx.example.org", null, "a@example.org", List.of("b@example.net"),
+        List.of(), Authentication.NONE, Instant.now()), f);
+    return f.all().stream().map(s -> s.name()).toList();
+  }
+
+  private static String random(Random rnd, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      b.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
+    }
+    return b.toString();
+  }
+
+  /** The body text as it was made before it was built part by part (the reference). */
+  private static String before(String t) {
+    StringBuilder b = new StringBuilder();
+    int nl = t.indexOf('\n');
+    int i = 0;
+    if (nl >= 0) {
+      b.append(t, 0, nl).append('\n');
+      i = nl + 1;
+    }
+    int n = t.length();
+    while (i < n) {
+      char c = t.charAt(i);
+      if (Character.isWhitespace(c) || c == '\u00a0') {
+        int newlines = 0;
+        while (i < n && (Character.isWhitespace(t.charAt(i)) || t.charAt(i) == '\u00a0')) {
+          if (t.charAt(i) == '\n') {
+            newlines++;
+          }
+          i++;
+        }
+        if (!b.isEmpty() && b.charAt(b.length() - 1) != '\n' && i < n) {
+          b.append(newlines >= 2 ? '\n' : ' ');
+        }
+      } else {
+        b.append(c);
+        i++;
+      }
+    }
+    return b.toString();
+  }
+}
