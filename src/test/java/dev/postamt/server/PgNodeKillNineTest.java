@@ -66,9 +66,12 @@ class PgNodeKillNineTest {
     Database db = pg.freshDatabase();
     String url = pg.url(db.postgres().orElseThrow().database());
     Path shared = Files.createDirectories(dir.resolve("shared-mail"));
-    try (PgDatabase pool = PgDatabase.of(db); Directory d = Directory.open(pool)) {
+    PgDatabase pool = PgDatabase.of(db);
+    try (Directory d = Directory.open(pool)) {
       d.addDomain("example.test");
       d.addUser("alice@example.test", TestServer.PASSWORD.toCharArray());
+    } finally {
+      pool.close();
     }
     String common = """
         [database]

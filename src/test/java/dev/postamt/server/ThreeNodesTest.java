@@ -50,7 +50,7 @@ class ThreeNodesTest {
   private static final Pattern MODSEQ = Pattern.compile("MODSEQ \\((\\d+)\\)");
   private static final Pattern UID = Pattern.compile("UID (\\d+)");
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private final List<TestServer> nodes = new ArrayList<>();
   private Path shared;
   private TestServer n1;
@@ -63,11 +63,14 @@ class ThreeNodesTest {
     Database db = pg.freshDatabase();
     String url = pg.url(db.postgres().orElseThrow().database());
     shared = Files.createDirectories(dir.resolve("shared-mail"));
-    try (PgDatabase pool = PgDatabase.of(db); Directory d = Directory.open(pool)) {
+    PgDatabase pool = PgDatabase.of(db);
+    try (Directory d = Directory.open(pool)) {
       d.addDomain("example.test");
       for (String u : List.of("alice", "bob", "dave", "erin")) {
         d.addUser(u + "@example.test", TestServer.PASSWORD.toCharArray());
       }
+    } finally {
+      pool.close();
     }
     String toml = """
         [database]
