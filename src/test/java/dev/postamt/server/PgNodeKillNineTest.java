@@ -79,8 +79,9 @@ class PgNodeKillNineTest {
         [store]
         mail_dir = "%s"
         """.formatted(url, shared);
-    // node B first: it creates the schema, so node A's starts are quick
-    nodeB = TestServer.create().at("127.0.0.3").toml(common).startedIn(Files.createDirectories(dir.resolve("b")));
+    // node B first: it creates the schema, so node A's starts are quick (a URL of its own: a pool of its own)
+    nodeB = TestServer.create().at("127.0.0.3").toml(common.replace(url, url + "?ApplicationName=nodeB"))
+        .startedIn(Files.createDirectories(dir.resolve("b")));
     Path homeA = Files.createDirectories(dir.resolve("a"));
     int smtpA = Ports.free();
     int imapA = Ports.free();

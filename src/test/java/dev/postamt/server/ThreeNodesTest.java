@@ -14,6 +14,10 @@ import dev.postamt.testing.TestServer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +57,7 @@ class ThreeNodesTest {
   @TempDir static Path dir;
   private final List<TestServer> nodes = new ArrayList<>();
   private Path shared;
+  private String url;
   private TestServer n1;
   private TestServer n2;
   private TestServer n3;
@@ -61,7 +66,7 @@ class ThreeNodesTest {
   void startThreeNodes() throws Exception {
     PgCluster pg = PgCluster.get();
     Database db = pg.freshDatabase();
-    String url = pg.url(db.postgres().orElseThrow().database());
+    url = pg.url(db.postgres().orElseThrow().database());
     shared = Files.createDirectories(dir.resolve("shared-mail"));
     PgDatabase pool = PgDatabase.of(db);
     try (Directory d = Directory.open(pool)) {
@@ -72,13 +77,15 @@ class ThreeNodesTest {
     } finally {
       pool.close();
     }
-    String toml = """
-        [database]
-        url = "%s"
-        [store]
-        mail_dir = "%s"
-        """.formatted(url, shared);
     for (int i = 1; i <= 3; i++) {
+      // PgDatabase keeps one pool per URL in a process: a URL of its own gives each node its own pool,
+      // notification listener and lock connection, as three processes would have
+      String toml = """
+          [database]
+          url = "%s?ApplicationName=node%d"
+          [store]
+          mail_dir = "%s"
+          """.formatted(url, i, shared);
       Path home = Files.createDirectories(dir.resolve("node" + i));
       nodes.add(TestServer.create().at("127.0.0." + (i + 1)).listen("pop3s").toml(toml).startedIn(home));
     }
@@ -103,6 +110,19 @@ class ThreeNodesTest {
       }
     }
     assertThat(n1.config.dataDir()).isNotEqualTo(n2.config.dataDir()).isNotEqualTo(n3.config.dataDir());
+    // and each its own connections to the database, as three processes would have
+    Database.Postgres pg = Database.Postgres.parse(url);
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+        PreparedStatement st = c.prepareStatement(
+            "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database()")) {
+      List<String> names = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      assertThat(names).contains("node1", "node2", "node3");
+    }
   }
 
   @Test
