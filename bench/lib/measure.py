@@ -9,8 +9,9 @@ Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops i
 we started: delivered messages per second from first connect until every
 message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
 accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
-descendants; with several --pid, every one of those trees: several servers sharing one load) every 100 ms, and reads the tree's CPU time (user + system, including reaped
-children, from /proc/<pid>/stat) before and after. With --sink-pid (the receiving MX of a relay load),
+descendants; with several --pid, all of those trees: several servers sharing one load) every 100 ms,
+and reads the tree's CPU time (user + system, including reaped children, from /proc/<pid>/stat) before
+and after. With --sink-pid (the receiving MX of a relay load),
 that process tree's CPU seconds are measured too, as sink_cpu. Prints one line of key=value pairs.
 """
 import argparse
