@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """IMAP load generator for bench/imap-vs-dovecot (Python 3 stdlib only).
 
-    imapload.py mix  --port P --user U --password W --sessions N --seconds S [--pid PID] [--base B]
+    imapload.py mix  --port P [--host H] [--port P2 --host H2 ...] --user U --password W --sessions N
+                     --seconds S [--pid PID ...] [--base B]
     imapload.py idle --port P --user U --password W --count N [--batch B] [--pid PID] [--timeout S]
     imapload.py mkmail --dir MAILDIR/new --count N
 
@@ -9,7 +10,9 @@ mix: modelled on imaptest's default mix. N parallel sessions (threads, raw socke
 LOGIN, SELECT INBOX, FETCH 1:* (FLAGS), FETCH 3 random messages BODY.PEEK[], STORE +FLAGS (\\Seen
 \\Flagged) and STORE -FLAGS on a random message, APPEND a ~2 KiB message, UID STORE +FLAGS.SILENT
 (\\Deleted) on it (UID from APPENDUID), EXPUNGE, LOGOUT, until S seconds are over. Only the first
-B messages (the pre-loaded ones, never deleted) are fetched and flagged. An operation is a command
+B messages (the pre-loaded ones, never deleted) are fetched and flagged. With several --port (each
+with its --host, 127.0.0.1 when left out), session k talks to the (k mod n)-th: one load spread over
+several servers (bench/pg-nodes). An operation is a command
 answered with a tagged OK; NO/BAD replies and lost connections are errors. With --pid, the CPU seconds
 and peak RSS/PSS of that process tree are measured (bench/lib/measure.py). Prints one key=value line.
 
@@ -38,8 +41,8 @@ class Closed(Exception):
 
 
 class Session:
-    def __init__(self, port, timeout=30):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout)
+    def __init__(self, port, timeout=30, host="127.0.0.1"):
+        self.sock = socket.create_connection((host, port), timeout)
         self.f = self.sock.makefile("rb", buffering=65536)
         self.n = 0
         self.readline()  # greeting
@@ -116,9 +119,11 @@ def mix(a):
     errs = []
     start = threading.Event()
     app = message(999999, 2000)
+    hosts = (a.host or []) + ["127.0.0.1"] * (len(a.port) - len(a.host or []))
 
     def worker(k):
         rnd = random.Random(k)
+        host, port = hosts[k % len(a.port)], a.port[k % len(a.port)]
         ops = no = bad = disc = loops = cerr = 0
         start.wait()
 
@@ -140,7 +145,7 @@ def mix(a):
 
         while time.monotonic() < deadline:
             try:
-                s = Session(a.port)
+                s = Session(port, host=host)
             except OSError as e:
                 cerr += 1
                 if len(errs) < 5:
@@ -195,19 +200,19 @@ def mix(a):
     threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(a.sessions)]
     for t in threads:
         t.start()
-    pids = measure.tree(a.pid) if a.pid else []
-    cpu0 = measure.cpu_seconds(pids) if a.pid else 0
+    trees = lambda: [p for root in (a.pid or []) for p in measure.tree(root)]  # noqa: E731
+    cpu0 = measure.cpu_seconds(trees()) if a.pid else 0
     peak_rss = peak_pss = 0
     t0 = time.monotonic()
     deadline = t0 + a.seconds
     start.set()
     while any(t.is_alive() for t in threads) and time.monotonic() < deadline + 60:
         if a.pid and time.monotonic() < deadline:
-            rss, pss = measure.memory_kib(measure.tree(a.pid))
+            rss, pss = measure.memory_kib(trees())
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.1)
     secs = time.monotonic() - t0
-    cpu1 = measure.cpu_seconds(measure.tree(a.pid)) if a.pid else 0
+    cpu1 = measure.cpu_seconds(trees()) if a.pid else 0
     errors = stats["no"] + stats["bad"] + stats["disconnects"] + stats["connect_errors"]
     print(f"ops={stats['ops']} seconds={a.seconds:.1f} rate={stats['ops'] / a.seconds:.1f} "
           f"sessions={stats['sessions']} errors={errors} no={stats['no']} bad={stats['bad']} "
@@ -275,7 +280,7 @@ def idle(a):
         for _ in range(n):
             s = socket.socket()
             try:
-                s.connect(("127.0.0.1", a.port))
+                s.connect(((a.host or ["127.0.0.1"])[0], a.port[0]))
             except OSError as e:
                 failed += 1
                 if len(errs) < 5:
@@ -304,7 +309,7 @@ def idle(a):
     rss = pss = 0
     if a.pid:
         for _ in range(5):
-            r, p = measure.memory_kib(measure.tree(a.pid))
+            r, p = measure.memory_kib([q for root in a.pid for q in measure.tree(root)])
             rss, pss = max(rss, r), max(pss, p)
             time.sleep(0.2)
     print(f"idle_connections={idling} attempted={a.count} failed={failed} open_secs={t_open:.1f} "
@@ -325,13 +330,14 @@ def idle(a):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["mix", "idle", "mkmail"])
-    ap.add_argument("--port", type=int)
+    ap.add_argument("--port", type=int, action="append", help="repeat to spread the mix over several servers")
+    ap.add_argument("--host", action="append", help="the address of the server of the --port at the same place")
     ap.add_argument("--user")
     ap.add_argument("--password")
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--base", type=int, default=200)
-    ap.add_argument("--pid", type=int)
+    ap.add_argument("--pid", type=int, action="append", help="repeat to measure several servers together")
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--timeout", type=float, default=300)

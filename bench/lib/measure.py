@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one load against one server and measures it.
 
-    measure.py --pid PID --maildir DIR [--maildir DIR2 ...] --count N [--timeout S] [--sink-pid PID2]
+    measure.py --pid PID [--pid PID2 ...] --maildir DIR [--maildir DIR2 ...] --count N [--timeout S] [--sink-pid PID2]
                -- LOAD-COMMAND...
 
 Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops it when DIR/new + DIR/cur
@@ -9,8 +9,9 @@ Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops i
 we started: delivered messages per second from first connect until every
 message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
 accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
-descendants) every 100 ms, and reads the tree's CPU time (user + system, including reaped
-children, from /proc/<pid>/stat) before and after. With --sink-pid (the receiving MX of a relay load),
+descendants; with several --pid, all of those trees: several servers sharing one load) every 100 ms,
+and reads the tree's CPU time (user + system, including reaped children, from /proc/<pid>/stat) before
+and after. With --sink-pid (the receiving MX of a relay load),
 that process tree's CPU seconds are measured too, as sink_cpu. Prints one line of key=value pairs.
 """
 import argparse
@@ -94,7 +95,7 @@ def count(maildir):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pid", type=int, required=True)
+    ap.add_argument("--pid", type=int, action="append", required=True)
     ap.add_argument("--maildir", action="append", required=True)
     ap.add_argument("--sink-pid", type=int)
     ap.add_argument("--count", type=int, required=True)
@@ -106,9 +107,12 @@ def main():
     def count_all():
         return sum(count(d) for d in a.maildir)
 
+    def trees():
+        return [p for root in a.pid for p in tree(root)]
+
     base = count_all()
     target = base + a.count
-    pids = tree(a.pid)
+    pids = trees()
     cpu0 = cpu_seconds(pids)
     sink0 = cpu_seconds(tree(a.sink_pid)) if a.sink_pid else 0.0
     peak_rss = peak_pss = 0
@@ -122,7 +126,7 @@ def main():
     while True:
         now = time.monotonic()
         if now - last_mem >= 0.1:
-            pids = tree(a.pid)
+            pids = trees()
             rss, pss = memory_kib(pids)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             last_mem = now
@@ -145,7 +149,7 @@ def main():
             client_rc = client.wait()
         t_client = time.monotonic() - t0
     err = client.stderr.read().decode(errors="replace").strip().replace("\n", " | ")
-    pids = tree(a.pid)
+    pids = trees()
     cpu1 = cpu_seconds(pids)
     sink = f" sink_cpu={cpu_seconds(tree(a.sink_pid)) - sink0:.2f}" if a.sink_pid else ""
     rss, pss = memory_kib(pids)

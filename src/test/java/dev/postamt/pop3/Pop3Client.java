@@ -34,7 +34,12 @@ public final class Pop3Client implements AutoCloseable {
   }
 
   public static Pop3Client connectTls(int port) throws Exception {
-    SSLSocket s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+    return connectTls("127.0.0.1", port);
+  }
+
+  /** Over implicit TLS to {@code host} (a loopback address of a test server), the certificate not checked. */
+  public static Pop3Client connectTls(String host, int port) throws Exception {
+    SSLSocket s = (SSLSocket) SmtpScript.trustAll().getSocketFactory().createSocket(host, port);
     s.startHandshake();
     return new Pop3Client(s);
   }

@@ -37,6 +37,7 @@ public final class TestServer extends ServerFixture {
   private final List<String> extraListeners = new ArrayList<>();
   private final List<String> users = new ArrayList<>(List.of("alice", "bob"));
   private String zone = "";
+  private String host = "127.0.0.1";
 
   private TestServer() {}
 
@@ -57,6 +58,26 @@ public final class TestServer extends ServerFixture {
 
   public static TestServer start(Path dir) throws Exception {
     return start(dir, "");
+  }
+
+  /**
+   * Listens on {@code address} instead of 127.0.0.1 (another loopback address such as 127.0.0.2, so that
+   * several servers in one test look like several hosts); the clients it hands out connect there.
+   */
+  public TestServer at(String address) {
+    host = address;
+    return this;
+  }
+
+  /** The loopback address every listener of this server binds. */
+  public String host() {
+    return host;
+  }
+
+  /** Starts this server in {@code dir} (which exists), for a test that runs several at once; returns it. */
+  public TestServer startedIn(Path dir) throws Exception {
+    startIn(dir);
+    return this;
   }
 
   /** Appends {@code toml} to the config (right after the {@code [listen]} table). */
@@ -103,15 +124,15 @@ public final class TestServer extends ServerFixture {
         [dns]
         zone_file = "zone.txt"
         [listen]
-        smtp = "127.0.0.1:0"
-        submission = "127.0.0.1:0"
-        smtps = "127.0.0.1:0"
-        lmtp = "127.0.0.1:0"
-        imap = "127.0.0.1:0"
-        imaps = "127.0.0.1:0"
-        """);
+        smtp = "HOST:0"
+        submission = "HOST:0"
+        smtps = "HOST:0"
+        lmtp = "HOST:0"
+        imap = "HOST:0"
+        imaps = "HOST:0"
+        """.replace("HOST", host));
     for (String service : extraListeners) {
-      toml.append(service).append(" = \"127.0.0.1:0\"\n");
+      toml.append(service).append(" = \"").append(host).append(":0\"\n");
     }
     toml.append(extraToml);
     Path cfg = dir.resolve("postamt.toml");
@@ -132,14 +153,14 @@ public final class TestServer extends ServerFixture {
 
   /** Connected to {@code service} ({@code smtp}, {@code submission}, {@code lmtp}), the greeting read. */
   public SmtpScript smtp(String service) throws Exception {
-    SmtpScript s = closeAfter(SmtpScript.connect(port(service)));
+    SmtpScript s = closeAfter(new SmtpScript(new java.net.Socket(host, port(service))));
     s.expect("220 *");
     return s;
   }
 
   /** An IMAP client on the plain port, greeting read, logged in as {@code user} with {@link #PASSWORD}. */
   public ImapClient imapLogin(String user) throws Exception {
-    ImapClient c = closeAfter(new ImapClient("127.0.0.1", port("imap")));
+    ImapClient c = closeAfter(new ImapClient(host, port("imap")));
     c.greeting();
     c.run("L LOGIN " + user + " " + PASSWORD, "L OK *");
     return c;
@@ -147,7 +168,7 @@ public final class TestServer extends ServerFixture {
 
   /** A POP3 client over implicit TLS ({@code pop3s} must listen), logged in as {@code user}. */
   public Pop3Client pop3Login(String user) throws Exception {
-    Pop3Client c = closeAfter(Pop3Client.connectTls(port("pop3s")));
+    Pop3Client c = closeAfter(Pop3Client.connectTls(host, port("pop3s")));
     c.expect("+OK *");
     return c.login(user, PASSWORD);
   }
