@@ -59,8 +59,8 @@ final class MaildirAccount implements Account {
     boolean files = owner.blobFiles();
     MailIndex opened = null;
     try {
+      Files.createDirectories(home); // the user's own files (POP3 sizes, .forward) whatever holds the mail
       if (files) {
-        Files.createDirectories(home);
         maildir.ensureFolder(MailboxNames.INBOX);
       }
       opened = owner.openIndex(user, home);

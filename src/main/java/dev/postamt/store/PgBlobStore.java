@@ -352,7 +352,7 @@ final class PgBlobStore implements BlobStore {
     private void fetch(long from) throws IOException {
       try (Connection c = db.connection(); PreparedStatement ps = prepare(c,
           "SELECT substring(data FROM ? FOR ?) FROM mail_blob WHERE account=? AND mailbox_id=? AND key=?",
-          from + 1, SLICE, account, mailboxId, key); ResultSet rs = ps.executeQuery()) {
+          (int) (from + 1), SLICE, account, mailboxId, key); ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new IOException("message " + key + " was expunged while it was being read");
         }
