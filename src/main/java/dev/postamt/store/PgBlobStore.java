@@ -65,6 +65,9 @@ final class PgBlobStore implements BlobStore {
   /** Larger blobs are read in slices of this size. */
   static final int SLICE = 256 * 1024;
 
+  /** PostgreSQL's limit for one field value (1 GB). */
+  static final long MAX_BYTES = (1L << 30) - 1;
+
   private static final AtomicLong COUNTER = new AtomicLong();
   private static final String NODE = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
 
@@ -160,8 +163,8 @@ final class PgBlobStore implements BlobStore {
         in = new SequenceInputStream(new ByteArrayInputStream(head), content);
       }
     }
-    if (length > Integer.MAX_VALUE - 16) {
-      throw new IOException("message of " + length + " bytes is too large for PostgreSQL");
+    if (length > MAX_BYTES) {
+      throw new IOException("message of " + length + " bytes is larger than PostgreSQL's " + MAX_BYTES + " per field");
     }
     Counted counted = new Counted(in);
     try (PreparedStatement ps = c.prepareStatement(
