@@ -116,7 +116,8 @@ final class PgDelivery {
 
   /**
    * Wakes this node's sessions of the user after a delivery (the other nodes heard the transaction's
-   * NOTIFY): their cached lists are dropped and the watchers (IDLE, NOTIFY, JMAP push) told.
+   * NOTIFY): the watchers (IDLE, NOTIFY, JMAP push) are told; their next snapshot sees the new UIDNEXT and
+   * reads only the rows changed since ({@link SnapshotCache}).
    */
   static void wake(PgMailStore store, String user) {
     MaildirAccount a = store.shared(user);
@@ -124,7 +125,7 @@ final class PgDelivery {
       return;
     }
     try {
-      a.changedElsewhere(Set.of());
+      a.changed();
     } finally {
       a.close();
     }
