@@ -489,11 +489,34 @@ final class MaildirAccount implements Account {
     write(() -> {
       if (scan != null) {
         scan.reindex(renumber);
+      } else {
+        dropUnreferencedBlobs(PgBlobStore.GRACE);
       }
       index.recountUsage();
       changed();
       return null;
     });
+  }
+
+  /**
+   * With blobs in the database, the index is the truth: blobs older than {@code age} that no index row
+   * names (a crash between an APPEND's blob and its index row) are removed. Returns how many.
+   */
+  int dropUnreferencedBlobs(java.time.Duration age) throws IOException {
+    if (!(blobs instanceof PgBlobStore pg)) {
+      return 0;
+    }
+    java.util.Map<Long, Set<String>> referenced = new java.util.HashMap<>();
+    for (MailboxInfo m : mailboxes()) {
+      Set<String> keys = new java.util.HashSet<>();
+      messages(m.id()).forEach(r -> keys.add(r.base()));
+      referenced.put(m.id(), keys);
+    }
+    int dropped = pg.dropUnreferenced(referenced, age);
+    if (dropped > 0) {
+      log.info("store: {}: removed {} message bodies no index row named (left by a crash)", user, dropped);
+    }
+    return dropped;
   }
 
   // ---- change notification ---------------------------------------------------------------------------

@@ -229,6 +229,37 @@ final class PgBlobStore implements BlobStore {
     });
   }
 
+  /** How old an unreferenced blob must be before {@link #dropUnreferenced} takes it at a reindex. */
+  static final java.time.Duration GRACE = java.time.Duration.ofHours(1);
+
+  /**
+   * Removes the blobs no index row refers to: an APPEND or COPY whose index commit a crash prevented left
+   * them (never a delivery, which commits both at once). Only blobs older than {@code age} are taken, so
+   * that a write in progress on another node (blob committed, index row not yet) is left alone; {@code
+   * referenced} must be read before this is called.
+   *
+   * @param referenced per mailbox id, the keys its index rows have
+   * @return how many blobs were removed
+   */
+  int dropUnreferenced(java.util.Map<Long, Set<String>> referenced, java.time.Duration age) throws IOException {
+    return write(c -> {
+      List<Object[]> doomed = new java.util.ArrayList<>();
+      try (PreparedStatement ps = prepare(c, "SELECT mailbox_id, key FROM mail_blob WHERE account=?"
+          + " AND created < now() - make_interval(secs => ?)", account, (double) age.toSeconds());
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!referenced.getOrDefault(rs.getLong(1), Set.of()).contains(rs.getString(2))) {
+            doomed.add(new Object[] {rs.getLong(1), rs.getString(2)});
+          }
+        }
+      }
+      for (Object[] d : doomed) {
+        update(c, "DELETE FROM mail_blob WHERE account=? AND mailbox_id=? AND key=?", account, d[0], d[1]);
+      }
+      return doomed.size();
+    });
+  }
+
   /** Flags live in the index only. */
   @Override
   public void flagsChanged(MailboxInfo mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {}

@@ -110,6 +110,24 @@ class PgBlobMailStoreTest implements MailStoreContract {
     }
   }
 
+  /** A blob left by a crash between an APPEND's blob and its index row is removed by a reindex, once old enough. */
+  @Test
+  void blobsNoIndexRowNamesAreRemovedOnceOldEnough(@TempDir Path dir) throws Exception {
+    try (MailStore s = newStore(dir, Quota.Policy.NONE); Account a = s.open(USER)) {
+      MaildirAccount account = (MaildirAccount) a;
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      StoreTesting.append(a, "INBOX", MSG, Set.of(), 1_700_000_000_000L);
+      String orphan = account.blobs.put(inbox, new ByteArrayInputStream(MSG), MSG.length, Set.of(), 0); // no index row
+      a.reindex(false);
+      assertThat(account.blobs.open(inbox, orphan, Set.of())).as("too young: may be a write in progress").isPresent();
+      assertThat(account.dropUnreferencedBlobs(java.time.Duration.ZERO)).isEqualTo(1);
+      assertThat(account.blobs.open(inbox, orphan, Set.of())).isEmpty();
+      MessageRecord kept = a.messages(inbox.id()).getFirst();
+      assertThat(read(a, inbox, kept)).isEqualTo(MSG);
+      assertThat(account.dropUnreferencedBlobs(java.time.Duration.ZERO)).isZero();
+    }
+  }
+
   /** A stub (IM2000) is delivered under its full message's size: the index has that size, the blob the stub. */
   @Test
   void aStubIsStoredUnderTheSizeOfTheMessageItStandsFor(@TempDir Path dir) throws Exception {
