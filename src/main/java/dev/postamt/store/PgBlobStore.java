@@ -69,7 +69,14 @@ final class PgBlobStore implements BlobStore {
   static final long MAX_BYTES = (1L << 30) - 1;
 
   private static final AtomicLong COUNTER = new AtomicLong();
-  private static final String NODE = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+  /** Random per process: two nodes (even with the same pid) never make the same key. */
+  private static final String NODE = HexFormat.of().formatHex(randomBytes(4));
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
 
   private final PgDatabase db;
   private final String account;
