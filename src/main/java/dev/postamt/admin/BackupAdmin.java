@@ -22,10 +22,23 @@ public final class BackupAdmin {
   }
 
   public Backup.Report backup(Path dir, Optional<String> account) {
+    refuseAccountWithBlobsInDatabase("backup", account);
     try {
       return Backup.run(config, dir, account);
     } catch (IOException e) {
       throw AdminException.of(e);
+    }
+  }
+
+  /**
+   * One account's backup is its home directory; with {@code [store] blobs = "postgresql"} its messages are
+   * not there but in the database, which only the whole installation's backup holds ({@code pg_dump}).
+   */
+  private void refuseAccountWithBlobsInDatabase(String what, Optional<String> account) {
+    if (account.isPresent() && config.store().blobsInDatabase()) {
+      throw new AdminException(what + " --account copies an account's Maildir files, but with [store] blobs ="
+          + " \"postgresql\" the messages are in the database: " + what + " the whole installation (its PostgreSQL"
+          + " dump holds every message), or use postamt export/import for one account");
     }
   }
 
@@ -46,6 +59,7 @@ public final class BackupAdmin {
   }
 
   public Restore.Report restore(Path path, Optional<String> account) {
+    refuseAccountWithBlobsInDatabase("restore", account);
     try {
       return Restore.run(config, path, account);
     } catch (IOException e) {

@@ -142,6 +142,11 @@ public final class DatabaseMigration {
   }
 
   private List<Counted> copy(String url, boolean toPostgres) {
+    if (config.store().blobsInDatabase()) {
+      // the index files written (or read) here sit beside Maildir files, which this choice does not have
+      throw new AdminException("migrate copies the mailbox indexes of Maildir files, but with [store] blobs ="
+          + " \"postgresql\" the messages are in the database: move mailboxes with postamt export/import instead");
+    }
     Database.Postgres target;
     try {
       target = Database.Postgres.parse(url);

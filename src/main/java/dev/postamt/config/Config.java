@@ -206,6 +206,10 @@ public record Config(
             Collect.parse(r),
             Reports.parse(r, hostname),
             Trail.parse(r));
+    if (config.store().blobsInDatabase() && config.database().postgres().isEmpty()) {
+      r.error("store.blobs", "\"postgresql\" keeps message bodies in the [database]: set [database] url to a"
+          + " postgresql:// URL, or leave store.blobs at \"maildir\"");
+    }
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

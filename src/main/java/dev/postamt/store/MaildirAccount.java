@@ -44,6 +44,7 @@ final class MaildirAccount implements Account {
   final MailIndex index;
   final ReentrantLock writeLock = new ReentrantLock();
   private final MailIndex.Readers readers;
+  /** Null when the blobs are not Maildir files ({@link PgBlobStore}): the index is then the truth. */
   private final FolderScan scan;
   final SnapshotCache snapshots = new SnapshotCache(this);
   private final MessageWriter messages;
@@ -55,17 +56,20 @@ final class MaildirAccount implements Account {
     this.user = user;
     this.maildir = new MaildirBlobStore(home.resolve("Maildir"));
     this.blobs = blobs == null ? maildir : blobs;
+    boolean files = owner.blobFiles();
     MailIndex opened = null;
     try {
-      Files.createDirectories(home);
-      maildir.ensureFolder(MailboxNames.INBOX);
+      Files.createDirectories(home); // the user's own files (POP3 sizes, .forward) whatever holds the mail
+      if (files) {
+        maildir.ensureFolder(MailboxNames.INBOX);
+      }
       opened = owner.openIndex(user, home);
     } catch (SQLException | IOException e) {
       throw MailIndex.bug(e);
     }
     index = opened;
     readers = owner.readers(user, home);
-    scan = new FolderScan(this, index, maildir);
+    scan = files ? new FolderScan(this, index, maildir) : null;
     messages = new MessageWriter(this);
     try {
       write(() -> {
@@ -93,7 +97,7 @@ final class MaildirAccount implements Account {
       if (fresh) {
         for (var e : DEFAULT_FOLDERS.entrySet()) {
           if (index.findMailbox(e.getKey()).isEmpty()) {
-            maildir.ensureFolder(e.getKey());
+            blobs.createMailbox(e.getKey());
             index.insertMailbox(e.getKey(), e.getValue());
             index.subscribe(e.getKey(), true);
           }
@@ -101,14 +105,14 @@ final class MaildirAccount implements Account {
         index.subscribe(MailboxNames.INBOX, true);
         index.markInitialized();
       }
-      for (String name : maildir.folderNames()) {
+      for (String name : scan == null ? List.<String>of() : maildir.folderNames()) {
         if (index.findMailbox(name).isEmpty()) {
           index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
         }
       }
       return null;
     });
-    for (MailboxInfo m : mailboxes()) {
+    for (MailboxInfo m : scan == null ? List.<MailboxInfo>of() : mailboxes()) {
       try {
         scan.reconcile(m, false);
       } catch (SQLException | IOException e) {
@@ -217,7 +221,7 @@ final class MaildirAccount implements Account {
           throw new StoreException(StoreException.Kind.CANNOT, "Mailbox has children, delete them first");
         }
       }
-      blobs.deleteMailbox(n);
+      blobs.deleteMailbox(m);
       index.inTx(() -> {
         index.deleteMailbox(m.id());
         return null;
@@ -337,7 +341,7 @@ final class MaildirAccount implements Account {
   @Override
   public Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord m) {
     try {
-      Optional<MessageContent> stored = blobs.open(mailbox.name(), m.base(), m.flags());
+      Optional<MessageContent> stored = blobs.open(mailbox, m.base(), m.flags());
       if (stored.isEmpty()) {
         return stored;
       }
@@ -450,6 +454,9 @@ final class MaildirAccount implements Account {
   }
 
   void poll(long mailboxId, boolean wait) {
+    if (scan == null) {
+      return; // blobs in the database: deliveries commit their index rows themselves
+    }
     Optional<MailboxInfo> m = mailbox(mailboxId);
     if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
       return;
@@ -475,12 +482,41 @@ final class MaildirAccount implements Account {
 
   @Override
   public void reindex(boolean renumber) {
+    if (scan == null && renumber) {
+      throw new StoreException(StoreException.Kind.CANNOT, "renumbering rebuilds the index from Maildir files;"
+          + " with [store] blobs = \"postgresql\" the index is the only record of the messages");
+    }
     write(() -> {
-      scan.reindex(renumber);
+      if (scan != null) {
+        scan.reindex(renumber);
+      } else {
+        dropUnreferencedBlobs(PgBlobStore.GRACE);
+      }
       index.recountUsage();
       changed();
       return null;
     });
+  }
+
+  /**
+   * With blobs in the database, the index is the truth: blobs older than {@code age} that no index row
+   * names (a crash between an APPEND's blob and its index row) are removed. Returns how many.
+   */
+  int dropUnreferencedBlobs(java.time.Duration age) throws IOException {
+    if (!(blobs instanceof PgBlobStore pg)) {
+      return 0;
+    }
+    java.util.Map<Long, Set<String>> referenced = new java.util.HashMap<>();
+    for (MailboxInfo m : mailboxes()) {
+      Set<String> keys = new java.util.HashSet<>();
+      messages(m.id()).forEach(r -> keys.add(r.base()));
+      referenced.put(m.id(), keys);
+    }
+    int dropped = pg.dropUnreferenced(referenced, age);
+    if (dropped > 0) {
+      log.info("store: {}: removed {} message bodies no index row named (left by a crash)", user, dropped);
+    }
+    return dropped;
   }
 
   // ---- change notification ---------------------------------------------------------------------------

@@ -91,8 +91,8 @@ final class MaildirBlobStore implements BlobStore {
 
   /** Moves the folder out of the Maildir++ namespace first, so a crash leaves no half-deleted folder. */
   @Override
-  public void deleteMailbox(String mailbox) throws IOException {
-    Path dir = folder(mailbox);
+  public void deleteMailbox(MailboxInfo mailbox) throws IOException {
+    Path dir = folder(mailbox.name());
     Path gone = root.resolve("postamt-deleted-" + uniqueBase(0));
     if (!Files.exists(dir)) {
       return;
@@ -232,8 +232,9 @@ final class MaildirBlobStore implements BlobStore {
 
   /** Writes {@code content} as a new message in cur/ of {@code mailbox}: tmp/, fsync, rename, fsync dir. */
   @Override
-  public String put(String mailbox, InputStream content, long size, Set<String> flags, long mtime) throws IOException {
-    Path dir = folder(mailbox);
+  public String put(MailboxInfo mailbox, InputStream content, long size, Set<String> flags, long mtime)
+      throws IOException {
+    Path dir = folder(mailbox.name());
     String base = uniqueBase(size);
     Path tmp = dir.resolve("tmp").resolve(base);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -254,9 +255,9 @@ final class MaildirBlobStore implements BlobStore {
   }
 
   @Override
-  public Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
+  public Optional<MessageContent> open(MailboxInfo mailbox, String key, Set<String> flags) throws IOException {
     for (int attempt = 0; attempt < 2; attempt++) {
-      Path p = find(mailbox, key, flags);
+      Path p = find(mailbox.name(), key, flags);
       if (p == null) {
         return Optional.empty();
       }
@@ -271,32 +272,33 @@ final class MaildirBlobStore implements BlobStore {
   }
 
   @Override
-  public String copy(String fromMailbox, String key, Set<String> flags, long size, String toMailbox) throws IOException {
-    Path source = find(fromMailbox, key, flags);
-    return source == null ? null : copyIn(source, toMailbox, flags, size);
+  public String copy(MailboxInfo fromMailbox, String key, Set<String> flags, long size, MailboxInfo toMailbox)
+      throws IOException {
+    Path source = find(fromMailbox.name(), key, flags);
+    return source == null ? null : copyIn(source, toMailbox.name(), flags, size);
   }
 
   @Override
-  public void delete(String mailbox, Collection<MessageRecord> messages) throws IOException {
+  public void delete(MailboxInfo mailbox, Collection<MessageRecord> messages) throws IOException {
     for (MessageRecord m : messages) {
-      Path p = find(mailbox, m.base(), m.flags());
+      Path p = find(mailbox.name(), m.base(), m.flags());
       if (p != null) {
         Files.deleteIfExists(p);
       }
     }
-    fsyncDir(folder(mailbox).resolve("cur"));
+    fsyncDir(folder(mailbox.name()).resolve("cur"));
   }
 
   /** Best effort: keeps the Maildir info letters in step with the index, which stays authoritative. */
   @Override
-  public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
+  public void flagsChanged(MailboxInfo mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
     if (Flags.maildirLetters(oldFlags).equals(Flags.maildirLetters(newFlags))) {
       return;
     }
     try {
-      Path from = find(mailbox, key, oldFlags);
+      Path from = find(mailbox.name(), key, oldFlags);
       if (from != null) {
-        Files.move(from, folder(mailbox).resolve("cur").resolve(fileName(key, newFlags)), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(from, folder(mailbox.name()).resolve("cur").resolve(fileName(key, newFlags)), StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
       // The index has the flags; the file name is only a courtesy to other readers.

@@ -54,7 +54,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
   public static MaildirMailStore open(dev.postamt.config.Config config, Quota.Policy quotas, long reserveBytes) {
     if (config.database().postgres().isPresent()) {
       return new PgMailStore(dev.postamt.postgres.PgDatabase.of(config.database()), config.dataDir(), config.mailDir(),
-          quotas, reserveBytes, UnaryOperator.identity());
+          quotas, reserveBytes, UnaryOperator.identity(), config.store().blobsInDatabase());
     }
     return new SqliteMailStore(config.dataDir(), config.mailDir(), quotas, reserveBytes, UnaryOperator.identity());
   }
@@ -72,6 +72,16 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
 
   /** The usage recorded for {@code user}, read without opening the account; empty when unknown. */
   abstract java.util.Optional<Quota.Usage> peekUsage(String user);
+
+  /** Whether message bodies are Maildir files (else the index alone knows the messages: no folder scans). */
+  boolean blobFiles() {
+    return true;
+  }
+
+  /** The blob store of {@code user}'s account, before the test wrapper: Maildir++ files in the home. */
+  BlobStore blobStore(String user, Path home) {
+    return new MaildirBlobStore(home.resolve("Maildir"));
+  }
 
   /** What {@link Account#open} asks before serving a message (IM2000 stubs); {@link MessageResolver#NONE} by default. */
   private volatile MessageResolver resolver = MessageResolver.NONE;
@@ -152,7 +162,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
       MaildirAccount a = open.get(key);
       if (a == null) {
         Path home = UserHome.in(mailRoot, key);
-        a = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(new MaildirBlobStore(home.resolve("Maildir")))));
+        a = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(blobStore(key, home))));
         open.put(key, a);
       }
       a.refs++;
@@ -220,7 +230,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     return new MaildirBlobStore(MailboxLayout.maildirIn(mailRoot, user)).folder(mailbox);
   }
 
-  private static String baseName(DeliveryId id, long size) {
+  static String baseName(DeliveryId id, long size) {
     return Maildir.baseName(id.arrivalEpochSeconds(), id.unique(), id.host(), size);
   }
 

@@ -28,7 +28,7 @@ final class MessageWriter {
       MailboxInfo m = account.require(mailbox);
       checkQuota(size, 1);
       Set<String> f = Flags.of(flags);
-      String base = account.blobs.put(m.name(), content, size, f, internalDate);
+      String base = account.blobs.put(m, content, size, f, internalDate);
       long uid = index.inTx(() -> index.insertMessage(m.id(), base, f, internalDate, size));
       account.changed();
       return new Account.AppendResult(m.uidValidity(), uid);
@@ -65,7 +65,7 @@ final class MessageWriter {
     List<String> bases = new ArrayList<>();
     List<MessageRecord> copied = new ArrayList<>();
     for (MessageRecord m : msgs) {
-      String base = account.blobs.copy(src.name(), m.base(), m.flags(), m.size(), dst.name());
+      String base = account.blobs.copy(src, m.base(), m.flags(), m.size(), dst);
       if (base != null) {
         bases.add(base);
         copied.add(m);
@@ -141,9 +141,9 @@ final class MessageWriter {
       if (changes.isEmpty()) {
         return List.<MessageRecord>of();
       }
-      String name = account.require(mailboxId).name();
+      MailboxInfo box = account.require(mailboxId);
       for (MessageRecord[] c : changes) {
-        account.blobs.flagsChanged(name, c[0].base(), c[0].flags(), c[1].flags());
+        account.blobs.flagsChanged(box, c[0].base(), c[0].flags(), c[1].flags());
       }
       account.changed();
       return out;
@@ -192,7 +192,7 @@ final class MessageWriter {
     if (doomed.isEmpty()) {
       return;
     }
-    account.blobs.delete(mb.name(), doomed);
+    account.blobs.delete(mb, doomed);
     try {
       index.inTx(() -> {
         index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());

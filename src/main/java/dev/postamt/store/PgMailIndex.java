@@ -213,6 +213,17 @@ final class PgMailIndex extends MailIndex {
     });
   }
 
+  /**
+   * The connection of the {@link #inTx} this index is running, so that a blob written with its index row
+   * ({@link PgDelivery}) commits or rolls back with it.
+   */
+  Connection transaction() {
+    if (bound == null) {
+      throw new IllegalStateException("not in an index transaction");
+    }
+    return bound;
+  }
+
   /** One REPEATABLE READ, read-only transaction: every statement sees the same committed state. */
   @Override
   <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {

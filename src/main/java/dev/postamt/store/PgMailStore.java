@@ -30,6 +30,7 @@ public final class PgMailStore extends MaildirMailStore {
 
   private final PgDatabase db;
   private final String node = UUID.randomUUID().toString();
+  private final boolean blobsInDatabase;
   private volatile boolean closed;
 
   /**
@@ -47,9 +48,23 @@ public final class PgMailStore extends MaildirMailStore {
   /** @param mailRoot the users' homes, on a filesystem every node shares ({@code [store] mail_dir}) */
   PgMailStore(PgDatabase db, Path dataDir, Path mailRoot, Quota.Policy quotas, long reserveBytes,
       UnaryOperator<BlobStore> blobs) {
-    super(dataDir, mailRoot, quotas, reserveBytes, blobs);
+    this(db, dataDir, mailRoot, quotas, reserveBytes, blobs, false);
+  }
+
+  /**
+   * @param blobsInDatabase message bodies in PostgreSQL ({@link PgBlobStore}, {@code [store] blobs =
+   *     "postgresql"}) rather than Maildir files under {@code mailRoot}; the space reserve is then not
+   *     laid down (the bodies are on the database's disk)
+   */
+  PgMailStore(PgDatabase db, Path dataDir, Path mailRoot, Quota.Policy quotas, long reserveBytes,
+      UnaryOperator<BlobStore> blobs, boolean blobsInDatabase) {
+    super(dataDir, mailRoot, quotas, blobsInDatabase ? 0 : reserveBytes, blobs);
     this.db = db;
+    this.blobsInDatabase = blobsInDatabase;
     db.migrate(PgMailIndex.OWNER, PgMailIndex.SCHEMA);
+    if (blobsInDatabase) {
+      PgBlobStore.migrate(db);
+    }
     // off the listening thread, which serves every kind of state: waking an account reads the index
     db.notifications().listen(PgMailIndex.CHANNEL, p -> Thread.ofVirtual().name("postamt-mail-notify")
         .start(() -> changedElsewhere(p)));
@@ -70,9 +85,17 @@ public final class PgMailStore extends MaildirMailStore {
     return PgMailIndex.peekUsage(db, user);
   }
 
-  /** Takes the message in here if this node has the account open, else tells the nodes that may. */
+  /**
+   * Takes the message in here if this node has the account open, else tells the nodes that may. With the
+   * blobs in the database the delivery committed its index row and told the other nodes itself: only this
+   * node's sessions of the account are woken.
+   */
   @Override
   public void notifyDelivered(String user) {
+    if (blobsInDatabase) {
+      PgDelivery.wake(this, user);
+      return;
+    }
     MaildirAccount a = shared(user);
     if (a != null) {
       a.close();
@@ -133,6 +156,83 @@ public final class PgMailStore extends MaildirMailStore {
         a.close();
       }
     }
+  }
+
+  @Override
+  boolean blobFiles() {
+    return !blobsInDatabase;
+  }
+
+  @Override
+  BlobStore blobStore(String user, Path home) {
+    return blobsInDatabase ? new PgBlobStore(db, user) : super.blobStore(user, home);
+  }
+
+  /** This store's database and node id, for {@link PgDelivery}. */
+  PgDatabase database() {
+    return db;
+  }
+
+  String node() {
+    return node;
+  }
+
+  @Override
+  public boolean delivered(String user, DeliveryId id, long size) throws java.io.IOException {
+    return blobsInDatabase ? delivery().delivered(user, MailboxNames.INBOX, id, size) : super.delivered(user, id, size);
+  }
+
+  @Override
+  public boolean delivered(String user, String mailbox, DeliveryId id, long size) throws java.io.IOException {
+    return blobsInDatabase ? delivery().delivered(user, mailbox, id, size) : super.delivered(user, mailbox, id, size);
+  }
+
+  @Override
+  public void deliver(String user, DeliveryId id, java.io.InputStream content, long size) throws java.io.IOException {
+    if (blobsInDatabase) {
+      delivery().deliver(user, MailboxNames.INBOX, id, content, size, java.util.Set.of());
+    } else {
+      super.deliver(user, id, content, size);
+    }
+  }
+
+  @Override
+  public void deliver(String user, String mailbox, DeliveryId id, java.io.InputStream content, long size,
+      java.util.Set<String> flags) throws java.io.IOException {
+    if (blobsInDatabase) {
+      delivery().deliver(user, mailbox, id, content, size, flags);
+    } else {
+      super.deliver(user, mailbox, id, content, size, flags);
+    }
+  }
+
+  @Override
+  public boolean mailboxExists(String user, String mailbox) {
+    return blobsInDatabase ? delivery().mailboxExists(user, mailbox) : super.mailboxExists(user, mailbox);
+  }
+
+  @Override
+  public boolean exists(String user) {
+    return blobsInDatabase ? delivery().exists(user) : super.exists(user);
+  }
+
+  @Override
+  public void create(String user) throws java.io.IOException {
+    if (blobsInDatabase) {
+      open(user).close();
+    } else {
+      super.create(user);
+    }
+  }
+
+  @Override
+  public String location(String user) {
+    return blobsInDatabase ? "account " + user.toLowerCase(java.util.Locale.ROOT) + " in " + db.display()
+        : super.location(user);
+  }
+
+  private PgDelivery delivery() {
+    return new PgDelivery(this);
   }
 
   @Override

@@ -20,7 +20,11 @@
  *       ({@link dev.postamt.store.SqliteShares}, {@code data_dir/shares.db}; {@link
  *       dev.postamt.store.PgShares} in PostgreSQL).
  *   <li>{@link dev.postamt.store.BlobStore} — where message bytes live: write once, open, copy, delete,
- *       per mailbox. {@link dev.postamt.store.MaildirBlobStore} is today's implementation.
+ *       per mailbox. {@link dev.postamt.store.MaildirBlobStore} (files) by default; {@link
+ *       dev.postamt.store.PgBlobStore} ({@code bytea} rows of {@code mail_blob}) with {@code [store] blobs =
+ *       "postgresql"}, for nodes that share no filesystem. With the latter there is no Maildir: the index is
+ *       the truth (no folder scans), and local delivery ({@link dev.postamt.store.PgDelivery}) commits the
+ *       blob with its index row in one transaction.
  * </ul>
  *
  * <p>Backends: both keep messages as Maildir++ files and differ in where the index is ({@link
@@ -81,6 +85,8 @@
  *       {@code mail_account}, {@code mail_mailbox}, {@code mail_message}, {@code mail_expunged}, {@code
  *       mail_subscription}, {@code mail_metadata} (keyed by account) and {@code share_acl}, {@code
  *       share_account}, {@code share_send_as}; the Maildir layout is unchanged.
+ *   <li>With {@code [store] blobs = "postgresql"}, no {@code Maildir/} either: the message bodies are rows of
+ *       {@code mail_blob} (account, mailbox id, key, bytes); the home keeps only the node's own small files.
  * </ul>
  *
  * <h2>Failure behaviour</h2>

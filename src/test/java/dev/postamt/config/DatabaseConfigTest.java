@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code [database]}: SQLite by default, a PostgreSQL URL parsed and checked, its password never shown. */
+/**
+ * {@code [database]}: SQLite by default, a PostgreSQL URL parsed and checked, its password never shown; {@code [store]
+ * blobs = "postgresql"} only with such a URL.
+ */
 class DatabaseConfigTest {
   @TempDir Path dir;
 
@@ -51,5 +54,20 @@ class DatabaseConfigTest {
     Path f = write("[database]\nurl = \"postgresql://postamt:hunter2@db.example.test/mail\"\n");
     assertThat(Config.settings(f, true)).filteredOn(s -> s.key().equals("database.url")).singleElement()
         .satisfies(s -> assertThat(s.value()).isEqualTo("\"postgresql://postamt:***@db.example.test:5432/mail\"").doesNotContain("hunter2"));
+  }
+
+  @Test
+  void messageBodiesInPostgresqlNeedAPostgresqlUrl() throws Exception {
+    assertThat(Config.defaults().store().blobs()).isEqualTo("maildir");
+    assertThat(Config.defaults().store().blobsInDatabase()).isFalse();
+    Config pg = Config.load(write("[database]\nurl = \"postgresql://db.example.test/mail\"\n[store]\nblobs = \"postgresql\"\n"),
+        true);
+    assertThat(pg.store().blobsInDatabase()).isTrue();
+    Path sqlite = write("[store]\nblobs = \"postgresql\"\n");
+    assertThatThrownBy(() -> Config.load(sqlite, true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.blobs").hasMessageContaining("[database] url");
+    Path typo = write("[store]\nblobs = \"s3\"\n");
+    assertThatThrownBy(() -> Config.load(typo, true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.blobs").hasMessageContaining("\"maildir\" or \"postgresql\"");
   }
 }

@@ -76,7 +76,7 @@ public final class Pop3Client implements AutoCloseable {
   }
 
   /** The lines of a multi-line body (after its status line was read), dot-stuffing undone. */
-  List<String> multi() throws IOException {
+  public List<String> multi() throws IOException {
     List<String> lines = new ArrayList<>();
     while (true) {
       String l = readLine();

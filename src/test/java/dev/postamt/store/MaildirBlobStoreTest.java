@@ -17,6 +17,16 @@ class MaildirBlobStoreTest implements BlobStoreContract {
     return b;
   }
 
+  /** Maildir++ finds a mailbox's files by its name: after a rename the old name has none. */
+  @Test
+  void afterARenameTheOldNameHasNoBlobs(@TempDir Path dir) throws IOException {
+    BlobStore b = newBlobStore(dir);
+    b.createMailbox("A");
+    String key = b.put(BlobStoreContract.box(3, "A"), new java.io.ByteArrayInputStream(BLOB), BLOB.length, java.util.Set.of(), 0);
+    b.renameMailbox("A", "B");
+    assertThat(b.open(BlobStoreContract.box(3, "A"), key, java.util.Set.of())).isEmpty();
+  }
+
   /** Maildir++ keeps a whole hierarchy in one directory name, so its limit is on the encoded name. */
   @Test
   void folderNamesLongerThanADirectoryNameAreRefused(@TempDir Path dir) throws IOException {

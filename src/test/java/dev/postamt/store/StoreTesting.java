@@ -50,33 +50,33 @@ public final class StoreTesting {
     }
 
     @Override
-    public void deleteMailbox(String mailbox) throws IOException {
+    public void deleteMailbox(MailboxInfo mailbox) throws IOException {
       real.deleteMailbox(mailbox);
     }
 
     @Override
-    public String put(String mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
+    public String put(MailboxInfo mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
         throws IOException {
       throw new IOException("No space left on device");
     }
 
     @Override
-    public java.util.Optional<MessageContent> open(String mailbox, String key, Set<String> flags) throws IOException {
+    public java.util.Optional<MessageContent> open(MailboxInfo mailbox, String key, Set<String> flags) throws IOException {
       return real.open(mailbox, key, flags);
     }
 
     @Override
-    public String copy(String from, String key, Set<String> flags, long size, String to) throws IOException {
+    public String copy(MailboxInfo from, String key, Set<String> flags, long size, MailboxInfo to) throws IOException {
       throw new IOException("No space left on device");
     }
 
     @Override
-    public void delete(String mailbox, java.util.Collection<MessageRecord> messages) throws IOException {
+    public void delete(MailboxInfo mailbox, java.util.Collection<MessageRecord> messages) throws IOException {
       real.delete(mailbox, messages);
     }
 
     @Override
-    public void flagsChanged(String mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
+    public void flagsChanged(MailboxInfo mailbox, String key, Set<String> oldFlags, Set<String> newFlags) {
       real.flagsChanged(mailbox, key, oldFlags, newFlags);
     }
   }
