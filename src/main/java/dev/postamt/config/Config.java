@@ -206,6 +206,9 @@ public record Config(
             Collect.parse(r),
             Reports.parse(r, hostname),
             Trail.parse(r));
+    if (config.search().backend() == Search.Backend.POSTGRESQL && config.database().postgres().isEmpty()) {
+      r.error("search.backend", "\"postgresql\" needs [database] url = \"postgresql://…\"");
+    }
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }
