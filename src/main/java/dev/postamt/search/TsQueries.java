@@ -7,6 +7,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.PrefixQuery;
@@ -58,6 +59,7 @@ final class TsQueries {
       case PhraseQuery p -> phrase(p, phrase);
       case BooleanQuery b -> bool(b, phrase);
       case MatchNoDocsQuery none -> NOTHING;
+      case MatchAllDocsQuery all -> "!" + NOTHING;
       default -> throw new IllegalArgumentException("no tsquery for " + q.getClass().getSimpleName());
     };
   }
