@@ -79,7 +79,7 @@ interface SearchBackendContract {
 
   List<String> NEEDLES = List.of("müller", "MÜLLER", "mueller", "grüße", "GRÜSSE", "straße", "strasse", "ü", "e",
       "ße", "fünf äpfel", "bob (büro)", "büro", "x-custom: hallo", "hallo welt", "zebra", "ZEBRA", "50%", "%",
-      "_", "off_t", "a_d", "a%d", "\\", "100% s", "<b>", "&amp;", "quokka", "notes.txt", "re: str", "eve", "example",
+      "_", "off_t", "a_d", "a%d", "and", "\\", "100% s", "<b>", "&amp;", "quokka", "notes.txt", "re: str", "eve", "example",
       "xyzzy");
 
   List<String> KEYS = List.of("BODY", "TEXT", "from", "to", "cc", "bcc", "subject");
