@@ -1,6 +1,7 @@
 package dev.postamt.admin;
 
 import dev.postamt.config.Config;
+import dev.postamt.search.SearchBackend;
 import dev.postamt.search.SearchIndexes;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.StoreException;
@@ -34,12 +35,11 @@ public final class SearchAdmin {
   public List<Reindexed> reindexAll(List<String> directoryUsers) {
     List<Reindexed> out = new ArrayList<>();
     try (MailStore store = MailStore.open(config)) {
-      SearchIndexes search = SearchIndexes.forTool(store, config.search());
       java.util.Set<String> users = new java.util.TreeSet<>();
       for (String u : directoryUsers) {
         users.add(u.toLowerCase(java.util.Locale.ROOT));
       }
-      try {
+      try (SearchBackend search = SearchBackend.forTool(store, config.search(), config.database())) {
         users.addAll(search.users());
       } catch (IOException e) {
         throw new AdminException("cannot list the search indexes: " + e.getMessage(), e);
@@ -57,7 +57,7 @@ public final class SearchAdmin {
     if (!store.exists(user)) {
       throw new AdminException("no mail store for " + user + " in " + config.dataDir());
     }
-    try (SearchIndexes search = SearchIndexes.forTool(store, config.search())) {
+    try (SearchBackend search = SearchBackend.forTool(store, config.search(), config.database())) {
       return new Reindexed(user, search.rebuild(user) == SearchIndexes.Rebuilt.QUEUED_FOR_SERVER);
     } catch (IOException | StoreException e) {
       throw new AdminException("cannot rebuild the search index of " + user + ": " + e.getMessage(), e);

@@ -210,6 +210,9 @@ public record Config(
       r.error("store.blobs", "\"postgresql\" keeps message bodies in the [database]: set [database] url to a"
           + " postgresql:// URL, or leave store.blobs at \"maildir\"");
     }
+    if (config.search().backend() == Search.Backend.POSTGRESQL && config.database().postgres().isEmpty()) {
+      r.error("search.backend", "\"postgresql\" needs [database] url = \"postgresql://…\"");
+    }
     if (!r.errors.isEmpty()) {
       throw new ConfigException(r.errors);
     }

@@ -1,6 +1,6 @@
 package dev.postamt.imap;
 
-import dev.postamt.search.SearchIndexes;
+import dev.postamt.search.SearchBackend;
 import dev.postamt.search.SubstringAnswers;
 import dev.postamt.search.SubstringQuery;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class IndexedSearch {
     if (keys.isEmpty()) {
       return SubstringAnswers.NONE;
     }
-    return SearchIndexes.of(sel.account)
+    return SearchBackend.of(sel.account)
         .map(ix -> ix.substrings(sel.account, sel.id, sel.uidValidity, keys))
         .orElse(SubstringAnswers.NONE);
   }

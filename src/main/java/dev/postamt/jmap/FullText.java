@@ -1,6 +1,6 @@
 package dev.postamt.jmap;
 
-import dev.postamt.search.SearchIndexes;
+import dev.postamt.search.SearchBackend;
 import dev.postamt.search.WordMatches;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ final class FullText {
     Optional<WordMatches> m = asked.get(List.of(property, text));
     if (m == null) {
       try {
-        m = SearchIndexes.of(c.account).flatMap(ix -> ix.words(c.account, property, text));
+        m = SearchBackend.of(c.account).flatMap(ix -> ix.words(c.account, property, text));
       } catch (IllegalArgumentException e) {
         if (text.length() > 1000) {
           throw new MethodError("invalidArguments", e.getMessage());

@@ -10,15 +10,15 @@ import java.util.Set;
 
 /**
  * The server's {@link MailStore} with the search index listening: every account it opens tells
- * {@link SearchIndexes} about its changes (the same {@link Account#watch} notifications that wake IMAP
+ * {@link SearchBackend} about its changes (the same {@link Account#watch} notifications that wake IMAP
  * IDLE and JMAP push), and so does every delivery. Listening costs an enqueue; nothing here waits for
  * the index. Everything else is the wrapped store's.
  */
 final class IndexedMailStore implements MailStore {
   private final MailStore inner;
-  private final SearchIndexes search;
+  private final SearchBackend search;
 
-  IndexedMailStore(MailStore inner, SearchIndexes search) {
+  IndexedMailStore(MailStore inner, SearchBackend search) {
     this.inner = inner;
     this.search = search;
   }

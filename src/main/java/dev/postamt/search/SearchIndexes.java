@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,9 +47,8 @@ import org.slf4j.LoggerFactory;
  * background; until it has caught up, searches read the messages it does not know. Searching never
  * throws: a failing index answers nothing ({@link SubstringAnswers#NONE}).
  */
-public final class SearchIndexes implements AutoCloseable {
+public final class SearchIndexes implements SearchBackend {
   private static final Logger log = LoggerFactory.getLogger(SearchIndexes.class);
-  private static final Map<Account, SearchIndexes> OWNERS = Collections.synchronizedMap(new WeakHashMap<>());
   static final int MAX_OPEN = 64;
   /** Wakes the indexer to stop (compared by identity). */
   @SuppressWarnings("StringOperationCanBeSimplified")
@@ -110,16 +107,14 @@ public final class SearchIndexes implements AutoCloseable {
 
   /** The indexes an account was opened with, if its store keeps any. */
   public static Optional<SearchIndexes> of(Account a) {
-    return Optional.ofNullable(OWNERS.get(a));
+    return SearchBackend.of(a).filter(SearchIndexes.class::isInstance).map(SearchIndexes.class::cast);
   }
 
   // ---- feeding ------------------------------------------------------------------------------------
 
-  void attach(Account a) {
-    boolean first;
-    synchronized (OWNERS) {
-      first = OWNERS.putIfAbsent(a, this) == null;
-    }
+  @Override
+  public void attach(Account a) {
+    boolean first = Owners.register(a, this);
     if (first) {
       String user = a.user();
       a.watch(() -> changed(user));
@@ -130,7 +125,8 @@ public final class SearchIndexes implements AutoCloseable {
   }
 
   /** Notes that a user's mail changed; never blocks. */
-  void changed(String address) {
+  @Override
+  public void changed(String address) {
     String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
     if (closed || !queued.add(user)) {
       return;

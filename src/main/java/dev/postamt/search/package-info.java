@@ -1,10 +1,17 @@
 /**
- * Full-text search: one Lucene index per user, kept up to date behind the store, and asked by IMAP
- * SEARCH and JMAP Email/query and SearchSnippet/get. (The compliance journal is the {@code archive}'s.)
+ * Full-text search: one Lucene index per user, or one index of every user in PostgreSQL, kept up to
+ * date behind the store, and asked by IMAP SEARCH and JMAP Email/query and SearchSnippet/get. (The
+ * compliance journal is the {@code archive}'s.)
  *
  * <h2>Pieces</h2>
  *
  * <ul>
+ *   <li>{@link dev.postamt.search.SearchBackend} — the index as the protocols and tools see it, with two
+ *       implementations chosen by {@code [search] backend}: {@link dev.postamt.search.SearchIndexes}
+ *       (Lucene, the default) and {@link dev.postamt.search.PgSearchIndex} (PostgreSQL, shared by the
+ *       nodes: {@link dev.postamt.search.PgSearchTables} its tables and their SQL, {@link
+ *       dev.postamt.search.PgDocument} a message as a row, {@link dev.postamt.search.TsQueries} JMAP word
+ *       queries as {@code tsquery}).
  *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread; {@code
  *       serve} wraps the server's store so that every change and delivery queues the user ({@link
  *       dev.postamt.search.IndexedMailStore}).
@@ -38,9 +45,12 @@
  *       reindex} while the server held the index.
  * </ul>
  *
+ * <p>In PostgreSQL: tables {@code search_mailbox} (the same state per user and mailbox id) and {@code
+ * search_message} (one row per message); nothing under {@code data_dir/search}.
+ *
  * <h2>Failure behaviour</h2>
  *
- * <p>IMAP and JMAP find the indexes through {@link dev.postamt.search.SearchIndexes#of} (the account an
+ * <p>IMAP and JMAP find the indexes through {@link dev.postamt.search.SearchBackend#of} (the account an
  * indexing store opened); an account of a store without indexing (tools, most tests) has none.
  *
  * <p>Indexing never blocks or fails delivery or a session: a full queue marks the user stale, a failing

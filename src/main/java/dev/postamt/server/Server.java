@@ -144,7 +144,7 @@ public final class Server implements AutoCloseable {
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
     MaildirMailStore mailStore = MaildirMailStore.forServer(config, quotaPolicy(directory, () -> this.config));
-    this.store = dev.postamt.search.SearchIndexes.serve(mailStore, config.search());
+    this.store = dev.postamt.search.SearchBackend.serve(mailStore, config.search(), config.database());
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
