@@ -69,6 +69,41 @@ final class BodyStructure {
 
   /** BODYSTRUCTURE when {@code extended}, else the non-extensible BODY form. */
   static void body(ByteArrayOutputStream o, MimePart p, boolean extended) {
+    body(o, p, extended, null);
+  }
+
+  /**
+   * The extended BODYSTRUCTURE of leaf part {@code p} as its data reads once its transfer encoding is
+   * undone, for URLFETCH's BODYPARTSTRUCTURE beside BINARY (RFC 5524 §3.1: the structure describes the
+   * data sent, as the examples of its §4 show, where a decoded part is {@code "BINARY"}): the encoding
+   * names the domain of {@code decoded} (RFC 3516 §4.2, RFC 2045 §2.7–2.9: {@code 7bit}, {@code 8bit}
+   * or {@code binary}); size and lines are those of {@code decoded}, lines counted as line ends.
+   */
+  static void decodedLeaf(ByteArrayOutputStream o, MimePart p, byte[] decoded) {
+    body(o, p, true, decoded);
+  }
+
+  /** The transfer-encoding domain of {@code data} (RFC 2045 §2.7–2.9). */
+  static String domain(byte[] data) {
+    boolean eight = false;
+    int lineLength = 0;
+    for (int i = 0; i < data.length; i++) {
+      int b = data[i] & 0xff;
+      boolean bareCr = b == '\r' && (i + 1 == data.length || data[i + 1] != '\n');
+      boolean bareLf = b == '\n' && (i == 0 || data[i - 1] != '\r');
+      if (b == 0 || bareCr || bareLf) {
+        return "binary"; // NUL, or CR and LF other than as CRLF
+      }
+      eight |= b >= 0x80;
+      lineLength = b == '\n' ? 0 : b == '\r' ? lineLength : lineLength + 1;
+      if (lineLength > 998) {
+        return "binary"; // RFC 5322 §2.1.1: at most 998 octets before CRLF
+      }
+    }
+    return eight ? "8bit" : "7bit";
+  }
+
+  private static void body(ByteArrayOutputStream o, MimePart p, boolean extended, byte[] decoded) {
     ascii(o, "(");
     if (p.isMultipart()) {
       for (MimePart c : p.children()) {
@@ -101,9 +136,17 @@ final class BodyStructure {
     ascii(o, " ");
     nstringLatin1(o, trimmed(p.header("Content-Description")));
     ascii(o, " ");
-    nstringLatin1(o, p.encoding());
-    ascii(o, " " + p.bodySize());
-    if (p.message() != null) {
+    nstringLatin1(o, decoded == null ? p.encoding() : domain(decoded));
+    ascii(o, " " + (decoded == null ? p.bodySize() : decoded.length));
+    if (decoded != null) {
+      if (type.equals("text")) {
+        int lines = 0;
+        for (byte b : decoded) {
+          lines += b == '\n' ? 1 : 0;
+        }
+        ascii(o, " " + lines);
+      }
+    } else if (p.message() != null) {
       ascii(o, " ");
       envelope(o, p.message());
       ascii(o, " ");

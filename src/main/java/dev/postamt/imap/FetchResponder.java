@@ -282,8 +282,11 @@ final class FetchResponder {
 
   /**
    * The decoded content of a part for BINARY (RFC 3516 §4.2). Only leaf parts have a transfer encoding
-   * to undo; a multipart or message/rfc822 part is returned as BODY[part] would (Dovecot does the same),
-   * and for the whole of a single-part message the header goes out unchanged before the decoded body.
+   * to undo; a multipart or message/rfc822 part is returned as BODY[part] would, its own encoding being
+   * 7bit, 8bit or binary (RFC 2045 §6.4), whose decoding is the identity. (Dovecot 2.3 decodes the leaves
+   * inside such a part and rewrites their headers; imaptest dropped its test of that in commit b701d96,
+   * "servers aren't really expected to support converting multiparts into binary".) For the whole of a
+   * single-part message the header goes out unchanged before the decoded body.
    * A part that does not exist is empty, as for BODY.
    */
   private void decodeBinary(List<Integer> path) throws ImapException {
@@ -315,14 +318,31 @@ final class FetchResponder {
     return binaries.get(path);
   }
 
-  /** The BODYSTRUCTURE of a part (URLFETCH's BODYPARTSTRUCTURE, RFC 5524 §4), or null when there is none. */
-  byte[] structure(List<Integer> path) {
+  /**
+   * The BODYSTRUCTURE of a part (URLFETCH's BODYPARTSTRUCTURE, RFC 5524 §3.1), or null when there is
+   * none. With {@code decoded}, a leaf part whose transfer encoding can be undone is described as
+   * BINARY gives it ({@link BodyStructure#decodedLeaf}); a multipart or message/rfc822 part, which
+   * BINARY gives unchanged, and a part in an unknown encoding keep their structure as stored.
+   */
+  byte[] structure(List<Integer> path, boolean decoded) {
     MimePart part = locate(root(), path);
     if (part == null) {
       return null;
     }
     java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
-    BodyStructure.body(o, part, true);
+    byte[] body = null;
+    if (decoded && !part.isMultipart() && part.message() == null) {
+      try {
+        body = BinaryDecoder.decode(content, part.bodyStart(), part.end(), part.encoding());
+      } catch (ImapException unknownEncoding) {
+        // described as stored; BINARY itself is NIL then
+      }
+    }
+    if (body == null) {
+      BodyStructure.body(o, part, true);
+    } else {
+      BodyStructure.decodedLeaf(o, part, body);
+    }
     return o.toByteArray();
   }
 

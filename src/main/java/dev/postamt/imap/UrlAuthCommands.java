@@ -162,26 +162,41 @@ final class UrlAuthCommands {
     return o.toByteArray();
   }
 
-  /** RFC 5524 §3: {@code * URLFETCH url ([BODYPARTSTRUCTURE (...)] [BODY {n} / BINARY ~{n}])}. */
+  /**
+   * RFC 5524 §3.2 and §5: {@code * URLFETCH url (BODYPARTSTRUCTURE (...)) (BINARY ~{n}...)}, each item
+   * in its own parentheses, as the grammar ({@code url-metadata}) and every example of §4 have it. BINARY
+   * is {@code NIL} when the part's transfer encoding is unknown, beside the structure as stored (§4's
+   * last example). Dovecot 2.3 sends the items in one list (imaptest's script of that era expects it;
+   * imaptest's commit 831af47 changed the script to this form).
+   */
   private static byte[] extended(String url, Command.UrlFetchItem item, UrlAuthority.Opened o)
       throws IOException, UrlAuthority.Failure {
     ByteArrayOutputStream o2 = new ByteArrayOutputStream();
-    ascii(o2, "* URLFETCH " + url + " (");
-    boolean first = true;
+    ascii(o2, "* URLFETCH " + url);
+    byte[] binary = item.binary() ? o.binary() : null;
     if (item.structure()) {
-      ascii(o2, "BODYPARTSTRUCTURE ");
-      o2.writeBytes(o.bodyPartStructure());
-      first = false;
+      ascii(o2, " (BODYPARTSTRUCTURE ");
+      o2.writeBytes(o.bodyPartStructure(binary != null));
+      ascii(o2, ")");
     }
-    if (item.body() || item.binary()) {
-      byte[] data = item.binary() ? o.binary() : o.bytes();
-      ascii(o2, (first ? "" : " ") + (item.binary() ? "BINARY " : "BODY "));
-      if (item.binary() && BinaryDecoder.hasNul(data, 0, data.length)) {
-        ascii(o2, "~"); // literal8, RFC 3516 §4.3
+    if (item.binary()) {
+      ascii(o2, " (BINARY ");
+      if (binary == null) {
+        ascii(o2, "NIL");
+      } else {
+        if (BinaryDecoder.hasNul(binary, 0, binary.length)) {
+          ascii(o2, "~"); // literal8, RFC 3516 §4.3
+        }
+        ResponseWriter.literal(o2, binary, 0, binary.length);
       }
+      ascii(o2, ")");
+    } else if (item.body()) {
+      byte[] data = o.bytes();
+      ascii(o2, " (BODY ");
       ResponseWriter.literal(o2, data, 0, data.length);
+      ascii(o2, ")");
     }
-    ascii(o2, ")\r\n");
+    ascii(o2, "\r\n");
     return o2.toByteArray();
   }
 }

@@ -202,6 +202,7 @@ public final class UrlAuthority implements BurlResolver {
     final ImapUrl url;
     final MessageContent content;
     private final Account borrowed;
+    private FetchResponder responder;
 
     private Opened(ImapUrl url, MessageContent content, Account borrowed) {
       this.url = url;
@@ -218,23 +219,37 @@ public final class UrlAuthority implements BurlResolver {
       }
     }
 
-    /** The part the URL names, its transfer encoding undone (RFC 5524 BINARY); partial applied after. */
+    /**
+     * The part the URL names with its transfer encoding undone (RFC 5524 §3.1 BINARY, as FETCH BINARY of
+     * RFC 3516 §4.2 gives it: a multipart or message/rfc822 part, whose own encoding is the identity, is
+     * sent unchanged); partial applied after. Null when the encoding is unknown: §5 has NIL then.
+     */
     byte[] binary() throws IOException, Failure {
       FetchAttr.Section s = part();
       try {
-        return url.partial(new FetchResponder(content.readAllBytes()).binary(s.part()));
-      } catch (ImapException e) {
-        throw new Failure(false, "Unknown content transfer encoding; BINARY cannot decode the part");
+        return url.partial(responder().binary(s.part()));
+      } catch (ImapException unknownEncoding) {
+        return null;
       }
     }
 
-    /** The BODYSTRUCTURE of the part the URL names (RFC 5524 BODYPARTSTRUCTURE). */
-    byte[] bodyPartStructure() throws IOException, Failure {
-      byte[] s = new FetchResponder(content.readAllBytes()).structure(part().part());
+    /**
+     * The BODYSTRUCTURE of the part the URL names (RFC 5524 BODYPARTSTRUCTURE); with {@code binary},
+     * of the data as {@link #binary()} gives it.
+     */
+    byte[] bodyPartStructure(boolean binary) throws IOException, Failure {
+      byte[] s = responder().structure(part().part(), binary);
       if (s == null) {
         throw new Failure(false, "The message has no such part");
       }
       return s;
+    }
+
+    private FetchResponder responder() throws IOException {
+      if (responder == null) {
+        responder = new FetchResponder(content.readAllBytes());
+      }
+      return responder;
     }
 
     private FetchAttr.Section part() throws Failure {

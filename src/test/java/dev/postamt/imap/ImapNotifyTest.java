@@ -159,6 +159,33 @@ class ImapNotifyTest {
     }
   }
 
+  /**
+   * imaptest's {@code notify} group: the script we run sends each message event alone with STATUS, which
+   * RFC 5465 §5 forbids ("If one of MessageNew or MessageExpunge is specified, then both events MUST be
+   * specified"; FlagChange needs both too): BAD. imaptest's commit fd3fec2 corrected them to the two
+   * commands after, which get the STATUS the script expects (with HIGHESTMODSEQ under FlagChange once
+   * CONDSTORE is on), and the last NOTIFY SET without STATUS sends none.
+   */
+  @Test
+  void imaptestNotifyScript() throws Exception {
+    try (ImapClient a = server.login("alice")) {
+      a.run("c CREATE imaptest2", "c OK *");
+      append(a, "ap", "imaptest2");
+      a.run("s SELECT imaptest2", "s OK *");
+      a.run("s2 CREATE imaptest", "s2 OK *");
+      a.run("s3 SELECT imaptest", "s3 OK *");
+      for (String events : List.of("MessageExpunge", "MessageNew", "FlagChange")) {
+        a.runExactly("b NOTIFY SET STATUS (mailboxes imaptest2 (" + events + "))", "b BAD *");
+      }
+      a.run("e ENABLE CONDSTORE", "e OK *");
+      a.runExactly("d NOTIFY SET STATUS (mailboxes imaptest2 (MessageNew MessageExpunge))",
+          "* STATUS \"imaptest2\" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY * UNSEEN 1*)", "d OK *");
+      a.runExactly("f NOTIFY SET STATUS (mailboxes imaptest2 (MessageNew MessageExpunge FlagChange))",
+          "* STATUS \"imaptest2\" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY * HIGHESTMODSEQ *)", "f OK *");
+      a.runExactly("g NOTIFY SET (mailboxes imaptest2 (MessageNew MessageExpunge FlagChange))", "g OK *");
+    }
+  }
+
   @Test
   void noneSilencesEvenTheSelectedMailbox() throws Exception {
     try (ImapClient a = server.login("alice"); ImapClient b = server.login("alice")) {

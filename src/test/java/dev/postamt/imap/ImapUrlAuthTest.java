@@ -143,8 +143,8 @@ class ImapUrlAuthTest {
     c.runExactly("a URLFETCH \"" + partial + "\"", "* URLFETCH * {5}\r\npacem", "a OK *");
     String part2 = gen(c, BASE + "/;SECTION=2;URLAUTH=authuser");
     c.runExactly("b URLFETCH (\"" + part2 + "\" BODYPARTSTRUCTURE BINARY)",
-        "* URLFETCH \"" + part2 + "\" (BODYPARTSTRUCTURE (\"application\" \"octet-stream\" NIL NIL NIL \"base64\" 4 NIL NIL NIL NIL)"
-            + " BINARY ~{3}\r\nA\0B)",
+        "* URLFETCH \"" + part2 + "\" (BODYPARTSTRUCTURE (\"application\" \"octet-stream\" NIL NIL NIL \"binary\" 3 NIL NIL NIL NIL))"
+            + " (BINARY ~{3}\r\nA\0B)",
         "b OK *");
     c.runExactly("c URLFETCH (\"" + part2 + "\" BODY)", "* URLFETCH * (BODY {4}\r\nQQBC)", "c OK *");
     c.runExactly("d URLFETCH (\"" + part2 + "\")", "* URLFETCH * (BODY {4}\r\nQQBC)", "d OK *");
