@@ -63,7 +63,7 @@ class LauncherTest {
   @Test
   void defaultFlagsAreTheSmallCollectorAndAHeapThatFollowsTheMachine() throws Exception {
     List<String> args = launch(Map.of());
-    assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-ShrinkHeapInSteps", "-jar",
+    assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-ShrinkHeapInSteps", "-XX:MaxNewSize=32m", "-jar",
         jar.toString(), "--version");
     String xmx = args.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
     int mb = Integer.parseInt(xmx.substring(4, xmx.length() - 1));
