@@ -74,6 +74,28 @@ def threads(pid):
     return 0
 
 
+def jit_seconds(pid):
+    """CPU seconds (user + system) of the JIT compiler threads of pid ("C1 CompilerThre", "C2
+    CompilerThre"): they run on the other core beside start-up and their share moves with the AOT cache's
+    profiles, so the start-up work itself is cpu_to_banner_ms minus this."""
+    total = 0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        name = s[s.index(b"(") + 1:s.rindex(b")")]
+        if b"CompilerThre" in name:
+            rest = s[s.rindex(b")") + 2:].split()
+            total += int(rest[11]) + int(rest[12])
+    return total / measure.CLK
+
+
 def nmt(jcmd, pid):
     """The committed KiB of each NMT area, from `jcmd PID VM.native_memory summary`."""
     out = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary"], capture_output=True, text=True,
@@ -111,6 +133,7 @@ def main():
                 sys.exit(1)
             pid = java_pid(proc.pid)
             cpu = measure.cpu_seconds(measure.tree(proc.pid))
+            jit = jit_seconds(pid)
             time.sleep(a.settle)
             rss = pss = 0
             for _ in range(5):
@@ -118,7 +141,7 @@ def main():
                 rss, pss = max(rss, r), max(pss, p)
                 time.sleep(0.2)
             out = (f"time_to_banner_ms={t_banner * 1000:.0f} pss_mb={pss / 1024:.1f} rss_mb={rss / 1024:.1f} "
-                   f"threads={threads(pid)} cpu_to_banner_ms={cpu * 1000:.0f}")
+                   f"threads={threads(pid)} cpu_to_banner_ms={cpu * 1000:.0f} jit_cpu_to_banner_ms={jit * 1000:.0f}")
             if a.nmt:
                 for k, v in nmt(a.jcmd, pid).items():
                     out += f" nmt_{k}_mb={v / 1024:.1f}"

@@ -77,6 +77,10 @@ public final class Main implements Runnable {
    */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     args = Arguments.configLast(args);
+    if (plainServe(args)) {
+      return ServeCommand.serve(args.length == 1 ? null : configValue(args[1], args),
+          err != null ? err : new java.io.PrintWriter(System.err, true));
+    }
     boolean serveOnly = serveOnly(args);
     CommandLine cl = serveOnly ? new CommandLine(new ServeCommand()).setCommandName("postamt serve") : new CommandLine(new Main());
     if (out != null) {
@@ -86,14 +90,7 @@ public final class Main implements Runnable {
       cl.setErr(err);
     }
     cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          String msg = ex instanceof CliException || ex instanceof AdminException ? ex.getMessage() : describe(ex);
-          cmd.getErr().println("postamt: " + msg);
-          if (System.getenv("POSTAMT_DEBUG") != null) {
-            ex.printStackTrace(cmd.getErr());
-          }
-          return ex instanceof CliException ce ? ce.status() : 1;
-        });
+        (ex, cmd, parsed) -> failed(ex, cmd.getErr()));
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           String domainProblem = Arguments.domainLikeOption(ex, a);
@@ -124,6 +121,39 @@ public final class Main implements Runnable {
       }
     }
     return true;
+  }
+
+  /** A command that threw: one line on {@code err} (the stack too with {@code POSTAMT_DEBUG}), its exit status. */
+  static int failed(Exception ex, java.io.PrintWriter err) {
+    String msg = ex instanceof CliException || ex instanceof AdminException ? ex.getMessage() : describe(ex);
+    err.println("postamt: " + msg);
+    if (System.getenv("POSTAMT_DEBUG") != null) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return ex instanceof CliException ce ? ce.status() : 1;
+  }
+
+  /**
+   * Whether {@code args} are just {@code serve} or {@code serve --config FILE}: those run {@link
+   * ServeCommand} without picocli at all. picocli's classes are Java 5 class files, which the JDK's AOT
+   * cache cannot hold (it archives class files of version 50 and later), so every start loaded them from
+   * the jar and verified them with the old type-inferring verifier: ~0.3–0.6 s of CPU before the banner
+   * even with the cache (issue 27). Anything else (another option, a typo, help) goes through picocli,
+   * whose errors and help stay as they were.
+   */
+  static boolean plainServe(String[] args) {
+    if (args.length == 0 || !args[0].equals("serve")) {
+      return false;
+    }
+    return args.length == 1
+        || args.length == 2 && args[1].startsWith("--config=") && args[1].length() > "--config=".length()
+        || args.length == 3 && args[1].equals("--config") && !args[2].isEmpty() && !args[2].startsWith("-");
+  }
+
+  /** The FILE of {@code --config=FILE} or of {@code --config FILE} (the argument after it). */
+  private static String configValue(String option, String[] args) {
+    return option.startsWith("--config=") ? option.substring("--config=".length()) : args[2];
   }
 
   static String describe(Throwable ex) {

@@ -10,6 +10,23 @@ import picocli.CommandLine.Mixin;
 final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 
+  /**
+   * {@code serve} as {@link Main#plainServe} runs it, without picocli: the same work, and a failure as the
+   * same one line on {@code err} with the same exit status as through picocli.
+   *
+   * @param configFile the {@code --config} file, null for the default
+   */
+  static int serve(String configFile, java.io.PrintWriter err) {
+    ServeCommand serve = new ServeCommand();
+    serve.config = new ConfigOption();
+    try {
+      serve.config.file = configFile == null ? null : java.nio.file.Path.of(configFile);
+      return serve.call();
+    } catch (Exception e) {
+      return Main.failed(e, err);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Server server;

@@ -177,7 +177,12 @@ public final class TlsContext {
       }
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("server", pk, new char[0], chain.toArray(Certificate[]::new));
+      // The key store lives only in memory, to hand the key to the key manager: its default protection
+      // (PBKDF2, 10,000 rounds of HMAC-SHA-256 to store the key and as many to read it back) cost ~20 % of
+      // the CPU before the SMTP banner (issue 27); one round protects nothing less here.
+      ks.setEntry("server", new KeyStore.PrivateKeyEntry(pk, chain.toArray(Certificate[]::new)),
+          new KeyStore.PasswordProtection(new char[0], "PBEWithHmacSHA256AndAES_256",
+              new javax.crypto.spec.PBEParameterSpec(new byte[16], 1)));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, new char[0]);
       SSLContext ctx = SSLContext.getInstance("TLS");

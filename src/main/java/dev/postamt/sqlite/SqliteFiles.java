@@ -14,12 +14,21 @@ public final class SqliteFiles {
   private SqliteFiles() {}
 
   /**
+   * The page cache of each connection, in KiB: SQLite's default is 2 MiB per connection, and a server
+   * holds some twenty of them (one per state file, more for the mail index), filled under load with pages
+   * the operating system's file cache holds anyway. 1 MiB keeps the B-tree's upper levels of files far
+   * larger than ours (issue 27, docs/performance.md).
+   */
+  static final int CACHE_KIB = 1024;
+
+  /**
    * Opens (creating it and its directory when missing) {@code file} in WAL mode with synchronous=NORMAL,
-   * a 5 s busy time-out and IMMEDIATE transactions, then runs {@code migrate} on it; closed again when
-   * either fails.
+   * a 5 s busy time-out, IMMEDIATE transactions and a {@link #CACHE_KIB} page cache, then runs {@code
+   * migrate} on it; closed again when either fails.
    */
   public static Connection open(Path file, Migration migrate) throws SQLException, IOException {
     SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setCacheSize(-CACHE_KIB); // negative: KiB rather than pages (https://sqlite.org/pragma.html#pragma_cache_size)
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     cfg.setBusyTimeout(5000);

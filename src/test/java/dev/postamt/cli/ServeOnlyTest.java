@@ -25,6 +25,31 @@ class ServeOnlyTest {
   }
 
   @Test
+  void onlyServeAndItsConfigFileSkipPicocliAltogether() {
+    assertThat(Main.plainServe(new String[] {"serve"})).isTrue();
+    assertThat(Main.plainServe(new String[] {"serve", "--config", "p.toml"})).isTrue();
+    assertThat(Main.plainServe(new String[] {"serve", "--config=p.toml"})).isTrue();
+    assertThat(Main.plainServe(Arguments.configLast(new String[] {"--config", "p.toml", "serve"}))).isTrue();
+    assertThat(Main.plainServe(new String[] {"serve", "--config"})).isFalse(); // picocli names what is missing
+    assertThat(Main.plainServe(new String[] {"serve", "--config="})).isFalse();
+    assertThat(Main.plainServe(new String[] {"serve", "--config", "-x"})).isFalse();
+    assertThat(Main.plainServe(new String[] {"serve", "--bogus"})).isFalse();
+    assertThat(Main.plainServe(new String[] {"serve", "--config", "p.toml", "--config", "q.toml"})).isFalse();
+    assertThat(Main.plainServe(new String[] {"serve", "--help"})).isFalse();
+    assertThat(Main.plainServe(new String[] {"status"})).isFalse();
+    assertThat(Main.plainServe(new String[0])).isFalse();
+  }
+
+  @Test
+  void aConfigFileGivenWithAnEqualsSignIsTheOneRead() throws Exception {
+    Path bad = tmp.resolve("equals.toml");
+    java.nio.file.Files.writeString(bad, "data_dir = 7\n");
+    CliFixture.Result r = new CliFixture(tmp).runAsGiven("serve", "--config=" + bad);
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip()).startsWith("postamt: config: ").contains("data_dir").doesNotContain("\tat ");
+  }
+
+  @Test
   void aWrongOptionNamesTheCommandAsTheWholeTreeDid() throws Exception {
     CliFixture.Result r = new CliFixture(tmp).runAsGiven("serve", "--bogus");
     assertThat(r.status()).isEqualTo(2);
