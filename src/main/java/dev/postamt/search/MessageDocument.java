@@ -33,7 +33,8 @@ import org.apache.lucene.util.BytesRef;
  *   <li>{@code date} (Date header), {@code internal}, {@code size}: points and doc values;
  *   <li>substring fields, exact for IMAP SEARCH ({@link Trigrams}, texts from {@link SearchText}):
  *       {@code s.h.<field>} for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT), {@code
- *       s.b} (body);
+ *       s.b} (body; of a body longer than {@link Trigrams#POSITIONAL_CHARS} only its start, and {@value
+ *       #BODY_GRAM_SET} the set of all its grams);
  *   <li>word fields ({@link Analyzers}) {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
  *       names and, within the budget, their text ({@link AttachmentText}).
@@ -46,14 +47,23 @@ final class MessageDocument {
   static final int HEADERS_PARTIAL = 1;
   static final int BODY_PARTIAL = 2;
 
+  /** The distinct grams of a long body ({@link Trigrams#distinct}); absent when {@code s.b} holds it all. */
+  static final String BODY_GRAM_SET = "s.bg";
+
   /** Indexed with positions, no norms, not stored: the substring fields. */
   private static final FieldType GRAMS = new FieldType();
+  /** Indexed as a set of terms (no frequencies, no positions, no norms), not stored. */
+  private static final FieldType GRAM_SET = new FieldType();
 
   static {
     GRAMS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
     GRAMS.setTokenized(true);
     GRAMS.setOmitNorms(true);
     GRAMS.freeze();
+    GRAM_SET.setIndexOptions(IndexOptions.DOCS);
+    GRAM_SET.setTokenized(true);
+    GRAM_SET.setOmitNorms(true);
+    GRAM_SET.freeze();
   }
 
   /** What the index takes of one message at most. */
@@ -126,7 +136,12 @@ final class MessageDocument {
       }
     }
     if (textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4) {
-      grams(d, "s.b", body);
+      String joined = Trigrams.join(body);
+      body = null; // the folded leaves are in joined now: let them go before the grams are built
+      d.add(new Field("s.b", Trigrams.stream(Trigrams.prefix(joined)), GRAMS));
+      if (joined.length() > Trigrams.POSITIONAL_CHARS) {
+        d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
+      }
     } else {
       partial |= BODY_PARTIAL;
     }

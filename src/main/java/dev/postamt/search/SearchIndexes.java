@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #substrings}) and JMAP ({@link #words}).
  *
  * <p>Lag and overflow: a change costs the notifier an {@code offer}; a user already waiting is not
- * queued twice. When the queue is full the user is marked stale and caught up once the queue has drained,
+ * queued twice, and is synced once its changes pause ({@link IndexPacing}). When the queue is full the user is marked stale and caught up once the queue has drained,
  * so delivery and sessions never wait for the index. Catch-up on start: every user with an index is
  * queued, and so is every user whose account is opened for the first time in this process; the index
  * compares its recorded UIDVALIDITY/UIDNEXT/HIGHESTMODSEQ per mailbox with the store's.
@@ -61,6 +61,7 @@ public final class SearchIndexes implements SearchBackend {
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final IndexPacing pacing = new IndexPacing();
   private final Map<String, Holder> open = new LinkedHashMap<>(16, 0.75f, true);
   private final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
@@ -128,8 +129,12 @@ public final class SearchIndexes implements SearchBackend {
   @Override
   public void changed(String address) {
     String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
-    if (closed || !queued.add(user)) {
+    if (closed) {
       return;
+    }
+    pacing.changed(user);
+    if (!queued.add(user)) {
+      return; // queued or held back (IndexPacing): the change is counted
     }
     if (!queue.offer(user)) {
       queued.remove(user);
@@ -157,7 +162,7 @@ public final class SearchIndexes implements SearchBackend {
     while (!closed) {
       String user;
       try {
-        user = queue.poll(1, TimeUnit.SECONDS);
+        user = queue.poll(pacing.pollNanos(TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         return;
       }
@@ -166,14 +171,22 @@ public final class SearchIndexes implements SearchBackend {
       }
       working.incrementAndGet();
       try {
-        if (user == null) {
+        boolean idle = user == null;
+        if (user != null) {
+          pacing.hold(user); // stays in "queued" while held: later changes only count
+        }
+        user = pacing.nextReady();
+        if (user == null && idle) {
           user = nextStale();
         }
         if (user == null) {
-          requestedRebuilds();
+          if (idle) {
+            requestedRebuilds();
+          }
           continue;
         }
         queued.remove(user);
+        pacing.taken(user);
         syncUser(user);
         evict();
       } catch (RuntimeException e) {
@@ -386,6 +399,7 @@ public final class SearchIndexes implements SearchBackend {
     if (usable.isEmpty() || closed) {
       return SubstringAnswers.NONE;
     }
+    pacing.urgent(a.user().toLowerCase(java.util.Locale.ROOT)); // what the index lacks is read: let it catch up
     Holder h = lease(a.user());
     if (h == null) {
       return SubstringAnswers.NONE;
@@ -399,10 +413,14 @@ public final class SearchIndexes implements SearchBackend {
       }
       long[][] known = v.known(mailboxId);
       Map<SubstringQuery, long[]> hits = new HashMap<>();
+      Map<SubstringQuery, long[]> maybe = new HashMap<>();
       for (SubstringQuery q : usable) {
         hits.put(q, v.uids(UserIndex.inMailboxes(q.query(), Set.of(mailboxId)), 0));
+        if (q.candidates() != null) {
+          maybe.put(q, v.uids(UserIndex.inMailboxes(q.candidates(), Set.of(mailboxId)), 0));
+        }
       }
-      return new SubstringAnswers(hits, known[0], known[1]);
+      return new SubstringAnswers(hits, maybe, known[0], known[1]);
     } catch (IOException | RuntimeException e) {
       if (isDamage(e)) {
         broken(a.user(), h, e);
@@ -555,15 +573,20 @@ public final class SearchIndexes implements SearchBackend {
   /** Waits until the queue is empty and nothing is stale (tests, bench); false on timeout. */
   public boolean awaitIdle(long millis) throws InterruptedException {
     long end = System.nanoTime() + millis * 1_000_000;
-    while (System.nanoTime() < end) {
-      synchronized (open) {
-        if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
-          return true;
+    pacing.hurry(); // nobody is held back meanwhile
+    try {
+      while (System.nanoTime() < end) {
+        synchronized (open) {
+          if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
+            return true;
+          }
         }
+        Thread.sleep(20);
       }
-      Thread.sleep(20);
+      return false;
+    } finally {
+      pacing.endHurry();
     }
-    return false;
   }
 
   @Override

@@ -8,23 +8,29 @@ import java.util.Map;
  * definite yes or no where the index knows the message, and {@code null} (read the message) where it
  * does not: messages delivered after the index last caught up, messages it could only index partly
  * (non-text parts, over the size budget), keys it cannot answer (a needle with characters it does not
- * index). Never a wrong answer: see {@link SearchText} and {@link Trigrams}.
+ * index), and long bodies that hold every three-character piece of the needle but not the needle where
+ * the index keeps positions ({@link Trigrams}). Never a wrong answer: see {@link SearchText} and {@link
+ * Trigrams}.
  */
 public final class SubstringAnswers {
   /** Answers nothing: the scan decides every message. */
-  public static final SubstringAnswers NONE = new SubstringAnswers(Map.of(), new long[0], new long[0]);
+  public static final SubstringAnswers NONE = new SubstringAnswers(Map.of(), Map.of(), new long[0], new long[0]);
 
   private final Map<SubstringQuery, long[]> hits;
+  private final Map<SubstringQuery, long[]> maybe;
   private final long[] knownHeaders;
   private final long[] knownBodies;
 
   /**
    * @param hits per answered key, the matching UIDs, sorted
+   * @param maybe per answered key, UIDs that may match and must be read (absent: none), sorted
    * @param knownHeaders the UIDs whose headers the index holds completely, sorted
    * @param knownBodies the UIDs whose bodies it holds completely too, sorted
    */
-  SubstringAnswers(Map<SubstringQuery, long[]> hits, long[] knownHeaders, long[] knownBodies) {
+  SubstringAnswers(Map<SubstringQuery, long[]> hits, Map<SubstringQuery, long[]> maybe, long[] knownHeaders,
+      long[] knownBodies) {
     this.hits = hits;
+    this.maybe = maybe;
     this.knownHeaders = knownHeaders;
     this.knownBodies = knownBodies;
   }
@@ -39,7 +45,11 @@ public final class SubstringAnswers {
     if (Arrays.binarySearch(known, uid) < 0) {
       return null;
     }
-    return Arrays.binarySearch(h, uid) >= 0;
+    if (Arrays.binarySearch(h, uid) >= 0) {
+      return true;
+    }
+    long[] m = maybe.get(q);
+    return m != null && Arrays.binarySearch(m, uid) >= 0 ? null : false;
   }
 
   /** Whether any key is answered (for logs and tests). */

@@ -27,16 +27,42 @@ public record SubstringQuery(Target target, String field, String needle) {
     return new SubstringQuery(bodyOnly ? Target.BODY : Target.TEXT, "", SearchText.fold(value));
   }
 
-  /** The exact index query (see {@link Trigrams}) over the substring fields of {@link MessageDocument}. */
+  /**
+   * The index query for the messages that certainly match (see {@link Trigrams}) over the substring
+   * fields of {@link MessageDocument}: a match in the positional fields, or, for a needle of up to three
+   * characters, in a long body's gram set, which is then exact.
+   */
   org.apache.lucene.search.Query query() {
     return switch (target) {
       case HEADER -> Trigrams.query("s.h." + field, needle);
-      case BODY -> Trigrams.query("s.b", needle);
-      case TEXT -> new org.apache.lucene.search.BooleanQuery.Builder()
-          .add(Trigrams.query("s.hl", needle), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
-          .add(Trigrams.query("s.b", needle), org.apache.lucene.search.BooleanClause.Occur.SHOULD)
-          .build();
+      case BODY -> body();
+      case TEXT -> either(Trigrams.query("s.hl", needle), body());
     };
+  }
+
+  /**
+   * The messages that may match beyond {@link #query}: long bodies that hold every gram of a needle of
+   * four or more characters but not the needle in their positional start; null when there are none to
+   * look for (the answer of {@link #query} is then exact for every message the index holds).
+   */
+  org.apache.lucene.search.Query candidates() {
+    if (target == Target.HEADER || needle.length() <= Trigrams.N) {
+      return null;
+    }
+    return Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle);
+  }
+
+  private org.apache.lucene.search.Query body() {
+    org.apache.lucene.search.Query positional = Trigrams.query("s.b", needle);
+    return needle.length() <= Trigrams.N
+        ? either(positional, Trigrams.query(MessageDocument.BODY_GRAM_SET, needle)) : positional;
+  }
+
+  private static org.apache.lucene.search.Query either(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
+    return new org.apache.lucene.search.BooleanQuery.Builder()
+        .add(a, org.apache.lucene.search.BooleanClause.Occur.SHOULD)
+        .add(b, org.apache.lucene.search.BooleanClause.Occur.SHOULD)
+        .build();
   }
 
   /** Whether the index can answer this key at all (otherwise every message is scanned for it). */

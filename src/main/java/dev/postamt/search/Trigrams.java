@@ -1,10 +1,13 @@
 package dev.postamt.search;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
@@ -28,12 +31,25 @@ import org.apache.lucene.search.TermQuery;
  * <p>The grams are compared as Lucene terms (UTF-8), in which an unpaired surrogate and U+FFFD look
  * alike; needles with surrogates, U+FFFD or the separator are therefore not {@link #searchable} (the
  * scan answers them), so a match of the query is a match of the substring and nothing else.
+ *
+ * <p>Positions are what a long text costs: one posting per character. So a text longer than {@link
+ * #POSITIONAL_CHARS} is indexed twice, cheaply: its first {@link #POSITIONAL_CHARS} characters with
+ * positions ({@link #prefix}: a match there is a match in the text), and the whole text as the set of
+ * its distinct grams without positions ({@link #distinct}: a few thousand terms for 100 KB of prose,
+ * a few dozen for repetitive text). The set answers exactly for needles of up to three characters, and
+ * for longer ones says "no" when one of the needle's grams is missing ({@link #candidates}); a needle
+ * whose grams are all there but which is not in the prefix may or may not be in the text: the message is
+ * read.
  */
 final class Trigrams {
   private Trigrams() {}
 
   static final char SEPARATOR = '\uFFFF';
   static final int N = 3;
+  /** How much of a joined text is indexed with positions (see the class comment). */
+  static final int POSITIONAL_CHARS = 16 * 1024;
+  /** At most this many of a long needle's grams make its {@link #candidates} query (any subset is sound). */
+  static final int MAX_CANDIDATE_GRAMS = 64;
 
   /** Whether {@link #query} answers {@code needle} exactly. */
   static boolean searchable(String needle) {
@@ -69,6 +85,102 @@ final class Trigrams {
     return b.build();
   }
 
+  /**
+   * Documents whose distinct-gram {@code field} ({@link #distinct}) holds every gram of {@code needle}:
+   * all that contain it, and maybe others. For needles of one to three characters exactly those that
+   * contain it.
+   */
+  static Query candidates(String field, String needle) {
+    int n = needle.length();
+    if (n <= N) {
+      return query(field, needle);
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    java.util.Set<String> grams = new java.util.LinkedHashSet<>();
+    // the covering grams first (as query() takes them), then the rest, up to the cap
+    for (int i = 0; ; i += N) {
+      int at = Math.min(i, n - N);
+      grams.add(needle.substring(at, at + N));
+      if (at == n - N) {
+        break;
+      }
+    }
+    for (int i = 0; i + N <= n && grams.size() < MAX_CANDIDATE_GRAMS; i++) {
+      grams.add(needle.substring(i, i + N));
+    }
+    int k = 0;
+    for (String g : grams) {
+      if (k++ == MAX_CANDIDATE_GRAMS) {
+        break;
+      }
+      b.add(new TermQuery(new Term(field, g)), BooleanClause.Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  /**
+   * The positional part of a {@link #join joined} text: all of it when it is short, else its first
+   * {@link #POSITIONAL_CHARS} characters, padded again.
+   */
+  static String prefix(String joined) {
+    if (joined.length() <= POSITIONAL_CHARS) {
+      return joined;
+    }
+    return new StringBuilder(POSITIONAL_CHARS + 2).append(joined, 0, POSITIONAL_CHARS)
+        .append(SEPARATOR).append(SEPARATOR).toString();
+  }
+
+  /**
+   * Each distinct gram of a {@link #join joined} text once, in the order of first occurrence, for a
+   * field without positions. Three UTF-16 units pack into a long, and the set is an open-addressing
+   * table of longs that starts small and doubles when half full: no object per gram.
+   */
+  static TokenStream distinct(String joined) {
+    int grams = Math.max(0, joined.length() - N + 1);
+    int cap = 1024;
+    long[] table = new long[cap];
+    long[] order = new long[256];
+    int n = 0;
+    for (int at = 0; at < grams; at++) {
+      // +1 so that no gram packs to 0, the table's "empty"
+      long key = (((long) joined.charAt(at) << 32) | ((long) joined.charAt(at + 1) << 16) | joined.charAt(at + 2)) + 1;
+      int mask = table.length - 1;
+      int slot = slot(key, mask);
+      while (table[slot] != 0 && table[slot] != key) {
+        slot = (slot + 1) & mask;
+      }
+      if (table[slot] != 0) {
+        continue;
+      }
+      table[slot] = key;
+      if (n == order.length) {
+        order = Arrays.copyOf(order, n * 2);
+      }
+      order[n++] = key;
+      if (n * 2 >= table.length) {
+        table = grow(table.length * 2, order, n);
+      }
+    }
+    return new KeyStream(order, n);
+  }
+
+  private static int slot(long key, int mask) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+  }
+
+  private static long[] grow(int cap, long[] order, int n) {
+    long[] t = new long[cap];
+    int mask = cap - 1;
+    for (int i = 0; i < n; i++) {
+      int slot = slot(order[i], mask);
+      while (t[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      t[slot] = order[i];
+    }
+    return t;
+  }
+
   /** The text of a field: the strings joined and padded as the class comment says. */
   static String join(List<String> strings) {
     StringBuilder b = new StringBuilder();
@@ -81,6 +193,41 @@ final class Trigrams {
   /** The grams of {@link #join joined} text, each at the position of its first character. */
   static TokenStream stream(String joined) {
     return new GramStream(joined);
+  }
+
+  /** Packed grams (see {@link #distinct}) as terms, one position apart (positions are not indexed). */
+  private static final class KeyStream extends TokenStream {
+    private final long[] keys;
+    private final int n;
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private final PositionIncrementAttribute inc = addAttribute(PositionIncrementAttribute.class);
+    private int at;
+
+    KeyStream(long[] keys, int n) {
+      this.keys = keys;
+      this.n = n;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (at == n) {
+        return false;
+      }
+      clearAttributes();
+      long k = keys[at++] - 1;
+      char[] b = term.resizeBuffer(N);
+      b[0] = (char) (k >>> 32);
+      b[1] = (char) (k >>> 16);
+      b[2] = (char) k;
+      term.setLength(N);
+      inc.setPositionIncrement(1);
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      at = 0;
+    }
   }
 
   private static final class GramStream extends TokenStream {

@@ -15,6 +15,8 @@
  *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread; {@code
  *       serve} wraps the server's store so that every change and delivery queues the user ({@link
  *       dev.postamt.search.IndexedMailStore}).
+ *   <li>{@link dev.postamt.search.IndexPacing} — when the indexer syncs a user: once its deliveries
+ *       pause, in batches (a sync per delivery costs several times its share).
  *   <li>{@link dev.postamt.search.UserIndex} — one user's index and how far it has caught up.
  *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link
  *       dev.postamt.search.SearchText} the text IMAP SEARCH compares (shared with the {@code imap}
@@ -31,7 +33,8 @@
  * (a message's content never changes under its mailbox id, UIDVALIDITY and UID), and, for IMAP, only
  * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
  * ({@link dev.postamt.search.Trigrams}); everything else (mail that arrived since the index last caught
- * up, oversized messages, needles with characters it cannot compare) is read and
+ * up, oversized messages, needles with characters it cannot compare, long bodies it holds only as a
+ * set of grams beyond their start) is read and
  * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes
  * searches slower, never different.
  *

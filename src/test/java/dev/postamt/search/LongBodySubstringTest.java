@@ -1,0 +1,120 @@
+package dev.postamt.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.config.Search;
+import dev.postamt.store.Account;
+import dev.postamt.store.MailStore;
+import dev.postamt.store.MailboxInfo;
+import dev.postamt.store.SqliteMailStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A body longer than {@link Trigrams#POSITIONAL_CHARS}: positions for its start, the set of its grams for
+ * all of it. The index says yes only for what it has seen in place, no only when a piece of the needle is
+ * nowhere in the body, and "read it" otherwise; the answers are compared with the scan's (a plain
+ * {@code contains} on the folded text).
+ */
+class LongBodySubstringTest {
+  static final String USER = "alice@example.test";
+  @TempDir Path dir;
+  MailStore store;
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void distinctGramsAreEachGramOnceInOrderOfFirstSight() throws IOException {
+    String joined = Trigrams.join(List.of("abcabcabd", "\u00e9t\u00e9"));
+    List<String> grams = terms(Trigrams.distinct(joined));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i + 3 <= joined.length(); i++) {
+      String g = joined.substring(i, i + 3);
+      if (!expected.contains(g)) {
+        expected.add(g);
+      }
+    }
+    assertThat(grams).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void distinctGramsOfALargeVariedTextAreAllThere() throws IOException {
+    // more distinct grams than the set's first table holds: it must grow without losing any
+    StringBuilder b = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(42);
+    for (int i = 0; i < 60_000; i++) {
+      b.append((char) ('a' + rnd.nextInt(26)));
+    }
+    String joined = Trigrams.join(List.of(b.toString()));
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i + 3 <= joined.length(); i++) {
+      expected.add(joined.substring(i, i + 3));
+    }
+    List<String> grams = terms(Trigrams.distinct(joined));
+    assertThat(grams).hasSize(expected.size());
+    assertThat(new java.util.HashSet<>(grams)).isEqualTo(expected);
+  }
+
+  @Test
+  void aLongBodyAnswersYesInItsStartReadItBeyondAndNoWhenAPieceIsMissing() throws Exception {
+    StringBuilder body = new StringBuilder("the wombat opens the letter\r\n");
+    while (body.length() < Trigrams.POSITIONAL_CHARS + 5000) {
+      body.append("filler line with some words, quokka and numbat\r\n");
+    }
+    body.append("far down: the platypus signs it, zq\r\n");
+    store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
+    try (Account a = store.open(USER)) {
+      long uid = SearchIndexesTest.append(a, "INBOX", SearchIndexesTest.message("long", body.toString()));
+      long shortUid = SearchIndexesTest.append(a, "INBOX", SearchIndexesTest.message("short", "a platypus"));
+      SearchIndexes ix = SearchIndexesTest.idle(a);
+      String folded = SearchText.fold(body.toString());
+      for (String needle : List.of("wombat", "WOMBAT opens", "platypus", "platypus signs", "zq", "q", "xylophone",
+          "numbat quokka", "wombat signs")) {
+        Boolean answer = SearchIndexesTest.body(ix, a, "INBOX", uid, needle);
+        boolean truth = folded.contains(SearchText.fold(needle));
+        if (answer != null) {
+          assertThat(answer).as(needle).isEqualTo(truth);
+        } else {
+          assertThat(needle.length()).as("only long needles are left to the scan: " + needle).isGreaterThan(3);
+        }
+      }
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "wombat")).as("in the positional start").isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "platypus")).as("beyond it: read").isNull();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "zq")).as("short needles: exact everywhere").isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "xylophone")).as("a piece missing").isFalse();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", shortUid, "platypus")).as("a short body: exact").isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", shortUid, "wombat")).isFalse();
+
+      // TEXT (headers or body): a header hit is a yes even where the body would be read
+      MailboxInfo m = a.mailbox("INBOX").orElseThrow();
+      SubstringQuery text = SubstringQuery.body(false, "bob@example.org");
+      assertThat(ix.substrings(a, m.id(), m.uidValidity(), List.of(text)).decide(text, uid)).isTrue();
+      SubstringQuery beyond = SubstringQuery.body(false, "platypus");
+      assertThat(ix.substrings(a, m.id(), m.uidValidity(), List.of(beyond)).decide(beyond, uid)).isNull();
+    }
+  }
+
+  private static List<String> terms(TokenStream ts) throws IOException {
+    List<String> out = new ArrayList<>();
+    CharTermAttribute t = ts.getAttribute(CharTermAttribute.class);
+    ts.reset();
+    while (ts.incrementToken()) {
+      out.add(t.toString());
+    }
+    ts.end();
+    ts.close();
+    return out;
+  }
+}
