@@ -321,7 +321,7 @@ final class PgSearchIndex implements SearchBackend {
         changed(user);
         return SubstringAnswers.NONE;
       }
-      return new SubstringAnswers(r.hits(), known(r.rows(), MessageDocument.HEADERS_PARTIAL),
+      return new SubstringAnswers(r.hits(), java.util.Map.of(), known(r.rows(), MessageDocument.HEADERS_PARTIAL),
           known(r.rows(), MessageDocument.BODY_PARTIAL));
     } catch (IOException | RuntimeException e) {
       log.warn("search: {}: search failed, scanning instead: {}", user, e.toString());
