@@ -111,6 +111,20 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /** Whether a message with this blob key is indexed in the mailbox (seeing every commit before this transaction). */
   abstract boolean hasBase(long mailboxId, String base) throws SQLException;
 
+  /** The UID of the message with this blob key in the mailbox, if it is indexed. */
+  abstract java.util.OptionalLong uidOfBase(long mailboxId, String base) throws SQLException;
+
+  /**
+   * {@link #insertMessage}, unless the message is indexed already: a blob written into a shared Maildir
+   * becomes visible before its row commits, and another process's folder scan (another node opening the
+   * account, the CLI beside the server) may index it first. Then the row it made is the message's.
+   */
+  final long insertOnce(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    java.util.OptionalLong taken = uidOfBase(mailboxId, base);
+    return taken.isPresent() ? taken.getAsLong() : insertMessage(mailboxId, base, flags, internalDate, size);
+  }
+
   /** Gives a message the mailbox's next UID and a new MODSEQ; returns the UID. */
   abstract long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
       throws SQLException;

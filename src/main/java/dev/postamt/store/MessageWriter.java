@@ -29,7 +29,7 @@ final class MessageWriter {
       checkQuota(size, 1);
       Set<String> f = Flags.of(flags);
       String base = account.blobs.put(m, content, size, f, internalDate);
-      long uid = index.inTx(() -> index.insertMessage(m.id(), base, f, internalDate, size));
+      long uid = index.inTx(() -> index.insertOnce(m.id(), base, f, internalDate, size));
       account.changed();
       return new Account.AppendResult(m.uidValidity(), uid);
     });
@@ -77,7 +77,7 @@ final class MessageWriter {
         List<Long> out = new ArrayList<>();
         for (int i = 0; i < copied.size(); i++) {
           MessageRecord m = copied.get(i);
-          out.add(index.insertMessage(dst.id(), bases.get(i), m.flags(), m.internalDate(), m.size()));
+          out.add(index.insertOnce(dst.id(), bases.get(i), m.flags(), m.internalDate(), m.size()));
         }
         return out;
       });

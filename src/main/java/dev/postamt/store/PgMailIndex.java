@@ -378,6 +378,13 @@ final class PgMailIndex extends MailIndex {
         base).isPresent();
   }
 
+  @Override
+  java.util.OptionalLong uidOfBase(long mailboxId, String base) throws SQLException {
+    Optional<Long> uid = one("SELECT uid FROM mail_message WHERE account=? AND mailbox_id=? AND base=?",
+        rs -> rs.getLong(1), account, mailboxId, base);
+    return uid.isPresent() ? java.util.OptionalLong.of(uid.get()) : java.util.OptionalLong.empty();
+  }
+
   /** UID and MODSEQ in one statement; the row stays locked until the transaction ends. */
   @Override
   long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)

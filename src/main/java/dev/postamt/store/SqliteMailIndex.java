@@ -400,6 +400,17 @@ final class SqliteMailIndex extends MailIndex {
   }
 
   @Override
+  java.util.OptionalLong uidOfBase(long mailboxId, String base) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT uid FROM message WHERE mailbox_id=? AND base=?")) {
+      ps.setLong(1, mailboxId);
+      ps.setString(2, base);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.OptionalLong.of(rs.getLong(1)) : java.util.OptionalLong.empty();
+      }
+    }
+  }
+
+  @Override
   long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
       throws SQLException {
     long modseq = nextModseq(mailboxId);

@@ -30,10 +30,53 @@ public final class StoreTesting {
 
   /** Wraps a blob store whose disk is full: {@code put} and {@code copy} fail as the kernel says it. */
   public static BlobStore fullDisk(BlobStore real) {
-    return new FullDisk(real);
+    return new Forwarding(real) {
+      @Override
+      public String put(MailboxInfo mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
+          throws IOException {
+        throw new IOException("No space left on device");
+      }
+
+      @Override
+      public String copy(MailboxInfo from, String key, Set<String> flags, long size, MailboxInfo to)
+          throws IOException {
+        throw new IOException("No space left on device");
+      }
+    };
   }
 
-  private record FullDisk(BlobStore real) implements BlobStore {
+  /**
+   * Wraps a blob store so that {@code between} runs after each {@code put} or {@code copy} has written its
+   * blob and before the caller indexes it: the moment another process may see an unindexed file.
+   */
+  public static BlobStore afterWrite(BlobStore real, Runnable between) {
+    return new Forwarding(real) {
+      @Override
+      public String put(MailboxInfo mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
+          throws IOException {
+        String key = super.put(mailbox, content, size, flags, date);
+        between.run();
+        return key;
+      }
+
+      @Override
+      public String copy(MailboxInfo from, String key, Set<String> flags, long size, MailboxInfo to)
+          throws IOException {
+        String copy = super.copy(from, key, flags, size, to);
+        between.run();
+        return copy;
+      }
+    };
+  }
+
+  /** Passes everything on to the real blob store. */
+  private static class Forwarding implements BlobStore {
+    private final BlobStore real;
+
+    Forwarding(BlobStore real) {
+      this.real = real;
+    }
+
     @Override
     public void checkName(String mailbox) {
       real.checkName(mailbox);
@@ -57,7 +100,7 @@ public final class StoreTesting {
     @Override
     public String put(MailboxInfo mailbox, java.io.InputStream content, long size, Set<String> flags, long date)
         throws IOException {
-      throw new IOException("No space left on device");
+      return real.put(mailbox, content, size, flags, date);
     }
 
     @Override
@@ -67,7 +110,7 @@ public final class StoreTesting {
 
     @Override
     public String copy(MailboxInfo from, String key, Set<String> flags, long size, MailboxInfo to) throws IOException {
-      throw new IOException("No space left on device");
+      return real.copy(from, key, flags, size, to);
     }
 
     @Override
