@@ -69,6 +69,34 @@ final class MessageDocument {
   /** What the index takes of one message at most. */
   record Budget(long messageBytes, int substringChars, int attachmentChars) {}
 
+  /**
+   * Every leaf of a message as the scan reads it — also images and PDFs (their bytes as text, which a
+   * needle rarely meets but may), so that an index's "no" is as good as the scan's — each decoded once
+   * ({@code decoded}, which the word fields read again through {@link Readable}) and folded ({@code
+   * folded}); {@code withinBudget} when the body is small enough for the substring fields.
+   */
+  record Leaves(List<String> folded, Map<MimePart, String> decoded, boolean withinBudget) {
+    static Leaves of(MimePart root, Budget budget) {
+      List<String> folded = new ArrayList<>();
+      long textChars = 0;
+      long otherChars = 0;
+      Map<MimePart, String> decoded = new IdentityHashMap<>();
+      for (MimePart leaf : SearchText.leaves(root)) {
+        String text = SearchText.leafText(leaf);
+        decoded.put(leaf, text);
+        String s = SearchText.fold(text);
+        folded.add(s);
+        if (leaf.type().equals("text")) {
+          textChars += s.length();
+        } else {
+          otherChars += s.length();
+        }
+      }
+      return new Leaves(folded, decoded,
+          textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4);
+    }
+  }
+
   static String key(long mailboxId, long uid) {
     return mailboxId + "/" + uid;
   }
@@ -117,27 +145,13 @@ final class MessageDocument {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
     grams(d, "s.hl", SearchText.headerLines(root));
-    // Every leaf, as the scan reads it: also images and PDFs (their bytes as text, which a needle
-    // rarely meets but may), so that the index's "no" is as good as the scan's, within a budget.
-    List<String> body = new ArrayList<>();
-    long textChars = 0;
-    long otherChars = 0;
-    // Each leaf is decoded once: the word fields below read the same decoded text (Readable).
-    Map<MimePart, String> decoded = new IdentityHashMap<>();
-    for (MimePart leaf : SearchText.leaves(root)) {
-      String text = SearchText.leafText(leaf);
-      decoded.put(leaf, text);
-      String s = SearchText.fold(text);
-      body.add(s);
-      if (leaf.type().equals("text")) {
-        textChars += s.length();
-      } else {
-        otherChars += s.length();
-      }
-    }
-    if (textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4) {
+    Leaves leaves = Leaves.of(root, budget);
+    List<String> body = leaves.folded();
+    Map<MimePart, String> decoded = leaves.decoded();
+    if (leaves.withinBudget()) {
       String joined = Trigrams.join(body);
       body = null; // the folded leaves are in joined now: let them go before the grams are built
+      leaves = null;
       d.add(new Field("s.b", Trigrams.stream(Trigrams.prefix(joined)), GRAMS));
       if (joined.length() > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));

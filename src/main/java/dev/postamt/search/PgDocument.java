@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,24 +76,11 @@ record PgDocument(int part, Map<String, String> headers, String lines, String bo
       headers.put(f, join(SearchText.headerStrings(root, f)));
     }
     String lines = join(SearchText.headerLines(root));
-    List<String> body = new ArrayList<>();
-    long textChars = 0;
-    long otherChars = 0;
-    Map<MimePart, String> decoded = new IdentityHashMap<>();
-    for (MimePart leaf : SearchText.leaves(root)) {
-      String text = SearchText.leafText(leaf);
-      decoded.put(leaf, text);
-      String s = SearchText.fold(text);
-      body.add(s);
-      if (leaf.type().equals("text")) {
-        textChars += s.length();
-      } else {
-        otherChars += s.length();
-      }
-    }
+    MessageDocument.Leaves leaves = MessageDocument.Leaves.of(root, budget);
+    Map<MimePart, String> decoded = leaves.decoded();
     String bodyText = null;
-    if (textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4) {
-      bodyText = join(body);
+    if (leaves.withinBudget()) {
+      bodyText = join(leaves.folded());
     } else {
       partial |= MessageDocument.BODY_PARTIAL;
     }
