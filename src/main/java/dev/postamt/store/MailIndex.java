@@ -117,12 +117,20 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /**
    * {@link #insertMessage}, unless the message is indexed already: a blob written into a shared Maildir
    * becomes visible before its row commits, and another process's folder scan (another node opening the
-   * account, the CLI beside the server) may index it first. Then the row it made is the message's.
+   * account, the CLI beside the server) may index it first. Then the row it made is the message's; that
+   * scan read the system flags from the Maildir name, which cannot carry keywords, so the flags this
+   * write asked for are given to the row when they hold any.
    */
   final long insertOnce(long mailboxId, String base, Set<String> flags, long internalDate, long size)
       throws SQLException {
     java.util.OptionalLong taken = uidOfBase(mailboxId, base);
-    return taken.isPresent() ? taken.getAsLong() : insertMessage(mailboxId, base, flags, internalDate, size);
+    if (taken.isEmpty()) {
+      return insertMessage(mailboxId, base, flags, internalDate, size);
+    }
+    if (flags.stream().anyMatch(f -> !f.startsWith("\\"))) {
+      setFlags(mailboxId, taken.getAsLong(), flags);
+    }
+    return taken.getAsLong();
   }
 
   /** Gives a message the mailbox's next UID and a new MODSEQ; returns the UID. */

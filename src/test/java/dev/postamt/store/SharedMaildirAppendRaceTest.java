@@ -29,18 +29,20 @@ class SharedMaildirAppendRaceTest {
       };
       try (MailStore store = StoreTesting.store(data, 0, b -> StoreTesting.afterWrite(b, otherOpens));
           Account alice = store.open("alice@example.test")) {
-        Account.AppendResult appended = StoreTesting.append(alice, "INBOX", MESSAGE, Set.of("\\Seen"), 1_700_000_000_000L);
+        Account.AppendResult appended = StoreTesting.append(alice, "INBOX", MESSAGE, Set.of("\\Seen", "$Important"), 1_700_000_000_000L);
 
         MailboxInfo inbox = alice.mailbox("INBOX").orElseThrow();
         List<MessageRecord> messages = alice.messages(inbox.id());
         assertThat(messages).extracting(MessageRecord::uid).containsExactly(appended.uid());
-        assertThat(messages.getFirst().flags()).contains("\\Seen");
+        // The Maildir name carries the system flags only: the APPEND's keywords must reach the row made first.
+        assertThat(messages.getFirst().flags()).contains("\\Seen", "$Important");
 
         alice.create("Kept", null);
         Account.CopyResult copied = alice.copy(inbox.id(), messages, "Kept");
         MailboxInfo kept = alice.mailbox("Kept").orElseThrow();
         assertThat(alice.messages(kept.id())).extracting(MessageRecord::uid)
             .containsExactlyElementsOf(copied.targetUids());
+        assertThat(alice.messages(kept.id()).getFirst().flags()).contains("\\Seen", "$Important");
       }
     }
   }
