@@ -55,6 +55,35 @@ class PgMailStoreTest implements MailStoreContract {
     return nodes;
   }
 
+  /**
+   * A read transaction is REPEATABLE READ and read-only for its own statements, and gives its connection
+   * back to the pool as it found it (autocommit, READ COMMITTED): the level is set per transaction.
+   */
+  @Test
+  void aReadTransactionIsRepeatableReadAndLeavesItsConnectionAsItWas() throws Exception {
+    Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
+    PgDatabase one = PgDatabase.of(pg, 1); // one connection: the next borrower gets the same one
+    nodes.add(one);
+    PgMailIndex index = new PgMailIndex(one, "", USER);
+    List<String> seen = index.inReadTx(i -> {
+      java.sql.Connection c = ((PgMailIndex) i).transaction();
+      return List.of(show(c, "transaction_isolation"), show(c, "transaction_read_only"));
+    });
+    assertThat(seen).containsExactly("repeatable read", "on");
+    try (java.sql.Connection c = one.connection()) {
+      assertThat(c.getAutoCommit()).isTrue();
+      assertThat(List.of(show(c, "transaction_isolation"), show(c, "transaction_read_only")))
+          .containsExactly("read committed", "off");
+    }
+  }
+
+  private static String show(java.sql.Connection c, String setting) throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SHOW " + setting)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   private static byte[] message(int n) {
     return ("Subject: m" + n + "\r\n\r\nbody " + n + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
