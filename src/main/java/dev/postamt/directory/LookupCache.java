@@ -141,6 +141,11 @@ final class LookupCache {
     }
   }
 
+  /** The directory's change count as this process knows it (tests). */
+  long generation() {
+    return db.generation();
+  }
+
   /** Answers given from the cache so far. */
   long hits() {
     return hits.sum();

@@ -202,14 +202,18 @@ class DirectoryCacheTest {
   }
 
   /**
-   * Node B caches "no catch-all", node A fills the directory, B hears of it: B's listener is up
-   * from then on (what B saw came through a notification, or through the listener's first connection).
+   * Turns node B's cache on, waits for its listener to connect (the connection's own invalidation is
+   * the only change then), lets node A fill the directory with four writes and waits for B to have heard
+   * all four: from then on nothing is on its way to B.
    */
   private static void fillOnAAndAwaitB(Directory a, Directory b) throws Exception {
+    long before = b.lookupCache().generation();
     b.cacheLookups();
-    assertThat(b.catchAllTargets("b.test")).isEmpty();
-    fill(a); // the catch-all last: once B sees it, no notification of A's is still on its way
-    await("the catch-all added on node A, seen on node B", () -> b.catchAllTargets("b.test"), List.of("alice@b.test"));
+    await("node B's listener connected", () -> b.lookupCache().generation() > before, true);
+    long listening = b.lookupCache().generation();
+    fill(a);
+    await("node A's four writes heard on node B", () -> b.lookupCache().generation() >= listening + 4, true);
+    assertThat(b.catchAllTargets("b.test")).containsExactly("alice@b.test");
   }
 
   @Test
