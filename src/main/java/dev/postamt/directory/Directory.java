@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db} or, with {@code [database]
- * url} set, in PostgreSQL shared by every node. Every lookup reads the database, so changes made by the CLI
- * or another node while the server runs take effect at once.
+ * url} set, in PostgreSQL shared by every node. Every lookup reads the database unless {@link
+ * #cacheLookups} is on (the server's), and then every change made by the CLI or another node while the
+ * server runs drops the cached answers as it commits ({@link LookupCache}).
  *
  * <p>All addresses are normalised by {@link Address#parse} before they are stored or looked up. Changes
  * validate their input and throw a {@link DirectoryException} whose message is fit for a one-line CLI
