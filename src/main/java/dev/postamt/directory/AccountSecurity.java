@@ -218,7 +218,7 @@ public final class AccountSecurity {
       return false;
     }
     String hash = hash(normal);
-    return db.write("check an app password of " + user, () ->
+    return db.writeUncached("check an app password of " + user, () ->
         db.update("UPDATE app_passwords SET last_used = ? WHERE address = ? AND hash = ?", Instant.now().toString(), user, hash) > 0);
   }
 

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db} or, with {@code [database]
- * url} set, in PostgreSQL shared by every node. Every lookup reads the database, so changes made by the CLI
- * or another node while the server runs take effect at once.
+ * url} set, in PostgreSQL shared by every node. Every lookup reads the database unless {@link
+ * #cacheLookups} is on (the server's), and then every change made by the CLI or another node while the
+ * server runs drops the cached answers as it commits ({@link LookupCache}).
  *
  * <p>All addresses are normalised by {@link Address#parse} before they are stored or looked up. Changes
  * validate their input and throw a {@link DirectoryException} whose message is fit for a one-line CLI
@@ -40,11 +41,48 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   private final AccountSecurity security;
   private final Masks masks;
+  private final LookupCache cache;
+
+  private Directory(DirectoryDb db, java.util.function.LongSupplier clock) {
+    this.db = db;
+    this.cache = new LookupCache(db, clock);
+    this.security = new AccountSecurity(db);
+    this.masks = new Masks(db, cache);
+  }
 
   private Directory(DirectoryDb db) {
-    this.db = db;
-    this.security = new AccountSecurity(db);
-    this.masks = new Masks(db);
+    this(db, System::nanoTime);
+  }
+
+  /**
+   * Remembers the answers of the lookups the mail path makes (local domains, users, aliases and
+   * catch-alls, masks, quotas): positive ones for at most {@code positive}, negative ones for at most
+   * {@code negative} (both zero: off, the default). Every change made through any directory of this
+   * process, on another node (PostgreSQL {@code NOTIFY}) or by another process on the SQLite file ({@code
+   * PRAGMA data_version}) invalidates them; see {@link LookupCache}.
+   */
+  public void cacheLookups(java.time.Duration positive, java.time.Duration negative) throws DirectoryException {
+    cache.enable(positive, negative);
+  }
+
+  /** {@link #cacheLookups(java.time.Duration, java.time.Duration)} with the usual lifetimes (60 s and 10 s). */
+  public void cacheLookups() throws DirectoryException {
+    cacheLookups(LookupCache.POSITIVE, LookupCache.NEGATIVE);
+  }
+
+  /** The lookup cache, for tests. */
+  LookupCache lookupCache() {
+    return cache;
+  }
+
+  /** Tests: a directory whose lookup cache reads time from {@code clock} (nanoseconds). */
+  static Directory open(Path dataDir, java.util.function.LongSupplier clock) throws DirectoryException {
+    return new Directory(DirectoryDb.sqlite(dataDir), clock);
+  }
+
+  /** Tests: {@link #open(PgDatabase)} with the lookup cache's clock. */
+  static Directory open(PgDatabase pg, java.util.function.LongSupplier clock) throws DirectoryException {
+    return new Directory(DirectoryDb.postgres(pg), clock);
   }
 
   /** Disabled accounts, administrator roles, the second factor and app passwords. */
@@ -140,7 +178,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return false;
     }
-    return db.read("look up domain " + d, () -> db.exists("SELECT 1 FROM domains WHERE name = ?", d));
+    return cache.get("d " + d, () -> db.read("look up domain " + d, () -> db.exists("SELECT 1 FROM domains WHERE name = ?", d)),
+        known -> !known);
   }
 
   // ---- users ----
@@ -215,7 +254,9 @@ public final class Directory implements AutoCloseable, LoginCheck {
     if (a.isEmpty()) {
       return false;
     }
-    return db.read("look up user " + a.get(), () -> db.exists("SELECT 1 FROM users WHERE address = ?", a.get().toString()));
+    String user = a.get().toString();
+    return cache.get("u " + user, () -> db.read("look up user " + user, () -> db.exists("SELECT 1 FROM users WHERE address = ?", user)),
+        known -> !known);
   }
 
   /**
@@ -232,15 +273,16 @@ public final class Directory implements AutoCloseable, LoginCheck {
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    return db.read("look up quota of " + a.get(), () -> {
-      try (PreparedStatement ps = db.prepare("SELECT quota_bytes, quota_messages FROM users WHERE address = ?", a.get().toString());
+    String user = a.get().toString();
+    return cache.get("q " + user, () -> db.read("look up quota of " + user, () -> {
+      try (PreparedStatement ps = db.prepare("SELECT quota_bytes, quota_messages FROM users WHERE address = ?", user);
           ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.<UserQuota>empty();
         }
         return Optional.of(new UserQuota(optionalLong(rs, 1), optionalLong(rs, 2)));
       }
-    });
+    }), Optional::isEmpty);
   }
 
   /** Sets the storage limit in bytes (0: unlimited; empty: back to the config default). */
@@ -367,7 +409,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
         return;
       }
       String fresh = ScramCredentials.derive(password).encode();
-      db.write("store SCRAM credentials of " + user, () -> db.update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
+      db.writeUncached("store SCRAM credentials of " + user, () -> db.update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
     } catch (DirectoryException e) {
       log.warn("could not store SCRAM credentials of {}: {}", user, e.getMessage());
     }
@@ -377,7 +419,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private void upgradeHash(String user, String old, char[] password) {
     String fresh = PasswordHash.hash(password);
     try {
-      db.write("upgrade password hash of " + user, () ->
+      db.writeUncached("upgrade password hash of " + user, () ->
           db.update("UPDATE users SET password = ? WHERE address = ? AND password = ?", fresh, user, old));
     } catch (DirectoryException e) {
       log.warn("could not upgrade the password hash of {}: {}", user, e.getMessage());
@@ -485,7 +527,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return List.of();
     }
-    return db.read("look up alias " + key, () -> targetsOf(key));
+    return aliasTargetsOf(key);
   }
 
   /** Targets of the catch-all alias {@code @domain}; empty if the domain has none. */
@@ -496,7 +538,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     } catch (DirectoryException bad) {
       return List.of();
     }
-    return db.read("look up catch-all @" + d, () -> targetsOf("@" + d));
+    return aliasTargetsOf("@" + d);
   }
 
   @Override
@@ -545,6 +587,11 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   private static String sample(List<String> items) {
     return items.size() <= 3 ? String.join(", ", items) : String.join(", ", items.subList(0, 3)) + ", …";
+  }
+
+  /** The targets of the alias {@code key} (an address, or {@code @domain}), through the lookup cache. */
+  private List<String> aliasTargetsOf(String key) throws DirectoryException {
+    return cache.get("a " + key, () -> db.read("look up alias " + key, () -> List.copyOf(targetsOf(key))), List::isEmpty);
   }
 
   private List<String> targetsOf(String key) throws SQLException {

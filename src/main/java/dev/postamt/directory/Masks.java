@@ -36,9 +36,11 @@ public final class Masks {
   public record Mask(String address, String owner, String label, boolean enabled, Instant created) {}
 
   private final DirectoryDb db;
+  private final LookupCache cache;
 
-  Masks(DirectoryDb db) {
+  Masks(DirectoryDb db, LookupCache cache) {
     this.db = db;
+    this.cache = cache;
   }
 
   /**
@@ -87,9 +89,10 @@ public final class Masks {
     if (a.isEmpty()) {
       return Optional.empty();
     }
-    return db.read("look up masked address " + a.get(), () -> query(
-        "SELECT address, owner, label, enabled, created FROM masks WHERE address = ?", a.get().toString())
-        .stream().findFirst());
+    String key = a.get().toString();
+    return cache.get("m " + key, () -> db.read("look up masked address " + key, () -> query(
+        "SELECT address, owner, label, enabled, created FROM masks WHERE address = ?", key)
+        .stream().findFirst()), Optional::isEmpty);
   }
 
   /** Switches a mask on or off; returns it as it is now. */

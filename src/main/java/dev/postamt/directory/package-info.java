@@ -27,17 +27,22 @@
  * {@code postamt_schema}, version 1 = SQLite's version 5; text keys {@code COLLATE "C"} so that they compare
  * and sort as in SQLite). The SQL is the same on both; {@code DirectoryDb} runs it, and on PostgreSQL
  * serialises directory writes of all nodes with one advisory lock, as SQLite's write lock does for the
- * processes sharing the file. Nothing is cached across requests (the verified-login cache keys on the
+ * processes sharing the file. Logins are not cached across requests (the verified-login cache keys on the
  * stored hash it reads each time), so a user added, disabled or given a new password on one node is seen
- * by every node at its next login. {@code postamt migrate --to/--from} copies the six tables.
+ * by every node at its next login. The lookups of the mail path are ({@code LookupCache}, turned on by the
+ * server): every directory write sends {@code NOTIFY postamt_directory} in its transaction, and each node
+ * drops what it keeps when it hears one. {@code postamt migrate --to/--from} copies the six tables.
  *
  * Password strings are {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}, which Dovecot reads as
  * {@code {ARGON2ID}}, so a directory can be exported to Dovecot and back.
  *
  * <h2>Failure behaviour</h2>
  *
- * Every method reads or writes the database directly; there is no cache, so a change by the CLI (or
- * another node) is seen by a running server at its next lookup. A writer waits up to the busy timeout
+ * Every method reads or writes the database directly, except the lookups a server caches ({@code
+ * LookupCache}: 60 s, 10 s for "not found"), which a change drops at once: one made in this process
+ * directly, one by another node through its NOTIFY, one by another process on the SQLite file (the CLI)
+ * through {@code PRAGMA data_version}, checked before every "not found" answer and at most a second
+ * after a positive one. A failed lookup is never cached. A writer waits up to the busy timeout
  * (10 s) for another process's write; an unreachable PostgreSQL is a {@link
  * dev.postamt.directory.DirectoryException} naming the database (never its password). Invalid input to a change is a {@link dev.postamt.directory.DirectoryException} whose
  * message is one line fit for the CLI. Lookups treat malformed input as "not found" and throw only when

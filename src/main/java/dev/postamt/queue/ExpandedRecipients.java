@@ -33,9 +33,21 @@ final class ExpandedRecipients {
   }
 
   static ExpandedRecipients of(Router router, Envelope env) {
+    return of(router, env, Map.of());
+  }
+
+  /**
+   * Like {@link #of(Router, Envelope)}, taking a recipient's resolution from {@code known} (what the SMTP
+   * server's router said at RCPT, by address) when it is there: the delivery before the reply resolves
+   * nothing a second time. Attempts from the spool pass nothing and resolve every recipient.
+   */
+  static ExpandedRecipients of(Router router, Envelope env, Map<String, Resolution> known) {
     ExpandedRecipients x = new ExpandedRecipients(env.recipientAddresses());
     for (int i = 0; i < x.addresses.size(); i++) {
-      Resolution r = router.resolve(x.addresses.get(i));
+      Resolution r = known.get(x.addresses.get(i));
+      if (r == null) {
+        r = router.resolve(x.addresses.get(i));
+      }
       x.resolutions.add(r);
       switch (r) {
         case Resolution.Local l -> {

@@ -108,12 +108,17 @@ public final class QueueManager implements AutoCloseable {
    * crash between the queue's commit and the reply.
    */
   public DirectOutcome deliverBeforeAck(QueuedMessage m) {
+    return deliverBeforeAck(m, Map.of());
+  }
+
+  /** {@link #deliverBeforeAck(QueuedMessage)} with what the router said at RCPT, by recipient address. */
+  public DirectOutcome deliverBeforeAck(QueuedMessage m, Map<String, Resolution> known) {
     if (m.held()) {
       return DirectOutcome.NOT_ELIGIBLE;
     }
     List<String> rcpts = m.envelope().recipientAddresses();
     List<List<Destination>> plan = new ArrayList<>();
-    ExpandedRecipients expanded = ExpandedRecipients.of(router, m.envelope());
+    ExpandedRecipients expanded = ExpandedRecipients.of(router, m.envelope(), known);
     for (int i = 0; i < rcpts.size(); i++) {
       if (m.envelope().recipients().get(i).notifyOn().contains("SUCCESS")) {
         return DirectOutcome.NOT_ELIGIBLE;

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_DESTINATIONS} fails temporarily, as Postfix does for its recursion and expansion limits,
  * so that the admin can fix the tables while the mail waits in the queue.
  *
- * <p>Every call reads the directory and checks the aliases file's modification time, so changes take
- * effect without a restart. The router is thread-safe.
+ * <p>Every call asks the directory (whose lookup cache a change drops at once) and checks the aliases
+ * file's modification time, so changes take effect without a restart. The router is thread-safe.
  */
 public final class Router {
   private static final Logger log = LoggerFactory.getLogger(Router.class);

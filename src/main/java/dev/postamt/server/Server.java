@@ -135,6 +135,7 @@ public final class Server implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config);
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
+    this.directory.cacheLookups(); // domains, users, aliases, masks, quotas: invalidated on every change
     this.router = new Router(directory, config);
     // [archive] journal: every message the spool commits is journalled first (read at start only)
     this.journal = config.archive().journal() ? dev.postamt.archive.JournalWriter.open(config.archive(), java.time.Clock.systemUTC()) : null;

@@ -64,7 +64,7 @@ public final class LocalSubmission {
       EnvelopeParameters.Rcpt params = EnvelopeParameters.checkRcpt(to, tx.sender);
       StageContext.Recipient r = lookup.resolve(to);
       server.checks.require(new StageContext(Stage.RCPT, client, tx.sender, r, tx.recipients(), null, tx.policyEffects));
-      tx.add(RecipientLookup.duplicateKey(r), new dev.postamt.queue.Envelope.Recipient(
+      tx.add(r, new dev.postamt.queue.Envelope.Recipient(
           r.address(), NoticeRequests.notify(params.notifyOn(), true), params.orcpt()));
     }
     server.checks.require(new StageContext(Stage.DATA, client, tx.sender, null, tx.recipients(), null));

@@ -44,7 +44,8 @@ record MessageCommit(SmtpServer server, Connection conn) {
                   throw new UncheckedIOException(e);
                 }
               },
-              edits);
+              edits,
+              tx.resolutions());
       server.checks.require(new StageContext(Stage.END_OF_DATA, client, tx.sender, null, env.recipients(), message, tx.policyEffects));
       if (!edits.dropFields().isEmpty()) {
         w.dropHeaderFields(edits.dropFields());
@@ -58,7 +59,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       QueuedMessage staged = w.stage(env, headers);
       dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUEUE_QUEUED, dev.postamt.events.TrailKey.queue(env.id()).withMessageId(messageId).withSender(env.sender()).withRecipients(env.recipientAddresses()));
       // LMTP answers per recipient and keeps the queue's path
-      outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip());
+      outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip(), tx);
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
         w.abort(); // the Maildir copies are durable; the spool file is not needed
       } else {
@@ -127,9 +128,9 @@ record MessageCommit(SmtpServer server, Connection conn) {
    * ({@link QueueManager#deliverBeforeAck}); anything unexpected there falls back to the queue, which
    * finds the copies already written by name.
    */
-  private QueueManager.DirectOutcome deliverBeforeAck(QueuedMessage staged, Envelope env, String clientIp) {
+  private QueueManager.DirectOutcome deliverBeforeAck(QueuedMessage staged, Envelope env, String clientIp, Transaction tx) {
     try {
-      return server.queue.deliverBeforeAck(staged);
+      return server.queue.deliverBeforeAck(staged, tx.resolutions());
     } catch (RuntimeException e) {
       log.warn("smtp {}: {}: delivery before acknowledging failed, queueing instead: {}", clientIp, env.id(), e.toString());
       return QueueManager.DirectOutcome.PARTIAL;

@@ -89,6 +89,17 @@ final class RecipientLookup {
     return address.substring(address.lastIndexOf('@') + 1).equalsIgnoreCase(router.srs().domain());
   }
 
+  /**
+   * Whether {@code r}'s resolution is what {@link Router#resolve} answers for {@code r.address()}, so that
+   * later steps of the transaction may use it instead of asking again: not for an SRS address (reversed,
+   * and a remote original is reported as a local destination for the relay rules) nor an address literal.
+   */
+  static boolean plainResolution(StageContext.Recipient r) {
+    return !r.path().addressLiteral() && !r.path().domain().isEmpty() && !Srs.isSrs(r.path().address())
+        && r.address().equals(r.path().address())
+        && (r.resolution() instanceof Resolution.Local || r.resolution() instanceof Resolution.NotLocal);
+  }
+
   /** RCPT: unknown local addresses, failed lookups, and anything not local over LMTP. */
   static Decision known(StageContext c) {
     String shown = c.recipient().shown();

@@ -425,7 +425,7 @@ final class SmtpSession {
     }
     Envelope.Recipient rcpt =
         new Envelope.Recipient(r.address(), NoticeRequests.notify(params.notifyOn(), client.trusted()), params.orcpt());
-    if (!tx.add(RecipientLookup.duplicateKey(r), rcpt)) {
+    if (!tx.add(r, rcpt)) {
       log.debug("smtp {}: {} repeated; one copy", clientIp, r.shown());
     }
     reply(SmtpReply.RCPT_OK);

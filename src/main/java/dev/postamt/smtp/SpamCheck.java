@@ -85,7 +85,7 @@ final class SpamCheck implements StageCheck {
       StageContext.Client cl = c.client();
       String ar = m.edits().prepended("Authentication-Results");
       ScanInput input = new ScanInput(message, cl.ip(), cl.helo() == null ? "" : cl.helo(), cl.authUser(), env.sender(),
-          env.recipientAddresses(), localRecipients(env), ar == null ? Authentication.NONE
+          env.recipientAddresses(), localRecipients(env, m.resolutions()), ar == null ? Authentication.NONE
               : Authentication.fromHeader(ar, server.config.hostname()), Instant.now());
       long started = System.nanoTime();
       v = scanner.scan(input);
@@ -145,13 +145,15 @@ final class SpamCheck implements StageCheck {
 
   /**
    * The canonical users the envelope recipients reach locally (aliases expanded), in order: for
-   * per-user Bayes and lists. A recipient the router cannot resolve now is left out.
+   * per-user Bayes and lists; what the router said at RCPT ({@code known}), else asked now. A recipient
+   * the router cannot resolve now is left out.
    */
-  private List<String> localRecipients(Envelope env) {
+  private List<String> localRecipients(Envelope env, java.util.Map<String, Resolution> known) {
     Set<String> users = new LinkedHashSet<>();
     for (String r : env.recipientAddresses()) {
       try {
-        if (server.router.resolve(r) instanceof Resolution.Local local) {
+        Resolution resolved = known.get(r);
+        if ((resolved != null ? resolved : server.router.resolve(r)) instanceof Resolution.Local local) {
           for (Destination d : local.destinations()) {
             if (d instanceof Destination.Mailbox mb) {
               users.add(mb.user().toLowerCase(Locale.ROOT));

@@ -82,6 +82,12 @@ record StageContext(
   /**
    * @param content opens the message as received (an {@link java.io.UncheckedIOException} when it
    *     cannot)
+   * @param resolutions what the router said at RCPT, by recipient address ({@link Transaction#resolutions})
    */
-  record Message(Envelope envelope, Supplier<InputStream> content, MessageEdits edits) {}
+  record Message(Envelope envelope, Supplier<InputStream> content, MessageEdits edits,
+      java.util.Map<String, Resolution> resolutions) {
+    Message(Envelope envelope, Supplier<InputStream> content, MessageEdits edits) {
+      this(envelope, content, edits, java.util.Map.of());
+    }
+  }
 }
