@@ -2,7 +2,9 @@
 """SORT and THREAD timings over one big mailbox, for bench/imap-sort (Python 3 stdlib only).
 
     sortbench.py mkmail --dir MAILDIR/new --count N     # N messages with threads, Re:/Fwd: subjects
-    sortbench.py run --port P --user U --password PW    # prints one line per command: name cold_s warm_s count
+    sortbench.py run --port P --user U --password PW [--pid PID]
+                                                        # one line per command: name cold_s warm_s count
+                                                        # (with --pid also the CPU ms the process PID used: cold warm)
 
 Each command is sent twice in one session after SELECT: "cold" is the first answer (the server reads
 what it needs), "warm" the second. The number of messages in each answer is printed too, so that the
@@ -50,24 +52,38 @@ def mkmail(a):
             f.write(msg)
 
 
+def cpu_ms(pid):
+    """User + system CPU time of process pid so far, in ms (0 without a pid): on a busy machine the
+    seconds a command takes say more about the machine than about the server; its CPU time does not."""
+    if not pid:
+        return 0
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+
+
 def run(a):
     c = imaplib.IMAP4("127.0.0.1", a.port, timeout=600)
     c.login(a.user, a.password)
+    c0 = cpu_ms(a.pid)
     t0 = time.monotonic()
     typ, data = c.select("INBOX")
-    print(f"SELECT {time.monotonic() - t0:.2f} {time.monotonic() - t0:.2f} {int(data[0])}", flush=True)
+    t, cpu = time.monotonic() - t0, cpu_ms(a.pid) - c0
+    print(f"SELECT {t:.2f} {t:.2f} {int(data[0])}" + (f" {cpu} {cpu}" if a.pid else ""), flush=True)
     for name, verb, args in COMMANDS:
-        times, count = [], 0
+        times, cpus, count = [], [], 0
         for _ in range(2):
+            c0 = cpu_ms(a.pid)
             t0 = time.monotonic()
             typ, data = c._simple_command(verb, args)
             typ, data = c._untagged_response(typ, data, verb)
             times.append(time.monotonic() - t0)
+            cpus.append(cpu_ms(a.pid) - c0)
             if typ != "OK":
                 raise SystemExit(f"{name}: {typ} {data}")
             text = (data[0] or b"").decode()
             count = len(text.replace("(", " ").replace(")", " ").split())
-        print(f"{name.replace(' ', '_')} {times[0]:.2f} {times[1]:.2f} {count}", flush=True)
+        print(f"{name.replace(' ', '_')} {times[0]:.2f} {times[1]:.2f} {count}" + (f" {cpus[0]} {cpus[1]}" if a.pid else ""),
+              flush=True)
     c.logout()
 
 
@@ -79,5 +95,6 @@ if __name__ == "__main__":
     ap.add_argument("--port", type=int)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--pid", type=int, default=0)
     a = ap.parse_args()
     {"mkmail": mkmail, "run": run}[a.mode](a)

@@ -150,19 +150,27 @@ record BaseSubject(String text, boolean replyOrForward) {
     return Normalizer.normalize(b, Normalizer.Form.NFKD);
   }
 
-  /** Code-point order (String.compareTo would order by UTF-16 units, wrong above U+FFFF). */
+  /**
+   * Code-point order (String.compareTo would order by UTF-16 units, wrong above U+FFFF): at the first
+   * unit that differs, surrogates are moved above the rest of the BMP, which makes UTF-16 unit order
+   * code-point order (a lead surrogate decides where its code point sorts).
+   */
   static int compare(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(i);
       if (ca != cb) {
-        return Integer.compare(ca, cb);
+        return Integer.compare(codePointRank(ca), codePointRank(cb));
       }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
     }
-    return Boolean.compare(i < a.length(), j < b.length());
+    return Integer.compare(a.length(), b.length());
+  }
+
+  private static int codePointRank(char c) {
+    if (c < Character.MIN_SURROGATE) {
+      return c;
+    }
+    return Character.isSurrogate(c) ? c + 0x2000 : c - 0x800;
   }
 }

@@ -216,7 +216,7 @@ final class SearchContexts {
    * new or changed (a MODSEQ above the last look; RFC 7162 gives every change a higher one) are matched
    * again, unless the key depends on more than the message ({@link #dependsOnMore}).
    */
-  private List<Long> evaluate(Live l) {
+  private List<Long> evaluate(Live l) throws IOException {
     List<Integer> hits = new ArrayList<>();
     Set<Long> had = new HashSet<>(l.result);
     SubstringAnswers indexed = null;
@@ -236,7 +236,7 @@ final class SearchContexts {
       }
     }
     if (l.sort != null) {
-      hits = SortCommands.order(sel, l.sort, hits);
+      hits = SortCommands.order(sel, l.sort, hits, null);
     }
     List<Long> uids = new ArrayList<>(hits.size());
     for (int msn : hits) {

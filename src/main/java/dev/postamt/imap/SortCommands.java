@@ -144,7 +144,7 @@ final class SortCommands {
   private String sort(Command.Sort c, String tag, boolean save) throws ImapException, IOException {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
-    List<Integer> hits = order(sel, c.criteria(), matching(c.key()));
+    List<Integer> hits = order(sel, c.criteria(), matching(c.key()), new Progress(s, "Reading headers", sel.size()));
     List<Long> numbers = new ArrayList<>(hits.size());
     long maxModseq = 0;
     for (int msn : hits) {
@@ -203,10 +203,11 @@ final class SortCommands {
   }
 
   /** {@code hits} (sequence numbers) in the order of {@code criteria}; ties in mailbox order (RFC 5256 §3). */
-  static List<Integer> order(SelectedMailbox sel, List<Criterion> criteria, List<Integer> hits) {
+  static List<Integer> order(SelectedMailbox sel, List<Criterion> criteria, List<Integer> hits, Progress progress)
+      throws IOException {
     // ARRIVAL and SIZE are in the store's record; the other keys need the header.
     boolean headers = criteria.stream().anyMatch(k -> !k.key().equals("ARRIVAL") && !k.key().equals("SIZE"));
-    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits) : null;
+    SortFields[] fields = headers ? SortFieldCache.fields(sel, hits, progress) : null;
     Comparator<Integer> order = null;
     for (Criterion k : criteria) {
       Comparator<Integer> one = comparator(k.key(), sel, fields);
@@ -287,7 +288,7 @@ final class SortCommands {
     checkCharset(c.charset());
     SelectedMailbox sel = s.selected;
     List<Integer> hits = matching(c.key());
-    SortFields[] fields = SortFieldCache.fields(sel, hits);
+    SortFields[] fields = SortFieldCache.fields(sel, hits, new Progress(s, "Reading headers", sel.size()));
     List<Threader.Message> messages = new ArrayList<>(hits.size());
     for (int msn : hits) {
       messages.add(new Threader.Message(c.uid() ? sel.uid(msn) : msn, msn, fields[msn - 1]));

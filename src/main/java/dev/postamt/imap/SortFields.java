@@ -1,11 +1,9 @@
 package dev.postamt.imap;
 
 import dev.postamt.mime.Address;
-import dev.postamt.mime.HeaderSection;
 import dev.postamt.mime.HeaderText;
 import dev.postamt.store.MessageContent;
 import dev.postamt.store.MessageRecord;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.ZonedDateTime;
@@ -50,33 +48,35 @@ record SortFields(
     return new SortFields(r.base(), r.internalDate(), "", false, "", "", "", "", "", null, List.of());
   }
 
-  /** Reads the header section of {@code content} (not the body) and parses it. */
-  static SortFields read(MessageContent content, MessageRecord r) throws IOException {
-    HeaderSection h;
-    try (InputStream in = new BufferedInputStream(content.stream(), 8192)) {
-      h = HeaderSection.read(in);
-    } catch (HeaderSection.TooLargeException e) {
-      return missing(r);
+  /**
+   * Reads the header section of {@code content} (not the body: {@link SortHeader} stops at the empty
+   * line) and parses it.
+   */
+  static SortFields read(MessageContent content, MessageRecord r, SortHeader.Buffer buffer) throws IOException {
+    String[] v;
+    try (InputStream in = content.stream()) {
+      v = SortHeader.read(in, buffer);
     }
-    return parse(h, r);
+    return v == null ? missing(r) : parse(v, r);
   }
 
-  static SortFields parse(HeaderSection h, MessageRecord r) {
+  /** The fields of a header section; {@code v} holds the first value of each of {@link SortHeader#NAMES}. */
+  static SortFields parse(String[] v, MessageRecord r) {
     long internalDate = r.internalDate();
-    String date = first(h, "Date");
+    String date = v[SortHeader.DATE];
     ZonedDateTime sent = date == null ? null : HeaderText.parseDate(HeaderText.unfold(date));
-    String subj = first(h, "Subject");
+    String subj = v[SortHeader.SUBJECT];
     BaseSubject base = BaseSubject.of(subj == null ? null : HeaderText.decode(HeaderText.unfold(subj)));
-    Address from = firstAddress(h, "From");
-    Address to = firstAddress(h, "To");
-    List<String> refs = messageIds(first(h, "References"));
+    Address from = firstAddress(v[SortHeader.FROM]);
+    Address to = firstAddress(v[SortHeader.TO]);
+    List<String> refs = messageIds(v[SortHeader.REFERENCES]);
     if (refs.isEmpty()) {
-      List<String> irt = messageIds(first(h, "In-Reply-To"));
+      List<String> irt = messageIds(v[SortHeader.IN_REPLY_TO]);
       refs = irt.isEmpty() ? List.of() : List.of(irt.getFirst());
     } else if (refs.size() > MAX_REFERENCES) {
       refs = List.copyOf(refs.subList(refs.size() - MAX_REFERENCES, refs.size()));
     }
-    List<String> ids = messageIds(first(h, "Message-ID"));
+    List<String> ids = messageIds(v[SortHeader.MESSAGE_ID]);
     return new SortFields(
         r.base(),
         sent == null ? internalDate : sent.toInstant().toEpochMilli(),
@@ -84,24 +84,14 @@ record SortFields(
         base.replyOrForward(),
         mailbox(from),
         mailbox(to),
-        mailbox(firstAddress(h, "Cc")),
+        mailbox(firstAddress(v[SortHeader.CC])),
         display(from),
         display(to),
         ids.isEmpty() ? null : ids.getFirst(),
         refs);
   }
 
-  private static String first(HeaderSection h, String name) {
-    for (HeaderSection.Field f : h.fields()) {
-      if (f.is(name)) {
-        return f.value();
-      }
-    }
-    return null;
-  }
-
-  private static Address firstAddress(HeaderSection h, String name) {
-    String v = first(h, name);
+  private static Address firstAddress(String v) {
     if (v == null) {
       return null;
     }

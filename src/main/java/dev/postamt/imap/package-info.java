@@ -41,7 +41,8 @@
  * during FETCH, STORE, SEARCH, SORT, THREAD and COPY (RFC 3501 §7.4.1). Live search results follow every
  * report of the view: their REMOVEFROM before the EXPUNGEs, their ADDTO after the EXISTS (RFC 5267 §4.3). SORT and THREAD read message
  * headers through {@link dev.postamt.imap.SortFieldCache}, shared by all sessions and bounded, so each
- * header is parsed once. Views of one mailbox share the account's
+ * header is parsed once; the first read of a mailbox runs on a few virtual threads side by side and reads
+ * only the header bytes ({@link dev.postamt.imap.SortHeader}). Views of one mailbox share the account's
  * message list while they are in step with it, so idle sessions cost little memory.
  *
  * <p>Failure behaviour: bad input gets BAD and the session goes on, up to a limit of BAD replies;

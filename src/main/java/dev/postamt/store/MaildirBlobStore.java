@@ -256,6 +256,14 @@ final class MaildirBlobStore implements BlobStore {
 
   @Override
   public Optional<MessageContent> open(MailboxInfo mailbox, String key, Set<String> flags) throws IOException {
+    // Most files are where their flags say: opening that name straight away saves find's look first
+    // (a stat per message, which a SORT over a large mailbox pays 50,000 times).
+    try {
+      FileChannel ch = FileChannel.open(folder(mailbox.name()).resolve("cur").resolve(fileName(key, flags)), StandardOpenOption.READ);
+      return Optional.of(new MessageContent(ch, ch.size()));
+    } catch (NoSuchFileException e) {
+      // renamed for its flags by another program, still in new/, or expunged: look for it
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
       Path p = find(mailbox.name(), key, flags);
       if (p == null) {

@@ -46,4 +46,57 @@ class BaseSubjectTest {
   void casemapIsTitlecaseThenNfkd(String in, String out) {
     assertThat(BaseSubject.casemap(in)).isEqualTo(out);
   }
+
+  /**
+   * SORT compares case-mapped strings by code point (RFC 5051, RFC 5256 §3): a character above U+FFFF
+   * (a surrogate pair in UTF-16) sorts after every BMP character, U+E000..U+FFFF included, where
+   * String.compareTo would put it before them. Checked against the order of the code points themselves.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "a, b", "a, ab", "'', a", "\uFFFD, \uD83D\uDE00", "\uE000, \uD800\uDC00", "z\uFF21, z\uD83D\uDE00",
+    "\uD83D\uDE00, \uD83D\uDE01", "\uD83D\uDE00x, \uD83D\uDE00y", "\uD7FF, \uE000", "\uD83D\uDE00, \uD83E\uDD00"
+  })
+  void comparesByCodePoint(String lowerEscaped, String higherEscaped) {
+    String lower = unescape(lowerEscaped);
+    String higher = unescape(higherEscaped);
+    int byCodePoints = java.util.Arrays.compare(lower.codePoints().toArray(), higher.codePoints().toArray());
+    assertThat(byCodePoints).isNegative();
+    assertThat(BaseSubject.compare(lower, higher)).isNegative();
+    assertThat(BaseSubject.compare(higher, lower)).isPositive();
+    assertThat(BaseSubject.compare(lower, new String(lower))).isZero();
+  }
+
+  @org.junit.jupiter.api.Test
+  void compareAgreesWithCodePointOrderOnRandomStrings() {
+    java.util.Random rnd = new java.util.Random(5256);
+    int[] pool = {'a', 'B', 0xE9, 0xD7FF, 0xE000, 0xFF21, 0xFFFD, 0x1F600, 0x10000, 0x1F601, 0x20000};
+    for (int n = 0; n < 20_000; n++) {
+      String a = randomString(rnd, pool);
+      String b = randomString(rnd, pool);
+      int expected = Integer.signum(java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray()));
+      assertThat(Integer.signum(BaseSubject.compare(a, b))).as("%s vs %s", a, b).isEqualTo(expected);
+    }
+  }
+
+  private static String randomString(java.util.Random rnd, int[] pool) {
+    StringBuilder b = new StringBuilder();
+    for (int i = rnd.nextInt(4); i >= 0; i--) {
+      b.appendCodePoint(pool[rnd.nextInt(pool.length)]);
+    }
+    return b.toString();
+  }
+
+  private static String unescape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.startsWith("\\u", i)) {
+        b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        b.append(s.charAt(i));
+      }
+    }
+    return b.toString();
+  }
 }
