@@ -7,16 +7,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The only SQL of the trail, on SQLite ({@link SqliteTrailStore}) or PostgreSQL ({@link PgTrailStore}):
  * table {@code trail} (one row per event, indexed by time, queue id, session and Message-ID) and table
- * {@code trail_address} (one row per address an event names, indexed by address and domain, for lookups by
+ * {@code trail_address} (one row per address a session or queue id names, per batch, indexed by address and domain, for lookups by
  * sender or recipient and for the console's per-domain scope). The tables have the same names and columns on
  * both; only the type of the row id differs ({@link #schema}).
  *
@@ -62,10 +65,15 @@ class SqlTrailStore implements TrailStore {
                 + " sender, recipients, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             PreparedStatement addr = c.prepareStatement(
                 "INSERT INTO trail_address(address, domain, time, session, queue_id) VALUES (?, ?, ?, ?, ?)")) {
-          boolean addresses = false;
+          // An address row says "this session or queue id names this address, last at this time": a
+          // message's half a dozen events name the same sender and recipients, so a batch writes one row
+          // per address, session and queue id, with the time of the last event naming it (what recent()
+          // orders by); rows(...) then reads every event of that session or queue id.
+          Map<List<String>, Long> named = new LinkedHashMap<>();
           for (TrailRecord r : records) {
             TrailKey k = r.key();
-            row.setLong(1, r.time().toEpochMilli());
+            long time = r.time().toEpochMilli();
+            row.setLong(1, time);
             row.setString(2, r.event());
             row.setString(3, text(k.session()));
             row.setString(4, text(k.queueId()));
@@ -74,23 +82,24 @@ class SqlTrailStore implements TrailStore {
             row.setString(7, text(String.join("\n", k.recipients())));
             row.setString(8, FieldsJson.write(r.fields()));
             row.addBatch();
-            Set<String> named = new LinkedHashSet<>();
             if (k.sender() != null && !k.sender().isEmpty()) {
-              named.add(k.sender().toLowerCase(Locale.ROOT));
+              named.merge(Arrays.asList(k.sender().toLowerCase(Locale.ROOT), k.session(), k.queueId()), time, Math::max);
             }
-            k.recipients().forEach(a -> named.add(a.toLowerCase(Locale.ROOT)));
-            for (String a : named) {
-              addr.setString(1, text(a));
-              addr.setString(2, text(TrailKey.domainOf(a)));
-              addr.setLong(3, r.time().toEpochMilli());
-              addr.setString(4, text(k.session()));
-              addr.setString(5, text(k.queueId()));
-              addr.addBatch();
-              addresses = true;
+            for (String a : k.recipients()) {
+              named.merge(Arrays.asList(a.toLowerCase(Locale.ROOT), k.session(), k.queueId()), time, Math::max);
             }
           }
           row.executeBatch();
-          if (addresses) {
+          for (var e : named.entrySet()) {
+            String a = e.getKey().get(0);
+            addr.setString(1, text(a));
+            addr.setString(2, text(TrailKey.domainOf(a)));
+            addr.setLong(3, e.getValue());
+            addr.setString(4, text(e.getKey().get(1)));
+            addr.setString(5, text(e.getKey().get(2)));
+            addr.addBatch();
+          }
+          if (!named.isEmpty()) {
             addr.executeBatch();
           }
         }
