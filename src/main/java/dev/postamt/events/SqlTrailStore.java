@@ -7,16 +7,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The only SQL of the trail, on SQLite ({@link SqliteTrailStore}) or PostgreSQL ({@link PgTrailStore}):
  * table {@code trail} (one row per event, indexed by time, queue id, session and Message-ID) and table
- * {@code trail_address} (one row per address an event names, indexed by address and domain, for lookups by
+ * {@code trail_address} (one row per address a session or queue id names, per batch, indexed by address and domain, for lookups by
  * sender or recipient and for the console's per-domain scope). The tables have the same names and columns on
  * both; only the type of the row id differs ({@link #schema}).
  *
@@ -68,20 +71,28 @@ class SqlTrailStore implements TrailStore {
   @Override
   public void append(List<TrailRecord> records) throws Failure {
     List<Object[]> rows = new ArrayList<>(records.size());
-    List<Object[]> addresses = new ArrayList<>();
+    // An address row says "this session or queue id names this address, last at this time": a message's
+    // half a dozen events name the same sender and recipients, so a batch writes one row per address,
+    // session and queue id, with the time of the last event naming it (what recent() orders by); rows(...)
+    // then reads every event of that session or queue id.
+    Map<List<String>, Long> named = new LinkedHashMap<>();
     for (TrailRecord r : records) {
       TrailKey k = r.key();
       long time = r.time().toEpochMilli();
       rows.add(new Object[] {time, r.event(), text(k.session()), text(k.queueId()), text(k.messageId()),
           text(k.sender()), text(String.join("\n", k.recipients())), FieldsJson.write(r.fields())});
-      Set<String> named = new LinkedHashSet<>();
       if (k.sender() != null && !k.sender().isEmpty()) {
-        named.add(k.sender().toLowerCase(Locale.ROOT));
+        named.merge(Arrays.asList(k.sender().toLowerCase(Locale.ROOT), k.session(), k.queueId()), time, Math::max);
       }
-      k.recipients().forEach(a -> named.add(a.toLowerCase(Locale.ROOT)));
-      for (String a : named) {
-        addresses.add(new Object[] {text(a), text(TrailKey.domainOf(a)), time, text(k.session()), text(k.queueId())});
+      for (String a : k.recipients()) {
+        named.merge(Arrays.asList(a.toLowerCase(Locale.ROOT), k.session(), k.queueId()), time, Math::max);
       }
+    }
+    List<Object[]> addresses = new ArrayList<>(named.size());
+    for (var e : named.entrySet()) {
+      String a = e.getKey().get(0);
+      addresses.add(new Object[] {text(a), text(TrailKey.domainOf(a)), e.getValue(), text(e.getKey().get(1)),
+          text(e.getKey().get(2))});
     }
     try {
       db.transaction(c -> {

@@ -133,20 +133,24 @@ public final class TrailRecorder implements AutoCloseable {
     }
   }
 
-  /** Collects rows for up to {@link #LINGER} after the first, in slices so that a flush or close cuts it short. */
+  /**
+   * Collects rows for up to {@link #LINGER} after the first. The writer sleeps through it rather than
+   * waiting on the queue: a waiting writer was woken (a virtual thread unparked and mounted) by each of
+   * the half a dozen rows a message makes; {@link #flush} and {@link #close} wake it to cut it short.
+   */
   private void linger(List<TrailRecord> batch) throws InterruptedException {
     long until = System.nanoTime() + LINGER.toNanos();
     while (batch.size() < BATCH && !closing && hurry.get() == 0) {
       long left = until - System.nanoTime();
       if (left <= 0) {
-        return;
+        break;
       }
-      TrailRecord r = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(25)), TimeUnit.NANOSECONDS);
-      if (r != null) {
-        batch.add(r);
-        queue.drainTo(batch, BATCH - batch.size());
+      java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
       }
     }
+    queue.drainTo(batch, BATCH - batch.size());
   }
 
   private void sweepIfDue() {
@@ -169,6 +173,7 @@ public final class TrailRecorder implements AutoCloseable {
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     hurry.incrementAndGet();
+    java.util.concurrent.locks.LockSupport.unpark(drainer); // out of its linger
     try {
       return waitFor(deadline);
     } finally {
@@ -200,6 +205,7 @@ public final class TrailRecorder implements AutoCloseable {
   public void close() {
     Events.unregister(dataDir, this);
     closing = true;
+    java.util.concurrent.locks.LockSupport.unpark(drainer);
     try {
       drainer.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {

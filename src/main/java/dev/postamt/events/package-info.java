@@ -11,7 +11,8 @@
  *
  * <p>On disk: {@code data_dir/trail.db} (SQLite, WAL), owned by {@link
  * dev.postamt.events.SqliteTrailStore}: table {@code trail} (one row per event) and {@code
- * trail_address} (one row per address an event names). With {@code [database] url} the same tables live in
+ * trail_address} (one row per address, session and queue id in a written batch: the latest time the events of
+ * the batch name it). With {@code [database] url} the same tables live in
  * PostgreSQL ({@link dev.postamt.events.PgTrailStore}), written by every node, so that {@code postamt trace}
  * and the console on any node see the whole life of a message. Rows older than {@code [trail] retention} are
  * deleted at start and daily (by each node; deleting is idempotent).

@@ -99,13 +99,10 @@ public final class SpamHeaders {
     for (Symbol s : v.symbols()) {
       List<String> words = new ArrayList<>();
       words.add("*");
-      words.add(String.format(Locale.ROOT, "%4s", Verdict.number(s.score())));
+      String n = Verdict.number(s.score());
+      words.add(n.length() >= 4 ? n : " ".repeat(4 - n.length()) + n); // "%4s" without a Formatter
       words.add(s.name());
-      for (String w : ascii(s.reason()).split(" +")) {
-        if (!w.isEmpty()) {
-          words.add(w);
-        }
-      }
+      addWords(words, ascii(s.reason()));
       b.append(fold("\t", words));
     }
     return b.toString();
@@ -139,7 +136,31 @@ public final class SpamHeaders {
 
   /** Printable ASCII, at most {@value #MAX_REASON} characters (a header field is ASCII without SMTPUTF8). */
   static String ascii(String s) {
-    String t = s.replaceAll("[^\\x20-\\x7e]", "?");
+    String t = s;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e) { // as replaceAll("[^\\x20-\\x7e]", "?"), without a regex per symbol
+        char[] a = s.toCharArray();
+        for (int j = i; j < a.length; j++) {
+          a[j] = a[j] < 0x20 || a[j] > 0x7e ? '?' : a[j];
+        }
+        t = new String(a);
+        break;
+      }
+    }
     return t.length() > MAX_REASON ? t.substring(0, MAX_REASON - 3) + "..." : t;
+  }
+
+  /** The non-empty words of {@code s} between spaces (as {@code split(" +")} less its empty words). */
+  static void addWords(List<String> words, String s) {
+    int i = 0;
+    while (i < s.length()) {
+      int sp = s.indexOf(' ', i);
+      int end = sp < 0 ? s.length() : sp;
+      if (end > i) {
+        words.add(s.substring(i, end));
+      }
+      i = end + 1;
+    }
   }
 }

@@ -85,8 +85,14 @@ public record Verdict(
 
   /** One decimal, as SpamAssassin prints {@code score=} and {@code required=}. */
   public static String oneDecimal(double d) {
-    double r = Math.round(d * 10) / 10.0;
-    return String.format(Locale.ROOT, "%.1f", r == 0 ? 0.0 : r); // no "-0.0"
+    if (!Double.isFinite(d) || Math.abs(d) > 1e12) {
+      double r = Math.round(d * 10) / 10.0;
+      return String.format(Locale.ROOT, "%.1f", r == 0 ? 0.0 : r); // no "-0.0"
+    }
+    // the same digits without a Formatter: a scan writes this half a dozen times per message
+    long tenths = Math.round(d * 10);
+    long a = Math.abs(tenths);
+    return (tenths < 0 ? "-" : "") + (a / 10) + "." + (a % 10);
   }
 
   /**

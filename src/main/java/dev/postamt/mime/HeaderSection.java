@@ -54,10 +54,41 @@ public final class HeaderSection {
 
   /**
    * Reads the header section and the empty line after it; the stream is left at the first body byte.
-   * Reads byte by byte so as not to consume body bytes: give it a buffered stream.
+   * A stream that supports {@link InputStream#mark} (a {@link java.io.BufferedInputStream}) is read in
+   * blocks and then put back to just after the empty line; any other is read byte by byte so as not to
+   * consume body bytes: give it a buffered stream.
    */
   public static HeaderSection read(InputStream in) throws IOException {
     List<String> lines = new ArrayList<>();
+    if (in.markSupported()) {
+      in.mark(MAX_BYTES + 1);
+      byte[] buf = new byte[4096];
+      int have = 0;
+      int scanned = 0; // where the line being scanned starts: lines before it are in 'lines'
+      while (true) {
+        if (have == buf.length) {
+          buf = java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_BYTES + 1));
+        }
+        int n = in.read(buf, have, Math.min(buf.length, MAX_BYTES + 1) - have);
+        if (n < 0) {
+          int end = lines(buf, scanned, have, lines);
+          if (end >= 0) {
+            return reset(in, end, lines);
+          }
+          endOfStream(buf, nextLine(buf, scanned, have), have, lines);
+          return new HeaderSection(fold(lines));
+        }
+        have += n;
+        int end = lines(buf, scanned, Math.min(have, MAX_BYTES), lines);
+        if (end >= 0) {
+          return reset(in, end, lines);
+        }
+        if (have > MAX_BYTES) {
+          throw new TooLargeException();
+        }
+        scanned = nextLine(buf, scanned, have);
+      }
+    }
     ByteArrayOutputStream line = new ByteArrayOutputStream(128);
     int total = 0;
     while (true) {
@@ -88,13 +119,61 @@ public final class HeaderSection {
     return new HeaderSection(fold(lines));
   }
 
+  private static HeaderSection reset(InputStream in, int consumed, List<String> lines) throws IOException {
+    in.reset();
+    in.skipNBytes(consumed);
+    return new HeaderSection(fold(lines));
+  }
+
+  /**
+   * Adds the complete lines of {@code b[from, to)} (LF-terminated, one CR before the LF dropped) to
+   * {@code lines} until the empty line; returns the offset just after the empty line's LF, or -1 when
+   * {@code to} came first (the unfinished last line is not added). {@code from} is a line start.
+   */
+  private static int lines(byte[] b, int from, int to, List<String> lines) {
+    int lineStart = from;
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\n') {
+        int e = i > lineStart && b[i - 1] == '\r' ? i - 1 : i;
+        if (e == lineStart) {
+          return i + 1; // the empty line: the end of the header section
+        }
+        lines.add(new String(b, lineStart, e - lineStart, StandardCharsets.ISO_8859_1));
+        lineStart = i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Where the first unfinished line of {@code b[from, to)} starts (just after its last LF). */
+  private static int nextLine(byte[] b, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == '\n') {
+        return i + 1;
+      }
+    }
+    return from;
+  }
+
+  /** At the end of the message without an empty line: an unfinished last line is a line as it is. */
+  private static void endOfStream(byte[] b, int lineStart, int end, List<String> lines) {
+    if (end > lineStart) {
+      lines.add(new String(b, lineStart, end - lineStart, StandardCharsets.ISO_8859_1));
+    }
+  }
+
   /** Parses a header section given as bytes (the body, if any, is ignored). */
   public static HeaderSection parse(byte[] message) {
-    try {
-      return read(new java.io.ByteArrayInputStream(message));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+    List<String> lines = new ArrayList<>();
+    int end = lines(message, 0, Math.min(message.length, MAX_BYTES), lines);
+    if (end < 0) {
+      if (message.length > MAX_BYTES) {
+        TooLargeException e = new TooLargeException();
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      endOfStream(message, nextLine(message, 0, message.length), message.length, lines);
     }
+    return new HeaderSection(fold(lines));
   }
 
   private static List<Field> fold(List<String> lines) {

@@ -91,6 +91,26 @@ interface TrailStoreContract {
   }
 
   @Test
+  default void eventsOfOneBatchNamingTheSameAddressesAreFoundByTheirLatestTime() throws Exception {
+    try (TrailStore store = open()) {
+      TrailKey q9 = TrailKey.queue("Q9").withSender("e@remote.test").withRecipient("dave@example.test");
+      store.append(List.of(
+          row(1, Event.MAILAUTH_RESULT, q9, "results", "mx; spf=none"),
+          row(2, Event.SMTP_ACCEPTED, TrailKey.session("S8").withQueueId("Q8").withSender("f@remote.test")
+              .withRecipient("dave@example.test")),
+          row(3, Event.QUEUE_QUEUED, q9),
+          row(4, Event.DELIVERY_DELIVERED, q9.withSender(null), "reply", "2.0.0 ok")));
+      assertThat(store.linksOfAddress("DAVE@example.test", T0.plusSeconds(4))).containsExactly(new TrailStore.Link(null, "Q9"));
+      assertThat(store.linksOfAddress("e@remote.test", T0.plusSeconds(3))).containsExactly(new TrailStore.Link(null, "Q9"));
+      assertThat(store.linksOfAddress("e@remote.test", T0.plusSeconds(4))).isEmpty();
+      assertThat(store.recent(List.of("example.test"), Instant.EPOCH, 10))
+          .containsExactly(new TrailStore.Link(null, "Q9"), new TrailStore.Link("S8", "Q8"));
+      assertThat(new Trace(store).find("dave@example.test", Instant.EPOCH)).extracting(m -> m.events().size())
+          .containsExactlyInAnyOrder(3, 1);
+    }
+  }
+
+  @Test
   default void sinceLeavesOutOlderRowsAndTheSweepDeletesThem() throws Exception {
     try (TrailStore store = open()) {
       twoMessagesAndARefusal(store);

@@ -63,4 +63,22 @@ class StageChecksTest {
     Decision d = rules.lmtpClients(new StageContext(Stage.CONNECT, lmtpOutsider, null, null, List.of(), null));
     assertThat(d).isInstanceOfSatisfying(Decision.Refuse.class, r -> assertThat(r.reply().code()).isEqualTo(554));
   }
+
+  @Test
+  void resultsForTheTrailAreOneLineAsTheRegexesMadeThem() {
+    assertThat(StageChecks.oneLine("Authentication-Results: h;\r\n\tspf=none;\r\n\tdkim=none\r\nX: y\r\n"))
+        .isEqualTo("Authentication-Results: h; spf=none; dkim=none X: y");
+    java.util.Random r = new java.util.Random(3);
+    String alphabet = "ab \t\r\n;";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = r.nextInt(14); n > 0; n--) {
+        b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String in = b.toString();
+      assertThat(StageChecks.oneLine(in))
+          .as(in.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+          .isEqualTo(in.replaceAll("\r?\n[ \t]+", " ").replaceAll("\r?\n", " ").strip());
+    }
+  }
 }

@@ -138,6 +138,9 @@ public final class HeaderForgery implements Check {
     }
     Duration ahead = Duration.between(received, d.toInstant());
     long hours = ahead.toHours();
+    if (hours > -3 && hours < 3) {
+      return; // the usual case: no symbol, and no reason text to write
+    }
     String when = "Date is " + human(ahead.abs()) + (ahead.isNegative() ? " before" : " after") + " arrival (" + received + ")";
     if (hours >= 3) {
       String bucket = hours < 6 ? "03_06" : hours < 12 ? "06_12" : hours < 24 ? "12_24" : hours < 48 ? "24_48" : hours < 96 ? "48_96" : "96_XX";

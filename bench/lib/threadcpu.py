@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""CPU seconds (user + system) of one process's threads, by kind: JIT compiler threads, GC threads, and
+the rest (the application: virtual-thread carriers, the trail writer, ...). With a second snapshot file,
+prints the difference as key=value pairs (jit_cpu gc_cpu app_cpu), so a round's CPU per message can be
+read without the JIT compiling that still goes on after a short warm-up.
+
+    threadcpu.py PID > BEFORE; ...; threadcpu.py PID BEFORE
+"""
+import os
+import sys
+
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def kind(comm):
+    if comm.startswith(("C1 Compiler", "C2 Compiler", "C1 CompilerThre", "C2 CompilerThre")):
+        return "jit"
+    if comm.startswith(("GC Thread", "G1 ", "VM Thread", "GC ")):
+        return "gc"
+    return "app"
+
+
+def snapshot(pid):
+    out = {"jit": 0, "gc": 0, "app": 0}
+    base = f"/proc/{pid}/task"
+    for tid in os.listdir(base):
+        try:
+            with open(f"{base}/{tid}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        comm = s[s.index(b"(") + 1:s.rindex(b")")].decode(errors="replace")
+        rest = s[s.rindex(b")") + 2:].split()
+        out[kind(comm)] += int(rest[11]) + int(rest[12])
+    return out
+
+
+def main():
+    now = snapshot(int(sys.argv[1]))
+    if len(sys.argv) < 3:
+        print(" ".join(f"{k}={v}" for k, v in now.items()))
+        return
+    before = dict(kv.split("=") for kv in open(sys.argv[2]).read().split())
+    print(" ".join(f"{k}_cpu={(now[k] - int(before[k])) / CLK:.2f}" for k in now))
+
+
+if __name__ == "__main__":
+    main()
