@@ -195,9 +195,14 @@ final class PgSearchIndex implements SearchBackend {
       if (same(s, m0)) {
         continue;
       }
+      // A mailbox indexed before: only the rows changed since (new messages have a higher MODSEQ).
+      boolean partial = s != null && s.uidValidity() == m0.uidValidity();
       Account.Snapshot snap;
       try {
-        snap = a.snapshot(m0.id());
+        snap = partial ? a.changedSince(m0.id(), s.highestModseq()) : a.snapshot(m0.id());
+        if (partial && snap.info().uidValidity() != s.uidValidity()) {
+          snap = a.snapshot(m0.id()); // renumbered in between
+        }
       } catch (RuntimeException gone) {
         continue; // deleted meanwhile: forgotten at the next sync
       }
@@ -206,7 +211,7 @@ final class PgSearchIndex implements SearchBackend {
       if (s == null || s.uidValidity() != m.uidValidity()) {
         s = new MailboxState(m.uidValidity(), 0, 0);
       } else {
-        gone = expunged(claim, a, m, s, snap.messages());
+        gone = expunged(claim, a, m, s, () -> a.snapshot(m.id()).messages());
       }
       List<MessageRecord> toAdd = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
@@ -243,13 +248,13 @@ final class PgSearchIndex implements SearchBackend {
 
   /** Expunged since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
   private static long[] expunged(PgSearchTables.Claim claim, Account a, MailboxInfo m, MailboxState s,
-      List<MessageRecord> now) throws IOException {
+      java.util.function.Supplier<List<MessageRecord>> now) throws IOException {
     Optional<List<Long>> gone = a.expungedSince(m.id(), s.highestModseq());
     if (gone.isPresent()) {
       return gone.get().stream().mapToLong(Long::longValue).filter(u -> u < s.uidNext()).toArray();
     }
     Set<Long> keep = new HashSet<>();
-    for (MessageRecord r : now) {
+    for (MessageRecord r : now.get()) {
       keep.add(r.uid());
     }
     return Arrays.stream(claim.uids(m.id(), m.uidValidity())).filter(u -> !keep.contains(u)).toArray();

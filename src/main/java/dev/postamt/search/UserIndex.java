@@ -279,9 +279,15 @@ final class UserIndex implements Closeable {
           && s.highestModseq() == m0.highestModseq()) {
         continue;
       }
+      // A mailbox indexed before: only the rows changed since (new messages and flag changes have a
+      // higher MODSEQ), not the whole mailbox once per pass.
+      boolean partial = s != null && s.uidValidity() == m0.uidValidity();
       Account.Snapshot snap;
       try {
-        snap = a.snapshot(m0.id());
+        snap = partial ? a.changedSince(m0.id(), s.highestModseq()) : a.snapshot(m0.id());
+        if (partial && snap.info().uidValidity() != s.uidValidity()) {
+          snap = a.snapshot(m0.id()); // renumbered in between
+        }
       } catch (RuntimeException gone) {
         continue; // deleted meanwhile: forgotten below at the next sync
       }
@@ -291,7 +297,7 @@ final class UserIndex implements Closeable {
         writer.deleteDocuments(MessageDocument.mailboxTerm(m.id()));
         s = new MailboxState(m.uidValidity(), 0, 0);
       } else {
-        removeExpunged(a, m, s, snap.messages());
+        removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages());
       }
       List<MessageRecord> fresh = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
@@ -385,7 +391,9 @@ final class UserIndex implements Closeable {
   }
 
   /** Expunges since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
-  private void removeExpunged(Account a, MailboxInfo m, MailboxState s, List<MessageRecord> now) throws IOException {
+  /** {@code now}: the mailbox's whole list, read only when the store's expunge history does not reach back. */
+  private void removeExpunged(Account a, MailboxInfo m, MailboxState s,
+      java.util.function.Supplier<List<MessageRecord>> now) throws IOException {
     Optional<List<Long>> gone = a.expungedSince(m.id(), s.highestModseq());
     if (gone.isPresent()) {
       for (long uid : gone.get()) {
@@ -396,7 +404,7 @@ final class UserIndex implements Closeable {
       return;
     }
     Set<Long> keep = new HashSet<>();
-    for (MessageRecord r : now) {
+    for (MessageRecord r : now.get()) {
       keep.add(r.uid());
     }
     View v = acquire();

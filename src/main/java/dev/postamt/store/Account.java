@@ -83,6 +83,14 @@ public interface Account extends AutoCloseable {
    */
   Snapshot snapshot(long mailboxId);
 
+  /**
+   * Picks up new deliveries, then returns the mailbox and only its messages whose MODSEQ is above {@code
+   * modseq} (RFC 7162: every new message and every flag change since a HIGHESTMODSEQ has a higher one), as
+   * one consistent view: what an indexer that saw the mailbox at {@code modseq} must look at, at a cost in
+   * proportion to the change rather than to the mailbox.
+   */
+  Snapshot changedSince(long mailboxId, long modseq);
+
   /** The content of a message, or empty when it has been expunged meanwhile. The caller closes it. */
   Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord message);
 

@@ -339,6 +339,16 @@ final class MaildirAccount implements Account {
   }
 
   @Override
+  public Snapshot changedSince(long mailboxId, long modseq) {
+    poll(mailboxId);
+    return readConsistent(i -> {
+      MailboxInfo info = i.findMailbox(mailboxId)
+          .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+      return new Snapshot(info, List.copyOf(i.messagesAbove(mailboxId, modseq)));
+    });
+  }
+
+  @Override
   public Optional<MessageContent> open(MailboxInfo mailbox, MessageRecord m) {
     try {
       Optional<MessageContent> stored = blobs.open(mailbox, m.base(), m.flags());
