@@ -152,7 +152,7 @@ final class MessageDocument {
       String joined = Trigrams.join(body);
       body = null; // the folded leaves are in joined now: let them go before the grams are built
       leaves = null;
-      d.add(new Field("s.b", Trigrams.stream(Trigrams.prefix(joined)), GRAMS));
+      d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
       if (joined.length() > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
