@@ -175,8 +175,9 @@ final class MessageDocument {
     for (var e : texts.entrySet()) {
       String text = e.getValue();
       if (!text.isBlank()) {
-        d.add(new TextField(Analyzers.WORDS + e.getKey(), text, Field.Store.NO));
-        d.add(new TextField(Analyzers.STEMS + e.getKey(), text, Field.Store.NO));
+        WordTokens tokens = WordTokens.of(text); // broken into words once for both fields
+        d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
+        d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
       }
     }
     return d;
