@@ -35,7 +35,8 @@ import org.apache.lucene.util.BytesRef;
  *       {@code s.h.<field>} for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT), {@code
  *       s.b} (body; of a body longer than {@link Trigrams#POSITIONAL_CHARS} only its start, and {@value
  *       #BODY_GRAM_SET} the set of all its grams);
- *   <li>word fields ({@link Analyzers}) {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
+ *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
+ *       {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
  *       names and, within the budget, their text ({@link AttachmentText}).
  * </ul>
