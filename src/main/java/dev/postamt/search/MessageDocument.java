@@ -175,10 +175,16 @@ final class MessageDocument {
     texts.put("attachment", readable.attachments());
     for (var e : texts.entrySet()) {
       String text = e.getValue();
-      if (!text.isBlank()) {
+      if (text.isBlank()) {
+        continue;
+      }
+      if (text.length() <= WordTokens.MAX_CHARS) {
         WordTokens tokens = WordTokens.of(text); // broken into words once for both fields
         d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
         d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
+      } else { // a huge text is analysed twice rather than held a second time as tokens
+        d.add(new TextField(Analyzers.WORDS + e.getKey(), text, Field.Store.NO));
+        d.add(new TextField(Analyzers.STEMS + e.getKey(), text, Field.Store.NO));
       }
     }
     return d;

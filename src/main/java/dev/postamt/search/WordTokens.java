@@ -19,9 +19,13 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  * gives (tested, {@code WordTokensTest}); queries still go through {@link Analyzers#perField}.
  *
  * <p>Offsets are not kept: the word fields index positions, not offsets, and snippets re-read the
- * message.
+ * message. The tokens are a second copy of the text in memory, so texts over {@link #MAX_CHARS} are
+ * analysed twice instead (a 45 MB message's body would otherwise take another ~150 MB of heap).
  */
 final class WordTokens {
+  /** The longest text whose tokens are held for the second field (a few MB of heap at most). */
+  static final int MAX_CHARS = 1 << 20;
+
   private char[] chars = new char[256];
   private int charCount;
   private int[] ends = new int[64];
