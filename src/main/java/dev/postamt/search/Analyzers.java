@@ -49,6 +49,39 @@ final class Analyzers {
     return new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), fields);
   }
 
+  /** The start both word chains share; its components are reused per thread as an analyzer's are. */
+  private static final Analyzer COMMON = new Analyzer() {
+    @Override
+    protected TokenStreamComponents createComponents(String fieldName) {
+      Tokenizer source = new StandardTokenizer();
+      return new TokenStreamComponents(source, commonFilters(source));
+    }
+  };
+
+  /** The tokens of {@code text} after the part both word chains share ({@link WordTokens}). */
+  static TokenStream common(java.io.Reader text) {
+    return COMMON.tokenStream("", text);
+  }
+
+  private static TokenStream commonFilters(Tokenizer source) {
+    TokenStream t = new CJKWidthFilter(source);
+    t = new LowerCaseFilter(t);
+    return new CJKBigramFilter(t);
+  }
+
+  /** The rest of the chain of {@code w.*}. */
+  static TokenStream words(TokenStream common) {
+    return new ASCIIFoldingFilter(common);
+  }
+
+  /** The rest of the chain of {@code st.*}. */
+  static TokenStream stems(TokenStream common) {
+    TokenStream t = new EnglishPossessiveFilter(common);
+    t = new GermanNormalizationFilter(t);
+    t = new ASCIIFoldingFilter(t);
+    return new GermanLightStemFilter(t);
+  }
+
   private static final class Words extends Analyzer {
     private final boolean stem;
 
@@ -59,18 +92,8 @@ final class Analyzers {
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
       Tokenizer source = new StandardTokenizer();
-      TokenStream t = new CJKWidthFilter(source);
-      t = new LowerCaseFilter(t);
-      t = new CJKBigramFilter(t);
-      if (stem) {
-        t = new EnglishPossessiveFilter(t);
-        t = new GermanNormalizationFilter(t);
-      }
-      t = new ASCIIFoldingFilter(t);
-      if (stem) {
-        t = new GermanLightStemFilter(t);
-      }
-      return new TokenStreamComponents(source, t);
+      TokenStream t = commonFilters(source);
+      return new TokenStreamComponents(source, stem ? stems(t) : words(t));
     }
 
     @Override

@@ -35,7 +35,8 @@ import org.apache.lucene.util.BytesRef;
  *       {@code s.h.<field>} for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT), {@code
  *       s.b} (body; of a body longer than {@link Trigrams#POSITIONAL_CHARS} only its start, and {@value
  *       #BODY_GRAM_SET} the set of all its grams);
- *   <li>word fields ({@link Analyzers}) {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
+ *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
+ *       {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
  *       names and, within the budget, their text ({@link AttachmentText}).
  * </ul>
@@ -152,7 +153,7 @@ final class MessageDocument {
       String joined = Trigrams.join(body);
       body = null; // the folded leaves are in joined now: let them go before the grams are built
       leaves = null;
-      d.add(new Field("s.b", Trigrams.stream(Trigrams.prefix(joined)), GRAMS));
+      d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
       if (joined.length() > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
@@ -174,7 +175,14 @@ final class MessageDocument {
     texts.put("attachment", readable.attachments());
     for (var e : texts.entrySet()) {
       String text = e.getValue();
-      if (!text.isBlank()) {
+      if (text.isBlank()) {
+        continue;
+      }
+      if (text.length() <= WordTokens.MAX_CHARS) {
+        WordTokens tokens = WordTokens.of(text); // broken into words once for both fields
+        d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
+        d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
+      } else { // a huge text is analysed twice rather than held a second time as tokens
         d.add(new TextField(Analyzers.WORDS + e.getKey(), text, Field.Store.NO));
         d.add(new TextField(Analyzers.STEMS + e.getKey(), text, Field.Store.NO));
       }

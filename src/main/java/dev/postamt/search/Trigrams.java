@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -12,6 +13,10 @@ import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.AttributeImpl;
+import org.apache.lucene.util.AttributeReflector;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.UnicodeUtil;
 
 /**
  * Substring search as an exact index query. A field holds its strings joined by {@link #SEPARATOR},
@@ -183,7 +188,11 @@ final class Trigrams {
 
   /** The text of a field: the strings joined and padded as the class comment says. */
   static String join(List<String> strings) {
-    StringBuilder b = new StringBuilder();
+    int length = 2;
+    for (String s : strings) {
+      length += s.length() + 1;
+    }
+    StringBuilder b = new StringBuilder(length); // sized once: a long body is not copied while it grows
     for (String s : strings) {
       b.append(s).append(SEPARATOR);
     }
@@ -192,7 +201,15 @@ final class Trigrams {
 
   /** The grams of {@link #join joined} text, each at the position of its first character. */
   static TokenStream stream(String joined) {
-    return new GramStream(joined);
+    return new GramStream(joined, joined.length());
+  }
+
+  /**
+   * The grams of {@link #prefix}{@code (joined)}, without making that string: those of the first {@code
+   * POSITIONAL_CHARS} characters and the padding after them.
+   */
+  static TokenStream positional(String joined) {
+    return new GramStream(joined, Math.min(joined.length(), POSITIONAL_CHARS));
   }
 
   /** Packed grams (see {@link #distinct}) as terms, one position apart (positions are not indexed). */
@@ -230,24 +247,49 @@ final class Trigrams {
     }
   }
 
+  /**
+   * The grams of {@code text[0, end)}, followed by two separators when {@code end} cuts the text. Lucene
+   * indexes a term as its UTF-8 bytes ({@link TermToBytesRefAttribute}); a gram of ASCII characters is
+   * handed over as a slice of one byte array made once per text, with no copy per gram, the others are
+   * encoded as Lucene's {@code CharTermAttribute} would ({@link UnicodeUtil#UTF16toUTF8}, an unpaired
+   * surrogate as U+FFFD), so the terms are the same as a character stream's. No attribute is cleared
+   * per gram: position increment (1), frequency and offsets keep their defaults, the term is set every
+   * time.
+   */
   private static final class GramStream extends TokenStream {
-    private final String text;
-    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
-    private final PositionIncrementAttribute inc = addAttribute(PositionIncrementAttribute.class);
+    private final CharSequence text;
+    /** The text's characters below U+0080 as bytes, -1 for the others (and the padding). */
+    private final byte[] ascii;
+    private final GramBytes term = new GramBytes();
     private int at;
 
-    GramStream(String text) {
-      this.text = text;
+    GramStream(String text, int end) {
+      boolean cut = end < text.length();
+      this.text = cut ? new Padded(text, end) : text;
+      int n = this.text.length();
+      ascii = new byte[n];
+      for (int i = 0; i < n; i++) {
+        char c = i < end ? text.charAt(i) : SEPARATOR;
+        ascii[i] = c < 0x80 ? (byte) c : -1;
+      }
+      addAttributeImpl(term);
+      addAttribute(PositionIncrementAttribute.class);
     }
 
     @Override
     public boolean incrementToken() {
-      if (at + N > text.length()) {
+      if (at + N > ascii.length) {
         return false;
       }
-      clearAttributes();
-      term.setEmpty().append(text, at, at + N);
-      inc.setPositionIncrement(1);
+      if ((ascii[at] | ascii[at + 1] | ascii[at + 2]) >= 0) {
+        term.bytes.bytes = ascii;
+        term.bytes.offset = at;
+        term.bytes.length = N;
+      } else {
+        term.bytes.bytes = term.scratch;
+        term.bytes.offset = 0;
+        term.bytes.length = UnicodeUtil.UTF16toUTF8(text, at, N, term.scratch);
+      }
       at++;
       return true;
     }
@@ -255,6 +297,60 @@ final class Trigrams {
     @Override
     public void reset() {
       at = 0;
+    }
+  }
+
+  /** {@code text[0, end)} and two separators, as a sequence of characters (no copy). */
+  private record Padded(String text, int end) implements CharSequence {
+    @Override
+    public int length() {
+      return end + 2;
+    }
+
+    @Override
+    public char charAt(int i) {
+      return i < end ? text.charAt(i) : SEPARATOR;
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      StringBuilder b = new StringBuilder(to - from);
+      for (int i = from; i < to; i++) {
+        b.append(charAt(i));
+      }
+      return b;
+    }
+
+    @Override
+    public String toString() {
+      return subSequence(0, length()).toString();
+    }
+  }
+
+  /** The term of a {@link GramStream}: a slice of bytes, set per gram. */
+  private static final class GramBytes extends AttributeImpl implements TermToBytesRefAttribute {
+    final BytesRef bytes = new BytesRef();
+    /** Room for a gram of three UTF-16 units in UTF-8. */
+    final byte[] scratch = new byte[N * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR];
+
+    @Override
+    public BytesRef getBytesRef() {
+      return bytes;
+    }
+
+    @Override
+    public void clear() {
+      // set in full for every gram
+    }
+
+    @Override
+    public void reflectWith(AttributeReflector reflector) {
+      reflector.reflect(TermToBytesRefAttribute.class, "bytes", BytesRef.deepCopyOf(bytes));
+    }
+
+    @Override
+    public void copyTo(AttributeImpl target) {
+      throw new UnsupportedOperationException("a gram stream's term is not copied");
     }
   }
 }

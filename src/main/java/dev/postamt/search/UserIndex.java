@@ -175,11 +175,7 @@ final class UserIndex implements Closeable {
           }
         }
       }
-      IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
-      cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
-      cfg.setCommitOnClose(false);
-      writer = new IndexWriter(directory, cfg);
+      writer = new IndexWriter(directory, writerConfig());
       UserIndex ix = new UserIndex(user, dir, directory, writer, state);
       checkReadable(ix.current.reader);
       return ix;
@@ -194,6 +190,15 @@ final class UserIndex implements Closeable {
       directory.close();
       throw e instanceof IOException io ? io : new IOException(e);
     }
+  }
+
+  /** The writer's settings. */
+  static IndexWriterConfig writerConfig() {
+    IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
+    cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
+    cfg.setCommitOnClose(false);
+    return cfg;
   }
 
   /** Touches every segment's doc values so that truncated or missing files show at open, not mid-search. */

@@ -21,7 +21,8 @@
  *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link
  *       dev.postamt.search.SearchText} the text IMAP SEARCH compares (shared with the {@code imap}
  *       scan), {@link dev.postamt.search.Trigrams} the exact substring fields over it, {@link
- *       dev.postamt.search.Analyzers} the word fields (German, English, CJK), {@link
+ *       dev.postamt.search.Analyzers} the word fields (German, English, CJK; {@link
+ *       dev.postamt.search.WordTokens} breaks a text into words once for both of its fields), {@link
  *       dev.postamt.search.AttachmentText} HTML and PDF text.
  *   <li>{@link dev.postamt.search.SubstringAnswers} (IMAP), {@link dev.postamt.search.WordMatches} and
  *       {@link dev.postamt.search.Snippets} (JMAP) — what searches get back.

@@ -1,0 +1,83 @@
+package dev.postamt.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttributeImpl;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
+import org.apache.lucene.util.BytesRef;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gram streams hand Lucene the same terms, at the same positions, as a stream of three characters
+ * per gram in a {@code CharTermAttribute} (how the index was written before, and how {@link
+ * Trigrams#query} spells a needle's grams): indexes written by either read alike.
+ */
+class TrigramsTermsTest {
+
+  /** Each gram of {@code text} as Lucene's character term attribute turns it into bytes. */
+  private static List<BytesRef> expected(String text) {
+    List<BytesRef> out = new ArrayList<>();
+    for (int at = 0; at + Trigrams.N <= text.length(); at++) {
+      CharTermAttributeImpl t = new CharTermAttributeImpl();
+      t.append(text, at, at + Trigrams.N);
+      out.add(BytesRef.deepCopyOf(t.getBytesRef()));
+    }
+    return out;
+  }
+
+  private static List<BytesRef> terms(TokenStream ts) throws IOException {
+    List<BytesRef> out = new ArrayList<>();
+    TermToBytesRefAttribute t = ts.getAttribute(TermToBytesRefAttribute.class);
+    PositionIncrementAttribute inc = ts.getAttribute(PositionIncrementAttribute.class);
+    ts.reset();
+    while (ts.incrementToken()) {
+      assertEquals(1, inc.getPositionIncrement());
+      out.add(BytesRef.deepCopyOf(t.getBytesRef()));
+    }
+    ts.end();
+    ts.close();
+    return out;
+  }
+
+  private static String random(Random r, int length) {
+    char[] pool = {'a', 'b', 'X', ' ', '\n', 'é', 'ß', '中', '\uD83D', '\uDE00', '\uFFFD', Trigrams.SEPARATOR, '\u007F', '\u0080'};
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      b.append(pool[r.nextInt(pool.length)]);
+    }
+    return b.toString();
+  }
+
+  @Test
+  void sameTermsAsCharacterGramsForAnyText() throws IOException {
+    Random r = new Random(27);
+    for (int k = 0; k < 300; k++) {
+      String joined = Trigrams.join(List.of(random(r, r.nextInt(40)), random(r, r.nextInt(40))));
+      assertEquals(expected(joined), terms(Trigrams.stream(joined)), joined);
+    }
+    assertEquals(List.of(), terms(Trigrams.stream("ab")));
+  }
+
+  @Test
+  void positionalGramsAreThoseOfThePrefix() throws IOException {
+    Random r = new Random(3501);
+    StringBuilder ascii = new StringBuilder();
+    for (int i = 0; i < Trigrams.POSITIONAL_CHARS + 500; i++) {
+      ascii.append((char) ('a' + r.nextInt(26)));
+    }
+    for (String body : List.of(ascii.toString(), random(r, Trigrams.POSITIONAL_CHARS + 3), random(r, 100),
+        random(r, Trigrams.POSITIONAL_CHARS - 2))) {
+      String joined = Trigrams.join(List.of(body));
+      List<BytesRef> want = expected(Trigrams.prefix(joined));
+      assertEquals(want, terms(Trigrams.positional(joined)));
+      assertEquals(joined.length() <= Trigrams.POSITIONAL_CHARS ? joined.length() - 2 : Trigrams.POSITIONAL_CHARS,
+          want.size());
+    }
+  }
+}
