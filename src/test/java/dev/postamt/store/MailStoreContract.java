@@ -90,6 +90,25 @@ public interface MailStoreContract {
   }
 
   @Test
+  default void changedSinceGivesOnlyTheMessagesNewOrChangedAfterAModseq(@TempDir Path dir) {
+    try (MailStore s = newStore(dir, Quota.Policy.NONE); Account a = s.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      long first = append(a, "INBOX", MSG, Set.of()).uid();
+      long second = append(a, "INBOX", MSG, Set.of()).uid();
+      append(a, "INBOX", MSG, Set.of());
+      long seen = a.mailbox(inbox.id()).orElseThrow().highestModseq();
+      assertThat(a.changedSince(inbox.id(), seen).messages()).isEmpty();
+      a.store(inbox.id(), List.of(second), Account.FlagMode.ADD, List.of("\\Seen"));
+      long fourth = append(a, "INBOX", MSG, Set.of()).uid();
+      Account.Snapshot changed = a.changedSince(inbox.id(), seen);
+      assertThat(changed.messages()).extracting(MessageRecord::uid).containsExactly(second, fourth);
+      assertThat(changed.info().highestModseq()).isGreaterThan(seen);
+      assertThat(changed.info().uidNext()).isEqualTo(fourth + 1);
+      assertThat(a.changedSince(inbox.id(), 0).messages()).extracting(MessageRecord::uid).startsWith(first).hasSize(4);
+    }
+  }
+
+  @Test
   default void copyAndMoveKeepFlagsAndReportUids(@TempDir Path dir) throws Exception {
     try (MailStore s = newStore(dir, Quota.Policy.NONE); Account a = s.open(USER)) {
       MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
