@@ -21,6 +21,7 @@ import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.policy.GreylistStore;
 import dev.postamt.policy.Restrictions;
+import dev.postamt.smtp.PendingSpamScanner;
 import dev.postamt.smtp.SmtpServer;
 import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
@@ -113,6 +114,16 @@ public final class Server implements AutoCloseable {
   private TlsContext tls;
   /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
   private dev.postamt.filter.pipeline.Stores spamStores;
+  /** Guards {@link #spamStores}: the background start opens them while {@link #close} may hold this server's lock. */
+  private final Object spamStoresLock = new Object();
+  /**
+   * The content scan of the start config, built in the background while the listeners open (issue 27);
+   * null when {@code [spam]} is off. Sessions wait for it at the end of DATA ({@link PendingSpamScanner}).
+   */
+  private final java.util.concurrent.CompletableFuture<SpamStart> spamAtStart;
+
+  /** What the background start of the content scan opened: its databases (the server's from then on) and the scanner. */
+  private record SpamStart(dev.postamt.filter.pipeline.Stores stores, dev.postamt.filter.SpamScanner scanner) {}
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
   private dev.postamt.web.session.WebSessions webSessions;
@@ -129,13 +140,33 @@ public final class Server implements AutoCloseable {
     return out;
   }
 
-  private Server(Config config) throws Exception {
+  /**
+   * @param background gets the future of each part started in the background, for the caller to close
+   *     what it opened should this constructor fail
+   */
+  private Server(Config config, StartSteps steps, List<java.util.concurrent.CompletableFuture<SpamStart>> background)
+      throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
+    // The content scan (its rules compiled, Bayes and the checksums opened: the largest single part of a
+    // start) is built beside the rest, on the other core; the listeners open without waiting for it.
+    this.spamAtStart = config.spam().enabled() ? BackgroundStart.run("spam", () -> buildSpam(config, resolver)) : null;
+    if (spamAtStart != null) {
+      background.add(spamAtStart);
+      spamAtStart.whenComplete((started, e) -> {
+        if (e != null) { // the sessions defer their messages meanwhile (smtp.PendingSpamScanner)
+          log.error("[spam]: the content scan did not start: {}; every message is deferred (451 4.7.1) until a"
+              + " reload with a working [spam] section", e.getMessage());
+        }
+      });
+    }
+    steps.done("dns");
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config);
+    steps.done("TMP directory.open");
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
+    steps.done("directory");
     // [archive] journal: every message the spool commits is journalled first (read at start only)
     this.journal = config.archive().journal() ? dev.postamt.archive.JournalWriter.open(config.archive(), java.time.Clock.systemUTC()) : null;
     this.spool = new DurableSpool(config.dataDir().resolve("queue"), journal == null ? dev.postamt.queue.Journal.NONE : journal);
@@ -143,8 +174,11 @@ public final class Server implements AutoCloseable {
     // the [store] default quota is read from the running config at each check, so a reload changes it
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
+    steps.done("spool");
     MaildirMailStore mailStore = MaildirMailStore.forServer(config, quotaPolicy(directory, () -> this.config));
+    steps.done("store");
     this.store = dev.postamt.search.SearchBackend.serve(mailStore, config.search(), config.database());
+    steps.done("search");
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
@@ -154,22 +188,28 @@ public final class Server implements AutoCloseable {
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
     this.tlsReports = dev.postamt.tlsrpt.TlsReports.open(config, java.time.Clock.systemUTC());
+    steps.done("bans, sieve scripts, tlsrpt");
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
+    steps.done("TMP remote");
     // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
     this.im2000 = dev.postamt.im2000.Im2000Service.start(config, resolver, directory, store, spool);
     im2000.ifPresent(i -> mailStore.resolveWith(i.resolver()));
+    steps.done("TMP im2000");
     this.queue = new QueueManager(config, spool, router, local,
         im2000.<dev.postamt.queue.RemoteTransport>map(i -> i.transport(remote)).orElse(remote));
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
     outbox.submitTo(queue::submit);
+    steps.done("TMP queue+outbox");
     this.sieve = new dev.postamt.mda.SieveDelivery(config, store, sieveScripts, outbox);
+    steps.done("TMP sievedelivery");
     this.vacations = dev.postamt.sieve.store.Vacations.open(config);
     sieve.useVacations(vacations);
     local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);
+    steps.done("queue, im2000, sieve");
   }
 
   /**
@@ -206,14 +246,22 @@ public final class Server implements AutoCloseable {
 
   /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
+    StartSteps steps = new StartSteps();
     Files.createDirectories(config.dataDir());
     DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
     Server s;
+    List<java.util.concurrent.CompletableFuture<SpamStart>> background = new ArrayList<>();
     try {
       // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
       dev.postamt.upgrade.Upgrade.beforeServe(config.dataDir()).ifPresent(snap -> log.info("{}", snap.summary()));
-      s = new Server(config);
+      steps.done("lock, upgrade check");
+      s = new Server(config, steps, background);
     } catch (Exception | Error e) {
+      for (var job : background) { // what a background part opened, before the data directory is let go
+        if (BackgroundStart.awaitDone(job, SHUTDOWN_GRACE) && !job.isCompletedExceptionally()) {
+          job.join().stores().close();
+        }
+      }
       lock.close();
       throw e;
     }
@@ -221,8 +269,23 @@ public final class Server implements AutoCloseable {
     s.givenCheck = check;
     try {
       s.trail = dev.postamt.events.TrailRecorder.start(config, () -> s.config.trail());
+      steps.done("trail");
       s.queue.start();
+      steps.done("queue start");
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
+      TlsContext tls = TlsContext.fromConfig(config);
+      s.tls = tls;
+      steps.done("tls");
+      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      // The content scan of a message waits for the scanner the background start builds (or is deferred).
+      PendingSpamScanner spam = s.spamAtStart == null ? null : PendingSpamScanner.building(config.spam(),
+          s.spamAtStart.thenApply(SpamStart::scanner), PendingSpamScanner.WAIT);
+      Map<String, ConnectionHandler> handlers = s.handlers(config, spam, steps);
+      for (String service : SERVICES) {
+        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
+      }
+      steps.done("listeners");
+      // Nothing below decides whether a message is accepted: it starts with the listeners already open.
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
@@ -233,9 +296,7 @@ public final class Server implements AutoCloseable {
         // retry; "postamt status" then reports the server as not running
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
-      TlsContext tls = TlsContext.fromConfig(config);
-      s.tls = tls;
-      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      steps.done("control socket");
       s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config, () -> s.config.quarantine().retention());
       if (s.journal != null) {
         s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
@@ -244,11 +305,9 @@ public final class Server implements AutoCloseable {
         s.collectPoller = dev.postamt.collect.CollectPoller.start(config, dev.postamt.collect.MdaDrop.of(
             s.store, s.sieve, user -> s.deliveryListeners.forEach(l -> l.accept(user))));
       }
-      Map<String, ConnectionHandler> handlers = s.handlers(config);
-      for (String service : SERVICES) {
-        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
-      }
+      steps.done("quarantine, archive, collect");
       s.startWeb();
+      steps.done("web");
       s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
           () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
           () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
@@ -257,7 +316,9 @@ public final class Server implements AutoCloseable {
       }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
-      log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
+      log.info("postamt ready: hostname {}, data in {} ({} ms since the JVM started)", config.hostname(), config.dataDir(),
+          StartSteps.sinceJvmStart());
+      log.info("start steps: {}", steps.summary());
       return s;
     } catch (Exception e) {
       s.close();
@@ -330,9 +391,15 @@ public final class Server implements AutoCloseable {
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
+    dev.postamt.filter.SpamScanner scanner = spamScanner(config);
+    return handlers(config, scanner == null ? null : PendingSpamScanner.ready(scanner), new StartSteps());
+  }
+
+  /** @param spam the content scan, perhaps still being built (at start); null for none */
+  private Map<String, ConnectionHandler> handlers(Config config, PendingSpamScanner spam, StartSteps steps) {
     InboundCheck check = givenCheck != null ? givenCheck
         : new InboundAuthenticator(config, resolver, this::forwardingDomain).observing(dmarcObserver);
-    dev.postamt.filter.SpamScanner spam = spamScanner(config);
+    steps.done("mailauth");
     SmtpServer mx =
         new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
             new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()), spam);
@@ -343,11 +410,13 @@ public final class Server implements AutoCloseable {
     submissionServer = submission;
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);
+    steps.done("smtp");
     // POP3 (issue 5): one handler for both listeners, sharing the store.
     Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
     imap.learnFromJunk(junkLearning(config));
+    steps.done("pop3, imap");
     if (jmap != null) {
       jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
     }
@@ -370,11 +439,50 @@ public final class Server implements AutoCloseable {
    * The databases of the content scan (Bayes, checksums, per-user lists) when {@code config} enables
    * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
    */
-  private synchronized dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
-    if (spamStores == null && config.spam().enabled()) {
-      spamStores = dev.postamt.filter.pipeline.Stores.open(config);
+  private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
+    synchronized (spamStoresLock) {
+      if (spamStores == null && spamAtStart != null) {
+        try {
+          spamStores = spamAtStart.join().stores(); // the ones the background start opened
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+          // it failed (and closed what it opened): opened anew below
+        }
+      }
+      if (spamStores == null && config.spam().enabled()) {
+        spamStores = dev.postamt.filter.pipeline.Stores.open(config);
+      }
+      return spamStores;
     }
-    return spamStores;
+  }
+
+  /**
+   * The content scan of the start config with databases of its own (the server's from then on), built by
+   * the background start; what it opened is closed again when the rules cannot be compiled.
+   */
+  private static SpamStart buildSpam(Config config, dev.postamt.dns.Resolver resolver) throws IOException {
+    dev.postamt.filter.pipeline.Stores stores = dev.postamt.filter.pipeline.Stores.open(config);
+    try {
+      return new SpamStart(stores, dev.postamt.filter.pipeline.Filters.open(config, resolver, stores));
+    } catch (IOException | RuntimeException e) {
+      stores.close();
+      throw e;
+    }
+  }
+
+  /** Closes the content scan's databases, after the background start that may still be opening them. */
+  private void closeSpamStores() {
+    if (spamAtStart != null && !BackgroundStart.awaitDone(spamAtStart, SHUTDOWN_GRACE)) {
+      log.warn("[spam]: the content scan is still starting at shutdown; its databases are left to the exit");
+      return;
+    }
+    synchronized (spamStoresLock) {
+      if (spamStores == null && spamAtStart != null && !spamAtStart.isCompletedExceptionally()) {
+        spamStores = spamAtStart.join().stores();
+      }
+      if (spamStores != null) {
+        spamStores.close();
+      }
+    }
   }
 
   private dev.postamt.filter.bayes.Training spamTraining(Config config) {
@@ -403,15 +511,23 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off. */
+  /**
+   * IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off.
+   * The Bayes database is looked up at the first move, not here: at start the background start is still
+   * opening it, and the IMAP listener need not wait for that.
+   */
   private dev.postamt.imap.JunkLearning junkLearning(Config config) {
-    dev.postamt.filter.bayes.Training training = config.spam().learnFromJunk() ? spamTraining(config) : null;
-    if (training == null) {
+    if (!config.spam().learnFromJunk() || !config.spam().enabled()) {
       return null;
     }
     long maxSize = config.spam().maxSize();
-    return (user, message, spam) -> training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
-        spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+    return (user, message, spam) -> {
+      dev.postamt.filter.bayes.Training training = spamTraining(config);
+      if (training != null) { // null: the database cannot be opened, said in the log
+        training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
+            spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+      }
+    };
   }
 
   /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
@@ -707,9 +823,7 @@ public final class Server implements AutoCloseable {
     if (jmap != null) {
       jmap.close();
     }
-    if (spamStores != null) {
-      spamStores.close();
-    }
+    closeSpamStores();
     banList.close();
     directory.close();
     if (greylist != null) {
