@@ -56,7 +56,6 @@ public final class Main implements Runnable {
       java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
 
   public static void main(String[] args) {
-    System.err.println("TMPT main " + ProcessHandle.current().info().startInstant().map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L));
     LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
     args = Arguments.configLast(args); // "postamt --config f serve" is serve too
     // Admin commands print results, not logs; the server logs its work.

@@ -32,12 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     Server server;
     dev.postamt.config.Config cfg;
     try {
-      long t0 = System.nanoTime();
       cfg = config.load();
-      long t1 = System.nanoTime();
       LogSetup.apply(cfg.log());
-      long t2 = System.nanoTime();
-      System.err.println("TMPT config " + (t1 - t0) / 1000000 + " log " + (t2 - t1) / 1000000);
       tellJettyTheReferenceSize();
       server = Server.start(cfg);
       logPostmaster(cfg);

@@ -163,7 +163,6 @@ public final class Server implements AutoCloseable {
     steps.done("dns");
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config);
-    steps.done("TMP directory.open");
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.router = new Router(directory, config);
     steps.done("directory");
@@ -191,20 +190,16 @@ public final class Server implements AutoCloseable {
     steps.done("bans, sieve scripts, tlsrpt");
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
-    steps.done("TMP remote");
     // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
     this.im2000 = dev.postamt.im2000.Im2000Service.start(config, resolver, directory, store, spool);
     im2000.ifPresent(i -> mailStore.resolveWith(i.resolver()));
-    steps.done("TMP im2000");
     this.queue = new QueueManager(config, spool, router, local,
         im2000.<dev.postamt.queue.RemoteTransport>map(i -> i.transport(remote)).orElse(remote));
     // Sieve at delivery: users' scripts from the script store ManageSieve and the CLI write; mail it sends
     // goes through the queue, redirected copies with an SRS sender (as aliases and .forward do).
     dev.postamt.mda.Outbox outbox = new dev.postamt.mda.Outbox(config, spool, router.srs()::forward);
     outbox.submitTo(queue::submit);
-    steps.done("TMP queue+outbox");
     this.sieve = new dev.postamt.mda.SieveDelivery(config, store, sieveScripts, outbox);
-    steps.done("TMP sievedelivery");
     this.vacations = dev.postamt.sieve.store.Vacations.open(config);
     sieve.useVacations(vacations);
     local.sieve(sieve);
@@ -316,9 +311,9 @@ public final class Server implements AutoCloseable {
       }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
-      log.info("postamt ready: hostname {}, data in {} ({} ms since the JVM started)", config.hostname(), config.dataDir(),
+      log.info("postamt ready: hostname {}, data in {} ({} ms after its process started)", config.hostname(), config.dataDir(),
           StartSteps.sinceJvmStart());
-      log.info("start steps: {}", steps.summary());
+      log.debug("start steps: {}", steps.summary());
       return s;
     } catch (Exception e) {
       s.close();
