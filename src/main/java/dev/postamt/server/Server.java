@@ -121,6 +121,8 @@ public final class Server implements AutoCloseable {
    * null when {@code [spam]} is off. Sessions wait for it at the end of DATA ({@link PendingSpamScanner}).
    */
   private final java.util.concurrent.CompletableFuture<SpamStart> spamAtStart;
+  /** Whether {@link #buildSpamInBackground} has begun (guarded by {@link #spamStoresLock}). */
+  private boolean spamBuildStarted;
 
   /** What the background start of the content scan opened: its databases (the server's from then on) and the scanner. */
   private record SpamStart(dev.postamt.filter.pipeline.Stores stores, dev.postamt.filter.SpamScanner scanner) {}
@@ -140,21 +142,15 @@ public final class Server implements AutoCloseable {
     return out;
   }
 
-  /**
-   * @param background gets the future of each part started in the background, for the caller to close
-   *     what it opened should this constructor fail
-   */
-  private Server(Config config, StartSteps steps, List<java.util.concurrent.CompletableFuture<SpamStart>> background)
-      throws Exception {
+  private Server(Config config, StartSteps steps) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
     // The content scan (its rules compiled, Bayes and the checksums opened: the largest single part of a
-    // start) is built beside the rest, on the other core; the listeners open without waiting for it.
-    this.spamAtStart = config.spam().enabled() ? BackgroundStart.run("spam", () -> buildSpam(config, resolver)) : null;
+    // start) is built in the background once the listeners are open (buildSpamInBackground).
+    this.spamAtStart = config.spam().enabled() ? new java.util.concurrent.CompletableFuture<>() : null;
     if (spamAtStart != null) {
-      background.add(spamAtStart);
       spamAtStart.whenComplete((started, e) -> {
-        if (e != null) { // the sessions defer their messages meanwhile (smtp.PendingSpamScanner)
+        if (e != null && !closed) { // the sessions defer their messages meanwhile (smtp.PendingSpamScanner)
           log.error("[spam]: the content scan did not start: {}; every message is deferred (451 4.7.1) until a"
               + " reload with a working [spam] section", e.getMessage());
         }
@@ -245,18 +241,12 @@ public final class Server implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
     Server s;
-    List<java.util.concurrent.CompletableFuture<SpamStart>> background = new ArrayList<>();
     try {
       // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
       dev.postamt.upgrade.Upgrade.beforeServe(config.dataDir()).ifPresent(snap -> log.info("{}", snap.summary()));
       steps.done("lock, upgrade check");
-      s = new Server(config, steps, background);
+      s = new Server(config, steps);
     } catch (Exception | Error e) {
-      for (var job : background) { // what a background part opened, before the data directory is let go
-        if (BackgroundStart.awaitDone(job, SHUTDOWN_GRACE) && !job.isCompletedExceptionally()) {
-          job.join().stores().close();
-        }
-      }
       lock.close();
       throw e;
     }
@@ -280,6 +270,8 @@ public final class Server implements AutoCloseable {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
       steps.done("listeners");
+      // After the listeners, not beside them: on a busy machine (or one core) the banner comes first.
+      s.buildSpamInBackground(config);
       // Nothing below decides whether a message is accepted: it starts with the listeners already open.
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
@@ -436,7 +428,7 @@ public final class Server implements AutoCloseable {
    */
   private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
     synchronized (spamStoresLock) {
-      if (spamStores == null && spamAtStart != null) {
+      if (spamStores == null && spamAtStart != null && spamBuildStarted) {
         try {
           spamStores = spamAtStart.join().stores(); // the ones the background start opened
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
@@ -464,8 +456,30 @@ public final class Server implements AutoCloseable {
     }
   }
 
+  /** Starts building the content scan of the start config on a thread of its own; sessions wait for it. */
+  private void buildSpamInBackground(Config config) {
+    synchronized (spamStoresLock) {
+      if (spamAtStart == null || spamAtStart.isDone()) {
+        return; // off, or the server closed before it came to this
+      }
+      spamBuildStarted = true;
+      BackgroundStart.run("spam", () -> buildSpam(config, resolver)).whenComplete((built, e) -> {
+        if (e == null) {
+          spamAtStart.complete(built);
+        } else {
+          spamAtStart.completeExceptionally(e);
+        }
+      });
+    }
+  }
+
   /** Closes the content scan's databases, after the background start that may still be opening them. */
   private void closeSpamStores() {
+    synchronized (spamStoresLock) {
+      if (spamAtStart != null && !spamBuildStarted) { // closed before the listeners opened: nothing to wait for
+        spamAtStart.completeExceptionally(new IOException("the server stopped before the spam filter was built"));
+      }
+    }
     if (spamAtStart != null && !BackgroundStart.awaitDone(spamAtStart, SHUTDOWN_GRACE)) {
       log.warn("[spam]: the content scan is still starting at shutdown; its databases are left to the exit");
       return;
