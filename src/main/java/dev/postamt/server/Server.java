@@ -112,20 +112,8 @@ public final class Server implements AutoCloseable {
   private dev.postamt.collect.CollectPoller collectPoller;
   private DataDirLock lock;
   private TlsContext tls;
-  /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
-  private dev.postamt.filter.pipeline.Stores spamStores;
-  /** Guards {@link #spamStores}: the background start opens them while {@link #close} may hold this server's lock. */
-  private final Object spamStoresLock = new Object();
-  /**
-   * The content scan of the start config, built in the background while the listeners open (issue 27);
-   * null when {@code [spam]} is off. Sessions wait for it at the end of DATA ({@link PendingSpamScanner}).
-   */
-  private final java.util.concurrent.CompletableFuture<SpamStart> spamAtStart;
-  /** Whether {@link #buildSpamInBackground} has begun (guarded by {@link #spamStoresLock}). */
-  private boolean spamBuildStarted;
-
-  /** What the background start of the content scan opened: its databases (the server's from then on) and the scanner. */
-  private record SpamStart(dev.postamt.filter.pipeline.Stores stores, dev.postamt.filter.SpamScanner scanner) {}
+  /** Bayes and the checksums, and the content scan the start builds in the background. */
+  private final ContentScanStart contentScan;
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
   private dev.postamt.web.session.WebSessions webSessions;
@@ -145,17 +133,8 @@ public final class Server implements AutoCloseable {
   private Server(Config config, StartSteps steps) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
-    // The content scan (its rules compiled, Bayes and the checksums opened: the largest single part of a
-    // start) is built in the background once the listeners are open (buildSpamInBackground).
-    this.spamAtStart = config.spam().enabled() ? new java.util.concurrent.CompletableFuture<>() : null;
-    if (spamAtStart != null) {
-      spamAtStart.whenComplete((started, e) -> {
-        if (e != null && !closed) { // the sessions defer their messages meanwhile (smtp.PendingSpamScanner)
-          log.error("[spam]: the content scan did not start: {}; every message is deferred (451 4.7.1) until a"
-              + " reload with a working [spam] section", e.getMessage());
-        }
-      });
-    }
+    // the content scan (rules compiled, Bayes opened) is built in the background once the listeners are open
+    this.contentScan = new ContentScanStart(config, resolver, () -> closed);
     steps.done("dns");
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config);
@@ -263,15 +242,13 @@ public final class Server implements AutoCloseable {
       steps.done("tls");
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
       // The content scan of a message waits for the scanner the background start builds (or is deferred).
-      PendingSpamScanner spam = s.spamAtStart == null ? null : PendingSpamScanner.building(config.spam(),
-          s.spamAtStart.thenApply(SpamStart::scanner), PendingSpamScanner.WAIT);
-      Map<String, ConnectionHandler> handlers = s.handlers(config, spam, steps);
+      Map<String, ConnectionHandler> handlers = s.handlers(config, s.contentScan.pending(), steps);
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }
       steps.done("listeners");
       // After the listeners, not beside them: on a busy machine (or one core) the banner comes first.
-      s.buildSpamInBackground(config);
+      s.contentScan.buildInBackground();
       // Nothing below decides whether a message is accepted: it starts with the listeners already open.
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
@@ -427,71 +404,7 @@ public final class Server implements AutoCloseable {
    * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
    */
   private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
-    synchronized (spamStoresLock) {
-      if (spamStores == null && spamAtStart != null && spamBuildStarted) {
-        try {
-          spamStores = spamAtStart.join().stores(); // the ones the background start opened
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-          // it failed (and closed what it opened): opened anew below
-        }
-      }
-      if (spamStores == null && config.spam().enabled()) {
-        spamStores = dev.postamt.filter.pipeline.Stores.open(config);
-      }
-      return spamStores;
-    }
-  }
-
-  /**
-   * The content scan of the start config with databases of its own (the server's from then on), built by
-   * the background start; what it opened is closed again when the rules cannot be compiled.
-   */
-  private static SpamStart buildSpam(Config config, dev.postamt.dns.Resolver resolver) throws IOException {
-    dev.postamt.filter.pipeline.Stores stores = dev.postamt.filter.pipeline.Stores.open(config);
-    try {
-      return new SpamStart(stores, dev.postamt.filter.pipeline.Filters.open(config, resolver, stores));
-    } catch (IOException | RuntimeException e) {
-      stores.close();
-      throw e;
-    }
-  }
-
-  /** Starts building the content scan of the start config on a thread of its own; sessions wait for it. */
-  private void buildSpamInBackground(Config config) {
-    synchronized (spamStoresLock) {
-      if (spamAtStart == null || spamAtStart.isDone()) {
-        return; // off, or the server closed before it came to this
-      }
-      spamBuildStarted = true;
-      BackgroundStart.run("spam", () -> buildSpam(config, resolver)).whenComplete((built, e) -> {
-        if (e == null) {
-          spamAtStart.complete(built);
-        } else {
-          spamAtStart.completeExceptionally(e);
-        }
-      });
-    }
-  }
-
-  /** Closes the content scan's databases, after the background start that may still be opening them. */
-  private void closeSpamStores() {
-    synchronized (spamStoresLock) {
-      if (spamAtStart != null && !spamBuildStarted) { // closed before the listeners opened: nothing to wait for
-        spamAtStart.completeExceptionally(new IOException("the server stopped before the spam filter was built"));
-      }
-    }
-    if (spamAtStart != null && !BackgroundStart.awaitDone(spamAtStart, SHUTDOWN_GRACE)) {
-      log.warn("[spam]: the content scan is still starting at shutdown; its databases are left to the exit");
-      return;
-    }
-    synchronized (spamStoresLock) {
-      if (spamStores == null && spamAtStart != null && !spamAtStart.isCompletedExceptionally()) {
-        spamStores = spamAtStart.join().stores();
-      }
-      if (spamStores != null) {
-        spamStores.close();
-      }
-    }
+    return contentScan.stores(config);
   }
 
   private dev.postamt.filter.bayes.Training spamTraining(Config config) {
@@ -832,7 +745,7 @@ public final class Server implements AutoCloseable {
     if (jmap != null) {
       jmap.close();
     }
-    closeSpamStores();
+    contentScan.close(SHUTDOWN_GRACE);
     banList.close();
     directory.close();
     if (greylist != null) {

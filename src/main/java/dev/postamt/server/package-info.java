@@ -8,7 +8,8 @@
  * <p>Start order (issue 27): what decides whether a message is accepted (directory, spool and queue,
  * store, TLS) opens before the listeners; the content scan is then built on a thread of its own ({@link
  * dev.postamt.server.BackgroundStart}) and a message that reaches the end of DATA first waits for it or is
- * deferred with {@code 451 4.7.1} ({@link dev.postamt.smtp.PendingSpamScanner}); the control socket, the
+ * deferred with {@code 451 4.7.1} ({@link dev.postamt.smtp.PendingSpamScanner}, {@link
+ * dev.postamt.server.ContentScanStart}); the control socket, the
  * sweeps and the HTTP listener follow. {@link dev.postamt.server.StartSteps} times each step for the log.
  *
  * <p>On {@code close()} (the JVM's shutdown hook on SIGTERM) every open session is told first (SMTP/LMTP
