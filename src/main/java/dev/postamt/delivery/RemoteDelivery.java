@@ -114,7 +114,7 @@ public final class RemoteDelivery implements RemoteTransport, AutoCloseable {
 
   private static MtaStsResolver mtaSts(Config config, Resolver resolver) {
     try {
-      return new MtaStsResolver(resolver, config.dataDir().resolve("mta-sts"), TrustedTls.create(config.tlsPolicy().trust()),
+      return new MtaStsResolver(resolver, config.dataDir().resolve("mta-sts"), TrustedTls.systemOnFirstUse(config.tlsPolicy().trust()),
           443, java.time.Clock.systemUTC());
     } catch (IOException e) {
       log.warn("mta-sts: policies of other domains are not honoured: {}", e.getMessage());

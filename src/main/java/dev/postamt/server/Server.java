@@ -21,6 +21,7 @@ import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
 import dev.postamt.policy.GreylistStore;
 import dev.postamt.policy.Restrictions;
+import dev.postamt.smtp.PendingSpamScanner;
 import dev.postamt.smtp.SmtpServer;
 import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
@@ -111,8 +112,8 @@ public final class Server implements AutoCloseable {
   private dev.postamt.collect.CollectPoller collectPoller;
   private DataDirLock lock;
   private TlsContext tls;
-  /** Bayes and the checksums of known spam, opened when a config first enables spam scanning; kept across reloads. */
-  private dev.postamt.filter.pipeline.Stores spamStores;
+  /** Bayes and the checksums, and the content scan the start builds in the background. */
+  private final ContentScanStart contentScan;
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
   private dev.postamt.web.session.WebSessions webSessions;
@@ -129,14 +130,18 @@ public final class Server implements AutoCloseable {
     return out;
   }
 
-  private Server(Config config) throws Exception {
+  private Server(Config config, StartSteps steps) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
+    // the content scan (rules compiled, Bayes opened) is built in the background once the listeners are open
+    this.contentScan = new ContentScanStart(config, resolver, () -> closed);
+    steps.done("dns");
     Files.createDirectories(config.dataDir());
     this.directory = Directory.open(config);
     this.directory.cacheVerifiedLogins(config.limits().authCacheTtl());
     this.directory.cacheLookups(); // domains, users, aliases, masks, quotas: invalidated on every change
     this.router = new Router(directory, config);
+    steps.done("directory");
     // [archive] journal: every message the spool commits is journalled first (read at start only)
     this.journal = config.archive().journal() ? dev.postamt.archive.JournalWriter.open(config.archive(), java.time.Clock.systemUTC()) : null;
     this.spool = new DurableSpool(config.dataDir().resolve("queue"), journal == null ? dev.postamt.queue.Journal.NONE : journal);
@@ -144,8 +149,11 @@ public final class Server implements AutoCloseable {
     // the [store] default quota is read from the running config at each check, so a reload changes it
     // The full-text index listens to the store's changes and deliveries (search/SearchIndexes); closing
     // the store stops it.
+    steps.done("spool");
     MaildirMailStore mailStore = MaildirMailStore.forServer(config, quotaPolicy(directory, () -> this.config));
+    steps.done("store");
     this.store = dev.postamt.search.SearchBackend.serve(mailStore, config.search(), config.database());
+    steps.done("search");
     LocalDelivery local =
         new LocalDelivery(config, spool, user -> deliveryListeners.forEach(l -> l.accept(user)), store);
     this.authThrottle = new AuthThrottle(config.limits().authFailuresPerIp(), Duration.ofMinutes(15));
@@ -155,6 +163,7 @@ public final class Server implements AutoCloseable {
     authThrottle.onPolicyRejection(bans::policyRejected);
     this.sieveScripts = dev.postamt.sieve.store.SieveScripts.open(config);
     this.tlsReports = dev.postamt.tlsrpt.TlsReports.open(config, java.time.Clock.systemUTC());
+    steps.done("bans, sieve scripts, tlsrpt");
     this.remote =
         new RemoteDelivery(config, spool, resolver, router, local, this::isOurSmtpListener, tlsReports);
     // [im2000] (docs/im2000.md): mail to domains that advertise it stays in our outbox; stubs pulled on read
@@ -171,6 +180,7 @@ public final class Server implements AutoCloseable {
     sieve.useVacations(vacations);
     local.sieve(sieve);
     deliveryListeners.add(store::notifyDelivered);
+    steps.done("queue, im2000, sieve");
   }
 
   /**
@@ -207,13 +217,15 @@ public final class Server implements AutoCloseable {
 
   /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
+    StartSteps steps = new StartSteps();
     Files.createDirectories(config.dataDir());
     DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
     Server s;
     try {
       // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
       dev.postamt.upgrade.Upgrade.beforeServe(config.dataDir()).ifPresent(snap -> log.info("{}", snap.summary()));
-      s = new Server(config);
+      steps.done("lock, upgrade check");
+      s = new Server(config, steps);
     } catch (Exception | Error e) {
       lock.close();
       throw e;
@@ -222,8 +234,23 @@ public final class Server implements AutoCloseable {
     s.givenCheck = check;
     try {
       s.trail = dev.postamt.events.TrailRecorder.start(config, () -> s.config.trail());
+      steps.done("trail");
       s.queue.start();
+      steps.done("queue start");
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
+      TlsContext tls = TlsContext.fromConfig(config);
+      s.tls = tls;
+      steps.done("tls");
+      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      // The content scan of a message waits for the scanner the background start builds (or is deferred).
+      Map<String, ConnectionHandler> handlers = s.handlers(config, s.contentScan.pending(), steps);
+      for (String service : SERVICES) {
+        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
+      }
+      steps.done("listeners");
+      // After the listeners, not beside them: on a busy machine (or one core) the banner comes first.
+      s.contentScan.buildInBackground();
+      // Nothing below decides whether a message is accepted: it starts with the listeners already open.
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
@@ -234,9 +261,7 @@ public final class Server implements AutoCloseable {
         // retry; "postamt status" then reports the server as not running
         log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
       }
-      TlsContext tls = TlsContext.fromConfig(config);
-      s.tls = tls;
-      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
+      steps.done("control socket");
       s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config, () -> s.config.quarantine().retention());
       if (s.journal != null) {
         s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
@@ -245,11 +270,9 @@ public final class Server implements AutoCloseable {
         s.collectPoller = dev.postamt.collect.CollectPoller.start(config, dev.postamt.collect.MdaDrop.of(
             s.store, s.sieve, user -> s.deliveryListeners.forEach(l -> l.accept(user))));
       }
-      Map<String, ConnectionHandler> handlers = s.handlers(config);
-      for (String service : SERVICES) {
-        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
-      }
+      steps.done("quarantine, archive, collect");
       s.startWeb();
+      steps.done("web");
       s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
           () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
           () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
@@ -258,7 +281,9 @@ public final class Server implements AutoCloseable {
       }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
-      log.info("postamt ready: hostname {}, data in {}", config.hostname(), config.dataDir());
+      log.info("postamt ready: hostname {}, data in {} ({} ms after its process started)", config.hostname(), config.dataDir(),
+          StartSteps.sinceJvmStart());
+      log.debug("start steps: {}", steps.summary());
       return s;
     } catch (Exception e) {
       s.close();
@@ -331,9 +356,15 @@ public final class Server implements AutoCloseable {
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
+    dev.postamt.filter.SpamScanner scanner = spamScanner(config);
+    return handlers(config, scanner == null ? null : PendingSpamScanner.ready(scanner), new StartSteps());
+  }
+
+  /** @param spam the content scan, perhaps still being built (at start); null for none */
+  private Map<String, ConnectionHandler> handlers(Config config, PendingSpamScanner spam, StartSteps steps) {
     InboundCheck check = givenCheck != null ? givenCheck
         : new InboundAuthenticator(config, resolver, this::forwardingDomain).observing(dmarcObserver);
-    dev.postamt.filter.SpamScanner spam = spamScanner(config);
+    steps.done("mailauth");
     SmtpServer mx =
         new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
             new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()), spam);
@@ -344,11 +375,13 @@ public final class Server implements AutoCloseable {
     submissionServer = submission;
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);
+    steps.done("smtp");
     // POP3 (issue 5): one handler for both listeners, sharing the store.
     Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
     imap.learnFromJunk(junkLearning(config));
+    steps.done("pop3, imap");
     if (jmap != null) {
       jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
     }
@@ -371,11 +404,8 @@ public final class Server implements AutoCloseable {
    * The databases of the content scan (Bayes, checksums, per-user lists) when {@code config} enables
    * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
    */
-  private synchronized dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
-    if (spamStores == null && config.spam().enabled()) {
-      spamStores = dev.postamt.filter.pipeline.Stores.open(config);
-    }
-    return spamStores;
+  private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
+    return contentScan.stores(config);
   }
 
   private dev.postamt.filter.bayes.Training spamTraining(Config config) {
@@ -404,15 +434,23 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off. */
+  /**
+   * IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off.
+   * The Bayes database is looked up at the first move, not here: at start the background start is still
+   * opening it, and the IMAP listener need not wait for that.
+   */
   private dev.postamt.imap.JunkLearning junkLearning(Config config) {
-    dev.postamt.filter.bayes.Training training = config.spam().learnFromJunk() ? spamTraining(config) : null;
-    if (training == null) {
+    if (!config.spam().learnFromJunk() || !config.spam().enabled()) {
       return null;
     }
     long maxSize = config.spam().maxSize();
-    return (user, message, spam) -> training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
-        spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+    return (user, message, spam) -> {
+      dev.postamt.filter.bayes.Training training = spamTraining(config);
+      if (training != null) { // null: the database cannot be opened, said in the log
+        training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
+            spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+      }
+    };
   }
 
   /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
@@ -708,9 +746,7 @@ public final class Server implements AutoCloseable {
     if (jmap != null) {
       jmap.close();
     }
-    if (spamStores != null) {
-      spamStores.close();
-    }
+    contentScan.close(SHUTDOWN_GRACE);
     banList.close();
     directory.close();
     if (greylist != null) {

@@ -5,6 +5,12 @@
  * accepted that cannot be kept) and stops them in reverse; a port that cannot be bound ends start-up
  * with one line naming the port. The configuration it runs on comes from {@link dev.postamt.config}.
  *
+ * <p>Start order (issue 27): what decides whether a message is accepted (directory, spool and queue,
+ * store, TLS) opens before the listeners; the content scan is then built on a thread of its own ({@link
+ * dev.postamt.server.BackgroundStart}) and a message that reaches the end of DATA first waits for it or is
+ * deferred with {@code 451 4.7.1} ({@link dev.postamt.smtp.PendingSpamScanner}, {@link
+ * dev.postamt.server.ContentScanStart}); the control socket, the sweeps and the HTTP listener follow. {@link dev.postamt.server.StartSteps} times each step for the log.
+ *
  * <p>On {@code close()} (the JVM's shutdown hook on SIGTERM) every open session is told first (SMTP/LMTP
  * {@code 421 4.3.2}, IMAP {@code * BYE}, POP3 {@code -ERR}); a message being received may finish within
  * a grace time of 10 s, then the rest is cut (the client was never answered 250 for it, so nothing is

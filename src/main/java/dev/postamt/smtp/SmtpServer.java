@@ -36,8 +36,8 @@ public final class SmtpServer implements ConnectionHandler {
   final MailStore store;
   /** The {@code [policy]} restriction lists (MX only); null: none. */
   final dev.postamt.policy.Restrictions policy;
-  /** The spam scan at the end of DATA; null: none ({@code spam.enabled = false}, LMTP). */
-  final dev.postamt.filter.SpamScanner spam;
+  /** The spam scan at the end of DATA, perhaps still being built; null: none ({@code spam.enabled = false}, LMTP). */
+  final PendingSpamScanner spam;
   /** The checks of each stage of a session. */
   final StageChecks checks;
   /** Resolves BURL URLs (RFC 4468) on the submission ports; null: no BURL. */
@@ -124,6 +124,28 @@ public final class SmtpServer implements ConnectionHandler {
       Resolver dns,
       dev.postamt.policy.Restrictions policy,
       dev.postamt.filter.SpamScanner spam) {
+    this(config, mode, directory, router, spool, queue, check, throttle, store, dns, policy,
+        spam == null ? null : PendingSpamScanner.ready(spam));
+  }
+
+  /**
+   * @param spam the content scan at the end of DATA, which a starting server may still be building: a
+   *     message that reaches the end of DATA before it is complete waits for it ({@link PendingSpamScanner});
+   *     null: no spam scan
+   */
+  public SmtpServer(
+      Config config,
+      Mode mode,
+      Directory directory,
+      Router router,
+      DurableSpool spool,
+      QueueManager queue,
+      InboundCheck check,
+      dev.postamt.net.AuthThrottle throttle,
+      MailStore store,
+      Resolver dns,
+      dev.postamt.policy.Restrictions policy,
+      PendingSpamScanner spam) {
     this.spam = mode == Mode.LMTP || !config.spam().enabled() ? null : spam;
     this.policy = mode == Mode.MX ? policy : null;
     this.store = store;

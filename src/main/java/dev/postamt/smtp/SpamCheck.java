@@ -57,10 +57,11 @@ final class SpamCheck implements StageCheck {
 
   private final SmtpServer server;
   private final Spam config;
-  private final SpamScanner scanner;
+  /** Perhaps still being built at start: a message waits for it (or is deferred), never scanned half-built. */
+  private final PendingSpamScanner scanner;
   private Quarantine quarantine;
 
-  SpamCheck(SmtpServer server, SpamScanner scanner) {
+  SpamCheck(SmtpServer server, PendingSpamScanner scanner) {
     this.server = server;
     this.config = scanner.config();
     this.scanner = scanner;
@@ -87,8 +88,9 @@ final class SpamCheck implements StageCheck {
       ScanInput input = new ScanInput(message, cl.ip(), cl.helo() == null ? "" : cl.helo(), cl.authUser(), env.sender(),
           env.recipientAddresses(), localRecipients(env, m.resolutions()), ar == null ? Authentication.NONE
               : Authentication.fromHeader(ar, server.config.hostname()), Instant.now());
+      SpamScanner complete = scanner.await(); // a starting server may still be building it
       long started = System.nanoTime();
-      v = scanner.scan(input);
+      v = complete.scan(input);
       dev.postamt.metrics.Metrics.process().spamScan(java.time.Duration.ofNanos(System.nanoTime() - started));
     } catch (IOException | UncheckedIOException e) {
       log.warn("spam {}: {} deferred: the scan failed: {}", c.client().ip(), env.id(), e.toString());

@@ -24,14 +24,37 @@ import javax.net.ssl.X509TrustManager;
  * SMTP matches names by its own rules.
  */
 public final class TrustedTls {
-  private final SSLContext context;
+  /** Null until first asked for, when made by {@link #systemOnFirstUse}. */
+  private volatile SSLContext context;
 
   private TrustedTls(SSLContext context) {
     this.context = context;
   }
 
   public SSLContext context() {
-    return context;
+    SSLContext c = context;
+    if (c == null) {
+      synchronized (this) {
+        if (context == null) {
+          try {
+            context = create(Optional.empty()).context;
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the JDK's own trust store could not be read
+          }
+        }
+        c = context;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Like {@link #create} for {@code extra}, but when there is no extra file the JDK's trust store (some
+   * 150 certificates to parse, ~0.1 s) is read at the first verified connection instead of now: the
+   * server makes this at start for MTA-STS, which most starts never use before the banner (issue 27).
+   */
+  public static TrustedTls systemOnFirstUse(Optional<Path> extra) throws IOException {
+    return extra.isPresent() ? create(extra) : new TrustedTls(null);
   }
 
   /** The JDK's trust anchors and those in {@code extra} (PEM certificates), when given. */
