@@ -133,7 +133,11 @@ public final class Server implements AutoCloseable {
   private Server(Config config, StartSteps steps) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
-    // the content scan (rules compiled, Bayes opened) is built in the background once the listeners are open
+    // the content scan (rules compiled, Bayes opened) is built in the background once the listeners are open;
+    // a rule file that is not there stops the start here, with one line naming it
+    if (config.spam().enabled()) {
+      dev.postamt.filter.rules.RuleSet.checkFiles(config.spam().rules());
+    }
     this.contentScan = new ContentScanStart(config, resolver, () -> closed);
     steps.done("dns");
     Files.createDirectories(config.dataDir());

@@ -82,6 +82,16 @@ public final class RuleSet {
     return of(parser);
   }
 
+  /**
+   * Checks that every operator rule file or directory is there, without reading the rules: the start
+   * refuses a missing one at once with one line naming it, before the rules are compiled in the background.
+   */
+  public static void checkFiles(List<Path> extra) throws IOException {
+    for (Path p : extra) {
+      files(p);
+    }
+  }
+
   /** Only the given rule texts, without the shipped rules (tests, and {@code check message} of one file). */
   static RuleSet ofTexts(Map<String, String> files) {
     RuleParser parser = new RuleParser();
