@@ -25,6 +25,10 @@ class LoginBrowserTest {
       assertThat(b.driver.findElement(By.cssSelector(".notice.error")).getText()).contains("wrong");
       b.driver.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
       b.driver.findElement(By.id("login")).click();
+      // the form's POST answers with a redirect away from /login once the session is made: wait for it, or
+      // the next navigation may cancel the POST still in flight on a busy machine
+      new org.openqa.selenium.support.ui.WebDriverWait(b.driver, java.time.Duration.ofSeconds(30))
+          .until(d -> !java.net.URI.create(d.getCurrentUrl()).getPath().startsWith("/login"));
       b.driver.get(base + "/login/session");
       assertThat(b.driver.getPageSource()).contains("alice@example.test");
     }
