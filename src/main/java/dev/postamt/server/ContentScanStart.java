@@ -100,6 +100,11 @@ final class ContentScanStart {
     }
   }
 
+  /** Waits up to {@code limit} for the background build to be done (built or failed); true when it is, or scanning is off. */
+  boolean awaitBuilt(Duration limit) {
+    return atStart == null || BackgroundStart.awaitDone(atStart, limit);
+  }
+
   /** Closes the databases, after the background start that may still be opening them (at most {@code grace}). */
   void close(Duration grace) {
     synchronized (lock) {

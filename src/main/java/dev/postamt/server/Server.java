@@ -692,6 +692,15 @@ public final class Server implements AutoCloseable {
     dmarcObservers.add(observer);
   }
 
+  /**
+   * Waits up to {@code limit} until what the start left to the background (the content scan's rules and
+   * databases) is done; true when it is. Sessions never need this (they wait for what they use); tests
+   * that time a first message do.
+   */
+  public boolean awaitBackgroundStart(java.time.Duration limit) {
+    return contentScan.awaitBuilt(limit);
+  }
+
   public void awaitShutdown() throws InterruptedException {
     stopped.await();
   }

@@ -48,7 +48,7 @@ class BackgroundStartTest {
   @Test
   void aMessageAtOnceAfterTheStartIsJudgedByTheWholeRuleSet() throws Exception {
     Files.writeString(dir.resolve("probe.cf"), PROBE_RULES);
-    try (TestServer t = TestServer.start(dir, "[relay]\nnetworks = []\n[spam]\nrules = [\"probe.cf\"]\n")) {
+    try (TestServer t = TestServer.startAtOnce(dir, "[relay]\nnetworks = []\n[spam]\nrules = [\"probe.cf\"]\n")) {
       assertThat(send(t, "startup-probe one")).startsWith("250 2.0.0 ");
       assertThat(t.awaitMessageContaining("bob@example.test", "Subject: startup-probe one"))
           .contains("STARTUP_PROBE=0.3");
@@ -68,7 +68,7 @@ class BackgroundStartTest {
 
   @Test
   void aServerClosedWhileItsScanIsStillBuildingStopsCleanlyAndStartsAgain() throws Exception {
-    TestServer t = TestServer.start(dir, "[relay]\nnetworks = []\n");
+    TestServer t = TestServer.startAtOnce(dir, "[relay]\nnetworks = []\n");
     t.close(); // at once: close waits for the background start before it closes the spam databases
     Server again = Server.start(t.config); // the same data directory: its lock was let go
     try {

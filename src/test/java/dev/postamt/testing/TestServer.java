@@ -38,6 +38,7 @@ public final class TestServer extends ServerFixture {
   private final List<String> users = new ArrayList<>(List.of("alice", "bob"));
   private String zone = "";
   private String host = "127.0.0.1";
+  private boolean awaitBackground = true;
 
   private TestServer() {}
 
@@ -58,6 +59,18 @@ public final class TestServer extends ServerFixture {
 
   public static TestServer start(Path dir) throws Exception {
     return start(dir, "");
+  }
+
+  /**
+   * As {@link #start(Path, String)}, but returns as soon as {@link Server#start} does, while the content
+   * scan may still be building in the background (the others wait for it, so that a test timing its first
+   * message does not time the start).
+   */
+  public static TestServer startAtOnce(Path dir, String extraToml) throws Exception {
+    TestServer t = create().toml(extraToml);
+    t.awaitBackground = false;
+    t.startIn(dir);
+    return t;
   }
 
   /**
@@ -139,6 +152,9 @@ public final class TestServer extends ServerFixture {
     Files.writeString(cfg, toml);
     Config c = Config.load(cfg, true);
     Server started = Server.start(c);
+    if (awaitBackground) {
+      started.awaitBackgroundStart(java.time.Duration.ofMinutes(2));
+    }
     this.dir = dir;
     this.config = c;
     this.server = started;
