@@ -195,14 +195,10 @@ final class PgSearchIndex implements SearchBackend {
       if (same(s, m0)) {
         continue;
       }
-      // A mailbox indexed before: only the rows changed since (new messages have a higher MODSEQ).
-      boolean partial = s != null && s.uidValidity() == m0.uidValidity();
       Account.Snapshot snap;
       try {
-        snap = partial ? a.changedSince(m0.id(), s.highestModseq()) : a.snapshot(m0.id());
-        if (partial && snap.info().uidValidity() != s.uidValidity()) {
-          snap = a.snapshot(m0.id()); // renumbered in between
-        }
+        boolean known = s != null && s.uidValidity() == m0.uidValidity();
+        snap = MailboxReads.since(a, m0.id(), known ? s.uidValidity() : 0, known ? s.highestModseq() : 0);
       } catch (RuntimeException gone) {
         continue; // deleted meanwhile: forgotten at the next sync
       }

@@ -284,15 +284,10 @@ final class UserIndex implements Closeable {
           && s.highestModseq() == m0.highestModseq()) {
         continue;
       }
-      // A mailbox indexed before: only the rows changed since (new messages and flag changes have a
-      // higher MODSEQ), not the whole mailbox once per pass.
-      boolean partial = s != null && s.uidValidity() == m0.uidValidity();
       Account.Snapshot snap;
       try {
-        snap = partial ? a.changedSince(m0.id(), s.highestModseq()) : a.snapshot(m0.id());
-        if (partial && snap.info().uidValidity() != s.uidValidity()) {
-          snap = a.snapshot(m0.id()); // renumbered in between
-        }
+        boolean known = s != null && s.uidValidity() == m0.uidValidity();
+        snap = MailboxReads.since(a, m0.id(), known ? s.uidValidity() : 0, known ? s.highestModseq() : 0);
       } catch (RuntimeException gone) {
         continue; // deleted meanwhile: forgotten below at the next sync
       }
