@@ -37,17 +37,25 @@ public final class FuzzyHash {
 
   private FuzzyHash() {}
 
-  /** The signature of {@code m}'s text (computed once per message), or null when the text is too short. */
+  /**
+   * The signature of {@code m}'s text (computed once per message), or null when the text is too short:
+   * the text parts, each followed by a line break, up to the part that passes 200,000 characters. The
+   * parts are read one by one, not joined first: a word never reaches over the line break between two
+   * parts, and lower-casing a part alone gives what it gives in the joined text (a final sigma looks no
+   * further than the line break either).
+   */
   public static long[] of(ScannedMessage m) {
     long[] sig = m.derived("checksum.signature", () -> {
-      StringBuilder b = new StringBuilder();
+      Words w = new Words();
+      long chars = 0;
       for (ScannedMessage.TextPart t : m.textParts()) {
-        b.append(t.text()).append('\n');
-        if (b.length() > 200_000) {
+        w.read(t.text());
+        chars += t.text().length() + 1;
+        if (chars > 200_000) {
           break;
         }
       }
-      long[] s = ofText(b.toString());
+      long[] s = w.signature();
       return s == null ? new long[0] : s;
     });
     return sig.length == 0 ? null : sig;
@@ -55,59 +63,72 @@ public final class FuzzyHash {
 
   /** The signature of a text, or null when it has fewer than {@value #MIN_WORDS} words. */
   static long[] ofText(String text) {
+    Words w = new Words();
+    w.read(text);
+    return w.signature();
+  }
+
+  /** The word hashes of a text read in pieces that no word reaches over. */
+  private static final class Words {
     long[] words = new long[256];
-    int n = 0;
-    String lower = text.toLowerCase(Locale.ROOT);
-    int i = 0;
-    int len = lower.length();
-    while (i < len && n < MAX_WORDS) {
-      char c = lower.charAt(i);
-      if (!letter(c)) {
-        i++;
-        continue;
-      }
-      // a word: letters, digits and apostrophes; hashed as it is read (FNV-1a), dropped if it holds a digit
-      boolean digits = false;
-      long h = 0xcbf29ce484222325L;
-      int start = i;
-      while (i < len) {
-        c = lower.charAt(i);
-        int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
-            : Character.isLetterOrDigit(c) ? 1 : 0;
-        if (kind == 0 && c != '\'') {
-          break;
+    int n;
+
+    void read(String text) {
+      String lower = text.toLowerCase(Locale.ROOT);
+      int i = 0;
+      int len = lower.length();
+      while (i < len && n < MAX_WORDS) {
+        char c = lower.charAt(i);
+        if (!letter(c)) {
+          i++;
+          continue;
         }
-        digits |= kind == 2;
-        h ^= c;
-        h *= 0x100000001b3L;
-        i++;
+        // a word: letters, digits and apostrophes; hashed as it is read (FNV-1a), dropped if it holds a digit
+        boolean digits = false;
+        long h = 0xcbf29ce484222325L;
+        int start = i;
+        while (i < len) {
+          c = lower.charAt(i);
+          int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
+              : Character.isLetterOrDigit(c) ? 1 : 0;
+          if (kind == 0 && c != '\'') {
+            break;
+          }
+          digits |= kind == 2;
+          h ^= c;
+          h *= 0x100000001b3L;
+          i++;
+        }
+        if (digits || i - start < 2) {
+          continue; // numbers and codes change from copy to copy
+        }
+        if (n == words.length) {
+          words = Arrays.copyOf(words, n * 2);
+        }
+        words[n++] = mix(h);
       }
-      if (digits || i - start < 2) {
-        continue; // numbers and codes change from copy to copy
-      }
-      if (n == words.length) {
-        words = Arrays.copyOf(words, n * 2);
-      }
-      words[n++] = mix(h);
     }
-    if (n < MIN_WORDS) {
-      return null;
-    }
-    long[] min = new long[SIZE];
-    Arrays.fill(min, Long.MAX_VALUE);
-    for (int k = 0; k + SHINGLE <= n; k++) {
-      long sh = words[k];
-      for (int j = 1; j < SHINGLE; j++) {
-        sh = mix(sh * 31 + words[k + j]);
+
+    long[] signature() {
+      if (n < MIN_WORDS) {
+        return null;
       }
-      for (int f = 0; f < SIZE; f++) {
-        long v = mix(sh ^ SEEDS[f]);
-        if (v < min[f]) {
-          min[f] = v;
+      long[] min = new long[SIZE];
+      Arrays.fill(min, Long.MAX_VALUE);
+      for (int k = 0; k + SHINGLE <= n; k++) {
+        long sh = words[k];
+        for (int j = 1; j < SHINGLE; j++) {
+          sh = mix(sh * 31 + words[k + j]);
+        }
+        for (int f = 0; f < SIZE; f++) {
+          long v = mix(sh ^ SEEDS[f]);
+          if (v < min[f]) {
+            min[f] = v;
+          }
         }
       }
+      return min;
     }
-    return min;
   }
 
   /** The share of equal positions: an estimate of the Jaccard similarity of the two shingle sets. */

@@ -28,7 +28,11 @@ final class LiteralScan {
   /** Column of each char (0: in no string); upper-case ASCII shares the column of its lower case. */
   private final char[] column;
   private final int width;
-  /** next[state * width + column]: the complete transition function. */
+  /**
+   * The complete transition function, indexed by {@code base + column} where {@code base} is the state
+   * times {@link #width}; it holds the next state's base, or {@code ~base} when strings end in that state
+   * (so the pass tests the sign, not a second table, for each character).
+   */
   private final int[] next;
   /** The string ids that end in each state (its own and those along its failure links); null for none. */
   private final int[][] out;
@@ -106,6 +110,10 @@ final class LiteralScan {
         }
       }
     }
+    for (int k = 0; k < next.length; k++) {
+      int t = next[k];
+      next[k] = out[t] != null ? ~(t * width) : t * width;
+    }
   }
 
   /**
@@ -138,26 +146,61 @@ final class LiteralScan {
   }
 
   /** The ids of the strings {@code text} holds, ASCII letters compared without case. */
-  BitSet scan(CharSequence text) {
-    BitSet found = new BitSet(ids.size());
-    int state = 0;
-    for (int i = 0, len = text.length(); i < len; i++) {
-      state = next[state * width + column[text.charAt(i)]];
-      if (out[state] != null) {
-        mark(found, state);
-      }
-    }
-    return found;
+  BitSet scan(String text) {
+    return pass().feed(text, 0, text.length()).found();
   }
 
-  /** As {@link #scan(CharSequence)} for bytes read as ISO-8859-1, {@code length} of them from the start. */
+  /** A pass over a text given in pieces ({@link Pass#feed}), as if they were one string. */
+  Pass pass() {
+    return new Pass();
+  }
+
+  /**
+   * One pass of the automaton over consecutive pieces of a text: the rawbody text is scanned part by
+   * part without being built, and built only when a rule's regex has to run. The characters are copied
+   * a block at a time into a buffer ({@link String#getChars}), so that the loop reads an array.
+   */
+  final class Pass {
+    private static final int BLOCK = 4096;
+    private final BitSet found = new BitSet(ids.size());
+    private final char[] block = new char[BLOCK];
+    private int base;
+
+    private Pass() {}
+
+    /** Reads {@code text} from {@code from} to {@code to} after what was read before. */
+    Pass feed(String text, int from, int to) {
+      int s = base;
+      for (int at = from; at < to; at += BLOCK) {
+        int n = Math.min(BLOCK, to - at);
+        text.getChars(at, at + n, block, 0);
+        for (int i = 0; i < n; i++) {
+          s = next[s + column[block[i]]];
+          if (s < 0) {
+            s = ~s;
+            mark(found, s / width);
+          }
+        }
+      }
+      base = s;
+      return this;
+    }
+
+    /** The ids of the strings in what was read so far. */
+    BitSet found() {
+      return found;
+    }
+  }
+
+  /** As {@link #scan(String)} for bytes read as ISO-8859-1, {@code length} of them from the start. */
   BitSet scan(byte[] bytes, int length) {
     BitSet found = new BitSet(ids.size());
-    int state = 0;
+    int s = 0;
     for (int i = 0; i < length; i++) {
-      state = next[state * width + column[bytes[i] & 0xff]];
-      if (out[state] != null) {
-        mark(found, state);
+      s = next[s + column[bytes[i] & 0xff]];
+      if (s < 0) {
+        s = ~s;
+        mark(found, s / width);
       }
     }
     return found;

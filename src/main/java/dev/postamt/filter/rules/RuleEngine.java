@@ -51,6 +51,8 @@ final class RuleEngine {
   private final Map<String, String> descriptions;
   private final int bodyPartScanSize;
   private final int rawbodyPartScanSize;
+  /** False only for {@link #unfiltered}: every regex runs. */
+  private final boolean prefilter;
   /** One automaton over the pre-filter strings of all body, rawbody and full rules; null: too large. */
   private final LiteralScan literals;
   private final Map<Rule, LiteralScan.Filter> filters = new java.util.IdentityHashMap<>();
@@ -62,6 +64,12 @@ final class RuleEngine {
 
   RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions,
       int bodyPartScanSize, int rawbodyPartScanSize) {
+    this(rules, metas, scores, descriptions, bodyPartScanSize, rawbodyPartScanSize, true);
+  }
+
+  private RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions,
+      int bodyPartScanSize, int rawbodyPartScanSize, boolean prefilter) {
+    this.prefilter = prefilter;
     this.rules = rules;
     this.metas = metas;
     this.scores = scores;
@@ -84,9 +92,14 @@ final class RuleEngine {
     }
   }
 
+  /** The same rules with no pre-filter: every regex runs (the reference the tests compare with). */
+  RuleEngine unfiltered() {
+    return new RuleEngine(rules, metas, scores, descriptions, bodyPartScanSize, rawbodyPartScanSize, false);
+  }
+
   /** The same rules reading at most these many characters of each text part (body, rawbody). */
   RuleEngine withScanSizes(int body, int rawbody) {
-    return new RuleEngine(rules, metas, scores, descriptions, body, rawbody);
+    return new RuleEngine(rules, metas, scores, descriptions, body, rawbody, prefilter);
   }
 
   private static boolean textRule(Rule r) {
@@ -166,15 +179,22 @@ final class RuleEngine {
       }
     }
 
+    /** The pre-filter of rawbody rules reads the parts; the string is made when a regex must run. */
     void raw() {
-      if (raw == null) {
-        raw = rawBodyText(m, rawbodyPartScanSize);
+      if (rawFound == null && rawLower == null) {
         if (literals != null) {
-          rawFound = literals.scan(raw);
+          rawFound = rawBodyFound(literals, m, rawbodyPartScanSize);
         } else {
-          rawLower = RequiredLiterals.lower(raw);
+          rawLower = RequiredLiterals.lower(rawText());
         }
       }
+    }
+
+    String rawText() {
+      if (raw == null) {
+        raw = rawBodyText(m, rawbodyPartScanSize);
+      }
+      return raw;
     }
 
     /** The pre-filter of full rules reads the bytes; the string is made when a regex must run. */
@@ -197,6 +217,9 @@ final class RuleEngine {
     }
 
     private boolean mayMatch(Rule r, java.util.BitSet found, String lower) {
+      if (!prefilter) {
+        return true;
+      }
       return literals != null ? filters.get(r).mayMatch(found) : r.regex().mayMatch(lower);
     }
 
@@ -215,7 +238,7 @@ final class RuleEngine {
           }
           case RAWBODY -> {
             raw();
-            yield mayMatch(r, rawFound, rawLower) ? count(r, raw) : 0;
+            yield mayMatch(r, rawFound, rawLower) ? count(r, rawText()) : 0;
           }
           case FULL -> {
             full();
@@ -469,6 +492,28 @@ final class RuleEngine {
       }
     }
     return cut(b.toString());
+  }
+
+  /**
+   * What {@code literals.scan(rawBodyText(m, partLimit))} finds, read from the parts as they are, without
+   * building the text (a copy of every text part) for a message whose rawbody rules all lack their strings.
+   */
+  static java.util.BitSet rawBodyFound(LiteralScan literals, ScannedMessage m, int partLimit) {
+    LiteralScan.Pass pass = literals.pass();
+    int total = 0;
+    for (ScannedMessage.TextPart p : m.textParts()) {
+      String t = p.html() != null ? p.html() : p.text();
+      int end = Math.min(cutPart(t, partLimit), MAX_TEXT - total);
+      pass.feed(t, 0, end);
+      total += end;
+      int sep = Math.min(2, MAX_TEXT - total);
+      pass.feed("\n\n", 0, sep);
+      total += sep;
+      if (total >= MAX_TEXT) {
+        break;
+      }
+    }
+    return pass.found();
   }
 
   /**

@@ -53,6 +53,11 @@ public final class RuleSet {
     return new RuleSet(this, engine.withScanSizes(bodyPartScanSize, rawbodyPartScanSize));
   }
 
+  /** The same rules with no pre-filter: every regex runs on every message (the reference in tests). */
+  RuleSet unfiltered() {
+    return new RuleSet(this, engine.unfiltered());
+  }
+
   /**
    * The shipped rules from the class path, then each of {@code extra}: a file, or a directory whose
    * {@code *.cf} files are read in name order. A rule defined again replaces the earlier one; a later

@@ -115,14 +115,29 @@ public final class Uris {
     }
   }
 
-  /** Whether {@code s} contains {@code lower} (ASCII lower case), ASCII letters compared without case. */
+  /**
+   * Whether {@code s} contains {@code lower} (ASCII lower case), ASCII letters compared without case.
+   * The first character is looked for with {@link String#indexOf(int, int)} in both cases (a vectorised
+   * search), not compared at every position.
+   */
   static boolean containsAsciiIgnoreCase(String s, String lower) {
     char first = lower.charAt(0);
     char firstUpper = Character.toUpperCase(first);
-    for (int i = 0, end = s.length() - lower.length(); i <= end; i++) {
-      char c = s.charAt(i);
-      if ((c == first || c == firstUpper) && s.regionMatches(true, i, lower, 0, lower.length())) {
+    int end = s.length() - lower.length();
+    int lo = s.indexOf(first);
+    int up = firstUpper == first ? -1 : s.indexOf(firstUpper);
+    while (lo >= 0 || up >= 0) {
+      int i = lo < 0 ? up : up < 0 ? lo : Math.min(lo, up);
+      if (i > end) {
+        return false;
+      }
+      if (s.regionMatches(true, i, lower, 0, lower.length())) {
         return true;
+      }
+      if (i == lo) {
+        lo = s.indexOf(first, i + 1);
+      } else {
+        up = s.indexOf(firstUpper, i + 1);
       }
     }
     return false;
@@ -130,6 +145,15 @@ public final class Uris {
 
   /** Whether a '.' is directly followed by an ASCII letter somewhere in {@code s}. */
   static boolean hasDotBeforeLetter(CharSequence s) {
+    if (s instanceof String str) {
+      for (int i = str.indexOf('.'); i >= 0 && i < str.length() - 1; i = str.indexOf('.', i + 1)) {
+        char c = (char) (str.charAt(i + 1) | 0x20);
+        if (c >= 'a' && c <= 'z') {
+          return true;
+        }
+      }
+      return false;
+    }
     for (int i = 0, end = s.length() - 1; i < end; i++) {
       if (s.charAt(i) == '.') {
         char c = (char) (s.charAt(i + 1) | 0x20);

@@ -31,6 +31,41 @@ class FuzzyHashTest {
     assertThat(compared).isGreaterThan(100);
   }
 
+  @Test
+  void aMessageIsHashedPartByPartAsItsJoinedTextWas() {
+    Random rnd = new Random(5);
+    int compared = 0;
+    for (int round = 0; round < 60; round++) {
+      int parts = 1 + rnd.nextInt(4);
+      StringBuilder mail = new StringBuilder("From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+          + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+      for (int p = 0; p < parts; p++) {
+        StringBuilder b = new StringBuilder();
+        int n = round % 10 == 0 ? 120_000 : rnd.nextInt(2000); // some pass the 200,000 characters read
+        for (int i = 0; i < n; i++) {
+          b.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
+        }
+        b.append(rnd.nextBoolean() ? "Σ" : "aΣ"); // a final sigma at the end of a part
+        mail.append("--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+            .append(b.toString().replace("\n", "\r\n")).append("\r\n");
+      }
+      mail.append("--b--\r\n");
+      dev.postamt.filter.ScannedMessage m =
+          dev.postamt.filter.ScannedMessage.of(mail.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder joined = new StringBuilder(); // as the text was joined before
+      for (dev.postamt.filter.ScannedMessage.TextPart t : m.textParts()) {
+        joined.append(t.text()).append('\n');
+        if (joined.length() > 200_000) {
+          break;
+        }
+      }
+      long[] expected = reference(joined.toString());
+      assertThat(FuzzyHash.of(m)).isEqualTo(expected);
+      compared += expected == null ? 0 : 1;
+    }
+    assertThat(compared).isGreaterThan(20);
+  }
+
   /** The signature as it was computed before (the reference). */
   private static long[] reference(String text) {
     long[] words = new long[256];

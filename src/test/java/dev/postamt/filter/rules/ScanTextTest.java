@@ -99,6 +99,57 @@ class ScanTextTest {
     assertThat(hits(rules.scanning(100_000, 1_000), m)).containsExactlyInAnyOrder("T_BODY", "T_FULL");
   }
 
+  @Test
+  void theRawbodyPassOverThePartsFindsWhatAPassOverTheJoinedTextFinds() {
+    Random rnd = new Random(31);
+    for (int round = 0; round < 200; round++) {
+      List<String> strings = new ArrayList<>();
+      for (int i = 0, n = 1 + rnd.nextInt(20); i < n; i++) {
+        strings.add(RequiredLiterals.lower(random(rnd, 1 + rnd.nextInt(4)).replace('.', '\n'))); // some span parts
+      }
+      LiteralScan scan = LiteralScan.of(strings);
+      StringBuilder mail = new StringBuilder("Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+      for (int p = 0, parts = 1 + rnd.nextInt(4); p < parts; p++) {
+        String html = rnd.nextBoolean() ? "html" : "plain";
+        int n = round % 50 == 0 ? 90_000 : rnd.nextInt(300); // four large parts pass RuleEngine.MAX_TEXT
+        mail.append("--b\r\nContent-Type: text/").append(html).append("; charset=utf-8\r\n\r\n")
+            .append(random(rnd, n)).append("\r\n");
+      }
+      ScannedMessage m = ScannedMessage.of(mail.append("--b--\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      for (int limit : new int[] {RuleEngine.RAWBODY_PART_SCAN_SIZE, 100, 1000}) {
+        assertThat(RuleEngine.rawBodyFound(scan, m, limit)).as("round %d limit %d", round, limit)
+            .isEqualTo(scan.scan(RuleEngine.rawBodyText(m, limit)));
+      }
+    }
+  }
+
+  @Test
+  void thePreFilteredRulesHitWhatTheUnfilteredRulesHitOnTheCorpus() throws Exception {
+    List<java.nio.file.Path> files = new ArrayList<>(CorpusRulesTest.files("ham"));
+    files.addAll(CorpusRulesTest.files("spam"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(!files.isEmpty(), "corpus not found: skipped");
+    RuleSet rules = RuleSet.load(List.of());
+    RuleSet plain = rules.unfiltered();
+    int hits = 0;
+    for (java.nio.file.Path p : files) {
+      byte[] raw = CorpusRulesTest.read(p);
+      List<String> filtered = symbols(rules, ScannedMessage.of(raw));
+      assertThat(filtered).as("%s", p.getFileName()).isEqualTo(symbols(plain, ScannedMessage.of(raw)));
+      hits += filtered.size();
+    }
+    assertThat(hits).isGreaterThan(files.size()); // the rules do hit
+  }
+
+  /** Every symbol with its score and reason (the evidence), body, rawbody and meta rules included. */
+  private static List<String> symbols(RuleSet rules, ScannedMessage m) throws java.io.IOException {
+    Findings f = new Findings();
+    ScanInput in = new ScanInput(m, "192.0.2.1", "mx.example.org", null, "a@example.org", List.of("b@example.net"),
+        List.of(), Authentication.NONE, Instant.now());
+    rules.check().check(in, f);
+    rules.metaCheck().check(in, f);
+    return f.all().stream().map(s -> s.name() + " " + s.score() + " " + s.reason()).toList();
+  }
+
   private static List<String> hits(RuleSet rules, ScannedMessage m) throws java.io.IOException {
     Findings f = new Findings();
     rules.check().check(new ScanInput(m, "192.0.2.1", "mx.example.org", null, "a@example.org", List.of("b@example.net"),

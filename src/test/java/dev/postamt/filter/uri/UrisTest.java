@@ -104,4 +104,24 @@ class UrisTest {
   void registeredDomains(String host, String registered) {
     assertThat(Domains.registered(host)).isEqualTo(registered);
   }
+
+  @Test
+  void thePreChecksAgreeWithAPlainSearch() {
+    java.util.Random rnd = new java.util.Random(11);
+    String alphabet = "wWW.aZ ./-:é\u0130";
+    for (int round = 0; round < 2000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = rnd.nextInt(40); i < n; i++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String s = b.toString();
+      String ascii = s.replace('\u0130', 'I'); // the plain search below lowers ASCII letters only
+      assertThat(Uris.containsAsciiIgnoreCase(s, "www.")).as(s)
+          .isEqualTo(ascii.toLowerCase(java.util.Locale.ROOT).contains("www."));
+      assertThat(Uris.containsAsciiIgnoreCase(s, "w")).as(s).isEqualTo(ascii.toLowerCase(java.util.Locale.ROOT).contains("w"));
+      boolean dotLetter = java.util.regex.Pattern.compile("\\.[A-Za-z]").matcher(s).find();
+      assertThat(Uris.hasDotBeforeLetter(s)).as(s).isEqualTo(dotLetter);
+      assertThat(Uris.hasDotBeforeLetter(new StringBuilder(s))).as(s).isEqualTo(dotLetter);
+    }
+  }
 }
