@@ -56,6 +56,8 @@ final class RuleEngine {
   /** One automaton over the pre-filter strings of all body, rawbody and full rules; null: too large. */
   private final LiteralScan literals;
   private final Map<Rule, LiteralScan.Filter> filters = new java.util.IdentityHashMap<>();
+  /** Where matches of body, rawbody and full rules can start, for those whose start {@link StartGuard} reads. */
+  private final Map<Rule, StartGuard> guards = new java.util.IdentityHashMap<>();
   private final String hitsKey = "rules.hits." + Integer.toHexString(System.identityHashCode(this));
 
   RuleEngine(List<Rule> rules, List<Rule> metas, Map<String, Double> scores, Map<String, String> descriptions) {
@@ -83,6 +85,12 @@ final class RuleEngine {
       }
     }
     this.literals = LiteralScan.of(strings);
+    for (Rule r : rules) {
+      StartGuard g = textRule(r) && prefilter ? StartGuard.of(r.regex().pattern()) : null;
+      if (g != null) {
+        guards.put(r, g);
+      }
+    }
     if (literals != null) {
       for (Rule r : rules) {
         if (textRule(r)) {
@@ -277,12 +285,45 @@ final class RuleEngine {
 
     private int count(Rule r, String text) {
       Matcher mt = r.regex().pattern().matcher(Budgeted.of(text));
+      StartGuard guard = guards.get(r);
+      if (guard != null) {
+        return countFrom(r, text, mt, guard);
+      }
       int n = 0;
       while (n < r.maxHits() && mt.find()) {
         if (evidence == null) {
           evidence = mt.group();
         }
         n++;
+      }
+      return n;
+    }
+
+    /**
+     * As {@link #count} with the regex tried only where {@code guard} says a match can start: at each such
+     * position, the match {@code find} would give there; after a match, on from its end, as {@code find}
+     * goes on (a match of a guarded regex is never empty).
+     */
+    private int countFrom(Rule r, String text, Matcher mt, StartGuard guard) {
+      mt.useTransparentBounds(true).useAnchoringBounds(false);
+      int n = 0;
+      int from = 0;
+      int len = text.length();
+      while (n < r.maxHits()) {
+        int at = guard.next(text, from);
+        if (at < 0) {
+          break;
+        }
+        mt.region(at, len);
+        if (mt.lookingAt()) {
+          if (evidence == null) {
+            evidence = mt.group();
+          }
+          n++;
+          from = Math.max(mt.end(), at + 1);
+        } else {
+          from = at + 1;
+        }
       }
       return n;
     }

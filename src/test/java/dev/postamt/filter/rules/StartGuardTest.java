@@ -1,0 +1,87 @@
+package dev.postamt.filter.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.filter.Authentication;
+import dev.postamt.filter.Findings;
+import dev.postamt.filter.ScanInput;
+import dev.postamt.filter.ScannedMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A regex that begins with a word boundary and an ASCII word character is tried only where a match can
+ * start ({@link StartGuard}): the hits, their counts and the evidence stay those of a search at every
+ * position, and a start the guard cannot read gives no guard.
+ */
+class StartGuardTest {
+  @Test
+  void readsOnlyStartsItCanVouchFor() {
+    for (String re : List.of("(?:\\b[A-Z]{2,}[ ,.!]+){12}", "\\bfoo", "(\\b[a-c_0-9]x)+", "(?:(?:\\bq)){2}y",
+        "\\bA+", "\\b[Ab]{1,3}")) {
+      assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNotNull();
+    }
+    assertThat(StartGuard.of(Pattern.compile("\\bfoo", Pattern.CASE_INSENSITIVE))).isNotNull();
+    for (String re : List.of("\\bfoo|bar", "(?:\\bA)?B", "(?:\\bA)*B", "(?:\\bA){0,2}B", "(?:\\bA|B)C",
+        "(?=x)\\bA", "(?i)\\bA", "\\b[^A]", "\\b\\w", "\\b{g}A", "\\b[A-Z]*x", "\\b[A-Z]?x", "\\b[A-Z]{0,2}x",
+        "\\b[0-z]", "\\b[a-]", "x\\bA", "\\Bab", "\\b(?:ab)", "\\b", "\\(\\bA", "\\b\\QA|B\\E",
+        "(?<n>\\bA)", "(?>\\bA)")) {
+      assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNull();
+    }
+    assertThat(StartGuard.of(Pattern.compile("\\bk", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))).isNull();
+  }
+
+  @Test
+  void findsTheStartsASearchAtEveryPositionFinds() {
+    StartGuard g = StartGuard.of(Pattern.compile("\\b[A-C]"));
+    String text = "xA A_A 1B é\u0301C ,C";
+    int at = -1;
+    StringBuilder starts = new StringBuilder();
+    while ((at = g.next(text, at + 1)) >= 0) {
+      starts.append(at).append(' ');
+    }
+    assertThat(starts.toString()).isEqualTo("3 12 15 ");
+  }
+
+  @Test
+  void guardedRulesGiveTheSameHitsCountsAndEvidenceAsUnguarded() throws Exception {
+    List<String> regexes = List.of("/(?:\\b[A-Z]{2,}[ ,.!]+){3}/", "/\\bAB+/", "/\\bab\\b/i", "/(\\b[a-c]\\w)+ x/",
+        "/\\b[A-Z]{2,}/", "/(?:\\bC[a-z]*){2}/", "/\\bB(?<=\\bB)/");
+    String alphabet = "AaBbCc xX_1,.!é\u0301\u00a0\n";
+    Random rnd = new Random(42);
+    for (int k = 0; k < regexes.size(); k++) {
+      StringBuilder cf = new StringBuilder();
+      cf.append("body __R ").append(regexes.get(k)).append("\ntflags __R multiple maxhits=30\n");
+      cf.append("body SHOWN ").append(regexes.get(k)).append('\n');
+      cf.append("rawbody RAW ").append(regexes.get(k)).append('\n');
+      for (int n = 1; n <= 30; n++) {
+        cf.append("meta AT_LEAST_").append(n).append(" __R >= ").append(n).append('\n');
+      }
+      RuleSet rules = RuleSet.ofTexts(Map.of("g.cf", cf.toString()));
+      RuleSet plain = rules.unfiltered();
+      for (int round = 0; round < 150; round++) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0, len = rnd.nextInt(300); i < len; i++) {
+          body.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        byte[] mail = ("Subject: t\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.toString().replace("\n", "\r\n"))
+            .getBytes(StandardCharsets.UTF_8);
+        assertThat(symbols(rules, mail)).as("%s over %s", regexes.get(k), body).isEqualTo(symbols(plain, mail));
+      }
+    }
+  }
+
+  private static List<String> symbols(RuleSet rules, byte[] mail) throws java.io.IOException {
+    Findings f = new Findings();
+    ScanInput in = new ScanInput(ScannedMessage.of(mail), "192.0.2.1", "mx.example.org", null, "a@example.org",
+        List.of("b@example.net"), List.of(), Authentication.NONE, Instant.now());
+    rules.check().check(in, f);
+    rules.metaCheck().check(in, f);
+    return f.all().stream().map(s -> s.name() + " " + s.score() + " " + s.reason()).toList();
+  }
+}
