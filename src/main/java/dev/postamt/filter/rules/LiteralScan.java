@@ -34,6 +34,8 @@ final class LiteralScan {
    * (so the pass tests the sign, not a second table, for each character).
    */
   private final int[] next;
+  /** Per column: whether the start state stays where it is on it (the pass skips such characters). */
+  private final boolean[] rootStays;
   /** The string ids that end in each state (its own and those along its failure links); null for none. */
   private final int[][] out;
 
@@ -114,6 +116,10 @@ final class LiteralScan {
       int t = next[k];
       next[k] = out[t] != null ? ~(t * width) : t * width;
     }
+    rootStays = new boolean[width];
+    for (int col = 0; col < width; col++) {
+      rootStays[col] = next[col] == 0;
+    }
   }
 
   /**
@@ -175,6 +181,14 @@ final class LiteralScan {
         int n = Math.min(BLOCK, to - at);
         text.getChars(at, at + n, block, 0);
         for (int i = 0; i < n; i++) {
+          if (s == 0) { // in the start state: skip what begins no string, without the table's chain of loads
+            while (i < n && rootStays[column[block[i]]]) {
+              i++;
+            }
+            if (i == n) {
+              break;
+            }
+          }
           s = next[s + column[block[i]]];
           if (s < 0) {
             s = ~s;
@@ -197,6 +211,14 @@ final class LiteralScan {
     BitSet found = new BitSet(ids.size());
     int s = 0;
     for (int i = 0; i < length; i++) {
+      if (s == 0) {
+        while (i < length && rootStays[column[bytes[i] & 0xff]]) {
+          i++;
+        }
+        if (i == length) {
+          break;
+        }
+      }
       s = next[s + column[bytes[i] & 0xff]];
       if (s < 0) {
         s = ~s;

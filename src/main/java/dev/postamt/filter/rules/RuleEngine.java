@@ -53,8 +53,12 @@ final class RuleEngine {
   private final int rawbodyPartScanSize;
   /** False only for {@link #unfiltered}: every regex runs. */
   private final boolean prefilter;
-  /** One automaton over the pre-filter strings of all body, rawbody and full rules; null: too large. */
-  private final LiteralScan literals;
+  /**
+   * Per kind of text (body, rawbody, full) one automaton over the pre-filter strings of its rules; none
+   * for a kind when it would be too large. One per kind keeps each table small (the rawbody rules' few
+   * strings make a table of a few hundred entries, read from the first-level cache).
+   */
+  private final Map<Rule.Kind, LiteralScan> automata = new java.util.EnumMap<>(Rule.Kind.class);
   private final Map<Rule, LiteralScan.Filter> filters = new java.util.IdentityHashMap<>();
   /** Where matches of body, rawbody and full rules can start, for those whose start {@link StartGuard} reads. */
   private final Map<Rule, StartGuard> guards = new java.util.IdentityHashMap<>();
@@ -78,24 +82,27 @@ final class RuleEngine {
     this.descriptions = descriptions;
     this.bodyPartScanSize = bodyPartScanSize;
     this.rawbodyPartScanSize = rawbodyPartScanSize;
-    List<String> strings = new ArrayList<>();
+    Map<Rule.Kind, List<String>> strings = new java.util.EnumMap<>(Rule.Kind.class);
     for (Rule r : rules) {
       if (textRule(r)) {
-        strings.addAll(r.regex().literals());
+        strings.computeIfAbsent(r.kind(), k -> new ArrayList<>()).addAll(r.regex().literals());
       }
     }
-    this.literals = LiteralScan.of(strings);
+    strings.forEach((kind, list) -> {
+      LiteralScan a = LiteralScan.of(list);
+      if (a != null) {
+        automata.put(kind, a);
+      }
+    });
     for (Rule r : rules) {
       StartGuard g = textRule(r) && prefilter ? StartGuard.of(r.regex().pattern()) : null;
       if (g != null) {
         guards.put(r, g);
       }
     }
-    if (literals != null) {
-      for (Rule r : rules) {
-        if (textRule(r)) {
-          filters.put(r, literals.filter(r.regex().literals()));
-        }
+    for (Rule r : rules) {
+      if (textRule(r) && automata.containsKey(r.kind())) {
+        filters.put(r, automata.get(r.kind()).filter(r.regex().literals()));
       }
     }
   }
@@ -179,6 +186,7 @@ final class RuleEngine {
     void body() {
       if (body == null) {
         body = bodyText(m, bodyPartScanSize);
+        LiteralScan literals = automata.get(Rule.Kind.BODY);
         if (literals != null) {
           bodyFound = literals.scan(body);
         } else {
@@ -190,6 +198,7 @@ final class RuleEngine {
     /** The pre-filter of rawbody rules reads the parts; the string is made when a regex must run. */
     void raw() {
       if (rawFound == null && rawLower == null) {
+        LiteralScan literals = automata.get(Rule.Kind.RAWBODY);
         if (literals != null) {
           rawFound = rawBodyFound(literals, m, rawbodyPartScanSize);
         } else {
@@ -208,6 +217,7 @@ final class RuleEngine {
     /** The pre-filter of full rules reads the bytes; the string is made when a regex must run. */
     void full() {
       if (fullFound == null && fullLower == null) {
+        LiteralScan literals = automata.get(Rule.Kind.FULL);
         if (literals != null) {
           fullFound = literals.scan(m.raw(), m.raw().length);
         } else {
@@ -228,7 +238,8 @@ final class RuleEngine {
       if (!prefilter) {
         return true;
       }
-      return literals != null ? filters.get(r).mayMatch(found) : r.regex().mayMatch(lower);
+      LiteralScan.Filter f = filters.get(r);
+      return f != null ? f.mayMatch(found) : r.regex().mayMatch(lower);
     }
 
     /** How often {@code r} hits (at most its maxHits); 0 for a regex that gives up on this text. */
