@@ -89,6 +89,40 @@ class DkimCanonicalizationTest {
     assertThat(Canonicalization.RELAXED.header("X-Utf8: Grüße\r\n")).isEqualTo("x-utf8:Grüße\r\n");
   }
 
+  @Test
+  void blocksOfAnySizeCanonicalizeAsByteByByte() {
+    java.util.Random rnd = new java.util.Random(6376);
+    String alphabet = "ab \t\r\n\r\nxyz \u00e9";
+    for (int round = 0; round < 3000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = rnd.nextInt(round % 100 == 0 ? 20_000 : 200); i < n; i++) {
+        b.append(rnd.nextInt(4) == 0 ? "plain text run " : String.valueOf(alphabet.charAt(rnd.nextInt(alphabet.length()))));
+      }
+      byte[] in = b.toString().getBytes(StandardCharsets.ISO_8859_1);
+      boolean relaxed = rnd.nextBoolean();
+      long limit = rnd.nextInt(3) == 0 ? rnd.nextInt(in.length + 5) : -1;
+      String expected = body(b.toString(), relaxed, limit, true);
+      CapturingDigest d = new CapturingDigest();
+      BodyHasher h = new BodyHasher(d, relaxed, limit);
+      for (int at = 0; at < in.length; ) {
+        int n = Math.min(in.length - at, 1 + rnd.nextInt(round % 2 == 0 ? 9000 : 40)); // blocks as a stream gives them
+        h.write(in, at, n);
+        at += n;
+      }
+      h.finish();
+      assertThat(d.seen.toString(StandardCharsets.ISO_8859_1)).as("round %d", round).isEqualTo(expected);
+      BodyHasher whole = new BodyHasher(new CapturingDigest(), relaxed, limit);
+      whole.write(in, 0, in.length);
+      whole.finish();
+      BodyHasher bytes = new BodyHasher(new CapturingDigest(), relaxed, limit);
+      for (byte x : in) {
+        bytes.write(x);
+      }
+      bytes.finish();
+      assertThat(whole.canonicalLength()).isEqualTo(bytes.canonicalLength());
+    }
+  }
+
   /** A MessageDigest that records what it was fed. */
   static final class CapturingDigest extends java.security.MessageDigest {
     final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
