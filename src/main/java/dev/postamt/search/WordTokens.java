@@ -26,17 +26,25 @@ final class WordTokens {
   /** The longest text whose tokens are held for the second field (a few MB of heap at most). */
   static final int MAX_CHARS = 1 << 20;
 
-  private char[] chars = new char[256];
+  private char[] chars;
   private int charCount;
-  private int[] ends = new int[64];
-  private int[] increments = new int[64];
+  private int[] ends;
+  private int[] increments;
   private int count;
 
-  private WordTokens() {}
+  /**
+   * Sized for the text: its tokens hold about as many characters as it has (more only for CJK bigrams),
+   * and there is a token per few characters; so a 100 KB body does not grow the arrays a dozen times.
+   */
+  private WordTokens(int textLength) {
+    chars = new char[Math.max(256, textLength)];
+    ends = new int[Math.max(64, textLength / 6)];
+    increments = new int[ends.length];
+  }
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    WordTokens w = new WordTokens();
+    WordTokens w = new WordTokens(text.length());
     try (TokenStream ts = Analyzers.common(new StringReader(text))) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
