@@ -29,9 +29,11 @@ import java.util.regex.Matcher;
  *
  * <p>Each text part is cut at {@code body_part_scan_size} characters for body rules and {@code
  * rawbody_part_scan_size} for rawbody rules (SpamAssassin's limits since 3.4.3, 50,000 and 500,000), the
- * whole at {@link #MAX_TEXT}. Each text is made once per message, and one pass of a {@link LiteralScan}
- * over it finds which of the rules' pre-filter strings ({@link RequiredLiterals}) it holds; a body,
- * rawbody or full rule whose strings are all missing is not run. A regex that overflows
+ * whole at {@link #MAX_TEXT}. Each text is made once per message, and one pass of its kind's {@link
+ * LiteralScan} over it finds which of the rules' pre-filter strings ({@link RequiredLiterals}) it holds
+ * (the rawbody and full passes read the parts and the bytes: their strings are made only when a regex
+ * runs); a body, rawbody or full rule whose strings are all missing is not run, and one with a {@link
+ * StartGuard} is tried only where a match can start. A regex that overflows
  * the stack on odd input counts as no hit. Hit counts of the scan (sub-rules included) are kept with
  * the message for the metas, which run last and may also read any symbol in the {@link Findings}.
  */
@@ -363,59 +365,6 @@ final class RuleEngine {
         }
       }
       return 0;
-    }
-  }
-
-  /**
-   * The text a regex reads, with a budget of character reads: a pattern that backtracks without end on
-   * some input (an operator's rule, say) gives up after {@link #PER_CHAR} reads per character plus a
-   * constant, and the rule counts as no hit, instead of holding the SMTP session. Java's regex engine
-   * has no time-out of its own.
-   */
-  static final class Budgeted implements CharSequence {
-    static final long PER_CHAR = 2_000;
-    private static final long BASE = 1_000_000;
-
-    private final String text;
-    private long left;
-
-    private Budgeted(String text, long budget) {
-      this.text = text;
-      this.left = budget;
-    }
-
-    static Budgeted of(String text) {
-      return new Budgeted(text, BASE + PER_CHAR * text.length());
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (--left < 0) {
-        throw new BudgetExceeded();
-      }
-      return text.charAt(index);
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return text.substring(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
-  }
-
-  /** A regex used up its budget on this text. */
-  static final class BudgetExceeded extends RuntimeException {
-    BudgetExceeded() {
-      super("regex gave up", null, false, false);
     }
   }
 

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * characters have no boundary between them, whatever the engine counts as a word character otherwise);
  * {@link #next} finds those positions with a plain loop, and the regex is tried only there ({@link
  * java.util.regex.Matcher#lookingAt} on a region with transparent bounds: the same match {@code find}
- * would give at that position). The positions are a superset of the real starts, so the hits are the same.
+ * would give at that position). The positions are a superset of the real starts, so the hits are the same
+ * (the one difference: fewer characters are read, so a runaway regex that used up its {@link Budgeted}
+ * reads before may now finish).
  *
  * <p>{@link #of} recognises the start conservatively, from the Java pattern: optional groups around it
  * must hold no alternation and repeat at least once; any other construct (look-around, inline flags,

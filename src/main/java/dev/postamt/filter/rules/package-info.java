@@ -14,7 +14,9 @@
  * <p>Scanning never throws for odd input: a regex that gives up on a message (stack overflow, or its
  * budget of character reads used up by runaway backtracking) counts as no hit. Body, rawbody and full
  * rules are pre-filtered by literals every match must contain, all found in one pass over each text
- * ({@link dev.postamt.filter.rules.LiteralScan}), so a rule whose literals are missing costs nothing;
+ * ({@link dev.postamt.filter.rules.LiteralScan}, one automaton per kind of text), so a rule whose
+ * literals are missing costs nothing; one that begins with {@code \b} and an ASCII word character is
+ * tried only where such a match can start ({@link dev.postamt.filter.rules.StartGuard});
  * body and rawbody rules read each text part up to SpamAssassin's {@code body_part_scan_size} /
  * {@code rawbody_part_scan_size} ({@code [spam]}). Nothing is written to disk; failure to read a configured rule path is the only
  * error, reported at start-up.
