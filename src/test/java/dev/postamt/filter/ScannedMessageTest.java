@@ -1,0 +1,57 @@
+package dev.postamt.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.mime.MimePart;
+import dev.postamt.mime.TransferDecoding;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Reading a message for the scan: the bytes kept up to the limit, the size counted, text parts decoded. */
+class ScannedMessageTest {
+  @Test
+  void keepsAtMostTheLimitAndCountsTheWholeSize() throws Exception {
+    Random rnd = new Random(1);
+    for (int size : new int[] {0, 1, 999, 1000, 1001, 70_000}) {
+      byte[] msg = new byte[size];
+      rnd.nextBytes(msg);
+      for (long max : new long[] {0, 1, 1000, 1_000_000}) {
+        // a stream that hands out few bytes at a time, as a socket or a file may
+        InputStream in = new ByteArrayInputStream(msg) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 777));
+          }
+        };
+        ScannedMessage m = ScannedMessage.read(in, max);
+        assertThat(m.size()).isEqualTo(size);
+        assertThat(m.raw()).isEqualTo(Arrays.copyOf(msg, (int) Math.min(size, max)));
+        assertThat(m.truncated()).isEqualTo(size > max);
+      }
+    }
+  }
+
+  @Test
+  void aTextPartNotTransferEncodedIsItsBytesInItsCharset() throws Exception {
+    for (String cte : new String[] {"", "Content-Transfer-Encoding: 8bit\r\n", "Content-Transfer-Encoding: 7BIT\r\n",
+        "Content-Transfer-Encoding: x-unknown\r\n", "Content-Transfer-Encoding: binary\r\n"}) {
+      for (String charset : new String[] {"", "; charset=utf-8", "; charset=iso-8859-1", "; charset=no-such"}) {
+        byte[] mail = ("Content-Type: text/plain" + charset + "\r\n" + cte + "\r\nGr\u00fc\u00dfe \u20ac 1\r\nzwei\r\n")
+            .getBytes(charset.contains("8859") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        MimePart p = MimePart.parse(mail);
+        String expected; // as the decoding stream gave it
+        try (InputStream in = TransferDecoding.decoded(p)) {
+          expected = new String(in.readNBytes(1 << 20), ScannedMessage.charset(p.params().get("charset")));
+        }
+        assertThat(ScannedMessage.decodeText(p)).as("%s %s", cte, charset).isEqualTo(expected);
+      }
+    }
+    byte[] big = ("Content-Type: text/plain\r\n\r\n" + "x".repeat(ScannedMessage.MAX_TEXT_PER_PART + 10))
+        .getBytes(StandardCharsets.US_ASCII);
+    assertThat(ScannedMessage.decodeText(MimePart.parse(big))).hasSize(ScannedMessage.MAX_TEXT_PER_PART);
+  }
+}
