@@ -3,7 +3,6 @@ package dev.postamt.search;
 import dev.postamt.mime.Address;
 import dev.postamt.mime.HeaderText;
 import dev.postamt.mime.MimePart;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -101,29 +100,39 @@ public final class SearchText {
 
   /** A leaf's body, transfer decoding undone, as text in its charset (lenient, as mail readers are). */
   static String leafText(MimePart p) {
-    byte[] raw = Arrays.copyOfRange(p.data(), p.bodyStart(), p.end());
-    byte[] decoded = switch (p.encoding()) {
-      case "base64" -> {
-        try {
-          yield Base64.getMimeDecoder().decode(raw);
-        } catch (IllegalArgumentException e) {
-          yield raw;
-        }
-      }
-      case "quoted-printable" -> decodeQuotedPrintable(raw);
-      default -> raw;
-    };
+    String encoding = p.encoding();
+    byte[] decoded;
+    int from = 0;
+    int length;
+    if (encoding.equals("base64") || encoding.equals("quoted-printable")) {
+      byte[] raw = Arrays.copyOfRange(p.data(), p.bodyStart(), p.end());
+      decoded = encoding.equals("quoted-printable") ? decodeQuotedPrintable(raw) : base64(raw);
+      length = decoded.length;
+    } else { // the body as it is: read in place, not copied first
+      decoded = p.data();
+      from = p.bodyStart();
+      length = p.end() - p.bodyStart();
+    }
     String charset = p.params().getOrDefault("charset", "utf-8");
     try {
-      return new String(decoded, Charset.forName(charset));
+      return new String(decoded, from, length, Charset.forName(charset));
     } catch (RuntimeException e) {
-      return new String(decoded, StandardCharsets.UTF_8);
+      return new String(decoded, from, length, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static byte[] base64(byte[] raw) {
+    try {
+      return Base64.getMimeDecoder().decode(raw);
+    } catch (IllegalArgumentException e) {
+      return raw;
     }
   }
 
   /** Quoted-printable body decoding (RFC 2045 §6.7), lenient: a bad escape stays as it is. */
   static byte[] decodeQuotedPrintable(byte[] in) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream(in.length);
+    byte[] o = new byte[in.length]; // never longer than its source
+    int n = 0;
     for (int i = 0; i < in.length; i++) {
       byte c = in[i];
       if (c == '=' && i + 1 < in.length) {
@@ -135,14 +144,14 @@ public final class SearchText {
           int hi = Character.digit(in[i + 1], 16);
           int lo = Character.digit(in[i + 2], 16);
           if (hi >= 0 && lo >= 0) {
-            o.write(hi * 16 + lo);
+            o[n++] = (byte) (hi * 16 + lo);
             i += 2;
             continue;
           }
         }
       }
-      o.write(c);
+      o[n++] = c;
     }
-    return o.toByteArray();
+    return n == o.length ? o : Arrays.copyOf(o, n);
   }
 }
