@@ -49,6 +49,13 @@ final class MaildirAccount implements Account {
   final SnapshotCache snapshots = new SnapshotCache(this);
   private final MessageWriter messages;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
+  /**
+   * Moves before anything learns of a change: this process's writes ({@link #changed}), another node's
+   * ({@link #changedElsewhere}), a raised first \Recent UID. Where the store {@linkplain
+   * MaildirMailStore#announcesChanges announces every change}, a snapshot read after the count last moved
+   * is current ({@link SnapshotCache#known}).
+   */
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   int refs;
 
   MaildirAccount(MaildirMailStore owner, String user, Path home, BlobStore blobs) {
@@ -180,6 +187,10 @@ final class MaildirAccount implements Account {
 
   @Override
   public Optional<MailboxInfo> mailbox(long id) {
+    Snapshot known = known(id);
+    if (known != null) {
+      return Optional.of(known.info());
+    }
     return read(i -> i.findMailbox(id));
   }
 
@@ -275,6 +286,7 @@ final class MaildirAccount implements Account {
           index.renameMailbox(m.id(), newName);
           return null;
         });
+        snapshots.forget(m.id()); // its folder name, which poll looks at
       }
       changed();
       return null;
@@ -331,11 +343,41 @@ final class MaildirAccount implements Account {
   @Override
   public Snapshot snapshot(long mailboxId) {
     poll(mailboxId);
+    Snapshot known = known(mailboxId);
+    if (known != null) {
+      return known;
+    }
+    long count = changes.get(); // before the read: a change after it moves the count past what is stored
     return readConsistent(i -> {
       MailboxInfo info = i.findMailbox(mailboxId)
           .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
-      return new Snapshot(info, snapshots.current(i, info));
+      return new Snapshot(info, snapshots.current(i, info, count));
     });
+  }
+
+  @Override
+  public Optional<Snapshot> knownSnapshot(long mailboxId) {
+    if (!owner.announcesChanges()) {
+      return Optional.empty();
+    }
+    poll(mailboxId);
+    return Optional.ofNullable(known(mailboxId));
+  }
+
+  /**
+   * The snapshot last read, when the store announces every change and none was announced since; else
+   * null. A thread that writes reads its own transaction instead.
+   */
+  private Snapshot known(long mailboxId) {
+    if (!owner.announcesChanges() || writeLock.isHeldByCurrentThread()) {
+      return null;
+    }
+    return snapshots.known(mailboxId, changes.get());
+  }
+
+  /** The count of changes this process has learnt of (see {@link #changes}). */
+  long changeCount() {
+    return changes.get();
   }
 
   @Override
@@ -371,6 +413,7 @@ final class MaildirAccount implements Account {
           index.raiseFirstRecent(mailboxId, upToUidNext);
           return null;
         });
+        changes.incrementAndGet(); // the mailbox row in the snapshots is older now (nothing to report)
       }
       return m.firstRecentUid();
     }));
@@ -467,7 +510,10 @@ final class MaildirAccount implements Account {
     if (scan == null) {
       return; // blobs in the database: deliveries commit their index rows themselves
     }
-    Optional<MailboxInfo> m = mailbox(mailboxId);
+    // Where every change is announced, the folder's name as last read (a rename here forgets it, one
+    // elsewhere is announced): looking at new/ then costs no read of the index.
+    MailboxInfo last = owner.announcesChanges() ? snapshots.lastInfo(mailboxId) : null;
+    Optional<MailboxInfo> m = last != null ? Optional.of(last) : mailbox(mailboxId);
     if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
       return;
     }
@@ -538,6 +584,7 @@ final class MaildirAccount implements Account {
   }
 
   void changed() {
+    changes.incrementAndGet();
     for (Runnable r : watchers) {
       r.run();
     }
@@ -545,11 +592,13 @@ final class MaildirAccount implements Account {
 
   /**
    * Another node changed the mailboxes {@code ids} of the account, or delivered to it when {@code ids}
-   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached lists are dropped, new files in
-   * the shared Maildir taken in, sessions woken.
+   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached snapshots are no longer taken
+   * as current, new files in the shared Maildir taken in, sessions woken.
    */
   void changedElsewhere(Set<Long> ids) {
-    snapshots.clear();
+    // The cached lists stay as bases to bring up to date (their HIGHESTMODSEQ tells what changed since);
+    // the count makes every session read again.
+    changes.incrementAndGet();
     for (MailboxInfo m : mailboxes()) {
       if (ids.isEmpty() || ids.contains(m.id())) {
         poll(m.id(), true);

@@ -100,11 +100,13 @@ final class MessageWriter {
     return account.write(() -> {
       int modifiedBefore = modified.size();
       List<MessageRecord[]> changes = new ArrayList<>();
+      MailboxInfo[] box = new MailboxInfo[1];
       List<MessageRecord> out = index.inTx(() -> {
         modified.subList(modifiedBefore, modified.size()).clear(); // a retried transaction starts afresh
         changes.clear();
         MailboxInfo mb = index.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        box[0] = mb;
         List<MessageRecord> current = account.snapshots.current(index, mb);
         List<MessageRecord> done = new ArrayList<>();
         for (long uid : uids) {
@@ -141,9 +143,8 @@ final class MessageWriter {
       if (changes.isEmpty()) {
         return List.<MessageRecord>of();
       }
-      MailboxInfo box = account.require(mailboxId);
-      for (MessageRecord[] c : changes) {
-        account.blobs.flagsChanged(box, c[0].base(), c[0].flags(), c[1].flags());
+      for (MessageRecord[] c : changes) { // the folder as the transaction read it (a rename takes this lock too)
+        account.blobs.flagsChanged(box[0], c[0].base(), c[0].flags(), c[1].flags());
       }
       account.changed();
       return out;
@@ -173,9 +174,17 @@ final class MessageWriter {
 
   List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
     return account.write(() -> {
-      MailboxInfo mb = account.require(mailboxId);
+      // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
+      // of what changed since), not every row of the mailbox read again.
+      MailboxInfo[] box = new MailboxInfo[1];
+      List<MessageRecord> all = index.inReadTx(i -> {
+        box[0] = i.findMailbox(mailboxId)
+            .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        return account.snapshots.current(i, box[0]);
+      });
+      MailboxInfo mb = box[0];
       List<MessageRecord> doomed = new ArrayList<>();
-      for (MessageRecord m : account.messages(mailboxId)) {
+      for (MessageRecord m : all) {
         if (m.has(Flags.DELETED) && onlyUids.map(s -> s.contains(m.uid())).orElse(true)) {
           doomed.add(m);
         }

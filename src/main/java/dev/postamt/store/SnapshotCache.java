@@ -17,10 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Callers pass the index connection whose one transaction also read {@code info}, so each cached
  * pair of mailbox state and list is consistent; concurrent readers may each compute a list, and
  * whichever is stored last is as good as the other.
+ *
+ * <p>Each entry also remembers the account's change count ({@link MaildirAccount#changeCount}) read
+ * before the transaction that made it. Where every change is announced (PostgreSQL: this node's writes
+ * and other nodes' notifications move the count), an entry whose count is still the account's is the
+ * mailbox as it is now, and is handed out without a read ({@link #known}); after any change it is only
+ * the base that the next read brings up to date.
  */
 final class SnapshotCache {
   private final MaildirAccount account;
-  private final Map<Long, Account.Snapshot> last = new ConcurrentHashMap<>();
+  private final Map<Long, Entry> last = new ConcurrentHashMap<>();
+
+  /** A snapshot and the change count read before it was (-1: not known). */
+  private record Entry(Account.Snapshot snapshot, long count) {}
 
   SnapshotCache(MaildirAccount account) {
     this.account = account;
@@ -28,27 +37,48 @@ final class SnapshotCache {
 
   /** The messages of the mailbox {@code info} in UID order, as of {@code info}. */
   List<MessageRecord> current(MailIndex index, MailboxInfo info) throws SQLException {
-    Account.Snapshot prev = last.get(info.id());
+    return current(index, info, -1);
+  }
+
+  /**
+   * {@link #current(MailIndex, MailboxInfo)}, remembering that {@code info} was read after the account's
+   * change count was {@code count}.
+   */
+  List<MessageRecord> current(MailIndex index, MailboxInfo info, long count) throws SQLException {
+    Entry e = last.get(info.id());
+    Account.Snapshot prev = e == null ? null : e.snapshot();
+    List<MessageRecord> list;
     if (prev != null && prev.info().uidValidity() == info.uidValidity()
         && prev.info().highestModseq() == info.highestModseq() && prev.info().uidNext() == info.uidNext()) {
-      return prev.messages();
+      list = prev.messages();
+      if (prev.info().equals(info) && e.count() >= count) {
+        return list;
+      }
+    } else {
+      list = prev != null && prev.info().uidValidity() == info.uidValidity() ? changedSince(index, prev) : null;
+      if (list == null) {
+        list = List.copyOf(index.messagesAbove(info.id(), 0));
+      }
     }
-    List<MessageRecord> list =
-        prev != null && prev.info().uidValidity() == info.uidValidity() ? changedSince(index, prev) : null;
-    if (list == null) {
-      list = List.copyOf(index.messagesAbove(info.id(), 0));
-    }
-    last.put(info.id(), new Account.Snapshot(info, list));
+    // the mailbox row as read now (its first \Recent UID may have moved), and the newer count
+    last.put(info.id(), new Entry(new Account.Snapshot(info, list), count));
     return list;
+  }
+
+  /** The snapshot read after the account's change count was {@code count}, or null when there is none. */
+  Account.Snapshot known(long mailboxId, long count) {
+    Entry e = last.get(mailboxId);
+    return e != null && e.count() == count ? e.snapshot() : null;
+  }
+
+  /** The mailbox's row as last read, whatever changed since; null when none was read. */
+  MailboxInfo lastInfo(long mailboxId) {
+    Entry e = last.get(mailboxId);
+    return e == null ? null : e.snapshot().info();
   }
 
   void forget(long mailboxId) {
     last.remove(mailboxId);
-  }
-
-  /** Drops every cached list (another node changed the account). */
-  void clear() {
-    last.clear();
   }
 
   /**

@@ -197,6 +197,44 @@ class PgMailStoreTest implements MailStoreContract {
     }
   }
 
+  /**
+   * A node answers from the snapshot it read last while no change was announced (no read of the index
+   * per IMAP command), and stops as soon as another node's change is: the next look reads it.
+   */
+  @Test
+  void aSnapshotIsKnownWithoutAReadUntilAnotherNodesChangeIsAnnounced(@TempDir Path dir) throws Exception {
+    List<PgDatabase> pg = twoNodes();
+    try (MailStore nodeA = new PgMailStore(pg.get(0), dir, Quota.Policy.NONE, 0);
+        MailStore nodeB = new PgMailStore(pg.get(1), dir, Quota.Policy.NONE, 0);
+        Account a = nodeA.open(USER);
+        Account b = nodeB.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      AtomicInteger told = new AtomicInteger();
+      a.watch(told::incrementAndGet);
+      // node A is listening once it hears of a first change (and its listener's catch-up is behind it)
+      b.subscribe("Drafts", false);
+      awaitAbove(told, 0, "a subscription change on node B");
+      Account.Snapshot first = a.snapshot(inbox.id());
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(k -> assertThat(k).isEqualTo(first));
+      assertThat(a.mailbox(inbox.id())).contains(first.info());
+
+      int now = told.get();
+      long uid = StoreTesting.append(b, "INBOX", MSG, Set.of(), 1).uid();
+      awaitAbove(told, now, "an APPEND on node B");
+      assertThat(a.knownSnapshot(inbox.id())).as("announced: no longer taken as current").isEmpty();
+      assertThat(a.mailbox(inbox.id()).orElseThrow().uidNext()).isEqualTo(uid + 1);
+      Account.Snapshot second = a.snapshot(inbox.id());
+      assertThat(second.messages()).extracting(MessageRecord::uid).containsExactly(uid);
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(k -> assertThat(k).isEqualTo(second));
+
+      now = told.get();
+      b.store(inbox.id(), List.of(uid), Account.FlagMode.ADD, List.of(Flags.FLAGGED));
+      awaitAbove(told, now, "a flag change on node B");
+      assertThat(a.knownSnapshot(inbox.id())).isEmpty();
+      assertThat(a.snapshot(inbox.id()).messages().getFirst().flags()).contains(Flags.FLAGGED);
+    }
+  }
+
   @Test
   void aDeliveryByANodeWithoutTheAccountOpenWakesTheNodeThatHasIt(@TempDir Path dir) throws Exception {
     List<PgDatabase> pg = twoNodes();
