@@ -409,11 +409,21 @@ final class MaildirAccount implements Account {
     return owner.reserve.freeing(() -> write(() -> {
       MailboxInfo m = require(mailboxId);
       if (m.firstRecentUid() < upToUidNext) {
+        long count = changes.get();
+        Snapshot was = owner.announcesChanges() ? snapshots.known(mailboxId, count) : null;
         index.inTx(() -> {
           index.raiseFirstRecent(mailboxId, upToUidNext);
           return null;
         });
-        changes.incrementAndGet(); // the mailbox row in the snapshots is older now (nothing to report)
+        // The mailbox row in the snapshots is older now (nothing for sessions to report): the current one
+        // with the new first \Recent UID, as long as nothing else changed meanwhile.
+        if (was != null && changes.compareAndSet(count, count + 1)) {
+          MailboxInfo i = was.info();
+          snapshots.put(new Snapshot(new MailboxInfo(i.id(), i.name(), i.uidValidity(), i.uidNext(), i.highestModseq(),
+              i.specialUse(), Math.max(i.firstRecentUid(), upToUidNext)), was.messages()), count + 1);
+        } else {
+          changes.incrementAndGet();
+        }
       }
       return m.firstRecentUid();
     }));
@@ -585,6 +595,25 @@ final class MaildirAccount implements Account {
 
   void changed() {
     changes.incrementAndGet();
+    for (Runnable r : watchers) {
+      r.run();
+    }
+  }
+
+  /**
+   * {@link #changed()} by a write that knows the mailbox it leaves behind (null: it does not), having read
+   * the change count while it held the account's lock, before it read: when nothing else moved the count
+   * since, that mailbox is the mailbox as it is now, and sessions take it without a read. A change it
+   * does not hold committed after that read of the count, so its own count comes after: then the compare
+   * fails here, or it moves the count past what is stored.
+   */
+  void changed(MessageWriter.Known known) {
+    long before = known == null ? -1 : known.countBefore();
+    if (known != null && owner.announcesChanges() && changes.compareAndSet(before, before + 1)) {
+      snapshots.put(known.after(), before + 1);
+    } else {
+      changes.incrementAndGet();
+    }
     for (Runnable r : watchers) {
       r.run();
     }

@@ -65,6 +65,11 @@ final class SnapshotCache {
     return list;
   }
 
+  /** Takes {@code s} as the mailbox as of the change count {@code count} (a write that knows its result). */
+  void put(Account.Snapshot s, long count) {
+    last.put(s.info().id(), new Entry(s, count));
+  }
+
   /** The snapshot read after the account's change count was {@code count}, or null when there is none. */
   Account.Snapshot known(long mailboxId, long count) {
     Entry e = last.get(mailboxId);

@@ -232,6 +232,24 @@ class PgMailStoreTest implements MailStoreContract {
       awaitAbove(told, now, "a flag change on node B");
       assertThat(a.knownSnapshot(inbox.id())).isEmpty();
       assertThat(a.snapshot(inbox.id()).messages().getFirst().flags()).contains(Flags.FLAGGED);
+
+      // node A's own writes leave the mailbox as they made it known, equal to a read of the index
+      a.store(inbox.id(), List.of(uid), Account.FlagMode.ADD, List.of(Flags.DELETED));
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(
+          k -> assertThat(k.messages()).isEqualTo(a.messages(inbox.id())));
+      long other = StoreTesting.append(a, "INBOX", MSG, Set.of(), 2).uid();
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(k -> {
+        assertThat(k.messages()).isEqualTo(a.messages(inbox.id()));
+        assertThat(k.info().uidNext()).isEqualTo(other + 1);
+      });
+      a.expunge(inbox.id(), java.util.Optional.empty());
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(k -> {
+        assertThat(k.messages()).extracting(MessageRecord::uid).containsExactly(other);
+        assertThat(k.info().highestModseq()).isEqualTo(b.mailbox(inbox.id()).orElseThrow().highestModseq());
+      });
+      a.claimRecent(inbox.id(), other + 1);
+      assertThat(a.knownSnapshot(inbox.id())).hasValueSatisfying(
+          k -> assertThat(k.info()).isEqualTo(b.mailbox(inbox.id()).orElseThrow()));
     }
   }
 
