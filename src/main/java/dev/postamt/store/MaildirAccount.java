@@ -182,6 +182,12 @@ final class MaildirAccount implements Account {
   @Override
   public Optional<MailboxInfo> mailbox(String name) {
     String n = MailboxNames.normalize(name);
+    if (owner.announcesChanges() && !writeLock.isHeldByCurrentThread()) {
+      Snapshot known = snapshots.known(n, changes.get()); // a rename or delete since would have moved the count
+      if (known != null) {
+        return Optional.of(known.info());
+      }
+    }
     return read(i -> i.findMailbox(n));
   }
 

@@ -76,6 +76,16 @@ final class SnapshotCache {
     return e != null && e.count() == count ? e.snapshot() : null;
   }
 
+  /** The snapshot of the mailbox named {@code name} read after the change count was {@code count}, or null. */
+  Account.Snapshot known(String name, long count) {
+    for (Entry e : last.values()) {
+      if (e.count() == count && e.snapshot().info().name().equals(name)) {
+        return e.snapshot();
+      }
+    }
+    return null;
+  }
+
   /** The mailbox's row as last read, whatever changed since; null when none was read. */
   MailboxInfo lastInfo(long mailboxId) {
     Entry e = last.get(mailboxId);
