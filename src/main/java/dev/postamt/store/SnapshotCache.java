@@ -22,14 +22,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * before the transaction that made it. Where every change is announced (PostgreSQL: this node's writes
  * and other nodes' notifications move the count), an entry whose count is still the account's is the
  * mailbox as it is now, and is handed out without a read ({@link #known}); after any change it is only
- * the base that the next read brings up to date.
+ * the base that the next read brings up to date. An entry is taken as current for {@link #KNOWN_FOR} at
+ * most: should notifications stop arriving unnoticed (a listening connection that hangs without an
+ * error), a node still sees the other nodes' changes within that time, as IDLE's periodic look did.
  */
 final class SnapshotCache {
   private final MaildirAccount account;
   private final Map<Long, Entry> last = new ConcurrentHashMap<>();
 
-  /** A snapshot and the change count read before it was (-1: not known). */
-  private record Entry(Account.Snapshot snapshot, long count) {}
+  /** How long an entry is taken as current without a read, whatever the change count says. */
+  static final long KNOWN_FOR = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+  /** A snapshot, the change count read before it was (-1: not known), and when ({@link System#nanoTime}). */
+  private record Entry(Account.Snapshot snapshot, long count, long at) {
+    Entry(Account.Snapshot snapshot, long count) {
+      this(snapshot, count, System.nanoTime());
+    }
+
+    boolean currentAt(long count) {
+      return this.count == count && System.nanoTime() - at < KNOWN_FOR;
+    }
+  }
 
   SnapshotCache(MaildirAccount account) {
     this.account = account;
@@ -51,7 +64,7 @@ final class SnapshotCache {
     if (prev != null && prev.info().uidValidity() == info.uidValidity()
         && prev.info().highestModseq() == info.highestModseq() && prev.info().uidNext() == info.uidNext()) {
       list = prev.messages();
-      if (prev.info().equals(info) && e.count() >= count) {
+      if (prev.info().equals(info) && (e.count() > count || e.count() == count && e.currentAt(count))) {
         return list;
       }
     } else {
@@ -73,13 +86,13 @@ final class SnapshotCache {
   /** The snapshot read after the account's change count was {@code count}, or null when there is none. */
   Account.Snapshot known(long mailboxId, long count) {
     Entry e = last.get(mailboxId);
-    return e != null && e.count() == count ? e.snapshot() : null;
+    return e != null && e.currentAt(count) ? e.snapshot() : null;
   }
 
   /** The snapshot of the mailbox named {@code name} read after the change count was {@code count}, or null. */
   Account.Snapshot known(String name, long count) {
     for (Entry e : last.values()) {
-      if (e.count() == count && e.snapshot().info().name().equals(name)) {
+      if (e.currentAt(count) && e.snapshot().info().name().equals(name)) {
         return e.snapshot();
       }
     }
