@@ -381,6 +381,20 @@ final class MaildirAccount implements Account {
     return snapshots.known(mailboxId, changes.get());
   }
 
+  /**
+   * {@link #known} for a writer that holds the write lock but has not begun its transaction: what it
+   * reads there is the committed state all the same. Null where the snapshot is not known.
+   */
+  Snapshot knownBeforeWriting(long mailboxId) {
+    return owner.announcesChanges() ? snapshots.known(mailboxId, changes.get()) : null;
+  }
+
+  /** {@link #require(String)} for a writer before its transaction, from the known snapshots when it can. */
+  MailboxInfo requireBeforeWriting(String name) {
+    Snapshot known = owner.announcesChanges() ? snapshots.known(MailboxNames.normalize(name), changes.get()) : null;
+    return known != null ? known.info() : require(name);
+  }
+
   /** The count of changes this process has learnt of (see {@link #changes}). */
   long changeCount() {
     return changes.get();

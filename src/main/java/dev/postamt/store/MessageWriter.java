@@ -25,7 +25,7 @@ final class MessageWriter {
 
   Account.AppendResult append(String mailbox, InputStream content, long size, Set<String> flags, long internalDate) {
     return account.write(() -> {
-      MailboxInfo m = account.require(mailbox);
+      MailboxInfo m = account.requireBeforeWriting(mailbox);
       checkQuota(size, 1);
       Set<String> f = Flags.of(flags);
       String base = account.blobs.put(m, content, size, f, internalDate);
@@ -205,11 +205,15 @@ final class MessageWriter {
       // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
       // of what changed since), not every row of the mailbox read again.
       MailboxInfo[] box = new MailboxInfo[1];
-      List<MessageRecord> all = index.inReadTx(i -> {
+      Account.Snapshot known = account.knownBeforeWriting(mailboxId);
+      List<MessageRecord> all = known != null ? known.messages() : index.inReadTx(i -> {
         box[0] = i.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
         return account.snapshots.current(i, box[0]);
       });
+      if (known != null) {
+        box[0] = known.info();
+      }
       MailboxInfo mb = box[0];
       List<MessageRecord> doomed = new ArrayList<>();
       for (MessageRecord m : all) {
