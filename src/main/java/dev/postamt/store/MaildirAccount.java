@@ -49,13 +49,6 @@ final class MaildirAccount implements Account {
   final SnapshotCache snapshots = new SnapshotCache(this);
   private final MessageWriter messages;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
-  /**
-   * Moves before anything learns of a change: this process's writes ({@link #changed}), another node's
-   * ({@link #changedElsewhere}), a raised first \Recent UID. Where the store {@linkplain
-   * MaildirMailStore#announcesChanges announces every change}, a snapshot read after the count last moved
-   * is current ({@link SnapshotCache#known}).
-   */
-  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
   int refs;
 
   MaildirAccount(MaildirMailStore owner, String user, Path home, BlobStore blobs) {
@@ -182,11 +175,9 @@ final class MaildirAccount implements Account {
   @Override
   public Optional<MailboxInfo> mailbox(String name) {
     String n = MailboxNames.normalize(name);
-    if (owner.announcesChanges() && !writeLock.isHeldByCurrentThread()) {
-      Snapshot known = snapshots.known(n, changes.get()); // a rename or delete since would have moved the count
-      if (known != null) {
-        return Optional.of(known.info());
-      }
+    Snapshot known = writeLock.isHeldByCurrentThread() ? null : snapshots.known(n);
+    if (known != null) {
+      return Optional.of(known.info());
     }
     return read(i -> i.findMailbox(n));
   }
@@ -353,7 +344,7 @@ final class MaildirAccount implements Account {
     if (known != null) {
       return known;
     }
-    long count = changes.get(); // before the read: a change after it moves the count past what is stored
+    long count = snapshots.count(); // before the read: a change after it moves the count past what is stored
     return readConsistent(i -> {
       MailboxInfo info = i.findMailbox(mailboxId)
           .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
@@ -375,29 +366,7 @@ final class MaildirAccount implements Account {
    * null. A thread that writes reads its own transaction instead.
    */
   private Snapshot known(long mailboxId) {
-    if (!owner.announcesChanges() || writeLock.isHeldByCurrentThread()) {
-      return null;
-    }
-    return snapshots.known(mailboxId, changes.get());
-  }
-
-  /**
-   * {@link #known} for a writer that holds the write lock but has not begun its transaction: what it
-   * reads there is the committed state all the same. Null where the snapshot is not known.
-   */
-  Snapshot knownBeforeWriting(long mailboxId) {
-    return owner.announcesChanges() ? snapshots.known(mailboxId, changes.get()) : null;
-  }
-
-  /** {@link #require(String)} for a writer before its transaction, from the known snapshots when it can. */
-  MailboxInfo requireBeforeWriting(String name) {
-    Snapshot known = owner.announcesChanges() ? snapshots.known(MailboxNames.normalize(name), changes.get()) : null;
-    return known != null ? known.info() : require(name);
-  }
-
-  /** The count of changes this process has learnt of (see {@link #changes}). */
-  long changeCount() {
-    return changes.get();
+    return writeLock.isHeldByCurrentThread() ? null : snapshots.known(mailboxId);
   }
 
   @Override
@@ -429,21 +398,12 @@ final class MaildirAccount implements Account {
     return owner.reserve.freeing(() -> write(() -> {
       MailboxInfo m = require(mailboxId);
       if (m.firstRecentUid() < upToUidNext) {
-        long count = changes.get();
-        Snapshot was = owner.announcesChanges() ? snapshots.known(mailboxId, count) : null;
+        long count = snapshots.count();
         index.inTx(() -> {
           index.raiseFirstRecent(mailboxId, upToUidNext);
           return null;
         });
-        // The mailbox row in the snapshots is older now (nothing for sessions to report): the current one
-        // with the new first \Recent UID, as long as nothing else changed meanwhile.
-        if (was != null && changes.compareAndSet(count, count + 1)) {
-          MailboxInfo i = was.info();
-          snapshots.put(new Snapshot(new MailboxInfo(i.id(), i.name(), i.uidValidity(), i.uidNext(), i.highestModseq(),
-              i.specialUse(), Math.max(i.firstRecentUid(), upToUidNext)), was.messages()), count + 1);
-        } else {
-          changes.incrementAndGet();
-        }
+        snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
       }
       return m.firstRecentUid();
     }));
@@ -614,26 +574,12 @@ final class MaildirAccount implements Account {
   }
 
   void changed() {
-    changes.incrementAndGet();
-    for (Runnable r : watchers) {
-      r.run();
-    }
+    changed(null);
   }
 
-  /**
-   * {@link #changed()} by a write that knows the mailbox it leaves behind (null: it does not), having read
-   * the change count while it held the account's lock, before it read: when nothing else moved the count
-   * since, that mailbox is the mailbox as it is now, and sessions take it without a read. A change it
-   * does not hold committed after that read of the count, so its own count comes after: then the compare
-   * fails here, or it moves the count past what is stored.
-   */
+  /** {@link #changed()} by a write that knows the mailbox it leaves behind (see {@link SnapshotCache#changed}). */
   void changed(MessageWriter.Known known) {
-    long before = known == null ? -1 : known.countBefore();
-    if (known != null && owner.announcesChanges() && changes.compareAndSet(before, before + 1)) {
-      snapshots.put(known.after(), before + 1);
-    } else {
-      changes.incrementAndGet();
-    }
+    snapshots.changed(known);
     for (Runnable r : watchers) {
       r.run();
     }
@@ -647,7 +593,7 @@ final class MaildirAccount implements Account {
   void changedElsewhere(Set<Long> ids) {
     // The cached lists stay as bases to bring up to date (their HIGHESTMODSEQ tells what changed since);
     // the count makes every session read again.
-    changes.incrementAndGet();
+    snapshots.changed(null);
     for (MailboxInfo m : mailboxes()) {
       if (ids.isEmpty() || ids.contains(m.id())) {
         poll(m.id(), true);

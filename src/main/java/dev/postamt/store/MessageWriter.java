@@ -25,13 +25,15 @@ final class MessageWriter {
 
   Account.AppendResult append(String mailbox, InputStream content, long size, Set<String> flags, long internalDate) {
     return account.write(() -> {
-      MailboxInfo m = account.requireBeforeWriting(mailbox);
+      // before the transaction the known snapshots are the committed state, as for readers
+      Account.Snapshot target = account.snapshots.known(MailboxNames.normalize(mailbox));
+      MailboxInfo m = target != null ? target.info() : account.require(mailbox);
       checkQuota(size, 1);
       Set<String> f = Flags.of(flags);
       String base = account.blobs.put(m, content, size, f, internalDate);
       Known[] known = new Known[1];
       long uid = index.inTx(() -> {
-        long count = account.changeCount();
+        long count = account.snapshots.count();
         long u = index.insertOnce(m.id(), base, f, internalDate, size);
         known[0] = readInside(m.id(), count);
         return u;
@@ -113,7 +115,7 @@ final class MessageWriter {
         modified.subList(modifiedBefore, modified.size()).clear(); // a retried transaction starts afresh
         changes.clear();
         before.clear();
-        count[0] = account.changeCount();
+        count[0] = account.snapshots.count();
         MailboxInfo mb = index.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
         box[0] = mb;
@@ -205,7 +207,7 @@ final class MessageWriter {
       // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
       // of what changed since), not every row of the mailbox read again.
       MailboxInfo[] box = new MailboxInfo[1];
-      Account.Snapshot known = account.knownBeforeWriting(mailboxId);
+      Account.Snapshot known = account.snapshots.known(mailboxId); // no transaction begun: as for readers
       List<MessageRecord> all = known != null ? known.messages() : index.inReadTx(i -> {
         box[0] = i.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
@@ -237,7 +239,7 @@ final class MessageWriter {
     account.blobs.delete(mb, doomed);
     try {
       return index.inTx(() -> {
-        long count = account.changeCount();
+        long count = account.snapshots.count();
         index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
         return readInside(mb.id(), count);
       });

@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * pair of mailbox state and list is consistent; concurrent readers may each compute a list, and
  * whichever is stored last is as good as the other.
  *
- * <p>Each entry also remembers the account's change count ({@link MaildirAccount#changeCount}) read
- * before the transaction that made it. Where every change is announced (PostgreSQL: this node's writes
+ * <p>Each entry also remembers the account's change count ({@link #count}) read before the transaction
+ * that made it. The count moves before anything learns of a change: this process's writes ({@link
+ * #changed}), another node's notification ({@link MaildirAccount#changedElsewhere}), a raised first
+ * \Recent UID ({@link #recentRaised}). Where every change is announced (PostgreSQL: this node's writes
  * and other nodes' notifications move the count), an entry whose count is still the account's is the
  * mailbox as it is now, and is handed out without a read ({@link #known}); after any change it is only
  * the base that the next read brings up to date. An entry is taken as current for {@link #KNOWN_FOR} at
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SnapshotCache {
   private final MaildirAccount account;
   private final Map<Long, Entry> last = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
   /** How long an entry is taken as current without a read, whatever the change count says. */
   static final long KNOWN_FOR = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -78,19 +81,66 @@ final class SnapshotCache {
     return list;
   }
 
-  /** Takes {@code s} as the mailbox as of the change count {@code count} (a write that knows its result). */
-  void put(Account.Snapshot s, long count) {
-    last.put(s.info().id(), new Entry(s, count));
+  /** The account's change count: read it before a read whose result {@link #current} is to remember. */
+  long count() {
+    return changes.get();
+  }
+
+  /** Whether the store announces every change (else no snapshot is ever current without a read). */
+  private boolean announced() {
+    return account.owner.announcesChanges();
+  }
+
+  /** The mailbox as it is now, when that is known without a read; else null. */
+  Account.Snapshot known(long mailboxId) {
+    return announced() ? known(mailboxId, changes.get()) : null;
+  }
+
+  /** The mailbox named {@code name} as it is now, when known without a read (a rename or delete moves the count). */
+  Account.Snapshot known(String name) {
+    return announced() ? known(name, changes.get()) : null;
+  }
+
+  /**
+   * Something changed; a write that knows the mailbox it leaves behind says so ({@code known}, else
+   * null), having read the count while it held the account's lock and before it read: when nothing else
+   * moved the count since, that mailbox is the mailbox as it is now, and sessions take it without a read.
+   * A change it does not hold committed after that read of the count, so that change moves the count after
+   * it too: then the compare fails here, or it moves the count past what is stored.
+   */
+  void changed(MessageWriter.Known known) {
+    if (known != null && announced() && changes.compareAndSet(known.countBefore(), known.countBefore() + 1)) {
+      last.put(known.after().info().id(), new Entry(known.after(), known.countBefore() + 1));
+    } else {
+      changes.incrementAndGet();
+    }
+  }
+
+  /**
+   * The first \Recent UID of a mailbox was raised to {@code uid} in the index, the count having been {@code
+   * countBefore} before: the snapshot current then, with that UID, is current now (nothing for sessions to
+   * report), as long as nothing else moved the count.
+   */
+  void recentRaised(long mailboxId, long countBefore, long uid) {
+    Account.Snapshot was = announced() ? known(mailboxId, countBefore) : null;
+    if (was != null && changes.compareAndSet(countBefore, countBefore + 1)) {
+      MailboxInfo i = was.info();
+      MailboxInfo raised = new MailboxInfo(i.id(), i.name(), i.uidValidity(), i.uidNext(), i.highestModseq(),
+          i.specialUse(), Math.max(i.firstRecentUid(), uid));
+      last.put(mailboxId, new Entry(new Account.Snapshot(raised, was.messages()), countBefore + 1));
+    } else {
+      changes.incrementAndGet();
+    }
   }
 
   /** The snapshot read after the account's change count was {@code count}, or null when there is none. */
-  Account.Snapshot known(long mailboxId, long count) {
+  private Account.Snapshot known(long mailboxId, long count) {
     Entry e = last.get(mailboxId);
     return e != null && e.currentAt(count) ? e.snapshot() : null;
   }
 
   /** The snapshot of the mailbox named {@code name} read after the change count was {@code count}, or null. */
-  Account.Snapshot known(String name, long count) {
+  private Account.Snapshot known(String name, long count) {
     for (Entry e : last.values()) {
       if (e.currentAt(count) && e.snapshot().info().name().equals(name)) {
         return e.snapshot();
