@@ -66,10 +66,14 @@ final class SelectedMailbox {
     this.readOnly = readOnly;
     this.uidValidity = info.uidValidity();
     Account.Snapshot s = account.snapshot(id);
-    long firstRecent = readOnly || s.info().firstRecentUid() >= s.info().uidNext()
+    List<MessageRecord> messages = s.messages();
+    // A claim is a write; when no message is at or above the first \Recent UID (all that came since the
+    // last claim are expunged already), it would change nothing anyone sees: the next claim covers the range.
+    boolean unclaimed = !messages.isEmpty() && messages.getLast().uid() >= s.info().firstRecentUid();
+    long firstRecent = readOnly || !unclaimed
         ? s.info().firstRecentUid()
         : account.claimRecent(id, s.info().uidNext());
-    view = s.messages();
+    view = messages;
     for (MessageRecord m : view) {
       if (m.uid() >= firstRecent) {
         recent.add(m.uid());
