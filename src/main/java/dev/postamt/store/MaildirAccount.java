@@ -438,7 +438,7 @@ final class MaildirAccount implements Account {
 
   @Override
   public Optional<List<Long>> expungedSince(long mailboxId, long sinceModseq) {
-    return readConsistent(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq)));
+    return read(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq))); // one statement: see MailIndex
   }
 
   @Override
