@@ -253,7 +253,8 @@ final class MessageWriter {
 
   /**
    * Inside a write transaction, where the store announces every change: the mailbox as this transaction
-   * leaves it (the shared list brought up to date by a read of the rows it changed), which is the
+   * leaves it (the shared list brought up to date by a read of the rows it changed, not stored before the
+   * commit), which is the
    * mailbox at its commit, for nobody else writes the account meanwhile (the index serialises writers:
    * the account row's lock, see {@link PgMailIndex}). Sessions then take it without a read of their own
    * ({@link MaildirAccount#changed(Known)}). Null where changes are not announced (SQLite).
@@ -264,7 +265,7 @@ final class MessageWriter {
     }
     MailboxInfo info = index.findMailbox(mailboxId).orElse(null);
     return info == null ? null
-        : new Known(new Account.Snapshot(info, account.snapshots.current(index, info)), countBefore);
+        : new Known(new Account.Snapshot(info, account.snapshots.uncommitted(index, info)), countBefore);
   }
 
   private void checkQuota(long addBytes, long addMessages) {

@@ -70,6 +70,10 @@ final class SnapshotCache {
       if (prev.info().equals(info) && (e.count() > count || e.count() == count && e.currentAt(count))) {
         return list;
       }
+    } else if (prev != null && prev.info().uidValidity() == info.uidValidity()
+        && prev.info().highestModseq() > info.highestModseq()) {
+      // A read transaction that began before the one that stored the newer list: its own state, not stored.
+      return List.copyOf(index.messagesAbove(info.id(), 0));
     } else {
       list = prev != null && prev.info().uidValidity() == info.uidValidity() ? changedSince(index, prev) : null;
       if (list == null) {
@@ -79,6 +83,19 @@ final class SnapshotCache {
     // the mailbox row as read now (its first \Recent UID may have moved), and the newer count
     last.put(info.id(), new Entry(new Account.Snapshot(info, list), count));
     return list;
+  }
+
+  /**
+   * The messages of the mailbox {@code info} as a write transaction that changed them reads them, brought up
+   * to date from the cached list like {@link #current} but not stored: until the commit nobody else may take
+   * them (the write hands them to {@link #changed} after it).
+   */
+  List<MessageRecord> uncommitted(MailIndex index, MailboxInfo info) throws SQLException {
+    Entry e = last.get(info.id());
+    Account.Snapshot prev = e == null ? null : e.snapshot();
+    List<MessageRecord> list = prev != null && prev.info().uidValidity() == info.uidValidity()
+        && prev.info().highestModseq() <= info.highestModseq() ? changedSince(index, prev) : null;
+    return list != null ? list : List.copyOf(index.messagesAbove(info.id(), 0));
   }
 
   /** The account's change count: read it before a read whose result {@link #current} is to remember. */
