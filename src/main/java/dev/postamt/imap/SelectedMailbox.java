@@ -52,6 +52,8 @@ final class SelectedMailbox {
   private final Set<String> announcedKeywords = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
   private long knownModseq;
   private long uidNext;
+  /** The mailbox row as last read (its folder name opens messages); refreshed with every snapshot. */
+  private MailboxInfo info;
   /** Counts the changes of the view, so that live search results are computed again only after one. */
   private long version;
   /** The live SEARCH/SORT results (RFC 5267 §4), made by the first UPDATE; they end with the view. */
@@ -64,10 +66,14 @@ final class SelectedMailbox {
     this.readOnly = readOnly;
     this.uidValidity = info.uidValidity();
     Account.Snapshot s = account.snapshot(id);
-    long firstRecent = readOnly || s.info().firstRecentUid() >= s.info().uidNext()
+    List<MessageRecord> messages = s.messages();
+    // A claim is a write; when no message is at or above the first \Recent UID (all that came since the
+    // last claim are expunged already), it would change nothing anyone sees: the next claim covers the range.
+    boolean unclaimed = !messages.isEmpty() && messages.getLast().uid() >= s.info().firstRecentUid();
+    long firstRecent = readOnly || !unclaimed
         ? s.info().firstRecentUid()
         : account.claimRecent(id, s.info().uidNext());
-    view = s.messages();
+    view = messages;
     for (MessageRecord m : view) {
       if (m.uid() >= firstRecent) {
         recent.add(m.uid());
@@ -75,6 +81,7 @@ final class SelectedMailbox {
     }
     knownModseq = s.info().highestModseq();
     uidNext = s.info().uidNext();
+    this.info = s.info();
   }
 
   int size() {
@@ -107,9 +114,22 @@ final class SelectedMailbox {
     }
   }
 
-  /** A message's content for FETCH and SEARCH; empty when it was expunged meanwhile. The caller closes it. */
+  /**
+   * A message's content for FETCH and SEARCH; empty when it was expunged meanwhile. The caller closes it.
+   * Opened under the mailbox row as last read; only when that finds nothing is the row read again (the
+   * mailbox may have been renamed meanwhile).
+   */
   java.util.Optional<MessageContent> open(MessageRecord rec) {
-    return account.mailbox(id).flatMap(info -> account.open(info, rec));
+    java.util.Optional<MessageContent> c = account.open(info, rec);
+    if (c.isPresent()) {
+      return c;
+    }
+    MailboxInfo now = account.mailbox(id).orElse(null);
+    if (now == null || now.name().equals(info.name())) {
+      return java.util.Optional.empty();
+    }
+    info = now;
+    return account.open(now, rec);
   }
 
   int recentCount() {
@@ -266,15 +286,23 @@ final class SelectedMailbox {
    * sequence numbers must stay fixed; expunges are then remembered and reported later.
    */
   void sync(ResponseWriter w, boolean allowExpunge, boolean withUid) throws IOException {
-    // Cheap check first: most commands change nothing, and a mailbox may hold many messages.
-    account.poll(id);
-    MailboxInfo now0 = account.mailbox(id).orElse(null);
+    // Cheap check first: most commands change nothing, and a mailbox may hold many messages. Where the
+    // store knows nothing changed since it last read the mailbox (PostgreSQL), it answers without a read.
+    Account.Snapshot known = account.knownSnapshot(id).orElse(null);
+    MailboxInfo now0;
+    if (known != null) {
+      now0 = known.info();
+    } else {
+      account.poll(id);
+      now0 = account.mailbox(id).orElse(null);
+    }
     if (now0 != null && now0.highestModseq() == knownModseq && now0.uidNext() == uidNext && gone.isEmpty()) {
       updateContexts(w); // this session's own STORE changed the view without changing what the store says
       return;
     }
     version++;
-    Account.Snapshot s = account.snapshot(id);
+    Account.Snapshot s = known != null ? known : account.snapshot(id);
+    info = s.info();
     List<MessageRecord> now = s.messages();
     // Both lists are in UID order: pair each message of the view with its fresh record, or null.
     int n = view.size();

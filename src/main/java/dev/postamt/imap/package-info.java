@@ -34,7 +34,8 @@
  * dev.postamt.imap.ImapException} carrying its tagged NO/BAD reply.
  *
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,
- * flags told, \Recent) and compares it with the store after every command and on every store change
+ * flags told, \Recent) and compares it with the store after every command (from memory where the store
+ * knows nothing changed since its last read: {@code Account.knownSnapshot}) and on every store change
  * while IDLE ({@link dev.postamt.imap.IdleWatch}: no thread per idle session); under NOTIFY, changes of
  * any of the user's mailboxes (and of the other users' mailboxes shared with the user) are reported between commands too, by a short-lived virtual thread that
  * shares one lock with the session's own writes ({@link dev.postamt.imap.NotifyWatch}); EXPUNGE is held back

@@ -84,6 +84,19 @@ public interface Account extends AutoCloseable {
   Snapshot snapshot(long mailboxId);
 
   /**
+   * {@link #snapshot}, when the account knows without reading that nothing changed since it last read the
+   * mailbox; empty when it would have to read (the caller then looks itself, e.g. with {@link #mailbox(long)}).
+   * PostgreSQL knows it: every change, made by this node or another, is announced ({@code NOTIFY}), so a
+   * snapshot read after the last announcement is current (for a few seconds at most, should announcements
+   * stop arriving unnoticed). A change committed elsewhere is seen once its
+   * announcement arrives, usually within milliseconds; IMAP reports it at the next command (RFC 9051 §7:
+   * at any command). SQLite never knows it: another process may change the file unannounced.
+   */
+  default Optional<Snapshot> knownSnapshot(long mailboxId) {
+    return Optional.empty();
+  }
+
+  /**
    * Picks up new deliveries, then returns the mailbox and only its messages whose MODSEQ is above {@code
    * modseq} (RFC 7162: every new message and every flag change since a HIGHESTMODSEQ has a higher one), as
    * one consistent view: what an indexer that saw the mailbox at {@code modseq} must look at, at a cost in

@@ -153,7 +153,10 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /** The lowest MODSEQ at which one of {@code uids} was expunged; the floor when none is remembered. */
   abstract long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException;
 
-  /** UIDs expunged with a MODSEQ above {@code since}, ascending; null when the history does not reach back. */
+  /**
+   * UIDs expunged with a MODSEQ above {@code since}, ascending; null when the history does not reach back.
+   * One statement in both backends, so it sees one state without a read transaction around it.
+   */
   abstract List<Long> expungedSince(long mailboxId, long since) throws SQLException;
 
   // ---- METADATA (RFC 5464): mailbox id 0 holds the server's entries

@@ -175,11 +175,19 @@ final class MaildirAccount implements Account {
   @Override
   public Optional<MailboxInfo> mailbox(String name) {
     String n = MailboxNames.normalize(name);
+    Snapshot known = writeLock.isHeldByCurrentThread() ? null : snapshots.known(n);
+    if (known != null) {
+      return Optional.of(known.info());
+    }
     return read(i -> i.findMailbox(n));
   }
 
   @Override
   public Optional<MailboxInfo> mailbox(long id) {
+    Snapshot known = known(id);
+    if (known != null) {
+      return Optional.of(known.info());
+    }
     return read(i -> i.findMailbox(id));
   }
 
@@ -275,6 +283,7 @@ final class MaildirAccount implements Account {
           index.renameMailbox(m.id(), newName);
           return null;
         });
+        snapshots.forget(m.id()); // its folder name, which poll looks at
       }
       changed();
       return null;
@@ -331,11 +340,33 @@ final class MaildirAccount implements Account {
   @Override
   public Snapshot snapshot(long mailboxId) {
     poll(mailboxId);
+    Snapshot known = known(mailboxId);
+    if (known != null) {
+      return known;
+    }
+    long count = snapshots.count(); // before the read: a change after it moves the count past what is stored
     return readConsistent(i -> {
       MailboxInfo info = i.findMailbox(mailboxId)
           .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
-      return new Snapshot(info, snapshots.current(i, info));
+      return new Snapshot(info, snapshots.current(i, info, count));
     });
+  }
+
+  @Override
+  public Optional<Snapshot> knownSnapshot(long mailboxId) {
+    if (!owner.announcesChanges()) {
+      return Optional.empty();
+    }
+    poll(mailboxId);
+    return Optional.ofNullable(known(mailboxId));
+  }
+
+  /**
+   * The snapshot last read, when the store announces every change and none was announced since; else
+   * null. A thread that writes reads its own transaction instead.
+   */
+  private Snapshot known(long mailboxId) {
+    return writeLock.isHeldByCurrentThread() ? null : snapshots.known(mailboxId);
   }
 
   @Override
@@ -367,10 +398,12 @@ final class MaildirAccount implements Account {
     return owner.reserve.freeing(() -> write(() -> {
       MailboxInfo m = require(mailboxId);
       if (m.firstRecentUid() < upToUidNext) {
+        long count = snapshots.count();
         index.inTx(() -> {
           index.raiseFirstRecent(mailboxId, upToUidNext);
           return null;
         });
+        snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
       }
       return m.firstRecentUid();
     }));
@@ -405,7 +438,7 @@ final class MaildirAccount implements Account {
 
   @Override
   public Optional<List<Long>> expungedSince(long mailboxId, long sinceModseq) {
-    return readConsistent(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq)));
+    return read(i -> Optional.ofNullable(i.expungedSince(mailboxId, sinceModseq))); // one statement: see MailIndex
   }
 
   @Override
@@ -467,7 +500,10 @@ final class MaildirAccount implements Account {
     if (scan == null) {
       return; // blobs in the database: deliveries commit their index rows themselves
     }
-    Optional<MailboxInfo> m = mailbox(mailboxId);
+    // Where every change is announced, the folder's name as last read (a rename here forgets it, one
+    // elsewhere is announced): looking at new/ then costs no read of the index.
+    MailboxInfo last = owner.announcesChanges() ? snapshots.lastInfo(mailboxId) : null;
+    Optional<MailboxInfo> m = last != null ? Optional.of(last) : mailbox(mailboxId);
     if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
       return;
     }
@@ -538,6 +574,12 @@ final class MaildirAccount implements Account {
   }
 
   void changed() {
+    changed(null);
+  }
+
+  /** {@link #changed()} by a write that knows the mailbox it leaves behind (see {@link SnapshotCache#changed}). */
+  void changed(MessageWriter.Known known) {
+    snapshots.changed(known);
     for (Runnable r : watchers) {
       r.run();
     }
@@ -545,11 +587,13 @@ final class MaildirAccount implements Account {
 
   /**
    * Another node changed the mailboxes {@code ids} of the account, or delivered to it when {@code ids}
-   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached lists are dropped, new files in
-   * the shared Maildir taken in, sessions woken.
+   * is empty (PostgreSQL's notification, see {@link PgMailStore}): cached snapshots are no longer taken
+   * as current, new files in the shared Maildir taken in, sessions woken.
    */
   void changedElsewhere(Set<Long> ids) {
-    snapshots.clear();
+    // The cached lists stay as bases to bring up to date (their HIGHESTMODSEQ tells what changed since);
+    // the count makes every session read again.
+    snapshots.changed(null);
     for (MailboxInfo m : mailboxes()) {
       if (ids.isEmpty() || ids.contains(m.id())) {
         poll(m.id(), true);

@@ -78,6 +78,16 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     return true;
   }
 
+  /**
+   * Whether every change of an account's index reaches this process as a call of {@link
+   * MaildirAccount#changed} or {@link MaildirAccount#changedElsewhere}, so that an account may answer from
+   * what it read last while neither was called since ({@link MaildirAccount#knownSnapshot}). Not for
+   * SQLite: another process (the CLI) may change the file without telling.
+   */
+  boolean announcesChanges() {
+    return false;
+  }
+
   /** The blob store of {@code user}'s account, before the test wrapper: Maildir++ files in the home. */
   BlobStore blobStore(String user, Path home) {
     return new MaildirBlobStore(home.resolve("Maildir"));

@@ -25,12 +25,20 @@ final class MessageWriter {
 
   Account.AppendResult append(String mailbox, InputStream content, long size, Set<String> flags, long internalDate) {
     return account.write(() -> {
-      MailboxInfo m = account.require(mailbox);
+      // before the transaction the known snapshots are the committed state, as for readers
+      Account.Snapshot target = account.snapshots.known(MailboxNames.normalize(mailbox));
+      MailboxInfo m = target != null ? target.info() : account.require(mailbox);
       checkQuota(size, 1);
       Set<String> f = Flags.of(flags);
       String base = account.blobs.put(m, content, size, f, internalDate);
-      long uid = index.inTx(() -> index.insertOnce(m.id(), base, f, internalDate, size));
-      account.changed();
+      Known[] known = new Known[1];
+      long uid = index.inTx(() -> {
+        long count = account.snapshots.count();
+        long u = index.insertOnce(m.id(), base, f, internalDate, size);
+        known[0] = readInside(m.id(), count);
+        return u;
+      });
+      account.changed(known[0]);
       return new Account.AppendResult(m.uidValidity(), uid);
     });
   }
@@ -52,8 +60,8 @@ final class MessageWriter {
     return account.write(() -> {
       Account.CopyResult r = copyMessages(sourceId, msgs, target);
       Set<Long> moved = new TreeSet<>(r.sourceUids());
-      removeMessages(account.require(sourceId), msgs.stream().filter(m -> moved.contains(m.uid())).toList());
-      account.changed();
+      account.changed(
+          removeMessages(account.require(sourceId), msgs.stream().filter(m -> moved.contains(m.uid())).toList()));
       return r;
     });
   }
@@ -100,12 +108,19 @@ final class MessageWriter {
     return account.write(() -> {
       int modifiedBefore = modified.size();
       List<MessageRecord[]> changes = new ArrayList<>();
+      MailboxInfo[] box = new MailboxInfo[1];
+      List<List<MessageRecord>> before = new ArrayList<>(1);
+      long[] count = new long[1];
       List<MessageRecord> out = index.inTx(() -> {
         modified.subList(modifiedBefore, modified.size()).clear(); // a retried transaction starts afresh
         changes.clear();
+        before.clear();
+        count[0] = account.snapshots.count();
         MailboxInfo mb = index.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        box[0] = mb;
         List<MessageRecord> current = account.snapshots.current(index, mb);
+        before.add(current);
         List<MessageRecord> done = new ArrayList<>();
         for (long uid : uids) {
           int at = indexOf(current, uid);
@@ -141,13 +156,29 @@ final class MessageWriter {
       if (changes.isEmpty()) {
         return List.<MessageRecord>of();
       }
-      MailboxInfo box = account.require(mailboxId);
-      for (MessageRecord[] c : changes) {
-        account.blobs.flagsChanged(box, c[0].base(), c[0].flags(), c[1].flags());
+      for (MessageRecord[] c : changes) { // the folder as the transaction read it (a rename takes this lock too)
+        account.blobs.flagsChanged(box[0], c[0].base(), c[0].flags(), c[1].flags());
       }
-      account.changed();
+      account.changed(new Known(afterStore(box[0], before.getFirst(), out), count[0]));
       return out;
     });
+  }
+
+  /**
+   * The mailbox after a STORE, from the state its transaction read and the records it wrote: the index
+   * serialises an account's writers (the account row's lock, see {@link PgMailIndex}), so nobody changed
+   * the mailbox between that read and the commit.
+   */
+  private static Account.Snapshot afterStore(MailboxInfo mb, List<MessageRecord> read, List<MessageRecord> written) {
+    List<MessageRecord> list = new ArrayList<>(read);
+    long modseq = mb.highestModseq();
+    for (MessageRecord r : written) {
+      list.set(indexOf(list, r.uid()), r);
+      modseq = Math.max(modseq, r.modseq());
+    }
+    MailboxInfo info = new MailboxInfo(mb.id(), mb.name(), mb.uidValidity(), mb.uidNext(), modseq, mb.specialUse(),
+        mb.firstRecentUid());
+    return new Account.Snapshot(info, List.copyOf(list));
   }
 
   /** Index of a UID in a list in UID order, or -1. */
@@ -173,34 +204,68 @@ final class MessageWriter {
 
   List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
     return account.write(() -> {
-      MailboxInfo mb = account.require(mailboxId);
+      // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
+      // of what changed since), not every row of the mailbox read again.
+      MailboxInfo[] box = new MailboxInfo[1];
+      Account.Snapshot known = account.snapshots.known(mailboxId); // no transaction begun: as for readers
+      List<MessageRecord> all = known != null ? known.messages() : index.inReadTx(i -> {
+        box[0] = i.findMailbox(mailboxId)
+            .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        return account.snapshots.current(i, box[0]);
+      });
+      if (known != null) {
+        box[0] = known.info();
+      }
+      MailboxInfo mb = box[0];
       List<MessageRecord> doomed = new ArrayList<>();
-      for (MessageRecord m : account.messages(mailboxId)) {
+      for (MessageRecord m : all) {
         if (m.has(Flags.DELETED) && onlyUids.map(s -> s.contains(m.uid())).orElse(true)) {
           doomed.add(m);
         }
       }
-      removeMessages(mb, doomed);
+      Known after = removeMessages(mb, doomed);
       if (!doomed.isEmpty()) {
-        account.changed();
+        account.changed(after);
       }
       return doomed.stream().map(MessageRecord::uid).toList();
     });
   }
 
-  void removeMessages(MailboxInfo mb, List<MessageRecord> doomed) throws IOException {
+  /** Removes blobs, then rows; returns the mailbox as the removal left it (see {@link #readInside}). */
+  Known removeMessages(MailboxInfo mb, List<MessageRecord> doomed) throws IOException {
     if (doomed.isEmpty()) {
-      return;
+      return null;
     }
     account.blobs.delete(mb, doomed);
     try {
-      index.inTx(() -> {
+      return index.inTx(() -> {
+        long count = account.snapshots.count();
         index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
-        return null;
+        return readInside(mb.id(), count);
       });
     } catch (java.sql.SQLException e) {
       throw MailIndex.bug(e);
     }
+  }
+
+  /** A write's knowledge of the mailbox it leaves: what it will be at commit, and the change count before. */
+  record Known(Account.Snapshot after, long countBefore) {}
+
+  /**
+   * Inside a write transaction, where the store announces every change: the mailbox as this transaction
+   * leaves it (the shared list brought up to date by a read of the rows it changed, not stored before the
+   * commit), which is the
+   * mailbox at its commit, for nobody else writes the account meanwhile (the index serialises writers:
+   * the account row's lock, see {@link PgMailIndex}). Sessions then take it without a read of their own
+   * ({@link MaildirAccount#changed(Known)}). Null where changes are not announced (SQLite).
+   */
+  private Known readInside(long mailboxId, long countBefore) throws java.sql.SQLException {
+    if (!account.owner.announcesChanges()) {
+      return null;
+    }
+    MailboxInfo info = index.findMailbox(mailboxId).orElse(null);
+    return info == null ? null
+        : new Known(new Account.Snapshot(info, account.snapshots.uncommitted(index, info)), countBefore);
   }
 
   private void checkQuota(long addBytes, long addMessages) {

@@ -469,14 +469,23 @@ final class PgMailIndex extends MailIndex {
         mailboxId);
   }
 
+  /** The floor and the UIDs in one round trip: every bring-up-to-date of a cached list asks it. */
   @Override
   List<Long> expungedSince(long mailboxId, long since) throws SQLException {
-    Optional<Long> floor = floor(mailboxId);
-    if (floor.isEmpty() || since < floor.get()) {
-      return null;
-    }
-    return query("SELECT uid FROM mail_expunged WHERE account=? AND mailbox_id=? AND modseq>? ORDER BY uid",
-        rs -> rs.getLong(1), account, mailboxId, since);
+    return one("SELECT expunge_floor, CASE WHEN expunge_floor<=? THEN array(SELECT uid FROM mail_expunged e"
+            + " WHERE e.account=m.account AND e.mailbox_id=m.id AND e.modseq>? ORDER BY uid) END"
+            + " FROM mail_mailbox m WHERE account=? AND id=?",
+        rs -> {
+          java.sql.Array uids = rs.getArray(2);
+          if (uids == null) {
+            return Optional.<List<Long>>empty(); // the history does not reach back that far
+          }
+          List<Long> out = new ArrayList<>();
+          for (Object u : (Object[]) uids.getArray()) {
+            out.add(((Number) u).longValue());
+          }
+          return Optional.of(out);
+        }, since, since, account, mailboxId).flatMap(o -> o).orElse(null);
   }
 
   // ---- METADATA -------------------------------------------------------------------------------------

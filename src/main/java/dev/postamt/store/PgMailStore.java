@@ -163,6 +163,16 @@ public final class PgMailStore extends MaildirMailStore {
     return !blobsInDatabase;
   }
 
+  /**
+   * Every index write of every node and process sends {@code NOTIFY} when it commits ({@link PgMailIndex});
+   * those of other nodes reach the account through {@link #changedElsewhere}, this node's call {@code
+   * changed()} themselves, and a lost listening connection wakes every open account when it is back.
+   */
+  @Override
+  boolean announcesChanges() {
+    return true;
+  }
+
   @Override
   BlobStore blobStore(String user, Path home) {
     return blobsInDatabase ? new PgBlobStore(db, user) : super.blobStore(user, home);

@@ -173,24 +173,28 @@ final class SqliteMailIndex extends MailIndex {
     return min;
   }
 
+  /** One statement (the floor beside each UID), so that it sees one state without a transaction around it. */
   @Override
   List<Long> expungedSince(long mailboxId, long since) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
-      ps.setLong(1, mailboxId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || since < rs.getLong(1)) {
-          return null;
-        }
-      }
-    }
     List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        db.prepareStatement("SELECT uid FROM expunged WHERE mailbox_id=? AND modseq>? ORDER BY uid")) {
-      ps.setLong(1, mailboxId);
-      ps.setLong(2, since);
+    try (PreparedStatement ps = db.prepareStatement("SELECT m.expunge_floor, e.uid FROM mailbox m"
+        + " LEFT JOIN expunged e ON e.mailbox_id=m.id AND e.modseq>? WHERE m.id=? ORDER BY e.uid")) {
+      ps.setLong(1, since);
+      ps.setLong(2, mailboxId);
       try (ResultSet rs = ps.executeQuery()) {
+        boolean any = false;
         while (rs.next()) {
-          out.add(rs.getLong(1));
+          if (!any && since < rs.getLong(1)) {
+            return null; // the history does not reach back that far
+          }
+          any = true;
+          long uid = rs.getLong(2);
+          if (!rs.wasNull()) {
+            out.add(uid);
+          }
+        }
+        if (!any) {
+          return null; // no such mailbox
         }
       }
     }

@@ -48,7 +48,10 @@
  * another thread writes, except on the delivery's own notification. Between processes: SQLite's file
  * locking (the CLI beside the server); on PostgreSQL each write transaction locks the account's row
  * first, so nodes take turns per account, and {@code NOTIFY postamt_mail} after the commit wakes the
- * other nodes' sessions of the account (see {@link dev.postamt.store.PgMailStore}).
+ * other nodes' sessions of the account (see {@link dev.postamt.store.PgMailStore}). Because every change
+ * is announced there, an account on PostgreSQL answers {@code snapshot}, {@code knownSnapshot} and
+ * {@code mailbox} from the snapshot it read last (or its own last write left) while no change moved its
+ * change count ({@code SnapshotCache}), for a few seconds at most; on SQLite every such call reads.
  *
  * <h2>Limits</h2>
  *

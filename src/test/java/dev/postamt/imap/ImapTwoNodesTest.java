@@ -84,6 +84,42 @@ class ImapTwoNodesTest {
     assertThat(modseq(onA)).as("one MODSEQ for both nodes").isEqualTo(modseq(onB)).isNotEmpty();
   }
 
+  /**
+   * On one node over PostgreSQL a session answers its commands from the mailbox its account last knew
+   * (no read of the index per command): every change another session of the node makes is still
+   * reported at the very next command, with the right MODSEQ (CONDSTORE) and as VANISHED (QRESYNC).
+   */
+  @Test
+  void sessionsOfOneNodeSeeEachOthersChangesAtTheNextCommand() throws Exception {
+    Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
+    poolA = PgDatabase.of(pg, 4);
+    poolB = PgDatabase.of(pg, 1); // unused: stop() closes both
+    nodeA = ImapTestServer.start(dir, data -> new PgMailStore(poolA, data, Quota.Policy.NONE, 0));
+
+    ImapClient one = nodeA.login("alice");
+    ImapClient two = nodeA.login("alice");
+    one.run("e ENABLE QRESYNC", "e OK *");
+    one.run("s SELECT INBOX", "* 0 EXISTS", "s OK *");
+    two.run("s SELECT INBOX", "* 0 EXISTS", "s OK *");
+    for (int i = 1; i <= 3; i++) {
+      List<String> appended = two.run("a" + i + " APPEND INBOX {" + MSG.length() + "+}\r\n" + MSG, "a" + i + " OK *");
+      assertThat(appended.getLast()).contains("APPENDUID");
+      one.run("n" + i + " NOOP", "* " + i + " EXISTS", "n" + i + " OK *");
+    }
+    one.run("f1 FETCH 1:3 (FLAGS)", "* 1 FETCH *", "* 2 FETCH *", "* 3 FETCH *", "f1 OK *");
+    two.run("t STORE 2 +FLAGS (\\Flagged)", "* 2 FETCH (FLAGS (\\Flagged*))", "t OK *");
+    String stored = two.run("m FETCH 2 (MODSEQ)", "* 2 FETCH (MODSEQ (*))", "m OK *").stream()
+        .filter(l -> l.startsWith("* 2 FETCH")).findFirst().orElseThrow()
+        .replaceAll(".*MODSEQ \\((\\d+)\\).*", "$1");
+    List<String> told = one.run("n4 NOOP", "* 2 FETCH *", "n4 OK *");
+    assertThat(told.getFirst()).contains("\\Flagged").contains("MODSEQ (" + stored + ")");
+    two.run("d STORE 1 +FLAGS.SILENT (\\Deleted)", "d OK *");
+    two.run("x EXPUNGE", "* 1 EXPUNGE", "x OK *");
+    one.run("n5 NOOP", "* VANISHED 1", "n5 OK *");
+    one.run("f2 FETCH 1:* (UID)", "* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)", "f2 OK *");
+    one.run("c CLOSE", "c OK *");
+  }
+
   private static String fetched(ImapClient c, String uid) throws java.io.IOException {
     return c.run("g UID FETCH " + uid + " (FLAGS MODSEQ)", "g OK *").stream()
         .filter(l -> l.startsWith("* 1 FETCH") && l.contains("UID " + uid)).reduce((x, y) -> y).orElseThrow();

@@ -64,4 +64,45 @@ class SnapshotTest {
       }
     }
   }
+
+  /**
+   * {@link Account#knownSnapshot} answers from memory only while nothing changed: after each write of
+   * the account it is empty (the caller reads) or already shows the write, never the state before it.
+   */
+  @Test
+  void aKnownSnapshotNeverHidesAWriteOfThisAccount() {
+    try (MailStore store = store(data); Account a = store.open("alice@example.test")) {
+      long id = a.mailbox("INBOX").orElseThrow().id();
+      long uid = StoreTesting.append(a, "INBOX", MSG, Set.of(), 1000).uid();
+      Account.Snapshot read = a.snapshot(id);
+      a.knownSnapshot(id).ifPresent(k -> assertThat(k.messages()).isEqualTo(read.messages()));
+
+      a.store(id, List.of(uid), Account.FlagMode.ADD, List.of("\\Flagged"));
+      a.knownSnapshot(id).ifPresent(k -> assertThat(k.messages().getFirst().flags()).contains("\\Flagged"));
+      assertThat(a.snapshot(id).messages().getFirst().flags()).contains("\\Flagged");
+
+      long second = StoreTesting.append(a, "INBOX", MSG, Set.of(), 2000).uid();
+      a.knownSnapshot(id).ifPresent(k -> assertThat(k.messages()).extracting(MessageRecord::uid)
+          .containsExactly(uid, second));
+      assertThat(a.mailbox(id).orElseThrow().uidNext()).isEqualTo(second + 1);
+      a.snapshot(id);
+
+      long firstRecent = a.claimRecent(id, second + 1);
+      assertThat(firstRecent).isLessThanOrEqualTo(second);
+      a.knownSnapshot(id).ifPresent(k -> assertThat(k.info().firstRecentUid()).isEqualTo(second + 1));
+      assertThat(a.snapshot(id).info().firstRecentUid()).isEqualTo(second + 1);
+
+      a.store(id, List.of(uid), Account.FlagMode.ADD, List.of("\\Deleted"));
+      a.expunge(id, Optional.empty());
+      a.knownSnapshot(id).ifPresent(k -> assertThat(k.messages()).extracting(MessageRecord::uid)
+          .containsExactly(second));
+      assertThat(a.snapshot(id).messages()).extracting(MessageRecord::uid).containsExactly(second);
+
+      long archive = a.mailbox("Archive").orElseThrow().id();
+      a.snapshot(archive);
+      a.rename("Archive", "Old");
+      a.knownSnapshot(archive).ifPresent(k -> assertThat(k.info().name()).isEqualTo("Old"));
+      assertThat(a.mailbox(archive).orElseThrow().name()).isEqualTo("Old");
+    }
+  }
 }
