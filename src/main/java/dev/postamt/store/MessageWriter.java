@@ -205,17 +205,15 @@ final class MessageWriter {
   List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
     return account.write(() -> {
       // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
-      // of what changed since), not every row of the mailbox read again.
+      // of what changed since), not every row of the mailbox read again. Always read, never the known
+      // snapshot: EXPUNGE deletes files, and a \Deleted that another node cleared a moment ago must be seen
+      // even when its notification has not arrived yet.
       MailboxInfo[] box = new MailboxInfo[1];
-      Account.Snapshot known = account.snapshots.known(mailboxId); // no transaction begun: as for readers
-      List<MessageRecord> all = known != null ? known.messages() : index.inReadTx(i -> {
+      List<MessageRecord> all = index.inReadTx(i -> {
         box[0] = i.findMailbox(mailboxId)
             .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
         return account.snapshots.current(i, box[0]);
       });
-      if (known != null) {
-        box[0] = known.info();
-      }
       MailboxInfo mb = box[0];
       List<MessageRecord> doomed = new ArrayList<>();
       for (MessageRecord m : all) {
