@@ -224,6 +224,7 @@ public final class Server implements AutoCloseable {
     StartSteps steps = new StartSteps();
     Files.createDirectories(config.dataDir());
     DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
+    dev.postamt.sqlite.NativeLibrary.useKeptCopy(config.dataDir()); // before the first SQLite connection
     Server s;
     try {
       // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
@@ -242,7 +243,7 @@ public final class Server implements AutoCloseable {
       s.queue.start();
       steps.done("queue start");
       s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
-      TlsContext tls = TlsContext.fromConfig(config);
+      TlsContext tls = TlsContext.forStart(config); // certificate and key read; the JSSE context after the listeners
       s.tls = tls;
       steps.done("tls");
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
@@ -254,6 +255,8 @@ public final class Server implements AutoCloseable {
       steps.done("listeners");
       // After the listeners, not beside them: on a busy machine (or one core) the banner comes first.
       s.contentScan.buildInBackground();
+      tls.ready(); // a key the JDK cannot use still stops the start; a STARTTLS before this makes it itself
+      steps.done("tls context");
       // Nothing below decides whether a message is accepted: it starts with the listeners already open.
       try {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
