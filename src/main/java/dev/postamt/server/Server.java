@@ -363,7 +363,7 @@ public final class Server implements AutoCloseable {
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
-    dev.postamt.filter.SpamScanner scanner = spamScanner(config);
+    dev.postamt.filter.SpamScanner scanner = contentScan.scanner(config);
     return handlers(config, scanner == null ? null : PendingSpamScanner.ready(scanner), new StartSteps());
   }
 
@@ -387,7 +387,7 @@ public final class Server implements AutoCloseable {
     Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
-    imap.learnFromJunk(junkLearning(config));
+    imap.learnFromJunk(contentScan.junkLearning(config));
     steps.done("pop3, imap");
     if (jmap != null) {
       jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
@@ -407,62 +407,9 @@ public final class Server implements AutoCloseable {
     return h;
   }
 
-  /**
-   * The databases of the content scan (Bayes, checksums, per-user lists) when {@code config} enables
-   * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
-   */
-  private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
-    return contentScan.stores(config);
-  }
-
-  private dev.postamt.filter.bayes.Training spamTraining(Config config) {
-    try {
-      dev.postamt.filter.pipeline.Stores s = spamStores(config);
-      return s == null ? null : s.training();
-    } catch (IOException e) {
-      log.error("spam learning off: {}", e.getMessage());
-      return null;
-    }
-  }
-
-  /**
-   * The content scan for {@code config} (null when {@code spam.enabled} is off), shared by the MX and
-   * submission listeners. A reload makes a new one with the new rules and thresholds over the same
-   * databases; the old one holds nothing that needs closing.
-   */
-  private dev.postamt.filter.SpamScanner spamScanner(Config config) {
-    if (!config.spam().enabled()) {
-      return null;
-    }
-    try {
-      return dev.postamt.filter.pipeline.Filters.open(config, resolver, spamStores(config));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off.
-   * The Bayes database is looked up at the first move, not here: at start the background start is still
-   * opening it, and the IMAP listener need not wait for that.
-   */
-  private dev.postamt.imap.JunkLearning junkLearning(Config config) {
-    if (!config.spam().learnFromJunk() || !config.spam().enabled()) {
-      return null;
-    }
-    long maxSize = config.spam().maxSize();
-    return (user, message, spam) -> {
-      dev.postamt.filter.bayes.Training training = spamTraining(config);
-      if (training != null) { // null: the database cannot be opened, said in the log
-        training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
-            spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
-      }
-    };
-  }
-
   /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
   private dev.postamt.jmap.JunkTraining jmapJunkLearning(Config config) {
-    dev.postamt.imap.JunkLearning l = junkLearning(config);
+    dev.postamt.imap.JunkLearning l = contentScan.junkLearning(config);
     return l == null ? null : l::learn;
   }
 
@@ -578,7 +525,7 @@ public final class Server implements AutoCloseable {
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
    * certificate (and the self-signed one's names) take effect for the next TLS handshake; the {@link
-   * #RELOADABLE} sections for what comes after the reload (new sessions, newly routed messages), while open
+   * ReloadableSections#RELOADABLE} sections for what comes after the reload (new sessions, newly routed messages), while open
    * sessions, an IMAP IDLE among them, go on with what they started with. The aliases file and {@code
    * .forward} files are read again whenever they change, reload or not. Other changed sections are named
    * in the log as needing a restart.
@@ -599,7 +546,7 @@ public final class Server implements AutoCloseable {
       report.add(swapCertificate(fresh));
     }
     Config running = config;
-    Config next = takeReloadable(running, fresh, report);
+    Config next = ReloadableSections.takeReloadable(running, fresh, report);
     if (!java.util.Objects.equals(running.log(), next.log())) {
       try {
         LogSetup.apply(next.log());
@@ -641,48 +588,6 @@ public final class Server implements AutoCloseable {
   /** The ACME renewal when {@code [tls] acme = true}. */
   public Optional<dev.postamt.acme.AcmeRenewal> acme() {
     return Optional.ofNullable(acme);
-  }
-
-  /**
-   * The sections a reload applies: to the sessions that start after it (limits, relay networks, mail
-   * authentication), to messages routed after it (transport, relayhost), to every quota check (store
-   * defaults) and to the log. Open sessions keep what they started with.
-   */
-  static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam", "tlsRpt");
-
-  /**
-   * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
-   * section is named in {@code report} as waiting for a restart (listener addresses, hostname, data
-   * directory, DNS, queue and delivery settings are held by parts that live as long as the process).
-   */
-  static Config takeReloadable(Config running, Config fresh, List<String> report) {
-    var components = Config.class.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    List<String> applied = new ArrayList<>();
-    try {
-      for (int i = 0; i < components.length; i++) {
-        var c = components[i];
-        types[i] = c.getType();
-        Object old = c.getAccessor().invoke(running);
-        Object now = c.getAccessor().invoke(fresh);
-        boolean changed = !java.util.Objects.equals(old, now);
-        boolean take = RELOADABLE.contains(c.getName()) || c.getName().equals("tls") || c.getName().equals("source");
-        values[i] = take ? now : old;
-        if (changed && RELOADABLE.contains(c.getName())) {
-          applied.add(c.getName());
-        } else if (changed && !take) {
-          report.add(c.getName() + " changed: takes effect at the next restart");
-        }
-      }
-      if (!applied.isEmpty()) {
-        report.add(String.join(", ", applied) + " changed: applied (sessions already open keep the settings they started with)");
-      }
-      return Config.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
