@@ -45,7 +45,6 @@ class LauncherTest {
     ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("postamt").toString(), "--version");
     pb.environment().remove("POSTAMT_JAVA_OPTS");
     pb.environment().remove("POSTAMT_AOT");
-    pb.environment().remove("POSTAMT_AOT_RELOCATE");
     pb.environment().remove("MALLOC_ARENA_MAX");
     pb.environment().put("JAVA_HOME", jdk.toString());
     pb.environment().putAll(env);
@@ -80,19 +79,6 @@ class LauncherTest {
     List<String> args = launch(Map.of());
     assertThat(args).contains("-XX:AOTCache=" + cache, "-Xlog:aot=off,cds=off");
     assertThat(args.indexOf("-XX:AOTCache=" + cache)).isLessThan(args.indexOf("-jar"));
-  }
-
-  @Test
-  void theCacheIsMappedWhereItWasMadeUnlessTheOperatorAsksForTheJvmsRelocation() throws Exception {
-    age(jar, 60);
-    Files.writeString(cache, "cache");
-    List<String> args = launch(Map.of());
-    assertThat(args).contains("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
-    assertThat(args.indexOf("-XX:+UnlockDiagnosticVMOptions")).isLessThan(args.indexOf("-XX:ArchiveRelocationMode=0"));
-    assertThat(launch(Map.of("POSTAMT_AOT_RELOCATE", "1"))).contains("-XX:AOTCache=" + cache)
-        .noneMatch(a -> a.startsWith("-XX:ArchiveRelocationMode"));
-    assertThat(launch(Map.of("POSTAMT_AOT", "0"))).as("no cache, nothing to map")
-        .noneMatch(a -> a.startsWith("-XX:ArchiveRelocationMode"));
   }
 
   @Test
