@@ -67,14 +67,67 @@ public final class TlsContext {
   public static String[] cipherSuites() {
     return CIPHER_SUITES.clone();
   }
+  /** The JSSE context; null until {@link #ready} or the first {@link #sslContext} makes it from {@link #identity}. */
   private volatile SSLContext context;
+  /** The parsed certificate chain and key, until the context is made from them. */
+  private Identity identity;
 
-  private TlsContext(SSLContext context) {
-    this.context = context;
+  private TlsContext(Identity identity) {
+    this.identity = identity;
   }
 
+  /** A certificate chain and its private key, read and checked; made into an SSLContext later. */
+  private record Identity(List<Certificate> chain, PrivateKey key, Path certFile) {}
+
+  /** The context every TLS connection uses; made now when {@link #ready} has not run yet. */
   public SSLContext sslContext() {
-    return context;
+    SSLContext c = context;
+    if (c != null) {
+      return c;
+    }
+    try {
+      return make();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // ready() ran at start and succeeded: not expected here
+    }
+  }
+
+  /**
+   * Makes the JSSE context (the key store, the key manager, the SSLContext: ~50–150 ms of a start) unless
+   * made already. {@link #forStart} leaves it to the server, which calls this once its listeners are open
+   * so that the SMTP banner does not wait for it; a handshake before then makes it itself, under the same
+   * lock. A failure here (a key the JDK cannot use) still stops the start.
+   */
+  public void ready() throws IOException {
+    if (context == null) {
+      make();
+    }
+  }
+
+  private synchronized SSLContext make() throws IOException {
+    if (context != null) {
+      return context;
+    }
+    Identity id = identity;
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      // The key store lives only in memory, to hand the key to the key manager: its default protection
+      // (PBKDF2, 10,000 rounds of HMAC-SHA-256 to store the key and as many to read it back) cost ~20 % of
+      // the CPU before the SMTP banner (issue 27); one round protects nothing less here.
+      ks.setEntry("server", new KeyStore.PrivateKeyEntry(id.key(), id.chain().toArray(Certificate[]::new)),
+          new KeyStore.PasswordProtection(new char[0], "PBEWithHmacSHA256AndAES_256",
+              new javax.crypto.spec.PBEParameterSpec(new byte[16], 1)));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+      context = ctx;
+      identity = null;
+      return ctx;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IOException("TLS set-up from " + id.certFile() + " failed: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -82,17 +135,29 @@ public final class TlsContext {
    * (reload on SIGHUP); sessions already encrypted keep theirs.
    */
   public void replaceWith(TlsContext fresh) {
-    this.context = fresh.context;
+    this.context = fresh.sslContext();
   }
 
+  /** {@link #fromConfig} with the JSSE context made at once. */
   public static TlsContext fromConfig(Config config) throws IOException {
+    TlsContext t = forStart(config);
+    t.ready();
+    return t;
+  }
+
+  /**
+   * The certificate and key {@code config} names (or the ACME pair, or the self-signed one, made first
+   * when missing), read and checked now; the JSSE context is made by {@link #ready} or at the first
+   * handshake (server start: after the listeners are open).
+   */
+  public static TlsContext forStart(Config config) throws IOException {
     if (config.tls().certificate().isPresent()) {
-      return fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow());
+      return read(config.tls().certificate().get(), config.tls().privateKey().orElseThrow());
     }
     Path acmeCert = dev.postamt.config.Tls.acmeCertificate(config.dataDir());
     Path acmeKey = dev.postamt.config.Tls.acmeKey(config.dataDir());
     if (config.tls().acme() && Files.exists(acmeCert) && Files.exists(acmeKey)) {
-      return fromPem(acmeCert, acmeKey); // until ACME has issued one, the self-signed pair below serves
+      return read(acmeCert, acmeKey); // until ACME has issued one, the self-signed pair below serves
     }
     Path dir = config.dataDir().resolve("tls");
     Path cert = dir.resolve("selfsigned.crt");
@@ -102,7 +167,7 @@ public final class TlsContext {
       // First start, or the hostname or a listener address changed: only our own certificate is remade.
       writeSelfSigned(names, cert, key);
     }
-    return fromPem(cert, key);
+    return read(cert, key);
   }
 
   /**
@@ -147,6 +212,13 @@ public final class TlsContext {
 
   /** Loads a PEM certificate chain and a PEM private key (PKCS#1 or PKCS#8, RSA or EC). */
   public static TlsContext fromPem(Path certFile, Path keyFile) throws IOException {
+    TlsContext t = read(certFile, keyFile);
+    t.ready();
+    return t;
+  }
+
+  /** Reads and checks a PEM certificate chain and key; the JSSE context is made later ({@link #ready}). */
+  private static TlsContext read(Path certFile, Path keyFile) throws IOException {
     try {
       List<Certificate> chain = new ArrayList<>();
       JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
@@ -175,19 +247,7 @@ public final class TlsContext {
           throw new IOException(keyFile + ": no unencrypted PEM private key found");
         }
       }
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      // The key store lives only in memory, to hand the key to the key manager: its default protection
-      // (PBKDF2, 10,000 rounds of HMAC-SHA-256 to store the key and as many to read it back) cost ~20 % of
-      // the CPU before the SMTP banner (issue 27); one round protects nothing less here.
-      ks.setEntry("server", new KeyStore.PrivateKeyEntry(pk, chain.toArray(Certificate[]::new)),
-          new KeyStore.PasswordProtection(new char[0], "PBEWithHmacSHA256AndAES_256",
-              new javax.crypto.spec.PBEParameterSpec(new byte[16], 1)));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, new char[0]);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
-      return new TlsContext(ctx);
+      return new TlsContext(new Identity(List.copyOf(chain), pk, certFile));
     } catch (GeneralSecurityException e) {
       throw new IOException("TLS set-up from " + certFile + " failed: " + e.getMessage(), e);
     }
@@ -262,9 +322,10 @@ public final class TlsContext {
 
   /** Wraps an accepted plain socket as the server side of TLS (used for STARTTLS and implicit TLS). */
   SSLSocket wrapServer(Socket plain) throws IOException {
+    SSLContext c = context;
     SSLSocket s =
         (SSLSocket)
-            context
+            (c != null ? c : make())
                 .getSocketFactory()
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
     s.setUseClientMode(false);

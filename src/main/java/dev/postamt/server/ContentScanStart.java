@@ -100,6 +100,51 @@ final class ContentScanStart {
     }
   }
 
+  /**
+   * The content scan for {@code running} (null when {@code spam.enabled} is off), shared by the MX and
+   * submission listeners; a reload makes a new one with the new rules and thresholds over the same
+   * databases (the old one holds nothing that needs closing).
+   */
+  SpamScanner scanner(Config running) {
+    if (!running.spam().enabled()) {
+      return null;
+    }
+    try {
+      return Filters.open(running, resolver, stores(running));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * IMAP (and JMAP) moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null
+   * when off. The Bayes database is looked up at the first move, not here: at start the background start
+   * is still opening it, and the IMAP listener need not wait for that.
+   */
+  dev.postamt.imap.JunkLearning junkLearning(Config running) {
+    if (!running.spam().learnFromJunk() || !running.spam().enabled()) {
+      return null;
+    }
+    long maxSize = running.spam().maxSize();
+    return (user, message, spam) -> {
+      dev.postamt.filter.bayes.Training training = training(running);
+      if (training != null) { // null: the database cannot be opened, said in the log
+        training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
+            spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
+      }
+    };
+  }
+
+  private dev.postamt.filter.bayes.Training training(Config running) {
+    try {
+      Stores s = stores(running);
+      return s == null ? null : s.training();
+    } catch (IOException e) {
+      log.error("spam learning off: {}", e.getMessage());
+      return null;
+    }
+  }
+
   /** Waits up to {@code limit} for the background build to be done (built or failed); true when it is, or scanning is off. */
   boolean awaitBuilt(Duration limit) {
     return atStart == null || BackgroundStart.awaitDone(atStart, limit);

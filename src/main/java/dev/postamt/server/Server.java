@@ -15,7 +15,6 @@ import dev.postamt.net.TlsContext;
 import dev.postamt.pop3.Pop3Server;
 import dev.postamt.net.ControlSocket;
 import dev.postamt.queue.DurableSpool;
-import dev.postamt.queue.QueueAdmin;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
@@ -54,29 +53,29 @@ public final class Server implements AutoCloseable {
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   /** The running configuration: the one started with, or the last one {@link #reload} accepted. */
-  private volatile Config config;
+  volatile Config config;
   /** The inbound checks a test gave; null for the standard ones, made anew from each config. */
-  private InboundCheck givenCheck;
+  InboundCheck givenCheck;
   private final Directory directory;
   private final Router router;
-  private final dev.postamt.dns.Resolver resolver;
-  private final DurableSpool spool;
-  private final QueueManager queue;
-  private final RemoteDelivery remote;
+  final dev.postamt.dns.Resolver resolver;
+  final DurableSpool spool;
+  final QueueManager queue;
+  final RemoteDelivery remote;
   /** Outbound TLS results ({@code data_dir/tlsrpt.db}) and their daily reports (RFC 8460). */
-  private final dev.postamt.tlsrpt.TlsReports tlsReports;
-  private dev.postamt.tlsrpt.DailyReports tlsRptJob;
+  final dev.postamt.tlsrpt.TlsReports tlsReports;
+  dev.postamt.tlsrpt.DailyReports tlsRptJob;
   /** The ACME certificate's renewal ({@code [tls] acme = true} at start); null otherwise. */
-  private dev.postamt.acme.AcmeRenewal acme;
+  dev.postamt.acme.AcmeRenewal acme;
   /** IM2000 when {@code [im2000] enabled}: outbox, inbox, endpoints. */
   private final Optional<dev.postamt.im2000.Im2000Service> im2000;
-  private ControlSocket control;
-  private final MailStore store;
-  private final dev.postamt.mda.SieveDelivery sieve;
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  ControlSocket control;
+  final MailStore store;
+  final dev.postamt.mda.SieveDelivery sieve;
+  final List<Listener> listeners = new CopyOnWriteArrayList<>();
   /** Run at close: the listeners' connection gauges stop counting them. */
-  private final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
-  private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
+  final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
+  final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
   private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
   private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
     try {
@@ -90,7 +89,7 @@ public final class Server implements AutoCloseable {
   private final AuthThrottle authThrottle;
   /** Banned clients ({@code data_dir/bans.db}), asked by every listener at connect; fed by the throttle. */
   private final dev.postamt.ban.BanList banList;
-  private final dev.postamt.ban.Bans bans;
+  final dev.postamt.ban.Bans bans;
   /** Users' Sieve scripts ({@code data_dir/sieve.db}): ManageSieve writes them, delivery runs them. */
   private final dev.postamt.sieve.store.SieveScripts sieveScripts;
   /** Users' vacation replies ({@code data_dir/vacation-responses.db}): set over JMAP and self-service, answered at delivery. */
@@ -102,24 +101,24 @@ public final class Server implements AutoCloseable {
   private volatile boolean closed;
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
-  private dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
+  dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
   /** The per-message trail ({@code data_dir/trail.db}) the events of this server go to; null when off. */
-  private dev.postamt.events.TrailRecorder trail;
+  dev.postamt.events.TrailRecorder trail;
   /** The compliance journal when {@code [archive] journal = true} at start; null otherwise. */
-  private final dev.postamt.archive.JournalWriter journal;
-  private dev.postamt.archive.RetentionSweep archiveSweep;
+  final dev.postamt.archive.JournalWriter journal;
+  dev.postamt.archive.RetentionSweep archiveSweep;
   /** [collect]: polls users' remote POP3/IMAP accounts; null when off. */
-  private dev.postamt.collect.CollectPoller collectPoller;
-  private DataDirLock lock;
-  private TlsContext tls;
+  dev.postamt.collect.CollectPoller collectPoller;
+  DataDirLock lock;
+  TlsContext tls;
   /** Bayes and the checksums, and the content scan the start builds in the background. */
-  private final ContentScanStart contentScan;
+  final ContentScanStart contentScan;
   /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
   private volatile dev.postamt.web.WebServer web;
   private dev.postamt.web.session.WebSessions webSessions;
 
   /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
-  private Map<String, InetSocketAddress> webAddresses() {
+  Map<String, InetSocketAddress> webAddresses() {
     Map<String, InetSocketAddress> out = new java.util.LinkedHashMap<>();
     dev.postamt.web.WebServer w = web;
     if (w != null) {
@@ -130,7 +129,7 @@ public final class Server implements AutoCloseable {
     return out;
   }
 
-  private Server(Config config, StartSteps steps) throws Exception {
+  Server(Config config, StartSteps steps) throws Exception {
     this.config = config;
     this.resolver = Resolvers.fromConfig(config); // one DNS cache (and one parsed zone file) for all
     // the content scan (rules compiled, Bayes opened) is built in the background once the listeners are open;
@@ -221,85 +220,11 @@ public final class Server implements AutoCloseable {
 
   /** @param check the inbound checks; null for the standard mail-authentication stage */
   public static Server start(Config config, InboundCheck check) throws Exception {
-    StartSteps steps = new StartSteps();
-    Files.createDirectories(config.dataDir());
-    DataDirLock lock = DataDirLock.acquire(config.dataDir()); // before anything in data_dir is opened
-    Server s;
-    try {
-      // Before anything opens state: a snapshot when a different build last ran here (docs/operations.md, "Upgrades").
-      dev.postamt.upgrade.Upgrade.beforeServe(config.dataDir()).ifPresent(snap -> log.info("{}", snap.summary()));
-      steps.done("lock, upgrade check");
-      s = new Server(config, steps);
-    } catch (Exception | Error e) {
-      lock.close();
-      throw e;
-    }
-    s.lock = lock;
-    s.givenCheck = check;
-    try {
-      s.trail = dev.postamt.events.TrailRecorder.start(config, () -> s.config.trail());
-      steps.done("trail");
-      s.queue.start();
-      steps.done("queue start");
-      s.metricsForget.add(dev.postamt.metrics.Metrics.process().queueSize(() -> s.spool.ids().size()));
-      TlsContext tls = TlsContext.fromConfig(config);
-      s.tls = tls;
-      steps.done("tls");
-      ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
-      // The content scan of a message waits for the scanner the background start builds (or is deferred).
-      Map<String, ConnectionHandler> handlers = s.handlers(config, s.contentScan.pending(), steps);
-      for (String service : SERVICES) {
-        s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
-      }
-      steps.done("listeners");
-      // After the listeners, not beside them: on a busy machine (or one core) the banner comes first.
-      s.contentScan.buildInBackground();
-      // Nothing below decides whether a message is accepted: it starts with the listeners already open.
-      try {
-        QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
-        s.control = ControlSocket.open(ControlSocket.path(config),
-            List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool, s::webAddresses, s::endWebSessions),
-                s.bans::answer));
-      } catch (IOException e) {
-        // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
-        // retry; "postamt status" then reports the server as not running
-        log.warn("queue control socket {} not available: {}", ControlSocket.path(config), e.toString());
-      }
-      steps.done("control socket");
-      s.quarantineExpiry = dev.postamt.quarantine.QuarantineExpiry.start(config, () -> s.config.quarantine().retention());
-      if (s.journal != null) {
-        s.archiveSweep = dev.postamt.archive.RetentionSweep.start(s.journal, () -> s.config.archive());
-      }
-      if (config.collect().enabled()) {
-        s.collectPoller = dev.postamt.collect.CollectPoller.start(config, dev.postamt.collect.MdaDrop.of(
-            s.store, s.sieve, user -> s.deliveryListeners.forEach(l -> l.accept(user))));
-      }
-      steps.done("quarantine, archive, collect");
-      s.startWeb();
-      steps.done("web");
-      s.tlsRptJob = dev.postamt.tlsrpt.DailyReports.start(s.tlsReports,
-          () -> dev.postamt.tlsrpt.ReportSender.create(s.config, s.resolver, s.spool, s.queue::submit),
-          () -> s.config.tlsRpt().enabled(), java.time.Clock.systemUTC());
-      if (config.tls().acme()) {
-        s.acme = dev.postamt.acme.AcmeRenewal.start(() -> s.config, () -> log.info("acme: {}", s.swapCertificate(s.config)), java.time.Clock.systemUTC());
-      }
-      config.listen().warnings().forEach(w -> log.warn("{}", w));
-      config.policy().warnings().forEach(w -> log.warn("{}", w));
-      log.info("postamt ready: hostname {}, data in {} ({} ms after its process started)", config.hostname(), config.dataDir(),
-          StartSteps.sinceJvmStart());
-      log.debug("start steps: {}", steps.summary());
-      return s;
-    } catch (Exception e) {
-      s.close();
-      throw e;
-    }
+    return ServerStart.start(config, check);
   }
 
-  /** Every service, in the order the listeners open. */
-  private static final List<String> SERVICES =
-      List.of("smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps", "managesieve");
   /** Ends a user's browser sessions ({@code kick}); how many there were. */
-  private int endWebSessions(String address) {
+  int endWebSessions(String address) {
     dev.postamt.web.session.WebSessions w = webSessions;
     if (w == null) {
       return 0;
@@ -313,7 +238,7 @@ public final class Server implements AutoCloseable {
   }
 
   /** The HTTP listener with the web login and the mounted apps, when [listen] names http or https. */
-  private void startWeb() throws IOException {
+  void startWeb() throws IOException {
     if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
       return;
     }
@@ -341,8 +266,6 @@ public final class Server implements AutoCloseable {
         jmap);
   }
 
-  private static final java.util.Set<String> IMPLICIT_TLS = java.util.Set.of("smtps", "pop3s", "imaps");
-
   /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
   private synchronized GreylistStore greylist(Config config) {
     if (greylist == null && config.greylist().enabled()) {
@@ -360,12 +283,12 @@ public final class Server implements AutoCloseable {
    * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
    */
   private Map<String, ConnectionHandler> handlers(Config config) {
-    dev.postamt.filter.SpamScanner scanner = spamScanner(config);
+    dev.postamt.filter.SpamScanner scanner = contentScan.scanner(config);
     return handlers(config, scanner == null ? null : PendingSpamScanner.ready(scanner), new StartSteps());
   }
 
   /** @param spam the content scan, perhaps still being built (at start); null for none */
-  private Map<String, ConnectionHandler> handlers(Config config, PendingSpamScanner spam, StartSteps steps) {
+  Map<String, ConnectionHandler> handlers(Config config, PendingSpamScanner spam, StartSteps steps) {
     InboundCheck check = givenCheck != null ? givenCheck
         : new InboundAuthenticator(config, resolver, this::forwardingDomain).observing(dmarcObserver);
     steps.done("mailauth");
@@ -384,7 +307,7 @@ public final class Server implements AutoCloseable {
     Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
     ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
-    imap.learnFromJunk(junkLearning(config));
+    imap.learnFromJunk(contentScan.junkLearning(config));
     steps.done("pop3, imap");
     if (jmap != null) {
       jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
@@ -404,66 +327,13 @@ public final class Server implements AutoCloseable {
     return h;
   }
 
-  /**
-   * The databases of the content scan (Bayes, checksums, per-user lists) when {@code config} enables
-   * scanning: opened once and shared by every scanner and by IMAP's Junk learning; null otherwise.
-   */
-  private dev.postamt.filter.pipeline.Stores spamStores(Config config) throws IOException {
-    return contentScan.stores(config);
-  }
-
-  private dev.postamt.filter.bayes.Training spamTraining(Config config) {
-    try {
-      dev.postamt.filter.pipeline.Stores s = spamStores(config);
-      return s == null ? null : s.training();
-    } catch (IOException e) {
-      log.error("spam learning off: {}", e.getMessage());
-      return null;
-    }
-  }
-
-  /**
-   * The content scan for {@code config} (null when {@code spam.enabled} is off), shared by the MX and
-   * submission listeners. A reload makes a new one with the new rules and thresholds over the same
-   * databases; the old one holds nothing that needs closing.
-   */
-  private dev.postamt.filter.SpamScanner spamScanner(Config config) {
-    if (!config.spam().enabled()) {
-      return null;
-    }
-    try {
-      return dev.postamt.filter.pipeline.Filters.open(config, resolver, spamStores(config));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("[spam]: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * IMAP moves into and out of Junk learn spam and ham with {@code spam.learn_from_junk}; null when off.
-   * The Bayes database is looked up at the first move, not here: at start the background start is still
-   * opening it, and the IMAP listener need not wait for that.
-   */
-  private dev.postamt.imap.JunkLearning junkLearning(Config config) {
-    if (!config.spam().learnFromJunk() || !config.spam().enabled()) {
-      return null;
-    }
-    long maxSize = config.spam().maxSize();
-    return (user, message, spam) -> {
-      dev.postamt.filter.bayes.Training training = spamTraining(config);
-      if (training != null) { // null: the database cannot be opened, said in the log
-        training.learn(dev.postamt.filter.ScannedMessage.read(message, maxSize),
-            spam ? dev.postamt.filter.bayes.Training.Mode.SPAM : dev.postamt.filter.bayes.Training.Mode.HAM, user, false);
-      }
-    };
-  }
-
   /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
   private dev.postamt.jmap.JunkTraining jmapJunkLearning(Config config) {
-    dev.postamt.imap.JunkLearning l = junkLearning(config);
+    dev.postamt.imap.JunkLearning l = contentScan.junkLearning(config);
     return l == null ? null : l::learn;
   }
 
-  private void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)
+  void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)
       throws IOException {
     Optional<InetSocketAddress> addr = config.listen().get(service);
     if (addr.isEmpty()) {
@@ -575,7 +445,7 @@ public final class Server implements AutoCloseable {
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
    * certificate (and the self-signed one's names) take effect for the next TLS handshake; the {@link
-   * #RELOADABLE} sections for what comes after the reload (new sessions, newly routed messages), while open
+   * ReloadableSections#RELOADABLE} sections for what comes after the reload (new sessions, newly routed messages), while open
    * sessions, an IMAP IDLE among them, go on with what they started with. The aliases file and {@code
    * .forward} files are read again whenever they change, reload or not. Other changed sections are named
    * in the log as needing a restart.
@@ -596,7 +466,7 @@ public final class Server implements AutoCloseable {
       report.add(swapCertificate(fresh));
     }
     Config running = config;
-    Config next = takeReloadable(running, fresh, report);
+    Config next = ReloadableSections.takeReloadable(running, fresh, report);
     if (!java.util.Objects.equals(running.log(), next.log())) {
       try {
         LogSetup.apply(next.log());
@@ -621,7 +491,7 @@ public final class Server implements AutoCloseable {
    * Loads the certificate {@code fresh} names (or the ACME one, or the self-signed one) into every TLS
    * listener, https included, for the next handshakes; says what it did.
    */
-  private synchronized String swapCertificate(Config fresh) {
+  synchronized String swapCertificate(Config fresh) {
     try {
       TlsContext freshTls = TlsContext.fromConfig(fresh);
       tls.replaceWith(freshTls);
@@ -638,48 +508,6 @@ public final class Server implements AutoCloseable {
   /** The ACME renewal when {@code [tls] acme = true}. */
   public Optional<dev.postamt.acme.AcmeRenewal> acme() {
     return Optional.ofNullable(acme);
-  }
-
-  /**
-   * The sections a reload applies: to the sessions that start after it (limits, relay networks, mail
-   * authentication), to messages routed after it (transport, relayhost), to every quota check (store
-   * defaults) and to the log. Open sessions keep what they started with.
-   */
-  static final java.util.Set<String> RELOADABLE =
-      java.util.Set.of("limits", "relay", "mailauth", "transport", "store", "log", "policy", "greylist", "dnsbl", "antivirus", "ban", "quarantine", "spam", "tlsRpt");
-
-  /**
-   * The running config with {@link #RELOADABLE} sections taken from {@code fresh}; every other changed
-   * section is named in {@code report} as waiting for a restart (listener addresses, hostname, data
-   * directory, DNS, queue and delivery settings are held by parts that live as long as the process).
-   */
-  static Config takeReloadable(Config running, Config fresh, List<String> report) {
-    var components = Config.class.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    List<String> applied = new ArrayList<>();
-    try {
-      for (int i = 0; i < components.length; i++) {
-        var c = components[i];
-        types[i] = c.getType();
-        Object old = c.getAccessor().invoke(running);
-        Object now = c.getAccessor().invoke(fresh);
-        boolean changed = !java.util.Objects.equals(old, now);
-        boolean take = RELOADABLE.contains(c.getName()) || c.getName().equals("tls") || c.getName().equals("source");
-        values[i] = take ? now : old;
-        if (changed && RELOADABLE.contains(c.getName())) {
-          applied.add(c.getName());
-        } else if (changed && !take) {
-          report.add(c.getName() + " changed: takes effect at the next restart");
-        }
-      }
-      if (!applied.isEmpty()) {
-        report.add(String.join(", ", applied) + " changed: applied (sessions already open keep the settings they started with)");
-      }
-      return Config.class.getDeclaredConstructor(types).newInstance(values);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
