@@ -77,6 +77,8 @@ public final class Server implements AutoCloseable {
   /** Run at close: the listeners' connection gauges stop counting them. */
   private final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
+  /** Takes each local delivery into its user's index after the reply, not before it (store.NewMailIntake). */
+  private final dev.postamt.store.NewMailIntake intake;
   private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
   private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
     try {
@@ -183,7 +185,9 @@ public final class Server implements AutoCloseable {
     this.vacations = dev.postamt.sieve.store.Vacations.open(config);
     sieve.useVacations(vacations);
     local.sieve(sieve);
-    deliveryListeners.add(store::notifyDelivered);
+    // The Maildir copy is what the 250 waits for; its UID (the index's one writer per account) comes after.
+    this.intake = new dev.postamt.store.NewMailIntake(store, 2);
+    deliveryListeners.add(intake);
     steps.done("queue, im2000, sieve");
   }
 
@@ -753,6 +757,7 @@ public final class Server implements AutoCloseable {
     tlsReports.close();
     im2000.ifPresent(dev.postamt.im2000.Im2000Service::close);
     sieve.close();
+    intake.close();
     store.close();
     sieveScripts.close();
     vacations.close();
