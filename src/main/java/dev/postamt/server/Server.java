@@ -686,6 +686,18 @@ public final class Server implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every local delivery so far has been taken into its user's index (it happens after the
+   * reply, see store.NewMailIntake): for tests that look at the Maildir files or the index directly.
+   */
+  public void awaitDeliveriesTakenIn() {
+    try {
+      intake.awaitIdle();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
   public void onDelivery(Consumer<String> listener) {
     deliveryListeners.add(listener);
