@@ -35,16 +35,15 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
   private final LinkedHashSet<String> pending = new LinkedHashSet<>();
   /** Users a worker is taking in right now. */
   private final Set<String> running = new HashSet<>();
+  /** Started at the first delivery, so that a server that takes no mail keeps none (idle footprint). */
   private final Thread[] workers;
+  private boolean started;
   private boolean closed;
 
   /** @param threads how many users may be taken in at once (each user by one thread at a time) */
   public NewMailIntake(MailStore store, int threads) {
     this.store = store;
     this.workers = new Thread[threads];
-    for (int i = 0; i < threads; i++) {
-      workers[i] = Thread.ofPlatform().daemon().name("store-intake-" + i).start(this::work);
-    }
   }
 
   /** Notes that {@code user} got mail; never blocks on the store. */
@@ -54,6 +53,12 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
     synchronized (lock) {
       if (closed) {
         return; // stopping: the next open takes the message in
+      }
+      if (!started) {
+        started = true;
+        for (int i = 0; i < workers.length; i++) {
+          workers[i] = Thread.ofPlatform().daemon().name("store-intake-" + i).start(this::work);
+        }
       }
       if (pending.add(key)) {
         lock.notifyAll();
@@ -125,6 +130,9 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
       lock.notifyAll();
     }
     for (Thread t : workers) {
+      if (t == null) {
+        continue; // never started
+      }
       try {
         t.join(10_000);
       } catch (InterruptedException e) {
