@@ -76,6 +76,8 @@ public final class Server implements AutoCloseable {
   /** Run at close: the listeners' connection gauges stop counting them. */
   final List<Runnable> metricsForget = new CopyOnWriteArrayList<>();
   final List<Consumer<String>> deliveryListeners = new CopyOnWriteArrayList<>();
+  /** Takes each local delivery into its user's index after the reply, not before it (store.NewMailIntake). */
+  final dev.postamt.store.NewMailIntake intake;
   private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
   private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
     try {
@@ -182,7 +184,9 @@ public final class Server implements AutoCloseable {
     this.vacations = dev.postamt.sieve.store.Vacations.open(config);
     sieve.useVacations(vacations);
     local.sieve(sieve);
-    deliveryListeners.add(store::notifyDelivered);
+    // The Maildir copy is what the 250 waits for; its UID (the index's one writer per account) comes after.
+    this.intake = new dev.postamt.store.NewMailIntake(store, 2);
+    deliveryListeners.add(intake);
     steps.done("queue, im2000, sieve");
   }
 
@@ -510,6 +514,18 @@ public final class Server implements AutoCloseable {
     return Optional.ofNullable(acme);
   }
 
+  /**
+   * Waits until every local delivery so far has been taken into its user's index (it happens after the
+   * reply, see store.NewMailIntake): for tests that look at the Maildir files or the index directly.
+   */
+  public void awaitDeliveriesTakenIn() {
+    try {
+      intake.awaitIdle();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Registers a callback told the address of every user who just got mail (IMAP IDLE uses it). */
   public void onDelivery(Consumer<String> listener) {
     deliveryListeners.add(listener);
@@ -581,6 +597,7 @@ public final class Server implements AutoCloseable {
     tlsReports.close();
     im2000.ifPresent(dev.postamt.im2000.Im2000Service::close);
     sieve.close();
+    intake.close();
     store.close();
     sieveScripts.close();
     vacations.close();

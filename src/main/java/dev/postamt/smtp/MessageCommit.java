@@ -32,6 +32,9 @@ record MessageCommit(SmtpServer server, Connection conn) {
     boolean lmtp = client.lmtp();
     Envelope env = envelope(w.id(), tx, client, esmtp);
     QueueManager.DirectOutcome outcome;
+    long t0 = System.nanoTime();
+    long checked;
+    long staged;
     try {
       MessageEdits edits = new MessageEdits();
       StageContext.Message message =
@@ -47,6 +50,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
               edits,
               tx.resolutions());
       server.checks.require(new StageContext(Stage.END_OF_DATA, client, tx.sender, null, env.recipients(), message, tx.policyEffects));
+      checked = System.nanoTime();
       if (!edits.dropFields().isEmpty()) {
         w.dropHeaderFields(edits.dropFields());
       }
@@ -56,10 +60,11 @@ record MessageCommit(SmtpServer server, Connection conn) {
         return;
       }
       String messageId = dev.postamt.events.MessageIds.find(w.openWritten()); // for the trail, before the file moves
-      QueuedMessage staged = w.stage(env, headers);
+      QueuedMessage stagedMessage = w.stage(env, headers);
+      staged = System.nanoTime();
       dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.QUEUE_QUEUED, dev.postamt.events.TrailKey.queue(env.id()).withMessageId(messageId).withSender(env.sender()).withRecipients(env.recipientAddresses()));
       // LMTP answers per recipient and keeps the queue's path
-      outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(staged, env, client.ip(), tx);
+      outcome = lmtp ? QueueManager.DirectOutcome.NOT_ELIGIBLE : deliverBeforeAck(stagedMessage, env, client.ip(), tx);
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
         w.abort(); // the Maildir copies are durable; the spool file is not needed
       } else {
@@ -79,6 +84,14 @@ record MessageCommit(SmtpServer server, Connection conn) {
       log.error("smtp {}: end-of-data check failed", client.ip(), e);
       throw new SmtpException(SmtpReply.LOCAL_ERROR);
     }
+    if (log.isDebugEnabled()) {
+      // Where the wall time before the reply went (docs/queue.md): the checks (spam and virus scans),
+      // writing the envelope and headers, then the Maildir copies or the queue's commit, with their fsyncs.
+      long done = System.nanoTime();
+      log.debug("smtp {}: {} before the reply: checks {} ms, spool {} ms, {} {} ms", client.ip(), env.id(),
+          millis(checked - t0), millis(staged - checked),
+          outcome == QueueManager.DirectOutcome.DELIVERED ? "mailboxes" : "queue commit", millis(done - staged));
+    }
     log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
     dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {
@@ -95,6 +108,10 @@ record MessageCommit(SmtpServer server, Connection conn) {
       case NOT_ELIGIBLE -> server.queue.submit(env.id());
       case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
     }
+  }
+
+  private static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
   }
 
   /** The {@code service} label of the received-messages counter. */

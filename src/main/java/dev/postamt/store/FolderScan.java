@@ -162,16 +162,22 @@ final class FolderScan {
       // After the commit, as Maildir readers expect: seen files live in cur/ with an info suffix.
       List<Path> move = new ArrayList<>(knownInNew);
       found.forEach(f -> move.add(f.path()));
+      int moved = 0;
       for (Path p : move) {
         String name = p.getFileName().toString();
         String target = name.contains(":2,") ? name : MaildirBlobStore.baseOf(name) + ":2,";
         try {
           Files.move(p, dir.resolveSibling("cur").resolve(target), StandardCopyOption.ATOMIC_MOVE);
+          moved++;
         } catch (IOException e) {
           // Still found through MaildirBlobStore.find in new/.
         }
       }
-      MaildirBlobStore.fsyncDir(dir.resolveSibling("cur"));
+      if (moved > 0) {
+        // Only when something moved: a poll that found new/ empty (its mtime still recent) used to
+        // fsync cur/ all the same, one fsync per look under the write lock.
+        MaildirBlobStore.fsyncDir(dir.resolveSibling("cur"));
+      }
     }
     return found.size();
   }

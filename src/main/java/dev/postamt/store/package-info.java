@@ -13,6 +13,10 @@
  *       history (CONDSTORE/QRESYNC), append (a stream and its size), copy/move, expunge, quota, and
  *       change notification ({@code watch}). Messages are opened as {@link
  *       dev.postamt.store.MessageContent}: a stream, or a positioned channel for ranges.
+ *   <li>{@link dev.postamt.store.NewMailIntake} — the server's listener of local deliveries: takes each
+ *       delivered message into its account's index (UID, move to {@code cur/}) on a worker thread after
+ *       the SMTP reply, one poll for all deliveries since the last; the reply waits only for the Maildir
+ *       file and {@code new/} to be durable.
  *   <li>{@link dev.postamt.store.MailboxNames} — the name rules: separator {@code /}, INBOX in any case,
  *       and the limits below.
  *   <li>{@link dev.postamt.store.Shares} — who may use whose mailboxes: RFC 4314 access lists ({@link

@@ -197,8 +197,14 @@ public final class TestServer extends ServerFixture {
     return MailboxLayout.maildir(config.dataDir(), user);
   }
 
-  /** Message files in the user's Maildir new/ and cur/. */
+  /**
+   * Message files in the user's Maildir new/ and cur/, once the server has taken its deliveries into
+   * the index (which moves them from new/ to cur/ after the reply): a file is not seen in both.
+   */
   public List<Path> messages(String user) throws IOException {
+    if (server != null) {
+      server.awaitDeliveriesTakenIn();
+    }
     return messagesIn(maildir(user));
   }
 
