@@ -467,8 +467,16 @@ final class MaildirAccount implements Account {
     if (scan == null) {
       return; // blobs in the database: deliveries commit their index rows themselves
     }
-    Optional<MailboxInfo> m = mailbox(mailboxId);
-    if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
+    mailbox(mailboxId).ifPresent(m -> poll(m, wait));
+  }
+
+  /**
+   * {@link #poll(long, boolean)} of a mailbox the caller has just read: its row is not read again (the
+   * scan needs only its id and folder; a mailbox renamed by another node meanwhile has no folder under the
+   * old name, and its new mail is taken in at the next look).
+   */
+  void poll(MailboxInfo m, boolean wait) {
+    if (scan == null || !scan.mayHaveNew(m)) {
       return;
     }
     if (wait || writeLock.isHeldByCurrentThread()) {
@@ -477,7 +485,7 @@ final class MaildirAccount implements Account {
       return;
     }
     try {
-      if (scan.poll(mailboxId) > 0) {
+      if (scan.poll(m) > 0) {
         changed();
       }
     } catch (SQLException | IOException e) {
@@ -552,7 +560,7 @@ final class MaildirAccount implements Account {
     snapshots.clear();
     for (MailboxInfo m : mailboxes()) {
       if (ids.isEmpty() || ids.contains(m.id())) {
-        poll(m.id(), true);
+        poll(m, true);
       }
     }
     changed();
