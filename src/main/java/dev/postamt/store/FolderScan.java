@@ -64,7 +64,7 @@ final class FolderScan {
       return 0;
     }
     newDirStamp.put(mailboxId, stamp);
-    return reconcileDir(m, newDir, false);
+    return reconcileDir(m, newDir, null);
   }
 
   /** Makes index and folder agree; with {@code renumber}, all UIDs are assigned afresh. */
@@ -88,7 +88,8 @@ final class FolderScan {
         }
       }
     }
-    List<MessageRecord> missing = account.messages(m.id()).stream().filter(r -> !onDisk.contains(r.base())).toList();
+    List<MessageRecord> rows = account.messages(m.id());
+    List<MessageRecord> missing = rows.stream().filter(r -> !onDisk.contains(r.base())).toList();
     if (!missing.isEmpty()) {
       // Files removed behind our back are expunges too: clients hear of them through VANISHED.
       index.inTx(() -> {
@@ -96,23 +97,28 @@ final class FolderScan {
         return null;
       });
     }
-    reconcileDir(m, dir.resolve("cur"), true);
-    reconcileDir(m, dir.resolve("new"), false);
+    Set<String> indexed = new TreeSet<>(); // the rows read once for both looks (cur/ against them, then new/)
+    for (MessageRecord r : rows) {
+      if (onDisk.contains(r.base())) {
+        indexed.add(r.base());
+      }
+    }
+    reconcileDir(m, dir.resolve("cur"), indexed);
+    reconcileDir(m, dir.resolve("new"), null);
   }
 
-  /** Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/. */
-  int reconcileDir(MailboxInfo m, Path dir, boolean isCur) throws SQLException, IOException {
+  /**
+   * Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/.
+   *
+   * @param known for cur/, the bases the index holds (read by the caller); null for new/
+   */
+  int reconcileDir(MailboxInfo m, Path dir, Set<String> known) throws SQLException, IOException {
+    boolean isCur = known != null;
     record Found(Path path, String base, long mtime, long size) {}
     // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking the
     // files of new/ up by their bases (a unique index), all in one statement inside the transaction that
     // indexes them, keeps a delivery's poll independent of the mailbox's size: reading every row of a
     // 20,000-message INBOX per delivery made delivery slow down as it filled.
-    Set<String> known = isCur ? new TreeSet<>() : null;
-    if (isCur) {
-      for (MessageRecord r : account.messages(m.id())) {
-        known.add(r.base());
-      }
-    }
     List<Found> found = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {

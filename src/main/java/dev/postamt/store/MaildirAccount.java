@@ -91,12 +91,15 @@ final class MaildirAccount implements Account {
   private void initialize() throws SQLException, IOException {
     index.inTx(() -> {
       boolean fresh = !index.initialized();
-      if (index.findMailbox(MailboxNames.INBOX).isEmpty()) {
+      // the names read once (under the transaction's lock no other writer adds one meanwhile)
+      Set<String> names = new java.util.HashSet<>();
+      index.mailboxes().forEach(m -> names.add(m.name()));
+      if (names.add(MailboxNames.INBOX)) {
         index.insertMailbox(MailboxNames.INBOX, null);
       }
       if (fresh) {
         for (var e : DEFAULT_FOLDERS.entrySet()) {
-          if (index.findMailbox(e.getKey()).isEmpty()) {
+          if (names.add(e.getKey())) {
             blobs.createMailbox(e.getKey());
             index.insertMailbox(e.getKey(), e.getValue());
             index.subscribe(e.getKey(), true);
@@ -106,7 +109,7 @@ final class MaildirAccount implements Account {
         index.markInitialized();
       }
       for (String name : scan == null ? List.<String>of() : maildir.folderNames()) {
-        if (index.findMailbox(name).isEmpty()) {
+        if (names.add(name)) {
           index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
         }
       }
