@@ -71,8 +71,13 @@ public final class PgMailStore extends MaildirMailStore {
       PgBlobStore.migrate(db);
     }
     // off the listening thread, which serves every kind of state: waking an account reads the index
-    db.notifications().listen(PgMailIndex.CHANNEL, p -> Thread.ofVirtual().name("postamt-mail-notify")
-        .start(() -> changedElsewhere(p)));
+    // (this node's own notifications are dropped here: its sessions were woken already)
+    String own = node + " ";
+    db.notifications().listen(PgMailIndex.CHANNEL, p -> {
+      if (p == null || !p.startsWith(own)) {
+        Thread.ofVirtual().name("postamt-mail-notify").start(() -> changedElsewhere(p));
+      }
+    });
   }
 
   @Override
