@@ -123,6 +123,9 @@ public final class PgMailStore extends MaildirMailStore {
    */
   static final long ANNOUNCE_WINDOW_MILLIS = 200;
 
+  private static final java.util.concurrent.Executor WINDOW_ENDS =
+      r -> Thread.ofVirtual().name("postamt-mail-announce").start(r);
+
   /** Users told of within the window, each with whether another delivery came since (see {@link #announce}). */
   private final Map<String, Boolean> announced = new HashMap<>();
 
@@ -149,7 +152,9 @@ public final class PgMailStore extends MaildirMailStore {
       // the other nodes find the message at their next look (IDLE's periodic check, the next command)
       log.warn("store: cannot tell other nodes of new mail for {}: {}", user, e.getMessage());
     } finally {
-      CompletableFuture.delayedExecutor(ANNOUNCE_WINDOW_MILLIS, TimeUnit.MILLISECONDS).execute(() -> windowEnds(user));
+      // on a virtual thread of its own: the common pool may be busy with others' blocking work
+      CompletableFuture.delayedExecutor(ANNOUNCE_WINDOW_MILLIS, TimeUnit.MILLISECONDS, WINDOW_ENDS)
+          .execute(() -> windowEnds(user));
     }
   }
 
