@@ -27,6 +27,12 @@ public abstract sealed class Connections implements AutoCloseable {
   /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
   public abstract <T> T transaction(Work<T> work) throws SQLException;
 
+  /**
+   * Reads cached until a write of this kind of state is heard of on {@code channel} ({@link CachedReads});
+   * on SQLite none are kept.
+   */
+  public abstract <V> CachedReads<V> cachedReads(String channel);
+
   /** Whether this is PostgreSQL (else SQLite). */
   public abstract boolean postgres();
 
@@ -88,6 +94,11 @@ public abstract sealed class Connections implements AutoCloseable {
     }
 
     @Override
+    public <V> CachedReads<V> cachedReads(String channel) {
+      return CachedReads.none();
+    }
+
+    @Override
     public boolean postgres() {
       return false;
     }
@@ -120,6 +131,11 @@ public abstract sealed class Connections implements AutoCloseable {
     @Override
     public <T> T transaction(Work<T> work) throws SQLException {
       return db.transaction(work::run);
+    }
+
+    @Override
+    public <V> CachedReads<V> cachedReads(String channel) {
+      return CachedReads.of(db, channel);
     }
 
     @Override

@@ -95,6 +95,20 @@ public final class PgDatabase {
     return notifications;
   }
 
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> changeCounts = new ConcurrentHashMap<>();
+
+  /**
+   * The process's count of changes on {@code channel} ({@link CachedReads}): moved by every notification on
+   * it from any node, by every (re)connection of the listening connection, and by this process's writers.
+   */
+  java.util.concurrent.atomic.AtomicLong changeCount(String channel) {
+    return changeCounts.computeIfAbsent(channel, ch -> {
+      java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+      notifications().listen(ch, payload -> n.incrementAndGet());
+      return n;
+    });
+  }
+
   /** A connection from the pool (auto-commit on); the caller closes it, which returns it. */
   public Connection connection() throws SQLException {
     return pool.getConnection();

@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * from every node. Selected by {@code [search] backend} ({@link SearchBackend#serve}).
  *
  * <p>Feeding is as {@link SearchIndexes}'s: a change costs the notifier an {@code offer} into a bounded
- * queue of users; an overflowing user is marked stale and caught up later. The indexer brings a user up
+ * queue of users; an overflowing user is marked stale and caught up later. A user's sync waits until its
+ * changes pause ({@link IndexPacing}, as the Lucene indexer's): a sync costs the same fixed statements
+ * (the claim, the shared state, the store's mailbox list) whatever it adds, and one per delivery cost about
+ * four statements per message; the waiting users are kept in memory only, so after a restart the shared
+ * state compared with the store finds whatever was not yet taken in. The indexer brings a user up
  * to the store under the user's claim, comparing the shared per-mailbox state with the store's, so a
  * node that finds another one at work leaves the user stale and looks again shortly (when the other node
  * is done, nothing is left to do). A node killed in the middle leaves a state at or behind the rows and
@@ -64,6 +68,7 @@ final class PgSearchIndex implements SearchBackend {
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
+  private final IndexPacing pacing = new IndexPacing();
   private final ExecutorService pool = Executors.newFixedThreadPool(
       Math.max(1, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().daemon().name("search-pg-parse-", 0).factory());
   private volatile boolean closed;
@@ -110,8 +115,12 @@ final class PgSearchIndex implements SearchBackend {
   @Override
   public void changed(String address) {
     String user = address.toLowerCase(Locale.ROOT);
-    if (closed || !queued.add(user)) {
+    if (closed) {
       return;
+    }
+    pacing.changed(user);
+    if (!queued.add(user)) {
+      return; // queued or held back (IndexPacing): the change is counted
     }
     if (!queue.offer(user)) {
       queued.remove(user);
@@ -123,7 +132,7 @@ final class PgSearchIndex implements SearchBackend {
     while (!closed) {
       String user;
       try {
-        user = queue.poll(1, TimeUnit.SECONDS);
+        user = queue.poll(pacing.pollNanos(TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         return;
       }
@@ -132,14 +141,21 @@ final class PgSearchIndex implements SearchBackend {
       }
       working.incrementAndGet();
       try {
-        if (user == null) {
+        boolean idle = user == null;
+        if (user != null) {
+          pacing.hold(user); // stays in "queued" while held: later changes only count
+        }
+        user = pacing.nextReady();
+        if (user == null && idle) {
           user = stale.stream().findFirst().orElse(null);
           if (user == null || !stale.remove(user)) {
             continue;
           }
-        } else {
-          queued.remove(user);
+        } else if (user == null) {
+          continue;
         }
+        queued.remove(user);
+        pacing.taken(user);
         syncUser(user, 0);
       } catch (RuntimeException e) {
         log.error("search: indexer", e);
@@ -308,6 +324,7 @@ final class PgSearchIndex implements SearchBackend {
       return SubstringAnswers.NONE;
     }
     String user = a.user().toLowerCase(Locale.ROOT);
+    pacing.urgent(user); // what the index lacks is read: let it catch up
     Map<SubstringQuery, List<String>> columns = new LinkedHashMap<>();
     for (SubstringQuery q : usable) {
       columns.put(q, switch (q.target()) {
@@ -455,13 +472,18 @@ final class PgSearchIndex implements SearchBackend {
   @Override
   public boolean awaitIdle(long millis) throws InterruptedException {
     long end = System.nanoTime() + millis * 1_000_000;
-    while (System.nanoTime() < end) {
-      if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
-        return true;
+    pacing.hurry(); // nobody is held back meanwhile
+    try {
+      while (System.nanoTime() < end) {
+        if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
+          return true;
+        }
+        Thread.sleep(20);
       }
-      Thread.sleep(20);
+      return false;
+    } finally {
+      pacing.endHurry();
     }
-    return false;
   }
 
   @Override

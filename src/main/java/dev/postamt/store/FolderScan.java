@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,13 +48,10 @@ final class FolderScan {
     return seen == null || seen != stamp || System.currentTimeMillis() - stamp <= 2000;
   }
 
-  /** Indexes what appeared in {@code new/} of a mailbox; returns how many messages were added. */
-  int poll(long mailboxId) throws SQLException, IOException {
-    Optional<MailboxInfo> m = account.mailbox(mailboxId);
-    if (m.isEmpty()) {
-      return 0;
-    }
-    Path newDir = maildir.folder(m.get().name()).resolve("new");
+  /** Indexes what appeared in {@code new/} of the mailbox {@code m}; returns how many messages were added. */
+  int poll(MailboxInfo m) throws SQLException, IOException {
+    long mailboxId = m.id();
+    Path newDir = maildir.folder(m.name()).resolve("new");
     long stamp;
     try {
       stamp = Files.getLastModifiedTime(newDir).toMillis();
@@ -68,7 +64,7 @@ final class FolderScan {
       return 0;
     }
     newDirStamp.put(mailboxId, stamp);
-    return reconcileDir(m.get(), newDir, false);
+    return reconcileDir(m, newDir, null);
   }
 
   /** Makes index and folder agree; with {@code renumber}, all UIDs are assigned afresh. */
@@ -92,7 +88,8 @@ final class FolderScan {
         }
       }
     }
-    List<MessageRecord> missing = account.messages(m.id()).stream().filter(r -> !onDisk.contains(r.base())).toList();
+    List<MessageRecord> rows = account.messages(m.id());
+    List<MessageRecord> missing = rows.stream().filter(r -> !onDisk.contains(r.base())).toList();
     if (!missing.isEmpty()) {
       // Files removed behind our back are expunges too: clients hear of them through VANISHED.
       index.inTx(() -> {
@@ -100,24 +97,29 @@ final class FolderScan {
         return null;
       });
     }
-    reconcileDir(m, dir.resolve("cur"), true);
-    reconcileDir(m, dir.resolve("new"), false);
-  }
-
-  /** Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/. */
-  int reconcileDir(MailboxInfo m, Path dir, boolean isCur) throws SQLException, IOException {
-    record Found(Path path, String base, long mtime, long size) {}
-    // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking each
-    // file of new/ up by its base (a unique index) keeps a delivery's poll independent of the mailbox's
-    // size: reading every row of a 20,000-message INBOX per delivery made delivery slow down as it filled.
-    Set<String> known = isCur ? new TreeSet<>() : null;
-    if (isCur) {
-      for (MessageRecord r : account.messages(m.id())) {
-        known.add(r.base());
+    Set<String> indexed = new TreeSet<>(); // the rows read once for both looks (cur/ against them, then new/)
+    for (MessageRecord r : rows) {
+      if (onDisk.contains(r.base())) {
+        indexed.add(r.base());
       }
     }
+    reconcileDir(m, dir.resolve("cur"), indexed);
+    reconcileDir(m, dir.resolve("new"), null);
+  }
+
+  /**
+   * Gives unknown files of one directory UIDs in arrival order (mtime, then name); moves new/ to cur/.
+   *
+   * @param known for cur/, the bases the index holds (read by the caller); null for new/
+   */
+  int reconcileDir(MailboxInfo m, Path dir, Set<String> known) throws SQLException, IOException {
+    boolean isCur = known != null;
+    record Found(Path path, String base, long mtime, long size) {}
+    // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking the
+    // files of new/ up by their bases (a unique index), all in one statement inside the transaction that
+    // indexes them, keeps a delivery's poll independent of the mailbox's size: reading every row of a
+    // 20,000-message INBOX per delivery made delivery slow down as it filled.
     List<Found> found = new ArrayList<>();
-    List<Path> knownInNew = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
@@ -125,10 +127,7 @@ final class FolderScan {
           continue;
         }
         String base = MaildirBlobStore.baseOf(name);
-        if (known != null ? known.contains(base) : index.hasBase(m.id(), base)) {
-          if (!isCur) {
-            knownInNew.add(p);
-          }
+        if (known != null && known.contains(base)) {
           continue;
         }
         try {
@@ -146,22 +145,28 @@ final class FolderScan {
       return 0;
     }
     found.sort(Comparator.comparingLong(Found::mtime).thenComparing(Found::base));
+    int added = 0;
     if (!found.isEmpty()) {
-      index.inTx(() -> {
+      added = index.inTx(() -> {
+        // indexed already: by another process sharing this store (another node, the CLI beside the
+        // server), or left in new/ by a crash between the commit and the move to cur/
+        Set<String> indexed = index.knownBases(m.id(), found.stream().map(Found::base).toList());
+        int n = 0;
         for (Found f : found) {
-          if (index.hasBase(m.id(), f.base())) {
-            continue; // indexed meanwhile by another process sharing this store (the CLI beside the server)
+          if (indexed.contains(f.base())) {
+            continue;
           }
           Set<String> flags = Flags.fromMaildirLetters(MaildirBlobStore.lettersOf(f.path().getFileName().toString()));
           index.insertMessage(m.id(), f.base(), flags, f.mtime(), f.size());
+          n++;
         }
-        return null;
+        return n;
       });
     }
     if (!isCur) {
       // After the commit, as Maildir readers expect: seen files live in cur/ with an info suffix.
-      List<Path> move = new ArrayList<>(knownInNew);
-      found.forEach(f -> move.add(f.path()));
+      List<Path> move = new ArrayList<>();
+      found.forEach(f -> move.add(f.path())); // those indexed already as well
       int moved = 0;
       for (Path p : move) {
         String name = p.getFileName().toString();
@@ -179,7 +184,7 @@ final class FolderScan {
         MaildirBlobStore.fsyncDir(dir.resolveSibling("cur"));
       }
     }
-    return found.size();
+    return added;
   }
 
   /** Reconciles every folder on disk; with {@code renumber} all UIDs are assigned afresh. */

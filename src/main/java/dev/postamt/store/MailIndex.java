@@ -111,6 +111,17 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /** Whether a message with this blob key is indexed in the mailbox (seeing every commit before this transaction). */
   abstract boolean hasBase(long mailboxId, String base) throws SQLException;
 
+  /** Which of {@code bases} are indexed in the mailbox (one statement on PostgreSQL). */
+  Set<String> knownBases(long mailboxId, Collection<String> bases) throws SQLException {
+    Set<String> out = new java.util.HashSet<>();
+    for (String b : bases) {
+      if (hasBase(mailboxId, b)) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
   /** The UID of the message with this blob key in the mailbox, if it is indexed. */
   abstract java.util.OptionalLong uidOfBase(long mailboxId, String base) throws SQLException;
 

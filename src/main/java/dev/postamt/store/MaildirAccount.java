@@ -91,12 +91,15 @@ final class MaildirAccount implements Account {
   private void initialize() throws SQLException, IOException {
     index.inTx(() -> {
       boolean fresh = !index.initialized();
-      if (index.findMailbox(MailboxNames.INBOX).isEmpty()) {
+      // the names read once (under the transaction's lock no other writer adds one meanwhile)
+      Set<String> names = new java.util.HashSet<>();
+      index.mailboxes().forEach(m -> names.add(m.name()));
+      if (names.add(MailboxNames.INBOX)) {
         index.insertMailbox(MailboxNames.INBOX, null);
       }
       if (fresh) {
         for (var e : DEFAULT_FOLDERS.entrySet()) {
-          if (index.findMailbox(e.getKey()).isEmpty()) {
+          if (names.add(e.getKey())) {
             blobs.createMailbox(e.getKey());
             index.insertMailbox(e.getKey(), e.getValue());
             index.subscribe(e.getKey(), true);
@@ -106,7 +109,7 @@ final class MaildirAccount implements Account {
         index.markInitialized();
       }
       for (String name : scan == null ? List.<String>of() : maildir.folderNames()) {
-        if (index.findMailbox(name).isEmpty()) {
+        if (names.add(name)) {
           index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
         }
       }
@@ -504,7 +507,16 @@ final class MaildirAccount implements Account {
     // elsewhere is announced): looking at new/ then costs no read of the index.
     MailboxInfo last = owner.announcesChanges() ? snapshots.lastInfo(mailboxId) : null;
     Optional<MailboxInfo> m = last != null ? Optional.of(last) : mailbox(mailboxId);
-    if (m.isEmpty() || !scan.mayHaveNew(m.get())) {
+    m.ifPresent(info -> poll(info, wait));
+  }
+
+  /**
+   * {@link #poll(long, boolean)} of a mailbox the caller has just read: its row is not read again (the
+   * scan needs only its id and folder; a mailbox renamed by another node meanwhile has no folder under the
+   * old name, and its new mail is taken in at the next look).
+   */
+  void poll(MailboxInfo m, boolean wait) {
+    if (scan == null || !scan.mayHaveNew(m)) {
       return;
     }
     if (wait || writeLock.isHeldByCurrentThread()) {
@@ -513,7 +525,7 @@ final class MaildirAccount implements Account {
       return;
     }
     try {
-      if (scan.poll(mailboxId) > 0) {
+      if (scan.poll(m) > 0) {
         changed();
       }
     } catch (SQLException | IOException e) {
@@ -596,7 +608,7 @@ final class MaildirAccount implements Account {
     snapshots.changed(null);
     for (MailboxInfo m : mailboxes()) {
       if (ids.isEmpty() || ids.contains(m.id())) {
-        poll(m.id(), true);
+        poll(m, true);
       }
     }
     changed();

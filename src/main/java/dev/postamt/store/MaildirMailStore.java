@@ -227,7 +227,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     try (Account a = open(user)) {
       MailboxInfo m = a.mailbox(name).orElseThrow(
           () -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + mailbox));
-      ((MaildirAccount) a).poll(m.id(), true);
+      ((MaildirAccount) a).poll(m, true);
       for (MessageRecord r : a.messages(m.id())) {
         if (r.base().equals(base)) {
           a.store(m.id(), java.util.List.of(r.uid()), Account.FlagMode.ADD, keywords);
@@ -318,7 +318,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
       return;
     }
     try {
-      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m.id(), true));
+      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m, true));
     } finally {
       a.close();
     }

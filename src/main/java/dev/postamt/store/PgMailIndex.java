@@ -384,26 +384,52 @@ final class PgMailIndex extends MailIndex {
   }
 
   @Override
+  Set<String> knownBases(long mailboxId, Collection<String> bases) throws SQLException {
+    if (bases.isEmpty()) {
+      return Set.of();
+    }
+    return on(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT base FROM mail_message WHERE account=? AND mailbox_id=? AND base = ANY(?)")) {
+        ps.setString(1, account);
+        ps.setLong(2, mailboxId);
+        ps.setArray(3, c.createArrayOf("text", bases.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          Set<String> out = new java.util.HashSet<>();
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+          return out;
+        }
+      }
+    });
+  }
+
+  @Override
   java.util.OptionalLong uidOfBase(long mailboxId, String base) throws SQLException {
     Optional<Long> uid = one("SELECT uid FROM mail_message WHERE account=? AND mailbox_id=? AND base=?",
         rs -> rs.getLong(1), account, mailboxId, base);
     return uid.isPresent() ? java.util.OptionalLong.of(uid.get()) : java.util.OptionalLong.empty();
   }
 
-  /** UID and MODSEQ in one statement; the row stays locked until the transaction ends. */
+  /**
+   * UID, MODSEQ and the row in one statement: the mailbox's counters raised ({@code UPDATE … RETURNING},
+   * whose row stays locked until the transaction ends) and the message inserted with them. No row comes
+   * back when the mailbox is gone.
+   */
   @Override
   long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
       throws SQLException {
-    long[] next = one("UPDATE mail_mailbox SET uidnext=uidnext+1, highestmodseq=highestmodseq+1"
-            + " WHERE account=? AND id=? RETURNING uidnext-1, highestmodseq",
-        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, account, mailboxId)
-        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
     // RFC 8514: the save date is the moment the message enters this mailbox (delivery, APPEND, COPY, MOVE).
-    update("INSERT INTO mail_message(account, mailbox_id, uid, base, flags, modseq, internaldate, size, savedate)"
-            + " VALUES(?,?,?,?,?,?,?,?,?)",
-        account, mailboxId, next[0], base, Flags.encode(flags), next[1], internalDate, size, System.currentTimeMillis());
+    long uid = one("WITH n AS (UPDATE mail_mailbox SET uidnext=uidnext+1, highestmodseq=highestmodseq+1"
+            + " WHERE account=? AND id=? RETURNING uidnext-1 AS uid, highestmodseq)"
+            + " INSERT INTO mail_message(account, mailbox_id, uid, base, flags, modseq, internaldate, size, savedate)"
+            + " SELECT ?, ?, n.uid, ?, ?, n.highestmodseq, ?, ?, ? FROM n RETURNING uid",
+        rs -> rs.getLong(1), account, mailboxId, account, mailboxId, base, Flags.encode(flags), internalDate, size,
+        System.currentTimeMillis())
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
     touch(mailboxId);
-    return next[0];
+    return uid;
   }
 
   private long nextModseq(long mailboxId) throws SQLException {

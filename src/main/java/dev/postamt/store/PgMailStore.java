@@ -4,9 +4,13 @@ import dev.postamt.postgres.PgDatabase;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the account open drops its cached lists, takes in new files and wakes the account's watchers (IMAP
  * IDLE and NOTIFY, JMAP push), usually within milliseconds. A delivery into the shared Maildir to an
  * account this node does not have open is announced the same way ({@link #notifyDelivered}), so that the
- * node whose user is in IDLE indexes it at once. A notification lost while a listening connection was
+ * node whose user is in IDLE indexes it at once (a burst of deliveries to one user is announced once per
+ * {@link #ANNOUNCE_WINDOW_MILLIS}). A notification lost while a listening connection was
  * down is made good by waking every open account when it is back ({@link
  * dev.postamt.postgres.PgNotifications}).
  */
@@ -66,8 +71,13 @@ public final class PgMailStore extends MaildirMailStore {
       PgBlobStore.migrate(db);
     }
     // off the listening thread, which serves every kind of state: waking an account reads the index
-    db.notifications().listen(PgMailIndex.CHANNEL, p -> Thread.ofVirtual().name("postamt-mail-notify")
-        .start(() -> changedElsewhere(p)));
+    // (this node's own notifications are dropped here: its sessions were woken already)
+    String own = node + " ";
+    db.notifications().listen(PgMailIndex.CHANNEL, p -> {
+      if (p == null || !p.startsWith(own)) {
+        Thread.ofVirtual().name("postamt-mail-notify").start(() -> changedElsewhere(p));
+      }
+    });
   }
 
   @Override
@@ -102,11 +112,62 @@ public final class PgMailStore extends MaildirMailStore {
       super.notifyDelivered(user); // indexing it notifies the other nodes
       return;
     }
+    announce(user.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * How long after telling the other nodes of a delivery to a user the next deliveries to the same user
+   * are gathered into one more notification: a node with the user in IDLE hears of the first delivery at
+   * once and of a burst's others at most this much later, and a burst costs a statement per window rather
+   * than one per message.
+   */
+  static final long ANNOUNCE_WINDOW_MILLIS = 200;
+
+  private static final java.util.concurrent.Executor WINDOW_ENDS =
+      r -> Thread.ofVirtual().name("postamt-mail-announce").start(r);
+
+  /** Users told of within the window, each with whether another delivery came since (see {@link #announce}). */
+  private final Map<String, Boolean> announced = new HashMap<>();
+
+  /**
+   * Tells the other nodes that {@code user} has new mail: at once unless they were told less than {@link
+   * #ANNOUNCE_WINDOW_MILLIS} ago; then once more when the window ends, for whatever arrived within it. The
+   * message is in the Maildir before this is called, so the notification that covers it is sent after it.
+   */
+  private void announce(String user) {
+    synchronized (announced) {
+      if (announced.containsKey(user)) {
+        announced.put(user, Boolean.TRUE); // the window's end tells of it
+        return;
+      }
+      announced.put(user, Boolean.FALSE);
+    }
+    sendAnnouncement(user);
+  }
+
+  private void sendAnnouncement(String user) {
     try {
-      db.notifications().notify(PgMailIndex.CHANNEL, node + " " + user.toLowerCase(java.util.Locale.ROOT));
+      db.notifications().notify(PgMailIndex.CHANNEL, node + " " + user);
     } catch (SQLException e) {
       // the other nodes find the message at their next look (IDLE's periodic check, the next command)
       log.warn("store: cannot tell other nodes of new mail for {}: {}", user, e.getMessage());
+    } finally {
+      // on a virtual thread of its own: the common pool may be busy with others' blocking work
+      CompletableFuture.delayedExecutor(ANNOUNCE_WINDOW_MILLIS, TimeUnit.MILLISECONDS, WINDOW_ENDS)
+          .execute(() -> windowEnds(user));
+    }
+  }
+
+  private void windowEnds(String user) {
+    synchronized (announced) {
+      if (!Boolean.TRUE.equals(announced.get(user))) {
+        announced.remove(user);
+        return;
+      }
+      announced.put(user, Boolean.FALSE);
+    }
+    if (!closed) {
+      sendAnnouncement(user);
     }
   }
 

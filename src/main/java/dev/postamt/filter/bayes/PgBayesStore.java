@@ -1,5 +1,6 @@
 package dev.postamt.filter.bayes;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.sql.Array;
@@ -24,6 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * advisory lock on (scope, digest), so the "already learned?" check and the change are one step. Token
  * rows are written in hash order, so concurrent learners of different messages lock rows in one order; a
  * deadlock that happens anyway is retried by {@link PgDatabase#transaction}.
+ *
+ * <p>The message totals of a scope ({@link #messages}), which every scan asks, are kept until a learn or
+ * forget is heard of ({@link CachedReads}: each sends {@code NOTIFY postamt_bayes} in its transaction); the
+ * token counts are read each time.
  */
 public final class PgBayesStore implements BayesStore {
   static final String OWNER = "bayes";
@@ -37,10 +42,12 @@ public final class PgBayesStore implements BayesStore {
         at BIGINT NOT NULL, PRIMARY KEY(scope, digest))""");
 
   private final PgDatabase db;
+  private final CachedReads<Counts> totals;
   private final Map<String, Long> scopeIds = new ConcurrentHashMap<>();
 
   private PgBayesStore(PgDatabase db) {
     this.db = db;
+    this.totals = CachedReads.of(db, "postamt_bayes");
   }
 
   /** The Bayes counts in {@code db}, their tables created or upgraded first. */
@@ -55,6 +62,10 @@ public final class PgBayesStore implements BayesStore {
 
   @Override
   public Counts messages(String scope) throws IOException {
+    return totals.get(scope, () -> readMessages(scope));
+  }
+
+  private Counts readMessages(String scope) throws IOException {
     try (Connection c = db.connection();
         PreparedStatement ps = c.prepareStatement("SELECT spam, ham FROM bayes_scope WHERE name = ?")) {
       ps.setString(1, scope);
@@ -123,6 +134,7 @@ public final class PgBayesStore implements BayesStore {
           messages(c, id, spam ? 1 : 0, spam ? 0 : 1);
           outcome = Outcome.LEARNED;
         }
+        totals.notifyIn(c);
         try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO bayes_learned(scope, digest, spam, at) VALUES (?, ?, ?, ?) ON CONFLICT (scope, digest)"
                 + " DO UPDATE SET spam = excluded.spam, at = excluded.at")) {
@@ -136,6 +148,8 @@ public final class PgBayesStore implements BayesStore {
       });
     } catch (SQLException e) {
       throw failure("write", e);
+    } finally {
+      totals.changed();
     }
   }
 
@@ -165,10 +179,13 @@ public final class PgBayesStore implements BayesStore {
           ps.setString(2, digest);
           ps.executeUpdate();
         }
+        totals.notifyIn(c);
         return Outcome.FORGOTTEN;
       });
     } catch (SQLException e) {
       throw failure("write", e);
+    } finally {
+      totals.changed();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.postamt.filter.checksum;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.sql.Array;
@@ -26,6 +27,10 @@ import java.util.List;
  * <p>Two nodes learning or forgetting the same message at once: the insert is {@code ON CONFLICT (sigkey)
  * DO NOTHING RETURNING id} and the removal {@code DELETE … RETURNING id}, so exactly one of them sees its
  * change made (and returns true); each writes its band rows in the same transaction.
+ *
+ * <p>Whether any checksum is stored at all is kept until a change is heard of ({@link CachedReads}: adding
+ * and removing send {@code NOTIFY postamt_checksums} in their transaction), so that a site that has none
+ * costs its scans no statement; with checksums stored every scan reads its candidates.
  */
 public final class PgChecksumStore implements ChecksumStore {
   static final String OWNER = "checksum";
@@ -38,7 +43,10 @@ public final class PgChecksumStore implements ChecksumStore {
 
   private PgChecksumStore(PgDatabase db) {
     this.db = db;
+    this.any = CachedReads.of(db, "postamt_checksums");
   }
+
+  private final CachedReads<Boolean> any;
 
   /** The checksums in {@code db}, their tables created or upgraded first. */
   public static PgChecksumStore open(PgDatabase db) throws IOException {
@@ -77,10 +85,13 @@ public final class PgChecksumStore implements ChecksumStore {
           }
           ps.executeBatch();
         }
+        any.notifyIn(c);
         return true;
       });
     } catch (SQLException e) {
       throw failure("write", e);
+    } finally {
+      any.changed();
     }
   }
 
@@ -107,15 +118,21 @@ public final class PgChecksumStore implements ChecksumStore {
         } finally {
           keys.free();
         }
+        any.notifyIn(c);
         return true;
       });
     } catch (SQLException e) {
       throw failure("write", e);
+    } finally {
+      any.changed();
     }
   }
 
   @Override
   public List<Entry> candidates(long[] bands, int limit) throws IOException {
+    if (!any.get("any", this::anyStored)) {
+      return List.of();
+    }
     try (Connection c = db.connection()) {
       Array keys = array(c, bands);
       try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT c.sig, c.added FROM checksum_band b"
@@ -132,6 +149,15 @@ public final class PgChecksumStore implements ChecksumStore {
       } finally {
         keys.free();
       }
+    } catch (SQLException e) {
+      throw failure("read", e);
+    }
+  }
+
+  private boolean anyStored() throws IOException {
+    try (Connection c = db.connection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM checksum)")) {
+      return rs.next() && rs.getBoolean(1);
     } catch (SQLException e) {
       throw failure("read", e);
     }

@@ -1,5 +1,6 @@
 package dev.postamt.filter.lists;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.postgres.PgDatabase;
 import java.io.IOException;
 import java.sql.Connection;
@@ -12,7 +13,9 @@ import java.util.List;
 /**
  * The white- and blacklists in PostgreSQL, shared by every node: an entry added with {@code postamt spam
  * lists add} on one node, or an address a user wrote to through another, counts on all of them at the next
- * scan (each scan reads the database; nothing is cached). The only class with the PostgreSQL list SQL; the
+ * scan. The entries a scan asks for ({@link #entries}) are kept per user until a change is heard of
+ * ({@link CachedReads}: adding and removing send {@code NOTIFY postamt_spamlists} in their transaction), so
+ * another node's change counts within milliseconds; the written-to addresses are read each time. The only class with the PostgreSQL list SQL; the
  * tables are {@link SqliteSpamLists}' with a {@code spamlist_} prefix and the same columns, so that {@code
  * postamt migrate} copies them by name ({@code user} is a reserved word in PostgreSQL, hence quoted):
  *
@@ -36,9 +39,11 @@ public final class PgSpamLists implements SpamListStore {
         PRIMARY KEY("user", address))""");
 
   private final PgDatabase db;
+  private final CachedReads<List<Entry>> cache;
 
   private PgSpamLists(PgDatabase db) {
     this.db = db;
+    this.cache = CachedReads.of(db, "postamt_spamlists");
   }
 
   /** The lists in {@code db}, their tables created or upgraded first. */
@@ -53,6 +58,10 @@ public final class PgSpamLists implements SpamListStore {
 
   @Override
   public List<Entry> entries(String user) throws IOException {
+    return cache.get(user == null ? "" : user, () -> List.copyOf(read(user)));
+  }
+
+  private List<Entry> read(String user) throws IOException {
     // ORDER BY with COLLATE "C": the byte order SQLite sorts TEXT in, whatever the database's locale
     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
         "SELECT \"user\", kind, pattern FROM spamlist_entry WHERE \"user\" = '' OR \"user\" = ?"
@@ -77,13 +86,24 @@ public final class PgSpamLists implements SpamListStore {
   }
 
   private int change(String sql, Entry entry) throws IOException {
-    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, entry.user());
-      ps.setString(2, entry.kind().name());
-      ps.setString(3, entry.pattern());
-      return ps.executeUpdate();
+    try {
+      return db.transaction(c -> {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setString(1, entry.user());
+          ps.setString(2, entry.kind().name());
+          ps.setString(3, entry.pattern());
+          n = ps.executeUpdate();
+        }
+        if (n > 0) {
+          cache.notifyIn(c);
+        }
+        return n;
+      });
     } catch (SQLException e) {
       throw failure("change", e);
+    } finally {
+      cache.changed();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.postamt.sieve.store;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.postgres.Connections;
 import dev.postamt.sieve.store.SieveStoreException.Kind;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,10 @@ import java.util.Optional;
  * Users' Sieve scripts, the one class holding their SQL, on SQLite ({@link SqliteSieveScripts},
  * {@code data_dir/sieve.db}: WAL mode with a busy timeout, so the CLI and a running server share the file,
  * one connection under a lock) or PostgreSQL ({@link PgSieveScripts}, shared by every node). Every write is
- * one transaction (the checks and the change see the same state); no cache (a change by the CLI or another
- * node is seen at the next read).
+ * one transaction (the checks and the change see the same state). On SQLite nothing is cached (a change by
+ * the CLI is seen at the next read); on PostgreSQL the {@link #version} delivery asks per message is kept
+ * until a change is heard of ({@link CachedReads}: every write sends {@code NOTIFY postamt_sieve} in its
+ * transaction), so another node's change is seen within milliseconds.
  *
  * <pre>
  *   sieve_scripts(owner, name, text, active 0/1, modified)   PK (owner, name); at most one active per owner
@@ -57,11 +60,16 @@ public class SqlSieveScripts implements SieveScripts {
   private final Connections db;
   private final Limits limits;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
+  private final CachedReads<Long> versions;
 
   SqlSieveScripts(Connections db, Limits limits) {
     this.db = db;
     this.limits = limits;
+    this.versions = db.cachedReads(CHANNEL);
   }
+
+  /** The channel of script changes between nodes (PostgreSQL). */
+  static final String CHANNEL = "postamt_sieve";
 
   @Override
   public Limits limits() {
@@ -160,12 +168,12 @@ public class SqlSieveScripts implements SieveScripts {
 
   @Override
   public long version(String user) throws SieveStoreException {
-    return read("read the script version of " + user, () -> {
+    return versions.get(key(user), () -> read("read the script version of " + user, () -> {
       try (PreparedStatement ps = prepare("SELECT version FROM sieve_users WHERE owner = ?", key(user));
           ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0L;
       }
-    });
+    }));
   }
 
   // ---- changes
@@ -315,12 +323,15 @@ public class SqlSieveScripts implements SieveScripts {
     try {
       db.transaction(c -> on(c, () -> {
         change.run();
+        versions.notifyIn(c);
         return null;
       }));
     } catch (SQLException e) {
       throw dbError(what, e);
     } catch (Carried e) {
       throw e.inner;
+    } finally {
+      versions.changed();
     }
   }
 

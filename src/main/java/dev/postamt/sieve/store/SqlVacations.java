@@ -1,5 +1,6 @@
 package dev.postamt.sieve.store;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.postgres.Connections;
 import dev.postamt.sieve.store.SieveStoreException.Kind;
 import java.sql.PreparedStatement;
@@ -10,7 +11,10 @@ import java.util.Locale;
 
 /**
  * Users' vacation auto-replies, the one class holding their SQL, on SQLite ({@link SqliteVacations}) or
- * PostgreSQL ({@link PgVacations}). No cache: a change is seen by the next delivery on every node.
+ * PostgreSQL ({@link PgVacations}). On SQLite nothing is cached; on PostgreSQL what delivery asks per
+ * message is kept until a change is heard of ({@link CachedReads}: {@link #set} sends {@code NOTIFY
+ * postamt_vacation} in its transaction), so a change is seen by the next delivery on this node and within
+ * milliseconds on the others.
  *
  * <pre>
  *   vacations(owner PK, enabled 0/1, from_date, to_date, subject, text_body, html_body)   dates ISO-8601 or NULL
@@ -29,15 +33,17 @@ public class SqlVacations implements Vacations {
       )""";
 
   private final Connections db;
+  private final CachedReads<Vacation> cache;
 
   SqlVacations(Connections db) {
     this.db = db;
+    this.cache = db.cachedReads("postamt_vacation");
   }
 
   @Override
   public Vacation get(String user) throws SieveStoreException {
     try {
-      return db.with(c -> {
+      return cache.get(key(user), () -> db.with(c -> {
         try (PreparedStatement ps = c.prepareStatement(
             "SELECT enabled, from_date, to_date, subject, text_body, html_body FROM vacations WHERE owner = ?")) {
           ps.setString(1, key(user));
@@ -49,7 +55,7 @@ public class SqlVacations implements Vacations {
                 rs.getString(5), rs.getString(6));
           }
         }
-      });
+      }));
     } catch (SQLException e) {
       throw new SieveStoreException(Kind.STORAGE, "cannot read the vacation of " + user + " in " + db.display() + ": "
           + e.getMessage(), e);
@@ -59,7 +65,7 @@ public class SqlVacations implements Vacations {
   @Override
   public void set(String user, Vacation v) throws SieveStoreException {
     try {
-      db.with(c -> {
+      db.transaction(c -> {
         try (PreparedStatement ps = c.prepareStatement("""
             INSERT INTO vacations (owner, enabled, from_date, to_date, subject, text_body, html_body)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -73,12 +79,16 @@ public class SqlVacations implements Vacations {
           ps.setString(5, v.subject());
           ps.setString(6, v.textBody());
           ps.setString(7, v.htmlBody());
-          return ps.executeUpdate();
+          ps.executeUpdate();
         }
+        cache.notifyIn(c);
+        return null;
       });
     } catch (SQLException e) {
       throw new SieveStoreException(Kind.STORAGE, "cannot store the vacation of " + user + " in " + db.display() + ": "
           + e.getMessage(), e);
+    } finally {
+      cache.changed();
     }
   }
 

@@ -57,6 +57,27 @@ class PgChecksumStoreTest implements ChecksumStoreContract {
     }
   }
 
+  @Test
+  void spamLearnedOnAnotherNodeIsFoundHereOnceItsNotificationArrives() throws Exception {
+    Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
+    PgDatabase a = PgDatabase.of(pg, 2);
+    PgDatabase b = PgDatabase.of(new Database.Postgres(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(),
+        "ApplicationName=nodeB"), 2);
+    try (ChecksumStore nodeA = PgChecksumStore.open(a); ChecksumStore nodeB = PgChecksumStore.open(b)) {
+      long[] bands = FuzzyHash.bands(sig(7));
+      assertThat(nodeB.candidates(bands, 64)).isEmpty(); // node B now knows there are none
+      assertThat(nodeA.add(sig(7), bands, T0)).isTrue();
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (nodeB.candidates(bands, 64).isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      assertThat(nodeB.candidates(bands, 64)).hasSize(1);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
   private static long[] sig(long i) {
     return ChecksumStoreContract.signature(i);
   }

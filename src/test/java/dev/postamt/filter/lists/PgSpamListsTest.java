@@ -33,6 +33,32 @@ class PgSpamListsTest implements SpamListStoreContract {
   }
 
   @Test
+  void anEntryAddedOnAnotherNodeCountsHereOnceItsNotificationArrives() throws Exception {
+    Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
+    PgDatabase a = PgDatabase.of(pg, 2);
+    PgDatabase b = PgDatabase.of(new Database.Postgres(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(),
+        "ApplicationName=nodeB"), 2);
+    try (SpamListStore nodeA = PgSpamLists.open(a); SpamListStore nodeB = PgSpamLists.open(b)) {
+      assertThat(nodeB.entries("bob@example.net")).isEmpty(); // kept by node B
+      Entry e = new Entry("bob@example.net", Kind.BLACKLIST_FROM, "*@spammer.example");
+      assertThat(nodeA.add(e)).isTrue();
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (nodeB.entries("bob@example.net").isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      assertThat(nodeB.entries("bob@example.net")).containsExactly(e);
+      assertThat(nodeA.remove(e)).isTrue();
+      while (!nodeB.entries("bob@example.net").isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      assertThat(nodeB.entries("bob@example.net")).isEmpty();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
   void twoNodesAddingAndRememberingAtOnceAgree() throws Exception {
     Database.Postgres pg = PgCluster.get().freshDatabase().postgres().orElseThrow();
     // two pools of their own, as two processes would have (a distinct URL makes a distinct pool)

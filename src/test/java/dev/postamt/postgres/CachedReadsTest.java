@@ -1,0 +1,79 @@
+package dev.postamt.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postamt.testing.PgPools;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link CachedReads}: kept until a change made here or heard of from another node (skipped without PostgreSQL). */
+class CachedReadsTest {
+  private final PgPools pools = new PgPools();
+
+  @AfterEach
+  void close() {
+    pools.close();
+  }
+
+  @Test
+  void keptUntilThisProcessChangesIt() {
+    PgDatabase db = pools.fresh();
+    CachedReads<String> cache = CachedReads.of(db, "postamt_test_local");
+    AtomicInteger loads = new AtomicInteger();
+    assertThat(cache.get("k", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+    assertThat(cache.get("k", () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+    assertThat(cache.get("other", () -> "w" + loads.incrementAndGet())).isEqualTo("w2");
+    // another cache of the same channel and pool (another owner instance in this process) changes it
+    CachedReads.<String>of(db, "postamt_test_local").changed();
+    assertThat(cache.get("k", () -> "v" + loads.incrementAndGet())).isEqualTo("v3");
+  }
+
+  @Test
+  void aFailedReadIsNotKept() {
+    PgDatabase db = pools.fresh();
+    CachedReads<String> cache = CachedReads.of(db, "postamt_test_fail");
+    try {
+      cache.get("k", () -> {
+        throw new java.io.IOException("down");
+      });
+    } catch (java.io.IOException expected) {
+      // the read failed
+    }
+    assertThat(cache.get("k", () -> "read")).isEqualTo("read");
+  }
+
+  @Test
+  void aNotificationFromAnotherNodeDropsWhatIsKept() throws Exception {
+    PgDatabase db = pools.fresh();
+    CachedReads<Integer> cache = CachedReads.of(db, "postamt_test_remote");
+    AtomicInteger loads = new AtomicInteger();
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (db.changeCount("postamt_test_remote").get() == 0 && System.nanoTime() < end) {
+      Thread.sleep(10); // the listening connection's LISTEN moves the count once
+    }
+    assertThat(db.changeCount("postamt_test_remote").get()).as("listening").isPositive();
+    cache.get("k", loads::incrementAndGet);
+    int before = loads.get();
+    assertThat(cache.get("k", loads::incrementAndGet)).as("kept").isEqualTo(before);
+    // another node's write: its transaction notifies, and this process did not call changed()
+    try (Connection other = db.openDirect(); Statement st = other.createStatement()) {
+      st.execute("NOTIFY postamt_test_remote");
+    }
+    while (cache.get("k", loads::incrementAndGet) == before && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(loads.get()).as("read again after the notification").isEqualTo(before + 1);
+  }
+
+  @Test
+  void noneKeepsNothing() {
+    CachedReads<Integer> cache = CachedReads.none();
+    AtomicInteger loads = new AtomicInteger();
+    cache.get("k", loads::incrementAndGet);
+    cache.get("k", loads::incrementAndGet);
+    assertThat(loads.get()).isEqualTo(2);
+  }
+}
