@@ -27,7 +27,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -63,14 +62,7 @@ final class UserIndex implements Closeable {
    * redoes the syncs since (see {@link #sync}).
    */
   static final long COMMIT_NANOS = 30_000_000_000L;
-  /**
-   * The merge policy's floor: segments below it count as that size. Lucene 10's default, 16 MB, is as
-   * large as the whole index of many users, so every few syncs all of it was merged into one segment
-   * again; with 2 MB (Lucene 9's default) the small segments merge among themselves first.
-   */
-  static final double FLOOR_SEGMENT_MB = 2;
-  /** Segments per tier before a merge (Lucene 10: 8); fewer merges, each of more segments. */
-  static final double SEGMENTS_PER_TIER = 10;
+
   private static final int BATCH = 256;
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
@@ -218,10 +210,7 @@ final class UserIndex implements Closeable {
     cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
     cfg.setCommitOnClose(false);
-    TieredMergePolicy merges = new TieredMergePolicy();
-    merges.setFloorSegmentMB(FLOOR_SEGMENT_MB);
-    merges.setSegmentsPerTier(SEGMENTS_PER_TIER);
-    cfg.setMergePolicy(merges);
+
     return cfg;
   }
 
