@@ -171,7 +171,6 @@ public final class SearchIndexes implements SearchBackend {
       }
       working.incrementAndGet();
       try {
-        commitOld();
         boolean idle = user == null;
         if (user != null) {
           pacing.hold(user); // stays in "queued" while held: later changes only count
@@ -195,36 +194,6 @@ public final class SearchIndexes implements SearchBackend {
       } finally {
         working.decrementAndGet();
       }
-    }
-  }
-
-  private long lastCommitCheck;
-
-  /**
-   * Commits the open indexes whose published changes have waited {@link UserIndex#COMMIT_NANOS} (a sync
-   * publishes without committing, see {@link UserIndex}); looks at most once a second.
-   */
-  private void commitOld() {
-    long now = System.nanoTime();
-    if (now - lastCommitCheck < 1_000_000_000L) {
-      return;
-    }
-    lastCommitCheck = now;
-    List<Holder> held;
-    synchronized (open) {
-      held = List.copyOf(open.values());
-      held.forEach(h -> h.inUse++);
-    }
-    try {
-      for (Holder h : held) {
-        try {
-          h.index.commitIfOlder(UserIndex.COMMIT_NANOS);
-        } catch (IOException | RuntimeException e) {
-          log.warn("search: {}: commit: {}", h.index.user, e.toString());
-        }
-      }
-    } finally {
-      held.forEach(this::release);
     }
   }
 

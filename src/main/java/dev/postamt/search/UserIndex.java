@@ -53,16 +53,6 @@ final class UserIndex implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UserIndex.class);
   private static final int PUBLISH_EVERY = 2000;
   private static final int COMMIT_EVERY = 20_000;
-  /**
-   * How long published changes may stay uncommitted: a sync makes its changes visible (a near-real-time
-   * reader, which flushes them into a segment) but commits (fsyncs the new files and writes the commit
-   * point) only after {@link #COMMIT_EVERY} messages, or once the indexer is idle and the oldest
-   * uncommitted change is this old ({@link #commitIfOlder}), or at close. A crash before the commit
-   * loses nothing but index work: the committed state is behind the documents, and the next start
-   * redoes the syncs since (see {@link #sync}).
-   */
-  static final long COMMIT_NANOS = 30_000_000_000L;
-
   private static final int BATCH = 256;
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
@@ -155,8 +145,6 @@ final class UserIndex implements Closeable {
   private volatile View current;
   private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private int sinceCommit;
-  /** When the oldest change published but not committed was published; 0: none. */
-  private volatile long uncommittedSince;
 
   private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
       throws IOException {
@@ -210,7 +198,6 @@ final class UserIndex implements Closeable {
     cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
     cfg.setCommitOnClose(false);
-
     return cfg;
   }
 
@@ -351,7 +338,7 @@ final class UserIndex implements Closeable {
     }
     if (changed) {
       sinceCommit += added + 1;
-      publish(sinceCommit >= COMMIT_EVERY);
+      publish(true);
     }
     return added;
   }
@@ -454,48 +441,16 @@ final class UserIndex implements Closeable {
   /** Makes the changes visible to searches together with the state, and durable when {@code commit}. */
   private void publish(boolean commit) throws IOException {
     if (commit) {
-      commit();
-    } else if (uncommittedSince == 0) {
-      uncommittedSince = System.nanoTime();
+      Map<String, String> data = new HashMap<>();
+      state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+      sinceCommit = 0;
     }
     View old = current;
     DirectoryReader r = DirectoryReader.openIfChanged(old.reader, writer);
     current = new View(r == null ? cloneRef(old.reader) : r, state);
     old.reader.decRef();
-  }
-
-  /** Writes the commit point: the documents and, in its user data, the state they reflect. */
-  private void commit() throws IOException {
-    Map<String, String> data = new HashMap<>();
-    state.forEach((id, s) -> data.put("mb." + id, s.encode()));
-    writer.setLiveCommitData(data.entrySet());
-    writer.commit();
-    sinceCommit = 0;
-    uncommittedSince = 0;
-  }
-
-  /**
-   * Commits what was published but not committed when the oldest of it is at least {@code nanos} old;
-   * skipped while a sync runs (it commits or leaves it for the next call). Whether it committed.
-   */
-  boolean commitIfOlder(long nanos) throws IOException {
-    if (!syncLock.tryLock()) {
-      return false;
-    }
-    try {
-      if (uncommittedSince == 0 || System.nanoTime() - uncommittedSince < nanos || !writer.isOpen()) {
-        return false;
-      }
-      commit();
-      return true;
-    } finally {
-      syncLock.unlock();
-    }
-  }
-
-  /** Whether changes were published that are not committed yet (tests). */
-  boolean uncommitted() {
-    return uncommittedSince != 0;
   }
 
   private static DirectoryReader cloneRef(DirectoryReader r) {
@@ -532,7 +487,10 @@ final class UserIndex implements Closeable {
     syncLock.lock();
     try {
       if (writer.isOpen()) {
-        commit();
+        Map<String, String> data = new HashMap<>();
+        state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
       }
     } finally {
       try {
