@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """CPU seconds (user + system) of one process's threads, by kind: JIT compiler threads, GC threads, and
 the rest (the application: virtual-thread carriers, the trail writer, ...). With a second snapshot file,
-prints the difference as key=value pairs (jit_cpu gc_cpu app_cpu), so a round's CPU per message can be
-read without the JIT compiling that still goes on after a short warm-up.
+prints the difference as key=value pairs (jit_cpu gc_cpu app_cpu index_cpu ended_cpu), so a round's CPU
+per message can be read without the JIT compiling that still goes on after a short warm-up. index_cpu is
+the part of app_cpu on the full-text index's threads (search-indexer, search-parse-*, Lucene's merge
+threads while they live); ended_cpu is the CPU of threads that ended between the snapshots (the process's
+total less its live threads': mostly Lucene merge threads, which end after their merge), in no other key.
 
     threadcpu.py PID > BEFORE; ...; threadcpu.py PID BEFORE
 """
@@ -13,6 +16,8 @@ CLK = os.sysconf("SC_CLK_TCK")
 
 
 def kind(comm):
+    if comm.startswith(("search-", "Lucene")):
+        return "index"
     if comm.startswith(("C1 Compiler", "C2 Compiler", "C1 CompilerThre", "C2 CompilerThre")):
         return "jit"
     if comm.startswith(("GC Thread", "G1 ", "VM Thread", "GC ")):
@@ -21,7 +26,7 @@ def kind(comm):
 
 
 def snapshot(pid):
-    out = {"jit": 0, "gc": 0, "app": 0}
+    out = {"jit": 0, "gc": 0, "app": 0, "index": 0, "ended": 0}
     base = f"/proc/{pid}/task"
     for tid in os.listdir(base):
         try:
@@ -31,7 +36,15 @@ def snapshot(pid):
             continue
         comm = s[s.index(b"(") + 1:s.rindex(b")")].decode(errors="replace")
         rest = s[s.rindex(b")") + 2:].split()
-        out[kind(comm)] += int(rest[11]) + int(rest[12])
+        k = kind(comm)
+        out[k] += int(rest[11]) + int(rest[12])
+        if k == "index":
+            out["app"] += int(rest[11]) + int(rest[12])
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        s = f.read()
+    rest = s[s.rindex(b")") + 2:].split()
+    live = out["jit"] + out["gc"] + out["app"]
+    out["ended"] = int(rest[11]) + int(rest[12]) - live  # process total: live and ended threads
     return out
 
 
@@ -41,7 +54,7 @@ def main():
         print(" ".join(f"{k}={v}" for k, v in now.items()))
         return
     before = dict(kv.split("=") for kv in open(sys.argv[2]).read().split())
-    print(" ".join(f"{k}_cpu={(now[k] - int(before[k])) / CLK:.2f}" for k in now))
+    print(" ".join(f"{k}_cpu={(now[k] - int(before.get(k, 0))) / CLK:.2f}" for k in now))
 
 
 if __name__ == "__main__":

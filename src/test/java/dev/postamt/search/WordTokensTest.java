@@ -47,7 +47,10 @@ class WordTokensTest {
         "", " \n ", "Müller's Äpfel und Grüße, die Straße; the cats' toys",
         "東京都に住んでいます。中文分词很难。한국어 텍스트", "ｆｕｌｌ ｗｉｄｔｈ ﾊﾝｶｸ", "emoji 😀 mid😀word U+FFFD \uFFFD",
         "x".repeat(300) + " after a token longer than the tokenizer's maximum",
-        "e-mail: someone@example.com http://example.com/a?b=c 3.14 1,000");
+        "e-mail: someone@example.com http://example.com/a?b=c 3.14 1,000",
+        // repeated words (their chains run once, see WordTokens#distinct), in case and form variants
+        "Grüße grüße GRÜSSE Grüsse the cat's cat's cats Cat's 東京 東京 東京都 ".repeat(40),
+        ("X".repeat(79) + "\n").repeat(500));
     for (String t : texts) {
       same(t);
     }
