@@ -91,16 +91,19 @@ def memory_kib(pids):
 
 
 def count(maildir):
-    n = 0
+    # Distinct messages by the base of the file name (before ":2,"): a file that moves from new/ to cur/
+    # while the two are listed one after the other would otherwise be counted twice (Postamt takes new
+    # mail into cur/ right after delivery), and the clock stopped a few messages early.
+    seen = set()
     for sub in ("new", "cur"):
         try:
             with os.scandir(os.path.join(maildir, sub)) as it:
                 for e in it:
                     if not e.name.startswith("."):
-                        n += 1
+                        seen.add(e.name.split(":", 1)[0])
         except FileNotFoundError:
             pass
-    return n
+    return len(seen)
 
 
 def main():
