@@ -75,6 +75,26 @@ final class IndexPacing {
     hurry.decrementAndGet();
   }
 
+  /**
+   * An indexer's {@code awaitIdle}: nobody is held back meanwhile ({@link #hurry}), and {@code idle} is
+   * asked every 20 ms until it holds (true) or {@code millis} have passed (false).
+   */
+  boolean awaitIdle(long millis, java.util.function.BooleanSupplier idle) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    hurry();
+    try {
+      while (System.nanoTime() < end) {
+        if (idle.getAsBoolean()) {
+          return true;
+        }
+        Thread.sleep(20);
+      }
+      return false;
+    } finally {
+      endHurry();
+    }
+  }
+
   /** Whether {@code user}'s sync should start now. */
   boolean ready(String user, long now) {
     Waiting w = waiting.get(user);

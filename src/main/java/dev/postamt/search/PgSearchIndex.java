@@ -471,19 +471,7 @@ final class PgSearchIndex implements SearchBackend {
 
   @Override
   public boolean awaitIdle(long millis) throws InterruptedException {
-    long end = System.nanoTime() + millis * 1_000_000;
-    pacing.hurry(); // nobody is held back meanwhile
-    try {
-      while (System.nanoTime() < end) {
-        if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
-          return true;
-        }
-        Thread.sleep(20);
-      }
-      return false;
-    } finally {
-      pacing.endHurry();
-    }
+    return pacing.awaitIdle(millis, () -> queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0);
   }
 
   @Override

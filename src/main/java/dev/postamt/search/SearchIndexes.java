@@ -572,21 +572,11 @@ public final class SearchIndexes implements SearchBackend {
 
   /** Waits until the queue is empty and nothing is stale (tests, bench); false on timeout. */
   public boolean awaitIdle(long millis) throws InterruptedException {
-    long end = System.nanoTime() + millis * 1_000_000;
-    pacing.hurry(); // nobody is held back meanwhile
-    try {
-      while (System.nanoTime() < end) {
-        synchronized (open) {
-          if (queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0) {
-            return true;
-          }
-        }
-        Thread.sleep(20);
+    return pacing.awaitIdle(millis, () -> {
+      synchronized (open) {
+        return queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0;
       }
-      return false;
-    } finally {
-      pacing.endHurry();
-    }
+    });
   }
 
   @Override

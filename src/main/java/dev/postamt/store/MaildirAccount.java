@@ -178,7 +178,7 @@ final class MaildirAccount implements Account {
   @Override
   public Optional<MailboxInfo> mailbox(String name) {
     String n = MailboxNames.normalize(name);
-    Snapshot known = writeLock.isHeldByCurrentThread() ? null : snapshots.known(n);
+    Snapshot known = known(n);
     if (known != null) {
       return Optional.of(known.info());
     }
@@ -370,6 +370,11 @@ final class MaildirAccount implements Account {
    */
   private Snapshot known(long mailboxId) {
     return writeLock.isHeldByCurrentThread() ? null : snapshots.known(mailboxId);
+  }
+
+  /** {@link #known(long)} of the mailbox named {@code name} (normalized). */
+  private Snapshot known(String name) {
+    return writeLock.isHeldByCurrentThread() ? null : snapshots.known(name);
   }
 
   @Override

@@ -159,7 +159,9 @@ final class MessageWriter {
       for (MessageRecord[] c : changes) { // the folder as the transaction read it (a rename takes this lock too)
         account.blobs.flagsChanged(box[0], c[0].base(), c[0].flags(), c[1].flags());
       }
-      account.changed(new Known(afterStore(box[0], before.getFirst(), out), count[0]));
+      // the after-state only where it is kept (SQLite keeps none: a copy of the list per STORE for nothing)
+      account.changed(account.owner.announcesChanges()
+          ? new Known(afterStore(box[0], before.getFirst(), out), count[0]) : null);
       return out;
     });
   }
