@@ -76,23 +76,55 @@ public record Address(String localPart, String domain) {
       throw notADomain(text, problem);
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw notADomain(text, "not a valid international name");
+    if (isAscii(d)) {
+      // IDN.toASCII leaves an all-ASCII name as it is once labelProblem passed it (the same LDH, hyphen
+      // and length rules): skip its per-label copies, asked several times per recipient on the SMTP path
+      ascii = d.toLowerCase(Locale.ROOT);
+    } else {
+      try {
+        ascii = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        throw notADomain(text, "not a valid international name");
+      }
+      if (ascii.isEmpty() || ascii.length() > 253) {
+        throw notADomain(text, "longer than 253 characters");
+      }
+      problem = labelProblem(ascii);
+      if (problem != null) {
+        throw notADomain(text, problem);
+      }
     }
-    if (ascii.isEmpty() || ascii.length() > 253) {
+    if (ascii.length() > 253) {
       throw notADomain(text, "longer than 253 characters");
     }
-    problem = labelProblem(ascii);
-    if (problem != null) {
-      throw notADomain(text, problem);
-    }
     // An all-numeric last label would make "10.0.0.1" look like a domain; RFC 5321 wants [10.0.0.1].
-    if (ascii.substring(ascii.lastIndexOf('.') + 1).matches("[0-9]+")) {
+    if (allDigits(ascii, ascii.lastIndexOf('.') + 1)) {
       throw notADomain(text, "the last label is all digits (an IP address is written [192.0.2.1])");
     }
     return ascii;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code s} from {@code from} on is one or more ASCII digits ({@code matches("[0-9]+")} without a Pattern). */
+  private static boolean allDigits(String s, int from) {
+    if (from >= s.length()) {
+      return false;
+    }
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static DirectoryException notADomain(String text, String why) {
@@ -101,27 +133,35 @@ public record Address(String localPart, String domain) {
 
   /** Why a label of {@code d} is not an LDH label (RFC 5890 §2.3.1), or null; non-ASCII is IDN's to judge. */
   private static String labelProblem(String d) {
-    for (String label : d.split("\\.", -1)) {
-      if (label.isEmpty()) {
+    int start = 0;
+    while (true) {
+      int end = d.indexOf('.', start);
+      if (end < 0) {
+        end = d.length();
+      }
+      if (end == start) {
         return "it has an empty label (two dots in a row, or a dot at the start)";
       }
-      if (label.startsWith("-")) {
+      if (d.charAt(start) == '-') {
         return "a label may not start with a hyphen";
       }
-      if (label.endsWith("-")) {
+      if (d.charAt(end - 1) == '-') {
         return "a label may not end with a hyphen";
       }
-      if (label.length() > 63) {
+      if (end - start > 63) {
         return "a label is longer than 63 characters";
       }
-      for (int i = 0; i < label.length(); i++) {
-        char c = label.charAt(i);
+      for (int i = start; i < end; i++) {
+        char c = d.charAt(i);
         if (c < 0x80 && !(Character.isLetterOrDigit(c) || c == '-')) {
           return "'" + c + "' is not allowed (only letters, digits and hyphens)";
         }
       }
+      if (end == d.length()) {
+        return null;
+      }
+      start = end + 1;
     }
-    return null;
   }
 
   private static void checkLocalPart(String whole, String local) throws DirectoryException {

@@ -82,19 +82,44 @@ public final class Events {
     }
   }
 
+  /**
+   * Whether log lines carry their fields as SLF4J key/values too: only a JSON encoder writes them ({@code
+   * kvpList}); the text and syslog lines have them in the message already. On until the server's log
+   * setup says otherwise, so that a logback file of the operator's own with a JSON encoder still gets them.
+   */
+  private static volatile boolean keyValues = true;
+
+  /** Set by the server's log setup: {@code true} for {@code format = "json"}, {@code false} for the text lines. */
+  public static void keyValues(boolean on) {
+    keyValues = on;
+  }
+
   private static void logLine(Event event, TrailRecord r) {
-    LoggingEventBuilder b = event.level() == Event.Level.WARN ? log.atWarn() : log.atInfo();
-    if (!(event.level() == Event.Level.WARN ? log.isWarnEnabled() : log.isInfoEnabled())) {
+    boolean warn = event.level() == Event.Level.WARN;
+    if (!(warn ? log.isWarnEnabled() : log.isInfoEnabled())) {
       return;
     }
-    StringBuilder text = new StringBuilder(event.key());
-    b = b.addKeyValue("event", event.key());
-    for (var e : keyFields(r.key()).entrySet()) {
-      text.append(' ').append(e.getKey()).append('=').append(TrailRecord.quoted(e.getValue()));
+    StringBuilder text = new StringBuilder(160).append(event.key());
+    Map<String, String> keys = keyFields(r.key());
+    for (var e : keys.entrySet()) {
+      TrailRecord.appendQuoted(text.append(' ').append(e.getKey()).append('='), e.getValue());
+    }
+    for (var e : r.fields().entrySet()) {
+      TrailRecord.appendQuoted(text.append(' ').append(e.getKey()).append('='), e.getValue());
+    }
+    if (!keyValues) {
+      if (warn) {
+        log.warn(text.toString());
+      } else {
+        log.info(text.toString());
+      }
+      return;
+    }
+    LoggingEventBuilder b = (warn ? log.atWarn() : log.atInfo()).addKeyValue("event", event.key());
+    for (var e : keys.entrySet()) {
       b = b.addKeyValue(e.getKey(), e.getValue());
     }
     for (var e : r.fields().entrySet()) {
-      text.append(' ').append(e.getKey()).append('=').append(TrailRecord.quoted(e.getValue()));
       b = b.addKeyValue(e.getKey(), e.getValue());
     }
     b.setMessage(text.toString()).log();

@@ -19,22 +19,31 @@ public record TrailRecord(Instant time, String event, TrailKey key, Map<String, 
       if (!b.isEmpty()) {
         b.append(' ');
       }
-      b.append(e.getKey()).append('=').append(quoted(e.getValue()));
+      appendQuoted(b.append(e.getKey()).append('='), e.getValue());
     }
     return b.toString();
   }
 
   /** logfmt-style quoting: bare when it is one plain word, else in double quotes with {@code \"} and {@code \\}. */
   static String quoted(String v) {
+    return plain(v) ? v : appendQuoted(new StringBuilder(v.length() + 8), v).toString();
+  }
+
+  private static boolean plain(String v) {
     boolean plain = !v.isEmpty();
     for (int i = 0; i < v.length() && plain; i++) {
       char c = v.charAt(i);
       plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f;
     }
-    if (plain) {
-      return v;
+    return plain;
+  }
+
+  /** {@link #quoted} appended to {@code b} without a String of its own (the log line is built of them). */
+  static StringBuilder appendQuoted(StringBuilder b, String v) {
+    if (plain(v)) {
+      return b.append(v);
     }
-    StringBuilder b = new StringBuilder("\"");
+    b.append('"');
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       switch (c) {
@@ -45,6 +54,6 @@ public record TrailRecord(Instant time, String event, TrailKey key, Map<String, 
         default -> b.append(c < ' ' || c == 0x7f ? '?' : c);
       }
     }
-    return b.append('"').toString();
+    return b.append('"');
   }
 }

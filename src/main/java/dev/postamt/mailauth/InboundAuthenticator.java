@@ -60,10 +60,14 @@ public final class InboundAuthenticator implements InboundCheck {
    */
   @FunctionalInterface
   public interface Forwarding {
-    /** The domain of the first recipient that forwards to a remote address, if any. */
-    Optional<String> sealingDomain(List<String> recipients);
+    /**
+     * The domain of the first recipient that forwards to a remote address, if any.
+     *
+     * @param known what the router already said about some recipients (at RCPT): not asked again
+     */
+    Optional<String> sealingDomain(List<String> recipients, java.util.Map<String, dev.postamt.routing.Resolution> known);
 
-    Forwarding NONE = r -> Optional.empty();
+    Forwarding NONE = (r, k) -> Optional.empty();
   }
 
   public InboundAuthenticator(Config config, Resolver resolver) {
@@ -112,12 +116,12 @@ public final class InboundAuthenticator implements InboundCheck {
       log.info("mailauth {}: refused by DMARC policy of {}: {}", session.clientIp(), e.dmarc().policyDomain(), e.dmarc().authResults());
       throw new SmtpException(550, "5.7.1", e.verdict().substring("reject: ".length()));
     }
-    return new Result(arcSeal(env, e, message) + e.header(), e.forged());
+    return new Result(arcSeal(env, session, e, message) + e.header(), e.forged());
   }
 
   /** The ARC set for a message we will forward, with the forwarding domain's key; "" otherwise. */
-  private String arcSeal(Envelope env, Evaluation e, Supplier<InputStream> message) throws IOException {
-    Optional<String> domain = forwarding.sealingDomain(env.recipientAddresses());
+  private String arcSeal(Envelope env, Session session, Evaluation e, Supplier<InputStream> message) throws IOException {
+    Optional<String> domain = forwarding.sealingDomain(env.recipientAddresses(), session.resolutions());
     if (domain.isEmpty()) {
       return "";
     }

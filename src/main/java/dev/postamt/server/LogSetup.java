@@ -34,6 +34,8 @@ public final class LogSetup {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return; // another SLF4J binding in tests: leave it alone
     }
+    // only the JSON encoder writes an event's key/values; the text and syslog lines carry them in the message
+    dev.postamt.events.Events.keyValues(log.format().equals("json") && (log.file().isPresent() || log.syslog().isEmpty()));
     OutputStreamAppender<ILoggingEvent> appender;
     if (log.file().isPresent()) {
       appender = rollingFile(ctx, log);

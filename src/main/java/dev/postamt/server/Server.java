@@ -385,10 +385,14 @@ public final class Server implements AutoCloseable {
         .or(() -> web == null ? Optional.empty() : web.address(service));
   }
 
-  /** The domain of the first recipient an alias forwards to a remote address (ARC sealing). */
-  private Optional<String> forwardingDomain(List<String> recipients) {
+  /**
+   * The domain of the first recipient an alias forwards to a remote address (ARC sealing); what the
+   * router said at RCPT ({@code known}) is not asked again.
+   */
+  private Optional<String> forwardingDomain(List<String> recipients, Map<String, dev.postamt.routing.Resolution> known) {
     for (String r : recipients) {
-      if (router.resolve(r) instanceof dev.postamt.routing.Resolution.Local l
+      dev.postamt.routing.Resolution said = known.get(r);
+      if ((said != null ? said : router.resolve(r)) instanceof dev.postamt.routing.Resolution.Local l
           && l.destinations().stream().anyMatch(d -> d instanceof dev.postamt.routing.Destination.Remote)) {
         return Optional.of(r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT));
       }

@@ -16,8 +16,17 @@ public interface InboundCheck {
   Result check(Session session, Envelope envelope, Supplier<InputStream> message)
       throws SmtpException, IOException;
 
-  /** What the check may know about the SMTP session. */
-  record Session(String service, String clientIp, String helo, boolean tls, boolean authenticated) {}
+  /**
+   * What the check may know about the SMTP session.
+   *
+   * @param resolutions what the router said at RCPT, by recipient address (may lack some: ask the router then)
+   */
+  record Session(String service, String clientIp, String helo, boolean tls, boolean authenticated,
+      java.util.Map<String, dev.postamt.routing.Resolution> resolutions) {
+    public Session(String service, String clientIp, String helo, boolean tls, boolean authenticated) {
+      this(service, clientIp, helo, tls, authenticated, java.util.Map.of());
+    }
+  }
 
   /**
    * @param headers fields to add in front of the message, each CRLF-terminated (may be empty)

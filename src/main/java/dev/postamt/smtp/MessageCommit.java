@@ -92,7 +92,13 @@ record MessageCommit(SmtpServer server, Connection conn) {
           millis(checked - t0), millis(staged - checked),
           outcome == QueueManager.DirectOutcome.DELIVERED ? "mailboxes" : "queue commit", millis(done - staged));
     }
-    log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    if (conn == null) {
+      // a LocalSubmission has no session, so no smtp.accepted event: this line is its record
+      log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    } else if (log.isDebugEnabled()) {
+      // on a connection the smtp.accepted event that follows says this (queue, from, to, ip) and more
+      log.debug("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    }
     dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {
       // RFC 2033 §4.2: one reply per accepted RCPT, in order, a repeated one included. The message

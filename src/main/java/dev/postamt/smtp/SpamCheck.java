@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * Fields named {@code X-Spam-*} that arrive from outside are always dropped. A scanner that cannot read
  * what it needs (an {@link IOException}) defers the message with {@code 451 4.7.1}; a bug in one check
  * costs only that check ({@link SpamScanner}). A message another check already diverted (a virus held,
- * a policy DISCARD) is not scanned. Each scan logs one line: queue id, score, action, top symbols, the
- * scan time ({@code scan=1.25ms}: reading the message, the checks and the learners) and the size.
+ * a policy DISCARD) is not scanned. Each scan is one {@code filter.verdict} event: queue id, action,
+ * score, top symbols, threshold, the scan time ({@code scan=1.25ms}: reading the message, the checks
+ * and the learners), the size and the client's address.
  * LMTP is not scanned: the MTA in front of it filters, as with amavis before Dovecot.
  */
 final class SpamCheck implements StageCheck {
@@ -102,13 +103,16 @@ final class SpamCheck implements StageCheck {
       return Decision.CONTINUE;
     }
     m.edits().drop(outside);
-    // scan= is the whole added latency: reading and parsing the message, the checks, the learners
-    log.info("spam {}: {} score={} required={} action={}{} tests={} scan={}ms size={}{}", c.client().ip(), env.id(),
-        Verdict.oneDecimal(v.score()), Verdict.oneDecimal(v.outbound() ? config.outboundReject() : v.required()),
-        v.outbound() ? "outbound_" : "", v.action().word(), v.top(TOP),
-        millis(System.nanoTime() - start), message.size(),
-        message.truncated() ? " (scanned " + message.raw().length + ")" : "");
-    dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.FILTER_VERDICT, dev.postamt.events.TrailKey.queue(env.id()).withSender(env.sender()).withRecipients(env.recipientAddresses()), "check", "spam", "action", (v.outbound() ? "outbound_" : "") + v.action().word(), "score", Verdict.oneDecimal(v.score()), "reason", v.top(TOP));
+    // One line per scan, the filter.verdict event (docs/spam.md); until 2026-12-05 a line of its own
+    // ("spam IP: ID score=… scan=…") said the same beside it. scan= is the whole added latency: reading
+    // and parsing the message, the checks, the learners.
+    dev.postamt.events.Events.at(server.config.dataDir()).emit(dev.postamt.events.Event.FILTER_VERDICT,
+        dev.postamt.events.TrailKey.queue(env.id()).withSender(env.sender()).withRecipients(env.recipientAddresses()),
+        "check", "spam", "action", (v.outbound() ? "outbound_" : "") + v.action().word(),
+        "score", Verdict.oneDecimal(v.score()), "reason", v.top(TOP),
+        "required", Verdict.oneDecimal(v.outbound() ? config.outboundReject() : v.required()),
+        "scan", millis(System.nanoTime() - start) + "ms", "size", Long.toString(message.size()),
+        "scanned", message.truncated() ? Integer.toString(message.raw().length) : null, "ip", c.client().ip());
     if (v.outbound()) {
       if (v.action() == Verdict.Action.REJECT) {
         return Decision.refuse(550, "5.7.1", "Your message looks like spam (score " + Verdict.oneDecimal(v.score())

@@ -145,7 +145,7 @@ final class StageChecks {
       InboundCheck.Result r;
       try {
         r = check.check(
-            new InboundCheck.Session(cl.service(), cl.ip(), cl.helo(), cl.tls(), cl.authUser() != null),
+            new InboundCheck.Session(cl.service(), cl.ip(), cl.helo(), cl.tls(), cl.authUser() != null, m.resolutions()),
             m.envelope(),
             m.content());
       } catch (SmtpException e) {

@@ -12,7 +12,23 @@ final class TraceHeader {
   private static final DateTimeFormatter RFC5322_DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
+  /** The date of the last field written: the text changes once a second, the fields come far more often. */
+  private record Stamp(long second, ZoneId zone, String text) {}
+
+  private static volatile Stamp last = new Stamp(Long.MIN_VALUE, ZoneId.of("UTC"), "");
+
   private TraceHeader() {}
+
+  /** {@code now} as the RFC 5322 date of the field, in the server's time zone. */
+  static String date(Instant now) {
+    ZoneId zone = ZoneId.systemDefault();
+    Stamp s = last;
+    if (s.second() != now.getEpochSecond() || !s.zone().equals(zone)) {
+      s = new Stamp(now.getEpochSecond(), zone, RFC5322_DATE.format(now.atZone(zone)));
+      last = s;
+    }
+    return s.text();
+  }
 
   /** RFC 3848 / RFC 6531 "with" protocol name. */
   static String protocol(boolean lmtp, boolean esmtp, boolean smtputf8, boolean tls, boolean authenticated) {
@@ -41,7 +57,7 @@ final class TraceHeader {
     } else {
       b.setLength(b.length() - 2);
     }
-    b.append("; ").append(RFC5322_DATE.format(Instant.now().atZone(ZoneId.systemDefault()))).append("\r\n");
+    b.append("; ").append(date(Instant.now())).append("\r\n");
     return b.toString();
   }
 

@@ -110,6 +110,31 @@ class SmtpSpamTest {
   }
 
   @Test
+  void theVerdictEventIsTheScansOneLogLineWithEveryFieldOfTheOldSpamLine() throws Exception {
+    var events = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.postamt.events.Event");
+    var spamLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpamCheck.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    events.addAppender(lines);
+    spamLog.addAppender(lines);
+    String id;
+    try {
+      String reply = send(message("logged-one", "X-Test-Score: 1.0\r\n"));
+      assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+      id = reply.substring("250 2.0.0 Ok: queued as ".length()).strip();
+    } finally {
+      events.detachAppender(lines);
+      spamLog.detachAppender(lines);
+    }
+    List<String> mine = lines.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains(id)).toList();
+    assertThat(mine).as("no second line of the scan beside the event").noneMatch(m -> m.startsWith("spam "));
+    assertThat(mine).filteredOn(m -> m.startsWith("filter.verdict ")).singleElement().asString().matches(
+        "filter\\.verdict queue=" + id + " from=<sender@remote\\.example> to=<bob@example\\.test> check=spam"
+            + " action=no_action score=1\\.3 reason=\"TEST_MARKER \\(1\\.0\\), TEST_ALWAYS \\(0\\.25\\)\" required=5\\.0"
+            + " scan=\\d+\\.\\d\\dms size=\\d+ ip=127\\.0\\.0\\.1");
+  }
+
+  @Test
   void hamGetsStatusNoAndForgedSpamFieldsAreRemoved() throws Exception {
     assertThat(send(message("ham-one", "X-Test-Score: 1.0\r\nX-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=99\r\n")))
         .startsWith("250 2.0.0 ");
