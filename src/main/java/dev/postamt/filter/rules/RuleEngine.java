@@ -167,6 +167,7 @@ final class RuleEngine {
     final ScanInput in;
     final ScannedMessage m;
     final Map<String, String> headerCache = new HashMap<>();
+    final Map<String, String> headerLowerCache = new HashMap<>();
     String body;
     String raw;
     String full;
@@ -287,6 +288,10 @@ final class RuleEngine {
         return unset ? 0 : 1;
       }
       String text = unset ? (r.ifUnset() == null ? "" : r.ifUnset()) : v;
+      if (prefilter && !r.regex().literals().isEmpty()
+          && !r.regex().mayMatch(unset ? RequiredLiterals.lower(text) : headerLower(spec, v))) {
+        return r.negate() ? 1 : 0; // none of the strings every match holds is there: not found, no regex run
+      }
       Matcher mt = r.regex().pattern().matcher(Budgeted.of(text));
       boolean found = mt.find();
       if (found == r.negate()) {
@@ -294,6 +299,11 @@ final class RuleEngine {
       }
       evidence = found ? mt.group() : null;
       return 1;
+    }
+
+    /** The ASCII-lower-cased value of header spec {@code spec} (whose value is {@code v}), made once per scan. */
+    private String headerLower(String spec, String v) {
+      return headerLowerCache.computeIfAbsent(spec, k -> RequiredLiterals.lower(v));
     }
 
     private int count(Rule r, String text) {
