@@ -110,6 +110,13 @@ public final class DurableSpool {
     return new Writer(id);
   }
 
+  /**
+   * How much of a message a {@link Writer} also keeps in memory, so that the checks before the commit
+   * (mail authentication, the spam scan, the trail's Message-ID) read it from there instead of opening and
+   * reading the file each: most mail is a few KiB. A larger message is read from the file.
+   */
+  static final int KEPT_IN_MEMORY = 64 * 1024;
+
   /** An incoming message being written. Not thread-safe; one per SMTP transaction. */
   public final class Writer implements AutoCloseable {
     private final String id;
@@ -118,6 +125,32 @@ public final class DurableSpool {
     private OutputStream out;
     private boolean finished;
     private boolean journalled;
+    /** What was written through {@link #out()}, while it is all there is (null: larger, or the file changed otherwise). */
+    private byte[] kept = new byte[4096];
+    private int keptLength;
+    private final OutputStream data = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        keep(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        keep(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        out.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.close();
+      }
+    };
 
     private Writer(String id) throws IOException {
       this.id = id;
@@ -130,14 +163,33 @@ public final class DurableSpool {
       return id;
     }
 
+    /** Where the message goes; what is written here is in the file (and, while small, in memory too). */
     public OutputStream out() {
-      return out;
+      return data;
+    }
+
+    private void keep(byte[] b, int off, int len) {
+      if (kept == null) {
+        return;
+      }
+      if (keptLength + len > kept.length) {
+        if (keptLength + len > KEPT_IN_MEMORY) {
+          kept = null; // too large to keep: read from the file
+          return;
+        }
+        kept = java.util.Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
+      }
+      System.arraycopy(b, off, kept, keptLength, len);
+      keptLength += len;
     }
 
     /** The message bytes written so far (flushed first), for checks that run before the commit. */
     public InputStream openWritten() throws IOException {
       out.flush();
       long size = channel.size();
+      if (kept != null && keptLength == size) {
+        return new java.io.ByteArrayInputStream(kept, 0, keptLength); // the same bytes as the file holds
+      }
       return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), size), bufferFor(size));
     }
 
@@ -146,6 +198,7 @@ public final class DurableSpool {
      * forged Authentication-Results. A field is its first line and its continuation lines.
      */
     public void dropHeaderFields(java.util.Collection<Integer> positions) throws IOException {
+      kept = null; // the file is rewritten: read it from now on
       out.flush();
       channel.close();
       Path rewritten = incoming.resolve(id + ".rw");
@@ -201,6 +254,7 @@ public final class DurableSpool {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
       journal(env, headers);
+      kept = null; // the trailer follows: the kept bytes are no longer the whole file
       out.flush();
       long bodySize = channel.size();
       byte[] trailer = encodeTrailer(env, headers, bodySize);
