@@ -229,8 +229,17 @@ public final class DurableSpool {
      * the queue would load it. Then {@link #commitStaged} or {@link #abort}.
      */
     public QueuedMessage stage(Envelope env, String headers) throws IOException {
-      appendTrailer(env, headers);
-      return read(tmp, false);
+      long bodySize = appendTrailer(env, headers);
+      // what read(tmp, false) gives, without reading back the trailer just written: the arrival as the
+      // file keeps it (milliseconds), every recipient scheduled (a new message has no status file)
+      Envelope loaded = new Envelope(env.id(), Instant.ofEpochMilli(env.arrival().toEpochMilli()), env.sender(),
+          env.recipients(), env.body(), env.smtpUtf8(), env.ret(), env.envid(), env.clientHelo(), env.clientAddress(),
+          env.authUser(), env.protocol(), env.requireTls());
+      List<RecipientStatus> scheduled = new ArrayList<>(env.recipients().size());
+      for (int i = 0; i < env.recipients().size(); i++) {
+        scheduled.add(new RecipientStatus.Scheduled());
+      }
+      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of());
     }
 
     /**
@@ -249,7 +258,8 @@ public final class DurableSpool {
       journalled = true;
     }
 
-    private void appendTrailer(Envelope env, String headers) throws IOException {
+    /** Appends the envelope after the message; returns the message's size (without it). */
+    private long appendTrailer(Envelope env, String headers) throws IOException {
       if (!env.id().equals(id)) {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
@@ -262,6 +272,7 @@ public final class DurableSpool {
       String len = Integer.toString(trailer.length); // "%012d" without a Formatter per message
       out.write((FOOTER + " " + "0".repeat(Math.max(0, 12 - len.length())) + len + "\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
+      return bodySize;
     }
 
     /** Makes an appended message durable: data and directory entry are on stable storage on return. */

@@ -52,4 +52,30 @@ class SpoolWriterTest {
       assertThat(new String(read(w), StandardCharsets.US_ASCII)).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
     }
   }
+
+  @Test
+  void aStagedMessageIsWhatTheQueueLoadsFromItsFile() throws IOException {
+    DurableSpool spool = new DurableSpool(dir.resolve("queue"));
+    String id = DurableSpool.newId();
+    Envelope env = new Envelope(id, java.time.Instant.parse("2026-12-05T15:30:01.123456789Z"), "odd sender+x@example.org",
+        List.of(new Envelope.Recipient("a@example.test", List.of("SUCCESS", "FAILURE"), java.util.Optional.of("rfc822;a@x.test")),
+            Envelope.Recipient.of("b b@example.test")),
+        "8BITMIME", true, java.util.Optional.of("HDRS"), java.util.Optional.of("env id=1"), "helo.example", "192.0.2.7",
+        java.util.Optional.of("user@example.test"), "ESMTPSA", true);
+    String headers = "Received: from helo.example ([192.0.2.7])\r\n\tby mx (Postamt); Sat, 5 Dec 2026 15:30:01 +0000\r\n";
+    try (DurableSpool.Writer w = spool.create(id)) {
+      byte[] message = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+      w.out().write(message);
+      QueuedMessage staged = w.stage(env, headers);
+      w.commitStaged();
+      QueuedMessage loaded = spool.load(id).orElseThrow();
+      assertThat(staged.envelope()).isEqualTo(loaded.envelope());
+      assertThat(staged.envelope().arrival()).isEqualTo(java.time.Instant.parse("2026-12-05T15:30:01.123Z"));
+      assertThat(staged.statuses()).isEqualTo(loaded.statuses());
+      assertThat(staged.headers()).isEqualTo(loaded.headers()).isEqualTo(headers);
+      assertThat(staged.size()).isEqualTo(loaded.size()).isEqualTo(message.length);
+      assertThat(staged.held()).isEqualTo(loaded.held()).isFalse();
+      assertThat(staged.notices()).isEqualTo(loaded.notices()).isEmpty();
+    }
+  }
 }
