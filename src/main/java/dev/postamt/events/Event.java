@@ -17,7 +17,7 @@ public enum Event {
   SMTP_ACCEPTED("smtp.accepted", Level.INFO, "service", "ip", "helo", "tls", "user", "reply"),
   MAILAUTH_RESULT("mailauth.result", Level.INFO, "results"),
   POLICY_CHECKS("policy.checks", Level.INFO, "stage", "result", "checks"),
-  FILTER_VERDICT("filter.verdict", Level.INFO, "check", "action", "score", "reason"),
+  FILTER_VERDICT("filter.verdict", Level.INFO, "check", "action", "score", "reason", "required", "scan", "size", "scanned", "ip"),
   QUARANTINE_HELD("quarantine.held", Level.INFO, "reason"),
   QUEUE_QUEUED("queue.queued", Level.INFO),
   DELIVERY_ATTEMPT("delivery.attempt", Level.INFO, "host", "reply"),
