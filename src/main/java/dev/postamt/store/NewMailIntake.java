@@ -33,12 +33,6 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
   private final Object lock = new Object();
   /** Users with deliveries not yet taken in, oldest first. */
   private final LinkedHashSet<String> pending = new LinkedHashSet<>();
-  /**
-   * The same users, readable without {@link #lock}: a delivery to a user already pending needs nothing
-   * more (the pass to come reads {@code new/} after it leaves this set, so after the delivery's file is
-   * there), and every SMTP session of a busy recipient no longer queues for the lock to learn that.
-   */
-  private final Set<String> pendingNow = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Users a worker is taking in right now. */
   private final Set<String> running = new HashSet<>();
   /** Started at the first delivery, so that a server that takes no mail keeps none (idle footprint). */
@@ -56,9 +50,6 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
   @Override
   public void accept(String user) {
     String key = user.toLowerCase(Locale.ROOT);
-    if (pendingNow.contains(key)) {
-      return; // a pass for this user is still to come
-    }
     synchronized (lock) {
       if (closed) {
         return; // stopping: the next open takes the message in
@@ -70,7 +61,6 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
         }
       }
       if (pending.add(key)) {
-        pendingNow.add(key);
         lock.notifyAll();
       }
     }
@@ -92,7 +82,6 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
           return;
         }
         pending.remove(user);
-        pendingNow.remove(user); // before the pass reads new/: a delivery from now on is noted again
         running.add(user);
       }
       try {
