@@ -33,6 +33,7 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
     }
     // logback's own start-up notes stay quiet, as the XML's NopStatusListener had them
     ctx.getStatusManager().add(new NopStatusListener());
+    LogTime.register(ctx);
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
     encoder.setPattern(LogSetup.PATTERN);

@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * that fail2ban-style tools and people reading a month-old file agree on when a thing happened.
  */
 public final class LogSetup {
-  /** The text line: {@code 2026-12-04T13:45:01.123+00:00 INFO  imap: message}. */
-  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
+  /**
+   * The text line: {@code 2026-12-04T13:45:01.123+00:00 INFO  imap: message}. {@code %isoTime} is
+   * {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}} formatted once a second ({@link LogTime}, registered with
+   * the context before an encoder of this pattern starts).
+   */
+  static final String PATTERN = "%" + LogTime.WORD + " %-5level %logger{0}: %msg%n";
 
   private LogSetup() {}
 
@@ -103,6 +107,7 @@ public final class LogSetup {
       json.start();
       return json;
     }
+    LogTime.register(ctx);
     PatternLayoutEncoder e = new PatternLayoutEncoder();
     e.setContext(ctx);
     e.setPattern(PATTERN);
