@@ -61,6 +61,14 @@ final class UserIndex implements Closeable {
    * index. 16 MB is Lucene's own default.
    */
   static final double RAM_BUFFER_MB = 16;
+  /**
+   * A sync that only added messages, fewer than this many since the last publish, leaves them in the
+   * writer's buffer unpublished ({@link #publishPending}): a segment flushed, committed, reopened and
+   * later merged per message cost a lone delivery many times its share of a batch (docs/search.md).
+   */
+  static final int DEFER_BELOW = 32;
+  /** Unpublished additions older than this are published by the idle indexer ({@link #publishIfOlder}). */
+  static final long DEFER_NANOS = 30_000_000_000L;
   /** Threads that parse and add new messages during a catch-up. */
   static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -145,6 +153,12 @@ final class UserIndex implements Closeable {
   private volatile View current;
   private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private int sinceCommit;
+  /** Messages added but not yet published (in the writer's buffer; the published View lacks them). */
+  private volatile int unpublished;
+  /** When the oldest of {@link #unpublished} was added ({@link System#nanoTime}). */
+  private long unpublishedSince;
+  /** A search read what the index lacks: the next sync publishes, whatever it adds. */
+  private volatile boolean wanted;
 
   private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
       throws IOException {
@@ -277,6 +291,7 @@ final class UserIndex implements Closeable {
     int added = 0;
     Set<Long> present = new HashSet<>();
     boolean changed = false;
+    boolean onlyAdded = true; // nothing removed, no flags changed: a sync whose publishing may wait
     for (MailboxInfo m0 : a.mailboxes()) {
       present.add(m0.id());
       MailboxState s = state.get(m0.id());
@@ -296,14 +311,16 @@ final class UserIndex implements Closeable {
       if (s == null || s.uidValidity() != m.uidValidity()) {
         writer.deleteDocuments(MessageDocument.mailboxTerm(m.id()));
         s = new MailboxState(m.uidValidity(), 0, 0);
-      } else {
-        removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages());
+        onlyAdded = false;
+      } else if (removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages())) {
+        onlyAdded = false;
       }
       List<MessageRecord> fresh = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
         if (r.uid() >= s.uidNext()) {
           fresh.add(r);
         } else if (r.modseq() > s.highestModseq()) {
+          onlyAdded = false;
           writer.updateBinaryDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "flags", MessageDocument.flags(r));
           writer.updateNumericDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "modseq", r.modseq());
         }
@@ -334,13 +351,57 @@ final class UserIndex implements Closeable {
         writer.deleteDocuments(MessageDocument.mailboxTerm(id));
         state.remove(id);
         changed = true;
+        onlyAdded = false;
       }
     }
     if (changed) {
       sinceCommit += added + 1;
+      if (onlyAdded && !wanted && unpublished + added < DEFER_BELOW) {
+        if (unpublished == 0) {
+          unpublishedSince = System.nanoTime();
+        }
+        unpublished += added; // kept in the writer's buffer: searches read these messages meanwhile
+      } else {
+        publish(true);
+      }
+    } else if (unpublished > 0 && wanted) {
       publish(true);
     }
+    wanted = false;
     return added;
+  }
+
+  /**
+   * Asks the next sync to publish what it adds and what waits unpublished: a search found the index
+   * lacking (IMAP reads those messages meanwhile; JMAP syncs before it searches).
+   */
+  void want() {
+    wanted = true;
+  }
+
+  /** Publishes (and commits) additions kept unpublished; false when a sync holds the index. */
+  boolean publishPending() throws IOException {
+    return publishIfOlder(0);
+  }
+
+  /** {@link #publishPending} when the oldest unpublished addition is at least {@code nanos} old. */
+  boolean publishIfOlder(long nanos) throws IOException {
+    if (!syncLock.tryLock()) {
+      return false;
+    }
+    try {
+      if (unpublished > 0 && System.nanoTime() - unpublishedSince >= nanos) {
+        publish(true);
+      }
+      return true;
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  /** Whether additions wait unpublished (tests, the idle indexer). */
+  boolean hasUnpublished() {
+    return unpublished > 0;
   }
 
   /**
@@ -392,20 +453,26 @@ final class UserIndex implements Closeable {
 
   /** Expunges since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
   /** {@code now}: the mailbox's whole list, read only when the store's expunge history does not reach back. */
-  private void removeExpunged(Account a, MailboxInfo m, MailboxState s,
+  /** Returns whether it removed documents (or may have). */
+  private boolean removeExpunged(Account a, MailboxInfo m, MailboxState s,
       java.util.function.Supplier<List<MessageRecord>> now) throws IOException {
     Optional<List<Long>> gone = a.expungedSince(m.id(), s.highestModseq());
     if (gone.isPresent()) {
+      boolean removed = false;
       for (long uid : gone.get()) {
         if (uid < s.uidNext()) {
           writer.deleteDocuments(MessageDocument.keyTerm(m.id(), uid));
+          removed = true;
         }
       }
-      return;
+      return removed;
     }
     Set<Long> keep = new HashSet<>();
     for (MessageRecord r : now.get()) {
       keep.add(r.uid());
+    }
+    if (unpublished > 0) {
+      publish(false); // the documents are compared with the store's UIDs through a reader: it must hold them all
     }
     View v = acquire();
     try {
@@ -417,6 +484,7 @@ final class UserIndex implements Closeable {
     } finally {
       release(v);
     }
+    return true;
   }
 
   private static byte[] read(Account a, MailboxInfo m, MessageRecord r, MessageDocument.Budget budget) {
@@ -447,6 +515,7 @@ final class UserIndex implements Closeable {
       writer.commit();
       sinceCommit = 0;
     }
+    unpublished = 0;
     View old = current;
     DirectoryReader r = DirectoryReader.openIfChanged(old.reader, writer);
     current = new View(r == null ? cloneRef(old.reader) : r, state);
