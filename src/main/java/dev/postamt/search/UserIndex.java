@@ -67,6 +67,11 @@ final class UserIndex implements Closeable {
    * later merged per message cost a lone delivery many times its share of a batch (docs/search.md).
    */
   static final int DEFER_BELOW = 32;
+  /**
+   * ... and while the writer's buffer holds less than this (a 100 KB message of prose takes about 0.1 MB
+   * there, one of 4 KB about 0.02 MB), so that open indexes hold little heap for what waits.
+   */
+  static final long DEFER_RAM_BYTES = 1 << 20;
   /** Unpublished additions older than this are published by the idle indexer ({@link #publishIfOlder}). */
   static final long DEFER_NANOS = 30_000_000_000L;
   /** Threads that parse and add new messages during a catch-up. */
@@ -356,7 +361,7 @@ final class UserIndex implements Closeable {
     }
     if (changed) {
       sinceCommit += added + 1;
-      if (onlyAdded && !wanted && unpublished + added < DEFER_BELOW) {
+      if (onlyAdded && !wanted && unpublished + added < DEFER_BELOW && writer.ramBytesUsed() < DEFER_RAM_BYTES) {
         if (unpublished == 0) {
           unpublishedSince = System.nanoTime();
         }
