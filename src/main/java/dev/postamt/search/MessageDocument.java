@@ -236,10 +236,10 @@ final class MessageDocument {
       return true;
     }
 
-    /** Whether every character is below {@code limit}. */
-    boolean below(char limit) {
+    /** Whether every part is {@link WordTokens#cjkFree}. */
+    boolean cjkFree() {
       for (String p : parts) {
-        if (!WordTokens.below(p, limit)) {
+        if (!WordTokens.cjkFree(p)) {
           return false;
         }
       }

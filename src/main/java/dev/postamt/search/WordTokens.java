@@ -26,10 +26,11 @@ import org.apache.lucene.util.BytesRef;
  * So the terms and positions are the very ones the analyzer gives (tested, {@code WordTokensTest});
  * queries still go through {@link Analyzers#perField}.
  *
- * <p>A text without characters from U+1100 on (no Hangul, kana, Han, full- or half-width forms: most
- * Western mail) meets no token that the width folding or the CJK bigrams change; for it the common part
- * is the word breaking alone ({@link Analyzers#breaking}), and the lower-casing, which maps one token to
- * one by its term, joins the per-distinct-token rest of each chain. Each distinct token's final term is
+ * <p>A text without characters of the CJK ranges ({@link #cjkFree}: no Hangul, kana, Han, full- or
+ * half-width forms, nothing outside the Basic Multilingual Plane; most Western mail, typographic quotes,
+ * dashes and symbols included) meets no token that the width folding or the CJK bigrams change; for it
+ * the common part is the word breaking alone ({@link Analyzers#breaking}), and the lower-casing, which
+ * maps one token to one by its term, joins the per-distinct-token rest of each chain. Each distinct token's final term is
  * encoded to UTF-8 once and handed to Lucene as bytes ({@link TermToBytesRefAttribute}) at every
  * occurrence, not copied and encoded again per occurrence.
  *
@@ -40,9 +41,6 @@ import org.apache.lucene.util.BytesRef;
 final class WordTokens {
   /** The longest text whose tokens are held for the second field (a few MB of heap at most). */
   static final int MAX_CHARS = 1 << 20;
-
-  /** Below this, no character is changed by the width folding or makes a CJK token (class comment). */
-  static final char FIRST_CJK = '\u1100';
 
   /** Whether the tokens are the word breaking's alone, not yet lower-cased (see the class comment). */
   private boolean raw;
@@ -64,15 +62,15 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    return of(new StringReader(text), text.length(), below(text, FIRST_CJK));
+    return of(new StringReader(text), text.length(), cjkFree(text));
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    return of(text.reader(), (int) text.length(), text.below(FIRST_CJK));
+    return of(text.reader(), (int) text.length(), text.cjkFree());
   }
 
-  /** {@code plain}: no character of the text is at or above {@link #FIRST_CJK}. */
+  /** {@code plain}: the text is {@link #cjkFree}. */
   private static WordTokens of(java.io.Reader text, int length, boolean plain) {
     WordTokens w = new WordTokens(length);
     w.raw = plain;
@@ -90,10 +88,20 @@ final class WordTokens {
     return w;
   }
 
-  /** Whether every character of {@code text} is below {@code limit}. */
-  static boolean below(String text, char limit) {
+  /**
+   * Whether no character of {@code text} is one the word breaking types as Han, Hiragana, Katakana or
+   * Hangul (the tokens {@code CJKBigramFilter} acts on) or one {@code CJKWidthFilter} changes. Generously:
+   * Hangul Jamo U+1100–U+11FF; U+2E80–U+DFFF (CJK radicals, symbols and punctuation, kana, Hangul
+   * compatibility Jamo, Han, Yi, Hangul syllables, and the surrogates of everything outside the Basic
+   * Multilingual Plane); CJK compatibility ideographs U+F900–U+FAFF; half- and full-width forms
+   * U+FF00–U+FFEF. Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts, general punctuation, currency
+   * and other symbols are outside these.
+   */
+  static boolean cjkFree(String text) {
     for (int i = 0, n = text.length(); i < n; i++) {
-      if (text.charAt(i) >= limit) {
+      char c = text.charAt(i);
+      if (c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
+          || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'))) {
         return false;
       }
     }

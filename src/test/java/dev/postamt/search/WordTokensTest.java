@@ -52,8 +52,13 @@ class WordTokensTest {
         // repeated words (their chains run once, see WordTokens#distinct), in case and form variants
         "Grüße grüße GRÜSSE Grüsse the cat's cat's cats Cat's 東京 東京 東京都 ".repeat(40),
         ("X".repeat(79) + "\n").repeat(500),
-        // below U+1100 (word breaking alone, lower-cased per distinct token) and just above it
+        // outside the CJK ranges (word breaking alone, lower-cased per distinct token), at their edges, in them
         "İstanbul ΣΟΦΙΑ σοφία Ölçü ǅemal Straße ÆØÅ ﬁne Ⅻ", "İstanbul \u1100\u1161 ᄀ", "Ⅻ \u30A2\u3099 ｶﾞ",
+        "“Quoted” ‘single’ — dash – en … €100 • bullet ™ № Ωmega ½ → ✓ ★ Привет мир שלום مرحبا नमस्ते ไทย ລາວ",
+        "edge\u10FF\u11FFa \u1200\u1201 ab\u2E7F \u2E80x \u3000 \u3005\u3007 a\u302Eb \uD7FBz",
+        "\uF8FF\uF900\uFAFF\uFB00\uFE30\uFE4F\uFF00\uFF01ＡＢ\uFFEF\uFFF0\uFFFD end",
+        "Ｆｕｌｌ width ＴＥＸＴ and 𠀀𠀁 ext-B Han, 𝐁𝐨𝐥𝐝 math, 😀😁 emoji, 𐐀𐐨 Deseret",
+        "한국어 텍스트 ᄒᆞᆫ 日本語のテキスト カタカナ ﾊﾝｶｸ 中文", "Mixed Latin and 東京 words, the CAT’s toys",
         "Ünïcödé mixed CASE Words and 42nd numbers, a.b.c e-mail 3,14 " + "ϴ".repeat(3),
         "\u0130\u0049\u0069 i\u0307 \u212A\u212B");
     for (String t : texts) {
@@ -86,6 +91,11 @@ class WordTokensTest {
     assertEquals(read.toString(), lines.text());
     same(lines);
     same(new MessageDocument.Lines(List.of("Plain ASCII and Latin: Müller's", "ÄPFEL")));
+    same(new MessageDocument.Lines(List.of("Typographic “Quotes” — and € ÄPFEL", "東京 second part")));
+    assertTrue(WordTokens.cjkFree("“Quotes” — € … Привет \uFFFD"));
+    assertFalse(WordTokens.cjkFree("a\u3042")); // Hiragana
+    assertFalse(WordTokens.cjkFree("\uD840\uDC00")); // U+20000, Han outside the BMP
+    assertFalse(WordTokens.cjkFree("\uFF21")); // full-width A
     assertTrue(new MessageDocument.Lines(List.of(" ", "\t")).isBlank());
   }
 
