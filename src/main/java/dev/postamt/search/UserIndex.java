@@ -361,7 +361,8 @@ final class UserIndex implements Closeable {
     }
     if (changed) {
       sinceCommit += added + 1;
-      if (onlyAdded && !wanted && unpublished + added < DEFER_BELOW && writer.ramBytesUsed() < DEFER_RAM_BYTES) {
+      if (added > 0 && onlyAdded && !wanted && unpublished + added < DEFER_BELOW
+          && writer.ramBytesUsed() < DEFER_RAM_BYTES) {
         if (unpublished == 0) {
           unpublishedSince = System.nanoTime();
         }
