@@ -443,7 +443,7 @@ public final class SearchIndexes implements SearchBackend {
       changed(user);
       pacing.urgent(user);
     }
-    UserIndex.View v = h.index.acquire();
+    IndexView v = h.index.acquire();
     try {
       UserIndex.MailboxState st = v.state.get(mailboxId);
       if (st == null || st.uidValidity() != uidValidity) {
@@ -493,7 +493,7 @@ public final class SearchIndexes implements SearchBackend {
     if (h == null) {
       return Optional.empty();
     }
-    UserIndex.View v = null;
+    IndexView v = null;
     try {
       h.index.want(); // additions kept unpublished are published by the sync below
       catchUpNow(a, h);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,17 +24,11 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The Lucene index of one user ({@code data_dir/search/<address>/}), and how far it has caught up with
  * the store: per mailbox the UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ it has taken in, kept in the commit's
  * user data so that a restart knows what it lacks ({@link #sync}). Searches run on a near-real-time
- * reader published together with that state ({@link View}).
+ * reader published together with that state ({@link IndexView}).
  *
  * <p>One writer per index and process (Lucene's write lock); {@link #sync} is called by one thread at a
  * time (the indexer's), searches by any number.
@@ -89,76 +82,16 @@ final class UserIndex implements Closeable {
     }
   }
 
-  /** A reader and the state it reflects; UIDs the index knows, per mailbox, worked out on first need. */
-  static final class View {
-    final DirectoryReader reader;
-    final Map<Long, MailboxState> state;
-    private final Map<Long, long[][]> known = new ConcurrentHashMap<>();
-
-    View(DirectoryReader reader, Map<Long, MailboxState> state) {
-      this.reader = reader;
-      this.state = Map.copyOf(state);
-    }
-
-    /** [0]: UIDs with complete headers, [1]: with complete bodies; both sorted. */
-    long[][] known(long mailboxId) throws IOException {
-      long[][] k = known.get(mailboxId);
-      if (k == null) {
-        long[] all = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.HEADERS_PARTIAL);
-        long[] bodies = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.BODY_PARTIAL);
-        k = new long[][] {all, bodies};
-        known.put(mailboxId, k);
-      }
-      return k;
-    }
-
-    /** The sorted UIDs of the documents matching {@code q} whose {@code part} has none of {@code partialBits}. */
-    long[] uids(Query q, int partialBits) throws IOException {
-      IndexSearcher s = new IndexSearcher(reader);
-      s.setQueryCache(null);
-      Weight w = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1);
-      long[] out = new long[64];
-      int n = 0;
-      for (LeafReaderContext leaf : reader.leaves()) {
-        Scorer sc = w.scorer(leaf);
-        if (sc == null) {
-          continue;
-        }
-        NumericDocValues uid = leaf.reader().getNumericDocValues("uid");
-        NumericDocValues part = leaf.reader().getNumericDocValues("part");
-        var live = leaf.reader().getLiveDocs();
-        DocIdSetIterator it = sc.iterator();
-        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-          if (live != null && !live.get(doc)) {
-            continue;
-          }
-          if (partialBits != 0 && part != null && part.advanceExact(doc) && (part.longValue() & partialBits) != 0) {
-            continue;
-          }
-          if (uid != null && uid.advanceExact(doc)) {
-            if (n == out.length) {
-              out = Arrays.copyOf(out, n * 2);
-            }
-            out[n++] = uid.longValue();
-          }
-        }
-      }
-      long[] r = Arrays.copyOf(out, n);
-      Arrays.sort(r);
-      return r;
-    }
-  }
-
   final String user;
   final Path dir;
   private final FSDirectory directory;
   private final IndexWriter writer;
   /** Written by {@link #sync} only (under its lock), read by anyone. */
   private final Map<Long, MailboxState> state = new ConcurrentHashMap<>();
-  private volatile View current;
+  private volatile IndexView current;
   private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private int sinceCommit;
-  /** Messages added but not yet published (in the writer's buffer; the published View lacks them). */
+  /** Messages added but not yet published (in the writer's buffer; the published IndexView lacks them). */
   private volatile int unpublished;
   /** When the oldest of {@link #unpublished} was added ({@link System#nanoTime}). */
   private long unpublishedSince;
@@ -172,7 +105,7 @@ final class UserIndex implements Closeable {
     this.directory = directory;
     this.writer = writer;
     this.state.putAll(state);
-    this.current = new View(DirectoryReader.open(writer), state);
+    this.current = new IndexView(DirectoryReader.open(writer), state);
   }
 
   /**
@@ -227,17 +160,17 @@ final class UserIndex implements Closeable {
     }
   }
 
-  /** The reader searches use now; {@link View#reader} must be {@code incRef}'d by the caller. */
-  View acquire() {
+  /** The reader searches use now; {@link IndexView#reader} must be {@code incRef}'d by the caller. */
+  IndexView acquire() {
     while (true) {
-      View v = current;
+      IndexView v = current;
       if (v.reader.tryIncRef()) {
         return v;
       }
     }
   }
 
-  void release(View v) throws IOException {
+  void release(IndexView v) throws IOException {
     v.reader.decRef();
   }
 
@@ -480,7 +413,7 @@ final class UserIndex implements Closeable {
     if (unpublished > 0) {
       publish(false); // the documents are compared with the store's UIDs through a reader: it must hold them all
     }
-    View v = acquire();
+    IndexView v = acquire();
     try {
       for (long uid : v.uids(new TermQuery(MessageDocument.mailboxTerm(m.id())), 0)) {
         if (!keep.contains(uid)) {
@@ -522,9 +455,9 @@ final class UserIndex implements Closeable {
       sinceCommit = 0;
     }
     unpublished = 0;
-    View old = current;
+    IndexView old = current;
     DirectoryReader r = DirectoryReader.openIfChanged(old.reader, writer);
-    current = new View(r == null ? cloneRef(old.reader) : r, state);
+    current = new IndexView(r == null ? cloneRef(old.reader) : r, state);
     old.reader.decRef();
   }
 
@@ -545,7 +478,7 @@ final class UserIndex implements Closeable {
 
   /** Messages indexed so far (tests, logs). */
   int documents() {
-    View v = acquire();
+    IndexView v = acquire();
     try {
       return v.reader.numDocs();
     } finally {
