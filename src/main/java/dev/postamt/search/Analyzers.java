@@ -58,6 +58,20 @@ final class Analyzers {
     }
   };
 
+  /** The word breaking alone (UAX #29), for a text in which nothing else of the common part acts ({@link WordTokens}). */
+  private static final Analyzer BREAKING = new Analyzer() {
+    @Override
+    protected TokenStreamComponents createComponents(String fieldName) {
+      Tokenizer source = new StandardTokenizer();
+      return new TokenStreamComponents(source);
+    }
+  };
+
+  /** The tokens of {@code text} as the word breaking makes them, not lower-cased. */
+  static TokenStream breaking(java.io.Reader text) {
+    return BREAKING.tokenStream("", text);
+  }
+
   /** The tokens of {@code text} after the part both word chains share ({@link WordTokens}). */
   static TokenStream common(java.io.Reader text) {
     return COMMON.tokenStream("", text);

@@ -78,14 +78,29 @@ final class MessageDocument {
    */
   record Leaves(List<String> folded, Map<MimePart, String> decoded, boolean withinBudget) {
     static Leaves of(MimePart root, Budget budget) {
-      List<String> folded = new ArrayList<>();
       long textChars = 0;
       long otherChars = 0;
       Map<MimePart, String> decoded = new IdentityHashMap<>();
-      for (MimePart leaf : SearchText.leaves(root)) {
+      List<MimePart> leaves = SearchText.leaves(root);
+      for (MimePart leaf : leaves) {
         String text = SearchText.leafText(leaf);
         decoded.put(leaf, text);
-        String s = SearchText.fold(text);
+        if (leaf.type().equals("text")) {
+          textChars += text.length();
+        } else {
+          otherChars += text.length();
+        }
+      }
+      // folding maps each character (one or two UTF-16 units) to at least one unit, so a text over
+      // twice the budget is over it folded too: it is not folded, only to be dropped (a 45 MB body)
+      if (textChars > 2L * budget.substringChars() || otherChars > 2L * (budget.substringChars() / 4)) {
+        return new Leaves(List.of(), decoded, false);
+      }
+      List<String> folded = new ArrayList<>(leaves.size());
+      textChars = 0;
+      otherChars = 0;
+      for (MimePart leaf : leaves) {
+        String s = SearchText.fold(decoded.get(leaf));
         folded.add(s);
         if (leaf.type().equals("text")) {
           textChars += s.length();
@@ -147,34 +162,36 @@ final class MessageDocument {
     }
     grams(d, "s.hl", SearchText.headerLines(root));
     Leaves leaves = Leaves.of(root, budget);
-    List<String> body = leaves.folded();
     Map<MimePart, String> decoded = leaves.decoded();
     if (leaves.withinBudget()) {
-      String joined = Trigrams.join(body);
-      body = null; // the folded leaves are in joined now: let them go before the grams are built
-      leaves = null;
+      String joined = Trigrams.join(leaves.folded());
+      leaves = null; // the folded leaves are in joined now: let them go before the grams are built
       d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
       if (joined.length() > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
     } else {
+      leaves = null;
       partial |= BODY_PARTIAL;
     }
     d.add(new NumericDocValuesField("part", partial));
 
-    Map<String, StringBuilder> words = new LinkedHashMap<>();
+    Map<String, Lines> texts = new LinkedHashMap<>();
     for (String f : List.of("from", "to", "cc", "bcc", "subject")) {
-      for (String v : root.headers(f)) {
-        words.computeIfAbsent(f, k -> new StringBuilder()).append(HeaderText.decode(v)).append('\n');
+      List<String> values = root.headers(f);
+      if (!values.isEmpty()) {
+        List<String> lines = new ArrayList<>(values.size());
+        for (String v : values) {
+          lines.add(HeaderText.decode(v));
+        }
+        texts.put(f, new Lines(lines));
       }
     }
     Readable readable = Readable.of(root, budget.attachmentChars(), decoded);
-    Map<String, String> texts = new LinkedHashMap<>();
-    words.forEach((f, b) -> texts.put(f, b.toString()));
-    texts.put("body", readable.body());
-    texts.put("attachment", readable.attachments());
+    texts.put("body", readable.bodyLines());
+    texts.put("attachment", readable.attachmentLines());
     for (var e : texts.entrySet()) {
-      String text = e.getValue();
+      Lines text = e.getValue();
       if (text.isBlank()) {
         continue;
       }
@@ -182,9 +199,9 @@ final class MessageDocument {
         WordTokens tokens = WordTokens.of(text); // broken into words once for both fields
         d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
         d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
-      } else { // a huge text is analysed twice rather than held a second time as tokens
-        d.add(new TextField(Analyzers.WORDS + e.getKey(), text, Field.Store.NO));
-        d.add(new TextField(Analyzers.STEMS + e.getKey(), text, Field.Store.NO));
+      } else { // a huge text is read twice (no copy of it is made) rather than held a second time as tokens
+        d.add(new TextField(Analyzers.WORDS + e.getKey(), text.reader()));
+        d.add(new TextField(Analyzers.STEMS + e.getKey(), text.reader()));
       }
     }
     return d;
@@ -195,23 +212,113 @@ final class MessageDocument {
   }
 
   /**
+   * A text as the strings it is made of, each followed by a line break ({@code "a\nb\n"} for {@code
+   * [a, b]}), never joined into one string: a body's text parts are read by the word fields in place
+   * ({@link #reader}), so a large body is not copied once more (a 45 MB message's text took another
+   * ~90 MB of heap as one string).
+   */
+  record Lines(List<String> parts) {
+    /** The text's length in characters. */
+    long length() {
+      long n = 0;
+      for (String p : parts) {
+        n += p.length() + 1;
+      }
+      return n;
+    }
+
+    boolean isBlank() {
+      for (String p : parts) {
+        if (!p.isBlank()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether every part is {@link WordTokens#cjkFree}. */
+    boolean cjkFree() {
+      for (String p : parts) {
+        if (!WordTokens.cjkFree(p)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The text as one string (snippets, the PostgreSQL index, tests). */
+    String text() {
+      StringBuilder b = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, length()));
+      for (String p : parts) {
+        b.append(p).append('\n');
+      }
+      return b.toString();
+    }
+
+    /** The text, read from its parts. */
+    java.io.Reader reader() {
+      return new java.io.Reader() {
+        private int part;
+        private int at;
+
+        @Override
+        public int read(char[] buf, int off, int len) {
+          if (len == 0) {
+            return 0;
+          }
+          int n = 0;
+          while (n < len && part < parts.size()) {
+            String p = parts.get(part);
+            if (at < p.length()) {
+              int k = Math.min(len - n, p.length() - at);
+              p.getChars(at, at + k, buf, off + n);
+              at += k;
+              n += k;
+            } else {
+              buf[off + n++] = '\n';
+              part++;
+              at = 0;
+            }
+          }
+          return n == 0 ? -1 : n;
+        }
+
+        @Override
+        public void close() {
+          // nothing held
+        }
+      };
+    }
+  }
+
+  /**
    * The text a person reads: text parts (HTML reduced to text), and apart from it the attachments'
    * names and, within {@code attachmentChars}, their text.
    */
-  record Readable(String body, String attachments) {
+  record Readable(Lines bodyLines, Lines attachmentLines) {
     static Readable of(MimePart root, int attachmentChars) {
       return of(root, attachmentChars, Map.of());
     }
 
     /** As {@link #of(MimePart, int)}, taking a leaf's text from {@code decoded} when it holds the leaf. */
     static Readable of(MimePart root, int attachmentChars, Map<MimePart, String> decoded) {
-      StringBuilder body = new StringBuilder();
-      StringBuilder att = new StringBuilder();
+      List<String> body = new ArrayList<>();
+      List<String> att = new ArrayList<>();
       collect(root, body, att, new int[] {attachmentChars}, decoded);
-      return new Readable(body.toString(), att.toString());
+      return new Readable(new Lines(body), new Lines(att));
     }
 
-    private static void collect(MimePart p, StringBuilder body, StringBuilder att, int[] left, Map<MimePart, String> decoded) {
+    /** The body text as one string. */
+    String body() {
+      return bodyLines.text();
+    }
+
+    /** The attachments' names and text as one string. */
+    String attachments() {
+      return attachmentLines.text();
+    }
+
+    private static void collect(MimePart p, List<String> body, List<String> att, int[] left, Map<MimePart, String> decoded) {
       if (p.isMultipart()) {
         for (MimePart c : p.children()) {
           collect(c, body, att, left, decoded);
@@ -222,7 +329,7 @@ final class MessageDocument {
         MimePart m = p.message();
         for (String f : List.of("from", "to", "subject")) {
           for (String v : m.headers(f)) {
-            body.append(HeaderText.decode(v)).append('\n');
+            body.add(HeaderText.decode(v));
           }
         }
         collect(m, body, att, left, decoded);
@@ -233,14 +340,14 @@ final class MessageDocument {
       boolean attached = name != null
           || (disposition != null && disposition.trim().toLowerCase(Locale.ROOT).startsWith("attachment"));
       if (name != null) {
-        att.append(name).append('\n');
+        att.add(name);
       }
       if (!attached && p.type().equals("text")) {
-        body.append(AttachmentText.text(p, decoded.get(p), Integer.MAX_VALUE)).append('\n');
+        body.add(AttachmentText.text(p, decoded.get(p), Integer.MAX_VALUE));
       } else if (left[0] > 0) {
         String t = AttachmentText.text(p, decoded.get(p), left[0]);
         left[0] -= t.length();
-        att.append(t).append('\n');
+        att.add(t);
       }
     }
   }

@@ -182,6 +182,7 @@ public final class SearchIndexes implements SearchBackend {
         if (user == null) {
           if (idle) {
             requestedRebuilds();
+            publishOld(UserIndex.DEFER_NANOS);
           }
           continue;
         }
@@ -235,6 +236,38 @@ public final class SearchIndexes implements SearchBackend {
     } finally {
       release(h);
     }
+  }
+
+  /**
+   * Publishes the additions that open indexes keep unpublished ({@link UserIndex#DEFER_BELOW}) once the
+   * oldest is {@code nanos} old; false when an index was busy syncing (its sync publishes or it is asked
+   * again).
+   */
+  private boolean publishOld(long nanos) {
+    List<Holder> held = new java.util.ArrayList<>();
+    synchronized (open) {
+      for (Holder h : open.values()) {
+        if (h.index.hasUnpublished()) {
+          h.inUse++;
+          held.add(h);
+        }
+      }
+    }
+    boolean all = true;
+    for (Holder h : held) {
+      try {
+        all &= h.index.publishIfOlder(nanos);
+      } catch (IOException | RuntimeException e) {
+        if (isDamage(e)) {
+          broken(h.index.user, h, e);
+        } else {
+          log.warn("search: {}: publishing: {}", h.index.user, e.toString());
+        }
+      } finally {
+        release(h);
+      }
+    }
+    return all;
   }
 
   /** {@code postamt search reindex} of a running server leaves a request file; the indexer acts on it. */
@@ -399,12 +432,18 @@ public final class SearchIndexes implements SearchBackend {
     if (usable.isEmpty() || closed) {
       return SubstringAnswers.NONE;
     }
-    pacing.urgent(a.user().toLowerCase(java.util.Locale.ROOT)); // what the index lacks is read: let it catch up
+    String user = a.user().toLowerCase(java.util.Locale.ROOT);
+    pacing.urgent(user); // what the index lacks is read: let it catch up
     Holder h = lease(a.user());
     if (h == null) {
       return SubstringAnswers.NONE;
     }
-    UserIndex.View v = h.index.acquire();
+    if (h.index.hasUnpublished()) { // additions wait in the writer's buffer: the next sync publishes them
+      h.index.want();
+      changed(user);
+      pacing.urgent(user);
+    }
+    IndexView v = h.index.acquire();
     try {
       UserIndex.MailboxState st = v.state.get(mailboxId);
       if (st == null || st.uidValidity() != uidValidity) {
@@ -454,8 +493,9 @@ public final class SearchIndexes implements SearchBackend {
     if (h == null) {
       return Optional.empty();
     }
-    UserIndex.View v = null;
+    IndexView v = null;
     try {
+      h.index.want(); // additions kept unpublished are published by the sync below
       catchUpNow(a, h);
       v = h.index.acquire();
       Map<Long, long[]> hits = new HashMap<>();
@@ -570,12 +610,18 @@ public final class SearchIndexes implements SearchBackend {
     return indexed.get();
   }
 
-  /** Waits until the queue is empty and nothing is stale (tests, bench); false on timeout. */
+  /**
+   * Waits until the queue is empty, nothing is stale and every addition is published (tests, bench);
+   * false on timeout.
+   */
   public boolean awaitIdle(long millis) throws InterruptedException {
     return pacing.awaitIdle(millis, () -> {
       synchronized (open) {
-        return queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0;
+        if (!(queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0)) {
+          return false;
+        }
       }
+      return publishOld(0);
     });
   }
 

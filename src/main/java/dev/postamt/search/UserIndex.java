@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,17 +24,11 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The Lucene index of one user ({@code data_dir/search/<address>/}), and how far it has caught up with
  * the store: per mailbox the UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ it has taken in, kept in the commit's
  * user data so that a restart knows what it lacks ({@link #sync}). Searches run on a near-real-time
- * reader published together with that state ({@link View}).
+ * reader published together with that state ({@link IndexView}).
  *
  * <p>One writer per index and process (Lucene's write lock); {@link #sync} is called by one thread at a
  * time (the indexer's), searches by any number.
@@ -61,6 +54,19 @@ final class UserIndex implements Closeable {
    * index. 16 MB is Lucene's own default.
    */
   static final double RAM_BUFFER_MB = 16;
+  /**
+   * A sync that only added messages, fewer than this many since the last publish, leaves them in the
+   * writer's buffer unpublished ({@link #publishPending}): a segment flushed, committed, reopened and
+   * later merged per message cost a lone delivery many times its share of a batch (docs/search.md).
+   */
+  static final int DEFER_BELOW = 32;
+  /**
+   * ... and while the writer's buffer holds less than this (a 100 KB message of prose takes about 0.1 MB
+   * there, one of 4 KB about 0.02 MB), so that open indexes hold little heap for what waits.
+   */
+  static final long DEFER_RAM_BYTES = 1 << 20;
+  /** Unpublished additions older than this are published by the idle indexer ({@link #publishIfOlder}). */
+  static final long DEFER_NANOS = 30_000_000_000L;
   /** Threads that parse and add new messages during a catch-up. */
   static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -76,75 +82,21 @@ final class UserIndex implements Closeable {
     }
   }
 
-  /** A reader and the state it reflects; UIDs the index knows, per mailbox, worked out on first need. */
-  static final class View {
-    final DirectoryReader reader;
-    final Map<Long, MailboxState> state;
-    private final Map<Long, long[][]> known = new ConcurrentHashMap<>();
-
-    View(DirectoryReader reader, Map<Long, MailboxState> state) {
-      this.reader = reader;
-      this.state = Map.copyOf(state);
-    }
-
-    /** [0]: UIDs with complete headers, [1]: with complete bodies; both sorted. */
-    long[][] known(long mailboxId) throws IOException {
-      long[][] k = known.get(mailboxId);
-      if (k == null) {
-        long[] all = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.HEADERS_PARTIAL);
-        long[] bodies = uids(new TermQuery(MessageDocument.mailboxTerm(mailboxId)), MessageDocument.BODY_PARTIAL);
-        k = new long[][] {all, bodies};
-        known.put(mailboxId, k);
-      }
-      return k;
-    }
-
-    /** The sorted UIDs of the documents matching {@code q} whose {@code part} has none of {@code partialBits}. */
-    long[] uids(Query q, int partialBits) throws IOException {
-      IndexSearcher s = new IndexSearcher(reader);
-      s.setQueryCache(null);
-      Weight w = s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1);
-      long[] out = new long[64];
-      int n = 0;
-      for (LeafReaderContext leaf : reader.leaves()) {
-        Scorer sc = w.scorer(leaf);
-        if (sc == null) {
-          continue;
-        }
-        NumericDocValues uid = leaf.reader().getNumericDocValues("uid");
-        NumericDocValues part = leaf.reader().getNumericDocValues("part");
-        var live = leaf.reader().getLiveDocs();
-        DocIdSetIterator it = sc.iterator();
-        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-          if (live != null && !live.get(doc)) {
-            continue;
-          }
-          if (partialBits != 0 && part != null && part.advanceExact(doc) && (part.longValue() & partialBits) != 0) {
-            continue;
-          }
-          if (uid != null && uid.advanceExact(doc)) {
-            if (n == out.length) {
-              out = Arrays.copyOf(out, n * 2);
-            }
-            out[n++] = uid.longValue();
-          }
-        }
-      }
-      long[] r = Arrays.copyOf(out, n);
-      Arrays.sort(r);
-      return r;
-    }
-  }
-
   final String user;
   final Path dir;
   private final FSDirectory directory;
   private final IndexWriter writer;
   /** Written by {@link #sync} only (under its lock), read by anyone. */
   private final Map<Long, MailboxState> state = new ConcurrentHashMap<>();
-  private volatile View current;
+  private volatile IndexView current;
   private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
   private int sinceCommit;
+  /** Messages added but not yet published (in the writer's buffer; the published IndexView lacks them). */
+  private volatile int unpublished;
+  /** When the oldest of {@link #unpublished} was added ({@link System#nanoTime}). */
+  private long unpublishedSince;
+  /** A search read what the index lacks: the next sync publishes, whatever it adds. */
+  private volatile boolean wanted;
 
   private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
       throws IOException {
@@ -153,7 +105,7 @@ final class UserIndex implements Closeable {
     this.directory = directory;
     this.writer = writer;
     this.state.putAll(state);
-    this.current = new View(DirectoryReader.open(writer), state);
+    this.current = new IndexView(DirectoryReader.open(writer), state);
   }
 
   /**
@@ -208,17 +160,17 @@ final class UserIndex implements Closeable {
     }
   }
 
-  /** The reader searches use now; {@link View#reader} must be {@code incRef}'d by the caller. */
-  View acquire() {
+  /** The reader searches use now; {@link IndexView#reader} must be {@code incRef}'d by the caller. */
+  IndexView acquire() {
     while (true) {
-      View v = current;
+      IndexView v = current;
       if (v.reader.tryIncRef()) {
         return v;
       }
     }
   }
 
-  void release(View v) throws IOException {
+  void release(IndexView v) throws IOException {
     v.reader.decRef();
   }
 
@@ -277,6 +229,7 @@ final class UserIndex implements Closeable {
     int added = 0;
     Set<Long> present = new HashSet<>();
     boolean changed = false;
+    boolean onlyAdded = true; // nothing removed, no flags changed: a sync whose publishing may wait
     for (MailboxInfo m0 : a.mailboxes()) {
       present.add(m0.id());
       MailboxState s = state.get(m0.id());
@@ -296,14 +249,16 @@ final class UserIndex implements Closeable {
       if (s == null || s.uidValidity() != m.uidValidity()) {
         writer.deleteDocuments(MessageDocument.mailboxTerm(m.id()));
         s = new MailboxState(m.uidValidity(), 0, 0);
-      } else {
-        removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages());
+        onlyAdded = false;
+      } else if (removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages())) {
+        onlyAdded = false;
       }
       List<MessageRecord> fresh = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
         if (r.uid() >= s.uidNext()) {
           fresh.add(r);
         } else if (r.modseq() > s.highestModseq()) {
+          onlyAdded = false;
           writer.updateBinaryDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "flags", MessageDocument.flags(r));
           writer.updateNumericDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "modseq", r.modseq());
         }
@@ -334,13 +289,58 @@ final class UserIndex implements Closeable {
         writer.deleteDocuments(MessageDocument.mailboxTerm(id));
         state.remove(id);
         changed = true;
+        onlyAdded = false;
       }
     }
     if (changed) {
       sinceCommit += added + 1;
+      if (added > 0 && onlyAdded && !wanted && unpublished + added < DEFER_BELOW
+          && writer.ramBytesUsed() < DEFER_RAM_BYTES) {
+        if (unpublished == 0) {
+          unpublishedSince = System.nanoTime();
+        }
+        unpublished += added; // kept in the writer's buffer: searches read these messages meanwhile
+      } else {
+        publish(true);
+      }
+    } else if (unpublished > 0 && wanted) {
       publish(true);
     }
+    wanted = false;
     return added;
+  }
+
+  /**
+   * Asks the next sync to publish what it adds and what waits unpublished: a search found the index
+   * lacking (IMAP reads those messages meanwhile; JMAP syncs before it searches).
+   */
+  void want() {
+    wanted = true;
+  }
+
+  /** Publishes (and commits) additions kept unpublished; false when a sync holds the index. */
+  boolean publishPending() throws IOException {
+    return publishIfOlder(0);
+  }
+
+  /** {@link #publishPending} when the oldest unpublished addition is at least {@code nanos} old. */
+  boolean publishIfOlder(long nanos) throws IOException {
+    if (!syncLock.tryLock()) {
+      return false;
+    }
+    try {
+      if (unpublished > 0 && System.nanoTime() - unpublishedSince >= nanos) {
+        publish(true);
+      }
+      return true;
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  /** Whether additions wait unpublished (tests, the idle indexer). */
+  boolean hasUnpublished() {
+    return unpublished > 0;
   }
 
   /**
@@ -392,22 +392,28 @@ final class UserIndex implements Closeable {
 
   /** Expunges since the state: from the store's expunge history, or by comparing UIDs when it is gone. */
   /** {@code now}: the mailbox's whole list, read only when the store's expunge history does not reach back. */
-  private void removeExpunged(Account a, MailboxInfo m, MailboxState s,
+  /** Returns whether it removed documents (or may have). */
+  private boolean removeExpunged(Account a, MailboxInfo m, MailboxState s,
       java.util.function.Supplier<List<MessageRecord>> now) throws IOException {
     Optional<List<Long>> gone = a.expungedSince(m.id(), s.highestModseq());
     if (gone.isPresent()) {
+      boolean removed = false;
       for (long uid : gone.get()) {
         if (uid < s.uidNext()) {
           writer.deleteDocuments(MessageDocument.keyTerm(m.id(), uid));
+          removed = true;
         }
       }
-      return;
+      return removed;
     }
     Set<Long> keep = new HashSet<>();
     for (MessageRecord r : now.get()) {
       keep.add(r.uid());
     }
-    View v = acquire();
+    if (unpublished > 0) {
+      publish(false); // the documents are compared with the store's UIDs through a reader: it must hold them all
+    }
+    IndexView v = acquire();
     try {
       for (long uid : v.uids(new TermQuery(MessageDocument.mailboxTerm(m.id())), 0)) {
         if (!keep.contains(uid)) {
@@ -417,6 +423,7 @@ final class UserIndex implements Closeable {
     } finally {
       release(v);
     }
+    return true;
   }
 
   private static byte[] read(Account a, MailboxInfo m, MessageRecord r, MessageDocument.Budget budget) {
@@ -447,9 +454,10 @@ final class UserIndex implements Closeable {
       writer.commit();
       sinceCommit = 0;
     }
-    View old = current;
+    unpublished = 0;
+    IndexView old = current;
     DirectoryReader r = DirectoryReader.openIfChanged(old.reader, writer);
-    current = new View(r == null ? cloneRef(old.reader) : r, state);
+    current = new IndexView(r == null ? cloneRef(old.reader) : r, state);
     old.reader.decRef();
   }
 
@@ -470,7 +478,7 @@ final class UserIndex implements Closeable {
 
   /** Messages indexed so far (tests, logs). */
   int documents() {
-    View v = acquire();
+    IndexView v = acquire();
     try {
       return v.reader.numDocs();
     } finally {

@@ -6,9 +6,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
+import org.apache.lucene.util.AttributeImpl;
+import org.apache.lucene.util.AttributeReflector;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * A text's words for both of its word fields, the text broken into words once. {@link Analyzers} indexes
@@ -21,6 +26,14 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  * So the terms and positions are the very ones the analyzer gives (tested, {@code WordTokensTest});
  * queries still go through {@link Analyzers#perField}.
  *
+ * <p>A text without characters of the CJK ranges ({@link #cjkFree}: no Hangul, kana, Han, full- or
+ * half-width forms, nothing outside the Basic Multilingual Plane; most Western mail, typographic quotes,
+ * dashes and symbols included) meets no token that the width folding or the CJK bigrams change; for it
+ * the common part is the word breaking alone ({@link Analyzers#breaking}), and the lower-casing, which
+ * maps one token to one by its term, joins the per-distinct-token rest of each chain. Each distinct token's final term is
+ * encoded to UTF-8 once and handed to Lucene as bytes ({@link TermToBytesRefAttribute}) at every
+ * occurrence, not copied and encoded again per occurrence.
+ *
  * <p>Offsets are not kept: the word fields index positions, not offsets, and snippets re-read the
  * message. The tokens are a second copy of the text in memory, so texts over {@link #MAX_CHARS} are
  * analysed twice instead (a 45 MB message's body would otherwise take another ~150 MB of heap).
@@ -29,6 +42,8 @@ final class WordTokens {
   /** The longest text whose tokens are held for the second field (a few MB of heap at most). */
   static final int MAX_CHARS = 1 << 20;
 
+  /** Whether the tokens are the word breaking's alone, not yet lower-cased (see the class comment). */
+  private boolean raw;
   private char[] chars;
   private int charCount;
   private int[] ends;
@@ -47,8 +62,19 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    WordTokens w = new WordTokens(text.length());
-    try (TokenStream ts = Analyzers.common(new StringReader(text))) {
+    return of(new StringReader(text), text.length(), cjkFree(text));
+  }
+
+  /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
+  static WordTokens of(MessageDocument.Lines text) {
+    return of(text.reader(), (int) text.length(), text.cjkFree());
+  }
+
+  /** {@code plain}: the text is {@link #cjkFree}. */
+  private static WordTokens of(java.io.Reader text, int length, boolean plain) {
+    WordTokens w = new WordTokens(length);
+    w.raw = plain;
+    try (TokenStream ts = plain ? Analyzers.breaking(text) : Analyzers.common(text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
       ts.reset();
@@ -57,9 +83,29 @@ final class WordTokens {
       }
       ts.end();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringReader does not fail
+      throw new UncheckedIOException(e); // a reader of strings does not fail
     }
     return w;
+  }
+
+  /**
+   * Whether no character of {@code text} is one the word breaking types as Han, Hiragana, Katakana or
+   * Hangul (the tokens {@code CJKBigramFilter} acts on) or one {@code CJKWidthFilter} changes. Generously:
+   * Hangul Jamo U+1100–U+11FF; U+2E80–U+DFFF (CJK radicals, symbols and punctuation, kana, Hangul
+   * compatibility Jamo, Han, Yi, Hangul syllables, and the surrogates of everything outside the Basic
+   * Multilingual Plane); CJK compatibility ideographs U+F900–U+FAFF; half- and full-width forms
+   * U+FF00–U+FFEF. Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts, general punctuation, currency
+   * and other symbols are outside these.
+   */
+  static boolean cjkFree(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
+          || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void add(char[] b, int length, int increment) {
@@ -79,14 +125,20 @@ final class WordTokens {
 
   /** The tokens of {@code w.<field>}. */
   TokenStream words() {
-    String[] terms = finish(Analyzers.words(new Replay(distinct())));
-    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.words(new Replay(every()));
+    BytesRef[] terms = finish(Analyzers.words(replay(distinct())));
+    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.words(replay(every()));
   }
 
   /** The tokens of {@code st.<field>}. */
   TokenStream stems() {
-    String[] terms = finish(Analyzers.stems(new Replay(distinct())));
-    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.stems(new Replay(every()));
+    BytesRef[] terms = finish(Analyzers.stems(replay(distinct())));
+    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.stems(replay(every()));
+  }
+
+  /** The given tokens as the common part of the chain leaves them (lower-cased here when {@link #raw}). */
+  private TokenStream replay(int[] which) {
+    TokenStream t = new Replay(which);
+    return raw ? new LowerCaseFilter(t) : t;
   }
 
   /** All token numbers: the whole chain over every token (should a chain ever not map one to one). */
@@ -145,20 +197,23 @@ final class WordTokens {
     return Arrays.equals(chars, s, ends[token], chars, start, end);
   }
 
-  /** The terms {@code chain} makes of the distinct tokens, in their order: the 1:1 map that {@link Mapped} replays. */
-  private static String[] finish(TokenStream chain) {
-    List<String> out = new ArrayList<>();
+  /**
+   * The terms {@code chain} makes of the distinct tokens, in their order, as the UTF-8 bytes Lucene
+   * indexes ({@link CharTermAttribute}'s own encoding): the 1:1 map that {@link Mapped} replays.
+   */
+  private static BytesRef[] finish(TokenStream chain) {
+    List<BytesRef> out = new ArrayList<>();
     try (chain) {
-      CharTermAttribute term = chain.addAttribute(CharTermAttribute.class);
+      TermToBytesRefAttribute term = chain.addAttribute(TermToBytesRefAttribute.class);
       chain.reset();
       while (chain.incrementToken()) {
-        out.add(term.toString());
+        out.add(BytesRef.deepCopyOf(term.getBytesRef()));
       }
       chain.end();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // replayed tokens do not fail
     }
-    return out.toArray(String[]::new);
+    return out.toArray(BytesRef[]::new);
   }
 
   /** The given tokens again ({@code which}: their numbers), each with its term and position increment. */
@@ -193,14 +248,20 @@ final class WordTokens {
     }
   }
 
-  /** Every token in order, its term the chain's result for its distinct token, its own position increment. */
+  /**
+   * Every token in order, its term the chain's result for its distinct token (as bytes, {@link
+   * TermBytes}), its own position increment. Only those two attributes are set per token; the others
+   * that Lucene's indexing adds (offsets, term frequency) keep their defaults, as nothing here sets them.
+   */
   private final class Mapped extends TokenStream {
-    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
-    private final PositionIncrementAttribute inc = addAttribute(PositionIncrementAttribute.class);
-    private final String[] terms;
+    private final TermBytes term = new TermBytes();
+    private final PositionIncrementAttribute inc;
+    private final BytesRef[] terms;
     private int at;
 
-    Mapped(String[] terms) {
+    Mapped(BytesRef[] terms) {
+      addAttributeImpl(term);
+      inc = addAttribute(PositionIncrementAttribute.class);
       this.terms = terms;
     }
 
@@ -209,8 +270,7 @@ final class WordTokens {
       if (at == count) {
         return false;
       }
-      clearAttributes();
-      term.setEmpty().append(terms[ids[at]]);
+      term.bytes = terms[ids[at]];
       inc.setPositionIncrement(increments[at]);
       at++;
       return true;
@@ -220,6 +280,31 @@ final class WordTokens {
     public void reset() throws IOException {
       super.reset();
       at = 0;
+    }
+  }
+
+  /** A term given as its bytes, set per token (a {@link Mapped} stream's). */
+  private static final class TermBytes extends AttributeImpl implements TermToBytesRefAttribute {
+    BytesRef bytes = new BytesRef();
+
+    @Override
+    public BytesRef getBytesRef() {
+      return bytes;
+    }
+
+    @Override
+    public void clear() {
+      // set in full for every token
+    }
+
+    @Override
+    public void reflectWith(AttributeReflector reflector) {
+      reflector.reflect(TermToBytesRefAttribute.class, "bytes", BytesRef.deepCopyOf(bytes));
+    }
+
+    @Override
+    public void copyTo(AttributeImpl target) {
+      ((TermBytes) target).bytes = bytes;
     }
   }
 }

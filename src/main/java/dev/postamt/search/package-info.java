@@ -17,7 +17,8 @@
  *       dev.postamt.search.IndexedMailStore}).
  *   <li>{@link dev.postamt.search.IndexPacing} — when the indexer syncs a user: once its deliveries
  *       pause, in batches (a sync per delivery costs several times its share).
- *   <li>{@link dev.postamt.search.UserIndex} — one user's index and how far it has caught up.
+ *   <li>{@link dev.postamt.search.UserIndex} — one user's index and how far it has caught up; a few
+ *       additions wait unpublished in the writer's buffer until more come, a search asks or 30 s pass.
  *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link
  *       dev.postamt.search.SearchText} the text IMAP SEARCH compares (shared with the {@code imap}
  *       scan), {@link dev.postamt.search.Trigrams} the exact substring fields over it, {@link
@@ -34,7 +35,7 @@
  * (a message's content never changes under its mailbox id, UIDVALIDITY and UID), and, for IMAP, only
  * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
  * ({@link dev.postamt.search.Trigrams}); everything else (mail that arrived since the index last caught
- * up, oversized messages, needles with characters it cannot compare, long bodies it holds only as a
+ * up or published, oversized messages, needles with characters it cannot compare, long bodies it holds only as a
  * set of grams beyond their start) is read and
  * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes
  * searches slower, never different.
