@@ -403,6 +403,9 @@ final class MaildirAccount implements Account {
 
   @Override
   public long claimRecent(long mailboxId, long upToUidNext) {
+    if (owner.announcesChanges()) {
+      return owner.reserve.freeing(() -> write(() -> claimAnnounced(mailboxId, upToUidNext)));
+    }
     return owner.reserve.freeing(() -> write(() -> {
       MailboxInfo m = require(mailboxId);
       if (m.firstRecentUid() < upToUidNext) {
@@ -415,6 +418,23 @@ final class MaildirAccount implements Account {
       }
       return m.firstRecentUid();
     }));
+  }
+
+  /**
+   * {@link #claimRecent} where every change is announced (PostgreSQL): when the known snapshot (this node's
+   * claims update it) has the first \Recent UID at {@code upToUidNext} already, another session claimed
+   * the range and there is nothing to write (the stored value only grows); else one statement raises it and
+   * says what it was (see {@link MailIndex#claimRecent}).
+   */
+  private long claimAnnounced(long mailboxId, long upToUidNext) throws SQLException {
+    long count = snapshots.count();
+    Snapshot known = snapshots.known(mailboxId);
+    if (known != null && known.info().firstRecentUid() >= upToUidNext) {
+      return known.info().firstRecentUid();
+    }
+    long was = index.claimRecent(mailboxId, upToUidNext);
+    snapshots.recentRaised(mailboxId, count, Math.max(was, upToUidNext)); // nothing for sessions to report
+    return was;
   }
 
   @Override
@@ -464,6 +484,12 @@ final class MaildirAccount implements Account {
   @Override
   public Quota.Status quota() {
     return quota(owner.quotaPolicy().limitFor(user));
+  }
+
+  @Override
+  public boolean fits(long addBytes, long addMessages) {
+    Quota.Limit limit = owner.quotaPolicy().limitFor(user);
+    return limit.unlimited() || quota(limit).allows(addBytes, addMessages);
   }
 
   Quota.Status quota(Quota.Limit limit) {

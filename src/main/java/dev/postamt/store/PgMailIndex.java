@@ -190,6 +190,36 @@ final class PgMailIndex extends MailIndex {
 
   @Override
   <T> T inTx(Tx<T> body) throws SQLException {
+    return locked(() -> {
+      query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
+      return body.run();
+    });
+  }
+
+  /**
+   * The account's lock and the mailbox's row in one statement. The mailbox row is locked too: a statement
+   * that waited for a lock sees the rows it locks as the other transaction left them, but any other row as
+   * of its start (READ COMMITTED), so only a locked mailbox row is read after the writer it waited for. A
+   * gone mailbox matches no row: then the account is locked alone and the body told.
+   */
+  @Override
+  <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
+    return locked(() -> {
+      MailboxInfo m = one("SELECT m.* FROM mail_account a JOIN mail_mailbox m ON m.account=a.account AND m.id=?"
+          + " WHERE a.account=? FOR UPDATE OF a FOR NO KEY UPDATE OF m", SqliteMailIndex::mailboxRow, mailboxId, account)
+          .orElse(null);
+      if (m == null) {
+        query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
+      }
+      return body.run(m);
+    });
+  }
+
+  /**
+   * One write transaction whose body first locks the account's row: every statement on its connection, a
+   * {@code NOTIFY} sent at commit when it changed something.
+   */
+  private <T> T locked(Tx<T> body) throws SQLException {
     if (bound != null) {
       throw new IllegalStateException("nested index transaction");
     }
@@ -198,7 +228,6 @@ final class PgMailIndex extends MailIndex {
       wrote = false;
       touched.clear();
       try {
-        query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
         T result = body.run();
         if (wrote) {
           String ids = String.join(",", touched.stream().map(String::valueOf).toList());
@@ -337,6 +366,23 @@ final class PgMailIndex extends MailIndex {
         uid, account, id);
   }
 
+  /**
+   * One statement in auto-commit: the row locked ({@code FOR UPDATE} waits for a claim or write of another
+   * session or node and then reads what it committed), the value before returned and the raised one set.
+   * Only this column changes, which nothing caches without a read, so the account's lock is not taken.
+   */
+  @Override
+  long claimRecent(long id, long uid) throws SQLException {
+    if (bound != null) {
+      throw new IllegalStateException("a claim runs outside a transaction");
+    }
+    return one("WITH o AS (SELECT first_recent_uid FROM mail_mailbox WHERE account=? AND id=? FOR UPDATE)"
+            + " UPDATE mail_mailbox m SET first_recent_uid=greatest(m.first_recent_uid, ?) FROM o"
+            + " WHERE m.account=? AND m.id=? RETURNING o.first_recent_uid",
+        rs -> rs.getLong(1), account, id, uid, account, id)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+  }
+
   @Override
   void subscribe(String name, boolean on) throws SQLException {
     if (on) {
@@ -432,36 +478,81 @@ final class PgMailIndex extends MailIndex {
     return uid;
   }
 
-  private long nextModseq(long mailboxId) throws SQLException {
+  /**
+   * {@link #insertOnce} in one statement that returns the mailbox's row after it, when the message was not
+   * indexed yet (a scan of another node may have indexed its file first: then as {@link #insertOnce}).
+   */
+  @Override
+  Inserted insertOnceReturning(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    String encoded = Flags.encode(flags);
+    long saved = System.currentTimeMillis();
+    Optional<Inserted> done = one("WITH n AS (UPDATE mail_mailbox SET uidnext=uidnext+1, highestmodseq=highestmodseq+1"
+            + " WHERE account=? AND id=? AND NOT EXISTS (SELECT 1 FROM mail_message WHERE account=? AND mailbox_id=?"
+            + " AND base=?) RETURNING *), i AS (INSERT INTO mail_message(account, mailbox_id, uid, base, flags, modseq,"
+            + " internaldate, size, savedate) SELECT ?, ?, n.uidnext-1, ?, ?, n.highestmodseq, ?, ?, ? FROM n"
+            + " RETURNING uid) SELECT n.*, i.uid AS new_uid FROM n, i",
+        rs -> {
+          MailboxInfo after = SqliteMailIndex.mailboxRow(rs);
+          long uid = rs.getLong("new_uid");
+          return new Inserted(uid, new MessageRecord(uid, base, Flags.decode(encoded), after.highestModseq(),
+              internalDate, size, saved), after);
+        }, account, mailboxId, account, mailboxId, base, account, mailboxId, base, encoded, internalDate, size, saved);
+    if (done.isPresent()) {
+      touch(mailboxId);
+      return done.get();
+    }
+    return super.insertOnceReturning(mailboxId, base, flags, internalDate, size);
+  }
+
+  /** The MODSEQ and the row in one statement. */
+  @Override
+  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
     touch(mailboxId);
-    return one("UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=? RETURNING highestmodseq",
-        rs -> rs.getLong(1), account, mailboxId)
+    return one("WITH n AS (UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=?"
+            + " RETURNING highestmodseq), u AS (UPDATE mail_message SET flags=?, modseq=n.highestmodseq FROM n"
+            + " WHERE account=? AND mailbox_id=? AND uid=?) SELECT highestmodseq FROM n",
+        rs -> rs.getLong(1), account, mailboxId, Flags.encode(flags), account, mailboxId, uid)
         .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
   }
 
-  @Override
-  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
-    long modseq = nextModseq(mailboxId);
-    update("UPDATE mail_message SET flags=?, modseq=? WHERE account=? AND mailbox_id=? AND uid=?",
-        Flags.encode(flags), modseq, account, mailboxId, uid);
-    return modseq;
-  }
+  /**
+   * How many UIDs this index removes between looks at whether a mailbox's expunge history is past {@link
+   * #EXPUNGED_KEPT}: that look walks up to that many index entries, too much for every EXPUNGE. So a
+   * history may hold this many more per node for a while.
+   */
+  static final int FORGET_EVERY = 1000;
 
-  /** Only the rows still there count: another node may have expunged some of them first. */
+  /** UIDs removed since the last look (the first removal of an opened account looks). */
+  private int removedSinceForget = FORGET_EVERY;
+
+  /**
+   * Rows, MODSEQ and history in one statement. Only the rows still there count: another node may have
+   * expunged some of them first (then the MODSEQ is raised for the others only, and not at all when none).
+   */
   @Override
-  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+  long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
     if (uids.isEmpty()) {
-      return;
+      return 0;
     }
-    List<Long> gone = query("DELETE FROM mail_message WHERE account=? AND mailbox_id=? AND uid = ANY(?) RETURNING uid",
-        rs -> rs.getLong(1), account, mailboxId, List.copyOf(uids));
-    if (gone.isEmpty()) {
-      return;
+    long[] done = one("WITH d AS (DELETE FROM mail_message WHERE account=? AND mailbox_id=? AND uid = ANY(?) RETURNING uid),"
+            + " n AS (UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=?"
+            + " AND EXISTS (SELECT 1 FROM d) RETURNING highestmodseq),"
+            + " e AS (INSERT INTO mail_expunged(account, mailbox_id, uid, modseq) SELECT ?, ?, d.uid, n.highestmodseq"
+            + " FROM d, n ON CONFLICT (account, mailbox_id, uid) DO UPDATE SET modseq=excluded.modseq)"
+            + " SELECT n.highestmodseq, (SELECT count(*) FROM d) FROM n",
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, account, mailboxId, List.copyOf(uids), account, mailboxId,
+        account, mailboxId).orElse(null);
+    if (done == null) {
+      return 0;
     }
-    long modseq = nextModseq(mailboxId);
-    update("INSERT INTO mail_expunged(account, mailbox_id, uid, modseq) SELECT ?, ?, unnest(?::bigint[]), ?"
-        + " ON CONFLICT (account, mailbox_id, uid) DO UPDATE SET modseq=excluded.modseq", account, mailboxId, gone, modseq);
-    forgetExpunged(mailboxId, EXPUNGED_KEPT);
+    touch(mailboxId);
+    removedSinceForget += (int) Math.min(done[1], FORGET_EVERY);
+    if (removedSinceForget >= FORGET_EVERY) {
+      removedSinceForget = 0;
+      forgetExpunged(mailboxId, EXPUNGED_KEPT);
+    }
+    return done[0];
   }
 
   @Override
