@@ -403,38 +403,7 @@ final class MaildirAccount implements Account {
 
   @Override
   public long claimRecent(long mailboxId, long upToUidNext) {
-    if (owner.announcesChanges()) {
-      return owner.reserve.freeing(() -> write(() -> claimAnnounced(mailboxId, upToUidNext)));
-    }
-    return owner.reserve.freeing(() -> write(() -> {
-      MailboxInfo m = require(mailboxId);
-      if (m.firstRecentUid() < upToUidNext) {
-        long count = snapshots.count();
-        index.inTx(() -> {
-          index.raiseFirstRecent(mailboxId, upToUidNext);
-          return null;
-        });
-        snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
-      }
-      return m.firstRecentUid();
-    }));
-  }
-
-  /**
-   * {@link #claimRecent} where every change is announced (PostgreSQL): when the known snapshot (this node's
-   * claims update it) has the first \Recent UID at {@code upToUidNext} already, another session claimed
-   * the range and there is nothing to write (the stored value only grows); else one statement raises it and
-   * says what it was (see {@link MailIndex#claimRecent}).
-   */
-  private long claimAnnounced(long mailboxId, long upToUidNext) throws SQLException {
-    long count = snapshots.count();
-    Snapshot known = snapshots.known(mailboxId);
-    if (known != null && known.info().firstRecentUid() >= upToUidNext) {
-      return known.info().firstRecentUid();
-    }
-    long was = index.claimRecent(mailboxId, upToUidNext);
-    snapshots.recentRaised(mailboxId, count, Math.max(was, upToUidNext)); // nothing for sessions to report
-    return was;
+    return owner.reserve.freeing(() -> messages.claimRecent(mailboxId, upToUidNext));
   }
 
   @Override

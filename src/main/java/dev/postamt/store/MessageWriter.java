@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The message writes of a {@link MaildirAccount}: APPEND, COPY, MOVE, STORE and EXPUNGE, each under the
- * account's write lock. Blobs first, index after: a blob is on stable storage before its row is
- * committed, and gone before its row is removed.
+ * The message writes of a {@link MaildirAccount}: APPEND, COPY, MOVE, STORE, EXPUNGE and the claim of
+ * \Recent, each under the account's write lock. Blobs first, index after: a blob is on stable storage
+ * before its row is committed, and gone before its row is removed.
  */
 final class MessageWriter {
   private final MaildirAccount account;
@@ -67,6 +67,45 @@ final class MessageWriter {
     list.addAll(prev.messages());
     list.add(in.row());
     return new Known(new Account.Snapshot(after, List.copyOf(list)), countBefore);
+  }
+
+  /**
+   * SELECT's claim of \Recent (RFC 3501 §2.3.2): messages from the mailbox's first \Recent UID up to
+   * {@code upToUidNext} become this session's; returns the first \Recent UID as it was.
+   */
+  long claimRecent(long mailboxId, long upToUidNext) {
+    return account.write(() -> {
+      if (account.owner.announcesChanges()) {
+        return claimAnnounced(mailboxId, upToUidNext);
+      }
+      MailboxInfo m = account.require(mailboxId);
+      if (m.firstRecentUid() < upToUidNext) {
+        long count = account.snapshots.count();
+        index.inTx(() -> {
+          index.raiseFirstRecent(mailboxId, upToUidNext);
+          return null;
+        });
+        account.snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
+      }
+      return m.firstRecentUid();
+    });
+  }
+
+  /**
+   * {@link #claimRecent} where every change is announced (PostgreSQL): when the known snapshot (this node's
+   * claims update it) has the first \Recent UID at {@code upToUidNext} already, another session claimed
+   * the range and there is nothing to write (the stored value only grows); else one statement raises it and
+   * says what it was (see {@link MailIndex#claimRecent}).
+   */
+  private long claimAnnounced(long mailboxId, long upToUidNext) throws java.sql.SQLException {
+    long count = account.snapshots.count();
+    Account.Snapshot known = account.snapshots.known(mailboxId);
+    if (known != null && known.info().firstRecentUid() >= upToUidNext) {
+      return known.info().firstRecentUid();
+    }
+    long was = index.claimRecent(mailboxId, upToUidNext);
+    account.snapshots.recentRaised(mailboxId, count, Math.max(was, upToUidNext)); // nothing for sessions to report
+    return was;
   }
 
   /** Refused as a whole ({@link StoreException.Kind#OVERQUOTA}) when the copies would not fit. */

@@ -1,13 +1,10 @@
 package dev.postamt.store;
 
 import dev.postamt.postgres.PgDatabase;
-import dev.postamt.postgres.PgNotifications;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,7 +33,8 @@ import java.util.TreeSet;
  * mailbox ids, which {@link PgMailStore} on the other nodes turns into wake-ups.
  *
  * <p>One instance is used by one thread at a time: statements inside {@link #inTx} or {@link #inReadTx}
- * run on that transaction's connection, others each on a pooled connection in auto-commit.
+ * run on that transaction's connection, others each on a pooled connection in auto-commit ({@link
+ * PgIndexConnection} runs them; the statements are all here).
  */
 final class PgMailIndex extends MailIndex {
   /** The LISTEN/NOTIFY channel of index changes; payload {@code node account [id,id…]}. */
@@ -83,17 +81,12 @@ final class PgMailIndex extends MailIndex {
   static final List<String> TABLES =
       List.of("mail_account", "mail_mailbox", "mail_message", "mail_expunged", "mail_subscription", "mail_metadata");
 
-  private final PgDatabase db;
-  private final String node;
   private final String account;
-  private Connection bound;
-  private boolean wrote;
-  private final Set<Long> touched = new TreeSet<>();
+  private final PgIndexConnection sql;
 
   PgMailIndex(PgDatabase db, String node, String account) {
-    this.db = db;
-    this.node = node;
     this.account = account;
+    this.sql = new PgIndexConnection(db, node, account);
   }
 
   /** The writer index of {@code account}, whose row it creates on first use. */
@@ -127,70 +120,29 @@ final class PgMailIndex extends MailIndex {
     }
   }
 
-  // ---- statements ---------------------------------------------------------------------------------
+  // ---- statements (run by PgIndexConnection) -------------------------------------------------------
 
-  @FunctionalInterface
-  private interface Row<T> {
-    T of(ResultSet rs) throws SQLException;
+  private int update(String statement, Object... args) throws SQLException {
+    return sql.update(statement, args);
   }
 
-  private <T> T on(PgDatabase.Work<T> work) throws SQLException {
-    if (bound != null) {
-      return work.run(bound);
-    }
-    try (Connection c = db.connection()) {
-      return work.run(c);
-    }
+  private <T> List<T> query(String statement, PgIndexConnection.Row<T> row, Object... args) throws SQLException {
+    return sql.query(statement, row, args);
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof Collection<?> list) {
-        ps.setArray(i + 1, c.createArrayOf("bigint", list.toArray()));
-      } else {
-        ps.setObject(i + 1, args[i]);
-      }
-    }
-    return ps;
-  }
-
-  private int update(String sql, Object... args) throws SQLException {
-    return on(c -> {
-      try (PreparedStatement ps = prepare(c, sql, args)) {
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  private <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
-    return on(c -> {
-      try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.of(rs));
-        }
-        return out;
-      }
-    });
-  }
-
-  private <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
-    return query(sql, row, args).stream().findFirst();
+  private <T> Optional<T> one(String statement, PgIndexConnection.Row<T> row, Object... args) throws SQLException {
+    return sql.one(statement, row, args);
   }
 
   private void touch(long mailboxId) {
-    wrote = true;
-    if (mailboxId > 0) {
-      touched.add(mailboxId);
-    }
+    sql.touch(mailboxId);
   }
 
   // ---- transactions -------------------------------------------------------------------------------
 
   @Override
   <T> T inTx(Tx<T> body) throws SQLException {
-    return locked(() -> {
+    return sql.locked(CHANNEL, () -> {
       query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
       return body.run();
     });
@@ -204,7 +156,7 @@ final class PgMailIndex extends MailIndex {
    */
   @Override
   <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
-    return locked(() -> {
+    return sql.locked(CHANNEL, () -> {
       MailboxInfo m = one("SELECT m.* FROM mail_account a JOIN mail_mailbox m ON m.account=a.account AND m.id=?"
           + " WHERE a.account=? FOR UPDATE OF a FOR NO KEY UPDATE OF m", SqliteMailIndex::mailboxRow, mailboxId, account)
           .orElse(null);
@@ -216,69 +168,17 @@ final class PgMailIndex extends MailIndex {
   }
 
   /**
-   * One write transaction whose body first locks the account's row: every statement on its connection, a
-   * {@code NOTIFY} sent at commit when it changed something.
-   */
-  private <T> T locked(Tx<T> body) throws SQLException {
-    if (bound != null) {
-      throw new IllegalStateException("nested index transaction");
-    }
-    return db.transaction(c -> {
-      bound = c;
-      wrote = false;
-      touched.clear();
-      try {
-        T result = body.run();
-        if (wrote) {
-          String ids = String.join(",", touched.stream().map(String::valueOf).toList());
-          String payload = node + " " + account + (ids.isEmpty() || ids.length() > 7000 ? "" : " " + ids);
-          PgNotifications.notify(c, CHANNEL, payload);
-        }
-        return result;
-      } catch (IOException e) {
-        throw bug(e);
-      } finally {
-        bound = null;
-      }
-    });
-  }
-
-  /**
    * The connection of the {@link #inTx} this index is running, so that a blob written with its index row
    * ({@link PgDelivery}) commits or rolls back with it.
    */
   Connection transaction() {
-    if (bound == null) {
-      throw new IllegalStateException("not in an index transaction");
-    }
-    return bound;
+    return sql.transaction();
   }
 
-  /**
-   * One REPEATABLE READ, read-only transaction: every statement sees the same committed state. The level
-   * is set for this transaction only ({@code SET TRANSACTION}, sent with the driver's {@code BEGIN} in one
-   * round trip), not with {@link Connection#setTransactionIsolation}, which costs a {@code SET SESSION
-   * CHARACTERISTICS} before and another after: two round trips of four on a short read.
-   */
+  /** One REPEATABLE READ, read-only transaction (see {@link PgIndexConnection#readOnly}). */
   @Override
   <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
-    if (bound != null) {
-      return body.run(this);
-    }
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        try (Statement st = c.createStatement()) {
-          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        }
-        bound = c;
-        return body.run(this);
-      } finally {
-        bound = null;
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-    }
+    return sql.readOnly(() -> body.run(this));
   }
 
   // ---- the account --------------------------------------------------------------------------------
@@ -373,7 +273,7 @@ final class PgMailIndex extends MailIndex {
    */
   @Override
   long claimRecent(long id, long uid) throws SQLException {
-    if (bound != null) {
+    if (sql.inTransaction()) {
       throw new IllegalStateException("a claim runs outside a transaction");
     }
     return one("WITH o AS (SELECT first_recent_uid FROM mail_mailbox WHERE account=? AND id=? FOR UPDATE)"
@@ -390,7 +290,7 @@ final class PgMailIndex extends MailIndex {
     } else {
       update("DELETE FROM mail_subscription WHERE account=? AND name=?", account, name);
     }
-    wrote = true;
+    touch(0);
   }
 
   @Override
@@ -434,7 +334,7 @@ final class PgMailIndex extends MailIndex {
     if (bases.isEmpty()) {
       return Set.of();
     }
-    return on(c -> {
+    return sql.with(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT base FROM mail_message WHERE account=? AND mailbox_id=? AND base = ANY(?)")) {
         ps.setString(1, account);
@@ -645,13 +545,13 @@ final class PgMailIndex extends MailIndex {
 
   @Override
   void recountUsage() throws SQLException {
-    String sql = "UPDATE mail_account a SET"
+    String recount = "UPDATE mail_account a SET"
         + " bytes=(SELECT coalesce(sum(size),0) FROM mail_message m WHERE m.account=a.account),"
         + " messages=(SELECT count(*) FROM mail_message m WHERE m.account=a.account) WHERE a.account=?";
-    if (bound != null) {
-      update(sql, account);
+    if (sql.inTransaction()) {
+      update(recount, account);
     } else {
-      inTx(() -> update(sql, account));
+      inTx(() -> update(recount, account));
     }
   }
 
