@@ -107,7 +107,8 @@ final class PgIndexConnection {
 
   /**
    * One write transaction: every statement of {@code body} on its connection (the body's first statement
-   * takes the account's lock), {@code NOTIFY channel} before the commit when it changed something.
+   * takes the account's lock), {@code NOTIFY channel} when it changed something, sent with the {@code
+   * COMMIT} in one round trip.
    */
   <T> T locked(String channel, MailIndex.Tx<T> body) throws SQLException {
     if (bound != null) {
@@ -122,7 +123,7 @@ final class PgIndexConnection {
         if (wrote) {
           String ids = String.join(",", touched.stream().map(String::valueOf).toList());
           String payload = node + " " + account + (ids.isEmpty() || ids.length() > 7000 ? "" : " " + ids);
-          PgNotifications.notify(c, channel, payload);
+          PgNotifications.notifyAndCommit(c, channel, payload); // the commit below then has nothing left to do
         }
         return result;
       } catch (IOException e) {
