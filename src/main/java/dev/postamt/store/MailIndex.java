@@ -198,7 +198,8 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
    * Removes the rows of expunged messages and remembers each UID with the one new MODSEQ of this
    * expunge (RFC 7162 §3.2: HIGHESTMODSEQ goes up and the expunged UIDs carry it). Beyond {@link
    * #EXPUNGED_KEPT} remembered UIDs per mailbox the oldest are forgotten and the floor raised. Returns
-   * that MODSEQ, 0 when none of the rows was there any more.
+   * that MODSEQ; 0 when {@code uids} is empty, and on PostgreSQL also when none of the rows was there any
+   * more (another node expunged them first: then nothing is changed).
    */
   abstract long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException;
 

@@ -332,6 +332,9 @@ final class MessageWriter {
         }
         account.blobs.delete(mb, doomed);
         long modseq = index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
+        if (modseq == 0) {
+          return null; // none of them was there: cannot be under the lock, but then nothing is known
+        }
         MailboxInfo info = new MailboxInfo(mb.id(), mb.name(), mb.uidValidity(), mb.uidNext(), modseq, mb.specialUse(),
             mb.firstRecentUid());
         return new Known(new Account.Snapshot(info, List.copyOf(kept)), count);
