@@ -68,6 +68,8 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /**
    * {@link #inTx} whose first read is the mailbox {@code mailboxId}: on PostgreSQL in the statement that
    * locks the account (one round trip for both), elsewhere {@link #findMailbox(long)} inside the transaction.
+   * On PostgreSQL a body that changed nothing is rolled back rather than committed (the same to everyone
+   * else: it only held locks).
    */
   <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
     return inTx(() -> body.run(findMailbox(mailboxId).orElse(null)));

@@ -34,6 +34,8 @@ final class PgIndexConnection {
   private final String account;
   private Connection bound;
   private boolean wrote;
+  /** Whether the running transaction ran an {@link #update} (which may change rows without a {@link #touch}). */
+  private boolean updated;
   private final Set<Long> touched = new TreeSet<>();
 
   PgIndexConnection(PgDatabase db, String node, String account) {
@@ -69,6 +71,7 @@ final class PgIndexConnection {
   }
 
   int update(String sql, Object... args) throws SQLException {
+    updated = true;
     return on(c -> {
       try (PreparedStatement ps = prepare(c, sql, args)) {
         return ps.executeUpdate();
@@ -108,15 +111,18 @@ final class PgIndexConnection {
   /**
    * One write transaction: every statement of {@code body} on its connection (the body's first statement
    * takes the account's lock), {@code NOTIFY channel} when it changed something, sent with the {@code
-   * COMMIT} in one round trip.
+   * COMMIT} in one round trip. With {@code rollBackUnchanged}, a body that changed nothing (no {@link
+   * #touch}, no {@link #update}) ends with a {@code ROLLBACK}: its only effect was its row locks, which
+   * gave it a transaction id, and a commit of that would wait for the WAL to reach the disk for nothing.
    */
-  <T> T locked(String channel, MailIndex.Tx<T> body) throws SQLException {
+  <T> T locked(String channel, boolean rollBackUnchanged, MailIndex.Tx<T> body) throws SQLException {
     if (bound != null) {
       throw new IllegalStateException("nested index transaction");
     }
     return db.transaction(c -> {
       bound = c;
       wrote = false;
+      updated = false;
       touched.clear();
       try {
         T result = body.run();
@@ -124,6 +130,8 @@ final class PgIndexConnection {
           String ids = String.join(",", touched.stream().map(String::valueOf).toList());
           String payload = node + " " + account + (ids.isEmpty() || ids.length() > 7000 ? "" : " " + ids);
           PgNotifications.notifyAndCommit(c, channel, payload); // the commit below then has nothing left to do
+        } else if (rollBackUnchanged && !updated) {
+          c.rollback(); // likewise
         }
         return result;
       } catch (IOException e) {

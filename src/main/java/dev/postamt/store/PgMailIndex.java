@@ -142,7 +142,7 @@ final class PgMailIndex extends MailIndex {
 
   @Override
   <T> T inTx(Tx<T> body) throws SQLException {
-    return sql.locked(CHANNEL, () -> {
+    return sql.locked(CHANNEL, false, () -> {
       query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
       return body.run();
     });
@@ -152,11 +152,13 @@ final class PgMailIndex extends MailIndex {
    * The account's lock and the mailbox's row in one statement. The mailbox row is locked too: a statement
    * that waited for a lock sees the rows it locks as the other transaction left them, but any other row as
    * of its start (READ COMMITTED), so only a locked mailbox row is read after the writer it waited for. A
-   * gone mailbox matches no row: then the account is locked alone and the body told.
+   * gone mailbox matches no row: then the account is locked alone and the body told. A body that changed
+   * nothing (a STORE of flags the messages have, an EXPUNGE without a {@code \Deleted} message) is rolled
+   * back rather than committed (see {@link PgIndexConnection#locked}).
    */
   @Override
   <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
-    return sql.locked(CHANNEL, () -> {
+    return sql.locked(CHANNEL, true, () -> {
       MailboxInfo m = one("SELECT m.* FROM mail_account a JOIN mail_mailbox m ON m.account=a.account AND m.id=?"
           + " WHERE a.account=? FOR UPDATE OF a FOR NO KEY UPDATE OF m", SqliteMailIndex::mailboxRow, mailboxId, account)
           .orElse(null);
