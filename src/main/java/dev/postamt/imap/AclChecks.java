@@ -80,7 +80,7 @@ final class AclChecks {
     Account target = to.account();
     MailboxInfo box = target.mailbox(to.local()).orElseThrow();
     long bytes = msgs.stream().mapToLong(MessageRecord::size).sum();
-    if (!target.quota().allows(bytes, msgs.size())) {
+    if (!target.fits(bytes, msgs.size())) {
       throw ImapException.no("OVERQUOTA", "Quota exceeded (target mailbox is full)");
     }
     List<Long> sources = new ArrayList<>();

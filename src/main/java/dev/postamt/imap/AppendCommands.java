@@ -217,7 +217,7 @@ final class AppendCommands {
   /** Stores all messages or, when the store fails half-way, none; returns their UIDs in order. */
   private List<Long> store(MailboxInfo box, List<Ready> ready) throws ImapException {
     long bytes = ready.stream().mapToLong(Ready::size).sum();
-    if (!into.quota().allows(bytes, ready.size())) {
+    if (!into.fits(bytes, ready.size())) {
       throw ImapException.no("OVERQUOTA", "Quota exceeded (mailbox for user is full)");
     }
     List<Long> uids = new ArrayList<>();

@@ -67,6 +67,20 @@ public final class PgNotifications implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #notify(Connection, String, String)} and the commit of the caller's transaction in one round
+   * trip ({@code SELECT pg_notify(…); COMMIT} sent together): for a write whose last statement is the
+   * notification. The driver then knows the transaction ended, so the caller's {@link Connection#commit}
+   * (or a {@link Connection#rollback} after a failed commit) sends nothing more.
+   */
+  public static void notifyAndCommit(Connection c, String channel, String payload) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?); COMMIT")) {
+      ps.setString(1, channel);
+      ps.setString(2, payload);
+      ps.execute();
+    }
+  }
+
   private synchronized void start() {
     if (thread == null && !closed) {
       thread = Thread.ofVirtual().name("postamt-pg-listen").start(this::run);

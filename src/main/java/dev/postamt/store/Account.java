@@ -202,6 +202,14 @@ public interface Account extends AutoCloseable {
   /** The user's quota limit and usage over all mailboxes, after taking in new deliveries to INBOX. */
   Quota.Status quota();
 
+  /**
+   * Whether {@code addMessages} messages of {@code addBytes} bytes in all fit the quota ({@link
+   * Quota.Status#allows}); the usage is not read when the user has no limit.
+   */
+  default boolean fits(long addBytes, long addMessages) {
+    return quota().allows(addBytes, addMessages);
+  }
+
   /** The bytes an EXPUNGE of the mailbox would free: its messages flagged {@code \Deleted}. */
   long deletedSize(String name);
 

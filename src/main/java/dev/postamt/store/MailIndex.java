@@ -59,6 +59,22 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /** Runs reads that must see one committed state. */
   abstract <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException;
 
+  /** Work in one transaction on a mailbox, which it is given as the transaction reads it first. */
+  interface MailboxTx<T> {
+    /** @param mailbox the mailbox's row, null when it is gone */
+    T run(MailboxInfo mailbox) throws SQLException, IOException;
+  }
+
+  /**
+   * {@link #inTx} whose first read is the mailbox {@code mailboxId}: on PostgreSQL in the statement that
+   * locks the account (one round trip for both), elsewhere {@link #findMailbox(long)} inside the transaction.
+   * On PostgreSQL a body that changed nothing is rolled back rather than committed (the same to everyone
+   * else: it only held locks).
+   */
+  <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
+    return inTx(() -> body.run(findMailbox(mailboxId).orElse(null)));
+  }
+
   // ---- the account
 
   /** Whether the default folders were made (first open). */
@@ -93,6 +109,22 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
 
   /** Messages below {@code uid} are no longer \Recent (RFC 3501 §2.3.2). */
   abstract void raiseFirstRecent(long id, long uid) throws SQLException;
+
+  /**
+   * Claims \Recent up to {@code uid} in one step, outside any transaction: raises the mailbox's first
+   * \Recent UID to at least {@code uid} and returns it as it was before, so that of two sessions
+   * claiming at once (on any node) only one is given a message. NONEXISTENT when the mailbox is gone.
+   */
+  long claimRecent(long id, long uid) throws SQLException {
+    return inTx(() -> {
+      MailboxInfo m = findMailbox(id)
+          .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+      if (m.firstRecentUid() < uid) {
+        raiseFirstRecent(id, uid);
+      }
+      return m.firstRecentUid();
+    });
+  }
 
   abstract void subscribe(String name, boolean on) throws SQLException;
 
@@ -144,6 +176,19 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
     return taken.getAsLong();
   }
 
+  /**
+   * What {@link #insertOnce} did: the UID, and where the backend reads them back with the insert (PostgreSQL:
+   * {@code RETURNING}) the row as inserted and the mailbox's row as the insert left it; both null otherwise
+   * (also when the message was indexed already).
+   */
+  record Inserted(long uid, MessageRecord row, MailboxInfo after) {}
+
+  /** {@link #insertOnce}, telling what it inserted where that comes at no extra cost ({@link Inserted}). */
+  Inserted insertOnceReturning(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    return new Inserted(insertOnce(mailboxId, base, flags, internalDate, size), null, null);
+  }
+
   /** Gives a message the mailbox's next UID and a new MODSEQ; returns the UID. */
   abstract long insertMessage(long mailboxId, String base, Set<String> flags, long internalDate, long size)
       throws SQLException;
@@ -154,9 +199,11 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /**
    * Removes the rows of expunged messages and remembers each UID with the one new MODSEQ of this
    * expunge (RFC 7162 §3.2: HIGHESTMODSEQ goes up and the expunged UIDs carry it). Beyond {@link
-   * #EXPUNGED_KEPT} remembered UIDs per mailbox the oldest are forgotten and the floor raised.
+   * #EXPUNGED_KEPT} remembered UIDs per mailbox the oldest are forgotten and the floor raised. Returns
+   * that MODSEQ; 0 when {@code uids} is empty, and on PostgreSQL also when none of the rows was there any
+   * more (another node expunged them first: then nothing is changed).
    */
-  abstract void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException;
+  abstract long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException;
 
   /** Keeps at most {@code keep} expunged UIDs of a mailbox, raising its floor over those dropped. */
   abstract int forgetExpunged(long mailboxId, int keep) throws SQLException;

@@ -403,18 +403,7 @@ final class MaildirAccount implements Account {
 
   @Override
   public long claimRecent(long mailboxId, long upToUidNext) {
-    return owner.reserve.freeing(() -> write(() -> {
-      MailboxInfo m = require(mailboxId);
-      if (m.firstRecentUid() < upToUidNext) {
-        long count = snapshots.count();
-        index.inTx(() -> {
-          index.raiseFirstRecent(mailboxId, upToUidNext);
-          return null;
-        });
-        snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
-      }
-      return m.firstRecentUid();
-    }));
+    return owner.reserve.freeing(() -> messages.claimRecent(mailboxId, upToUidNext));
   }
 
   @Override
@@ -464,6 +453,12 @@ final class MaildirAccount implements Account {
   @Override
   public Quota.Status quota() {
     return quota(owner.quotaPolicy().limitFor(user));
+  }
+
+  @Override
+  public boolean fits(long addBytes, long addMessages) {
+    Quota.Limit limit = owner.quotaPolicy().limitFor(user);
+    return limit.unlimited() || quota(limit).allows(addBytes, addMessages);
   }
 
   Quota.Status quota(Quota.Limit limit) {

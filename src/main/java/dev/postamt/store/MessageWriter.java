@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The message writes of a {@link MaildirAccount}: APPEND, COPY, MOVE, STORE and EXPUNGE, each under the
- * account's write lock. Blobs first, index after: a blob is on stable storage before its row is
- * committed, and gone before its row is removed.
+ * The message writes of a {@link MaildirAccount}: APPEND, COPY, MOVE, STORE, EXPUNGE and the claim of
+ * \Recent, each under the account's write lock. Blobs first, index after: a blob is on stable storage
+ * before its row is committed, and gone before its row is removed.
  */
 final class MessageWriter {
   private final MaildirAccount account;
@@ -34,13 +34,78 @@ final class MessageWriter {
       Known[] known = new Known[1];
       long uid = index.inTx(() -> {
         long count = account.snapshots.count();
-        long u = index.insertOnce(m.id(), base, f, internalDate, size);
-        known[0] = readInside(m.id(), count);
-        return u;
+        MailIndex.Inserted in = index.insertOnceReturning(m.id(), base, f, internalDate, size);
+        known[0] = afterAppend(in, count);
+        if (known[0] == null) {
+          known[0] = readInside(m.id(), count);
+        }
+        return in.uid();
       });
       account.changed(known[0]);
       return new Account.AppendResult(m.uidValidity(), uid);
     });
+  }
+
+  /**
+   * The mailbox after an APPEND from what the insert returned and the last list stored, without a read:
+   * when the insert raised the mailbox's HIGHESTMODSEQ and UIDNEXT by one from that list's, nothing else
+   * changed the mailbox since the list was read (every change of a message row raises the MODSEQ), so it
+   * is that list and the new row. Null when the insert did not say or the list is older.
+   */
+  private Known afterAppend(MailIndex.Inserted in, long countBefore) {
+    if (in.after() == null || !account.owner.announcesChanges()) {
+      return null;
+    }
+    MailboxInfo after = in.after();
+    Account.Snapshot prev = account.snapshots.last(after.id());
+    if (prev == null || prev.info().uidValidity() != after.uidValidity()
+        || prev.info().highestModseq() != after.highestModseq() - 1 || prev.info().uidNext() != after.uidNext() - 1
+        || in.uid() != prev.info().uidNext()) {
+      return null;
+    }
+    List<MessageRecord> list = new ArrayList<>(prev.messages().size() + 1);
+    list.addAll(prev.messages());
+    list.add(in.row());
+    return new Known(new Account.Snapshot(after, List.copyOf(list)), countBefore);
+  }
+
+  /**
+   * SELECT's claim of \Recent (RFC 3501 §2.3.2): messages from the mailbox's first \Recent UID up to
+   * {@code upToUidNext} become this session's; returns the first \Recent UID as it was.
+   */
+  long claimRecent(long mailboxId, long upToUidNext) {
+    return account.write(() -> {
+      if (account.owner.announcesChanges()) {
+        return claimAnnounced(mailboxId, upToUidNext);
+      }
+      MailboxInfo m = account.require(mailboxId);
+      if (m.firstRecentUid() < upToUidNext) {
+        long count = account.snapshots.count();
+        index.inTx(() -> {
+          index.raiseFirstRecent(mailboxId, upToUidNext);
+          return null;
+        });
+        account.snapshots.recentRaised(mailboxId, count, upToUidNext); // nothing for sessions to report
+      }
+      return m.firstRecentUid();
+    });
+  }
+
+  /**
+   * {@link #claimRecent} where every change is announced (PostgreSQL): when the known snapshot (this node's
+   * claims update it) has the first \Recent UID at {@code upToUidNext} already, another session claimed
+   * the range and there is nothing to write (the stored value only grows); else one statement raises it and
+   * says what it was (see {@link MailIndex#claimRecent}).
+   */
+  private long claimAnnounced(long mailboxId, long upToUidNext) throws java.sql.SQLException {
+    long count = account.snapshots.count();
+    Account.Snapshot known = account.snapshots.known(mailboxId);
+    if (known != null && known.info().firstRecentUid() >= upToUidNext) {
+      return known.info().firstRecentUid();
+    }
+    long was = index.claimRecent(mailboxId, upToUidNext);
+    account.snapshots.recentRaised(mailboxId, count, Math.max(was, upToUidNext)); // nothing for sessions to report
+    return was;
   }
 
   /** Refused as a whole ({@link StoreException.Kind#OVERQUOTA}) when the copies would not fit. */
@@ -110,14 +175,16 @@ final class MessageWriter {
       List<MessageRecord[]> changes = new ArrayList<>();
       MailboxInfo[] box = new MailboxInfo[1];
       List<List<MessageRecord>> before = new ArrayList<>(1);
-      long[] count = new long[1];
-      List<MessageRecord> out = index.inTx(() -> {
+      // before the transaction's first read (which also takes the account's lock): see SnapshotCache.changed
+      long[] count = {account.snapshots.count()};
+      List<MessageRecord> out = index.inMailboxTx(mailboxId, read -> {
         modified.subList(modifiedBefore, modified.size()).clear(); // a retried transaction starts afresh
         changes.clear();
         before.clear();
-        count[0] = account.snapshots.count();
-        MailboxInfo mb = index.findMailbox(mailboxId)
-            .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+        if (read == null) {
+          throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted");
+        }
+        MailboxInfo mb = read;
         box[0] = mb;
         List<MessageRecord> current = account.snapshots.current(index, mb);
         before.add(current);
@@ -205,6 +272,9 @@ final class MessageWriter {
   }
 
   List<Long> expunge(long mailboxId, Optional<Set<Long>> onlyUids) {
+    if (account.owner.announcesChanges()) {
+      return expungeLocked(mailboxId, onlyUids);
+    }
     return account.write(() -> {
       // The mailbox and its messages as one state; the list is the shared one brought up to date (a read
       // of what changed since), not every row of the mailbox read again. Always read, never the known
@@ -224,6 +294,51 @@ final class MessageWriter {
         }
       }
       Known after = removeMessages(mb, doomed);
+      if (!doomed.isEmpty()) {
+        account.changed(after);
+      }
+      return doomed.stream().map(MessageRecord::uid).toList();
+    });
+  }
+
+  /**
+   * EXPUNGE where every change is announced (PostgreSQL), in one write transaction: the mailbox read with
+   * the account's lock ({@link MailIndex#inMailboxTx}), so what it deletes is the mailbox as it is then
+   * (a {@code \Deleted} another node cleared a moment ago is seen even before its notification arrives,
+   * and nobody changes the mailbox until the commit); the list is the shared one brought up to date from
+   * that row (no read when it is current); blobs removed, then the rows; the mailbox after it is that list
+   * less the removed messages, with the MODSEQ the removal got.
+   */
+  private List<Long> expungeLocked(long mailboxId, Optional<Set<Long>> onlyUids) {
+    return account.write(() -> {
+      long count = account.snapshots.count(); // before the first read: see SnapshotCache.changed
+      List<MessageRecord> doomed = new ArrayList<>();
+      Known after = index.inMailboxTx(mailboxId, mb -> {
+        doomed.clear(); // a retried transaction starts afresh
+        if (mb == null) {
+          throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted");
+        }
+        List<MessageRecord> all = account.snapshots.current(index, mb);
+        List<MessageRecord> kept = new ArrayList<>(all.size());
+        for (MessageRecord m : all) {
+          if (m.has(Flags.DELETED) && onlyUids.map(s -> s.contains(m.uid())).orElse(true)) {
+            doomed.add(m);
+          } else {
+            kept.add(m);
+          }
+        }
+        if (doomed.isEmpty()) {
+          return null;
+        }
+        account.blobs.delete(mb, doomed);
+        long modseq = index.removeMessages(mb.id(), doomed.stream().map(MessageRecord::uid).toList());
+        if (modseq == 0) {
+          return null; // none of them was there: cannot be under the lock, but then nothing is known
+        }
+        MailboxInfo info = new MailboxInfo(mb.id(), mb.name(), mb.uidValidity(), mb.uidNext(), modseq, mb.specialUse(),
+            mb.firstRecentUid());
+        return new Known(new Account.Snapshot(info, List.copyOf(kept)), count);
+      });
       if (!doomed.isEmpty()) {
         account.changed(after);
       }

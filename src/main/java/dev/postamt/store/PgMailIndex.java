@@ -1,13 +1,10 @@
 package dev.postamt.store;
 
 import dev.postamt.postgres.PgDatabase;
-import dev.postamt.postgres.PgNotifications;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,7 +33,8 @@ import java.util.TreeSet;
  * mailbox ids, which {@link PgMailStore} on the other nodes turns into wake-ups.
  *
  * <p>One instance is used by one thread at a time: statements inside {@link #inTx} or {@link #inReadTx}
- * run on that transaction's connection, others each on a pooled connection in auto-commit.
+ * run on that transaction's connection, others each on a pooled connection in auto-commit ({@link
+ * PgIndexConnection} runs them; the statements are all here).
  */
 final class PgMailIndex extends MailIndex {
   /** The LISTEN/NOTIFY channel of index changes; payload {@code node account [id,id…]}. */
@@ -83,17 +81,12 @@ final class PgMailIndex extends MailIndex {
   static final List<String> TABLES =
       List.of("mail_account", "mail_mailbox", "mail_message", "mail_expunged", "mail_subscription", "mail_metadata");
 
-  private final PgDatabase db;
-  private final String node;
   private final String account;
-  private Connection bound;
-  private boolean wrote;
-  private final Set<Long> touched = new TreeSet<>();
+  private final PgIndexConnection sql;
 
   PgMailIndex(PgDatabase db, String node, String account) {
-    this.db = db;
-    this.node = node;
     this.account = account;
+    this.sql = new PgIndexConnection(db, node, account);
   }
 
   /** The writer index of {@code account}, whose row it creates on first use. */
@@ -127,90 +120,52 @@ final class PgMailIndex extends MailIndex {
     }
   }
 
-  // ---- statements ---------------------------------------------------------------------------------
+  // ---- statements (run by PgIndexConnection) -------------------------------------------------------
 
-  @FunctionalInterface
-  private interface Row<T> {
-    T of(ResultSet rs) throws SQLException;
+  private int update(String statement, Object... args) throws SQLException {
+    return sql.update(statement, args);
   }
 
-  private <T> T on(PgDatabase.Work<T> work) throws SQLException {
-    if (bound != null) {
-      return work.run(bound);
-    }
-    try (Connection c = db.connection()) {
-      return work.run(c);
-    }
+  private <T> List<T> query(String statement, PgIndexConnection.Row<T> row, Object... args) throws SQLException {
+    return sql.query(statement, row, args);
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      if (args[i] instanceof Collection<?> list) {
-        ps.setArray(i + 1, c.createArrayOf("bigint", list.toArray()));
-      } else {
-        ps.setObject(i + 1, args[i]);
-      }
-    }
-    return ps;
-  }
-
-  private int update(String sql, Object... args) throws SQLException {
-    return on(c -> {
-      try (PreparedStatement ps = prepare(c, sql, args)) {
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  private <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
-    return on(c -> {
-      try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.of(rs));
-        }
-        return out;
-      }
-    });
-  }
-
-  private <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
-    return query(sql, row, args).stream().findFirst();
+  private <T> Optional<T> one(String statement, PgIndexConnection.Row<T> row, Object... args) throws SQLException {
+    return sql.one(statement, row, args);
   }
 
   private void touch(long mailboxId) {
-    wrote = true;
-    if (mailboxId > 0) {
-      touched.add(mailboxId);
-    }
+    sql.touch(mailboxId);
   }
 
   // ---- transactions -------------------------------------------------------------------------------
 
   @Override
   <T> T inTx(Tx<T> body) throws SQLException {
-    if (bound != null) {
-      throw new IllegalStateException("nested index transaction");
-    }
-    return db.transaction(c -> {
-      bound = c;
-      wrote = false;
-      touched.clear();
-      try {
+    return sql.locked(CHANNEL, false, () -> {
+      query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
+      return body.run();
+    });
+  }
+
+  /**
+   * The account's lock and the mailbox's row in one statement. The mailbox row is locked too: a statement
+   * that waited for a lock sees the rows it locks as the other transaction left them, but any other row as
+   * of its start (READ COMMITTED), so only a locked mailbox row is read after the writer it waited for. A
+   * gone mailbox matches no row: then the account is locked alone and the body told. A body that changed
+   * nothing (a STORE of flags the messages have, an EXPUNGE without a {@code \Deleted} message) is rolled
+   * back rather than committed (see {@link PgIndexConnection#locked}).
+   */
+  @Override
+  <T> T inMailboxTx(long mailboxId, MailboxTx<T> body) throws SQLException {
+    return sql.locked(CHANNEL, true, () -> {
+      MailboxInfo m = one("SELECT m.* FROM mail_account a JOIN mail_mailbox m ON m.account=a.account AND m.id=?"
+          + " WHERE a.account=? FOR UPDATE OF a FOR NO KEY UPDATE OF m", SqliteMailIndex::mailboxRow, mailboxId, account)
+          .orElse(null);
+      if (m == null) {
         query("SELECT 1 FROM mail_account WHERE account=? FOR UPDATE", rs -> 1, account);
-        T result = body.run();
-        if (wrote) {
-          String ids = String.join(",", touched.stream().map(String::valueOf).toList());
-          String payload = node + " " + account + (ids.isEmpty() || ids.length() > 7000 ? "" : " " + ids);
-          PgNotifications.notify(c, CHANNEL, payload);
-        }
-        return result;
-      } catch (IOException e) {
-        throw bug(e);
-      } finally {
-        bound = null;
       }
+      return body.run(m);
     });
   }
 
@@ -219,37 +174,13 @@ final class PgMailIndex extends MailIndex {
    * ({@link PgDelivery}) commits or rolls back with it.
    */
   Connection transaction() {
-    if (bound == null) {
-      throw new IllegalStateException("not in an index transaction");
-    }
-    return bound;
+    return sql.transaction();
   }
 
-  /**
-   * One REPEATABLE READ, read-only transaction: every statement sees the same committed state. The level
-   * is set for this transaction only ({@code SET TRANSACTION}, sent with the driver's {@code BEGIN} in one
-   * round trip), not with {@link Connection#setTransactionIsolation}, which costs a {@code SET SESSION
-   * CHARACTERISTICS} before and another after: two round trips of four on a short read.
-   */
+  /** One REPEATABLE READ, read-only transaction (see {@link PgIndexConnection#readOnly}). */
   @Override
   <T> T inReadTx(ReadConnections.Read<T> body) throws SQLException {
-    if (bound != null) {
-      return body.run(this);
-    }
-    try (Connection c = db.connection()) {
-      c.setAutoCommit(false);
-      try {
-        try (Statement st = c.createStatement()) {
-          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        }
-        bound = c;
-        return body.run(this);
-      } finally {
-        bound = null;
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-    }
+    return sql.readOnly(() -> body.run(this));
   }
 
   // ---- the account --------------------------------------------------------------------------------
@@ -337,6 +268,23 @@ final class PgMailIndex extends MailIndex {
         uid, account, id);
   }
 
+  /**
+   * One statement in auto-commit: the row locked ({@code FOR UPDATE} waits for a claim or write of another
+   * session or node and then reads what it committed), the value before returned and the raised one set.
+   * Only this column changes, which nothing caches without a read, so the account's lock is not taken.
+   */
+  @Override
+  long claimRecent(long id, long uid) throws SQLException {
+    if (sql.inTransaction()) {
+      throw new IllegalStateException("a claim runs outside a transaction");
+    }
+    return one("WITH o AS (SELECT first_recent_uid FROM mail_mailbox WHERE account=? AND id=? FOR UPDATE)"
+            + " UPDATE mail_mailbox m SET first_recent_uid=greatest(m.first_recent_uid, ?) FROM o"
+            + " WHERE m.account=? AND m.id=? RETURNING o.first_recent_uid",
+        rs -> rs.getLong(1), account, id, uid, account, id)
+        .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
+  }
+
   @Override
   void subscribe(String name, boolean on) throws SQLException {
     if (on) {
@@ -344,7 +292,7 @@ final class PgMailIndex extends MailIndex {
     } else {
       update("DELETE FROM mail_subscription WHERE account=? AND name=?", account, name);
     }
-    wrote = true;
+    touch(0);
   }
 
   @Override
@@ -388,7 +336,7 @@ final class PgMailIndex extends MailIndex {
     if (bases.isEmpty()) {
       return Set.of();
     }
-    return on(c -> {
+    return sql.with(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT base FROM mail_message WHERE account=? AND mailbox_id=? AND base = ANY(?)")) {
         ps.setString(1, account);
@@ -432,36 +380,81 @@ final class PgMailIndex extends MailIndex {
     return uid;
   }
 
-  private long nextModseq(long mailboxId) throws SQLException {
+  /**
+   * {@link #insertOnce} in one statement that returns the mailbox's row after it, when the message was not
+   * indexed yet (a scan of another node may have indexed its file first: then as {@link #insertOnce}).
+   */
+  @Override
+  Inserted insertOnceReturning(long mailboxId, String base, Set<String> flags, long internalDate, long size)
+      throws SQLException {
+    String encoded = Flags.encode(flags);
+    long saved = System.currentTimeMillis();
+    Optional<Inserted> done = one("WITH n AS (UPDATE mail_mailbox SET uidnext=uidnext+1, highestmodseq=highestmodseq+1"
+            + " WHERE account=? AND id=? AND NOT EXISTS (SELECT 1 FROM mail_message WHERE account=? AND mailbox_id=?"
+            + " AND base=?) RETURNING *), i AS (INSERT INTO mail_message(account, mailbox_id, uid, base, flags, modseq,"
+            + " internaldate, size, savedate) SELECT ?, ?, n.uidnext-1, ?, ?, n.highestmodseq, ?, ?, ? FROM n"
+            + " RETURNING uid) SELECT n.*, i.uid AS new_uid FROM n, i",
+        rs -> {
+          MailboxInfo after = SqliteMailIndex.mailboxRow(rs);
+          long uid = rs.getLong("new_uid");
+          return new Inserted(uid, new MessageRecord(uid, base, Flags.decode(encoded), after.highestModseq(),
+              internalDate, size, saved), after);
+        }, account, mailboxId, account, mailboxId, base, account, mailboxId, base, encoded, internalDate, size, saved);
+    if (done.isPresent()) {
+      touch(mailboxId);
+      return done.get();
+    }
+    return super.insertOnceReturning(mailboxId, base, flags, internalDate, size);
+  }
+
+  /** The MODSEQ and the row in one statement. */
+  @Override
+  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
     touch(mailboxId);
-    return one("UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=? RETURNING highestmodseq",
-        rs -> rs.getLong(1), account, mailboxId)
+    return one("WITH n AS (UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=?"
+            + " RETURNING highestmodseq), u AS (UPDATE mail_message SET flags=?, modseq=n.highestmodseq FROM n"
+            + " WHERE account=? AND mailbox_id=? AND uid=?) SELECT highestmodseq FROM n",
+        rs -> rs.getLong(1), account, mailboxId, Flags.encode(flags), account, mailboxId, uid)
         .orElseThrow(() -> new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox was deleted"));
   }
 
-  @Override
-  long setFlags(long mailboxId, long uid, Set<String> flags) throws SQLException {
-    long modseq = nextModseq(mailboxId);
-    update("UPDATE mail_message SET flags=?, modseq=? WHERE account=? AND mailbox_id=? AND uid=?",
-        Flags.encode(flags), modseq, account, mailboxId, uid);
-    return modseq;
-  }
+  /**
+   * How many UIDs this index removes between looks at whether a mailbox's expunge history is past {@link
+   * #EXPUNGED_KEPT}: that look walks up to that many index entries, too much for every EXPUNGE. So a
+   * history may hold this many more per node for a while.
+   */
+  static final int FORGET_EVERY = 1000;
 
-  /** Only the rows still there count: another node may have expunged some of them first. */
+  /** UIDs removed since the last look (the first removal of an opened account looks). */
+  private int removedSinceForget = FORGET_EVERY;
+
+  /**
+   * Rows, MODSEQ and history in one statement. Only the rows still there count: another node may have
+   * expunged some of them first (then the MODSEQ is raised for the others only, and not at all when none).
+   */
   @Override
-  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+  long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
     if (uids.isEmpty()) {
-      return;
+      return 0;
     }
-    List<Long> gone = query("DELETE FROM mail_message WHERE account=? AND mailbox_id=? AND uid = ANY(?) RETURNING uid",
-        rs -> rs.getLong(1), account, mailboxId, List.copyOf(uids));
-    if (gone.isEmpty()) {
-      return;
+    long[] done = one("WITH d AS (DELETE FROM mail_message WHERE account=? AND mailbox_id=? AND uid = ANY(?) RETURNING uid),"
+            + " n AS (UPDATE mail_mailbox SET highestmodseq=highestmodseq+1 WHERE account=? AND id=?"
+            + " AND EXISTS (SELECT 1 FROM d) RETURNING highestmodseq),"
+            + " e AS (INSERT INTO mail_expunged(account, mailbox_id, uid, modseq) SELECT ?, ?, d.uid, n.highestmodseq"
+            + " FROM d, n ON CONFLICT (account, mailbox_id, uid) DO UPDATE SET modseq=excluded.modseq)"
+            + " SELECT n.highestmodseq, (SELECT count(*) FROM d) FROM n",
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, account, mailboxId, List.copyOf(uids), account, mailboxId,
+        account, mailboxId).orElse(null);
+    if (done == null) {
+      return 0;
     }
-    long modseq = nextModseq(mailboxId);
-    update("INSERT INTO mail_expunged(account, mailbox_id, uid, modseq) SELECT ?, ?, unnest(?::bigint[]), ?"
-        + " ON CONFLICT (account, mailbox_id, uid) DO UPDATE SET modseq=excluded.modseq", account, mailboxId, gone, modseq);
-    forgetExpunged(mailboxId, EXPUNGED_KEPT);
+    touch(mailboxId);
+    removedSinceForget += (int) Math.min(done[1], FORGET_EVERY);
+    if (removedSinceForget >= FORGET_EVERY) {
+      removedSinceForget = 0;
+      forgetExpunged(mailboxId, EXPUNGED_KEPT);
+    }
+    return done[0];
   }
 
   @Override
@@ -554,13 +547,13 @@ final class PgMailIndex extends MailIndex {
 
   @Override
   void recountUsage() throws SQLException {
-    String sql = "UPDATE mail_account a SET"
+    String recount = "UPDATE mail_account a SET"
         + " bytes=(SELECT coalesce(sum(size),0) FROM mail_message m WHERE m.account=a.account),"
         + " messages=(SELECT count(*) FROM mail_message m WHERE m.account=a.account) WHERE a.account=?";
-    if (bound != null) {
-      update(sql, account);
+    if (sql.inTransaction()) {
+      update(recount, account);
     } else {
-      inTx(() -> update(sql, account));
+      inTx(() -> update(recount, account));
     }
   }
 

@@ -166,6 +166,15 @@ final class SnapshotCache {
     return null;
   }
 
+  /**
+   * The snapshot last stored for the mailbox, whatever changed since (a consistent pair of mailbox row and
+   * list, as of some moment); null when there is none.
+   */
+  Account.Snapshot last(long mailboxId) {
+    Entry e = last.get(mailboxId);
+    return e == null ? null : e.snapshot();
+  }
+
   /** The mailbox's row as last read, whatever changed since; null when none was read. */
   MailboxInfo lastInfo(long mailboxId) {
     Entry e = last.get(mailboxId);

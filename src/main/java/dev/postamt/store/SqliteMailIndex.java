@@ -118,9 +118,9 @@ final class SqliteMailIndex extends MailIndex {
   }
 
   @Override
-  void removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
+  long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
     if (uids.isEmpty()) {
-      return;
+      return 0;
     }
     long modseq = nextModseq(mailboxId);
     for (long uid : uids) {
@@ -128,6 +128,7 @@ final class SqliteMailIndex extends MailIndex {
       update("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?,?,?)", mailboxId, uid, modseq);
     }
     forgetExpunged(mailboxId, EXPUNGED_KEPT);
+    return modseq;
   }
 
   @Override

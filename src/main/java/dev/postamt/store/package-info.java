@@ -55,7 +55,10 @@
  * other nodes' sessions of the account (see {@link dev.postamt.store.PgMailStore}). Because every change
  * is announced there, an account on PostgreSQL answers {@code snapshot}, {@code knownSnapshot} and
  * {@code mailbox} from the snapshot it read last (or its own last write left) while no change moved its
- * change count ({@code SnapshotCache}), for a few seconds at most; on SQLite every such call reads.
+ * change count ({@code SnapshotCache}), for a few seconds at most; on SQLite every such call reads. A
+ * PostgreSQL write works out the mailbox it leaves from what its statements returned ({@code
+ * RETURNING}, the mailbox row read with the account's lock) rather than reading it again, and STORE and
+ * EXPUNGE read the mailbox in the statement that takes the lock ({@code MailIndex.inMailboxTx}).
  *
  * <h2>Limits</h2>
  *
