@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Starts one `postamt serve` and measures its start-up and its idle memory.
 
-    footprint.py --smtp PORT [--settle S] [--nmt] [--jcmd JCMD] [--timeout S] -- COMMAND...
+    footprint.py --smtp PORT [--settle S] [--nmt] [--smaps] [--jcmd JCMD] [--timeout S] -- COMMAND...
 
 The clock starts just before COMMAND (e.g. ./postamt serve --config FILE) is started and stops when
 the SMTP port answers with its 220 banner: time_to_banner_ms is what an operator waits after typing the
@@ -10,7 +10,8 @@ JVM had used by then, a figure that a busy shared machine disturbs much less tha
 the JIT compiler threads and the start-up garbage have come and gone by then), and its memory is read
 five times, 200 ms apart (the largest of each is kept): Pss and Rss from /proc/PID/smaps_rollup, the
 thread count from /proc/PID/status. With --nmt (the JVM started with -XX:NativeMemoryTracking=summary)
-`jcmd PID VM.native_memory summary` is printed to stderr and the committed MB of each area summarised.
+`jcmd PID VM.native_memory summary` is printed to stderr and the committed MB of each area summarised;
+with --smaps the PSS by kind of mapping (bench/lib/smapsum.py) is printed to stderr.
 
 Prints one line of key=value pairs; the server is stopped with SIGTERM before it returns.
 """
@@ -118,6 +119,7 @@ def main():
     ap.add_argument("--nmt", action="store_true")
     ap.add_argument("--jcmd", default="jcmd")
     ap.add_argument("--log", default=os.devnull)
+    ap.add_argument("--smaps", action="store_true")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
@@ -147,6 +149,9 @@ def main():
                     out += f" nmt_{k}_mb={v / 1024:.1f}"
             print(out)
             sys.stdout.flush()
+            if a.smaps:  # PSS by kind of mapping (AOT cache, heap and other anonymous memory, malloc, libjvm)
+                subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                             "smapsum.py"), str(pid)], stdout=sys.stderr, timeout=60)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)

@@ -61,10 +61,12 @@ class LauncherTest {
   }
 
   @Test
-  void defaultFlagsAreTheSmallCollectorAndAHeapThatFollowsTheMachine() throws Exception {
+  void defaultFlagsAreG1ThatGivesMemoryBackAndAHeapThatFollowsTheMachine() throws Exception {
     List<String> args = launch(Map.of());
-    assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-ShrinkHeapInSteps", "-XX:MaxNewSize=32m", "-jar",
-        jar.toString(), "--version");
+    assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
+        "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-jar", jar.toString(), "--version");
+    // the serial collector is gone (the AOT cache is trained with G1, pom.xml)
+    assertThat(args).doesNotContain("-XX:+UseSerialGC", "-XX:-ShrinkHeapInSteps");
     String xmx = args.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
     int mb = Integer.parseInt(xmx.substring(4, xmx.length() - 1));
     assertThat(xmx).endsWith("m");
@@ -97,9 +99,9 @@ class LauncherTest {
 
   @Test
   void postamtJavaOptsReplaceTheDefaultFlagsAndMallocArenasAreTheOperatorsChoice() throws Exception {
-    List<String> args = launch(Map.of("POSTAMT_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC", "MALLOC_ARENA_MAX", "8"));
-    assertThat(args).contains("-Xmx1g", "-XX:+UseG1GC", "MALLOC_ARENA_MAX=8");
-    assertThat(args).doesNotContain("-XX:+UseSerialGC");
+    List<String> args = launch(Map.of("POSTAMT_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC", "MALLOC_ARENA_MAX", "8"));
+    assertThat(args).contains("-Xmx1g", "-XX:+UseSerialGC", "MALLOC_ARENA_MAX=8");
+    assertThat(args).doesNotContain("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=10000");
   }
 
   @Test
