@@ -11,6 +11,7 @@ import dev.postamt.store.UserHome;
 import dev.postamt.testing.PgCluster;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
+import dev.postamt.web.HttpTestClient;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class ThreeNodesTest {
     PgDatabase pool = PgDatabase.of(db);
     try (Directory d = Directory.open(pool)) {
       d.addDomain("example.test");
-      for (String u : List.of("alice", "bob", "dave", "erin")) {
+      for (String u : List.of("alice", "bob", "dave", "erin", "frank")) {
         d.addUser(u + "@example.test", TestServer.PASSWORD.toCharArray());
       }
     } finally {
@@ -87,7 +88,7 @@ class ThreeNodesTest {
           mail_dir = "%s"
           """.formatted(url, i, shared);
       Path home = Files.createDirectories(dir.resolve("node" + i));
-      nodes.add(TestServer.create().at("127.0.0." + (i + 1)).listen("pop3s").toml(toml).startedIn(home));
+      nodes.add(TestServer.create().at("127.0.0." + (i + 1)).listen("pop3s", "http").toml(toml).startedIn(home));
     }
     n1 = nodes.get(0);
     n2 = nodes.get(1);
@@ -171,6 +172,31 @@ class ThreeNodesTest {
     assertThat(onN3).hasSize(31);
     assertThat(awaitUidModseqs(n2.imapLogin("alice@example.test"), 31)).as("node 2 sees node 3's UIDs and MODSEQs")
         .isEqualTo(onN3);
+  }
+
+  /** JMAP push (RFC 8620 §7.3, EventSource) on node 3 hears of a delivery made by node 1 within a second. */
+  @Test
+  void smtpThroughNodeOneIsPushedToJmapOnNodeThree() throws Exception {
+    Path inbox = UserHome.in(shared, "frank@example.test").resolve("Maildir");
+    HttpTestClient jmap = HttpTestClient.of(n3, "http", "frank@example.test");
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> r =
+        jmap.getLines("/jmap/eventsource?types=*&closeafter=state&ping=0");
+    assertThat(r.statusCode()).isEqualTo(200);
+    java.util.Iterator<String> lines = r.body().iterator();
+    assertThat(lines.next()).isEqualTo(": ready");
+    CompletableFuture<Long> heard = CompletableFuture.supplyAsync(() -> {
+      while (lines.hasNext()) {
+        if (lines.next().equals("event: state")) {
+          return System.nanoTime();
+        }
+      }
+      throw new AssertionError("the event stream ended without a state event");
+    }, Executors.newVirtualThreadPerTaskExecutor());
+    send(n1, "frank@example.test", "pushed");
+    long landed = awaitFile(inbox, 1);
+    long heardAt = heard.get(20, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(heardAt - landed)).as("JMAP push on node 3 after node 1's delivery")
+        .isLessThan(Duration.ofSeconds(1));
   }
 
   @Test

@@ -46,7 +46,7 @@ public final class HttpTestClient {
     }
     String auth = user == null ? null
         : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    return new HttpTestClient(service + "://127.0.0.1:" + t.port(service), b.build(), auth);
+    return new HttpTestClient(service + "://" + t.host() + ":" + t.port(service), b.build(), auth);
   }
 
   static SSLContext trusting(Path certFile) throws Exception {
