@@ -1,6 +1,8 @@
 package dev.postamt.directory;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 
@@ -21,10 +23,12 @@ final class Argon2id {
 
   /**
    * Spare memory arrays, at most one per CPU (no more checks than CPUs run at once on virtual threads,
-   * which are not preempted), wiped before they are put back.
+   * which are not preempted), wiped before they are put back, and dropped 10 s after the last check: a
+   * burst of logins reuses them, but a server that then goes quiet must not keep 19 MiB per CPU for good
+   * (issue 27: 38 MB of an idle server's heap on 2 CPUs after its first logins, seen with
+   * {@code bench/imap-idle-10k}'s class histogram).
    */
-  private static final AtomicReferenceArray<long[]> SPARE =
-      new AtomicReferenceArray<>(Runtime.getRuntime().availableProcessors());
+  private static final Spares SPARE = new Spares(Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(10));
 
   /** 64 MiB: pooled arrays are for the usual costs (19 MiB today). */
   private static final int MAX_POOLED_WORDS = 8 << 20;
@@ -64,13 +68,7 @@ final class Argon2id {
   }
 
   private static long[] takeMemory(int words) {
-    for (int i = 0; i < SPARE.length(); i++) {
-      long[] a = SPARE.get(i);
-      if (a != null && a.length == words && SPARE.compareAndSet(i, a, null)) {
-        return a;
-      }
-    }
-    return new long[words];
+    return SPARE.take(words);
   }
 
   private static void giveBack(long[] a) {
@@ -78,12 +76,78 @@ final class Argon2id {
     if (a.length > MAX_POOLED_WORDS) {
       return; // a stored hash with an unusual cost must not pin its memory
     }
-    for (int i = 0; i < SPARE.length(); i++) {
-      if (SPARE.get(i) == null && SPARE.compareAndSet(i, null, a)) {
-        return;
+    SPARE.giveBack(a);
+  }
+
+  /** A few reusable memory arrays, all dropped once none was given back for {@code releaseAfter}. */
+  static final class Spares {
+    private final AtomicReferenceArray<long[]> slots;
+    private final Duration releaseAfter;
+    private final AtomicBoolean releasing = new AtomicBoolean();
+    private volatile long lastGiveBack;
+
+    Spares(int size, Duration releaseAfter) {
+      this.slots = new AtomicReferenceArray<>(size);
+      this.releaseAfter = releaseAfter;
+    }
+
+    long[] take(int words) {
+      for (int i = 0; i < slots.length(); i++) {
+        long[] a = slots.get(i);
+        if (a != null && a.length == words && slots.compareAndSet(i, a, null)) {
+          return a;
+        }
+      }
+      return new long[words];
+    }
+
+    void giveBack(long[] a) {
+      lastGiveBack = System.nanoTime();
+      releaseWhenIdle();
+      for (int i = 0; i < slots.length(); i++) {
+        if (slots.get(i) == null && slots.compareAndSet(i, null, a)) {
+          return;
+        }
+      }
+      slots.set(0, a); // the latest size wins (costs changed); the old array is garbage
+    }
+
+    /** How many arrays are kept now. */
+    int kept() {
+      int n = 0;
+      for (int i = 0; i < slots.length(); i++) {
+        if (slots.get(i) != null) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /** Starts the one virtual thread that drops the arrays once none was given back for a while. */
+    private void releaseWhenIdle() {
+      if (releasing.compareAndSet(false, true)) {
+        Thread.ofVirtual().name("argon2-spares-release").start(this::releaseLoop);
       }
     }
-    SPARE.set(0, a); // the latest size wins (costs changed); the old array is garbage
+
+    private void releaseLoop() {
+      try {
+        long wait;
+        while ((wait = lastGiveBack + releaseAfter.toNanos() - System.nanoTime()) > 0) {
+          Thread.sleep(Duration.ofNanos(wait));
+        }
+        for (int i = 0; i < slots.length(); i++) {
+          slots.set(i, null); // an array in use is in no slot; one given back just now is only not reused
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        releasing.set(false);
+        if (kept() > 0) {
+          releaseWhenIdle(); // given back after the slots were emptied, while this thread still ran
+        }
+      }
+    }
   }
 
   private byte[] run(byte[] password, byte[] salt, int memoryKiB, int outLen) {

@@ -2,9 +2,11 @@ package dev.postamt.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Random;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,5 +50,25 @@ class Argon2idTest {
       assertThat(Argon2id.hash(pw, salt, memory, passes, lanes, len))
           .isEqualTo(bouncyCastle(pw, salt, memory, passes, lanes, len));
     }
+  }
+
+  /** Spare arrays are reused while checks come, and all dropped once none came for a while. */
+  @Test
+  void spareArraysAreReusedThenDroppedWhenIdle() throws Exception {
+    Argon2id.Spares kept = new Argon2id.Spares(2, Duration.ofHours(1));
+    long[] a = kept.take(1024);
+    kept.giveBack(a);
+    assertThat(kept.kept()).isEqualTo(1);
+    assertThat(kept.take(1024) == a).as("the spare array reused").isTrue();
+
+    Argon2id.Spares dropped = new Argon2id.Spares(2, Duration.ofMillis(50));
+    long[] b = dropped.take(1024);
+    dropped.giveBack(b);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (dropped.kept() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5); // polling a condition, bounded by the deadline
+    }
+    assertThat(dropped.kept()).as("arrays kept after the idle time").isZero();
+    assertThat(dropped.take(1024) == b).as("a new array after the idle time").isFalse();
   }
 }
