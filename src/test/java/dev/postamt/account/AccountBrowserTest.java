@@ -37,10 +37,14 @@ class AccountBrowserTest {
     MemoryVacations vacations = new MemoryVacations();
     String user = "alice@example.test";
     try (AccountWeb web = new AccountWeb(t, vacations); Browser b = Browser.start()) {
+      b.driver.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(10)); // a page still loading after a click
       b.driver.get(web.base + "/login?next=/account/");
       b.driver.findElement(By.id("address")).sendKeys(user);
       b.driver.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
       b.driver.findElement(By.id("login")).click();
+      // the login page has an "address" field too: wait for the overview's, not the page being left
+      new org.openqa.selenium.support.ui.WebDriverWait(b.driver, java.time.Duration.ofSeconds(20))
+          .until(org.openqa.selenium.support.ui.ExpectedConditions.textToBe(By.id("address"), user));
       assertThat(b.driver.findElement(By.id("address")).getText()).isEqualTo(user);
       shot(b, "overview");
 
