@@ -94,6 +94,13 @@ public final class Events {
     keyValues = on;
   }
 
+  /** {@code name=value} for each field, a value quoted where it needs to be ({@link TrailRecord#appendQuoted}). */
+  private static void appendFields(StringBuilder text, Map<String, String> fields) {
+    for (var e : fields.entrySet()) {
+      TrailRecord.appendQuoted(text.append(' ').append(e.getKey()).append('='), e.getValue());
+    }
+  }
+
   private static void logLine(Event event, TrailRecord r) {
     boolean warn = event.level() == Event.Level.WARN;
     if (!(warn ? log.isWarnEnabled() : log.isInfoEnabled())) {
@@ -101,12 +108,8 @@ public final class Events {
     }
     StringBuilder text = new StringBuilder(160).append(event.key());
     Map<String, String> keys = keyFields(r.key());
-    for (var e : keys.entrySet()) {
-      TrailRecord.appendQuoted(text.append(' ').append(e.getKey()).append('='), e.getValue());
-    }
-    for (var e : r.fields().entrySet()) {
-      TrailRecord.appendQuoted(text.append(' ').append(e.getKey()).append('='), e.getValue());
-    }
+    appendFields(text, keys);
+    appendFields(text, r.fields());
     if (!keyValues) {
       if (warn) {
         log.warn(text.toString());

@@ -2,6 +2,7 @@ package dev.postamt.queue;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,7 +178,7 @@ public final class DurableSpool {
           kept = null; // too large to keep: read from the file
           return;
         }
-        kept = java.util.Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
+        kept = Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
       }
       System.arraycopy(b, off, kept, keptLength, len);
       keptLength += len;
@@ -188,7 +189,7 @@ public final class DurableSpool {
       out.flush();
       long size = channel.size();
       if (kept != null && keptLength == size) {
-        return new java.io.ByteArrayInputStream(kept, 0, keptLength); // the same bytes as the file holds
+        return new ByteArrayInputStream(kept, 0, keptLength); // the same bytes as the file holds
       }
       return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), size), bufferFor(size));
     }

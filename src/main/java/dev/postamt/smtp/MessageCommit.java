@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The end of a received message: the END_OF_DATA checks, the commit (durable before the {@code 250}),
@@ -92,12 +93,12 @@ record MessageCommit(SmtpServer server, Connection conn) {
           millis(checked - t0), millis(staged - checked),
           outcome == QueueManager.DirectOutcome.DELIVERED ? "mailboxes" : "queue commit", millis(done - staged));
     }
-    if (conn == null) {
-      // a LocalSubmission has no session, so no smtp.accepted event: this line is its record
-      log.info("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
-    } else if (log.isDebugEnabled()) {
-      // on a connection the smtp.accepted event that follows says this (queue, from, to, ip) and more
-      log.debug("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(), env.recipientAddresses());
+    // A LocalSubmission has no session, so no smtp.accepted event: this line is its record. On a connection
+    // the smtp.accepted event that follows says this (queue, from, to, ip) and more: debug only.
+    Level queuedLevel = conn == null ? Level.INFO : Level.DEBUG;
+    if (log.isEnabledForLevel(queuedLevel)) {
+      log.atLevel(queuedLevel).log("smtp {}: {} from=<{}> to={} queued", client.ip(), env.id(), env.sender(),
+          env.recipientAddresses());
     }
     dev.postamt.metrics.Metrics.process().messageReceived(service(lmtp));
     if (lmtp) {
