@@ -171,12 +171,23 @@ final class PgMaildropLocks implements MaildropLocks, AutoCloseable {
     }
   }
 
-  /** Closes the node's connection, which gives back every lock it holds (tests: a node going away). */
+  /**
+   * Gives back every lock the node holds and closes its connection (shutdown; tests: a node going away). The
+   * locks are released by a statement first: a closed connection's backend lets go of them only when it has
+   * noticed the end of its socket, so a login on another node right after could still be refused.
+   */
   @Override
   public void close() {
     lock.lock();
     try {
       closed = true;
+      if (!owned.isEmpty() && connection != null) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+          ps.execute();
+        } catch (SQLException e) {
+          // a broken connection holds nothing any more once its backend has gone
+        }
+      }
       owned.clear();
       drop();
     } finally {
