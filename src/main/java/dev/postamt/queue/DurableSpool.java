@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The durable queue on disk. A message is one file: the message bytes as received, then the envelope
  * as a trailer (text lines, values in xtext), then a fixed-size footer giving the trailer's length.
- * It is written in {@code incoming/}, fsync'd, and renamed into
+ * It is written in {@code incoming/} (a small message only at its commit: see {@link Writer}), fsync'd,
+ * and renamed into
  * {@code active/}, whose directory is fsync'd before the SMTP server answers 250: the rename is the
  * commit. Per-recipient outcomes are appended (and fsync'd) to {@code active/<id>.status}; the last line
  * for a recipient wins, so replaying it after a crash is idempotent. Held messages live in {@code hold/}.
  *
  * <pre>
- * queue/incoming/ID         being received; deleted at start-up (never acknowledged)
+ * queue/incoming/ID         being received (over 64 KiB) or committed; deleted at start-up (never acknowledged)
  * queue/active/ID           committed messages
  * queue/active/ID.status    "IDX D|F|T EPOCHMS XTEXT" lines
  * queue/hold/ID(.status)    on hold
@@ -112,85 +113,113 @@ public final class DurableSpool {
   }
 
   /**
-   * How much of a message a {@link Writer} also keeps in memory, so that the checks before the commit
-   * (mail authentication, the spam scan, the trail's Message-ID) read it from there instead of opening and
-   * reading the file each: most mail is a few KiB. A larger message is read from the file.
+   * How much of a message a {@link Writer} holds in memory instead of writing it to its file: most mail is
+   * a few KiB. A message that grows past this goes to its file in {@code incoming/} from then on.
    */
   static final int KEPT_IN_MEMORY = 64 * 1024;
 
-  /** An incoming message being written. Not thread-safe; one per SMTP transaction. */
+  /**
+   * An incoming message being written. Not thread-safe; one per SMTP transaction.
+   *
+   * <p>A message of up to {@link #KEPT_IN_MEMORY} bytes stays in memory until it is committed: the checks
+   * before the reply read it from there, and one that is delivered into its Maildirs before the reply
+   * ({@link #stage}, then {@link #abort}) never gets a spool file at all. Its file in {@code incoming/} was
+   * never fsync'd and was deleted again after the delivery, so it bought nothing: without it a message
+   * costs the file system one new inode fewer, and a dozen system calls (create, write, read it back
+   * twice, unlink). {@link #commitStaged} writes the file, makes it durable and renames it, as before.
+   */
   public final class Writer implements AutoCloseable {
     private final String id;
     private final Path tmp;
+    /** The file in {@code incoming/}, once there is one (null while the message is only in memory). */
     private FileChannel channel;
     private OutputStream out;
     private boolean finished;
     private boolean journalled;
-    /** What was written through {@link #out()}, while it is all there is (null: larger, or the file changed otherwise). */
+    /** The message while it is only in memory (null once it is in its file). */
     private byte[] kept = new byte[4096];
     private int keptLength;
+    /**
+     * The envelope of a message staged in memory, whose trailer {@link #commitStaged} writes to the file
+     * (encoded only then: a message delivered before the reply never needs it).
+     */
+    private Envelope stagedEnvelope;
+    private String stagedHeaders;
     private final OutputStream data = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
-        out.write(b);
-        keep(new byte[] {(byte) b}, 0, 1);
+        if (kept != null && keptLength < kept.length) {
+          kept[keptLength++] = (byte) b;
+        } else {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
       }
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
+        if (kept != null && keep(b, off, len)) {
+          return;
+        }
         out.write(b, off, len);
-        keep(b, off, len);
       }
 
       @Override
       public void flush() throws IOException {
-        out.flush();
+        if (out != null) {
+          out.flush();
+        }
       }
 
       @Override
       public void close() throws IOException {
-        out.close();
+        flush();
       }
     };
 
-    private Writer(String id) throws IOException {
+    private Writer(String id) {
       this.id = id;
       this.tmp = incoming.resolve(id);
-      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
     }
 
     public String id() {
       return id;
     }
 
-    /** Where the message goes; what is written here is in the file (and, while small, in memory too). */
+    /** Where the message goes (in memory while small, else into its file). */
     public OutputStream out() {
       return data;
     }
 
-    private void keep(byte[] b, int off, int len) {
-      if (kept == null) {
-        return;
-      }
+    /** Adds to the message in memory; false when it no longer fits there (it is in its file then). */
+    private boolean keep(byte[] b, int off, int len) throws IOException {
       if (keptLength + len > kept.length) {
         if (keptLength + len > KEPT_IN_MEMORY) {
-          kept = null; // too large to keep: read from the file
-          return;
+          toFile();
+          return false;
         }
         kept = Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
       }
       System.arraycopy(b, off, kept, keptLength, len);
       keptLength += len;
+      return true;
     }
 
-    /** The message bytes written so far (flushed first), for checks that run before the commit. */
+    /** Creates the file in {@code incoming/} with what is in memory; the message is written there from now on. */
+    private void toFile() throws IOException {
+      channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+      out.write(kept, 0, keptLength);
+      kept = null;
+      keptLength = 0;
+    }
+
+    /** The message bytes written so far, for checks that run before the commit. */
     public InputStream openWritten() throws IOException {
+      if (kept != null) {
+        return new ByteArrayInputStream(kept, 0, keptLength);
+      }
       out.flush();
       long size = channel.size();
-      if (kept != null && keptLength == size) {
-        return new ByteArrayInputStream(kept, 0, keptLength); // the same bytes as the file holds
-      }
       return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), size), bufferFor(size));
     }
 
@@ -199,7 +228,13 @@ public final class DurableSpool {
      * forged Authentication-Results. A field is its first line and its continuation lines.
      */
     public void dropHeaderFields(java.util.Collection<Integer> positions) throws IOException {
-      kept = null; // the file is rewritten: read it from now on
+      if (kept != null) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(keptLength);
+        HeaderFilter.copyWithout(new ByteArrayInputStream(kept, 0, keptLength), o, java.util.Set.copyOf(positions));
+        kept = o.toByteArray();
+        keptLength = kept.length;
+        return;
+      }
       out.flush();
       channel.close();
       Path rewritten = incoming.resolve(id + ".rw");
@@ -225,9 +260,10 @@ public final class DurableSpool {
     }
 
     /**
-     * Appends the envelope as {@link #commit} does, but makes nothing durable: the message stays in
-     * {@code incoming/}, which start-up empties (nothing there was ever acknowledged), and is returned as
-     * the queue would load it. Then {@link #commitStaged} or {@link #abort}.
+     * Appends the envelope as {@link #commit} does, but makes nothing durable (a small message stays in
+     * memory, a large one in {@code incoming/}, which start-up empties: nothing there was ever
+     * acknowledged), and returns the message as the queue would load it; {@link #openMessage} reads it
+     * from memory while it is there. Then {@link #commitStaged} or {@link #abort}.
      */
     public QueuedMessage stage(Envelope env, String headers) throws IOException {
       long bodySize = appendTrailer(env, headers);
@@ -240,7 +276,7 @@ public final class DurableSpool {
       for (int i = 0; i < env.recipients().size(); i++) {
         scheduled.add(new RecipientStatus.Scheduled());
       }
-      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of());
+      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(), kept);
     }
 
     /**
@@ -253,31 +289,51 @@ public final class DurableSpool {
       if (journalled) {
         return;
       }
-      out.flush();
-      long size = channel.size();
-      journal.record(env, headers, () -> new BoundedInputStream(Files.newInputStream(tmp), size), size);
+      if (kept != null) {
+        byte[] bytes = kept;
+        int size = keptLength;
+        journal.record(env, headers, () -> new ByteArrayInputStream(bytes, 0, size), size);
+      } else {
+        out.flush();
+        long size = channel.size();
+        journal.record(env, headers, () -> new BoundedInputStream(Files.newInputStream(tmp), size), size);
+      }
       journalled = true;
     }
 
-    /** Appends the envelope after the message; returns the message's size (without it). */
+    /** Appends the envelope after the message (in memory until the commit, if the message is); returns the message's size. */
     private long appendTrailer(Envelope env, String headers) throws IOException {
       if (!env.id().equals(id)) {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
       journal(env, headers);
-      kept = null; // the trailer follows: the kept bytes are no longer the whole file
+      if (kept != null) {
+        stagedEnvelope = env;
+        stagedHeaders = headers;
+        return keptLength;
+      }
       out.flush();
       long bodySize = channel.size();
-      byte[] trailer = encodeTrailer(env, headers, bodySize);
-      out.write(trailer);
-      String len = Integer.toString(trailer.length); // "%012d" without a Formatter per message
-      out.write((FOOTER + " " + "0".repeat(Math.max(0, 12 - len.length())) + len + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(trailerAndFooter(env, headers, bodySize));
       out.flush();
       return bodySize;
     }
 
     /** Makes an appended message durable: data and directory entry are on stable storage on return. */
     public void commitStaged() throws IOException {
+      if (kept != null) {
+        if (stagedEnvelope == null) {
+          throw new IllegalStateException("spool file " + id + " committed without its envelope");
+        }
+        byte[] trailer = trailerAndFooter(stagedEnvelope, stagedHeaders, keptLength);
+        channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        java.nio.ByteBuffer[] parts = {java.nio.ByteBuffer.wrap(kept, 0, keptLength), java.nio.ByteBuffer.wrap(trailer)};
+        while (parts[1].hasRemaining()) {
+          channel.write(parts);
+        }
+        kept = null;
+        keptLength = 0;
+      }
       channel.force(true);
       channel.close();
       Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);
@@ -290,6 +346,10 @@ public final class DurableSpool {
         return;
       }
       finished = true;
+      kept = null;
+      if (channel == null) {
+        return; // only ever in memory
+      }
       try {
         channel.close();
       } catch (IOException ignored) {
@@ -312,6 +372,16 @@ public final class DurableSpool {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
+  }
+
+  /** The envelope trailer and the footer after it, as they follow the message bytes in the file. */
+  static byte[] trailerAndFooter(Envelope env, String headers, long bodySize) {
+    byte[] trailer = encodeTrailer(env, headers, bodySize);
+    String len = Integer.toString(trailer.length); // "%012d" without a Formatter per message
+    byte[] footer = (FOOTER + " " + "0".repeat(Math.max(0, 12 - len.length())) + len + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] both = Arrays.copyOf(trailer, trailer.length + footer.length);
+    System.arraycopy(footer, 0, both, trailer.length, footer.length);
+    return both;
   }
 
   static byte[] encodeTrailer(Envelope e, String headers, long bodySize) {
@@ -454,7 +524,7 @@ public final class DurableSpool {
     Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol, requireTls);
     List<QueuedMessage.Notice> notices = new ArrayList<>();
     List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size(), notices);
-    return new QueuedMessage(env, statuses, f, headers, size, held, List.copyOf(notices));
+    return new QueuedMessage(env, statuses, f, headers, size, held, List.copyOf(notices), null);
   }
 
   private static List<RecipientStatus> readStatuses(Path statusFile, int n, List<QueuedMessage.Notice> notices)
@@ -577,8 +647,11 @@ public final class DurableSpool {
     }
   }
 
-  /** Opens the message bytes (after the envelope header). */
+  /** Opens the message bytes (after the envelope header): from memory for a message staged there, else from its file. */
   public InputStream openMessage(QueuedMessage m) throws IOException {
+    if (m.content() != null) {
+      return new ByteArrayInputStream(m.content(), 0, (int) m.size());
+    }
     return new java.io.BufferedInputStream(
         new BoundedInputStream(Files.newInputStream(m.file()), m.size()), bufferFor(m.size()));
   }
