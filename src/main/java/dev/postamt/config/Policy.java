@@ -302,6 +302,10 @@ public record Policy(
 
   /** {@code check_client_access}, {@code check_helo_access}, {@code check_sender_access}, … (Postfix access(5)). */
   static boolean isAccessMap(String name) {
-    return name.matches("check_(client|reverse_client|helo|sender|recipient)_access");
+    return ACCESS_MAP.matcher(name).matches();
   }
+
+  /** Compiled once: the SMTP session asks for every restriction it runs, at every stage of every message. */
+  private static final java.util.regex.Pattern ACCESS_MAP =
+      java.util.regex.Pattern.compile("check_(client|reverse_client|helo|sender|recipient)_access");
 }

@@ -99,6 +99,19 @@ final class DirectoryDb implements AutoCloseable {
 
   @Override
   public void close() {
+    if (file != null) {
+      try {
+        db.with(c -> {
+          if (versionQuery != null) {
+            versionQuery.close();
+            versionQuery = null;
+          }
+          return null;
+        });
+      } catch (SQLException ignored) {
+        // the connection closes next anyway
+      }
+    }
     db.close();
   }
 
@@ -131,11 +144,21 @@ final class DirectoryDb implements AutoCloseable {
    */
   long dataVersion() throws DirectoryException {
     return read("check for changes", () -> {
-      try (Statement st = current.get().createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+      if (versionQuery == null) {
+        versionQuery = current.get().prepareStatement("PRAGMA data_version");
+      }
+      try (ResultSet rs = versionQuery.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0L;
       }
     });
   }
+
+  /**
+   * {@link #dataVersion}'s statement, prepared once: the lookup cache asks before every negative answer,
+   * half a dozen times per message, and compiling the pragma each time cost more than running it. Used
+   * only on SQLite's one connection, under its lock ({@link Connections#with}).
+   */
+  private PreparedStatement versionQuery;
 
   // ---- running work ----
 

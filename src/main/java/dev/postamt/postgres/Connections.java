@@ -29,7 +29,7 @@ public abstract sealed class Connections implements AutoCloseable {
 
   /**
    * Reads cached until a write of this kind of state is heard of on {@code channel} ({@link CachedReads});
-   * on SQLite none are kept.
+   * on SQLite until the file says another connection committed, or this process wrote through this one.
    */
   public abstract <V> CachedReads<V> cachedReads(String channel);
 
@@ -57,6 +57,10 @@ public abstract sealed class Connections implements AutoCloseable {
     private final Path file;
     private final Connection db;
     private final ReentrantLock lock = new ReentrantLock();
+    /** This process's writes through this connection, for {@link CachedReads} (see {@link #cachedReads}). */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** {@code PRAGMA data_version}, prepared once (under {@link #lock}). */
+    private java.sql.PreparedStatement versionQuery;
 
     Sqlite(Path file, Connection db) {
       this.file = file;
@@ -93,9 +97,27 @@ public abstract sealed class Connections implements AutoCloseable {
       }
     }
 
+    /**
+     * Reads kept while the file's {@code data_version} stays put (no other process or connection
+     * committed) and no write of this kind through this connection called {@link CachedReads#changed}.
+     */
     @Override
     public <V> CachedReads<V> cachedReads(String channel) {
-      return CachedReads.none();
+      return CachedReads.sqlite(this::dataVersion, changes);
+    }
+
+    private long dataVersion() throws SQLException {
+      lock.lock();
+      try {
+        if (versionQuery == null) {
+          versionQuery = db.prepareStatement("PRAGMA data_version");
+        }
+        try (java.sql.ResultSet rs = versionQuery.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      } finally {
+        lock.unlock();
+      }
     }
 
     @Override
@@ -110,6 +132,17 @@ public abstract sealed class Connections implements AutoCloseable {
 
     @Override
     public void close() {
+      lock.lock();
+      try {
+        if (versionQuery != null) {
+          versionQuery.close();
+          versionQuery = null;
+        }
+      } catch (SQLException ignored) {
+        // the connection closes next anyway
+      } finally {
+        lock.unlock();
+      }
       SqliteFiles.close(db, lock);
     }
   }

@@ -1,7 +1,6 @@
 package dev.postamt.queue;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,22 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The durable queue on disk. A message is one file: the message bytes as received, then the envelope
- * as a trailer (text lines, values in xtext), then a fixed-size footer giving the trailer's length.
- * It is written in {@code incoming/}, fsync'd, and renamed into
+ * as a trailer (text lines, values in xtext), then a fixed-size footer giving the trailer's length
+ * ({@link QueueFile}).
+ * It is written in {@code incoming/} (a small message only at its commit: see {@link Writer}), fsync'd,
+ * and renamed into
  * {@code active/}, whose directory is fsync'd before the SMTP server answers 250: the rename is the
  * commit. Per-recipient outcomes are appended (and fsync'd) to {@code active/<id>.status}; the last line
  * for a recipient wins, so replaying it after a crash is idempotent. Held messages live in {@code hold/}.
  *
  * <pre>
- * queue/incoming/ID         being received; deleted at start-up (never acknowledged)
+ * queue/incoming/ID         being received (over 64 KiB) or committed; deleted at start-up (never acknowledged)
  * queue/active/ID           committed messages
  * queue/active/ID.status    "IDX D|F|T EPOCHMS XTEXT" lines
  * queue/hold/ID(.status)    on hold
  * </pre>
  */
 public final class DurableSpool {
-  private static final String MAGIC = "POSTAMT-QUEUE 1";
-  private static final String FOOTER = "POSTAMT-TRAILER";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicLong SEQ = new AtomicLong();
   private static final char[] ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
@@ -112,85 +111,113 @@ public final class DurableSpool {
   }
 
   /**
-   * How much of a message a {@link Writer} also keeps in memory, so that the checks before the commit
-   * (mail authentication, the spam scan, the trail's Message-ID) read it from there instead of opening and
-   * reading the file each: most mail is a few KiB. A larger message is read from the file.
+   * How much of a message a {@link Writer} holds in memory instead of writing it to its file: most mail is
+   * a few KiB. A message that grows past this goes to its file in {@code incoming/} from then on.
    */
   static final int KEPT_IN_MEMORY = 64 * 1024;
 
-  /** An incoming message being written. Not thread-safe; one per SMTP transaction. */
+  /**
+   * An incoming message being written. Not thread-safe; one per SMTP transaction.
+   *
+   * <p>A message of up to {@link #KEPT_IN_MEMORY} bytes stays in memory until it is committed: the checks
+   * before the reply read it from there, and one that is delivered into its Maildirs before the reply
+   * ({@link #stage}, then {@link #abort}) never gets a spool file at all. Its file in {@code incoming/} was
+   * never fsync'd and was deleted again after the delivery, so it bought nothing: without it a message
+   * costs the file system one new inode fewer, and a dozen system calls (create, write, read it back
+   * twice, unlink). {@link #commitStaged} writes the file, makes it durable and renames it, as before.
+   */
   public final class Writer implements AutoCloseable {
     private final String id;
     private final Path tmp;
+    /** The file in {@code incoming/}, once there is one (null while the message is only in memory). */
     private FileChannel channel;
     private OutputStream out;
     private boolean finished;
     private boolean journalled;
-    /** What was written through {@link #out()}, while it is all there is (null: larger, or the file changed otherwise). */
+    /** The message while it is only in memory (null once it is in its file). */
     private byte[] kept = new byte[4096];
     private int keptLength;
+    /**
+     * The envelope of a message staged in memory, whose trailer {@link #commitStaged} writes to the file
+     * (encoded only then: a message delivered before the reply never needs it).
+     */
+    private Envelope stagedEnvelope;
+    private String stagedHeaders;
     private final OutputStream data = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
-        out.write(b);
-        keep(new byte[] {(byte) b}, 0, 1);
+        if (kept != null && keptLength < kept.length) {
+          kept[keptLength++] = (byte) b;
+        } else {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
       }
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
+        if (kept != null && keep(b, off, len)) {
+          return;
+        }
         out.write(b, off, len);
-        keep(b, off, len);
       }
 
       @Override
       public void flush() throws IOException {
-        out.flush();
+        if (out != null) {
+          out.flush();
+        }
       }
 
       @Override
       public void close() throws IOException {
-        out.close();
+        flush();
       }
     };
 
-    private Writer(String id) throws IOException {
+    private Writer(String id) {
       this.id = id;
       this.tmp = incoming.resolve(id);
-      this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
     }
 
     public String id() {
       return id;
     }
 
-    /** Where the message goes; what is written here is in the file (and, while small, in memory too). */
+    /** Where the message goes (in memory while small, else into its file). */
     public OutputStream out() {
       return data;
     }
 
-    private void keep(byte[] b, int off, int len) {
-      if (kept == null) {
-        return;
-      }
+    /** Adds to the message in memory; false when it no longer fits there (it is in its file then). */
+    private boolean keep(byte[] b, int off, int len) throws IOException {
       if (keptLength + len > kept.length) {
         if (keptLength + len > KEPT_IN_MEMORY) {
-          kept = null; // too large to keep: read from the file
-          return;
+          toFile();
+          return false;
         }
         kept = Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
       }
       System.arraycopy(b, off, kept, keptLength, len);
       keptLength += len;
+      return true;
     }
 
-    /** The message bytes written so far (flushed first), for checks that run before the commit. */
+    /** Creates the file in {@code incoming/} with what is in memory; the message is written there from now on. */
+    private void toFile() throws IOException {
+      channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+      out.write(kept, 0, keptLength);
+      kept = null;
+      keptLength = 0;
+    }
+
+    /** The message bytes written so far, for checks that run before the commit. */
     public InputStream openWritten() throws IOException {
+      if (kept != null) {
+        return new ByteArrayInputStream(kept, 0, keptLength);
+      }
       out.flush();
       long size = channel.size();
-      if (kept != null && keptLength == size) {
-        return new ByteArrayInputStream(kept, 0, keptLength); // the same bytes as the file holds
-      }
       return new java.io.BufferedInputStream(new BoundedInputStream(Files.newInputStream(tmp), size), bufferFor(size));
     }
 
@@ -199,7 +226,13 @@ public final class DurableSpool {
      * forged Authentication-Results. A field is its first line and its continuation lines.
      */
     public void dropHeaderFields(java.util.Collection<Integer> positions) throws IOException {
-      kept = null; // the file is rewritten: read it from now on
+      if (kept != null) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(keptLength);
+        HeaderFilter.copyWithout(new ByteArrayInputStream(kept, 0, keptLength), o, java.util.Set.copyOf(positions));
+        kept = o.toByteArray();
+        keptLength = kept.length;
+        return;
+      }
       out.flush();
       channel.close();
       Path rewritten = incoming.resolve(id + ".rw");
@@ -225,9 +258,10 @@ public final class DurableSpool {
     }
 
     /**
-     * Appends the envelope as {@link #commit} does, but makes nothing durable: the message stays in
-     * {@code incoming/}, which start-up empties (nothing there was ever acknowledged), and is returned as
-     * the queue would load it. Then {@link #commitStaged} or {@link #abort}.
+     * Appends the envelope as {@link #commit} does, but makes nothing durable (a small message stays in
+     * memory, a large one in {@code incoming/}, which start-up empties: nothing there was ever
+     * acknowledged), and returns the message as the queue would load it; {@link #openMessage} reads it
+     * from memory while it is there. Then {@link #commitStaged} or {@link #abort}.
      */
     public QueuedMessage stage(Envelope env, String headers) throws IOException {
       long bodySize = appendTrailer(env, headers);
@@ -240,7 +274,7 @@ public final class DurableSpool {
       for (int i = 0; i < env.recipients().size(); i++) {
         scheduled.add(new RecipientStatus.Scheduled());
       }
-      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of());
+      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(), kept);
     }
 
     /**
@@ -253,31 +287,51 @@ public final class DurableSpool {
       if (journalled) {
         return;
       }
-      out.flush();
-      long size = channel.size();
-      journal.record(env, headers, () -> new BoundedInputStream(Files.newInputStream(tmp), size), size);
+      if (kept != null) {
+        byte[] bytes = kept;
+        int size = keptLength;
+        journal.record(env, headers, () -> new ByteArrayInputStream(bytes, 0, size), size);
+      } else {
+        out.flush();
+        long size = channel.size();
+        journal.record(env, headers, () -> new BoundedInputStream(Files.newInputStream(tmp), size), size);
+      }
       journalled = true;
     }
 
-    /** Appends the envelope after the message; returns the message's size (without it). */
+    /** Appends the envelope after the message (in memory until the commit, if the message is); returns the message's size. */
     private long appendTrailer(Envelope env, String headers) throws IOException {
       if (!env.id().equals(id)) {
         throw new IllegalArgumentException("envelope id " + env.id() + " for spool file " + id);
       }
       journal(env, headers);
-      kept = null; // the trailer follows: the kept bytes are no longer the whole file
+      if (kept != null) {
+        stagedEnvelope = env;
+        stagedHeaders = headers;
+        return keptLength;
+      }
       out.flush();
       long bodySize = channel.size();
-      byte[] trailer = encodeTrailer(env, headers, bodySize);
-      out.write(trailer);
-      String len = Integer.toString(trailer.length); // "%012d" without a Formatter per message
-      out.write((FOOTER + " " + "0".repeat(Math.max(0, 12 - len.length())) + len + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(QueueFile.trailerAndFooter(env, headers, bodySize));
       out.flush();
       return bodySize;
     }
 
     /** Makes an appended message durable: data and directory entry are on stable storage on return. */
     public void commitStaged() throws IOException {
+      if (kept != null) {
+        if (stagedEnvelope == null) {
+          throw new IllegalStateException("spool file " + id + " committed without its envelope");
+        }
+        byte[] trailer = QueueFile.trailerAndFooter(stagedEnvelope, stagedHeaders, keptLength);
+        channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        java.nio.ByteBuffer[] parts = {java.nio.ByteBuffer.wrap(kept, 0, keptLength), java.nio.ByteBuffer.wrap(trailer)};
+        while (parts[1].hasRemaining()) {
+          channel.write(parts);
+        }
+        kept = null;
+        keptLength = 0;
+      }
       channel.force(true);
       channel.close();
       Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);
@@ -290,6 +344,10 @@ public final class DurableSpool {
         return;
       }
       finished = true;
+      kept = null;
+      if (channel == null) {
+        return; // only ever in memory
+      }
       try {
         channel.close();
       } catch (IOException ignored) {
@@ -314,40 +372,6 @@ public final class DurableSpool {
     }
   }
 
-  static byte[] encodeTrailer(Envelope e, String headers, long bodySize) {
-    StringBuilder b = new StringBuilder(256);
-    b.append(MAGIC).append('\n');
-    line(b, "size", Long.toString(bodySize));
-    line(b, "headers", Xtext.encode(headers));
-    line(b, "id", e.id());
-    line(b, "arrival", Long.toString(e.arrival().toEpochMilli()));
-    line(b, "sender", Xtext.encode(e.sender()));
-    line(b, "body", e.body());
-    line(b, "smtputf8", e.smtpUtf8() ? "1" : "0");
-    if (e.requireTls()) {
-      line(b, "requiretls", "1");
-    }
-    e.ret().ifPresent(v -> line(b, "ret", v));
-    e.envid().ifPresent(v -> line(b, "envid", Xtext.encode(v)));
-    line(b, "helo", Xtext.encode(e.clientHelo()));
-    line(b, "client", Xtext.encode(e.clientAddress()));
-    e.authUser().ifPresent(v -> line(b, "auth", Xtext.encode(v)));
-    line(b, "protocol", e.protocol());
-    for (Envelope.Recipient r : e.recipients()) {
-      b.append("rcpt ")
-          .append(Xtext.encode(r.address()))
-          .append(' ')
-          .append(r.notifyOn().isEmpty() ? "-" : String.join(",", r.notifyOn()))
-          .append(' ')
-          .append(r.orcpt().map(Xtext::encode).orElse("-"))
-          .append('\n');
-    }
-    return b.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static void line(StringBuilder b, String key, String value) {
-    b.append(key).append(' ').append(value).append('\n');
-  }
 
   /** Ids of committed messages, active first then held, oldest first. */
   public List<String> ids() throws IOException {
@@ -374,7 +398,7 @@ public final class DurableSpool {
     for (Path dir : List.of(active, hold)) {
       Path f = dir.resolve(id);
       try {
-        return Optional.of(read(f, dir == hold));
+        return Optional.of(QueueFile.read(f, dir == hold));
       } catch (NoSuchFileException e) {
         // try the next place
       }
@@ -382,141 +406,6 @@ public final class DurableSpool {
     return Optional.empty();
   }
 
-  private QueuedMessage read(Path f, boolean held) throws IOException {
-    String text;
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-      long len = ch.size();
-      int footerLen = FOOTER.length() + 14;
-      if (len < footerLen) {
-        throw new IOException(f + ": not a Postamt queue file");
-      }
-      java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(footerLen);
-      ch.read(fb, len - footerLen);
-      String footer = new String(fb.array(), StandardCharsets.US_ASCII);
-      if (!footer.startsWith(FOOTER + " ")) {
-        throw new IOException(f + ": not a Postamt queue file");
-      }
-      int tlen = Integer.parseInt(footer.substring(FOOTER.length() + 1, footerLen - 1));
-      java.nio.ByteBuffer tb = java.nio.ByteBuffer.allocate(tlen);
-      ch.read(tb, len - footerLen - tlen);
-      text = new String(tb.array(), StandardCharsets.US_ASCII);
-    }
-    String[] lines = text.split("\n");
-    if (lines.length == 0 || !lines[0].equals(MAGIC)) {
-      throw new IOException(f + ": not a Postamt queue file");
-    }
-    String id = null, sender = "", body = "7BIT", helo = "", client = "", protocol = "SMTP", headers = "";
-    long size = 0;
-    Instant arrival = Instant.EPOCH;
-    boolean utf8 = false;
-    boolean requireTls = false;
-    Optional<String> ret = Optional.empty(), envid = Optional.empty(), auth = Optional.empty();
-    List<Envelope.Recipient> rcpts = new ArrayList<>();
-    for (int i = 1; i < lines.length; i++) {
-      String l = lines[i];
-      if (l.isEmpty()) {
-        continue;
-      }
-      int sp = l.indexOf(' ');
-      String k = sp < 0 ? l : l.substring(0, sp);
-      String v = sp < 0 ? "" : l.substring(sp + 1);
-      switch (k) {
-        case "id" -> id = v;
-        case "size" -> size = Long.parseLong(v);
-        case "headers" -> headers = Xtext.decode(v);
-        case "arrival" -> arrival = Instant.ofEpochMilli(Long.parseLong(v));
-        case "sender" -> sender = Xtext.decode(v);
-        case "body" -> body = v;
-        case "smtputf8" -> utf8 = v.equals("1");
-        case "requiretls" -> requireTls = v.equals("1");
-        case "ret" -> ret = Optional.of(v);
-        case "envid" -> envid = Optional.of(Xtext.decode(v));
-        case "helo" -> helo = Xtext.decode(v);
-        case "client" -> client = Xtext.decode(v);
-        case "auth" -> auth = Optional.of(Xtext.decode(v));
-        case "protocol" -> protocol = v;
-        case "rcpt" -> {
-          String[] p = v.split(" ");
-          rcpts.add(
-              new Envelope.Recipient(
-                  Xtext.decode(p[0]),
-                  p.length > 1 && !p[1].equals("-") ? List.of(p[1].split(",")) : List.of(),
-                  p.length > 2 && !p[2].equals("-") ? Optional.of(Xtext.decode(p[2])) : Optional.empty()));
-        }
-        default -> {
-          // unknown keys from a newer version are ignored
-        }
-      }
-    }
-    if (id == null) {
-      throw new IOException(f + ": queue file without id");
-    }
-    Envelope env = new Envelope(id, arrival, sender, rcpts, body, utf8, ret, envid, helo, client, auth, protocol, requireTls);
-    List<QueuedMessage.Notice> notices = new ArrayList<>();
-    List<RecipientStatus> statuses = readStatuses(f.resolveSibling(id + ".status"), rcpts.size(), notices);
-    return new QueuedMessage(env, statuses, f, headers, size, held, List.copyOf(notices));
-  }
-
-  private static List<RecipientStatus> readStatuses(Path statusFile, int n, List<QueuedMessage.Notice> notices)
-      throws IOException {
-    RecipientStatus[] st = new RecipientStatus[n];
-    Arrays.fill(st, new RecipientStatus.Scheduled());
-    int[] attempts = new int[n];
-    if (Files.exists(statusFile)) {
-      try (BufferedReader r = Files.newBufferedReader(statusFile, StandardCharsets.US_ASCII)) {
-        String l;
-        while ((l = r.readLine()) != null) {
-          String[] p = l.split(" ", 4);
-          if (p.length < 3) {
-            continue; // a torn last line after a crash: that outcome was never recorded
-          }
-          int idx;
-          long ms;
-          try {
-            idx = Integer.parseInt(p[0]);
-            ms = Long.parseLong(p[2]);
-          } catch (NumberFormatException e) {
-            continue;
-          }
-          if (idx < 0 || idx >= n) {
-            continue;
-          }
-          String text = p.length > 3 ? safeDecode(p[3]) : "";
-          Instant at = Instant.ofEpochMilli(ms);
-          st[idx] =
-              switch (p[1]) {
-                case "D" -> new RecipientStatus.Delivered(at, text);
-                case "R" -> new RecipientStatus.Delivered(at, text, RecipientStatus.Kind.RELAYED);
-                case "P" -> new RecipientStatus.Delivered(at, text, RecipientStatus.Kind.DSN_PASSED_ON);
-                case "N" -> {
-                  // "IDX N EPOCHMS KIND:DSNID": a delivery status notification was queued
-                  int colon = text.indexOf(':');
-                  if (colon > 0) {
-                    notices.add(new QueuedMessage.Notice(idx, text.substring(0, colon), text.substring(colon + 1)));
-                  }
-                  yield st[idx];
-                }
-                case "F" -> new RecipientStatus.PermFail(at, text);
-                case "T" -> new RecipientStatus.TempFail(at, ++attempts[idx], text);
-                case "S" -> {
-                  attempts[idx] = 0; // requeued: the back-off starts again
-                  yield new RecipientStatus.Scheduled();
-                }
-                default -> st[idx];
-              };
-        }
-      }
-    }
-    return List.of(st);
-  }
-
-  private static String safeDecode(String s) {
-    try {
-      return Xtext.decode(s);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
-  }
 
   /**
    * Records that a delivery status notification of {@code kind} ("failure", "success", "delay") with
@@ -577,8 +466,11 @@ public final class DurableSpool {
     }
   }
 
-  /** Opens the message bytes (after the envelope header). */
+  /** Opens the message bytes (after the envelope header): from memory for a message staged there, else from its file. */
   public InputStream openMessage(QueuedMessage m) throws IOException {
+    if (m.content() != null) {
+      return new ByteArrayInputStream(m.content(), 0, (int) m.size());
+    }
     return new java.io.BufferedInputStream(
         new BoundedInputStream(Files.newInputStream(m.file()), m.size()), bufferFor(m.size()));
   }

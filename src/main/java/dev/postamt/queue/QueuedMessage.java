@@ -11,6 +11,9 @@ import java.util.List;
  * @param size size of the message bytes
  * @param held whether it is on hold ({@code queue hold})
  * @param notices the DSNs already queued for its recipients (from the status log)
+ * @param content the message bytes (the first {@code size} of them) when they are only in memory: a small
+ *     message staged before the reply and not (yet) committed to its file ({@link DurableSpool.Writer#stage});
+ *     null when they are in {@code file}. {@link DurableSpool#openMessage} reads either; never changed.
  */
 public record QueuedMessage(
     Envelope envelope,
@@ -19,7 +22,8 @@ public record QueuedMessage(
     String headers,
     long size,
     boolean held,
-    List<Notice> notices) {
+    List<Notice> notices,
+    byte[] content) {
 
   /** A delivery status notification already queued for recipient {@code index}. */
   public record Notice(int index, String kind, String dsnId) {}

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -64,13 +65,18 @@ public final class Maildir {
 
   /** Delivers {@code message} as {@code new/<base>}; returns the path. Durable on return. */
   static Path deliver(Path maildir, String base, InputStream message) throws IOException {
-    if (!Files.isDirectory(maildir.resolve("tmp")) || !Files.isDirectory(maildir.resolve("new"))) {
-      create(maildir);
-    }
     Path tmp = maildir.resolve("tmp").resolve(base);
     Path target = maildir.resolve("new").resolve(base);
-    try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    // tmp/ and new/ are made when missing, found so by the open and the rename themselves rather than by
+    // looking first (two stat calls per delivery, for a Maildir that exists after the first one)
+    FileChannel opened;
+    try {
+      opened = open(tmp);
+    } catch (NoSuchFileException e) {
+      create(maildir);
+      opened = open(tmp);
+    }
+    try (FileChannel ch = opened) {
       OutputStream out = Channels.newOutputStream(ch);
       message.transferTo(out);
       ch.force(true);
@@ -79,11 +85,24 @@ public final class Maildir {
       throw e;
     }
     try {
+      rename(tmp, target);
+    } catch (NoSuchFileException e) {
+      create(maildir); // new/ missing; a tmp/ file gone meanwhile fails again
+      rename(tmp, target);
+    }
+    DirectorySync.sync(target.getParent());
+    return target;
+  }
+
+  private static FileChannel open(Path tmp) throws IOException {
+    return FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+  }
+
+  private static void rename(Path tmp, Path target) throws IOException {
+    try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException e) {
       Files.deleteIfExists(tmp);
     }
-    DirectorySync.sync(target.getParent());
-    return target;
   }
 }

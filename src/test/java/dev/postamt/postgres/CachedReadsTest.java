@@ -76,4 +76,34 @@ class CachedReadsTest {
     cache.get("k", loads::incrementAndGet);
     assertThat(loads.get()).isEqualTo(2);
   }
+
+  @Test
+  void onSqliteKeptUntilTheFileOrThisConnectionChanges(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("t.db");
+    try (Connections db = Connections.sqlite(file, c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE IF NOT EXISTS t(v INTEGER)");
+      }
+    })) {
+      CachedReads<Integer> cache = db.cachedReads("postamt_test");
+      AtomicInteger loads = new AtomicInteger();
+      assertThat(cache.get("k", loads::incrementAndGet)).isEqualTo(1);
+      assertThat(cache.get("k", loads::incrementAndGet)).as("kept").isEqualTo(1);
+      // another connection (the CLI) commits: data_version moves
+      try (Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = other.createStatement()) {
+        st.execute("INSERT INTO t VALUES (1)");
+      }
+      assertThat(cache.get("k", loads::incrementAndGet)).as("read again after another connection's commit").isEqualTo(2);
+      assertThat(cache.get("k", loads::incrementAndGet)).isEqualTo(2);
+      // a write through this connection does not move data_version: its owner says so
+      db.transaction(c -> {
+        try (Statement st = c.createStatement()) {
+          st.execute("INSERT INTO t VALUES (2)");
+        }
+        return null;
+      });
+      cache.changed();
+      assertThat(cache.get("k", loads::incrementAndGet)).as("read again after changed()").isEqualTo(3);
+    }
+  }
 }

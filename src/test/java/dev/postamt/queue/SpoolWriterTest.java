@@ -78,4 +78,90 @@ class SpoolWriterTest {
       assertThat(staged.notices()).isEqualTo(loaded.notices()).isEmpty();
     }
   }
+
+  private static Envelope envelope(String id) {
+    return new Envelope(id, java.time.Instant.now(), "s@example.org", List.of(Envelope.Recipient.of("a@example.test")),
+        "7BIT", false, java.util.Optional.empty(), java.util.Optional.empty(), "helo.example", "192.0.2.7",
+        java.util.Optional.empty(), "ESMTP", false);
+  }
+
+  private static long filesIn(Path d) throws IOException {
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(d)) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void aSmallMessageIsOnlyInMemoryUntilItsCommitWritesItsFile() throws IOException {
+    Path queue = dir.resolve("queue");
+    DurableSpool spool = new DurableSpool(queue);
+    String id = DurableSpool.newId();
+    byte[] message = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (DurableSpool.Writer w = spool.create(id)) {
+      w.out().write(message);
+      QueuedMessage staged = w.stage(envelope(id), "X-Added: 1\r\n");
+      assertThat(filesIn(queue.resolve("incoming"))).isZero();
+      assertThat(staged.content()).isNotNull();
+      try (InputStream in = spool.openMessage(staged)) {
+        assertThat(in.readAllBytes()).isEqualTo(message);
+      }
+      w.commitStaged();
+    }
+    assertThat(filesIn(queue.resolve("incoming"))).isZero();
+    QueuedMessage loaded = spool.load(id).orElseThrow();
+    assertThat(loaded.content()).isNull();
+    assertThat(loaded.headers()).isEqualTo("X-Added: 1\r\n");
+    try (InputStream in = spool.openMessage(loaded)) {
+      assertThat(in.readAllBytes()).isEqualTo(message);
+    }
+  }
+
+  @Test
+  void aStagedSmallMessageThatIsAbortedLeavesNoFile() throws IOException {
+    Path queue = dir.resolve("queue");
+    DurableSpool spool = new DurableSpool(queue);
+    String id = DurableSpool.newId();
+    try (DurableSpool.Writer w = spool.create(id)) {
+      w.out().write("Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+      w.stage(envelope(id), "");
+      w.abort();
+    }
+    assertThat(filesIn(queue.resolve("incoming"))).isZero();
+    assertThat(spool.load(id)).isEmpty();
+  }
+
+  @Test
+  void aLargeMessageGoesToItsFileAsItArrivesAndIsCommittedWhole() throws IOException {
+    Path queue = dir.resolve("queue");
+    DurableSpool spool = new DurableSpool(queue);
+    String id = DurableSpool.newId();
+    byte[] message = new byte[DurableSpool.KEPT_IN_MEMORY + 5000];
+    new Random(7).nextBytes(message);
+    try (DurableSpool.Writer w = spool.create(id)) {
+      w.out().write(message, 0, 1000);
+      assertThat(filesIn(queue.resolve("incoming"))).isZero();
+      w.out().write(message, 1000, message.length - 1000);
+      assertThat(filesIn(queue.resolve("incoming"))).isOne();
+      QueuedMessage staged = w.stage(envelope(id), "");
+      assertThat(staged.content()).isNull();
+      w.commitStaged();
+    }
+    try (InputStream in = spool.openMessage(spool.load(id).orElseThrow())) {
+      assertThat(in.readAllBytes()).isEqualTo(message);
+    }
+  }
+
+  @Test
+  void fieldsDroppedFromAMessageInMemoryAreGoneFromItsCommittedFile() throws IOException {
+    DurableSpool spool = new DurableSpool(dir.resolve("queue"));
+    String id = DurableSpool.newId();
+    try (DurableSpool.Writer w = spool.create(id)) {
+      w.out().write("Authentication-Results: forged\r\n\tcontinued\r\nSubject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+      w.dropHeaderFields(List.of(0));
+      w.commit(envelope(id), "");
+    }
+    try (InputStream in = spool.openMessage(spool.load(id).orElseThrow())) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
+    }
+  }
 }

@@ -61,12 +61,16 @@ public final class FromDomain {
       if (d.isEmpty() || d.startsWith("[") || !d.contains(".")) {
         return new Result(null, "From domain is not a domain name: " + d);
       }
-      try {
-        d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        return new Result(null, "From domain is not a domain name");
+      if (!ASCII_NAME.matcher(d).matches()) { // an ASCII name needs no conversion (nearly all of them)
+        try {
+          d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+          return new Result(null, "From domain is not a domain name");
+        }
+      } else if (badLabel(d)) {
+        return new Result(null, "From domain is not a domain name"); // what IDN.toASCII refuses of an ASCII name
       }
-      if (!d.matches("[a-z0-9_.-]+") || d.contains("..")) {
+      if (!ASCII_NAME.matcher(d).matches() || d.contains("..")) {
         return new Result(null, "From domain is not a domain name: " + d);
       }
       domains.add(d);
@@ -75,6 +79,23 @@ public final class FromDomain {
       return new Result(null, "From has addresses in several domains");
     }
     return new Result(domains.iterator().next(), null);
+  }
+
+  /** A domain name as it must end up: lower-case ASCII letters, digits, '_', '.', '-'. */
+  private static final java.util.regex.Pattern ASCII_NAME = java.util.regex.Pattern.compile("[a-z0-9_.-]+");
+
+  /** Whether a label is empty or longer than the 63 octets IDN.toASCII allows (RFC 1034 §3.1). */
+  private static boolean badLabel(String d) {
+    int start = 0;
+    for (int i = 0; i <= d.length(); i++) {
+      if (i == d.length() || d.charAt(i) == '.') {
+        if (i == start || i - start > 63) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
   }
 
   /** Removes (nested) comments outside quoted strings, keeping everything else. */

@@ -125,12 +125,30 @@ public final class PublicSuffixList {
    * public suffix (so that a record published at a suffix still applies to that exact name only).
    */
   public String organizationalDomain(String domain) {
+    String known = organizational.get(domain);
+    if (known != null) {
+      return known;
+    }
     String d = domain.toLowerCase(Locale.ROOT);
     if (d.endsWith(".")) {
       d = d.substring(0, d.length() - 1);
     }
-    return registrableDomain(d).orElse(d);
+    String org = registrableDomain(d).orElse(d);
+    if (organizational.size() >= MAX_REMEMBERED) {
+      organizational.clear();
+    }
+    organizational.put(domain, org);
+    return org;
   }
+
+  /**
+   * {@link #organizationalDomain}'s answers: the rules never change, and DMARC asks two or three times
+   * per message (the From domain, then each SPF and DKIM domain to align), each time converting the name
+   * to ASCII, splitting it and looking up every suffix of it.
+   */
+  private final java.util.Map<String, String> organizational = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Names remembered at most; past that it starts again empty (a flood of random names must not fill the heap). */
+  static final int MAX_REMEMBERED = 10_000;
 
   /** How many labels at the right of {@code labels} form the public suffix. */
   private int suffixLabels(String[] labels) {

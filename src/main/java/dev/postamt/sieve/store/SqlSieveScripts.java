@@ -18,10 +18,11 @@ import java.util.Optional;
  * Users' Sieve scripts, the one class holding their SQL, on SQLite ({@link SqliteSieveScripts},
  * {@code data_dir/sieve.db}: WAL mode with a busy timeout, so the CLI and a running server share the file,
  * one connection under a lock) or PostgreSQL ({@link PgSieveScripts}, shared by every node). Every write is
- * one transaction (the checks and the change see the same state). On SQLite nothing is cached (a change by
- * the CLI is seen at the next read); on PostgreSQL the {@link #version} delivery asks per message is kept
- * until a change is heard of ({@link CachedReads}: every write sends {@code NOTIFY postamt_sieve} in its
- * transaction), so another node's change is seen within milliseconds.
+ * one transaction (the checks and the change see the same state). The {@link #version} delivery asks per
+ * message is kept ({@link CachedReads}): on SQLite while the file's {@code data_version} says no other
+ * connection committed (a change by the CLI is seen at the next read), on PostgreSQL until a change is
+ * heard of (every write sends {@code NOTIFY postamt_sieve} in its transaction), so another node's change
+ * is seen within milliseconds.
  *
  * <pre>
  *   sieve_scripts(owner, name, text, active 0/1, modified)   PK (owner, name); at most one active per owner

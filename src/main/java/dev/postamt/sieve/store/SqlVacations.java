@@ -11,8 +11,9 @@ import java.util.Locale;
 
 /**
  * Users' vacation auto-replies, the one class holding their SQL, on SQLite ({@link SqliteVacations}) or
- * PostgreSQL ({@link PgVacations}). On SQLite nothing is cached; on PostgreSQL what delivery asks per
- * message is kept until a change is heard of ({@link CachedReads}: {@link #set} sends {@code NOTIFY
+ * PostgreSQL ({@link PgVacations}). What delivery asks per message is kept ({@link CachedReads}): on SQLite
+ * while the file's {@code data_version} says no other connection committed (a change by the CLI is seen at
+ * the next delivery), on PostgreSQL until a change is heard of ({@link #set} sends {@code NOTIFY
  * postamt_vacation} in its transaction), so a change is seen by the next delivery on this node and within
  * milliseconds on the others.
  *

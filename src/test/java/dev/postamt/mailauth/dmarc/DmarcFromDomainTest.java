@@ -27,6 +27,12 @@ class DmarcFromDomainTest {
     "joe@localhost | ''",
     "'' | ''",
     "Grüße <g@bücher.example> | xn--bcher-kva.example",
+    "a@.example.com | ''",
+    "a@sub..example.com | ''",
+    "a@xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.example | xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.example",
+    "a@xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.example | ''",
+    "a@xn--bcher-kva.EXAMPLE | xn--bcher-kva.example",
+    "a@ex_ample.com | ex_ample.com",
   })
   void domain(String value, String expected) {
     FromDomain.Result r = FromDomain.ofValue(value);

@@ -44,6 +44,13 @@ class PublicSuffixListTest {
     assertThat(got).isEqualTo(expected);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] pass {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+  void organizationalDomainsTheSameWhenRemembered(int pass) {
+    // the bundled list remembers its answers: asked twice, the second pass comes from there
+    organizationalDomains();
+  }
+
   @Test
   void organizationalDomains() {
     PublicSuffixList psl = PublicSuffixList.bundled();

@@ -27,4 +27,18 @@ class SqliteVacationsTest implements VacationsContract {
       assertThat(v.get("alice@example.test").textBody()).isEqualTo("Away.");
     }
   }
+
+  @Test
+  void aChangeThroughAnotherInstanceIsSeenAtTheNextRead() throws Exception {
+    // the CLI and the running server each open the file: what the server keeps must not outlive the CLI's change
+    try (Vacations cli = SqliteVacations.open(dir); Vacations server = SqliteVacations.open(dir)) {
+      assertThat(server.get("alice@example.test").enabled()).isFalse();
+      assertThat(server.get("alice@example.test").enabled()).isFalse();
+      cli.set("alice@example.test", new Vacations.Vacation(true, null, null, "Away", "Back soon.", null));
+      assertThat(server.get("alice@example.test").textBody()).isEqualTo("Back soon.");
+      server.set("alice@example.test", new Vacations.Vacation(true, null, null, "Away", "Back on Monday.", null));
+      assertThat(server.get("alice@example.test").textBody()).isEqualTo("Back on Monday.");
+      assertThat(cli.get("alice@example.test").textBody()).isEqualTo("Back on Monday.");
+    }
+  }
 }
