@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * not what the start uses. Lucene (1,052 classes), the IMAP and POP3 sessions (~150 more with what they
  * use) are loaded from the jar at their first use instead (the first indexing after the first message's
  * reply, the first login): the cache is 43 instead of 55 MB and the idle server ~11 MB smaller, for a
- * first login and a first indexing that take longer once (bench/README.md, "Footprint", 2026-12-05
- * 18:xx). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true} put them back; {@code
+ * first login and a first indexing that load their classes from the jar (bench/README.md, dated rows of 2026-12-05
+ * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true} put them back; {@code
  * -Dpostamt.aot.messages=N} adds an SMTP load of N messages (the profiles of a hot delivery path: it did
  * not lower the JIT's CPU under load in JDK 25, same row).
  *
@@ -48,7 +48,7 @@ public final class AotTraining {
   /**
    * Messages of an SMTP load after the first delivery (none by default), for the profiles of the hot
    * delivery path (JEP 515). 1,500 of them (one in ten 100 KiB) made the cache 5 MB larger and did not
-   * lower the JIT's CPU in the first 7,000 messages after a start (bench/README.md, 2026-12-05 17:49).
+   * lower the JIT's CPU in the first 7,000 messages after a start (bench/README.md, 2026-12-05 17:45).
    */
   static final int LOAD_MESSAGES = Integer.getInteger("postamt.aot.messages", 0);
   /** Whether the training's server keeps a full-text index (Lucene): its classes are then in the cache. */
