@@ -307,11 +307,16 @@ public final class Server implements AutoCloseable {
     SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
         authThrottle, store, resolver);
     steps.done("smtp");
+    // POP3, IMAP and ManageSieve are made at their first connection (LazyHandler): a server that only
+    // takes mail does not load them (issue 27, idle memory).
     // POP3 (issue 5): one handler for both listeners, sharing the store.
-    Pop3Server pop3 = Pop3Server.fromConfig(config, store, directory, authThrottle);
+    LazyHandler pop3 = new LazyHandler(() -> Pop3Server.fromConfig(config, store, directory, authThrottle));
     // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
-    ImapServer imap = ImapServer.fromConfig(config, store, directory, authThrottle);
-    imap.learnFromJunk(contentScan.junkLearning(config));
+    LazyHandler imap = new LazyHandler(() -> {
+      ImapServer made = ImapServer.fromConfig(config, store, directory, authThrottle);
+      made.learnFromJunk(contentScan.junkLearning(config));
+      return made;
+    });
     steps.done("pop3, imap");
     if (jmap != null) {
       jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
@@ -326,8 +331,8 @@ public final class Server implements AutoCloseable {
     h.put("imap", imap);
     h.put("imaps", imap);
     // ManageSieve (issue 15): STARTTLS, authentication under TLS or from loopback like IMAP.
-    h.put("managesieve",
-        dev.postamt.managesieve.ManageSieveServer.fromConfig(config, sieveScripts, directory, authThrottle));
+    h.put("managesieve", new LazyHandler(
+        () -> dev.postamt.managesieve.ManageSieveServer.fromConfig(config, sieveScripts, directory, authThrottle)));
     return h;
   }
 
