@@ -140,17 +140,19 @@ public final class Uris {
    * mail is full of brackets; the regex, which may begin with a space, ran at every position of it.
    */
   static boolean mayHoldObfuscatedDot(String s) {
+    return dotAfter(s, '[') || dotAfter(s, '(') || dotAfter(s, '{');
+  }
+
+  /** Whether some {@code open} in {@code s} is followed by an optional white space character and a dot or "dot". */
+  private static boolean dotAfter(String s, char open) {
     int len = s.length();
-    for (int i = 0; i < len; i++) {
-      char c = s.charAt(i);
-      if (c == '[' || c == '(' || c == '{') {
-        int j = i + 1;
-        if (j < len && isSpace(s.charAt(j))) {
-          j++;
-        }
-        if (j < len && (s.charAt(j) == '.' || s.regionMatches(true, j, "dot", 0, 3))) {
-          return true;
-        }
+    for (int i = s.indexOf(open); i >= 0; i = s.indexOf(open, i + 1)) { // indexOf: a vectorised search
+      int j = i + 1;
+      if (j < len && isSpace(s.charAt(j))) {
+        j++;
+      }
+      if (j < len && (s.charAt(j) == '.' || s.regionMatches(true, j, "dot", 0, 3))) {
+        return true;
       }
     }
     return false;
