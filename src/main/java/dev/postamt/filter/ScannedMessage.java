@@ -20,7 +20,9 @@ import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.Evaluator;
 import org.jsoup.select.NodeVisitor;
+import org.jsoup.select.QueryParser;
 
 /**
  * One message as the scan sees it: its bytes (up to {@code spam.max_size}, read once), its header
@@ -68,9 +70,13 @@ public final class ScannedMessage {
   private final MimePart root;
   private final HeaderSection headers;
   private final Map<String, Object> derived = new HashMap<>();
+  /** {@link #header} by the name asked for: the checks ask for From, Subject, Received… several times each. */
+  private final Map<String, List<String>> decoded = new HashMap<>();
   private List<TextPart> textParts;
   private List<Attachment> attachments;
   private List<HtmlLink> htmlLinks;
+  /** The links of the HTML parts, gathered while {@link #textParts} renders them (one parse per part). */
+  private List<HtmlLink> linksSeen;
   private String visibleText;
   private String rawBody;
 
@@ -121,13 +127,22 @@ public final class ScannedMessage {
     return headers;
   }
 
-  /** The decoded values (unfolded, RFC 2047 and UTF-8 decoded, trimmed) of every top-level field named so. */
-  public List<String> header(String name) {
+  /**
+   * The decoded values (unfolded, RFC 2047 and UTF-8 decoded, trimmed) of every top-level field named so;
+   * decoded once per name and message, unmodifiable.
+   */
+  public synchronized List<String> header(String name) {
+    List<String> known = decoded.get(name);
+    if (known != null) {
+      return known;
+    }
     List<String> out = new ArrayList<>();
     for (HeaderSection.Field f : headers.all(name)) {
       out.add(HeaderText.decode(HeaderText.unfold(f.value())).strip());
     }
-    return out;
+    List<String> values = List.copyOf(out);
+    decoded.put(name, values);
+    return values;
   }
 
   /** The first decoded value of a field, or "" when there is none. */
@@ -141,9 +156,11 @@ public final class ScannedMessage {
     if (textParts == null) {
       List<TextPart> texts = new ArrayList<>();
       List<Attachment> atts = new ArrayList<>();
-      walk(root, texts, atts, 0);
+      List<HtmlLink> links = new ArrayList<>();
+      walk(root, texts, atts, links, 0);
       textParts = List.copyOf(texts);
       attachments = List.copyOf(atts);
+      linksSeen = List.copyOf(links);
     }
     return textParts;
   }
@@ -181,24 +198,29 @@ public final class ScannedMessage {
     return rawBody;
   }
 
-  /** Links of the HTML parts: anchors, images, forms, frames, areas, in document order. */
+  /**
+   * Links of the HTML parts: anchors, images, forms, frames, areas, in document order (read from the
+   * document {@link #textParts} parsed to render the part, before its scripts and styles were removed).
+   */
   public synchronized List<HtmlLink> htmlLinks() {
     if (htmlLinks == null) {
-      List<HtmlLink> out = new ArrayList<>();
-      for (TextPart t : textParts()) {
-        if (t.html() == null) {
-          continue;
-        }
-        Document doc = Jsoup.parse(t.html());
-        for (Element e : doc.select("a[href], area[href], img[src], form[action], iframe[src], frame[src], link[href]")) {
-          String tag = e.tagName();
-          String url = e.hasAttr("href") ? e.attr("href") : e.hasAttr("src") ? e.attr("src") : e.attr("action");
-          out.add(new HtmlLink(url.strip(), tag.equals("a") ? e.text() : "", tag));
-        }
-      }
-      htmlLinks = List.copyOf(out);
+      textParts();
+      htmlLinks = linksSeen;
     }
     return htmlLinks;
+  }
+
+  private static final Evaluator LINKS =
+      QueryParser.parse("a[href], area[href], img[src], form[action], iframe[src], frame[src], link[href]");
+  private static final Evaluator HIDDEN = QueryParser.parse("script, style, head > :not(title)");
+
+  /** Adds the links of a parsed HTML part to {@code out} (before anything is removed from {@code doc}). */
+  private static void links(Document doc, List<HtmlLink> out) {
+    for (Element e : doc.select(LINKS)) {
+      String tag = e.tagName();
+      String url = e.hasAttr("href") ? e.attr("href") : e.hasAttr("src") ? e.attr("src") : e.attr("action");
+      out.add(new HtmlLink(url.strip(), tag.equals("a") ? e.text() : "", tag));
+    }
   }
 
   /**
@@ -235,18 +257,18 @@ public final class ScannedMessage {
     return (T) v;
   }
 
-  private static void walk(MimePart p, List<TextPart> texts, List<Attachment> atts, int depth) {
+  private static void walk(MimePart p, List<TextPart> texts, List<Attachment> atts, List<HtmlLink> links, int depth) {
     if (depth > 32) {
       return;
     }
     if (p.isMultipart()) {
       for (MimePart c : p.children()) {
-        walk(c, texts, atts, depth + 1);
+        walk(c, texts, atts, links, depth + 1);
       }
       return;
     }
     if (p.message() != null) {
-      walk(p.message(), texts, atts, depth + 1);
+      walk(p.message(), texts, atts, links, depth + 1);
       return;
     }
     String type = p.type() + "/" + p.subtype();
@@ -258,7 +280,9 @@ public final class ScannedMessage {
     if (p.type().equals("text") && !attachment && (p.subtype().equals("plain") || p.subtype().equals("html"))) {
       String text = decodeText(p);
       if (p.subtype().equals("html")) {
-        texts.add(new TextPart(p, type, renderHtml(text), text));
+        Document doc = Jsoup.parse(text);
+        links(doc, links);
+        texts.add(new TextPart(p, type, render(doc), text));
       } else {
         texts.add(new TextPart(p, type, text, null));
       }
@@ -304,8 +328,12 @@ public final class ScannedMessage {
 
   /** HTML as a reader sees it: the text, block elements on their own lines, white space collapsed per line. */
   public static String renderHtml(String html) {
-    Document doc = Jsoup.parse(html);
-    doc.select("script, style, head > :not(title)").remove();
+    return render(Jsoup.parse(html));
+  }
+
+  /** {@link #renderHtml} of a parsed document (which loses its scripts and styles). */
+  private static String render(Document doc) {
+    doc.select(HIDDEN).remove();
     StringBuilder b = new StringBuilder();
     NodeTraversor.traverse(new NodeVisitor() {
       @Override
@@ -326,11 +354,44 @@ public final class ScannedMessage {
     }, doc);
     StringBuilder out = new StringBuilder(b.length());
     for (String line : b.toString().split("\n")) {
-      String l = line.replaceAll("[ \\t\\u00a0]+", " ").strip();
+      String l = squeeze(line).strip();
       if (!l.isEmpty()) {
         out.append(l).append('\n');
       }
     }
     return out.toString();
+  }
+
+  /**
+   * {@code line.replaceAll("[ \\t\\u00a0]+", " ")} without compiling that pattern for every line: each
+   * run of spaces, tabs and no-break spaces as one space.
+   */
+  static String squeeze(String line) {
+    int n = line.length();
+    int i = 0;
+    while (i < n && !blank(line.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      return line; // nothing to squeeze (the common line of a rendered part: no copy)
+    }
+    StringBuilder b = new StringBuilder(n).append(line, 0, i);
+    while (i < n) {
+      char c = line.charAt(i);
+      if (blank(c)) {
+        b.append(' ');
+        while (i < n && blank(line.charAt(i))) {
+          i++;
+        }
+      } else {
+        b.append(c);
+        i++;
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean blank(char c) {
+    return c == ' ' || c == '\t' || c == '\u00a0';
   }
 }

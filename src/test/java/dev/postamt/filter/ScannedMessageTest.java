@@ -54,4 +54,42 @@ class ScannedMessageTest {
         .getBytes(StandardCharsets.US_ASCII);
     assertThat(ScannedMessage.decodeText(MimePart.parse(big))).hasSize(ScannedMessage.MAX_TEXT_PER_PART);
   }
+
+  /** The white space of a rendered line squeezed as {@code replaceAll("[ \\t\\u00a0]+", " ")} did. */
+  @Test
+  void squeezeIsTheOldReplaceAll() {
+    String alphabet = "ab \t\u00a0\u2003\r.x";
+    Random rnd = new Random(9);
+    for (int round = 0; round < 2000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = rnd.nextInt(40); i < n; i++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String line = b.toString();
+      assertThat(ScannedMessage.squeeze(line)).as("[%s]", line).isEqualTo(line.replaceAll("[ \\t\\u00a0]+", " "));
+    }
+  }
+
+  /**
+   * One parse of an HTML part gives both its text and its links; the links are read before the scripts,
+   * styles and head elements are dropped for the text, as when the part was parsed again for them.
+   */
+  @Test
+  void htmlPartsGiveTheirTextAndAllTheirLinks() {
+    String html = "<html><head><title>T</title><link href=\"https://style.example/a.css\">"
+        + "<script>var u = '<a href=\"https://js.example/\">x</a>';</script></head><body>"
+        + "<p>Hello  <a href=\" https://one.example/x \">click <b>here</b></a></p>"
+        + "<img src=\"https://img.example/i.png\"><form action=\"/post\"></form>"
+        + "<style>.a{}</style><div>bye&nbsp;&nbsp; now</div></body></html>";
+    String mail = "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n"
+        + html + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<a href=\"https://two.example/\">2</a>\r\n--b--\r\n";
+    ScannedMessage m = ScannedMessage.of(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(m.htmlLinks()).containsExactly(
+        new ScannedMessage.HtmlLink("https://style.example/a.css", "", "link"),
+        new ScannedMessage.HtmlLink("https://one.example/x", "click here", "a"),
+        new ScannedMessage.HtmlLink("https://img.example/i.png", "", "img"),
+        new ScannedMessage.HtmlLink("/post", "", "form"),
+        new ScannedMessage.HtmlLink("https://two.example/", "2", "a"));
+    assertThat(m.textParts().getFirst().text()).isEqualTo(ScannedMessage.renderHtml(html)).isEqualTo("T\nHello click here\nbye now\n");
+  }
 }

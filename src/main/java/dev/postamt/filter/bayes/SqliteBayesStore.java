@@ -42,6 +42,8 @@ public final class SqliteBayesStore implements BayesStore {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Integer, PreparedStatement> reads = new HashMap<>();
   private final Map<String, Long> scopeIds = new ConcurrentHashMap<>();
+  /** The read of a scope's message counts, asked by every scan: compiled once (used under {@link #lock}). */
+  private PreparedStatement countsRead;
 
   private SqliteBayesStore(Path file, Connection db) {
     this.file = file;
@@ -76,7 +78,11 @@ public final class SqliteBayesStore implements BayesStore {
   @Override
   public Counts messages(String scope) throws IOException {
     lock.lock();
-    try (PreparedStatement ps = db.prepareStatement("SELECT spam, ham FROM scope WHERE name = ?")) {
+    try {
+      if (countsRead == null) {
+        countsRead = db.prepareStatement("SELECT spam, ham FROM scope WHERE name = ?");
+      }
+      PreparedStatement ps = countsRead;
       ps.setString(1, scope);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new Counts(rs.getLong(1), rs.getLong(2)) : new Counts(0, 0);
@@ -377,6 +383,9 @@ public final class SqliteBayesStore implements BayesStore {
     try {
       for (PreparedStatement ps : reads.values()) {
         ps.close();
+      }
+      if (countsRead != null) {
+        countsRead.close();
       }
       db.close();
     } catch (SQLException ignored) {

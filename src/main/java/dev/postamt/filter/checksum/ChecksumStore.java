@@ -41,6 +41,15 @@ public interface ChecksumStore extends AutoCloseable {
   /** How many signatures are stored. */
   long count() throws IOException;
 
+  /**
+   * Whether no signature is stored, asked by every scan before it hashes the message's text: with
+   * nothing stored no candidate can come back, so the signature would not change the verdict. Must be
+   * cheap; false when the store cannot tell cheaply (the scan then hashes and looks up as before).
+   */
+  default boolean empty() throws IOException {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -74,7 +74,68 @@ public final class FuzzyHash {
     int n;
 
     void read(String text) {
-      String lower = text.toLowerCase(Locale.ROOT);
+      int before = n;
+      if (!readLatin1(text)) {
+        n = before; // a character above U+00FF: lower-cased as a whole string, as it always was
+        readLowered(text.toLowerCase(Locale.ROOT));
+      }
+    }
+
+    /**
+     * {@link #readLowered} of {@code text.toLowerCase(Locale.ROOT)} without making that copy, for a
+     * text whose characters are all at most U+00FF: for those, {@code String.toLowerCase} maps each
+     * character alone ({@link Character#toLowerCase(char)}, never to more than one character; the
+     * special cases, final sigma and the dotted capital I, lie above U+00FF). False, with words
+     * possibly added, at the first character above U+00FF: the caller starts again the old way.
+     */
+    private boolean readLatin1(String text) {
+      int i = 0;
+      int len = text.length();
+      while (i < len && n < MAX_WORDS) {
+        char c = text.charAt(i);
+        if (c > 0xff) {
+          return false;
+        }
+        c = lowerLatin1(c);
+        if (!letter(c)) {
+          i++;
+          continue;
+        }
+        boolean digits = false;
+        long h = 0xcbf29ce484222325L;
+        int start = i;
+        while (i < len) {
+          c = text.charAt(i);
+          if (c > 0xff) {
+            return false;
+          }
+          c = lowerLatin1(c);
+          int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
+              : Character.isLetterOrDigit(c) ? 1 : 0;
+          if (kind == 0 && c != '\'') {
+            break;
+          }
+          digits |= kind == 2;
+          h ^= c;
+          h *= 0x100000001b3L;
+          i++;
+        }
+        if (digits || i - start < 2) {
+          continue;
+        }
+        add(h);
+      }
+      return true;
+    }
+
+    private static char lowerLatin1(char c) {
+      if (c < 128) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      }
+      return Character.toLowerCase(c);
+    }
+
+    private void readLowered(String lower) {
       int i = 0;
       int len = lower.length();
       while (i < len && n < MAX_WORDS) {
@@ -102,11 +163,15 @@ public final class FuzzyHash {
         if (digits || i - start < 2) {
           continue; // numbers and codes change from copy to copy
         }
-        if (n == words.length) {
-          words = Arrays.copyOf(words, n * 2);
-        }
-        words[n++] = mix(h);
+        add(h);
       }
+    }
+
+    private void add(long h) {
+      if (n == words.length) {
+        words = Arrays.copyOf(words, n * 2);
+      }
+      words[n++] = mix(h);
     }
 
     long[] signature() {

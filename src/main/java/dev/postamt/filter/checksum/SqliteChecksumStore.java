@@ -33,6 +33,14 @@ public final class SqliteChecksumStore implements ChecksumStore {
   private final String candidatesSql;
   /** The lookup of every scan, compiled once (used under {@link #lock}; closed with the connection). */
   private PreparedStatement candidates;
+  /** {@code PRAGMA data_version}, compiled once (under {@link #lock}). */
+  private PreparedStatement dataVersion;
+  /**
+   * The data_version {@link #knownEmpty} was read at; -1 after a write through this connection (whose
+   * own commits do not change data_version) or before the first read.
+   */
+  private long emptyAt = -1;
+  private boolean knownEmpty;
 
   private SqliteChecksumStore(Path file, Connection db) {
     this.file = file;
@@ -72,6 +80,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
   public boolean add(long[] signature, long[] bands, Instant now) throws IOException {
     lock.lock();
     try {
+      emptyAt = -1; // our own commit does not change data_version
       db.setAutoCommit(false);
       try {
         long id;
@@ -116,6 +125,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
   public boolean remove(long[] signature) throws IOException {
     lock.lock();
     try {
+      emptyAt = -1; // our own commit does not change data_version
       db.setAutoCommit(false);
       try {
         Long id = null;
@@ -178,6 +188,38 @@ public final class SqliteChecksumStore implements ChecksumStore {
         }
       }
       return out;
+    } catch (SQLException e) {
+      throw failure("read", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether the table is empty, read again only when some connection has committed since: {@code PRAGMA
+   * data_version} counts the commits of other connections (another process: {@code postamt spam learn}),
+   * and this connection's own writes reset {@link #emptyAt}. One small statement per scan instead of
+   * the signature and the band lookup while nothing has been learned.
+   */
+  @Override
+  public boolean empty() throws IOException {
+    lock.lock();
+    try {
+      if (dataVersion == null) {
+        dataVersion = db.prepareStatement("PRAGMA data_version");
+      }
+      long version;
+      try (ResultSet rs = dataVersion.executeQuery()) {
+        version = rs.next() ? rs.getLong(1) : -2;
+      }
+      if (version != emptyAt || version < 0) {
+        try (Statement st = db.createStatement();
+            ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM checksum)")) {
+          knownEmpty = rs.next() && rs.getInt(1) == 0;
+        }
+        emptyAt = version;
+      }
+      return knownEmpty;
     } catch (SQLException e) {
       throw failure("read", e);
     } finally {

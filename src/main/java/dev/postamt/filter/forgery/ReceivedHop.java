@@ -43,6 +43,9 @@ public record ReceivedHop(String helo, String rdns, String ip, String by, Instan
   private static final Pattern EXIM_HELO = Pattern.compile("\\bhelo=([^\\s)\\]]+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern QMAIL_HELO = Pattern.compile("^\\s*HELO\\s+(\\S+)\\s*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?");
+  /** Compiled once: {@code String.replaceAll} compiled its pattern anew for every field of every scan. */
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern BRACKETS = Pattern.compile("^\\[(?:IPv6:)?|\\]:?\\d*$|\\]$");
 
   /** Whether the client's address is known. */
   public boolean hasIp() {
@@ -65,7 +68,7 @@ public record ReceivedHop(String helo, String rdns, String ip, String by, Instan
 
   /** Reads one Received field value (unfolded or not). */
   public static ReceivedHop parse(String value) {
-    String v = HeaderText.unfold(value).replaceAll("\\s+", " ").strip();
+    String v = SPACES.matcher(HeaderText.unfold(value)).replaceAll(" ").strip();
     Instant date = null;
     int semi = v.lastIndexOf(';');
     String clauses = v;
@@ -115,7 +118,7 @@ public record ReceivedHop(String helo, String rdns, String ip, String by, Instan
         }
       }
     }
-    String fromIp = fromWord.startsWith("[") ? address(fromWord.replaceAll("^\\[(?:IPv6:)?|\\]:?\\d*$|\\]$", "")) : "";
+    String fromIp = fromWord.startsWith("[") ? address(BRACKETS.matcher(fromWord).replaceAll("")) : "";
     if (ip.isEmpty()) {
       ip = fromIp;
     }

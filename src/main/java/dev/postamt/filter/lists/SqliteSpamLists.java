@@ -28,6 +28,8 @@ public final class SqliteSpamLists implements SpamListStore {
 
   private final Connection db;
   private final ReentrantLock lock = new ReentrantLock();
+  /** The read of every scan, compiled once (used under {@link #lock}; closed with the connection). */
+  private PreparedStatement entriesRead;
 
   private SqliteSpamLists(Connection db) {
     this.db = db;
@@ -59,8 +61,12 @@ public final class SqliteSpamLists implements SpamListStore {
   @Override
   public List<Entry> entries(String user) throws IOException {
     lock.lock();
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT user, kind, pattern FROM entry WHERE user = '' OR user = ? ORDER BY user, kind, pattern")) {
+    try {
+      if (entriesRead == null) {
+        entriesRead = db.prepareStatement(
+            "SELECT user, kind, pattern FROM entry WHERE user = '' OR user = ? ORDER BY user, kind, pattern");
+      }
+      PreparedStatement ps = entriesRead;
       ps.setString(1, user == null ? "" : user);
       try (ResultSet rs = ps.executeQuery()) {
         return EntryRows.read(rs);

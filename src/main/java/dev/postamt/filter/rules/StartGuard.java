@@ -34,15 +34,28 @@ final class StartGuard {
    */
   int next(CharSequence text, int from) {
     int len = text.length();
-    char prev = from == 0 ? ' ' : text.charAt(from - 1);
+    boolean prevWord = from > 0 && asciiWord(text.charAt(from - 1));
     for (int i = from; i < len; i++) {
       char c = text.charAt(i);
-      if (c < 128 && first[c] && !asciiWord(prev)) {
-        return i;
+      if (c < 128) {
+        if (!prevWord && first[c]) {
+          return i;
+        }
+        prevWord = WORD[c]; // one table read per character, not four comparisons
+      } else {
+        prevWord = false;
       }
-      prev = c;
     }
     return -1;
+  }
+
+  /** Per ASCII character: whether it is a letter, a digit or {@code _}. */
+  private static final boolean[] WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD[c] = asciiWord(c);
+    }
   }
 
   private static boolean asciiWord(char c) {

@@ -86,33 +86,132 @@ public final class Uris {
     // regex engine tries a match at every position, which cost ~90 ns per character of a 100 KB text
     // with no link at all. The checks are necessary conditions, so the result is the same.
     String t = text;
-    if (t.indexOf('[') >= 0 || t.indexOf('(') >= 0 || t.indexOf('{') >= 0) {
+    if (mayHoldObfuscatedDot(t)) {
       t = OBFUSCATED_DOT.matcher(t).replaceAll(".");
     }
     if (t.contains("//")) {
-      t = OBFUSCATED_SCHEME.matcher(t).replaceAll("http$1");
+      if (containsAsciiIgnoreCase(t, "hxxp") || containsAsciiIgnoreCase(t, "h**p") || containsAsciiIgnoreCase(t, "hxtp")
+          || containsAsciiIgnoreCase(t, "htxp")) {
+        t = OBFUSCATED_SCHEME.matcher(t).replaceAll("http$1");
+      }
       t = t.replace("[:]//", "://");
     }
     CharSequence rest = t;
     if (t.contains("://") || containsAsciiIgnoreCase(t, "www.")) {
-      Matcher u = IN_TEXT.matcher(t);
+      // IN_TEXT tried only where "http", "ftp://" or "www." begins (each of its matches does), in order:
+      // at each such position lookingAt gives what find would find there (transparent bounds for \b)
+      Matcher u = IN_TEXT.matcher(t).useTransparentBounds(true).useAnchoringBounds(false);
       StringBuilder r = new StringBuilder(t.length());
       int last = 0;
-      while (u.find()) {
-        String s = TRAILING.matcher(u.group()).replaceAll("");
-        out.add(s.regionMatches(true, 0, "www.", 0, 4) ? "http://" + s : s);
-        r.append(t, last, u.start()).append(' ');
-        last = u.end();
+      int len = t.length();
+      for (int at = nextUrlStart(t, 0); at >= 0; ) {
+        u.region(at, len);
+        if (u.lookingAt()) {
+          String s = TRAILING.matcher(u.group()).replaceAll("");
+          out.add(s.regionMatches(true, 0, "www.", 0, 4) ? "http://" + s : s);
+          r.append(t, last, u.start()).append(' ');
+          last = u.end();
+          at = nextUrlStart(t, Math.max(u.end(), at + 1));
+        } else {
+          at = nextUrlStart(t, at + 1);
+        }
       }
       rest = r.append(t, last, t.length());
     }
     if (!hasDotBeforeLetter(rest)) {
       return; // every bare domain ends in ".tld"
     }
-    Matcher b = BARE_DOMAIN.matcher(rest);
-    while (b.find()) {
-      out.add("http://" + TRAILING.matcher(b.group()).replaceAll(""));
+    Matcher b = BARE_DOMAIN.matcher(rest).useTransparentBounds(true).useAnchoringBounds(false);
+    int len = rest.length();
+    for (int at = nextLabelStart(rest, 0); at >= 0; ) {
+      b.region(at, len);
+      if (b.lookingAt()) {
+        out.add("http://" + TRAILING.matcher(b.group()).replaceAll(""));
+        at = nextLabelStart(rest, Math.max(b.end(), at + 1));
+      } else {
+        at = nextLabelStart(rest, at + 1);
+      }
     }
+  }
+
+  /**
+   * Whether {@link #OBFUSCATED_DOT} can match in {@code s}: each of its matches holds an opening bracket,
+   * then at most one white space character ({@code \\s}), then {@code .} or {@code dot} (any case). Real
+   * mail is full of brackets; the regex, which may begin with a space, ran at every position of it.
+   */
+  static boolean mayHoldObfuscatedDot(String s) {
+    return dotAfter(s, '[') || dotAfter(s, '(') || dotAfter(s, '{');
+  }
+
+  /** Whether some {@code open} in {@code s} is followed by an optional white space character and a dot or "dot". */
+  private static boolean dotAfter(String s, char open) {
+    int len = s.length();
+    for (int i = s.indexOf(open); i >= 0; i = s.indexOf(open, i + 1)) { // indexOf: a vectorised search
+      int j = i + 1;
+      if (j < len && isSpace(s.charAt(j))) {
+        j++;
+      }
+      if (j < len && (s.charAt(j) == '.' || s.regionMatches(true, j, "dot", 0, 3))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code \\s} of a pattern without UNICODE_CHARACTER_CLASS. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+  }
+
+  /**
+   * The first position at or after {@code from} where {@link #IN_TEXT} can match: where "http", "ftp://"
+   * or "www." begins (ASCII letters in any case); -1 when none.
+   */
+  static int nextUrlStart(String s, int from) {
+    int end = s.length() - 4;
+    for (int i = from; i <= end; i++) {
+      char c = (char) (s.charAt(i) | 0x20);
+      if (c == 'h' && s.regionMatches(true, i, "http", 0, 4) || c == 'f' && s.regionMatches(true, i, "ftp://", 0, 6)
+          || c == 'w' && s.regionMatches(true, i, "www.", 0, 4)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The first position at or after {@code from} where {@link #BARE_DOMAIN} can match: an ASCII letter or
+   * digit not preceded by one of {@code @ . - / :} or an ASCII word character (its look-behind), whose run
+   * of ASCII letters, digits and {@code -} (its first label) is followed by a dot; -1 when none. No match
+   * starts inside such a run (each of those positions follows a letter, digit or {@code -}).
+   */
+  static int nextLabelStart(CharSequence s, int from) {
+    int len = s.length();
+    int i = from;
+    while (i < len) {
+      if (!alnum(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int end = i + 1;
+      while (end < len && (alnum(s.charAt(end)) || s.charAt(end) == '-')) {
+        end++;
+      }
+      if (end < len && s.charAt(end) == '.' && (i == 0 || !beforeBare(s.charAt(i - 1)))) {
+        return i;
+      }
+      i = end;
+    }
+    return -1;
+  }
+
+  private static boolean alnum(char c) {
+    return c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9');
+  }
+
+  /** The characters {@link #BARE_DOMAIN}'s look-behind refuses before a domain: {@code [@\\w.\\-/:]}. */
+  private static boolean beforeBare(char c) {
+    return alnum(c) || c == '_' || c == '@' || c == '.' || c == '-' || c == '/' || c == ':';
   }
 
   /**

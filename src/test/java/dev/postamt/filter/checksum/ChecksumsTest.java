@@ -109,4 +109,37 @@ class ChecksumsTest implements ChecksumStoreContract {
       return all;
     }
   }
+
+  /**
+   * {@link SqliteChecksumStore#empty}, which lets a scan skip the hashing while nothing is learned: it
+   * follows writes through the same connection and commits by another one (another process learning).
+   */
+  @Test
+  void emptyFollowsOwnWritesAndOtherConnections() throws Exception {
+    Path data = dir.resolve("shared");
+    try (SqliteChecksumStore a = SqliteChecksumStore.open(data); SqliteChecksumStore b = SqliteChecksumStore.open(data)) {
+      long[] sig = ChecksumStoreContract.signature(7);
+      assertThat(a.empty()).isTrue();
+      assertThat(a.empty()).as("asked again, nothing changed").isTrue();
+      assertThat(a.add(sig, FuzzyHash.bands(sig), Instant.now())).isTrue();
+      assertThat(a.empty()).as("after its own write").isFalse();
+      assertThat(b.empty()).as("the other connection").isFalse();
+      assertThat(b.remove(sig)).isTrue();
+      assertThat(b.empty()).isTrue();
+      assertThat(a.empty()).as("after a commit by the other connection").isTrue();
+      assertThat(b.add(sig, FuzzyHash.bands(sig), Instant.now())).isTrue();
+      assertThat(a.empty()).isFalse();
+    }
+  }
+
+  /** A learned spam's near-copy still hits after the store was found empty once (the check asks empty() first). */
+  @Test
+  void theCheckHashesAgainOnceSomethingIsLearned() throws Exception {
+    try (Checksums c = new Checksums(SqliteChecksumStore.open(dir.resolve("again")), true, Clock.systemUTC())) {
+      assertThat(scan(c, message("1", "offer", SPAM))).isEmpty();
+      assertThat(c.learnSpam(message("2", "offer", SPAM))).isTrue();
+      assertThat(scan(c, message("3", "offer", SPAM.replace("John Smith", "Mary Jones"))))
+          .extracting(Symbol::name).containsExactly(Checksums.SYMBOL);
+    }
+  }
 }

@@ -31,6 +31,32 @@ class FuzzyHashTest {
     assertThat(compared).isGreaterThan(100);
   }
 
+  /**
+   * Texts of characters up to U+00FF only (Latin-1 capitals, µ, ÿ, ß, digits, a no-break space), which are
+   * lowered character by character without a lower-case copy; and the same with one character above
+   * U+00FF at a random place, where the reading starts again from the text lowered as a whole.
+   */
+  @Test
+  void latinOneTextsAreLoweredAsStringToLowerCaseDoes() {
+    String latin1 = "abcXYZ ÄÖÜäöüÉÈÊéèÞþÐðÆæØøÅåµÿßÀ 0123 '.,\n\t\u00a0-";
+    Random rnd = new Random(11);
+    int compared = 0;
+    for (int round = 0; round < 300; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = 60 + rnd.nextInt(3000); i < n; i++) {
+        b.append(latin1.charAt(rnd.nextInt(latin1.length())));
+      }
+      if (round % 2 == 1) {
+        b.insert(rnd.nextInt(b.length()), rnd.nextBoolean() ? "İ" : "AΣ ");
+      }
+      String text = b.toString();
+      long[] expected = reference(text);
+      assertThat(FuzzyHash.ofText(text)).as(text).isEqualTo(expected);
+      compared += expected == null ? 0 : 1;
+    }
+    assertThat(compared).isGreaterThan(200);
+  }
+
   @Test
   void aMessageIsHashedPartByPartAsItsJoinedTextWas() {
     Random rnd = new Random(5);

@@ -124,4 +124,64 @@ class UrisTest {
       assertThat(Uris.hasDotBeforeLetter(new StringBuilder(s))).as(s).isEqualTo(dotLetter);
     }
   }
+
+  private static final String[] PIECES = {"http://", "https://", "HTTP://", "ftp://", "www.", "WWW.", "hxxp", "hXXps", "h**p",
+      "htxp", "[:]//", "://", "//", "example", "com", "net", ".ru", "x-y", "a1", "Z", "_", "@", "-", ".", "/", ":", "?q=1",
+      " ", "  ", "\n", "\t", "\u00a0", "é", "ÿ", "\u2003", "[", "]", "(", ")", "{", "}", "[.]", "(dot)", "{ DOT }", "[ .",
+      "dot", "<", ">", "\"", "'", ",", "!", "*", "1", "192.0.2.1", "shop.example.co.uk/p"};
+
+  /** fromText as it was: every pattern run with find() over the whole text (the reference). */
+  private static java.util.Set<String> reference(String text) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    String t = text;
+    java.util.regex.Pattern dot = java.util.regex.Pattern.compile(
+        "(?i)\\s?(?:\\[\\s?(?:\\.|dot)\\s?\\]|\\(\\s?(?:\\.|dot)\\s?\\)|\\{\\s?(?:\\.|dot)\\s?\\})\\s?");
+    java.util.regex.Pattern scheme =
+        java.util.regex.Pattern.compile("(?i)\\b(?:hxxp|h\\*\\*p|hxtp|htxp)(s?)(?=\\s?:\\s?//|\\[:\\]//)");
+    java.util.regex.Pattern inText = java.util.regex.Pattern.compile("(?i)\\b(?:(?:https?|ftp)://|www\\.)[^\\s<>\"'()\\[\\]{}]+");
+    java.util.regex.Pattern trailing = java.util.regex.Pattern.compile("[.,;:!?*>]+$");
+    t = dot.matcher(t).replaceAll(".");
+    t = scheme.matcher(t).replaceAll("http$1");
+    t = t.replace("[:]//", "://");
+    java.util.regex.Matcher u = inText.matcher(t);
+    StringBuilder r = new StringBuilder();
+    int last = 0;
+    while (u.find()) {
+      String s = trailing.matcher(u.group()).replaceAll("");
+      out.add(s.regionMatches(true, 0, "www.", 0, 4) ? "http://" + s : s);
+      r.append(t, last, u.start()).append(' ');
+      last = u.end();
+    }
+    r.append(t, last, t.length());
+    java.util.regex.Matcher b = java.util.regex.Pattern.compile(
+        "(?i)(?<![@\\w.\\-/:])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,8}(?:com|net|org|info|biz|us|uk|de|ru|cn|"
+            + "jp|fr|it|nl|pl|br|au|ca|in|eu|io|co|tv|cc|ws|xyz|top|online|site|club|shop|store|app|ly|gl|su|tk|ml|ga|cf|gq|"
+            + "pw|icu|live|click|link|work|email|today|space|website|fun|vip))(/[^\\s<>\"']*)?(?![\\w-])").matcher(r);
+    while (b.find()) {
+      out.add("http://" + trailing.matcher(b.group()).replaceAll(""));
+    }
+    return out;
+  }
+
+  /**
+   * The URLs of a text are what the patterns found when each ran over the whole text: now each is tried
+   * only where one of its matches can begin, and skipped when the text lacks what every match holds.
+   */
+  @Test
+  void linksInTextAreWhatTheWholeTextSearchFound() {
+    java.util.Random rnd = new java.util.Random(27);
+    int found = 0;
+    for (int round = 0; round < 4000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, n = rnd.nextInt(60); i < n; i++) {
+        b.append(PIECES[rnd.nextInt(PIECES.length)]);
+      }
+      String text = b.toString();
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      Uris.fromText(text, out);
+      assertThat(out).as(text).containsExactlyElementsOf(reference(text));
+      found += out.size();
+    }
+    assertThat(found).isGreaterThan(2000);
+  }
 }
