@@ -128,11 +128,20 @@ public final class SearchIndexes implements SearchBackend {
   /** Notes that a user's mail changed; never blocks. */
   @Override
   public void changed(String address) {
+    note(address, true);
+  }
+
+  @Override
+  public void takenIn(String address) {
+    note(address, false);
+  }
+
+  private void note(String address, boolean counts) {
     String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
     if (closed) {
       return;
     }
-    pacing.changed(user);
+    pacing.changed(user, counts);
     if (!queued.add(user)) {
       return; // queued or held back (IndexPacing): the change is counted
     }
