@@ -190,8 +190,11 @@ final class MessageDocument {
     return d;
   }
 
+  /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   private static void grams(Document d, String field, List<String> strings) {
-    d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+    if (!strings.isEmpty()) {
+      d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+    }
   }
 
   /**

@@ -69,6 +69,8 @@ final class UserIndex implements Closeable {
   static final long DEFER_RAM_BYTES = 1 << 20;
   /** Unpublished additions older than this are published by the idle indexer ({@link #publishIfOlder}). */
   static final long DEFER_NANOS = 30_000_000_000L;
+  /** A sync adding more messages than this to a mailbox adds them on {@link #THREADS} threads. */
+  static final int PARALLEL_ABOVE = 2 * IndexPacing.MAX_BACKLOG;
   /** Threads that parse and add new messages during a catch-up. */
   static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -284,6 +286,10 @@ final class UserIndex implements Closeable {
         }
       }
       int sincePublish = 0;
+      // A burst's sync adds on this thread alone: documents added from two threads at once go into two
+      // segments, each flushed, opened and merged on its own, for no CPU saved (the SMTP sessions want
+      // the other core). A catch-up or rebuild parses on the pool's threads as well, for time.
+      ExecutorService adders = fresh.size() > PARALLEL_ABOVE ? pool : null;
       for (int from = 0; from < fresh.size(); from += BATCH) {
         if (stop.getAsBoolean()) {
           state.put(m.id(), new MailboxState(m.uidValidity(), fresh.get(from).uid(), s.highestModseq()));
@@ -291,7 +297,7 @@ final class UserIndex implements Closeable {
           return added;
         }
         List<MessageRecord> batch = fresh.subList(from, Math.min(fresh.size(), from + BATCH));
-        add(a, m, batch, budget, pool);
+        add(a, m, batch, budget, adders);
         added += batch.size();
         sincePublish += batch.size();
         if (sincePublish >= PUBLISH_EVERY) {
