@@ -165,7 +165,7 @@ final class UserIndex implements Closeable {
    * mailbox's many small segments (one per sync) more often, each message's postings rewritten once more
    * on its way to a large segment; at 16 the merges of 10,000 corpus messages indexed in syncs of 500
    * took a third of the CPU (0.14 instead of 0.43 ms per message) for about as many segments in the end
-   * (13 against 14), so searches look at no more of them (bench/README.md, 2026-12-05 18:26).
+   * (13 against 14), so searches look at no more of them (bench/README.md, 2026-12-05 18:20–18:28).
    */
   static final int MERGE_FACTOR = 16;
 
