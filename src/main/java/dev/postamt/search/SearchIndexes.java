@@ -62,6 +62,9 @@ public final class SearchIndexes implements SearchBackend {
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final IndexPacing pacing = new IndexPacing();
+  /** Accounts kept open between syncs (the server's indexer only: {@link #holdAccounts}). */
+  private final HeldAccounts accounts = new HeldAccounts();
+  private volatile boolean holdAccounts;
   private final Map<String, Holder> open = new LinkedHashMap<>(16, 0.75f, true);
   private final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
@@ -96,6 +99,7 @@ public final class SearchIndexes implements SearchBackend {
       return store;
     }
     SearchIndexes s = new SearchIndexes(store, config);
+    s.holdAccounts = true;
     s.worker = Thread.ofPlatform().daemon().name("search-indexer").start(s::run);
     s.catchUp();
     return new IndexedMailStore(store, s);
@@ -192,6 +196,7 @@ public final class SearchIndexes implements SearchBackend {
           if (idle) {
             requestedRebuilds();
             publishOld(UserIndex.DEFER_NANOS);
+            accounts.closeIdle(HeldAccounts.IDLE_NANOS);
           }
           continue;
         }
@@ -226,13 +231,20 @@ public final class SearchIndexes implements SearchBackend {
       return -1;
     }
     long t0 = System.nanoTime();
-    try (Account a = store.open(user)) {
+    Account a = null;
+    boolean keep = false;
+    try {
+      a = holdAccounts ? accounts.take(user) : null;
+      if (a == null) {
+        a = store.open(user);
+      }
       int n = h.index.sync(a, budget, () -> closed, pool);
       indexed.addAndGet(n);
       if (n > 0) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
       }
+      keep = holdAccounts && n < UserIndex.DEFER_BELOW && !closed; // mail trickles in: hold the account
       return n;
     } catch (IOException | RuntimeException e) {
       if (isDamage(e)) {
@@ -243,6 +255,11 @@ public final class SearchIndexes implements SearchBackend {
       }
       return -1;
     } finally {
+      if (keep) {
+        accounts.keep(user, a);
+      } else if (a != null) {
+        a.close();
+      }
       release(h);
     }
   }
@@ -648,6 +665,7 @@ public final class SearchIndexes implements SearchBackend {
       }
     }
     pool.shutdown();
+    accounts.closeAll();
     synchronized (open) {
       for (Holder h : open.values()) {
         try {
