@@ -25,7 +25,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
@@ -160,25 +159,15 @@ final class UserIndex implements Closeable {
     }
   }
 
-  /**
-   * Segments per tier of the merge policy, and how many are merged at once: Lucene's 8 and 10 merged a
-   * mailbox's many small segments (one per sync) more often, each message's postings rewritten once more
-   * on its way to a large segment; at 16 the merges of 10,000 corpus messages indexed in syncs of 500
-   * took a third of the CPU (0.14 instead of 0.43 ms per message) for about as many segments in the end
-   * (13 against 14), so searches look at no more of them (bench/README.md, 2026-12-05 18:20–18:28).
-   */
-  static final int MERGE_FACTOR = 16;
-
   /** The writer's settings. */
   static IndexWriterConfig writerConfig() {
     IndexWriterConfig cfg = new IndexWriterConfig(Analyzers.perField());
     cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
     cfg.setCommitOnClose(false);
-    TieredMergePolicy merges = new TieredMergePolicy();
-    merges.setSegmentsPerTier(MERGE_FACTOR);
-    merges.setMaxMergeAtOnce(MERGE_FACTOR);
-    cfg.setMergePolicy(merges);
+    // Lucene's merge policy as it is: 16 segments per tier merged 16 at once cost a third of the merges'
+    // CPU but left more segments after a rebuild, and searches were slower (bench/README.md, 2026-12-05
+    // 18:42–18:52)
     return cfg;
   }
 
