@@ -28,7 +28,7 @@ final class IndexPacing {
   static final long QUIET_NANOS = 1_000_000_000L;
   /** A change waits at most this long (deliveries that never pause). */
   static final long MAX_AGE_NANOS = 10_000_000_000L;
-  /** Or at most this many changes pile up before the sync (bounds what searches read meanwhile). */
+  /** Or at most this many changes pile up before the sync (bounds what searches read meanwhile; a delivery is one). */
   static final int MAX_BACKLOG = 500;
   /** How often the indexer looks at the users it holds back, at most. */
   static final long TICK_NANOS = 100_000_000L;
@@ -52,10 +52,20 @@ final class IndexPacing {
 
   /** Notes one change of {@code user}'s mail, now. */
   void changed(String user) {
+    changed(user, true);
+  }
+
+  /**
+   * Notes activity on {@code user}'s mail, now; {@code counts}: a change of its own towards {@link
+   * #MAX_BACKLOG} (new mail taken in that its delivery already counted is not).
+   */
+  void changed(String user, boolean counts) {
     long now = System.nanoTime();
     Waiting w = waiting.computeIfAbsent(user, u -> new Waiting(now));
     w.last = now;
-    w.count.incrementAndGet();
+    if (counts) {
+      w.count.incrementAndGet();
+    }
   }
 
   /** A search of {@code user} wants the index caught up: the next turn of the indexer syncs it. */

@@ -73,10 +73,15 @@ final class IndexedMailStore implements MailStore {
     search.changed(user);
   }
 
+  /**
+   * The delivery was counted by {@link #deliver} already ({@link SearchBackend#takenIn}): counted here as
+   * well, each delivery counted twice towards {@link IndexPacing#MAX_BACKLOG}, and a burst was synced in
+   * batches of about half the size, each with a sync's fixed cost.
+   */
   @Override
   public void notifyDelivered(String user) {
     inner.notifyDelivered(user);
-    search.changed(user);
+    search.takenIn(user);
   }
 
   @Override

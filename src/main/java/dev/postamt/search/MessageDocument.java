@@ -3,24 +3,20 @@ package dev.postamt.search;
 import dev.postamt.mime.HeaderText;
 import dev.postamt.mime.MimePart;
 import dev.postamt.store.MessageRecord;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * One message as an index document. Fields (none stored: the message is the store's, snippets re-read
@@ -28,9 +24,12 @@ import org.apache.lucene.util.BytesRef;
  *
  * <ul>
  *   <li>{@code id} ({@code <mailbox id>/<uid>}, the key), {@code mbox} (the mailbox id: it survives a
- *       rename), doc values {@code uid}, {@code modseq}, {@code flags} (space-separated, updated in place
- *       on a flag change), {@code part} (bit 1: headers not complete, bit 2: body not complete);
- *   <li>{@code date} (Date header), {@code internal}, {@code size}: points and doc values;
+ *       rename), doc values {@code uid} and {@code part} (bit 1: headers not complete, bit 2: body not
+ *       complete). Nothing else of the store's record: flags, MODSEQ, dates and sizes are searched in the
+ *       store, so the index neither keeps them nor changes on a flag change. (Indexes written before
+ *       2026-12-05 also hold {@code modseq} and {@code flags} doc values, {@code date}, {@code internal}
+ *       and {@code size} as points and doc values, which nothing reads; their documents keep them until
+ *       merged away, and new documents simply lack them, which Lucene allows);
  *   <li>substring fields, exact for IMAP SEARCH ({@link Trigrams}, texts from {@link SearchText}):
  *       {@code s.h.<field>} for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT), {@code
  *       s.b} (body; of a body longer than {@link Trigrams#POSITIONAL_CHARS} only its start, and {@value
@@ -125,10 +124,6 @@ final class MessageDocument {
     return new Term("mbox", Long.toString(mailboxId));
   }
 
-  static BytesRef flags(MessageRecord r) {
-    return new BytesRef(String.join(" ", r.flags()));
-  }
-
   /**
    * The document of {@code r} in mailbox {@code mailboxId}; {@code bytes} null when the message is too
    * large to index ({@link Budget#messageBytes}) or could not be read: the document then only says so,
@@ -139,24 +134,12 @@ final class MessageDocument {
     d.add(new StringField("id", key(mailboxId, r.uid()), Field.Store.NO));
     d.add(new StringField("mbox", Long.toString(mailboxId), Field.Store.NO));
     d.add(new NumericDocValuesField("uid", r.uid()));
-    d.add(new NumericDocValuesField("modseq", r.modseq()));
-    d.add(new BinaryDocValuesField("flags", flags(r)));
-    d.add(new LongPoint("internal", r.internalDate()));
-    d.add(new NumericDocValuesField("internal", r.internalDate()));
-    d.add(new LongPoint("size", r.size()));
-    d.add(new NumericDocValuesField("size", r.size()));
     if (bytes == null) {
       d.add(new NumericDocValuesField("part", HEADERS_PARTIAL | BODY_PARTIAL));
       return d;
     }
     MimePart root = MimePart.parse(bytes);
     int partial = 0;
-    ZonedDateTime sent = HeaderText.parseDate(root.header("Date"));
-    if (sent != null) {
-      long ms = sent.toInstant().toEpochMilli();
-      d.add(new LongPoint("date", ms));
-      d.add(new NumericDocValuesField("date", ms));
-    }
     for (String f : SubstringQuery.HEADER_FIELDS) {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
@@ -207,8 +190,11 @@ final class MessageDocument {
     return d;
   }
 
+  /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   private static void grams(Document d, String field, List<String> strings) {
-    d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+    if (!strings.isEmpty()) {
+      d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+    }
   }
 
   /**

@@ -114,11 +114,20 @@ final class PgSearchIndex implements SearchBackend {
 
   @Override
   public void changed(String address) {
+    note(address, true);
+  }
+
+  @Override
+  public void takenIn(String address) {
+    note(address, false);
+  }
+
+  private void note(String address, boolean counts) {
     String user = address.toLowerCase(Locale.ROOT);
     if (closed) {
       return;
     }
-    pacing.changed(user);
+    pacing.changed(user, counts);
     if (!queued.add(user)) {
       return; // queued or held back (IndexPacing): the change is counted
     }

@@ -78,6 +78,12 @@ public interface SearchBackend extends AutoCloseable {
   /** Notes that a user's mail changed; never blocks. */
   void changed(String address);
 
+  /**
+   * Notes that new mail of a user was taken in, whose delivery {@link #changed} already noted: the user is
+   * queued as by {@link #changed}, but the delivery is not counted twice (see {@link IndexPacing}).
+   */
+  void takenIn(String address);
+
   // ---- asked by the protocols ------------------------------------------------------------------------
 
   /**

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's full-text indexes: one {@link UserIndex} per user under {@code data_dir/search/}, kept up
  * by one indexer thread fed through a bounded queue of users whose mail changed, and asked by IMAP SEARCH
- * ({@link #substrings}) and JMAP ({@link #words}).
+ * ({@link #substrings}) and JMAP ({@link #words}, both answered by {@link IndexAnswers}).
  *
  * <p>Lag and overflow: a change costs the notifier an {@code offer}; a user already waiting is not
  * queued twice, and is synced once its changes pause ({@link IndexPacing}). When the queue is full the user is marked stale and caught up once the queue has drained,
@@ -56,22 +54,26 @@ public final class SearchIndexes implements SearchBackend {
 
   private final MailStore store;
   private final Path root;
-  private final MessageDocument.Budget budget;
+  final MessageDocument.Budget budget;
   private final BlockingQueue<String> queue;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Set<String> stale = ConcurrentHashMap.newKeySet();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
-  private final IndexPacing pacing = new IndexPacing();
+  final IndexPacing pacing = new IndexPacing();
+  /** Accounts kept open between syncs (the server's indexer only: {@link #holdAccounts}). */
+  private final HeldAccounts accounts = new HeldAccounts();
+  private volatile boolean holdAccounts;
   private final Map<String, Holder> open = new LinkedHashMap<>(16, 0.75f, true);
-  private final AtomicInteger indexed = new AtomicInteger();
+  final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
   private volatile boolean closed;
+  private final IndexAnswers answers = new IndexAnswers(this);
   /** Parses and adds messages beside the indexer's thread during a catch-up (see {@link UserIndex#sync}). */
-  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+  final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
       UserIndex.THREADS, Thread.ofPlatform().daemon().name("search-parse-", 0).factory());
   private Thread worker;
 
-  private static final class Holder {
+  static final class Holder {
     final UserIndex index;
     int inUse;
 
@@ -96,6 +98,7 @@ public final class SearchIndexes implements SearchBackend {
       return store;
     }
     SearchIndexes s = new SearchIndexes(store, config);
+    s.holdAccounts = true;
     s.worker = Thread.ofPlatform().daemon().name("search-indexer").start(s::run);
     s.catchUp();
     return new IndexedMailStore(store, s);
@@ -128,11 +131,20 @@ public final class SearchIndexes implements SearchBackend {
   /** Notes that a user's mail changed; never blocks. */
   @Override
   public void changed(String address) {
+    note(address, true);
+  }
+
+  @Override
+  public void takenIn(String address) {
+    note(address, false);
+  }
+
+  private void note(String address, boolean counts) {
     String user = address.toLowerCase(java.util.Locale.ROOT); // as the store keys accounts
     if (closed) {
       return;
     }
-    pacing.changed(user);
+    pacing.changed(user, counts);
     if (!queued.add(user)) {
       return; // queued or held back (IndexPacing): the change is counted
     }
@@ -183,6 +195,7 @@ public final class SearchIndexes implements SearchBackend {
           if (idle) {
             requestedRebuilds();
             publishOld(UserIndex.DEFER_NANOS);
+            accounts.closeIdle(HeldAccounts.IDLE_NANOS);
           }
           continue;
         }
@@ -206,6 +219,10 @@ public final class SearchIndexes implements SearchBackend {
     return null;
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Brings one user's index up to date; returns the messages added, -1 when it could not. */
   int syncUser(String user) {
     if (!store.exists(user)) {
@@ -217,13 +234,20 @@ public final class SearchIndexes implements SearchBackend {
       return -1;
     }
     long t0 = System.nanoTime();
-    try (Account a = store.open(user)) {
+    Account a = null;
+    boolean keep = false;
+    try {
+      a = holdAccounts ? accounts.take(user) : null;
+      if (a == null) {
+        a = store.open(user);
+      }
       int n = h.index.sync(a, budget, () -> closed, pool);
       indexed.addAndGet(n);
       if (n > 0) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
       }
+      keep = holdAccounts && n < UserIndex.DEFER_BELOW && !closed; // mail trickles in: hold the account
       return n;
     } catch (IOException | RuntimeException e) {
       if (isDamage(e)) {
@@ -234,6 +258,11 @@ public final class SearchIndexes implements SearchBackend {
       }
       return -1;
     } finally {
+      if (keep) {
+        accounts.keep(user, a);
+      } else if (a != null) {
+        a.close();
+      }
       release(h);
     }
   }
@@ -298,7 +327,7 @@ public final class SearchIndexes implements SearchBackend {
   }
 
   /** The open index of a user (opened, or rebuilt when damaged), marked in use; null when unavailable. */
-  private Holder lease(String user) {
+  Holder lease(String user) {
     synchronized (open) {
       Holder h = open.get(user);
       if (h == null) {
@@ -313,7 +342,7 @@ public final class SearchIndexes implements SearchBackend {
     }
   }
 
-  private void release(Holder h) {
+  void release(Holder h) {
     synchronized (open) {
       h.inUse--;
     }
@@ -350,7 +379,7 @@ public final class SearchIndexes implements SearchBackend {
   }
 
   /** A damaged index found while in use: closed, moved aside, rebuilt by the indexer. */
-  private void broken(String user, Holder h, Exception e) {
+  void broken(String user, Holder h, Exception e) {
     log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
     synchronized (open) {
       if (open.get(user) == h) {
@@ -427,122 +456,15 @@ public final class SearchIndexes implements SearchBackend {
    * The index's answers to IMAP SEARCH string keys over one mailbox (see {@link SubstringAnswers});
    * {@link SubstringAnswers#NONE} when the index does not cover that mailbox at that UIDVALIDITY.
    */
+  @Override
   public SubstringAnswers substrings(Account a, long mailboxId, long uidValidity, List<SubstringQuery> keys) {
-    List<SubstringQuery> usable = keys.stream().filter(SubstringQuery::indexable).distinct().toList();
-    if (usable.isEmpty() || closed) {
-      return SubstringAnswers.NONE;
-    }
-    String user = a.user().toLowerCase(java.util.Locale.ROOT);
-    pacing.urgent(user); // what the index lacks is read: let it catch up
-    Holder h = lease(a.user());
-    if (h == null) {
-      return SubstringAnswers.NONE;
-    }
-    if (h.index.hasUnpublished()) { // additions wait in the writer's buffer: the next sync publishes them
-      h.index.want();
-      changed(user);
-      pacing.urgent(user);
-    }
-    IndexView v = h.index.acquire();
-    try {
-      UserIndex.MailboxState st = v.state.get(mailboxId);
-      if (st == null || st.uidValidity() != uidValidity) {
-        changed(a.user());
-        return SubstringAnswers.NONE;
-      }
-      long[][] known = v.known(mailboxId);
-      Map<SubstringQuery, long[]> hits = new HashMap<>();
-      Map<SubstringQuery, long[]> maybe = new HashMap<>();
-      for (SubstringQuery q : usable) {
-        hits.put(q, v.uids(UserIndex.inMailboxes(q.query(), Set.of(mailboxId)), 0));
-        if (q.candidates() != null) {
-          maybe.put(q, v.uids(UserIndex.inMailboxes(q.candidates(), Set.of(mailboxId)), 0));
-        }
-      }
-      return new SubstringAnswers(hits, maybe, known[0], known[1]);
-    } catch (IOException | RuntimeException e) {
-      if (isDamage(e)) {
-        broken(a.user(), h, e);
-      } else {
-        log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
-      }
-      return SubstringAnswers.NONE;
-    } finally {
-      try {
-        h.index.release(v);
-      } catch (IOException | RuntimeException ignored) {
-        // the reader went with a damaged index
-      }
-      release(h);
-    }
+    return answers.substrings(a, mailboxId, uidValidity, keys);
   }
 
-  /**
-   * A JMAP text condition ({@code text}, {@code body}, {@code subject}, {@code from}, {@code to},
-   * {@code cc}, {@code bcc}) over the word fields ({@link WordQuery}); empty when the index cannot
-   * answer (then every message is read), and the answer says "unknown" for messages it lacks.
-   *
-   * @throws IllegalArgumentException the text has no words to look for, or is too long
-   */
+  /** A JMAP text condition over the word fields ({@link IndexAnswers#words}). */
+  @Override
   public Optional<WordMatches> words(Account a, String property, String text) {
-    Query q = WordQuery.parse(property, text);
-    if (closed) {
-      return Optional.empty();
-    }
-    Holder h = lease(a.user());
-    if (h == null) {
-      return Optional.empty();
-    }
-    IndexView v = null;
-    try {
-      h.index.want(); // additions kept unpublished are published by the sync below
-      catchUpNow(a, h);
-      v = h.index.acquire();
-      Map<Long, long[]> hits = new HashMap<>();
-      Map<Long, long[]> known = new HashMap<>();
-      for (Long mailboxId : v.state.keySet()) {
-        known.put(mailboxId, v.known(mailboxId)[0]);
-        hits.put(mailboxId, v.uids(UserIndex.inMailboxes(q, Set.of(mailboxId)), 0));
-      }
-      return Optional.of(new WordMatches(hits, known));
-    } catch (IOException | RuntimeException e) {
-      if (isDamage(e)) {
-        broken(a.user(), h, e);
-      } else {
-        log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
-      }
-      return Optional.empty();
-    } finally {
-      try {
-        if (v != null) {
-          h.index.release(v);
-        }
-      } catch (IOException | RuntimeException ignored) {
-        // the reader went with a damaged index
-      }
-      release(h);
-    }
-  }
-
-  /**
-   * Word semantics differ from the scan's substrings, so JMAP answers are only consistent when the index
-   * holds the messages: a small lag ({@value #CATCH_UP_INLINE} messages or fewer) is caught up on the
-   * caller's thread, or waited for when the indexer is already syncing the user (at most {@value
-   * #INLINE_WAIT_MILLIS} ms: a short lag is worth waiting for, since the scan's substring answer differs
-   * from the index's words); a larger one (a rebuild under way) leaves the rest to the scan.
-   */
-  private void catchUpNow(Account a, Holder h) throws IOException {
-    // Even when nothing looks behind, pass through the sync lock: a sync running now may have recorded
-    // its new state but not yet published the reader that holds it.
-    List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);
-    long missing = 0;
-    for (dev.postamt.store.MailboxInfo m : behind) {
-      missing += h.index.missing(m);
-    }
-    if (missing <= CATCH_UP_INLINE) {
-      // not behind the indexer's long catch-up, though: then the scan answers for what it lacks
-      indexed.addAndGet(Math.max(0, h.index.syncWithin(a, budget, () -> closed, pool, INLINE_WAIT_MILLIS)));
-    }
+    return answers.words(a, property, text);
   }
 
   static final int CATCH_UP_INLINE = 2000;
@@ -639,6 +561,7 @@ public final class SearchIndexes implements SearchBackend {
       }
     }
     pool.shutdown();
+    accounts.closeAll();
     synchronized (open) {
       for (Holder h : open.values()) {
         try {

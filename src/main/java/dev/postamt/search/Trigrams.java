@@ -141,14 +141,23 @@ final class Trigrams {
    * table of longs that starts small and doubles when half full: no object per gram.
    */
   static TokenStream distinct(String joined) {
-    int grams = Math.max(0, joined.length() - N + 1);
+    int length = joined.length();
     int cap = 1024;
     long[] table = new long[cap];
     long[] order = new long[256];
     int n = 0;
-    for (int at = 0; at < grams; at++) {
+    // the gram at each position from the one before (one character in, one out), not three charAt; a
+    // gram equal to the one before (a run of one character: spaces, "-----", "=====") is not looked up
+    long packed = length < N ? 0 : ((long) joined.charAt(0) << 16) | joined.charAt(1);
+    long previous = 0;
+    for (int at = N - 1; at < length; at++) {
+      packed = ((packed << 16) | joined.charAt(at)) & 0xFFFF_FFFF_FFFFL;
       // +1 so that no gram packs to 0, the table's "empty"
-      long key = (((long) joined.charAt(at) << 32) | ((long) joined.charAt(at + 1) << 16) | joined.charAt(at + 2)) + 1;
+      long key = packed + 1;
+      if (key == previous) {
+        continue;
+      }
+      previous = key;
       int mask = table.length - 1;
       int slot = slot(key, mask);
       while (table[slot] != 0 && table[slot] != key) {

@@ -47,6 +47,8 @@ final class UserIndex implements Closeable {
   private static final int PUBLISH_EVERY = 2000;
   private static final int COMMIT_EVERY = 20_000;
   private static final int BATCH = 256;
+  /** Commit data key: {@link #replacing} was set when the commit was made. */
+  private static final String REPLACING = "replacing";
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
    * every sync, so the buffer fills only during a long catch-up or rebuild ({@link #PUBLISH_EVERY}
@@ -67,6 +69,8 @@ final class UserIndex implements Closeable {
   static final long DEFER_RAM_BYTES = 1 << 20;
   /** Unpublished additions older than this are published by the idle indexer ({@link #publishIfOlder}). */
   static final long DEFER_NANOS = 30_000_000_000L;
+  /** A sync adding more messages than this to a mailbox adds them on {@link #THREADS} threads. */
+  static final int PARALLEL_ABOVE = 2 * IndexPacing.MAX_BACKLOG;
   /** Threads that parse and add new messages during a catch-up. */
   static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -97,6 +101,14 @@ final class UserIndex implements Closeable {
   private long unpublishedSince;
   /** A search read what the index lacks: the next sync publishes, whatever it adds. */
   private volatile boolean wanted;
+  /**
+   * A sync failed part-way: documents of UIDs at or past the state's UIDNEXT may be in the writer, so the
+   * next sync replaces documents ({@code updateDocument}, a delete by the key per message) instead of
+   * adding them. Otherwise a UID at or past UIDNEXT has no document: documents and the state are
+   * committed together and the state only moves past what was added, so a new message is just added,
+   * without a delete by its key that Lucene would look up in every segment at the next flush.
+   */
+  private volatile boolean replacing;
 
   private UserIndex(String user, Path dir, FSDirectory directory, IndexWriter writer, Map<Long, MailboxState> state)
       throws IOException {
@@ -119,6 +131,7 @@ final class UserIndex implements Closeable {
     IndexWriter writer = null;
     try {
       Map<Long, MailboxState> state = new HashMap<>();
+      boolean replacing = false;
       if (DirectoryReader.indexExists(directory)) {
         SegmentInfos infos = SegmentInfos.readLatestCommit(directory);
         for (var e : infos.getUserData().entrySet()) {
@@ -126,9 +139,11 @@ final class UserIndex implements Closeable {
             state.put(Long.parseLong(e.getKey().substring(3)), MailboxState.decode(e.getValue()));
           }
         }
+        replacing = infos.getUserData().containsKey(REPLACING);
       }
       writer = new IndexWriter(directory, writerConfig());
       UserIndex ix = new UserIndex(user, dir, directory, writer, state);
+      ix.replacing = replacing;
       checkReadable(ix.current.reader);
       return ix;
     } catch (IOException | RuntimeException e) {
@@ -150,6 +165,9 @@ final class UserIndex implements Closeable {
     cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     cfg.setRAMBufferSizeMB(RAM_BUFFER_MB);
     cfg.setCommitOnClose(false);
+    // Lucene's merge policy as it is: 16 segments per tier merged 16 at once cost a third of the merges'
+    // CPU but left more segments after a rebuild, and searches were slower (bench/README.md, 2026-12-05
+    // 18:42–18:52)
     return cfg;
   }
 
@@ -217,9 +235,15 @@ final class UserIndex implements Closeable {
       Thread.currentThread().interrupt();
       return -1;
     }
+    boolean done = false;
     try {
-      return syncLocked(a, budget, stop, pool);
+      int n = syncLocked(a, budget, stop, pool);
+      done = true;
+      return n;
     } finally {
+      if (!done) {
+        replacing = true; // what this sync added may be in the writer beyond the state: replace it next time
+      }
       syncLock.unlock();
     }
   }
@@ -229,7 +253,9 @@ final class UserIndex implements Closeable {
     int added = 0;
     Set<Long> present = new HashSet<>();
     boolean changed = false;
-    boolean onlyAdded = true; // nothing removed, no flags changed: a sync whose publishing may wait
+    boolean onlyAdded = true; // nothing removed: a sync whose publishing may wait
+    boolean removed = false; // documents deleted (an expunge, a mailbox gone or renumbered)
+    boolean wasReplacing = replacing;
     for (MailboxInfo m0 : a.mailboxes()) {
       present.add(m0.id());
       MailboxState s = state.get(m0.id());
@@ -250,20 +276,23 @@ final class UserIndex implements Closeable {
         writer.deleteDocuments(MessageDocument.mailboxTerm(m.id()));
         s = new MailboxState(m.uidValidity(), 0, 0);
         onlyAdded = false;
+        removed = true;
       } else if (removeExpunged(a, m, s, () -> a.snapshot(m.id()).messages())) {
         onlyAdded = false;
+        removed = true;
       }
+      // rows below the state's UIDNEXT changed only their flags, which the index does not hold
       List<MessageRecord> fresh = new ArrayList<>();
       for (MessageRecord r : snap.messages()) {
         if (r.uid() >= s.uidNext()) {
           fresh.add(r);
-        } else if (r.modseq() > s.highestModseq()) {
-          onlyAdded = false;
-          writer.updateBinaryDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "flags", MessageDocument.flags(r));
-          writer.updateNumericDocValue(MessageDocument.keyTerm(m.id(), r.uid()), "modseq", r.modseq());
         }
       }
       int sincePublish = 0;
+      // A burst's sync adds on this thread alone: documents added from two threads at once go into two
+      // segments, each flushed, opened and merged on its own, for no CPU saved (the SMTP sessions want
+      // the other core). A catch-up or rebuild parses on the pool's threads as well, for time.
+      ExecutorService adders = fresh.size() > PARALLEL_ABOVE ? pool : null;
       for (int from = 0; from < fresh.size(); from += BATCH) {
         if (stop.getAsBoolean()) {
           state.put(m.id(), new MailboxState(m.uidValidity(), fresh.get(from).uid(), s.highestModseq()));
@@ -271,7 +300,7 @@ final class UserIndex implements Closeable {
           return added;
         }
         List<MessageRecord> batch = fresh.subList(from, Math.min(fresh.size(), from + BATCH));
-        add(a, m, batch, budget, pool);
+        add(a, m, batch, budget, adders);
         added += batch.size();
         sincePublish += batch.size();
         if (sincePublish >= PUBLISH_EVERY) {
@@ -290,9 +319,13 @@ final class UserIndex implements Closeable {
         state.remove(id);
         changed = true;
         onlyAdded = false;
+        removed = true;
       }
     }
-    if (changed) {
+    if (wasReplacing) {
+      replacing = false; // every UID up to the state's UIDNEXT was added by this sync as a replacement
+    }
+    if (changed && (added > 0 || removed)) {
       sinceCommit += added + 1;
       if (added > 0 && onlyAdded && !wanted && unpublished + added < DEFER_BELOW
           && writer.ramBytesUsed() < DEFER_RAM_BYTES) {
@@ -306,6 +339,9 @@ final class UserIndex implements Closeable {
     } else if (unpublished > 0 && wanted) {
       publish(true);
     }
+    // else nothing in the index changed (flags, or nothing at all): the state moved in memory only, and
+    // is committed with the next publish or at close (a crash before that makes the next sync read the
+    // same changed rows again, and change nothing again)
     wanted = false;
     return added;
   }
@@ -349,6 +385,7 @@ final class UserIndex implements Closeable {
    */
   private void add(Account a, MailboxInfo m, List<MessageRecord> batch, MessageDocument.Budget budget,
       ExecutorService pool) throws IOException {
+    boolean replace = replacing;
     int slices = pool == null ? 1 : Math.min(THREADS, batch.size());
     List<Callable<Void>> work = new ArrayList<>();
     for (int k = 0; k < slices; k++) {
@@ -356,8 +393,12 @@ final class UserIndex implements Closeable {
       work.add(() -> {
         for (int i = first; i < batch.size(); i += slices) {
           MessageRecord r = batch.get(i);
-          writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()),
-              MessageDocument.build(m.id(), r, read(a, m, r, budget), budget));
+          var doc = MessageDocument.build(m.id(), r, read(a, m, r, budget), budget);
+          if (replace) {
+            writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()), doc);
+          } else {
+            writer.addDocument(doc); // a UID at or past the state's UIDNEXT: no document of it can exist
+          }
         }
         return null;
       });
@@ -445,11 +486,20 @@ final class UserIndex implements Closeable {
     }
   }
 
+  /** The state as the commit's user data, and whether a failed sync left documents past it ({@link #replacing}). */
+  private Map<String, String> commitData() {
+    Map<String, String> data = new HashMap<>();
+    state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+    if (replacing) {
+      data.put(REPLACING, "1");
+    }
+    return data;
+  }
+
   /** Makes the changes visible to searches together with the state, and durable when {@code commit}. */
   private void publish(boolean commit) throws IOException {
     if (commit) {
-      Map<String, String> data = new HashMap<>();
-      state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+      Map<String, String> data = commitData();
       writer.setLiveCommitData(data.entrySet());
       writer.commit();
       sinceCommit = 0;
@@ -495,8 +545,7 @@ final class UserIndex implements Closeable {
     syncLock.lock();
     try {
       if (writer.isOpen()) {
-        Map<String, String> data = new HashMap<>();
-        state.forEach((id, s) -> data.put("mb." + id, s.encode()));
+        Map<String, String> data = commitData();
         writer.setLiveCommitData(data.entrySet());
         writer.commit();
       }

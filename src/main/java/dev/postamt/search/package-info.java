@@ -14,9 +14,11 @@
  *       queries as {@code tsquery}).
  *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread; {@code
  *       serve} wraps the server's store so that every change and delivery queues the user ({@link
- *       dev.postamt.search.IndexedMailStore}).
+ *       dev.postamt.search.IndexedMailStore}); {@link dev.postamt.search.IndexAnswers} asks them.
  *   <li>{@link dev.postamt.search.IndexPacing} — when the indexer syncs a user: once its deliveries
- *       pause, in batches (a sync per delivery costs several times its share).
+ *       pause, in batches (a sync per delivery costs several times its share); {@link
+ *       dev.postamt.search.HeldAccounts} the accounts it keeps open between the syncs of users whose mail
+ *       trickles in.
  *   <li>{@link dev.postamt.search.UserIndex} — one user's index and how far it has caught up; a few
  *       additions wait unpublished in the writer's buffer until more come, a search asks or 30 s pass.
  *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link

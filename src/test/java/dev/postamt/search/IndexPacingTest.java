@@ -45,6 +45,24 @@ class IndexPacingTest {
   }
 
   @Test
+  void newMailTakenInIsNotCountedAgainTowardsTheBacklog() {
+    IndexPacing p = new IndexPacing();
+    for (int i = 0; i < IndexPacing.MAX_BACKLOG - 1; i++) {
+      p.changed("a"); // a delivery
+      p.changed("a", false); // the store taking it in
+    }
+    long now = System.nanoTime();
+    assertThat(p.ready("a", now)).as("one delivery short of the backlog").isFalse();
+    p.changed("a");
+    assertThat(p.ready("a", System.nanoTime())).as("backlog").isTrue();
+
+    p.changed("b", false);
+    long then = System.nanoTime();
+    assertThat(p.ready("b", then)).as("held like a change").isFalse();
+    assertThat(p.ready("b", then + IndexPacing.QUIET_NANOS)).isTrue();
+  }
+
+  @Test
   void heldUsersAreHandedOutOnceReadyAndASyncStartsAfresh() {
     IndexPacing p = new IndexPacing();
     p.changed("a");

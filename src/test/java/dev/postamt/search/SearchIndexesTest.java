@@ -164,6 +164,29 @@ class SearchIndexesTest {
     }
   }
 
+  @Test
+  void mailDroppedIntoTheMaildirIsIndexedWhileTheIndexerHoldsTheAccount() throws Exception {
+    serve(Search.defaults());
+    SearchIndexes ix;
+    try (Account a = store.open(USER)) {
+      append(a, "INBOX", message("first", "a zebra"));
+      ix = idle(a);
+    } // the indexer's sync added one message: it keeps the account open for the next
+    // another program's delivery, straight into new/, with nobody told but the indexer
+    byte[] m = message("dropped", "an ocelot");
+    dev.postamt.store.Maildir.deliver(dev.postamt.store.MailboxLayout.maildir(dir, USER),
+        dev.postamt.store.Maildir.baseName(System.currentTimeMillis() / 1000, "T" + System.nanoTime(), "test",
+            m.length), new byte[0], new ByteArrayInputStream(m));
+    ix.changed(USER);
+    assertThat(ix.awaitIdle(30_000)).isTrue();
+    try (Account a = store.open(USER)) {
+      List<MessageRecord> all = a.messages(a.mailbox("INBOX").orElseThrow().id());
+      assertThat(all).hasSize(2);
+      assertThat(body(ix, a, "INBOX", all.getLast().uid(), "ocelot")).as("taken in and indexed").isTrue();
+      assertThat(ix.upToDate(USER)).isTrue();
+    }
+  }
+
   private static long size(Path p) {
     try {
       return Files.size(p);

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sync that only adds a few messages leaves them unpublished ({@link UserIndex#DEFER_BELOW}): searches
- * read them ("read it", never a wrong yes or no) until a search asks, enough accumulate, anything else
- * changes, or the index is closed (which commits them).
+ * read them ("read it", never a wrong yes or no) until a search asks, enough accumulate, a document is
+ * removed, or the index is closed (which commits them). A flag change publishes nothing: the index holds
+ * no flags.
  */
 class UnpublishedAdditionsTest {
   @TempDir Path dir;
@@ -53,11 +54,21 @@ class UnpublishedAdditionsTest {
 
       long flagged = append(a, "INBOX", message("flagged", "a tapir"));
       ix.syncUser(USER);
-      assertThat(body(ix, a, "INBOX", flagged, "tapir")).isNull();
       long inbox = a.mailbox("INBOX").orElseThrow().id();
       a.store(inbox, List.of(first), Account.FlagMode.ADD, List.of("\\Seen"));
-      ix.syncUser(USER); // a flag change is published at once, with what waited
+      ix.syncUser(USER); // a flag change: the index holds no flags, nothing is published for it
+      assertThat(body(ix, a, "INBOX", flagged, "tapir")).as("still unpublished").isNull();
+      ix.syncUser(USER);
       assertThat(body(ix, a, "INBOX", flagged, "tapir")).isTrue();
+      assertThat(body(ix, a, "INBOX", first, "zebra")).as("flagged message still found").isTrue();
+
+      long beforeExpunge = append(a, "INBOX", message("before expunge", "an aardvark"));
+      ix.syncUser(USER);
+      a.store(inbox, List.of(lone), Account.FlagMode.ADD, List.of("\\Deleted"));
+      a.expunge(inbox, java.util.Optional.empty());
+      ix.syncUser(USER); // an expunge is published at once, with what waited
+      assertThat(body(ix, a, "INBOX", beforeExpunge, "aardvark")).isTrue();
+      assertThat(body(ix, a, "INBOX", lone, "zebra")).as("expunged: unknown to the index").isNull();
 
       long last = append(a, "INBOX", message("last", "a quagga"));
       ix.syncUser(USER);

@@ -1,0 +1,88 @@
+package dev.postamt.search;
+
+import dev.postamt.store.Account;
+import dev.postamt.store.MailboxInfo;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The accounts the indexer keeps open between the syncs of users whose mail trickles in. Opening an
+ * account on the SQLite store reconciles every folder with its index (every file name and every row of
+ * the mailbox, {@code FolderScan.reconcile}): for a message that arrives alone that was about a fifth of
+ * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). An account held open sees new mail as
+ * any open account does: the store's intake takes each delivery in as it comes (and {@link #take} looks
+ * at every folder for files that came another way). A sync that adds many messages (a burst) lets its
+ * account go: then the next sync's open takes the burst in with one transaction, where an open account
+ * would take it in delivery by delivery.
+ *
+ * <p>At most {@link #MAX} accounts, each for at most {@link #IDLE_NANOS} without a sync. Used by the
+ * indexer's thread; {@link #closeAll} from any.
+ */
+final class HeldAccounts {
+  static final int MAX = 16;
+  static final long IDLE_NANOS = 60_000_000_000L;
+
+  private record Held(Account account, long since) {}
+
+  private final Map<String, Held> held = new LinkedHashMap<>();
+
+  /** The held account of {@code user}, no longer held (the caller keeps or closes it), its folders looked at. */
+  synchronized Account take(String user) {
+    Held h = held.remove(user);
+    if (h == null) {
+      return null;
+    }
+    try {
+      for (MailboxInfo m : h.account().mailboxes()) {
+        h.account().poll(m.id()); // files delivered without the store's intake (cheap when none)
+      }
+      return h.account();
+    } catch (RuntimeException e) {
+      h.account().close();
+      throw e;
+    }
+  }
+
+  /** Holds {@code a} (open) for the next sync of {@code user}; the eldest goes beyond {@link #MAX}. */
+  void keep(String user, Account a) {
+    List<Account> closing = new ArrayList<>();
+    synchronized (this) {
+      Held before = held.put(user, new Held(a, System.nanoTime()));
+      if (before != null && before.account() != a) {
+        closing.add(before.account());
+      }
+      for (Iterator<Held> it = held.values().iterator(); held.size() > MAX && it.hasNext(); ) {
+        closing.add(it.next().account());
+        it.remove();
+      }
+    }
+    closing.forEach(Account::close);
+  }
+
+  /** Closes the accounts held longer than {@code nanos} without a sync. */
+  void closeIdle(long nanos) {
+    List<Account> closing = new ArrayList<>();
+    long now = System.nanoTime();
+    synchronized (this) {
+      for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
+        Held h = it.next();
+        if (now - h.since() >= nanos) {
+          closing.add(h.account());
+          it.remove();
+        }
+      }
+    }
+    closing.forEach(Account::close);
+  }
+
+  void closeAll() {
+    closeIdle(Long.MIN_VALUE);
+  }
+
+  synchronized int size() {
+    return held.size();
+  }
+}
