@@ -75,28 +75,32 @@ public final class FuzzyHash {
 
     void read(String text) {
       int before = n;
-      if (!readLatin1(text)) {
+      if (!read(text, true)) {
         n = before; // a character above U+00FF: lower-cased as a whole string, as it always was
-        readLowered(text.toLowerCase(Locale.ROOT));
+        read(text.toLowerCase(Locale.ROOT), false);
       }
     }
 
     /**
-     * {@link #readLowered} of {@code text.toLowerCase(Locale.ROOT)} without making that copy, for a
-     * text whose characters are all at most U+00FF: for those, {@code String.toLowerCase} maps each
-     * character alone ({@link Character#toLowerCase(char)}, never to more than one character; the
-     * special cases, final sigma and the dotted capital I, lie above U+00FF). False, with words
-     * possibly added, at the first character above U+00FF: the caller starts again the old way.
+     * Adds the hash of every word of {@code text}: letters, digits and apostrophes, hashed as they are read
+     * (FNV-1a), a word holding a digit or shorter than two characters dropped. With {@code lowerLatin1} the
+     * text is lower-cased as it is read, which is {@code text.toLowerCase(Locale.ROOT)} without the copy
+     * for a text whose characters are all at most U+00FF: for those, {@code String.toLowerCase} maps each
+     * character alone ({@link Character#toLowerCase(char)}, never to more than one character; the special
+     * cases, final sigma and the dotted capital I, lie above U+00FF). False, with words possibly added, at
+     * the first character above U+00FF: the caller starts again with the whole text lower-cased.
      */
-    private boolean readLatin1(String text) {
+    private boolean read(String text, boolean lowerLatin1) {
       int i = 0;
       int len = text.length();
       while (i < len && n < MAX_WORDS) {
         char c = text.charAt(i);
-        if (c > 0xff) {
-          return false;
+        if (lowerLatin1) {
+          if (c > 0xff) {
+            return false;
+          }
+          c = lowerLatin1(c);
         }
-        c = lowerLatin1(c);
         if (!letter(c)) {
           i++;
           continue;
@@ -106,50 +110,12 @@ public final class FuzzyHash {
         int start = i;
         while (i < len) {
           c = text.charAt(i);
-          if (c > 0xff) {
-            return false;
+          if (lowerLatin1) {
+            if (c > 0xff) {
+              return false;
+            }
+            c = lowerLatin1(c);
           }
-          c = lowerLatin1(c);
-          int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
-              : Character.isLetterOrDigit(c) ? 1 : 0;
-          if (kind == 0 && c != '\'') {
-            break;
-          }
-          digits |= kind == 2;
-          h ^= c;
-          h *= 0x100000001b3L;
-          i++;
-        }
-        if (digits || i - start < 2) {
-          continue;
-        }
-        add(h);
-      }
-      return true;
-    }
-
-    private static char lowerLatin1(char c) {
-      if (c < 128) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-      }
-      return Character.toLowerCase(c);
-    }
-
-    private void readLowered(String lower) {
-      int i = 0;
-      int len = lower.length();
-      while (i < len && n < MAX_WORDS) {
-        char c = lower.charAt(i);
-        if (!letter(c)) {
-          i++;
-          continue;
-        }
-        // a word: letters, digits and apostrophes; hashed as it is read (FNV-1a), dropped if it holds a digit
-        boolean digits = false;
-        long h = 0xcbf29ce484222325L;
-        int start = i;
-        while (i < len) {
-          c = lower.charAt(i);
           int kind = c < 128 ? ASCII[c] : Character.isLetter(c) ? 1 : Character.isDigit(c) ? 2
               : Character.isLetterOrDigit(c) ? 1 : 0;
           if (kind == 0 && c != '\'') {
@@ -165,6 +131,14 @@ public final class FuzzyHash {
         }
         add(h);
       }
+      return true;
+    }
+
+    private static char lowerLatin1(char c) {
+      if (c < 128) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      }
+      return Character.toLowerCase(c);
     }
 
     private void add(long h) {
