@@ -135,7 +135,7 @@ class ThreeNodesTest {
     idle.run("s SELECT INBOX", "s OK *");
     idle.send("i IDLE");
     assertThat(idle.line()).startsWith("+ ");
-    CompletableFuture<Long> heard = CompletableFuture.supplyAsync(() -> {
+    Duration late = heardAfterDelivery(() -> {
       try {
         String line = idle.line();
         assertThat(line).isEqualTo("* 1 EXISTS");
@@ -143,12 +143,8 @@ class ThreeNodesTest {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, Executors.newVirtualThreadPerTaskExecutor());
-    send(n1, "alice@example.test", "first");
-    long landed = awaitFile(inbox, 1);
-    long heardAt = heard.get(20, TimeUnit.SECONDS);
-    assertThat(Duration.ofNanos(heardAt - landed)).as("IDLE on node 3 after node 1's delivery")
-        .isLessThan(Duration.ofSeconds(1));
+    }, "alice@example.test", "first", inbox);
+    assertThat(late).as("IDLE on node 3 after node 1's delivery").isLessThan(Duration.ofSeconds(1));
     idle.send("DONE");
     assertThat(idle.run("n NOOP", "n OK *")).isNotEmpty();
 
@@ -184,19 +180,15 @@ class ThreeNodesTest {
     assertThat(r.statusCode()).isEqualTo(200);
     java.util.Iterator<String> lines = r.body().iterator();
     assertThat(lines.next()).isEqualTo(": ready");
-    CompletableFuture<Long> heard = CompletableFuture.supplyAsync(() -> {
+    Duration late = heardAfterDelivery(() -> {
       while (lines.hasNext()) {
         if (lines.next().equals("event: state")) {
           return System.nanoTime();
         }
       }
       throw new AssertionError("the event stream ended without a state event");
-    }, Executors.newVirtualThreadPerTaskExecutor());
-    send(n1, "frank@example.test", "pushed");
-    long landed = awaitFile(inbox, 1);
-    long heardAt = heard.get(20, TimeUnit.SECONDS);
-    assertThat(Duration.ofNanos(heardAt - landed)).as("JMAP push on node 3 after node 1's delivery")
-        .isLessThan(Duration.ofSeconds(1));
+    }, "frank@example.test", "pushed", inbox);
+    assertThat(late).as("JMAP push on node 3 after node 1's delivery").isLessThan(Duration.ofSeconds(1));
   }
 
   @Test
@@ -309,6 +301,19 @@ class ThreeNodesTest {
   void userAddedThroughOneNodeLogsInOnAnother() throws Exception {
     new dev.postamt.admin.Admin(n1.config).addUser("carol@example.test", TestServer.PASSWORD.toCharArray());
     n3.imapLogin("carol@example.test").run("x SELECT INBOX", "x OK *");
+  }
+
+  /**
+   * Starts {@code listener} (it returns {@link System#nanoTime} when it hears of the new message), sends a
+   * message to {@code to} through node 1's SMTP and gives how long after the message's file landed in
+   * {@code inbox} the listener heard of it.
+   */
+  private Duration heardAfterDelivery(java.util.function.Supplier<Long> listener, String to, String subject, Path inbox)
+      throws Exception {
+    CompletableFuture<Long> heard = CompletableFuture.supplyAsync(listener, Executors.newVirtualThreadPerTaskExecutor());
+    send(n1, to, subject);
+    long landed = awaitFile(inbox, 1);
+    return Duration.ofNanos(heard.get(20, TimeUnit.SECONDS) - landed);
   }
 
   private static void send(TestServer via, String to, String subject) throws Exception {
