@@ -1,5 +1,6 @@
 package dev.postamt.filter.checksum;
 
+import dev.postamt.postgres.CachedReads;
 import dev.postamt.sqlite.SqliteFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,13 +36,11 @@ public final class SqliteChecksumStore implements ChecksumStore {
   /** The lookup of every scan, compiled once (used under {@link #lock}; closed with the connection). */
   private PreparedStatement candidates;
   /** {@code PRAGMA data_version}, compiled once (under {@link #lock}). */
-  private PreparedStatement dataVersion;
-  /**
-   * The data_version {@link #knownEmpty} was read at; -1 after a write through this connection (whose
-   * own commits do not change data_version) or before the first read.
-   */
-  private long emptyAt = -1;
-  private boolean knownEmpty;
+  private PreparedStatement versionQuery;
+  /** Writes through this connection, whose own commits do not change {@code data_version}. */
+  private final AtomicLong writes = new AtomicLong();
+  /** Whether the table is empty, kept while {@code data_version} and {@link #writes} stay put. */
+  private final CachedReads<Boolean> emptiness = CachedReads.sqlite(this::dataVersion, writes);
 
   private SqliteChecksumStore(Path file, Connection db) {
     this.file = file;
@@ -80,7 +80,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
   public boolean add(long[] signature, long[] bands, Instant now) throws IOException {
     lock.lock();
     try {
-      emptyAt = -1; // our own commit does not change data_version
+      emptiness.changed(); // our own commit does not change data_version
       db.setAutoCommit(false);
       try {
         long id;
@@ -125,7 +125,7 @@ public final class SqliteChecksumStore implements ChecksumStore {
   public boolean remove(long[] signature) throws IOException {
     lock.lock();
     try {
-      emptyAt = -1; // our own commit does not change data_version
+      emptiness.changed(); // our own commit does not change data_version
       db.setAutoCommit(false);
       try {
         Long id = null;
@@ -198,32 +198,33 @@ public final class SqliteChecksumStore implements ChecksumStore {
   /**
    * Whether the table is empty, read again only when some connection has committed since: {@code PRAGMA
    * data_version} counts the commits of other connections (another process: {@code postamt spam learn}),
-   * and this connection's own writes reset {@link #emptyAt}. One small statement per scan instead of
-   * the signature and the band lookup while nothing has been learned.
+   * and this connection's own writes count in {@link #writes} ({@link CachedReads#sqlite}, as for the
+   * Sieve and vacation reads). One small statement per scan instead of the signature and the band lookup
+   * while nothing has been learned.
    */
   @Override
   public boolean empty() throws IOException {
     lock.lock();
     try {
-      if (dataVersion == null) {
-        dataVersion = db.prepareStatement("PRAGMA data_version");
-      }
-      long version;
-      try (ResultSet rs = dataVersion.executeQuery()) {
-        version = rs.next() ? rs.getLong(1) : -2;
-      }
-      if (version != emptyAt || version < 0) {
-        try (Statement st = db.createStatement();
-            ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM checksum)")) {
-          knownEmpty = rs.next() && rs.getInt(1) == 0;
+      return emptiness.get("", () -> {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM checksum)")) {
+          return rs.next() && rs.getInt(1) == 0;
         }
-        emptyAt = version;
-      }
-      return knownEmpty;
+      });
     } catch (SQLException e) {
       throw failure("read", e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** {@code PRAGMA data_version}, compiled once (under {@link #lock}, which the caller holds). */
+  private long dataVersion() throws SQLException {
+    if (versionQuery == null) {
+      versionQuery = db.prepareStatement("PRAGMA data_version");
+    }
+    try (ResultSet rs = versionQuery.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0L;
     }
   }
 
