@@ -1,6 +1,7 @@
 package dev.postamt.admin;
 
 import dev.postamt.config.Config;
+import dev.postamt.mime.MailDate;
 import dev.postamt.net.ControlSocket;
 import dev.postamt.quarantine.Quarantine;
 import dev.postamt.queue.DurableSpool;
@@ -9,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,7 +24,6 @@ import java.util.Optional;
  */
 public final class QuarantineAdmin {
   static final String RELEASED = "X-Quarantine-Released";
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
   private final Config config;
 
@@ -116,7 +114,7 @@ public final class QuarantineAdmin {
     if (reason.length() > 200) {
       reason = reason.substring(0, 200) + "...";
     }
-    return RELEASED + ": by postamt quarantine release at " + DATE.format(at) + "\r\n (held for " + reason + "; id "
+    return RELEASED + ": by postamt quarantine release at " + MailDate.format(at) + "\r\n (held for " + reason + "; id "
         + e.id() + ")\r\n";
   }
 }

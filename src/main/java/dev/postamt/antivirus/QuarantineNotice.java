@@ -1,10 +1,9 @@
 package dev.postamt.antivirus;
 
+import dev.postamt.mime.MailDate;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The short notice a recipient gets when a message to them was quarantined: what was found ({@code virus
@@ -14,9 +13,6 @@ import java.util.Locale;
  * never bounce back, marked {@code Auto-Submitted: auto-generated} (RFC 3834).
  */
 public final class QuarantineNotice {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
   private QuarantineNotice() {}
 
   /**
@@ -33,7 +29,7 @@ public final class QuarantineNotice {
     b.append("From: Mail Delivery System <").append(postmaster).append(">\r\n");
     b.append("To: ").append(String.join(",\r\n ", recipients.stream().map(r -> "<" + r + ">").toList())).append("\r\n");
     b.append("Subject: A message to you was quarantined (").append(oneLine(found)).append(")\r\n");
-    b.append("Date: ").append(DATE.format(now)).append("\r\n");
+    b.append("Date: ").append(MailDate.format(now)).append("\r\n");
     b.append("Message-ID: <").append(noticeId).append(".quarantine@").append(hostname).append(">\r\n");
     b.append("Auto-Submitted: auto-generated\r\n");
     b.append("MIME-Version: 1.0\r\n");

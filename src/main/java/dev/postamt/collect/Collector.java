@@ -1,6 +1,7 @@
 package dev.postamt.collect;
 
 import dev.postamt.config.Config;
+import dev.postamt.mime.MailDate;
 import dev.postamt.store.MailStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Collector {
   private static final Logger log = LoggerFactory.getLogger(Collector.class);
-  private static final DateTimeFormatter RFC5322_DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
   /**
    * Accounts being collected in this process, as lock file paths (a file lock alone does not exclude
    * this JVM's threads; the path tells the data directories of several servers in one JVM apart).
@@ -237,7 +234,7 @@ public final class Collector {
     String trace = "Delivered-To: " + a.owner() + "\r\n"
         + "Received: from " + a.url().host() + " (" + a.url() + ")\r\n"
         + "\tby " + config.hostname() + " (Postamt) with " + a.url().protocol() + " id " + unique + "\r\n"
-        + "\tfor <" + a.owner() + ">; " + RFC5322_DATE.format(began.atOffset(ZoneOffset.UTC)) + "\r\n";
+        + "\tfor <" + a.owner() + ">; " + MailDate.format(began.atOffset(ZoneOffset.UTC)) + "\r\n";
     byte[] t = trace.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[t.length + body.length];
     System.arraycopy(t, 0, out, 0, t.length);

@@ -1,10 +1,10 @@
 package dev.postamt.jmap;
 
+import dev.postamt.mime.MailDate;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,7 +21,6 @@ import java.util.Map;
  */
 final class MessageWriter {
   private static final SecureRandom RANDOM = new SecureRandom();
-  static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
   private MessageWriter() {}
 
@@ -130,7 +129,7 @@ final class MessageWriter {
   }
 
   static String date(ZonedDateTime t) {
-    return DATE.format(t);
+    return MailDate.format(t);
   }
 
   /** Unstructured text (RFC 5322 §3.2.5): as it is when ASCII, else RFC 2047 encoded words. */

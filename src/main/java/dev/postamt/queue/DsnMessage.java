@@ -1,5 +1,6 @@
 package dev.postamt.queue;
 
+import dev.postamt.mime.MailDate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  * which gives Remote-MTA and an {@code smtp;} Diagnostic-Code.
  */
 final class DsnMessage {
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
   private static final Pattern STATUS = Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3})\\s*(.*)$", Pattern.DOTALL);
   private static final Pattern REMOTE = Pattern.compile("host (\\S+?)\\[[^\\]]*\\] said: (.*?)(?: \\(in reply to .*\\))?$");
 
@@ -75,7 +74,7 @@ final class DsnMessage {
     Envelope env = m.envelope();
     String boundary = dsnId + "/" + hostname;
     StringBuilder h = new StringBuilder(2048);
-    h.append("Date: ").append(DATE.format(now.atZone(ZoneId.systemDefault()))).append("\r\n");
+    h.append("Date: ").append(MailDate.format(now.atZone(ZoneId.systemDefault()))).append("\r\n");
     h.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
     h.append("To: <").append(ascii(to)).append(">\r\n");
     h.append("Subject: ").append(kind.subject).append("\r\n");
@@ -102,7 +101,7 @@ final class DsnMessage {
     if (!env.sender().isEmpty()) {
       h.append("X-Postamt-Sender: rfc822; ").append(ascii(env.sender())).append("\r\n");
     }
-    h.append("Arrival-Date: ").append(DATE.format(env.arrival().atZone(ZoneId.systemDefault()))).append("\r\n");
+    h.append("Arrival-Date: ").append(MailDate.format(env.arrival().atZone(ZoneId.systemDefault()))).append("\r\n");
     for (Line l : lines) {
       h.append("\r\n");
       h.append("Final-Recipient: rfc822; ").append(ascii(l.recipient().address())).append("\r\n");
@@ -121,10 +120,10 @@ final class DsnMessage {
         h.append(fold("Diagnostic-Code: X-Postamt; " + ascii(rest))).append("\r\n");
       }
       if (kind != Kind.SUCCESS) {
-        h.append("Last-Attempt-Date: ").append(DATE.format(now.atZone(ZoneId.systemDefault()))).append("\r\n");
+        h.append("Last-Attempt-Date: ").append(MailDate.format(now.atZone(ZoneId.systemDefault()))).append("\r\n");
       }
       if (kind == Kind.DELAY && retryUntil != null) {
-        h.append("Will-Retry-Until: ").append(DATE.format(retryUntil.atZone(ZoneId.systemDefault()))).append("\r\n");
+        h.append("Will-Retry-Until: ").append(MailDate.format(retryUntil.atZone(ZoneId.systemDefault()))).append("\r\n");
       }
     }
     h.append("\r\n");
@@ -174,7 +173,7 @@ final class DsnMessage {
         b.append("####################################################################\r\n\r\n");
         b.append("Your message could not be delivered for some time.\r\n");
         if (retryUntil != null) {
-          b.append("It will be retried until ").append(DATE.format(retryUntil.atZone(ZoneId.systemDefault()))).append(".\r\n");
+          b.append("It will be retried until ").append(MailDate.format(retryUntil.atZone(ZoneId.systemDefault()))).append(".\r\n");
         }
       }
       case SUCCESS -> {

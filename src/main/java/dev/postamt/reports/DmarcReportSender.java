@@ -5,6 +5,7 @@ import dev.postamt.dns.DnsResult;
 import dev.postamt.dns.Resolver;
 import dev.postamt.mailauth.dmarc.DmarcRecord;
 import dev.postamt.mailauth.dmarc.PublicSuffixList;
+import dev.postamt.mime.MailDate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -242,7 +242,7 @@ public final class DmarcReportSender {
     b.append("To: ").append(String.join(", ", to)).append("\r\n");
     b.append("Subject: Report Domain: ").append(domain).append(" Submitter: ").append(config.hostname())
         .append(" Report-ID: <").append(reportId).append(">\r\n");
-    b.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now)).append("\r\n");
+    b.append("Date: ").append(MailDate.format(now)).append("\r\n");
     b.append("Message-ID: <").append(reportId).append('@').append(config.hostname()).append(">\r\n");
     b.append("Auto-Submitted: auto-generated\r\n");
     b.append("MIME-Version: 1.0\r\n");

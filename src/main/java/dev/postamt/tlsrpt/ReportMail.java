@@ -1,8 +1,8 @@
 package dev.postamt.tlsrpt;
 
+import dev.postamt.mime.MailDate;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +22,7 @@ final class ReportMail {
     StringBuilder b = new StringBuilder();
     b.append("From: <").append(from).append('>').append(crlf);
     b.append("To: ").append(String.join(", ", to.stream().map(a -> "<" + a + ">").toList())).append(crlf);
-    b.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now)).append(crlf);
+    b.append("Date: ").append(MailDate.format(now)).append(crlf);
     b.append("Message-ID: <").append(UUID.randomUUID()).append(".tlsrpt@").append(r.submitter()).append('>').append(crlf);
     b.append("Subject: Report Domain: ").append(r.domain()).append(crlf)
         .append(" Submitter: ").append(r.submitter()).append(crlf)

@@ -112,6 +112,8 @@ class DmarcReportSenderTest {
     assertThat(m.header("Subject"))
         .isEqualTo("Report Domain: example.org Submitter: mx.example.test Report-ID: <20261204.example.org.mx.example.test>");
     assertThat(m.header("From")).isEqualTo("dmarc-reports@example.test");
+    assertThat(m.header("Date")).as("RFC 5322 §3.3, a numeric zone: GMT is obsolete syntax (§4.3)")
+        .matches("\\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d \\+0000");
     List<ReportFiles.Payload> files = ReportFiles.fromMessage(s.message(), 1 << 20);
     assertThat(files).singleElement().satisfies(f -> {
       assertThat(f.name()).isEqualTo("mx.example.test!example.org!" + Instant.parse("2026-12-04T00:00:00Z").getEpochSecond()

@@ -1,6 +1,7 @@
 package dev.postamt.sieve.ext;
 
 import dev.postamt.mime.HeaderText;
+import dev.postamt.mime.MailDate;
 import dev.postamt.sieve.AddressParts;
 import dev.postamt.sieve.OutgoingMessage;
 import dev.postamt.sieve.SieveAction;
@@ -9,7 +10,6 @@ import dev.postamt.sieve.SieveEnvironment;
 import dev.postamt.sieve.SieveMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -242,7 +242,7 @@ public final class Mailto {
     StringBuilder b = new StringBuilder(512);
     VacationReply.header(b, "X-Sieve", "Postamt Sieve");
     VacationReply.header(b, "Message-ID", VacationReply.messageId(env));
-    VacationReply.header(b, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(env.now()));
+    VacationReply.header(b, "Date", MailDate.format(env.now()));
     VacationReply.header(b, "Subject", VacationReply.encodeWords(subject));
     VacationReply.header(b, "From", from);
     String to = join(recipients, false);

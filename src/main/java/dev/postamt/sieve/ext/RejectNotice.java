@@ -1,6 +1,7 @@
 package dev.postamt.sieve.ext;
 
 import dev.postamt.mime.HeaderText;
+import dev.postamt.mime.MailDate;
 import dev.postamt.sieve.AddressParts;
 import dev.postamt.sieve.OutgoingMessage;
 import dev.postamt.sieve.SieveEnvelope;
@@ -8,7 +9,6 @@ import dev.postamt.sieve.SieveEnvironment;
 import dev.postamt.sieve.SieveMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +44,7 @@ public final class RejectNotice {
     StringBuilder b = new StringBuilder(1024);
     VacationReply.header(b, "X-Sieve", "Postamt Sieve");
     VacationReply.header(b, "Message-ID", VacationReply.messageId(env));
-    VacationReply.header(b, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(env.now()));
+    VacationReply.header(b, "Date", MailDate.format(env.now()));
     VacationReply.header(b, "From", "Postmaster <" + Core.bareAddress(VacationReply.postmaster(env)) + ">");
     VacationReply.header(b, "To", "<" + sender + ">");
     VacationReply.header(b, "Subject", VacationReply.encodeWords(VacationReply.limit("Automatically rejected mail"

@@ -2,6 +2,7 @@ package dev.postamt.sieve.ext;
 
 import dev.postamt.mime.Address;
 import dev.postamt.mime.HeaderText;
+import dev.postamt.mime.MailDate;
 import dev.postamt.sieve.AddressParts;
 import dev.postamt.sieve.OutgoingMessage;
 import dev.postamt.sieve.SieveAction;
@@ -9,7 +10,6 @@ import dev.postamt.sieve.SieveEnvelope;
 import dev.postamt.sieve.SieveEnvironment;
 import dev.postamt.sieve.SieveMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,7 +42,7 @@ public final class VacationReply {
     StringBuilder b = new StringBuilder(512);
     header(b, "X-Sieve", "Postamt Sieve");
     header(b, "Message-ID", messageId(env));
-    header(b, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(env.now()));
+    header(b, "Date", MailDate.format(env.now()));
     String from = v.from();
     if (from == null || from.isBlank()) {
       from = postmaster(env);
