@@ -137,8 +137,8 @@ final class SmtpSession {
           }
           hello(arg, true);
         }
-        case MAIL -> mail(arg);
-        case RCPT -> rcpt(arg);
+        case MAIL -> OneLook.run(() -> mail(arg));
+        case RCPT -> OneLook.run(() -> rcpt(arg));
         case DATA -> data(arg);
         case BDAT -> bdat(arg);
         case BURL -> burl(arg);
