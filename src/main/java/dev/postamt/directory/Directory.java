@@ -69,7 +69,8 @@ public final class Directory implements AutoCloseable, LoginCheck {
    * Runs {@code op} as one decision: the cached lookups in it ask the SQLite file for another process's
    * changes once, at the first answer that needs that look, instead of before every negative answer (see
    * {@link LookupCache}). For the server's SMTP commands, whose recipient and delivery checks made about
-   * six such looks per message. Outside such a scope every lookup looks for itself.
+   * six such looks per message. A scope inside another one looks again for itself. Outside any scope
+   * every lookup looks for itself.
    */
   public static <T, X extends Throwable> T oneLook(ScopedValue.CallableOp<? extends T, X> op) throws X {
     return LookupCache.oneCheck(op);

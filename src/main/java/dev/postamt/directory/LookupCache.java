@@ -63,12 +63,9 @@ final class LookupCache {
 
   /**
    * Runs {@code op} asking each cache's file for other processes' changes at most once (see above); a
-   * scope inside another one is the outer one.
+   * scope inside another one looks again, once, for what runs inside it.
    */
   static <T, X extends Throwable> T oneCheck(ScopedValue.CallableOp<? extends T, X> op) throws X {
-    if (CHECKED.isBound()) {
-      return op.call();
-    }
     return ScopedValue.where(CHECKED, new Checked()).call(op);
   }
 
