@@ -100,8 +100,8 @@ final class SmtpSession {
         if (!goOn) {
           return;
         }
-        if (conn.in().available() == 0) {
-          flush(); // RFC 2920: answer a pipelined group when the client waits
+        if (conn.buffered() == 0) {
+          flush(); // RFC 2920: answer a pipelined group when the client waits (nothing more read ahead)
         }
       }
     } catch (SocketTimeoutException e) {
