@@ -42,7 +42,7 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
   private static final int RUNNING = 2;
   /** Being taken in, and noted again since the pass began: the worker makes one more pass. */
   private static final int AGAIN = 3;
-  /** Done and about to leave {@link #users}: a delivery that finds it waits for its successor. */
+  /** Done and about to leave {@link #users}: a delivery that finds it removes it and makes a fresh one. */
   private static final int GONE = 4;
 
   /** A user with deliveries not yet taken in (or being taken in), and where that stands. */
@@ -110,7 +110,7 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
         }
         continue;
       }
-      Thread.onSpinWait(); // GONE: its worker removes it in a moment, then a fresh one is made
+      users.remove(key, u); // GONE: its worker is about to remove it; a fresh one is made next
     }
   }
 
