@@ -56,9 +56,12 @@ final class LookupCache {
   /** The caches asked for changes in the running {@link #oneCheck} scope: the last one (usually the only one). */
   private static final ScopedValue<Checked> CHECKED = ScopedValue.newInstance();
 
-  /** Which cache a {@link #oneCheck} scope has checked; one object per scope, used by its thread only. */
+  /**
+   * Which cache a {@link #oneCheck} scope has checked; one object per scope (volatile: a scope's binding is
+   * inherited by the threads a StructuredTaskScope forks in it).
+   */
   private static final class Checked {
-    LookupCache cache;
+    volatile LookupCache cache;
   }
 
   /**
