@@ -157,6 +157,11 @@ public final class LocalDelivery implements LocalTransport {
    * delivering it again would loop; it bounces with 5.4.6 (RFC 3463 "routing loop detected").
    */
   private boolean alreadyDeliveredTo(QueuedMessage m, String user) throws IOException {
+    try (InputStream in = spool.openMessage(m)) {
+      if (!mayCarryDeliveredTo(in)) {
+        return false; // most messages: no field to parse for
+      }
+    }
     HeaderSection headers;
     try (InputStream in = spool.openMessage(m)) {
       headers = HeaderSection.read(in);
@@ -165,6 +170,54 @@ public final class LocalDelivery implements LocalTransport {
     }
     return headers.fields().stream()
         .anyMatch(f -> f.is("Delivered-To") && f.value().strip().equalsIgnoreCase(user));
+  }
+
+  private static final byte[] DELIVERED_TO = "delivered-to".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether a line of the header section {@code in} starts with {@code Delivered-To} (any case, blanks
+   * before it allowed): every message that has such a field, and a few that do not, so that the header
+   * section is parsed only for those. True when unsure (a section larger than {@link HeaderSection#MAX_BYTES},
+   * which the parse then refuses). Lines end at LF, an empty one ends the section, as {@link HeaderSection}
+   * reads them.
+   */
+  static boolean mayCarryDeliveredTo(InputStream in) throws IOException {
+    byte[] buf = new byte[2048];
+    long total = 0;
+    int col = 0; // bytes of the line so far
+    boolean crFirst = false; // the line began with CR
+    int matched = 0; // name bytes matched after the leading blanks; -1: this line is not one
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      total += n;
+      if (total > HeaderSection.MAX_BYTES) {
+        return true; // perhaps past the limit: the parse decides
+      }
+      for (int i = 0; i < n; i++) {
+        byte b = buf[i];
+        if (b == '\n') {
+          if (col == 0 || (col == 1 && crFirst)) {
+            return false; // the empty line: the end of the header section
+          }
+          col = 0;
+          matched = 0;
+          continue;
+        }
+        if (col++ == 0) {
+          crFirst = b == '\r';
+        }
+        if (matched < 0 || (matched == 0 && (b == ' ' || b == '\t'))) {
+          continue;
+        }
+        int lower = b >= 'A' && b <= 'Z' ? b + 32 : b;
+        if (lower != DELIVERED_TO[matched]) {
+          matched = -1;
+        } else if (++matched == DELIVERED_TO.length) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private byte[] prefix(QueuedMessage m, String deliveredTo) {

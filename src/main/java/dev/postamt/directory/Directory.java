@@ -65,6 +65,17 @@ public final class Directory implements AutoCloseable, LoginCheck {
     cache.enable(positive, negative);
   }
 
+  /**
+   * Runs {@code op} as one decision: the cached lookups in it ask the SQLite file for another process's
+   * changes once, at the first answer that needs that look, instead of before every negative answer (see
+   * {@link LookupCache}). For the server's SMTP commands, whose recipient and delivery checks made about
+   * six such looks per message. A scope inside another one looks again for itself. Outside any scope
+   * every lookup looks for itself.
+   */
+  public static <T, X extends Throwable> T oneLook(ScopedValue.CallableOp<? extends T, X> op) throws X {
+    return LookupCache.oneCheck(op);
+  }
+
   /** {@link #cacheLookups(java.time.Duration, java.time.Duration)} with the usual lifetimes (60 s and 10 s). */
   public void cacheLookups() throws DirectoryException {
     cacheLookups(LookupCache.POSITIVE, LookupCache.NEGATIVE);

@@ -31,7 +31,14 @@ import java.util.function.Predicate;
  *       {@link #RECHECK}.
  * </ul>
  *
- * An entry is stamped with the generation read before its query ran; one whose stamp is not the current
+ * Within {@link #oneCheck} (the server runs each SMTP command's checks and each end of DATA in one) the
+ * file is asked at most once, at the first answer that needs it; the answers after it in the same scope
+ * rely on that look. A message's recipient, alias, masked-address, catch-all and quota lookups asked it
+ * about six times before, each one a read transaction on {@code directory.db}; a change committed before
+ * the command's first lookup is seen as before, one committed while the command runs (milliseconds) may be
+ * seen by the next command instead.
+ *
+ * <p>An entry is stamped with the generation read before its query ran; one whose stamp is not the current
  * generation is never used, so a query that raced a write cannot put the old answer back. A failed
  * lookup is not cached. Passwords and logins are not cached here ({@link VerifiedLogins} keeps today's
  * rule: the stored hash is read at every login).
@@ -45,6 +52,25 @@ final class LookupCache {
   static final Duration RECHECK = Duration.ofSeconds(1);
   /** Entries kept at most; past that the cache starts again empty (a dictionary attack must not fill the heap). */
   static final int MAX_ENTRIES = 50_000;
+
+  /** The caches asked for changes in the running {@link #oneCheck} scope: the last one (usually the only one). */
+  private static final ScopedValue<Checked> CHECKED = ScopedValue.newInstance();
+
+  /**
+   * Which cache a {@link #oneCheck} scope has checked; one object per scope (volatile: a scope's binding is
+   * inherited by the threads a StructuredTaskScope forks in it).
+   */
+  private static final class Checked {
+    volatile LookupCache cache;
+  }
+
+  /**
+   * Runs {@code op} asking each cache's file for other processes' changes at most once (see above); a
+   * scope inside another one looks again, once, for what runs inside it.
+   */
+  static <T, X extends Throwable> T oneCheck(ScopedValue.CallableOp<? extends T, X> op) throws X {
+    return ScopedValue.where(CHECKED, new Checked()).call(op);
+  }
 
   /** A lookup that reads the database. */
   @FunctionalInterface
@@ -125,6 +151,10 @@ final class LookupCache {
     if (db.file() == null) {
       return; // PostgreSQL: NOTIFY tells
     }
+    Checked scope = CHECKED.isBound() ? CHECKED.get() : null;
+    if (scope != null && scope.cache == this) {
+      return; // asked already in this scope
+    }
     long now = clock.getAsLong();
     synchronized (this) {
       if (!negative && now - checkedAt < RECHECK.toNanos()) {
@@ -138,6 +168,9 @@ final class LookupCache {
         seenVersion = version;
         db.changed();
       }
+    }
+    if (scope != null) {
+      scope.cache = this;
     }
   }
 

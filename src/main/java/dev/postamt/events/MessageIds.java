@@ -20,13 +20,14 @@ public final class MessageIds {
   /** The Message-ID of the message {@code in} starts with, without angle brackets; null when none. */
   public static String find(InputStream in) {
     try (in) {
+      Bytes bytes = new Bytes(in);
       byte[] line = new byte[256];
       StringBuilder field = null; // the Message-ID field once found, its continuation lines appended
       int read = 0;
       while (read < LIMIT) {
         int len = 0;
         int b;
-        while ((b = in.read()) >= 0 && b != '\n' && ++read <= LIMIT) {
+        while ((b = bytes.next()) >= 0 && b != '\n' && ++read <= LIMIT) {
           if (len == line.length) {
             line = java.util.Arrays.copyOf(line, len * 2);
           }
@@ -58,6 +59,33 @@ public final class MessageIds {
       return field == null ? null : idOf(field.toString());
     } catch (IOException | RuntimeException e) {
       return null; // the trail goes without; the mail goes on
+    }
+  }
+
+  /**
+   * The stream's bytes one at a time, read a block at a time: {@code ByteArrayInputStream.read()} (a small
+   * message's spool copy) takes its monitor for every byte.
+   */
+  private static final class Bytes {
+    private final InputStream in;
+    private final byte[] block = new byte[1024];
+    private int pos;
+    private int end;
+
+    Bytes(InputStream in) {
+      this.in = in;
+    }
+
+    int next() throws IOException {
+      if (pos == end) {
+        int n = in.read(block);
+        if (n <= 0) {
+          return -1;
+        }
+        pos = 0;
+        end = n;
+      }
+      return block[pos++] & 0xff;
     }
   }
 

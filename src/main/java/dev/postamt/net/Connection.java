@@ -123,8 +123,13 @@ public final class Connection implements Closeable {
     return inflating != null;
   }
 
-  /** Bytes the next read returns without blocking: read ahead, and inflated when compressed. */
-  private int buffered() throws IOException {
+  /**
+   * Bytes the next read returns without blocking: read ahead, and inflated when compressed. Unlike {@code
+   * in().available()} it does not ask the socket (an {@code ioctl} each time) for what has arrived but not
+   * been read yet: a protocol that answers a pipelined group when nothing more is buffered (as Postfix's
+   * smtpd does) needs no more.
+   */
+  public int buffered() throws IOException {
     return inflating != null ? inflating.buffered() : rawIn.buffered();
   }
 

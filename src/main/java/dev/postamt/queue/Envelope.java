@@ -47,6 +47,22 @@ public record Envelope(
   }
 
   public List<String> recipientAddresses() {
-    return recipients.stream().map(Recipient::address).toList();
+    return addresses(recipients);
+  }
+
+  /**
+   * The addresses of {@code recipients}, in order, as an unmodifiable list. A loop, not a stream: the mail
+   * path asks for them about ten times per message (the trail's keys, the checks).
+   */
+  public static List<String> addresses(List<Recipient> recipients) {
+    int n = recipients.size();
+    if (n == 1) {
+      return java.util.Collections.singletonList(recipients.getFirst().address());
+    }
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = recipients.get(i).address();
+    }
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 }

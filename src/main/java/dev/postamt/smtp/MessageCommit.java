@@ -26,9 +26,15 @@ record MessageCommit(SmtpServer server, Connection conn) {
 
   /**
    * Checks, commits and answers. The spool file is gone afterwards either way: committed, delivered,
-   * or aborted with the refusal thrown.
+   * or aborted with the refusal thrown. The checks and the delivery before the reply are one decision of
+   * the directory ({@link OneLook}).
    */
   void finish(DurableSpool.Writer w, Transaction tx, StageContext.Client client, boolean esmtp)
+      throws SmtpException, IOException {
+    OneLook.run(() -> commit(w, tx, client, esmtp));
+  }
+
+  private void commit(DurableSpool.Writer w, Transaction tx, StageContext.Client client, boolean esmtp)
       throws SmtpException, IOException {
     boolean lmtp = client.lmtp();
     Envelope env = envelope(w.id(), tx, client, esmtp);

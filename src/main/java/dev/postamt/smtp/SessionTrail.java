@@ -35,7 +35,7 @@ final class SessionTrail {
   TrailKey key(Transaction tx) {
     TrailKey k = TrailKey.session(session);
     return tx == null ? k : k.withSender(tx.sender.address())
-        .withRecipients(tx.recipients().stream().map(Envelope.Recipient::address).toList());
+        .withRecipients(Envelope.addresses(tx.recipients()));
   }
 
   /** Emits {@code event} with the session's key and {@code tx}'s envelope. */

@@ -100,8 +100,8 @@ final class SmtpSession {
         if (!goOn) {
           return;
         }
-        if (conn.in().available() == 0) {
-          flush(); // RFC 2920: answer a pipelined group when the client waits
+        if (conn.buffered() == 0) {
+          flush(); // RFC 2920: answer a pipelined group when the client waits (nothing more read ahead)
         }
       }
     } catch (SocketTimeoutException e) {
@@ -121,55 +121,60 @@ final class SmtpSession {
     String arg = sp < 0 ? "" : line.substring(sp + 1);
     SmtpCommand cmd = SmtpCommand.of(verb, line);
     try {
-      if (cmd.needsHelo && helo == null) {
-        throw new SmtpException(SmtpReply.NEED_HELO);
-      }
-      switch (cmd) {
-        case HELO, EHLO -> {
-          if (lmtp()) {
-            throw new SmtpException(500, "5.5.1", "Error: this is LMTP; use LHLO");
-          }
-          hello(arg, cmd == SmtpCommand.EHLO);
-        }
-        case LHLO -> {
-          if (!lmtp()) {
-            throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
-          }
-          hello(arg, true);
-        }
-        case MAIL -> mail(arg);
-        case RCPT -> rcpt(arg);
-        case DATA -> data(arg);
-        case BDAT -> bdat(arg);
-        case BURL -> burl(arg);
-        case RSET -> {
-          resetTransaction();
-          reply(SmtpReply.OK);
-        }
-        case NOOP -> reply(SmtpReply.OK);
-        case QUIT -> {
-          reply(new SmtpReply(221, "2.0.0", "Bye"));
-          flush();
-          return false;
-        }
-        case HELP -> reply(new SmtpReply(214, "2.0.0", "See RFC 5321; Postamt " + server.config.hostname()));
-        case VRFY -> reply(SmtpReply.VRFY);
-        case EXPN -> throw new SmtpException(SmtpReply.EXPN);
-        case STARTTLS -> starttls(arg);
-        case AUTH -> auth(arg);
-        case FORBIDDEN -> {
-          log.info("smtp {}: non-SMTP command \"{}\"; disconnecting", clientIp, MailPath.printable(verb));
-          reply(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
-          flush();
-          return false;
-        }
-        case UNKNOWN -> throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
-      }
-      return true;
+      return OneLook.call(() -> command(cmd, verb, arg));
     } catch (SmtpException e) {
       trail.refused(cmd, arg, e, tx);
       return fail(e);
     }
+  }
+
+  /** {@link #command(String)}'s work, as one look at the directory ({@link OneLook}). */
+  private boolean command(SmtpCommand cmd, String verb, String arg) throws SmtpException, IOException {
+    if (cmd.needsHelo && helo == null) {
+      throw new SmtpException(SmtpReply.NEED_HELO);
+    }
+    switch (cmd) {
+      case HELO, EHLO -> {
+        if (lmtp()) {
+          throw new SmtpException(500, "5.5.1", "Error: this is LMTP; use LHLO");
+        }
+        hello(arg, cmd == SmtpCommand.EHLO);
+      }
+      case LHLO -> {
+        if (!lmtp()) {
+          throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+        }
+        hello(arg, true);
+      }
+      case MAIL -> mail(arg);
+      case RCPT -> rcpt(arg);
+      case DATA -> data(arg);
+      case BDAT -> bdat(arg);
+      case BURL -> burl(arg);
+      case RSET -> {
+        resetTransaction();
+        reply(SmtpReply.OK);
+      }
+      case NOOP -> reply(SmtpReply.OK);
+      case QUIT -> {
+        reply(new SmtpReply(221, "2.0.0", "Bye"));
+        flush();
+        return false;
+      }
+      case HELP -> reply(new SmtpReply(214, "2.0.0", "See RFC 5321; Postamt " + server.config.hostname()));
+      case VRFY -> reply(SmtpReply.VRFY);
+      case EXPN -> throw new SmtpException(SmtpReply.EXPN);
+      case STARTTLS -> starttls(arg);
+      case AUTH -> auth(arg);
+      case FORBIDDEN -> {
+        log.info("smtp {}: non-SMTP command \"{}\"; disconnecting", clientIp, MailPath.printable(verb));
+        reply(new SmtpReply(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
+        flush();
+        return false;
+      }
+      case UNKNOWN -> throw new SmtpException(SmtpReply.UNKNOWN_COMMAND);
+    }
+    return true;
   }
 
   /** Sends a failure reply, counts it, and says whether the session goes on. */

@@ -1,10 +1,10 @@
 package dev.postamt.store;
 
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,27 +25,52 @@ import org.slf4j.LoggerFactory;
  * process dies first: the file is in {@code new/} and every open, poll or SELECT takes it in.
  *
  * <p>Each user is taken in by one worker at a time; a delivery noted while its user is being taken in
- * is taken in by a second pass. Platform threads: the index work blocks in native code.
+ * is taken in by a second pass of the same worker. Platform threads: the index work blocks in native code.
+ *
+ * <p>Noting a delivery takes no lock: each user with deliveries not yet taken in has a {@link User} whose
+ * state moves by compare-and-set (queued, being taken in, being taken in and noted again), and only the
+ * first delivery after a pass puts the user on the workers' queue. Twenty SMTP sessions delivering to one
+ * busy user took turns on one monitor before, most of {@code accept}'s CPU (JFR, bench/README.md
+ * 2026-12-05 20:20).
  */
 public final class NewMailIntake implements Consumer<String>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NewMailIntake.class);
 
+  /** On the workers' queue or being taken in, not yet noted again. */
+  private static final int QUEUED = 1;
+  /** Being taken in by a worker. */
+  private static final int RUNNING = 2;
+  /** Being taken in, and noted again since the pass began: the worker makes one more pass. */
+  private static final int AGAIN = 3;
+  /** Done and about to leave {@link #users}: a delivery that finds it removes it and makes a fresh one. */
+  private static final int GONE = 4;
+
+  /** A user with deliveries not yet taken in (or being taken in), and where that stands. */
+  private static final class User {
+    final String name;
+    final AtomicInteger state = new AtomicInteger(QUEUED);
+
+    User(String name) {
+      this.name = name;
+    }
+  }
+
+  /** Tells a worker to stop. */
+  private static final User STOP = new User("");
+
   private final MailStore store;
-  private final Object lock = new Object();
-  /** Users with deliveries not yet taken in, oldest first. */
-  private final LinkedHashSet<String> pending = new LinkedHashSet<>();
-  /**
-   * The same users, readable without {@link #lock}: a delivery to a user already pending needs nothing
-   * more, and the twenty sessions of a busy server delivering to one user took turns on the lock only to
-   * find that out (measured: a few per cent of the SMTP sessions' CPU, spent spinning on it).
-   */
-  private final Set<String> noted = ConcurrentHashMap.newKeySet();
-  /** Users a worker is taking in right now. */
-  private final Set<String> running = new HashSet<>();
+  /** The users with deliveries not yet taken in or being taken in; one {@link User} each. */
+  private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
+  /** Users waiting for a worker, oldest first; each at most once. */
+  private final BlockingQueue<User> queue = new LinkedBlockingQueue<>();
+  /** The users in {@link #users}: zero when everything noted has been taken in ({@link #awaitIdle}). */
+  private final AtomicInteger outstanding = new AtomicInteger();
+  /** What {@link #awaitIdle} waits on; notified when {@link #outstanding} reaches zero. */
+  private final Object idle = new Object();
   /** Started at the first delivery, so that a server that takes no mail keeps none (idle footprint). */
   private final Thread[] workers;
-  private boolean started;
-  private boolean closed;
+  private volatile boolean started;
+  private volatile boolean closed;
 
   /** @param threads how many users may be taken in at once (each user by one thread at a time) */
   public NewMailIntake(MailStore store, int threads) {
@@ -53,85 +78,90 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
     this.workers = new Thread[threads];
   }
 
-  /** Notes that {@code user} got mail; never blocks on the store. */
+  /** Notes that {@code user} got mail; never blocks on the store, takes no lock once the workers run. */
   @Override
   public void accept(String user) {
+    if (closed) {
+      return; // stopping: the next open takes the message in
+    }
+    if (!started) {
+      start();
+    }
     String key = user.toLowerCase(Locale.ROOT);
-    if (noted.contains(key)) {
-      // Pending, and not yet taken by a worker: a worker removes it from noted before it starts on the
-      // user's new/, so the pass to come sees the file delivered before this call.
+    while (true) {
+      User u = users.get(key);
+      if (u == null) {
+        User fresh = new User(key);
+        if (users.putIfAbsent(key, fresh) == null) {
+          outstanding.incrementAndGet();
+          queue.add(fresh);
+          return;
+        }
+        continue; // another delivery put it there first: note on that one
+      }
+      int s = u.state.get();
+      if (s == QUEUED || s == AGAIN) {
+        // A pass that has not begun yet will see the file, which was delivered before this call.
+        return;
+      }
+      if (s == RUNNING) {
+        if (u.state.compareAndSet(RUNNING, AGAIN)) {
+          return;
+        }
+        continue;
+      }
+      users.remove(key, u); // GONE: its worker is about to remove it; a fresh one is made next
+    }
+  }
+
+  private synchronized void start() {
+    if (started || closed) {
       return;
     }
-    synchronized (lock) {
-      if (closed) {
-        return; // stopping: the next open takes the message in
-      }
-      if (!started) {
-        started = true;
-        for (int i = 0; i < workers.length; i++) {
-          workers[i] = Thread.ofPlatform().daemon().name("store-intake-" + i).start(this::work);
-        }
-      }
-      if (pending.add(key)) {
-        noted.add(key);
-        if (!running.contains(key)) {
-          // A user being taken in now is taken in again by the same worker when it is done (work() looks
-          // for the next ready user before it waits): waking the idle workers for it only had them
-          // contend for the lock and wait again, once per pass (JFR: notifyAll was most of accept's cost).
-          lock.notifyAll();
-        }
-      }
+    for (int i = 0; i < workers.length; i++) {
+      workers[i] = Thread.ofPlatform().daemon().name("store-intake-" + i).start(this::work);
     }
+    started = true;
   }
 
   private void work() {
     while (true) {
-      String user;
-      synchronized (lock) {
-        user = null;
-        while (!closed && (user = nextReady()) == null) {
-          try {
-            lock.wait();
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        if (user == null) {
-          return;
-        }
-        pending.remove(user);
-        noted.remove(user);
-        running.add(user);
-      }
+      User u;
       try {
-        store.notifyDelivered(user);
-      } catch (RuntimeException e) {
-        // The message is safe in new/; the next poll or open takes it in.
-        log.warn("store: {}: taking in new mail failed: {}", user, e.toString());
-      } finally {
-        synchronized (lock) {
-          running.remove(user);
-          lock.notifyAll(); // a pass for a user noted again meanwhile, or awaitIdle
+        u = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (u == STOP) {
+        return;
+      }
+      u.state.set(RUNNING); // from QUEUED: a delivery noted from now on asks for another pass
+      while (true) {
+        try {
+          store.notifyDelivered(u.name);
+        } catch (RuntimeException e) {
+          // The message is safe in new/; the next poll or open takes it in.
+          log.warn("store: {}: taking in new mail failed: {}", u.name, e.toString());
+        }
+        if (u.state.compareAndSet(RUNNING, GONE)) {
+          break;
+        }
+        u.state.set(RUNNING); // from AGAIN: noted during the pass
+      }
+      users.remove(u.name, u);
+      if (outstanding.decrementAndGet() == 0) {
+        synchronized (idle) {
+          idle.notifyAll();
         }
       }
     }
-  }
-
-  /** The oldest pending user nobody is taking in; null when none. Holding {@link #lock}. */
-  private String nextReady() {
-    for (String u : pending) {
-      if (!running.contains(u)) {
-        return u;
-      }
-    }
-    return null;
   }
 
   /** Waits until every user noted before the call has been taken in (for tests and shutdown). */
   public void awaitIdle() throws InterruptedException {
-    synchronized (lock) {
-      while (!closed && (!pending.isEmpty() || !running.isEmpty())) {
-        lock.wait();
+    synchronized (idle) {
+      while (outstanding.get() != 0) {
+        idle.wait();
       }
     }
   }
@@ -144,14 +174,16 @@ public final class NewMailIntake implements Consumer<String>, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (lock) {
+    synchronized (this) {
       closed = true;
-      lock.notifyAll();
+      if (!started) {
+        return; // never started
+      }
+    }
+    for (int i = 0; i < workers.length; i++) {
+      queue.add(STOP);
     }
     for (Thread t : workers) {
-      if (t == null) {
-        continue; // never started
-      }
       try {
         t.join(10_000);
       } catch (InterruptedException e) {

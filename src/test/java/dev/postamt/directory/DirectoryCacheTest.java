@@ -179,6 +179,30 @@ class DirectoryCacheTest {
     }
   }
 
+  @Test
+  void withinOneLookTheFileIsAskedOnceAndAfterItAgain(@TempDir Path data) throws Exception {
+    try (Directory d = cached(data)) {
+      fill(d);
+      assertThat(d.userExists("dave@b.test")).isFalse();
+      assertThat(d.userExists("erin@b.test")).isFalse();
+      List<Boolean> inScope = Directory.oneLook(() -> {
+        List<Boolean> answers = new ArrayList<>();
+        answers.add(d.userExists("dave@b.test")); // the scope's one look at the file: nothing new yet
+        sql(data, "INSERT INTO users(address, domain, password) VALUES (?, 'b.test', 'x')", "dave@b.test");
+        sql(data, "INSERT INTO users(address, domain, password) VALUES (?, 'b.test', 'x')", "erin@b.test");
+        answers.add(d.userExists("dave@b.test")); // relies on that look
+        answers.add(d.userExists("erin@b.test"));
+        answers.add(Directory.oneLook(() -> d.userExists("erin@b.test"))); // nested: a look of its own
+        answers.add(d.userExists("erin@b.test")); // the outer scope again: its first look still stands
+        return answers;
+      });
+      assertThat(inScope).as("the scope's answers as of its first look, the nested one's after its own")
+          .containsExactly(false, false, false, true, true);
+      assertThat(d.userExists("dave@b.test")).as("outside the scope: asked again").isTrue();
+      assertThat(Directory.oneLook(() -> d.userExists("erin@b.test"))).as("a new scope asks again").isTrue();
+    }
+  }
+
   // ---- PostgreSQL: two nodes, a pool each ----
 
   private PgDatabase[] twoNodes() {

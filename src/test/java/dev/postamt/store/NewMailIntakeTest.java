@@ -82,6 +82,60 @@ class NewMailIntakeTest {
     }
   }
 
+  /**
+   * Without a real store, many deliveries to a few users at once: every delivery is followed by a pass for
+   * its user that began after it was noted, and no user is taken in by two workers at the same time.
+   */
+  @Test
+  void everyNoteIsFollowedByAPassAndAUserHasOneWorkerAtATime() throws Exception {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    java.util.Map<String, java.util.concurrent.ConcurrentLinkedQueue<Long>> passStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> inPass = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean overlap = new java.util.concurrent.atomic.AtomicBoolean();
+    MailStore counting = (MailStore) java.lang.reflect.Proxy.newProxyInstance(MailStore.class.getClassLoader(),
+        new Class<?>[] {MailStore.class}, (proxy, method, args) -> {
+          if (!method.getName().equals("notifyDelivered")) {
+            throw new UnsupportedOperationException(method.getName());
+          }
+          String user = (String) args[0];
+          if (inPass.computeIfAbsent(user, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet() > 1) {
+            overlap.set(true);
+          }
+          passStarts.computeIfAbsent(user, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(clock.incrementAndGet());
+          long until = System.nanoTime() + 50_000; // a pass takes a moment: deliveries arrive meanwhile
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          inPass.get(user).decrementAndGet();
+          return null;
+        });
+    List<String> users = List.of("a@example.test", "b@example.test", "c@example.test");
+    java.util.Map<String, java.util.concurrent.atomic.AtomicLong> lastNoted = new java.util.concurrent.ConcurrentHashMap<>();
+    users.forEach(u -> lastNoted.put(u, new java.util.concurrent.atomic.AtomicLong()));
+    try (NewMailIntake intake = new NewMailIntake(counting, 2)) {
+      List<Thread> senders = new java.util.ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int n = t;
+        senders.add(Thread.ofVirtual().start(() -> {
+          for (int i = 0; i < 2_000; i++) {
+            String u = users.get((n + i) % users.size());
+            lastNoted.get(u).accumulateAndGet(clock.incrementAndGet(), Math::max); // "delivered" before the note
+            intake.accept(u);
+          }
+        }));
+      }
+      for (Thread t : senders) {
+        t.join();
+      }
+      intake.awaitIdle();
+      for (String u : users) {
+        long lastPass = passStarts.get(u).stream().mapToLong(Long::longValue).max().orElse(0);
+        assertThat(lastPass).as(u + ": a pass began after the last delivery").isGreaterThan(lastNoted.get(u).get());
+      }
+      assertThat(overlap).as("two workers on one user").isFalse();
+    }
+  }
+
   @Test
   void closeTakesInWhatIsPendingAndLaterNotesAreIgnored() throws Exception {
     try (SqliteMailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
