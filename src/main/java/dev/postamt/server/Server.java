@@ -257,6 +257,12 @@ public final class Server implements AutoCloseable {
     web = LazyWeb.start(dev.postamt.web.WebPorts.bind(config), this::makeWeb);
   }
 
+  /** Whether the HTTP listener has been made (a first connection came); false when there is none. */
+  boolean webMade() {
+    LazyWeb w = web;
+    return w != null && w.made().isPresent();
+  }
+
   /** The browser sessions' store, opened at its first use. */
   private dev.postamt.web.session.WebSessions webSessions() throws IOException {
     synchronized (webSessionsLock) {

@@ -31,7 +31,7 @@ public final class WebPorts implements AutoCloseable {
   }
 
   /** Binds {@code http} and {@code https} where given; a port that cannot be bound is one line naming it. */
-  static WebPorts bind(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https) throws IOException {
+  public static WebPorts bind(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https) throws IOException {
     Map<String, ServerSocketChannel> bound = new LinkedHashMap<>();
     WebPorts ports = new WebPorts(bound);
     try {
