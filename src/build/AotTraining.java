@@ -123,7 +123,7 @@ public final class AotTraining {
     // A first start without recording: the certificate, the key and the databases a first start makes
     // are there when the recorded run starts, so the cache holds what every restart loads, not what only
     // a server's very first start does (BouncyCastle's certificate builder, the RSA key search, the
-    // schemas): 1.2 MB less of every idle server (bench/README.md, 2026-12-05 20:39).
+    // schemas): a 1.2 MB smaller cache and idle server (bench/README.md, 2026-12-05 20:49).
     firstStart(dir, log, java, jar, config, smtp);
 
     // The cache is written next to the final name and moved there only when whole: a launcher never
