@@ -19,20 +19,23 @@ import java.util.stream.Stream;
  * as of JEP 514), run by the Maven build after the runnable jar is made ({@code pom.xml}, phase {@code
  * package}), as a single source file ({@code java src/build/AotTraining.java JAR CACHE FLAGS…}).
  *
- * <p>It starts {@code java FLAGS -XX:AOTCacheOutput=CACHE.tmp -jar JAR serve} on a fresh config in a
- * temporary directory (every default service on a free loopback port, an empty zone file, the full-text
- * index off), waits for the SMTP banner, delivers one message over SMTP, asks the HTTP listener for the
- * webmail and the admin page, then stops the server with SIGTERM as an operator would. The JVM writes the
+ * <p>It starts the server once on a fresh config in a temporary directory and stops it at its banner (a
+ * first start: certificate and databases made), then starts {@code java FLAGS -XX:AOTCacheOutput=CACHE.tmp
+ * -jar JAR serve} on that directory (every default service on a free loopback port, an empty zone file, the full-text
+ * index off), waits for the SMTP banner, delivers one message over SMTP, then stops the server with
+ * SIGTERM as an operator would. The JVM writes the
  * classes it loaded and linked and the profiles it gathered into the cache at exit; the launcher ({@code
  * ./postamt}) passes {@code -XX:AOTCache} when the cache is there and newer than the jar.
  *
  * <p>What the training leaves out is on purpose (issue 27, idle memory): the JVM loads every class the
  * cache holds at start and the whole cache is resident, so the idle server costs what the training used,
  * not what the start uses. Lucene (1,052 classes), the IMAP and POP3 sessions (~150 more with what they
- * use) are loaded from the jar at their first use instead (the first indexing after the first message's
+ * use), Jetty and the web apps (~550, made at the first HTTP connection) are loaded from the jar at their
+ * first use instead (the first indexing after the first message's
  * reply, the first login): the cache is 43 instead of 55 MB and the idle server ~11 MB smaller, for a
  * first login and a first indexing that load their classes from the jar (bench/README.md, dated rows of 2026-12-05
- * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true} put them back; {@code
+ * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true}, {@code
+ * -Dpostamt.aot.web=true} put them back; {@code
  * -Dpostamt.aot.messages=N} adds an SMTP load of N messages (the profiles of a hot delivery path: it did
  * not lower the JIT's CPU under load in JDK 25, same row).
  *
@@ -56,11 +59,11 @@ public final class AotTraining {
   /** Whether the training logs in over IMAP and POP3 (their classes and what they use then in the cache). */
   static final boolean SESSIONS = Boolean.parseBoolean(System.getProperty("postamt.aot.sessions", "false"));
   /**
-   * Whether the training asks the HTTP listener for two pages (Jetty's request handling, the web apps).
-   * Jetty itself is made at start either way; leaving the pages out made the cache only 1.5 MB smaller
-   * (44.3 instead of 45.9 MB) for a first page that loads its classes from the jar: kept in.
+   * Whether the training asks the HTTP listener for two pages. The server makes Jetty, JMAP and the web
+   * apps at the first HTTP connection (server.LazyWeb), so a page here would put them all in the cache
+   * (~6 MB, every idle server) for a first page that then loads them from the jar: off by default.
    */
-  static final boolean WEB = Boolean.parseBoolean(System.getProperty("postamt.aot.web", "true"));
+  static final boolean WEB = Boolean.parseBoolean(System.getProperty("postamt.aot.web", "false"));
   /** Parallel sessions of the load, as a busy MX sees them (and as bench/smtp-vs-postfix sends). */
   static final int LOAD_SESSIONS = 8;
 
@@ -117,6 +120,12 @@ public final class AotTraining {
     run(dir, log, java, "-jar", jar.toString(), "user", "add", USER, "--password", PASSWORD, "--config",
         config.toString());
 
+    // A first start without recording: the certificate, the key and the databases a first start makes
+    // are there when the recorded run starts, so the cache holds what every restart loads, not what only
+    // a server's very first start does (BouncyCastle's certificate builder, the RSA key search, the
+    // schemas): a 1.2 MB smaller cache and idle server (bench/README.md, 2026-12-05 20:49).
+    firstStart(dir, log, java, jar, config, smtp);
+
     // The cache is written next to the final name and moved there only when whole: a launcher never
     // sees half a file.
     Path partial = cache.resolveSibling(cache.getFileName() + ".tmp");
@@ -157,6 +166,24 @@ public final class AotTraining {
       throw new IOException("the JVM wrote no cache; server log:\n" + tail(log));
     }
     Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Starts the server on the fresh data directory, waits for its banner, stops it (SIGTERM). */
+  private static void firstStart(Path dir, Path log, String java, Path jar, Path config, int smtp) throws Exception {
+    Process first = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--config", config.toString())
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    try (Socket s = connect(smtp, System.nanoTime() + DEADLINE_NANOS)) {
+      new Conversation(s).expect("220");
+    } catch (Exception e) {
+      first.destroyForcibly();
+      throw new IOException("the first start did not come up: " + e.getMessage() + "; server log:\n" + tail(log), e);
+    }
+    first.destroy();
+    if (!first.waitFor(120, TimeUnit.SECONDS)) {
+      first.destroyForcibly();
+      throw new IOException("the first start did not stop within 120 s");
+    }
   }
 
   private static void smtpDelivery(int port, long deadline) throws Exception {

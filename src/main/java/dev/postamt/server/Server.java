@@ -98,8 +98,8 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.sieve.store.Vacations vacations;
   /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
   private volatile SmtpServer submissionServer;
-  /** What JMAP needs beyond the store ({@code data_dir/jmap.db} among it); null until the web side starts. */
-  private dev.postamt.jmap.JmapServices jmap;
+  /** What JMAP needs beyond the store ({@code data_dir/jmap.db} among it); null until the web listener is made. */
+  private volatile dev.postamt.jmap.JmapServices jmap;
   private volatile boolean closed;
   /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
   private GreylistStore greylist;
@@ -115,14 +115,20 @@ public final class Server implements AutoCloseable {
   TlsContext tls;
   /** Bayes and the checksums, and the content scan the start builds in the background. */
   final ContentScanStart contentScan;
-  /** The HTTP listener (JMAP), when [listen] has http or https; null otherwise. */
-  private volatile dev.postamt.web.WebServer web;
-  private dev.postamt.web.session.WebSessions webSessions;
+  /**
+   * The HTTP listener (JMAP), when [listen] has http or https; null otherwise. Its ports are bound at
+   * start, Jetty and the web apps are made at the first connection (issue 27, idle memory).
+   */
+  private volatile LazyWeb web;
+  /** Browser sessions ({@code data_dir/web/sessions.db}): opened with the web listener, or by a kick before it. */
+  private dev.postamt.web.session.WebSessions webSessions; // guarded by webSessionsLock
+  /** Not the server's monitor: the web listener is made under its own lock, which close() and reload take after this one. */
+  private final Object webSessionsLock = new Object();
 
   /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
   Map<String, InetSocketAddress> webAddresses() {
     Map<String, InetSocketAddress> out = new java.util.LinkedHashMap<>();
-    dev.postamt.web.WebServer w = web;
+    LazyWeb w = web;
     if (w != null) {
       for (String service : List.of("http", "https")) {
         w.address(service).ifPresent(a -> out.put(service, a));
@@ -229,45 +235,82 @@ public final class Server implements AutoCloseable {
 
   /** Ends a user's browser sessions ({@code kick}); how many there were. */
   int endWebSessions(String address) {
-    dev.postamt.web.session.WebSessions w = webSessions;
-    if (w == null) {
+    if (web == null) {
       return 0;
     }
     try {
-      return w.deleteAll(address);
+      return webSessions().deleteAll(address);
     } catch (IOException e) {
       log.warn("kick: cannot end the web sessions of {}: {}", address, e.getMessage());
       return 0;
     }
   }
 
-  /** The HTTP listener with the web login and the mounted apps, when [listen] names http or https. */
+  /**
+   * The HTTP listener with the web login and the mounted apps, when [listen] names http or https: its
+   * ports are bound now (a port that is taken stops the start), the rest is made at the first connection.
+   */
   void startWeb() throws IOException {
     if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
       return;
     }
-    webSessions = dev.postamt.web.session.WebSessions.open(config);
+    web = LazyWeb.start(dev.postamt.web.WebPorts.bind(config), this::makeWeb);
+  }
+
+  /** Whether the HTTP listener has been made (a first connection came); false when there is none. */
+  boolean webMade() {
+    LazyWeb w = web;
+    return w != null && w.made().isPresent();
+  }
+
+  /** The browser sessions' store, opened at its first use. */
+  private dev.postamt.web.session.WebSessions webSessions() throws IOException {
+    synchronized (webSessionsLock) {
+      if (webSessions == null) {
+        webSessions = dev.postamt.web.session.WebSessions.open(config);
+      }
+      return webSessions;
+    }
+  }
+
+  /**
+   * Jetty, JMAP and the web apps on the bound {@code ports}: at the first connection to them, on the
+   * thread that waited for it. Takes none of the server's own locks ({@link #close} and {@link #reload}
+   * hold the server's monitor while they wait for this).
+   */
+  private dev.postamt.web.WebServer makeWeb(dev.postamt.web.WebPorts ports) throws IOException {
+    long started = System.nanoTime();
+    Config config = this.config;
+    dev.postamt.web.session.WebSessions sessions = webSessions();
     List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
     // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
-    jmap = dev.postamt.jmap.JmapServices.open(config, store, directory, router, () -> submissionServer,
-        sieveScripts, vacations);
-    jmap.learnFromJunk(jmapJunkLearning(config));
-    apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
-    if (config.tls().acme()) {
-      apps.add(new dev.postamt.acme.ChallengeApp(config.dataDir())); // http-01 answers (RFC 8555 §8.3)
-    }
-    apps.add(new dev.postamt.account.AccountApp(config, directory, webSessions, sieveScripts, vacations));
-    apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
-      try {
-        return directory.isLocalDomain(d);
-      } catch (DirectoryException e) {
-        return false; // no answer for now rather than a wrong one
+    dev.postamt.jmap.JmapServices services = dev.postamt.jmap.JmapServices.open(config, store, directory, router,
+        () -> submissionServer, sieveScripts, vacations);
+    try {
+      services.learnFromJunk(jmapJunkLearning(config));
+      apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
+      if (config.tls().acme()) {
+        apps.add(new dev.postamt.acme.ChallengeApp(config.dataDir())); // http-01 answers (RFC 8555 §8.3)
       }
-    }));
-    im2000.ifPresent(i -> apps.add(i.app()));
-    apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
-    web = dev.postamt.web.WebServer.start(config, tls, store, directory, directory, authThrottle, bans::refusal, webSessions, apps,
-        jmap);
+      apps.add(new dev.postamt.account.AccountApp(config, directory, sessions, sieveScripts, vacations));
+      apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
+        try {
+          return directory.isLocalDomain(d);
+        } catch (DirectoryException e) {
+          return false; // no answer for now rather than a wrong one
+        }
+      }));
+      im2000.ifPresent(i -> apps.add(i.app()));
+      apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
+      dev.postamt.web.WebServer made = dev.postamt.web.WebServer.start(config, ports, tls, store, directory, directory,
+          authThrottle, bans::refusal, sessions, apps, services);
+      jmap = services;
+      log.info("http: web listener made at its first connection in {} ms", (System.nanoTime() - started) / 1_000_000);
+      return made;
+    } catch (IOException | RuntimeException e) {
+      services.close();
+      throw e;
+    }
   }
 
   /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
@@ -387,7 +430,10 @@ public final class Server implements AutoCloseable {
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst()
-        .or(() -> web == null ? Optional.empty() : web.address(service));
+        .or(() -> {
+          LazyWeb w = web;
+          return w == null ? Optional.empty() : w.address(service);
+        });
   }
 
   /**
@@ -572,10 +618,12 @@ public final class Server implements AutoCloseable {
     // answered 250, so the client keeps it).
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
     if (web != null) {
-      web.close();
+      web.close(); // waits for a listener being made at this moment
     }
-    if (webSessions != null) {
-      webSessions.close();
+    synchronized (webSessionsLock) {
+      if (webSessions != null) {
+        webSessions.close();
+      }
     }
     listeners.forEach(Listener::shutdown);
     try {

@@ -9,7 +9,12 @@
  * store, TLS) opens before the listeners; the content scan is then built on a thread of its own ({@link
  * dev.postamt.server.BackgroundStart}) and a message that reaches the end of DATA first waits for it or is
  * deferred with {@code 451 4.7.1} ({@link dev.postamt.smtp.PendingSpamScanner}, {@link
- * dev.postamt.server.ContentScanStart}); the control socket, the sweeps and the HTTP listener follow. {@link dev.postamt.server.StartSteps} times each step for the log.
+ * dev.postamt.server.ContentScanStart}); the control socket, the sweeps and the HTTP listener's ports follow. {@link dev.postamt.server.StartSteps} times each step for the log.
+ *
+ * <p>What an idle server need not hold is made at its first use (issue 27, idle memory): the IMAP, POP3
+ * and ManageSieve handlers at their first connection ({@link dev.postamt.server.LazyHandler}), Jetty,
+ * JMAP and the web apps at the first connection to the HTTP ports, which are bound at start ({@link
+ * dev.postamt.server.LazyWeb}); a failure to make them costs that connection, and the next one tries again.
  *
  * <p>On {@code close()} (the JVM's shutdown hook on SIGTERM) every open session is told first (SMTP/LMTP
  * {@code 421 4.3.2}, IMAP {@code * BYE}, POP3 {@code -ERR}); a message being received may finish within

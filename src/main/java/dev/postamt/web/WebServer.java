@@ -102,11 +102,25 @@ public final class WebServer implements AutoCloseable {
   public static WebServer start(Config config, TlsContext tls, MailStore store, Directory directory, LoginCheck logins,
       AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps,
       dev.postamt.jmap.JmapServices jmap) throws IOException {
-    Optional<InetSocketAddress> http = config.listen().get("http");
-    Optional<InetSocketAddress> https = config.listen().get("https");
-    if (http.isEmpty() && https.isEmpty()) {
+    if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
       return null;
     }
+    WebPorts ports = WebPorts.bind(config);
+    try {
+      return start(config, ports, tls, store, directory, logins, throttle, gate, sessions, apps, jmap);
+    } catch (IOException | RuntimeException e) {
+      ports.close();
+      throw e;
+    }
+  }
+
+  /**
+   * As above, on ports bound before ({@link WebPorts}: the server binds them at start and makes the
+   * listener at the first connection); Jetty takes them over and closes them when it stops.
+   */
+  public static WebServer start(Config config, WebPorts ports, TlsContext tls, MailStore store, Directory directory,
+      LoginCheck logins, AuthThrottle throttle, Listener.Gate gate, WebSessions sessions, java.util.List<WebApp> apps,
+      dev.postamt.jmap.JmapServices jmap) throws IOException {
     JmapLimits limits = JmapLimits.defaults(config.limits().messageSize());
     EventStream events = new EventStream(store);
     CookieSigner signer = CookieSigner.open(config.dataDir().resolve("web").resolve("cookie.key"));
@@ -116,11 +130,23 @@ public final class WebServer implements AutoCloseable {
     WebHandler handler = new WebHandler(new JmapApi(store, limits, jmap),
         new Blobs(store, config.dataDir().resolve("jmap").resolve("uploads")), events, auth, gate,
         config.metrics(), all);
-    return start(http, https, tls, handler, events, config.limits().idleTimeout().toMillis());
+    return start(ports, tls, handler, events, config.limits().idleTimeout().toMillis());
   }
 
   static WebServer start(Optional<InetSocketAddress> http, Optional<InetSocketAddress> https, TlsContext tls,
       WebHandler handler, EventStream events, long idleMillis) throws IOException {
+    WebPorts ports = WebPorts.bind(http, https);
+    try {
+      return start(ports, tls, handler, events, idleMillis);
+    } catch (IOException | RuntimeException e) {
+      ports.close();
+      throw e;
+    }
+  }
+
+  /** Jetty on the bound {@code ports}: a connector per bound service, started. */
+  static WebServer start(WebPorts ports, TlsContext tls, WebHandler handler, EventStream events, long idleMillis)
+      throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("http");
     threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory()));
@@ -132,13 +158,13 @@ public final class WebServer implements AutoCloseable {
 
     SslContextFactory.Server ssl = null;
     HttpConfiguration plainConfig = httpConfiguration();
-    if (http.isPresent()) {
+    if (ports.channel("http") != null) {
       ServerConnector c = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(plainConfig),
           new HTTP2CServerConnectionFactory(plainConfig));
-      configure(c, http.get(), idleMillis);
+      configure(c, ports.channel("http"), idleMillis);
       connectors.put("http", c);
     }
-    if (https.isPresent()) {
+    if (ports.channel("https") != null) {
       HttpConfiguration secureConfig = httpConfiguration();
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
       secure.setSniHostCheck(false); // the self-signed certificate names addresses, not every host name used
@@ -153,7 +179,7 @@ public final class WebServer implements AutoCloseable {
       ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
       alpn.setDefaultProtocol(h1.getProtocol());
       ServerConnector c = new ServerConnector(jetty, 1, 1, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
-      configure(c, https.get(), idleMillis);
+      configure(c, ports.channel("https"), idleMillis);
       connectors.put("https", c);
     }
     connectors.values().forEach(jetty::addConnector);
@@ -162,20 +188,24 @@ public final class WebServer implements AutoCloseable {
       jetty.start();
     } catch (Exception e) {
       stopQuietly(jetty);
-      for (Map.Entry<String, ServerConnector> c : connectors.entrySet()) {
-        InetSocketAddress a = c.getKey().equals("http") ? http.get() : https.get();
-        if (!c.getValue().isOpen()) {
-          IOException cause = rootIo(e);
-          String what = a.getHostString() + ":" + a.getPort();
-          throw new IOException("cannot listen on " + what + " for " + c.getKey() + ": "
-              + (cause == null ? e.getMessage() : cause.getMessage() + Listener.bindHint(cause, a, c.getKey())), e);
-        }
-      }
       throw new IOException("the HTTP listener did not start: " + e.getMessage(), e);
     }
-    WebServer w = new WebServer(jetty, connectors, events, ssl);
-    connectors.forEach((name, c) -> log.info("{} listening on {}", name, w.address(name).orElseThrow()));
-    return w;
+    return new WebServer(jetty, connectors, events, ssl);
+  }
+
+  /**
+   * Serves {@code connection}, accepted on {@code service}'s port before Jetty took the port over (the
+   * connection that made the listener), as Jetty serves the ones it accepts itself.
+   */
+  public void accepted(String service, java.nio.channels.SocketChannel connection) throws IOException {
+    ServerConnector c = connectors.get(service);
+    if (c == null) {
+      connection.close();
+      return;
+    }
+    connection.configureBlocking(false);
+    connection.socket().setTcpNoDelay(true); // what the connector sets on the connections it accepts
+    c.getSelectorManager().accept(connection);
   }
 
   private static HttpConfiguration httpConfiguration() {
@@ -186,21 +216,14 @@ public final class WebServer implements AutoCloseable {
     return h;
   }
 
-  private static void configure(ServerConnector c, InetSocketAddress a, long idleMillis) {
+  private static void configure(ServerConnector c, java.nio.channels.ServerSocketChannel bound, long idleMillis)
+      throws IOException {
+    InetSocketAddress a = (InetSocketAddress) bound.getLocalAddress();
     c.setHost(a.getAddress().getHostAddress());
     c.setPort(a.getPort());
     c.setIdleTimeout(idleMillis);
     c.setReuseAddress(true);
-  }
-
-  private static IOException rootIo(Throwable e) {
-    IOException found = null;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException io) {
-        found = io;
-      }
-    }
-    return found;
+    c.open(bound); // the port stays bound: Jetty accepts on it from its start on
   }
 
   private static void stopQuietly(Server jetty) {
