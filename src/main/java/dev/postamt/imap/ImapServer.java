@@ -136,6 +136,11 @@ public final class ImapServer implements ConnectionHandler {
     }
 
     @Override
+    public void park() {
+      c.park();
+    }
+
+    @Override
     public void writeAside(Connection.Write write) throws IOException {
       c.writeAside(write);
     }

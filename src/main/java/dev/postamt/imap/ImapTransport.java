@@ -44,6 +44,9 @@ public interface ImapTransport {
     write.run();
   }
 
+  /** The session waits for {@code DONE} (IDLE): the connection may shrink its buffers meanwhile. */
+  default void park() {}
+
   /** The session logged in as {@code user} (for {@code postamt who} and {@code kick}). */
   default void loggedIn(String user) {}
 

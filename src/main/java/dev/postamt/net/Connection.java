@@ -118,6 +118,27 @@ public final class Connection implements Closeable {
     rawOut = deflating;
   }
 
+  /**
+   * The session is about to wait long for a few bytes (IMAP IDLE until {@code DONE}): with nothing
+   * buffered, the read waits with a 64-byte buffer and the output buffer goes until something is written
+   * (the notifier's {@link #writeAside} makes it again). Some 2 KB less per waiting connection. Not for a
+   * compressed connection (its streams keep their own buffers).
+   */
+  public void park() {
+    if (inflating != null) {
+      return;
+    }
+    rawIn.park(64);
+    goodbyeLock.lock(); // a notifier may be writing (writeAside)
+    try {
+      if (rawOut instanceof UnsyncBufferedOutputStream o) {
+        o.park();
+      }
+    } finally {
+      goodbyeLock.unlock();
+    }
+  }
+
   /** Whether {@link #compress} ran. */
   public boolean isCompressed() {
     return inflating != null;

@@ -18,6 +18,8 @@ final class UnsyncBufferedInputStream extends InputStream {
   private final int maxSize;
   private byte[] buf;
   private boolean grow;
+  /** The buffer was made small for a wait ({@link #park}); the fill after the next goes back to minSize. */
+  private boolean parked;
   private int pos;
   private int limit;
 
@@ -31,8 +33,13 @@ final class UnsyncBufferedInputStream extends InputStream {
   /** Called with the buffer empty (everything in it consumed). */
   private boolean fill() throws IOException {
     if (grow) {
-      buf = new byte[Math.min(maxSize, buf.length * 4)];
+      buf = new byte[Math.max(minSize, Math.min(maxSize, buf.length * 4))];
       grow = false;
+      parked = false;
+    } else if (parked) {
+      parked = false; // this fill reads what ends the wait into the small buffer
+    } else if (buf.length < minSize) {
+      buf = new byte[minSize];
     }
     int n = in.read(buf, 0, buf.length);
     if (n <= 0) {
@@ -46,6 +53,19 @@ final class UnsyncBufferedInputStream extends InputStream {
     pos = 0;
     limit = n;
     return true;
+  }
+
+  /**
+   * A long wait for a few bytes is ahead (IMAP IDLE until {@code DONE}): when nothing is buffered, the next
+   * fill reads into a buffer of {@code size} bytes instead of one of minSize or more, and the fill after
+   * it goes back to minSize.
+   */
+  void park(int size) {
+    if (pos >= limit && buf.length > size) {
+      buf = new byte[size];
+      grow = false;
+      parked = true;
+    }
   }
 
   @Override

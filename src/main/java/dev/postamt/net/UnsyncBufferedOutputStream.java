@@ -14,6 +14,7 @@ import java.util.Arrays;
 final class UnsyncBufferedOutputStream extends OutputStream {
   private final OutputStream out;
   private final int minSize;
+  private static final byte[] EMPTY = new byte[0];
   private final int maxSize;
   private byte[] buf;
   private int count;
@@ -49,7 +50,7 @@ final class UnsyncBufferedOutputStream extends OutputStream {
   /** Grows the buffer while it is below its maximum, else writes out what it holds. */
   private void makeRoom(int len) throws IOException {
     if (buf.length < maxSize) {
-      int size = buf.length;
+      int size = Math.max(minSize, buf.length);
       while (size - count < len && size < maxSize) {
         size = Math.min(maxSize, size * 2);
       }
@@ -75,6 +76,13 @@ final class UnsyncBufferedOutputStream extends OutputStream {
     out.flush();
     if (buf.length > minSize && sent <= minSize / 2) {
       buf = new byte[minSize];
+    }
+  }
+
+  /** A long wait is ahead (IMAP IDLE): with nothing buffered the buffer goes, the next write makes one. */
+  void park() {
+    if (count == 0) {
+      buf = EMPTY;
     }
   }
 

@@ -30,6 +30,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NIOFSDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +128,14 @@ final class UserIndex implements Closeable {
    */
   static UserIndex open(String user, Path dir) throws IOException {
     Files.createDirectories(dir);
-    FSDirectory directory = FSDirectory.open(dir);
+    // Read with positional reads, not memory-mapped (FSDirectory.open's choice): a merge reads whole
+    // segments, and every page of a mapped file it touched counted in the process's memory until the
+    // segment was deleted, 17-48 MB under the SMTP load (bench/README.md, 2026-12-05 20:23-20:49); read
+    // this way they stay in the kernel's page cache, which holds them either way, and the index threads'
+    // CPU was the same. An interrupt during such a read closes the file's channel for every reader of
+    // the index: nothing interrupts the indexer (SearchIndexes.close stops it without one) or a session
+    // that searches.
+    FSDirectory directory = new NIOFSDirectory(dir);
     IndexWriter writer = null;
     try {
       Map<Long, MailboxState> state = new HashMap<>();

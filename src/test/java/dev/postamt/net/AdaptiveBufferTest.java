@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The connection buffers grow and shrink with the traffic; what passes through must not change. */
+/** The connection buffers grow and shrink with the traffic and when parked; what passes through must not change. */
 class AdaptiveBufferTest {
 
   /** Hands out its bytes in chunks of a random size, as a socket does. */
@@ -56,6 +56,9 @@ class AdaptiveBufferTest {
     Random rnd = new Random(1);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     while (true) {
+      if (rnd.nextInt(20) == 0) {
+        in.park(1 + rnd.nextInt(16)); // as before an IDLE: a tiny buffer for the next fill only
+      }
       if (rnd.nextBoolean()) {
         int b = in.read();
         if (b < 0) {
@@ -93,6 +96,11 @@ class AdaptiveBufferTest {
       if (rnd.nextInt(10) == 0) {
         out.flush();
         assertThat(sink.size()).isEqualTo(pos);
+        if (rnd.nextBoolean()) {
+          out.park(); // as in IDLE: the buffer goes until the next write
+        }
+      } else if (rnd.nextInt(10) == 0) {
+        out.park(); // with bytes buffered: keeps them
       }
     }
     out.flush();

@@ -64,7 +64,8 @@ class LauncherTest {
   void defaultFlagsAreG1ThatGivesMemoryBackAndAHeapThatFollowsTheMachine() throws Exception {
     List<String> args = launch(Map.of());
     assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
-        "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-jar", jar.toString(), "--version");
+        "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-XX:-G1UseAdaptiveIHOP",
+        "-XX:InitiatingHeapOccupancyPercent=45", "-jar", jar.toString(), "--version");
     // the serial collector is gone (the AOT cache is trained with G1, pom.xml)
     assertThat(args).doesNotContain("-XX:+UseSerialGC", "-XX:-ShrinkHeapInSteps");
     String xmx = args.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
