@@ -180,6 +180,8 @@ final class RuleEngine {
     String rawLower;
     String fullLower;
     String evidence;
+    /** Each text's {@link StartGuard#wordStarts}, found once for all guarded rules that read it. */
+    private final Map<String, int[]> wordStarts = new java.util.IdentityHashMap<>(4);
 
     Scan(ScanInput in) {
       this.in = in;
@@ -332,8 +334,9 @@ final class RuleEngine {
       int n = 0;
       int from = 0;
       int len = text.length();
+      int[] starts = wordStarts.computeIfAbsent(text, StartGuard::wordStarts);
       while (n < r.maxHits()) {
-        int at = guard.next(text, from);
+        int at = guard.next(text, starts, from);
         if (at < 0) {
           break;
         }

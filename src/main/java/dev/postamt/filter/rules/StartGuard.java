@@ -49,6 +49,42 @@ final class StartGuard {
     return -1;
   }
 
+  /**
+   * As {@link #next(CharSequence, int)}, reading only {@code starts}, the text's {@link #wordStarts}: every
+   * position a guard can accept is one (the characters a match begins with are ASCII word characters), so
+   * each guarded rule reads the text's words, not its characters, and the text is read once for all of them.
+   */
+  int next(CharSequence text, int[] starts, int from) {
+    int k = java.util.Arrays.binarySearch(starts, from);
+    for (k = k < 0 ? -k - 1 : k; k < starts.length; k++) {
+      int i = starts[k];
+      if (first[text.charAt(i)]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The positions in {@code text}, ascending, of ASCII letters, digits and {@code _} not preceded by one. */
+  static int[] wordStarts(String text) {
+    int len = text.length();
+    int[] out = new int[Math.max(16, len / 8)];
+    int n = 0;
+    boolean prevWord = false;
+    for (int i = 0; i < len; i++) {
+      char c = text.charAt(i);
+      boolean word = c < 128 && WORD[c];
+      if (word && !prevWord) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = i;
+      }
+      prevWord = word;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   /** Per ASCII character: whether it is a letter, a digit or {@code _}. */
   private static final boolean[] WORD = new boolean[128];
 

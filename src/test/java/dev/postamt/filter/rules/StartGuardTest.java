@@ -48,6 +48,25 @@ class StartGuardTest {
     assertThat(starts.toString()).isEqualTo("3 12 15 ");
   }
 
+  /** Reading only the text's word starts finds the positions reading every character finds. */
+  @Test
+  void wordStartsGiveTheSamePositions() {
+    StartGuard g = StartGuard.of(Pattern.compile("\\b[A-C_1]", Pattern.CASE_INSENSITIVE));
+    String alphabet = "AaBbCcxX_1,.!é\u0301\u00a0\n ";
+    Random rnd = new Random(7);
+    for (int round = 0; round < 500; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, len = rnd.nextInt(80); i < len; i++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String text = b.toString();
+      int[] starts = StartGuard.wordStarts(text);
+      for (int from = 0; from <= text.length(); from++) {
+        assertThat(g.next(text, starts, from)).as("%s from %d", text, from).isEqualTo(g.next(text, from));
+      }
+    }
+  }
+
   @Test
   void guardedRulesGiveTheSameHitsCountsAndEvidenceAsUnguarded() throws Exception {
     List<String> regexes = List.of("/(?:\\b[A-Z]{2,}[ ,.!]+){3}/", "/\\bAB+/", "/\\bab\\b/i", "/(\\b[a-c]\\w)+ x/",
