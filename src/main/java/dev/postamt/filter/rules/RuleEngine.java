@@ -334,7 +334,7 @@ final class RuleEngine {
       int n = 0;
       int from = 0;
       int len = text.length();
-      int[] starts = wordStarts.computeIfAbsent(text, StartGuard::wordStarts);
+      int[] starts = guard.boundary() ? wordStarts.computeIfAbsent(text, StartGuard::wordStarts) : null;
       while (n < r.maxHits()) {
         int at = guard.next(text, starts, from);
         if (at < 0) {
