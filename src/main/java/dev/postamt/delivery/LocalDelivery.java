@@ -107,10 +107,7 @@ public final class LocalDelivery implements LocalTransport {
     }
     SieveDelivery filter = sieve;
     if (filter != null) {
-      byte[] all;
-      try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.openMessage(m))) {
-        all = in.readAllBytes();
-      }
+      byte[] all = withPrefix(prefix, m);
       RecipientStatus st = filter.deliver(new SieveDelivery.Request(m.id(), index, user, sieveEnvelope(m, index, recipient),
           m.envelope().body(), all, SieveDelivery.returnPathLength(all), id, retry));
       if (st instanceof RecipientStatus.Delivered) {
@@ -123,6 +120,21 @@ public final class LocalDelivery implements LocalTransport {
     }
     onDelivered.accept(user);
     return new RecipientStatus.Delivered(Instant.now(), "2.0.0 delivered to maildir of " + user);
+  }
+
+  /**
+   * {@code prefix} and the message in one array of their size, each copied once (reading them through a
+   * stream with {@code readAllBytes} gathered blocks and copied them again).
+   */
+  private byte[] withPrefix(byte[] prefix, QueuedMessage m) throws IOException {
+    byte[] all = new byte[Math.toIntExact(prefix.length + m.size())];
+    System.arraycopy(prefix, 0, all, 0, prefix.length);
+    try (InputStream in = spool.openMessage(m)) {
+      if (in.readNBytes(all, prefix.length, (int) m.size()) != m.size()) {
+        throw new IOException(m.id() + ": the spool file is shorter than the message");
+      }
+    }
+    return all;
   }
 
   /** RFC 5228 §5.4: the envelope as Sieve's envelope test sees it (RFC 3461 ORCPT as orig_to, RFC 5183 auth). */

@@ -94,8 +94,19 @@ public final class ScannedMessage {
 
   /** Reads at most {@code maxBytes} of {@code in}; the rest is counted (for {@link #size}) but not kept. */
   public static ScannedMessage read(InputStream in, long maxBytes) throws IOException {
-    // readNBytes gathers blocks and copies them once (a growing buffer copied a 100 KiB message ~6 times)
-    byte[] kept = in.readNBytes((int) Math.max(0, Math.min(maxBytes, Integer.MAX_VALUE - 16)));
+    int max = (int) Math.max(0, Math.min(maxBytes, Integer.MAX_VALUE - 16));
+    // What the stream says it holds (the spool's message in memory: all of it) is read into one array of
+    // that size, copied once; readNBytes(int) gathers 16 KiB blocks and copies them again (a growing
+    // buffer, before it, copied a 100 KiB message ~6 times). Whatever follows is read as before.
+    int hint = Math.min(Math.max(0, in.available()), max);
+    byte[] kept = new byte[hint];
+    int n = in.readNBytes(kept, 0, hint);
+    byte[] more = in.readNBytes(max - n); // at the end already: one read that returns -1
+    if (n < hint || more.length > 0) {
+      byte[] all = java.util.Arrays.copyOf(kept, n + more.length);
+      System.arraycopy(more, 0, all, n, more.length);
+      kept = all;
+    }
     long total = kept.length;
     if (kept.length == maxBytes) {
       total += in.transferTo(java.io.OutputStream.nullOutputStream()); // counted, not kept

@@ -474,7 +474,7 @@ public final class Connection implements Closeable {
     }
   }
 
-  private final class Delegating extends FilterInputStream {
+  private final class Delegating extends FilterInputStream implements Unread {
     Delegating() {
       super(null);
     }
@@ -542,6 +542,20 @@ public final class Connection implements Closeable {
     @Override
     public int available() throws IOException {
       return source().available();
+    }
+
+    /** Given back after a LF: the next line's deadline starts with its first byte, as for any line. */
+    @Override
+    public void unread(byte[] b, int off, int len) {
+      if (len == 0) {
+        return;
+      }
+      if (inflating != null) {
+        throw new IllegalStateException("unread on a compressed connection");
+      }
+      rawIn.unread(b, off, len);
+      lineStart = -1;
+      lineBytes = 0;
     }
 
     /** Skipped bytes are read like any others (FilterInputStream's own skip would need {@code in}). */

@@ -95,6 +95,26 @@ final class UnsyncBufferedInputStream extends InputStream {
     return n;
   }
 
+  /**
+   * Puts {@code len} bytes back in front of what is buffered: where they were just read from the
+   * buffer they are still there in front of its position; otherwise (a large read that bypassed it)
+   * the buffer takes them.
+   */
+  void unread(byte[] b, int off, int len) {
+    if (len <= pos) {
+      pos -= len;
+      System.arraycopy(b, off, buf, pos, len);
+      return;
+    }
+    int rest = limit - pos;
+    byte[] next = new byte[Math.max(buf.length, len + rest)];
+    System.arraycopy(b, off, next, 0, len);
+    System.arraycopy(buf, pos, next, len, rest);
+    buf = next;
+    pos = 0;
+    limit = len + rest;
+  }
+
   /** Bytes in the buffer: a read of at most this many will not block. */
   int buffered() {
     return limit - pos;

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a recipient wins, so replaying it after a crash is idempotent. Held messages live in {@code hold/}.
  *
  * <pre>
- * queue/incoming/ID         being received (over 64 KiB) or committed; deleted at start-up (never acknowledged)
+ * queue/incoming/ID         being received (over 256 KiB) or committed; deleted at start-up (never acknowledged)
  * queue/active/ID           committed messages
  * queue/active/ID.status    "IDX D|F|T EPOCHMS XTEXT" lines
  * queue/hold/ID(.status)    on hold
@@ -113,8 +113,11 @@ public final class DurableSpool {
   /**
    * How much of a message a {@link Writer} holds in memory instead of writing it to its file: most mail is
    * a few KiB. A message that grows past this goes to its file in {@code incoming/} from then on.
+   * 256 KiB (64 KiB until 2026-12-05): a message of 100 KiB read back from its file by each check and by
+   * the delivery cost it a file, its writes and half a dozen reads (bench/README.md, 2026-12-05 cpu100k);
+   * in memory it costs its bytes while it is received, as many as the 64 KiB write and read buffers did.
    */
-  static final int KEPT_IN_MEMORY = 64 * 1024;
+  static final int KEPT_IN_MEMORY = 256 * 1024;
 
   /**
    * An incoming message being written. Not thread-safe; one per SMTP transaction.

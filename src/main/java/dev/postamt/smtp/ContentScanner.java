@@ -50,9 +50,34 @@ final class ContentScanner extends FilterOutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    for (int i = off; i < off + len; i++) {
-      scan(b[i] & 0xff);
+    int end = off + len;
+    int i = off;
+    while (inHeader && i < end) {
+      scan(b[i++] & 0xff);
     }
+    // past the header section only the line ends and NUL matter: most bytes are above CR and pass
+    // with one comparison (and the CR test)
+    boolean cr = pendingCr;
+    for (; i < end; i++) {
+      int c = b[i] & 0xff;
+      if (c > '\r' && !cr) {
+        continue;
+      }
+      if (cr) {
+        cr = false;
+        if (c != '\n') {
+          bare = true;
+        }
+      } else if (c == '\n') {
+        bare = true;
+      }
+      if (c == '\r') {
+        cr = true;
+      } else if (c == 0) {
+        nul = true;
+      }
+    }
+    pendingCr = cr;
     out.write(b, off, len);
   }
 

@@ -1,5 +1,6 @@
 package dev.postamt.smtp;
 
+import dev.postamt.net.Unread;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,19 +15,23 @@ import java.io.OutputStream;
  * ending it at another MTA (SMTP smuggling, CVE-2023-51764 and its kin). The end marker is only ever
  * {@code CRLF . CRLF}, so the session stays in step with an honest client.
  *
- * <p>Nothing past the end marker is consumed: pipelined commands after it stay in the stream.
+ * <p>Nothing past the end marker is consumed: pipelined commands after it stay in the stream. From a
+ * stream that can take bytes back ({@link Unread}: the connection) the data is read in blocks, and what
+ * follows the end marker is given back; from any other stream a byte at a time. Either way each block
+ * is looked at once, byte by byte only for the line ends and the dots at line starts, and passed on in
+ * runs: {@code out} sees the block less the stuffing dots, not one call per byte.
  */
 final class DataReader {
   /** What was read: the message size, whether it exceeded the limit, whether a bare CR/LF was seen. */
   record Result(long size, boolean tooBig, boolean bareLineEnding) {}
 
   private static final int LINE_START = 0, MID = 1, CR = 2, DOT = 3, DOT_CR = 4;
+  /** The block read from a stream that can take bytes back; the connection's reads of this size bypass its buffer. */
+  private static final int BLOCK = 16 * 1024;
+  private static final byte[] CR_BYTE = {'\r'};
 
   private final InputStream in;
   private final OutputStream out;
-  /** Bytes collect here and go to {@code out} in blocks, not one write call per byte. */
-  private final byte[] pending = new byte[8192];
-  private int npending;
   private final long maxSize;
   private long size;
   private boolean tooBig;
@@ -46,83 +51,103 @@ final class DataReader {
   }
 
   private void run() throws IOException {
+    Unread back = in instanceof Unread u ? u : null;
+    byte[] block = new byte[back != null ? BLOCK : 1];
     while (true) {
-      int c = in.read();
-      if (c < 0) {
+      int n = in.read(block, 0, block.length);
+      if (n < 0) {
         throw new EOFException("connection closed during DATA");
       }
+      int end = scan(block, n);
+      if (end >= 0) {
+        out.flush();
+        if (end < n) {
+          back.unread(block, end, n - end); // only a block read can have read past the marker
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Passes {@code b[0, n)} on, less the stuffing dots; returns the index just past the end marker
+   * when the block holds it, else -1. A CR is passed on with the run it is in except after a line's
+   * leading dot, where it may belong to the end marker: held back until the next byte says.
+   */
+  private int scan(byte[] b, int n) throws IOException {
+    int i = 0;
+    int run = 0; // where the bytes not yet passed on begin
+    while (i < n) {
       switch (state) {
+        case MID -> {
+          byte c = 0;
+          while (i < n && (c = b[i]) != '\r' && c != '\n') {
+            i++;
+          }
+          if (i < n) {
+            if (c == '\r') {
+              state = CR;
+            } else {
+              bare = true; // a bare LF is kept (the message is refused anyway) but starts no line
+            }
+            i++;
+          }
+        }
+        case CR -> {
+          if (b[i] == '\n') {
+            state = LINE_START;
+            i++;
+          } else {
+            bare = true; // the CR (already in the run) stands alone; this byte is read as any other
+            state = MID;
+          }
+        }
         case LINE_START -> {
-          if (c == '.') {
+          if (b[i] == '.') {
+            emit(b, run, i);
+            run = ++i;
             state = DOT;
           } else {
-            body(c);
+            state = MID;
           }
         }
         case DOT -> {
-          if (c == '\r') {
+          if (b[i] == '\r') {
+            run = ++i; // held back: the end marker's, or a bare CR after a stuffing dot
             state = DOT_CR;
           } else {
-            body(c); // the leading dot was stuffing
+            state = MID; // the leading dot was stuffing
           }
         }
-        case DOT_CR -> {
-          if (c == '\n') {
-            drain();
-            out.flush();
-            return;
+        default -> { // DOT_CR
+          if (b[i] == '\n') {
+            return i + 1;
           }
           bare = true; // ".<CR>x": the dot was stuffing and the CR stands alone
-          emit('\r');
+          emit(CR_BYTE, 0, 1);
           state = MID;
-          body(c);
         }
-        case CR -> {
-          if (c == '\n') {
-            emit('\r');
-            emit('\n');
-            state = LINE_START;
-          } else {
-            bare = true;
-            emit('\r');
-            state = MID;
-            body(c);
-          }
-        }
-        default -> body(c);
       }
     }
+    emit(b, run, n);
+    return -1;
   }
 
-  /** A byte inside a line. A bare LF is kept (the message is refused anyway) but starts no line. */
-  private void body(int c) throws IOException {
-    if (c == '\r') {
-      state = CR;
+  /** Passes {@code b[from, to)} on, as far as it fits within the size limit; counts it all. */
+  private void emit(byte[] b, int from, int to) throws IOException {
+    int len = to - from;
+    if (len <= 0) {
       return;
     }
-    if (c == '\n') {
-      bare = true;
-    }
-    emit(c);
-    state = MID;
-  }
-
-  private void emit(int c) throws IOException {
-    size++;
-    if (size > maxSize) {
+    long room = maxSize - size;
+    size += len;
+    if (len > room) {
       tooBig = true;
-    } else {
-      if (npending == pending.length) {
-        drain();
+      if (room > 0) {
+        out.write(b, from, (int) room);
       }
-      pending[npending++] = (byte) c;
-    }
-  }
-
-  private void drain() throws IOException {
-    if (npending > 0) {
-      out.write(pending, 0, npending);
-      npending = 0;
+    } else {
+      out.write(b, from, len);
     }
   }
 }

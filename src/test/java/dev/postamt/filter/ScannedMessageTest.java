@@ -20,17 +20,25 @@ class ScannedMessageTest {
       byte[] msg = new byte[size];
       rnd.nextBytes(msg);
       for (long max : new long[] {0, 1, 1000, 1_000_000}) {
-        // a stream that hands out few bytes at a time, as a socket or a file may
-        InputStream in = new ByteArrayInputStream(msg) {
-          @Override
-          public synchronized int read(byte[] b, int off, int len) {
-            return super.read(b, off, Math.min(len, 777));
-          }
-        };
-        ScannedMessage m = ScannedMessage.read(in, max);
-        assertThat(m.size()).isEqualTo(size);
-        assertThat(m.raw()).isEqualTo(Arrays.copyOf(msg, (int) Math.min(size, max)));
-        assertThat(m.truncated()).isEqualTo(size > max);
+        // what the stream says it holds (available) is exact, too small, or too large
+        for (int says : new int[] {-1, 0, 500, size + 100}) {
+          // a stream that hands out few bytes at a time, as a socket or a file may
+          InputStream in = new ByteArrayInputStream(msg) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+              return super.read(b, off, Math.min(len, 777));
+            }
+
+            @Override
+            public synchronized int available() {
+              return says < 0 ? super.available() : says;
+            }
+          };
+          ScannedMessage m = ScannedMessage.read(in, max);
+          assertThat(m.size()).isEqualTo(size);
+          assertThat(m.raw()).isEqualTo(Arrays.copyOf(msg, (int) Math.min(size, max)));
+          assertThat(m.truncated()).isEqualTo(size > max);
+        }
       }
     }
   }

@@ -77,6 +77,27 @@ class AdaptiveBufferTest {
     assertThat(got.toByteArray()).isEqualTo(d);
   }
 
+  /** Bytes given back after a read (from the buffer, or from a large read that bypassed it) come again next. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 300, 1024, 5000, 70000})
+  void unreadBytesAreReadAgain(int maxChunk) throws IOException {
+    byte[] d = data(maxChunk, 200_000);
+    var in = new UnsyncBufferedInputStream(new Chunky(d, maxChunk, maxChunk), 64, 4096);
+    Random rnd = new Random(3);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    while (true) {
+      byte[] buf = new byte[1 + rnd.nextInt(rnd.nextBoolean() ? 50 : 10_000)];
+      int n = in.read(buf, 0, buf.length);
+      if (n < 0) {
+        break;
+      }
+      int back = rnd.nextInt(3) == 0 ? rnd.nextInt(n + 1) : 0;
+      in.unread(buf, n - back, back);
+      got.write(buf, 0, n - back);
+    }
+    assertThat(got.toByteArray()).isEqualTo(d);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 40, 600, 3000, 20000})
   void outputSendsExactlyWhatWasWritten(int maxWrite) throws IOException {

@@ -30,13 +30,69 @@ class DataReaderTest {
         "x\\r\\r\\n.\\r\\n                        | x\\r\\r\\n                  | true  | ''",
       })
   void table(String wire, String message, boolean bare, String rest) throws Exception {
-    InputStream in = new ByteArrayInputStream(unescape(wire));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DataReader.Result r = DataReader.read(in, out, 1000);
-    assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(new String(unescape(message), StandardCharsets.ISO_8859_1));
-    assertThat(r.bareLineEnding()).isEqualTo(bare);
-    assertThat(r.tooBig()).isFalse();
-    assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo(new String(unescape(rest), StandardCharsets.ISO_8859_1));
+    // a byte at a time from a plain stream; in blocks of every size from one that takes bytes back
+    for (int block = 0; block <= wire.length(); block++) {
+      InputStream in = block == 0 ? new ByteArrayInputStream(unescape(wire)) : new Blocks(unescape(wire), block);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      DataReader.Result r = DataReader.read(in, out, 1000);
+      assertThat(out.toString(StandardCharsets.ISO_8859_1)).as("blocks of %d", block)
+          .isEqualTo(new String(unescape(message), StandardCharsets.ISO_8859_1));
+      assertThat(r.bareLineEnding()).isEqualTo(bare);
+      assertThat(r.tooBig()).isFalse();
+      assertThat(r.size()).isEqualTo(unescape(message).length);
+      assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).as("blocks of %d", block)
+          .isEqualTo(new String(unescape(rest), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  /** Random data of CR, LF, dots and letters: blocks of random sizes give what single bytes give. */
+  @org.junit.jupiter.api.Test
+  void blocksReadAsSingleBytes() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    byte[] alphabet = {'\r', '\n', '.', 'a', 0};
+    for (int round = 0; round < 3000; round++) {
+      byte[] data = new byte[random.nextInt(60)];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      byte[] wire = java.util.Arrays.copyOf(data, data.length + 11);
+      System.arraycopy(unescape("\\r\\n.\\r\\nQUIT\\r\\n"), 0, wire, data.length, 11);
+      long max = random.nextInt(70);
+      ByteArrayOutputStream one = new ByteArrayOutputStream();
+      InputStream plain = new ByteArrayInputStream(wire);
+      DataReader.Result expected = DataReader.read(plain, one, max);
+      byte[] rest = plain.readAllBytes();
+      ByteArrayOutputStream many = new ByteArrayOutputStream();
+      Blocks blocks = new Blocks(wire, 1 + random.nextInt(20));
+      assertThat(DataReader.read(blocks, many, max)).isEqualTo(expected);
+      assertThat(many.toByteArray()).isEqualTo(one.toByteArray());
+      assertThat(blocks.readAllBytes()).isEqualTo(rest);
+    }
+  }
+
+  /** Returns at most {@code block} bytes per read and takes back what it just returned, as the connection does. */
+  private static final class Blocks extends ByteArrayInputStream implements dev.postamt.net.Unread {
+    private final int block;
+    private int last;
+
+    Blocks(byte[] b, int block) {
+      super(b);
+      this.block = block;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+      last = super.read(b, off, Math.min(len, block));
+      return last;
+    }
+
+    @Override
+    public void unread(byte[] b, int off, int len) {
+      assertThat(len).isLessThanOrEqualTo(last);
+      assertThat(java.util.Arrays.equals(b, off, off + len, buf, pos - len, pos)).isTrue();
+      pos -= len;
+      last = 0;
+    }
   }
 
   @ParameterizedTest

@@ -163,6 +163,9 @@ final class RuleEngine {
   }
 
   /** One message's texts, made once, and the evidence of the last hit. */
+  /** See {@code Scan.wordStarts}: a text one guarded rule has read by itself. */
+  private static final int[] FIRST_READ = new int[0];
+
   private final class Scan {
     final ScanInput in;
     final ScannedMessage m;
@@ -180,6 +183,13 @@ final class RuleEngine {
     String rawLower;
     String fullLower;
     String evidence;
+    /**
+     * Each text's {@link StartGuard#wordStarts}, found once for the guarded rules that read it: the first
+     * such rule reads the text's characters itself ({@link #FIRST_READ} marks that it did), the second
+     * finds the word starts, which it and every later one read instead. A text that one guarded rule
+     * reads (the stock rules on most mail that passes their literals) is so read once, not twice.
+     */
+    private final Map<String, int[]> wordStarts = new java.util.IdentityHashMap<>(4);
 
     Scan(ScanInput in) {
       this.in = in;
@@ -332,8 +342,18 @@ final class RuleEngine {
       int n = 0;
       int from = 0;
       int len = text.length();
+      int[] starts = null;
+      if (guard.boundary()) {
+        starts = wordStarts.get(text);
+        if (starts == null) {
+          wordStarts.put(text, FIRST_READ);
+        } else if (starts == FIRST_READ) {
+          starts = StartGuard.wordStarts(text);
+          wordStarts.put(text, starts);
+        }
+      }
       while (n < r.maxHits()) {
-        int at = guard.next(text, from);
+        int at = starts == null || starts == FIRST_READ ? guard.next(text, from) : guard.next(text, starts, from);
         if (at < 0) {
           break;
         }

@@ -19,21 +19,42 @@ import java.util.regex.Pattern;
  * <p>{@link #of} recognises the start conservatively, from the Java pattern: optional groups around it
  * must hold no alternation and repeat at least once; any other construct (look-around, inline flags,
  * Unicode case folding, an optional first character) gives no guard, and the regex runs as before.
+ *
+ * <p>Since 2026-12-05 also alternatives ({@code \b(?:earn|make) …|\bextra …}: the first characters of
+ * every alternative, each behind its {@code \b}) and a start without {@code \b} (a literal ASCII
+ * character or a class of ASCII word characters: {@code <font}, {@code [a-z]<!--}, {@code !{3}}): then a
+ * match can start at any such character, word start or not ({@link #boundary} false). Most body rules are
+ * alternations of phrases behind one {@code \b}; each ran the regex engine at every character of the
+ * text (about half of a realistic message's rule time), and now runs it at the word starts with one of
+ * their first letters.
  */
 final class StartGuard {
   /** The ASCII characters a match can begin with. */
   private final boolean[] first;
+  /** Whether every match begins at a word start (a {@code \b} before each first character). */
+  private final boolean boundary;
 
-  private StartGuard(boolean[] first) {
+  private StartGuard(boolean[] first, boolean boundary) {
     this.first = first;
+    this.boundary = boundary;
   }
 
   /**
    * The position of the first possible match start at or after {@code from}, or -1: a character a
-   * match can begin with, not preceded by an ASCII letter, digit or {@code _}.
+   * match can begin with, not preceded by an ASCII letter, digit or {@code _} when the guard is a
+   * {@link #boundary} one.
    */
   int next(CharSequence text, int from) {
     int len = text.length();
+    if (!boundary) {
+      for (int i = from; i < len; i++) {
+        char c = text.charAt(i);
+        if (c < 128 && first[c]) {
+          return i;
+        }
+      }
+      return -1;
+    }
     boolean prevWord = from > 0 && asciiWord(text.charAt(from - 1));
     for (int i = from; i < len; i++) {
       char c = text.charAt(i);
@@ -49,6 +70,51 @@ final class StartGuard {
     return -1;
   }
 
+  /**
+   * As {@link #next(CharSequence, int)}, reading only {@code starts}, the text's {@link #wordStarts}, for a
+   * {@link #boundary} guard: every position it can accept is one (the characters a match begins with are
+   * ASCII word characters), so each such rule reads the text's words, not its characters, and the text is
+   * read once for all of them.
+   */
+  int next(CharSequence text, int[] starts, int from) {
+    if (!boundary) {
+      return next(text, from);
+    }
+    int k = java.util.Arrays.binarySearch(starts, from);
+    for (k = k < 0 ? -k - 1 : k; k < starts.length; k++) {
+      int i = starts[k];
+      if (first[text.charAt(i)]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether matches begin at word starts only (see {@link #next(CharSequence, int[], int)}). */
+  boolean boundary() {
+    return boundary;
+  }
+
+  /** The positions in {@code text}, ascending, of ASCII letters, digits and {@code _} not preceded by one. */
+  static int[] wordStarts(String text) {
+    int len = text.length();
+    int[] out = new int[Math.max(16, len / 8)];
+    int n = 0;
+    boolean prevWord = false;
+    for (int i = 0; i < len; i++) {
+      char c = text.charAt(i);
+      boolean word = c < 128 && WORD[c];
+      if (word && !prevWord) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = i;
+      }
+      prevWord = word;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   /** Per ASCII character: whether it is a letter, a digit or {@code _}. */
   private static final boolean[] WORD = new boolean[128];
 
@@ -62,7 +128,10 @@ final class StartGuard {
     return c < 128 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_');
   }
 
-  /** The guard of {@code p}, or null when its start is not (recognisably) {@code \b} and an ASCII word character. */
+  /** ASCII characters that stand for themselves outside a class (no meta character; {@code #} only with COMMENTS, refused). */
+  private static final String LITERAL_PUNCTUATION = "!\"#%&',-/:;<=>@`~ ";
+
+  /** The guard of {@code p}, or null when the characters its matches begin with cannot be read from it. */
   static StartGuard of(Pattern p) {
     int flags = p.flags();
     if ((flags & (Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS | Pattern.COMMENTS | Pattern.LITERAL
@@ -74,74 +143,9 @@ final class StartGuard {
     if (s.contains("\\G")) {
       return null;
     }
-    int start = 0;
-    int end = s.length();
-    while (true) {
-      if (alternation(s, start, end)) {
-        return null;
-      }
-      if (start < end && s.charAt(start) == '(') {
-        int content;
-        if (s.startsWith("(?:", start)) {
-          content = start + 3;
-        } else if (start + 1 < end && s.charAt(start + 1) != '?') {
-          content = start + 1; // a capturing group
-        } else {
-          return null; // look-around, inline flags, named or atomic groups
-        }
-        int close = close(s, start, end);
-        if (close < 0 || !atLeastOnce(s, close + 1, end)) {
-          return null;
-        }
-        start = content;
-        end = close;
-        continue;
-      }
-      break;
-    }
-    if (!s.startsWith("\\b", start)) {
-      return null;
-    }
-    int at = start + 2;
     boolean[] first = new boolean[128];
-    int after;
-    if (at < end && s.charAt(at) == '[') {
-      int i = at + 1;
-      boolean any = false;
-      while (i < end && s.charAt(i) != ']') {
-        char c = s.charAt(i);
-        if (!asciiWord(c)) {
-          return null; // negation, escapes, nested classes, intersections: not recognised
-        }
-        if (i + 2 < end && s.charAt(i + 1) == '-' && s.charAt(i + 2) != ']') {
-          char to = s.charAt(i + 2);
-          if (!asciiWord(to) || to < c) {
-            return null;
-          }
-          for (char k = c; k <= to; k++) {
-            if (!asciiWord(k)) {
-              return null; // a range over punctuation ([0-z])
-            }
-            first[k] = true;
-          }
-          i += 3;
-        } else {
-          first[c] = true;
-          i++;
-        }
-        any = true;
-      }
-      if (i >= end || !any) {
-        return null;
-      }
-      after = i + 1;
-    } else if (at < end && asciiWord(s.charAt(at))) {
-      first[s.charAt(at)] = true;
-      after = at + 1;
-    } else {
-      return null;
-    }
-    if (!atLeastOnce(s, after, end)) {
+    boolean[] unbounded = new boolean[1];
+    if (!alternatives(s, 0, s.length(), false, first, unbounded, 0)) {
       return null;
     }
     if (ci) {
@@ -151,7 +155,131 @@ final class StartGuard {
         first[c - 32] = either;
       }
     }
-    return new StartGuard(first);
+    return new StartGuard(first, !unbounded[0]);
+  }
+
+  /**
+   * Adds to {@code first} the characters a match of {@code s[from, to)} can begin with, alternative by
+   * alternative; {@code bounded}: a {@code \b} stands before it. Sets {@code unbounded[0]} when some
+   * alternative begins without one. False when some alternative's start is not recognised.
+   */
+  private static boolean alternatives(String s, int from, int to, boolean bounded, boolean[] first,
+      boolean[] unbounded, int depth) {
+    if (depth > 8) {
+      return false;
+    }
+    int at = from;
+    while (true) {
+      int bar = bar(s, at, to);
+      if (bar < 0 || !alternative(s, at, bar, bounded, first, unbounded, depth)) {
+        return false;
+      }
+      if (bar == to) {
+        return true;
+      }
+      at = bar + 1;
+    }
+  }
+
+  /** One alternative {@code s[a, b)} (see {@link #alternatives}). */
+  private static boolean alternative(String s, int a, int b, boolean bounded, boolean[] first, boolean[] unbounded,
+      int depth) {
+    if (a >= b) {
+      return false; // an empty alternative matches anywhere
+    }
+    if (s.startsWith("\\b", a)) {
+      return alternative(s, a + 2, b, true, first, unbounded, depth);
+    }
+    char c = s.charAt(a);
+    if (c == '(') {
+      int content;
+      if (s.startsWith("(?:", a)) {
+        content = a + 3;
+      } else if (a + 1 < b && s.charAt(a + 1) != '?') {
+        content = a + 1; // a capturing group
+      } else {
+        return false; // look-around, inline flags, named or atomic groups
+      }
+      int close = close(s, a, b);
+      if (close < 0 || !atLeastOnce(s, close + 1, b)) {
+        return false;
+      }
+      return alternatives(s, content, close, bounded, first, unbounded, depth + 1);
+    }
+    boolean[] mine = new boolean[128];
+    int after;
+    if (c == '[') {
+      int i = a + 1;
+      boolean any = false;
+      while (i < b && s.charAt(i) != ']') {
+        char k = s.charAt(i);
+        if (!asciiWord(k)) {
+          return false; // negation, escapes, nested classes, intersections: not recognised
+        }
+        if (i + 2 < b && s.charAt(i + 1) == '-' && s.charAt(i + 2) != ']') {
+          char end = s.charAt(i + 2);
+          if (!asciiWord(end) || end < k) {
+            return false;
+          }
+          for (char x = k; x <= end; x++) {
+            if (!asciiWord(x)) {
+              return false; // a range over punctuation ([0-z])
+            }
+            mine[x] = true;
+          }
+          i += 3;
+        } else {
+          mine[k] = true;
+          i++;
+        }
+        any = true;
+      }
+      if (i >= b || !any) {
+        return false;
+      }
+      after = i + 1;
+    } else if (asciiWord(c) || !bounded && LITERAL_PUNCTUATION.indexOf(c) >= 0) {
+      mine[c] = true;
+      after = a + 1;
+    } else {
+      return false;
+    }
+    if (!atLeastOnce(s, after, b)) {
+      return false;
+    }
+    for (int k = 0; k < 128; k++) {
+      first[k] |= mine[k];
+    }
+    if (!bounded) {
+      unbounded[0] = true;
+    }
+    return true;
+  }
+
+  /** The index of the next {@code |} in {@code s[from, to)} outside groups and classes, {@code to} when none; -1 when it cannot tell. */
+  private static int bar(String s, int from, int to) {
+    int depth = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < to && s.charAt(i + 1) == 'Q') {
+          return -1; // a quoted span: not worth reading
+        }
+        i++;
+      } else if (c == '[') {
+        i = classEnd(s, i, to);
+        if (i < 0) {
+          return -1;
+        }
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == '|' && depth == 0) {
+        return i;
+      }
+    }
+    return to;
   }
 
   /** Whether the element before {@code at} must occur at least once (no {@code ?}, {@code *}, {@code {0}). */
@@ -175,32 +303,6 @@ final class StartGuard {
       return digits && min >= 1;
     }
     return true;
-  }
-
-  /** Whether {@code s[from, to)} has a {@code |} outside groups and classes; true also when it cannot tell. */
-  private static boolean alternation(String s, int from, int to) {
-    int depth = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        if (i + 1 < to && (s.charAt(i + 1) == 'Q')) {
-          return true; // a quoted span: not worth reading
-        }
-        i++;
-      } else if (c == '[') {
-        i = classEnd(s, i, to);
-        if (i < 0) {
-          return true;
-        }
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '|' && depth == 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The index of the {@code )} that closes the group opened at {@code open}, or -1. */

@@ -23,14 +23,15 @@ class StartGuardTest {
   @Test
   void readsOnlyStartsItCanVouchFor() {
     for (String re : List.of("(?:\\b[A-Z]{2,}[ ,.!]+){12}", "\\bfoo", "(\\b[a-c_0-9]x)+", "(?:(?:\\bq)){2}y",
-        "\\bA+", "\\b[Ab]{1,3}")) {
+        "\\bA+", "\\b[Ab]{1,3}", "\\bfoo|bar", "(?:\\bA|B)C", "x\\bA", "\\b(?:ab)", "\\b(?:earn|make) \\d|\\bextra",
+        "<font", "!{3}.*!{3}", "[a-z]<!--")) {
       assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNotNull();
     }
     assertThat(StartGuard.of(Pattern.compile("\\bfoo", Pattern.CASE_INSENSITIVE))).isNotNull();
-    for (String re : List.of("\\bfoo|bar", "(?:\\bA)?B", "(?:\\bA)*B", "(?:\\bA){0,2}B", "(?:\\bA|B)C",
+    for (String re : List.of("(?:\\bA)?B", "(?:\\bA)*B", "(?:\\bA){0,2}B", "(?:\\bA|)C", "foo|",
         "(?=x)\\bA", "(?i)\\bA", "\\b[^A]", "\\b\\w", "\\b{g}A", "\\b[A-Z]*x", "\\b[A-Z]?x", "\\b[A-Z]{0,2}x",
-        "\\b[0-z]", "\\b[a-]", "x\\bA", "\\Bab", "\\b(?:ab)", "\\b", "\\(\\bA", "\\b\\QA|B\\E",
-        "(?<n>\\bA)", "(?>\\bA)")) {
+        "\\b[0-z]", "\\b[a-]", "\\Bab", "\\b", "\\(\\bA", "\\b\\QA|B\\E", "\\b<a", "^\\s*dear", "\\$\\d",
+        "(?<n>\\bA)", "(?>\\bA)", "a|\\$")) {
       assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNull();
     }
     assertThat(StartGuard.of(Pattern.compile("\\bk", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))).isNull();
@@ -48,10 +49,36 @@ class StartGuardTest {
     assertThat(starts.toString()).isEqualTo("3 12 15 ");
   }
 
+  /** Reading only the text's word starts finds the positions reading every character finds. */
+  @Test
+  void wordStartsGiveTheSamePositions() {
+    for (StartGuard g : List.of(StartGuard.of(Pattern.compile("\\b[A-C_1]", Pattern.CASE_INSENSITIVE)),
+        StartGuard.of(Pattern.compile("\\bx|\\b(?:a|1)")), StartGuard.of(Pattern.compile("a|!")))) {
+      wordStartsGiveTheSamePositions(g);
+    }
+  }
+
+  private static void wordStartsGiveTheSamePositions(StartGuard g) {
+    String alphabet = "AaBbCcxX_1,.!é\u0301\u00a0\n ";
+    Random rnd = new Random(7);
+    for (int round = 0; round < 500; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0, len = rnd.nextInt(80); i < len; i++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String text = b.toString();
+      int[] starts = StartGuard.wordStarts(text);
+      for (int from = 0; from <= text.length(); from++) {
+        assertThat(g.next(text, starts, from)).as("%s from %d", text, from).isEqualTo(g.next(text, from));
+      }
+    }
+  }
+
   @Test
   void guardedRulesGiveTheSameHitsCountsAndEvidenceAsUnguarded() throws Exception {
     List<String> regexes = List.of("/(?:\\b[A-Z]{2,}[ ,.!]+){3}/", "/\\bAB+/", "/\\bab\\b/i", "/(\\b[a-c]\\w)+ x/",
-        "/\\b[A-Z]{2,}/", "/(?:\\bC[a-z]*){2}/", "/\\bB(?<=\\bB)/");
+        "/\\b[A-Z]{2,}/", "/(?:\\bC[a-z]*){2}/", "/\\bB(?<=\\bB)/", "/\\b(?:ab|ca|x)b?/i", "/ab|\\bc/",
+        "/!{2}.*!/", "/(?:b|c)a/i", "/\\bA(?:b|c)|\\bC/", "/a(?<=\\ba)/", "/[a-c]_/", "/\\b(?:1|_)x?/");
     String alphabet = "AaBbCc xX_1,.!é\u0301\u00a0\n";
     Random rnd = new Random(42);
     for (int k = 0; k < regexes.size(); k++) {
