@@ -65,6 +65,8 @@ final class IndexAnswers {
     } catch (IOException | RuntimeException e) {
       if (SearchIndexes.isDamage(e)) {
         ix.broken(a.user(), h, e);
+      } else if (SearchIndexes.isClosedUnderReader(e)) {
+        ix.reopenLater(a.user(), h, e);
       } else {
         log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
       }
@@ -110,6 +112,8 @@ final class IndexAnswers {
     } catch (IOException | RuntimeException e) {
       if (SearchIndexes.isDamage(e)) {
         ix.broken(a.user(), h, e);
+      } else if (SearchIndexes.isClosedUnderReader(e)) {
+        ix.reopenLater(a.user(), h, e);
       } else {
         log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
       }

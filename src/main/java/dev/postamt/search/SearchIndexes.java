@@ -439,6 +439,32 @@ public final class SearchIndexes implements SearchBackend {
     }
   }
 
+  /**
+   * A read cut off by an interrupt closes the index file's channel for every reader of that index
+   * (Lucene's {@code NIOFSDirectory}, which {@link UserIndex} reads through): the files are sound, the
+   * open handle is not, and every later search through it would fail.
+   */
+  static boolean isClosedUnderReader(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof org.apache.lucene.store.AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops a user's open index whose files were closed under it ({@link #isClosedUnderReader}): the next use opens it again. */
+  void reopenLater(String user, Holder h, Exception e) {
+    log.warn("search: {}: the index's files were closed under a reader ({}); opening it again", user, e.toString());
+    synchronized (open) {
+      if (open.get(user) == h) {
+        open.remove(user);
+      }
+    }
+    h.index.abandon();
+  }
+
   static boolean isDamage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof CorruptIndexException || t instanceof IndexFormatTooOldException

@@ -134,7 +134,8 @@ final class UserIndex implements Closeable {
     // this way they stay in the kernel's page cache, which holds them either way, and the index threads'
     // CPU was the same. An interrupt during such a read closes the file's channel for every reader of
     // the index: nothing interrupts the indexer (SearchIndexes.close stops it without one) or a session
-    // that searches.
+    // that searches, and a search that meets a closed file anyway is answered by the scan and the index
+    // opened again (SearchIndexes.reopenLater).
     FSDirectory directory = new NIOFSDirectory(dir);
     IndexWriter writer = null;
     try {

@@ -113,6 +113,26 @@ class SearchIndexesTest {
     }
   }
 
+  /** An interrupted search closes the index's file channels (NIOFSDirectory); the next search opens them again. */
+  @Test
+  void aSearchCutOffByAnInterruptLeavesTheIndexUsable() throws Exception {
+    serve(Search.defaults());
+    try (Account a = store.open(USER)) {
+      long uid = append(a, "INBOX", message("hello", "wombat"));
+      SearchIndexes ix = idle(a);
+      Thread.currentThread().interrupt();
+      Boolean cutOff;
+      try {
+        cutOff = body(ix, a, "INBOX", uid, "wombat");
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(cutOff).as("the interrupted search falls back to the scan").isNull();
+      assertThat(body(ix, a, "INBOX", uid, "wombat")).as("the next search uses the index").isTrue();
+      assertThat(body(ix, a, "INBOX", uid, "koala")).isFalse();
+    }
+  }
+
   @Test
   void aDamagedIndexIsMovedAsideAndRebuilt() throws Exception {
     serve(Search.defaults());
