@@ -1,17 +1,13 @@
 package dev.postamt.smtp;
 
+import dev.postamt.mime.MailDate;
 import dev.postamt.net.Connection;
 import dev.postamt.queue.Envelope;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /** The {@code Received:} trace field (RFC 5321 §4.4) and the protocol names it carries (RFC 3848). */
 final class TraceHeader {
-  private static final DateTimeFormatter RFC5322_DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-
   /** The date of the last field written: the text changes once a second, the fields come far more often. */
   private record Stamp(long second, ZoneId zone, String text) {}
 
@@ -24,7 +20,7 @@ final class TraceHeader {
     ZoneId zone = ZoneId.systemDefault();
     Stamp s = last;
     if (s.second() != now.getEpochSecond() || !s.zone().equals(zone)) {
-      s = new Stamp(now.getEpochSecond(), zone, RFC5322_DATE.format(now.atZone(zone)));
+      s = new Stamp(now.getEpochSecond(), zone, MailDate.format(now.atZone(zone)));
       last = s;
     }
     return s.text();
