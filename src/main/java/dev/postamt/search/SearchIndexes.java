@@ -381,12 +381,7 @@ public final class SearchIndexes implements SearchBackend {
   /** A damaged index found while in use: closed, moved aside, rebuilt by the indexer. */
   void broken(String user, Holder h, Exception e) {
     log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
-    synchronized (open) {
-      if (open.get(user) == h) {
-        open.remove(user);
-      }
-    }
-    h.index.abandon();
+    drop(user, h);
     try {
       moveAside(user, dirOf(user));
     } catch (IOException io) {
@@ -457,6 +452,11 @@ public final class SearchIndexes implements SearchBackend {
   /** Drops a user's open index whose files were closed under it ({@link #isClosedUnderReader}): the next use opens it again. */
   void reopenLater(String user, Holder h, Exception e) {
     log.warn("search: {}: the index's files were closed under a reader ({}); opening it again", user, e.toString());
+    drop(user, h);
+  }
+
+  /** Forgets a user's open index (unless another took its place already) and closes it without a commit. */
+  private void drop(String user, Holder h) {
     synchronized (open) {
       if (open.get(user) == h) {
         open.remove(user);
