@@ -258,28 +258,7 @@ final class StartGuard {
 
   /** The index of the next {@code |} in {@code s[from, to)} outside groups and classes, {@code to} when none; -1 when it cannot tell. */
   private static int bar(String s, int from, int to) {
-    int depth = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        if (i + 1 < to && s.charAt(i + 1) == 'Q') {
-          return -1; // a quoted span: not worth reading
-        }
-        i++;
-      } else if (c == '[') {
-        i = classEnd(s, i, to);
-        if (i < 0) {
-          return -1;
-        }
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '|' && depth == 0) {
-        return i;
-      }
-    }
-    return to;
+    return scanTo(s, from, to, '|');
   }
 
   /** Whether the element before {@code at} must occur at least once (no {@code ?}, {@code *}, {@code {0}). */
@@ -307,12 +286,22 @@ final class StartGuard {
 
   /** The index of the {@code )} that closes the group opened at {@code open}, or -1. */
   private static int close(String s, int open, int to) {
+    int i = scanTo(s, open, to, ')');
+    return i == to ? -1 : i;
+  }
+
+  /**
+   * The index of the first {@code stop} in {@code s[from, to)} that is outside groups (for {@code |}) or
+   * ends the group {@code from} opens (for {@code )}), classes and escapes skipped; {@code to} when none, -1
+   * when it cannot tell (a {@code \Q} quoted span, an unclosed class).
+   */
+  private static int scanTo(String s, int from, int to, char stop) {
     int depth = 0;
-    for (int i = open; i < to; i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c == '\\') {
         if (i + 1 < to && s.charAt(i + 1) == 'Q') {
-          return -1;
+          return -1; // a quoted span: not worth reading
         }
         i++;
       } else if (c == '[') {
@@ -324,12 +313,14 @@ final class StartGuard {
         depth++;
       } else if (c == ')') {
         depth--;
-        if (depth == 0) {
+        if (stop == ')' && depth == 0) {
           return i;
         }
+      } else if (c == '|' && stop == '|' && depth == 0) {
+        return i;
       }
     }
-    return -1;
+    return to;
   }
 
   /** The index of the {@code ]} that ends the class opened at {@code open} (nested classes counted), or -1. */
