@@ -137,10 +137,18 @@ public abstract sealed class Connections implements AutoCloseable {
         } catch (IOException e) {
           throw new SQLException("cannot open " + file + ": " + e.getMessage(), e);
         }
-        // data_version counts per connection: what a read cached before a reopen cannot be checked against it
-        changes.incrementAndGet();
       }
       return db;
+    }
+
+    /** Whether a connection is open now (for tests). */
+    boolean isOpen() {
+      lock.lock();
+      try {
+        return db != null;
+      } finally {
+        lock.unlock();
+      }
     }
 
     /** Closes the connection when it was last used {@code idleNanos} or more before {@code now} and nobody holds it. */
@@ -152,6 +160,8 @@ public abstract sealed class Connections implements AutoCloseable {
         if (db != null && now - lastUse >= idleNanos) {
           Connection open = db;
           db = null;
+          // data_version counts per connection: a read cached now cannot be checked against the next one's
+          changes.incrementAndGet();
           try {
             if (versionQuery != null) {
               versionQuery.close();
