@@ -111,7 +111,9 @@ public abstract sealed class Connections implements AutoCloseable {
     /** The connection; null until the first use when made by {@link #sqliteOnDemand}, and after close (guarded by lock). */
     private Connection db;
     private boolean closed; // guarded by lock
-    /** {@link System#nanoTime} of the last use (guarded by lock). */
+    /** Made by {@link #sqliteOnDemand}: opened at the first use, closed by {@link IdleClose}. */
+    private final boolean onDemand;
+    /** {@link System#nanoTime} of the last use of an on-demand connection (guarded by lock). */
     private long lastUse;
     private final ReentrantLock lock = new ReentrantLock();
     /** This process's writes through this connection, for {@link CachedReads} (see {@link #cachedReads}). */
@@ -123,11 +125,14 @@ public abstract sealed class Connections implements AutoCloseable {
       this.file = file;
       this.db = db;
       this.migrate = migrate;
+      this.onDemand = db == null;
     }
 
     /** The connection, opened at the first use (under {@link #lock}). */
     private Connection db() throws SQLException {
-      lastUse = System.nanoTime();
+      if (onDemand) {
+        lastUse = System.nanoTime();
+      }
       if (db == null) {
         if (closed) {
           throw new SQLException(file + " is closed");
