@@ -25,7 +25,7 @@ public final class SqliteCollectAccounts extends SqlCollectAccounts {
   public static SqliteCollectAccounts open(Path dataDir) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     try {
-      return new SqliteCollectAccounts(Connections.sqlite(file, SqliteCollectAccounts::migrate));
+      return new SqliteCollectAccounts(Connections.sqliteOnDemand(file, SqliteCollectAccounts::migrate));
     } catch (SQLException e) {
       throw new IOException("cannot open " + file + ": " + e.getMessage(), e);
     }

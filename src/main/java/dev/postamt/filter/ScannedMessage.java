@@ -221,13 +221,20 @@ public final class ScannedMessage {
     return htmlLinks;
   }
 
-  private static final Evaluator LINKS =
-      QueryParser.parse("a[href], area[href], img[src], form[action], iframe[src], frame[src], link[href]");
-  private static final Evaluator HIDDEN = QueryParser.parse("script, style, head > :not(title)");
+  /**
+   * The compiled selectors, made at the first HTML part rather than when this class is loaded: compiling
+   * them loads ~90 jsoup classes, which a server that has seen no HTML mail (an idle one, the AOT cache's
+   * training) need not hold (issue 27, idle memory).
+   */
+  private static final class Selectors {
+    static final Evaluator LINKS =
+        QueryParser.parse("a[href], area[href], img[src], form[action], iframe[src], frame[src], link[href]");
+    static final Evaluator HIDDEN = QueryParser.parse("script, style, head > :not(title)");
+  }
 
   /** Adds the links of a parsed HTML part to {@code out} (before anything is removed from {@code doc}). */
   private static void links(Document doc, List<HtmlLink> out) {
-    for (Element e : doc.select(LINKS)) {
+    for (Element e : doc.select(Selectors.LINKS)) {
       String tag = e.tagName();
       String url = e.hasAttr("href") ? e.attr("href") : e.hasAttr("src") ? e.attr("src") : e.attr("action");
       out.add(new HtmlLink(url.strip(), tag.equals("a") ? e.text() : "", tag));
@@ -344,7 +351,7 @@ public final class ScannedMessage {
 
   /** {@link #renderHtml} of a parsed document (which loses its scripts and styles). */
   private static String render(Document doc) {
-    doc.select(HIDDEN).remove();
+    doc.select(Selectors.HIDDEN).remove();
     StringBuilder b = new StringBuilder();
     NodeTraversor.traverse(new NodeVisitor() {
       @Override

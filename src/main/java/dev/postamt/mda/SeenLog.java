@@ -51,7 +51,7 @@ public final class SeenLog implements AutoCloseable {
     Path file = config.dataDir().resolve("sieve").resolve(name + ".db");
     Files.createDirectories(file.getParent());
     try {
-      return new SeenLog(Connections.sqlite(file, SeenLog::migrateSqlite), "entry");
+      return new SeenLog(Connections.sqliteOnDemand(file, SeenLog::migrateSqlite), "entry");
     } catch (SQLException e) {
       throw new IOException("cannot open " + file + ": " + e.getMessage(), e);
     }

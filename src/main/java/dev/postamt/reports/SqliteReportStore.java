@@ -23,7 +23,7 @@ public final class SqliteReportStore extends SqlReportStore {
   public static SqliteReportStore open(Path dataDir) throws ReportException {
     Path file = dataDir.resolve(FILE_NAME);
     try {
-      return new SqliteReportStore(Connections.sqlite(file, c -> {
+      return new SqliteReportStore(Connections.sqliteOnDemand(file, c -> {
         int version = SqliteFiles.schemaVersion(c, SCHEMA_VERSION, file.toString());
         try (Statement st = c.createStatement()) {
           st.execute("PRAGMA foreign_keys = ON");

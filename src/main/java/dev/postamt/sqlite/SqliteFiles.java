@@ -17,9 +17,10 @@ public final class SqliteFiles {
    * The page cache of each connection, in KiB: SQLite's default is 2 MiB per connection, and a server
    * holds some twenty of them (one per state file, more for the mail index), filled under load with pages
    * the operating system's file cache holds anyway. 1 MiB keeps the B-tree's upper levels of files far
-   * larger than ours (issue 27, docs/performance.md).
+   * larger than ours (issue 27, docs/performance.md). The store's mail index files, opened by the store
+   * itself, take the same.
    */
-  static final int CACHE_KIB = 1024;
+  public static final int CACHE_KIB = 1024;
 
   /**
    * Opens (creating it and its directory when missing) {@code file} in WAL mode with synchronous=NORMAL,

@@ -34,6 +34,7 @@ final class SqliteMailIndex extends MailIndex {
     try (Statement s = db.createStatement()) {
       s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA query_only=1");
+      s.execute("PRAGMA cache_size=-" + dev.postamt.sqlite.SqliteFiles.CACHE_KIB); // SQLite's default is 2 MiB
     }
   }
 
@@ -52,6 +53,7 @@ final class SqliteMailIndex extends MailIndex {
       // the busy handler first: even "journal_mode=WAL" on a file already in WAL mode needs a lock that
       // another process (the server, while the CLI opens the same account) may hold for a moment
       s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA cache_size=-" + dev.postamt.sqlite.SqliteFiles.CACHE_KIB); // SQLite's default is 2 MiB
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
       s.execute("PRAGMA foreign_keys=ON");

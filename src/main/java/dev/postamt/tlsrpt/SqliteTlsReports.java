@@ -26,7 +26,7 @@ public final class SqliteTlsReports extends SqlTlsReports {
   public static SqliteTlsReports open(Path dataDir, Clock clock) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     try {
-      return new SqliteTlsReports(Connections.sqlite(file, SqliteTlsReports::migrate), clock);
+      return new SqliteTlsReports(Connections.sqliteOnDemand(file, SqliteTlsReports::migrate), clock);
     } catch (SQLException e) {
       throw new IOException("cannot open " + file + ": " + e.getMessage(), e);
     }
