@@ -45,12 +45,10 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ReportsCommand.closeQuietly(reports);
       running.close();
-      LogSetup.flush(); // the last lines, "postamt stopped" among them
     }, "shutdown"));
     // SIGHUP reloads, as for Postfix and Dovecot (the JVM's default would shut down).
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
-    LogSetup.flush();
     return 0;
   }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.net.SyslogAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
@@ -33,21 +34,6 @@ public final class LogSetup {
 
   private LogSetup() {}
 
-  /** The standard-error stream of the log when it is one ({@link LogFlusher}), else null. */
-  private static volatile LogFlusher flusher;
-
-  /** Writes out what the log holds (at the end of {@code serve}, after the last line). */
-  public static void flush() {
-    LogFlusher f = flusher;
-    if (f != null) {
-      try {
-        f.flush();
-      } catch (IOException e) {
-        // standard error is gone: nothing to tell it to
-      }
-    }
-  }
-
   public static void apply(Log log) throws IOException {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return; // another SLF4J binding in tests: leave it alone
@@ -61,32 +47,16 @@ public final class LogSetup {
       startSyslog(ctx, log);
       return;
     } else {
-      OutputStreamAppender<ILoggingEvent> console = new OutputStreamAppender<>();
-      LogFlusher err = new LogFlusher();
-      console.setOutputStream(err);
-      console.setImmediateFlush(false);
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setTarget("System.err");
       appender = console;
-      flusherNext = err;
     }
     appender.setContext(ctx);
     appender.setName("postamt");
     appender.setEncoder(encoder(ctx, log));
     appender.start();
     install(ctx, appender, log);
-    LogFlusher before = flusher;
-    flusher = flusherNext;
-    flusherNext = null;
-    if (before != null) {
-      before.stop(); // detached from the log just now
-    } else if (flusher != null) {
-      // whatever ends the process (a failed start's exit, SIGTERM): the lines held are written first;
-      // serve's own exit hook flushes again after its last line
-      Runtime.getRuntime().addShutdownHook(new Thread(LogSetup::flush, "log-flush"));
-    }
   }
-
-  /** The stream being set up by {@link #apply} (null when the log does not go to standard error). */
-  private static LogFlusher flusherNext;
 
   private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext ctx, Log log) throws IOException {
     String file = log.file().orElseThrow().toString();
