@@ -13,7 +13,7 @@ final class FieldsJson {
   private FieldsJson() {}
 
   static String write(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
+    StringBuilder b = new StringBuilder(128).append('{');
     for (var e : fields.entrySet()) {
       if (b.length() > 1) {
         b.append(',');
@@ -25,10 +25,17 @@ final class FieldsJson {
     return b.append('}').toString();
   }
 
+  /** {@code s} quoted; runs of characters that need no escape are appended whole (the trail writes eight rows a message). */
   private static void string(StringBuilder b, String s) {
     b.append('"');
+    int plain = 0; // the start of the run not yet appended
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      b.append(s, plain, i);
+      plain = i + 1;
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");
@@ -36,15 +43,11 @@ final class FieldsJson {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
+          b.append(String.format("\\u%04x", (int) c)); // below 0x20: the plain ones were skipped above
         }
       }
     }
-    b.append('"');
+    b.append(s, plain, s.length()).append('"');
   }
 
   static Map<String, String> read(String json) {

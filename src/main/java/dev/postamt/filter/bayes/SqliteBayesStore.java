@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * </pre>
  *
  * <p>A message's tokens are read with a few {@code IN (…)} queries of fixed sizes (statements prepared
- * once), written in one transaction. Counts never go below zero (a message forgotten after the
+ * once), written in one transaction. What was read is kept ({@link TokenCounts}, and the scopes' message
+ * counts) while the file's {@code PRAGMA data_version} says no other connection (the CLI's {@code spam
+ * learn}) committed; this connection's own writes change the kept counts as they change the rows, once
+ * committed. So a scan of learned mail reads only the tokens it has not met lately. Counts never go below zero (a message forgotten after the
  * tokenizer changed leaves no negative counts); tokens with no counts left are deleted.
  */
 public final class SqliteBayesStore implements BayesStore {
@@ -44,6 +47,13 @@ public final class SqliteBayesStore implements BayesStore {
   private final Map<String, Long> scopeIds = new ConcurrentHashMap<>();
   /** The read of a scope's message counts, asked by every scan: compiled once (used under {@link #lock}). */
   private PreparedStatement countsRead;
+  /** {@code PRAGMA data_version}, asked before every read: compiled once (used under {@link #lock}). */
+  private PreparedStatement versionRead;
+  /** The data_version the kept answers were read at; guarded by {@link #lock}. */
+  private long version = Long.MIN_VALUE;
+  /** Kept answers, guarded by {@link #lock}: token counts by scope id, message counts by scope name. */
+  private final TokenCounts kept = new TokenCounts();
+  private final Map<String, Counts> keptCounts = new HashMap<>();
 
   private SqliteBayesStore(Path file, Connection db) {
     this.file = file;
@@ -75,18 +85,54 @@ public final class SqliteBayesStore implements BayesStore {
     }
   }
 
+  /**
+   * Forgets the kept answers when another connection committed since they were read (its {@code
+   * data_version} moved). Under {@link #lock}.
+   */
+  private void fresh() throws SQLException {
+    if (versionRead == null) {
+      versionRead = db.prepareStatement("PRAGMA data_version");
+    }
+    long v;
+    try (ResultSet rs = versionRead.executeQuery()) {
+      v = rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
+    }
+    if (v != version || v == Long.MIN_VALUE) {
+      forgetKept();
+      version = v;
+    }
+  }
+
+  /** Under {@link #lock}. */
+  private void forgetKept() {
+    kept.clear();
+    keptCounts.clear();
+    version = Long.MIN_VALUE;
+  }
+
   @Override
   public Counts messages(String scope) throws IOException {
     lock.lock();
     try {
+      fresh();
+      Counts known = keptCounts.get(scope);
+      if (known != null) {
+        return known;
+      }
       if (countsRead == null) {
         countsRead = db.prepareStatement("SELECT spam, ham FROM scope WHERE name = ?");
       }
       PreparedStatement ps = countsRead;
       ps.setString(1, scope);
+      Counts c;
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Counts(rs.getLong(1), rs.getLong(2)) : new Counts(0, 0);
+        c = rs.next() ? new Counts(rs.getLong(1), rs.getLong(2)) : new Counts(0, 0);
       }
+      if (keptCounts.size() >= 10_000) {
+        keptCounts.clear();
+      }
+      keptCounts.put(scope, c);
+      return c;
     } catch (SQLException e) {
       throw failure("read", e);
     } finally {
@@ -100,17 +146,33 @@ public final class SqliteBayesStore implements BayesStore {
     java.util.Arrays.fill(ham, 0, hashes.length, 0);
     lock.lock();
     try {
+      fresh();
       long id = scopeId(scope, false);
       if (id < 0 || hashes.length == 0) {
         return;
       }
-      Map<Long, Integer> index = new HashMap<>(hashes.length * 2);
+      // the kept ones first; the rest (their positions in 'missing') are read and then kept
+      int[] missing = new int[hashes.length];
+      int m = 0;
       for (int i = 0; i < hashes.length; i++) {
-        index.put(hashes[i], i);
+        int slot = kept.find(id, hashes[i]);
+        if (slot >= 0) {
+          spam[i] = kept.spam(slot);
+          ham[i] = kept.ham(slot);
+        } else {
+          missing[m++] = i;
+        }
+      }
+      if (m == 0) {
+        return;
+      }
+      Map<Long, Integer> index = new HashMap<>(m * 2);
+      for (int k = 0; k < m; k++) {
+        index.put(hashes[missing[k]], missing[k]);
       }
       int from = 0;
-      while (from < hashes.length) {
-        int left = hashes.length - from;
+      while (from < m) {
+        int left = m - from;
         int size = BATCH[BATCH.length - 1];
         for (int b : BATCH) {
           if (b >= left) {
@@ -121,7 +183,7 @@ public final class SqliteBayesStore implements BayesStore {
         PreparedStatement ps = read(size);
         ps.setLong(1, id);
         for (int k = 0; k < size; k++) {
-          ps.setLong(k + 2, hashes[Math.min(from + k, hashes.length - 1)]); // padded with the last one
+          ps.setLong(k + 2, hashes[missing[Math.min(from + k, m - 1)]]); // padded with the last one
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -134,7 +196,12 @@ public final class SqliteBayesStore implements BayesStore {
         }
         from += size;
       }
+      for (int k = 0; k < m; k++) {
+        int i = missing[k];
+        kept.put(id, hashes[i], spam[i], ham[i]);
+      }
     } catch (SQLException e) {
+      forgetKept();
       throw failure("read", e);
     } finally {
       lock.unlock();
@@ -164,16 +231,22 @@ public final class SqliteBayesStore implements BayesStore {
         long id = scopeId(scope, true);
         Optional<Boolean> before = learned(id, digest);
         Outcome outcome;
+        int ds = 0;
+        int dh = 0;
         if (before.isPresent() && (before.get() == spam || onlyNew)) {
           outcome = Outcome.ALREADY_KNOWN;
         } else if (before.isPresent()) {
-          change(id, hashes, spam ? 1 : -1, spam ? -1 : 1, now);
-          messages(id, spam ? 1 : -1, spam ? -1 : 1);
+          ds = spam ? 1 : -1;
+          dh = spam ? -1 : 1;
           outcome = Outcome.RELEARNED;
         } else {
-          change(id, hashes, spam ? 1 : 0, spam ? 0 : 1, now);
-          messages(id, spam ? 1 : 0, spam ? 0 : 1);
+          ds = spam ? 1 : 0;
+          dh = spam ? 0 : 1;
           outcome = Outcome.LEARNED;
+        }
+        if (outcome != Outcome.ALREADY_KNOWN) {
+          change(id, hashes, ds, dh, now);
+          messages(id, ds, dh);
         }
         if (outcome != Outcome.ALREADY_KNOWN) {
           try (PreparedStatement ps = db.prepareStatement(
@@ -187,8 +260,10 @@ public final class SqliteBayesStore implements BayesStore {
           }
         }
         db.commit();
+        committed(id, hashes, ds, dh);
         return outcome;
       } catch (SQLException | RuntimeException e) {
+        forgetKept();
         db.rollback();
         scopeIds.clear(); // a scope created in the failed transaction is gone again
         throw e;
@@ -218,16 +293,20 @@ public final class SqliteBayesStore implements BayesStore {
           return Outcome.NOT_KNOWN;
         }
         boolean spam = before.get();
-        change(id, hashes, spam ? -1 : 0, spam ? 0 : -1, Instant.EPOCH);
-        messages(id, spam ? -1 : 0, spam ? 0 : -1);
+        int ds = spam ? -1 : 0;
+        int dh = spam ? 0 : -1;
+        change(id, hashes, ds, dh, Instant.EPOCH);
+        messages(id, ds, dh);
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM learned WHERE scope = ? AND digest = ?")) {
           ps.setLong(1, id);
           ps.setString(2, digest);
           ps.executeUpdate();
         }
         db.commit();
+        committed(id, hashes, ds, dh);
         return Outcome.FORGOTTEN;
       } catch (SQLException | RuntimeException e) {
+        forgetKept();
         db.rollback();
         scopeIds.clear(); // a scope created in the failed transaction is gone again
         throw e;
@@ -239,6 +318,17 @@ public final class SqliteBayesStore implements BayesStore {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * After a commit of {@link #change} and {@link #messages(long, int, int)} with {@code ds}/{@code dh}: the
+   * kept token counts change the same way, the message counts are read again.
+   */
+  private void committed(long scope, long[] hashes, int ds, int dh) {
+    if (ds != 0 || dh != 0) {
+      kept.change(scope, hashes, ds, dh);
+    }
+    keptCounts.clear();
   }
 
   /** Adds {@code ds}/{@code dh} (each -1, 0 or 1) to every token's counts; deletes the rows left empty. */
@@ -334,6 +424,7 @@ public final class SqliteBayesStore implements BayesStore {
     lock.lock();
     try (PreparedStatement ps = db.prepareStatement("DELETE FROM token WHERE seen < ?")) {
       ps.setLong(1, Math.floorDiv(cutoff.getEpochSecond(), 86400));
+      forgetKept(); // the tokens deleted are not known here
       return ps.executeUpdate();
     } catch (SQLException e) {
       throw failure("write", e);
@@ -386,6 +477,9 @@ public final class SqliteBayesStore implements BayesStore {
       }
       if (countsRead != null) {
         countsRead.close();
+      }
+      if (versionRead != null) {
+        versionRead.close();
       }
       db.close();
     } catch (SQLException ignored) {

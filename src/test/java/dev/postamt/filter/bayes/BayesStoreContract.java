@@ -99,6 +99,36 @@ interface BayesStoreContract {
   }
 
   @Test
+  default void countsReadBeforeAChangeAreNotAnsweredAfterIt() throws Exception {
+    try (BayesStore s = store()) {
+      long[] ask = {1, 2, 3, 4, 5, 99};
+      s.learn(BayesStore.GLOBAL, "a", A, true, false, NOW);
+      assertThat(counts(s, BayesStore.GLOBAL, ask)[0]).containsExactly(1, 1, 1, 1, 0, 0);
+      assertThat(s.messages(BayesStore.GLOBAL)).isEqualTo(new BayesStore.Counts(1, 0));
+      s.learn(BayesStore.GLOBAL, "b", B, false, false, NOW);
+      int[][] c = counts(s, BayesStore.GLOBAL, ask);
+      assertThat(c[0]).containsExactly(1, 1, 1, 1, 0, 0);
+      assertThat(c[1]).containsExactly(0, 0, 1, 1, 1, 0);
+      assertThat(s.messages(BayesStore.GLOBAL)).isEqualTo(new BayesStore.Counts(1, 1));
+      s.learn(BayesStore.GLOBAL, "a", A, false, false, NOW); // relearned as ham
+      c = counts(s, BayesStore.GLOBAL, ask);
+      assertThat(c[0]).containsOnly(0);
+      assertThat(c[1]).containsExactly(1, 1, 2, 2, 1, 0);
+      assertThat(s.messages(BayesStore.GLOBAL)).isEqualTo(new BayesStore.Counts(0, 2));
+      s.forget(BayesStore.GLOBAL, "b", B);
+      c = counts(s, BayesStore.GLOBAL, ask);
+      assertThat(c[1]).containsExactly(1, 1, 1, 1, 0, 0);
+      assertThat(s.messages(BayesStore.GLOBAL)).isEqualTo(new BayesStore.Counts(0, 1));
+      s.learn("alice@example.test", "c", new long[] {5}, true, false, NOW.minus(Duration.ofDays(200)));
+      assertThat(counts(s, "alice@example.test", 5, 1)[0]).containsExactly(1, 0);
+      assertThat(counts(s, BayesStore.GLOBAL, 5)[0]).containsExactly(0);
+      s.expire(NOW.minus(Duration.ofDays(180)));
+      assertThat(counts(s, "alice@example.test", 5)[0]).containsExactly(0);
+      assertThat(counts(s, BayesStore.GLOBAL, ask)[1]).containsExactly(1, 1, 1, 1, 0, 0);
+    }
+  }
+
+  @Test
   default void largeBatchesAreReadWhole() throws Exception {
     try (BayesStore s = store()) {
       long[] many = new long[2500];
