@@ -62,12 +62,47 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    return of(new StringReader(text), text.length(), cjkFree(text));
+    boolean plain = cjkFree(text);
+    if (plain) {
+      WordTokens w = plain(java.util.List.of(text), text.length());
+      if (w != null) {
+        return w;
+      }
+    }
+    return of(new StringReader(text), text.length(), plain);
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    return of(text.reader(), (int) text.length(), text.cjkFree());
+    boolean plain = text.cjkFree();
+    if (plain) {
+      WordTokens w = plain(text.parts(), (int) text.length());
+      if (w != null) {
+        return w;
+      }
+    }
+    return of(text.reader(), (int) text.length(), plain);
+  }
+
+  /**
+   * The word breaking of a {@link #cjkFree} text made of {@code parts}, each followed by a line break
+   * (which no token crosses, so each part is broken alone), by {@link PlainBreaking}; null when it cannot
+   * tell.
+   */
+  private static WordTokens plain(java.util.List<String> parts, int length) {
+    WordTokens w = new WordTokens(length);
+    w.raw = true;
+    char[] buf = new char[0];
+    for (String p : parts) {
+      if (p.length() > buf.length) {
+        buf = new char[Math.max(p.length(), Math.min(length, 1 << 16))];
+      }
+      p.getChars(0, p.length(), buf, 0);
+      if (!PlainBreaking.split(buf, p.length(), w::add)) {
+        return null;
+      }
+    }
+    return w;
   }
 
   /** {@code plain}: the text is {@link #cjkFree}. */
@@ -79,7 +114,7 @@ final class WordTokens {
       PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        w.add(term.buffer(), term.length(), inc.getPositionIncrement());
+        w.add(term.buffer(), 0, term.length(), inc.getPositionIncrement());
       }
       ts.end();
     } catch (IOException e) {
@@ -108,11 +143,11 @@ final class WordTokens {
     return true;
   }
 
-  private void add(char[] b, int length, int increment) {
+  private void add(char[] b, int off, int length, int increment) {
     if (charCount + length > chars.length) {
       chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charCount + length));
     }
-    System.arraycopy(b, 0, chars, charCount, length);
+    System.arraycopy(b, off, chars, charCount, length);
     charCount += length;
     if (count == ends.length) {
       ends = Arrays.copyOf(ends, count * 2);
