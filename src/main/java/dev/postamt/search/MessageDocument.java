@@ -147,10 +147,10 @@ final class MessageDocument {
     Leaves leaves = Leaves.of(root, budget);
     Map<MimePart, String> decoded = leaves.decoded();
     if (leaves.withinBudget()) {
-      String joined = Trigrams.join(leaves.folded());
+      char[] joined = Trigrams.joinChars(leaves.folded());
       leaves = null; // the folded leaves are in joined now: let them go before the grams are built
       d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
-      if (joined.length() > Trigrams.POSITIONAL_CHARS) {
+      if (joined.length > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
     } else {
@@ -193,7 +193,7 @@ final class MessageDocument {
   /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   private static void grams(Document d, String field, List<String> strings) {
     if (!strings.isEmpty()) {
-      d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+      d.add(new Field(field, Trigrams.stream(Trigrams.joinChars(strings)), GRAMS));
     }
   }
 
