@@ -84,7 +84,8 @@ final class PlainBreaking {
   /**
    * The tokens of {@code t[0, end)} into {@code sink}, as {@code StandardTokenizer} makes them of that
    * text (every increment 1); false, having given some tokens maybe, when a chunk is too long to tell
-   * (see the class comment): the caller then starts again with the scanner.
+   * (see the class comment) or the text is not {@link WordTokens#cjkFree}: the caller then starts again
+   * with the scanner.
    */
   static boolean split(char[] t, int end, Sink sink) {
     int i = 0;
@@ -101,6 +102,9 @@ final class PlainBreaking {
       while (i < end && !hard(t, i, end)) {
         int k = classOf(t[i]);
         if (k == OTHER) {
+          if (WordTokens.cjk(t[i])) {
+            return false; // the common part of the chain is more than the word breaking here
+          }
           plain = false;
         } else if (k == MID) {
           mids++;

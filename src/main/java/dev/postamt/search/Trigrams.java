@@ -227,6 +227,58 @@ final class Trigrams {
     return out;
   }
 
+  /**
+   * {@link #joinChars} of the {@link SearchText#fold folded} {@code strings}, folding each as it is
+   * copied in; {@code foldedLengths} receives each folded string's length. A string of characters below
+   * U+0100 is folded in place, one character to one, as {@code String.toLowerCase} folds Latin-1 (the same
+   * {@link Character#toLowerCase} of each); any other is folded by {@link SearchText#fold} itself, which
+   * may change its length (U+0130, final sigma).
+   */
+  static char[] joinFolded(List<String> strings, int[] foldedLengths) {
+    int length = 2;
+    for (String s : strings) {
+      length += s.length() + 1;
+    }
+    char[] out = new char[length];
+    int at = 0;
+    int k = 0;
+    for (String s : strings) {
+      int n = s.length();
+      s.getChars(0, n, out, at);
+      if (!foldLatin1(out, at, at + n)) {
+        String f = SearchText.fold(s);
+        if (f.length() != n) {
+          out = Arrays.copyOf(out, out.length - n + f.length());
+          n = f.length();
+        }
+        f.getChars(0, n, out, at);
+      }
+      foldedLengths[k++] = n;
+      at += n;
+      out[at++] = SEPARATOR;
+    }
+    out[at++] = SEPARATOR;
+    out[at] = SEPARATOR;
+    return out;
+  }
+
+  /** Folds {@code t[from, to)} in place when all of it is below U+0100; false (part of it folded) if not. */
+  private static boolean foldLatin1(char[] t, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = t[i];
+      if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') {
+          t[i] = (char) (c + ('a' - 'A'));
+        }
+      } else if (c < 0x100) {
+        t[i] = (char) Character.toLowerCase(c);
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The grams of {@link #join joined} text, each at the position of its first character. */
   static TokenStream stream(String joined) {
     return stream(joined.toCharArray());

@@ -62,32 +62,21 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    boolean plain = cjkFree(text);
-    if (plain) {
-      WordTokens w = plain(java.util.List.of(text), text.length());
-      if (w != null) {
-        return w;
-      }
-    }
-    return of(new StringReader(text), text.length(), plain);
+    WordTokens w = plain(java.util.List.of(text), text.length());
+    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text));
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    boolean plain = text.cjkFree();
-    if (plain) {
-      WordTokens w = plain(text.parts(), (int) text.length());
-      if (w != null) {
-        return w;
-      }
-    }
-    return of(text.reader(), (int) text.length(), plain);
+    WordTokens w = plain(text.parts(), (int) text.length());
+    return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree());
   }
 
   /**
-   * The word breaking of a {@link #cjkFree} text made of {@code parts}, each followed by a line break
-   * (which no token crosses, so each part is broken alone), by {@link PlainBreaking}; null when it cannot
-   * tell.
+   * The word breaking of a text made of {@code parts}, each followed by a line break (which no token
+   * crosses, so each part is broken alone), by {@link PlainBreaking}; null when it cannot tell, or when
+   * the text is not {@link #cjkFree} (which that finds out on the way, looking at the characters it does
+   * not know anyway).
    */
   private static WordTokens plain(java.util.List<String> parts, int length) {
     WordTokens w = new WordTokens(length);
@@ -134,13 +123,17 @@ final class WordTokens {
    */
   static boolean cjkFree(String text) {
     for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
-          || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'))) {
+      if (cjk(text.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether {@code c} is one of the characters a {@link #cjkFree} text has none of. */
+  static boolean cjk(char c) {
+    return c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
+        || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'));
   }
 
   private void add(char[] b, int off, int length, int increment) {

@@ -93,6 +93,13 @@ class PlainBreakingTest {
   }
 
   @Test
+  void aTextWithCjkCharactersIsLeftToTheWholeChain() {
+    assertEquals(null, plain("plain words and then \u6771\u4EAC"));
+    assertEquals(null, plain("\uFF21 full width"));
+    assertEquals(List.of("plain@1", "\u00FCber@1"), plain("plain \u00FCber"));
+  }
+
+  @Test
   void aChunkOverTheLongestTokenIsLeftToTheScanner() {
     assertFalse(plain("a b " + "c".repeat(PlainBreaking.MAX_TOKEN + 1)) != null);
   }
