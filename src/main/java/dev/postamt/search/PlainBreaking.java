@@ -99,8 +99,15 @@ final class PlainBreaking {
       int start = i;
       boolean plain = true;
       int mids = 0;
-      while (i < end && !hard(t, i, end)) {
-        int k = classOf(t[i]);
+      for (; i < end; i++) {
+        char c = t[i];
+        int k = c < 0x100 ? CLASS[c] : OTHER;
+        if (k == WORD) {
+          continue; // the most of a text: one look at the table
+        }
+        if (k == HARD && (i == 0 || safeNeighbour(t[i - 1])) && (i + 1 == end || safeNeighbour(t[i + 1]))) {
+          break;
+        }
         if (k == OTHER) {
           if (WordTokens.cjk(t[i])) {
             return false; // the common part of the chain is more than the word breaking here
@@ -109,7 +116,6 @@ final class PlainBreaking {
         } else if (k == MID) {
           mids++;
         }
-        i++;
       }
       if (i - start > MAX_TOKEN) {
         return false;

@@ -196,8 +196,14 @@ final class WordTokens {
     for (int i = 0; i < count; i++) {
       int start = i == 0 ? 0 : ends[i - 1];
       int end = ends[i];
+      // 31 * h + c per character (String's hash of the term), four characters per step: the chain of
+      // dependent multiplications a quarter as long
       int h = 0;
-      for (int k = start; k < end; k++) {
+      int k = start;
+      for (; k + 4 <= end; k += 4) {
+        h = h * 923_521 + chars[k] * 29_791 + chars[k + 1] * 961 + chars[k + 2] * 31 + chars[k + 3];
+      }
+      for (; k < end; k++) {
         h = 31 * h + chars[k];
       }
       int slot = (h ^ (h >>> 16)) & mask;
