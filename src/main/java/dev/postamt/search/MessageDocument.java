@@ -77,24 +77,13 @@ final class MessageDocument {
    */
   record Leaves(List<String> folded, Map<MimePart, String> decoded, boolean withinBudget) {
     static Leaves of(MimePart root, Budget budget) {
-      long textChars = 0;
-      long otherChars = 0;
       Map<MimePart, String> decoded = new IdentityHashMap<>();
       List<MimePart> leaves = SearchText.leaves(root);
-      for (MimePart leaf : leaves) {
-        String text = SearchText.leafText(leaf);
-        decoded.put(leaf, text);
-        if (leaf.type().equals("text")) {
-          textChars += text.length();
-        } else {
-          otherChars += text.length();
-        }
-      }
-      // folding maps each character (one or two UTF-16 units) to at least one unit, so a text over
-      // twice the budget is over it folded too: it is not folded, only to be dropped (a 45 MB body)
-      if (textChars > 2L * budget.substringChars() || otherChars > 2L * (budget.substringChars() / 4)) {
+      if (!decode(leaves, decoded, budget)) {
         return new Leaves(List.of(), decoded, false);
       }
+      long textChars = 0;
+      long otherChars = 0;
       List<String> folded = new ArrayList<>(leaves.size());
       textChars = 0;
       otherChars = 0;
@@ -109,6 +98,58 @@ final class MessageDocument {
       }
       return new Leaves(folded, decoded,
           textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4);
+    }
+
+    /**
+     * Each leaf's text into {@code decoded}; false when the texts are too long to be folded at all:
+     * folding maps each character (one or two UTF-16 units) to at least one unit, so a text over twice
+     * the budget is over it folded too: it is not folded, only to be dropped (a 45 MB body).
+     */
+    private static boolean decode(List<MimePart> leaves, Map<MimePart, String> decoded, Budget budget) {
+      long textChars = 0;
+      long otherChars = 0;
+      for (MimePart leaf : leaves) {
+        String text = SearchText.leafText(leaf);
+        decoded.put(leaf, text);
+        if (leaf.type().equals("text")) {
+          textChars += text.length();
+        } else {
+          otherChars += text.length();
+        }
+      }
+      return textChars <= 2L * budget.substringChars() && otherChars <= 2L * (budget.substringChars() / 4);
+    }
+  }
+
+  /**
+   * What {@link Leaves} gives the index: each leaf's text ({@code decoded}) and {@link Trigrams#joinChars}
+   * of the folded leaves ({@code joined}, null when over the budget), folded as they are joined ({@link
+   * Trigrams#joinFolded}) rather than each copied once more as a folded string first.
+   */
+  record JoinedLeaves(char[] joined, Map<MimePart, String> decoded) {
+    static JoinedLeaves of(MimePart root, Budget budget) {
+      Map<MimePart, String> decoded = new IdentityHashMap<>();
+      List<MimePart> leaves = SearchText.leaves(root);
+      if (!Leaves.decode(leaves, decoded, budget)) {
+        return new JoinedLeaves(null, decoded);
+      }
+      List<String> texts = new ArrayList<>(leaves.size());
+      for (MimePart leaf : leaves) {
+        texts.add(decoded.get(leaf));
+      }
+      int[] lengths = new int[leaves.size()];
+      char[] joined = Trigrams.joinFolded(texts, lengths);
+      long textChars = 0;
+      long otherChars = 0;
+      for (int i = 0; i < lengths.length; i++) {
+        if (leaves.get(i).type().equals("text")) {
+          textChars += lengths[i];
+        } else {
+          otherChars += lengths[i];
+        }
+      }
+      boolean within = textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4;
+      return new JoinedLeaves(within ? joined : null, decoded);
     }
   }
 
@@ -144,17 +185,15 @@ final class MessageDocument {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
     grams(d, "s.hl", SearchText.headerLines(root));
-    Leaves leaves = Leaves.of(root, budget);
+    JoinedLeaves leaves = JoinedLeaves.of(root, budget);
     Map<MimePart, String> decoded = leaves.decoded();
-    if (leaves.withinBudget()) {
-      String joined = Trigrams.join(leaves.folded());
-      leaves = null; // the folded leaves are in joined now: let them go before the grams are built
+    char[] joined = leaves.joined();
+    if (joined != null) {
       d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
-      if (joined.length() > Trigrams.POSITIONAL_CHARS) {
+      if (joined.length > Trigrams.POSITIONAL_CHARS) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
     } else {
-      leaves = null;
       partial |= BODY_PARTIAL;
     }
     d.add(new NumericDocValuesField("part", partial));
@@ -193,7 +232,7 @@ final class MessageDocument {
   /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   private static void grams(Document d, String field, List<String> strings) {
     if (!strings.isEmpty()) {
-      d.add(new Field(field, Trigrams.stream(Trigrams.join(strings)), GRAMS));
+      d.add(new Field(field, Trigrams.stream(Trigrams.joinChars(strings)), GRAMS));
     }
   }
 

@@ -141,17 +141,22 @@ final class Trigrams {
    * table of longs that starts small and doubles when half full: no object per gram.
    */
   static TokenStream distinct(String joined) {
-    int length = joined.length();
+    return distinct(joined.toCharArray());
+  }
+
+  /** {@link #distinct(String)} of a {@link #joinChars joined} text. */
+  static TokenStream distinct(char[] joined) {
+    int length = joined.length;
     int cap = 1024;
     long[] table = new long[cap];
     long[] order = new long[256];
     int n = 0;
     // the gram at each position from the one before (one character in, one out), not three charAt; a
     // gram equal to the one before (a run of one character: spaces, "-----", "=====") is not looked up
-    long packed = length < N ? 0 : ((long) joined.charAt(0) << 16) | joined.charAt(1);
+    long packed = length < N ? 0 : ((long) joined[0] << 16) | joined[1];
     long previous = 0;
     for (int at = N - 1; at < length; at++) {
-      packed = ((packed << 16) | joined.charAt(at)) & 0xFFFF_FFFF_FFFFL;
+      packed = ((packed << 16) | joined[at]) & 0xFFFF_FFFF_FFFFL;
       // +1 so that no gram packs to 0, the table's "empty"
       long key = packed + 1;
       if (key == previous) {
@@ -197,20 +202,91 @@ final class Trigrams {
 
   /** The text of a field: the strings joined and padded as the class comment says. */
   static String join(List<String> strings) {
+    return new String(joinChars(strings));
+  }
+
+  /**
+   * {@link #join} as an array of characters, made in one copy: a string holding the separator takes two
+   * bytes per character, and building one from a body (Latin-1 strings, one byte each) copied it three
+   * times, widening it on the way.
+   */
+  static char[] joinChars(List<String> strings) {
     int length = 2;
     for (String s : strings) {
       length += s.length() + 1;
     }
-    StringBuilder b = new StringBuilder(length); // sized once: a long body is not copied while it grows
+    char[] out = new char[length];
+    int at = 0;
     for (String s : strings) {
-      b.append(s).append(SEPARATOR);
+      s.getChars(0, s.length(), out, at);
+      at += s.length();
+      out[at++] = SEPARATOR;
     }
-    return b.append(SEPARATOR).append(SEPARATOR).toString();
+    out[at++] = SEPARATOR;
+    out[at] = SEPARATOR;
+    return out;
+  }
+
+  /**
+   * {@link #joinChars} of the {@link SearchText#fold folded} {@code strings}, folding each as it is
+   * copied in; {@code foldedLengths} receives each folded string's length. A string of characters below
+   * U+0100 is folded in place, one character to one, as {@code String.toLowerCase} folds Latin-1 (the same
+   * {@link Character#toLowerCase} of each); any other is folded by {@link SearchText#fold} itself, which
+   * may change its length (U+0130, final sigma).
+   */
+  static char[] joinFolded(List<String> strings, int[] foldedLengths) {
+    int length = 2;
+    for (String s : strings) {
+      length += s.length() + 1;
+    }
+    char[] out = new char[length];
+    int at = 0;
+    int k = 0;
+    for (String s : strings) {
+      int n = s.length();
+      s.getChars(0, n, out, at);
+      if (!foldLatin1(out, at, at + n)) {
+        String f = SearchText.fold(s);
+        if (f.length() != n) {
+          out = Arrays.copyOf(out, out.length - n + f.length());
+          n = f.length();
+        }
+        f.getChars(0, n, out, at);
+      }
+      foldedLengths[k++] = n;
+      at += n;
+      out[at++] = SEPARATOR;
+    }
+    out[at++] = SEPARATOR;
+    out[at] = SEPARATOR;
+    return out;
+  }
+
+  /** Folds {@code t[from, to)} in place when all of it is below U+0100; false (part of it folded) if not. */
+  private static boolean foldLatin1(char[] t, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = t[i];
+      if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') {
+          t[i] = (char) (c + ('a' - 'A'));
+        }
+      } else if (c < 0x100) {
+        t[i] = (char) Character.toLowerCase(c);
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The grams of {@link #join joined} text, each at the position of its first character. */
   static TokenStream stream(String joined) {
-    return new GramStream(joined, joined.length());
+    return stream(joined.toCharArray());
+  }
+
+  /** {@link #stream(String)} of a {@link #joinChars joined} text. */
+  static TokenStream stream(char[] joined) {
+    return new GramStream(joined, joined.length);
   }
 
   /**
@@ -218,7 +294,12 @@ final class Trigrams {
    * POSITIONAL_CHARS} characters and the padding after them.
    */
   static TokenStream positional(String joined) {
-    return new GramStream(joined, Math.min(joined.length(), POSITIONAL_CHARS));
+    return positional(joined.toCharArray());
+  }
+
+  /** {@link #positional(String)} of a {@link #joinChars joined} text. */
+  static TokenStream positional(char[] joined) {
+    return new GramStream(joined, Math.min(joined.length, POSITIONAL_CHARS));
   }
 
   /** Packed grams (see {@link #distinct}) as terms, one position apart (positions are not indexed). */
@@ -266,19 +347,24 @@ final class Trigrams {
    * time.
    */
   private static final class GramStream extends TokenStream {
-    private final CharSequence text;
+    private final char[] text;
+    /** Where the text is cut: from here on, two separators stand in for the rest. */
+    private final int end;
     /** The text's characters below U+0080 as bytes, -1 for the others (and the padding). */
     private final byte[] ascii;
     private final GramBytes term = new GramBytes();
+    /** A gram of other characters, for {@link UnicodeUtil#UTF16toUTF8}. */
+    private final char[] gram = new char[N];
     private int at;
 
-    GramStream(String text, int end) {
-      boolean cut = end < text.length();
-      this.text = cut ? new Padded(text, end) : text;
-      int n = this.text.length();
+    GramStream(char[] text, int end) {
+      boolean cut = end < text.length;
+      this.text = text;
+      this.end = end;
+      int n = cut ? end + 2 : end;
       ascii = new byte[n];
       for (int i = 0; i < n; i++) {
-        char c = i < end ? text.charAt(i) : SEPARATOR;
+        char c = i < end ? text[i] : SEPARATOR;
         ascii[i] = c < 0x80 ? (byte) c : -1;
       }
       addAttributeImpl(term);
@@ -297,7 +383,10 @@ final class Trigrams {
       } else {
         term.bytes.bytes = term.scratch;
         term.bytes.offset = 0;
-        term.bytes.length = UnicodeUtil.UTF16toUTF8(text, at, N, term.scratch);
+        for (int i = 0; i < N; i++) {
+          gram[i] = at + i < end ? text[at + i] : SEPARATOR;
+        }
+        term.bytes.length = UnicodeUtil.UTF16toUTF8(gram, 0, N, term.scratch);
       }
       at++;
       return true;
@@ -306,33 +395,6 @@ final class Trigrams {
     @Override
     public void reset() {
       at = 0;
-    }
-  }
-
-  /** {@code text[0, end)} and two separators, as a sequence of characters (no copy). */
-  private record Padded(String text, int end) implements CharSequence {
-    @Override
-    public int length() {
-      return end + 2;
-    }
-
-    @Override
-    public char charAt(int i) {
-      return i < end ? text.charAt(i) : SEPARATOR;
-    }
-
-    @Override
-    public CharSequence subSequence(int from, int to) {
-      StringBuilder b = new StringBuilder(to - from);
-      for (int i = from; i < to; i++) {
-        b.append(charAt(i));
-      }
-      return b;
-    }
-
-    @Override
-    public String toString() {
-      return subSequence(0, length()).toString();
     }
   }
 

@@ -62,12 +62,36 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    return of(new StringReader(text), text.length(), cjkFree(text));
+    WordTokens w = plain(java.util.List.of(text), text.length());
+    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text));
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    return of(text.reader(), (int) text.length(), text.cjkFree());
+    WordTokens w = plain(text.parts(), (int) text.length());
+    return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree());
+  }
+
+  /**
+   * The word breaking of a text made of {@code parts}, each followed by a line break (which no token
+   * crosses, so each part is broken alone), by {@link PlainBreaking}; null when it cannot tell, or when
+   * the text is not {@link #cjkFree} (which that finds out on the way, looking at the characters it does
+   * not know anyway).
+   */
+  private static WordTokens plain(java.util.List<String> parts, int length) {
+    WordTokens w = new WordTokens(length);
+    w.raw = true;
+    char[] buf = new char[0];
+    for (String p : parts) {
+      if (p.length() > buf.length) {
+        buf = new char[Math.max(p.length(), Math.min(length, 1 << 16))];
+      }
+      p.getChars(0, p.length(), buf, 0);
+      if (!PlainBreaking.split(buf, p.length(), w::add)) {
+        return null;
+      }
+    }
+    return w;
   }
 
   /** {@code plain}: the text is {@link #cjkFree}. */
@@ -79,7 +103,7 @@ final class WordTokens {
       PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        w.add(term.buffer(), term.length(), inc.getPositionIncrement());
+        w.add(term.buffer(), 0, term.length(), inc.getPositionIncrement());
       }
       ts.end();
     } catch (IOException e) {
@@ -99,20 +123,24 @@ final class WordTokens {
    */
   static boolean cjkFree(String text) {
     for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
-          || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'))) {
+      if (cjk(text.charAt(i))) {
         return false;
       }
     }
     return true;
   }
 
-  private void add(char[] b, int length, int increment) {
+  /** Whether {@code c} is one of the characters a {@link #cjkFree} text has none of. */
+  static boolean cjk(char c) {
+    return c >= '\u1100' && (c <= '\u11FF' || (c >= '\u2E80' && c <= '\uDFFF')
+        || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFFEF'));
+  }
+
+  private void add(char[] b, int off, int length, int increment) {
     if (charCount + length > chars.length) {
       chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charCount + length));
     }
-    System.arraycopy(b, 0, chars, charCount, length);
+    System.arraycopy(b, off, chars, charCount, length);
     charCount += length;
     if (count == ends.length) {
       ends = Arrays.copyOf(ends, count * 2);
@@ -168,8 +196,14 @@ final class WordTokens {
     for (int i = 0; i < count; i++) {
       int start = i == 0 ? 0 : ends[i - 1];
       int end = ends[i];
+      // 31 * h + c per character (String's hash of the term), four characters per step: the chain of
+      // dependent multiplications a quarter as long
       int h = 0;
-      for (int k = start; k < end; k++) {
+      int k = start;
+      for (; k + 4 <= end; k += 4) {
+        h = h * 923_521 + chars[k] * 29_791 + chars[k + 1] * 961 + chars[k + 2] * 31 + chars[k + 3];
+      }
+      for (; k < end; k++) {
         h = 31 * h + chars[k];
       }
       int slot = (h ^ (h >>> 16)) & mask;

@@ -80,4 +80,34 @@ class TrigramsTermsTest {
           want.size());
     }
   }
+
+  /** Folding while joining gives what folding each string and then joining does. */
+  @Test
+  void joinFoldedIsTheJoinOfTheFoldedStrings() {
+    Random r = new Random(9051);
+    char[] pool = {'a', 'Z', 'M', ' ', '\n', '\u00C9', '\u00DF', '\u00B5', '\u00FF', '\u00D7', '\u0130', '\u03A3', '\u03C3',
+        '\u0391', '\u0410', '\uD801', '\uDC00', '\u1E9E', '\u2126', '\u212A', '\u0049', '\u00DE', '\u00C0', '@', '1'};
+    for (int k = 0; k < 3000; k++) {
+      List<String> strings = new ArrayList<>();
+      for (int n = r.nextInt(4); n >= 0; n--) {
+        StringBuilder b = new StringBuilder();
+        int len = r.nextInt(30);
+        // some strings of Latin-1 alone, the others with any of the pool
+        int bound = r.nextBoolean() ? 9 : pool.length;
+        for (int i = 0; i < len; i++) {
+          b.append(pool[r.nextInt(bound)]);
+        }
+        strings.add(b.toString());
+      }
+      List<String> folded = new ArrayList<>();
+      for (String s : strings) {
+        folded.add(SearchText.fold(s));
+      }
+      int[] lengths = new int[strings.size()];
+      assertEquals(Trigrams.join(folded), new String(Trigrams.joinFolded(strings, lengths)), strings.toString());
+      for (int i = 0; i < lengths.length; i++) {
+        assertEquals(folded.get(i).length(), lengths[i]);
+      }
+    }
+  }
 }
