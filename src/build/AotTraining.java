@@ -49,7 +49,7 @@ public final class AotTraining {
   private static final String PASSWORD = "aot-training-password";
   private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(240);
   /**
-   * Messages of an SMTP load after the first delivery (none by default; {@code pom.xml} asks for 1,500),
+   * Messages of an SMTP load after the first delivery (none by default: {@code -Daot.messages=N} in the build),
    * for the profiles of the hot delivery path (JEP 515). Alone, 1,500 of them (one in ten 100 KiB) made
    * the cache 5 MB larger and did not lower the JIT's CPU in the first 7,000 messages after a start
    * (bench/README.md, 2026-12-05 17:45): a method the server runs once per message had not been compiled
