@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  * first login and a first indexing that load their classes from the jar (bench/README.md, dated rows of 2026-12-05
  * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true}, {@code
  * -Dpostamt.aot.web=true} put them back; {@code
- * -Dpostamt.aot.messages=N} adds an SMTP load of N messages (the profiles of a hot delivery path: it did
- * not lower the JIT's CPU under load in JDK 25, same row).
+ * -Dpostamt.aot.messages=N} sends an SMTP load of N messages after the first one, recorded with low JIT
+ * thresholds (the profiles and C2 compilations of the hot delivery path: see {@link #COMPILE_SCALING}).
  *
  * <p>FLAGS must be the launcher's flags that the cache depends on (the collector, compact object
  * headers): a cache made with other ones is not used. Nothing here fails the build: the jar is complete
@@ -49,11 +49,23 @@ public final class AotTraining {
   private static final String PASSWORD = "aot-training-password";
   private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(240);
   /**
-   * Messages of an SMTP load after the first delivery (none by default), for the profiles of the hot
-   * delivery path (JEP 515). 1,500 of them (one in ten 100 KiB) made the cache 5 MB larger and did not
-   * lower the JIT's CPU in the first 7,000 messages after a start (bench/README.md, 2026-12-05 17:45).
+   * Messages of an SMTP load after the first delivery (none by default: {@code -Daot.messages=N} in the build),
+   * for the profiles of the hot delivery path (JEP 515). Alone, 1,500 of them (one in ten 100 KiB) made
+   * the cache 5 MB larger and did not lower the JIT's CPU in the first 7,000 messages after a start
+   * (bench/README.md, 2026-12-05 17:45): a method the server runs once per message had not been compiled
+   * by C2 in the training (that takes 5,000 calls or more), and the JVM compiles a method at once with
+   * its recorded profile only when the training compiled it at C2. Hence {@link #COMPILE_SCALING}.
    */
   static final int LOAD_MESSAGES = Integer.getInteger("postamt.aot.messages", 0);
+  /**
+   * The recorded run's {@code -XX:CompileThresholdScaling} when there is a load: 0.05 makes the JIT's
+   * thresholds a twentieth, so the methods a message passes through reach C2 within the training's
+   * load (after ~250 calls) and the cache holds their profiles and C2 compilations as training data. A
+   * server started with the cache then compiles them with C2 at once, with those profiles, instead of
+   * profiling them in the slower tier-3 code over its first ~10,000 messages (bench/README.md, warmjit
+   * rows of 2026-12-05). The server itself runs with the JVM's own thresholds.
+   */
+  static final String COMPILE_SCALING = System.getProperty("postamt.aot.compileScaling", "0.05");
   /** Whether the training's server keeps a full-text index (Lucene): its classes are then in the cache. */
   static final boolean SEARCH = Boolean.parseBoolean(System.getProperty("postamt.aot.search", "false"));
   /** Whether the training logs in over IMAP and POP3 (their classes and what they use then in the cache). */
@@ -132,6 +144,9 @@ public final class AotTraining {
     Files.deleteIfExists(partial);
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(flags);
+    if (LOAD_MESSAGES > 0) {
+      cmd.add("-XX:CompileThresholdScaling=" + COMPILE_SCALING);
+    }
     cmd.addAll(List.of("-XX:AOTCacheOutput=" + partial, "-Xlog:aot=error,cds=error", "-jar", jar.toString(),
         "serve", "--config", config.toString()));
     Process server = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -173,8 +188,18 @@ public final class AotTraining {
     Process first = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--config", config.toString())
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    try (Socket s = connect(smtp, System.nanoTime() + DEADLINE_NANOS)) {
+    long deadline = System.nanoTime() + DEADLINE_NANOS;
+    try (Socket s = connect(smtp, deadline)) {
       new Conversation(s).expect("220");
+      // The self-signed pair is made after the listeners open (net.TlsContext): stopped before it is
+      // written, the recorded run would make it and hold BouncyCastle's certificate builder in the cache.
+      Path tls = dir.resolve("data/tls");
+      while (!(Files.exists(tls.resolve("selfsigned.crt")) && Files.exists(tls.resolve("selfsigned.key")))) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("no self-signed certificate in " + tls);
+        }
+        Thread.sleep(20);
+      }
     } catch (Exception e) {
       first.destroyForcibly();
       throw new IOException("the first start did not come up: " + e.getMessage() + "; server log:\n" + tail(log), e);

@@ -71,13 +71,25 @@ public final class TlsContext {
   private volatile SSLContext context;
   /** The parsed certificate chain and key, until the context is made from them. */
   private Identity identity;
+  /** What makes {@link #identity} when it is made with the context (a self-signed pair still to be made), or null. */
+  private IdentityMaker maker;
 
   private TlsContext(Identity identity) {
     this.identity = identity;
   }
 
+  private TlsContext(IdentityMaker maker) {
+    this.maker = maker;
+  }
+
   /** A certificate chain and its private key, read and checked; made into an SSLContext later. */
   private record Identity(List<Certificate> chain, PrivateKey key, Path certFile) {}
+
+  /** Makes an identity (writes its files first when they are to be made). */
+  @FunctionalInterface
+  private interface IdentityMaker {
+    Identity make() throws IOException;
+  }
 
   /** The context every TLS connection uses; made now when {@link #ready} has not run yet. */
   public SSLContext sslContext() {
@@ -130,6 +142,10 @@ public final class TlsContext {
     if (context != null) {
       return context;
     }
+    if (identity == null) {
+      identity = maker.make();
+      maker = null;
+    }
     Identity id = identity;
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -168,9 +184,10 @@ public final class TlsContext {
   }
 
   /**
-   * The certificate and key {@code config} names (or the ACME pair, or the self-signed one, made first
-   * when missing), read and checked now; the JSSE context is made by {@link #ready} or at the first
-   * handshake (server start: after the listeners are open).
+   * The certificate and key {@code config} names (or the ACME pair, or the self-signed one), read and
+   * checked now; the JSSE context is made by {@link #ready} or at the first handshake (server start: after
+   * the listeners are open). A self-signed pair that is missing (or names other addresses) is made then too,
+   * with the context.
    */
   public static TlsContext forStart(Config config) throws IOException {
     if (config.tls().certificate().isPresent()) {
@@ -186,8 +203,14 @@ public final class TlsContext {
     Path key = dir.resolve("selfsigned.key");
     List<String> names = selfSignedNames(config);
     if (!Files.exists(cert) || !Files.exists(key) || !names.equals(subjectAltNames(cert))) {
-      // First start, or the hostname or a listener address changed: only our own certificate is remade.
-      writeSelfSigned(names, cert, key);
+      // First start, or the hostname or a listener address changed: only our own certificate is remade,
+      // and with the context, after the listeners (ready, or the first handshake): the RSA key's search
+      // took 0.4-0.9 s of a first start before the SMTP banner (issue 27). Nothing is read from a file
+      // an operator wrote, so there is nothing here that could fail the start sooner.
+      return new TlsContext(() -> {
+        writeSelfSigned(names, cert, key);
+        return read(cert, key).identity;
+      });
     }
     return read(cert, key);
   }

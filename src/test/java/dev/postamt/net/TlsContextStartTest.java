@@ -28,11 +28,23 @@ class TlsContextStartTest {
   @Test
   void theContextIsMadeAtReadyOrAtTheFirstUseAndOnlyOnce() throws Exception {
     TlsContext t = TlsContext.forStart(config(""));
-    assertThat(dir.resolve("data/tls/selfsigned.crt")).as("the self-signed pair is made before the listeners").exists();
     var first = t.sslContext(); // a handshake before ready()
     t.ready();
     assertThat(t.sslContext()).isSameAs(first);
     assertThat(first.getProtocol()).isEqualTo("TLS");
+  }
+
+  @Test
+  void aFirstStartMakesItsSelfSignedPairWithTheContextAfterTheListenersNotBefore() throws Exception {
+    Path crt = dir.resolve("data/tls/selfsigned.crt");
+    TlsContext t = TlsContext.forStart(config(""));
+    assertThat(crt).as("the RSA key's search does not hold up the banner").doesNotExist();
+    t.ready();
+    assertThat(crt).exists();
+    String made = Files.readString(crt);
+    TlsContext again = TlsContext.forStart(config("")); // a restart reads the pair the first start made
+    assertThat(again.sslContext().getProtocol()).isEqualTo("TLS");
+    assertThat(Files.readString(crt)).as("kept across restarts").isEqualTo(made);
   }
 
   @Test
