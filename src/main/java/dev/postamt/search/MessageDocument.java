@@ -82,22 +82,28 @@ final class MessageDocument {
       if (!decode(leaves, decoded, budget)) {
         return new Leaves(List.of(), decoded, false);
       }
+      List<String> folded = new ArrayList<>(leaves.size());
+      int[] lengths = new int[leaves.size()];
+      for (int i = 0; i < lengths.length; i++) {
+        String s = SearchText.fold(decoded.get(leaves.get(i)));
+        folded.add(s);
+        lengths[i] = s.length();
+      }
+      return new Leaves(folded, decoded, within(leaves, lengths, budget));
+    }
+
+    /** Whether folded texts of {@code lengths} (one per leaf) fit the substring fields' budget. */
+    private static boolean within(List<MimePart> leaves, int[] lengths, Budget budget) {
       long textChars = 0;
       long otherChars = 0;
-      List<String> folded = new ArrayList<>(leaves.size());
-      textChars = 0;
-      otherChars = 0;
-      for (MimePart leaf : leaves) {
-        String s = SearchText.fold(decoded.get(leaf));
-        folded.add(s);
-        if (leaf.type().equals("text")) {
-          textChars += s.length();
+      for (int i = 0; i < lengths.length; i++) {
+        if (leaves.get(i).type().equals("text")) {
+          textChars += lengths[i];
         } else {
-          otherChars += s.length();
+          otherChars += lengths[i];
         }
       }
-      return new Leaves(folded, decoded,
-          textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4);
+      return textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4;
     }
 
     /**
@@ -139,17 +145,7 @@ final class MessageDocument {
       }
       int[] lengths = new int[leaves.size()];
       char[] joined = Trigrams.joinFolded(texts, lengths);
-      long textChars = 0;
-      long otherChars = 0;
-      for (int i = 0; i < lengths.length; i++) {
-        if (leaves.get(i).type().equals("text")) {
-          textChars += lengths[i];
-        } else {
-          otherChars += lengths[i];
-        }
-      }
-      boolean within = textChars <= budget.substringChars() && otherChars <= budget.substringChars() / 4;
-      return new JoinedLeaves(within ? joined : null, decoded);
+      return new JoinedLeaves(Leaves.within(leaves, lengths, budget) ? joined : null, decoded);
     }
   }
 

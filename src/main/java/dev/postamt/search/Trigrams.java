@@ -211,20 +211,7 @@ final class Trigrams {
    * times, widening it on the way.
    */
   static char[] joinChars(List<String> strings) {
-    int length = 2;
-    for (String s : strings) {
-      length += s.length() + 1;
-    }
-    char[] out = new char[length];
-    int at = 0;
-    for (String s : strings) {
-      s.getChars(0, s.length(), out, at);
-      at += s.length();
-      out[at++] = SEPARATOR;
-    }
-    out[at++] = SEPARATOR;
-    out[at] = SEPARATOR;
-    return out;
+    return join(strings, false, null);
   }
 
   /**
@@ -235,6 +222,11 @@ final class Trigrams {
    * may change its length (U+0130, final sigma).
    */
   static char[] joinFolded(List<String> strings, int[] foldedLengths) {
+    return join(strings, true, foldedLengths);
+  }
+
+  /** {@link #joinChars}, or with {@code fold} {@link #joinFolded} (each folded length into {@code foldedLengths}). */
+  private static char[] join(List<String> strings, boolean fold, int[] foldedLengths) {
     int length = 2;
     for (String s : strings) {
       length += s.length() + 1;
@@ -245,15 +237,17 @@ final class Trigrams {
     for (String s : strings) {
       int n = s.length();
       s.getChars(0, n, out, at);
-      if (!foldLatin1(out, at, at + n)) {
-        String f = SearchText.fold(s);
-        if (f.length() != n) {
-          out = Arrays.copyOf(out, out.length - n + f.length());
-          n = f.length();
+      if (fold) {
+        if (!foldLatin1(out, at, at + n)) {
+          String f = SearchText.fold(s);
+          if (f.length() != n) {
+            out = Arrays.copyOf(out, out.length - n + f.length());
+            n = f.length();
+          }
+          f.getChars(0, n, out, at);
         }
-        f.getChars(0, n, out, at);
+        foldedLengths[k++] = n;
       }
-      foldedLengths[k++] = n;
       at += n;
       out[at++] = SEPARATOR;
     }
