@@ -49,10 +49,27 @@ public record Verdict(
     }
   }
 
+  /** Highest score first, then by name. */
+  static final Comparator<Symbol> BY_SCORE = Comparator.comparingDouble(Symbol::score).reversed()
+      .thenComparing(Symbol::name);
+
   public Verdict {
-    symbols = symbols.stream()
-        .sorted(Comparator.comparingDouble(Symbol::score).reversed().thenComparing(Symbol::name))
-        .toList();
+    symbols = sorted(symbols, BY_SCORE);
+  }
+
+  /**
+   * {@code symbols} in {@code order}, unmodifiable: the list itself when it is already so (a verdict copied
+   * with its learners' word, {@code SpamScanner.scan}), else a sorted copy; no stream per verdict.
+   */
+  static List<Symbol> sorted(List<Symbol> symbols, Comparator<Symbol> order) {
+    for (int i = 1; i < symbols.size(); i++) {
+      if (order.compare(symbols.get(i - 1), symbols.get(i)) > 0) {
+        List<Symbol> copy = new java.util.ArrayList<>(symbols);
+        copy.sort(order);
+        return List.copyOf(copy);
+      }
+    }
+    return List.copyOf(symbols);
   }
 
   /** Whether the message is spam: its score reaches {@link #required} ({@code X-Spam-Flag: YES}). */
