@@ -107,6 +107,15 @@ public record Authentication(
     return fromResinfos(resinfos);
   }
 
+  /**
+   * Whether this says what {@link #NONE} says ({@code equals(NONE)}, field by field with the cheap tests
+   * first: the record's own equals compares every field through a method handle, per message).
+   */
+  public boolean none() {
+    return "none".equals(spf) && "".equals(spfDomain) && dkimPass != null && dkimPass.isEmpty() && "none".equals(dmarc)
+        && "".equals(fromDomain) && "none".equals(arc) && "none".equals(iprev) && "".equals(clientName);
+  }
+
   /** Whether {@code domain} is vouched for: DKIM-signed by it or its organisational parent, or its SPF passed. */
   public boolean authenticates(String domain) {
     String d = domain.toLowerCase(Locale.ROOT);

@@ -55,6 +55,24 @@ class AuthenticationParseTest {
   }
 
   @Test
+  void noneAsEqualsNone() {
+    assertThat(Authentication.NONE.none()).isTrue();
+    assertThat(new Authentication("none", "", List.of(), "none", "", "none", "none", "").none()).isTrue();
+    String[] base = {"none", "", "none", "", "none", "none", ""};
+    for (int field = 0; field < 8; field++) {
+      String[] f = base.clone();
+      List<String> dkim = List.of();
+      if (field == 7) {
+        dkim = List.of("example.org");
+      } else {
+        f[field] = "x";
+      }
+      Authentication a = new Authentication(f[0], f[1], dkim, f[2], f[3], f[4], f[5], f[6]);
+      assertThat(a.none()).as("field %d", field).isEqualTo(a.equals(Authentication.NONE)).isFalse();
+    }
+  }
+
+  @Test
   void symbolsSortedAsTheStreamSortedThem() {
     Random r = new Random(17);
     Comparator<Symbol> order = Comparator.comparingDouble(Symbol::score).reversed().thenComparing(Symbol::name);
