@@ -107,10 +107,11 @@ public final class Events {
       return;
     }
     StringBuilder text = new StringBuilder(160).append(event.key());
-    Map<String, String> keys = keyFields(r.key());
-    appendFields(text, keys);
-    appendFields(text, r.fields());
     if (!keyValues) {
+      // the text line alone (the server's text and syslog formats): the key's words appended as
+      // keyFields names them, without its map
+      appendKey(text, r.key());
+      appendFields(text, r.fields());
       if (warn) {
         log.warn(text.toString());
       } else {
@@ -118,6 +119,9 @@ public final class Events {
       }
       return;
     }
+    Map<String, String> keys = keyFields(r.key());
+    appendFields(text, keys);
+    appendFields(text, r.fields());
     LoggingEventBuilder b = (warn ? log.atWarn() : log.atInfo()).addKeyValue("event", event.key());
     for (var e : keys.entrySet()) {
       b = b.addKeyValue(e.getKey(), e.getValue());
@@ -126,6 +130,33 @@ public final class Events {
       b = b.addKeyValue(e.getKey(), e.getValue());
     }
     b.setMessage(text.toString()).log();
+  }
+
+  /** What {@code appendFields(text, keyFields(k))} appends. */
+  static void appendKey(StringBuilder text, TrailKey k) {
+    if (k == null) {
+      return;
+    }
+    appendField(text, "session", k.session());
+    appendField(text, "queue", k.queueId());
+    if (k.messageId() != null) {
+      appendField(text, "message_id", "<" + k.messageId() + ">");
+    }
+    if (k.sender() != null) {
+      appendField(text, "from", "<" + k.sender() + ">");
+    }
+    List<String> to = k.recipients();
+    if (to.size() == 1) {
+      appendField(text, "to", "<" + to.getFirst() + ">");
+    } else if (!to.isEmpty()) {
+      appendField(text, "to", "<" + String.join(">,<", to) + ">");
+    }
+  }
+
+  private static void appendField(StringBuilder text, String name, String value) {
+    if (value != null) {
+      TrailRecord.appendQuoted(text.append(' ').append(name).append('='), value);
+    }
   }
 
   /** The key's parts as named in the log: session, queue, message_id, from, to. */

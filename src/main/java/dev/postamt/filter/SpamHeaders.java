@@ -36,6 +36,8 @@ public final class SpamHeaders {
   static final int MAX_STARS = 50;
   static final int MAX_REASON = 300;
 
+  private static final Comparator<Symbol> BY_NAME = Comparator.comparing(Symbol::name);
+
   private SpamHeaders() {}
 
   /** Whether a header field of that name is one the scan writes and so one to drop when it comes from outside. */
@@ -63,7 +65,7 @@ public final class SpamHeaders {
     words.add(v.spam() ? "Yes," : "No,");
     words.add("score=" + Verdict.oneDecimal(v.score()));
     words.add("required=" + Verdict.oneDecimal(v.required()));
-    List<Symbol> byName = v.symbols().stream().sorted(Comparator.comparing(Symbol::name)).toList();
+    List<Symbol> byName = Verdict.sorted(v.symbols(), BY_NAME);
     if (byName.isEmpty()) {
       words.add("tests=none");
     } else {

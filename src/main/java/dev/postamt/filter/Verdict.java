@@ -43,16 +43,35 @@ public record Verdict(
     /** Refused at the end of DATA with {@code 550 5.7.1}. */
     REJECT;
 
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     /** The name for logs and reports: {@code add_header}, {@code reject}, … */
     public String word() {
-      return name().toLowerCase(Locale.ROOT);
+      return word;
     }
   }
 
+  /** Highest score first, then by name. */
+  static final Comparator<Symbol> BY_SCORE = Comparator.comparingDouble(Symbol::score).reversed()
+      .thenComparing(Symbol::name);
+
   public Verdict {
-    symbols = symbols.stream()
-        .sorted(Comparator.comparingDouble(Symbol::score).reversed().thenComparing(Symbol::name))
-        .toList();
+    symbols = sorted(symbols, BY_SCORE);
+  }
+
+  /**
+   * {@code symbols} in {@code order}, unmodifiable: the list itself when it is already so (a verdict copied
+   * with its learners' word, {@code SpamScanner.scan}), else a sorted copy; no stream per verdict.
+   */
+  static List<Symbol> sorted(List<Symbol> symbols, Comparator<Symbol> order) {
+    for (int i = 1; i < symbols.size(); i++) {
+      if (order.compare(symbols.get(i - 1), symbols.get(i)) > 0) {
+        List<Symbol> copy = new java.util.ArrayList<>(symbols);
+        copy.sort(order);
+        return List.copyOf(copy);
+      }
+    }
+    return List.copyOf(symbols);
   }
 
   /** Whether the message is spam: its score reaches {@link #required} ({@code X-Spam-Flag: YES}). */
@@ -100,6 +119,15 @@ public record Verdict(
    * no trailing zeros ({@code 2.0}, {@code 1.25}, {@code -0.001}).
    */
   public static String number(double d) {
+    if (Math.abs(d) < 1e9) {
+      // A score of at most four decimals (every score of a rule file or a check): those digits without a
+      // BigDecimal, three to five times a message. The double is then t / 10^4 exactly, and below 10^9 no
+      // other number of four decimals is that double, so it is what the BigDecimal below gives too.
+      long t = Math.round(d * 10_000);
+      if (t / 10_000.0 == d) {
+        return tenThousandths(t);
+      }
+    }
     java.math.BigDecimal b = java.math.BigDecimal.valueOf(d).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
     if (b.signum() == 0) {
       return "0.0";
@@ -108,5 +136,29 @@ public record Verdict(
       b = b.setScale(1);
     }
     return b.toPlainString();
+  }
+
+  /** {@code t} / 10^4 as {@link #number} writes it: at least one decimal, no trailing zeros. */
+  private static String tenThousandths(long t) {
+    if (t == 0) {
+      return "0.0";
+    }
+    long a = Math.abs(t);
+    long frac = a % 10_000;
+    int digits = 4;
+    while (digits > 1 && frac % 10 == 0) {
+      frac /= 10;
+      digits--;
+    }
+    StringBuilder b = new StringBuilder(12);
+    if (t < 0) {
+      b.append('-');
+    }
+    b.append(a / 10_000).append('.');
+    String f = Long.toString(frac);
+    for (int i = f.length(); i < digits; i++) {
+      b.append('0');
+    }
+    return b.append(f).toString();
   }
 }

@@ -114,8 +114,7 @@ public final class SieveDelivery implements AutoCloseable {
             config.spam().reject())) {
       SieveFilter.Decision d = f.decide(entries, message, r.envelope(), env);
       List<SieveFilter.ScriptError> errors = new ArrayList<>(d.errors());
-      String personal = entries.stream().filter(ScriptSequence.Entry::personal).map(ScriptSequence.Entry::name)
-          .findFirst().orElse(ScriptSequence.DEFAULT_NAME);
+      String personal = personalName(entries);
       String summary = carryOut(r, message, d, env, errors, personal);
       dev.postamt.events.Events.at(config.dataDir()).emit(dev.postamt.events.Event.SIEVE_ACTION, dev.postamt.events.TrailKey.queue(r.queueId()).withRecipient(r.user()), "user", r.user(), "script", personal, "actions", actionWords(d), "result", summary);
       report(r, errors);
@@ -156,6 +155,16 @@ public final class SieveDelivery implements AutoCloseable {
               config.spam().reject());
       return f.decide(entries, parsed, envelope, env);
     }
+  }
+
+  /** The name of the user's own script among {@code entries}, else {@link ScriptSequence#DEFAULT_NAME} (a loop: per message). */
+  static String personalName(List<ScriptSequence.Entry> entries) {
+    for (ScriptSequence.Entry e : entries) {
+      if (e.personal()) {
+        return e.name();
+      }
+    }
+    return ScriptSequence.DEFAULT_NAME;
   }
 
   /** The actions of a decision in a few words for the trail: {@code fileinto "Junk", addheader, keep (implicit)}. */
@@ -352,7 +361,7 @@ public final class SieveDelivery implements AutoCloseable {
    */
   private void notify(Request r, List<SieveAction> actions, MimeSieveMessage message, DeliveryEnvironment env,
       List<String> done) throws IOException {
-    if (actions.stream().noneMatch(a -> a instanceof SieveAction.Notify)) {
+    if (!SieveFilter.any(actions, SieveAction.Notify.class)) {
       return;
     }
     List<OutgoingMessage> notes = Mailto.notifications(actions, message, r.envelope(), env);

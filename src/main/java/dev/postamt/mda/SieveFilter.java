@@ -106,7 +106,7 @@ public final class SieveFilter {
               actions.add(rd);
             }
           }
-          case SieveAction.Vacation v when actions.stream().anyMatch(x -> x instanceof SieveAction.Vacation) ->
+          case SieveAction.Vacation v when any(actions, SieveAction.Vacation.class) ->
               trace.add(e.name() + ": vacation: no reply: an earlier script already answered");
           default -> actions.add(a);
         }
@@ -115,7 +115,7 @@ public final class SieveFilter {
         break;
       }
     }
-    if (keep && actions.stream().noneMatch(a -> a instanceof SieveAction.Keep)) {
+    if (keep && !any(actions, SieveAction.Keep.class)) {
       // a failure, or the keep of a script the sequence ended with before its last one
       actions.add(new SieveAction.Keep(List.of()));
       implicit = true;
@@ -125,7 +125,17 @@ public final class SieveFilter {
   }
 
   private static boolean changed(SieveResult r) {
-    return r.actions().stream().anyMatch(a -> a instanceof SieveAction.AddHeader || a instanceof SieveAction.DeleteHeader);
+    return any(r.actions(), SieveAction.AddHeader.class) || any(r.actions(), SieveAction.DeleteHeader.class);
+  }
+
+  /** Whether an action of {@code kind} is among {@code actions} (a loop, not a stream: delivery asks per message). */
+  static boolean any(List<SieveAction> actions, Class<? extends SieveAction> kind) {
+    for (SieveAction a : actions) {
+      if (kind.isInstance(a)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ScriptError error(ScriptSequence.Entry e, String text) {

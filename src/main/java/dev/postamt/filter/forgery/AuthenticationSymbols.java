@@ -16,7 +16,7 @@ final class AuthenticationSymbols {
 
   static void add(ScanInput in, Findings out) {
     Authentication a = in.auth();
-    if (a == null || a.equals(Authentication.NONE)) {
+    if (a == null || a.none()) {
       return;
     }
     spf(a, out);

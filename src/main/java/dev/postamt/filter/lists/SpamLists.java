@@ -126,8 +126,12 @@ public final class SpamLists implements AutoCloseable {
     } catch (IOException e) {
       log.warn("spam lists: {}; scanning with the config's entries only", e.getMessage());
     }
-    List<String> recipients = recipients(in);
+    List<String> recipients = null; // read at the first entry on recipients: most mail meets none
     for (Entry e : entries) {
+      if (recipients == null && (e.kind() == Kind.WHITELIST_TO || e.kind() == Kind.ALL_SPAM_TO
+          || e.kind() == Kind.MORE_SPAM_TO)) {
+        recipients = recipients(in);
+      }
       String whose = e.user().isEmpty() ? "" : " of " + e.user();
       switch (e.kind()) {
         case WHITELIST_FROM -> {

@@ -93,6 +93,13 @@ final class HeaderTarget {
 
   /** The text the rule reads, or null when no such field is there. */
   String value(ScanInput in) {
+    if (names.size() == 1 && part.isEmpty()) {
+      // one name and no address part (most rules): its values as they are, without the lists below
+      List<String> values = values(in, names.getFirst());
+      return values.isEmpty() ? null
+          : values.size() == 1 || pick.equals("first") ? values.getFirst()
+          : pick.equals("last") ? values.getLast() : String.join("\n", values);
+    }
     List<String> values = new ArrayList<>();
     for (String n : names) {
       values.addAll(values(in, n));
@@ -117,7 +124,7 @@ final class HeaderTarget {
 
   private List<String> values(ScanInput in, String name) {
     ScannedMessage m = in.message();
-    switch (name.toLowerCase(Locale.ROOT)) {
+    switch (lower(name)) {
       case "all" -> {
         StringBuilder b = new StringBuilder();
         for (HeaderSection.Field f : m.headers().fields()) {
@@ -149,6 +156,18 @@ final class HeaderTarget {
       }
     }
   }
+
+  /** {@code name} in lower case; the four pseudo-header names without a new string (asked per rule and message). */
+  private static String lower(String name) {
+    for (String pseudo : PSEUDO) {
+      if (pseudo.equalsIgnoreCase(name)) {
+        return pseudo;
+      }
+    }
+    return name; // any other name goes to the default branch, whatever its case
+  }
+
+  private static final List<String> PSEUDO = List.of("all", "tocc", "envelopefrom", "messageid");
 
   private List<String> fields(ScannedMessage m, String name) {
     if (!raw) {
