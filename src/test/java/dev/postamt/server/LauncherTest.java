@@ -63,7 +63,7 @@ class LauncherTest {
   @Test
   void defaultFlagsAreG1ThatGivesMemoryBackAndAHeapThatFollowsTheMachine() throws Exception {
     List<String> args = launch(Map.of());
-    assertThat(args).contains("MALLOC_ARENA_MAX=1", "-XX:TrimNativeHeapInterval=1000", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
+    assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
         "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-XX:-G1UseAdaptiveIHOP",
         "-XX:InitiatingHeapOccupancyPercent=45", "-jar", jar.toString(), "--version");
     // the serial collector is gone (the AOT cache is trained with G1, pom.xml)
