@@ -159,7 +159,11 @@ final class Trigrams {
     for (int at = N - 1; at < length; at++) {
       // +1 so that no gram packs to 0, the table's "empty"
       long key = (((long) joined[at - 2] << 32) | ((long) joined[at - 1] << 16) | joined[at]) + 1;
-      if (key == previous) {
+      if (key == previous) { // a run of one character: its grams are all this one
+        char c = joined[at];
+        while (at + 1 < length && joined[at + 1] == c) {
+          at++;
+        }
         continue;
       }
       previous = key;
