@@ -151,15 +151,19 @@ final class Trigrams {
     long[] table = new long[cap];
     long[] order = new long[256];
     int n = 0;
-    // the gram at each position from the one before (one character in, one out), not three charAt; a
-    // gram equal to the one before (a run of one character: spaces, "-----", "=====") is not looked up
-    long packed = length < N ? 0 : ((long) joined[0] << 16) | joined[1];
+    // the gram at each position packed from its three characters, read again each time: three loads that
+    // do not wait for each other, where shifting each character into the gram before made every step wait
+    // for the last; a gram equal to the one before (a run of one character: spaces, "-----", "=====") is
+    // not looked up
     long previous = 0;
     for (int at = N - 1; at < length; at++) {
-      packed = ((packed << 16) | joined[at]) & 0xFFFF_FFFF_FFFFL;
       // +1 so that no gram packs to 0, the table's "empty"
-      long key = packed + 1;
-      if (key == previous) {
+      long key = (((long) joined[at - 2] << 32) | ((long) joined[at - 1] << 16) | joined[at]) + 1;
+      if (key == previous) { // a run of one character: its grams are all this one
+        char c = joined[at];
+        while (at + 1 < length && joined[at + 1] == c) {
+          at++;
+        }
         continue;
       }
       previous = key;
@@ -258,16 +262,23 @@ final class Trigrams {
 
   /** Folds {@code t[from, to)} in place when all of it is below U+0100; false (part of it folded) if not. */
   private static boolean foldLatin1(char[] t, int from, int to) {
+    // ASCII letters first, in a loop without an exit or a call; the rest, if any, in a second pass
+    int all = 0;
     for (int i = from; i < to; i++) {
       char c = t[i];
-      if (c < 0x80) {
-        if (c >= 'A' && c <= 'Z') {
-          t[i] = (char) (c + ('a' - 'A'));
-        }
-      } else if (c < 0x100) {
-        t[i] = (char) Character.toLowerCase(c);
-      } else {
+      all |= c;
+      t[i] = (char) (c + ((char) (c - 'A') < 26 ? 'a' - 'A' : 0));
+    }
+    if (all < 0x80) {
+      return true;
+    }
+    for (int i = from; i < to; i++) {
+      char c = t[i];
+      if (c >= 0x100) {
         return false;
+      }
+      if (c >= 0x80) {
+        t[i] = (char) Character.toLowerCase(c);
       }
     }
     return true;

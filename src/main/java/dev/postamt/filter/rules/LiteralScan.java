@@ -189,11 +189,18 @@ final class LiteralScan {
               break;
             }
           }
-          s = next[s + column[block[i]]];
-          if (s < 0) {
-            s = ~s;
-            mark(found, s / width);
+          char c = block[i];
+          int t = next[s + column[c]];
+          if (t < 0) {
+            t = ~t;
+            mark(found, t / width);
           }
+          if (t == s) { // a state that stays on c stays on each repeat of it: a run is read by compares alone
+            while (i + 1 < n && block[i + 1] == c) {
+              i++;
+            }
+          }
+          s = t;
         }
       }
       base = s;
@@ -219,11 +226,18 @@ final class LiteralScan {
           break;
         }
       }
-      s = next[s + column[bytes[i] & 0xff]];
-      if (s < 0) {
-        s = ~s;
-        mark(found, s / width);
+      byte c = bytes[i];
+      int t = next[s + column[c & 0xff]];
+      if (t < 0) {
+        t = ~t;
+        mark(found, t / width);
       }
+      if (t == s) { // as in Pass.feed: a run of a character the state stays on
+        while (i + 1 < length && bytes[i + 1] == c) {
+          i++;
+        }
+      }
+      s = t;
     }
     return found;
   }

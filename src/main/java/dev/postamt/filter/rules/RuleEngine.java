@@ -452,61 +452,116 @@ final class RuleEngine {
   static String bodyText(ScannedMessage m, int partLimit) {
     String subject = m.first("Subject");
     List<ScannedMessage.TextPart> parts = m.textParts();
-    // what visibleText() holds, segment by segment, with the line breaks that follow each
+    // what visibleText() holds, segment by segment (each read up to its end), with the line breaks that follow each
     List<String> segments = new ArrayList<>(parts.size() + 1);
+    int[] ends = new int[parts.size() + 1];
     int size = subject.length() + 1;
     int nl = subject.indexOf('\n');
-    StringBuilder b = new StringBuilder();
-    b.append(nl < 0 ? subject : subject.substring(0, nl)).append('\n'); // the Subject is a paragraph of its own
+    String first = nl < 0 ? subject : subject.substring(0, nl);
     segments.add(nl < 0 ? "" : subject.substring(nl + 1));
+    ends[0] = segments.getFirst().length();
     for (ScannedMessage.TextPart p : parts) {
       String t = p.text();
-      String cut = t.substring(0, cutPart(t, partLimit));
-      segments.add(cut);
-      size += cut.length() + 2;
+      int cut = cutPart(t, partLimit);
+      ends[segments.size()] = cut;
+      segments.add(t);
+      size += cut + 2;
     }
-    b.ensureCapacity(Math.min(size, MAX_TEXT));
+    // the characters are read a block at a time from an array and the words copied whole into another: no
+    // copy of each part, no StringBuilder
+    Out b = new Out(Math.min(size, MAX_TEXT) + 1);
+    b.append(first).append('\n'); // the Subject is a paragraph of its own
+    char[] in = new char[BLOCK];
     boolean pending = false;
     int newlines = 0;
-    for (int k = 0; k < segments.size() && b.length() < MAX_TEXT; k++) {
+    for (int k = 0; k < segments.size() && b.length < MAX_TEXT; k++) {
       String t = segments.get(k);
-      int n = t.length();
-      int i = 0;
-      while (i < n && b.length() < MAX_TEXT) {
-        char c = t.charAt(i);
-        if (space(c)) {
-          pending = true;
-          if (c == '\n') {
-            newlines++;
+      int n = ends[k];
+      boolean inWord = false; // a word goes on from the block before
+      for (int from = 0; from < n && b.length < MAX_TEXT; from += BLOCK) {
+        int len = Math.min(BLOCK, n - from);
+        t.getChars(from, from + len, in, 0);
+        int i = 0;
+        while (i < len && b.length < MAX_TEXT) {
+          if (!inWord) {
+            char c = in[i];
+            if (space(c)) {
+              pending = true;
+              if (c == '\n') {
+                newlines++;
+              }
+              i++;
+              continue;
+            }
+            b.flush(pending, newlines);
+            pending = false;
+            newlines = 0;
+            inWord = true;
           }
-          i++;
-          continue;
+          int start = i;
+          while (i < len && !space(in[i])) {
+            i++;
+          }
+          b.append(in, start, Math.min(i, start + Math.max(0, MAX_TEXT - b.length)));
+          inWord = i == len;
         }
-        flush(b, pending, newlines);
-        pending = false;
-        newlines = 0;
-        int start = i;
-        while (i < n && !space(t.charAt(i))) {
-          i++;
-        }
-        b.append(t, start, Math.min(i, start + Math.max(0, MAX_TEXT - b.length())));
       }
       pending = true; // the line break(s) after the segment: one after the Subject, an empty line after a part
       newlines += k == 0 ? 1 : 2;
     }
-    return b.length() > MAX_TEXT ? b.substring(0, MAX_TEXT) : b.toString();
+    return new String(b.chars, 0, Math.min(b.length, MAX_TEXT));
+  }
+
+  /** Characters {@link #bodyText} reads at a time. */
+  private static final int BLOCK = 4096;
+
+  /** The characters of {@link #bodyText} as they are written, in an array that grows if it must. */
+  private static final class Out {
+    char[] chars;
+    int length;
+
+    Out(int capacity) {
+      chars = new char[capacity];
+    }
+
+    private void room(int n) {
+      if (length + n > chars.length) {
+        chars = java.util.Arrays.copyOf(chars, Math.max(chars.length * 2, length + n));
+      }
+    }
+
+    Out append(char c) {
+      room(1);
+      chars[length++] = c;
+      return this;
+    }
+
+    Out append(String s) {
+      room(s.length());
+      s.getChars(0, s.length(), chars, length);
+      length += s.length();
+      return this;
+    }
+
+    void append(char[] a, int from, int to) {
+      if (to > from) {
+        room(to - from);
+        System.arraycopy(a, from, chars, length, to - from);
+        length += to - from;
+      }
+    }
+
+    /** Writes the white space seen before a word: a paragraph break for two line breaks or more, else one space. */
+    void flush(boolean pending, int newlines) {
+      if (pending && length > 0 && chars[length - 1] != '\n') {
+        append(newlines >= 2 ? '\n' : ' ');
+      }
+    }
   }
 
   /** White space as body rules squeeze it (a no-break space included). */
   private static boolean space(char c) {
     return c == ' ' || c == '\u00a0' || (c <= ' ' || c > 0x7f) && Character.isWhitespace(c);
-  }
-
-  /** Writes the white space seen before a word: a paragraph break for two line breaks or more, else one space. */
-  private static void flush(StringBuilder b, boolean pending, int newlines) {
-    if (pending && !b.isEmpty() && b.charAt(b.length() - 1) != '\n') {
-      b.append(newlines >= 2 ? '\n' : ' ');
-    }
   }
 
   /**

@@ -55,19 +55,36 @@ final class StartGuard {
       }
       return -1;
     }
-    boolean prevWord = from > 0 && asciiWord(text.charAt(from - 1));
-    for (int i = from; i < len; i++) {
+    // at the top of the loop the character before i is no ASCII word character: inside a word nothing
+    // starts, so the rest of each word (and the character that ends it) is passed with one table read
+    // per character
+    int i = from > 0 && asciiWord(text.charAt(from - 1)) ? wordEnd(text, from, len) + 1 : from;
+    while (i < len) {
       char c = text.charAt(i);
       if (c < 128) {
-        if (!prevWord && first[c]) {
+        if (first[c]) {
           return i;
         }
-        prevWord = WORD[c]; // one table read per character, not four comparisons
-      } else {
-        prevWord = false;
+        if (WORD[c]) {
+          i = wordEnd(text, i + 1, len) + 1;
+          continue;
+        }
       }
+      i++;
     }
     return -1;
+  }
+
+  /** The first position from {@code i} on that holds no ASCII word character ({@code len} if none). */
+  private static int wordEnd(CharSequence text, int i, int len) {
+    while (i < len) {
+      char c = text.charAt(i);
+      if (c >= 128 || !WORD[c]) {
+        return i;
+      }
+      i++;
+    }
+    return len;
   }
 
   /**

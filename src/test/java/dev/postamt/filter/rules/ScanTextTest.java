@@ -47,6 +47,38 @@ class ScanTextTest {
     }
   }
 
+  /** The pass reads a run of the character a state stays on by compares alone: it must find the same. */
+  @Test
+  void theAutomatonFindsWhatIndexOfFindsInRunsOfOneCharacter() {
+    Random rnd = new Random(16);
+    String letters = "aAbx-X ";
+    for (int round = 0; round < 300; round++) {
+      List<String> strings = new ArrayList<>(List.of("aaab", "xx", "xxxy", "ab", "-a", "b a"));
+      for (int i = 0, n = rnd.nextInt(6); i < n; i++) {
+        strings.add(RequiredLiterals.lower(runs(rnd, letters, 1 + rnd.nextInt(6), 3)));
+      }
+      String text = runs(rnd, letters, rnd.nextInt(9000), 5000);
+      LiteralScan scan = LiteralScan.of(strings);
+      String lower = RequiredLiterals.lower(text);
+      byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1);
+      BitSet found = scan.scan(text);
+      BitSet fromBytes = scan.scan(latin1, latin1.length);
+      for (String s : strings) {
+        assertThat(scan.filter(List.of(s)).mayMatch(found)).as("%s", s).isEqualTo(lower.contains(s));
+        assertThat(scan.filter(List.of(s)).mayMatch(fromBytes)).as("%s", s).isEqualTo(lower.contains(s));
+      }
+    }
+  }
+
+  /** {@code n} characters of {@code letters} in runs of up to {@code longest} of one. */
+  private static String runs(Random rnd, String letters, int n, int longest) {
+    StringBuilder b = new StringBuilder(n);
+    while (b.length() < n) {
+      b.repeat(letters.charAt(rnd.nextInt(letters.length())), Math.min(n - b.length(), 1 + rnd.nextInt(longest)));
+    }
+    return b.toString();
+  }
+
   @Test
   void aRuleWithoutStringsAlwaysRunsAndTooLargeASetHasNoAutomaton() {
     LiteralScan scan = LiteralScan.of(List.of("ab"));
@@ -66,7 +98,10 @@ class ScanTextTest {
         "",
         " \r\n\r\nonly after blanks\r\n",
         "a\u0001b \u2003 c\r\n\r\nd\u000be",
-        "line one\r\nline two\r\n\r\n\r\n   \r\npara two   \r\n");
+        "line one\r\nline two\r\n\r\n\r\n   \r\npara two   \r\n",
+        // words and white space across the 4096-character blocks bodyText reads
+        "w ".repeat(2047) + "longword".repeat(1200) + " \r\n\r\n" + "y".repeat(4094) + "  z\r\n" + "q".repeat(4096) + "\r\n",
+        ("1" + "X".repeat(78) + "\r\n").repeat(200) + "  \r\n\r\nend");
     for (String body : bodies) {
       for (String subject : List.of("Subject: CHEAP  stuff\r\n", "", "Subject: =?UTF-8?Q?a=0Ab?=\r\n")) {
         ScannedMessage m = ScannedMessage.of((subject + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
