@@ -132,53 +132,40 @@ public final class Events {
     b.setMessage(text.toString()).log();
   }
 
-  /** What {@code appendFields(text, keyFields(k))} appends. */
+  /** What {@code appendFields(text, keyFields(k))} appends, without the map. */
   static void appendKey(StringBuilder text, TrailKey k) {
-    if (k == null) {
-      return;
-    }
-    appendField(text, "session", k.session());
-    appendField(text, "queue", k.queueId());
-    if (k.messageId() != null) {
-      appendField(text, "message_id", "<" + k.messageId() + ">");
-    }
-    if (k.sender() != null) {
-      appendField(text, "from", "<" + k.sender() + ">");
-    }
-    List<String> to = k.recipients();
-    if (to.size() == 1) {
-      appendField(text, "to", "<" + to.getFirst() + ">");
-    } else if (!to.isEmpty()) {
-      appendField(text, "to", "<" + String.join(">,<", to) + ">");
-    }
-  }
-
-  private static void appendField(StringBuilder text, String name, String value) {
-    if (value != null) {
-      TrailRecord.appendQuoted(text.append(' ').append(name).append('='), value);
-    }
+    eachKeyField(k, (name, value) -> TrailRecord.appendQuoted(text.append(' ').append(name).append('='), value));
   }
 
   /** The key's parts as named in the log: session, queue, message_id, from, to. */
   static Map<String, String> keyFields(TrailKey k) {
     Map<String, String> m = new LinkedHashMap<>();
-    if (k == null) {
-      return m;
-    }
-    put(m, "session", k.session());
-    put(m, "queue", k.queueId());
-    put(m, "message_id", k.messageId() == null ? null : "<" + k.messageId() + ">");
-    put(m, "from", k.sender() == null ? null : "<" + k.sender() + ">");
-    List<String> to = k.recipients();
-    if (!to.isEmpty()) {
-      m.put("to", "<" + String.join(">,<", to) + ">");
-    }
+    eachKeyField(k, m::put);
     return m;
   }
 
-  private static void put(Map<String, String> m, String k, String v) {
-    if (v != null) {
-      m.put(k, v);
+  /** The key's parts that are there, in the log's order and form (the map and the text line both use this). */
+  private static void eachKeyField(TrailKey k, java.util.function.BiConsumer<String, String> out) {
+    if (k == null) {
+      return;
+    }
+    if (k.session() != null) {
+      out.accept("session", k.session());
+    }
+    if (k.queueId() != null) {
+      out.accept("queue", k.queueId());
+    }
+    if (k.messageId() != null) {
+      out.accept("message_id", "<" + k.messageId() + ">");
+    }
+    if (k.sender() != null) {
+      out.accept("from", "<" + k.sender() + ">");
+    }
+    List<String> to = k.recipients();
+    if (to.size() == 1) {
+      out.accept("to", "<" + to.getFirst() + ">");
+    } else if (!to.isEmpty()) {
+      out.accept("to", "<" + String.join(">,<", to) + ">");
     }
   }
 }
