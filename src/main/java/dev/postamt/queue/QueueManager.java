@@ -340,15 +340,29 @@ public final class QueueManager implements AutoCloseable {
         outcomes.computeIfAbsent(remoteTargets.get(k).index(), x -> new ArrayList<>()).add(res.get(k));
       }
     }
-    if (onlyMailboxes && allDeliveredQuietly(m, outcomes)) {
-      // The common case: every recipient is now in its Maildir and nobody asked for a success notice.
-      // No status record is needed: if this removal is lost in a crash, the message comes back at
-      // start-up as recovered, and local delivery finds each copy already there (Maildir.contains).
+    if (allDeliveredQuietly(m, outcomes)) {
+      // The common case: every recipient is now in its Maildir or accepted by the next hop, and nobody
+      // asked for a success notice, so the message's removal is its last record: no status record.
+      // Only Maildirs: if this removal is lost in a crash, the message comes back at start-up as
+      // recovered, and local delivery finds each copy already there (Maildir.contains), so the removal
+      // need not be durable. A copy went out to another server: the removal is made durable (one
+      // directory fsync) instead of recording "relayed" (a status file's fsync and its directory's).
+      // A crash before it brings the message back and it is sent again, as a crash before that record
+      // would: the next hop has accepted it before either can be written (RFC 5321 §6.1, a duplicate
+      // rather than a loss).
       for (int i = 0; i < rcpts.size(); i++) {
-        log.info("queue: {}: to=<{}> {}", id, rcpts.get(i), describe(combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now)));
-        DeliveryTrail.outcome(config.dataDir(), id, m.envelope(), rcpts.get(i), combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now));
+        RecipientStatus done = combine(outcomes.getOrDefault(i, List.of(m.statuses().get(i))), now);
+        log.info("queue: {}: to=<{}> {}", id, rcpts.get(i), describe(done));
+        DeliveryTrail.outcome(config.dataDir(), id, m.envelope(), rcpts.get(i), done);
+        if (outcomes.containsKey(i)) {
+          count(done); // as record() counts; a recipient done in an earlier attempt was counted then
+        }
       }
-      spool.removeDone(id);
+      if (onlyMailboxes) {
+        spool.removeDone(id);
+      } else {
+        spool.remove(id);
+      }
       recovered.remove(id);
       return;
     }
