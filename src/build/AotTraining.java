@@ -22,8 +22,7 @@ import java.util.stream.Stream;
  * <p>It starts the server once on a fresh config in a temporary directory and stops it at its banner (a
  * first start: certificate and databases made), then starts {@code java FLAGS -XX:AOTCacheOutput=CACHE.tmp
  * -jar JAR serve} on that directory (every default service on a free loopback port, an empty zone file, the full-text
- * index off), waits for the SMTP banner and for the end of the start (the ready line, no {@code start-*}
- * thread left), ends the recording ({@code jcmd PID AOT.end_recording}: the JVM writes the classes it
+ * index off), waits for the SMTP banner, delivers one message over SMTP, ends the recording ({@code jcmd PID AOT.end_recording}: the JVM writes the classes it
  * loaded and linked and the profiles it gathered into the cache while it runs, so its shutdown stays
  * out), then stops the server with SIGTERM as an operator would. The launcher ({@code ./postamt}) passes
  * {@code -XX:AOTCache} when the cache is there and newer than the jar.
@@ -35,10 +34,11 @@ import java.util.stream.Stream;
  * first use instead (the first indexing after the first message's
  * reply, the first login): the cache is 43 instead of 55 MB and the idle server ~11 MB smaller, for a
  * first login and a first indexing that load their classes from the jar (bench/README.md, dated rows of 2026-12-05
- * 18:33 and 18:38). Since 2026-12-06 the delivery path is out too (no message in the training: 36.2
- * instead of 38.9 MB of cache; the first message after a start loads ~420 classes from the jar). {@code
- * -Dpostamt.aot.delivery=true}, {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true},
- * {@code -Dpostamt.aot.web=true} put them back; {@code
+ * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true}, {@code
+ * -Dpostamt.aot.web=true} put them back. {@code -Dpostamt.aot.delivery=false} leaves the delivery path out
+ * too (36.2 instead of 38.9 MB of cache, but the first message after a start loads ~420 classes from the
+ * jar and took 0.8-1.0 instead of 0.2-0.5 s, and the process after it was no smaller: bench/README.md,
+ * 2026-12-06, jar rows; not the default). {@code
  * -Dpostamt.aot.messages=N} (implies the delivery) sends an SMTP load of N messages after the first one, recorded with low JIT
  * thresholds (the profiles and C2 compilations of the hot delivery path: see {@link #COMPILE_SCALING}).
  *
@@ -80,13 +80,13 @@ public final class AotTraining {
    */
   static final boolean WEB = Boolean.parseBoolean(System.getProperty("postamt.aot.web", "false"));
   /**
-   * Whether the recorded run delivers a message (off by default; on with a load). Without it the training reads the banner,
+   * Whether the recorded run delivers a message (on by default, and always with a load). Without it the training reads the banner,
    * says QUIT and stops the server: the cache then holds what a restart loads up to its banner and not
    * the delivery path (the spam scan, Sieve, the store's writers, the DKIM/SPF/DMARC checks), which the
    * first message then loads from the jar (bench/README.md, 2026-12-06, jar rows).
    */
   static final boolean DELIVERY =
-      LOAD_MESSAGES > 0 || Boolean.parseBoolean(System.getProperty("postamt.aot.delivery", "false"));
+      LOAD_MESSAGES > 0 || Boolean.parseBoolean(System.getProperty("postamt.aot.delivery", "true"));
   /** Parallel sessions of the load, as a busy MX sees them (and as bench/smtp-vs-postfix sends). */
   static final int LOAD_SESSIONS = 8;
 
