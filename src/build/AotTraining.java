@@ -22,10 +22,10 @@ import java.util.stream.Stream;
  * <p>It starts the server once on a fresh config in a temporary directory and stops it at its banner (a
  * first start: certificate and databases made), then starts {@code java FLAGS -XX:AOTCacheOutput=CACHE.tmp
  * -jar JAR serve} on that directory (every default service on a free loopback port, an empty zone file, the full-text
- * index off), waits for the SMTP banner, delivers one message over SMTP, then stops the server with
- * SIGTERM as an operator would. The JVM writes the
- * classes it loaded and linked and the profiles it gathered into the cache at exit; the launcher ({@code
- * ./postamt}) passes {@code -XX:AOTCache} when the cache is there and newer than the jar.
+ * index off), waits for the SMTP banner, delivers one message over SMTP, ends the recording ({@code jcmd PID AOT.end_recording}: the JVM writes the classes it
+ * loaded and linked and the profiles it gathered into the cache while it runs, so its shutdown stays
+ * out), then stops the server with SIGTERM as an operator would. The launcher ({@code ./postamt}) passes
+ * {@code -XX:AOTCache} when the cache is there and newer than the jar.
  *
  * <p>What the training leaves out is on purpose (issue 27, idle memory): the JVM loads every class the
  * cache holds at start and the whole cache is resident, so the idle server costs what the training used,
@@ -35,8 +35,11 @@ import java.util.stream.Stream;
  * reply, the first login): the cache is 43 instead of 55 MB and the idle server ~11 MB smaller, for a
  * first login and a first indexing that load their classes from the jar (bench/README.md, dated rows of 2026-12-05
  * 18:33 and 18:38). {@code -Dpostamt.aot.search=true}, {@code -Dpostamt.aot.sessions=true}, {@code
- * -Dpostamt.aot.web=true} put them back; {@code
- * -Dpostamt.aot.messages=N} sends an SMTP load of N messages after the first one, recorded with low JIT
+ * -Dpostamt.aot.web=true} put them back. {@code -Dpostamt.aot.delivery=false} leaves the delivery path out
+ * too (36.2 instead of 38.9 MB of cache, but the first message after a start loads ~420 classes from the
+ * jar and took 0.8-1.0 instead of 0.2-0.5 s, and the process after it was no smaller: bench/README.md,
+ * 2026-12-06, jar rows; not the default). {@code
+ * -Dpostamt.aot.messages=N} (implies the delivery) sends an SMTP load of N messages after the first one, recorded with low JIT
  * thresholds (the profiles and C2 compilations of the hot delivery path: see {@link #COMPILE_SCALING}).
  *
  * <p>FLAGS must be the launcher's flags that the cache depends on (the collector, compact object
@@ -76,6 +79,14 @@ public final class AotTraining {
    * (~6 MB, every idle server) for a first page that then loads them from the jar: off by default.
    */
   static final boolean WEB = Boolean.parseBoolean(System.getProperty("postamt.aot.web", "false"));
+  /**
+   * Whether the recorded run delivers a message (on by default, and always with a load). Without it the training reads the banner,
+   * says QUIT and stops the server: the cache then holds what a restart loads up to its banner and not
+   * the delivery path (the spam scan, Sieve, the store's writers, the DKIM/SPF/DMARC checks), which the
+   * first message then loads from the jar (bench/README.md, 2026-12-06, jar rows).
+   */
+  static final boolean DELIVERY =
+      LOAD_MESSAGES > 0 || Boolean.parseBoolean(System.getProperty("postamt.aot.delivery", "true"));
   /** Parallel sessions of the load, as a busy MX sees them (and as bench/smtp-vs-postfix sends). */
   static final int LOAD_SESSIONS = 8;
 
@@ -153,11 +164,21 @@ public final class AotTraining {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + DEADLINE_NANOS;
     try {
-      smtpDelivery(smtp, deadline);
-      Path maildir = dir.resolve("data/mail/example.test/train/Maildir");
-      waitForDelivery(maildir, 1, deadline);
-      smtpLoad(smtp, deadline);
-      waitForDelivery(maildir, 1 + LOAD_MESSAGES, deadline);
+      if (DELIVERY) {
+        smtpDelivery(smtp, deadline);
+        Path maildir = dir.resolve("data/mail/example.test/train/Maildir");
+        waitForDelivery(maildir, 1, deadline);
+        smtpLoad(smtp, deadline);
+        waitForDelivery(maildir, 1 + LOAD_MESSAGES, deadline);
+      } else {
+        try (Socket s = connect(smtp, deadline)) {
+          Conversation c = new Conversation(s);
+          c.expect("220");
+          c.send("QUIT").expect("221");
+        }
+        // what a start does after its banner (the spam rules, the HTTP ports, the daily jobs) belongs in it
+        waitForStarted(java, server.pid(), log, deadline);
+      }
       if (SESSIONS) {
         imapSession(imap);
         pop3Session(pop3);
@@ -167,11 +188,14 @@ public final class AotTraining {
         httpGet(http, "/mail/", deadline);
         httpGet(http, "/admin/", deadline);
       }
+      if (!SESSIONS && !WEB) {
+        endRecording(java, server, partial, deadline);
+      }
     } catch (Exception e) {
       server.destroyForcibly();
       throw new IOException(e.getMessage() + "; server log:\n" + tail(log), e);
     } finally {
-      server.destroy(); // SIGTERM: the JVM writes the cache while it exits
+      server.destroy(); // SIGTERM: the JVM writes the cache while it exits unless endRecording did
     }
     if (!server.waitFor(120, TimeUnit.SECONDS)) {
       server.destroyForcibly();
@@ -181,6 +205,51 @@ public final class AotTraining {
       throw new IOException("the JVM wrote no cache; server log:\n" + tail(log));
     }
     Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Ends the recording while the server runs ({@code jcmd PID AOT.end_recording}, JDK 25) and waits for the
+   * JVM's child process that writes the cache. What the server loads after this, the classes of its
+   * shutdown (SIGTERM: the listeners, the databases and the queue closed), stays out of the cache: no
+   * server needs them before it stops. When the command fails the cache is written at exit, as before.
+   */
+  private static void endRecording(String java, Process server, Path partial, long deadline) throws Exception {
+    String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, Long.toString(server.pid()), "AOT.end_recording").redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0 || !out.contains("Recording ended")) {
+      System.err.println("postamt: AOT.end_recording did not work, the cache is written at exit: " + out.strip());
+      return;
+    }
+    // the recorded JVM starts a child JVM that assembles the cache from the recording
+    while (System.nanoTime() < deadline) {
+      boolean assembling = server.descendants().anyMatch(ProcessHandle::isAlive);
+      if (!assembling && Files.isRegularFile(partial) && Files.size(partial) > 0) {
+        return;
+      }
+      if (!server.isAlive()) {
+        throw new IOException("the server exited while its cache was written");
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException("the cache was not written in time");
+  }
+
+  /** Waits for the ready line in the log and for the start's background threads ({@code start-*}) to end. */
+  private static void waitForStarted(String java, long pid, Path log, long deadline) throws Exception {
+    String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains("postamt ready:")) {
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+        String threads = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() == 0 && !threads.contains("\"start-")) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("the server did not finish starting in time");
   }
 
   /** Starts the server on the fresh data directory, waits for its banner, stops it (SIGTERM). */
