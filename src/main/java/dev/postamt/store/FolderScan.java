@@ -84,19 +84,14 @@ final class FolderScan {
     // files the index lacks (it listed cur/ a second time). This runs at every open of an account, and
     // the indexer opens one for a sync after each burst of mail: with a mailbox of 20,000 messages the
     // two listings and two sorted sets of its names were most of an open. Hash sets: only looked up in.
-    List<String> curNames = new ArrayList<>();
-    Set<String> onDisk = new HashSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("cur"))) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        curNames.add(name);
-        onDisk.add(MaildirBlobStore.baseOf(name));
-      }
+    String[] curNames = names(dir.resolve("cur"));
+    String[] newNames = names(dir.resolve("new"));
+    Set<String> onDisk = HashSet.newHashSet(curNames.length + newNames.length);
+    for (String name : curNames) {
+      onDisk.add(MaildirBlobStore.baseOf(name));
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("new"))) {
-      for (Path p : ds) {
-        onDisk.add(MaildirBlobStore.baseOf(p.getFileName().toString()));
-      }
+    for (String name : newNames) {
+      onDisk.add(MaildirBlobStore.baseOf(name));
     }
     List<MessageRecord> rows = account.messages(m.id());
     List<MessageRecord> missing = rows.stream().filter(r -> !onDisk.contains(r.base())).toList();
@@ -113,11 +108,27 @@ final class FolderScan {
         indexed.add(r.base());
       }
     }
-    reconcileDir(m, dir.resolve("cur"), indexed, curNames);
+    reconcileDir(m, dir.resolve("cur"), indexed, java.util.Arrays.asList(curNames));
     reconcileDir(m, dir.resolve("new"), null);
   }
 
   private record Found(Path path, String base, long mtime, long size) {}
+
+  /**
+   * The names in {@code dir}, as strings ({@link java.io.File#list}: no {@code Path} made per entry, which
+   * was a good part of listing a large {@code cur/}); a directory that is missing or cannot be read is an
+   * {@link IOException}, as {@link Files#newDirectoryStream} made it.
+   */
+  private static String[] names(Path dir) throws IOException {
+    String[] names = dir.toFile().list();
+    if (names == null) {
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir.toString());
+      }
+      throw new IOException("cannot list " + dir);
+    }
+    return names;
+  }
 
   /** Adds the file {@code p} named {@code name} to {@code found} unless it is hidden, {@code known} or gone. */
   private static void consider(Path p, String name, Set<String> known, List<Found> found) throws IOException {
