@@ -9,10 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -160,7 +160,10 @@ final class FolderScan {
     return reconcileDir(m, dir, known, null);
   }
 
-  /** {@link #reconcileDir(MailboxInfo, Path, Set)} over {@code listed}, the names of {@code dir} as the caller just listed them (null: list it here). */
+  /**
+   * {@link #reconcileDir(MailboxInfo, Path, Set)} over {@code listed}, the names of {@code dir} as the
+   * caller just listed them (null: list it here).
+   */
   private int reconcileDir(MailboxInfo m, Path dir, Set<String> known, List<String> listed)
       throws SQLException, IOException {
     boolean isCur = known != null;
