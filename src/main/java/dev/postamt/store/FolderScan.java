@@ -93,20 +93,23 @@ final class FolderScan {
     for (String name : newNames) {
       onDisk.add(MaildirBlobStore.baseOf(name));
     }
-    List<MessageRecord> rows = account.messages(m.id());
-    List<MessageRecord> missing = rows.stream().filter(r -> !onDisk.contains(r.base())).toList();
-    if (!missing.isEmpty()) {
-      // Files removed behind our back are expunges too: clients hear of them through VANISHED.
-      index.inTx(() -> {
-        index.removeMessages(m.id(), missing.stream().map(MessageRecord::uid).toList());
-        return null;
-      });
-    }
+    List<MailIndex.Keyed> rows = account.read(i -> i.keys(m.id())); // UID and base: no more of the rows
+    List<Long> missing = new ArrayList<>();
     Set<String> indexed = HashSet.newHashSet(rows.size()); // the rows read once for both looks (cur/, new/)
-    for (MessageRecord r : rows) {
+    for (MailIndex.Keyed r : rows) {
       if (onDisk.contains(r.base())) {
         indexed.add(r.base());
+      } else {
+        missing.add(r.uid());
       }
+    }
+    if (!missing.isEmpty()) {
+      // Files removed behind our back are expunges too: clients hear of them through VANISHED.
+      missing.sort(null); // in UID order, as the rows were read before
+      index.inTx(() -> {
+        index.removeMessages(m.id(), missing);
+        return null;
+      });
     }
     reconcileDir(m, dir.resolve("cur"), indexed, java.util.Arrays.asList(curNames));
     reconcileDir(m, dir.resolve("new"), null);
