@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * bench/store-open: what opening an account costs as its mailbox grows. The store's server backend
  * (SQLite index, Maildir) in one JVM, no server: a user whose INBOX holds {@code sizes} messages (4 KiB
- * files written straight into {@code new/}, taken in by one open), then (after 20 opens at the first size, not measured) {@code opens} opens and closes of
+ * files written straight into {@code new/}, taken in by one open), then (after 20 opens at the first
+ * size, not measured) {@code opens} opens and closes of
  * the account, each reconciling the folders with the index as the search indexer's open after a burst
  * of mail does ({@code FolderScan.reconcile}). Prints per size the median and best wall and thread-CPU
  * milliseconds per open. Not a test: bench/store-open runs it.
@@ -59,7 +60,8 @@ public final class StoreOpen {
         }
         Arrays.sort(wall);
         Arrays.sort(cpu);
-        System.out.printf("messages=%d opens=%d wall_ms_median=%.2f wall_ms_best=%.2f cpu_ms_median=%.2f cpu_ms_best=%.2f%n",
+        System.out.printf(
+            "messages=%d opens=%d wall_ms_median=%.2f wall_ms_best=%.2f cpu_ms_median=%.2f cpu_ms_best=%.2f%n",
             size, opens, wall[opens / 2], wall[0], cpu[opens / 2], cpu[0]);
       }
     }
