@@ -8,6 +8,8 @@ threads while they live); ended_cpu is the CPU of threads that ended between the
 total less its live threads': mostly Lucene merge threads, which end after their merge), in no other key.
 
     threadcpu.py PID > BEFORE; ...; threadcpu.py PID BEFORE
+    threadcpu.py --names PID > BEFORE; ...; threadcpu.py --names PID BEFORE
+      (the difference by thread name, digits left out: where a round's CPU went, native code included)
 """
 import os
 import sys
@@ -48,7 +50,32 @@ def snapshot(pid):
     return out
 
 
+def by_name(pid):
+    out = {}
+    base = f"/proc/{pid}/task"
+    for tid in os.listdir(base):
+        try:
+            with open(f"{base}/{tid}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        comm = s[s.index(b"(") + 1:s.rindex(b")")].decode(errors="replace")
+        name = "".join(c for c in comm if not c.isdigit()).replace(" ", "_") or "?"
+        rest = s[s.rindex(b")") + 2:].split()
+        out[name] = out.get(name, 0) + int(rest[11]) + int(rest[12])
+    return out
+
+
 def main():
+    if sys.argv[1] == "--names":
+        now = by_name(int(sys.argv[2]))
+        if len(sys.argv) < 4:
+            print(" ".join(f"{k}={v}" for k, v in now.items()))
+            return
+        before = dict(kv.split("=") for kv in open(sys.argv[3]).read().split())
+        diff = {k: (v - int(before.get(k, 0))) / CLK for k, v in now.items()}
+        print(" ".join(f"{k}={v:.2f}" for k, v in sorted(diff.items(), key=lambda kv: -kv[1]) if v > 0))
+        return
     now = snapshot(int(sys.argv[1]))
     if len(sys.argv) < 3:
         print(" ".join(f"{k}={v}" for k, v in now.items()))

@@ -9,10 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -80,31 +80,78 @@ final class FolderScan {
         return null;
       });
     }
-    Set<String> onDisk = new TreeSet<>();
-    for (String sub : List.of("cur", "new")) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
-        for (Path p : ds) {
-          onDisk.add(MaildirBlobStore.baseOf(p.getFileName().toString()));
-        }
+    // cur/ is listed once: its names are both the bases on disk and what reconcileDir looks through for
+    // files the index lacks (it listed cur/ a second time). This runs at every open of an account, and
+    // the indexer opens one for a sync after each burst of mail: with a mailbox of 20,000 messages the
+    // two listings and two sorted sets of its names were most of an open. Hash sets: only looked up in.
+    String[] curNames = names(dir.resolve("cur"));
+    String[] newNames = names(dir.resolve("new"));
+    Set<String> onDisk = HashSet.newHashSet(curNames.length + newNames.length);
+    for (String name : curNames) {
+      onDisk.add(MaildirBlobStore.baseOf(name));
+    }
+    for (String name : newNames) {
+      onDisk.add(MaildirBlobStore.baseOf(name));
+    }
+    List<MailIndex.Keyed> rows = account.read(i -> i.keys(m.id())); // UID and base: no more of the rows
+    List<Long> missing = new ArrayList<>();
+    Set<String> indexed = HashSet.newHashSet(rows.size()); // the rows read once for both looks (cur/, new/)
+    for (MailIndex.Keyed r : rows) {
+      if (onDisk.contains(r.base())) {
+        indexed.add(r.base());
+      } else {
+        missing.add(r.uid());
       }
     }
-    List<MessageRecord> rows = account.messages(m.id());
-    List<MessageRecord> missing = rows.stream().filter(r -> !onDisk.contains(r.base())).toList();
     if (!missing.isEmpty()) {
       // Files removed behind our back are expunges too: clients hear of them through VANISHED.
+      missing.sort(null); // in UID order, as the rows were read before
       index.inTx(() -> {
-        index.removeMessages(m.id(), missing.stream().map(MessageRecord::uid).toList());
+        index.removeMessages(m.id(), missing);
         return null;
       });
     }
-    Set<String> indexed = new TreeSet<>(); // the rows read once for both looks (cur/ against them, then new/)
-    for (MessageRecord r : rows) {
-      if (onDisk.contains(r.base())) {
-        indexed.add(r.base());
-      }
-    }
-    reconcileDir(m, dir.resolve("cur"), indexed);
+    reconcileDir(m, dir.resolve("cur"), indexed, java.util.Arrays.asList(curNames));
     reconcileDir(m, dir.resolve("new"), null);
+  }
+
+  private record Found(Path path, String base, long mtime, long size) {}
+
+  /**
+   * The names in {@code dir}, as strings ({@link java.io.File#list}: no {@code Path} made per entry, which
+   * was a good part of listing a large {@code cur/}); a directory that is missing or cannot be read is an
+   * {@link IOException}, as {@link Files#newDirectoryStream} made it.
+   */
+  private static String[] names(Path dir) throws IOException {
+    String[] names = dir.toFile().list();
+    if (names == null) {
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir.toString());
+      }
+      throw new IOException("cannot list " + dir);
+    }
+    return names;
+  }
+
+  /** Adds the file {@code p} named {@code name} to {@code found} unless it is hidden, {@code known} or gone. */
+  private static void consider(Path p, String name, Set<String> known, List<Found> found) throws IOException {
+    if (name.startsWith(".")) {
+      return;
+    }
+    String base = MaildirBlobStore.baseOf(name);
+    if (known != null && known.contains(base)) {
+      return;
+    }
+    try {
+      var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+      if (!attrs.isRegularFile()) {
+        return;
+      }
+      long size = MaildirBlobStore.sizeOf(base);
+      found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
+    } catch (NoSuchFileException e) {
+      // taken by someone else meanwhile
+    }
   }
 
   /**
@@ -113,36 +160,33 @@ final class FolderScan {
    * @param known for cur/, the bases the index holds (read by the caller); null for new/
    */
   int reconcileDir(MailboxInfo m, Path dir, Set<String> known) throws SQLException, IOException {
+    return reconcileDir(m, dir, known, null);
+  }
+
+  /**
+   * {@link #reconcileDir(MailboxInfo, Path, Set)} over {@code listed}, the names of {@code dir} as the
+   * caller just listed them (null: list it here).
+   */
+  private int reconcileDir(MailboxInfo m, Path dir, Set<String> known, List<String> listed)
+      throws SQLException, IOException {
     boolean isCur = known != null;
-    record Found(Path path, String base, long mtime, long size) {}
     // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking the
     // files of new/ up by their bases (a unique index), all in one statement inside the transaction that
     // indexes them, keeps a delivery's poll independent of the mailbox's size: reading every row of a
     // 20,000-message INBOX per delivery made delivery slow down as it filled.
     List<Found> found = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        String base = MaildirBlobStore.baseOf(name);
-        if (known != null && known.contains(base)) {
-          continue;
-        }
-        try {
-          var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-          if (!attrs.isRegularFile()) {
-            continue;
-          }
-          long size = MaildirBlobStore.sizeOf(base);
-          found.add(new Found(p, base, attrs.lastModifiedTime().toMillis(), size >= 0 ? size : attrs.size()));
-        } catch (NoSuchFileException e) {
-          // taken by someone else meanwhile
-        }
+    if (listed != null) {
+      for (String name : listed) {
+        consider(dir.resolve(name), name, known, found);
       }
-    } catch (NoSuchFileException e) {
-      return 0;
+    } else {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          consider(p, p.getFileName().toString(), known, found);
+        }
+      } catch (NoSuchFileException e) {
+        return 0;
+      }
     }
     found.sort(Comparator.comparingLong(Found::mtime).thenComparing(Found::base));
     int added = 0;

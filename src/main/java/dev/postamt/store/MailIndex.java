@@ -140,6 +140,21 @@ abstract sealed class MailIndex implements AutoCloseable permits SqliteMailIndex
   /** The messages of a mailbox whose MODSEQ is above {@code modseq} (0: all), in UID order. */
   abstract List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException;
 
+  /** A message's UID and blob key, all an open's reconcile of the folder needs of its row. */
+  record Keyed(long uid, String base) {}
+
+  /**
+   * The UID and blob key of every message of a mailbox, in no particular order ({@link FolderScan#reconcile}
+   * compares them with the folder's files at each open of an account: only these two columns of every row).
+   */
+  List<Keyed> keys(long mailboxId) throws SQLException {
+    List<Keyed> out = new java.util.ArrayList<>();
+    for (MessageRecord r : messagesAbove(mailboxId, 0)) {
+      out.add(new Keyed(r.uid(), r.base()));
+    }
+    return out;
+  }
+
   /** Whether a message with this blob key is indexed in the mailbox (seeing every commit before this transaction). */
   abstract boolean hasBase(long mailboxId, String base) throws SQLException;
 

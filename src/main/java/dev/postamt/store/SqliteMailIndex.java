@@ -500,6 +500,21 @@ final class SqliteMailIndex extends MailIndex {
     }
   }
 
+  /** Two columns of every row, by the primary key (no {@code ORDER BY}: the caller only looks up). */
+  @Override
+  List<Keyed> keys(long mailboxId) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("SELECT uid, base FROM message WHERE mailbox_id=?")) {
+      ps.setLong(1, mailboxId);
+      List<Keyed> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Keyed(rs.getLong(1), rs.getString(2)));
+        }
+      }
+      return out;
+    }
+  }
+
   /** The messages of a mailbox whose MODSEQ is above {@code modseq} (0: all), in UID order. */
   @Override
   List<MessageRecord> messagesAbove(long mailboxId, long modseq) throws SQLException {
