@@ -27,8 +27,8 @@ def kind(comm):
     return "app"
 
 
-def snapshot(pid):
-    out = {"jit": 0, "gc": 0, "app": 0, "index": 0, "ended": 0}
+def threads(pid):
+    """(name, user+system ticks) of each live thread of the process, from /proc/PID/task/*/stat."""
     base = f"/proc/{pid}/task"
     for tid in os.listdir(base):
         try:
@@ -38,10 +38,16 @@ def snapshot(pid):
             continue
         comm = s[s.index(b"(") + 1:s.rindex(b")")].decode(errors="replace")
         rest = s[s.rindex(b")") + 2:].split()
+        yield comm, int(rest[11]) + int(rest[12])
+
+
+def snapshot(pid):
+    out = {"jit": 0, "gc": 0, "app": 0, "index": 0, "ended": 0}
+    for comm, ticks in threads(pid):
         k = kind(comm)
-        out[k] += int(rest[11]) + int(rest[12])
+        out[k] += ticks
         if k == "index":
-            out["app"] += int(rest[11]) + int(rest[12])
+            out["app"] += ticks
     with open(f"/proc/{pid}/stat", "rb") as f:
         s = f.read()
     rest = s[s.rindex(b")") + 2:].split()
@@ -52,17 +58,9 @@ def snapshot(pid):
 
 def by_name(pid):
     out = {}
-    base = f"/proc/{pid}/task"
-    for tid in os.listdir(base):
-        try:
-            with open(f"{base}/{tid}/stat", "rb") as f:
-                s = f.read()
-        except OSError:
-            continue
-        comm = s[s.index(b"(") + 1:s.rindex(b")")].decode(errors="replace")
+    for comm, ticks in threads(pid):
         name = "".join(c for c in comm if not c.isdigit()).replace(" ", "_") or "?"
-        rest = s[s.rindex(b")") + 2:].split()
-        out[name] = out.get(name, 0) + int(rest[11]) + int(rest[12])
+        out[name] = out.get(name, 0) + ticks
     return out
 
 
