@@ -1,7 +1,6 @@
 package dev.postamt.store;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -111,16 +110,16 @@ final class FolderScan {
         return null;
       });
     }
-    reconcileDir(m, dir.resolve("cur"), indexed, java.util.Arrays.asList(curNames));
-    reconcileDir(m, dir.resolve("new"), null);
+    reconcileDir(m, dir.resolve("cur"), indexed, curNames);
+    reconcileDir(m, dir.resolve("new"), null); // listed again: what arrived meanwhile comes in too
   }
 
   private record Found(Path path, String base, long mtime, long size) {}
 
   /**
    * The names in {@code dir}, as strings ({@link java.io.File#list}: no {@code Path} made per entry, which
-   * was a good part of listing a large {@code cur/}); a directory that is missing or cannot be read is an
-   * {@link IOException}, as {@link Files#newDirectoryStream} made it.
+   * was a good part of listing a large {@code cur/}); a missing directory is a
+   * {@link NoSuchFileException}, one that cannot be read another {@link IOException}.
    */
   private static String[] names(Path dir) throws IOException {
     String[] names = dir.toFile().list();
@@ -160,14 +159,20 @@ final class FolderScan {
    * @param known for cur/, the bases the index holds (read by the caller); null for new/
    */
   int reconcileDir(MailboxInfo m, Path dir, Set<String> known) throws SQLException, IOException {
-    return reconcileDir(m, dir, known, null);
+    String[] listed;
+    try {
+      listed = names(dir);
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    return reconcileDir(m, dir, known, listed);
   }
 
   /**
    * {@link #reconcileDir(MailboxInfo, Path, Set)} over {@code listed}, the names of {@code dir} as the
-   * caller just listed them (null: list it here).
+   * caller just listed them.
    */
-  private int reconcileDir(MailboxInfo m, Path dir, Set<String> known, List<String> listed)
+  private int reconcileDir(MailboxInfo m, Path dir, Set<String> known, String[] listed)
       throws SQLException, IOException {
     boolean isCur = known != null;
     // new/ holds what arrived since the last look, a few files; cur/ holds the mailbox. Looking the
@@ -175,18 +180,8 @@ final class FolderScan {
     // indexes them, keeps a delivery's poll independent of the mailbox's size: reading every row of a
     // 20,000-message INBOX per delivery made delivery slow down as it filled.
     List<Found> found = new ArrayList<>();
-    if (listed != null) {
-      for (String name : listed) {
-        consider(dir.resolve(name), name, known, found);
-      }
-    } else {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        for (Path p : ds) {
-          consider(p, p.getFileName().toString(), known, found);
-        }
-      } catch (NoSuchFileException e) {
-        return 0;
-      }
+    for (String name : listed) {
+      consider(dir.resolve(name), name, known, found);
     }
     found.sort(Comparator.comparingLong(Found::mtime).thenComparing(Found::base));
     int added = 0;
