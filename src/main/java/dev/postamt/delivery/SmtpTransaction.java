@@ -76,7 +76,7 @@ final class SmtpTransaction {
   Outcome attempt(
       QueuedMessage m, List<RemoteDelivery.Target> targets, MxResolver.Hop hop, boolean lmtp, Credentials cred,
       TlsRequirement tls, Policy report) {
-    String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user()) + "/" + tls.key();
+    String key = hop.address() + (lmtp ? "/lmtp" : "/smtp") + (cred == null ? "" : "/" + cred.user()) + "/" + tls.key(hop.host());
     SmtpClient cached = cache.take(key);
     if (cached != null) {
       Outcome o = attempt(m, targets, hop, lmtp, cred, tls, key, cached, report);

@@ -76,6 +76,11 @@ class TlsRptDeliveryTest {
   private MailHost b;
 
   private MailHost hosts() throws Exception {
+    return hosts("");
+  }
+
+  /** @param delivery more of A's {@code [delivery]} section */
+  private MailHost hosts(String delivery) throws Exception {
     Path trust = startHttps();
     b = net.host("127.0.1.3", "mx.b.test", "b.test", List.of("bob", "reports"), MailHost.Sections.none()).start();
     X509Certificate cert;
@@ -98,7 +103,7 @@ class TlsRptDeliveryTest {
         _%d._tcp.mx.c.test. TLSA 3 1 1 %s
         """.formatted(https.getAddress().getPort(), net.port, spki, net.port, "00".repeat(32)));
     MailHost a = net.host("127.0.1.2", "mx.a.test", "a.test", List.of("alice"),
-        new MailHost.Sections("", "tls_trust = \"" + trust + "\"\n", "", "",
+        new MailHost.Sections("", "tls_trust = \"" + trust + "\"\n" + delivery, "", "",
             "[tlsrpt]\nenabled = true\norganization = \"A Test Org\"\ncontact = \"postmaster@a.test\"\nfrom = \"postmaster@a.test\"\n"));
     String cfg = Files.readString(a.configFile);
     Files.writeString(a.configFile, cfg.replaceFirst("(?m)^zone_file = (.*)$", "zone_file = $1\nsigned_zones = [\"b.test\", \"c.test\"]"));
@@ -129,6 +134,32 @@ class TlsRptDeliveryTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> firstPolicy(Map<String, Object> report) {
     return (Map<String, Object>) ((List<Object>) report.get("policies")).getFirst();
+  }
+
+  /**
+   * mx.b.test and mx.c.test share an address. A connection to it verified against b.test's TLSA record
+   * and kept in A's connection cache must not carry c.test's mail, whose TLSA record does not match:
+   * c.test's message gets its own connection, fails DANE (a {@code tlsa-invalid} result) and is deferred.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aConnectionVerifiedForOneMxNameDoesNotServeAnotherOnTheSameAddress() throws Exception {
+    MailHost a = hosts("connection_cache_time = \"60s\"\n");
+    a.send("alice@a.test", "bob@b.test", "dane matches");
+    assertThat(b.awaitMessages("bob@b.test", 1).getFirst()).contains("dane matches");
+    a.send("alice@a.test", "carol@c.test", "dane does not match");
+    Map<String, Map<String, Object>>[] seen = new Map[1];
+    MailHost.await(() -> {
+      try {
+        seen[0] = dryRun(a);
+        return seen[0].containsKey("c.test");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, "a TLS result for c.test (a cached connection to mx.b.test carried its mail instead)");
+    Map<String, Object> bad = firstPolicy(seen[0].get("c.test"));
+    assertThat(((Map<String, Object>) bad.get("summary")).get("total-successful-session-count")).isEqualTo(0L);
+    assertThat(a.server().spool().ids()).isNotEmpty(); // deferred, not sent
   }
 
   @Test

@@ -53,8 +53,12 @@ public record TlsRequirement(TlsPolicy.Level level, String nexthop, String sourc
     return level == TlsPolicy.Level.SECURE ? nexthop + " or a subdomain of it" : mxHost;
   }
 
-  /** For connection-cache keys: a connection made under a weaker demand never serves a stronger one. */
-  public String key() {
-    return level.word() + (level == TlsPolicy.Level.SECURE ? ":" + nexthop : "");
+  /**
+   * For connection-cache keys: a connection made under a weaker demand never serves a stronger one, and
+   * one verified for {@code mxHost} (its name for {@code verify}, its TLSA records for DANE) never serves
+   * another MX name on the same address, whose own check could fail (two domains' MX hosts on one IP).
+   */
+  public String key(String mxHost) {
+    return level.word() + ":" + mxHost.toLowerCase(Locale.ROOT) + (level == TlsPolicy.Level.SECURE ? ":" + nexthop : "");
   }
 }
