@@ -65,7 +65,7 @@ class LauncherTest {
     List<String> args = launch(Map.of());
     assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
         "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-XX:-G1UseAdaptiveIHOP",
-        "-XX:InitiatingHeapOccupancyPercent=45", "-jar", jar.toString(), "--version");
+        "-XX:InitiatingHeapOccupancyPercent=45", "-XX:GCTimeRatio=8", "-jar", jar.toString(), "--version");
     // the serial collector is gone (the AOT cache is trained with G1, pom.xml)
     assertThat(args).doesNotContain("-XX:+UseSerialGC", "-XX:-ShrinkHeapInSteps");
     String xmx = args.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
