@@ -107,7 +107,27 @@ public final class DurableSpool {
 
   /** Starts writing a message; write it to {@link Writer#out()}, then commit or abort. */
   public Writer create(String id) throws IOException {
-    return new Writer(id);
+    return new Writer(id, 0);
+  }
+
+  /**
+   * As {@link #create(String)}, for a message whose client declared about {@code declaredSize} bytes
+   * (SMTP {@code MAIL FROM ... SIZE=}, RFC 1870; 0 or less: not declared): a message that will be held in
+   * memory gets an array of about that size at once instead of one that doubles from 4 KiB (a 100 KiB
+   * message: six arrays, 252 KiB allocated and 124 KiB copied). The size is only a hint: a message longer
+   * than declared grows as any other, and the array is at most {@link #KEPT_IN_MEMORY}.
+   */
+  public Writer create(String id, long declaredSize) throws IOException {
+    return new Writer(id, declaredSize);
+  }
+
+  /** The first in-memory array for a message of {@code declaredSize} bytes (0: unknown). */
+  static int firstArraySize(long declaredSize) {
+    if (declaredSize <= 0 || declaredSize > KEPT_IN_MEMORY) {
+      return 4096; // unknown, or going to its file anyway
+    }
+    // room for a little more than declared (a client counts its own line endings and headers)
+    return (int) Math.min(KEPT_IN_MEMORY, Math.max(4096, declaredSize + declaredSize / 32 + 256));
   }
 
   /**
@@ -138,7 +158,7 @@ public final class DurableSpool {
     private boolean finished;
     private boolean journalled;
     /** The message while it is only in memory (null once it is in its file). */
-    private byte[] kept = new byte[4096];
+    private byte[] kept;
     private int keptLength;
     /**
      * The envelope of a message staged in memory, whose trailer {@link #commitStaged} writes to the file
@@ -177,9 +197,10 @@ public final class DurableSpool {
       }
     };
 
-    private Writer(String id) {
+    private Writer(String id, long declaredSize) {
       this.id = id;
       this.tmp = incoming.resolve(id);
+      this.kept = new byte[firstArraySize(declaredSize)];
     }
 
     public String id() {

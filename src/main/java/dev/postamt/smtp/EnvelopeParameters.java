@@ -20,6 +20,12 @@ final class EnvelopeParameters {
     checkMail(from, messageSizeLimit, false);
   }
 
+  /** The size {@code MAIL FROM ... SIZE=} declared (RFC 1870 §6; checked by {@link #checkMail}), 0 without one. */
+  static long declaredSize(MailPath from) {
+    String v = from.params().get("SIZE");
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
   /** @param tls whether the session is encrypted (REQUIRETLS is only taken then, RFC 8689 §4.1) */
   static void checkMail(MailPath from, long messageSizeLimit, boolean tls) throws SmtpException {
     Map<String, String> params = from.params();

@@ -43,8 +43,13 @@ record MessageReceiver(SmtpServer server, Connection conn) {
   }
 
   DurableSpool.Writer openSpool() throws SmtpException {
+    return openSpool(0);
+  }
+
+  /** @param declaredSize what the client declared ({@code MAIL FROM ... SIZE=}), 0 when it did not */
+  DurableSpool.Writer openSpool(long declaredSize) throws SmtpException {
     try {
-      return server.spool.create(DurableSpool.newId());
+      return server.spool.create(DurableSpool.newId(), declaredSize);
     } catch (IOException e) {
       log.error("smtp {}: cannot create a queue file", clientIp(), e);
       throw new SmtpException(SmtpReply.LOCAL_ERROR);

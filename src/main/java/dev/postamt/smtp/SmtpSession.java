@@ -448,7 +448,7 @@ final class SmtpSession {
     requireRecipients();
     try {
       server.checks.require(new StageContext(Stage.DATA, client(), tx.sender, null, tx.recipients(), null));
-      DurableSpool.Writer w = receiver.openSpool();
+      DurableSpool.Writer w = receiver.openSpool(EnvelopeParameters.declaredSize(tx.sender));
       reply(SmtpReply.START_DATA);
       flush();
       conn.holdGoodbye(true); // a shutdown lets the message finish (within its grace time)

@@ -43,6 +43,36 @@ class SpoolWriterTest {
   }
 
   @Test
+  void aDeclaredSizeSizesTheFirstArrayWithinTheInMemoryLimit() {
+    assertThat(DurableSpool.firstArraySize(0)).isEqualTo(4096); // not declared
+    assertThat(DurableSpool.firstArraySize(-1)).isEqualTo(4096);
+    assertThat(DurableSpool.firstArraySize(10)).isEqualTo(4096);
+    assertThat(DurableSpool.firstArraySize(100_000)).isBetween(100_000, DurableSpool.KEPT_IN_MEMORY);
+    assertThat(DurableSpool.firstArraySize(DurableSpool.KEPT_IN_MEMORY)).isEqualTo(DurableSpool.KEPT_IN_MEMORY);
+    // going to its file anyway, or a client's SIZE=999999999999: nothing large is made for it
+    assertThat(DurableSpool.firstArraySize(DurableSpool.KEPT_IN_MEMORY + 1L)).isEqualTo(4096);
+    assertThat(DurableSpool.firstArraySize(999_999_999_999L)).isEqualTo(4096);
+  }
+
+  @Test
+  void aMessageLongerOrShorterThanDeclaredIsKeptWhole() throws IOException {
+    DurableSpool spool = new DurableSpool(dir.resolve("queue"));
+    Random r = new Random(5);
+    for (long declared : new long[] {1_000, 40_000, 200_000}) {
+      for (int length : new int[] {10, 39_000, 41_500, 120_000, DurableSpool.KEPT_IN_MEMORY + 3_000}) {
+        byte[] message = new byte[length];
+        r.nextBytes(message);
+        try (DurableSpool.Writer w = spool.create(DurableSpool.newId(), declared)) {
+          for (int off = 0; off < length; off += 7_777) {
+            w.out().write(message, off, Math.min(7_777, length - off));
+          }
+          assertThat(read(w)).as("declared %d, %d bytes", declared, length).isEqualTo(message);
+        }
+      }
+    }
+  }
+
+  @Test
   void afterAFieldIsDroppedTheRewrittenFileIsRead() throws IOException {
     DurableSpool spool = new DurableSpool(dir.resolve("queue"));
     try (DurableSpool.Writer w = spool.create(DurableSpool.newId())) {
