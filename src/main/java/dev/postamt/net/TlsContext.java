@@ -2,46 +2,21 @@ package dev.postamt.net;
 
 import dev.postamt.config.Config;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The server's TLS identity: the configured PEM certificate chain and key, or a self-signed pair made
@@ -236,17 +211,17 @@ public final class TlsContext {
 
   /** The DNS names and IP addresses a PEM certificate names, in the form {@link #selfSignedNames} uses. */
   static List<String> subjectAltNames(Path certFile) {
-    try (Reader r = Files.newBufferedReader(certFile, StandardCharsets.US_ASCII);
-        PEMParser p = new PEMParser(r)) {
-      if (!(p.readObject() instanceof X509CertificateHolder h)) {
+    try {
+      List<X509Certificate> certs = PemFiles.certificates(certFile);
+      if (certs.isEmpty()) {
         return List.of();
       }
-      X509Certificate c = new JcaX509CertificateConverter().getCertificate(h);
+      X509Certificate c = certs.getFirst();
       List<String> out = new ArrayList<>();
       if (c.getSubjectAlternativeNames() != null) {
         for (List<?> san : c.getSubjectAlternativeNames()) {
           String v = String.valueOf(san.get(1));
-          out.add(((Integer) san.get(0)) == GeneralName.iPAddress ? java.net.InetAddress.getByName(v).getHostAddress() : v);
+          out.add(((Integer) san.get(0)) == IP_ADDRESS ? java.net.InetAddress.getByName(v).getHostAddress() : v);
         }
       }
       return out;
@@ -255,6 +230,9 @@ public final class TlsContext {
     }
   }
 
+  /** GeneralName's iPAddress choice (RFC 5280 §4.2.1.6), as {@link X509Certificate#getSubjectAlternativeNames} numbers it. */
+  private static final int IP_ADDRESS = 7;
+
   /** Loads a PEM certificate chain and a PEM private key (PKCS#1 or PKCS#8, RSA or EC). */
   public static TlsContext fromPem(Path certFile, Path keyFile) throws IOException {
     TlsContext t = read(certFile, keyFile);
@@ -262,35 +240,33 @@ public final class TlsContext {
     return t;
   }
 
-  /** Reads and checks a PEM certificate chain and key; the JSSE context is made later ({@link #ready}). */
+  /**
+   * Reads and checks a PEM certificate chain and key; the JSSE context is made later ({@link #ready}).
+   * The JDK reads them ({@link PemFiles}); what it does not take (an encrypted or SEC1 EC key, a file it
+   * cannot parse) Bouncy Castle reads as before ({@link BcPem}), with its errors.
+   */
   private static TlsContext read(Path certFile, Path keyFile) throws IOException {
     try {
-      List<Certificate> chain = new ArrayList<>();
-      JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
-      try (Reader r = Files.newBufferedReader(certFile, StandardCharsets.US_ASCII);
-          PEMParser p = new PEMParser(r)) {
-        Object o;
-        while ((o = p.readObject()) != null) {
-          if (o instanceof X509CertificateHolder h) {
-            chain.add(conv.getCertificate(h));
-          }
-        }
+      List<Certificate> chain;
+      try {
+        chain = List.copyOf(PemFiles.certificates(certFile));
+      } catch (GeneralSecurityException | RuntimeException e) {
+        chain = List.of();
+      }
+      if (chain.isEmpty()) {
+        chain = BcPem.certificates(certFile);
       }
       if (chain.isEmpty()) {
         throw new IOException(certFile + ": no PEM certificate found");
       }
       PrivateKey pk;
-      try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
-          PEMParser p = new PEMParser(r)) {
-        Object o = p.readObject();
-        JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
-        if (o instanceof PEMKeyPair kp) {
-          pk = kc.getPrivateKey(kp.getPrivateKeyInfo());
-        } else if (o instanceof PrivateKeyInfo pki) {
-          pk = kc.getPrivateKey(pki);
-        } else {
-          throw new IOException(keyFile + ": no unencrypted PEM private key found");
-        }
+      try {
+        pk = PemFiles.privateKey(keyFile);
+      } catch (RuntimeException e) {
+        pk = null;
+      }
+      if (pk == null) {
+        pk = BcPem.privateKey(keyFile);
       }
       return new TlsContext(new Identity(List.copyOf(chain), pk, certFile));
     } catch (GeneralSecurityException e) {
@@ -303,53 +279,7 @@ public final class TlsContext {
    * whose subjectAltName lists every name (IP addresses as iPAddress entries, RFC 5280 §4.2.1.6).
    */
   public static void writeSelfSigned(List<String> names, Path certFile, Path keyFile) throws IOException {
-    String hostname = names.getFirst();
-    try {
-      Files.createDirectories(certFile.getParent());
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      KeyPair kp = g.generateKeyPair();
-      X500Name name = new X500Name("CN=" + hostname);
-      Instant now = Instant.now();
-      var builder =
-          new JcaX509v3CertificateBuilder(
-              name,
-              new BigInteger(64, new SecureRandom()),
-              Date.from(now.minus(Duration.ofDays(1))),
-              Date.from(now.plus(Duration.ofDays(3650))),
-              name,
-              kp.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      GeneralName[] sans =
-          names.stream()
-              .map(n -> new GeneralName(n.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, n))
-              .toArray(GeneralName[]::new);
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-      X509Certificate cert =
-          new JcaX509CertificateConverter()
-              .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
-      writePem(keyFile, kp.getPrivate(), true);
-      writePem(certFile, cert, false);
-    } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IOException("cannot make a self-signed certificate: " + e.getMessage(), e);
-    }
-  }
-
-  private static void writePem(Path file, Object obj, boolean secret) throws IOException {
-    StringWriter sw = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-      w.writeObject(obj);
-    }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, sw.toString(), StandardCharsets.US_ASCII);
-    if (secret) {
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    BcPem.writeSelfSigned(names, certFile, keyFile);
   }
 
   private static volatile String[] supported;

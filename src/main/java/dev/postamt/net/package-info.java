@@ -6,7 +6,9 @@
  * dev.postamt.net.Connection} owns the socket and swaps in TLS for STARTTLS, dropping any plaintext
  * read ahead (CVE-2011-0411), and on request puts raw DEFLATE ({@link dev.postamt.net.Deflate}, IMAP
  * COMPRESS) beneath its line accounting. {@link dev.postamt.net.TlsContext} loads PEM files or makes a self-signed
- * certificate in {@code data_dir/tls/} on first start. A handler that throws ends only its own
+ * certificate in {@code data_dir/tls/} on first start; {@link dev.postamt.net.PemFiles} reads the common
+ * PEM forms with the JDK alone, {@link dev.postamt.net.BcPem} (Bouncy Castle) the rest and the
+ * self-signed certificate, so that a restart loads no Bouncy Castle class. A handler that throws ends only its own
  * connection; the listener logs it and releases the permit.
  *
  * <p>The listener also knows its open connections: {@link dev.postamt.net.Listener#goodbye} ends one
