@@ -30,7 +30,11 @@ final class PemFiles {
   /** One {@code -----BEGIN label-----} block: its label, its headers' presence and its DER bytes. */
   record Block(String label, boolean headers, byte[] der) {}
 
-  /** The blocks of a PEM text in order; text around and between them is ignored (RFC 7468 §2). */
+  /**
+   * The blocks of a PEM text in order; text around and between them is ignored (RFC 7468 §2: "parsers
+   * MUST ignore" it), also when it is not ASCII (a file is read as ISO 8859-1, which takes any byte:
+   * {@code openssl pkcs12} writes a certificate's friendly name in front of it as it is).
+   */
   static List<Block> blocks(String text) {
     List<Block> out = new ArrayList<>();
     String label = null;
@@ -60,7 +64,7 @@ final class PemFiles {
   static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
     List<X509Certificate> chain = new ArrayList<>();
-    for (Block b : blocks(Files.readString(file, StandardCharsets.US_ASCII))) {
+    for (Block b : blocks(Files.readString(file, StandardCharsets.ISO_8859_1))) {
       if (b.label().equals("CERTIFICATE")) {
         chain.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
       }
@@ -70,7 +74,7 @@ final class PemFiles {
 
   /** The first private key of a PEM file, or null when it has none this reader takes (see the class comment). */
   static PrivateKey privateKey(Path file) throws IOException {
-    for (Block b : blocks(Files.readString(file, StandardCharsets.US_ASCII))) {
+    for (Block b : blocks(Files.readString(file, StandardCharsets.ISO_8859_1))) {
       if (b.headers()) {
         return null;
       }

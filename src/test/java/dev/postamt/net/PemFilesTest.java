@@ -110,9 +110,11 @@ class PemFilesTest {
   void aChainWithTextBetweenItsBlocksIsReadInOrder() throws Exception {
     Path a = selfSigned("a");
     Path b = selfSigned("b");
-    String chain = "Bag Attributes\n    friendlyName: a\nsubject=CN = mx.example.test\n" + Files.readString(a)
+    // openssl pkcs12's text in front (its friendly name as UTF-8 bytes), and between the blocks
+    String chain = "Bag Attributes\n    friendlyName: m\u00fcnchen\nsubject=CN = mx.example.test\n" + Files.readString(a)
         + "\nissuer=CN = other\n" + Files.readString(b);
-    Path file = write("chain.pem", chain);
+    Path file = dir.resolve("chain.pem");
+    Files.writeString(file, chain, StandardCharsets.UTF_8);
     var certs = PemFiles.certificates(file);
     assertThat(certs).hasSize(2);
     assertThat(certs.get(0).getEncoded()).isEqualTo(PemFiles.certificates(a).getFirst().getEncoded());
