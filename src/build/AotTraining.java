@@ -98,19 +98,33 @@ public final class AotTraining {
     Path jar = Path.of(args[0]).toAbsolutePath();
     Path cache = Path.of(args[1]).toAbsolutePath();
     List<String> flags = List.of(args).subList(2, args.length);
-    Files.deleteIfExists(cache);
-    Path dir = Files.createTempDirectory("postamt-aot-training");
     long start = System.nanoTime();
-    try {
-      train(jar, cache, flags, dir);
-      System.err.printf("postamt: AOT cache %s (%d MB) trained in %.1f s%n", cache.getFileName(),
-          Files.size(cache) >> 20, (System.nanoTime() - start) / 1e9);
-    } catch (Exception e) {
+    // A second attempt, on new ports, when the first fails: another program may take a port between
+    // its choice here and the server's bind (a build beside a test run), and a build without its cache
+    // starts slower, silently.
+    for (int attempt = 1; ; attempt++) {
       Files.deleteIfExists(cache);
-      System.err.println("postamt: no AOT cache (the launcher starts without it): " + e.getMessage());
-    } finally {
-      deleteTree(dir);
+      Path dir = Files.createTempDirectory("postamt-aot-training");
+      try {
+        train(jar, cache, flags, dir);
+        System.err.printf("postamt: AOT cache %s (%d MB) trained in %.1f s%n", cache.getFileName(),
+            Files.size(cache) >> 20, (System.nanoTime() - start) / 1e9);
+        return;
+      } catch (Exception e) {
+        Files.deleteIfExists(cache);
+        if (attempt == 2) {
+          System.err.println("postamt: no AOT cache (the launcher starts without it): " + e.getMessage());
+          return;
+        }
+        System.err.println("postamt: AOT training failed, trying once more: " + firstLine(e.getMessage()));
+      } finally {
+        deleteTree(dir);
+      }
     }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   private static void train(Path jar, Path cache, List<String> flags, Path dir) throws Exception {
@@ -171,7 +185,7 @@ public final class AotTraining {
         smtpLoad(smtp, deadline);
         waitForDelivery(maildir, 1 + LOAD_MESSAGES, deadline);
       } else {
-        try (Socket s = connect(smtp, deadline)) {
+        try (Socket s = connect(smtp, deadline, server)) {
           Conversation c = new Conversation(s);
           c.expect("220");
           c.send("QUIT").expect("221");
@@ -258,7 +272,7 @@ public final class AotTraining {
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
     long deadline = System.nanoTime() + DEADLINE_NANOS;
-    try (Socket s = connect(smtp, deadline)) {
+    try (Socket s = connect(smtp, deadline, first)) {
       new Conversation(s).expect("220");
       // The self-signed pair is made after the listeners open (net.TlsContext): stopped before it is
       // written, the recorded run would make it and hold BouncyCastle's certificate builder in the cache.
@@ -406,12 +420,20 @@ public final class AotTraining {
   }
 
   private static Socket connect(int port, long deadline) throws Exception {
+    return connect(port, deadline, null);
+  }
+
+  /** As {@link #connect(int, long)}, failing at once when {@code server} (if given) has ended. */
+  private static Socket connect(int port, long deadline, Process server) throws Exception {
     while (true) {
       try {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(30_000);
         return s;
       } catch (IOException e) {
+        if (server != null && !server.isAlive()) {
+          throw new IOException("the server ended (exit " + server.exitValue() + ") before it listened on port " + port);
+        }
         if (System.nanoTime() > deadline) {
           throw new IOException("nothing listening on port " + port + ": " + e.getMessage());
         }
@@ -476,9 +498,21 @@ public final class AotTraining {
     }
   }
 
+  /** The ports handed out so far: the system may give a closed port again at once. */
+  private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
+
+  /**
+   * A free loopback port not handed out before in this run: each service needs its own, and the system
+   * hands a port just closed to the next bind(0) at times (a training failed with submission and pop3s on
+   * one port: "cannot listen on 127.0.0.1:41175 for pop3s", 2026-12-06).
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (GIVEN.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 
