@@ -192,33 +192,20 @@ public final class AcmeRenewal implements AutoCloseable {
       String text = Files.readString(file, StandardCharsets.US_ASCII);
       try {
         java.security.KeyFactory f = java.security.KeyFactory.getInstance("EC");
-        return new KeyPair(f.generatePublic(new java.security.spec.X509EncodedKeySpec(pemBlock(text, "PUBLIC KEY"))),
-            f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pemBlock(text, "PRIVATE KEY"))));
+        return new KeyPair(f.generatePublic(new java.security.spec.X509EncodedKeySpec(dev.postamt.net.PemFiles.first(text, "PUBLIC KEY"))),
+            f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(dev.postamt.net.PemFiles.first(text, "PRIVATE KEY"))));
       } catch (GeneralSecurityException | IllegalArgumentException e) {
         throw new IOException(file + ": not an ACME account key (" + e.getMessage() + ")", e);
       }
     }
     try {
       KeyPair kp = Jws.newAccountKey();
-      write(file, pemBlock("PRIVATE KEY", kp.getPrivate().getEncoded()) + pemBlock("PUBLIC KEY", kp.getPublic().getEncoded()), true);
+      write(file, dev.postamt.net.PemFiles.encode("PRIVATE KEY", kp.getPrivate().getEncoded())
+          + dev.postamt.net.PemFiles.encode("PUBLIC KEY", kp.getPublic().getEncoded()), true);
       return kp;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot make an ACME account key: " + e.getMessage(), e);
     }
-  }
-
-  private static String pemBlock(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + label + "-----\n";
-  }
-
-  private static byte[] pemBlock(String text, String label) {
-    int begin = text.indexOf("-----BEGIN " + label + "-----");
-    int end = text.indexOf("-----END " + label + "-----");
-    if (begin < 0 || end < begin) {
-      throw new IllegalArgumentException("no " + label);
-    }
-    return java.util.Base64.getMimeDecoder().decode(text.substring(begin + label.length() + 16, end));
   }
 
   /** A PKCS#10 request naming {@code names} in its subjectAltName (RFC 8555 §7.4: the CA reads them there). */

@@ -22,20 +22,37 @@ import java.util.List;
  * its SEC1 form ({@code EC PRIVATE KEY}), a file it cannot parse — {@link TlsContext} reads with Bouncy
  * Castle as before ({@link BcPem}). Why two readers: a restart reads its certificate and key before the
  * banner, and Bouncy Castle's PEM and ASN.1 classes (~190, with their static tables) were then loaded into
- * every server, and into its AOT cache, for files the JDK reads as well (docs/performance.md).
+ * every server, and into its AOT cache, for files the JDK reads as well (docs/performance.md). The ACME
+ * account key file is read and written with {@link #first} and {@link #encode}.
  */
-final class PemFiles {
+public final class PemFiles {
   private PemFiles() {}
 
   /** One {@code -----BEGIN label-----} block: its label, its headers' presence and its DER bytes. */
-  record Block(String label, boolean headers, byte[] der) {}
+  public record Block(String label, boolean headers, byte[] der) {}
+
+  /** {@code der} as a PEM block of {@code label}, 64 characters to a line (RFC 7468 §2). */
+  public static String encode(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + label + "-----\n";
+  }
+
+  /** The DER bytes of the first block of {@code label} in {@code text}; IllegalArgumentException when none. */
+  public static byte[] first(String text, String label) {
+    for (Block b : blocks(text)) {
+      if (b.label().equals(label)) {
+        return b.der();
+      }
+    }
+    throw new IllegalArgumentException("no " + label);
+  }
 
   /**
    * The blocks of a PEM text in order; text around and between them is ignored (RFC 7468 §2: "parsers
    * MUST ignore" it), also when it is not ASCII (a file is read as ISO 8859-1, which takes any byte:
    * {@code openssl pkcs12} writes a certificate's friendly name in front of it as it is).
    */
-  static List<Block> blocks(String text) {
+  public static List<Block> blocks(String text) {
     List<Block> out = new ArrayList<>();
     String label = null;
     boolean headers = false;
@@ -112,15 +129,13 @@ final class PemFiles {
    * the rsaEncryption algorithm with NULL parameters, the key as an OCTET STRING).
    */
   private static PrivateKey rsa(byte[] pkcs1) {
-    byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
-    byte[] version = {0x02, 0x01, 0x00};
-    byte[] key = tlv(0x04, pkcs1);
-    byte[] body = new byte[version.length + algorithm.length + key.length];
-    System.arraycopy(version, 0, body, 0, version.length);
-    System.arraycopy(algorithm, 0, body, version.length, algorithm.length);
-    System.arraycopy(key, 0, body, version.length + algorithm.length, key.length);
+    java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+    info.writeBytes(new byte[] {0x02, 0x01, 0x00}); // version 0
+    info.writeBytes(new byte[] {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
+        0x01, 0x05, 0x00}); // rsaEncryption, NULL
+    info.writeBytes(tlv(0x04, pkcs1));
     try {
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(tlv(0x30, body)));
+      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(tlv(0x30, info.toByteArray())));
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }

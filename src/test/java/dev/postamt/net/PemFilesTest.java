@@ -33,11 +33,6 @@ class PemFilesTest {
     return cert;
   }
 
-  private static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + label + "-----\n";
-  }
-
   private Path write(String name, String text) throws IOException {
     Path p = dir.resolve(name);
     Files.writeString(p, text, StandardCharsets.US_ASCII);
@@ -76,7 +71,7 @@ class PemFilesTest {
     for (KeyPair kp : pairs) {
       // CRLF line endings and text around the block, as some tools write them
       Path p = write("k8-" + kp.getPrivate().getAlgorithm(), "a comment line\r\n"
-          + pem("PRIVATE KEY", kp.getPrivate().getEncoded()).replace("\n", "\r\n") + "trailing text\r\n");
+          + PemFiles.encode("PRIVATE KEY", kp.getPrivate().getEncoded()).replace("\n", "\r\n") + "trailing text\r\n");
       PrivateKey read = PemFiles.privateKey(p);
       assertThat(read).as(kp.getPrivate().getAlgorithm()).isNotNull();
       assertThat(read.getEncoded()).isEqualTo(kp.getPrivate().getEncoded());
@@ -93,7 +88,7 @@ class PemFilesTest {
     java.math.BigInteger s = ((java.security.interfaces.ECPrivateKey) kp.getPrivate()).getS();
     var sec1Der = new org.bouncycastle.asn1.sec.ECPrivateKey(256, s,
         new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)).getEncoded();
-    Path sec1 = write("sec1.key", pem("EC PRIVATE KEY", sec1Der));
+    Path sec1 = write("sec1.key", PemFiles.encode("EC PRIVATE KEY", sec1Der));
     assertThat(PemFiles.privateKey(sec1)).isNull();
     assertThat(((java.security.interfaces.ECPrivateKey) BcPem.privateKey(sec1)).getS()).isEqualTo(s);
 
