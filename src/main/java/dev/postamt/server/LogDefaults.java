@@ -3,7 +3,6 @@ package dev.postamt.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,7 +15,7 @@ import ch.qos.logback.core.status.NopStatusListener;
  * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator} and so never reads an XML file (its
  * XML configurator and the JDK's XML parser cost ~500 classes and ~0.3 s of start-up, issue 27).
  *
- * <p>Lines go to standard error in {@link LogSetup#PATTERN}; {@code dev.postamt} and {@code http} log at
+ * <p>Lines go to standard error as {@link LogLine} writes them; {@code dev.postamt} and {@code http} log at
  * {@code -Dpostamt.log.level} (default INFO), everything else at {@code -Dpostamt.log.root} (default
  * WARN). {@code serve} then replaces this with what {@code [log]} says ({@link LogSetup#apply}). Someone
  * who sets {@code -Dlogback.configurationFile} still gets that file: this configurator then steps aside.
@@ -33,10 +32,8 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
     }
     // logback's own start-up notes stay quiet, as the XML's NopStatusListener had them
     ctx.getStatusManager().add(new NopStatusListener());
-    LogTime.register(ctx);
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LogLine encoder = new LogLine();
     encoder.setContext(ctx);
-    encoder.setPattern(LogSetup.PATTERN);
     encoder.start();
     ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
     err.setContext(ctx);

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.net.SyslogAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -25,13 +24,6 @@ import org.slf4j.LoggerFactory;
  * that fail2ban-style tools and people reading a month-old file agree on when a thing happened.
  */
 public final class LogSetup {
-  /**
-   * The text line: {@code 2026-12-04T13:45:01.123+00:00 INFO  imap: message}. {@code %isoTime} is
-   * {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}} formatted once a second ({@link LogTime}, registered with
-   * the context before an encoder of this pattern starts).
-   */
-  static final String PATTERN = "%" + LogTime.WORD + " %-5level %logger{0}: %msg%n";
-
   private LogSetup() {}
 
   public static void apply(Log log) throws IOException {
@@ -107,12 +99,10 @@ public final class LogSetup {
       json.start();
       return json;
     }
-    LogTime.register(ctx);
-    PatternLayoutEncoder e = new PatternLayoutEncoder();
-    e.setContext(ctx);
-    e.setPattern(PATTERN);
-    e.start();
-    return e;
+    LogLine line = new LogLine(); // the text line: 2026-12-04T13:45:01.123+00:00 INFO  imap: message
+    line.setContext(ctx);
+    line.start();
+    return line;
   }
 
   private static void install(LoggerContext ctx, ch.qos.logback.core.Appender<ILoggingEvent> appender, Log log) {
