@@ -84,6 +84,7 @@ public final class ImapSession {
   private final MetadataCommands metadata = new MetadataCommands(this);
   private final AclCommands acl = new AclCommands(this);
   private final UrlAuthCommands urlAuth = new UrlAuthCommands(this);
+  private final IdleCommand idle = new IdleCommand(this);
   /** Namespaces and other users' mailboxes (RFC 2342, RFC 4314); set at login. */
   SharedMailboxes shared;
 
@@ -119,6 +120,10 @@ public final class ImapSession {
       w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {
+        if (idle.waiting()) {
+          idle.awaitDone(); // from here, not from handle: see IdleCommand
+          continue;
+        }
         CommandBytes cmd;
         transport.holdGoodbye(false); // the last literal, if any, has been answered
         try {
@@ -177,9 +182,9 @@ public final class ImapSession {
     }
   }
 
-  private static final class TooManyErrors extends Exception {}
+  static final class TooManyErrors extends Exception {}
 
-  private void bad(String tag, String text) throws IOException, TooManyErrors {
+  void bad(String tag, String text) throws IOException, TooManyErrors {
     w.tagged(tag, "BAD " + text);
     if (++badCount >= settings.maxBadCommands()) {
       w.untagged("BYE Too many invalid commands");
@@ -299,7 +304,7 @@ public final class ImapSession {
     };
   }
 
-  private void syncQuietly(Tagged t) {
+  void syncQuietly(Tagged t) {
     try {
       syncSelected(t);
     } catch (IOException | RuntimeException e) {
@@ -371,7 +376,7 @@ public final class ImapSession {
       case Command.Login l -> login(l.user(), l.password());
       case Command.Authenticate a -> authenticate(a);
       case Command.Idle i -> {
-        idle(t.tag());
+        idle.begin(t); // the wait for DONE follows in the command loop
         yield null;
       }
       case Command.Select s -> mailboxes.select(s);
@@ -567,42 +572,6 @@ public final class ImapSession {
     reader.authenticated();
     transport.setReadTimeout(settings.idleTimeout());
     return "[CAPABILITY " + capabilities() + "] Logged in";
-  }
-
-  // ---- IDLE (RFC 2177) ------------------------------------------------------------------------------
-
-  private void idle(String tag) throws IOException, ImapException {
-    w.continuation("idling");
-    transport.park(); // small buffers while it waits (10,000 idle connections: ~20 MB)
-    // No thread waits for changes: IdleWatch runs the notifier when there is something to report.
-    byte[] line;
-    // The notifier writes while this thread waits for DONE: through writeAside, never beside a goodbye.
-    if (notify != null) {
-      line = notify.idle();
-    } else {
-      Account watched = selected != null ? selected.account : account; // a shared mailbox is its owner's
-      try (IdleWatch.Registration watch = IdleWatch.register(watched, selected, () -> transport.writeAside(() -> {
-        if (selected != null) {
-          selected.sync(w, true, qresync);
-          selected.reportKeywords(w);
-          w.flush();
-        }
-      }))) {
-        line = reader.readLine();
-      }
-    }
-    if (line == null) {
-      throw new IOException("connection closed during IDLE");
-    }
-    if (!new String(line, StandardCharsets.US_ASCII).equalsIgnoreCase("DONE")) {
-      throw ImapException.bad("Expected DONE");
-    }
-    if (notify != null) {
-      notify.reportAtCommandEnd(true);
-    } else if (selected != null) {
-      selected.sync(w, true, qresync);
-    }
-    w.tagged(tag, "OK IDLE terminated");
   }
 
   // ---- helpers for the command groups ----------------------------------------------------------------

@@ -85,6 +85,26 @@ class ImapConcurrencyTest {
   }
 
   @Test
+  void idleEndedByAnythingButDoneIsBadUnderItsTagAndTheSessionGoesOn() throws Exception {
+    try (ImapClient a = server.login("alice")) {
+      a.run("a1 SELECT INBOX", "* 0 EXISTS", "a1 OK *");
+      a.send("a2 IDLE");
+      assertThat(a.line()).startsWith("+ ");
+      a.send("a3 NOOP");
+      a.check(a.until("a2"), "a2 BAD Expected DONE");
+      server.deliver("alice@example.test", MSG); // no longer idling: reported at the next command, not at once
+      a.runExactly("a4 NOOP", "* 1 EXISTS", "* 1 RECENT", "a4 OK NOOP completed");
+      a.send("a5 IDLE"); // and IDLE works again
+      assertThat(a.line()).startsWith("+ ");
+      server.deliver("alice@example.test", MSG);
+      assertThat(a.line()).isEqualTo("* 2 EXISTS");
+      assertThat(a.line()).isEqualTo("* 2 RECENT");
+      a.send("done");
+      a.check(a.until("a5"), "a5 OK IDLE terminated");
+    }
+  }
+
+  @Test
   void deliveryWhileNobodyIsLoggedInIsIndexedOnLogin() throws Exception {
     server.deliver("bob@example.test", MSG);
     server.deliver("bob@example.test", MSG);
