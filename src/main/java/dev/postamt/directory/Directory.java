@@ -6,14 +6,10 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Domains, users and aliases, kept in SQLite at {@code data_dir/directory.db} or, with {@code [database]
@@ -31,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * by all threads under a lock, in WAL mode with a busy timeout so that the CLI and a running server can
  * use the file at the same time; on PostgreSQL the process's pool). Argon2 work is done outside any
  * transaction.
+ *
+ * <p>Domains and users live here; logins in {@link PasswordLogins}, aliases in {@link Aliases}, masked
+ * addresses in {@link Masks}, account security in {@link AccountSecurity}.
  */
 public final class Directory implements AutoCloseable, LoginCheck {
-  private static final Logger log = LoggerFactory.getLogger(Directory.class);
-
   public static final String FILE_NAME = "directory.db";
 
   private final DirectoryDb db;
@@ -42,12 +39,16 @@ public final class Directory implements AutoCloseable, LoginCheck {
   private final AccountSecurity security;
   private final Masks masks;
   private final LookupCache cache;
+  private final PasswordLogins logins;
+  private final Aliases aliases;
 
   private Directory(DirectoryDb db, java.util.function.LongSupplier clock) {
     this.db = db;
     this.cache = new LookupCache(db, clock);
     this.security = new AccountSecurity(db);
     this.masks = new Masks(db, cache);
+    this.logins = new PasswordLogins(db, security);
+    this.aliases = new Aliases(db, cache);
   }
 
   private Directory(DirectoryDb db) {
@@ -223,7 +224,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   private void insertUser(Address a, String hash, String scram) throws DirectoryException {
     db.write("add user " + a, () -> {
-      requireLocalDomain(a.domain());
+      requireLocalDomain(db, a.domain());
       if (db.exists("SELECT 1 FROM users WHERE address = ?", a.toString())) {
         throw new DirectoryException("user " + a + " already exists");
       }
@@ -326,15 +327,13 @@ public final class Directory implements AutoCloseable, LoginCheck {
     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
-  private volatile VerifiedLogins verifiedLogins = VerifiedLogins.OFF;
-
   /**
    * Remembers successful password checks for {@code ttl} (0: off), so that a client that logs in again
    * and again (IMAP clients open several connections, and reconnect) does not cost an Argon2 run each
    * time. See {@link VerifiedLogins}.
    */
   public void cacheVerifiedLogins(java.time.Duration ttl) {
-    verifiedLogins = ttl.isZero() ? VerifiedLogins.OFF : new VerifiedLogins(ttl, 10_000);
+    logins.cacheVerifiedLogins(ttl);
   }
 
   /**
@@ -344,7 +343,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
    */
   @Override
   public Optional<String> authenticate(String username, char[] password) throws DirectoryException {
-    return authenticate(username, password, true);
+    return logins.authenticate(username, password);
   }
 
   /**
@@ -352,89 +351,20 @@ public final class Directory implements AutoCloseable, LoginCheck {
    * console's login, where the account itself is at stake.
    */
   public Optional<String> authenticateAccount(String username, char[] password) throws DirectoryException {
-    return authenticate(username, password, false);
+    return logins.authenticateAccount(username, password);
   }
-
-  /**
-   * The user's canonical address when the password (or, with {@code appPasswords}, one of the user's
-   * app passwords) is right and the account is not disabled. An unknown user costs the same Argon2
-   * work as a wrong password, so response times do not tell which addresses exist.
-   */
-  private Optional<String> authenticate(String username, char[] password, boolean appPasswords) throws DirectoryException {
-    Optional<Address> a = lenient(username);
-    String[] row =
-        a.isEmpty()
-            ? null
-            : db.read("authenticate " + a.get(), () -> {
-              try (PreparedStatement ps = db.prepare("SELECT password, disabled FROM users WHERE address = ?", a.get().toString());
-                  ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new String[] {rs.getString(1), rs.getInt(2) == 1 ? "disabled" : ""} : null;
-              }
-            });
-    if (row == null || password == null || !row[1].isEmpty()) {
-      PasswordHash.verifyDummy(password == null ? new char[0] : password);
-      return Optional.empty();
-    }
-    String stored = row[0];
-    String user = a.get().toString();
-    if (verifiedLogins.matches(user, stored, password)) {
-      return Optional.of(user); // verified with this very hash lately: no second Argon2 run
-    }
-    if (!PasswordHash.verify(password, stored)) {
-      return appPasswords && security.checkAppPassword(user, password) ? Optional.of(user) : Optional.empty();
-    }
-    verifiedLogins.remember(user, stored, password);
-    if (PasswordHash.needsRehash(stored)) {
-      upgradeHash(user, stored, password);
-    }
-    fillScram(user, password);
-    return Optional.of(user);
-  }
-
 
   /**
    * The SCRAM-SHA-256 credentials of a user (any letter case), or empty when the user does not exist
    * or was added with only a password hash and has not logged in with a plain password since.
    */
   public Optional<ScramCredentials> scramCredentials(String username) throws DirectoryException {
-    return scramLogin(username).map(ScramLogin::credentials);
+    return logins.scramCredentials(username);
   }
 
   @Override
   public Optional<ScramLogin> scramLogin(String username) throws DirectoryException {
-    Optional<Address> a = lenient(username);
-    if (a.isEmpty()) {
-      return Optional.empty();
-    }
-    String user = a.get().toString();
-    String s = db.read("look up SCRAM credentials of " + user,
-        () -> db.string("SELECT scram FROM users WHERE address = ? AND disabled = 0", user));
-    return Optional.ofNullable(ScramCredentials.decode(s)).map(c -> new ScramLogin(user, c));
-  }
-
-  /** Derives SCRAM credentials for a user who has none yet, at the one moment the password is known. */
-  private void fillScram(String user, char[] password) {
-    try {
-      String have = db.read("look up SCRAM credentials of " + user, () -> db.string("SELECT scram FROM users WHERE address = ?", user));
-      if (have != null) {
-        return;
-      }
-      String fresh = ScramCredentials.derive(password).encode();
-      db.writeUncached("store SCRAM credentials of " + user, () -> db.update("UPDATE users SET scram = ? WHERE address = ? AND scram IS NULL", fresh, user));
-    } catch (DirectoryException e) {
-      log.warn("could not store SCRAM credentials of {}: {}", user, e.getMessage());
-    }
-  }
-
-  /** Re-hashes with today's parameters after a successful login; the only moment we know the password. */
-  private void upgradeHash(String user, String old, char[] password) {
-    String fresh = PasswordHash.hash(password);
-    try {
-      db.writeUncached("upgrade password hash of " + user, () ->
-          db.update("UPDATE users SET password = ? WHERE address = ? AND password = ?", fresh, user, old));
-    } catch (DirectoryException e) {
-      log.warn("could not upgrade the password hash of {}: {}", user, e.getMessage());
-    }
+    return logins.scramLogin(username);
   }
 
   // ---- aliases ----
@@ -445,86 +375,26 @@ public final class Directory implements AutoCloseable, LoginCheck {
    * idempotent and mailing lists can be built one member at a time.
    */
   public void addAlias(String address, List<String> targets) throws DirectoryException {
-    String key = aliasKey(address);
-    String domain = key.substring(key.indexOf('@') + 1);
-    if (targets == null || targets.isEmpty()) {
-      throw new DirectoryException("alias " + key + " needs at least one target");
-    }
-    List<String> norm = new ArrayList<>();
-    for (String t : targets) {
-      String n = Address.parse(t).toString();
-      if (!norm.contains(n)) {
-        norm.add(n);
-      }
-    }
-    db.write("add alias " + key, () -> {
-      requireLocalDomain(domain);
-      List<String> present = db.strings("SELECT target FROM aliases WHERE address = ?", key);
-      int next = present.isEmpty()
-          ? 0
-          : Integer.parseInt(db.string("SELECT MAX(position) + 1 FROM aliases WHERE address = ?", key));
-      for (String t : norm) {
-        if (!present.contains(t)) {
-          db.update("INSERT INTO aliases(address, domain, position, target) VALUES (?, ?, ?, ?)", key, domain, next++, t);
-        }
-      }
-      return null;
-    });
+    aliases.addAlias(address, targets);
   }
 
   public void removeAlias(String address) throws DirectoryException {
-    String key = aliasKey(address);
-    db.write("remove alias " + key, () -> {
-      if (db.update("DELETE FROM aliases WHERE address = ?", key) == 0) {
-        throw new DirectoryException("alias " + key + " does not exist");
-      }
-      return null;
-    });
+    aliases.removeAlias(address);
   }
 
   /** Removes some targets of an alias; the alias goes away with its last target. */
   public void removeAliasTargets(String address, List<String> targets) throws DirectoryException {
-    String key = aliasKey(address);
-    List<String> norm = new ArrayList<>();
-    for (String t : targets) {
-      norm.add(Address.parse(t).toString());
-    }
-    db.write("remove targets of alias " + key, () -> {
-      if (!db.exists("SELECT 1 FROM aliases WHERE address = ?", key)) {
-        throw new DirectoryException("alias " + key + " does not exist");
-      }
-      for (String t : norm) {
-        if (db.update("DELETE FROM aliases WHERE address = ? AND target = ?", key, t) == 0) {
-          throw new DirectoryException("alias " + key + " has no target " + t);
-        }
-      }
-      return null;
-    });
+    aliases.removeAliasTargets(address, targets);
   }
 
   /** Every alias with its targets, ordered by domain then address (catch-alls first in their domain). */
   public Map<String, List<String>> aliases() throws DirectoryException {
-    return db.read("list aliases", () -> {
-      Map<String, List<String>> out = new LinkedHashMap<>();
-      try (PreparedStatement ps =
-              db.prepare("SELECT address, target FROM aliases ORDER BY domain, address, position");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-        }
-      }
-      return out;
-    });
+    return aliases.all();
   }
 
   /** Targets of the alias {@code address} (exact address, then {@code @domain} catch-all); empty if none. */
   public List<String> aliasTargets(String address) throws DirectoryException {
-    List<String> exact = exactAliasTargets(address);
-    if (!exact.isEmpty()) {
-      return exact;
-    }
-    Optional<Address> a = lenient(address);
-    return a.isEmpty() ? List.of() : catchAllTargets(a.get().domain());
+    return aliases.targets(address);
   }
 
   /**
@@ -532,24 +402,12 @@ public final class Directory implements AutoCloseable, LoginCheck {
    * {@code @domain}), without falling back to the catch-all; empty if none.
    */
   public List<String> exactAliasTargets(String address) throws DirectoryException {
-    String key;
-    try {
-      key = aliasKey(address);
-    } catch (DirectoryException bad) {
-      return List.of();
-    }
-    return aliasTargetsOf(key);
+    return aliases.exactTargets(address);
   }
 
   /** Targets of the catch-all alias {@code @domain}; empty if the domain has none. */
   public List<String> catchAllTargets(String domain) throws DirectoryException {
-    String d;
-    try {
-      d = Address.parseDomain(domain);
-    } catch (DirectoryException bad) {
-      return List.of();
-    }
-    return aliasTargetsOf("@" + d);
+    return aliases.catchAllTargets(domain);
   }
 
   @Override
@@ -558,14 +416,6 @@ public final class Directory implements AutoCloseable, LoginCheck {
   }
 
   // ---- helpers ----
-
-  /** Normalises an alias key: a full address, or "@domain" for a catch-all. */
-  static String aliasKey(String address) throws DirectoryException {
-    if (address != null && address.trim().startsWith("@")) {
-      return "@" + Address.parseDomain(address.trim().substring(1));
-    }
-    return Address.parse(address).toString();
-  }
 
   static Optional<Address> lenient(String address) {
     try {
@@ -581,7 +431,7 @@ public final class Directory implements AutoCloseable, LoginCheck {
     }
   }
 
-  private void requireLocalDomain(String domain) throws SQLException, DirectoryException {
+  static void requireLocalDomain(DirectoryDb db, String domain) throws SQLException, DirectoryException {
     if (!db.exists("SELECT 1 FROM domains WHERE name = ?", domain)) {
       throw notLocal(domain);
     }
@@ -598,14 +448,5 @@ public final class Directory implements AutoCloseable, LoginCheck {
 
   private static String sample(List<String> items) {
     return items.size() <= 3 ? String.join(", ", items) : String.join(", ", items.subList(0, 3)) + ", …";
-  }
-
-  /** The targets of the alias {@code key} (an address, or {@code @domain}), through the lookup cache. */
-  private List<String> aliasTargetsOf(String key) throws DirectoryException {
-    return cache.get("a " + key, () -> db.read("look up alias " + key, () -> List.copyOf(targetsOf(key))), List::isEmpty);
-  }
-
-  private List<String> targetsOf(String key) throws SQLException {
-    return db.strings("SELECT target FROM aliases WHERE address = ? ORDER BY position", key);
   }
 }

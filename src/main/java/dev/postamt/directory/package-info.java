@@ -2,7 +2,8 @@
  * Who has mail here: local domains, mailbox users with their passwords, and aliases.
  *
  * <p>{@link dev.postamt.directory.Directory} is the one service; the CLI ({@code postamt domain|user|alias})
- * and the server (SMTP AUTH, routing, IMAP/POP3 login) both open it. {@link dev.postamt.directory.Address}
+ * and the server (SMTP AUTH, routing, IMAP/POP3 login) both open it; behind it {@code PasswordLogins}
+ * checks logins and {@code Aliases} keeps the aliases. {@link dev.postamt.directory.Address}
  * is the canonical form of an address (lower case, IDNA A-label domain) used for every key.
  *
  * <h2>On disk</h2>

@@ -36,7 +36,7 @@ final class IndexAnswers {
     }
     String user = a.user().toLowerCase(java.util.Locale.ROOT);
     ix.pacing.urgent(user); // what the index lacks is read: let it catch up
-    SearchIndexes.Holder h = ix.lease(a.user());
+    OpenIndexes.Holder h = ix.indexes.lease(a.user());
     if (h == null) {
       return SubstringAnswers.NONE;
     }
@@ -63,10 +63,10 @@ final class IndexAnswers {
       }
       return new SubstringAnswers(hits, maybe, known[0], known[1]);
     } catch (IOException | RuntimeException e) {
-      if (SearchIndexes.isDamage(e)) {
-        ix.broken(a.user(), h, e);
-      } else if (SearchIndexes.isClosedUnderReader(e)) {
-        ix.reopenLater(a.user(), h, e);
+      if (OpenIndexes.isDamage(e)) {
+        ix.indexes.broken(a.user(), h, e);
+      } else if (OpenIndexes.isClosedUnderReader(e)) {
+        ix.indexes.reopenLater(a.user(), h, e);
       } else {
         log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
       }
@@ -77,7 +77,7 @@ final class IndexAnswers {
       } catch (IOException | RuntimeException ignored) {
         // the reader went with a damaged index
       }
-      ix.release(h);
+      ix.indexes.release(h);
     }
   }
 
@@ -93,7 +93,7 @@ final class IndexAnswers {
     if (ix.isClosed()) {
       return Optional.empty();
     }
-    SearchIndexes.Holder h = ix.lease(a.user());
+    OpenIndexes.Holder h = ix.indexes.lease(a.user());
     if (h == null) {
       return Optional.empty();
     }
@@ -110,10 +110,10 @@ final class IndexAnswers {
       }
       return Optional.of(new WordMatches(hits, known));
     } catch (IOException | RuntimeException e) {
-      if (SearchIndexes.isDamage(e)) {
-        ix.broken(a.user(), h, e);
-      } else if (SearchIndexes.isClosedUnderReader(e)) {
-        ix.reopenLater(a.user(), h, e);
+      if (OpenIndexes.isDamage(e)) {
+        ix.indexes.broken(a.user(), h, e);
+      } else if (OpenIndexes.isClosedUnderReader(e)) {
+        ix.indexes.reopenLater(a.user(), h, e);
       } else {
         log.warn("search: {}: search failed, scanning instead: {}", a.user(), e.toString());
       }
@@ -126,7 +126,7 @@ final class IndexAnswers {
       } catch (IOException | RuntimeException ignored) {
         // the reader went with a damaged index
       }
-      ix.release(h);
+      ix.indexes.release(h);
     }
   }
 
@@ -137,7 +137,7 @@ final class IndexAnswers {
    * SearchIndexes#INLINE_WAIT_MILLIS} ms: a short lag is worth waiting for, since the scan's substring answer differs
    * from the index's words); a larger one (a rebuild under way) leaves the rest to the scan.
    */
-  private void catchUpNow(Account a, SearchIndexes.Holder h) throws IOException {
+  private void catchUpNow(Account a, OpenIndexes.Holder h) throws IOException {
     // Even when nothing looks behind, pass through the sync lock: a sync running now may have recorded
     // its new state but not yet published the reader that holds it.
     List<dev.postamt.store.MailboxInfo> behind = h.index.behind(a);

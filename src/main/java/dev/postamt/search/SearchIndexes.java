@@ -3,18 +3,12 @@ package dev.postamt.search;
 import dev.postamt.config.Search;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
-import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,9 +16,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.lucene.index.CorruptIndexException;
-import org.apache.lucene.index.IndexFormatTooNewException;
-import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Faults: an index that fails to open or to read with signs of damage (Lucene's corruption and format
  * exceptions, a missing or truncated file) is moved to {@code data_dir/search/.broken/} and rebuilt in the
  * background; until it has caught up, searches read the messages it does not know. Searching never
- * throws: a failing index answers nothing ({@link SubstringAnswers#NONE}).
+ * throws: a failing index answers nothing ({@link SubstringAnswers#NONE}). The open indexes and their
+ * recovery are {@link OpenIndexes}.
  */
 public final class SearchIndexes implements SearchBackend {
   private static final Logger log = LoggerFactory.getLogger(SearchIndexes.class);
-  static final int MAX_OPEN = 64;
   /** Wakes the indexer to stop (compared by identity). */
   @SuppressWarnings("StringOperationCanBeSimplified")
   private static final String STOP = new String("stop");
@@ -63,7 +54,8 @@ public final class SearchIndexes implements SearchBackend {
   /** Accounts kept open between syncs (the server's indexer only: {@link #holdAccounts}). */
   private final HeldAccounts accounts = new HeldAccounts();
   private volatile boolean holdAccounts;
-  private final Map<String, Holder> open = new LinkedHashMap<>(16, 0.75f, true);
+  /** The open indexes, their leases, and the damaged ones moved aside. */
+  final OpenIndexes indexes;
   final AtomicInteger indexed = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
   private volatile boolean closed;
@@ -73,20 +65,12 @@ public final class SearchIndexes implements SearchBackend {
       UserIndex.THREADS, Thread.ofPlatform().daemon().name("search-parse-", 0).factory());
   private Thread worker;
 
-  static final class Holder {
-    final UserIndex index;
-    int inUse;
-
-    Holder(UserIndex index) {
-      this.index = index;
-    }
-  }
-
   private SearchIndexes(MailStore store, Search config) {
     this.store = store;
     this.root = store.dataDir().resolve("search");
     this.budget = new MessageDocument.Budget(config.messageMax(), 4_000_000, config.attachmentTextMax());
     this.queue = new ArrayBlockingQueue<>(config.queue());
+    this.indexes = new OpenIndexes(root, this::changed);
   }
 
   /**
@@ -194,7 +178,7 @@ public final class SearchIndexes implements SearchBackend {
         if (user == null) {
           if (idle) {
             requestedRebuilds();
-            publishOld(UserIndex.DEFER_NANOS);
+            indexes.publishOld(UserIndex.DEFER_NANOS);
             accounts.closeIdle(HeldAccounts.IDLE_NANOS);
           }
           continue;
@@ -202,7 +186,7 @@ public final class SearchIndexes implements SearchBackend {
         queued.remove(user);
         pacing.taken(user);
         syncUser(user);
-        evict();
+        indexes.evict();
       } catch (RuntimeException e) {
         log.error("search: indexer", e);
       } finally {
@@ -228,7 +212,7 @@ public final class SearchIndexes implements SearchBackend {
     if (!store.exists(user)) {
       return 0;
     }
-    Holder h = lease(user);
+    OpenIndexes.Holder h = indexes.lease(user);
     if (h == null) {
       stale.add(user); // locked by another process: try again later
       return -1;
@@ -250,8 +234,8 @@ public final class SearchIndexes implements SearchBackend {
       keep = holdAccounts && n < UserIndex.DEFER_BELOW && !closed; // mail trickles in: hold the account
       return n;
     } catch (IOException | RuntimeException e) {
-      if (isDamage(e)) {
-        broken(user, h, e);
+      if (OpenIndexes.isDamage(e)) {
+        indexes.broken(user, h, e);
       } else {
         log.warn("search: {}: indexing failed: {}", user, e.toString());
         stale.add(user);
@@ -263,40 +247,8 @@ public final class SearchIndexes implements SearchBackend {
       } else if (a != null) {
         a.close();
       }
-      release(h);
+      indexes.release(h);
     }
-  }
-
-  /**
-   * Publishes the additions that open indexes keep unpublished ({@link UserIndex#DEFER_BELOW}) once the
-   * oldest is {@code nanos} old; false when an index was busy syncing (its sync publishes or it is asked
-   * again).
-   */
-  private boolean publishOld(long nanos) {
-    List<Holder> held = new java.util.ArrayList<>();
-    synchronized (open) {
-      for (Holder h : open.values()) {
-        if (h.index.hasUnpublished()) {
-          h.inUse++;
-          held.add(h);
-        }
-      }
-    }
-    boolean all = true;
-    for (Holder h : held) {
-      try {
-        all &= h.index.publishIfOlder(nanos);
-      } catch (IOException | RuntimeException e) {
-        if (isDamage(e)) {
-          broken(h.index.user, h, e);
-        } else {
-          log.warn("search: {}: publishing: {}", h.index.user, e.toString());
-        }
-      } finally {
-        release(h);
-      }
-    }
-    return all;
   }
 
   /** {@code postamt search reindex} of a running server leaves a request file; the indexer acts on it. */
@@ -309,171 +261,12 @@ public final class SearchIndexes implements SearchBackend {
       for (Path p : ds) {
         String user = p.getFileName().toString();
         Files.deleteIfExists(p);
-        discard(user);
+        indexes.discard(user);
         changed(user);
       }
     } catch (IOException e) {
       log.warn("search: reindex requests: {}", e.toString());
     }
-  }
-
-  // ---- indexes --------------------------------------------------------------------------------------
-
-  private Path dirOf(String user) {
-    if (user.isEmpty() || user.startsWith(".") || user.contains("/") || user.contains("\\")) {
-      throw new IllegalArgumentException("not a user name for an index: " + user);
-    }
-    return root.resolve(user);
-  }
-
-  /** The open index of a user (opened, or rebuilt when damaged), marked in use; null when unavailable. */
-  Holder lease(String user) {
-    synchronized (open) {
-      Holder h = open.get(user);
-      if (h == null) {
-        h = new Holder(openOrRecover(user));
-        if (h.index == null) {
-          return null;
-        }
-        open.put(user, h);
-      }
-      h.inUse++;
-      return h;
-    }
-  }
-
-  void release(Holder h) {
-    synchronized (open) {
-      h.inUse--;
-    }
-  }
-
-  private UserIndex openOrRecover(String user) {
-    Path dir = dirOf(user);
-    try {
-      return UserIndex.open(user, dir);
-    } catch (LockObtainFailedException e) {
-      log.info("search: {}: index in use by another process", user);
-      return null;
-    } catch (IOException e) {
-      if (!isDamage(e)) {
-        log.warn("search: {}: cannot open the index: {}", user, e.toString());
-        return null;
-      }
-      log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
-      try {
-        moveAside(user, dir);
-        changed(user);
-        return UserIndex.open(user, dir);
-      } catch (IOException again) {
-        log.warn("search: {}: cannot recreate the index: {}", user, again.toString());
-        return null;
-      }
-    }
-  }
-
-  private void moveAside(String user, Path dir) throws IOException {
-    Path broken = root.resolve(".broken");
-    Files.createDirectories(broken);
-    Files.move(dir, broken.resolve(user + "-" + Instant.now().toEpochMilli()));
-  }
-
-  /** A damaged index found while in use: closed, moved aside, rebuilt by the indexer. */
-  void broken(String user, Holder h, Exception e) {
-    log.warn("search: {}: index damaged ({}); moving it aside and rebuilding", user, e.toString());
-    drop(user, h);
-    try {
-      moveAside(user, dirOf(user));
-    } catch (IOException io) {
-      log.warn("search: {}: cannot move the damaged index aside: {}", user, io.toString());
-    }
-    changed(user);
-  }
-
-  /** Closes and deletes a user's index (it is rebuilt from the store at the next sync). */
-  private void discard(String user) throws IOException {
-    Holder h;
-    synchronized (open) {
-      h = open.remove(user);
-    }
-    if (h != null) {
-      h.index.abandon();
-    }
-    deleteTree(dirOf(user));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  private void evict() {
-    List<Holder> closing = new java.util.ArrayList<>();
-    synchronized (open) {
-      var it = open.entrySet().iterator();
-      while (open.size() - closing.size() > MAX_OPEN && it.hasNext()) {
-        Holder h = it.next().getValue();
-        if (h.inUse == 0) {
-          it.remove();
-          closing.add(h);
-        }
-      }
-    }
-    for (Holder h : closing) {
-      try {
-        h.index.close();
-      } catch (IOException e) {
-        log.warn("search: {}: closing the index: {}", h.index.user, e.toString());
-      }
-    }
-  }
-
-  /**
-   * A read cut off by an interrupt closes the index file's channel for every reader of that index
-   * (Lucene's {@code NIOFSDirectory}, which {@link UserIndex} reads through): the files are sound, the
-   * open handle is not, and every later search through it would fail.
-   */
-  static boolean isClosedUnderReader(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.nio.channels.ClosedChannelException
-          || t instanceof org.apache.lucene.store.AlreadyClosedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Drops a user's open index whose files were closed under it ({@link #isClosedUnderReader}): the next use opens it again. */
-  void reopenLater(String user, Holder h, Exception e) {
-    log.warn("search: {}: the index's files were closed under a reader ({}); opening it again", user, e.toString());
-    drop(user, h);
-  }
-
-  /** Forgets a user's open index (unless another took its place already) and closes it without a commit. */
-  private void drop(String user, Holder h) {
-    synchronized (open) {
-      if (open.get(user) == h) {
-        open.remove(user);
-      }
-    }
-    h.index.abandon();
-  }
-
-  static boolean isDamage(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CorruptIndexException || t instanceof IndexFormatTooOldException
-          || t instanceof IndexFormatTooNewException || t instanceof NoSuchFileException
-          || t instanceof FileNotFoundException || t instanceof EOFException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ---- searching ------------------------------------------------------------------------------------
@@ -500,14 +293,14 @@ public final class SearchIndexes implements SearchBackend {
 
   /** Whether a user's index has caught up with every mailbox of the store (tests, status). */
   public boolean upToDate(String user) {
-    Holder h = lease(user);
+    OpenIndexes.Holder h = indexes.lease(user);
     if (h == null) {
       return false;
     }
     try (Account a = store.open(user)) {
       return h.index.behind(a).isEmpty();
     } finally {
-      release(h);
+      indexes.release(h);
     }
   }
 
@@ -522,7 +315,7 @@ public final class SearchIndexes implements SearchBackend {
    * running server holds the index, leaves it a request instead ({@link Rebuilt#QUEUED_FOR_SERVER}).
    */
   public Rebuilt rebuild(String user) throws IOException {
-    Path dir = dirOf(user);
+    Path dir = indexes.dirOf(user);
     try {
       UserIndex probe = UserIndex.open(user, dir);
       probe.abandon();
@@ -532,11 +325,11 @@ public final class SearchIndexes implements SearchBackend {
       Files.writeString(req.resolve(user), "");
       return Rebuilt.QUEUED_FOR_SERVER;
     } catch (IOException e) {
-      if (!isDamage(e)) {
+      if (!OpenIndexes.isDamage(e)) {
         throw e;
       }
     }
-    discard(user);
+    indexes.discard(user);
     if (syncUser(user) < 0) {
       throw new IOException("the index of " + user + " could not be built (see the log)");
     }
@@ -564,12 +357,10 @@ public final class SearchIndexes implements SearchBackend {
    */
   public boolean awaitIdle(long millis) throws InterruptedException {
     return pacing.awaitIdle(millis, () -> {
-      synchronized (open) {
-        if (!(queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0)) {
-          return false;
-        }
+      if (!indexes.underLock(() -> queue.isEmpty() && queued.isEmpty() && stale.isEmpty() && working.get() == 0)) {
+        return false;
       }
-      return publishOld(0);
+      return indexes.publishOld(0);
     });
   }
 
@@ -588,15 +379,6 @@ public final class SearchIndexes implements SearchBackend {
     }
     pool.shutdown();
     accounts.closeAll();
-    synchronized (open) {
-      for (Holder h : open.values()) {
-        try {
-          h.index.close();
-        } catch (IOException | RuntimeException e) {
-          log.warn("search: {}: closing the index: {}", h.index.user, e.toString());
-        }
-      }
-      open.clear();
-    }
+    indexes.closeAll();
   }
 }

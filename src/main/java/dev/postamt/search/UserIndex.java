@@ -135,7 +135,7 @@ final class UserIndex implements Closeable {
     // CPU was the same. An interrupt during such a read closes the file's channel for every reader of
     // the index: nothing interrupts the indexer (SearchIndexes.close stops it without one) or a session
     // that searches, and a search that meets a closed file anyway is answered by the scan and the index
-    // opened again (SearchIndexes.reopenLater).
+    // opened again (OpenIndexes.reopenLater).
     FSDirectory directory = new NIOFSDirectory(dir);
     IndexWriter writer = null;
     try {

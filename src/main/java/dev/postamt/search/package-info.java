@@ -12,7 +12,8 @@
  *       nodes: {@link dev.postamt.search.PgSearchTables} its tables and their SQL, {@link
  *       dev.postamt.search.PgDocument} a message as a row, {@link dev.postamt.search.TsQueries} JMAP word
  *       queries as {@code tsquery}).
- *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread; {@code
+ *   <li>{@link dev.postamt.search.SearchIndexes} — the server's indexes and the indexer thread ({@code
+ *       OpenIndexes} the open ones, their leases and the recovery of a damaged one); {@code
  *       serve} wraps the server's store so that every change and delivery queues the user ({@link
  *       dev.postamt.search.IndexedMailStore}); {@link dev.postamt.search.IndexAnswers} asks them.
  *   <li>{@link dev.postamt.search.IndexPacing} — when the indexer syncs a user: once its deliveries

@@ -7,22 +7,15 @@ import dev.postamt.delivery.LocalDelivery;
 import dev.postamt.delivery.RemoteDelivery;
 import dev.postamt.directory.Directory;
 import dev.postamt.dns.Resolvers;
-import dev.postamt.mailauth.InboundAuthenticator;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.net.ConnectionHandler;
 import dev.postamt.net.Listener;
 import dev.postamt.net.TlsContext;
-import dev.postamt.pop3.Pop3Server;
 import dev.postamt.net.ControlSocket;
 import dev.postamt.queue.DurableSpool;
 import dev.postamt.queue.QueueManager;
 import dev.postamt.routing.Router;
 import dev.postamt.smtp.InboundCheck;
-import dev.postamt.policy.GreylistStore;
-import dev.postamt.policy.Restrictions;
-import dev.postamt.smtp.PendingSpamScanner;
-import dev.postamt.smtp.SmtpServer;
-import dev.postamt.imap.ImapServer;
 import dev.postamt.directory.DirectoryException;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.Quota;
@@ -57,7 +50,7 @@ public final class Server implements AutoCloseable {
   /** The inbound checks a test gave; null for the standard ones, made anew from each config. */
   InboundCheck givenCheck;
   private final Directory directory;
-  private final Router router;
+  final Router router;
   final dev.postamt.dns.Resolver resolver;
   final DurableSpool spool;
   final QueueManager queue;
@@ -79,7 +72,7 @@ public final class Server implements AutoCloseable {
   /** Takes each local delivery into its user's index after the reply, not before it (store.NewMailIntake). */
   final dev.postamt.store.NewMailIntake intake;
   private final List<dev.postamt.mailauth.DmarcObserver> dmarcObservers = new CopyOnWriteArrayList<>();
-  private final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
+  final dev.postamt.mailauth.DmarcObserver dmarcObserver = (ip, from, e) -> dmarcObservers.forEach(o -> {
     try {
       o.observed(ip, from, e);
     } catch (RuntimeException ex) { // reports are never worth a failed delivery
@@ -96,13 +89,7 @@ public final class Server implements AutoCloseable {
   private final dev.postamt.sieve.store.SieveScripts sieveScripts;
   /** Users' vacation replies ({@code data_dir/vacation-responses.db}): set over JMAP and self-service, answered at delivery. */
   private final dev.postamt.sieve.store.Vacations vacations;
-  /** The submission listener of the running config: JMAP EmailSubmission takes its path. */
-  private volatile SmtpServer submissionServer;
-  /** What JMAP needs beyond the store ({@code data_dir/jmap.db} among it); null until the web listener is made. */
-  private volatile dev.postamt.jmap.JmapServices jmap;
   private volatile boolean closed;
-  /** {@code greylist.db}, opened when a config first enables greylisting; kept across reloads. */
-  private GreylistStore greylist;
   dev.postamt.quarantine.QuarantineExpiry quarantineExpiry;
   /** The per-message trail ({@code data_dir/trail.db}) the events of this server go to; null when off. */
   dev.postamt.events.TrailRecorder trail;
@@ -115,26 +102,14 @@ public final class Server implements AutoCloseable {
   TlsContext tls;
   /** Bayes and the checksums, and the content scan the start builds in the background. */
   final ContentScanStart contentScan;
-  /**
-   * The HTTP listener (JMAP), when [listen] has http or https; null otherwise. Its ports are bound at
-   * start, Jetty and the web apps are made at the first connection (issue 27, idle memory).
-   */
-  private volatile LazyWeb web;
-  /** Browser sessions ({@code data_dir/web/sessions.db}): opened with the web listener, or by a kick before it. */
-  private dev.postamt.web.session.WebSessions webSessions; // guarded by webSessionsLock
-  /** Not the server's monitor: the web listener is made under its own lock, which close() and reload take after this one. */
-  private final Object webSessionsLock = new Object();
+  /** The HTTP listener, the browser sessions and JMAP. */
+  final WebFront web = new WebFront(this);
+  /** Makes each service's protocol handler from a config, at start and at each reload. */
+  final ServiceHandlers handlers = new ServiceHandlers(this);
 
   /** The HTTP listeners' bound addresses, for {@code postamt status} (empty when there is none). */
   Map<String, InetSocketAddress> webAddresses() {
-    Map<String, InetSocketAddress> out = new java.util.LinkedHashMap<>();
-    LazyWeb w = web;
-    if (w != null) {
-      for (String service : List.of("http", "https")) {
-        w.address(service).ifPresent(a -> out.put(service, a));
-      }
-    }
-    return out;
+    return web.addresses();
   }
 
   Server(Config config, StartSteps steps) throws Exception {
@@ -235,15 +210,7 @@ public final class Server implements AutoCloseable {
 
   /** Ends a user's browser sessions ({@code kick}); how many there were. */
   int endWebSessions(String address) {
-    if (web == null) {
-      return 0;
-    }
-    try {
-      return webSessions().deleteAll(address);
-    } catch (IOException e) {
-      log.warn("kick: cannot end the web sessions of {}: {}", address, e.getMessage());
-      return 0;
-    }
+    return web.endSessions(address);
   }
 
   /**
@@ -251,138 +218,12 @@ public final class Server implements AutoCloseable {
    * ports are bound now (a port that is taken stops the start), the rest is made at the first connection.
    */
   void startWeb() throws IOException {
-    if (config.listen().get("http").isEmpty() && config.listen().get("https").isEmpty()) {
-      return;
-    }
-    web = LazyWeb.start(dev.postamt.web.WebPorts.bind(config), this::makeWeb);
+    web.start();
   }
 
   /** Whether the HTTP listener has been made (a first connection came); false when there is none. */
   boolean webMade() {
-    LazyWeb w = web;
-    return w != null && w.made().isPresent();
-  }
-
-  /** The browser sessions' store, opened at its first use. */
-  private dev.postamt.web.session.WebSessions webSessions() throws IOException {
-    synchronized (webSessionsLock) {
-      if (webSessions == null) {
-        webSessions = dev.postamt.web.session.WebSessions.open(config);
-      }
-      return webSessions;
-    }
-  }
-
-  /**
-   * Jetty, JMAP and the web apps on the bound {@code ports}: at the first connection to them, on the
-   * thread that waited for it. Takes none of the server's own locks ({@link #close} and {@link #reload}
-   * hold the server's monitor while they wait for this).
-   */
-  private dev.postamt.web.WebServer makeWeb(dev.postamt.web.WebPorts ports) throws IOException {
-    long started = System.nanoTime();
-    Config config = this.config;
-    dev.postamt.web.session.WebSessions sessions = webSessions();
-    List<dev.postamt.web.WebApp> apps = new java.util.ArrayList<>();
-    // the admin console (/admin/), self-service (/account/) and the webmail (/mail/) mount here
-    dev.postamt.jmap.JmapServices services = dev.postamt.jmap.JmapServices.open(config, store, directory, router,
-        () -> submissionServer, sieveScripts, vacations);
-    try {
-      services.learnFromJunk(jmapJunkLearning(config));
-      apps.add(new dev.postamt.console.ConsoleApp(() -> this.config));
-      if (config.tls().acme()) {
-        apps.add(new dev.postamt.acme.ChallengeApp(config.dataDir())); // http-01 answers (RFC 8555 §8.3)
-      }
-      apps.add(new dev.postamt.account.AccountApp(config, directory, sessions, sieveScripts, vacations));
-      apps.addAll(dev.postamt.autoconfig.ClientConfigApp.apps(config.hostname(), this::address, d -> {
-        try {
-          return directory.isLocalDomain(d);
-        } catch (DirectoryException e) {
-          return false; // no answer for now rather than a wrong one
-        }
-      }));
-      im2000.ifPresent(i -> apps.add(i.app()));
-      apps.add(new dev.postamt.webmail.WebmailApp(new dev.postamt.jmap.Blobs(store, config.dataDir().resolve("jmap").resolve("uploads"))));
-      dev.postamt.web.WebServer made = dev.postamt.web.WebServer.start(config, ports, tls, store, directory, directory,
-          authThrottle, bans::refusal, sessions, apps, services);
-      jmap = services;
-      log.info("http: web listener made at its first connection in {} ms", (System.nanoTime() - started) / 1_000_000);
-      return made;
-    } catch (IOException | RuntimeException e) {
-      services.close();
-      throw e;
-    }
-  }
-
-  /** The greylist state when {@code config} enables greylisting (opened once); null otherwise or when it cannot open. */
-  private synchronized GreylistStore greylist(Config config) {
-    if (greylist == null && config.greylist().enabled()) {
-      try {
-        greylist = dev.postamt.policy.GreylistStore.open(config);
-      } catch (GreylistStore.Failure e) {
-        log.error("greylisting off: {}", e.getMessage());
-      }
-    }
-    return greylist;
-  }
-
-  /**
-   * The protocol handler of each service for {@code config}: made at start, and made anew by {@link
-   * #reload} for the connections that come after it. They share the store, queue, directory and throttle.
-   */
-  private Map<String, ConnectionHandler> handlers(Config config) {
-    dev.postamt.filter.SpamScanner scanner = contentScan.scanner(config);
-    return handlers(config, scanner == null ? null : PendingSpamScanner.ready(scanner), new StartSteps());
-  }
-
-  /** @param spam the content scan, perhaps still being built (at start); null for none */
-  Map<String, ConnectionHandler> handlers(Config config, PendingSpamScanner spam, StartSteps steps) {
-    InboundCheck check = givenCheck != null ? givenCheck
-        : new InboundAuthenticator(config, resolver, this::forwardingDomain).observing(dmarcObserver);
-    steps.done("mailauth");
-    SmtpServer mx =
-        new SmtpServer(config, SmtpServer.Mode.MX, directory, router, spool, queue, check, authThrottle, store, resolver,
-            new Restrictions(config, resolver, greylist(config), java.time.Clock.systemUTC()), spam);
-    SmtpServer submission =
-        new SmtpServer(config, SmtpServer.Mode.SUBMISSION, directory, router, spool, queue, check, authThrottle, store,
-            resolver, null, spam);
-    submission.resolveUrlsWith(new dev.postamt.imap.UrlAuthority(store)); // BURL (RFC 4468), in-process URLAUTH
-    submissionServer = submission;
-    SmtpServer lmtp = new SmtpServer(config, SmtpServer.Mode.LMTP, directory, router, spool, queue, InboundCheck.NONE,
-        authThrottle, store, resolver);
-    steps.done("smtp");
-    // POP3, IMAP and ManageSieve are made at their first connection (LazyHandler): a server that only
-    // takes mail does not load them (issue 27, idle memory).
-    // POP3 (issue 5): one handler for both listeners, sharing the store.
-    LazyHandler pop3 = new LazyHandler(() -> Pop3Server.fromConfig(config, store, directory, authThrottle));
-    // IMAP (issue 4): STARTTLS on imap (LOGINDISABLED before TLS except from loopback), implicit TLS on imaps.
-    LazyHandler imap = new LazyHandler(() -> {
-      ImapServer made = ImapServer.fromConfig(config, store, directory, authThrottle);
-      made.learnFromJunk(contentScan.junkLearning(config));
-      return made;
-    });
-    steps.done("pop3, imap");
-    if (jmap != null) {
-      jmap.learnFromJunk(jmapJunkLearning(config)); // a reload; at start startWeb sets it
-    }
-    Map<String, ConnectionHandler> h = new java.util.HashMap<>();
-    h.put("smtp", mx);
-    h.put("submission", submission);
-    h.put("smtps", submission);
-    h.put("lmtp", lmtp);
-    h.put("pop3", pop3);
-    h.put("pop3s", pop3);
-    h.put("imap", imap);
-    h.put("imaps", imap);
-    // ManageSieve (issue 15): STARTTLS, authentication under TLS or from loopback like IMAP.
-    h.put("managesieve", new LazyHandler(
-        () -> dev.postamt.managesieve.ManageSieveServer.fromConfig(config, sieveScripts, directory, authThrottle)));
-    return h;
-  }
-
-  /** JMAP moves into and out of Junk (the webmail's spam buttons) learn as IMAP moves do; null when off. */
-  private dev.postamt.jmap.JunkTraining jmapJunkLearning(Config config) {
-    dev.postamt.imap.JunkLearning l = contentScan.junkLearning(config);
-    return l == null ? null : l::learn;
+    return web.made();
   }
 
   void listen(String service, TlsContext tls, boolean implicitTls, ConnectionHandler h)
@@ -430,25 +271,7 @@ public final class Server implements AutoCloseable {
   /** The address a service is bound to (with the real port when the config said port 0). */
   public Optional<InetSocketAddress> address(String service) {
     return listeners.stream().filter(l -> l.service().equals(service)).map(Listener::localAddress).findFirst()
-        .or(() -> {
-          LazyWeb w = web;
-          return w == null ? Optional.empty() : w.address(service);
-        });
-  }
-
-  /**
-   * The domain of the first recipient an alias forwards to a remote address (ARC sealing); what the
-   * router said at RCPT ({@code known}) is not asked again.
-   */
-  private Optional<String> forwardingDomain(List<String> recipients, Map<String, dev.postamt.routing.Resolution> known) {
-    for (String r : recipients) {
-      dev.postamt.routing.Resolution said = known.get(r);
-      if ((said != null ? said : router.resolve(r)) instanceof dev.postamt.routing.Resolution.Local l
-          && l.destinations().stream().anyMatch(d -> d instanceof dev.postamt.routing.Destination.Remote)) {
-        return Optional.of(r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT));
-      }
-    }
-    return Optional.empty();
+        .or(() -> web.address(service));
   }
 
   public dev.postamt.dns.Resolver resolver() {
@@ -536,7 +359,7 @@ public final class Server implements AutoCloseable {
     config = next;
     remote.reconfigure(next);
     bans.configure(next.ban(), next.relay().networks());
-    Map<String, ConnectionHandler> handlers = handlers(next);
+    Map<String, ConnectionHandler> handlers = this.handlers.forConfig(next);
     for (Listener l : listeners) {
       l.reconfigure(handlers.get(l.service()), next.limits().idleTimeout(), next.limits().connections(),
           next.limits().connectionsPerIp());
@@ -554,9 +377,7 @@ public final class Server implements AutoCloseable {
     try {
       TlsContext freshTls = TlsContext.fromConfig(fresh);
       tls.replaceWith(freshTls);
-      if (web != null) {
-        web.reloadTls(freshTls);
-      }
+      web.reloadTls(freshTls);
       return "certificate reloaded from " + fresh.tls().certificate().map(Path::toString)
           .orElse(fresh.tls().acme() ? "acme" : fresh.dataDir().resolve("tls/selfsigned.crt").toString());
     } catch (IOException e) {
@@ -617,14 +438,7 @@ public final class Server implements AutoCloseable {
     // receiving a message may finish it within the grace time, then what is left is cut (never
     // answered 250, so the client keeps it).
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
-    if (web != null) {
-      web.close(); // waits for a listener being made at this moment
-    }
-    synchronized (webSessionsLock) {
-      if (webSessions != null) {
-        webSessions.close();
-      }
-    }
+    web.close(); // waits for a listener being made at this moment
     listeners.forEach(Listener::shutdown);
     try {
       for (Listener l : listeners) {
@@ -658,15 +472,11 @@ public final class Server implements AutoCloseable {
     store.close();
     sieveScripts.close();
     vacations.close();
-    if (jmap != null) {
-      jmap.close();
-    }
+    web.closeJmap();
     contentScan.close(SHUTDOWN_GRACE);
     banList.close();
     directory.close();
-    if (greylist != null) {
-      greylist.close();
-    }
+    handlers.close();
     if (quarantineExpiry != null) {
       quarantineExpiry.close();
     }

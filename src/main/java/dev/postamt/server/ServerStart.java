@@ -60,7 +60,7 @@ final class ServerStart {
       steps.done("tls");
       ImapServer.deleteSpillLeftovers(s.store); // once per start, never while sessions may be spilling
       // The content scan of a message waits for the scanner the background start builds (or is deferred).
-      Map<String, ConnectionHandler> handlers = s.handlers(config, s.contentScan.pending(), steps);
+      Map<String, ConnectionHandler> handlers = s.handlers.forConfig(config, s.contentScan.pending(), steps);
       for (String service : SERVICES) {
         s.listen(service, tls, IMPLICIT_TLS.contains(service), handlers.get(service));
       }

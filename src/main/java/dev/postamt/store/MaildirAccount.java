@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * are written and fsync'd before the index row is committed; expunged blobs are removed before their
  * rows. Opening reconciles both ways (see {@link FolderScan}).
  *
- * <p>Mailbox operations live here; message writes in {@link MessageWriter}, the shared snapshot list
- * in {@link SnapshotCache}.
+ * <p>Reads live here; mailbox writes in {@link MailboxWriter}, message writes in {@link MessageWriter},
+ * the shared snapshot list in {@link SnapshotCache}.
  */
 final class MaildirAccount implements Account {
   private static final Logger log = LoggerFactory.getLogger(MaildirAccount.class);
@@ -45,9 +44,10 @@ final class MaildirAccount implements Account {
   final ReentrantLock writeLock = new ReentrantLock();
   private final MailIndex.Readers readers;
   /** Null when the blobs are not Maildir files ({@link PgBlobStore}): the index is then the truth. */
-  private final FolderScan scan;
+  final FolderScan scan;
   final SnapshotCache snapshots = new SnapshotCache(this);
-  private final MessageWriter messages;
+  final MessageWriter messages;
+  private final MailboxWriter mailboxWrites;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
   int refs;
 
@@ -71,9 +71,10 @@ final class MaildirAccount implements Account {
     readers = owner.readers(user, home);
     scan = files ? new FolderScan(this, index, maildir) : null;
     messages = new MessageWriter(this);
+    mailboxWrites = new MailboxWriter(this);
     try {
       write(() -> {
-        initialize();
+        mailboxWrites.initialize();
         return null;
       });
     } catch (RuntimeException e) {
@@ -85,47 +86,6 @@ final class MaildirAccount implements Account {
   @Override
   public String user() {
     return user;
-  }
-
-  /** First open: default folders; every open: folders on disk the index lacks, then reconcile. */
-  private void initialize() throws SQLException, IOException {
-    index.inTx(() -> {
-      boolean fresh = !index.initialized();
-      // the names read once (under the transaction's lock no other writer adds one meanwhile)
-      Set<String> names = new java.util.HashSet<>();
-      index.mailboxes().forEach(m -> names.add(m.name()));
-      if (names.add(MailboxNames.INBOX)) {
-        index.insertMailbox(MailboxNames.INBOX, null);
-      }
-      if (fresh) {
-        for (var e : DEFAULT_FOLDERS.entrySet()) {
-          if (names.add(e.getKey())) {
-            blobs.createMailbox(e.getKey());
-            index.insertMailbox(e.getKey(), e.getValue());
-            index.subscribe(e.getKey(), true);
-          }
-        }
-        index.subscribe(MailboxNames.INBOX, true);
-        index.markInitialized();
-      }
-      for (String name : scan == null ? List.<String>of() : maildir.folderNames()) {
-        if (names.add(name)) {
-          index.insertMailbox(name, DEFAULT_FOLDERS.get(name));
-        }
-      }
-      return null;
-    });
-    for (MailboxInfo m : scan == null ? List.<MailboxInfo>of() : mailboxes()) {
-      try {
-        scan.reconcile(m, false);
-      } catch (SQLException | IOException e) {
-        if (!DiskReserve.isNoSpace(e)) {
-          throw e;
-        }
-        // Disk full: files not yet indexed wait for the next open; the user can still log in and delete.
-        log.warn("store: {}: cannot take in new files of {} (disk full)", user, m.name());
-      }
-    }
   }
 
   // ---- locking ----------------------------------------------------------------------------------
@@ -205,103 +165,24 @@ final class MaildirAccount implements Account {
 
   @Override
   public MailboxInfo create(String name, String specialUse) {
-    String n = MailboxNames.normalize(name);
-    MailboxNames.validate(n);
-    blobs.checkName(n);
-    return write(() -> {
-      if (index.findMailbox(n).isPresent()) {
-        throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Mailbox already exists");
-      }
-      blobs.createMailbox(n);
-      MailboxInfo m = index.inTx(() -> index.insertMailbox(n, specialUse));
-      changed();
-      return m;
-    });
+    return mailboxWrites.create(name, specialUse);
   }
 
   @Override
   public void delete(String name) {
-    String n = MailboxNames.normalize(name);
-    if (n.equals(MailboxNames.INBOX)) {
-      throw new StoreException(StoreException.Kind.CANNOT, "INBOX can't be deleted");
-    }
-    owner.reserve.freeing(() -> write(() -> {
-      MailboxInfo m = require(n);
-      for (MailboxInfo other : mailboxes()) {
-        if (MailboxNames.isBelow(other.name(), n)) {
-          throw new StoreException(StoreException.Kind.CANNOT, "Mailbox has children, delete them first");
-        }
-      }
-      blobs.deleteMailbox(m);
-      index.inTx(() -> {
-        index.deleteMailbox(m.id());
-        return null;
-      });
-      snapshots.forget(m.id());
-      changed();
-      return null;
-    }));
+    mailboxWrites.delete(name);
   }
 
   @Override
   public void rename(String from, String to) {
-    String f = MailboxNames.normalize(from);
-    String t = MailboxNames.normalize(to);
-    MailboxNames.validate(t);
-    write(() -> {
-      if (index.findMailbox(t).isPresent()) {
-        throw new StoreException(StoreException.Kind.ALREADYEXISTS, "Target mailbox already exists");
-      }
-      if (MailboxNames.isBelow(t, f)) {
-        throw new StoreException(StoreException.Kind.CANNOT, "Can't rename a mailbox under itself");
-      }
-      if (f.equals(MailboxNames.INBOX)) {
-        blobs.checkName(t);
-        MailboxInfo src = require(f);
-        MailboxInfo target = create(t, null);
-        List<MessageRecord> all = messages(src.id());
-        messages.copyMessages(src.id(), all, target.name());
-        messages.removeMessages(src, all);
-        changed();
-        return null;
-      }
-      List<MailboxInfo> moving = new ArrayList<>();
-      for (MailboxInfo m : mailboxes()) {
-        if (m.name().equals(f) || MailboxNames.isBelow(m.name(), f)) {
-          moving.add(m);
-        }
-      }
-      if (moving.isEmpty()) {
-        throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist: " + from);
-      }
-      for (MailboxInfo m : moving) {
-        String newName = t + m.name().substring(f.length());
-        MailboxNames.validate(newName);
-        blobs.checkName(newName);
-      }
-      for (MailboxInfo m : moving) {
-        String newName = t + m.name().substring(f.length());
-        blobs.renameMailbox(m.name(), newName);
-        index.inTx(() -> {
-          index.renameMailbox(m.id(), newName);
-          return null;
-        });
-        snapshots.forget(m.id()); // its folder name, which poll looks at
-      }
-      changed();
-      return null;
-    });
+    mailboxWrites.rename(from, to);
   }
 
   @Override
   public void subscribe(String name, boolean on) {
-    String n = MailboxNames.normalize(name);
-    owner.reserve.freeing(() -> write(() -> index.inTx(() -> {
-      index.subscribe(n, on);
-      return null;
-    })));
-    changed(); // IMAP NOTIFY reports subscription changes (RFC 5465 §5.5)
+    mailboxWrites.subscribe(name, on);
   }
+
 
   @Override
   public Set<String> subscriptions() {
@@ -323,14 +204,7 @@ final class MaildirAccount implements Account {
 
   @Override
   public void setMetadata(long mailboxId, java.util.Map<String, byte[]> changes) {
-    write(() -> index.inTx(() -> {
-      if (mailboxId != SERVER_METADATA && index.findMailbox(mailboxId).isEmpty()) {
-        throw new StoreException(StoreException.Kind.NONEXISTENT, "Mailbox doesn't exist");
-      }
-      index.setMetadata(mailboxId, changes);
-      return null;
-    }));
-    changed(); // IMAP NOTIFY reports annotation changes (RFC 5465 §5.6, §5.7)
+    mailboxWrites.setMetadata(mailboxId, changes);
   }
 
   // ---- messages: reads here, writes in MessageWriter ---------------------------------------------

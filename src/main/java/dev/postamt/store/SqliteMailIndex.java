@@ -20,6 +20,9 @@ import java.util.Set;
  * survives power loss. One instance is one connection and is used by one thread at a time: the
  * account's writer under its write lock, readers borrowed from {@link ReadConnections} (WAL lets them
  * read the last commit while the writer writes).
+ *
+ * <p>The schema and its migrations are in {@link SqliteIndexSchema}, the expunge history's statements
+ * in {@link SqliteExpungeHistory}; both run on this connection.
  */
 final class SqliteMailIndex extends MailIndex {
   final Connection db;
@@ -41,191 +44,32 @@ final class SqliteMailIndex extends MailIndex {
   SqliteMailIndex(Path file) throws SQLException {
     db = DriverManager.getConnection("jdbc:sqlite:" + file);
     try {
-      setUp();
+      SqliteIndexSchema.create(this);
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  private void setUp() throws SQLException {
-    try (Statement s = db.createStatement()) {
-      // the busy handler first: even "journal_mode=WAL" on a file already in WAL mode needs a lock that
-      // another process (the server, while the CLI opens the same account) may hold for a moment
-      s.execute("PRAGMA busy_timeout=10000");
-      s.execute("PRAGMA cache_size=-" + dev.postamt.sqlite.SqliteFiles.CACHE_KIB); // SQLite's default is 2 MiB
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=FULL");
-      s.execute("PRAGMA foreign_keys=ON");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-              + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
-              + " special_use TEXT, first_recent_uid INTEGER NOT NULL DEFAULT 1,"
-              + " expunge_floor INTEGER NOT NULL DEFAULT 0)");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
-              + " ON DELETE CASCADE, uid INTEGER NOT NULL, base TEXT NOT NULL, flags TEXT NOT NULL,"
-              + " modseq INTEGER NOT NULL, internaldate INTEGER NOT NULL, size INTEGER NOT NULL,"
-              + " savedate INTEGER, PRIMARY KEY(mailbox_id, uid))");
-      s.execute("CREATE UNIQUE INDEX IF NOT EXISTS message_base ON message(mailbox_id, base)");
-      // Account.currentMessages reads only the rows changed since its last snapshot.
-      s.execute("CREATE INDEX IF NOT EXISTS message_modseq ON message(mailbox_id, modseq)");
-      s.execute("CREATE TABLE IF NOT EXISTS subscription(name TEXT PRIMARY KEY)");
-      // RFC 7162 §3.2: the MODSEQ of each expunge, for QRESYNC's VANISHED (EARLIER).
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS expunged(mailbox_id INTEGER NOT NULL REFERENCES mailbox(id)"
-              + " ON DELETE CASCADE, uid INTEGER NOT NULL, modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, uid))");
-      s.execute("CREATE INDEX IF NOT EXISTS expunged_modseq ON expunged(mailbox_id, modseq)");
-    }
-    migrateExpungeFloor();
-    migrateSaveDate();
-    MetadataTable.create(this);
-    createUsage();
-  }
-
-  /**
-   * Indexes from before expunge history lack {@code mailbox.expunge_floor}. Their earlier expunges are
-   * unknown, so the history starts at each mailbox's present HIGHESTMODSEQ.
-   */
-  private void migrateExpungeFloor() throws SQLException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(mailbox)")) {
-      while (rs.next()) {
-        if (rs.getString("name").equals("expunge_floor")) {
-          return;
-        }
-      }
-    }
-    inTx(() -> {
-      update("ALTER TABLE mailbox ADD COLUMN expunge_floor INTEGER NOT NULL DEFAULT 0");
-      update("UPDATE mailbox SET expunge_floor=highestmodseq");
-      return null;
-    });
-  }
-
-  /**
-   * Indexes from before RFC 8514 save dates lack {@code message.savedate}: their messages count as
-   * saved at their INTERNALDATE (the delivery or APPEND time), the best there is.
-   */
-  private void migrateSaveDate() throws SQLException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(message)")) {
-      while (rs.next()) {
-        if (rs.getString("name").equals("savedate")) {
-          return;
-        }
-      }
-    }
-    inTx(() -> update("ALTER TABLE message ADD COLUMN savedate INTEGER"));
-  }
-
   @Override
   long removeMessages(long mailboxId, Collection<Long> uids) throws SQLException {
-    if (uids.isEmpty()) {
-      return 0;
-    }
-    long modseq = nextModseq(mailboxId);
-    for (long uid : uids) {
-      update("DELETE FROM message WHERE mailbox_id=? AND uid=?", mailboxId, uid);
-      update("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES(?,?,?)", mailboxId, uid, modseq);
-    }
-    forgetExpunged(mailboxId, EXPUNGED_KEPT);
-    return modseq;
+    return SqliteExpungeHistory.removeMessages(this, mailboxId, uids);
   }
 
   @Override
   int forgetExpunged(long mailboxId, int keep) throws SQLException {
-    long cut;
-    try (PreparedStatement ps =
-        db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? ORDER BY modseq DESC LIMIT 1 OFFSET ?")) {
-      ps.setLong(1, mailboxId);
-      ps.setInt(2, keep);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return 0;
-        }
-        cut = rs.getLong(1);
-      }
-    }
-    update("UPDATE mailbox SET expunge_floor=max(expunge_floor, ?) WHERE id=?", cut, mailboxId);
-    return update("DELETE FROM expunged WHERE mailbox_id=? AND modseq<=?", mailboxId, cut);
+    return SqliteExpungeHistory.forgetExpunged(this, mailboxId, keep);
   }
 
   @Override
   long expungeModseq(long mailboxId, Collection<Long> uids) throws SQLException {
-    long min = Long.MAX_VALUE;
-    try (PreparedStatement ps = db.prepareStatement("SELECT modseq FROM expunged WHERE mailbox_id=? AND uid=?")) {
-      for (long uid : uids) {
-        ps.setLong(1, mailboxId);
-        ps.setLong(2, uid);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            min = Math.min(min, rs.getLong(1));
-          }
-        }
-      }
-    }
-    if (min == Long.MAX_VALUE) {
-      try (PreparedStatement ps = db.prepareStatement("SELECT expunge_floor FROM mailbox WHERE id=?")) {
-        ps.setLong(1, mailboxId);
-        try (ResultSet rs = ps.executeQuery()) {
-          min = rs.next() ? rs.getLong(1) : 0;
-        }
-      }
-    }
-    return min;
+    return SqliteExpungeHistory.expungeModseq(this, mailboxId, uids);
   }
 
   /** One statement (the floor beside each UID), so that it sees one state without a transaction around it. */
   @Override
   List<Long> expungedSince(long mailboxId, long since) throws SQLException {
-    List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps = db.prepareStatement("SELECT m.expunge_floor, e.uid FROM mailbox m"
-        + " LEFT JOIN expunged e ON e.mailbox_id=m.id AND e.modseq>? WHERE m.id=? ORDER BY e.uid")) {
-      ps.setLong(1, since);
-      ps.setLong(2, mailboxId);
-      try (ResultSet rs = ps.executeQuery()) {
-        boolean any = false;
-        while (rs.next()) {
-          if (!any && since < rs.getLong(1)) {
-            return null; // the history does not reach back that far
-          }
-          any = true;
-          long uid = rs.getLong(2);
-          if (!rs.wasNull()) {
-            out.add(uid);
-          }
-        }
-        if (!any) {
-          return null; // no such mailbox
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Quota usage, kept by triggers so that every path that adds or removes message rows (APPEND, COPY,
-   * MOVE, EXPUNGE, delivery picked up from new/, reconcile, reindex, a mailbox deleted with its
-   * messages by ON DELETE CASCADE) counts, and reading it is one row. An index from before quotas is
-   * counted once here, in the same transaction that adds the triggers.
-   */
-  private void createUsage() throws SQLException {
-    inTx(() -> {
-      try (Statement s = db.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS quota_usage(id INTEGER PRIMARY KEY CHECK(id = 1),"
-            + " bytes INTEGER NOT NULL, messages INTEGER NOT NULL)");
-        s.execute("INSERT OR IGNORE INTO quota_usage(id, bytes, messages)"
-            + " SELECT 1, coalesce(sum(size), 0), count(*) FROM message");
-        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_insert AFTER INSERT ON message BEGIN"
-            + " UPDATE quota_usage SET bytes = bytes + NEW.size, messages = messages + 1 WHERE id = 1; END");
-        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_delete AFTER DELETE ON message BEGIN"
-            + " UPDATE quota_usage SET bytes = bytes - OLD.size, messages = messages - 1 WHERE id = 1; END");
-        s.execute("CREATE TRIGGER IF NOT EXISTS quota_usage_resize AFTER UPDATE OF size ON message BEGIN"
-            + " UPDATE quota_usage SET bytes = bytes - OLD.size + NEW.size WHERE id = 1; END");
-      }
-      return null;
-    });
+    return SqliteExpungeHistory.expungedSince(this, mailboxId, since);
   }
 
   @Override

@@ -33,10 +33,11 @@
  *
  * <p>Backends: both keep messages as Maildir++ files and differ in where the index is ({@link
  * dev.postamt.store.MailIndex}): {@link dev.postamt.store.SqliteMailStore} (a SQLite file per user,
- * {@code SqliteMailIndex}) is the default; {@link dev.postamt.store.PgMailStore} ({@code PgMailIndex},
+ * {@code SqliteMailIndex}, its schema in {@code SqliteIndexSchema}, its expunge history in {@code
+ * SqliteExpungeHistory}) is the default; {@link dev.postamt.store.PgMailStore} ({@code PgMailIndex},
  * tables keyed by account) lets several nodes serve the same accounts over one shared mail directory,
  * chosen by {@code [database] url} ({@link dev.postamt.store.MailStore#open}). The account logic above
- * the index ({@code MaildirAccount}, {@code MessageWriter}, {@code FolderScan}, {@code SnapshotCache})
+ * the index ({@code MaildirAccount}, {@code MailboxWriter}, {@code MessageWriter}, {@code FolderScan}, {@code SnapshotCache})
  * is the same for both. Every backend must pass {@code MailStoreContract}, {@code SharesContract} and
  * {@code BlobStoreContract} in the tests. Nothing outside this package sees a message file or a Maildir
  * class; {@link dev.postamt.store.MailIndexCopy} copies indexes between the backends ({@code postamt

@@ -107,7 +107,7 @@ class ScanTextTest {
         ScannedMessage m = ScannedMessage.of((subject + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
             + "Content-Type: text/plain\r\n\r\n" + body + "\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>one</p><p> two "
             + "</p>\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8));
-        assertThat(RuleEngine.bodyText(m)).as("%s / %s", subject, body).isEqualTo(before(m.visibleText()));
+        assertThat(ScanText.bodyText(m)).as("%s / %s", subject, body).isEqualTo(before(m.visibleText()));
       }
     }
   }
@@ -120,13 +120,13 @@ class ScanTextTest {
     }
     String mail = "Subject: long\r\nContent-Type: text/plain\r\n\r\n" + filler + "viagra\r\n";
     ScannedMessage m = ScannedMessage.of(mail.getBytes(StandardCharsets.US_ASCII));
-    String body = RuleEngine.bodyText(m);
+    String body = ScanText.bodyText(m);
     assertThat(body).doesNotContain("viagra");
     assertThat(body.substring(body.lastIndexOf(' ') + 1)).isIn("lorem", "ipsum", "dolor", "sit", "amet"); // a whole word
     assertThat(body.length()).isBetween(45_000, 50_100);
-    assertThat(RuleEngine.bodyText(m, 100_000)).contains("viagra");
-    assertThat(RuleEngine.cutPart("abc def", 5)).isEqualTo(4);
-    assertThat(RuleEngine.cutPart("x".repeat(3000), 2000)).isEqualTo(2000);
+    assertThat(ScanText.bodyText(m, 100_000)).contains("viagra");
+    assertThat(ScanText.cutPart("abc def", 5)).isEqualTo(4);
+    assertThat(ScanText.cutPart("x".repeat(3000), 2000)).isEqualTo(2000);
 
     String cf = "body T_BODY /viagra/\nrawbody T_RAW /viagra/\nfull T_FULL /viagra/\n";
     RuleSet rules = RuleSet.ofTexts(Map.of("t.cf", cf));
@@ -146,14 +146,14 @@ class ScanTextTest {
       StringBuilder mail = new StringBuilder("Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
       for (int p = 0, parts = 1 + rnd.nextInt(4); p < parts; p++) {
         String html = rnd.nextBoolean() ? "html" : "plain";
-        int n = round % 50 == 0 ? 90_000 : rnd.nextInt(300); // four large parts pass RuleEngine.MAX_TEXT
+        int n = round % 50 == 0 ? 90_000 : rnd.nextInt(300); // four large parts pass ScanText.MAX_TEXT
         mail.append("--b\r\nContent-Type: text/").append(html).append("; charset=utf-8\r\n\r\n")
             .append(random(rnd, n)).append("\r\n");
       }
       ScannedMessage m = ScannedMessage.of(mail.append("--b--\r\n").toString().getBytes(StandardCharsets.UTF_8));
-      for (int limit : new int[] {RuleEngine.RAWBODY_PART_SCAN_SIZE, 100, 1000}) {
-        assertThat(RuleEngine.rawBodyFound(scan, m, limit)).as("round %d limit %d", round, limit)
-            .isEqualTo(scan.scan(RuleEngine.rawBodyText(m, limit)));
+      for (int limit : new int[] {ScanText.RAWBODY_PART_SCAN_SIZE, 100, 1000}) {
+        assertThat(ScanText.rawBodyFound(scan, m, limit)).as("round %d limit %d", round, limit)
+            .isEqualTo(scan.scan(ScanText.rawBodyText(m, limit)));
       }
     }
   }
