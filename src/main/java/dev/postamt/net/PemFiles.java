@@ -23,7 +23,8 @@ import java.util.List;
  * Castle as before ({@link BcPem}). Why two readers: a restart reads its certificate and key before the
  * banner, and Bouncy Castle's PEM and ASN.1 classes (~190, with their static tables) were then loaded into
  * every server, and into its AOT cache, for files the JDK reads as well (docs/performance.md). The ACME
- * account key file is read and written with {@link #first} and {@link #encode}.
+ * account key file is read and written with {@link #first} and {@link #encode}, DKIM signing keys are read
+ * with {@link #privateKey(String)} first ({@code mailauth.dkim.DkimKeys}).
  */
 public final class PemFiles {
   private PemFiles() {}
@@ -91,7 +92,12 @@ public final class PemFiles {
 
   /** The first private key of a PEM file, or null when it has none this reader takes (see the class comment). */
   static PrivateKey privateKey(Path file) throws IOException {
-    for (Block b : blocks(Files.readString(file, StandardCharsets.ISO_8859_1))) {
+    return privateKey(Files.readString(file, StandardCharsets.ISO_8859_1));
+  }
+
+  /** The first private key of a PEM text, or null when it has none this reader takes (see the class comment). */
+  public static PrivateKey privateKey(String pem) {
+    for (Block b : blocks(pem)) {
       if (b.headers()) {
         return null;
       }

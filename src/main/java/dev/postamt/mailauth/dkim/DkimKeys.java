@@ -1,5 +1,6 @@
 package dev.postamt.mailauth.dkim;
 
+import dev.postamt.net.PemFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -167,8 +168,17 @@ public final class DkimKeys {
     return found.stream().map(Found::key).toList();
   }
 
-  /** Reads a PEM private key: PKCS#8, or PKCS#1 RSA. */
+  /**
+   * Reads a PEM private key: PKCS#8, or PKCS#1 RSA. The JDK reads the RSA and Ed25519 keys Postamt and
+   * the usual tools write ({@link PemFiles#privateKey(String)}); Bouncy Castle only what it does not take,
+   * so a server that signs does not load Bouncy Castle's PEM and ASN.1 classes for its keys (~190).
+   */
   public static PrivateKey readPrivateKey(String pem, Path source) throws IOException {
+    PrivateKey jdk = PemFiles.privateKey(pem);
+    if (jdk instanceof RSAPrivateCrtKey || jdk instanceof java.security.interfaces.EdECPrivateKey ed
+        && ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
+      return jdk;
+    }
     try (Reader r = new StringReader(pem); PEMParser p = new PEMParser(r)) {
       Object o = p.readObject();
       JcaPEMKeyConverter conv = new JcaPEMKeyConverter();

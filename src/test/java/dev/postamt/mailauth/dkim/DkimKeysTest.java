@@ -96,4 +96,56 @@ class DkimKeysTest {
     Files.writeString(dir.resolve("broken.ed25519.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
     assertThatThrownBy(() -> DkimKeys.load(data, "example.test")).hasMessageContaining("broken.ed25519.key");
   }
+
+  /** Bouncy Castle's reading of a PEM key, as DkimKeys read every key before (the reference). */
+  private static java.security.PrivateKey bouncyCastle(String pem) throws Exception {
+    try (var p = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+      Object o = p.readObject();
+      var conv = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+      return o instanceof org.bouncycastle.openssl.PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
+          : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+    }
+  }
+
+  @Test
+  void theJdkReadsOurKeysAndOpendkimsAsBouncyCastleDid() throws Exception {
+    DkimKeys.generate(data, "example.test", "r", "rsa");
+    DkimKeys.generate(data, "example.test", "e", "ed25519");
+    Path dir = data.resolve("dkim/example.test");
+    List<Path> files = List.of(dir.resolve("r.rsa.key"), dir.resolve("e.ed25519.key"), DkimVectorsTest.DATA.resolve("test.private"));
+    for (Path f : files) {
+      String pem = Files.readString(f, StandardCharsets.US_ASCII);
+      assertThat(dev.postamt.net.PemFiles.privateKey(pem)).as("read by the JDK: %s", f).isNotNull();
+      var key = DkimKeys.readPrivateKey(pem, f);
+      assertThat(key.getEncoded()).as("%s", f).isEqualTo(bouncyCastle(pem).getEncoded());
+      assertThat(key.getClass().getName()).as("a JDK key: %s", f).startsWith("sun.security.");
+    }
+    // what the JDK reader does not take is read as before: an EC key is no DKIM key, with the same error
+    var ec = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPrivate();
+    assertThatThrownBy(() -> DkimKeys.readPrivateKey(dev.postamt.net.PemFiles.encode("PRIVATE KEY", ec.getEncoded()), dir))
+        .hasMessageContaining("cannot read DKIM key");
+  }
+
+  /** The point of reading keys with the JDK: a server that signs loads none of Bouncy Castle's classes for it. */
+  @Test
+  void loadingTheKeysLoadsNoBouncyCastleClass() throws Exception {
+    DkimKeys.generate(data, "example.test", "r", "rsa");
+    DkimKeys.generate(data, "example.test", "e", "ed25519");
+    Files.copy(DkimVectorsTest.DATA.resolve("test.private"), data.resolve("dkim/example.test/o.rsa.key"));
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(javaBin.toString(), "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"),
+        Probe.class.getName(), data.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("probe: 3 keys").contains("dev.postamt.net.PemFiles");
+    assertThat(out.lines().filter(l -> l.contains("org.bouncycastle"))).as("Bouncy Castle classes loaded").isEmpty();
+  }
+
+  /** The probe's main: loads the keys of example.test as the signer does. */
+  static final class Probe {
+    public static void main(String[] args) throws Exception {
+      System.out.println("probe: " + DkimKeys.load(Path.of(args[0]), "example.test").size() + " keys");
+    }
+  }
 }
