@@ -25,8 +25,9 @@
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the
- * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer} and {@link
- * dev.postamt.imap.SearchParser}) turns the bytes into a {@link dev.postamt.imap.Command} record without
+ * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer}, with {@link
+ * dev.postamt.imap.SearchParser}, {@link dev.postamt.imap.FetchParser} and the command groups' own
+ * argument parsers) turns the bytes into a {@link dev.postamt.imap.Command} record without
  * any I/O; {@link dev.postamt.imap.Verb} is the command table with the states each command is allowed
  * in; {@link dev.postamt.imap.ImapSession} runs one connection and dispatches to {@link
  * dev.postamt.imap.MailboxCommands}, {@link dev.postamt.imap.ListCommand} and {@link
