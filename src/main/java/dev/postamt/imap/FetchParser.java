@@ -178,16 +178,8 @@ final class FetchParser {
     if (name.equals("BINARY.SIZE")) {
       return new FetchAttr.BinarySize(List.copyOf(part));
     }
-    long origin = -1;
-    long length = -1;
-    if (p.peek() == '<') {
-      p.pos++;
-      origin = p.number0();
-      p.expect('.');
-      length = p.number();
-      p.expect('>');
-    }
-    return new FetchAttr.Binary(name.equals("BINARY.PEEK"), List.copyOf(part), origin, length);
+    Partial r = partial(p);
+    return new FetchAttr.Binary(name.equals("BINARY.PEEK"), List.copyOf(part), r.origin(), r.length());
   }
 
   private static FetchAttr section(CommandParser p, boolean peek) throws ImapException {
@@ -236,6 +228,15 @@ final class FetchParser {
       }
     }
     p.expect(']');
+    Partial r = partial(p);
+    return new FetchAttr.Section(peek, List.copyOf(part), spec, fields, r.origin(), r.length());
+  }
+
+  /** The octets asked for; -1 and -1 where the whole section is. */
+  private record Partial(long origin, long length) {}
+
+  /** {@code "<" number "." nz-number ">"} after a section (RFC 3501 §9), or nothing. */
+  private static Partial partial(CommandParser p) throws ImapException {
     long origin = -1;
     long length = -1;
     if (p.peek() == '<') {
@@ -245,6 +246,6 @@ final class FetchParser {
       length = p.number();
       p.expect('>');
     }
-    return new FetchAttr.Section(peek, List.copyOf(part), spec, fields, origin, length);
+    return new Partial(origin, length);
   }
 }
