@@ -1,41 +1,26 @@
 package dev.postamt.imap;
 
-import dev.postamt.directory.DirectoryException;
 import dev.postamt.directory.LoginCheck;
-import dev.postamt.directory.ScramServer;
 import dev.postamt.imap.Command.Tagged;
 import dev.postamt.net.AuthThrottle;
-import dev.postamt.net.LoginLog;
 import dev.postamt.store.Account;
 import dev.postamt.store.MailStore;
 import dev.postamt.store.MailboxNames;
 import dev.postamt.store.StoreException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One IMAP connection, from greeting to BYE, on its own (virtual) thread: read a command, check the
  * state table ({@link Verb}), run it, report changes of the selected mailbox, answer with the tag.
- * Connection-level commands live here; mailbox and message commands in {@link MailboxCommands} and
- * {@link MessageCommands}.
+ * What each command does is elsewhere: {@link CommandHandlers} hands it to its command group ({@link
+ * MailboxCommands}, {@link MessageCommands}, {@link LoginCommands}, …), and {@link Capabilities} makes
+ * the capability list. Here are the loop, the state the command groups share, and the replies to failures.
  */
 public final class ImapSession {
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
-
-  /** Extensions advertised in every state (each one implemented and tested). */
-  static final List<String> EXTENSIONS =
-      List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
-          "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "ESEARCH", "CONDSTORE",
-          "QRESYNC", "SEARCHRES", "STATUS=SIZE", "LIST-EXTENDED", "LIST-STATUS", "BINARY",
-          ObjectIds.CAPABILITY, Preview.CAPABILITY, "SAVEDATE", "WITHIN", EnableCommand.UTF8_ACCEPT,
-          UidOnly.CAPABILITY);
 
   final ImapTransport transport;
   final ImapSettings settings;
@@ -68,23 +53,11 @@ public final class ImapSession {
   /** After {@code ENABLE UTF8=ACCEPT} (RFC 6855 §3): UTF-8 in quoted strings and mailbox names, APPEND UTF8. */
   boolean utf8Accept;
   private int badCount;
-  private int authFailures;
-  private final AuthThrottle throttle;
-  /** The protocol name in login log lines. */
-  private static final String PROTO = "imap";
-  /** LOGIN or the AUTHENTICATE mechanism of the login under way, for the login log. */
-  private String authMethod = "LOGIN";
-  private final MailboxCommands mailboxes = new MailboxCommands(this);
-  private final MessageCommands messages = new MessageCommands(this);
-  private final ListCommand lists = new ListCommand(this, mailboxes);
-  private final QuotaCommands quotas = new QuotaCommands(this);
-  private final SortCommands sorts = new SortCommands(this);
-  private final CompressCommand compression = new CompressCommand(this);
-  private final AppendCommands appends = new AppendCommands(this);
-  private final MetadataCommands metadata = new MetadataCommands(this);
-  private final AclCommands acl = new AclCommands(this);
-  private final UrlAuthCommands urlAuth = new UrlAuthCommands(this);
-  private final IdleCommand idle = new IdleCommand(this);
+  /** STARTTLS, LOGIN and AUTHENTICATE, and the failed logins of this session. */
+  final LoginCommands login;
+  private final CommandHandlers handlers = new CommandHandlers(this);
+  /** Called from the command loop, not through {@link #handlers}: see {@link IdleCommand}. */
+  final IdleCommand idle = new IdleCommand(this);
   /** Namespaces and other users' mailboxes (RFC 2342, RFC 4314); set at login. */
   SharedMailboxes shared;
 
@@ -99,11 +72,12 @@ public final class ImapSession {
     this.settings = settings;
     this.store = store;
     this.logins = logins;
-    this.throttle = throttle;
+    this.login = new LoginCommands(this, throttle);
     attachStreams();
   }
 
-  private void attachStreams() {
+  /** A reader and a writer on the transport's streams: at the start, and after STARTTLS. */
+  void attachStreams() {
     w = new ResponseWriter(transport.out());
     reader = new CommandReader(transport.in(), settings.maxLine(), settings.maxLiteral(), spillDir(store));
   }
@@ -117,7 +91,7 @@ public final class ImapSession {
   public void run() {
     try {
       transport.setReadTimeout(settings.loginTimeout());
-      w.untagged("OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Postamt IMAP ready");
+      w.untagged("OK [CAPABILITY " + Capabilities.of(this) + "] " + settings.hostname() + " Postamt IMAP ready");
       w.flush();
       while (state != State.LOGOUT) {
         if (idle.waiting()) {
@@ -215,7 +189,7 @@ public final class ImapSession {
       if (uidOnly) {
         UidOnly.check(t.command());
       }
-      String ok = execute(t);
+      String ok = handlers.execute(t);
       if (ok == null) {
         return; // the command answered itself (STARTTLS, IDLE)
       }
@@ -310,268 +284,6 @@ public final class ImapSession {
     } catch (IOException | RuntimeException e) {
       // the command's own reply matters more
     }
-  }
-
-  String capabilities() {
-    List<String> caps = new ArrayList<>(EXTENSIONS);
-    caps.addAll(QuotaCommands.CAPABILITIES);
-    caps.add("APPENDLIMIT=" + settings.maxLiteral()); // RFC 7889
-    caps.addAll(SortCommands.CAPABILITIES);
-    caps.addAll(SearchContexts.CAPABILITIES);
-    caps.addAll(AppendCommands.CAPABILITIES);
-    caps.addAll(MetadataCommands.CAPABILITIES);
-    caps.add(NotifyWatch.CAPABILITY);
-    caps.add(PartialRange.CAPABILITY);
-    caps.add(Progress.CAPABILITY);
-    caps.addAll(AclCommands.CAPABILITIES);
-    caps.addAll(UrlAuthCommands.CAPABILITIES);
-    if (state != State.NOT_AUTHENTICATED && transport.canCompress()) {
-      caps.add(CompressCommand.CAPABILITY); // as Dovecot, once logged in (the command needs it)
-    }
-    if (state == State.NOT_AUTHENTICATED) {
-      if (!transport.isTls() && transport.canStartTls()) {
-        caps.add("STARTTLS");
-      }
-      if (loginAllowed()) {
-        caps.add("AUTH=SCRAM-SHA-256");
-        caps.add("AUTH=PLAIN");
-        caps.add("AUTH=LOGIN"); // older clients (draft-murchison-sasl-login), under the same rule as PLAIN
-      } else {
-        caps.add("LOGINDISABLED");
-      }
-    }
-    return String.join(" ", caps);
-  }
-
-  private boolean loginAllowed() {
-    return transport.isTls() || settings.plaintextAuth() || (settings.loopbackIsSecure() && transport.isLoopback());
-  }
-
-  private String execute(Tagged t) throws ImapException, IOException {
-    return switch (t.command()) {
-      case Command.Capability c -> {
-        w.untagged("CAPABILITY " + capabilities());
-        yield "Capability completed";
-      }
-      case Command.Noop n -> "NOOP completed";
-      case Command.Check c -> "CHECK completed";
-      case Command.Logout l -> {
-        w.untagged("BYE Logging out");
-        state = State.LOGOUT;
-        yield "Logout completed";
-      }
-      case Command.Id id -> {
-        w.untagged("ID (\"name\" \"Postamt\" \"vendor\" \"postamt.dev\")");
-        yield "ID completed";
-      }
-      case Command.Namespace n -> {
-        w.untagged(SharedMailboxes.NAMESPACE_RESPONSE); // RFC 2342 §5: personal, other users, shared
-        yield "Namespace completed";
-      }
-      case Command.Enable e -> EnableCommand.run(this, e);
-      case Command.StartTls s -> {
-        startTls(t.tag());
-        yield null;
-      }
-      case Command.Login l -> login(l.user(), l.password());
-      case Command.Authenticate a -> authenticate(a);
-      case Command.Idle i -> {
-        idle.begin(t); // the wait for DONE follows in the command loop
-        yield null;
-      }
-      case Command.Select s -> mailboxes.select(s);
-      case Command.Create c -> mailboxes.create(c);
-      case Command.Delete d -> mailboxes.delete(d);
-      case Command.Rename r -> mailboxes.rename(r);
-      case Command.Subscribe s -> mailboxes.subscribe(s);
-      case Command.ListMailboxes l -> lists.list(l);
-      case Command.Status s -> mailboxes.status(s);
-      case Command.Append a -> appends.append(a);
-      case Command.Replace r -> appends.replace(r);
-      case Command.GetMetadata g -> metadata.get(g);
-      case Command.SetMetadata m -> metadata.set(m);
-      case Command.Notify n -> NotifyWatch.set(this, n.spec());
-      case Command.SetAcl a -> acl.setAcl(a);
-      case Command.DeleteAcl a -> acl.deleteAcl(a);
-      case Command.GetAcl a -> acl.getAcl(a);
-      case Command.ListRights a -> acl.listRights(a);
-      case Command.MyRights a -> acl.myRights(a);
-      case Command.Close c -> messages.close(true);
-      case Command.Unselect u -> messages.close(false);
-      case Command.Expunge e -> messages.expunge(e);
-      case Command.Search s -> messages.search(s, t.tag());
-      case Command.Fetch f -> messages.fetch(f);
-      case Command.Store s -> messages.store(s);
-      case Command.Copy c -> messages.copy(c);
-      case Command.GetQuota q -> quotas.getQuota(q);
-      case Command.GetQuotaRoot q -> quotas.getQuotaRoot(q);
-      case Command.SetQuota q -> quotas.setQuota(q);
-      case Command.Sort c -> sorts.sort(c, t.tag());
-      case Command.Thread c -> sorts.thread(c);
-      case Command.ResetKey r -> urlAuth.resetKey(r);
-      case Command.GenUrlAuth g -> urlAuth.genUrlAuth(g);
-      case Command.UrlFetch f -> urlAuth.urlFetch(f);
-      case Command.CancelUpdate c -> selected.contexts().cancel(c);
-      case Command.Compress c -> {
-        compression.run(t.tag(), c);
-        yield null;
-      }
-    };
-  }
-
-  // ---- connection and authentication ---------------------------------------------------------------
-
-  private void startTls(String tag) throws ImapException, IOException {
-    if (transport.isTls() || !transport.canStartTls()) {
-      throw ImapException.bad("TLS is already active or not available");
-    }
-    w.tagged(tag, "OK Begin TLS negotiation now");
-    transport.startTls();
-    attachStreams();
-  }
-
-  private String login(String user, String password) throws ImapException, IOException {
-    if (!loginAllowed()) {
-      throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
-    }
-    authMethod = "LOGIN";
-    checkThrottle();
-    return loggedIn(user, password.toCharArray());
-  }
-
-  private String authenticate(Command.Authenticate a) throws ImapException, IOException {
-    boolean scram = a.mechanism().equals("SCRAM-SHA-256");
-    if (!scram && !a.mechanism().equals("PLAIN") && !a.mechanism().equals("LOGIN")) {
-      throw ImapException.no("CANNOT", "Unsupported authentication mechanism");
-    }
-    if (!loginAllowed()) {
-      throw ImapException.no("PRIVACYREQUIRED", "Use STARTTLS first");
-    }
-    authMethod = a.mechanism();
-    checkThrottle();
-    String initial = a.initialResponse().isPresent() ? saslDecode(a.initialResponse().get()) : null;
-    if (scram) {
-      return scram(initial);
-    }
-    if (a.mechanism().equals("LOGIN")) { // an initial response, where a client sends one, is the user name
-      String user = initial != null ? initial : saslChallenge("Username:");
-      return loggedIn(user, saslChallenge("Password:").toCharArray());
-    }
-    // RFC 4616: [authzid] NUL authcid NUL passwd
-    String[] parts = (initial != null ? initial : saslChallenge("")).split("\0", -1);
-    if (parts.length != 3) {
-      throw ImapException.bad("Invalid PLAIN response");
-    }
-    String authzid = parts[0];
-    String user = parts[1];
-    if (!authzid.isEmpty() && !authzid.equalsIgnoreCase(user)) {
-      throw ImapException.no("AUTHORIZATIONFAILED", "Authorization identity not allowed");
-    }
-    return loggedIn(user, parts[2].toCharArray());
-  }
-
-  /** SCRAM-SHA-256 (RFC 7677); the server signature goes in a last {@code +} that the client answers empty. */
-  private String scram(String initial) throws ImapException, IOException {
-    ScramServer scram = new ScramServer(logins);
-    String user;
-    try {
-      user = scram.exchange(initial, this::saslChallenge);
-    } catch (ScramServer.ScramException e) {
-      log.info("imap: SCRAM-SHA-256 from {} failed: {}", transport.remote(), e.getMessage());
-      throw authenticationFailed(scram.claimedUser());
-    } catch (DirectoryException e) {
-      log.warn("imap authentication backend failed: {}", e.toString());
-      throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
-    }
-    return enterAuthenticated(user);
-  }
-
-  /** RFC 9051 §6.2.2: a {@code +} challenge in base64, answered by one line of base64. */
-  private String saslChallenge(String serverMessage) throws ImapException, IOException {
-    w.continuation(Base64.getEncoder().encodeToString(serverMessage.getBytes(StandardCharsets.UTF_8)));
-    byte[] line = reader.readLine();
-    if (line == null) {
-      throw new IOException("connection closed during AUTHENTICATE");
-    }
-    return saslDecode(new String(line, StandardCharsets.US_ASCII).strip());
-  }
-
-  /** A client response: {@code *} cancels and bad base64 is BAD (RFC 9051 §6.2.2); {@code =} is empty. */
-  private static String saslDecode(String response) throws ImapException {
-    if (response.equals("*")) {
-      throw ImapException.bad("Authentication aborted");
-    }
-    try {
-      byte[] decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
-      return new String(decoded, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ImapException.bad("Invalid base64");
-    }
-  }
-
-  private String loggedIn(String user, char[] password) throws ImapException {
-    Optional<String> who;
-    try {
-      who = logins.authenticate(user, password);
-    } catch (Exception e) {
-      log.warn("imap authentication backend failed: {}", e.toString());
-      throw ImapException.no("UNAVAILABLE", "Authentication temporarily unavailable");
-    } finally {
-      java.util.Arrays.fill(password, '\0');
-    }
-    if (who.isEmpty()) {
-      throw authenticationFailed(user);
-    }
-    return enterAuthenticated(who.get());
-  }
-
-  /**
-   * Like Postfix's anvil and Dovecot's auth penalty ({@code limits.auth_failures_per_ip}, shared with
-   * SMTP AUTH and POP3): an address that failed too often lately is not even asked for a password; the
-   * tagged NO is the last word of the connection.
-   */
-  private void checkThrottle() throws ImapException {
-    java.net.InetAddress client = transport.remoteAddress();
-    if (throttle == null || client == null || throttle.allowed(client)) {
-      return;
-    }
-    state = State.LOGOUT;
-    LoginLog.failed(PROTO, null, client, authMethod, transport.isTls(), "too many failed logins from this address");
-    log.info("imap: login from {} refused: too many failed logins from that address", transport.remote());
-    throw ImapException.no("UNAVAILABLE", "Too many failed logins from your address; try again later");
-  }
-
-  /**
-   * A failed login of any kind for {@code user} (as the client named it; may be null): delayed, counted
-   * for the address and the account, and the connection ends at {@code maxAuthFailures}.
-   */
-  private ImapException authenticationFailed(String user) {
-    java.net.InetAddress client = transport.remoteAddress();
-    LoginLog.failed(PROTO, user, client, authMethod, transport.isTls(), "bad credentials");
-    if (throttle != null) {
-      throttle.failed(client, user);
-    }
-    try {
-      Thread.sleep(settings.authFailureDelay());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (++authFailures >= settings.maxAuthFailures()) {
-      state = State.LOGOUT; // the tagged NO is the last word; the loop then ends the connection
-      log.info("imap: {} failed logins from {}, closing", authFailures, transport.remote());
-    }
-    return ImapException.no("AUTHENTICATIONFAILED", "Authentication failed");
-  }
-
-  private String enterAuthenticated(String user) throws ImapException {
-    account = store.open(user);
-    shared = new SharedMailboxes(store, user, account);
-    LoginLog.ok(PROTO, user, transport.remoteAddress(), authMethod, transport.isTls());
-    transport.loggedIn(user);
-    state = State.AUTHENTICATED;
-    reader.authenticated();
-    transport.setReadTimeout(settings.idleTimeout());
-    return "[CAPABILITY " + capabilities() + "] Logged in";
   }
 
   // ---- helpers for the command groups ----------------------------------------------------------------

@@ -31,6 +31,60 @@ final class ListCommand {
     this.mailboxes = mailboxes;
   }
 
+  /**
+   * {@code list = "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]} (RFC 5258
+   * §6); LSUB takes one mailbox and one pattern only.
+   */
+  static Command parse(CommandParser p, boolean lsub) throws ImapException {
+    p.sp();
+    List<String> selection = new ArrayList<>();
+    if (!lsub && p.peek() == '(') {
+      selection = p.atomList();
+      p.sp();
+    }
+    String ref = p.astring();
+    p.sp();
+    List<String> patterns = new ArrayList<>();
+    if (!lsub && p.peek() == '(') {
+      p.pos++;
+      patterns.add(p.listMailbox());
+      while (p.peek() == ' ') {
+        p.sp();
+        patterns.add(p.listMailbox());
+      }
+      p.expect(')');
+    } else {
+      patterns.add(p.listMailbox());
+    }
+    List<String> returns = new ArrayList<>();
+    List<String> statusItems = new ArrayList<>();
+    List<String> metadataEntries = new ArrayList<>();
+    if (!lsub && p.peek() == ' ') {
+      p.sp();
+      String kw = p.atom();
+      if (!kw.equalsIgnoreCase("RETURN")) {
+        throw ImapException.bad("Expected RETURN");
+      }
+      p.sp();
+      p.expect('(');
+      while (p.peek() != ')') {
+        if (!returns.isEmpty()) {
+          p.sp();
+        }
+        String opt = p.atom();
+        returns.add(opt);
+        if (opt.equalsIgnoreCase("STATUS")) {
+          p.sp();
+          statusItems.addAll(p.atomList());
+        } else if (opt.equalsIgnoreCase("METADATA") && metadataEntries.isEmpty()) {
+          metadataEntries.addAll(MetadataCommands.parseListReturn(p));
+        }
+      }
+      p.expect(')');
+    }
+    return new Command.ListMailboxes(ref, patterns, lsub, selection, returns, statusItems, metadataEntries);
+  }
+
   String list(Command.ListMailboxes c) throws ImapException, IOException {
     String verb = c.lsub() ? "LSUB" : "LIST";
     Set<String> sel = upper(c.selection());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Commands on mailboxes as a whole: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, LIST/LSUB,
@@ -20,6 +21,136 @@ final class MailboxCommands {
   MailboxCommands(ImapSession s) {
     this.s = s;
   }
+
+  // ---- parsing (RFC 3501 §6.3, RFC 7162 §3.2.5) ---------------------------------------------------
+
+  /** SELECT and EXAMINE, with the CONDSTORE and QRESYNC parameters of RFC 7162. */
+  static Command parseSelect(CommandParser p, boolean readOnly) throws ImapException {
+    p.sp();
+    String mailbox = p.astring();
+    boolean condstore = false;
+    Optional<Command.QresyncParams> qresync = Optional.empty();
+    if (p.peek() == ' ') {
+      p.sp();
+      p.expect('(');
+      while (p.peek() != ')') {
+        if (p.peek() == ' ') {
+          p.sp();
+        }
+        String param = p.atom();
+        if (param.equalsIgnoreCase("CONDSTORE")) {
+          condstore = true;
+        } else if (param.equalsIgnoreCase("QRESYNC") && qresync.isEmpty()) {
+          p.sp();
+          qresync = Optional.of(qresyncParams(p));
+        } else {
+          throw ImapException.bad("Unknown SELECT parameter " + CommandParser.printable(param));
+        }
+      }
+      p.expect(')');
+    }
+    return new Command.Select(mailbox, readOnly, condstore, qresync);
+  }
+
+  /** RFC 7162 §7: {@code "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")"}. */
+  private static Command.QresyncParams qresyncParams(CommandParser p) throws ImapException {
+    p.expect('(');
+    long uidValidity = p.number();
+    if (uidValidity > 0xFFFFFFFFL) {
+      throw ImapException.bad("Invalid UIDVALIDITY");
+    }
+    p.sp();
+    long modseq = p.number0(); // the grammar wants >= 1; a client that never saw a MODSEQ may send 0
+    Optional<SequenceSet> known = Optional.empty();
+    Optional<SequenceSet> seqs = Optional.empty();
+    Optional<SequenceSet> uids = Optional.empty();
+    if (p.peek() == ' ') {
+      p.sp();
+      if (p.peek() != '(') {
+        known = Optional.of(explicitSet(p));
+        if (p.peek() == ' ') {
+          p.sp();
+        }
+      }
+      if (p.peek() == '(') {
+        p.pos++;
+        seqs = Optional.of(explicitSet(p));
+        p.sp();
+        uids = Optional.of(explicitSet(p));
+        p.expect(')');
+        if (count(seqs.get()) != count(uids.get())) {
+          throw ImapException.bad("QRESYNC sequence match data: sets differ in size");
+        }
+      }
+    }
+    p.expect(')');
+    return new Command.QresyncParams(uidValidity, modseq, known, seqs, uids);
+  }
+
+  /** A sequence set without {@code *} or {@code $}, as RFC 7162 wants for known UIDs and match data. */
+  private static SequenceSet explicitSet(CommandParser p) throws ImapException {
+    SequenceSet set = p.sequenceSet();
+    if (set.saved() || set.hasStar()) {
+      throw ImapException.bad("QRESYNC sets may not contain * or $");
+    }
+    return set;
+  }
+
+  private static long count(SequenceSet set) {
+    long n = 0;
+    for (SequenceSet.Range r : set.ranges()) {
+      n += r.hi(0) - r.lo(0) + 1;
+    }
+    return n;
+  }
+
+  static Command parseCreate(CommandParser p) throws ImapException {
+    p.sp();
+    String mailbox = p.astring();
+    List<String> use = new ArrayList<>();
+    if (p.peek() == ' ') {
+      p.sp();
+      p.expect('(');
+      String kw = p.atom();
+      if (!kw.equalsIgnoreCase("USE")) {
+        throw ImapException.bad("Unknown CREATE parameter " + kw);
+      }
+      p.sp();
+      use.addAll(p.flagList());
+      p.expect(')');
+    }
+    return new Command.Create(mailbox, use);
+  }
+
+  static Command parseDelete(CommandParser p) throws ImapException {
+    p.sp();
+    return new Command.Delete(p.astring());
+  }
+
+  static Command parseRename(CommandParser p) throws ImapException {
+    p.sp();
+    String from = p.astring();
+    p.sp();
+    return new Command.Rename(from, p.astring());
+  }
+
+  static Command parseSubscribe(CommandParser p, boolean on) throws ImapException {
+    p.sp();
+    return new Command.Subscribe(p.astring(), on);
+  }
+
+  static Command parseStatus(CommandParser p) throws ImapException {
+    p.sp();
+    String mailbox = p.astring();
+    p.sp();
+    List<String> items = p.atomList();
+    if (items.isEmpty()) {
+      throw ImapException.bad("STATUS needs data items");
+    }
+    return new Command.Status(mailbox, items);
+  }
+
+  // ---- running -----------------------------------------------------------------------------------
 
   String select(Command.Select c) throws ImapException, IOException {
     if (c.qresync().isPresent() && !s.qresync) {

@@ -157,10 +157,10 @@ record NotifySpec(boolean status, List<Group> groups) {
         if (e == Event.MESSAGE_NEW && p.peek() == ' ' && peekAfterSpace(p) == '(') {
           p.sp();
           p.expect('(');
-          fetch.addAll(p.fetchAttr());
+          fetch.addAll(FetchParser.attribute(p));
           while (p.peek() == ' ') {
             p.sp();
-            fetch.addAll(p.fetchAttr());
+            fetch.addAll(FetchParser.attribute(p));
           }
           p.expect(')');
         }

@@ -1,6 +1,6 @@
 /**
  * The IMAP server: IMAP4rev1 (RFC 3501) with the extensions listed in {@link
- * dev.postamt.imap.ImapSession#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
+ * dev.postamt.imap.Capabilities#EXTENSIONS} (LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UNSELECT,
  * UIDPLUS, MOVE, CHILDREN, SPECIAL-USE, CREATE-SPECIAL-USE, ESEARCH, CONDSTORE, STATUS=SIZE,
  * LIST-EXTENDED, LIST-STATUS, BINARY, APPENDLIMIT), the QUOTA capabilities, SORT, SORT=DISPLAY, ESORT and
  * THREAD ({@link dev.postamt.imap.SortCommands}), CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267 §4: live
@@ -25,12 +25,15 @@
  * forms with {@code ENABLE IMAP4rev2} ({@code ImapSession.rev2}).
  *
  * <p>Shape: {@link dev.postamt.imap.CommandReader} reads one command with its literals from the
- * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer} and {@link
- * dev.postamt.imap.SearchParser}) turns the bytes into a {@link dev.postamt.imap.Command} record without
+ * connection; {@link dev.postamt.imap.CommandParser} (on {@link dev.postamt.imap.ImapLexer}, with {@link
+ * dev.postamt.imap.SearchParser}, {@link dev.postamt.imap.FetchParser} and the command groups' own
+ * argument parsers) turns the bytes into a {@link dev.postamt.imap.Command} record without
  * any I/O; {@link dev.postamt.imap.Verb} is the command table with the states each command is allowed
- * in; {@link dev.postamt.imap.ImapSession} runs one connection and dispatches to {@link
- * dev.postamt.imap.MailboxCommands}, {@link dev.postamt.imap.ListCommand} and {@link
- * dev.postamt.imap.MessageCommands}. Every failure of a command is an {@link
+ * in; {@link dev.postamt.imap.ImapSession} runs one connection, and {@link
+ * dev.postamt.imap.CommandHandlers} hands each command to its group: {@link
+ * dev.postamt.imap.LoginCommands} (STARTTLS, LOGIN, AUTHENTICATE), {@link
+ * dev.postamt.imap.MailboxCommands}, {@link dev.postamt.imap.ListCommand}, {@link
+ * dev.postamt.imap.MessageCommands} and the others. Every failure of a command is an {@link
  * dev.postamt.imap.ImapException} carrying its tagged NO/BAD reply.
  *
  * <p>Concurrency: each session keeps a {@link dev.postamt.imap.SelectedMailbox} view (sequence numbers,

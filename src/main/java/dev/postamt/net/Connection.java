@@ -1,7 +1,6 @@
 package dev.postamt.net;
 
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,19 +20,12 @@ import javax.net.ssl.SSLSocket;
  * its STARTTLS command is thrown away (CVE-2011-0411: injected commands must never be read as if they
  * came through TLS).
  *
- * <p>Two timers govern reading. The read time-out ({@link #setReadTimeout}) bounds the wait for the
- * next line; the line deadline ({@link #setLineDeadline}, {@code limits.command_deadline}) bounds the
- * time from a line's first byte to its LF, so a client that trickles bytes slower than the deadline
- * but faster than the read time-out is cut off (Postfix's {@code smtpd_per_record_deadline}). Before
- * each read that would block, the socket time-out is set to whichever ends first; a line longer than
- * {@value #RECORD} bytes gets a fresh deadline every {@value #RECORD} bytes, so binary data without
- * line ends (BDAT, literal8) is not held to one deadline for its whole length.
+ * <p>Two timers govern reading, the read time-out ({@link #setReadTimeout}) and the line deadline
+ * ({@link #setLineDeadline}); they are kept by the input stream, {@link ConnectionInput}.
  */
 public final class Connection implements Closeable {
   private final String service;
   private final TlsContext tls;
-  /** Bytes after which a long line counts as a new record for the deadline. */
-  static final int RECORD = 64 * 1024;
 
   /** Used until a protocol sets its own: {@code limits.command_deadline}'s default. */
   public static final Duration DEFAULT_LINE_DEADLINE = Duration.ofMinutes(5);
@@ -43,18 +34,11 @@ public final class Connection implements Closeable {
   /** The accepted TCP socket, under TLS too: closing it ends a blocked TLS read at once (see {@link #abort}). */
   private final Socket plain;
   private UnsyncBufferedInputStream rawIn;
-  /** Socket time-out while waiting for a line to begin, ms; 0 waits forever. */
-  private int idleMillis = -1;
-  private long deadlineNanos = DEFAULT_LINE_DEADLINE.toNanos();
-  /** System.nanoTime() when the current line (record) began, or -1 between lines. */
-  private long lineStart = -1;
-  private int lineBytes;
-  private int appliedTimeout = -1;
   private OutputStream rawOut;
   /** Once {@link #compress} ran: the inflating and deflating layers (else null). */
   private Deflate.Input inflating;
   private Deflate.Output deflating;
-  private final InputStream in = new Delegating();
+  private final ConnectionInput in = new ConnectionInput(this);
   private final OutputStream out = new DelegatingOut();
 
   /*
@@ -92,10 +76,7 @@ public final class Connection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    if (idleMillis < 0) {
-      idleMillis = s.getSoTimeout(); // what the listener set
-    }
-    appliedTimeout = -1;
+    in.attach(s);
     // Small while the conversation is a few lines, up to 16 KiB while bulk data flows (see there).
     this.rawIn = new UnsyncBufferedInputStream(s.getInputStream(), 1024, 16 * 1024);
     this.rawOut = new UnsyncBufferedOutputStream(s.getOutputStream(), 1024, 16 * 1024);
@@ -113,7 +94,7 @@ public final class Connection implements Closeable {
       return;
     }
     rawOut.flush();
-    inflating = new Deflate.Input(rawIn, this::arm);
+    inflating = new Deflate.Input(rawIn, in::arm);
     deflating = new Deflate.Output(rawOut);
     rawOut = deflating;
   }
@@ -154,7 +135,8 @@ public final class Connection implements Closeable {
     return inflating != null ? inflating.buffered() : rawIn.buffered();
   }
 
-  private InputStream source() {
+  /** What {@link #in()} reads from: the buffered socket stream, or the inflating one above it. */
+  InputStream source() {
     return inflating != null ? inflating : rawIn;
   }
 
@@ -209,7 +191,13 @@ public final class Connection implements Closeable {
     }
   }
 
-  private void checkGuard(byte[] b, int off, int n) throws ProxyHeaderRefused {
+  /** Whether the first bytes are still being checked for a PROXY header ({@link #checkGuard}). */
+  boolean guarding() {
+    return guard != null;
+  }
+
+  /** Looks at {@code n} bytes just read, while {@link #guarding}. */
+  void checkGuard(byte[] b, int off, int n) throws ProxyHeaderRefused {
     int take = Math.min(n, guard.length - guardSeen);
     System.arraycopy(b, off, guard, guardSeen, take);
     guardSeen += take;
@@ -266,7 +254,7 @@ public final class Connection implements Closeable {
 
   /** Read time-out for the next reads; a read that waits longer throws SocketTimeoutException. */
   public void setReadTimeout(Duration d) {
-    idleMillis = (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    in.readTimeout(d);
   }
 
   /**
@@ -274,56 +262,7 @@ public final class Connection implements Closeable {
    * LineDeadlineException}.
    */
   public void setLineDeadline(Duration d) {
-    deadlineNanos = d.toNanos();
-  }
-
-  /** Sets the socket time-out for a read that will block: the idle time or what is left of the deadline. */
-  private void arm() throws IOException {
-    int t = idleMillis;
-    if (lineStart >= 0) {
-      long left = deadlineNanos - (System.nanoTime() - lineStart);
-      if (left <= 0) {
-        throw new LineDeadlineException(deadlineNanos / 1_000_000);
-      }
-      int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
-      t = t == 0 ? leftMillis : Math.min(t, leftMillis);
-    }
-    if (t != appliedTimeout) {
-      try {
-        socket.setSoTimeout(t);
-        appliedTimeout = t;
-      } catch (SocketException ignored) {
-        // socket already closed: the read reports it
-      }
-    }
-  }
-
-  /** A time-out during a read: the deadline's when the line has run out of time, else the idle timer's. */
-  private SocketTimeoutException timedOut(SocketTimeoutException e) {
-    if (lineStart >= 0 && System.nanoTime() - lineStart >= deadlineNanos) {
-      return new LineDeadlineException(deadlineNanos / 1_000_000);
-    }
-    return e;
-  }
-
-  /** Accounts for {@code n} bytes consumed; with {@code sawLf}, {@code afterLastLf} of them follow the last LF. */
-  private void consumed(int n, int afterLastLf, boolean sawLf) {
-    if (sawLf) {
-      lineStart = -1;
-      n = afterLastLf;
-      if (n == 0) {
-        return;
-      }
-    }
-    if (lineStart < 0) {
-      lineStart = System.nanoTime();
-      lineBytes = 0;
-    }
-    lineBytes += n;
-    if (lineBytes >= RECORD) {
-      lineStart = System.nanoTime();
-      lineBytes = 0;
-    }
+    in.lineDeadline(d);
   }
 
   /**
@@ -405,11 +344,11 @@ public final class Connection implements Closeable {
   }
 
   /**
-   * Before a read that will block: at a line start and not holding, says a pending goodbye (and ends
-   * the session) or marks the session as waiting. Returns whether it marked it.
+   * Before a read that will block: at a line start ({@code midLine} false) and not holding, says a
+   * pending goodbye (and ends the session) or marks the session as waiting. Returns whether it marked it.
    */
-  private boolean enterRead() throws IOException {
-    if (lineStart >= 0 || holdGoodbye) {
+  boolean enterRead(boolean midLine) throws IOException {
+    if (midLine || holdGoodbye) {
       return false;
     }
     goodbyeLock.lock();
@@ -428,7 +367,7 @@ public final class Connection implements Closeable {
   }
 
   /** After the read: waits for a goodbye being written by another thread, and ends the session if one was. */
-  private void leaveRead() throws IOException {
+  void leaveRead() throws IOException {
     goodbyeLock.lock();
     try {
       waiting = false;
@@ -474,109 +413,12 @@ public final class Connection implements Closeable {
     }
   }
 
-  private final class Delegating extends FilterInputStream implements Unread {
-    Delegating() {
-      super(null);
+  /** See {@link ConnectionInput#unread}: only the plain (not inflated) stream can take bytes back. */
+  void unreadPlain(byte[] b, int off, int len) {
+    if (inflating != null) {
+      throw new IllegalStateException("unread on a compressed connection");
     }
-
-    @Override
-    public int read() throws IOException {
-      int c;
-      if (buffered() > 0) {
-        c = source().read();
-      } else {
-        arm();
-        boolean w = enterRead();
-        try {
-          c = source().read();
-        } catch (SocketTimeoutException e) {
-          throw timedOut(e);
-        } finally {
-          if (w) {
-            leaveRead();
-          }
-        }
-      }
-      if (c >= 0 && guard != null) {
-        checkGuard(new byte[] {(byte) c}, 0, 1);
-      }
-      if (c == '\n') {
-        lineStart = -1;
-      } else if (c >= 0) {
-        consumed(1, 0, false);
-      }
-      return c;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n;
-      if (buffered() > 0) {
-        n = source().read(b, off, len);
-      } else {
-        arm();
-        boolean w = enterRead();
-        try {
-          n = source().read(b, off, len);
-        } catch (SocketTimeoutException e) {
-          throw timedOut(e);
-        } finally {
-          if (w) {
-            leaveRead();
-          }
-        }
-      }
-      if (n > 0 && guard != null) {
-        checkGuard(b, off, n);
-      }
-      if (n > 0) {
-        int last = off + n - 1;
-        while (last >= off && b[last] != '\n') {
-          last--;
-        }
-        consumed(n, off + n - 1 - last, last >= off);
-      }
-      return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return source().available();
-    }
-
-    /** Given back after a LF: the next line's deadline starts with its first byte, as for any line. */
-    @Override
-    public void unread(byte[] b, int off, int len) {
-      if (len == 0) {
-        return;
-      }
-      if (inflating != null) {
-        throw new IllegalStateException("unread on a compressed connection");
-      }
-      rawIn.unread(b, off, len);
-      lineStart = -1;
-      lineBytes = 0;
-    }
-
-    /** Skipped bytes are read like any others (FilterInputStream's own skip would need {@code in}). */
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] scratch = new byte[(int) Math.min(8192, Math.max(0, n))];
-      long done = 0;
-      while (done < n) {
-        int k = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-        if (k < 0) {
-          break;
-        }
-        done += k;
-      }
-      return done;
-    }
-
-    @Override
-    public void close() {
-      Connection.this.close();
-    }
+    rawIn.unread(b, off, len);
   }
 
   private final class DelegatingOut extends FilterOutputStream {

@@ -20,8 +20,8 @@
  * {@link dev.postamt.net.LoginLog} writes the one line per login attempt of every protocol.
  *
  * <p>Resource limits shared by the protocols: {@link dev.postamt.net.LineReader} bounds a line's
- * bytes; {@link dev.postamt.net.Connection} bounds its time, the wait for a line by the idle time-out
- * and the line itself by {@code limits.command_deadline} ({@link
+ * bytes; {@link dev.postamt.net.Connection}'s input ({@link dev.postamt.net.ConnectionInput}) bounds its
+ * time, the wait for a line by the idle time-out and the line itself by {@code limits.command_deadline} ({@link
  * dev.postamt.net.LineDeadlineException}); {@link dev.postamt.net.AuthThrottle} counts failed logins
  * per client network (IPv6 per /64), refusing past {@code limits.auth_failures_per_ip}, and per
  * account, delaying the next failed answer for it (never a lockout), and passes each failure on
