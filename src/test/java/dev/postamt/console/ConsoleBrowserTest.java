@@ -8,7 +8,6 @@ import dev.postamt.testing.Browser;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import java.io.ByteArrayInputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,7 +26,7 @@ import org.openqa.selenium.WebElement;
 @org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
 @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ConsoleBrowserTest {
-  static final int CLOSED_PORT = closedPort();
+  static final int CLOSED_PORT = dev.postamt.testing.Ports.closed();
 
   @RegisterExtension
   static final TestServer t = TestServer.create().listen("http", "pop3s")
@@ -65,13 +64,6 @@ class ConsoleBrowserTest {
     }
   }
 
-  private static int closedPort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @Test
   void anAdministratorManagesDomainsUsersQuotasAndTheQuarantine() throws Exception {

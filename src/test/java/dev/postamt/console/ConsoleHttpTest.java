@@ -10,7 +10,6 @@ import dev.postamt.queue.QueuedMessage;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import dev.postamt.web.WebSessionClient;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The console's pages and changes over HTTP, each checked against the admin service's state afterwards. */
 class ConsoleHttpTest {
-  static final int CLOSED_PORT = closedPort();
+  static final int CLOSED_PORT = dev.postamt.testing.Ports.closed();
 
   @RegisterExtension
   static final TestServer t = TestServer.create().listen("http").user("carol").user("dan")
@@ -37,13 +36,6 @@ class ConsoleHttpTest {
     assertThat(alice.login("alice@example.test", TestServer.PASSWORD, null).statusCode()).isEqualTo(303);
   }
 
-  private static int closedPort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   private static String flash(HttpResponse<String> posted) throws Exception {
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);

@@ -8,7 +8,6 @@ import dev.postamt.testing.MailHost;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import dev.postamt.web.HttpTestClient;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with VacationResponse/set answering mail delivered over SMTP exactly once per sender.
  */
 class JmapSendTest {
-  static final int CLOSED_PORT = closedPort();
+  static final int CLOSED_PORT = dev.postamt.testing.Ports.closed();
 
   @RegisterExtension
   static final TestServer t = TestServer.create().listen("https").user("sam").user("rita").user("vic").user("walt")
       .zone("remote.example. MX 10 mx.remote.example.\nmx.remote.example. A 127.0.0.1\n")
       .toml("[delivery]\nremote_port = " + CLOSED_PORT + "\n");
 
-  static int closedPort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   static final List<String> USING = List.of(JmapApi.CORE, JmapApi.MAIL, JmapApi.SUBMISSION, JmapApi.VACATION);
 

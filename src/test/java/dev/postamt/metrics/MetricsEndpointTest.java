@@ -8,7 +8,6 @@ import dev.postamt.config.ConfigException;
 import dev.postamt.testing.SmtpScript;
 import dev.postamt.testing.TestServer;
 import dev.postamt.web.HttpTestClient;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +28,12 @@ class MetricsEndpointTest {
   /** clamd at a port nobody listens on, and mail accepted unscanned then; metrics for loopback (the default). */
   @RegisterExtension
   static final TestServer t = TestServer.create().listen("http").zone(ZONE)
-      .toml("[relay]\nnetworks = []\n[antivirus]\nclamd = \"tcp:127.0.0.1:" + deadPort() + "\"\non_unavailable = \"accept\"\ntimeout = \"5s\"\n");
+      .toml("[relay]\nnetworks = []\n[antivirus]\nclamd = \"tcp:127.0.0.1:" + dev.postamt.testing.Ports.closed() + "\"\non_unavailable = \"accept\"\ntimeout = \"5s\"\n");
 
   /** Metrics only for a network the test client is not in. */
   @RegisterExtension
   static final TestServer elsewhere = TestServer.create().listen("http").toml("[metrics]\nnetworks = [\"192.0.2.0/24\"]\n");
 
-  private static int deadPort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   private static double value(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);

@@ -235,10 +235,7 @@ class PolicyServiceTest {
 
   @Test
   void aServiceThatIsDownSlowOrBrokenIsSkippedAndLogged() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = dev.postamt.testing.Ports.closed();
     Restrictions down = restrictions("[\"check_policy_service inet:127.0.0.1:" + closed + "\"]", "");
     assertThat(reply(down.evaluate(PolicyStage.RCPT, rcpt("bob@example.test")))).isEqualTo("accept");
     assertThat(logLines()).anySatisfy(l -> assertThat(l).startsWith("policy: skip stage=recipient client=unknown[192.0.2.10]")

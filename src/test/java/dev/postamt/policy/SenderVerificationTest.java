@@ -7,7 +7,6 @@ import dev.postamt.dns.ZoneFileResolver;
 import dev.postamt.testing.FakeSmtpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,10 +143,7 @@ class SenderVerificationTest {
 
   @Test
   void anUnreachableMxDefersNeverRejects() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = dev.postamt.testing.Ports.closed();
     Restrictions r = restrictions(closed);
     assertThat(reply(r.evaluate(PolicyStage.RCPT, from("alice@sender.example"))))
         .startsWith("450 4.1.7 <alice@sender.example>: Sender address rejected: unverified address: cannot talk to 127.0.0.1");

@@ -36,4 +36,14 @@ public final class Ports {
     }
     throw new UncheckedIOException(new IOException("no free port in " + FIRST + ".." + (FIRST + COUNT)));
   }
+
+  /**
+   * A port to connect to and be refused: from {@link #free}, so no server of this JVM listens there later.
+   * A port taken from the kernel (port 0) and closed again is not: a test running beside it may be given the
+   * same number for its own server, and the connection meant to be refused then reaches that server (a
+   * policy service counted four connections instead of three that way).
+   */
+  public static int closed() {
+    return free();
+  }
 }
