@@ -2,6 +2,7 @@ package dev.postamt.net;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * The TLS identity's Bouncy Castle side: the self-signed certificate's making, and the PEM files
  * {@link PemFiles} does not read (an encrypted or SEC1 EC key, anything the JDK's parser refuses). Kept
  * apart from {@link TlsContext} so that a restart that reads a plain certificate and key loads none of
- * Bouncy Castle's classes (not even for the verifier's look at a catch clause).
+ * Bouncy Castle's classes (not even for the verifier's look at a catch clause). DKIM keys the JDK does
+ * not read come here too ({@link #privateKey(String)}).
  */
-final class BcPem {
+public final class BcPem {
   private BcPem() {}
 
   /** The certificates of a PEM file, in order, as Bouncy Castle's parser reads them. */
@@ -63,8 +65,19 @@ final class BcPem {
 
   /** The private key of a PEM file (PKCS#1, PKCS#8 or SEC1), or an IOException naming the file. */
   static PrivateKey privateKey(Path keyFile) throws IOException {
-    try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
-        PEMParser p = new PEMParser(r)) {
+    PrivateKey key = privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
+    if (key == null) {
+      throw new IOException(keyFile + ": no unencrypted PEM private key found");
+    }
+    return key;
+  }
+
+  /**
+   * The private key of the first PEM object of {@code pem} (PKCS#1, PKCS#8 or SEC1); null when that object is
+   * no unencrypted private key. Also DKIM's reader of what {@link PemFiles} does not take.
+   */
+  public static PrivateKey privateKey(String pem) throws IOException {
+    try (Reader r = new StringReader(pem); PEMParser p = new PEMParser(r)) {
       Object o = p.readObject();
       JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair kp) {
@@ -72,7 +85,7 @@ final class BcPem {
       } else if (o instanceof PrivateKeyInfo pki) {
         return kc.getPrivateKey(pki);
       }
-      throw new IOException(keyFile + ": no unencrypted PEM private key found");
+      return null;
     }
   }
 

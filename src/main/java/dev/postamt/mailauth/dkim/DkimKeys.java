@@ -1,9 +1,8 @@
 package dev.postamt.mailauth.dkim;
 
+import dev.postamt.net.BcPem;
 import dev.postamt.net.PemFiles;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,10 +33,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.ByteBuffer;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * DKIM signing keys on disk: {@code data_dir/dkim/<domain>/<selector>.<rsa|ed25519>.key}, each a PEM
@@ -179,14 +174,10 @@ public final class DkimKeys {
         && ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
       return jdk;
     }
-    try (Reader r = new StringReader(pem); PEMParser p = new PEMParser(r)) {
-      Object o = p.readObject();
-      JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-      if (o instanceof PrivateKeyInfo info) {
-        return toJdk(conv.getPrivateKey(info));
-      }
-      if (o instanceof PEMKeyPair kp) {
-        return toJdk(conv.getKeyPair(kp).getPrivate());
+    try {
+      PrivateKey key = BcPem.privateKey(pem);
+      if (key != null) {
+        return toJdk(key);
       }
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IOException("cannot read DKIM key " + source + ": " + e.getMessage(), e);
