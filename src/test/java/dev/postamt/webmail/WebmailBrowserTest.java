@@ -264,6 +264,7 @@ class WebmailBrowserTest {
       w.clickRow("Lunch plans");
       w.await().until(d -> d.findElement(By.id("reader-pane")).isDisplayed());
       assertThat(b.driver.findElement(By.id("list-pane")).isDisplayed()).isFalse();
+      w.await().until(d -> d.findElement(By.id("back")).isDisplayed()); // the reader's header is drawn with the message
       b.driver.findElement(By.id("back")).click();
       w.await().until(d -> d.findElement(By.id("list-pane")).isDisplayed());
       b.driver.findElement(By.id("menu")).click();
