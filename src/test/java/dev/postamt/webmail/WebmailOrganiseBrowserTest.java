@@ -27,7 +27,7 @@ import org.openqa.selenium.WebElement;
 @org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
 @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WebmailOrganiseBrowserTest {
-  @RegisterExtension static final TestServer t = TestServer.create().listen("http").user("erin");
+  @RegisterExtension static final TestServer t = TestServer.create().listen("http").user("erin").user("fred");
 
   static final String ERIN = "erin@example.test";
 
@@ -266,6 +266,62 @@ class WebmailOrganiseBrowserTest {
       w.awaitStatus("Moved to Archive");
       w.await().until(d -> d.findElements(WebmailPage.rowPath("Re: Trip plan")).isEmpty());
       assertThat(count("Archive", "Re: Trip plan")).isEqualTo(1);
+      w.assertNoScriptRan();
+    }
+  }
+
+  /**
+   * Two list loads under way at once (a push refresh still waiting for its answer when the user turns the
+   * conversation view off): the older answer, arriving last, must not replace the newer list. The first
+   * JMAP call is held back in the page until the second has been drawn.
+   */
+  @Test
+  void aListAnsweredLateDoesNotReplaceTheNewerOne() throws Exception {
+    String fred = "fred@example.test";
+    long hourAgo = System.currentTimeMillis() - 3_600_000;
+    WebmailPage.append(t, fred, "INBOX", PLAN, hourAgo);
+    WebmailPage.append(t, fred, "INBOX", PLAN_REPLY, hourAgo + 60_000);
+    try (Browser b = Browser.start()) {
+      WebmailPage w = WebmailPage.login(t, b, fred);
+      w.await().until(d -> d.findElements(WebmailPage.rowPath("Trip plan")).size() == 2);
+      Object drawn = b.driver.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const src = document.querySelector('script[type=module]').src;
+          import(src).then(async m => {
+            const real = m.app.jmap.call.bind(m.app.jmap);
+            let release;
+            const gate = new Promise(r => { release = r; });
+            let n = 0;
+            m.app.jmap.call = async calls => { const first = n++ === 0; const r = await real(calls); if (first) await gate; return r; };
+            m.app.threads = true;
+            const older = m.loadList();
+            m.app.threads = false;
+            await m.loadList();
+            release();
+            await older;
+            m.app.jmap.call = real;
+            done(document.querySelectorAll('#messages li.msg').length);
+          }).catch(e => done('error: ' + e));""");
+      assertThat(drawn).isEqualTo(2L);
+
+      // the same for the reader: the first message asked for, answered last, is not shown over the second
+      Object shown = b.driver.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const src = document.querySelector('script[type=module]').src;
+          Promise.all([import(src), import(src.replace(/app\\.js$/, 'reader.js'))]).then(async ([m, r]) => {
+            const real = m.app.jmap.one.bind(m.app.jmap);
+            let release;
+            const gate = new Promise(x => { release = x; });
+            let n = 0;
+            m.app.jmap.one = async (...a) => { const first = n++ === 0; const x = await real(...a); if (first) await gate; return x; };
+            const older = r.Reader.open(m.app.ids[1]);
+            await r.Reader.open(m.app.ids[0]);
+            release();
+            await older;
+            m.app.jmap.one = real;
+            done(document.getElementById('msg-subject').textContent);
+          }).catch(e => done('error: ' + e));""");
+      assertThat(shown).isEqualTo("Re: Trip plan"); // the newest, first in the list
       w.assertNoScriptRan();
     }
   }

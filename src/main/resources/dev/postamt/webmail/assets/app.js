@@ -95,8 +95,18 @@ function shortDate(iso) {
 
 // ---- folders -------------------------------------------------------------------------------
 
-export async function loadMailboxes() {
+let boxesSeq = 0; // as with loadList: an older answer arriving after a newer one is not drawn
+let boxesLatest = Promise.resolve();
+
+export function loadMailboxes() {
+  const seq = ++boxesSeq;
+  boxesLatest = fetchMailboxes(seq);
+  return boxesLatest;
+}
+
+async function fetchMailboxes(seq) {
   const r = await app.jmap.one('Mailbox/get', { ids: null });
+  if (seq !== boxesSeq) return boxesLatest;
   app.mailboxes = r.list;
   const rank = m => (m.role && ROLE_ORDER.includes(m.role) ? ROLE_ORDER.indexOf(m.role) : ROLE_ORDER.length);
   const byParent = new Map();
@@ -232,7 +242,21 @@ function filter() {
 
 const LIST_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'preview', 'hasAttachment'];
 
-export async function loadList(keepSelection = false) {
+let listSeq = 0; // the newest loadList; an older one's answer arriving after it is not drawn
+let listLatest = Promise.resolve();
+
+/**
+ * Fetches and draws the list. Calls can overlap (a push refresh under way when the user switches
+ * threads, sort or folder): only the newest draws, and an older caller waits for the newest one, so
+ * whoever awaits loadList sees the list of the latest settings.
+ */
+export function loadList(keepSelection = false) {
+  const seq = ++listSeq;
+  listLatest = fetchList(keepSelection, seq);
+  return listLatest;
+}
+
+async function fetchList(keepSelection, seq) {
   if (!app.mailbox) return;
   const oldId = keepSelection && app.selected >= 0 ? app.ids[app.selected] : null;
   const calls = [
@@ -242,6 +266,7 @@ export async function loadList(keepSelection = false) {
   ];
   if (app.threads) calls.push(['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't']);
   const r = await app.jmap.call(calls);
+  if (seq !== listSeq) return listLatest;
   app.threadOf = new Map(r.t ? r.t.list.map(t => [t.id, t.emailIds]) : []);
   app.total = r.q.total;
   app.ids = r.q.ids;

@@ -30,6 +30,7 @@ function isFlowed(part) {
 
 export const Reader = {
   email: null,
+  opening: 0, // counts open() calls: only the newest one's message is shown
   preferHtml: true,
 
   init() {
@@ -37,6 +38,7 @@ export const Reader = {
   },
 
   clear() {
+    this.opening++; // a message still being fetched is not shown after this
     this.email = null;
     this.thread = [];
     $('reader').replaceChildren(el('p', { class: 'empty', text: 'No message selected.' }));
@@ -61,8 +63,10 @@ export const Reader = {
   },
 
   async open(id) {
+    const seq = ++this.opening;
     const e = await this.fetch(id);
     const thread = app.threads ? await this.conversation(e) : [];
+    if (seq !== this.opening) return; // another message was opened meanwhile (j j quickly): that one is shown
     this.email = e;
     this.thread = thread;
     this.show(e);
