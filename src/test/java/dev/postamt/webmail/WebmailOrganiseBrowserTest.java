@@ -27,7 +27,7 @@ import org.openqa.selenium.WebElement;
 @org.junit.jupiter.api.parallel.ResourceLock(dev.postamt.testing.Browser.LOCK)
 @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class WebmailOrganiseBrowserTest {
-  @RegisterExtension static final TestServer t = TestServer.create().listen("http").user("erin").user("fred");
+  @RegisterExtension static final TestServer t = TestServer.create().listen("http").user("erin").user("fred").user("gus");
 
   static final String ERIN = "erin@example.test";
 
@@ -322,6 +322,37 @@ class WebmailOrganiseBrowserTest {
             done(document.getElementById('msg-subject').textContent);
           }).catch(e => done('error: ' + e));""");
       assertThat(shown).isEqualTo("Re: Trip plan"); // the newest, first in the list
+      w.assertNoScriptRan();
+    }
+  }
+
+  /** Send clicked twice in a row (a double click, or Enter and a click): the message goes out once (to gus, whose mail no other test here reads). */
+  @Test
+  void sendClickedTwiceSendsOnce() throws Exception {
+    String fred = "fred@example.test";
+    try (Browser b = Browser.start()) {
+      WebmailPage w = WebmailPage.login(t, b, fred);
+      w.click(By.id("compose"));
+      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("gus@example.test");
+      b.driver.findElement(By.id("c-subject")).sendKeys("Twice clicked");
+      b.driver.findElement(By.id("c-body")).sendKeys("Once only.");
+      b.driver.executeScript("const s = document.getElementById('c-send'); s.click(); s.click();");
+      w.awaitStatus("Sent");
+      // every request the clicks started has been answered (a second send, had it started, among them)
+      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      t.awaitMessageContaining("gus@example.test", "Subject: Twice clicked");
+      t.server.awaitDeliveriesTakenIn();
+      assertThat(t.messages("gus@example.test")).hasSize(1);
+      try (Account a = t.server.store().open(fred)) {
+        var sent = a.mailbox("Sent").orElseThrow();
+        long copies = 0;
+        for (var r : a.messages(sent.id())) {
+          try (var c = a.open(sent, r).orElseThrow(); var in = c.stream()) {
+            copies += new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("Subject: Twice clicked") ? 1 : 0;
+          }
+        }
+        assertThat(copies).as("copies in Sent").isEqualTo(1);
+      }
       w.assertNoScriptRan();
     }
   }

@@ -45,6 +45,7 @@ export const Composer = {
   attachments: [],
   dirty: false,
   timer: null,
+  sending: false, // a send is under way (send() ignores a second one)
 
   init() {},
 
@@ -247,6 +248,10 @@ export const Composer = {
   },
 
   async send() {
+    // a second click or Enter while the first send is under way would submit the message twice
+    if (this.sending) return;
+    this.sending = true;
+    $('c-send').disabled = true;
     $('c-error').textContent = '';
     const sending = busy('Sending', async () => {
       const sent = roleBox('sent');
@@ -272,6 +277,8 @@ export const Composer = {
       return true;
     });
     const ok = await sending;
+    this.sending = false;
+    if ($('c-send')) $('c-send').disabled = false;
     if (!ok && $('c-error')) $('c-error').textContent = $('status').textContent;
   },
 
