@@ -326,7 +326,7 @@ class WebmailOrganiseBrowserTest {
     }
   }
 
-  /** Send clicked twice in a row (a double click, or Enter and a click): the message goes out once (to gus, whose mail no other test here reads). */
+  /** Send clicked twice in a row (a double click, or Enter and a click): the message goes out once (to gus, whose mail only these send tests read). */
   @Test
   void sendClickedTwiceSendsOnce() throws Exception {
     String fred = "fred@example.test";
@@ -342,18 +342,45 @@ class WebmailOrganiseBrowserTest {
       w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
       t.awaitMessageContaining("gus@example.test", "Subject: Twice clicked");
       t.server.awaitDeliveriesTakenIn();
-      assertThat(t.messages("gus@example.test")).hasSize(1);
-      try (Account a = t.server.store().open(fred)) {
-        var sent = a.mailbox("Sent").orElseThrow();
-        long copies = 0;
-        for (var r : a.messages(sent.id())) {
-          try (var c = a.open(sent, r).orElseThrow(); var in = c.stream()) {
-            copies += new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("Subject: Twice clicked") ? 1 : 0;
-          }
-        }
-        assertThat(copies).as("copies in Sent").isEqualTo(1);
-      }
+      assertThat(t.messages("gus@example.test").stream().filter(p -> read(p).contains("Subject: Twice clicked"))).hasSize(1);
+      assertThat(count(fred, "Sent", "Twice clicked")).as("copies in Sent").isEqualTo(1);
       w.assertNoScriptRan();
+    }
+  }
+
+  /** Send clicked while the draft is being saved: the message is sent and no draft of it stays in Drafts. */
+  @Test
+  void sendDuringAnAutosaveLeavesNoDraft() throws Exception {
+    String fred = "fred@example.test";
+    try (Browser b = Browser.start()) {
+      WebmailPage w = WebmailPage.login(t, b, fred);
+      w.click(By.id("compose"));
+      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("gus@example.test");
+      b.driver.findElement(By.id("c-subject")).sendKeys("Saved and sent");
+      b.driver.findElement(By.id("c-body")).sendKeys("Both at once.");
+      Object started = b.driver.executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const src = document.querySelector('script[type=module]').src;
+          import(src.replace(/app\\.js$/, 'compose.js')).then(m => {
+            m.Composer.saveDraft(false); // the autosave, under way when Send is clicked
+            document.getElementById('c-send').click();
+            done('started');
+          }).catch(e => done('error: ' + e));""");
+      assertThat(started).isEqualTo("started");
+      w.awaitStatus("Sent");
+      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      t.awaitMessageContaining("gus@example.test", "Subject: Saved and sent");
+      assertThat(count(fred, "Drafts", "Saved and sent")).isZero();
+      assertThat(count(fred, "Sent", "Saved and sent")).isEqualTo(1);
+      w.assertNoScriptRan();
+    }
+  }
+
+  private static String read(java.nio.file.Path p) {
+    try {
+      return java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -397,7 +424,12 @@ class WebmailOrganiseBrowserTest {
 
   /** How many messages in {@code folder} have {@code subject} (read from the files). */
   private static long count(String folder, String subject) throws Exception {
-    try (Account a = t.server.store().open(ERIN)) {
+    return count(ERIN, folder, subject);
+  }
+
+  /** How many messages in {@code user}'s {@code folder} have {@code subject} (read from the files). */
+  private static long count(String user, String folder, String subject) throws Exception {
+    try (Account a = t.server.store().open(user)) {
       var box = a.mailbox(folder).orElseThrow();
       long n = 0;
       for (var r : a.messages(box.id())) {

@@ -46,6 +46,7 @@ export const Composer = {
   dirty: false,
   timer: null,
   sending: false, // a send is under way (send() ignores a second one)
+  filing: Promise.resolve(), // the last filing of the message in Drafts (file() runs one after another)
 
   init() {},
 
@@ -224,8 +225,19 @@ export const Composer = {
     return { bytes, identity };
   },
 
-  /** Uploads the message and files it in Drafts (replacing the previous draft); answers the import's response set. */
-  async file(bytes, extra = []) {
+  /**
+   * Uploads the message and files it in Drafts (replacing the previous draft); answers the import's response
+   * set. One filing at a time: a send that starts while an autosave is under way waits for it and then
+   * replaces the draft it made (else that draft stayed behind in Drafts after the send).
+   */
+  file(bytes, extra = []) {
+    const run = () => this.fileNow(bytes, extra);
+    const p = this.filing.then(run, run);
+    this.filing = p.catch(() => {});
+    return p;
+  },
+
+  async fileNow(bytes, extra) {
     const drafts = roleBox('drafts');
     if (!drafts) throw new Error('There is no Drafts folder to keep the message in.');
     const up = await app.jmap.upload(new Blob([bytes], { type: 'message/rfc822' }));
@@ -283,8 +295,10 @@ export const Composer = {
   },
 
   async discard() {
-    const id = this.draftId;
     this.close(true);
+    await this.filing; // an autosave under way ends first: the draft it files is the one to remove
+    const id = this.draftId;
+    this.draftId = null;
     if (id) {
       await busy('Discarding the draft', async () => {
         Jmap.check(await app.jmap.one('Email/set', { destroy: [id] }));
