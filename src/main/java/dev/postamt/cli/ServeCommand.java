@@ -31,11 +31,26 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Server server;
     dev.postamt.config.Config cfg;
+    // SIGHUP reloads, as for Postfix and Dovecot. The handler is in place before the server takes the data
+    // directory's lock, by which `postamt reload` finds it: the JVM's default for SIGHUP is to shut down,
+    // so a reload asked for while the server was still starting ended it. During the start there is nothing
+    // to reload yet (the start reads the config itself), which the log says.
+    java.util.concurrent.atomic.AtomicReference<Server> started = new java.util.concurrent.atomic.AtomicReference<>();
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+      Server s = started.get();
+      if (s != null) {
+        Thread.ofVirtual().start(s::reload);
+      } else {
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("reload: not done, the server is still starting"
+            + " (it reads its configuration, maps and certificates as it starts)");
+      }
+    });
     try {
       cfg = config.load();
       LogSetup.apply(cfg.log());
       tellJettyTheReferenceSize();
       server = Server.start(cfg);
+      started.set(server);
       logPostmaster(cfg);
     } catch (java.io.IOException e) {
       throw new CliException(e.getMessage());
@@ -47,8 +62,6 @@ final class ServeCommand implements Callable<Integer> {
       running.close();
     }, "shutdown"));
     collectAfterStart(running);
-    // SIGHUP reloads, as for Postfix and Dovecot (the JVM's default would shut down).
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> Thread.ofVirtual().start(server::reload));
     server.awaitShutdown();
     return 0;
   }

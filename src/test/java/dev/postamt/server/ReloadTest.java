@@ -95,6 +95,61 @@ class ReloadTest {
     }
   }
 
+  /**
+   * {@code postamt reload} as soon as the server holds its data directory, while it is still starting:
+   * the JVM's own SIGHUP handling would shut it down; the server says there is nothing to reload yet and
+   * goes on starting.
+   */
+  @Test
+  void aReloadWhileTheServerStartsDoesNotStopIt() throws Exception {
+    Path data = dir.resolve("data");
+    try (Directory d = Directory.open(data)) {
+      d.addDomain("example.test");
+    }
+    Path cfg = dir.resolve("postamt.toml");
+    Files.writeString(cfg, """
+        hostname = "mx.example.test"
+        [listen]
+        smtp = "127.0.0.1:%d"
+        [log]
+        file = "postamt.log"
+        """.formatted(freePort()));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process server =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
+    try {
+      Instant end = Instant.now().plusSeconds(60);
+      while (dev.postamt.config.DataDirLock.runningServer(data).isEmpty()) {
+        assertThat(server.isAlive()).isTrue();
+        assertThat(Instant.now()).isBefore(end);
+        Thread.sleep(5);
+      }
+      assertThat(Main.run(new String[] {"reload", "--config", cfg.toString()})).isZero();
+      awaitLog("postamt ready");
+      awaitLog("reload: ");
+      assertThat(server.isAlive()).as("still running after the reload").isTrue();
+      long before = reloaded();
+      assertThat(Main.run(new String[] {"reload", "--config", cfg.toString()})).isZero(); // and a later one works
+      Instant until = Instant.now().plusSeconds(60);
+      while (reloaded() == before) {
+        assertThat(Instant.now()).as("a second reload logged").isBefore(until);
+        Thread.sleep(20);
+      }
+      assertThat(server.isAlive()).isTrue();
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  /** How many times the log says the certificate was reloaded. */
+  private long reloaded() throws IOException {
+    return Files.readString(dir.resolve("postamt.log")).lines().filter(l -> l.contains("reload: certificate reloaded")).count();
+  }
+
   @Test
   void aBrokenConfigIsRefusedAndOtherChangesAreNamed() throws Exception {
     try (var t = dev.postamt.testing.TestServer.start(dir)) {
