@@ -61,6 +61,20 @@ public final class RunningServer {
     return Integer.parseInt(require("kick " + a).strip());
   }
 
+  /**
+   * Asks the server to reload (as SIGHUP does) and returns what its reload did, one line each; empty when no
+   * server answers on the control socket. A server of a version before this request answers {@code error
+   * unknown request: reload}, an {@link AdminException} that {@link #olderServer} recognises.
+   */
+  public Optional<List<String>> reload() {
+    return ask("reload").map(r -> words(r).stream().map(w -> URLDecoder.decode(w, StandardCharsets.UTF_8)).toList());
+  }
+
+  /** Whether {@code e} says that the server does not know the request (it is of an older version). */
+  public static boolean olderServer(AdminException e) {
+    return e.getMessage() != null && e.getMessage().startsWith("unknown request");
+  }
+
   private String require(String request) {
     return ask(request).orElseThrow(() -> new AdminException(notRunning()));
   }

@@ -7,7 +7,14 @@ import picocli.CommandLine.Command;
 final class ReloadCommand extends AdminCommand {
   @Override
   public Integer call() throws Exception {
-    long pid = admin().requestReload();
-    return print("reload requested from postamt serve (pid " + pid + "); its log says what was reloaded");
+    dev.postamt.admin.Admin.Reload r = admin().requestReload();
+    if (r.report().isEmpty()) {
+      return print("reload requested from postamt serve (pid " + r.pid() + "); its log says what was reloaded");
+    }
+    StringBuilder out = new StringBuilder("reloaded by postamt serve (pid " + r.pid() + ")");
+    for (String line : r.report().get()) {
+      out.append("\n  ").append(line);
+    }
+    return print(out.toString());
   }
 }

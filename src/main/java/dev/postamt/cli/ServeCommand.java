@@ -32,11 +32,12 @@ final class ServeCommand implements Callable<Integer> {
     Server server;
     dev.postamt.config.Config cfg;
     // SIGHUP reloads, as for Postfix and Dovecot. The handler is in place before the server takes the data
-    // directory's lock, by which `postamt reload` finds it: the JVM's default for SIGHUP is to shut down,
-    // so a reload asked for while the server was still starting ended it. During the start there is nothing
-    // to reload yet (the start reads the config itself), which the log says.
+    // directory's lock, by which `postamt reload` finds it (and signals it until the control socket is
+    // open): the JVM's default for SIGHUP is to shut down, so a reload asked for while the server was still
+    // starting ended it. During the start there is nothing to reload yet (the start reads the config
+    // itself), which the log says.
     java.util.concurrent.atomic.AtomicReference<Server> started = new java.util.concurrent.atomic.AtomicReference<>();
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+    sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
       Server s = started.get();
       if (s != null) {
         Thread.ofVirtual().start(s::reload);
@@ -48,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
     try {
       cfg = config.load();
       LogSetup.apply(cfg.log());
+      if (before == sun.misc.SignalHandler.SIG_IGN) { // the JVM leaves an ignored SIGHUP ignored (nohup)
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("SIGHUP is ignored in this process (started under"
+            + " nohup?): kill -HUP does not reload it; postamt reload does, through the control socket");
+      }
       tellJettyTheReferenceSize();
       server = Server.start(cfg);
       started.set(server);

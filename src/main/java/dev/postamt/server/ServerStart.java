@@ -74,7 +74,7 @@ final class ServerStart {
         QueueAdmin queueAdmin = new QueueAdmin(s.spool, s.queue);
         s.control = ControlSocket.open(ControlSocket.path(config),
             List.of(queueAdmin::answer, new StatusRequests(() -> List.copyOf(s.listeners), s.spool, s::webAddresses, s::endWebSessions),
-                s.bans::answer));
+                s.bans::answer, StatusRequests.reloads(s::reload)));
       } catch (IOException e) {
         // not fatal: "postamt queue" then edits the spool directly and the server sees it at the next
         // retry; "postamt status" then reports the server as not running

@@ -29,7 +29,12 @@ import java.util.function.Supplier;
  * status → ok pid=4711 started=2026-12-04T15:00:00Z uptime=120 queue=3 listen=smtp=127.0.0.1:25,imap=… sessions=smtp:1,imap:2,…
  * who    → ok alice%40example.test,imap,192.0.2.1,2026-12-04T15:01:00Z …   (user URL-encoded; one entry per session)
  * kick A → ok 2                                                            (IMAP, POP3 and web sessions ended)
+ * reload → ok certificate%20reloaded%20from%20… limits%20changed%3A%20…   (what the reload did, one URL-encoded line each)
  * </pre>
+ *
+ * <p>{@code reload} ({@link #reloads}) is what SIGHUP does, asked through the socket: it works where the
+ * signal cannot (a server started under {@code nohup} ignores SIGHUP, and the JVM keeps it ignored), and the
+ * asker gets the report instead of looking for it in the log.
  */
 final class StatusRequests implements ControlSocket.Handler {
   /** The services whose sessions {@code kick} ends: mailbox access, not mail submission. */
@@ -60,6 +65,20 @@ final class StatusRequests implements ControlSocket.Handler {
     this.others = others;
     this.listeners = listeners;
     this.spool = spool;
+  }
+
+  /** Answers {@code reload} by running {@code reload} (Server::reload) and sending its report lines. */
+  static ControlSocket.Handler reloads(Supplier<List<String>> reload) {
+    return (verb, arg) -> {
+      if (!verb.equals("reload")) {
+        return Optional.empty();
+      }
+      StringBuilder reply = new StringBuilder("ok");
+      for (String line : reload.get()) {
+        reply.append(' ').append(URLEncoder.encode(line, StandardCharsets.UTF_8));
+      }
+      return Optional.of(reply.toString());
+    };
   }
 
   @Override
