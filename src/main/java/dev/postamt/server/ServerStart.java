@@ -100,6 +100,9 @@ final class ServerStart {
       }
       config.listen().warnings().forEach(w -> log.warn("{}", w));
       config.policy().warnings().forEach(w -> log.warn("{}", w));
+      if (!dev.postamt.store.FileNames.unicode()) {
+        log.warn("mailbox and user names outside ASCII cannot be stored: {}", dev.postamt.store.FileNames.WHY);
+      }
       log.info("postamt ready: hostname {}, data in {} ({} ms after its process started)", config.hostname(), config.dataDir(),
           StartSteps.sinceJvmStart());
       log.debug("start steps: {}", steps.summary());

@@ -71,6 +71,9 @@ final class MaildirBlobStore implements BlobStore {
       throw new StoreException(StoreException.Kind.LIMIT,
           "Mailbox name too long for Maildir++ (at most " + MAX_FOLDER_BYTES + " bytes as a folder name)");
     }
+    if (!FileNames.canName(mailbox)) {
+      throw new StoreException(StoreException.Kind.CANNOT, "Mailbox names outside ASCII cannot be stored: " + FileNames.WHY);
+    }
   }
 
   @Override

@@ -34,7 +34,8 @@ class LauncherTest {
     jdk = Files.createDirectories(dir.resolve("jdk"));
     Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
     Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
-    Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\nfor a in \"$@\"; do echo \"$a\"; done\n");
+    Files.writeString(java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\necho \"LC_ALL=$LC_ALL\"\necho \"LC_CTYPE=$LC_CTYPE\"\n"
+        + "for a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     jar = Files.createDirectories(dir.resolve("target")).resolve("postamt-all.jar");
     Files.writeString(jar, "stand-in");
@@ -46,6 +47,9 @@ class LauncherTest {
     pb.environment().remove("POSTAMT_JAVA_OPTS");
     pb.environment().remove("POSTAMT_AOT");
     pb.environment().remove("MALLOC_ARENA_MAX");
+    for (String v : List.of("LANG", "LC_ALL", "LC_CTYPE")) {
+      pb.environment().remove(v);
+    }
     pb.environment().put("JAVA_HOME", jdk.toString());
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
@@ -103,6 +107,16 @@ class LauncherTest {
     List<String> args = launch(Map.of("POSTAMT_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC", "MALLOC_ARENA_MAX", "8"));
     assertThat(args).contains("-Xmx1g", "-XX:+UseSerialGC", "MALLOC_ARENA_MAX=8");
     assertThat(args).doesNotContain("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=10000");
+  }
+
+  /** File names in UTF-8 (store.FileNames): a locale whose character set is not UTF-8 gets C.UTF-8's. */
+  @Test
+  void theJvmGetsAUtf8LocaleWhereTheEnvironmentHasNone() throws Exception {
+    assertThat(launch(Map.of())).contains("LC_CTYPE=C.UTF-8", "LC_ALL=");
+    assertThat(launch(Map.of("LANG", "POSIX"))).contains("LC_CTYPE=C.UTF-8", "LC_ALL=");
+    assertThat(launch(Map.of("LC_ALL", "C"))).contains("LC_ALL=C.UTF-8");
+    assertThat(launch(Map.of("LANG", "de_DE.UTF-8"))).contains("LC_CTYPE=", "LC_ALL=");
+    assertThat(launch(Map.of("LC_ALL", "en_US.utf8"))).contains("LC_ALL=en_US.utf8", "LC_CTYPE=");
   }
 
   @Test
