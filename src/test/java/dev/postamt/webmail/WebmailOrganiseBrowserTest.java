@@ -384,6 +384,61 @@ class WebmailOrganiseBrowserTest {
     }
   }
 
+  /**
+   * A message opened while the composer holds text typed since its last save (autosave comes every 15 s):
+   * the text is filed as the draft before the composer goes, and a discarded composer leaves nothing.
+   */
+  @Test
+  void whatWasTypedIsKeptAsADraftWhenAnotherMessageIsOpened() throws Exception {
+    String gus = "gus@example.test";
+    WebmailPage.append(t, gus, "INBOX", """
+        From: Erin <erin@example.test>
+        To: gus@example.test
+        Subject: Lunch on Friday
+        Message-ID: <lunch-gus@example.test>
+
+        Noon?
+        """, System.currentTimeMillis());
+    try (Browser b = Browser.start()) {
+      WebmailPage w = WebmailPage.login(t, b, gus);
+      w.click(By.id("compose"));
+      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("erin@example.test");
+      b.driver.findElement(By.id("c-subject")).sendKeys("Half-written");
+      b.driver.findElement(By.id("c-body")).sendKeys("Words that must not be lost.");
+      w.clickRow("Lunch on Friday");
+      w.await().until(d -> d.findElement(By.id("msg-subject")).getText().equals("Lunch on Friday"));
+      w.awaitStatus("Draft saved");
+      assertThat(count(gus, "Drafts", "Half-written")).isEqualTo(1);
+      assertThat(draftText(gus, "Half-written")).contains("Words that must not be lost.");
+
+      // a composer discarded is not kept
+      w.click(By.id("compose"));
+      w.await().until(d -> d.findElement(By.id("c-subject"))).sendKeys("Thrown away");
+      w.click(By.id("c-discard"));
+      w.await().until(d -> d.findElements(By.id("composer")).isEmpty());
+      w.clickRow("Lunch on Friday");
+      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      assertThat(count(gus, "Drafts", "Thrown away")).isZero();
+      w.assertNoScriptRan();
+    }
+  }
+
+  /** The text of the draft in {@code user}'s Drafts with {@code subject}. */
+  private static String draftText(String user, String subject) throws Exception {
+    try (Account a = t.server.store().open(user)) {
+      var box = a.mailbox("Drafts").orElseThrow();
+      for (var r : a.messages(box.id())) {
+        try (var c = a.open(box, r).orElseThrow(); var in = c.stream()) {
+          String m = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          if (m.contains("Subject: " + subject + "\r\n")) {
+            return m;
+          }
+        }
+      }
+      return "";
+    }
+  }
+
   private static void key(Browser b, String key) {
     b.driver.findElement(By.tagName("body")).sendKeys(key);
   }

@@ -41,7 +41,7 @@ function uniqueAddresses(list, skip) {
 
 export const Composer = {
   identities: null,
-  draftId: null,
+  state: { draftId: null }, // the open composer's own: the draft that holds it (a new composer gets a new one)
   attachments: [],
   dirty: false,
   timer: null,
@@ -109,9 +109,10 @@ export const Composer = {
   },
 
   async open(o) {
+    this.keep(); // the composer open now, if any, keeps what was typed as its draft
     await this.loadIdentities();
     this.close(false);
-    this.draftId = o.draftId || null;
+    this.state = { draftId: o.draftId || null };
     this.attachments = o.attachments || [];
     this.inReplyTo = o.inReplyTo || null;
     this.references = o.references || null;
@@ -199,18 +200,30 @@ export const Composer = {
     }));
   },
 
+  /** What the form holds now, read at once (the form may be gone by the time the message is built). */
+  fields() {
+    return { to: $('c-to').value, cc: $('c-cc').value, bcc: $('c-bcc').value, from: $('c-from').value,
+      subject: $('c-subject').value, body: $('c-body').value, attachments: this.attachments.slice(),
+      inReplyTo: this.inReplyTo, references: this.references };
+  },
+
   /** The message as the form says; throws with a sentence naming the field that is wrong. */
-  async message(forSending) {
-    const fieldErr = (id, e) => { $(id).focus(); return new Error(e.message); };
+  message(forSending) {
+    return this.build(this.fields(), forSending);
+  },
+
+  /** The message of {@code f} ({@link fields}); throws with a sentence naming the field that is wrong. */
+  async build(f, forSending) {
+    const fieldErr = (id, e) => { if ($(id)) $(id).focus(); return new Error(e.message); };
     let to; let cc; let bcc;
-    try { to = parseAddresses($('c-to').value); } catch (e) { throw fieldErr('c-to', e); }
-    try { cc = parseAddresses($('c-cc').value); } catch (e) { throw fieldErr('c-cc', e); }
-    try { bcc = parseAddresses($('c-bcc').value); } catch (e) { throw fieldErr('c-bcc', e); }
+    try { to = parseAddresses(f.to); } catch (e) { throw fieldErr('c-to', e); }
+    try { cc = parseAddresses(f.cc); } catch (e) { throw fieldErr('c-cc', e); }
+    try { bcc = parseAddresses(f.bcc); } catch (e) { throw fieldErr('c-bcc', e); }
     if (forSending && !to.length && !cc.length && !bcc.length) throw fieldErr('c-to', new Error('Whom should it go to? The To field is empty.'));
-    const identity = this.identities.find(i => i.id === $('c-from').value);
+    const identity = this.identities.find(i => i.id === f.from);
     const from = identity ? { name: identity.name || null, email: identity.email } : { name: null, email: app.jmap.address };
     const attachments = [];
-    for (const a of this.attachments) {
+    for (const a of f.attachments) {
       let bytes;
       if (a.file) bytes = new Uint8Array(await a.file.arrayBuffer());
       else {
@@ -220,9 +233,27 @@ export const Composer = {
       }
       attachments.push({ name: a.name, type: a.type, bytes, rfc822: a.rfc822 });
     }
-    const bytes = build({ from, to, cc, bcc, subject: $('c-subject').value, text: $('c-body').value,
-      inReplyTo: this.inReplyTo, references: this.references, attachments });
+    const bytes = build({ from, to, cc, bcc, subject: f.subject, text: f.body,
+      inReplyTo: f.inReplyTo, references: f.references, attachments });
     return { bytes, identity };
+  },
+
+  /**
+   * The composer is about to be replaced (another message or folder opened, a new composer): what was
+   * typed since the last save is filed as its draft, from the fields as they are now, so nothing typed is
+   * lost by looking elsewhere (as Roundcube's and Gmail's drafts).
+   */
+  keep() {
+    if (!this.isOpen() || !this.dirty) return;
+    const f = this.fields();
+    const state = this.state;
+    this.dirty = false;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.build(f, false)
+      .then(({ bytes }) => this.file(bytes, [], state))
+      .then(() => status('Draft saved', 'ok'))
+      .catch(e => status(`The draft could not be saved: ${e.message}`, 'error'));
   },
 
   /**
@@ -230,23 +261,23 @@ export const Composer = {
    * set. One filing at a time: a send that starts while an autosave is under way waits for it and then
    * replaces the draft it made (else that draft stayed behind in Drafts after the send).
    */
-  file(bytes, extra = []) {
-    const run = () => this.fileNow(bytes, extra);
+  file(bytes, extra = [], state = this.state) {
+    const run = () => this.fileNow(bytes, extra, state);
     const p = this.filing.then(run, run);
     this.filing = p.catch(() => {});
     return p;
   },
 
-  async fileNow(bytes, extra) {
+  async fileNow(bytes, extra, state) {
     const drafts = roleBox('drafts');
     if (!drafts) throw new Error('There is no Drafts folder to keep the message in.');
     const up = await app.jmap.upload(new Blob([bytes], { type: 'message/rfc822' }));
     const calls = [['Email/import', { emails: { m: { blobId: up.blobId, mailboxIds: { [drafts.id]: true },
       keywords: { $draft: true, $seen: true } } } }, 'i'], ...extra];
-    if (this.draftId) calls.push(['Email/set', { destroy: [this.draftId] }, 'd']);
+    if (state.draftId) calls.push(['Email/set', { destroy: [state.draftId] }, 'd']);
     const r = await app.jmap.call(calls, extra.map(c => c[2]).concat(['d']));
     Jmap.check(r.i);
-    this.draftId = r.i.created.m.id;
+    state.draftId = r.i.created.m.id;
     return r;
   },
 
@@ -255,7 +286,7 @@ export const Composer = {
     this.dirty = false;
     const { bytes } = await this.message(false);
     await this.file(bytes);
-    $('c-state').textContent = `Draft saved at ${new Date().toLocaleTimeString()}`;
+    if ($('c-state')) $('c-state').textContent = `Draft saved at ${new Date().toLocaleTimeString()}`;
     if (loud) status('Draft saved', 'ok');
   },
 
@@ -265,10 +296,13 @@ export const Composer = {
     this.sending = true;
     $('c-send').disabled = true;
     $('c-error').textContent = '';
+    const f = this.fields(); // the form may be gone before the send ends (the user looked elsewhere)
+    const state = this.state;
+    this.dirty = false; // the send files the message itself: nothing for keep() to save
     const sending = busy('Sending', async () => {
       const sent = roleBox('sent');
       const drafts = roleBox('drafts');
-      const { bytes, identity } = await this.message(true);
+      const { bytes, identity } = await this.build(f, true);
       if (!identity) throw new Error('Sending is not available: this server offers no identity for your address.');
       const onSuccess = { 'keywords/$draft': null };
       if (sent && drafts) {
@@ -276,13 +310,13 @@ export const Composer = {
         onSuccess[`mailboxIds/${sent.id}`] = true;
       }
       const r = await this.file(bytes, [['EmailSubmission/set', { create: { s: { identityId: identity.id, emailId: '#m' } },
-        onSuccessUpdateEmail: { '#s': onSuccess } }, 's']]);
+        onSuccessUpdateEmail: { '#s': onSuccess } }, 's']], state);
       if (r.s.error) throw new Error(`The server did not send it: ${r.s.error.description || r.s.error.type}`);
       const notCreated = r.s.notCreated && r.s.notCreated.s;
       if (notCreated) throw new Error(`Not sent: ${notCreated.description || notCreated.type}. It is kept in Drafts.`);
-      for (const id of ['c-to', 'c-cc', 'c-bcc']) parseAddresses($(id).value).forEach(a => remember(a, 3));
-      this.draftId = null;
-      this.close(true);
+      for (const v of [f.to, f.cc, f.bcc]) parseAddresses(v).forEach(a => remember(a, 3));
+      state.draftId = null;
+      if (this.state === state) this.close(true); // unless another composer has taken its place meanwhile
       status('Sent', 'ok');
       await loadMailboxes();
       await loadList(true);
@@ -295,10 +329,12 @@ export const Composer = {
   },
 
   async discard() {
+    const state = this.state;
+    this.dirty = false; // discarded: nothing to keep
     this.close(true);
     await this.filing; // an autosave under way ends first: the draft it files is the one to remove
-    const id = this.draftId;
-    this.draftId = null;
+    const id = state.draftId;
+    state.draftId = null;
     if (id) {
       await busy('Discarding the draft', async () => {
         Jmap.check(await app.jmap.one('Email/set', { destroy: [id] }));

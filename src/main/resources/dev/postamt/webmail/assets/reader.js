@@ -39,6 +39,7 @@ export const Reader = {
 
   clear() {
     this.opening++; // a message still being fetched is not shown after this
+    Composer.keep(); // a composer in the pane keeps what was typed as its draft
     this.email = null;
     this.thread = [];
     $('reader').replaceChildren(el('p', { class: 'empty', text: 'No message selected.' }));
@@ -123,6 +124,7 @@ export const Reader = {
       body.append(pre);
     }
     const atts = this.attachments(e);
+    Composer.keep();
     $('reader').replaceChildren(...[el('button', { type: 'button', class: 'back', id: 'back', text: '‹ Back' }),
       this.threadNav(e, thread), head, tools, body, atts].filter(Boolean)); // a null would show as the text "null"
     $('back').addEventListener('click', () => { document.body.dataset.view = 'list'; });
