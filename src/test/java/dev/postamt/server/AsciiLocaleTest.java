@@ -6,7 +6,6 @@ import dev.postamt.directory.Directory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,25 +28,11 @@ class AsciiLocaleTest {
       d.addDomain("example.test");
       d.addUser("alice@example.test", "secret".toCharArray());
     }
-    int imap;
-    try (ServerSocket s = new ServerSocket(0)) {
-      imap = s.getLocalPort();
-    }
-    Path cfg = dir.resolve("postamt.toml");
-    Files.writeString(cfg, """
-        hostname = "mx.example.test"
-        [listen]
-        imap = "127.0.0.1:%d"
-        [log]
-        file = "postamt.log"
-        """.formatted(imap));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("stdout.log").toFile());
-    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
-    pb.environment().put("LC_ALL", "C");
-    Process server = pb.start();
+    int imap = ChildServer.freePort();
+    Process server = ChildServer.start(ChildServer.config(dir, "imap = \"127.0.0.1:" + imap + "\""), java.util.List.of(), env -> {
+      env.keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+      env.put("LC_ALL", "C");
+    });
     try {
       Path log = dir.resolve("postamt.log");
       Instant end = Instant.now().plusSeconds(60);

@@ -57,12 +57,7 @@ class ReloadTest {
         file = "postamt.log"
         """
             .formatted(imap, imaps, https));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process server =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .start();
+    Process server = ChildServer.start(cfg);
     try {
       awaitLog("postamt ready");
       assertThat(peerName(imaps)).isEqualTo("CN=first.example.test");
@@ -104,20 +99,8 @@ class ReloadTest {
   @Test
   void aReloadWhileTheServerStartsDoesNotStopIt() throws Exception {
     Path data = dir.resolve("data");
-    Path cfg = dir.resolve("postamt.toml");
-    Files.writeString(cfg, """
-        hostname = "mx.example.test"
-        [listen]
-        smtp = "127.0.0.1:%d"
-        [log]
-        file = "postamt.log"
-        """.formatted(freePort()));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process server =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main", "serve", "--config", cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile())
-            .start();
+    Path cfg = ChildServer.config(dir, "smtp = \"127.0.0.1:" + freePort() + "\"");
+    Process server = ChildServer.start(cfg);
     try {
       Instant end = Instant.now().plusSeconds(60);
       while (dev.postamt.config.DataDirLock.runningServer(data).isEmpty()) {
@@ -130,10 +113,8 @@ class ReloadTest {
       if (hup) {
         assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).start().waitFor()).isZero();
       }
-      java.io.StringWriter out = new java.io.StringWriter();
-      assertThat(Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
-          "reload", "--config", cfg.toString())).isZero();
-      assertThat(out.toString()).startsWith("reloaded by postamt serve (pid " + server.pid() + ")").contains("certificate reloaded");
+      assertThat(ChildServer.cli("reload", "--config", cfg.toString()))
+          .startsWith("reloaded by postamt serve (pid " + server.pid() + ")").contains("certificate reloaded");
       awaitLog("postamt ready");
       if (hup) {
         assertThat(Files.readString(dir.resolve("postamt.log"))).containsAnyOf("reload: not done, the server is still starting",
@@ -164,28 +145,12 @@ class ReloadTest {
   @Test
   void underNohupTheReloadGoesThroughTheControlSocket() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/nohup")), "no /usr/bin/nohup here");
-    Path cfg = dir.resolve("postamt.toml");
-    Files.writeString(cfg, """
-        hostname = "mx.example.test"
-        [listen]
-        smtp = "127.0.0.1:%d"
-        [log]
-        file = "postamt.log"
-        """.formatted(freePort()));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process server = new ProcessBuilder("/usr/bin/nohup", java, "-cp", System.getProperty("java.class.path"), "dev.postamt.cli.Main",
-        "serve", "--config", cfg.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("stdout.log").toFile())
-        .start();
+    Path cfg = ChildServer.config(dir, "smtp = \"127.0.0.1:" + freePort() + "\"");
+    Process server = ChildServer.start(cfg, List.of("/usr/bin/nohup"), env -> {});
     try {
       awaitLog("postamt ready");
       assertThat(Files.readString(dir.resolve("postamt.log"))).contains("SIGHUP is ignored in this process");
-      java.io.StringWriter out = new java.io.StringWriter();
-      int status = Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
-          "reload", "--config", cfg.toString());
-      assertThat(status).isZero();
-      assertThat(out.toString()).startsWith("reloaded by postamt serve (pid " + server.pid() + ")")
+      assertThat(ChildServer.cli("reload", "--config", cfg.toString())).startsWith("reloaded by postamt serve (pid " + server.pid() + ")")
           .contains("\n  certificate reloaded from ");
       awaitLog("reload: certificate reloaded");
       assertThat(server.isAlive()).isTrue();
@@ -194,7 +159,6 @@ class ReloadTest {
       server.waitFor();
     }
   }
-
 
   @Test
   void aBrokenConfigIsRefusedAndOtherChangesAreNamed() throws Exception {

@@ -332,10 +332,7 @@ class WebmailOrganiseBrowserTest {
     String fred = "fred@example.test";
     try (Browser b = Browser.start()) {
       WebmailPage w = WebmailPage.login(t, b, fred);
-      w.click(By.id("compose"));
-      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("gus@example.test");
-      b.driver.findElement(By.id("c-subject")).sendKeys("Twice clicked");
-      b.driver.findElement(By.id("c-body")).sendKeys("Once only.");
+      compose(w, "gus@example.test", "Twice clicked", "Once only.");
       b.driver.executeScript("const s = document.getElementById('c-send'); s.click(); s.click();");
       w.awaitStatus("Sent");
       // every request the clicks started has been answered (a second send, had it started, among them)
@@ -354,10 +351,7 @@ class WebmailOrganiseBrowserTest {
     String fred = "fred@example.test";
     try (Browser b = Browser.start()) {
       WebmailPage w = WebmailPage.login(t, b, fred);
-      w.click(By.id("compose"));
-      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("gus@example.test");
-      b.driver.findElement(By.id("c-subject")).sendKeys("Saved and sent");
-      b.driver.findElement(By.id("c-body")).sendKeys("Both at once.");
+      compose(w, "gus@example.test", "Saved and sent", "Both at once.");
       Object started = b.driver.executeAsyncScript("""
           const done = arguments[arguments.length - 1];
           const src = document.querySelector('script[type=module]').src;
@@ -401,10 +395,7 @@ class WebmailOrganiseBrowserTest {
         """, System.currentTimeMillis());
     try (Browser b = Browser.start()) {
       WebmailPage w = WebmailPage.login(t, b, gus);
-      w.click(By.id("compose"));
-      w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys("erin@example.test");
-      b.driver.findElement(By.id("c-subject")).sendKeys("Half-written");
-      b.driver.findElement(By.id("c-body")).sendKeys("Words that must not be lost.");
+      compose(w, "erin@example.test", "Half-written", "Words that must not be lost.");
       w.clickRow("Lunch on Friday");
       w.await().until(d -> d.findElement(By.id("msg-subject")).getText().equals("Lunch on Friday"));
       w.awaitStatus("Draft saved");
@@ -437,6 +428,14 @@ class WebmailOrganiseBrowserTest {
       }
       return "";
     }
+  }
+
+  /** Opens a new composer and fills in To, Subject and the text. */
+  private static void compose(WebmailPage w, String to, String subject, String text) {
+    w.click(By.id("compose"));
+    w.await().until(d -> d.findElement(By.id("c-to"))).sendKeys(to);
+    w.b.driver.findElement(By.id("c-subject")).sendKeys(subject);
+    w.b.driver.findElement(By.id("c-body")).sendKeys(text);
   }
 
   private static void key(Browser b, String key) {
