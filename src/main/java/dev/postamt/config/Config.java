@@ -108,12 +108,19 @@ public record Config(
       }
       return new ConfigReader(Toml.parse(""), Path.of("").toAbsolutePath());
     }
-    TomlParseResult toml;
+    String text;
     try {
-      toml = Toml.parse(file);
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(List.of(file + ": not UTF-8 text (a TOML file is UTF-8; save it as UTF-8)"));
     } catch (java.io.IOException e) {
       throw new ConfigException(List.of("cannot read " + file + ": " + e.getMessage()));
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte order mark, as Windows editors write one: not part of the TOML
+    }
+    TomlParseResult toml = Toml.parse(text);
     if (toml.hasErrors()) {
       List<String> errs = new ArrayList<>();
       toml.errors().forEach(e -> errs.add(file + ":" + e.position().line() + ": " + e.getMessage()));

@@ -54,6 +54,23 @@ class ConfigTest {
     assertThat(c.relay().networks()).hasSize(2);
   }
 
+  /** A file saved by a Windows editor (byte order mark, CRLF) loads; one that is not UTF-8 gets one line saying so. */
+  @Test
+  void aByteOrderMarkAndCrlfAreTakenAndAFileNotInUtf8IsNamed() throws Exception {
+    Path bom = dir.resolve("bom.toml");
+    Files.write(bom, ("\uFEFFhostname = \"mx.example.test\"\r\n[listen]\r\nsmtp = \"127.0.0.1:2525\"\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Config c = Config.load(bom, true);
+    assertThat(c.hostname()).isEqualTo("mx.example.test");
+    assertThat(c.listen().get("smtp").orElseThrow().getPort()).isEqualTo(2525);
+
+    Path latin1 = dir.resolve("latin1.toml");
+    Files.write(latin1, "hostname = \"mx.example.test\" # Gr\u00FC\u00DFe\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> Config.load(latin1, true)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems())
+            .containsExactly(latin1 + ": not UTF-8 text (a TOML file is UTF-8; save it as UTF-8)"));
+  }
+
   @Test
   void defaultsAreSafe() {
     Config c = Config.defaults();
