@@ -46,7 +46,6 @@ public final class LogSetup {
     appender.setContext(ctx);
     appender.setName("postamt");
     appender.setEncoder(encoder(ctx, log));
-    appender.start();
     install(ctx, appender, log);
   }
 
@@ -88,7 +87,6 @@ public final class LogSetup {
     a.setPort(port == null ? 514 : Integer.parseInt(port));
     a.setFacility("MAIL");
     a.setSuffixPattern("postamt[" + ProcessHandle.current().pid() + "]: %-5level %logger{0}: %msg");
-    a.start();
     install(ctx, a, log);
   }
 
@@ -105,9 +103,15 @@ public final class LogSetup {
     return line;
   }
 
+  /**
+   * Replaces the root's appenders with {@code appender}, started only once the old ones are stopped:
+   * logback refuses to start a file appender on a file another one still has open, and the log would then
+   * have gone silent (a reload with the same file, which reopens it, or with only the level changed).
+   */
   private static void install(LoggerContext ctx, ch.qos.logback.core.Appender<ILoggingEvent> appender, Log log) {
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
+    appender.start();
     root.addAppender(appender);
     ctx.getLogger("dev.postamt").setLevel(Level.toLevel(log.level(), Level.INFO));
     ctx.getLogger("http").setLevel(Level.toLevel(log.level(), Level.INFO)); // the HTTP access log (web.AccessLog)

@@ -349,9 +349,17 @@ public final class Server implements AutoCloseable {
     }
     Config running = config;
     Config next = ReloadableSections.takeReloadable(running, fresh, report);
-    if (!java.util.Objects.equals(running.log(), next.log())) {
+    // A log file is opened again at every reload, changed or not: logrotate's usual way (rename the file,
+    // then signal the server, as for Dovecot's "log reopen") gets a new file instead of lines written on
+    // into the renamed one. (The old file is closed before the new one opens: logback refuses two appenders
+    // on one file; a line logged in those microseconds is not written.)
+    boolean reopen = next.log().file().isPresent() && java.util.Objects.equals(running.log(), next.log());
+    if (reopen || !java.util.Objects.equals(running.log(), next.log())) {
       try {
         LogSetup.apply(next.log());
+        if (reopen) {
+          report.add("log file reopened: " + next.log().file().get());
+        }
       } catch (IOException e) {
         report.add("log settings not applied: " + e.getMessage());
       }

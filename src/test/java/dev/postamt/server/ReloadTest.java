@@ -160,6 +160,33 @@ class ReloadTest {
     }
   }
 
+  /**
+   * logrotate's usual way: the log file renamed, then {@code postamt reload}: the server writes a new file
+   * from then on (it reopens the file at every reload) instead of going on in the renamed one. A reload that
+   * changes the level, the file staying the same, goes on logging.
+   */
+  @Test
+  void aReloadReopensTheLogFileThatLogrotateRenamed() throws Exception {
+    Path cfg = ChildServer.config(dir, "smtp = \"127.0.0.1:" + freePort() + "\"");
+    Process server = ChildServer.start(cfg);
+    try {
+      awaitLog("postamt ready");
+      Path log = dir.resolve("postamt.log");
+      Files.move(log, dir.resolve("postamt.log.1"));
+      assertThat(ChildServer.cli("reload", "--config", cfg.toString())).contains("\n  log file reopened: " + log);
+      awaitLog("reload: log file reopened");
+      assertThat(Files.readString(dir.resolve("postamt.log.1"))).contains("postamt ready").doesNotContain("reload:");
+      // and with the level changed as well (the same file, a new appender: the log went silent once)
+      Files.writeString(cfg, Files.readString(cfg) + "level = \"debug\"\n");
+      assertThat(ChildServer.cli("reload", "--config", cfg.toString())).contains("log changed: applied");
+      awaitLog("reload: log changed: applied");
+      assertThat(server.isAlive()).isTrue();
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
   @Test
   void aBrokenConfigIsRefusedAndOtherChangesAreNamed() throws Exception {
     try (var t = dev.postamt.testing.TestServer.start(dir)) {
