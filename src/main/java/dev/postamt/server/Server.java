@@ -334,13 +334,16 @@ public final class Server implements AutoCloseable {
    *
    * @return one line per thing reloaded or changed, for the log and {@code postamt reload}
    */
+  /** How {@link #reload}'s report begins when the config has errors and nothing was reloaded. */
+  static final String RELOAD_REFUSED = "config has errors, the running configuration stays: ";
+
   public synchronized List<String> reload() {
     List<String> report = new ArrayList<>();
     Config fresh;
     try {
       fresh = config.source() == null ? Config.defaults() : Config.load(config.source(), true);
     } catch (ConfigException e) {
-      report.add("config has errors, the running configuration stays: " + String.join("; ", e.problems()));
+      report.add(RELOAD_REFUSED + String.join("; ", e.problems()));
       report.forEach(l -> log.error("reload: {}", l));
       return report;
     }

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * status → ok pid=4711 started=2026-12-04T15:00:00Z uptime=120 queue=3 listen=smtp=127.0.0.1:25,imap=… sessions=smtp:1,imap:2,…
  * who    → ok alice%40example.test,imap,192.0.2.1,2026-12-04T15:01:00Z …   (user URL-encoded; one entry per session)
  * kick A → ok 2                                                            (IMAP, POP3 and web sessions ended)
- * reload → ok certificate%20reloaded%20from%20… limits%20changed%3A%20…   (what the reload did, one URL-encoded line each)
+ * reload → ok certificate%20reloaded%20from%20… limits%20changed%3A%20…   (what the reload did, one URL-encoded line each;
+ *          error config has errors, the running configuration stays: …   when nothing was reloaded)
  * </pre>
  *
  * <p>{@code reload} ({@link #reloads}) is what SIGHUP does, asked through the socket: it works where the
@@ -73,8 +74,12 @@ final class StatusRequests implements ControlSocket.Handler {
       if (!verb.equals("reload")) {
         return Optional.empty();
       }
+      List<String> report = reload.get();
+      if (report.size() == 1 && report.getFirst().startsWith(Server.RELOAD_REFUSED)) {
+        return Optional.of("error " + report.getFirst()); // the CLI fails with it (as postfix reload does)
+      }
       StringBuilder reply = new StringBuilder("ok");
-      for (String line : reload.get()) {
+      for (String line : report) {
         reply.append(' ').append(URLEncoder.encode(line, StandardCharsets.UTF_8));
       }
       return Optional.of(reply.toString());

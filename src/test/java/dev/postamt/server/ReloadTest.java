@@ -163,7 +163,7 @@ class ReloadTest {
   /**
    * logrotate's usual way: the log file renamed, then {@code postamt reload}: the server writes a new file
    * from then on (it reopens the file at every reload) instead of going on in the renamed one. A reload that
-   * changes the level, the file staying the same, goes on logging.
+   * changes the level, the file staying the same, goes on logging; one with a broken config fails.
    */
   @Test
   void aReloadReopensTheLogFileThatLogrotateRenamed() throws Exception {
@@ -180,6 +180,15 @@ class ReloadTest {
       Files.writeString(cfg, Files.readString(cfg) + "level = \"debug\"\n");
       assertThat(ChildServer.cli("reload", "--config", cfg.toString())).contains("log changed: applied");
       awaitLog("reload: log changed: applied");
+
+      // a config with errors: nothing is reloaded and the command fails, saying why (as postfix reload does)
+      Files.writeString(cfg, Files.readString(cfg) + "[limits]\nrecipients = 0\n");
+      java.io.StringWriter err = new java.io.StringWriter();
+      int status = Main.run(new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true),
+          "reload", "--config", cfg.toString());
+      assertThat(status).isNotZero();
+      assertThat(err.toString()).isEqualTo("postamt: config: limits.recipients: must be between 1 and 100000, got 0"
+          + System.lineSeparator());
       assertThat(server.isAlive()).isTrue();
     } finally {
       server.destroy();
@@ -196,6 +205,9 @@ class ReloadTest {
       assertThat(t.server.reload())
           .containsExactly(
               "config has errors, the running configuration stays: limits.recipients: must be between 1 and 100000, got 0");
+      // asked through the control socket, the refusal is an error (postamt reload fails with it)
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.postamt.admin.Admin(t.config).server().reload())
+          .hasMessage("config has errors, the running configuration stays: limits.recipients: must be between 1 and 100000, got 0");
       Files.writeString(cfg, good + "[limits]\nrecipients = 50\n");
       assertThat(t.server.reload())
           .containsExactly(
