@@ -119,6 +119,33 @@ class LauncherTest {
     assertThat(launch(Map.of("LC_ALL", "en_US.utf8"))).contains("LC_ALL=en_US.utf8", "LC_CTYPE=");
   }
 
+  /**
+   * POSTAMT_JAR (the installed jar, docs/install.md): run as it is with its cache beside it, never rebuilt
+   * (sources newer than it do not matter), and a missing one is one line.
+   */
+  @Test
+  void anInstalledJarIsRunWithItsCacheAndNeverBuilt() throws Exception {
+    Path opt = Files.createDirectories(dir.resolve("opt"));
+    Path installed = Files.writeString(opt.resolve("postamt-all.jar"), "installed");
+    age(installed, 60);
+    Files.writeString(opt.resolve("postamt-all.aot"), "cache");
+    Files.createDirectories(dir.resolve("src/main"));
+    Files.writeString(dir.resolve("pom.xml"), "<project/>"); // newer than the jar: a checkout would rebuild
+    List<String> args = launch(Map.of("POSTAMT_JAR", installed.toString()));
+    assertThat(args).contains("-XX:AOTCache=" + opt.resolve("postamt-all.aot"), "-jar", installed.toString())
+        .doesNotContain(jar.toString()).noneMatch(a -> a.contains("building"));
+
+    ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("postamt").toString(), "--version");
+    pb.environment().put("JAVA_HOME", jdk.toString());
+    pb.environment().put("POSTAMT_JAR", opt.resolve("gone.jar").toString());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out).isEqualTo("postamt: POSTAMT_JAR " + opt.resolve("gone.jar") + " does not exist\n");
+  }
+
   @Test
   void aJdkOlderThan25IsRefusedWithOneLine() throws Exception {
     Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.9\"\n");
