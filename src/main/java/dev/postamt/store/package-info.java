@@ -77,7 +77,9 @@
  * <ul>
  *   <li>{@code Maildir/} — INBOX ({@code cur/ new/ tmp/}); other mailboxes as Maildir++ folders
  *       {@code Maildir/.Sent}, {@code Maildir/.a.b} for {@code a/b}; names in UTF-8, a dot inside a name
- *       level escaped as {@code %2E} (see {@link dev.postamt.store.MaildirBlobStore}).
+ *       level escaped as {@code %2E} (see {@link dev.postamt.store.MaildirBlobStore}). The JVM writes file
+ *       names in its locale's character set: without a UTF-8 locale, names outside ASCII are refused
+ *       ({@link dev.postamt.store.FileNames}).
  *   <li>Message files {@code cur/<base>:2,<flags>}, immutable; {@code <base>} (the blob key) is the
  *       delivery's unique name (with {@code ,S=<size>}). Local delivery writes {@code new/<base>} ({@link
  *       dev.postamt.store.Maildir}); the store gives it a UID and moves it to {@code cur/}.
