@@ -323,6 +323,9 @@ public final class Server implements AutoCloseable {
     sieve.useScripts(scripts);
   }
 
+  /** How {@link #reload}'s report begins when the config has errors and nothing was reloaded. */
+  static final String RELOAD_REFUSED = "config has errors, the running configuration stays: ";
+
   /**
    * Re-reads the config file and the certificates, like {@code postfix reload} (SIGHUP, {@code postamt
    * reload}); no connection is dropped. A config with errors is logged and the running one kept. The
@@ -334,9 +337,6 @@ public final class Server implements AutoCloseable {
    *
    * @return one line per thing reloaded or changed, for the log and {@code postamt reload}
    */
-  /** How {@link #reload}'s report begins when the config has errors and nothing was reloaded. */
-  static final String RELOAD_REFUSED = "config has errors, the running configuration stays: ";
-
   public synchronized List<String> reload() {
     List<String> report = new ArrayList<>();
     Config fresh;
