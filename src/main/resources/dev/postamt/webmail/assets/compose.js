@@ -284,9 +284,10 @@ export const Composer = {
   async saveDraft(loud) {
     if (!this.isOpen()) return;
     this.dirty = false;
+    const state = this.state; // this composer's, should another replace it while the message is built
     const { bytes } = await this.message(false);
-    await this.file(bytes);
-    if ($('c-state')) $('c-state').textContent = `Draft saved at ${new Date().toLocaleTimeString()}`;
+    await this.file(bytes, [], state);
+    if (this.state === state && $('c-state')) $('c-state').textContent = `Draft saved at ${new Date().toLocaleTimeString()}`;
     if (loud) status('Draft saved', 'ok');
   },
 
