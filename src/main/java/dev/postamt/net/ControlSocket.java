@@ -116,13 +116,22 @@ public final class ControlSocket implements AutoCloseable {
    * edits the spool itself).
    */
   public static Optional<String> request(Path path, String request) throws IOException {
-    if (!Files.exists(path)) {
+    // Not there is "no server"; not reachable for this user (the socket and its directory are the server
+    // user's) is said as such, or a running server would be reported as not running.
+    try {
+      Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+    } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException(noPermission(path));
     }
     SocketChannel s;
     try {
       s = SocketChannel.open(UnixDomainSocketAddress.of(path));
     } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+        throw new IOException(noPermission(path));
+      }
       return Optional.empty(); // a stale socket file: the server is not running
     }
     try (s;
@@ -136,6 +145,10 @@ public final class ControlSocket implements AutoCloseable {
       }
       return Optional.of(reply);
     }
+  }
+
+  private static String noPermission(Path path) {
+    return "no permission to use the control socket " + path + ": run this as the user the server runs as, or as root";
   }
 
   @Override
