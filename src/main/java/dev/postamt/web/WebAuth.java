@@ -47,6 +47,15 @@ public final class WebAuth {
   }
 
   /** The principal of the request's session cookie, when it carries a live session of an enabled account. */
+  private static boolean hasSessionCookie(Request request) {
+    for (HttpCookie c : Request.getCookies(request)) {
+      if (c.getName().equals(COOKIE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   Optional<Principal> session(Request request) throws IOException {
     if (sessions == null) {
       return Optional.empty();
@@ -123,6 +132,12 @@ public final class WebAuth {
           return new BasicAuth.Refused(403, "the request lacks this session's CSRF token (X-CSRF-Token)", false);
         }
         return new ApiOk(p.get());
+      }
+      // A browser page whose session has ended (it sends the CSRF token, or the cookie is still there): a 401
+      // without a Basic challenge, which would make the browser ask for a password in a box of its own
+      // while the page's request hangs; the page goes to the login instead.
+      if (request.getHeaders().get("X-CSRF-Token") != null || hasSessionCookie(request)) {
+        return new BasicAuth.Refused(401, "your session has ended: log in again", false);
       }
     }
     BasicAuth.Result r = basic.check(authorization, client, request.isSecure());

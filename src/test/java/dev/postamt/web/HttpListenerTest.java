@@ -76,6 +76,27 @@ class HttpListenerTest {
     assertThat(right.statusCode()).as("plain HTTP from loopback may carry a password, as IMAP allows").isEqualTo(200);
   }
 
+  /**
+   * A browser page whose session has ended (its CSRF token or its stale cookie comes along) gets a 401
+   * without the Basic challenge: with one the browser asked for a password in a box of its own and the
+   * page's request hung (the webmail goes to its login page instead).
+   */
+  @Test
+  void anEndedBrowserSessionIs401WithoutAChallenge() throws Exception {
+    java.net.http.HttpClient h = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + t.port("http");
+    HttpResponse<String> token = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jmap/api"))
+        .header("X-CSRF-Token", "from-a-page-whose-session-ended").header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(token.statusCode()).isEqualTo(401);
+    assertThat(token.headers().firstValue("WWW-Authenticate")).isEmpty();
+    HttpResponse<String> cookie = h.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/.well-known/jmap"))
+        .header("Cookie", dev.postamt.web.WebAuth.COOKIE + "=stale").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(cookie.statusCode()).isEqualTo(401);
+    assertThat(cookie.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(cookie.body()).contains("your session has ended");
+  }
+
   @Test
   void aRequestLargerThanTheLimitIsRefusedBeforeItIsRead() throws Exception {
     String answer = raw("POST /jmap/api HTTP/1.1\r\nHost: x\r\nAuthorization: Basic "

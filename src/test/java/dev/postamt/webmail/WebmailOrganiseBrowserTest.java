@@ -414,6 +414,30 @@ class WebmailOrganiseBrowserTest {
     }
   }
 
+  /**
+   * The session ends while a message is being written (here: {@code postamt kick}, then Save draft): the
+   * page goes to the login, and after it the composer is back with what was written.
+   */
+  @Test
+  void aMessageBeingWrittenWhenTheSessionEndsIsBackAfterTheLogin() throws Exception {
+    String gus = "gus@example.test";
+    try (Browser b = Browser.start()) {
+      WebmailPage w = WebmailPage.login(t, b, gus);
+      compose(w, "erin@example.test", "Interrupted", "Words from before the login.");
+      assertThat(new dev.postamt.admin.Admin(t.config).server().kick(gus)).isPositive(); // postamt kick: the session ends
+      w.click(By.id("c-save")); // its upload meets the ended session
+      w.await().until(d -> d.getCurrentUrl().contains("/login"));
+      w = WebmailPage.login(t, b, gus);
+      w.awaitStatus("the message you were writing is back");
+      assertThat(b.driver.findElement(By.id("c-subject")).getDomProperty("value")).isEqualTo("Interrupted");
+      assertThat(b.driver.findElement(By.id("c-to")).getDomProperty("value")).isEqualTo("erin@example.test");
+      assertThat(b.driver.findElement(By.id("c-body")).getDomProperty("value")).isEqualTo("\nWords from before the login."); // exactly as it was
+      w.click(By.id("c-save"));
+      w.awaitStatus("Draft saved");
+      assertThat(count(gus, "Drafts", "Interrupted")).isEqualTo(1); // (the console has the 401: no assertNoScriptRan here)
+    }
+  }
+
   /** The text of the draft in {@code user}'s Drafts with {@code subject}. */
   private static String draftText(String user, String subject) throws Exception {
     try (Account a = t.server.store().open(user)) {

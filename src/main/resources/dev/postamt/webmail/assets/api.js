@@ -7,6 +7,16 @@ const MAIL = 'urn:ietf:params:jmap:mail';
 const SUBMISSION = 'urn:ietf:params:jmap:submission';
 
 /** A JMAP error the user should read: the method's error type and description. */
+/**
+ * The session has ended (logged out elsewhere, expired, the server's sessions ended): the page tells
+ * whoever listens for 'postamt:session-lost' (the composer keeps what was being written) and goes to
+ * the login page, which comes back here.
+ */
+function sessionLost() {
+  window.dispatchEvent(new Event('postamt:session-lost'));
+  location.assign('/login?next=/mail/');
+}
+
 export class JmapError extends Error {
   constructor(type, description) {
     super(description ? `${description} (${type})` : type);
@@ -28,7 +38,7 @@ export class Jmap {
   static async connect() {
     const w = await fetch('/login/session', { credentials: 'same-origin', cache: 'no-store' });
     if (w.status === 401) {
-      location.assign('/login?next=/mail/');
+      sessionLost();
       throw new JmapError('notLoggedIn', 'Not logged in');
     }
     const who = await w.json();
@@ -57,7 +67,7 @@ export class Jmap {
       body: JSON.stringify({ using, methodCalls: calls }),
     });
     if (r.status === 401) {
-      location.assign('/login?next=/mail/');
+      sessionLost();
       throw new JmapError('notLoggedIn', 'Your session has ended');
     }
     const body = await r.json().catch(() => ({}));
@@ -105,6 +115,10 @@ export class Jmap {
       headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': this.csrf },
       body: file,
     });
+    if (r.status === 401) {
+      sessionLost();
+      throw new JmapError('notLoggedIn', 'Your session has ended');
+    }
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw new JmapError('uploadFailed', body.detail || `The upload failed (${r.status})`);
     return body;

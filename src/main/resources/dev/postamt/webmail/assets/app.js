@@ -498,6 +498,7 @@ async function start() {
   await loadMailboxes();
   await loadList();
   document.body.dataset.view = 'list';
+  await Composer.restore(); // a message being written when the session ended
   document.body.classList.add('ready');
   performance.mark('postamt-ready'); // the load time bench/README.md reports (WebmailBrowserTest)
   app.events = app.jmap.listen(onPush);

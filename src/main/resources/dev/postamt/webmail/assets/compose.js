@@ -12,6 +12,7 @@ import { attach, remember } from './contacts.js';
 
 const $ = id => document.getElementById(id);
 const AUTOSAVE_MS = 15000;
+const STASH = 'postamt-composer'; // sessionStorage key of a composer kept over a new login (stash/restore)
 
 function selectedText() {
   const sel = window.getSelection();
@@ -48,7 +49,40 @@ export const Composer = {
   sending: false, // a send is under way (send() ignores a second one)
   filing: Promise.resolve(), // the last filing of the message in Drafts (file() runs one after another)
 
-  init() {},
+  init() {
+    window.addEventListener('postamt:session-lost', () => this.stash());
+  },
+
+  /**
+   * The session ended while the composer was open (api.js goes to the login page): what it holds is kept in
+   * this tab's sessionStorage, and {@link restore} opens it again after the login. Files picked from the
+   * disk cannot be kept there; attachments already on the server (a forward's) are.
+   */
+  stash() {
+    if (!this.isOpen()) return;
+    const f = this.fields();
+    sessionStorage.setItem(STASH, JSON.stringify({ to: f.to, cc: f.cc, bcc: f.bcc, from: f.from, subject: f.subject,
+      text: f.body, inReplyTo: f.inReplyTo, references: f.references, draftId: this.state.draftId,
+      attachments: f.attachments.filter(a => a.blobId).map(({ name, type, size, blobId, rfc822 }) => ({ name, type, size, blobId, rfc822 })),
+      lostFiles: f.attachments.filter(a => a.file).map(a => a.name) }));
+  },
+
+  /** Opens the composer kept by {@link stash}, if there is one (once). */
+  async restore() {
+    const kept = sessionStorage.getItem(STASH);
+    if (!kept) return;
+    sessionStorage.removeItem(STASH);
+    let o;
+    try {
+      o = JSON.parse(kept);
+    } catch {
+      return;
+    }
+    await this.open(o);
+    this.touch(); // not saved since: the autosave takes it
+    const lost = (o.lostFiles || []).length ? ` Attach again: ${o.lostFiles.join(', ')}.` : '';
+    status(`Your session had ended: the message you were writing is back.${lost}`, 'ok');
+  },
 
   isOpen() {
     return !!$('composer');
@@ -123,18 +157,20 @@ export const Composer = {
     if (!this.identities.length) from.append(el('option', { value: '', text: app.jmap.address }));
     const own = this.identities.find(i => i.email.toLowerCase() === app.jmap.address.toLowerCase());
     if (own) from.value = own.id;
+    if (o.from && [...from.options].some(x => x.value === o.from)) from.value = o.from;
+    // addresses as a list (reply, forward) or as the text of the field (a composer brought back)
     const addr = (id, label, list) => el('label', { class: 'cf' }, el('span', { text: label }),
-      el('input', { type: 'text', id, autocomplete: 'off', value: (list || []).map(formatAddress).join(', ') }));
+      el('input', { type: 'text', id, autocomplete: 'off', value: typeof list === 'string' ? list : (list || []).map(formatAddress).join(', ') }));
     const sig = this.signature(from.value);
     const sigBlock = sig ? `\n${SIG_SEPARATOR}\n${sig}` : '';
     const top = o.top || '';
-    const text = top + (o.bottom ? '' : '\n') + (o.bottom || '') + sigBlock;
+    const text = o.text !== undefined ? o.text : top + (o.bottom ? '' : '\n') + (o.bottom || '') + sigBlock;
     const body = el('textarea', { id: 'c-body', 'aria-label': 'Message', spellcheck: 'true', value: text });
     const files = el('input', { type: 'file', id: 'c-files', multiple: true, 'aria-label': 'Attach files' });
     const form = el('form', { id: 'composer', class: 'composer', novalidate: true },
       el('h2', { text: o.subject ? o.subject : 'New message' }),
       el('label', { class: 'cf' }, el('span', { text: 'From' }), from),
-      addr('c-to', 'To', o.to), addr('c-cc', 'Cc', o.cc), addr('c-bcc', 'Bcc', []),
+      addr('c-to', 'To', o.to), addr('c-cc', 'Cc', o.cc), addr('c-bcc', 'Bcc', o.bcc || []),
       el('label', { class: 'cf' }, el('span', { text: 'Subject' }), el('input', { type: 'text', id: 'c-subject', value: o.subject || '' })),
       body,
       el('div', { class: 'c-atts' }, el('label', { class: 'attach' }, 'Attach files ', files),
