@@ -27,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every administrative operation of a Postamt installation, written once: local domains, users with
@@ -520,48 +519,6 @@ public final class Admin {
   }
 
   // ---- the running server
-
-  /** What {@link #requestReload} did: the server's report lines, or none when it was signalled instead. */
-  public record Reload(long pid, Optional<List<String>> report) {}
-
-  /** How long {@link #requestReload} waits for a starting server's control socket. */
-  static final java.time.Duration RELOAD_WAIT = java.time.Duration.ofSeconds(30);
-
-  /**
-   * Asks the {@code serve} running on this data directory to re-read its config, maps and certificates, as
-   * {@code kill -HUP} does: through its control socket, which answers with what was reloaded (and works when
-   * the server ignores SIGHUP, as under {@code nohup}). A server that holds the data directory but does not
-   * answer yet is starting: its socket is waited for, up to {@link #RELOAD_WAIT}. SIGHUP when it still does
-   * not answer (its socket could not be opened) or is of a version without the request; its log then says
-   * what was reloaded.
-   */
-  public Reload requestReload() throws IOException, InterruptedException {
-    long pid = dev.postamt.config.DataDirLock.runningServer(config.dataDir())
-        .orElseThrow(() -> new AdminException("no postamt serve is running on data directory " + config.dataDir()));
-    java.time.Instant until = java.time.Instant.now().plus(RELOAD_WAIT);
-    try {
-      while (true) {
-        Optional<List<String>> report = server().reload();
-        if (report.isPresent()) {
-          return new Reload(pid, report);
-        }
-        if (java.time.Instant.now().isAfter(until) || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-    } catch (AdminException e) {
-      if (!RunningServer.olderServer(e)) {
-        throw e;
-      }
-    }
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-    String out = new String(kill.getInputStream().readAllBytes()).trim();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new AdminException("cannot signal postamt serve (pid " + pid + "): " + out);
-    }
-    return new Reload(pid, Optional.empty());
-  }
 
   // ---- plumbing
 

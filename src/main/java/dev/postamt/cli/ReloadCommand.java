@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 final class ReloadCommand extends AdminCommand {
   @Override
   public Integer call() throws Exception {
-    dev.postamt.admin.Admin.Reload r = admin().requestReload();
+    dev.postamt.admin.RunningServer.Reload r = admin().server().requestReload();
     if (r.report().isEmpty()) {
       return print("reload requested from postamt serve (pid " + r.pid() + "); its log says what was reloaded");
     }
