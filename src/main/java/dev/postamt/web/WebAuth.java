@@ -47,26 +47,22 @@ public final class WebAuth {
   }
 
   /** The principal of the request's session cookie, when it carries a live session of an enabled account. */
-  private static boolean hasSessionCookie(Request request) {
-    for (HttpCookie c : Request.getCookies(request)) {
-      if (c.getName().equals(COOKIE)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  Optional<Principal> session(Request request) throws IOException {
-    if (sessions == null) {
-      return Optional.empty();
-    }
+  /** The session cookie's value, or null when the request has none. */
+  private static String sessionCookie(Request request) {
     String value = null;
     for (HttpCookie c : Request.getCookies(request)) {
       if (c.getName().equals(COOKIE)) {
         value = c.getValue();
       }
     }
-    Optional<String> id = signer.verify(value);
+    return value;
+  }
+
+  Optional<Principal> session(Request request) throws IOException {
+    if (sessions == null) {
+      return Optional.empty();
+    }
+    Optional<String> id = signer.verify(sessionCookie(request));
     if (id.isEmpty()) {
       return Optional.empty();
     }
@@ -136,7 +132,7 @@ public final class WebAuth {
       // A browser page whose session has ended (it sends the CSRF token, or the cookie is still there): a 401
       // without a Basic challenge, which would make the browser ask for a password in a box of its own
       // while the page's request hangs; the page goes to the login instead.
-      if (request.getHeaders().get("X-CSRF-Token") != null || hasSessionCookie(request)) {
+      if (request.getHeaders().get("X-CSRF-Token") != null || sessionCookie(request) != null) {
         return new BasicAuth.Refused(401, "your session has ended: log in again", false);
       }
     }

@@ -3,8 +3,7 @@ package dev.postamt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postamt.policy.SqliteGreylistStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.postamt.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,13 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckPolicyCommandTest {
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(status, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private String config() throws Exception {
@@ -48,7 +42,7 @@ class CheckPolicyCommandTest {
   @Test
   void aListedClientIsRefusedAtTheClientListAndEveryListIsShown() throws Exception {
     String cfg = config();
-    Run r = run("check", "policy", "--ip", "192.0.2.1", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+    CliRun r = run("check", "policy", "--ip", "192.0.2.1", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
         "--rcpt", "bob@example.test", "--config", cfg);
     assertThat(r.status()).isZero();
     assertThat(r.out().lines())
@@ -70,7 +64,7 @@ class CheckPolicyCommandTest {
       Instant long_ago = Instant.now().minusSeconds(3600);
       s.start("192.0.2.0/24/a@sender.example/bob@example.test", long_ago);
     }
-    Run r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+    CliRun r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
         "--rcpt", "bob@example.test", "--config", cfg);
     // 3600 s ago, give or take the second the clock may turn while the command runs
     assertThat(r.out()).containsPattern("recipient: check_greylist: dunno \\(retried after 360[01]s: greylisting passed\\)");
@@ -83,7 +77,7 @@ class CheckPolicyCommandTest {
 
   @Test
   void aBadAddressIsAUsageError() throws Exception {
-    Run r = run("check", "policy", "--ip", "not-an-ip", "--rcpt", "bob@example.test", "--config", config());
+    CliRun r = run("check", "policy", "--ip", "not-an-ip", "--rcpt", "bob@example.test", "--config", config());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--ip: \"not-an-ip\" is not an IP address");
   }
@@ -93,7 +87,7 @@ class CheckPolicyCommandTest {
     String cfg = config();
     Files.writeString(dir.resolve("senders"), "sender.example REJECT 5.7.9 not from you\n");
     Files.writeString(Path.of(cfg), Files.readString(Path.of(cfg)) + "[policy]\nsender = [\"check_sender_access hash:senders\"]\n");
-    Run r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
+    CliRun r = run("check", "policy", "--ip", "192.0.2.9", "--helo", "mail.sender.example", "--mail-from", "a@sender.example",
         "--rcpt", "bob@example.test", "--config", cfg);
     assertThat(r.out().lines()).contains("sender: check_sender_access hash:" + dir.resolve("senders")
         + ": reject 554 5.7.9 <a@sender.example>: Sender address rejected: not from you (" + dir.resolve("senders")
@@ -105,7 +99,7 @@ class CheckPolicyCommandTest {
     String cfg = config();
     Files.writeString(dir.resolve("senders"), "# senders\na@x.example OK\nb@x.example REJEKT\n");
     Files.writeString(Path.of(cfg), Files.readString(Path.of(cfg)) + "[policy]\nsender = [\"check_sender_access hash:senders\"]\n");
-    Run r = run("config", "check", "--config", cfg);
+    CliRun r = run("config", "check", "--config", cfg);
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err().lines()).containsExactly("postamt: config: policy: " + dir.resolve("senders") + ":3: unknown action \"REJEKT\"");
   }

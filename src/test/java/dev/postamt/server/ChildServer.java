@@ -48,10 +48,8 @@ final class ChildServer {
 
   /** The output of the CLI run with {@code args} in this JVM; fails unless it exits 0. */
   static String cli(String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int status = dev.postamt.cli.Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
-    org.assertj.core.api.Assertions.assertThat(status).as("postamt %s: %s", String.join(" ", args), err).isZero();
-    return out.toString();
+    dev.postamt.testing.CliRun r = dev.postamt.testing.CliRun.of(args);
+    org.assertj.core.api.Assertions.assertThat(r.status()).as("postamt %s: %s", String.join(" ", args), r.err()).isZero();
+    return r.out();
   }
 }

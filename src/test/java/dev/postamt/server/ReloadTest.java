@@ -183,11 +183,9 @@ class ReloadTest {
 
       // a config with errors: nothing is reloaded and the command fails, saying why (as postfix reload does)
       Files.writeString(cfg, Files.readString(cfg) + "[limits]\nrecipients = 0\n");
-      java.io.StringWriter err = new java.io.StringWriter();
-      int status = Main.run(new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true),
-          "reload", "--config", cfg.toString());
-      assertThat(status).isNotZero();
-      assertThat(err.toString()).isEqualTo("postamt: config: limits.recipients: must be between 1 and 100000, got 0"
+      dev.postamt.testing.CliRun refused = dev.postamt.testing.CliRun.of("reload", "--config", cfg.toString());
+      assertThat(refused.status()).isNotZero();
+      assertThat(refused.err()).isEqualTo("postamt: config: limits.recipients: must be between 1 and 100000, got 0"
           + System.lineSeparator());
       assertThat(server.isAlive()).isTrue();
     } finally {

@@ -95,18 +95,26 @@ function shortDate(iso) {
 
 // ---- folders -------------------------------------------------------------------------------
 
-let boxesSeq = 0; // as with loadList: an older answer arriving after a newer one is not drawn
-let boxesLatest = Promise.resolve();
-
-export function loadMailboxes() {
-  const seq = ++boxesSeq;
-  boxesLatest = fetchMailboxes(seq);
-  return boxesLatest;
+/**
+ * Calls of {@code fn} may overlap (a push refresh under way when the user switches threads, sort or folder):
+ * only the newest draws. {@code fn} gets {@code stale()} first and returns without drawing when it says so
+ * once its answer is in; a caller whose call was overtaken waits for the newest one, so whoever awaits
+ * sees what the latest settings draw.
+ */
+function newestOnly(fn) {
+  let seq = 0;
+  let latest = Promise.resolve();
+  return (...args) => {
+    const mine = ++seq;
+    const p = fn(() => mine !== seq, ...args).then(r => (mine !== seq ? latest : r));
+    latest = p;
+    return p;
+  };
 }
 
-async function fetchMailboxes(seq) {
+export const loadMailboxes = newestOnly(async stale => {
   const r = await app.jmap.one('Mailbox/get', { ids: null });
-  if (seq !== boxesSeq) return boxesLatest;
+  if (stale()) return;
   app.mailboxes = r.list;
   const rank = m => (m.role && ROLE_ORDER.includes(m.role) ? ROLE_ORDER.indexOf(m.role) : ROLE_ORDER.length);
   const byParent = new Map();
@@ -143,7 +151,7 @@ async function fetchMailboxes(seq) {
     markCurrentFolder();
   }
   Reader.refreshMoveTargets();
-}
+});
 
 function markCurrentFolder() {
   for (const b of document.querySelectorAll('#folders button.folder')) {
@@ -242,21 +250,8 @@ function filter() {
 
 const LIST_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'preview', 'hasAttachment'];
 
-let listSeq = 0; // the newest loadList; an older one's answer arriving after it is not drawn
-let listLatest = Promise.resolve();
-
-/**
- * Fetches and draws the list. Calls can overlap (a push refresh under way when the user switches
- * threads, sort or folder): only the newest draws, and an older caller waits for the newest one, so
- * whoever awaits loadList sees the list of the latest settings.
- */
-export function loadList(keepSelection = false) {
-  const seq = ++listSeq;
-  listLatest = fetchList(keepSelection, seq);
-  return listLatest;
-}
-
-async function fetchList(keepSelection, seq) {
+/** Fetches and draws the list (the newest call draws, see newestOnly). */
+export const loadList = newestOnly(async (stale, keepSelection = false) => {
   if (!app.mailbox) return;
   const oldId = keepSelection && app.selected >= 0 ? app.ids[app.selected] : null;
   const calls = [
@@ -266,7 +261,7 @@ async function fetchList(keepSelection, seq) {
   ];
   if (app.threads) calls.push(['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't']);
   const r = await app.jmap.call(calls);
-  if (seq !== listSeq) return listLatest;
+  if (stale()) return;
   app.threadOf = new Map(r.t ? r.t.list.map(t => [t.id, t.emailIds]) : []);
   app.total = r.q.total;
   app.ids = r.q.ids;
@@ -274,7 +269,7 @@ async function fetchList(keepSelection, seq) {
   app.selected = oldId ? app.ids.indexOf(oldId) : -1;
   for (const e of r.g.list) (e.from || []).forEach(a => remember(a, 1));
   renderList();
-}
+});
 
 /** How many messages the conversation of a listed Email has (1 when threads are off). */
 export function threadSize(e) {
