@@ -56,9 +56,10 @@ final class IndexAnswers {
       Map<SubstringQuery, long[]> hits = new HashMap<>();
       Map<SubstringQuery, long[]> maybe = new HashMap<>();
       for (SubstringQuery q : usable) {
-        hits.put(q, v.uids(UserIndex.inMailboxes(q.query(), Set.of(mailboxId)), 0));
-        if (q.candidates() != null) {
-          maybe.put(q, v.uids(UserIndex.inMailboxes(q.candidates(), Set.of(mailboxId)), 0));
+        Runs.Answer answer = q.answer(v.reader);
+        hits.put(q, v.uids(UserIndex.inMailboxes(answer.certain(), Set.of(mailboxId)), 0));
+        if (answer.maybe() != null) {
+          maybe.put(q, v.uids(UserIndex.inMailboxes(answer.maybe(), Set.of(mailboxId)), 0));
         }
       }
       return new SubstringAnswers(hits, maybe, known[0], known[1]);

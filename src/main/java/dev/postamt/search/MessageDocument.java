@@ -26,14 +26,13 @@ import org.apache.lucene.index.Term;
  *   <li>{@code id} ({@code <mailbox id>/<uid>}, the key), {@code mbox} (the mailbox id: it survives a
  *       rename), doc values {@code uid} and {@code part} (bit 1: headers not complete, bit 2: body not
  *       complete). Nothing else of the store's record: flags, MODSEQ, dates and sizes are searched in the
- *       store, so the index neither keeps them nor changes on a flag change. (Indexes written before
- *       2026-12-05 also hold {@code modseq} and {@code flags} doc values, {@code date}, {@code internal}
- *       and {@code size} as points and doc values, which nothing reads; their documents keep them until
- *       merged away, and new documents simply lack them, which Lucene allows);
- *   <li>substring fields, exact for IMAP SEARCH ({@link Trigrams}, texts from {@link SearchText}):
- *       {@code s.h.<field>} for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT), {@code
- *       s.b} (body; of a body longer than {@link Trigrams#POSITIONAL_CHARS} only its start, and {@value
- *       #BODY_GRAM_SET} the set of all its grams);
+ *       store, so the index neither keeps them nor changes on a flag change. (An index written before
+ *       {@link UserIndex#FORMAT} is rebuilt when opened.)
+ *   <li>substring fields, exact for IMAP SEARCH (texts from {@link SearchText}): {@code s.h.<field>}
+ *       for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT) as grams ({@link Trigrams}),
+ *       {@code s.b} (body) as runs ({@link Runs}): of a body longer than {@link Trigrams#POSITIONAL_CHARS}
+ *       only its start, and then (or when a run is longer than {@link Runs#MAX_RUN}) {@value
+ *       #BODY_GRAM_SET} the set of all its grams;
  *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
  *       {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
@@ -47,6 +46,8 @@ final class MessageDocument {
   static final int HEADERS_PARTIAL = 1;
   static final int BODY_PARTIAL = 2;
 
+  /** The body's runs ({@link Runs}), of a long body only its start. */
+  static final String BODY_RUNS = "s.b";
   /** The distinct grams of a long body ({@link Trigrams#distinct}); absent when {@code s.b} holds it all. */
   static final String BODY_GRAM_SET = "s.bg";
 
@@ -185,8 +186,9 @@ final class MessageDocument {
     Map<MimePart, String> decoded = leaves.decoded();
     char[] joined = leaves.joined();
     if (joined != null) {
-      d.add(new Field("s.b", Trigrams.positional(joined), GRAMS));
-      if (joined.length > Trigrams.POSITIONAL_CHARS) {
+      int end = Math.min(joined.length, Trigrams.POSITIONAL_CHARS);
+      d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
+      if (end < joined.length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
       }
     } else {

@@ -28,34 +28,30 @@ public record SubstringQuery(Target target, String field, String needle) {
   }
 
   /**
-   * The index query for the messages that certainly match (see {@link Trigrams}) over the substring
-   * fields of {@link MessageDocument}: a match in the positional fields, or, for a needle of up to three
-   * characters, in a long body's gram set, which is then exact.
+   * The index's answer over the substring fields of {@link MessageDocument} in {@code reader}: the
+   * messages that certainly match (the header fields' grams, {@link Trigrams}; the body's runs, {@link
+   * Runs}; for a needle of up to three characters also a long body's gram set, which is then exact), and
+   * the messages that may match beyond them, to be read ({@code maybe}, null when there are none to look
+   * for): long bodies (or bodies with a run too long for one token) that hold every gram of a needle of
+   * four or more characters, and whatever {@link Runs} could not decide.
    */
-  org.apache.lucene.search.Query query() {
-    return switch (target) {
-      case HEADER -> Trigrams.query("s.h." + field, needle);
-      case BODY -> body();
-      case TEXT -> either(Trigrams.query("s.hl", needle), body());
-    };
-  }
-
-  /**
-   * The messages that may match beyond {@link #query}: long bodies that hold every gram of a needle of
-   * four or more characters but not the needle in their positional start; null when there are none to
-   * look for (the answer of {@link #query} is then exact for every message the index holds).
-   */
-  org.apache.lucene.search.Query candidates() {
-    if (target == Target.HEADER || needle.length() <= Trigrams.N) {
-      return null;
+  Runs.Answer answer(org.apache.lucene.index.IndexReader reader) throws java.io.IOException {
+    if (target == Target.HEADER) {
+      return new Runs.Answer(Trigrams.query("s.h." + field, needle), null);
     }
-    return Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle);
-  }
-
-  private org.apache.lucene.search.Query body() {
-    org.apache.lucene.search.Query positional = Trigrams.query("s.b", needle);
-    return needle.length() <= Trigrams.N
-        ? either(positional, Trigrams.query(MessageDocument.BODY_GRAM_SET, needle)) : positional;
+    Runs.Answer runs = Runs.answer(MessageDocument.BODY_RUNS, needle, reader);
+    org.apache.lucene.search.Query certain = runs.certain();
+    org.apache.lucene.search.Query maybe = runs.maybe();
+    if (needle.length() <= Trigrams.N) {
+      certain = either(certain, Trigrams.query(MessageDocument.BODY_GRAM_SET, needle));
+    } else {
+      org.apache.lucene.search.Query grams = Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle);
+      maybe = maybe == null ? grams : either(maybe, grams);
+    }
+    if (target == Target.TEXT) {
+      certain = either(Trigrams.query("s.hl", needle), certain);
+    }
+    return new Runs.Answer(certain, maybe);
   }
 
   private static org.apache.lucene.search.Query either(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {

@@ -37,21 +37,21 @@ import org.apache.lucene.util.UnicodeUtil;
  * alike; needles with surrogates, U+FFFD or the separator are therefore not {@link #searchable} (the
  * scan answers them), so a match of the query is a match of the substring and nothing else.
  *
- * <p>Positions are what a long text costs: one posting per character. So a text longer than {@link
- * #POSITIONAL_CHARS} is indexed twice, cheaply: its first {@link #POSITIONAL_CHARS} characters with
- * positions ({@link #prefix}: a match there is a match in the text), and the whole text as the set of
- * its distinct grams without positions ({@link #distinct}: a few thousand terms for 100 KB of prose,
- * a few dozen for repetitive text). The set answers exactly for needles of up to three characters, and
- * for longer ones says "no" when one of the needle's grams is missing ({@link #candidates}); a needle
- * whose grams are all there but which is not in the prefix may or may not be in the text: the message is
- * read.
+ * <p>Positions are what a long text costs: one posting per character. The header fields are short and
+ * keep them; a body is indexed as {@link Runs} instead (one posting per word), its first {@link
+ * #POSITIONAL_CHARS} characters only, and a body longer than that (or with a run too long for one token)
+ * also as the set of its distinct grams without positions ({@link #distinct}: a few thousand terms for
+ * 100 KB of prose, a few dozen for repetitive text). The set answers exactly for needles of up to three
+ * characters, and for longer ones says "no" when one of the needle's grams is missing ({@link
+ * #candidates}); a needle whose grams are all there but which was not found in the indexed start may or
+ * may not be in the text: the message is read.
  */
 final class Trigrams {
   private Trigrams() {}
 
   static final char SEPARATOR = '\uFFFF';
   static final int N = 3;
-  /** How much of a joined text is indexed with positions (see the class comment). */
+  /** How much of a body is indexed with positions (see the class comment). */
   static final int POSITIONAL_CHARS = 16 * 1024;
   /** At most this many of a long needle's grams make its {@link #candidates} query (any subset is sound). */
   static final int MAX_CANDIDATE_GRAMS = 64;
@@ -121,18 +121,6 @@ final class Trigrams {
       b.add(new TermQuery(new Term(field, g)), BooleanClause.Occur.FILTER);
     }
     return b.build();
-  }
-
-  /**
-   * The positional part of a {@link #join joined} text: all of it when it is short, else its first
-   * {@link #POSITIONAL_CHARS} characters, padded again.
-   */
-  static String prefix(String joined) {
-    if (joined.length() <= POSITIONAL_CHARS) {
-      return joined;
-    }
-    return new StringBuilder(POSITIONAL_CHARS + 2).append(joined, 0, POSITIONAL_CHARS)
-        .append(SEPARATOR).append(SEPARATOR).toString();
   }
 
   /**
@@ -291,20 +279,7 @@ final class Trigrams {
 
   /** {@link #stream(String)} of a {@link #joinChars joined} text. */
   static TokenStream stream(char[] joined) {
-    return new GramStream(joined, joined.length);
-  }
-
-  /**
-   * The grams of {@link #prefix}{@code (joined)}, without making that string: those of the first {@code
-   * POSITIONAL_CHARS} characters and the padding after them.
-   */
-  static TokenStream positional(String joined) {
-    return positional(joined.toCharArray());
-  }
-
-  /** {@link #positional(String)} of a {@link #joinChars joined} text. */
-  static TokenStream positional(char[] joined) {
-    return new GramStream(joined, Math.min(joined.length, POSITIONAL_CHARS));
+    return new GramStream(joined);
   }
 
   /** Packed grams (see {@link #distinct}) as terms, one position apart (positions are not indexed). */
@@ -343,33 +318,27 @@ final class Trigrams {
   }
 
   /**
-   * The grams of {@code text[0, end)}, followed by two separators when {@code end} cuts the text. Lucene
-   * indexes a term as its UTF-8 bytes ({@link TermToBytesRefAttribute}); a gram of ASCII characters is
-   * handed over as a slice of one byte array made once per text, with no copy per gram, the others are
-   * encoded as Lucene's {@code CharTermAttribute} would ({@link UnicodeUtil#UTF16toUTF8}, an unpaired
-   * surrogate as U+FFFD), so the terms are the same as a character stream's. No attribute is cleared
-   * per gram: position increment (1), frequency and offsets keep their defaults, the term is set every
-   * time.
+   * The grams of a text. Lucene indexes a term as its UTF-8 bytes ({@link TermToBytesRefAttribute}); a
+   * gram of ASCII characters is handed over as a slice of one byte array made once per text, with no copy
+   * per gram, the others are encoded as Lucene's {@code CharTermAttribute} would ({@link
+   * UnicodeUtil#UTF16toUTF8}, an unpaired surrogate as U+FFFD), so the terms are the same as a character
+   * stream's. No attribute is cleared per gram: position increment (1), frequency and offsets keep their
+   * defaults, the term is set every time.
    */
   private static final class GramStream extends TokenStream {
     private final char[] text;
-    /** Where the text is cut: from here on, two separators stand in for the rest. */
-    private final int end;
-    /** The text's characters below U+0080 as bytes, -1 for the others (and the padding). */
+    /** The text's characters below U+0080 as bytes, -1 for the others. */
     private final byte[] ascii;
     private final GramBytes term = new GramBytes();
     /** A gram of other characters, for {@link UnicodeUtil#UTF16toUTF8}. */
     private final char[] gram = new char[N];
     private int at;
 
-    GramStream(char[] text, int end) {
-      boolean cut = end < text.length;
+    GramStream(char[] text) {
       this.text = text;
-      this.end = end;
-      int n = cut ? end + 2 : end;
-      ascii = new byte[n];
-      for (int i = 0; i < n; i++) {
-        char c = i < end ? text[i] : SEPARATOR;
+      ascii = new byte[text.length];
+      for (int i = 0; i < text.length; i++) {
+        char c = text[i];
         ascii[i] = c < 0x80 ? (byte) c : -1;
       }
       addAttributeImpl(term);
@@ -388,9 +357,7 @@ final class Trigrams {
       } else {
         term.bytes.bytes = term.scratch;
         term.bytes.offset = 0;
-        for (int i = 0; i < N; i++) {
-          gram[i] = at + i < end ? text[at + i] : SEPARATOR;
-        }
+        System.arraycopy(text, at, gram, 0, N);
         term.bytes.length = UnicodeUtil.UTF16toUTF8(gram, 0, N, term.scratch);
       }
       at++;
@@ -403,11 +370,20 @@ final class Trigrams {
     }
   }
 
-  /** The term of a {@link GramStream}: a slice of bytes, set per gram. */
-  private static final class GramBytes extends AttributeImpl implements TermToBytesRefAttribute {
+  /** The term of a {@link GramStream} (or a {@link Runs} stream): a slice of bytes, set per token. */
+  static final class GramBytes extends AttributeImpl implements TermToBytesRefAttribute {
     final BytesRef bytes = new BytesRef();
+    /** Room for the longest token in UTF-8. */
+    final byte[] scratch;
+
     /** Room for a gram of three UTF-16 units in UTF-8. */
-    final byte[] scratch = new byte[N * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR];
+    GramBytes() {
+      this(N * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+    }
+
+    GramBytes(int room) {
+      scratch = new byte[room];
+    }
 
     @Override
     public BytesRef getBytesRef() {

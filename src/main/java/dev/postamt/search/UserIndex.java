@@ -50,6 +50,14 @@ final class UserIndex implements Closeable {
   private static final int BATCH = 256;
   /** Commit data key: {@link #replacing} was set when the commit was made. */
   private static final String REPLACING = "replacing";
+  /** Commit data key: how the documents were written ({@link #FORMAT}). */
+  static final String FORMAT_KEY = "format";
+  /**
+   * The documents' form: "runs" since the body is indexed as {@link Runs} (2026-12-06). An index
+   * without it holds the body as positional grams, which the queries no longer read: it is emptied and
+   * rebuilt from the store when opened (searches are answered by reading the messages meanwhile).
+   */
+  static final String FORMAT = "runs";
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
    * every sync, so the buffer fills only during a long catch-up or rebuild ({@link #PUBLISH_EVERY}
@@ -141,16 +149,24 @@ final class UserIndex implements Closeable {
     try {
       Map<Long, MailboxState> state = new HashMap<>();
       boolean replacing = false;
+      boolean older = false;
       if (DirectoryReader.indexExists(directory)) {
         SegmentInfos infos = SegmentInfos.readLatestCommit(directory);
+        older = !FORMAT.equals(infos.getUserData().get(FORMAT_KEY));
         for (var e : infos.getUserData().entrySet()) {
-          if (e.getKey().startsWith("mb.")) {
+          if (e.getKey().startsWith("mb.") && !older) {
             state.put(Long.parseLong(e.getKey().substring(3)), MailboxState.decode(e.getValue()));
           }
         }
-        replacing = infos.getUserData().containsKey(REPLACING);
+        replacing = infos.getUserData().containsKey(REPLACING) && !older;
       }
       writer = new IndexWriter(directory, writerConfig());
+      if (older) {
+        log.info("search: {}: the index was written by an older version; rebuilding it", user);
+        writer.deleteAll();
+        writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT).entrySet());
+        writer.commit();
+      }
       UserIndex ix = new UserIndex(user, dir, directory, writer, state);
       ix.replacing = replacing;
       checkReadable(ix.current.reader);
@@ -498,6 +514,7 @@ final class UserIndex implements Closeable {
   /** The state as the commit's user data, and whether a failed sync left documents past it ({@link #replacing}). */
   private Map<String, String> commitData() {
     Map<String, String> data = new HashMap<>();
+    data.put(FORMAT_KEY, FORMAT);
     state.forEach((id, s) -> data.put("mb." + id, s.encode()));
     if (replacing) {
       data.put(REPLACING, "1");

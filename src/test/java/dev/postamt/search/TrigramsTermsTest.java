@@ -64,23 +64,6 @@ class TrigramsTermsTest {
     assertEquals(List.of(), terms(Trigrams.stream("ab")));
   }
 
-  @Test
-  void positionalGramsAreThoseOfThePrefix() throws IOException {
-    Random r = new Random(3501);
-    StringBuilder ascii = new StringBuilder();
-    for (int i = 0; i < Trigrams.POSITIONAL_CHARS + 500; i++) {
-      ascii.append((char) ('a' + r.nextInt(26)));
-    }
-    for (String body : List.of(ascii.toString(), random(r, Trigrams.POSITIONAL_CHARS + 3), random(r, 100),
-        random(r, Trigrams.POSITIONAL_CHARS - 2))) {
-      String joined = Trigrams.join(List.of(body));
-      List<BytesRef> want = expected(Trigrams.prefix(joined));
-      assertEquals(want, terms(Trigrams.positional(joined)));
-      assertEquals(joined.length() <= Trigrams.POSITIONAL_CHARS ? joined.length() - 2 : Trigrams.POSITIONAL_CHARS,
-          want.size());
-    }
-  }
-
   /** Folding while joining gives what folding each string and then joining does. */
   @Test
   void joinFoldedIsTheJoinOfTheFoldedStrings() {

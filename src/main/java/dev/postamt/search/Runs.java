@@ -1,0 +1,250 @@
+package dev.postamt.search;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.MultiPhraseQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.UnicodeUtil;
+import org.apache.lucene.util.automaton.CompiledAutomaton;
+import org.apache.lucene.util.automaton.Operations;
+
+/**
+ * Substring search over a body as an exact index query with one posting per word rather than one per
+ * character ({@link Trigrams}, which the header fields keep). A {@link Trigrams#join joined} text is cut
+ * into tokens: each <em>run</em> (a longest sequence of letters and digits, {@link Character#isLetterOrDigit})
+ * and each other character on its own; every token takes the next position, and a {@link
+ * Trigrams#SEPARATOR} between two strings takes a position without a token, so no phrase spans it.
+ *
+ * <p>A needle (folded as the text, no separator: {@link Trigrams#searchable}) is cut the same way into
+ * {@code n0 … nk}. Because a run is a longest one, the needle occurs in the text exactly when:
+ *
+ * <ul>
+ *   <li>{@code k = 0}, {@code n0} a run: some token contains it (the text's run around it may be longer
+ *       on both sides);
+ *   <li>else: there is a position {@code p} whose token ends with {@code n0} (a run may begin earlier in
+ *       the text; the character after it is {@code n1}, not a letter or digit) or equals it (a single
+ *       character), the tokens at {@code p+1 … p+k-1} equal {@code n1 … n(k-1)}, and the token at {@code
+ *       p+k} begins with {@code nk} (or equals it).
+ * </ul>
+ *
+ * The ends of the second case are expanded against the index's terms ({@link #answer}), which makes the
+ * query depend on the reader. A run longer than {@link #MAX_RUN} is indexed in pieces of that length: a
+ * needle across a cut is missed, never found where it is not (a piece is followed by a run, not by the
+ * character a needle's run is followed by); {@link MessageDocument} gives such a body its gram set too,
+ * which sends it to be read. The same holds where a long body's positional start ends.
+ */
+final class Runs {
+  private Runs() {}
+
+  /** The longest run indexed as one token; longer ones are cut (see the class comment). */
+  static final int MAX_RUN = 1024;
+  /** At most this many index terms stand for an end of a needle; beyond it the end is left out and the matches are read. */
+  static final int MAX_EXPANSION = 256;
+  /** At most this many of a needle's tokens make a query; a longer needle's matches are read. */
+  static final int MAX_TOKENS = 256;
+
+  /** Whether {@code c} belongs to a run. */
+  static boolean isRun(char c) {
+    return c < 0x80 ? (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+        : Character.isLetterOrDigit(c);
+  }
+
+  /** The length of the longest run in {@code text[0, end)}. */
+  static int longestRun(char[] text, int end) {
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < end; i++) {
+      if (isRun(text[i])) {
+        run++;
+        if (run > longest) {
+          longest = run;
+        }
+      } else {
+        run = 0;
+      }
+    }
+    return longest;
+  }
+
+  /** The tokens of {@code text[0, end)} (see the class comment). */
+  static TokenStream stream(char[] text, int end) {
+    return new RunStream(text, end);
+  }
+
+  /** One token of a needle. */
+  record Token(String text, boolean run) {}
+
+  /** A needle cut into tokens as the text is (a run of a needle is not cut at {@link #MAX_RUN}). */
+  static List<Token> tokens(String needle) {
+    List<Token> out = new ArrayList<>();
+    int i = 0;
+    while (i < needle.length()) {
+      int j = i + 1;
+      boolean run = isRun(needle.charAt(i));
+      if (run) {
+        while (j < needle.length() && isRun(needle.charAt(j))) {
+          j++;
+        }
+      }
+      out.add(new Token(needle.substring(i, j), run));
+      i = j;
+    }
+    return out;
+  }
+
+  /**
+   * The documents whose {@code field} holds {@code needle} where it was indexed ({@code certain}), and
+   * when the index cannot say exactly, a query for every other document that may hold it ({@code maybe},
+   * to be read; null when {@code certain} is exact).
+   */
+  record Answer(Query certain, Query maybe) {}
+
+  /** The answer for a {@link Trigrams#searchable} needle over {@code field} of {@code reader}. */
+  static Answer answer(String field, String needle, IndexReader reader) throws IOException {
+    List<Token> tokens = tokens(needle);
+    boolean cut = tokens.size() > MAX_TOKENS;
+    if (cut) {
+      tokens = tokens.subList(0, MAX_TOKENS);
+    }
+    boolean exact = !cut;
+    if (tokens.size() == 1) {
+      Token t = tokens.getFirst();
+      Query q = t.run() ? new WildcardQuery(new Term(field, "*" + t.text() + "*")) : new TermQuery(new Term(field, t.text()));
+      return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
+    }
+    MultiPhraseQuery.Builder b = new MultiPhraseQuery.Builder();
+    int last = tokens.size() - 1;
+    boolean any = false;
+    for (int i = 0; i <= last; i++) {
+      Token t = tokens.get(i);
+      Term[] terms;
+      if (t.run() && i == 0) {
+        terms = expand(reader, field, "*" + t.text());
+      } else if (t.run() && i == last && !cut) { // a needle cut at MAX_TOKENS ends in a whole token
+        terms = expand(reader, field, t.text() + "*");
+      } else {
+        terms = new Term[] {new Term(field, t.text())};
+      }
+      if (terms == null) { // too many: left out, the matches are read
+        exact = false;
+        continue;
+      }
+      if (terms.length == 0) {
+        return new Answer(new MatchNoDocsQuery(), null);
+      }
+      b.add(terms, i);
+      any = true;
+    }
+    if (!any) { // cannot happen (two runs never stand side by side), but never an empty phrase
+      return new Answer(new MatchNoDocsQuery(), null);
+    }
+    Query q = b.build();
+    return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
+  }
+
+  /** The terms of {@code field} matching {@code pattern} (a wildcard at one end), null when more than {@link #MAX_EXPANSION}. */
+  private static Term[] expand(IndexReader reader, String field, String pattern) throws IOException {
+    CompiledAutomaton ca = new CompiledAutomaton(
+        WildcardQuery.toAutomaton(new Term(field, pattern), Operations.DEFAULT_DETERMINIZE_WORK_LIMIT), false, true);
+    Set<BytesRef> found = new LinkedHashSet<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Terms terms = leaf.reader().terms(field);
+      if (terms == null) {
+        continue;
+      }
+      TermsEnum te = ca.getTermsEnum(terms);
+      for (BytesRef t = te.next(); t != null; t = te.next()) {
+        if (found.add(BytesRef.deepCopyOf(t)) && found.size() > MAX_EXPANSION) {
+          return null;
+        }
+      }
+    }
+    Term[] out = new Term[found.size()];
+    int i = 0;
+    for (BytesRef t : found) {
+      out[i++] = new Term(field, t);
+    }
+    return out;
+  }
+
+  /**
+   * The tokens of {@code text[0, end)}. A token of ASCII characters is handed to Lucene as a slice of
+   * one byte array made per text; others are encoded as Lucene's {@code CharTermAttribute} would ({@link
+   * UnicodeUtil#UTF16toUTF8}, an unpaired surrogate as U+FFFD), so the terms are those of a character
+   * stream.
+   */
+  private static final class RunStream extends TokenStream {
+    private final char[] text;
+    private final int end;
+    /** The text's characters below U+0080 as bytes, -1 for the others. */
+    private final byte[] ascii;
+    private final Trigrams.GramBytes term = new Trigrams.GramBytes(MAX_RUN * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+    private final PositionIncrementAttribute inc;
+    private int at;
+
+    RunStream(char[] text, int end) {
+      this.text = text;
+      this.end = end;
+      ascii = new byte[end];
+      for (int i = 0; i < end; i++) {
+        char c = text[i];
+        ascii[i] = c < 0x80 ? (byte) c : -1;
+      }
+      addAttributeImpl(term);
+      inc = addAttribute(PositionIncrementAttribute.class);
+    }
+
+    @Override
+    public boolean incrementToken() {
+      int gap = 1;
+      while (at < end && text[at] == Trigrams.SEPARATOR) {
+        gap++;
+        at++;
+      }
+      if (at == end) {
+        return false;
+      }
+      int from = at;
+      int to = from + 1;
+      boolean plain = ascii[from] >= 0;
+      if (isRun(text[from])) {
+        int limit = Math.min(end, from + MAX_RUN);
+        while (to < limit && isRun(text[to])) {
+          plain &= ascii[to] >= 0;
+          to++;
+        }
+      }
+      if (plain) {
+        term.bytes.bytes = ascii;
+        term.bytes.offset = from;
+        term.bytes.length = to - from;
+      } else {
+        term.bytes.bytes = term.scratch;
+        term.bytes.offset = 0;
+        term.bytes.length = UnicodeUtil.UTF16toUTF8(text, from, to - from, term.scratch);
+      }
+      inc.setPositionIncrement(gap);
+      at = to;
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      at = 0;
+    }
+  }
+}
