@@ -1,6 +1,7 @@
 package dev.postamt.search;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,11 +17,10 @@ import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.MultiPhraseQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.UnicodeUtil;
-import org.apache.lucene.util.automaton.CompiledAutomaton;
-import org.apache.lucene.util.automaton.Operations;
 
 /**
  * Substring search over a body as an exact index query with one posting per word rather than one per
@@ -123,7 +123,13 @@ final class Runs {
     boolean exact = !cut;
     if (tokens.size() == 1) {
       Token t = tokens.getFirst();
-      Query q = t.run() ? new WildcardQuery(new Term(field, "*" + t.text() + "*")) : new TermQuery(new Term(field, t.text()));
+      Query q;
+      if (t.run()) {
+        List<BytesRef> terms = matching(reader, field, Match.CONTAINS, t.text(), Integer.MAX_VALUE);
+        q = terms.isEmpty() ? new MatchNoDocsQuery() : new TermInSetQuery(field, terms);
+      } else {
+        q = new TermQuery(new Term(field, t.text()));
+      }
       return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
     }
     MultiPhraseQuery.Builder b = new MultiPhraseQuery.Builder();
@@ -133,9 +139,9 @@ final class Runs {
       Token t = tokens.get(i);
       Term[] terms;
       if (t.run() && i == 0) {
-        terms = expand(reader, field, "*" + t.text());
+        terms = expand(reader, field, Match.ENDS, t.text());
       } else if (t.run() && i == last && !cut) { // a needle cut at MAX_TOKENS ends in a whole token
-        terms = expand(reader, field, t.text() + "*");
+        terms = expand(reader, field, Match.STARTS, t.text());
       } else {
         terms = new Term[] {new Term(field, t.text())};
       }
@@ -156,29 +162,104 @@ final class Runs {
     return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
   }
 
-  /** The terms of {@code field} matching {@code pattern} (a wildcard at one end), null when more than {@link #MAX_EXPANSION}. */
-  private static Term[] expand(IndexReader reader, String field, String pattern) throws IOException {
-    CompiledAutomaton ca = new CompiledAutomaton(
-        WildcardQuery.toAutomaton(new Term(field, pattern), Operations.DEFAULT_DETERMINIZE_WORK_LIMIT), false, true);
+  /** How an index term is compared with a needle's run. */
+  enum Match {
+    STARTS,
+    ENDS,
+    CONTAINS
+  }
+
+  /** The terms of {@code field} that match {@code run}, null when more than {@link #MAX_EXPANSION}. */
+  private static Term[] expand(IndexReader reader, String field, Match how, String run) throws IOException {
+    List<BytesRef> found = matching(reader, field, how, run, MAX_EXPANSION);
+    if (found == null) {
+      return null;
+    }
+    Term[] out = new Term[found.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new Term(field, found.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * The distinct terms of {@code field} over all segments that start with, end with or contain {@code
+   * run} (compared as UTF-8 bytes, which for whole characters is comparing the characters); null when
+   * more than {@code cap}. A prefix is sought in each segment's term dictionary; the others are looked
+   * for in the segment's {@link TermTexts}, or where that is too large, in the dictionary term by term
+   * (a third of the time Lucene's automaton for a leading wildcard takes over it).
+   */
+  static List<BytesRef> matching(IndexReader reader, String field, Match how, String run, int cap) throws IOException {
+    return matching(reader, field, how, run, cap, true);
+  }
+
+  /** {@link #matching}; {@code texts} false: every segment read term by term (tests compare the two ways). */
+  static List<BytesRef> matching(IndexReader reader, String field, Match how, String run, int cap, boolean texts)
+      throws IOException {
+    byte[] n = run.getBytes(StandardCharsets.UTF_8);
     Set<BytesRef> found = new LinkedHashSet<>();
+    java.util.function.Predicate<BytesRef> add = t -> !(found.add(t) && found.size() > cap);
     for (LeafReaderContext leaf : reader.leaves()) {
       Terms terms = leaf.reader().terms(field);
       if (terms == null) {
         continue;
       }
-      TermsEnum te = ca.getTermsEnum(terms);
-      for (BytesRef t = te.next(); t != null; t = te.next()) {
-        if (found.add(BytesRef.deepCopyOf(t)) && found.size() > MAX_EXPANSION) {
-          return null;
-        }
+      String text = how == Match.STARTS || !texts ? null : TermTexts.of(leaf.reader(), field);
+      if (text != null) {
+        TermTexts.find(text, n, how == Match.ENDS, add);
+      } else {
+        read(terms, how, n, add);
+      }
+      if (found.size() > cap) {
+        return null;
       }
     }
-    Term[] out = new Term[found.size()];
-    int i = 0;
-    for (BytesRef t : found) {
-      out[i++] = new Term(field, t);
+    return new ArrayList<>(found);
+  }
+
+  /** Hands each term of {@code terms} that matches {@code n} to {@code found} (a copy) until it returns false. */
+  private static void read(Terms terms, Match how, byte[] n, java.util.function.Predicate<BytesRef> found)
+      throws IOException {
+    BytesRef needle = new BytesRef(n);
+    TermsEnum te = terms.iterator();
+    BytesRef t;
+    if (how == Match.STARTS) { // sought: the terms with the prefix stand together from there
+      t = te.seekCeil(needle) == TermsEnum.SeekStatus.END ? null : te.term();
+    } else {
+      t = te.next();
     }
-    return out;
+    for (; t != null; t = te.next()) {
+      boolean match = switch (how) {
+        case STARTS -> StringHelper.startsWith(t, needle);
+        case ENDS -> StringHelper.endsWith(t, needle);
+        case CONTAINS -> contains(t, n);
+      };
+      if (how == Match.STARTS && !match) {
+        return;
+      }
+      if (match && !found.test(BytesRef.deepCopyOf(t))) {
+        return;
+      }
+    }
+  }
+
+  /** Whether the bytes of {@code t} hold {@code n}. */
+  private static boolean contains(BytesRef t, byte[] n) {
+    byte first = n[0];
+    byte[] b = t.bytes;
+    outer:
+    for (int i = t.offset, last = t.offset + t.length - n.length; i <= last; i++) {
+      if (b[i] != first) {
+        continue;
+      }
+      for (int k = 1; k < n.length; k++) {
+        if (b[i + k] != n[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -24,7 +24,8 @@
  *       additions wait unpublished in the writer's buffer until more come, a search asks or 30 s pass.
  *   <li>{@link dev.postamt.search.MessageDocument} — a message as a document; {@link
  *       dev.postamt.search.SearchText} the text IMAP SEARCH compares (shared with the {@code imap}
- *       scan), {@link dev.postamt.search.Trigrams} the exact substring fields over it, {@link
+ *       scan), {@link dev.postamt.search.Trigrams} and {@link dev.postamt.search.Runs} the exact substring
+ *       fields over it (headers, body), {@link
  *       dev.postamt.search.Analyzers} the word fields (German, English, CJK; {@link
  *       dev.postamt.search.WordTokens} breaks a text into words once for both of its fields), {@link
  *       dev.postamt.search.AttachmentText} HTML and PDF text.
@@ -37,7 +38,7 @@
  * <p>The index answers per message: yes, no, or "read it". It says yes or no only for messages it holds
  * (a message's content never changes under its mailbox id, UIDVALIDITY and UID), and, for IMAP, only
  * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
- * ({@link dev.postamt.search.Trigrams}); everything else (mail that arrived since the index last caught
+ * ({@link dev.postamt.search.Trigrams}, {@link dev.postamt.search.Runs}); everything else (mail that arrived since the index last caught
  * up or published, oversized messages, needles with characters it cannot compare, long bodies it holds only as a
  * set of grams beyond their start) is read and
  * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes

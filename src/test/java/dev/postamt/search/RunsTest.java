@@ -170,6 +170,36 @@ class RunsTest {
     check(c, List.of("e x1", "e x", "0e x", "e.x", "ve.x"));
   }
 
+  /** The terms found in the segments' {@link TermTexts} are those read from the dictionary term by term. */
+  @Test
+  void termTextsFindWhatReadingTheDictionaryFinds() throws IOException {
+    Random r = new Random(5465);
+    List<List<String>> docs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      docs.add(List.of(randomText(r, r.nextInt(60))));
+    }
+    Corpus c = index(docs, Integer.MAX_VALUE);
+    int nonEmpty = 0;
+    for (int i = 0; i < 400; i++) {
+      String run = Runs.tokens(randomText(r, 1 + r.nextInt(3))).getFirst().text();
+      if (!Runs.isRun(run.charAt(0))) {
+        continue;
+      }
+      for (Runs.Match how : Runs.Match.values()) {
+        List<org.apache.lucene.util.BytesRef> byText = Runs.matching(c.reader(), "s.b", how, run, Integer.MAX_VALUE, true);
+        List<org.apache.lucene.util.BytesRef> byTerms = Runs.matching(c.reader(), "s.b", how, run, Integer.MAX_VALUE, false);
+        assertThat(new HashSet<>(byText)).as("%s %s", how, run).isEqualTo(new HashSet<>(byTerms));
+        nonEmpty += byText.isEmpty() ? 0 : 1;
+      }
+    }
+    assertThat(nonEmpty).isGreaterThan(100);
+    List<org.apache.lucene.index.IndexReader.CacheKey> cores = c.reader().leaves().stream()
+        .map(l -> l.reader().getCoreCacheHelper().getKey()).toList();
+    assertThat(cores).allMatch(k -> TermTexts.isKept(k, "s.b"));
+    c.reader().close(); // the segments close: their strings are dropped
+    assertThat(cores).noneMatch(k -> TermTexts.isKept(k, "s.b"));
+  }
+
   @Test
   void tokensOfANeedle() {
     assertThat(Runs.tokens("h\u00e9llo, w0rld!")).containsExactly(new Runs.Token("h\u00e9llo", true),
