@@ -31,8 +31,8 @@ import org.apache.lucene.index.Term;
  *   <li>substring fields, exact for IMAP SEARCH (texts from {@link SearchText}): {@code s.h.<field>}
  *       for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT) as grams ({@link Trigrams}),
  *       {@code s.b} (body) as runs ({@link Runs}): of a body longer than {@link Trigrams#POSITIONAL_CHARS}
- *       only its start, and then (or when a run is longer than {@link Runs#MAX_RUN}) {@value
- *       #BODY_GRAM_SET} the set of all its grams;
+ *       only its start, and then {@value #BODY_RUN_SET} the set of all its runs; a body with a run
+ *       longer than {@link Runs#MAX_RUN} has {@value #BODY_GRAM_SET}, the set of all its grams, instead;
  *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
  *       {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
@@ -48,7 +48,12 @@ final class MessageDocument {
 
   /** The body's runs ({@link Runs}), of a long body only its start. */
   static final String BODY_RUNS = "s.b";
-  /** The distinct grams of a long body ({@link Trigrams#distinct}); absent when {@code s.b} holds it all. */
+  /**
+   * The distinct runs and other characters of a body longer than {@link Trigrams#POSITIONAL_CHARS}
+   * ({@link Runs#distinct}), which answer a needle of one run exactly.
+   */
+  static final String BODY_RUN_SET = "s.br";
+  /** The distinct grams of a body with a run longer than {@link Runs#MAX_RUN} ({@link Trigrams#distinct}). */
   static final String BODY_GRAM_SET = "s.bg";
 
   /** Indexed with positions, no norms, not stored: the substring fields. */
@@ -188,8 +193,10 @@ final class MessageDocument {
     if (joined != null) {
       int end = Math.min(joined.length, Trigrams.POSITIONAL_CHARS);
       d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
-      if (end < joined.length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
+      if (Runs.longestRun(joined, joined.length) > Runs.MAX_RUN) { // a run is cut: grams, and the message read
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
+      } else if (end < joined.length) {
+        d.add(new Field(BODY_RUN_SET, Runs.distinct(joined), GRAM_SET));
       }
     } else {
       partial |= BODY_PARTIAL;

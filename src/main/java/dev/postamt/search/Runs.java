@@ -3,6 +3,7 @@ package dev.postamt.search;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -160,6 +161,155 @@ final class Runs {
     }
     Query q = b.build();
     return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
+  }
+
+  /**
+   * The answer over a field holding a text's {@link #distinct} tokens (no positions): exact ({@code
+   * certain}) for a needle that is one run or one other character, since the text holds it exactly when
+   * one of its tokens does; for a longer needle only the documents that hold each of its pieces, to be
+   * read ({@code maybe}).
+   */
+  static Answer setAnswer(String field, String needle, IndexReader reader) throws IOException {
+    List<Token> tokens = tokens(needle);
+    if (tokens.size() == 1) {
+      return answer(field, needle, reader);
+    }
+    if (tokens.size() > MAX_TOKENS) {
+      tokens = tokens.subList(0, MAX_TOKENS);
+    }
+    org.apache.lucene.search.BooleanQuery.Builder b = new org.apache.lucene.search.BooleanQuery.Builder();
+    Set<String> exact = new java.util.HashSet<>();
+    int last = tokens.size() - 1;
+    for (int i = 0; i <= last; i++) {
+      Token t = tokens.get(i);
+      Query q;
+      if (t.run() && (i == 0 || i == last)) {
+        List<BytesRef> terms = matching(reader, field, i == 0 ? Match.ENDS : Match.STARTS, t.text(), MAX_EXPANSION);
+        if (terms == null) {
+          continue; // too many: left out of the filter
+        }
+        if (terms.isEmpty()) {
+          return new Answer(new MatchNoDocsQuery(), null);
+        }
+        q = new TermInSetQuery(field, terms);
+      } else if (exact.add(t.text())) {
+        q = new TermQuery(new Term(field, t.text()));
+      } else {
+        continue;
+      }
+      b.add(q, org.apache.lucene.search.BooleanClause.Occur.FILTER);
+    }
+    return new Answer(new MatchNoDocsQuery(), b.build());
+  }
+
+  /**
+   * The distinct tokens of {@code text} (its runs, each cut at {@link #MAX_RUN}, and its other
+   * characters but the separator), each once in the order of first sight, for a field without positions.
+   */
+  static TokenStream distinct(char[] text) {
+    int cap = 256;
+    int[] table = new int[cap]; // index + 1 into starts/lengths, 0 empty
+    int[] starts = new int[64];
+    int[] lengths = new int[64];
+    int n = 0;
+    int at = 0;
+    while (at < text.length) {
+      char c = text[at];
+      if (c == Trigrams.SEPARATOR) {
+        at++;
+        continue;
+      }
+      int from = at;
+      int to = from + 1;
+      int hash = c;
+      if (isRun(c)) {
+        int limit = Math.min(text.length, from + MAX_RUN);
+        while (to < limit && isRun(text[to])) {
+          hash = 31 * hash + text[to];
+          to++;
+        }
+      }
+      at = to;
+      int len = to - from;
+      int mask = table.length - 1;
+      int slot = (hash * 0x9E3779B9 >>> 8) & mask;
+      boolean seen = false;
+      while (table[slot] != 0) {
+        int k = table[slot] - 1;
+        if (lengths[k] == len && Arrays.equals(text, starts[k], starts[k] + len, text, from, to)) {
+          seen = true;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (seen) {
+        continue;
+      }
+      if (n == starts.length) {
+        starts = Arrays.copyOf(starts, n * 2);
+        lengths = Arrays.copyOf(lengths, n * 2);
+      }
+      starts[n] = from;
+      lengths[n] = len;
+      table[slot] = ++n;
+      if (n * 2 >= table.length) {
+        table = rehash(text, starts, lengths, n, table.length * 2);
+      }
+    }
+    return new SetStream(text, starts, lengths, n);
+  }
+
+  private static int[] rehash(char[] text, int[] starts, int[] lengths, int n, int cap) {
+    int[] t = new int[cap];
+    int mask = cap - 1;
+    for (int k = 0; k < n; k++) {
+      int hash = text[starts[k]];
+      for (int i = starts[k] + 1; i < starts[k] + lengths[k]; i++) {
+        hash = 31 * hash + text[i];
+      }
+      int slot = (hash * 0x9E3779B9 >>> 8) & mask;
+      while (t[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      t[slot] = k + 1;
+    }
+    return t;
+  }
+
+  /** The tokens {@link #distinct} found, as terms one position apart (positions are not indexed). */
+  private static final class SetStream extends TokenStream {
+    private final char[] text;
+    private final int[] starts;
+    private final int[] lengths;
+    private final int n;
+    private final Trigrams.GramBytes term = new Trigrams.GramBytes(MAX_RUN * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+    private int at;
+
+    SetStream(char[] text, int[] starts, int[] lengths, int n) {
+      this.text = text;
+      this.starts = starts;
+      this.lengths = lengths;
+      this.n = n;
+      addAttributeImpl(term);
+      addAttribute(PositionIncrementAttribute.class);
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (at == n) {
+        return false;
+      }
+      term.bytes.bytes = term.scratch;
+      term.bytes.offset = 0;
+      term.bytes.length = UnicodeUtil.UTF16toUTF8(text, starts[at], lengths[at], term.scratch);
+      at++;
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      at = 0;
+    }
   }
 
   /** How an index term is compared with a needle's run. */

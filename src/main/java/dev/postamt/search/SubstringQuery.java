@@ -29,29 +29,34 @@ public record SubstringQuery(Target target, String field, String needle) {
 
   /**
    * The index's answer over the substring fields of {@link MessageDocument} in {@code reader}: the
-   * messages that certainly match (the header fields' grams, {@link Trigrams}; the body's runs, {@link
-   * Runs}; for a needle of up to three characters also a long body's gram set, which is then exact), and
-   * the messages that may match beyond them, to be read ({@code maybe}, null when there are none to look
-   * for): long bodies (or bodies with a run too long for one token) that hold every gram of a needle of
-   * four or more characters, and whatever {@link Runs} could not decide.
+   * messages that certainly match, and the messages that may match beyond them, to be read ({@code
+   * maybe}, null when there are none to look for). Headers: their grams ({@link Trigrams}), exact. Body:
+   * its runs ({@link Runs}), exact where they were indexed whole; of a long body also the set of all its
+   * runs, exact for a needle of one run and otherwise the bodies that hold every piece of the needle;
+   * of a body with a run too long for one token the set of its grams, exact for a needle of up to three
+   * characters and otherwise the bodies that hold every gram of it.
    */
   Runs.Answer answer(org.apache.lucene.index.IndexReader reader) throws java.io.IOException {
     if (target == Target.HEADER) {
       return new Runs.Answer(Trigrams.query("s.h." + field, needle), null);
     }
     Runs.Answer runs = Runs.answer(MessageDocument.BODY_RUNS, needle, reader);
-    org.apache.lucene.search.Query certain = runs.certain();
-    org.apache.lucene.search.Query maybe = runs.maybe();
+    Runs.Answer set = Runs.setAnswer(MessageDocument.BODY_RUN_SET, needle, reader);
+    org.apache.lucene.search.Query certain = either(runs.certain(), set.certain());
+    org.apache.lucene.search.Query maybe = or(runs.maybe(), set.maybe());
     if (needle.length() <= Trigrams.N) {
       certain = either(certain, Trigrams.query(MessageDocument.BODY_GRAM_SET, needle));
     } else {
-      org.apache.lucene.search.Query grams = Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle);
-      maybe = maybe == null ? grams : either(maybe, grams);
+      maybe = or(maybe, Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle));
     }
     if (target == Target.TEXT) {
       certain = either(Trigrams.query("s.hl", needle), certain);
     }
     return new Runs.Answer(certain, maybe);
+  }
+
+  private static org.apache.lucene.search.Query or(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {
+    return a == null ? b : b == null ? a : either(a, b);
   }
 
   private static org.apache.lucene.search.Query either(org.apache.lucene.search.Query a, org.apache.lucene.search.Query b) {

@@ -107,17 +107,20 @@ class LongBodySubstringTest {
       SearchIndexes ix = SearchIndexesTest.idle(a);
       String folded = SearchText.fold(body.toString());
       for (String needle : List.of("wombat", "WOMBAT opens", "platypus", "platypus signs", "zq", "q", "xylophone",
-          "numbat quokka", "wombat signs")) {
+          "numbat quokka", "wombat signs", "latypu", "s, q", "far down:", ": t")) {
         Boolean answer = SearchIndexesTest.body(ix, a, "INBOX", uid, needle);
         boolean truth = folded.contains(SearchText.fold(needle));
         if (answer != null) {
           assertThat(answer).as(needle).isEqualTo(truth);
         } else {
-          assertThat(needle.length()).as("only long needles are left to the scan: " + needle).isGreaterThan(3);
+          assertThat(Runs.tokens(SearchText.fold(needle))).as("only needles of several pieces are read: " + needle).hasSizeGreaterThan(1);
         }
       }
       assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "wombat")).as("in the positional start").isTrue();
-      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "platypus")).as("beyond it: read").isNull();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "platypus")).as("beyond it, one run: the set of runs").isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "latypu")).as("inside a run beyond it").isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "platypus signs")).as("beyond it, several: read").isNull();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "platypus xylophone")).as("a piece missing").isFalse();
       assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "zq")).as("short needles: exact everywhere").isTrue();
       assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "xylophone")).as("a piece missing").isFalse();
       assertThat(SearchIndexesTest.body(ix, a, "INBOX", shortUid, "platypus")).as("a short body: exact").isTrue();
@@ -127,9 +130,61 @@ class LongBodySubstringTest {
       MailboxInfo m = a.mailbox("INBOX").orElseThrow();
       SubstringQuery text = SubstringQuery.body(false, "bob@example.org");
       assertThat(ix.substrings(a, m.id(), m.uidValidity(), List.of(text)).decide(text, uid)).isTrue();
-      SubstringQuery beyond = SubstringQuery.body(false, "platypus");
+      SubstringQuery beyond = SubstringQuery.body(false, "platypus signs");
       assertThat(ix.substrings(a, m.id(), m.uidValidity(), List.of(beyond)).decide(beyond, uid)).isNull();
     }
+  }
+
+  @Test
+  void aBodyWithARunTooLongForOneTokenIsReadWhereTheCutMayHideTheNeedle() throws Exception {
+    String run = "q".repeat(Runs.MAX_RUN - 3) + "needle" + "z".repeat(200);
+    String body = "intro words\r\n" + run + "\r\nthe end\r\n";
+    store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
+    try (Account a = store.open(USER)) {
+      long uid = SearchIndexesTest.append(a, "INBOX", SearchIndexesTest.message("cut", body));
+      SearchIndexes ix = SearchIndexesTest.idle(a);
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "needle")).as("across the cut: read").isNull();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "intro words")).isTrue();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "xylophone")).isFalse();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "qz")).as("short: the gram set").isFalse();
+      assertThat(SearchIndexesTest.body(ix, a, "INBOX", uid, "ez")).as("short: the gram set").isTrue();
+    }
+  }
+
+  @Test
+  void distinctRunsAreEachTokenOnceInOrderOfFirstSight() throws IOException {
+    java.util.Random rnd = new java.util.Random(5032);
+    String[] pieces = {"ab", "b", "x1", " ", ".", "\u00e9t\u00e9", "ab", "\n"};
+    for (int round = 0; round < 300; round++) {
+      List<String> strings = new ArrayList<>();
+      for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
+        StringBuilder b = new StringBuilder();
+        for (int len = rnd.nextInt(120); b.length() < len; ) {
+          b.append(pieces[rnd.nextInt(pieces.length)]);
+        }
+        strings.add(b.toString());
+      }
+      String joined = Trigrams.join(strings);
+      List<String> expected = new ArrayList<>();
+      for (Runs.Token t : Runs.tokens(joined)) {
+        if (!t.text().equals(String.valueOf(Trigrams.SEPARATOR)) && !expected.contains(t.text())) {
+          expected.add(t.text());
+        }
+      }
+      assertThat(byteTerms(Runs.distinct(joined.toCharArray()))).as("%s", strings).containsExactlyElementsOf(expected);
+    }
+  }
+
+  private static List<String> byteTerms(TokenStream ts) throws IOException {
+    List<String> out = new ArrayList<>();
+    var t = ts.getAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
+    ts.reset();
+    while (ts.incrementToken()) {
+      out.add(t.getBytesRef().utf8ToString());
+    }
+    ts.end();
+    ts.close();
+    return out;
   }
 
   private static List<String> terms(TokenStream ts) throws IOException {
