@@ -8,9 +8,9 @@ import java.util.Map;
  * definite yes or no where the index knows the message, and {@code null} (read the message) where it
  * does not: messages delivered after the index last caught up, messages it could only index partly
  * (non-text parts, over the size budget), keys it cannot answer (a needle with characters it does not
- * index), and long bodies that hold every three-character piece of the needle but not the needle where
- * the index keeps positions ({@link Trigrams}). Never a wrong answer: see {@link SearchText} and {@link
- * Trigrams}.
+ * index), and long bodies that hold every piece of the needle but not the needle where the index keeps
+ * positions ({@link Runs}, {@link Trigrams}). Never a wrong answer: see {@link SearchText}, {@link Runs}
+ * and {@link Trigrams}.
  */
 public final class SubstringAnswers {
   /** Answers nothing: the scan decides every message. */

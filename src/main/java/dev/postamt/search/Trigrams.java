@@ -38,20 +38,19 @@ import org.apache.lucene.util.UnicodeUtil;
  * scan answers them), so a match of the query is a match of the substring and nothing else.
  *
  * <p>Positions are what a long text costs: one posting per character. The header fields are short and
- * keep them; a body is indexed as {@link Runs} instead (one posting per word), its first {@link
- * #POSITIONAL_CHARS} characters only, and a body longer than that (or with a run too long for one token)
- * also as the set of its distinct grams without positions ({@link #distinct}: a few thousand terms for
- * 100 KB of prose, a few dozen for repetitive text). The set answers exactly for needles of up to three
- * characters, and for longer ones says "no" when one of the needle's grams is missing ({@link
- * #candidates}); a needle whose grams are all there but which was not found in the indexed start may or
- * may not be in the text: the message is read.
+ * keep them; a body is indexed as {@link Runs} instead (one posting per word), and a body with a run too
+ * long for one token also as the set of its distinct grams without positions ({@link #distinct}: a few
+ * thousand terms for 100 KB of prose, a few dozen for repetitive text). The set answers exactly for
+ * needles of up to three characters, and for longer ones says "no" when one of the needle's grams is
+ * missing ({@link #candidates}); a needle whose grams are all there may or may not be in the text: the
+ * message is read.
  */
 final class Trigrams {
   private Trigrams() {}
 
   static final char SEPARATOR = '\uFFFF';
   static final int N = 3;
-  /** How much of a body is indexed with positions (see the class comment). */
+  /** How much of a body is indexed with positions ({@link Runs}); all of it as a set. */
   static final int POSITIONAL_CHARS = 16 * 1024;
   /** At most this many of a long needle's grams make its {@link #candidates} query (any subset is sound). */
   static final int MAX_CANDIDATE_GRAMS = 64;

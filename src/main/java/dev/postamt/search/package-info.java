@@ -40,7 +40,7 @@
  * where its text is exactly the scan's ({@link dev.postamt.search.SearchText}) and the query exact
  * ({@link dev.postamt.search.Trigrams}, {@link dev.postamt.search.Runs}); everything else (mail that arrived since the index last caught
  * up or published, oversized messages, needles with characters it cannot compare, long bodies it holds only as a
- * set of grams beyond their start) is read and
+ * set of terms beyond their start) is read and
  * matched as without an index. So an index that lags, is being rebuilt, or is switched off makes
  * searches slower, never different.
  *
