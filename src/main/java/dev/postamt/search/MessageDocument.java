@@ -193,10 +193,12 @@ final class MessageDocument {
     if (joined != null) {
       int end = Math.min(joined.length, Trigrams.POSITIONAL_CHARS);
       d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
-      if (Runs.longestRun(joined, joined.length) > Runs.MAX_RUN) { // a run is cut: grams, and the message read
+      org.apache.lucene.analysis.TokenStream runSet = end < joined.length ? Runs.distinct(joined) : null;
+      if (runSet != null) {
+        d.add(new Field(BODY_RUN_SET, runSet, GRAM_SET));
+      } else if (end < joined.length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
+        // a run too long for one token: the grams, and a needle that may stand across a cut is read
         d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
-      } else if (end < joined.length) {
-        d.add(new Field(BODY_RUN_SET, Runs.distinct(joined), GRAM_SET));
       }
     } else {
       partial |= BODY_PARTIAL;

@@ -203,12 +203,13 @@ final class Runs {
   }
 
   /**
-   * The distinct tokens of {@code text} (its runs, each cut at {@link #MAX_RUN}, and its other
-   * characters but the separator), each once in the order of first sight, for a field without positions.
+   * The distinct tokens of {@code text} (its runs and its other characters but the separator), each once
+   * in the order of first sight, for a field without positions; null when a run is longer than {@link
+   * #MAX_RUN} (the caller indexes the text's grams instead: a set of cut runs would miss a needle across
+   * a cut).
    */
   static TokenStream distinct(char[] text) {
-    int cap = 256;
-    int[] table = new int[cap]; // index + 1 into starts/lengths, 0 empty
+    int[] table = new int[256]; // index + 1 into starts/lengths, 0 empty
     int[] starts = new int[64];
     int[] lengths = new int[64];
     int n = 0;
@@ -221,18 +222,18 @@ final class Runs {
       }
       int from = at;
       int to = from + 1;
-      int hash = c;
       if (isRun(c)) {
-        int limit = Math.min(text.length, from + MAX_RUN);
-        while (to < limit && isRun(text[to])) {
-          hash = 31 * hash + text[to];
+        while (to < text.length && isRun(text[to])) {
           to++;
+        }
+        if (to - from > MAX_RUN) {
+          return null;
         }
       }
       at = to;
       int len = to - from;
       int mask = table.length - 1;
-      int slot = (hash * 0x9E3779B9 >>> 8) & mask;
+      int slot = slot(text, from, len, mask);
       boolean seen = false;
       while (table[slot] != 0) {
         int k = table[slot] - 1;
@@ -259,15 +260,27 @@ final class Runs {
     return new SetStream(text, starts, lengths, n);
   }
 
+  /**
+   * The table slot of {@code text[from, from+len)}: a hash of its length and its first and last eight
+   * characters (a long run costs no more than a short one; runs alike there are told apart by comparing).
+   */
+  private static int slot(char[] text, int from, int len, int mask) {
+    int hash = len;
+    int head = Math.min(len, 8);
+    for (int i = 0; i < head; i++) {
+      hash = 31 * hash + text[from + i];
+    }
+    for (int i = Math.max(head, len - 8); i < len; i++) {
+      hash = 31 * hash + text[from + i];
+    }
+    return (hash * 0x9E3779B9 >>> 8) & mask;
+  }
+
   private static int[] rehash(char[] text, int[] starts, int[] lengths, int n, int cap) {
     int[] t = new int[cap];
     int mask = cap - 1;
     for (int k = 0; k < n; k++) {
-      int hash = text[starts[k]];
-      for (int i = starts[k] + 1; i < starts[k] + lengths[k]; i++) {
-        hash = 31 * hash + text[i];
-      }
-      int slot = (hash * 0x9E3779B9 >>> 8) & mask;
+      int slot = slot(text, starts[k], lengths[k], mask);
       while (t[slot] != 0) {
         slot = (slot + 1) & mask;
       }

@@ -138,7 +138,7 @@ class LongBodySubstringTest {
   @Test
   void aBodyWithARunTooLongForOneTokenIsReadWhereTheCutMayHideTheNeedle() throws Exception {
     String run = "q".repeat(Runs.MAX_RUN - 3) + "needle" + "z".repeat(200);
-    String body = "intro words\r\n" + run + "\r\nthe end\r\n";
+    String body = "intro words\r\n" + run + "\r\n" + "filler words to make it long\r\n".repeat(700) + "the end\r\n";
     store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
     try (Account a = store.open(USER)) {
       long uid = SearchIndexesTest.append(a, "INBOX", SearchIndexesTest.message("cut", body));

@@ -201,6 +201,12 @@ class RunsTest {
   }
 
   @Test
+  void noSetOfRunsWhereARunIsTooLongForOneToken() {
+    assertThat(Runs.distinct(Trigrams.joinChars(List.of("a " + "x".repeat(Runs.MAX_RUN + 1) + " b")))).isNull();
+    assertThat(Runs.distinct(Trigrams.joinChars(List.of("a " + "x".repeat(Runs.MAX_RUN) + " b")))).isNotNull();
+  }
+
+  @Test
   void tokensOfANeedle() {
     assertThat(Runs.tokens("h\u00e9llo, w0rld!")).containsExactly(new Runs.Token("h\u00e9llo", true),
         new Runs.Token(",", false), new Runs.Token(" ", false), new Runs.Token("w0rld", true), new Runs.Token("!", false));
