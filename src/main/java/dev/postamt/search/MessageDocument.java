@@ -30,7 +30,8 @@ import org.apache.lucene.index.Term;
  *       {@link UserIndex#FORMAT} is rebuilt when opened.)
  *   <li>substring fields, exact for IMAP SEARCH (texts from {@link SearchText}): {@code s.h.<field>}
  *       for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT) as grams ({@link Trigrams}),
- *       {@code s.b} (body) as runs ({@link Runs}): of a body longer than {@link Trigrams#POSITIONAL_CHARS}
+ *       {@value #BODY_PAIRS} the set of the body's characters and pairs ({@link Pairs}), {@code s.b}
+ *       (body) as runs ({@link Runs}): of a body longer than {@link Trigrams#POSITIONAL_CHARS}
  *       only its start, and then {@value #BODY_RUN_SET} the set of all its runs; a body with a run
  *       longer than {@link Runs#MAX_RUN} has {@value #BODY_GRAM_SET}, the set of all its grams, instead;
  *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
@@ -48,6 +49,8 @@ final class MessageDocument {
 
   /** The body's runs ({@link Runs}), of a long body only its start. */
   static final String BODY_RUNS = "s.b";
+  /** The body's distinct characters and pairs ({@link Pairs}). */
+  static final String BODY_PAIRS = "s.b2";
   /**
    * The distinct runs and other characters of a body longer than {@link Trigrams#POSITIONAL_CHARS}
    * ({@link Runs#distinct}), which answer a needle of one run exactly.
@@ -193,6 +196,7 @@ final class MessageDocument {
     if (joined != null) {
       int end = Math.min(joined.length, Trigrams.POSITIONAL_CHARS);
       d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
+      d.add(new Field(BODY_PAIRS, Pairs.stream(joined), GRAM_SET));
       org.apache.lucene.analysis.TokenStream runSet = end < joined.length ? Runs.distinct(joined) : null;
       if (runSet != null) {
         d.add(new Field(BODY_RUN_SET, runSet, GRAM_SET));

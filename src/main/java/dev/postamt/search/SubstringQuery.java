@@ -31,7 +31,8 @@ public record SubstringQuery(Target target, String field, String needle) {
    * The index's answer over the substring fields of {@link MessageDocument} in {@code reader}: the
    * messages that certainly match, and the messages that may match beyond them, to be read ({@code
    * maybe}, null when there are none to look for). Headers: their grams ({@link Trigrams}), exact. Body:
-   * its runs ({@link Runs}), exact where they were indexed whole; of a long body also the set of all its
+   * for a needle of one or two characters the set of its characters and pairs ({@link Pairs}), exact;
+   * else its runs ({@link Runs}), exact where they were indexed whole; of a long body also the set of all its
    * runs, exact for a needle of one run and otherwise the bodies that hold every piece of the needle;
    * of a body with a run too long for one token the set of its grams, exact for a needle of up to three
    * characters and otherwise the bodies that hold every gram of it.
@@ -39,6 +40,11 @@ public record SubstringQuery(Target target, String field, String needle) {
   Runs.Answer answer(org.apache.lucene.index.IndexReader reader) throws java.io.IOException {
     if (target == Target.HEADER) {
       return new Runs.Answer(Trigrams.query("s.h." + field, needle), null);
+    }
+    if (Pairs.answers(needle)) {
+      org.apache.lucene.search.Query pairs = new org.apache.lucene.search.TermQuery(
+          new org.apache.lucene.index.Term(MessageDocument.BODY_PAIRS, needle));
+      return new Runs.Answer(target == Target.TEXT ? either(Trigrams.query("s.hl", needle), pairs) : pairs, null);
     }
     Runs.Answer runs = Runs.answer(MessageDocument.BODY_RUNS, needle, reader);
     Runs.Answer set = Runs.setAnswer(MessageDocument.BODY_RUN_SET, needle, reader);

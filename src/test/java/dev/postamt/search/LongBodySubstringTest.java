@@ -175,6 +175,34 @@ class LongBodySubstringTest {
     }
   }
 
+  @Test
+  void pairsAreEachCharacterAndAdjacentAsciiPairOnceButNoneAcrossASeparator() throws IOException {
+    java.util.Random rnd = new java.util.Random(6203);
+    char[] pool = {'a', 'b', ' ', '\u00e9', '\u4e2d', 'x', 'x'};
+    for (int round = 0; round < 300; round++) {
+      List<String> strings = new ArrayList<>();
+      for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
+        StringBuilder b = new StringBuilder();
+        for (int len = rnd.nextInt(60); b.length() < len; ) {
+          b.append(pool[rnd.nextInt(pool.length)]);
+        }
+        strings.add(b.toString());
+      }
+      java.util.Set<String> expected = new java.util.HashSet<>();
+      for (String str : strings) {
+        for (int i = 0; i < str.length(); i++) {
+          expected.add(str.substring(i, i + 1));
+          if (i + 1 < str.length() && str.charAt(i) < 0x80 && str.charAt(i + 1) < 0x80) {
+            expected.add(str.substring(i, i + 2));
+          }
+        }
+      }
+      List<String> got = terms(Pairs.stream(Trigrams.joinChars(strings)));
+      assertThat(got).as("%s", strings).doesNotHaveDuplicates();
+      assertThat(new java.util.HashSet<>(got)).as("%s", strings).isEqualTo(expected);
+    }
+  }
+
   private static List<String> byteTerms(TokenStream ts) throws IOException {
     List<String> out = new ArrayList<>();
     var t = ts.getAttribute(org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute.class);
