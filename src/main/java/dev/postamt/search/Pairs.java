@@ -1,8 +1,6 @@
 package dev.postamt.search;
 
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * The set of a body's distinct characters and pairs of adjacent ASCII characters, without positions:
@@ -59,28 +57,35 @@ final class Pairs {
         }
       }
     }
-    StringBuilder terms = new StringBuilder();
-    int[] lengths = new int[Long.bitCount(singles[0]) + Long.bitCount(singles[1]) + nOthers + bits(pairs)];
+    int count = Long.bitCount(singles[0]) + Long.bitCount(singles[1]) + nOthers + bits(pairs);
+    char[] terms = new char[2 * count];
+    int[] starts = new int[count];
+    int[] lengths = new int[count];
     int n = 0;
+    int at = 0;
     for (int c = 0; c < 128; c++) {
       if ((singles[c >>> 6] & (1L << c)) != 0) {
-        terms.append((char) c);
+        starts[n] = at;
         lengths[n++] = 1;
+        terms[at++] = (char) c;
       }
     }
     for (char o : others) {
       if (o != 0) {
-        terms.append(o);
+        starts[n] = at;
         lengths[n++] = 1;
+        terms[at++] = o;
       }
     }
     for (int p = 0; p < 128 * 128; p++) {
       if ((pairs[p >>> 6] & (1L << p)) != 0) {
-        terms.append((char) (p >>> 7)).append((char) (p & 0x7F));
+        starts[n] = at;
         lengths[n++] = 2;
+        terms[at++] = (char) (p >>> 7);
+        terms[at++] = (char) (p & 0x7F);
       }
     }
-    return new TermsStream(terms.toString(), lengths, n);
+    return new Runs.SetStream(terms, starts, lengths, n);
   }
 
   private static int bits(long[] set) {
@@ -89,41 +94,5 @@ final class Pairs {
       n += Long.bitCount(w);
     }
     return n;
-  }
-
-  /** Terms of one or two characters, one after another in a string. */
-  private static final class TermsStream extends TokenStream {
-    private final String terms;
-    private final int[] lengths;
-    private final int n;
-    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
-    private final PositionIncrementAttribute inc = addAttribute(PositionIncrementAttribute.class);
-    private int at;
-    private int offset;
-
-    TermsStream(String terms, int[] lengths, int n) {
-      this.terms = terms;
-      this.lengths = lengths;
-      this.n = n;
-    }
-
-    @Override
-    public boolean incrementToken() {
-      if (at == n) {
-        return false;
-      }
-      clearAttributes();
-      int len = lengths[at++];
-      term.setEmpty().append(terms, offset, offset + len);
-      offset += len;
-      inc.setPositionIncrement(1);
-      return true;
-    }
-
-    @Override
-    public void reset() {
-      at = 0;
-      offset = 0;
-    }
   }
 }

@@ -122,16 +122,13 @@ final class Runs {
       tokens = tokens.subList(0, MAX_TOKENS);
     }
     boolean exact = !cut;
-    if (tokens.size() == 1) {
+    if (tokens.size() == 1) { // never cut
       Token t = tokens.getFirst();
-      Query q;
-      if (t.run()) {
-        List<BytesRef> terms = matching(reader, field, Match.CONTAINS, t.text(), Integer.MAX_VALUE);
-        q = terms.isEmpty() ? new MatchNoDocsQuery() : new TermInSetQuery(field, terms);
-      } else {
-        q = new TermQuery(new Term(field, t.text()));
+      if (!t.run()) {
+        return new Answer(new TermQuery(new Term(field, t.text())), null);
       }
-      return exact ? new Answer(q, null) : new Answer(new MatchNoDocsQuery(), q);
+      List<BytesRef> terms = matching(reader, field, Match.CONTAINS, t.text(), Integer.MAX_VALUE);
+      return new Answer(terms.isEmpty() ? new MatchNoDocsQuery() : new TermInSetQuery(field, terms), null);
     }
     MultiPhraseQuery.Builder b = new MultiPhraseQuery.Builder();
     int last = tokens.size() - 1;
@@ -289,8 +286,11 @@ final class Runs {
     return t;
   }
 
-  /** The tokens {@link #distinct} found, as terms one position apart (positions are not indexed). */
-  private static final class SetStream extends TokenStream {
+  /**
+   * Terms given as pieces of a text (those {@link #distinct} found, or {@link Pairs}'), one position apart
+   * (positions are not indexed).
+   */
+  static final class SetStream extends TokenStream {
     private final char[] text;
     private final int[] starts;
     private final int[] lengths;

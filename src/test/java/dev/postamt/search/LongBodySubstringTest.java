@@ -197,7 +197,7 @@ class LongBodySubstringTest {
           }
         }
       }
-      List<String> got = terms(Pairs.stream(Trigrams.joinChars(strings)));
+      List<String> got = byteTerms(Pairs.stream(Trigrams.joinChars(strings)));
       assertThat(got).as("%s", strings).doesNotHaveDuplicates();
       assertThat(new java.util.HashSet<>(got)).as("%s", strings).isEqualTo(expected);
     }

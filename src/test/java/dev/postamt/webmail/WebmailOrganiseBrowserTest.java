@@ -238,7 +238,7 @@ class WebmailOrganiseBrowserTest {
       b.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
       // Escape clears the search and reloads the list, which forgets the selection when it lands: "j"
       // pressed before that would move from the old selection (seen once in CI on a busy machine)
-      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      w.awaitNotBusy();
       key(b, "j");
       awaitSubject(w, "Inline logo");
       key(b, "s");
@@ -336,7 +336,7 @@ class WebmailOrganiseBrowserTest {
       b.driver.executeScript("const s = document.getElementById('c-send'); s.click(); s.click();");
       w.awaitStatus("Sent");
       // every request the clicks started has been answered (a second send, had it started, among them)
-      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      w.awaitNotBusy();
       t.awaitMessageContaining("gus@example.test", "Subject: Twice clicked");
       t.server.awaitDeliveriesTakenIn();
       assertThat(t.messages("gus@example.test").stream().filter(p -> read(p).contains("Subject: Twice clicked"))).hasSize(1);
@@ -362,7 +362,7 @@ class WebmailOrganiseBrowserTest {
           }).catch(e => done('error: ' + e));""");
       assertThat(started).isEqualTo("started");
       w.awaitStatus("Sent");
-      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      w.awaitNotBusy();
       t.awaitMessageContaining("gus@example.test", "Subject: Saved and sent");
       assertThat(count(fred, "Drafts", "Saved and sent")).isZero();
       assertThat(count(fred, "Sent", "Saved and sent")).isEqualTo(1);
@@ -408,7 +408,7 @@ class WebmailOrganiseBrowserTest {
       w.click(By.id("c-discard"));
       w.await().until(d -> d.findElements(By.id("composer")).isEmpty());
       w.clickRow("Lunch on Friday");
-      w.await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+      w.awaitNotBusy();
       assertThat(count(gus, "Drafts", "Thrown away")).isZero();
       w.assertNoScriptRan();
     }

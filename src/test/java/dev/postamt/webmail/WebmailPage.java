@@ -116,6 +116,11 @@ final class WebmailPage {
     await().until(d -> d.findElement(By.id("status")).getText().contains(text));
   }
 
+  /** Until every request the page started has been answered (the page marks {@code body.busy} meanwhile). */
+  void awaitNotBusy() {
+    await().until(d -> !String.valueOf(d.findElement(By.tagName("body")).getAttribute("class")).contains("busy"));
+  }
+
   /** No alert, no marker, no console warning or error (a payload blocked by the CSP alone would log one). */
   void assertNoScriptRan() {
     try {
