@@ -253,7 +253,6 @@ const LIST_PROPS = ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 's
 /** Fetches and draws the list (the newest call draws, see newestOnly). */
 export const loadList = newestOnly(async (stale, keepSelection = false) => {
   if (!app.mailbox) return;
-  const oldId = keepSelection && app.selected >= 0 ? app.ids[app.selected] : null;
   const calls = [
     ['Email/query', { filter: filter(), sort: [{ property: app.sort, isAscending: app.sort === 'from' || app.sort === 'subject' }],
       collapseThreads: app.threads, position: app.position, limit: PAGE, calculateTotal: true }, 'q'],
@@ -262,6 +261,8 @@ export const loadList = newestOnly(async (stale, keepSelection = false) => {
   if (app.threads) calls.push(['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't']);
   const r = await app.jmap.call(calls);
   if (stale()) return;
+  // the selection as it is now that the answer is in: the user may have moved it while the request was out
+  const oldId = keepSelection && app.selected >= 0 ? app.ids[app.selected] : null;
   app.threadOf = new Map(r.t ? r.t.list.map(t => [t.id, t.emailIds]) : []);
   app.total = r.q.total;
   app.ids = r.q.ids;
@@ -355,7 +356,8 @@ export async function moveEmails(ids, mailboxId, done) {
   await busy('Moving', async () => {
     const update = Object.fromEntries(ids.map(id => [id, { mailboxIds: { [mailboxId]: true } }]));
     Jmap.check(await app.jmap.one('Email/set', { update }));
-    const next = app.selected;
+    // the row after the moved ones opens next; the open message stands for a selection a redraw forgot
+    const next = app.selected >= 0 ? app.selected : app.ids.indexOf(Reader.email && Reader.email.id);
     if (ids.includes(Reader.email && Reader.email.id)) Reader.clear();
     await loadMailboxes();
     await loadList();
