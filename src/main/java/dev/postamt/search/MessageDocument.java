@@ -141,21 +141,41 @@ final class MessageDocument {
    * of the folded leaves ({@code joined}, null when over the budget), folded as they are joined ({@link
    * Trigrams#joinFolded}) rather than each copied once more as a folded string first.
    */
-  record JoinedLeaves(char[] joined, Map<MimePart, String> decoded) {
-    static JoinedLeaves of(MimePart root, Budget budget) {
+  record JoinedLeaves(char[] joined, int length, Map<MimePart, String> decoded) {
+    /** {@code joined} is {@code scratch}'s array, or a new one when it was too short (kept there then). */
+    static JoinedLeaves of(MimePart root, Budget budget, Scratch scratch) {
       Map<MimePart, String> decoded = new IdentityHashMap<>();
       List<MimePart> leaves = SearchText.leaves(root);
       if (!Leaves.decode(leaves, decoded, budget)) {
-        return new JoinedLeaves(null, decoded);
+        return new JoinedLeaves(null, 0, decoded);
       }
       List<String> texts = new ArrayList<>(leaves.size());
       for (MimePart leaf : leaves) {
         texts.add(decoded.get(leaf));
       }
       int[] lengths = new int[leaves.size()];
-      char[] joined = Trigrams.joinFolded(texts, lengths);
-      return new JoinedLeaves(Leaves.within(leaves, lengths, budget) ? joined : null, decoded);
+      char[] joined = Trigrams.joinFolded(texts, lengths, scratch.joined);
+      scratch.joined = joined;
+      int length = 2;
+      for (int n : lengths) {
+        length += n + 1;
+      }
+      return Leaves.within(leaves, lengths, budget) ? new JoinedLeaves(joined, length, decoded)
+          : new JoinedLeaves(null, 0, decoded);
     }
+  }
+
+  /**
+   * The arrays a document's analysis needs, kept from one message to the next by the thread that indexes
+   * them (one {@code Scratch} per thread and batch, {@code UserIndex}): a 100 KB body made ~0.75 MB of
+   * new arrays per message (its folded text and its words' tokens), most of what indexing it cost the
+   * heap, and the heap's growth under a stream of such mail (bench/README.md, 2026-12-06 17:30). A
+   * document built with a scratch reads its arrays until it has been added: build the next one with the
+   * same scratch only after that ({@code IndexWriter.addDocument} reads every field's stream).
+   */
+  static final class Scratch {
+    private final WordTokens.Scratch words = new WordTokens.Scratch();
+    private char[] joined;
   }
 
   static String key(long mailboxId, long uid) {
@@ -176,6 +196,12 @@ final class MessageDocument {
    * and searches read the message.
    */
   static Document build(long mailboxId, MessageRecord r, byte[] bytes, Budget budget) {
+    return build(mailboxId, r, bytes, budget, new Scratch());
+  }
+
+  /** {@link #build(long, MessageRecord, byte[], Budget)} in {@code scratch}'s arrays (see {@link Scratch}). */
+  static Document build(long mailboxId, MessageRecord r, byte[] bytes, Budget budget, Scratch scratch) {
+    scratch.words.reset();
     Document d = new Document();
     d.add(new StringField("id", key(mailboxId, r.uid()), Field.Store.NO));
     d.add(new StringField("mbox", Long.toString(mailboxId), Field.Store.NO));
@@ -190,19 +216,20 @@ final class MessageDocument {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
     grams(d, "s.hl", SearchText.headerLines(root));
-    JoinedLeaves leaves = JoinedLeaves.of(root, budget);
+    JoinedLeaves leaves = JoinedLeaves.of(root, budget, scratch);
     Map<MimePart, String> decoded = leaves.decoded();
     char[] joined = leaves.joined();
     if (joined != null) {
-      int end = Math.min(joined.length, Trigrams.POSITIONAL_CHARS);
+      int length = leaves.length();
+      int end = Math.min(length, Trigrams.POSITIONAL_CHARS);
       d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
-      d.add(new Field(BODY_PAIRS, Pairs.stream(joined), GRAM_SET));
-      org.apache.lucene.analysis.TokenStream runSet = end < joined.length ? Runs.distinct(joined) : null;
+      d.add(new Field(BODY_PAIRS, Pairs.stream(joined, length), GRAM_SET));
+      org.apache.lucene.analysis.TokenStream runSet = end < length ? Runs.distinct(joined, length) : null;
       if (runSet != null) {
         d.add(new Field(BODY_RUN_SET, runSet, GRAM_SET));
-      } else if (end < joined.length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
+      } else if (end < length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
         // a run too long for one token: the grams, and a needle that may stand across a cut is read
-        d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined), GRAM_SET));
+        d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined, length), GRAM_SET));
       }
     } else {
       partial |= BODY_PARTIAL;
@@ -229,7 +256,7 @@ final class MessageDocument {
         continue;
       }
       if (text.length() <= WordTokens.MAX_CHARS) {
-        WordTokens tokens = WordTokens.of(text); // broken into words once for both fields
+        WordTokens tokens = WordTokens.of(text, scratch.words); // broken into words once for both fields
         d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
         d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
       } else { // a huge text is read twice (no copy of it is made) rather than held a second time as tokens

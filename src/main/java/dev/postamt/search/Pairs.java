@@ -20,15 +20,20 @@ final class Pairs {
 
   /** Each distinct character and ASCII pair of {@code text} once. */
   static TokenStream stream(char[] text) {
+    return stream(text, text.length);
+  }
+
+  /** {@link #stream(char[])} of {@code text[0, length)}. */
+  static TokenStream stream(char[] text, int length) {
     long[] singles = new long[2];
     long[] pairs = new long[256];
     char[] others = new char[16]; // open addressing, 0 empty (U+0000 is ASCII)
     int nOthers = 0;
-    for (int at = 0; at < text.length; at++) {
+    for (int at = 0; at < length; at++) {
       char c = text[at];
       if (c < 0x80) {
         singles[c >>> 6] |= 1L << c;
-        if (at + 1 < text.length && text[at + 1] < 0x80) {
+        if (at + 1 < length && text[at + 1] < 0x80) {
           int p = c << 7 | text[at + 1];
           pairs[p >>> 6] |= 1L << p;
         }

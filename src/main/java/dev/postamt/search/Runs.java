@@ -206,12 +206,17 @@ final class Runs {
    * a cut).
    */
   static TokenStream distinct(char[] text) {
+    return distinct(text, text.length);
+  }
+
+  /** {@link #distinct(char[])} of {@code text[0, length)}. */
+  static TokenStream distinct(char[] text, int length) {
     int[] table = new int[256]; // index + 1 into starts/lengths, 0 empty
     int[] starts = new int[64];
     int[] lengths = new int[64];
     int n = 0;
     int at = 0;
-    while (at < text.length) {
+    while (at < length) {
       char c = text[at];
       if (c == Trigrams.SEPARATOR) {
         at++;
@@ -220,7 +225,7 @@ final class Runs {
       int from = at;
       int to = from + 1;
       if (isRun(c)) {
-        while (to < text.length && isRun(text[to])) {
+        while (to < length && isRun(text[to])) {
           to++;
         }
         if (to - from > MAX_RUN) {

@@ -133,7 +133,11 @@ final class Trigrams {
 
   /** {@link #distinct(String)} of a {@link #joinChars joined} text. */
   static TokenStream distinct(char[] joined) {
-    int length = joined.length;
+    return distinct(joined, joined.length);
+  }
+
+  /** {@link #distinct(char[])} of {@code joined[0, length)}. */
+  static TokenStream distinct(char[] joined, int length) {
     int cap = 1024;
     long[] table = new long[cap];
     long[] order = new long[256];
@@ -202,7 +206,7 @@ final class Trigrams {
    * times, widening it on the way.
    */
   static char[] joinChars(List<String> strings) {
-    return join(strings, false, null);
+    return join(strings, false, null, null);
   }
 
   /**
@@ -213,16 +217,28 @@ final class Trigrams {
    * may change its length (U+0130, final sigma).
    */
   static char[] joinFolded(List<String> strings, int[] foldedLengths) {
-    return join(strings, true, foldedLengths);
+    return join(strings, true, foldedLengths, null);
   }
 
-  /** {@link #joinChars}, or with {@code fold} {@link #joinFolded} (each folded length into {@code foldedLengths}). */
-  private static char[] join(List<String> strings, boolean fold, int[] foldedLengths) {
+  /**
+   * {@link #joinFolded} into {@code into} when it is long enough (else into a new array); the joined text
+   * is the array's first {@code 2 + sum(foldedLengths[i] + 1)} characters, the rest is left as it was.
+   */
+  static char[] joinFolded(List<String> strings, int[] foldedLengths, char[] into) {
+    return join(strings, true, foldedLengths, into);
+  }
+
+  /**
+   * {@link #joinChars}, or with {@code fold} {@link #joinFolded} (each folded length into {@code
+   * foldedLengths}); into {@code into} when it is given and long enough, else into a new array of the
+   * joined text's length.
+   */
+  private static char[] join(List<String> strings, boolean fold, int[] foldedLengths, char[] into) {
     int length = 2;
     for (String s : strings) {
       length += s.length() + 1;
     }
-    char[] out = new char[length];
+    char[] out = into != null && into.length >= length ? into : new char[length];
     int at = 0;
     int k = 0;
     for (String s : strings) {
@@ -232,7 +248,10 @@ final class Trigrams {
         if (!foldLatin1(out, at, at + n)) {
           String f = SearchText.fold(s);
           if (f.length() != n) {
-            out = Arrays.copyOf(out, out.length - n + f.length());
+            length += f.length() - n;
+            if (out.length < length) {
+              out = Arrays.copyOf(out, length);
+            }
             n = f.length();
           }
           f.getChars(0, n, out, at);
@@ -244,7 +263,7 @@ final class Trigrams {
     }
     out[at++] = SEPARATOR;
     out[at] = SEPARATOR;
-    return out;
+    return into == null && out.length != length ? Arrays.copyOf(out, length) : out;
   }
 
   /** Folds {@code t[from, to)} in place when all of it is below U+0100; false (part of it folded) if not. */

@@ -416,9 +416,10 @@ final class UserIndex implements Closeable {
     for (int k = 0; k < slices; k++) {
       int first = k;
       work.add(() -> {
+        var scratch = new MessageDocument.Scratch(); // this slice's: each document is added before the next is built
         for (int i = first; i < batch.size(); i += slices) {
           MessageRecord r = batch.get(i);
-          var doc = MessageDocument.build(m.id(), r, read(a, m, r, budget), budget);
+          var doc = MessageDocument.build(m.id(), r, read(a, m, r, budget), budget, scratch);
           if (replace) {
             writer.updateDocument(MessageDocument.keyTerm(m.id(), r.uid()), doc);
           } else {

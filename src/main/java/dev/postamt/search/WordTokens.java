@@ -49,27 +49,114 @@ final class WordTokens {
   private int[] ends;
   private int[] increments;
   private int count;
+  /** Where the arrays come from: a {@link Scratch}'s, reused from text to text, or new ones. */
+  private final Scratch.Arrays arrays;
 
   /**
    * Sized for the text: its tokens hold about as many characters as it has (more only for CJK bigrams),
    * and there is a token per few characters; so a 100 KB body does not grow the arrays a dozen times.
    */
-  private WordTokens(int textLength) {
-    chars = new char[Math.max(256, textLength)];
-    ends = new int[Math.max(64, textLength / 6)];
-    increments = new int[ends.length];
+  private WordTokens(int textLength, Scratch.Arrays arrays) {
+    this.arrays = arrays;
+    chars = arrays.chars(Math.max(256, textLength));
+    ends = arrays.ends(Math.max(64, textLength / 6));
+    increments = arrays.increments(ends.length);
   }
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    WordTokens w = plain(java.util.List.of(text), text.length());
-    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text));
+    Scratch.Arrays fresh = new Scratch.Arrays();
+    WordTokens w = plain(java.util.List.of(text), text.length(), fresh);
+    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text), new Scratch.Arrays());
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    WordTokens w = plain(text.parts(), (int) text.length());
-    return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree());
+    return of(text, new Scratch());
+  }
+
+  /**
+   * {@link #of(MessageDocument.Lines)} in arrays of {@code scratch}'s, which the tokens use until the
+   * scratch's next {@link Scratch#reset}: their streams must have been read by then.
+   */
+  static WordTokens of(MessageDocument.Lines text, Scratch scratch) {
+    Scratch.Arrays arrays = scratch.next();
+    WordTokens w = plain(text.parts(), (int) text.length(), arrays);
+    return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree(), arrays);
+  }
+
+  /**
+   * The arrays the tokens of a document's texts are kept in, kept from one document to the next by the
+   * thread that indexes them: a 100 KB body's tokens took ~0.4 MB of new arrays per message, most of what
+   * its document cost the heap (bench/README.md, 2026-12-06 17:30). One set per text of the document, in
+   * the order the texts are analysed; {@link #reset} before each document, once the last one's streams
+   * have been read (IndexWriter reads them in {@code addDocument}).
+   */
+  static final class Scratch {
+    private final java.util.List<Arrays> sets = new ArrayList<>();
+    private int used;
+
+    /** A new document begins: the sets are handed out again from the first. */
+    void reset() {
+      used = 0;
+    }
+
+    private Arrays next() {
+      if (used == sets.size()) {
+        sets.add(new Arrays());
+      }
+      return sets.get(used++);
+    }
+
+    /** One text's arrays, each at least as long as asked (their contents are not cleared). */
+    static final class Arrays {
+      private char[] chars = new char[0];
+      private char[] part = new char[0];
+      private int[] ends = new int[0];
+      private int[] increments = new int[0];
+      private int[] ids = new int[0];
+      private int[] firsts = new int[0];
+      private int[] table = new int[0];
+
+      char[] chars(int n) {
+        return chars.length >= n ? chars : (chars = new char[n]);
+      }
+
+      char[] part(int n) {
+        return part.length >= n ? part : (part = new char[n]);
+      }
+
+      int[] ends(int n) {
+        return ends.length >= n ? ends : (ends = new int[n]);
+      }
+
+      int[] increments(int n) {
+        return increments.length >= n ? increments : (increments = new int[n]);
+      }
+
+      int[] ids(int n) {
+        return ids.length >= n ? ids : (ids = new int[n]);
+      }
+
+      int[] firsts(int n) {
+        return firsts.length >= n ? firsts : (firsts = new int[n]);
+      }
+
+      int[] table(int n) {
+        return table.length >= n ? table : (table = new int[n]);
+      }
+
+      /** Keeps arrays a text grew, so that the next text of its size does not grow them again. */
+      void keep(char[] c, int[] e, int[] i) {
+        chars = c;
+        ends = e;
+        increments = i;
+      }
+
+      void keepFirsts(int[] f) {
+        firsts = f;
+      }
+    }
   }
 
   /**
@@ -78,25 +165,25 @@ final class WordTokens {
    * the text is not {@link #cjkFree} (which that finds out on the way, looking at the characters it does
    * not know anyway).
    */
-  private static WordTokens plain(java.util.List<String> parts, int length) {
-    WordTokens w = new WordTokens(length);
+  private static WordTokens plain(java.util.List<String> parts, int length, Scratch.Arrays arrays) {
+    WordTokens w = new WordTokens(length, arrays);
     w.raw = true;
-    char[] buf = new char[0];
+    char[] buf = arrays.part(0);
     for (String p : parts) {
       if (p.length() > buf.length) {
-        buf = new char[Math.max(p.length(), Math.min(length, 1 << 16))];
+        buf = arrays.part(Math.max(p.length(), Math.min(length, 1 << 16)));
       }
       p.getChars(0, p.length(), buf, 0);
       if (!PlainBreaking.split(buf, p.length(), w::add)) {
-        return null;
+        return null; // the scanner's tokens go into the same arrays again
       }
     }
     return w;
   }
 
   /** {@code plain}: the text is {@link #cjkFree}. */
-  private static WordTokens of(java.io.Reader text, int length, boolean plain) {
-    WordTokens w = new WordTokens(length);
+  private static WordTokens of(java.io.Reader text, int length, boolean plain, Scratch.Arrays arrays) {
+    WordTokens w = new WordTokens(length, arrays);
     w.raw = plain;
     try (TokenStream ts = plain ? Analyzers.breaking(text) : Analyzers.common(text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -139,12 +226,14 @@ final class WordTokens {
   private void add(char[] b, int off, int length, int increment) {
     if (charCount + length > chars.length) {
       chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charCount + length));
+      arrays.keep(chars, ends, increments);
     }
     System.arraycopy(b, off, chars, charCount, length);
     charCount += length;
     if (count == ends.length) {
       ends = Arrays.copyOf(ends, count * 2);
       increments = Arrays.copyOf(increments, count * 2);
+      arrays.keep(chars, ends, increments);
     }
     ends[count] = charCount;
     increments[count] = increment;
@@ -153,19 +242,19 @@ final class WordTokens {
 
   /** The tokens of {@code w.<field>}. */
   TokenStream words() {
-    BytesRef[] terms = finish(Analyzers.words(replay(distinct())));
-    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.words(replay(every()));
+    BytesRef[] terms = finish(Analyzers.words(replay(distinct(), distinctCount)));
+    return terms.length == distinctCount ? new Mapped(terms) : Analyzers.words(replay(every(), count));
   }
 
   /** The tokens of {@code st.<field>}. */
   TokenStream stems() {
-    BytesRef[] terms = finish(Analyzers.stems(replay(distinct())));
-    return terms.length == firsts.length ? new Mapped(terms) : Analyzers.stems(replay(every()));
+    BytesRef[] terms = finish(Analyzers.stems(replay(distinct(), distinctCount)));
+    return terms.length == distinctCount ? new Mapped(terms) : Analyzers.stems(replay(every(), count));
   }
 
   /** The given tokens as the common part of the chain leaves them (lower-cased here when {@link #raw}). */
-  private TokenStream replay(int[] which) {
-    TokenStream t = new Replay(which);
+  private TokenStream replay(int[] which, int n) {
+    TokenStream t = new Replay(which, n);
     return raw ? new LowerCaseFilter(t) : t;
   }
 
@@ -187,11 +276,12 @@ final class WordTokens {
     if (ids != null) {
       return firsts;
     }
-    ids = new int[count];
-    firsts = new int[Math.max(16, count / 4)];
-    int[] table = new int[Integer.highestOneBit(Math.max(8, count) * 2) * 2];
-    Arrays.fill(table, -1);
-    int mask = table.length - 1;
+    ids = arrays.ids(count);
+    firsts = arrays.firsts(Math.max(16, count / 4));
+    int size = Integer.highestOneBit(Math.max(8, count) * 2) * 2;
+    int[] table = arrays.table(size);
+    Arrays.fill(table, 0, size, -1);
+    int mask = size - 1;
     int n = 0;
     for (int i = 0; i < count; i++) {
       int start = i == 0 ? 0 : ends[i - 1];
@@ -213,18 +303,22 @@ final class WordTokens {
       if (table[slot] < 0) {
         if (n == firsts.length) {
           firsts = Arrays.copyOf(firsts, n * 2);
+          arrays.keepFirsts(firsts);
         }
         firsts[n] = i;
         table[slot] = n++;
       }
       ids[i] = table[slot];
     }
-    firsts = Arrays.copyOf(firsts, n);
+    distinctCount = n;
     return firsts;
   }
 
+  /** Each token's distinct token ({@link #distinct}; the first {@link #count} of the array). */
   private int[] ids;
+  /** The distinct tokens' first occurrences (the first {@link #distinctCount} of the array). */
   private int[] firsts;
+  private int distinctCount;
 
   private boolean sameTerm(int token, int start, int end) {
     int s = token == 0 ? 0 : ends[token - 1];
@@ -255,15 +349,17 @@ final class WordTokens {
     private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
     private final PositionIncrementAttribute inc = addAttribute(PositionIncrementAttribute.class);
     private final int[] which;
+    private final int n;
     private int at;
 
-    Replay(int[] which) {
+    Replay(int[] which, int n) {
       this.which = which;
+      this.n = n;
     }
 
     @Override
     public boolean incrementToken() {
-      if (at == which.length) {
+      if (at == n) {
         return false;
       }
       clearAttributes();
