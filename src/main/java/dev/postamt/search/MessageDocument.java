@@ -142,7 +142,7 @@ final class MessageDocument {
    * Trigrams#joinFolded}) rather than each copied once more as a folded string first.
    */
   record JoinedLeaves(char[] joined, int length, Map<MimePart, String> decoded) {
-    /** {@code joined} is {@code scratch}'s array, or a new one when it was too short (kept there then). */
+    /** {@code joined} is {@code scratch}'s array, or a new one when that was too short (kept there then). */
     static JoinedLeaves of(MimePart root, Budget budget, Scratch scratch) {
       Map<MimePart, String> decoded = new IdentityHashMap<>();
       List<MimePart> leaves = SearchText.leaves(root);
@@ -155,13 +155,15 @@ final class MessageDocument {
       }
       int[] lengths = new int[leaves.size()];
       char[] joined = Trigrams.joinFolded(texts, lengths, scratch.joined);
+      if (!Leaves.within(leaves, lengths, budget)) {
+        return new JoinedLeaves(null, 0, decoded); // a text over the budget is not kept for the next message
+      }
       scratch.joined = joined;
       int length = 2;
       for (int n : lengths) {
         length += n + 1;
       }
-      return Leaves.within(leaves, lengths, budget) ? new JoinedLeaves(joined, length, decoded)
-          : new JoinedLeaves(null, 0, decoded);
+      return new JoinedLeaves(joined, length, decoded);
     }
   }
 
@@ -169,7 +171,7 @@ final class MessageDocument {
    * The arrays a document's analysis needs, kept from one message to the next by the thread that indexes
    * them (one {@code Scratch} per thread and batch, {@code UserIndex}): a 100 KB body made ~0.75 MB of
    * new arrays per message (its folded text and its words' tokens), most of what indexing it cost the
-   * heap, and the heap's growth under a stream of such mail (bench/README.md, 2026-12-06 17:30). A
+   * heap, and the heap's growth under a stream of such mail (bench/README.md, 2026-12-06 17:29). A
    * document built with a scratch reads its arrays until it has been added: build the next one with the
    * same scratch only after that ({@code IndexWriter.addDocument} reads every field's stream).
    */
@@ -201,7 +203,6 @@ final class MessageDocument {
 
   /** {@link #build(long, MessageRecord, byte[], Budget)} in {@code scratch}'s arrays (see {@link Scratch}). */
   static Document build(long mailboxId, MessageRecord r, byte[] bytes, Budget budget, Scratch scratch) {
-    scratch.words.reset();
     Document d = new Document();
     d.add(new StringField("id", key(mailboxId, r.uid()), Field.Store.NO));
     d.add(new StringField("mbox", Long.toString(mailboxId), Field.Store.NO));
@@ -256,7 +257,7 @@ final class MessageDocument {
         continue;
       }
       if (text.length() <= WordTokens.MAX_CHARS) {
-        WordTokens tokens = WordTokens.of(text, scratch.words); // broken into words once for both fields
+        WordTokens tokens = WordTokens.of(text, scratch.words, e.getKey()); // broken into words once for both fields
         d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
         d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
       } else { // a huge text is read twice (no copy of it is made) rather than held a second time as tokens

@@ -65,22 +65,23 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    Scratch.Arrays fresh = new Scratch.Arrays();
-    WordTokens w = plain(java.util.List.of(text), text.length(), fresh);
-    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text), new Scratch.Arrays());
+    Scratch.Arrays arrays = new Scratch.Arrays();
+    WordTokens w = plain(java.util.List.of(text), text.length(), arrays);
+    return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text), arrays);
   }
 
   /** The common part of the analysis of {@code text} (at most {@link #MAX_CHARS}), read in place. */
   static WordTokens of(MessageDocument.Lines text) {
-    return of(text, new Scratch());
+    return of(text, new Scratch(), "");
   }
 
   /**
-   * {@link #of(MessageDocument.Lines)} in arrays of {@code scratch}'s, which the tokens use until the
-   * scratch's next {@link Scratch#reset}: their streams must have been read by then.
+   * {@link #of(MessageDocument.Lines)} in {@code scratch}'s arrays for the text named {@code name} (a
+   * document's body, its subject...), which the tokens use until the next document's text of that name
+   * takes them: their streams must have been read by then.
    */
-  static WordTokens of(MessageDocument.Lines text, Scratch scratch) {
-    Scratch.Arrays arrays = scratch.next();
+  static WordTokens of(MessageDocument.Lines text, Scratch scratch, String name) {
+    Scratch.Arrays arrays = scratch.arrays(name);
     WordTokens w = plain(text.parts(), (int) text.length(), arrays);
     return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree(), arrays);
   }
@@ -88,24 +89,16 @@ final class WordTokens {
   /**
    * The arrays the tokens of a document's texts are kept in, kept from one document to the next by the
    * thread that indexes them: a 100 KB body's tokens took ~0.4 MB of new arrays per message, most of what
-   * its document cost the heap (bench/README.md, 2026-12-06 17:30). One set per text of the document, in
-   * the order the texts are analysed; {@link #reset} before each document, once the last one's streams
-   * have been read (IndexWriter reads them in {@code addDocument}).
+   * its document cost the heap (bench/README.md, 2026-12-06 17:29). One set per kind of text (the body's,
+   * the subject's...), so that each is about as large as the next message's text of its kind, handed to
+   * the next document's text of that kind once the last one's streams have been read (IndexWriter reads
+   * them in {@code addDocument}).
    */
   static final class Scratch {
-    private final java.util.List<Arrays> sets = new ArrayList<>();
-    private int used;
+    private final java.util.Map<String, Arrays> sets = new java.util.HashMap<>();
 
-    /** A new document begins: the sets are handed out again from the first. */
-    void reset() {
-      used = 0;
-    }
-
-    private Arrays next() {
-      if (used == sets.size()) {
-        sets.add(new Arrays());
-      }
-      return sets.get(used++);
+    private Arrays arrays(String name) {
+      return sets.computeIfAbsent(name, n -> new Arrays());
     }
 
     /** One text's arrays, each at least as long as asked (their contents are not cleared). */
