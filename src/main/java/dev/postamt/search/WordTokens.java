@@ -50,13 +50,13 @@ final class WordTokens {
   private int[] increments;
   private int count;
   /** Where the arrays come from: a {@link Scratch}'s, reused from text to text, or new ones. */
-  private final Scratch.Arrays arrays;
+  private final Scratch.Buffers arrays;
 
   /**
    * Sized for the text: its tokens hold about as many characters as it has (more only for CJK bigrams),
    * and there is a token per few characters; so a 100 KB body does not grow the arrays a dozen times.
    */
-  private WordTokens(int textLength, Scratch.Arrays arrays) {
+  private WordTokens(int textLength, Scratch.Buffers arrays) {
     this.arrays = arrays;
     chars = arrays.chars(Math.max(256, textLength));
     ends = arrays.ends(Math.max(64, textLength / 6));
@@ -65,7 +65,7 @@ final class WordTokens {
 
   /** The common part of the analysis of {@code text}, run once. */
   static WordTokens of(String text) {
-    Scratch.Arrays arrays = new Scratch.Arrays();
+    Scratch.Buffers arrays = new Scratch.Buffers();
     WordTokens w = plain(java.util.List.of(text), text.length(), arrays);
     return w != null ? w : of(new StringReader(text), text.length(), cjkFree(text), arrays);
   }
@@ -81,7 +81,7 @@ final class WordTokens {
    * takes them: their streams must have been read by then.
    */
   static WordTokens of(MessageDocument.Lines text, Scratch scratch, String name) {
-    Scratch.Arrays arrays = scratch.arrays(name);
+    Scratch.Buffers arrays = scratch.arrays(name);
     WordTokens w = plain(text.parts(), (int) text.length(), arrays);
     return w != null ? w : of(text.reader(), (int) text.length(), text.cjkFree(), arrays);
   }
@@ -95,14 +95,14 @@ final class WordTokens {
    * them in {@code addDocument}).
    */
   static final class Scratch {
-    private final java.util.Map<String, Arrays> sets = new java.util.HashMap<>();
+    private final java.util.Map<String, Buffers> sets = new java.util.HashMap<>();
 
-    private Arrays arrays(String name) {
-      return sets.computeIfAbsent(name, n -> new Arrays());
+    private Buffers arrays(String name) {
+      return sets.computeIfAbsent(name, n -> new Buffers());
     }
 
     /** One text's arrays, each at least as long as asked (their contents are not cleared). */
-    static final class Arrays {
+    static final class Buffers {
       private char[] chars = new char[0];
       private char[] part = new char[0];
       private int[] ends = new int[0];
@@ -112,31 +112,35 @@ final class WordTokens {
       private int[] table = new int[0];
 
       char[] chars(int n) {
-        return chars.length >= n ? chars : (chars = new char[n]);
+        return chars = chars.length >= n ? chars : new char[n];
       }
 
       char[] part(int n) {
-        return part.length >= n ? part : (part = new char[n]);
+        return part = part.length >= n ? part : new char[n];
       }
 
       int[] ends(int n) {
-        return ends.length >= n ? ends : (ends = new int[n]);
+        return ends = atLeast(ends, n);
       }
 
       int[] increments(int n) {
-        return increments.length >= n ? increments : (increments = new int[n]);
+        return increments = atLeast(increments, n);
       }
 
       int[] ids(int n) {
-        return ids.length >= n ? ids : (ids = new int[n]);
+        return ids = atLeast(ids, n);
       }
 
       int[] firsts(int n) {
-        return firsts.length >= n ? firsts : (firsts = new int[n]);
+        return firsts = atLeast(firsts, n);
       }
 
       int[] table(int n) {
-        return table.length >= n ? table : (table = new int[n]);
+        return table = atLeast(table, n);
+      }
+
+      private static int[] atLeast(int[] a, int n) {
+        return a.length >= n ? a : new int[n];
       }
 
       /** Keeps arrays a text grew, so that the next text of its size does not grow them again. */
@@ -158,7 +162,7 @@ final class WordTokens {
    * the text is not {@link #cjkFree} (which that finds out on the way, looking at the characters it does
    * not know anyway).
    */
-  private static WordTokens plain(java.util.List<String> parts, int length, Scratch.Arrays arrays) {
+  private static WordTokens plain(java.util.List<String> parts, int length, Scratch.Buffers arrays) {
     WordTokens w = new WordTokens(length, arrays);
     w.raw = true;
     char[] buf = arrays.part(0);
@@ -175,7 +179,7 @@ final class WordTokens {
   }
 
   /** {@code plain}: the text is {@link #cjkFree}. */
-  private static WordTokens of(java.io.Reader text, int length, boolean plain, Scratch.Arrays arrays) {
+  private static WordTokens of(java.io.Reader text, int length, boolean plain, Scratch.Buffers arrays) {
     WordTokens w = new WordTokens(length, arrays);
     w.raw = plain;
     try (TokenStream ts = plain ? Analyzers.breaking(text) : Analyzers.common(text)) {
