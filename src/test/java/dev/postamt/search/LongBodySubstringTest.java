@@ -55,14 +55,8 @@ class LongBodySubstringTest {
     // runs of one character of any length (the set passes the rest of a run once its gram repeats)
     java.util.Random rnd = new java.util.Random(16);
     for (int round = 0; round < 200; round++) {
-      List<String> strings = new ArrayList<>();
-      for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
-        StringBuilder b = new StringBuilder();
-        for (int len = rnd.nextInt(300); b.length() < len; ) {
-          b.repeat("aXb -\u00e9".charAt(rnd.nextInt(6)), 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 90));
-        }
-        strings.add(b.toString());
-      }
+      List<String> strings = randomStrings(rnd, 300,
+          () -> String.valueOf("aXb -\u00e9".charAt(rnd.nextInt(6))).repeat(1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 90)));
       String joined = Trigrams.join(strings);
       List<String> expected = new ArrayList<>();
       for (int i = 0; i + 3 <= joined.length(); i++) {
@@ -156,14 +150,7 @@ class LongBodySubstringTest {
     java.util.Random rnd = new java.util.Random(5032);
     String[] pieces = {"ab", "b", "x1", " ", ".", "\u00e9t\u00e9", "ab", "\n"};
     for (int round = 0; round < 300; round++) {
-      List<String> strings = new ArrayList<>();
-      for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
-        StringBuilder b = new StringBuilder();
-        for (int len = rnd.nextInt(120); b.length() < len; ) {
-          b.append(pieces[rnd.nextInt(pieces.length)]);
-        }
-        strings.add(b.toString());
-      }
+      List<String> strings = randomStrings(rnd, 120, () -> pieces[rnd.nextInt(pieces.length)]);
       String joined = Trigrams.join(strings);
       List<String> expected = new ArrayList<>();
       for (Runs.Token t : Runs.tokens(joined)) {
@@ -180,14 +167,7 @@ class LongBodySubstringTest {
     java.util.Random rnd = new java.util.Random(6203);
     char[] pool = {'a', 'b', ' ', '\u00e9', '\u4e2d', 'x', 'x'};
     for (int round = 0; round < 300; round++) {
-      List<String> strings = new ArrayList<>();
-      for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
-        StringBuilder b = new StringBuilder();
-        for (int len = rnd.nextInt(60); b.length() < len; ) {
-          b.append(pool[rnd.nextInt(pool.length)]);
-        }
-        strings.add(b.toString());
-      }
+      List<String> strings = randomStrings(rnd, 60, () -> String.valueOf(pool[rnd.nextInt(pool.length)]));
       java.util.Set<String> expected = new java.util.HashSet<>();
       for (String str : strings) {
         for (int i = 0; i < str.length(); i++) {
@@ -201,6 +181,19 @@ class LongBodySubstringTest {
       assertThat(got).as("%s", strings).doesNotHaveDuplicates();
       assertThat(new java.util.HashSet<>(got)).as("%s", strings).isEqualTo(expected);
     }
+  }
+
+  /** One to three strings, each of {@code piece}s up to a random length below {@code max} (or a piece past it). */
+  private static List<String> randomStrings(java.util.Random rnd, int max, java.util.function.Supplier<String> piece) {
+    List<String> strings = new ArrayList<>();
+    for (int k = 0, n = 1 + rnd.nextInt(3); k < n; k++) {
+      StringBuilder b = new StringBuilder();
+      for (int len = rnd.nextInt(max); b.length() < len; ) {
+        b.append(piece.get());
+      }
+      strings.add(b.toString());
+    }
+    return strings;
   }
 
   private static List<String> byteTerms(TokenStream ts) throws IOException {

@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
-import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexableField;
 import org.junit.jupiter.api.Test;
@@ -34,7 +32,7 @@ class MessageDocumentScratchTest {
         + "Message-ID: <m@example.test>\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Every field as name, then each token's term bytes and position increment (or the field's value). */
+  /** Every field as name, then each token's term and position increment (or the field's value). */
   private static List<String> fields(Document d) throws IOException {
     List<String> out = new ArrayList<>();
     for (IndexableField f : d) {
@@ -44,15 +42,7 @@ class MessageDocumentScratchTest {
         out.add(String.valueOf(f.numericValue() != null ? f.numericValue() : f.stringValue()));
         continue;
       }
-      try (ts) {
-        TermToBytesRefAttribute t = ts.addAttribute(TermToBytesRefAttribute.class);
-        PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
-        ts.reset();
-        while (ts.incrementToken()) {
-          out.add(t.getBytesRef().toString() + "@" + inc.getPositionIncrement());
-        }
-        ts.end();
-      }
+      out.addAll(WordTokensTest.tokens(ts));
     }
     return out;
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class WordTokensTest {
   private static final Analyzer ANALYZER = Analyzers.perField();
 
-  /** term@increment of every token, the term as the bytes Lucene indexes. */
-  private static List<String> tokens(TokenStream ts) throws IOException {
+  /** term@increment of every token, the term as the bytes Lucene indexes (closes the stream). */
+  static List<String> tokens(TokenStream ts) throws IOException {
     List<String> out = new ArrayList<>();
     TermToBytesRefAttribute t = ts.addAttribute(TermToBytesRefAttribute.class);
     PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
