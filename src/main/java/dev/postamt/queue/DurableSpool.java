@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -158,8 +157,7 @@ public final class DurableSpool {
     private boolean finished;
     private boolean journalled;
     /** The message while it is only in memory (null once it is in its file). */
-    private byte[] kept;
-    private int keptLength;
+    private InMemoryMessage kept;
     /**
      * The envelope of a message staged in memory, whose trailer {@link #commitStaged} writes to the file
      * (encoded only then: a message delivered before the reply never needs it).
@@ -169,8 +167,8 @@ public final class DurableSpool {
     private final OutputStream data = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
-        if (kept != null && keptLength < kept.length) {
-          kept[keptLength++] = (byte) b;
+        if (kept != null && kept.length() < KEPT_IN_MEMORY) {
+          kept.append((byte) b);
         } else {
           write(new byte[] {(byte) b}, 0, 1);
         }
@@ -200,7 +198,7 @@ public final class DurableSpool {
     private Writer(String id, long declaredSize) {
       this.id = id;
       this.tmp = incoming.resolve(id);
-      this.kept = new byte[firstArraySize(declaredSize)];
+      this.kept = new InMemoryMessage(firstArraySize(declaredSize));
     }
 
     public String id() {
@@ -214,15 +212,11 @@ public final class DurableSpool {
 
     /** Adds to the message in memory; false when it no longer fits there (it is in its file then). */
     private boolean keep(byte[] b, int off, int len) throws IOException {
-      if (keptLength + len > kept.length) {
-        if (keptLength + len > KEPT_IN_MEMORY) {
-          toFile();
-          return false;
-        }
-        kept = Arrays.copyOf(kept, Math.min(KEPT_IN_MEMORY, Math.max(kept.length * 2, keptLength + len)));
+      if ((long) kept.length() + len > KEPT_IN_MEMORY) {
+        toFile();
+        return false;
       }
-      System.arraycopy(b, off, kept, keptLength, len);
-      keptLength += len;
+      kept.append(b, off, len);
       return true;
     }
 
@@ -230,15 +224,14 @@ public final class DurableSpool {
     private void toFile() throws IOException {
       channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
-      out.write(kept, 0, keptLength);
+      kept.writeTo(out);
       kept = null;
-      keptLength = 0;
     }
 
     /** The message bytes written so far, for checks that run before the commit. */
     public InputStream openWritten() throws IOException {
       if (kept != null) {
-        return new ByteArrayInputStream(kept, 0, keptLength);
+        return kept.stream();
       }
       out.flush();
       long size = channel.size();
@@ -251,10 +244,9 @@ public final class DurableSpool {
      */
     public void dropHeaderFields(java.util.Collection<Integer> positions) throws IOException {
       if (kept != null) {
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(keptLength);
-        HeaderFilter.copyWithout(new ByteArrayInputStream(kept, 0, keptLength), o, java.util.Set.copyOf(positions));
-        kept = o.toByteArray();
-        keptLength = kept.length;
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(kept.length());
+        HeaderFilter.copyWithout(kept.stream(), o, java.util.Set.copyOf(positions));
+        kept = InMemoryMessage.of(o.toByteArray());
         return;
       }
       out.flush();
@@ -298,7 +290,8 @@ public final class DurableSpool {
       for (int i = 0; i < env.recipients().size(); i++) {
         scheduled.add(new RecipientStatus.Scheduled());
       }
-      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(), kept);
+      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(),
+          kept == null ? null : kept.whole());
     }
 
     /**
@@ -312,9 +305,8 @@ public final class DurableSpool {
         return;
       }
       if (kept != null) {
-        byte[] bytes = kept;
-        int size = keptLength;
-        journal.record(env, headers, () -> new ByteArrayInputStream(bytes, 0, size), size);
+        byte[] bytes = kept.whole();
+        journal.record(env, headers, () -> new ByteArrayInputStream(bytes), bytes.length);
       } else {
         out.flush();
         long size = channel.size();
@@ -332,7 +324,7 @@ public final class DurableSpool {
       if (kept != null) {
         stagedEnvelope = env;
         stagedHeaders = headers;
-        return keptLength;
+        return kept.length();
       }
       out.flush();
       long bodySize = channel.size();
@@ -347,14 +339,14 @@ public final class DurableSpool {
         if (stagedEnvelope == null) {
           throw new IllegalStateException("spool file " + id + " committed without its envelope");
         }
-        byte[] trailer = QueueFile.trailerAndFooter(stagedEnvelope, stagedHeaders, keptLength);
+        byte[] bytes = kept.whole();
+        byte[] trailer = QueueFile.trailerAndFooter(stagedEnvelope, stagedHeaders, bytes.length);
         channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        java.nio.ByteBuffer[] parts = {java.nio.ByteBuffer.wrap(kept, 0, keptLength), java.nio.ByteBuffer.wrap(trailer)};
+        java.nio.ByteBuffer[] parts = {java.nio.ByteBuffer.wrap(bytes), java.nio.ByteBuffer.wrap(trailer)};
         while (parts[1].hasRemaining()) {
           channel.write(parts);
         }
         kept = null;
-        keptLength = 0;
       }
       channel.force(true);
       channel.close();
@@ -493,7 +485,8 @@ public final class DurableSpool {
   /** Opens the message bytes (after the envelope header): from memory for a message staged there, else from its file. */
   public InputStream openMessage(QueuedMessage m) throws IOException {
     if (m.content() != null) {
-      return new ByteArrayInputStream(m.content(), 0, (int) m.size());
+      return m.content().length == m.size() ? new InMemoryMessage.Stream(m.content())
+          : new ByteArrayInputStream(m.content(), 0, (int) m.size());
     }
     return new java.io.BufferedInputStream(
         new BoundedInputStream(Files.newInputStream(m.file()), m.size()), bufferFor(m.size()));

@@ -81,7 +81,10 @@ final class SpamCheck implements StageCheck {
     long start = System.nanoTime();
     try {
       try (InputStream in = m.content().get()) {
-        message = ScannedMessage.read(in, config.maxSize());
+        // a message still in memory is scanned in its own array, not in a copy of it
+        byte[] whole = in instanceof dev.postamt.queue.InMemoryMessage.Stream s ? s.unread() : null;
+        message = whole != null && whole.length <= config.maxSize() ? ScannedMessage.of(whole)
+            : ScannedMessage.read(in, config.maxSize());
       }
       outside = outsideFields(message, m);
       StageContext.Client cl = c.client();
