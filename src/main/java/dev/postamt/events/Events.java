@@ -42,7 +42,11 @@ public final class Events {
    * in this process (several test servers share a JVM, each with its own), else {@link #process()}.
    */
   public static Events at(Path dataDir) {
-    return dataDir == null ? PROCESS : BY_DATA_DIR.getOrDefault(normal(dataDir), PROCESS);
+    if (dataDir == null) {
+      return PROCESS;
+    }
+    Events e = BY_DATA_DIR.get(dataDir); // a server's own path is already absolute and normal: looked up as it is
+    return e != null ? e : BY_DATA_DIR.getOrDefault(normal(dataDir), PROCESS);
   }
 
   static void register(Path dataDir, TrailRecorder trail) {

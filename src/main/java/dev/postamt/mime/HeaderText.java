@@ -19,7 +19,61 @@ public final class HeaderText {
 
   /** RFC 5322 §2.2.3: removes the CRLF of folded lines, keeping the white space after it. */
   public static String unfold(String raw) {
-    return raw.replace("\r\n", "").replace("\n", "").replace("\r", "");
+    int first = firstLineBreak(raw);
+    if (first < 0) {
+      return raw; // most values are one line
+    }
+    StringBuilder b = new StringBuilder(raw.length() - 1).append(raw, 0, first);
+    for (int i = first + 1; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '\r' && c != '\n') {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static int firstLineBreak(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\r' || c == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * {@code unfold(value).strip()} of the field value in {@code d[from, to)} read as ISO-8859-1, made as
+   * one string (a string of the raw value, its unfolded copy and its stripped copy were three per field,
+   * and a message's header is parsed by the spam check, Sieve and the index).
+   */
+  static String unfoldedStripped(byte[] d, int from, int to) {
+    int s = from;
+    while (s < to && Character.isWhitespace((char) (d[s] & 0xff))) {
+      s++;
+    }
+    int e = to;
+    while (e > s && Character.isWhitespace((char) (d[e - 1] & 0xff))) {
+      e--;
+    }
+    int breaks = 0;
+    for (int i = s; i < e; i++) {
+      if (d[i] == '\r' || d[i] == '\n') {
+        breaks++;
+      }
+    }
+    if (breaks == 0) {
+      return new String(d, s, e - s, StandardCharsets.ISO_8859_1);
+    }
+    byte[] b = new byte[e - s - breaks];
+    int n = 0;
+    for (int i = s; i < e; i++) {
+      if (d[i] != '\r' && d[i] != '\n') {
+        b[n++] = d[i];
+      }
+    }
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 
   /**

@@ -205,8 +205,7 @@ public final class MimePart {
       }
       if (colon > i) {
         String name = new String(d, i, colon - i, StandardCharsets.ISO_8859_1);
-        String raw = new String(d, colon + 1, fieldEnd - colon - 1, StandardCharsets.ISO_8859_1);
-        out.add(new Field(name, HeaderText.unfold(raw).strip(), i, fieldEnd));
+        out.add(new Field(name, HeaderText.unfoldedStripped(d, colon + 1, fieldEnd), i, fieldEnd));
       } else if (colon < 0 && fieldEnd == lineEnd) {
         // Not a header line: the body starts here (no blank line in the message).
         return i;

@@ -44,15 +44,29 @@ final class DataReader {
     this.maxSize = maxSize;
   }
 
-  static Result read(InputStream in, OutputStream out, long maxSize) throws IOException {
+  /**
+   * Reads one message from {@code in} into {@code out}. {@code block}: an array of {@link #block()}'s to
+   * read into, kept by the session from one message to the next (it holds nothing once this returns:
+   * what follows the end marker is given back to {@code in}, which copies it).
+   */
+  static Result read(InputStream in, OutputStream out, long maxSize, byte[] block) throws IOException {
     DataReader r = new DataReader(in, out, maxSize);
-    r.run();
+    r.run(in instanceof Unread ? block : new byte[1]);
     return new Result(r.size, r.tooBig, r.bare);
   }
 
-  private void run() throws IOException {
+  /** {@link #read(InputStream, OutputStream, long, byte[])} into an array of its own. */
+  static Result read(InputStream in, OutputStream out, long maxSize) throws IOException {
+    return read(in, out, maxSize, block());
+  }
+
+  /** The array {@link #read} reads a message into, one per session. */
+  static byte[] block() {
+    return new byte[BLOCK];
+  }
+
+  private void run(byte[] block) throws IOException {
     Unread back = in instanceof Unread u ? u : null;
-    byte[] block = new byte[back != null ? BLOCK : 1];
     while (true) {
       int n = in.read(block, 0, block.length);
       if (n < 0) {

@@ -15,13 +15,24 @@ import org.slf4j.LoggerFactory;
  * data is always read to its end before the refusal, so the session stays in step with the client; a
  * refused message's spool file is removed, nothing having been acknowledged.
  */
-record MessageReceiver(SmtpServer server, Connection conn) {
+final class MessageReceiver {
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
+
+  private final SmtpServer server;
+  private final Connection conn;
+
+  MessageReceiver(SmtpServer server, Connection conn) {
+    this.server = server;
+    this.conn = conn;
+  }
 
   /** For the log lines, which are rare enough to work it out each time. */
   private String clientIp() {
     return conn.remote().getAddress().getHostAddress();
   }
+
+  /** What DATA reads a message into, made at the session's first DATA and kept for its next ones. */
+  private byte[] dataBlock;
 
   /** A BDAT message while its chunks arrive. */
   static final class Chunks {
@@ -69,7 +80,10 @@ record MessageReceiver(SmtpServer server, Connection conn) {
     ContentScanner scanner = new ContentScanner(sink, server.config.limits().headerSize());
     DataReader.Result r;
     try {
-      r = DataReader.read(conn.in(), scanner, server.config.limits().messageSize());
+      if (dataBlock == null) {
+        dataBlock = DataReader.block();
+      }
+      r = DataReader.read(conn.in(), scanner, server.config.limits().messageSize(), dataBlock);
     } catch (IOException e) {
       w.abort(); // the client went away: nothing was acknowledged
       throw e;

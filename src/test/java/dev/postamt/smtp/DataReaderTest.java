@@ -70,6 +70,33 @@ class DataReaderTest {
     }
   }
 
+  /**
+   * A session reads each of its messages into the one array it keeps ({@link DataReader#block}): messages
+   * sent back to back in one write (pipelined), where the first read takes the start of the next, come out
+   * whole and apart.
+   */
+  @org.junit.jupiter.api.Test
+  void messagesBackToBackShareTheSessionsArray() throws Exception {
+    java.util.Random random = new java.util.Random(8);
+    byte[] kept = DataReader.block();
+    for (int round = 0; round < 200; round++) {
+      java.util.List<String> messages = new java.util.ArrayList<>();
+      StringBuilder wire = new StringBuilder();
+      for (int k = 0; k < 3; k++) {
+        String body = "Subject: " + round + "/" + k + "\r\n\r\n" + "x".repeat(random.nextInt(40_000)) + "\r\n";
+        messages.add(body);
+        wire.append(body).append(".\r\n");
+      }
+      Blocks in = new Blocks(wire.toString().getBytes(StandardCharsets.ISO_8859_1), 1 + random.nextInt(70_000));
+      for (String m : messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataReader.read(in, out, 1_000_000, kept);
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(m);
+      }
+      assertThat(in.readAllBytes()).isEmpty();
+    }
+  }
+
   /** Returns at most {@code block} bytes per read and takes back what it just returned, as the connection does. */
   private static final class Blocks extends ByteArrayInputStream implements dev.postamt.net.Unread {
     private final int block;
