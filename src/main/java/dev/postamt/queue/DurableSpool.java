@@ -112,9 +112,9 @@ public final class DurableSpool {
   /**
    * As {@link #create(String)}, for a message whose client declared about {@code declaredSize} bytes
    * (SMTP {@code MAIL FROM ... SIZE=}, RFC 1870; 0 or less: not declared): a message that will be held in
-   * memory gets an array of about that size at once instead of one that doubles from 4 KiB (a 100 KiB
-   * message: six arrays, 252 KiB allocated and 124 KiB copied). The size is only a hint: a message longer
-   * than declared grows as any other, and the array is at most {@link #KEPT_IN_MEMORY}.
+   * memory gets a first block of about that size, which then holds it whole ({@link InMemoryMessage}: no
+   * second array is made when it is read). The size is only a hint: a message longer than declared grows
+   * by more blocks as any other, and the first block is at most {@link #KEPT_IN_MEMORY}.
    */
   public Writer create(String id, long declaredSize) throws IOException {
     return new Writer(id, declaredSize);
