@@ -9,7 +9,7 @@ import java.io.OutputStream;
  * arrived in, none copied while it grows, and once it is read, all of it in one array of its length
  * ({@link #whole}), made once. A single array that doubled as the message grew allocated 252 KiB and
  * copied 124 KiB for a 100 KiB message, and the spam check then copied it once more into an array of its
- * own (bench/README.md, 2026-12-06 19:20); now the blocks take about 1.3 times the message, the whole
+ * own (bench/README.md, 2026-12-06 19:08); now the blocks take about 1.25 times the message, the whole
  * array its size, and a reader that wants one array takes that one ({@link Stream#unread}).
  *
  * <p>Not thread-safe: one per SMTP transaction, as its writer.
