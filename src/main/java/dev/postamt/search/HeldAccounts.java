@@ -16,13 +16,19 @@ import java.util.Map;
  * any open account does: the store's intake takes each delivery in as it comes (and {@link #take} looks
  * at every folder for files that came another way). A sync that adds many messages (a burst) lets its
  * account go: then the next sync's open takes the burst in with one transaction, where an open account
- * would take it in delivery by delivery.
+ * would take it in delivery by delivery. Not so an account of {@link #LARGE} messages or more: its open
+ * lists and reads every message of the mailbox (1.6 µs each, bench/README.md 2026-12-06 05:30), and
+ * under a steady stream of mail the indexer opened it again for each sync, every few hundred
+ * deliveries: at 100,000 messages ~160 ms of CPU and some 30 MB of short-lived names and rows per open,
+ * the heap G1 grew for them as the mailbox grew (bench/README.md, 2026-12-06 20:20).
  *
  * <p>At most {@link #MAX} accounts, each for at most {@link #IDLE_NANOS} without a sync. Used by the
  * indexer's thread; {@link #closeAll} from any.
  */
 final class HeldAccounts {
   static final int MAX = 16;
+  /** Messages in a user's index from which the account is held after a burst too (see the class comment). */
+  static final int LARGE = 10_000;
   static final long IDLE_NANOS = 60_000_000_000L;
 
   private record Held(Account account, long since) {}
@@ -60,6 +66,10 @@ final class HeldAccounts {
       }
     }
     closing.forEach(Account::close);
+  }
+
+  synchronized boolean holds(String user) {
+    return held.containsKey(user);
   }
 
   /** Closes the accounts held longer than {@code nanos} without a sync. */

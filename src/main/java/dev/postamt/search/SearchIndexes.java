@@ -54,6 +54,8 @@ public final class SearchIndexes implements SearchBackend {
   /** Accounts kept open between syncs (the server's indexer only: {@link #holdAccounts}). */
   private final HeldAccounts accounts = new HeldAccounts();
   private volatile boolean holdAccounts;
+  /** Messages in a user's index from which its account is held after a burst too ({@link HeldAccounts#LARGE}; tests lower it). */
+  volatile int holdLarge = HeldAccounts.LARGE;
   /** The open indexes, their leases, and the damaged ones moved aside. */
   final OpenIndexes indexes;
   final AtomicInteger indexed = new AtomicInteger();
@@ -91,6 +93,16 @@ public final class SearchIndexes implements SearchBackend {
   /** For tools ({@code postamt search reindex}): no indexer thread, rebuilds on the caller's. */
   public static SearchIndexes forTool(MailStore store, Search config) {
     return new SearchIndexes(store, config);
+  }
+
+  /** Whether accounts are held between syncs ({@link #serve} sets it; tests). */
+  void holdAccounts(boolean on) {
+    holdAccounts = on;
+  }
+
+  /** Whether the account of {@code user} is held open for its next sync (tests). */
+  boolean holds(String user) {
+    return accounts.holds(user);
   }
 
   /** The indexes an account was opened with, if its store keeps any. */
@@ -231,7 +243,8 @@ public final class SearchIndexes implements SearchBackend {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
       }
-      keep = holdAccounts && n < UserIndex.DEFER_BELOW && !closed; // mail trickles in: hold the account
+      // mail trickles in, or the account is large: hold it (see HeldAccounts)
+      keep = holdAccounts && !closed && (n < UserIndex.DEFER_BELOW || h.index.documents() >= holdLarge);
       return n;
     } catch (IOException | RuntimeException e) {
       if (OpenIndexes.isDamage(e)) {

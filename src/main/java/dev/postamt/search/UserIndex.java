@@ -553,7 +553,7 @@ final class UserIndex implements Closeable {
         .add(boxes.build(), BooleanClause.Occur.FILTER).build();
   }
 
-  /** Messages indexed so far (tests, logs). */
+  /** Messages indexed so far (tests, logs, whether to hold the account: {@link HeldAccounts#LARGE}). */
   int documents() {
     IndexView v = acquire();
     try {
