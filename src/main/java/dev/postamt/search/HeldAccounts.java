@@ -20,7 +20,7 @@ import java.util.Map;
  * lists and reads every message of the mailbox (1.6 µs each, bench/README.md 2026-12-06 05:30), and
  * under a steady stream of mail the indexer opened it again for each sync, every few hundred
  * deliveries: at 100,000 messages ~160 ms of CPU and some 30 MB of short-lived names and rows per open,
- * the heap G1 grew for them as the mailbox grew (bench/README.md, 2026-12-06 20:20).
+ * the heap G1 grew for them as the mailbox grew (bench/README.md, 2026-12-06 20:14).
  *
  * <p>At most {@link #MAX} accounts, each for at most {@link #IDLE_NANOS} without a sync. Used by the
  * indexer's thread; {@link #closeAll} from any.

@@ -20,6 +20,8 @@ final class MessageReceiver {
 
   private final SmtpServer server;
   private final Connection conn;
+  /** What DATA reads a message into, made at the session's first DATA and kept for its next ones. */
+  private byte[] dataBlock;
 
   MessageReceiver(SmtpServer server, Connection conn) {
     this.server = server;
@@ -30,9 +32,6 @@ final class MessageReceiver {
   private String clientIp() {
     return conn.remote().getAddress().getHostAddress();
   }
-
-  /** What DATA reads a message into, made at the session's first DATA and kept for its next ones. */
-  private byte[] dataBlock;
 
   /** A BDAT message while its chunks arrive. */
   static final class Chunks {
