@@ -10,8 +10,9 @@
  * journal of {@code archive}, or none), and is not committed when that fails.
  *
  * <p>On-disk layout, under {@code data_dir/queue/} (see {@link dev.postamt.queue.DurableSpool}):
- * {@code incoming/} for messages being received (those over 64 KiB; a smaller one is kept in memory until
- * its commit writes it there), {@code active/ID} for committed messages (message
+ * {@code incoming/} for messages being received (those over 256 KiB; a smaller one is kept in memory, in
+ * the blocks it arrived in ({@link dev.postamt.queue.InMemoryMessage}), until its commit writes it there),
+ * {@code active/ID} for committed messages (message
  * bytes, then the envelope as a trailer), {@code active/ID.status} for the append-only per-recipient
  * outcome log (which also records the notices queued), {@code hold/} for held messages. The running
  * server listens on {@code data_dir/run/control.sock} for {@code postamt queue} requests
