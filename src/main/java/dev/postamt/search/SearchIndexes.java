@@ -239,12 +239,13 @@ public final class SearchIndexes implements SearchBackend {
       }
       int n = h.index.sync(a, budget, () -> closed, pool);
       indexed.addAndGet(n);
+      int documents = n > 0 ? h.index.documents() : 0; // read once, for the log line and the hold
       if (n > 0) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, h.index.documents());
+        log.info("search: {}: {} messages indexed in {} ms, {} in the index", user, n, ms, documents);
       }
       // mail trickles in, or the account is large: hold it (see HeldAccounts)
-      keep = holdAccounts && !closed && (n < UserIndex.DEFER_BELOW || h.index.documents() >= holdLarge);
+      keep = holdAccounts && !closed && (n < UserIndex.DEFER_BELOW || documents >= holdLarge);
       return n;
     } catch (IOException | RuntimeException e) {
       if (OpenIndexes.isDamage(e)) {
