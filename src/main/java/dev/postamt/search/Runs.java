@@ -300,7 +300,7 @@ final class Runs {
     private final int[] starts;
     private final int[] lengths;
     private final int n;
-    private final Trigrams.GramBytes term = new Trigrams.GramBytes(MAX_RUN * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+    private final Trigrams.GramBytes term = new Trigrams.GramBytes(0); // as long as the longest term needs
     private int at;
 
     SetStream(char[] text, int[] starts, int[] lengths, int n) {
@@ -317,9 +317,7 @@ final class Runs {
       if (at == n) {
         return false;
       }
-      term.bytes.bytes = term.scratch;
-      term.bytes.offset = 0;
-      term.bytes.length = UnicodeUtil.UTF16toUTF8(text, starts[at], lengths[at], term.scratch);
+      term.encode(text, starts[at], lengths[at]);
       at++;
       return true;
     }
@@ -441,7 +439,7 @@ final class Runs {
     private final int end;
     /** The text's characters below U+0080 as bytes, -1 for the others. */
     private final byte[] ascii;
-    private final Trigrams.GramBytes term = new Trigrams.GramBytes(MAX_RUN * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+    private final Trigrams.GramBytes term = new Trigrams.GramBytes(0); // only a run with other characters needs it
     private final PositionIncrementAttribute inc;
     private int at;
 
@@ -482,9 +480,7 @@ final class Runs {
         term.bytes.offset = from;
         term.bytes.length = to - from;
       } else {
-        term.bytes.bytes = term.scratch;
-        term.bytes.offset = 0;
-        term.bytes.length = UnicodeUtil.UTF16toUTF8(text, from, to - from, term.scratch);
+        term.encode(text, from, to - from);
       }
       inc.setPositionIncrement(gap);
       at = to;

@@ -373,10 +373,8 @@ final class Trigrams {
         term.bytes.offset = at;
         term.bytes.length = N;
       } else {
-        term.bytes.bytes = term.scratch;
-        term.bytes.offset = 0;
         System.arraycopy(text, at, gram, 0, N);
-        term.bytes.length = UnicodeUtil.UTF16toUTF8(gram, 0, N, term.scratch);
+        term.encode(gram, 0, N);
       }
       at++;
       return true;
@@ -391,16 +389,34 @@ final class Trigrams {
   /** The term of a {@link GramStream} (or a {@link Runs} stream): a slice of bytes, set per token. */
   static final class GramBytes extends AttributeImpl implements TermToBytesRefAttribute {
     final BytesRef bytes = new BytesRef();
-    /** Room for the longest token in UTF-8. */
-    final byte[] scratch;
+    /** Room for a token in UTF-8, made when first needed ({@link #encode}). */
+    private byte[] scratch = BytesRef.EMPTY_BYTES;
 
     /** Room for a gram of three UTF-16 units in UTF-8. */
     GramBytes() {
-      this(N * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR);
+      this(N);
     }
 
-    GramBytes(int room) {
-      scratch = new byte[room];
+    /** Room for a token of {@code chars} UTF-16 units in UTF-8 (0: made when a token needs it). */
+    GramBytes(int chars) {
+      if (chars > 0) {
+        scratch = new byte[chars * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR];
+      }
+    }
+
+    /**
+     * {@code text[from, from+length)} in UTF-8 as the term, in this attribute's array, grown when too short:
+     * a stream of ASCII runs hands out slices of its own bytes and never needs one, and a set of pairs
+     * needs six bytes (each stream made one of 3 KiB, room for the longest run, per document).
+     */
+    void encode(char[] text, int from, int length) {
+      int need = length * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR;
+      if (scratch.length < need) {
+        scratch = new byte[Math.max(need, 2 * scratch.length)];
+      }
+      bytes.bytes = scratch;
+      bytes.offset = 0;
+      bytes.length = UnicodeUtil.UTF16toUTF8(text, from, length, scratch);
     }
 
     @Override

@@ -148,7 +148,8 @@ class LongBodySubstringTest {
   @Test
   void distinctRunsAreEachTokenOnceInOrderOfFirstSight() throws IOException {
     java.util.Random rnd = new java.util.Random(5032);
-    String[] pieces = {"ab", "b", "x1", " ", ".", "\u00e9t\u00e9", "ab", "\n"};
+    // runs of other characters of every length, so that the stream's UTF-8 room grows more than once
+    String[] pieces = {"ab", "b", "x1", " ", ".", "\u00e9t\u00e9", "ab", "\n", "\u00e9".repeat(40), "\u4e2d\u00e9".repeat(70)};
     for (int round = 0; round < 300; round++) {
       List<String> strings = randomStrings(rnd, 120, () -> pieces[rnd.nextInt(pieces.length)]);
       String joined = Trigrams.join(strings);
@@ -165,7 +166,8 @@ class LongBodySubstringTest {
   @Test
   void pairsAreEachCharacterAndAdjacentAsciiPairOnceButNoneAcrossASeparator() throws IOException {
     java.util.Random rnd = new java.util.Random(6203);
-    char[] pool = {'a', 'b', ' ', '\u00e9', '\u4e2d', 'x', 'x'};
+    // both halves of ASCII and their edges (? @ DEL U+0001), and repeats: a pair is noted once however often it comes
+    char[] pool = {'a', 'b', ' ', '\u00e9', '\u4e2d', 'x', 'x', 'x', '?', '@', '\u007f', '\u0001', '0'};
     for (int round = 0; round < 300; round++) {
       List<String> strings = randomStrings(rnd, 60, () -> String.valueOf(pool[rnd.nextInt(pool.length)]));
       java.util.Set<String> expected = new java.util.HashSet<>();
