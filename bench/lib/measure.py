@@ -21,9 +21,19 @@ SETTLE_IDLE (5 %) of one core, but not before --settle-min seconds (2: the index
 in a user's deliveries before it syncs, search.IndexPacing, so the first quiet interval came before its
 work and left it out of the round), or --settle-max seconds (15) have passed; settle_secs says how long that
 took. The time and the rate are those of the delivery, not of the settling. --settle-max 0 turns it off.
+
+What the machine spent while the messages were delivered (from the load's start until the last one was in
+its Maildir): machine_busy, the CPU seconds of all CPUs that were neither idle nor waiting for I/O
+(/proc/stat), and of it server_cpu_window (the servers' trees and the sink's, in the same window: the CPU above
+also counts the settling), server_sys (the servers' system time of that window) and client_cpu (the load
+command's own); outside_cpu is machine_busy less the servers' window: the load generator, the sink of a relay
+load, and the kernel's work that no process is charged with (the loop devices' and the journal's threads,
+softirqs). On a machine whose CPUs are all busy this is what bounds the rate: a server can only be
+faster by what it spends itself (bench/smtp-vs-postfix prints what that leaves for a given ratio).
 """
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -67,6 +77,34 @@ def cpu_seconds(pids):
         rest = s[s.rindex(b")") + 2:].split()
         total += sum(int(x) for x in rest[11:15])  # fields 14..17: utime stime cutime cstime
     return total / CLK
+
+
+def cpu_split(pids):
+    """(user, system) seconds over pids, reaped children included, as cpu_seconds."""
+    user = system = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat", "rb") as f:
+                s = f.read()
+        except OSError:
+            continue
+        rest = s[s.rindex(b")") + 2:].split()
+        user += int(rest[11]) + int(rest[13])
+        system += int(rest[12]) + int(rest[14])
+    return user / CLK, system / CLK
+
+
+def machine_busy():
+    """CPU seconds of all CPUs so far that were neither idle nor waiting for I/O (/proc/stat's cpu line)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = v
+    return (user + nice + system + irq + softirq + steal) / CLK
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def memory_kib(pids):
@@ -129,7 +167,9 @@ def main():
     target = base + a.count
     pids = trees()
     cpu0 = cpu_seconds(pids)
+    sys0 = cpu_split(pids)[1]
     sink0 = cpu_seconds(tree(a.sink_pid)) if a.sink_pid else 0.0
+    busy0, child0 = machine_busy(), children_cpu()
     peak_rss = peak_pss = 0
     t0 = time.monotonic()
     client = subprocess.Popen(load, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -156,6 +196,10 @@ def main():
             break
         time.sleep(0.02)
     t1 = time.monotonic()
+    busy1 = machine_busy()
+    window_pids = trees()
+    cpu_window = cpu_seconds(window_pids) - cpu0
+    sys_window = cpu_split(window_pids)[1] - sys0
     if client_rc is None:
         try:
             client_rc = client.wait(timeout=max(1.0, deadline - time.monotonic()))
@@ -180,13 +224,19 @@ def main():
             break
     settle = time.monotonic() - t_settle
     sink = f" sink_cpu={cpu_seconds(tree(a.sink_pid)) - sink0:.2f}" if a.sink_pid else ""
+    busy = busy1 - busy0
+    outside = busy - cpu_window
+    window = (
+        f" machine_busy={busy:.2f} server_cpu_window={cpu_window:.2f} server_sys={sys_window:.2f}"
+        f" client_cpu={children_cpu() - child0:.2f} outside_cpu={outside:.2f} ncpu={os.cpu_count()}"
+    )
     peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
     delivered = n - base
     secs = t1 - t0
     print(
         f"delivered={delivered} expected={a.count} complete={int(delivered >= a.count)} secs={secs:.3f} "
         f"rate={delivered / secs:.1f} client_secs={t_client:.3f} cpu={cpu1 - cpu0:.2f} rss_mb={peak_rss / 1024:.0f} "
-        f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc} settle_secs={settle:.2f}{sink}"
+        f"pss_mb={peak_pss / 1024:.0f} client_rc={client_rc} settle_secs={settle:.2f}{sink}{window}"
     )
     if err:
         print(f"client stderr: {err[:500]}", file=sys.stderr)
