@@ -24,8 +24,8 @@ took. The time and the rate are those of the delivery, not of the settling. --se
 
 What the machine spent while the messages were delivered (from the load's start until the last one was in
 its Maildir): machine_busy, the CPU seconds of all CPUs that were neither idle nor waiting for I/O
-(/proc/stat), and of it server_cpu_window (the servers' trees and the sink's, in the same window: the CPU above
-also counts the settling), server_sys (the servers' system time of that window) and client_cpu (the load
+(/proc/stat), and of it server_cpu_window (the servers' trees in the same window: the CPU above also
+counts the settling), server_sys (the servers' system time of that window) and client_cpu (the load
 command's own); outside_cpu is machine_busy less the servers' window: the load generator, the sink of a relay
 load, and the kernel's work that no process is charged with (the loop devices' and the journal's threads,
 softirqs). On a machine whose CPUs are all busy this is what bounds the rate: a server can only be

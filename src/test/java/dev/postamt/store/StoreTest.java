@@ -108,6 +108,35 @@ class StoreTest {
     }
   }
 
+  /**
+   * A crash between the index's commit and the move of the deliveries from new/ to cur/ (FolderScan), or
+   * after it but before the file system had the renames: the messages keep their UIDs and the next open
+   * moves them again, without indexing them twice.
+   */
+  @Test
+  void aMoveToCurLostInACrashKeepsTheMessageAndItsUid() throws Exception {
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+      deliver("one");
+      deliver("two");
+      store.notifyDelivered(USER);
+      assertThat(files("new")).isEmpty();
+    }
+    // as after a crash that kept the index's rows but not the renames
+    for (String f : files("cur")) {
+      Files.move(maildir().resolve("cur").resolve(f), maildir().resolve("new").resolve(f.substring(0, f.indexOf(':'))));
+    }
+    try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
+      MailboxInfo inbox = a.mailbox("INBOX").orElseThrow();
+      List<MessageRecord> m = a.messages(inbox.id());
+      assertThat(m).extracting(MessageRecord::uid).containsExactly(1L, 2L);
+      assertThat(m.get(1).base()).contains(".two.");
+      assertThat(Files.readAllBytes(StoreTesting.file(a, inbox, m.get(1)))).isEqualTo(MSG);
+      assertThat(inbox.uidNext()).isEqualTo(3);
+      assertThat(files("new")).isEmpty();
+      assertThat(files("cur")).hasSize(2).allMatch(f -> f.endsWith(":2,"));
+    }
+  }
+
   @Test
   void reconcileAfterCrashOrOutsideChanges() throws Exception {
     try (MailStore store = new SqliteMailStore(data); Account a = store.open(USER)) {
