@@ -67,20 +67,11 @@ def tree(root):
 def cpu_seconds(pids):
     """utime + stime + cutime + cstime over pids: children that exited and were reaped by a process in
     the tree (Postfix's master reaps its daemons) are still counted, through the parent's cutime/cstime."""
-    total = 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/stat", "rb") as f:
-                s = f.read()
-        except OSError:
-            continue
-        rest = s[s.rindex(b")") + 2:].split()
-        total += sum(int(x) for x in rest[11:15])  # fields 14..17: utime stime cutime cstime
-    return total / CLK
+    return sum(cpu_split(pids))
 
 
 def cpu_split(pids):
-    """(user, system) seconds over pids, reaped children included, as cpu_seconds."""
+    """(user, system) seconds over pids, reaped children included (cpu_seconds is their sum)."""
     user = system = 0
     for p in pids:
         try:
@@ -88,7 +79,7 @@ def cpu_split(pids):
                 s = f.read()
         except OSError:
             continue
-        rest = s[s.rindex(b")") + 2:].split()
+        rest = s[s.rindex(b")") + 2:].split()  # fields 14..17: utime stime cutime cstime
         user += int(rest[11]) + int(rest[13])
         system += int(rest[12]) + int(rest[14])
     return user / CLK, system / CLK
