@@ -157,8 +157,8 @@ def main():
     base = count_all()
     target = base + a.count
     pids = trees()
-    cpu0 = cpu_seconds(pids)
-    sys0 = cpu_split(pids)[1]
+    user0, sys0 = cpu_split(pids)
+    cpu0 = user0 + sys0
     sink0 = cpu_seconds(tree(a.sink_pid)) if a.sink_pid else 0.0
     busy0, child0 = machine_busy(), children_cpu()
     peak_rss = peak_pss = 0
@@ -189,8 +189,9 @@ def main():
     t1 = time.monotonic()
     busy1 = machine_busy()
     window_pids = trees()
-    cpu_window = cpu_seconds(window_pids) - cpu0
-    sys_window = cpu_split(window_pids)[1] - sys0
+    user1, sys1 = cpu_split(window_pids)
+    cpu_window = user1 + sys1 - cpu0
+    sys_window = sys1 - sys0
     if client_rc is None:
         try:
             client_rc = client.wait(timeout=max(1.0, deadline - time.monotonic()))

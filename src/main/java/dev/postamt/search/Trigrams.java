@@ -348,8 +348,6 @@ final class Trigrams {
     /** The text's characters below U+0080 as bytes, -1 for the others. */
     private final byte[] ascii;
     private final GramBytes term = new GramBytes();
-    /** A gram of other characters, for {@link UnicodeUtil#UTF16toUTF8}. */
-    private final char[] gram = new char[N];
     private int at;
 
     GramStream(char[] text) {
@@ -373,8 +371,7 @@ final class Trigrams {
         term.bytes.offset = at;
         term.bytes.length = N;
       } else {
-        System.arraycopy(text, at, gram, 0, N);
-        term.encode(gram, 0, N);
+        term.encode(text, at, N); // reads no further than the gram, a surrogate pair cut by its end included
       }
       at++;
       return true;
