@@ -69,7 +69,10 @@ class LauncherTest {
     List<String> args = launch(Map.of());
     assertThat(args).contains("MALLOC_ARENA_MAX=2", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-XX:MaxHeapFreeRatio=30",
         "-XX:G1PeriodicGCInterval=10000", "-XX:MaxNewSize=64m", "-XX:-G1UseAdaptiveIHOP",
-        "-XX:InitiatingHeapOccupancyPercent=45", "-XX:GCTimeRatio=8", "-jar", jar.toString(), "--version");
+        "-XX:InitiatingHeapOccupancyPercent=45", "-XX:GCTimeRatio=8", "-XX:+UnlockExperimentalVMOptions",
+        "-XX:G1ExpandByPercentOfAvailable=5", "-jar", jar.toString(), "--version");
+    // the unlock comes before the experimental flag it unlocks, or the JVM refuses to start
+    assertThat(args.indexOf("-XX:+UnlockExperimentalVMOptions")).isLessThan(args.indexOf("-XX:G1ExpandByPercentOfAvailable=5"));
     // the serial collector is gone (the AOT cache is trained with G1, pom.xml)
     assertThat(args).doesNotContain("-XX:+UseSerialGC", "-XX:-ShrinkHeapInSteps");
     String xmx = args.stream().filter(a -> a.startsWith("-Xmx")).findFirst().orElseThrow();
