@@ -60,6 +60,24 @@ final class Replies {
     response.write(true, null, callback);
   }
 
+  /**
+   * Reads and drops a request's body of at most {@code max} bytes before a refusal. Over HTTP/2 a reply
+   * sent before the body was read ends the stream with RST_STREAM (CANCEL), and a client still sending its
+   * body (the JDK's HttpClient) reports that reset instead of our answer (RFC 9113 section 8.1 allows the
+   * early reply, with NO_ERROR). A body declared larger, or one that fails, is left to the reset.
+   */
+  static void discardBody(Request request, long max) {
+    String method = request.getMethod();
+    if (method.equals("GET") || method.equals("HEAD") || request.getLength() == 0 || request.getLength() > max) {
+      return;
+    }
+    try {
+      org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // the answer matters more than the body
+    }
+  }
+
   /** An RFC 9457 problem: the status, its standard title and one sentence. */
   static void problem(Response response, Callback callback, int status, String detail) {
     send(response, callback, status, "application/problem+json", problemJson(status, detail));

@@ -208,32 +208,13 @@ final class WebHandler extends Handler.Abstract {
     if (no.status() == 429) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "900");
     }
-    drainSmall(request);
+    Replies.discardBody(request, REFUSED_BODY_MAX);
     Replies.problem(response, callback, no.status(), no.message());
     return Optional.empty();
   }
 
-  /** What {@link #drainSmall} reads of a refused request's body at most. */
-  static final int DRAIN_MAX = 64 * 1024;
-
-  /**
-   * Reads and drops a refused request's body when it is small. Over HTTP/2 a reply sent before the body was
-   * read ends the stream with RST_STREAM (CANCEL), and a client still sending its body (the JDK's
-   * HttpClient) reports that reset instead of the reply (RFC 9113 section 8.1 allows the early reply, with
-   * NO_ERROR). A body larger than {@link #DRAIN_MAX}, or one that fails, is left to the reset.
-   */
-  static void drainSmall(Request request) {
-    long declared = request.getLength();
-    if (declared == 0 || declared > DRAIN_MAX) {
-      return;
-    }
-    try {
-      InputStream in = Content.Source.asInputStream(request);
-      in.readNBytes(DRAIN_MAX + 1);
-    } catch (IOException | RuntimeException e) {
-      // the reply goes out all the same
-    }
-  }
+  /** What {@link #authenticate} reads of a refused API request's body at most ({@link Replies#discardBody}). */
+  static final int REFUSED_BODY_MAX = 64 * 1024;
 
   /** The request body, at most {@code max} bytes; empty (and 413 sent) when larger. */
   private static Optional<byte[]> body(Request request, Response response, Callback callback, long max) throws IOException {
