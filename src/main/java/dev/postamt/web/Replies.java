@@ -61,10 +61,11 @@ final class Replies {
   }
 
   /**
-   * Reads and drops a request's body of at most {@code max} bytes before a refusal. Over HTTP/2 a reply
-   * sent before the body was read ends the stream with RST_STREAM (CANCEL), and a client still sending its
-   * body (the JDK's HttpClient) reports that reset instead of our answer (RFC 9113 section 8.1 allows the
-   * early reply, with NO_ERROR). A body declared larger, or one that fails, is left to the reset.
+   * Reads and drops a request's body of at most {@code max} bytes that its handler left unread, before a
+   * reply. Over HTTP/2 a reply sent before the body was read ends the stream with RST_STREAM (CANCEL), and
+   * a client still sending its body (the JDK's HttpClient) reports that reset instead of our answer (RFC
+   * 9113 section 8.1 allows the early reply, with NO_ERROR). A body declared larger, or one that fails, is
+   * left to the reset. Returns at once for a body already read to its end.
    */
   static void discardBody(Request request, long max) {
     String method = request.getMethod();
@@ -75,6 +76,32 @@ final class Replies {
       org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
     } catch (java.io.IOException | RuntimeException ignored) {
       // the answer matters more than the body
+    }
+  }
+
+  /** What {@link ReadsBodyFirst} reads of a body its handler left unread, at most. */
+  static final int UNREAD_BODY_MAX = 64 * 1024;
+
+  /**
+   * The response every handler of the listener writes to: before the last write (the reply's end) it
+   * drops what is left of a small request body ({@link #discardBody}), so that any early answer (a
+   * refusal, a 404 for another's account, a ban) reaches an HTTP/2 client instead of a reset. Handlers
+   * write their last part on their request's own virtual thread, where this read may block.
+   */
+  static final class ReadsBodyFirst extends Response.Wrapper {
+    private boolean drained;
+
+    ReadsBodyFirst(Request request, Response wrapped) {
+      super(request, wrapped);
+    }
+
+    @Override
+    public void write(boolean last, ByteBuffer content, Callback callback) {
+      if (last && !drained) {
+        drained = true;
+        discardBody(getRequest(), UNREAD_BODY_MAX);
+      }
+      super.write(last, content, callback);
     }
   }
 

@@ -66,7 +66,8 @@ final class WebHandler extends Handler.Abstract {
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) {
+  public boolean handle(Request request, Response given, Callback callback) {
+    Response response = new Replies.ReadsBodyFirst(request, given);
     try {
       Replies.securityHeaders(request, response);
       InetAddress client = client(request);
@@ -208,13 +209,9 @@ final class WebHandler extends Handler.Abstract {
     if (no.status() == 429) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "900");
     }
-    Replies.discardBody(request, REFUSED_BODY_MAX);
     Replies.problem(response, callback, no.status(), no.message());
     return Optional.empty();
   }
-
-  /** What {@link #authenticate} reads of a refused API request's body at most ({@link Replies#discardBody}). */
-  static final int REFUSED_BODY_MAX = 64 * 1024;
 
   /** The request body, at most {@code max} bytes; empty (and 413 sent) when larger. */
   private static Optional<byte[]> body(Request request, Response response, Callback callback, long max) throws IOException {

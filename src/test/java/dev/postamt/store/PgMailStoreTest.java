@@ -453,8 +453,10 @@ class PgMailStoreTest implements MailStoreContract {
       assertThat(stale).as("node A kept its snapshot across the unannounced change in one of five tries").isTrue();
       assertThat(a.expunge(inbox.id(), java.util.Optional.empty())).containsExactlyElementsOf(gone);
       assertThat(a.messages(inbox.id())).extracting(MessageRecord::uid).containsExactlyElementsOf(kept);
-      assertThat(a.knownSnapshot(inbox.id()).orElseThrow().messages()).as("as the expunge left it")
-          .isEqualTo(a.messages(inbox.id()));
+      // what node A knows now is the mailbox as the expunge left it, or nothing (a late wake-up of its
+      // listener, as above, may drop the snapshot after the expunge): never the stale one
+      a.knownSnapshot(inbox.id()).ifPresent(known -> assertThat(known.messages()).as("as the expunge left it")
+          .isEqualTo(a.messages(inbox.id())));
     }
   }
 

@@ -89,6 +89,33 @@ public final class HttpTestClient {
         .build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A POST whose body leaves only {@code late} after the request's headers, as from a slow client: a
+   * server that answers before reading it must still let the answer through (over HTTP/2, not a reset).
+   */
+  public HttpResponse<String> postLate(String path, String contentType, byte[] body, Duration late) throws Exception {
+    java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> slow = s -> s.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+      private boolean sent;
+
+      @Override
+      public synchronized void request(long n) {
+        if (!sent) {
+          sent = true;
+          java.util.concurrent.CompletableFuture.delayedExecutor(late.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+              .execute(() -> {
+                s.onNext(java.nio.ByteBuffer.wrap(body));
+                s.onComplete();
+              });
+        }
+      }
+
+      @Override
+      public void cancel() {}
+    });
+    return client.send(request(path).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.fromPublisher(slow, body.length)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** POSTs a JMAP request and returns the parsed response (asserting 200). */
   @SuppressWarnings("unchecked")
   public Map<String, Object> jmap(String requestJson) throws Exception {
