@@ -86,7 +86,8 @@ final class Replies {
    * The response every handler of the listener writes to: before the last write (the reply's end) it
    * drops what is left of a small request body ({@link #discardBody}), so that any early answer (a
    * refusal, a 404 for another's account, a ban) reaches an HTTP/2 client instead of a reset. Handlers
-   * write their last part on their request's own virtual thread, where this read may block.
+   * write a request's last part on its own virtual thread, where this read may block; a GET or HEAD (an
+   * event stream's end, written by whoever ends it) never reads.
    */
   static final class ReadsBodyFirst extends Response.Wrapper {
     private boolean drained;
