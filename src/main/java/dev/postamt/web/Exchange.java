@@ -131,7 +131,8 @@ public final class Exchange {
 
   /**
    * Reads and drops a request body (up to the form limit) before a refusal: an HTTP/2 client whose
-   * body is left unread may see its stream reset instead of our answer.
+   * body is left unread may see its stream reset instead of our answer. Every reply already drops up to
+   * {@link Replies#UNREAD_BODY_MAX} ({@link Replies.ReadsBodyFirst}); this reaches a whole form.
    */
   public void discardBody() {
     Replies.discardBody(request, MAX_FORM_BYTES);

@@ -1,9 +1,11 @@
 package dev.postamt.web;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -73,8 +75,8 @@ final class Replies {
       return;
     }
     try {
-      org.eclipse.jetty.io.Content.Source.asInputStream(request).readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
-    } catch (java.io.IOException | RuntimeException ignored) {
+      Content.Source.asInputStream(request).readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
+    } catch (IOException | RuntimeException ignored) {
       // the answer matters more than the body
     }
   }
