@@ -84,10 +84,10 @@ public record Archive(
     r.note("archive.dir", ConfigReader.quote(dir.toString()));
     Retention retention = retention(r, "archive.retention", r.string("archive.retention", "10y"));
     Map<String, Retention> byDomain = new LinkedHashMap<>();
-    if (r.toml.contains("archive.domain_retention") && !r.toml.isTable("archive.domain_retention")) {
+    if (r.toml.contains(r.keyPath("archive.domain_retention")) && !r.toml.isTable(r.keyPath("archive.domain_retention"))) {
       r.error("archive.domain_retention", "must be a table [archive.domain_retention] of \"domain\" = \"7y\"");
-    } else if (r.toml.isTable("archive.domain_retention")) {
-      TomlTable t = r.toml.getTable("archive.domain_retention");
+    } else if (r.toml.isTable(r.keyPath("archive.domain_retention"))) {
+      TomlTable t = r.toml.getTable(r.keyPath("archive.domain_retention"));
       for (String k : t.keySet()) {
         String key = "archive.domain_retention.\"" + k + "\"";
         String domain = k.toLowerCase(Locale.ROOT);

@@ -167,7 +167,9 @@ public record Config(
         "collect",
         "reports",
         "trail");
-    String hostname = r.string("hostname", defaultHostname());
+    // The default only when the file names no host: it asks the resolver (a reverse lookup, seconds on a
+    // machine whose DNS does not answer), which a configured hostname must not wait for.
+    String hostname = r.string("hostname", r.toml.contains(r.keyPath("hostname")) ? "localhost" : defaultHostname());
     if (!hostname.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
       r.error("hostname", "must be a DNS name, got \"" + hostname + "\"");
     }

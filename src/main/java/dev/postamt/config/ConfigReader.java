@@ -3,6 +3,7 @@ package dev.postamt.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,28 @@ final class ConfigReader {
     this.base = base;
   }
 
+  private final Map<String, List<String>> keyPaths = new HashMap<>();
+
+  /**
+   * {@code dotted} as the key path tomlj's lookups take. Every lookup by a dotted string ({@link
+   * TomlTable#contains(String)}, {@code getString(String)}, …) runs tomlj's ANTLR parser on the key, at
+   * each call: about a third of reading a small config at start (issue 27, start to banner). Keys of bare
+   * words joined by dots, as the config's own keys are, are split here; any other goes to tomlj's parse.
+   */
+  List<String> keyPath(String dotted) {
+    return keyPaths.computeIfAbsent(dotted, ConfigReader::split);
+  }
+
+  static List<String> split(String dotted) {
+    boolean bare = !dotted.isEmpty() && dotted.charAt(0) != '.' && dotted.charAt(dotted.length() - 1) != '.'
+        && !dotted.contains("..");
+    for (int i = 0; bare && i < dotted.length(); i++) {
+      char c = dotted.charAt(i);
+      bare = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.';
+    }
+    return bare ? List.of(dotted.split("\\.")) : org.tomlj.Toml.parseDottedKey(dotted);
+  }
+
   /**
    * Every value read, rendered as TOML, in the order read ({@code postamt config show}); {@code given}
    * when the file sets it.
@@ -32,7 +55,7 @@ final class ConfigReader {
 
   void note(String key, String toml) {
     if (toml != null) {
-      settings.put(key, new Config.Setting(key, toml, this.toml.contains(key)));
+      settings.put(key, new Config.Setting(key, toml, this.toml.contains(keyPath(key))));
     }
   }
 
@@ -63,11 +86,11 @@ final class ConfigReader {
   /** A number with a fraction (TOML float or integer), between {@code min} and {@code max}. */
   double decimal(String key, double def, double min, double max) {
     double v = def;
-    if (toml.contains(key)) {
-      if (toml.isDouble(key)) {
-        v = toml.getDouble(key);
-      } else if (toml.isLong(key)) {
-        v = toml.getLong(key);
+    if (toml.contains(keyPath(key))) {
+      if (toml.isDouble(keyPath(key))) {
+        v = toml.getDouble(keyPath(key));
+      } else if (toml.isLong(keyPath(key))) {
+        v = toml.getLong(keyPath(key));
       } else {
         error(key, "must be a number");
       }
@@ -120,9 +143,9 @@ final class ConfigReader {
   }
 
   void allowKeys(String table, String... keys) {
-    TomlTable t = table.isEmpty() ? toml : (toml.isTable(table) ? toml.getTable(table) : null);
+    TomlTable t = table.isEmpty() ? toml : (toml.isTable(keyPath(table)) ? toml.getTable(keyPath(table)) : null);
     if (t == null) {
-      if (!table.isEmpty() && toml.contains(table)) {
+      if (!table.isEmpty() && toml.contains(keyPath(table))) {
         error(table, "must be a table [" + table + "]");
       }
       return;
@@ -136,25 +159,25 @@ final class ConfigReader {
   }
 
   String readString(String key, String def) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
-    if (!toml.isString(key)) {
+    if (!toml.isString(keyPath(key))) {
       error(key, "must be a string");
       return def;
     }
-    return toml.getString(key);
+    return toml.getString(keyPath(key));
   }
 
   private boolean readBool(String key, boolean def) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
-    if (!toml.isBoolean(key)) {
+    if (!toml.isBoolean(keyPath(key))) {
       error(key, "must be true or false");
       return def;
     }
-    return toml.getBoolean(key);
+    return toml.getBoolean(keyPath(key));
   }
 
   Optional<Path> path(String key) {
@@ -171,11 +194,11 @@ final class ConfigReader {
    */
   List<Path> pathOrPaths(String key) {
     List<String> raw;
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       raw = List.of();
-    } else if (toml.isString(key)) {
-      raw = toml.getString(key).isEmpty() ? List.of() : List.of(toml.getString(key));
-    } else if (toml.isArray(key)) {
+    } else if (toml.isString(keyPath(key))) {
+      raw = toml.getString(keyPath(key)).isEmpty() ? List.of() : List.of(toml.getString(keyPath(key)));
+    } else if (toml.isArray(keyPath(key))) {
       raw = readStrings(key, List.of());
     } else {
       error(key, "must be a path or an array of paths");
@@ -194,14 +217,14 @@ final class ConfigReader {
   }
 
   private List<String> readStrings(String key, List<String> def) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
-    if (!toml.isArray(key)) {
+    if (!toml.isArray(keyPath(key))) {
       error(key, "must be an array of strings");
       return def;
     }
-    TomlArray a = toml.getArray(key);
+    TomlArray a = toml.getArray(keyPath(key));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       Object o = a.get(i);
@@ -215,14 +238,14 @@ final class ConfigReader {
   }
 
   private int readInteger(String key, int def, int min, int max) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
-    if (!toml.isLong(key)) {
+    if (!toml.isLong(keyPath(key))) {
       error(key, "must be an integer");
       return def;
     }
-    long v = toml.getLong(key);
+    long v = toml.getLong(keyPath(key));
     if (v < min || v > max) {
       error(key, "must be between " + min + " and " + max + ", got " + v);
       return def;
@@ -232,14 +255,14 @@ final class ConfigReader {
 
   /** A byte size: an integer, or a string like "25M", "512k", "1G". */
   private long readSize(String key, long def, long min, long max) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
     long v;
-    if (toml.isLong(key)) {
-      v = toml.getLong(key);
-    } else if (toml.isString(key)) {
-      v = Config.parseSize(toml.getString(key));
+    if (toml.isLong(keyPath(key))) {
+      v = toml.getLong(keyPath(key));
+    } else if (toml.isString(keyPath(key))) {
+      v = Config.parseSize(toml.getString(keyPath(key)));
       if (v < 0) {
         error(key, "must be a size like 10485760, \"512k\", \"25M\" or \"1G\"");
         return def;
@@ -256,14 +279,14 @@ final class ConfigReader {
   }
 
   private Duration readDuration(String key, Duration def, Duration min, Duration max) {
-    if (!toml.contains(key)) {
+    if (!toml.contains(keyPath(key))) {
       return def;
     }
     Duration d = null;
-    if (toml.isLong(key)) {
-      d = Duration.ofSeconds(toml.getLong(key));
-    } else if (toml.isString(key)) {
-      d = Config.parseDuration(toml.getString(key));
+    if (toml.isLong(keyPath(key))) {
+      d = Duration.ofSeconds(toml.getLong(keyPath(key)));
+    } else if (toml.isString(keyPath(key))) {
+      d = Config.parseDuration(toml.getString(keyPath(key)));
     }
     if (d == null) {
       error(key, "must be a duration like \"30s\", \"5m\", \"1h\", \"5d\"");

@@ -36,10 +36,10 @@ public record Listen(Map<String, InetSocketAddress> services, List<String> notBu
   }
 
   static Listen parse(ConfigReader r) {
-    List<String> notBuilt = NOT_YET.stream().filter(svc -> r.toml.contains("listen." + svc)).toList();
+    List<String> notBuilt = NOT_YET.stream().filter(svc -> r.toml.contains(r.keyPath("listen." + svc))).toList();
     r.allowKeys("listen", java.util.stream.Stream.concat(KNOWN.stream(), NOT_YET.stream()).toArray(String[]::new));
     Map<String, InetSocketAddress> services = new LinkedHashMap<>();
-    boolean given = r.toml.isTable("listen");
+    boolean given = r.toml.isTable(r.keyPath("listen"));
     for (String svc : KNOWN) {
       String v = r.string("listen." + svc, given ? null : standardAddress(svc));
       if (v != null && !v.isEmpty()) {

@@ -74,14 +74,14 @@ public record TlsPolicy(Map<String, Level> levels, Optional<Path> trust) {
 
   static TlsPolicy parse(ConfigReader r) {
     Optional<Path> trust = r.path("delivery.tls_trust");
-    if (r.toml.contains("tls_policy") && !r.toml.isTable("tls_policy")) {
+    if (r.toml.contains(r.keyPath("tls_policy")) && !r.toml.isTable(r.keyPath("tls_policy"))) {
       r.error("tls_policy", "must be a table [tls_policy]");
       return new TlsPolicy(Map.of(), trust);
     }
-    if (!r.toml.isTable("tls_policy")) {
+    if (!r.toml.isTable(r.keyPath("tls_policy"))) {
       return new TlsPolicy(Map.of(), trust);
     }
-    TomlTable t = r.toml.getTable("tls_policy");
+    TomlTable t = r.toml.getTable(r.keyPath("tls_policy"));
     Map<String, Level> levels = new LinkedHashMap<>();
     for (String k : t.keySet()) {
       String key = "tls_policy.\"" + k + "\"";

@@ -15,14 +15,14 @@ final class TransportTable {
 
   static Map<String, TransportRule> parse(ConfigReader r) {
     Map<String, TransportRule> transport = new LinkedHashMap<>();
-    if (r.toml.contains("transport") && !r.toml.isTable("transport")) {
+    if (r.toml.contains(r.keyPath("transport")) && !r.toml.isTable(r.keyPath("transport"))) {
       r.error("transport", "must be a table [transport]");
       return Map.of();
     }
-    if (!r.toml.isTable("transport")) {
+    if (!r.toml.isTable(r.keyPath("transport"))) {
       return Map.of();
     }
-    TomlTable t = r.toml.getTable("transport");
+    TomlTable t = r.toml.getTable(r.keyPath("transport"));
     for (String k : t.keySet()) {
       String key = "transport.\"" + k + "\"";
       if (!(t.get(List.of(k)) instanceof String s)) {

@@ -212,4 +212,21 @@ class ConfigTest {
     assertThat(rc).isZero();
     assertThat(out.toString()).contains("config ok");
   }
+  @Test
+  void keysAreSplitAsTomljSplitsThem() {
+    for (String k : new String[] {"hostname", "listen.smtp", "archive.domain_retention", "a-b.c_d.9", "spam.actions.add_header"}) {
+      assertThat(ConfigReader.split(k)).isEqualTo(org.tomlj.Toml.parseDottedKey(k));
+    }
+    // anything but bare words joined by dots is tomlj's to parse: quoted parts, spaces around the dots
+    assertThat(ConfigReader.split("transport.\"example.com\"")).containsExactly("transport", "example.com");
+    assertThat(ConfigReader.split("a . b")).containsExactly("a", "b");
+    assertThatThrownBy(() -> ConfigReader.split("a..b")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aHostnameThatIsNotAStringIsAnError() {
+    assertThatThrownBy(() -> load("hostname = 42\n"))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.problems()).anyMatch(p -> p.startsWith("hostname: must be a string")));
+  }
 }
