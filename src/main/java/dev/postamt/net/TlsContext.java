@@ -177,17 +177,24 @@ public final class TlsContext {
     Path cert = dir.resolve("selfsigned.crt");
     Path key = dir.resolve("selfsigned.key");
     List<String> names = selfSignedNames(config);
-    if (!Files.exists(cert) || !Files.exists(key) || !names.equals(subjectAltNames(cert))) {
-      // First start, or the hostname or a listener address changed: only our own certificate is remade,
-      // and with the context, after the listeners (ready, or the first handshake): the RSA key's search
-      // took 0.4-0.9 s of a first start before the SMTP banner (issue 27). Nothing is read from a file
-      // an operator wrote, so there is nothing here that could fail the start sooner.
-      return new TlsContext(() -> {
-        writeSelfSigned(names, cert, key);
-        return read(cert, key).identity;
-      });
-    }
-    return read(cert, key);
+    // Our own pair is read (and made on a first start, or again when the hostname or a listener address
+    // changed) with the context, after the listeners (ready, or the first handshake): the RSA key's search
+    // took 0.4-0.9 s of a first start before the SMTP banner, and reading the pair of an earlier start
+    // (the JDK's X.509 and key parsing, first used here) ~20 ms of a restart's (issue 27). Nothing is read
+    // from a file an operator wrote, so there is nothing here that could fail the start sooner; a pair
+    // that cannot be read (a damaged file) is made again.
+    return new TlsContext(() -> {
+      if (Files.exists(cert) && Files.exists(key) && names.equals(subjectAltNames(cert))) {
+        try {
+          return read(cert, key).identity;
+        } catch (IOException e) {
+          org.slf4j.LoggerFactory.getLogger(TlsContext.class).warn("tls: the self-signed pair {} cannot be used ({}); making a new one",
+              cert, e.getMessage());
+        }
+      }
+      writeSelfSigned(names, cert, key);
+      return read(cert, key).identity;
+    });
   }
 
   /**

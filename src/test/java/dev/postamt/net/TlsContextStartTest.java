@@ -48,6 +48,18 @@ class TlsContextStartTest {
   }
 
   @Test
+  void aRestartReadsItsOwnPairWithTheContextAndMakesADamagedOneAgain() throws Exception {
+    TlsContext.forStart(config("")).ready();
+    Path key = dir.resolve("data/tls/selfsigned.key");
+    Files.writeString(key, "not a key\n");
+    TlsContext t = TlsContext.forStart(config("")); // nothing read yet: the banner does not wait for it
+    assertThat(Files.readString(key)).isEqualTo("not a key\n");
+    t.ready();
+    assertThat(Files.readString(key)).as("made again").contains("PRIVATE KEY");
+    assertThat(t.sslContext().getProtocol()).isEqualTo("TLS");
+  }
+
+  @Test
   void aMissingKeyStopsTheStartBeforeTheListeners() throws Exception {
     Path own = dir.resolve("own");
     TlsContext.writeSelfSigned(List.of("mx.example.test"), own.resolve("c.pem"), own.resolve("k.pem"));
