@@ -81,4 +81,17 @@ class LogLineTest {
     assertThat(text(ours, e)).contains("Y: m" + System.lineSeparator() + "java.lang.IllegalStateException: cannot deliver")
         .contains("Caused by: java.io.UncheckedIOException: disk gone").contains("Suppressed: java.io.IOException: close failed");
   }
+
+  @Test
+  void theTimeIsWhatTheIsoPatternWithTheZoneWrites() {
+    java.time.format.DateTimeFormatter iso = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    for (String zone : new String[] {"UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham"}) {
+      LogTime t = new LogTime(java.util.TimeZone.getTimeZone(zone));
+      // winter and summer, a DST change's hour (Berlin, 2026-03-29 01:00 UTC) and the seconds around it
+      for (long ms : new long[] {0L, 1_767_225_600_123L, 1_782_864_000_007L, 1_774_745_999_999L, 1_774_746_000_000L}) {
+        assertThat(t.format(ms)).as(zone + " " + ms)
+            .isEqualTo(iso.format(java.time.Instant.ofEpochMilli(ms).atZone(java.time.ZoneId.of(zone))));
+      }
+    }
+  }
 }
