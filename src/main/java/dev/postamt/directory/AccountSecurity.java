@@ -29,7 +29,13 @@ import java.util.Set;
 public final class AccountSecurity {
   /** How many app passwords one user may have. */
   public static final int MAX_APP_PASSWORDS = 50;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Made at its first use, not when the class is: a process's first SecureRandom sets up the JDK's
+   * security providers (~30 ms), which a server's start then no longer waits for (issue 27).
+   */
+  private static final class Lazy {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
   private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray(); // 32: 5 bits a letter
 
   /** The administrator role: every domain, or the listed ones. */
@@ -243,14 +249,14 @@ public final class AccountSecurity {
       if (i > 0 && i % 4 == 0) {
         b.append('-');
       }
-      b.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+      b.append(ALPHABET[Lazy.RANDOM.nextInt(ALPHABET.length)]);
     }
     return b.toString();
   }
 
   private static String newId() {
     byte[] b = new byte[6];
-    RANDOM.nextBytes(b);
+    Lazy.RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 

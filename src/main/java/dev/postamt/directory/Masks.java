@@ -29,7 +29,13 @@ public final class Masks {
   public static final int MAX_PER_USER = 1000;
   static final int RANDOM_LETTERS = 10;
   private static final int MAX_LABEL = 24;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Made at its first use, not when the class is: a process's first SecureRandom sets up the JDK's
+   * security providers (~30 ms), which a server's start then no longer waits for (issue 27).
+   */
+  private static final class Lazy {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
   private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray(); // 32: 5 bits a letter
 
   /** One masked address. */
@@ -146,7 +152,7 @@ public final class Masks {
   private static String randomLetters() {
     char[] c = new char[RANDOM_LETTERS];
     for (int i = 0; i < c.length; i++) {
-      c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+      c[i] = ALPHABET[Lazy.RANDOM.nextInt(ALPHABET.length)];
     }
     return new String(c);
   }

@@ -33,15 +33,13 @@ final class VerifiedLogins {
 
   private final long ttlNanos;
   private final int capacity;
-  private final SecretKeySpec key;
+  /** Made at the first check, not with the directory at start (a process's first SecureRandom, ~30 ms). */
+  private volatile SecretKeySpec key;
   private final LinkedHashMap<String, Cached> entries;
 
   VerifiedLogins(Duration ttl, int capacity) {
     this.ttlNanos = ttl.toNanos();
     this.capacity = capacity;
-    byte[] k = new byte[32];
-    new SecureRandom().nextBytes(k);
-    this.key = new SecretKeySpec(k, "HmacSHA256");
     this.entries = new LinkedHashMap<>(16, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
@@ -77,13 +75,28 @@ final class VerifiedLogins {
     }
   }
 
+  private SecretKeySpec key() {
+    SecretKeySpec k = key;
+    if (k == null) {
+      synchronized (this) {
+        k = key;
+        if (k == null) {
+          byte[] b = new byte[32];
+          new SecureRandom().nextBytes(b);
+          key = k = new SecretKeySpec(b, "HmacSHA256");
+        }
+      }
+    }
+    return k;
+  }
+
   private byte[] mac(String user, String storedHash, char[] password) {
     ByteBuffer pw = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] pwBytes = new byte[pw.remaining()];
     pw.get(pwBytes);
     try {
       Mac m = Mac.getInstance("HmacSHA256");
-      m.init(key);
+      m.init(key());
       m.update(user.getBytes(StandardCharsets.UTF_8));
       m.update((byte) 0);
       m.update(storedHash.getBytes(StandardCharsets.UTF_8));

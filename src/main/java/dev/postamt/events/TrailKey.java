@@ -1,6 +1,5 @@
 package dev.postamt.events;
 
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,7 +10,6 @@ import java.util.Locale;
  * authentication and refusals to the queue id that {@code smtp.accepted} carries next to it.
  */
 public record TrailKey(String session, String queueId, String messageId, String sender, List<String> recipients) {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
   public TrailKey {
@@ -19,11 +17,16 @@ public record TrailKey(String session, String queueId, String messageId, String 
     messageId = messageId == null ? null : normalizeMessageId(messageId);
   }
 
-  /** A fresh session id: 12 characters of Crockford's base 32, unique enough for a trail's lifetime. */
+  /**
+   * A fresh session id: 12 characters of Crockford's base 32, unique enough for a trail's lifetime. It
+   * names a session in the log and the trail and grants nothing, so it needs no secret randomness: not a
+   * SecureRandom, whose first use in a process sets up the JDK's security providers (~30 ms), which the
+   * first connection's banner waited for after a start (issue 27).
+   */
   public static String newSession() {
-    // 12 characters of 5 bits each from one draw: SecureRandom takes a lock and mixes its state for every
-    // call, and one per character (twelve per SMTP connection) was 1 % of the SMTP sessions' CPU
-    long bits = RANDOM.nextLong();
+    // 12 characters of 5 bits each from one draw (one per character was 1 % of the SMTP sessions' CPU
+    // with a SecureRandom, which takes a lock and mixes its state for every call)
+    long bits = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     char[] c = new char[12];
     for (int i = 0; i < c.length; i++) {
       c[i] = ALPHABET[(int) (bits >>> (5 * i)) & 31];

@@ -47,7 +47,13 @@ public final class UrlAuthority implements BurlResolver {
   /** The metadata entry of a mailbox that holds its access key (see the class comment). */
   static final String KEY_ENTRY = "urlauth-key";
   private static final String TOKEN_VERSION = "01";
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Made at its first use, not when the class is: a process's first SecureRandom sets up the JDK's
+   * security providers (~30 ms), which a server's start then no longer waits for (issue 27).
+   */
+  private static final class Lazy {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
   /** A key is made once per mailbox; two sessions asking at once must not make two. */
   private static final Object KEY_LOCK = new Object();
 
@@ -152,7 +158,7 @@ public final class UrlAuthority implements BurlResolver {
 
   private static byte[] newKey() {
     byte[] k = new byte[32];
-    RANDOM.nextBytes(k);
+    Lazy.RANDOM.nextBytes(k);
     return k;
   }
 

@@ -40,7 +40,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class DurableSpool {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Made at its first use, not when the class is: a process's first SecureRandom sets up the JDK's
+   * security providers (~30 ms), which a server's start then no longer waits for (issue 27).
+   */
+  private static final class Lazy {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
   private static final AtomicLong SEQ = new AtomicLong();
   private static final char[] ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ".toCharArray();
 
@@ -91,7 +97,7 @@ public final class DurableSpool {
   /** A new queue id: time-ordered, unique within this spool, safe as a file and Maildir name. */
   public static String newId() {
     long t = System.currentTimeMillis();
-    long r = (SEQ.incrementAndGet() & 0xfff) << 20 | RANDOM.nextInt(1 << 20);
+    long r = (SEQ.incrementAndGet() & 0xfff) << 20 | Lazy.RANDOM.nextInt(1 << 20);
     return base(t, 9) + base(r, 7);
   }
 
