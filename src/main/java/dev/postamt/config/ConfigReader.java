@@ -37,6 +37,11 @@ final class ConfigReader {
     return keyPaths.computeIfAbsent(dotted, ConfigReader::split);
   }
 
+  /** The value at {@code key}, or null when the file does not set it. */
+  private Object value(String key) {
+    return toml.get(keyPath(key));
+  }
+
   static List<String> split(String dotted) {
     boolean bare = !dotted.isEmpty() && dotted.charAt(0) != '.' && dotted.charAt(dotted.length() - 1) != '.'
         && !dotted.contains("..");
@@ -86,11 +91,12 @@ final class ConfigReader {
   /** A number with a fraction (TOML float or integer), between {@code min} and {@code max}. */
   double decimal(String key, double def, double min, double max) {
     double v = def;
-    if (toml.contains(keyPath(key))) {
-      if (toml.isDouble(keyPath(key))) {
-        v = toml.getDouble(keyPath(key));
-      } else if (toml.isLong(keyPath(key))) {
-        v = toml.getLong(keyPath(key));
+    Object value = value(key);
+    if (value != null) {
+      if (value instanceof Double d) {
+        v = d;
+      } else if (value instanceof Long l) {
+        v = l;
       } else {
         error(key, "must be a number");
       }
@@ -159,25 +165,27 @@ final class ConfigReader {
   }
 
   String readString(String key, String def) {
-    if (!toml.contains(keyPath(key))) {
+    Object v = value(key);
+    if (v == null) {
       return def;
     }
-    if (!toml.isString(keyPath(key))) {
+    if (!(v instanceof String s)) {
       error(key, "must be a string");
       return def;
     }
-    return toml.getString(keyPath(key));
+    return s;
   }
 
   private boolean readBool(String key, boolean def) {
-    if (!toml.contains(keyPath(key))) {
+    Object v = value(key);
+    if (v == null) {
       return def;
     }
-    if (!toml.isBoolean(keyPath(key))) {
+    if (!(v instanceof Boolean b)) {
       error(key, "must be true or false");
       return def;
     }
-    return toml.getBoolean(keyPath(key));
+    return b;
   }
 
   Optional<Path> path(String key) {
@@ -194,11 +202,12 @@ final class ConfigReader {
    */
   List<Path> pathOrPaths(String key) {
     List<String> raw;
-    if (!toml.contains(keyPath(key))) {
+    Object v = value(key);
+    if (v == null) {
       raw = List.of();
-    } else if (toml.isString(keyPath(key))) {
-      raw = toml.getString(keyPath(key)).isEmpty() ? List.of() : List.of(toml.getString(keyPath(key)));
-    } else if (toml.isArray(keyPath(key))) {
+    } else if (v instanceof String s) {
+      raw = s.isEmpty() ? List.of() : List.of(s);
+    } else if (v instanceof TomlArray) {
       raw = readStrings(key, List.of());
     } else {
       error(key, "must be a path or an array of paths");
@@ -217,14 +226,14 @@ final class ConfigReader {
   }
 
   private List<String> readStrings(String key, List<String> def) {
-    if (!toml.contains(keyPath(key))) {
+    Object v = value(key);
+    if (v == null) {
       return def;
     }
-    if (!toml.isArray(keyPath(key))) {
+    if (!(v instanceof TomlArray a)) {
       error(key, "must be an array of strings");
       return def;
     }
-    TomlArray a = toml.getArray(keyPath(key));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       Object o = a.get(i);
@@ -238,14 +247,15 @@ final class ConfigReader {
   }
 
   private int readInteger(String key, int def, int min, int max) {
-    if (!toml.contains(keyPath(key))) {
+    Object value = value(key);
+    if (value == null) {
       return def;
     }
-    if (!toml.isLong(keyPath(key))) {
+    if (!(value instanceof Long l)) {
       error(key, "must be an integer");
       return def;
     }
-    long v = toml.getLong(keyPath(key));
+    long v = l;
     if (v < min || v > max) {
       error(key, "must be between " + min + " and " + max + ", got " + v);
       return def;
@@ -255,14 +265,15 @@ final class ConfigReader {
 
   /** A byte size: an integer, or a string like "25M", "512k", "1G". */
   private long readSize(String key, long def, long min, long max) {
-    if (!toml.contains(keyPath(key))) {
+    Object value = value(key);
+    if (value == null) {
       return def;
     }
     long v;
-    if (toml.isLong(keyPath(key))) {
-      v = toml.getLong(keyPath(key));
-    } else if (toml.isString(keyPath(key))) {
-      v = Config.parseSize(toml.getString(keyPath(key)));
+    if (value instanceof Long l) {
+      v = l;
+    } else if (value instanceof String s) {
+      v = Config.parseSize(s);
       if (v < 0) {
         error(key, "must be a size like 10485760, \"512k\", \"25M\" or \"1G\"");
         return def;
@@ -279,14 +290,15 @@ final class ConfigReader {
   }
 
   private Duration readDuration(String key, Duration def, Duration min, Duration max) {
-    if (!toml.contains(keyPath(key))) {
+    Object value = value(key);
+    if (value == null) {
       return def;
     }
     Duration d = null;
-    if (toml.isLong(keyPath(key))) {
-      d = Duration.ofSeconds(toml.getLong(keyPath(key)));
-    } else if (toml.isString(keyPath(key))) {
-      d = Config.parseDuration(toml.getString(keyPath(key)));
+    if (value instanceof Long l) {
+      d = Duration.ofSeconds(l);
+    } else if (value instanceof String s) {
+      d = Config.parseDuration(s);
     }
     if (d == null) {
       error(key, "must be a duration like \"30s\", \"5m\", \"1h\", \"5d\"");

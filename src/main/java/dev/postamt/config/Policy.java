@@ -199,7 +199,7 @@ public record Policy(
     if (Boolean.TRUE.equals(r.toml.get(r.keyPath("greylist.enabled"))) && !p.uses("check_greylist")) {
       warnings.add("greylist.enabled: no [policy] list has check_greylist, so nothing is greylisted");
     }
-    if (r.toml.isArray(r.keyPath("dnsbl.sites")) && !r.toml.getArray(r.keyPath("dnsbl.sites")).isEmpty() && !p.uses("check_dnsbl")) {
+    if (r.toml.get(r.keyPath("dnsbl.sites")) instanceof org.tomlj.TomlArray sites && !sites.isEmpty() && !p.uses("check_dnsbl")) {
       warnings.add("dnsbl.sites: no [policy] list has check_dnsbl, so the sites are not asked");
     }
     return new Policy(delay, lists, List.copyOf(warnings), serviceTimeout, verify, pregreet, tarpit);
@@ -207,7 +207,7 @@ public record Policy(
 
   /** {@code delivery.remote_port}, which the probes of {@code reject_unverified_sender} use too. */
   private static int remotePort(ConfigReader r) {
-    return r.toml.isLong(r.keyPath("delivery.remote_port")) ? (int) Math.max(1, Math.min(65535, r.toml.getLong(r.keyPath("delivery.remote_port")))) : 25;
+    return r.toml.get(r.keyPath("delivery.remote_port")) instanceof Long port ? (int) Math.max(1, Math.min(65535, port)) : 25;
   }
 
   private static Restriction restriction(String entry, String key, ConfigReader r) {

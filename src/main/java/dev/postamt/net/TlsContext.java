@@ -188,8 +188,8 @@ public final class TlsContext {
         try {
           return read(cert, key).identity;
         } catch (IOException e) {
-          org.slf4j.LoggerFactory.getLogger(TlsContext.class).warn("tls: the self-signed pair {} cannot be used ({}); making a new one",
-              cert, e.getMessage());
+          org.slf4j.LoggerFactory.getLogger(TlsContext.class)
+              .warn("tls: the self-signed pair {} cannot be used ({}); making a new one", cert, e.getMessage());
         }
       }
       writeSelfSigned(names, cert, key);
