@@ -33,8 +33,6 @@ final class VerifiedLogins {
 
   private final long ttlNanos;
   private final int capacity;
-  /** Made at the first check, not with the directory at start (a process's first SecureRandom, ~30 ms). */
-  private volatile SecretKeySpec key;
   private final LinkedHashMap<String, Cached> entries;
 
   VerifiedLogins(Duration ttl, int capacity) {
@@ -75,19 +73,18 @@ final class VerifiedLogins {
     }
   }
 
-  private SecretKeySpec key() {
-    SecretKeySpec k = key;
-    if (k == null) {
-      synchronized (this) {
-        k = key;
-        if (k == null) {
-          byte[] b = new byte[32];
-          new SecureRandom().nextBytes(b);
-          key = k = new SecretKeySpec(b, "HmacSHA256");
-        }
-      }
+  /**
+   * The process's key, made at the first check, not with the directory at start (a process's first
+   * SecureRandom sets up the JDK's security providers, ~30 ms; issue 27).
+   */
+  private static final class Key {
+    static final SecretKeySpec KEY = make();
+
+    private static SecretKeySpec make() {
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      return new SecretKeySpec(b, "HmacSHA256");
     }
-    return k;
   }
 
   private byte[] mac(String user, String storedHash, char[] password) {
@@ -96,7 +93,7 @@ final class VerifiedLogins {
     pw.get(pwBytes);
     try {
       Mac m = Mac.getInstance("HmacSHA256");
-      m.init(key());
+      m.init(Key.KEY);
       m.update(user.getBytes(StandardCharsets.UTF_8));
       m.update((byte) 0);
       m.update(storedHash.getBytes(StandardCharsets.UTF_8));
