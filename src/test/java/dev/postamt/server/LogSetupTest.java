@@ -37,7 +37,7 @@ class LogSetupTest {
     LogSetup.apply(config("file = \"logs/postamt.log\"\nmax_size = \"64k\"\nkeep = 2\n").log());
     var log = LoggerFactory.getLogger("dev.postamt.imap.ImapSession");
     log.info("login ok: proto=imap user=<alice@example.test> ip=192.0.2.1");
-    List<String> lines = Files.readAllLines(dir.resolve("logs/postamt.log"));
+    List<String> lines = awaitLines(dir.resolve("logs/postamt.log"), 1);
     assertThat(lines)
         .singleElement()
         .asString()
@@ -57,7 +57,46 @@ class LogSetupTest {
   void jsonFormatWritesOneObjectPerLine() throws Exception {
     LogSetup.apply(config("format = \"json\"\nfile = \"p.log\"\n").log());
     LoggerFactory.getLogger("dev.postamt.smtp.SmtpSession").info("accepted");
-    List<String> lines = Files.readAllLines(dir.resolve("p.log"));
+    List<String> lines = awaitLines(dir.resolve("p.log"), 1);
     assertThat(lines).singleElement().asString().startsWith("{").endsWith("}").contains("\"message\":\"accepted\"");
+  }
+
+  /**
+   * Lines go out through a buffer (BufferedLog): a warning at once, with every line before it, without
+   * a wait; lines below it within the flush interval; and whatever is left when the appender stops.
+   */
+  @Test
+  void aWarningIsWrittenAtOnceWithTheLinesBeforeItAndAStopWritesTheRest() throws Exception {
+    LogSetup.apply(config("file = \"b.log\"\n").log());
+    var log = LoggerFactory.getLogger("dev.postamt.smtp.SmtpSession");
+    log.info("first");
+    log.warn("second");
+    assertThat(Files.readAllLines(dir.resolve("b.log"))).hasSize(2).satisfiesExactly(
+        l -> assertThat(l).endsWith("INFO  SmtpSession: first"), l -> assertThat(l).endsWith("WARN  SmtpSession: second"));
+    log.info("third");
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAndStopAllAppenders();
+    assertThat(Files.readAllLines(dir.resolve("b.log"))).hasSize(3).last().asString().endsWith("INFO  SmtpSession: third");
+  }
+
+  @Test
+  void anInfoLineIsWrittenWithinTheFlushInterval() throws Exception {
+    LogSetup.apply(config("file = \"i.log\"\n").log());
+    long start = System.nanoTime();
+    LoggerFactory.getLogger("dev.postamt.smtp.SmtpSession").info("accepted");
+    assertThat(awaitLines(dir.resolve("i.log"), 1)).singleElement().asString().endsWith("accepted");
+    // the bound itself, with room for a loaded machine: not the buffer's size or a stop that wrote it
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+  }
+
+  /** The file's lines once it has {@code n} of them, waiting up to 10 s (the buffer writes within 0.1 s). */
+  private static List<String> awaitLines(Path file, int n) throws Exception {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+      if (lines.size() >= n || System.nanoTime() > end) {
+        return lines;
+      }
+      Thread.sleep(10);
+    }
   }
 }

@@ -117,8 +117,7 @@ class ReloadTest {
           .startsWith("reloaded by postamt serve (pid " + server.pid() + ")").contains("certificate reloaded");
       awaitLog("postamt ready");
       if (hup) {
-        assertThat(Files.readString(dir.resolve("postamt.log"))).containsAnyOf("reload: not done, the server is still starting",
-            "reload: certificate reloaded");
+        awaitLog("reload: not done, the server is still starting", "reload: certificate reloaded");
       }
       assertThat(server.isAlive()).as("still running after the reloads").isTrue();
     } finally {
@@ -259,16 +258,21 @@ class ReloadTest {
     return size;
   }
 
-  private void awaitLog(String text) throws Exception {
+  /** Waits for one of {@code texts} in the log (its lines are written within 0.1 s, see BufferedLog). */
+  private void awaitLog(String... texts) throws Exception {
     Instant end = Instant.now().plusSeconds(60);
     Path log = dir.resolve("postamt.log");
-    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+    while (!(Files.exists(log) && java.util.Arrays.stream(texts).anyMatch(readLog(log)::contains))) {
       if (Instant.now().isAfter(end)) {
-        throw new AssertionError("no \"" + text + "\" in the log: " + (Files.exists(log) ? Files.readString(log) : "")
-            + Files.readString(dir.resolve("stdout.log")));
+        throw new AssertionError("no \"" + String.join("\" or \"", texts) + "\" in the log: "
+            + (Files.exists(log) ? Files.readString(log) : "") + Files.readString(dir.resolve("stdout.log")));
       }
       Thread.sleep(20);
     }
+  }
+
+  private static String readLog(Path log) throws java.io.IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
   }
 
   private static String peerName(int port) throws Exception {
