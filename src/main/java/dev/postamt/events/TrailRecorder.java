@@ -27,7 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class TrailRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrailRecorder.class);
   static final int CAPACITY = 10_000;
-  private static final int BATCH = 500;
+  /**
+   * Rows per transaction at most. Under load the next batch takes, without lingering, what queued while the
+   * last one was written: the larger it may be, the fewer times the same index pages are written (2,000
+   * instead of 500: 2.1 → 1.0 pages of the trail's WAL per message with the time-ordered session ids of
+   * {@link TrailKey#newSession}, a real trail of 4,500 messages replayed; bench/README.md, 2026-12-07).
+   */
+  static final int BATCH = 2000;
   /** How long a batch waits after its first row for more: rows are that much later in {@code postamt trace}. */
   static final Duration LINGER = Duration.ofMillis(250);
   /** Callers waiting in {@link #flush}: while any, what is queued is written now instead of lingering. */

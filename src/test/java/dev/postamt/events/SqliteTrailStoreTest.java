@@ -70,7 +70,7 @@ class SqliteTrailStoreTest implements TrailStoreContract {
       double before = Metrics.process().trailDroppedCount();
       Events events = Events.at(other);
       long started = System.nanoTime();
-      int n = TrailRecorder.CAPACITY + 600; // the writer holds at most one batch (500) while stuck
+      int n = TrailRecorder.CAPACITY + TrailRecorder.BATCH + 100; // the writer holds at most one batch while stuck
       for (int i = 0; i < n; i++) {
         events.emit(Event.SMTP_CONNECT, TrailKey.session("S" + i), "ip", "192.0.2.1");
       }
