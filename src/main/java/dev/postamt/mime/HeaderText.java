@@ -5,7 +5,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Base64;
 import java.util.Locale;
@@ -231,43 +230,8 @@ public final class HeaderText {
     }
   }
 
-  private static final Pattern DATE =
-      Pattern.compile(
-          "(?:[A-Za-z]{3},)?\\s*(\\d{1,2})\\s+([A-Za-z]{3})\\s+(\\d{2,4})\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([+-]\\d{4}|[A-Za-z]+)?.*");
-  private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
-
-  /** An RFC 5322 date-time (leniently), or null. */
+  /** An RFC 5322 date-time (leniently, see {@link DateParser}), or null. */
   public static ZonedDateTime parseDate(String v) {
-    if (v == null) {
-      return null;
-    }
-    Matcher m = DATE.matcher(stripComments(v).strip());
-    if (!m.matches()) {
-      return null;
-    }
-    int mon = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT));
-    if (mon < 0 || mon % 3 != 0) {
-      return null;
-    }
-    int year = Integer.parseInt(m.group(3));
-    if (m.group(3).length() <= 2) {
-      year += year < 50 ? 2000 : 1900;
-    }
-    ZoneOffset zone = ZoneOffset.UTC;
-    String z = m.group(7);
-    if (z != null && (z.startsWith("+") || z.startsWith("-"))) {
-      int hh = Integer.parseInt(z.substring(1, 3));
-      int mm = Integer.parseInt(z.substring(3, 5));
-      if (hh <= 18 && mm < 60) {
-        int secs = (hh * 3600 + mm * 60) * (z.startsWith("-") ? -1 : 1);
-        zone = ZoneOffset.ofTotalSeconds(secs);
-      }
-    }
-    try {
-      return ZonedDateTime.of(year, mon / 3 + 1, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(4)),
-          Integer.parseInt(m.group(5)), m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), 0, zone);
-    } catch (java.time.DateTimeException e) {
-      return null;
-    }
+    return v == null ? null : DateParser.parse(stripComments(v).strip());
   }
 }
