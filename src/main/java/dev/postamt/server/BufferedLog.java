@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 
 /**
  * The server's log written through a buffer rather than with a system call per line (issue 27): under
@@ -47,84 +48,95 @@ final class BufferedLog {
       r -> Thread.ofVirtual().name("log-flush").start(r));
 
   /** The appenders started and not stopped, flushed when the JVM shuts down. */
-  private static final Set<Flushable> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<Pacing> LIVE = ConcurrentHashMap.newKeySet();
 
   private static volatile boolean shuttingDown;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      shuttingDown = true; // lines logged from here on are written at once (see after())
-      LIVE.forEach(Flushable::flushNow);
+      shuttingDown = true; // lines logged from here on are written at once (see Pacing.after)
+      LIVE.forEach(Pacing::flushNow);
     }, "postamt-log-flush"));
   }
 
-  /** An appender of this kind: its buffer written out under its stream lock. */
-  interface Flushable {
-    void flushNow();
-  }
+  /** What both appenders do around logback's own work: each has one. */
+  private static final class Pacing {
+    private final OutputStreamAppender<ILoggingEvent> appender;
+    private final Lock lock;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  /** After a line went into {@code f}'s buffer: written now, or a flush scheduled unless one is. */
-  private static void after(Flushable f, AtomicBoolean scheduled, ILoggingEvent e) {
-    if (shuttingDown || e.getLevel().isGreaterOrEqual(Level.WARN)) {
-      f.flushNow();
-    } else if (scheduled.compareAndSet(false, true)) {
-      LATER.execute(() -> {
-        scheduled.set(false); // before the flush: a line after it schedules the next one
-        f.flushNow();
-      });
+    /** @param lock the appender's stream lock, which its writes and a rollover take too */
+    Pacing(OutputStreamAppender<ILoggingEvent> appender, Lock lock) {
+      this.appender = appender;
+      this.lock = lock;
     }
-  }
 
-  /** Writes out {@code a}'s buffer, holding {@code lock}, its stream lock (which a rollover takes too). */
-  private static void flush(OutputStreamAppender<ILoggingEvent> a, java.util.concurrent.locks.Lock lock) {
-    lock.lock();
-    try {
-      OutputStream out = a.getOutputStream();
-      if (out != null) {
-        out.flush();
+    void started() {
+      if (appender.isStarted()) {
+        LIVE.add(this);
       }
-    } catch (IOException e) {
-      a.addError("cannot write the log", e);
-    } finally {
-      lock.unlock();
+    }
+
+    /** Before the appender stops: its stop closes the stream, which writes what is left. */
+    void stopping() {
+      LIVE.remove(this);
+    }
+
+    /** After a line went into the buffer: written now, or a flush scheduled unless one is. */
+    void after(ILoggingEvent e) {
+      if (shuttingDown || e.getLevel().isGreaterOrEqual(Level.WARN)) {
+        flushNow();
+      } else if (scheduled.compareAndSet(false, true)) {
+        LATER.execute(() -> {
+          scheduled.set(false); // before the flush: a line after it schedules the next one
+          flushNow();
+        });
+      }
+    }
+
+    void flushNow() {
+      lock.lock();
+      try {
+        OutputStream out = appender.getOutputStream();
+        if (out != null) {
+          out.flush();
+        }
+      } catch (IOException e) {
+        appender.addError("cannot write the log", e);
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
   /** The size-rotated log file ({@code [log] file}). */
-  static final class File extends RollingFileAppender<ILoggingEvent> implements Flushable {
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+  static final class File extends RollingFileAppender<ILoggingEvent> {
+    private final Pacing pacing = new Pacing(this, streamWriteLock);
 
     @Override
     public void start() {
       setImmediateFlush(false);
       setBufferSize(new ch.qos.logback.core.util.FileSize(BUFFER));
       super.start();
-      if (isStarted()) {
-        LIVE.add(this);
-      }
+      pacing.started();
     }
 
     @Override
     public void stop() {
-      LIVE.remove(this);
-      super.stop(); // closing the stream writes what is left
+      pacing.stopping();
+      super.stop();
     }
 
     @Override
     protected void subAppend(ILoggingEvent e) {
       super.subAppend(e);
-      after(this, scheduled, e);
-    }
-
-    @Override
-    public void flushNow() {
-      flush(this, streamWriteLock);
+      pacing.after(e);
     }
   }
 
   /** Standard error, the default ({@code [log]} without {@code file} or {@code syslog}). */
-  static final class Stderr extends OutputStreamAppender<ILoggingEvent> implements Flushable {
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+  static final class Stderr extends OutputStreamAppender<ILoggingEvent> {
+    private final Pacing pacing = new Pacing(this, streamWriteLock);
 
     @Override
     public void start() {
@@ -145,26 +157,19 @@ final class BufferedLog {
       setImmediateFlush(false);
       setOutputStream(new BufferedOutputStream(fd, BUFFER));
       super.start();
-      if (isStarted()) {
-        LIVE.add(this);
-      }
+      pacing.started();
     }
 
     @Override
     public void stop() {
-      LIVE.remove(this);
+      pacing.stopping();
       super.stop();
     }
 
     @Override
     protected void subAppend(ILoggingEvent e) {
       super.subAppend(e);
-      after(this, scheduled, e);
-    }
-
-    @Override
-    public void flushNow() {
-      flush(this, streamWriteLock);
+      pacing.after(e);
     }
   }
 }
