@@ -10,8 +10,9 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
-import ch.qos.logback.core.util.FileSize;
+import ch.qos.logback.core.rolling.LengthCounter;
+import ch.qos.logback.core.rolling.LengthCounterBase;
+import ch.qos.logback.core.rolling.TriggeringPolicyBase;
 import dev.postamt.config.Log;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,15 +62,42 @@ public final class LogSetup {
     rolling.setMinIndex(1);
     rolling.setMaxIndex(log.keep());
     rolling.start();
-    SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+    SizeBound trigger = new SizeBound(log.maxSize());
     trigger.setContext(ctx);
-    trigger.setMaxFileSize(new FileSize(log.maxSize()));
-    // logback looks at the size once a minute by default; a stat per line is cheap and keeps the bound
-    trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(0));
     trigger.start();
     a.setRollingPolicy(rolling);
     a.setTriggeringPolicy(trigger);
     return a;
+  }
+
+  /**
+   * {@code [log] max_size} kept by the bytes written: logback's {@link LengthCounter} starts at the file's
+   * length when the file is opened and counts every line as it goes into the buffer. {@code
+   * SizeBasedTriggeringPolicy} looked at the file's length for every line instead (a {@code stat} each,
+   * as it was set up here), and with the buffer the file's length lags the lines by up to 8 KiB. The line
+   * that finds the bound reached rolls the file, as before.
+   */
+  static final class SizeBound extends TriggeringPolicyBase<ILoggingEvent> {
+    private final long max;
+    private final LengthCounterBase written = new LengthCounterBase();
+
+    SizeBound(long max) {
+      this.max = max;
+    }
+
+    @Override
+    public LengthCounter getLengthCounter() {
+      return written;
+    }
+
+    @Override
+    public boolean isTriggeringEvent(java.io.File active, ILoggingEvent e) {
+      if (written.getLength() < max) {
+        return false;
+      }
+      written.reset(); // the rollover that follows opens an empty file
+      return true;
+    }
   }
 
   private static void startSyslog(LoggerContext ctx, Log log) {

@@ -88,6 +88,24 @@ class LogSetupTest {
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
   }
 
+  /**
+   * The size bound counts the bytes written from the file's length at the start (a restart, a reload): a
+   * file already near {@code max_size} is rolled after a few more lines, not after another {@code max_size}.
+   */
+  @Test
+  void aFileNearItsBoundAtTheStartIsRolledAfterAFewMoreLines() throws Exception {
+    Path file = Files.createDirectories(dir.resolve("logs")).resolve("n.log");
+    Files.writeString(file, ("old line " + "x".repeat(90) + "\n").repeat(650)); // 65,000 bytes
+    LogSetup.apply(config("file = \"logs/n.log\"\nmax_size = \"64k\"\nkeep = 2\n").log());
+    var log = LoggerFactory.getLogger("dev.postamt.smtp.SmtpSession");
+    for (int i = 0; i < 20; i++) {
+      log.warn("new line {}", i); // written at once
+    }
+    assertThat(dir.resolve("logs/n.log.1")).exists();
+    assertThat(Files.readString(dir.resolve("logs/n.log.1"))).startsWith("old line");
+    assertThat(Files.readAllLines(file)).isNotEmpty().allMatch(l -> l.contains("new line"));
+  }
+
   /** The file's lines once it has {@code n} of them, waiting up to 10 s (the buffer writes within 0.1 s). */
   private static List<String> awaitLines(Path file, int n) throws Exception {
     long end = System.nanoTime() + 10_000_000_000L;

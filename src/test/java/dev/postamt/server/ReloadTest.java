@@ -104,7 +104,10 @@ class ReloadTest {
     try {
       Instant end = Instant.now().plusSeconds(60);
       while (dev.postamt.config.DataDirLock.runningServer(data).isEmpty()) {
-        assertThat(server.isAlive()).isTrue();
+        if (!server.isAlive()) {
+          throw new AssertionError("the server ended while starting: " + readLog(dir.resolve("stdout.log"))
+              + readLog(dir.resolve("postamt.log")));
+        }
         assertThat(Instant.now()).isBefore(end);
         Thread.sleep(5);
       }
