@@ -9,10 +9,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 
@@ -44,8 +41,21 @@ final class BufferedLog {
 
   private static final int BUFFER = 8192;
 
-  private static final Executor LATER = CompletableFuture.delayedExecutor(FLUSH_MILLIS, TimeUnit.MILLISECONDS,
-      r -> Thread.ofVirtual().name("log-flush").start(r));
+  /**
+   * Runs {@code r} {@link #FLUSH_MILLIS} from now on a virtual thread that sleeps until then: its timer is
+   * the virtual threads' scheduler's, which runs anyway ({@code CompletableFuture.delayedExecutor} started
+   * a platform thread of its own for it, one more at idle).
+   */
+  private static void later(Runnable r) {
+    Thread.ofVirtual().name("log-flush").start(() -> {
+      try {
+        Thread.sleep(FLUSH_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // nothing interrupts it; flush now all the same
+      }
+      r.run();
+    });
+  }
 
   /** The appenders started and not stopped, flushed when the JVM shuts down. */
   private static final Set<Pacing> LIVE = ConcurrentHashMap.newKeySet();
@@ -87,7 +97,7 @@ final class BufferedLog {
       if (shuttingDown || e.getLevel().isGreaterOrEqual(Level.WARN)) {
         flushNow();
       } else if (scheduled.compareAndSet(false, true)) {
-        LATER.execute(() -> {
+        later(() -> {
           scheduled.set(false); // before the flush: a line after it schedules the next one
           flushNow();
         });
