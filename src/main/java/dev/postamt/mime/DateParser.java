@@ -32,16 +32,11 @@ final class DateParser {
     }
     i = spaces(s, i);
     // day: one or two digits, then white space
-    int day = digit(s, i);
-    if (day < 0) {
-      return null;
-    }
-    i++;
-    if (digit(s, i) >= 0) {
-      day = day * 10 + digit(s, i++);
-    }
+    int dayDigits = digits(s, i, 2);
+    int day = number(s, i, dayDigits);
+    i += dayDigits;
     int j = spaces(s, i);
-    if (j == i) {
+    if (dayDigits == 0 || j == i) {
       return null;
     }
     i = j;
@@ -57,42 +52,33 @@ final class DateParser {
     }
     i = j;
     // year: two to four digits, then white space
-    int year = 0;
-    int digits = 0;
-    while (digits < 4 && digit(s, i) >= 0) {
-      year = year * 10 + digit(s, i++);
-      digits++;
-    }
+    int yearDigits = digits(s, i, 4);
+    int year = number(s, i, yearDigits);
+    i += yearDigits;
     j = spaces(s, i);
-    if (digits < 2 || j == i) {
+    if (yearDigits < 2 || j == i) {
       return null;
     }
     i = j;
-    // hh:mm
-    int hour = digit(s, i);
-    if (hour < 0) {
+    // hh:mm, then :ss or not
+    int hourDigits = digits(s, i, 2);
+    int hour = number(s, i, hourDigits);
+    i += hourDigits;
+    if (hourDigits == 0 || !colonAndTwoDigits(s, i)) {
       return null;
     }
-    i++;
-    if (digit(s, i) >= 0) {
-      hour = hour * 10 + digit(s, i++);
-    }
-    if (i >= n || s.charAt(i) != ':' || digit(s, i + 1) < 0 || digit(s, i + 2) < 0) {
-      return null;
-    }
-    int minute = digit(s, i + 1) * 10 + digit(s, i + 2);
+    int minute = number(s, i + 1, 2);
     i += 3;
     int second = 0;
-    if (i < n && s.charAt(i) == ':' && digit(s, i + 1) >= 0 && digit(s, i + 2) >= 0) {
-      second = digit(s, i + 1) * 10 + digit(s, i + 2);
+    if (colonAndTwoDigits(s, i)) {
+      second = number(s, i + 1, 2);
       i += 3;
     }
     i = spaces(s, i);
     ZoneOffset zone = ZoneOffset.UTC;
-    if (i + 5 <= n && (s.charAt(i) == '+' || s.charAt(i) == '-') && digit(s, i + 1) >= 0 && digit(s, i + 2) >= 0
-        && digit(s, i + 3) >= 0 && digit(s, i + 4) >= 0) {
-      int hh = digit(s, i + 1) * 10 + digit(s, i + 2);
-      int mm = digit(s, i + 3) * 10 + digit(s, i + 4);
+    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-') && digits(s, i + 1, 4) == 4) {
+      int hh = number(s, i + 1, 2);
+      int mm = number(s, i + 3, 2);
       int seconds = hh * 3600 + mm * 60;
       if (hh <= 18 && mm < 60 && seconds <= 18 * 3600) { // ZoneOffset's range: +18:30 was an exception here
         zone = ZoneOffset.ofTotalSeconds(s.charAt(i) == '-' ? -seconds : seconds);
@@ -113,7 +99,7 @@ final class DateParser {
     if (mon < 0 || mon % 3 != 0) {
       return null;
     }
-    if (digits <= 2) {
+    if (yearDigits <= 2) {
       year += year < 50 ? 2000 : 1900;
     }
     try {
@@ -127,13 +113,26 @@ final class DateParser {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   }
 
-  /** The digit at {@code i} (0-9), or -1 where there is none. */
-  private static int digit(String s, int i) {
-    if (i >= s.length()) {
-      return -1;
+  /** How many digits (0-9) there are from {@code i} on, counting up to {@code max}. */
+  private static int digits(String s, int i, int max) {
+    int k = 0;
+    while (k < max && i + k < s.length() && s.charAt(i + k) >= '0' && s.charAt(i + k) <= '9') {
+      k++;
     }
-    char c = s.charAt(i);
-    return c >= '0' && c <= '9' ? c - '0' : -1;
+    return k;
+  }
+
+  /** The number the {@code len} digits from {@code i} on write (0 for none). */
+  private static int number(String s, int i, int len) {
+    int v = 0;
+    for (int k = 0; k < len; k++) {
+      v = v * 10 + s.charAt(i + k) - '0';
+    }
+    return v;
+  }
+
+  private static boolean colonAndTwoDigits(String s, int i) {
+    return i < s.length() && s.charAt(i) == ':' && digits(s, i + 1, 2) == 2;
   }
 
   /** The index after the white space ({@code \s}: space, tab, line feed, vertical tab, form feed, return) at {@code i}. */
