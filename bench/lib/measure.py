@@ -9,7 +9,8 @@ Starts the clock just before LOAD-COMMAND (e.g. smtp-source) starts, and stops i
 we started: delivered messages per second from first connect until every
 message is in the Maildir (client_secs: when the load generator had finished, i.e. every message was
 accepted). Meanwhile it samples the memory of the server's process tree (the process PID and all its
-descendants; with several --pid, all of those trees: several servers sharing one load) every 100 ms,
+descendants; with several --pid, all of those trees: several servers sharing one load) every 100 ms, or
+less often where a look takes more than 5 ms (at most ~5 % of a CPU: MEM_SHARE),
 and reads the tree's CPU time (user + system, including reaped children, from /proc/<pid>/stat) before
 and after. With --sink-pid (the receiving MX of a relay load),
 that process tree's CPU seconds are measured too, as sink_cpu. Prints one line of key=value pairs.
@@ -43,6 +44,8 @@ import time
 CLK = os.sysconf("SC_CLK_TCK")
 SETTLE_STEP = 0.25  # seconds between CPU readings while waiting for the servers to settle
 SETTLE_IDLE = 0.05  # a server has settled when an interval adds less than this share of one core
+MEM_STEP = 0.1  # seconds between looks at the servers' memory during the load, at least
+MEM_SHARE = 20  # ... and at least this many times what the last look took
 
 
 def tree(root):
@@ -237,16 +240,20 @@ def main():
     client = subprocess.Popen(load, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = t0 + a.timeout
     last_mem = 0.0
+    mem_every = MEM_STEP
     n = base
     client_rc = None
     t_client = None
     while True:
         now = time.monotonic()
-        if now - last_mem >= 0.1:
+        if now - last_mem >= mem_every:
             pids = trees()
             rss, pss = memory_kib(pids)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             last_mem = now
+            # every 0.1 s, or less often where a look costs more (Postfix's twenty-odd processes: ~17 ms
+            # each time), so that it takes at most ~5 % of a CPU from the machine both servers share
+            mem_every = max(MEM_STEP, MEM_SHARE * (time.monotonic() - now))
         n = count_all()
         if n >= target:
             break
