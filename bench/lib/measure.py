@@ -128,7 +128,7 @@ class Arrivals:
     """Counts what count() counts, from the kernel's notices of names arriving in new/ and cur/ (inotify)
     instead of listing both directories at every look: a listing of a Maildir of 100,000 messages took
     ~170 ms of CPU, so at one look every 20 ms this script took most of a CPU of the machine it measured
-    (before 2026-12-07 15:30). A delivery is a name created (Postfix links it) or moved (a rename) into
+    (until 2026-12-07). A delivery is a name created (Postfix links it) or moved (a rename) into
     new/ or cur/; names are counted once by their base, as in count(). A directory that cannot be
     watched yet (the Maildir is made at the first delivery) is listed at each look until it can be; when
     the kernel's queue of notices overflowed, every directory is listed again once."""
@@ -146,9 +146,6 @@ class Arrivals:
         # per Maildir, the bases seen in new/ or cur/ (dirs[i] belongs to seen[i // 2]): a message that
         # moves from new/ to cur/ counts once
         self.seen = [set() for _ in maildirs]
-
-    def close(self):
-        os.close(self.fd)
 
     def _list(self, i):
         try:
