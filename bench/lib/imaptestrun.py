@@ -41,12 +41,14 @@ def main():
     p = subprocess.Popen([a.imaptest] + args, stdout=out, stderr=subprocess.STDOUT, env=env)
     deadline = t0 + secs + 120
     while p.poll() is None:
+        began = time.monotonic()
         rss, pss = measure.memory_kib(measure.tree(a.pid))
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         if time.monotonic() > deadline:
             p.kill()
             break
-        time.sleep(0.1)
+        # every 0.1 s, or spaced by what a look costs (Dovecot's many processes), as measure.py does
+        time.sleep(max(measure.MEM_STEP, measure.MEM_SHARE * (time.monotonic() - began)))
     p.wait()
     elapsed = time.monotonic() - t0
     cpu = measure.cpu_seconds(measure.tree(a.pid)) - cpu0
