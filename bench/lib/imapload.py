@@ -212,8 +212,7 @@ def mix(a):
             began = time.monotonic()
             rss, pss = measure.memory_kib(trees())
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-            # Dovecot's process per login makes a look cost more: spaced as measure.py spaces its own
-            pause = max(pause, measure.MEM_SHARE * (time.monotonic() - began))
+            pause = measure.memory_pause(time.monotonic() - began)  # Dovecot's process per login
         time.sleep(pause)
     secs = time.monotonic() - t0
     cpu1 = measure.cpu_seconds(trees()) if a.pid else 0

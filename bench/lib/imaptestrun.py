@@ -47,8 +47,7 @@ def main():
         if time.monotonic() > deadline:
             p.kill()
             break
-        # every 0.1 s, or spaced by what a look costs (Dovecot's many processes), as measure.py does
-        time.sleep(max(measure.MEM_STEP, measure.MEM_SHARE * (time.monotonic() - began)))
+        time.sleep(measure.memory_pause(time.monotonic() - began))
     p.wait()
     elapsed = time.monotonic() - t0
     cpu = measure.cpu_seconds(measure.tree(a.pid)) - cpu0

@@ -148,13 +148,7 @@ class Arrivals:
         self.seen = [set() for _ in maildirs]
 
     def _list(self, i):
-        try:
-            with os.scandir(self.dirs[i]) as it:
-                for e in it:
-                    if not e.name.startswith("."):
-                        self.seen[i // 2].add(e.name.split(":", 1)[0])
-        except FileNotFoundError:
-            pass
+        add_bases(self.dirs[i], self.seen[i // 2])
 
     def total(self):
         unwatched = [i for i in range(len(self.dirs)) if i not in self.watched.values()]
@@ -177,11 +171,27 @@ class Arrivals:
                 if mask & self.IN_Q_OVERFLOW:
                     overflow = True
                 elif wd in self.watched and name and not name.startswith("."):
-                    self.seen[self.watched[wd] // 2].add(name.split(":", 1)[0])
+                    self.seen[self.watched[wd] // 2].add(base_of(name))
         if overflow:
             for i in range(len(self.dirs)):
                 self._list(i)
         return sum(len(s) for s in self.seen)
+
+
+def base_of(name):
+    """A Maildir file's base: its name before the info (":2,..."), the same in new/ and in cur/."""
+    return name.split(":", 1)[0]
+
+
+def add_bases(directory, seen):
+    """Adds the bases of the files in directory (none when it does not exist yet) to the set seen."""
+    try:
+        with os.scandir(directory) as it:
+            for e in it:
+                if not e.name.startswith("."):
+                    seen.add(base_of(e.name))
+    except FileNotFoundError:
+        pass
 
 
 def count(maildir):
@@ -190,14 +200,15 @@ def count(maildir):
     # mail into cur/ right after delivery), and the clock stopped a few messages early.
     seen = set()
     for sub in ("new", "cur"):
-        try:
-            with os.scandir(os.path.join(maildir, sub)) as it:
-                for e in it:
-                    if not e.name.startswith("."):
-                        seen.add(e.name.split(":", 1)[0])
-        except FileNotFoundError:
-            pass
+        add_bases(os.path.join(maildir, sub), seen)
     return len(seen)
+
+
+def memory_pause(look_secs):
+    """Seconds until the next look at the servers' memory, after one that took look_secs: every MEM_STEP,
+    or MEM_SHARE times the look where that is longer (Postfix's and Dovecot's many processes), so that the
+    looks take at most ~5 % of a CPU from the machine the servers share."""
+    return max(MEM_STEP, MEM_SHARE * look_secs)
 
 
 def main():
@@ -248,9 +259,7 @@ def main():
             rss, pss = memory_kib(pids)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             last_mem = now
-            # every 0.1 s, or less often where a look costs more (Postfix's twenty-odd processes: ~17 ms
-            # each time), so that it takes at most ~5 % of a CPU from the machine both servers share
-            mem_every = max(MEM_STEP, MEM_SHARE * (time.monotonic() - now))
+            mem_every = memory_pause(time.monotonic() - now)  # Postfix's tree: ~17 ms a look
         n = count_all()
         if n >= target:
             break
