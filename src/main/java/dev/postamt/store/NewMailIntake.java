@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: a delivery is durable when its Maildir file and {@code new/} are fsync'd, and that is what the
  * SMTP {@code 250} waits for. Giving the message its UID is index work of the account's one writer (the
- * write lock, an index transaction, the move into {@code cur/} and its directory fsync). Done on each SMTP
+ * write lock, an index transaction, the move into {@code cur/}). Done on each SMTP
  * session's thread, every delivery to a user whose account was open (an IMAP session, the search
  * indexer) queued behind the previous one for that lock and its fsyncs before it could answer, so the
  * sessions of one busy recipient took turns; and SQLite's commit, a native call, held one of the few
