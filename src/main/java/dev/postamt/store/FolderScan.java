@@ -204,10 +204,9 @@ final class FolderScan {
     }
     if (!isCur) {
       // After the commit, as Maildir readers expect: seen files live in cur/ with an info suffix.
-      // The moves are not fsync'd (cur/ was, once per poll with moves: a tenth of the intake thread's CPU
-      // under the 4 KiB SMTP load). A move a crash undoes leaves the file in new/ under a base the index
-      // holds: MaildirBlobStore.find still finds it there, and the next poll sees it indexed and moves it
-      // again (above). The file itself and its entry in new/ were made durable by the delivery.
+      // Not fsync'd: a move a crash undoes leaves the file in new/ under a base the index holds, where
+      // MaildirBlobStore.find still finds it and the next poll sees it indexed and moves it again (above).
+      // The file and its entry in new/ were made durable by the delivery.
       for (Found f : found) { // those indexed already as well
         String name = f.path().getFileName().toString();
         String target = name.contains(":2,") ? name : MaildirBlobStore.baseOf(name) + ":2,";

@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: a delivery is durable when its Maildir file and {@code new/} are fsync'd, and that is what the
  * SMTP {@code 250} waits for. Giving the message its UID is index work of the account's one writer (the
- * write lock, an index transaction, the move into {@code cur/}). Done on each SMTP
- * session's thread, every delivery to a user whose account was open (an IMAP session, the search
- * indexer) queued behind the previous one for that lock and its fsyncs before it could answer, so the
- * sessions of one busy recipient took turns; and SQLite's commit, a native call, held one of the few
- * carrier threads of the virtual threads meanwhile. Here one worker thread does it for all of them, and
+ * write lock, an index transaction, the move into {@code cur/}). Done on each SMTP session's thread,
+ * every delivery to a user whose account was open (an IMAP session, the search indexer) queued behind
+ * the previous one for that lock and the index's commit before it could answer, so the sessions of one
+ * busy recipient took turns; and SQLite's commit, a native call, held one of the few carrier threads of
+ * the virtual threads meanwhile. Here one worker thread does it for all of them, and
  * a new message reaches IDLE a moment after its {@code 250} instead of before. Nothing is lost if the
  * process dies first: the file is in {@code new/} and every open, poll or SELECT takes it in.
  *
