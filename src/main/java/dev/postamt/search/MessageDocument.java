@@ -29,7 +29,8 @@ import org.apache.lucene.index.Term;
  *       store, so the index neither keeps them nor changes on a flag change. (An index written before
  *       {@link UserIndex#FORMAT} is rebuilt when opened.)
  *   <li>substring fields, exact for IMAP SEARCH (texts from {@link SearchText}): {@code s.h.<field>}
- *       for FROM, TO, CC, BCC, SUBJECT, {@code s.hl} (header lines, TEXT) as grams ({@link Trigrams}),
+ *       for FROM, TO, CC, BCC, SUBJECT as grams ({@link Trigrams}), the header lines (TEXT) as runs
+ *       ({@value #HEADER_RUNS}) or, a line with a long run, as grams ({@value #HEADER_GRAMS}),
  *       {@value #BODY_PAIRS} the set of the body's characters and pairs ({@link Pairs}), {@code s.b}
  *       (body) as runs ({@link Runs}): of a body longer than {@link Trigrams#POSITIONAL_CHARS}
  *       only its start, and then {@value #BODY_RUN_SET} the set of all its runs; a body with a run
@@ -46,6 +47,18 @@ final class MessageDocument {
   static final List<String> WORD_FIELDS = List.of("from", "to", "cc", "bcc", "subject", "body", "attachment");
   static final int HEADERS_PARTIAL = 1;
   static final int BODY_PARTIAL = 2;
+
+  /** Header lines (TEXT) without a run longer than {@link #HEADER_MAX_RUN}, as runs ({@link Runs}). */
+  static final String HEADER_RUNS = "s.hr";
+  /** The other header lines (a signature's base64, a long Message-ID), as grams ({@link Trigrams}). */
+  static final String HEADER_GRAMS = "s.hl";
+  /**
+   * A header line with a longer run is indexed as grams: such runs are signatures, keys and identifiers,
+   * nearly every one of them new, and as runs they would fill the field's term dictionary, which a
+   * needle's ends are looked up in ({@link TermTexts}); as grams they add to a vocabulary that stays
+   * small.
+   */
+  static final int HEADER_MAX_RUN = 32;
 
   /** The body's runs ({@link Runs}), of a long body only its start. */
   static final String BODY_RUNS = "s.b";
@@ -216,7 +229,7 @@ final class MessageDocument {
     for (String f : SubstringQuery.HEADER_FIELDS) {
       grams(d, "s.h." + f, SearchText.headerStrings(root, f));
     }
-    grams(d, "s.hl", SearchText.headerLines(root));
+    headerLines(d, SearchText.headerLines(root));
     JoinedLeaves leaves = JoinedLeaves.of(root, budget, scratch);
     Map<MimePart, String> decoded = leaves.decoded();
     char[] joined = leaves.joined();
@@ -269,6 +282,36 @@ final class MessageDocument {
   }
 
   /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
+  /**
+   * The header lines: each as runs ({@value #HEADER_RUNS}: one posting per word, a third of the grams'
+   * for mail as it arrives, bench/README.md 2026-12-07) unless it has a run longer than {@link
+   * #HEADER_MAX_RUN}, then as grams ({@value #HEADER_GRAMS}). Both are exact, and a needle never spans
+   * two lines, so the query asks both ({@link SubstringQuery}).
+   */
+  private static void headerLines(Document d, List<String> lines) {
+    List<String> runs = new ArrayList<>(lines.size());
+    List<String> grams = new ArrayList<>(2);
+    for (String line : lines) {
+      (longestRun(line) > HEADER_MAX_RUN ? grams : runs).add(line);
+    }
+    if (!runs.isEmpty()) {
+      char[] joined = Trigrams.joinChars(runs);
+      d.add(new Field(HEADER_RUNS, Runs.stream(joined, joined.length), GRAMS));
+    }
+    grams(d, HEADER_GRAMS, grams);
+  }
+
+  /** The length of the longest {@linkplain Runs#isRun run} in {@code s}. */
+  static int longestRun(String s) {
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      run = Runs.isRun(s.charAt(i)) ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return longest;
+  }
+
   private static void grams(Document d, String field, List<String> strings) {
     if (!strings.isEmpty()) {
       d.add(new Field(field, Trigrams.stream(Trigrams.joinChars(strings)), GRAMS));

@@ -30,7 +30,8 @@ public record SubstringQuery(Target target, String field, String needle) {
   /**
    * The index's answer over the substring fields of {@link MessageDocument} in {@code reader}: the
    * messages that certainly match, and the messages that may match beyond them, to be read ({@code
-   * maybe}, null when there are none to look for). Headers: their grams ({@link Trigrams}), exact. Body:
+   * maybe}, null when there are none to look for). Header fields: their grams ({@link Trigrams}), exact.
+   * Header lines (TEXT): their runs, as exact as the body's, or a line with a long run its grams. Body:
    * for a needle of one or two characters the set of its characters and pairs ({@link Pairs}), exact;
    * else its runs ({@link Runs}), exact where they were indexed whole; of a long body also the set of all its
    * runs, exact for a needle of one run and otherwise the bodies that hold every piece of the needle;
@@ -41,10 +42,21 @@ public record SubstringQuery(Target target, String field, String needle) {
     if (target == Target.HEADER) {
       return new Runs.Answer(Trigrams.query("s.h." + field, needle), null);
     }
+    Runs.Answer body = bodyAnswer(reader);
+    if (target == Target.BODY) {
+      return body;
+    }
+    // each header line is in one of two fields, each exact for its lines (MessageDocument.headerLines)
+    Runs.Answer lines = Runs.answer(MessageDocument.HEADER_RUNS, needle, reader);
+    org.apache.lucene.search.Query certain = either(Trigrams.query(MessageDocument.HEADER_GRAMS, needle), lines.certain());
+    return new Runs.Answer(either(certain, body.certain()), or(lines.maybe(), body.maybe()));
+  }
+
+  /** {@link #answer} over the body's fields. */
+  private Runs.Answer bodyAnswer(org.apache.lucene.index.IndexReader reader) throws java.io.IOException {
     if (Pairs.answers(needle)) {
-      org.apache.lucene.search.Query pairs = new org.apache.lucene.search.TermQuery(
-          new org.apache.lucene.index.Term(MessageDocument.BODY_PAIRS, needle));
-      return new Runs.Answer(target == Target.TEXT ? either(Trigrams.query("s.hl", needle), pairs) : pairs, null);
+      return new Runs.Answer(new org.apache.lucene.search.TermQuery(
+          new org.apache.lucene.index.Term(MessageDocument.BODY_PAIRS, needle)), null);
     }
     Runs.Answer runs = Runs.answer(MessageDocument.BODY_RUNS, needle, reader);
     Runs.Answer set = Runs.setAnswer(MessageDocument.BODY_RUN_SET, needle, reader);
@@ -54,9 +66,6 @@ public record SubstringQuery(Target target, String field, String needle) {
       certain = either(certain, Trigrams.query(MessageDocument.BODY_GRAM_SET, needle));
     } else {
       maybe = or(maybe, Trigrams.candidates(MessageDocument.BODY_GRAM_SET, needle));
-    }
-    if (target == Target.TEXT) {
-      certain = either(Trigrams.query("s.hl", needle), certain);
     }
     return new Runs.Answer(certain, maybe);
   }

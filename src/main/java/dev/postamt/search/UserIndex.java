@@ -53,11 +53,12 @@ final class UserIndex implements Closeable {
   /** Commit data key: how the documents were written ({@link #FORMAT}). */
   static final String FORMAT_KEY = "format";
   /**
-   * The documents' form: "runs" since the body is indexed as {@link Runs} (2026-12-06). An index
-   * without it holds the body as positional grams, which the queries no longer read: it is emptied and
-   * rebuilt from the store when opened (searches are answered by reading the messages meanwhile).
+   * The documents' form: "runs" since the body was indexed as {@link Runs} (2026-12-06), "header-runs"
+   * since the header lines are too ({@link MessageDocument#HEADER_RUNS}, 2026-12-07). An index of another
+   * form holds fields the queries no longer read: it is emptied and rebuilt from the store when opened
+   * (searches are answered by reading the messages meanwhile).
    */
-  static final String FORMAT = "runs";
+  static final String FORMAT = "header-runs";
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
    * every sync, so the buffer fills only during a long catch-up or rebuild ({@link #PUBLISH_EVERY}
