@@ -12,11 +12,14 @@ import java.util.Map;
  * The accounts the indexer keeps open between the syncs of users whose mail trickles in. Opening an
  * account on the SQLite store reconciles every folder with its index (every file name and every row of
  * the mailbox, {@code FolderScan.reconcile}): for a message that arrives alone that was about a fifth of
- * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). An account held open sees new mail as
- * any open account does: the store's intake takes each delivery in as it comes (and {@link #take} looks
- * at every folder for files that came another way). A sync that adds many messages (a burst) lets its
- * account go: then the next sync's open takes the burst in with one transaction, where an open account
- * would take it in delivery by delivery. Not so an account of {@link #LARGE} messages or more: its open
+ * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). An account is held {@linkplain
+ * Account#quiet quietly}: while nobody else has it open, deliveries wait in {@code new/} as for a closed
+ * account, and {@link #take} takes them in, every folder's, with one transaction each when the sync starts
+ * (the store's intake took each delivery in as it came: a transaction, a WAL fsync and a rename per
+ * delivery or two, a tenth of a loaded server's CPU, bench/README.md 2026-12-07). A sync that adds many
+ * messages (a burst) lets a small account go: the next sync's open takes what came meanwhile in with one
+ * transaction too (this was the way to that before accounts were held quietly). Not so an account of
+ * {@link #LARGE} messages or more: its open
  * lists and reads every message of the mailbox (1.6 µs each, bench/README.md 2026-12-06 05:30), and
  * under a steady stream of mail the indexer opened it again for each sync, every few hundred
  * deliveries: at 100,000 messages ~160 ms of CPU and some 30 MB of short-lived names and rows per open,
@@ -41,6 +44,7 @@ final class HeldAccounts {
     if (h == null) {
       return null;
     }
+    h.account().quiet(false);
     try {
       for (MailboxInfo m : h.account().mailboxes()) {
         h.account().poll(m.id()); // files delivered without the store's intake (cheap when none)
@@ -57,6 +61,9 @@ final class HeldAccounts {
     List<Account> closing = new ArrayList<>();
     synchronized (this) {
       Held before = held.put(user, new Held(a, System.nanoTime()));
+      if (before == null || before.account() != a) {
+        a.quiet(true);
+      }
       if (before != null && before.account() != a) {
         closing.add(before.account());
       }
@@ -65,7 +72,7 @@ final class HeldAccounts {
         it.remove();
       }
     }
-    closing.forEach(Account::close);
+    closing.forEach(HeldAccounts::release);
   }
 
   synchronized boolean holds(String user) {
@@ -85,7 +92,13 @@ final class HeldAccounts {
         }
       }
     }
-    closing.forEach(Account::close);
+    closing.forEach(HeldAccounts::release);
+  }
+
+  /** Closes a held account's reference, no longer {@linkplain Account#quiet quiet}. */
+  private static void release(Account a) {
+    a.quiet(false);
+    a.close();
   }
 
   void closeAll() {

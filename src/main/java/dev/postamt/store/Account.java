@@ -219,6 +219,16 @@ public interface Account extends AutoCloseable {
   /** {@code postamt store reindex}: rebuild the index from the blobs; with {@code renumber} all UIDs afresh. */
   void reindex(boolean renumber);
 
+  /**
+   * Marks this reference as one that does not need deliveries taken in as they come ({@code true}), or
+   * again as one that does ({@code false}; as many of each). While every open reference to an account is
+   * so marked, a delivery stays in {@code new/} as if nobody had the account open, and the next look
+   * ({@link #poll}, another open, a session's SELECT) takes it in, many at once. For the search indexer,
+   * which holds accounts between its syncs and looks at every folder when a sync starts. Does nothing
+   * where deliveries commit their index rows themselves.
+   */
+  default void quiet(boolean quiet) {}
+
   /** Registers a callback run after every change (sessions use it to wake from IDLE); returns a remover. */
   Runnable watch(Runnable r);
 

@@ -50,6 +50,8 @@ final class MaildirAccount implements Account {
   private final MailboxWriter mailboxWrites;
   private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
   int refs;
+  /** How many of {@link #refs} are {@linkplain Account#quiet quiet}; guarded as {@code refs} is. */
+  int quiet;
 
   MaildirAccount(MaildirMailStore owner, String user, Path home, BlobStore blobs) {
     this.owner = owner;
@@ -491,6 +493,11 @@ final class MaildirAccount implements Account {
   @Override
   public void close() {
     owner.release(this);
+  }
+
+  @Override
+  public void quiet(boolean quiet) {
+    owner.quiet(this, quiet);
   }
 
   void closeDb() {

@@ -128,13 +128,15 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
   @Override
   public Quota.Usage usage(String user) {
     String key = user.toLowerCase(Locale.ROOT);
-    Account a;
+    MaildirAccount a;
+    boolean quiet;
     synchronized (open) {
       MaildirAccount shared = open.get(key);
       if (shared != null) {
         shared.refs++;
       }
       a = shared;
+      quiet = a != null && a.quiet >= a.refs - 1;
     }
     if (a == null) {
       java.util.Optional<Quota.Usage> peeked = peekUsage(key);
@@ -142,10 +144,15 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
         Quota.Usage waiting = waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
         return peeked.get().plus(waiting.bytes(), waiting.messages());
       }
-      a = open(key);
+      a = (MaildirAccount) open(key); // its open takes in new/
     }
     try {
-      return a.quota().usage();
+      Quota.Usage usage = a.quota().usage();
+      if (quiet) { // deliveries wait in new/ (notifyDelivered): counted as a closed account's are
+        Quota.Usage waiting = waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
+        usage = usage.plus(waiting.bytes(), waiting.messages());
+      }
+      return usage;
     } finally {
       a.close();
     }
@@ -168,16 +175,29 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
   @Override
   public Account open(String user) {
     String key = user.toLowerCase(Locale.ROOT);
+    MaildirAccount a;
+    boolean wasQuiet;
     synchronized (open) {
-      MaildirAccount a = open.get(key);
+      a = open.get(key);
       if (a == null) {
         Path home = UserHome.in(mailRoot, key);
-        a = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(blobStore(key, home))));
+        MaildirAccount created = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(blobStore(key, home))));
+        a = created;
         open.put(key, a);
       }
+      wasQuiet = a.refs > 0 && a.refs == a.quiet;
       a.refs++;
-      return a;
     }
+    if (wasQuiet) { // open only quietly so far: what waits in new/ comes in, as at a first open
+      try {
+        MaildirAccount opened = a;
+        a.mailbox(MailboxNames.INBOX).ifPresent(m -> opened.poll(m, true));
+      } catch (RuntimeException e) {
+        a.close();
+        throw e;
+      }
+    }
+    return a;
   }
 
   @Override
@@ -270,6 +290,25 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     }
   }
 
+  /** {@link Account#quiet} of one reference to {@code a}. */
+  void quiet(MaildirAccount a, boolean quiet) {
+    synchronized (open) {
+      a.quiet += quiet ? 1 : -1;
+    }
+  }
+
+  /** {@link #shared}, or null when every reference to the open account is {@linkplain Account#quiet quiet}. */
+  private MaildirAccount sharedAndWatched(String user) {
+    synchronized (open) {
+      MaildirAccount a = open.get(user.toLowerCase(Locale.ROOT));
+      if (a == null || a.refs <= a.quiet) {
+        return null;
+      }
+      a.refs++;
+      return a;
+    }
+  }
+
   void release(MaildirAccount a) {
     synchronized (open) {
       if (--a.refs == 0) {
@@ -313,7 +352,10 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
    */
   @Override
   public void notifyDelivered(String user) {
-    MaildirAccount a = shared(user);
+    // An account open only for the search indexer is left alone: the indexer looks at every folder
+    // when its sync starts, and takes a burst in with one transaction there, where taking it in here
+    // was a transaction, a WAL fsync and a rename per delivery or two (bench/README.md 2026-12-07).
+    MaildirAccount a = sharedAndWatched(user);
     if (a == null) {
       return;
     }

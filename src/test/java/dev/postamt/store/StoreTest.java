@@ -109,6 +109,43 @@ class StoreTest {
   }
 
   /**
+   * An account open only quietly (the search indexer between its syncs) leaves deliveries in new/ as a
+   * closed one does, counts them towards the quota as such, and takes them in at a look, or when anyone
+   * else opens it; once someone else has it open, deliveries come in as they arrive again.
+   */
+  @Test
+  void anAccountOpenOnlyQuietlyLeavesDeliveriesInNewUntilSomeoneLooks() throws Exception {
+    try (MailStore store = new SqliteMailStore(data); Account quiet = store.open(USER)) {
+      long inbox = quiet.mailbox("INBOX").orElseThrow().id();
+      quiet.quiet(true);
+      deliver("one");
+      store.notifyDelivered(USER);
+      assertThat(files("new")).hasSize(1);
+      assertThat(quiet.messages(inbox)).isEmpty();
+      assertThat(store.usage(USER).messages()).as("counted while it waits").isEqualTo(1);
+      try (Account session = store.open(USER)) {
+        assertThat(session.messages(inbox)).as("another open takes it in").extracting(MessageRecord::uid).containsExactly(1L);
+        assertThat(files("new")).isEmpty();
+        deliver("two");
+        store.notifyDelivered(USER);
+        assertThat(session.messages(inbox)).as("watched: taken in at once").extracting(MessageRecord::uid).containsExactly(1L, 2L);
+        assertThat(store.usage(USER).messages()).isEqualTo(2);
+      }
+      deliver("three");
+      store.notifyDelivered(USER);
+      assertThat(files("new")).hasSize(1);
+      assertThat(store.usage(USER).messages()).as("quiet again: counted once").isEqualTo(3);
+      quiet.poll(inbox);
+      assertThat(quiet.messages(inbox)).extracting(MessageRecord::uid).containsExactly(1L, 2L, 3L);
+      assertThat(store.usage(USER).messages()).isEqualTo(3);
+      quiet.quiet(false);
+      deliver("four");
+      store.notifyDelivered(USER);
+      assertThat(quiet.messages(inbox)).as("no longer quiet").hasSize(4);
+    }
+  }
+
+  /**
    * A crash between the index's commit and the move of the deliveries from new/ to cur/ (FolderScan), or
    * after it but before the file system had the renames: the messages keep their UIDs and the next open
    * moves them again, without indexing them twice.
