@@ -281,9 +281,8 @@ final class MessageDocument {
     return d;
   }
 
-  /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   /**
-   * The header lines: each as runs ({@value #HEADER_RUNS}: one posting per word, a third of the grams'
+   * The header lines: each as runs ({@value #HEADER_RUNS}: one posting per word, two fifths of the grams
    * for mail as it arrives, bench/README.md 2026-12-07) unless it has a run longer than {@link
    * #HEADER_MAX_RUN}, then as grams ({@value #HEADER_GRAMS}). Both are exact, and a needle never spans
    * two lines, so the query asks both ({@link SubstringQuery}).
@@ -312,6 +311,7 @@ final class MessageDocument {
     return longest;
   }
 
+  /** Nothing for a header the message lacks: its joined text (two separators) has no gram. */
   private static void grams(Document d, String field, List<String> strings) {
     if (!strings.isEmpty()) {
       d.add(new Field(field, Trigrams.stream(Trigrams.joinChars(strings)), GRAMS));
