@@ -237,8 +237,10 @@ final class MessageDocument {
       int length = leaves.length();
       int end = Math.min(length, Trigrams.POSITIONAL_CHARS);
       d.add(new Field(BODY_RUNS, Runs.stream(joined, end), GRAMS));
-      d.add(new Field(BODY_PAIRS, Pairs.stream(joined, length), GRAM_SET));
-      org.apache.lucene.analysis.TokenStream runSet = end < length ? Runs.distinct(joined, length) : null;
+      // of a long body the pairs are collected with its run set, each distinct run's once
+      Pairs.Set pairs = end < length ? new Pairs.Set() : null;
+      org.apache.lucene.analysis.TokenStream runSet = end < length ? Runs.distinct(joined, length, pairs) : null;
+      d.add(new Field(BODY_PAIRS, runSet != null ? pairs.stream() : Pairs.stream(joined, length), GRAM_SET));
       if (runSet != null) {
         d.add(new Field(BODY_RUN_SET, runSet, GRAM_SET));
       } else if (end < length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {

@@ -211,6 +211,15 @@ final class Runs {
 
   /** {@link #distinct(char[])} of {@code text[0, length)}. */
   static TokenStream distinct(char[] text, int length) {
+    return distinct(text, length, null);
+  }
+
+  /**
+   * {@link #distinct(char[], int)}, and with {@code pairs} also {@link Pairs#stream} of the same text into
+   * it: each distinct token's characters and pairs when it is first seen, and the pair where each token
+   * meets the next. Incomplete when this returns null.
+   */
+  static TokenStream distinct(char[] text, int length, Pairs.Set pairs) {
     int[] table = new int[256]; // index + 1 into starts/lengths, 0 empty
     int[] starts = new int[64];
     int[] lengths = new int[64];
@@ -233,6 +242,9 @@ final class Runs {
         }
       }
       at = to;
+      if (pairs != null && to < length) {
+        pairs.pair(text[to - 1], text[to]);
+      }
       int len = to - from;
       int mask = table.length - 1;
       int slot = slot(text, from, len, mask);
@@ -247,6 +259,9 @@ final class Runs {
       }
       if (seen) {
         continue;
+      }
+      if (pairs != null) {
+        pairs.add(text, from, to);
       }
       if (n == starts.length) {
         starts = Arrays.copyOf(starts, n * 2);

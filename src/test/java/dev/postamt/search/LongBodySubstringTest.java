@@ -185,6 +185,24 @@ class LongBodySubstringTest {
     }
   }
 
+  @Test
+  void pairsCollectedWithTheRunSetAreThoseOfTheWholeText() throws IOException {
+    java.util.Random rnd = new java.util.Random(7207);
+    // runs that repeat (their pairs are noted once), runs next to other characters, non-ASCII in and
+    // around runs, separators between the strings
+    String[] pieces = {"ab", "ab", "b", "x1", "1x", " ", ".", "..", "\u00e9t\u00e9", "\u00e9", "\n", "\u4e2d", "A?", "@z", "\u007f"};
+    for (int round = 0; round < 500; round++) {
+      List<String> strings = randomStrings(rnd, 80, () -> pieces[rnd.nextInt(pieces.length)]);
+      char[] joined = Trigrams.joinChars(strings);
+      Pairs.Set set = new Pairs.Set();
+      assertThat(Runs.distinct(joined, joined.length, set)).isNotNull();
+      List<String> fused = byteTerms(set.stream());
+      assertThat(fused).as("%s", strings).doesNotHaveDuplicates();
+      assertThat(new java.util.HashSet<>(fused)).as("%s", strings)
+          .isEqualTo(new java.util.HashSet<>(byteTerms(Pairs.stream(joined))));
+    }
+  }
+
   /** One to three strings, each of {@code piece}s up to a random length below {@code max} (or a piece past it). */
   private static List<String> randomStrings(java.util.Random rnd, int max, java.util.function.Supplier<String> piece) {
     List<String> strings = new ArrayList<>();
