@@ -12,9 +12,10 @@ import java.util.Map;
  * The accounts the indexer keeps open between the syncs of users whose mail trickles in. Opening an
  * account on the SQLite store reconciles every folder with its index (every file name and every row of
  * the mailbox, {@code FolderScan.reconcile}): for a message that arrives alone that was about a fifth of
- * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). An account is held {@linkplain
- * Account#quiet quietly}: while nobody else has it open, deliveries wait in {@code new/} as for a closed
- * account, and {@link #take} takes them in, every folder's, with one transaction each when the sync starts
+ * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). The indexer's references are {@linkplain
+ * Account#quiet quiet}, held or in a sync: while nobody else has the account open, deliveries wait in
+ * {@code new/} as for a closed account, and {@link #take} takes them in, every folder's, with one
+ * transaction each when the next sync starts
  * (the store's intake took each delivery in as it came: a transaction, a WAL fsync and a rename per
  * delivery or two, a tenth of a loaded server's CPU, bench/README.md 2026-12-07). A sync that adds many
  * messages (a burst) lets a small account go: the next sync's open takes what came meanwhile in with one
@@ -38,32 +39,34 @@ final class HeldAccounts {
 
   private final Map<String, Held> held = new LinkedHashMap<>();
 
-  /** The held account of {@code user}, no longer held (the caller keeps or closes it), its folders looked at. */
+  /**
+   * The held account of {@code user}, no longer held (the caller {@linkplain #keep keeps} or {@linkplain
+   * #release releases} it), its folders looked at; still quiet.
+   */
   synchronized Account take(String user) {
     Held h = held.remove(user);
     if (h == null) {
       return null;
     }
-    h.account().quiet(false);
     try {
       for (MailboxInfo m : h.account().mailboxes()) {
         h.account().poll(m.id()); // files delivered without the store's intake (cheap when none)
       }
       return h.account();
     } catch (RuntimeException e) {
-      h.account().close();
+      release(h.account());
       throw e;
     }
   }
 
-  /** Holds {@code a} (open) for the next sync of {@code user}; the eldest goes beyond {@link #MAX}. */
+  /**
+   * Holds {@code a} (open, {@linkplain Account#quiet quiet}) for the next sync of {@code user}; the eldest
+   * goes beyond {@link #MAX}.
+   */
   void keep(String user, Account a) {
     List<Account> closing = new ArrayList<>();
     synchronized (this) {
       Held before = held.put(user, new Held(a, System.nanoTime()));
-      if (before == null || before.account() != a) {
-        a.quiet(true);
-      }
       if (before != null && before.account() != a) {
         closing.add(before.account());
       }
@@ -95,8 +98,8 @@ final class HeldAccounts {
     closing.forEach(HeldAccounts::release);
   }
 
-  /** Closes a held account's reference, no longer {@linkplain Account#quiet quiet}. */
-  private static void release(Account a) {
+  /** Closes a reference of the indexer's, which is {@linkplain Account#quiet quiet} while it has it. */
+  static void release(Account a) {
     a.quiet(false);
     a.close();
   }

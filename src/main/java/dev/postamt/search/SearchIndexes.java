@@ -236,6 +236,7 @@ public final class SearchIndexes implements SearchBackend {
       a = holdAccounts ? accounts.take(user) : null;
       if (a == null) {
         a = store.open(user);
+        a.quiet(true); // deliveries during the sync wait for the next one (HeldAccounts)
       }
       int n = h.index.sync(a, budget, () -> closed, pool);
       indexed.addAndGet(n);
@@ -259,7 +260,7 @@ public final class SearchIndexes implements SearchBackend {
       if (keep) {
         accounts.keep(user, a);
       } else if (a != null) {
-        a.close();
+        HeldAccounts.release(a);
       }
       indexes.release(h);
     }
