@@ -12,19 +12,20 @@ import java.util.Map;
  * The accounts the indexer keeps open between the syncs of users whose mail trickles in. Opening an
  * account on the SQLite store reconciles every folder with its index (every file name and every row of
  * the mailbox, {@code FolderScan.reconcile}): for a message that arrives alone that was about a fifth of
- * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03). The indexer's references are {@linkplain
- * Account#quiet quiet}, held or in a sync: while nobody else has the account open, deliveries wait in
- * {@code new/} as for a closed account, and {@link #take} takes them in, every folder's, with one
- * transaction each when the next sync starts
- * (the store's intake took each delivery in as it came: a transaction, a WAL fsync and a rename per
- * delivery or two, a tenth of a loaded server's CPU, bench/README.md 2026-12-07). A sync that adds many
- * messages (a burst) lets a small account go: the next sync's open takes what came meanwhile in with one
- * transaction too (this was the way to that before accounts were held quietly). Not so an account of
- * {@link #LARGE} messages or more: its open
- * lists and reads every message of the mailbox (1.6 µs each, bench/README.md 2026-12-06 05:30), and
- * under a steady stream of mail the indexer opened it again for each sync, every few hundred
- * deliveries: at 100,000 messages ~160 ms of CPU and some 30 MB of short-lived names and rows per open,
- * the heap G1 grew for them as the mailbox grew (bench/README.md, 2026-12-06 20:14).
+ * what indexing it cost (bench/README.md, 2026-12-05 15:58–16:03).
+ *
+ * <p>The indexer's references are {@linkplain Account#quiet quiet}, held or in a sync: while nobody else
+ * has the account open, deliveries wait in {@code new/} as for a closed account, and {@link #take} takes
+ * them in, every folder's, with one transaction each when the next sync starts. (The store's intake took
+ * each delivery into a held account as it came: a transaction, a WAL fsync and a rename per delivery or
+ * two, about a tenth of a loaded server's CPU; bench/README.md, 2026-12-07 20:17–20:56.)
+ *
+ * <p>A sync that adds many messages (a burst) lets a small account go; the next sync's open takes in what
+ * came meanwhile. Not so an account of {@link #LARGE} messages or more: its open lists and reads every
+ * message of the mailbox (1.6 µs each, bench/README.md 2026-12-06 05:30), and under a steady stream of
+ * mail the indexer opened it again for each sync, every few hundred deliveries: at 100,000 messages ~160
+ * ms of CPU and some 30 MB of short-lived names and rows per open, the heap G1 grew for them as the
+ * mailbox grew (bench/README.md, 2026-12-06 20:14).
  *
  * <p>At most {@link #MAX} accounts, each for at most {@link #IDLE_NANOS} without a sync. Used by the
  * indexer's thread; {@link #closeAll} from any.

@@ -74,7 +74,10 @@ public interface MailStore extends AutoCloseable {
   void deliver(String user, String mailbox, DeliveryId id, InputStream content, long size, java.util.Set<String> flags)
       throws IOException;
 
-  /** Tells sessions of the user (IDLE, selected INBOX) about new mail. Cheap when nobody is logged in. */
+  /**
+   * Tells sessions of the user (IDLE, selected INBOX) about new mail. Cheap when nobody is logged in, or
+   * when the account is open only {@linkplain Account#quiet quietly} (the search indexer's).
+   */
   void notifyDelivered(String user);
 
   /** Rebuilds a user's index from the stored messages; {@code renumber} assigns every UID afresh. */
