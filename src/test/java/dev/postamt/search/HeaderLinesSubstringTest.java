@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexableField;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +33,6 @@ class HeaderLinesSubstringTest {
   static final String B64 = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefGHIJKLmnopqrSTUVwxyz/Q+r9kZ"
       + "LmNoPqRsTuVwXyZaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789zyxwvutsrqponmlkjihgfedcba==";
   @TempDir Path dir;
-  MailStore store;
-
-  @AfterEach
-  void close() {
-    if (store != null) {
-      store.close();
-    }
-  }
 
   static byte[] signed(String from, String subject) {
     return ("Return-Path: <" + from + ">\r\n"
@@ -101,8 +92,8 @@ class HeaderLinesSubstringTest {
 
   @Test
   void textAnswersOverBothKindsOfLineAreTheScansAndNeverRead() throws Exception {
-    store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
-    try (Account a = store.open(USER)) {
+    try (MailStore store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
+        Account a = store.open(USER)) {
       Map<Long, byte[]> byUid = new LinkedHashMap<>();
       for (byte[] m : List.of(signed("Bob <bob@example.com>", "quarterly figures"), signed("carol@example.org", "Re: lunch"),
           SearchIndexesTest.message("plain one", "a zebra"))) {
@@ -133,8 +124,8 @@ class HeaderLinesSubstringTest {
   void randomHeaderLinesAnswerAsTheScanDoes() throws Exception {
     Random rnd = new Random(33);
     String alphabet = "abcXYZ019 .:;=+/-<>@\u00e9\u00df";
-    store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
-    try (Account a = store.open(USER)) {
+    try (MailStore store = SearchIndexes.serve(new SqliteMailStore(dir), Search.defaults());
+        Account a = store.open(USER)) {
       Map<Long, byte[]> byUid = new LinkedHashMap<>();
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
