@@ -136,12 +136,12 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
         shared.refs++;
       }
       a = shared;
-      quiet = a != null && a.quiet >= a.refs - 1;
+      quiet = a != null && onlyQuiet(a, 1);
     }
     if (a == null) {
       java.util.Optional<Quota.Usage> peeked = peekUsage(key);
       if (peeked.isPresent()) {
-        Quota.Usage waiting = waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
+        Quota.Usage waiting = waitingInInbox(key);
         return peeked.get().plus(waiting.bytes(), waiting.messages());
       }
       a = (MaildirAccount) open(key); // its open takes in new/
@@ -149,7 +149,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     try {
       Quota.Usage usage = a.quota().usage();
       if (quiet) { // deliveries wait in new/ (notifyDelivered): counted as a closed account's are
-        Quota.Usage waiting = waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
+        Quota.Usage waiting = waitingInInbox(key);
         usage = usage.plus(waiting.bytes(), waiting.messages());
       }
       return usage;
@@ -181,17 +181,15 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
       a = open.get(key);
       if (a == null) {
         Path home = UserHome.in(mailRoot, key);
-        MaildirAccount created = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(blobStore(key, home))));
-        a = created;
+        a = reserve.freeing(() -> new MaildirAccount(this, key, home, blobs.apply(blobStore(key, home))));
         open.put(key, a);
       }
-      wasQuiet = a.refs > 0 && a.refs == a.quiet;
+      wasQuiet = a.refs > 0 && onlyQuiet(a, 0);
       a.refs++;
     }
     if (wasQuiet) { // open only quietly so far: what waits in new/ comes in, as at a first open
       try {
-        MaildirAccount opened = a;
-        a.mailbox(MailboxNames.INBOX).ifPresent(m -> opened.poll(m, true));
+        takeInInbox(a);
       } catch (RuntimeException e) {
         a.close();
         throw e;
@@ -297,11 +295,29 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
     }
   }
 
+  /**
+   * Whether every reference to {@code a} but the caller's {@code mine} is {@linkplain Account#quiet
+   * quiet}; under {@code open}'s lock.
+   */
+  private static boolean onlyQuiet(MaildirAccount a, int mine) {
+    return a.refs - mine <= a.quiet;
+  }
+
+  /** Takes what waits in INBOX's {@code new/} into the index, waiting for the write lock. */
+  private static void takeInInbox(MaildirAccount a) {
+    a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m, true));
+  }
+
+  /** What waits in the user's INBOX {@code new/} (not yet in the index). */
+  private Quota.Usage waitingInInbox(String key) {
+    return waiting(MailboxLayout.maildirIn(mailRoot, key).resolve("new"));
+  }
+
   /** {@link #shared}, or null when every reference to the open account is {@linkplain Account#quiet quiet}. */
   private MaildirAccount sharedAndWatched(String user) {
     synchronized (open) {
       MaildirAccount a = open.get(user.toLowerCase(Locale.ROOT));
-      if (a == null || a.refs <= a.quiet) {
+      if (a == null || onlyQuiet(a, 0)) {
         return null;
       }
       a.refs++;
@@ -360,7 +376,7 @@ public abstract sealed class MaildirMailStore implements MailStore permits Sqlit
       return;
     }
     try {
-      a.mailbox(MailboxNames.INBOX).ifPresent(m -> a.poll(m, true));
+      takeInInbox(a);
     } finally {
       a.close();
     }
