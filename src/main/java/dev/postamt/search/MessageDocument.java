@@ -36,7 +36,7 @@ import org.apache.lucene.index.Term;
  *       only its start, and then {@value #BODY_RUN_SET} the set of all its runs; a body with a run
  *       longer than {@link Runs#MAX_RUN} has {@value #BODY_GRAM_SET}, the set of all its grams, instead;
  *   <li>word fields ({@link Analyzers}, the text broken into words once for both: {@link WordTokens})
- *       {@code w.*} and {@code st.*} for {@link #WORD_FIELDS}: the
+ *       {@code w.*} (with positions) and {@code st.*} (a set of terms) for {@link #WORD_FIELDS}: the
  *       readable body is text parts with HTML reduced to text; {@code attachment} holds attachment
  *       names and, within the budget, their text ({@link AttachmentText}).
  * </ul>
@@ -74,18 +74,30 @@ final class MessageDocument {
 
   /** Indexed with positions, no norms, not stored: the substring fields. */
   private static final FieldType GRAMS = new FieldType();
-  /** Indexed as a set of terms (no frequencies, no positions, no norms), not stored. */
-  private static final FieldType GRAM_SET = new FieldType();
+  /**
+   * Indexed as a set of terms (no frequencies, no positions, no norms), not stored: the run, gram and
+   * pair sets, and the stem fields ({@code st.*}), as Xapian keeps its stemmed terms without positions
+   * (a phrase is looked for among the words, {@link WordQuery}). Positions were the largest single cost
+   * of Lucene's part in indexing a 100 KB body (bench/README.md, 2026-12-07 22:33).
+   */
+  private static final FieldType TERM_SET = new FieldType();
+  /**
+   * The word fields ({@code w.*}): positions for phrases, no norms (no search is scored: {@link
+   * IndexView}).
+   */
+  private static final FieldType WORDS = new FieldType(TextField.TYPE_NOT_STORED);
 
   static {
     GRAMS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
     GRAMS.setTokenized(true);
     GRAMS.setOmitNorms(true);
     GRAMS.freeze();
-    GRAM_SET.setIndexOptions(IndexOptions.DOCS);
-    GRAM_SET.setTokenized(true);
-    GRAM_SET.setOmitNorms(true);
-    GRAM_SET.freeze();
+    TERM_SET.setIndexOptions(IndexOptions.DOCS);
+    TERM_SET.setTokenized(true);
+    TERM_SET.setOmitNorms(true);
+    TERM_SET.freeze();
+    WORDS.setOmitNorms(true);
+    WORDS.freeze();
   }
 
   /** What the index takes of one message at most. */
@@ -240,12 +252,12 @@ final class MessageDocument {
       // of a long body the pairs are collected with its run set, each distinct run's once
       Pairs.Set pairs = end < length ? new Pairs.Set() : null;
       org.apache.lucene.analysis.TokenStream runSet = end < length ? Runs.distinct(joined, length, pairs) : null;
-      d.add(new Field(BODY_PAIRS, runSet != null ? pairs.stream() : Pairs.stream(joined, length), GRAM_SET));
+      d.add(new Field(BODY_PAIRS, runSet != null ? pairs.stream() : Pairs.stream(joined, length), TERM_SET));
       if (runSet != null) {
-        d.add(new Field(BODY_RUN_SET, runSet, GRAM_SET));
+        d.add(new Field(BODY_RUN_SET, runSet, TERM_SET));
       } else if (end < length || Runs.longestRun(joined, end) > Runs.MAX_RUN) {
         // a run too long for one token: the grams, and a needle that may stand across a cut is read
-        d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined, length), GRAM_SET));
+        d.add(new Field(BODY_GRAM_SET, Trigrams.distinct(joined, length), TERM_SET));
       }
     } else {
       partial |= BODY_PARTIAL;
@@ -273,11 +285,11 @@ final class MessageDocument {
       }
       if (text.length() <= WordTokens.MAX_CHARS) {
         WordTokens tokens = WordTokens.of(text, scratch.words, e.getKey()); // broken into words once for both fields
-        d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), TextField.TYPE_NOT_STORED));
-        d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TextField.TYPE_NOT_STORED));
+        d.add(new Field(Analyzers.WORDS + e.getKey(), tokens.words(), WORDS));
+        d.add(new Field(Analyzers.STEMS + e.getKey(), tokens.stems(), TERM_SET));
       } else { // a huge text is read twice (no copy of it is made) rather than held a second time as tokens
-        d.add(new TextField(Analyzers.WORDS + e.getKey(), text.reader()));
-        d.add(new TextField(Analyzers.STEMS + e.getKey(), text.reader()));
+        d.add(new Field(Analyzers.WORDS + e.getKey(), text.reader(), WORDS));
+        d.add(new Field(Analyzers.STEMS + e.getKey(), text.reader(), TERM_SET));
       }
     }
     return d;

@@ -54,11 +54,13 @@ final class UserIndex implements Closeable {
   static final String FORMAT_KEY = "format";
   /**
    * The documents' form: "runs" since the body was indexed as {@link Runs} (2026-12-06), "header-runs"
-   * since the header lines are too ({@link MessageDocument#HEADER_RUNS}, 2026-12-07). An index of another
-   * form holds fields the queries no longer read: it is emptied and rebuilt from the store when opened
-   * (searches are answered by reading the messages meanwhile).
+   * since the header lines are too ({@link MessageDocument#HEADER_RUNS}, 2026-12-07), "stem-sets" since
+   * the stem fields keep neither positions nor norms and the word fields no norms (2026-12-07: Lucene
+   * refuses to change a field's index options). An index of another form holds fields the queries no
+   * longer read: it is emptied and rebuilt from the store when opened (searches are answered by reading
+   * the messages meanwhile).
    */
-  static final String FORMAT = "header-runs";
+  static final String FORMAT = "stem-sets";
   /**
    * The writer's buffer of documents not yet flushed, per user index. Deliveries publish (flush) after
    * every sync, so the buffer fills only during a long catch-up or rebuild ({@link #PUBLISH_EVERY}

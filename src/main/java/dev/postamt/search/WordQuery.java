@@ -6,6 +6,8 @@ import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.queryparser.simple.SimpleQueryParser;
 import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 
 /**
@@ -14,6 +16,10 @@ import org.apache.lucene.search.Query;
  * {@link Analyzers}); {@code "a phrase"} in quotes; {@code -word} to exclude; {@code word*} for a
  * prefix; {@code a | b} for either. Lucene's simple query syntax, which accepts any text; text without
  * a single word, or over {@link #MAX_CHARS} characters, is refused.
+ *
+ * <p>A phrase in quotes is looked for among the words only, not the stems: the stem fields keep no
+ * positions ({@link MessageDocument}), as Xapian's stemmed terms keep none, and quotes ask for the words
+ * as written ({@code "running late"} does not find "run late").
  */
 public final class WordQuery {
   private WordQuery() {}
@@ -65,12 +71,34 @@ public final class WordQuery {
       weights.put(Analyzers.WORDS + f, 1.0f);
       weights.put(Analyzers.STEMS + f, 0.5f);
     }
-    SimpleQueryParser p = new SimpleQueryParser(ANALYZER, weights);
+    SimpleQueryParser p = new Parser(weights);
     p.setDefaultOperator(BooleanClause.Occur.MUST);
     Query q = p.parse(asYouType(text));
     if (q == null || q instanceof org.apache.lucene.search.MatchNoDocsQuery) {
       throw new IllegalArgumentException(property + " \"" + text + "\" has no words to search for");
     }
     return q;
+  }
+
+  /** Lucene's simple query parser, with phrases over the word fields alone. */
+  private static final class Parser extends SimpleQueryParser {
+    Parser(Map<String, Float> weights) {
+      super(ANALYZER, weights);
+    }
+
+    @Override
+    protected Query newPhraseQuery(String text, int slop) {
+      BooleanQuery.Builder any = new BooleanQuery.Builder();
+      for (Map.Entry<String, Float> e : weights.entrySet()) {
+        if (e.getKey().startsWith(Analyzers.STEMS)) {
+          continue; // no positions there
+        }
+        Query q = createPhraseQuery(e.getKey(), text, slop);
+        if (q != null) {
+          any.add(e.getValue() == 1f ? q : new BoostQuery(q, e.getValue()), BooleanClause.Occur.SHOULD);
+        }
+      }
+      return simplify(any.build());
+    }
   }
 }

@@ -243,10 +243,14 @@ final class WordTokens {
     return terms.length == distinctCount ? new Mapped(terms) : Analyzers.words(replay(every(), count));
   }
 
-  /** The tokens of {@code st.<field>}. */
+  /**
+   * The tokens of {@code st.<field>}, which keeps only which documents hold a term ({@link
+   * MessageDocument}): each distinct token's term once ({@link Distinct}), so Lucene hashes each term
+   * once instead of at every occurrence.
+   */
   TokenStream stems() {
     BytesRef[] terms = finish(Analyzers.stems(replay(distinct(), distinctCount)));
-    return terms.length == distinctCount ? new Mapped(terms) : Analyzers.stems(replay(every(), count));
+    return terms.length == distinctCount ? new Distinct(terms) : Analyzers.stems(replay(every(), count));
   }
 
   /** The given tokens as the common part of the chain leaves them (lower-cased here when {@link #raw}). */
@@ -410,7 +414,34 @@ final class WordTokens {
     }
   }
 
-  /** A term given as its bytes, set per token (a {@link Mapped} stream's). */
+  /** Each distinct token's term once, in the order of first occurrence (two may give one stem). */
+  private final class Distinct extends TokenStream {
+    private final TermBytes term = new TermBytes();
+    private final BytesRef[] terms;
+    private int at;
+
+    Distinct(BytesRef[] terms) {
+      addAttributeImpl(term);
+      this.terms = terms;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (at == distinctCount) {
+        return false;
+      }
+      term.bytes = terms[at++];
+      return true;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      super.reset();
+      at = 0;
+    }
+  }
+
+  /** A term given as its bytes, set per token (a {@link Mapped} or {@link Distinct} stream's). */
   private static final class TermBytes extends AttributeImpl implements TermToBytesRefAttribute {
     BytesRef bytes = new BytesRef();
 

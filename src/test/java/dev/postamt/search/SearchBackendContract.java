@@ -187,6 +187,9 @@ interface SearchBackendContract {
       expected.put("subject:gru", List.of(true, false, false));
       expected.put("text:\"fünf äpfel\"", List.of(true, false, false));
       expected.put("text:\"äpfel fünf\"", List.of(false, false, false));
+      expected.put("text:roads", List.of(false, true, false)); // the stem
+      expected.put("text:\"the road\"", List.of(false, true, false));
+      expected.put("text:\"the roads\"", List.of(false, false, false)); // a phrase is of words, not stems
       expected.put("text:zebra", List.of(false, true, true));
       expected.put("text:zebra -okapi", List.of(false, false, true));
       expected.put("text:okapi | quokka", List.of(false, true, true));
