@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postamt.net.AuthThrottle;
 import dev.postamt.testing.ScramClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Greeting, capabilities, STARTTLS and AUTHENTICATE (RFC 5804 §1.7, §2.1, §2.2, §2.4, §2.14). */
@@ -54,9 +56,9 @@ class ManageSieveAuthTest {
   }
 
   @Test
-  void loopbackMayAuthenticateWithoutTlsWhenTheSettingSaysSo() throws Exception {
+  void loopbackMayAuthenticateWithoutTlsWhenTheSettingSaysSo(@TempDir Path dir) throws Exception {
     try (ManageSieveTestServer local = ManageSieveTestServer.create().settings(s -> s.withLoopbackIsSecure(true))) {
-      local.startIn(java.nio.file.Files.createTempDirectory("managesieve-loopback"));
+      local.startIn(dir);
       SieveClient c = local.connect();
       c.send("CAPABILITY");
       assertThat(c.capabilities()).contains("\"SASL\" \"PLAIN SCRAM-SHA-256\"");
@@ -126,11 +128,11 @@ class ManageSieveAuthTest {
   }
 
   @Test
-  void anAddressWithTooManyFailuresIsNotAskedAgain() throws Exception {
+  void anAddressWithTooManyFailuresIsNotAskedAgain(@TempDir Path dir) throws Exception {
     try (ManageSieveTestServer strict = ManageSieveTestServer.create()
         .settings(s -> s.withLoopbackIsSecure(true)).throttle(new AuthThrottle(1, Duration.ofMinutes(15),
             java.time.Clock.systemUTC(), d -> {}))) {
-      strict.startIn(java.nio.file.Files.createTempDirectory("managesieve-throttle"));
+      strict.startIn(dir);
       SieveClient c = strict.connect();
       assertThat(c.plain(ManageSieveTestServer.ALICE, "wrong")).isEqualTo("NO \"Authentication failed\"");
       assertThat(c.plain(ManageSieveTestServer.ALICE, ManageSieveTestServer.PASSWORD))

@@ -3,8 +3,10 @@ package dev.postamt.managesieve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad requests get a clear NO and the session goes on; too many of them, or silence, end it with BYE. */
@@ -48,10 +50,10 @@ class ManageSieveSyntaxTest {
   }
 
   @Test
-  void idleSessionsAreClosed() throws Exception {
+  void idleSessionsAreClosed(@TempDir Path dir) throws Exception {
     try (ManageSieveTestServer quick = ManageSieveTestServer.create()
         .settings(s -> s.withIdleTimeout(Duration.ofMillis(300)))) {
-      quick.startIn(java.nio.file.Files.createTempDirectory("managesieve-idle"));
+      quick.startIn(dir);
       SieveClient c = quick.connect();
       assertThat(c.readLine()).isEqualTo("BYE \"Disconnected for inactivity\"");
       assertThat(c.closedByServer()).isTrue();
