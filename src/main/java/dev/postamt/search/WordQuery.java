@@ -19,7 +19,7 @@ import org.apache.lucene.search.Query;
  *
  * <p>A phrase in quotes is looked for among the words only, not the stems: the stem fields keep no
  * positions ({@link MessageDocument}), as Xapian's stemmed terms keep none, and quotes ask for the words
- * as written ({@code "running late"} does not find "run late").
+ * as written ({@code "the roads"} does not find "the road", {@code roads} does).
  */
 public final class WordQuery {
   private WordQuery() {}
