@@ -208,6 +208,27 @@ public final class TestServer extends ServerFixture {
     return messagesIn(maildir(user));
   }
 
+  /**
+   * The contents of the user's messages ({@link #messages}), each read whole as ISO-8859-1 (byte for
+   * character). The account's next open (the search indexer's sync, which holds its accounts quietly)
+   * may move a file from new/ to cur/ between the listing and the read: then the list is read again.
+   */
+  public List<String> messageTexts(String user) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      List<String> out = new ArrayList<>();
+      try {
+        for (Path p : messages(user)) {
+          out.add(Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return out;
+      } catch (java.nio.file.NoSuchFileException movedToCur) {
+        if (attempt == 20) {
+          throw movedToCur;
+        }
+      }
+    }
+  }
+
   /** Message files in a Maildir's new/ and cur/, sorted by name. */
   public static List<Path> messagesIn(Path maildir) throws IOException {
     List<Path> out = new ArrayList<>();

@@ -139,7 +139,11 @@ class HttpListenerTest {
       Instant end = Instant.now().plus(Duration.ofSeconds(10));
       List<String> lines;
       do { // the line is written once the response is complete, which the client may see first
-        lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+        List<ILoggingEvent> events;
+        synchronized (appender) { // the server's threads append (AppenderBase.doAppend holds this lock)
+          events = List.copyOf(appender.list);
+        }
+        lines = events.stream().map(ILoggingEvent::getFormattedMessage)
             .filter(l -> l.contains("alice@example.test") && l.contains("/.well-known/jmap")).toList();
       } while (lines.isEmpty() && Instant.now().isBefore(end) && pause());
       assertThat(lines).singleElement().satisfies(l -> {
