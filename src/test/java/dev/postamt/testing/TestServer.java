@@ -214,11 +214,15 @@ public final class TestServer extends ServerFixture {
    * may move a file from new/ to cur/ between the listing and the read: then the list is read again.
    */
   public List<String> messageTexts(String user) throws IOException {
+    return messageTexts(user, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private List<String> messageTexts(String user, java.nio.charset.Charset charset) throws IOException {
     for (int attempt = 1; ; attempt++) {
       List<String> out = new ArrayList<>();
       try {
         for (Path p : messages(user)) {
-          out.add(Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1));
+          out.add(Files.readString(p, charset));
         }
         return out;
       } catch (java.nio.file.NoSuchFileException movedToCur) {
@@ -261,13 +265,7 @@ public final class TestServer extends ServerFixture {
   public String awaitMessageContaining(String user, String text) throws Exception {
     Instant end = Instant.now().plus(Duration.ofSeconds(20));
     while (true) {
-      for (Path p : messages(user)) {
-        String m;
-        try {
-          m = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException movedToCur) {
-          continue; // opening the account (the search indexer does) moves new/ to cur/: the next poll finds it
-        }
+      for (String m : messageTexts(user, java.nio.charset.StandardCharsets.UTF_8)) {
         if (m.contains(text)) {
           return m;
         }
