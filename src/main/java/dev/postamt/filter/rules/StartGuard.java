@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * (the one difference: fewer characters are read, so a runaway regex that used up its {@link Budgeted}
  * reads before may now finish).
  *
- * <p>{@link #of} recognises the start conservatively, from the Java pattern: optional groups around it
- * must hold no alternation and repeat at least once; any other construct (look-around, inline flags,
+ * <p>{@link #of} recognises the start conservatively, from the Java pattern: groups around it must
+ * repeat at least once (until 2026-12-08; see below); any other construct (look-around, inline flags,
  * Unicode case folding, an optional first character) gives no guard, and the regex runs as before.
  *
  * <p>Since 2026-12-05 also alternatives ({@code \b(?:earn|make) …|\bextra …}: the first characters of
@@ -27,16 +27,48 @@ import java.util.regex.Pattern;
  * alternations of phrases behind one {@code \b}; each ran the regex engine at every character of the
  * text (about half of a realistic message's rule time), and now runs it at the word starts with one of
  * their first letters.
+ *
+ * <p>Since 2026-12-08 also the second character where the pattern tells it: after a first character that
+ * stands alone (no quantifier) comes a literal, an escaped punctuation character, {@code \d}, {@code \s},
+ * {@code \w} or a class of ASCII word characters that must occur, or the first element repeats at least
+ * twice ({@code [A-Z]{2,}}); then a position is a start only when the next character is one of those
+ * ({@link #next} reads it). {@code \b(?:we accept|visa|no fees|…)} was tried at every word beginning with
+ * w, v, n…, about two words in five of English prose; now only at those beginning with we, vi, no….
+ * And a first element may be an optional group ({@code (?:check or )?money}: a match begins as the group
+ * or as what follows it), an escaped punctuation character, {@code \d}, {@code \s} or {@code \w}; a
+ * punctuation character behind {@code \b} ({@code \b\$}) makes the guard one that is not {@link #boundary}
+ * (tried at every such character: more than needed, never less). Four of the shipped body rules had no
+ * guard for one such alternative and ran the regex at every position of every body that held one of
+ * their literals.
  */
 final class StartGuard {
   /** The ASCII characters a match can begin with. */
   private final boolean[] first;
   /** Whether every match begins at a word start (a {@code \b} before each first character). */
   private final boolean boundary;
+  /**
+   * Per first character: the ASCII characters that can follow it, as two 64-bit masks ({@code [0]} for
+   * U+0000–U+003F, {@code [1]} for U+0040–U+007F); null when any character can, or the pattern does not tell.
+   */
+  private final long[][] second;
 
-  private StartGuard(boolean[] first, boolean boundary) {
+  private StartGuard(boolean[] first, boolean boundary, long[][] second) {
     this.first = first;
     this.boundary = boundary;
+    this.second = second;
+  }
+
+  /** Whether a match that begins with {@code c} at {@code i} can go on with the character after it. */
+  private boolean secondFits(CharSequence text, int i, char c) {
+    long[] m = second[c];
+    if (m == null) {
+      return true;
+    }
+    if (i + 1 >= text.length()) {
+      return false; // a second character is needed
+    }
+    char d = text.charAt(i + 1);
+    return d < 128 && (m[d >> 6] >>> d & 1) != 0;
   }
 
   /**
@@ -49,7 +81,7 @@ final class StartGuard {
     if (!boundary) {
       for (int i = from; i < len; i++) {
         char c = text.charAt(i);
-        if (c < 128 && first[c]) {
+        if (c < 128 && first[c] && secondFits(text, i, c)) {
           return i;
         }
       }
@@ -62,10 +94,10 @@ final class StartGuard {
     while (i < len) {
       char c = text.charAt(i);
       if (c < 128) {
-        if (first[c]) {
+        if (first[c] && secondFits(text, i, c)) {
           return i;
         }
-        if (WORD[c]) {
+        if (WORD[c]) { // a first character (always a word character) whose second does not fit: on past the word
           i = wordEnd(text, i + 1, len) + 1;
           continue;
         }
@@ -100,7 +132,8 @@ final class StartGuard {
     int k = java.util.Arrays.binarySearch(starts, from);
     for (k = k < 0 ? -k - 1 : k; k < starts.length; k++) {
       int i = starts[k];
-      if (first[text.charAt(i)]) {
+      char c = text.charAt(i);
+      if (first[c] && secondFits(text, i, c)) {
         return i;
       }
     }
@@ -162,7 +195,8 @@ final class StartGuard {
     }
     boolean[] first = new boolean[128];
     boolean[] unbounded = new boolean[1];
-    if (!alternatives(s, 0, s.length(), false, first, unbounded, 0)) {
+    Seconds seconds = new Seconds();
+    if (!alternatives(s, 0, s.length(), false, first, unbounded, seconds, 0)) {
       return null;
     }
     if (ci) {
@@ -172,7 +206,7 @@ final class StartGuard {
         first[c - 32] = either;
       }
     }
-    return new StartGuard(first, !unbounded[0]);
+    return new StartGuard(first, !unbounded[0], seconds.masks(ci));
   }
 
   /**
@@ -181,14 +215,14 @@ final class StartGuard {
    * alternative begins without one. False when some alternative's start is not recognised.
    */
   private static boolean alternatives(String s, int from, int to, boolean bounded, boolean[] first,
-      boolean[] unbounded, int depth) {
+      boolean[] unbounded, Seconds seconds, int depth) {
     if (depth > 8) {
       return false;
     }
     int at = from;
     while (true) {
       int bar = bar(s, at, to);
-      if (bar < 0 || !alternative(s, at, bar, bounded, first, unbounded, depth)) {
+      if (bar < 0 || !alternative(s, at, bar, bounded, first, unbounded, seconds, depth)) {
         return false;
       }
       if (bar == to) {
@@ -200,12 +234,12 @@ final class StartGuard {
 
   /** One alternative {@code s[a, b)} (see {@link #alternatives}). */
   private static boolean alternative(String s, int a, int b, boolean bounded, boolean[] first, boolean[] unbounded,
-      int depth) {
+      Seconds seconds, int depth) {
     if (a >= b) {
       return false; // an empty alternative matches anywhere
     }
     if (s.startsWith("\\b", a)) {
-      return alternative(s, a + 2, b, true, first, unbounded, depth);
+      return alternative(s, a + 2, b, true, first, unbounded, seconds, depth);
     }
     char c = s.charAt(a);
     if (c == '(') {
@@ -218,64 +252,245 @@ final class StartGuard {
         return false; // look-around, inline flags, named or atomic groups
       }
       int close = close(s, a, b);
-      if (close < 0 || !atLeastOnce(s, close + 1, b)) {
+      if (close < 0) {
         return false;
       }
-      return alternatives(s, content, close, bounded, first, unbounded, depth + 1);
+      int rest = optionalEnd(s, close + 1, b);
+      if (rest >= 0) {
+        // the group may be left out: a match begins as the group's content or as what follows it
+        return alternatives(s, content, close, bounded, first, unbounded, seconds, depth + 1)
+            && alternative(s, rest, b, bounded, first, unbounded, seconds, depth + 1);
+      }
+      if (!atLeastOnce(s, close + 1, b)) {
+        return false;
+      }
+      return alternatives(s, content, close, bounded, first, unbounded, seconds, depth + 1);
     }
     boolean[] mine = new boolean[128];
-    int after;
-    if (c == '[') {
-      int i = a + 1;
-      boolean any = false;
-      while (i < b && s.charAt(i) != ']') {
-        char k = s.charAt(i);
-        if (!asciiWord(k)) {
-          return false; // negation, escapes, nested classes, intersections: not recognised
-        }
-        if (i + 2 < b && s.charAt(i + 1) == '-' && s.charAt(i + 2) != ']') {
-          char end = s.charAt(i + 2);
-          if (!asciiWord(end) || end < k) {
-            return false;
-          }
-          for (char x = k; x <= end; x++) {
-            if (!asciiWord(x)) {
-              return false; // a range over punctuation ([0-z])
-            }
-            mine[x] = true;
-          }
-          i += 3;
-        } else {
-          mine[k] = true;
-          i++;
-        }
-        any = true;
-      }
-      if (i >= b || !any) {
-        return false;
-      }
-      after = i + 1;
-    } else if (asciiWord(c) || !bounded && LITERAL_PUNCTUATION.indexOf(c) >= 0) {
-      mine[c] = true;
-      after = a + 1;
-    } else {
+    int after = element(s, a, b, mine);
+    if (after < 0) {
       return false;
+    }
+    boolean atWordStarts = bounded;
+    for (char k = 0; k < 128; k++) {
+      if (mine[k] && !asciiWord(k)) {
+        atWordStarts = false; // behind \b a non-word character begins where a word ends: tried at every one
+      }
     }
     if (!atLeastOnce(s, after, b)) {
       return false;
     }
+    boolean[] next = secondChars(s, after, b, mine);
     for (int k = 0; k < 128; k++) {
-      first[k] |= mine[k];
+      if (mine[k]) {
+        first[k] = true;
+        seconds.add((char) k, next);
+      }
     }
-    if (!bounded) {
+    if (!atWordStarts) {
       unbounded[0] = true;
     }
     return true;
   }
 
+  /**
+   * The class {@code s[a..]} ({@code s.charAt(a) == '['}) of ASCII letters, digits, {@code _} and ranges of
+   * them into {@code set}; the index after its {@code ]}, or -1 for any other class (negation, escapes,
+   * nested classes, intersections: not recognised).
+   */
+  private static int wordClass(String s, int a, int b, boolean[] set) {
+    int i = a + 1;
+    boolean any = false;
+    while (i < b && s.charAt(i) != ']') {
+      char k = s.charAt(i);
+      if (!asciiWord(k)) {
+        return -1;
+      }
+      if (i + 2 < b && s.charAt(i + 1) == '-' && s.charAt(i + 2) != ']') {
+        char end = s.charAt(i + 2);
+        if (!asciiWord(end) || end < k) {
+          return -1;
+        }
+        for (char x = k; x <= end; x++) {
+          if (!asciiWord(x)) {
+            return -1; // a range over punctuation ([0-z])
+          }
+          set[x] = true;
+        }
+        i += 3;
+      } else {
+        set[k] = true;
+        i++;
+      }
+      any = true;
+    }
+    return i >= b || !any ? -1 : i + 1;
+  }
+
+  /**
+   * What the second character of a match can be, given that its first is one of {@code firstSet}, read
+   * at {@code after} (just past the first element, which must occur): the same set when that element
+   * repeats at least twice ({@code {2,}}), the set of the next element when the first stands alone and the
+   * next must occur; null (any character) for everything else.
+   */
+  private static boolean[] secondChars(String s, int after, int b, boolean[] firstSet) {
+    if (after >= b) {
+      return null; // what follows the alternative is not read here
+    }
+    char q = s.charAt(after);
+    if (q == '{') {
+      int min = 0;
+      for (int i = after + 1; i < b && Character.isDigit(s.charAt(i)); i++) {
+        min = Math.min(1_000, min * 10 + (s.charAt(i) - '0'));
+      }
+      return min >= 2 ? firstSet : null;
+    }
+    if (q == '+' || q == '*' || q == '?') {
+      return null;
+    }
+    boolean[] set = new boolean[128];
+    int end = element(s, after, b, set);
+    return end < 0 || !atLeastOnce(s, end, b) ? null : set;
+  }
+
+  /**
+   * One element that matches one ASCII character, at {@code s[a]}: a literal letter, digit or {@link
+   * #LITERAL_PUNCTUATION}, an escaped punctuation character, {@code \d}, {@code \s}, {@code \w}
+   * (ASCII: the patterns with Unicode classes have no guard), or a {@link #wordClass}; its characters
+   * into {@code set} and the index after it, or -1 when it is anything else.
+   */
+  private static int element(String s, int a, int b, boolean[] set) {
+    char c = s.charAt(a);
+    if (c == '[') {
+      return wordClass(s, a, b, set);
+    }
+    if (c == '\\') {
+      if (a + 1 >= b) {
+        return -1;
+      }
+      char e = s.charAt(a + 1);
+      switch (e) {
+        case 'd' -> {
+          for (char x = '0'; x <= '9'; x++) {
+            set[x] = true;
+          }
+        }
+        case 's' -> {
+          for (char x : new char[] {' ', '\t', '\n', 0x0B, '\f', '\r'}) {
+            set[x] = true;
+          }
+        }
+        case 'w' -> {
+          for (char x = 0; x < 128; x++) {
+            set[x] = asciiWord(x);
+          }
+        }
+        default -> {
+          if (e >= 128 || Character.isLetterOrDigit(e)) {
+            return -1; // \t, \x41, \p{…}, \b, a back reference…: not read here
+          }
+          set[e] = true;
+        }
+      }
+      return a + 2;
+    }
+    if (asciiWord(c) || LITERAL_PUNCTUATION.indexOf(c) >= 0) {
+      set[c] = true;
+      return a + 1;
+    }
+    return -1;
+  }
+
+  /** The second characters of each first character, gathered over the alternatives ({@link #second}). */
+  private static final class Seconds {
+    private final boolean[] any = new boolean[128];
+    private final boolean[][] sets = new boolean[128][];
+
+    /** A match can begin with {@code c} followed by one of {@code next} (null: by anything). */
+    void add(char c, boolean[] next) {
+      if (next == null) {
+        any[c] = true;
+        return;
+      }
+      if (sets[c] == null) {
+        sets[c] = new boolean[128];
+      }
+      for (int k = 0; k < 128; k++) {
+        sets[c][k] |= next[k];
+      }
+    }
+
+    /** The masks per first character; with {@code ci} both cases of every ASCII letter, first and second. */
+    long[][] masks(boolean ci) {
+      if (ci) {
+        for (char c = 'a'; c <= 'z'; c++) {
+          char u = (char) (c - 32);
+          boolean either = any[c] || any[u];
+          any[c] = either;
+          any[u] = either;
+          if (sets[c] != null || sets[u] != null) {
+            boolean[] both = new boolean[128];
+            for (int k = 0; k < 128; k++) {
+              both[k] = sets[c] != null && sets[c][k] || sets[u] != null && sets[u][k];
+            }
+            sets[c] = both;
+            sets[u] = both;
+          }
+        }
+      }
+      long[][] out = new long[128][];
+      for (int c = 0; c < 128; c++) {
+        if (any[c] || sets[c] == null) {
+          continue; // any second character
+        }
+        long[] m = new long[2];
+        for (int k = 0; k < 128; k++) {
+          boolean in = sets[c][k] || ci && Character.isLetter(k) && sets[c][k ^ 32];
+          if (in) {
+            m[k >> 6] |= 1L << k;
+          }
+        }
+        out[c] = m;
+      }
+      return out;
+    }
+  }
+
   /** The index of the next {@code |} in {@code s[from, to)} outside groups and classes, {@code to} when none; -1 when it cannot tell. */
   private static int bar(String s, int from, int to) {
     return scanTo(s, from, to, '|');
+  }
+
+  /**
+   * The index past an optional quantifier at {@code at} ({@code ?}, {@code *} or {@code {0…}}, with its
+   * lazy or possessive mark), or -1 when there is none there.
+   */
+  private static int optionalEnd(String s, int at, int end) {
+    if (at >= end) {
+      return -1;
+    }
+    char q = s.charAt(at);
+    int past;
+    if (q == '?' || q == '*') {
+      past = at + 1;
+    } else if (q == '{') {
+      int i = at + 1;
+      int min = 0;
+      boolean digits = false;
+      while (i < end && Character.isDigit(s.charAt(i))) {
+        min = Math.min(1_000, min * 10 + (s.charAt(i) - '0'));
+        digits = true;
+        i++;
+      }
+      int close = s.indexOf('}', i);
+      if (!digits || min != 0 || close < 0 || close >= end) {
+        return -1;
+      }
+      past = close + 1;
+    } else {
+      return -1;
+    }
+    return past < end && (s.charAt(past) == '?' || s.charAt(past) == '+') ? past + 1 : past;
   }
 
   /** Whether the element before {@code at} must occur at least once (no {@code ?}, {@code *}, {@code {0}). */

@@ -24,14 +24,19 @@ class StartGuardTest {
   void readsOnlyStartsItCanVouchFor() {
     for (String re : List.of("(?:\\b[A-Z]{2,}[ ,.!]+){12}", "\\bfoo", "(\\b[a-c_0-9]x)+", "(?:(?:\\bq)){2}y",
         "\\bA+", "\\b[Ab]{1,3}", "\\bfoo|bar", "(?:\\bA|B)C", "x\\bA", "\\b(?:ab)", "\\b(?:earn|make) \\d|\\bextra",
-        "<font", "!{3}.*!{3}", "[a-z]<!--")) {
+        "<font", "!{3}.*!{3}", "[a-z]<!--", "(?:\\bA)?B", "(?:\\bA)*B", "(?:\\bA){0,2}B", "\\b\\w", "\\(\\bA",
+        "\\$\\d", "a|\\$", "\\b(?:we accept|(?:check or )?money order)", "\\b\\d+(?:\\.\\d+)? (?:million|billion)",
+        "\\s+x", "\\b<a", "\\b\\s", "\\b(?:US\\s?)?\\$\\d")) {
       assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNotNull();
     }
     assertThat(StartGuard.of(Pattern.compile("\\bfoo", Pattern.CASE_INSENSITIVE))).isNotNull();
-    for (String re : List.of("(?:\\bA)?B", "(?:\\bA)*B", "(?:\\bA){0,2}B", "(?:\\bA|)C", "foo|",
-        "(?=x)\\bA", "(?i)\\bA", "\\b[^A]", "\\b\\w", "\\b{g}A", "\\b[A-Z]*x", "\\b[A-Z]?x", "\\b[A-Z]{0,2}x",
-        "\\b[0-z]", "\\b[a-]", "\\Bab", "\\b", "\\(\\bA", "\\b\\QA|B\\E", "\\b<a", "^\\s*dear", "\\$\\d",
-        "(?<n>\\bA)", "(?>\\bA)", "a|\\$")) {
+    // behind \b a punctuation character is looked for everywhere, not at word starts
+    assertThat(StartGuard.of(Pattern.compile("\\b\\$\\d|\\bfoo")).boundary()).isFalse();
+    assertThat(StartGuard.of(Pattern.compile("\\b(?:1 )?\\d|\\bfoo")).boundary()).isTrue();
+    for (String re : List.of("(?:\\bA|)C", "foo|", "(?:\\bA)?", "(?:a?)?b",
+        "(?=x)\\bA", "(?i)\\bA", "\\b[^A]", "\\b{g}A", "\\b[A-Z]*x", "\\b[A-Z]?x", "\\b[A-Z]{0,2}x",
+        "\\b[0-z]", "\\b[a-]", "\\Bab", "\\b", "\\b\\QA|B\\E", "^\\s*dear", "\\x41", "\\b\\p{L}",
+        "(?<n>\\bA)", "(?>\\bA)")) {
       assertThat(StartGuard.of(Pattern.compile(re))).as(re).isNull();
     }
     assertThat(StartGuard.of(Pattern.compile("\\bk", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))).isNull();
@@ -49,11 +54,32 @@ class StartGuardTest {
     assertThat(starts.toString()).isEqualTo("3 12 15 ");
   }
 
+  /** A start whose next character no alternative can go on with is no start. */
+  @Test
+  void readsTheSecondCharacterWhereThePatternTellsIt() {
+    StartGuard g = StartGuard.of(Pattern.compile("\\b(?:we accept|visa)", Pattern.CASE_INSENSITIVE));
+    assertThat(starts(g, "wo we vo visa WEll ve")).isEqualTo("3 9 14 ");
+    assertThat(starts(g, "a w")).isEmpty(); // a second character is needed
+    assertThat(starts(StartGuard.of(Pattern.compile("\\b[A-Z]{2,}")), "A Ab AB aB ABC")).isEqualTo("5 11 ");
+    assertThat(starts(StartGuard.of(Pattern.compile("\\b(?:a|b)c")), "ax bx ac")).isEqualTo("0 3 6 "); // "a" alone: any
+    assertThat(starts(StartGuard.of(Pattern.compile("(?:x\\.)?\\$\\d")), "$a x. x.1 $1 x$")).isEqualTo("3 6 10 ");
+  }
+
+  private static String starts(StartGuard g, String text) {
+    StringBuilder out = new StringBuilder();
+    int at = -1;
+    while ((at = g.next(text, at + 1)) >= 0) {
+      out.append(at).append(' ');
+    }
+    return out.toString();
+  }
+
   /** Reading only the text's word starts finds the positions reading every character finds. */
   @Test
   void wordStartsGiveTheSamePositions() {
     for (StartGuard g : List.of(StartGuard.of(Pattern.compile("\\b[A-C_1]", Pattern.CASE_INSENSITIVE)),
-        StartGuard.of(Pattern.compile("\\bx|\\b(?:a|1)")), StartGuard.of(Pattern.compile("a|!")))) {
+        StartGuard.of(Pattern.compile("\\bx|\\b(?:a|1)")), StartGuard.of(Pattern.compile("a|!")),
+        StartGuard.of(Pattern.compile("\\b(?:ab|Cx|1_|(?:x )?b\\d)", Pattern.CASE_INSENSITIVE)))) {
       wordStartsGiveTheSamePositions(g);
     }
   }
@@ -78,8 +104,10 @@ class StartGuardTest {
   void guardedRulesGiveTheSameHitsCountsAndEvidenceAsUnguarded() throws Exception {
     List<String> regexes = List.of("/(?:\\b[A-Z]{2,}[ ,.!]+){3}/", "/\\bAB+/", "/\\bab\\b/i", "/(\\b[a-c]\\w)+ x/",
         "/\\b[A-Z]{2,}/", "/(?:\\bC[a-z]*){2}/", "/\\bB(?<=\\bB)/", "/\\b(?:ab|ca|x)b?/i", "/ab|\\bc/",
-        "/!{2}.*!/", "/(?:b|c)a/i", "/\\bA(?:b|c)|\\bC/", "/a(?<=\\ba)/", "/[a-c]_/", "/\\b(?:1|_)x?/");
-    String alphabet = "AaBbCc xX_1,.!é\u0301\u00a0\n";
+        "/!{2}.*!/", "/(?:b|c)a/i", "/\\bA(?:b|c)|\\bC/", "/a(?<=\\ba)/", "/[a-c]_/", "/\\b(?:1|_)x?/",
+        "/\\b(?:ab|ca|xb)c/i", "/(?:x_?)?ab/", "/\\b(?:1 )?b\\d/", "/\\$\\d/", "/\\b\\d+(?:\\.\\d+)? x/",
+        "/\\b(?:a\\sb|c\\.a)/i", "/\\bA\\w/", "/\\b(?:x\\s?)?\\$\\s?1/i", "/\\b,a|\\bC/", "/(?:\\bA){0,2}B/", "/\\b[A-C]{2,}[ ,]/i");
+    String alphabet = "AaBbCc xX_1,.!$é\u0301\u00a0\n";
     Random rnd = new Random(42);
     for (int k = 0; k < regexes.size(); k++) {
       StringBuilder cf = new StringBuilder();

@@ -64,4 +64,31 @@ class StockRulesTest {
         tagged[0], count[0], tagged[1], count[1]);
     assertThat(tagged[1]).as("spam tagged by the stock rules").isGreaterThan(0);
   }
+
+  /**
+   * The pre-filters and start guards ({@link LiteralScan}, {@link StartGuard}) change no hit, count or
+   * evidence of the stock rules, whose regexes take every form the guards read: a sample of the corpus
+   * scanned with them and without ({@link RuleSet#unfiltered}).
+   */
+  @Test
+  void guardedStockRulesHitWhatTheUnfilteredOnesHit() throws Exception {
+    assumeTrue(Files.isDirectory(STOCK), "SpamAssassin's rules are not installed at " + STOCK + ": skipped");
+    List<Path> files = new java.util.ArrayList<>(CorpusRulesTest.files("ham"));
+    files.addAll(CorpusRulesTest.files("spam"));
+    assumeTrue(!files.isEmpty(), "corpus not found: skipped");
+    RuleSet set = RuleSet.load(List.of(STOCK));
+    RuleSet plain = set.unfiltered();
+    int hits = 0;
+    for (int i = 0; i < files.size(); i += 24) {
+      dev.postamt.filter.ScannedMessage m = CorpusRulesTest.parse(files.get(i));
+      List<String> guarded = symbols(CorpusRulesTest.scan(m, set));
+      assertThat(guarded).as("%s", files.get(i).getFileName()).isEqualTo(symbols(CorpusRulesTest.scan(m, plain)));
+      hits += guarded.size();
+    }
+    assertThat(hits).isGreaterThan(files.size() / 24); // the rules do hit
+  }
+
+  private static List<String> symbols(dev.postamt.filter.Findings f) {
+    return f.all().stream().map(x -> x.name() + " " + x.score() + " " + x.reason()).toList();
+  }
 }
