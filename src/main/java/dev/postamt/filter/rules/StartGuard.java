@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * w, v, n…, about two words in five of English prose; now only at those beginning with we, vi, no….
  * And a first element may be an optional group ({@code (?:check or )?money}: a match begins as the group
  * or as what follows it), an escaped punctuation character, {@code \d}, {@code \s} or {@code \w}; a
- * punctuation character behind {@code \b} ({@code \b\$}) makes the guard one that is not {@link #boundary}
- * (tried at every such character: more than needed, never less). Four of the shipped body rules had no
+ * punctuation character behind {@code \b} ({@code \b\$}) is tried wherever it stands, the guard's word
+ * characters still at word starts only (more than needed, never less). Four of the shipped body rules had no
  * guard for one such alternative and ran the regex at every position of every body that held one of
  * their literals.
  */
@@ -51,11 +51,26 @@ final class StartGuard {
    * U+0000–U+003F, {@code [1]} for U+0040–U+007F); null when any character can, or the pattern does not tell.
    */
   private final long[][] second;
+  /**
+   * In a {@link #boundary} guard, the punctuation characters that begin a match behind a {@code \b}
+   * ({@code \b\$}): tried wherever they stand, not only at word starts (null when there are none).
+   */
+  private final boolean[] anywhere;
 
-  private StartGuard(boolean[] first, boolean boundary, long[][] second) {
+  private StartGuard(boolean[] first, boolean boundary, long[][] second, boolean[] anywhere) {
     this.first = first;
     this.boundary = boundary;
     this.second = second;
+    this.anywhere = anywhere;
+  }
+
+  /** Whether {@code text[i]}, which follows a word character, is an {@link #anywhere} start. */
+  private boolean anywhereAt(CharSequence text, int i) {
+    if (anywhere == null || i >= text.length()) {
+      return false;
+    }
+    char d = text.charAt(i);
+    return d < 128 && anywhere[d] && secondFits(text, i, d);
   }
 
   /** Whether a match that begins with {@code c} at {@code i} can go on with the character after it. */
@@ -90,6 +105,9 @@ final class StartGuard {
     // at the top of the loop the character before i is no ASCII word character: inside a word nothing
     // starts, so the rest of each word (and the character that ends it) is passed with one table read
     // per character
+    if (anywhere != null) {
+      return nextOrAnywhere(text, from);
+    }
     int i = from > 0 && asciiWord(text.charAt(from - 1)) ? wordEnd(text, from, len) + 1 : from;
     while (i < len) {
       char c = text.charAt(i);
@@ -97,8 +115,39 @@ final class StartGuard {
         if (first[c] && secondFits(text, i, c)) {
           return i;
         }
-        if (WORD[c]) { // a first character (always a word character) whose second does not fit: on past the word
+        if (WORD[c]) { // on past the word
           i = wordEnd(text, i + 1, len) + 1;
+          continue;
+        }
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  /** {@link #next(CharSequence, int)} of a boundary guard with {@link #anywhere} starts. */
+  private int nextOrAnywhere(CharSequence text, int from) {
+    int len = text.length();
+    int i = from;
+    if (from > 0 && asciiWord(text.charAt(from - 1))) {
+      i = wordEnd(text, from, len);
+      if (anywhereAt(text, i)) {
+        return i;
+      }
+      i++;
+    }
+    while (i < len) {
+      char c = text.charAt(i);
+      if (c < 128) {
+        if (first[c] && secondFits(text, i, c)) {
+          return i;
+        }
+        if (WORD[c]) { // on past the word, and the character that ends it unless an anywhere start
+          i = wordEnd(text, i + 1, len);
+          if (anywhereAt(text, i)) {
+            return i;
+          }
+          i++;
           continue;
         }
       }
@@ -126,7 +175,7 @@ final class StartGuard {
    * read once for all of them.
    */
   int next(CharSequence text, int[] starts, int from) {
-    if (!boundary) {
+    if (!boundary()) {
       return next(text, from);
     }
     int k = java.util.Arrays.binarySearch(starts, from);
@@ -142,7 +191,7 @@ final class StartGuard {
 
   /** Whether matches begin at word starts only (see {@link #next(CharSequence, int[], int)}). */
   boolean boundary() {
-    return boundary;
+    return boundary && anywhere == null;
   }
 
   /** The positions in {@code text}, ascending, of ASCII letters, digits and {@code _} not preceded by one. */
@@ -206,7 +255,11 @@ final class StartGuard {
         first[c - 32] = either;
       }
     }
-    return new StartGuard(first, !unbounded[0], seconds.masks(ci));
+    boolean anywhere = false;
+    for (boolean a : seconds.anywhere) {
+      anywhere |= a;
+    }
+    return new StartGuard(first, !unbounded[0], seconds.masks(ci), !unbounded[0] && anywhere ? seconds.anywhere : null);
   }
 
   /**
@@ -271,23 +324,20 @@ final class StartGuard {
     if (after < 0) {
       return false;
     }
-    boolean atWordStarts = bounded;
-    for (char k = 0; k < 128; k++) {
-      if (mine[k] && !asciiWord(k)) {
-        atWordStarts = false; // behind \b a non-word character begins where a word ends: tried at every one
-      }
-    }
     if (!atLeastOnce(s, after, b)) {
       return false;
     }
     boolean[] next = secondChars(s, after, b, mine);
-    for (int k = 0; k < 128; k++) {
+    for (char k = 0; k < 128; k++) {
       if (mine[k]) {
         first[k] = true;
-        seconds.add((char) k, next);
+        seconds.add(k, next);
+        if (bounded && !asciiWord(k)) {
+          seconds.anywhere[k] = true; // behind \b a non-word character begins where a word ends
+        }
       }
     }
-    if (!atWordStarts) {
+    if (!bounded) {
       unbounded[0] = true;
     }
     return true;
@@ -403,6 +453,8 @@ final class StartGuard {
 
   /** The second characters of each first character, gathered over the alternatives ({@link #second}). */
   private static final class Seconds {
+    /** The first characters behind a {@code \b} that are no word characters ({@link StartGuard#anywhere}). */
+    final boolean[] anywhere = new boolean[128];
     private final boolean[] any = new boolean[128];
     private final boolean[][] sets = new boolean[128][];
 

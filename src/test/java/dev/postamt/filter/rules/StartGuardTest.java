@@ -63,6 +63,9 @@ class StartGuardTest {
     assertThat(starts(StartGuard.of(Pattern.compile("\\b[A-Z]{2,}")), "A Ab AB aB ABC")).isEqualTo("5 11 ");
     assertThat(starts(StartGuard.of(Pattern.compile("\\b(?:a|b)c")), "ax bx ac")).isEqualTo("0 3 6 "); // "a" alone: any
     assertThat(starts(StartGuard.of(Pattern.compile("(?:x\\.)?\\$\\d")), "$a x. x.1 $1 x$")).isEqualTo("3 6 10 ");
+    // behind \b: the word characters at word starts, a punctuation character wherever it stands
+    assertThat(starts(StartGuard.of(Pattern.compile("\\b(?:US\\s?)?\\$\\d", Pattern.CASE_INSENSITIVE)),
+        "just US$1 $2 a$3 us$")).isEqualTo("5 7 10 14 17 ");
   }
 
   private static String starts(StartGuard g, String text) {
