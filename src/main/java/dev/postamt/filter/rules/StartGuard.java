@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * (the one difference: fewer characters are read, so a runaway regex that used up its {@link Budgeted}
  * reads before may now finish).
  *
- * <p>{@link #of} recognises the start conservatively, from the Java pattern: groups around it must
- * repeat at least once (until 2026-12-08; see below); any other construct (look-around, inline flags,
- * Unicode case folding, an optional first character) gives no guard, and the regex runs as before.
+ * <p>{@link #of} recognises the start conservatively, from the Java pattern: a group around it must occur
+ * at least once, or be optional with what follows it read too (below); any other construct (look-around,
+ * inline flags, Unicode case folding, an optional first character) gives no guard, and the regex runs as
+ * before.
  *
  * <p>Since 2026-12-05 also alternatives ({@code \b(?:earn|make) …|\bextra …}: the first characters of
  * every alternative, each behind its {@code \b}) and a start without {@code \b} (a literal ASCII
@@ -37,9 +38,9 @@ import java.util.regex.Pattern;
  * And a first element may be an optional group ({@code (?:check or )?money}: a match begins as the group
  * or as what follows it), an escaped punctuation character, {@code \d}, {@code \s} or {@code \w}; a
  * punctuation character behind {@code \b} ({@code \b\$}) is tried wherever it stands, the guard's word
- * characters still at word starts only (more than needed, never less). Four of the shipped body rules had no
- * guard for one such alternative and ran the regex at every position of every body that held one of
- * their literals.
+ * characters still at word starts only (more than needed, never less). Three of the shipped body rules
+ * had no guard for one such alternative and ran the regex at every position of every body that held one
+ * of their literals.
  */
 final class StartGuard {
   /** The ASCII characters a match can begin with. */
