@@ -388,10 +388,14 @@ public final class DurableSpool {
     }
   }
 
+  /**
+   * Makes {@code dir}'s entries durable: an fsync that began after this call has finished when it returns,
+   * shared with the sessions committing messages into the same directory at the time ({@link
+   * dev.postamt.store.DirectorySync}). A relayed message's durable removal from {@code active/} is then
+   * part of the next message's commit fsync under load instead of an fsync (and a disk flush) of its own.
+   */
   static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    dev.postamt.store.DirectorySync.sync(dir);
   }
 
 
