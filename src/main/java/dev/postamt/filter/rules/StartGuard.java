@@ -65,9 +65,9 @@ final class StartGuard {
     this.anywhere = anywhere;
   }
 
-  /** Whether {@code text[i]}, which follows a word character, is an {@link #anywhere} start. */
+  /** Whether {@code text[i]}, which follows a word character, is an {@link #anywhere} start (there are some). */
   private boolean anywhereAt(CharSequence text, int i) {
-    if (anywhere == null || i >= text.length()) {
+    if (i >= text.length()) {
       return false;
     }
     char d = text.charAt(i);

@@ -27,40 +27,23 @@ final class StartPattern {
     if (s.contains("\\G")) {
       return null;
     }
-    boolean[] first = new boolean[128];
-    boolean[] unbounded = new boolean[1];
-    Seconds seconds = new Seconds();
-    if (!alternatives(s, 0, s.length(), false, first, unbounded, seconds, 0)) {
-      return null;
-    }
-    if (ci) {
-      for (char c = 'a'; c <= 'z'; c++) {
-        boolean either = first[c] || first[c - 32];
-        first[c] = either;
-        first[c - 32] = either;
-      }
-    }
-    boolean anywhere = false;
-    for (boolean a : seconds.anywhere) {
-      anywhere |= a;
-    }
-    return new StartGuard(first, !unbounded[0], seconds.masks(ci), !unbounded[0] && anywhere ? seconds.anywhere : null);
+    Starts starts = new Starts();
+    return alternatives(s, 0, s.length(), false, starts, 0) ? starts.guard(ci) : null;
   }
 
   /**
-   * Adds to {@code first} the characters a match of {@code s[from, to)} can begin with, alternative by
-   * alternative; {@code bounded}: a {@code \b} stands before it. Sets {@code unbounded[0]} when some
-   * alternative begins without one. False when some alternative's start is not recognised.
+   * Adds to {@code starts} the characters a match of {@code s[from, to)} can begin with, alternative by
+   * alternative; {@code bounded}: a {@code \b} stands before it. False when some alternative's start is
+   * not recognised.
    */
-  private static boolean alternatives(String s, int from, int to, boolean bounded, boolean[] first,
-      boolean[] unbounded, Seconds seconds, int depth) {
+  private static boolean alternatives(String s, int from, int to, boolean bounded, Starts starts, int depth) {
     if (depth > 8) {
       return false;
     }
     int at = from;
     while (true) {
       int bar = bar(s, at, to);
-      if (bar < 0 || !alternative(s, at, bar, bounded, first, unbounded, seconds, depth)) {
+      if (bar < 0 || !alternative(s, at, bar, bounded, starts, depth)) {
         return false;
       }
       if (bar == to) {
@@ -71,13 +54,12 @@ final class StartPattern {
   }
 
   /** One alternative {@code s[a, b)} (see {@link #alternatives}). */
-  private static boolean alternative(String s, int a, int b, boolean bounded, boolean[] first, boolean[] unbounded,
-      Seconds seconds, int depth) {
+  private static boolean alternative(String s, int a, int b, boolean bounded, Starts starts, int depth) {
     if (a >= b) {
       return false; // an empty alternative matches anywhere
     }
     if (s.startsWith("\\b", a)) {
-      return alternative(s, a + 2, b, true, first, unbounded, seconds, depth);
+      return alternative(s, a + 2, b, true, starts, depth);
     }
     char c = s.charAt(a);
     if (c == '(') {
@@ -96,13 +78,13 @@ final class StartPattern {
       int rest = optionalEnd(s, close + 1, b);
       if (rest >= 0) {
         // the group may be left out: a match begins as the group's content or as what follows it
-        return alternatives(s, content, close, bounded, first, unbounded, seconds, depth + 1)
-            && alternative(s, rest, b, bounded, first, unbounded, seconds, depth + 1);
+        return alternatives(s, content, close, bounded, starts, depth + 1)
+            && alternative(s, rest, b, bounded, starts, depth + 1);
       }
       if (!atLeastOnce(s, close + 1, b)) {
         return false;
       }
-      return alternatives(s, content, close, bounded, first, unbounded, seconds, depth + 1);
+      return alternatives(s, content, close, bounded, starts, depth + 1);
     }
     boolean[] mine = new boolean[128];
     int after = element(s, a, b, mine);
@@ -115,15 +97,8 @@ final class StartPattern {
     boolean[] next = secondChars(s, after, b, mine);
     for (char k = 0; k < 128; k++) {
       if (mine[k]) {
-        first[k] = true;
-        seconds.add(k, next);
-        if (bounded && !StartGuard.asciiWord(k)) {
-          seconds.anywhere[k] = true; // behind \b a non-word character begins where a word ends
-        }
+        starts.add(k, next, bounded);
       }
-    }
-    if (!bounded) {
-      unbounded[0] = true;
     }
     return true;
   }
@@ -232,15 +207,27 @@ final class StartPattern {
     return -1;
   }
 
-  /** The second characters of each first character, gathered over the alternatives ({@link StartGuard}'s second characters). */
-  private static final class Seconds {
-    /** The first characters behind a {@code \b} that are no word characters (the guard's anywhere starts). */
-    final boolean[] anywhere = new boolean[128];
+  /** The starts gathered over the alternatives: first characters, what may follow each, where they count. */
+  private static final class Starts {
+    /** Some alternative begins without a {@code \b}: every position is a candidate. */
+    private boolean unbounded;
+    /** First characters behind a {@code \b} that are no word characters (the guard's anywhere starts). */
+    private final boolean[] anywhere = new boolean[128];
+    /** First characters that any character may follow. */
     private final boolean[] any = new boolean[128];
+    /** Per first character, the characters that may follow it (null: none recorded). */
     private final boolean[][] sets = new boolean[128][];
 
-    /** A match can begin with {@code c} followed by one of {@code next} (null: by anything). */
-    void add(char c, boolean[] next) {
+    /**
+     * A match can begin with {@code c} followed by one of {@code next} (null: by anything); {@code bounded}:
+     * behind a {@code \b}.
+     */
+    void add(char c, boolean[] next, boolean bounded) {
+      if (!bounded) {
+        unbounded = true;
+      } else if (!StartGuard.asciiWord(c)) {
+        anywhere[c] = true; // behind \b a non-word character begins where a word ends
+      }
       if (next == null) {
         any[c] = true;
         return;
@@ -253,8 +240,8 @@ final class StartPattern {
       }
     }
 
-    /** The masks per first character; with {@code ci} both cases of every ASCII letter, first and second. */
-    long[][] masks(boolean ci) {
+    /** The guard; with {@code ci} both cases of every ASCII letter, first and second. */
+    StartGuard guard(boolean ci) {
       if (ci) {
         for (char c = 'a'; c <= 'z'; c++) {
           char u = (char) (c - 32);
@@ -271,21 +258,24 @@ final class StartPattern {
           }
         }
       }
-      long[][] out = new long[128][];
+      boolean[] first = new boolean[128];
+      long[][] second = new long[128][];
+      boolean anyAnywhere = false;
       for (int c = 0; c < 128; c++) {
+        first[c] = any[c] || sets[c] != null;
+        anyAnywhere |= anywhere[c];
         if (any[c] || sets[c] == null) {
           continue; // any second character
         }
         long[] m = new long[2];
         for (int k = 0; k < 128; k++) {
-          boolean in = sets[c][k] || ci && Character.isLetter(k) && sets[c][k ^ 32];
-          if (in) {
+          if (sets[c][k] || ci && Character.isLetter(k) && sets[c][k ^ 32]) {
             m[k >> 6] |= 1L << k;
           }
         }
-        out[c] = m;
+        second[c] = m;
       }
-      return out;
+      return new StartGuard(first, !unbounded, second, !unbounded && anyAnywhere ? anywhere : null);
     }
   }
 
