@@ -339,6 +339,18 @@ public final class DurableSpool {
       return bodySize;
     }
 
+    /**
+     * Makes an appended message durable: data and directory entry are on stable storage on return.
+     * Returns {@code staged} (what {@link #stage} gave) as the queue now finds it, with its file in
+     * {@code active/}; its bytes still in memory when they were (for the queue's first attempt, {@link
+     * QueueManager#submit(QueuedMessage)}).
+     */
+    public QueuedMessage commitStaged(QueuedMessage staged) throws IOException {
+      commitStaged();
+      return new QueuedMessage(staged.envelope(), staged.statuses(), active.resolve(id), staged.headers(), staged.size(),
+          false, staged.notices(), staged.content());
+    }
+
     /** Makes an appended message durable: data and directory entry are on stable storage on return. */
     public void commitStaged() throws IOException {
       if (kept != null) {

@@ -42,6 +42,9 @@ public final class QueueManager implements AutoCloseable {
   /** Messages asked for (flush, requeue) while an attempt was running: tried again right after it. */
   private final Set<String> again = ConcurrentHashMap.newKeySet();
   private final Set<String> recovered = ConcurrentHashMap.newKeySet();
+  /** Just-committed messages with their bytes, for their first attempt ({@link #submit(QueuedMessage)}). */
+  private final Map<String, QueuedMessage> fresh = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong freshBytes = new java.util.concurrent.atomic.AtomicLong();
   private final Semaphore slots;
   private final Thread dispatcher;
   private volatile boolean closed;
@@ -192,6 +195,43 @@ public final class QueueManager implements AutoCloseable {
     schedule(id, Instant.now());
   }
 
+  /**
+   * A message was just committed ({@link DurableSpool.Writer#commitStaged(QueuedMessage)}): try it now,
+   * and when its bytes are still in memory take it from there at that first attempt instead of reading
+   * back the file just written (its trailer, then the message to send). At most {@link #FRESH_BYTES} of
+   * such messages wait in memory; beyond that, and at every later attempt, the spool file is read.
+   */
+  public void submit(QueuedMessage committed) {
+    byte[] content = committed.content();
+    if (content != null && freshBytes.addAndGet(content.length) <= FRESH_BYTES) {
+      if (fresh.putIfAbsent(committed.id(), committed) != null) {
+        freshBytes.addAndGet(-content.length);
+      }
+    } else if (content != null) {
+      freshBytes.addAndGet(-content.length);
+    }
+    submit(committed.id());
+  }
+
+  /** The bytes of just-committed messages kept for their first attempt ({@link #submit(QueuedMessage)}), at most. */
+  static final long FRESH_BYTES = 16L << 20;
+
+  /**
+   * The message as {@link #submit(QueuedMessage)} left it, when it is still in {@code active/} (not held
+   * or removed meanwhile: those move or delete the file, and the spool's record decides), else as loaded
+   * from the spool.
+   */
+  private Optional<QueuedMessage> load(String id) throws IOException {
+    QueuedMessage m = fresh.remove(id);
+    if (m != null) {
+      freshBytes.addAndGet(-m.content().length);
+      if (java.nio.file.Files.exists(m.file())) {
+        return Optional.of(m);
+      }
+    }
+    return spool.load(id);
+  }
+
   /** Like {@code postqueue -f}: every deferred message is due now. */
   public int flush() throws IOException {
     int n = 0;
@@ -284,7 +324,7 @@ public final class QueueManager implements AutoCloseable {
 
   /** One delivery attempt for every recipient of {@code id} that is due. */
   void process(String id) throws IOException {
-    Optional<QueuedMessage> loaded = spool.load(id);
+    Optional<QueuedMessage> loaded = load(id);
     if (loaded.isEmpty()) {
       return; // deleted meanwhile
     }

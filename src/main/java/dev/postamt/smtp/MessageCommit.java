@@ -39,6 +39,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
     boolean lmtp = client.lmtp();
     Envelope env = envelope(w.id(), tx, client, esmtp);
     QueueManager.DirectOutcome outcome;
+    QueuedMessage committed = null;
     long t0 = System.nanoTime();
     long checked;
     long staged;
@@ -75,7 +76,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
         w.abort(); // the Maildir copies are durable; the spool file is not needed
       } else {
-        w.commitStaged();
+        committed = w.commitStaged(stagedMessage);
       }
     } catch (SmtpException e) {
       w.abort();
@@ -118,7 +119,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
     }
     switch (outcome) {
       case DELIVERED -> {}
-      case NOT_ELIGIBLE -> server.queue.submit(env.id());
+      case NOT_ELIGIBLE -> server.queue.submit(committed);
       case PARTIAL -> server.queue.submitAfterPartialDelivery(env.id());
     }
   }

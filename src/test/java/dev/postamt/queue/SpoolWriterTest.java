@@ -97,8 +97,18 @@ class SpoolWriterTest {
       byte[] message = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
       w.out().write(message);
       QueuedMessage staged = w.stage(env, headers);
-      w.commitStaged();
+      QueuedMessage committed = w.commitStaged(staged);
       QueuedMessage loaded = spool.load(id).orElseThrow();
+      // what the queue's first attempt takes from memory (QueueManager.submit(QueuedMessage)) is the file's
+      assertThat(committed.file()).isEqualTo(loaded.file());
+      assertThat(committed.envelope()).isEqualTo(loaded.envelope());
+      assertThat(committed.statuses()).isEqualTo(loaded.statuses());
+      assertThat(committed.headers()).isEqualTo(loaded.headers());
+      assertThat(committed.held()).isEqualTo(loaded.held());
+      assertThat(committed.content()).isEqualTo(message);
+      try (InputStream in = spool.openMessage(loaded)) {
+        assertThat(in.readAllBytes()).isEqualTo(message);
+      }
       assertThat(staged.envelope()).isEqualTo(loaded.envelope());
       assertThat(staged.envelope().arrival()).isEqualTo(java.time.Instant.parse("2026-12-05T15:30:01.123Z"));
       assertThat(staged.statuses()).isEqualTo(loaded.statuses());
