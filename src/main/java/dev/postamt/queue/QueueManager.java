@@ -5,6 +5,7 @@ import dev.postamt.routing.Resolution;
 import dev.postamt.routing.Router;
 import dev.postamt.config.Config;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +44,7 @@ public final class QueueManager implements AutoCloseable {
   private final Set<String> again = ConcurrentHashMap.newKeySet();
   private final Set<String> recovered = ConcurrentHashMap.newKeySet();
   /** Just-committed messages with their bytes, for their first attempt ({@link #submit(QueuedMessage)}). */
-  private final Map<String, QueuedMessage> fresh = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong freshBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final FreshMessages fresh = new FreshMessages();
   private final Semaphore slots;
   private final Thread dispatcher;
   private volatile boolean closed;
@@ -198,23 +198,13 @@ public final class QueueManager implements AutoCloseable {
   /**
    * A message was just committed ({@link DurableSpool.Writer#commitStaged(QueuedMessage)}): try it now,
    * and when its bytes are still in memory take it from there at that first attempt instead of reading
-   * back the file just written (its trailer, then the message to send). At most {@link #FRESH_BYTES} of
-   * such messages wait in memory; beyond that, and at every later attempt, the spool file is read.
+   * back the file just written (its trailer, then the message to send; {@link FreshMessages}). Every
+   * later attempt reads the spool file.
    */
   public void submit(QueuedMessage committed) {
-    byte[] content = committed.content();
-    if (content != null && freshBytes.addAndGet(content.length) <= FRESH_BYTES) {
-      if (fresh.putIfAbsent(committed.id(), committed) != null) {
-        freshBytes.addAndGet(-content.length);
-      }
-    } else if (content != null) {
-      freshBytes.addAndGet(-content.length);
-    }
+    fresh.keep(committed);
     submit(committed.id());
   }
-
-  /** The bytes of just-committed messages kept for their first attempt ({@link #submit(QueuedMessage)}), at most. */
-  static final long FRESH_BYTES = 16L << 20;
 
   /**
    * The message as {@link #submit(QueuedMessage)} left it, when it is still in {@code active/} (not held
@@ -222,12 +212,9 @@ public final class QueueManager implements AutoCloseable {
    * from the spool.
    */
   private Optional<QueuedMessage> load(String id) throws IOException {
-    QueuedMessage m = fresh.remove(id);
-    if (m != null) {
-      freshBytes.addAndGet(-m.content().length);
-      if (java.nio.file.Files.exists(m.file())) {
-        return Optional.of(m);
-      }
+    QueuedMessage m = fresh.take(id);
+    if (m != null && Files.exists(m.file())) {
+      return Optional.of(m);
     }
     return spool.load(id);
   }

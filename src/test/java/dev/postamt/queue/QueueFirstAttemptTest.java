@@ -124,4 +124,31 @@ class QueueFirstAttemptTest {
     queue.process(m.id());
     assertThat(sent).containsExactly("Subject: L\r\n\r\n" + body + "\r\n");
   }
+
+  @Test
+  void atMostSixteenMegabytesOfMessagesWaitInMemoryEachTakenOnce() {
+    FreshMessages fresh = new FreshMessages();
+    byte[] mebibyte = new byte[1 << 20];
+    for (int i = 0; i < 17; i++) {
+      fresh.keep(inMemory("M" + i, mebibyte));
+    }
+    fresh.keep(inMemory("FILE", null)); // its bytes are in its file only: nothing to keep
+    int kept = 0;
+    for (int i = 0; i < 17; i++) {
+      kept += fresh.take("M" + i) != null ? 1 : 0;
+    }
+    assertThat(kept).isEqualTo(16);
+    assertThat(fresh.take("FILE")).isNull();
+    // what was taken made room again; a message is taken once
+    fresh.keep(inMemory("AGAIN", mebibyte));
+    assertThat(fresh.take("AGAIN")).isNotNull();
+    assertThat(fresh.take("AGAIN")).isNull();
+  }
+
+  private static QueuedMessage inMemory(String id, byte[] content) {
+    Envelope env = new Envelope(id, Instant.now(), "s@a.test", List.of(Envelope.Recipient.of("bob@b.test")),
+        "7BIT", false, Optional.empty(), Optional.empty(), "helo.a.test", "192.0.2.7", Optional.empty(), "ESMTP");
+    return new QueuedMessage(env, List.of(new RecipientStatus.Scheduled()), Path.of("active", id), "",
+        content == null ? 300_000 : content.length, false, List.of(), content);
+  }
 }
