@@ -170,6 +170,8 @@ public final class DurableSpool {
      */
     private Envelope stagedEnvelope;
     private String stagedHeaders;
+    /** What {@link #stage} returned, which {@link #commitStaged} returns with its file in {@code active/}. */
+    private QueuedMessage stagedMessage;
     private final OutputStream data = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
@@ -296,8 +298,9 @@ public final class DurableSpool {
       for (int i = 0; i < env.recipients().size(); i++) {
         scheduled.add(new RecipientStatus.Scheduled());
       }
-      return new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(),
+      stagedMessage = new QueuedMessage(loaded, List.copyOf(scheduled), tmp, headers, bodySize, false, List.of(),
           kept == null ? null : kept.whole());
+      return stagedMessage;
     }
 
     /**
@@ -340,19 +343,12 @@ public final class DurableSpool {
     }
 
     /**
-     * Makes an appended message durable: data and directory entry are on stable storage on return.
-     * Returns {@code staged} (what {@link #stage} gave) as the queue now finds it, with its file in
-     * {@code active/}; its bytes still in memory when they were (for the queue's first attempt, {@link
-     * QueueManager#submit(QueuedMessage)}).
+     * Makes an appended message durable: data and directory entry are on stable storage on return. Returns
+     * the message {@link #stage} gave as the queue now finds it, its file in {@code active/} and its bytes
+     * still in memory when they were (for the queue's first attempt, {@link
+     * QueueManager#submit(QueuedMessage)}); null when it was not staged ({@link #commit}).
      */
-    public QueuedMessage commitStaged(QueuedMessage staged) throws IOException {
-      commitStaged();
-      return new QueuedMessage(staged.envelope(), staged.statuses(), active.resolve(id), staged.headers(), staged.size(),
-          false, staged.notices(), staged.content());
-    }
-
-    /** Makes an appended message durable: data and directory entry are on stable storage on return. */
-    public void commitStaged() throws IOException {
+    public QueuedMessage commitStaged() throws IOException {
       if (kept != null) {
         if (stagedEnvelope == null) {
           throw new IllegalStateException("spool file " + id + " committed without its envelope");
@@ -371,6 +367,9 @@ public final class DurableSpool {
       Files.move(tmp, active.resolve(id), StandardCopyOption.ATOMIC_MOVE);
       dev.postamt.store.DirectorySync.sync(active); // group commit with the other sessions
       finished = true;
+      QueuedMessage m = stagedMessage;
+      return m == null ? null : new QueuedMessage(m.envelope(), m.statuses(), active.resolve(id), m.headers(), m.size(),
+          false, m.notices(), m.content());
     }
 
     public void abort() {

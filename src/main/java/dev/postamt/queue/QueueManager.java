@@ -196,7 +196,7 @@ public final class QueueManager implements AutoCloseable {
   }
 
   /**
-   * A message was just committed ({@link DurableSpool.Writer#commitStaged(QueuedMessage)}): try it now,
+   * A message was just committed ({@link DurableSpool.Writer#commitStaged}): try it now,
    * and when its bytes are still in memory take it from there at that first attempt instead of reading
    * back the file just written (its trailer, then the message to send; {@link FreshMessages}). Every
    * later attempt reads the spool file.

@@ -76,7 +76,7 @@ record MessageCommit(SmtpServer server, Connection conn) {
       if (outcome == QueueManager.DirectOutcome.DELIVERED) {
         w.abort(); // the Maildir copies are durable; the spool file is not needed
       } else {
-        committed = w.commitStaged(stagedMessage);
+        committed = w.commitStaged();
       }
     } catch (SmtpException e) {
       w.abort();

@@ -70,7 +70,8 @@ class QueueFirstAttemptTest {
     QueuedMessage committed;
     try (DurableSpool.Writer w = spool.create(id)) {
       w.out().write(text.getBytes(StandardCharsets.US_ASCII));
-      committed = w.commitStaged(w.stage(env, ""));
+      w.stage(env, "");
+      committed = w.commitStaged();
     }
     try (RandomAccessFile f = new RandomAccessFile(committed.file().toFile(), "rw")) {
       f.write(onDisk.getBytes(StandardCharsets.US_ASCII)); // same length: the trailer stays as it was

@@ -97,7 +97,7 @@ class SpoolWriterTest {
       byte[] message = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
       w.out().write(message);
       QueuedMessage staged = w.stage(env, headers);
-      QueuedMessage committed = w.commitStaged(staged);
+      QueuedMessage committed = w.commitStaged();
       QueuedMessage loaded = spool.load(id).orElseThrow();
       // what the queue's first attempt takes from memory (QueueManager.submit(QueuedMessage)) is the file's
       assertThat(committed.file()).isEqualTo(loaded.file());
